@@ -1,0 +1,1 @@
+"""The ``paalwerk`` command: dispatches to the GUI, the service or the virtual poles."""

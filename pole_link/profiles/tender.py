@@ -1,0 +1,239 @@
+"""The tender's capacity profile: 30 A, except 7 A during the 17:00-21:00 local peak.
+
+OCPP 1.6 cannot say "17:00 Amsterdam time every day": a Recurring Daily profile
+repeats every 24 h of absolute time from its startSchedule. So the profile is
+built *for a local day*: startSchedule is that day's local midnight, and the
+peak periods start at the real number of seconds from that midnight to 17:00
+and 21:00 local (on a daylight-saving day that is one hour fewer or more than
+17 x 3600). Such a profile is right on its day and on every following day with
+the same UTC offset at 17:00 and 21:00 — until the next daylight-saving change,
+after which it is an hour off. Hence SPEC.md's decision: the CSMS re-deploys the
+profile before each change; `next_redeploy_time` says when.
+
+**Re-deploy choice.** The re-deployed profile is built for the day of the change
+and is deployed at that day's local midnight (its own startSchedule, 2-3 h
+before the change at 02:00/03:00 in Europe/Amsterdam). Deploying exactly at its
+start means the pole never depends on how it treats a Recurring profile before
+startSchedule (we treat it as not yet limiting; see composite.py). The same
+chargingProfileId and stackLevel make it replace the old profile. If the pole
+is unreachable then, the deployment is still in time up to that day's peak
+start (`redeploy_window`), and an offline pole gets it at reconnection.
+
+**Connection limits (eis 20, 24, 31, 33).** On a 3x35 A connection (fused 3x32 A
+gG in the pole) the software limit is 30 A per phase (eis 31). After three
+years the operator may reduce the connection to 3x25 A (eis 24) and the
+configured connection must match (eis 33); then the ceiling is the nominal 25 A
+itself, because eis 20 only demands that the total never *exceeds* the
+connection's nominal current. No limit of this profile may exceed that ceiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ocpp.v16.enums import (
+    ChargingProfileKindType,
+    ChargingProfilePurposeType,
+    ChargingRateUnitType,
+    RecurrencyKind,
+)
+
+from pole_link.profiles.charging_profile import (
+    ChargingProfile,
+    ChargingSchedule,
+    ProfileError,
+    SchedulePeriod,
+    require_aware,
+)
+
+__all__ = [
+    "CONNECTION_MAX_A",
+    "TenderProfileSettings",
+    "build_capacity_profile",
+    "next_redeploy_time",
+    "peak_window",
+    "redeploy_window",
+]
+
+#: Highest software limit per phase for each connection size (see module docstring).
+CONNECTION_MAX_A: dict[str, float] = {"3x35": 30.0, "3x25": 25.0}
+
+#: How far ahead `next_redeploy_time` looks for a daylight-saving change.
+_SEARCH_DAYS = 2 * 366
+
+
+@dataclass(frozen=True)
+class TenderProfileSettings:
+    """Configuration of the capacity profile; validated on construction.
+
+    Times are local wall-clock times in `timezone` (no tzinfo, whole seconds).
+    Limits are amps per phase, at most one decimal (OCPP's 0.1 resolution), at
+    most the connection's ceiling (`CONNECTION_MAX_A`), and the overrule limit is
+    never below the peak limit (an overrule lifts the peak limit, never lowers it).
+    """
+
+    normal_limit_a: float = 30.0
+    peak_start: time = time(17, 0)
+    peak_end: time = time(21, 0)
+    peak_limit_a: float = 7.0
+    overrule_limit_a: float = 25.0
+    connection: Literal["3x35", "3x25"] = "3x35"
+    timezone: str = "Europe/Amsterdam"
+    profile_id: int = 1
+    stack_level: int = 0
+
+    def __post_init__(self) -> None:
+        if self.connection not in CONNECTION_MAX_A:
+            raise ProfileError(
+                f"connection = {self.connection!r} is not one of: {', '.join(CONNECTION_MAX_A)}"
+            )
+        ceiling = CONNECTION_MAX_A[self.connection]
+        for name in ("normal_limit_a", "peak_limit_a", "overrule_limit_a"):
+            _check_limit(name, getattr(self, name), ceiling, self.connection)
+        if self.overrule_limit_a < self.peak_limit_a:
+            raise ProfileError(
+                f"overrule_limit_a = {self.overrule_limit_a} is below peak_limit_a = "
+                f"{self.peak_limit_a}: an overrule must not lower the peak limit"
+            )
+        for name in ("peak_start", "peak_end"):
+            value = getattr(self, name)
+            if not isinstance(value, time) or value.tzinfo is not None or value.microsecond:
+                raise ProfileError(
+                    f"{name} = {value!r} must be a local wall-clock time without tzinfo, "
+                    "in whole seconds"
+                )
+        if self.peak_start >= self.peak_end:
+            raise ProfileError(
+                f"peak_start = {self.peak_start} is not before peak_end = {self.peak_end}"
+            )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ProfileError(f"timezone = {self.timezone!r} is not a known IANA zone") from None
+        for name in ("profile_id", "stack_level"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ProfileError(f"{name} = {value!r} must be an integer >= 0")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The local time zone of the peak."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def connection_max_a(self) -> float:
+        """The software ceiling per phase for the configured connection."""
+        return CONNECTION_MAX_A[self.connection]
+
+
+def _check_limit(name: str, value: object, ceiling: float, connection: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(f"{name} must be a number, got {value!r}")
+    if not 0 <= value <= ceiling:
+        raise ProfileError(
+            f"{name} = {value} is out of range: must be between 0 and {ceiling} A "
+            f"for a {connection} A connection"
+        )
+    if Decimal(repr(float(value))) % Decimal("0.1"):
+        raise ProfileError(
+            f"{name} = {value} has more than one decimal: OCPP limits are 0.1 A steps"
+        )
+
+
+def _local(settings: TenderProfileSettings, local_day: date, at: time) -> datetime:
+    # datetime.combine with a ZoneInfo resolves a non-existent or repeated local
+    # time with fold=0, i.e. the offset in force before the change.
+    return datetime.combine(local_day, at, tzinfo=settings.zone)
+
+
+def _seconds_between(earlier: datetime, later: datetime) -> int:
+    # Subtracting two datetimes with the *same* tzinfo ignores their UTC offsets
+    # (wall-clock difference); convert to UTC first to get the real elapsed time.
+    return int((later.astimezone(UTC) - earlier.astimezone(UTC)).total_seconds())
+
+
+def peak_window(settings: TenderProfileSettings, local_day: date) -> tuple[datetime, datetime]:
+    """Start and end of the peak on `local_day`, as aware datetimes in the local zone."""
+    return (
+        _local(settings, local_day, settings.peak_start),
+        _local(settings, local_day, settings.peak_end),
+    )
+
+
+def build_capacity_profile(settings: TenderProfileSettings, local_day: date) -> ChargingProfile:
+    """The pole's ChargePointMaxProfile (connector 0) built for `local_day`.
+
+    Recurring Daily from that day's local midnight (as a UTC instant); periods
+    normal → peak → normal at the real elapsed seconds from that midnight, so the
+    peak lands on 17:00-21:00 local on `local_day` even if it is a
+    daylight-saving day. Unit A; a duration of 24 h, as some poles require one.
+    """
+    midnight = _local(settings, local_day, time(0))
+    peak_start, peak_end = peak_window(settings, local_day)
+    steps = [
+        (0, settings.normal_limit_a),
+        (_seconds_between(midnight, peak_start), settings.peak_limit_a),
+        (_seconds_between(midnight, peak_end), settings.normal_limit_a),
+    ]
+    if steps[1][0] == 0:  # the peak starts at midnight: no normal period before it
+        del steps[0]
+    return ChargingProfile(
+        profile_id=settings.profile_id,
+        stack_level=settings.stack_level,
+        purpose=ChargingProfilePurposeType.charge_point_max_profile,
+        kind=ChargingProfileKindType.recurring,
+        recurrency_kind=RecurrencyKind.daily,
+        schedule=ChargingSchedule(
+            periods=tuple(SchedulePeriod(start_period_s=s, limit=a) for s, a in steps),
+            charging_rate_unit=ChargingRateUnitType.amps,
+            duration_s=86_400,
+            start_schedule=midnight.astimezone(UTC),
+        ),
+    )
+
+
+def _needs_new_profile(settings: TenderProfileSettings, local_day: date) -> bool:
+    """True if a profile built for the day before puts the peak at the wrong time today."""
+    previous = local_day - timedelta(days=1)
+    return any(
+        _local(settings, local_day, at).utcoffset() != _local(settings, previous, at).utcoffset()
+        for at in (settings.peak_start, settings.peak_end)
+    )
+
+
+def redeploy_window(
+    settings: TenderProfileSettings, after: datetime
+) -> tuple[datetime, datetime] | None:
+    """``(deploy_at, deadline)`` of the next re-deployment whose `deploy_at` is after `after`.
+
+    `deploy_at` is the local midnight (in UTC) of the day whose peak a profile
+    from the day before would misplace; the profile to deploy is
+    ``build_capacity_profile(settings, <that day>)``. `deadline` is that day's
+    peak start: until then the old and new profiles agree. None if the zone has
+    no change within two years.
+    """
+    after = require_aware(after, "after")
+    today = after.astimezone(settings.zone).date()
+    for days in range(_SEARCH_DAYS):
+        day = today + timedelta(days=days)
+        if not _needs_new_profile(settings, day):
+            continue
+        deploy_at = _local(settings, day, time(0)).astimezone(UTC)
+        if deploy_at > after:
+            return deploy_at, peak_window(settings, day)[0].astimezone(UTC)
+    return None
+
+
+def next_redeploy_time(settings: TenderProfileSettings, after: datetime) -> datetime | None:
+    """The next instant after `after` at which the CSMS must re-deploy the capacity profile.
+
+    The local midnight that starts the day of the next daylight-saving change
+    (before the change itself); deploy ``build_capacity_profile`` for that day.
+    Strictly after `after`, so a scheduler can feed back the time it deployed.
+    """
+    window = redeploy_window(settings, after)
+    return None if window is None else window[0]

@@ -1,0 +1,1 @@
+"""The local service-port protocol: framing, OCPP-J messages, routing, vendor messages."""

@@ -1,0 +1,80 @@
+"""Binary frames of the local protocol: firmware data and acknowledgements.
+
+Firmware moves as raw bytes so an image costs no base64 and no JSON escaping; the
+layout is fixed in PROTOCOL.md ("Binary frames"). All integers little-endian.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+
+from pole_link.errors import FrameError
+from pole_link.protocol.frames import MAX_BODY
+
+DATA_TYPE = 0x01
+ACK_TYPE = 0x02
+
+_DATA_HEADER = struct.Struct("<BHI")
+_ACK = struct.Struct("<BHIB")
+
+MAX_CHUNK = MAX_BODY - _DATA_HEADER.size
+"""Most image bytes one data frame may carry (65,536 − 7)."""
+
+
+class AckStatus(IntEnum):
+    OK = 0
+    GAP = 1
+    """Resend from the offset given."""
+    ABORTED = 2
+
+
+@dataclass(frozen=True)
+class FirmwareData:
+    """``0x01``: a slice of the image, client → pole."""
+
+    transfer_id: int
+    offset: int
+    data: bytes
+
+    def pack(self) -> bytes:
+        if len(self.data) > MAX_CHUNK:
+            raise FrameError(f"firmware chunk of {len(self.data)} bytes exceeds {MAX_CHUNK}")
+        return _DATA_HEADER.pack(DATA_TYPE, self.transfer_id, self.offset) + self.data
+
+
+@dataclass(frozen=True)
+class FirmwareAck:
+    """``0x02``: the pole's next expected offset, pole → client."""
+
+    transfer_id: int
+    next_offset: int
+    status: AckStatus
+
+    def pack(self) -> bytes:
+        return _ACK.pack(ACK_TYPE, self.transfer_id, self.next_offset, self.status)
+
+
+BinaryFrame = FirmwareData | FirmwareAck
+
+
+def parse_binary(body: bytes) -> BinaryFrame:
+    """Decode a non-JSON body; raise `FrameError` saying what is wrong with it."""
+    if not body:
+        raise FrameError("empty binary frame")
+    kind = body[0]
+    if kind == DATA_TYPE:
+        if len(body) < _DATA_HEADER.size:
+            raise FrameError(f"firmware data frame of {len(body)} bytes is shorter than its header")
+        _, transfer_id, offset = _DATA_HEADER.unpack_from(body)
+        return FirmwareData(transfer_id, offset, body[_DATA_HEADER.size :])
+    if kind == ACK_TYPE:
+        if len(body) != _ACK.size:
+            raise FrameError(f"firmware ack frame must be {_ACK.size} bytes, got {len(body)}")
+        _, transfer_id, next_offset, status = _ACK.unpack(body)
+        try:
+            return FirmwareAck(transfer_id, next_offset, AckStatus(status))
+        except ValueError:
+            raise FrameError(f"firmware ack has unknown status {status}") from None
+    raise FrameError(f"unknown binary frame type 0x{kind:02x}")

@@ -1,0 +1,110 @@
+"""The connection adapter: a framed byte stream that looks like a WebSocket to ``ocpp``.
+
+The ``ocpp`` library only needs ``await recv() -> str`` and ``await send(str)``.
+This adapter gives it exactly that over any byte stream (serial, BLE), so the same
+``ChargePoint`` handlers serve a pole's service port and its OCPP connection.
+Binary firmware frames never reach the library: they are split off here and handed
+to ``on_binary``.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from pole_link.errors import FrameError
+from pole_link.protocol.binary import BinaryFrame, parse_binary
+from pole_link.protocol.frames import FrameDecoder, LinkCounters, encode_frame, is_json_body
+
+LOGGER = logging.getLogger(__name__)
+
+
+class ByteStream(Protocol):
+    """A bidirectional byte pipe: serial port, pseudo-terminal master, BLE characteristics.
+
+    ``write`` must put its bytes on the wire as one unit (no interleaving with a
+    concurrent write), and ``read`` raises `LinkLost` once the stream has ended.
+    """
+
+    async def read(self) -> bytes: ...
+
+    async def write(self, data: bytes) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class JsonText(str):
+    """Received JSON text that remembers its decoded value, so routing parses it once."""
+
+    parsed: Any
+
+    def __new__(cls, text: str, parsed: Any) -> JsonText:
+        self = super().__new__(cls, text)
+        self.parsed = parsed
+        return self
+
+
+BinaryHandler = Callable[[BinaryFrame], None]
+
+
+class FramedConnection:
+    """``recv``/``send`` of OCPP-J text over COBS frames, with the link's counters."""
+
+    def __init__(
+        self,
+        stream: ByteStream,
+        *,
+        counters: LinkCounters | None = None,
+        on_binary: BinaryHandler | None = None,
+    ) -> None:
+        self.stream = stream
+        self.counters = counters if counters is not None else LinkCounters()
+        self.on_binary = on_binary
+        self._decoder = FrameDecoder(self.counters)
+        self._ready: collections.deque[JsonText] = collections.deque()
+
+    async def recv(self) -> str:
+        while not self._ready:
+            chunk = await self.stream.read()
+            for body in self._decoder.feed(chunk):
+                self._accept(body)
+        return self._ready.popleft()
+
+    def _accept(self, body: bytes) -> None:
+        if is_json_body(body):
+            try:
+                text = body.decode("utf-8")
+                self._ready.append(JsonText(text, json.loads(text)))
+            except ValueError:
+                self.counters.dropped += 1
+            return
+        try:
+            frame = parse_binary(body)
+        except FrameError as exc:
+            LOGGER.warning("dropped binary frame: %s", exc)
+            self.counters.dropped += 1
+            return
+        if self.on_binary is None:
+            LOGGER.warning("binary frame %s ignored: nothing here receives it",
+                           type(frame).__name__)
+            return
+        self.on_binary(frame)
+
+    def count_dropped(self, reason: str) -> None:
+        """Routing calls this for JSON that is not an OCPP-J message it can answer."""
+        self.counters.dropped += 1
+
+    async def send(self, text: str) -> None:
+        frame = encode_frame(text.encode("utf-8"))
+        await self.stream.write(frame)
+        self.counters.frames_out += 1
+
+    async def send_binary(self, frame: BinaryFrame) -> None:
+        await self.stream.write(encode_frame(frame.pack()))
+        self.counters.frames_out += 1
+
+    async def close(self) -> None:
+        await self.stream.close()

@@ -1,0 +1,265 @@
+"""The ``ocpp`` library's v16 routing with PROTOCOL.md's error handling.
+
+Both ends of a local link, and later the pole's OCPP connection and the CSMS, use
+the library's ``ChargePoint``: its ``@on`` route map, its v16 dataclasses and
+schemas. What must differ is overridden here and nowhere else:
+
+* unparseable input is counted (``on_dropped``) instead of silently logged;
+* malformed messages with a readable id get a CALLERROR with OCPP 1.6 spelling;
+* an unknown action is ``NotImplemented`` and a known one without a handler is
+  ``NotSupported`` (OCPP 1.6 §4.2.3 — the library has these the other way round);
+* a call waits on a future of its own, so a lost link fails it at once
+  (`LinkLost`) rather than after the timeout, and errors surface as `CallError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ocpp.charge_point import (
+    camel_to_snake_case,
+    remove_nones,
+    serialize_as_dict,
+    snake_to_camel_case,
+)
+from ocpp.exceptions import (
+    InternalError,
+    NotSupportedError,
+    OCPPError,
+    SecurityError,
+)
+from ocpp.exceptions import (
+    NotImplementedError as OcppNotImplemented,
+)
+from ocpp.messages import Call, CallError, CallResult
+from ocpp.routing import after as _ocpp_after
+from ocpp.routing import on as _ocpp_on
+from ocpp.v16 import ChargePoint
+
+from pole_link.errors import CallError as PoleCallError
+from pole_link.errors import FrameError, LinkLost, LinkTimeout, NotAuthorised
+from pole_link.protocol import messages
+
+LOGGER = logging.getLogger(__name__)
+
+DroppedHook = Callable[[str], None]
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+
+
+def on(action: str, *, skip_schema_validation: bool = False) -> Callable[[_Handler], _Handler]:
+    """The library's ``@on``, typed, so handlers stay checked under ``mypy --strict``."""
+    decorator: Callable[[_Handler], _Handler] = _ocpp_on(
+        action, skip_schema_validation=skip_schema_validation)
+    return decorator
+
+
+def after(action: str) -> Callable[[_Handler], _Handler]:
+    """The library's ``@after``, typed."""
+    decorator: Callable[[_Handler], _Handler] = _ocpp_after(action)
+    return decorator
+
+
+def call_error_to_exception(error: CallError, action: str) -> PoleCallError:
+    """Turn a received CALLERROR into our exception, keeping the pole's exact code."""
+    details = error.error_details if isinstance(error.error_details, dict) else {}
+    if error.error_code == SecurityError.code:
+        return NotAuthorised(error.error_description, details, action=action)
+    return PoleCallError(error.error_code, error.error_description, details, action=action)
+
+
+class StrictChargePoint(ChargePoint):  # type: ignore[misc]
+    """A v16 ``ChargePoint`` whose routing follows PROTOCOL.md to the letter.
+
+    Subclasses add ``@on(Action.X)`` handlers as with the plain library, and may
+    override `check_call` to refuse a call before its handler runs (the pole's
+    session rules do that).
+    """
+
+    def __init__(
+        self,
+        id: str,
+        connection: Any,
+        response_timeout: float = 10.0,
+        *,
+        on_dropped: DroppedHook | None = None,
+        logger: logging.Logger = LOGGER,
+    ) -> None:
+        super().__init__(id, connection, response_timeout=response_timeout, logger=logger)
+        self._on_dropped = on_dropped
+        self._pending: dict[str, tuple[str, asyncio.Future[Call | CallResult | CallError]]] = {}
+        self._lost: BaseException | None = None
+
+    # ----------------------------------------------------------------- receiving
+    async def start(self) -> None:
+        """Read and route messages until the connection ends; then fail pending calls."""
+        try:
+            while True:
+                text = await self._connection.recv()
+                self.logger.info("%s: receive %s", self.id, text)
+                await self.route_message(text)
+        except BaseException as exc:
+            self.connection_lost(exc)
+            raise
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """Fail every call still waiting: nobody is going to answer it."""
+        self._lost = exc if isinstance(exc, LinkLost) else LinkLost(f"{self.id}: link closed")
+        for action, future in self._pending.values():
+            if not future.done():
+                future.set_exception(LinkLost(f"{action}: the link to {self.id} was lost"))
+        self._pending.clear()
+
+    def _dropped(self, reason: str) -> None:
+        self.logger.warning("%s: dropped input: %s", self.id, reason)
+        if self._on_dropped is not None:
+            self._on_dropped(reason)
+
+    async def route_message(self, raw_msg: str) -> None:
+        try:
+            msg = messages.parse(raw_msg, getattr(raw_msg, "parsed", None))
+        except messages.Unreadable as exc:
+            self._dropped(str(exc))
+            return
+        except messages.Malformed as exc:
+            if exc.answerable:
+                await self._send_error(exc.unique_id, exc.error)
+            else:
+                self._dropped(f"{exc.unique_id}: {exc.error.description}")
+            return
+
+        if isinstance(msg, Call):
+            try:
+                await self._handle_call(msg)
+            except OCPPError as error:
+                await self._send(msg.create_call_error(error).to_json())
+            return
+        entry = self._pending.pop(msg.unique_id, None)
+        if entry is None:
+            self.logger.warning("%s: answer to unknown call %s ignored", self.id, msg.unique_id)
+            return
+        if not entry[1].done():
+            entry[1].set_result(msg)
+
+    async def _send_error(self, unique_id: str, error: OCPPError) -> None:
+        answer = CallError(unique_id, error.code, error.description, error.details)
+        await self._send(answer.to_json())
+
+    def check_call(self, msg: Call) -> None:
+        """Refuse a valid call before its handler runs by raising an ``OCPPError``."""
+
+    async def _handle_call(self, msg: Call) -> None:
+        handlers = self.route_map.get(msg.action)
+        if handlers is None or "_on_action" not in handlers:
+            if msg.action in messages.KNOWN_ACTIONS:
+                raise NotSupportedError(
+                    description=f"{msg.action} is not supported here",
+                    details={"cause": f"{msg.action} is an OCPP 1.6 action this end does not do"},
+                )
+            raise OcppNotImplemented(
+                description=f"unknown action {msg.action!r}",
+                details={"cause": f"{msg.action!r} is not an OCPP 1.6 action"},
+            )
+        skip_validation = handlers.get("_skip_schema_validation", False)
+        if not skip_validation:
+            messages.validate(msg)
+        self.check_call(msg)
+
+        handler = handlers["_on_action"]
+        kwargs = camel_to_snake_case(msg.payload)
+        if "call_unique_id" in inspect.signature(handler).parameters:
+            kwargs["call_unique_id"] = msg.unique_id
+        try:
+            response = handler(**kwargs)
+            if inspect.isawaitable(response):
+                response = await response
+        except OCPPError:
+            raise
+        except Exception as exc:
+            self.logger.exception("%s: handler for %s failed", self.id, msg.action)
+            raise InternalError(
+                description=f"{msg.action} failed inside the handler",
+                details={"cause": f"{type(exc).__name__}: {exc}"},
+            ) from exc
+
+        payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
+        result = msg.create_call_result(payload)
+        if not skip_validation:
+            messages.validate(result, msg.action)
+        await self._send(result.to_json())
+
+        after = handlers.get("_after_action")
+        if after is not None:
+            outcome = after(**kwargs)
+            if inspect.isawaitable(outcome):
+                task = asyncio.ensure_future(outcome)
+                task.add_done_callback(_log_task_failure)
+
+    # ------------------------------------------------------------------- calling
+    async def call_action(
+        self, action: str, payload: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Send one CALL and return the result payload as camelCase JSON.
+
+        Raises `CallError` (or `NotAuthorised`) for a CALLERROR, `LinkTimeout` when
+        no answer comes in time, `LinkLost` when the link goes, and `FrameError`
+        when the answer violates the OCPP 1.6 schema.
+        """
+        if self._lost is not None:
+            raise LinkLost(f"{action}: the link to {self.id} is closed")
+        unique_id = str(self._unique_id_generator())
+        call = Call(unique_id, action, payload)
+        limit = self._response_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        async with self._call_lock:
+            future: asyncio.Future[Call | CallResult | CallError] = loop.create_future()
+            self._pending[unique_id] = (action, future)
+            try:
+                await self._send(call.to_json())
+                answer = await asyncio.wait_for(future, limit)
+            except TimeoutError:
+                raise LinkTimeout(
+                    f"{action}: no answer from {self.id} within {limit:g} s") from None
+            finally:
+                self._pending.pop(unique_id, None)
+        if isinstance(answer, CallError):
+            raise call_error_to_exception(answer, action)
+        if not isinstance(answer, CallResult):
+            raise FrameError(f"{action}: the answer was not a CALLRESULT")
+        if action in messages.KNOWN_ACTIONS:
+            try:
+                messages.validate(answer, action)
+            except OCPPError as exc:
+                raise FrameError(f"{action}: the answer breaks the OCPP 1.6 schema: "
+                                 f"{exc.description}") from None
+        result: dict[str, Any] = answer.payload
+        return result
+
+    async def call(
+        self,
+        payload: Any,
+        suppress: bool = False,
+        unique_id: str | None = None,
+        skip_schema_validation: bool = False,
+    ) -> Any:
+        """The library's dataclass-based call, routed through `call_action`.
+
+        Unlike the library it raises on a CALLERROR (``suppress`` is ignored): a
+        silently ``None`` result has hidden too many refusals.
+        """
+        action = payload.__class__.__name__
+        body = snake_to_camel_case(remove_nones(serialize_as_dict(payload)))
+        result = await self.call_action(action, body)
+        result_class = getattr(self._call_result, action)
+        return result_class(**camel_to_snake_case(result))
+
+
+def _log_task_failure(task: asyncio.Task[Any]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        exc = task.exception()
+        if exc is not None:
+            LOGGER.error("after-action hook failed", exc_info=exc)

@@ -1,0 +1,1 @@
+"""The virtual pole: a faithful stand-in for a tender pole."""

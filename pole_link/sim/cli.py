@@ -1,0 +1,76 @@
+"""``paalwerk sim``: the virtual-pole command line, a contract outside scripts rely on.
+
+The options and the first lines printed are fixed in ARCHITECTURE.md; change
+them only together with that page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pole_link.sim.runner import FleetOptions, run_until_stopped
+from pole_link.sim.vehicles import parse_plug
+from pole_link.timeutil import parse_time
+
+
+def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Run virtual tender poles: a pseudo-terminal service port per pole "
+                    "(--serial), BLE (--ble) or OCPP 1.6J to a CSMS (--csms).")
+    parser.add_argument("--poles", type=int, default=1, metavar="N",
+                        help="how many poles (default 1)")
+    parser.add_argument("--id-prefix", default="PW-", metavar="PREFIX",
+                        help="pole ids are PREFIX0001, PREFIX0002, … (default PW-)")
+    parser.add_argument("--serial", action="store_true",
+                        help="a pseudo-terminal service port per pole; prints "
+                             "'<pole-id> serial <device path>' per pole first")
+    parser.add_argument("--ble", action="store_true",
+                        help="serve the local protocol over BLE (not available yet)")
+    parser.add_argument("--csms", metavar="URL",
+                        help="connect each pole over OCPP 1.6J to URL/<pole-id> "
+                             "(not available yet)")
+    parser.add_argument("--speed", type=float, default=1.0, metavar="X",
+                        help="simulated time runs X times faster than real time")
+    parser.add_argument("--start", metavar="ISO-8601",
+                        help="the simulated clock's start, with offset (default now)")
+    parser.add_argument("--plug", action="append", default=[], metavar="CONNECTOR:EVTYPE",
+                        help="a vehicle plugged in at start: ev3, ev1 or zoe (repeatable)")
+    parser.add_argument("--verbose", action="store_true", help="log frames")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.poles < 1:
+        parser.error("--poles must be at least 1")
+    if args.speed <= 0:
+        parser.error("--speed must be positive")
+    if args.ble:
+        parser.error("--ble is not available yet (the BLE link is still being built)")
+    if args.csms:
+        parser.error("--csms is not available yet (the pole's OCPP side is still being built)")
+    if not args.serial:
+        parser.error("choose how the poles are reached: --serial")
+    try:
+        plugs = [parse_plug(text) for text in args.plug]
+        start = parse_time(args.start) if args.start else None
+    except ValueError as exc:
+        parser.error(str(exc))
+    for connector_id, _ in plugs:
+        if connector_id not in (1, 2):
+            parser.error(f"--plug: connector {connector_id} does not exist (1 or 2)")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    if args.verbose:
+        logging.getLogger("ocpp").setLevel(logging.INFO)
+    options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
+                           speed=args.speed, start=start, plugs=tuple(plugs))
+    asyncio.run(run_until_stopped(options))
+    return 0

@@ -1,0 +1,454 @@
+"""The virtual pole: two sockets, a configuration, a clock, and what a driver can do.
+
+Every way of reaching the pole (its service port now, its OCPP connection later)
+calls these methods, so a card presented over the service port and one presented
+by a test behave identically. Methods return OCPP status values; they never raise
+for something a real pole would simply refuse.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+
+from ocpp.exceptions import PropertyConstraintViolationError
+from ocpp.v16.enums import (
+    AvailabilityStatus,
+    AvailabilityType,
+    ChargePointStatus,
+    ChargingProfilePurposeType,
+    ChargingProfileStatus,
+    ChargingRateUnitType,
+    ClearChargingProfileStatus,
+    Reason,
+    RemoteStartStopStatus,
+    ResetType,
+    UnlockStatus,
+    UpdateStatus,
+)
+
+from pole_link.live import LiveSample, SocketLive
+from pole_link.profiles import composite
+from pole_link.profiles.charging_profile import (
+    ChargingProfile,
+    ProfileError,
+    ProfileStore,
+    check_limits,
+)
+from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
+from pole_link.sim.configuration import ConfigurationStore
+from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
+from pole_link.sim.vehicles import EvType
+from pole_link.timeutil import format_time
+
+LOGGER = logging.getLogger(__name__)
+
+SOCKETS = 2
+VENDOR = "Paalwerk"
+MODEL = "PW-2 virtual pole"
+FIRMWARE_VERSION = "sim-0.1.0"
+MIN_OFFER_A = 6.0
+
+Listener = Callable[[], None]
+
+
+class VirtualPole:
+    """A tender pole in software (ARCHITECTURE.md, ``pole_link.sim``)."""
+
+    def __init__(
+        self,
+        pole_id: str,
+        *,
+        clock: SimClock | None = None,
+        configuration: ConfigurationStore | None = None,
+    ) -> None:
+        self.pole_id = pole_id
+        self.clock = clock or SimClock()
+        self.scheduler = EventScheduler(self.clock)
+        self.configuration = configuration or ConfigurationStore(pole_id, connectors=SOCKETS)
+        self.sockets = [Socket(connector_id) for connector_id in range(1, SOCKETS + 1)]
+        self.powered = True
+        self.online = True
+        self.demo_mode = True
+        """Every virtual pole is a demo pole: it accepts the service token ``demo``."""
+        self.ended: list[EndedTransaction] = []
+        self.local_list_version = 0
+        self.local_list: dict[str, str] = {}
+        self.profiles = ProfileStore(SOCKETS)
+        self.firmware_update_requested: tuple[str, str] | None = None
+        self._local_ids = itertools.count(-1, -1)
+        self._listeners: list[Listener] = []
+        self._connection_timeouts: dict[int, ScheduledEvent] = {}
+        self._metered_until = self.clock.now()
+        self.configuration.subscribe(lambda key, value: self._changed())
+
+    # ------------------------------------------------------------ identity & observers
+    @property
+    def serial_number(self) -> str:
+        return f"SIM-{self.pole_id}"
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Be told after every change of state (ports push status from here)."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        self._settle()
+        for listener in list(self._listeners):
+            listener()
+
+    def refresh(self) -> None:
+        """Re-derive everything after the clock moved (a jump can cross profile steps)."""
+        self._changed()
+
+    def socket(self, connector_id: int) -> Socket:
+        if not 1 <= connector_id <= len(self.sockets):
+            raise ValueError(f"connector {connector_id} does not exist (1–{len(self.sockets)})")
+        return self.sockets[connector_id - 1]
+
+    # ------------------------------------------------------------ power and meters
+    def grid_limit_a(self) -> float:
+        """``GridConnectionMaxCurrent``: the hard ceiling beneath every profile (eis 20/31)."""
+        return float(self.configuration.int_value("GridConnectionMaxCurrent"))
+
+    def limit_a(self) -> float:
+        """Total per-phase limit in force now: ChargePointMaxProfile under the grid ceiling.
+
+        The overrule and the peak look-ahead refine this with the charging physics.
+        """
+        profile_limit = composite.limit_at(self.profiles, 0, self.clock.now())
+        grid = self.grid_limit_a()
+        return grid if profile_limit is None else min(grid, profile_limit)
+
+    def _meter(self) -> None:
+        """Integrate energy up to now at the currents that flowed since the last change."""
+        now = self.clock.now()
+        hours = max(0.0, (now - self._metered_until).total_seconds()) / 3600
+        for socket in self.sockets:
+            socket.energy_wh += sum(socket.current_a) * 230.0 * hours
+        self._metered_until = now
+
+    def _settle(self) -> None:
+        """Share the limit over sockets with a transaction and let vehicles follow.
+
+        Plain even split with the 6 A floor; the load balancer with response delays,
+        look-ahead and fair rotation replaces this with the charging physics.
+        """
+        self._meter()
+        active = [s for s in self.sockets
+                  if s.transaction and s.ev_type and s.fault is None and self.powered]
+        for socket in self.sockets:
+            if socket not in active:
+                socket.offered_a = 0.0
+        limit = self.limit_a()
+        if active:
+            share = min(32.0, limit / len(active))
+            if share >= MIN_OFFER_A:
+                for socket in active:
+                    socket.offered_a = share
+            else:
+                for index, socket in enumerate(active):
+                    socket.offered_a = min(32.0, limit) if index == 0 and limit >= 6 else 0.0
+        for socket in self.sockets:
+            socket.follow_offer()
+
+    def live_sample(self) -> LiveSample:
+        self._settle()
+        intensity = self.configuration.int_value("LightIntensity")
+        return LiveSample(
+            timestamp=self.clock.now(),
+            limit_a=self.limit_a(),
+            sockets=tuple(
+                SocketLive(
+                    connector_id=s.connector_id,
+                    cp_state=s.cp_state,
+                    pwm_duty_percent=s.pwm_duty_percent,
+                    offered_current_a=s.offered_a,
+                    current_a=(s.current_a[0], s.current_a[1], s.current_a[2]),
+                    voltage_v=s.voltage_v,
+                    energy_wh=round(s.energy_wh, 3),
+                    status=s.status,
+                    transaction_id=s.transaction.id if s.transaction else None,
+                    overruled=bool(s.transaction and s.transaction.overruled),
+                    low_current_vehicle=bool(s.transaction and s.transaction.low_current_vehicle),
+                    led=s.led(intensity),
+                )
+                for s in self.sockets
+            ),
+        )
+
+    # ------------------------------------------------------------ transactions
+    def _start_transaction(self, socket: Socket, id_tag: str) -> Transaction:
+        self._meter()
+        self._cancel_connection_timeout(socket)
+        socket.authorised_tag = None
+        socket.replugged = False
+        socket.transaction = Transaction(next(self._local_ids), id_tag, self.clock.now(),
+                                         socket.energy_wh)
+        return socket.transaction
+
+    def _end_transaction(self, socket: Socket, reason: Reason) -> EndedTransaction | None:
+        if socket.transaction is None:
+            return None
+        self._meter()
+        ended = EndedTransaction(socket.transaction, self.clock.now(), socket.energy_wh, reason)
+        self.ended.append(ended)
+        self.profiles.drop_transaction_profiles(socket.connector_id)
+        socket.transaction = None
+        socket.replugged = False
+        return ended
+
+    def _authorise(self, socket: Socket, id_tag: str) -> None:
+        """An accepted card or remote start: charge now if plugged, else wait (eis 45)."""
+        if socket.ev_type is not None:
+            self._start_transaction(socket, id_tag)
+            return
+        socket.authorised_tag = id_tag
+        self._cancel_connection_timeout(socket)
+        timeout = self.configuration.int_value("ConnectionTimeOut")
+        self._connection_timeouts[socket.connector_id] = self.scheduler.call_later(
+            timeout, lambda: self._connection_timed_out(socket), name="ConnectionTimeOut")
+
+    def _connection_timed_out(self, socket: Socket) -> None:
+        self._connection_timeouts.pop(socket.connector_id, None)
+        if socket.authorised_tag is not None and socket.transaction is None:
+            socket.authorised_tag = None
+            self._changed()
+
+    def _cancel_connection_timeout(self, socket: Socket) -> None:
+        pending = self._connection_timeouts.pop(socket.connector_id, None)
+        if pending is not None:
+            pending.cancel()
+
+    def transaction(self, transaction_id: int) -> tuple[Socket, Transaction] | None:
+        for socket in self.sockets:
+            if socket.transaction is not None and transaction_id in (
+                    socket.transaction.local_id, socket.transaction.csms_id):
+                return socket, socket.transaction
+        return None
+
+    # ------------------------------------------------------------ what drivers do
+    def plug(self, connector_id: int, ev_type: EvType) -> bool:
+        socket = self.socket(connector_id)
+        if socket.ev_type is not None:
+            return False
+        socket.ev_type = ev_type
+        if socket.transaction is not None:
+            socket.replugged = True
+        elif socket.authorised_tag is not None and socket.operative:
+            self._start_transaction(socket, socket.authorised_tag)
+        self._changed()
+        return True
+
+    def unplug(self, connector_id: int) -> bool:
+        socket = self.socket(connector_id)
+        if socket.ev_type is None:
+            return False
+        self._meter()
+        socket.ev_type = None
+        if socket.transaction is not None and self.configuration.bool_value(
+                "StopTransactionOnEVSideDisconnect"):
+            self._end_transaction(socket, Reason.ev_disconnected)
+        self._changed()
+        return True
+
+    def present_card(self, connector_id: int, id_tag: str) -> str:
+        """A card at the reader: ends this card's transaction, else starts or authorises.
+
+        With no CSMS reachable every card is accepted (eis 50); the CSMS check comes
+        with the pole's OCPP side.
+        """
+        socket = self.socket(connector_id)
+        if socket.transaction is not None:
+            if socket.transaction.id_tag != id_tag:
+                return "Rejected"
+            self._end_transaction(socket, Reason.local)
+            self._changed()
+            return "Stopped"
+        if not socket.operative or socket.fault is not None or not self.powered:
+            return "Rejected"
+        self._authorise(socket, id_tag)
+        self._changed()
+        return "Accepted"
+
+    def overrule(self, connector_id: int) -> str:
+        """The driver lifts the peak limit for this transaction (SPEC.md "Overrule")."""
+        socket = self.socket(connector_id)
+        if socket.transaction is None:
+            return "NoTransaction"
+        socket.transaction.overruled = True
+        self._changed()
+        return "Accepted"
+
+    def fault(self, connector_id: int, kind: str) -> None:
+        socket = self.socket(connector_id)
+        if kind == "clear":
+            socket.fault = None
+        elif kind in FAULT_ERROR_CODES:
+            socket.fault = kind
+        else:
+            raise ValueError(f"unknown fault {kind!r} (rcd, overcurrent, lock, meter, clear)")
+        self._changed()
+
+    def power_cut(self, seconds: float) -> None:
+        """Mains lost (eis 42/43): transactions end now and the cable is free.
+
+        Power returns after ``seconds`` of pole time, with nothing restarting by itself.
+        """
+        if seconds <= 0:
+            raise ValueError("a power cut lasts a positive number of seconds")
+        for socket in self.sockets:
+            self._end_transaction(socket, Reason.power_loss)
+            socket.authorised_tag = None
+            self._cancel_connection_timeout(socket)
+        self.powered = False
+        self._changed()
+        self.scheduler.call_later(seconds, self._power_restored, name="power restored")
+
+    def shut_down(self) -> None:
+        """The simulator stops: end transactions as a power cut would (eis 43)."""
+        for socket in self.sockets:
+            self._end_transaction(socket, Reason.power_loss)
+        self.powered = False
+        self._changed()
+
+    def _power_restored(self) -> None:
+        self.powered = True
+        self._changed()
+
+    def set_network(self, online: bool) -> None:
+        self.online = online
+        self._changed()
+
+    # ------------------------------------------------------------ what operators do
+    def remote_start(self, connector_id: int | None, id_tag: str) -> RemoteStartStopStatus:
+        candidates = ([self.socket(connector_id)] if connector_id else
+                      [s for s in self.sockets if s.transaction is None])
+        for socket in candidates:
+            if (socket.transaction is None and socket.operative and socket.fault is None
+                    and self.powered):
+                self._authorise(socket, id_tag)
+                self._changed()
+                return RemoteStartStopStatus.accepted
+        return RemoteStartStopStatus.rejected
+
+    def remote_stop(self, transaction_id: int) -> RemoteStartStopStatus:
+        found = self.transaction(transaction_id)
+        if found is None:
+            return RemoteStartStopStatus.rejected
+        self._end_transaction(found[0], Reason.remote)
+        self._changed()
+        return RemoteStartStopStatus.accepted
+
+    def unlock(self, connector_id: int) -> UnlockStatus:
+        socket = self.socket(connector_id)
+        if socket.fault == "lock":
+            return UnlockStatus.unlock_failed
+        self._end_transaction(socket, Reason.unlock_command)
+        self._changed()
+        return UnlockStatus.unlocked
+
+    def change_availability(self, connector_id: int, kind: AvailabilityType
+                            ) -> AvailabilityStatus:
+        targets = self.sockets if connector_id == 0 else [self.socket(connector_id)]
+        operative = kind == AvailabilityType.operative
+        busy = any(s.transaction is not None for s in targets)
+        for socket in targets:
+            socket.operative = operative
+        self._changed()
+        if busy and not operative:
+            return AvailabilityStatus.scheduled
+        return AvailabilityStatus.accepted
+
+    def reset(self, kind: ResetType) -> None:
+        reason = Reason.hard_reset if kind == ResetType.hard else Reason.soft_reset
+        for socket in self.sockets:
+            self._end_transaction(socket, reason)
+        self._changed()
+
+    def send_local_list(self, version: int, update_type: str, entries: list[dict[str, object]]
+                        ) -> UpdateStatus:
+        """OCPP local authorisation list: Full replaces, Differential patches."""
+        if update_type == "Differential" and version <= self.local_list_version:
+            return UpdateStatus.version_mismatch
+        if update_type == "Full":
+            self.local_list = {}
+        for entry in entries:
+            tag = str(entry.get("id_tag", entry.get("idTag", "")))
+            info = entry.get("id_tag_info", entry.get("idTagInfo"))
+            if isinstance(info, dict):
+                self.local_list[tag] = str(info.get("status", "Accepted"))
+            else:
+                self.local_list.pop(tag, None)
+        self.local_list_version = version
+        return UpdateStatus.accepted
+
+    # ------------------------------------------------------------ smart charging
+    def set_charging_profile(self, connector_id: int, data: dict[str, object]
+                             ) -> ChargingProfileStatus:
+        """Install an OCPP ``csChargingProfiles`` object.
+
+        A profile that breaks the pole's limits is a CALLERROR naming the field, so
+        a technician learns *why*; one the pole's state refuses (a TxProfile with no
+        transaction) is OCPP's plain ``Rejected``.
+        """
+        config = self.configuration
+        units = {ChargingRateUnitType.amps if unit == "Current" else ChargingRateUnitType.watts
+                 for unit in config.list_value("ChargingScheduleAllowedChargingRateUnit")}
+        try:
+            profile = ChargingProfile.from_ocpp(dict(data))
+            check_limits(profile, max_stack_level=config.int_value("ChargeProfileMaxStackLevel"),
+                         max_periods=config.int_value("ChargingScheduleMaxPeriods"),
+                         allowed_units=units)
+        except ProfileError as exc:
+            raise PropertyConstraintViolationError(
+                description=str(exc), details={"cause": str(exc)}) from None
+        running = self.sockets[connector_id - 1].transaction if connector_id else None
+        try:
+            self.profiles.install(connector_id, profile,
+                                  transaction_id=running.id if running else None)
+        except ProfileError as exc:
+            LOGGER.info("%s: profile refused: %s", self.pole_id, exc)
+            return ChargingProfileStatus.rejected
+        self._changed()
+        return ChargingProfileStatus.accepted
+
+    def clear_charging_profiles(self, *, profile_id: int | None = None,
+                                connector_id: int | None = None, purpose: str | None = None,
+                                stack_level: int | None = None) -> ClearChargingProfileStatus:
+        removed = self.profiles.clear(
+            profile_id=profile_id, connector_id=connector_id,
+            purpose=ChargingProfilePurposeType(purpose) if purpose else None,
+            stack_level=stack_level)
+        self._changed()
+        if removed:
+            return ClearChargingProfileStatus.accepted
+        return ClearChargingProfileStatus.unknown
+
+    def composite_schedule(self, connector_id: int, duration_s: int, unit: str | None
+                           ) -> tuple[str, dict[str, object]] | None:
+        """``(scheduleStart, chargingSchedule)`` as OCPP JSON from now, or None if impossible."""
+        now = self.clock.now().replace(microsecond=0)
+        running = self.sockets[connector_id - 1].transaction if connector_id else None
+        try:
+            schedule = composite.composite_schedule(
+                self.profiles, connector_id, now, duration_s,
+                unit=ChargingRateUnitType(unit) if unit else ChargingRateUnitType.amps,
+                grid_limit_a=self.grid_limit_a(),
+                transaction_start=running.started if running else None,
+                transaction_id=running.id if running else None)
+        except ProfileError as exc:
+            LOGGER.info("%s: no composite schedule: %s", self.pole_id, exc)
+            return None
+        body = schedule.to_ocpp()
+        body.pop("startSchedule", None)
+        return format_time(now), body
+
+    def trigger(self, message: str, connector_id: int | None) -> bool:
+        """Send ``message`` to the CSMS; possible only once the pole's OCPP side exists."""
+        return False
+
+    def statuses(self) -> dict[int, ChargePointStatus]:
+        return {s.connector_id: s.status for s in self.sockets}
+

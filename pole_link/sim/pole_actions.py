@@ -1,0 +1,176 @@
+"""The standard OCPP 1.6 actions a central system sends a charge point, on a virtual pole.
+
+A mixin of ``@on`` handlers, so the very same handlers serve the pole's local
+service port and (with the pole's OCPP side) its connection to the CSMS. Each
+handler only translates between OCPP payloads and `VirtualPole` methods.
+Reservations are deliberately absent (eis 49): routing answers ``NotSupported``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocpp.charge_point import snake_to_camel_case
+from ocpp.exceptions import OccurenceConstraintViolationError, PropertyConstraintViolationError
+from ocpp.v16 import call_result
+from ocpp.v16.enums import (
+    Action,
+    AvailabilityType,
+    ClearCacheStatus,
+    GetCompositeScheduleStatus,
+    ResetStatus,
+    ResetType,
+    TriggerMessageStatus,
+)
+
+from pole_link.protocol.routing import after, on
+from pole_link.sim.configuration import TooManyKeysError
+from pole_link.sim.pole import VirtualPole
+
+
+class PoleActions:
+    """``@on`` handlers for every central-system → pole action but reservations."""
+
+    pole: VirtualPole
+
+    def connector_exists(self, connector_id: int, *, allow_zero: bool = True) -> None:
+        low = 0 if allow_zero else 1
+        if not low <= connector_id <= len(self.pole.sockets):
+            raise PropertyConstraintViolationError(
+                description=f"connector {connector_id} does not exist "
+                            f"({low}–{len(self.pole.sockets)})",
+                details={"cause": "connectorId out of range"})
+
+    # ---------------------------------------------------------------- configuration
+    @on(Action.get_configuration)
+    def on_get_configuration(self, key: list[str] | None = None) -> call_result.GetConfiguration:
+        try:
+            known, unknown = self.pole.configuration.get(key)
+        except TooManyKeysError as exc:
+            raise OccurenceConstraintViolationError(
+                description=str(exc), details={"cause": "too many keys"}) from None
+        return call_result.GetConfiguration(
+            configuration_key=[{"key": spec.name, "readonly": spec.readonly, "value": value}
+                               for spec, value in known],
+            unknown_key=unknown or None,
+        )
+
+    @on(Action.change_configuration)
+    def on_change_configuration(self, key: str, value: str) -> call_result.ChangeConfiguration:
+        return call_result.ChangeConfiguration(status=self.pole.configuration.change(key, value))
+
+    # ---------------------------------------------------------------- availability & resets
+    @on(Action.change_availability)
+    def on_change_availability(self, connector_id: int, type: str
+                               ) -> call_result.ChangeAvailability:
+        self.connector_exists(connector_id)
+        status = self.pole.change_availability(connector_id, AvailabilityType(type))
+        return call_result.ChangeAvailability(status=status)
+
+    @on(Action.clear_cache)
+    def on_clear_cache(self) -> call_result.ClearCache:
+        return call_result.ClearCache(status=ClearCacheStatus.accepted)
+
+    @on(Action.reset)
+    def on_reset(self, type: str) -> call_result.Reset:
+        return call_result.Reset(status=ResetStatus.accepted)
+
+    @after(Action.reset)
+    def after_reset(self, type: str) -> None:
+        """Reset after the answer is on the wire, as a real pole reboots after replying."""
+        self.pole.reset(ResetType(type))
+        self.pole_rebooted()
+
+    def pole_rebooted(self) -> None:
+        """A connection's own state to forget when the pole restarts."""
+
+    # ---------------------------------------------------------------- transactions
+    @on(Action.remote_start_transaction)
+    def on_remote_start_transaction(
+        self, id_tag: str, connector_id: int | None = None,
+        charging_profile: dict[str, Any] | None = None,
+    ) -> call_result.RemoteStartTransaction:
+        if connector_id is not None:
+            self.connector_exists(connector_id, allow_zero=False)
+        status = self.pole.remote_start(connector_id, id_tag)
+        return call_result.RemoteStartTransaction(status=status)
+
+    @on(Action.remote_stop_transaction)
+    def on_remote_stop_transaction(self, transaction_id: int
+                                   ) -> call_result.RemoteStopTransaction:
+        return call_result.RemoteStopTransaction(status=self.pole.remote_stop(transaction_id))
+
+    @on(Action.unlock_connector)
+    def on_unlock_connector(self, connector_id: int) -> call_result.UnlockConnector:
+        self.connector_exists(connector_id, allow_zero=False)
+        return call_result.UnlockConnector(status=self.pole.unlock(connector_id))
+
+    # ---------------------------------------------------------------- local list
+    @on(Action.get_local_list_version)
+    def on_get_local_list_version(self) -> call_result.GetLocalListVersion:
+        return call_result.GetLocalListVersion(list_version=self.pole.local_list_version)
+
+    @on(Action.send_local_list)
+    def on_send_local_list(
+        self, list_version: int, update_type: str,
+        local_authorization_list: list[dict[str, Any]] | None = None,
+    ) -> call_result.SendLocalList:
+        status = self.pole.send_local_list(list_version, update_type,
+                                           local_authorization_list or [])
+        return call_result.SendLocalList(status=status)
+
+    # ---------------------------------------------------------------- smart charging
+    @on(Action.set_charging_profile)
+    def on_set_charging_profile(self, connector_id: int, cs_charging_profiles: dict[str, Any]
+                                ) -> call_result.SetChargingProfile:
+        self.connector_exists(connector_id)
+        status = self.pole.set_charging_profile(connector_id,
+                                                snake_to_camel_case(cs_charging_profiles))
+        return call_result.SetChargingProfile(status=status)
+
+    @on(Action.clear_charging_profile)
+    def on_clear_charging_profile(
+        self, id: int | None = None, connector_id: int | None = None,
+        charging_profile_purpose: str | None = None, stack_level: int | None = None,
+    ) -> call_result.ClearChargingProfile:
+        status = self.pole.clear_charging_profiles(
+            profile_id=id, connector_id=connector_id, purpose=charging_profile_purpose,
+            stack_level=stack_level)
+        return call_result.ClearChargingProfile(status=status)
+
+    @on(Action.get_composite_schedule)
+    def on_get_composite_schedule(
+        self, connector_id: int, duration: int, charging_rate_unit: str | None = None
+    ) -> call_result.GetCompositeSchedule:
+        self.connector_exists(connector_id)
+        schedule = self.pole.composite_schedule(connector_id, duration, charging_rate_unit)
+        if schedule is None:
+            return call_result.GetCompositeSchedule(status=GetCompositeScheduleStatus.rejected)
+        start, body = schedule
+        return call_result.GetCompositeSchedule(
+            status=GetCompositeScheduleStatus.accepted, connector_id=connector_id,
+            schedule_start=start, charging_schedule=body)
+
+    # ---------------------------------------------------------------- firmware & diagnostics
+    @on(Action.update_firmware)
+    def on_update_firmware(self, location: str, retrieve_date: str,
+                           retries: int | None = None, retry_interval: int | None = None
+                           ) -> call_result.UpdateFirmware:
+        self.pole.firmware_update_requested = (location, retrieve_date)
+        return call_result.UpdateFirmware()
+
+    @on(Action.get_diagnostics)
+    def on_get_diagnostics(self, location: str, **_: Any) -> call_result.GetDiagnostics:
+        # No diagnostics file is produced yet, and OCPP says to omit fileName then.
+        return call_result.GetDiagnostics()
+
+    # ---------------------------------------------------------------- trigger
+    @on(Action.trigger_message)
+    def on_trigger_message(self, requested_message: str, connector_id: int | None = None
+                           ) -> call_result.TriggerMessage:
+        if connector_id is not None:
+            self.connector_exists(connector_id)
+        accepted = self.pole.trigger(requested_message, connector_id)
+        return call_result.TriggerMessage(
+            status=TriggerMessageStatus.accepted if accepted else TriggerMessageStatus.rejected)
+

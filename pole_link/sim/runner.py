@@ -1,0 +1,88 @@
+"""Runs a fleet of virtual poles in one process until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from pole_link.protocol.connection import FramedConnection
+from pole_link.sim.clock import SimClock
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.pty_port import PtyPort
+from pole_link.sim.service_port import ServicePortEnd
+from pole_link.sim.vehicles import EvType
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FleetOptions:
+    poles: int = 1
+    id_prefix: str = "PW-"
+    serial: bool = False
+    speed: float = 1.0
+    start: datetime | None = None
+    plugs: Sequence[tuple[int, EvType]] = field(default_factory=tuple)
+
+
+def pole_ids(count: int, prefix: str) -> list[str]:
+    """``PW-0001``, ``PW-0002``, … (ARCHITECTURE.md)."""
+    return [f"{prefix}{number:04d}" for number in range(1, count + 1)]
+
+
+class Fleet:
+    """Virtual poles with their ports, started and stopped together."""
+
+    def __init__(self, options: FleetOptions) -> None:
+        self.options = options
+        self.poles: list[VirtualPole] = []
+        self.ports: dict[str, PtyPort] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self, out: TextIO = sys.stdout) -> None:
+        options = self.options
+        for pole_id in pole_ids(options.poles, options.id_prefix):
+            pole = VirtualPole(pole_id, clock=SimClock(options.start, options.speed))
+            self.poles.append(pole)
+            self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
+            if options.serial:
+                port = PtyPort()
+                self.ports[pole_id] = port
+                end = ServicePortEnd(pole, FramedConnection(port))
+                self._tasks.append(asyncio.create_task(end.serve(), name=f"{pole_id} serial"))
+                print(f"{pole_id} serial {port.path}", file=out, flush=True)
+            for connector_id, ev_type in options.plugs:
+                pole.plug(connector_id, ev_type)
+
+    async def stop(self) -> None:
+        for pole in self.poles:
+            pole.shut_down()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for port in self.ports.values():
+            await port.close()
+
+
+async def run_until_stopped(options: FleetOptions, out: TextIO = sys.stdout) -> None:
+    """Start the fleet, then wait for Ctrl-C or SIGTERM and stop it cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C still interrupts
+            loop.add_signal_handler(sig, stop.set)
+    fleet = Fleet(options)
+    try:
+        await fleet.start(out)
+        await stop.wait()
+    finally:
+        await fleet.stop()

@@ -1,0 +1,280 @@
+"""The pole's end of its local service port: PROTOCOL.md's session rules and vendor messages.
+
+Standard actions come from `PoleActions` (shared with the pole's OCPP side); this
+class adds what only the service port has: ``Hello``/``Auth`` sessions where reads
+are free and writes need a token, the 60 s idle end, the ``Live`` stream, and the
+virtual-pole ``Sim*`` controls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ocpp.exceptions import SecurityError
+from ocpp.messages import Call
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action, DataTransferStatus
+
+from pole_link.errors import PoleLinkError
+from pole_link.protocol.binary import AckStatus, BinaryFrame, FirmwareAck, FirmwareData
+from pole_link.protocol.connection import FramedConnection
+from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.vendor import (
+    PROTOCOL_VERSION,
+    READ_ACTIONS,
+    READ_MESSAGES,
+    VENDOR_ID,
+    VendorMessage,
+    data_transfer_payload,
+    decode_data,
+    encode_data,
+)
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.pole_actions import PoleActions
+from pole_link.sim.sim_controls import SimControls
+from pole_link.timeutil import format_time
+
+LOGGER = logging.getLogger(__name__)
+
+IDLE_TIMEOUT_S = 60.0
+"""PROTOCOL.md: a session with no frame from the client for 60 s ends."""
+AUTH_LIFETIME = timedelta(hours=12)
+"""A token grant outlives a working day on site, not a week."""
+MIN_LIVE_INTERVAL_MS = 50
+DEMO_TOKEN = "demo"
+MAX_FRAME = 65_536
+
+
+class _Session:
+    """What the pole remembers about the technician on the other end."""
+
+    def __init__(self) -> None:
+        self.client: str | None = None
+        self.authorised_until: datetime | None = None
+        self.role: str | None = None
+        self.live_interval_ms = 0
+
+    def authorised(self, now: datetime) -> bool:
+        return self.authorised_until is not None and now < self.authorised_until
+
+
+class ServicePortEnd(PoleActions, StrictChargePoint):
+    """Serves one pole's service port for as long as the pole lives."""
+
+    def __init__(
+        self,
+        pole: VirtualPole,
+        connection: FramedConnection,
+        *,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(pole.pole_id, connection, response_timeout=10.0,
+                         on_dropped=connection.count_dropped)
+        self.pole = pole
+        self.port = connection
+        self.sim = SimControls(pole)
+        self.idle_timeout_s = idle_timeout_s
+        self._wall = wall
+        self._session = _Session()
+        self._last_frame = wall()
+        self._live_task: asyncio.Task[None] | None = None
+        self._was_powered = pole.powered
+        connection.on_binary = self._on_binary
+        pole.subscribe(self._pole_changed)
+
+    # ---------------------------------------------------------------- session rules
+    def end_session(self, why: str) -> None:
+        if self._session.client or self._session.authorised_until or self._live_task:
+            LOGGER.info("%s: service session ended (%s)", self.pole.pole_id, why)
+        self._session = _Session()
+        self._stop_live()
+
+    def pole_rebooted(self) -> None:
+        self.end_session("pole restarted")
+
+    def _pole_changed(self) -> None:
+        if self._was_powered and not self.pole.powered:
+            self.end_session("power lost")
+            port = self.port.stream
+            if hasattr(port, "discard_output"):
+                port.discard_output()
+        self._was_powered = self.pole.powered
+
+    async def route_message(self, raw_msg: str) -> None:
+        if not self.pole.powered:
+            return  # a pole without mains answers nothing
+        self._last_frame = self._wall()
+        await super().route_message(raw_msg)
+
+    def check_call(self, msg: Call) -> None:
+        if _allowed_before_auth(msg) or self._session.authorised(datetime.now(UTC)):
+            return
+        raise SecurityError(
+            description=f"{msg.action} writes: authenticate first (DataTransfer Auth)",
+            details={"cause": "session not authorised"})
+
+    async def watch_idle(self) -> None:
+        """End the session after ``idle_timeout_s`` without a frame from the client."""
+        while True:
+            await asyncio.sleep(min(1.0, self.idle_timeout_s / 4))
+            if self._wall() - self._last_frame >= self.idle_timeout_s and (
+                    self._session.client or self._session.authorised_until or self._live_task):
+                self.end_session("idle")
+
+    # ---------------------------------------------------------------- vendor messages
+    @on(Action.data_transfer)
+    async def on_data_transfer(self, vendor_id: str, message_id: str | None = None,
+                               data: str | None = None) -> call_result.DataTransfer:
+        if vendor_id != VENDOR_ID:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_vendor_id)
+        handler = self._vendor_handlers().get(message_id or "")
+        if handler is None:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_message_id)
+        try:
+            request = decode_data(data)
+            answer = handler(request)
+            if asyncio.iscoroutine(answer):
+                answer = await answer
+        except (ValueError, KeyError, TypeError, PoleLinkError) as exc:
+            reason = f"{message_id}: {exc}" if not isinstance(exc, KeyError) else \
+                f"{message_id}: missing field {exc}"
+            return call_result.DataTransfer(status=DataTransferStatus.rejected, data=reason)
+        return call_result.DataTransfer(status=DataTransferStatus.accepted,
+                                        data=encode_data(answer))
+
+    def _vendor_handlers(self) -> dict[str, Callable[[Any], Any]]:
+        handlers: dict[str, Callable[[Any], Any]] = {
+            VendorMessage.HELLO: self._hello,
+            VendorMessage.AUTH: self._auth,
+            VendorMessage.LIVE_SUBSCRIBE: self._live_subscribe,
+            VendorMessage.LINK_STATS: lambda _: self.port.counters.to_json(),
+            VendorMessage.SELF_TEST: self._self_test,
+            VendorMessage.OVERRULE: self._overrule,
+            VendorMessage.FIRMWARE_BEGIN: _firmware_unavailable,
+            VendorMessage.FIRMWARE_COMMIT: _firmware_unavailable,
+        }
+        handlers.update(self.sim.handlers())
+        return handlers
+
+    def _hello(self, request: Any) -> dict[str, Any]:
+        self.end_session("new Hello")
+        client = request.get("client") if isinstance(request, dict) else None
+        self._session.client = str(client or "unknown client")
+        pole = self.pole
+        return {
+            "poleId": pole.pole_id, "vendor": "Paalwerk", "model": "PW-2 virtual pole",
+            "serialNumber": pole.serial_number, "firmwareVersion": "sim-0.1.0",
+            "protocolVersion": PROTOCOL_VERSION, "sockets": len(pole.sockets),
+            "maxFrame": MAX_FRAME, "time": format_time(pole.clock.now()),
+        }
+
+    def _auth(self, request: Any) -> dict[str, Any]:
+        token = request.get("token") if isinstance(request, dict) else None
+        if not (self.pole.demo_mode and token == DEMO_TOKEN):
+            self._session.authorised_until = None
+            return {"status": "Rejected", "role": None, "expires": None}
+        expires = datetime.now(UTC) + AUTH_LIFETIME
+        self._session.authorised_until = expires
+        self._session.role = "technician"
+        return {"status": "Accepted", "role": "technician", "expires": format_time(expires)}
+
+    def _self_test(self, request: Any) -> dict[str, Any]:
+        test = str(request["test"])
+        connector = self.pole.socket(int(request.get("connectorId", 1)))
+        failed_by = {"rcd": "rcd", "lock": "lock", "meter": "meter"}
+        if test == "led":
+            return {"result": "Passed", "detail": "all LED segments respond"}
+        if test == "modem":
+            ok = self.pole.online
+            return {"result": "Passed" if ok else "Failed",
+                    "detail": "network reachable" if ok else "no network"}
+        if test not in failed_by:
+            raise ValueError(f"unknown test {test!r} (rcd, led, lock, meter, modem)")
+        if connector.fault == failed_by[test]:
+            return {"result": "Failed", "detail": f"{test} fault on connector "
+                                                  f"{connector.connector_id}"}
+        return {"result": "Passed", "detail": f"{test} on connector {connector.connector_id} ok"}
+
+    def _overrule(self, request: Any) -> dict[str, Any]:
+        connector_id = int(request["connectorId"])
+        socket = self.pole.socket(connector_id)
+        wanted = request.get("transactionId")
+        if socket.transaction is None or (wanted is not None and int(wanted) not in (
+                socket.transaction.local_id, socket.transaction.csms_id)):
+            return {"status": "NoTransaction"}
+        return {"status": self.pole.overrule(connector_id)}
+
+    # ---------------------------------------------------------------- live stream
+    def _live_subscribe(self, request: Any) -> dict[str, Any]:
+        interval = int(request["intervalMs"])
+        if interval == 0:
+            self._stop_live()
+            return {"status": "Accepted"}
+        if interval < MIN_LIVE_INTERVAL_MS:
+            raise ValueError(f"intervalMs must be 0 or at least {MIN_LIVE_INTERVAL_MS}")
+        self._session.live_interval_ms = interval
+        if self._live_task is None or self._live_task.done():
+            self._live_task = asyncio.create_task(self._stream_live(), name="live")
+        return {"status": "Accepted"}
+
+    def _stop_live(self) -> None:
+        self._session.live_interval_ms = 0
+        task, self._live_task = self._live_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _stream_live(self) -> None:
+        """Send ``Live`` at the subscribed interval until stopped or the client goes."""
+        next_at = time.monotonic()
+        while self._session.live_interval_ms:
+            payload = data_transfer_payload(VendorMessage.LIVE, self.pole.live_sample().to_json())
+            try:
+                await self.call_action("DataTransfer", payload)
+            except PoleLinkError as exc:
+                LOGGER.info("%s: live stream stopped: %s", self.pole.pole_id, exc)
+                self._session.live_interval_ms = 0
+                break
+            next_at += self._session.live_interval_ms / 1000
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            next_at = max(next_at, time.monotonic() - 1.0)  # never burst to catch up
+        self._live_task = None
+
+    # ---------------------------------------------------------------- binary frames
+    def _on_binary(self, frame: BinaryFrame) -> None:
+        if isinstance(frame, FirmwareData):
+            # No transfer was begun (firmware transfer is not available yet): abort it.
+            ack = FirmwareAck(frame.transfer_id, 0, AckStatus.ABORTED)
+            task = asyncio.ensure_future(self.port.send_binary(ack))
+            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+    async def serve(self) -> None:
+        """Serve the port until cancelled."""
+        idle = asyncio.create_task(self.watch_idle(), name="idle watch")
+        try:
+            await self.start()
+        finally:
+            idle.cancel()
+            self._stop_live()
+            with contextlib.suppress(asyncio.CancelledError):
+                await idle
+
+
+def _allowed_before_auth(msg: Call) -> bool:
+    """Reads, and ``Auth`` itself (PROTOCOL.md, Session 2)."""
+    if msg.action in READ_ACTIONS:
+        return True
+    if msg.action == "DataTransfer" and msg.payload.get("vendorId") == VENDOR_ID:
+        message_id = msg.payload.get("messageId")
+        return message_id in READ_MESSAGES or message_id == VendorMessage.AUTH
+    return False
+
+
+def _firmware_unavailable(_: Any) -> dict[str, Any]:
+    raise ValueError("firmware transfer is not available on this pole yet")

@@ -1,0 +1,156 @@
+"""What serial and BLE share: OCPP-J over a framed byte stream, client end.
+
+A transport only says how to open its byte stream; framing, routing, timeouts,
+the pole's own calls and loss detection are done once, here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from abc import abstractmethod
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action, DataTransferStatus
+
+from pole_link.errors import LinkLost, PoleLinkError
+from pole_link.protocol.binary import BinaryFrame
+from pole_link.protocol.connection import ByteStream, FramedConnection
+from pole_link.protocol.frames import LinkCounters
+from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from pole_link.transports.base import PoleLink, PoleMessage
+
+LOGGER = logging.getLogger(__name__)
+
+LOCAL_CALL_TIMEOUT = 10.0
+"""PROTOCOL.md: each side waits 10 s for an answer on a local link."""
+
+INBOX_LIMIT = 1_000
+"""Pole calls kept for a slow reader; the oldest go first (Live is a stream)."""
+
+_POLE_MESSAGES = frozenset({VendorMessage.LIVE})
+
+
+class _ClientEnd(StrictChargePoint):
+    """Our side of a local link: answers the pole's ``Live`` calls and queues them."""
+
+    def __init__(self, name: str, connection: FramedConnection, timeout: float,
+                 inbox: asyncio.Queue[PoleMessage | BaseException]) -> None:
+        super().__init__(name, connection, timeout, on_dropped=connection.count_dropped)
+        self._inbox = inbox
+
+    @on(Action.data_transfer)
+    def on_pole_data_transfer(
+        self, vendor_id: str, message_id: str | None = None, data: str | None = None
+    ) -> call_result.DataTransfer:
+        if vendor_id != VENDOR_ID:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_vendor_id)
+        if message_id not in _POLE_MESSAGES:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_message_id)
+        payload: dict[str, Any] = {"vendorId": vendor_id, "messageId": message_id}
+        if data is not None:
+            payload["data"] = data
+        _put_dropping_oldest(self._inbox, PoleMessage("DataTransfer", payload))
+        return call_result.DataTransfer(status=DataTransferStatus.accepted)
+
+
+def _put_dropping_oldest(queue: asyncio.Queue[Any], item: Any) -> None:
+    if queue.full():
+        with contextlib.suppress(asyncio.QueueEmpty):
+            queue.get_nowait()
+    queue.put_nowait(item)
+
+
+class FramedLink(PoleLink):
+    """A `PoleLink` over a byte stream that a subclass opens."""
+
+    def __init__(self, name: str, *, call_timeout: float = LOCAL_CALL_TIMEOUT) -> None:
+        self.name = name
+        self.call_timeout = call_timeout
+        self.counters = LinkCounters()
+        self._connection: FramedConnection | None = None
+        self._end: _ClientEnd | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._inbox: asyncio.Queue[PoleMessage | BaseException] = asyncio.Queue(INBOX_LIMIT)
+        self._binary: asyncio.Queue[BinaryFrame] = asyncio.Queue()
+        self._lost: PoleLinkError | None = None
+
+    @abstractmethod
+    async def _open_stream(self) -> ByteStream:
+        """Open the byte stream or raise `ConnectError`."""
+
+    async def connect(self) -> None:
+        if self.connected:
+            return
+        stream = await self._open_stream()
+        self.counters = LinkCounters()
+        self._connection = FramedConnection(stream, counters=self.counters,
+                                            on_binary=self._binary.put_nowait)
+        self._inbox = asyncio.Queue(INBOX_LIMIT)
+        self._end = _ClientEnd(self.name, self._connection, self.call_timeout, self._inbox)
+        self._lost = None
+        self._reader = asyncio.create_task(self._read(self._end), name=f"read {self.name}")
+
+    async def _read(self, end: _ClientEnd) -> None:
+        try:
+            await end.start()
+        except asyncio.CancelledError:
+            self._lost = LinkLost(f"{self.name}: link closed")
+            raise
+        except PoleLinkError as exc:
+            self._lost = exc if isinstance(exc, LinkLost) else LinkLost(str(exc))
+        except Exception as exc:
+            LOGGER.exception("%s: reader failed", self.name)
+            self._lost = LinkLost(f"{self.name}: {exc}")
+        finally:
+            if self._lost is None:
+                self._lost = LinkLost(f"{self.name}: link closed")
+            _put_dropping_oldest(self._inbox, self._lost)
+
+    @property
+    def connected(self) -> bool:
+        return self._reader is not None and not self._reader.done()
+
+    def _require(self) -> _ClientEnd:
+        if self._end is None or not self.connected:
+            raise self._lost or LinkLost(f"{self.name}: not connected")
+        return self._end
+
+    async def call(
+        self, action: str, payload: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]:
+        return await self._require().call_action(action, payload, timeout=timeout)
+
+    async def pole_messages(self) -> AsyncIterator[PoleMessage]:
+        while True:
+            item = await self._inbox.get()
+            if isinstance(item, BaseException):
+                _put_dropping_oldest(self._inbox, item)  # later readers see the end too
+                raise item
+            yield item
+
+    async def send_binary(self, frame: BinaryFrame) -> None:
+        self._require()
+        assert self._connection is not None
+        await self._connection.send_binary(frame)
+
+    async def binary_frame(self, timeout: float) -> BinaryFrame:
+        """The next binary frame from the pole (firmware acks), or `LinkTimeout`-like wait."""
+        return await asyncio.wait_for(self._binary.get(), timeout)
+
+    async def close(self) -> None:
+        reader, connection = self._reader, self._connection
+        self._reader = None
+        if reader is not None and not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, PoleLinkError):
+                await reader
+        if self._end is not None:
+            self._end.connection_lost(LinkLost(f"{self.name}: closed"))
+        if connection is not None:
+            await connection.close()
+            self._connection = None

@@ -1,0 +1,1 @@
+"""Paalwerk test suite."""

@@ -1,0 +1,74 @@
+"""Fixtures: virtual poles on real pseudo-terminals, in this process or as a child process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from pole_link.protocol.connection import FramedConnection
+from pole_link.session import PoleSession
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.pty_port import PtyPort
+from pole_link.sim.service_port import ServicePortEnd
+from pole_link.transports.serial import SerialLink
+from tests.support import SimProcess
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@dataclass
+class ServedPole:
+    """A virtual pole served on a real pseudo-terminal inside the test's event loop."""
+
+    pole: VirtualPole
+    port: PtyPort
+    end: ServicePortEnd
+
+    @property
+    def path(self) -> str:
+        return self.port.path
+
+
+async def serve_pole(pole_id: str = "PW-0001", *, idle_timeout_s: float = 60.0
+                     ) -> tuple[ServedPole, list[asyncio.Task[None]]]:
+    pole = VirtualPole(pole_id)
+    port = PtyPort()
+    end = ServicePortEnd(pole, FramedConnection(port), idle_timeout_s=idle_timeout_s)
+    tasks = [asyncio.create_task(end.serve()), asyncio.create_task(pole.scheduler.run())]
+    return ServedPole(pole, port, end), tasks
+
+
+async def stop_tasks(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@pytest.fixture
+async def served_pole() -> AsyncIterator[ServedPole]:
+    served, tasks = await serve_pole()
+    yield served
+    await stop_tasks(tasks)
+    await served.port.close()
+
+
+@pytest.fixture
+async def session(served_pole: ServedPole) -> AsyncIterator[PoleSession]:
+    """A PoleSession over pyserial to the in-process pole, Hello done, not yet authorised."""
+    pole_session = PoleSession(SerialLink(served_pole.path))
+    await pole_session.open()
+    yield pole_session
+    await pole_session.close()
+
+
+@pytest.fixture
+def sim_process() -> Iterator[SimProcess]:
+    """One ``paalwerk sim --serial`` child process (PW-0001)."""
+    process = SimProcess("--poles", "1")
+    yield process
+    if process.process.poll() is None:
+        process.kill()

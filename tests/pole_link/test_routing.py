@@ -1,0 +1,158 @@
+"""Strict OCPP-J routing over a fake connection: the exact JSON each side sends.
+
+As in the ``ocpp`` library's own tests: a fake connection records what is sent and
+a fixed id generator makes calls predictable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from ocpp.routing import on
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action, ResetStatus
+
+from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout, NotAuthorised
+from pole_link.protocol.routing import StrictChargePoint
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+        self.incoming: asyncio.Queue[str] = asyncio.Queue()
+
+    async def send(self, text: str) -> None:
+        self.sent.append(json.loads(text))
+
+    async def recv(self) -> str:
+        return await self.incoming.get()
+
+
+class Pole(StrictChargePoint):
+    @on(Action.reset)
+    def on_reset(self, type: str) -> call_result.Reset:
+        return call_result.Reset(status=ResetStatus.accepted)
+
+    @on(Action.unlock_connector)
+    def on_unlock(self, connector_id: int) -> call_result.UnlockConnector:
+        raise RuntimeError("lock motor jammed")
+
+
+@pytest.fixture
+def pole() -> tuple[Pole, FakeConnection, list[str]]:
+    connection = FakeConnection()
+    dropped: list[str] = []
+    cp = Pole("PW-0001", connection, 0.2, on_dropped=dropped.append)
+    return cp, connection, dropped
+
+
+async def test_valid_call_gets_its_result(pole: tuple[Pole, FakeConnection, list[str]]) -> None:
+    cp, connection, _ = pole
+    await cp.route_message('[2,"a","Reset",{"type":"Soft"}]')
+    assert connection.sent == [[3, "a", {"status": "Accepted"}]]
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ('[2,"b","Reset",[]]', "FormationViolation"),
+    ('[2,"b","Reset"]', "FormationViolation"),
+    ('[2,"b","Reset",{}]', "OccurenceConstraintViolation"),
+    ('[2,"b","Reset",{"type":5}]', "TypeConstraintViolation"),
+    ('[2,"b","Reset",{"type":"Warm"}]', "PropertyConstraintViolation"),
+    ('[2,"b","Reset",{"type":"Soft","extra":1}]', "FormationViolation"),
+    ('[2,"b","FlyToTheMoon",{}]', "NotImplemented"),
+    ('[2,"b","ReserveNow",{}]', "NotSupported"),
+    ('[2,"b","UnlockConnector",{"connectorId":1}]', "InternalError"),
+    ('[7,"b","Reset",{}]', "FormationViolation"),
+])
+async def test_bad_calls_get_the_ocpp16_error_code(
+    pole: tuple[Pole, FakeConnection, list[str]], raw: str, code: str
+) -> None:
+    cp, connection, dropped = pole
+    await cp.route_message(raw)
+    assert len(connection.sent) == 1
+    message = connection.sent[0]
+    assert message[:3] == [4, "b", code]
+    assert isinstance(message[3], str) and message[3]
+    assert dropped == []
+
+
+@pytest.mark.parametrize("raw", ['{"a":1}', "[2]", "[2, 17, \"Reset\", {}]", "not json",
+                                 '[2,"' + "x" * 37 + '","Reset",{}]', '[3,"z"]'])
+async def test_unanswerable_input_is_dropped_and_counted(
+    pole: tuple[Pole, FakeConnection, list[str]], raw: str
+) -> None:
+    cp, connection, dropped = pole
+    await cp.route_message(raw)
+    assert connection.sent == []
+    assert len(dropped) == 1
+
+
+async def test_call_returns_result_payload(pole: tuple[Pole, FakeConnection, list[str]]) -> None:
+    cp, connection, _ = pole
+    cp._unique_id_generator = lambda: "c1"
+    pending = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    await asyncio.sleep(0)
+    assert connection.sent == [[2, "c1", "Heartbeat", {}]]
+    await cp.route_message('[3,"c1",{"currentTime":"2026-11-25T12:00:00Z"}]')
+    assert await pending == {"currentTime": "2026-11-25T12:00:00Z"}
+
+
+async def test_call_error_keeps_the_peers_code(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    cp, _, _ = pole
+    cp._unique_id_generator = lambda: "c2"
+    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
+    await asyncio.sleep(0)
+    await cp.route_message('[4,"c2","PropertyConstraintViolation","no such type",{}]')
+    with pytest.raises(CallError) as caught:
+        await pending
+    assert caught.value.code == "PropertyConstraintViolation"
+    assert caught.value.action == "Reset"
+
+
+async def test_security_error_becomes_not_authorised(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    cp, _, _ = pole
+    cp._unique_id_generator = lambda: "c3"
+    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
+    await asyncio.sleep(0)
+    await cp.route_message('[4,"c3","SecurityError","authenticate first",{}]')
+    with pytest.raises(NotAuthorised):
+        await pending
+
+
+async def test_schema_breaking_answer_is_a_frame_error(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    cp, _, _ = pole
+    cp._unique_id_generator = lambda: "c4"
+    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
+    await asyncio.sleep(0)
+    await cp.route_message('[3,"c4",{"status":"Maybe"}]')
+    with pytest.raises(FrameError, match=r"OCPP 1\.6 schema"):
+        await pending
+
+
+async def test_unanswered_call_times_out(pole: tuple[Pole, FakeConnection, list[str]]) -> None:
+    cp, _, _ = pole
+    with pytest.raises(LinkTimeout, match="no answer"):
+        await cp.call_action("Heartbeat", {})
+
+
+async def test_lost_connection_fails_pending_call_at_once(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    cp, _, _ = pole
+    cp._response_timeout = 30
+    pending = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    await asyncio.sleep(0)
+    cp.connection_lost(LinkLost("cable pulled"))
+    with pytest.raises(LinkLost):
+        await asyncio.wait_for(pending, 1)
+    with pytest.raises(LinkLost):
+        await cp.call_action("Heartbeat", {})

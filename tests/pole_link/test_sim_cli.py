@@ -1,0 +1,77 @@
+"""``paalwerk sim`` exactly as ARCHITECTURE.md promises it to outside scripts."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from pole_link.session import PoleSession
+from pole_link.transports.serial import SerialLink
+from tests.support import REPO, SimProcess
+
+
+async def test_serial_lines_come_first_one_per_pole_and_reach_that_pole() -> None:
+    sim = SimProcess("--poles", "3", "--id-prefix", "NL-UTR-")
+    try:
+        ports = sim.read_ports(3)
+        assert list(ports) == ["NL-UTR-0001", "NL-UTR-0002", "NL-UTR-0003"]
+        for line in sim.lines:
+            assert re.fullmatch(r"\S+ serial /dev/\S+", line)
+        for pole_id, path in ports.items():
+            async with PoleSession(SerialLink(path)) as session:
+                assert session.identity is not None
+                assert session.identity.pole_id == pole_id
+    finally:
+        assert sim.stop() == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stops_cleanly_on_sigterm_and_ctrl_c(sig: int) -> None:
+    sim = SimProcess()
+    sim.read_ports(1)
+    assert sim.stop(sig) == 0
+    assert sim.process.stderr is not None
+    assert "Traceback" not in sim.process.stderr.read()
+
+
+async def test_plug_and_start_options() -> None:
+    sim = SimProcess("--plug", "2:zoe", "--start", "2026-06-01T16:59:00+02:00", "--speed", "60")
+    try:
+        path = sim.read_ports(1)["PW-0001"]
+        async with PoleSession(SerialLink(path)) as session:
+            assert session.identity is not None
+            assert session.identity.time >= datetime.fromisoformat("2026-06-01T16:59:00+02:00")
+            async with session.live(100) as samples:
+                sample = await anext(samples)
+        assert sample.socket(2).cp_state == "B1"
+        assert sample.socket(2).status == "Preparing"
+        assert sample.socket(1).cp_state == "A"
+    finally:
+        assert sim.stop() == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--serial", "--plug", "1:tesla"], "EVTYPE one of ev3, ev1, zoe"),
+    (["--serial", "--plug", "3:ev3"], "connector 3 does not exist"),
+    (["--serial", "--start", "2026-06-01T17:00:00"], "no UTC offset"),
+    (["--serial", "--poles", "0"], "--poles must be at least 1"),
+    ([], "--serial"),
+])
+def test_bad_options_exit_2_with_a_reason(args: list[str], message: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "paalwerk", "sim", *args], cwd=REPO,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_paalwerk_help_lists_the_commands() -> None:
+    result = subprocess.run([sys.executable, "-m", "paalwerk", "--help"], cwd=REPO,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    for command in ("sim", "watch", "gui", "service"):
+        assert command in result.stdout

@@ -1,0 +1,111 @@
+"""Test helpers shared across the suite: a raw service-port client and a sim subprocess."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import serial
+
+from pole_link.protocol.frames import FrameDecoder, encode_frame
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class RawPort:
+    """Speaks to a pole's service port byte by byte, to send what no well-behaved client would."""
+
+    def __init__(self, path: str) -> None:
+        self.port = serial.Serial(path, 115200, timeout=0.2)
+        self.port.reset_input_buffer()
+        self.decoder = FrameDecoder()
+        self._ids = 0
+
+    def write(self, data: bytes) -> None:
+        self.port.write(data)
+
+    def send_json(self, message: Any) -> None:
+        self.write(encode_frame(json.dumps(message).encode()))
+
+    def next_id(self) -> str:
+        self._ids += 1
+        return f"raw-{self._ids}"
+
+    def read_message(self, timeout: float = 5.0) -> Any:
+        """The next JSON message from the pole (answering any Live call it makes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body in self.decoder.feed(self.port.read(max(1, self.port.in_waiting))):
+                if body[:1] == b"[":
+                    return json.loads(body)
+                return body
+        raise TimeoutError("no frame from the pole")
+
+    def request(self, action: str, payload: dict[str, Any], timeout: float = 5.0) -> Any:
+        unique_id = self.next_id()
+        self.send_json([2, unique_id, action, payload])
+        return self.answer_to(unique_id, timeout)
+
+    def answer_to(self, unique_id: str, timeout: float = 5.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.read_message(max(0.1, deadline - time.monotonic()))
+            if isinstance(message, list) and message[1] == unique_id:
+                return message
+            if isinstance(message, list) and message[0] == 2:  # a Live call: answer it
+                self.send_json([3, message[1], {"status": "Accepted"}])
+
+    def vendor(self, message_id: str, data: Any) -> Any:
+        return self.request("DataTransfer", {"vendorId": "paalwerk", "messageId": message_id,
+                                             "data": json.dumps(data)})
+
+    def close(self) -> None:
+        self.port.close()
+
+
+class SimProcess:
+    """``paalwerk sim`` as a real child process, as outside scripts run it."""
+
+    def __init__(self, *args: str) -> None:
+        self.args = ["--serial", *args] if "--serial" not in args else list(args)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "paalwerk", "sim", *self.args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        self.lines: list[str] = []
+
+    def read_ports(self, count: int, timeout: float = 20.0) -> dict[str, str]:
+        """The first ``count`` lines: ``<pole-id> serial <path>``."""
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        ports: dict[str, str] = {}
+        while len(ports) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"sim printed only {self.lines}")
+            line = self.process.stdout.readline()
+            if not line:
+                errors = self.process.stderr.read() if self.process.stderr else ""
+                raise RuntimeError(f"sim exited: {errors}")
+            self.lines.append(line.rstrip("\n"))
+            pole_id, kind, path = line.split()
+            assert kind == "serial"
+            ports[pole_id] = path
+        return ports
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
