@@ -96,3 +96,30 @@ def test_no_input_crashes_the_decoder_or_desynchronises_it_past_the_next_delimit
     assert decoded[-1:] == [body]
     counters = decoder.counters
     assert counters.frames_in >= 1
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=5)
+    | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(st.one_of(json_values, st.lists(json_values, min_size=1, max_size=6)))
+def test_no_json_crashes_the_message_parser(value: object) -> None:
+    import json
+
+    from ocpp.messages import Call, CallError, CallResult
+
+    from pole_link.protocol import messages
+
+    try:
+        parsed = messages.parse(json.dumps(value))
+    except messages.Unreadable:
+        return
+    except messages.Malformed as malformed:
+        assert malformed.error.code in {"FormationViolation"}
+        return
+    assert isinstance(parsed, Call | CallResult | CallError)

@@ -257,3 +257,13 @@ async def test_vanished_port_ends_in_an_error_not_a_hang(sim_process: SimProcess
             await session.hello()
     finally:
         await session.close()
+
+
+async def test_open_link_builds_the_transport_for_an_address(served_pole: ServedPole) -> None:
+    from pole_link.transports import PoleAddress, open_link
+
+    link = open_link(PoleAddress("serial", served_pole.path, "virtual pole"))
+    async with PoleSession(link) as session:
+        assert session.identity is not None and session.identity.pole_id == "PW-0001"
+    with pytest.raises(ValueError, match="unknown transport 'pigeon'"):
+        open_link(PoleAddress("pigeon", "loft", "bird"))

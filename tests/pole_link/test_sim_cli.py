@@ -75,3 +75,17 @@ def test_paalwerk_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("sim", "watch", "gui", "service"):
         assert command in result.stdout
+
+
+async def test_verbose_logs_frames_and_quiet_does_not() -> None:
+    for verbose in (True, False):
+        sim = SimProcess("--verbose") if verbose else SimProcess()
+        try:
+            path = sim.read_ports(1)["PW-0001"]
+            async with PoleSession(SerialLink(path)):
+                pass
+        finally:
+            assert sim.stop() == 0
+        assert sim.process.stderr is not None
+        logged = sim.process.stderr.read()
+        assert ('"Hello"' in logged) is verbose
