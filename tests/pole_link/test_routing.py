@@ -90,6 +90,15 @@ async def test_unanswerable_input_is_dropped_and_counted(
     assert len(dropped) == 1
 
 
+async def answered_reset(cp: Pole, answer: str) -> asyncio.Task[dict[str, Any]]:
+    """Make a Reset call and feed the peer's ``answer`` (with ``{id}`` for the call id)."""
+    cp._unique_id_generator = lambda: "call-1"
+    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
+    await asyncio.sleep(0)
+    await cp.route_message(answer.replace("{id}", "call-1"))
+    return pending
+
+
 async def test_call_returns_result_payload(pole: tuple[Pole, FakeConnection, list[str]]) -> None:
     cp, connection, _ = pole
     cp._unique_id_generator = lambda: "c1"
@@ -103,11 +112,8 @@ async def test_call_returns_result_payload(pole: tuple[Pole, FakeConnection, lis
 async def test_call_error_keeps_the_peers_code(
     pole: tuple[Pole, FakeConnection, list[str]]
 ) -> None:
-    cp, _, _ = pole
-    cp._unique_id_generator = lambda: "c2"
-    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
-    await asyncio.sleep(0)
-    await cp.route_message('[4,"c2","PropertyConstraintViolation","no such type",{}]')
+    pending = await answered_reset(
+        pole[0], '[4,"{id}","PropertyConstraintViolation","no such type",{}]')
     with pytest.raises(CallError) as caught:
         await pending
     assert caught.value.code == "PropertyConstraintViolation"
@@ -117,11 +123,7 @@ async def test_call_error_keeps_the_peers_code(
 async def test_security_error_becomes_not_authorised(
     pole: tuple[Pole, FakeConnection, list[str]]
 ) -> None:
-    cp, _, _ = pole
-    cp._unique_id_generator = lambda: "c3"
-    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
-    await asyncio.sleep(0)
-    await cp.route_message('[4,"c3","SecurityError","authenticate first",{}]')
+    pending = await answered_reset(pole[0], '[4,"{id}","SecurityError","authenticate first",{}]')
     with pytest.raises(NotAuthorised):
         await pending
 
@@ -129,11 +131,7 @@ async def test_security_error_becomes_not_authorised(
 async def test_schema_breaking_answer_is_a_frame_error(
     pole: tuple[Pole, FakeConnection, list[str]]
 ) -> None:
-    cp, _, _ = pole
-    cp._unique_id_generator = lambda: "c4"
-    pending = asyncio.create_task(cp.call_action("Reset", {"type": "Soft"}))
-    await asyncio.sleep(0)
-    await cp.route_message('[3,"c4",{"status":"Maybe"}]')
+    pending = await answered_reset(pole[0], '[3,"{id}",{"status":"Maybe"}]')
     with pytest.raises(FrameError, match=r"OCPP 1\.6 schema"):
         await pending
 

@@ -267,3 +267,16 @@ async def test_open_link_builds_the_transport_for_an_address(served_pole: Served
         assert session.identity is not None and session.identity.pole_id == "PW-0001"
     with pytest.raises(ValueError, match="unknown transport 'pigeon'"):
         open_link(PoleAddress("pigeon", "loft", "bird"))
+
+
+async def test_stray_firmware_data_is_aborted_by_the_pole(session: PoleSession) -> None:
+    from pole_link.protocol.binary import AckStatus, FirmwareAck, FirmwareData
+    from pole_link.transports.framed import FramedLink
+
+    link = session.link
+    assert isinstance(link, FramedLink)
+    await link.send_binary(FirmwareData(transfer_id=9, offset=0, data=b"\x7fELF" * 100))
+    ack = await link.binary_frame(timeout=5)
+    assert ack == FirmwareAck(transfer_id=9, next_offset=0, status=AckStatus.ABORTED)
+    with pytest.raises(CallError, match="not available"):
+        await session.data_transfer("FirmwareBegin", {"size": 1})
