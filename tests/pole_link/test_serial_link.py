@@ -278,5 +278,6 @@ async def test_stray_firmware_data_is_aborted_by_the_pole(session: PoleSession) 
     await link.send_binary(FirmwareData(transfer_id=9, offset=0, data=b"\x7fELF" * 100))
     ack = await link.binary_frame(timeout=5)
     assert ack == FirmwareAck(transfer_id=9, next_offset=0, status=AckStatus.ABORTED)
+    await session.authenticate("demo")
     with pytest.raises(CallError, match="not available"):
         await session.data_transfer("FirmwareBegin", {"size": 1})
