@@ -236,6 +236,27 @@ def limit_at(
     return _limit(groups, when, transaction_start)
 
 
+def transaction_limit_at(
+    store: ProfileStore,
+    connector_id: int,
+    when: datetime,
+    *,
+    transaction_start: datetime | None = None,
+    transaction_id: int | None = None,
+) -> float | None:
+    """The socket's own limit at `when`: TxProfile, else TxDefaultProfile; None if neither.
+
+    Unlike `limit_at` it leaves out the ChargePointMaxProfile, because the load
+    balancer applies the pole limit itself — and lifts it for an overruled
+    transaction, which a pole-wide 7 A folded into the socket's limit would defeat.
+    """
+    when = require_aware(when, "when")
+    transaction_start = _aware_or_none(transaction_start, "transaction_start")
+    _, tx_default, tx = _relevant(store, connector_id, transaction_start, transaction_id)
+    limit = _winner(tx, when, transaction_start)
+    return limit if limit is not None else _winner(tx_default, when, transaction_start)
+
+
 def next_change_after(
     store: ProfileStore,
     connector_id: int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from ocpp.exceptions import PropertyConstraintViolationError
 from ocpp.v16.enums import (
@@ -38,6 +39,7 @@ from pole_link.profiles.charging_profile import (
 )
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
+from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -48,7 +50,6 @@ SOCKETS = 2
 VENDOR = "Paalwerk"
 MODEL = "PW-2 virtual pole"
 FIRMWARE_VERSION = "sim-0.1.0"
-MIN_OFFER_A = 6.0
 
 Listener = Callable[[], None]
 
@@ -80,8 +81,12 @@ class VirtualPole:
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
         self._connection_timeouts: dict[int, ScheduledEvent] = {}
-        self._metered_until = self.clock.now()
-        self.configuration.subscribe(lambda key, value: self._changed())
+        self.reports: list[tuple[str, dict[str, object]]] = []
+        """Pole-initiated reports (LowCurrentVehicle, Overrule) for the CSMS, oldest first."""
+        self.physics = ChargingPhysics(
+            self.sockets, self.scheduler, self.configuration, self.profiles,
+            powered=lambda: self.powered, on_low_current_vehicle=self._low_current_vehicle)
+        self.configuration.subscribe(self._configuration_changed)
 
     # ------------------------------------------------------------ identity & observers
     @property
@@ -93,8 +98,12 @@ class VirtualPole:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def _configuration_changed(self, key: str, value: str) -> None:
+        self.physics.configuration_changed()
+        self._changed()
+
     def _changed(self) -> None:
-        self._settle()
+        self.physics.review()
         for listener in list(self._listeners):
             listener()
 
@@ -113,48 +122,11 @@ class VirtualPole:
         return float(self.configuration.int_value("GridConnectionMaxCurrent"))
 
     def limit_a(self) -> float:
-        """Total per-phase limit in force now: ChargePointMaxProfile under the grid ceiling.
-
-        The overrule and the peak look-ahead refine this with the charging physics.
-        """
-        profile_limit = composite.limit_at(self.profiles, 0, self.clock.now())
-        grid = self.grid_limit_a()
-        return grid if profile_limit is None else min(grid, profile_limit)
-
-    def _meter(self) -> None:
-        """Integrate energy up to now at the currents that flowed since the last change."""
-        now = self.clock.now()
-        hours = max(0.0, (now - self._metered_until).total_seconds()) / 3600
-        for socket in self.sockets:
-            socket.energy_wh += sum(socket.current_a) * 230.0 * hours
-        self._metered_until = now
-
-    def _settle(self) -> None:
-        """Share the limit over sockets with a transaction and let vehicles follow.
-
-        Plain even split with the 6 A floor; the load balancer with response delays,
-        look-ahead and fair rotation replaces this with the charging physics.
-        """
-        self._meter()
-        active = [s for s in self.sockets
-                  if s.transaction and s.ev_type and s.fault is None and self.powered]
-        for socket in self.sockets:
-            if socket not in active:
-                socket.offered_a = 0.0
-        limit = self.limit_a()
-        if active:
-            share = min(32.0, limit / len(active))
-            if share >= MIN_OFFER_A:
-                for socket in active:
-                    socket.offered_a = share
-            else:
-                for index, socket in enumerate(active):
-                    socket.offered_a = min(32.0, limit) if index == 0 and limit >= 6 else 0.0
-        for socket in self.sockets:
-            socket.follow_offer()
+        """Total per-phase limit in force now: profiles, overrule and grid ceiling combined."""
+        return self.physics.limit_a
 
     def live_sample(self) -> LiveSample:
-        self._settle()
+        self.physics.meter()
         intensity = self.configuration.int_value("LightIntensity")
         return LiveSample(
             timestamp=self.clock.now(),
@@ -180,7 +152,7 @@ class VirtualPole:
 
     # ------------------------------------------------------------ transactions
     def _start_transaction(self, socket: Socket, id_tag: str) -> Transaction:
-        self._meter()
+        self.physics.meter()
         self._cancel_connection_timeout(socket)
         socket.authorised_tag = None
         socket.replugged = False
@@ -191,7 +163,7 @@ class VirtualPole:
     def _end_transaction(self, socket: Socket, reason: Reason) -> EndedTransaction | None:
         if socket.transaction is None:
             return None
-        self._meter()
+        self.physics.meter()
         ended = EndedTransaction(socket.transaction, self.clock.now(), socket.energy_wh, reason)
         self.ended.append(ended)
         self.profiles.drop_transaction_profiles(socket.connector_id)
@@ -229,11 +201,14 @@ class VirtualPole:
         return None
 
     # ------------------------------------------------------------ what drivers do
-    def plug(self, connector_id: int, ev_type: EvType) -> bool:
+    def plug(self, connector_id: int, ev_type: EvType, *, response_delay_s: float = 2.0
+             ) -> bool:
         socket = self.socket(connector_id)
         if socket.ev_type is not None:
             return False
         socket.ev_type = ev_type
+        socket.plugged_at = self.clock.now()
+        socket.response_delay_s = response_delay_s
         if socket.transaction is not None:
             socket.replugged = True
         elif socket.authorised_tag is not None and socket.operative:
@@ -245,8 +220,8 @@ class VirtualPole:
         socket = self.socket(connector_id)
         if socket.ev_type is None:
             return False
-        self._meter()
         socket.ev_type = None
+        socket.plugged_at = None
         if socket.transaction is not None and self.configuration.bool_value(
                 "StopTransactionOnEVSideDisconnect"):
             self._end_transaction(socket, Reason.ev_disconnected)
@@ -305,6 +280,13 @@ class VirtualPole:
         self.powered = False
         self._changed()
         self.scheduler.call_later(seconds, self._power_restored, name="power restored")
+
+    def _low_current_vehicle(self, socket: Socket, when: datetime) -> None:
+        transaction = socket.transaction
+        if transaction is not None:
+            self.reports.append(("LowCurrentVehicle", {
+                "connectorId": socket.connector_id, "transactionId": transaction.id,
+                "timestamp": format_time(when)}))
 
     def shut_down(self) -> None:
         """The simulator stops: end transactions as a power cut would (eis 43)."""

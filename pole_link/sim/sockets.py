@@ -14,7 +14,7 @@ from ocpp.v16.enums import ChargePointErrorCode, ChargePointStatus, Reason
 
 from pole_link.model.led import LedState, led_for
 from pole_link.model.mode3 import CPState, duty_for_current
-from pole_link.sim.vehicles import VEHICLES, EvType
+from pole_link.sim.vehicles import EvType
 
 NOMINAL_VOLTAGE_V = 230.0
 SOCKET_MAX_A = 32.0
@@ -61,12 +61,26 @@ class Socket:
     """A card accepted before a vehicle was plugged in (waits ConnectionTimeOut, eis 45)."""
     transaction: Transaction | None = None
     offered_a: float = 0.0
-    energy_wh: float = 0.0
     fault: str | None = None
     operative: bool = True
     replugged: bool = False
     """A B→A→B transition during the transaction (eis 47: green)."""
     current_a: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    phase_energy_wh: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    """The MID meter's register per phase."""
+    plugged_at: datetime | None = None
+    """Identifies the vehicle on the cable, so a late response of an earlier one is ignored."""
+    response_delay_s: float = 2.0
+    """How long this vehicle takes to follow a new offer (IEC 61851-1 allows up to 5 s)."""
+
+    @property
+    def energy_wh(self) -> float:
+        return sum(self.phase_energy_wh)
+
+    @property
+    def operative_for_charging(self) -> bool:
+        """Unavailable sockets finish a running transaction (OCPP: availability Scheduled)."""
+        return self.operative or self.transaction is not None
 
     @property
     def energised(self) -> bool:
@@ -117,12 +131,3 @@ class Socket:
     def led(self, intensity_percent: int) -> LedState:
         return led_for(self.status, self.cp_state, replugged_in_transaction=self.replugged,
                        intensity_percent=intensity_percent)
-
-    def follow_offer(self) -> None:
-        """The vehicle takes what it is offered (its response delay comes with issue 3)."""
-        if self.ev_type is None or self.transaction is None or self.fault is not None:
-            self.current_a = [0.0, 0.0, 0.0]
-            return
-        spec = VEHICLES[self.ev_type]
-        draw = spec.draw_a(self.offered_a)
-        self.current_a = [draw if phase < spec.phases else 0.0 for phase in range(3)]

@@ -103,7 +103,8 @@ async def test_live_carries_every_field_and_follows_the_pole(session: PoleSessio
     await session.data_transfer("SimPlug", {"connectorId": 1, "evType": "ev3"})
     assert (await session.data_transfer(
         "SimPresentCard", {"connectorId": 1, "idTag": "CARD-1"}))["status"] == "Accepted"
-    sample = await next_sample(session, until=lambda s: s.socket(1).status == "Charging")
+    await session.data_transfer("SimClock", {"advanceSeconds": 3})  # the car responds
+    sample = await next_sample(session)
     socket = sample.socket(1)
     assert socket.cp_state == "C2"
     assert socket.offered_current_a == 30.0

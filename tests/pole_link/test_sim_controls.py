@@ -35,6 +35,7 @@ async def test_plug_card_and_card_again_start_and_stop(technician: PoleSession,
     assert (await technician.data_transfer("SimPlug", {"connectorId": 2, "evType": "ev3"}))[
         "status"] == "Occupied"
     await technician.data_transfer("SimPresentCard", {"connectorId": 2, "idTag": "A1"})
+    await technician.data_transfer("SimClock", {"advanceSeconds": 3})  # the car responds
     live = (await sample(technician)).socket(2)
     assert live.status == "Charging" and live.current_a == (30.0, 0.0, 0.0)  # one phase
     wrong = await technician.data_transfer("SimPresentCard", {"connectorId": 2, "idTag": "B2"})
