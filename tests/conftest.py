@@ -6,11 +6,13 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
 from pole_link.protocol.connection import FramedConnection
 from pole_link.session import PoleSession
+from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
@@ -33,9 +35,10 @@ class ServedPole:
         return self.port.path
 
 
-async def serve_pole(pole_id: str = "PW-0001", *, idle_timeout_s: float = 60.0
+async def serve_pole(pole_id: str = "PW-0001", *, idle_timeout_s: float = 60.0,
+                     start: datetime | None = None,
                      ) -> tuple[ServedPole, list[asyncio.Task[None]]]:
-    pole = VirtualPole(pole_id)
+    pole = VirtualPole(pole_id, clock=SimClock(start))
     port = PtyPort()
     end = ServicePortEnd(pole, FramedConnection(port), idle_timeout_s=idle_timeout_s)
     tasks = [asyncio.create_task(end.serve()), asyncio.create_task(pole.scheduler.run())]

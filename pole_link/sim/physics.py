@@ -169,10 +169,10 @@ class ChargingPhysics:
     def _vehicle_responds_later(self, socket: Socket, offer: float) -> None:
         if socket.ev_type is None:
             return
-        plugged = socket.plugged_at
+        vehicle = socket.plug_count
 
         def respond() -> None:
-            if socket.plugged_at != plugged or socket.ev_type is None:
+            if socket.plug_count != vehicle or socket.ev_type is None:
                 return  # a different vehicle by now
             draw = VEHICLES[socket.ev_type].draw_a(offer) if self._may_draw(socket) else 0.0
             self._set_current(socket, draw)

@@ -207,7 +207,7 @@ class VirtualPole:
         if socket.ev_type is not None:
             return False
         socket.ev_type = ev_type
-        socket.plugged_at = self.clock.now()
+        socket.plug_count += 1
         socket.response_delay_s = response_delay_s
         if socket.transaction is not None:
             socket.replugged = True
@@ -221,7 +221,6 @@ class VirtualPole:
         if socket.ev_type is None:
             return False
         socket.ev_type = None
-        socket.plugged_at = None
         if socket.transaction is not None and self.configuration.bool_value(
                 "StopTransactionOnEVSideDisconnect"):
             self._end_transaction(socket, Reason.ev_disconnected)

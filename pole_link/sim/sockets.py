@@ -68,8 +68,9 @@ class Socket:
     current_a: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     phase_energy_wh: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     """The MID meter's register per phase."""
-    plugged_at: datetime | None = None
-    """Identifies the vehicle on the cable, so a late response of an earlier one is ignored."""
+    plug_count: int = 0
+    """Counts plug-ins, so a late response of an earlier vehicle (even one unplugged in the
+    same simulated instant) is never applied to the one on the cable now."""
     response_delay_s: float = 2.0
     """How long this vehicle takes to follow a new offer (IEC 61851-1 allows up to 5 s)."""
 
