@@ -57,6 +57,7 @@ async def served_pole() -> AsyncIterator[ServedPole]:
     yield served
     await stop_tasks(tasks)
     await served.port.close()
+    assert served.pole.scheduler.failures == [], "a pole event raised during the test"
 
 
 @pytest.fixture

@@ -98,6 +98,10 @@ class EventScheduler:
         self._queue: list[_Event] = []
         self._counter = itertools.count()
         self._wake = asyncio.Event()
+        self.failures: list[BaseException] = []
+        """Errors raised by events. A running pole logs them and goes on; tests fail on them."""
+        self.raise_errors = False
+        """Re-raise an event's error at once (tests that check invariants inside events)."""
 
     def call_at(self, when: datetime, callback: Callable[[], None], *, name: str = ""
                 ) -> ScheduledEvent:
@@ -138,7 +142,10 @@ class EventScheduler:
                 self.clock.jump_to(event.when)
             try:
                 event.callback()
-            except Exception:
+            except Exception as exc:
+                self.failures.append(exc)
+                if self.raise_errors:
+                    raise
                 LOGGER.exception("pole event %s failed", event.name or event.callback)
             ran += 1
         return ran

@@ -72,3 +72,22 @@ def test_cancelled_events_do_not_run_and_clock_never_goes_back() -> None:
     assert scheduler.advance(60) == 0 and ran == []
     with pytest.raises(ValueError, match="backwards"):
         scheduler.advance(-1)
+
+
+def test_a_failing_event_is_recorded_and_the_rest_still_run() -> None:
+    clock = SimClock(START, wall=FakeWall())
+    scheduler = EventScheduler(clock)
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("sensor on fire")
+
+    scheduler.call_later(1, broken)
+    scheduler.call_later(2, lambda: ran.append("after"))
+    assert scheduler.advance(5) == 2
+    assert ran == ["after"]
+    assert [str(e) for e in scheduler.failures] == ["sensor on fire"]
+    scheduler.raise_errors = True
+    scheduler.call_later(1, broken)
+    with pytest.raises(RuntimeError, match="sensor on fire"):
+        scheduler.advance(5)

@@ -72,13 +72,16 @@ def test_eis20_eis31_limit_never_exceeded_by_actual_currents(
     start = datetime(DAY.year, DAY.month, DAY.day, hour, 0, tzinfo=AMSTERDAM) + timedelta(
         seconds=start_s)
     pole = VirtualPole("PW-PROP", clock=SimClock(start, wall=lambda: 0.0))
+    pole.scheduler.raise_errors = True  # a failed check inside an event fails the test
     assert pole.set_charging_profile(0, build_capacity_profile(SETTINGS, DAY).to_ocpp()) == \
         "Accepted"
     review = pole.physics.review  # every change of current ends in a review: check after it
 
     def watched() -> None:
         review()
-        check(pole)
+        upcoming = pole.scheduler.next_event_time()
+        if upcoming is None or upcoming > pole.clock.now():
+            check(pole)  # the state at the end of this instant, every event of it applied
 
     pole.physics.review = watched  # type: ignore[method-assign]
     for connector_id, (ev_type, delay_s) in enumerate(cars, start=1):
