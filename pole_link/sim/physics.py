@@ -56,6 +56,8 @@ class ChargingPhysics:
         self.detectors = {s.connector_id: LowCurrentDetector() for s in sockets}
         self.limit_a = self.grid_limit_a()
         self._review: ScheduledEvent | None = None
+        self._told: dict[int, tuple[int, float]] = {}
+        """(plug count, offer) each socket's vehicle was last shown."""
         self._metered_until = self.clock.now()
 
     # ------------------------------------------------------------ time
@@ -152,8 +154,10 @@ class ChargingPhysics:
         self.limit_a = allocation.limit_a
         for socket in self.sockets:
             offer = allocation.offers_a.get(socket.connector_id, 0.0)
-            if offer != socket.offered_a:
-                socket.offered_a = offer
+            socket.offered_a = offer
+            # A vehicle reacts to a new offer, and a newly plugged one to the offer it finds.
+            if (socket.plug_count, offer) != self._told.get(socket.connector_id):
+                self._told[socket.connector_id] = (socket.plug_count, offer)
                 self._vehicle_responds_later(socket, offer)
         review_at = allocation.next_review_at
         for socket in self.sockets:

@@ -192,3 +192,21 @@ def test_replugged_vehicle_does_not_inherit_the_previous_cars_late_response() ->
     step_and_check(pole, 1.0)
     assert pole.socket(1).offered_a == 0.0
     assert pole.socket(1).current_a == [0.0, 0.0, 0.0]
+
+
+def test_eis47_green_after_b_a_b_during_a_transaction() -> None:
+    pole = pole_at("12:00")
+    assert pole.configuration.change("StopTransactionOnEVSideDisconnect", "false") == "Accepted"
+    charge(pole, 1, EvType.EV3, delay_s=2.0)
+    pole.scheduler.advance(5)
+    socket = pole.socket(1)
+    assert socket.led(100).colour == "blue"
+    pole.unplug(1)  # B → A: the transaction stays (StopTransactionOnEVSideDisconnect=false)
+    assert socket.transaction is not None
+    pole.plug(1, EvType.EV3)  # A → B
+    assert socket.led(100).colour == "green"
+    pole.scheduler.advance(3)  # the car takes up the offer it found
+    assert socket.status == "Charging" and socket.led(100).colour == "blue"
+    assert pole.change_availability(2, "Inoperative") == "Accepted"
+    unavailable = pole.socket(2).led(100)
+    assert (unavailable.colour, unavailable.blinking) == ("red", False)
