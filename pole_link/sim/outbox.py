@@ -420,6 +420,22 @@ class Outbox:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def lowest_local_transaction_id(self) -> int | None:
+        """The lowest local (negative) transaction id this outbox still knows, if any.
+
+        A pole restarted while offline must number its next transaction below it, or a
+        queued event of an earlier transaction would be resolved to the new one's id.
+        """
+        with self._lock:
+            connection = self._open_connection()
+            try:
+                row = connection.execute(
+                    "SELECT MIN(id) FROM (SELECT local_transaction_id AS id FROM outbox "
+                    "UNION ALL SELECT local_id FROM transaction_ids)").fetchone()
+            except sqlite3.Error as exc:
+                raise OutboxError(f"outbox {self._label}: cannot read: {_reason(exc)}") from exc
+        return None if row is None or row[0] is None else int(row[0])
+
     def __len__(self) -> int:
         """How many entries still wait for the CSMS (shown as the pole's backlog)."""
         with self._lock:

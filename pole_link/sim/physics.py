@@ -43,6 +43,7 @@ class ChargingPhysics:
         *,
         powered: Callable[[], bool],
         on_low_current_vehicle: LowCurrentReport | None = None,
+        on_reviewed: Callable[[], None] | None = None,
     ) -> None:
         self.sockets = sockets
         self.scheduler = scheduler
@@ -51,6 +52,7 @@ class ChargingPhysics:
         self.profiles = profiles
         self._powered = powered
         self._report_low_current = on_low_current_vehicle
+        self._on_reviewed = on_reviewed
         self._epoch = self.clock.now()
         self.balancer = LoadBalancer(self._balancer_config())
         self.detectors = {s.connector_id: LowCurrentDetector() for s in sockets}
@@ -116,8 +118,8 @@ class ChargingPhysics:
 
     def _demand(self, socket: Socket, now: datetime) -> SocketDemand:
         tx = socket.transaction
-        active = (tx is not None and socket.ev_type is not None and socket.fault is None
-                  and socket.operative_for_charging and self._powered())
+        active = (tx is not None and not tx.refused and socket.ev_type is not None
+                  and socket.fault is None and socket.operative_for_charging and self._powered())
         tx_limit = None
         if tx is not None:
             tx_limit = composite.transaction_limit_at(
@@ -165,10 +167,12 @@ class ChargingPhysics:
             if check is not None and (review_at is None or check < review_at):
                 review_at = check
         self._schedule_review(review_at)
+        if self._on_reviewed is not None:
+            self._on_reviewed()
 
     def _may_draw(self, socket: Socket) -> bool:
         return (socket.ev_type is not None and socket.transaction is not None
-                and socket.fault is None and self._powered())
+                and not socket.transaction.refused and socket.fault is None and self._powered())
 
     def _vehicle_responds_later(self, socket: Socket, offer: float) -> None:
         if socket.ev_type is None:

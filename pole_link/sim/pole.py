@@ -17,6 +17,7 @@ from ocpp.exceptions import PropertyConstraintViolationError
 from ocpp.v16.enums import (
     AvailabilityStatus,
     AvailabilityType,
+    ChargePointErrorCode,
     ChargePointStatus,
     ChargingProfilePurposeType,
     ChargingProfileStatus,
@@ -39,6 +40,7 @@ from pole_link.profiles.charging_profile import (
 )
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
+from pole_link.sim.observers import CardAuthoriser, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
@@ -80,12 +82,18 @@ class VirtualPole:
         self.firmware_update_requested: tuple[str, str] | None = None
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
+        self.observers: list[PoleObserver] = []
+        self.authoriser: CardAuthoriser | None = None
+        """The CSMS while the pole is connected to it; None means offline (eis 50)."""
+        self._authorising: dict[int, str] = {}
+        self._statuses: dict[int, tuple[ChargePointStatus, ChargePointErrorCode]] = {}
         self._connection_timeouts: dict[int, ScheduledEvent] = {}
         self.reports: list[tuple[str, dict[str, object]]] = []
         """Pole-initiated reports (LowCurrentVehicle, Overrule) for the CSMS, oldest first."""
         self.physics = ChargingPhysics(
             self.sockets, self.scheduler, self.configuration, self.profiles,
-            powered=lambda: self.powered, on_low_current_vehicle=self._low_current_vehicle)
+            powered=lambda: self.powered, on_low_current_vehicle=self._low_current_vehicle,
+            on_reviewed=self._publish_statuses)
         self.configuration.subscribe(self._configuration_changed)
 
     # ------------------------------------------------------------ identity & observers
@@ -97,6 +105,36 @@ class VirtualPole:
         """Be told after every change of state (ports push status from here)."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def continue_local_ids_below(self, lowest: int | None) -> None:
+        """Number new transactions below ``lowest`` (ids still queued from before a restart)."""
+        if lowest is not None and lowest < 0:
+            self._local_ids = itertools.count(lowest - 1, -1)
+
+    def connector_statuses(self) -> dict[int, tuple[ChargePointStatus, ChargePointErrorCode]]:
+        """OCPP status of connector 0 (the pole) and each socket."""
+        pole_status = (ChargePointStatus.available if any(s.operative for s in self.sockets)
+                       else ChargePointStatus.unavailable)
+        statuses = {0: (pole_status, ChargePointErrorCode.no_error)}
+        for socket in self.sockets:
+            statuses[socket.connector_id] = (socket.status, socket.error_code)
+        return statuses
+
+    def _publish_statuses(self) -> None:
+        if not self.powered:
+            return  # a pole without mains says nothing
+        now = self.clock.now()
+        for connector_id, state in self.connector_statuses().items():
+            if self._statuses.get(connector_id) != state:
+                self._statuses[connector_id] = state
+                for observer in list(self.observers):
+                    observer.status_changed(connector_id, state[0], state[1], now)
+
+    def _report(self, message_id: str, data: dict[str, object]) -> None:
+        self.reports.append((message_id, data))
+        now = self.clock.now()
+        for observer in list(self.observers):
+            observer.report(message_id, dict(data), now)
 
     def _configuration_changed(self, key: str, value: str) -> None:
         self.physics.configuration_changed()
@@ -156,9 +194,12 @@ class VirtualPole:
         self._cancel_connection_timeout(socket)
         socket.authorised_tag = None
         socket.replugged = False
-        socket.transaction = Transaction(next(self._local_ids), id_tag, self.clock.now(),
-                                         socket.energy_wh)
-        return socket.transaction
+        transaction = Transaction(next(self._local_ids), id_tag, self.clock.now(),
+                                  socket.energy_wh)
+        socket.transaction = transaction
+        for observer in list(self.observers):
+            observer.transaction_started(socket, transaction)
+        return transaction
 
     def _end_transaction(self, socket: Socket, reason: Reason) -> EndedTransaction | None:
         if socket.transaction is None:
@@ -169,6 +210,8 @@ class VirtualPole:
         self.profiles.drop_transaction_profiles(socket.connector_id)
         socket.transaction = None
         socket.replugged = False
+        for observer in list(self.observers):
+            observer.transaction_ended(socket, ended)
         return ended
 
     def _authorise(self, socket: Socket, id_tag: str) -> None:
@@ -230,8 +273,9 @@ class VirtualPole:
     def present_card(self, connector_id: int, id_tag: str) -> str:
         """A card at the reader: ends this card's transaction, else starts or authorises.
 
-        With no CSMS reachable every card is accepted (eis 50); the CSMS check comes
-        with the pole's OCPP side.
+        Connected, the CSMS decides (``Authorising`` now, ``card_answer`` later).
+        Offline, every card is accepted (eis 50, ``AllowOfflineTxForUnknownId``) unless
+        the local list says otherwise; ending one's own transaction always works (eis 54).
         """
         socket = self.socket(connector_id)
         if socket.transaction is not None:
@@ -242,9 +286,59 @@ class VirtualPole:
             return "Stopped"
         if not socket.operative or socket.fault is not None or not self.powered:
             return "Rejected"
+        if self.authoriser is not None and not self._locally_accepted(id_tag):
+            self._authorising[connector_id] = id_tag
+            self.authoriser.authorise(connector_id, id_tag)
+            return "Authorising"
+        if not self._offline_accepts(id_tag):
+            return "Rejected"
         self._authorise(socket, id_tag)
         self._changed()
         return "Accepted"
+
+    def _locally_accepted(self, id_tag: str) -> bool:
+        """LocalPreAuthorize: a tag the local list accepts starts without asking."""
+        return (self.configuration.bool_value("LocalPreAuthorize")
+                and self.local_list.get(id_tag) == "Accepted")
+
+    def _offline_accepts(self, id_tag: str) -> bool:
+        listed = self.local_list.get(id_tag)
+        if listed is not None and self.configuration.bool_value("LocalAuthorizeOffline"):
+            return listed == "Accepted"
+        return self.configuration.bool_value("AllowOfflineTxForUnknownId")
+
+    def card_answer(self, connector_id: int, id_tag: str, status: str | None) -> None:
+        """The CSMS's verdict on a card (None: no answer came — treated as offline)."""
+        if self._authorising.get(connector_id) != id_tag:
+            return
+        del self._authorising[connector_id]
+        socket = self.socket(connector_id)
+        accepted = status == "Accepted" if status is not None else self._offline_accepts(id_tag)
+        if accepted and socket.transaction is None and socket.fault is None and self.powered:
+            self._authorise(socket, id_tag)
+        self._changed()
+
+    def assign_transaction_id(self, local_id: int, csms_id: int) -> None:
+        """StartTransaction was answered: the transaction now carries the CSMS's id."""
+        for socket in self.sockets:
+            if socket.transaction is not None and socket.transaction.local_id == local_id:
+                socket.transaction.csms_id = csms_id
+
+    def transaction_refused(self, local_id: int) -> None:
+        """eis 55: the CSMS refused the card of a transaction started offline.
+
+        Energy stops at once; with ``StopTransactionOnInvalidId`` false (the tender's
+        choice) the transaction stays open and the cable locked until the driver ends
+        it; with it true the pole stops the transaction itself.
+        """
+        for socket in self.sockets:
+            transaction = socket.transaction
+            if transaction is not None and transaction.local_id == local_id:
+                if self.configuration.bool_value("StopTransactionOnInvalidId"):
+                    self._end_transaction(socket, Reason.de_authorized)
+                else:
+                    transaction.refused = True
+                self._changed()
 
     def overrule(self, connector_id: int) -> str:
         """The driver lifts the peak limit for this transaction (SPEC.md "Overrule")."""
@@ -254,6 +348,15 @@ class VirtualPole:
         socket.transaction.overruled = True
         self._changed()
         return "Accepted"
+
+    def overrule_at_pole(self, connector_id: int) -> str:
+        """The overrule button: as `overrule`, and the CSMS is told (SPEC.md "Overrule" b)."""
+        status = self.overrule(connector_id)
+        transaction = self.socket(connector_id).transaction
+        if status == "Accepted" and transaction is not None:
+            self._report("Overrule", {"connectorId": connector_id,
+                                      "transactionId": transaction.id, "source": "pole"})
+        return status
 
     def fault(self, connector_id: int, kind: str) -> None:
         socket = self.socket(connector_id)
@@ -283,9 +386,9 @@ class VirtualPole:
     def _low_current_vehicle(self, socket: Socket, when: datetime) -> None:
         transaction = socket.transaction
         if transaction is not None:
-            self.reports.append(("LowCurrentVehicle", {
+            self._report("LowCurrentVehicle", {
                 "connectorId": socket.connector_id, "transactionId": transaction.id,
-                "timestamp": format_time(when)}))
+                "timestamp": format_time(when)})
 
     def shut_down(self) -> None:
         """The simulator stops: end transactions as a power cut would (eis 43)."""
@@ -427,8 +530,8 @@ class VirtualPole:
         return format_time(now), body
 
     def trigger(self, message: str, connector_id: int | None) -> bool:
-        """Send ``message`` to the CSMS; possible only once the pole's OCPP side exists."""
-        return False
+        """Send ``message`` to the CSMS now; impossible while offline."""
+        return self.authoriser is not None and self.authoriser.trigger(message, connector_id)
 
     def statuses(self) -> dict[int, ChargePointStatus]:
         return {s.connector_id: s.status for s in self.sockets}

@@ -73,7 +73,7 @@ class SimControls:
         return {"status": self.pole.present_card(_connector(request), id_tag)}
 
     def overrule(self, request: Any) -> dict[str, Any]:
-        return {"status": self.pole.overrule(_connector(_object(request)))}
+        return {"status": self.pole.overrule_at_pole(_connector(_object(request)))}
 
     def power_cut(self, request: Any) -> dict[str, Any]:
         self.pole.power_cut(_number(_object(request), "seconds"))

@@ -39,6 +39,10 @@ class Transaction:
     csms_id: int | None = None
     overruled: bool = False
     low_current_vehicle: bool = False
+    refused: bool = False
+    """eis 55: the CSMS refused the card afterwards.
+
+    No energy, and the cable stays locked until the driver ends the transaction."""
 
     @property
     def id(self) -> int:
@@ -96,7 +100,7 @@ class Socket:
         if self.transaction is not None:
             if self.ev_type is None:
                 return ChargePointStatus.preparing
-            if self.offered_a <= 0:
+            if self.offered_a <= 0 or self.transaction.refused:
                 return ChargePointStatus.suspended_evse
             return ChargePointStatus.charging if self.energised else ChargePointStatus.suspended_ev
         if self.ev_type is not None or self.authorised_tag is not None:

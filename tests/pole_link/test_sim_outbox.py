@@ -492,3 +492,20 @@ def test_state_dir_defaults_to_the_users_state_directory(monkeypatch: pytest.Mon
 def test_a_pole_id_cannot_escape_the_state_directory(pole_id: str) -> None:
     with pytest.raises(ValueError):
         default_state_dir(pole_id)
+
+
+def test_lowest_local_transaction_id_survives_restart(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "outbox.sqlite"
+    outbox = Outbox(path)
+    assert outbox.lowest_local_transaction_id() is None
+    when = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    outbox.append("StopTransaction", {"transactionId": -3, "meterStop": 5, "timestamp":
+                                      "2026-11-25T12:00:00Z"}, created=when,
+                  local_transaction_id=-3)
+    outbox.assign_transaction_id(-7, 4711)
+    outbox.close()
+    reopened = Outbox(path)
+    assert reopened.lowest_local_transaction_id() == -7
+    reopened.close()
