@@ -31,13 +31,13 @@ from pole_link.protocol.vendor import (
     READ_MESSAGES,
     VENDOR_ID,
     VendorMessage,
-    data_transfer_payload,
     decode_data,
     encode_data,
 )
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pole_actions import PoleActions
 from pole_link.sim.sim_controls import SimControls
+from pole_link.sim.vendor_handlers import LiveStream, overrule, self_test
 from pole_link.timeutil import format_time
 
 LOGGER = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ class _Session:
         self.client: str | None = None
         self.authorised_until: datetime | None = None
         self.role: str | None = None
-        self.live_interval_ms = 0
 
     def authorised(self, now: datetime) -> bool:
         return self.authorised_until is not None and now < self.authorised_until
@@ -84,17 +83,17 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         self._wall = wall
         self._session = _Session()
         self._last_frame = wall()
-        self._live_task: asyncio.Task[None] | None = None
+        self.live = LiveStream(pole, self.call_action, min_interval_ms=MIN_LIVE_INTERVAL_MS)
         self._was_powered = pole.powered
         connection.on_binary = self._on_binary
         pole.subscribe(self._pole_changed)
 
     # ---------------------------------------------------------------- session rules
     def end_session(self, why: str) -> None:
-        if self._session.client or self._session.authorised_until or self._live_task:
+        if self._session.client or self._session.authorised_until or self.live.running:
             LOGGER.info("%s: service session ended (%s)", self.pole.pole_id, why)
         self._session = _Session()
-        self._stop_live()
+        self.live.stop()
 
     def pole_rebooted(self) -> None:
         self.end_session("pole restarted")
@@ -125,7 +124,7 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         while True:
             await asyncio.sleep(min(1.0, self.idle_timeout_s / 4))
             if self._wall() - self._last_frame >= self.idle_timeout_s and (
-                    self._session.client or self._session.authorised_until or self._live_task):
+                    self._session.client or self._session.authorised_until or self.live.running):
                 self.end_session("idle")
 
     # ---------------------------------------------------------------- vendor messages
@@ -153,10 +152,10 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         handlers: dict[str, Callable[[Any], Any]] = {
             VendorMessage.HELLO: self._hello,
             VendorMessage.AUTH: self._auth,
-            VendorMessage.LIVE_SUBSCRIBE: self._live_subscribe,
+            VendorMessage.LIVE_SUBSCRIBE: self.live.subscribe,
             VendorMessage.LINK_STATS: lambda _: self.port.counters.to_json(),
-            VendorMessage.SELF_TEST: self._self_test,
-            VendorMessage.OVERRULE: self._overrule,
+            VendorMessage.SELF_TEST: lambda request: self_test(self.pole, request),
+            VendorMessage.OVERRULE: lambda request: overrule(self.pole, request),
             VendorMessage.FIRMWARE_BEGIN: _firmware_unavailable,
             VendorMessage.FIRMWARE_COMMIT: _firmware_unavailable,
         }
@@ -185,67 +184,6 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         self._session.role = "technician"
         return {"status": "Accepted", "role": "technician", "expires": format_time(expires)}
 
-    def _self_test(self, request: Any) -> dict[str, Any]:
-        test = str(request["test"])
-        connector = self.pole.socket(int(request.get("connectorId", 1)))
-        failed_by = {"rcd": "rcd", "lock": "lock", "meter": "meter"}
-        if test == "led":
-            return {"result": "Passed", "detail": "all LED segments respond"}
-        if test == "modem":
-            ok = self.pole.online
-            return {"result": "Passed" if ok else "Failed",
-                    "detail": "network reachable" if ok else "no network"}
-        if test not in failed_by:
-            raise ValueError(f"unknown test {test!r} (rcd, led, lock, meter, modem)")
-        if connector.fault == failed_by[test]:
-            return {"result": "Failed", "detail": f"{test} fault on connector "
-                                                  f"{connector.connector_id}"}
-        return {"result": "Passed", "detail": f"{test} on connector {connector.connector_id} ok"}
-
-    def _overrule(self, request: Any) -> dict[str, Any]:
-        connector_id = int(request["connectorId"])
-        socket = self.pole.socket(connector_id)
-        wanted = request.get("transactionId")
-        if socket.transaction is None or (wanted is not None and int(wanted) not in (
-                socket.transaction.local_id, socket.transaction.csms_id)):
-            return {"status": "NoTransaction"}
-        return {"status": self.pole.overrule(connector_id)}
-
-    # ---------------------------------------------------------------- live stream
-    def _live_subscribe(self, request: Any) -> dict[str, Any]:
-        interval = int(request["intervalMs"])
-        if interval == 0:
-            self._stop_live()
-            return {"status": "Accepted"}
-        if interval < MIN_LIVE_INTERVAL_MS:
-            raise ValueError(f"intervalMs must be 0 or at least {MIN_LIVE_INTERVAL_MS}")
-        self._session.live_interval_ms = interval
-        if self._live_task is None or self._live_task.done():
-            self._live_task = asyncio.create_task(self._stream_live(), name="live")
-        return {"status": "Accepted"}
-
-    def _stop_live(self) -> None:
-        self._session.live_interval_ms = 0
-        task, self._live_task = self._live_task, None
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
-
-    async def _stream_live(self) -> None:
-        """Send ``Live`` at the subscribed interval until stopped or the client goes."""
-        next_at = time.monotonic()
-        while self._session.live_interval_ms:
-            payload = data_transfer_payload(VendorMessage.LIVE, self.pole.live_sample().to_json())
-            try:
-                await self.call_action("DataTransfer", payload)
-            except PoleLinkError as exc:
-                LOGGER.info("%s: live stream stopped: %s", self.pole.pole_id, exc)
-                self._session.live_interval_ms = 0
-                break
-            next_at += self._session.live_interval_ms / 1000
-            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            next_at = max(next_at, time.monotonic() - 1.0)  # never burst to catch up
-        self._live_task = None
-
     # ---------------------------------------------------------------- binary frames
     def _on_binary(self, frame: BinaryFrame) -> None:
         if isinstance(frame, FirmwareData):
@@ -261,7 +199,7 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
             await self.start()
         finally:
             idle.cancel()
-            self._stop_live()
+            self.live.stop()
             with contextlib.suppress(asyncio.CancelledError):
                 await idle
 

@@ -123,7 +123,7 @@ async def test_live_subscription_stops_when_the_block_ends(
 ) -> None:
     await next_sample(session)
     await asyncio.sleep(0.2)
-    assert served_pole.end._live_task is None
+    assert not served_pole.end.live.running
 
 
 async def test_link_stats_count_both_directions(session: PoleSession) -> None:
