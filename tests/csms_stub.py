@@ -66,6 +66,10 @@ CALL_ERROR_CODES = frozenset({
     "TypeConstraintViolation", "GenericError",
 })
 
+#: OCPP 2.0 spellings the ``ocpp`` library also uses for 1.6 CALLERRORs, and their 1.6 names.
+_CALL_ERROR_CODES_16 = {"FormatViolation": "FormationViolation",
+                        "OccurrenceConstraintViolation": "OccurenceConstraintViolation"}
+
 #: Schemas whose ``multipleOf: 0.1`` only validates when floats are parsed as Decimal
 #: (the same list ``ocpp.messages`` uses; its validator cache ignores ``parse_float``).
 _DECIMAL_CALLS = frozenset({"SetChargingProfile", "RemoteStartTransaction"})
@@ -253,6 +257,19 @@ class _PoleConnection(ChargePoint):  # type: ignore[misc]  # ocpp ships no type 
                     ConnectionError(f"{self.id} disconnected before answering {action}"))
 
     # -- sending --------------------------------------------------------------------------
+
+    async def _send(self, message: str) -> None:
+        """Send a frame; CALLERROR codes are rewritten to their OCPP 1.6 spelling.
+
+        ocpp 2.1 answers an ``additionalProperties`` violation with ``FormatViolation`` (the
+        OCPP 2.0 name) even on a 1.6 connection; OCPP-J 1.6 calls it ``FormationViolation``.
+        """
+        if message.startswith(f"[{MessageType.CallError},"):
+            frame = json.loads(message)
+            if frame[2] in _CALL_ERROR_CODES_16:
+                frame[2] = _CALL_ERROR_CODES_16[frame[2]]
+                message = json.dumps(frame, separators=(",", ":"))
+        await super()._send(message)
 
     async def send_call(self, action: str, payload: dict[str, Any], timeout: float,
                         ) -> dict[str, Any]:
@@ -449,7 +466,7 @@ class CsmsStub:
                        ) -> Response | None:
         """Refuse a wrong path or a handshake without the ocpp1.6 subprotocol (HTTP 4xx)."""
         path = urlsplit(request.path).path
-        if not path.startswith(PATH_PREFIX) or not path.rstrip("/").removeprefix(PATH_PREFIX):
+        if not path.startswith(PATH_PREFIX) or not path.removeprefix(PATH_PREFIX).strip("/"):
             return connection.respond(HTTPStatus.NOT_FOUND, f"expected {PATH_PREFIX}<pole_id>\n")
         if SUBPROTOCOL not in _offered_subprotocols(request.headers):
             return connection.respond(HTTPStatus.BAD_REQUEST,

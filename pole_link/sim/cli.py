@@ -32,8 +32,8 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
     parser.add_argument("--ble", action="store_true",
                         help="serve the local protocol over BLE (not available yet)")
     parser.add_argument("--csms", metavar="URL",
-                        help="connect each pole over OCPP 1.6J to URL/<pole-id> "
-                             "(not available yet)")
+                        help="connect each pole over OCPP 1.6J to URL/<pole-id>; queued "
+                             "messages live in $PAALWERK_STATE_DIR/<pole-id>")
     parser.add_argument("--speed", type=float, default=1.0, metavar="X",
                         help="simulated time runs X times faster than real time")
     parser.add_argument("--start", metavar="ISO-8601",
@@ -53,10 +53,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
         parser.error("--speed must be positive")
     if args.ble:
         parser.error("--ble is not available yet (the BLE link is still being built)")
-    if args.csms:
-        parser.error("--csms is not available yet (the pole's OCPP side is still being built)")
-    if not args.serial:
-        parser.error("choose how the poles are reached: --serial")
+    if not (args.serial or args.csms):
+        parser.error("choose how the poles are reached: --serial and/or --csms URL")
+    if args.csms and not args.csms.startswith(("ws://", "wss://")):
+        parser.error(f"--csms takes a ws:// or wss:// URL, not {args.csms!r}")
     try:
         plugs = [parse_plug(text) for text in args.plug]
         start = parse_time(args.start) if args.start else None
@@ -71,6 +71,6 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     if args.verbose:
         logging.getLogger("ocpp").setLevel(logging.INFO)
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
-                           speed=args.speed, start=start, plugs=tuple(plugs))
+                           csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs))
     asyncio.run(run_until_stopped(options))
     return 0

@@ -36,3 +36,8 @@ class CardAuthoriser(Protocol):
 
     def trigger(self, message: str, connector_id: int | None) -> bool:
         """Send ``message`` to the CSMS now (TriggerMessage); False if it cannot."""
+
+
+class MeterSampler(Protocol):
+    def sample_now(self, connector_id: int | None) -> bool:
+        """Queue a meter reading of ``connector_id`` (all when None) for the CSMS now."""

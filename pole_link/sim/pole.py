@@ -40,7 +40,7 @@ from pole_link.profiles.charging_profile import (
 )
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
-from pole_link.sim.observers import CardAuthoriser, PoleObserver
+from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
@@ -83,6 +83,8 @@ class VirtualPole:
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
         self.observers: list[PoleObserver] = []
+        self.metering: MeterSampler | None = None
+        """Schedules meter values on the pole clock once a CSMS is configured (eis 56)."""
         self.authoriser: CardAuthoriser | None = None
         """The CSMS while the pole is connected to it; None means offline (eis 50)."""
         self._authorising: dict[int, str] = {}
@@ -317,6 +319,15 @@ class VirtualPole:
         if accepted and socket.transaction is None and socket.fault is None and self.powered:
             self._authorise(socket, id_tag)
         self._changed()
+
+    def card_answers_lost(self) -> None:
+        """The CSMS went away while cards waited for its verdict: offline rules decide."""
+        for connector_id, id_tag in list(self._authorising.items()):
+            self.card_answer(connector_id, id_tag, None)
+
+    def meter_now(self, connector_id: int | None) -> bool:
+        """A meter reading on request (TriggerMessage MeterValues); False if none can be made."""
+        return self.metering is not None and self.metering.sample_now(connector_id)
 
     def assign_transaction_id(self, local_id: int, csms_id: int) -> None:
         """StartTransaction was answered: the transaction now carries the CSMS's id."""

@@ -14,6 +14,8 @@ from typing import TextIO
 
 from pole_link.protocol.connection import FramedConnection
 from pole_link.sim.clock import SimClock
+from pole_link.sim.ocpp_client import PoleOcppClient
+from pole_link.sim.outbox import Outbox, default_state_dir
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
@@ -27,6 +29,8 @@ class FleetOptions:
     poles: int = 1
     id_prefix: str = "PW-"
     serial: bool = False
+    csms: str | None = None
+    """Base URL: each pole connects to ``<csms>/<pole-id>``."""
     speed: float = 1.0
     start: datetime | None = None
     plugs: Sequence[tuple[int, EvType]] = field(default_factory=tuple)
@@ -44,6 +48,8 @@ class Fleet:
         self.options = options
         self.poles: list[VirtualPole] = []
         self.ports: dict[str, PtyPort] = {}
+        self.clients: dict[str, PoleOcppClient] = {}
+        self._outboxes: list[Outbox] = []
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, out: TextIO = sys.stdout) -> None:
@@ -58,6 +64,13 @@ class Fleet:
                 end = ServicePortEnd(pole, FramedConnection(port))
                 self._tasks.append(asyncio.create_task(end.serve(), name=f"{pole_id} serial"))
                 print(f"{pole_id} serial {port.path}", file=out, flush=True)
+            if options.csms:
+                outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
+                self._outboxes.append(outbox)
+                client = PoleOcppClient(pole, options.csms, outbox,
+                                        adopt_csms_time=options.start is None)
+                self.clients[pole_id] = client
+                self._tasks.append(asyncio.create_task(client.run(), name=f"{pole_id} ocpp"))
             for connector_id, ev_type in options.plugs:
                 pole.plug(connector_id, ev_type)
 
@@ -71,6 +84,8 @@ class Fleet:
                 await task
         for port in self.ports.values():
             await port.close()
+        for outbox in self._outboxes:
+            outbox.close()
 
 
 async def run_until_stopped(options: FleetOptions, out: TextIO = sys.stdout) -> None:

@@ -60,7 +60,8 @@ async def test_plug_and_start_options() -> None:
     (["--serial", "--plug", "3:ev3"], "connector 3 does not exist"),
     (["--serial", "--start", "2026-06-01T17:00:00"], "no UTC offset"),
     (["--serial", "--poles", "0"], "--poles must be at least 1"),
-    ([], "--serial"),
+    ([], "--serial and/or --csms"),
+    (["--csms", "http://example/ocpp"], "ws:// or wss://"),
 ])
 def test_bad_options_exit_2_with_a_reason(args: list[str], message: str) -> None:
     result = subprocess.run([sys.executable, "-m", "paalwerk", "sim", *args], cwd=REPO,
