@@ -11,7 +11,6 @@ clock (SPEC.md "Decisions/Timers") and do not live here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import logging
@@ -97,7 +96,7 @@ class EventScheduler:
         self.clock = clock
         self._queue: list[_Event] = []
         self._counter = itertools.count()
-        self._wake = asyncio.Event()
+        self._wakeup: asyncio.Future[None] | None = None
         self.failures: list[BaseException] = []
         """Errors raised by events. A running pole logs them and goes on; tests fail on them."""
         self.raise_errors = False
@@ -107,7 +106,7 @@ class EventScheduler:
                 ) -> ScheduledEvent:
         event = _Event(when, next(self._counter), callback, name)
         heapq.heappush(self._queue, event)
-        self._wake.set()
+        self._wake_up()
         return ScheduledEvent(event)
 
     def call_later(self, seconds: float, callback: Callable[[], None], *, name: str = ""
@@ -116,7 +115,7 @@ class EventScheduler:
 
     def set_speed(self, speed: float) -> None:
         self.clock.set_speed(speed)
-        self._wake.set()
+        self._wake_up()
 
     def advance(self, seconds: float) -> int:
         """Jump pole time ahead, running everything due on the way in order.
@@ -129,7 +128,7 @@ class EventScheduler:
         target = self.clock.now() + timedelta(seconds=seconds)
         ran = self._run_due(target)
         self.clock.jump_to(target)
-        self._wake.set()
+        self._wake_up()
         return ran
 
     def _run_due(self, until: datetime) -> int:
@@ -156,11 +155,36 @@ class EventScheduler:
         return self._queue[0].when if self._queue else None
 
     async def run(self) -> None:
-        """Run events as pole time reaches them, forever."""
+        """Run events as pole time reaches them, forever.
+
+        Sleeps on a plain future woken by a timer or by `_wake_up`, rather than
+        ``wait_for(event.wait(), …)``: on Python 3.11 that construct can miss a
+        cancellation that races with the event being set, leaving the pole's clock
+        task unkillable.
+        """
+        loop = asyncio.get_running_loop()
         while True:
             self._run_due(self.clock.now())
-            self._wake.clear()
             upcoming = self.next_event_time()
-            delay = None if upcoming is None else self.clock.wall_seconds_until(upcoming)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            wakeup: asyncio.Future[None] = loop.create_future()
+            self._wakeup = wakeup
+            timer = None
+            if upcoming is not None:
+                timer = loop.call_later(self.clock.wall_seconds_until(upcoming),
+                                        _resolve, wakeup)
+            try:
+                await wakeup
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                self._wakeup = None
+
+    def _wake_up(self) -> None:
+        """Something changed (new event, speed, jump): re-plan the sleep."""
+        if self._wakeup is not None:
+            _resolve(self._wakeup)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

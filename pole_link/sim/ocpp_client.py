@@ -27,6 +27,7 @@ from websockets.typing import Subprotocol
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.protocol.routing import StrictChargePoint, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
+from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import FIRMWARE_VERSION, MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
@@ -42,6 +43,8 @@ BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 30.0
 """SPEC.md "Network cut": at most 30 s between attempts, forever (eis 52)."""
 MIN_OCPP_LIVE_MS = 1000
+CLOSE_TIMEOUT_S = 2.0
+"""A closing handshake the CSMS does not finish is not worth waiting longer for."""
 SUBPROTOCOL = Subprotocol("ocpp1.6")
 
 
@@ -113,6 +116,7 @@ class PoleOcppClient:
         self._tasks: set[asyncio.Task[Any]] = set()
         pole.continue_local_ids_below(outbox.lowest_local_transaction_id())
         pole.observers.append(self)
+        self.metering = Metering(pole, self._queue)
         pole.subscribe(self._pole_changed)
         self._pole_changed()
 
@@ -159,8 +163,9 @@ class PoleOcppClient:
             self.connected = False
             self.pole.authoriser = None
             if self._websocket is not None:
-                # The modem drops (SimNetwork) or the pole dies (SimPowerCut): close at once.
-                self._spawn(self._websocket.close())
+                # The modem drops (SimNetwork) or the pole dies (SimPowerCut): no closing
+                # handshake, the connection is simply gone, as SPEC.md "Network cut" says.
+                self._websocket.transport.abort()
 
     async def _serve(self, websocket: ClientConnection) -> None:
         self._websocket = websocket
@@ -190,7 +195,7 @@ class PoleOcppClient:
         self.end = None
         self._websocket = None
         with contextlib.suppress(Exception):
-            await websocket.close()
+            await asyncio.wait_for(websocket.close(), CLOSE_TIMEOUT_S)
         self.pole.card_answers_lost()
 
     async def _boot(self, end: CsmsEnd) -> None:

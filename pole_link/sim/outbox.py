@@ -420,6 +420,17 @@ class Outbox:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def backlog(self) -> list[tuple[str, datetime]]:
+        """(action, created) of every waiting entry, oldest first: what the pole still owes."""
+        with self._lock:
+            connection = self._open_connection()
+            try:
+                rows = connection.execute(
+                    "SELECT action, created FROM outbox ORDER BY seq").fetchall()
+            except sqlite3.Error as exc:
+                raise OutboxError(f"outbox {self._label}: cannot read: {_reason(exc)}") from exc
+        return [(str(action), datetime.fromisoformat(created)) for action, created in rows]
+
     def lowest_local_transaction_id(self) -> int | None:
         """The lowest local (negative) transaction id this outbox still knows, if any.
 
