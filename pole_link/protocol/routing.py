@@ -220,7 +220,10 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
             self._pending[unique_id] = (action, future)
             try:
                 await self._send(call.to_json())
-                answer = await asyncio.wait_for(future, limit)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancellation that races with the answer arriving.
+                async with asyncio.timeout(limit):
+                    answer = await future
             except TimeoutError:
                 raise LinkTimeout(
                     f"{action}: no answer from {self.id} within {limit:g} s") from None

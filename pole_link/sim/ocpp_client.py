@@ -122,7 +122,13 @@ class PoleOcppClient:
 
     # ------------------------------------------------------------ the connection loop
     async def run(self) -> None:
-        """Connect, serve, reconnect — forever (eis 52)."""
+        """Connect, serve, reconnect — forever (eis 52).
+
+        Every wait here uses ``asyncio.timeout`` rather than ``wait_for``: on Python 3.11
+        ``wait_for(event.wait(), t)`` swallows a cancellation that arrives as the event is
+        set — exactly what a shutdown does (it cuts power, then cancels) — and the task
+        would never stop.
+        """
         backoff = BACKOFF_FIRST_S
         while True:
             await self._reachable.wait()
@@ -149,7 +155,8 @@ class PoleOcppClient:
     async def _sleep_unless_unreachable(self, seconds: float) -> None:
         """Back off, but stop waiting at once if the network goes (no point retrying then)."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._unreachable.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: see `PoleOcppClient.run`
+                await self._unreachable.wait()
 
     def _pole_changed(self) -> None:
         reachable = self.pole.online and self.pole.powered
@@ -195,7 +202,8 @@ class PoleOcppClient:
         self.end = None
         self._websocket = None
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(websocket.close(), CLOSE_TIMEOUT_S)
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await websocket.close()
         self.pole.card_answers_lost()
 
     async def _boot(self, end: CsmsEnd) -> None:
@@ -231,7 +239,8 @@ class PoleOcppClient:
                 self._wake.clear()
                 interval = self.pole.configuration.int_value("HeartbeatInterval")
                 try:
-                    await asyncio.wait_for(self._wake.wait(), interval if interval > 0 else None)
+                    async with asyncio.timeout(interval if interval > 0 else None):
+                        await self._wake.wait()
                 except TimeoutError:
                     await end.call_action("Heartbeat", {})
                 continue

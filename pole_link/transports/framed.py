@@ -140,7 +140,8 @@ class FramedLink(PoleLink):
 
     async def binary_frame(self, timeout: float) -> BinaryFrame:
         """The next binary frame from the pole (firmware acks), or `LinkTimeout`-like wait."""
-        return await asyncio.wait_for(self._binary.get(), timeout)
+        async with asyncio.timeout(timeout):
+            return await self._binary.get()
 
     async def close(self) -> None:
         reader, connection = self._reader, self._connection

@@ -90,3 +90,14 @@ async def test_verbose_logs_frames_and_quiet_does_not() -> None:
         assert sim.process.stderr is not None
         logged = sim.process.stderr.read()
         assert ('"Hello"' in logged) is verbose
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stops_cleanly_while_its_csms_is_unreachable(
+    sig: int, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a shutdown racing the reconnect backoff once left the process hanging."""
+    monkeypatch.setenv("PAALWERK_STATE_DIR", str(tmp_path))
+    sim = SimProcess("--csms", "ws://127.0.0.1:9/ocpp")  # nothing listens on port 9
+    sim.read_ports(1)
+    assert sim.stop(sig, timeout=10) == 0

@@ -258,3 +258,34 @@ async def test_phone_overrule_from_the_csms_and_remote_start(csms: CsmsStub, con
         "data": '{"connectorId": 1, "source": "phone"}'})
     assert answer["status"] == "Accepted" and '"Accepted"' in answer["data"]
     assert pole.socket(1).transaction is not None and pole.socket(1).transaction.overruled
+
+
+async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in_order(
+    csms: CsmsStub, connect_pole: Connect
+) -> None:
+    online = await connect_pole(online=False)
+    pole = online.pole
+    pole.plug(1, EvType.EV3)
+    assert pole.present_card(1, "LONG-HAUL") == "Accepted"
+    started = pole.socket(1).transaction.started  # type: ignore[union-attr]
+    pole.scheduler.advance(30 * 86_400)  # eis 59: the clock keeps running
+    pole.set_network(True)
+    await until(lambda: len(online.outbox) == 0, timeout=240)
+    periodic = [r.payload for r in csms.calls("MeterValues")
+                if r.payload["connectorId"] == 1
+                and r.payload["meterValue"][0]["sampledValue"][0]["context"] == "Sample.Periodic"]
+    assert len(periodic) == 30 * 96  # ≈ 2,880 per charging connector
+    transaction_id = next(iter(csms.transactions))
+    assert {p["transactionId"] for p in periodic} == {transaction_id}
+    times = [datetime.fromisoformat(p["meterValue"][0]["timestamp"].replace("Z", "+00:00"))
+             for p in periodic]
+    assert times == sorted(times)
+    assert [(t - started).total_seconds() for t in times[:2]] == pytest.approx([900, 1800],
+                                                                                abs=0.01)
+    aligned_0 = [r for r in csms.calls("MeterValues") if r.payload["connectorId"] == 0]
+    assert len(aligned_0) == 30 * 96  # every connector, clock-aligned
+    registers = [float(p["meterValue"][0]["sampledValue"][0]["value"]) for p in periodic]
+    assert registers == sorted(registers) and registers[-1] > registers[0]
+    first = [r.action for r in csms.received].index("StartTransaction")
+    assert all(r.action != "MeterValues" or r.payload["connectorId"] != 1
+               or "transactionId" not in r.payload for r in csms.received[:first])
