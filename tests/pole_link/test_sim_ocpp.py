@@ -85,6 +85,15 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
+async def charge_online(csms: CsmsStub, online: OnlinePole, connector_id: int, id_tag: str,
+                        ev_type: EvType = EvType.EV3) -> None:
+    """Plug in and present a card at a connected pole; return once the CSMS's id is known."""
+    online.pole.plug(connector_id, ev_type)
+    online.pole.present_card(connector_id, id_tag)
+    await csms.wait_for("StartTransaction", where=lambda r: r.payload["idTag"] == id_tag)
+    await until(lambda: len(online.outbox) == 0)  # answered: the CSMS id is assigned
+
+
 async def test_boot_then_status_of_connectors_0_1_2(csms: CsmsStub, connect_pole: Connect) -> None:
     await connect_pole()
     boot = csms.calls("BootNotification")[0].payload
@@ -186,10 +195,7 @@ async def test_eis43_power_cut_stop_transaction_sent_when_back_with_the_cut_time
 ) -> None:
     online = await connect_pole()
     pole = online.pole
-    pole.plug(1, EvType.EV3)
-    pole.present_card(1, "CARD-1")
-    await csms.wait_for("StartTransaction")
-    await until(lambda: len(online.outbox) == 0)  # answered and acknowledged
+    await charge_online(csms, online, 1, "CARD-1")
     pole.scheduler.advance(600)
     cut_at = pole.clock.now()
     pole.power_cut(120)
@@ -234,10 +240,7 @@ async def test_overrule_at_the_pole_is_reported_to_the_csms(csms: CsmsStub, conn
                                                             ) -> None:
     online = await connect_pole()
     pole = online.pole
-    pole.plug(1, EvType.EV3)
-    pole.present_card(1, "CARD-1")
-    await csms.wait_for("StartTransaction")
-    await until(lambda: pole.socket(1).transaction.csms_id is not None)  # type: ignore[union-attr]
+    await charge_online(csms, online, 1, "CARD-1")
     assert pole.overrule_at_pole(1) == "Accepted"
     report = (await csms.wait_for(
         "DataTransfer", where=lambda r: r.payload.get("messageId") == "Overrule"))[0]
@@ -289,3 +292,49 @@ async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in
     first = [r.action for r in csms.received].index("StartTransaction")
     assert all(r.action != "MeterValues" or r.payload["connectorId"] != 1
                or "transactionId" not in r.payload for r in csms.received[:first])
+
+
+async def test_status_notification_on_every_change(csms: CsmsStub, connect_pole: Connect
+                                                   ) -> None:
+    online = await connect_pole()
+    pole = online.pole
+    await charge_online(csms, online, 2, "CARD-2")
+    pole.scheduler.advance(5)
+    pole.fault(2, "overcurrent")
+    faulted = (await csms.wait_for(
+        "StatusNotification", where=lambda r: r.payload["status"] == "Faulted"))[0].payload
+    assert faulted["connectorId"] == 2 and faulted["errorCode"] == "OverCurrentFailure"
+    seen = [r.payload["status"] for r in csms.calls("StatusNotification")
+            if r.payload["connectorId"] == 2]
+    assert seen[-4:] == ["Preparing", "SuspendedEV", "Charging", "Faulted"]
+
+
+async def test_heartbeat_only_when_nothing_else_was_sent(tmp_path: Path) -> None:
+    async with CsmsStub(heartbeat_interval=1) as csms:
+        pole = VirtualPole("PW-0009", clock=SimClock(START))
+        outbox = Outbox(tmp_path / "outbox.sqlite")
+        client = PoleOcppClient(pole, csms.url, outbox)
+        running = OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
+                             asyncio.create_task(pole.scheduler.run()))
+        try:
+            await csms.wait_for("Heartbeat", 2, timeout=10)
+            assert pole.configuration.value("HeartbeatInterval") == "1"  # from BootNotification
+        finally:
+            await running.stop()
+
+
+async def test_eis30_low_current_vehicle_reported_to_the_csms(csms: CsmsStub,
+                                                              connect_pole: Connect) -> None:
+    online = await connect_pole()
+    pole = online.pole
+    peak = {"chargingProfileId": 3, "stackLevel": 0,
+            "chargingProfilePurpose": "ChargePointMaxProfile", "chargingProfileKind": "Absolute",
+            "chargingSchedule": {"chargingRateUnit": "A", "startSchedule": "2026-01-01T00:00:00Z",
+                                 "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 7.0}]}}
+    assert pole.set_charging_profile(0, peak) == "Accepted"
+    await charge_online(csms, online, 1, "ZOE-DRIVER", EvType.ZOE)
+    pole.scheduler.advance(90)
+    report = (await csms.wait_for(
+        "DataTransfer", where=lambda r: r.payload.get("messageId") == "LowCurrentVehicle"))[0]
+    assert '"connectorId":1' in report.payload["data"]
+    assert '"transactionId":1000' in report.payload["data"]
