@@ -1,0 +1,1 @@
+"""Alembic scripts, packaged so :func:`service.storage.database.migrate` finds them."""

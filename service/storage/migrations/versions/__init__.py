@@ -1,0 +1,1 @@
+"""Alembic revisions; each applied revision is immutable."""

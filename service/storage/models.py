@@ -1,0 +1,210 @@
+"""The CSMS's tables.
+
+Time: every timestamp column is a :class:`UTCDateTime`. Paalwerk refuses naive datetimes
+everywhere (see ``pole_link.timeutil``), so a naive value here is a bug and raises rather than
+being guessed. Aware values are converted to UTC on the way in; SQLite has no time-zone type and
+would silently drop the offset, so there the UTC wall-clock is stored without offset and UTC is
+attached again on the way out. PostgreSQL stores ``timestamptz``. Either way callers get aware
+UTC datetimes back, the same instant they stored.
+
+The first Alembic revision (``migrations/versions/0001_initial.py``) mirrors these classes; a
+change here needs a new revision, never an edit of an applied one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp that goes in aware, is stored as UTC and comes out aware UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware times")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            # SQLite keeps text; a fixed UTC wall clock keeps ordering and equality exact.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _time(*, nullable: bool = False, index: bool = False) -> Any:
+    """A :class:`UTCDateTime` field (``Any``: SQLModel's ``Field`` is typed that way)."""
+    return Field(default=None if nullable else ..., sa_type=UTCDateTime,
+                 nullable=nullable, index=index)
+
+
+# SQLite only auto-increments an ``INTEGER PRIMARY KEY``; PostgreSQL gets a 64-bit identity for
+# tables that grow by millions of rows (meter values, message log).
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class Pole(SQLModel, table=True):
+    """A pole, keyed by its visible unique pole ID (eis 12)."""
+
+    __tablename__ = "poles"
+
+    id: str = Field(primary_key=True, max_length=64)
+    vendor: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    firmware: str | None = None
+    auto_registered: bool = False
+    """Accepted at its first BootNotification without being configured (SPEC "Unknown poles")."""
+    grid_operator: str | None = None
+    """Enexis, Liander, Coteq, Rendo or Stedin: decides the programme (eis 24)."""
+    programme_start: datetime | None = _time(nullable=True)
+    connection_size: str = "3x35"
+    """``"3x35"`` or ``"3x25"`` (eis 24, 33)."""
+    registered_at: datetime | None = _time(nullable=True)
+    last_seen: datetime | None = _time(nullable=True)
+    connected: bool = False
+
+
+class Connector(SQLModel, table=True):
+    """The latest known state of one socket (connector 0 is the pole as a whole)."""
+
+    __tablename__ = "connectors"
+
+    pole_id: str = Field(foreign_key="poles.id", primary_key=True, max_length=64)
+    connector_id: int = Field(primary_key=True)
+    status: str
+    error_code: str = "NoError"
+    since: datetime = _time()
+    """When the socket entered this status/error (unchanged by repeated identical reports)."""
+
+
+class StatusEvent(SQLModel, table=True):
+    """Every StatusNotification, kept for uptime (eis 48) and fault history."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (sa.Index("ix_status_events_pole_time", "pole_id", "timestamp"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    connector_id: int
+    status: str
+    error_code: str = "NoError"
+    timestamp: datetime = _time()
+
+
+class Transaction(SQLModel, table=True):
+    """A charging transaction; ``id`` is the CSMS transaction id handed to the pole.
+
+    The unique key on (pole, connector, started, id_tag) lets a resent StartTransaction (its
+    answer was lost) get the same id, even when two service processes race for it.
+    """
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        sa.UniqueConstraint("pole_id", "connector_id", "started", "id_tag",
+                            name="uq_transactions_start"),
+        sa.Index("ix_transactions_pole_started", "pole_id", "started"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    connector_id: int
+    id_tag: str = Field(max_length=64)
+    meter_start: int
+    meter_stop: int | None = None
+    started: datetime = _time()
+    stopped: datetime | None = _time(nullable=True)
+    stop_reason: str | None = None
+    overruled_at: datetime | None = _time(nullable=True)
+    """The driver's first overrule (eis 25/28); later overrules do not move it."""
+    overrule_source: str | None = None
+    """``"pole"``, ``"phone"``, ``"service-port"``…: where the overrule came from."""
+    low_current_vehicle: bool = False
+    """eis 30: automatic overrule, excluded from the eis 25 percentages."""
+    low_current_at: datetime | None = _time(nullable=True)
+
+
+class MeterValue(SQLModel, table=True):
+    """One sampled value (eis 56/58): one row per measurand and phase."""
+
+    __tablename__ = "meter_values"
+    __table_args__ = (
+        sa.Index("ix_meter_values_pole_time", "pole_id", "timestamp", "connector_id"),
+        sa.Index("ix_meter_values_transaction", "transaction_id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BIG_ID, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    connector_id: int
+    transaction_id: int | None = None
+    """No foreign key: clock-aligned samples may name a transaction the CSMS never saw."""
+    timestamp: datetime = _time()
+    measurand: str = "Energy.Active.Import.Register"
+    phase: str | None = None
+    value: float
+    unit: str | None = None
+    context: str | None = None
+
+
+class MessageLog(SQLModel, table=True):
+    """Every OCPP message in and out, for diagnosis; pruned per pole (retention)."""
+
+    __tablename__ = "message_log"
+    __table_args__ = (
+        sa.Index("ix_message_log_pole_time", "pole_id", "time"),
+        sa.Index("ix_message_log_pole_action_time", "pole_id", "action", "time"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BIG_ID, primary_key=True)
+    pole_id: str = Field(max_length=64)
+    """No foreign key: messages of refused unknown poles are logged too."""
+    time: datetime = _time()
+    direction: str = Field(max_length=3)
+    """``"in"`` (pole → CSMS) or ``"out"``."""
+    action: str | None = None
+    """``None`` for a CALLRESULT/CALLERROR whose call is unknown."""
+    unique_id: str = Field(max_length=64)
+    payload: str
+    """JSON text, as sent (kept as text: diagnosis wants the exact bytes)."""
+    latency_ms: float | None = None
+
+
+class ChargingProfileRecord(SQLModel, table=True):
+    """A profile the CSMS deployed, and when GetCompositeSchedule confirmed it."""
+
+    __tablename__ = "charging_profiles"
+    __table_args__ = (sa.Index("ix_charging_profiles_pole", "pole_id", "connector_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    connector_id: int
+    profile: str
+    """The OCPP ``csChargingProfiles`` object as JSON text."""
+    deployed_at: datetime = _time()
+    verified_at: datetime | None = _time(nullable=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what to which pole (eis 69 security logging)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    time: datetime = _time(index=True)
+    actor: str
+    action: str
+    detail: str = ""

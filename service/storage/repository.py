@@ -1,0 +1,405 @@
+"""What the CSMS stores and asks, as plain method calls.
+
+Synchronous on purpose: SQLAlchemy's sync engine works the same on SQLite and PostgreSQL, and
+the event loop reaches it through :class:`AsyncRepository`, which runs each call in a worker
+thread so the loop never blocks on disk or network.
+
+Writes that can race between service processes (pole upsert, connector state, a resent
+StartTransaction) are single ``INSERT … ON CONFLICT`` statements, which both backends support,
+so no read-then-write window exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from service.storage.database import storage_errors
+from service.storage.models import (
+    AuditLog,
+    ChargingProfileRecord,
+    Connector,
+    MessageLog,
+    MeterValue,
+    Pole,
+    StatusEvent,
+    Transaction,
+    UTCDateTime,
+)
+
+_METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "measurand", "phase",
+                  "value", "unit", "context")
+
+
+def _table(model: type[Any]) -> sa.Table:
+    """The SQLAlchemy table of a SQLModel class (SQLModel does not type ``__table__``)."""
+    table: sa.Table = model.__table__
+    return table
+
+
+class Repository:
+    """Synchronous storage API of the CSMS; every method is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        # Objects stay readable after commit: callers get plain detached rows.
+        return Session(self.engine, expire_on_commit=False)
+
+    def _insert(self, model: type[Any]) -> Any:
+        """A dialect ``INSERT`` that knows ``ON CONFLICT``."""
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(_table(model))
+        if self.engine.dialect.name == "sqlite":
+            return sqlite.insert(_table(model))
+        raise NotImplementedError(f"no upsert for {self.engine.dialect.name}")
+
+    # -- poles ------------------------------------------------------------------------------
+
+    def upsert_pole(self, pole_id: str, *, vendor: str | None = None, model: str | None = None,
+                    serial: str | None = None, firmware: str | None = None,
+                    auto_registered: bool | None = None, grid_operator: str | None = None,
+                    programme_start: datetime | None = None,
+                    connection_size: str | None = None, registered_at: datetime | None = None,
+                    last_seen: datetime | None = None, connected: bool | None = None) -> Pole:
+        """Create the pole or update the given fields; ``None`` means "leave as it is"."""
+        fields: dict[str, Any] = {
+            "vendor": vendor, "model": model, "serial": serial, "firmware": firmware,
+            "auto_registered": auto_registered, "grid_operator": grid_operator,
+            "programme_start": programme_start, "connection_size": connection_size,
+            "registered_at": registered_at, "last_seen": last_seen, "connected": connected}
+        values = {name: value for name, value in fields.items() if value is not None}
+        # Model defaults are Python-side only; a core INSERT has to spell them out.
+        inserted = {"auto_registered": False, "connection_size": "3x35", "connected": False,
+                    **values}
+        statement = self._insert(Pole).values(id=pole_id, **inserted)
+        if values:
+            statement = statement.on_conflict_do_update(
+                index_elements=["id"],
+                set_={name: statement.excluded[name] for name in values})
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["id"])
+        with storage_errors(self.engine.url), self._session() as session:
+            session.execute(statement)
+            session.commit()
+            pole = session.get(Pole, pole_id)
+        assert pole is not None
+        return pole
+
+    def get_pole(self, pole_id: str) -> Pole | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(Pole, pole_id)
+
+    def list_poles(self) -> list[Pole]:
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(select(Pole).order_by(col(Pole.id))).all())
+
+    def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
+        """Record contact (heartbeat, any message) or a disconnect; unknown poles are ignored."""
+        with storage_errors(self.engine.url), self._session() as session:
+            session.execute(sa.update(_table(Pole)).where(_table(Pole).c.id == pole_id)
+                            .values(last_seen=at, connected=connected))
+            session.commit()
+
+    # -- status -----------------------------------------------------------------------------
+
+    def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
+                      at: datetime) -> None:
+        """Keep the event, and move the connector's current state unless the event is older.
+
+        Queued events arrive late after an offline period (eis 53): an old event must not
+        overwrite a newer state. ``since`` moves only when status or error changes.
+        """
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(StatusEvent(pole_id=pole_id, connector_id=connector_id, status=status,
+                                    error_code=error_code, timestamp=at))
+            table = _table(Connector)
+            statement = self._insert(Connector).values(
+                pole_id=pole_id, connector_id=connector_id, status=status,
+                error_code=error_code, since=at)
+            changed = sa.or_(table.c.status != statement.excluded.status,
+                             table.c.error_code != statement.excluded.error_code)
+            statement = statement.on_conflict_do_update(
+                index_elements=["pole_id", "connector_id"],
+                set_={"status": statement.excluded.status,
+                      "error_code": statement.excluded.error_code,
+                      "since": sa.case((changed, statement.excluded.since),
+                                       else_=table.c.since)},
+                where=table.c.since <= statement.excluded.since)
+            session.execute(statement)
+            session.commit()
+
+    def connectors(self, pole_id: str) -> list[Connector]:
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(Connector).where(Connector.pole_id == pole_id)
+                .order_by(col(Connector.connector_id))).all())
+
+    def status_events(self, pole_id: str, start: datetime, end: datetime) -> list[StatusEvent]:
+        """Status events with ``start <= timestamp < end``, oldest first (uptime, eis 48)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(StatusEvent).where(StatusEvent.pole_id == pole_id,
+                                          col(StatusEvent.timestamp) >= start,
+                                          col(StatusEvent.timestamp) < end)
+                .order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
+
+    # -- transactions -----------------------------------------------------------------------
+
+    def start_transaction(self, pole_id: str, connector_id: int, id_tag: str, meter_start: int,
+                          started: datetime) -> int:
+        """The CSMS transaction id: new from the database's sequence, or the existing one when
+        the pole resends a StartTransaction whose answer it lost (same pole, connector, start
+        time and idTag). Unique across service processes sharing one database.
+        """
+        statement = (self._insert(Transaction)
+                     .values(pole_id=pole_id, connector_id=connector_id, id_tag=id_tag,
+                             meter_start=meter_start, started=started,
+                             low_current_vehicle=False)
+                     .on_conflict_do_nothing(
+                         index_elements=["pole_id", "connector_id", "started", "id_tag"])
+                     .returning(_table(Transaction).c.id))
+        with storage_errors(self.engine.url), self._session() as session:
+            new_id = session.execute(statement).scalar_one_or_none()
+            session.commit()
+        if new_id is not None:
+            return int(new_id)
+        existing = self.find_duplicate_start(pole_id, connector_id, id_tag, started)
+        assert existing is not None, "conflict reported but no transaction found"
+        return existing
+
+    def find_duplicate_start(self, pole_id: str, connector_id: int, id_tag: str,
+                             started: datetime) -> int | None:
+        """The id of the transaction this StartTransaction repeats, if any."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.exec(
+                select(Transaction.id).where(Transaction.pole_id == pole_id,
+                                             Transaction.connector_id == connector_id,
+                                             col(Transaction.started) == started,
+                                             Transaction.id_tag == id_tag)).first()
+
+    def get_transaction(self, transaction_id: int) -> Transaction | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(Transaction, transaction_id)
+
+    def _update_transaction(self, transaction_id: int, where: Any = None,
+                            **values: Any) -> bool:
+        table = _table(Transaction)
+        statement = sa.update(table).where(table.c.id == transaction_id)
+        if where is not None:
+            statement = statement.where(where)
+        with storage_errors(self.engine.url), self._session() as session:
+            result = session.execute(statement.values(**values))
+            session.commit()
+        return bool(getattr(result, "rowcount", 0))
+
+    def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
+                         reason: str | None) -> bool:
+        """Close the transaction; a resent StopTransaction just writes the same values again.
+
+        ``False`` when the CSMS does not know the id (the pole must still get an answer).
+        """
+        return self._update_transaction(transaction_id, meter_stop=meter_stop, stopped=stopped,
+                                        stop_reason=reason)
+
+    def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> bool:
+        """Record the driver's overrule; only the first one counts (eis 25), later are no-ops.
+
+        ``False`` when the transaction is unknown or was already overruled.
+        """
+        return self._update_transaction(
+            transaction_id, _table(Transaction).c.overruled_at.is_(None),
+            overruled_at=at, overrule_source=source)
+
+    def mark_low_current(self, transaction_id: int, at: datetime | None = None) -> bool:
+        """Flag a low-current vehicle (eis 30); the first detection time is kept."""
+        table = _table(Transaction)
+        values: dict[str, Any] = {"low_current_vehicle": True}
+        if at is not None:
+            values["low_current_at"] = sa.func.coalesce(table.c.low_current_at,
+                                                        sa.bindparam("at", at, UTCDateTime()))
+        return self._update_transaction(transaction_id, **values)
+
+    def transactions(self, pole_id: str, start: datetime, end: datetime) -> list[Transaction]:
+        """Transactions that overlap ``[start, end)`` — started before ``end`` and not stopped
+        before ``start`` (running ones included) — oldest first. Reports need the overlap, not
+        only those started inside the window: a peak can begin mid-transaction.
+        """
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(Transaction).where(
+                    Transaction.pole_id == pole_id,
+                    col(Transaction.started) < end,
+                    sa.or_(col(Transaction.stopped).is_(None), col(Transaction.stopped) >= start))
+                .order_by(col(Transaction.started), col(Transaction.id))).all())
+
+    # -- meter values -----------------------------------------------------------------------
+
+    def add_meter_values(self, rows: Iterable[MeterValue | Mapping[str, Any]]) -> int:
+        """Insert many samples in one transaction, as one executemany; returns the count.
+
+        Core ``INSERT`` rather than ORM objects: a month of 15-minute samples is ~12k rows and
+        the ORM's per-object bookkeeping would dominate.
+        """
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            source = row.model_dump() if isinstance(row, MeterValue) else row
+            batch.append({name: source.get(name) for name in _METER_COLUMNS})
+        if not batch:
+            return 0
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            connection.execute(sa.insert(_table(MeterValue)), batch)
+        return len(batch)
+
+    def meter_values(self, pole_id: str, start: datetime, end: datetime,
+                     connector_id: int | None = None) -> list[MeterValue]:
+        """Samples with ``start <= timestamp < end``, in time order (then connector, insert)."""
+        query = select(MeterValue).where(MeterValue.pole_id == pole_id,
+                                         col(MeterValue.timestamp) >= start,
+                                         col(MeterValue.timestamp) < end)
+        if connector_id is not None:
+            query = query.where(MeterValue.connector_id == connector_id)
+        query = query.order_by(col(MeterValue.timestamp), col(MeterValue.connector_id),
+                               col(MeterValue.id))
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(query).all())
+
+    # -- message log ------------------------------------------------------------------------
+
+    def log_message(self, pole_id: str, direction: str, action: str | None, unique_id: str,
+                    payload: Any, *, at: datetime | None = None,
+                    latency_ms: float | None = None) -> None:
+        """Keep one OCPP message; ``payload`` as JSON text, or any JSON-able value."""
+        if direction not in ("in", "out"):
+            raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
+        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(MessageLog(pole_id=pole_id, time=at or datetime.now(UTC),
+                                   direction=direction, action=action, unique_id=unique_id,
+                                   payload=text, latency_ms=latency_ms))
+            session.commit()
+
+    def message_log(self, pole_id: str, action: str | None = None,
+                    since: datetime | None = None, limit: int = 500) -> list[MessageLog]:
+        """The newest ``limit`` messages of a pole (optionally one action, from ``since``),
+        newest first: what a helpdesk looks at first.
+        """
+        query = select(MessageLog).where(MessageLog.pole_id == pole_id)
+        if action is not None:
+            query = query.where(MessageLog.action == action)
+        if since is not None:
+            query = query.where(col(MessageLog.time) >= since)
+        query = query.order_by(col(MessageLog.time).desc(), col(MessageLog.id).desc()).limit(limit)
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(query).all())
+
+    def prune_message_log(self, keep_per_pole: int) -> int:
+        """Delete all but the newest ``keep_per_pole`` messages of every pole; returns count."""
+        if keep_per_pole < 0:
+            raise ValueError("keep_per_pole must be >= 0")
+        table = _table(MessageLog)
+        ranked = sa.select(
+            table.c.id,
+            sa.func.row_number().over(partition_by=table.c.pole_id,
+                                      order_by=(table.c.time.desc(), table.c.id.desc()))
+            .label("rank")).subquery()
+        doomed = sa.select(ranked.c.id).where(ranked.c.rank > keep_per_pole)
+        with storage_errors(self.engine.url), self._session() as session:
+            result = session.execute(sa.delete(table).where(table.c.id.in_(doomed)))
+            session.commit()
+        return int(getattr(result, "rowcount", 0))
+
+    # -- charging profiles and audit --------------------------------------------------------
+
+    def add_charging_profile(self, pole_id: str, connector_id: int, profile: Mapping[str, Any],
+                             deployed_at: datetime) -> int:
+        with storage_errors(self.engine.url), self._session() as session:
+            record = ChargingProfileRecord(pole_id=pole_id, connector_id=connector_id,
+                                           profile=json.dumps(profile), deployed_at=deployed_at)
+            session.add(record)
+            session.commit()
+            assert record.id is not None
+            return record.id
+
+    def mark_profile_verified(self, record_id: int, at: datetime) -> None:
+        """GetCompositeSchedule confirmed the deployed profile (SPEC "Decisions: Time")."""
+        table = _table(ChargingProfileRecord)
+        with storage_errors(self.engine.url), self._session() as session:
+            session.execute(sa.update(table).where(table.c.id == record_id)
+                            .values(verified_at=at))
+            session.commit()
+
+    def charging_profiles(self, pole_id: str) -> list[ChargingProfileRecord]:
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(ChargingProfileRecord).where(ChargingProfileRecord.pole_id == pole_id)
+                .order_by(col(ChargingProfileRecord.deployed_at))).all())
+
+    def audit(self, actor: str, action: str, detail: str = "",
+              at: datetime | None = None) -> None:
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(AuditLog(time=at or datetime.now(UTC), actor=actor, action=action,
+                                 detail=detail))
+            session.commit()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _threaded(method: Callable[Concatenate[Repository, P], R]
+              ) -> Callable[Concatenate[AsyncRepository, P], Coroutine[Any, Any, R]]:
+    """The same method, run in a worker thread so the event loop keeps serving poles."""
+
+    async def call(self: AsyncRepository, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await asyncio.to_thread(method, self.sync, *args, **kwargs)
+
+    call.__name__ = method.__name__
+    call.__qualname__ = f"AsyncRepository.{method.__name__}"
+    call.__doc__ = method.__doc__
+    return call
+
+
+class AsyncRepository:
+    """:class:`Repository` for the event loop: same methods, awaitable."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.sync = repository
+
+    upsert_pole = _threaded(Repository.upsert_pole)
+    get_pole = _threaded(Repository.get_pole)
+    list_poles = _threaded(Repository.list_poles)
+    pole_seen = _threaded(Repository.pole_seen)
+    record_status = _threaded(Repository.record_status)
+    connectors = _threaded(Repository.connectors)
+    status_events = _threaded(Repository.status_events)
+    start_transaction = _threaded(Repository.start_transaction)
+    find_duplicate_start = _threaded(Repository.find_duplicate_start)
+    get_transaction = _threaded(Repository.get_transaction)
+    stop_transaction = _threaded(Repository.stop_transaction)
+    mark_overrule = _threaded(Repository.mark_overrule)
+    mark_low_current = _threaded(Repository.mark_low_current)
+    transactions = _threaded(Repository.transactions)
+    add_meter_values = _threaded(Repository.add_meter_values)
+    meter_values = _threaded(Repository.meter_values)
+    log_message = _threaded(Repository.log_message)
+    message_log = _threaded(Repository.message_log)
+    prune_message_log = _threaded(Repository.prune_message_log)
+    add_charging_profile = _threaded(Repository.add_charging_profile)
+    mark_profile_verified = _threaded(Repository.mark_profile_verified)
+    charging_profiles = _threaded(Repository.charging_profiles)
+    audit = _threaded(Repository.audit)
+
+
+__all__: Sequence[str] = ("AsyncRepository", "Repository")
