@@ -16,7 +16,7 @@ commands:
   sim             run virtual poles (paalwerk sim --help)
   watch PATH      show a pole's live data over its serial service port
   gui             the desktop app (not available yet)
-  service         the CSMS (not available yet)
+  service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
 """
 
 
@@ -38,6 +38,12 @@ def _watch(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _service(argv: Sequence[str]) -> int:
+    from service.cli import main
+
+    return main(argv)
+
+
 def _not_yet(name: str) -> Callable[[Sequence[str]], int]:
     def run(argv: Sequence[str]) -> int:
         print(f"paalwerk {name} is not available yet; try 'paalwerk demo'", file=sys.stderr)
@@ -51,7 +57,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "demo": _demo,
     "watch": _watch,
     "gui": _not_yet("gui"),
-    "service": _not_yet("service"),
+    "service": _service,
 }
 
 

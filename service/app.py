@@ -1,0 +1,77 @@
+"""The CSMS as an ASGI application: ``/ocpp/{pole_id}`` for the poles.
+
+The operator API (``/api/v1``) and the live feed join this app; one process holds
+every pole's connection, so operator commands reach a pole through `connections`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, WebSocket
+from starlette.responses import PlainTextResponse
+
+from pole_link.errors import LinkLost
+from service.ocpp.pole_handler import CsmsSettings, PoleHandler, PoleStore
+from service.ocpp.websocket_connection import WebSocketConnection
+
+LOGGER = logging.getLogger(__name__)
+
+SUBPROTOCOL = "ocpp1.6"
+
+
+class Connections:
+    """The handler of every connected pole, by pole id."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, PoleHandler] = {}
+
+    def __contains__(self, pole_id: object) -> bool:
+        return pole_id in self.handlers
+
+    def get(self, pole_id: str) -> PoleHandler | None:
+        return self.handlers.get(pole_id)
+
+
+def create_app(store: PoleStore, settings: CsmsSettings | None = None) -> FastAPI:
+    settings = settings or CsmsSettings()
+    app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
+    connections = Connections()
+    app.state.connections = connections
+    app.state.store = store
+
+    @app.websocket("/ocpp/{pole_id}")
+    async def ocpp(websocket: WebSocket, pole_id: str) -> None:
+        offered = websocket.scope.get("subprotocols") or []
+        if SUBPROTOCOL not in offered:
+            reason = (f"this endpoint speaks OCPP 1.6J only: request the subprotocol "
+                      f"'{SUBPROTOCOL}' (offered: {', '.join(offered) or 'none'})")
+            LOGGER.warning("%s: refused: %s", pole_id, reason)
+            try:
+                await websocket.send_denial_response(PlainTextResponse(reason, status_code=400))
+            except RuntimeError:  # the server cannot send a denial body: plain refusal
+                await websocket.close(code=1002, reason=reason[:120])
+            return
+        await websocket.accept(subprotocol=SUBPROTOCOL)
+        handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings)
+        previous = connections.handlers.get(pole_id)
+        connections.handlers[pole_id] = handler
+        if previous is not None:  # the pole reconnected: its old socket is dead
+            previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
+        try:
+            await handler.start()
+        except LinkLost as exc:
+            LOGGER.info("%s: disconnected: %s", pole_id, exc)
+        finally:
+            if connections.handlers.get(pole_id) is handler:
+                del connections.handlers[pole_id]
+                with contextlib.suppress(Exception):
+                    await store.pole_seen(pole_id, _now(), connected=False)
+
+    return app
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

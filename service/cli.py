@@ -1,0 +1,57 @@
+"""``paalwerk service``: the CSMS on this machine (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from service.ocpp.pole_handler import CsmsSettings
+from service.server import start_service
+from service.storage.database import StorageError, database_url_default
+
+
+async def _run(db_url: str, host: str, port: int, settings: CsmsSettings) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    service = await start_service(db_url, host=host, port=port, settings=settings)
+    print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
+          f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",
+          flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await service.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="paalwerk service",
+                                     description="Run the CSMS (OCPP 1.6J central system).")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: an SQLite file in your data directory; "
+                             "postgresql://user@host/db for PostgreSQL)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8180)
+    parser.add_argument("--registration", choices=("open", "closed"), default="open",
+                        help="open: unknown poles are registered (flagged); closed: rejected")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = CsmsSettings(registration_open=args.registration == "open")
+    try:
+        asyncio.run(_run(args.db or database_url_default(), args.host, args.port, settings))
+    except StorageError as exc:
+        print(f"paalwerk service: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"paalwerk service: cannot listen on {args.host}:{args.port}: {exc}",
+              file=sys.stderr)
+        return 1
+    return 0

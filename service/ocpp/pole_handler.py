@@ -1,0 +1,168 @@
+"""One connected pole, as the CSMS sees it: the charge-point-initiated OCPP 1.6 actions.
+
+Built on the same strict routing as the poles' own ports, so a pole that sends a
+malformed frame gets an OCPP 1.6 CALLERROR and keeps its connection. Everything a
+pole reports is stored before it is acknowledged: a pole deletes a queued message
+once answered, so answering first would lose it on a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, RegistrationStatus
+
+from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from pole_link.timeutil import format_time, parse_time
+
+LOGGER = logging.getLogger(__name__)
+
+
+class PoleStore(Protocol):
+    """What the OCPP side needs from storage (async: the event loop never blocks on I/O)."""
+
+    async def pole_known(self, pole_id: str) -> bool: ...
+
+    async def pole_booted(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
+                          firmware: str | None, auto_registered: bool, at: datetime) -> None: ...
+
+    async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None: ...
+
+    async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
+                            at: datetime) -> None: ...
+
+    async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
+                                meter_start: int, started: datetime) -> int: ...
+
+    async def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
+                               reason: str | None) -> None: ...
+
+    async def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> None: ...
+
+    async def mark_low_current(self, transaction_id: int, at: datetime) -> None: ...
+
+    async def add_meter_values(self, pole_id: str, connector_id: int,
+                               transaction_id: int | None,
+                               meter_value: list[dict[str, Any]]) -> None: ...
+
+
+@dataclass(frozen=True)
+class CsmsSettings:
+    registration_open: bool = True
+    """SPEC.md "Unknown poles": accept and register by default; closed → Rejected."""
+    heartbeat_interval_s: int = 900
+
+
+class PoleHandler(StrictChargePoint):
+    """The CSMS's end of one pole's OCPP connection."""
+
+    def __init__(self, pole_id: str, connection: Any, store: PoleStore,
+                 settings: CsmsSettings) -> None:
+        super().__init__(pole_id, connection, response_timeout=30.0)
+        self.store = store
+        self.settings = settings
+        self.accepted = False
+
+    @staticmethod
+    def _now() -> datetime:
+        return datetime.now(UTC)
+
+    @on(Action.boot_notification)
+    async def on_boot(self, charge_point_vendor: str, charge_point_model: str,
+                      charge_point_serial_number: str | None = None,
+                      firmware_version: str | None = None, **_: Any
+                      ) -> call_result.BootNotification:
+        known = await self.store.pole_known(self.id)
+        if not known and not self.settings.registration_open:
+            LOGGER.warning("%s: unknown pole refused (registration closed)", self.id)
+            return call_result.BootNotification(current_time=format_time(self._now()),
+                                                interval=self.settings.heartbeat_interval_s,
+                                                status=RegistrationStatus.rejected)
+        await self.store.pole_booted(self.id, vendor=charge_point_vendor,
+                                     model=charge_point_model, serial=charge_point_serial_number,
+                                     firmware=firmware_version, auto_registered=not known,
+                                     at=self._now())
+        self.accepted = True
+        return call_result.BootNotification(current_time=format_time(self._now()),
+                                            interval=self.settings.heartbeat_interval_s,
+                                            status=RegistrationStatus.accepted)
+
+    @on(Action.heartbeat)
+    async def on_heartbeat(self) -> call_result.Heartbeat:
+        now = self._now()
+        await self.store.pole_seen(self.id, now, connected=True)
+        return call_result.Heartbeat(current_time=format_time(now))
+
+    @on(Action.status_notification)
+    async def on_status(self, connector_id: int, error_code: str, status: str,
+                        timestamp: str | None = None, **_: Any
+                        ) -> call_result.StatusNotification:
+        at = parse_time(timestamp) if timestamp else self._now()
+        await self.store.record_status(self.id, connector_id, status, error_code, at)
+        return call_result.StatusNotification()
+
+    @on(Action.authorize)
+    async def on_authorize(self, id_tag: str) -> call_result.Authorize:
+        return call_result.Authorize(id_tag_info={"status": AuthorizationStatus.accepted})
+
+    @on(Action.start_transaction)
+    async def on_start(self, connector_id: int, id_tag: str, meter_start: int, timestamp: str,
+                       **_: Any) -> call_result.StartTransaction:
+        transaction_id = await self.store.start_transaction(
+            self.id, connector_id, id_tag, meter_start, parse_time(timestamp))
+        return call_result.StartTransaction(
+            transaction_id=transaction_id,
+            id_tag_info={"status": AuthorizationStatus.accepted})
+
+    @on(Action.stop_transaction)
+    async def on_stop(self, meter_stop: int, timestamp: str, transaction_id: int,
+                      reason: str | None = None, id_tag: str | None = None,
+                      transaction_data: list[dict[str, Any]] | None = None
+                      ) -> call_result.StopTransaction:
+        await self.store.stop_transaction(transaction_id, meter_stop, parse_time(timestamp),
+                                          reason)
+        return call_result.StopTransaction(
+            id_tag_info={"status": AuthorizationStatus.accepted} if id_tag else None)
+
+    @on(Action.meter_values, skip_schema_validation=False)
+    async def on_meter_values(self, connector_id: int, meter_value: list[dict[str, Any]],
+                              transaction_id: int | None = None) -> call_result.MeterValues:
+        await self.store.add_meter_values(self.id, connector_id, transaction_id, meter_value)
+        return call_result.MeterValues()
+
+    @on(Action.data_transfer)
+    async def on_data_transfer(self, vendor_id: str, message_id: str | None = None,
+                               data: str | None = None) -> call_result.DataTransfer:
+        if vendor_id != VENDOR_ID:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_vendor_id)
+        try:
+            body = json.loads(data) if data else {}
+        except ValueError:
+            return call_result.DataTransfer(status=DataTransferStatus.rejected,
+                                            data="data is not a JSON string")
+        if message_id == VendorMessage.OVERRULE:
+            await self.store.mark_overrule(int(body["transactionId"]), self._now(),
+                                           str(body.get("source", "pole")))
+        elif message_id == VendorMessage.LOW_CURRENT_VEHICLE:
+            at = parse_time(body["timestamp"]) if "timestamp" in body else self._now()
+            await self.store.mark_low_current(int(body["transactionId"]), at)
+        elif message_id != VendorMessage.LIVE:
+            return call_result.DataTransfer(status=DataTransferStatus.unknown_message_id)
+        return call_result.DataTransfer(status=DataTransferStatus.accepted)
+
+    @on(Action.firmware_status_notification)
+    def on_firmware_status(self, status: str) -> call_result.FirmwareStatusNotification:
+        LOGGER.info("%s: firmware %s", self.id, status)
+        return call_result.FirmwareStatusNotification()
+
+    @on(Action.diagnostics_status_notification)
+    def on_diagnostics_status(self, status: str
+                              ) -> call_result.DiagnosticsStatusNotification:
+        LOGGER.info("%s: diagnostics %s", self.id, status)
+        return call_result.DiagnosticsStatusNotification()

@@ -1,0 +1,87 @@
+"""The OCPP side's `PoleStore`, on top of the storage repository.
+
+Kept apart from both so that storage knows nothing of OCPP payloads and the OCPP
+handler knows nothing of tables: the OCPP ``meterValue`` structure is flattened
+into one row per measurand and phase here, and only here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pole_link.timeutil import parse_time
+from service.storage.repository import AsyncRepository
+
+
+def meter_value_rows(pole_id: str, connector_id: int, transaction_id: int | None,
+                     meter_value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OCPP 1.6 ``meterValue`` (snake_case, as handlers receive it) → storage rows.
+
+    A value that is not a number (OCPP allows ``SignedData``) is skipped rather than
+    stored wrongly; everything numeric is kept.
+    """
+    rows: list[dict[str, Any]] = []
+    for sample in meter_value:
+        at = parse_time(sample["timestamp"])
+        for value in sample.get("sampled_value", []):
+            try:
+                number = float(value["value"])
+            except (TypeError, ValueError):
+                continue
+            rows.append({
+                "pole_id": pole_id, "connector_id": connector_id,
+                "transaction_id": transaction_id, "timestamp": at,
+                "measurand": value.get("measurand", "Energy.Active.Import.Register"),
+                "phase": value.get("phase"), "value": number, "unit": value.get("unit"),
+                "context": value.get("context"),
+            })
+    return rows
+
+
+class RepositoryStore:
+    """`PoleStore` over `AsyncRepository`."""
+
+    def __init__(self, repository: AsyncRepository) -> None:
+        self.repository = repository
+
+    async def pole_known(self, pole_id: str) -> bool:
+        return await self.repository.get_pole(pole_id) is not None
+
+    async def pole_booted(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
+                          firmware: str | None, auto_registered: bool, at: datetime) -> None:
+        fields: dict[str, Any] = {"vendor": vendor, "model": model, "serial": serial,
+                                  "firmware": firmware, "last_seen": at, "connected": True}
+        if auto_registered:
+            fields.update(auto_registered=True, registered_at=at)
+        await self.repository.upsert_pole(pole_id, **fields)
+
+    async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
+        await self.repository.pole_seen(pole_id, at, connected=connected)
+
+    async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
+                            at: datetime) -> None:
+        await self.repository.record_status(pole_id, connector_id, status, error_code, at)
+
+    async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
+                                meter_start: int, started: datetime) -> int:
+        transaction_id: int = await self.repository.start_transaction(
+            pole_id, connector_id, id_tag, meter_start, started)
+        return transaction_id
+
+    async def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
+                               reason: str | None) -> None:
+        await self.repository.stop_transaction(transaction_id, meter_stop, stopped, reason)
+
+    async def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> None:
+        await self.repository.mark_overrule(transaction_id, at, source)
+
+    async def mark_low_current(self, transaction_id: int, at: datetime) -> None:
+        await self.repository.mark_low_current(transaction_id, at)
+
+    async def add_meter_values(self, pole_id: str, connector_id: int,
+                               transaction_id: int | None,
+                               meter_value: list[dict[str, Any]]) -> None:
+        rows = meter_value_rows(pole_id, connector_id, transaction_id, meter_value)
+        if rows:
+            await self.repository.add_meter_values(rows)

@@ -1,0 +1,53 @@
+"""Running the CSMS: storage ready, then uvicorn serving the app on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import uvicorn
+
+from service.app import create_app
+from service.ocpp.pole_handler import CsmsSettings
+from service.ocpp.repository_store import RepositoryStore
+from service.storage.database import create_engine_for, migrate
+from service.storage.repository import AsyncRepository, Repository
+
+
+@dataclass
+class RunningService:
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    host: str
+    port: int
+    repository: Repository
+
+    @property
+    def ocpp_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/ocpp"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        self.repository.engine.dispose()
+
+
+async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
+                        settings: CsmsSettings | None = None) -> RunningService:
+    """Migrate the database, start serving, and return once the port is bound."""
+    engine = create_engine_for(db_url)
+    await asyncio.to_thread(migrate, engine)
+    repository = Repository(engine)
+    app = create_app(RepositoryStore(AsyncRepository(repository)), settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                            ws="websockets-sansio", ws_ping_interval=None)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(), name="csms")
+    while not server.started:
+        if task.done():
+            task.result()  # raise why it could not start (port taken, …)
+        await asyncio.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return RunningService(server, task, host, int(bound), repository)
