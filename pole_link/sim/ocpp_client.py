@@ -209,10 +209,7 @@ class PoleOcppClient:
     async def _boot(self, end: CsmsEnd) -> None:
         """BootNotification until Accepted; the pole sends nothing else before (OCPP 1.6)."""
         while True:
-            result = await end.call_action("BootNotification", {
-                "chargePointVendor": VENDOR, "chargePointModel": MODEL,
-                "chargePointSerialNumber": self.pole.serial_number,
-                "firmwareVersion": FIRMWARE_VERSION})
+            result = await end.call_action("BootNotification", self._boot_payload())
             interval = int(result.get("interval", 0))
             if result.get("status") == "Accepted":
                 if interval > 0:
@@ -220,6 +217,11 @@ class PoleOcppClient:
                 self._adopt_time(result.get("currentTime"))
                 return
             await asyncio.sleep(max(interval, 10))
+
+    def _boot_payload(self) -> dict[str, Any]:
+        return {"chargePointVendor": VENDOR, "chargePointModel": MODEL,
+                "chargePointSerialNumber": self.pole.serial_number,
+                "firmwareVersion": FIRMWARE_VERSION}
 
     def _adopt_time(self, current_time: str | None) -> None:
         """Follow the CSMS's clock forward unless the simulation was given its own start."""
@@ -344,10 +346,7 @@ class PoleOcppClient:
                     self.status_changed(cid, status, error, now)
             return True
         direct = {
-            "BootNotification": ("BootNotification", {
-                "chargePointVendor": VENDOR, "chargePointModel": MODEL,
-                "chargePointSerialNumber": self.pole.serial_number,
-                "firmwareVersion": FIRMWARE_VERSION}),
+            "BootNotification": ("BootNotification", self._boot_payload()),
             "Heartbeat": ("Heartbeat", {}),
             "DiagnosticsStatusNotification": ("DiagnosticsStatusNotification", {"status": "Idle"}),
             "FirmwareStatusNotification": ("FirmwareStatusNotification", {"status": "Idle"}),

@@ -34,7 +34,7 @@ from pole_link.protocol.vendor import (
     decode_data,
     encode_data,
 )
-from pole_link.sim.pole import VirtualPole
+from pole_link.sim.pole import FIRMWARE_VERSION, MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
 from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.vendor_handlers import LiveStream, overrule, self_test
@@ -168,8 +168,8 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         self._session.client = str(client or "unknown client")
         pole = self.pole
         return {
-            "poleId": pole.pole_id, "vendor": "Paalwerk", "model": "PW-2 virtual pole",
-            "serialNumber": pole.serial_number, "firmwareVersion": "sim-0.1.0",
+            "poleId": pole.pole_id, "vendor": VENDOR, "model": MODEL,
+            "serialNumber": pole.serial_number, "firmwareVersion": FIRMWARE_VERSION,
             "protocolVersion": PROTOCOL_VERSION, "sockets": len(pole.sockets),
             "maxFrame": MAX_FRAME, "time": format_time(pole.clock.now()),
         }
