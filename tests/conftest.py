@@ -76,3 +76,19 @@ def sim_process() -> Iterator[SimProcess]:
     yield process
     if process.process.poll() is None:
         process.kill()
+
+
+@pytest.fixture(autouse=True)
+async def no_leaked_tasks() -> AsyncIterator[None]:
+    """Fail a test that leaves asyncio tasks running: a leaked task is a leaked resource."""
+    before = asyncio.all_tasks()
+    yield
+    await asyncio.sleep(0)  # let cancelled tasks finish
+    leaked = [task for task in asyncio.all_tasks() - before
+              if task is not asyncio.current_task() and not task.done()]
+    for _ in range(50):  # give closing transports a moment
+        if not leaked:
+            break
+        await asyncio.sleep(0.02)
+        leaked = [task for task in leaked if not task.done()]
+    assert not leaked, f"tasks left running: {[task.get_name() for task in leaked]}"

@@ -1,0 +1,1 @@
+"""CSMS policies: decisions the CSMS takes on its own schedule (capacity profile, ...)."""

@@ -1,0 +1,379 @@
+"""Deploy the tender capacity profile to the poles and check that they obey it.
+
+SPEC "Decisions / Time": an OCPP 1.6 Recurring Daily profile repeats every 24 h of
+absolute time, so a profile is only right until the next daylight-saving change.
+The CSMS therefore re-deploys it before each change (`CapacityPolicy.run`) and to
+poles that were offline then as soon as they reconnect (`CapacityPolicy.on_boot`).
+
+A pole saying ``Accepted`` proves little (it may have stored it at the wrong
+stack level, or a higher profile may override it), so every deployment is
+verified with GetCompositeSchedule: what the pole will actually do over the next
+24 h, compared with what the built profile demands. The pole's composite also
+includes its own ``GridConnectionMaxCurrent`` ceiling (eis 20/31/33), so the
+expectation is ``min(profile, grid)`` with the grid value read from the pole
+itself: a pole on a 3x25 A connection (eis 24/33) is right to show 25 A where
+the profile says 30 A.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
+from pole_link.profiles.charging_profile import ChargingProfile, ChargingSchedule, ProfileError
+from pole_link.profiles.tender import (
+    TenderProfileSettings,
+    build_capacity_profile,
+    redeploy_window,
+)
+from service.storage.repository import AsyncRepository
+
+__all__ = ["CapacityPolicy", "DeployResult", "DeployStatus"]
+
+LOGGER = logging.getLogger(__name__)
+
+DeployStatus = Literal["Accepted", "Rejected", "Offline", "Error"]
+
+#: Connector 0: the ChargePointMaxProfile limits the pole as a whole (SPEC "Capacity profile").
+POLE_CONNECTOR = 0
+#: One day of composite schedule: covers the coming peak wherever "now" is.
+VERIFY_DURATION_S = 86_400
+#: Longest single sleep in `run`, so new poles and clock changes are noticed.
+MAX_SLEEP_S = 3_600.0
+#: Pause after an unexpected error in `run` before trying again.
+ERROR_PAUSE_S = 60.0
+#: Limits are 0.1 A steps on the wire; anything closer is the same limit.
+_TOLERANCE_A = 0.05
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """The outcome of one deployment, meant for the operator's screen and the audit log.
+
+    `differences` are human-readable, local-time lines such as
+    ``"17:00–21:00: pole says 10.0 A, expected 7.0 A"``, or the reason there is
+    nothing to compare (a CALLERROR code, a refused GetCompositeSchedule).
+    """
+
+    pole_id: str
+    local_day: date
+    status: DeployStatus
+    verified: bool
+    differences: list[str] = field(default_factory=list)
+
+
+class _Offline(Exception):
+    """The pole is not connected or stopped answering: nothing more to do now."""
+
+
+def _default_settings(pole_id: str) -> TenderProfileSettings:
+    return TenderProfileSettings()
+
+
+class CapacityPolicy:
+    """Keeps every pole's capacity profile right across daylight-saving changes.
+
+    `connections` is the app's registry (``connections.get(pole_id)`` gives the
+    pole's handler or None; ``connections.handlers`` lists the connected poles).
+    It is typed `Any` so the policy does not depend on the web app module.
+    """
+
+    def __init__(
+        self,
+        connections: Any,
+        repository: AsyncRepository,
+        settings_for: Callable[[str], TenderProfileSettings] = _default_settings,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        call_timeout: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.connections = connections
+        self.repository = repository
+        self.settings_for = settings_for
+        self.clock = clock
+        self.call_timeout = call_timeout
+        self._sleep = sleep
+
+    # ------------------------------------------------------------------ deploy + verify
+    async def deploy(self, pole_id: str) -> DeployResult:
+        """Build today's profile, send it to connector 0, store it, and verify it.
+
+        Never raises for pole trouble: an absent or silent pole is ``Offline`` (it
+        gets the profile via `on_boot` later), a CALLERROR is ``Error`` with its
+        code. Only an accepted profile is stored, since the record says what the
+        pole holds; it is marked verified only when the composite matches.
+        """
+        settings = self.settings_for(pole_id)
+        local_day = self.clock().astimezone(settings.zone).date()
+
+        def result(status: DeployStatus, verified: bool = False,
+                   differences: list[str] | None = None) -> DeployResult:
+            return DeployResult(pole_id, local_day, status, verified, differences or [])
+
+        profile = build_capacity_profile(settings, local_day)
+        payload = profile.to_ocpp()
+        try:
+            answer = await self._call(pole_id, "SetChargingProfile", {
+                "connectorId": POLE_CONNECTOR, "csChargingProfiles": payload})
+            status: DeployStatus = "Accepted" if answer.get("status") == "Accepted" \
+                else "Rejected"
+            record_id = None
+            if status == "Accepted":
+                record_id = await self.repository.add_charging_profile(
+                    pole_id, POLE_CONNECTOR, payload, self.clock())
+            differences = await self._verify(pole_id, profile, settings)
+        except _Offline as exc:
+            LOGGER.info("%s: capacity profile not deployed: %s", pole_id, exc)
+            return result("Offline", differences=[str(exc)])
+        except CallError as exc:
+            LOGGER.warning("%s: capacity profile: %s", pole_id, exc)
+            return result("Error", differences=[f"{exc.action or 'call'}: {exc.code}"
+                                                + (f" — {exc.description}"
+                                                   if exc.description else "")])
+        except PoleLinkError as exc:  # e.g. an answer that breaks the schema
+            LOGGER.warning("%s: capacity profile: %s", pole_id, exc)
+            return result("Error", differences=[str(exc)])
+        if status == "Rejected":
+            differences.insert(0, f"SetChargingProfile: {answer.get('status')}")
+        verified = status == "Accepted" and not differences
+        if verified and record_id is not None:
+            await self.repository.mark_profile_verified(record_id, self.clock())
+        return result(status, verified, differences)
+
+    async def _call(self, pole_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        handler = self.connections.get(pole_id)
+        if handler is None:
+            raise _Offline(f"{pole_id} is not connected")
+        try:
+            answer: dict[str, Any] = await handler.call_action(
+                action, payload, timeout=self.call_timeout)
+        except (LinkLost, LinkTimeout) as exc:
+            raise _Offline(str(exc)) from None
+        return answer
+
+    async def _grid_limit(self, pole_id: str) -> float | None:
+        """The pole's own GridConnectionMaxCurrent, or None if it does not say."""
+        try:
+            answer = await self._call(pole_id, "GetConfiguration",
+                                      {"key": ["GridConnectionMaxCurrent"]})
+        except CallError:
+            return None
+        for entry in answer.get("configurationKey") or []:
+            if entry.get("key") == "GridConnectionMaxCurrent":
+                with contextlib.suppress(TypeError, ValueError):
+                    return float(entry.get("value"))
+        return None
+
+    async def _verify(self, pole_id: str, profile: ChargingProfile,
+                      settings: TenderProfileSettings) -> list[str]:
+        """Differences between the pole's composite schedule and the profile (empty: equal)."""
+        grid = await self._grid_limit(pole_id)
+        try:
+            answer = await self._call(pole_id, "GetCompositeSchedule", {
+                "connectorId": POLE_CONNECTOR, "duration": VERIFY_DURATION_S,
+                "chargingRateUnit": "A"})
+        except CallError as exc:  # the profile may be fine; we just cannot tell
+            return [f"GetCompositeSchedule: {exc.code}"]
+        if answer.get("status") != "Accepted":
+            return [f"GetCompositeSchedule: {answer.get('status')}"]
+        try:
+            schedule = ChargingSchedule.from_ocpp(answer.get("chargingSchedule"))
+            start = datetime.fromisoformat(str(answer.get("scheduleStart")))
+            if start.tzinfo is None:
+                raise ValueError("scheduleStart has no UTC offset")
+        except (ProfileError, ValueError) as exc:
+            return [f"GetCompositeSchedule: unusable answer: {exc}"]
+        if schedule.charging_rate_unit.value != "A":
+            return [f"GetCompositeSchedule: answered in {schedule.charging_rate_unit.value}, "
+                    "asked for A"]
+        duration = min(schedule.duration_s or VERIFY_DURATION_S, VERIFY_DURATION_S)
+        return compare_composite(profile, grid, start, duration, schedule, settings)
+
+    # ------------------------------------------------------------------ reconnection
+    async def on_boot(self, pole_id: str) -> DeployResult | None:
+        """Re-deploy to a (re)connected pole if its stored profile may be wrong now.
+
+        Wrong means: none stored, never verified, or built for a day whose 24 h
+        recurrence no longer lands the peak on local time today (a daylight-saving
+        change since, or changed settings). Returns the deployment, or None when
+        the stored profile still holds. Call it as a task after BootNotification
+        has been answered, not from inside the handler, since it calls the pole.
+        """
+        settings = self.settings_for(pole_id)
+        now = self.clock()
+        try:
+            records = await self.repository.charging_profiles(pole_id)
+        except Exception:
+            LOGGER.exception("%s: cannot read stored profiles; re-deploying", pole_id)
+            records = []
+        latest = None
+        for record in records:
+            with contextlib.suppress(ProfileError, ValueError, TypeError):
+                stored = ChargingProfile.from_ocpp(json.loads(record.profile))
+                if (record.connector_id == POLE_CONNECTOR
+                        and stored.profile_id == settings.profile_id):
+                    latest = (record, stored)
+        if latest is not None:
+            record, stored = latest
+            if record.verified_at is not None and profile_still_right(stored, settings, now):
+                return None
+        return await self.deploy(pole_id)
+
+    # ------------------------------------------------------------------ schedule
+    async def run(self) -> None:
+        """Forever: at each re-deploy time, deploy to every connected pole.
+
+        Sleeps in slices of at most an hour so poles connecting meanwhile (with
+        other settings) and clock adjustments are taken into account. Poles
+        offline at the time get the profile through `on_boot`. Only cancellation
+        leaves this loop; any other error is logged and retried.
+        """
+        checked = self.clock()
+        while True:
+            try:
+                now = self.clock()
+                due = self._next_due(checked)
+                if due is None or due > now:
+                    wait = MAX_SLEEP_S if due is None else (due - now).total_seconds()
+                    await self._sleep(max(0.0, min(wait, MAX_SLEEP_S)))
+                    continue
+                await self.redeploy_due(checked, now)
+                checked = now
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                LOGGER.exception("capacity policy: unexpected error; retrying")
+                with contextlib.suppress(Exception):
+                    await self._sleep(ERROR_PAUSE_S)
+
+    def _connected(self) -> list[str]:
+        return list(getattr(self.connections, "handlers", {}))
+
+    def _next_due(self, after: datetime) -> datetime | None:
+        windows = [redeploy_window(self.settings_for(pole_id), after)
+                   for pole_id in self._connected() or [""]]
+        starts = [window[0] for window in windows if window is not None]
+        return min(starts, default=None)
+
+    async def redeploy_due(self, after: datetime, now: datetime) -> list[DeployResult]:
+        """Deploy, concurrently, to each connected pole with a re-deploy time in (after, now]."""
+        due = []
+        for pole_id in self._connected():
+            window = redeploy_window(self.settings_for(pole_id), after)
+            if window is not None and window[0] <= now:
+                due.append(pole_id)
+        results = await asyncio.gather(*(self.deploy(p) for p in due), return_exceptions=True)
+        done: list[DeployResult] = []
+        for pole_id, outcome in zip(due, results, strict=True):
+            if isinstance(outcome, DeployResult):
+                done.append(outcome)
+                LOGGER.info("%s: capacity profile for %s: %s%s", pole_id, outcome.local_day,
+                            outcome.status, "" if outcome.verified else " (not verified)")
+            else:
+                LOGGER.error("%s: capacity profile deployment failed: %r", pole_id, outcome)
+        return done
+
+
+# ---------------------------------------------------------------------- pure helpers
+def _limit_of(schedule: ChargingSchedule, offset_s: float) -> float:
+    limit = schedule.periods[0].limit
+    for period in schedule.periods:
+        if period.start_period_s > offset_s:
+            break
+        limit = period.limit
+    return limit
+
+
+def _profile_breaks(profile: ChargingProfile, start: datetime, end: datetime) -> list[datetime]:
+    """Every instant in [start, end) where the recurring profile steps."""
+    schedule = profile.schedule
+    origin = schedule.start_schedule
+    assert origin is not None  # a Recurring profile always has one
+    repeat = (profile.recurrence or timedelta(days=1)).total_seconds()
+    first = max(0, int((start - origin).total_seconds() // repeat) - 1)
+    breaks = [origin] if start <= origin < end else []
+    cycle = first
+    while True:
+        base = origin + timedelta(seconds=cycle * repeat)
+        if base >= end:
+            break
+        breaks += [base + timedelta(seconds=p.start_period_s) for p in schedule.periods]
+        cycle += 1
+    return [moment for moment in breaks if start <= moment < end]
+
+
+def _profile_limit(profile: ChargingProfile, at: datetime) -> float | None:
+    """The profile's limit at `at`; None before its start (it does not limit yet)."""
+    origin = profile.schedule.start_schedule
+    assert origin is not None
+    if at < origin:
+        return None
+    repeat = (profile.recurrence or timedelta(days=1)).total_seconds()
+    return _limit_of(profile.schedule, (at - origin).total_seconds() % repeat)
+
+
+def compare_composite(profile: ChargingProfile, grid_a: float | None, start: datetime,
+                      duration_s: int, composite: ChargingSchedule,
+                      settings: TenderProfileSettings) -> list[str]:
+    """Where the pole's composite (from `start`) differs from ``min(profile, grid)``.
+
+    Both are step functions; they are compared on every segment between the
+    union of their steps, and adjacent segments with the same disagreement are
+    reported as one local-time range.
+    """
+    end = start + timedelta(seconds=duration_s)
+    moments = {start}
+    moments.update(_profile_breaks(profile, start, end))
+    moments.update(start + timedelta(seconds=p.start_period_s) for p in composite.periods
+                   if p.start_period_s < duration_s)
+    ordered = sorted(moments)
+    spans: list[tuple[datetime, datetime, float, float]] = []
+    for index, moment in enumerate(ordered):
+        until = ordered[index + 1] if index + 1 < len(ordered) else end
+        expected = _profile_limit(profile, moment)
+        if expected is None:
+            expected = grid_a if grid_a is not None else float("inf")
+        elif grid_a is not None:
+            expected = min(expected, grid_a)
+        actual = _limit_of(composite, (moment - start).total_seconds())
+        if abs(actual - expected) <= _TOLERANCE_A:
+            continue
+        if spans and spans[-1][1] == moment and spans[-1][2:] == (actual, expected):
+            spans[-1] = (spans[-1][0], until, actual, expected)
+        else:
+            spans.append((moment, until, actual, expected))
+    zone = settings.zone
+    return [f"{a.astimezone(zone):%H:%M}–{b.astimezone(zone):%H:%M}: pole says {actual:.1f} A, "
+            f"expected {expected:.1f} A" for a, b, actual, expected in spans]
+
+
+def profile_still_right(stored: ChargingProfile, settings: TenderProfileSettings,
+                        now: datetime) -> bool:
+    """True if `stored`, repeating from its own start, equals today's freshly built profile.
+
+    Today's profile starts at today's local midnight; the stored one matches it
+    when it started a whole number of repetitions earlier with the same periods.
+    After a daylight-saving change either the offset (midnight moved by an hour)
+    or the period starts (the change day itself) differ.
+    """
+    today = now.astimezone(settings.zone).date()
+    fresh = build_capacity_profile(settings, today)
+    origin, fresh_origin = stored.schedule.start_schedule, fresh.schedule.start_schedule
+    if origin is None or fresh_origin is None or origin > now:
+        return False
+    shift = (fresh_origin - origin).total_seconds()
+    if shift < 0 or shift % VERIFY_DURATION_S:
+        return False
+    return (stored.schedule.periods == fresh.schedule.periods
+            and stored.schedule.charging_rate_unit == fresh.schedule.charging_rate_unit
+            and stored.stack_level == fresh.stack_level
+            and stored.purpose == fresh.purpose and stored.kind == fresh.kind
+            and stored.recurrency_kind == fresh.recurrency_kind)
