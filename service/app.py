@@ -14,8 +14,11 @@ from fastapi import FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
+from service.api import TokenStore, install_api
 from service.ocpp.pole_handler import CsmsSettings, PoleHandler, PoleStore
+from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
+from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
 
@@ -35,12 +38,23 @@ class Connections:
         return self.handlers.get(pole_id)
 
 
-def create_app(store: PoleStore, settings: CsmsSettings | None = None) -> FastAPI:
+def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
+               repository: AsyncRepository | None = None,
+               tokens: TokenStore | None = None) -> FastAPI:
+    """The CSMS app; the operator API is mounted when storage is reachable for it.
+
+    ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
+    bearer tokens; without it every ``/api/v1`` request is refused (never open by default).
+    """
     settings = settings or CsmsSettings()
     app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
     connections = Connections()
     app.state.connections = connections
     app.state.store = store
+    if repository is None and isinstance(store, RepositoryStore):
+        repository = store.repository
+    if repository is not None:
+        install_api(app, connections, repository, tokens)
 
     @app.websocket("/ocpp/{pole_id}")
     async def ocpp(websocket: WebSocket, pole_id: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
+from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
@@ -35,12 +37,18 @@ class RunningService:
 
 
 async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
-                        settings: CsmsSettings | None = None) -> RunningService:
-    """Migrate the database, start serving, and return once the port is bound."""
+                        settings: CsmsSettings | None = None,
+                        token_file: Path | None = None) -> RunningService:
+    """Migrate the database, start serving, and return once the port is bound.
+
+    API tokens are checked against ``token_file`` (default: `default_token_file`); making
+    the first one (`service.api.ensure_admin_token`) is the caller's job, so it can print it.
+    """
     engine = create_engine_for(db_url)
     await asyncio.to_thread(migrate, engine)
     repository = Repository(engine)
-    app = create_app(RepositoryStore(AsyncRepository(repository)), settings)
+    tokens = TokenStore(token_file or default_token_file())
+    app = create_app(RepositoryStore(AsyncRepository(repository)), settings, tokens=tokens)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)

@@ -1,0 +1,339 @@
+"""The operator API ``/api/v1``: read the fleet from storage, send commands to live poles.
+
+Reads come from the database, so they work for poles that are offline. Commands go to the
+pole's live connection in this process and are bounded by a per-call timeout, so an operator
+(or the GUI) never waits on a pole that does not answer: 409 when the pole is not connected,
+502 when it answers with a CALLERROR, 504 when it does not answer in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import Annotated, Any, Literal, Protocol
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.responses import JSONResponse
+
+from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
+from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from service.api.tokens import TokenStore
+from service.storage.models import MessageLog, MeterValue, Transaction
+from service.storage.repository import AsyncRepository
+
+LOGGER = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 60.0
+
+
+class Commandable(Protocol):
+    """What the API needs of a pole's connection (`PoleHandler` is one)."""
+
+    async def call_action(self, action: str, payload: dict[str, Any], *,
+                          timeout: float | None = None) -> dict[str, Any]: ...
+
+
+class PoleConnections(Protocol):
+    """The live connections of this process (`service.app.Connections`)."""
+
+    def get(self, pole_id: str) -> Commandable | None: ...
+
+
+class ApiError(Exception):
+    """An error answer: ``{"error": code, "description": text}`` with an HTTP status."""
+
+    def __init__(self, status: int, error: str, description: str,
+                 details: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{error}: {description}")
+        self.status = status
+        self.error = error
+        self.description = description
+        self.details = details
+        self.headers = headers
+
+    def response(self) -> JSONResponse:
+        body: dict[str, Any] = {"error": self.error, "description": self.description}
+        if self.details:
+            body["details"] = self.details
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+# -- response and request bodies ------------------------------------------------------------
+
+class ConnectorOut(BaseModel):
+    connector_id: int
+    status: str
+    error_code: str
+    since: datetime
+
+
+class PoleOut(BaseModel):
+    id: str
+    vendor: str | None
+    model: str | None
+    serial: str | None
+    firmware: str | None
+    connected: bool
+    """Whether this service holds a live connection now (commands can reach it)."""
+    last_seen: datetime | None
+    auto_registered: bool
+    grid_operator: str | None
+    connection_size: str
+    connectors: list[ConnectorOut]
+
+
+class _Camel(BaseModel):
+    """OCPP field names (camelCase) in bodies, as operators know them from the spec."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class CallBody(_Camel):
+    action: str = Field(min_length=1, examples=["GetConfiguration"])
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class ResetBody(_Camel):
+    kind: Literal["Hard", "Soft"] = Field(alias="type")
+
+
+class ConnectorBody(_Camel):
+    connector_id: int = Field(alias="connectorId", ge=0)
+
+
+class RemoteStartBody(_Camel):
+    connector_id: int | None = Field(default=None, alias="connectorId", gt=0)
+    id_tag: str = Field(alias="idTag", min_length=1, max_length=20)
+
+
+class RemoteStopBody(_Camel):
+    transaction_id: int = Field(alias="transactionId")
+
+
+class AvailabilityBody(_Camel):
+    connector_id: int = Field(alias="connectorId", ge=0)
+    kind: Literal["Inoperative", "Operative"] = Field(alias="type")
+
+
+class ConfigurationBody(_Camel):
+    key: str = Field(min_length=1, max_length=50)
+    value: str = Field(max_length=500)
+
+
+class TriggerBody(_Camel):
+    requested_message: str = Field(alias="requestedMessage", examples=["StatusNotification"])
+    connector_id: int | None = Field(default=None, alias="connectorId", gt=0)
+
+
+class OverruleBody(_Camel):
+    connector_id: int = Field(alias="connectorId", gt=0)
+    transaction_id: int | None = Field(default=None, alias="transactionId")
+
+
+def _ocpp(body: BaseModel) -> dict[str, Any]:
+    return body.model_dump(by_alias=True, exclude_none=True)
+
+
+Timeout = Annotated[float, Query(gt=0, le=MAX_TIMEOUT,
+                                 description="seconds to wait for the pole's answer")]
+Start = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, inclusive")]
+# Module level, not in `build_router`: FastAPI resolves these (string) annotations against
+# the module's globals, and a closure variable would silently become a query parameter.
+BEARER = HTTPBearer(auto_error=False, description="an API token from `paalwerk service`")
+End = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, exclusive")]
+
+
+# -- the router -----------------------------------------------------------------------------
+
+def build_router(connections: PoleConnections, repository: AsyncRepository,
+                 tokens: TokenStore | None) -> APIRouter:
+    """All ``/api/v1`` routes, every one behind the bearer-token check."""
+    async def authorise(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Depends(BEARER)]) -> None:
+        challenge = {"WWW-Authenticate": "Bearer"}
+        if credentials is None:
+            raise ApiError(401, "Unauthorized",
+                           "send 'Authorization: Bearer <token>' (the token "
+                           "'paalwerk service' printed at its first start)", headers=challenge)
+        if tokens is None or not tokens.verify(credentials.credentials):
+            raise ApiError(401, "Unauthorized", "the bearer token is not valid",
+                           headers=challenge)
+
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(authorise)])
+
+    async def known_pole(pole_id: str) -> None:
+        if await repository.get_pole(pole_id) is None:
+            raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
+
+    async def pole_out(pole: Any) -> PoleOut:
+        connectors = await repository.connectors(pole.id)
+        return PoleOut(
+            id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,
+            firmware=pole.firmware, connected=connections.get(pole.id) is not None,
+            last_seen=pole.last_seen, auto_registered=pole.auto_registered,
+            grid_operator=pole.grid_operator, connection_size=pole.connection_size,
+            connectors=[ConnectorOut(connector_id=c.connector_id, status=c.status,
+                                     error_code=c.error_code, since=c.since)
+                        for c in connectors])
+
+    async def command(pole_id: str, action: str, payload: dict[str, Any],
+                      timeout: float) -> dict[str, Any]:
+        """Send one OCPP call to the live pole, and map every failure to an HTTP answer.
+
+        The outer ``asyncio.timeout`` also covers waiting for the connection's call lock
+        (OCPP allows one call in flight), so a queue behind a silent pole cannot hang us.
+        """
+        handler = connections.get(pole_id)
+        if handler is None:
+            raise ApiError(409, "PoleOffline",
+                           f"pole {pole_id!r} is not connected to this service")
+        await repository.audit("api", f"{action} → {pole_id}",
+                               json.dumps(payload, separators=(",", ":")))
+        try:
+            async with asyncio.timeout(timeout):
+                result = await handler.call_action(action, payload, timeout=timeout)
+        except CallError as exc:
+            raise ApiError(502, exc.code, exc.description or str(exc), exc.details) from None
+        except (LinkTimeout, TimeoutError):
+            raise ApiError(504, "Timeout", f"{action}: no answer from {pole_id} within "
+                                           f"{timeout:g} s") from None
+        except LinkLost as exc:
+            raise ApiError(409, "PoleOffline", f"the connection was lost: {exc}") from None
+        except FrameError as exc:
+            raise ApiError(502, "FrameError", str(exc)) from None
+        return {"result": result}
+
+    # -- reads ------------------------------------------------------------------------------
+
+    @router.get("/poles", response_model=list[PoleOut])
+    async def list_poles() -> list[PoleOut]:
+        """Every registered pole with its live connection state and connector states."""
+        return [await pole_out(pole) for pole in await repository.list_poles()]
+
+    @router.get("/poles/{pole_id}", response_model=PoleOut)
+    async def get_pole(pole_id: str) -> PoleOut:
+        pole = await repository.get_pole(pole_id)
+        if pole is None:
+            raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
+        return await pole_out(pole)
+
+    @router.get("/poles/{pole_id}/transactions", response_model=list[Transaction])
+    async def transactions(pole_id: str, start: Start, end: End) -> list[Transaction]:
+        """Transactions overlapping ``[start, end)``, running ones included."""
+        await known_pole(pole_id)
+        found: list[Transaction] = await repository.transactions(pole_id, start, end)
+        return found
+
+    @router.get("/poles/{pole_id}/meter-values", response_model=list[MeterValue])
+    async def meter_values(pole_id: str, start: Start, end: End,
+                           connector: Annotated[int | None, Query(ge=0)] = None
+                           ) -> list[MeterValue]:
+        """Samples with ``start <= timestamp < end``, one row per measurand and phase."""
+        await known_pole(pole_id)
+        rows: list[MeterValue] = await repository.meter_values(pole_id, start, end, connector)
+        return rows
+
+    @router.get("/poles/{pole_id}/messages", response_model=list[MessageLog])
+    async def messages(pole_id: str, action: str | None = None,
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[MessageLog]:
+        """The newest OCPP messages, newest first; no 404, because refused unknown poles
+        are logged too and their messages are what a helpdesk needs."""
+        rows: list[MessageLog] = await repository.message_log(pole_id, action, limit=limit)
+        return rows
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @router.post("/poles/{pole_id}/call")
+    async def call(pole_id: str, body: CallBody,
+                   timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """Any OCPP 1.6 action, passed through as given: the escape hatch for what the
+        named commands do not cover."""
+        return await command(pole_id, body.action, body.payload, timeout)
+
+    @router.post("/poles/{pole_id}/reset")
+    async def reset(pole_id: str, body: ResetBody,
+                    timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "Reset", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/unlock")
+    async def unlock(pole_id: str, body: ConnectorBody,
+                     timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "UnlockConnector", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/remote-start")
+    async def remote_start(pole_id: str, body: RemoteStartBody,
+                           timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "RemoteStartTransaction", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/remote-stop")
+    async def remote_stop(pole_id: str, body: RemoteStopBody,
+                          timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "RemoteStopTransaction", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/availability")
+    async def availability(pole_id: str, body: AvailabilityBody,
+                           timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "ChangeAvailability", _ocpp(body), timeout)
+
+    @router.get("/poles/{pole_id}/configuration")
+    async def get_configuration(pole_id: str, keys: Annotated[list[str] | None, Query()] = None,
+                                timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The pole's own configuration (asked live, never a cached copy)."""
+        return await command(pole_id, "GetConfiguration", {"key": keys} if keys else {},
+                             timeout)
+
+    @router.put("/poles/{pole_id}/configuration")
+    async def change_configuration(pole_id: str, body: ConfigurationBody,
+                                   timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "ChangeConfiguration", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/trigger")
+    async def trigger(pole_id: str, body: TriggerBody,
+                      timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        return await command(pole_id, "TriggerMessage", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/overrule")
+    async def overrule(pole_id: str, body: OverruleBody,
+                       timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The driver's overrule made from the phone: the pole lifts the peak limit."""
+        data = {**_ocpp(body), "source": "phone"}
+        return await command(pole_id, "DataTransfer", {
+            "vendorId": VENDOR_ID, "messageId": VendorMessage.OVERRULE.value,
+            "data": json.dumps(data, separators=(",", ":"))}, timeout)
+
+    return router
+
+
+def install_api(app: FastAPI, connections: PoleConnections, repository: AsyncRepository,
+                tokens: TokenStore | None) -> None:
+    """Mount ``/api/v1`` and make its errors JSON ``{"error", "description"}``.
+
+    Without a token store every request is refused (401): the API is never open by default.
+    """
+    app.include_router(build_router(connections, repository, tokens))
+
+    async def api_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return exc.response()
+
+    async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+        """422 with a sentence up front (e.g. a start time without an offset), details after."""
+        assert isinstance(exc, RequestValidationError)
+        problems = [f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg')}"
+                    for error in exc.errors()]
+        return JSONResponse({"error": "InvalidRequest", "description": "; ".join(problems),
+                             "detail": [{"loc": list(error.get("loc", ())),
+                                         "msg": error.get("msg"), "type": error.get("type")}
+                                        for error in exc.errors()]}, status_code=422)
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+

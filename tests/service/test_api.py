@@ -1,0 +1,230 @@
+"""The operator API over real HTTP, against the running service and real (virtual) poles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
+
+from pole_link.sim.clock import SimClock
+from pole_link.sim.ocpp_client import PoleOcppClient
+from pole_link.sim.outbox import Outbox
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.vehicles import EvType
+from service.api.tokens import TokenStore, ensure_admin_token
+from service.server import RunningService, start_service
+
+OCPP = [Subprotocol("ocpp1.6")]
+T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+
+
+@dataclass
+class Api:
+    service: RunningService
+    client: httpx.AsyncClient
+    token: str
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    token_file = tmp_path / "tokens.json"
+    token = ensure_admin_token(token_file)
+    assert token is not None
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=token_file)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",
+                                 headers=headers, timeout=20) as client:
+        yield Api(service, client, token)
+    await service.stop()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - polling another component's state
+            await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def virtual_pole(service: RunningService, tmp_path: Path,
+                       pole_id: str = "PW-0001") -> AsyncIterator[tuple[VirtualPole, Outbox]]:
+    pole = VirtualPole(pole_id, clock=SimClock(T0))
+    outbox = Outbox(tmp_path / pole_id / "outbox.sqlite")
+    client = PoleOcppClient(pole, service.ocpp_url, outbox)
+    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
+    try:
+        await until(lambda: client.connected and len(outbox) == 0)
+        yield pole, outbox
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        outbox.close()
+
+
+def test_tokens_are_stored_hashed_and_made_only_once(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "tokens.json"
+    token = ensure_admin_token(path)
+    assert token is not None and len(token) >= 40
+    assert token not in path.read_text()
+    assert ensure_admin_token(path) is None
+    store = TokenStore(path)
+    assert store.verify(token) and not store.verify(token + "x")
+
+
+async def test_without_or_with_a_wrong_token_every_route_is_401(api: Api) -> None:
+    async with httpx.AsyncClient(base_url=str(api.client.base_url)) as anonymous:
+        for method, url in [("GET", "/api/v1/poles"), ("GET", "/api/v1/poles/X"),
+                            ("POST", "/api/v1/poles/X/call")]:
+            missing = await anonymous.request(method, url)
+            assert missing.status_code == 401
+            assert missing.json()["error"] == "Unauthorized"
+            assert "Bearer" in missing.json()["description"]
+            assert missing.headers["www-authenticate"] == "Bearer"
+        wrong = await anonymous.get("/api/v1/poles",
+                                    headers={"Authorization": "Bearer not-the-token"})
+        assert wrong.status_code == 401 and "not valid" in wrong.json()["description"]
+
+
+async def test_openapi_lists_the_routes(api: Api) -> None:
+    paths = (await api.client.get("/openapi.json")).json()["paths"]
+    for path in ("/api/v1/poles", "/api/v1/poles/{pole_id}", "/api/v1/poles/{pole_id}/call",
+                 "/api/v1/poles/{pole_id}/meter-values", "/api/v1/poles/{pole_id}/overrule",
+                 "/api/v1/poles/{pole_id}/configuration"):
+        assert path in paths
+    assert set(paths["/api/v1/poles/{pole_id}/configuration"]) == {"get", "put"}
+
+
+async def test_a_connected_pole_is_read_and_commanded(api: Api, tmp_path: Path) -> None:
+    http = api.client
+    async with virtual_pole(api.service, tmp_path) as (pole, outbox):
+        poles = (await http.get("/api/v1/poles")).json()
+        assert [p["id"] for p in poles] == ["PW-0001"]
+        listed = poles[0]
+        assert listed["connected"] and listed["auto_registered"]
+        assert listed["vendor"] == "Paalwerk" and listed["last_seen"] is not None
+        assert {c["connector_id"]: (c["status"], c["error_code"])
+                for c in listed["connectors"]} == {
+            0: ("Available", "NoError"), 1: ("Available", "NoError"),
+            2: ("Available", "NoError")}
+        assert (await http.get("/api/v1/poles/PW-0001")).json()["id"] == "PW-0001"
+
+        got = await http.post("/api/v1/poles/PW-0001/call", json={
+            "action": "GetConfiguration", "payload": {"key": ["LightIntensity"]}})
+        assert got.status_code == 200
+        assert got.json()["result"]["configurationKey"][0]["value"] == "100"
+
+        changed = await http.put("/api/v1/poles/PW-0001/configuration",
+                                 json={"key": "LightIntensity", "value": "40"})
+        assert changed.json() == {"result": {"status": "Accepted"}}
+        assert pole.configuration.int_value("LightIntensity") == 40
+        read = await http.get("/api/v1/poles/PW-0001/configuration",
+                              params={"keys": "LightIntensity"})
+        assert read.json()["result"]["configurationKey"][0]["value"] == "40"
+
+        coffee = await http.post("/api/v1/poles/PW-0001/call",
+                                 json={"action": "MakeCoffee", "payload": {}})
+        assert coffee.status_code == 502
+        assert coffee.json()["error"] == "NotImplemented" and coffee.json()["description"]
+
+        pole.plug(1, EvType.EV3)
+        started = await http.post("/api/v1/poles/PW-0001/remote-start",
+                                  json={"connectorId": 1, "idTag": "CARD-1"})
+        assert started.json() == {"result": {"status": "Accepted"}}
+        await until(lambda: pole.socket(1).transaction is not None
+                    and pole.socket(1).transaction.csms_id is not None)
+        window = {"start": "2026-11-25T10:00:00+00:00", "end": "2026-11-25T14:00:00+01:00"}
+        found = (await http.get("/api/v1/poles/PW-0001/transactions", params=window)).json()
+        assert [(t["connector_id"], t["id_tag"], t["stopped"]) for t in found] == [
+            (1, "CARD-1", None)]
+
+        pole.scheduler.advance(3600)
+        await until(lambda: len(outbox) == 0)
+        values = await http.get("/api/v1/poles/PW-0001/meter-values",
+                                params={**window, "connector": 1})
+        rows = values.json()
+        periodic = [r for r in rows if r["context"] == "Sample.Periodic"
+                    and r["measurand"] == "Energy.Active.Import.Register"]
+        assert len(periodic) == 4 and {r["connector_id"] for r in rows} == {1}
+        later = await http.get("/api/v1/poles/PW-0001/meter-values", params={
+            "start": "2026-11-25T13:00:00+01:00", "end": "2026-11-25T13:00:01+01:00"})
+        # 13:00+01:00 is 12:00Z: the offset counts, and the end is exclusive.
+        noon = datetime(2026, 11, 25, 12, tzinfo=UTC)
+        assert later.json() and all(
+            noon <= datetime.fromisoformat(r["timestamp"]) < noon + timedelta(seconds=1)
+            for r in later.json())
+        after = await http.get("/api/v1/poles/PW-0001/meter-values", params={
+            "start": "2026-11-25T13:00:01+01:00", "end": "2026-11-25T18:00:00+01:00"})
+        assert after.json() == []
+
+        overruled = await http.post("/api/v1/poles/PW-0001/overrule", json={"connectorId": 1})
+        assert overruled.status_code == 200
+        assert overruled.json()["result"]["status"] == "Accepted"
+        assert pole.socket(1).transaction.overruled  # type: ignore[union-attr]
+        transaction_id = found[0]["id"]
+        stopped = await http.post("/api/v1/poles/PW-0001/remote-stop",
+                                  json={"transactionId": transaction_id})
+        assert stopped.json() == {"result": {"status": "Accepted"}}
+        await until(lambda: pole.socket(1).transaction is None and len(outbox) == 0)
+        closed = (await http.get("/api/v1/poles/PW-0001/transactions", params=window)).json()
+        assert closed[0]["stop_reason"] == "Remote"
+
+        messages = (await http.get("/api/v1/poles/PW-0001/messages",
+                                   params={"limit": 5})).json()
+        assert isinstance(messages, list) and len(messages) <= 5
+
+
+async def test_time_ranges_need_an_offset_and_unknown_poles_are_404(api: Api,
+                                                                    tmp_path: Path) -> None:
+    http = api.client
+    async with virtual_pole(api.service, tmp_path):
+        naive = await http.get("/api/v1/poles/PW-0001/meter-values", params={
+            "start": "2026-11-25T10:00:00", "end": "2026-11-25T14:00:00+01:00"})
+        assert naive.status_code == 422 and "timezone" in naive.json()["description"]
+        garbage = await http.get("/api/v1/poles/PW-0001/transactions",
+                                 params={"start": "yesterday", "end": "today"})
+        assert garbage.status_code == 422 and "start" in garbage.json()["description"]
+    unknown = await http.get("/api/v1/poles/NOPE")
+    assert unknown.status_code == 404 and "NOPE" in unknown.json()["description"]
+    unknown_rows = await http.get("/api/v1/poles/NOPE/transactions", params={
+        "start": "2026-11-25T10:00:00Z", "end": "2026-11-25T14:00:00Z"})
+    assert unknown_rows.status_code == 404
+
+
+async def test_a_command_to_an_offline_pole_is_409_at_once(api: Api) -> None:
+    began = time.monotonic()
+    answer = await api.client.post("/api/v1/poles/NOWHERE/reset", json={"type": "Soft"})
+    assert answer.status_code == 409 and answer.json()["error"] == "PoleOffline"
+    assert time.monotonic() - began < 2
+
+
+async def test_a_pole_that_never_answers_gives_504_within_the_timeout(api: Api) -> None:
+    url = f"{api.service.ocpp_url}/SILENT-1"
+    async with connect(url, subprotocols=OCPP) as websocket:
+        await websocket.send(json.dumps([2, "b", "BootNotification", {
+            "chargePointVendor": "Test", "chargePointModel": "Silent"}]))
+        async with asyncio.timeout(5):
+            assert json.loads(await websocket.recv())[0] == 3
+        began = time.monotonic()
+        first, second = await asyncio.gather(
+            api.client.post("/api/v1/poles/SILENT-1/unlock", params={"timeout": 1},
+                            json={"connectorId": 1}),
+            api.client.post("/api/v1/poles/SILENT-1/call", params={"timeout": 1},
+                            json={"action": "Heartbeat", "payload": {}}))
+        elapsed = time.monotonic() - began
+        assert first.status_code == 504 and second.status_code == 504
+        assert first.json()["error"] == "Timeout"
+        assert elapsed < 3  # the second waited behind the first, still within its own limit
+        too_long = await api.client.post("/api/v1/poles/SILENT-1/reset",
+                                         params={"timeout": 61}, json={"type": "Hard"})
+        assert too_long.status_code == 422
