@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
 from service.api import TokenStore, install_api
-from service.ocpp.pole_handler import CsmsSettings, PoleHandler, PoleStore
+from service.ocpp.pole_handler import BootHook, CsmsSettings, PoleHandler, PoleStore
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.storage.repository import AsyncRepository
@@ -40,7 +40,8 @@ class Connections:
 
 def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                repository: AsyncRepository | None = None,
-               tokens: TokenStore | None = None) -> FastAPI:
+               tokens: TokenStore | None = None,
+               on_booted: BootHook | None = None) -> FastAPI:
     """The CSMS app; the operator API is mounted when storage is reachable for it.
 
     ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
@@ -69,7 +70,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                 await websocket.close(code=1002, reason=reason[:120])
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
-        handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings)
+        handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings,
+                              on_booted=on_booted)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead

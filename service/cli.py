@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import start_service
 from service.storage.database import StorageError, database_url_default
@@ -21,6 +22,9 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings) -> Non
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    token = ensure_admin_token(default_token_file())
+    if token is not None:
+        print(f"Operator API token (shown once, store it safely): {token}", flush=True)
     service = await start_service(db_url, host=host, port=port, settings=settings)
     print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
           f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",

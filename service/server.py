@@ -13,6 +13,7 @@ from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
+from service.policy.capacity import CapacityPolicy
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 
@@ -24,12 +25,18 @@ class RunningService:
     host: str
     port: int
     repository: Repository
+    policy: CapacityPolicy
+    policy_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_url(self) -> str:
         return f"ws://{self.host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
+        if self.policy_task is not None:
+            self.policy_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.policy_task
         self.server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
@@ -48,7 +55,17 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     await asyncio.to_thread(migrate, engine)
     repository = Repository(engine)
     tokens = TokenStore(token_file or default_token_file())
-    app = create_app(RepositoryStore(AsyncRepository(repository)), settings, tokens=tokens)
+    settings = settings or CsmsSettings()
+    policy: CapacityPolicy | None = None
+
+    async def booted(pole_id: str) -> None:
+        if policy is not None and settings.deploy_capacity_profile:
+            await policy.on_boot(pole_id)
+
+    async_repository = AsyncRepository(repository)
+    app = create_app(RepositoryStore(async_repository), settings, tokens=tokens,
+                     on_booted=booted)
+    policy = CapacityPolicy(app.state.connections, async_repository)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)
@@ -58,4 +75,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
             task.result()  # raise why it could not start (port taken, …)
         await asyncio.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()[1]
-    return RunningService(server, task, host, int(bound), repository)
+    running = RunningService(server, task, host, int(bound), repository, policy)
+    if settings.deploy_capacity_profile:
+        running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")
+    return running

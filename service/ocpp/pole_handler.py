@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ from typing import Any, Protocol
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, RegistrationStatus
 
-from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.timeutil import format_time, parse_time
 
@@ -57,17 +58,23 @@ class CsmsSettings:
     registration_open: bool = True
     """SPEC.md "Unknown poles": accept and register by default; closed → Rejected."""
     heartbeat_interval_s: int = 900
+    deploy_capacity_profile: bool = True
+    """Deploy and verify the tender profile on every (re)connection (SPEC.md "Time")."""
+
+
+BootHook = Callable[[str], Awaitable[Any]]
 
 
 class PoleHandler(StrictChargePoint):
     """The CSMS's end of one pole's OCPP connection."""
 
     def __init__(self, pole_id: str, connection: Any, store: PoleStore,
-                 settings: CsmsSettings) -> None:
+                 settings: CsmsSettings, *, on_booted: BootHook | None = None) -> None:
         super().__init__(pole_id, connection, response_timeout=30.0)
         self.store = store
         self.settings = settings
         self.accepted = False
+        self._on_booted = on_booted
 
     @staticmethod
     def _now() -> datetime:
@@ -92,6 +99,12 @@ class PoleHandler(StrictChargePoint):
         return call_result.BootNotification(current_time=format_time(self._now()),
                                             interval=self.settings.heartbeat_interval_s,
                                             status=RegistrationStatus.accepted)
+
+    @after(Action.boot_notification)
+    async def after_boot(self, **_: Any) -> None:
+        """Once the boot is answered — never inside it — the CSMS may call the pole."""
+        if self.accepted and self._on_booted is not None:
+            await self._on_booted(self.id)
 
     @on(Action.heartbeat)
     async def on_heartbeat(self) -> call_result.Heartbeat:

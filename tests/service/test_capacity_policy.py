@@ -16,6 +16,7 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
+from service.ocpp.pole_handler import CsmsSettings
 from service.policy.capacity import CapacityPolicy
 from service.server import RunningService, start_service
 from service.storage.repository import AsyncRepository
@@ -23,7 +24,9 @@ from service.storage.repository import AsyncRepository
 
 @pytest.fixture
 async def csms(tmp_path: Path) -> AsyncIterator[RunningService]:
-    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}")
+    # The tests drive the policy themselves: no automatic deployment on boot here.
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  settings=CsmsSettings(deploy_capacity_profile=False))
     yield service
     await service.stop()
 

@@ -38,11 +38,14 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 async def call(websocket: object, message: list[object]) -> list[object]:
+    """Send a call as a pole would and return its answer, skipping the CSMS's own calls
+    (after a boot it deploys the capacity profile)."""
     await websocket.send(json.dumps(message))  # type: ignore[attr-defined]
     async with asyncio.timeout(5):
-        answer = json.loads(await websocket.recv())  # type: ignore[attr-defined]
-    assert isinstance(answer, list)
-    return answer
+        while True:
+            answer = json.loads(await websocket.recv())  # type: ignore[attr-defined]
+            if isinstance(answer, list) and answer[0] != 2:
+                return answer
 
 
 BOOT = {"chargePointVendor": "Test", "chargePointModel": "Raw"}
@@ -145,20 +148,52 @@ async def test_closed_registration_rejects_unknown_poles(tmp_path: Path) -> None
 
 
 def test_paalwerk_service_command_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import os
     import signal
     import subprocess
     import sys
 
     from tests.support import REPO
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "paalwerk", "service", "--db",
-         f"sqlite:///{tmp_path / 'cli.sqlite'}", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    command = [sys.executable, "-m", "paalwerk", "service", "--db",
+               f"sqlite:///{tmp_path / 'cli.sqlite'}", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=REPO, env=environment)
     try:
         assert process.stdout is not None
+        token_line = process.stdout.readline()
+        assert token_line.startswith("Operator API token (shown once")
         line = process.stdout.readline()
         assert "poles connect to ws://127.0.0.1:" in line and "/ocpp/<pole-id>" in line
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(15) == 0
+    again = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=REPO, env=environment)
+    try:
+        assert again.stdout is not None
+        assert "poles connect to" in again.stdout.readline()  # the token is shown only once
+    finally:
+        again.send_signal(signal.SIGTERM)
+        assert again.wait(15) == 0
+
+
+async def test_eis24_a_pole_gets_the_capacity_profile_when_it_connects(
+    csms: RunningService, tmp_path: Path
+) -> None:
+    local_evening = datetime(2026, 11, 25, 17, 30, tzinfo=UTC) - timedelta(hours=1)  # 17:30 CET
+    pole = VirtualPole("PW-0042", clock=SimClock(local_evening - timedelta(hours=2)))
+    outbox = Outbox(tmp_path / "pole42" / "outbox.sqlite")
+    client = PoleOcppClient(pole, csms.ocpp_url, outbox)
+    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
+    try:
+        await until(lambda: bool(csms.repository.charging_profiles("PW-0042"))
+                    and csms.repository.charging_profiles("PW-0042")[-1].verified_at is not None)
+        pole.scheduler.advance(2 * 3600)
+        assert pole.limit_a() == 7.0  # the 17:00–21:00 peak, deployed and verified
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        outbox.close()
