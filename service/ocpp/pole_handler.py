@@ -21,6 +21,7 @@ from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, Regi
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.timeutil import format_time, parse_time
+from service.ocpp.message_log import MessageLog
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ class PoleStore(Protocol):
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None: ...
 
+    async def log_message(self, pole_id: str, direction: str, action: str | None,
+                          unique_id: str, payload: Any, *, at: datetime,
+                          latency_ms: float | None) -> None: ...
+
+    async def prune_message_log(self, keep_per_pole: int) -> None: ...
+
 
 @dataclass(frozen=True)
 class CsmsSettings:
@@ -75,6 +82,22 @@ class PoleHandler(StrictChargePoint):
         self.settings = settings
         self.accepted = False
         self._on_booted = on_booted
+        self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
+
+    async def route_message(self, raw_msg: str) -> None:
+        await self._log(self.message_log.incoming, raw_msg)
+        await super().route_message(raw_msg)
+
+    async def _send(self, message: str) -> None:
+        await super()._send(message)
+        await self._log(self.message_log.outgoing, message)
+
+    async def _log(self, write: Callable[[str], Awaitable[None]], raw: str) -> None:
+        """The log serves diagnosis; a storage hiccup there must never break OCPP."""
+        try:
+            await write(raw)
+        except Exception:
+            LOGGER.exception("%s: message not logged", self.id)
 
     @staticmethod
     def _now() -> datetime:

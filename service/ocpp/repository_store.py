@@ -79,6 +79,15 @@ class RepositoryStore:
     async def mark_low_current(self, transaction_id: int, at: datetime) -> None:
         await self.repository.mark_low_current(transaction_id, at)
 
+    async def log_message(self, pole_id: str, direction: str, action: str | None,
+                          unique_id: str, payload: Any, *, at: datetime,
+                          latency_ms: float | None) -> None:
+        await self.repository.log_message(pole_id, direction, action, unique_id, payload,
+                                          at=at, latency_ms=latency_ms)
+
+    async def prune_message_log(self, keep_per_pole: int) -> None:
+        await self.repository.prune_message_log(keep_per_pole)
+
     async def add_meter_values(self, pole_id: str, connector_id: int,
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None:

@@ -197,3 +197,14 @@ async def test_eis24_a_pole_gets_the_capacity_profile_when_it_connects(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         outbox.close()
+
+
+async def test_message_log_holds_every_message_with_latency(csms: RunningService) -> None:
+    async with connect(f"{csms.ocpp_url}/RAW-LOG", subprotocols=OCPP) as websocket:
+        await call(websocket, [2, "b", "BootNotification", BOOT])
+        await call(websocket, [2, "h", "Heartbeat", {}])
+    await until(lambda: len(csms.repository.message_log("RAW-LOG", "Heartbeat")) == 2)
+    heartbeat = csms.repository.message_log("RAW-LOG", "Heartbeat")
+    assert {entry.direction for entry in heartbeat} == {"in", "out"}
+    answered = next(entry for entry in heartbeat if entry.direction == "out")
+    assert answered.latency_ms is not None and answered.latency_ms >= 0

@@ -1,0 +1,64 @@
+"""The per-pole message log: calls paired with their answers, Live sampled once a minute."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from service.ocpp.message_log import MessageLog
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def new_log() -> tuple[MessageLog, list[dict[str, Any]], Clock]:
+    rows: list[dict[str, Any]] = []
+    clock = Clock()
+
+    async def write(pole_id: str, direction: str, action: str | None, unique_id: str,
+                    payload: Any, *, at: object, latency_ms: float | None) -> None:
+        rows.append({"direction": direction, "action": action, "id": unique_id,
+                     "payload": payload, "latency_ms": latency_ms})
+
+    return MessageLog("PW-0001", write, clock=clock), rows, clock
+
+
+def live(unique_id: str) -> str:
+    return json.dumps([2, unique_id, "DataTransfer",
+                       {"vendorId": "paalwerk", "messageId": "Live", "data": "{}"}])
+
+
+async def test_answers_carry_the_action_they_answer_and_their_latency() -> None:
+    log, rows, clock = new_log()
+    await log.incoming(
+        '[2,"a1","BootNotification",{"chargePointVendor":"X","chargePointModel":"Y"}]')
+    clock.now += 0.25
+    await log.outgoing('[3,"a1",{"status":"Accepted"}]')
+    await log.outgoing('[2,"c1","Reset",{"type":"Soft"}]')
+    clock.now += 1.5
+    await log.incoming('[4,"c1","NotSupported","no",{}]')
+    assert [(r["direction"], r["action"], r["latency_ms"]) for r in rows] == [
+        ("in", "BootNotification", None), ("out", "BootNotification", 250.0),
+        ("out", "Reset", None), ("in", "Reset", 1500.0)]
+
+
+async def test_live_relays_are_kept_at_most_once_a_minute_answers_included() -> None:
+    log, rows, clock = new_log()
+    for second in range(0, 130, 1):
+        clock.now = 100.0 + second
+        await log.incoming(live(f"l{second}"))
+        await log.outgoing(f'[3,"l{second}",{{"status":"Accepted"}}]')
+    kept = [r["id"] for r in rows]
+    assert kept == ["l0", "l0", "l60", "l60", "l120", "l120"]
+
+
+async def test_unreadable_input_is_kept_as_received() -> None:
+    log, rows, _ = new_log()
+    await log.incoming("not json at all")
+    assert rows == [{"direction": "in", "action": None, "id": "", "payload": "not json at all",
+                     "latency_ms": None}]
