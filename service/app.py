@@ -18,6 +18,7 @@ from service.api import TokenStore, install_api
 from service.ocpp.pole_handler import BootHook, CsmsSettings, PoleHandler, PoleStore
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
+from service.overrule_page import build_overrule_router
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         repository = store.repository
     if repository is not None:
         install_api(app, connections, repository, tokens)
+        app.include_router(build_overrule_router(connections, repository))
 
     @app.websocket("/ocpp/{pole_id}")
     async def ocpp(websocket: WebSocket, pole_id: str) -> None:

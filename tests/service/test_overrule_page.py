@@ -1,0 +1,87 @@
+"""eis 28/29: a driver lifts the peak limit from a phone, via the QR code on the pole."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pole_link.sim.clock import SimClock
+from pole_link.sim.ocpp_client import PoleOcppClient
+from pole_link.sim.outbox import Outbox
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.vehicles import EvType
+from service.server import RunningService, start_service
+from tests.service.test_csms_ocpp import until
+
+
+@pytest.fixture
+async def charging(tmp_path: Path) -> AsyncIterator[tuple[RunningService, VirtualPole]]:
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}")
+    pole = VirtualPole("PW-0007", clock=SimClock(datetime(2026, 11, 25, 17, 30, tzinfo=UTC)))
+    outbox = Outbox(tmp_path / "pole" / "outbox.sqlite")
+    client = PoleOcppClient(pole, service.ocpp_url, outbox)
+    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
+    try:
+        await until(lambda: client.connected and len(outbox) == 0)
+        pole.plug(1, EvType.EV3)
+        pole.present_card(1, "DRIVER")
+        await until(lambda: pole.socket(1).transaction is not None
+                    and pole.socket(1).transaction.csms_id is not None and len(outbox) == 0)
+        yield service, pole
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        outbox.close()
+        await service.stop()
+
+
+def base(service: RunningService) -> str:
+    return f"http://127.0.0.1:{service.port}"
+
+
+async def test_eis28_eis29_phone_overrule_lifts_the_limit_and_is_stored(
+    charging: tuple[RunningService, VirtualPole],
+) -> None:
+    service, pole = charging
+    async with httpx.AsyncClient(base_url=base(service)) as http:
+        page = await http.get("/o/PW-0007/1")
+        assert page.status_code == 200
+        assert "Tussen 17:00 en 21:00" in page.text and "opheffen" in page.text  # eis 29, Dutch
+        done = await http.post("/o/PW-0007/1")
+        assert done.status_code == 200 and "Gelukt" in done.text
+        again = await http.get("/o/PW-0007/1")
+        assert "al opgeheven" in again.text
+    transaction = pole.socket(1).transaction
+    assert transaction is not None and transaction.overruled
+    stored = service.repository.get_transaction(transaction.csms_id)  # type: ignore[arg-type]
+    assert stored is not None and stored.overruled_at is not None
+    assert stored.overrule_source == "phone"
+
+
+async def test_no_running_transaction_and_unknown_pole_are_explained(
+    charging: tuple[RunningService, VirtualPole],
+) -> None:
+    service, _ = charging
+    async with httpx.AsyncClient(base_url=base(service)) as http:
+        idle = await http.post("/o/PW-0007/2")
+        assert idle.status_code == 409 and "geen laadsessie" in idle.text
+        unknown = await http.get("/o/PW-9999/1")
+        assert unknown.status_code == 404 and "niet bekend" in unknown.text
+
+
+async def test_qr_codes_point_at_the_page(charging: tuple[RunningService, VirtualPole]) -> None:
+    service, _ = charging
+    async with httpx.AsyncClient(base_url=base(service)) as http:
+        svg = await http.get("/o/PW-0007/1/qr.svg")
+        png = await http.get("/o/PW-0007/1/qr.png")
+        other = await http.get("/o/PW-0007/1/qr.gif")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert b"<svg" in svg.content
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert other.status_code == 404
