@@ -365,8 +365,11 @@ class VirtualPole:
         status = self.overrule(connector_id)
         transaction = self.socket(connector_id).transaction
         if status == "Accepted" and transaction is not None:
+            # "timestamp" extends PROTOCOL.md's Overrule data: a report queued offline
+            # must keep the moment of the overrule, which eis 25 reports depend on.
             self._report("Overrule", {"connectorId": connector_id,
-                                      "transactionId": transaction.id, "source": "pole"})
+                                      "transactionId": transaction.id, "source": "pole",
+                                      "timestamp": format_time(self.clock.now())})
         return status
 
     def fault(self, connector_id: int, kind: str) -> None:

@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
+from service.reports.compliance import to_csv as compliance_csv
+from service.reports.compliance import to_json as compliance_json
 from service.storage.models import MessageLog, MeterValue, Transaction
 from service.storage.repository import AsyncRepository
 
@@ -250,6 +253,20 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         return rows
 
     # -- commands ---------------------------------------------------------------------------
+
+    @router.get("/poles/{pole_id}/compliance", response_model=None)
+    async def compliance(pole_id: str, until: End | None = None,
+                         format: Literal["json", "csv"] = "json",
+                         ) -> Response | list[dict[str, object]]:
+        """eis 25/30 per subperiod: peak transactions, overruled %, target met."""
+        await known_pole(pole_id)
+        try:
+            reports = await pole_compliance(repository, pole_id, until or datetime.now(UTC))
+        except NoProgrammeStart as exc:
+            raise ApiError(409, "NoProgrammeStart", str(exc)) from None
+        if format == "csv":
+            return Response(compliance_csv(reports), media_type="text/csv")
+        return compliance_json(reports)
 
     @router.post("/poles/{pole_id}/call")
     async def call(pole_id: str, body: CallBody,

@@ -183,7 +183,9 @@ class PoleHandler(StrictChargePoint):
             return call_result.DataTransfer(status=DataTransferStatus.rejected,
                                             data="data is not a JSON string")
         if message_id == VendorMessage.OVERRULE:
-            await self.store.mark_overrule(int(body["transactionId"]), self._now(),
+            # A report queued while offline carries the moment of the overrule; use it.
+            at = parse_time(body["timestamp"]) if "timestamp" in body else self._now()
+            await self.store.mark_overrule(int(body["transactionId"]), at,
                                            str(body.get("source", "pole")))
         elif message_id == VendorMessage.LOW_CURRENT_VEHICLE:
             at = parse_time(body["timestamp"]) if "timestamp" in body else self._now()

@@ -246,6 +246,7 @@ async def test_overrule_at_the_pole_is_reported_to_the_csms(csms: CsmsStub, conn
         "DataTransfer", where=lambda r: r.payload.get("messageId") == "Overrule"))[0]
     assert '"source":"pole"' in report.payload["data"]
     assert '"transactionId":1000' in report.payload["data"]
+    assert '"timestamp":"2026-11-25T' in report.payload["data"]  # the moment, for eis 25
 
 
 async def test_phone_overrule_from_the_csms_and_remote_start(csms: CsmsStub, connect_pole: Connect

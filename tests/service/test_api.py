@@ -228,3 +228,44 @@ async def test_a_pole_that_never_answers_gives_504_within_the_timeout(api: Api) 
         too_long = await api.client.post("/api/v1/poles/SILENT-1/reset",
                                          params={"timeout": 61}, json={"type": "Hard"})
         assert too_long.status_code == 422
+
+
+async def test_eis25_compliance_report_from_stored_transactions(api: Api) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.typing import Subprotocol
+
+    from tests.service.test_csms_ocpp import BOOT, call
+
+    url = f"{api.service.ocpp_url}/PW-REPORT"
+    async with connect(url, subprotocols=[Subprotocol("ocpp1.6")]) as pole:
+        await call(pole, [2, "b", "BootNotification", BOOT])
+        api.service.repository.upsert_pole(
+            "PW-REPORT", programme_start=datetime(2026, 10, 31, 23, tzinfo=UTC))  # 1 Nov local
+        # 20 Nov 17:30–18:30 CET: a peak transaction.            22 Nov 18:00 CET: overruled.
+        # 21 Nov 12:00–13:00 CET: outside the peak.  => baseline 2 peak, 1 overruled = 50.0 %
+        sessions = [("2026-11-20T16:30:00Z", "2026-11-20T17:30:00Z", False),
+                    ("2026-11-21T11:00:00Z", "2026-11-21T12:00:00Z", False),
+                    ("2026-11-22T17:00:00Z", "2026-11-22T18:00:00Z", True)]
+        for number, (start, stop, overrule) in enumerate(sessions):
+            started = await call(pole, [2, f"s{number}", "StartTransaction", {
+                "connectorId": 1, "idTag": f"T{number}", "meterStart": 0, "timestamp": start}])
+            transaction_id = started[2]["transactionId"]  # type: ignore[index]
+            if overrule:
+                await call(pole, [2, f"o{number}", "DataTransfer", {
+                    "vendorId": "paalwerk", "messageId": "Overrule", "data": json.dumps(
+                        {"connectorId": 1, "transactionId": transaction_id,
+                         "source": "pole", "timestamp": "2026-11-22T17:20:00Z"})}])
+            await call(pole, [2, f"e{number}", "StopTransaction", {
+                "transactionId": transaction_id, "meterStop": 1000, "timestamp": stop}])
+    until = "2026-11-25T00:00:00Z"
+    report = await api.client.get("/api/v1/poles/PW-REPORT/compliance",
+                                  params={"until": until})
+    assert report.status_code == 200
+    baseline = report.json()[0]
+    assert (baseline["peak_transactions"], baseline["overruled"]) == (2, 1)
+    assert baseline["overruled_percent"] == 50.0
+    csv = await api.client.get("/api/v1/poles/PW-REPORT/compliance",
+                               params={"until": until, "format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and "PW-REPORT" in csv.text
+    missing = await api.client.get("/api/v1/poles/NOPE/compliance")
+    assert missing.status_code == 404
