@@ -189,12 +189,17 @@ def _winner(
     return None
 
 
-def _limit(groups: _Groups, when: datetime, transaction_start: datetime | None) -> float | None:
-    cp_max, tx_default, tx = groups
-    pole = _winner(cp_max, when, transaction_start)
+def _socket_limit(groups: _Groups, when: datetime, transaction_start: datetime | None
+                  ) -> float | None:
+    """The socket's own limit: its TxProfile if one applies, else its TxDefaultProfile."""
+    _, tx_default, tx = groups
     socket = _winner(tx, when, transaction_start)
-    if socket is None:
-        socket = _winner(tx_default, when, transaction_start)
+    return socket if socket is not None else _winner(tx_default, when, transaction_start)
+
+
+def _limit(groups: _Groups, when: datetime, transaction_start: datetime | None) -> float | None:
+    pole = _winner(groups[0], when, transaction_start)
+    socket = _socket_limit(groups, when, transaction_start)
     limits = [v for v in (pole, socket) if v is not None]
     return min(limits, default=None)
 
@@ -252,9 +257,8 @@ def transaction_limit_at(
     """
     when = require_aware(when, "when")
     transaction_start = _aware_or_none(transaction_start, "transaction_start")
-    _, tx_default, tx = _relevant(store, connector_id, transaction_start, transaction_id)
-    limit = _winner(tx, when, transaction_start)
-    return limit if limit is not None else _winner(tx_default, when, transaction_start)
+    groups = _relevant(store, connector_id, transaction_start, transaction_id)
+    return _socket_limit(groups, when, transaction_start)
 
 
 def next_change_after(

@@ -21,7 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
-from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
 from service.reports.compliance import to_csv as compliance_csv
@@ -321,10 +321,9 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
     async def overrule(pole_id: str, body: OverruleBody,
                        timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
         """The driver's overrule made from the phone: the pole lifts the peak limit."""
-        data = {**_ocpp(body), "source": "phone"}
-        return await command(pole_id, "DataTransfer", {
-            "vendorId": VENDOR_ID, "messageId": VendorMessage.OVERRULE.value,
-            "data": json.dumps(data, separators=(",", ":"))}, timeout)
+        payload = data_transfer_payload(VendorMessage.OVERRULE,
+                                        {**_ocpp(body), "source": "phone"})
+        return await command(pole_id, "DataTransfer", payload, timeout)
 
     return router
 
