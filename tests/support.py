@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import serial
 
 from pole_link.protocol.frames import FrameDecoder, encode_frame
+from pole_link.sim.clock import SimClock
+from pole_link.sim.ocpp_client import PoleOcppClient
+from pole_link.sim.outbox import Outbox
+from pole_link.sim.pole import VirtualPole
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -109,3 +118,35 @@ class SimProcess:
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for state the test does not own (no event to wait on), failing after ``timeout``."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - polling another component's state
+            await asyncio.sleep(0.02)
+
+
+@dataclass
+class ConnectedPole:
+    pole: VirtualPole
+    client: PoleOcppClient
+    outbox: Outbox
+
+
+@asynccontextmanager
+async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001", *,
+                         start: datetime) -> AsyncIterator[ConnectedPole]:
+    """A virtual pole with its real OCPP client, connected and with its outbox drained."""
+    pole = VirtualPole(pole_id, clock=SimClock(start))
+    outbox = Outbox(state_dir / pole_id / "outbox.sqlite")
+    client = PoleOcppClient(pole, ocpp_url, outbox)
+    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
+    try:
+        await until(lambda: client.connected and len(outbox) == 0)
+        yield ConnectedPole(pole, client, outbox)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        outbox.close()

@@ -21,6 +21,7 @@ from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
 from tests.csms_stub import CsmsStub
+from tests.support import until
 
 START = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 
@@ -78,11 +79,6 @@ async def connect_pole(csms: CsmsStub, tmp_path: Path) -> AsyncIterator[Connect]
         await online_pole.stop()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for state the test does not own (no event to wait on), failing after ``timeout``."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling another component's state
-            await asyncio.sleep(0.02)
 
 
 async def charge_online(csms: CsmsStub, online: OnlinePole, connector_id: int, id_tag: str,

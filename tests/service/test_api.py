@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,13 +16,12 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from pole_link.sim.clock import SimClock
-from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from service.api.tokens import TokenStore, ensure_admin_token
 from service.server import RunningService, start_service
+from tests.support import connected_pole, until
 
 OCPP = [Subprotocol("ocpp1.6")]
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
@@ -49,27 +48,13 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
     await service.stop()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling another component's state
-            await asyncio.sleep(0.02)
 
 
 @asynccontextmanager
 async def virtual_pole(service: RunningService, tmp_path: Path,
                        pole_id: str = "PW-0001") -> AsyncIterator[tuple[VirtualPole, Outbox]]:
-    pole = VirtualPole(pole_id, clock=SimClock(T0))
-    outbox = Outbox(tmp_path / pole_id / "outbox.sqlite")
-    client = PoleOcppClient(pole, service.ocpp_url, outbox)
-    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
-    try:
-        await until(lambda: client.connected and len(outbox) == 0)
-        yield pole, outbox
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        outbox.close()
+    async with connected_pole(service.ocpp_url, tmp_path, pole_id, start=T0) as connected:
+        yield connected.pole, connected.outbox
 
 
 def test_tokens_are_stored_hashed_and_made_only_once(tmp_path: Path) -> None:

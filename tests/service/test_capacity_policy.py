@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 
 from pole_link.profiles.tender import TenderProfileSettings
-from pole_link.sim.clock import SimClock
-from pole_link.sim.ocpp_client import PoleOcppClient
-from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
 from service.ocpp.pole_handler import CsmsSettings
 from service.policy.capacity import CapacityPolicy
 from service.server import RunningService, start_service
 from service.storage.repository import AsyncRepository
+from tests.support import connected_pole as shared_connected_pole
+from tests.support import until
 
 
 @pytest.fixture
@@ -31,10 +30,6 @@ async def csms(tmp_path: Path) -> AsyncIterator[RunningService]:
     await service.stop()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling another component's state
-            await asyncio.sleep(0.02)
 
 
 def connections_of(csms: RunningService) -> Any:
@@ -46,19 +41,9 @@ def connections_of(csms: RunningService) -> Any:
 @asynccontextmanager
 async def connected_pole(csms: RunningService, tmp_path: Path, pole_id: str,
                          start: datetime) -> AsyncIterator[VirtualPole]:
-    pole = VirtualPole(pole_id, clock=SimClock(start))
-    outbox = Outbox(tmp_path / pole_id / "outbox.sqlite")
-    client = PoleOcppClient(pole, csms.ocpp_url, outbox)
-    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
-    try:
-        await until(lambda: client.connected and pole_id in connections_of(csms)
-                    and len(outbox) == 0)
-        yield pole
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        outbox.close()
+    async with shared_connected_pole(csms.ocpp_url, tmp_path, pole_id, start=start) as connected:
+        await until(lambda: pole_id in connections_of(csms))
+        yield connected.pole
 
 
 def policy_for(csms: RunningService, pole: VirtualPole, **kwargs: Any) -> CapacityPolicy:

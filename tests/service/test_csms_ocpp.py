@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,13 +13,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
-from pole_link.sim.clock import SimClock
-from pole_link.sim.ocpp_client import PoleOcppClient
-from pole_link.sim.outbox import Outbox
-from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
+from tests.support import connected_pole, until
 
 OCPP = [Subprotocol("ocpp1.6")]
 
@@ -31,10 +28,6 @@ async def csms(tmp_path: Path) -> AsyncIterator[RunningService]:
     await service.stop()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling another component's state
-            await asyncio.sleep(0.02)
 
 
 async def call(websocket: object, message: list[object]) -> list[object]:
@@ -54,13 +47,10 @@ BOOT = {"chargePointVendor": "Test", "chargePointModel": "Raw"}
 async def test_virtual_pole_boots_charges_and_everything_is_stored(
     csms: RunningService, tmp_path: Path
 ) -> None:
-    pole = VirtualPole("PW-0001", clock=SimClock(datetime(2026, 11, 25, 11, tzinfo=UTC)))
-    outbox = Outbox(tmp_path / "pole" / "outbox.sqlite")
-    client = PoleOcppClient(pole, csms.ocpp_url, outbox)
-    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
     repository = csms.repository
-    try:
-        await until(lambda: client.connected and len(outbox) == 0)
+    async with connected_pole(csms.ocpp_url, tmp_path,
+                              start=datetime(2026, 11, 25, 11, tzinfo=UTC)) as connected:
+        pole, outbox = connected.pole, connected.outbox
         stored = repository.get_pole("PW-0001")
         assert stored is not None and stored.vendor == "Paalwerk" and stored.auto_registered
         assert {c.connector_id: c.status for c in repository.connectors("PW-0001")} == {
@@ -84,11 +74,6 @@ async def test_virtual_pole_boots_charges_and_everything_is_stored(
         assert len(periodic) == 4
         assert all(r.transaction_id == transaction_id for r in periodic)
         assert {r.phase for r in rows if r.measurand == "Current.Import"} == {"L1", "L2", "L3"}
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        outbox.close()
 
 
 async def test_malformed_frames_get_the_right_callerror_and_the_connection_survives(
@@ -183,20 +168,12 @@ async def test_eis24_a_pole_gets_the_capacity_profile_when_it_connects(
     csms: RunningService, tmp_path: Path
 ) -> None:
     local_evening = datetime(2026, 11, 25, 17, 30, tzinfo=UTC) - timedelta(hours=1)  # 17:30 CET
-    pole = VirtualPole("PW-0042", clock=SimClock(local_evening - timedelta(hours=2)))
-    outbox = Outbox(tmp_path / "pole42" / "outbox.sqlite")
-    client = PoleOcppClient(pole, csms.ocpp_url, outbox)
-    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
-    try:
+    async with connected_pole(csms.ocpp_url, tmp_path, "PW-0042",
+                              start=local_evening - timedelta(hours=2)) as connected:
         await until(lambda: bool(csms.repository.charging_profiles("PW-0042"))
                     and csms.repository.charging_profiles("PW-0042")[-1].verified_at is not None)
-        pole.scheduler.advance(2 * 3600)
-        assert pole.limit_a() == 7.0  # the 17:00–21:00 peak, deployed and verified
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        outbox.close()
+        connected.pole.scheduler.advance(2 * 3600)
+        assert connected.pole.limit_a() == 7.0  # the 17:00–21:00 peak, deployed and verified
 
 
 async def test_message_log_holds_every_message_with_latency(csms: RunningService) -> None:

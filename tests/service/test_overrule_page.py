@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,34 +9,26 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pole_link.sim.clock import SimClock
-from pole_link.sim.ocpp_client import PoleOcppClient
-from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from service.server import RunningService, start_service
-from tests.service.test_csms_ocpp import until
+from tests.support import connected_pole, until
 
 
 @pytest.fixture
 async def charging(tmp_path: Path) -> AsyncIterator[tuple[RunningService, VirtualPole]]:
     service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}")
-    pole = VirtualPole("PW-0007", clock=SimClock(datetime(2026, 11, 25, 17, 30, tzinfo=UTC)))
-    outbox = Outbox(tmp_path / "pole" / "outbox.sqlite")
-    client = PoleOcppClient(pole, service.ocpp_url, outbox)
-    tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
     try:
-        await until(lambda: client.connected and len(outbox) == 0)
-        pole.plug(1, EvType.EV3)
-        pole.present_card(1, "DRIVER")
-        await until(lambda: pole.socket(1).transaction is not None
-                    and pole.socket(1).transaction.csms_id is not None and len(outbox) == 0)
-        yield service, pole
+        async with connected_pole(service.ocpp_url, tmp_path, "PW-0007",
+                                  start=datetime(2026, 11, 25, 17, 30, tzinfo=UTC)) as connected:
+            pole, outbox = connected.pole, connected.outbox
+            pole.plug(1, EvType.EV3)
+            pole.present_card(1, "DRIVER")
+            await until(lambda: pole.socket(1).transaction is not None
+                        and pole.socket(1).transaction.csms_id is not None
+                        and len(outbox) == 0)
+            yield service, pole
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        outbox.close()
         await service.stop()
 
 
