@@ -15,6 +15,10 @@ from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
 from service.api import TokenStore, install_api
+from service.api.routes import PREFIX
+from service.live.endpoint import build_live_router
+from service.live.events import connection_event
+from service.live.hub import LiveHub
 from service.ocpp.pole_handler import BootHook, CsmsSettings, PoleHandler, PoleStore
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
@@ -51,13 +55,23 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
     settings = settings or CsmsSettings()
     app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
     connections = Connections()
+    hub = LiveHub(connections.get)
     app.state.connections = connections
+    app.state.live_hub = hub
     app.state.store = store
     if repository is None and isinstance(store, RepositoryStore):
         repository = store.repository
     if repository is not None:
         install_api(app, connections, repository, tokens)
+        app.include_router(build_live_router(hub, tokens, PREFIX))
         app.include_router(build_overrule_router(connections, repository))
+
+    async def booted(pole_id: str) -> None:
+        """After each accepted boot: live streams resume, then the capacity policy runs."""
+        hub.publish(connection_event(pole_id, True, _now()))
+        hub.pole_connected(pole_id)
+        if on_booted is not None:
+            await on_booted(pole_id)
 
     @app.websocket("/ocpp/{pole_id}")
     async def ocpp(websocket: WebSocket, pole_id: str) -> None:
@@ -73,7 +87,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings,
-                              on_booted=on_booted)
+                              on_booted=booted, events=hub)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
@@ -85,6 +99,9 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         finally:
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
+                hub.pole_disconnected(pole_id)
+                if handler.accepted:
+                    hub.publish(connection_event(pole_id, False, _now()))
                 with contextlib.suppress(Exception):
                     await store.pole_seen(pole_id, _now(), connected=False)
 

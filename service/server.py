@@ -11,6 +11,7 @@ import uvicorn
 
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
+from service.live.hub import LiveHub
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
@@ -26,6 +27,7 @@ class RunningService:
     port: int
     repository: Repository
     policy: CapacityPolicy
+    live_hub: LiveHub
     policy_task: asyncio.Task[None] | None = None
 
     @property
@@ -37,6 +39,7 @@ class RunningService:
             self.policy_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.policy_task
+        await self.live_hub.close()
         self.server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
@@ -75,7 +78,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
             task.result()  # raise why it could not start (port taken, …)
         await asyncio.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()[1]
-    running = RunningService(server, task, host, int(bound), repository, policy)
+    running = RunningService(server, task, host, int(bound), repository, policy,
+                             app.state.live_hub)
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")
     return running

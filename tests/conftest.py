@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.transports.serial import SerialLink
-from tests.support import SimProcess
+from tests.support import Api, SimProcess, running_service
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -92,3 +93,10 @@ async def no_leaked_tasks() -> AsyncIterator[None]:
         await asyncio.sleep(0.02)
         leaked = [task for task in leaked if not task.done()]
     assert not leaked, f"tasks left running: {[task.get_name() for task in leaked]}"
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    """The CSMS on a SQLite file in ``tmp_path``, with an authorised API client."""
+    async with running_service(tmp_path) as running:
+        yield running

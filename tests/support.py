@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import serial
 
 from pole_link.protocol.frames import FrameDecoder, encode_frame
@@ -22,6 +23,8 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
+from service.api.tokens import ensure_admin_token
+from service.server import RunningService, start_service
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -150,3 +153,32 @@ async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         outbox.close()
+
+
+@dataclass
+class Api:
+    """A running service on 127.0.0.1 with an HTTP client that holds a valid API token."""
+
+    service: RunningService
+    client: httpx.AsyncClient
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.service.port}"
+
+
+@asynccontextmanager
+async def running_service(tmp_path: Path) -> AsyncIterator[Api]:
+    token_file = tmp_path / "tokens.json"
+    token = ensure_admin_token(token_file)
+    assert token is not None
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=token_file)
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",
+                                     headers=headers, timeout=20) as client:
+            yield Api(service, client, token)
+    finally:
+        await service.stop()

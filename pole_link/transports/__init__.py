@@ -14,11 +14,13 @@ from pole_link.transports.base import PoleAddress, PoleLink, PoleMessage
 
 _TRANSPORTS = {
     "serial": ("pole_link.transports.serial", "SerialLink"),
+    "ble": ("pole_link.transports.ble", "BleLink"),
+    "csms": ("pole_link.transports.csms", "CsmsLink"),
 }
 
 
 def transport_class(name: str) -> type[PoleLink]:
-    """The `PoleLink` class for ``serial`` (``ble`` and ``csms`` arrive with their issues)."""
+    """The `PoleLink` class of a transport name (``serial``, ``ble``, ``csms``)."""
     try:
         module_name, class_name = _TRANSPORTS[name]
     except KeyError:

@@ -21,6 +21,12 @@ from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, Regi
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.timeutil import format_time, parse_time
+from service.live.events import (
+    Event,
+    meter_values_event,
+    status_event,
+    transaction_event,
+)
 from service.ocpp.message_log import MessageLog
 
 LOGGER = logging.getLogger(__name__)
@@ -72,16 +78,28 @@ class CsmsSettings:
 BootHook = Callable[[str], Awaitable[Any]]
 
 
+class EventSink(Protocol):
+    """Who hears what a pole reported, once it is stored (the live feed's `LiveHub`)."""
+
+    def publish(self, event: Event) -> None: ...
+
+    def relay_live(self, pole_id: str, data: Any) -> None: ...
+
+
 class PoleHandler(StrictChargePoint):
     """The CSMS's end of one pole's OCPP connection."""
 
     def __init__(self, pole_id: str, connection: Any, store: PoleStore,
-                 settings: CsmsSettings, *, on_booted: BootHook | None = None) -> None:
+                 settings: CsmsSettings, *, on_booted: BootHook | None = None,
+                 events: EventSink | None = None) -> None:
         super().__init__(pole_id, connection, response_timeout=30.0)
         self.store = store
         self.settings = settings
         self.accepted = False
         self._on_booted = on_booted
+        self.events = events
+        self._connector_of: dict[int, int] = {}
+        """Connector of each transaction started on this connection, for stop events."""
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
 
     async def route_message(self, raw_msg: str) -> None:
@@ -141,6 +159,7 @@ class PoleHandler(StrictChargePoint):
                         ) -> call_result.StatusNotification:
         at = parse_time(timestamp) if timestamp else self._now()
         await self.store.record_status(self.id, connector_id, status, error_code, at)
+        self._publish(status_event(self.id, connector_id, status, error_code, at))
         return call_result.StatusNotification()
 
     @on(Action.authorize)
@@ -150,8 +169,12 @@ class PoleHandler(StrictChargePoint):
     @on(Action.start_transaction)
     async def on_start(self, connector_id: int, id_tag: str, meter_start: int, timestamp: str,
                        **_: Any) -> call_result.StartTransaction:
+        started = parse_time(timestamp)
         transaction_id = await self.store.start_transaction(
-            self.id, connector_id, id_tag, meter_start, parse_time(timestamp))
+            self.id, connector_id, id_tag, meter_start, started)
+        self._connector_of[transaction_id] = connector_id
+        self._publish(transaction_event(self.id, "started", connector_id, transaction_id,
+                                        started, meter_start))
         return call_result.StartTransaction(
             transaction_id=transaction_id,
             id_tag_info={"status": AuthorizationStatus.accepted})
@@ -161,8 +184,11 @@ class PoleHandler(StrictChargePoint):
                       reason: str | None = None, id_tag: str | None = None,
                       transaction_data: list[dict[str, Any]] | None = None
                       ) -> call_result.StopTransaction:
-        await self.store.stop_transaction(transaction_id, meter_stop, parse_time(timestamp),
-                                          reason)
+        stopped = parse_time(timestamp)
+        await self.store.stop_transaction(transaction_id, meter_stop, stopped, reason)
+        self._publish(transaction_event(self.id, "stopped",
+                                        self._connector_of.pop(transaction_id, None),
+                                        transaction_id, stopped, meter_stop))
         return call_result.StopTransaction(
             id_tag_info={"status": AuthorizationStatus.accepted} if id_tag else None)
 
@@ -170,6 +196,9 @@ class PoleHandler(StrictChargePoint):
     async def on_meter_values(self, connector_id: int, meter_value: list[dict[str, Any]],
                               transaction_id: int | None = None) -> call_result.MeterValues:
         await self.store.add_meter_values(self.id, connector_id, transaction_id, meter_value)
+        event = meter_values_event(self.id, connector_id, transaction_id, meter_value)
+        if event is not None:
+            self._publish(event)
         return call_result.MeterValues()
 
     @on(Action.data_transfer)
@@ -190,9 +219,21 @@ class PoleHandler(StrictChargePoint):
         elif message_id == VendorMessage.LOW_CURRENT_VEHICLE:
             at = parse_time(body["timestamp"]) if "timestamp" in body else self._now()
             await self.store.mark_low_current(int(body["transactionId"]), at)
-        elif message_id != VendorMessage.LIVE:
+        elif message_id == VendorMessage.LIVE:
+            if self.events is not None:
+                self.events.relay_live(self.id, body)
+        else:
             return call_result.DataTransfer(status=DataTransferStatus.unknown_message_id)
         return call_result.DataTransfer(status=DataTransferStatus.accepted)
+
+    def _publish(self, event: Event) -> None:
+        """Tell live-feed clients; never let a listener break the pole's OCPP exchange."""
+        if self.events is None:
+            return
+        try:
+            self.events.publish(event)
+        except Exception:
+            LOGGER.exception("%s: event not published", self.id)
 
     @on(Action.firmware_status_notification)
     def on_firmware_status(self, status: str) -> call_result.FirmwareStatusNotification:

@@ -7,12 +7,10 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
@@ -20,34 +18,11 @@ from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from service.api.tokens import TokenStore, ensure_admin_token
-from service.server import RunningService, start_service
-from tests.support import connected_pole, until
+from service.server import RunningService
+from tests.support import Api, connected_pole, until
 
 OCPP = [Subprotocol("ocpp1.6")]
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
-
-
-@dataclass
-class Api:
-    service: RunningService
-    client: httpx.AsyncClient
-    token: str
-
-
-@pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[Api]:
-    token_file = tmp_path / "tokens.json"
-    token = ensure_admin_token(token_file)
-    assert token is not None
-    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
-                                  token_file=token_file)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",
-                                 headers=headers, timeout=20) as client:
-        yield Api(service, client, token)
-    await service.stop()
-
-
 
 
 @asynccontextmanager

@@ -1,0 +1,164 @@
+"""Fan-out of fleet events to live-feed clients, and ``LiveSubscribe`` while anyone watches.
+
+A pole streams ``Live`` over its OCPP connection only while an operator looks at it
+(PROTOCOL.md: the CSMS sends ``LiveSubscribe`` while anyone watches, and stops after),
+so a fleet of thousands costs nothing until someone opens a pole. The fastest interval
+any watcher asked for wins; the pole is told to stop when the last watcher leaves, and
+told again when it reconnects while still watched.
+
+A slow client never slows the service: each has a bounded queue, and when it is full the
+oldest event is dropped and counted (the client can re-read state over the API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from pole_link.errors import PoleLinkError
+from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
+from service.live.events import Event, live_event, watching_event
+
+LOGGER = logging.getLogger(__name__)
+
+MIN_INTERVAL_MS = 1000
+"""PROTOCOL.md: ≥ 1000 ms over OCPP (a modem link is not a service cable)."""
+QUEUE_LIMIT = 4096
+SUBSCRIBE_TIMEOUT_S = 10.0
+
+
+class Caller(Protocol):
+    async def call_action(self, action: str, payload: dict[str, Any], *,
+                          timeout: float | None = None) -> dict[str, Any]: ...
+
+
+class LiveClient:
+    """One connected feed client: its queue, the poles it watches and at what interval."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self.watching: dict[str, int] = {}
+        self.dropped = 0
+
+    def offer(self, event: Event) -> None:
+        if self.queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self.queue.get_nowait()
+            self.dropped += 1
+        self.queue.put_nowait(event)
+
+
+class LiveHub:
+    """Every live-feed client of this process, and the live subscriptions they need."""
+
+    def __init__(self, connection_of: Callable[[str], Caller | None]) -> None:
+        self._connection_of = connection_of
+        self._clients: set[LiveClient] = set()
+        self._subscribed: dict[str, int] = {}
+        """Interval (ms) each pole was last asked for; absent = not streaming."""
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # ------------------------------------------------------------ clients
+    def join(self, name: str) -> LiveClient:
+        client = LiveClient(name)
+        self._clients.add(client)
+        return client
+
+    def leave(self, client: LiveClient) -> None:
+        self._clients.discard(client)
+        for pole_id in list(client.watching):
+            del client.watching[pole_id]
+            self._reconcile(pole_id)
+
+    def watch(self, client: LiveClient, pole_id: str, interval_ms: int) -> None:
+        client.watching[pole_id] = max(MIN_INTERVAL_MS, interval_ms)
+        self._reconcile(pole_id, answer=client)
+
+    def unwatch(self, client: LiveClient, pole_id: str) -> None:
+        if client.watching.pop(pole_id, None) is not None:
+            self._reconcile(pole_id)
+
+    def watchers(self, pole_id: str) -> list[LiveClient]:
+        return [client for client in self._clients if pole_id in client.watching]
+
+    # ------------------------------------------------------------ events
+    def publish(self, event: Event) -> None:
+        """Fleet events go to every client; ``live`` data only to the pole's watchers."""
+        if event.get("type") == "live":
+            for client in self.watchers(str(event.get("poleId"))):
+                client.offer(event)
+            return
+        for client in self._clients:
+            client.offer(event)
+
+    def relay_live(self, pole_id: str, data: Any) -> None:
+        self.publish(live_event(pole_id, data))
+
+    def pole_connected(self, pole_id: str) -> None:
+        """A (re)connected pole forgot any stream: ask again if someone still watches."""
+        self._subscribed.pop(pole_id, None)
+        self._reconcile(pole_id)
+
+    def pole_disconnected(self, pole_id: str) -> None:
+        self._subscribed.pop(pole_id, None)
+
+    # ------------------------------------------------------------ subscriptions
+    def _reconcile(self, pole_id: str, answer: LiveClient | None = None) -> None:
+        task = asyncio.create_task(self._subscribe(pole_id, answer),
+                                   name=f"live subscription {pole_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _subscribe(self, pole_id: str, answer: LiveClient | None) -> None:
+        """Bring the pole's stream in line with its watchers; one change at a time per pole."""
+        lock = self._locks.setdefault(pole_id, asyncio.Lock())
+        async with lock:
+            intervals = [client.watching[pole_id] for client in self.watchers(pole_id)]
+            wanted = min(intervals) if intervals else 0
+            current = self._subscribed.get(pole_id, 0)
+            connection = self._connection_of(pole_id)
+            if connection is None:
+                self._subscribed.pop(pole_id, None)
+                if answer is not None:
+                    answer.offer(watching_event(
+                        pole_id, "PoleOffline",
+                        "the pole is not connected; its live data follows when it connects"))
+                return
+            if wanted == current:
+                if answer is not None:
+                    answer.offer(watching_event(pole_id, "Accepted"))
+                return
+            status, description = await self._send_subscribe(connection, pole_id, wanted)
+            if status == "Accepted":
+                if wanted:
+                    self._subscribed[pole_id] = wanted
+                else:
+                    self._subscribed.pop(pole_id, None)
+            if answer is not None:
+                answer.offer(watching_event(pole_id, status, description))
+
+    @staticmethod
+    async def _send_subscribe(connection: Caller, pole_id: str, interval_ms: int
+                              ) -> tuple[str, str]:
+        payload = data_transfer_payload(VendorMessage.LIVE_SUBSCRIBE,
+                                        {"intervalMs": interval_ms})
+        try:
+            result = await connection.call_action("DataTransfer", payload,
+                                                  timeout=SUBSCRIBE_TIMEOUT_S)
+        except PoleLinkError as exc:
+            LOGGER.info("%s: LiveSubscribe %d ms failed: %s", pole_id, interval_ms, exc)
+            return type(exc).__name__, str(exc)
+        status = str(result.get("status"))
+        if status != "Accepted":
+            return status, f"the pole answered {status} to LiveSubscribe"
+        return "Accepted", ""
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
