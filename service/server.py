@@ -57,6 +57,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     engine = create_engine_for(db_url)
     await asyncio.to_thread(migrate, engine)
     repository = Repository(engine)
+    await asyncio.to_thread(repository.close_dangling_sessions)
     tokens = TokenStore(token_file or default_token_file())
     settings = settings or CsmsSettings()
     policy: CapacityPolicy | None = None

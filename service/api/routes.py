@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -24,8 +24,10 @@ from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
+from service.api.uptime import pole_uptime
 from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
+from service.reports.uptime import uptime_to_csv, uptime_to_json
 from service.storage.models import MessageLog, MeterValue, Transaction
 from service.storage.repository import AsyncRepository
 
@@ -91,6 +93,8 @@ class PoleOut(BaseModel):
     grid_operator: str | None
     connection_size: str
     connectors: list[ConnectorOut]
+    uptime_percent: float | None = None
+    """eis 48 over the last ``uptime_days`` days, when the request asked for it."""
 
 
 class _Camel(BaseModel):
@@ -152,6 +156,8 @@ Start = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, inclus
 # the module's globals, and a closure variable would silently become a query parameter.
 BEARER = HTTPBearer(auto_error=False, description="an API token from `paalwerk service`")
 End = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, exclusive")]
+UptimeDays = Annotated[int | None, Query(ge=1, le=366, description=(
+    "add uptime_percent (eis 48) over this many days up to now; costs a query per pole"))]
 
 
 # -- the router -----------------------------------------------------------------------------
@@ -176,9 +182,16 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         if await repository.get_pole(pole_id) is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
 
-    async def pole_out(pole: Any) -> PoleOut:
+    async def pole_out(pole: Any, uptime_days: int | None = None) -> PoleOut:
         connectors = await repository.connectors(pole.id)
+        percent = None
+        if uptime_days:
+            end = datetime.now(UTC)
+            report = await pole_uptime(repository, pole.id, end - timedelta(days=uptime_days),
+                                       end)
+            percent = report.percent
         return PoleOut(
+            uptime_percent=percent,
             id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,
             firmware=pole.firmware, connected=connections.get(pole.id) is not None,
             last_seen=pole.last_seen, auto_registered=pole.auto_registered,
@@ -217,16 +230,29 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
     # -- reads ------------------------------------------------------------------------------
 
     @router.get("/poles", response_model=list[PoleOut])
-    async def list_poles() -> list[PoleOut]:
+    async def list_poles(uptime_days: UptimeDays = None) -> list[PoleOut]:
         """Every registered pole with its live connection state and connector states."""
-        return [await pole_out(pole) for pole in await repository.list_poles()]
+        return [await pole_out(pole, uptime_days) for pole in await repository.list_poles()]
 
     @router.get("/poles/{pole_id}", response_model=PoleOut)
-    async def get_pole(pole_id: str) -> PoleOut:
+    async def get_pole(pole_id: str, uptime_days: UptimeDays = 30) -> PoleOut:
         pole = await repository.get_pole(pole_id)
         if pole is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
-        return await pole_out(pole)
+        return await pole_out(pole, uptime_days)
+
+    @router.get("/poles/{pole_id}/uptime", response_model=None)
+    async def uptime(pole_id: str, start: Start, end: End,
+                     format: Literal["json", "csv"] = "json",
+                     ) -> Response | dict[str, object]:
+        """eis 48: connected to the CSMS *and* available for charging, over ``[start, end)``."""
+        await known_pole(pole_id)
+        if not start < end:
+            raise ApiError(422, "InvalidRequest", "end must be after start")
+        report = await pole_uptime(repository, pole_id, start, end)
+        if format == "csv":
+            return Response(uptime_to_csv([report]), media_type="text/csv")
+        return uptime_to_json([report])[0]
 
     @router.get("/poles/{pole_id}/transactions", response_model=list[Transaction])
     async def transactions(pole_id: str, start: Start, end: End) -> list[Transaction]:

@@ -55,9 +55,12 @@ class RepositoryStore:
         if auto_registered:
             fields.update(auto_registered=True, registered_at=at)
         await self.repository.upsert_pole(pole_id, **fields)
+        await self.repository.session_began(pole_id, at)
 
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
         await self.repository.pole_seen(pole_id, at, connected=connected)
+        if not connected:
+            await self.repository.session_ended(pole_id, at)
 
     async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
                             at: datetime) -> None:

@@ -106,6 +106,22 @@ class StatusEvent(SQLModel, table=True):
     timestamp: datetime = _time()
 
 
+class ConnectionSession(SQLModel, table=True):
+    """One OCPP WebSocket session of a pole, boot to disconnect (uptime, eis 48).
+
+    ``ended`` is ``None`` while the pole is connected. A service that stopped without
+    seeing the disconnect closes the session at the pole's last contact when it starts.
+    """
+
+    __tablename__ = "connection_sessions"
+    __table_args__ = (sa.Index("ix_connection_sessions_pole_start", "pole_id", "started"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    started: datetime = _time()
+    ended: datetime | None = _time(nullable=True)
+
+
 class Transaction(SQLModel, table=True):
     """A charging transaction; ``id`` is the CSMS transaction id handed to the pole.
 

@@ -26,6 +26,7 @@ from service.storage.database import storage_errors
 from service.storage.models import (
     AuditLog,
     ChargingProfileRecord,
+    ConnectionSession,
     Connector,
     MessageLog,
     MeterValue,
@@ -112,6 +113,51 @@ class Repository:
                             .values(last_seen=at, connected=connected))
             session.commit()
 
+    # -- connection sessions (uptime, eis 48) -----------------------------------------------
+
+    def session_began(self, pole_id: str, at: datetime) -> None:
+        """A pole's OCPP session is up; a second boot on the same session changes nothing."""
+        with storage_errors(self.engine.url), self._session() as session:
+            still_open = session.exec(select(ConnectionSession).where(
+                ConnectionSession.pole_id == pole_id,
+                col(ConnectionSession.ended).is_(None))).first()
+            if still_open is None:
+                session.add(ConnectionSession(pole_id=pole_id, started=at))
+                session.commit()
+
+    def session_ended(self, pole_id: str, at: datetime) -> None:
+        with storage_errors(self.engine.url), self._session() as session:
+            table = _table(ConnectionSession)
+            session.execute(sa.update(table).where(table.c.pole_id == pole_id,
+                                                   table.c.ended.is_(None))
+                            .values(ended=sa.case((table.c.started > at, table.c.started),
+                                                  else_=at)))
+            session.commit()
+
+    def close_dangling_sessions(self) -> int:
+        """At service start: sessions left open by a stop end at the pole's last contact."""
+        with storage_errors(self.engine.url), self._session() as session:
+            table, poles = _table(ConnectionSession), _table(Pole)
+            last_seen = (sa.select(poles.c.last_seen).where(poles.c.id == table.c.pole_id)
+                         .scalar_subquery())
+            result = session.execute(sa.update(table).where(table.c.ended.is_(None))
+                                     .values(ended=sa.func.coalesce(last_seen, table.c.started)))
+            session.execute(sa.update(poles).values(connected=False))
+            session.commit()
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def connection_sessions(self, pole_id: str, start: datetime, end: datetime
+                            ) -> list[ConnectionSession]:
+        """Sessions overlapping ``[start, end)``, oldest first; open ones included."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(ConnectionSession).where(
+                    ConnectionSession.pole_id == pole_id,
+                    col(ConnectionSession.started) < end,
+                    sa.or_(col(ConnectionSession.ended).is_(None),
+                           col(ConnectionSession.ended) > start))
+                .order_by(col(ConnectionSession.started))).all())
+
     # -- status -----------------------------------------------------------------------------
 
     def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
@@ -154,6 +200,23 @@ class Repository:
                                           col(StatusEvent.timestamp) >= start,
                                           col(StatusEvent.timestamp) < end)
                 .order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
+
+    def status_history(self, pole_id: str, start: datetime, end: datetime
+                       ) -> list[StatusEvent]:
+        """The last event before ``start`` of every connector (the state the period opens
+        with), then every event in ``[start, end)``; oldest first."""
+        with storage_errors(self.engine.url), self._session() as session:
+            before = (select(StatusEvent.connector_id,
+                             sa.func.max(StatusEvent.timestamp).label("at"))
+                      .where(StatusEvent.pole_id == pole_id, col(StatusEvent.timestamp) < start)
+                      .group_by(col(StatusEvent.connector_id)).subquery())
+            opening = list(session.exec(
+                select(StatusEvent).join(before, sa.and_(
+                    col(StatusEvent.connector_id) == before.c.connector_id,
+                    col(StatusEvent.timestamp) == before.c.at))
+                .where(StatusEvent.pole_id == pole_id)
+                .order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
+        return opening + self.status_events(pole_id, start, end)
 
     # -- transactions -----------------------------------------------------------------------
 
@@ -384,6 +447,11 @@ class AsyncRepository:
     record_status = _threaded(Repository.record_status)
     connectors = _threaded(Repository.connectors)
     status_events = _threaded(Repository.status_events)
+    status_history = _threaded(Repository.status_history)
+    session_began = _threaded(Repository.session_began)
+    session_ended = _threaded(Repository.session_ended)
+    close_dangling_sessions = _threaded(Repository.close_dangling_sessions)
+    connection_sessions = _threaded(Repository.connection_sessions)
     start_transaction = _threaded(Repository.start_transaction)
     find_duplicate_start = _threaded(Repository.find_duplicate_start)
     get_transaction = _threaded(Repository.get_transaction)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
@@ -229,3 +230,31 @@ async def test_eis25_compliance_report_from_stored_transactions(api: Api) -> Non
     assert csv.headers["content-type"].startswith("text/csv") and "PW-REPORT" in csv.text
     missing = await api.client.get("/api/v1/poles/NOPE/compliance")
     assert missing.status_code == 404
+
+
+async def test_eis48_uptime_of_a_pole_over_the_api(api: Api, tmp_path: Path) -> None:
+    http = api.client
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    async with virtual_pole(api.service, tmp_path):
+        await asyncio.sleep(0.5)
+        listed = (await http.get("/api/v1/poles")).json()
+        assert listed[0]["uptime_percent"] is None, "only computed when asked for"
+        asked = (await http.get("/api/v1/poles", params={"uptime_days": 1})).json()
+        assert 0 < asked[0]["uptime_percent"] < 100
+        assert (await http.get("/api/v1/poles/PW-0001")).json()["uptime_percent"] > 0
+    after = datetime.now(UTC) + timedelta(minutes=1)
+    period = {"start": before.isoformat(), "end": after.isoformat()}
+    report = (await http.get("/api/v1/poles/PW-0001/uptime", params=period)).json()
+    assert report["period_seconds"] == (after - before).total_seconds()
+    assert 0.5 <= report["connected_seconds"] < 60, "connected for the block above only"
+    assert report["up_seconds"] == report["connected_seconds"], "both sockets were Available"
+    assert report["percent"] == pytest.approx(
+        100 * report["up_seconds"] / report["period_seconds"])
+    assert report["meets_98"] is False
+    csv_text = (await http.get("/api/v1/poles/PW-0001/uptime",
+                               params={**period, "format": "csv"})).text
+    assert csv_text.splitlines()[0].startswith("pole_id,")
+    backwards = await http.get("/api/v1/poles/PW-0001/uptime",
+                               params={"start": after.isoformat(), "end": before.isoformat()})
+    assert backwards.status_code == 422 and "after start" in backwards.json()["description"]
+    assert (await http.get("/api/v1/poles/PW-0404/uptime", params=period)).status_code == 404

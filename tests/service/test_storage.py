@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from service.reports.uptime import ConnectionInterval, StatusChange, uptime
 from service.storage import (
     AsyncRepository,
     Repository,
@@ -84,9 +85,9 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0001"]
+    assert [row[0] for row in versions] == ["0002"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
-            "message_log", "charging_profiles", "audit_log"} <= tables
+            "message_log", "charging_profiles", "audit_log", "connection_sessions"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:
@@ -296,3 +297,42 @@ def test_default_url_is_sqlite_in_user_data_dir(tmp_path: Path,
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # platformdirs on Linux; elsewhere real
     url = database_url_default()
     assert url.startswith("sqlite:///") and url.endswith("paalwerk.sqlite")
+
+
+def test_eis48_uptime_from_stored_sessions_and_statuses(repo: Repository) -> None:
+    """Up = connected *and* available: 1 h, then both sockets faulted for 1 h, 1 h up again,
+    then disconnected for the last hour of four: 2 h of 4 up, exactly 50 %."""
+    hour = timedelta(hours=1)
+    repo.record_status(POLE, 1, "Available", "NoError", T0 - hour)  # opens the period
+    repo.record_status(POLE, 2, "Available", "NoError", T0 - hour)
+    repo.session_began(POLE, T0)
+    repo.session_began(POLE, T0 + timedelta(minutes=5))  # a second boot: same session
+    for connector in (1, 2):
+        repo.record_status(POLE, connector, "Faulted", "GroundFailure", T0 + hour)
+        repo.record_status(POLE, connector, "Available", "NoError", T0 + 2 * hour)
+    repo.pole_seen(POLE, T0 + 3 * hour, connected=False)
+    repo.session_ended(POLE, T0 + 3 * hour)
+
+    sessions = repo.connection_sessions(POLE, T0, T0 + 4 * hour)
+    assert [(s.started, s.ended) for s in sessions] == [(T0, T0 + 3 * hour)]
+    history = repo.status_history(POLE, T0, T0 + 4 * hour)
+    assert [(e.connector_id, e.timestamp) for e in history[:2]] == [
+        (1, T0 - hour), (2, T0 - hour)]
+    assert len(history) == 6
+
+    report = uptime(POLE, [ConnectionInterval(s.started, s.ended) for s in sessions],
+                    [StatusChange(e.timestamp, e.connector_id, e.status) for e in history],
+                    T0, T0 + 4 * hour)
+    assert report.up_seconds == 2 * 3600 and report.percent == 50.0
+    assert report.connected_seconds == 3 * 3600 and not report.meets_98
+
+
+def test_eis48_a_session_left_open_by_a_stopped_service_ends_at_last_contact(
+        repo: Repository) -> None:
+    repo.session_began(POLE, T0)
+    repo.pole_seen(POLE, T0 + timedelta(minutes=42), connected=True)
+    assert repo.close_dangling_sessions() == 1
+    (session,) = repo.connection_sessions(POLE, T0, T0 + timedelta(days=1))
+    assert session.ended == T0 + timedelta(minutes=42)
+    pole = repo.get_pole(POLE)
+    assert pole is not None and not pole.connected
