@@ -30,7 +30,10 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
                         help="a pseudo-terminal service port per pole; prints "
                              "'<pole-id> serial <device path>' per pole first")
     parser.add_argument("--ble", action="store_true",
-                        help="serve the local protocol over BLE (not available yet)")
+                        help="serve the local protocol over BLE on a virtual radio (bumble); "
+                             "prints '<pole-id> ble <address> <transport>' per pole, after "
+                             "any --serial lines; a client joins with "
+                             "PAALWERK_BLE_TRANSPORT=<transport>")
     parser.add_argument("--csms", metavar="URL",
                         help="connect each pole over OCPP 1.6J to URL/<pole-id>; queued "
                              "messages live in $PAALWERK_STATE_DIR/<pole-id>")
@@ -51,10 +54,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
         parser.error("--poles must be at least 1")
     if args.speed <= 0:
         parser.error("--speed must be positive")
-    if args.ble:
-        parser.error("--ble is not available yet (the BLE link is still being built)")
-    if not (args.serial or args.csms):
-        parser.error("choose how the poles are reached: --serial and/or --csms URL")
+    if not (args.serial or args.ble or args.csms):
+        parser.error("choose how the poles are reached: --ble, --serial and/or --csms URL")
     if args.csms and not args.csms.startswith(("ws://", "wss://")):
         parser.error(f"--csms takes a ws:// or wss:// URL, not {args.csms!r}")
     try:
@@ -71,6 +72,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     if args.verbose:
         logging.getLogger("ocpp").setLevel(logging.INFO)
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
+                           ble=args.ble,
                            csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs))
     asyncio.run(run_until_stopped(options))
     return 0

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pole_link.protocol.connection import FramedConnection
 from pole_link.sim.clock import SimClock
@@ -21,6 +21,10 @@ from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.sim.vehicles import EvType
 
+if TYPE_CHECKING:
+    from pole_link.ble_bumble.radio import VirtualRadio
+    from pole_link.sim.ble_port import BlePolePort
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -29,6 +33,8 @@ class FleetOptions:
     poles: int = 1
     id_prefix: str = "PW-"
     serial: bool = False
+    ble: bool = False
+    """Serve each pole over BLE on a virtual radio (bumble) that this process owns."""
     csms: str | None = None
     """Base URL: each pole connects to ``<csms>/<pole-id>``."""
     speed: float = 1.0
@@ -48,13 +54,18 @@ class Fleet:
         self.options = options
         self.poles: list[VirtualPole] = []
         self.ports: dict[str, PtyPort] = {}
+        self.ble_ports: dict[str, BlePolePort] = {}
+        self.radio: VirtualRadio | None = None
+        self.ble_transport: str | None = None
+        """The HCI transport a client process opens to join the virtual radio."""
         self.clients: dict[str, PoleOcppClient] = {}
         self._outboxes: list[Outbox] = []
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, out: TextIO = sys.stdout) -> None:
         options = self.options
-        for pole_id in pole_ids(options.poles, options.id_prefix):
+        ble_lines: list[str] = []
+        for index, pole_id in enumerate(pole_ids(options.poles, options.id_prefix), start=1):
             pole = VirtualPole(pole_id, clock=SimClock(options.start, options.speed))
             self.poles.append(pole)
             self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
@@ -64,6 +75,8 @@ class Fleet:
                 end = ServicePortEnd(pole, FramedConnection(port))
                 self._tasks.append(asyncio.create_task(end.serve(), name=f"{pole_id} serial"))
                 print(f"{pole_id} serial {port.path}", file=out, flush=True)
+            if options.ble:
+                ble_lines.append(await self._serve_ble(pole, index))
             if options.csms:
                 outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
                 self._outboxes.append(outbox)
@@ -73,6 +86,25 @@ class Fleet:
                 self._tasks.append(asyncio.create_task(client.run(), name=f"{pole_id} ocpp"))
             for connector_id, ev_type in options.plugs:
                 pole.plug(connector_id, ev_type)
+        # ARCHITECTURE.md: the serial lines first, then one BLE line per pole.
+        for line in ble_lines:
+            print(f"{line} {self.ble_transport}", file=out, flush=True)
+
+    async def _serve_ble(self, pole: VirtualPole, index: int) -> str:
+        """The pole's GATT server on the virtual radio; returns ``<pole-id> ble <address>``."""
+        from pole_link.ble_bumble.radio import VirtualRadio
+        from pole_link.sim.ble_port import BlePolePort, pole_address
+
+        if self.radio is None:
+            self.radio = VirtualRadio()
+            # One controller for the client side (the GUI or a test in another process).
+            self.ble_transport = await self.radio.expose()
+        port = await BlePolePort.start(self.radio, pole.pole_id, pole_address(index))
+        self.ble_ports[pole.pole_id] = port
+        end = ServicePortEnd(pole, FramedConnection(port))
+        port.on_disconnect.append(lambda: end.end_session("BLE central left"))
+        self._tasks.append(asyncio.create_task(end.serve(), name=f"{pole.pole_id} ble"))
+        return f"{pole.pole_id} ble {port.address}"
 
     async def stop(self) -> None:
         for pole in self.poles:
@@ -84,6 +116,10 @@ class Fleet:
                 await task
         for port in self.ports.values():
             await port.close()
+        for ble_port in self.ble_ports.values():
+            await ble_port.close()
+        if self.radio is not None:
+            await self.radio.close()
         for outbox in self._outboxes:
             outbox.close()
 
