@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
@@ -16,19 +17,23 @@ from service.server import start_service
 from service.storage.database import StorageError, database_url_default
 
 
-async def _run(db_url: str, host: str, port: int, settings: CsmsSettings) -> None:
+async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
+               token_file: Path) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    token = ensure_admin_token(default_token_file())
+    token = ensure_admin_token(token_file)
     if token is not None:
         print(f"Operator API token (shown once, store it safely): {token}", flush=True)
-    service = await start_service(db_url, host=host, port=port, settings=settings)
+    service = await start_service(db_url, host=host, port=port, settings=settings,
+                                  token_file=token_file)
     print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
           f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",
           flush=True)
+    print(f"Operator API: http://{service.host}:{service.port}/api/v1 "
+          f"(OpenAPI at /docs)", flush=True)
     try:
         await stop.wait()
     finally:
@@ -43,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "postgresql://user@host/db for PostgreSQL)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8180)
+    parser.add_argument("--token-file", type=Path, default=None, metavar="PATH",
+                        help=f"where API token hashes are kept (default: {default_token_file()})")
     parser.add_argument("--registration", choices=("open", "closed"), default="open",
                         help="open: unknown poles are registered (flagged); closed: rejected")
     args = parser.parse_args(argv)
@@ -50,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = CsmsSettings(registration_open=args.registration == "open")
     try:
-        asyncio.run(_run(args.db or database_url_default(), args.host, args.port, settings))
+        asyncio.run(_run(args.db or database_url_default(), args.host, args.port, settings,
+                         args.token_file or default_token_file()))
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1

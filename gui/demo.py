@@ -1,0 +1,201 @@
+"""The demo behind a bare ``paalwerk``: a service and virtual poles in child processes.
+
+Children, not threads: the service and the poles each run their own event loop, the GUI
+keeps the qasync one, and stopping the demo is stopping processes — which is also what
+makes "no process left behind" checkable. Everything lives in one temporary folder
+(SQLite database, API token, the poles' outboxes) that is removed at the end.
+
+The stack starts in parallel: the pole on the serial pseudo-terminal prints its port
+within a fraction of a second, so the window can show live data before the service has
+finished migrating its database; the fleet fills in as the OCPP poles connect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when used: the demo's children start before anything heavy
+    from pole_link.transports.csms import ServiceEndpoint
+
+STARTUP_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 8.0
+OCPP_POLES = 5
+SERIAL_POLE_PREFIX = "PW-9"
+BLE_POLE_PREFIX = "PW-8"
+BLE_TRANSPORT_ENV = "PAALWERK_BLE_TRANSPORT"
+_TOKEN_LINE = re.compile(r"Operator API token .*: (\S+)")
+_SERIAL_LINE = re.compile(r"^(\S+) serial (\S+)$")
+_BLE_LINE = re.compile(r"^(\S+) ble (\S+) (\S+)$")
+
+
+class DemoError(RuntimeError):
+    """A demo child could not start; the message carries what it printed."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Child:
+    """One child process whose output lines are collected by a thread (loop-agnostic)."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "paalwerk", *args], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, env=env, bufsize=1)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=self._read, name=f"{name} output", daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+            self.lines.put(line.rstrip())
+
+    async def wait_for(self, pattern: re.Pattern[str], timeout: float = STARTUP_TIMEOUT_S
+                       ) -> re.Match[str]:
+        """The first output line matching ``pattern``; `DemoError` if the child dies first."""
+        async with asyncio.timeout(timeout):
+            while True:
+                try:
+                    line = self.lines.get_nowait()
+                except queue.Empty:
+                    if self.process.poll() is not None and self.lines.empty():
+                        raise DemoError(f"{self.name} exited with {self.process.returncode}: "
+                                        + " | ".join(self.output[-5:])) from None
+                    await asyncio.sleep(0.02)
+                    continue
+                match = pattern.search(line)
+                if match:
+                    return match
+
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+
+    def wait(self, timeout: float) -> None:
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+@dataclass
+class DemoStack:
+    """The running demo: where the service is, and where the serial pole's port is."""
+
+    folder: Path
+    port: int
+    children: list[Child] = field(default_factory=list)
+    token: str | None = None
+    serial_pole: tuple[str, str] | None = None
+    """(pole id, device path) of the pole on the pseudo-terminal."""
+
+    @property
+    def service(self) -> ServiceEndpoint:
+        from pole_link.transports.csms import ServiceEndpoint
+
+        assert self.token is not None, "the service has not printed its token yet"
+        return ServiceEndpoint(f"http://127.0.0.1:{self.port}", self.token)
+
+    @property
+    def pids(self) -> list[int]:
+        return [child.process.pid for child in self.children]
+
+    @classmethod
+    def launch(cls) -> DemoStack:
+        """Start the serial pole now (returns at once); `start_fleet` starts the rest.
+
+        Two steps because CPU is the bottleneck of a cold start: the serial pole is what
+        the window shows first, so it starts alone and the service and OCPP poles follow
+        once live data is on screen (or `start_fleet` is called for another reason).
+        """
+        folder = Path(tempfile.mkdtemp(prefix="paalwerk-demo-"))
+        stack = cls(folder, _free_port())
+        try:
+            stack.children.append(Child("serial pole", [
+                "sim", "--serial", "--csms", stack.csms_url, "--poles", "1",
+                "--id-prefix", SERIAL_POLE_PREFIX, "--plug", "1:ev3"], stack.env))
+        except OSError:
+            stack.stop()
+            raise
+        return stack
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PAALWERK_STATE_DIR": str(self.folder / "poles"),
+                "PYTHONUNBUFFERED": "1"}
+
+    @property
+    def csms_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ocpp"
+
+    def start_fleet(self) -> None:
+        """The service and the OCPP poles; safe to call twice."""
+        if len(self.children) > 1:
+            return
+        self.children.append(Child("service", [
+            "service", "--db", f"sqlite:///{self.folder / 'demo.sqlite'}",
+            "--port", str(self.port), "--token-file", str(self.folder / "tokens.json")],
+            self.env))
+        self.children.append(Child("OCPP poles", [
+            "sim", "--csms", self.csms_url, "--poles", str(OCPP_POLES),
+            "--plug", "1:ev3", "--plug", "2:zoe"], self.env))
+        self.children.append(Child("BLE pole", [
+            "sim", "--ble", "--csms", self.csms_url, "--poles", "1",
+            "--id-prefix", BLE_POLE_PREFIX, "--plug", "2:ev1"], self.env))
+
+    async def serial_ready(self) -> tuple[str, str]:
+        match = await self.children[0].wait_for(_SERIAL_LINE)
+        self.serial_pole = (match.group(1), match.group(2))
+        return self.serial_pole
+
+    async def service_ready(self) -> ServiceEndpoint:
+        """Waits for `start_fleet` (called by whoever decides when), then for the service."""
+        while len(self.children) < 2:  # noqa: ASYNC110 - start_fleet is a plain call
+            await asyncio.sleep(0.05)
+        service = self.children[1]
+        self.token = (await service.wait_for(_TOKEN_LINE)).group(1)
+        await service.wait_for(re.compile(r"^Operator API: "))
+        return self.service
+
+    async def ble_ready(self) -> tuple[str, str, str]:
+        """(pole id, address, HCI transport) of the BLE pole; this process joins its radio.
+
+        Setting ``PAALWERK_BLE_TRANSPORT`` makes every BLE scan and link of this process
+        use the demo's virtual radio instead of the laptop's Bluetooth.
+        """
+        while len(self.children) < 4:  # noqa: ASYNC110 - start_fleet is a plain call
+            await asyncio.sleep(0.05)
+        match = await self.children[3].wait_for(_BLE_LINE)
+        os.environ[BLE_TRANSPORT_ENV] = match.group(3)
+        return match.group(1), match.group(2), match.group(3)
+
+    def stop(self) -> None:
+        """SIGTERM every child (poles end their transactions as on a power cut), then wait."""
+        for child in reversed(self.children):
+            child.terminate()
+        for child in reversed(self.children):
+            child.wait(STOP_TIMEOUT_S)
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,789 @@
+"""One table row per pole, kept current by the live feed without redrawing the fleet.
+
+A helpdesk watches thousands of poles while events stream in, so the model changes
+one row per event (``dataChanged`` for that row's cells, ``beginInsertRows`` for a pole
+it has not seen) instead of resetting. Everything the filter and the sort need per row
+(attention, quick-filter flags, a lowercase search text) is derived once when the row
+changes, not on every filter keystroke: filtering 10,000 rows must stay under 50 ms.
+
+The model also sorts itself (`sort`): a `QSortFilterProxyModel` sorting a Python model
+calls ``data()`` twice per comparison, which measured ~45 ms for one sort of 10,000 rows
+and ~550 ms to widen a filter under a sort. A Python ``list.sort`` on precomputed keys
+takes a few milliseconds; the proxy then only filters.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum, IntFlag
+from typing import Any
+
+from ocpp.v16.enums import ChargePointStatus
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from pole_link.model.led import LedColour, led_for
+from pole_link.model.mode3 import CPState
+from pole_link.timeutil import parse_time, utc_now
+
+__all__ = [
+    "AttentionRole",
+    "Column",
+    "FleetModel",
+    "LedBlinkingRole",
+    "LedColourRole",
+    "PoleIdRole",
+    "PoleRow",
+    "RowFlag",
+    "SearchTextRole",
+    "Severity",
+    "SocketState",
+    "SortKeyRole",
+    "assess",
+]
+
+
+
+_USER = int(Qt.ItemDataRole.UserRole)
+SortKeyRole = _USER + 1
+"""Per column a value that orders the column (the datetime for Last seen, never None)."""
+AttentionRole = _USER + 2
+"""The row's `Severity` as an int, the same in every column."""
+SearchTextRole = _USER + 3
+"""The row's lowercase search text (pole id, operator, vendor, statuses, error codes)."""
+PoleIdRole = _USER + 4
+"""The pole id, in every column: what a view hands on when a row is activated."""
+LedColourRole = _USER + 5
+"""Socket columns: the `LedColour` value (``"blue"``, ``"off"``…) the driver sees."""
+LedBlinkingRole = _USER + 6
+"""Socket columns: whether that LED blinks (a fault, eis 47)."""
+
+STUCK_TRANSACTION = timedelta(hours=24)
+STUCK_STATUS = timedelta(minutes=30)
+_STUCK_STATUSES = frozenset({"Finishing", "SuspendedEVSE"})
+_WITH_VEHICLE = frozenset({"Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"})
+_POWERED = frozenset({"Charging", "SuspendedEV", "SuspendedEVSE"})
+_NO_ERROR = "NoError"
+_DASH = "—"
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class Column(IntEnum):
+    POLE = 0
+    CONNECTION = 1
+    SOCKET_1 = 2
+    SOCKET_2 = 3
+    LAST_SEEN = 4
+    UPTIME = 5
+    POWER = 6
+    ATTENTION = 7
+
+
+_HEADERS = {
+    Column.POLE: "Pole",
+    Column.CONNECTION: "Connection",
+    Column.SOCKET_1: "Socket 1",
+    Column.SOCKET_2: "Socket 2",
+    Column.LAST_SEEN: "Last seen",
+    Column.UPTIME: "Uptime (%)",
+    Column.POWER: "Power (kW)",
+    Column.ATTENTION: "Attention",
+}
+_SOCKET_OF_COLUMN = {Column.SOCKET_1: 1, Column.SOCKET_2: 2}
+
+
+class Severity(IntEnum):
+    """How urgently a pole needs someone; higher sorts first in the default order."""
+
+    NONE = 0
+    STUCK = 1
+    OFFLINE = 2
+    FAULT = 3
+
+
+class RowFlag(IntFlag):
+    """The quick filters' facts about a row, as bits so a filter is one ``&``."""
+
+    NONE = 0
+    OFFLINE = 1
+    FAULTED = 2
+    STUCK = 4
+    CHARGING = 8
+
+
+# Sockets sort by how much they need a look, not alphabetically.
+_STATUS_RANK = {
+    "Available": 0, "Reserved": 1, "Preparing": 2, "Charging": 3, "SuspendedEV": 4,
+    "SuspendedEVSE": 5, "Finishing": 6, "Unavailable": 7, "Faulted": 8,
+}
+
+# The pilot state a socket in each OCPP status normally shows: the fleet only knows the
+# OCPP status, and `led_for` (the one eis 47 mapping) also wants the pilot.
+_PILOT_FOR_STATUS = {
+    ChargePointStatus.available: CPState.A,
+    ChargePointStatus.preparing: CPState.B1,
+    ChargePointStatus.charging: CPState.C2,
+    ChargePointStatus.suspended_ev: CPState.B2,
+    ChargePointStatus.suspended_evse: CPState.C1,
+    ChargePointStatus.finishing: CPState.B1,
+    ChargePointStatus.reserved: CPState.A,
+    ChargePointStatus.unavailable: CPState.A,
+    ChargePointStatus.faulted: CPState.A,
+}
+
+LED_QCOLOUR: dict[LedColour, QColor] = {
+    LedColour.OFF: QColor("#b0b4b8"),
+    LedColour.GREEN: QColor("#2e9d3a"),
+    LedColour.LIGHT_BLUE: QColor("#5ec8f2"),
+    LedColour.BLUE: QColor("#1f5fd1"),
+    LedColour.RED: QColor("#d62828"),
+}
+"""Screen colours for the LED colours; "off" is a pale grey, an unlit lamp."""
+
+# An offline pole's sockets show what it last said, faded: it may no longer be true.
+_LAST_KNOWN_LED = {colour: QColor(q.red(), q.green(), q.blue(), 90)
+                   for colour, q in LED_QCOLOUR.items()}
+_LAST_KNOWN_INK = QColor("#8a8f94")
+
+_SEVERITY_INK = {
+    Severity.FAULT: QColor("#a4161a"),
+    Severity.OFFLINE: QColor("#8a4b00"),
+    Severity.STUCK: QColor("#6b5900"),
+}
+_SEVERITY_TINT = {
+    Severity.FAULT: QColor("#fbd5d5"),
+    Severity.OFFLINE: QColor("#fde4c8"),
+    Severity.STUCK: QColor("#fbf1c0"),
+}
+_UPTIME_TARGET = 98.0  # eis 48
+
+
+@dataclass(slots=True)
+class SocketState:
+    """What the back office last heard about one connector (0 = the whole pole)."""
+
+    status: str = "Unknown"
+    error_code: str = _NO_ERROR
+    since: datetime | None = None
+    power_w: float | None = None
+    transaction_id: int | None = None
+    transaction_started: datetime | None = None
+
+    @property
+    def led(self) -> tuple[LedColour, bool] | None:
+        """The LED colour and blinking for this status (eis 47); None if unknown."""
+        try:
+            status = ChargePointStatus(self.status)
+        except ValueError:
+            return None
+        state = led_for(status, _PILOT_FOR_STATUS[status])
+        return state.colour, state.blinking
+
+    @property
+    def faulted(self) -> bool:
+        return self.status == "Faulted" or self.error_code != _NO_ERROR
+
+    def text(self) -> str:
+        """Status, plus the error code when there is one: the code is what gets fixed."""
+        if self.error_code != _NO_ERROR:
+            return f"{self.status} · {self.error_code}"
+        return self.status
+
+
+_UNKNOWN_SOCKET = SocketState()
+
+
+@dataclass(slots=True, eq=False)
+class PoleRow:
+    """One pole as the fleet shows it; the fields after `connectors` are derived.
+
+    Derived fields are refreshed by `FleetModel` whenever the row changes (and by
+    `FleetModel.refresh` as time passes), so filtering and sorting read plain fields.
+    """
+
+    pole_id: str
+    grid_operator: str = ""
+    vendor: str = ""
+    model: str = ""
+    firmware: str = ""
+    connected: bool = False
+    last_seen: datetime | None = None
+    uptime_percent: float | None = None
+    connectors: dict[int, SocketState] = field(default_factory=dict)
+    severity: Severity = Severity.NONE
+    reasons: tuple[str, ...] = ()
+    flags: RowFlag = RowFlag.NONE
+    search_text: str = ""
+
+    def socket(self, connector_id: int) -> SocketState:
+        return self.connectors.get(connector_id, _UNKNOWN_SOCKET)
+
+    @property
+    def power_kw(self) -> float | None:
+        """Sum over the sockets of their last reported power; None when none reported."""
+        powers = [s.power_w for c, s in self.connectors.items() if c and s.power_w is not None]
+        return sum(powers) / 1000.0 if powers else None
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+
+def _duration(span: timedelta) -> str:
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return "<1 min"
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def relative_time(moment: datetime | None, now: datetime) -> str:
+    """"3 min ago": a helpdesk asks "how long", not "at what o'clock"."""
+    if moment is None:
+        return "never"
+    span = now - moment
+    if span < timedelta(minutes=1):
+        return "just now"
+    return f"{_duration(span)} ago"
+
+
+def _socket_name(connector_id: int) -> str:
+    return "Pole" if connector_id == 0 else f"Socket {connector_id}"
+
+
+def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[str, ...], RowFlag]:
+    """Why a pole needs attention, most urgent reason first, against the clock `now`.
+
+    Fault: a connector Faulted or reporting an error code; offline: not connected to the
+    service; stuck: a transaction running over 24 h, or a socket left in Finishing or
+    SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends).
+    """
+    faults: list[str] = []
+    stuck: list[str] = []
+    flags = RowFlag.NONE
+    for connector_id in sorted(row.connectors):
+        socket = row.connectors[connector_id]
+        name = _socket_name(connector_id)
+        if socket.faulted:
+            detail = socket.error_code if socket.error_code != _NO_ERROR else "no error code"
+            verb = "faulted" if socket.status == "Faulted" else socket.status.lower()
+            faults.append(f"{name} {verb}: {detail}")
+        if socket.status == "Charging" and row.connected:  # offline: no longer known
+            flags |= RowFlag.CHARGING
+        started = socket.transaction_started
+        if started is not None and now - started > STUCK_TRANSACTION:
+            stuck.append(f"{name}: transaction running {_duration(now - started)}")
+        elif (socket.status in _STUCK_STATUSES and socket.since is not None
+              and now - socket.since > STUCK_STATUS):
+            stuck.append(f"{name} {socket.status} for {_duration(now - socket.since)}")
+    reasons: list[str] = list(faults)
+    severity = Severity.NONE
+    if faults:
+        flags |= RowFlag.FAULTED
+        severity = Severity.FAULT
+    if not row.connected:
+        flags |= RowFlag.OFFLINE
+        severity = max(severity, Severity.OFFLINE)
+        since = f" for {_duration(now - row.last_seen)}" if row.last_seen else ""
+        reasons.append(f"Offline{since}")
+    if stuck:
+        flags |= RowFlag.STUCK
+        severity = max(severity, Severity.STUCK)
+        reasons.extend(stuck)
+    return severity, tuple(reasons), flags
+
+
+def _search_text(row: PoleRow) -> str:
+    words = [row.pole_id, row.grid_operator, row.vendor, row.model,
+             "online" if row.connected else "offline"]
+    for socket in row.connectors.values():
+        words.append(socket.status)
+        if socket.error_code != _NO_ERROR:
+            words.append(socket.error_code)
+    return "\x1f".join(words).lower()  # a separator no one types: words never run together
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    try:
+        moment = parse_time(value)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _float_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def row_from_json(item: Mapping[str, Any]) -> PoleRow:
+    """A row from one element of ``GET /api/v1/poles``; missing fields stay unknown."""
+    connectors: dict[int, SocketState] = {}
+    for connector in item.get("connectors") or ():
+        connector_id = connector.get("connector_id")
+        if not isinstance(connector_id, int):
+            continue
+        connectors[connector_id] = SocketState(
+            status=str(connector.get("status") or "Unknown"),
+            error_code=str(connector.get("error_code") or _NO_ERROR),
+            since=_time_or_none(connector.get("since")),
+        )
+    return PoleRow(
+        pole_id=str(item["id"]),
+        grid_operator=str(item.get("grid_operator") or ""),
+        vendor=str(item.get("vendor") or ""),
+        model=str(item.get("model") or ""),
+        firmware=str(item.get("firmware") or ""),
+        connected=bool(item.get("connected")),
+        last_seen=_time_or_none(item.get("last_seen")),
+        uptime_percent=_float_or_none(item.get("uptime_percent")),
+        connectors=connectors,
+    )
+
+
+_SOCKET_COLUMNS = {1: Column.SOCKET_1, 2: Column.SOCKET_2}
+
+
+def _seen(row: PoleRow, at: datetime | None) -> set[Column]:
+    if at is not None and (row.last_seen is None or at > row.last_seen):
+        row.last_seen = at
+        return {Column.LAST_SEEN}
+    return set()
+
+
+def _socket_column(connector_id: int) -> set[Column]:
+    column = _SOCKET_COLUMNS.get(connector_id)
+    return {column} if column is not None else set()
+
+
+def _on_status(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connector_id = event.get("connectorId")
+    status = event.get("status")
+    if not isinstance(connector_id, int) or not isinstance(status, str):
+        return set()
+    at = _time_or_none(event.get("at"))
+    socket = row.connectors.setdefault(connector_id, SocketState())
+    if at is not None and socket.since is not None and at < socket.since:
+        return set()  # older than what we know (e.g. a snapshot raced the feed)
+    if status != socket.status:
+        socket.since = at or now
+    socket.status = status
+    socket.error_code = str(event.get("errorCode") or _NO_ERROR)
+    if status not in _POWERED:
+        socket.power_w = None
+    if status == "Available":
+        socket.transaction_id = socket.transaction_started = None  # no vehicle, no session
+    return _seen(row, at) | _socket_column(connector_id) | {Column.POWER}
+
+
+def _on_connection(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connected = event.get("connected")
+    if not isinstance(connected, bool):
+        return set()
+    row.connected = connected
+    if not connected:
+        for socket in row.connectors.values():
+            socket.power_w = None  # the last figure of an unreachable pole is a guess
+    return _seen(row, _time_or_none(event.get("at"))) | {Column.CONNECTION, Column.POWER}
+
+
+def _on_meter_values(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connector_id = event.get("connectorId")
+    if not isinstance(connector_id, int) or connector_id == 0:
+        return set()
+    columns = _seen(row, _time_or_none(event.get("at")))
+    power = _float_or_none(event.get("powerW"))
+    if power is not None:
+        row.connectors.setdefault(connector_id, SocketState()).power_w = power
+        columns.add(Column.POWER)
+    return columns
+
+
+def _on_transaction(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    at = _time_or_none(event.get("at"))
+    connector_id = event.get("connectorId")
+    transaction_id = event.get("transactionId")
+    if event.get("event") == "started" and isinstance(connector_id, int):
+        socket = row.connectors.setdefault(connector_id, SocketState())
+        socket.transaction_id = transaction_id if isinstance(transaction_id, int) else None
+        socket.transaction_started = at or now
+    elif event.get("event") == "stopped":
+        # StopTransaction carries no connector: find the socket by its transaction.
+        for candidate_id, socket in row.connectors.items():
+            if (candidate_id == connector_id
+                    or (transaction_id is not None and socket.transaction_id == transaction_id)):
+                connector_id = candidate_id
+                socket.transaction_id = socket.transaction_started = None
+                socket.power_w = None
+                break
+    else:
+        return set()
+    columns = _seen(row, at) | {Column.POWER}
+    if isinstance(connector_id, int):
+        columns |= _socket_column(connector_id)
+    return columns
+
+
+_Handler = Callable[[PoleRow, Mapping[str, Any], datetime], set[Column]]
+_HANDLERS: dict[str, _Handler] = {
+    "status": _on_status,
+    "connection": _on_connection,
+    "meterValues": _on_meter_values,
+    "transaction": _on_transaction,
+}
+
+
+def _sort_key(column: int) -> Callable[[PoleRow], Any]:
+    """Keys that are never None, so one column always compares with itself."""
+    if column == Column.CONNECTION:
+        return lambda row: row.connected
+    if column in _SOCKET_OF_COLUMN:
+        connector_id = _SOCKET_OF_COLUMN[Column(column)]
+        return lambda row: _STATUS_RANK.get(row.socket(connector_id).status, -1)
+    if column == Column.LAST_SEEN:
+        return lambda row: row.last_seen or _EPOCH
+    if column == Column.UPTIME:
+        return lambda row: -1.0 if row.uptime_percent is None else row.uptime_percent
+    if column == Column.POWER:
+        return lambda row: -1.0 if (power := row.power_kw) is None else power
+    if column == Column.ATTENTION:
+        return lambda row: row.severity
+    return lambda row: row.pole_id
+
+
+class FleetModel(QAbstractTableModel):
+    """The fleet table: `set_poles` with the API's list, then `apply_events` from the feed.
+
+    `now` is the clock that "3 min ago", "offline for 2 h" and stuck transactions are
+    measured against; tests inject a fixed one. Call `refresh` now and then (the view
+    does, twice a minute) so those age without an event.
+    """
+
+    def __init__(self, parent: QObject | None = None, *,
+                 now: Callable[[], datetime] = utc_now) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._rows: list[PoleRow] = []
+        self._by_id: dict[str, PoleRow] = {}
+        self._position: dict[str, int] = {}
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    # -- reading -------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    @property
+    def rows(self) -> Sequence[PoleRow]:
+        """The rows in model order; read-only by convention (change them via events)."""
+        return self._rows
+
+    def row_at(self, row: int) -> PoleRow:
+        return self._rows[row]
+
+    def row_of(self, pole_id: str) -> int | None:
+        """The row number of a pole, O(1): how an event finds the cells it changes."""
+        return self._position.get(pole_id)
+
+    def pole(self, pole_id: str) -> PoleRow | None:
+        return self._by_id.get(pole_id)
+
+    def counts(self) -> dict[RowFlag, int]:
+        """How many poles carry each flag, and `RowFlag.NONE` for all of them."""
+        totals = dict.fromkeys(RowFlag, 0)
+        totals[RowFlag.NONE] = len(self._rows)
+        attention = RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK
+        needing = 0
+        for row in self._rows:
+            flags = row.flags
+            if flags:
+                for flag in (RowFlag.OFFLINE, RowFlag.FAULTED, RowFlag.STUCK, RowFlag.CHARGING):
+                    if flags & flag:
+                        totals[flag] += 1
+                if flags & attention:
+                    needing += 1
+        totals[attention] = needing
+        return totals
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(section)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == AttentionRole:
+            return int(row.severity)
+        if role == PoleIdRole:
+            return row.pole_id
+        if role == SortKeyRole:
+            return _sort_key(column)(row)
+        if role == SearchTextRole:
+            return row.search_text
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(row, column)
+        if role in (LedColourRole, LedBlinkingRole):
+            led = row.socket(_SOCKET_OF_COLUMN[Column(column)]).led \
+                if column in _SOCKET_OF_COLUMN else None
+            if led is None:
+                return None
+            return led[0].value if role == LedColourRole else led[1]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._ink(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            tint = _SEVERITY_TINT.get(row.severity)
+            if tint is not None and column in (Column.POLE, Column.ATTENTION):
+                return QBrush(tint)
+        return None
+
+    def _display(self, row: PoleRow, column: int) -> str:
+        if column == Column.POLE:
+            return row.pole_id
+        if column == Column.CONNECTION:
+            return "Online" if row.connected else "Offline"
+        if column in _SOCKET_OF_COLUMN:
+            connector_id = _SOCKET_OF_COLUMN[Column(column)]
+            return row.socket(connector_id).text() if connector_id in row.connectors else _DASH
+        if column == Column.LAST_SEEN:
+            return relative_time(row.last_seen, self._now())
+        if column == Column.UPTIME:
+            return _DASH if row.uptime_percent is None else f"{row.uptime_percent:.1f}"
+        if column == Column.POWER:
+            power = row.power_kw
+            return _DASH if power is None else f"{power:.1f}"
+        if column == Column.ATTENTION:
+            extra = len(row.reasons) - 1
+            return f"{row.reason} (+{extra})" if extra > 0 else row.reason
+        return ""
+
+    def _decoration(self, row: PoleRow, column: int) -> QColor | None:
+        if column not in _SOCKET_OF_COLUMN:
+            return None
+        led = row.socket(_SOCKET_OF_COLUMN[Column(column)]).led
+        if led is None:
+            return None
+        if not row.connected:
+            return _LAST_KNOWN_LED[led[0]]
+        return LED_QCOLOUR[led[0]]
+
+    def _ink(self, row: PoleRow, column: int) -> QBrush | None:
+        if column == Column.ATTENTION or (column == Column.POLE and row.severity):
+            ink = _SEVERITY_INK.get(row.severity)
+            return QBrush(ink) if ink is not None else None
+        if column == Column.CONNECTION and not row.connected:
+            return QBrush(_SEVERITY_INK[Severity.OFFLINE])
+        if column in _SOCKET_OF_COLUMN:
+            if row.socket(_SOCKET_OF_COLUMN[Column(column)]).faulted:
+                return QBrush(_SEVERITY_INK[Severity.FAULT])
+            if not row.connected:
+                return QBrush(_LAST_KNOWN_INK)
+        if (column == Column.UPTIME and row.uptime_percent is not None
+                and row.uptime_percent < _UPTIME_TARGET):
+            return QBrush(_SEVERITY_INK[Severity.OFFLINE])
+        return None
+
+    def _tooltip(self, row: PoleRow, column: int) -> str | None:
+        now = self._now()
+        if column == Column.POLE:
+            pole = row.connectors.get(0)
+            lines = [f"{row.pole_id} — {row.vendor} {row.model}, firmware {row.firmware}".strip(),
+                     f"Grid operator: {row.grid_operator or 'unknown'}"]
+            if pole is not None:
+                lines.append(f"Pole status: {pole.text()}")
+            return "\n".join(lines)
+        if column in _SOCKET_OF_COLUMN:
+            connector_id = _SOCKET_OF_COLUMN[Column(column)]
+            socket = row.socket(connector_id)
+            lines = [f"{_socket_name(connector_id)}: {socket.text()}"]
+            if not row.connected:
+                lines[0] += " (last known: the pole is offline)"
+            if socket.since is not None:
+                lines.append(f"since {relative_time(socket.since, now)}")
+            led = socket.led
+            if led is not None:
+                lines.append(f"LED: {led[0].value}{' blinking' if led[1] else ''}")
+            if socket.transaction_started is not None:
+                lines.append(f"Transaction {socket.transaction_id} running "
+                             f"{_duration(now - socket.transaction_started)}")
+            return "\n".join(lines)
+        if column == Column.LAST_SEEN and row.last_seen is not None:
+            return row.last_seen.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+        if column == Column.UPTIME:
+            return f"eis 48: connected and available at least {_UPTIME_TARGET:.0f} % of the time"
+        if column == Column.ATTENTION and row.reasons:
+            return "\n".join(row.reasons)
+        return None
+
+    # -- changing ------------------------------------------------------------------
+
+    def set_poles(self, poles: Iterable[Mapping[str, Any]]) -> None:
+        """Replace every row with the service's list (``GET /api/v1/poles``)."""
+        now = self._now()
+        by_id: dict[str, PoleRow] = {}
+        for item in poles:
+            row = row_from_json(item)
+            self._derive(row, now)
+            by_id[row.pole_id] = row  # a duplicate id: the later entry wins
+        self.beginResetModel()
+        self._by_id = by_id
+        self._rows = self._ordered(list(by_id.values()))
+        self._index_positions()
+        self.endResetModel()
+
+    def apply_event(self, event: Mapping[str, Any]) -> None:
+        """One live-feed event; see `apply_events`."""
+        self.apply_events((event,))
+
+    def apply_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Live-feed events in arrival order, signalled once per changed row.
+
+        A pole the model does not know is appended (one ``beginInsertRows`` for all new
+        poles of the batch); each changed row gets one ``dataChanged`` over the span of
+        cells that changed; if the change moves rows under the current sort, one layout
+        change follows. Event types the fleet does not show (``live``…) are ignored.
+        """
+        now = self._now()
+        touched: dict[str, set[Column]] = {}
+        new_rows: list[PoleRow] = []
+        for event in events:
+            handler = _HANDLERS.get(str(event.get("type")))
+            pole_id = event.get("poleId")
+            if handler is None or not isinstance(pole_id, str):
+                continue
+            row = self._by_id.get(pole_id)
+            if row is None:
+                row = PoleRow(pole_id=pole_id)
+                self._by_id[pole_id] = row
+                new_rows.append(row)
+            columns = handler(row, event, now)
+            if columns:
+                touched.setdefault(pole_id, set()).update(columns)
+        for pole_id, columns in touched.items():
+            if self._derive(self._by_id[pole_id], now):
+                columns.update((Column.POLE, Column.ATTENTION))  # the tint spans both
+        for row in new_rows:
+            self._derive(row, now)
+        if new_rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
+            for offset, row in enumerate(new_rows):
+                self._rows.append(row)
+                self._position[row.pole_id] = first + offset
+            self.endInsertRows()
+        fresh = {row.pole_id for row in new_rows}
+        for pole_id, columns in touched.items():
+            if pole_id not in fresh:
+                self._emit_row_changed(self._position[pole_id], columns)
+        if new_rows or any(self._sort_column in columns for columns in touched.values()):
+            self._resort()
+
+    def refresh(self) -> None:
+        """Re-measure against the clock: ages shown, offline spans and stuck sessions grow.
+
+        Emits ``dataChanged`` for the attention of rows whose verdict changed, and one
+        for the whole Last seen column (its text is relative to now).
+        """
+        if not self._rows:
+            return
+        now = self._now()
+        changed = [position for position, row in enumerate(self._rows) if self._derive(row, now)]
+        for position in changed:
+            self._emit_row_changed(position, {Column.POLE, Column.ATTENTION})
+        self.dataChanged.emit(self.index(0, Column.LAST_SEEN),
+             self.index(len(self._rows) - 1, Column.LAST_SEEN), [Qt.ItemDataRole.DisplayRole])
+        if changed and self._sort_column == Column.ATTENTION:
+            self._resort()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order rows by `column` (its `SortKeyRole` value), ties by pole id ascending.
+
+        The order is kept as rows change: `apply_events` and `refresh` re-sort when a
+        changed cell is in the sort column. ``column`` -1 keeps the current order.
+        """
+        self._sort_column = column
+        self._sort_order = order
+        self._resort()
+
+    def sort_spec(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
+
+    # -- internals -----------------------------------------------------------------
+
+    def _derive(self, row: PoleRow, now: datetime) -> bool:
+        """Recompute the row's derived fields; True if its attention verdict changed."""
+        severity, reasons, flags = assess(row, now)
+        changed = (severity, reasons, flags) != (row.severity, row.reasons, row.flags)
+        row.severity, row.reasons, row.flags = severity, reasons, flags
+        row.search_text = _search_text(row)
+        return changed
+
+    def _emit_row_changed(self, position: int, columns: set[Column]) -> None:
+        self.dataChanged.emit(self.index(position, min(columns)),
+             self.index(position, max(columns)))
+
+    def _ordered(self, rows: list[PoleRow]) -> list[PoleRow]:
+        rows.sort(key=operator.attrgetter("pole_id"))
+        if self._sort_column >= 0 and self._sort_column != Column.POLE:
+            rows.sort(key=_sort_key(self._sort_column),
+                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+        elif self._sort_order == Qt.SortOrder.DescendingOrder and self._sort_column == Column.POLE:
+            rows.reverse()
+        return rows
+
+    def _index_positions(self) -> None:
+        self._position = {row.pole_id: position for position, row in enumerate(self._rows)}
+
+    def _resort(self) -> None:
+        if self._sort_column < 0 or not self._rows:
+            return
+        ordered = self._ordered(list(self._rows))
+        if all(map(operator.is_, ordered, self._rows)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        moved_ids = [self._rows[index.row()].pole_id for index in before]
+        self._rows = ordered
+        self._index_positions()
+        after = [self.index(self._position[pole_id], index.column())
+                 for pole_id, index in zip(moved_ids, before, strict=True)]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+
+def _alignment(column: int) -> int:
+    vertical = Qt.AlignmentFlag.AlignVCenter
+    if column in (Column.UPTIME, Column.POWER):
+        return int(Qt.AlignmentFlag.AlignRight | vertical)
+    return int(Qt.AlignmentFlag.AlignLeft | vertical)

@@ -1,0 +1,39 @@
+"""English and Dutch: Qt translation files, the system locale by default, switchable.
+
+The English strings are the source (``self.tr("…")``); ``paalwerk_nl.ts`` holds their
+Dutch translation and is compiled to ``paalwerk_nl.qm`` with ``pyside6-lrelease`` (the
+compiled file ships in the package, so a user needs no Qt tools).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+FOLDER = Path(__file__).resolve().parent
+LANGUAGES = {"en": "English", "nl": "Nederlands"}
+
+_installed: list[QTranslator] = []
+
+
+def system_language() -> str:
+    name = QLocale.system().name()
+    return "nl" if name.startswith("nl") else "en"
+
+
+def switch_language(code: str) -> bool:
+    """Install the translator for ``code`` (``en`` removes any); False if it is missing."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    while _installed:
+        app.removeTranslator(_installed.pop())
+    if code == "en":
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(FOLDER / f"paalwerk_{code}.qm")):
+        return False
+    app.installTranslator(translator)
+    _installed.append(translator)
+    return True

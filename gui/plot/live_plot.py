@@ -1,0 +1,385 @@
+"""The Pole view's live phase-current plot: six currents and the limit, last minute to last day.
+
+Samples go into a ``SampleHistory`` as they arrive (cheap: no drawing); one timer draws at
+most ~30 frames a second from a view of that history sized to the plot's pixel width, so a
+full day costs the same to draw as a minute. The curves are ``PlotCurveItem``s fed with
+already decimated data: pyqtgraph's own downsampling and clipping would walk every point
+again and are left off.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.plot.history import FloatArray, SampleHistory, ValueArray, write_csv
+from gui.plot.pens import BACKGROUND, FOREGROUND, GRID, current_pen, limit_pen
+
+SOCKETS = 2
+PHASES = 3
+COLUMNS = (*(f"socket{s + 1}_L{p + 1}_A" for s in range(SOCKETS) for p in range(PHASES)),
+           "limit_A")
+"""History columns, also the CSV header: six currents, then the limit."""
+LABELS = (*(f"Socket {s + 1} L{p + 1}" for s in range(SOCKETS) for p in range(PHASES)),
+          "Limit")
+
+WINDOWS: tuple[tuple[str, float], ...] = (
+    ("1 min", 60.0), ("5 min", 300.0), ("15 min", 900.0),
+    ("1 h", 3600.0), ("6 h", 21600.0), ("24 h", 86400.0),
+)
+FRAME_INTERVAL_MS = 33
+MAX_EXTRAPOLATION_S = 0.5
+"""Between samples the time axis glides on with the wall clock, but no further than this:
+a link that stops sending should visibly stop the plot."""
+
+
+def steps(times: FloatArray, values: ValueArray) -> tuple[FloatArray, ValueArray]:
+    """Only the points where a step line changes (and the last): the limit changes a few
+    times a day, and a thick line is cheap to draw when it has few points."""
+    if values.shape[0] < 3:
+        return times, values
+    keep = np.empty(values.shape[0], dtype=bool)
+    keep[0] = keep[-1] = True
+    previous, current = values[:-2], values[1:-1]
+    keep[1:-1] = (current != previous) & ~(np.isnan(current) & np.isnan(previous))
+    return times[keep], values[keep]
+
+
+class LivePlot(QWidget):
+    """Currents per phase of both sockets and the limit in force, scrolling live.
+
+    ``append`` only stores; drawing happens on the frame timer, and only while shown and
+    not paused. Paused, the picture stays put while samples keep being recorded.
+    """
+
+    exported = Signal(str, int)
+    """Path and row count of a finished "Export CSV…"."""
+    export_failed = Signal(str, str)
+    """Path and reason of an "Export CSV…" that could not be written."""
+
+    def __init__(self, history: SampleHistory | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._history = history if history is not None else SampleHistory(COLUMNS)
+        if len(self._history.names) != len(COLUMNS):
+            raise ValueError(f"the history needs {len(COLUMNS)} columns: {COLUMNS}")
+        self._window = WINDOWS[0][1]
+        self._paused = False
+        self._frozen_end: float | None = None
+        self._arrived = time.monotonic()
+        self._dirty = True
+        self._drawn_end = math.nan
+        self._drawn_shape: tuple[float, int] | None = None
+        self._y_range: tuple[float, float] | None = None
+        self._export_thread: threading.Thread | None = None
+        self.min_scroll_px = 0.25
+        """A frame without new data is skipped unless the time axis moved this many pixels:
+        a day-long window would otherwise be repainted 30 times a second for nothing."""
+        self.frames = 0
+        """Frames drawn so far (for benchmarks and tests)."""
+
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_INTERVAL_MS)
+        self._timer.timeout.connect(self.redraw)
+        self.exported.connect(self._export_done)
+        self.export_failed.connect(self._export_error)
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._window_box = QComboBox()
+        for label, seconds in WINDOWS:
+            self._window_box.addItem(label, seconds)
+        self._window_box.setToolTip("How much history the plot shows")
+        self._window_box.currentIndexChanged.connect(self._window_chosen)
+        self._pause_button = QPushButton("Pause")
+        self._pause_button.setCheckable(True)
+        self._pause_button.setToolTip("Freeze the picture; samples keep being recorded")
+        self._pause_button.toggled.connect(self.set_paused)
+        self._export_button = QPushButton("Export CSV…")
+        self._export_button.setToolTip("Save the raw samples of the window shown")
+        self._export_button.clicked.connect(self._ask_export)
+        self._status = QLabel()
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Window:"))
+        bar.addWidget(self._window_box)
+        bar.addWidget(self._pause_button)
+        bar.addWidget(self._export_button)
+        bar.addStretch(1)
+        bar.addWidget(self._status)
+
+        axis = pg.DateAxisItem(orientation="bottom")
+        self._plot = pg.PlotWidget(background=BACKGROUND, axisItems={"bottom": axis})
+        item = self._plot.getPlotItem()
+        item.setDownsampling(auto=False)  # we hand it decimated data already
+        item.setClipToView(False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        # Horizontal lines at whole 5 A steps, one path: pyqtgraph's grid costs several
+        # milliseconds a frame to paint.
+        self._grid = pg.PlotCurveItem(pen=pg.mkPen(GRID, width=1), connect="pairs")
+        self._grid.setZValue(-1)
+        item.addItem(self._grid, ignoreBounds=True)
+        for name in ("left", "bottom"):
+            side = item.getAxis(name)
+            side.setPen(FOREGROUND)
+            side.setTextPen(FOREGROUND)
+        item.setLabel("left", "Current", units="A")
+        item.getAxis("left").enableAutoSIPrefix(False)
+        item.setLabel("bottom", "Time")
+        self._view_box = item.getViewBox()
+        self._view_box.setMouseEnabled(x=False, y=False)
+        self._view_box.disableAutoRange()
+        legend = item.addLegend(offset=(8, 4), colCount=PHASES, labelTextColor=FOREGROUND,
+                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#B0B0B0"),
+                                labelTextSize="10pt")
+        self._legend = legend
+        self._curves: list[pg.PlotCurveItem] = []
+        for column, label in enumerate(LABELS):
+            if column < len(COLUMNS) - 1:
+                pen = current_pen(column // PHASES, column % PHASES)
+                curve = pg.PlotCurveItem(pen=pen, name=label, antialias=False)
+            else:
+                curve = pg.PlotCurveItem(pen=limit_pen(), name=label, antialias=False,
+                                         stepMode="right")
+            curve.setZValue(2 if column == len(COLUMNS) - 1 else 1)
+            item.addItem(curve)
+            self._curves.append(curve)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self._plot, 1)
+
+    # -- data in -----------------------------------------------------------------------
+
+    @property
+    def history(self) -> SampleHistory:
+        return self._history
+
+    def append(self, t: float, currents: Sequence[float], limit: float) -> None:
+        """Record one sample (seconds since the epoch, six currents, the limit). Stores only."""
+        if len(currents) != SOCKETS * PHASES:
+            raise ValueError(f"expected {SOCKETS * PHASES} currents, got {len(currents)}")
+        if self._history.append(t, [*currents, limit]):
+            self._arrived = time.monotonic()
+            self._dirty = True
+
+    # -- what is shown -----------------------------------------------------------------
+
+    @property
+    def window_seconds(self) -> float:
+        """Seconds of history in view."""
+        return self._window
+
+    def set_window(self, seconds: float) -> None:
+        """Show one of ``WINDOWS`` (by its length in seconds)."""
+        index = self._window_box.findData(seconds)
+        if index < 0:
+            raise ValueError(f"no window of {seconds} s; choose from {[s for _, s in WINDOWS]}")
+        self._window_box.setCurrentIndex(index)
+
+    def _window_chosen(self, index: int) -> None:
+        self._window = float(self._window_box.itemData(index))
+        self._dirty = True
+        if self._paused:
+            self._draw(self._frozen_end)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        if paused == self._paused:
+            return
+        self._paused = paused
+        self._frozen_end = self._drawn_end if paused and math.isfinite(self._drawn_end) else None
+        if self._pause_button.isChecked() != paused:
+            self._pause_button.setChecked(paused)
+        self._pause_button.setText("Resume" if paused else "Pause")
+        self._dirty = True
+
+    def visible_range(self) -> tuple[float, float]:
+        """The time range on the x axis now."""
+        (x0, x1), _ = self._view_box.viewRange()
+        return float(x0), float(x1)
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        """The pyqtgraph widget inside, for embedding tweaks and measurements."""
+        return self._plot
+
+    @property
+    def frame_interval_ms(self) -> int:
+        return int(self._timer.interval())
+
+    def curves(self) -> list[pg.PlotCurveItem]:
+        """The seven curves in ``COLUMNS`` order (for tests and screenshots)."""
+        return list(self._curves)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def redraw(self) -> None:
+        """One frame: follow the newest sample unless paused. The frame timer's slot."""
+        if self._paused:
+            return
+        t_last = self._history.t_last
+        if t_last is None:
+            return
+        glide = min(time.monotonic() - self._arrived, MAX_EXTRAPOLATION_S)
+        self._draw(t_last + max(0.0, glide))
+
+    def _pixels(self) -> int:
+        return max(2, int(self._view_box.width()))
+
+    def _draw(self, end: float | None) -> None:
+        if end is None:
+            return
+        pixels = self._pixels()
+        shape = (self._window, pixels)
+        fresh = self._dirty or shape != self._drawn_shape
+        moved_px = abs(end - self._drawn_end) * pixels / self._window
+        if not fresh and moved_px < self.min_scroll_px:
+            return
+        if fresh:
+            self._set_curves(end - self._window, end, pixels)
+            self._drawn_shape = shape
+            self._dirty = False
+        self._view_box.setXRange(end - self._window, end, padding=0)
+        # pyqtgraph defers the new transform to the start of the paint, where it invalidates
+        # the items once more and costs a second paint per frame; apply it now instead.
+        self._view_box.updateMatrix()
+        self._drawn_end = end
+        self.frames += 1
+
+    def _set_curves(self, t_start: float, t_end: float, pixels: int) -> None:
+        envelope = self._history.view(t_start, t_end, pixels)
+        times = envelope.times
+        for curve, values in zip(self._curves[:-1], envelope.values[:-1], strict=True):
+            self._set_curve(curve, times, values)
+        self._set_curve(self._curves[-1], *steps(times, envelope.values[-1]))
+        self._fit_y(envelope.values)
+        self._place_grid(t_start, t_end)
+
+    @staticmethod
+    def _set_curve(curve: pg.PlotCurveItem, times: FloatArray, values: ValueArray) -> None:
+        if np.isfinite(values).all():
+            curve.setData(times, values, connect="all", skipFiniteCheck=True)
+        else:
+            curve.setData(times, values, connect="finite")
+
+    def _fit_y(self, values: ValueArray) -> None:
+        """Round the current axis to 5 A steps with headroom for the legend; keep it steady."""
+        finite = values[np.isfinite(values)]
+        top = float(finite.max()) if finite.size else 0.0
+        bottom = min(0.0, float(finite.min()) if finite.size else 0.0)
+        height = max(10.0, math.ceil(top * 1.3 / 5) * 5)
+        # A little below zero so that a socket drawing nothing is a visible line, not the axis.
+        span = (math.floor(bottom / 5) * 5 - 0.02 * height, height * 1.02)
+        if span != self._y_range:
+            self._y_range = span
+            self._view_box.setYRange(*span, padding=0)
+
+    def _place_grid(self, t_start: float, t_end: float) -> None:
+        """Reach a window beyond each side: the view glides on between queries."""
+        if self._y_range is None:
+            return
+        bottom, top = self._y_range
+        step = 5.0 if top - bottom <= 60 else 10.0 * math.ceil((top - bottom) / 120)
+        levels = np.arange(math.ceil(bottom / step) * step, top, step)
+        span = t_end - t_start
+        x = np.tile([t_start - span, t_end + span], levels.shape[0])
+        self._grid.setData(x, np.repeat(levels, 2), connect="pairs")
+
+    # -- export ------------------------------------------------------------------------
+
+    def export_csv(self, path: str | Path, t_start: float | None = None,
+                   t_end: float | None = None) -> int:
+        """Write the raw samples of ``[t_start, t_end]`` (default: the window in view) now.
+
+        Returns the number of rows. Blocks for a large window; the button uses a thread.
+        """
+        start, end = self._export_range(t_start, t_end)
+        return self._history.to_csv(path, start, end)
+
+    def _export_range(self, t_start: float | None, t_end: float | None) -> tuple[float, float]:
+        if t_start is not None and t_end is not None:
+            return t_start, t_end
+        x0, x1 = self.visible_range()
+        if not math.isfinite(self._drawn_end):  # nothing drawn yet: the newest window
+            x1 = self._history.t_last or 0.0
+            x0 = x1 - self._window
+        return (x0 if t_start is None else t_start), (x1 if t_end is None else t_end)
+
+    def _ask_export(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"currents-{stamp}.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.export_csv_in_background(path)
+
+    def export_csv_in_background(self, path: str | Path) -> None:
+        """Copy the window's samples now, write them on a worker thread: a day of samples
+        takes seconds to format, which the GUI thread must not spend."""
+        start, end = self._export_range(None, None)
+        times, values = self._history.samples(start, end)
+        names = self._history.names
+        target = str(path)
+        self._export_button.setEnabled(False)
+        self._status.setText("Exporting…")
+
+        def work() -> None:
+            try:
+                rows = write_csv(target, times, values, names)
+            except OSError as exc:
+                self.export_failed.emit(target, exc.strerror or str(exc))
+            else:
+                self.exported.emit(target, rows)
+
+        self._export_thread = threading.Thread(target=work, name="csv-export", daemon=True)
+        self._export_thread.start()
+
+    def _export_done(self, path: str, rows: int) -> None:
+        self._finish_export(f"Exported {rows:,} samples to {Path(path).name}")
+
+    def _export_error(self, path: str, reason: str) -> None:
+        self._finish_export(f"Export to {Path(path).name} failed: {reason}")
+
+    def _finish_export(self, message: str) -> None:
+        self._export_button.setEnabled(True)
+        self._status.setText(message)
+        if self._export_thread is not None:
+            self._export_thread.join()
+            self._export_thread = None
+
+    def status_text(self) -> str:
+        """The line beside the buttons: how the last export went."""
+        return self._status.text()

@@ -1,0 +1,41 @@
+"""How each current looks: colour says the phase, line style says the socket.
+
+Colours are from the Okabe–Ito palette, told apart with the common colour-vision
+deficiencies and on a white background in daylight; L1 is the orange-brown one to echo
+the brown L1 conductor a technician knows. The limit is the heaviest, darkest line because
+it is what the currents are judged against.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPen
+
+PHASE_COLOURS = ("#D55E00", "#0072B2", "#009E73")
+"""L1 vermillion, L2 blue, L3 bluish green."""
+LIMIT_COLOUR = "#1A1A1A"
+BACKGROUND = "#FFFFFF"
+GRID = "#E0E0E0"
+FOREGROUND = "#202020"
+"""Axis lines, tick labels and legend text: near-black for contrast on white."""
+
+CURVE_WIDTH = 1.0
+LIMIT_WIDTH = 2.5
+
+
+def current_pen(socket: int, phase: int) -> QPen:
+    """Socket 1 solid, socket 2 dashed (a pattern long enough to read at 2 px)."""
+    pen = QPen(QColor(PHASE_COLOURS[phase]))
+    pen.setWidthF(CURVE_WIDTH)
+    pen.setCosmetic(True)
+    if socket > 0:
+        pen.setStyle(Qt.PenStyle.CustomDashLine)
+        pen.setDashPattern([4.0, 2.5])
+    return pen
+
+
+def limit_pen() -> QPen:
+    pen = QPen(QColor(LIMIT_COLOUR))
+    pen.setWidthF(LIMIT_WIDTH)
+    pen.setCosmetic(True)
+    return pen

@@ -1,0 +1,209 @@
+"""One pole as the GUI sees it: a `PoleSession` over any link, as Qt signals.
+
+Views never touch the session's protocol: they call this controller's methods and
+listen to its signals. It owns the one reconnect policy of the app: a lost link is
+shown at once ("lost"), then retried with growing pauses until it comes back or the
+user disconnects, so a technician walking away from the pole with the laptop sees the
+state honestly and never a frozen window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from pole_link.errors import ConnectError, LinkLost, LinkTimeout, PoleLinkError
+from pole_link.session import PoleIdentity, PoleSession
+from pole_link.transports import PoleAddress, open_link
+
+LOGGER = logging.getLogger(__name__)
+
+RETRY_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+"""Pauses between reconnection attempts; the last one repeats."""
+LOCAL_LIVE_MS = 100
+REMOTE_LIVE_MS = 1000
+DEMO_TOKEN = "demo"
+SILENCE_INTERVALS = 10
+SILENCE_MIN_S = 5.0
+
+
+class LinkState(StrEnum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    LOST = "lost"
+    """The link went away; a retry is scheduled."""
+
+
+class PoleController(QObject):
+    """Connects to one pole, keeps the live stream running, and sends commands."""
+
+    state_changed = Signal(str, str)
+    """(`LinkState`, a sentence for the status line)"""
+    identity_changed = Signal(object)
+    """`PoleIdentity` of the pole just connected."""
+    sample_received = Signal(object)
+    """Every `LiveSample` as it arrives."""
+    command_finished = Signal(str, str)
+    """(what was asked, the pole's answer) — shown to the user as the result."""
+    command_failed = Signal(str, str)
+    """(what was asked, why it failed)"""
+
+    def __init__(self, parent: QObject | None = None, *, token: str = DEMO_TOKEN,
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
+        super().__init__(parent)
+        self.token = token
+        self.retry_delays = retry_delays
+        self.address: PoleAddress | None = None
+        self.session: PoleSession | None = None
+        self.identity: PoleIdentity | None = None
+        self.state = LinkState.DISCONNECTED
+        self._options: dict[str, Any] = {}
+        self._runner: asyncio.Task[None] | None = None
+        self._commands: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------ connection
+    def connect_to(self, address: PoleAddress, **options: Any) -> None:
+        """Open ``address`` (closing any earlier pole) and keep it open until `disconnect`."""
+        self._stop_runner()
+        self.address = address
+        self._options = options
+        self._runner = asyncio.ensure_future(self._keep_connected(address, options))
+
+    def close_pole(self) -> None:
+        self._stop_runner()
+        self.address = None
+        self._set_state(LinkState.DISCONNECTED, "not connected")
+
+    async def aclose(self) -> None:
+        """Stop everything and wait for it: used when the window closes."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+        commands = list(self._commands)
+        for task in commands:
+            task.cancel()
+        await asyncio.gather(*commands, return_exceptions=True)
+
+    def _stop_runner(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            self._runner = None
+
+    async def _keep_connected(self, address: PoleAddress, options: dict[str, Any]) -> None:
+        attempt = 0
+        while True:
+            self._set_state(LinkState.CONNECTING, f"connecting to {address.label}…")
+            try:
+                await self._session_lifetime(address, options)
+                attempt = 0
+                reason = "the link ended"
+            except (LinkLost, LinkTimeout) as exc:
+                reason = str(exc)
+            except ConnectError as exc:
+                reason = str(exc)
+            except PoleLinkError as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
+            attempt += 1
+            self._set_state(LinkState.LOST, f"{reason} — retrying in {delay:g} s")
+            await asyncio.sleep(delay)
+
+    async def _session_lifetime(self, address: PoleAddress, options: dict[str, Any]) -> None:
+        session = PoleSession(open_link(address, **options))
+        try:
+            identity = await session.open()
+            await session.authenticate(self.token)
+            self.session, self.identity = session, identity
+            self.identity_changed.emit(identity)
+            self._set_state(LinkState.CONNECTED,
+                            f"{identity.pole_id} via {session.link.description}")
+            interval = REMOTE_LIVE_MS if address.transport == "csms" else LOCAL_LIVE_MS
+            silence_s = max(SILENCE_MIN_S, SILENCE_INTERVALS * interval / 1000)
+            async with session.live(interval) as stream:
+                while True:
+                    try:
+                        async with asyncio.timeout(silence_s):
+                            sample = await anext(stream)
+                    except TimeoutError:
+                        # A pole that rebooted or ended the session stops streaming without
+                        # closing the cable: silence is the only symptom, so it counts as lost.
+                        raise LinkTimeout(f"no live data for {silence_s:g} s") from None
+                    self.sample_received.emit(sample)
+        finally:
+            self.session = None
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(3):
+                    await session.close()
+
+    def _set_state(self, state: LinkState, detail: str) -> None:
+        self.state = state
+        self.state_changed.emit(state.value, detail)
+
+    # ------------------------------------------------------------ commands
+    def command(self, what: str,
+                action: Callable[[PoleSession], Coroutine[Any, Any, Any]]) -> None:
+        """Run ``action(session)``; the answer or the failure comes back as a signal."""
+        session = self.session
+        if session is None:
+            self.command_failed.emit(what, "not connected to a pole")
+            return
+
+        async def run() -> None:
+            try:
+                answer = await action(session)
+            except (PoleLinkError, ValueError) as exc:
+                self.command_failed.emit(what, str(exc))
+            else:
+                self.command_finished.emit(what, _answer_text(answer))
+
+        task = asyncio.ensure_future(run())
+        self._commands.add(task)
+        task.add_done_callback(self._commands.discard)
+
+    async def day_schedule(self) -> dict[str, Any]:
+        """The pole's own composite schedule for the next 24 h (connector 0: the pole)."""
+        session = self.session
+        if session is None:
+            raise ConnectError("not connected to a pole")
+        return await session.composite_schedule(0, 86_400)
+
+    @property
+    def service(self) -> Any:
+        """The `ServiceEndpoint` when the pole is reached through a service, else None."""
+        return self._options.get("service") if self.address is not None else None
+
+    def set_light_intensity(self, percent: int) -> None:
+        self.command(f"LED intensity {percent} %",
+                     lambda session: session.set_light_intensity(percent))
+
+    def remote_start(self, connector_id: int, id_tag: str) -> None:
+        self.command(f"Start charging on socket {connector_id}",
+                     lambda session: session.remote_start(connector_id, id_tag))
+
+    def remote_stop(self, transaction_id: int) -> None:
+        self.command(f"Stop transaction {transaction_id}",
+                     lambda session: session.remote_stop(transaction_id))
+
+    def unlock(self, connector_id: int) -> None:
+        self.command(f"Unlock socket {connector_id}",
+                     lambda session: session.unlock(connector_id))
+
+    def soft_reset(self) -> None:
+        self.command("Soft reset", lambda session: session.reset())
+
+
+def _answer_text(answer: Any) -> str:
+    if isinstance(answer, StrEnum):
+        return answer.value
+    if isinstance(answer, str):
+        return answer
+    status = getattr(answer, "status", None)
+    return str(status) if status is not None else "done"

@@ -1,0 +1,1 @@
+"""The window's views, one job each; they bind to models and controllers, never to links."""

@@ -1,0 +1,115 @@
+"""The pole's OCPP message log as the service stored it, filterable by action.
+
+Helpdesk work is reading what a pole said and when: the newest messages first, one
+line each, the payload on demand. Only poles reached through a service have a log; for a
+local link the panel says so instead of showing an empty table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.tasks import TaskRunner
+from pole_link.transports.csms import ServiceEndpoint
+
+REFRESH_MS = 5000
+ROWS = 300
+COLUMNS = ("Time", "Direction", "Action", "Latency", "Payload")
+
+
+async def fetch_messages(service: ServiceEndpoint, pole_id: str, action: str | None
+                         ) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"limit": ROWS}
+    if action:
+        params["action"] = action
+    async with httpx.AsyncClient(headers=service.headers, timeout=10) as client:
+        response = await client.get(f"{service.api}/poles/{pole_id}/messages", params=params)
+    response.raise_for_status()
+    rows: list[dict[str, Any]] = response.json()
+    return rows
+
+
+class MessageLogPanel(QWidget):
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.service: ServiceEndpoint | None = None
+        self.pole_id: str | None = None
+        self.action_filter = QComboBox()
+        self.action_filter.addItem(self.tr("All actions"), "")
+        for action in ("BootNotification", "StatusNotification", "StartTransaction",
+                       "StopTransaction", "MeterValues", "Heartbeat", "DataTransfer",
+                       "SetChargingProfile", "GetCompositeSchedule", "ChangeConfiguration",
+                       "RemoteStartTransaction", "RemoteStopTransaction"):
+            self.action_filter.addItem(action, action)
+        self.action_filter.currentIndexChanged.connect(self.refresh)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh)
+        self.note = QLabel(self.tr("The message log is kept by the service: connect to the "
+                                   "pole through a service to see it."))
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(name) for name in COLUMNS])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        top = QHBoxLayout()
+        top.addWidget(self.action_filter)
+        top.addWidget(refresh)
+        top.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    def follow(self, service: ServiceEndpoint | None, pole_id: str | None) -> None:
+        self.service, self.pole_id = service, pole_id
+        self.table.setRowCount(0)
+        remote = service is not None and pole_id is not None
+        self.note.setVisible(not remote)
+        if remote:
+            self._timer.start()
+            self.refresh()
+        else:
+            self._timer.stop()
+
+    def refresh(self) -> None:
+        if self.service is None or self.pole_id is None or not self.isVisible():
+            return
+        action = str(self.action_filter.currentData() or "") or None
+        self.tasks.run(self.tr("Reading the message log"),
+                       fetch_messages(self.service, self.pole_id, action), self.show_rows)
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            latency = row.get("latency_ms")
+            cells = (str(row.get("time") or row.get("timestamp") or ""),
+                     str(row.get("direction", "")), str(row.get("action") or ""),
+                     "" if latency is None else f"{float(latency):.0f} ms",
+                     _compact(row.get("payload")))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(index, column, item)
+        self.table.resizeColumnsToContents()
+
+
+def _compact(payload: Any) -> str:
+    if isinstance(payload, str):
+        return payload
+    return json.dumps(payload, separators=(",", ":"))

@@ -1,0 +1,236 @@
+"""The live current plot: what it draws for a window, pausing, the limit step, CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from gui.plot.live_plot import COLUMNS, LABELS, LivePlot, steps
+
+REPO = Path(__file__).resolve().parents[2]
+T0 = 1_764_090_000.0  # 2025-11-25T17:00:00Z
+
+
+@pytest.fixture
+def plot(qtbot: QtBot) -> Iterator[LivePlot]:
+    widget = LivePlot()
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+
+
+def feed(plot: LivePlot, start: float, seconds: float, *, rate: float = 10.0,
+         limit: float = 30.0, level: float = 10.0) -> float:
+    """Append ``seconds`` of samples from ``start``; return the time of the last one."""
+    t = start
+    for i in range(int(seconds * rate)):
+        t = start + i / rate
+        plot.append(t, [level, level + 1, level + 2, level / 2, 0.0, 0.0], limit)
+    return t
+
+
+def test_appended_samples_are_drawn_within_the_window(plot: LivePlot) -> None:
+    last = feed(plot, T0, 120)
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x1 - x0 == pytest.approx(60)
+    assert last <= x1 <= last + 0.5  # glides on with the clock, never far
+    x, y = plot.curves()[1].getData()
+    assert x[0] >= x0 - 0.1 and x[-1] == last
+    assert set(np.unique(y)) == {11.0}
+    assert plot.curves()[4].getData()[1].max() == 0.0
+
+
+def test_a_longer_window_gets_decimated_data_and_keeps_peaks(plot: LivePlot) -> None:
+    last = feed(plot, T0, 1800, level=10.0)
+    plot.append(last + 0.1, [31.5, 11, 12, 5, 0, 0], 30.0)  # a one-sample spike
+    feed(plot, last + 0.2, 1800)
+    plot.set_window(3600)
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x1 - x0 == pytest.approx(3600)
+    x, y = plot.curves()[0].getData()
+    assert len(x) <= 2 * plot.plot_widget.getPlotItem().getViewBox().width() + 4
+    assert y.max() == pytest.approx(31.5)
+    plot.set_window(60)
+    plot.redraw()
+    assert plot.visible_range()[1] - plot.visible_range()[0] == pytest.approx(60)
+    assert plot.curves()[0].getData()[1].max() == 10.0
+
+
+def test_unknown_window_is_refused(plot: LivePlot) -> None:
+    with pytest.raises(ValueError, match="no window of 42"):
+        plot.set_window(42)
+
+
+def test_pause_keeps_the_view_while_samples_keep_being_recorded(
+        plot: LivePlot, qtbot: QtBot) -> None:
+    last = feed(plot, T0, 30)
+    plot.redraw()
+    plot.set_paused(True)
+    frozen_range = plot.visible_range()
+    frozen_x, frozen_y = (a.copy() for a in plot.curves()[0].getData())
+    total = plot.history.total
+
+    feed(plot, last + 0.1, 30, level=20.0)
+    plot.redraw()
+    qtbot.wait(100)  # let the frame timer tick too
+    assert plot.history.total == total + 300
+    assert plot.visible_range() == frozen_range
+    np.testing.assert_array_equal(plot.curves()[0].getData()[0], frozen_x)
+    np.testing.assert_array_equal(plot.curves()[0].getData()[1], frozen_y)
+
+    plot.set_paused(False)
+    plot.redraw()
+    assert plot.visible_range()[1] > frozen_range[1]
+    assert plot.curves()[0].getData()[1].max() == 20.0
+
+
+def test_pause_button_toggles_and_says_what_it_will_do(plot: LivePlot) -> None:
+    button = plot._pause_button
+    button.click()
+    assert plot.paused and button.text() == "Resume"
+    button.click()
+    assert not plot.paused and button.text() == "Pause"
+
+
+def test_changing_window_while_paused_stays_at_the_frozen_moment(plot: LivePlot) -> None:
+    last = feed(plot, T0, 600)
+    plot.redraw()
+    plot.set_paused(True)
+    end = plot.visible_range()[1]
+    feed(plot, last + 0.1, 60, level=25.0)
+    plot.set_window(300)
+    x0, x1 = plot.visible_range()
+    assert x1 == pytest.approx(end)
+    assert x1 - x0 == pytest.approx(300)
+    assert plot.curves()[0].getData()[1].max() == 10.0
+
+
+def test_the_limit_is_a_step_line_that_shows_the_drop(plot: LivePlot) -> None:
+    last = feed(plot, T0 - 30, 30, limit=30.0)
+    feed(plot, last + 0.1, 20, limit=16.0)
+    plot.redraw()
+    limit = plot.curves()[-1]
+    assert limit.opts["stepMode"] == "right"
+    x, y = limit.getData()
+    assert list(y) == [30.0, 16.0, 16.0]  # only where it changes, and the newest
+    assert x[1] == pytest.approx(last + 0.1)
+    assert limit.name() == "Limit"
+
+
+def test_steps_keep_changes_first_and_last() -> None:
+    times = np.arange(6.0)
+    values = np.array([1, 1, 2, 2, np.nan, np.nan], dtype=np.float32)
+    t, v = steps(times, values)
+    np.testing.assert_array_equal(t, [0, 2, 4, 5])
+    np.testing.assert_array_equal(v, [1, 2, np.nan, np.nan])
+
+
+def test_every_curve_has_a_legend_entry(plot: LivePlot) -> None:
+    legend = plot.plot_widget.getPlotItem().legend
+    assert [label.text for _, label in legend.items] == list(LABELS)
+
+
+def test_wrong_number_of_currents_is_refused(plot: LivePlot) -> None:
+    with pytest.raises(ValueError, match="expected 6 currents"):
+        plot.append(T0, [1.0, 2.0, 3.0], 16.0)
+
+
+def test_frames_are_drawn_by_the_timer_while_shown(plot: LivePlot, qtbot: QtBot) -> None:
+    feed(plot, T0, 5)
+    qtbot.waitUntil(lambda: plot.frames > 0)
+
+
+def test_export_csv_writes_the_raw_samples_of_the_window(plot: LivePlot,
+                                                          tmp_path: Path) -> None:
+    feed(plot, T0, 120, limit=16.0)
+    plot.redraw()
+    path = tmp_path / "currents.csv"
+    rows = plot.export_csv(path)
+    assert 599 <= rows <= 601  # the last minute at 10 Hz
+    with path.open(newline="") as stream:
+        table = list(csv.reader(stream))
+    assert table[0] == ["time", *COLUMNS]
+    assert len(table) == rows + 1
+    assert table[-1][1:] == ["10", "11", "12", "5", "0", "0", "16"]
+    assert datetime.fromisoformat(table[-1][0]).timestamp() == pytest.approx(T0 + 119.9)
+
+
+def test_export_csv_of_a_chosen_range(plot: LivePlot, tmp_path: Path) -> None:
+    feed(plot, T0, 10)
+    assert plot.export_csv(tmp_path / "a.csv", T0 + 1, T0 + 2) == 11
+
+
+def test_export_button_writes_off_the_gui_thread_and_reports(
+        plot: LivePlot, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feed(plot, T0, 120)
+    plot.redraw()
+    path = tmp_path / "button.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(path), "")))
+    with qtbot.waitSignal(plot.exported) as blocker:
+        plot._export_button.click()
+    assert blocker.args is not None and blocker.args[0] == str(path)
+    assert len(path.read_text().splitlines()) == blocker.args[1] + 1
+    assert "Exported" in plot.status_text()
+
+
+def test_export_failure_reaches_the_user(plot: LivePlot, qtbot: QtBot,
+                                         tmp_path: Path) -> None:
+    feed(plot, T0, 10)
+    plot.redraw()
+    with qtbot.waitSignal(plot.export_failed):
+        plot.export_csv_in_background(tmp_path / "missing" / "x.csv")
+    assert "failed" in plot.status_text()
+
+
+def realistic_hour(peak: float, rate: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+    """16:20–17:20 local: socket 1 a three-phase car, socket 2 a Zoe plugged in at 16:35;
+    the limit drops from 30 A to 16 A at 17:00 and the Zoe, offered 8 A, stops drawing."""
+    rng = np.random.default_rng(1)
+    t = peak - 40 * 60 + np.arange(int(3600 * rate)) / rate
+    limit = np.where(t < peak, 30.0, 16.0)
+    plugged = t >= peak - 25 * 60
+    offer = np.where(plugged, limit / 2, limit)
+    lag = int(3 * rate)  # cars follow a new offer within seconds
+
+    def delayed(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.full(lag, values[0]), values[:-lag]])
+
+    first = delayed(offer) * 0.97
+    phases = [first + rng.normal(0, 0.08, t.size) + d for d in (0.0, -0.5, 0.4)]
+    zoe_offer = delayed(np.where(plugged, offer, 0.0))
+    zoe = np.where(zoe_offer >= 12.5, zoe_offer * 0.88, 0.0)
+    zoe_phases = [np.where(zoe > 0, zoe + rng.normal(0, 0.08, t.size) + d, 0.0)
+                  for d in (0.0, 0.3, -0.3)]
+    currents = np.clip(np.stack(phases + zoe_phases, axis=1), 0, None)
+    return t, np.concatenate([currents, limit[:, None]], axis=1)
+
+
+def test_screenshot_with_two_cars_and_the_evening_limit(qtbot: QtBot) -> None:
+    """Not a check of pixels: a picture to look at (test-output/live_plot.png)."""
+    widget = LivePlot()
+    qtbot.addWidget(widget)
+    peak = datetime.now().replace(hour=17, minute=0, second=0, microsecond=0).timestamp()
+    times, values = realistic_hour(peak)
+    widget.history.extend(times[:-1], values[:-1])
+    widget.append(float(times[-1]), values[-1, :6].tolist(), float(values[-1, 6]))
+    widget.resize(1200, 500)
+    widget.set_window(3600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.redraw()
+    out = REPO / "test-output"
+    out.mkdir(exist_ok=True)
+    assert widget.grab().save(str(out / "live_plot.png"))
+    assert widget.curves()[-1].getData()[1].tolist() == [30.0, 16.0, 16.0]
