@@ -21,6 +21,8 @@ from pole_link.transports.csms import ServiceEndpoint, fetch_poles
 
 FLUSH_MS = 250
 RETRY_S = 3.0
+UPTIME_DAYS = 30
+"""The fleet's uptime column (eis 48) covers the last 30 days."""
 
 
 class FleetFeed(QObject):
@@ -67,10 +69,10 @@ class FleetFeed(QObject):
             try:
                 async with connect(service.live_url, additional_headers=service.headers,
                                    max_size=2**22) as feed:
-                    poles = await fetch_poles(service)
+                    poles = await fetch_poles(service, uptime_days=UPTIME_DAYS)
                     self._pending.clear()
                     self.model.set_poles(poles)
-                    self.state_changed.emit(f"{len(poles)} poles from {service.url}")
+                    self.state_changed.emit(f"fleet of {service.url}: live")
                     async for text in feed:
                         event = json.loads(text)
                         if isinstance(event, dict) and event.get("type") != "live":

@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 USAGE = """usage: paalwerk [COMMAND] [OPTIONS]
 
 commands:
-  (none) / demo   start the demo: a virtual pole on a serial pseudo-terminal
+  (none)          the desktop app on the demo: a local service and virtual poles
+  gui             the desktop app (paalwerk gui --help; --service URL for a real one)
+  demo            the demo without a window: virtual poles on serial pseudo-terminals
   sim             run virtual poles (paalwerk sim --help)
   watch PATH      show a pole's live data over its serial service port
-  gui             the desktop app (not available yet)
   service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
 """
 
@@ -44,19 +45,17 @@ def _service(argv: Sequence[str]) -> int:
     return main(argv)
 
 
-def _not_yet(name: str) -> Callable[[Sequence[str]], int]:
-    def run(argv: Sequence[str]) -> int:
-        print(f"paalwerk {name} is not available yet; try 'paalwerk demo'", file=sys.stderr)
-        return 2
+def _gui(argv: Sequence[str]) -> int:
+    from gui.app import main
 
-    return run
+    return main(argv)
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "sim": _sim,
     "demo": _demo,
     "watch": _watch,
-    "gui": _not_yet("gui"),
+    "gui": _gui,
     "service": _service,
 }
 
@@ -64,7 +63,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
-        return _demo([])
+        return _gui([])
     if args[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -65,11 +66,14 @@ class ConnectView(QWidget):
         self.token_note.setWordWrap(True)
         self.service_poles = QListWidget()
         self.service_poles.itemActivated.connect(self._activated)
+        refresh = QPushButton(self.tr("Refresh list"))
+        refresh.clicked.connect(self.refresh_service_poles)
         form = QFormLayout(box)
         form.addRow(self.tr("URL"), self.url)
         form.addRow(self.tr("API token"), self.token)
         form.addRow(self.service_button, self.token_note)
         form.addRow(self.tr("Poles"), self.service_poles)
+        form.addRow("", refresh)
         return box
 
     def use_service(self, service: ServiceEndpoint, *, remember: bool = False) -> None:
@@ -169,6 +173,15 @@ class ConnectView(QWidget):
 
         task = self.tasks.run(self.tr("Bluetooth scan"), ble.discover(), done)
         task.add_done_callback(lambda _: self.scan_button.setEnabled(True))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Lists go stale while the view is hidden: refresh what is cheap to refresh."""
+        super().showEvent(event)
+        self.refresh_service_poles()
+
+    def suggest_serial_port(self, path: str) -> None:
+        """A port discovery cannot list (a pseudo-terminal) but that is known to hold a pole."""
+        self.serial_ports.setEditText(path)
 
     # ------------------------------------------------------------ shared
     def _fill(self, widget: QListWidget, found: list[PoleAddress],

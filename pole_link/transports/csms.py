@@ -81,13 +81,18 @@ def _refusal(response: httpx.Response) -> tuple[str, str]:
         return str(response.status_code), response.reason_phrase
 
 
-async def fetch_poles(service: ServiceEndpoint, client: httpx.AsyncClient | None = None
-                      ) -> list[dict[str, Any]]:
-    """``GET /api/v1/poles``; `ConnectError` says why the service could not be asked."""
+async def fetch_poles(service: ServiceEndpoint, client: httpx.AsyncClient | None = None, *,
+                      uptime_days: int | None = None) -> list[dict[str, Any]]:
+    """``GET /api/v1/poles``; `ConnectError` says why the service could not be asked.
+
+    ``uptime_days`` adds each pole's uptime % (eis 48) over that many days.
+    """
     own = client is None
-    http = client or httpx.AsyncClient(timeout=_CONNECT_TIMEOUT_S)
+    http = client or httpx.AsyncClient(timeout=_CONNECT_TIMEOUT_S * 6)
+    params = {"uptime_days": uptime_days} if uptime_days else None
     try:
-        response = await http.get(f"{service.api}/poles", headers=service.headers)
+        response = await http.get(f"{service.api}/poles", headers=service.headers,
+                                  params=params)
     except httpx.HTTPError as exc:
         raise ConnectError(f"cannot reach the service at {service.url}: {exc}") from None
     finally:

@@ -1,0 +1,128 @@
+"""Deploying a profile to a pole and reading back what the pole made of it.
+
+Why its own module: the view must hold no protocol, and "deployed" means nothing
+until the pole's own GetCompositeSchedule agrees (SPEC.md, "Time": every deployment
+is verified). These coroutines are the whole conversation; the view only runs them
+through a `TaskRunner` and shows their progress, result or error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ocpp.v16.enums import ChargingProfileStatus, ConfigurationStatus
+
+from gui.profiles.preview import Difference, PoleSchedule, Preview, pole_steps, verify
+from pole_link.errors import PoleLinkError
+
+__all__ = [
+    "VERIFY_DURATION_S",
+    "DeployError",
+    "DeployPlan",
+    "PoleLimits",
+    "ProfileSession",
+    "VerifyOutcome",
+    "deploy_and_verify",
+    "read_pole_limits",
+    "verify_on_pole",
+]
+
+VERIFY_DURATION_S = 86_400
+"""A whole day from the pole's now: every step of a daily profile is checked once."""
+
+Progress = Callable[[str], None]
+
+
+class ProfileSession(Protocol):
+    """The part of `PoleSession` this module uses (so tests may stand in for it)."""
+
+    async def change_configuration(self, key: str, value: str) -> ConfigurationStatus: ...
+
+    async def set_charging_profile(self, connector_id: int, profile: dict[str, Any]) -> Any: ...
+
+    async def composite_schedule(self, connector_id: int, duration_s: int) -> dict[str, Any]: ...
+
+    async def get_configuration(self, keys: list[str] | None = None) -> Any: ...
+
+
+class DeployError(PoleLinkError):
+    """The pole answered, but refused part of the deployment."""
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    """Everything to send, fixed when Deploy is pressed (later edits do not leak in)."""
+
+    connector_id: int
+    profile_json: dict[str, Any]
+    preview: Preview
+    configuration: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    """The pole's answer and where it differs from the preview (empty: it matches)."""
+
+    differences: list[Difference]
+    pole: PoleSchedule
+    preview: Preview
+
+    @property
+    def matches(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class PoleLimits:
+    """The pole's configured ceilings that custom profiles are checked against."""
+
+    grid_limit_a: float | None
+    max_stack_level: int | None
+
+
+async def read_pole_limits(session: ProfileSession) -> PoleLimits:
+    """GridConnectionMaxCurrent and ChargeProfileMaxStackLevel; None where the pole has none."""
+    config = await session.get_configuration(["GridConnectionMaxCurrent",
+                                              "ChargeProfileMaxStackLevel"])
+
+    def number(key: str) -> float | None:
+        entry = config.entries.get(key)
+        try:
+            return float(entry.value) if entry is not None and entry.value else None
+        except ValueError:
+            return None
+
+    stack = number("ChargeProfileMaxStackLevel")
+    return PoleLimits(number("GridConnectionMaxCurrent"), None if stack is None else int(stack))
+
+
+async def verify_on_pole(session: ProfileSession, preview: Preview,
+                         progress: Progress = lambda _: None) -> VerifyOutcome:
+    """Ask the pole for its composite schedule and compare it with `preview`."""
+    progress("Reading the pole's own schedule (GetCompositeSchedule)…")
+    answer = await session.composite_schedule(preview.connector_id, VERIFY_DURATION_S)
+    differences = verify(preview, answer)
+    return VerifyOutcome(differences, pole_steps(answer, preview.zone), preview)
+
+
+async def deploy_and_verify(session: ProfileSession, plan: DeployPlan,
+                            progress: Progress = lambda _: None) -> VerifyOutcome:
+    """Set the configuration keys, install the profile, then verify it on the pole."""
+    steps = len(plan.configuration) + 2
+    for number, (key, value) in enumerate(plan.configuration, start=1):
+        progress(f"Step {number} of {steps}: setting {key} = {value}…")
+        status = await session.change_configuration(key, value)
+        if ConfigurationStatus(status) is not ConfigurationStatus.accepted:
+            raise DeployError(f"The pole did not accept {key} = {value}: it answered {status}")
+    progress(f"Step {steps - 1} of {steps}: sending the profile (SetChargingProfile)…")
+    result = await session.set_charging_profile(plan.connector_id, plan.profile_json)
+    status = ChargingProfileStatus(result.status)
+    if status is not ChargingProfileStatus.accepted:
+        raise DeployError(
+            f"The pole answered {status.value} to SetChargingProfile on connector "
+            f"{plan.connector_id}: it keeps its previous profiles")
+    return await verify_on_pole(
+        session, plan.preview,
+        lambda text: progress(f"Step {steps} of {steps}: {text[0].lower()}{text[1:]}"))

@@ -1,0 +1,201 @@
+"""The main window: views by job (Connect, Fleet, Pole, Profile) around one pole controller.
+
+The window owns the long-lived objects (the pole controller, the fleet feed) and wires
+them to the views; the views own none of them. Errors from anywhere land in one
+non-modal message bar; the status bar always shows the link state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from enum import IntEnum
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.demo import DemoStack
+from gui.fleet.model import FleetModel
+from gui.fleet.view import FleetView
+from gui.fleet_feed import FleetFeed
+from gui.i18n import LANGUAGES, switch_language
+from gui.message_bar import MessageBar
+from gui.pole_controller import PoleController
+from gui.profiles.profile_view import ProfileView
+from gui.tasks import TaskRunner
+from gui.views.connect_view import ConnectView
+from gui.views.pole_view import PoleView
+from pole_link.session import PoleIdentity
+from pole_link.transports import PoleAddress
+from pole_link.transports.csms import ServiceEndpoint
+
+WINDOW_TITLE = "Paalwerk"
+FLEET_START_LATEST_MS = 3000
+"""The demo's service starts after the first live data, or after this at the latest."""
+
+
+class Page(IntEnum):
+    CONNECT = 0
+    FLEET = 1
+    POLE = 2
+    PROFILE = 3
+
+
+class MainWindow(QMainWindow):
+    """Emits `closed` once the user closes it; the app then stops what runs."""
+
+    closed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(WINDOW_TITLE)
+        self.resize(1280, 860)
+        self.messages = MessageBar()
+        self.tasks = TaskRunner(self.report_error)
+        self.controller = PoleController(self)
+        self.fleet_model = FleetModel()
+        self.feed = FleetFeed(self.fleet_model, self)
+        self.demo: DemoStack | None = None
+
+        self.connect_view = ConnectView(self.tasks)
+        self.fleet_view = FleetView(self.fleet_model)
+        self.pole_view = PoleView(self.controller, self.tasks)
+        self.profile_view = ProfileView()
+        self.pages = QStackedWidget()
+        for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view):
+            self.pages.addWidget(view)
+        self.nav = QListWidget()
+        for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
+                     self.tr("Capacity profile")):
+            self.nav.addItem(name)
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet("font-size: 13pt;")
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.addWidget(self.messages)
+        column.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.link_label = QLabel()
+        self.fleet_label = QLabel()
+        self.statusBar().addWidget(self.link_label, 1)
+        self.statusBar().addPermanentWidget(self.fleet_label)
+        self._menus()
+        self._wire()
+        self.show_page(Page.CONNECT)
+
+    def _menus(self) -> None:
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
+                          (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4")):
+            action = QAction(self.nav.item(page).text(), self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, p=page: self.show_page(p))
+            view.addAction(action)
+        language = view.addMenu(self.tr("Language"))
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self)
+            action.triggered.connect(lambda _=False, c=code: self.change_language(c))
+            language.addAction(action)
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view.addSeparator()
+        view.addAction(quit_action)
+
+    def _wire(self) -> None:
+        self.connect_view.open_pole.connect(self.open_pole)
+        self.connect_view.service_chosen.connect(self.feed.follow)
+        self.fleet_view.pole_activated.connect(self.open_remote_pole)
+        self.feed.state_changed.connect(self.fleet_label.setText)
+        self.controller.state_changed.connect(
+            lambda state, detail: self.link_label.setText(f"{state}: {detail}"))
+        self.controller.identity_changed.connect(self._pole_opened)
+        self.controller.state_changed.connect(self._link_state)
+        self.controller.command_finished.connect(
+            lambda what, answer: self.messages.show_info(f"{what}: {answer}"))
+        self.controller.command_failed.connect(
+            lambda what, why: self.messages.show_error(f"{what} failed", why))
+
+    # ------------------------------------------------------------ navigation
+    def show_page(self, page: Page) -> None:
+        self.nav.setCurrentRow(page)
+
+    def change_language(self, code: str) -> None:
+        switch_language(code)
+        self.messages.show_info(self.tr("Language changed; views opened from now on use it."))
+
+    # ------------------------------------------------------------ poles and services
+    def open_pole(self, address: PoleAddress, options: dict[str, object]) -> None:
+        self.controller.connect_to(address, **options)
+        self.show_page(Page.POLE)
+
+    def open_remote_pole(self, pole_id: str) -> None:
+        if self.feed.service is None:
+            self.messages.show_error(self.tr("Connect to a service first"))
+            return
+        self.open_pole(PoleAddress("csms", pole_id, pole_id), {"service": self.feed.service})
+
+    def _pole_opened(self, identity: PoleIdentity) -> None:
+        self.setWindowTitle(f"{WINDOW_TITLE} — {identity.pole_id}")
+        self.profile_view.set_session(self.controller.session)
+
+    def _link_state(self, state: str, detail: str) -> None:
+        if state != "connected":
+            self.profile_view.set_session(None)
+
+    def start_demo(self, demo: DemoStack) -> None:
+        """Open the serial pole as soon as its port exists; follow the service once it runs."""
+        self.demo = demo
+
+        def serial_ready(found: tuple[str, str]) -> None:
+            pole_id, path = found
+            self.connect_view.suggest_serial_port(path)
+            self.open_pole(PoleAddress("serial", path, f"{pole_id} ({path})", pole_id), {})
+
+        def service_ready(service: ServiceEndpoint) -> None:
+            self.connect_view.use_service(service)
+
+        def live_on_screen(_sample: object = None) -> None:
+            self.controller.sample_received.disconnect(live_on_screen)
+            demo.start_fleet()
+
+        self.controller.sample_received.connect(live_on_screen)
+        QTimer.singleShot(FLEET_START_LATEST_MS, demo.start_fleet)
+        self.tasks.run(self.tr("Starting the demo's serial pole"), demo.serial_ready(),
+                       serial_ready)
+        self.tasks.run(self.tr("Starting the demo's service"), demo.service_ready(),
+                       service_ready)
+        self.tasks.run(self.tr("Starting the demo's BLE pole"), demo.ble_ready(),
+                       lambda _: self.connect_view.scan_ble())
+
+    def report_error(self, what: str, error: BaseException) -> None:
+        self.messages.show_error(f"{what}: {error}", f"{type(error).__name__}: {error!r}")
+
+    # ------------------------------------------------------------ closing
+    async def shutdown(self) -> None:
+        """Stop the controller, feed and tasks; the caller then stops the demo."""
+        await self.controller.aclose()
+        await self.feed.aclose()
+        await self.profile_view.aclose()
+        await self.tasks.cancel_all()
+        if self.demo is not None:
+            await asyncio.to_thread(self.demo.stop)
+            self.demo = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,122 @@
+"""The main job: ``paalwerk`` starts the demo window with live data and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from gui.demo import OCPP_POLES, DemoStack
+from gui.views.main_window import MainWindow, Page
+from tests.support import REPO, until
+
+OUTPUT = REPO / "test-output"
+
+
+async def shown(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    def check() -> bool:
+        QApplication.processEvents()
+        return condition()
+    await until(check, timeout)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def socket_1_amps(window: MainWindow) -> float:
+    sample = window.pole_view.last_sample
+    return 0.0 if sample is None else max(sample.sockets[0].current_a)
+
+
+async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
+        qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.pole_view.confirm = lambda question: True
+    window.show()
+    stack = DemoStack.launch()
+    pids = stack.pids
+    try:
+        window.start_demo(stack)
+        assert "Paalwerk" in window.windowTitle()
+        await shown(lambda: window.pole_view.last_sample is not None)
+        assert window.pages.currentWidget() is window.pole_view
+        assert window.pole_view.title.text() == "PW-90001"
+        await shown(lambda: window.pole_view.cards[0].state.text().startswith("B"))
+        assert socket_1_amps(window) == 0.0, "plugged in, not yet started"
+
+        window.pole_view.connector.setValue(1)
+        window.pole_view.start_button.click()
+        try:
+            await shown(lambda: socket_1_amps(window) > 5)
+        except TimeoutError:
+            raise AssertionError(f"no current; the window says {window.messages.text.text()!r}, "
+                                 f"last sample {window.pole_view.last_sample}") from None
+        assert window.pole_view.cards[0].state.text() == "C2"
+
+        await shown(lambda: window.fleet_model.rowCount() == OCPP_POLES + 2)  # + serial, BLE
+        await shown(lambda: window.fleet_model.pole("PW-90001") is not None and
+                    window.fleet_model.pole("PW-90001").connected)  # type: ignore[union-attr]
+        pids = stack.pids
+        assert len(pids) == 4, "serial pole, service, OCPP poles, BLE pole"
+        await shown(lambda: any("PW-80001" in window.connect_view.ble_poles.item(row).text()
+                                for row in range(window.connect_view.ble_poles.count())))
+        OUTPUT.mkdir(exist_ok=True)
+        for page in Page:
+            window.show_page(page)
+            QApplication.processEvents()
+            window.grab().save(str(OUTPUT / f"demo_{page.name.lower()}.png"))
+    finally:
+        await window.shutdown()
+    assert window.demo is None
+    assert not [pid for pid in pids if alive(pid)], "the demo left processes behind"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_paalwerk_stops_its_children_on_a_signal(stop: signal.Signals) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen([sys.executable, "-m", "paalwerk"], cwd=REPO, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while len(children_of(app.pid)) < 4 and time.monotonic() < deadline:
+            assert app.poll() is None, app.stdout.read() if app.stdout else ""
+            time.sleep(0.1)
+        children = children_of(app.pid)
+        assert len(children) == 4, "service, serial, OCPP and BLE poles"
+        time.sleep(2)  # let the window come up and connect
+        app.send_signal(stop)
+        output, _ = app.communicate(timeout=30)
+        assert app.returncode == 0, output
+        assert not [pid for pid in children if alive(pid)], "children left running"
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
