@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
 
+from pole_link.errors import PoleLinkError
+from service.api.pole_settings import build_settings_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
+from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,15 +67,28 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     tokens = TokenStore(token_file or default_token_file())
     settings = settings or CsmsSettings()
     policy: CapacityPolicy | None = None
+    async_repository = AsyncRepository(repository)
+    pole_settings = PoleSettingsCache()
+    await pole_settings.load(async_repository)
 
     async def booted(pole_id: str) -> None:
-        if policy is not None and settings.deploy_capacity_profile:
-            await policy.on_boot(pole_id)
+        """The pole's connection limit (eis 33), then its capacity profile (eis 24)."""
+        if policy is None or not settings.deploy_capacity_profile:
+            return
+        connection = app.state.connections.get(pole_id)
+        if connection is not None:
+            try:
+                await apply_grid_limit(connection, pole_settings.get(pole_id))
+            except PoleLinkError as exc:
+                LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
+        await policy.on_boot(pole_id)
 
-    async_repository = AsyncRepository(repository)
     app = create_app(RepositoryStore(async_repository), settings, tokens=tokens,
                      on_booted=booted)
-    policy = CapacityPolicy(app.state.connections, async_repository)
+    policy = CapacityPolicy(app.state.connections, async_repository,
+                            pole_settings.settings_for)
+    app.include_router(build_settings_router(app.state.connections, async_repository, tokens,
+                                             pole_settings, policy))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)

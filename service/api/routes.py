@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, Protocol
 
@@ -162,9 +163,9 @@ UptimeDays = Annotated[int | None, Query(ge=1, le=366, description=(
 
 # -- the router -----------------------------------------------------------------------------
 
-def build_router(connections: PoleConnections, repository: AsyncRepository,
-                 tokens: TokenStore | None) -> APIRouter:
-    """All ``/api/v1`` routes, every one behind the bearer-token check."""
+def token_check(tokens: TokenStore | None) -> Callable[..., Awaitable[None]]:
+    """The bearer-token dependency every ``/api/v1`` router uses (one rule, one message)."""
+
     async def authorise(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                Depends(BEARER)]) -> None:
         challenge = {"WWW-Authenticate": "Bearer"}
@@ -176,7 +177,13 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
             raise ApiError(401, "Unauthorized", "the bearer token is not valid",
                            headers=challenge)
 
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(authorise)])
+    return authorise
+
+
+def build_router(connections: PoleConnections, repository: AsyncRepository,
+                 tokens: TokenStore | None) -> APIRouter:
+    """All ``/api/v1`` routes, every one behind the bearer-token check."""
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))])
 
     async def known_pole(pole_id: str) -> None:
         if await repository.get_pole(pole_id) is None:
