@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import logging
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import qrcode
@@ -22,8 +20,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from qrcode.image.pure import PyPNGImage
 
-from pole_link.errors import PoleLinkError
-from pole_link.protocol.vendor import data_transfer_payload
+from service.policy.overrule import overrule as overrule_transaction
+from service.policy.overrule import running_transaction
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -53,15 +51,6 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
 def build_overrule_router(connections: Any, repository: AsyncRepository) -> APIRouter:
     router = APIRouter()
 
-    async def running_transaction(pole_id: str, connector_id: int) -> Any:
-        now = datetime.now(UTC)
-        # A pole's clock may run ahead of ours: look a day past now, not just up to it.
-        transactions = await repository.transactions(pole_id, now - timedelta(days=60),
-                                                     now + timedelta(days=1))
-        running = [t for t in transactions
-                   if t.connector_id == connector_id and t.stopped is None]
-        return running[-1] if running else None
-
     async def known(pole_id: str) -> bool:
         return await repository.get_pole(pole_id) is not None
 
@@ -74,7 +63,7 @@ def build_overrule_router(connections: Any, repository: AsyncRepository) -> APIR
     async def overrule_page(pole_id: str, connector_id: int) -> HTMLResponse:
         if not await known(pole_id):
             return unknown(pole_id)
-        transaction = await running_transaction(pole_id, connector_id)
+        transaction = await running_transaction(repository, pole_id, connector_id)
         where = f"Laadpaal {html.escape(pole_id)}, aansluiting {connector_id}"
         if transaction is None:
             return _page("Piekbeperking opheffen",
@@ -97,29 +86,19 @@ def build_overrule_router(connections: Any, repository: AsyncRepository) -> APIR
         if not await known(pole_id):
             return unknown(pole_id)
         where = f"<p>Laadpaal {html.escape(pole_id)}, aansluiting {connector_id}</p>"
-        transaction = await running_transaction(pole_id, connector_id)
-        if transaction is None:
+        result = await overrule_transaction(connections, repository, pole_id, connector_id,
+                                            "phone")
+        if result.outcome == "NoTransaction":
             return _page("Geen laadsessie", where + "<div class='box warn'>Er loopt op deze "
                          "aansluiting geen laadsessie om op te heffen.</div>", 409)
-        handler = connections.get(pole_id)
-        if handler is None:
+        if result.outcome == "PoleOffline":
             return _page("Paal niet bereikbaar", where + "<div class='box warn'>De laadpaal is "
                          "op dit moment niet bereikbaar. Gebruik de knop op de paal of probeer "
                          "het over een paar minuten opnieuw.</div>", 503)
-        payload = data_transfer_payload("Overrule", {
-            "connectorId": connector_id, "transactionId": transaction.id, "source": "phone"})
-        try:
-            answer = await handler.call_action("DataTransfer", payload,
-                                               timeout=OVERRULE_TIMEOUT_S)
-            status = json.loads(answer.get("data") or "{}").get("status")
-        except (PoleLinkError, ValueError) as exc:
-            LOGGER.warning("%s: overrule failed: %s", pole_id, exc)
-            status = None
-        if status != "Accepted":
+        if result.outcome == "NotConfirmed":
             return _page("Niet gelukt", where + "<div class='box warn'>De laadpaal heeft het "
                          "opheffen niet bevestigd. Probeer het opnieuw of gebruik de knop op "
                          "de paal.</div>", 502)
-        await repository.mark_overrule(transaction.id, datetime.now(UTC), "phone")
         return _page("Piekbeperking opgeheven", where + "<div class='box ok'>Gelukt: voor deze "
                      "laadsessie is de beperking opgeheven. U laadt nu met maximaal 25 A per "
                      "fase.</div>")

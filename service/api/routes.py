@@ -22,10 +22,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
-from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
 from service.api.uptime import pole_uptime
+from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
 from service.reports.uptime import uptime_to_csv, uptime_to_json
@@ -180,6 +180,37 @@ def token_check(tokens: TokenStore | None) -> Callable[..., Awaitable[None]]:
     return authorise
 
 
+async def send_command(connections: PoleConnections, repository: AsyncRepository,
+                       pole_id: str, action: str, payload: dict[str, Any],
+                       timeout: float) -> dict[str, Any]:
+    """Send one OCPP call to the live pole, and map every failure to an HTTP answer.
+
+    Every router that commands poles uses this, so a pole that is offline (409), refuses
+    (502) or stays silent (504) reads the same to an operator whatever the command.
+    The outer ``asyncio.timeout`` also covers waiting for the connection's call lock
+    (OCPP allows one call in flight), so a queue behind a silent pole cannot hang us.
+    """
+    handler = connections.get(pole_id)
+    if handler is None:
+        raise ApiError(409, "PoleOffline",
+                       f"pole {pole_id!r} is not connected to this service")
+    await repository.audit("api", f"{action} → {pole_id}",
+                           json.dumps(payload, separators=(",", ":")))
+    try:
+        async with asyncio.timeout(timeout):
+            result = await handler.call_action(action, payload, timeout=timeout)
+    except CallError as exc:
+        raise ApiError(502, exc.code, exc.description or str(exc), exc.details) from None
+    except (LinkTimeout, TimeoutError):
+        raise ApiError(504, "Timeout", f"{action}: no answer from {pole_id} within "
+                                       f"{timeout:g} s") from None
+    except LinkLost as exc:
+        raise ApiError(409, "PoleOffline", f"the connection was lost: {exc}") from None
+    except FrameError as exc:
+        raise ApiError(502, "FrameError", str(exc)) from None
+    return {"result": result}
+
+
 def build_router(connections: PoleConnections, repository: AsyncRepository,
                  tokens: TokenStore | None) -> APIRouter:
     """All ``/api/v1`` routes, every one behind the bearer-token check."""
@@ -209,30 +240,7 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
 
     async def command(pole_id: str, action: str, payload: dict[str, Any],
                       timeout: float) -> dict[str, Any]:
-        """Send one OCPP call to the live pole, and map every failure to an HTTP answer.
-
-        The outer ``asyncio.timeout`` also covers waiting for the connection's call lock
-        (OCPP allows one call in flight), so a queue behind a silent pole cannot hang us.
-        """
-        handler = connections.get(pole_id)
-        if handler is None:
-            raise ApiError(409, "PoleOffline",
-                           f"pole {pole_id!r} is not connected to this service")
-        await repository.audit("api", f"{action} → {pole_id}",
-                               json.dumps(payload, separators=(",", ":")))
-        try:
-            async with asyncio.timeout(timeout):
-                result = await handler.call_action(action, payload, timeout=timeout)
-        except CallError as exc:
-            raise ApiError(502, exc.code, exc.description or str(exc), exc.details) from None
-        except (LinkTimeout, TimeoutError):
-            raise ApiError(504, "Timeout", f"{action}: no answer from {pole_id} within "
-                                           f"{timeout:g} s") from None
-        except LinkLost as exc:
-            raise ApiError(409, "PoleOffline", f"the connection was lost: {exc}") from None
-        except FrameError as exc:
-            raise ApiError(502, "FrameError", str(exc)) from None
-        return {"result": result}
+        return await send_command(connections, repository, pole_id, action, payload, timeout)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -351,12 +359,20 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         return await command(pole_id, "TriggerMessage", _ocpp(body), timeout)
 
     @router.post("/poles/{pole_id}/overrule")
-    async def overrule(pole_id: str, body: OverruleBody,
-                       timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """The driver's overrule made from the phone: the pole lifts the peak limit."""
-        payload = data_transfer_payload(VendorMessage.OVERRULE,
-                                        {**_ocpp(body), "source": "phone"})
-        return await command(pole_id, "DataTransfer", payload, timeout)
+    async def overrule(pole_id: str, body: OverruleBody) -> dict[str, Any]:
+        """The driver's overrule made from the phone (eis 28): the pole lifts the peak limit
+        for the running transaction, and the overrule is stored with it once confirmed."""
+        await known_pole(pole_id)
+        await repository.audit("api", f"Overrule → {pole_id}",
+                               json.dumps(_ocpp(body), separators=(",", ":")))
+        result = await overrule_transaction(connections, repository, pole_id,
+                                            body.connector_id, "phone",
+                                            transaction_id=body.transaction_id)
+        if result.outcome in ("Accepted", "AlreadyOverruled"):
+            return {"result": {"status": result.outcome,
+                               "transactionId": result.transaction_id}}
+        http_status = {"NoTransaction": 409, "PoleOffline": 409, "NotConfirmed": 502}
+        raise ApiError(http_status[result.outcome], result.outcome, result.detail)
 
     return router
 

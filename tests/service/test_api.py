@@ -130,9 +130,17 @@ async def test_a_connected_pole_is_read_and_commanded(api: Api, tmp_path: Path) 
 
         overruled = await http.post("/api/v1/poles/PW-0001/overrule", json={"connectorId": 1})
         assert overruled.status_code == 200
-        assert overruled.json()["result"]["status"] == "Accepted"
-        assert pole.socket(1).transaction.overruled  # type: ignore[union-attr]
         transaction_id = found[0]["id"]
+        assert overruled.json()["result"] == {"status": "Accepted",
+                                              "transactionId": transaction_id}
+        assert pole.socket(1).transaction.overruled  # type: ignore[union-attr]
+        stored = api.service.repository.get_transaction(transaction_id)
+        assert stored is not None and stored.overruled_at is not None, "eis 28: stored"
+        assert stored.overrule_source == "phone"
+        again = await http.post("/api/v1/poles/PW-0001/overrule", json={"connectorId": 1})
+        assert again.json()["result"]["status"] == "AlreadyOverruled"
+        idle = await http.post("/api/v1/poles/PW-0001/overrule", json={"connectorId": 2})
+        assert idle.status_code == 409 and idle.json()["error"] == "NoTransaction"
         stopped = await http.post("/api/v1/poles/PW-0001/remote-stop",
                                   json={"transactionId": transaction_id})
         assert stopped.json() == {"result": {"status": "Accepted"}}
