@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from ocpp.exceptions import (
 from ocpp.exceptions import (
     NotImplementedError as OcppNotImplemented,
 )
-from ocpp.messages import Call, CallError, CallResult
+from ocpp.messages import Call, CallError, CallResult, get_validator
 from ocpp.routing import after as _ocpp_after
 from ocpp.routing import on as _ocpp_on
 from ocpp.v16 import ChargePoint
@@ -62,6 +63,133 @@ def after(action: str) -> Callable[[_Handler], _Handler]:
     """The library's ``@after``, typed."""
     decorator: Callable[[_Handler], _Handler] = _ocpp_after(action)
     return decorator
+
+
+@functools.lru_cache(maxsize=4096)
+def _snake_key(key: str) -> str:
+    """The library's key conversion, once per distinct key (it runs two regexes per key)."""
+    converted: dict[str, Any] = camel_to_snake_case({key: None})
+    return next(iter(converted))
+
+
+def to_snake_case(data: Any) -> Any:
+    """Same result as the library's ``camel_to_snake_case``, with the key conversion cached."""
+    if isinstance(data, dict):
+        return {_snake_key(key): to_snake_case(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [to_snake_case(value) for value in data]
+    return data
+
+
+_METADATA = frozenset({"$schema", "$id", "id", "title", "description", "javaType", "format"})
+# "format" is metadata here: the library's validators are built without a format checker.
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+Check = Callable[[Any], bool]
+
+
+def compile_schema(schema: Any) -> Check | None:
+    """A fast yes/no check for the Draft-4 subset the OCPP 1.6 schemas use, or None.
+
+    Only ever a shortcut for valid payloads: it answers True only where the full
+    jsonschema validation would find no error (it is stricter where unsure: floats as
+    integers, non-string enums), and False sends the payload through the full validation,
+    which produces the OCPP error. A schema with any other keyword gets None (always full).
+    """
+    if not isinstance(schema, dict) or set(schema) - _METADATA - {
+            "type", "properties", "required", "additionalProperties", "enum", "maxLength",
+            "items", "minItems"}:
+        return None
+    checks: list[Check] = []
+    kind = schema.get("type")
+    if kind is not None:
+        if not isinstance(kind, str) or kind not in _TYPES:
+            return None
+        checks.append(_TYPES[kind])
+    if "enum" in schema:
+        allowed = schema["enum"]
+        if not all(isinstance(value, str) for value in allowed):
+            return None
+        allowed_set = frozenset(allowed)
+        checks.append(lambda v: isinstance(v, str) and v in allowed_set)
+    if "maxLength" in schema:
+        longest = int(schema["maxLength"])
+        checks.append(lambda v: not isinstance(v, str) or len(v) <= longest)
+    if "properties" in schema or "required" in schema or "additionalProperties" in schema:
+        extra = schema.get("additionalProperties", True)
+        if not isinstance(extra, bool):
+            return None
+        properties: dict[str, Check] = {}
+        for name, sub in schema.get("properties", {}).items():
+            check = compile_schema(sub)
+            if check is None:
+                return None
+            properties[name] = check
+        required = tuple(schema.get("required", ()))
+
+        def object_check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True  # "type" decides; these keywords ignore non-objects
+            if any(name not in v for name in required):
+                return False
+            for name, value in v.items():
+                check = properties.get(name)
+                if check is None:
+                    if not extra:
+                        return False
+                elif not check(value):
+                    return False
+            return True
+
+        checks.append(object_check)
+    if "items" in schema or "minItems" in schema:
+        item = compile_schema(schema.get("items", {}))
+        if item is None or isinstance(schema.get("items"), list):
+            return None
+        least = int(schema.get("minItems", 0))
+        checks.append(lambda v: not isinstance(v, list)
+                      or (len(v) >= least and all(item(e) for e in v)))
+    return lambda v: all(check(v) for check in checks)
+
+
+_fast_checks: dict[tuple[int, str], Check | None] = {}
+
+
+def _surely_valid(message: Call | CallResult, action: str) -> bool:
+    """True when the compiled check passes; False means: validate fully."""
+    key = (message.message_type_id, action)
+    if key not in _fast_checks:
+        if action in messages._DECIMAL_CALLS or action in messages._DECIMAL_RESULTS:
+            # Never ask the library for these with float parsing: it caches one validator
+            # per schema, and `messages.validate` needs the Decimal one (multipleOf 0.1).
+            _fast_checks[key] = None
+            return False
+        try:
+            validator = get_validator(message.message_type_id, action, messages.OCPP_VERSION)
+        except OSError:
+            _fast_checks[key] = None
+        else:
+            _fast_checks[key] = compile_schema(validator.schema)
+    check = _fast_checks[key]
+    return check is not None and check(message.payload)
+
+
+def validate(message: Call | CallResult, action: str | None = None) -> None:
+    """`messages.validate`, skipped when the compiled check already proves the payload valid."""
+    if not _surely_valid(message, action or message.action):
+        messages.validate(message, action)
+
+
+@functools.lru_cache(maxsize=1024)
+def _wants_unique_id(function: Callable[..., Any]) -> bool:
+    return "call_unique_id" in inspect.signature(function).parameters
 
 
 def call_error_to_exception(error: CallError, action: str) -> PoleCallError:
@@ -166,12 +294,12 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
             )
         skip_validation = handlers.get("_skip_schema_validation", False)
         if not skip_validation:
-            messages.validate(msg)
+            validate(msg)
         self.check_call(msg)
 
         handler = handlers["_on_action"]
-        kwargs = camel_to_snake_case(msg.payload)
-        if "call_unique_id" in inspect.signature(handler).parameters:
+        kwargs = to_snake_case(msg.payload)
+        if _wants_unique_id(getattr(handler, "__func__", handler)):
             kwargs["call_unique_id"] = msg.unique_id
         try:
             response = handler(**kwargs)
@@ -189,7 +317,7 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
         result = msg.create_call_result(payload)
         if not skip_validation:
-            messages.validate(result, msg.action)
+            validate(result, msg.action)
         await self._send(result.to_json())
 
         after = handlers.get("_after_action")
@@ -258,7 +386,7 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         body = snake_to_camel_case(remove_nones(serialize_as_dict(payload)))
         result = await self.call_action(action, body)
         result_class = getattr(self._call_result, action)
-        return result_class(**camel_to_snake_case(result))
+        return result_class(**to_snake_case(result))
 
 
 def _log_task_failure(task: asyncio.Task[Any]) -> None:

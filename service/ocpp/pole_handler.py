@@ -8,6 +8,7 @@ once answered, so answering first would lose it on a crash.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -86,6 +87,12 @@ class EventSink(Protocol):
     def relay_live(self, pole_id: str, data: Any) -> None: ...
 
 
+def _done() -> asyncio.Future[None]:
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
+
+
 class PoleHandler(StrictChargePoint):
     """The CSMS's end of one pole's OCPP connection."""
 
@@ -101,14 +108,27 @@ class PoleHandler(StrictChargePoint):
         self._connector_of: dict[int, int] = {}
         """Connector of each transaction started on this connection, for stop events."""
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
+        self._incoming_logged: asyncio.Future[None] = _done()
+        self._log_tasks: set[asyncio.Future[None]] = set()
 
     async def route_message(self, raw_msg: str) -> None:
-        await self._log(self.message_log.incoming, raw_msg)
-        await super().route_message(raw_msg)
+        # The log write runs beside the handler (group commit puts both in one transaction
+        # when busy); an answer is only sent once it is stored (`_send`).
+        self._incoming_logged = asyncio.ensure_future(
+            self._log(self.message_log.incoming, raw_msg))
+        try:
+            await super().route_message(raw_msg)
+        finally:
+            await self._incoming_logged
 
     async def _send(self, message: str) -> None:
+        # An answer goes out only once the message it answers is in the log; what we send
+        # is logged without holding up this pole's next message.
+        await self._incoming_logged
         await super()._send(message)
-        await self._log(self.message_log.outgoing, message)
+        task = asyncio.ensure_future(self._log(self.message_log.outgoing, message))
+        self._log_tasks.add(task)
+        task.add_done_callback(self._log_tasks.discard)
 
     async def _log(self, write: Callable[[str], Awaitable[None]], raw: str) -> None:
         """The log serves diagnosis; a storage hiccup there must never break OCPP."""

@@ -12,14 +12,17 @@ so no read-then-write window exists.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+import threading
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from service.storage.database import storage_errors
@@ -36,6 +39,13 @@ from service.storage.models import (
     UTCDateTime,
 )
 
+LOGGER = logging.getLogger(__name__)
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+Write = tuple[Any, Mapping[str, Any]]
+"""One row's worth of a write: a reusable statement and its parameters. Writes of the same
+statement are executed together (one ``executemany``), so statements are built once."""
+
 _METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "measurand", "phase",
                   "value", "unit", "context")
 
@@ -51,8 +61,20 @@ class Repository:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._statements: dict[str, Any] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _write(self, writes: Iterable[Write]) -> None:
+        """Run ``writes`` in one transaction (what `BatchWriter` does for many callers)."""
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            execute_grouped(connection, writes)
+
+    def _statement(self, name: str, build: Callable[[], Any]) -> Any:
+        statement = self._statements.get(name)
+        if statement is None:
+            statement = self._statements[name] = build()
+        return statement
 
     def _session(self) -> Session:
         # Objects stay readable after commit: callers get plain detached rows.
@@ -108,10 +130,16 @@ class Repository:
 
     def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
         """Record contact (heartbeat, any message) or a disconnect; unknown poles are ignored."""
-        with storage_errors(self.engine.url), self._session() as session:
-            session.execute(sa.update(_table(Pole)).where(_table(Pole).c.id == pole_id)
-                            .values(last_seen=at, connected=connected))
-            session.commit()
+        self._write(self.pole_seen_writes(pole_id, at, connected=connected))
+
+    def pole_seen_writes(self, pole_id: str, at: datetime, *, connected: bool) -> list[Write]:
+        def build() -> Any:
+            table = _table(Pole)
+            return (sa.update(table).where(table.c.id == sa.bindparam("b_id"))
+                    .values(last_seen=sa.bindparam("b_at", type_=UTCDateTime()),
+                            connected=sa.bindparam("b_connected", type_=sa.Boolean())))
+        return [(self._statement("pole_seen", build),
+                 {"b_id": pole_id, "b_at": at, "b_connected": connected})]
 
     # -- connection sessions (uptime, eis 48) -----------------------------------------------
 
@@ -167,24 +195,29 @@ class Repository:
         Queued events arrive late after an offline period (eis 53): an old event must not
         overwrite a newer state. ``since`` moves only when status or error changes.
         """
-        with storage_errors(self.engine.url), self._session() as session:
-            session.add(StatusEvent(pole_id=pole_id, connector_id=connector_id, status=status,
-                                    error_code=error_code, timestamp=at))
+        self._write(self.record_status_writes(pole_id, connector_id, status, error_code, at))
+
+    def record_status_writes(self, pole_id: str, connector_id: int, status: str,
+                             error_code: str, at: datetime) -> list[Write]:
+        def build_upsert() -> Any:
             table = _table(Connector)
-            statement = self._insert(Connector).values(
-                pole_id=pole_id, connector_id=connector_id, status=status,
-                error_code=error_code, since=at)
+            statement = self._insert(Connector)
             changed = sa.or_(table.c.status != statement.excluded.status,
                              table.c.error_code != statement.excluded.error_code)
-            statement = statement.on_conflict_do_update(
+            return statement.on_conflict_do_update(
                 index_elements=["pole_id", "connector_id"],
                 set_={"status": statement.excluded.status,
                       "error_code": statement.excluded.error_code,
                       "since": sa.case((changed, statement.excluded.since),
                                        else_=table.c.since)},
                 where=table.c.since <= statement.excluded.since)
-            session.execute(statement)
-            session.commit()
+
+        event = self._statement("status_event", lambda: sa.insert(_table(StatusEvent)))
+        upsert = self._statement("connector_upsert", build_upsert)
+        return [(event, {"pole_id": pole_id, "connector_id": connector_id, "status": status,
+                         "error_code": error_code, "timestamp": at}),
+                (upsert, {"pole_id": pole_id, "connector_id": connector_id, "status": status,
+                          "error_code": error_code, "since": at})]
 
     def connectors(self, pole_id: str) -> list[Connector]:
         with storage_errors(self.engine.url), self._session() as session:
@@ -315,15 +348,19 @@ class Repository:
         Core ``INSERT`` rather than ORM objects: a month of 15-minute samples is ~12k rows and
         the ORM's per-object bookkeeping would dominate.
         """
-        batch: list[dict[str, Any]] = []
+        writes = self.meter_value_writes(rows)
+        if writes:
+            self._write(writes)
+        return len(writes)
+
+    def meter_value_writes(self, rows: Iterable[MeterValue | Mapping[str, Any]]
+                           ) -> list[Write]:
+        statement = self._statement("meter_values", lambda: sa.insert(_table(MeterValue)))
+        writes: list[Write] = []
         for row in rows:
             source = row.model_dump() if isinstance(row, MeterValue) else row
-            batch.append({name: source.get(name) for name in _METER_COLUMNS})
-        if not batch:
-            return 0
-        with storage_errors(self.engine.url), self.engine.begin() as connection:
-            connection.execute(sa.insert(_table(MeterValue)), batch)
-        return len(batch)
+            writes.append((statement, {name: source.get(name) for name in _METER_COLUMNS}))
+        return writes
 
     def meter_values(self, pole_id: str, start: datetime, end: datetime,
                      connector_id: int | None = None) -> list[MeterValue]:
@@ -344,14 +381,19 @@ class Repository:
                     payload: Any, *, at: datetime | None = None,
                     latency_ms: float | None = None) -> None:
         """Keep one OCPP message; ``payload`` as JSON text, or any JSON-able value."""
+        self._write(self.log_message_writes(pole_id, direction, action, unique_id, payload,
+                                            at=at, latency_ms=latency_ms))
+
+    def log_message_writes(self, pole_id: str, direction: str, action: str | None,
+                           unique_id: str, payload: Any, *, at: datetime | None = None,
+                           latency_ms: float | None = None) -> list[Write]:
         if direction not in ("in", "out"):
             raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
-        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-        with storage_errors(self.engine.url), self._session() as session:
-            session.add(MessageLog(pole_id=pole_id, time=at or datetime.now(UTC),
-                                   direction=direction, action=action, unique_id=unique_id,
-                                   payload=text, latency_ms=latency_ms))
-            session.commit()
+        text = payload if isinstance(payload, str) else _COMPACT_JSON.encode(payload)
+        statement = self._statement("message_log", lambda: sa.insert(_table(MessageLog)))
+        return [(statement, {"pole_id": pole_id, "time": at or datetime.now(UTC),
+                             "direction": direction, "action": action, "unique_id": unique_id,
+                             "payload": text, "latency_ms": latency_ms})]
 
     def message_log(self, pole_id: str, action: str | None = None,
                     since: datetime | None = None, limit: int = 500) -> list[MessageLog]:
@@ -417,6 +459,100 @@ class Repository:
             session.commit()
 
 
+def execute_grouped(connection: Connection, writes: Iterable[Write]) -> None:
+    """Execute writes with one ``executemany`` per statement, in order of first appearance.
+
+    Writes of one statement keep their order; writes of different statements are
+    independent rows (a log line, a status event, a connector's state), so running one
+    statement's rows before another's changes nothing.
+    """
+    groups: dict[int, tuple[Any, list[Mapping[str, Any]]]] = {}
+    for statement, parameters in writes:
+        group = groups.get(id(statement))
+        if group is None:
+            groups[id(statement)] = (statement, [parameters])
+        else:
+            group[1].append(parameters)
+    for statement, rows in groups.values():
+        connection.execute(statement, rows)
+
+
+class BatchWriter:
+    """Group commit: the writes of every caller waiting at the same moment, in one transaction.
+
+    One writer thread takes everything queued, executes it (`execute_grouped`) and commits
+    once; each caller's future resolves only after that commit, so "stored before
+    acknowledged" still holds, at the cost of one transaction per batch instead of per
+    message. A failed batch is retried one caller at a time, so one bad write fails only
+    its own caller. The thread stops after `IDLE_S` without work and restarts on demand.
+    """
+
+    IDLE_S = 2.0
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: list[tuple[list[Write], asyncio.Future[None],
+                                asyncio.AbstractEventLoop]] = []
+        self._running = False
+        self.batches = 0
+        """Transactions committed (for tests and benchmarks)."""
+
+    def submit(self, writes: list[Write]) -> asyncio.Future[None]:
+        """Queue ``writes``; the future is done once they are committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            self._queue.append((writes, future, loop))
+            if self._running:
+                self._wake.notify()
+            else:
+                self._running = True
+                threading.Thread(target=self._run, name="storage writer", daemon=True).start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._wake.wait(self.IDLE_S)
+                    if not self._queue:
+                        self._running = False
+                        return
+                batch, self._queue = self._queue, []
+            outcomes = self._commit(batch)
+            by_loop: dict[asyncio.AbstractEventLoop,
+                          list[tuple[asyncio.Future[None], BaseException | None]]] = {}
+            for (_, future, loop), error in zip(batch, outcomes, strict=True):
+                by_loop.setdefault(loop, []).append((future, error))
+            for loop, results in by_loop.items():
+                with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
+                    loop.call_soon_threadsafe(_resolve, results)
+
+    def _commit(self, batch: list[tuple[list[Write], Any, Any]]
+                ) -> list[BaseException | None]:
+        try:
+            with storage_errors(self.engine.url), self.engine.begin() as connection:
+                execute_grouped(connection, (write for item in batch for write in item[0]))
+            self.batches += 1
+            return [None] * len(batch)
+        except Exception as error:
+            if len(batch) == 1:
+                return [error]
+        return [self._commit([item])[0] for item in batch]
+
+
+def _resolve(results: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
+    for future, error in results:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -439,12 +575,32 @@ class AsyncRepository:
 
     def __init__(self, repository: Repository) -> None:
         self.sync = repository
+        self.writer = BatchWriter(repository.engine)
+
+    # The frequent writes of connected poles go through the group-committing writer.
+    async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
+        await self.writer.submit(self.sync.pole_seen_writes(pole_id, at, connected=connected))
+
+    async def record_status(self, pole_id: str, connector_id: int, status: str,
+                            error_code: str, at: datetime) -> None:
+        await self.writer.submit(
+            self.sync.record_status_writes(pole_id, connector_id, status, error_code, at))
+
+    async def add_meter_values(self, rows: Iterable[MeterValue | Mapping[str, Any]]) -> int:
+        writes = self.sync.meter_value_writes(rows)
+        if writes:
+            await self.writer.submit(writes)
+        return len(writes)
+
+    async def log_message(self, pole_id: str, direction: str, action: str | None,
+                          unique_id: str, payload: Any, *, at: datetime | None = None,
+                          latency_ms: float | None = None) -> None:
+        await self.writer.submit(self.sync.log_message_writes(
+            pole_id, direction, action, unique_id, payload, at=at, latency_ms=latency_ms))
 
     upsert_pole = _threaded(Repository.upsert_pole)
     get_pole = _threaded(Repository.get_pole)
     list_poles = _threaded(Repository.list_poles)
-    pole_seen = _threaded(Repository.pole_seen)
-    record_status = _threaded(Repository.record_status)
     connectors = _threaded(Repository.connectors)
     status_events = _threaded(Repository.status_events)
     status_history = _threaded(Repository.status_history)
@@ -459,9 +615,7 @@ class AsyncRepository:
     mark_overrule = _threaded(Repository.mark_overrule)
     mark_low_current = _threaded(Repository.mark_low_current)
     transactions = _threaded(Repository.transactions)
-    add_meter_values = _threaded(Repository.add_meter_values)
     meter_values = _threaded(Repository.meter_values)
-    log_message = _threaded(Repository.log_message)
     message_log = _threaded(Repository.message_log)
     prune_message_log = _threaded(Repository.prune_message_log)
     add_charging_profile = _threaded(Repository.add_charging_profile)

@@ -1,0 +1,584 @@
+"""CSMS under load: many lightweight simulated poles against our service and the plain
+``ocpp``-library example central system, measured in the same run with the same load.
+
+Scenario "tender": ``--poles`` poles (default 10,000) connect at ``--ramp-rate`` per second;
+each sends BootNotification and three StatusNotifications, then a Heartbeat and, per
+socket (two), MeterValues every 900 s — compressed ``--traffic-speed`` times. Latency
+(send → CALLRESULT) is measured over a ``--duration`` window once every pole is connected.
+Scenario "saturation": ``--sat-poles`` poles each send calls back to back (one outstanding
+call per pole, as OCPP-J requires): Heartbeat, StatusNotification, MeterValues with seven
+sampled values, in turn.
+
+The poles are raw OCPP-J text frames over a minimal WebSocket client (asyncio.Protocol), many
+per process, in ``--generators`` processes. Each server runs in a child process of its own so
+its memory (VmRSS) and CPU time are read from /proc. Our service answers the CSMS's calls to
+the pole (SetChargingProfile Accepted, GetConfiguration empty, GetCompositeSchedule Rejected).
+
+    .venv/bin/python benchmarks/csms_load.py [--poles 10000] [--traffic-speed 30]
+        [--sat-poles 500] [--db sqlite|postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import struct
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+INF = float("inf")
+
+
+def raise_nofile() -> int:
+    """Open-file limit up to the hard limit; returns the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+# ------------------------------------------------------------------------- servers
+def _server_main(kind: str, db_url: str, deploy: bool, prefix: str,
+                 ready: Any, stop: Any, stats: Any) -> None:
+    raise_nofile()
+    asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats))
+
+
+async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
+                 ready: Any, stop: Any, stats: Any) -> None:
+    if kind == "plain":
+        from benchmarks.plain_central_system import serve
+        server = await serve()
+        port = server.sockets[0].getsockname()[1]
+        ready.put((os.getpid(), port, "/"))
+        await asyncio.to_thread(stop.wait)
+        server.close()
+        stats.put({})
+        return
+    import sqlalchemy as sa
+
+    from service.ocpp.pole_handler import CsmsSettings
+    from service.server import start_service
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.sqlite" if db_url == "sqlite" else db_url
+        running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
+                                      token_file=Path(tmp) / "tokens")
+        ready.put((os.getpid(), running.port, "/ocpp/"))
+        await asyncio.to_thread(stop.wait)
+        await running.stop()
+        counts: dict[str, int] = {}
+        with running.repository.engine.begin() as connection:
+            for table in ("message_log", "status_events", "meter_values", "charging_profiles"):
+                counts[table] = connection.execute(sa.text(
+                    f"SELECT count(*) FROM {table} WHERE pole_id LIKE :p"),
+                    {"p": prefix + "%"}).scalar_one()
+            if db_url != "sqlite":  # leave a shared database as we found it
+                for table in ("message_log", "status_events", "meter_values",
+                              "charging_profiles", "connectors", "connection_sessions",
+                              "transactions", "poles"):
+                    column = "id" if table == "poles" else "pole_id"
+                    connection.execute(sa.text(f"DELETE FROM {table} WHERE {column} LIKE :p"),
+                                       {"p": prefix + "%"})
+        running.repository.engine.dispose()
+        stats.put(counts)
+
+
+def _proc_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _proc_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+# ----------------------------------------------------------------- lightweight pole
+def _frame(text: str) -> bytes:
+    """A masked client text frame; the all-zero mask key leaves the payload as it is."""
+    data = text.encode()
+    n = len(data)
+    if n < 126:
+        header = bytes((0x81, 0x80 | n))
+    elif n < 65536:
+        header = struct.pack("!BBH", 0x81, 0xFE, n)
+    else:
+        header = struct.pack("!BBQ", 0x81, 0xFF, n)
+    return header + b"\0\0\0\0" + data
+
+
+def _control(opcode: int, data: bytes) -> bytes:
+    return bytes((0x80 | opcode, 0x80 | len(data))) + b"\0\0\0\0" + data
+
+
+class Closed(Exception):
+    pass
+
+
+class PoleClient(asyncio.Protocol):
+    """One pole: WebSocket handshake, OCPP-J calls with latency, answers to CSMS calls."""
+
+    def __init__(self, pole_id: str, host: str, port: int, path: str) -> None:
+        self.pole_id = pole_id
+        self.request = (f"GET {path}{pole_id} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+                        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n"
+                        ).encode()
+        loop = asyncio.get_running_loop()
+        self.opened: asyncio.Future[None] = loop.create_future()
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.closed = False
+        self.pending: dict[str, asyncio.Future[int]] = {}
+        self.seq = 0
+        self.server_calls = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        transport.write(self.request)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.opened.done():
+            self.opened.set_exception(Closed(f"closed during handshake: {exc}"))
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(Closed("connection lost"))
+        self.pending.clear()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.upgraded:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(self.buffer[:end])
+            del self.buffer[:end + 4]
+            if not head.startswith(b"HTTP/1.1 101"):
+                self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))
+                assert self.transport is not None
+                self.transport.close()
+                return
+            self.upgraded = True
+            self.opened.set_result(None)
+        buf = self.buffer
+        while len(buf) >= 2:
+            opcode, length, pos = buf[0] & 0x0F, buf[1] & 0x7F, 2
+            if length == 126:
+                if len(buf) < 4:
+                    return
+                length, pos = int.from_bytes(buf[2:4], "big"), 4
+            elif length == 127:
+                if len(buf) < 10:
+                    return
+                length, pos = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < pos + length:
+                return
+            payload = bytes(buf[pos:pos + length])
+            del buf[:pos + length]
+            if opcode == 1:
+                self._message(payload)
+            elif opcode == 9 and self.transport is not None:
+                self.transport.write(_control(10, payload))
+            elif opcode == 8 and self.transport is not None:
+                self.transport.close()
+
+    def _message(self, payload: bytes) -> None:
+        message = json.loads(payload)
+        if message[0] == 2:
+            self.server_calls += 1
+            self._answer(message[1], message[2], message[3])
+            return
+        future = self.pending.pop(message[1], None)
+        if future is not None and not future.done():
+            future.set_result(message[0])
+
+    def _answer(self, unique_id: str, action: str, payload: dict[str, Any]) -> None:
+        if action == "SetChargingProfile":
+            reply: list[Any] = [3, unique_id, {"status": "Accepted"}]
+        elif action == "GetConfiguration":
+            reply = [3, unique_id, {"configurationKey": [], "unknownKey": payload.get("key", [])}]
+        elif action == "GetCompositeSchedule":
+            reply = [3, unique_id, {"status": "Rejected"}]
+        else:
+            reply = [4, unique_id, "NotSupported", "", {}]
+        self.send(json.dumps(reply))
+
+    def send(self, text: str) -> None:
+        if self.transport is None or self.closed:
+            raise Closed("not connected")
+        self.transport.write(_frame(text))
+
+    async def call(self, action: str, payload: dict[str, Any]) -> int:
+        """Send a CALL; returns the answer's message type (3 result, 4 error)."""
+        self.seq += 1
+        unique_id = str(self.seq)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.pending[unique_id] = future
+        self.send(json.dumps([2, unique_id, action, payload], separators=(",", ":")))
+        return await future
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _meter_values(connector: int, energy: float) -> dict[str, Any]:
+    values = [{"value": f"{energy:.0f}", "measurand": "Energy.Active.Import.Register",
+               "unit": "Wh", "context": "Sample.Periodic"}]
+    values += [{"value": "15.9", "measurand": "Current.Import", "phase": phase, "unit": "A"}
+               for phase in ("L1", "L2", "L3")]
+    values += [{"value": "231.2", "measurand": "Voltage", "phase": phase + "-N", "unit": "V"}
+               for phase in ("L1", "L2", "L3")]
+    return {"connectorId": connector, "meterValue": [{"timestamp": _now(),
+                                                      "sampledValue": values}]}
+
+
+def _status(connector: int, status: str = "Available") -> dict[str, Any]:
+    return {"connectorId": connector, "errorCode": "NoError", "status": status,
+            "timestamp": _now()}
+
+
+BOOT = {"chargePointVendor": "Paalwerk", "chargePointModel": "Bench", "firmwareVersion": "1.0"}
+
+
+@dataclass
+class GenStats:
+    connected: int = 0
+    connect_failed: int = 0
+    dropped: int = 0
+    booted: int = 0
+    errors: int = 0  # CALLERRORs received
+    window_latency_ms: list[float] = field(default_factory=list)
+    ramp_latency_ms: list[float] = field(default_factory=list)
+    window_calls: int = 0
+    server_calls: int = 0
+    held_at_end: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+class Generator:
+    """One load-generator process's poles."""
+
+    def __init__(self, args: argparse.Namespace, scenario: str, host: str, port: int,
+                 path: str, indices: list[int], t0: float, window: Any, prefix: str) -> None:
+        self.args, self.scenario = args, scenario
+        self.host, self.port, self.path = host, port, path
+        self.indices, self.t0, self.window, self.prefix = indices, t0, window, prefix
+        self.stats = GenStats()
+        self.poles: list[PoleClient] = []
+
+    async def timed(self, pole: PoleClient, action: str, payload: dict[str, Any]) -> None:
+        wall, sent = time.time(), time.perf_counter()
+        kind = await pole.call(action, payload)
+        latency_ms = (time.perf_counter() - sent) * 1000
+        if kind != 3:
+            self.stats.errors += 1
+        start, end = self.window[0], self.window[1]
+        if start <= wall < end:
+            self.stats.window_latency_ms.append(latency_ms)
+            if wall + latency_ms / 1000 < end:
+                self.stats.window_calls += 1
+        elif wall < start:
+            self.stats.ramp_latency_ms.append(latency_ms)
+
+    async def run_pole(self, index: int, booted: asyncio.Event, boot_count: list[int]) -> None:
+        loop = asyncio.get_running_loop()
+        ramp = self.args.ramp_rate
+        await asyncio.sleep(max(0.0, self.t0 + index / ramp - time.time()))
+        pole_id = f"{self.prefix}{index:05d}"
+        pole = PoleClient(pole_id, self.host, self.port, self.path)
+        try:
+            await loop.create_connection(lambda: pole, self.host, self.port)
+            await asyncio.wait_for(pole.opened, 60)
+        except (OSError, Closed, TimeoutError) as exc:
+            self.stats.connect_failed += 1
+            if len(self.stats.failures) < 3:
+                self.stats.failures.append(f"{pole_id}: {exc!r}")
+            self._booted(booted, boot_count)
+            return
+        self.stats.connected += 1
+        self.poles.append(pole)
+        try:
+            await self.timed(pole, "BootNotification", dict(BOOT, chargePointSerialNumber=pole_id))
+            for connector in (0, 1, 2):
+                await self.timed(pole, "StatusNotification", _status(connector))
+            self.stats.booted += 1
+            self._booted(booted, boot_count)
+            if self.scenario == "tender":
+                await self.tender(pole)
+            else:
+                await self.saturate(pole, index)
+        except Closed:
+            self.stats.dropped += 1
+            self._booted(booted, boot_count)
+
+    def _booted(self, booted: asyncio.Event, boot_count: list[int]) -> None:
+        boot_count[0] += 1
+        if boot_count[0] == len(self.indices):
+            booted.set()
+
+    async def _until(self, moment: float) -> None:
+        delay = moment - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def tender(self, pole: PoleClient) -> None:
+        interval = 900.0 / self.args.traffic_speed
+        now = time.time()
+        due = [now + random.random() * interval for _ in range(3)]  # heartbeat, socket 1, 2
+        energy = [random.uniform(0, 1e6), random.uniform(0, 1e6)]
+        while True:
+            which = min(range(3), key=due.__getitem__)
+            moment = due[which]
+            if moment >= self.window[1]:
+                await self._until(self.window[1])
+                return
+            await self._until(moment)
+            if which == 0:
+                await self.timed(pole, "Heartbeat", {})
+            else:
+                energy[which - 1] += 2500
+                await self.timed(pole, "MeterValues", _meter_values(which, energy[which - 1]))
+            due[which] += interval
+
+    async def saturate(self, pole: PoleClient, index: int) -> None:
+        while time.time() < self.window[0]:  # noqa: ASYNC110 (another process sets it)
+            await asyncio.sleep(0.05)
+        turn, energy = index, random.uniform(0, 1e6)
+        while time.time() < self.window[1]:
+            turn += 1
+            kind = turn % 3
+            if kind == 0:
+                await self.timed(pole, "Heartbeat", {})
+            elif kind == 1:
+                await self.timed(pole, "StatusNotification",
+                                 _status(1, "Charging" if turn % 2 else "SuspendedEV"))
+            else:
+                energy += 100
+                await self.timed(pole, "MeterValues", _meter_values(1, energy))
+
+    async def main(self, ready: Any) -> GenStats:
+        booted, boot_count = asyncio.Event(), [0]
+        tasks = [asyncio.create_task(self.run_pole(i, booted, boot_count)) for i in self.indices]
+        if not self.indices:
+            booted.set()
+        await booted.wait()
+        ready.put(("booted", os.getpid()))
+        while self.window[1] == INF or time.time() < self.window[1]:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+        done, pending = await asyncio.wait(tasks, timeout=30)
+        for task in pending:
+            task.cancel()
+        self.stats.held_at_end = sum(1 for pole in self.poles if not pole.closed)
+        self.stats.server_calls = sum(pole.server_calls for pole in self.poles)
+        for task in done:
+            if task.exception() is not None and len(self.stats.failures) < 3:
+                self.stats.failures.append(repr(task.exception()))
+        for pole in self.poles:
+            if pole.transport is not None:
+                pole.transport.close()
+        await asyncio.sleep(0.2)
+        return self.stats
+
+
+def _generator_main(args: argparse.Namespace, scenario: str, host: str, port: int, path: str,
+                    indices: list[int], t0: float, window: Any, prefix: str,
+                    ready: Any, results: Any) -> None:
+    raise_nofile()
+    generator = Generator(args, scenario, host, port, path, indices, t0, window, prefix)
+    stats = asyncio.run(generator.main(ready))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((stats, usage.ru_utime + usage.ru_stime))
+
+
+# --------------------------------------------------------------------------- driver
+@dataclass
+class Outcome:
+    scenario: str
+    server: str
+    poles: int
+    held: int
+    connect_failed: int
+    dropped: int
+    calls_per_s: float
+    p50: float
+    p99: float
+    max_ms: float
+    ramp_p99: float
+    rss_per_conn_kb: float
+    rss_mb: float
+    server_cpu: float
+    gen_cpu: float
+    errors: int
+    server_calls: int
+    stored: dict[str, int]
+    notes: list[str]
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
+    ctx = mp.get_context("fork")
+    poles = args.poles if scenario == "tender" else args.sat_poles
+    prefix = f"B{os.getpid() % 10000:04d}{scenario[0]}{server[0]}-"
+    ready, stop, stats_q = ctx.Queue(), ctx.Event(), ctx.Queue()
+    deploy = scenario == "tender" and not args.no_deploy
+    proc = ctx.Process(target=_server_main,
+                       args=(server, args.db, deploy, prefix, ready, stop, stats_q))
+    proc.start()
+    pid, port, path = ready.get(timeout=60)
+    time.sleep(0.5)
+    rss_before = _proc_rss_kb(pid)
+    window = ctx.Array("d", [INF, INF], lock=False)
+    gen_ready, results = ctx.Queue(), ctx.Queue()
+    t0 = time.time() + 0.5
+    count = args.generators
+    gens = [ctx.Process(target=_generator_main,
+                        args=(args, scenario, "127.0.0.1", port, path,
+                              list(range(g, poles, count)), t0, window, prefix, gen_ready,
+                              results)) for g in range(count)]
+    for gen in gens:
+        gen.start()
+    for _ in gens:
+        gen_ready.get(timeout=poles / args.ramp_rate + 600)
+    ramp_s = time.time() - t0
+    settle = args.settle
+    time.sleep(settle)
+    rss_connected = _proc_rss_kb(pid)
+    duration = args.duration if scenario == "tender" else args.sat_duration
+    start = time.time() + 0.2
+    window[0], window[1] = start, start + duration
+    time.sleep(max(0.0, start - time.time()))
+    cpu0 = _proc_cpu_s(pid)
+    time.sleep(max(0.0, start + duration - time.time()))
+    cpu1 = _proc_cpu_s(pid)
+    rss_end = _proc_rss_kb(pid)
+    collected = [results.get(timeout=120) for _ in gens]
+    for gen in gens:
+        gen.join(timeout=30)
+    stop.set()
+    stored = stats_q.get(timeout=300)
+    proc.join(timeout=60)
+    total = GenStats()
+    gen_cpu = 0.0
+    for stats, cpu in collected:
+        gen_cpu += cpu
+        total.connected += stats.connected
+        total.connect_failed += stats.connect_failed
+        total.dropped += stats.dropped
+        total.errors += stats.errors
+        total.window_calls += stats.window_calls
+        total.held_at_end += stats.held_at_end
+        total.server_calls += stats.server_calls
+        total.window_latency_ms += stats.window_latency_ms
+        total.ramp_latency_ms += stats.ramp_latency_ms
+        total.failures += stats.failures
+    held = total.held_at_end
+    notes = [f"ramp {ramp_s:.1f} s for {poles} poles (asked {args.ramp_rate}/s)"]
+    notes += total.failures[:3]
+    return Outcome(
+        scenario=scenario, server=server, poles=poles, held=held,
+        connect_failed=total.connect_failed, dropped=total.dropped,
+        calls_per_s=total.window_calls / duration,
+        p50=_pct(total.window_latency_ms, 0.50), p99=_pct(total.window_latency_ms, 0.99),
+        max_ms=max(total.window_latency_ms, default=float("nan")),
+        ramp_p99=_pct(total.ramp_latency_ms, 0.99),
+        rss_per_conn_kb=(rss_connected - rss_before) / max(1, total.connected),
+        rss_mb=rss_end / 1024,
+        server_cpu=(cpu1 - cpu0) / duration, gen_cpu=gen_cpu, errors=total.errors,
+        server_calls=total.server_calls, stored=stored, notes=notes)
+
+
+def _print_table(outcomes: list[Outcome]) -> None:
+    print()
+    print(f"{'scenario':<11}{'server':<7}{'poles':>7}{'held':>7}{'calls/s':>10}"
+          f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'ramp p99':>10}{'KB/conn':>9}"
+          f"{'RSS MB':>8}{'srv CPU':>9}{'errors':>8}")
+    for o in outcomes:
+        print(f"{o.scenario:<11}{o.server:<7}{o.poles:>7}{o.held:>7}{o.calls_per_s:>10,.0f}"
+              f"{o.p50:>9.1f}{o.p99:>9.1f}{o.max_ms:>9.1f}{o.ramp_p99:>10.1f}"
+              f"{o.rss_per_conn_kb:>9.1f}{o.rss_mb:>8.0f}{o.server_cpu:>9.0%}{o.errors:>8}")
+    print()
+    for o in outcomes:
+        extra = f", stored rows {o.stored}" if o.stored else ""
+        print(f"  {o.scenario}/{o.server}: connect failures {o.connect_failed}, dropped "
+              f"{o.dropped}, CSMS→pole calls answered {o.server_calls}, load-generator CPU "
+              f"{o.gen_cpu:.0f} s total{extra}; " + "; ".join(o.notes))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--poles", type=int, default=10_000)
+    parser.add_argument("--traffic-speed", type=float, default=30.0,
+                        help="compress the 900 s Heartbeat/MeterValues interval this many times")
+    parser.add_argument("--ramp-rate", type=float, default=250.0, help="connections per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="tender window, s")
+    parser.add_argument("--sat-poles", type=int, default=500)
+    parser.add_argument("--sat-duration", type=float, default=20.0)
+    parser.add_argument("--settle", type=float, default=5.0,
+                        help="pause after the ramp before the window opens, s")
+    parser.add_argument("--generators", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--db", default="sqlite",
+                        help="'sqlite' (a temp file) or a PostgreSQL URL")
+    parser.add_argument("--scenario", choices=("tender", "saturation", "both"), default="both")
+    parser.add_argument("--servers", choices=("ours", "plain", "both"), default="both")
+    parser.add_argument("--no-deploy", action="store_true",
+                        help="tender: do not deploy the capacity profile after boot")
+    args = parser.parse_args()
+    limit = raise_nofile()
+    print(f"open-file limit {limit} per process; {os.cpu_count()} CPUs; "
+          f"{args.generators} load-generator processes; storage {args.db}; Python "
+          f"{sys.version.split()[0]}")
+    scenarios = ["tender", "saturation"] if args.scenario == "both" else [args.scenario]
+    servers = ["ours", "plain"] if args.servers == "both" else [args.servers]
+    outcomes = []
+    for scenario in scenarios:
+        for server in servers:
+            outcome = run_one(args, scenario, server)
+            outcomes.append(outcome)
+            print(f"{scenario}/{server}: {outcome.held}/{outcome.poles} connections held, "
+                  f"{outcome.calls_per_s:,.0f} calls/s, p50 {outcome.p50:.1f} ms, "
+                  f"p99 {outcome.p99:.1f} ms", flush=True)
+    _print_table(outcomes)
+    by = {(o.scenario, o.server): o for o in outcomes}
+    tender = by.get(("tender", "ours"))
+    if tender is not None:
+        ok = tender.held >= 10_000 and tender.p99 < 100
+        print(f"target tender: {tender.held} poles held, p99 {tender.p99:.1f} ms "
+              f"(need 10,000 held and p99 < 100 ms): {'MET' if ok else 'NOT MET'}")
+    ours, plain = by.get(("saturation", "ours")), by.get(("saturation", "plain"))
+    if ours is not None and plain is not None:
+        ratio = ours.calls_per_s / max(plain.calls_per_s, 1e-9)
+        print(f"target saturation: ours {ours.calls_per_s:,.0f} calls/s vs plain "
+              f"{plain.calls_per_s:,.0f} calls/s = {ratio:.2f}x (need >= 2x): "
+              f"{'MET' if ratio >= 2 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
