@@ -51,14 +51,42 @@ def _trace_first_sample(window: MainWindow) -> None:
     window.controller.sample_received.connect(first)
 
 
+async def _window_ends(window: MainWindow) -> str | None:
+    """None when the window closes; the language code when the user picks a language."""
+    ended: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+
+    def finish(result: str | None) -> None:
+        if not ended.done():
+            ended.set_result(result)
+
+    window.closed.connect(lambda: finish(None))
+    window.language_chosen.connect(finish)
+    return await ended
+
+
 async def _run(window: MainWindow) -> None:
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
+    """Until the window closes; a language change rebuilds the window and carries on."""
+    from gui.i18n import switch_language
+    from gui.views.main_window import MainWindow
+
     loop = asyncio.get_running_loop()
+    current = [window]
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(window.close))
-    await closed.wait()
-    await window.shutdown()
+        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(current[0].close))
+    while True:
+        language = await _window_ends(window)
+        if language is None:
+            await window.shutdown()
+            return
+        state = window.handover()
+        await window.shutdown(stop_demo=False)
+        window.hide()
+        window.deleteLater()
+        switch_language(language)
+        window = MainWindow()
+        current[0] = window
+        window.take_over(state)
+        window.show()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +105,7 @@ def _gui(args: argparse.Namespace, demo: DemoStack | None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gui.i18n import switch_language, system_language
+    from gui.i18n import preferred_language, switch_language
     from gui.settings import remembered_token
     from gui.views.main_window import MainWindow
     from pole_link.transports.csms import ServiceEndpoint
@@ -91,7 +119,7 @@ def _gui(args: argparse.Namespace, demo: DemoStack | None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine ends the app, not Qt
     app.setApplicationName("Paalwerk")
     app.setOrganizationName("Paalwerk")
-    switch_language(args.language or system_language())
+    switch_language(args.language or preferred_language())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()

@@ -176,6 +176,11 @@ class PoleController(QObject):
         return await session.composite_schedule(0, 86_400)
 
     @property
+    def options(self) -> dict[str, Any]:
+        """The `open_link` options of the current pole (e.g. ``service=``)."""
+        return dict(self._options)
+
+    @property
     def service(self) -> Any:
         """The `ServiceEndpoint` when the pole is reached through a service, else None."""
         return self._options.get("service") if self.address is not None else None

@@ -23,7 +23,9 @@ from typing import Any
 
 from ocpp.v16.enums import ChargePointStatus
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -89,14 +91,14 @@ class Column(IntEnum):
 
 
 _HEADERS = {
-    Column.POLE: "Pole",
-    Column.CONNECTION: "Connection",
-    Column.SOCKET_1: "Socket 1",
-    Column.SOCKET_2: "Socket 2",
-    Column.LAST_SEEN: "Last seen",
-    Column.UPTIME: "Uptime (%)",
-    Column.POWER: "Power (kW)",
-    Column.ATTENTION: "Attention",
+    Column.POLE: QT_TRANSLATE_NOOP("FleetModel", "Pole"),
+    Column.CONNECTION: QT_TRANSLATE_NOOP("FleetModel", "Connection"),
+    Column.SOCKET_1: QT_TRANSLATE_NOOP("FleetModel", "Socket 1"),
+    Column.SOCKET_2: QT_TRANSLATE_NOOP("FleetModel", "Socket 2"),
+    Column.LAST_SEEN: QT_TRANSLATE_NOOP("FleetModel", "Last seen"),
+    Column.UPTIME: QT_TRANSLATE_NOOP("FleetModel", "Uptime (%)"),
+    Column.POWER: QT_TRANSLATE_NOOP("FleetModel", "Power (kW)"),
+    Column.ATTENTION: QT_TRANSLATE_NOOP("FleetModel", "Attention"),
 }
 _SOCKET_OF_COLUMN = {Column.SOCKET_1: 1, Column.SOCKET_2: 2}
 
@@ -527,7 +529,7 @@ class FleetModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[Column(section)]
+            return QCoreApplication.translate("FleetModel", str(_HEADERS[Column(section)]))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(section)
         return None

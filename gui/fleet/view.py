@@ -8,6 +8,7 @@ the poles that need them.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -38,11 +39,12 @@ from gui.fleet.model import Column, FleetModel, LedBlinkingRole, RowFlag
 __all__ = ["FleetView"]
 
 _QUICK_LABELS = {
-    QuickFilter.ALL: ("All", RowFlag.NONE),
-    QuickFilter.ATTENTION: ("Needs attention", RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK),
-    QuickFilter.FAULTED: ("Faulted", RowFlag.FAULTED),
-    QuickFilter.OFFLINE: ("Offline", RowFlag.OFFLINE),
-    QuickFilter.CHARGING: ("Charging", RowFlag.CHARGING),
+    QuickFilter.ALL: (QT_TRANSLATE_NOOP("FleetView", "All"), RowFlag.NONE),
+    QuickFilter.ATTENTION: (QT_TRANSLATE_NOOP("FleetView", "Needs attention"),
+                            RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK),
+    QuickFilter.FAULTED: (QT_TRANSLATE_NOOP("FleetView", "Faulted"), RowFlag.FAULTED),
+    QuickFilter.OFFLINE: (QT_TRANSLATE_NOOP("FleetView", "Offline"), RowFlag.OFFLINE),
+    QuickFilter.CHARGING: (QT_TRANSLATE_NOOP("FleetView", "Charging"), RowFlag.CHARGING),
 }
 _COLUMN_WIDTHS = {
     Column.POLE: 100, Column.CONNECTION: 90, Column.SOCKET_1: 250, Column.SOCKET_2: 250,
@@ -108,12 +110,12 @@ class FleetView(QWidget):
     def __init__(self, model: FleetModel, parent: QWidget | None = None, *,
                  refresh_interval_ms: int = REFRESH_INTERVAL_MS) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Paalwerk — Fleet")
+        self.setWindowTitle(self.tr("Paalwerk — Fleet"))
         self._model = model
         self.proxy = FleetFilter(model, self)
 
         self.search_field = QLineEdit(self)
-        self.search_field.setPlaceholderText("Search poles, operators, status…")
+        self.search_field.setPlaceholderText(self.tr("Search poles, operators, status…"))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(280)
         self.search_field.textChanged.connect(self.proxy.set_search)
@@ -210,7 +212,8 @@ class FleetView(QWidget):
 
     def _update_counts(self) -> None:
         shown, total = self.proxy.rowCount(), self._model.rowCount()
-        self.count_label.setText(f"{shown:,} of {total:,} poles")
+        self.count_label.setText(self.tr("%1 of %2 poles").replace(
+            "%1", f"{shown:,}").replace("%2", f"{total:,}"))
         counts = self._model.counts()
         for quick, (label, flag) in _QUICK_LABELS.items():
-            self.quick_buttons[quick].setText(f"{label} ({counts[flag]:,})")
+            self.quick_buttons[quick].setText(f"{self.tr(str(label))} ({counts[flag]:,})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
 FOLDER = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
@@ -20,6 +20,16 @@ _installed: list[QTranslator] = []
 def system_language() -> str:
     name = QLocale.system().name()
     return "nl" if name.startswith("nl") else "en"
+
+
+def remember_language(code: str) -> None:
+    QSettings("Paalwerk", "Paalwerk").setValue("ui/language", code)
+
+
+def preferred_language() -> str:
+    """The language the user chose last, else the system's."""
+    chosen = QSettings("Paalwerk", "Paalwerk").value("ui/language", "")
+    return str(chosen) if chosen in LANGUAGES else system_language()
 
 
 def switch_language(code: str) -> bool:

@@ -109,19 +109,19 @@ class LivePlot(QWidget):
         self._window_box = QComboBox()
         for label, seconds in WINDOWS:
             self._window_box.addItem(label, seconds)
-        self._window_box.setToolTip("How much history the plot shows")
+        self._window_box.setToolTip(self.tr("How much history the plot shows"))
         self._window_box.currentIndexChanged.connect(self._window_chosen)
-        self._pause_button = QPushButton("Pause")
+        self._pause_button = QPushButton(self.tr("Pause"))
         self._pause_button.setCheckable(True)
-        self._pause_button.setToolTip("Freeze the picture; samples keep being recorded")
+        self._pause_button.setToolTip(self.tr("Freeze the picture; samples keep being recorded"))
         self._pause_button.toggled.connect(self.set_paused)
-        self._export_button = QPushButton("Export CSV…")
-        self._export_button.setToolTip("Save the raw samples of the window shown")
+        self._export_button = QPushButton(self.tr("Export CSV…"))
+        self._export_button.setToolTip(self.tr("Save the raw samples of the window shown"))
         self._export_button.clicked.connect(self._ask_export)
         self._status = QLabel()
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Window:"))
+        bar.addWidget(QLabel(self.tr("Window:")))
         bar.addWidget(self._window_box)
         bar.addWidget(self._pause_button)
         bar.addWidget(self._export_button)
@@ -144,9 +144,9 @@ class LivePlot(QWidget):
             side = item.getAxis(name)
             side.setPen(FOREGROUND)
             side.setTextPen(FOREGROUND)
-        item.setLabel("left", "Current", units="A")
+        item.setLabel("left", self.tr("Current"), units="A")
         item.getAxis("left").enableAutoSIPrefix(False)
-        item.setLabel("bottom", "Time")
+        item.setLabel("bottom", self.tr("Time"))
         self._view_box = item.getViewBox()
         self._view_box.setMouseEnabled(x=False, y=False)
         self._view_box.disableAutoRange()
@@ -216,7 +216,7 @@ class LivePlot(QWidget):
         self._frozen_end = self._drawn_end if paused and math.isfinite(self._drawn_end) else None
         if self._pause_button.isChecked() != paused:
             self._pause_button.setChecked(paused)
-        self._pause_button.setText("Resume" if paused else "Pause")
+        self._pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self._dirty = True
 
     def visible_range(self) -> tuple[float, float]:
@@ -341,7 +341,7 @@ class LivePlot(QWidget):
 
     def _ask_export(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"currents-{stamp}.csv",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), f"currents-{stamp}.csv",
                                               "CSV files (*.csv)")
         if path:
             self.export_csv_in_background(path)
@@ -354,7 +354,7 @@ class LivePlot(QWidget):
         names = self._history.names
         target = str(path)
         self._export_button.setEnabled(False)
-        self._status.setText("Exporting…")
+        self._status.setText(self.tr("Exporting…"))
 
         def work() -> None:
             try:

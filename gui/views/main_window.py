@@ -8,9 +8,11 @@ non-modal message bar; the status bar always shows the link state.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,7 +28,7 @@ from gui.demo import DemoStack
 from gui.fleet.model import FleetModel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
-from gui.i18n import LANGUAGES, switch_language
+from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
 from gui.profiles.profile_view import ProfileView
@@ -42,6 +44,16 @@ FLEET_START_LATEST_MS = 3000
 """The demo's service starts after the first live data, or after this at the latest."""
 
 
+@dataclass
+class Handover:
+    demo: DemoStack | None
+    service: ServiceEndpoint | None
+    address: PoleAddress | None
+    options: dict[str, Any]
+    page: Page
+    geometry: QRect
+
+
 class Page(IntEnum):
     CONNECT = 0
     FLEET = 1
@@ -53,6 +65,8 @@ class MainWindow(QMainWindow):
     """Emits `closed` once the user closes it; the app then stops what runs."""
 
     closed = Signal()
+    language_chosen = Signal(str)
+    """The user picked a language; the app rebuilds the window in it (`Handover`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -135,8 +149,23 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(page)
 
     def change_language(self, code: str) -> None:
-        switch_language(code)
-        self.messages.show_info(self.tr("Language changed; views opened from now on use it."))
+        remember_language(code)
+        self.language_chosen.emit(code)
+
+    def handover(self) -> Handover:
+        """What a window rebuilt in another language needs to carry on where this one was."""
+        return Handover(self.demo, self.feed.service, self.controller.address,
+                        self.controller.options, Page(self.nav.currentRow()),
+                        self.geometry())
+
+    def take_over(self, state: Handover) -> None:
+        self.demo = state.demo
+        if state.service is not None:
+            self.connect_view.use_service(state.service)
+        if state.address is not None:
+            self.open_pole(state.address, state.options)
+        self.setGeometry(state.geometry)
+        self.show_page(state.page)
 
     # ------------------------------------------------------------ poles and services
     def open_pole(self, address: PoleAddress, options: dict[str, object]) -> None:
@@ -186,13 +215,13 @@ class MainWindow(QMainWindow):
         self.messages.show_error(f"{what}: {error}", f"{type(error).__name__}: {error!r}")
 
     # ------------------------------------------------------------ closing
-    async def shutdown(self) -> None:
-        """Stop the controller, feed and tasks; the caller then stops the demo."""
+    async def shutdown(self, *, stop_demo: bool = True) -> None:
+        """Stop the controller, feed and tasks, and the demo unless a new window takes it."""
         await self.controller.aclose()
         await self.feed.aclose()
         await self.profile_view.aclose()
         await self.tasks.cancel_all()
-        if self.demo is not None:
+        if self.demo is not None and stop_demo:
             await asyncio.to_thread(self.demo.stop)
             self.demo = None
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,7 +28,11 @@ from pole_link.transports.csms import ServiceEndpoint
 
 REFRESH_MS = 5000
 ROWS = 300
-COLUMNS = ("Time", "Direction", "Action", "Latency", "Payload")
+COLUMNS = (QT_TRANSLATE_NOOP("MessageLogPanel", "Time"),
+           QT_TRANSLATE_NOOP("MessageLogPanel", "Direction"),
+           QT_TRANSLATE_NOOP("MessageLogPanel", "Action"),
+           QT_TRANSLATE_NOOP("MessageLogPanel", "Latency"),
+           QT_TRANSLATE_NOOP("MessageLogPanel", "Payload"))
 
 
 async def fetch_messages(service: ServiceEndpoint, pole_id: str, action: str | None
@@ -62,7 +66,7 @@ class MessageLogPanel(QWidget):
         self.note = QLabel(self.tr("The message log is kept by the service: connect to the "
                                    "pole through a service to see it."))
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(name) for name in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(name)) for name in COLUMNS])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)

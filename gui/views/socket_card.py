@@ -7,7 +7,7 @@ flags that explain odd behaviour (overrule, low-current vehicle) are spelled out
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -24,12 +24,12 @@ LED_RGB = {
 }
 
 STATE_MEANING = {
-    "A": "No vehicle",
-    "B": "Vehicle connected, not charging",
-    "C": "Charging",
-    "D": "Charging (ventilation)",
-    "E": "Pilot fault (short)",
-    "F": "Pole not available",
+    "A": QT_TRANSLATE_NOOP("SocketCard", "No vehicle"),
+    "B": QT_TRANSLATE_NOOP("SocketCard", "Vehicle connected, not charging"),
+    "C": QT_TRANSLATE_NOOP("SocketCard", "Charging"),
+    "D": QT_TRANSLATE_NOOP("SocketCard", "Charging (ventilation)"),
+    "E": QT_TRANSLATE_NOOP("SocketCard", "Pilot fault (short)"),
+    "F": QT_TRANSLATE_NOOP("SocketCard", "Pole not available"),
 }
 
 
@@ -94,7 +94,7 @@ class SocketCard(QFrame):
     def show_sample(self, socket: SocketLive) -> None:
         state = socket.cp_state
         self.state.setText(state.value)
-        self.meaning.setText(self.tr(STATE_MEANING.get(state.value[0], state.value)))
+        self.meaning.setText(self.tr(str(STATE_MEANING.get(state.value[0], state.value))))
         charging = state in (CPState.C2, CPState.D2)
         self.state.setStyleSheet("font-size: 44pt; font-weight: bold; color: "
                                  + ("#1f4fd1;" if charging else "#222;"))

@@ -1,0 +1,91 @@
+"""English and Dutch: the Qt translation ships, the views use it, and a window rebuilt in
+another language carries on with the same pole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from gui.fleet.model import Column, FleetModel
+from gui.i18n import FOLDER, preferred_language, switch_language
+from gui.pole_controller import PoleController
+from gui.views.main_window import MainWindow, Page
+from gui.views.pole_view import PoleView
+from pole_link.transports import PoleAddress
+from tests.conftest import ServedPole
+from tests.support import until
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+
+
+@pytest.fixture
+def dutch(qapp: QApplication) -> Iterator[None]:
+    assert switch_language("nl"), "paalwerk_nl.qm ships with the package"
+    yield
+    switch_language("en")
+
+
+async def shown(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    def check() -> bool:
+        QApplication.processEvents()
+        return condition()
+    await until(check, timeout)
+
+
+def test_every_english_string_has_a_dutch_translation() -> None:
+    text = (FOLDER / "paalwerk_nl.ts").read_text(encoding="utf-8")
+    assert text.count("<message>") > 150
+    assert 'type="unfinished"' not in text
+    assert (FOLDER / "paalwerk_nl.qm").stat().st_size > 1000
+
+
+def test_the_pole_view_speaks_dutch(qtbot: QtBot, dutch: None) -> None:
+    view = PoleView(PoleController())
+    qtbot.addWidget(view)
+    assert view.start_button.text() == "Laden starten"
+    assert view.tabs.tabText(0) == "Actuele stromen"
+    model = FleetModel()
+    header = model.headerData(Column.LAST_SEEN, Qt.Orientation.Horizontal)
+    assert header == "Laatst gezien"
+
+
+def test_english_is_back_after_switching(qtbot: QtBot, dutch: None) -> None:
+    switch_language("en")
+    view = PoleView(PoleController())
+    qtbot.addWidget(view)
+    assert view.start_button.text() == "Start charging"
+
+
+async def test_a_window_rebuilt_in_dutch_carries_on_with_the_same_pole(
+        qtbot: QtBot, served_pole: ServedPole) -> None:
+    english = MainWindow()
+    qtbot.addWidget(english)
+    chosen: list[str] = []
+    english.language_chosen.connect(chosen.append)
+    english.open_pole(PoleAddress("serial", served_pole.path, served_pole.path), {})
+    await shown(lambda: english.pole_view.last_sample is not None)
+    english.change_language("nl")
+    assert chosen == ["nl"] and preferred_language() == "nl"
+
+    state = english.handover()
+    await english.shutdown(stop_demo=False)
+    switch_language("nl")
+    try:
+        dutch_window = MainWindow()
+        qtbot.addWidget(dutch_window)
+        dutch_window.take_over(state)
+        await shown(lambda: dutch_window.pole_view.last_sample is not None)
+        assert dutch_window.pages.currentIndex() == Page.POLE
+        assert dutch_window.nav.item(Page.FLEET).text() == "Vloot"
+        assert dutch_window.pole_view.cards[0].meaning.text() == "Geen voertuig"
+        OUTPUT.mkdir(exist_ok=True)
+        dutch_window.grab().save(str(OUTPUT / "pole_view_dutch.png"))
+        await dutch_window.shutdown()
+    finally:
+        switch_language("en")
+        english.change_language("en")
