@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bleak import BleakClient
 
@@ -39,6 +39,26 @@ from pole_link.transports.ble import (
 MTUS = (23, 185, 247)
 FRAME_PAYLOAD = 4096
 """Firmware-chunk-sized frames: many ATT packets each, as an image transfer sends them."""
+
+
+async def _frames_rate(frames: list[bytes], payload_bytes: int,
+                       write: Callable[[bytes], Awaitable[None]],
+                       read: Callable[[], Awaitable[bytes]]) -> float:
+    """Payload bytes/s of ``frames`` written on one end and decoded, all of them, on the other."""
+    decoder = FrameDecoder()
+    bodies = 0
+
+    def count_bodies(data: bytes) -> None:
+        nonlocal bodies
+        bodies += len(decoder.feed(data))
+
+    started = time.perf_counter()
+    reader = asyncio.create_task(_drain(read, sum(map(len, frames)), count_bodies))
+    for frame in frames:
+        await write(frame)
+    await reader
+    assert bodies == len(frames), f"lost frames: {bodies}/{len(frames)}"
+    return len(frames) * payload_bytes / (time.perf_counter() - started)
 
 
 async def _drain(read: Callable[[], object], expected: int, consume: Callable[[bytes], None]
@@ -76,30 +96,8 @@ async def one_mtu(radio: VirtualRadio, transport: str, port: BlePolePort, mtu: i
         payload = bytes(range(256)) * (FRAME_PAYLOAD // 256)
         frames = [encode_frame(FirmwareData(1, i * len(payload), payload).pack())
                   for i in range(max(1, total // len(payload)))]
-        decoder = FrameDecoder()
-        bodies = 0
-
-        def count_bodies(data: bytes) -> None:
-            nonlocal bodies
-            bodies += len(decoder.feed(data))
-
-        started = time.perf_counter()
-        reader = asyncio.create_task(_drain(port.read, sum(map(len, frames)), count_bodies))
-        for frame in frames:
-            await stream.write(frame)
-        await reader
-        up = len(frames) * len(payload) / (time.perf_counter() - started)
-        assert bodies == len(frames), f"lost frames: {bodies}/{len(frames)}"
-
-        # the local protocol, pole → client: notifications reassembled into frames
-        decoder, bodies = FrameDecoder(), 0
-        started = time.perf_counter()
-        reader = asyncio.create_task(_drain(stream.read, sum(map(len, frames)), count_bodies))
-        for frame in frames:
-            await port.write(frame)
-        await reader
-        down = len(frames) * len(payload) / (time.perf_counter() - started)
-        assert bodies == len(frames), f"lost frames: {bodies}/{len(frames)}"
+        up = await _frames_rate(frames, len(payload), stream.write, port.read)  # client → pole
+        down = await _frames_rate(frames, len(payload), port.write, stream.read)  # pole → client
         print(f"ATT MTU {client.mtu_size:3d} ({chunk:3d} B chunks): "
               f"raw GATT write {raw_rate / 1e3:8.1f} KB/s | protocol payload "
               f"client→pole {up / 1e3:8.1f} KB/s ({up / raw_rate:.0%} of raw), "
