@@ -150,6 +150,10 @@ class LivePlot(QWidget):
         self._view_box = item.getViewBox()
         self._view_box.setMouseEnabled(x=False, y=False)
         self._view_box.disableAutoRange()
+        # Before the first sample: an honest empty picture (0–40 A, the last minute), not
+        # pyqtgraph's 0–1 default with fractions of a second on the time axis.
+        now = time.time()
+        self._view_box.setRange(xRange=(now - 60, now), yRange=(0, 40), padding=0)
         legend = item.addLegend(offset=(8, 4), colCount=PHASES, labelTextColor=FOREGROUND,
                                 brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#B0B0B0"),
                                 labelTextSize="10pt")
