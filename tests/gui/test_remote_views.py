@@ -1,0 +1,111 @@
+"""The remote side of the app on a real service: the fleet follows the live feed, the
+message log reads the service's log, and secrets are handled honestly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from gui.fleet.model import FleetModel
+from gui.fleet_feed import FleetFeed
+from gui.message_bar import MessageBar
+from gui.settings import (
+    remember_service,
+    remembered_service_url,
+    remembered_token,
+    token_storage_note,
+)
+from gui.tasks import TaskRunner
+from gui.views.message_log_panel import MessageLogPanel
+from pole_link.sim.vehicles import EvType
+from pole_link.transports.csms import ServiceEndpoint
+from tests.support import Api, connected_pole, until
+
+T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+
+
+async def shown(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    def check() -> bool:
+        QApplication.processEvents()
+        return condition()
+    await until(check, timeout)
+
+
+def socket_status(model: FleetModel, pole_id: str, connector: int) -> str | None:
+    row = model.pole(pole_id)
+    return None if row is None else row.socket(connector).status
+
+
+async def test_the_fleet_follows_the_service_live(qtbot: QtBot, api: Api,
+                                                  tmp_path: Path) -> None:
+    model = FleetModel()
+    feed = FleetFeed(model)
+    try:
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
+            feed.follow(ServiceEndpoint(api.url, api.token))
+            await shown(lambda: socket_status(model, "PW-0001", 1) == "Available")
+            row = model.pole("PW-0001")
+            assert row is not None and row.connected
+            assert row.uptime_percent is not None, "the fleet asks for eis 48 uptime"
+            connected.pole.plug(1, EvType.EV3)
+            await shown(lambda: socket_status(model, "PW-0001", 1) == "Preparing")
+            async with connected_pole(api.service.ocpp_url, tmp_path, "PW-0002", start=T0):
+                await shown(lambda: model.pole("PW-0002") is not None, timeout=20)
+            await shown(lambda: not model.pole("PW-0002").connected)  # type: ignore[union-attr]
+        assert model.rowCount() == 2
+    finally:
+        await feed.aclose()
+
+
+async def test_the_message_log_panel_reads_and_filters_the_service_log(
+        qtbot: QtBot, api: Api, tmp_path: Path) -> None:
+    tasks = TaskRunner()
+    panel = MessageLogPanel(tasks)
+    qtbot.addWidget(panel)
+    panel.show()
+    try:
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=T0):
+            panel.follow(ServiceEndpoint(api.url, api.token), "PW-0001")
+            await shown(lambda: panel.table.rowCount() > 0)
+            actions = {panel.table.item(row, 2).text() for row in range(panel.table.rowCount())}
+            assert "BootNotification" in actions and "StatusNotification" in actions
+            panel.action_filter.setCurrentIndex(panel.action_filter.findData("BootNotification"))
+            await shown(lambda: panel.table.rowCount() > 0 and {
+                panel.table.item(row, 2).text()
+                for row in range(panel.table.rowCount())} == {"BootNotification"})
+        assert panel.note.isHidden()
+        panel.follow(None, None)
+        assert not panel.note.isHidden(), "a local link has no log: the panel says so"
+    finally:
+        await tasks.cancel_all()
+
+
+def test_without_a_keyring_the_token_is_not_stored_and_the_user_is_told(qapp: object) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())  # what a headless box has
+    try:
+        note = remember_service("http://127.0.0.1:8180", "secret-token")
+        assert remembered_service_url() == "http://127.0.0.1:8180"
+        assert note == token_storage_note() and "type it again" in note
+        assert remembered_token("http://127.0.0.1:8180") == ""
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_an_error_is_one_sentence_with_the_details_on_demand(qtbot: QtBot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.show_error("Start charging failed", "CallError: SecurityError — Authenticate first")
+    assert bar.text.text() == "Start charging failed" and bar.kind == "error"
+    assert bar.details.isHidden()
+    bar.toggle.click()
+    assert not bar.details.isHidden() and "SecurityError" in bar.details.text()
+    bar.show_info("LED intensity 40 %: Accepted")
+    assert bar.kind == "info" and not bar.toggle.isVisible()
