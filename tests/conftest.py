@@ -18,7 +18,7 @@ from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.transports.serial import SerialLink
-from tests.support import Api, SimProcess, running_service
+from tests.support import Api, SimProcess, postgres_schema, running_service
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -95,8 +95,14 @@ async def no_leaked_tasks() -> AsyncIterator[None]:
     assert not leaked, f"tasks left running: {[task.get_name() for task in leaked]}"
 
 
-@pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[Api]:
-    """The CSMS on a SQLite file in ``tmp_path``, with an authorised API client."""
-    async with running_service(tmp_path) as running:
-        yield running
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Api]:
+    """The CSMS with an authorised API client: on a SQLite file in ``tmp_path``, and on
+    PostgreSQL (``$PAALWERK_TEST_PG``, a schema of its own) when that is set."""
+    if request.param == "sqlite":
+        async with running_service(tmp_path) as running:
+            yield running
+        return
+    with postgres_schema() as url:
+        async with running_service(tmp_path, url) as running:
+            yield running

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import serial
 
 from pole_link.protocol.frames import FrameDecoder, encode_frame
@@ -162,23 +165,60 @@ class Api:
     service: RunningService
     client: httpx.AsyncClient
     token: str
+    db_url: str
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.service.port}"
 
 
+PG_ENV = "PAALWERK_TEST_PG"
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A database URL on ``$PAALWERK_TEST_PG`` confined to a fresh schema, dropped after.
+
+    Skips when the variable is unset; fails when it is set but the server is unreachable
+    (a silent skip would hide a broken CI database).
+    """
+    import sqlalchemy as sa
+
+    from service.storage.database import normalise_url
+
+    raw = os.environ.get(PG_ENV)
+    if not raw:
+        pytest.skip(f"{PG_ENV} not set: PostgreSQL variant not run")
+    url = normalise_url(raw)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {error}")
+    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @asynccontextmanager
-async def running_service(tmp_path: Path) -> AsyncIterator[Api]:
+async def running_service(tmp_path: Path, db_url: str | None = None) -> AsyncIterator[Api]:
+    """The CSMS on ``db_url`` (default: a SQLite file in ``tmp_path``) with a token."""
     token_file = tmp_path / "tokens.json"
     token = ensure_admin_token(token_file)
     assert token is not None
-    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
-                                  token_file=token_file)
+    db_url = db_url or f"sqlite:///{tmp_path / 'csms.sqlite'}"
+    service = await start_service(db_url, token_file=token_file)
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",
                                      headers=headers, timeout=20) as client:
-            yield Api(service, client, token)
+            yield Api(service, client, token, db_url)
     finally:
         await service.stop()

@@ -60,7 +60,7 @@ async def test_settings_are_checked_and_survive_a_restart(api: Api, tmp_path: Pa
     await api.service.stop()
     token_file = tmp_path / "tokens.json"
     assert ensure_admin_token(token_file) is None, "the same token file: no new token"
-    again = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}", token_file=token_file)
+    again = await start_service(api.db_url, token_file=token_file)
     try:
         assert again.policy.settings_for("PW-0001").connection == "3x25"
         assert again.policy.settings_for("PW-0001").normal_limit_a == 25.0

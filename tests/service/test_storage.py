@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
@@ -29,16 +28,10 @@ from service.storage import (
     database_url_default,
     migrate,
 )
-from service.storage.database import normalise_url
+from tests.support import postgres_schema
 
-PG_ENV = "PAALWERK_TEST_PG"
 POLE = "NL-PW-0001"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def _pg_url() -> sa.URL | None:
-    raw = os.environ.get(PG_ENV)
-    return normalise_url(raw) if raw else None
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,27 +42,13 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    url = _pg_url()
-    if url is None:
-        pytest.skip(f"{PG_ENV} not set: PostgreSQL variant not run")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {error}")
-    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    eng = create_engine_for(scoped.render_as_string(hide_password=False))
-    try:
-        migrate(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        eng = create_engine_for(url)
+        try:
+            migrate(eng)
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture
