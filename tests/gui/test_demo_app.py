@@ -88,6 +88,17 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
         assert len(pids) == 4, "serial pole, service, OCPP poles, BLE pole"
         await shown(lambda: any("PW-80001" in window.connect_view.ble_poles.item(row).text()
                                 for row in range(window.connect_view.ble_poles.count())))
+
+        # The BLE pole from the Connect view's scan list opens in the same Pole view.
+        ble_list = window.connect_view.ble_poles
+        item = next(ble_list.item(row) for row in range(ble_list.count())
+                    if "PW-80001" in ble_list.item(row).text())
+        ble_list.itemActivated.emit(item)
+        await shown(lambda: window.pole_view.title.text() == "PW-80001"
+                    and window.controller.state == "connected")
+        assert "BLE" in window.pole_view.link_state.text()
+        await shown(lambda: window.pole_view.cards[1].state.text().startswith("B"))
+
         OUTPUT.mkdir(exist_ok=True)
         for page in Page:
             window.show_page(page)
