@@ -103,6 +103,13 @@ class LivePlot(QWidget):
         self.exported.connect(self._export_done)
         self.export_failed.connect(self._export_error)
 
+    def clear(self) -> None:
+        """Forget every sample (another pole is shown now); the ring keeps its capacity."""
+        self._history = SampleHistory(self._history.names, self._history.capacity)
+        self._dirty = True
+        self._drawn_end = math.nan
+        self._y_range = None
+
     # -- construction ------------------------------------------------------------------
 
     def _build(self) -> None:

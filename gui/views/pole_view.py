@@ -153,6 +153,9 @@ class PoleView(QWidget):
             widget.setEnabled(connected)
 
     def show_identity(self, identity: PoleIdentity) -> None:
+        if identity.pole_id != self.title.text():
+            self.plot.clear()  # one pole's currents never continue another's curves
+            self.last_sample = None
         self.title.setText(identity.pole_id)
         self.message_log.follow(self.controller.service, identity.pole_id)
         self.refresh_schedule()

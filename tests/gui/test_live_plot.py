@@ -234,3 +234,12 @@ def test_screenshot_with_two_cars_and_the_evening_limit(qtbot: QtBot) -> None:
     out.mkdir(exist_ok=True)
     assert widget.grab().save(str(out / "live_plot.png"))
     assert widget.curves()[-1].getData()[1].tolist() == [30.0, 16.0, 16.0]
+
+
+def test_clear_forgets_every_sample_for_the_next_pole(plot: LivePlot) -> None:
+    feed(plot, T0, 30.0)
+    assert len(plot.history) > 0
+    plot.clear()
+    assert len(plot.history) == 0
+    feed(plot, T0 + 100, 5.0)
+    assert len(plot.history) == 50
