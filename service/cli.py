@@ -18,7 +18,8 @@ from service.storage.database import StorageError, database_url_default
 
 
 async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
-               token_file: Path) -> None:
+               token_file: Path, files_dir: Path | None = None,
+               public_url: str | None = None) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -28,7 +29,8 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
     if token is not None:
         print(f"Operator API token (shown once, store it safely): {token}", flush=True)
     service = await start_service(db_url, host=host, port=port, settings=settings,
-                                  token_file=token_file)
+                                  token_file=token_file, files_dir=files_dir,
+                                  public_url=public_url)
     print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
           f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",
           flush=True)
@@ -50,6 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8180)
     parser.add_argument("--token-file", type=Path, default=None, metavar="PATH",
                         help=f"where API token hashes are kept (default: {default_token_file()})")
+    parser.add_argument("--files-dir", type=Path, default=None, metavar="PATH",
+                        help="firmware images and diagnostics uploads (default: 'files' beside "
+                             "the SQLite database, or in your data directory)")
+    parser.add_argument("--public-url", default=None, metavar="URL",
+                        help="where poles reach this service over HTTP, e.g. "
+                             "http://csms.example.net:8180 (default: the URL the operator "
+                             "used for the command)")
     parser.add_argument("--registration", choices=("open", "closed"), default="open",
                         help="open: unknown poles are registered (flagged); closed: rejected")
     args = parser.parse_args(argv)
@@ -58,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = CsmsSettings(registration_open=args.registration == "open")
     try:
         asyncio.run(_run(args.db or database_url_default(), args.host, args.port, settings,
-                         args.token_file or default_token_file()))
+                         args.token_file or default_token_file(), args.files_dir,
+                         args.public_url))
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1

@@ -11,9 +11,11 @@ from pathlib import Path
 import uvicorn
 
 from pole_link.errors import PoleLinkError
+from service.api.files_routes import FileTransfers, build_files_router, build_pole_files_router
 from service.api.pole_settings import build_settings_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
+from service.files import FileStore, default_files_dir
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
@@ -35,6 +37,7 @@ class RunningService:
     policy: CapacityPolicy
     live_hub: LiveHub
     policy_task: asyncio.Task[None] | None = None
+    files: FileTransfers | None = None
 
     @property
     def ocpp_url(self) -> str:
@@ -54,11 +57,14 @@ class RunningService:
 
 async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         settings: CsmsSettings | None = None,
-                        token_file: Path | None = None) -> RunningService:
+                        token_file: Path | None = None, files_dir: Path | None = None,
+                        public_url: str | None = None) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
     the first one (`service.api.ensure_admin_token`) is the caller's job, so it can print it.
+    Firmware images and diagnostics live in ``files_dir`` (default: `default_files_dir`);
+    ``public_url`` is where poles reach this service, if not where the operator does.
     """
     engine = create_engine_for(db_url)
     await asyncio.to_thread(migrate, engine)
@@ -89,6 +95,12 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                             pole_settings.settings_for)
     app.include_router(build_settings_router(app.state.connections, async_repository, tokens,
                                              pole_settings, policy))
+    # Firmware updates and diagnostics: files hosted for poles (service/api/files_routes.py).
+    files = FileTransfers(FileStore(files_dir or default_files_dir(db_url)),
+                          public_url=public_url)
+    app.include_router(build_files_router(app.state.connections, async_repository, tokens,
+                                          files))
+    app.include_router(build_pole_files_router(async_repository, files))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)
@@ -99,7 +111,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         await asyncio.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()[1]
     running = RunningService(server, task, host, int(bound), repository, policy,
-                             app.state.live_hub)
+                             app.state.live_hub, files=files)
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")
     return running

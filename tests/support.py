@@ -214,7 +214,7 @@ async def running_service(tmp_path: Path, db_url: str | None = None) -> AsyncIte
     token = ensure_admin_token(token_file)
     assert token is not None
     db_url = db_url or f"sqlite:///{tmp_path / 'csms.sqlite'}"
-    service = await start_service(db_url, token_file=token_file)
+    service = await start_service(db_url, token_file=token_file, files_dir=tmp_path / "files")
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",

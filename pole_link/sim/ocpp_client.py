@@ -19,7 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from ocpp.v16 import call_result
-from ocpp.v16.enums import Action, ChargePointErrorCode, ChargePointStatus, DataTransferStatus
+from ocpp.v16.enums import (
+    Action,
+    ChargePointErrorCode,
+    ChargePointStatus,
+    DataTransferStatus,
+    ResetType,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
@@ -29,7 +35,7 @@ from pole_link.protocol.routing import StrictChargePoint, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
-from pole_link.sim.pole import FIRMWARE_VERSION, MODEL, VENDOR, VirtualPole
+from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
 from pole_link.sim.sockets import EndedTransaction, Socket, Transaction
 from pole_link.sim.vendor_handlers import LiveStream, overrule, self_test
@@ -116,6 +122,7 @@ class PoleOcppClient:
         self._tasks: set[asyncio.Task[Any]] = set()
         pole.continue_local_ids_below(outbox.lowest_local_transaction_id())
         pole.observers.append(self)
+        pole.remote_files.link = self
         self.metering = Metering(pole, self._queue)
         pole.subscribe(self._pole_changed)
         self._pole_changed()
@@ -129,6 +136,12 @@ class PoleOcppClient:
         set — exactly what a shutdown does (it cuts power, then cancels) — and the task
         would never stop.
         """
+        try:
+            await self._connect_forever()
+        finally:
+            self.pole.remote_files.cancel()  # the simulator stops: so do its transfers
+
+    async def _connect_forever(self) -> None:
         backoff = BACKOFF_FIRST_S
         while True:
             await self._reachable.wait()
@@ -221,7 +234,7 @@ class PoleOcppClient:
     def _boot_payload(self) -> dict[str, Any]:
         return {"chargePointVendor": VENDOR, "chargePointModel": MODEL,
                 "chargePointSerialNumber": self.pole.serial_number,
-                "firmwareVersion": FIRMWARE_VERSION}
+                "firmwareVersion": self.pole.firmware_version}
 
     def _adopt_time(self, current_time: str | None) -> None:
         """Follow the CSMS's clock forward unless the simulation was given its own start."""
@@ -362,6 +375,19 @@ class PoleOcppClient:
     async def _call_quietly(self, end: CsmsEnd, action: str, payload: dict[str, Any]) -> None:
         with contextlib.suppress(PoleLinkError):
             await end.call_action(action, payload)
+
+    # ------------------------------------------------------------ TransferLink
+    async def send_status(self, action: str, payload: dict[str, Any]) -> None:
+        """Firmware/diagnostics statuses: sent while connected, else lost (OCPP does not
+        queue them); awaited, so a transfer's statuses arrive in order."""
+        end = self.end
+        if end is not None and self.connected:
+            await self._call_quietly(end, action, payload)
+
+    def reboot(self) -> None:
+        """An installed firmware update restarts the pole, as a soft Reset does."""
+        self.pole.reset(ResetType.soft)
+        self.rebooted()
 
     def rebooted(self) -> None:
         """A Reset: the pole restarts, so the connection does too."""

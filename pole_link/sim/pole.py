@@ -42,6 +42,7 @@ from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
+from pole_link.sim.remote_files import RemoteFiles
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -80,6 +81,11 @@ class VirtualPole:
         self.local_list: dict[str, str] = {}
         self.profiles = ProfileStore(SOCKETS)
         self.firmware_update_requested: tuple[str, str] | None = None
+        self.firmware_version = FIRMWARE_VERSION
+        """What BootNotification reports; an installed update changes it."""
+        self.remote_files = RemoteFiles(self)
+        """Firmware downloads and diagnostics uploads over HTTP (UpdateFirmware,
+        GetDiagnostics)."""
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
         self.observers: list[PoleObserver] = []

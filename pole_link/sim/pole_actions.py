@@ -8,10 +8,15 @@ Reservations are deliberately absent (eis 49): routing answers ``NotSupported``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ocpp.charge_point import snake_to_camel_case
-from ocpp.exceptions import OccurenceConstraintViolationError, PropertyConstraintViolationError
+from ocpp.exceptions import (
+    FormatViolationError,
+    OccurenceConstraintViolationError,
+    PropertyConstraintViolationError,
+)
 from ocpp.v16 import call_result
 from ocpp.v16.enums import (
     Action,
@@ -26,6 +31,7 @@ from ocpp.v16.enums import (
 from pole_link.protocol.routing import after, on
 from pole_link.sim.configuration import TooManyKeysError
 from pole_link.sim.pole import VirtualPole
+from pole_link.timeutil import parse_time
 
 
 class PoleActions:
@@ -156,13 +162,30 @@ class PoleActions:
     def on_update_firmware(self, location: str, retrieve_date: str,
                            retries: int | None = None, retry_interval: int | None = None
                            ) -> call_result.UpdateFirmware:
+        """Accepted at once; the download follows at ``retrieve_date`` (`RemoteFiles`)."""
+        when = self.valid_time(retrieve_date, "retrieveDate")
         self.pole.firmware_update_requested = (location, retrieve_date)
+        self.pole.remote_files.update_firmware(location, when, retries, retry_interval)
         return call_result.UpdateFirmware()
 
     @on(Action.get_diagnostics)
-    def on_get_diagnostics(self, location: str, **_: Any) -> call_result.GetDiagnostics:
-        # No diagnostics file is produced yet, and OCPP says to omit fileName then.
-        return call_result.GetDiagnostics()
+    def on_get_diagnostics(self, location: str, start_time: str | None = None,
+                           stop_time: str | None = None, retries: int | None = None,
+                           retry_interval: int | None = None) -> call_result.GetDiagnostics:
+        """Names the file now and uploads it to ``location`` in the background."""
+        start = self.valid_time(start_time, "startTime") if start_time else None
+        stop = self.valid_time(stop_time, "stopTime") if stop_time else None
+        name = self.pole.remote_files.get_diagnostics(location, start, stop, retries,
+                                                      retry_interval)
+        return call_result.GetDiagnostics(file_name=name)
+
+    @staticmethod
+    def valid_time(text: str, field: str) -> datetime:
+        try:
+            return parse_time(text)
+        except ValueError as exc:
+            raise FormatViolationError(description=f"{field}: {exc}",
+                                       details={"cause": f"{field} is not ISO-8601"}) from None
 
     # ---------------------------------------------------------------- trigger
     @on(Action.trigger_message)

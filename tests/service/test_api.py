@@ -250,6 +250,11 @@ async def test_eis48_uptime_of_a_pole_over_the_api(api: Api, tmp_path: Path) -> 
         asked = (await http.get("/api/v1/poles", params={"uptime_days": 1})).json()
         assert 0 < asked[0]["uptime_percent"] < 100
         assert (await http.get("/api/v1/poles/PW-0001")).json()["uptime_percent"] > 0
+    repository = api.service.repository
+    # The service closes the session as the pole's socket closes: wait for it to land.
+    await until(lambda: all(session.ended is not None for session in
+                            repository.connection_sessions("PW-0001", before,
+                                                           datetime.now(UTC))))
     after = datetime.now(UTC) + timedelta(minutes=1)
     period = {"start": before.isoformat(), "end": after.isoformat()}
     report = (await http.get("/api/v1/poles/PW-0001/uptime", params=period)).json()

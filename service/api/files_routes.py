@@ -1,0 +1,253 @@
+"""Firmware updates and diagnostics: files the service hosts for poles, and the commands.
+
+Two routers. The operator's (``/api/v1``, bearer token) uploads images, sends
+``UpdateFirmware`` / ``GetDiagnostics`` and reads what came back. The poles' own
+(``/files``, no bearer token: OCPP 1.6 poles cannot send one) serves images and takes
+diagnostics uploads; there the URL is the capability — a SHA-256 that names one image,
+or a one-time upload token (`service.files.upload_slots`).
+
+Where a pole reaches the service is where the operator does, unless the service was
+started with a public URL (behind a proxy, or poles on another network).
+
+The firmware and diagnostics status notifications a pole sends are already kept in
+the message log, so the latest status is read from there rather than stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.responses import FileResponse
+
+from pole_link.timeutil import format_time
+from service.api.routes import (
+    DEFAULT_TIMEOUT,
+    PREFIX,
+    ApiError,
+    PoleConnections,
+    Timeout,
+    send_command,
+    token_check,
+)
+from service.api.tokens import TokenStore
+from service.files import FileStore, FileStoreError, UploadSlots
+from service.files.store import is_sha256
+from service.storage.repository import AsyncRepository
+
+FILES_PREFIX = "/files"
+STATUS_ACTIONS = {"firmware": "FirmwareStatusNotification",
+                  "diagnostics": "DiagnosticsStatusNotification"}
+
+
+@dataclass
+class FileTransfers:
+    """What both routers share: the files on disk and the open upload slots."""
+
+    store: FileStore
+    slots: UploadSlots = field(default_factory=UploadSlots)
+    public_url: str | None = None
+    """Base URL poles use to reach this service; None: the one the operator used."""
+
+    def base_url(self, request: Request) -> str:
+        return (self.public_url or str(request.base_url)).rstrip("/")
+
+
+class _Camel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class UpdateFirmwareBody(_Camel):
+    firmware: str = Field(pattern="^[0-9a-f]{64}$",
+                          description="SHA-256 of an image uploaded to POST /api/v1/firmware")
+    retrieve_date: AwareDatetime | None = Field(
+        default=None, alias="retrieveDate", description="when the pole fetches it (now)")
+    retries: int | None = Field(default=None, ge=0, le=100)
+    retry_interval: int | None = Field(default=None, alias="retryInterval", ge=0)
+
+
+class DiagnosticsBody(_Camel):
+    start_time: AwareDatetime | None = Field(default=None, alias="startTime")
+    stop_time: AwareDatetime | None = Field(default=None, alias="stopTime")
+    retries: int | None = Field(default=None, ge=0, le=100)
+    retry_interval: int | None = Field(default=None, alias="retryInterval", ge=0)
+
+
+def _api_error(error: FileStoreError) -> ApiError:
+    return ApiError(error.status, error.error, error.description)
+
+
+def _declared_size(request: Request) -> int | None:
+    text = request.headers.get("content-length")
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def build_files_router(connections: PoleConnections, repository: AsyncRepository,
+                       tokens: TokenStore | None, transfers: FileTransfers) -> APIRouter:
+    """The operator's ``/api/v1`` routes for firmware and diagnostics."""
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))])
+    store = transfers.store
+
+    async def known(pole_id: str) -> None:
+        if await repository.get_pole(pole_id) is None:
+            raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
+
+    # -- firmware images -----------------------------------------------------------------
+
+    @router.post("/firmware", status_code=201)
+    async def upload_firmware(request: Request, name: Annotated[str, Query(
+            description="the image's file name; the pole derives its version from it")]
+                              ) -> dict[str, Any]:
+        """The raw request body is the image (``Content-Type`` is not looked at)."""
+        try:
+            image = await store.add_firmware(name, request.stream(), _declared_size(request))
+        except FileStoreError as error:
+            raise _api_error(error) from None
+        await repository.audit("api", "firmware uploaded",
+                               f"{image.name} {image.sha256} {image.size} bytes")
+        return image.to_json()
+
+    @router.get("/firmware")
+    async def list_firmware() -> list[dict[str, Any]]:
+        return [image.to_json() for image in await store.list_firmware()]
+
+    @router.delete("/firmware/{sha256}")
+    async def delete_firmware(sha256: str) -> dict[str, Any]:
+        """Poles that were told to fetch it will report DownloadFailed."""
+        if not await store.delete_firmware(sha256):
+            raise ApiError(404, "UnknownFirmware", f"no firmware image {sha256!r} is stored")
+        await repository.audit("api", "firmware deleted", sha256)
+        return {"deleted": sha256}
+
+    # -- commands --------------------------------------------------------------------------
+
+    @router.post("/poles/{pole_id}/update-firmware")
+    async def update_firmware(pole_id: str, body: UpdateFirmwareBody, request: Request,
+                              timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """OCPP ``UpdateFirmware`` pointing the pole at a stored image."""
+        image = await store.firmware(body.firmware)
+        if image is None:
+            raise ApiError(404, "UnknownFirmware",
+                           f"no firmware image {body.firmware!r} is stored: upload it to "
+                           f"POST {PREFIX}/firmware first")
+        location = (f"{transfers.base_url(request)}{FILES_PREFIX}/firmware/"
+                    f"{image.sha256}/{image.name}")
+        payload: dict[str, Any] = {
+            "location": location,
+            "retrieveDate": format_time(body.retrieve_date or datetime.now(UTC))}
+        if body.retries is not None:
+            payload["retries"] = body.retries
+        if body.retry_interval is not None:
+            payload["retryInterval"] = body.retry_interval
+        answer = await send_command(connections, repository, pole_id, "UpdateFirmware",
+                                    payload, timeout)
+        return {**answer, "location": location, "retrieveDate": payload["retrieveDate"]}
+
+    @router.post("/poles/{pole_id}/diagnostics")
+    async def get_diagnostics(pole_id: str, request: Request,
+                              body: DiagnosticsBody | None = None,
+                              timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """OCPP ``GetDiagnostics`` with a one-time upload location; the answer names the
+        file the pole will upload (none if it has nothing to send)."""
+        body = body or DiagnosticsBody()
+        slot = transfers.slots.open(pole_id)
+        location = f"{transfers.base_url(request)}{FILES_PREFIX}/diagnostics/" \
+                   f"{pole_id}/{slot.token}/"
+        payload: dict[str, Any] = {"location": location}
+        for key, value in (("startTime", body.start_time), ("stopTime", body.stop_time)):
+            if value is not None:
+                payload[key] = format_time(value)
+        if body.retries is not None:
+            payload["retries"] = body.retries
+        if body.retry_interval is not None:
+            payload["retryInterval"] = body.retry_interval
+        try:
+            answer = await send_command(connections, repository, pole_id, "GetDiagnostics",
+                                        payload, timeout)
+        except ApiError:
+            transfers.slots.close(slot.token)
+            raise
+        file_name = answer["result"].get("fileName")
+        if file_name is None:
+            transfers.slots.close(slot.token)
+        return {**answer, "fileName": file_name,
+                "uploadExpires": slot.expires.isoformat() if file_name else None}
+
+    # -- what came back ----------------------------------------------------------------------
+
+    @router.get("/poles/{pole_id}/firmware-status")
+    async def firmware_status(pole_id: str) -> dict[str, Any]:
+        """The newest FirmwareStatusNotification and DiagnosticsStatusNotification the
+        pole sent (``null`` when it never sent one), from the message log."""
+        await known(pole_id)
+        answer: dict[str, Any] = {}
+        for key, action in STATUS_ACTIONS.items():
+            answer[key] = None
+            for row in await repository.message_log(pole_id, action, limit=10):
+                if row.direction != "in":
+                    continue  # the service's own answers to those calls
+                try:
+                    status = json.loads(row.payload).get("status")
+                except (ValueError, AttributeError):
+                    continue
+                answer[key] = {"status": status, "time": row.time.isoformat()}
+                break
+        return answer
+
+    @router.get("/poles/{pole_id}/diagnostics")
+    async def list_diagnostics(pole_id: str) -> list[dict[str, Any]]:
+        await known(pole_id)
+        try:
+            return [upload.to_json() for upload in await store.list_diagnostics(pole_id)]
+        except FileStoreError as error:
+            raise _api_error(error) from None
+
+    @router.get("/poles/{pole_id}/diagnostics/{file_name}", response_model=None)
+    async def download_diagnostics(pole_id: str, file_name: str) -> FileResponse:
+        try:
+            path = await store.diagnostics_path(pole_id, file_name)
+        except FileStoreError as error:
+            raise _api_error(error) from None
+        if path is None:
+            raise ApiError(404, "UnknownFile",
+                           f"pole {pole_id!r} has no diagnostics file {file_name!r}")
+        return FileResponse(path, filename=file_name, media_type="application/octet-stream")
+
+    return router
+
+
+def build_pole_files_router(repository: AsyncRepository, transfers: FileTransfers
+                            ) -> APIRouter:
+    """``/files``: what poles fetch and upload over plain HTTP, authorised by the URL."""
+    router = APIRouter(prefix=FILES_PREFIX, tags=["poles"])
+    store = transfers.store
+
+    @router.get("/firmware/{sha256}/{name}", response_model=None)
+    @router.head("/firmware/{sha256}/{name}", response_model=None, include_in_schema=False)
+    async def download_firmware(sha256: str, name: str) -> FileResponse:
+        path = await store.firmware_path(sha256, name) if is_sha256(sha256) else None
+        if path is None:
+            raise ApiError(404, "UnknownFirmware", "no such firmware image")
+        return FileResponse(path, filename=name, media_type="application/octet-stream")
+
+    @router.put("/diagnostics/{pole_id}/{token}/{file_name}", status_code=201)
+    @router.post("/diagnostics/{pole_id}/{token}/{file_name}", status_code=201,
+                 operation_id="upload_diagnostics_by_post")
+    async def upload_diagnostics(pole_id: str, token: str, file_name: str,
+                                 request: Request) -> dict[str, Any]:
+        """The raw body is the file (a pole PUTs ``location + fileName``)."""
+        try:
+            transfers.slots.claim(pole_id, token, file_name)
+            upload = await store.add_diagnostics(pole_id, file_name, request.stream(),
+                                                 _declared_size(request))
+        except FileStoreError as error:
+            raise _api_error(error) from None
+        await repository.audit("pole", f"diagnostics ← {pole_id}",
+                               f"{upload.name} {upload.size} bytes")
+        return upload.to_json()
+
+    return router
