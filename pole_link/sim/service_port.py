@@ -34,7 +34,7 @@ from pole_link.protocol.vendor import (
     decode_data,
     encode_data,
 )
-from pole_link.sim.pole import FIRMWARE_VERSION, MODEL, VENDOR, VirtualPole
+from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
 from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.vendor_handlers import LiveStream, overrule, self_test
@@ -169,7 +169,7 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         pole = self.pole
         return {
             "poleId": pole.pole_id, "vendor": VENDOR, "model": MODEL,
-            "serialNumber": pole.serial_number, "firmwareVersion": FIRMWARE_VERSION,
+            "serialNumber": pole.serial_number, "firmwareVersion": pole.firmware_version,
             "protocolVersion": PROTOCOL_VERSION, "sockets": len(pole.sockets),
             "maxFrame": MAX_FRAME, "time": format_time(pole.clock.now()),
         }

@@ -78,3 +78,10 @@ async def test_reset_ends_the_service_session(technician: PoleSession) -> None:
     # The raw link, because the session itself would quietly authorise again.
     with pytest.raises(NotAuthorised):
         await technician.link.call("UnlockConnector", {"connectorId": 1})
+
+
+async def test_hello_reports_the_firmware_the_pole_runs_now(served_pole: ServedPole,
+                                                            session: PoleSession) -> None:
+    served_pole.pole.firmware_version = "pw2-1.4.0"
+    identity = await session.hello()
+    assert identity.firmware_version == "pw2-1.4.0"
