@@ -1,0 +1,384 @@
+"""The fleet's rows without Qt: what a pole's row holds and how live events change it.
+
+Everything the Fleet view sorts and filters on is derived here once per change
+(`assess`: attention severity, reasons and quick-filter flags; the lowercase search
+text), so the Qt model only hands out plain fields and filtering 10,000 rows stays fast.
+Kept free of Qt so the rules — when a pole "needs attention", what a stuck transaction
+is — are tested as plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum, IntFlag
+from typing import Any
+
+from ocpp.v16.enums import ChargePointStatus
+
+from pole_link.model.led import LedColour, led_for
+from pole_link.model.mode3 import CPState
+from pole_link.timeutil import parse_time
+
+STUCK_TRANSACTION = timedelta(hours=24)
+STUCK_STATUS = timedelta(minutes=30)
+_STUCK_STATUSES = frozenset({"Finishing", "SuspendedEVSE"})
+_WITH_VEHICLE = frozenset({"Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"})
+_POWERED = frozenset({"Charging", "SuspendedEV", "SuspendedEVSE"})
+_NO_ERROR = "NoError"
+DASH = "—"
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class Column(IntEnum):
+    POLE = 0
+    CONNECTION = 1
+    SOCKET_1 = 2
+    SOCKET_2 = 3
+    LAST_SEEN = 4
+    UPTIME = 5
+    POWER = 6
+    ATTENTION = 7
+
+
+
+SOCKET_OF_COLUMN = {Column.SOCKET_1: 1, Column.SOCKET_2: 2}
+
+
+class Severity(IntEnum):
+    """How urgently a pole needs someone; higher sorts first in the default order."""
+
+    NONE = 0
+    STUCK = 1
+    OFFLINE = 2
+    FAULT = 3
+
+
+class RowFlag(IntFlag):
+    """The quick filters' facts about a row, as bits so a filter is one ``&``."""
+
+    NONE = 0
+    OFFLINE = 1
+    FAULTED = 2
+    STUCK = 4
+    CHARGING = 8
+
+
+# Sockets sort by how much they need a look, not alphabetically.
+_STATUS_RANK = {
+    "Available": 0, "Reserved": 1, "Preparing": 2, "Charging": 3, "SuspendedEV": 4,
+    "SuspendedEVSE": 5, "Finishing": 6, "Unavailable": 7, "Faulted": 8,
+}
+
+# The pilot state a socket in each OCPP status normally shows: the fleet only knows the
+# OCPP status, and `led_for` (the one eis 47 mapping) also wants the pilot.
+_PILOT_FOR_STATUS = {
+    ChargePointStatus.available: CPState.A,
+    ChargePointStatus.preparing: CPState.B1,
+    ChargePointStatus.charging: CPState.C2,
+    ChargePointStatus.suspended_ev: CPState.B2,
+    ChargePointStatus.suspended_evse: CPState.C1,
+    ChargePointStatus.finishing: CPState.B1,
+    ChargePointStatus.reserved: CPState.A,
+    ChargePointStatus.unavailable: CPState.A,
+    ChargePointStatus.faulted: CPState.A,
+}
+
+
+
+@dataclass(slots=True)
+class SocketState:
+    """What the back office last heard about one connector (0 = the whole pole)."""
+
+    status: str = "Unknown"
+    error_code: str = _NO_ERROR
+    since: datetime | None = None
+    power_w: float | None = None
+    transaction_id: int | None = None
+    transaction_started: datetime | None = None
+
+    @property
+    def led(self) -> tuple[LedColour, bool] | None:
+        """The LED colour and blinking for this status (eis 47); None if unknown."""
+        try:
+            status = ChargePointStatus(self.status)
+        except ValueError:
+            return None
+        state = led_for(status, _PILOT_FOR_STATUS[status])
+        return state.colour, state.blinking
+
+    @property
+    def faulted(self) -> bool:
+        return self.status == "Faulted" or self.error_code != _NO_ERROR
+
+    def text(self) -> str:
+        """Status, plus the error code when there is one: the code is what gets fixed."""
+        if self.error_code != _NO_ERROR:
+            return f"{self.status} · {self.error_code}"
+        return self.status
+
+
+_UNKNOWN_SOCKET = SocketState()
+
+
+@dataclass(slots=True, eq=False)
+class PoleRow:
+    """One pole as the fleet shows it; the fields after `connectors` are derived.
+
+    Derived fields are refreshed by `FleetModel` whenever the row changes (and by
+    `FleetModel.refresh` as time passes), so filtering and sorting read plain fields.
+    """
+
+    pole_id: str
+    grid_operator: str = ""
+    vendor: str = ""
+    model: str = ""
+    firmware: str = ""
+    connected: bool = False
+    last_seen: datetime | None = None
+    uptime_percent: float | None = None
+    connectors: dict[int, SocketState] = field(default_factory=dict)
+    severity: Severity = Severity.NONE
+    reasons: tuple[str, ...] = ()
+    flags: RowFlag = RowFlag.NONE
+    search_text: str = ""
+
+    def socket(self, connector_id: int) -> SocketState:
+        return self.connectors.get(connector_id, _UNKNOWN_SOCKET)
+
+    @property
+    def power_kw(self) -> float | None:
+        """Sum over the sockets of their last reported power; None when none reported."""
+        powers = [s.power_w for c, s in self.connectors.items() if c and s.power_w is not None]
+        return sum(powers) / 1000.0 if powers else None
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+
+def duration_text(span: timedelta) -> str:
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return "<1 min"
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def relative_time(moment: datetime | None, now: datetime) -> str:
+    """"3 min ago": a helpdesk asks "how long", not "at what o'clock"."""
+    if moment is None:
+        return "never"
+    span = now - moment
+    if span < timedelta(minutes=1):
+        return "just now"
+    return f"{duration_text(span)} ago"
+
+
+def socket_name(connector_id: int) -> str:
+    return "Pole" if connector_id == 0 else f"Socket {connector_id}"
+
+
+def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[str, ...], RowFlag]:
+    """Why a pole needs attention, most urgent reason first, against the clock `now`.
+
+    Fault: a connector Faulted or reporting an error code; offline: not connected to the
+    service; stuck: a transaction running over 24 h, or a socket left in Finishing or
+    SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends).
+    """
+    faults: list[str] = []
+    stuck: list[str] = []
+    flags = RowFlag.NONE
+    for connector_id in sorted(row.connectors):
+        socket = row.connectors[connector_id]
+        name = socket_name(connector_id)
+        if socket.faulted:
+            detail = socket.error_code if socket.error_code != _NO_ERROR else "no error code"
+            verb = "faulted" if socket.status == "Faulted" else socket.status.lower()
+            faults.append(f"{name} {verb}: {detail}")
+        if socket.status == "Charging" and row.connected:  # offline: no longer known
+            flags |= RowFlag.CHARGING
+        started = socket.transaction_started
+        if started is not None and now - started > STUCK_TRANSACTION:
+            stuck.append(f"{name}: transaction running {duration_text(now - started)}")
+        elif (socket.status in _STUCK_STATUSES and socket.since is not None
+              and now - socket.since > STUCK_STATUS):
+            stuck.append(f"{name} {socket.status} for {duration_text(now - socket.since)}")
+    reasons: list[str] = list(faults)
+    severity = Severity.NONE
+    if faults:
+        flags |= RowFlag.FAULTED
+        severity = Severity.FAULT
+    if not row.connected:
+        flags |= RowFlag.OFFLINE
+        severity = max(severity, Severity.OFFLINE)
+        since = f" for {duration_text(now - row.last_seen)}" if row.last_seen else ""
+        reasons.append(f"Offline{since}")
+    if stuck:
+        flags |= RowFlag.STUCK
+        severity = max(severity, Severity.STUCK)
+        reasons.extend(stuck)
+    return severity, tuple(reasons), flags
+
+
+def search_text_of(row: PoleRow) -> str:
+    words = [row.pole_id, row.grid_operator, row.vendor, row.model,
+             "online" if row.connected else "offline"]
+    for socket in row.connectors.values():
+        words.append(socket.status)
+        if socket.error_code != _NO_ERROR:
+            words.append(socket.error_code)
+    return "\x1f".join(words).lower()  # a separator no one types: words never run together
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    try:
+        moment = parse_time(value)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _float_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def row_from_json(item: Mapping[str, Any]) -> PoleRow:
+    """A row from one element of ``GET /api/v1/poles``; missing fields stay unknown."""
+    connectors: dict[int, SocketState] = {}
+    for connector in item.get("connectors") or ():
+        connector_id = connector.get("connector_id")
+        if not isinstance(connector_id, int):
+            continue
+        connectors[connector_id] = SocketState(
+            status=str(connector.get("status") or "Unknown"),
+            error_code=str(connector.get("error_code") or _NO_ERROR),
+            since=_time_or_none(connector.get("since")),
+        )
+    return PoleRow(
+        pole_id=str(item["id"]),
+        grid_operator=str(item.get("grid_operator") or ""),
+        vendor=str(item.get("vendor") or ""),
+        model=str(item.get("model") or ""),
+        firmware=str(item.get("firmware") or ""),
+        connected=bool(item.get("connected")),
+        last_seen=_time_or_none(item.get("last_seen")),
+        uptime_percent=_float_or_none(item.get("uptime_percent")),
+        connectors=connectors,
+    )
+
+
+_SOCKET_COLUMNS = {1: Column.SOCKET_1, 2: Column.SOCKET_2}
+
+
+def _seen(row: PoleRow, at: datetime | None) -> set[Column]:
+    if at is not None and (row.last_seen is None or at > row.last_seen):
+        row.last_seen = at
+        return {Column.LAST_SEEN}
+    return set()
+
+
+def _socket_column(connector_id: int) -> set[Column]:
+    column = _SOCKET_COLUMNS.get(connector_id)
+    return {column} if column is not None else set()
+
+
+def _on_status(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connector_id = event.get("connectorId")
+    status = event.get("status")
+    if not isinstance(connector_id, int) or not isinstance(status, str):
+        return set()
+    at = _time_or_none(event.get("at"))
+    socket = row.connectors.setdefault(connector_id, SocketState())
+    if at is not None and socket.since is not None and at < socket.since:
+        return set()  # older than what we know (e.g. a snapshot raced the feed)
+    if status != socket.status:
+        socket.since = at or now
+    socket.status = status
+    socket.error_code = str(event.get("errorCode") or _NO_ERROR)
+    if status not in _POWERED:
+        socket.power_w = None
+    if status == "Available":
+        socket.transaction_id = socket.transaction_started = None  # no vehicle, no session
+    return _seen(row, at) | _socket_column(connector_id) | {Column.POWER}
+
+
+def _on_connection(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connected = event.get("connected")
+    if not isinstance(connected, bool):
+        return set()
+    row.connected = connected
+    if not connected:
+        for socket in row.connectors.values():
+            socket.power_w = None  # the last figure of an unreachable pole is a guess
+    return _seen(row, _time_or_none(event.get("at"))) | {Column.CONNECTION, Column.POWER}
+
+
+def _on_meter_values(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    connector_id = event.get("connectorId")
+    if not isinstance(connector_id, int) or connector_id == 0:
+        return set()
+    columns = _seen(row, _time_or_none(event.get("at")))
+    power = _float_or_none(event.get("powerW"))
+    if power is not None:
+        row.connectors.setdefault(connector_id, SocketState()).power_w = power
+        columns.add(Column.POWER)
+    return columns
+
+
+def _on_transaction(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
+    at = _time_or_none(event.get("at"))
+    connector_id = event.get("connectorId")
+    transaction_id = event.get("transactionId")
+    if event.get("event") == "started" and isinstance(connector_id, int):
+        socket = row.connectors.setdefault(connector_id, SocketState())
+        socket.transaction_id = transaction_id if isinstance(transaction_id, int) else None
+        socket.transaction_started = at or now
+    elif event.get("event") == "stopped":
+        # StopTransaction carries no connector: find the socket by its transaction.
+        for candidate_id, socket in row.connectors.items():
+            if (candidate_id == connector_id
+                    or (transaction_id is not None and socket.transaction_id == transaction_id)):
+                connector_id = candidate_id
+                socket.transaction_id = socket.transaction_started = None
+                socket.power_w = None
+                break
+    else:
+        return set()
+    columns = _seen(row, at) | {Column.POWER}
+    if isinstance(connector_id, int):
+        columns |= _socket_column(connector_id)
+    return columns
+
+
+_Handler = Callable[[PoleRow, Mapping[str, Any], datetime], set[Column]]
+EVENT_HANDLERS: dict[str, _Handler] = {
+    "status": _on_status,
+    "connection": _on_connection,
+    "meterValues": _on_meter_values,
+    "transaction": _on_transaction,
+}
+
+
+def sort_key(column: int) -> Callable[[PoleRow], Any]:
+    """Keys that are never None, so one column always compares with itself."""
+    if column == Column.CONNECTION:
+        return lambda row: row.connected
+    if column in SOCKET_OF_COLUMN:
+        connector_id = SOCKET_OF_COLUMN[Column(column)]
+        return lambda row: _STATUS_RANK.get(row.socket(connector_id).status, -1)
+    if column == Column.LAST_SEEN:
+        return lambda row: row.last_seen or _EPOCH
+    if column == Column.UPTIME:
+        return lambda row: -1.0 if row.uptime_percent is None else row.uptime_percent
+    if column == Column.POWER:
+        return lambda row: -1.0 if (power := row.power_kw) is None else power
+    if column == Column.ATTENTION:
+        return lambda row: row.severity
+    return lambda row: row.pole_id
