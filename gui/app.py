@@ -48,7 +48,11 @@ def _trace_first_sample(window: MainWindow) -> None:
         window.controller.sample_received.disconnect(first)
         print("paalwerk: first live sample", flush=True)
 
+    def fleet(state: str) -> None:
+        print(f"paalwerk: fleet {state} ({window.fleet_model.rowCount()} poles)", flush=True)
+
     window.controller.sample_received.connect(first)
+    window.feed.state_changed.connect(fleet)
 
 
 async def _window_ends(window: MainWindow) -> str | None:

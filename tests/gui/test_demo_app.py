@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,10 @@ from pytestqt.qtbot import QtBot
 
 from gui.demo import OCPP_POLES, DemoStack
 from gui.views.main_window import MainWindow, Page
-from tests.support import REPO, until
+from tests.support import REPO, Api, connected_pole, until
 
 OUTPUT = REPO / "test-output"
+T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
 async def shown(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -131,3 +134,30 @@ def test_paalwerk_stops_its_children_on_a_signal(stop: signal.Signals) -> None:
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+async def test_paalwerk_gui_on_a_running_service_shows_its_fleet(api: Api,
+                                                                tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PAALWERK_TRACE_STARTUP": "1",
+           "PAALWERK_SERVICE_TOKEN": api.token,
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    async with connected_pole(api.service.ocpp_url, tmp_path, start=T0):
+        app = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "paalwerk", "gui", "--service", api.url, cwd=REPO, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            assert app.stdout is not None
+            async with asyncio.timeout(60):
+                while True:
+                    line = (await app.stdout.readline()).decode()
+                    assert line, f"paalwerk gui exited with {await app.wait()}"
+                    if "fleet" in line and "live" in line and "(1 poles)" in line:
+                        break
+            assert children_of(app.pid) == [], "no demo when a service is given"
+            app.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                assert await app.wait() == 0
+        finally:
+            if app.returncode is None:
+                app.kill()
+                await app.wait()
