@@ -28,6 +28,7 @@ from service.live.events import (
     status_event,
     transaction_event,
 )
+from service.ocpp import gc_policy
 from service.ocpp.message_log import MessageLog
 
 LOGGER = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class PoleHandler(StrictChargePoint):
         self._log_tasks: set[asyncio.Future[None]] = set()
 
     async def route_message(self, raw_msg: str) -> None:
+        gc_policy.tick()
         # The log write runs beside the handler (group commit puts both in one transaction
         # when busy); an answer is only sent once it is stored (`_send`).
         self._incoming_logged = asyncio.ensure_future(

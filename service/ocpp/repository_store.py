@@ -46,16 +46,14 @@ class RepositoryStore:
         self.repository = repository
 
     async def pole_known(self, pole_id: str) -> bool:
-        return await self.repository.get_pole(pole_id) is not None
+        return await self.repository.pole_known(pole_id)
 
     async def pole_booted(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
                           firmware: str | None, auto_registered: bool, at: datetime) -> None:
-        fields: dict[str, Any] = {"vendor": vendor, "model": model, "serial": serial,
-                                  "firmware": firmware, "last_seen": at, "connected": True}
-        if auto_registered:
-            fields.update(auto_registered=True, registered_at=at)
-        await self.repository.upsert_pole(pole_id, **fields)
-        await self.repository.session_began(pole_id, at)
+        """The pole's details, contact and a new connection session, in one commit."""
+        await self.repository.pole_booted(pole_id, vendor=vendor, model=model, serial=serial,
+                                          firmware=firmware, auto_registered=auto_registered,
+                                          at=at)
 
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
         await self.repository.pole_seen(pole_id, at, connected=connected)

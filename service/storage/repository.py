@@ -120,9 +120,53 @@ class Repository:
         assert pole is not None
         return pole
 
+    def pole_boot_writes(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
+                         firmware: str | None, auto_registered: bool, at: datetime
+                         ) -> list[Write]:
+        """A BootNotification: the pole's details and contact (`upsert_pole` with these
+        fields), and a connection session unless one is open (`session_began`), as two writes
+        of fixed statements, so many boots go in one ``executemany`` each.
+
+        As in `upsert_pole`, ``None`` (serial, firmware) leaves the stored value, and the
+        auto-registration flag and time are only written for an ``auto_registered`` boot.
+        """
+        def build() -> Any:
+            table = _table(Pole)
+            statement = self._insert(Pole)
+            new = statement.excluded
+            return statement.on_conflict_do_update(index_elements=["id"], set_={
+                "vendor": new.vendor, "model": new.model,
+                "serial": sa.func.coalesce(new.serial, table.c.serial),
+                "firmware": sa.func.coalesce(new.firmware, table.c.firmware),
+                "last_seen": new.last_seen, "connected": new.connected,
+                "auto_registered": sa.case((new.registered_at.is_(None),
+                                            table.c.auto_registered),
+                                           else_=new.auto_registered),
+                "registered_at": sa.func.coalesce(new.registered_at, table.c.registered_at)})
+
+        upsert = self._statement("pole_boot", build)
+        return [(upsert, {"id": pole_id, "vendor": vendor, "model": model, "serial": serial,
+                          "firmware": firmware, "last_seen": at, "connected": True,
+                          "auto_registered": auto_registered,
+                          "registered_at": at if auto_registered else None,
+                          "connection_size": "3x35"}),
+                *self.session_began_writes(pole_id, at)]
+
     def get_pole(self, pole_id: str) -> Pole | None:
         with storage_errors(self.engine.url), self._session() as session:
             return session.get(Pole, pole_id)
+
+    def pole_exists(self, pole_id: str) -> bool:
+        table = _table(Pole)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return connection.execute(sa.select(table.c.id).where(table.c.id == pole_id)
+                                      ).first() is not None
+
+    def pole_ids(self) -> set[str]:
+        """Every registered pole's id."""
+        table = _table(Pole)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return set(connection.execute(sa.select(table.c.id)).scalars())
 
     def list_poles(self) -> list[Pole]:
         with storage_errors(self.engine.url), self._session() as session:
@@ -145,22 +189,33 @@ class Repository:
 
     def session_began(self, pole_id: str, at: datetime) -> None:
         """A pole's OCPP session is up; a second boot on the same session changes nothing."""
-        with storage_errors(self.engine.url), self._session() as session:
-            still_open = session.exec(select(ConnectionSession).where(
-                ConnectionSession.pole_id == pole_id,
-                col(ConnectionSession.ended).is_(None))).first()
-            if still_open is None:
-                session.add(ConnectionSession(pole_id=pole_id, started=at))
-                session.commit()
+        self._write(self.session_began_writes(pole_id, at))
+
+    def session_began_writes(self, pole_id: str, at: datetime) -> list[Write]:
+        def build() -> Any:
+            # INSERT … SELECT … WHERE NOT EXISTS: one statement, so it can be batched.
+            table = _table(ConnectionSession)
+            pole = sa.bindparam("s_pole", type_=sa.String())
+            still_open = sa.select(table.c.id).where(table.c.pole_id == pole,
+                                                    table.c.ended.is_(None))
+            return sa.insert(table).from_select(
+                ["pole_id", "started"],
+                sa.select(pole, sa.bindparam("s_at", type_=UTCDateTime()))
+                .where(~sa.exists(still_open)))
+        return [(self._statement("session_began", build), {"s_pole": pole_id, "s_at": at})]
 
     def session_ended(self, pole_id: str, at: datetime) -> None:
-        with storage_errors(self.engine.url), self._session() as session:
+        self._write(self.session_ended_writes(pole_id, at))
+
+    def session_ended_writes(self, pole_id: str, at: datetime) -> list[Write]:
+        def build() -> Any:
             table = _table(ConnectionSession)
-            session.execute(sa.update(table).where(table.c.pole_id == pole_id,
-                                                   table.c.ended.is_(None))
-                            .values(ended=sa.case((table.c.started > at, table.c.started),
-                                                  else_=at)))
-            session.commit()
+            ended = sa.bindparam("e_at", type_=UTCDateTime())
+            return (sa.update(table).where(table.c.pole_id == sa.bindparam("e_pole"),
+                                           table.c.ended.is_(None))
+                    .values(ended=sa.case((table.c.started > ended, table.c.started),
+                                          else_=ended)))
+        return [(self._statement("session_ended", build), {"e_pole": pole_id, "e_at": at})]
 
     def close_dangling_sessions(self) -> int:
         """At service start: sessions left open by a stop end at the pole's last contact."""
@@ -429,21 +484,31 @@ class Repository:
 
     def add_charging_profile(self, pole_id: str, connector_id: int, profile: Mapping[str, Any],
                              deployed_at: datetime) -> int:
-        with storage_errors(self.engine.url), self._session() as session:
-            record = ChargingProfileRecord(pole_id=pole_id, connector_id=connector_id,
-                                           profile=json.dumps(profile), deployed_at=deployed_at)
-            session.add(record)
-            session.commit()
-            assert record.id is not None
-            return record.id
+        statement, parameters = self.charging_profile_insert(pole_id, connector_id, profile,
+                                                             deployed_at)
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            return int(connection.execute(statement, parameters).scalar_one())
+
+    def charging_profile_insert(self, pole_id: str, connector_id: int,
+                                profile: Mapping[str, Any], deployed_at: datetime) -> Write:
+        """The insert of a deployed profile; it returns the record's id."""
+        def build() -> Any:
+            table = _table(ChargingProfileRecord)
+            return sa.insert(table).returning(table.c.id)
+        return (self._statement("charging_profile", build),
+                {"pole_id": pole_id, "connector_id": connector_id,
+                 "profile": json.dumps(profile), "deployed_at": deployed_at})
 
     def mark_profile_verified(self, record_id: int, at: datetime) -> None:
         """GetCompositeSchedule confirmed the deployed profile (SPEC "Decisions: Time")."""
-        table = _table(ChargingProfileRecord)
-        with storage_errors(self.engine.url), self._session() as session:
-            session.execute(sa.update(table).where(table.c.id == record_id)
-                            .values(verified_at=at))
-            session.commit()
+        self._write(self.profile_verified_writes(record_id, at))
+
+    def profile_verified_writes(self, record_id: int, at: datetime) -> list[Write]:
+        def build() -> Any:
+            table = _table(ChargingProfileRecord)
+            return (sa.update(table).where(table.c.id == sa.bindparam("v_id"))
+                    .values(verified_at=sa.bindparam("v_at", type_=UTCDateTime())))
+        return [(self._statement("profile_verified", build), {"v_id": record_id, "v_at": at})]
 
     def charging_profiles(self, pole_id: str) -> list[ChargingProfileRecord]:
         with storage_errors(self.engine.url), self._session() as session:
@@ -485,6 +550,10 @@ class BatchWriter:
     acknowledged" still holds, at the cost of one transaction per batch instead of per
     message. A failed batch is retried one caller at a time, so one bad write fails only
     its own caller. The thread stops after `IDLE_S` without work and restarts on demand.
+
+    A write whose statement returns something (an ``INSERT … RETURNING id``) goes in with
+    `submit_returning`; it runs on its own, after the batch's grouped writes, and its future
+    gets the single value returned.
     """
 
     IDLE_S = 2.0
@@ -493,18 +562,24 @@ class BatchWriter:
         self.engine = engine
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._queue: list[tuple[list[Write], asyncio.Future[None],
-                                asyncio.AbstractEventLoop]] = []
+        self._queue: list[_Queued] = []
         self._running = False
         self.batches = 0
         """Transactions committed (for tests and benchmarks)."""
 
-    def submit(self, writes: list[Write]) -> asyncio.Future[None]:
-        """Queue ``writes``; the future is done once they are committed."""
+    def submit(self, writes: list[Write]) -> asyncio.Future[Any]:
+        """Queue ``writes``; the future is done (``None``) once they are committed."""
+        return self._enqueue(writes, False)
+
+    def submit_returning(self, write: Write) -> asyncio.Future[Any]:
+        """Queue one returning write; the future gets its value once it is committed."""
+        return self._enqueue([write], True)
+
+    def _enqueue(self, writes: list[Write], returning: bool) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+        future: asyncio.Future[Any] = loop.create_future()
         with self._lock:
-            self._queue.append((writes, future, loop))
+            self._queue.append((writes, returning, future, loop))
             if self._running:
                 self._wake.notify()
             else:
@@ -522,33 +597,44 @@ class BatchWriter:
                         return
                 batch, self._queue = self._queue, []
             outcomes = self._commit(batch)
-            by_loop: dict[asyncio.AbstractEventLoop,
-                          list[tuple[asyncio.Future[None], BaseException | None]]] = {}
-            for (_, future, loop), error in zip(batch, outcomes, strict=True):
-                by_loop.setdefault(loop, []).append((future, error))
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]]
+            by_loop = {}
+            for (_, _, future, loop), outcome in zip(batch, outcomes, strict=True):
+                by_loop.setdefault(loop, []).append((future, outcome))
             for loop, results in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
                     loop.call_soon_threadsafe(_resolve, results)
 
-    def _commit(self, batch: list[tuple[list[Write], Any, Any]]
-                ) -> list[BaseException | None]:
+    def _commit(self, batch: list[_Queued]) -> list[_Outcome]:
         try:
+            values: list[Any] = []
             with storage_errors(self.engine.url), self.engine.begin() as connection:
-                execute_grouped(connection, (write for item in batch for write in item[0]))
+                execute_grouped(connection, (write for item in batch if not item[1]
+                                             for write in item[0]))
+                for writes, returning, _, _ in batch:
+                    if returning:
+                        statement, parameters = writes[0]
+                        values.append(connection.execute(statement, parameters).scalar_one())
+                    else:
+                        values.append(None)
             self.batches += 1
-            return [None] * len(batch)
+            return [(None, value) for value in values]
         except Exception as error:
             if len(batch) == 1:
-                return [error]
+                return [(error, None)]
         return [self._commit([item])[0] for item in batch]
 
 
-def _resolve(results: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
-    for future, error in results:
+_Queued = tuple[list[Write], bool, "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+_Outcome = tuple[BaseException | None, Any]
+
+
+def _resolve(results: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
+    for future, (error, value) in results:
         if future.done():
             continue
         if error is None:
-            future.set_result(None)
+            future.set_result(value)
         else:
             future.set_exception(error)
 
@@ -576,6 +662,8 @@ class AsyncRepository:
     def __init__(self, repository: Repository) -> None:
         self.sync = repository
         self.writer = BatchWriter(repository.engine)
+        self._known: set[str] | None = None
+        self._loading: asyncio.Future[set[str]] | None = None
 
     # The frequent writes of connected poles go through the group-committing writer.
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
@@ -598,14 +686,59 @@ class AsyncRepository:
         await self.writer.submit(self.sync.log_message_writes(
             pole_id, direction, action, unique_id, payload, at=at, latency_ms=latency_ms))
 
+    # The boot path: poles (re)connect by the thousand after an outage.
+    async def pole_booted(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
+                          firmware: str | None, auto_registered: bool, at: datetime) -> None:
+        """`Repository.pole_boot_writes`, committed: details, contact and session."""
+        await self.writer.submit(self.sync.pole_boot_writes(
+            pole_id, vendor=vendor, model=model, serial=serial, firmware=firmware,
+            auto_registered=auto_registered, at=at))
+        if self._known is not None:
+            self._known.add(pole_id)
+
+    async def pole_known(self, pole_id: str) -> bool:
+        """Is the pole registered? Known ids are kept in memory (loaded at first use, added
+        on every registration through this repository); poles are never deleted, so only an
+        id not seen yet needs the database (another process may have registered it).
+        """
+        if self._known is None:
+            if self._loading is None:
+                self._loading = asyncio.ensure_future(asyncio.to_thread(self.sync.pole_ids))
+            try:
+                known = await asyncio.shield(self._loading)
+            except Exception:
+                self._loading = None
+                raise
+            if self._known is None:
+                self._known = known
+        if pole_id in self._known:
+            return True
+        if await asyncio.to_thread(self.sync.pole_exists, pole_id):
+            self._known.add(pole_id)
+            return True
+        return False
+
     upsert_pole = _threaded(Repository.upsert_pole)
+
+    async def session_began(self, pole_id: str, at: datetime) -> None:
+        await self.writer.submit(self.sync.session_began_writes(pole_id, at))
+
+    async def session_ended(self, pole_id: str, at: datetime) -> None:
+        await self.writer.submit(self.sync.session_ended_writes(pole_id, at))
+
+    async def add_charging_profile(self, pole_id: str, connector_id: int,
+                                   profile: Mapping[str, Any], deployed_at: datetime) -> int:
+        return int(await self.writer.submit_returning(self.sync.charging_profile_insert(
+            pole_id, connector_id, profile, deployed_at)))
+
+    async def mark_profile_verified(self, record_id: int, at: datetime) -> None:
+        await self.writer.submit(self.sync.profile_verified_writes(record_id, at))
+
     get_pole = _threaded(Repository.get_pole)
     list_poles = _threaded(Repository.list_poles)
     connectors = _threaded(Repository.connectors)
     status_events = _threaded(Repository.status_events)
     status_history = _threaded(Repository.status_history)
-    session_began = _threaded(Repository.session_began)
-    session_ended = _threaded(Repository.session_ended)
     close_dangling_sessions = _threaded(Repository.close_dangling_sessions)
     connection_sessions = _threaded(Repository.connection_sessions)
     start_transaction = _threaded(Repository.start_transaction)
@@ -618,8 +751,6 @@ class AsyncRepository:
     meter_values = _threaded(Repository.meter_values)
     message_log = _threaded(Repository.message_log)
     prune_message_log = _threaded(Repository.prune_message_log)
-    add_charging_profile = _threaded(Repository.add_charging_profile)
-    mark_profile_verified = _threaded(Repository.mark_profile_verified)
     charging_profiles = _threaded(Repository.charging_profiles)
     audit = _threaded(Repository.audit)
 
