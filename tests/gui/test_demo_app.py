@@ -18,17 +18,21 @@ from pytestqt.qtbot import QtBot
 
 from gui.demo import OCPP_POLES, DemoStack
 from gui.views.main_window import MainWindow, Page
-from tests.support import REPO, Api, connected_pole, until
+from tests.gui.qt_support import shown as shown_within
+from tests.support import REPO, Api, connected_pole
 
 OUTPUT = REPO / "test-output"
+DEMO_WAIT_S = 30.0
+"""Child processes start on a loaded CI machine too: give the demo more time than a view."""
+
+
+async def shown(condition: Callable[[], bool]) -> None:
+    await shown_within(condition, DEMO_WAIT_S)
+
+
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
-async def shown(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    def check() -> bool:
-        QApplication.processEvents()
-        return condition()
-    await until(check, timeout)
 
 
 def alive(pid: int) -> bool:

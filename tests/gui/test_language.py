@@ -3,7 +3,7 @@ another language carries on with the same pole."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from gui.views.main_window import MainWindow, Page
 from gui.views.pole_view import PoleView
 from pole_link.transports import PoleAddress
 from tests.conftest import ServedPole
-from tests.support import until
+from tests.gui.qt_support import shown
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
@@ -30,11 +30,6 @@ def dutch(qapp: QApplication) -> Iterator[None]:
     switch_language("en")
 
 
-async def shown(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    def check() -> bool:
-        QApplication.processEvents()
-        return condition()
-    await until(check, timeout)
 
 
 def test_every_english_string_has_a_dutch_translation() -> None:

@@ -6,12 +6,11 @@ they read it (the socket cards' text), while the pole itself is checked for the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui.pole_controller import LinkState, PoleController
@@ -22,18 +21,13 @@ from pole_link.transports import PoleAddress
 from pole_link.transports.csms import ServiceEndpoint
 from tests.ble_support import ble_radio
 from tests.conftest import ServedPole
-from tests.support import Api, connected_pole, until
+from tests.gui.qt_support import shown
+from tests.support import Api, connected_pole
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
-async def shown(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Wait for the view to show something, letting Qt run its timers meanwhile."""
-    def check() -> bool:
-        QApplication.processEvents()
-        return condition()
-    await until(check, timeout)
 
 
 @pytest.fixture

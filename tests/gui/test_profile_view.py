@@ -6,7 +6,7 @@ way qasync interleaves them in the app. Screenshots land in ``test-output/``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -20,17 +20,12 @@ from gui.profiles.editor_model import Mode, ProfileEditorModel
 from gui.profiles.profile_view import ProfileView, ResultState
 from pole_link.session import PoleSession
 from tests.conftest import ServedPole
+from tests.gui.qt_support import pumped
 from tests.support import until
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
-def pumped(condition: Callable[[], bool]) -> Callable[[], bool]:
-    """`condition`, after letting Qt handle its pending events."""
-    def check() -> bool:
-        QApplication.processEvents()
-        return condition()
-    return check
 
 
 def screenshot(view: ProfileView, name: str) -> None:

@@ -3,13 +3,11 @@ message log reads the service's log, and secrets are handled honestly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring
 from keyring.backends.fail import Keyring as FailKeyring
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui.fleet.model import FleetModel
@@ -25,16 +23,12 @@ from gui.tasks import TaskRunner
 from gui.views.message_log_panel import MessageLogPanel
 from pole_link.sim.vehicles import EvType
 from pole_link.transports.csms import ServiceEndpoint
-from tests.support import Api, connected_pole, until
+from tests.gui.qt_support import shown
+from tests.support import Api, connected_pole
 
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
-async def shown(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    def check() -> bool:
-        QApplication.processEvents()
-        return condition()
-    await until(check, timeout)
 
 
 def socket_status(model: FleetModel, pole_id: str, connector: int) -> str | None:
