@@ -256,10 +256,13 @@ def row_from_json(item: Mapping[str, Any]) -> PoleRow:
         connector_id = connector.get("connector_id")
         if not isinstance(connector_id, int):
             continue
+        transaction_id = connector.get("transaction_id")
         connectors[connector_id] = SocketState(
             status=str(connector.get("status") or "Unknown"),
             error_code=str(connector.get("error_code") or _NO_ERROR),
             since=_time_or_none(connector.get("since")),
+            transaction_id=transaction_id if isinstance(transaction_id, int) else None,
+            transaction_started=_time_or_none(connector.get("transaction_started")),
         )
     return PoleRow(
         pole_id=str(item["id"]),

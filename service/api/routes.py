@@ -79,6 +79,9 @@ class ConnectorOut(BaseModel):
     status: str
     error_code: str
     since: datetime
+    transaction_id: int | None = None
+    """The transaction running on this socket, if any (the newest, should a stop be lost)."""
+    transaction_started: datetime | None = None
 
 
 class PoleOut(BaseModel):
@@ -222,6 +225,7 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
 
     async def pole_out(pole: Any, uptime_days: int | None = None) -> PoleOut:
         connectors = await repository.connectors(pole.id)
+        running = {t.connector_id: t for t in await repository.running_transactions(pole.id)}
         percent = None
         if uptime_days:
             end = datetime.now(UTC)
@@ -234,9 +238,13 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
             firmware=pole.firmware, connected=connections.get(pole.id) is not None,
             last_seen=pole.last_seen, auto_registered=pole.auto_registered,
             grid_operator=pole.grid_operator, connection_size=pole.connection_size,
-            connectors=[ConnectorOut(connector_id=c.connector_id, status=c.status,
-                                     error_code=c.error_code, since=c.since)
-                        for c in connectors])
+            connectors=[ConnectorOut(
+                connector_id=c.connector_id, status=c.status, error_code=c.error_code,
+                since=c.since,
+                transaction_id=running[c.connector_id].id if c.connector_id in running else None,
+                transaction_started=running[c.connector_id].started
+                if c.connector_id in running else None)
+                for c in connectors])
 
     async def command(pole_id: str, action: str, payload: dict[str, Any],
                       timeout: float) -> dict[str, Any]:

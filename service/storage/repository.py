@@ -395,6 +395,14 @@ class Repository:
                     sa.or_(col(Transaction.stopped).is_(None), col(Transaction.stopped) >= start))
                 .order_by(col(Transaction.started), col(Transaction.id))).all())
 
+    def running_transactions(self, pole_id: str) -> list[Transaction]:
+        """The pole's transactions without a stop, oldest first (what its sockets run now)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(Transaction).where(Transaction.pole_id == pole_id,
+                                          col(Transaction.stopped).is_(None))
+                .order_by(col(Transaction.started), col(Transaction.id))).all())
+
     # -- meter values -----------------------------------------------------------------------
 
     def add_meter_values(self, rows: Iterable[MeterValue | Mapping[str, Any]]) -> int:
@@ -748,6 +756,7 @@ class AsyncRepository:
     mark_overrule = _threaded(Repository.mark_overrule)
     mark_low_current = _threaded(Repository.mark_low_current)
     transactions = _threaded(Repository.transactions)
+    running_transactions = _threaded(Repository.running_transactions)
     meter_values = _threaded(Repository.meter_values)
     message_log = _threaded(Repository.message_log)
     prune_message_log = _threaded(Repository.prune_message_log)

@@ -260,6 +260,17 @@ def test_transaction_running_over_24_hours_is_stuck_against_the_injected_clock()
     assert attention_changes == [(model.row_of("PW-0001"),) * 2]
 
 
+def test_a_transaction_running_for_a_day_before_the_app_started_is_stuck_at_once() -> None:
+    """The service lists each socket's running transaction, so the helpdesk does not wait
+    for a start event that came before the app was opened."""
+    item = pole("PW-0001", "Charging")
+    item["connectors"][1].update(transaction_id=7, transaction_started=at(25 * 60))
+    model = fleet_model(item, pole("PW-0002", "Charging"))
+    assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.STUCK
+    assert cell(model, "PW-0001", Column.ATTENTION) == "Socket 1: transaction running 25 h"
+    assert cell(model, "PW-0002", Column.POLE, AttentionRole) == Severity.NONE
+
+
 def test_stopped_transaction_without_connector_ends_the_stuck_session_and_power() -> None:
     model = fleet_model(pole("PW-0001", "Charging"))
     model.apply_events([

@@ -131,6 +131,11 @@ async def test_a_connected_pole_is_read_and_commanded(api: Api, tmp_path: Path) 
         overruled = await http.post("/api/v1/poles/PW-0001/overrule", json={"connectorId": 1})
         assert overruled.status_code == 200
         transaction_id = found[0]["id"]
+        running = {c["connector_id"]: c for c in
+                   (await http.get("/api/v1/poles/PW-0001")).json()["connectors"]}
+        assert running[1]["transaction_id"] == transaction_id
+        assert running[1]["transaction_started"] is not None
+        assert running[2]["transaction_id"] is None
         assert overruled.json()["result"] == {"status": "Accepted",
                                               "transactionId": transaction_id}
         assert pole.socket(1).transaction.overruled  # type: ignore[union-attr]
