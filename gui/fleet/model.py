@@ -240,8 +240,11 @@ class FleetModel(QAbstractTableModel):
             power = row.power_kw
             return DASH if power is None else f"{power:.1f}"
         if column == Column.ATTENTION:
+            if not row.reasons:
+                return ""
+            first = row.reasons[0].text(QCoreApplication.translate)
             extra = len(row.reasons) - 1
-            return f"{row.reason} (+{extra})" if extra > 0 else row.reason
+            return f"{first} (+{extra})" if extra > 0 else first
         return ""
 
     def _decoration(self, row: PoleRow, column: int) -> QColor | None:
@@ -282,7 +285,7 @@ class FleetModel(QAbstractTableModel):
         if column in SOCKET_OF_COLUMN:
             connector_id = SOCKET_OF_COLUMN[Column(column)]
             socket = row.socket(connector_id)
-            lines = [f"{socket_name(connector_id)}: {socket.text()}"]
+            lines = [f"{socket_name(connector_id, QCoreApplication.translate)}: {socket.text()}"]
             if not row.connected:
                 lines[0] += " (last known: the pole is offline)"
             if socket.since is not None:
@@ -299,7 +302,7 @@ class FleetModel(QAbstractTableModel):
         if column == Column.UPTIME:
             return f"eis 48: connected and available at least {_UPTIME_TARGET:.0f} % of the time"
         if column == Column.ATTENTION and row.reasons:
-            return "\n".join(row.reasons)
+            return "\n".join(reason.text(QCoreApplication.translate) for reason in row.reasons)
         return None
 
     # -- changing ------------------------------------------------------------------

@@ -140,7 +140,7 @@ class PoleRow:
     uptime_percent: float | None = None
     connectors: dict[int, SocketState] = field(default_factory=dict)
     severity: Severity = Severity.NONE
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     flags: RowFlag = RowFlag.NONE
     search_text: str = ""
 
@@ -155,7 +155,7 @@ class PoleRow:
 
     @property
     def reason(self) -> str:
-        return self.reasons[0] if self.reasons else ""
+        return self.reasons[0].text() if self.reasons else ""
 
 
 def duration_text(span: timedelta) -> str:
@@ -179,36 +179,91 @@ def relative_time(moment: datetime | None, now: datetime) -> str:
     return f"{duration_text(span)} ago"
 
 
-def socket_name(connector_id: int) -> str:
-    return "Pole" if connector_id == 0 else f"Socket {connector_id}"
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate finds this name
+    """Marks ``text`` for the Qt translation without importing Qt: the model translates."""
+    return text
 
 
-def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[str, ...], RowFlag]:
+_CONTEXT = "FleetRows"
+_POLE = QT_TRANSLATE_NOOP("FleetRows", "Pole")
+_SOCKET = QT_TRANSLATE_NOOP("FleetRows", "Socket %1")
+_FAULTED = QT_TRANSLATE_NOOP("FleetRows", "%1 faulted: %2")
+_FAULTED_NO_CODE = QT_TRANSLATE_NOOP("FleetRows", "%1 faulted (no error code)")
+_ERROR_IN_STATUS = QT_TRANSLATE_NOOP("FleetRows", "%1 %2 with error %3")
+_OFFLINE = QT_TRANSLATE_NOOP("FleetRows", "Offline")
+_OFFLINE_FOR = QT_TRANSLATE_NOOP("FleetRows", "Offline for %1")
+_RUNNING = QT_TRANSLATE_NOOP("FleetRows", "%1: transaction running %2")
+_STATUS_FOR = QT_TRANSLATE_NOOP("FleetRows", "%1 %2 for %3")
+
+Translate = Callable[[str, str], str]
+"""``(context, English text) -> shown text``: `QCoreApplication.translate` in the app."""
+
+
+def _english(context: str, text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a row needs attention: a translatable template and what fills it in.
+
+    Arguments that are themselves words (a socket's name) are `Reason`s too, so they are
+    translated with the sentence; OCPP status names and error codes stay as the pole
+    sent them, because that is what a technician looks up.
+    """
+
+    template: str
+    args: tuple[str | Reason, ...] = ()
+
+    def text(self, translate: Translate = _english) -> str:
+        shown = translate(_CONTEXT, self.template)
+        for number, arg in enumerate(self.args, start=1):
+            value = arg.text(translate) if isinstance(arg, Reason) else arg
+            shown = shown.replace(f"%{number}", value)
+        return shown
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def socket_reason(connector_id: int) -> Reason:
+    return Reason(_POLE) if connector_id == 0 else Reason(_SOCKET, (str(connector_id),))
+
+
+def socket_name(connector_id: int, translate: Translate = _english) -> str:
+    return socket_reason(connector_id).text(translate)
+
+
+def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], RowFlag]:
     """Why a pole needs attention, most urgent reason first, against the clock `now`.
 
     Fault: a connector Faulted or reporting an error code; offline: not connected to the
     service; stuck: a transaction running over 24 h, or a socket left in Finishing or
     SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends).
     """
-    faults: list[str] = []
-    stuck: list[str] = []
+    faults: list[Reason] = []
+    stuck: list[Reason] = []
     flags = RowFlag.NONE
     for connector_id in sorted(row.connectors):
         socket = row.connectors[connector_id]
-        name = socket_name(connector_id)
+        name = socket_reason(connector_id)
         if socket.faulted:
-            detail = socket.error_code if socket.error_code != _NO_ERROR else "no error code"
-            verb = "faulted" if socket.status == "Faulted" else socket.status.lower()
-            faults.append(f"{name} {verb}: {detail}")
+            if socket.status != "Faulted":
+                faults.append(Reason(_ERROR_IN_STATUS, (name, socket.status, socket.error_code)))
+            elif socket.error_code != _NO_ERROR:
+                faults.append(Reason(_FAULTED, (name, socket.error_code)))
+            else:
+                faults.append(Reason(_FAULTED_NO_CODE, (name,)))
         if socket.status == "Charging" and row.connected:  # offline: no longer known
             flags |= RowFlag.CHARGING
         started = socket.transaction_started
         if started is not None and now - started > STUCK_TRANSACTION:
-            stuck.append(f"{name}: transaction running {duration_text(now - started)}")
+            stuck.append(Reason(_RUNNING, (name, duration_text(now - started))))
         elif (socket.status in _STUCK_STATUSES and socket.since is not None
               and now - socket.since > STUCK_STATUS):
-            stuck.append(f"{name} {socket.status} for {duration_text(now - socket.since)}")
-    reasons: list[str] = list(faults)
+            stuck.append(Reason(_STATUS_FOR, (name, socket.status,
+                                              duration_text(now - socket.since))))
+    reasons: list[Reason] = list(faults)
     severity = Severity.NONE
     if faults:
         flags |= RowFlag.FAULTED
@@ -216,8 +271,8 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[str, ...], RowF
     if not row.connected:
         flags |= RowFlag.OFFLINE
         severity = max(severity, Severity.OFFLINE)
-        since = f" for {duration_text(now - row.last_seen)}" if row.last_seen else ""
-        reasons.append(f"Offline{since}")
+        reasons.append(Reason(_OFFLINE_FOR, (duration_text(now - row.last_seen),))
+                       if row.last_seen else Reason(_OFFLINE))
     if stuck:
         flags |= RowFlag.STUCK
         severity = max(severity, Severity.STUCK)

@@ -107,44 +107,92 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="94" />
+        <location filename="../fleet/model.py" line="86" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95" />
+        <location filename="../fleet/model.py" line="87" />
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="96" />
+        <location filename="../fleet/model.py" line="88" />
         <source>Socket 1</source>
         <translation>Aansluiting 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97" />
+        <location filename="../fleet/model.py" line="89" />
         <source>Socket 2</source>
         <translation>Aansluiting 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98" />
+        <location filename="../fleet/model.py" line="90" />
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99" />
+        <location filename="../fleet/model.py" line="91" />
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="100" />
+        <location filename="../fleet/model.py" line="92" />
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="101" />
+        <location filename="../fleet/model.py" line="93" />
         <source>Attention</source>
         <translation>Aandacht</translation>
+    </message>
+</context>
+<context>
+    <name>FleetRows</name>
+    <message>
+        <location filename="../fleet/rows.py" line="188" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="189" />
+        <source>Socket %1</source>
+        <translation>Aansluiting %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="190" />
+        <source>%1 faulted: %2</source>
+        <translation>%1 in storing: %2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="191" />
+        <source>%1 faulted (no error code)</source>
+        <translation>%1 in storing (geen foutcode)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="192" />
+        <source>%1 %2 with error %3</source>
+        <translation>%1 %2 met fout %3</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="193" />
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="194" />
+        <source>Offline for %1</source>
+        <translation>Al %1 offline</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="195" />
+        <source>%1: transaction running %2</source>
+        <translation>%1: transactie loopt al %2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="196" />
+        <source>%1 %2 for %3</source>
+        <translation>%1 al %3 in %2</translation>
     </message>
 </context>
 <context>
@@ -193,58 +241,58 @@
 <context>
     <name>LivePlot</name>
     <message>
-        <location filename="../plot/live_plot.py" line="112" />
+        <location filename="../plot/live_plot.py" line="119" />
         <source>How much history the plot shows</source>
         <translation>Hoeveel geschiedenis de grafiek toont</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="114" />
-        <location filename="../plot/live_plot.py" line="219" />
+        <location filename="../plot/live_plot.py" line="121" />
+        <location filename="../plot/live_plot.py" line="230" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="116" />
+        <location filename="../plot/live_plot.py" line="123" />
         <source>Freeze the picture; samples keep being recorded</source>
         <translation>Zet het beeld stil; metingen worden verder vastgelegd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="118" />
+        <location filename="../plot/live_plot.py" line="125" />
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="119" />
+        <location filename="../plot/live_plot.py" line="126" />
         <source>Save the raw samples of the window shown</source>
         <translation>Sla de ruwe metingen van het getoonde venster op</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="124" />
+        <location filename="../plot/live_plot.py" line="131" />
         <source>Window:</source>
         <translation>Venster:</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="147" />
+        <location filename="../plot/live_plot.py" line="154" />
         <source>Current</source>
         <translation>Stroom</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="149" />
+        <location filename="../plot/live_plot.py" line="156" />
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="219" />
+        <location filename="../plot/live_plot.py" line="230" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="344" />
+        <location filename="../plot/live_plot.py" line="355" />
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="357" />
+        <location filename="../plot/live_plot.py" line="368" />
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
@@ -450,7 +498,7 @@
     </message>
     <message>
         <location filename="../views/pole_view.py" line="130" />
-        <location filename="../views/pole_view.py" line="215" />
+        <location filename="../views/pole_view.py" line="218" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
@@ -465,42 +513,42 @@
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="169" />
+        <location filename="../views/pole_view.py" line="172" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="176" />
+        <location filename="../views/pole_view.py" line="179" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="186" />
+        <location filename="../views/pole_view.py" line="189" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="207" />
+        <location filename="../views/pole_view.py" line="210" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op aansluiting %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="216" />
+        <location filename="../views/pole_view.py" line="219" />
         <source>socket %1 has no transaction</source>
         <translation>aansluiting %1 heeft geen transactie</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="219" />
+        <location filename="../views/pole_view.py" line="222" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="225" />
+        <location filename="../views/pole_view.py" line="228" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Aansluiting %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="230" />
+        <location filename="../views/pole_view.py" line="233" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>

@@ -234,7 +234,8 @@ def test_error_code_without_faulted_status_is_a_fault() -> None:
     model = fleet_model(pole("PW-0001", "Charging", error_1="HighTemperature"))
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.FAULT
     assert cell(model, "PW-0001", Column.SOCKET_1) == "Charging · HighTemperature"
-    assert cell(model, "PW-0001", Column.ATTENTION) == "Socket 1 charging: HighTemperature"
+    assert cell(model, "PW-0001", Column.ATTENTION) == (
+        "Socket 1 Charging with error HighTemperature")
 
 
 def test_fault_on_connector_zero_faults_the_pole() -> None:

@@ -4,6 +4,7 @@ another language carries on with the same pole."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,19 @@ async def test_a_window_rebuilt_in_dutch_carries_on_with_the_same_pole(
     finally:
         switch_language("en")
         english.change_language("en")
+
+
+def test_the_fleet_says_in_dutch_why_a_pole_needs_attention(dutch: None) -> None:
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    model = FleetModel(now=lambda: now)
+    model.set_poles([{
+        "id": "PW-0001", "connected": False,
+        "last_seen": (now - timedelta(hours=3)).isoformat(),
+        "connectors": [{"connector_id": 1, "status": "Faulted",
+                        "error_code": "GroundFailure", "since": now.isoformat()}]}])
+    attention = model.index(0, Column.ATTENTION)
+    assert model.data(attention) == "Aansluiting 1 in storing: GroundFailure (+1)"
+    tooltip = model.data(attention, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Aansluiting 1 in storing: GroundFailure\nAl 3 h offline"
+    switch_language("en")
+    assert model.data(attention) == "Socket 1 faulted: GroundFailure (+1)"
