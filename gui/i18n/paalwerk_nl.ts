@@ -806,12 +806,17 @@
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="578" />
+        <location filename="../profiles/profile_view.py" line="577" />
+        <source>%1: pole %2, expected %3</source>
+        <translation>%1: paal %2, verwacht %3</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="582" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="586" />
+        <location filename="../profiles/profile_view.py" line="590" />
         <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>

@@ -114,9 +114,14 @@ class Difference:
     first_day: datetime
     """The local start of the pole's answer: intervals on a later day name their date."""
 
+    @property
+    def span(self) -> str:
+        """``17:00–21:00`` in the pole's local time (a later day is named)."""
+        return f"{_clock(self.start, self.first_day)}–{_clock(self.end, self.first_day)}"
+
     def __str__(self) -> str:
-        span = f"{_clock(self.start, self.first_day)}–{_clock(self.end, self.first_day)}"
-        return f"{span}: pole {format_amps(self.pole_a)}, expected {format_amps(self.expected_a)}"
+        pole, expected = format_amps(self.pole_a), format_amps(self.expected_a)
+        return f"{self.span}: pole {pole}, expected {expected}"
 
 
 def format_amps(value: float) -> str:

@@ -57,7 +57,7 @@ from gui.profiles.editor_model import (
     ScheduleKind,
 )
 from gui.profiles.periods_table import PeriodsTableModel
-from gui.profiles.preview import Preview
+from gui.profiles.preview import Preview, format_amps
 from gui.profiles.preview_plot import PreviewPlot
 from gui.tasks import TaskRunner
 from pole_link.errors import CallError, LinkLost, LinkTimeout, NotAuthorised, PoleLinkError
@@ -573,7 +573,11 @@ class ProfileView(QWidget):
         else:
             headline = (self.tr("✘ Deployed, but the pole's schedule differs:") if deployed
                         else self.tr("✘ The pole's schedule differs from the profile:"))
-            lines = "\n".join(f"  • {difference}" for difference in outcome.differences)
+            lines = "\n".join(
+                "  • " + self.tr("%1: pole %2, expected %3").replace("%1", difference.span)
+                .replace("%2", format_amps(difference.pole_a))
+                .replace("%3", format_amps(difference.expected_a))
+                for difference in outcome.differences)
             self._show_result(ResultState.DIFFERENT, f"{headline}\n{lines}\n{context}")
             self._status.setText(self.tr("Check the differences (dashed line on the plot)."))
         self.resultChanged.emit(self._result_state)
