@@ -16,6 +16,12 @@ the pole (SetChargingProfile Accepted, GetConfiguration empty, GetCompositeSched
 
     .venv/bin/python benchmarks/csms_load.py [--poles 10000] [--traffic-speed 30]
         [--sat-poles 500] [--db sqlite|postgresql://postgres@127.0.0.1:5432/test]
+        [--workers N]
+
+With ``--workers N`` (N > 1) "ours" is N service processes on one port: each binds its own
+``SO_REUSEPORT`` listening socket (Linux spreads new connections over them) and all share one
+database (the SQLite file in WAL mode, or the PostgreSQL URL). The schema is migrated once,
+before the workers start; their memory and CPU are summed, their row counts read once.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import multiprocessing as mp
 import os
 import random
 import resource
+import socket
 import struct
 import sys
 import tempfile
@@ -161,9 +168,100 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         stats.put(counts)
 
 
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` with ``SO_REUSEPORT`` (Linux), not yet listening:
+    every process that binds one on the same port gets its share of the new connections."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _migrate_main(url: str) -> None:
+    """Migrate once, in a process of its own, so the workers find the schema at head."""
+    from service.storage.database import create_engine_for, migrate
+    engine = create_engine_for(url)
+    migrate(engine)
+    engine.dispose()
+
+
+def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
+                 ready: Any, stop: Any, stats: Any, window: Any) -> None:
+    raise_nofile()
+    asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+
+
+async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
+                        ready: Any, stop: Any, stats: Any, window: Any) -> None:
+    """One of ``--workers`` service processes on a shared ``SO_REUSEPORT`` port."""
+    stalls = Stalls(window)
+    watcher = asyncio.create_task(stalls.watch())
+    from service.ocpp.pole_handler import CsmsSettings
+    from service.server import start_service
+    sock = _reuseport_socket("127.0.0.1", port)
+    running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
+                                  token_file=Path(tmp) / "tokens", sock=sock)
+    ready.put((os.getpid(), running.port, "/ocpp/"))
+    held: list[int] = []
+
+    async def count_at_window() -> None:
+        while window[0] == INF or time.time() < window[0]:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        held.append(len(running.server.server_state.connections))
+
+    counter = asyncio.create_task(count_at_window())
+    await asyncio.to_thread(stop.wait)
+    counter.cancel()
+    watcher.cancel()
+    await running.stop()
+    running.repository.engine.dispose()
+    stats.put({"worker": index, "held": held[0] if held else -1,
+               "stalls": stalls.summary()})
+
+
+def _count_rows(url: str, prefix: str, cleanup: bool) -> dict[str, Any]:
+    """Rows the run stored (and, in a shared database, their removal)."""
+    import sqlalchemy as sa
+
+    from service.storage.database import create_engine_for
+    engine = create_engine_for(url)
+    counts: dict[str, Any] = {}
+    with engine.begin() as connection:
+        for table in ("message_log", "status_events", "meter_values", "charging_profiles"):
+            counts[table] = connection.execute(sa.text(
+                f"SELECT count(*) FROM {table} WHERE pole_id LIKE :p"),
+                {"p": prefix + "%"}).scalar_one()
+        if cleanup:
+            for table in ("message_log", "status_events", "meter_values",
+                          "charging_profiles", "connectors", "connection_sessions",
+                          "transactions", "poles"):
+                column = "id" if table == "poles" else "pole_id"
+                connection.execute(sa.text(f"DELETE FROM {table} WHERE {column} LIKE :p"),
+                                   {"p": prefix + "%"})
+    engine.dispose()
+    return counts
+
+
 def _proc_rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, every core, from /proc/stat:
+    the servers, the load generators, a local PostgreSQL and the kernel alike."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    total = sum(ticks[:8])  # guest time is already inside user
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def _procs_running() -> int:
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("procs_running "):
             return int(line.split()[1])
     return 0
 
@@ -509,6 +607,11 @@ class Outcome:
     rss_mb: float
     server_cpu: float
     gen_cpu: float
+    gen_cpu_window: float
+    load_avg: tuple[float, float, float]
+    runnable: float
+    machine_busy: float
+    workers: int
     errors: int
     server_calls: int
     stored: dict[str, Any]
@@ -529,12 +632,42 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     ready, stop, stats_q = ctx.Queue(), ctx.Event(), ctx.Queue()
     deploy = scenario == "tender" and not args.no_deploy
     window = ctx.Array("d", [INF, INF], lock=False)
-    proc = ctx.Process(target=_server_main,
-                       args=(server, args.db, deploy, prefix, ready, stop, stats_q, window))
-    proc.start()
-    pid, port, path = ready.get(timeout=60)
+    workers = args.workers if server == "ours" else 1
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    if workers > 1:
+        tmp = tempfile.TemporaryDirectory()
+        url = f"sqlite:///{tmp.name}/bench.sqlite" if args.db == "sqlite" else args.db
+        migration = ctx.Process(target=_migrate_main, args=(url,))
+        migration.start()
+        migration.join(timeout=120)
+        if migration.exitcode != 0:
+            raise SystemExit(f"migration failed ({migration.exitcode})")
+        holder = _reuseport_socket("127.0.0.1", 0)  # picks the port; closed once all bound
+        port = holder.getsockname()[1]
+        procs = [ctx.Process(target=_worker_main,
+                             args=(i, url, tmp.name, port, deploy, ready, stop, stats_q,
+                                   window)) for i in range(workers)]
+        for proc in procs:
+            proc.start()
+        started = [ready.get(timeout=60) for _ in procs]
+        holder.close()
+        pids = [pid for pid, _, _ in started]
+        path = started[0][2]
+    else:
+        proc = ctx.Process(target=_server_main,
+                           args=(server, args.db, deploy, prefix, ready, stop, stats_q, window))
+        proc.start()
+        pid, port, path = ready.get(timeout=60)
+        pids, procs = [pid], [proc]
     time.sleep(0.5)
-    rss_before = _proc_rss_kb(pid)
+
+    def rss() -> int:
+        return sum(_proc_rss_kb(pid) for pid in pids)
+
+    def cpu() -> float:
+        return sum(_proc_cpu_s(pid) for pid in pids)
+
+    rss_before = rss()
     gen_ready, results = ctx.Queue(), ctx.Queue()
     t0 = time.time() + 0.5
     count = args.generators
@@ -549,21 +682,37 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     ramp_s = time.time() - t0
     settle = args.settle
     time.sleep(settle)
-    rss_connected = _proc_rss_kb(pid)
+    rss_connected = rss()
     duration = args.duration if scenario == "tender" else args.sat_duration
     start = time.time() + 0.2
     window[0], window[1] = start, start + duration
     time.sleep(max(0.0, start - time.time()))
-    cpu0 = _proc_cpu_s(pid)
+    gen_pids = [gen.pid for gen in gens if gen.pid is not None]
+    cpu0, gen0, machine0 = cpu(), sum(_proc_cpu_s(p) for p in gen_pids), _machine_cpu()
+    running_samples: list[int] = []  # runnable threads (procs_running), sampled in the window
+    while time.time() < start + duration - 0.25:
+        time.sleep(0.25)
+        running_samples.append(_procs_running())
     time.sleep(max(0.0, start + duration - time.time()))
-    cpu1 = _proc_cpu_s(pid)
-    rss_end = _proc_rss_kb(pid)
+    cpu1, gen1, machine1 = cpu(), sum(_proc_cpu_s(p) for p in gen_pids), _machine_cpu()
+    load_avg = os.getloadavg()
+    rss_end = rss()
     collected = [results.get(timeout=120) for _ in gens]
     for gen in gens:
         gen.join(timeout=30)
     stop.set()
-    stored = stats_q.get(timeout=300)
-    proc.join(timeout=60)
+    if tmp is None:
+        stored = stats_q.get(timeout=300)
+        procs[0].join(timeout=60)
+    else:
+        reports = sorted((stats_q.get(timeout=300) for _ in procs), key=lambda r: r["worker"])
+        for proc in procs:
+            proc.join(timeout=60)
+        stored = _count_rows(url, prefix, cleanup=args.db != "sqlite")
+        stored["stalls"] = " | ".join(
+            f"worker {r['worker']} ({r['held']} poles at window start): {r['stalls']}"
+            for r in reports)
+        tmp.cleanup()
     total = GenStats()
     gen_cpu = 0.0
     for stats, cpu in collected:
@@ -583,6 +732,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
              f"{ramp_s:.1f} s after the first pole (ramp asked {args.ramp_rate:g}/s)"]
     notes += total.failures[:3]
     label = (f"tender x{args.traffic_speed:g}" if scenario == "tender" else scenario)
+    if workers > 1:
+        label += f" w{workers}"
     return Outcome(
         scenario=scenario, label=label, server=server, poles=poles, held=held,
         connect_failed=total.connect_failed, dropped=total.dropped,
@@ -592,17 +743,21 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         ramp_p99=_pct(total.ramp_latency_ms, 0.99),
         rss_per_conn_kb=(rss_connected - rss_before) / max(1, total.connected),
         rss_mb=rss_end / 1024,
-        server_cpu=(cpu1 - cpu0) / duration, gen_cpu=gen_cpu, errors=total.errors,
+        server_cpu=(cpu1 - cpu0) / duration, gen_cpu=gen_cpu,
+        gen_cpu_window=(gen1 - gen0) / duration, load_avg=load_avg, workers=workers,
+        runnable=sum(running_samples) / max(1, len(running_samples)),
+        machine_busy=(machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1]),
+        errors=total.errors,
         server_calls=total.server_calls, stored=stored, notes=notes)
 
 
 def _print_table(outcomes: list[Outcome]) -> None:
     print()
-    print(f"{'scenario':<13}{'server':<7}{'poles':>7}{'held':>7}{'calls/s':>10}"
+    print(f"{'scenario':<16}{'server':<7}{'poles':>7}{'held':>7}{'calls/s':>10}"
           f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'ramp p99':>10}{'KB/conn':>9}"
           f"{'RSS MB':>8}{'srv CPU':>9}{'errors':>8}")
     for o in outcomes:
-        print(f"{o.label:<13}{o.server:<7}{o.poles:>7}{o.held:>7}{o.calls_per_s:>10,.0f}"
+        print(f"{o.label:<16}{o.server:<7}{o.poles:>7}{o.held:>7}{o.calls_per_s:>10,.0f}"
               f"{o.p50:>9.1f}{o.p99:>9.1f}{o.max_ms:>9.1f}{o.ramp_p99:>10.1f}"
               f"{o.rss_per_conn_kb:>9.1f}{o.rss_mb:>8.0f}{o.server_cpu:>9.0%}{o.errors:>8}")
     print()
@@ -612,7 +767,11 @@ def _print_table(outcomes: list[Outcome]) -> None:
         extra += f"; {o.stored['stalls']}" if "stalls" in o.stored else ""
         print(f"  {o.label}/{o.server}: connect failures {o.connect_failed}, dropped "
               f"{o.dropped}, CSMS→pole calls answered {o.server_calls}, load-generator CPU "
-              f"{o.gen_cpu:.0f} s total{extra}; " + "; ".join(o.notes))
+              f"{o.gen_cpu:.0f} s total, {o.gen_cpu_window:.0%} in the window; "
+              f"{o.workers} server process(es), load average at window end "
+              f"{' '.join(f'{x:.2f}' for x in o.load_avg)}, runnable threads in the window "
+              f"{o.runnable:.1f} on average, machine CPU busy {o.machine_busy:.0%} of "
+              f"{os.cpu_count()} cores{extra}; " + "; ".join(o.notes))
 
 
 def main() -> None:
@@ -634,6 +793,9 @@ def main() -> None:
     parser.add_argument("--generators", type=int, default=2, help="load-generator processes")
     parser.add_argument("--db", default="sqlite",
                         help="'sqlite' (a temp file) or a PostgreSQL URL")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="ours: service processes sharing one SO_REUSEPORT port and the "
+                             "database (1: a single process binding its own port, as before)")
     parser.add_argument("--scenario", choices=("tender", "saturation", "both"), default="both")
     parser.add_argument("--servers", choices=("ours", "plain", "both"), default="both")
     parser.add_argument("--no-deploy", action="store_true",
@@ -641,7 +803,8 @@ def main() -> None:
     args = parser.parse_args()
     limit = raise_nofile()
     print(f"open-file limit {limit} per process; {os.cpu_count()} CPUs; "
-          f"{args.generators} load-generator processes; storage {args.db}; Python "
+          f"{args.generators} load-generator processes; {args.workers} service process(es); "
+          f"storage {args.db}; Python "
           f"{sys.version.split()[0]}")
     scenarios = ["tender", "saturation"] if args.scenario == "both" else [args.scenario]
     servers = ["ours", "plain"] if args.servers == "both" else [args.servers]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,13 +59,17 @@ class RunningService:
 async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         settings: CsmsSettings | None = None,
                         token_file: Path | None = None, files_dir: Path | None = None,
-                        public_url: str | None = None) -> RunningService:
+                        public_url: str | None = None,
+                        sock: socket.socket | None = None) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
     the first one (`service.api.ensure_admin_token`) is the caller's job, so it can print it.
     Firmware images and diagnostics live in ``files_dir`` (default: `default_files_dir`);
     ``public_url`` is where poles reach this service, if not where the operator does.
+    ``sock``, if given, is an already bound socket to serve on instead of ``host``/``port``
+    (e.g. one of several processes' ``SO_REUSEPORT`` sockets on the same port); it is closed
+    when the service stops. Without it, the default, uvicorn binds ``host``/``port`` itself.
     """
     engine = create_engine_for(db_url)
     await asyncio.to_thread(migrate, engine)
@@ -104,12 +109,15 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(), name="csms")
+    sockets = [sock] if sock is not None else None
+    task = asyncio.create_task(server.serve(sockets=sockets), name="csms")
     while not server.started:
         if task.done():
             task.result()  # raise why it could not start (port taken, …)
         await asyncio.sleep(0.01)
-    bound = server.servers[0].sockets[0].getsockname()[1]
+    bound_host, bound = server.servers[0].sockets[0].getsockname()[:2]
+    if sock is not None:
+        host = str(bound_host)
     running = RunningService(server, task, host, int(bound), repository, policy,
                              app.state.live_hub, files=files)
     if settings.deploy_capacity_profile:
