@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # imported when used: the demo's children start before anythi
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 8.0
 OCPP_POLES = 5
+DEMO_SAMPLE_S = 60
+"""Meter values every minute in the demo (15 min in the field) so the fleet shows power."""
 SERIAL_POLE_PREFIX = "PW-9"
 BLE_POLE_PREFIX = "PW-8"
 BLE_TRANSPORT_ENV = "PAALWERK_BLE_TRANSPORT"
@@ -179,6 +181,36 @@ class DemoStack:
         self.token = (await service.wait_for(_TOKEN_LINE)).group(1)
         await service.wait_for(re.compile(r"^Operator API: "))
         return self.service
+
+    async def liven_up(self, timeout: float = STARTUP_TIMEOUT_S) -> list[str]:
+        """Make the demo fleet look like a working evening: meter values every minute (so
+        the Fleet view shows power) and a charge started on every other OCPP pole.
+
+        Goes through the operator API like any client; returns the poles it started.
+        """
+        import httpx
+
+        service = self.service
+        wanted = [f"PW-{number:04d}" for number in range(1, OCPP_POLES + 1)]
+        started: list[str] = []
+        async with httpx.AsyncClient(base_url=service.api, headers=service.headers,
+                                     timeout=10) as client, asyncio.timeout(timeout):
+            while True:
+                poles = (await client.get("/poles")).json()
+                online = {pole["id"] for pole in poles if pole.get("connected")}
+                if set(wanted) <= online:
+                    break
+                await asyncio.sleep(0.5)
+            for index, pole_id in enumerate(wanted):
+                for key in ("MeterValueSampleInterval", "ClockAlignedDataInterval"):
+                    await client.put(f"/poles/{pole_id}/configuration",
+                                     json={"key": key, "value": str(DEMO_SAMPLE_S)})
+                if index % 2 == 0:
+                    answer = await client.post(f"/poles/{pole_id}/remote-start",
+                                               json={"connectorId": 1, "idTag": "DEMO-CARD"})
+                    if answer.status_code == 200:
+                        started.append(pole_id)
+        return started
 
     async def ble_ready(self) -> tuple[str, str, str]:
         """(pole id, address, HCI transport) of the BLE pole; this process joins its radio.

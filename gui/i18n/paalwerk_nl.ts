@@ -340,17 +340,22 @@
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="207" />
+        <location filename="../views/main_window.py" line="200" />
+        <source>Starting charges on the demo's poles</source>
+        <translation>Laadsessies starten op de palen van de demo</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="208" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="209" />
+        <location filename="../views/main_window.py" line="210" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="211" />
+        <location filename="../views/main_window.py" line="212" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>

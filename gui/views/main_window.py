@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
 
         def service_ready(service: ServiceEndpoint) -> None:
             self.connect_view.use_service(service)
+            self.tasks.run(self.tr("Starting charges on the demo's poles"), demo.liven_up())
 
         def live_on_screen(_sample: object = None) -> None:
             self.controller.sample_received.disconnect(live_on_screen)

@@ -229,9 +229,12 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         percent = None
         if uptime_days:
             end = datetime.now(UTC)
-            report = await pole_uptime(repository, pole.id, end - timedelta(days=uptime_days),
-                                       end)
-            percent = report.percent
+            # A pole registered an hour ago was not "down" for the 30 days before.
+            start = end - timedelta(days=uptime_days)
+            if pole.registered_at is not None:
+                start = max(start, pole.registered_at)
+            if start < end:
+                percent = (await pole_uptime(repository, pole.id, start, end)).percent
         return PoleOut(
             uptime_percent=percent,
             id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,

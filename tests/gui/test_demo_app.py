@@ -89,6 +89,8 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
         assert window.pole_view.cards[0].state.text() == "C2"
 
         await shown(lambda: window.fleet_model.rowCount() == OCPP_POLES + 2)  # + serial, BLE
+        await shown(lambda: window.fleet_model.pole("PW-0001") is not None and
+                    window.fleet_model.pole("PW-0001").socket(1).status == "Charging")  # type: ignore[union-attr]
         await shown(lambda: window.fleet_model.pole("PW-90001") is not None and
                     window.fleet_model.pole("PW-90001").connected)  # type: ignore[union-attr]
         pids = stack.pids
