@@ -139,7 +139,6 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         watcher.cancel()
         stats.put({"stalls": stalls.summary()})
         return
-    import sqlalchemy as sa
 
     from service.ocpp.pole_handler import CsmsSettings
     from service.server import start_service
@@ -151,19 +150,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         await asyncio.to_thread(stop.wait)
         watcher.cancel()
         await running.stop()
-        counts: dict[str, Any] = {"stalls": stalls.summary()}
-        with running.repository.engine.begin() as connection:
-            for table in ("message_log", "status_events", "meter_values", "charging_profiles"):
-                counts[table] = connection.execute(sa.text(
-                    f"SELECT count(*) FROM {table} WHERE pole_id LIKE :p"),
-                    {"p": prefix + "%"}).scalar_one()
-            if db_url != "sqlite":  # leave a shared database as we found it
-                for table in ("message_log", "status_events", "meter_values",
-                              "charging_profiles", "connectors", "connection_sessions",
-                              "transactions", "poles"):
-                    column = "id" if table == "poles" else "pole_id"
-                    connection.execute(sa.text(f"DELETE FROM {table} WHERE {column} LIKE :p"),
-                                       {"p": prefix + "%"})
+        counts: dict[str, Any] = {"stalls": stalls.summary(),
+                                  **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)
 
