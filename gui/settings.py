@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
 from PySide6.QtCore import QSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -30,27 +32,18 @@ def remember_service(url: str, token: str) -> str:
     """Store the URL (and the token when a keyring exists); returns what happened to it."""
     _settings().setValue("service/url", url)
     try:
-        import keyring
-        from keyring.errors import KeyringError, NoKeyringError
-
-        try:
-            keyring.set_password(KEYRING_SERVICE, url, token)
-        except NoKeyringError:
-            return token_storage_note()
-        except KeyringError as exc:
-            return f"the token was not saved: the keyring refused it ({exc})"
-    except ImportError:
+        keyring.set_password(KEYRING_SERVICE, url, token)
+    except NoKeyringError:
         return token_storage_note()
+    except KeyringError as exc:
+        return f"the token was not saved: the keyring refused it ({exc})"
     return "the token is kept in your system keyring"
 
 
 def remembered_token(url: str) -> str:
     try:
-        import keyring
-        from keyring.errors import KeyringError
-
         return keyring.get_password(KEYRING_SERVICE, url) or ""
-    except (ImportError, KeyringError, RuntimeError) as exc:
+    except (KeyringError, RuntimeError) as exc:
         LOGGER.info("no token from the keyring: %s", exc)
         return ""
 

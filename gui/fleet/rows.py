@@ -153,10 +153,6 @@ class PoleRow:
         powers = [s.power_w for c, s in self.connectors.items() if c and s.power_w is not None]
         return sum(powers) / 1000.0 if powers else None
 
-    @property
-    def reason(self) -> str:
-        return self.reasons[0].text() if self.reasons else ""
-
 
 def duration_text(span: timedelta) -> str:
     minutes = max(0, int(span.total_seconds() // 60))
@@ -221,9 +217,6 @@ class Reason:
             value = arg.text(translate) if isinstance(arg, Reason) else arg
             shown = shown.replace(f"%{number}", value)
         return shown
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 def socket_reason(connector_id: int) -> Reason:

@@ -7,7 +7,7 @@ glance that the 17:00–21:00 peak limit is really in place. It is asked again o
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pyqtgraph as pg
@@ -79,4 +79,4 @@ class SchedulePlot(QWidget):
 
 def _first_time_of(edges: list[float], limits: list[float], value: float) -> str:
     index = limits.index(value)
-    return (datetime.fromtimestamp(edges[index]).astimezone() + timedelta()).strftime("%H:%M")
+    return datetime.fromtimestamp(edges[index]).astimezone().strftime("%H:%M")
