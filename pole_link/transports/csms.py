@@ -127,6 +127,8 @@ class CsmsLink(PoleLink):
         self._messages: asyncio.Queue[PoleMessage | LinkLost] = asyncio.Queue(maxsize=1024)
         self._watch_answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._lost: LinkLost | None = None
+        self._connect_record: dict[str, Any] | None = None
+        """The pole record `connect` just read: the Hello right after it needs no second GET."""
 
     @classmethod
     async def discover(cls, service: ServiceEndpoint | None = None) -> list[PoleAddress]:
@@ -162,6 +164,7 @@ class CsmsLink(PoleLink):
                                        headers=self.service.headers)
         try:
             pole = await self._pole_record()
+            self._connect_record = pole
             if not pole.get("connected"):
                 seen = pole.get("last_seen") or "never"
                 raise ConnectError(f"{self.pole_id} is not connected to the service "
@@ -246,10 +249,12 @@ class CsmsLink(PoleLink):
         raise CallError(code, text, details, action=action)
 
     async def _hello(self) -> dict[str, Any]:
-        try:
-            pole = await self._pole_record()
-        except ConnectError as exc:
-            raise self._lose(str(exc)) from None
+        pole, self._connect_record = self._connect_record, None
+        if pole is None:
+            try:
+                pole = await self._pole_record()
+            except ConnectError as exc:
+                raise self._lose(str(exc)) from None
         sockets = [c for c in pole.get("connectors", []) if int(c.get("connector_id", 0)) > 0]
         return {"poleId": pole["id"], "vendor": pole.get("vendor") or "",
                 "model": pole.get("model") or "", "serialNumber": pole.get("serial") or "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pole_link.errors import PoleLinkError
@@ -35,11 +35,8 @@ class OverruleResult:
 async def running_transaction(repository: AsyncRepository, pole_id: str,
                               connector_id: int) -> Any:
     """The newest unfinished transaction on the socket, or None."""
-    now = datetime.now(UTC)
-    # A pole's clock may run ahead of ours: look a day past now, not just up to it.
-    transactions = await repository.transactions(pole_id, now - timedelta(days=60),
-                                                 now + timedelta(days=1))
-    running = [t for t in transactions if t.connector_id == connector_id and t.stopped is None]
+    running = [t for t in await repository.running_transactions(pole_id)
+               if t.connector_id == connector_id]
     return running[-1] if running else None
 
 
