@@ -24,6 +24,7 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
+from service.websocket_protocol import BufferedWebSocketProtocol
 
 LOGGER = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                                           files))
     app.include_router(build_pole_files_router(async_repository, files))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                            ws="websockets-sansio", ws_ping_interval=None)
+                            ws=BufferedWebSocketProtocol, ws_ping_interval=None)
     server = uvicorn.Server(config)
     sockets = [sock] if sock is not None else None
     task = asyncio.create_task(server.serve(sockets=sockets), name="csms")

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
+from service.storage.compiled_writes import CompiledWrites
 from service.storage.database import storage_errors
 from service.storage.models import (
     AuditLog,
@@ -62,13 +63,14 @@ class Repository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._statements: dict[str, Any] = {}
+        self.compiled_writes = CompiledWrites(engine.dialect)
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def _write(self, writes: Iterable[Write]) -> None:
         """Run ``writes`` in one transaction (what `BatchWriter` does for many callers)."""
         with storage_errors(self.engine.url), self.engine.begin() as connection:
-            execute_grouped(connection, writes)
+            execute_grouped(connection, writes, self.compiled_writes)
 
     def _statement(self, name: str, build: Callable[[], Any]) -> Any:
         statement = self._statements.get(name)
@@ -532,7 +534,8 @@ class Repository:
             session.commit()
 
 
-def execute_grouped(connection: Connection, writes: Iterable[Write]) -> None:
+def execute_grouped(connection: Connection, writes: Iterable[Write],
+                    compiled: CompiledWrites) -> None:
     """Execute writes with one ``executemany`` per statement, in order of first appearance.
 
     Writes of one statement keep their order; writes of different statements are
@@ -547,7 +550,7 @@ def execute_grouped(connection: Connection, writes: Iterable[Write]) -> None:
         else:
             group[1].append(parameters)
     for statement, rows in groups.values():
-        connection.execute(statement, rows)
+        compiled.execute(connection, statement, rows)
 
 
 class BatchWriter:
@@ -566,8 +569,9 @@ class BatchWriter:
 
     IDLE_S = 2.0
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, compiled: CompiledWrites) -> None:
         self.engine = engine
+        self.compiled = compiled
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._queue: list[_Queued] = []
@@ -618,7 +622,7 @@ class BatchWriter:
             values: list[Any] = []
             with storage_errors(self.engine.url), self.engine.begin() as connection:
                 execute_grouped(connection, (write for item in batch if not item[1]
-                                             for write in item[0]))
+                                             for write in item[0]), self.compiled)
                 for writes, returning, _, _ in batch:
                     if returning:
                         statement, parameters = writes[0]
@@ -669,7 +673,7 @@ class AsyncRepository:
 
     def __init__(self, repository: Repository) -> None:
         self.sync = repository
-        self.writer = BatchWriter(repository.engine)
+        self.writer = BatchWriter(repository.engine, repository.compiled_writes)
         self._known: set[str] | None = None
         self._loading: asyncio.Future[set[str]] | None = None
 
