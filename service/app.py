@@ -1,7 +1,8 @@
 """The CSMS as an ASGI application: ``/ocpp/{pole_id}`` for the poles.
 
-The operator API (``/api/v1``) and the live feed join this app; one process holds
-every pole's connection, so operator commands reach a pole through `connections`.
+The operator API (``/api/v1``) and the live feed join this app. Operator commands reach a
+pole through `connections`: its handler here, or, when several processes share the fleet
+(`service.cluster`), a stand-in that relays to the process holding it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import PlainTextResponse
 from pole_link.errors import LinkLost
 from service.api import TokenStore, install_api
 from service.api.routes import PREFIX
+from service.cluster.cluster import Cluster, RemotePole
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.live.hub import LiveHub
@@ -31,16 +33,35 @@ SUBPROTOCOL = "ocpp1.6"
 
 
 class Connections:
-    """The handler of every connected pole, by pole id."""
+    """The handler of every pole connected to this process, by pole id."""
 
     def __init__(self) -> None:
         self.handlers: dict[str, PoleHandler] = {}
+        self.cluster: Cluster | None = None
+        """Set when this process is one of several (`service.cluster`)."""
 
     def __contains__(self, pole_id: object) -> bool:
         return pole_id in self.handlers
 
-    def get(self, pole_id: str) -> PoleHandler | None:
+    def get(self, pole_id: str) -> PoleHandler | RemotePole | None:
+        """The pole's connection wherever it is held, or None if it is not connected."""
+        handler = self.handlers.get(pole_id)
+        if handler is None and self.cluster is not None:
+            return self.cluster.remote(pole_id)
+        return handler
+
+    def local(self, pole_id: str) -> PoleHandler | None:
         return self.handlers.get(pole_id)
+
+    def local_ids(self) -> list[str]:
+        return list(self.handlers)
+
+    def replaced_elsewhere(self, pole_id: str) -> None:
+        """The pole connected to another process: forget its (dead) socket here, quietly,
+        so this process does not also report it disconnected."""
+        handler = self.handlers.pop(pole_id, None)
+        if handler is not None:
+            handler.connection_lost(LinkLost(f"{pole_id}: reconnected to another process"))
 
 
 def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
@@ -92,6 +113,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
             previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
+        if connections.cluster is not None:
+            connections.cluster.pole_held(pole_id, True)
         try:
             await handler.start()
         except LinkLost as exc:
@@ -99,6 +122,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         finally:
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
+                if connections.cluster is not None:
+                    connections.cluster.pole_held(pole_id, False)
                 hub.pole_disconnected(pole_id)
                 if handler.accepted:
                     hub.publish(connection_event(pole_id, False, _now()))

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
-from service.server import start_service
-from service.storage.database import StorageError, database_url_default
+from service.server import prepare_storage, start_service
+from service.storage.database import StorageError, create_engine_for, database_url_default
+from service.storage.repository import Repository
+from service.workers import WorkerConfig, can_share_a_port, supervise
 
 
 async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
@@ -61,12 +63,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "used for the command)")
     parser.add_argument("--registration", choices=("open", "closed"), default="open",
                         help="open: unknown poles are registered (flagged); closed: rejected")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="service processes sharing the port and the fleet, for more than "
+                             "one core's worth of poles (Linux; needs PostgreSQL)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = CsmsSettings(registration_open=args.registration == "open")
+    db_url = args.db or database_url_default()
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1:
+        if not db_url.startswith("postgresql"):
+            parser.error("--workers above 1 needs a PostgreSQL --db: the processes route "
+                         "commands and live data to each other through it (LISTEN/NOTIFY)")
+        if not can_share_a_port():
+            parser.error("--workers above 1 needs Linux (SO_REUSEPORT spreads connections)")
+        return _run_workers(db_url, args, settings)
     try:
-        asyncio.run(_run(args.db or database_url_default(), args.host, args.port, settings,
+        asyncio.run(_run(db_url, args.host, args.port, settings,
                          args.token_file or default_token_file(), args.files_dir,
                          args.public_url))
     except StorageError as exc:
@@ -77,3 +92,21 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings) -> int:
+    """Storage prepared and the token made once, here; then the workers (`service.workers`)."""
+    token_file = args.token_file or default_token_file()
+    try:
+        engine = create_engine_for(db_url)
+        prepare_storage(Repository(engine))
+        engine.dispose()
+    except StorageError as exc:
+        print(f"paalwerk service: {exc}", file=sys.stderr)
+        return 1
+    token = ensure_admin_token(token_file)
+    if token is not None:
+        print(f"Operator API token (shown once, store it safely): {token}", flush=True)
+    config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
+                          args.public_url)
+    return asyncio.run(supervise(config, args.workers))

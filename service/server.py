@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 from dataclasses import dataclass
@@ -16,13 +17,15 @@ from service.api.files_routes import FileTransfers, build_files_router, build_po
 from service.api.pole_settings import build_settings_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
+from service.cluster.bus import PgBus
+from service.cluster.cluster import Cluster, new_worker_id
 from service.files import FileStore, default_files_dir
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import CsmsSettings
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
-from service.storage.database import create_engine_for, migrate
+from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
 
@@ -40,6 +43,7 @@ class RunningService:
     live_hub: LiveHub
     policy_task: asyncio.Task[None] | None = None
     files: FileTransfers | None = None
+    cluster: Cluster | None = None
 
     @property
     def ocpp_url(self) -> str:
@@ -54,6 +58,8 @@ class RunningService:
         self.server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
+        if self.cluster is not None:
+            await self.cluster.close()
         self.repository.engine.dispose()
 
 
@@ -61,7 +67,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         settings: CsmsSettings | None = None,
                         token_file: Path | None = None, files_dir: Path | None = None,
                         public_url: str | None = None,
-                        sock: socket.socket | None = None) -> RunningService:
+                        sock: socket.socket | None = None,
+                        clustered: bool = False) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
@@ -71,11 +78,18 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     ``sock``, if given, is an already bound socket to serve on instead of ``host``/``port``
     (e.g. one of several processes' ``SO_REUSEPORT`` sockets on the same port); it is closed
     when the service stops. Without it, the default, uvicorn binds ``host``/``port`` itself.
+
+    ``clustered``: this process is one of several sharing the fleet through one PostgreSQL
+    database (`service.cluster`; ``paalwerk service --workers N``). Whoever starts them
+    migrates and closes dangling sessions first (`prepare_storage`), not each of them.
     """
     engine = create_engine_for(db_url)
-    await asyncio.to_thread(migrate, engine)
+    if clustered and engine.dialect.name != "postgresql":
+        raise StorageError(db_url, "several service processes need PostgreSQL: they route "
+                                   "commands and live data to each other with LISTEN/NOTIFY")
     repository = Repository(engine)
-    await asyncio.to_thread(repository.close_dangling_sessions)
+    if not clustered:
+        await asyncio.to_thread(prepare_storage, repository)
     tokens = TokenStore(token_file or default_token_file())
     settings = settings or CsmsSettings()
     policy: CapacityPolicy | None = None
@@ -107,6 +121,14 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     app.include_router(build_files_router(app.state.connections, async_repository, tokens,
                                           files))
     app.include_router(build_pole_files_router(async_repository, files))
+    cluster: Cluster | None = None
+    if clustered:
+        cluster = Cluster(PgBus(db_url, new_worker_id()), app.state.connections,
+                          app.state.live_hub, {"settings": pole_settings, "slots": files.slots})
+        await cluster.start()
+        app.state.connections.cluster = cluster
+        pole_settings.share = functools.partial(cluster.share, "settings")
+        files.slots.share = functools.partial(cluster.share, "slots")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws=BufferedWebSocketProtocol, ws_ping_interval=None)
     server = uvicorn.Server(config)
@@ -120,7 +142,15 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     if sock is not None:
         host = str(bound_host)
     running = RunningService(server, task, host, int(bound), repository, policy,
-                             app.state.live_hub, files=files)
+                             app.state.live_hub, files=files, cluster=cluster)
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")
     return running
+
+
+def prepare_storage(repository: Repository) -> None:
+    """Before serving: the schema at head, and connection sessions a stopped service left
+    open closed at each pole's last contact (uptime, eis 48). Run once per start of the
+    whole service, before any of its processes serves a pole."""
+    migrate(repository.engine)
+    repository.close_dangling_sessions()

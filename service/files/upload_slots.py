@@ -4,7 +4,9 @@ OCPP 1.6 gives a pole only a ``location`` URL for GetDiagnostics, so the URL its
 must carry the permission. Each request opens a slot with a random token that names
 one pole, expires (an hour by default), and accepts one file — the pole may retry that
 same file after a broken upload, but cannot use the token to drop anything else.
-Slots live in memory: a service restart simply means the operator asks again.
+Slots live in memory: a service restart simply means the operator asks again. With several
+service processes each change is told to the others (``share``, `adopt`), since the pole's
+upload may reach any of them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from service.files.store import FileStoreError
 
@@ -40,16 +43,36 @@ class UploadSlots:
         self.lifetime = lifetime
         self._clock = clock
         self._slots: dict[str, UploadSlot] = {}
+        self.share: Callable[[dict[str, Any]], None] | None = None
+        """Set by `service.cluster`: tells the other processes of a change."""
 
     def open(self, pole_id: str, lifetime: timedelta | None = None) -> UploadSlot:
         self._prune()
         slot = UploadSlot(pole_id, secrets.token_urlsafe(24),
                           self._clock() + (self.lifetime if lifetime is None else lifetime))
         self._slots[slot.token] = slot
+        self._share(slot)
         return slot
 
     def close(self, token: str) -> None:
-        self._slots.pop(token, None)
+        slot = self._slots.pop(token, None)
+        if slot is not None and self.share is not None:
+            self.share({"token": token, "closed": True})
+
+    def _share(self, slot: UploadSlot) -> None:
+        if self.share is not None:
+            self.share({"pole": slot.pole_id, "token": slot.token,
+                        "expires": slot.expires.isoformat(), "fileName": slot.file_name})
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """A change another process made (the data ``share`` gets)."""
+        token = str(data["token"])
+        if data.get("closed"):
+            self._slots.pop(token, None)
+            return
+        self._slots[token] = UploadSlot(str(data["pole"]), token,
+                                        datetime.fromisoformat(str(data["expires"])),
+                                        data.get("fileName"))
 
     def claim(self, pole_id: str, token: str, file_name: str) -> UploadSlot:
         """The slot for this upload, or 403 saying why it may not go ahead."""
@@ -65,7 +88,9 @@ class UploadSlots:
             raise FileStoreError(403, "Forbidden",
                                  f"this upload location already took {slot.file_name!r} "
                                  "and accepts no other file")
-        slot.file_name = file_name
+        if slot.file_name is None:
+            slot.file_name = file_name
+            self._share(slot)
         return slot
 
     def _prune(self) -> None:

@@ -6,6 +6,11 @@ so a fleet of thousands costs nothing until someone opens a pole. The fastest in
 any watcher asked for wins; the pole is told to stop when the last watcher leaves, and
 told again when it reconnects while still watched.
 
+With several service processes (`service.cluster`), ``forward`` sends every event of this
+process's poles to the others, which offer it to their clients (`publish_local`), and a
+watch on a pole held elsewhere is merged there, with that process's own watchers
+(`remote_watch`).
+
 A slow client never slows the service: each has a bounded queue, and when it is full the
 oldest event is dropped and counted (the client can re-read state over the API).
 """
@@ -16,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pole_link.errors import PoleLinkError
 from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
@@ -33,6 +38,13 @@ SUBSCRIBE_TIMEOUT_S = 10.0
 class Caller(Protocol):
     async def call_action(self, action: str, payload: dict[str, Any], *,
                           timeout: float | None = None) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class WatchForwarder(Protocol):
+    """A pole held by another process of this service (`service.cluster.RemotePole`)."""
+
+    async def forward_watch(self, interval_ms: int) -> tuple[str, str]: ...
 
 
 class LiveClient:
@@ -61,7 +73,13 @@ class LiveHub:
         self._subscribed: dict[str, int] = {}
         """Interval (ms) each pole was last asked for; absent = not streaming."""
         self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        """Per pole: one subscription change at a time, and how many tasks use the lock
+        (it is dropped when none does, so a day of browsing leaves no lock behind)."""
+        self._remote: dict[str, dict[str, int]] = {}
+        """Pole → other service process → the interval its watchers want."""
+        self.forward: Callable[[Event], None] | None = None
+        """Set by `service.cluster`: events of this process's poles for the others."""
 
     # ------------------------------------------------------------ clients
     def join(self, name: str) -> LiveClient:
@@ -88,6 +106,12 @@ class LiveHub:
 
     # ------------------------------------------------------------ events
     def publish(self, event: Event) -> None:
+        """An event of this process's poles: to its clients, and to the other processes."""
+        self.publish_local(event)
+        if self.forward is not None:
+            self.forward(event)
+
+    def publish_local(self, event: Event) -> None:
         """Fleet events go to every client; ``live`` data only to the pole's watchers."""
         if event.get("type") == "live":
             for client in self.watchers(str(event.get("poleId"))):
@@ -107,6 +131,19 @@ class LiveHub:
     def pole_disconnected(self, pole_id: str) -> None:
         self._subscribed.pop(pole_id, None)
 
+    def connected_elsewhere(self, pole_id: str) -> None:
+        """A pole (re)connected to another process: this one's watchers tell it again."""
+        if self.watchers(pole_id):
+            self._reconcile(pole_id)
+
+    def process_left(self, process: str) -> None:
+        """Another process stopped: its watchers no longer count."""
+        for pole_id in [p for p, remote in self._remote.items() if process in remote]:
+            del self._remote[pole_id][process]
+            if not self._remote[pole_id]:
+                del self._remote[pole_id]
+            self._reconcile(pole_id)
+
     # ------------------------------------------------------------ subscriptions
     def _reconcile(self, pole_id: str, answer: LiveClient | None = None) -> None:
         task = asyncio.create_task(self._subscribe(pole_id, answer),
@@ -115,32 +152,60 @@ class LiveHub:
         task.add_done_callback(self._tasks.discard)
 
     async def _subscribe(self, pole_id: str, answer: LiveClient | None) -> None:
+        status, description = await self._bring_in_line(pole_id)
+        if answer is not None:
+            answer.offer(watching_event(pole_id, status, description))
+
+    async def remote_watch(self, pole_id: str, process: str, interval_ms: int
+                           ) -> tuple[str, str]:
+        """Another process's watchers of a pole held here want ``interval_ms`` (0: none)."""
+        remote = self._remote.setdefault(pole_id, {})
+        if interval_ms:
+            remote[process] = max(MIN_INTERVAL_MS, interval_ms)
+        else:
+            remote.pop(process, None)
+        if not remote:
+            del self._remote[pole_id]
+        return await self._bring_in_line(pole_id)
+
+    def _local_interval(self, pole_id: str) -> int:
+        intervals = [client.watching[pole_id] for client in self.watchers(pole_id)]
+        return min(intervals) if intervals else 0
+
+    async def _bring_in_line(self, pole_id: str) -> tuple[str, str]:
         """Bring the pole's stream in line with its watchers; one change at a time per pole."""
-        lock = self._locks.setdefault(pole_id, asyncio.Lock())
-        async with lock:
-            intervals = [client.watching[pole_id] for client in self.watchers(pole_id)]
-            wanted = min(intervals) if intervals else 0
-            current = self._subscribed.get(pole_id, 0)
-            connection = self._connection_of(pole_id)
-            if connection is None:
+        lock, users = self._locks.get(pole_id) or (asyncio.Lock(), 0)
+        self._locks[pole_id] = (lock, users + 1)
+        try:
+            async with lock:
+                return await self._change_stream(pole_id)
+        finally:
+            lock, users = self._locks[pole_id]
+            if users > 1:
+                self._locks[pole_id] = (lock, users - 1)
+            else:
+                del self._locks[pole_id]
+
+    async def _change_stream(self, pole_id: str) -> tuple[str, str]:
+        local = self._local_interval(pole_id)
+        connection = self._connection_of(pole_id)
+        if connection is None:
+            self._subscribed.pop(pole_id, None)
+            return ("PoleOffline",
+                    "the pole is not connected; its live data follows when it connects")
+        if isinstance(connection, WatchForwarder):  # held by another process: it merges
+            return await connection.forward_watch(local)
+        wanted = min((i for i in (local, *self._remote.get(pole_id, {}).values()) if i),
+                     default=0)
+        if wanted == self._subscribed.get(pole_id, 0):
+            return "Accepted", ""
+        status, description = await self._send_subscribe(connection, pole_id, wanted)
+        if status == "Accepted":
+            if wanted:
+                self._subscribed[pole_id] = wanted
+            else:
                 self._subscribed.pop(pole_id, None)
-                if answer is not None:
-                    answer.offer(watching_event(
-                        pole_id, "PoleOffline",
-                        "the pole is not connected; its live data follows when it connects"))
-                return
-            if wanted == current:
-                if answer is not None:
-                    answer.offer(watching_event(pole_id, "Accepted"))
-                return
-            status, description = await self._send_subscribe(connection, pole_id, wanted)
-            if status == "Accepted":
-                if wanted:
-                    self._subscribed[pole_id] = wanted
-                else:
-                    self._subscribed.pop(pole_id, None)
-            if answer is not None:
-                answer.offer(watching_event(pole_id, status, description))
+        return status, description
 
     @staticmethod
     async def _send_subscribe(connection: Caller, pole_id: str, interval_ms: int

@@ -4,11 +4,14 @@ The tender's profile depends on the connection (eis 33: 3x25 A or 3x35 A per gri
 and period): a 3x25 A pole's normal limit is 25 A, not 30. The capacity policy asks for a
 pole's settings synchronously and often (every daylight-saving check), so they are kept in
 memory, loaded from storage at start and updated by the API in the same step as storage.
+With several service processes, a change made at one is told to the others (``share``,
+`adopt`), since the pole's next boot may reach any of them.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -45,6 +48,8 @@ class PoleSettingsCache:
 
     def __init__(self) -> None:
         self._settings: dict[str, PoleSettings] = {}
+        self.share: Callable[[dict[str, Any]], None] | None = None
+        """Set by `service.cluster`: tells the other processes of a change."""
 
     async def load(self, repository: AsyncRepository) -> None:
         for pole in await repository.list_poles():
@@ -57,6 +62,18 @@ class PoleSettingsCache:
 
     def put(self, pole_id: str, settings: PoleSettings) -> None:
         self._settings[pole_id] = settings
+        if self.share is not None:
+            start = settings.programme_start
+            self.share({"pole": pole_id, "gridOperator": settings.grid_operator,
+                        "programmeStart": start.isoformat() if start else None,
+                        "connectionSize": settings.connection_size})
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """A change another process made (the data `put` shares)."""
+        start = data.get("programmeStart")
+        self._settings[str(data["pole"])] = PoleSettings(
+            data.get("gridOperator"), datetime.fromisoformat(start) if start else None,
+            "3x25" if data.get("connectionSize") == "3x25" else "3x35")
 
     def settings_for(self, pole_id: str) -> TenderProfileSettings:
         return self.get(pole_id).tender()

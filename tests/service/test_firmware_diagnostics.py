@@ -11,7 +11,7 @@ import asyncio
 import errno
 import hashlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -23,16 +23,9 @@ from pole_link.sim.pole import FIRMWARE_VERSION
 from pole_link.sim.remote_files import firmware_version
 from service.files import DIAGNOSTICS_LIMIT, FIRMWARE_LIMIT, FileStore
 from service.files.upload_slots import UploadSlots
-from tests.support import Api, connected_pole, until
+from tests.support import Api, connected_pole, eventually, until
 
 IMAGE = b"PW2 firmware image " * 4096
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
-    """`until` for conditions that need an HTTP request to look at."""
-    async with asyncio.timeout(timeout):
-        while not await check():  # noqa: ASYNC110 - state seen only over HTTP
-            await asyncio.sleep(0.05)
 
 
 def files_of(api: Api) -> FileStore:

@@ -1,0 +1,134 @@
+"""Messages between the processes of one service, over PostgreSQL ``LISTEN``/``NOTIFY``.
+
+Several service processes share a fleet through one PostgreSQL database (ARCHITECTURE.md),
+so the database is also how they talk: every process listens on one channel and sends
+JSON messages to all, or to one by its id. No broker to run, and a process that cannot
+reach the database cannot serve poles anyway.
+
+A ``NOTIFY`` payload is at most 8,000 bytes. A longer message (a GetConfiguration answer
+with every key, a batch of events) is cut into pieces sent in one transaction, which
+PostgreSQL delivers together and in order; the receiver joins them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+LOGGER = logging.getLogger(__name__)
+
+PIECE_CHARS = 7_000
+"""Characters of a message per ``NOTIFY`` (ASCII JSON, so also bytes; below 8,000)."""
+
+Message = dict[str, Any]
+
+
+def libpq_url(db_url: str) -> str:
+    """The SQLAlchemy URL as psycopg's connection string (no ``+driver`` part)."""
+    return make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def channel_for(db_url: str) -> str:
+    """One channel per database *and* schema: notifications are database-wide, and two
+    services (or two test runs) in different schemas of one database must not mix."""
+    return "paalwerk_" + hashlib.sha256(db_url.encode()).hexdigest()[:16]
+
+
+class PgBus:
+    """Sends and receives `Message` dicts among the processes of one service."""
+
+    def __init__(self, db_url: str, worker_id: str) -> None:
+        self.url = libpq_url(db_url)
+        self.channel = channel_for(db_url)
+        self.worker_id = worker_id
+        self._listen: psycopg.AsyncConnection[Any] | None = None
+        self._send_conn: psycopg.AsyncConnection[Any] | None = None
+        self._send_lock = asyncio.Lock()
+        self._reader: asyncio.Task[None] | None = None
+        self._numbers = itertools.count()
+        self._partial: dict[str, list[str]] = {}
+
+    async def start(self, deliver: Callable[[Message], None]) -> None:
+        """Listen; ``deliver`` gets every message from another process meant for this one."""
+        self._listen = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        await self._listen.execute(f'LISTEN "{self.channel}"')
+        self._send_conn = await psycopg.AsyncConnection.connect(self.url)
+        self._reader = asyncio.create_task(self._read(deliver), name="cluster bus")
+
+    async def send(self, message: Message, to: str | None = None) -> None:
+        """To every other process, or only to worker ``to``."""
+        text = json.dumps({**message, "from": self.worker_id, "to": to},
+                          separators=(",", ":"), ensure_ascii=True)
+        number = f"{self.worker_id}#{next(self._numbers)}"
+        pieces = [text[i:i + PIECE_CHARS] for i in range(0, len(text), PIECE_CHARS)]
+        if self._send_conn is None:
+            raise RuntimeError("the cluster bus is not started")
+        async with self._send_lock, self._send_conn.transaction():
+            for index, piece in enumerate(pieces):
+                await self._send_conn.execute(
+                    "SELECT pg_notify(%s, %s)",
+                    (self.channel, f"{number}|{index}|{len(pieces)}|{piece}"))
+
+    async def _read(self, deliver: Callable[[Message], None]) -> None:
+        assert self._listen is not None
+        try:
+            async for notify in self._listen.notifies():
+                message = self._join(notify.payload)
+                if message is None:
+                    continue
+                if message.get("from") == self.worker_id:
+                    continue
+                if message.get("to") not in (None, self.worker_id):
+                    continue
+                try:
+                    deliver(message)
+                except Exception:
+                    LOGGER.exception("cluster message %s not handled", message.get("kind"))
+        except psycopg.Error as exc:
+            if not self._listen.closed:
+                LOGGER.error("cluster bus lost its database connection: %s", exc)
+
+    def _join(self, payload: str) -> Message | None:
+        """A whole message once its last piece is in; None until then (or if malformed)."""
+        try:
+            number, index, count, piece = payload.split("|", 3)
+            position, total = int(index), int(count)
+        except ValueError:
+            LOGGER.warning("cluster bus: malformed notification ignored")
+            return None
+        if total == 1:
+            text = piece
+        else:
+            parts = self._partial.setdefault(number, [])
+            if position != len(parts):  # pieces of one transaction arrive in order
+                self._partial.pop(number, None)
+                LOGGER.warning("cluster bus: message %s arrived out of order; dropped", number)
+                return None
+            parts.append(piece)
+            if len(parts) < total:
+                return None
+            text = "".join(self._partial.pop(number))
+        try:
+            message = json.loads(text)
+        except ValueError:
+            LOGGER.warning("cluster bus: message %s is not JSON; dropped", number)
+            return None
+        return message if isinstance(message, dict) else None
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        for connection in (self._listen, self._send_conn):
+            if connection is not None:
+                await connection.close()

@@ -1,0 +1,147 @@
+"""``paalwerk service --workers N``: several service processes on one port, one fleet.
+
+One Python process serves about one core's worth of OCPP traffic. Past that, N processes
+each bind their own listening socket to the same port with ``SO_REUSEPORT`` (Linux), and the
+kernel spreads new connections — poles and operators alike — over them. They share the
+PostgreSQL database and reach each other through it (`service.cluster`).
+
+This process only supervises: it prepares storage once (migration, sessions a stopped
+service left open), starts the workers, and stops them all on Ctrl-C or SIGTERM. If one
+dies, it stops the others and exits non-zero, so a service manager restarts the whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing as mp
+import queue
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from service.ocpp.pole_handler import CsmsSettings
+
+STOP_GRACE_S = 15.0
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    db_url: str
+    host: str
+    port: int
+    settings: CsmsSettings
+    token_file: Path
+    files_dir: Path | None
+    public_url: str | None
+
+
+def reuseport_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` with ``SO_REUSEPORT``, not yet listening: every
+    process that binds one on the same port gets its share of the new connections."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def can_share_a_port() -> bool:
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def _worker_main(config: WorkerConfig, ready: Any) -> None:
+    """One worker: serve until SIGTERM/SIGINT (the supervisor forwards both as SIGTERM)."""
+    try:
+        asyncio.run(_serve(config, ready))
+    except Exception as exc:
+        ready.put(("failed", f"{type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+
+
+async def _serve(config: WorkerConfig, ready: Any) -> None:
+    from service.server import start_service
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    sock = reuseport_socket(config.host, config.port)
+    service = await start_service(config.db_url, settings=config.settings,
+                                  token_file=config.token_file, files_dir=config.files_dir,
+                                  public_url=config.public_url, sock=sock, clustered=True)
+    ready.put(("ready", service.port))
+    try:
+        await stop.wait()
+    finally:
+        await service.stop()
+
+
+async def supervise(config: WorkerConfig, workers: int) -> int:
+    """Start ``workers`` processes; return once they have all stopped (0) or one failed (1)."""
+    context = mp.get_context("spawn")  # a fresh interpreter each: no inherited event loop
+    ready = context.Queue()
+    processes: list[BaseProcess] = [
+        context.Process(target=_worker_main, args=(config, ready), name=f"csms worker {n}",
+                        daemon=False) for n in range(workers)]
+    for process in processes:
+        process.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        started = 0
+        while started < workers:
+            try:
+                kind, detail = await asyncio.to_thread(ready.get, True, 0.5)
+            except queue.Empty:
+                if stop.is_set():
+                    return 0
+                if any(not process.is_alive() for process in processes):
+                    print("paalwerk service: a worker process exited while starting",
+                          file=sys.stderr)
+                    return 1
+                continue
+            if kind != "ready":
+                print(f"paalwerk service: a worker could not start: {detail}",
+                      file=sys.stderr)
+                return 1
+            started += 1
+        print(f"Paalwerk CSMS: {workers} worker processes; poles connect to "
+              f"ws://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
+        print(f"Operator API: http://{config.host}:{config.port}/api/v1 (OpenAPI at /docs)",
+              flush=True)
+        while not stop.is_set():
+            if any(not process.is_alive() for process in processes):
+                print("paalwerk service: a worker process died; stopping the others",
+                      file=sys.stderr)
+                return 1
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    await stop.wait()
+        return 0
+    finally:
+        await asyncio.to_thread(_stop_all, processes)
+
+
+def _stop_all(processes: list[BaseProcess]) -> None:
+    for process in processes:
+        if process.is_alive() and process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()  # SIGTERM: the worker closes its connections cleanly
+    for process in processes:
+        process.join(STOP_GRACE_S)
+        if process.is_alive():
+            process.kill()
+            process.join()
