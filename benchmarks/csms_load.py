@@ -18,10 +18,11 @@ the pole (SetChargingProfile Accepted, GetConfiguration empty, GetCompositeSched
         [--sat-poles 500] [--db sqlite|postgresql://postgres@127.0.0.1:5432/test]
         [--workers N]
 
-With ``--workers N`` (N > 1) "ours" is N service processes on one port: each binds its own
-``SO_REUSEPORT`` listening socket (Linux spreads new connections over them) and all share one
-database (the SQLite file in WAL mode, or the PostgreSQL URL). The schema is migrated once,
-before the workers start; their memory and CPU are summed, their row counts read once.
+With ``--workers N`` (N > 1) "ours" is N service processes on one port, as ``paalwerk service
+--workers N`` runs them: each binds its own ``SO_REUSEPORT`` listening socket (Linux spreads
+new connections over them), all share the PostgreSQL database and talk through it
+(`service.cluster`). Storage is prepared once, before the workers start; their memory and
+CPU are summed, their row counts read once.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import multiprocessing as mp
 import os
 import random
 import resource
-import socket
 import struct
 import sys
 import tempfile
@@ -156,21 +156,14 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         stats.put(counts)
 
 
-def _reuseport_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` with ``SO_REUSEPORT`` (Linux), not yet listening:
-    every process that binds one on the same port gets its share of the new connections."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    return sock
-
-
-def _migrate_main(url: str) -> None:
-    """Migrate once, in a process of its own, so the workers find the schema at head."""
-    from service.storage.database import create_engine_for, migrate
+def _prepare_main(url: str) -> None:
+    """What ``paalwerk service --workers`` does before its workers start, in a process of its
+    own: migrate, close dangling sessions."""
+    from service.server import prepare_storage
+    from service.storage.database import create_engine_for
+    from service.storage.repository import Repository
     engine = create_engine_for(url)
-    migrate(engine)
+    prepare_storage(Repository(engine))
     engine.dispose()
 
 
@@ -182,14 +175,16 @@ def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
 
 async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
                         ready: Any, stop: Any, stats: Any, window: Any) -> None:
-    """One of ``--workers`` service processes on a shared ``SO_REUSEPORT`` port."""
+    """One of ``--workers`` service processes on a shared ``SO_REUSEPORT`` port, as
+    ``paalwerk service --workers`` runs them (`service.workers`)."""
     stalls = Stalls(window)
     watcher = asyncio.create_task(stalls.watch())
     from service.ocpp.pole_handler import CsmsSettings
     from service.server import start_service
-    sock = _reuseport_socket("127.0.0.1", port)
+    from service.workers import reuseport_socket
+    sock = reuseport_socket("127.0.0.1", port)
     running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
-                                  token_file=Path(tmp) / "tokens", sock=sock)
+                                  token_file=Path(tmp) / "tokens", sock=sock, clustered=True)
     ready.put((os.getpid(), running.port, "/ocpp/"))
     held: list[int] = []
 
@@ -624,13 +619,14 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     tmp: tempfile.TemporaryDirectory[str] | None = None
     if workers > 1:
         tmp = tempfile.TemporaryDirectory()
-        url = f"sqlite:///{tmp.name}/bench.sqlite" if args.db == "sqlite" else args.db
-        migration = ctx.Process(target=_migrate_main, args=(url,))
+        url = args.db
+        migration = ctx.Process(target=_prepare_main, args=(url,))
         migration.start()
         migration.join(timeout=120)
         if migration.exitcode != 0:
             raise SystemExit(f"migration failed ({migration.exitcode})")
-        holder = _reuseport_socket("127.0.0.1", 0)  # picks the port; closed once all bound
+        from service.workers import reuseport_socket
+        holder = reuseport_socket("127.0.0.1", 0)  # picks the port; closed once all bound
         port = holder.getsockname()[1]
         procs = [ctx.Process(target=_worker_main,
                              args=(i, url, tmp.name, port, deploy, ready, stop, stats_q,
@@ -782,13 +778,15 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite",
                         help="'sqlite' (a temp file) or a PostgreSQL URL")
     parser.add_argument("--workers", type=int, default=1,
-                        help="ours: service processes sharing one SO_REUSEPORT port and the "
-                             "database (1: a single process binding its own port, as before)")
+                        help="ours: service processes sharing one SO_REUSEPORT port and a "
+                             "PostgreSQL database, as `paalwerk service --workers N` runs them")
     parser.add_argument("--scenario", choices=("tender", "saturation", "both"), default="both")
     parser.add_argument("--servers", choices=("ours", "plain", "both"), default="both")
     parser.add_argument("--no-deploy", action="store_true",
                         help="tender: do not deploy the capacity profile after boot")
     args = parser.parse_args()
+    if args.workers > 1 and not args.db.startswith("postgresql"):
+        parser.error("--workers above 1 needs a PostgreSQL --db, as the service does")
     limit = raise_nofile()
     print(f"open-file limit {limit} per process; {os.cpu_count()} CPUs; "
           f"{args.generators} load-generator processes; {args.workers} service process(es); "

@@ -6,9 +6,10 @@ request on whichever process it hands that to, so each process keeps:
 * who holds which pole (`holders`, told by every process as its poles come and go), so an
   operator command for a pole held elsewhere goes to that process (`RemotePole`) and its
   answer or error comes back as if the pole were local;
-* the live feed: events of local poles go to every process (batched, `EVENT_FLUSH_S`), so a
-  client sees the whole fleet wherever it is connected; a watch on a pole held elsewhere
-  is merged there with that process's own watchers (`LiveHub.remote_watch`);
+* the live feed: events of local poles go to every process that has feed clients (batched,
+  `EVENT_FLUSH_S`; none at all while nobody watches the feed), so a client sees the whole
+  fleet wherever it is connected; a watch on a pole held elsewhere is merged there with
+  that process's own watchers (`LiveHub.remote_watch`);
 * the state operators change at one process and another may need: per-pole settings
   (applied at the pole's next boot by whichever process gets it) and diagnostics upload
   slots (the pole's upload may reach any process).
@@ -138,11 +139,13 @@ class Cluster:
         self._events: list[Event] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._rostered = asyncio.Event()
+        self.audiences: set[str] = set()
+        """The other processes with live-feed clients: where events must go."""
 
     async def start(self) -> None:
         """Join: listen, then ask the others which poles they hold (briefly)."""
         await self.bus.start(self._deliver)
-        self.hub.forward = self._queue_event
+        self.hub.on_audience = self._audience
         await self.bus.send({"kind": "roster?"})
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(ROSTER_WAIT_S):
@@ -150,6 +153,7 @@ class Cluster:
 
     async def close(self) -> None:
         self.hub.forward = None
+        self.hub.on_audience = None
         with contextlib.suppress(Exception):
             await self._flush_events()
             await self.bus.send({"kind": "bye"})
@@ -191,6 +195,13 @@ class Cluster:
             self._pending.pop(number, None)
 
     # ------------------------------------------------------------ events out
+    def _audience(self, listening: bool) -> None:
+        self._spawn(self.bus.send({"kind": "audience", "listening": listening}))
+
+    def _audiences_changed(self) -> None:
+        """Events go out (are even built) only while another process has feed clients."""
+        self.hub.forward = self._queue_event if self.audiences else None
+
     def _queue_event(self, event: Event) -> None:
         if not self._events:
             self._spawn(self._flush_later())
@@ -211,15 +222,26 @@ class Cluster:
         if kind == "held":
             self._held(str(message.get("pole")), sender, bool(message.get("held")))
         elif kind == "roster?":
-            self._spawn(self.bus.send({"kind": "roster", "poles": self.poles.local_ids()},
-                                      to=sender))
+            self._spawn(self.bus.send({"kind": "roster", "poles": self.poles.local_ids(),
+                                       "listening": self.hub.has_clients}, to=sender))
         elif kind == "roster":
             for pole_id in message.get("poles") or []:
                 self.holders.setdefault(str(pole_id), sender)
+            if message.get("listening"):
+                self.audiences.add(sender)
+                self._audiences_changed()
             self._rostered.set()
+        elif kind == "audience":
+            if message.get("listening"):
+                self.audiences.add(sender)
+            else:
+                self.audiences.discard(sender)
+            self._audiences_changed()
         elif kind == "bye":
             for pole_id in [p for p, holder in self.holders.items() if holder == sender]:
                 del self.holders[pole_id]
+            self.audiences.discard(sender)
+            self._audiences_changed()
             self.hub.process_left(sender)
         elif kind == "events":
             for event in message.get("events") or []:

@@ -80,15 +80,32 @@ class LiveHub:
         """Pole → other service process → the interval its watchers want."""
         self.forward: Callable[[Event], None] | None = None
         """Set by `service.cluster`: events of this process's poles for the others."""
+        self.on_audience: Callable[[bool], None] | None = None
+        """Set by `service.cluster`: told when this process gets its first feed client
+        (True) or loses its last (False), so others send events only where someone reads."""
 
     # ------------------------------------------------------------ clients
     def join(self, name: str) -> LiveClient:
         client = LiveClient(name)
         self._clients.add(client)
+        if len(self._clients) == 1 and self.on_audience is not None:
+            self.on_audience(True)
         return client
 
+    @property
+    def has_clients(self) -> bool:
+        return bool(self._clients)
+
+    @property
+    def listened_to(self) -> bool:
+        """Does an event published now reach anyone, here or in another process?"""
+        return bool(self._clients) or self.forward is not None
+
     def leave(self, client: LiveClient) -> None:
-        self._clients.discard(client)
+        if client in self._clients:
+            self._clients.discard(client)
+            if not self._clients and self.on_audience is not None:
+                self.on_audience(False)
         for pole_id in list(client.watching):
             del client.watching[pole_id]
             self._reconcile(pole_id)

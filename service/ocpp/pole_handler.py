@@ -87,6 +87,10 @@ class EventSink(Protocol):
 
     def relay_live(self, pole_id: str, data: Any) -> None: ...
 
+    @property
+    def listened_to(self) -> bool:
+        """Does anyone hear events now? If not, they are not even built."""
+
 
 def _done() -> asyncio.Future[None]:
     future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -181,7 +185,8 @@ class PoleHandler(StrictChargePoint):
                         ) -> call_result.StatusNotification:
         at = parse_time(timestamp) if timestamp else self._now()
         await self.store.record_status(self.id, connector_id, status, error_code, at)
-        self._publish(status_event(self.id, connector_id, status, error_code, at))
+        if self._heard():
+            self._publish(status_event(self.id, connector_id, status, error_code, at))
         return call_result.StatusNotification()
 
     @on(Action.authorize)
@@ -218,9 +223,10 @@ class PoleHandler(StrictChargePoint):
     async def on_meter_values(self, connector_id: int, meter_value: list[dict[str, Any]],
                               transaction_id: int | None = None) -> call_result.MeterValues:
         await self.store.add_meter_values(self.id, connector_id, transaction_id, meter_value)
-        event = meter_values_event(self.id, connector_id, transaction_id, meter_value)
-        if event is not None:
-            self._publish(event)
+        if self._heard():
+            event = meter_values_event(self.id, connector_id, transaction_id, meter_value)
+            if event is not None:
+                self._publish(event)
         return call_result.MeterValues()
 
     @on(Action.data_transfer)
@@ -247,6 +253,10 @@ class PoleHandler(StrictChargePoint):
         else:
             return call_result.DataTransfer(status=DataTransferStatus.unknown_message_id)
         return call_result.DataTransfer(status=DataTransferStatus.accepted)
+
+    def _heard(self) -> bool:
+        """Frequent events (status, meter values) cost nothing while nobody listens."""
+        return self.events is not None and self.events.listened_to
 
     def _publish(self, event: Event) -> None:
         """Tell live-feed clients; never let a listener break the pole's OCPP exchange."""

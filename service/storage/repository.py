@@ -12,6 +12,7 @@ so no read-then-write window exists.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -77,6 +78,17 @@ class Repository:
         if statement is None:
             statement = self._statements[name] = build()
         return statement
+
+    def _append_statement(self, model: type[Any]) -> Any:
+        """The plain ``INSERT`` of a table that only grows (log, samples, events): batches
+        of it may be bulk-loaded (`CompiledWrites.mark_append`)."""
+        table = _table(model)
+
+        def build() -> Any:
+            statement = sa.insert(table)
+            self.compiled_writes.mark_append(statement, table)
+            return statement
+        return self._statement(f"append {table.name}", build)
 
     def _session(self) -> Session:
         # Objects stay readable after commit: callers get plain detached rows.
@@ -269,7 +281,7 @@ class Repository:
                                        else_=table.c.since)},
                 where=table.c.since <= statement.excluded.since)
 
-        event = self._statement("status_event", lambda: sa.insert(_table(StatusEvent)))
+        event = self._append_statement(StatusEvent)
         upsert = self._statement("connector_upsert", build_upsert)
         return [(event, {"pole_id": pole_id, "connector_id": connector_id, "status": status,
                          "error_code": error_code, "timestamp": at}),
@@ -420,7 +432,7 @@ class Repository:
 
     def meter_value_writes(self, rows: Iterable[MeterValue | Mapping[str, Any]]
                            ) -> list[Write]:
-        statement = self._statement("meter_values", lambda: sa.insert(_table(MeterValue)))
+        statement = self._append_statement(MeterValue)
         writes: list[Write] = []
         for row in rows:
             source = row.model_dump() if isinstance(row, MeterValue) else row
@@ -455,7 +467,7 @@ class Repository:
         if direction not in ("in", "out"):
             raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
         text = payload if isinstance(payload, str) else _COMPACT_JSON.encode(payload)
-        statement = self._statement("message_log", lambda: sa.insert(_table(MessageLog)))
+        statement = self._append_statement(MessageLog)
         return [(statement, {"pole_id": pole_id, "time": at or datetime.now(UTC),
                              "direction": direction, "action": action, "unique_id": unique_id,
                              "payload": text, "latency_ms": latency_ms})]
@@ -574,8 +586,12 @@ class BatchWriter:
         self.compiled = compiled
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._queue: list[_Queued] = []
+        self._queue: collections.deque[_Queued] = collections.deque()
+        """Appended by the event loop without a lock (deque appends are atomic), so a busy
+        writer costs the loop nothing; the lock is only taken to wake or start the writer."""
         self._running = False
+        self._idle = False
+        """The writer found (or is about to find) nothing to do and may be waiting."""
         self.batches = 0
         """Transactions committed (for tests and benchmarks)."""
 
@@ -590,24 +606,31 @@ class BatchWriter:
     def _enqueue(self, writes: list[Write], returning: bool) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        with self._lock:
-            self._queue.append((writes, returning, future, loop))
-            if self._running:
-                self._wake.notify()
-            else:
-                self._running = True
-                threading.Thread(target=self._run, name="storage writer", daemon=True).start()
+        self._queue.append((writes, returning, future, loop))
+        # Read after the append: a writer that saw an empty queue has set _idle first.
+        if self._idle or not self._running:
+            with self._lock:
+                if self._running:
+                    self._wake.notify()
+                else:
+                    self._running = True
+                    threading.Thread(target=self._run, name="storage writer",
+                                     daemon=True).start()
         return future
 
     def _run(self) -> None:
         while True:
-            with self._lock:
-                if not self._queue:
-                    self._wake.wait(self.IDLE_S)
+            if not self._queue:
+                with self._lock:
+                    self._idle = True  # before looking: see `_enqueue`
+                    if not self._queue:
+                        self._wake.wait(self.IDLE_S)
                     if not self._queue:
                         self._running = False
+                        self._idle = False
                         return
-                batch, self._queue = self._queue, []
+                    self._idle = False
+            batch = [self._queue.popleft() for _ in range(len(self._queue))]
             outcomes = self._commit(batch)
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]]
             by_loop = {}
