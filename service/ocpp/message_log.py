@@ -4,6 +4,10 @@ Helpdesk staff diagnose a pole from this log, so results carry the action they
 answer and how long the answer took. ``Live`` relays are the exception: several a
 second while someone watches would drown everything else, so at most one a minute
 per pole is kept (ARCHITECTURE.md).
+
+A call's or result's payload is kept as the text that went over the wire (`_payload_text`),
+not parsed and written out again: what the helpdesk reads is exactly what was sent, and
+every message costs one JSON encoding less.
 """
 
 from __future__ import annotations
@@ -60,7 +64,8 @@ class MessageLog:
                 calls_from_sender[unique_id] = (_SKIPPED, now)  # its answer is skipped too
                 return
             calls_from_sender[unique_id] = (action, now)
-            await self._store(direction, action, unique_id, message[3], None)
+            await self._store(direction, action, unique_id,
+                              _payload_text(raw, message, unique_id, action), None)
             return
         answered = calls_to_sender.pop(unique_id, None)
         if answered is None:
@@ -69,7 +74,7 @@ class MessageLog:
         action, asked_at = answered
         if action == _SKIPPED:
             return
-        payload = message[2] if kind == 3 else message[2:]
+        payload = _payload_text(raw, message, unique_id, "") if kind == 3 else message[2:]
         await self._store(direction, action, unique_id, payload, (now - asked_at) * 1000)
 
     @staticmethod
@@ -90,3 +95,18 @@ class MessageLog:
         self._count += 1
         if self._prune is not None and self._count % PRUNE_EVERY == 0:
             await self._prune(KEEP_PER_POLE)
+
+
+def _payload_text(raw: str, message: list[Any], unique_id: str, action: str) -> Any:
+    """The payload (the frame's last element, an object) as the sender wrote it, or the
+    parsed payload where its text cannot be told apart for certain.
+
+    Before the payload a frame holds only its type, the id and, for a call, the action; when
+    neither string contains a brace, the first ``{`` opens the payload and the last ``]``
+    closes the frame.
+    """
+    payload = message[-1]
+    if not isinstance(payload, dict) or "{" in unique_id or "{" in action:
+        return payload
+    start, end = raw.find("{"), raw.rfind("]")
+    return raw[start:end].rstrip() if 0 < start < end else payload

@@ -62,3 +62,19 @@ async def test_unreadable_input_is_kept_as_received() -> None:
     await log.incoming("not json at all")
     assert rows == [{"direction": "in", "action": None, "id": "", "payload": "not json at all",
                      "latency_ms": None}]
+
+
+async def test_payloads_are_kept_as_the_pole_wrote_them() -> None:
+    log, rows, _ = new_log()
+    await log.incoming('[2, "a1", "Heartbeat", {} ]')
+    await log.outgoing('[3,"a1",{"currentTime":"2026-11-25T17:00:00Z"}]')
+    await log.incoming('[2,"b2","StatusNotification",{"connectorId": 1, "errorCode": '
+                       '"NoError", "status": "Available", "info": "[x]{y}"}]')
+    assert [r["payload"] for r in rows] == [
+        "{}", '{"currentTime":"2026-11-25T17:00:00Z"}',
+        '{"connectorId": 1, "errorCode": "NoError", "status": "Available", "info": "[x]{y}"}']
+    # An id with a brace in it: the payload cannot be cut out for certain, so it is re-read.
+    await log.incoming('[2,"{odd}","Heartbeat",{"a":[1]}]')
+    assert rows[-1]["payload"] == {"a": [1]}
+    for row in rows[:3]:
+        json.loads(row["payload"])  # every kept text is the payload itself, whole
