@@ -223,9 +223,10 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         if await repository.get_pole(pole_id) is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
 
-    async def pole_out(pole: Any, uptime_days: int | None = None) -> PoleOut:
-        connectors = await repository.connectors(pole.id)
-        running = {t.connector_id: t for t in await repository.running_transactions(pole.id)}
+    async def pole_out(pole: Any, uptime_days: int | None, connectors: list[Any],
+                       transactions: list[Any]) -> PoleOut:
+        """One pole as the API shows it, from its connectors and running transactions."""
+        running = {t.connector_id: t for t in transactions}
         percent = None
         if uptime_days:
             end = datetime.now(UTC)
@@ -258,14 +259,23 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
     @router.get("/poles", response_model=list[PoleOut])
     async def list_poles(uptime_days: UptimeDays = None) -> list[PoleOut]:
         """Every registered pole with its live connection state and connector states."""
-        return [await pole_out(pole, uptime_days) for pole in await repository.list_poles()]
+        connectors: dict[str, list[Any]] = {}
+        for connector in await repository.connectors():
+            connectors.setdefault(connector.pole_id, []).append(connector)
+        running: dict[str, list[Any]] = {}
+        for transaction in await repository.running_transactions():
+            running.setdefault(transaction.pole_id, []).append(transaction)
+        return [await pole_out(pole, uptime_days, connectors.get(pole.id, []),
+                               running.get(pole.id, []))
+                for pole in await repository.list_poles()]
 
     @router.get("/poles/{pole_id}", response_model=PoleOut)
     async def get_pole(pole_id: str, uptime_days: UptimeDays = 30) -> PoleOut:
         pole = await repository.get_pole(pole_id)
         if pole is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
-        return await pole_out(pole, uptime_days)
+        return await pole_out(pole, uptime_days, await repository.connectors(pole_id),
+                              await repository.running_transactions(pole_id))
 
     @router.get("/poles/{pole_id}/uptime", response_model=None)
     async def uptime(pole_id: str, start: Start, end: End,

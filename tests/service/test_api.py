@@ -277,3 +277,32 @@ async def test_eis48_uptime_of_a_pole_over_the_api(api: Api, tmp_path: Path) -> 
                                params={"start": after.isoformat(), "end": before.isoformat()})
     assert backwards.status_code == 422 and "after start" in backwards.json()["description"]
     assert (await http.get("/api/v1/poles/PW-0404/uptime", params=period)).status_code == 404
+
+
+async def test_the_fleet_listing_shows_each_pole_its_own_sockets_and_charges(api: Api) -> None:
+    """The listing reads every pole's connectors and running transactions at once; each
+    must still land on its own pole and socket."""
+    from websockets.asyncio.client import connect
+    from websockets.typing import Subprotocol
+
+    from tests.service.test_csms_ocpp import BOOT, call
+
+    async with connect(f"{api.service.ocpp_url}/PW-A", subprotocols=[Subprotocol("ocpp1.6")]
+                       ) as a, connect(f"{api.service.ocpp_url}/PW-B",
+                                       subprotocols=[Subprotocol("ocpp1.6")]) as b:
+        for pole in (a, b):
+            await call(pole, [2, "b", "BootNotification", BOOT])
+        for pole, connector, status in ((a, 1, "Available"), (a, 2, "Faulted"),
+                                        (b, 1, "Charging"), (b, 2, "Available")):
+            await call(pole, [2, f"s{connector}", "StatusNotification", {
+                "connectorId": connector, "errorCode": "NoError", "status": status}])
+        started = await call(b, [2, "t", "StartTransaction", {
+            "connectorId": 1, "idTag": "T", "meterStart": 0,
+            "timestamp": "2026-11-25T17:00:00Z"}])
+        listed = {pole["id"]: pole for pole in (await api.client.get("/api/v1/poles")).json()}
+    assert sorted(listed) == ["PW-A", "PW-B"]
+    assert [(c["connector_id"], c["status"], c["transaction_id"])
+            for c in listed["PW-A"]["connectors"]] == [(1, "Available", None), (2, "Faulted", None)]
+    assert [(c["connector_id"], c["status"], c["transaction_id"])
+            for c in listed["PW-B"]["connectors"]] == [
+        (1, "Charging", started[2]["transactionId"]), (2, "Available", None)]  # type: ignore[index]
