@@ -8,6 +8,11 @@ reach the database cannot serve poles anyway.
 A ``NOTIFY`` payload is at most 8,000 bytes. A longer message (a GetConfiguration answer
 with every key, a batch of events) is cut into pieces sent in one transaction, which
 PostgreSQL delivers together and in order; the receiver joins them again.
+
+A lost database connection (a PostgreSQL restart, a network blip) is reopened: sending
+retries once on a fresh connection, listening reconnects with a growing pause and then
+calls ``on_reconnect`` — notifications sent meanwhile are lost, so the cluster asks the
+others again what they hold.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ LOGGER = logging.getLogger(__name__)
 
 PIECE_CHARS = 7_000
 """Characters of a message per ``NOTIFY`` (ASCII JSON, so also bytes; below 8,000)."""
+RECONNECT_PAUSES_S = (0.2, 1.0, 5.0)
+"""Pauses before listening again after a lost connection (the last one repeats)."""
 
 Message = dict[str, Any]
 
@@ -56,13 +63,17 @@ class PgBus:
         self._reader: asyncio.Task[None] | None = None
         self._numbers = itertools.count()
         self._partial: dict[str, list[str]] = {}
+        self.on_reconnect: Callable[[], None] | None = None
 
     async def start(self, deliver: Callable[[Message], None]) -> None:
         """Listen; ``deliver`` gets every message from another process meant for this one."""
-        self._listen = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
-        await self._listen.execute(f'LISTEN "{self.channel}"')
+        await self._open_listener()
         self._send_conn = await psycopg.AsyncConnection.connect(self.url)
         self._reader = asyncio.create_task(self._read(deliver), name="cluster bus")
+
+    async def _open_listener(self) -> None:
+        self._listen = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        await self._listen.execute(f'LISTEN "{self.channel}"')
 
     async def send(self, message: Message, to: str | None = None) -> None:
         """To every other process, or only to worker ``to``."""
@@ -72,30 +83,55 @@ class PgBus:
         pieces = [text[i:i + PIECE_CHARS] for i in range(0, len(text), PIECE_CHARS)]
         if self._send_conn is None:
             raise RuntimeError("the cluster bus is not started")
-        async with self._send_lock, self._send_conn.transaction():
+        async with self._send_lock:
+            try:
+                await self._notify(number, pieces)
+            except psycopg.OperationalError as exc:
+                LOGGER.warning("cluster bus: sending failed (%s); reconnecting", exc)
+                await self._send_conn.close()
+                self._send_conn = await psycopg.AsyncConnection.connect(self.url)
+                await self._notify(number, pieces)
+
+    async def _notify(self, number: str, pieces: list[str]) -> None:
+        assert self._send_conn is not None
+        async with self._send_conn.transaction():
             for index, piece in enumerate(pieces):
                 await self._send_conn.execute(
                     "SELECT pg_notify(%s, %s)",
                     (self.channel, f"{number}|{index}|{len(pieces)}|{piece}"))
 
     async def _read(self, deliver: Callable[[Message], None]) -> None:
-        assert self._listen is not None
+        failures = 0
+        while True:
+            try:
+                if self._listen is None or self._listen.closed:
+                    await self._open_listener()
+                    LOGGER.warning("cluster bus: listening again")
+                    if self.on_reconnect is not None:
+                        self.on_reconnect()
+                failures = 0
+                assert self._listen is not None
+                async for notify in self._listen.notifies():
+                    self._receive(notify.payload, deliver)
+            except psycopg.OperationalError as exc:
+                pause = RECONNECT_PAUSES_S[min(failures, len(RECONNECT_PAUSES_S) - 1)]
+                failures += 1
+                LOGGER.error("cluster bus lost its database connection (%s); "
+                             "retrying in %g s", exc, pause)
+                if self._listen is not None:
+                    await self._listen.close()
+                await asyncio.sleep(pause)
+
+    def _receive(self, payload: str, deliver: Callable[[Message], None]) -> None:
+        message = self._join(payload)
+        if message is None or message.get("from") == self.worker_id:
+            return
+        if message.get("to") not in (None, self.worker_id):
+            return
         try:
-            async for notify in self._listen.notifies():
-                message = self._join(notify.payload)
-                if message is None:
-                    continue
-                if message.get("from") == self.worker_id:
-                    continue
-                if message.get("to") not in (None, self.worker_id):
-                    continue
-                try:
-                    deliver(message)
-                except Exception:
-                    LOGGER.exception("cluster message %s not handled", message.get("kind"))
-        except psycopg.Error as exc:
-            if not self._listen.closed:
-                LOGGER.error("cluster bus lost its database connection: %s", exc)
+            deliver(message)
+        except Exception:
+            LOGGER.exception("cluster message %s not handled", message.get("kind"))
 
     def _join(self, payload: str) -> Message | None:
         """A whole message once its last piece is in; None until then (or if malformed)."""

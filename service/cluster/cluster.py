@@ -29,6 +29,8 @@ import secrets
 import socket
 from typing import Any, Protocol
 
+import psycopg
+
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout, PoleLinkError
 from service.cluster.bus import Message, PgBus
 from service.live.events import Event
@@ -145,6 +147,7 @@ class Cluster:
     async def start(self) -> None:
         """Join: listen, then ask the others which poles they hold (briefly)."""
         await self.bus.start(self._deliver)
+        self.bus.on_reconnect = self._rejoin
         self.hub.on_audience = self._audience
         await self.bus.send({"kind": "roster?"})
         with contextlib.suppress(TimeoutError):
@@ -163,6 +166,12 @@ class Cluster:
         for future in self._pending.values():
             future.cancel()
         await self.bus.close()
+
+    def _rejoin(self) -> None:
+        """After a lost bus connection: what was missed is asked for again, and told."""
+        self._spawn(self.bus.send({"kind": "roster?"}))
+        self._spawn(self.bus.send({"kind": "roster", "poles": self.poles.local_ids(),
+                                   "listening": self.hub.has_clients}))
 
     # ------------------------------------------------------------ what callers use
     def remote(self, pole_id: str) -> RemotePole | None:
@@ -185,7 +194,10 @@ class Cluster:
         future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self._pending[number] = future
         try:
-            await self.bus.send({**message, "request": number}, to=to)
+            try:
+                await self.bus.send({**message, "request": number}, to=to)
+            except psycopg.Error as exc:
+                raise LinkLost(f"cannot reach the other service processes: {exc}") from None
             async with asyncio.timeout(timeout):
                 return await future
         except TimeoutError:
@@ -225,8 +237,12 @@ class Cluster:
             self._spawn(self.bus.send({"kind": "roster", "poles": self.poles.local_ids(),
                                        "listening": self.hub.has_clients}, to=sender))
         elif kind == "roster":
+            # The sender's whole list: what it no longer holds is forgotten.
+            for pole_id in [p for p, holder in self.holders.items() if holder == sender]:
+                del self.holders[pole_id]
             for pole_id in message.get("poles") or []:
-                self.holders.setdefault(str(pole_id), sender)
+                if self.poles.local(str(pole_id)) is None:
+                    self.holders[str(pole_id)] = sender
             if message.get("listening"):
                 self.audiences.add(sender)
                 self._audiences_changed()

@@ -274,3 +274,33 @@ def test_paalwerk_service_workers_refuse_sqlite_with_the_reason(tmp_path: Path) 
         check=False, timeout=60)
     assert finished.returncode == 2
     assert "needs a PostgreSQL --db" in finished.stderr
+
+
+async def test_the_processes_find_each_other_again_after_losing_the_database(
+        pair: Pair, pg_url: str, tmp_path: Path) -> None:
+    """A PostgreSQL restart or network blip drops the bus connections; they come back and
+    commands relay again, with no restart of the service."""
+    import psycopg
+
+    from service.cluster.bus import libpq_url
+
+    async with pole_on_b(pair, tmp_path) as pole:
+        backends = []
+        for service in (pair.a, pair.b):
+            assert service.cluster is not None
+            bus = service.cluster.bus
+            for connection in (bus._listen, bus._send_conn):
+                assert connection is not None
+                backends.append(connection.info.backend_pid)
+        async with await psycopg.AsyncConnection.connect(libpq_url(pg_url),
+                                                         autocommit=True) as admin:
+            for backend in backends:
+                await admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+
+        async def relayed() -> bool:
+            answer = await pair.api_a.put("/api/v1/poles/PW-0001/configuration",
+                                          params={"timeout": 3},
+                                          json={"key": "LightIntensity", "value": "60"})
+            return answer.status_code == 200
+        await eventually(relayed, timeout=20)
+        assert pole.pole.configuration.int_value("LightIntensity") == 60
