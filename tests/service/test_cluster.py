@@ -304,3 +304,27 @@ async def test_the_processes_find_each_other_again_after_losing_the_database(
             return answer.status_code == 200
         await eventually(relayed, timeout=20)
         assert pole.pole.configuration.int_value("LightIntensity") == 60
+
+
+async def test_a_pole_session_through_one_process_drives_a_pole_held_by_another(
+        pair: Pair, tmp_path: Path) -> None:
+    """What the desktop app does against a service of several processes: the ``csms``
+    transport reaches process A; the pole is on B."""
+    from ocpp.v16.enums import ConfigurationStatus
+
+    from pole_link.session import PoleSession
+    from pole_link.transports.csms import CsmsLink, ServiceEndpoint
+
+    async with pole_on_b(pair, tmp_path) as pole:
+        link = CsmsLink("PW-0001", ServiceEndpoint(f"http://127.0.0.1:{pair.a.port}",
+                                                   pair.token))
+        async with PoleSession(link) as session:
+            assert session.identity is not None and session.identity.pole_id == "PW-0001"
+            await session.authenticate("demo")
+            assert await session.set_light_intensity(20) == ConfigurationStatus.accepted
+            assert pole.pole.configuration.int_value("LightIntensity") == 20
+            async with session.live(1000) as stream:
+                async for sample in stream:
+                    assert [s.connector_id for s in sample.sockets] == [1, 2]
+                    assert sample.sockets[0].led.intensity_percent == 20
+                    break
