@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import queue
 import signal
@@ -87,7 +88,14 @@ async def _serve(config: WorkerConfig, ready: Any) -> None:
 
 
 async def supervise(config: WorkerConfig, workers: int) -> int:
-    """Start ``workers`` processes; return once they have all stopped (0) or one failed (1)."""
+    """Start ``workers`` processes; return once they have all stopped (0) or one failed (1).
+
+    Port 0 means any free port: it is picked here, and held until every worker has bound it.
+    """
+    holder = None
+    if config.port == 0:
+        holder = reuseport_socket(config.host, 0)
+        config = dataclasses.replace(config, port=int(holder.getsockname()[1]))
     context = mp.get_context("spawn")  # a fresh interpreter each: no inherited event loop
     ready = context.Queue()
     processes: list[BaseProcess] = [
@@ -118,6 +126,8 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
                       file=sys.stderr)
                 return 1
             started += 1
+        if holder is not None:
+            holder.close()
         print(f"Paalwerk CSMS: {workers} worker processes; poles connect to "
               f"ws://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
         print(f"Operator API: http://{config.host}:{config.port}/api/v1 (OpenAPI at /docs)",

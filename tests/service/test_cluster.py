@@ -197,13 +197,6 @@ async def test_several_processes_refuse_sqlite_with_the_reason(tmp_path: Path) -
                             token_file=tmp_path / "tokens.json")
 
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_paalwerk_service_workers_share_one_port_and_stop_on_sigterm(
         pg_url: str, tmp_path: Path) -> None:
     """The real command: two workers, poles spread over them, every API request (whichever
@@ -215,10 +208,9 @@ def test_paalwerk_service_workers_share_one_port_and_stop_on_sigterm(
 
     from tests.support import REPO
 
-    port = _free_port()
     environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
     command = [sys.executable, "-m", "paalwerk", "service", "--workers", "2", "--db", pg_url,
-               "--port", str(port), "--token-file", str(tmp_path / "tokens.json"),
+               "--port", "0", "--token-file", str(tmp_path / "tokens.json"),
                "--files-dir", str(tmp_path / "files")]
     service = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=REPO, env=environment, start_new_session=True)
@@ -226,7 +218,10 @@ def test_paalwerk_service_workers_share_one_port_and_stop_on_sigterm(
     try:
         assert service.stdout is not None
         token = service.stdout.readline().rsplit(" ", 1)[-1].strip()
-        assert "2 worker processes" in service.stdout.readline()
+        serving = service.stdout.readline()
+        assert "2 worker processes" in serving
+        # --port 0: one free port, picked once and shared by both workers.
+        port = int(serving.split("ws://127.0.0.1:", 1)[1].split("/", 1)[0])
         sim = subprocess.Popen([sys.executable, "-m", "paalwerk", "sim", "--poles", "6",
                                 "--csms", f"ws://127.0.0.1:{port}/ocpp"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
