@@ -40,8 +40,7 @@ from service.files.store import is_sha256
 from service.storage.repository import AsyncRepository
 
 FILES_PREFIX = "/files"
-STATUS_ACTIONS = {"firmware": "FirmwareStatusNotification",
-                  "diagnostics": "DiagnosticsStatusNotification"}
+DIAGNOSTICS_STATUS = "DiagnosticsStatusNotification"
 
 
 @dataclass
@@ -143,9 +142,17 @@ def build_files_router(connections: PoleConnections, repository: AsyncRepository
             payload["retries"] = body.retries
         if body.retry_interval is not None:
             payload["retryInterval"] = body.retry_interval
-        answer = await send_command(connections, repository, pole_id, "UpdateFirmware",
-                                    payload, timeout)
-        return {**answer, "location": location, "retrieveDate": payload["retrieveDate"]}
+        await known(pole_id)
+        # Recorded before it is sent: the pole may report Downloading before we hear back.
+        update_id = await repository.firmware_requested(pole_id, location, datetime.now(UTC))
+        try:
+            answer = await send_command(connections, repository, pole_id, "UpdateFirmware",
+                                        payload, timeout)
+        except ApiError:
+            await repository.firmware_not_sent(update_id, datetime.now(UTC))
+            raise
+        return {**answer, "location": location, "retrieveDate": payload["retrieveDate"],
+                "updateId": update_id}
 
     @router.post("/poles/{pole_id}/diagnostics")
     async def get_diagnostics(pole_id: str, request: Request,
@@ -179,24 +186,31 @@ def build_files_router(connections: PoleConnections, repository: AsyncRepository
 
     # -- what came back ----------------------------------------------------------------------
 
+    @router.get("/poles/{pole_id}/firmware-updates")
+    async def firmware_updates(pole_id: str) -> list[dict[str, Any]]:
+        """The pole's firmware updates, newest first: where the image was, when it was
+        asked for, and the last status (Requested, NotSent, or what the pole reported)."""
+        await known(pole_id)
+        return [_update_out(update) for update in await repository.firmware_updates(pole_id)]
+
     @router.get("/poles/{pole_id}/firmware-status")
     async def firmware_status(pole_id: str) -> dict[str, Any]:
-        """The newest FirmwareStatusNotification and DiagnosticsStatusNotification the
-        pole sent (``null`` when it never sent one), from the message log."""
+        """The newest firmware update's status (`firmware_updates`) and the newest
+        DiagnosticsStatusNotification (from the message log); ``null`` when there is none."""
         await known(pole_id)
-        answer: dict[str, Any] = {}
-        for key, action in STATUS_ACTIONS.items():
-            answer[key] = None
-            for row in await repository.message_log(pole_id, action, limit=10):
-                if row.direction != "in":
-                    continue  # the service's own answers to those calls
-                try:
-                    status = json.loads(row.payload).get("status")
-                except (ValueError, AttributeError):
-                    continue
-                answer[key] = {"status": status, "time": row.time.isoformat()}
-                break
-        return answer
+        updates = await repository.firmware_updates(pole_id, limit=1)
+        diagnostics = None
+        for row in await repository.message_log(pole_id, DIAGNOSTICS_STATUS, limit=10):
+            if row.direction != "in":
+                continue  # the service's own answers to those calls
+            try:
+                status = json.loads(row.payload).get("status")
+            except (ValueError, AttributeError):
+                continue
+            diagnostics = {"status": status, "time": row.time.isoformat()}
+            break
+        return {"firmware": _update_out(updates[0]) if updates else None,
+                "diagnostics": diagnostics}
 
     @router.get("/poles/{pole_id}/diagnostics")
     async def list_diagnostics(pole_id: str) -> list[dict[str, Any]]:
@@ -251,3 +265,10 @@ def build_pole_files_router(repository: AsyncRepository, transfers: FileTransfer
         return upload.to_json()
 
     return router
+
+
+def _update_out(update: Any) -> dict[str, Any]:
+    """A firmware update as the API shows it; ``status``/``time`` as in firmware-status."""
+    return {"id": update.id, "status": update.status, "time": update.status_at.isoformat(),
+            "location": update.location,
+            "requestedAt": update.requested_at.isoformat() if update.requested_at else None}

@@ -57,6 +57,8 @@ class PoleStore(Protocol):
 
     async def mark_low_current(self, transaction_id: int, at: datetime) -> None: ...
 
+    async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None: ...
+
     async def add_meter_values(self, pole_id: str, connector_id: int,
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None: ...
@@ -268,8 +270,10 @@ class PoleHandler(StrictChargePoint):
             LOGGER.exception("%s: event not published", self.id)
 
     @on(Action.firmware_status_notification)
-    def on_firmware_status(self, status: str) -> call_result.FirmwareStatusNotification:
+    async def on_firmware_status(self, status: str
+                                 ) -> call_result.FirmwareStatusNotification:
         LOGGER.info("%s: firmware %s", self.id, status)
+        await self.store.firmware_status(self.id, status, self._now())
         return call_result.FirmwareStatusNotification()
 
     @on(Action.diagnostics_status_notification)

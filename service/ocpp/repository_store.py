@@ -80,6 +80,9 @@ class RepositoryStore:
     async def mark_low_current(self, transaction_id: int, at: datetime) -> None:
         await self.repository.mark_low_current(transaction_id, at)
 
+    async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None:
+        await self.repository.firmware_status(pole_id, status, at)
+
     async def log_message(self, pole_id: str, direction: str, action: str | None,
                           unique_id: str, payload: Any, *, at: datetime,
                           latency_ms: float | None) -> None:

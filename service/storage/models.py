@@ -214,6 +214,29 @@ class ChargingProfileRecord(SQLModel, table=True):
     verified_at: datetime | None = _time(nullable=True)
 
 
+class FirmwareUpdate(SQLModel, table=True):
+    """One firmware update of a pole, from the operator's request to its last status.
+
+    Kept apart from the message log, which is pruned: a helpdesk asking "which firmware
+    updates did this pole get, and did they install?" months later still gets the answer.
+    An update the pole reports without a request through this service (another CSMS, a
+    technician on site) gets a row of its own, without a location.
+    """
+
+    __tablename__ = "firmware_updates"
+    __table_args__ = (sa.Index("ix_firmware_updates_pole", "pole_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    location: str | None = None
+    """The image URL the pole was given; None when the service did not ask."""
+    requested_at: datetime | None = _time(nullable=True)
+    status: str = Field(max_length=32)
+    """``Requested``, ``NotSent`` (the pole never got the request), or the pole's last
+    FirmwareStatusNotification status (Downloading … Installed, or a failure)."""
+    status_at: datetime = _time()
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what to which pole (eis 69 security logging)."""
 

@@ -33,6 +33,7 @@ from service.storage.models import (
     ChargingProfileRecord,
     ConnectionSession,
     Connector,
+    FirmwareUpdate,
     MessageLog,
     MeterValue,
     Pole,
@@ -544,6 +545,54 @@ class Repository:
                 select(ChargingProfileRecord).where(ChargingProfileRecord.pole_id == pole_id)
                 .order_by(col(ChargingProfileRecord.deployed_at))).all())
 
+    # -- firmware updates -------------------------------------------------------------------
+
+    FIRMWARE_FINAL = frozenset({"Installed", "InstallationFailed", "DownloadFailed", "NotSent"})
+    """Statuses after which a further report belongs to a new update."""
+
+    def firmware_requested(self, pole_id: str, location: str, at: datetime) -> int:
+        """An update is about to be sent to the pole; returns its id."""
+        with storage_errors(self.engine.url), self._session() as session:
+            update = FirmwareUpdate(pole_id=pole_id, location=location, requested_at=at,
+                                    status="Requested", status_at=at)
+            session.add(update)
+            session.commit()
+            assert update.id is not None
+            return update.id
+
+    def firmware_not_sent(self, update_id: int, at: datetime) -> None:
+        """The request never reached the pole (offline, refused, no answer)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            update = session.get(FirmwareUpdate, update_id)
+            if update is not None and update.status == "Requested":
+                update.status, update.status_at = "NotSent", at
+                session.add(update)
+                session.commit()
+
+    def firmware_status(self, pole_id: str, status: str, at: datetime) -> None:
+        """A FirmwareStatusNotification: the pole's newest unfinished update moves on, or,
+        with none, a new one starts (the pole was updated without this service asking).
+        ``Idle`` (nothing going on, as answered to a trigger) changes no update."""
+        if status == "Idle":
+            return
+        with storage_errors(self.engine.url), self._session() as session:
+            newest = session.exec(
+                select(FirmwareUpdate).where(FirmwareUpdate.pole_id == pole_id)
+                .order_by(col(FirmwareUpdate.id).desc()).limit(1)).first()
+            if newest is None or newest.status in self.FIRMWARE_FINAL:
+                newest = FirmwareUpdate(pole_id=pole_id, status=status, status_at=at)
+            else:
+                newest.status, newest.status_at = status, at
+            session.add(newest)
+            session.commit()
+
+    def firmware_updates(self, pole_id: str, limit: int = 50) -> list[FirmwareUpdate]:
+        """The pole's firmware updates, newest first."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(FirmwareUpdate).where(FirmwareUpdate.pole_id == pole_id)
+                .order_by(col(FirmwareUpdate.id).desc()).limit(limit)).all())
+
     def audit(self, actor: str, action: str, detail: str = "",
               at: datetime | None = None) -> None:
         with storage_errors(self.engine.url), self._session() as session:
@@ -795,6 +844,10 @@ class AsyncRepository:
     prune_message_log = _threaded(Repository.prune_message_log)
     charging_profiles = _threaded(Repository.charging_profiles)
     audit = _threaded(Repository.audit)
+    firmware_requested = _threaded(Repository.firmware_requested)
+    firmware_not_sent = _threaded(Repository.firmware_not_sent)
+    firmware_status = _threaded(Repository.firmware_status)
+    firmware_updates = _threaded(Repository.firmware_updates)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")

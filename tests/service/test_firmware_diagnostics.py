@@ -88,6 +88,11 @@ async def test_an_uploaded_image_is_installed_and_the_pole_reports_its_new_versi
         assert await status_payloads(api, "FirmwareStatusNotification") == [
             "Downloading", "Downloaded", "Installing", "Installed"]
         assert await latest_status(api, "firmware") == "Installed"
+        # On record beyond the message log's retention: one update, from request to end.
+        updates = (await api.client.get("/api/v1/poles/PW-0001/firmware-updates")).json()
+        assert [(u["id"], u["status"], u["location"]) for u in updates] == [
+            (answer.json()["updateId"], "Installed", answer.json()["location"])]
+        assert updates[0]["requestedAt"] <= updates[0]["time"]
 
 
 async def test_firmware_is_served_to_poles_without_a_token_but_only_by_hash_and_name(
@@ -123,9 +128,17 @@ async def test_an_unknown_image_is_404_and_an_offline_pole_409(api: Api) -> None
                                     json={"firmware": "a" * 64})
     assert missing.status_code == 404 and missing.json()["error"] == "UnknownFirmware"
     image = await upload_image(api)
+    unknown = await api.client.post("/api/v1/poles/PW-0001/update-firmware",
+                                    json={"firmware": image["sha256"]})
+    assert unknown.status_code == 404 and unknown.json()["error"] == "UnknownPole"
+    api.service.repository.upsert_pole("PW-0001")  # registered, never connected
     offline = await api.client.post("/api/v1/poles/PW-0001/update-firmware",
                                     json={"firmware": image["sha256"]})
     assert offline.status_code == 409 and offline.json()["error"] == "PoleOffline"
+    # The attempt is on record, as one the pole never got.
+    updates = (await api.client.get("/api/v1/poles/PW-0001/firmware-updates")).json()
+    assert [(u["status"], u["location"].endswith(image["name"])) for u in updates] == [
+        ("NotSent", True)]
     diagnostics = await api.client.post("/api/v1/poles/PW-0001/diagnostics", json={})
     assert diagnostics.status_code == 409 and diagnostics.json()["error"] == "PoleOffline"
     bad = await api.client.post("/api/v1/poles/PW-0001/update-firmware",

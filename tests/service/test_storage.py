@@ -64,9 +64,10 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0002"]
+    assert [row[0] for row in versions] == ["0003"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
-            "message_log", "charging_profiles", "audit_log", "connection_sessions"} <= tables
+            "message_log", "charging_profiles", "audit_log", "connection_sessions",
+            "firmware_updates"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:
@@ -315,3 +316,19 @@ def test_eis48_a_session_left_open_by_a_stopped_service_ends_at_last_contact(
     assert session.ended == T0 + timedelta(minutes=42)
     pole = repo.get_pole(POLE)
     assert pole is not None and not pole.connected
+
+
+def test_firmware_updates_follow_the_pole_s_reports(repo: Repository) -> None:
+    """A request moves through the pole's statuses; a report after a finished update (or
+    with none asked) starts an update of its own; Idle changes nothing."""
+    asked = repo.firmware_requested(POLE, "http://csms/files/firmware/ab/pw2.bin", T0)
+    for minute, status in enumerate(("Downloading", "Idle", "Downloaded", "Installed"), 1):
+        repo.firmware_status(POLE, status, T0 + timedelta(minutes=minute))
+    repo.firmware_status(POLE, "Downloading", T0 + timedelta(hours=1))  # a technician's
+    newest, first = repo.firmware_updates(POLE)
+    assert (first.id, first.status, first.status_at) == (asked, "Installed",
+                                                          T0 + timedelta(minutes=4))
+    assert (newest.location, newest.requested_at, newest.status) == (None, None, "Downloading")
+    unsent = repo.firmware_requested(POLE, "http://csms/x", T0 + timedelta(hours=2))
+    repo.firmware_not_sent(unsent, T0 + timedelta(hours=2))
+    assert repo.firmware_updates(POLE, limit=1)[0].status == "NotSent"
