@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
-from service.api.uptime import pole_uptime
+from service.api.uptime import fleet_uptime, pole_uptime, uptime_start
 from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
@@ -223,19 +223,10 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         if await repository.get_pole(pole_id) is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
 
-    async def pole_out(pole: Any, uptime_days: int | None, connectors: list[Any],
-                       transactions: list[Any]) -> PoleOut:
+    def pole_out(pole: Any, percent: float | None, connectors: list[Any],
+                 transactions: list[Any]) -> PoleOut:
         """One pole as the API shows it, from its connectors and running transactions."""
         running = {t.connector_id: t for t in transactions}
-        percent = None
-        if uptime_days:
-            end = datetime.now(UTC)
-            # A pole registered an hour ago was not "down" for the 30 days before.
-            start = end - timedelta(days=uptime_days)
-            if pole.registered_at is not None:
-                start = max(start, pole.registered_at)
-            if start < end:
-                percent = (await pole_uptime(repository, pole.id, start, end)).percent
         return PoleOut(
             uptime_percent=percent,
             id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,
@@ -265,17 +256,26 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         running: dict[str, list[Any]] = {}
         for transaction in await repository.running_transactions():
             running.setdefault(transaction.pole_id, []).append(transaction)
-        return [await pole_out(pole, uptime_days, connectors.get(pole.id, []),
-                               running.get(pole.id, []))
-                for pole in await repository.list_poles()]
+        poles = await repository.list_poles()
+        percents = (await fleet_uptime(repository, poles, uptime_days, datetime.now(UTC))
+                    if uptime_days else {})
+        return [pole_out(pole, percents.get(pole.id), connectors.get(pole.id, []),
+                         running.get(pole.id, []))
+                for pole in poles]
 
     @router.get("/poles/{pole_id}", response_model=PoleOut)
     async def get_pole(pole_id: str, uptime_days: UptimeDays = 30) -> PoleOut:
         pole = await repository.get_pole(pole_id)
         if pole is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
-        return await pole_out(pole, uptime_days, await repository.connectors(pole_id),
-                              await repository.running_transactions(pole_id))
+        percent = None
+        if uptime_days:
+            end = datetime.now(UTC)
+            start = uptime_start(pole.registered_at, uptime_days, end)
+            if start < end:
+                percent = (await pole_uptime(repository, pole_id, start, end)).percent
+        return pole_out(pole, percent, await repository.connectors(pole_id),
+                        await repository.running_transactions(pole_id))
 
     @router.get("/poles/{pole_id}/uptime", response_model=None)
     async def uptime(pole_id: str, start: Start, end: End,

@@ -45,6 +45,10 @@ from service.storage.models import (
 LOGGER = logging.getLogger(__name__)
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
+StatusChangeRow = Any
+"""A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
+event (``sa.Row``, whose type parameters differ between SQLAlchemy 2.0 and 2.1)."""
+
 Write = tuple[Any, Mapping[str, Any]]
 """One row's worth of a write: a reusable statement and its parameters. Writes of the same
 statement are executed together (one ``executemany``), so statements are built once."""
@@ -244,17 +248,17 @@ class Repository:
             session.commit()
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def connection_sessions(self, pole_id: str, start: datetime, end: datetime
+    def connection_sessions(self, pole_id: str | None, start: datetime, end: datetime
                             ) -> list[ConnectionSession]:
-        """Sessions overlapping ``[start, end)``, oldest first; open ones included."""
+        """Sessions overlapping ``[start, end)``, oldest first; open ones included. Without
+        ``pole_id``, every pole's in one query (the fleet listing's uptime)."""
+        query = select(ConnectionSession).where(
+            col(ConnectionSession.started) < end,
+            sa.or_(col(ConnectionSession.ended).is_(None), col(ConnectionSession.ended) > start))
+        if pole_id is not None:
+            query = query.where(ConnectionSession.pole_id == pole_id)
         with storage_errors(self.engine.url), self._session() as session:
-            return list(session.exec(
-                select(ConnectionSession).where(
-                    ConnectionSession.pole_id == pole_id,
-                    col(ConnectionSession.started) < end,
-                    sa.or_(col(ConnectionSession.ended).is_(None),
-                           col(ConnectionSession.ended) > start))
-                .order_by(col(ConnectionSession.started))).all())
+            return list(session.exec(query.order_by(col(ConnectionSession.started))).all())
 
     # -- status -----------------------------------------------------------------------------
 
@@ -299,31 +303,44 @@ class Repository:
             return list(session.exec(
                 query.order_by(col(Connector.pole_id), col(Connector.connector_id))).all())
 
-    def status_events(self, pole_id: str, start: datetime, end: datetime) -> list[StatusEvent]:
-        """Status events with ``start <= timestamp < end``, oldest first (uptime, eis 48)."""
+    def status_events(self, pole_id: str | None, start: datetime, end: datetime
+                      ) -> list[StatusEvent]:
+        """Status events with ``start <= timestamp < end``, oldest first (uptime, eis 48);
+        without ``pole_id``, every pole's."""
+        query = select(StatusEvent).where(col(StatusEvent.timestamp) >= start,
+                                          col(StatusEvent.timestamp) < end)
+        if pole_id is not None:
+            query = query.where(StatusEvent.pole_id == pole_id)
         with storage_errors(self.engine.url), self._session() as session:
             return list(session.exec(
-                select(StatusEvent).where(StatusEvent.pole_id == pole_id,
-                                          col(StatusEvent.timestamp) >= start,
-                                          col(StatusEvent.timestamp) < end)
-                .order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
+                query.order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
 
-    def status_history(self, pole_id: str, start: datetime, end: datetime
-                       ) -> list[StatusEvent]:
+    def status_history(self, pole_id: str | None, start: datetime, end: datetime
+                       ) -> list[StatusChangeRow]:
         """The last event before ``start`` of every connector (the state the period opens
-        with), then every event in ``[start, end)``; oldest first."""
-        with storage_errors(self.engine.url), self._session() as session:
-            before = (select(StatusEvent.connector_id,
-                             sa.func.max(StatusEvent.timestamp).label("at"))
-                      .where(StatusEvent.pole_id == pole_id, col(StatusEvent.timestamp) < start)
-                      .group_by(col(StatusEvent.connector_id)).subquery())
-            opening = list(session.exec(
-                select(StatusEvent).join(before, sa.and_(
-                    col(StatusEvent.connector_id) == before.c.connector_id,
-                    col(StatusEvent.timestamp) == before.c.at))
-                .where(StatusEvent.pole_id == pole_id)
-                .order_by(col(StatusEvent.timestamp), col(StatusEvent.id))).all())
-        return opening + self.status_events(pole_id, start, end)
+        with), then every event in ``[start, end)``; oldest first. Without ``pole_id``,
+        every pole's in two queries, for a fleet listing (group them by ``pole_id``).
+
+        Plain rows (``pole_id``, ``connector_id``, ``timestamp``, ``status``), not ORM
+        objects: a fleet's month is a million events, and objects cost ten times more.
+        """
+        table = _table(StatusEvent)
+        columns = (table.c.pole_id, table.c.connector_id, table.c.timestamp, table.c.status)
+        before = (sa.select(table.c.pole_id, table.c.connector_id,
+                            sa.func.max(table.c.timestamp).label("at"))
+                  .where(table.c.timestamp < start))
+        during = sa.select(*columns).where(table.c.timestamp >= start, table.c.timestamp < end)
+        if pole_id is not None:
+            before = before.where(table.c.pole_id == pole_id)
+            during = during.where(table.c.pole_id == pole_id)
+        last = before.group_by(table.c.pole_id, table.c.connector_id).subquery()
+        opening = (sa.select(*columns).join(last, sa.and_(
+            table.c.pole_id == last.c.pole_id, table.c.connector_id == last.c.connector_id,
+            table.c.timestamp == last.c.at)))
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            rows = list(connection.execute(opening.order_by(table.c.timestamp, table.c.id)))
+            rows += connection.execute(during.order_by(table.c.timestamp, table.c.id))
+        return rows
 
     # -- transactions -----------------------------------------------------------------------
 

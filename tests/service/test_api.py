@@ -306,3 +306,29 @@ async def test_the_fleet_listing_shows_each_pole_its_own_sockets_and_charges(api
     assert [(c["connector_id"], c["status"], c["transaction_id"])
             for c in listed["PW-B"]["connectors"]] == [
         (1, "Charging", started[2]["transactionId"]), (2, "Available", None)]  # type: ignore[index]
+
+
+async def test_eis48_fleet_uptime_matches_each_pole_s_own(api: Api) -> None:
+    """The listing computes every pole's uptime from a few fleet-wide reads; each figure
+    must be the one the pole's own read gives (its registration, sessions and faults)."""
+    repository = api.service.repository
+    now = datetime.now(UTC)
+    day = timedelta(days=1)
+    # PW-OLD: registered long ago, connected for the last 20 of 30 days, one socket
+    # Available, the pole Faulted for a day.  PW-NEW: registered 2 days ago, up since.
+    repository.upsert_pole("PW-OLD", registered_at=now - 90 * day)
+    repository.upsert_pole("PW-NEW", registered_at=now - 2 * day)
+    repository.session_began("PW-OLD", now - 20 * day)
+    repository.session_began("PW-NEW", now - 2 * day)
+    repository.record_status("PW-OLD", 1, "Available", "NoError", now - 40 * day)
+    repository.record_status("PW-OLD", 0, "Faulted", "GroundFailure", now - 5 * day)
+    repository.record_status("PW-OLD", 0, "Available", "NoError", now - 4 * day)
+    repository.record_status("PW-NEW", 1, "Available", "NoError", now - 2 * day)
+    listed = {pole["id"]: pole["uptime_percent"] for pole in
+              (await api.client.get("/api/v1/poles", params={"uptime_days": 30})).json()}
+    for pole_id in ("PW-OLD", "PW-NEW"):
+        own = (await api.client.get(f"/api/v1/poles/{pole_id}",
+                                    params={"uptime_days": 30})).json()["uptime_percent"]
+        assert listed[pole_id] == pytest.approx(own, abs=0.01)
+    assert listed["PW-OLD"] == pytest.approx(100 * 19 / 30, abs=0.05)
+    assert listed["PW-NEW"] == pytest.approx(100, abs=0.05)
