@@ -1,5 +1,10 @@
 """The fleet as it changes: the service's pole list, then its live feed, into the model.
 
+The list comes first without uptime, so a fleet of thousands is on screen in a moment; the
+uptime column (a month of every pole's history, seconds of the service's time for a large
+fleet) follows from a second request while the live feed already runs, and is read again
+now and then (`UPTIME_REFRESH_S`), and soon after new poles appear (`UPTIME_MISSING_S`).
+
 Events arrive in bursts (a thousand poles reconnecting after a network blip); they are
 queued and applied to the `FleetModel` in one batch per tick, so the table repaints a
 few times a second however busy the fleet is.
@@ -8,6 +13,7 @@ few times a second however busy the fleet is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -23,6 +29,10 @@ FLUSH_MS = 250
 RETRY_S = 3.0
 UPTIME_DAYS = 30
 """The fleet's uptime column (eis 48) covers the last 30 days."""
+UPTIME_REFRESH_S = 300.0
+"""Uptime moves slowly: read again every five minutes…"""
+UPTIME_MISSING_S = 20.0
+"""…or this long after poles joined through the live feed (one reading for a burst)."""
 
 
 class FleetFeed(QObject):
@@ -37,6 +47,9 @@ class FleetFeed(QObject):
         self.received = 0
         self._pending: list[dict[str, Any]] = []
         self._task: asyncio.Task[None] | None = None
+        self._uptime: asyncio.Task[None] | None = None
+        self._new_poles = asyncio.Event()
+        model.rowsInserted.connect(self._new_poles.set)
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self.flush)
 
@@ -47,17 +60,16 @@ class FleetFeed(QObject):
         self._timer.start()
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self._uptime):
+            if task is not None:
+                task.cancel()
+        self._task = self._uptime = None
         self._timer.stop()
 
     async def aclose(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-        self._timer.stop()
+        tasks = [task for task in (self._task, self._uptime) if task is not None]
+        self.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def flush(self) -> None:
         if self._pending:
@@ -69,10 +81,13 @@ class FleetFeed(QObject):
             try:
                 async with connect(service.live_url, additional_headers=service.headers,
                                    max_size=2**22) as feed:
-                    poles = await fetch_poles(service, uptime_days=UPTIME_DAYS)
+                    poles = await fetch_poles(service)
                     self._pending.clear()
                     self.model.set_poles(poles)
                     self.state_changed.emit(f"fleet of {service.url}: live")
+                    if self._uptime is not None:
+                        self._uptime.cancel()
+                    self._uptime = asyncio.ensure_future(self._fetch_uptime(service))
                     async for text in feed:
                         event = json.loads(text)
                         if isinstance(event, dict) and event.get("type") != "live":
@@ -83,3 +98,18 @@ class FleetFeed(QObject):
                     ValueError) as exc:
                 self.state_changed.emit(f"fleet feed lost ({exc}); retrying")
             await asyncio.sleep(RETRY_S)
+
+    async def _fetch_uptime(self, service: ServiceEndpoint) -> None:
+        while True:
+            try:
+                poles = await fetch_poles(service, uptime_days=UPTIME_DAYS)
+            except (ConnectError, OSError, ValueError) as exc:
+                self.state_changed.emit(f"uptime not available ({exc})")
+            else:
+                self.model.set_uptime({str(pole["id"]): pole.get("uptime_percent")
+                                       for pole in poles})
+            self._new_poles.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(UPTIME_REFRESH_S):
+                    await self._new_poles.wait()
+                await asyncio.sleep(UPTIME_MISSING_S)  # new poles: let a burst settle

@@ -321,6 +321,19 @@ class FleetModel(QAbstractTableModel):
         self._index_positions()
         self.endResetModel()
 
+    def set_uptime(self, percents: Mapping[str, float | None]) -> None:
+        """Fill the uptime column (eis 48) for the poles in ``percents``; it arrives after
+        the rows, since a month of a large fleet's history takes the service a while."""
+        for pole_id, percent in percents.items():
+            row = self._by_id.get(pole_id)
+            if row is not None:
+                row.uptime_percent = percent
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.UPTIME),
+                                  self.index(len(self._rows) - 1, Column.UPTIME))
+            if self._sort_column == Column.UPTIME:
+                self._resort()
+
     def apply_event(self, event: Mapping[str, Any]) -> None:
         """One live-feed event; see `apply_events`."""
         self.apply_events((event,))

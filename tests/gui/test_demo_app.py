@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from gui import fleet_feed
 from gui.demo import OCPP_POLES, DemoStack
 from gui.views.main_window import MainWindow, Page
 from tests.gui.qt_support import shown as shown_within
@@ -63,7 +64,8 @@ def socket_1_amps(window: MainWindow) -> float:
 
 
 async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
-        qtbot: QtBot) -> None:
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fleet_feed, "UPTIME_MISSING_S", 1.0)
     window = MainWindow()
     qtbot.addWidget(window)
     window.pole_view.confirm = lambda question: True
@@ -108,6 +110,9 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
         assert "BLE" in window.pole_view.link_state.text()
         await shown(lambda: window.pole_view.cards[1].state.text().startswith("B"))
 
+        # Poles that joined after the first fleet reading get their uptime (eis 48) too.
+        await shown(lambda: all(row.uptime_percent is not None
+                                for row in window.fleet_model.rows))
         OUTPUT.mkdir(exist_ok=True)
         for page in Page:
             window.show_page(page)

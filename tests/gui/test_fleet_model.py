@@ -364,3 +364,17 @@ def test_thousands_of_events_leave_the_interpreter_whole() -> None:
     for n in range(500):
         model.apply_event(status("PW-0001", 1, "Charging" if n % 2 else "Available"))
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_uptime_arrives_after_the_rows_and_keeps_the_uptime_sort() -> None:
+    model = FleetModel()
+    model.set_poles([pole("PW-0001", uptime=None), pole("PW-0002", uptime=None)])
+    model.sort(Column.UPTIME, Qt.SortOrder.AscendingOrder)
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, *_: changed.append((first.column(),
+                                                                      last.column())))
+    model.set_uptime({"PW-0001": 99.9, "PW-0002": 91.0, "PW-0404": 50.0})
+    assert [row.pole_id for row in model.rows] == ["PW-0002", "PW-0001"]
+    assert [model.row_at(n).uptime_percent for n in range(2)] == [91.0, 99.9]
+    assert (Column.UPTIME, Column.UPTIME) in changed
+    assert model.rowCount() == 2, "uptime of a pole not listed adds no row"
