@@ -32,7 +32,7 @@ class MessageLog:
     """Logs one pole's traffic; call `incoming` and `outgoing` with the raw JSON text."""
 
     def __init__(self, pole_id: str, write: LogWriter,
-                 prune: Callable[[int], Awaitable[Any]] | None = None,
+                 prune: Callable[[int, str], Awaitable[Any]] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.pole_id = pole_id
         self._write = write
@@ -94,7 +94,7 @@ class MessageLog:
                           at=datetime.now(UTC), latency_ms=latency_ms)
         self._count += 1
         if self._prune is not None and self._count % PRUNE_EVERY == 0:
-            await self._prune(KEEP_PER_POLE)
+            await self._prune(KEEP_PER_POLE, self.pole_id)  # this pole's log only
 
 
 def _payload_text(raw: str, message: list[Any], unique_id: str, action: str) -> Any:

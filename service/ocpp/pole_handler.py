@@ -67,7 +67,8 @@ class PoleStore(Protocol):
                           unique_id: str, payload: Any, *, at: datetime,
                           latency_ms: float | None) -> None: ...
 
-    async def prune_message_log(self, keep_per_pole: int) -> None: ...
+    async def prune_message_log(self, keep_per_pole: int, pole_id: str | None = None
+                                ) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ class RepositoryStore:
         await self.repository.log_message(pole_id, direction, action, unique_id, payload,
                                           at=at, latency_ms=latency_ms)
 
-    async def prune_message_log(self, keep_per_pole: int) -> None:
-        await self.repository.prune_message_log(keep_per_pole)
+    async def prune_message_log(self, keep_per_pole: int, pole_id: str | None = None
+                                ) -> None:
+        await self.repository.prune_message_log(keep_per_pole, pole_id)
 
     async def add_meter_values(self, pole_id: str, connector_id: int,
                                transaction_id: int | None,

@@ -510,11 +510,21 @@ class Repository:
         with storage_errors(self.engine.url), self._session() as session:
             return list(session.exec(query).all())
 
-    def prune_message_log(self, keep_per_pole: int) -> int:
-        """Delete all but the newest ``keep_per_pole`` messages of every pole; returns count."""
+    def prune_message_log(self, keep_per_pole: int, pole_id: str | None = None) -> int:
+        """Delete all but the newest ``keep_per_pole`` messages of ``pole_id``, or of every
+        pole; returns the count. A connected pole prunes its own log as it grows, through
+        its ``(pole_id, time)`` index: a fleet-wide pass reads the whole table."""
         if keep_per_pole < 0:
             raise ValueError("keep_per_pole must be >= 0")
         table = _table(MessageLog)
+        if pole_id is not None:
+            older = (sa.select(table.c.id).where(table.c.pole_id == pole_id)
+                     .order_by(table.c.time.desc(), table.c.id.desc()).offset(keep_per_pole))
+            with storage_errors(self.engine.url), self.engine.begin() as connection:
+                doomed_ids = list(connection.execute(older).scalars())
+                if doomed_ids:
+                    connection.execute(sa.delete(table).where(table.c.id.in_(doomed_ids)))
+            return len(doomed_ids)
         ranked = sa.select(
             table.c.id,
             sa.func.row_number().over(partition_by=table.c.pole_id,

@@ -78,3 +78,22 @@ async def test_payloads_are_kept_as_the_pole_wrote_them() -> None:
     assert rows[-1]["payload"] == {"a": [1]}
     for row in rows[:3]:
         json.loads(row["payload"])  # every kept text is the payload itself, whole
+
+
+async def test_a_pole_prunes_its_own_log_as_it_grows() -> None:
+    """Retention is kept per pole, by the pole's own log: a fleet-wide pass would read
+    every pole's messages each time any one pole had logged a few hundred."""
+    from service.ocpp.message_log import KEEP_PER_POLE, PRUNE_EVERY
+
+    pruned: list[tuple[int, str]] = []
+
+    async def write(*_: Any, **__: Any) -> None:
+        return None
+
+    async def prune(keep: int, pole_id: str) -> None:
+        pruned.append((keep, pole_id))
+
+    log = MessageLog("PW-0007", write, prune, clock=Clock())
+    for n in range(PRUNE_EVERY * 2):
+        await log.incoming(f'[2,"h{n}","Heartbeat",{{}}]')
+    assert pruned == [(KEEP_PER_POLE, "PW-0007")] * 2

@@ -220,9 +220,14 @@ def test_message_log_filter_and_prune(repo: Repository) -> None:
     assert [m.unique_id for m in beats] == ["id9", "id7", "id5", "id3", "id1"]
     assert repo.message_log(POLE, since=T0 + timedelta(seconds=8), limit=1)[0].unique_id == "id9"
     assert beats[0].payload == '{"n":9}' and beats[0].time == T0 + timedelta(seconds=9)
-    assert repo.prune_message_log(keep_per_pole=3) == 7
+    repo.log_message("NL-PW-0009", "in", "Reset", "r1", "{}", at=T0 + timedelta(seconds=1))
+    # One pole's own log (what a connected pole does as its log grows): others untouched.
+    assert repo.prune_message_log(keep_per_pole=5, pole_id=POLE) == 5
+    assert [m.unique_id for m in repo.message_log(POLE)] == ["id9", "id8", "id7", "id6", "id5"]
+    assert len(repo.message_log("NL-PW-0009")) == 2
+    assert repo.prune_message_log(keep_per_pole=3) == 2
     assert [m.unique_id for m in repo.message_log(POLE)] == ["id9", "id8", "id7"]
-    assert len(repo.message_log("NL-PW-0009")) == 1
+    assert len(repo.message_log("NL-PW-0009")) == 2
 
 
 def test_charging_profiles_and_audit(repo: Repository) -> None:
