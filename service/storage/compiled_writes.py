@@ -40,15 +40,14 @@ class DriverStatement:
         self.positional: bool = bool(compiled.positional)
         names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
         escaped = compiled.escaped_bind_names or {}
-        self._fields: list[tuple[str, str, Any, Processor]] = []
-        """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
+        self._fields: list[_Field] = []
         for name in names:
             bind = compiled.binds[name]
             constant = _FROM_ROW if bind.key in keys else bind.effective_value
             if constant is None and bind.required:
                 raise ValueError(f"parameter {bind.key!r} has no value")
-            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            self._fields.append((bind.key, escaped.get(name, name), constant, processor))
+            self._fields.append((bind.key, escaped.get(name, name), constant,
+                                 _processor(bind.type, dialect)))
 
     def rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The driver's parameters for ``rows``: tuples in SQL order, or dicts by SQL name."""
@@ -57,15 +56,46 @@ class DriverStatement:
             return [tuple(_value(row, field) for field in fields) for row in rows]
         return [{field[1]: _value(row, field) for field in fields} for row in rows]
 
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        connection.exec_driver_sql(self.sql, self.rows(rows))
+
+
+class CopyStatement:
+    """An append's rows as psycopg's ``COPY … FROM STDIN``, in the connection's
+    transaction, values bound as by SQLAlchemy (e.g. `UTCDateTime` checks and converts)."""
+
+    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect) -> None:
+        quote = dialect.identifier_preparer.quote
+        self.command = (f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) "
+                        "FROM STDIN")
+        self._fields: list[_Field] = [(key, key, _FROM_ROW, _processor(table.c[key].type,
+                                                                       dialect))
+                                      for key in keys]
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        driver_connection: Any = connection.connection.driver_connection
+        with driver_connection.cursor() as cursor, cursor.copy(self.command) as copy:
+            for row in rows:
+                copy.write_row(tuple(_value(row, field) for field in self._fields))
+
 
 class _FromRow:
     """Marks a parameter whose value comes from each row."""
 
 
 _FROM_ROW = _FromRow()
+_Field = tuple[str, str, Any, Processor]
+"""(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
+_Writer = DriverStatement | CopyStatement
 
 
-def _value(row: Mapping[str, Any], field: tuple[str, str, Any, Processor]) -> Any:
+def _processor(type_: Any, dialect: Dialect) -> Processor:
+    """What SQLAlchemy applies to a value of ``type_`` on its way to the driver."""
+    processor: Processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    return processor
+
+
+def _value(row: Mapping[str, Any], field: _Field) -> Any:
     key, _, constant, processor = field
     value = row[key] if constant is _FROM_ROW else constant
     return processor(value) if processor is not None else value
@@ -76,8 +106,7 @@ class CompiledWrites:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[Any, DriverStatement | None]]
-        self._compiled = {}
+        self._writers: dict[tuple[int, tuple[str, ...]], tuple[Any, _Writer | None]] = {}
         self._appends: dict[int, tuple[Any, sa.Table]] = {}
 
     def mark_append(self, statement: Any, table: sa.Table) -> None:
@@ -88,43 +117,25 @@ class CompiledWrites:
                 rows: Sequence[Mapping[str, Any]]) -> None:
         """``connection.execute(statement, rows)``, with the same effect."""
         keys = tuple(rows[0])
-        if any(tuple(row) != keys for row in rows):
-            connection.execute(statement, list(rows))  # mixed parameter sets: rare, general
-            return
-        append = self._appends.get(id(statement))
-        if append is not None and self.dialect.name == "postgresql":
-            self._copy(connection, append[1], keys, rows)
-            return
-        driver = self._driver_statement(statement, keys)
-        if driver is None:
+        writer = (self._writer(statement, keys)
+                  if all(tuple(row) == keys for row in rows) else None)
+        if writer is None:  # mixed parameter sets (rare), or SQLAlchemy is needed
             connection.execute(statement, list(rows))
         else:
-            connection.exec_driver_sql(driver.sql, driver.rows(rows))
+            writer.execute(connection, rows)
 
-    def _driver_statement(self, statement: Any, keys: tuple[str, ...]
-                          ) -> DriverStatement | None:
+    def _writer(self, statement: Any, keys: tuple[str, ...]) -> _Writer | None:
         # The statement itself is kept in the value so its id cannot be reused.
-        entry = self._compiled.get((id(statement), keys))
+        entry = self._writers.get((id(statement), keys))
         if entry is None:
-            try:
-                driver: DriverStatement | None = DriverStatement(statement, keys, self.dialect)
-            except (ValueError, AttributeError, KeyError):
-                driver = None
-            entry = self._compiled[(id(statement), keys)] = (statement, driver)
+            append = self._appends.get(id(statement))
+            writer: _Writer | None
+            if append is not None and self.dialect.name == "postgresql":
+                writer = CopyStatement(append[1], keys, self.dialect)
+            else:
+                try:
+                    writer = DriverStatement(statement, keys, self.dialect)
+                except (ValueError, AttributeError, KeyError):
+                    writer = None
+            entry = self._writers[(id(statement), keys)] = (statement, writer)
         return entry[1]
-
-    def _copy(self, connection: Connection, table: sa.Table, keys: tuple[str, ...],
-              rows: Sequence[Mapping[str, Any]]) -> None:
-        """psycopg's ``COPY``, in the connection's transaction, values bound as by
-        SQLAlchemy (e.g. `UTCDateTime` checks and converts)."""
-        quote = self.dialect.identifier_preparer.quote
-        processors = [table.c[key].type.dialect_impl(self.dialect)
-                      .bind_processor(self.dialect) for key in keys]
-        command = (f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) "
-                   "FROM STDIN")
-        driver_connection: Any = connection.connection.driver_connection
-        with driver_connection.cursor() as cursor, cursor.copy(command) as copy:
-            for row in rows:
-                copy.write_row(tuple(
-                    processor(row[key]) if processor is not None else row[key]
-                    for key, processor in zip(keys, processors, strict=True)))
