@@ -159,12 +159,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
 def _prepare_main(url: str) -> None:
     """What ``paalwerk service --workers`` does before its workers start, in a process of its
     own: migrate, close dangling sessions."""
-    from service.server import prepare_storage
-    from service.storage.database import create_engine_for
-    from service.storage.repository import Repository
-    engine = create_engine_for(url)
-    prepare_storage(Repository(engine))
-    engine.dispose()
+    from service.server import prepare_database
+    prepare_database(url)
 
 
 def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
-from service.server import prepare_storage, start_service
-from service.storage.database import StorageError, create_engine_for, database_url_default
-from service.storage.repository import Repository
+from service.server import prepare_database, start_service
+from service.storage.database import StorageError, database_url_default
 from service.workers import WorkerConfig, can_share_a_port, supervise
 
 
@@ -27,9 +26,7 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    token = ensure_admin_token(token_file)
-    if token is not None:
-        print(f"Operator API token (shown once, store it safely): {token}", flush=True)
+    _show_new_token(token_file)
     service = await start_service(db_url, host=host, port=port, settings=settings,
                                   token_file=token_file, files_dir=files_dir,
                                   public_url=public_url)
@@ -98,15 +95,18 @@ def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings) 
     """Storage prepared and the token made once, here; then the workers (`service.workers`)."""
     token_file = args.token_file or default_token_file()
     try:
-        engine = create_engine_for(db_url)
-        prepare_storage(Repository(engine))
-        engine.dispose()
+        prepare_database(db_url)
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1
-    token = ensure_admin_token(token_file)
-    if token is not None:
-        print(f"Operator API token (shown once, store it safely): {token}", flush=True)
+    _show_new_token(token_file)
     config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
                           args.public_url)
     return asyncio.run(supervise(config, args.workers))
+
+
+def _show_new_token(token_file: Path) -> None:
+    """The first start makes the operator API token and shows it, this once only."""
+    token = ensure_admin_token(token_file)
+    if token is not None:
+        print(f"Operator API token (shown once, store it safely): {token}", flush=True)

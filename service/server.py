@@ -154,3 +154,13 @@ def prepare_storage(repository: Repository) -> None:
     whole service, before any of its processes serves a pole."""
     migrate(repository.engine)
     repository.close_dangling_sessions()
+
+
+def prepare_database(db_url: str) -> None:
+    """`prepare_storage` for a service whose processes are not started yet (``--workers``):
+    its own short-lived engine, closed again."""
+    engine = create_engine_for(db_url)
+    try:
+        prepare_storage(Repository(engine))
+    finally:
+        engine.dispose()

@@ -30,7 +30,7 @@ from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
 from service.reports.uptime import uptime_to_csv, uptime_to_json
 from service.storage.models import MessageLog, MeterValue, Transaction
-from service.storage.repository import AsyncRepository
+from service.storage.repository import AsyncRepository, by_pole
 
 LOGGER = logging.getLogger(__name__)
 
@@ -250,12 +250,8 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
     @router.get("/poles", response_model=list[PoleOut])
     async def list_poles(uptime_days: UptimeDays = None) -> list[PoleOut]:
         """Every registered pole with its live connection state and connector states."""
-        connectors: dict[str, list[Any]] = {}
-        for connector in await repository.connectors():
-            connectors.setdefault(connector.pole_id, []).append(connector)
-        running: dict[str, list[Any]] = {}
-        for transaction in await repository.running_transactions():
-            running.setdefault(transaction.pole_id, []).append(transaction)
+        connectors = by_pole(await repository.connectors())
+        running = by_pole(await repository.running_transactions())
         poles = await repository.list_poles()
         percents = (await fleet_uptime(repository, poles, uptime_days, datetime.now(UTC))
                     if uptime_days else {})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from service.reports.uptime import ConnectionInterval, StatusChange, UptimeReport, uptime
-from service.storage.repository import AsyncRepository
+from service.storage.repository import AsyncRepository, by_pole
 
 
 def _report(pole_id: str, sessions: Sequence[Any], statuses: Sequence[Any],
@@ -45,12 +45,8 @@ async def fleet_uptime(repository: AsyncRepository, poles: Sequence[Any], days: 
     """Uptime % of each pole over its `uptime_start`…``end`` (poles registered at ``end``
     or later have none)."""
     earliest = end - timedelta(days=days)
-    sessions: dict[str, list[Any]] = {}
-    for session in await repository.connection_sessions(None, earliest, end):
-        sessions.setdefault(session.pole_id, []).append(session)
-    statuses: dict[str, list[Any]] = {}
-    for event in await repository.status_history(None, earliest, end):
-        statuses.setdefault(event.pole_id, []).append(event)
+    sessions = by_pole(await repository.connection_sessions(None, earliest, end))
+    statuses = by_pole(await repository.status_history(None, earliest, end))
     percents: dict[str, float] = {}
     for pole in poles:
         start = uptime_start(pole.registered_at, days, end)

@@ -57,6 +57,14 @@ _METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "mea
                   "value", "unit", "context")
 
 
+def by_pole(rows: Iterable[Any]) -> dict[str, list[Any]]:
+    """Rows of a fleet-wide read grouped by their ``pole_id``, each group in read order."""
+    groups: dict[str, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(row.pole_id, []).append(row)
+    return groups
+
+
 def _table(model: type[Any]) -> sa.Table:
     """The SQLAlchemy table of a SQLModel class (SQLModel does not type ``__table__``)."""
     table: sa.Table = model.__table__

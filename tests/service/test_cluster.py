@@ -23,9 +23,8 @@ from websockets.asyncio.client import connect
 
 from pole_link.sim.vehicles import EvType
 from service.api.tokens import ensure_admin_token
-from service.server import RunningService, prepare_storage, start_service
-from service.storage.database import StorageError, create_engine_for
-from service.storage.repository import Repository
+from service.server import RunningService, prepare_database, start_service
+from service.storage.database import StorageError
 from tests.support import (
     ConnectedPole,
     connected_pole,
@@ -59,9 +58,7 @@ class Pair:
 
 @pytest.fixture
 async def pair(pg_url: str, tmp_path: Path) -> AsyncIterator[Pair]:
-    repository = Repository(create_engine_for(pg_url))
-    await asyncio.to_thread(prepare_storage, repository)
-    repository.engine.dispose()
+    await asyncio.to_thread(prepare_database, pg_url)
     token_file = tmp_path / "tokens.json"
     token = ensure_admin_token(token_file)
     assert token is not None
