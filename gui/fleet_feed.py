@@ -108,6 +108,8 @@ class FleetFeed(QObject):
             else:
                 self.model.set_uptime({str(pole["id"]): pole.get("uptime_percent")
                                        for pole in poles})
+                self.model.set_clock_offsets({str(pole["id"]): pole.get("clock_offset_s")
+                                              for pole in poles})
             self._new_poles.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(UPTIME_REFRESH_S):

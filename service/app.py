@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, datetime
 
 from fastapi import FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
@@ -21,7 +20,14 @@ from service.cluster.cluster import Cluster, RemotePole
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.live.hub import LiveHub
-from service.ocpp.pole_handler import BootHook, CsmsSettings, PoleHandler, PoleStore
+from service.ocpp.pole_handler import (
+    BootHook,
+    Clock,
+    CsmsSettings,
+    PoleHandler,
+    PoleStore,
+    wall_clock,
+)
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
@@ -67,11 +73,12 @@ class Connections:
 def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                repository: AsyncRepository | None = None,
                tokens: TokenStore | None = None,
-               on_booted: BootHook | None = None) -> FastAPI:
+               on_booted: BootHook | None = None, clock: Clock = wall_clock) -> FastAPI:
     """The CSMS app; the operator API is mounted when storage is reachable for it.
 
     ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
     bearer tokens; without it every ``/api/v1`` request is refused (never open by default).
+    ``clock`` is the service's time (poles get it as ``currentTime``; tests set it).
     """
     settings = settings or CsmsSettings()
     app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
@@ -80,6 +87,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
     app.state.connections = connections
     app.state.live_hub = hub
     app.state.store = store
+    app.state.clock = clock
     if repository is None and isinstance(store, RepositoryStore):
         repository = store.repository
     if repository is not None:
@@ -89,7 +97,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
 
     async def booted(pole_id: str) -> None:
         """After each accepted boot: live streams resume, then the capacity policy runs."""
-        hub.publish(connection_event(pole_id, True, _now()))
+        hub.publish(connection_event(pole_id, True, clock()))
         hub.pole_connected(pole_id)
         if on_booted is not None:
             await on_booted(pole_id)
@@ -108,7 +116,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings,
-                              on_booted=booted, events=hub)
+                              on_booted=booted, events=hub, clock=clock)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
@@ -126,12 +134,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                     connections.cluster.pole_held(pole_id, False)
                 hub.pole_disconnected(pole_id)
                 if handler.accepted:
-                    hub.publish(connection_event(pole_id, False, _now()))
+                    hub.publish(connection_event(pole_id, False, clock()))
                 with contextlib.suppress(Exception):
-                    await store.pole_seen(pole_id, _now(), connected=False)
+                    await store.pole_seen(pole_id, clock(), connected=False)
 
     return app
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -21,7 +21,7 @@ from service.cluster.bus import PgBus
 from service.cluster.cluster import Cluster, new_worker_id
 from service.files import FileStore, default_files_dir
 from service.live.hub import LiveHub
-from service.ocpp.pole_handler import CsmsSettings
+from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
@@ -68,7 +68,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         token_file: Path | None = None, files_dir: Path | None = None,
                         public_url: str | None = None,
                         sock: socket.socket | None = None,
-                        clustered: bool = False) -> RunningService:
+                        clustered: bool = False,
+                        clock: Clock = wall_clock) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
@@ -82,6 +83,10 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     ``clustered``: this process is one of several sharing the fleet through one PostgreSQL
     database (`service.cluster`; ``paalwerk service --workers N``). Whoever starts them
     migrates and closes dangling sessions first (`prepare_storage`), not each of them.
+
+    ``clock`` is the service's time: what poles are told in ``currentTime``, what their
+    clocks are measured against and what the capacity policy deploys and verifies by
+    (tests pass one they control).
     """
     engine = create_engine_for(db_url)
     if clustered and engine.dialect.name != "postgresql":
@@ -110,9 +115,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         await policy.on_boot(pole_id)
 
     app = create_app(RepositoryStore(async_repository), settings, tokens=tokens,
-                     on_booted=booted)
+                     on_booted=booted, clock=clock)
     policy = CapacityPolicy(app.state.connections, async_repository,
-                            pole_settings.settings_for)
+                            pole_settings.settings_for, clock=clock)
     app.include_router(build_settings_router(app.state.connections, async_repository, tokens,
                                              pole_settings, policy))
     # Firmware updates and diagnostics: files hosted for poles (service/api/files_routes.py).

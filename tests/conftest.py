@@ -95,14 +95,23 @@ async def no_leaked_tasks() -> AsyncIterator[None]:
     assert not leaked, f"tasks left running: {[task.get_name() for task in leaked]}"
 
 
+@pytest.fixture
+def service_now() -> datetime | None:
+    """Where the `api` fixture's service clock starts; None: the wall clock. A module whose
+    poles live at a fixed date overrides this with that date, so the service agrees."""
+    return None
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Api]:
+async def api(request: pytest.FixtureRequest, tmp_path: Path,
+              service_now: datetime | None) -> AsyncIterator[Api]:
     """The CSMS with an authorised API client: on a SQLite file in ``tmp_path``, and on
     PostgreSQL (``$PAALWERK_TEST_PG``, a schema of its own) when that is set."""
+    clock = None if service_now is None else SimClock(service_now).now
     if request.param == "sqlite":
-        async with running_service(tmp_path) as running:
+        async with running_service(tmp_path, clock=clock) as running:
             yield running
         return
     with postgres_schema() as url:
-        async with running_service(tmp_path, url) as running:
+        async with running_service(tmp_path, url, clock=clock) as running:
             yield running

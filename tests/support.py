@@ -27,6 +27,7 @@ from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
 from service.api.tokens import ensure_admin_token
+from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
 
 REPO = Path(__file__).resolve().parent.parent
@@ -149,11 +150,16 @@ class ConnectedPole:
 
 @asynccontextmanager
 async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001", *,
-                         start: datetime) -> AsyncIterator[ConnectedPole]:
-    """A virtual pole with its real OCPP client, connected and with its outbox drained."""
+                         start: datetime, adopt_csms_time: bool = False
+                         ) -> AsyncIterator[ConnectedPole]:
+    """A virtual pole with its real OCPP client, connected and with its outbox drained.
+
+    Its clock starts at `start` and keeps it, as ``paalwerk sim --start`` does, unless
+    `adopt_csms_time` lets it follow the CSMS's ``currentTime`` (a sim without --start).
+    """
     pole = VirtualPole(pole_id, clock=SimClock(start))
     outbox = Outbox(state_dir / pole_id / "outbox.sqlite")
-    client = PoleOcppClient(pole, ocpp_url, outbox)
+    client = PoleOcppClient(pole, ocpp_url, outbox, adopt_csms_time=adopt_csms_time)
     tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]
     try:
         await until(lambda: client.connected and len(outbox) == 0)
@@ -215,13 +221,18 @@ def postgres_schema() -> Iterator[str]:
 
 
 @asynccontextmanager
-async def running_service(tmp_path: Path, db_url: str | None = None) -> AsyncIterator[Api]:
-    """The CSMS on ``db_url`` (default: a SQLite file in ``tmp_path``) with a token."""
+async def running_service(tmp_path: Path, db_url: str | None = None, *,
+                          clock: Callable[[], datetime] | None = None,
+                          settings: CsmsSettings | None = None) -> AsyncIterator[Api]:
+    """The CSMS on ``db_url`` (default: a SQLite file in ``tmp_path``) with a token;
+    ``clock`` is its time (default: the wall clock)."""
     token_file = tmp_path / "tokens.json"
     token = ensure_admin_token(token_file)
     assert token is not None
     db_url = db_url or f"sqlite:///{tmp_path / 'csms.sqlite'}"
-    service = await start_service(db_url, token_file=token_file, files_dir=tmp_path / "files")
+    extra: dict[str, Any] = {} if clock is None else {"clock": clock}
+    service = await start_service(db_url, token_file=token_file, files_dir=tmp_path / "files",
+                                  settings=settings, **extra)
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from gui.fleet.model import Column, FleetModel, PoleIdRole, RowFlag
+from gui.fleet.model import ATTENTION_FLAGS, Column, FleetModel, PoleIdRole, RowFlag
 
 __all__ = ["DEFAULT_SORT", "FleetFilter", "QuickFilter"]
 
@@ -39,7 +39,7 @@ class QuickFilter(StrEnum):
 
 _MASKS = {
     QuickFilter.ALL: RowFlag.NONE,
-    QuickFilter.ATTENTION: RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK,
+    QuickFilter.ATTENTION: ATTENTION_FLAGS,
     QuickFilter.OFFLINE: RowFlag.OFFLINE,
     QuickFilter.FAULTED: RowFlag.FAULTED,
     QuickFilter.CHARGING: RowFlag.CHARGING,

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from gui.fleet.rows import (
+    ATTENTION_FLAGS,
     DASH,
     EVENT_HANDLERS,
     SOCKET_OF_COLUMN,
@@ -51,6 +52,7 @@ from pole_link.model.led import LedColour
 from pole_link.timeutil import utc_now
 
 __all__ = [
+    "ATTENTION_FLAGS",
     "AttentionRole",
     "Column",
     "FleetModel",
@@ -165,7 +167,7 @@ class FleetModel(QAbstractTableModel):
         """How many poles carry each flag, and `RowFlag.NONE` for all of them."""
         totals = dict.fromkeys(RowFlag, 0)
         totals[RowFlag.NONE] = len(self._rows)
-        attention = RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK
+        attention = ATTENTION_FLAGS
         needing = 0
         for row in self._rows:
             flags = row.flags
@@ -333,6 +335,15 @@ class FleetModel(QAbstractTableModel):
                                   self.index(len(self._rows) - 1, Column.UPTIME))
             if self._sort_column == Column.UPTIME:
                 self._resort()
+
+    def set_clock_offsets(self, offsets: Mapping[str, float | None]) -> None:
+        """The poles' clock offsets, as a later reading of the service measured them; a
+        clock that is off (or no longer off) changes the row's attention."""
+        for pole_id, offset in offsets.items():
+            row = self._by_id.get(pole_id)
+            if row is not None:
+                row.clock_offset_s = offset
+        self.refresh()
 
     def apply_event(self, event: Mapping[str, Any]) -> None:
         """One live-feed event; see `apply_events`."""

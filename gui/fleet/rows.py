@@ -63,6 +63,11 @@ class RowFlag(IntFlag):
     FAULTED = 2
     STUCK = 4
     CHARGING = 8
+    CLOCK = 16
+
+
+ATTENTION_FLAGS = RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK | RowFlag.CLOCK
+"""The flags that put a row under "Needs attention"."""
 
 
 # Sockets sort by how much they need a look, not alphabetically.
@@ -138,6 +143,8 @@ class PoleRow:
     connected: bool = False
     last_seen: datetime | None = None
     uptime_percent: float | None = None
+    clock_offset_s: float | None = None
+    """The pole's clock minus the service's when last measured (negative: behind)."""
     connectors: dict[int, SocketState] = field(default_factory=dict)
     severity: Severity = Severity.NONE
     reasons: tuple[Reason, ...] = ()
@@ -152,6 +159,12 @@ class PoleRow:
         """Sum over the sockets of their last reported power; None when none reported."""
         powers = [s.power_w for c, s in self.connectors.items() if c and s.power_w is not None]
         return sum(powers) / 1000.0 if powers else None
+
+
+def offset_text(span: timedelta) -> str:
+    """`duration_text`, with seconds for the small offsets a clock can have."""
+    seconds = abs(span.total_seconds())
+    return f"{seconds:.0f} s" if seconds < 60 else duration_text(abs(span))
 
 
 def duration_text(span: timedelta) -> str:
@@ -190,6 +203,12 @@ _OFFLINE = QT_TRANSLATE_NOOP("FleetRows", "Offline")
 _OFFLINE_FOR = QT_TRANSLATE_NOOP("FleetRows", "Offline for %1")
 _RUNNING = QT_TRANSLATE_NOOP("FleetRows", "%1: transaction running %2")
 _STATUS_FOR = QT_TRANSLATE_NOOP("FleetRows", "%1 %2 for %3")
+_CLOCK_BEHIND = QT_TRANSLATE_NOOP("FleetRows", "Clock %1 behind")
+_CLOCK_AHEAD = QT_TRANSLATE_NOOP("FleetRows", "Clock %1 ahead")
+
+CLOCK_TOLERANCE = timedelta(seconds=2)
+"""A pole clock further off needs a look: its profile, meter reads and the eis 25 peak
+classification run on it (the same bound as `pole_link.profiles.intent`)."""
 
 Translate = Callable[[str, str], str]
 """``(context, English text) -> shown text``: `QCoreApplication.translate` in the app."""
@@ -232,7 +251,8 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
 
     Fault: a connector Faulted or reporting an error code; offline: not connected to the
     service; stuck: a transaction running over 24 h, or a socket left in Finishing or
-    SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends).
+    SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends);
+    clock: the pole's clock off by more than `CLOCK_TOLERANCE` (as urgent as stuck).
     """
     faults: list[Reason] = []
     stuck: list[Reason] = []
@@ -270,6 +290,13 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
         flags |= RowFlag.STUCK
         severity = max(severity, Severity.STUCK)
         reasons.extend(stuck)
+    if row.clock_offset_s is not None and abs(row.clock_offset_s) > \
+            CLOCK_TOLERANCE.total_seconds():
+        flags |= RowFlag.CLOCK
+        severity = max(severity, Severity.STUCK)
+        offset = timedelta(seconds=row.clock_offset_s)
+        reasons.append(Reason(_CLOCK_BEHIND if row.clock_offset_s < 0 else _CLOCK_AHEAD,
+                              (offset_text(offset),)))
     return severity, tuple(reasons), flags
 
 
@@ -321,6 +348,7 @@ def row_from_json(item: Mapping[str, Any]) -> PoleRow:
         connected=bool(item.get("connected")),
         last_seen=_time_or_none(item.get("last_seen")),
         uptime_percent=_float_or_none(item.get("uptime_percent")),
+        clock_offset_s=_float_or_none(item.get("clock_offset_s")),
         connectors=connectors,
     )
 

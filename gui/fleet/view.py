@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from gui.fleet.filter import DEFAULT_SORT, FleetFilter, QuickFilter
-from gui.fleet.model import Column, FleetModel, LedBlinkingRole, RowFlag
+from gui.fleet.model import ATTENTION_FLAGS, Column, FleetModel, LedBlinkingRole, RowFlag
 
 __all__ = ["FleetView"]
 
 _QUICK_LABELS = {
     QuickFilter.ALL: (QT_TRANSLATE_NOOP("FleetView", "All"), RowFlag.NONE),
     QuickFilter.ATTENTION: (QT_TRANSLATE_NOOP("FleetView", "Needs attention"),
-                            RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK),
+                            ATTENTION_FLAGS),
     QuickFilter.FAULTED: (QT_TRANSLATE_NOOP("FleetView", "Faulted"), RowFlag.FAULTED),
     QuickFilter.OFFLINE: (QT_TRANSLATE_NOOP("FleetView", "Offline"), RowFlag.OFFLINE),
     QuickFilter.CHARGING: (QT_TRANSLATE_NOOP("FleetView", "Charging"), RowFlag.CHARGING),

@@ -1,105 +1,105 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>ConnectView</name>
     <message>
-        <location filename="../views/connect_view.py" line="58" />
+        <location filename="../views/connect_view.py" line="58"/>
         <source>Service (remote: the whole fleet)</source>
         <translation>Service (op afstand: de hele vloot)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="62" />
-        <source>the token 'paalwerk service' printed</source>
-        <translation>het token dat 'paalwerk service' toonde</translation>
+        <location filename="../views/connect_view.py" line="62"/>
+        <source>the token &apos;paalwerk service&apos; printed</source>
+        <translation>het token dat &apos;paalwerk service&apos; toonde</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="63" />
+        <location filename="../views/connect_view.py" line="63"/>
         <source>Connect to service</source>
         <translation>Verbinden met service</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="69" />
+        <location filename="../views/connect_view.py" line="69"/>
         <source>Refresh list</source>
         <translation>Lijst vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="72" />
+        <location filename="../views/connect_view.py" line="72"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="73" />
+        <location filename="../views/connect_view.py" line="73"/>
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="75" />
+        <location filename="../views/connect_view.py" line="75"/>
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="92" />
+        <location filename="../views/connect_view.py" line="92"/>
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="100" />
-        <source>Listing the service's poles</source>
+        <location filename="../views/connect_view.py" line="100"/>
+        <source>Listing the service&apos;s poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="107" />
+        <location filename="../views/connect_view.py" line="107"/>
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="112" />
+        <location filename="../views/connect_view.py" line="112"/>
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="113" />
+        <location filename="../views/connect_view.py" line="113"/>
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="115" />
+        <location filename="../views/connect_view.py" line="115"/>
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="134" />
+        <location filename="../views/connect_view.py" line="134"/>
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="147" />
+        <location filename="../views/connect_view.py" line="147"/>
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="150" />
+        <location filename="../views/connect_view.py" line="150"/>
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="164" />
+        <location filename="../views/connect_view.py" line="164"/>
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="167" />
+        <location filename="../views/connect_view.py" line="167"/>
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="172" />
+        <location filename="../views/connect_view.py" line="172"/>
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="174" />
+        <location filename="../views/connect_view.py" line="174"/>
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
     </message>
@@ -107,42 +107,42 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="86" />
+        <location filename="../fleet/model.py" line="88"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="87" />
+        <location filename="../fleet/model.py" line="89"/>
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="88" />
+        <location filename="../fleet/model.py" line="90"/>
         <source>Socket 1</source>
         <translation>Aansluiting 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="89" />
+        <location filename="../fleet/model.py" line="91"/>
         <source>Socket 2</source>
         <translation>Aansluiting 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="90" />
+        <location filename="../fleet/model.py" line="92"/>
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="91" />
+        <location filename="../fleet/model.py" line="93"/>
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="92" />
+        <location filename="../fleet/model.py" line="94"/>
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="93" />
+        <location filename="../fleet/model.py" line="95"/>
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
@@ -150,90 +150,100 @@
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="188" />
+        <location filename="../fleet/rows.py" line="197"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="189" />
+        <location filename="../fleet/rows.py" line="198"/>
         <source>Socket %1</source>
         <translation>Aansluiting %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="190" />
+        <location filename="../fleet/rows.py" line="199"/>
         <source>%1 faulted: %2</source>
         <translation>%1 in storing: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="191" />
+        <location filename="../fleet/rows.py" line="200"/>
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="192" />
+        <location filename="../fleet/rows.py" line="201"/>
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="193" />
+        <location filename="../fleet/rows.py" line="202"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="194" />
+        <location filename="../fleet/rows.py" line="203"/>
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="195" />
+        <location filename="../fleet/rows.py" line="204"/>
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="196" />
+        <location filename="../fleet/rows.py" line="205"/>
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="206"/>
+        <source>Clock %1 behind</source>
+        <translation>Klok loopt %1 achter</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="207"/>
+        <source>Clock %1 ahead</source>
+        <translation>Klok loopt %1 voor</translation>
     </message>
 </context>
 <context>
     <name>FleetView</name>
     <message>
-        <location filename="../fleet/view.py" line="42" />
+        <location filename="../fleet/view.py" line="42"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="43" />
+        <location filename="../fleet/view.py" line="43"/>
         <source>Needs attention</source>
         <translation>Vraagt aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="45" />
+        <location filename="../fleet/view.py" line="45"/>
         <source>Faulted</source>
         <translation>Storing</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="46" />
+        <location filename="../fleet/view.py" line="46"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="47" />
+        <location filename="../fleet/view.py" line="47"/>
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="113" />
+        <location filename="../fleet/view.py" line="113"/>
         <source>Paalwerk — Fleet</source>
         <translation>Paalwerk — Vloot</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="118" />
+        <location filename="../fleet/view.py" line="118"/>
         <source>Search poles, operators, status…</source>
         <translation>Zoek palen, netbeheerders, status…</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="215" />
+        <location filename="../fleet/view.py" line="215"/>
         <source>%1 of %2 poles</source>
         <translation>%1 van %2 palen</translation>
     </message>
@@ -241,58 +251,58 @@
 <context>
     <name>LivePlot</name>
     <message>
-        <location filename="../plot/live_plot.py" line="119" />
+        <location filename="../plot/live_plot.py" line="119"/>
         <source>How much history the plot shows</source>
         <translation>Hoeveel geschiedenis de grafiek toont</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="121" />
-        <location filename="../plot/live_plot.py" line="230" />
+        <location filename="../plot/live_plot.py" line="121"/>
+        <location filename="../plot/live_plot.py" line="230"/>
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="123" />
+        <location filename="../plot/live_plot.py" line="123"/>
         <source>Freeze the picture; samples keep being recorded</source>
         <translation>Zet het beeld stil; metingen worden verder vastgelegd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="125" />
+        <location filename="../plot/live_plot.py" line="125"/>
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="126" />
+        <location filename="../plot/live_plot.py" line="126"/>
         <source>Save the raw samples of the window shown</source>
         <translation>Sla de ruwe metingen van het getoonde venster op</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="131" />
+        <location filename="../plot/live_plot.py" line="131"/>
         <source>Window:</source>
         <translation>Venster:</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="154" />
+        <location filename="../plot/live_plot.py" line="154"/>
         <source>Current</source>
         <translation>Stroom</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="156" />
+        <location filename="../plot/live_plot.py" line="156"/>
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="230" />
+        <location filename="../plot/live_plot.py" line="230"/>
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="355" />
+        <location filename="../plot/live_plot.py" line="355"/>
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="368" />
+        <location filename="../plot/live_plot.py" line="368"/>
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
@@ -300,75 +310,75 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="90" />
+        <location filename="../views/main_window.py" line="90"/>
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="90" />
+        <location filename="../views/main_window.py" line="90"/>
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="90" />
+        <location filename="../views/main_window.py" line="90"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="91" />
+        <location filename="../views/main_window.py" line="91"/>
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="115" />
+        <location filename="../views/main_window.py" line="115"/>
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="122" />
+        <location filename="../views/main_window.py" line="122"/>
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="127" />
+        <location filename="../views/main_window.py" line="127"/>
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="177" />
+        <location filename="../views/main_window.py" line="177"/>
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="200" />
-        <source>Starting charges on the demo's poles</source>
+        <location filename="../views/main_window.py" line="200"/>
+        <source>Starting charges on the demo&apos;s poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="208" />
-        <source>Starting the demo's serial pole</source>
+        <location filename="../views/main_window.py" line="208"/>
+        <source>Starting the demo&apos;s serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="210" />
-        <source>Starting the demo's service</source>
+        <location filename="../views/main_window.py" line="210"/>
+        <source>Starting the demo&apos;s service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="212" />
-        <source>Starting the demo's BLE pole</source>
+        <location filename="../views/main_window.py" line="212"/>
+        <source>Starting the demo&apos;s BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
 </context>
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../message_bar.py" line="32" />
+        <location filename="../message_bar.py" line="32"/>
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../message_bar.py" line="35" />
+        <location filename="../message_bar.py" line="35"/>
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
@@ -376,47 +386,47 @@
 <context>
     <name>MessageLogPanel</name>
     <message>
-        <location filename="../views/message_log_panel.py" line="31" />
+        <location filename="../views/message_log_panel.py" line="31"/>
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="32" />
+        <location filename="../views/message_log_panel.py" line="32"/>
         <source>Direction</source>
         <translation>Richting</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="33" />
+        <location filename="../views/message_log_panel.py" line="33"/>
         <source>Action</source>
         <translation>Actie</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="34" />
+        <location filename="../views/message_log_panel.py" line="34"/>
         <source>Latency</source>
         <translation>Vertraging</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="35" />
+        <location filename="../views/message_log_panel.py" line="35"/>
         <source>Payload</source>
         <translation>Inhoud</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="57" />
+        <location filename="../views/message_log_panel.py" line="57"/>
         <source>All actions</source>
         <translation>Alle acties</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="64" />
+        <location filename="../views/message_log_panel.py" line="64"/>
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="66" />
+        <location filename="../views/message_log_panel.py" line="66"/>
         <source>The message log is kept by the service: connect to the pole through a service to see it.</source>
         <translation>Het berichtenlog wordt door de service bijgehouden: verbind via een service met de paal om het te zien.</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="98" />
+        <location filename="../views/message_log_panel.py" line="98"/>
         <source>Reading the message log</source>
         <translation>Berichtenlog lezen</translation>
     </message>
@@ -424,22 +434,22 @@
 <context>
     <name>PeriodsTableModel</name>
     <message>
-        <location filename="../profiles/periods_table.py" line="70" />
+        <location filename="../profiles/periods_table.py" line="70"/>
         <source>Starts at (hh:mm)</source>
         <translation>Begint om (uu:mm)</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="70" />
+        <location filename="../profiles/periods_table.py" line="70"/>
         <source>Limit (A per phase)</source>
         <translation>Limiet (A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="71" />
+        <location filename="../profiles/periods_table.py" line="71"/>
         <source>Phases</source>
         <translation>Fasen</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="90" />
+        <location filename="../profiles/periods_table.py" line="90"/>
         <source>all</source>
         <translation>alle</translation>
     </message>
@@ -447,113 +457,113 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="63" />
+        <location filename="../views/pole_view.py" line="63"/>
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="84" />
+        <location filename="../views/pole_view.py" line="84"/>
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="85" />
+        <location filename="../views/pole_view.py" line="85"/>
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="86" />
+        <location filename="../views/pole_view.py" line="86"/>
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="101" />
+        <location filename="../views/pole_view.py" line="101"/>
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="109" />
+        <location filename="../views/pole_view.py" line="109"/>
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="111" />
+        <location filename="../views/pole_view.py" line="111"/>
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="116" />
+        <location filename="../views/pole_view.py" line="116"/>
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="125" />
+        <location filename="../views/pole_view.py" line="125"/>
         <source>socket </source>
         <translation>aansluiting </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="128" />
+        <location filename="../views/pole_view.py" line="128"/>
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="129" />
+        <location filename="../views/pole_view.py" line="129"/>
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="130" />
-        <location filename="../views/pole_view.py" line="218" />
+        <location filename="../views/pole_view.py" line="130"/>
+        <location filename="../views/pole_view.py" line="218"/>
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="131" />
+        <location filename="../views/pole_view.py" line="131"/>
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="132" />
+        <location filename="../views/pole_view.py" line="132"/>
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="172" />
+        <location filename="../views/pole_view.py" line="172"/>
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="179" />
+        <location filename="../views/pole_view.py" line="179"/>
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="189" />
-        <source>Reading the pole's schedule</source>
+        <location filename="../views/pole_view.py" line="189"/>
+        <source>Reading the pole&apos;s schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="210" />
+        <location filename="../views/pole_view.py" line="210"/>
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op aansluiting %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="219" />
+        <location filename="../views/pole_view.py" line="219"/>
         <source>socket %1 has no transaction</source>
         <translation>aansluiting %1 heeft geen transactie</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="222" />
-        <source>Stop transaction %1? The driver's session ends.</source>
+        <location filename="../views/pole_view.py" line="222"/>
+        <source>Stop transaction %1? The driver&apos;s session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="228" />
+        <location filename="../views/pole_view.py" line="228"/>
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Aansluiting %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="233" />
+        <location filename="../views/pole_view.py" line="233"/>
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -561,300 +571,349 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="121" />
+        <location filename="../profiles/profile_view.py" line="126"/>
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="123" />
+        <location filename="../profiles/profile_view.py" line="128"/>
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="124" />
+        <location filename="../profiles/profile_view.py" line="129"/>
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="126" />
-        <source>Reading the pole's limits</source>
+        <location filename="../profiles/profile_view.py" line="131"/>
+        <source>Reading the pole&apos;s limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="167" />
+        <location filename="../profiles/profile_view.py" line="172"/>
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="181" />
+        <location filename="../profiles/profile_view.py" line="187"/>
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="197" />
+        <location filename="../profiles/profile_view.py" line="204"/>
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="202" />
+        <location filename="../profiles/profile_view.py" line="209"/>
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="203" />
+        <location filename="../profiles/profile_view.py" line="210"/>
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="266" />
+        <location filename="../profiles/profile_view.py" line="273"/>
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="269" />
+        <location filename="../profiles/profile_view.py" line="276"/>
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="270" />
+        <location filename="../profiles/profile_view.py" line="277"/>
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="271" />
+        <location filename="../profiles/profile_view.py" line="278"/>
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="272" />
+        <location filename="../profiles/profile_view.py" line="279"/>
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="273" />
+        <location filename="../profiles/profile_view.py" line="280"/>
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="274" />
+        <location filename="../profiles/profile_view.py" line="281"/>
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="291" />
+        <location filename="../profiles/profile_view.py" line="298"/>
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="301" />
+        <location filename="../profiles/profile_view.py" line="308"/>
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="303" />
+        <location filename="../profiles/profile_view.py" line="310"/>
         <source>TxDefaultProfile (per socket)</source>
         <translation>TxDefaultProfile (per aansluiting)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="309" />
+        <location filename="../profiles/profile_view.py" line="316"/>
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="311" />
+        <location filename="../profiles/profile_view.py" line="318"/>
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="312" />
+        <location filename="../profiles/profile_view.py" line="319"/>
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="319" />
+        <location filename="../profiles/profile_view.py" line="326"/>
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="320" />
+        <location filename="../profiles/profile_view.py" line="327"/>
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="321" />
+        <location filename="../profiles/profile_view.py" line="328"/>
         <source>Connector</source>
         <translation>Aansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="322" />
+        <location filename="../profiles/profile_view.py" line="329"/>
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="323" />
+        <location filename="../profiles/profile_view.py" line="330"/>
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="335" />
+        <location filename="../profiles/profile_view.py" line="342"/>
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="337" />
+        <location filename="../profiles/profile_view.py" line="344"/>
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="339" />
+        <location filename="../profiles/profile_view.py" line="346"/>
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="340" />
-        <source>Replace the periods with the tender template's</source>
+        <location filename="../profiles/profile_view.py" line="347"/>
+        <source>Replace the periods with the tender template&apos;s</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="365" />
+        <location filename="../profiles/profile_view.py" line="372"/>
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="370" />
+        <location filename="../profiles/profile_view.py" line="377"/>
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="384" />
+        <location filename="../profiles/profile_view.py" line="391"/>
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="387" />
+        <location filename="../profiles/profile_view.py" line="394"/>
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="389" />
-        <source>Compare the pole's own schedule with the last deployed profile</source>
+        <location filename="../profiles/profile_view.py" line="396"/>
+        <source>Compare the pole&apos;s own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="397" />
+        <location filename="../profiles/profile_view.py" line="404"/>
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="486" />
+        <location filename="../profiles/profile_view.py" line="493"/>
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="497" />
+        <location filename="../profiles/profile_view.py" line="504"/>
         <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
         <translation>Dagelijks terugkerend ChargePointMaxProfile op aansluiting 0, gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="501" />
+        <location filename="../profiles/profile_view.py" line="508"/>
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="527" />
+        <location filename="../profiles/profile_view.py" line="534"/>
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="529" />
+        <location filename="../profiles/profile_view.py" line="536"/>
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="533" />
+        <location filename="../profiles/profile_view.py" line="540"/>
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="556" />
+        <location filename="../profiles/profile_view.py" line="563"/>
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="566" />
-        <source>Checked 24 h from the pole's clock (%1, Europe/Amsterdam).</source>
-        <translation>24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
+        <source>Checked 24 h from the pole&apos;s clock (%1, Europe/Amsterdam).</source>
+        <translation type="vanished">24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="569" />
-        <source>✔ Deployed and verified: the pole's schedule matches.</source>
+        <location filename="../profiles/profile_view.py" line="574"/>
+        <source>✔ Deployed and verified: the pole&apos;s schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="570" />
-        <source>✔ Verified: the pole's schedule matches.</source>
+        <location filename="../profiles/profile_view.py" line="575"/>
+        <source>✔ Verified: the pole&apos;s schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="572" />
+        <location filename="../profiles/profile_view.py" line="578"/>
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="574" />
-        <source>✘ Deployed, but the pole's schedule differs:</source>
+        <location filename="../profiles/profile_view.py" line="580"/>
+        <source>✘ Deployed, but the pole&apos;s schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="575" />
-        <source>✘ The pole's schedule differs from the profile:</source>
+        <location filename="../profiles/profile_view.py" line="581"/>
+        <source>✘ The pole&apos;s schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="577" />
+        <location filename="../profiles/profile_view.py" line="583"/>
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="582" />
+        <location filename="../profiles/profile_view.py" line="589"/>
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="590" />
-        <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
+        <location filename="../profiles/profile_view.py" line="599"/>
+        <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
+        <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="604"/>
+        <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
+        <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="613"/>
+        <source>⚠ The pole&apos;s clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
+        <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="620"/>
+        <source>day</source>
+        <translation>dag</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="620"/>
+        <source>days</source>
+        <translation>dagen</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="620"/>
+        <source>h</source>
+        <translation>u</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="621"/>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="621"/>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="622"/>
+        <source>%1 behind</source>
+        <translation>%1 achter</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="622"/>
+        <source>%1 ahead</source>
+        <translation>%1 voor</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="629"/>
+        <source>Not deployed yet. Deploy sends the profile, then reads the pole&apos;s own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>
 </context>
 <context>
     <name>SchedulePlot</name>
     <message>
-        <location filename="../views/schedule_plot.py" line="44" />
-        <source>The pole's schedule appears once it is connected.</source>
+        <location filename="../views/schedule_plot.py" line="44"/>
+        <source>The pole&apos;s schedule appears once it is connected.</source>
         <translation>Het schema van de paal verschijnt zodra hij verbonden is.</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="48" />
+        <location filename="../views/schedule_plot.py" line="48"/>
         <source>Limit per phase</source>
         <translation>Limiet per fase</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="52" />
+        <location filename="../views/schedule_plot.py" line="52"/>
         <source>now</source>
         <translation>nu</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="62" />
+        <location filename="../views/schedule_plot.py" line="62"/>
         <source>The pole has no schedule to show (%1).</source>
         <translation>De paal heeft geen schema om te tonen (%1).</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="67" />
+        <location filename="../views/schedule_plot.py" line="67"/>
         <source>The pole reports no limit: it charges at full power.</source>
         <translation>De paal meldt geen limiet: hij laadt op vol vermogen.</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="75" />
+        <location filename="../views/schedule_plot.py" line="75"/>
         <source>Next 24 h as the pole computes it: %1–%2 A per phase, lowest from %3</source>
         <translation>Komende 24 uur volgens de paal: %1–%2 A per fase, laagst vanaf %3</translation>
     </message>
@@ -862,102 +921,102 @@
 <context>
     <name>SocketCard</name>
     <message>
-        <location filename="../views/socket_card.py" line="27" />
+        <location filename="../views/socket_card.py" line="27"/>
         <source>No vehicle</source>
         <translation>Geen voertuig</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="28" />
+        <location filename="../views/socket_card.py" line="28"/>
         <source>Vehicle connected, not charging</source>
         <translation>Voertuig aangesloten, laadt niet</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="29" />
+        <location filename="../views/socket_card.py" line="29"/>
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="30" />
+        <location filename="../views/socket_card.py" line="30"/>
         <source>Charging (ventilation)</source>
         <translation>Laden (ventilatie)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="31" />
+        <location filename="../views/socket_card.py" line="31"/>
         <source>Pilot fault (short)</source>
         <translation>Pilotfout (kortsluiting)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="32" />
+        <location filename="../views/socket_card.py" line="32"/>
         <source>Pole not available</source>
         <translation>Paal niet beschikbaar</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="48" />
+        <location filename="../views/socket_card.py" line="48"/>
         <source>Socket %1</source>
         <translation>Aansluiting %1</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="53" />
+        <location filename="../views/socket_card.py" line="53"/>
         <source>waiting for data</source>
         <translation>wacht op gegevens</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="61" />
+        <location filename="../views/socket_card.py" line="61"/>
         <source>OCPP status</source>
         <translation>OCPP-status</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="61" />
+        <location filename="../views/socket_card.py" line="61"/>
         <source>Offered</source>
         <translation>Aangeboden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62" />
+        <location filename="../views/socket_card.py" line="62"/>
         <source>Current L1 L2 L3</source>
         <translation>Stroom L1 L2 L3</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62" />
+        <location filename="../views/socket_card.py" line="62"/>
         <source>Voltage</source>
         <translation>Spanning</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63" />
+        <location filename="../views/socket_card.py" line="63"/>
         <source>Meter</source>
         <translation>Meter</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63" />
+        <location filename="../views/socket_card.py" line="63"/>
         <source>Transaction</source>
         <translation>Transactie</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="64" />
+        <location filename="../views/socket_card.py" line="64"/>
         <source>Flags</source>
         <translation>Kenmerken</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="69" />
+        <location filename="../views/socket_card.py" line="69"/>
         <source>LED</source>
         <translation>Led</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="92" />
+        <location filename="../views/socket_card.py" line="92"/>
         <source>, blinking</source>
         <translation>, knipperend</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="112" />
+        <location filename="../views/socket_card.py" line="112"/>
         <source>%1 (local: the CSMS has not confirmed it yet)</source>
         <translation>%1 (lokaal: nog niet bevestigd door de CSMS)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="114" />
+        <location filename="../views/socket_card.py" line="114"/>
         <source>overruled</source>
         <translation>overrule actief</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="115" />
+        <location filename="../views/socket_card.py" line="115"/>
         <source>low-current vehicle</source>
         <translation>voertuig met lage stroom</translation>
     </message>
@@ -965,7 +1024,7 @@
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="48" />
+        <location filename="../views/pole_view.py" line="48"/>
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from ocpp.v16.enums import ChargingProfileStatus, ConfigurationStatus
 
-from gui.profiles.preview import Difference, PoleSchedule, Preview, pole_steps, verify
+from gui.profiles.preview import (
+    Difference,
+    PoleSchedule,
+    Preview,
+    check,
+    differences_of,
+    pole_steps,
+)
 from pole_link.errors import PoleLinkError
+from pole_link.profiles.intent import IntentCheck
 
 __all__ = [
     "VERIFY_DURATION_S",
@@ -33,6 +42,11 @@ VERIFY_DURATION_S = 86_400
 """A whole day from the pole's now: every step of a daily profile is checked once."""
 
 Progress = Callable[[str], None]
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class ProfileSession(Protocol):
@@ -63,11 +77,14 @@ class DeployPlan:
 
 @dataclass(frozen=True)
 class VerifyOutcome:
-    """The pole's answer and where it differs from the preview (empty: it matches)."""
+    """The pole's answer and where it differs from what the profile is for (empty: it
+    matches); `check` also says how far the pole's clock is off and whether the check
+    stopped at a daylight-saving re-deployment."""
 
     differences: list[Difference]
     pole: PoleSchedule
     preview: Preview
+    check: IntentCheck
 
     @property
     def matches(self) -> bool:
@@ -99,16 +116,21 @@ async def read_pole_limits(session: ProfileSession) -> PoleLimits:
 
 
 async def verify_on_pole(session: ProfileSession, preview: Preview,
-                         progress: Progress = lambda _: None) -> VerifyOutcome:
-    """Ask the pole for its composite schedule and compare it with `preview`."""
+                         progress: Progress = lambda _: None,
+                         clock: Clock = wall_clock) -> VerifyOutcome:
+    """Ask the pole for its composite schedule and check it against the preview's intent,
+    in real time by `clock` (this laptop's)."""
     progress("Reading the pole's own schedule (GetCompositeSchedule)…")
     answer = await session.composite_schedule(preview.connector_id, VERIFY_DURATION_S)
-    differences = verify(preview, answer)
-    return VerifyOutcome(differences, pole_steps(answer, preview.zone), preview)
+    received = clock()
+    result = check(preview, answer, received)
+    pole = pole_steps(answer, preview.zone, received).until(result.checked_until)
+    return VerifyOutcome(differences_of(result, preview.zone), pole, preview, result)
 
 
 async def deploy_and_verify(session: ProfileSession, plan: DeployPlan,
-                            progress: Progress = lambda _: None) -> VerifyOutcome:
+                            progress: Progress = lambda _: None,
+                            clock: Clock = wall_clock) -> VerifyOutcome:
     """Set the configuration keys, install the profile, then verify it on the pole."""
     steps = len(plan.configuration) + 2
     for number, (key, value) in enumerate(plan.configuration, start=1):
@@ -125,4 +147,5 @@ async def deploy_and_verify(session: ProfileSession, plan: DeployPlan,
             f"{plan.connector_id}: it keeps its previous profiles")
     return await verify_on_pole(
         session, plan.preview,
-        lambda text: progress(f"Step {steps} of {steps}: {text[0].lower()}{text[1:]}"))
+        lambda text: progress(f"Step {steps} of {steps}: {text[0].lower()}{text[1:]}"),
+        clock)

@@ -38,11 +38,15 @@ from pole_link.profiles.charging_profile import (
     ProfileError,
     SchedulePeriod,
 )
+from pole_link.profiles.intent import DailyIntent, LimitIntent, ProfileIntent, tender_intent
 from pole_link.profiles.tender import (
     CONNECTION_MAX_A,
     TenderProfileSettings,
     build_capacity_profile,
+    local_midnight,
     peak_window,
+    recurrence_origin,
+    seconds_into_day,
 )
 
 __all__ = [
@@ -354,16 +358,35 @@ class ProfileEditorModel:
         end = datetime.combine(self._day + timedelta(days=1), time(0), tzinfo=self.zone)
         return start.astimezone(UTC), end.astimezone(UTC)
 
+    def intent(self) -> LimitIntent:
+        """What the profile is for, the expectation a pole's answer is verified against.
+
+        The template and a daily custom profile mean their limits at local wall-clock
+        times, every day; an absolute custom profile means itself. All are capped by
+        the grid limit the pole applies beneath them.
+        """
+        grid = self.expected_grid_limit_a
+        if self._mode is Mode.TENDER:
+            return tender_intent(self.settings(), grid)
+        if self.custom.kind is ScheduleKind.RECURRING_DAILY:
+            self._check_periods()
+            return DailyIntent(self.zone, tuple((_clock_time(p.start_s), p.limit_a)
+                                                for p in self.custom.periods), grid)
+        return ProfileIntent(self._custom_profile(), self.connector_id, grid)
+
     def preview(self) -> Preview:
         """The local day of the composite schedule this profile gives on its own."""
         profile = self.profile()
         start, end = self._day_bounds()
         peak = None
+        redeploy = None
         if self._mode is Mode.TENDER:
             peak = peak_window(self.settings(), self._day)
+            redeploy = self.settings()
         return build_preview(profile, connector_id=self.connector_id,
                              grid_limit_a=self.expected_grid_limit_a, day_start=start,
-                             day_end=end, zone=self.zone, peak=peak)
+                             day_end=end, zone=self.zone, intent=self.intent(), peak=peak,
+                             redeploy=redeploy)
 
     def summary(self) -> str:
         """One sentence of what the profile does, for the screen and the deploy log."""
@@ -385,6 +408,11 @@ class ProfileEditorModel:
         self._check_periods()
         recurring = custom.kind is ScheduleKind.RECURRING_DAILY
         start, _ = self._day_bounds()
+        starts = [p.start_s for p in custom.periods]
+        if recurring:  # repeating from the first day of the period (pole_link.profiles.tender)
+            origin = recurrence_origin(self.zone, self._day)
+            start = local_midnight(self.zone, origin)
+            starts = [seconds_into_day(self.zone, origin, _clock_time(s)) for s in starts]
         try:
             return ChargingProfile(
                 profile_id=custom.profile_id,
@@ -394,8 +422,8 @@ class ProfileEditorModel:
                 else ChargingProfileKindType.absolute,
                 recurrency_kind=RecurrencyKind.daily if recurring else None,
                 schedule=ChargingSchedule(
-                    periods=tuple(SchedulePeriod(p.start_s, p.limit_a, p.phases)
-                                  for p in custom.periods),
+                    periods=tuple(SchedulePeriod(s, p.limit_a, p.phases)
+                                  for s, p in zip(starts, custom.periods, strict=True)),
                     charging_rate_unit=ChargingRateUnitType.amps,
                     start_schedule=start,
                 ),
@@ -456,6 +484,12 @@ class ProfileEditorModel:
             if row.phases not in (None, 1, 2, 3):
                 raise FieldError(f"{name}.phases", (
                     f"Period {number} phases = {row.phases} must be empty (all), 1, 2 or 3"))
+
+
+def _clock_time(offset_s: int) -> time:
+    """A daily profile's offset (under 24 h, checked) as the wall-clock time it means."""
+    hours, rest = divmod(offset_s, 3600)
+    return time(hours, *divmod(rest, 60))
 
 
 def _seconds(moment: time) -> int:

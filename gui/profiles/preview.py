@@ -2,18 +2,17 @@
 
 Why compute locally: a technician must see what a profile does over the day *before*
 sending it, and after sending it the only proof that the pole understood it is the
-pole's own GetCompositeSchedule. Both sides use `pole_link.profiles.composite`, the
-same rules the pole runs, so any difference is a real one (another profile stacked
-above ours, a different grid limit, a pole clock in another day), never a rounding
-artefact of the GUI.
+pole's own GetCompositeSchedule. The preview uses `pole_link.profiles.composite`, the
+same rules the pole runs. The pole's answer is checked against what the profile is
+*for* (`pole_link.profiles.intent`: 17:00-21:00 Amsterdam time, whatever the pole's
+clock), in real time, by the same function the back office verifies with — so a
+profile that is not in force on a pole whose clock is behind is never "verified".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,19 +25,24 @@ from pole_link.profiles.charging_profile import (
     ProfileStore,
 )
 from pole_link.profiles.composite import WATTS_PER_AMP, composite_schedule
+from pole_link.profiles.intent import (
+    TOLERANCE_A,
+    IntentCheck,
+    LimitIntent,
+    check_against_intent,
+)
+from pole_link.profiles.tender import TenderProfileSettings
 
 __all__ = [
     "TOLERANCE_A",
     "Difference",
     "Preview",
     "Step",
+    "check",
     "format_amps",
     "pole_steps",
     "verify",
 ]
-
-TOLERANCE_A = 0.1
-"""OCPP limits travel in 0.1 A steps, rounded down: closer than this is the same limit."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,11 @@ class Preview:
     """One local day of the composite schedule a profile gives, plus what it was built from.
 
     `steps` cover ``[start, end)``, the local day (23 or 25 h on a daylight-saving
-    day). `profile`, `connector_id` and `grid_limit_a` let `verify` compute the
-    expectation for *any* window the pole answers for (it answers from its own now).
-    `peak` is the tender's peak window, for shading; None for a custom profile.
+    day). `intent` is what the profile is for, the expectation `verify` holds the
+    pole's answer to over *any* window; `redeploy` is set for the tender template,
+    which the back office re-deploys before each daylight-saving change (so a check
+    stops there). `peak` is the tender's peak window, for shading; None for a custom
+    profile.
     """
 
     start: datetime
@@ -66,7 +72,9 @@ class Preview:
     connector_id: int
     grid_limit_a: float
     zone: ZoneInfo
+    intent: LimitIntent
     peak: tuple[datetime, datetime] | None = None
+    redeploy: TenderProfileSettings | None = None
 
     def limit_at(self, when: datetime) -> float | None:
         """The previewed limit at `when`; None outside the previewed day."""
@@ -78,17 +86,11 @@ class Preview:
                 found = step.limit_a
         return found
 
-    def expected(self, start: datetime, duration_s: int) -> ChargingSchedule:
-        """What the pole should answer to GetCompositeSchedule from `start` for `duration_s`."""
-        store = ProfileStore()
-        store.install(self.connector_id, self.profile)
-        return composite_schedule(store, self.connector_id, start, duration_s,
-                                  grid_limit_a=self.grid_limit_a)
-
 
 def build_preview(profile: ChargingProfile, *, connector_id: int, grid_limit_a: float,
                   day_start: datetime, day_end: datetime, zone: ZoneInfo,
-                  peak: tuple[datetime, datetime] | None = None) -> Preview:
+                  intent: LimitIntent, peak: tuple[datetime, datetime] | None = None,
+                  redeploy: TenderProfileSettings | None = None) -> Preview:
     """The local day ``[day_start, day_end)`` of `profile`, computed as the pole would."""
     store = ProfileStore()
     store.install(connector_id, profile)
@@ -100,7 +102,7 @@ def build_preview(profile: ChargingProfile, *, connector_id: int, grid_limit_a: 
         for p in schedule.periods
     )
     return Preview(day_start.astimezone(zone), day_end.astimezone(zone), steps, profile,
-                   connector_id, grid_limit_a, zone, peak)
+                   connector_id, grid_limit_a, zone, intent, peak, redeploy)
 
 
 @dataclass(frozen=True)
@@ -140,15 +142,26 @@ def _clock(moment: datetime, first: datetime) -> str:
 
 @dataclass(frozen=True)
 class PoleSchedule:
-    """The pole's GetCompositeSchedule answer, in the local zone and in amps."""
+    """The pole's GetCompositeSchedule answer, in the local zone and in amps.
+
+    Placed in real time: a step ``s`` seconds into the answer happens ``s`` seconds
+    after it arrived, whatever the pole's clock says (`pole_clock` is that clock).
+    """
 
     start: datetime
     end: datetime
     steps: tuple[Step, ...]
+    pole_clock: datetime
+
+    def until(self, moment: datetime) -> PoleSchedule:
+        """Only what was checked: the schedule cut at `moment` (if it ends later)."""
+        if moment >= self.end:
+            return self
+        end = moment.astimezone(self.end.tzinfo)
+        return replace(self, end=end, steps=tuple(s for s in self.steps if s.start < end))
 
 
-def pole_steps(pole_composite_json: dict[str, Any], zone: ZoneInfo) -> PoleSchedule:
-    """Parse the pole's answer; `ProfileError` if it refused or the answer is malformed."""
+def _parse_answer(pole_composite_json: dict[str, Any]) -> tuple[datetime, ChargingSchedule]:
     status = pole_composite_json.get("status")
     if status != "Accepted":
         raise ProfileError(
@@ -164,51 +177,53 @@ def pole_steps(pole_composite_json: dict[str, Any], zone: ZoneInfo) -> PoleSched
                            "an ISO 8601 date-time") from None
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    schedule = ChargingSchedule.from_ocpp(pole_composite_json.get("chargingSchedule"))
+    return start, ChargingSchedule.from_ocpp(pole_composite_json.get("chargingSchedule"))
+
+
+def pole_steps(pole_composite_json: dict[str, Any], zone: ZoneInfo,
+               received: datetime | None = None) -> PoleSchedule:
+    """Parse the pole's answer, placed at `received` (default: the pole's own clock);
+    `ProfileError` if it refused or the answer is malformed."""
+    pole_clock, schedule = _parse_answer(pole_composite_json)
+    start = pole_clock if received is None else received
     factor = 1 / WATTS_PER_AMP if schedule.charging_rate_unit is ChargingRateUnitType.watts \
         else 1.0
     duration = schedule.duration_s or 86_400
     steps = tuple(Step((start + timedelta(seconds=p.start_period_s)).astimezone(zone),
                        p.limit * factor) for p in schedule.periods)
     return PoleSchedule(start.astimezone(zone),
-                        (start + timedelta(seconds=duration)).astimezone(zone), steps)
+                        (start + timedelta(seconds=duration)).astimezone(zone), steps,
+                        pole_clock.astimezone(zone))
 
 
-def _value_at(steps: Sequence[Step], when: datetime) -> float:
-    value = steps[0].limit_a
-    for step in steps:
-        if step.start <= when:
-            value = step.limit_a
-    return value
+def check(expected_preview: Preview, pole_composite_json: dict[str, Any],
+          received: datetime | None = None) -> IntentCheck:
+    """The pole's answer against the profile's intent (`check_against_intent`).
+
+    `received` is our clock when the answer arrived; None trusts the pole's clock
+    (its scheduleStart), for answers that were not just received.
+    """
+    pole_clock, schedule = _parse_answer(pole_composite_json)
+    return check_against_intent(expected_preview.intent, schedule, pole_clock,
+                                now=received or pole_clock,
+                                redeploy=expected_preview.redeploy)
+
+
+def differences_of(result: IntentCheck, zone: ZoneInfo) -> list[Difference]:
+    """The check's differences for the screen (local time, later days named)."""
+    first = result.checked_from.astimezone(zone)
+    return [Difference(d.start.astimezone(zone), d.end.astimezone(zone), d.pole_a,
+                       d.expected_a, first) for d in result.differences]
 
 
 def verify(expected_preview: Preview, pole_composite_json: dict[str, Any],
-           tolerance_a: float = TOLERANCE_A) -> list[Difference]:
-    """Where the pole's own composite schedule differs from what `expected_preview` predicts.
+           received: datetime | None = None) -> list[Difference]:
+    """Where the pole's own composite schedule differs from what the profile is for.
 
-    The expectation is computed for exactly the pole's window (it answers from its
-    own clock's now), so a daily profile is checked over a full 24 h whatever the
-    hour. Neighbouring differing stretches with the same two values are merged; an
-    empty list means the pole does what the preview shows.
+    Checked over the whole window the pole answers for (a day from now, cut at a
+    daylight-saving re-deployment for the tender template); neighbouring differing
+    stretches with the same two values are merged; an empty list means the pole does
+    what the profile intends.
     """
-    zone = expected_preview.zone
-    pole = pole_steps(pole_composite_json, zone)
-    duration_s = int((pole.end - pole.start).total_seconds())
-    expected_schedule = expected_preview.expected(pole.start, duration_s)
-    expected = [Step((pole.start + timedelta(seconds=p.start_period_s)).astimezone(zone),
-                     p.limit) for p in expected_schedule.periods]
-    edges = sorted({s.start for s in pole.steps} | {s.start for s in expected} | {pole.end})
-    differences: list[Difference] = []
-    for begin, finish in pairwise(edges):
-        if begin >= pole.end:
-            break
-        pole_a, expected_a = _value_at(pole.steps, begin), _value_at(expected, begin)
-        if abs(pole_a - expected_a) <= tolerance_a + 1e-9:
-            continue
-        last = differences[-1] if differences else None
-        if last is not None and last.end == begin and last.pole_a == pole_a \
-                and last.expected_a == expected_a:
-            differences[-1] = Difference(last.start, finish, pole_a, expected_a, pole.start)
-        else:
-            differences.append(Difference(begin, finish, pole_a, expected_a, pole.start))
-    return differences
+    return differences_of(check(expected_preview, pole_composite_json, received),
+                          expected_preview.zone)

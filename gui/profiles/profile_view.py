@@ -43,12 +43,14 @@ from PySide6.QtWidgets import (
 )
 
 from gui.profiles.deploy import (
+    Clock,
     DeployPlan,
     PoleLimits,
     VerifyOutcome,
     deploy_and_verify,
     read_pole_limits,
     verify_on_pole,
+    wall_clock,
 )
 from gui.profiles.editor_model import (
     FieldError,
@@ -61,6 +63,7 @@ from gui.profiles.preview import Preview, format_amps
 from gui.profiles.preview_plot import PreviewPlot
 from gui.tasks import TaskRunner
 from pole_link.errors import CallError, LinkLost, LinkTimeout, NotAuthorised, PoleLinkError
+from pole_link.profiles.intent import describe_offset
 from pole_link.profiles.tender import CONNECTION_MAX_A
 from pole_link.session import PoleSession
 
@@ -87,9 +90,11 @@ class ProfileView(QWidget):
     """Emitted with a `ResultState` when a verification has finished."""
 
     def __init__(self, model: ProfileEditorModel | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, clock: Clock = wall_clock) -> None:
         super().__init__(parent)
         self.model = model or ProfileEditorModel()
+        self.clock = clock
+        """This laptop's time: a pole's schedule is checked against it, in real time."""
         self._session: PoleSession | None = None
         self._runner = TaskRunner(self._failed)
         self._operation: asyncio.Task[Any] | None = None
@@ -165,7 +170,8 @@ class ProfileView(QWidget):
                           self.model.configuration())
         self._deployed = preview
         self._start(self.tr("Deploying the profile"),
-                    deploy_and_verify(self._session, plan, self._progress), deployed=True)
+                    deploy_and_verify(self._session, plan, self._progress, self.clock),
+                    deployed=True)
 
     def verify(self) -> None:
         """Compare the pole's own schedule with the last deployed profile, else the one on
@@ -179,7 +185,8 @@ class ProfileView(QWidget):
                 return
             preview = self.model.preview()
         self._start(self.tr("Verifying the profile"),
-                    verify_on_pole(self._session, preview, self._progress), deployed=False)
+                    verify_on_pole(self._session, preview, self._progress, self.clock),
+                    deployed=False)
 
     def cancel(self) -> None:
         """Stop the running deployment or verification (Esc)."""
@@ -562,13 +569,12 @@ class ProfileView(QWidget):
         if deployed and self.model.mode is Mode.TENDER:  # the deploy set the connection
             self.model.set_pole_limits(grid_limit_a=outcome.preview.grid_limit_a)
         self.plot.set_pole(outcome.pole)
-        pole_now = f"{outcome.pole.start:%H:%M}"
-        context = (self.tr("Checked 24 h from the pole's clock (%1, Europe/Amsterdam).")
-                   .replace("%1", pole_now))
+        context, clock = self._checked_text(outcome)
         if outcome.matches:
             headline = (self.tr("✔ Deployed and verified: the pole's schedule matches.")
                         if deployed else self.tr("✔ Verified: the pole's schedule matches."))
-            self._show_result(ResultState.MATCH, f"{headline}\n{context}")
+            self._show_result(ResultState.MATCH, "\n".join(
+                line for line in (headline, context, clock) if line))
             self._status.setText(self.tr("Done."))
         else:
             headline = (self.tr("✘ Deployed, but the pole's schedule differs:") if deployed
@@ -578,9 +584,42 @@ class ProfileView(QWidget):
                 .replace("%2", format_amps(difference.pole_a))
                 .replace("%3", format_amps(difference.expected_a))
                 for difference in outcome.differences)
-            self._show_result(ResultState.DIFFERENT, f"{headline}\n{lines}\n{context}")
+            self._show_result(ResultState.DIFFERENT, "\n".join(
+                line for line in (headline, clock, lines, context) if line))
             self._status.setText(self.tr("Check the differences (dashed line on the plot)."))
         self.resultChanged.emit(self._result_state)
+
+    def _checked_text(self, outcome: VerifyOutcome) -> tuple[str, str]:
+        """What was checked, in words (the window, a daylight-saving cut), and a warning
+        about the pole's clock when it is off ("" when it is not)."""
+        zone = self.model.zone
+        start = outcome.check.checked_from.astimezone(zone)
+        cut = outcome.check.cut_by_change
+        if cut is None:
+            window = (self.tr("Checked the next 24 h from now (%1, Europe/Amsterdam time).")
+                      .replace("%1", f"{start:%H:%M}"))
+        else:
+            local_cut = cut.astimezone(zone)
+            window = (self.tr(
+                "Checked until %1 (Europe/Amsterdam time): the clocks change that night. A "
+                "daily profile repeats every 24 h and cannot follow the change, so the back "
+                "office re-deploys it at %1, before the change; what the pole does after that "
+                "is checked then.").replace("%1", f"{local_cut:%H:%M %d-%m}"))
+        clock = ""
+        if outcome.check.clock_off:
+            offset = outcome.check.clock_offset_s
+            pole_clock = outcome.pole.pole_clock
+            clock = (self.tr(
+                "⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings "
+                "run on that clock. The back office sets it when the pole connects.")
+                .replace("%1", describe_offset(offset, self._offset_words()))
+                .replace("%2", f"{pole_clock:%d-%m %H:%M}"))
+        return window, clock
+
+    def _offset_words(self) -> dict[str, str]:
+        return {"day": self.tr("day"), "days": self.tr("days"), "h": self.tr("h"),
+                "min": self.tr("min"), "s": self.tr("s"),
+                "behind": self.tr("%1 behind"), "ahead": self.tr("%1 ahead")}
 
     def _show_result(self, state: str, text: str) -> None:
         self._result_state = state

@@ -1,14 +1,25 @@
 """The tender's capacity profile: 30 A, except 7 A during the 17:00-21:00 local peak.
 
 OCPP 1.6 cannot say "17:00 Amsterdam time every day": a Recurring Daily profile
-repeats every 24 h of absolute time from its startSchedule. So the profile is
-built *for a local day*: startSchedule is that day's local midnight, and the
-peak periods start at the real number of seconds from that midnight to 17:00
-and 21:00 local (on a daylight-saving day that is one hour fewer or more than
-17 x 3600). Such a profile is right on its day and on every following day with
-the same UTC offset at 17:00 and 21:00 — until the next daylight-saving change,
-after which it is an hour off. Hence SPEC.md's decision: the CSMS re-deploys the
-profile before each change; `next_redeploy_time` says when.
+repeats every 24 h of absolute time from its startSchedule. A profile with the
+peak periods at the real number of seconds from one local midnight to 17:00 and
+21:00 local is right on that day and on every following day with the same UTC
+offset at 17:00 and 21:00 — until the next daylight-saving change, after which
+it is an hour off. Hence SPEC.md's decision: the CSMS re-deploys the profile
+before each change; `next_redeploy_time` says when.
+
+**Where the repetition starts** (`recurrence_origin`). startSchedule is *not*
+the day of deployment but the local midnight of the first whole day of the
+current daylight-saving period (the day after the last change): a pole does
+nothing with a Recurring profile before its startSchedule, so a profile starting
+"today" is not in force at all on a pole whose clock is a few days behind, and
+it would charge at 30 A through the peak. Starting at the last change, the
+profile lands the peak on 17:00-21:00 local for every pole clock within the
+current period, and no earlier start can (before the change the same repetition
+is an hour off). Only a profile built *on* a change day starts that day (it is
+deployed at its midnight, before the change): its periods count that day's 23
+or 25 real hours, which keeps every step after the change hour right on the days
+that follow.
 
 **Re-deploy choice.** The re-deployed profile is built for the day of the change
 and is deployed at that day's local midnight (its own startSchedule, 2-3 h
@@ -54,9 +65,12 @@ __all__ = [
     "CONNECTION_MAX_A",
     "TenderProfileSettings",
     "build_capacity_profile",
+    "local_midnight",
     "next_redeploy_time",
     "peak_window",
+    "recurrence_origin",
     "redeploy_window",
+    "seconds_into_day",
 ]
 
 #: Highest software limit per phase for each connection size (see module docstring).
@@ -64,6 +78,8 @@ CONNECTION_MAX_A: dict[str, float] = {"3x35": 30.0, "3x25": 25.0}
 
 #: How far ahead `next_redeploy_time` looks for a daylight-saving change.
 _SEARCH_DAYS = 2 * 366
+#: How far back `recurrence_origin` looks for the last daylight-saving change.
+_ORIGIN_SEARCH_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -164,20 +180,50 @@ def peak_window(settings: TenderProfileSettings, local_day: date) -> tuple[datet
     )
 
 
-def build_capacity_profile(settings: TenderProfileSettings, local_day: date) -> ChargingProfile:
-    """The pole's ChargePointMaxProfile (connector 0) built for `local_day`.
+def recurrence_origin(zone: ZoneInfo, local_day: date) -> date:
+    """Where a daily profile that holds on `local_day` starts repeating (module docstring).
 
-    Recurring Daily from that day's local midnight (as a UTC instant); periods
-    normal → peak → normal at the real elapsed seconds from that midnight, so the
-    peak lands on 17:00-21:00 local on `local_day` even if it is a
-    daylight-saving day. Unit A; a duration of 24 h, as some poles require one.
+    The first whole day after the last daylight-saving change on or before `local_day`
+    (`local_day` itself if the change happens during it); in a zone without changes in
+    the past year, a year back.
     """
-    midnight = _local(settings, local_day, time(0))
-    peak_start, peak_end = peak_window(settings, local_day)
+    def offset(day: date) -> timedelta | None:
+        return datetime.combine(day, time(0), tzinfo=zone).utcoffset()
+
+    for back in range(_ORIGIN_SEARCH_DAYS):
+        day = local_day - timedelta(days=back)
+        if offset(day) != offset(day + timedelta(days=1)):
+            return day if back == 0 else day + timedelta(days=1)
+    return local_day - timedelta(days=_ORIGIN_SEARCH_DAYS)
+
+
+def local_midnight(zone: ZoneInfo, local_day: date) -> datetime:
+    """The start of `local_day` in `zone`, as a UTC instant."""
+    return datetime.combine(local_day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def seconds_into_day(zone: ZoneInfo, local_day: date, at: time) -> int:
+    """Real seconds from the local midnight of `local_day` to wall-clock `at` that day
+    (one hour fewer or more than the clock says after a daylight-saving change)."""
+    return _seconds_between(datetime.combine(local_day, time(0), tzinfo=zone),
+                            datetime.combine(local_day, at, tzinfo=zone))
+
+
+def build_capacity_profile(settings: TenderProfileSettings, local_day: date) -> ChargingProfile:
+    """The pole's ChargePointMaxProfile (connector 0) that holds on `local_day`.
+
+    Recurring Daily from the local midnight of `recurrence_origin` (as a UTC
+    instant); periods normal → peak → normal at the real elapsed seconds from that
+    midnight to the peak on that day, so the peak lands on 17:00-21:00 local on
+    every day from the origin until the next daylight-saving change, `local_day`
+    included. Unit A; a duration of 24 h, as some poles require one.
+    """
+    zone = settings.zone
+    origin = recurrence_origin(zone, local_day)
     steps = [
         (0, settings.normal_limit_a),
-        (_seconds_between(midnight, peak_start), settings.peak_limit_a),
-        (_seconds_between(midnight, peak_end), settings.normal_limit_a),
+        (seconds_into_day(zone, origin, settings.peak_start), settings.peak_limit_a),
+        (seconds_into_day(zone, origin, settings.peak_end), settings.normal_limit_a),
     ]
     if steps[1][0] == 0:  # the peak starts at midnight: no normal period before it
         del steps[0]
@@ -191,7 +237,7 @@ def build_capacity_profile(settings: TenderProfileSettings, local_day: date) -> 
             periods=tuple(SchedulePeriod(start_period_s=s, limit=a) for s, a in steps),
             charging_rate_unit=ChargingRateUnitType.amps,
             duration_s=86_400,
-            start_schedule=midnight.astimezone(UTC),
+            start_schedule=local_midnight(zone, origin),
         ),
     )
 

@@ -237,7 +237,10 @@ class PoleOcppClient:
                 "firmwareVersion": self.pole.firmware_version}
 
     def _adopt_time(self, current_time: str | None) -> None:
-        """Follow the CSMS's clock forward unless the simulation was given its own start."""
+        """Follow the CSMS's clock forward unless the simulation was given its own start.
+
+        Forward only: pole time is the scheduler's, whose events never run backwards (a
+        real pole would also step back; a virtual one ahead of its CSMS stays ahead)."""
         if not self.adopt_csms_time or not current_time:
             return
         ahead = (parse_time(current_time) - self.pole.clock.now()).total_seconds()
@@ -257,7 +260,7 @@ class PoleOcppClient:
                     async with asyncio.timeout(interval if interval > 0 else None):
                         await self._wake.wait()
                 except TimeoutError:
-                    await end.call_action("Heartbeat", {})
+                    await self._heartbeat(end)
                 continue
             try:
                 result = await end.call_action(entry.action, entry.payload)
@@ -360,17 +363,28 @@ class PoleOcppClient:
             return True
         direct = {
             "BootNotification": ("BootNotification", self._boot_payload()),
-            "Heartbeat": ("Heartbeat", {}),
             "DiagnosticsStatusNotification": ("DiagnosticsStatusNotification", {"status": "Idle"}),
             "FirmwareStatusNotification": ("FirmwareStatusNotification", {"status": "Idle"}),
         }
         if message == "MeterValues":
             return self.pole.meter_now(connector_id)
+        if message == "Heartbeat":
+            self._spawn(self._triggered_heartbeat(end))
+            return True
         if message not in direct:
             return False
         action, payload = direct[message]
         self._spawn(self._call_quietly(end, action, payload))
         return True
+
+    async def _heartbeat(self, end: CsmsEnd) -> None:
+        """A Heartbeat; its answer's ``currentTime`` sets the clock (OCPP 1.6's time sync)."""
+        result = await end.call_action("Heartbeat", {})
+        self._adopt_time(result.get("currentTime"))
+
+    async def _triggered_heartbeat(self, end: CsmsEnd) -> None:
+        with contextlib.suppress(PoleLinkError):
+            await self._heartbeat(end)
 
     async def _call_quietly(self, end: CsmsEnd, action: str, payload: dict[str, Any]) -> None:
         with contextlib.suppress(PoleLinkError):

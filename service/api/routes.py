@@ -99,6 +99,11 @@ class PoleOut(BaseModel):
     connectors: list[ConnectorOut]
     uptime_percent: float | None = None
     """eis 48 over the last ``uptime_days`` days, when the request asked for it."""
+    clock_offset_s: float | None = None
+    """The pole's clock minus the service's when last measured (negative: behind); None
+    until measured. Off by more than 2 s needs attention: the service sets the time
+    through the Heartbeat's ``currentTime`` where the pole lets it."""
+    clock_checked_at: datetime | None = None
 
 
 class _Camel(BaseModel):
@@ -232,6 +237,7 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
             id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,
             firmware=pole.firmware, connected=connections.get(pole.id) is not None,
             last_seen=pole.last_seen, auto_registered=pole.auto_registered,
+            clock_offset_s=pole.clock_offset_s, clock_checked_at=pole.clock_checked_at,
             grid_operator=pole.grid_operator, connection_size=pole.connection_size,
             connectors=[ConnectorOut(
                 connector_id=c.connector_id, status=c.status, error_code=c.error_code,

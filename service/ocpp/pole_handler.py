@@ -19,6 +19,8 @@ from typing import Any, Protocol
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, RegistrationStatus
 
+from pole_link.errors import PoleLinkError
+from pole_link.profiles.intent import CLOCK_TOLERANCE_S, describe_offset
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.timeutil import format_time, parse_time
@@ -29,6 +31,7 @@ from service.live.events import (
     transaction_event,
 )
 from service.ocpp import gc_policy
+from service.ocpp.clock_watch import ClockWatch
 from service.ocpp.message_log import MessageLog
 
 LOGGER = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class PoleStore(Protocol):
 
     async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None: ...
 
+    async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None: ...
+
     async def add_meter_values(self, pole_id: str, connector_id: int,
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None: ...
@@ -81,6 +86,15 @@ class CsmsSettings:
 
 
 BootHook = Callable[[str], Awaitable[Any]]
+Clock = Callable[[], datetime]
+
+TIME_SYNC_EVERY_S = 3600.0
+"""A pole whose clock stays off is asked for a Heartbeat (whose answer sets its time) at
+most this often: a pole that ignores ``currentTime`` is not pestered."""
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class EventSink(Protocol):
@@ -106,8 +120,12 @@ class PoleHandler(StrictChargePoint):
 
     def __init__(self, pole_id: str, connection: Any, store: PoleStore,
                  settings: CsmsSettings, *, on_booted: BootHook | None = None,
-                 events: EventSink | None = None) -> None:
+                 events: EventSink | None = None, clock: Clock = wall_clock) -> None:
         super().__init__(pole_id, connection, response_timeout=30.0)
+        self.clock = clock
+        self.clock_watch = ClockWatch()
+        self._time_synced: datetime | None = None
+        self._background: set[asyncio.Future[Any]] = set()
         self.store = store
         self.settings = settings
         self.accepted = False
@@ -146,9 +164,50 @@ class PoleHandler(StrictChargePoint):
         except Exception:
             LOGGER.exception("%s: message not logged", self.id)
 
-    @staticmethod
-    def _now() -> datetime:
-        return datetime.now(UTC)
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _pole_time(self, timestamp: str | None) -> datetime:
+        """A timestamp the pole sent (its clock), noted for the clock estimate; now if none."""
+        received = self._now()
+        if not timestamp:
+            return received
+        at = parse_time(timestamp)
+        estimate = self.clock_watch.observe(at, received)
+        if estimate is not None:
+            self._in_background(self._clock_measured(estimate, received))
+        return at
+
+    async def clock_measured(self, offset_s: float, at: datetime) -> None:
+        """A direct measurement of the pole's clock (the capacity policy's verification)."""
+        self.clock_watch.measured(offset_s, at)
+        await self._clock_measured(offset_s, at)
+
+    async def _clock_measured(self, offset_s: float, at: datetime) -> None:
+        try:
+            await self.store.pole_clock(self.id, offset_s, at)
+        except Exception:
+            LOGGER.exception("%s: clock offset not stored", self.id)
+        if abs(offset_s) > CLOCK_TOLERANCE_S and (
+                self._time_synced is None
+                or (at - self._time_synced).total_seconds() >= TIME_SYNC_EVERY_S):
+            self._time_synced = at
+            await self._set_time()
+
+    async def _set_time(self) -> None:
+        """OCPP 1.6's only way to set a pole's clock: a Heartbeat, whose answer carries
+        ``currentTime``; TriggerMessage asks for one now instead of at the next interval."""
+        LOGGER.warning("%s: clock is %s: asking for a Heartbeat to set it", self.id,
+                       describe_offset(self.clock_watch.offset_s or 0.0))
+        try:
+            await self.call_action("TriggerMessage", {"requestedMessage": "Heartbeat"})
+        except PoleLinkError as exc:
+            LOGGER.info("%s: time not set: %s", self.id, exc)
+
+    def _in_background(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     @on(Action.boot_notification)
     async def on_boot(self, charge_point_vendor: str, charge_point_model: str,
@@ -166,6 +225,7 @@ class PoleHandler(StrictChargePoint):
                                      firmware=firmware_version, auto_registered=not known,
                                      at=self._now())
         self.accepted = True
+        self.clock_watch.restart()
         return call_result.BootNotification(current_time=format_time(self._now()),
                                             interval=self.settings.heartbeat_interval_s,
                                             status=RegistrationStatus.accepted)
@@ -186,7 +246,7 @@ class PoleHandler(StrictChargePoint):
     async def on_status(self, connector_id: int, error_code: str, status: str,
                         timestamp: str | None = None, **_: Any
                         ) -> call_result.StatusNotification:
-        at = parse_time(timestamp) if timestamp else self._now()
+        at = self._pole_time(timestamp)
         await self.store.record_status(self.id, connector_id, status, error_code, at)
         if self._heard():
             self._publish(status_event(self.id, connector_id, status, error_code, at))
@@ -199,7 +259,7 @@ class PoleHandler(StrictChargePoint):
     @on(Action.start_transaction)
     async def on_start(self, connector_id: int, id_tag: str, meter_start: int, timestamp: str,
                        **_: Any) -> call_result.StartTransaction:
-        started = parse_time(timestamp)
+        started = self._pole_time(timestamp)
         transaction_id = await self.store.start_transaction(
             self.id, connector_id, id_tag, meter_start, started)
         self._connector_of[transaction_id] = connector_id
@@ -214,7 +274,7 @@ class PoleHandler(StrictChargePoint):
                       reason: str | None = None, id_tag: str | None = None,
                       transaction_data: list[dict[str, Any]] | None = None
                       ) -> call_result.StopTransaction:
-        stopped = parse_time(timestamp)
+        stopped = self._pole_time(timestamp)
         await self.store.stop_transaction(transaction_id, meter_stop, stopped, reason)
         self._publish(transaction_event(self.id, "stopped",
                                         self._connector_of.pop(transaction_id, None),
@@ -225,6 +285,9 @@ class PoleHandler(StrictChargePoint):
     @on(Action.meter_values, skip_schema_validation=False)
     async def on_meter_values(self, connector_id: int, meter_value: list[dict[str, Any]],
                               transaction_id: int | None = None) -> call_result.MeterValues:
+        for sample in meter_value[-1:]:  # the newest reading says most about the clock
+            if isinstance(sample, dict) and isinstance(sample.get("timestamp"), str):
+                self._pole_time(sample["timestamp"])
         await self.store.add_meter_values(self.id, connector_id, transaction_id, meter_value)
         if self._heard():
             event = meter_values_event(self.id, connector_id, transaction_id, meter_value)

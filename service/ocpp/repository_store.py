@@ -83,6 +83,9 @@ class RepositoryStore:
     async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None:
         await self.repository.firmware_status(pole_id, status, at)
 
+    async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
+        await self.repository.pole_clock(pole_id, offset_s, at)
+
     async def log_message(self, pole_id: str, direction: str, action: str | None,
                           unique_id: str, payload: Any, *, at: datetime,
                           latency_ms: float | None) -> None:

@@ -6,13 +6,20 @@ The CSMS therefore re-deploys it before each change (`CapacityPolicy.run`) and t
 poles that were offline then as soon as they reconnect (`CapacityPolicy.on_boot`).
 
 A pole saying ``Accepted`` proves little (it may have stored it at the wrong
-stack level, or a higher profile may override it), so every deployment is
-verified with GetCompositeSchedule: what the pole will actually do over the next
-24 h, compared with what the built profile demands. The pole's composite also
-includes its own ``GridConnectionMaxCurrent`` ceiling (eis 20/31/33), so the
-expectation is ``min(profile, grid)`` with the grid value read from the pole
-itself: a pole on a 3x25 A connection (eis 24/33) is right to show 25 A where
-the profile says 30 A.
+stack level, a higher profile may override it, or its clock may put the profile
+out of force), so every deployment is verified with GetCompositeSchedule: what
+the pole will actually do over the next 24 h, compared in real time with what
+the tender *means* — the peak limit from 17:00 to 21:00 Europe/Amsterdam, the
+normal limit otherwise (`pole_link.profiles.intent`) — never with the profile we
+built, which would agree with itself. The pole's composite also includes its own
+``GridConnectionMaxCurrent`` ceiling (eis 20/31/33), so the expectation is capped
+by the grid value read from the pole itself: a pole on a 3x25 A connection (eis
+24/33) is right to show 25 A where the profile says 30 A. The check stops at the
+next daylight-saving re-deployment, which verifies what comes after it.
+
+The answer's scheduleStart is the pole's own now, so every verification also
+measures the pole's clock; it is stored, and the pole's handler sets the time
+(OCPP's Heartbeat ``currentTime``) when it is off.
 """
 
 from __future__ import annotations
@@ -23,11 +30,17 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.profiles.charging_profile import ChargingProfile, ChargingSchedule, ProfileError
+from pole_link.profiles.intent import (
+    IntentCheck,
+    check_against_intent,
+    describe_offset,
+    tender_intent,
+)
 from pole_link.profiles.tender import (
     TenderProfileSettings,
     build_capacity_profile,
@@ -49,8 +62,6 @@ VERIFY_DURATION_S = 86_400
 MAX_SLEEP_S = 3_600.0
 #: Pause after an unexpected error in `run` before trying again.
 ERROR_PAUSE_S = 60.0
-#: Limits are 0.1 A steps on the wire; anything closer is the same limit.
-_TOLERANCE_A = 0.05
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,10 @@ class DeployResult:
     """The outcome of one deployment, meant for the operator's screen and the audit log.
 
     `differences` are human-readable, local-time lines such as
-    ``"17:00–21:00: pole says 10.0 A, expected 7.0 A"``, or the reason there is
-    nothing to compare (a CALLERROR code, a refused GetCompositeSchedule).
+    ``"17:00–21:00: pole says 10.0 A, expected 7.0 A"`` (led by the pole's clock
+    offset when that is off), or the reason there is nothing to compare (a
+    CALLERROR code, a refused GetCompositeSchedule). `clock_offset_s` is the pole's
+    clock minus the service's as the verification measured it.
     """
 
     pole_id: str
@@ -67,6 +80,7 @@ class DeployResult:
     status: DeployStatus
     verified: bool
     differences: list[str] = field(default_factory=list)
+    clock_offset_s: float | None = None
 
 
 class _Offline(Exception):
@@ -114,9 +128,12 @@ class CapacityPolicy:
         settings = self.settings_for(pole_id)
         local_day = self.clock().astimezone(settings.zone).date()
 
+        check: IntentCheck | None = None
+
         def result(status: DeployStatus, verified: bool = False,
                    differences: list[str] | None = None) -> DeployResult:
-            return DeployResult(pole_id, local_day, status, verified, differences or [])
+            return DeployResult(pole_id, local_day, status, verified, differences or [],
+                                None if check is None else check.clock_offset_s)
 
         profile = build_capacity_profile(settings, local_day)
         payload = profile.to_ocpp()
@@ -129,7 +146,12 @@ class CapacityPolicy:
             if status == "Accepted":
                 record_id = await self.repository.add_charging_profile(
                     pole_id, POLE_CONNECTOR, payload, self.clock())
-            differences = await self._verify(pole_id, profile, settings)
+            outcome = await self._verify(pole_id, settings)
+            if isinstance(outcome, IntentCheck):
+                check = outcome
+                differences = describe_check(outcome, settings)
+            else:
+                differences = outcome
         except _Offline as exc:
             LOGGER.info("%s: capacity profile not deployed: %s", pole_id, exc)
             return result("Offline", differences=[str(exc)])
@@ -172,9 +194,9 @@ class CapacityPolicy:
                     return float(entry.get("value"))
         return None
 
-    async def _verify(self, pole_id: str, profile: ChargingProfile,
-                      settings: TenderProfileSettings) -> list[str]:
-        """Differences between the pole's composite schedule and the profile (empty: equal)."""
+    async def _verify(self, pole_id: str,
+                      settings: TenderProfileSettings) -> IntentCheck | list[str]:
+        """The pole's composite schedule against the tender's intent, or why there is none."""
         grid = await self._grid_limit(pole_id)
         try:
             answer = await self._call(pole_id, "GetCompositeSchedule", {
@@ -182,6 +204,7 @@ class CapacityPolicy:
                 "chargingRateUnit": "A"})
         except CallError as exc:  # the profile may be fine; we just cannot tell
             return [f"GetCompositeSchedule: {exc.code}"]
+        received = self.clock()
         if answer.get("status") != "Accepted":
             return [f"GetCompositeSchedule: {answer.get('status')}"]
         try:
@@ -194,8 +217,21 @@ class CapacityPolicy:
         if schedule.charging_rate_unit.value != "A":
             return [f"GetCompositeSchedule: answered in {schedule.charging_rate_unit.value}, "
                     "asked for A"]
-        duration = min(schedule.duration_s or VERIFY_DURATION_S, VERIFY_DURATION_S)
-        return compare_composite(profile, grid, start, duration, schedule, settings)
+        check = check_against_intent(tender_intent(settings, grid), schedule, start,
+                                     now=received, redeploy=settings)
+        await self._clock_measured(pole_id, check.clock_offset_s, received)
+        return check
+
+    async def _clock_measured(self, pole_id: str, offset_s: float, at: datetime) -> None:
+        """Store the pole's clock offset; its handler here also sets the time if it is off."""
+        measured = getattr(self.connections.get(pole_id), "clock_measured", None)
+        try:
+            if measured is not None:
+                await measured(offset_s, at)
+            else:  # held by another process: store it; that process sees it in messages
+                await self.repository.pole_clock(pole_id, offset_s, at)
+        except Exception:
+            LOGGER.exception("%s: clock offset not stored", pole_id)
 
     # ------------------------------------------------------------------ reconnection
     async def on_boot(self, pole_id: str) -> DeployResult | None:
@@ -283,76 +319,14 @@ class CapacityPolicy:
 
 
 # ---------------------------------------------------------------------- pure helpers
-def _limit_of(schedule: ChargingSchedule, offset_s: float) -> float:
-    limit = schedule.periods[0].limit
-    for period in schedule.periods:
-        if period.start_period_s > offset_s:
-            break
-        limit = period.limit
-    return limit
-
-
-def _profile_breaks(profile: ChargingProfile, start: datetime, end: datetime) -> list[datetime]:
-    """Every instant in [start, end) where the recurring profile steps."""
-    schedule = profile.schedule
-    origin = schedule.start_schedule
-    assert origin is not None  # a Recurring profile always has one
-    repeat = (profile.recurrence or timedelta(days=1)).total_seconds()
-    first = max(0, int((start - origin).total_seconds() // repeat) - 1)
-    breaks = [origin] if start <= origin < end else []
-    cycle = first
-    while True:
-        base = origin + timedelta(seconds=cycle * repeat)
-        if base >= end:
-            break
-        breaks += [base + timedelta(seconds=p.start_period_s) for p in schedule.periods]
-        cycle += 1
-    return [moment for moment in breaks if start <= moment < end]
-
-
-def _profile_limit(profile: ChargingProfile, at: datetime) -> float | None:
-    """The profile's limit at `at`; None before its start (it does not limit yet)."""
-    origin = profile.schedule.start_schedule
-    assert origin is not None
-    if at < origin:
-        return None
-    repeat = (profile.recurrence or timedelta(days=1)).total_seconds()
-    return _limit_of(profile.schedule, (at - origin).total_seconds() % repeat)
-
-
-def compare_composite(profile: ChargingProfile, grid_a: float | None, start: datetime,
-                      duration_s: int, composite: ChargingSchedule,
-                      settings: TenderProfileSettings) -> list[str]:
-    """Where the pole's composite (from `start`) differs from ``min(profile, grid)``.
-
-    Both are step functions; they are compared on every segment between the
-    union of their steps, and adjacent segments with the same disagreement are
-    reported as one local-time range.
-    """
-    end = start + timedelta(seconds=duration_s)
-    moments = {start}
-    moments.update(_profile_breaks(profile, start, end))
-    moments.update(start + timedelta(seconds=p.start_period_s) for p in composite.periods
-                   if p.start_period_s < duration_s)
-    ordered = sorted(moments)
-    spans: list[tuple[datetime, datetime, float, float]] = []
-    for index, moment in enumerate(ordered):
-        until = ordered[index + 1] if index + 1 < len(ordered) else end
-        expected = _profile_limit(profile, moment)
-        if expected is None:
-            expected = grid_a if grid_a is not None else float("inf")
-        elif grid_a is not None:
-            expected = min(expected, grid_a)
-        actual = _limit_of(composite, (moment - start).total_seconds())
-        if abs(actual - expected) <= _TOLERANCE_A:
-            continue
-        if spans and spans[-1][1] == moment and spans[-1][2:] == (actual, expected):
-            spans[-1] = (spans[-1][0], until, actual, expected)
-        else:
-            spans.append((moment, until, actual, expected))
+def describe_check(check: IntentCheck, settings: TenderProfileSettings) -> list[str]:
+    """The differences as local-time lines, led by the pole's clock when that is off."""
     zone = settings.zone
-    return [f"{a.astimezone(zone):%H:%M}–{b.astimezone(zone):%H:%M}: pole says {actual:.1f} A, "
-            f"expected {expected:.1f} A" for a, b, actual, expected in spans]
+    lines = [f"{d.start.astimezone(zone):%H:%M}–{d.end.astimezone(zone):%H:%M}: pole says "
+             f"{d.pole_a:.1f} A, expected {d.expected_a:.1f} A" for d in check.differences]
+    if lines and check.clock_off:
+        lines.insert(0, f"the pole's clock is {describe_offset(check.clock_offset_s)}")
+    return lines
 
 
 def profile_still_right(stored: ChargingProfile, settings: TenderProfileSettings,

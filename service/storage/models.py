@@ -77,6 +77,10 @@ class Pole(SQLModel, table=True):
     registered_at: datetime | None = _time(nullable=True)
     last_seen: datetime | None = _time(nullable=True)
     connected: bool = False
+    clock_offset_s: float | None = None
+    """The pole's clock minus the service's, last measured (negative: behind). Meter reads,
+    transaction times and the eis 25 peak classification all run on the pole's clock."""
+    clock_checked_at: datetime | None = _time(nullable=True)
 
 
 class Connector(SQLModel, table=True):

@@ -212,6 +212,19 @@ class Repository:
         return [(self._statement("pole_seen", build),
                  {"b_id": pole_id, "b_at": at, "b_connected": connected})]
 
+    def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
+        """The pole's clock was measured `offset_s` off the service's at `at`."""
+        self._write(self.pole_clock_writes(pole_id, offset_s, at))
+
+    def pole_clock_writes(self, pole_id: str, offset_s: float, at: datetime) -> list[Write]:
+        def build() -> Any:
+            table = _table(Pole)
+            return (sa.update(table).where(table.c.id == sa.bindparam("c_id"))
+                    .values(clock_offset_s=sa.bindparam("c_offset", type_=sa.Float()),
+                            clock_checked_at=sa.bindparam("c_at", type_=UTCDateTime())))
+        return [(self._statement("pole_clock", build),
+                 {"c_id": pole_id, "c_offset": offset_s, "c_at": at})]
+
     # -- connection sessions (uptime, eis 48) -----------------------------------------------
 
     def session_began(self, pole_id: str, at: datetime) -> None:
@@ -858,6 +871,9 @@ class AsyncRepository:
 
     async def mark_profile_verified(self, record_id: int, at: datetime) -> None:
         await self.writer.submit(self.sync.profile_verified_writes(record_id, at))
+
+    async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
+        await self.writer.submit(self.sync.pole_clock_writes(pole_id, offset_s, at))
 
     get_pole = _threaded(Repository.get_pole)
     list_poles = _threaded(Repository.list_poles)

@@ -378,3 +378,17 @@ def test_uptime_arrives_after_the_rows_and_keeps_the_uptime_sort() -> None:
     assert [model.row_at(n).uptime_percent for n in range(2)] == [91.0, 99.9]
     assert (Column.UPTIME, Column.UPTIME) in changed
     assert model.rowCount() == 2, "uptime of a pole not listed adds no row"
+
+
+def test_eis24_a_pole_whose_clock_is_off_needs_attention_and_says_how_far() -> None:
+    late = pole("PW-0009") | {"clock_offset_s": -9 * 86_400.0}
+    model = fleet_model(pole("PW-0001") | {"clock_offset_s": 0.4}, late,
+                        pole("PW-0002") | {"clock_offset_s": 95.0})
+    assert cell(model, "PW-0009", Column.ATTENTION) == "Clock 9 d behind"
+    assert cell(model, "PW-0002", Column.ATTENTION) == "Clock 1 min ahead"
+    assert cell(model, "PW-0001", Column.ATTENTION) in ("", None)  # 0.4 s: within 2 s
+    assert model.rows[model.row_of("PW-0009") or 0].flags & RowFlag.CLOCK
+    # The service measured it again after the time was set: the attention goes away.
+    model.set_clock_offsets({"PW-0009": 0.1})
+    assert cell(model, "PW-0009", Column.ATTENTION) in ("", None)
+    assert not model.rows[model.row_of("PW-0009") or 0].flags & RowFlag.CLOCK

@@ -18,6 +18,7 @@ from gui.profiles.editor_model import (
     parse_offset,
     verify,
 )
+from gui.profiles.preview import check, differences_of
 from pole_link.profiles.charging_profile import ChargingProfile, ProfileError, ProfileStore
 from pole_link.profiles.composite import composite_schedule
 from pole_link.profiles.tender import TenderProfileSettings, build_capacity_profile
@@ -117,7 +118,7 @@ def test_custom_profile_header_goes_into_the_json() -> None:
     assert data["chargingProfilePurpose"] == "TxDefaultProfile"
     assert data["chargingProfileKind"] == "Absolute"
     assert "recurrencyKind" not in data
-    assert data["chargingSchedule"]["startSchedule"] == "2026-11-24T23:00:00Z"
+    assert data["chargingSchedule"]["startSchedule"] == "2026-11-24T23:00:00Z"  # absolute
     assert model.connector_id == 2
 
 
@@ -208,6 +209,49 @@ def test_verify_tolerates_a_tenth_of_an_amp() -> None:
     assert verify(model.preview(), answer) == []
     answer["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"] -= 0.2
     assert len(verify(model.preview(), answer)) == 1
+
+
+def test_eis24_verify_checks_the_intent_not_the_profile_on_a_pole_whose_clock_is_behind(
+) -> None:
+    """The pole's clock is a month behind, before the autumn change: the profile we send is
+    not in force there, so the pole would charge at 30 A — never call that verified."""
+    model = ProfileEditorModel(day=DAY)
+    now = datetime(2026, 11, 25, 14, 0, tzinfo=AMSTERDAM)
+    pole_clock = now - timedelta(days=31)  # 25 October: before the profile's first day
+    answer = pole_answer(model.profile_json(), 0, pole_clock)
+    result = check(model.preview(), answer, received=now)
+    assert [str(d) for d in differences_of(result, AMSTERDAM)] == [
+        "17:00–21:00: pole 30 A, expected 7 A"]
+    assert result.clock_off and result.clock_offset_s == pytest.approx(-31 * 86_400)
+    # Trusting the pole's clock instead would see the same: its own day is unlimited too.
+    assert verify(model.preview(), answer) != []
+
+
+def test_verify_places_a_pole_that_is_hours_off_in_real_time() -> None:
+    model = ProfileEditorModel(day=DAY)
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)
+    answer = pole_answer(model.profile_json(), 0, now - timedelta(hours=3))
+    # Its 17:00–21:00 is our 20:00–24:00.
+    assert [str(d) for d in verify(model.preview(), answer, now)] == [
+        "17:00–20:00: pole 30 A, expected 7 A", "21:00–24:00: pole 7 A, expected 30 A"]
+
+
+def test_a_custom_daily_profile_means_its_clock_times_every_day() -> None:
+    model = ProfileEditorModel(day=DAY)
+    model.set_mode(Mode.CUSTOM)
+    model.set_periods([Period(0, 20.0), Period(6 * 3600 + 30 * 60, 10.0), Period(22 * 3600, 20.0)])
+    later = datetime(2026, 12, 10, 3, 0, tzinfo=AMSTERDAM)  # another day, same season
+    assert verify(model.preview(), pole_answer(model.profile_json(), 0, later)) == []
+    assert model.preview().redeploy is None  # nobody re-deploys a custom profile
+
+
+def test_on_the_dst_eve_the_tender_check_stops_at_the_redeployment() -> None:
+    eve = date(2027, 3, 27)
+    model = ProfileEditorModel(day=eve)
+    now = datetime(2027, 3, 27, 21, 30, tzinfo=AMSTERDAM)
+    result = check(model.preview(), pole_answer(model.profile_json(), 0, now), now)
+    assert result.matches
+    assert result.cut_by_change == datetime(2027, 3, 28, 0, 0, tzinfo=AMSTERDAM)
 
 
 def test_verify_refuses_a_rejected_answer() -> None:

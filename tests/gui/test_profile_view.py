@@ -7,7 +7,7 @@ way qasync interleaves them in the app. Screenshots land in ``test-output/``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,9 @@ from pytestqt.qtbot import QtBot
 from gui.profiles.editor_model import Mode, ProfileEditorModel
 from gui.profiles.profile_view import ProfileView, ResultState
 from pole_link.session import PoleSession
-from tests.conftest import ServedPole
+from pole_link.sim.clock import SimClock
+from pole_link.transports.serial import SerialLink
+from tests.conftest import ServedPole, serve_pole, stop_tasks
 from tests.gui.qt_support import pumped
 from tests.support import until
 
@@ -34,12 +36,31 @@ def screenshot(view: ProfileView, name: str) -> None:
     assert view.grab().save(str(OUTPUT / name))
 
 
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+"""11:00 in Amsterdam on an ordinary winter day: the pole and this laptop agree on it."""
+
+
+@pytest.fixture
+async def served_pole() -> AsyncIterator[ServedPole]:
+    """The shared fixture's pole, on a clock the test sets instead of today's date."""
+    served, tasks = await serve_pole(start=NOW)
+    yield served
+    await stop_tasks(tasks)
+    await served.port.close()
+    assert served.pole.scheduler.failures == [], "a pole event raised during the test"
+
+
+def make_view(qtbot: QtBot, now: datetime) -> ProfileView:
+    widget = ProfileView(clock=SimClock(now).now)
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    return widget
+
+
 @pytest.fixture
 async def view(qtbot: QtBot) -> AsyncIterator[ProfileView]:
-    widget = ProfileView()
-    qtbot.addWidget(widget)
-    widget.resize(1150, 720)
-    widget.show()
+    widget = make_view(qtbot, NOW)
     yield widget
     await widget.aclose()
 
@@ -97,12 +118,50 @@ async def test_verify_shows_what_changed_on_the_pole_behind_the_guis_back(
     text = view.result_text()
     assert "The pole's schedule differs" in text
     assert "pole 16 A, expected 7 A" in text
-    now = served_pole.pole.clock.now().astimezone(view.model.zone)
-    if now.hour < 17:
-        assert "17:00–21:00: pole 16 A, expected 7 A" in text
+    assert "17:00–21:00: pole 16 A, expected 7 A" in text
     _, pole_limits = view.plot.pole_points()
     assert 16.0 in pole_limits
     screenshot(view, "profile_view_differs.png")
+
+
+async def test_on_the_dst_eve_verify_says_how_far_it_checked_and_why(qtbot: QtBot) -> None:
+    """21:30 on the eve of summer time: the pole's next 24 h cross the change, which no
+    daily OCPP profile can follow; the back office re-deploys at midnight, before it."""
+    eve = datetime(2027, 3, 27, 20, 30, tzinfo=UTC)
+    served, tasks = await serve_pole(start=eve)
+    session = PoleSession(SerialLink(served.path))
+    view = make_view(qtbot, eve)
+    try:
+        await session.open()
+        await bind(view, session)
+        await press(qtbot, view, "deploy_button")
+        assert view.result_state() == ResultState.MATCH, view.result_text()
+        assert "Checked until 00:00 28-03 (Europe/Amsterdam time): the clocks change" \
+            in view.result_text()
+        assert "re-deploys it at 00:00 28-03, before the change" in view.result_text()
+        screenshot(view, "profile_view_dst_eve.png")
+    finally:
+        await view.aclose()
+        await session.close()
+        await stop_tasks(tasks)
+        await served.port.close()
+
+
+async def test_a_pole_whose_clock_is_behind_is_named_on_the_screen(
+        qtbot: QtBot, session: PoleSession, served_pole: ServedPole) -> None:
+    """This laptop is nine days and two hours ahead of the pole: the pole's peak falls at
+    the wrong hours, and the screen says so in words."""
+    view = make_view(qtbot, NOW + timedelta(days=9, hours=2))
+    try:
+        await bind(view, session)
+        await press(qtbot, view, "deploy_button")
+        assert view.result_state() == ResultState.DIFFERENT
+        text = view.result_text()
+        assert "⚠ The pole's clock is 9 days 2 h behind (it says 25-11 11:00)" in text
+        assert "17:00–19:00: pole 30 A, expected 7 A" in text
+        screenshot(view, "profile_view_clock_behind.png")
+    finally:
+        await view.aclose()
 
 
 async def test_a_session_that_is_not_logged_in_gets_an_inline_error_with_details(

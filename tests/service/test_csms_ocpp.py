@@ -13,6 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
+from pole_link.sim.clock import SimClock
 from pole_link.sim.vehicles import EvType
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
@@ -164,16 +165,21 @@ def test_paalwerk_service_command_serves_and_stops_on_sigterm(tmp_path: Path) ->
         assert again.wait(15) == 0
 
 
-async def test_eis24_a_pole_gets_the_capacity_profile_when_it_connects(
-    csms: RunningService, tmp_path: Path
-) -> None:
-    local_evening = datetime(2026, 11, 25, 17, 30, tzinfo=UTC) - timedelta(hours=1)  # 17:30 CET
-    async with connected_pole(csms.ocpp_url, tmp_path, "PW-0042",
-                              start=local_evening - timedelta(hours=2)) as connected:
-        await until(lambda: bool(csms.repository.charging_profiles("PW-0042"))
-                    and csms.repository.charging_profiles("PW-0042")[-1].verified_at is not None)
-        connected.pole.scheduler.advance(2 * 3600)
-        assert connected.pole.limit_a() == 7.0  # the 17:00–21:00 peak, deployed and verified
+async def test_eis24_a_pole_gets_the_capacity_profile_when_it_connects(tmp_path: Path) -> None:
+    """Service and pole on one controlled clock, 15:30 in Amsterdam on a winter day."""
+    afternoon = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)  # 15:30 CET
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  clock=SimClock(afternoon).now)
+    try:
+        async with connected_pole(service.ocpp_url, tmp_path, "PW-0042",
+                                  start=afternoon) as connected:
+            await until(lambda: bool(service.repository.charging_profiles("PW-0042"))
+                        and service.repository.charging_profiles("PW-0042")[-1].verified_at
+                        is not None)
+            connected.pole.scheduler.advance(2 * 3600)
+            assert connected.pole.limit_a() == 7.0  # 17:30: the peak, deployed and verified
+    finally:
+        await service.stop()
 
 
 async def test_message_log_holds_every_message_with_latency(csms: RunningService) -> None:

@@ -29,13 +29,13 @@ async def test_eis53_a_month_offline_is_stored_in_order_after_reconnecting(
         pole.set_network(False)
         await until(lambda: not client.connected)
         for day in range(DAYS):
-            pole.scheduler.advance(9 * HOUR)  # 17:00 UTC
+            pole.scheduler.advance(1 * HOUR)  # 09:00 UTC: off-peak, whatever the season
             pole.plug(1, EvType.EV3)
             pole.present_card(1, f"CARD-{day:02d}")  # offline: accepted locally (eis 50)
             pole.scheduler.advance(2 * HOUR)
             pole.present_card(1, f"CARD-{day:02d}")
             pole.unplug(1)
-            pole.scheduler.advance(13 * HOUR)
+            pole.scheduler.advance(21 * HOUR)
         queued = len(outbox)
         assert queued == DAYS * 10, "start, stop and 8 samples a day wait in the outbox"
         assert not repository.transactions("PW-0001", T0, T0 + timedelta(days=DAYS + 1))
@@ -49,8 +49,8 @@ async def test_eis53_a_month_offline_is_stored_in_order_after_reconnecting(
     starts = [t.started for t in stored]
     assert starts == sorted(starts)
     # The pole's clock also runs in real time between the jumps: a few seconds at most.
-    assert abs(starts[0] - (T0 + timedelta(hours=9))) < timedelta(seconds=10)
-    assert abs(starts[-1] - (T0 + timedelta(days=DAYS - 1, hours=9))) < timedelta(seconds=10)
+    assert abs(starts[0] - (T0 + timedelta(hours=1))) < timedelta(seconds=10)
+    assert abs(starts[-1] - (T0 + timedelta(days=DAYS - 1, hours=1))) < timedelta(seconds=10)
     assert all(t.id is not None and t.id > 0 for t in stored), "CSMS ids, not local ones"
     assert [t.id for t in stored] == sorted(t.id for t in stored if t.id is not None), \
         "the CSMS numbered them in the order they happened"

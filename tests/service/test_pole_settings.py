@@ -6,11 +6,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from service.api.tokens import ensure_admin_token
 from service.server import start_service
 from tests.support import Api, connected_pole, until
 
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+
+
+@pytest.fixture
+def service_now() -> datetime:
+    """The service runs on the poles' day (a profile is verified against real time)."""
+    return T0
 STEDIN_3X25 = {"gridOperator": "Stedin", "programmeStart": "2026-09-01T00:00:00+02:00",
                "connectionSize": "3x25"}
 

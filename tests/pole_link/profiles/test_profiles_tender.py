@@ -29,6 +29,7 @@ from pole_link.profiles import (
     peak_window,
     redeploy_window,
 )
+from pole_link.profiles.tender import recurrence_origin
 
 AMS = ZoneInfo("Europe/Amsterdam")
 SPRING = date(2026, 3, 29)  # 02:00 CET -> 03:00 CEST, at 01:00 UTC
@@ -110,13 +111,41 @@ def test_capacity_profile_shape_on_an_ordinary_day() -> None:
     assert profile.kind is ChargingProfileKindType.recurring
     assert profile.recurrency_kind is RecurrencyKind.daily
     assert profile.schedule.charging_rate_unit is ChargingRateUnitType.amps
-    assert profile.schedule.start_schedule == datetime(2026, 6, 14, 22, tzinfo=UTC)
+    # Repeating from the first whole day of summer time, not from the day it is built for.
+    first_summer_day = SPRING + timedelta(days=1)
+    assert profile.schedule.start_schedule == local(first_summer_day, 0) == datetime(
+        2026, 3, 29, 22, tzinfo=UTC)
     assert [(p.start_period_s, p.limit) for p in profile.schedule.periods] == [
         (0, 30.0),
         (17 * 3600, 7.0),
         (21 * 3600, 30.0),
     ]
     assert (profile.profile_id, profile.stack_level) == (1, 0)
+
+
+@pytest.mark.parametrize("behind_days", [0, 1, 9, 30, 38])
+def test_eis24_a_pole_whose_clock_is_days_behind_still_limits_the_peak(
+        behind_days: int) -> None:
+    """Built on 2026-12-04: a pole still in the winter period limits 17:00-21:00 its time."""
+    store = pole_with(build_capacity_profile(DEFAULT, date(2026, 12, 4)))
+    pole_day = date(2026, 12, 4) - timedelta(days=behind_days)  # 38 days: 2026-10-27
+    assert_peak_exactly_17_to_21(store, pole_day)
+
+
+def test_a_pole_clock_before_the_last_change_is_not_limited_by_todays_profile() -> None:
+    """Before its start a recurring profile does nothing: verification must catch that."""
+    store = pole_with(build_capacity_profile(DEFAULT, date(2026, 12, 4)))
+    assert limit_at(store, 0, local(AUTUMN, 17, 30)) is None
+    assert limit_at(store, 0, local(AUTUMN + timedelta(days=1), 17, 30)) == 7.0
+
+
+def test_recurrence_origin_is_the_first_day_after_the_last_change() -> None:
+    after_autumn = AUTUMN + timedelta(days=1)
+    assert recurrence_origin(AMS, date(2026, 12, 4)) == after_autumn
+    assert recurrence_origin(AMS, after_autumn) == after_autumn
+    assert recurrence_origin(AMS, AUTUMN) == AUTUMN  # built on the change day: that day
+    assert recurrence_origin(AMS, AUTUMN - timedelta(days=1)) == SPRING + timedelta(days=1)
+    assert recurrence_origin(ZoneInfo("UTC"), date(2026, 12, 4)) == date(2025, 12, 3)
 
 
 def test_capacity_profile_is_schema_valid_for_connector_0() -> None:

@@ -1,0 +1,74 @@
+"""How far a pole's clock is off, from the timestamps it sends.
+
+Why it matters: a pole runs its capacity profile, its quarter-hour meter reads
+(eis 27, 56) and the timestamps the eis 25 peak classification rests on by its
+own clock; eis 59 only promises 7 days of time-keeping without power. OCPP 1.6
+lets the CSMS *set* the time only through the ``currentTime`` of its Boot and
+Heartbeat answers, so a service must notice a wrong clock to do anything about it.
+
+OCPP 1.6 Boot and Heartbeat requests carry no time; StatusNotification,
+MeterValues and transaction messages do. Each gives ``pole time - receipt
+time``: the offset plus the message's delay. A message a pole queued while
+offline arrives late and looks *behind* by its queueing time; nothing makes a
+message look ahead. So the estimate is the largest of the recent samples (the
+freshest message wins), over a sliding window restarted at each boot.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+
+from pole_link.profiles.intent import CLOCK_TOLERANCE_S
+
+__all__ = ["WINDOW_S", "ClockWatch"]
+
+WINDOW_S = 900.0
+"""Samples older than this (by receipt) no longer count: a clock that was corrected
+is believed after one heartbeat interval at the latest."""
+
+_REWRITE_S = 1.0
+"""An estimate this much different from the stored one is stored again."""
+
+_REFRESH_S = 3600.0
+"""An unchanged estimate is stored again this often (so its age says it is current)."""
+
+
+class ClockWatch:
+    """One connection's estimate of its pole's clock offset (pole minus service, seconds)."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[datetime, float]] = deque()
+        self._stored: tuple[datetime, float] | None = None
+
+    def restart(self) -> None:
+        """A boot: the pole may have a new clock (a power cut, a battery, a time sync)."""
+        self._samples.clear()
+
+    def observe(self, pole_time: datetime, received: datetime) -> float | None:
+        """Add one message's timestamp; return the estimate when it is worth storing."""
+        self._samples.append((received, (pole_time - received).total_seconds()))
+        while self._samples and (received - self._samples[0][0]).total_seconds() > WINDOW_S:
+            self._samples.popleft()
+        estimate = max(offset for _, offset in self._samples)
+        if self._stored is not None:
+            at, stored = self._stored
+            if abs(estimate - stored) < _REWRITE_S and (received - at).total_seconds() < \
+                    _REFRESH_S:
+                return None
+        self._stored = (received, estimate)
+        return estimate
+
+    def measured(self, offset_s: float, at: datetime) -> None:
+        """A direct measurement (the pole's own now in a GetCompositeSchedule answer)."""
+        self._samples.append((at, offset_s))
+        self._stored = (at, offset_s)
+
+    @property
+    def offset_s(self) -> float | None:
+        return self._stored[1] if self._stored is not None else None
+
+    @property
+    def off(self) -> bool:
+        """Further off than the tolerance: the service should set the pole's time."""
+        return self.offset_s is not None and abs(self.offset_s) > CLOCK_TOLERANCE_S
