@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication
 
 from gui.fleet.filter import FleetFilter, QuickFilter
 from gui.fleet.model import FleetModel
+from pole_link.service_api import PoleRecord, parse_event
 from pole_link.timeutil import format_time
 
 TARGET_MS = 50.0
@@ -91,11 +92,13 @@ def main() -> None:
     app = QCoreApplication.instance() or QCoreApplication([])
     chance = random.Random(48)
     poles = fleet(args.poles, chance)
-    feed = events(args.events, args.poles, chance)
+    feed = [event for item in events(args.events, args.poles, chance)
+            if (event := parse_event(item)) is not None]  # the live feed parses as it reads
 
     model = FleetModel(now=lambda: NOW)
     proxy = FleetFilter(model)  # sorts attention first, then pole id
-    load_ms = timed(lambda: (model.set_poles(poles), proxy.rowCount()))
+    load_ms = timed(lambda: (model.set_poles([PoleRecord.from_json(p) for p in poles]),
+                             proxy.rowCount()))
     print(f"{args.poles:,} poles, {args.events:,} events; target: filter ≤ {TARGET_MS:.0f} ms")
     print(f"set_poles (parse, assess, sort, first filter): {load_ms:7.1f} ms")
 

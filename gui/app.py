@@ -112,7 +112,7 @@ def _gui(args: argparse.Namespace, demo: DemoStack | None) -> int:
     from gui.i18n import preferred_language, switch_language
     from gui.settings import remembered_token
     from gui.views.main_window import MainWindow
-    from pole_link.transports.csms import ServiceEndpoint
+    from pole_link.service_api import ServiceEndpoint
 
     if sys.platform == "win32":  # bleak's WinRT backend and Qt's COM apartment (bleak docs)
         from bleak.backends.winrt.util import allow_sta

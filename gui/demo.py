@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when used: the demo's children start before anything heavy
-    from pole_link.transports.csms import ServiceEndpoint
+    from pole_link.service_api import ServiceEndpoint
 
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 8.0
@@ -116,7 +116,7 @@ class DemoStack:
 
     @property
     def service(self) -> ServiceEndpoint:
-        from pole_link.transports.csms import ServiceEndpoint
+        from pole_link.service_api import ServiceEndpoint
 
         assert self.token is not None, "the service has not printed its token yet"
         return ServiceEndpoint(f"http://127.0.0.1:{self.port}", self.token)
@@ -188,28 +188,26 @@ class DemoStack:
 
         Goes through the operator API like any client; returns the poles it started.
         """
-        import httpx
+        from pole_link.errors import PoleLinkError
+        from pole_link.service_api import ServiceClient
 
-        service = self.service
         wanted = [f"PW-{number:04d}" for number in range(1, OCPP_POLES + 1)]
         started: list[str] = []
-        async with httpx.AsyncClient(base_url=service.api, headers=service.headers,
-                                     timeout=10) as client, asyncio.timeout(timeout):
+        async with ServiceClient(self.service, timeout=10) as client, \
+                asyncio.timeout(timeout):
             while True:
-                poles = (await client.get("/poles")).json()
-                online = {pole["id"] for pole in poles if pole.get("connected")}
+                online = {pole.id for pole in await client.poles() if pole.connected}
                 if set(wanted) <= online:
                     break
                 await asyncio.sleep(0.5)
             for index, pole_id in enumerate(wanted):
                 for key in ("MeterValueSampleInterval", "ClockAlignedDataInterval"):
-                    await client.put(f"/poles/{pole_id}/configuration",
-                                     json={"key": key, "value": str(DEMO_SAMPLE_S)})
+                    await client.configure(pole_id, key, str(DEMO_SAMPLE_S))
                 if index % 2 == 0:
-                    answer = await client.post(f"/poles/{pole_id}/remote-start",
-                                               json={"connectorId": 1, "idTag": "DEMO-CARD"})
-                    if answer.status_code == 200:
-                        started.append(pole_id)
+                    with contextlib.suppress(PoleLinkError):
+                        answer = await client.remote_start(pole_id, 1, "DEMO-CARD")
+                        if answer.get("status") == "Accepted":
+                            started.append(pole_id)
         return started
 
     async def ble_ready(self) -> tuple[str, str, str]:

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from gui.fleet.model import FleetModel
-from pole_link.errors import ConnectError
-from pole_link.transports.csms import ServiceEndpoint, fetch_poles
+from pole_link.errors import PoleLinkError
+from pole_link.service_api import LiveEvent, ServiceClient, ServiceEndpoint, ServiceEvent
 
 FLUSH_MS = 250
 RETRY_S = 3.0
@@ -45,7 +41,7 @@ class FleetFeed(QObject):
         self.model = model
         self.service: ServiceEndpoint | None = None
         self.received = 0
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[ServiceEvent] = []
         self._task: asyncio.Task[None] | None = None
         self._uptime: asyncio.Task[None] | None = None
         self._new_poles = asyncio.Event()
@@ -77,39 +73,34 @@ class FleetFeed(QObject):
             self.model.apply_events(events)
 
     async def _run(self, service: ServiceEndpoint) -> None:
-        while True:
-            try:
-                async with connect(service.live_url, additional_headers=service.headers,
-                                   max_size=2**22) as feed:
-                    poles = await fetch_poles(service)
-                    self._pending.clear()
-                    self.model.set_poles(poles)
-                    self.state_changed.emit(f"fleet of {service.url}: live")
-                    if self._uptime is not None:
-                        self._uptime.cancel()
-                    self._uptime = asyncio.ensure_future(self._fetch_uptime(service))
-                    async for text in feed:
-                        event = json.loads(text)
-                        if isinstance(event, dict) and event.get("type") != "live":
-                            self._pending.append(event)
-                            self.received += 1
-                self.state_changed.emit(f"the service at {service.url} closed the feed")
-            except (ConnectError, OSError, ConnectionClosed, InvalidHandshake,
-                    ValueError) as exc:
-                self.state_changed.emit(f"fleet feed lost ({exc}); retrying")
-            await asyncio.sleep(RETRY_S)
+        async with ServiceClient(service) as client:
+            while True:
+                try:
+                    async with client.live() as feed:
+                        poles = await client.poles()
+                        self._pending.clear()
+                        self.model.set_poles(poles)
+                        self.state_changed.emit(f"fleet of {service.url}: live")
+                        if self._uptime is not None:
+                            self._uptime.cancel()
+                        self._uptime = asyncio.ensure_future(self._fetch_uptime(client))
+                        async for event in feed:
+                            if not isinstance(event, LiveEvent):
+                                self._pending.append(event)
+                                self.received += 1
+                except PoleLinkError as exc:
+                    self.state_changed.emit(f"fleet feed lost ({exc}); retrying")
+                await asyncio.sleep(RETRY_S)
 
-    async def _fetch_uptime(self, service: ServiceEndpoint) -> None:
+    async def _fetch_uptime(self, client: ServiceClient) -> None:
         while True:
             try:
-                poles = await fetch_poles(service, uptime_days=UPTIME_DAYS)
-            except (ConnectError, OSError, ValueError) as exc:
+                poles = await client.poles(uptime_days=UPTIME_DAYS)
+            except PoleLinkError as exc:
                 self.state_changed.emit(f"uptime not available ({exc})")
             else:
-                self.model.set_uptime({str(pole["id"]): pole.get("uptime_percent")
-                                       for pole in poles})
-                self.model.set_clock_offsets({str(pole["id"]): pole.get("clock_offset_s")
-                                              for pole in poles})
+                self.model.set_uptime({pole.id: pole.uptime_percent for pole in poles})
+                self.model.set_clock_offsets({pole.id: pole.clock_offset_s for pole in poles})
             self._new_poles.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(UPTIME_REFRESH_S):

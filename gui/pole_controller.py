@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from gui.tasks import TaskRunner
 from pole_link.errors import ConnectError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.session import PoleIdentity, PoleSession
 from pole_link.transports import PoleAddress, open_link
@@ -66,7 +67,8 @@ class PoleController(QObject):
         self.state = LinkState.DISCONNECTED
         self._options: dict[str, Any] = {}
         self._runner: asyncio.Task[None] | None = None
-        self._commands: set[asyncio.Task[Any]] = set()
+        self._commands = TaskRunner(
+            lambda what, error: self.command_failed.emit(what, str(error)))
 
     # ------------------------------------------------------------ connection
     def connect_to(self, address: PoleAddress, **options: Any) -> None:
@@ -87,10 +89,7 @@ class PoleController(QObject):
         if runner is not None:
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
-        commands = list(self._commands)
-        for task in commands:
-            task.cancel()
-        await asyncio.gather(*commands, return_exceptions=True)
+        await self._commands.cancel_all()
 
     def _stop_runner(self) -> None:
         if self._runner is not None:
@@ -156,17 +155,8 @@ class PoleController(QObject):
             self.command_failed.emit(what, "not connected to a pole")
             return
 
-        async def run() -> None:
-            try:
-                answer = await action(session)
-            except (PoleLinkError, ValueError) as exc:
-                self.command_failed.emit(what, str(exc))
-            else:
-                self.command_finished.emit(what, _answer_text(answer))
-
-        task = asyncio.ensure_future(run())
-        self._commands.add(task)
-        task.add_done_callback(self._commands.discard)
+        self._commands.run(what, action(session),
+                           lambda answer: self.command_finished.emit(what, _answer_text(answer)))
 
     async def day_schedule(self) -> dict[str, Any]:
         """The pole's own composite schedule for the next 24 h (connector 0: the pole)."""

@@ -48,6 +48,12 @@ class TaskRunner:
         task.add_done_callback(finished)
         return task
 
+    def run_blocking(self, what: str, function: Callable[[], Any],
+                     on_done: Callable[[Any], None] | None = None) -> asyncio.Task[Any]:
+        """`run` for blocking work (files, formatting): ``function()`` on a worker thread,
+        its result or failure back on the GUI thread, like a coroutine's."""
+        return self.run(what, asyncio.to_thread(function), on_done)
+
     @property
     def busy(self) -> bool:
         return bool(self._tasks)

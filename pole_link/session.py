@@ -36,6 +36,7 @@ from ocpp.v16.enums import (
 from pole_link.errors import CallError, FrameError, LinkLost, NotAuthorised
 from pole_link.live import LiveSample
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
+from pole_link.queues import drain, put_dropping_oldest
 from pole_link.timeutil import parse_time
 from pole_link.transports.base import PoleLink
 
@@ -321,7 +322,7 @@ class PoleSession:
         try:
             if not self._live_interval_ms or interval_ms < self._live_interval_ms:
                 await self._subscribe(interval_ms)
-            yield _drain(queue)
+            yield drain(queue)
         finally:
             self._watchers.discard(queue)
             if not self._watchers and self.link.connected:
@@ -341,32 +342,17 @@ class PoleSession:
             async for message in self.link.pole_messages():
                 if message.vendor_message != VendorMessage.LIVE:
                     continue
+                data = message.data
                 try:
-                    sample = LiveSample.from_json(message.data)
+                    sample = data if isinstance(data, LiveSample) else LiveSample.from_json(data)
                 except ValueError as exc:
                     LOGGER.warning("ignored a malformed Live sample: %s", exc)
                     continue
                 for queue in list(self._watchers):
-                    _offer(queue, sample)
+                    put_dropping_oldest(queue, sample)
         except LinkLost as exc:
             for queue in list(self._watchers):
-                _offer(queue, exc)
-
-
-def _offer(queue: asyncio.Queue[LiveSample | BaseException], item: LiveSample | BaseException
-           ) -> None:
-    if queue.full():
-        with contextlib.suppress(asyncio.QueueEmpty):
-            queue.get_nowait()
-    queue.put_nowait(item)
-
-
-async def _drain(queue: asyncio.Queue[LiveSample | BaseException]) -> AsyncIterator[LiveSample]:
-    while True:
-        item = await queue.get()
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+                put_dropping_oldest(queue, exc)
 
 
 def _is_auth(action: str, payload: dict[str, Any]) -> bool:

@@ -33,22 +33,24 @@ from PySide6.QtGui import QBrush, QColor
 from gui.fleet.rows import (
     ATTENTION_FLAGS,
     DASH,
-    EVENT_HANDLERS,
+    FLEET_EVENTS,
     SOCKET_OF_COLUMN,
     Column,
     PoleRow,
     RowFlag,
     Severity,
     SocketState,
+    apply_to_row,
     assess,
     duration_text,
     relative_time,
-    row_from_json,
+    row_from_record,
     search_text_of,
     socket_name,
     sort_key,
 )
 from pole_link.model.led import LedColour
+from pole_link.service_api import PoleRecord, ServiceEvent
 from pole_link.timeutil import utc_now
 
 __all__ = [
@@ -309,12 +311,12 @@ class FleetModel(QAbstractTableModel):
 
     # -- changing ------------------------------------------------------------------
 
-    def set_poles(self, poles: Iterable[Mapping[str, Any]]) -> None:
-        """Replace every row with the service's list (``GET /api/v1/poles``)."""
+    def set_poles(self, poles: Iterable[PoleRecord]) -> None:
+        """Replace every row with the service's list (`ServiceClient.poles`)."""
         now = self._now()
         by_id: dict[str, PoleRow] = {}
-        for item in poles:
-            row = row_from_json(item)
+        for record in poles:
+            row = row_from_record(record)
             self._derive(row, now)
             by_id[row.pole_id] = row  # a duplicate id: the later entry wins
         self.beginResetModel()
@@ -345,11 +347,11 @@ class FleetModel(QAbstractTableModel):
                 row.clock_offset_s = offset
         self.refresh()
 
-    def apply_event(self, event: Mapping[str, Any]) -> None:
+    def apply_event(self, event: ServiceEvent) -> None:
         """One live-feed event; see `apply_events`."""
         self.apply_events((event,))
 
-    def apply_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+    def apply_events(self, events: Iterable[ServiceEvent]) -> None:
         """Live-feed events in arrival order, signalled once per changed row.
 
         A pole the model does not know is appended (one ``beginInsertRows`` for all new
@@ -361,16 +363,15 @@ class FleetModel(QAbstractTableModel):
         touched: dict[str, set[Column]] = {}
         new_rows: list[PoleRow] = []
         for event in events:
-            handler = EVENT_HANDLERS.get(str(event.get("type")))
-            pole_id = event.get("poleId")
-            if handler is None or not isinstance(pole_id, str):
+            if not isinstance(event, FLEET_EVENTS):
                 continue
+            pole_id = event.pole_id
             row = self._by_id.get(pole_id)
             if row is None:
                 row = PoleRow(pole_id=pole_id)
                 self._by_id[pole_id] = row
                 new_rows.append(row)
-            columns = handler(row, event, now)
+            columns = apply_to_row(row, event, now)
             if columns:
                 touched.setdefault(pole_id, set()).update(columns)
         for pole_id, columns in touched.items():

@@ -9,7 +9,7 @@ is — are tested as plain Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, IntFlag
@@ -19,7 +19,14 @@ from ocpp.v16.enums import ChargePointStatus
 
 from pole_link.model.led import LedColour, led_for
 from pole_link.model.mode3 import CPState
-from pole_link.timeutil import parse_time
+from pole_link.service_api import (
+    ConnectionEvent,
+    MeterValuesEvent,
+    PoleRecord,
+    ServiceEvent,
+    StatusEvent,
+    TransactionEvent,
+)
 
 STUCK_TRANSACTION = timedelta(hours=24)
 STUCK_STATUS = timedelta(minutes=30)
@@ -310,47 +317,18 @@ def search_text_of(row: PoleRow) -> str:
     return "\x1f".join(words).lower()  # a separator no one types: words never run together
 
 
-def _time_or_none(value: Any) -> datetime | None:
-    try:
-        moment = parse_time(value)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC)
-
-
-def _float_or_none(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def row_from_json(item: Mapping[str, Any]) -> PoleRow:
-    """A row from one element of ``GET /api/v1/poles``; missing fields stay unknown."""
-    connectors: dict[int, SocketState] = {}
-    for connector in item.get("connectors") or ():
-        connector_id = connector.get("connector_id")
-        if not isinstance(connector_id, int):
-            continue
-        transaction_id = connector.get("transaction_id")
-        connectors[connector_id] = SocketState(
-            status=str(connector.get("status") or "Unknown"),
-            error_code=str(connector.get("error_code") or _NO_ERROR),
-            since=_time_or_none(connector.get("since")),
-            transaction_id=transaction_id if isinstance(transaction_id, int) else None,
-            transaction_started=_time_or_none(connector.get("transaction_started")),
-        )
-    return PoleRow(
-        pole_id=str(item["id"]),
-        grid_operator=str(item.get("grid_operator") or ""),
-        vendor=str(item.get("vendor") or ""),
-        model=str(item.get("model") or ""),
-        firmware=str(item.get("firmware") or ""),
-        connected=bool(item.get("connected")),
-        last_seen=_time_or_none(item.get("last_seen")),
-        uptime_percent=_float_or_none(item.get("uptime_percent")),
-        clock_offset_s=_float_or_none(item.get("clock_offset_s")),
-        connectors=connectors,
-    )
+def row_from_record(record: PoleRecord) -> PoleRow:
+    """A row from one pole of the service's listing (`ServiceClient.poles`)."""
+    connectors = {
+        c.connector_id: SocketState(status=c.status, error_code=c.error_code, since=c.since,
+                                    transaction_id=c.transaction_id,
+                                    transaction_started=c.transaction_started)
+        for c in record.connectors}
+    return PoleRow(pole_id=record.id, grid_operator=record.grid_operator,
+                   vendor=record.vendor, model=record.model, firmware=record.firmware,
+                   connected=record.connected, last_seen=record.last_seen,
+                   uptime_percent=record.uptime_percent, clock_offset_s=record.clock_offset_s,
+                   connectors=connectors)
 
 
 _SOCKET_COLUMNS = {1: Column.SOCKET_1, 2: Column.SOCKET_2}
@@ -368,81 +346,78 @@ def _socket_column(connector_id: int) -> set[Column]:
     return {column} if column is not None else set()
 
 
-def _on_status(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
-    connector_id = event.get("connectorId")
-    status = event.get("status")
-    if not isinstance(connector_id, int) or not isinstance(status, str):
-        return set()
-    at = _time_or_none(event.get("at"))
-    socket = row.connectors.setdefault(connector_id, SocketState())
-    if at is not None and socket.since is not None and at < socket.since:
+def _on_status(row: PoleRow, event: StatusEvent, now: datetime) -> set[Column]:
+    at = event.at
+    socket = row.connectors.setdefault(event.connector_id, SocketState())
+    if socket.since is not None and at < socket.since:
         return set()  # older than what we know (e.g. a snapshot raced the feed)
-    if status != socket.status:
-        socket.since = at or now
-    socket.status = status
-    socket.error_code = str(event.get("errorCode") or _NO_ERROR)
-    if status not in _POWERED:
+    if event.status != socket.status:
+        socket.since = at
+    socket.status = event.status
+    socket.error_code = event.error_code or _NO_ERROR
+    if event.status not in _POWERED:
         socket.power_w = None
-    if status == "Available":
+    if event.status == "Available":
         socket.transaction_id = socket.transaction_started = None  # no vehicle, no session
-    return _seen(row, at) | _socket_column(connector_id) | {Column.POWER}
+    return _seen(row, at) | _socket_column(event.connector_id) | {Column.POWER}
 
 
-def _on_connection(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
-    connected = event.get("connected")
-    if not isinstance(connected, bool):
-        return set()
-    row.connected = connected
-    if not connected:
+def _on_connection(row: PoleRow, event: ConnectionEvent, now: datetime) -> set[Column]:
+    row.connected = event.connected
+    if not event.connected:
         for socket in row.connectors.values():
             socket.power_w = None  # the last figure of an unreachable pole is a guess
-    return _seen(row, _time_or_none(event.get("at"))) | {Column.CONNECTION, Column.POWER}
+    return _seen(row, event.at) | {Column.CONNECTION, Column.POWER}
 
 
-def _on_meter_values(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
-    connector_id = event.get("connectorId")
-    if not isinstance(connector_id, int) or connector_id == 0:
+def _on_meter_values(row: PoleRow, event: MeterValuesEvent, now: datetime) -> set[Column]:
+    if event.connector_id == 0:
         return set()
-    columns = _seen(row, _time_or_none(event.get("at")))
-    power = _float_or_none(event.get("powerW"))
-    if power is not None:
-        row.connectors.setdefault(connector_id, SocketState()).power_w = power
+    columns = _seen(row, event.time)
+    if event.power_w is not None:
+        row.connectors.setdefault(event.connector_id, SocketState()).power_w = event.power_w
         columns.add(Column.POWER)
     return columns
 
 
-def _on_transaction(row: PoleRow, event: Mapping[str, Any], now: datetime) -> set[Column]:
-    at = _time_or_none(event.get("at"))
-    connector_id = event.get("connectorId")
-    transaction_id = event.get("transactionId")
-    if event.get("event") == "started" and isinstance(connector_id, int):
+def _on_transaction(row: PoleRow, event: TransactionEvent, now: datetime) -> set[Column]:
+    connector_id = event.connector_id
+    if event.event == "started":
+        if connector_id is None:
+            return set()
         socket = row.connectors.setdefault(connector_id, SocketState())
-        socket.transaction_id = transaction_id if isinstance(transaction_id, int) else None
-        socket.transaction_started = at or now
-    elif event.get("event") == "stopped":
+        socket.transaction_id = event.transaction_id
+        socket.transaction_started = event.at
+    else:
         # StopTransaction carries no connector: find the socket by its transaction.
         for candidate_id, socket in row.connectors.items():
-            if (candidate_id == connector_id
-                    or (transaction_id is not None and socket.transaction_id == transaction_id)):
+            if candidate_id == connector_id or socket.transaction_id == event.transaction_id:
                 connector_id = candidate_id
                 socket.transaction_id = socket.transaction_started = None
                 socket.power_w = None
                 break
-    else:
-        return set()
-    columns = _seen(row, at) | {Column.POWER}
-    if isinstance(connector_id, int):
+    columns = _seen(row, event.at) | {Column.POWER}
+    if connector_id is not None:
         columns |= _socket_column(connector_id)
     return columns
 
 
-_Handler = Callable[[PoleRow, Mapping[str, Any], datetime], set[Column]]
-EVENT_HANDLERS: dict[str, _Handler] = {
-    "status": _on_status,
-    "connection": _on_connection,
-    "meterValues": _on_meter_values,
-    "transaction": _on_transaction,
-}
+def apply_to_row(row: PoleRow, event: ServiceEvent, now: datetime) -> set[Column] | None:
+    """Apply one feed event to its pole's row; the columns it changed, or None for events
+    the fleet does not show (Live data, watch answers)."""
+    if isinstance(event, StatusEvent):
+        return _on_status(row, event, now)
+    if isinstance(event, ConnectionEvent):
+        return _on_connection(row, event, now)
+    if isinstance(event, MeterValuesEvent):
+        return _on_meter_values(row, event, now)
+    if isinstance(event, TransactionEvent):
+        return _on_transaction(row, event, now)
+    return None
+
+
+FLEET_EVENTS = (StatusEvent, ConnectionEvent, MeterValuesEvent, TransactionEvent)
+"""The feed events that change a fleet row."""
 
 
 def sort_key(column: int) -> Callable[[PoleRow], Any]:

@@ -10,7 +10,6 @@ again and are left off.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from gui.plot.history import FloatArray, SampleHistory, ValueArray, write_csv
 from gui.plot.pens import BACKGROUND, FOREGROUND, GRID, current_pen, limit_pen
+from gui.tasks import TaskRunner
 
 SOCKETS = 2
 PHASES = 3
@@ -89,7 +89,8 @@ class LivePlot(QWidget):
         self._drawn_end = math.nan
         self._drawn_shape: tuple[float, int] | None = None
         self._y_range: tuple[float, float] | None = None
-        self._export_thread: threading.Thread | None = None
+        self._export_target = ""
+        self._tasks = TaskRunner(self._export_error)
         self.min_scroll_px = 0.25
         """A frame without new data is skipped unless the time axis moved this many pixels:
         a day-long window would otherwise be repainted 30 times a second for nothing."""
@@ -101,7 +102,7 @@ class LivePlot(QWidget):
         self._timer.setInterval(FRAME_INTERVAL_MS)
         self._timer.timeout.connect(self.redraw)
         self.exported.connect(self._export_done)
-        self.export_failed.connect(self._export_error)
+        self.export_failed.connect(self._export_failed)
 
     def clear(self) -> None:
         """Forget every sample (another pole is shown now); the ring keeps its capacity."""
@@ -336,7 +337,8 @@ class LivePlot(QWidget):
                    t_end: float | None = None) -> int:
         """Write the raw samples of ``[t_start, t_end]`` (default: the window in view) now.
 
-        Returns the number of rows. Blocks for a large window; the button uses a thread.
+        Returns the number of rows. Blocks for a large window; the button runs it on a
+        worker thread (`export_csv_in_background`).
         """
         start, end = self._export_range(t_start, t_end)
         return self._history.to_csv(path, start, end)
@@ -363,33 +365,29 @@ class LivePlot(QWidget):
         start, end = self._export_range(None, None)
         times, values = self._history.samples(start, end)
         names = self._history.names
-        target = str(path)
+        target = self._export_target = str(path)
         self._export_button.setEnabled(False)
         self._status.setText(self.tr("Exporting…"))
+        self._tasks.run_blocking("export", lambda: write_csv(target, times, values, names),
+                                 lambda rows: self.exported.emit(target, rows))
 
-        def work() -> None:
-            try:
-                rows = write_csv(target, times, values, names)
-            except OSError as exc:
-                self.export_failed.emit(target, exc.strerror or str(exc))
-            else:
-                self.exported.emit(target, rows)
-
-        self._export_thread = threading.Thread(target=work, name="csv-export", daemon=True)
-        self._export_thread.start()
+    def _export_error(self, what: str, error: BaseException) -> None:
+        reason = (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
+        self.export_failed.emit(self._export_target, reason)
 
     def _export_done(self, path: str, rows: int) -> None:
         self._finish_export(f"Exported {rows:,} samples to {Path(path).name}")
 
-    def _export_error(self, path: str, reason: str) -> None:
+    def _export_failed(self, path: str, reason: str) -> None:
         self._finish_export(f"Export to {Path(path).name} failed: {reason}")
 
     def _finish_export(self, message: str) -> None:
         self._export_button.setEnabled(True)
         self._status.setText(message)
-        if self._export_thread is not None:
-            self._export_thread.join()
-            self._export_thread = None
+
+    async def aclose(self) -> None:
+        """Wait for (or cancel) a running export before the plot goes away."""
+        await self._tasks.cancel_all()
 
     def status_text(self) -> str:
         """The line beside the buttons: how the last export went."""

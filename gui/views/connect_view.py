@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from gui.settings import remember_service, remembered_service_url, remembered_token
 from gui.tasks import TaskRunner
+from pole_link.service_api import ServiceEndpoint
 from pole_link.transports import PoleAddress, transport_class
-from pole_link.transports.csms import ServiceEndpoint
 
 ADDRESS_ROLE = Qt.ItemDataRole.UserRole + 1
 

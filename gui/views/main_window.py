@@ -35,9 +35,9 @@ from gui.profiles.profile_view import ProfileView
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
 from gui.views.pole_view import PoleView
+from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
 from pole_link.transports import PoleAddress
-from pole_link.transports.csms import ServiceEndpoint
 
 WINDOW_TITLE = "Paalwerk"
 FLEET_START_LATEST_MS = 3000
@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         await self.controller.aclose()
         await self.feed.aclose()
         await self.profile_view.aclose()
+        await self.pole_view.plot.aclose()
         await self.tasks.cancel_all()
         if self.demo is not None and stop_demo:
             await asyncio.to_thread(self.demo.stop)

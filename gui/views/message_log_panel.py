@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.tasks import TaskRunner
-from pole_link.transports.csms import ServiceEndpoint
+from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint
+from pole_link.timeutil import format_time
 
 REFRESH_MS = 5000
 ROWS = 300
@@ -36,15 +36,9 @@ COLUMNS = (QT_TRANSLATE_NOOP("MessageLogPanel", "Time"),
 
 
 async def fetch_messages(service: ServiceEndpoint, pole_id: str, action: str | None
-                         ) -> list[dict[str, Any]]:
-    params: dict[str, Any] = {"limit": ROWS}
-    if action:
-        params["action"] = action
-    async with httpx.AsyncClient(headers=service.headers, timeout=10) as client:
-        response = await client.get(f"{service.api}/poles/{pole_id}/messages", params=params)
-    response.raise_for_status()
-    rows: list[dict[str, Any]] = response.json()
-    return rows
+                         ) -> list[MessageRecord]:
+    async with ServiceClient(service, timeout=10) as client:
+        return await client.messages(pole_id, action, limit=ROWS)
 
 
 class MessageLogPanel(QWidget):
@@ -98,14 +92,13 @@ class MessageLogPanel(QWidget):
         self.tasks.run(self.tr("Reading the message log"),
                        fetch_messages(self.service, self.pole_id, action), self.show_rows)
 
-    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+    def show_rows(self, rows: list[MessageRecord]) -> None:
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            latency = row.get("latency_ms")
-            cells = (str(row.get("time") or row.get("timestamp") or ""),
-                     str(row.get("direction", "")), str(row.get("action") or ""),
-                     "" if latency is None else f"{float(latency):.0f} ms",
-                     _compact(row.get("payload")))
+            latency = row.latency_ms
+            cells = ("" if row.time is None else format_time(row.time), row.direction,
+                     row.action, "" if latency is None else f"{latency:.0f} ms",
+                     _compact(row.payload))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

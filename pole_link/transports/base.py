@@ -31,10 +31,16 @@ class PoleAddress:
 
 @dataclass(frozen=True)
 class PoleMessage:
-    """A call the pole made to us (``Live`` and friends), already answered."""
+    """A call the pole made to us (``Live`` and friends), already answered.
+
+    `decoded` is the vendor message's data when the transport already has it as a value
+    (the ``csms`` transport gets Live samples decoded from the service's feed): nobody
+    encodes it again just to decode it once more.
+    """
 
     action: str
     payload: dict[str, Any]
+    decoded: Any = None
 
     @property
     def vendor_message(self) -> str | None:
@@ -46,6 +52,8 @@ class PoleMessage:
 
     @property
     def data(self) -> Any:
+        if self.decoded is not None:
+            return self.decoded
         return decode_data(self.payload.get("data"))
 
 

@@ -22,6 +22,7 @@ from pole_link.protocol.connection import ByteStream, FramedConnection
 from pole_link.protocol.frames import LinkCounters
 from pole_link.protocol.routing import StrictChargePoint, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from pole_link.queues import drain, put_dropping_oldest
 from pole_link.transports.base import PoleLink, PoleMessage
 
 LOGGER = logging.getLogger(__name__)
@@ -54,15 +55,8 @@ class _ClientEnd(StrictChargePoint):
         payload: dict[str, Any] = {"vendorId": vendor_id, "messageId": message_id}
         if data is not None:
             payload["data"] = data
-        _put_dropping_oldest(self._inbox, PoleMessage("DataTransfer", payload))
+        put_dropping_oldest(self._inbox, PoleMessage("DataTransfer", payload))
         return call_result.DataTransfer(status=DataTransferStatus.accepted)
-
-
-def _put_dropping_oldest(queue: asyncio.Queue[Any], item: Any) -> None:
-    if queue.full():
-        with contextlib.suppress(asyncio.QueueEmpty):
-            queue.get_nowait()
-    queue.put_nowait(item)
 
 
 class FramedLink(PoleLink):
@@ -109,7 +103,7 @@ class FramedLink(PoleLink):
         finally:
             if self._lost is None:
                 self._lost = LinkLost(f"{self.name}: link closed")
-            _put_dropping_oldest(self._inbox, self._lost)
+            put_dropping_oldest(self._inbox, self._lost)
 
     @property
     def connected(self) -> bool:
@@ -126,12 +120,8 @@ class FramedLink(PoleLink):
         return await self._require().call_action(action, payload, timeout=timeout)
 
     async def pole_messages(self) -> AsyncIterator[PoleMessage]:
-        while True:
-            item = await self._inbox.get()
-            if isinstance(item, BaseException):
-                _put_dropping_oldest(self._inbox, item)  # later readers see the end too
-                raise item
-            yield item
+        async for message in drain(self._inbox, shared=True):
+            yield message
 
     async def send_binary(self, frame: BinaryFrame) -> None:
         self._require()

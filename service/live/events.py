@@ -1,54 +1,56 @@
-"""The JSON events of ``/api/v1/live``, built in one place so clients can rely on them.
+"""The JSON events of ``/api/v1/live``, built from the one definition clients parse.
 
-Every event is an object with ``type`` and ``poleId``; times are ISO-8601 with an offset.
+The event kinds are the dataclasses of `pole_link.service_api` (its module docstring and
+each class say what they carry); these builders make them from what a pole reported and
+turn them into the JSON the feed sends, so the service and its clients cannot drift
+apart. Times are ISO-8601 with an offset.
 
-- ``{"type": "connection", "poleId", "connected", "at"}``
-- ``{"type": "status", "poleId", "connectorId", "status", "errorCode", "at"}``
-- ``{"type": "transaction", "event": "started"|"stopped", "poleId", "connectorId",
-  "transactionId", "at", "meterWh"}``
-- ``{"type": "meterValues", "poleId", "connectorId", "transactionId", "at", "powerW",
-  "energyWh", "meterValue"}`` — ``powerW`` is the pole's own active power when it reports
-  one, else the sum over phases of current × voltage (230 V nominal where the pole sends
-  no voltage); null when it reports neither.
-- ``{"type": "live", "poleId", "data"}`` — the pole's ``Live`` data as PROTOCOL.md defines it.
-- ``{"type": "watching", "poleId", "status", "description"}`` — the answer to ``watch``.
+``powerW`` of a meterValues event is the pole's own active power when it reports one,
+else the sum over phases of current × voltage (230 V nominal where the pole sends no
+voltage); null when it reports neither. A ``live`` event relays the pole's ``Live`` data
+as it sent it (PROTOCOL.md): the service does not decode what only watchers read.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pole_link.timeutil import format_time
+from pole_link.service_api import (
+    ConnectionEvent,
+    LiveEvent,
+    MeterValuesEvent,
+    StatusEvent,
+    TransactionEvent,
+    WatchingEvent,
+)
 
 Event = dict[str, Any]
 
 
 def connection_event(pole_id: str, connected: bool, at: datetime) -> Event:
-    return {"type": "connection", "poleId": pole_id, "connected": connected,
-            "at": format_time(at)}
+    return ConnectionEvent(pole_id, connected, at).to_json()
 
 
 def status_event(pole_id: str, connector_id: int, status: str, error_code: str,
                  at: datetime) -> Event:
-    return {"type": "status", "poleId": pole_id, "connectorId": connector_id,
-            "status": status, "errorCode": error_code, "at": format_time(at)}
+    return StatusEvent(pole_id, connector_id, status, error_code, at).to_json()
 
 
-def transaction_event(pole_id: str, event: str, connector_id: int | None,
-                      transaction_id: int, at: datetime, meter_wh: int) -> Event:
-    return {"type": "transaction", "event": event, "poleId": pole_id,
-            "connectorId": connector_id, "transactionId": transaction_id,
-            "at": format_time(at), "meterWh": meter_wh}
+def transaction_event(pole_id: str, event: Literal["started", "stopped"],
+                      connector_id: int | None, transaction_id: int, at: datetime,
+                      meter_wh: int) -> Event:
+    return TransactionEvent(pole_id, event, connector_id, transaction_id, at,
+                            meter_wh).to_json()
 
 
 def live_event(pole_id: str, data: Any) -> Event:
-    return {"type": "live", "poleId": pole_id, "data": data}
+    """The pole's Live data, relayed undecoded (the shape `LiveEvent.to_json` gives)."""
+    return {"type": LiveEvent.kind, "poleId": pole_id, "data": data}
 
 
 def watching_event(pole_id: str, status: str, description: str = "") -> Event:
-    return {"type": "watching", "poleId": pole_id, "status": status,
-            "description": description}
+    return WatchingEvent(pole_id, status, description).to_json()
 
 
 def meter_values_event(pole_id: str, connector_id: int, transaction_id: int | None,
@@ -58,13 +60,11 @@ def meter_values_event(pole_id: str, connector_id: int, transaction_id: int | No
         return None
     newest = max(meter_value, key=lambda sample: str(sample.get("timestamp", "")))
     values = newest.get("sampled_value") or []
-    return {"type": "meterValues", "poleId": pole_id, "connectorId": connector_id,
-            "transactionId": transaction_id, "at": newest.get("timestamp"),
-            "powerW": _power_w(values), "energyWh": _energy_wh(values),
-            "meterValue": [{"timestamp": newest.get("timestamp"),
-                            "sampledValue": [_camel(value) for value in values]}]}
-
-
+    return MeterValuesEvent(
+        pole_id, connector_id, transaction_id, newest.get("timestamp"), _power_w(values),
+        _energy_wh(values),
+        [{"timestamp": newest.get("timestamp"),
+          "sampledValue": [_camel(value) for value in values]}]).to_json()
 def _number(value: dict[str, Any]) -> float | None:
     try:
         return float(value["value"])

@@ -18,13 +18,13 @@ oldest event is dropped and counted (the client can re-read state over the API).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from pole_link.errors import PoleLinkError
 from pole_link.protocol.vendor import VendorMessage, data_transfer_payload
+from pole_link.queues import put_dropping_oldest
 from service.live.events import Event, live_event, watching_event
 
 LOGGER = logging.getLogger(__name__)
@@ -57,11 +57,8 @@ class LiveClient:
         self.dropped = 0
 
     def offer(self, event: Event) -> None:
-        if self.queue.full():
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
+        if put_dropping_oldest(self.queue, event):
             self.dropped += 1
-        self.queue.put_nowait(event)
 
 
 class LiveHub:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from gui.fleet.filter import FleetFilter, QuickFilter
 from gui.fleet.model import AttentionRole, Column, FleetModel, PoleIdRole, Severity
 from gui.fleet.view import FleetView
-from tests.gui.test_fleet_model import Clock, at, pole, status
+from tests.gui.test_fleet_model import Clock, at, pole, records, status, typed, typed_all
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
@@ -23,7 +23,7 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "fleet_view.p
 
 def filtered(*poles: dict[str, Any]) -> tuple[FleetModel, FleetFilter]:
     model = FleetModel(now=Clock())
-    model.set_poles(list(poles))
+    model.set_poles(records(list(poles)))
     return model, FleetFilter(model)
 
 
@@ -47,8 +47,8 @@ def test_proxy_holds_up_under_qt_model_tester(qtmodeltester: ModelTester) -> Non
     qtmodeltester.check(proxy)
     proxy.set_search("pw")
     proxy.set_quick_filter(QuickFilter.ATTENTION)
-    model.apply_events([status("PW-0006", 1, "Faulted", "PowerMeterFailure"),
-                        status("PW-0099", 1, "Charging")])
+    model.apply_events(typed_all([status("PW-0006", 1, "Faulted", "PowerMeterFailure"),
+                        status("PW-0099", 1, "Charging")]))
     proxy.sort(Column.POLE, Qt.SortOrder.DescendingOrder)
     proxy.set_search("")
     proxy.set_quick_filter(QuickFilter.ALL)
@@ -111,11 +111,11 @@ def test_quick_filter_and_search_combine() -> None:
 def test_attention_filter_follows_live_events() -> None:
     model, proxy = small_fleet()
     proxy.set_quick_filter(QuickFilter.ATTENTION)
-    model.apply_event(status("PW-0006", 2, "Faulted", "ConnectorLockFailure"))
+    model.apply_event(typed(status("PW-0006", 2, "Faulted", "ConnectorLockFailure")))
     assert shown(proxy) == ["PW-0002", "PW-0006", "PW-0003", "PW-0004"]
-    model.apply_event(status("PW-0002", 1, "Available"))
+    model.apply_event(typed(status("PW-0002", 1, "Available")))
     assert "PW-0002" not in shown(proxy)
-    model.apply_event(status("PW-0777", 1, "Faulted", "GroundFailure"))
+    model.apply_event(typed(status("PW-0777", 1, "Faulted", "GroundFailure")))
     assert "PW-0777" in shown(proxy)
 
 
@@ -173,7 +173,7 @@ def realistic_fleet(count: int = 40, seed: int = 47) -> list[dict[str, Any]]:
 
 def fleet_view(qtbot: QtBot, poles: list[dict[str, Any]]) -> tuple[FleetView, FleetModel]:
     model = FleetModel(now=Clock())
-    model.set_poles(poles)
+    model.set_poles(records(poles))
     view = FleetView(model)
     qtbot.addWidget(view)
     return view, model
@@ -189,7 +189,7 @@ def test_count_label_and_quick_filter_buttons_show_numbers(qtbot: QtBot) -> None
     qtbot.waitUntil(lambda: view.count_text() == "3 of 40 poles")
     assert view.quick_buttons[QuickFilter.FAULTED].text() == "Faulted (3)"
     assert view.quick_buttons[QuickFilter.OFFLINE].text() == "Offline (2)"
-    model.apply_event(status("PW-0001", 2, "Faulted", "GroundFailure"))
+    model.apply_event(typed(status("PW-0001", 2, "Faulted", "GroundFailure")))
     qtbot.waitUntil(lambda: view.count_text() == "4 of 40 poles")
     assert view.quick_buttons[QuickFilter.FAULTED].text() == "Faulted (4)"
 
@@ -226,8 +226,9 @@ def test_enter_and_double_click_emit_pole_activated(qtbot: QtBot) -> None:
 def test_fleet_view_screenshot_puts_the_poles_that_need_attention_on_top(qtbot: QtBot) -> None:
     poles = realistic_fleet()
     view, model = fleet_view(qtbot, poles)
-    model.apply_events([
-        {"type": "transaction", "event": "started", "poleId": "PW-0015", "connectorId": 1,
+    model.apply_events(typed_all([
+        {"type": "transaction", "event": "started", "poleId": "PW-0015",
+         "meterWh": 0, "connectorId": 1,
          "transactionId": 915, "at": at(27 * 60)},
         status("PW-0015", 1, "Charging", minutes_ago=0),
         *({"type": "meterValues", "poleId": item["id"], "connectorId": connector["connector_id"],
@@ -235,7 +236,7 @@ def test_fleet_view_screenshot_puts_the_poles_that_need_attention_on_top(qtbot: 
            "energyWh": 5e3}
           for n, item in enumerate(poles) for connector in item["connectors"]
           if connector["status"] == "Charging" and item["connected"]),
-    ])
+    ]))
     view.resize(1280, 900)
     view.show()
     qtbot.waitExposed(view)

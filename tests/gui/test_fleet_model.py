@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from gui.fleet.model import (
     SortKeyRole,
 )
 from pole_link.model.led import LedColour
+from pole_link.service_api import PoleRecord, ServiceEvent, parse_event
 from pole_link.timeutil import format_time
 
 if TYPE_CHECKING:
@@ -68,6 +70,22 @@ def pole(pole_id: str, socket_1: str = "Available", socket_2: str = "Available",
     return item
 
 
+def records(items: Iterable[dict[str, Any]]) -> list[PoleRecord]:
+    """The listing as the service client hands it over (`ServiceClient.poles`)."""
+    return [PoleRecord.from_json(item) for item in items]
+
+
+def typed(event: dict[str, Any]) -> ServiceEvent:
+    """A feed event as the live feed hands it over (`parse_event`)."""
+    parsed = parse_event(event)
+    assert parsed is not None, event
+    return parsed
+
+
+def typed_all(events: Iterable[dict[str, Any]]) -> list[ServiceEvent]:
+    return [typed(event) for event in events]
+
+
 def status(pole_id: str, connector_id: int, state: str, error: str = "NoError",
            minutes_ago: float = 0.0) -> dict[str, Any]:
     return {"type": "status", "poleId": pole_id, "connectorId": connector_id, "status": state,
@@ -76,7 +94,7 @@ def status(pole_id: str, connector_id: int, state: str, error: str = "NoError",
 
 def fleet_model(*poles: dict[str, Any], clock: Clock | None = None) -> FleetModel:
     model = FleetModel(now=clock or Clock())
-    model.set_poles(list(poles))
+    model.set_poles(records(list(poles)))
     return model
 
 
@@ -113,17 +131,17 @@ def test_model_holds_up_under_qt_model_tester_through_loads_events_and_sorts(
     clock = Clock()
     model = FleetModel(now=clock)
     qtmodeltester.check(model)
-    model.set_poles([pole("PW-0001", "Charging"), pole("PW-0002", connected=False)])
-    model.apply_events([status("PW-0001", 1, "Faulted", "GroundFailure"),
+    model.set_poles(records([pole("PW-0001", "Charging"), pole("PW-0002", connected=False)]))
+    model.apply_events(typed_all([status("PW-0001", 1, "Faulted", "GroundFailure"),
                         status("PW-0009", 2, "Charging"),
                         {"type": "connection", "poleId": "PW-0002", "connected": True,
-                         "at": at()}])
+                         "at": at()}]))
     model.sort(Column.ATTENTION, Qt.SortOrder.DescendingOrder)
-    model.apply_event(status("PW-0003", 1, "Finishing"))
+    model.apply_event(typed(status("PW-0003", 1, "Finishing")))
     clock.moment += timedelta(hours=1)
     model.refresh()
     model.sort(Column.LAST_SEEN, Qt.SortOrder.AscendingOrder)
-    model.set_poles([pole("PW-0004")])
+    model.set_poles(records([pole("PW-0004")]))
     assert model.rowCount() == 1
 
 
@@ -157,7 +175,7 @@ def test_last_seen_sorts_by_its_datetime_not_its_text() -> None:
 def test_status_event_updates_exactly_the_changed_row() -> None:
     model = fleet_model(pole("PW-0001"), pole("PW-0002"), pole("PW-0003"))
     recorder = Recorder(model)
-    model.apply_event(status("PW-0002", 1, "Charging"))
+    model.apply_event(typed(status("PW-0002", 1, "Charging")))
     row = model.row_of("PW-0002")
     assert recorder.rows() == [row]
     assert recorder.inserted == [] and recorder.layouts == 0
@@ -169,15 +187,16 @@ def test_status_event_updates_exactly_the_changed_row() -> None:
 def test_batch_of_events_signals_each_changed_row_once() -> None:
     model = fleet_model(pole("PW-0001"), pole("PW-0002"), pole("PW-0003"))
     recorder = Recorder(model)
-    model.apply_events([
+    model.apply_events(typed_all([
         status("PW-0001", 1, "Preparing"),
-        {"type": "transaction", "event": "started", "poleId": "PW-0001", "connectorId": 1,
+        {"type": "transaction", "event": "started", "poleId": "PW-0001",
+         "meterWh": 0, "connectorId": 1,
          "transactionId": 17, "at": at()},
         status("PW-0001", 1, "Charging"),
         {"type": "meterValues", "poleId": "PW-0001", "connectorId": 1, "transactionId": 17,
          "at": at(), "powerW": 11000.0, "energyWh": 1200.0},
         status("PW-0003", 2, "Unavailable"),
-    ])
+    ]))
     assert sorted(recorder.rows()) == sorted([model.row_of("PW-0001"), model.row_of("PW-0003")])
     assert cell(model, "PW-0001", Column.POWER) == "11.0"
 
@@ -185,7 +204,7 @@ def test_batch_of_events_signals_each_changed_row_once() -> None:
 def test_event_for_an_unknown_pole_inserts_its_row() -> None:
     model = fleet_model(pole("PW-0001"))
     recorder = Recorder(model)
-    model.apply_event(status("PW-0042", 1, "Charging"))
+    model.apply_event(typed(status("PW-0042", 1, "Charging")))
     assert recorder.inserted == [(1, 1)]
     assert recorder.changed == []
     assert model.row_of("PW-0042") == 1
@@ -196,9 +215,9 @@ def test_event_for_an_unknown_pole_inserts_its_row() -> None:
 def test_events_the_fleet_does_not_show_change_nothing() -> None:
     model = fleet_model(pole("PW-0001"))
     recorder = Recorder(model)
-    model.apply_events([{"type": "live", "poleId": "PW-0001", "data": {}},
-                        {"type": "watching", "poleId": "PW-0001", "status": "ok"},
-                        {"type": "status", "connectorId": 1, "status": "Charging"}])
+    sample = {"timestamp": at(), "limitA": 30.0, "sockets": []}
+    model.apply_events(typed_all([{"type": "live", "poleId": "PW-0001", "data": sample},
+                                  {"type": "watching", "poleId": "PW-0001", "status": "ok"}]))
     assert (recorder.changed, recorder.inserted, model.rowCount()) == ([], [], 1)
 
 
@@ -224,7 +243,7 @@ def test_sorted_model_moves_a_pole_up_when_it_faults_and_keeps_persistent_indexe
     model.sort(Column.ATTENTION, Qt.SortOrder.DescendingOrder)
     held = QPersistentModelIndex(model.index(model.row_of("PW-0003") or 0, Column.POLE))
     recorder = Recorder(model)
-    model.apply_event(status("PW-0003", 2, "Faulted", "OverCurrentFailure"))
+    model.apply_event(typed(status("PW-0003", 2, "Faulted", "OverCurrentFailure")))
     assert model.index(0, Column.POLE).data() == "PW-0003"
     assert recorder.layouts == 1
     assert held.row() == 0 and held.data() == "PW-0003"
@@ -240,7 +259,7 @@ def test_error_code_without_faulted_status_is_a_fault() -> None:
 
 def test_fault_on_connector_zero_faults_the_pole() -> None:
     model = fleet_model(pole("PW-0001"))
-    model.apply_event(status("PW-0001", 0, "Faulted", "InternalError"))
+    model.apply_event(typed(status("PW-0001", 0, "Faulted", "InternalError")))
     assert cell(model, "PW-0001", Column.ATTENTION) == "Pole faulted: InternalError"
     assert model.row_at(0).flags & RowFlag.FAULTED
 
@@ -248,8 +267,9 @@ def test_fault_on_connector_zero_faults_the_pole() -> None:
 def test_transaction_running_over_24_hours_is_stuck_against_the_injected_clock() -> None:
     clock = Clock()
     model = fleet_model(pole("PW-0001", "Charging"), pole("PW-0002", "Charging"), clock=clock)
-    model.apply_event({"type": "transaction", "event": "started", "poleId": "PW-0001",
-                       "connectorId": 1, "transactionId": 5, "at": at(23 * 60)})
+    model.apply_event(typed({"type": "transaction", "event": "started", "poleId": "PW-0001",
+                             "meterWh": 0, "connectorId": 1, "transactionId": 5,
+                             "at": at(23 * 60)}))
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.NONE
     recorder = Recorder(model)
     clock.moment = NOW + timedelta(hours=2)
@@ -274,15 +294,17 @@ def test_a_transaction_running_for_a_day_before_the_app_started_is_stuck_at_once
 
 def test_stopped_transaction_without_connector_ends_the_stuck_session_and_power() -> None:
     model = fleet_model(pole("PW-0001", "Charging"))
-    model.apply_events([
-        {"type": "transaction", "event": "started", "poleId": "PW-0001", "connectorId": 1,
+    model.apply_events(typed_all([
+        {"type": "transaction", "event": "started", "poleId": "PW-0001",
+         "meterWh": 0, "connectorId": 1,
          "transactionId": 5, "at": at(30 * 60)},
         {"type": "meterValues", "poleId": "PW-0001", "connectorId": 1, "transactionId": 5,
          "at": at(1), "powerW": 7400.0, "energyWh": 9e4},
-    ])
+    ]))
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.STUCK
-    model.apply_event({"type": "transaction", "event": "stopped", "poleId": "PW-0001",
-                       "connectorId": None, "transactionId": 5, "at": at()})
+    model.apply_event(typed({"type": "transaction", "event": "stopped", "poleId": "PW-0001",
+                             "meterWh": 0, "connectorId": None, "transactionId": 5,
+                             "at": at()}))
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.NONE
     assert cell(model, "PW-0001", Column.POWER) == "—"
 
@@ -296,22 +318,22 @@ def test_suspended_evse_over_30_minutes_is_stuck_and_under_is_not() -> None:
 
 def test_power_is_the_sum_over_sockets_in_kilowatts() -> None:
     model = fleet_model(pole("PW-0001", "Charging", "Charging"))
-    model.apply_events([
+    model.apply_events(typed_all([
         {"type": "meterValues", "poleId": "PW-0001", "connectorId": c, "transactionId": c,
-         "at": at(), "powerW": w, "energyWh": None} for c, w in ((1, 11040.0), (2, 3680.0))])
+         "at": at(), "powerW": w, "energyWh": None} for c, w in ((1, 11040.0), (2, 3680.0))]))
     assert cell(model, "PW-0001", Column.POWER) == "14.7"
     assert cell(model, "PW-0001", Column.POWER, SortKeyRole) == pytest.approx(14.72)
-    model.apply_event({"type": "meterValues", "poleId": "PW-0001", "connectorId": 2,
-                       "transactionId": 2, "at": at(), "powerW": None, "energyWh": 10.0})
+    model.apply_event(typed({"type": "meterValues", "poleId": "PW-0001", "connectorId": 2,
+                       "transactionId": 2, "at": at(), "powerW": None, "energyWh": 10.0}))
     assert cell(model, "PW-0001", Column.POWER) == "14.7"  # no power in it: keep the last
 
 
 def test_connection_lost_marks_the_pole_offline_and_forgets_its_power() -> None:
     model = fleet_model(pole("PW-0001", "Charging"))
-    model.apply_event({"type": "meterValues", "poleId": "PW-0001", "connectorId": 1,
-                       "transactionId": 1, "at": at(), "powerW": 11000.0, "energyWh": 1.0})
-    model.apply_event({"type": "connection", "poleId": "PW-0001", "connected": False,
-                       "at": at()})
+    model.apply_event(typed({"type": "meterValues", "poleId": "PW-0001", "connectorId": 1,
+                       "transactionId": 1, "at": at(), "powerW": 11000.0, "energyWh": 1.0}))
+    model.apply_event(typed({"type": "connection", "poleId": "PW-0001", "connected": False,
+                       "at": at()}))
     assert cell(model, "PW-0001", Column.CONNECTION) == "Offline"
     assert cell(model, "PW-0001", Column.POWER) == "—"
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.OFFLINE
@@ -321,7 +343,7 @@ def test_connection_lost_marks_the_pole_offline_and_forgets_its_power() -> None:
 
 def test_status_older_than_what_the_model_knows_is_ignored() -> None:
     model = fleet_model(pole("PW-0001", "Charging", since_min=5))
-    model.apply_event(status("PW-0001", 1, "Available", minutes_ago=10))
+    model.apply_event(typed(status("PW-0001", 1, "Available", minutes_ago=10)))
     assert cell(model, "PW-0001", Column.SOCKET_1) == "Charging"
 
 
@@ -345,7 +367,7 @@ def test_search_text_holds_id_operator_and_statuses_in_lowercase() -> None:
 def test_eis47_fleet_shows_led_colour_per_socket(state: str, colour: LedColour,
                                                  blinking: bool) -> None:
     model = fleet_model(pole("PW-0001", "Available", "Charging"))
-    model.apply_event(status("PW-0001", 1, state))
+    model.apply_event(typed(status("PW-0001", 1, state)))
     assert cell(model, "PW-0001", Column.SOCKET_1, LedColourRole) == colour.value
     assert cell(model, "PW-0001", Column.SOCKET_1, LedBlinkingRole) is blinking
     assert cell(model, "PW-0001", Column.SOCKET_1, Qt.ItemDataRole.DecorationRole) == \
@@ -362,13 +384,13 @@ def test_thousands_of_events_leave_the_interpreter_whole() -> None:
     model = fleet_model(pole("PW-0001"))
     before = sys.getrefcount(True)
     for n in range(500):
-        model.apply_event(status("PW-0001", 1, "Charging" if n % 2 else "Available"))
+        model.apply_event(typed(status("PW-0001", 1, "Charging" if n % 2 else "Available")))
     assert sys.getrefcount(True) >= before - 5
 
 
 def test_uptime_arrives_after_the_rows_and_keeps_the_uptime_sort() -> None:
     model = FleetModel()
-    model.set_poles([pole("PW-0001", uptime=None), pole("PW-0002", uptime=None)])
+    model.set_poles(records([pole("PW-0001", uptime=None), pole("PW-0002", uptime=None)]))
     model.sort(Column.UPTIME, Qt.SortOrder.AscendingOrder)
     changed: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda first, last, *_: changed.append((first.column(),

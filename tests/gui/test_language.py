@@ -20,6 +20,7 @@ from gui.views.pole_view import PoleView
 from pole_link.transports import PoleAddress
 from tests.conftest import ServedPole
 from tests.gui.qt_support import shown
+from tests.gui.test_fleet_model import records
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
@@ -90,11 +91,11 @@ async def test_a_window_rebuilt_in_dutch_carries_on_with_the_same_pole(
 def test_the_fleet_says_in_dutch_why_a_pole_needs_attention(dutch: None) -> None:
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     model = FleetModel(now=lambda: now)
-    model.set_poles([{
+    model.set_poles(records([{
         "id": "PW-0001", "connected": False,
         "last_seen": (now - timedelta(hours=3)).isoformat(),
         "connectors": [{"connector_id": 1, "status": "Faulted",
-                        "error_code": "GroundFailure", "since": now.isoformat()}]}])
+                        "error_code": "GroundFailure", "since": now.isoformat()}]}]))
     attention = model.index(0, Column.ATTENTION)
     assert model.data(attention) == "Aansluiting 1 in storing: GroundFailure (+1)"
     tooltip = model.data(attention, Qt.ItemDataRole.ToolTipRole)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from gui.plot.live_plot import COLUMNS, LABELS, LivePlot, steps
+from tests.gui.qt_support import pumped
+from tests.support import until
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = 1_764_090_000.0  # 2025-11-25T17:00:00Z
@@ -171,26 +173,33 @@ def test_export_csv_of_a_chosen_range(plot: LivePlot, tmp_path: Path) -> None:
     assert plot.export_csv(tmp_path / "a.csv", T0 + 1, T0 + 2) == 11
 
 
-def test_export_button_writes_off_the_gui_thread_and_reports(
+async def test_export_button_writes_off_the_gui_thread_and_reports(
         plot: LivePlot, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     feed(plot, T0, 120)
     plot.redraw()
     path = tmp_path / "button.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(path), "")))
-    with qtbot.waitSignal(plot.exported) as blocker:
-        plot._export_button.click()
-    assert blocker.args is not None and blocker.args[0] == str(path)
-    assert len(path.read_text().splitlines()) == blocker.args[1] + 1
+    exported: list[tuple[str, int]] = []
+    plot.exported.connect(lambda where, rows: exported.append((where, rows)))
+    plot._export_button.click()
+    assert not plot._export_button.isEnabled()  # the click returned before the file exists
+    await until(pumped(lambda: bool(exported)))
+    [(where, rows)] = exported
+    assert where == str(path)
+    assert len(path.read_text().splitlines()) == rows + 1
     assert "Exported" in plot.status_text()
+    assert plot._export_button.isEnabled()
 
 
-def test_export_failure_reaches_the_user(plot: LivePlot, qtbot: QtBot,
-                                         tmp_path: Path) -> None:
+async def test_export_failure_reaches_the_user(plot: LivePlot, tmp_path: Path) -> None:
     feed(plot, T0, 10)
     plot.redraw()
-    with qtbot.waitSignal(plot.export_failed):
-        plot.export_csv_in_background(tmp_path / "missing" / "x.csv")
+    failed: list[str] = []
+    plot.export_failed.connect(lambda where, reason: failed.append(reason))
+    plot.export_csv_in_background(tmp_path / "missing" / "x.csv")
+    await until(pumped(lambda: bool(failed)))
+    assert "No such file" in failed[0]
     assert "failed" in plot.status_text()
 
 

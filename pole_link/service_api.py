@@ -1,0 +1,658 @@
+"""The one client of the service's operator API (``/api/v1``) and its live feed.
+
+Why one module: the operator API is a contract between two programs, and every place
+that spoke it by hand (the ``csms`` transport, the Fleet, the message log, the demo)
+parsed the same JSON its own way. Here each reply and each live event becomes a typed
+value once, with the service's refusals mapped onto `pole_link.errors` the way a link's
+own errors are: 409 (pole not connected) is `LinkLost`, 504 is `LinkTimeout`, 502 is
+a `CallError` with the pole's OCPP code, a refused token is `NotAuthorised`, an
+unreachable service `ConnectError`.
+
+The live events are dataclasses with ``to_json``/`parse_event`; the service's event
+builders (``service/live/events.py``) build the same dataclasses, so both ends of the
+feed hold to one definition and a test round-trips every kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, ClassVar, Literal
+from urllib.parse import quote
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from pole_link.errors import (
+    CallError,
+    ConnectError,
+    LinkLost,
+    LinkTimeout,
+    NotAuthorised,
+    PoleLinkError,
+)
+from pole_link.live import LiveSample
+from pole_link.timeutil import format_time, parse_time
+
+__all__ = [
+    "ConnectionEvent",
+    "ConnectorRecord",
+    "LiveEvent",
+    "LiveFeed",
+    "MessageRecord",
+    "MeterValuesEvent",
+    "PoleRecord",
+    "ServiceClient",
+    "ServiceEndpoint",
+    "ServiceEvent",
+    "ServiceRefused",
+    "StatusEvent",
+    "TransactionEvent",
+    "WatchingEvent",
+    "parse_event",
+]
+
+CONNECT_TIMEOUT_S = 10.0
+"""Reaching the service (TCP, TLS, the feed's handshake)."""
+READ_TIMEOUT_S = 60.0
+"""A read of storage: a large fleet's listing with uptime takes seconds."""
+HTTP_MARGIN_S = 5.0
+"""A pole call may take its full timeout at the service; HTTP waits this much longer."""
+FEED_MAX_BYTES = 2**22
+
+
+@dataclass(frozen=True)
+class ServiceEndpoint:
+    """A running ``paalwerk service``: its base URL and an operator API token."""
+
+    url: str
+    """e.g. ``http://127.0.0.1:8180`` (no path)."""
+    token: str
+
+    @property
+    def api(self) -> str:
+        return self.url.rstrip("/") + "/api/v1"
+
+    @property
+    def live_url(self) -> str:
+        base = self.api
+        scheme = "wss" if base.startswith("https:") else "ws"
+        return scheme + base[base.index(":"):] + "/live"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @classmethod
+    def from_env(cls) -> ServiceEndpoint | None:
+        """``PAALWERK_SERVICE_URL`` + ``PAALWERK_SERVICE_TOKEN``, when both are set."""
+        url = os.environ.get("PAALWERK_SERVICE_URL")
+        token = os.environ.get("PAALWERK_SERVICE_TOKEN")
+        return cls(url, token) if url and token else None
+
+
+# ---------------------------------------------------------------------- records
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    return parse_time(value)
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorRecord:
+    """One connector as storage last knew it (0 = the pole as a whole)."""
+
+    connector_id: int
+    status: str
+    error_code: str = "NoError"
+    since: datetime | None = None
+    transaction_id: int | None = None
+    transaction_started: datetime | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> ConnectorRecord:
+        connector_id = _int(item.get("connector_id"))
+        if connector_id is None:
+            raise ValueError(f"a connector without a connector_id: {dict(item)!r}")
+        return cls(connector_id, str(item.get("status") or "Unknown"),
+                   str(item.get("error_code") or "NoError"), _time(item.get("since")),
+                   _int(item.get("transaction_id")), _time(item.get("transaction_started")))
+
+
+@dataclass(frozen=True, slots=True)
+class PoleRecord:
+    """A pole as ``GET /api/v1/poles`` lists it."""
+
+    id: str
+    connected: bool = False
+    vendor: str = ""
+    model: str = ""
+    serial: str = ""
+    firmware: str = ""
+    last_seen: datetime | None = None
+    auto_registered: bool = False
+    grid_operator: str = ""
+    connection_size: str = ""
+    connectors: tuple[ConnectorRecord, ...] = ()
+    uptime_percent: float | None = None
+    clock_offset_s: float | None = None
+    clock_checked_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> PoleRecord:
+        """One element of the listing; `ValueError` when it has no id. Missing fields stay
+        unknown, connectors that make no sense are left out."""
+        if not item.get("id"):
+            raise ValueError(f"a pole without an id: {dict(item)!r}")
+        connectors = []
+        for connector in item.get("connectors") or ():
+            with contextlib.suppress(ValueError, AttributeError):
+                connectors.append(ConnectorRecord.from_json(connector))
+        return cls(
+            id=str(item["id"]), connected=bool(item.get("connected")),
+            vendor=str(item.get("vendor") or ""), model=str(item.get("model") or ""),
+            serial=str(item.get("serial") or ""), firmware=str(item.get("firmware") or ""),
+            last_seen=_time(item.get("last_seen")),
+            auto_registered=bool(item.get("auto_registered")),
+            grid_operator=str(item.get("grid_operator") or ""),
+            connection_size=str(item.get("connection_size") or ""),
+            connectors=tuple(connectors),
+            uptime_percent=_float(item.get("uptime_percent")),
+            clock_offset_s=_float(item.get("clock_offset_s")),
+            clock_checked_at=_time(item.get("clock_checked_at")))
+
+    @property
+    def sockets(self) -> tuple[ConnectorRecord, ...]:
+        """The charging sockets (connector 0 is the pole)."""
+        return tuple(c for c in self.connectors if c.connector_id > 0)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One OCPP message of a pole's log, newest first in `ServiceClient.messages`."""
+
+    time: datetime | None
+    direction: str
+    action: str
+    unique_id: str
+    payload: Any
+    latency_ms: float | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> MessageRecord:
+        return cls(_time(item.get("time") or item.get("timestamp")),
+                   str(item.get("direction") or ""), str(item.get("action") or ""),
+                   str(item.get("unique_id") or ""), item.get("payload"),
+                   _float(item.get("latency_ms")))
+
+
+# ---------------------------------------------------------------------- live events
+@dataclass(frozen=True, slots=True)
+class ConnectionEvent:
+    """A pole connected to the service (after its accepted boot) or left it."""
+
+    kind: ClassVar[str] = "connection"
+    pole_id: str
+    connected: bool
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "connected": self.connected,
+                "at": format_time(self.at)}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    """A StatusNotification, stored; `at` is the pole's timestamp."""
+
+    kind: ClassVar[str] = "status"
+    pole_id: str
+    connector_id: int
+    status: str
+    error_code: str
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "connectorId": self.connector_id,
+                "status": self.status, "errorCode": self.error_code,
+                "at": format_time(self.at)}
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionEvent:
+    """A transaction started or stopped (the connector of a stop may be unknown)."""
+
+    kind: ClassVar[str] = "transaction"
+    pole_id: str
+    event: Literal["started", "stopped"]
+    connector_id: int | None
+    transaction_id: int
+    at: datetime
+    meter_wh: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "event": self.event, "poleId": self.pole_id,
+                "connectorId": self.connector_id, "transactionId": self.transaction_id,
+                "at": format_time(self.at), "meterWh": self.meter_wh}
+
+
+@dataclass(frozen=True, slots=True)
+class MeterValuesEvent:
+    """The newest sample of a MeterValues message, with power and energy worked out.
+
+    `at` is the pole's timestamp as it sent it (text: the service passes it on as is);
+    `meter_value` the OCPP ``meterValue`` list of that one sample, camelCase.
+    """
+
+    kind: ClassVar[str] = "meterValues"
+    pole_id: str
+    connector_id: int
+    transaction_id: int | None
+    at: str | None
+    power_w: float | None
+    energy_wh: float | None
+    meter_value: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def time(self) -> datetime | None:
+        try:
+            return _time(self.at)
+        except ValueError:
+            return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "connectorId": self.connector_id,
+                "transactionId": self.transaction_id, "at": self.at, "powerW": self.power_w,
+                "energyWh": self.energy_wh, "meterValue": self.meter_value}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """A pole's own ``Live`` sample (PROTOCOL.md), relayed to those who watch it.
+
+    Decoded once, here; its timestamp is the pole's clock, all the way to the plot.
+    """
+
+    kind: ClassVar[str] = "live"
+    pole_id: str
+    sample: LiveSample
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "data": self.sample.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class WatchingEvent:
+    """The service's answer to a ``watch``: Accepted, or why not."""
+
+    kind: ClassVar[str] = "watching"
+    pole_id: str
+    status: str
+    description: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "status": self.status,
+                "description": self.description}
+
+
+ServiceEvent = (ConnectionEvent | StatusEvent | TransactionEvent | MeterValuesEvent
+                | LiveEvent | WatchingEvent)
+
+
+def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise ValueError(f"{data.get('type')} event: {key} = {value!r} is missing or mistyped")
+    return value
+
+
+def parse_event(data: Any) -> ServiceEvent | None:
+    """One feed message as a typed event; None for a kind this client does not know (a
+    newer service may send more); `ValueError` naming the field for a malformed one."""
+    if not isinstance(data, Mapping):
+        raise ValueError(f"a feed event must be a JSON object, not {type(data).__name__}")
+    kind = data.get("type")
+    if kind not in _PARSERS:
+        return None
+    pole_id = str(_need(data, "poleId", str))
+    event: ServiceEvent = _PARSERS[kind](pole_id, data)
+    return event
+
+
+def _connection(pole_id: str, data: Mapping[str, Any]) -> ConnectionEvent:
+    return ConnectionEvent(pole_id, bool(_need(data, "connected", bool)),
+                           parse_time(_need(data, "at", str)))
+
+
+def _status(pole_id: str, data: Mapping[str, Any]) -> StatusEvent:
+    return StatusEvent(pole_id, int(_need(data, "connectorId", int)),
+                       str(_need(data, "status", str)), str(data.get("errorCode") or "NoError"),
+                       parse_time(_need(data, "at", str)))
+
+
+def _transaction(pole_id: str, data: Mapping[str, Any]) -> TransactionEvent:
+    event = data.get("event")
+    if event not in ("started", "stopped"):
+        raise ValueError(f"transaction event: event = {event!r} is not started or stopped")
+    return TransactionEvent(pole_id, event, _int(data.get("connectorId")),
+                            int(_need(data, "transactionId", int)),
+                            parse_time(_need(data, "at", str)),
+                            int(_need(data, "meterWh", int)))
+
+
+def _meter_values(pole_id: str, data: Mapping[str, Any]) -> MeterValuesEvent:
+    at = data.get("at")
+    meter_value = data.get("meterValue")
+    return MeterValuesEvent(pole_id, int(_need(data, "connectorId", int)),
+                            _int(data.get("transactionId")),
+                            at if isinstance(at, str) else None,
+                            _float(data.get("powerW")), _float(data.get("energyWh")),
+                            list(meter_value) if isinstance(meter_value, list) else [])
+
+
+def _live(pole_id: str, data: Mapping[str, Any]) -> LiveEvent:
+    return LiveEvent(pole_id, LiveSample.from_json(data.get("data")))
+
+
+def _watching(pole_id: str, data: Mapping[str, Any]) -> WatchingEvent:
+    return WatchingEvent(pole_id, str(_need(data, "status", str)),
+                         str(data.get("description") or ""))
+
+
+_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], ServiceEvent]] = {
+    ConnectionEvent.kind: _connection, StatusEvent.kind: _status,
+    TransactionEvent.kind: _transaction, MeterValuesEvent.kind: _meter_values,
+    LiveEvent.kind: _live, WatchingEvent.kind: _watching,
+}
+
+
+# ---------------------------------------------------------------------- the client
+class ServiceRefused(ConnectError):
+    """The service answered, but refused the request (`status`, its error `code`)."""
+
+    def __init__(self, message: str, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
+    """The API's ``{"error", "description", "details"}``, or the HTTP reason."""
+    try:
+        body = response.json()
+        details = body.get("details")
+        return (str(body.get("error", response.status_code)),
+                str(body.get("description", "")),
+                dict(details) if isinstance(details, dict) else {})
+    except (ValueError, AttributeError):
+        return str(response.status_code), response.reason_phrase, {}
+
+
+class ServiceClient:
+    """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
+
+    Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be
+    reached or refuses the request, `NotAuthorised` for a refused token, and for pole
+    commands `LinkLost` (409: not connected), `LinkTimeout` (504) or `CallError` (502:
+    the pole's OCPP error code).
+    """
+
+    def __init__(self, endpoint: ServiceEndpoint, *, timeout: float = READ_TIMEOUT_S) -> None:
+        self.endpoint = endpoint
+        self._http = httpx.AsyncClient(
+            base_url=endpoint.api, headers=endpoint.headers,
+            timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT_S))
+
+    async def __aenter__(self) -> ServiceClient:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------ transport
+    async def _request(self, method: str, path: str, *, what: str,
+                       timeout: float | None = None, **kwargs: Any) -> Any:
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise LinkTimeout(f"{what}: the service at {self.endpoint.url} did not answer "
+                              "in time") from None
+        except httpx.HTTPError as exc:
+            raise ConnectError(f"cannot reach the service at {self.endpoint.url}: "
+                               f"{exc or type(exc).__name__}") from None
+        if response.status_code in (200, 201):
+            return response.json()
+        code, text, details = _refusal(response)
+        status = response.status_code
+        if status == 401:
+            raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token",
+                                action=what)
+        if status == 403 or code == "SecurityError":
+            raise NotAuthorised(text or "not allowed", details, action=what)
+        if status == 409:
+            raise LinkLost(f"{what}: {text}")
+        if status == 504:
+            raise LinkTimeout(f"{what}: {text}")
+        if status == 502:
+            raise CallError(code, text, details, action=what)
+        raise ServiceRefused(f"{what}: the service answered {status} {code}: {text}",
+                             status, code)
+
+    @staticmethod
+    def _pole_path(pole_id: str, tail: str = "") -> str:
+        return f"/poles/{quote(pole_id, safe='')}{tail}"
+
+    # ------------------------------------------------------------ reads
+    async def poles(self, *, uptime_days: int | None = None) -> list[PoleRecord]:
+        """Every pole the service knows (with uptime % over ``uptime_days`` if asked)."""
+        params = {"uptime_days": uptime_days} if uptime_days else None
+        items = await self._request("GET", "/poles", params=params, what="list the poles")
+        records = []
+        for item in items if isinstance(items, list) else ():
+            with contextlib.suppress(ValueError, AttributeError):
+                records.append(PoleRecord.from_json(item))
+        return records
+
+    async def pole(self, pole_id: str) -> PoleRecord:
+        """One pole; `ServiceRefused` (404) saying so when the service does not know it."""
+        try:
+            item = await self._request("GET", self._pole_path(pole_id), what=f"read {pole_id}")
+        except ServiceRefused as refused:
+            if refused.status == 404:
+                raise ServiceRefused(f"the service at {self.endpoint.url} knows no pole "
+                                     f"{pole_id!r}", 404, refused.code) from None
+            raise
+        return PoleRecord.from_json(item)
+
+    async def messages(self, pole_id: str, action: str | None = None, *, limit: int = 500
+                       ) -> list[MessageRecord]:
+        """The pole's OCPP message log, newest first (at most `limit` messages)."""
+        params: dict[str, Any] = {"limit": limit}
+        if action:
+            params["action"] = action
+        items = await self._request("GET", self._pole_path(pole_id, "/messages"),
+                                    params=params, what=f"read {pole_id}'s message log")
+        return [MessageRecord.from_json(item) for item in items if isinstance(item, dict)]
+
+    async def transactions(self, pole_id: str, start: datetime, end: datetime
+                           ) -> list[dict[str, Any]]:
+        return list(await self._request(
+            "GET", self._pole_path(pole_id, "/transactions"),
+            params={"start": format_time(start), "end": format_time(end)},
+            what=f"read {pole_id}'s transactions"))
+
+    async def meter_values(self, pole_id: str, start: datetime, end: datetime,
+                           connector_id: int | None = None) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"start": format_time(start), "end": format_time(end)}
+        if connector_id is not None:
+            params["connector"] = connector_id
+        return list(await self._request("GET", self._pole_path(pole_id, "/meter-values"),
+                                        params=params, what=f"read {pole_id}'s meter values"))
+
+    async def settings(self, pole_id: str) -> dict[str, Any]:
+        return dict(await self._request("GET", self._pole_path(pole_id, "/settings"),
+                                        what=f"read {pole_id}'s settings"))
+
+    async def put_settings(self, pole_id: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(await self._request("PUT", self._pole_path(pole_id, "/settings"),
+                                        json=dict(settings), what=f"change {pole_id}'s settings"))
+
+    # ------------------------------------------------------------ commands
+    async def call(self, pole_id: str, action: str, payload: Mapping[str, Any], *,
+                   timeout: float = 30.0) -> dict[str, Any]:
+        """Any OCPP 1.6 action passed through to the pole; its result payload."""
+        answer = await self._request(
+            "POST", self._pole_path(pole_id, "/call"), params={"timeout": timeout},
+            json={"action": action, "payload": dict(payload)}, what=action,
+            timeout=timeout + HTTP_MARGIN_S)
+        result: dict[str, Any] = answer["result"]
+        return result
+
+    async def _command(self, pole_id: str, command: str, body: Mapping[str, Any], *,
+                       timeout: float = 30.0) -> dict[str, Any]:
+        answer = await self._request(
+            "POST", self._pole_path(pole_id, f"/{command}"), params={"timeout": timeout},
+            json=dict(body), what=f"{command} on {pole_id}", timeout=timeout + HTTP_MARGIN_S)
+        result: dict[str, Any] = answer.get("result", answer) if isinstance(answer, dict) \
+            else {}
+        return result
+
+    async def remote_start(self, pole_id: str, connector_id: int, id_tag: str
+                           ) -> dict[str, Any]:
+        return await self._command(pole_id, "remote-start",
+                                   {"connectorId": connector_id, "idTag": id_tag})
+
+    async def remote_stop(self, pole_id: str, transaction_id: int) -> dict[str, Any]:
+        return await self._command(pole_id, "remote-stop", {"transactionId": transaction_id})
+
+    async def reset(self, pole_id: str, kind: Literal["Soft", "Hard"] = "Soft"
+                    ) -> dict[str, Any]:
+        return await self._command(pole_id, "reset", {"type": kind})
+
+    async def unlock(self, pole_id: str, connector_id: int) -> dict[str, Any]:
+        return await self._command(pole_id, "unlock", {"connectorId": connector_id})
+
+    async def availability(self, pole_id: str, connector_id: int,
+                           kind: Literal["Operative", "Inoperative"]) -> dict[str, Any]:
+        return await self._command(pole_id, "availability",
+                                   {"connectorId": connector_id, "type": kind})
+
+    async def trigger(self, pole_id: str, message: str, connector_id: int | None = None
+                      ) -> dict[str, Any]:
+        body: dict[str, Any] = {"requestedMessage": message}
+        if connector_id is not None:
+            body["connectorId"] = connector_id
+        return await self._command(pole_id, "trigger", body)
+
+    async def configure(self, pole_id: str, key: str, value: str) -> dict[str, Any]:
+        """ChangeConfiguration through ``PUT …/configuration``."""
+        answer = await self._request("PUT", self._pole_path(pole_id, "/configuration"),
+                                     json={"key": key, "value": value},
+                                     what=f"set {key} on {pole_id}")
+        result: dict[str, Any] = answer.get("result", answer)
+        return result
+
+    # ------------------------------------------------------------ the live feed
+    def live(self) -> LiveFeed:
+        """The live feed (``async with client.live() as feed: async for event in feed``)."""
+        return LiveFeed(self.endpoint)
+
+
+class LiveFeed:
+    """``/api/v1/live`` as typed events; `watch`/`unwatch` a pole's own Live data.
+
+    Iterating ends with `LinkLost` when the service closes the feed or the connection
+    drops; events of kinds this client does not know are skipped, malformed ones too
+    (the feed goes on: one bad event must not blind a helpdesk).
+    """
+
+    def __init__(self, endpoint: ServiceEndpoint) -> None:
+        self.endpoint = endpoint
+        self._socket: ClientConnection | None = None
+        self.skipped = 0
+        """Events left out as malformed (for diagnosis)."""
+
+    async def __aenter__(self) -> LiveFeed:
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT_S):
+                self._socket = await connect(self.endpoint.live_url,
+                                             additional_headers=self.endpoint.headers,
+                                             max_size=FEED_MAX_BYTES)
+        except InvalidStatus as exc:
+            if exc.response.status_code in (401, 403):
+                raise NotAuthorised(f"the service at {self.endpoint.url} refused the API "
+                                    "token for the live feed") from None
+            raise ConnectError(f"cannot open the live feed at {self.endpoint.live_url}: "
+                               f"{exc}") from None
+        except (OSError, InvalidHandshake, TimeoutError) as exc:
+            raise ConnectError(f"cannot open the live feed at {self.endpoint.live_url}: "
+                               f"{exc or type(exc).__name__}") from None
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        socket, self._socket = self._socket, None
+        if socket is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await socket.close()
+
+    async def _send(self, request: dict[str, Any]) -> None:
+        if self._socket is None:
+            raise LinkLost("the live feed is closed")
+        try:
+            await self._socket.send(json.dumps(request))
+        except ConnectionClosed as exc:
+            raise LinkLost(f"the live feed closed ({exc})") from None
+
+    async def watch(self, pole_id: str, interval_ms: int) -> None:
+        """Ask for the pole's Live data; the answer arrives as a `WatchingEvent`."""
+        await self._send({"watch": pole_id, "intervalMs": interval_ms})
+
+    async def unwatch(self, pole_id: str) -> None:
+        await self._send({"unwatch": pole_id})
+
+    def __aiter__(self) -> AsyncIterator[ServiceEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[ServiceEvent]:
+        if self._socket is None:
+            raise LinkLost("the live feed is closed")
+        try:
+            async for text in self._socket:
+                try:
+                    event = parse_event(json.loads(text))
+                except (ValueError, TypeError, PoleLinkError):
+                    self.skipped += 1
+                    continue
+                if event is not None:
+                    yield event
+        except (ConnectionClosed, OSError) as exc:
+            raise LinkLost(f"the live feed was lost ({exc})") from None
+        raise LinkLost("the service closed the live feed")
