@@ -3,11 +3,15 @@
 A modal dialog on a laptop in the rain steals the one free hand a technician has; this
 bar says what went wrong in one line, keeps the technical detail one click away, and
 goes away by itself for good news.
+
+It floats over the top edge of its parent (`float_over`) instead of taking a place in
+a layout: a bar that pushed the window down after every command moved buttons from under
+the technician's finger, and the next tap hit something else.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 _STYLES = {
@@ -31,7 +35,7 @@ class MessageBar(QWidget):
         self.details.setVisible(False)
         self.toggle = QPushButton(self.tr("Details…"))
         self.toggle.setCheckable(True)
-        self.toggle.toggled.connect(self.details.setVisible)
+        self.toggle.toggled.connect(self._show_details)
         close = QPushButton(self.tr("Dismiss"))
         close.clicked.connect(self.clear)
         row = QHBoxLayout()
@@ -46,6 +50,26 @@ class MessageBar(QWidget):
         self._timer.timeout.connect(self.clear)
         self.setVisible(False)
         self.kind = ""
+
+    def float_over(self, parent: QWidget) -> None:
+        """Lie over the top edge of `parent`, across its width, above its children."""
+        self.setParent(parent)
+        parent.installEventFilter(self)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        self.setFixedWidth(parent.width())
+        self.adjustSize()
+        self.move(0, 0)
+        self.raise_()
 
     def show_error(self, text: str, details: str = "") -> None:
         self._show("error", text, details)
@@ -64,6 +88,11 @@ class MessageBar(QWidget):
         self.toggle.setChecked(False)
         self.toggle.setVisible(bool(details))
         self.setVisible(True)
+        self._fit()
+
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self._fit()
 
     def clear(self) -> None:
         self.kind = ""

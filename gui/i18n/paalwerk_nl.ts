@@ -107,42 +107,42 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="88"/>
+        <location filename="../fleet/model.py" line="90"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="89"/>
+        <location filename="../fleet/model.py" line="91"/>
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="90"/>
-        <source>Socket 1</source>
-        <translation>Aansluiting 1</translation>
-    </message>
-    <message>
-        <location filename="../fleet/model.py" line="91"/>
-        <source>Socket 2</source>
-        <translation>Aansluiting 2</translation>
-    </message>
-    <message>
         <location filename="../fleet/model.py" line="92"/>
+        <source>Socket 1</source>
+        <translation>Laadpunt 1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="93"/>
+        <source>Socket 2</source>
+        <translation>Laadpunt 2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="94"/>
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="93"/>
+        <location filename="../fleet/model.py" line="95"/>
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="94"/>
+        <location filename="../fleet/model.py" line="96"/>
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95"/>
+        <location filename="../fleet/model.py" line="97"/>
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
@@ -150,57 +150,57 @@
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="197"/>
+        <location filename="../fleet/rows.py" line="204"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="198"/>
+        <location filename="../fleet/rows.py" line="205"/>
         <source>Socket %1</source>
-        <translation>Aansluiting %1</translation>
+        <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="199"/>
+        <location filename="../fleet/rows.py" line="206"/>
         <source>%1 faulted: %2</source>
         <translation>%1 in storing: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="200"/>
+        <location filename="../fleet/rows.py" line="207"/>
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201"/>
+        <location filename="../fleet/rows.py" line="208"/>
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202"/>
+        <location filename="../fleet/rows.py" line="209"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="203"/>
+        <location filename="../fleet/rows.py" line="210"/>
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204"/>
+        <location filename="../fleet/rows.py" line="211"/>
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205"/>
+        <location filename="../fleet/rows.py" line="212"/>
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="206"/>
+        <location filename="../fleet/rows.py" line="213"/>
         <source>Clock %1 behind</source>
         <translation>Klok loopt %1 achter</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="207"/>
+        <location filename="../fleet/rows.py" line="214"/>
         <source>Clock %1 ahead</source>
         <translation>Klok loopt %1 voor</translation>
     </message>
@@ -251,58 +251,58 @@
 <context>
     <name>LivePlot</name>
     <message>
-        <location filename="../plot/live_plot.py" line="119"/>
+        <location filename="../plot/live_plot.py" line="120"/>
         <source>How much history the plot shows</source>
         <translation>Hoeveel geschiedenis de grafiek toont</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="121"/>
-        <location filename="../plot/live_plot.py" line="230"/>
+        <location filename="../plot/live_plot.py" line="122"/>
+        <location filename="../plot/live_plot.py" line="231"/>
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="123"/>
+        <location filename="../plot/live_plot.py" line="124"/>
         <source>Freeze the picture; samples keep being recorded</source>
         <translation>Zet het beeld stil; metingen worden verder vastgelegd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="125"/>
+        <location filename="../plot/live_plot.py" line="126"/>
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="126"/>
+        <location filename="../plot/live_plot.py" line="127"/>
         <source>Save the raw samples of the window shown</source>
         <translation>Sla de ruwe metingen van het getoonde venster op</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="131"/>
+        <location filename="../plot/live_plot.py" line="132"/>
         <source>Window:</source>
         <translation>Venster:</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="154"/>
+        <location filename="../plot/live_plot.py" line="155"/>
         <source>Current</source>
         <translation>Stroom</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="156"/>
+        <location filename="../plot/live_plot.py" line="157"/>
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="230"/>
+        <location filename="../plot/live_plot.py" line="231"/>
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="355"/>
+        <location filename="../plot/live_plot.py" line="357"/>
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="368"/>
+        <location filename="../plot/live_plot.py" line="370"/>
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
@@ -411,22 +411,22 @@
         <translation>Inhoud</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="57"/>
+        <location filename="../views/message_log_panel.py" line="51"/>
         <source>All actions</source>
         <translation>Alle acties</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="64"/>
+        <location filename="../views/message_log_panel.py" line="58"/>
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="66"/>
+        <location filename="../views/message_log_panel.py" line="60"/>
         <source>The message log is kept by the service: connect to the pole through a service to see it.</source>
         <translation>Het berichtenlog wordt door de service bijgehouden: verbind via een service met de paal om het te zien.</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="98"/>
+        <location filename="../views/message_log_panel.py" line="92"/>
         <source>Reading the message log</source>
         <translation>Berichtenlog lezen</translation>
     </message>
@@ -499,7 +499,7 @@
     <message>
         <location filename="../views/pole_view.py" line="125"/>
         <source>socket </source>
-        <translation>aansluiting </translation>
+        <translation>laadpunt </translation>
     </message>
     <message>
         <location filename="../views/pole_view.py" line="128"/>
@@ -545,12 +545,12 @@
     <message>
         <location filename="../views/pole_view.py" line="210"/>
         <source>Start charging on socket %1 with card %2?</source>
-        <translation>Laden starten op aansluiting %1 met pas %2?</translation>
+        <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
         <location filename="../views/pole_view.py" line="219"/>
         <source>socket %1 has no transaction</source>
-        <translation>aansluiting %1 heeft geen transactie</translation>
+        <translation>laadpunt %1 heeft geen transactie</translation>
     </message>
     <message>
         <location filename="../views/pole_view.py" line="222"/>
@@ -560,7 +560,7 @@
     <message>
         <location filename="../views/pole_view.py" line="228"/>
         <source>Unlock socket %1? A running session stops.</source>
-        <translation>Aansluiting %1 ontgrendelen? Een lopende sessie stopt.</translation>
+        <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
         <location filename="../views/pole_view.py" line="233"/>
@@ -571,222 +571,267 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="126"/>
+        <location filename="../profiles/profile_view.py" line="133"/>
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="128"/>
+        <location filename="../profiles/profile_view.py" line="135"/>
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="129"/>
+        <location filename="../profiles/profile_view.py" line="136"/>
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="131"/>
+        <location filename="../profiles/profile_view.py" line="138"/>
         <source>Reading the pole&apos;s limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="172"/>
+        <location filename="../profiles/profile_view.py" line="178"/>
+        <source>the pole</source>
+        <translation>de laadpaal</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="179"/>
+        <source>Deploy the capacity profile?</source>
+        <translation>Capaciteitsprofiel naar de laadpaal sturen?</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="180"/>
+        <source>Send this profile to %1 now?
+
+%2
+
+The pole limits charging by it from now on.</source>
+        <translation>Dit profiel nu naar %1 sturen?
+
+%2
+
+De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="182"/>
+        <source>Not deployed: nothing was sent to the pole.</source>
+        <translation>Niet verstuurd: er is niets naar de laadpaal gestuurd.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="188"/>
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="187"/>
+        <location filename="../profiles/profile_view.py" line="210"/>
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="204"/>
+        <location filename="../profiles/profile_view.py" line="227"/>
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="209"/>
+        <location filename="../profiles/profile_view.py" line="232"/>
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="210"/>
+        <location filename="../profiles/profile_view.py" line="233"/>
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="273"/>
+        <location filename="../profiles/profile_view.py" line="288"/>
+        <source>hh:mm, e.g. 17:00</source>
+        <translation>uu:mm, bijv. 17:00</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="289"/>
+        <source>Europe/Amsterdam time; type 17:00, 1700 or 17</source>
+        <translation>Nederlandse tijd; typ 17:00, 1700 of 17</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="297"/>
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="276"/>
+        <location filename="../profiles/profile_view.py" line="300"/>
+        <location filename="../profiles/profile_view.py" line="474"/>
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="277"/>
+        <location filename="../profiles/profile_view.py" line="301"/>
+        <location filename="../profiles/profile_view.py" line="475"/>
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="278"/>
+        <location filename="../profiles/profile_view.py" line="302"/>
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="279"/>
+        <location filename="../profiles/profile_view.py" line="303"/>
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="280"/>
+        <location filename="../profiles/profile_view.py" line="304"/>
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="281"/>
+        <location filename="../profiles/profile_view.py" line="305"/>
         <source>Connection</source>
-        <translation>Verbinding</translation>
+        <translation>Netaansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="298"/>
+        <location filename="../profiles/profile_view.py" line="324"/>
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="308"/>
+        <location filename="../profiles/profile_view.py" line="334"/>
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="310"/>
+        <location filename="../profiles/profile_view.py" line="336"/>
         <source>TxDefaultProfile (per socket)</source>
-        <translation>TxDefaultProfile (per aansluiting)</translation>
+        <translation>TxDefaultProfile (per laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="316"/>
+        <location filename="../profiles/profile_view.py" line="342"/>
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="318"/>
+        <location filename="../profiles/profile_view.py" line="344"/>
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="319"/>
+        <location filename="../profiles/profile_view.py" line="345"/>
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="326"/>
+        <location filename="../profiles/profile_view.py" line="352"/>
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="327"/>
+        <location filename="../profiles/profile_view.py" line="353"/>
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="328"/>
+        <location filename="../profiles/profile_view.py" line="354"/>
         <source>Connector</source>
-        <translation>Aansluiting</translation>
+        <translation>Connector (laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="329"/>
+        <location filename="../profiles/profile_view.py" line="355"/>
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="330"/>
+        <location filename="../profiles/profile_view.py" line="356"/>
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="342"/>
+        <location filename="../profiles/profile_view.py" line="368"/>
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="344"/>
+        <location filename="../profiles/profile_view.py" line="370"/>
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="346"/>
+        <location filename="../profiles/profile_view.py" line="372"/>
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="347"/>
+        <location filename="../profiles/profile_view.py" line="373"/>
         <source>Replace the periods with the tender template&apos;s</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="372"/>
+        <location filename="../profiles/profile_view.py" line="398"/>
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="377"/>
+        <location filename="../profiles/profile_view.py" line="403"/>
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="391"/>
+        <location filename="../profiles/profile_view.py" line="417"/>
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="394"/>
+        <location filename="../profiles/profile_view.py" line="420"/>
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="396"/>
+        <location filename="../profiles/profile_view.py" line="422"/>
         <source>Compare the pole&apos;s own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="404"/>
+        <location filename="../profiles/profile_view.py" line="430"/>
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="493"/>
+        <location filename="../profiles/profile_view.py" line="531"/>
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="504"/>
-        <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
-        <translation>Dagelijks terugkerend ChargePointMaxProfile op aansluiting 0, gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
+        <location filename="../profiles/profile_view.py" line="537"/>
+        <source>The profile was changed after the last check: deploy or verify again.</source>
+        <translation>Het profiel is gewijzigd na de laatste controle: verstuur of controleer opnieuw.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="508"/>
+        <location filename="../profiles/profile_view.py" line="545"/>
+        <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
+        <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0 (de hele paal), gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="549"/>
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="534"/>
+        <location filename="../profiles/profile_view.py" line="575"/>
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="536"/>
+        <location filename="../profiles/profile_view.py" line="577"/>
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="540"/>
+        <location filename="../profiles/profile_view.py" line="581"/>
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="563"/>
+        <location filename="../profiles/profile_view.py" line="604"/>
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
@@ -795,92 +840,92 @@
         <translation type="vanished">24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="574"/>
+        <location filename="../profiles/profile_view.py" line="615"/>
         <source>✔ Deployed and verified: the pole&apos;s schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="575"/>
+        <location filename="../profiles/profile_view.py" line="616"/>
         <source>✔ Verified: the pole&apos;s schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="578"/>
+        <location filename="../profiles/profile_view.py" line="619"/>
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="580"/>
+        <location filename="../profiles/profile_view.py" line="621"/>
         <source>✘ Deployed, but the pole&apos;s schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="581"/>
+        <location filename="../profiles/profile_view.py" line="622"/>
         <source>✘ The pole&apos;s schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="583"/>
+        <location filename="../profiles/profile_view.py" line="624"/>
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="589"/>
+        <location filename="../profiles/profile_view.py" line="630"/>
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="599"/>
+        <location filename="../profiles/profile_view.py" line="640"/>
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="604"/>
+        <location filename="../profiles/profile_view.py" line="645"/>
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="613"/>
+        <location filename="../profiles/profile_view.py" line="654"/>
         <source>⚠ The pole&apos;s clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="620"/>
+        <location filename="../profiles/profile_view.py" line="661"/>
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="620"/>
+        <location filename="../profiles/profile_view.py" line="661"/>
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="620"/>
+        <location filename="../profiles/profile_view.py" line="661"/>
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="621"/>
+        <location filename="../profiles/profile_view.py" line="662"/>
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="621"/>
+        <location filename="../profiles/profile_view.py" line="662"/>
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="622"/>
+        <location filename="../profiles/profile_view.py" line="663"/>
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="622"/>
+        <location filename="../profiles/profile_view.py" line="663"/>
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="629"/>
+        <location filename="../profiles/profile_view.py" line="670"/>
         <source>Not deployed yet. Deploy sends the profile, then reads the pole&apos;s own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>
@@ -953,7 +998,7 @@
     <message>
         <location filename="../views/socket_card.py" line="48"/>
         <source>Socket %1</source>
-        <translation>Aansluiting %1</translation>
+        <translation>Laadpunt %1</translation>
     </message>
     <message>
         <location filename="../views/socket_card.py" line="53"/>

@@ -52,6 +52,7 @@ from pole_link.profiles.tender import (
 __all__ = [
     "DAY_S",
     "LOCAL_ZONE",
+    "MIN_OFFER_A",
     "CustomForm",
     "Difference",
     "FieldError",
@@ -62,6 +63,7 @@ __all__ = [
     "ScheduleKind",
     "TenderForm",
     "format_offset",
+    "parse_clock",
     "parse_offset",
     "verify",
 ]
@@ -168,6 +170,38 @@ def parse_offset(text: str) -> int:
     if minutes > 59 or secs > 59:
         raise ValueError(f"{text!r} is not a time: minutes and seconds go up to 59")
     return hours * 3600 + minutes * 60 + secs
+
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.h]?(\d{2}))?\s*$")
+
+
+def parse_clock(text: str) -> time:
+    """A wall-clock time as technicians type it: ``17:00``, ``1700``, ``17.00``, ``17``.
+
+    `ValueError` says what to type; nothing is ever rounded or guessed into another time.
+    """
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ValueError(f"{text.strip()!r} is not a time: type hours and minutes, e.g. 17:00")
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text.strip()!r} is not a time of day: hours go from 00 to 23 and "
+                         "minutes from 00 to 59")
+    return time(hours, minutes)
+
+
+MIN_OFFER_A = 6.0
+"""IEC 61851-1: a Mode 3 offer below 6 A is no offer; the pole pauses the socket instead."""
+
+
+def _below_mode3_minimum(value: float) -> bool:
+    return 0 < value < MIN_OFFER_A
+
+
+def _mode3_message(label: str, value: float) -> str:
+    return (f"{label} = {value:g} A is below 6 A: a Mode 3 offer under 6 A charges nothing "
+            "(IEC 61851), so the pole would pause charging instead. Use at least 6 A, or "
+            "0 A to pause charging on purpose")
 
 
 def _one_decimal(value: float) -> bool:
@@ -306,6 +340,10 @@ class ProfileEditorModel:
     def settings(self) -> TenderProfileSettings:
         """The template as `TenderProfileSettings`; `FieldError` names a wrong input."""
         form = self.tender
+        for name in ("peak_limit_a", "normal_limit_a", "overrule_limit_a"):
+            value = getattr(form, name)
+            if _below_mode3_minimum(value):
+                raise FieldError(name, _mode3_message(_TENDER_LABELS[name], value))
         try:
             return TenderProfileSettings(
                 normal_limit_a=form.normal_limit_a, peak_start=form.peak_start,
@@ -477,6 +515,9 @@ class ProfileEditorModel:
                 raise FieldError(f"{name}.limit_a", (
                     f"Period {number} limit = {row.limit_a:g} A is out of range: must be between "
                     f"0 and {self.grid_limit_a:g} A (the pole's grid connection limit)"))
+            if _below_mode3_minimum(row.limit_a):
+                raise FieldError(f"{name}.limit_a",
+                                 _mode3_message(f"Period {number} limit", row.limit_a))
             if not _one_decimal(row.limit_a):
                 raise FieldError(f"{name}.limit_a", (
                     f"Period {number} limit = {row.limit_a} A has more than one decimal: OCPP "

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import traceback
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
 from ocpp.v16.enums import ChargingProfilePurposeType
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -36,7 +39,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStackedWidget,
     QTableView,
-    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -57,6 +59,7 @@ from gui.profiles.editor_model import (
     Mode,
     ProfileEditorModel,
     ScheduleKind,
+    parse_clock,
 )
 from gui.profiles.periods_table import PeriodsTableModel
 from gui.profiles.preview import Preview, format_amps
@@ -101,6 +104,10 @@ class ProfileView(QWidget):
         self._deployed: Preview | None = None
         self._result_state = ResultState.NONE
         self._loading = True  # building fires change signals: none may reach the model
+        self._input_errors: dict[str, FieldError] = {}
+        """Typed text the model cannot take (a time that is no time), by field."""
+        self.confirm: Callable[[str, str], bool] = self._ask
+        """Asks before a deployment changes a pole (tests answer for the technician)."""
         self._build()
         self._load_from_model()
         self.model.subscribe(self._model_changed)
@@ -165,6 +172,15 @@ class ProfileView(QWidget):
         if error is not None:
             self._show_validation(error)
             return
+        if self._input_errors:
+            self._show_validation(next(iter(self._input_errors.values())))
+            return
+        pole = self._session.identity.pole_id if self._session.identity else self.tr("the pole")
+        if not self.confirm(self.tr("Deploy the capacity profile?"), self.tr(
+                "Send this profile to %1 now?\n\n%2\n\nThe pole limits charging by it "
+                "from now on.").replace("%1", pole).replace("%2", self.model.summary())):
+            self._status.setText(self.tr("Not deployed: nothing was sent to the pole."))
+            return
         preview = self.model.preview()
         plan = DeployPlan(self.model.connector_id, self.model.profile_json(), preview,
                           self.model.configuration())
@@ -172,6 +188,13 @@ class ProfileView(QWidget):
         self._start(self.tr("Deploying the profile"),
                     deploy_and_verify(self._session, plan, self._progress, self.clock),
                     deployed=True)
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def verify(self) -> None:
         """Compare the pole's own schedule with the last deployed profile, else the one on
@@ -259,11 +282,12 @@ class ProfileView(QWidget):
     def _build_tender_form(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self._peak_start = QTimeEdit()
-        self._peak_end = QTimeEdit()
+        self._peak_start = QLineEdit()
+        self._peak_end = QLineEdit()
         for edit in (self._peak_start, self._peak_end):
-            edit.setDisplayFormat("HH:mm")
-            edit.timeChanged.connect(self._tender_edited)
+            edit.setPlaceholderText(self.tr("hh:mm, e.g. 17:00"))
+            edit.setToolTip(self.tr("Europe/Amsterdam time; type 17:00, 1700 or 17"))
+            edit.editingFinished.connect(self._tender_edited)
         self._peak_limit = self._amps_box()
         self._overrule_limit = self._amps_box()
         self._normal_limit = self._amps_box()
@@ -292,7 +316,9 @@ class ProfileView(QWidget):
 
     def _amps_box(self) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
-        box.setRange(0, 63)  # wider than allowed: the model says *why* 40 A is wrong
+        # Far wider than allowed: a typed 99 stays 99 and the model says *why* it is wrong,
+        # instead of the box quietly keeping 9.
+        box.setRange(0, 999)
         box.setDecimals(1)
         box.setSingleStep(0.5)
         box.setSuffix(self.tr(" A per phase"))
@@ -426,8 +452,9 @@ class ProfileView(QWidget):
         self._loading = True
         try:
             form, custom = self.model.tender, self.model.custom
-            self._peak_start.setTime(QTime(form.peak_start.hour, form.peak_start.minute))
-            self._peak_end.setTime(QTime(form.peak_end.hour, form.peak_end.minute))
+            self._peak_start.setText(f"{form.peak_start:%H:%M}")
+            self._peak_end.setText(f"{form.peak_end:%H:%M}")
+            self._input_errors.clear()
             self._peak_limit.setValue(form.peak_limit_a)
             self._overrule_limit.setValue(form.overrule_limit_a)
             self._normal_limit.setValue(form.normal_limit_a)
@@ -443,10 +470,21 @@ class ProfileView(QWidget):
     def _tender_edited(self) -> None:
         if self._loading:
             return
-        start, end = self._peak_start.time(), self._peak_end.time()
+        times: dict[str, time] = {}
+        for name, edit, label in (("peak_start", self._peak_start, self.tr("Peak starts")),
+                                  ("peak_end", self._peak_end, self.tr("Peak ends"))):
+            try:
+                times[name] = parse_clock(edit.text())
+            except ValueError as error:  # the typed text stays as typed, marked
+                self._input_errors[name] = FieldError(name, f"{label}: {error}")
+            else:
+                self._input_errors.pop(name, None)
+                edit.setText(f"{times[name]:%H:%M}")
+        if self._input_errors:
+            self._model_changed()
+            return
         self.model.set_tender(
-            peak_start=time(start.hour(), start.minute()),
-            peak_end=time(end.hour(), end.minute()),
+            peak_start=times["peak_start"], peak_end=times["peak_end"],
             peak_limit_a=round(self._peak_limit.value(), 1),
             overrule_limit_a=round(self._overrule_limit.value(), 1),
             normal_limit_a=round(self._normal_limit.value(), 1),
@@ -492,8 +530,11 @@ class ProfileView(QWidget):
         self._period_count.setText(
             self.tr("%1 periods · recurring profiles repeat every 24 h from 00:00 on %2")
             .replace("%1", str(count)).replace("%2", f"{model.day:%a %d %b %Y}"))
-        error = model.validation_error()
+        error = next(iter(self._input_errors.values()), None) or model.validation_error()
         self._show_validation(error)
+        if self._result_state != ResultState.NONE and not self._loading:
+            self._show_result(ResultState.NONE, self.tr(
+                "The profile was changed after the last check: deploy or verify again."))
         if error is None:
             self._summary.setText(model.summary())
             overrule = model.tender.overrule_limit_a if model.mode is Mode.TENDER else None
@@ -528,7 +569,7 @@ class ProfileView(QWidget):
 
     def _update_actions(self) -> None:
         connected, busy = self._session is not None, self.busy
-        valid = self.model.validation_error() is None
+        valid = not self._input_errors and self.model.validation_error() is None
         self.deploy_button.setEnabled(connected and not busy and valid)
         self.verify_button.setEnabled(connected and not busy)
         tip = "" if connected else self.tr("Connect to a pole first (Connect screen)")

@@ -99,9 +99,9 @@ class MainWindow(QMainWindow):
         body.addWidget(self.pages, 1)
         central = QWidget()
         column = QVBoxLayout(central)
-        column.addWidget(self.messages)
         column.addLayout(body, 1)
         self.setCentralWidget(central)
+        self.messages.float_over(central)
 
         self.link_label = QLabel()
         self.fleet_label = QLabel()

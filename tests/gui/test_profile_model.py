@@ -15,6 +15,7 @@ from gui.profiles.editor_model import (
     ProfileEditorModel,
     ScheduleKind,
     format_offset,
+    parse_clock,
     parse_offset,
     verify,
 )
@@ -87,10 +88,45 @@ def test_out_of_range_peak_limit_names_the_field() -> None:
 
 def test_overrule_below_peak_is_refused_with_both_labels() -> None:
     model = ProfileEditorModel(day=DAY)
-    model.set_tender(overrule_limit_a=5.0)
+    model.set_tender(overrule_limit_a=6.5)
     error = model.validation_error()
     assert error is not None and error.field == "overrule_limit_a"
-    assert str(error).startswith("Overrule limit = 5") and "Peak limit = 7" in str(error)
+    assert str(error).startswith("Overrule limit = 6.5") and "Peak limit = 7" in str(error)
+
+
+@pytest.mark.parametrize("field", ["peak_limit_a", "normal_limit_a"])
+def test_a_limit_under_6_a_is_refused_because_mode3_charges_nothing_there(field: str) -> None:
+    model = ProfileEditorModel(day=DAY)
+    model.set_tender(**{field: 3.0})
+    error = model.validation_error()
+    assert error is not None and error.field == field
+    assert "3 A is below 6 A: a Mode 3 offer under 6 A charges nothing" in str(error)
+    model.set_tender(**{field: 0.0, "overrule_limit_a": 25.0})  # 0 A pauses on purpose
+    assert model.validation_error() is None
+
+
+def test_a_custom_period_under_6_a_is_refused_and_named() -> None:
+    model = ProfileEditorModel(day=DAY)
+    model.set_mode(Mode.CUSTOM)
+    model.set_period(1, limit_a=4.5)
+    error = model.validation_error()
+    assert error is not None and error.field == "periods[1].limit_a"
+    assert str(error).startswith("Period 2 limit = 4.5 A is below 6 A")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("17:00", time(17)), ("2200", time(22)), ("22", time(22)), ("7.30", time(7, 30)),
+    (" 05:45 ", time(5, 45))])
+def test_typed_clock_times_are_understood(typed: str, meant: time) -> None:
+    assert parse_clock(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("25:00", "hours go from 00 to 23"), ("17:75", "minutes from 00 to 59"),
+    ("five", "type hours and minutes"), ("", "type hours and minutes")])
+def test_a_typed_time_that_is_no_time_says_what_to_type(typed: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        parse_clock(typed)
 
 
 def test_eis66_twenty_periods_in_a_custom_profile() -> None:

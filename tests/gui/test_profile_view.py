@@ -7,7 +7,7 @@ way qasync interleaves them in the app. Screenshots land in ``test-output/``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,9 @@ async def served_pole() -> AsyncIterator[ServedPole]:
 
 
 def make_view(qtbot: QtBot, now: datetime) -> ProfileView:
+    """The view at 1366×768 on a clock the test sets; the technician says yes to Deploy."""
     widget = ProfileView(clock=SimClock(now).now)
+    widget.confirm = lambda title, question: True
     qtbot.addWidget(widget)
     widget.resize(1366, 768)
     widget.show()
@@ -284,3 +286,60 @@ def test_the_poles_day_folds_onto_the_clock_face_at_midnight() -> None:
     assert xs[:4] == [19.0, 21.0, 21.0, 24.0]
     assert xs[5:] == [0.0, 19.0]  # after the break (NaN) tomorrow's hours start at the left
     assert ys[:4] == [7.0, 7.0, 30.0, 30.0] and ys[5:] == [30.0, 30.0]
+
+
+async def test_an_edit_after_a_check_takes_the_verdict_back(
+        qtbot: QtBot, view: ProfileView, session: PoleSession) -> None:
+    await bind(view, session)
+    await press(qtbot, view, "deploy_button")
+    assert view.result_state() == ResultState.MATCH
+    view._peak_limit.setValue(8.0)
+    assert view.result_state() == ResultState.NONE
+    assert "changed after the last check" in view.result_text()
+
+
+async def test_deploy_asks_first_and_no_sends_nothing(
+        qtbot: QtBot, view: ProfileView, session: PoleSession, served_pole: ServedPole) -> None:
+    await bind(view, session)
+    asked: list[str] = []
+
+    def says_no(title: str, question: str) -> bool:
+        asked.append(question)
+        return False
+
+    view.confirm = says_no
+    QTest.mouseClick(view.deploy_button, Qt.MouseButton.LeftButton)
+    assert asked and "PW-0001" in asked[0] and "7 A from 17:00 to 21:00" in asked[0]
+    assert not view.busy
+    assert served_pole.pole.profiles.profiles(0) == []
+    assert "Not deployed" in view.status_text()
+
+
+def test_a_typed_99_stays_99_and_is_refused_with_the_reason(qtbot: QtBot) -> None:
+    view = ProfileView()
+    qtbot.addWidget(view)
+    view._peak_limit.selectAll()
+    QTest.keyClicks(view._peak_limit, "99")
+    view._peak_limit.interpretText()
+    assert view._peak_limit.value() == 99.0
+    assert view.validation_text().startswith("Peak limit = 99")
+    assert "out of range" in view.validation_text()
+    view._peak_limit.setValue(3.0)
+    assert "3 A is below 6 A" in view.validation_text()
+    assert not view.deploy_button.isEnabled()
+
+
+def test_typed_peak_times_are_understood_or_kept_and_marked(qtbot: QtBot) -> None:
+    view = ProfileView()
+    qtbot.addWidget(view)
+    view._peak_start.setText("2200")
+    view._peak_end.setText("23")
+    view._peak_start.editingFinished.emit()
+    assert (view.model.tender.peak_start, view.model.tender.peak_end) == (time(22), time(23))
+    assert view._peak_start.text() == "22:00"
+    view._peak_start.setText("25:00")
+    view._peak_start.editingFinished.emit()
+    assert view._peak_start.text() == "25:00"  # never silently changed
+    assert view.model.tender.peak_start == time(22)
+    assert "Peak starts: '25:00' is not a time of day" in view.validation_text()
+    assert not view.deploy_button.isEnabled()

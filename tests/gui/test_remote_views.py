@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui import fleet_feed
@@ -110,3 +111,26 @@ def test_an_error_is_one_sentence_with_the_details_on_demand(qtbot: QtBot) -> No
     assert not bar.details.isHidden() and "SecurityError" in bar.details.text()
     bar.show_info("LED intensity 40 %: Accepted")
     assert bar.kind == "info" and not bar.toggle.isVisible()
+
+
+async def test_a_message_never_moves_the_buttons_under_the_technicians_finger(
+        qtbot: QtBot) -> None:
+    from gui.views.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    QApplication.processEvents()
+    before = window.pages.mapTo(window, window.pages.rect().topLeft())
+    window.messages.show_info("Reset: Accepted")
+    QApplication.processEvents()
+    assert window.messages.isVisible()
+    assert window.pages.mapTo(window, window.pages.rect().topLeft()) == before
+    assert window.messages.width() == window.centralWidget().width()
+    window.messages.show_error("Start charging failed", "CallError: a long\ntraceback\nhere")
+    window.messages.toggle.click()
+    QApplication.processEvents()
+    assert window.pages.mapTo(window, window.pages.rect().topLeft()) == before
+    assert window.messages.height() > window.messages.text.height()  # grew over, not down
+    await window.shutdown(stop_demo=False)
