@@ -42,7 +42,9 @@ from gui.fleet.rows import (
     SocketState,
     apply_to_row,
     assess,
+    connection_text,
     duration_text,
+    led_text,
     relative_time,
     row_from_record,
     search_text_of,
@@ -231,13 +233,15 @@ class FleetModel(QAbstractTableModel):
     def _display(self, row: PoleRow, column: int) -> str:
         if column == Column.POLE:
             return row.pole_id
+        translate = QCoreApplication.translate
         if column == Column.CONNECTION:
-            return "Online" if row.connected else "Offline"
+            return connection_text(row.connected, translate)
         if column in SOCKET_OF_COLUMN:
             connector_id = SOCKET_OF_COLUMN[Column(column)]
-            return row.socket(connector_id).text() if connector_id in row.connectors else DASH
+            return row.socket(connector_id).text(translate) \
+                if connector_id in row.connectors else DASH
         if column == Column.LAST_SEEN:
-            return relative_time(row.last_seen, self._now())
+            return relative_time(row.last_seen, self._now(), translate)
         if column == Column.UPTIME:
             return DASH if row.uptime_percent is None else f"{row.uptime_percent:.1f}"
         if column == Column.POWER:
@@ -279,27 +283,34 @@ class FleetModel(QAbstractTableModel):
 
     def _tooltip(self, row: PoleRow, column: int) -> str | None:
         now = self._now()
+        translate = QCoreApplication.translate
         if column == Column.POLE:
             pole = row.connectors.get(0)
             lines = [f"{row.pole_id} — {row.vendor} {row.model}, firmware {row.firmware}".strip(),
-                     f"Grid operator: {row.grid_operator or 'unknown'}"]
+                     self.tr("Grid operator: %1").replace(
+                         "%1", row.grid_operator or self.tr("unknown"))]
             if pole is not None:
-                lines.append(f"Pole status: {pole.text()}")
+                lines.append(self.tr("Pole status: %1").replace("%1", pole.text(translate)))
             return "\n".join(lines)
         if column in SOCKET_OF_COLUMN:
             connector_id = SOCKET_OF_COLUMN[Column(column)]
             socket = row.socket(connector_id)
-            lines = [f"{socket_name(connector_id, QCoreApplication.translate)}: {socket.text()}"]
+            lines = [f"{socket_name(connector_id, translate)}: {socket.text(translate)}"]
             if not row.connected:
-                lines[0] += " (last known: the pole is offline)"
+                lines[0] += " " + self.tr("(last known: the pole is offline)")
             if socket.since is not None:
-                lines.append(f"since {relative_time(socket.since, now)}")
+                lines.append(self.tr("since %1").replace(
+                    "%1", relative_time(socket.since, now, translate)))
             led = socket.led
             if led is not None:
-                lines.append(f"LED: {led[0].value}{' blinking' if led[1] else ''}")
+                colour = led_text(led[0], translate)
+                lines.append((self.tr("LED: %1, blinking") if led[1] else self.tr("LED: %1"))
+                             .replace("%1", colour))
             if socket.transaction_started is not None:
-                lines.append(f"Transaction {socket.transaction_id} running "
-                             f"{duration_text(now - socket.transaction_started)}")
+                lines.append(self.tr("Transaction %1 running %2")
+                             .replace("%1", str(socket.transaction_id))
+                             .replace("%2", duration_text(now - socket.transaction_started,
+                                                          translate)))
             return "\n".join(lines)
         if column == Column.LAST_SEEN and row.last_seen is not None:
             return row.last_seen.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -124,11 +124,13 @@ class SocketState:
     def faulted(self) -> bool:
         return self.status == "Faulted" or self.error_code != _NO_ERROR
 
-    def text(self) -> str:
-        """Status, plus the error code when there is one: the code is what gets fixed."""
+    def text(self, translate: Translate | None = None) -> str:
+        """Status, plus the error code when there is one: the code is what gets fixed (it
+        stays as the pole sent it, which is what a technician looks up)."""
+        status = self.status if translate is None else translate(_CONTEXT, self.status)
         if self.error_code != _NO_ERROR:
-            return f"{self.status} · {self.error_code}"
-        return self.status
+            return f"{status} · {self.error_code}"
+        return status
 
 
 _UNKNOWN_SOCKET = SocketState()
@@ -168,33 +170,6 @@ class PoleRow:
         return sum(powers) / 1000.0 if powers else None
 
 
-def offset_text(span: timedelta) -> str:
-    """`duration_text`, with seconds for the small offsets a clock can have."""
-    seconds = abs(span.total_seconds())
-    return f"{seconds:.0f} s" if seconds < 60 else duration_text(abs(span))
-
-
-def duration_text(span: timedelta) -> str:
-    minutes = max(0, int(span.total_seconds() // 60))
-    if minutes < 1:
-        return "<1 min"
-    if minutes < 120:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} d"
-
-
-def relative_time(moment: datetime | None, now: datetime) -> str:
-    """"3 min ago": a helpdesk asks "how long", not "at what o'clock"."""
-    if moment is None:
-        return "never"
-    span = now - moment
-    if span < timedelta(minutes=1):
-        return "just now"
-    return f"{duration_text(span)} ago"
-
-
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate finds this name
     """Marks ``text`` for the Qt translation without importing Qt: the model translates."""
     return text
@@ -212,6 +187,23 @@ _RUNNING = QT_TRANSLATE_NOOP("FleetRows", "%1: transaction running %2")
 _STATUS_FOR = QT_TRANSLATE_NOOP("FleetRows", "%1 %2 for %3")
 _CLOCK_BEHIND = QT_TRANSLATE_NOOP("FleetRows", "Clock %1 behind")
 _CLOCK_AHEAD = QT_TRANSLATE_NOOP("FleetRows", "Clock %1 ahead")
+_LESS_THAN_A_MINUTE = QT_TRANSLATE_NOOP("FleetRows", "<1 min")
+_SECONDS = QT_TRANSLATE_NOOP("FleetRows", "%1 s")
+_MINUTES = QT_TRANSLATE_NOOP("FleetRows", "%1 min")
+_HOURS = QT_TRANSLATE_NOOP("FleetRows", "%1 h")
+_DAYS = QT_TRANSLATE_NOOP("FleetRows", "%1 d")
+_NEVER = QT_TRANSLATE_NOOP("FleetRows", "never")
+_JUST_NOW = QT_TRANSLATE_NOOP("FleetRows", "just now")
+_AGO = QT_TRANSLATE_NOOP("FleetRows", "%1 ago")
+_ONLINE = QT_TRANSLATE_NOOP("FleetRows", "Online")
+# The OCPP 1.6 statuses, for translation; the status itself stays what the pole sent.
+_STATUS_WORDS = (
+    QT_TRANSLATE_NOOP("FleetRows", "Available"), QT_TRANSLATE_NOOP("FleetRows", "Preparing"),
+    QT_TRANSLATE_NOOP("FleetRows", "Charging"), QT_TRANSLATE_NOOP("FleetRows", "SuspendedEV"),
+    QT_TRANSLATE_NOOP("FleetRows", "SuspendedEVSE"),
+    QT_TRANSLATE_NOOP("FleetRows", "Finishing"), QT_TRANSLATE_NOOP("FleetRows", "Reserved"),
+    QT_TRANSLATE_NOOP("FleetRows", "Unavailable"), QT_TRANSLATE_NOOP("FleetRows", "Faulted"),
+    QT_TRANSLATE_NOOP("FleetRows", "Unknown"))
 
 CLOCK_TOLERANCE = timedelta(seconds=2)
 """A pole clock further off needs a look: its profile, meter reads and the eis 25 peak
@@ -245,6 +237,62 @@ class Reason:
         return shown
 
 
+def duration_reason(span: timedelta) -> Reason:
+    """"3 min", "5 h", "2 d": how long, to the unit a helpdesk reads at a glance."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return Reason(_LESS_THAN_A_MINUTE)
+    if minutes < 120:
+        return Reason(_MINUTES, (str(minutes),))
+    if minutes < 48 * 60:
+        return Reason(_HOURS, (str(minutes // 60),))
+    return Reason(_DAYS, (str(minutes // (24 * 60)),))
+
+
+def duration_text(span: timedelta, translate: Translate = _english) -> str:
+    return duration_reason(span).text(translate)
+
+
+def offset_reason(span: timedelta) -> Reason:
+    """`duration_reason`, with seconds for the small offsets a clock can have."""
+    seconds = abs(span.total_seconds())
+    return Reason(_SECONDS, (f"{seconds:.0f}",)) if seconds < 60 else duration_reason(abs(span))
+
+
+def relative_time(moment: datetime | None, now: datetime,
+                  translate: Translate = _english) -> str:
+    """"3 min ago": a helpdesk asks "how long", not "at what o'clock"."""
+    if moment is None:
+        return translate(_CONTEXT, _NEVER)
+    span = now - moment
+    if span < timedelta(minutes=1):
+        return translate(_CONTEXT, _JUST_NOW)
+    return Reason(_AGO, (duration_reason(span),)).text(translate)
+
+
+def status_text(status: str, translate: Translate = _english) -> str:
+    """An OCPP status in the user's language (unknown ones as the pole sent them)."""
+    return translate(_CONTEXT, status)
+
+
+_LED_WORDS: dict[LedColour, str] = {
+    LedColour.OFF: QT_TRANSLATE_NOOP("FleetRows", "off"),
+    LedColour.GREEN: QT_TRANSLATE_NOOP("FleetRows", "green"),
+    LedColour.LIGHT_BLUE: QT_TRANSLATE_NOOP("FleetRows", "light blue"),
+    LedColour.BLUE: QT_TRANSLATE_NOOP("FleetRows", "blue"),
+    LedColour.RED: QT_TRANSLATE_NOOP("FleetRows", "red"),
+}
+
+
+def led_text(colour: LedColour, translate: Translate = _english) -> str:
+    """An eis 47 colour in words (the wire names are PROTOCOL.md's)."""
+    return translate(_CONTEXT, _LED_WORDS[colour])
+
+
+def connection_text(connected: bool, translate: Translate = _english) -> str:
+    return translate(_CONTEXT, _ONLINE if connected else _OFFLINE)
+
+
 def socket_reason(connector_id: int) -> Reason:
     return Reason(_POLE) if connector_id == 0 else Reason(_SOCKET, (str(connector_id),))
 
@@ -269,7 +317,8 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
         name = socket_reason(connector_id)
         if socket.faulted:
             if socket.status != "Faulted":
-                faults.append(Reason(_ERROR_IN_STATUS, (name, socket.status, socket.error_code)))
+                faults.append(Reason(_ERROR_IN_STATUS,
+                                     (name, Reason(socket.status), socket.error_code)))
             elif socket.error_code != _NO_ERROR:
                 faults.append(Reason(_FAULTED, (name, socket.error_code)))
             else:
@@ -278,11 +327,11 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
             flags |= RowFlag.CHARGING
         started = socket.transaction_started
         if started is not None and now - started > STUCK_TRANSACTION:
-            stuck.append(Reason(_RUNNING, (name, duration_text(now - started))))
+            stuck.append(Reason(_RUNNING, (name, duration_reason(now - started))))
         elif (socket.status in _STUCK_STATUSES and socket.since is not None
               and now - socket.since > STUCK_STATUS):
-            stuck.append(Reason(_STATUS_FOR, (name, socket.status,
-                                              duration_text(now - socket.since))))
+            stuck.append(Reason(_STATUS_FOR, (name, Reason(socket.status),
+                                              duration_reason(now - socket.since))))
     reasons: list[Reason] = list(faults)
     severity = Severity.NONE
     if faults:
@@ -291,7 +340,7 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
     if not row.connected:
         flags |= RowFlag.OFFLINE
         severity = max(severity, Severity.OFFLINE)
-        reasons.append(Reason(_OFFLINE_FOR, (duration_text(now - row.last_seen),))
+        reasons.append(Reason(_OFFLINE_FOR, (duration_reason(now - row.last_seen),))
                        if row.last_seen else Reason(_OFFLINE))
     if stuck:
         flags |= RowFlag.STUCK
@@ -303,7 +352,7 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
         severity = max(severity, Severity.STUCK)
         offset = timedelta(seconds=row.clock_offset_s)
         reasons.append(Reason(_CLOCK_BEHIND if row.clock_offset_s < 0 else _CLOCK_AHEAD,
-                              (offset_text(offset),)))
+                              (offset_reason(offset),)))
     return severity, tuple(reasons), flags
 
 

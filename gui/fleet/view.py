@@ -47,9 +47,11 @@ _QUICK_LABELS = {
     QuickFilter.CHARGING: (QT_TRANSLATE_NOOP("FleetView", "Charging"), RowFlag.CHARGING),
 }
 _COLUMN_WIDTHS = {
-    Column.POLE: 100, Column.CONNECTION: 90, Column.SOCKET_1: 250, Column.SOCKET_2: 250,
+    Column.POLE: 100, Column.CONNECTION: 90, Column.SOCKET_1: 220, Column.SOCKET_2: 220,
     Column.LAST_SEEN: 95, Column.UPTIME: 95, Column.POWER: 95,
 }
+_HEADING_PADDING = 48
+"""Room beside a heading's text for the margins and the sort arrow."""
 _LED_DIAMETER = 14
 REFRESH_INTERVAL_MS = 30_000
 """How often ages ("3 min ago") and time-based attention are re-measured."""
@@ -184,8 +186,11 @@ class FleetView(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+        metrics = header.fontMetrics()
+        for column, width in _COLUMN_WIDTHS.items():  # never narrower than its heading
+            heading = str(self._model.headerData(column, Qt.Orientation.Horizontal) or "")
+            needed = metrics.horizontalAdvance(heading) + _HEADING_PADDING
+            header.resizeSection(column, max(width, needed))
         header.setSortIndicator(*DEFAULT_SORT)  # before sorting is enabled, which applies it
         table.setSortingEnabled(True)
         table.activated.connect(self._activated)

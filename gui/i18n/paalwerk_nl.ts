@@ -107,102 +107,262 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="90"/>
+        <location filename="../fleet/model.py" line="92"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="91"/>
+        <location filename="../fleet/model.py" line="93"/>
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="92"/>
+        <location filename="../fleet/model.py" line="94"/>
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="93"/>
+        <location filename="../fleet/model.py" line="95"/>
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="94"/>
+        <location filename="../fleet/model.py" line="96"/>
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95"/>
+        <location filename="../fleet/model.py" line="97"/>
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="96"/>
+        <location filename="../fleet/model.py" line="98"/>
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97"/>
+        <location filename="../fleet/model.py" line="99"/>
         <source>Attention</source>
         <translation>Aandacht</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="290"/>
+        <source>Grid operator: %1</source>
+        <translation>Netbeheerder: %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="291"/>
+        <source>unknown</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="293"/>
+        <source>Pole status: %1</source>
+        <translation>Status van de paal: %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="300"/>
+        <source>(last known: the pole is offline)</source>
+        <translation>(laatst bekend: de paal is offline)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="302"/>
+        <source>since %1</source>
+        <translation>sinds %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="307"/>
+        <source>LED: %1, blinking</source>
+        <translation>Led: %1, knipperend</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="307"/>
+        <source>LED: %1</source>
+        <translation>Led: %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="310"/>
+        <source>Transaction %1 running %2</source>
+        <translation>Transactie %1 loopt %2</translation>
     </message>
 </context>
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="204"/>
+        <location filename="../fleet/rows.py" line="179"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205"/>
+        <location filename="../fleet/rows.py" line="180"/>
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="206"/>
+        <location filename="../fleet/rows.py" line="181"/>
         <source>%1 faulted: %2</source>
         <translation>%1 in storing: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="207"/>
+        <location filename="../fleet/rows.py" line="182"/>
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="208"/>
+        <location filename="../fleet/rows.py" line="183"/>
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="209"/>
+        <location filename="../fleet/rows.py" line="184"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="210"/>
+        <location filename="../fleet/rows.py" line="185"/>
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="211"/>
+        <location filename="../fleet/rows.py" line="186"/>
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="212"/>
+        <location filename="../fleet/rows.py" line="187"/>
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="213"/>
+        <location filename="../fleet/rows.py" line="188"/>
         <source>Clock %1 behind</source>
         <translation>Klok loopt %1 achter</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="214"/>
+        <location filename="../fleet/rows.py" line="189"/>
         <source>Clock %1 ahead</source>
         <translation>Klok loopt %1 voor</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="190"/>
+        <source>&lt;1 min</source>
+        <translation>&lt;1 min</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="191"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="192"/>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="193"/>
+        <source>%1 h</source>
+        <translation>%1 u</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="194"/>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="195"/>
+        <source>never</source>
+        <translation>nooit</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="196"/>
+        <source>just now</source>
+        <translation>zojuist</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="197"/>
+        <source>%1 ago</source>
+        <translation>%1 geleden</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="198"/>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="201"/>
+        <source>Available</source>
+        <translation>Beschikbaar</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="201"/>
+        <source>Preparing</source>
+        <translation>Voorbereiden</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="202"/>
+        <source>Charging</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="202"/>
+        <source>SuspendedEV</source>
+        <translation>Onderbroken (auto)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="203"/>
+        <source>SuspendedEVSE</source>
+        <translation>Onderbroken (paal)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="204"/>
+        <source>Finishing</source>
+        <translation>Afronden</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="204"/>
+        <source>Reserved</source>
+        <translation>Gereserveerd</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="205"/>
+        <source>Unavailable</source>
+        <translation>Buiten gebruik</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="205"/>
+        <source>Faulted</source>
+        <translation>Storing</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="206"/>
+        <source>Unknown</source>
+        <translation>Onbekend</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="279"/>
+        <source>off</source>
+        <translation>uit</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="280"/>
+        <source>green</source>
+        <translation>groen</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="281"/>
+        <source>light blue</source>
+        <translation>lichtblauw</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="282"/>
+        <source>blue</source>
+        <translation>blauw</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="283"/>
+        <source>red</source>
+        <translation>rood</translation>
     </message>
 </context>
 <context>
@@ -257,7 +417,7 @@
     </message>
     <message>
         <location filename="../plot/live_plot.py" line="122"/>
-        <location filename="../plot/live_plot.py" line="231"/>
+        <location filename="../plot/live_plot.py" line="233"/>
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
@@ -292,19 +452,39 @@
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="231"/>
+        <location filename="../plot/live_plot.py" line="233"/>
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="357"/>
+        <location filename="../plot/live_plot.py" line="359"/>
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="370"/>
+        <location filename="../plot/live_plot.py" line="372"/>
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="381"/>
+        <source>Exported %1 samples to %2</source>
+        <translation>%1 metingen geëxporteerd naar %2</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="385"/>
+        <source>Export to %1 failed: %2</source>
+        <translation>Exporteren naar %1 mislukt: %2</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="398"/>
+        <source>Socket %1 L%2</source>
+        <translation>Laadpunt %1 L%2</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="400"/>
+        <source>Limit</source>
+        <translation>Limiet</translation>
     </message>
 </context>
 <context>
@@ -373,12 +553,12 @@
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../message_bar.py" line="32"/>
+        <location filename="../message_bar.py" line="36"/>
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../message_bar.py" line="35"/>
+        <location filename="../message_bar.py" line="39"/>
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
@@ -566,6 +746,40 @@
         <location filename="../views/pole_view.py" line="233"/>
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPlot</name>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="81"/>
+        <source>A per phase</source>
+        <translation>A per fase</translation>
+    </message>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="82"/>
+        <source>local time (Europe/Amsterdam)</source>
+        <translation>Nederlandse tijd</translation>
+    </message>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="91"/>
+        <source>Profile as previewed</source>
+        <translation>Profiel zoals getoond</translation>
+    </message>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="93"/>
+        <location filename="../profiles/preview_plot.py" line="155"/>
+        <source>Pole&apos;s own schedule</source>
+        <translation>Eigen schema van de paal</translation>
+    </message>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="126"/>
+        <source>overrule %1</source>
+        <translation>overrule %1</translation>
+    </message>
+    <message>
+        <location filename="../profiles/preview_plot.py" line="172"/>
+        <source>Peak %1–%2</source>
+        <translation>Piek %1–%2</translation>
     </message>
 </context>
 <context>
@@ -931,6 +1145,14 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
+    <name>QCoreApplication.self</name>
+    <message>
+        <location filename="../views/socket_card.py" line="94"/>
+        <source>, blinking</source>
+        <translation>, knipperend</translation>
+    </message>
+</context>
+<context>
     <name>SchedulePlot</name>
     <message>
         <location filename="../views/schedule_plot.py" line="44"/>
@@ -966,102 +1188,101 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>SocketCard</name>
     <message>
-        <location filename="../views/socket_card.py" line="27"/>
+        <location filename="../views/socket_card.py" line="28"/>
         <source>No vehicle</source>
         <translation>Geen voertuig</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="28"/>
+        <location filename="../views/socket_card.py" line="29"/>
         <source>Vehicle connected, not charging</source>
         <translation>Voertuig aangesloten, laadt niet</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="29"/>
+        <location filename="../views/socket_card.py" line="30"/>
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="30"/>
+        <location filename="../views/socket_card.py" line="31"/>
         <source>Charging (ventilation)</source>
         <translation>Laden (ventilatie)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="31"/>
+        <location filename="../views/socket_card.py" line="32"/>
         <source>Pilot fault (short)</source>
         <translation>Pilotfout (kortsluiting)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="32"/>
+        <location filename="../views/socket_card.py" line="33"/>
         <source>Pole not available</source>
         <translation>Paal niet beschikbaar</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="48"/>
+        <location filename="../views/socket_card.py" line="49"/>
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="53"/>
+        <location filename="../views/socket_card.py" line="54"/>
         <source>waiting for data</source>
         <translation>wacht op gegevens</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="61"/>
+        <location filename="../views/socket_card.py" line="62"/>
         <source>OCPP status</source>
         <translation>OCPP-status</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="61"/>
+        <location filename="../views/socket_card.py" line="62"/>
         <source>Offered</source>
         <translation>Aangeboden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62"/>
+        <location filename="../views/socket_card.py" line="63"/>
         <source>Current L1 L2 L3</source>
         <translation>Stroom L1 L2 L3</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62"/>
+        <location filename="../views/socket_card.py" line="63"/>
         <source>Voltage</source>
         <translation>Spanning</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63"/>
+        <location filename="../views/socket_card.py" line="64"/>
         <source>Meter</source>
         <translation>Meter</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63"/>
+        <location filename="../views/socket_card.py" line="64"/>
         <source>Transaction</source>
         <translation>Transactie</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="64"/>
+        <location filename="../views/socket_card.py" line="65"/>
         <source>Flags</source>
         <translation>Kenmerken</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="69"/>
+        <location filename="../views/socket_card.py" line="70"/>
         <source>LED</source>
         <translation>Led</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="92"/>
         <source>, blinking</source>
-        <translation>, knipperend</translation>
+        <translation type="vanished">, knipperend</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="112"/>
+        <location filename="../views/socket_card.py" line="115"/>
         <source>%1 (local: the CSMS has not confirmed it yet)</source>
         <translation>%1 (lokaal: nog niet bevestigd door de CSMS)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="114"/>
+        <location filename="../views/socket_card.py" line="117"/>
         <source>overruled</source>
         <translation>overrule actief</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="115"/>
+        <location filename="../views/socket_card.py" line="118"/>
         <source>low-current vehicle</source>
         <translation>voertuig met lage stroom</translation>
     </message>

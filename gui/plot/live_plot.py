@@ -167,14 +167,16 @@ class LivePlot(QWidget):
                                 labelTextSize="10pt")
         self._legend = legend
         self._curves: list[pg.PlotCurveItem] = []
-        for column, label in enumerate(LABELS):
+        for column, label in enumerate(self.labels()):
             if column < len(COLUMNS) - 1:
                 pen = current_pen(column // PHASES, column % PHASES)
                 curve = pg.PlotCurveItem(pen=pen, name=label, antialias=False)
             else:
                 curve = pg.PlotCurveItem(pen=limit_pen(), name=label, antialias=False,
                                          stepMode="right")
-            curve.setZValue(2 if column == len(COLUMNS) - 1 else 1)
+            # The limit lies beneath the currents: a socket charging exactly at the limit
+            # must still show its phases, not a black line over them.
+            curve.setZValue(0 if column == len(COLUMNS) - 1 else 1)
             item.addItem(curve)
             self._curves.append(curve)
 
@@ -376,10 +378,12 @@ class LivePlot(QWidget):
         self.export_failed.emit(self._export_target, reason)
 
     def _export_done(self, path: str, rows: int) -> None:
-        self._finish_export(f"Exported {rows:,} samples to {Path(path).name}")
+        self._finish_export(self.tr("Exported %1 samples to %2").replace("%1", f"{rows:,}")
+                            .replace("%2", Path(path).name))
 
     def _export_failed(self, path: str, reason: str) -> None:
-        self._finish_export(f"Export to {Path(path).name} failed: {reason}")
+        self._finish_export(self.tr("Export to %1 failed: %2").replace("%1", Path(path).name)
+                            .replace("%2", reason))
 
     def _finish_export(self, message: str) -> None:
         self._export_button.setEnabled(True)
@@ -388,6 +392,12 @@ class LivePlot(QWidget):
     async def aclose(self) -> None:
         """Wait for (or cancel) a running export before the plot goes away."""
         await self._tasks.cancel_all()
+
+    def labels(self) -> list[str]:
+        """The curves' names in the user's language (`LABELS` is the English original)."""
+        names = [self.tr("Socket %1 L%2").replace("%1", str(s + 1)).replace("%2", str(p + 1))
+                 for s in range(SOCKETS) for p in range(PHASES)]
+        return [*names, self.tr("Limit")]
 
     def status_text(self) -> str:
         """The line beside the buttons: how the last export went."""

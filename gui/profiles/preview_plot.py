@@ -78,8 +78,8 @@ class PreviewPlot(pg.PlotWidget):  # type: ignore[misc]
         for axis in (bottom, left):
             axis.setPen(pg.mkPen("#444"))
             axis.setTextPen(pg.mkPen("#222"))
-        plot.setLabel("left", "A per phase")
-        plot.setLabel("bottom", "local time (Europe/Amsterdam)")
+        plot.setLabel("left", self.tr("A per phase"))
+        plot.setLabel("bottom", self.tr("local time (Europe/Amsterdam)"))
         plot.setXRange(-0.4, 24.4, padding=0)
         self._legend = plot.addLegend(offset=(10, 8), labelTextColor="#222",
                                       brush=pg.mkBrush(255, 255, 255, 220))
@@ -88,9 +88,9 @@ class PreviewPlot(pg.PlotWidget):  # type: ignore[misc]
         self._peak.setZValue(-10)
         self._peak_label = pg.TextItem(color="#8a5a00", anchor=(0.5, 0))
         self._peak_label.setFont(_bold())
-        self._expected = plot.plot(name="Profile as previewed",
+        self._expected = plot.plot(name=self.tr("Profile as previewed"),
                                    pen=pg.mkPen(EXPECTED_COLOUR, width=3))
-        self._pole = plot.plot(name="Pole's own schedule", connect="finite",
+        self._pole = plot.plot(name=self.tr("Pole's own schedule"), connect="finite",
                                pen=pg.mkPen(POLE_COLOUR, width=2,
                                             style=Qt.PenStyle.DashLine))
         self._legend.removeItem(self._pole)
@@ -123,7 +123,8 @@ class PreviewPlot(pg.PlotWidget):  # type: ignore[misc]
         if overrule_a is not None and preview.peak is not None:
             x0, x1 = (wall_hours(t, preview.start) for t in preview.peak)
             self._overrule.setData([x0, x1], [overrule_a, overrule_a])
-            label = pg.TextItem(f"overrule {format_amps(overrule_a)}", color="#8a5a00",
+            label = pg.TextItem(self.tr("overrule %1").replace("%1", format_amps(overrule_a)),
+                                color="#8a5a00",
                                 anchor=(0.5, 1.0))
             label.setPos((x0 + x1) / 2, overrule_a)
             plot.addItem(label)
@@ -151,7 +152,7 @@ class PreviewPlot(pg.PlotWidget):  # type: ignore[misc]
         xs, ys = _step_line(pole.steps, pole.end, self._preview.start)
         self._pole.setData(xs, ys)
         if not self._pole_shown:
-            self._legend.addItem(self._pole, "Pole's own schedule")
+            self._legend.addItem(self._pole, self.tr("Pole's own schedule"))
             self._pole_shown = True
 
     def pole_points(self) -> tuple[list[float], list[float]]:
@@ -168,7 +169,8 @@ class PreviewPlot(pg.PlotWidget):  # type: ignore[misc]
             return
         x0, x1 = (wall_hours(t, self._preview.start) for t in peak)
         self._peak.setRegion((x0, x1))
-        self._peak_label.setText(f"Peak {peak[0]:%H:%M}–{peak[1]:%H:%M}")
+        self._peak_label.setText(self.tr("Peak %1–%2").replace("%1", f"{peak[0]:%H:%M}")
+                                 .replace("%2", f"{peak[1]:%H:%M}"))
         top = plot.viewRange()[1][1]
         self._peak_label.setPos((x0 + x1) / 2, top - 0.5)
         if self._peak.scene() is None:

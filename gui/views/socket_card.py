@@ -7,10 +7,11 @@ flags that explain odd behaviour (overrule, low-current vehicle) are spelled out
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.fleet.rows import led_text, status_text
 from pole_link.live import SocketLive
 from pole_link.model.led import LedColour
 from pole_link.model.mode3 import CPState
@@ -89,7 +90,8 @@ class SocketCard(QFrame):
         rgb = LED_RGB[colour]
         border = "3px dashed #333" if blinking else "2px solid #333"
         self.led.setStyleSheet(f"background:{rgb}; border-radius:14px; border:{border};")
-        self.led_text.setText(colour.value + (self.tr(", blinking") if blinking else ""))
+        self.led_text.setText(led_text(colour, QCoreApplication.translate)
+                              + (self.tr(", blinking") if blinking else ""))
 
     def show_sample(self, socket: SocketLive) -> None:
         state = socket.cp_state
@@ -100,7 +102,8 @@ class SocketCard(QFrame):
                                  + ("#1f4fd1;" if charging else "#222;"))
         self._paint_led(socket.led.colour, blinking=socket.led.blinking)
         self.led.setToolTip(f"{socket.led.intensity_percent} %")
-        self.values["status"].setText(socket.status.value)
+        self.values["status"].setText(status_text(socket.status.value,
+                                                  QCoreApplication.translate))
         self.values["offered"].setText(
             f"{socket.offered_current_a:.1f} A  (PWM {socket.pwm_duty_percent:.1f} %)")
         self.values["current"].setText(_phase_text(socket.current_a, "A", 1))

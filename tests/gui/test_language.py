@@ -99,6 +99,17 @@ def test_the_fleet_says_in_dutch_why_a_pole_needs_attention(dutch: None) -> None
     attention = model.index(0, Column.ATTENTION)
     assert model.data(attention) == "Laadpunt 1 in storing: GroundFailure (+1)"
     tooltip = model.data(attention, Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == "Laadpunt 1 in storing: GroundFailure\nAl 3 h offline"
+    assert tooltip == "Laadpunt 1 in storing: GroundFailure\nAl 3 u offline"
     switch_language("en")
     assert model.data(attention) == "Socket 1 faulted: GroundFailure (+1)"
+
+
+def test_dutch_fleet_headings_are_not_cut_off(dutch: None, qtbot: QtBot) -> None:
+    from gui.fleet.view import FleetView
+
+    view = FleetView(FleetModel())
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    header = view.table.horizontalHeader()
+    for column in range(header.count() - 1):  # the last one stretches
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column
