@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.fleet.model import FleetModel
 from pole_link.errors import PoleLinkError
 from pole_link.service_api import LiveEvent, ServiceClient, ServiceEndpoint, ServiceEvent
+from pole_link.timeutil import utc_now
 
 FLUSH_MS = 250
 RETRY_S = 3.0
@@ -80,6 +81,7 @@ class FleetFeed(QObject):
                         poles = await client.poles()
                         self._pending.clear()
                         self.model.set_poles(poles)
+                        self.model.set_stale(None)
                         self.state_changed.emit(f"fleet of {service.url}: live")
                         if self._uptime is not None:
                             self._uptime.cancel()
@@ -89,6 +91,8 @@ class FleetFeed(QObject):
                                 self._pending.append(event)
                                 self.received += 1
                 except PoleLinkError as exc:
+                    self.flush()  # what arrived before the loss is still true
+                    self.model.set_stale(utc_now(), str(exc))
                     self.state_changed.emit(f"fleet feed lost ({exc}); retrying")
                 await asyncio.sleep(RETRY_S)
 

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
@@ -134,10 +135,16 @@ class FleetModel(QAbstractTableModel):
     does, twice a minute) so those age without an event.
     """
 
+    stale_changed = Signal()
+    """The live feed went down or came back (`stale_since`, `stale_reason`)."""
+
     def __init__(self, parent: QObject | None = None, *,
                  now: Callable[[], datetime] = utc_now) -> None:
         super().__init__(parent)
         self._now = now
+        self.stale_since: datetime | None = None
+        """Since when the live feed is down: every row is only the last known state."""
+        self.stale_reason = ""
         self._rows: list[PoleRow] = []
         self._by_id: dict[str, PoleRow] = {}
         self._position: dict[str, int] = {}
@@ -223,6 +230,8 @@ class FleetModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(column)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if self.stale_since is not None and column not in (Column.POLE, Column.ATTENTION):
+                return QBrush(_LAST_KNOWN_INK)  # greyed: nothing here is live any more
             return self._ink(row, column)
         if role == Qt.ItemDataRole.BackgroundRole:
             tint = _SEVERITY_TINT.get(row.severity)
@@ -235,7 +244,8 @@ class FleetModel(QAbstractTableModel):
             return row.pole_id
         translate = QCoreApplication.translate
         if column == Column.CONNECTION:
-            return connection_text(row.connected, translate)
+            known = connection_text(row.connected, translate)
+            return known if self.stale_since is None else self.tr("%1?").replace("%1", known)
         if column in SOCKET_OF_COLUMN:
             connector_id = SOCKET_OF_COLUMN[Column(column)]
             return row.socket(connector_id).text(translate) \
@@ -348,6 +358,20 @@ class FleetModel(QAbstractTableModel):
                                   self.index(len(self._rows) - 1, Column.UPTIME))
             if self._sort_column == Column.UPTIME:
                 self._resort()
+
+    def set_stale(self, since: datetime | None, reason: str = "") -> None:
+        """The live feed is down since `since` (None: live again). Every row then shows its
+        last known state, greyed, and the view says why: a fleet that looks live while
+        nothing arrives misleads the helpdesk."""
+        if (since is None) == (self.stale_since is None) and reason == self.stale_reason:
+            return
+        self.stale_since = since if self.stale_since is None or since is None \
+            else self.stale_since
+        self.stale_reason = reason if since is not None else ""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(Column) - 1))
+        self.stale_changed.emit()
 
     def set_clock_offsets(self, offsets: Mapping[str, float | None]) -> None:
         """The poles' clock offsets, as a later reading of the service measured them; a

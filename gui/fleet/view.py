@@ -137,6 +137,11 @@ class FleetView(QWidget):
             self.quick_buttons[quick] = button
 
         self.count_label = QLabel(self)
+        self.stale_banner = QLabel(self)
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setStyleSheet("background:#fff3cd; color:#664d03; "
+                                        "border:1px solid #e0c36a; padding:6px;")
+        self.stale_banner.hide()
         self.table = self._build_table()
 
         bar = QHBoxLayout()
@@ -147,7 +152,10 @@ class FleetView(QWidget):
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.stale_banner)
         layout.addWidget(self.table, 1)
+        model.stale_changed.connect(self._show_staleness)
+        self._show_staleness()
 
         # Counts follow the model, but once per burst of signals, not once per row.
         self._recount = QTimer(self)
@@ -211,6 +219,18 @@ class FleetView(QWidget):
         pole_id = self.proxy.pole_id(index)
         if pole_id is not None:
             self.pole_activated.emit(pole_id)
+
+    def _show_staleness(self) -> None:
+        since = self._model.stale_since
+        if since is None:
+            self.stale_banner.hide()
+            return
+        self.stale_banner.setText(self.tr(
+            "⚠ Not live since %1: the table shows the last known state (greyed) and may be "
+            "out of date. Reconnecting… Reason: %2")
+            .replace("%1", f"{since.astimezone():%H:%M}")
+            .replace("%2", self._model.stale_reason or self.tr("unknown")))
+        self.stale_banner.show()
 
     def _schedule_recount(self, *_: object) -> None:
         self._recount.start()  # not connected directly: the signals' arguments would be msec

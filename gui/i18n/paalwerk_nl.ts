@@ -107,82 +107,87 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="92"/>
+        <location filename="../fleet/model.py" line="93"/>
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="93"/>
+        <location filename="../fleet/model.py" line="94"/>
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="94"/>
+        <location filename="../fleet/model.py" line="95"/>
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95"/>
+        <location filename="../fleet/model.py" line="96"/>
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="96"/>
+        <location filename="../fleet/model.py" line="97"/>
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97"/>
+        <location filename="../fleet/model.py" line="98"/>
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98"/>
+        <location filename="../fleet/model.py" line="99"/>
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99"/>
+        <location filename="../fleet/model.py" line="100"/>
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="290"/>
+        <location filename="../fleet/model.py" line="248"/>
+        <source>%1?</source>
+        <translation>%1?</translation>
+    </message>
+    <message>
+        <location filename="../fleet/model.py" line="300"/>
         <source>Grid operator: %1</source>
         <translation>Netbeheerder: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="291"/>
+        <location filename="../fleet/model.py" line="301"/>
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="293"/>
+        <location filename="../fleet/model.py" line="303"/>
         <source>Pole status: %1</source>
         <translation>Status van de paal: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="300"/>
+        <location filename="../fleet/model.py" line="310"/>
         <source>(last known: the pole is offline)</source>
         <translation>(laatst bekend: de paal is offline)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="302"/>
+        <location filename="../fleet/model.py" line="312"/>
         <source>since %1</source>
         <translation>sinds %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="307"/>
+        <location filename="../fleet/model.py" line="317"/>
         <source>LED: %1, blinking</source>
         <translation>Led: %1, knipperend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="307"/>
+        <location filename="../fleet/model.py" line="317"/>
         <source>LED: %1</source>
         <translation>Led: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="310"/>
+        <location filename="../fleet/model.py" line="320"/>
         <source>Transaction %1 running %2</source>
         <translation>Transactie %1 loopt %2</translation>
     </message>
@@ -393,17 +398,27 @@
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="113"/>
+        <location filename="../fleet/view.py" line="115"/>
         <source>Paalwerk — Fleet</source>
         <translation>Paalwerk — Vloot</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="118"/>
+        <location filename="../fleet/view.py" line="120"/>
         <source>Search poles, operators, status…</source>
         <translation>Zoek palen, netbeheerders, status…</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="215"/>
+        <location filename="../fleet/view.py" line="229"/>
+        <source>⚠ Not live since %1: the table shows the last known state (greyed) and may be out of date. Reconnecting… Reason: %2</source>
+        <translation>⚠ Niet live sinds %1: de tabel toont de laatst bekende toestand (grijs) en kan verouderd zijn. Opnieuw verbinden… Reden: %2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/view.py" line="232"/>
+        <source>unknown</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <location filename="../fleet/view.py" line="240"/>
         <source>%1 of %2 poles</source>
         <translation>%1 van %2 palen</translation>
     </message>

@@ -30,6 +30,7 @@ from tests.gui.qt_support import shown
 from tests.support import Api, connected_pole
 
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 
@@ -134,3 +135,47 @@ async def test_a_message_never_moves_the_buttons_under_the_technicians_finger(
     assert window.pages.mapTo(window, window.pages.rect().topLeft()) == before
     assert window.messages.height() > window.messages.text.height()  # grew over, not down
     await window.shutdown(stop_demo=False)
+
+
+async def test_a_lost_feed_greys_the_whole_fleet_and_says_so_in_the_table(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped service (or a refused token) must not leave the fleet looking live."""
+    from gui.fleet.model import Column
+    from gui.fleet.view import FleetView
+    from tests.support import running_service
+
+    monkeypatch.setattr(fleet_feed, "RETRY_S", 0.2)
+    model = FleetModel()
+    view = FleetView(model)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    feed = FleetFeed(model)
+    try:
+        async with running_service(tmp_path) as api, \
+                connected_pole(api.service.ocpp_url, tmp_path, start=T0):
+            feed.follow(ServiceEndpoint(api.url, api.token))
+            await shown(lambda: socket_status(model, "PW-0001", 1) == "Available")
+            assert model.stale_since is None and view.stale_banner.isHidden()
+        # The service is gone: the last known state stays, marked as such.
+        await shown(lambda: model.stale_since is not None)
+        assert not view.stale_banner.isHidden()
+        assert "Not live since" in view.stale_banner.text()
+        assert "the table shows the last known state" in view.stale_banner.text()
+        index = model.index(model.row_of("PW-0001") or 0, Column.CONNECTION)
+        assert model.data(index).endswith("?")
+        OUTPUT.mkdir(exist_ok=True)
+        view.grab().save(str(OUTPUT / "fleet_feed_lost.png"))
+    finally:
+        await feed.aclose()
+
+
+async def test_a_refused_token_is_not_live_either(qtbot: QtBot, api: Api) -> None:
+    model = FleetModel()
+    feed = FleetFeed(model)
+    try:
+        feed.follow(ServiceEndpoint(api.url, "not-the-token"))
+        await shown(lambda: model.stale_since is not None)
+        assert "refused the API token" in model.stale_reason
+    finally:
+        await feed.aclose()
