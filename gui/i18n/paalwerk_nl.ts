@@ -4,104 +4,119 @@
 <context>
     <name>ConnectView</name>
     <message>
+        <location filename="../views/connect_view.py" line="56"/>
+        <source>Disconnect from the pole</source>
+        <translation>Verbinding met de paal verbreken</translation>
+    </message>
+    <message>
         <location filename="../views/connect_view.py" line="58"/>
+        <source>Close the link to the pole you are connected to (before pulling the cable)</source>
+        <translation>Sluit de verbinding met de paal waarmee je verbonden bent (voordat je de kabel lostrekt)</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="65"/>
         <source>Service (remote: the whole fleet)</source>
         <translation>Service (op afstand: de hele vloot)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="62"/>
+        <location filename="../views/connect_view.py" line="69"/>
         <source>the token &apos;paalwerk service&apos; printed</source>
         <translation>het token dat &apos;paalwerk service&apos; toonde</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="63"/>
+        <location filename="../views/connect_view.py" line="70"/>
         <source>Connect to service</source>
         <translation>Verbinden met service</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="69"/>
+        <location filename="../views/connect_view.py" line="77"/>
         <source>Refresh list</source>
         <translation>Lijst vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="72"/>
+        <location filename="../views/connect_view.py" line="80"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="73"/>
+        <location filename="../views/connect_view.py" line="81"/>
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="75"/>
+        <location filename="../views/connect_view.py" line="83"/>
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="92"/>
+        <location filename="../views/connect_view.py" line="103"/>
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="100"/>
+        <location filename="../views/connect_view.py" line="111"/>
         <source>Listing the service&apos;s poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="107"/>
+        <location filename="../views/connect_view.py" line="118"/>
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="112"/>
+        <location filename="../views/connect_view.py" line="123"/>
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="113"/>
+        <location filename="../views/connect_view.py" line="124"/>
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="115"/>
+        <location filename="../views/connect_view.py" line="126"/>
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="134"/>
+        <location filename="../views/connect_view.py" line="145"/>
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="147"/>
+        <location filename="../views/connect_view.py" line="158"/>
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="150"/>
+        <location filename="../views/connect_view.py" line="161"/>
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="164"/>
+        <location filename="../views/connect_view.py" line="177"/>
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="167"/>
+        <location filename="../views/connect_view.py" line="180"/>
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="172"/>
+        <location filename="../views/connect_view.py" line="185"/>
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="174"/>
+        <location filename="../views/connect_view.py" line="187"/>
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="202"/>
+        <source>Connect to the selected pole</source>
+        <translation>Verbinden met de gekozen paal</translation>
     </message>
 </context>
 <context>
@@ -540,27 +555,27 @@
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="177"/>
+        <location filename="../views/main_window.py" line="178"/>
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="200"/>
+        <location filename="../views/main_window.py" line="201"/>
         <source>Starting charges on the demo&apos;s poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="208"/>
+        <location filename="../views/main_window.py" line="209"/>
         <source>Starting the demo&apos;s serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="210"/>
+        <location filename="../views/main_window.py" line="211"/>
         <source>Starting the demo&apos;s service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="212"/>
+        <location filename="../views/main_window.py" line="213"/>
         <source>Starting the demo&apos;s BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>

@@ -40,6 +40,8 @@ class ConnectView(QWidget):
     """(`PoleAddress`, options for `open_link`)"""
     service_chosen = Signal(object)
     """`ServiceEndpoint`"""
+    disconnect_requested = Signal()
+    """The technician wants the current pole's link closed (cable about to be pulled)."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +53,11 @@ class ConnectView(QWidget):
         local.addWidget(self._serial_box(), 1)
         local.addWidget(self._ble_box(), 1)
         layout.addLayout(local)
+        self.disconnect_button = QPushButton(self.tr("Disconnect from the pole"))
+        self.disconnect_button.setToolTip(self.tr(
+            "Close the link to the pole you are connected to (before pulling the cable)"))
+        self.disconnect_button.clicked.connect(self.disconnect_requested)
+        layout.addWidget(self.disconnect_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
     # ------------------------------------------------------------ service
@@ -66,6 +73,7 @@ class ConnectView(QWidget):
         self.token_note.setWordWrap(True)
         self.service_poles = QListWidget()
         self.service_poles.itemActivated.connect(self._activated)
+        self.service_connect = self._connect_button(self.service_poles)
         refresh = QPushButton(self.tr("Refresh list"))
         refresh.clicked.connect(self.refresh_service_poles)
         form = QFormLayout(box)
@@ -73,7 +81,10 @@ class ConnectView(QWidget):
         form.addRow(self.tr("API token"), self.token)
         form.addRow(self.service_button, self.token_note)
         form.addRow(self.tr("Poles"), self.service_poles)
-        form.addRow("", refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.service_connect)
+        buttons.addWidget(refresh)
+        form.addRow("", buttons)
         return box
 
     def use_service(self, service: ServiceEndpoint, *, remember: bool = False) -> None:
@@ -151,9 +162,11 @@ class ConnectView(QWidget):
         self.scan_button.clicked.connect(self.scan_ble)
         self.ble_note = QLabel()
         self.ble_note.setWordWrap(True)
+        self.ble_connect = self._connect_button(self.ble_poles)
         column = QVBoxLayout(box)
         column.addWidget(self.scan_button)
         column.addWidget(self.ble_poles)
+        column.addWidget(self.ble_connect)
         column.addWidget(self.ble_note)
         return box
 
@@ -184,6 +197,20 @@ class ConnectView(QWidget):
         self.serial_ports.setEditText(path)
 
     # ------------------------------------------------------------ shared
+    def _connect_button(self, poles: QListWidget) -> QPushButton:
+        """"Connect" for the pole selected in `poles`: a double-click is not obvious."""
+        button = QPushButton(self.tr("Connect to the selected pole"))
+        button.setEnabled(False)
+        poles.itemSelectionChanged.connect(
+            lambda: button.setEnabled(bool(poles.selectedItems())))
+        button.clicked.connect(lambda: self._open_selected(poles))
+        return button
+
+    def _open_selected(self, poles: QListWidget) -> None:
+        selected = poles.selectedItems()
+        if selected:
+            self._activated(selected[0])
+
     def _fill(self, widget: QListWidget, found: list[PoleAddress],
               options: dict[str, Any]) -> None:
         widget.clear()

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.connect_view.open_pole.connect(self.open_pole)
+        self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)

@@ -179,3 +179,30 @@ async def test_a_refused_token_is_not_live_either(qtbot: QtBot, api: Api) -> Non
         assert "refused the API token" in model.stale_reason
     finally:
         await feed.aclose()
+
+
+async def test_connect_and_disconnect_are_buttons_not_only_a_double_click(
+        qtbot: QtBot, api: Api, tmp_path: Path) -> None:
+    from gui.views.connect_view import ConnectView
+
+    tasks = TaskRunner()
+    view = ConnectView(tasks)
+    qtbot.addWidget(view)
+    opened: list[object] = []
+    view.open_pole.connect(lambda address, options: opened.append(address))
+    disconnects: list[bool] = []
+    view.disconnect_requested.connect(lambda: disconnects.append(True))
+    try:
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=T0):
+            view.use_service(ServiceEndpoint(api.url, api.token))
+            await shown(lambda: view.service_poles.count() == 1)
+            assert not view.service_connect.isEnabled()  # nothing chosen yet
+            view.service_poles.setCurrentRow(0)
+            assert view.service_connect.isEnabled()
+            view.service_connect.click()
+            [address] = opened
+            assert (address.transport, address.target) == ("csms", "PW-0001")  # type: ignore[attr-defined]
+        view.disconnect_button.click()
+        assert disconnects == [True]
+    finally:
+        await tasks.cancel_all()
