@@ -53,8 +53,15 @@ async def stop_tasks(tasks: list[asyncio.Task[None]]) -> None:
 
 
 @pytest.fixture
-async def served_pole() -> AsyncIterator[ServedPole]:
-    served, tasks = await serve_pole()
+def pole_start() -> datetime | None:
+    """Where `served_pole`'s clock starts; None: now. A module whose checks depend on the
+    time of day overrides this, so they hold on any date."""
+    return None
+
+
+@pytest.fixture
+async def served_pole(pole_start: datetime | None) -> AsyncIterator[ServedPole]:
+    served, tasks = await serve_pole(start=pole_start)
     yield served
     await stop_tasks(tasks)
     await served.port.close()

@@ -41,13 +41,9 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def served_pole() -> AsyncIterator[ServedPole]:
-    """The shared fixture's pole, on a clock the test sets instead of today's date."""
-    served, tasks = await serve_pole(start=NOW)
-    yield served
-    await stop_tasks(tasks)
-    await served.port.close()
-    assert served.pole.scheduler.failures == [], "a pole event raised during the test"
+def pole_start() -> datetime:
+    """The shared `served_pole` on a clock the test sets instead of today's date."""
+    return NOW
 
 
 def make_view(qtbot: QtBot, now: datetime) -> ProfileView:
