@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime
 
-from pole_link.profiles.intent import CLOCK_TOLERANCE_S
-
 __all__ = ["WINDOW_S", "ClockWatch"]
 
 WINDOW_S = 900.0
@@ -67,8 +65,3 @@ class ClockWatch:
     @property
     def offset_s(self) -> float | None:
         return self._stored[1] if self._stored is not None else None
-
-    @property
-    def off(self) -> bool:
-        """Further off than the tolerance: the service should set the pole's time."""
-        return self.offset_s is not None and abs(self.offset_s) > CLOCK_TOLERANCE_S
