@@ -22,8 +22,9 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -43,7 +44,9 @@ from pole_link.timeutil import format_time, parse_time
 
 __all__ = [
     "ConnectionEvent",
+    "ConnectionRecord",
     "ConnectorRecord",
+    "EndReason",
     "LiveEvent",
     "LiveFeed",
     "MessageRecord",
@@ -55,6 +58,7 @@ __all__ = [
     "ServiceRefused",
     "StatusEvent",
     "TransactionEvent",
+    "TransactionRecord",
     "WatchingEvent",
     "parse_event",
 ]
@@ -99,6 +103,9 @@ class ServiceEndpoint:
 
 
 # ---------------------------------------------------------------------- records
+_R = TypeVar("_R")
+
+
 def _time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -184,6 +191,63 @@ class PoleRecord:
         return tuple(c for c in self.connectors if c.connector_id > 0)
 
 
+class EndReason(StrEnum):
+    """How a pole's OCPP connection ended, as the service stores and reports it."""
+
+    CLOSED = "closed"
+    """The pole closed the connection with a proper goodbye (code 1000/1001)."""
+    DROPPED = "dropped"
+    """The connection broke without a goodbye: network or power lost at the pole."""
+    SILENT = "silent"
+    """Nothing arrived for longer than missed heartbeats allow; the service hung up."""
+    SERVICE_STOPPED = "service-stopped"
+    """The service stopped (or crashed) while the pole was connected."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRecord:
+    """One OCPP connection session of a pole: from its boot to its end (None: still on)."""
+
+    started: datetime
+    ended: datetime | None = None
+    end_reason: EndReason | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> ConnectionRecord:
+        started = _time(item.get("started"))
+        if started is None:
+            raise ValueError(f"a connection session without a start: {dict(item)!r}")
+        reason = str(item.get("end_reason") or "")
+        known = reason in EndReason._value2member_map_
+        return cls(started, _time(item.get("ended")), EndReason(reason) if known else None)
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRecord:
+    """One charging transaction as the service stored it."""
+
+    id: int
+    connector_id: int
+    id_tag: str
+    started: datetime
+    stopped: datetime | None = None
+    energy_wh: float | None = None
+    stop_reason: str | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> TransactionRecord:
+        transaction_id, connector = _int(item.get("id")), _int(item.get("connector_id"))
+        started = _time(item.get("started"))
+        if transaction_id is None or connector is None or started is None:
+            raise ValueError(f"an incomplete transaction: {dict(item)!r}")
+        meter_start, meter_stop = _float(item.get("meter_start")), _float(item.get("meter_stop"))
+        energy = (meter_stop - meter_start if meter_start is not None and meter_stop is not None
+                  else None)
+        return cls(transaction_id, connector, str(item.get("id_tag") or ""), started,
+                   _time(item.get("stopped")), energy,
+                   str(item["stop_reason"]) if item.get("stop_reason") else None)
+
+
 @dataclass(frozen=True, slots=True)
 class MessageRecord:
     """One OCPP message of a pole's log, newest first in `ServiceClient.messages`."""
@@ -201,6 +265,15 @@ class MessageRecord:
                    str(item.get("direction") or ""), str(item.get("action") or ""),
                    str(item.get("unique_id") or ""), item.get("payload"),
                    _float(item.get("latency_ms")))
+
+
+def _records(items: Any, parse: Callable[[Mapping[str, Any]], _R]) -> list[_R]:
+    """Every item that parses; one malformed row does not hide the others."""
+    records = []
+    for item in items if isinstance(items, list) else ():
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            records.append(parse(item))
+    return records
 
 
 # ---------------------------------------------------------------------- live events
@@ -498,11 +571,22 @@ class ServiceClient:
         return [MessageRecord.from_json(item) for item in items if isinstance(item, dict)]
 
     async def transactions(self, pole_id: str, start: datetime, end: datetime
-                           ) -> list[dict[str, Any]]:
-        return list(await self._request(
+                           ) -> list[TransactionRecord]:
+        """Transactions overlapping ``[start, end)``, running ones included."""
+        items = await self._request(
             "GET", self._pole_path(pole_id, "/transactions"),
             params={"start": format_time(start), "end": format_time(end)},
-            what=f"read {pole_id}'s transactions"))
+            what=f"read {pole_id}'s transactions")
+        return _records(items, TransactionRecord.from_json)
+
+    async def connections(self, pole_id: str, start: datetime, end: datetime
+                          ) -> list[ConnectionRecord]:
+        """The pole's connection sessions overlapping ``[start, end)``, oldest first."""
+        items = await self._request(
+            "GET", self._pole_path(pole_id, "/connections"),
+            params={"start": format_time(start), "end": format_time(end)},
+            what=f"read {pole_id}'s connection history")
+        return _records(items, ConnectionRecord.from_json)
 
     async def meter_values(self, pole_id: str, start: datetime, end: datetime,
                            connector_id: int | None = None) -> list[dict[str, Any]]:

@@ -7,8 +7,10 @@ pole through `connections`: its handler here, or, when several processes share t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 
 from fastapi import FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
@@ -20,6 +22,7 @@ from service.cluster.cluster import Cluster, RemotePole
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.live.hub import LiveHub
+from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.pole_handler import (
     BootHook,
     Clock,
@@ -115,7 +118,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                 await websocket.close(code=1002, reason=reason[:120])
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
-        handler = PoleHandler(pole_id, WebSocketConnection(websocket, pole_id), store, settings,
+        connection = WebSocketConnection(websocket, pole_id)
+        handler = PoleHandler(pole_id, connection, store, settings,
                               on_booted=booted, events=hub, clock=clock)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
@@ -123,11 +127,15 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
         if connections.cluster is not None:
             connections.cluster.pole_held(pole_id, True)
+        watchdog = asyncio.create_task(
+            hang_up_when_silent(connection, silence_limit_s(settings.heartbeat_interval_s)),
+            name=f"{pole_id} silence watchdog")
         try:
             await handler.start()
         except LinkLost as exc:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)
         finally:
+            watchdog.cancel()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
                 if connections.cluster is not None:
@@ -136,6 +144,24 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                 if handler.accepted:
                     hub.publish(connection_event(pole_id, False, clock()))
                 with contextlib.suppress(Exception):
-                    await store.pole_seen(pole_id, clock(), connected=False)
+                    await store.connection_ended(
+                        pole_id, clock(), connection.end_reason or EndReason.DROPPED)
 
     return app
+
+
+async def hang_up_when_silent(connection: WebSocketConnection, limit_s: float) -> None:
+    """Close a connection that stays silent past missed heartbeats.
+
+    Without it a pole behind a half-open TCP connection (its modem lost the network, no
+    packet ever says so) would be shown online for ever. One sleeping task per
+    connection, waking about once per heartbeat interval: nothing per message.
+    """
+    while True:
+        silent_for = time.monotonic() - connection.last_received
+        if silent_for >= limit_s:
+            LOGGER.warning("%s: silent for %.0f s: missed heartbeats, hanging up",
+                           connection.pole_id, silent_for)
+            await connection.hang_up(EndReason.SILENT, "missed heartbeats")
+            return
+        await asyncio.sleep(limit_s - silent_for)

@@ -29,7 +29,7 @@ from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
 from service.reports.uptime import uptime_to_csv, uptime_to_json
-from service.storage.models import MessageLog, MeterValue, Transaction
+from service.storage.models import ConnectionSession, MessageLog, MeterValue, Transaction
 from service.storage.repository import AsyncRepository, by_pole
 
 LOGGER = logging.getLogger(__name__)
@@ -291,6 +291,19 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
         if format == "csv":
             return Response(uptime_to_csv([report]), media_type="text/csv")
         return uptime_to_json([report])[0]
+
+    @router.get("/poles/{pole_id}/connections", response_model=list[ConnectionSession])
+    async def connection_sessions(pole_id: str, start: Start, end: End
+                                  ) -> list[ConnectionSession]:
+        """The pole's OCPP connection sessions overlapping ``[start, end)``, oldest first,
+        each with how it ended (``end_reason``: closed, dropped, silent, service-stopped;
+        null while open): why a pole is offline, and how often it drops."""
+        await known_pole(pole_id)
+        if not start < end:
+            raise ApiError(422, "InvalidRequest", "end must be after start")
+        found: list[ConnectionSession] = await repository.connection_sessions(
+            pole_id, start, end)
+        return found
 
     @router.get("/poles/{pole_id}/transactions", response_model=list[Transaction])
     async def transactions(pole_id: str, start: Start, end: End) -> list[Transaction]:

@@ -47,6 +47,9 @@ class PoleStore(Protocol):
 
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None: ...
 
+    async def connection_ended(self, pole_id: str, at: datetime, reason: str) -> None:
+        """The pole's connection is gone (``reason``: a `connection_end.EndReason`)."""
+
     async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
                             at: datetime) -> None: ...
 

@@ -60,6 +60,10 @@ class RepositoryStore:
         if not connected:
             await self.repository.session_ended(pole_id, at)
 
+    async def connection_ended(self, pole_id: str, at: datetime, reason: str) -> None:
+        await self.repository.pole_seen(pole_id, at, connected=False)
+        await self.repository.session_ended(pole_id, at, reason)
+
     async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
                             at: datetime) -> None:
         await self.repository.record_status(pole_id, connector_id, status, error_code, at)

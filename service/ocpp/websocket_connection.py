@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pole_link.errors import LinkLost
+from service.ocpp.connection_end import EndReason, end_reason_of
 
 
 class WebSocketConnection:
-    """Adapts one accepted WebSocket; a disconnect becomes `LinkLost`."""
+    """Adapts one accepted WebSocket; a disconnect becomes `LinkLost`.
+
+    It also remembers what the end of the connection looked like (`end_reason`) and when
+    the pole last sent anything (`last_received`, monotonic), for the silence watchdog.
+    """
 
     def __init__(self, websocket: WebSocket, pole_id: str) -> None:
         self.websocket = websocket
         self.pole_id = pole_id
+        self.last_received = time.monotonic()
+        self.end_reason: EndReason | None = None
+        """Set once the connection ended, or when the service decides to end it."""
 
     async def recv(self) -> str:
         try:
             message = await self.websocket.receive()
         except (WebSocketDisconnect, RuntimeError) as exc:
+            code = exc.code if isinstance(exc, WebSocketDisconnect) else None
+            self._ended(code)
             raise LinkLost(f"{self.pole_id}: connection closed ({exc})") from None
         if message["type"] == "websocket.disconnect":
-            raise LinkLost(f"{self.pole_id}: connection closed (code {message.get('code')})")
+            code = message.get("code")
+            self._ended(code if isinstance(code, int) else None)
+            raise LinkLost(f"{self.pole_id}: connection closed (code {code})")
+        self.last_received = time.monotonic()
         text = message.get("text")
         if text is None:
             data = message.get("bytes") or b""
@@ -31,4 +47,15 @@ class WebSocketConnection:
         try:
             await self.websocket.send_text(text)
         except (WebSocketDisconnect, RuntimeError) as exc:
+            self._ended(exc.code if isinstance(exc, WebSocketDisconnect) else None)
             raise LinkLost(f"{self.pole_id}: cannot send ({exc})") from None
+
+    async def hang_up(self, reason: EndReason, text: str) -> None:
+        """End the connection from the service's side, remembering why."""
+        self.end_reason = reason
+        with contextlib.suppress(RuntimeError):  # already closed: the reason stands
+            await self.websocket.close(code=1001, reason=text[:120])
+
+    def _ended(self, code: int | None) -> None:
+        if self.end_reason is None:
+            self.end_reason = end_reason_of(code)

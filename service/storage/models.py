@@ -124,6 +124,9 @@ class ConnectionSession(SQLModel, table=True):
     pole_id: str = Field(foreign_key="poles.id", max_length=64)
     started: datetime = _time()
     ended: datetime | None = _time(nullable=True)
+    end_reason: str | None = Field(default=None, max_length=32)
+    """How it ended (`service.ocpp.connection_end.EndReason`); None while open or for
+    sessions stored before the service recorded it."""
 
 
 class Transaction(SQLModel, table=True):

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
+from pole_link.service_api import EndReason
 from service.storage.compiled_writes import CompiledWrites
 from service.storage.database import storage_errors
 from service.storage.models import (
@@ -244,18 +245,22 @@ class Repository:
                 .where(~sa.exists(still_open)))
         return [(self._statement("session_began", build), {"s_pole": pole_id, "s_at": at})]
 
-    def session_ended(self, pole_id: str, at: datetime) -> None:
-        self._write(self.session_ended_writes(pole_id, at))
+    def session_ended(self, pole_id: str, at: datetime, reason: str | None = None) -> None:
+        self._write(self.session_ended_writes(pole_id, at, reason))
 
-    def session_ended_writes(self, pole_id: str, at: datetime) -> list[Write]:
+    def session_ended_writes(self, pole_id: str, at: datetime, reason: str | None = None
+                             ) -> list[Write]:
+        """Close the pole's open session at ``at``, saying how it ended (`EndReason`)."""
         def build() -> Any:
             table = _table(ConnectionSession)
             ended = sa.bindparam("e_at", type_=UTCDateTime())
             return (sa.update(table).where(table.c.pole_id == sa.bindparam("e_pole"),
                                            table.c.ended.is_(None))
                     .values(ended=sa.case((table.c.started > ended, table.c.started),
-                                          else_=ended)))
-        return [(self._statement("session_ended", build), {"e_pole": pole_id, "e_at": at})]
+                                          else_=ended),
+                            end_reason=sa.bindparam("e_reason", type_=sa.String())))
+        return [(self._statement("session_ended", build),
+                 {"e_pole": pole_id, "e_at": at, "e_reason": reason})]
 
     def close_dangling_sessions(self) -> int:
         """At service start: sessions left open by a stop end at the pole's last contact."""
@@ -264,7 +269,8 @@ class Repository:
             last_seen = (sa.select(poles.c.last_seen).where(poles.c.id == table.c.pole_id)
                          .scalar_subquery())
             result = session.execute(sa.update(table).where(table.c.ended.is_(None))
-                                     .values(ended=sa.func.coalesce(last_seen, table.c.started)))
+                                     .values(ended=sa.func.coalesce(last_seen, table.c.started),
+                                             end_reason=EndReason.SERVICE_STOPPED.value))
             session.execute(sa.update(poles).values(connected=False))
             session.commit()
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -861,8 +867,9 @@ class AsyncRepository:
     async def session_began(self, pole_id: str, at: datetime) -> None:
         await self.writer.submit(self.sync.session_began_writes(pole_id, at))
 
-    async def session_ended(self, pole_id: str, at: datetime) -> None:
-        await self.writer.submit(self.sync.session_ended_writes(pole_id, at))
+    async def session_ended(self, pole_id: str, at: datetime, reason: str | None = None
+                            ) -> None:
+        await self.writer.submit(self.sync.session_ended_writes(pole_id, at, reason))
 
     async def add_charging_profile(self, pole_id: str, connector_id: int,
                                    profile: Mapping[str, Any], deployed_at: datetime) -> int:

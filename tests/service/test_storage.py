@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pole_link.service_api import EndReason
 from service.reports.uptime import ConnectionInterval, StatusChange, uptime
 from service.storage import (
     AsyncRepository,
@@ -64,7 +65,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0004"]
+    assert [row[0] for row in versions] == ["0005"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates"} <= tables
@@ -319,6 +320,7 @@ def test_eis48_a_session_left_open_by_a_stopped_service_ends_at_last_contact(
     assert repo.close_dangling_sessions() == 1
     (session,) = repo.connection_sessions(POLE, T0, T0 + timedelta(days=1))
     assert session.ended == T0 + timedelta(minutes=42)
+    assert session.end_reason == EndReason.SERVICE_STOPPED  # why it is offline, for the helpdesk
     pole = repo.get_pole(POLE)
     assert pole is not None and not pole.connected
 
