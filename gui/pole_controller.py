@@ -16,11 +16,14 @@ from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from ocpp.v16.enums import AvailabilityType
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from gui.error_words import explain
+from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
-from pole_link.errors import ConnectError, LinkLost, LinkTimeout, PoleLinkError
-from pole_link.session import PoleIdentity, PoleSession
+from pole_link.errors import ConnectError, LinkTimeout, PoleLinkError
+from pole_link.session import PoleIdentity, PoleSession, SelfTestName
 from pole_link.transports import PoleAddress, open_link
 
 LOGGER = logging.getLogger(__name__)
@@ -34,14 +37,6 @@ SILENCE_INTERVALS = 10
 SILENCE_MIN_S = 5.0
 
 
-class LinkState(StrEnum):
-    DISCONNECTED = "disconnected"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    LOST = "lost"
-    """The link went away; a retry is scheduled."""
-
-
 class PoleController(QObject):
     """Connects to one pole, keeps the live stream running, and sends commands."""
 
@@ -53,8 +48,10 @@ class PoleController(QObject):
     """Every `LiveSample` as it arrives."""
     command_finished = Signal(str, str)
     """(what was asked, the pole's answer) — shown to the user as the result."""
-    command_failed = Signal(str, str)
-    """(what was asked, why it failed)"""
+    command_failed = Signal(str, object)
+    """(what was asked, why it failed: the exception, or a sentence for the user)"""
+    self_test_done = Signal(object)
+    """A `SelfTestResult`."""
 
     def __init__(self, parent: QObject | None = None, *, token: str = DEMO_TOKEN,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
@@ -67,8 +64,9 @@ class PoleController(QObject):
         self.state = LinkState.DISCONNECTED
         self._options: dict[str, Any] = {}
         self._runner: asyncio.Task[None] | None = None
+        self._connected_once = False
         self._commands = TaskRunner(
-            lambda what, error: self.command_failed.emit(what, str(error)))
+            lambda what, error: self.command_failed.emit(what, error))
 
     # ------------------------------------------------------------ connection
     def connect_to(self, address: PoleAddress, **options: Any) -> None:
@@ -76,6 +74,10 @@ class PoleController(QObject):
         self._stop_runner()
         self.address = address
         self._options = options
+        # From now on nothing may reach or show the previous pole (its link is closing).
+        self.session = None
+        self._set_state(LinkState.CONNECTING, self.tr("connecting to %1…").replace(
+            "%1", address.label))
         self._runner = asyncio.ensure_future(self._keep_connected(address, options))
 
     def close_pole(self) -> None:
@@ -98,21 +100,31 @@ class PoleController(QObject):
 
     async def _keep_connected(self, address: PoleAddress, options: dict[str, Any]) -> None:
         attempt = 0
+        self._connected_once = False
         while True:
-            self._set_state(LinkState.CONNECTING, f"connecting to {address.label}…")
+            self._set_state(LinkState.CONNECTING, self.tr("connecting to %1…").replace(
+                "%1", address.label))
             try:
                 await self._session_lifetime(address, options)
                 attempt = 0
-                reason = "the link ended"
-            except (LinkLost, LinkTimeout) as exc:
-                reason = str(exc)
-            except ConnectError as exc:
-                reason = str(exc)
+                reason = self.tr("the link ended")
             except PoleLinkError as exc:
-                reason = f"{type(exc).__name__}: {exc}"
+                LOGGER.info("%s: %s: %s", address.label, type(exc).__name__, exc)
+                if (isinstance(exc, ConnectError) and not self._connected_once
+                        and address.transport != "csms"):
+                    # A port or BLE address that never opened (wrong path, cable out, in
+                    # use) will not heal by retrying for ever: say so and stop.
+                    self._set_state(LinkState.DISCONNECTED, self.tr(
+                        "%1 Check the cable or the address and connect again.").replace(
+                        "%1", explain(exc).sentence.text(QCoreApplication.translate)))
+                    return
+                reason = explain(exc).sentence.text(QCoreApplication.translate)
+                if isinstance(exc, ConnectError) and address.transport == "csms":
+                    reason = str(exc)  # the service's own words: "not connected (last seen…)"
             delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
             attempt += 1
-            self._set_state(LinkState.LOST, f"{reason} — retrying in {delay:g} s")
+            self._set_state(LinkState.LOST, self.tr("%1 — retrying in %2 s").replace(
+                "%1", reason).replace("%2", f"{delay:g}"))
             await asyncio.sleep(delay)
 
     async def _session_lifetime(self, address: PoleAddress, options: dict[str, Any]) -> None:
@@ -121,6 +133,7 @@ class PoleController(QObject):
             identity = await session.open()
             await session.authenticate(self.token)
             self.session, self.identity = session, identity
+            self._connected_once = True
             self.identity_changed.emit(identity)
             self._set_state(LinkState.CONNECTED,
                             f"{identity.pole_id} via {session.link.description}")
@@ -150,13 +163,8 @@ class PoleController(QObject):
     def command(self, what: str,
                 action: Callable[[PoleSession], Coroutine[Any, Any, Any]]) -> None:
         """Run ``action(session)``; the answer or the failure comes back as a signal."""
-        session = self.session
-        if session is None:
-            self.command_failed.emit(what, "not connected to a pole")
-            return
-
-        self._commands.run(what, action(session),
-                           lambda answer: self.command_finished.emit(what, _answer_text(answer)))
+        self._run(what, action,
+                  lambda answer: self.command_finished.emit(what, _answer_text(answer)))
 
     async def day_schedule(self) -> dict[str, Any]:
         """The pole's own composite schedule for the next 24 h (connector 0: the pole)."""
@@ -191,8 +199,41 @@ class PoleController(QObject):
         self.command(f"Unlock socket {connector_id}",
                      lambda session: session.unlock(connector_id))
 
-    def soft_reset(self) -> None:
-        self.command("Soft reset", lambda session: session.reset())
+    def soft_reset(self, on_accepted: Callable[[], None] | None = None) -> None:
+        def accepted(answer: Any) -> None:
+            self.command_finished.emit("Soft reset", _answer_text(answer))
+            if on_accepted is not None and _answer_text(answer) == "Accepted":
+                on_accepted()
+
+        self._run("Soft reset", lambda session: session.reset(), accepted)
+
+    def set_availability(self, connector_id: int, operative: bool) -> None:
+        kind = AvailabilityType.operative if operative else AvailabilityType.inoperative
+        what = (f"Socket {connector_id} back in service" if operative
+                else f"Socket {connector_id} out of service")
+        self.command(what, lambda session: session.change_availability(connector_id, kind))
+
+    def clear_fault(self, connector_id: int) -> None:
+        """Restart one socket (out of service, back in): a socket whose cause was fixed
+        (an aardlekschakelaar reset) reports its state afresh; the other socket charges on."""
+        async def restart(session: PoleSession) -> str:
+            await session.change_availability(connector_id, AvailabilityType.inoperative)
+            return await session.change_availability(connector_id, AvailabilityType.operative)
+
+        self.command(f"Restart socket {connector_id}", restart)
+
+    def self_test(self, test: SelfTestName, connector_id: int) -> None:
+        """Run a self test quietly; the result arrives as `self_test_done`."""
+        self._run(f"Self test {test}", lambda session: session.self_test(test, connector_id),
+                  self.self_test_done.emit)
+
+    def _run(self, what: str, action: Callable[[PoleSession], Coroutine[Any, Any, Any]],
+             done: Callable[[Any], None]) -> None:
+        session = self.session
+        if session is None:
+            self.command_failed.emit(what, self.tr("not connected to a pole"))
+            return
+        self._commands.run(what, action(session), done)
 
 
 def _answer_text(answer: Any) -> str:

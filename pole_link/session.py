@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ocpp.charge_point import (
     camel_to_snake_case,
@@ -77,6 +77,21 @@ class LinkStats:
     frames_out: int
     dropped: int
     crc_errors: int
+
+
+SelfTestName = Literal["rcd", "led", "lock", "meter", "modem"]
+"""PROTOCOL.md ``SelfTest`` tests: earth-fault (RCD), LEDs, socket lock, energy meter, and
+the modem (whether the pole reaches its back office)."""
+
+
+@dataclass(frozen=True)
+class SelfTestResult:
+    """A ``SelfTest`` answer: passed or not, with the pole's own words."""
+
+    test: str
+    connector_id: int
+    passed: bool
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,15 @@ class PoleSession:
         data = await self._vendor(VendorMessage.LINK_STATS, {})
         return LinkStats(int(data["framesIn"]), int(data["framesOut"]), int(data["dropped"]),
                          int(data["crcErrors"]))
+
+    async def self_test(self, test: SelfTestName, connector_id: int = 1) -> SelfTestResult:
+        """Run one of the pole's self tests (needs `authenticate`)."""
+        data = await self._vendor(VendorMessage.SELF_TEST,
+                                  {"test": test, "connectorId": connector_id})
+        if not isinstance(data, dict) or data.get("result") not in ("Passed", "Failed"):
+            raise FrameError(f"SelfTest: unexpected answer {data!r}")
+        return SelfTestResult(test, connector_id, data["result"] == "Passed",
+                              str(data.get("detail") or ""))
 
     # ------------------------------------------------------------ configuration
     async def get_configuration(self, keys: list[str] | None = None) -> Configuration:

@@ -8,11 +8,12 @@ non-modal message bar; the status bar always shows the link state.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QRect, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,21 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from gui.demo import DemoStack
+from gui.error_words import explain
 from gui.fleet.model import FleetModel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
 from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
+from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
-from gui.views.pole_view import PoleView
+from gui.views.pole_view import PoleView, ask_user
 from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
 from pole_link.transports import PoleAddress
 
 WINDOW_TITLE = "Paalwerk"
+LOCAL_TRANSPORTS = ("serial", "ble")
 FLEET_START_LATEST_MS = 3000
 """The demo's service starts after the first live data, or after this at the latest."""
 
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self.fleet_model = FleetModel()
         self.feed = FleetFeed(self.fleet_model, self)
         self.demo: DemoStack | None = None
+        self.confirm: Callable[[str], bool] = lambda question: ask_user(self, question)
 
         self.connect_view = ConnectView(self.tasks)
         self.fleet_view = FleetView(self.fleet_model)
@@ -137,13 +142,13 @@ class MainWindow(QMainWindow):
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.controller.state_changed.connect(
-            lambda state, detail: self.link_label.setText(f"{state}: {detail}"))
+            lambda state, detail: self.link_label.setText(
+                f"{link_text(LinkState(state), QCoreApplication.translate)}: {detail}"))
         self.controller.identity_changed.connect(self._pole_opened)
         self.controller.state_changed.connect(self._link_state)
         self.controller.command_finished.connect(
             lambda what, answer: self.messages.show_info(f"{what}: {answer}"))
-        self.controller.command_failed.connect(
-            lambda what, why: self.messages.show_error(f"{what} failed", why))
+        self.controller.command_failed.connect(self.command_failed)
 
     # ------------------------------------------------------------ navigation
     def show_page(self, page: Page) -> None:
@@ -170,6 +175,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ poles and services
     def open_pole(self, address: PoleAddress, options: dict[str, object]) -> None:
+        """Show the chosen pole at once and connect to it; a local link that is open to
+        another pole is only closed after the technician agrees."""
+        current = self.controller.address
+        if (current is not None and current != address
+                and current.transport in LOCAL_TRANSPORTS
+                and self.controller.state is LinkState.CONNECTED
+                and not self.confirm(self.tr(
+                    "You are connected to %1. Open %2 instead? The link to %1 is closed.")
+                    .replace("%1", current.label).replace("%2", address.label))):
+            return
+        service = options.get("service") if address.transport == "csms" else None
+        self.pole_view.choose_pole(address.pole_id or address.label,
+                                   service if isinstance(service, ServiceEndpoint) else None)
         self.controller.connect_to(address, **options)
         self.show_page(Page.POLE)
 
@@ -214,7 +232,18 @@ class MainWindow(QMainWindow):
                        lambda _: self.connect_view.scan_ble())
 
     def report_error(self, what: str, error: BaseException) -> None:
-        self.messages.show_error(f"{what}: {error}", f"{type(error).__name__}: {error!r}")
+        """Any failure: one sentence a technician understands, the technical text behind
+        "Details"."""
+        explained = explain(error)
+        self.messages.show_error(
+            f"{what}: {explained.sentence.text(QCoreApplication.translate)}",
+            f"{explained.detail}\n{error!r}")
+
+    def command_failed(self, what: str, why: object) -> None:
+        if isinstance(why, BaseException):
+            self.report_error(what, why)
+        else:
+            self.messages.show_error(f"{what}: {why}")
 
     # ------------------------------------------------------------ closing
     async def shutdown(self, *, stop_demo: bool = True) -> None:

@@ -7,16 +7,20 @@ cards and plot only store and repaint, so the window stays responsive.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -26,13 +30,23 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plot.live_plot import LivePlot
-from gui.pole_controller import LinkState, PoleController
+from gui.pole_controller import PoleController
+from gui.pole_state import BackOffice, LinkState, PoleState, link_text
+from gui.pole_words import SELF_TEST_FAULT
 from gui.tasks import TaskRunner
 from gui.views.message_log_panel import MessageLogPanel
 from gui.views.schedule_plot import REFRESH_S, SchedulePlot
 from gui.views.socket_card import SocketCard
 from pole_link.live import LiveSample
-from pole_link.session import PoleIdentity
+from pole_link.service_api import (
+    ConnectionRecord,
+    PoleRecord,
+    ServiceClient,
+    ServiceEndpoint,
+    TransactionRecord,
+)
+from pole_link.session import PoleIdentity, SelfTestResult
+from pole_link.timeutil import utc_now
 
 STATE_COLOURS = {
     LinkState.CONNECTED: "#2e7d32",
@@ -42,6 +56,26 @@ STATE_COLOURS = {
 }
 SLIDER_SETTLE_MS = 400
 """Send LightIntensity once the technician lets the slider rest, not on every pixel."""
+STATUS_REFRESH_MS = 30_000
+"""How often the back-office state (service record, or the pole's modem test) is asked."""
+HISTORY = timedelta(days=7)
+RESTART_PATIENCE_MS = 180_000
+"""How long a soft reset may take before the view says the pole did not come back."""
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+BACK_OFFICE_COLOURS = {BackOffice.CONNECTED: "#2e7d32", BackOffice.NOT_CONNECTED: "#c62828",
+                       BackOffice.UNKNOWN: "#616161"}
+
+
+async def fetch_pole_story(service: ServiceEndpoint, pole_id: str, now: datetime
+                           ) -> tuple[PoleRecord, list[ConnectionRecord],
+                                      list[TransactionRecord]]:
+    """What the service knows of a pole: its record, last week's connections and
+    transactions (for an offline pole, all there is to see)."""
+    async with ServiceClient(service, timeout=15) as client:
+        record = await client.pole(pole_id)
+        connections = await client.connections(pole_id, now - HISTORY, now)
+        transactions = await client.transactions(pole_id, now - HISTORY, now)
+    return record, connections, transactions
 
 
 def ask_user(parent: QWidget, question: str) -> bool:
@@ -58,7 +92,11 @@ class PoleView(QWidget):
         self.controller = controller
         self.tasks = tasks or TaskRunner()
         self.confirm: Callable[[str], bool] = lambda question: ask_user(self, question)
-        self.last_sample: LiveSample | None = None
+        self.state = PoleState()
+        self.now: Callable[[], datetime] = utc_now
+        self.service: ServiceEndpoint | None = None
+        self._tests_asked: set[tuple[str, int]] = set()
+        self._shown_faults = 0
 
         self.title = QLabel(self.tr("No pole connected"))
         self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -88,8 +126,25 @@ class PoleView(QWidget):
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
         self._schedule_timer.timeout.connect(self.refresh_schedule)
 
+        self.status_panel = QLabel()
+        self.status_panel.setObjectName("poleStatus")
+        self.status_panel.setWordWrap(True)
+        self.status_panel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_panel.setStyleSheet("font-size: 12pt; padding: 4px;")
+        self.restart_progress = QProgressBar()
+        self.restart_progress.setRange(0, 0)  # busy: nobody knows how long a boot takes
+        self.restart_progress.setFormat(self.tr("Restarting the pole — waiting for it"))
+        self.restart_progress.setTextVisible(True)
+        self.restart_progress.hide()
+        self._restart_timer = QTimer(self, singleShot=True, interval=RESTART_PATIENCE_MS)
+        self._restart_timer.timeout.connect(self._restart_overdue)
+        self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.status_panel)
+        layout.addWidget(self.restart_progress)
         layout.addLayout(cards)
         layout.addLayout(self._led_row())
         layout.addLayout(self._action_row())
@@ -98,6 +153,7 @@ class PoleView(QWidget):
         controller.state_changed.connect(self.show_link_state)
         controller.identity_changed.connect(self.show_identity)
         controller.sample_received.connect(self.show_sample)
+        controller.self_test_done.connect(self.show_self_test)
         self.show_link_state(controller.state.value, self.tr("not connected"))
 
     # ------------------------------------------------------------ layout pieces
@@ -130,6 +186,17 @@ class PoleView(QWidget):
         self.stop_button = QPushButton(self.tr("Stop charging"))
         self.unlock_button = QPushButton(self.tr("Unlock"))
         self.reset_button = QPushButton(self.tr("Soft reset"))
+        self.out_of_service_button = QPushButton(self.tr("Out of service"))
+        self.out_of_service_button.setToolTip(self.tr(
+            "ChangeAvailability Inoperative: the socket accepts no new charging session"))
+        self.in_service_button = QPushButton(self.tr("Back in service"))
+        self.in_service_button.setToolTip(self.tr("ChangeAvailability Operative"))
+        self.clear_fault_button = QPushButton(self.tr("Clear fault…"))
+        self.clear_fault_button.setToolTip(self.tr(
+            "Restart the socket once the cause is fixed; it reports its state afresh"))
+        self.out_of_service_button.clicked.connect(lambda: self.set_availability(False))
+        self.in_service_button.clicked.connect(lambda: self.set_availability(True))
+        self.clear_fault_button.clicked.connect(self.clear_fault)
         self.start_button.clicked.connect(self.start_charging)
         self.stop_button.clicked.connect(self.stop_charging)
         self.unlock_button.clicked.connect(self.unlock)
@@ -138,34 +205,69 @@ class PoleView(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+X"), self, self.stop_charging)
         row = QHBoxLayout()
         for widget in (self.connector, self.id_tag, self.start_button, self.stop_button,
-                       self.unlock_button, self.reset_button):
+                       self.unlock_button, self.out_of_service_button, self.in_service_button,
+                       self.clear_fault_button, self.reset_button):
             row.addWidget(widget)
         row.addStretch(1)
         return row
 
+    @property
+    def _commands(self) -> tuple[QWidget, ...]:
+        return (self.led_slider, self.start_button, self.stop_button, self.unlock_button,
+                self.out_of_service_button, self.in_service_button, self.clear_fault_button,
+                self.reset_button)
+
     # ------------------------------------------------------------ controller → view
     def show_link_state(self, state: str, detail: str) -> None:
-        colour = STATE_COLOURS.get(LinkState(state), "#616161")
-        self.link_state.setText(f"<b style='color:{colour}'>● {state.upper()}</b>  {detail}")
-        connected = state == LinkState.CONNECTED
-        for widget in (self.led_slider, self.start_button, self.stop_button,
-                       self.unlock_button, self.reset_button):
-            widget.setEnabled(connected)
+        link = LinkState(state)
+        self.state.link_changed(link)
+        colour = STATE_COLOURS.get(link, "#616161")
+        words = link_text(link, QCoreApplication.translate).upper()
+        self.link_state.setText(f"<b style='color:{colour}'>● {words}</b>  "
+                                f"{html.escape(detail)}")
+        for widget in self._commands:
+            widget.setEnabled(link is LinkState.CONNECTED)
+        if link is LinkState.CONNECTED:
+            self.refresh_status()
+        for card in self.cards:
+            card.set_live(self.state.live)
+        self.show_status()
+
+    def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
+        """Show ``pole_id`` at once, before (or without) a live link: a pole opened from
+        the Fleet while offline shows what the service knows, never the previous pole."""
+        self.service = service
+        if self.state.choose(pole_id):
+            self._forget_shown_pole()
+        self.title.setText(pole_id)
+        self.title.setToolTip("")
+        self.message_log.follow(service, pole_id)
+        self.refresh_status()
+        self._status_timer.start()
+        self.show_status()
 
     def show_identity(self, identity: PoleIdentity) -> None:
-        if identity.pole_id != self.title.text():
-            self.plot.clear()  # one pole's currents never continue another's curves
-            self.last_sample = None
+        if self.state.identified(identity):
+            self._forget_shown_pole()
+        self.service = self.controller.service
         self.title.setText(identity.pole_id)
-        self.message_log.follow(self.controller.service, identity.pole_id)
+        self.message_log.follow(self.service, identity.pole_id)
         self.refresh_schedule()
         self._schedule_timer.start()
+        self._status_timer.start()
         self.title.setToolTip(f"{identity.vendor} {identity.model}, serial "
                               f"{identity.serial_number}, firmware {identity.firmware_version}")
+        if self.restart_progress.isVisible():
+            self._restart_done()
+
+    def _forget_shown_pole(self) -> None:
+        self.plot.clear()  # one pole's currents never continue another's curves
+        for card in self.cards:
+            card.clear()
+        self.limit.setText("")
 
     def show_sample(self, sample: LiveSample) -> None:
-        first = self.last_sample is None
-        self.last_sample = sample
+        first = self.state.apply_sample(sample)
         for socket in sample.sockets:
             if 1 <= socket.connector_id <= len(self.cards):
                 self.cards[socket.connector_id - 1].show_sample(socket)
@@ -174,6 +276,14 @@ class PoleView(QWidget):
         currents = [value for socket in sample.sockets[:2] for value in socket.current_a]
         currents += [0.0] * (6 - len(currents))
         self.plot.append(time.time(), currents, sample.limit_a)
+        if first:
+            for card in self.cards:
+                card.set_live(self.state.live)
+            self.show_status()
+        elif any(socket.status.value == "Faulted" for socket in sample.sockets) or \
+                self._shown_faults != len(self.state.faults()):
+            self.show_status()
+        self._test_unexplained_faults()
         intensity = sample.sockets[0].led.intensity_percent if sample.sockets else None
         if intensity is not None:
             self.led_reported.setText(self.tr("pole reports: %1 %").replace(
@@ -183,6 +293,65 @@ class PoleView(QWidget):
                 self.led_slider.setValue(intensity)
                 self.led_slider.blockSignals(False)
                 self.led_asked.setText(f"{intensity} %")
+
+    def show_self_test(self, result: SelfTestResult) -> None:
+        self.state.apply_self_test(result)
+        self.show_status()
+
+    def show_story(self, story: tuple[PoleRecord, list[ConnectionRecord],
+                                      list[TransactionRecord]]) -> None:
+        record, connections, transactions = story
+        self.state.apply_record(record, connections, transactions)
+        if not self.state.live:
+            for connector in record.sockets:
+                if 1 <= connector.connector_id <= len(self.cards):
+                    self.cards[connector.connector_id - 1].show_last_known(connector)
+        self.show_status()
+
+    def show_status(self) -> None:
+        """The status panel: back office, faults in words, and why the pole is offline."""
+        translate = QCoreApplication.translate
+        state = self.state
+        lines = []
+        if state.pole_id is not None:
+            colour = BACK_OFFICE_COLOURS[state.back_office]
+            lines.append(f"<b style='color:{colour}'>"
+                         f"{html.escape(state.back_office_reason().text(translate))}</b>")
+        faults = state.faults()
+        self._shown_faults = len(faults)
+        lines += [f"<b style='color:#c62828'>⚠ {html.escape(f.text(translate))}</b>"
+                  for f in faults]
+        lines += [html.escape(line.text(translate))
+                  for line in state.outage(self.now(), _local_minute)]
+        if state.pole_id is not None and not state.live and state.sample is None \
+                and state.record is not None:
+            lines.append(self.tr("Socket cards show the last status the service stored."))
+        self.status_panel.setText("<br>".join(lines))
+        self.status_panel.setVisible(bool(lines))
+
+    def refresh_status(self) -> None:
+        """Ask for the back-office state: the service's record of a remote pole, or the
+        local pole's own modem test."""
+        pole_id = self.state.pole_id
+        if pole_id is None:
+            return
+        if self.service is not None:
+            self.tasks.run(self.tr("Reading what the service knows of %1").replace(
+                "%1", pole_id), fetch_pole_story(self.service, pole_id, self.now()),
+                self.show_story)
+        elif self.controller.session is not None:
+            self.controller.self_test("modem", 1)
+
+    def _test_unexplained_faults(self) -> None:
+        if self.service is not None or self.controller.session is None:
+            return  # through a service the error code is known; no link: no tests
+        for connector_id in self.state.untested_faulted_sockets():
+            for test in SELF_TEST_FAULT:
+                if (test, connector_id) not in self._tests_asked:
+                    self._tests_asked.add((test, connector_id))
+                    self.controller.self_test(test, connector_id)  # type: ignore[arg-type]
+        if not self.state.untested_faulted_sockets():
+            self._tests_asked.clear()
 
     def refresh_schedule(self) -> None:
         if self.controller.session is not None:
@@ -197,14 +366,6 @@ class PoleView(QWidget):
     def _send_light_intensity(self) -> None:
         self.controller.set_light_intensity(self.led_slider.value())
 
-    def _transaction_on_socket(self) -> int | None:
-        if self.last_sample is None:
-            return None
-        for socket in self.last_sample.sockets:
-            if socket.connector_id == self.connector.value():
-                return socket.transaction_id
-        return None
-
     def start_charging(self) -> None:
         connector = self.connector.value()
         if self.confirm(self.tr("Start charging on socket %1 with card %2?").replace(
@@ -212,12 +373,13 @@ class PoleView(QWidget):
             self.controller.remote_start(connector, self.id_tag.text() or "TECHNICIAN")
 
     def stop_charging(self) -> None:
-        transaction = self._transaction_on_socket()
+        connector = self.connector.value()
+        transaction = self.state.running_transaction(connector)
         if transaction is None:
             self.controller.command_failed.emit(
                 self.tr("Stop charging"),
-                self.tr("socket %1 has no transaction").replace(
-                    "%1", str(self.connector.value())))
+                self.tr("Nothing to stop: socket %1 has no charging session running. "
+                        "Choose the socket that is charging.").replace("%1", str(connector)))
             return
         if self.confirm(self.tr("Stop transaction %1? The driver's session ends.").replace(
                 "%1", str(transaction))):
@@ -231,4 +393,44 @@ class PoleView(QWidget):
 
     def soft_reset(self) -> None:
         if self.confirm(self.tr("Soft-reset the pole? Running sessions stop.")):
-            self.controller.soft_reset()
+            self.controller.soft_reset(on_accepted=self._restart_begun)
+
+    def set_availability(self, operative: bool) -> None:
+        connector = self.connector.value()
+        question = (self.tr("Put socket %1 back in service?") if operative else
+                    self.tr("Take socket %1 out of service? Drivers cannot start charging "
+                            "there until it is back in service."))
+        if self.confirm(question.replace("%1", str(connector))):
+            self.controller.set_availability(connector, operative)
+
+    def clear_fault(self) -> None:
+        connector = self.connector.value()
+        if self.confirm(self.tr(
+                "Restart socket %1 to clear its fault? Do this only after the cause is fixed "
+                "(for an earth-fault trip: the aardlekschakelaar is reset). If the cause is "
+                "still there, the socket reports the fault again.").replace(
+                "%1", str(connector))):
+            self.controller.clear_fault(connector)
+
+    # ------------------------------------------------------------ soft reset progress
+    def _restart_begun(self) -> None:
+        self.restart_progress.show()
+        self._restart_timer.start()
+
+    def _restart_done(self) -> None:
+        self._restart_timer.stop()
+        self.restart_progress.hide()
+        self.controller.command_finished.emit(self.tr("Soft reset"),
+                                              self.tr("the pole is back"))
+
+    def _restart_overdue(self) -> None:
+        self.restart_progress.hide()
+        self.controller.command_failed.emit(
+            self.tr("Soft reset"),
+            self.tr("the pole did not come back within 3 minutes: check its power and "
+                    "its link"))
+
+
+def _local_minute(moment: datetime) -> str:
+    """Times in the pole's zone: the tender's poles stand in the Netherlands."""
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")

@@ -15,6 +15,7 @@ from gui.fleet.rows import led_text, status_text
 from pole_link.live import SocketLive
 from pole_link.model.led import LedColour
 from pole_link.model.mode3 import CPState
+from pole_link.service_api import ConnectorRecord
 
 LED_RGB = {
     LedColour.OFF: "#9e9e9e",
@@ -78,8 +79,15 @@ class SocketCard(QFrame):
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1, 1, 2)
             self.values[key] = value
+        self.last_known = QLabel(self.tr("last known, not live"))
+        self.last_known.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        self.last_known.hide()
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.last_known)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addWidget(self.state)
         layout.addWidget(self.meaning)
         layout.addLayout(grid)
@@ -117,6 +125,28 @@ class SocketCard(QFrame):
         flags = [self.tr("overruled") if socket.overruled else "",
                  self.tr("low-current vehicle") if socket.low_current_vehicle else ""]
         self.values["flags"].setText(", ".join(flag for flag in flags if flag) or "—")
+
+    def clear(self) -> None:
+        """Nothing known (another pole was chosen): no value of the previous one stays."""
+        self.state.setText("—")
+        self.meaning.setText(self.tr("waiting for data"))
+        self._paint_led(LedColour.OFF, blinking=False)
+        for value in self.values.values():
+            value.setText("—")
+
+    def set_live(self, live: bool) -> None:
+        """Live numbers in full colour; last known ones greyed and labelled as such."""
+        self.last_known.setVisible(not live)
+        self.setStyleSheet("" if live else "QLabel { color: #8a8f94; }")
+
+    def show_last_known(self, connector: ConnectorRecord) -> None:
+        """What the service last stored for this socket (the pole is not streaming)."""
+        self.state.setText("—")
+        self.meaning.setText(self.tr("no live data"))
+        self.values["status"].setText(status_text(connector.status,
+                                                  QCoreApplication.translate))
+        transaction = connector.transaction_id
+        self.values["transaction"].setText("—" if transaction is None else str(transaction))
 
     @staticmethod
     def led_rgb(colour: LedColour) -> QColor:

@@ -31,9 +31,12 @@ def self_test(pole: VirtualPole, request: Any) -> dict[str, Any]:
     if test == "led":
         return {"result": "Passed", "detail": "all LED segments respond"}
     if test == "modem":
-        ok = pole.online
-        return {"result": "Passed" if ok else "Failed",
-                "detail": "network reachable" if ok else "no network"}
+        # What a technician at the pole needs to know: does it reach its back office?
+        if not pole.online:
+            return {"result": "Failed", "detail": "no network"}
+        if pole.authoriser is None:
+            return {"result": "Failed", "detail": "network up, back office not reachable"}
+        return {"result": "Passed", "detail": "connected to the back office"}
     if test not in _SELF_TEST_FAULTS:
         raise ValueError(f"unknown test {test!r} (rcd, led, lock, meter, modem)")
     if connector.fault == _SELF_TEST_FAULTS[test]:

@@ -59,7 +59,7 @@ def children_of(pid: int) -> list[int]:
 
 
 def socket_1_amps(window: MainWindow) -> float:
-    sample = window.pole_view.last_sample
+    sample = window.pole_view.state.sample
     return 0.0 if sample is None else max(sample.sockets[0].current_a)
 
 
@@ -69,13 +69,15 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
     window = MainWindow()
     qtbot.addWidget(window)
     window.pole_view.confirm = lambda question: True
+    questions: list[str] = []
+    window.confirm = lambda question: questions.append(question) is None
     window.show()
     stack = DemoStack.launch()
     pids = stack.pids
     try:
         window.start_demo(stack)
         assert "Paalwerk" in window.windowTitle()
-        await shown(lambda: window.pole_view.last_sample is not None)
+        await shown(lambda: window.pole_view.state.sample is not None)
         assert window.pages.currentWidget() is window.pole_view
         assert window.pole_view.title.text() == "PW-90001"
         await shown(lambda: window.pole_view.cards[0].state.text().startswith("B"))
@@ -87,7 +89,7 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
             await shown(lambda: socket_1_amps(window) > 5)
         except TimeoutError:
             raise AssertionError(f"no current; the window says {window.messages.text.text()!r}, "
-                                 f"last sample {window.pole_view.last_sample}") from None
+                                 f"last sample {window.pole_view.state.sample}") from None
         assert window.pole_view.cards[0].state.text() == "C2"
 
         await shown(lambda: window.fleet_model.rowCount() == OCPP_POLES + 2)  # + serial, BLE
@@ -107,6 +109,8 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
         ble_list.itemActivated.emit(item)
         await shown(lambda: window.pole_view.title.text() == "PW-80001"
                     and window.controller.state == "connected")
+        # The serial link was not dropped silently: the technician agreed first.
+        assert len(questions) == 1 and "PW-90001" in questions[0] and "PW-80001" in questions[0]
         assert "BLE" in window.pole_view.link_state.text()
         await shown(lambda: window.pole_view.cards[1].state.text().startswith("B"))
 

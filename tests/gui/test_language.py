@@ -65,7 +65,7 @@ async def test_a_window_rebuilt_in_dutch_carries_on_with_the_same_pole(
     chosen: list[str] = []
     english.language_chosen.connect(chosen.append)
     english.open_pole(PoleAddress("serial", served_pole.path, served_pole.path), {})
-    await shown(lambda: english.pole_view.last_sample is not None)
+    await shown(lambda: english.pole_view.state.sample is not None)
     english.change_language("nl")
     assert chosen == ["nl"] and preferred_language() == "nl"
 
@@ -76,7 +76,7 @@ async def test_a_window_rebuilt_in_dutch_carries_on_with_the_same_pole(
         dutch_window = MainWindow()
         qtbot.addWidget(dutch_window)
         dutch_window.take_over(state)
-        await shown(lambda: dutch_window.pole_view.last_sample is not None)
+        await shown(lambda: dutch_window.pole_view.state.sample is not None)
         assert dutch_window.pages.currentIndex() == Page.POLE
         assert dutch_window.nav.item(Page.FLEET).text() == "Vloot"
         assert dutch_window.pole_view.cards[0].meaning.text() == "Geen voertuig"

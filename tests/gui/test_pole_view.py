@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gui.pole_controller import LinkState, PoleController
+from gui.pole_controller import PoleController
+from gui.pole_state import LinkState
 from gui.views.pole_view import PoleView
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
@@ -132,13 +133,14 @@ async def test_a_vanished_pole_is_shown_lost_and_comes_back(
 
 async def test_a_refused_command_is_reported_not_swallowed(
         view: PoleView, served_pole: ServedPole) -> None:
-    failures: list[tuple[str, str]] = []
+    failures: list[tuple[str, object]] = []
     view.controller.command_failed.connect(lambda what, why: failures.append((what, why)))
     view.controller.connect_to(PoleAddress("serial", served_pole.path, served_pole.path))
     await shown(lambda: view.controller.state == LinkState.CONNECTED)
     view.connector.setValue(2)
     view.stop_button.click()
-    assert failures == [("Stop charging", "socket 2 has no transaction")]
+    assert failures == [("Stop charging", "Nothing to stop: socket 2 has no charging session "
+                         "running. Choose the socket that is charging.")]
 
 
 def test_the_schedule_tab_draws_the_pole_s_own_composite_schedule(qtbot: QtBot) -> None:
