@@ -30,6 +30,7 @@ from gui.error_words import explain
 from gui.fleet.model import FleetModel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
+from gui.help.dialogs import add_help_menu
 from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view.addSeparator()
         view.addAction(quit_action)
+        add_help_menu(self, self.pages, self.nav)
 
     def _wire(self) -> None:
         self.connect_view.open_pole.connect(self.open_pole)
