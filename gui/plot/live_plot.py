@@ -6,6 +6,10 @@ full day costs the same to draw as a minute. The curves are ``PlotCurveItem``s f
 already decimated data: pyqtgraph's own downsampling and clipping would walk every point
 again and are left off.
 
+Time is the pole's: samples are placed by the timestamp the pole gave them and "now" is the
+newest of those, so a pole whose clock is off still draws at the right edge, and the plot
+lines up with the pole's own logs and with the CSV export.
+
 Everything a reader needs beside the lines sits beside the plot, not over it (`CurveLegend`):
 the checkboxes that hide a curve, what the offset phases mean, and the values under the
 cursor, read from the history by binary search only when the mouse moves.
@@ -16,7 +20,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plot.export_name import export_file_name
 from gui.plot.history import FloatArray, SampleHistory, ValueArray, write_csv
 from gui.plot.legend import CurveLegend, LegendEntry
 from gui.plot.pens import (
@@ -63,8 +67,13 @@ LIMIT = len(COLUMNS) - 1
 """Column of the limit; the currents come before it."""
 FRAME_INTERVAL_MS = 33
 MAX_EXTRAPOLATION_S = 0.5
-"""Between samples the time axis glides on with the wall clock, but no further than this:
-a link that stops sending should visibly stop the plot."""
+"""Between samples the time axis glides on (by the laptop's monotonic clock, from the
+newest sample's pole time), but no further than this: a link that stops sending should
+visibly stop the plot."""
+CLOCK_SET_BACK_S = 5.0
+"""A sample older than the newest by more than this means the pole's clock was set back
+(a time sync after a wrong clock): the plot starts again at the new time rather than drop
+every sample until the clock has caught up, which could take hours or years."""
 OFFSET_STEPS_A = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 """With "Offset phases" on, L2 is drawn one of these lower than measured and L3 twice as
 much, so that three equal phases show as three lines instead of one. Lower, not higher, so
@@ -129,6 +138,7 @@ class LivePlot(QWidget):
         self._offsets = np.zeros(len(COLUMNS), dtype=np.float32)
         """What each column is drawn higher than measured: 0, -step, -2 × step per socket."""
         self._cursor_t: float | None = None
+        self._pole_id: str | None = None
         self._export_target = ""
         self._tasks = TaskRunner(self._export_error)
         self.min_scroll_px = 0.25
@@ -199,8 +209,9 @@ class LivePlot(QWidget):
         self._view_box = item.getViewBox()
         self._view_box.setMouseEnabled(x=False, y=False)
         self._view_box.disableAutoRange()
-        # Before the first sample: an honest empty picture (0–40 A, the last minute), not
-        # pyqtgraph's 0–1 default with fractions of a second on the time axis.
+        # Before the first sample: an honest empty picture (0–40 A, the last minute by the
+        # laptop's clock until the pole's takes over), not pyqtgraph's 0–1 default with
+        # fractions of a second on the time axis.
         now = time.time()
         self._view_box.setRange(xRange=(now - 60, now), yRange=(0, 40), padding=0)
         self._curves: list[pg.PlotCurveItem] = []
@@ -260,9 +271,15 @@ class LivePlot(QWidget):
         return self._history
 
     def append(self, t: float, currents: Sequence[float], limit: float) -> None:
-        """Record one sample (seconds since the epoch, six currents, the limit). Stores only."""
+        """Record one sample (the pole's time in seconds since the epoch, six currents, the
+        limit). Stores only; a pole clock set back far starts the plot again."""
         if len(currents) != SOCKETS * PHASES:
             raise ValueError(f"expected {SOCKETS * PHASES} currents, got {len(currents)}")
+        newest = self._history.t_last
+        if newest is not None and t < newest - CLOCK_SET_BACK_S:
+            self.clear()
+            self._status.setText(self.tr("The pole's clock went back %1 s: the plot starts "
+                                         "again").replace("%1", f"{newest - t:,.0f}"))
         if self._history.append(t, [*currents, limit]):
             self._arrived = time.monotonic()
             self._dirty = True
@@ -545,10 +562,18 @@ class LivePlot(QWidget):
             x0 = x1 - self._window
         return (x0 if t_start is None else t_start), (x1 if t_end is None else t_end)
 
+    def set_pole(self, pole_id: str | None) -> None:
+        """Whose currents these are: the export's proposed file name starts with it."""
+        self._pole_id = pole_id
+
+    def export_file_name(self) -> str:
+        """The name "Export CSV…" proposes: pole id and the newest sample's (pole) time."""
+        return export_file_name(self._pole_id, self._history.t_last)
+
     def _ask_export(self) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), f"currents-{stamp}.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
+                                              self.export_file_name(),
+                                              self.tr("CSV files (*.csv)"))
         if path:
             self.export_csv_in_background(path)
 

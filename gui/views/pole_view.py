@@ -7,7 +7,6 @@ cards and plot only store and repaint, so the window stays responsive.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -157,6 +156,7 @@ class PoleView(QWidget):
             self.plot.clear()  # one pole's currents never continue another's curves
             self.last_sample = None
         self.title.setText(identity.pole_id)
+        self.plot.set_pole(identity.pole_id)
         self.message_log.follow(self.controller.service, identity.pole_id)
         self.refresh_schedule()
         self._schedule_timer.start()
@@ -173,7 +173,9 @@ class PoleView(QWidget):
             "%1", f"{sample.limit_a:g}"))
         currents = [value for socket in sample.sockets[:2] for value in socket.current_a]
         currents += [0.0] * (6 - len(currents))
-        self.plot.append(time.time(), currents, sample.limit_a)
+        # The pole's own time: its clock may be off, and the plot, its export and the
+        # pole's logs must still agree on when each current was drawn.
+        self.plot.append(sample.timestamp.timestamp(), currents, sample.limit_a)
         intensity = sample.sockets[0].led.intensity_percent if sample.sockets else None
         if intensity is not None:
             self.led_reported.setText(self.tr("pole reports: %1 %").replace(

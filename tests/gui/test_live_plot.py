@@ -1,11 +1,12 @@
 """The live current plot: what it draws for a window, pausing, the limit step, the legend
-beside it (hiding curves, offset phases), the cursor readout, CSV export."""
+beside it (hiding curves, offset phases), the cursor readout, pole time, CSV export."""
 
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +17,12 @@ from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from gui.plot.export_name import export_file_name
 from gui.plot.live_plot import (
     COLUMNS,
     LABELS,
     LIMIT,
+    MAX_EXTRAPOLATION_S,
     MIN_OFFSET_PX,
     OFFSET_STEPS_A,
     LivePlot,
@@ -320,6 +323,31 @@ def test_readout_in_a_gap_names_the_time_of_the_sample_it_shows(plot: LivePlot) 
     assert plot.legend.readout_value(0) == "1.0 A"
 
 
+def test_samples_stamped_by_a_pole_clock_years_away_are_in_view(plot: LivePlot) -> None:
+    pole_now = datetime(2031, 6, 1, 12, tzinfo=UTC).timestamp()
+    assert abs(pole_now - time.time()) > 365 * 86400
+    last = feed(plot, pole_now - 30, 30, level=12.0)
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x0 < last <= x1 <= last + MAX_EXTRAPOLATION_S
+    x, y = plot.curves()[0].getData()
+    assert x0 <= x[0] and x[-1] == last and set(np.unique(y)) == {12.0}
+
+
+def test_a_pole_clock_set_back_starts_the_plot_again(plot: LivePlot) -> None:
+    wrong = datetime(2031, 6, 1, 12, tzinfo=UTC).timestamp()
+    feed(plot, wrong, 10)
+    right = datetime(2026, 12, 4, 15, 30, tzinfo=UTC).timestamp()
+    last = feed(plot, right, 5, level=7.0)
+    assert len(plot.history) == 50 and plot.history.t_last == last
+    assert "clock went back" in plot.status_text()
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x0 < last <= x1
+    plot.append(last - 1.0, [0.0] * 6, 16.0)  # jitter, not a clock set back: dropped
+    assert len(plot.history) == 50 and plot.history.dropped == 1
+
+
 def test_wrong_number_of_currents_is_refused(plot: LivePlot) -> None:
     with pytest.raises(ValueError, match="expected 6 currents"):
         plot.append(T0, [1.0, 2.0, 3.0], 16.0)
@@ -352,7 +380,8 @@ def test_export_csv_of_a_chosen_range(plot: LivePlot, tmp_path: Path) -> None:
 
 async def test_export_button_writes_off_the_gui_thread_and_reports(
         plot: LivePlot, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    feed(plot, T0, 120)
+    plot.set_pole("PW-001")
+    last = feed(plot, T0, 120)
     plot.redraw()
     path = tmp_path / "button.csv"
     proposed: list[str] = []
@@ -368,7 +397,8 @@ async def test_export_button_writes_off_the_gui_thread_and_reports(
     assert not plot._export_button.isEnabled()  # the click returned before the file exists
     await until(pumped(lambda: bool(exported)))
     [(where, rows)] = exported
-    assert proposed and proposed[0].endswith(".csv")
+    assert proposed == [export_file_name("PW-001", last)]  # the pole's id and time
+    assert proposed[0].startswith("PW-001_2025-11-2")
     assert where == str(path)
     assert len(path.read_text().splitlines()) == rows + 1
     assert "Exported" in plot.status_text()
