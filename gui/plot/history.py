@@ -18,7 +18,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,13 @@ class Envelope:
     @property
     def points(self) -> int:
         return int(self.times.shape[0])
+
+
+class Sample(NamedTuple):
+    """One stored row: its time (seconds since the epoch) and a copy of its values."""
+
+    time: float
+    values: ValueArray
 
 
 class _Level:
@@ -228,6 +235,25 @@ class SampleHistory:
             return lo + i
         newer = self._times[:start + held - self._capacity]
         return lo + len(older) + int(np.searchsorted(newer, t, side))
+
+    def at(self, t: float) -> Sample | None:
+        """The held sample nearest to ``t``, the oldest of those as near; None when empty.
+
+        For a cursor readout: a few binary searches and one row copied, whatever the window,
+        so it may run on every mouse move. The sample's own time comes back with it: in a
+        gap in the data the nearest sample can be far from ``t``, and the reader must see so.
+        """
+        if not self._count:
+            return None
+        g = self.index_at(t, "left")
+        if g >= self._count or (g > self.first_index
+                                and t - self._time_of(g - 1) <= self._time_of(g) - t):
+            g = self.index_at(self._time_of(g - 1), "left")  # the first of equal times
+        slot = g % self._capacity
+        return Sample(float(self._times[slot]), self._values[slot].copy())
+
+    def _time_of(self, g: int) -> float:
+        return float(self._times[g % self._capacity])
 
     def samples(self, t_start: float | None = None, t_end: float | None = None,
                 ) -> tuple[FloatArray, ValueArray]:

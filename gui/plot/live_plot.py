@@ -5,6 +5,14 @@ most ~30 frames a second from a view of that history sized to the plot's pixel w
 full day costs the same to draw as a minute. The curves are ``PlotCurveItem``s fed with
 already decimated data: pyqtgraph's own downsampling and clipping would walk every point
 again and are left off.
+
+Time is the pole's: samples are placed by the timestamp the pole gave them and "now" is the
+newest of those, so a pole whose clock is off still draws at the right edge, and the plot
+lines up with the pole's own logs and with the CSV export.
+
+Everything a reader needs beside the lines sits beside the plot, not over it (`CurveLegend`):
+the checkboxes that hide a curve, what the offset phases mean, and the values under the
+cursor, read from the history by binary search only when the mouse moves.
 """
 
 from __future__ import annotations
@@ -12,12 +20,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,8 +36,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plot.export_name import export_file_name
 from gui.plot.history import FloatArray, SampleHistory, ValueArray, write_csv
-from gui.plot.pens import BACKGROUND, FOREGROUND, GRID, current_pen, limit_pen
+from gui.plot.legend import CurveLegend, LegendEntry
+from gui.plot.pens import (
+    BACKGROUND,
+    FOREGROUND,
+    GRID,
+    LIMIT_COLOUR,
+    PHASE_COLOURS,
+    current_pen,
+    cursor_pen,
+    limit_pen,
+)
 from gui.tasks import TaskRunner
 
 SOCKETS = 2
@@ -45,10 +63,35 @@ WINDOWS: tuple[tuple[str, float], ...] = (
     ("1 min", 60.0), ("5 min", 300.0), ("15 min", 900.0),
     ("1 h", 3600.0), ("6 h", 21600.0), ("24 h", 86400.0),
 )
+LIMIT = len(COLUMNS) - 1
+"""Column of the limit; the currents come before it."""
 FRAME_INTERVAL_MS = 33
 MAX_EXTRAPOLATION_S = 0.5
-"""Between samples the time axis glides on with the wall clock, but no further than this:
-a link that stops sending should visibly stop the plot."""
+"""Between samples the time axis glides on (by the laptop's monotonic clock, from the
+newest sample's pole time), but no further than this: a link that stops sending should
+visibly stop the plot."""
+CLOCK_SET_BACK_S = 5.0
+"""A sample older than the newest by more than this means the pole's clock was set back
+(a time sync after a wrong clock): the plot starts again at the new time rather than drop
+every sample until the clock has caught up, which could take hours or years."""
+OFFSET_STEPS_A = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+"""With "Offset phases" on, L2 is drawn one of these lower than measured and L3 twice as
+much, so that three equal phases show as three lines instead of one. Lower, not higher, so
+that an offset line never seems to cross the limit; a round number, so that the legend can
+say it plainly."""
+MIN_OFFSET_PX = 4.0
+"""Lines of one pixel this far apart still read as separate lines: the smallest step of
+``OFFSET_STEPS_A`` that is this tall at the axis' scale is used (0.5 A on a tall plot, 1 A
+on the Pole view of a small laptop screen)."""
+
+
+def offset_step(pixels_per_amp: float) -> float:
+    """The phase offset for a current axis of ``pixels_per_amp``: the smallest round step
+    at least ``MIN_OFFSET_PX`` tall."""
+    for step in OFFSET_STEPS_A:
+        if step * pixels_per_amp >= MIN_OFFSET_PX:
+            return step
+    return OFFSET_STEPS_A[-1]
 
 
 def steps(times: FloatArray, values: ValueArray) -> tuple[FloatArray, ValueArray]:
@@ -87,8 +130,15 @@ class LivePlot(QWidget):
         self._arrived = time.monotonic()
         self._dirty = True
         self._drawn_end = math.nan
-        self._drawn_shape: tuple[float, int] | None = None
+        self._drawn_shape: tuple[float, int, int] | None = None
         self._y_range: tuple[float, float] | None = None
+        self._shown = [True] * len(COLUMNS)
+        self._offset_on = False
+        self._offset_step = 0.0
+        self._offsets = np.zeros(len(COLUMNS), dtype=np.float32)
+        """What each column is drawn higher than measured: 0, -step, -2 × step per socket."""
+        self._cursor_t: float | None = None
+        self._pole_id: str | None = None
         self._export_target = ""
         self._tasks = TaskRunner(self._export_error)
         self.min_scroll_px = 0.25
@@ -110,6 +160,7 @@ class LivePlot(QWidget):
         self._dirty = True
         self._drawn_end = math.nan
         self._y_range = None
+        self.hide_readout()
 
     # -- construction ------------------------------------------------------------------
 
@@ -158,32 +209,60 @@ class LivePlot(QWidget):
         self._view_box = item.getViewBox()
         self._view_box.setMouseEnabled(x=False, y=False)
         self._view_box.disableAutoRange()
-        # Before the first sample: an honest empty picture (0–40 A, the last minute), not
-        # pyqtgraph's 0–1 default with fractions of a second on the time axis.
+        # Before the first sample: an honest empty picture (0–40 A, the last minute by the
+        # laptop's clock until the pole's takes over), not pyqtgraph's 0–1 default with
+        # fractions of a second on the time axis.
         now = time.time()
         self._view_box.setRange(xRange=(now - 60, now), yRange=(0, 40), padding=0)
-        legend = item.addLegend(offset=(8, 4), colCount=PHASES, labelTextColor=FOREGROUND,
-                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#B0B0B0"),
-                                labelTextSize="10pt")
-        self._legend = legend
         self._curves: list[pg.PlotCurveItem] = []
         for column, label in enumerate(self.labels()):
-            if column < len(COLUMNS) - 1:
+            if column < LIMIT:
                 pen = current_pen(column // PHASES, column % PHASES)
                 curve = pg.PlotCurveItem(pen=pen, name=label, antialias=False)
             else:
                 curve = pg.PlotCurveItem(pen=limit_pen(), name=label, antialias=False,
                                          stepMode="right")
             # The limit lies beneath the currents: a socket charging exactly at the limit
-            # must still show its phases, not a black line over them.
-            curve.setZValue(0 if column == len(COLUMNS) - 1 else 1)
+            # must still show its phases, running along the limit's band.
+            curve.setZValue(0 if column == LIMIT else 1)
             item.addItem(curve)
             self._curves.append(curve)
 
+        # The readout: a line through the sample read and a dot where each curve crosses
+        # it; hidden (and so free) until the mouse is over the plot.
+        self._cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=cursor_pen())
+        self._cursor_line.setZValue(2)
+        self._cursor_dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True,
+                                               pen=pg.mkPen(BACKGROUND, width=1))
+        self._cursor_dots.setZValue(3)
+        self._dot_brushes = [pg.mkBrush(colour) for colour in
+                             (*(PHASE_COLOURS * SOCKETS), LIMIT_COLOUR)]
+        for marker in (self._cursor_line, self._cursor_dots):
+            marker.hide()
+            item.addItem(marker, ignoreBounds=True)
+        self._plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self._plot.viewport().installEventFilter(self)
+
+        self._legend = CurveLegend(self._legend_entries())
+        self._legend.toggled.connect(self._curve_toggled)
+        self._legend.offset_toggled.connect(self._offset_toggled)
+        self._legend.reserve_note_width([self._offset_note(2 * step) for step in OFFSET_STEPS_A])
+        self._legend.offset_box.setChecked(True)
+
+        body = QHBoxLayout()
+        body.setSpacing(4)
+        body.addWidget(self._plot, 1)
+        body.addWidget(self._legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self._plot, 1)
+        layout.addLayout(body, 1)
+
+    def _legend_entries(self) -> list[LegendEntry]:
+        entries = [LegendEntry(self.tr("L%1").replace("%1", str(p + 1)), current_pen(s, p),
+                               self.tr("Socket %1").replace("%1", str(s + 1)))
+                   for s in range(SOCKETS) for p in range(PHASES)]
+        return [*entries, LegendEntry(self.tr("Limit"), limit_pen(), self.tr("Pole"))]
 
     # -- data in -----------------------------------------------------------------------
 
@@ -192,9 +271,15 @@ class LivePlot(QWidget):
         return self._history
 
     def append(self, t: float, currents: Sequence[float], limit: float) -> None:
-        """Record one sample (seconds since the epoch, six currents, the limit). Stores only."""
+        """Record one sample (the pole's time in seconds since the epoch, six currents, the
+        limit). Stores only; a pole clock set back far starts the plot again."""
         if len(currents) != SOCKETS * PHASES:
             raise ValueError(f"expected {SOCKETS * PHASES} currents, got {len(currents)}")
+        newest = self._history.t_last
+        if newest is not None and t < newest - CLOCK_SET_BACK_S:
+            self.clear()
+            self._status.setText(self.tr("The pole's clock went back %1 s: the plot starts "
+                                         "again").replace("%1", f"{newest - t:,.0f}"))
         if self._history.append(t, [*currents, limit]):
             self._arrived = time.monotonic()
             self._dirty = True
@@ -215,9 +300,117 @@ class LivePlot(QWidget):
 
     def _window_chosen(self, index: int) -> None:
         self._window = float(self._window_box.itemData(index))
+        self._changed()
+
+    def _changed(self) -> None:
+        """What is drawn must be recomputed: at the next frame, or now if paused."""
         self._dirty = True
         if self._paused:
             self._draw(self._frozen_end)
+
+    @property
+    def legend(self) -> CurveLegend:
+        """The legend beside the plot: checkboxes, offset notes, the cursor readout."""
+        return self._legend
+
+    def curve_shown(self, column: int) -> bool:
+        return self._shown[column]
+
+    def set_curve_shown(self, column: int, shown: bool) -> None:
+        """Draw or hide one curve of ``COLUMNS`` (as its legend checkbox does)."""
+        self._legend.set_shown(column, shown)
+
+    def _curve_toggled(self, column: int, shown: bool) -> None:
+        # A hidden curve gets no data at all: cheaper than drawing it invisibly.
+        self._shown[column] = shown
+        self._curves[column].setVisible(shown)
+        self._changed()
+        self._refresh_readout()
+
+    @property
+    def phase_offset(self) -> bool:
+        """Whether L2 and L3 are drawn a little lower than measured (``offset_a``)."""
+        return self._offset_on
+
+    @property
+    def offset_a(self) -> float:
+        """How much lower L2 is drawn than measured now (L3 twice that); 0 when off."""
+        return self._offset_step
+
+    def set_phase_offset(self, on: bool) -> None:
+        """Draw L2 and L3 offset or as measured (as the legend's "Offset phases" box does)."""
+        self._legend.offset_box.setChecked(on)
+
+    def _offset_toggled(self, on: bool) -> None:
+        self._offset_on = on
+        self._changed()  # the step follows the axis' scale: `_fit_y` chooses it
+
+    def _set_offset_step(self, step: float) -> None:
+        """Shift L2 and L3 by moving their items, not their data: no cost per frame."""
+        if step == self._offset_step:
+            return
+        self._offset_step = step
+        offsets = [-step * (column % PHASES) if column < LIMIT else 0.0
+                   for column in range(len(COLUMNS))]
+        self._offsets = np.asarray(offsets, dtype=np.float32)
+        for curve, offset in zip(self._curves, offsets, strict=True):
+            curve.setPos(0.0, offset)
+        self._legend.set_notes(
+            [self._offset_note(-offset) if offset else "" for offset in offsets],
+            self.tr("drawn"),
+            self.tr("Drawn this much lower than measured, so that equal phases show as "
+                    "separate lines; the values beside are as measured"))
+        self._refresh_readout()
+
+    def _offset_note(self, amps: float) -> str:
+        return self.tr("−%1 A").replace("%1", f"{amps:g}")
+
+    # -- cursor readout ----------------------------------------------------------------
+
+    def show_readout_at(self, t: float) -> None:
+        """Read the sample nearest ``t`` out: a line through it, a dot on each curve drawn,
+        and every drawn curve's value beside the plot. The mouse-move slot's work."""
+        self._cursor_t = t
+        sample = self._history.at(t)
+        if sample is None:
+            self._hide_markers()
+            return
+        values = [float(v) if shown else None
+                  for v, shown in zip(sample.values, self._shown, strict=True)]
+        self._legend.show_readout(sample.time, values)
+        self._cursor_line.setPos(sample.time)
+        self._cursor_line.show()
+        dots = [column for column, value in enumerate(values)
+                if value is not None and math.isfinite(value)]
+        drawn = sample.values[dots] + self._offsets[dots]
+        self._cursor_dots.setData(x=np.full(len(dots), sample.time), y=drawn,
+                                  brush=[self._dot_brushes[c] for c in dots])
+        self._cursor_dots.show()
+
+    def hide_readout(self) -> None:
+        """The mouse left the plot: no line, no dots, no values."""
+        self._cursor_t = None
+        self._hide_markers()
+
+    def _hide_markers(self) -> None:
+        self._cursor_line.hide()
+        self._cursor_dots.hide()
+        self._legend.clear_readout()
+
+    def _refresh_readout(self) -> None:
+        if self._cursor_t is not None:
+            self.show_readout_at(self._cursor_t)
+
+    def _mouse_moved(self, position: QPointF) -> None:
+        if self._view_box.sceneBoundingRect().contains(position):
+            self.show_readout_at(float(self._view_box.mapSceneToView(position).x()))
+        else:
+            self.hide_readout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Leave:
+            self.hide_readout()
+        return super().eventFilter(watched, event)
 
     @property
     def paused(self) -> bool:
@@ -278,7 +471,7 @@ class LivePlot(QWidget):
         if end is None:
             return
         pixels = self._pixels()
-        shape = (self._window, pixels)
+        shape = (self._window, pixels, int(self._view_box.height()))
         fresh = self._dirty or shape != self._drawn_shape
         moved_px = abs(end - self._drawn_end) * pixels / self._window
         if not fresh and moved_px < self.min_scroll_px:
@@ -297,10 +490,12 @@ class LivePlot(QWidget):
     def _set_curves(self, t_start: float, t_end: float, pixels: int) -> None:
         envelope = self._history.view(t_start, t_end, pixels)
         times = envelope.times
-        for curve, values in zip(self._curves[:-1], envelope.values[:-1], strict=True):
-            self._set_curve(curve, times, values)
-        self._set_curve(self._curves[-1], *steps(times, envelope.values[-1]))
-        self._fit_y(envelope.values)
+        for column in range(LIMIT):
+            if self._shown[column]:
+                self._set_curve(self._curves[column], times, envelope.values[column])
+        if self._shown[LIMIT]:
+            self._set_curve(self._curves[LIMIT], *steps(times, envelope.values[LIMIT]))
+        self._fit_y(envelope.values[np.asarray(self._shown)])
         self._place_grid(t_start, t_end)
 
     @staticmethod
@@ -311,16 +506,29 @@ class LivePlot(QWidget):
             curve.setData(times, values, connect="finite")
 
     def _fit_y(self, values: ValueArray) -> None:
-        """Round the current axis to 5 A steps with headroom for the legend; keep it steady."""
+        """Round the current axis to 5 A steps with a little headroom; keep it steady."""
+        if not values.size:
+            return  # nothing drawn: keep the axis as it was
         finite = values[np.isfinite(values)]
         top = float(finite.max()) if finite.size else 0.0
         bottom = min(0.0, float(finite.min()) if finite.size else 0.0)
-        height = max(10.0, math.ceil(top * 1.3 / 5) * 5)
-        # A little below zero so that a socket drawing nothing is a visible line, not the axis.
-        span = (math.floor(bottom / 5) * 5 - 0.02 * height, height * 1.02)
+        height = max(10.0, math.ceil(top * 1.15 / 5) * 5)
+        # A little below zero so that a socket drawing nothing is a visible line, not the
+        # axis, and room for its phases drawn offset below that.
+        low, high = math.floor(bottom / 5) * 5 - 0.02 * height, height * 1.02
+        step = 0.0
+        if self._offset_on:
+            pixels = max(1.0, self._view_box.height())
+            for _ in OFFSET_STEPS_A:  # more room below, fewer pixels per amp: settles
+                wider = offset_step(pixels / (high - low + 2 * step))
+                if wider == step:
+                    break
+                step = wider
+        span = (low - 2 * step, high)
         if span != self._y_range:
             self._y_range = span
             self._view_box.setYRange(*span, padding=0)
+        self._set_offset_step(step)
 
     def _place_grid(self, t_start: float, t_end: float) -> None:
         """Reach a window beyond each side: the view glides on between queries."""
@@ -354,10 +562,18 @@ class LivePlot(QWidget):
             x0 = x1 - self._window
         return (x0 if t_start is None else t_start), (x1 if t_end is None else t_end)
 
+    def set_pole(self, pole_id: str | None) -> None:
+        """Whose currents these are: the export's proposed file name starts with it."""
+        self._pole_id = pole_id
+
+    def export_file_name(self) -> str:
+        """The name "Export CSV…" proposes: pole id and the newest sample's (pole) time."""
+        return export_file_name(self._pole_id, self._history.t_last)
+
     def _ask_export(self) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), f"currents-{stamp}.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
+                                              self.export_file_name(),
+                                              self.tr("CSV files (*.csv)"))
         if path:
             self.export_csv_in_background(path)
 

@@ -8,7 +8,6 @@ cards and plot only store and repaint, so the window stays responsive.
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -251,6 +250,7 @@ class PoleView(QWidget):
             self._forget_shown_pole()
         self.service = self.controller.service
         self.title.setText(identity.pole_id)
+        self.plot.set_pole(identity.pole_id)
         self.message_log.follow(self.service, identity.pole_id)
         self.refresh_schedule()
         self._schedule_timer.start()
@@ -275,7 +275,9 @@ class PoleView(QWidget):
             "%1", f"{sample.limit_a:g}"))
         currents = [value for socket in sample.sockets[:2] for value in socket.current_a]
         currents += [0.0] * (6 - len(currents))
-        self.plot.append(time.time(), currents, sample.limit_a)
+        # The pole's own time: its clock may be off, and the plot, its export and the
+        # pole's logs must still agree on when each current was drawn.
+        self.plot.append(sample.timestamp.timestamp(), currents, sample.limit_a)
         if first:
             for card in self.cards:
                 card.set_live(self.state.live)

@@ -1,18 +1,35 @@
-"""The live current plot: what it draws for a window, pausing, the limit step, CSV export."""
+"""The live current plot: what it draws for a window, pausing, the limit step, the legend
+beside it (hiding curves, offset phases), the cursor readout, pole time, CSV export."""
 
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from gui.plot.live_plot import COLUMNS, LABELS, LivePlot, steps
+from gui.plot.export_name import export_file_name
+from gui.plot.live_plot import (
+    COLUMNS,
+    LABELS,
+    LIMIT,
+    MAX_EXTRAPOLATION_S,
+    MIN_OFFSET_PX,
+    OFFSET_STEPS_A,
+    LivePlot,
+    offset_step,
+    steps,
+)
+from gui.plot.pens import PHASE_COLOURS
 from tests.gui.qt_support import pumped
 from tests.support import until
 
@@ -138,9 +155,197 @@ def test_steps_keep_changes_first_and_last() -> None:
     np.testing.assert_array_equal(v, [1, 2, np.nan, np.nan])
 
 
-def test_every_curve_has_a_legend_entry(plot: LivePlot) -> None:
-    legend = plot.plot_widget.getPlotItem().legend
-    assert [label.text for _, label in legend.items] == list(LABELS)
+def global_rect(widget: QWidget, rect: QRect | None = None) -> QRect:
+    rect = widget.rect() if rect is None else rect
+    return QRect(widget.mapToGlobal(rect.topLeft()), rect.size())
+
+
+def test_every_curve_has_a_legend_entry_beside_the_plot_not_over_it(plot: LivePlot) -> None:
+    feed(plot, T0, 60)
+    plot.redraw()
+    assert [curve.name() for curve in plot.curves()] == list(LABELS)
+    legend = plot.legend
+    assert [legend.label(i) for i in range(len(COLUMNS))] == ["L1", "L2", "L3"] * 2 + ["Limit"]
+    assert legend.isVisible()
+    view_box = plot.plot_widget.getPlotItem().getViewBox()
+    in_view = plot.plot_widget.mapFromScene(view_box.sceneBoundingRect()).boundingRect()
+    data_area = global_rect(plot.plot_widget.viewport(), in_view)
+    assert data_area.width() > 600 and data_area.height() > 250
+    for widget in (legend, *(legend.box(i) for i in range(len(COLUMNS))), legend.offset_box):
+        assert not global_rect(widget).intersects(data_area), widget
+    assert not plot.plot_widget.getPlotItem().legend, "no legend inside the plot"
+
+
+def colour_pixels(plot: LivePlot, colour: str) -> int:
+    """How many pixels of the plot (not its legend) are exactly ``colour``."""
+    image = plot.plot_widget.grab().toImage()
+    rgb = QColor(colour).rgb()
+    return sum(image.pixel(x, y) == rgb for y in range(0, image.height())
+               for x in range(0, image.width(), 3))
+
+
+def test_unticking_a_curve_hides_it_and_stops_feeding_it(plot: LivePlot) -> None:
+    last = feed(plot, T0, 60, level=20.0)
+    plot.redraw()
+    green = PHASE_COLOURS[2]
+    assert colour_pixels(plot, green) > 100
+    plot.legend.box(2).click()  # socket 1 L3
+    plot.set_curve_shown(5, False)  # socket 2 L3
+    assert not plot.curve_shown(2) and not plot.legend.is_shown(5)
+    assert not plot.curves()[2].isVisible() and not plot.curves()[5].isVisible()
+    before = plot.curves()[2].getData()[1].copy()
+    feed(plot, last + 0.1, 10, level=25.0)
+    plot.redraw()
+    assert colour_pixels(plot, green) == 0, "an unticked phase leaves no trace"
+    np.testing.assert_array_equal(plot.curves()[2].getData()[1], before)  # not even fed
+    assert plot.curves()[0].getData()[1].max() == 25.0
+
+    plot.legend.box(2).click()
+    plot.redraw()
+    assert plot.curves()[2].isVisible()
+    assert plot.curves()[2].getData()[1].max() == 27.0
+    assert colour_pixels(plot, green) > 100
+
+
+def test_the_limit_can_be_hidden_too(plot: LivePlot) -> None:
+    feed(plot, T0, 30)
+    plot.legend.box(LIMIT).click()
+    plot.redraw()
+    assert not plot.curves()[LIMIT].isVisible()
+    assert len(plot.curves()[LIMIT].getData()[0]) == 0  # never handed data while hidden
+
+
+def y_pixel(plot: LivePlot, column: int, t: float, value: float) -> float:
+    """Where on screen the curve of ``column`` draws ``value`` at ``t``."""
+    scene = plot.curves()[column].mapToScene(QPointF(t, value))
+    return float(plot.plot_widget.mapFromScene(scene).y())
+
+
+def test_equal_phases_are_drawn_as_three_lines_and_the_legend_says_how(plot: LivePlot) -> None:
+    last = T0 + 60
+    for i in range(600):  # all three phases at exactly the 30 A limit, as the issue has it
+        plot.append(T0 + i / 10, [30.0, 30.0, 30.0, 0.0, 0.0, 0.0], 30.0)
+    plot.redraw()
+    assert plot.phase_offset, "on by default: equal phases must show from the start"
+    step = plot.offset_a
+    assert step in OFFSET_STEPS_A
+    rows = [y_pixel(plot, column, last, 30.0) for column in range(3)]
+    assert rows[0] < rows[1] < rows[2], "L2 and L3 below L1, never above the limit"
+    assert min(np.diff(rows)) >= MIN_OFFSET_PX - 0.5
+    assert y_pixel(plot, LIMIT, last, 30.0) == pytest.approx(rows[0])
+    assert plot.legend.note(0) == ""
+    assert plot.legend.note(1) == f"−{step:g} A"
+    assert plot.legend.note(2) == f"−{2 * step:g} A"
+    assert plot.legend.note(4) == plot.legend.note(1)
+
+    plot.legend.offset_box.click()
+    plot.redraw()
+    assert not plot.phase_offset and plot.offset_a == 0
+    rows = [y_pixel(plot, column, last, 30.0) for column in range(3)]
+    assert rows[0] == rows[1] == rows[2]
+    assert [plot.legend.note(i) for i in range(len(COLUMNS))] == [""] * len(COLUMNS)
+
+
+def test_the_offset_is_a_round_step_a_few_pixels_tall() -> None:
+    assert offset_step(18.0) == 0.5  # a tall plot: 0.2 A would be under four pixels
+    assert offset_step(5.0) == 1.0  # the Pole view on a small laptop
+    assert offset_step(100.0) == 0.1
+    assert offset_step(0.01) == OFFSET_STEPS_A[-1]
+    for pixels_per_amp in (0.8, 3.0, 7.7, 40.0):
+        assert offset_step(pixels_per_amp) * pixels_per_amp >= MIN_OFFSET_PX
+
+
+def hover(widget: QWidget, position: QPoint) -> None:
+    """The mouse moves (no button) to ``position`` in ``widget``. A plain event: QTest's
+    mouseMove only moves the cursor, which the offscreen platform reports once at most."""
+    global_position = QPointF(widget.mapToGlobal(position))
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(position), global_position,
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def every_mouse_move() -> Iterator[None]:
+    """pyqtgraph passes on at most one mouse move per 10 ms; a test moves faster than that."""
+    limit = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOption("mouseRateLimit", -1)
+    yield
+    pg.setConfigOption("mouseRateLimit", limit)
+
+
+def move_mouse_to(plot: LivePlot, t: float, value: float) -> None:
+    # Let the plot paint and lay out first: its axes take their width from the tick
+    # labels they painted, which moves the data area a few pixels.
+    plot.plot_widget.viewport().repaint()
+    QApplication.processEvents()
+    view_box = plot.plot_widget.getPlotItem().getViewBox()
+    scene = view_box.mapViewToScene(QPointF(t, value))
+    hover(plot.plot_widget.viewport(), plot.plot_widget.mapFromScene(scene))
+
+
+def test_the_readout_shows_the_values_stored_under_the_mouse(
+        plot: LivePlot, every_mouse_move: None) -> None:
+    last = feed(plot, T0, 40, rate=1.0, level=10.0)  # a sample a second: ~10 px apart
+    target = last + 1.0
+    plot.append(target, [16.0, 16.5, 17.25, 8.0, 0.0, 0.0], 20.0)
+    feed(plot, target + 1.0, 20, rate=1.0, level=20.0, limit=32.0)
+    plot.redraw()
+    plot.set_paused(True)  # the readout works the same on a frozen picture
+    assert plot.legend.readout_time() == ""
+    move_mouse_to(plot, target + 0.3, 5.0)  # nearest stored sample: the one at target
+    expected = datetime.fromtimestamp(target).strftime("%Y-%m-%d %H:%M:%S.%f")[:21]
+    assert plot.legend.readout_time() == expected
+    assert [plot.legend.readout_value(i) for i in range(len(COLUMNS))] == [
+        "16.0 A", "16.5 A", "17.2 A", "8.0 A", "0.0 A", "0.0 A", "20.0 A"]
+    line = plot._cursor_line
+    assert line.isVisible() and line.value() == pytest.approx(target)
+    view_box = plot.plot_widget.getPlotItem().getViewBox()
+    assert view_box.viewRange()[0][0] <= line.value() <= view_box.viewRange()[0][1]
+
+    plot.set_curve_shown(3, False)
+    assert plot.legend.readout_value(3) == "", "a hidden curve is not read out"
+    assert plot.legend.readout_value(2) == "17.2 A"
+
+    left_axis = plot.plot_widget.getPlotItem().getAxis("left")
+    axis_point = plot.plot_widget.mapFromScene(left_axis.sceneBoundingRect().center())
+    hover(plot.plot_widget.viewport(), axis_point)
+    assert plot.legend.readout_time() == "" and not line.isVisible()
+    assert plot.legend.readout_value(0) == ""
+
+
+def test_readout_in_a_gap_names_the_time_of_the_sample_it_shows(plot: LivePlot) -> None:
+    plot.append(T0, [1, 2, 3, 4, 5, 6], 16.0)
+    plot.append(T0 + 50, [7, 8, 9, 10, 11, 12], 16.0)
+    plot.show_readout_at(T0 + 20)
+    assert plot.legend.readout_time().endswith(
+        datetime.fromtimestamp(T0).strftime("%H:%M:%S.0"))
+    assert plot.legend.readout_value(0) == "1.0 A"
+
+
+def test_samples_stamped_by_a_pole_clock_years_away_are_in_view(plot: LivePlot) -> None:
+    pole_now = datetime(2031, 6, 1, 12, tzinfo=UTC).timestamp()
+    assert abs(pole_now - time.time()) > 365 * 86400
+    last = feed(plot, pole_now - 30, 30, level=12.0)
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x0 < last <= x1 <= last + MAX_EXTRAPOLATION_S
+    x, y = plot.curves()[0].getData()
+    assert x0 <= x[0] and x[-1] == last and set(np.unique(y)) == {12.0}
+
+
+def test_a_pole_clock_set_back_starts_the_plot_again(plot: LivePlot) -> None:
+    wrong = datetime(2031, 6, 1, 12, tzinfo=UTC).timestamp()
+    feed(plot, wrong, 10)
+    right = datetime(2026, 12, 4, 15, 30, tzinfo=UTC).timestamp()
+    last = feed(plot, right, 5, level=7.0)
+    assert len(plot.history) == 50 and plot.history.t_last == last
+    assert "clock went back" in plot.status_text()
+    plot.redraw()
+    x0, x1 = plot.visible_range()
+    assert x0 < last <= x1
+    plot.append(last - 1.0, [0.0] * 6, 16.0)  # jitter, not a clock set back: dropped
+    assert len(plot.history) == 50 and plot.history.dropped == 1
 
 
 def test_wrong_number_of_currents_is_refused(plot: LivePlot) -> None:
@@ -175,17 +380,25 @@ def test_export_csv_of_a_chosen_range(plot: LivePlot, tmp_path: Path) -> None:
 
 async def test_export_button_writes_off_the_gui_thread_and_reports(
         plot: LivePlot, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    feed(plot, T0, 120)
+    plot.set_pole("PW-001")
+    last = feed(plot, T0, 120)
     plot.redraw()
     path = tmp_path / "button.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *args, **kwargs: (str(path), "")))
+    proposed: list[str] = []
+
+    def save_dialog(parent: QWidget, caption: str, name: str, filters: str) -> tuple[str, str]:
+        proposed.append(name)
+        return str(path), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
     exported: list[tuple[str, int]] = []
     plot.exported.connect(lambda where, rows: exported.append((where, rows)))
     plot._export_button.click()
     assert not plot._export_button.isEnabled()  # the click returned before the file exists
     await until(pumped(lambda: bool(exported)))
     [(where, rows)] = exported
+    assert proposed == [export_file_name("PW-001", last)]  # the pole's id and time
+    assert proposed[0].startswith("PW-001_2025-11-2")
     assert where == str(path)
     assert len(path.read_text().splitlines()) == rows + 1
     assert "Exported" in plot.status_text()
@@ -230,7 +443,7 @@ def test_screenshot_with_two_cars_and_the_evening_limit(qtbot: QtBot) -> None:
     """Not a check of pixels: a picture to look at (test-output/live_plot.png)."""
     widget = LivePlot()
     qtbot.addWidget(widget)
-    peak = datetime.now().replace(hour=17, minute=0, second=0, microsecond=0).timestamp()
+    peak = datetime(2026, 12, 4, 17, 0).timestamp()  # a fixed evening, not today
     times, values = realistic_hour(peak)
     widget.history.extend(times[:-1], values[:-1])
     widget.append(float(times[-1]), values[-1, :6].tolist(), float(values[-1, 6]))

@@ -247,3 +247,37 @@ def test_samples_are_copies() -> None:
     _, values = history.samples()
     values[0, 0] = 42
     assert history.samples()[1][0, 0] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(stream=sample_stream(), capacity=st.integers(1, 60), t=st.floats(990, 1700))
+def test_the_sample_at_a_time_is_the_nearest_one_held(
+        stream: list[tuple[float, list[float]]], capacity: int, t: float) -> None:
+    history = SampleHistory(NAMES, capacity, base=2, levels=2)
+    fill(history, stream, [])
+    found = history.at(t)
+    times, values = history.samples()
+    if not times.size:
+        assert found is None
+        return
+    assert found is not None
+    distance = np.abs(times - t)
+    nearest = int(np.flatnonzero(distance == distance.min())[0])  # the earlier on a tie
+    assert found.time == times[nearest]
+    np.testing.assert_array_equal(found.values, values[nearest])
+
+
+def test_the_sample_at_a_time_reads_the_stored_values_and_its_own_time() -> None:
+    history = SampleHistory(NAMES, 100)
+    history.extend([10.0, 10.1, 10.2, 60.0], [[1, 2, 3], [4, 5, 6], [7, 8, 9], [0, 0, 0]])
+    sample = history.at(10.12)
+    assert sample is not None
+    assert sample.time == 10.1
+    assert sample.values.tolist() == [4, 5, 6]
+    gap = history.at(30.0)  # in a gap: the nearest sample, and its time says how far
+    assert gap is not None and gap.time == 10.2
+    assert history.at(-5.0).time == 10.0  # type: ignore[union-attr]
+    assert history.at(1e9).time == 60.0  # type: ignore[union-attr]
+    sample.values[0] = 42
+    assert history.at(10.1).values[0] == 4  # type: ignore[union-attr]
+    assert SampleHistory(NAMES, 16).at(1.0) is None

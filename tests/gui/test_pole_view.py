@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from gui.plot.export_name import export_file_name
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.views.pole_view import PoleView
+from pole_link.session import PoleIdentity
+from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from pole_link.transports import PoleAddress
@@ -162,3 +165,30 @@ def test_the_schedule_tab_draws_the_pole_s_own_composite_schedule(qtbot: QtBot) 
     assert "7–30 A" in plot.note.text()
     plot.show_schedule({"status": "Rejected"})
     assert "Rejected" in plot.note.text()
+
+
+def test_live_samples_are_plotted_at_the_pole_s_own_time(qtbot: QtBot) -> None:
+    """A pole whose clock is years off the laptop's still draws at the plot's right edge,
+    and its export is named after the pole and its time."""
+    pole_start = datetime(2031, 6, 1, 12, tzinfo=UTC)
+    pole = VirtualPole("PW-2031", clock=SimClock(start=pole_start))
+    view = PoleView(PoleController())
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_identity(PoleIdentity("PW-2031", "Paalwerk", "Sim", "SN-1", "1.0", 1, 2, 4096,
+                                    pole_start))
+    samples = [pole.live_sample() for _ in range(3)]
+    for sample in samples:
+        view.show_sample(sample)
+    newest = samples[-1].timestamp.timestamp()
+    assert view.plot.history.t_last == newest
+    assert view.plot.history.t_first == samples[0].timestamp.timestamp()
+    view.plot.redraw()
+    x0, x1 = view.plot.visible_range()
+    assert x0 < newest <= x1
+    x, _ = view.plot.curves()[0].getData()
+    assert x[-1] == newest
+    assert view.plot.export_file_name() == export_file_name("PW-2031", newest)
+    assert view.plot.export_file_name().startswith("PW-2031_2031-06-01_")
