@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from gui.error_words import explain
 from gui.fleet.model import FleetModel
 from pole_link.errors import PoleLinkError
 from pole_link.service_api import LiveEvent, ServiceClient, ServiceEndpoint, ServiceEvent
@@ -82,7 +83,8 @@ class FleetFeed(QObject):
                         self._pending.clear()
                         self.model.set_poles(poles)
                         self.model.set_stale(None)
-                        self.state_changed.emit(f"fleet of {service.url}: live")
+                        self.state_changed.emit(self.tr("fleet of %1: live").replace(
+                            "%1", service.url))
                         if self._uptime is not None:
                             self._uptime.cancel()
                         self._uptime = asyncio.ensure_future(self._fetch_uptime(client))
@@ -92,8 +94,10 @@ class FleetFeed(QObject):
                                 self.received += 1
                 except PoleLinkError as exc:
                     self.flush()  # what arrived before the loss is still true
-                    self.model.set_stale(utc_now(), str(exc))
-                    self.state_changed.emit(f"fleet feed lost ({exc}); retrying")
+                    why = explain(exc).sentence.text(QCoreApplication.translate)
+                    self.model.set_stale(utc_now(), why)
+                    self.state_changed.emit(self.tr("fleet feed lost: %1 Retrying.").replace(
+                        "%1", why))
                 await asyncio.sleep(RETRY_S)
 
     async def _fetch_uptime(self, client: ServiceClient) -> None:
@@ -101,7 +105,8 @@ class FleetFeed(QObject):
             try:
                 poles = await client.poles(uptime_days=UPTIME_DAYS)
             except PoleLinkError as exc:
-                self.state_changed.emit(f"uptime not available ({exc})")
+                self.state_changed.emit(self.tr("uptime not available: %1").replace(
+                    "%1", explain(exc).sentence.text(QCoreApplication.translate)))
             else:
                 self.model.set_uptime({pole.id: pole.uptime_percent for pole in poles})
                 self.model.set_clock_offsets({pole.id: pole.clock_offset_s for pole in poles})

@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from gui.error_words import explain
 from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
-from pole_link.errors import ConnectError, LinkTimeout, PoleLinkError
+from pole_link.errors import ConnectError, LinkTimeout, PoleLinkError, PoleOffline
 from pole_link.session import PoleIdentity, PoleSession, SelfTestName
 from pole_link.transports import PoleAddress, open_link
 
@@ -119,8 +119,9 @@ class PoleController(QObject):
                         "%1", explain(exc).sentence.text(QCoreApplication.translate)))
                     return
                 reason = explain(exc).sentence.text(QCoreApplication.translate)
-                if isinstance(exc, ConnectError) and address.transport == "csms":
-                    reason = str(exc)  # the service's own words: "not connected (last seen…)"
+                if isinstance(exc, PoleOffline):
+                    reason = self.tr("%1 is offline at the service: waiting for it to come "
+                                     "back").replace("%1", address.label)
             delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
             attempt += 1
             self._set_state(LinkState.LOST, self.tr("%1 — retrying in %2 s").replace(

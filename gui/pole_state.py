@@ -68,6 +68,7 @@ _LAST_BOOT = QT_TRANSLATE_NOOP("FleetRows", "Last boot: %1")
 _DROPS = QT_TRANSLATE_NOOP("FleetRows", "Connection ended %1 times in the last 7 days")
 _BACK_OFFICE_OK = QT_TRANSLATE_NOOP("FleetRows", "Back office: connected")
 _BACK_OFFICE_DOWN = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected (%1)")
+_BACK_OFFICE_OFF = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected")
 _BACK_OFFICE_UNKNOWN = QT_TRANSLATE_NOOP("FleetRows", "Back office: not known yet")
 _CAUSE_NOT_FOUND = QT_TRANSLATE_NOOP(
     "FleetRows", "%1 faulted: the self tests (RCD, lock, meter) found no cause")
@@ -213,7 +214,9 @@ class PoleState:
         if self.back_office is BackOffice.CONNECTED:
             return Reason(_BACK_OFFICE_OK)
         if self.back_office is BackOffice.NOT_CONNECTED:
-            return Reason(_BACK_OFFICE_DOWN, (self.back_office_detail or "—",))
+            if not self.back_office_detail:
+                return Reason(_BACK_OFFICE_OFF)
+            return Reason(_BACK_OFFICE_DOWN, (self.back_office_detail,))
         return Reason(_BACK_OFFICE_UNKNOWN)
 
     def outage(self, now: datetime, time_text: Callable[[datetime], str] = _minute

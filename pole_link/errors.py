@@ -19,6 +19,10 @@ class ConnectError(PoleLinkError):
     """The link could not be opened (no such port, permission denied, pole not found)."""
 
 
+class PoleOffline(ConnectError):
+    """The service is reachable but does not hold the pole now: it may come back."""
+
+
 class LinkTimeout(PoleLinkError):
     """The pole did not answer within the call's timeout; the link itself may still be up."""
 

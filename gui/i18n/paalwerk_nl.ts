@@ -1,208 +1,306 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../help/dialogs.py" line="103" />
+        <source>About Paalwerk</source>
+        <translation>Over Paalwerk</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="104" />
+        <source>Paalwerk %1</source>
+        <translation>Paalwerk %1</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="105" />
+        <source>(version unknown: not installed)</source>
+        <translation>(versie onbekend: niet geïnstalleerd)</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="107" />
+        <source>For the technicians of public EV charging poles: commissioning, diagnosis and back office (OCPP 1.6J).</source>
+        <translation>Voor de monteurs van openbare laadpalen: inbedrijfstelling, diagnose en backoffice (OCPP 1.6J).</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="110" />
+        <source>Licence: %1</source>
+        <translation>Licentie: %1</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="111" />
+        <source>Python %1, Qt %2, PySide6 %3</source>
+        <translation>Python %1, Qt %2, PySide6 %3</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="116" />
+        <source>Paalwerk ships with these libraries, each under its own licence:</source>
+        <translation>Paalwerk wordt geleverd met deze bibliotheken, elk onder een eigen licentie:</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="119" />
+        <source>see package</source>
+        <translation>zie pakket</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="120" />
+        <source>Library</source>
+        <translation>Bibliotheek</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="120" />
+        <source>Version</source>
+        <translation>Versie</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="120" />
+        <source>Licence</source>
+        <translation>Licentie</translation>
+    </message>
+</context>
 <context>
     <name>ConnectView</name>
     <message>
-        <location filename="../views/connect_view.py" line="56"/>
+        <location filename="../views/connect_view.py" line="56" />
         <source>Disconnect from the pole</source>
         <translation>Verbinding met de paal verbreken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="58"/>
+        <location filename="../views/connect_view.py" line="58" />
         <source>Close the link to the pole you are connected to (before pulling the cable)</source>
         <translation>Sluit de verbinding met de paal waarmee je verbonden bent (voordat je de kabel lostrekt)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="65"/>
+        <location filename="../views/connect_view.py" line="65" />
         <source>Service (remote: the whole fleet)</source>
         <translation>Service (op afstand: de hele vloot)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="69"/>
-        <source>the token &apos;paalwerk service&apos; printed</source>
-        <translation>het token dat &apos;paalwerk service&apos; toonde</translation>
+        <location filename="../views/connect_view.py" line="69" />
+        <source>the token 'paalwerk service' printed</source>
+        <translation>het token dat 'paalwerk service' toonde</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="70"/>
+        <location filename="../views/connect_view.py" line="70" />
         <source>Connect to service</source>
         <translation>Verbinden met service</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="77"/>
+        <location filename="../views/connect_view.py" line="77" />
         <source>Refresh list</source>
         <translation>Lijst vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="80"/>
+        <location filename="../views/connect_view.py" line="80" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="81"/>
+        <location filename="../views/connect_view.py" line="81" />
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="83"/>
+        <location filename="../views/connect_view.py" line="83" />
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="103"/>
+        <location filename="../views/connect_view.py" line="103" />
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="111"/>
-        <source>Listing the service&apos;s poles</source>
+        <location filename="../views/connect_view.py" line="111" />
+        <source>Listing the service's poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="118"/>
+        <location filename="../views/connect_view.py" line="118" />
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="123"/>
+        <location filename="../views/connect_view.py" line="123" />
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="124"/>
+        <location filename="../views/connect_view.py" line="124" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="126"/>
+        <location filename="../views/connect_view.py" line="126" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="145"/>
+        <location filename="../views/connect_view.py" line="145" />
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="158"/>
+        <location filename="../views/connect_view.py" line="158" />
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="161"/>
+        <location filename="../views/connect_view.py" line="161" />
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="177"/>
+        <location filename="../views/connect_view.py" line="177" />
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="180"/>
+        <location filename="../views/connect_view.py" line="180" />
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="185"/>
+        <location filename="../views/connect_view.py" line="185" />
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="187"/>
+        <location filename="../views/connect_view.py" line="187" />
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="202"/>
+        <location filename="../views/connect_view.py" line="202" />
         <source>Connect to the selected pole</source>
         <translation>Verbinden met de gekozen paal</translation>
     </message>
 </context>
 <context>
+    <name>CurveLegend</name>
+    <message>
+        <location filename="../plot/legend.py" line="109" />
+        <source>Show or hide this line</source>
+        <translation>Deze lijn tonen of verbergen</translation>
+    </message>
+    <message>
+        <location filename="../plot/legend.py" line="126" />
+        <source>Offset phases</source>
+        <translation>Fasen verschoven tekenen</translation>
+    </message>
+    <message>
+        <location filename="../plot/legend.py" line="128" />
+        <source>Draw L2 and L3 a little lower than measured, so that three equal phases show as three lines. The values read under the cursor are always as measured.</source>
+        <translation>Teken L2 en L3 iets lager dan gemeten, zodat drie gelijke fasen als drie lijnen zichtbaar zijn. De waarden onder de cursor zijn altijd zoals gemeten.</translation>
+    </message>
+    <message>
+        <location filename="../plot/legend.py" line="193" />
+        <source>Point at the plot&lt;br&gt;to read its values</source>
+        <translation>Wijs in de grafiek&lt;br&gt;om waarden af te lezen</translation>
+    </message>
+</context>
+<context>
+    <name>FleetFeed</name>
+    <message>
+        <location filename="../fleet_feed.py" line="86" />
+        <source>fleet of %1: live</source>
+        <translation>vloot van %1: actueel</translation>
+    </message>
+    <message>
+        <location filename="../fleet_feed.py" line="99" />
+        <source>fleet feed lost: %1 Retrying.</source>
+        <translation>vlootfeed weg: %1 Opnieuw proberen.</translation>
+    </message>
+    <message>
+        <location filename="../fleet_feed.py" line="108" />
+        <source>uptime not available: %1</source>
+        <translation>beschikbaarheid niet te lezen: %1</translation>
+    </message>
+</context>
+<context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="93"/>
+        <location filename="../fleet/model.py" line="93" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="94"/>
+        <location filename="../fleet/model.py" line="94" />
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95"/>
+        <location filename="../fleet/model.py" line="95" />
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="96"/>
+        <location filename="../fleet/model.py" line="96" />
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97"/>
+        <location filename="../fleet/model.py" line="97" />
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98"/>
+        <location filename="../fleet/model.py" line="98" />
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99"/>
+        <location filename="../fleet/model.py" line="99" />
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="100"/>
+        <location filename="../fleet/model.py" line="100" />
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="248"/>
+        <location filename="../fleet/model.py" line="248" />
         <source>%1?</source>
         <translation>%1?</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="300"/>
+        <location filename="../fleet/model.py" line="300" />
         <source>Grid operator: %1</source>
         <translation>Netbeheerder: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="301"/>
+        <location filename="../fleet/model.py" line="301" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="303"/>
+        <location filename="../fleet/model.py" line="303" />
         <source>Pole status: %1</source>
         <translation>Status van de paal: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="310"/>
+        <location filename="../fleet/model.py" line="310" />
         <source>(last known: the pole is offline)</source>
         <translation>(laatst bekend: de paal is offline)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="312"/>
+        <location filename="../fleet/model.py" line="312" />
         <source>since %1</source>
         <translation>sinds %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="317"/>
+        <location filename="../fleet/model.py" line="317" />
         <source>LED: %1, blinking</source>
         <translation>Led: %1, knipperend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="317"/>
+        <location filename="../fleet/model.py" line="317" />
         <source>LED: %1</source>
         <translation>Led: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="320"/>
+        <location filename="../fleet/model.py" line="320" />
         <source>Transaction %1 running %2</source>
         <translation>Transactie %1 loopt %2</translation>
     </message>
@@ -210,309 +308,678 @@
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="179"/>
+        <location filename="../fleet/rows.py" line="179" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="180"/>
+        <location filename="../fleet/rows.py" line="180" />
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="181"/>
+        <location filename="../fleet/rows.py" line="181" />
         <source>%1 faulted: %2</source>
         <translation>%1 in storing: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="182"/>
+        <location filename="../fleet/rows.py" line="182" />
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="183"/>
+        <location filename="../fleet/rows.py" line="183" />
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="184"/>
+        <location filename="../fleet/rows.py" line="184" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="185"/>
+        <location filename="../fleet/rows.py" line="185" />
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="186"/>
+        <location filename="../fleet/rows.py" line="186" />
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="187"/>
+        <location filename="../fleet/rows.py" line="187" />
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="188"/>
+        <location filename="../fleet/rows.py" line="188" />
         <source>Clock %1 behind</source>
         <translation>Klok loopt %1 achter</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="189"/>
+        <location filename="../fleet/rows.py" line="189" />
         <source>Clock %1 ahead</source>
         <translation>Klok loopt %1 voor</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="190"/>
+        <location filename="../fleet/rows.py" line="190" />
         <source>&lt;1 min</source>
         <translation>&lt;1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="191"/>
+        <location filename="../fleet/rows.py" line="191" />
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="192"/>
+        <location filename="../fleet/rows.py" line="192" />
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="193"/>
+        <location filename="../fleet/rows.py" line="193" />
         <source>%1 h</source>
         <translation>%1 u</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="194"/>
+        <location filename="../fleet/rows.py" line="194" />
         <source>%1 d</source>
         <translation>%1 d</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="195"/>
+        <location filename="../fleet/rows.py" line="195" />
         <source>never</source>
         <translation>nooit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="196"/>
+        <location filename="../fleet/rows.py" line="196" />
         <source>just now</source>
         <translation>zojuist</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="197"/>
+        <location filename="../fleet/rows.py" line="197" />
         <source>%1 ago</source>
         <translation>%1 geleden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="198"/>
+        <location filename="../fleet/rows.py" line="198" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201"/>
+        <location filename="../fleet/rows.py" line="201" />
         <source>Available</source>
         <translation>Beschikbaar</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201"/>
+        <location filename="../fleet/rows.py" line="201" />
         <source>Preparing</source>
         <translation>Voorbereiden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202"/>
+        <location filename="../fleet/rows.py" line="202" />
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202"/>
+        <location filename="../fleet/rows.py" line="202" />
         <source>SuspendedEV</source>
         <translation>Onderbroken (auto)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="203"/>
+        <location filename="../fleet/rows.py" line="203" />
         <source>SuspendedEVSE</source>
         <translation>Onderbroken (paal)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204"/>
+        <location filename="../fleet/rows.py" line="204" />
         <source>Finishing</source>
         <translation>Afronden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204"/>
+        <location filename="../fleet/rows.py" line="204" />
         <source>Reserved</source>
         <translation>Gereserveerd</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205"/>
+        <location filename="../fleet/rows.py" line="205" />
         <source>Unavailable</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205"/>
+        <location filename="../fleet/rows.py" line="205" />
         <source>Faulted</source>
         <translation>Storing</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="206"/>
+        <location filename="../fleet/rows.py" line="206" />
         <source>Unknown</source>
         <translation>Onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="279"/>
+        <location filename="../fleet/rows.py" line="279" />
         <source>off</source>
         <translation>uit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="280"/>
+        <location filename="../fleet/rows.py" line="280" />
         <source>green</source>
         <translation>groen</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="281"/>
+        <location filename="../fleet/rows.py" line="281" />
         <source>light blue</source>
         <translation>lichtblauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="282"/>
+        <location filename="../fleet/rows.py" line="282" />
         <source>blue</source>
         <translation>blauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="283"/>
+        <location filename="../fleet/rows.py" line="283" />
         <source>red</source>
         <translation>rood</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="29" />
+        <source>Nothing answers at that address (connection refused): is the service running, and is the address right?</source>
+        <translation>Op dat adres antwoordt niets (verbinding geweigerd): draait de service, en klopt het adres?</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="32" />
+        <source>The service cannot be reached: check the network and the address.</source>
+        <translation>De service is niet bereikbaar: controleer het netwerk en het adres.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="34" />
+        <source>Access refused: the token is not valid (any more). Ask for a new one.</source>
+        <translation>Toegang geweigerd: het token is niet (meer) geldig. Vraag een nieuw token aan.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="36" />
+        <source>The pole did not answer in time. It may be busy or the link is weak: try again.</source>
+        <translation>De paal antwoordde niet op tijd. Hij is misschien bezig of de verbinding is zwak: probeer het opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="39" />
+        <source>The link to the pole was lost. The app reconnects by itself.</source>
+        <translation>De verbinding met de paal is verbroken. De app maakt zelf opnieuw verbinding.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="41" />
+        <source>The pole refused: %1</source>
+        <translation>De paal weigerde: %1</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="42" />
+        <source>The pole sent something the app cannot read. If this repeats, send the details to the helpdesk.</source>
+        <translation>De paal stuurde iets wat de app niet kan lezen. Gebeurt dit vaker, stuur de details naar de helpdesk.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="45" />
+        <source>Could not open the link: %1</source>
+        <translation>Kon de verbinding niet openen: %1</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="46" />
+        <source>The service refused: %1</source>
+        <translation>De service weigerde: %1</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="47" />
+        <source>Something unexpected went wrong. The details help the helpdesk.</source>
+        <translation>Er ging iets onverwachts mis. De details helpen de helpdesk.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="51" />
+        <source>it does not support this</source>
+        <translation>hij ondersteunt dit niet</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="52" />
+        <source>not authorised for this (log in with a service token)</source>
+        <translation>hiervoor niet bevoegd (meld je aan met een servicetoken)</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="54" />
+        <source>it does not know this command</source>
+        <translation>hij kent deze opdracht niet</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="55" />
+        <source>it rejected the request</source>
+        <translation>hij wees het verzoek af</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="45" />
+        <source>not connected</source>
+        <translation>niet verbonden</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="46" />
+        <source>connecting</source>
+        <translation>verbinden</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="47" />
+        <source>connected</source>
+        <translation>verbonden</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="48" />
+        <source>link lost</source>
+        <translation>verbinding weg</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="64" />
+        <source>Offline since %1 (%2)</source>
+        <translation>Offline sinds %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="65" />
+        <source>Never connected to the service</source>
+        <translation>Nooit met de service verbonden geweest</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="66" />
+        <source>How it ended: %1</source>
+        <translation>Hoe het eindigde: %1</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="67" />
+        <source>Last boot: %1</source>
+        <translation>Laatste opstart: %1</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="68" />
+        <source>Connection ended %1 times in the last 7 days</source>
+        <translation>Verbinding %1 keer verbroken in de laatste 7 dagen</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="69" />
+        <source>Back office: connected</source>
+        <translation>Backoffice: verbonden</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="70" />
+        <source>Back office: NOT connected (%1)</source>
+        <translation>Backoffice: NIET verbonden (%1)</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="71" />
+        <source>Back office: NOT connected</source>
+        <translation>Backoffice: NIET verbonden</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="72" />
+        <source>Back office: not known yet</source>
+        <translation>Backoffice: nog onbekend</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="73" />
+        <source>%1 faulted: the self tests (RCD, lock, meter) found no cause</source>
+        <translation>%1 in storing: de zelftests (aardlek, vergrendeling, meter) vonden geen oorzaak</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="17" />
+        <source>%1 on %2</source>
+        <translation>%1 op %2</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="18" />
+        <source>fault %1</source>
+        <translation>storing %1</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="21" />
+        <source>socket lock failed</source>
+        <translation>vergrendeling van de contactdoos faalt</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="22" />
+        <source>no communication with the vehicle (control pilot)</source>
+        <translation>geen communicatie met het voertuig (control pilot)</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="24" />
+        <source>earth-fault trip (RCD)</source>
+        <translation>aardlekschakelaar aangesproken</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="25" />
+        <source>too hot</source>
+        <translation>te warm</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="26" />
+        <source>internal error of the pole</source>
+        <translation>interne fout van de paal</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="27" />
+        <source>conflict in the local card list</source>
+        <translation>conflict in de lokale passenlijst</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="28" />
+        <source>fault the pole does not name</source>
+        <translation>storing die de paal niet benoemt</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="29" />
+        <source>overcurrent trip</source>
+        <translation>overstroombeveiliging aangesproken</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="30" />
+        <source>mains voltage too high</source>
+        <translation>netspanning te hoog</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="31" />
+        <source>energy meter failure</source>
+        <translation>kWh-meter defect</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="32" />
+        <source>contactor (power switch) failure</source>
+        <translation>magneetschakelaar defect</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="33" />
+        <source>card reader failure</source>
+        <translation>paslezer defect</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="34" />
+        <source>reset failed</source>
+        <translation>herstart mislukt</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="35" />
+        <source>mains voltage too low</source>
+        <translation>netspanning te laag</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="36" />
+        <source>weak mobile signal</source>
+        <translation>zwak mobiel signaal</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="45" />
+        <source>the pole closed the connection itself (restart or instruction)</source>
+        <translation>de paal sloot de verbinding zelf (herstart of opdracht)</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="47" />
+        <source>the connection broke without a goodbye: network or mains lost at the pole</source>
+        <translation>de verbinding brak zonder afmelding: netwerk of netspanning weg bij de paal</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="50" />
+        <source>the pole went silent (heartbeats missed); the service hung up</source>
+        <translation>de paal werd stil (heartbeats gemist); de service verbrak de verbinding</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="52" />
+        <source>the service was stopped while the pole was connected</source>
+        <translation>de service werd gestopt terwijl de paal verbonden was</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="55" />
+        <source>how it ended was not recorded</source>
+        <translation>hoe het eindigde is niet vastgelegd</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="117" />
+        <source>'%1' is not a time: type hours and minutes, e.g. 17:00</source>
+        <translation>'%1' is geen tijd: typ uren en minuten, bijv. 17:00</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="119" />
+        <source>'%1' is not a time of day: hours go from 00 to 23 and minutes from 00 to 59</source>
+        <translation>'%1' is geen tijdstip: uren lopen van 00 tot 23 en minuten van 00 tot 59</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="121" />
+        <source>%1 = %2 A is below 6 A: a Mode 3 offer under 6 A charges nothing (IEC 61851), so the pole would pause charging instead. Use at least 6 A, or 0 A to pause charging on purpose</source>
+        <translation>%1 = %2 A is minder dan 6 A: een Mode 3-aanbod onder 6 A laadt niets (IEC 61851), dus de paal zou het laden pauzeren. Gebruik minstens 6 A, of 0 A om bewust te pauzeren</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="125" />
+        <source>Period %1 limit</source>
+        <translation>Limiet periode %1</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="126" />
+        <source>%1 per phase, %2 from %3 to %4 every day (overrule: %5), %6 A connection</source>
+        <translation>%1 per fase, %2 van %3 tot %4 elke dag (overrule: %5), netaansluiting %6 A</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="128" />
+        <source>%1 on connector %2, stack level %3, %4, %5 periods</source>
+        <translation>%1 op connector %2, stackniveau %3, %4, %5 perioden</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="170" />
+        <source>Normal limit</source>
+        <translation>Normale limiet</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="171" />
+        <source>Peak start</source>
+        <translation>Begin piek</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="172" />
+        <source>Peak end</source>
+        <translation>Einde piek</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="173" />
+        <source>Peak limit</source>
+        <translation>Pieklimiet</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="174" />
+        <source>Overrule limit</source>
+        <translation>Overrule-limiet</translation>
+    </message>
+    <message>
+        <location filename="../profiles/editor_model.py" line="175" />
+        <source>Connection</source>
+        <translation>Netaansluiting</translation>
     </message>
 </context>
 <context>
     <name>FleetView</name>
     <message>
-        <location filename="../fleet/view.py" line="42"/>
+        <location filename="../fleet/view.py" line="42" />
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="43"/>
+        <location filename="../fleet/view.py" line="43" />
         <source>Needs attention</source>
         <translation>Vraagt aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="45"/>
+        <location filename="../fleet/view.py" line="45" />
         <source>Faulted</source>
         <translation>Storing</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="46"/>
+        <location filename="../fleet/view.py" line="46" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="47"/>
+        <location filename="../fleet/view.py" line="47" />
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="115"/>
+        <location filename="../fleet/view.py" line="115" />
         <source>Paalwerk — Fleet</source>
         <translation>Paalwerk — Vloot</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="120"/>
+        <location filename="../fleet/view.py" line="120" />
         <source>Search poles, operators, status…</source>
         <translation>Zoek palen, netbeheerders, status…</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="229"/>
+        <location filename="../fleet/view.py" line="229" />
         <source>⚠ Not live since %1: the table shows the last known state (greyed) and may be out of date. Reconnecting… Reason: %2</source>
         <translation>⚠ Niet live sinds %1: de tabel toont de laatst bekende toestand (grijs) en kan verouderd zijn. Opnieuw verbinden… Reden: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="232"/>
+        <location filename="../fleet/view.py" line="232" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="240"/>
+        <location filename="../fleet/view.py" line="240" />
         <source>%1 of %2 poles</source>
         <translation>%1 van %2 palen</translation>
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <location filename="../help/dialogs.py" line="154" />
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="155" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Sneltoetsen</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="158" />
+        <source>&amp;About Paalwerk</source>
+        <translation>&amp;Over Paalwerk</translation>
+    </message>
+</context>
+<context>
     <name>LivePlot</name>
     <message>
-        <location filename="../plot/live_plot.py" line="120"/>
+        <location filename="../plot/live_plot.py" line="173" />
         <source>How much history the plot shows</source>
         <translation>Hoeveel geschiedenis de grafiek toont</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="122"/>
-        <location filename="../plot/live_plot.py" line="233"/>
+        <location filename="../plot/live_plot.py" line="175" />
+        <location filename="../plot/live_plot.py" line="428" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="124"/>
+        <location filename="../plot/live_plot.py" line="177" />
         <source>Freeze the picture; samples keep being recorded</source>
         <translation>Zet het beeld stil; metingen worden verder vastgelegd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="126"/>
+        <location filename="../plot/live_plot.py" line="179" />
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="127"/>
+        <location filename="../plot/live_plot.py" line="180" />
         <source>Save the raw samples of the window shown</source>
         <translation>Sla de ruwe metingen van het getoonde venster op</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="132"/>
+        <location filename="../plot/live_plot.py" line="185" />
         <source>Window:</source>
         <translation>Venster:</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="155"/>
+        <location filename="../plot/live_plot.py" line="208" />
         <source>Current</source>
         <translation>Stroom</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="157"/>
+        <location filename="../plot/live_plot.py" line="210" />
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="233"/>
+        <location filename="../plot/live_plot.py" line="264" />
+        <source>L%1</source>
+        <translation>L%1</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="265" />
+        <source>Socket %1</source>
+        <translation>Laadpunt %1</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="267" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="283" />
+        <source>The pole's clock went back %1 s: the plot starts again</source>
+        <translation>De klok van de paal ging %1 s terug: de grafiek begint opnieuw</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="362" />
+        <source>drawn</source>
+        <translation>getekend</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="363" />
+        <source>Drawn this much lower than measured, so that equal phases show as separate lines; the values beside are as measured</source>
+        <translation>Zoveel lager getekend dan gemeten, zodat gelijke fasen als aparte lijnen zichtbaar zijn; de waarden ernaast zijn zoals gemeten</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="368" />
+        <source>−%1 A</source>
+        <translation>−%1 A</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="428" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="359"/>
+        <location filename="../plot/live_plot.py" line="576" />
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="372"/>
+        <location filename="../plot/live_plot.py" line="578" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../plot/live_plot.py" line="590" />
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="381"/>
+        <location filename="../plot/live_plot.py" line="599" />
         <source>Exported %1 samples to %2</source>
         <translation>%1 metingen geëxporteerd naar %2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="385"/>
+        <location filename="../plot/live_plot.py" line="603" />
         <source>Export to %1 failed: %2</source>
         <translation>Exporteren naar %1 mislukt: %2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="398"/>
+        <location filename="../plot/live_plot.py" line="616" />
         <source>Socket %1 L%2</source>
         <translation>Laadpunt %1 L%2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="400"/>
+        <location filename="../plot/live_plot.py" line="267" />
+        <location filename="../plot/live_plot.py" line="618" />
         <source>Limit</source>
         <translation>Limiet</translation>
     </message>
@@ -520,75 +987,80 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="90"/>
+        <location filename="../views/main_window.py" line="96" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="90"/>
+        <location filename="../views/main_window.py" line="96" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="90"/>
+        <location filename="../views/main_window.py" line="96" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="91"/>
+        <location filename="../views/main_window.py" line="97" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="115"/>
+        <location filename="../views/main_window.py" line="121" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="122"/>
+        <location filename="../views/main_window.py" line="128" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="127"/>
+        <location filename="../views/main_window.py" line="133" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="178"/>
+        <location filename="../views/main_window.py" line="187" />
+        <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
+        <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="198" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="201"/>
-        <source>Starting charges on the demo&apos;s poles</source>
+        <location filename="../views/main_window.py" line="221" />
+        <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="209"/>
-        <source>Starting the demo&apos;s serial pole</source>
+        <location filename="../views/main_window.py" line="229" />
+        <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="211"/>
-        <source>Starting the demo&apos;s service</source>
+        <location filename="../views/main_window.py" line="231" />
+        <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="213"/>
-        <source>Starting the demo&apos;s BLE pole</source>
+        <location filename="../views/main_window.py" line="233" />
+        <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
 </context>
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../message_bar.py" line="36"/>
+        <location filename="../message_bar.py" line="36" />
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../message_bar.py" line="39"/>
+        <location filename="../message_bar.py" line="39" />
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
@@ -596,47 +1068,47 @@
 <context>
     <name>MessageLogPanel</name>
     <message>
-        <location filename="../views/message_log_panel.py" line="31"/>
+        <location filename="../views/message_log_panel.py" line="31" />
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="32"/>
+        <location filename="../views/message_log_panel.py" line="32" />
         <source>Direction</source>
         <translation>Richting</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="33"/>
+        <location filename="../views/message_log_panel.py" line="33" />
         <source>Action</source>
         <translation>Actie</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="34"/>
+        <location filename="../views/message_log_panel.py" line="34" />
         <source>Latency</source>
         <translation>Vertraging</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="35"/>
+        <location filename="../views/message_log_panel.py" line="35" />
         <source>Payload</source>
         <translation>Inhoud</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="51"/>
+        <location filename="../views/message_log_panel.py" line="51" />
         <source>All actions</source>
         <translation>Alle acties</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="58"/>
+        <location filename="../views/message_log_panel.py" line="58" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="60"/>
+        <location filename="../views/message_log_panel.py" line="60" />
         <source>The message log is kept by the service: connect to the pole through a service to see it.</source>
         <translation>Het berichtenlog wordt door de service bijgehouden: verbind via een service met de paal om het te zien.</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="92"/>
+        <location filename="../views/message_log_panel.py" line="92" />
         <source>Reading the message log</source>
         <translation>Berichtenlog lezen</translation>
     </message>
@@ -644,136 +1116,245 @@
 <context>
     <name>PeriodsTableModel</name>
     <message>
-        <location filename="../profiles/periods_table.py" line="70"/>
+        <location filename="../profiles/periods_table.py" line="70" />
         <source>Starts at (hh:mm)</source>
         <translation>Begint om (uu:mm)</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="70"/>
+        <location filename="../profiles/periods_table.py" line="70" />
         <source>Limit (A per phase)</source>
         <translation>Limiet (A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="71"/>
+        <location filename="../profiles/periods_table.py" line="71" />
         <source>Phases</source>
         <translation>Fasen</translation>
     </message>
     <message>
-        <location filename="../profiles/periods_table.py" line="90"/>
+        <location filename="../profiles/periods_table.py" line="90" />
         <source>all</source>
         <translation>alle</translation>
     </message>
 </context>
 <context>
+    <name>PoleController</name>
+    <message>
+        <location filename="../pole_controller.py" line="79" />
+        <location filename="../pole_controller.py" line="105" />
+        <source>connecting to %1…</source>
+        <translation>verbinden met %1…</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="110" />
+        <source>the link ended</source>
+        <translation>de verbinding is beëindigd</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="118" />
+        <source>%1 Check the cable or the address and connect again.</source>
+        <translation>%1 Controleer de kabel of het adres en verbind opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="123" />
+        <source>%1 is offline at the service: waiting for it to come back</source>
+        <translation>%1 is offline bij de service: wachten tot hij terugkomt</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="127" />
+        <source>%1 — retrying in %2 s</source>
+        <translation>%1 — opnieuw over %2 s</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="235" />
+        <source>not connected to a pole</source>
+        <translation>niet met een paal verbonden</translation>
+    </message>
+</context>
+<context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="63"/>
+        <location filename="../views/pole_view.py" line="100" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="84"/>
+        <location filename="../views/pole_view.py" line="121" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="85"/>
+        <location filename="../views/pole_view.py" line="122" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="86"/>
+        <location filename="../views/pole_view.py" line="123" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="101"/>
+        <location filename="../views/pole_view.py" line="144" />
+        <source>Restarting the pole — waiting for it</source>
+        <translation>De paal herstart — even wachten</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="165" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="109"/>
+        <location filename="../views/pole_view.py" line="173" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="111"/>
+        <location filename="../views/pole_view.py" line="175" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="116"/>
+        <location filename="../views/pole_view.py" line="180" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="125"/>
+        <location filename="../views/pole_view.py" line="189" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="128"/>
+        <location filename="../views/pole_view.py" line="192" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="129"/>
+        <location filename="../views/pole_view.py" line="193" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="130"/>
-        <location filename="../views/pole_view.py" line="218"/>
+        <location filename="../views/pole_view.py" line="194" />
+        <location filename="../views/pole_view.py" line="390" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="131"/>
+        <location filename="../views/pole_view.py" line="195" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="132"/>
+        <location filename="../views/pole_view.py" line="196" />
+        <location filename="../views/pole_view.py" line="433" />
+        <location filename="../views/pole_view.py" line="439" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="172"/>
+        <location filename="../views/pole_view.py" line="197" />
+        <source>Out of service</source>
+        <translation>Buiten gebruik</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="199" />
+        <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
+        <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="200" />
+        <source>Back in service</source>
+        <translation>Weer in gebruik</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="201" />
+        <source>ChangeAvailability Operative</source>
+        <translation>ChangeAvailability Operative</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="202" />
+        <source>Clear fault…</source>
+        <translation>Storing opheffen…</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="204" />
+        <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
+        <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="283" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="179"/>
+        <location filename="../views/pole_view.py" line="300" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="189"/>
-        <source>Reading the pole&apos;s schedule</source>
+        <source>Socket cards show the last status the service stored.</source>
+        <translation type="vanished">De laadpuntkaarten tonen de laatste status die de service heeft opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="349" />
+        <source>Reading what the service knows of %1</source>
+        <translation>Lezen wat de service van %1 weet</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="368" />
+        <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="210"/>
+        <location filename="../views/pole_view.py" line="381" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="219"/>
-        <source>socket %1 has no transaction</source>
-        <translation>laadpunt %1 heeft geen transactie</translation>
+        <location filename="../views/pole_view.py" line="391" />
+        <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
+        <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="222"/>
-        <source>Stop transaction %1? The driver&apos;s session ends.</source>
+        <location filename="../views/pole_view.py" line="410" />
+        <source>Put socket %1 back in service?</source>
+        <translation>Laadpunt %1 weer in gebruik nemen?</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="411" />
+        <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
+        <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="419" />
+        <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
+        <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="434" />
+        <source>the pole is back</source>
+        <translation>de paal is terug</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="440" />
+        <source>the pole did not come back within 3 minutes: check its power and its link</source>
+        <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
+    </message>
+    <message>
+        <source>socket %1 has no transaction</source>
+        <translation type="vanished">laadpunt %1 heeft geen transactie</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="394" />
+        <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="228"/>
+        <location filename="../views/pole_view.py" line="400" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="233"/>
+        <location filename="../views/pole_view.py" line="405" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -781,33 +1362,33 @@
 <context>
     <name>PreviewPlot</name>
     <message>
-        <location filename="../profiles/preview_plot.py" line="81"/>
+        <location filename="../profiles/preview_plot.py" line="81" />
         <source>A per phase</source>
         <translation>A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/preview_plot.py" line="82"/>
+        <location filename="../profiles/preview_plot.py" line="82" />
         <source>local time (Europe/Amsterdam)</source>
         <translation>Nederlandse tijd</translation>
     </message>
     <message>
-        <location filename="../profiles/preview_plot.py" line="91"/>
+        <location filename="../profiles/preview_plot.py" line="91" />
         <source>Profile as previewed</source>
         <translation>Profiel zoals getoond</translation>
     </message>
     <message>
-        <location filename="../profiles/preview_plot.py" line="93"/>
-        <location filename="../profiles/preview_plot.py" line="155"/>
-        <source>Pole&apos;s own schedule</source>
+        <location filename="../profiles/preview_plot.py" line="93" />
+        <location filename="../profiles/preview_plot.py" line="155" />
+        <source>Pole's own schedule</source>
         <translation>Eigen schema van de paal</translation>
     </message>
     <message>
-        <location filename="../profiles/preview_plot.py" line="126"/>
+        <location filename="../profiles/preview_plot.py" line="126" />
         <source>overrule %1</source>
         <translation>overrule %1</translation>
     </message>
     <message>
-        <location filename="../profiles/preview_plot.py" line="172"/>
+        <location filename="../profiles/preview_plot.py" line="172" />
         <source>Peak %1–%2</source>
         <translation>Piek %1–%2</translation>
     </message>
@@ -815,37 +1396,37 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="133"/>
+        <location filename="../profiles/profile_view.py" line="134" />
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="135"/>
+        <location filename="../profiles/profile_view.py" line="136" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="136"/>
+        <location filename="../profiles/profile_view.py" line="137" />
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="138"/>
-        <source>Reading the pole&apos;s limits</source>
+        <location filename="../profiles/profile_view.py" line="139" />
+        <source>Reading the pole's limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="178"/>
+        <location filename="../profiles/profile_view.py" line="179" />
         <source>the pole</source>
         <translation>de laadpaal</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="179"/>
+        <location filename="../profiles/profile_view.py" line="180" />
         <source>Deploy the capacity profile?</source>
         <translation>Capaciteitsprofiel naar de laadpaal sturen?</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="180"/>
+        <location filename="../profiles/profile_view.py" line="181" />
         <source>Send this profile to %1 now?
 
 %2
@@ -858,461 +1439,552 @@ The pole limits charging by it from now on.</source>
 De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="182"/>
+        <location filename="../profiles/profile_view.py" line="183" />
         <source>Not deployed: nothing was sent to the pole.</source>
         <translation>Niet verstuurd: er is niets naar de laadpaal gestuurd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="188"/>
+        <location filename="../profiles/profile_view.py" line="189" />
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="210"/>
+        <location filename="../profiles/profile_view.py" line="211" />
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="227"/>
+        <location filename="../profiles/profile_view.py" line="228" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="232"/>
+        <location filename="../profiles/profile_view.py" line="233" />
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="233"/>
+        <location filename="../profiles/profile_view.py" line="234" />
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="288"/>
+        <location filename="../profiles/profile_view.py" line="289" />
         <source>hh:mm, e.g. 17:00</source>
         <translation>uu:mm, bijv. 17:00</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="289"/>
+        <location filename="../profiles/profile_view.py" line="290" />
         <source>Europe/Amsterdam time; type 17:00, 1700 or 17</source>
         <translation>Nederlandse tijd; typ 17:00, 1700 of 17</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="297"/>
+        <location filename="../profiles/profile_view.py" line="298" />
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="300"/>
-        <location filename="../profiles/profile_view.py" line="474"/>
+        <location filename="../profiles/profile_view.py" line="301" />
+        <location filename="../profiles/profile_view.py" line="475" />
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="301"/>
-        <location filename="../profiles/profile_view.py" line="475"/>
+        <location filename="../profiles/profile_view.py" line="302" />
+        <location filename="../profiles/profile_view.py" line="476" />
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="302"/>
+        <location filename="../profiles/profile_view.py" line="303" />
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="303"/>
+        <location filename="../profiles/profile_view.py" line="304" />
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="304"/>
+        <location filename="../profiles/profile_view.py" line="305" />
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="305"/>
+        <location filename="../profiles/profile_view.py" line="306" />
         <source>Connection</source>
         <translation>Netaansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="324"/>
+        <location filename="../profiles/profile_view.py" line="325" />
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="334"/>
+        <location filename="../profiles/profile_view.py" line="335" />
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="336"/>
+        <location filename="../profiles/profile_view.py" line="337" />
         <source>TxDefaultProfile (per socket)</source>
         <translation>TxDefaultProfile (per laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="342"/>
+        <location filename="../profiles/profile_view.py" line="343" />
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="344"/>
+        <location filename="../profiles/profile_view.py" line="345" />
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="345"/>
+        <location filename="../profiles/profile_view.py" line="346" />
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="352"/>
+        <location filename="../profiles/profile_view.py" line="353" />
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="353"/>
+        <location filename="../profiles/profile_view.py" line="354" />
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="354"/>
+        <location filename="../profiles/profile_view.py" line="355" />
         <source>Connector</source>
         <translation>Connector (laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="355"/>
+        <location filename="../profiles/profile_view.py" line="356" />
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="356"/>
+        <location filename="../profiles/profile_view.py" line="357" />
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="368"/>
+        <location filename="../profiles/profile_view.py" line="369" />
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="370"/>
+        <location filename="../profiles/profile_view.py" line="371" />
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="372"/>
+        <location filename="../profiles/profile_view.py" line="373" />
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="373"/>
-        <source>Replace the periods with the tender template&apos;s</source>
+        <location filename="../profiles/profile_view.py" line="374" />
+        <source>Replace the periods with the tender template's</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="398"/>
+        <location filename="../profiles/profile_view.py" line="399" />
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="403"/>
+        <location filename="../profiles/profile_view.py" line="404" />
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="417"/>
+        <location filename="../profiles/profile_view.py" line="418" />
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="420"/>
+        <location filename="../profiles/profile_view.py" line="421" />
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="422"/>
-        <source>Compare the pole&apos;s own schedule with the last deployed profile</source>
+        <location filename="../profiles/profile_view.py" line="423" />
+        <source>Compare the pole's own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="430"/>
+        <location filename="../profiles/profile_view.py" line="431" />
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="531"/>
+        <location filename="../profiles/profile_view.py" line="533" />
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="537"/>
+        <location filename="../profiles/profile_view.py" line="539" />
         <source>The profile was changed after the last check: deploy or verify again.</source>
         <translation>Het profiel is gewijzigd na de laatste controle: verstuur of controleer opnieuw.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="545"/>
+        <location filename="../profiles/profile_view.py" line="547" />
         <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
         <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0 (de hele paal), gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="549"/>
+        <location filename="../profiles/profile_view.py" line="551" />
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="575"/>
+        <location filename="../profiles/profile_view.py" line="577" />
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="577"/>
+        <location filename="../profiles/profile_view.py" line="579" />
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="581"/>
+        <location filename="../profiles/profile_view.py" line="583" />
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="604"/>
+        <location filename="../profiles/profile_view.py" line="606" />
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <source>Checked 24 h from the pole&apos;s clock (%1, Europe/Amsterdam).</source>
+        <source>Checked 24 h from the pole's clock (%1, Europe/Amsterdam).</source>
         <translation type="vanished">24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="615"/>
-        <source>✔ Deployed and verified: the pole&apos;s schedule matches.</source>
+        <location filename="../profiles/profile_view.py" line="617" />
+        <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="616"/>
-        <source>✔ Verified: the pole&apos;s schedule matches.</source>
+        <location filename="../profiles/profile_view.py" line="618" />
+        <source>✔ Verified: the pole's schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="619"/>
+        <location filename="../profiles/profile_view.py" line="621" />
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="621"/>
-        <source>✘ Deployed, but the pole&apos;s schedule differs:</source>
+        <location filename="../profiles/profile_view.py" line="623" />
+        <source>✘ Deployed, but the pole's schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="622"/>
-        <source>✘ The pole&apos;s schedule differs from the profile:</source>
+        <location filename="../profiles/profile_view.py" line="624" />
+        <source>✘ The pole's schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="624"/>
+        <location filename="../profiles/profile_view.py" line="626" />
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="630"/>
+        <location filename="../profiles/profile_view.py" line="632" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="640"/>
+        <location filename="../profiles/profile_view.py" line="642" />
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="645"/>
+        <location filename="../profiles/profile_view.py" line="647" />
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="654"/>
-        <source>⚠ The pole&apos;s clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
+        <location filename="../profiles/profile_view.py" line="656" />
+        <source>⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="661"/>
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="661"/>
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="661"/>
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="662"/>
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="662"/>
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663"/>
+        <location filename="../profiles/profile_view.py" line="665" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663"/>
+        <location filename="../profiles/profile_view.py" line="665" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="670"/>
-        <source>Not deployed yet. Deploy sends the profile, then reads the pole&apos;s own schedule back to check it.</source>
+        <location filename="../profiles/profile_view.py" line="672" />
+        <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>
 </context>
 <context>
     <name>QCoreApplication.self</name>
     <message>
-        <location filename="../views/socket_card.py" line="94"/>
         <source>, blinking</source>
-        <translation>, knipperend</translation>
+        <translation type="vanished">, knipperend</translation>
     </message>
 </context>
 <context>
     <name>SchedulePlot</name>
     <message>
-        <location filename="../views/schedule_plot.py" line="44"/>
-        <source>The pole&apos;s schedule appears once it is connected.</source>
+        <location filename="../views/schedule_plot.py" line="55" />
+        <source>The pole's schedule appears once it is connected.</source>
         <translation>Het schema van de paal verschijnt zodra hij verbonden is.</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="48"/>
+        <location filename="../views/schedule_plot.py" line="59" />
         <source>Limit per phase</source>
         <translation>Limiet per fase</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="52"/>
+        <location filename="../views/schedule_plot.py" line="60" />
+        <source>local time (%1)</source>
+        <translation>lokale tijd (%1)</translation>
+    </message>
+    <message>
+        <location filename="../views/schedule_plot.py" line="64" />
         <source>now</source>
         <translation>nu</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="62"/>
+        <location filename="../views/schedule_plot.py" line="74" />
         <source>The pole has no schedule to show (%1).</source>
         <translation>De paal heeft geen schema om te tonen (%1).</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="67"/>
+        <location filename="../views/schedule_plot.py" line="79" />
         <source>The pole reports no limit: it charges at full power.</source>
         <translation>De paal meldt geen limiet: hij laadt op vol vermogen.</translation>
     </message>
     <message>
-        <location filename="../views/schedule_plot.py" line="75"/>
+        <location filename="../views/schedule_plot.py" line="88" />
         <source>Next 24 h as the pole computes it: %1–%2 A per phase, lowest from %3</source>
         <translation>Komende 24 uur volgens de paal: %1–%2 A per fase, laagst vanaf %3</translation>
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../help/shortcuts.py" line="28" />
+        <source>anywhere</source>
+        <translation>overal</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="29" />
+        <source>(not described)</source>
+        <translation>(niet beschreven)</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="33" />
+        <source>Search the fleet</source>
+        <translation>In de vloot zoeken</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="35" />
+        <source>Start charging on the chosen socket (asks first)</source>
+        <translation>Laden starten op het gekozen laadpunt (vraagt eerst)</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="37" />
+        <source>Stop the chosen socket's transaction (asks first)</source>
+        <translation>De transactie op het gekozen laadpunt stoppen (vraagt eerst)</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="38" />
+        <source>Deploy the profile to the pole</source>
+        <translation>Het profiel naar de paal sturen</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="40" />
+        <source>Verify the pole's own schedule against the profile</source>
+        <translation>Het eigen schema van de paal met het profiel vergelijken</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="41" />
+        <source>Cancel a running deploy or verify</source>
+        <translation>Een lopende verzending of controle afbreken</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="42" />
+        <source>Add a period</source>
+        <translation>Een periode toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../help/shortcuts.py" line="43" />
+        <source>Remove the selected periods</source>
+        <translation>De gekozen perioden verwijderen</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../help/dialogs.py" line="88" />
+        <source>Keyboard shortcuts</source>
+        <translation>Sneltoetsen</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="89" />
+        <source>Keys</source>
+        <translation>Toetsen</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="89" />
+        <source>What it does</source>
+        <translation>Wat het doet</translation>
+    </message>
+    <message>
+        <location filename="../help/dialogs.py" line="89" />
+        <source>Where</source>
+        <translation>Waar</translation>
+    </message>
+</context>
+<context>
     <name>SocketCard</name>
     <message>
-        <location filename="../views/socket_card.py" line="28"/>
+        <location filename="../views/socket_card.py" line="38" />
         <source>No vehicle</source>
         <translation>Geen voertuig</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="29"/>
+        <location filename="../views/socket_card.py" line="39" />
         <source>Vehicle connected, not charging</source>
         <translation>Voertuig aangesloten, laadt niet</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="30"/>
+        <location filename="../views/socket_card.py" line="40" />
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="31"/>
+        <location filename="../views/socket_card.py" line="41" />
         <source>Charging (ventilation)</source>
         <translation>Laden (ventilatie)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="32"/>
+        <location filename="../views/socket_card.py" line="42" />
         <source>Pilot fault (short)</source>
         <translation>Pilotfout (kortsluiting)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="33"/>
+        <location filename="../views/socket_card.py" line="43" />
         <source>Pole not available</source>
         <translation>Paal niet beschikbaar</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="49"/>
+        <location filename="../views/socket_card.py" line="89" />
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="54"/>
+        <location filename="../views/socket_card.py" line="96" />
+        <location filename="../views/socket_card.py" line="219" />
         <source>waiting for data</source>
         <translation>wacht op gegevens</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62"/>
+        <location filename="../views/socket_card.py" line="107" />
+        <source>last known, not live</source>
+        <translation>laatst bekend, niet actueel</translation>
+    </message>
+    <message>
+        <location filename="../views/socket_card.py" line="232" />
+        <source>no live data</source>
+        <translation>geen actuele gegevens</translation>
+    </message>
+    <message>
+        <location filename="../views/socket_card.py" line="59" />
         <source>OCPP status</source>
         <translation>OCPP-status</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="62"/>
+        <location filename="../views/socket_card.py" line="60" />
         <source>Offered</source>
         <translation>Aangeboden</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63"/>
+        <location filename="../views/socket_card.py" line="61" />
         <source>Current L1 L2 L3</source>
         <translation>Stroom L1 L2 L3</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="63"/>
+        <location filename="../views/socket_card.py" line="62" />
         <source>Voltage</source>
         <translation>Spanning</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="64"/>
+        <location filename="../views/socket_card.py" line="63" />
         <source>Meter</source>
         <translation>Meter</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="64"/>
+        <location filename="../views/socket_card.py" line="64" />
         <source>Transaction</source>
         <translation>Transactie</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="65"/>
+        <location filename="../views/socket_card.py" line="65" />
         <source>Flags</source>
         <translation>Kenmerken</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="70"/>
         <source>LED</source>
-        <translation>Led</translation>
+        <translation type="vanished">Led</translation>
     </message>
     <message>
+        <location filename="../views/socket_card.py" line="163" />
         <source>, blinking</source>
-        <translation type="vanished">, knipperend</translation>
+        <translation>, knipperend</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="115"/>
+        <location filename="../views/socket_card.py" line="210" />
         <source>%1 (local: the CSMS has not confirmed it yet)</source>
         <translation>%1 (lokaal: nog niet bevestigd door de CSMS)</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="117"/>
+        <location filename="../views/socket_card.py" line="212" />
         <source>overruled</source>
         <translation>overrule actief</translation>
     </message>
     <message>
-        <location filename="../views/socket_card.py" line="118"/>
+        <location filename="../views/socket_card.py" line="213" />
         <source>low-current vehicle</source>
         <translation>voertuig met lage stroom</translation>
     </message>
@@ -1320,7 +1992,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="48"/>
+        <location filename="../views/pole_view.py" line="81" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>

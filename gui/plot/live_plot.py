@@ -161,6 +161,8 @@ class LivePlot(QWidget):
         self._drawn_end = math.nan
         self._y_range = None
         self.hide_readout()
+        for curve in self._curves:  # no frame comes until the next sample: empty them now
+            curve.setData([], [])
 
     # -- construction ------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from ocpp.v16.enums import (
     RecurrencyKind,
 )
 
+from gui.fleet.rows import QT_TRANSLATE_NOOP, Reason, Translate
 from gui.profiles.preview import Difference, Preview, build_preview, format_amps, verify
 from pole_link.profiles.charging_profile import (
     ChargingProfile,
@@ -88,11 +89,44 @@ class ScheduleKind(StrEnum):
 
 
 class FieldError(ProfileError):
-    """An input the profile cannot be built from; `field` names it, the message explains."""
+    """An input the profile cannot be built from; `field` names it, the message explains.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    Messages written here carry their translatable template (`reason`); those reworded
+    from `pole_link`'s checks are English only (``text`` falls back to the message).
+    """
+
+    def __init__(self, field: str, message: str | Reason) -> None:
+        self.reason = message if isinstance(message, Reason) else None
+        super().__init__(message.text() if isinstance(message, Reason) else message)
         self.field = field
+
+    def text(self, translate: Translate | None = None) -> str:
+        if self.reason is not None and translate is not None:
+            return self.reason.text(translate)
+        return str(self)
+
+
+class ClockError(ValueError):
+    """A typed time that is not one; `reason` says what to type, translatable."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.text())
+        self.reason = reason
+
+
+_NOT_A_TIME = QT_TRANSLATE_NOOP("FleetRows", "'%1' is not a time: type hours and minutes, "
+                                "e.g. 17:00")
+_NOT_A_TIME_OF_DAY = QT_TRANSLATE_NOOP(
+    "FleetRows", "'%1' is not a time of day: hours go from 00 to 23 and minutes from 00 to 59")
+_BELOW_MODE3 = QT_TRANSLATE_NOOP(
+    "FleetRows", "%1 = %2 A is below 6 A: a Mode 3 offer under 6 A charges nothing "
+    "(IEC 61851), so the pole would pause charging instead. Use at least 6 A, or 0 A to "
+    "pause charging on purpose")
+_PERIOD_LIMIT = QT_TRANSLATE_NOOP("FleetRows", "Period %1 limit")
+_TENDER_SUMMARY = QT_TRANSLATE_NOOP(
+    "FleetRows", "%1 per phase, %2 from %3 to %4 every day (overrule: %5), %6 A connection")
+_CUSTOM_SUMMARY = QT_TRANSLATE_NOOP(
+    "FleetRows", "%1 on connector %2, stack level %3, %4, %5 periods")
 
 
 @dataclass
@@ -133,12 +167,12 @@ class CustomForm:
 
 
 _TENDER_LABELS = {
-    "normal_limit_a": "Normal limit",
-    "peak_start": "Peak start",
-    "peak_end": "Peak end",
-    "peak_limit_a": "Peak limit",
-    "overrule_limit_a": "Overrule limit",
-    "connection": "Connection",
+    "normal_limit_a": QT_TRANSLATE_NOOP("FleetRows", "Normal limit"),
+    "peak_start": QT_TRANSLATE_NOOP("FleetRows", "Peak start"),
+    "peak_end": QT_TRANSLATE_NOOP("FleetRows", "Peak end"),
+    "peak_limit_a": QT_TRANSLATE_NOOP("FleetRows", "Peak limit"),
+    "overrule_limit_a": QT_TRANSLATE_NOOP("FleetRows", "Overrule limit"),
+    "connection": QT_TRANSLATE_NOOP("FleetRows", "Connection"),
 }
 _PROFILE_FIELDS = {  # OCPP JSON field -> (our field, label)
     "stackLevel": ("stack_level", "Stack level"),
@@ -182,11 +216,10 @@ def parse_clock(text: str) -> time:
     """
     match = _CLOCK.match(text)
     if match is None:
-        raise ValueError(f"{text.strip()!r} is not a time: type hours and minutes, e.g. 17:00")
+        raise ClockError(Reason(_NOT_A_TIME, (text.strip(),)))
     hours, minutes = int(match.group(1)), int(match.group(2) or 0)
     if hours > 23 or minutes > 59:
-        raise ValueError(f"{text.strip()!r} is not a time of day: hours go from 00 to 23 and "
-                         "minutes from 00 to 59")
+        raise ClockError(Reason(_NOT_A_TIME_OF_DAY, (text.strip(),)))
     return time(hours, minutes)
 
 
@@ -198,10 +231,8 @@ def _below_mode3_minimum(value: float) -> bool:
     return 0 < value < MIN_OFFER_A
 
 
-def _mode3_message(label: str, value: float) -> str:
-    return (f"{label} = {value:g} A is below 6 A: a Mode 3 offer under 6 A charges nothing "
-            "(IEC 61851), so the pole would pause charging instead. Use at least 6 A, or "
-            "0 A to pause charging on purpose")
+def _mode3_message(label: str | Reason, value: float) -> Reason:
+    return Reason(_BELOW_MODE3, (label, f"{value:g}"))
 
 
 def _one_decimal(value: float) -> bool:
@@ -343,7 +374,7 @@ class ProfileEditorModel:
         for name in ("peak_limit_a", "normal_limit_a", "overrule_limit_a"):
             value = getattr(form, name)
             if _below_mode3_minimum(value):
-                raise FieldError(name, _mode3_message(_TENDER_LABELS[name], value))
+                raise FieldError(name, _mode3_message(Reason(_TENDER_LABELS[name]), value))
         try:
             return TenderProfileSettings(
                 normal_limit_a=form.normal_limit_a, peak_start=form.peak_start,
@@ -426,18 +457,20 @@ class ProfileEditorModel:
                              day_end=end, zone=self.zone, intent=self.intent(), peak=peak,
                              redeploy=redeploy)
 
-    def summary(self) -> str:
+    def summary(self, translate: Translate | None = None) -> str:
         """One sentence of what the profile does, for the screen and the deploy log."""
         if self._mode is Mode.TENDER:
             form = self.tender
-            return (f"{format_amps(form.normal_limit_a)} per phase, "
-                    f"{format_amps(form.peak_limit_a)} from {form.peak_start:%H:%M} to "
-                    f"{form.peak_end:%H:%M} every day (overrule: "
-                    f"{format_amps(form.overrule_limit_a)}), {form.connection} A connection")
-        custom = self.custom
-        return (f"{custom.purpose.value} on connector {custom.connector_id}, stack level "
-                f"{custom.stack_level}, {custom.kind.value.lower()}, "
-                f"{len(custom.periods)} periods")
+            reason = Reason(_TENDER_SUMMARY, (
+                format_amps(form.normal_limit_a), format_amps(form.peak_limit_a),
+                f"{form.peak_start:%H:%M}", f"{form.peak_end:%H:%M}",
+                format_amps(form.overrule_limit_a), str(form.connection)))
+        else:
+            custom = self.custom
+            reason = Reason(_CUSTOM_SUMMARY, (
+                custom.purpose.value, str(custom.connector_id), str(custom.stack_level),
+                custom.kind.value.lower(), str(len(custom.periods))))
+        return reason.text(translate) if translate is not None else reason.text()
 
     # ---------------------------------------------------------------- custom checks
     def _custom_profile(self) -> ChargingProfile:
@@ -516,8 +549,8 @@ class ProfileEditorModel:
                     f"Period {number} limit = {row.limit_a:g} A is out of range: must be between "
                     f"0 and {self.grid_limit_a:g} A (the pole's grid connection limit)"))
             if _below_mode3_minimum(row.limit_a):
-                raise FieldError(f"{name}.limit_a",
-                                 _mode3_message(f"Period {number} limit", row.limit_a))
+                raise FieldError(f"{name}.limit_a", _mode3_message(
+                    Reason(_PERIOD_LIMIT, (str(number),)), row.limit_a))
             if not _one_decimal(row.limit_a):
                 raise FieldError(f"{name}.limit_a", (
                     f"Period {number} limit = {row.limit_a} A has more than one decimal: OCPP "

@@ -18,7 +18,7 @@ from datetime import time
 from typing import Any
 
 from ocpp.v16.enums import ChargingProfilePurposeType
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,7 @@ from gui.profiles.deploy import (
     wall_clock,
 )
 from gui.profiles.editor_model import (
+    ClockError,
     FieldError,
     Mode,
     ProfileEditorModel,
@@ -475,8 +476,9 @@ class ProfileView(QWidget):
                                   ("peak_end", self._peak_end, self.tr("Peak ends"))):
             try:
                 times[name] = parse_clock(edit.text())
-            except ValueError as error:  # the typed text stays as typed, marked
-                self._input_errors[name] = FieldError(name, f"{label}: {error}")
+            except ClockError as error:  # the typed text stays as typed, marked
+                self._input_errors[name] = FieldError(
+                    name, f"{label}: {error.reason.text(QCoreApplication.translate)}")
             else:
                 self._input_errors.pop(name, None)
                 edit.setText(f"{times[name]:%H:%M}")
@@ -536,7 +538,7 @@ class ProfileView(QWidget):
             self._show_result(ResultState.NONE, self.tr(
                 "The profile was changed after the last check: deploy or verify again."))
         if error is None:
-            self._summary.setText(model.summary())
+            self._summary.setText(model.summary(QCoreApplication.translate))
             overrule = model.tender.overrule_limit_a if model.mode is Mode.TENDER else None
             self.plot.set_preview(model.preview(), overrule)
             if model.mode is Mode.TENDER:
@@ -557,7 +559,7 @@ class ProfileView(QWidget):
         if error is None:
             self._validation.hide()
             return
-        self._validation.setText(str(error))
+        self._validation.setText(error.text(QCoreApplication.translate))
         self._validation.show()
         fields = {**self._tender_fields, **self._custom_fields}
         if error.field in fields:

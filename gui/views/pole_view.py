@@ -114,7 +114,7 @@ class PoleView(QWidget):
             cards.addWidget(card, 1)
 
         self.plot = LivePlot()
-        self.plot.setMinimumHeight(260)
+        self.plot.setMinimumHeight(180)  # the 1366×768 field laptop must fit it all
         self.schedule = SchedulePlot()
         self.message_log = MessageLogPanel(self.tasks)
         self.tabs = QTabWidget()
@@ -125,11 +125,20 @@ class PoleView(QWidget):
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
         self._schedule_timer.timeout.connect(self.refresh_schedule)
 
+        # Two columns side by side, so an outage story does not push the window off a
+        # 768-pixel screen: what is wrong now (back office, faults) | why it is offline.
         self.status_panel = QLabel()
         self.status_panel.setObjectName("poleStatus")
-        self.status_panel.setWordWrap(True)
-        self.status_panel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_panel.setStyleSheet("font-size: 12pt; padding: 4px;")
+        self.outage_panel = QLabel()
+        self.outage_panel.setObjectName("poleOutage")
+        for panel in (self.status_panel, self.outage_panel):
+            panel.setWordWrap(True)
+            panel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            panel.setStyleSheet("font-size: 11pt; padding: 2px 4px;")
+            panel.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_panel, 1)
+        status_row.addWidget(self.outage_panel, 1)
         self.restart_progress = QProgressBar()
         self.restart_progress.setRange(0, 0)  # busy: nobody knows how long a boot takes
         self.restart_progress.setFormat(self.tr("Restarting the pole — waiting for it"))
@@ -142,7 +151,7 @@ class PoleView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.status_panel)
+        layout.addLayout(status_row)
         layout.addWidget(self.restart_progress)
         layout.addLayout(cards)
         layout.addLayout(self._led_row())
@@ -323,13 +332,12 @@ class PoleView(QWidget):
         self._shown_faults = len(faults)
         lines += [f"<b style='color:#c62828'>⚠ {html.escape(f.text(translate))}</b>"
                   for f in faults]
-        lines += [html.escape(line.text(translate))
+        outage = [html.escape(line.text(translate))
                   for line in state.outage(self.now(), _local_minute)]
-        if state.pole_id is not None and not state.live and state.sample is None \
-                and state.record is not None:
-            lines.append(self.tr("Socket cards show the last status the service stored."))
         self.status_panel.setText("<br>".join(lines))
         self.status_panel.setVisible(bool(lines))
+        self.outage_panel.setText("<br>".join(outage))
+        self.outage_panel.setVisible(bool(outage))
 
     def refresh_status(self) -> None:
         """Ask for the back-office state: the service's record of a remote pole, or the

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pole_link.errors import ConnectError, LinkLost, LinkTimeout, NotAuthorised
+from pole_link.errors import ConnectError, LinkLost, LinkTimeout, NotAuthorised, PoleOffline
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.queues import drain, put_dropping_oldest
 from pole_link.service_api import (
@@ -113,8 +113,8 @@ class CsmsLink(PoleLink):
             self._connect_record = pole
             if not pole.connected:
                 seen = format_time(pole.last_seen) if pole.last_seen else "never"
-                raise ConnectError(f"{self.pole_id} is not connected to the service "
-                                   f"(last seen {seen})")
+                raise PoleOffline(f"{self.pole_id} is not connected to the service "
+                                  f"(last seen {seen})")
             feed = self._client.live()
             try:
                 await feed.__aenter__()

@@ -38,7 +38,8 @@ async def view(qtbot: QtBot) -> AsyncIterator[PoleView]:
 
 
 def status_text(view: PoleView) -> str:
-    return view.status_panel.text()
+    """What the status panels say: back office and faults, and why the pole is offline."""
+    return view.status_panel.text() + "<br>" + view.outage_panel.text()
 
 
 async def test_an_offline_pole_opened_from_the_fleet_shows_itself_and_why_it_is_offline(

@@ -113,3 +113,33 @@ def test_dutch_fleet_headings_are_not_cut_off(dutch: None, qtbot: QtBot) -> None
     header = view.table.horizontalHeader()
     for column in range(header.count() - 1):  # the last one stretches
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+
+
+def test_faults_outages_errors_and_the_profile_summary_speak_dutch(dutch: None) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from PySide6.QtCore import QCoreApplication
+
+    from gui.error_words import explain
+    from gui.pole_state import PoleState
+    from gui.profiles.editor_model import ProfileEditorModel
+    from pole_link.errors import LinkTimeout
+    from pole_link.service_api import ConnectionRecord, ConnectorRecord, EndReason, PoleRecord
+
+    translate = QCoreApplication.translate
+    now = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+    state = PoleState()
+    state.choose("PW-1")
+    state.apply_record(PoleRecord("PW-1", connectors=(
+        ConnectorRecord(1, "Faulted", "GroundFailure"),)),
+        [ConnectionRecord(now - timedelta(hours=5), now - timedelta(hours=2),
+                          EndReason.SILENT)], [])
+    assert [r.text(translate) for r in state.faults()] == [
+        "aardlekschakelaar aangesproken op Laadpunt 1"]
+    lines = [r.text(translate) for r in state.outage(now)]
+    assert lines[0].startswith("Offline sinds") and "heartbeats gemist" in lines[1]
+    assert state.back_office_reason().text(translate) == "Backoffice: NIET verbonden"
+    assert explain(LinkTimeout("x")).sentence.text(translate).startswith(
+        "De paal antwoordde niet op tijd")
+    summary = ProfileEditorModel().summary(translate)
+    assert "per fase" in summary and "netaansluiting" in summary

@@ -461,7 +461,11 @@ def test_screenshot_with_two_cars_and_the_evening_limit(qtbot: QtBot) -> None:
 def test_clear_forgets_every_sample_for_the_next_pole(plot: LivePlot) -> None:
     feed(plot, T0, 30.0)
     assert len(plot.history) > 0
+    plot.redraw()
     plot.clear()
     assert len(plot.history) == 0
+    # Nothing of the previous pole stays drawn while the next one has sent nothing yet.
+    assert all(curve.getData()[0] is None or len(curve.getData()[0]) == 0
+               for curve in plot.curves())
     feed(plot, T0 + 100, 5.0)
     assert len(plot.history) == 50

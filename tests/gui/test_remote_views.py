@@ -176,7 +176,7 @@ async def test_a_refused_token_is_not_live_either(qtbot: QtBot, api: Api) -> Non
     try:
         feed.follow(ServiceEndpoint(api.url, "not-the-token"))
         await shown(lambda: model.stale_since is not None)
-        assert "refused the API token" in model.stale_reason
+        assert model.stale_reason.startswith("Access refused: the token is not valid")
     finally:
         await feed.aclose()
 
