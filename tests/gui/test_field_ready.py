@@ -4,14 +4,11 @@ whether the pole reaches its back office, availability, and errors a technician 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.views.main_window import MainWindow, Page
 from gui.views.pole_view import PoleView
@@ -25,16 +22,6 @@ from tests.support import Api, connected_pole
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
-@pytest.fixture
-async def view(qtbot: QtBot) -> AsyncIterator[PoleView]:
-    controller = PoleController(retry_delays=(0.2,))
-    pole_view = PoleView(controller)
-    pole_view.confirm = lambda question: True
-    qtbot.addWidget(pole_view)
-    pole_view.resize(1366, 700)
-    pole_view.show()
-    yield pole_view
-    await controller.aclose()
 
 
 def status_text(view: PoleView) -> str:

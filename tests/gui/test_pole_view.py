@@ -6,11 +6,9 @@ they read it (the socket cards' text), while the pole itself is checked for the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from gui.plot.export_name import export_file_name
@@ -34,16 +32,6 @@ T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
 
-@pytest.fixture
-async def view(qtbot: QtBot) -> AsyncIterator[PoleView]:
-    controller = PoleController(retry_delays=(0.2,))
-    pole_view = PoleView(controller)
-    pole_view.confirm = lambda question: True
-    qtbot.addWidget(pole_view)
-    pole_view.resize(1200, 820)
-    pole_view.show()
-    yield pole_view
-    await controller.aclose()
 
 
 def card_state(view: PoleView, connector: int) -> str:
