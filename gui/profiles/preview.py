@@ -12,7 +12,7 @@ profile that is not in force on a pole whose clock is behind is never "verified"
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,11 +20,9 @@ from ocpp.v16.enums import ChargingRateUnitType
 
 from pole_link.profiles.charging_profile import (
     ChargingProfile,
-    ChargingSchedule,
-    ProfileError,
     ProfileStore,
 )
-from pole_link.profiles.composite import WATTS_PER_AMP, composite_schedule
+from pole_link.profiles.composite import WATTS_PER_AMP, composite_schedule, parse_composite_answer
 from pole_link.profiles.intent import (
     TOLERANCE_A,
     IntentCheck,
@@ -161,30 +159,11 @@ class PoleSchedule:
         return replace(self, end=end, steps=tuple(s for s in self.steps if s.start < end))
 
 
-def _parse_answer(pole_composite_json: dict[str, Any]) -> tuple[datetime, ChargingSchedule]:
-    status = pole_composite_json.get("status")
-    if status != "Accepted":
-        raise ProfileError(
-            f"GetCompositeSchedule: the pole answered status = {status!r}, not Accepted: it "
-            "could not compute its schedule (no profile and no grid limit, or a bad connector)")
-    raw_start = pole_composite_json.get("scheduleStart")
-    if not isinstance(raw_start, str):
-        raise ProfileError(f"GetCompositeSchedule: scheduleStart is missing ({raw_start!r})")
-    try:
-        start = datetime.fromisoformat(raw_start)
-    except ValueError:
-        raise ProfileError(f"GetCompositeSchedule: scheduleStart = {raw_start!r} is not "
-                           "an ISO 8601 date-time") from None
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
-    return start, ChargingSchedule.from_ocpp(pole_composite_json.get("chargingSchedule"))
-
-
 def pole_steps(pole_composite_json: dict[str, Any], zone: ZoneInfo,
                received: datetime | None = None) -> PoleSchedule:
     """Parse the pole's answer, placed at `received` (default: the pole's own clock);
     `ProfileError` if it refused or the answer is malformed."""
-    pole_clock, schedule = _parse_answer(pole_composite_json)
+    pole_clock, schedule = parse_composite_answer(pole_composite_json)
     start = pole_clock if received is None else received
     factor = 1 / WATTS_PER_AMP if schedule.charging_rate_unit is ChargingRateUnitType.watts \
         else 1.0
@@ -203,7 +182,7 @@ def check(expected_preview: Preview, pole_composite_json: dict[str, Any],
     `received` is our clock when the answer arrived; None trusts the pole's clock
     (its scheduleStart), for answers that were not just received.
     """
-    pole_clock, schedule = _parse_answer(pole_composite_json)
+    pole_clock, schedule = parse_composite_answer(pole_composite_json)
     return check_against_intent(expected_preview.intent, schedule, pole_clock,
                                 now=received or pole_clock,
                                 redeploy=expected_preview.redeploy)

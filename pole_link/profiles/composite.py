@@ -368,3 +368,32 @@ def _whole_seconds(pieces: list[tuple[int, int, float]]) -> list[tuple[int, floa
             continue
         merged.append((second, limit))
     return merged
+
+
+def parse_composite_answer(answer: object) -> tuple[datetime, ChargingSchedule]:
+    """A ``GetCompositeSchedule`` answer as (the pole's scheduleStart, its schedule).
+
+    The one reading of that answer for the CSMS's verification and the app's Verify, so
+    both judge a pole alike. `ProfileError` says why it cannot be used: the pole refused
+    (status not Accepted), the start is missing, not a date-time, or without a UTC offset
+    (PROTOCOL.md: time values carry one; guessing UTC would misplace the peak by hours).
+    """
+    if not isinstance(answer, dict):
+        raise ProfileError(f"GetCompositeSchedule: the answer is not an object ({answer!r})")
+    status = answer.get("status")
+    if status != "Accepted":
+        raise ProfileError(
+            f"GetCompositeSchedule: the pole answered status = {status!r}, not Accepted: it "
+            "could not compute its schedule (no profile and no grid limit, or a bad connector)")
+    raw_start = answer.get("scheduleStart")
+    if not isinstance(raw_start, str):
+        raise ProfileError(f"GetCompositeSchedule: scheduleStart is missing ({raw_start!r})")
+    try:
+        start = datetime.fromisoformat(raw_start)
+    except ValueError:
+        raise ProfileError(f"GetCompositeSchedule: scheduleStart = {raw_start!r} is not "
+                           "an ISO 8601 date-time") from None
+    if start.tzinfo is None:
+        raise ProfileError(f"GetCompositeSchedule: scheduleStart = {raw_start!r} has no UTC "
+                           "offset")
+    return start, ChargingSchedule.from_ocpp(answer.get("chargingSchedule"))

@@ -34,7 +34,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
-from pole_link.profiles.charging_profile import ChargingProfile, ChargingSchedule, ProfileError
+from pole_link.profiles.charging_profile import ChargingProfile, ProfileError
+from pole_link.profiles.composite import parse_composite_answer
 from pole_link.profiles.intent import (
     IntentCheck,
     check_against_intent,
@@ -205,15 +206,10 @@ class CapacityPolicy:
         except CallError as exc:  # the profile may be fine; we just cannot tell
             return [f"GetCompositeSchedule: {exc.code}"]
         received = self.clock()
-        if answer.get("status") != "Accepted":
-            return [f"GetCompositeSchedule: {answer.get('status')}"]
         try:
-            schedule = ChargingSchedule.from_ocpp(answer.get("chargingSchedule"))
-            start = datetime.fromisoformat(str(answer.get("scheduleStart")))
-            if start.tzinfo is None:
-                raise ValueError("scheduleStart has no UTC offset")
-        except (ProfileError, ValueError) as exc:
-            return [f"GetCompositeSchedule: unusable answer: {exc}"]
+            start, schedule = parse_composite_answer(answer)
+        except ProfileError as exc:
+            return [str(exc)]
         if schedule.charging_rate_unit.value != "A":
             return [f"GetCompositeSchedule: answered in {schedule.charging_rate_unit.value}, "
                     "asked for A"]

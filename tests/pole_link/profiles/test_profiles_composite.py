@@ -488,3 +488,25 @@ def test_composite_never_promises_more_than_limit_at_when_steps_fall_between_sec
         limit = limit_at(store, connector, at(offset, start), **case["tx"])
         allowed = grid if limit is None else min(limit, grid)
         assert limit_in(result, offset) <= allowed + 1e-9
+
+
+def test_one_reading_of_a_get_composite_schedule_answer() -> None:
+    """The CSMS's verification and the app's Verify read the pole's answer alike."""
+    from pole_link.profiles.composite import parse_composite_answer
+
+    schedule = {"chargingRateUnit": "A", "duration": 86400,
+                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}]}
+    start, parsed = parse_composite_answer({"status": "Accepted",
+                                            "scheduleStart": "2026-12-04T15:00:00+01:00",
+                                            "chargingSchedule": schedule})
+    assert start.utcoffset() is not None and start.hour == 15
+    assert [p.limit for p in parsed.periods] == [16.0]
+    for answer, why in (
+            ({"status": "Rejected"}, "not Accepted"),
+            ({"status": "Accepted", "chargingSchedule": schedule}, "scheduleStart is missing"),
+            ({"status": "Accepted", "scheduleStart": "tomorrow",
+              "chargingSchedule": schedule}, "not an ISO 8601"),
+            ({"status": "Accepted", "scheduleStart": "2026-12-04T15:00:00",
+              "chargingSchedule": schedule}, "has no UTC offset")):
+        with pytest.raises(ProfileError, match=why):
+            parse_composite_answer(answer)
