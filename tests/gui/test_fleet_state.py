@@ -231,7 +231,7 @@ def test_refresh_ages_rows_against_the_injected_clock() -> None:
     fleet.apply_events([TransactionEvent("PW-2", "started", 1, 5, NOW - timedelta(hours=23),
                                          0)])
     row = fleet.pole("PW-2")
-    assert row is not None and row.severity == Severity.NONE
+    assert row is not None and not row.reasons
     clock.moment = NOW + timedelta(minutes=30)
     assert fleet.refresh() == [Changed(0, 1, frozenset({Column.LAST_SEEN}), text_only=True)]
     clock.moment = NOW + timedelta(hours=2)
