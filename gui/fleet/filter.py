@@ -3,9 +3,9 @@
 A helpdesk types a pole id off a ticket or a word like "offline" and expects the table
 to follow each key. Over 10,000 poles the proxy asks `filterAcceptsRow` 10,000 times
 per keystroke, so each call reads the row's precomputed search text and flags straight
-from the `FleetModel` (no ``data()`` round trip, no cell formatting).
+from the model's Qt-free `Fleet` (no ``data()`` round trip, no cell formatting).
 
-Sorting is delegated to the source model (see `gui.fleet.model`): this proxy keeps its
+Sorting is delegated to the source model (see `gui.fleet.fleet`): this proxy keeps its
 own sort column at -1 and shows rows in the source's order.
 """
 
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from gui.fleet.fleet import Fleet
 from gui.fleet.model import ATTENTION_FLAGS, Column, FleetModel, PoleIdRole, RowFlag
 
 __all__ = ["DEFAULT_SORT", "FleetFilter", "QuickFilter"]
@@ -55,6 +56,7 @@ class FleetFilter(QSortFilterProxyModel):
     def __init__(self, source: FleetModel | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._fleet: FleetModel | None = None
+        self._rows: Fleet | None = None
         self._text = ""
         self._words: tuple[str, ...] = ()
         self._quick = QuickFilter.ALL
@@ -67,6 +69,7 @@ class FleetFilter(QSortFilterProxyModel):
         if not isinstance(source_model, FleetModel):
             raise TypeError(f"FleetFilter filters a FleetModel, not {type(source_model).__name__}")
         self._fleet = source_model
+        self._rows = source_model.fleet
         super().setSourceModel(source_model)
         if source_model.sort_spec()[0] < 0:
             source_model.sort(*DEFAULT_SORT)
@@ -107,7 +110,7 @@ class FleetFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int,  # noqa: N802
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        fleet = self._fleet
+        fleet = self._rows
         if fleet is None:
             return False
         row = fleet.row_at(source_row)

@@ -1,23 +1,23 @@
-"""One table row per pole, kept current by the live feed without redrawing the fleet.
+"""The fleet as a Qt table: a thin adapter over the Qt-free `Fleet`.
 
-A helpdesk watches thousands of poles while events stream in, so the model changes
-one row per event (``dataChanged`` for that row's cells, ``beginInsertRows`` for a pole
-it has not seen) instead of resetting. Everything the filter and the sort need per row
-(attention, quick-filter flags, a lowercase search text) is derived once when the row
-changes, not on every filter keystroke: filtering 10,000 rows must stay under 50 ms.
+A helpdesk watches thousands of poles while events stream in, so the table changes one
+row per event (``dataChanged`` for that row's cells, ``beginInsertRows`` for a pole it has
+not seen) instead of resetting. Which rows and cells an event changes, how rows are ordered
+and what the derived fields (attention, quick-filter flags, search text) are, is decided
+by `gui.fleet.fleet.Fleet` without Qt; this class formats cells and translates each
+`FleetChange` the fleet returns into the Qt signal that announces it.
 
-The model also sorts itself (`sort`): a `QSortFilterProxyModel` sorting a Python model
-calls ``data()`` twice per comparison, which measured ~45 ms for one sort of 10,000 rows
-and ~550 ms to widen a filter under a sort. A Python ``list.sort`` on precomputed keys
-takes a few milliseconds; the proxy then only filters.
+The fleet sorts itself (`sort`): a `QSortFilterProxyModel` sorting a Python model calls
+``data()`` twice per comparison, which measured ~45 ms for one sort of 10,000 rows and
+~550 ms to widen a filter under a sort. A Python ``list.sort`` on precomputed keys takes a
+few milliseconds; the proxy then only filters.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -31,24 +31,29 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from gui.fleet.fleet import (
+    Changed,
+    Fleet,
+    FleetChange,
+    Inserted,
+    Reordered,
+    Reset,
+    StaleChanged,
+)
 from gui.fleet.rows import (
     ATTENTION_FLAGS,
     DASH,
-    FLEET_EVENTS,
     SOCKET_OF_COLUMN,
     Column,
     PoleRow,
     RowFlag,
     Severity,
     SocketState,
-    apply_to_row,
     assess,
     connection_text,
     duration_text,
     led_text,
     relative_time,
-    row_from_record,
-    search_text_of,
     socket_name,
     sort_key,
 )
@@ -72,8 +77,6 @@ __all__ = [
     "SortKeyRole",
     "assess",
 ]
-
-
 
 _USER = int(Qt.ItemDataRole.UserRole)
 SortKeyRole = _USER + 1
@@ -130,9 +133,10 @@ _UPTIME_TARGET = 98.0  # eis 48
 class FleetModel(QAbstractTableModel):
     """The fleet table: `set_poles` with the API's list, then `apply_events` from the feed.
 
-    `now` is the clock that "3 min ago", "offline for 2 h" and stuck transactions are
-    measured against; tests inject a fixed one. Call `refresh` now and then (the view
-    does, twice a minute) so those age without an event.
+    All state is the `fleet`'s (a `Fleet`); change it through this model, which announces
+    each change to the views. `now` is the clock that "3 min ago", "offline for 2 h" and
+    stuck transactions are measured against; tests inject a fixed one. Call `refresh` now
+    and then (the view does, twice a minute) so those age without an event.
     """
 
     stale_changed = Signal()
@@ -141,20 +145,21 @@ class FleetModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None, *,
                  now: Callable[[], datetime] = utc_now) -> None:
         super().__init__(parent)
-        self._now = now
-        self.stale_since: datetime | None = None
-        """Since when the live feed is down: every row is only the last known state."""
-        self.stale_reason = ""
-        self._rows: list[PoleRow] = []
-        self._by_id: dict[str, PoleRow] = {}
-        self._position: dict[str, int] = {}
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._fleet = Fleet(now=now)
+        self._shown = 0
+        """The rows the views have been told of. The fleet changes first and reports
+        after, so during a ``beginInsertRows`` the fleet already holds the new rows while
+        Qt must still see the old count."""
+
+    @property
+    def fleet(self) -> Fleet:
+        """The state this model shows; read it freely, change it through the model."""
+        return self._fleet
 
     # -- reading -------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(Column)
@@ -162,34 +167,30 @@ class FleetModel(QAbstractTableModel):
     @property
     def rows(self) -> Sequence[PoleRow]:
         """The rows in model order; read-only by convention (change them via events)."""
-        return self._rows
+        return self._fleet.rows
 
     def row_at(self, row: int) -> PoleRow:
-        return self._rows[row]
+        return self._fleet.row_at(row)
 
     def row_of(self, pole_id: str) -> int | None:
         """The row number of a pole, O(1): how an event finds the cells it changes."""
-        return self._position.get(pole_id)
+        return self._fleet.row_of(pole_id)
 
     def pole(self, pole_id: str) -> PoleRow | None:
-        return self._by_id.get(pole_id)
+        return self._fleet.pole(pole_id)
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """Since when the live feed is down: every row is only the last known state."""
+        return self._fleet.stale_since
+
+    @property
+    def stale_reason(self) -> str:
+        return self._fleet.stale_reason
 
     def counts(self) -> dict[RowFlag, int]:
         """How many poles carry each flag, and `RowFlag.NONE` for all of them."""
-        totals = dict.fromkeys(RowFlag, 0)
-        totals[RowFlag.NONE] = len(self._rows)
-        attention = ATTENTION_FLAGS
-        needing = 0
-        for row in self._rows:
-            flags = row.flags
-            if flags:
-                for flag in (RowFlag.OFFLINE, RowFlag.FAULTED, RowFlag.STUCK, RowFlag.CHARGING):
-                    if flags & flag:
-                        totals[flag] += 1
-                if flags & attention:
-                    needing += 1
-        totals[attention] = needing
-        return totals
+        return self._fleet.counts()
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -203,9 +204,11 @@ class FleetModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        rows = self._fleet.rows
+        position = index.row()
+        if not index.isValid() or position >= self._shown or position >= len(rows):
             return None
-        row = self._rows[index.row()]
+        row = rows[position]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -251,7 +254,7 @@ class FleetModel(QAbstractTableModel):
             return row.socket(connector_id).text(translate) \
                 if connector_id in row.connectors else DASH
         if column == Column.LAST_SEEN:
-            return relative_time(row.last_seen, self._now(), translate)
+            return relative_time(row.last_seen, self._fleet.now(), translate)
         if column == Column.UPTIME:
             return DASH if row.uptime_percent is None else f"{row.uptime_percent:.1f}"
         if column == Column.POWER:
@@ -292,7 +295,7 @@ class FleetModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, row: PoleRow, column: int) -> str | None:
-        now = self._now()
+        now = self._fleet.now()
         translate = QCoreApplication.translate
         if column == Column.POLE:
             pole = row.connectors.get(0)
@@ -334,53 +337,21 @@ class FleetModel(QAbstractTableModel):
 
     def set_poles(self, poles: Iterable[PoleRecord]) -> None:
         """Replace every row with the service's list (`ServiceClient.poles`)."""
-        now = self._now()
-        by_id: dict[str, PoleRow] = {}
-        for record in poles:
-            row = row_from_record(record)
-            self._derive(row, now)
-            by_id[row.pole_id] = row  # a duplicate id: the later entry wins
-        self.beginResetModel()
-        self._by_id = by_id
-        self._rows = self._ordered(list(by_id.values()))
-        self._index_positions()
-        self.endResetModel()
+        self._announce(self._fleet.set_poles(poles))
 
     def set_uptime(self, percents: Mapping[str, float | None]) -> None:
-        """Fill the uptime column (eis 48) for the poles in ``percents``; it arrives after
-        the rows, since a month of a large fleet's history takes the service a while."""
-        for pole_id, percent in percents.items():
-            row = self._by_id.get(pole_id)
-            if row is not None:
-                row.uptime_percent = percent
-        if self._rows:
-            self.dataChanged.emit(self.index(0, Column.UPTIME),
-                                  self.index(len(self._rows) - 1, Column.UPTIME))
-            if self._sort_column == Column.UPTIME:
-                self._resort()
+        """Fill the uptime column (eis 48) for the poles in ``percents``; see
+        `Fleet.set_uptime`."""
+        self._announce(self._fleet.set_uptime(percents))
 
     def set_stale(self, since: datetime | None, reason: str = "") -> None:
         """The live feed is down since `since` (None: live again). Every row then shows its
-        last known state, greyed, and the view says why: a fleet that looks live while
-        nothing arrives misleads the helpdesk."""
-        if (since is None) == (self.stale_since is None) and reason == self.stale_reason:
-            return
-        self.stale_since = since if self.stale_since is None or since is None \
-            else self.stale_since
-        self.stale_reason = reason if since is not None else ""
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._rows) - 1, len(Column) - 1))
-        self.stale_changed.emit()
+        last known state, greyed, and the view says why (`Fleet.set_stale`)."""
+        self._announce(self._fleet.set_stale(since, reason))
 
     def set_clock_offsets(self, offsets: Mapping[str, float | None]) -> None:
-        """The poles' clock offsets, as a later reading of the service measured them; a
-        clock that is off (or no longer off) changes the row's attention."""
-        for pole_id, offset in offsets.items():
-            row = self._by_id.get(pole_id)
-            if row is not None:
-                row.clock_offset_s = offset
-        self.refresh()
+        """The poles' clock offsets, as a later reading of the service measured them."""
+        self._announce(self._fleet.set_clock_offsets(offsets))
 
     def apply_event(self, event: ServiceEvent) -> None:
         """One live-feed event; see `apply_events`."""
@@ -389,44 +360,12 @@ class FleetModel(QAbstractTableModel):
     def apply_events(self, events: Iterable[ServiceEvent]) -> None:
         """Live-feed events in arrival order, signalled once per changed row.
 
-        A pole the model does not know is appended (one ``beginInsertRows`` for all new
-        poles of the batch); each changed row gets one ``dataChanged`` over the span of
-        cells that changed; if the change moves rows under the current sort, one layout
-        change follows. Event types the fleet does not show (``live``…) are ignored.
+        New poles are appended (one ``beginInsertRows`` for all of the batch); if the
+        batch moves rows under the current sort, one layout change follows; each changed
+        row gets one ``dataChanged`` over the span of cells that changed
+        (`Fleet.apply_events`).
         """
-        now = self._now()
-        touched: dict[str, set[Column]] = {}
-        new_rows: list[PoleRow] = []
-        for event in events:
-            if not isinstance(event, FLEET_EVENTS):
-                continue
-            pole_id = event.pole_id
-            row = self._by_id.get(pole_id)
-            if row is None:
-                row = PoleRow(pole_id=pole_id)
-                self._by_id[pole_id] = row
-                new_rows.append(row)
-            columns = apply_to_row(row, event, now)
-            if columns:
-                touched.setdefault(pole_id, set()).update(columns)
-        for pole_id, columns in touched.items():
-            if self._derive(self._by_id[pole_id], now):
-                columns.update((Column.POLE, Column.ATTENTION))  # the tint spans both
-        for row in new_rows:
-            self._derive(row, now)
-        if new_rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
-            for offset, row in enumerate(new_rows):
-                self._rows.append(row)
-                self._position[row.pole_id] = first + offset
-            self.endInsertRows()
-        fresh = {row.pole_id for row in new_rows}
-        for pole_id, columns in touched.items():
-            if pole_id not in fresh:
-                self._emit_row_changed(self._position[pole_id], columns)
-        if new_rows or any(self._sort_column in columns for columns in touched.values()):
-            self._resort()
+        self._announce(self._fleet.apply_events(events))
 
     def refresh(self) -> None:
         """Re-measure against the clock: ages shown, offline spans and stuck sessions grow.
@@ -434,16 +373,7 @@ class FleetModel(QAbstractTableModel):
         Emits ``dataChanged`` for the attention of rows whose verdict changed, and one
         for the whole Last seen column (its text is relative to now).
         """
-        if not self._rows:
-            return
-        now = self._now()
-        changed = [position for position, row in enumerate(self._rows) if self._derive(row, now)]
-        for position in changed:
-            self._emit_row_changed(position, {Column.POLE, Column.ATTENTION})
-        self.dataChanged.emit(self.index(0, Column.LAST_SEEN),
-             self.index(len(self._rows) - 1, Column.LAST_SEEN), [Qt.ItemDataRole.DisplayRole])
-        if changed and self._sort_column == Column.ATTENTION:
-            self._resort()
+        self._announce(self._fleet.refresh())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order rows by `column` (its `SortKeyRole` value), ties by pole id ascending.
@@ -451,52 +381,52 @@ class FleetModel(QAbstractTableModel):
         The order is kept as rows change: `apply_events` and `refresh` re-sort when a
         changed cell is in the sort column. ``column`` -1 keeps the current order.
         """
-        self._sort_column = column
-        self._sort_order = order
-        self._resort()
+        self._announce(self._fleet.sort(
+            column, descending=order == Qt.SortOrder.DescendingOrder))
 
     def sort_spec(self) -> tuple[int, Qt.SortOrder]:
-        return self._sort_column, self._sort_order
+        order = Qt.SortOrder.DescendingOrder if self._fleet.descending \
+            else Qt.SortOrder.AscendingOrder
+        return self._fleet.sort_column, order
 
-    # -- internals -----------------------------------------------------------------
+    # -- announcing ----------------------------------------------------------------
 
-    def _derive(self, row: PoleRow, now: datetime) -> bool:
-        """Recompute the row's derived fields; True if its attention verdict changed."""
-        severity, reasons, flags = assess(row, now)
-        changed = (severity, reasons, flags) != (row.severity, row.reasons, row.flags)
-        row.severity, row.reasons, row.flags = severity, reasons, flags
-        row.search_text = search_text_of(row)
-        return changed
+    def _announce(self, changes: Iterable[FleetChange]) -> None:
+        """Tell the views, in Qt's words, what the fleet just did."""
+        for change in changes:
+            match change:
+                case Changed(first, last, columns, text_only):
+                    top = self.index(first, min(columns))
+                    bottom = self.index(last, max(columns))
+                    if text_only:
+                        self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
+                    else:
+                        self.dataChanged.emit(top, bottom)
+                case Inserted(first, last):
+                    self.beginInsertRows(QModelIndex(), first, last)
+                    self._shown = last + 1
+                    self.endInsertRows()
+                case Reordered(previous):
+                    self._relayout(previous)
+                case Reset():
+                    self.beginResetModel()
+                    self._shown = len(self._fleet)
+                    self.endResetModel()
+                case StaleChanged():
+                    self.stale_changed.emit()
+                case _:
+                    assert_never(change)
 
-    def _emit_row_changed(self, position: int, columns: set[Column]) -> None:
-        self.dataChanged.emit(self.index(position, min(columns)),
-             self.index(position, max(columns)))
-
-    def _ordered(self, rows: list[PoleRow]) -> list[PoleRow]:
-        rows.sort(key=operator.attrgetter("pole_id"))
-        if self._sort_column >= 0 and self._sort_column != Column.POLE:
-            rows.sort(key=sort_key(self._sort_column),
-                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
-        elif self._sort_order == Qt.SortOrder.DescendingOrder and self._sort_column == Column.POLE:
-            rows.reverse()
-        return rows
-
-    def _index_positions(self) -> None:
-        self._position = {row.pole_id: position for position, row in enumerate(self._rows)}
-
-    def _resort(self) -> None:
-        if self._sort_column < 0 or not self._rows:
-            return
-        ordered = self._ordered(list(self._rows))
-        if all(map(operator.is_, ordered, self._rows)):
-            return
+    def _relayout(self, previous: Sequence[PoleRow]) -> None:
+        """The rows moved: persistent indexes (selection, current row) follow their pole."""
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
-        moved_ids = [self._rows[index.row()].pole_id for index in before]
-        self._rows = ordered
-        self._index_positions()
-        after = [self.index(self._position[pole_id], index.column())
-                 for pole_id, index in zip(moved_ids, before, strict=True)]
+        row_of = self._fleet.row_of
+        after: list[QModelIndex] = []
+        for index in before:
+            position = row_of(previous[index.row()].pole_id)
+            after.append(QModelIndex() if position is None
+                         else self.index(position, index.column()))
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 

@@ -140,8 +140,8 @@ _UNKNOWN_SOCKET = SocketState()
 class PoleRow:
     """One pole as the fleet shows it; the fields after `connectors` are derived.
 
-    Derived fields are refreshed by `FleetModel` whenever the row changes (and by
-    `FleetModel.refresh` as time passes), so filtering and sorting read plain fields.
+    Derived fields are refreshed by `gui.fleet.fleet.Fleet` whenever the row changes (and
+    by `Fleet.refresh` as time passes), so filtering and sorting read plain fields.
     """
 
     pole_id: str

@@ -414,3 +414,22 @@ def test_eis24_a_pole_whose_clock_is_off_needs_attention_and_says_how_far() -> N
     model.set_clock_offsets({"PW-0009": 0.1})
     assert cell(model, "PW-0009", Column.ATTENTION) in ("", None)
     assert not model.rows[model.row_of("PW-0009") or 0].flags & RowFlag.CLOCK
+
+
+def test_a_new_pole_in_a_sorted_model_is_inserted_then_moved_and_held_rows_follow(
+        qtmodeltester: ModelTester) -> None:
+    """The `Fleet` has already sorted when the model announces the insert: the views see
+    the insert at the end, then the layout change, and a held row still holds its pole."""
+    model = fleet_model(pole("PW-0001"), pole("PW-0002"), pole("PW-0003"))
+    model.sort(Column.POLE, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+    held = QPersistentModelIndex(model.index(model.row_of("PW-0001") or 0, Column.SOCKET_1))
+    recorder = Recorder(model)
+    model.apply_events(typed_all([status("PW-0002", 1, "Charging"),
+                                  status("PW-00025", 1, "Faulted", "GroundFailure")]))
+    assert recorder.inserted == [(3, 3)] and recorder.layouts == 1
+    assert [row.pole_id for row in model.rows] == ["PW-0003", "PW-00025", "PW-0002", "PW-0001"]
+    assert recorder.rows() == [model.row_of("PW-0002")]  # where it is after the move
+    assert (held.row(), held.column()) == (3, Column.SOCKET_1)
+    assert model.index(held.row(), Column.POLE).data() == "PW-0001"
+    assert model.rowCount() == len(model.fleet) == 4
