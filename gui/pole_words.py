@@ -11,31 +11,10 @@ whoever shows them (`Reason.text(translate)`).
 
 from __future__ import annotations
 
-from gui.fleet.rows import QT_TRANSLATE_NOOP, Reason, socket_reason
+from gui.fleet.rows import QT_TRANSLATE_NOOP, Reason, fault_reason, socket_reason
 from pole_link.service_api import EndReason
 
 _FAULT_ON = QT_TRANSLATE_NOOP("FleetRows", "%1 on %2")
-_UNKNOWN_FAULT = QT_TRANSLATE_NOOP("FleetRows", "fault %1")
-
-FAULT_WORDS: dict[str, str] = {
-    "ConnectorLockFailure": QT_TRANSLATE_NOOP("FleetRows", "socket lock failed"),
-    "EVCommunicationError": QT_TRANSLATE_NOOP(
-        "FleetRows", "no communication with the vehicle (control pilot)"),
-    "GroundFailure": QT_TRANSLATE_NOOP("FleetRows", "earth-fault trip (RCD)"),
-    "HighTemperature": QT_TRANSLATE_NOOP("FleetRows", "too hot"),
-    "InternalError": QT_TRANSLATE_NOOP("FleetRows", "internal error of the pole"),
-    "LocalListConflict": QT_TRANSLATE_NOOP("FleetRows", "conflict in the local card list"),
-    "OtherError": QT_TRANSLATE_NOOP("FleetRows", "fault the pole does not name"),
-    "OverCurrentFailure": QT_TRANSLATE_NOOP("FleetRows", "overcurrent trip"),
-    "OverVoltage": QT_TRANSLATE_NOOP("FleetRows", "mains voltage too high"),
-    "PowerMeterFailure": QT_TRANSLATE_NOOP("FleetRows", "energy meter failure"),
-    "PowerSwitchFailure": QT_TRANSLATE_NOOP("FleetRows", "contactor (power switch) failure"),
-    "ReaderFailure": QT_TRANSLATE_NOOP("FleetRows", "card reader failure"),
-    "ResetFailure": QT_TRANSLATE_NOOP("FleetRows", "reset failed"),
-    "UnderVoltage": QT_TRANSLATE_NOOP("FleetRows", "mains voltage too low"),
-    "WeakSignal": QT_TRANSLATE_NOOP("FleetRows", "weak mobile signal"),
-}
-"""OCPP 1.6 ChargePointErrorCode → what it means at the pole."""
 
 SELF_TEST_FAULT = {"rcd": "GroundFailure", "lock": "ConnectorLockFailure",
                    "meter": "PowerMeterFailure"}
@@ -53,12 +32,6 @@ END_WORDS: dict[EndReason, str] = {
         "FleetRows", "the service was stopped while the pole was connected"),
 }
 _END_UNKNOWN = QT_TRANSLATE_NOOP("FleetRows", "how it ended was not recorded")
-
-
-def fault_reason(error_code: str) -> Reason:
-    """``GroundFailure`` → "earth-fault trip (RCD)"; unknown codes as the pole sent them."""
-    words = FAULT_WORDS.get(error_code)
-    return Reason(words) if words else Reason(_UNKNOWN_FAULT, (error_code,))
 
 
 def fault_on_socket(error_code: str, connector_id: int) -> Reason:

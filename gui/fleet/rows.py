@@ -178,7 +178,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate f
 _CONTEXT = "FleetRows"
 _POLE = QT_TRANSLATE_NOOP("FleetRows", "Pole")
 _SOCKET = QT_TRANSLATE_NOOP("FleetRows", "Socket %1")
-_FAULTED = QT_TRANSLATE_NOOP("FleetRows", "%1 faulted: %2")
+_FAULTED = QT_TRANSLATE_NOOP("FleetRows", "%1 faulted: %2 (%3)")
 _FAULTED_NO_CODE = QT_TRANSLATE_NOOP("FleetRows", "%1 faulted (no error code)")
 _ERROR_IN_STATUS = QT_TRANSLATE_NOOP("FleetRows", "%1 %2 with error %3")
 _OFFLINE = QT_TRANSLATE_NOOP("FleetRows", "Offline")
@@ -204,6 +204,28 @@ _STATUS_WORDS = (
     QT_TRANSLATE_NOOP("FleetRows", "Finishing"), QT_TRANSLATE_NOOP("FleetRows", "Reserved"),
     QT_TRANSLATE_NOOP("FleetRows", "Unavailable"), QT_TRANSLATE_NOOP("FleetRows", "Faulted"),
     QT_TRANSLATE_NOOP("FleetRows", "Unknown"))
+
+_UNKNOWN_FAULT = QT_TRANSLATE_NOOP("FleetRows", "fault %1")
+
+FAULT_WORDS: dict[str, str] = {
+    "ConnectorLockFailure": QT_TRANSLATE_NOOP("FleetRows", "socket lock failed"),
+    "EVCommunicationError": QT_TRANSLATE_NOOP(
+        "FleetRows", "no communication with the vehicle (control pilot)"),
+    "GroundFailure": QT_TRANSLATE_NOOP("FleetRows", "earth-fault trip (RCD)"),
+    "HighTemperature": QT_TRANSLATE_NOOP("FleetRows", "too hot"),
+    "InternalError": QT_TRANSLATE_NOOP("FleetRows", "internal error of the pole"),
+    "LocalListConflict": QT_TRANSLATE_NOOP("FleetRows", "conflict in the local card list"),
+    "OtherError": QT_TRANSLATE_NOOP("FleetRows", "fault the pole does not name"),
+    "OverCurrentFailure": QT_TRANSLATE_NOOP("FleetRows", "overcurrent trip"),
+    "OverVoltage": QT_TRANSLATE_NOOP("FleetRows", "mains voltage too high"),
+    "PowerMeterFailure": QT_TRANSLATE_NOOP("FleetRows", "energy meter failure"),
+    "PowerSwitchFailure": QT_TRANSLATE_NOOP("FleetRows", "contactor (power switch) failure"),
+    "ReaderFailure": QT_TRANSLATE_NOOP("FleetRows", "card reader failure"),
+    "ResetFailure": QT_TRANSLATE_NOOP("FleetRows", "reset failed"),
+    "UnderVoltage": QT_TRANSLATE_NOOP("FleetRows", "mains voltage too low"),
+    "WeakSignal": QT_TRANSLATE_NOOP("FleetRows", "weak mobile signal"),
+}
+"""OCPP 1.6 ChargePointErrorCode → what it means at the pole."""
 
 CLOCK_TOLERANCE = timedelta(seconds=2)
 """A pole clock further off needs a look: its profile, meter reads and the eis 25 peak
@@ -235,6 +257,12 @@ class Reason:
             value = arg.text(translate) if isinstance(arg, Reason) else arg
             shown = shown.replace(f"%{number}", value)
         return shown
+
+
+def fault_reason(error_code: str) -> Reason:
+    """``GroundFailure`` → "earth-fault trip (RCD)"; unknown codes as the pole sent them."""
+    words = FAULT_WORDS.get(error_code)
+    return Reason(words) if words else Reason(_UNKNOWN_FAULT, (error_code,))
 
 
 def duration_reason(span: timedelta) -> Reason:
@@ -320,7 +348,8 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
                 faults.append(Reason(_ERROR_IN_STATUS,
                                      (name, Reason(socket.status), socket.error_code)))
             elif socket.error_code != _NO_ERROR:
-                faults.append(Reason(_FAULTED, (name, socket.error_code)))
+                faults.append(Reason(_FAULTED, (name, fault_reason(socket.error_code),
+                                                    socket.error_code)))
             else:
                 faults.append(Reason(_FAULTED_NO_CODE, (name,)))
         if socket.status == "Charging" and row.connected:  # offline: no longer known

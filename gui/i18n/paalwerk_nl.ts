@@ -220,87 +220,87 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="93" />
+        <location filename="../fleet/model.py" line="96" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="94" />
+        <location filename="../fleet/model.py" line="97" />
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="95" />
+        <location filename="../fleet/model.py" line="98" />
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="96" />
+        <location filename="../fleet/model.py" line="99" />
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97" />
+        <location filename="../fleet/model.py" line="100" />
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98" />
+        <location filename="../fleet/model.py" line="101" />
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99" />
+        <location filename="../fleet/model.py" line="102" />
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="100" />
+        <location filename="../fleet/model.py" line="103" />
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="248" />
+        <location filename="../fleet/model.py" line="251" />
         <source>%1?</source>
         <translation>%1?</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="300" />
+        <location filename="../fleet/model.py" line="303" />
         <source>Grid operator: %1</source>
         <translation>Netbeheerder: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="301" />
+        <location filename="../fleet/model.py" line="304" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="303" />
+        <location filename="../fleet/model.py" line="306" />
         <source>Pole status: %1</source>
         <translation>Status van de paal: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="310" />
+        <location filename="../fleet/model.py" line="313" />
         <source>(last known: the pole is offline)</source>
         <translation>(laatst bekend: de paal is offline)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="312" />
+        <location filename="../fleet/model.py" line="315" />
         <source>since %1</source>
         <translation>sinds %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="317" />
+        <location filename="../fleet/model.py" line="320" />
         <source>LED: %1, blinking</source>
         <translation>Led: %1, knipperend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="317" />
+        <location filename="../fleet/model.py" line="320" />
         <source>LED: %1</source>
         <translation>Led: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="320" />
+        <location filename="../fleet/model.py" line="323" />
         <source>Transaction %1 running %2</source>
         <translation>Transactie %1 loopt %2</translation>
     </message>
@@ -318,9 +318,13 @@
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="181" />
         <source>%1 faulted: %2</source>
-        <translation>%1 in storing: %2</translation>
+        <translation type="vanished">%1 in storing: %2</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="181" />
+        <source>%1 faulted: %2 (%3)</source>
+        <translation>%1 in storing: %2 (%3)</translation>
     </message>
     <message>
         <location filename="../fleet/rows.py" line="182" />
@@ -458,27 +462,27 @@
         <translation>Onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="279" />
+        <location filename="../fleet/rows.py" line="307" />
         <source>off</source>
         <translation>uit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="280" />
+        <location filename="../fleet/rows.py" line="308" />
         <source>green</source>
         <translation>groen</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="281" />
+        <location filename="../fleet/rows.py" line="309" />
         <source>light blue</source>
         <translation>lichtblauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="282" />
+        <location filename="../fleet/rows.py" line="310" />
         <source>blue</source>
         <translation>blauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="283" />
+        <location filename="../fleet/rows.py" line="311" />
         <source>red</source>
         <translation>rood</translation>
     </message>
@@ -628,107 +632,107 @@
         <translation>%1 op %2</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="18" />
+        <location filename="../fleet/rows.py" line="208" />
         <source>fault %1</source>
         <translation>storing %1</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="21" />
+        <location filename="../fleet/rows.py" line="211" />
         <source>socket lock failed</source>
         <translation>vergrendeling van de contactdoos faalt</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="22" />
+        <location filename="../fleet/rows.py" line="212" />
         <source>no communication with the vehicle (control pilot)</source>
         <translation>geen communicatie met het voertuig (control pilot)</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="24" />
+        <location filename="../fleet/rows.py" line="214" />
         <source>earth-fault trip (RCD)</source>
         <translation>aardlekschakelaar aangesproken</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="25" />
+        <location filename="../fleet/rows.py" line="215" />
         <source>too hot</source>
         <translation>te warm</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="26" />
+        <location filename="../fleet/rows.py" line="216" />
         <source>internal error of the pole</source>
         <translation>interne fout van de paal</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="27" />
+        <location filename="../fleet/rows.py" line="217" />
         <source>conflict in the local card list</source>
         <translation>conflict in de lokale passenlijst</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="28" />
+        <location filename="../fleet/rows.py" line="218" />
         <source>fault the pole does not name</source>
         <translation>storing die de paal niet benoemt</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="29" />
+        <location filename="../fleet/rows.py" line="219" />
         <source>overcurrent trip</source>
         <translation>overstroombeveiliging aangesproken</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="30" />
+        <location filename="../fleet/rows.py" line="220" />
         <source>mains voltage too high</source>
         <translation>netspanning te hoog</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="31" />
+        <location filename="../fleet/rows.py" line="221" />
         <source>energy meter failure</source>
         <translation>kWh-meter defect</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="32" />
+        <location filename="../fleet/rows.py" line="222" />
         <source>contactor (power switch) failure</source>
         <translation>magneetschakelaar defect</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="33" />
+        <location filename="../fleet/rows.py" line="223" />
         <source>card reader failure</source>
         <translation>paslezer defect</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="34" />
+        <location filename="../fleet/rows.py" line="224" />
         <source>reset failed</source>
         <translation>herstart mislukt</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="35" />
+        <location filename="../fleet/rows.py" line="225" />
         <source>mains voltage too low</source>
         <translation>netspanning te laag</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="36" />
+        <location filename="../fleet/rows.py" line="226" />
         <source>weak mobile signal</source>
         <translation>zwak mobiel signaal</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="45" />
+        <location filename="../pole_words.py" line="24" />
         <source>the pole closed the connection itself (restart or instruction)</source>
         <translation>de paal sloot de verbinding zelf (herstart of opdracht)</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="47" />
+        <location filename="../pole_words.py" line="26" />
         <source>the connection broke without a goodbye: network or mains lost at the pole</source>
         <translation>de verbinding brak zonder afmelding: netwerk of netspanning weg bij de paal</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="50" />
+        <location filename="../pole_words.py" line="29" />
         <source>the pole went silent (heartbeats missed); the service hung up</source>
         <translation>de paal werd stil (heartbeats gemist); de service verbrak de verbinding</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="52" />
+        <location filename="../pole_words.py" line="31" />
         <source>the service was stopped while the pole was connected</source>
         <translation>de service werd gestopt terwijl de paal verbonden was</translation>
     </message>
     <message>
-        <location filename="../pole_words.py" line="55" />
+        <location filename="../pole_words.py" line="34" />
         <source>how it ended was not recorded</source>
         <translation>hoe het eindigde is niet vastgelegd</translation>
     </message>

@@ -97,11 +97,14 @@ def test_the_fleet_says_in_dutch_why_a_pole_needs_attention(dutch: None) -> None
         "connectors": [{"connector_id": 1, "status": "Faulted",
                         "error_code": "GroundFailure", "since": now.isoformat()}]}]))
     attention = model.index(0, Column.ATTENTION)
-    assert model.data(attention) == "Laadpunt 1 in storing: GroundFailure (+1)"
+    assert model.data(attention) == ("Laadpunt 1 in storing: aardlekschakelaar aangesproken "
+                                     "(GroundFailure) (+1)")
     tooltip = model.data(attention, Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == "Laadpunt 1 in storing: GroundFailure\nAl 3 u offline"
+    assert tooltip == ("Laadpunt 1 in storing: aardlekschakelaar aangesproken (GroundFailure)"
+                       "\nAl 3 u offline")
     switch_language("en")
-    assert model.data(attention) == "Socket 1 faulted: GroundFailure (+1)"
+    assert model.data(attention) == ("Socket 1 faulted: earth-fault trip (RCD) (GroundFailure)"
+                                     " (+1)")
 
 
 def test_dutch_fleet_headings_are_not_cut_off(dutch: None, qtbot: QtBot) -> None:
