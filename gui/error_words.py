@@ -33,6 +33,11 @@ _UNREACHABLE = QT_TRANSLATE_NOOP(
     "FleetRows", "The service cannot be reached: check the network and the address.")
 _TOKEN = QT_TRANSLATE_NOOP(
     "FleetRows", "Access refused: the token is not valid (any more). Ask for a new one.")
+_POLE_TOKEN = QT_TRANSLATE_NOOP(
+    "FleetRows", "The pole rejected the service token: fetch a new one from the service.")
+_NOT_LOGGED_IN = QT_TRANSLATE_NOOP(
+    "FleetRows", "The pole refused: this session is not logged in to change it (log in "
+    "first).")
 _TIMEOUT = QT_TRANSLATE_NOOP(
     "FleetRows", "The pole did not answer in time. It may be busy or the link is weak: try "
                  "again.")
@@ -71,7 +76,11 @@ def explain(error: BaseException) -> Explained:
 
 def _sentence(error: BaseException) -> Reason:
     if isinstance(error, NotAuthorised):
-        return Reason(_TOKEN)
+        if "API token" in error.description:
+            return Reason(_TOKEN)
+        if "rejected the token" in error.description:
+            return Reason(_POLE_TOKEN)
+        return Reason(_NOT_LOGGED_IN)
     if isinstance(error, ServiceRefused):
         return Reason(_SERVICE_SAYS, (str(error),))
     if isinstance(error, CallError):

@@ -27,7 +27,7 @@ from gui.fleet.rows import (
     duration_reason,
     socket_reason,
 )
-from gui.pole_words import SELF_TEST_FAULT, end_reason, fault_on_socket
+from gui.pole_words import SELF_TEST_FAULT, end_reason, end_word, fault_on_socket
 from pole_link.live import LiveSample
 from pole_link.service_api import ConnectionRecord, PoleRecord, TransactionRecord
 from pole_link.session import PoleIdentity, SelfTestResult
@@ -66,6 +66,9 @@ _NEVER_CONNECTED = QT_TRANSLATE_NOOP("FleetRows", "Never connected to the servic
 _HOW_ENDED = QT_TRANSLATE_NOOP("FleetRows", "How it ended: %1")
 _LAST_BOOT = QT_TRANSLATE_NOOP("FleetRows", "Last boot: %1")
 _DROPS = QT_TRANSLATE_NOOP("FleetRows", "Connection ended %1 times in the last 7 days")
+_RECENT = QT_TRANSLATE_NOOP("FleetRows", "Recent connections: %1")
+_SESSION = QT_TRANSLATE_NOOP("FleetRows", "%1–%2 %3")
+RECENT_SESSIONS = 3
 _BACK_OFFICE_OK = QT_TRANSLATE_NOOP("FleetRows", "Back office: connected")
 _BACK_OFFICE_DOWN = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected (%1)")
 _BACK_OFFICE_OFF = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected")
@@ -239,4 +242,9 @@ class PoleState:
             week = [s for s in ended if (now - s.started).days < 7]
             if len(week) > 1:
                 lines.append(Reason(_DROPS, (str(len(week)),)))
+                recent = [Reason(_SESSION, (show(s.started), show(s.ended or s.started),
+                                            end_word(s.end_reason)))
+                          for s in reversed(week[-RECENT_SESSIONS:])]
+                lines.append(Reason(_RECENT, (Reason(" · ".join(
+                    f"%{n}" for n in range(1, len(recent) + 1)), tuple(recent)),)))
         return lines

@@ -41,3 +41,17 @@ def fault_on_socket(error_code: str, connector_id: int) -> Reason:
 
 def end_reason(reason: EndReason | None) -> Reason:
     return Reason(END_WORDS[reason]) if reason is not None else Reason(_END_UNKNOWN)
+
+
+_END_SHORT = {
+    EndReason.CLOSED: QT_TRANSLATE_NOOP("FleetRows", "closed"),
+    EndReason.DROPPED: QT_TRANSLATE_NOOP("FleetRows", "dropped"),
+    EndReason.SILENT: QT_TRANSLATE_NOOP("FleetRows", "went silent"),
+    EndReason.SERVICE_STOPPED: QT_TRANSLATE_NOOP("FleetRows", "service stopped"),
+}
+_END_SHORT_UNKNOWN = QT_TRANSLATE_NOOP("FleetRows", "ended")
+
+
+def end_word(reason: EndReason | None) -> Reason:
+    """How a connection ended in a word or two, for a history line."""
+    return Reason(_END_SHORT[reason] if reason is not None else _END_SHORT_UNKNOWN)

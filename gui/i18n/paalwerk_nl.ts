@@ -503,56 +503,66 @@
     </message>
     <message>
         <location filename="../error_words.py" line="36" />
+        <source>The pole rejected the service token: fetch a new one from the service.</source>
+        <translation>De paal wees het servicetoken af: haal een nieuw token op bij de service.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="38" />
+        <source>The pole refused: this session is not logged in to change it (log in first).</source>
+        <translation>De paal weigerde: deze sessie is niet aangemeld om iets te wijzigen (meld je eerst aan).</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="41" />
         <source>The pole did not answer in time. It may be busy or the link is weak: try again.</source>
         <translation>De paal antwoordde niet op tijd. Hij is misschien bezig of de verbinding is zwak: probeer het opnieuw.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="39" />
+        <location filename="../error_words.py" line="44" />
         <source>The link to the pole was lost. The app reconnects by itself.</source>
         <translation>De verbinding met de paal is verbroken. De app maakt zelf opnieuw verbinding.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="41" />
+        <location filename="../error_words.py" line="46" />
         <source>The pole refused: %1</source>
         <translation>De paal weigerde: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="42" />
+        <location filename="../error_words.py" line="47" />
         <source>The pole sent something the app cannot read. If this repeats, send the details to the helpdesk.</source>
         <translation>De paal stuurde iets wat de app niet kan lezen. Gebeurt dit vaker, stuur de details naar de helpdesk.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="45" />
+        <location filename="../error_words.py" line="50" />
         <source>Could not open the link: %1</source>
         <translation>Kon de verbinding niet openen: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="46" />
+        <location filename="../error_words.py" line="51" />
         <source>The service refused: %1</source>
         <translation>De service weigerde: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="47" />
+        <location filename="../error_words.py" line="52" />
         <source>Something unexpected went wrong. The details help the helpdesk.</source>
         <translation>Er ging iets onverwachts mis. De details helpen de helpdesk.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="51" />
+        <location filename="../error_words.py" line="56" />
         <source>it does not support this</source>
         <translation>hij ondersteunt dit niet</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="52" />
+        <location filename="../error_words.py" line="57" />
         <source>not authorised for this (log in with a service token)</source>
         <translation>hiervoor niet bevoegd (meld je aan met een servicetoken)</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="54" />
+        <location filename="../error_words.py" line="59" />
         <source>it does not know this command</source>
         <translation>hij kent deze opdracht niet</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="55" />
+        <location filename="../error_words.py" line="60" />
         <source>it rejected the request</source>
         <translation>hij wees het verzoek af</translation>
     </message>
@@ -603,26 +613,36 @@
     </message>
     <message>
         <location filename="../pole_state.py" line="69" />
+        <source>Recent connections: %1</source>
+        <translation>Laatste verbindingen: %1</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="70" />
+        <source>%1–%2 %3</source>
+        <translation>%1–%2 %3</translation>
+    </message>
+    <message>
+        <location filename="../pole_state.py" line="72" />
         <source>Back office: connected</source>
         <translation>Backoffice: verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="70" />
+        <location filename="../pole_state.py" line="73" />
         <source>Back office: NOT connected (%1)</source>
         <translation>Backoffice: NIET verbonden (%1)</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="71" />
+        <location filename="../pole_state.py" line="74" />
         <source>Back office: NOT connected</source>
         <translation>Backoffice: NIET verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="72" />
+        <location filename="../pole_state.py" line="75" />
         <source>Back office: not known yet</source>
         <translation>Backoffice: nog onbekend</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="73" />
+        <location filename="../pole_state.py" line="76" />
         <source>%1 faulted: the self tests (RCD, lock, meter) found no cause</source>
         <translation>%1 in storing: de zelftests (aardlek, vergrendeling, meter) vonden geen oorzaak</translation>
     </message>
@@ -735,6 +755,31 @@
         <location filename="../pole_words.py" line="34" />
         <source>how it ended was not recorded</source>
         <translation>hoe het eindigde is niet vastgelegd</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="47" />
+        <source>closed</source>
+        <translation>gesloten</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="48" />
+        <source>dropped</source>
+        <translation>verbroken</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="49" />
+        <source>went silent</source>
+        <translation>stilgevallen</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="50" />
+        <source>service stopped</source>
+        <translation>service gestopt</translation>
+    </message>
+    <message>
+        <location filename="../pole_words.py" line="52" />
+        <source>ended</source>
+        <translation>beëindigd</translation>
     </message>
     <message>
         <location filename="../profiles/editor_model.py" line="117" />
@@ -1400,37 +1445,37 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="134" />
+        <location filename="../profiles/profile_view.py" line="135" />
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="136" />
+        <location filename="../profiles/profile_view.py" line="137" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="137" />
+        <location filename="../profiles/profile_view.py" line="138" />
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="139" />
+        <location filename="../profiles/profile_view.py" line="140" />
         <source>Reading the pole's limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="179" />
+        <location filename="../profiles/profile_view.py" line="180" />
         <source>the pole</source>
         <translation>de laadpaal</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="180" />
+        <location filename="../profiles/profile_view.py" line="181" />
         <source>Deploy the capacity profile?</source>
         <translation>Capaciteitsprofiel naar de laadpaal sturen?</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="181" />
+        <location filename="../profiles/profile_view.py" line="182" />
         <source>Send this profile to %1 now?
 
 %2
@@ -1443,224 +1488,224 @@ The pole limits charging by it from now on.</source>
 De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="183" />
+        <location filename="../profiles/profile_view.py" line="184" />
         <source>Not deployed: nothing was sent to the pole.</source>
         <translation>Niet verstuurd: er is niets naar de laadpaal gestuurd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="189" />
+        <location filename="../profiles/profile_view.py" line="190" />
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="211" />
+        <location filename="../profiles/profile_view.py" line="212" />
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="228" />
+        <location filename="../profiles/profile_view.py" line="229" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="233" />
+        <location filename="../profiles/profile_view.py" line="234" />
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="234" />
+        <location filename="../profiles/profile_view.py" line="235" />
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="289" />
+        <location filename="../profiles/profile_view.py" line="290" />
         <source>hh:mm, e.g. 17:00</source>
         <translation>uu:mm, bijv. 17:00</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="290" />
+        <location filename="../profiles/profile_view.py" line="291" />
         <source>Europe/Amsterdam time; type 17:00, 1700 or 17</source>
         <translation>Nederlandse tijd; typ 17:00, 1700 of 17</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="298" />
+        <location filename="../profiles/profile_view.py" line="299" />
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="301" />
-        <location filename="../profiles/profile_view.py" line="475" />
+        <location filename="../profiles/profile_view.py" line="302" />
+        <location filename="../profiles/profile_view.py" line="476" />
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="302" />
-        <location filename="../profiles/profile_view.py" line="476" />
+        <location filename="../profiles/profile_view.py" line="303" />
+        <location filename="../profiles/profile_view.py" line="477" />
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="303" />
+        <location filename="../profiles/profile_view.py" line="304" />
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="304" />
+        <location filename="../profiles/profile_view.py" line="305" />
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="305" />
+        <location filename="../profiles/profile_view.py" line="306" />
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="306" />
+        <location filename="../profiles/profile_view.py" line="307" />
         <source>Connection</source>
         <translation>Netaansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="325" />
+        <location filename="../profiles/profile_view.py" line="326" />
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="335" />
+        <location filename="../profiles/profile_view.py" line="336" />
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="337" />
+        <location filename="../profiles/profile_view.py" line="338" />
         <source>TxDefaultProfile (per socket)</source>
         <translation>TxDefaultProfile (per laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="343" />
+        <location filename="../profiles/profile_view.py" line="344" />
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="345" />
+        <location filename="../profiles/profile_view.py" line="346" />
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="346" />
+        <location filename="../profiles/profile_view.py" line="347" />
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="353" />
+        <location filename="../profiles/profile_view.py" line="354" />
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="354" />
+        <location filename="../profiles/profile_view.py" line="355" />
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="355" />
+        <location filename="../profiles/profile_view.py" line="356" />
         <source>Connector</source>
         <translation>Connector (laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="356" />
+        <location filename="../profiles/profile_view.py" line="357" />
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="357" />
+        <location filename="../profiles/profile_view.py" line="358" />
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="369" />
+        <location filename="../profiles/profile_view.py" line="370" />
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="371" />
+        <location filename="../profiles/profile_view.py" line="372" />
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="373" />
+        <location filename="../profiles/profile_view.py" line="374" />
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="374" />
+        <location filename="../profiles/profile_view.py" line="375" />
         <source>Replace the periods with the tender template's</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="399" />
+        <location filename="../profiles/profile_view.py" line="400" />
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="404" />
+        <location filename="../profiles/profile_view.py" line="405" />
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="418" />
+        <location filename="../profiles/profile_view.py" line="419" />
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="421" />
+        <location filename="../profiles/profile_view.py" line="422" />
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="423" />
+        <location filename="../profiles/profile_view.py" line="424" />
         <source>Compare the pole's own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="431" />
+        <location filename="../profiles/profile_view.py" line="432" />
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="533" />
+        <location filename="../profiles/profile_view.py" line="534" />
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="539" />
+        <location filename="../profiles/profile_view.py" line="540" />
         <source>The profile was changed after the last check: deploy or verify again.</source>
         <translation>Het profiel is gewijzigd na de laatste controle: verstuur of controleer opnieuw.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="547" />
+        <location filename="../profiles/profile_view.py" line="548" />
         <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
         <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0 (de hele paal), gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="551" />
+        <location filename="../profiles/profile_view.py" line="552" />
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="577" />
+        <location filename="../profiles/profile_view.py" line="578" />
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="579" />
+        <location filename="../profiles/profile_view.py" line="580" />
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="583" />
+        <location filename="../profiles/profile_view.py" line="584" />
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="606" />
+        <location filename="../profiles/profile_view.py" line="607" />
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
@@ -1669,92 +1714,92 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation type="vanished">24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="617" />
+        <location filename="../profiles/profile_view.py" line="618" />
         <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="618" />
+        <location filename="../profiles/profile_view.py" line="619" />
         <source>✔ Verified: the pole's schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="621" />
+        <location filename="../profiles/profile_view.py" line="622" />
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="623" />
+        <location filename="../profiles/profile_view.py" line="624" />
         <source>✘ Deployed, but the pole's schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="624" />
+        <location filename="../profiles/profile_view.py" line="625" />
         <source>✘ The pole's schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="626" />
+        <location filename="../profiles/profile_view.py" line="627" />
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="632" />
+        <location filename="../profiles/profile_view.py" line="633" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="642" />
+        <location filename="../profiles/profile_view.py" line="643" />
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="647" />
+        <location filename="../profiles/profile_view.py" line="648" />
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="656" />
+        <location filename="../profiles/profile_view.py" line="657" />
         <source>⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663" />
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663" />
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663" />
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="665" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="665" />
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="665" />
+        <location filename="../profiles/profile_view.py" line="666" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="665" />
+        <location filename="../profiles/profile_view.py" line="666" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="672" />
+        <location filename="../profiles/profile_view.py" line="673" />
         <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.error_words import explain
 from gui.profiles.deploy import (
     Clock,
     DeployPlan,
@@ -66,7 +67,7 @@ from gui.profiles.periods_table import PeriodsTableModel
 from gui.profiles.preview import Preview, format_amps
 from gui.profiles.preview_plot import PreviewPlot
 from gui.tasks import TaskRunner
-from pole_link.errors import CallError, LinkLost, LinkTimeout, NotAuthorised, PoleLinkError
+from pole_link.profiles.charging_profile import ProfileError
 from pole_link.profiles.intent import describe_offset
 from pole_link.profiles.tender import CONNECTION_MAX_A
 from pole_link.session import PoleSession
@@ -693,15 +694,8 @@ class ProfileView(QWidget):
 
 
 def _explain(error: BaseException) -> str:
-    """One sentence a technician can act on; the details toggle holds the rest."""
-    if isinstance(error, NotAuthorised):
-        return "the pole refused: this session is not logged in to change it (log in first)."
-    if isinstance(error, CallError):
-        return f"the pole refused the request: {error.description or error.code}"
-    if isinstance(error, LinkTimeout):
-        return "the pole did not answer in time. Check the cable or radio link and try again."
-    if isinstance(error, LinkLost):
-        return "the link to the pole was lost. Reconnect, then press Verify."
-    if isinstance(error, PoleLinkError | ValueError):
+    """One sentence a technician can act on (the app's one wording of errors); a profile
+    check's own message already is one. The details toggle holds the rest."""
+    if isinstance(error, ProfileError):
         return str(error)
-    return f"{type(error).__name__}: {error}"
+    return explain(error).sentence.text(QCoreApplication.translate)

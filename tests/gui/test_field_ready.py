@@ -145,3 +145,11 @@ def test_errors_are_sentences_with_the_technical_text_as_detail() -> None:
     assert explain(LinkTimeout("x")).sentence.text().startswith("The pole did not answer")
     assert explain(CallError("SecurityError", "no Auth")).sentence.text() == (
         "The pole refused: not authorised for this (log in with a service token)")
+    # A refused API token, a token the pole rejected, and a session not logged in differ.
+    from pole_link.errors import NotAuthorised
+
+    assert explain(NotAuthorised("the service at http://x refused the API token")
+                   ).sentence.text().startswith("Access refused: the token")
+    assert explain(NotAuthorised("the pole rejected the token")).sentence.text().startswith(
+        "The pole rejected the service token")
+    assert "not logged in" in explain(NotAuthorised()).sentence.text()

@@ -73,6 +73,8 @@ def test_an_offline_pole_shows_what_storage_knows_and_why_it_is_offline() -> Non
                         "mains lost at the pole")
     assert lines[2] == "Last boot: 2026-12-03 19:00"
     assert lines[3] == "Connection ended 2 times in the last 7 days"
+    assert lines[4] == ("Recent connections: 2026-12-03 19:00–2026-12-04 12:00 dropped · "
+                        "2026-12-02 15:00–2026-12-03 15:00 closed")
 
 
 def test_a_late_answer_for_a_pole_the_user_left_is_ignored() -> None:
