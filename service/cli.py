@@ -13,7 +13,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from pole_link.firmware.signing import load_certificates, subject_of
+from pole_link.firmware.signing import load_certificates
+from service.api.firmware_packages import trust_summary
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import prepare_database, start_service
@@ -39,7 +40,7 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
           flush=True)
     print(f"Operator API: http://{service.host}:{service.port}/api/v1 "
           f"(OpenAPI at /docs)", flush=True)
-    print(_trust_line(trusted_roots), flush=True)
+    print(trust_summary(trusted_roots), flush=True)
     try:
         await stop.wait()
     finally:
@@ -122,14 +123,6 @@ def _trusted_roots_pem(path: Path) -> str:
     return text
 
 
-def _trust_line(roots: Sequence[x509.Certificate]) -> str:
-    if not roots:
-        return ("Firmware packages: no manufacturer root is trusted, so every package is "
-                "refused (--trust ROOTS.pem)")
-    return (f"Firmware packages: checked against {len(roots)} trusted manufacturer "
-            f"root(s): {', '.join(subject_of(root) for root in roots)}")
-
-
 def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
                  trust_pem: str = "") -> int:
     """Storage prepared and the token made once, here; then the workers (`service.workers`)."""
@@ -140,7 +133,6 @@ def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1
     _show_new_token(token_file)
-    print(_trust_line(load_certificates(trust_pem)), flush=True)
     config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
                           args.public_url, trust_pem)
     return asyncio.run(supervise(config, args.workers))

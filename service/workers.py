@@ -136,6 +136,7 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
               f"ws://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
         print(f"Operator API: http://{config.host}:{config.port}/api/v1 (OpenAPI at /docs)",
               flush=True)
+        print(_trust_summary(config.trusted_roots_pem), flush=True)
         while not stop.is_set():
             if any(not process.is_alive() for process in processes):
                 print("paalwerk service: a worker process died; stopping the others",
@@ -147,6 +148,13 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
         return 0
     finally:
         await asyncio.to_thread(_stop_all, processes)
+
+
+def _trust_summary(pem: str) -> str:
+    from pole_link.firmware.signing import load_certificates
+    from service.api.firmware_packages import trust_summary
+
+    return trust_summary(load_certificates(pem))
 
 
 def _stop_all(processes: list[BaseProcess]) -> None:

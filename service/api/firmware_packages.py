@@ -74,6 +74,15 @@ def roots_json(roots: Sequence[x509.Certificate]) -> list[dict[str, Any]]:
              "sha256": root.fingerprint(hashes.SHA256()).hex()} for root in roots]
 
 
+def trust_summary(roots: Sequence[x509.Certificate]) -> str:
+    """The line ``paalwerk service`` prints at start: which roots packages must chain to."""
+    if not roots:
+        return ("Firmware packages: no manufacturer root is trusted, so every package is "
+                "refused (--trust ROOTS.pem)")
+    return (f"Firmware packages: checked against {len(roots)} trusted manufacturer "
+            f"root(s): {', '.join(subject_of(root) for root in roots)}")
+
+
 def build_packages_router(repository: AsyncRepository, tokens: TokenStore | None,
                           transfers: FileTransfers, roots: Sequence[x509.Certificate],
                           clock: Clock) -> APIRouter:
