@@ -18,6 +18,7 @@ commands:
   sim             run virtual poles (paalwerk sim --help)
   watch PATH      show a pole's live data over its serial service port
   service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
+  firmware        signed firmware packages: keygen, sign, inspect, upload
 """
 
 
@@ -45,6 +46,12 @@ def _service(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _firmware(argv: Sequence[str]) -> int:
+    from paalwerk.firmware_cli import main
+
+    return main(argv)
+
+
 def _gui(argv: Sequence[str]) -> int:
     from gui.app import main
 
@@ -57,6 +64,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "watch": _watch,
     "gui": _gui,
     "service": _service,
+    "firmware": _firmware,
 }
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "ConnectionRecord",
     "ConnectorRecord",
     "EndReason",
+    "FirmwarePackageRecord",
     "LiveEvent",
     "LiveFeed",
     "MessageRecord",
@@ -265,6 +266,45 @@ class MessageRecord:
                    str(item.get("direction") or ""), str(item.get("action") or ""),
                    str(item.get("unique_id") or ""), item.get("payload"),
                    _float(item.get("latency_ms")))
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwarePackageRecord:
+    """A signed firmware package the service verified and keeps (``/firmware/packages``).
+
+    ``sha256`` is the image's (the manifest's, which the signature covers): give it as
+    ``firmware`` to ``POST …/update-firmware`` to send the image to a pole over OCPP.
+    """
+
+    sha256: str
+    version: str
+    models: tuple[str, ...] = ()
+    """The pole models it fits; empty: every model."""
+    size: int = 0
+    """The image's size in bytes."""
+    signer: str = ""
+    """The signing certificate's subject."""
+    root: str = ""
+    """The trusted manufacturer root that issued the signing certificate."""
+    uploaded_at: datetime | None = None
+    location: str | None = None
+    """Where poles fetch the image (no token needed); None once the image was deleted."""
+
+    def fits(self, model: str) -> bool:
+        return not self.models or model in self.models
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> FirmwarePackageRecord:
+        sha256, version = item.get("sha256"), item.get("version")
+        if not isinstance(sha256, str) or not sha256 or not isinstance(version, str):
+            raise ValueError(f"a firmware package without sha256 or version: {dict(item)!r}")
+        models = item.get("models") or ()
+        location = item.get("location")
+        return cls(sha256, version,
+                   tuple(str(m) for m in models) if isinstance(models, list) else (),
+                   _int(item.get("size")) or 0, str(item.get("signer") or ""),
+                   str(item.get("root") or ""), _time(item.get("uploaded_at")),
+                   location if isinstance(location, str) and location else None)
 
 
 def _records(items: Any, parse: Callable[[Mapping[str, Any]], _R]) -> list[_R]:
@@ -505,7 +545,8 @@ class ServiceClient:
 
     # ------------------------------------------------------------ transport
     async def _request(self, method: str, path: str, *, what: str,
-                       timeout: float | None = None, **kwargs: Any) -> Any:
+                       timeout: float | None = None, raw: bool = False, **kwargs: Any) -> Any:
+        """The answer's JSON (``raw``: its bytes), or the refusal as a `PoleLinkError`."""
         if timeout is not None:
             kwargs["timeout"] = timeout
         try:
@@ -517,7 +558,7 @@ class ServiceClient:
             raise ConnectError(f"cannot reach the service at {self.endpoint.url}: "
                                f"{exc or type(exc).__name__}") from None
         if response.status_code in (200, 201):
-            return response.json()
+            return response.content if raw else response.json()
         code, text, details = _refusal(response)
         status = response.status_code
         if status == 401:
@@ -603,6 +644,36 @@ class ServiceClient:
     async def put_settings(self, pole_id: str, settings: Mapping[str, Any]) -> dict[str, Any]:
         return dict(await self._request("PUT", self._pole_path(pole_id, "/settings"),
                                         json=dict(settings), what=f"change {pole_id}'s settings"))
+
+    # ------------------------------------------------------------ signed firmware packages
+    async def upload_firmware_package(self, data: bytes) -> FirmwarePackageRecord:
+        """Hand the service a signed package (``paalwerk firmware sign``). It verifies it
+        against its trusted manufacturer roots first: a refused one raises `ServiceRefused`
+        with status 422 and ``code`` the reason (``InvalidSignature``,
+        ``InvalidCertificate``, ``HashMismatch``, ``InvalidPackage``), and is not stored."""
+        item = await self._request("POST", "/firmware/packages", content=data,
+                                   headers={"Content-Type": "application/zip"},
+                                   what="upload a firmware package")
+        return FirmwarePackageRecord.from_json(item)
+
+    async def firmware_packages(self) -> list[FirmwarePackageRecord]:
+        """Every package the service accepted, newest first."""
+        items = await self._request("GET", "/firmware/packages",
+                                    what="list the firmware packages")
+        return _records(items, FirmwarePackageRecord.from_json)
+
+    async def firmware_package(self, sha256: str) -> FirmwarePackageRecord:
+        """One accepted package by its image's SHA-256 (`ServiceRefused` 404 if none)."""
+        item = await self._request("GET", f"/firmware/packages/{quote(sha256, safe='')}",
+                                   what=f"read firmware package {sha256[:12]}")
+        return FirmwarePackageRecord.from_json(item)
+
+    async def firmware_package_file(self, sha256: str) -> bytes:
+        """The package file itself, to install over a pole's service port."""
+        data: bytes = await self._request(
+            "GET", f"/firmware/packages/{quote(sha256, safe='')}/package", raw=True,
+            what=f"download firmware package {sha256[:12]}")
+        return data
 
     # ------------------------------------------------------------ commands
     async def call(self, pole_id: str, action: str, payload: Mapping[str, Any], *,

@@ -11,6 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography import x509
+
+from pole_link.firmware.signing import load_certificates
+from service.api.firmware_packages import trust_summary
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import prepare_database, start_service
@@ -20,7 +24,8 @@ from service.workers import WorkerConfig, can_share_a_port, supervise
 
 async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
                token_file: Path, files_dir: Path | None = None,
-               public_url: str | None = None) -> None:
+               public_url: str | None = None,
+               trusted_roots: Sequence[x509.Certificate] = ()) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -29,12 +34,13 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
     _show_new_token(token_file)
     service = await start_service(db_url, host=host, port=port, settings=settings,
                                   token_file=token_file, files_dir=files_dir,
-                                  public_url=public_url)
+                                  public_url=public_url, trusted_roots=trusted_roots)
     print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
           f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",
           flush=True)
     print(f"Operator API: http://{service.host}:{service.port}/api/v1 "
           f"(OpenAPI at /docs)", flush=True)
+    print(trust_summary(trusted_roots), flush=True)
     try:
         await stop.wait()
     finally:
@@ -58,12 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where poles reach this service over HTTP, e.g. "
                              "http://csms.example.net:8180 (default: the URL the operator "
                              "used for the command)")
+    parser.add_argument("--trust", type=Path, default=None, metavar="ROOTS.pem",
+                        help="manufacturer root certificates (a PEM bundle) that signed "
+                             "firmware packages must chain to; without it every package "
+                             "uploaded to POST /api/v1/firmware/packages is refused")
     parser.add_argument("--registration", choices=("open", "closed"), default="open",
                         help="open: unknown poles are registered (flagged); closed: rejected")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="service processes sharing the port and the fleet, for more than "
                              "one core's worth of poles (Linux; needs PostgreSQL)")
     args = parser.parse_args(argv)
+    trust_pem = ""
+    if args.trust is not None:
+        try:
+            trust_pem = _trusted_roots_pem(args.trust)
+        except ValueError as exc:
+            parser.error(str(exc))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = CsmsSettings(registration_open=args.registration == "open")
@@ -76,11 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "commands and live data to each other through it (LISTEN/NOTIFY)")
         if not can_share_a_port():
             parser.error("--workers above 1 needs Linux (SO_REUSEPORT spreads connections)")
-        return _run_workers(db_url, args, settings)
+        return _run_workers(db_url, args, settings, trust_pem)
     try:
         asyncio.run(_run(db_url, args.host, args.port, settings,
                          args.token_file or default_token_file(), args.files_dir,
-                         args.public_url))
+                         args.public_url, load_certificates(trust_pem)))
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1
@@ -91,7 +107,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings) -> int:
+def _trusted_roots_pem(path: Path) -> str:
+    """The ``--trust`` bundle's text, checked to hold certificates (`ValueError` why not)."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ValueError(f"--trust {path}: cannot read it ({reason})") from None
+    try:
+        roots = load_certificates(text)
+    except ValueError:
+        raise ValueError(f"--trust {path}: not a PEM certificate bundle") from None
+    if not roots:
+        raise ValueError(f"--trust {path}: holds no certificate")
+    return text
+
+
+def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
+                 trust_pem: str = "") -> int:
     """Storage prepared and the token made once, here; then the workers (`service.workers`)."""
     token_file = args.token_file or default_token_file()
     try:
@@ -101,7 +134,7 @@ def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings) 
         return 1
     _show_new_token(token_file)
     config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
-                          args.public_url)
+                          args.public_url, trust_pem)
     return asyncio.run(supervise(config, args.workers))
 
 

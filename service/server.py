@@ -7,13 +7,16 @@ import contextlib
 import functools
 import logging
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from cryptography import x509
 
 from pole_link.errors import PoleLinkError
 from service.api.files_routes import FileTransfers, build_files_router, build_pole_files_router
+from service.api.firmware_packages import build_packages_router
 from service.api.pole_settings import build_settings_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
@@ -69,7 +72,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         public_url: str | None = None,
                         sock: socket.socket | None = None,
                         clustered: bool = False,
-                        clock: Clock = wall_clock) -> RunningService:
+                        clock: Clock = wall_clock,
+                        trusted_roots: Sequence[x509.Certificate] = ()) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
@@ -87,6 +91,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     ``clock`` is the service's time: what poles are told in ``currentTime``, what their
     clocks are measured against and what the capacity policy deploys and verifies by
     (tests pass one they control).
+
+    ``trusted_roots`` are the manufacturer root certificates signed firmware packages must
+    chain to (``paalwerk service --trust``); with none, every package is refused.
     """
     engine = create_engine_for(db_url)
     if clustered and engine.dialect.name != "postgresql":
@@ -126,6 +133,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     app.include_router(build_files_router(app.state.connections, async_repository, tokens,
                                           files))
     app.include_router(build_pole_files_router(async_repository, files))
+    app.include_router(build_packages_router(async_repository, tokens, files, trusted_roots,
+                                             clock))
     cluster: Cluster | None = None
     if clustered:
         cluster = Cluster(PgBus(db_url, new_worker_id()), app.state.connections,

@@ -39,6 +39,8 @@ class WorkerConfig:
     token_file: Path
     files_dir: Path | None
     public_url: str | None
+    trusted_roots_pem: str = ""
+    """The ``--trust`` bundle as text (certificates do not pickle into a new process)."""
 
 
 def reuseport_socket(host: str, port: int) -> socket.socket:
@@ -70,6 +72,7 @@ def _worker_main(config: WorkerConfig, ready: Any) -> None:
 
 
 async def _serve(config: WorkerConfig, ready: Any) -> None:
+    from pole_link.firmware.signing import load_certificates
     from service.server import start_service
 
     stop = asyncio.Event()
@@ -79,7 +82,8 @@ async def _serve(config: WorkerConfig, ready: Any) -> None:
     sock = reuseport_socket(config.host, config.port)
     service = await start_service(config.db_url, settings=config.settings,
                                   token_file=config.token_file, files_dir=config.files_dir,
-                                  public_url=config.public_url, sock=sock, clustered=True)
+                                  public_url=config.public_url, sock=sock, clustered=True,
+                                  trusted_roots=load_certificates(config.trusted_roots_pem))
     ready.put(("ready", service.port))
     try:
         await stop.wait()
@@ -132,6 +136,7 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
               f"ws://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
         print(f"Operator API: http://{config.host}:{config.port}/api/v1 (OpenAPI at /docs)",
               flush=True)
+        print(_trust_summary(config.trusted_roots_pem), flush=True)
         while not stop.is_set():
             if any(not process.is_alive() for process in processes):
                 print("paalwerk service: a worker process died; stopping the others",
@@ -143,6 +148,13 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
         return 0
     finally:
         await asyncio.to_thread(_stop_all, processes)
+
+
+def _trust_summary(pem: str) -> str:
+    from pole_link.firmware.signing import load_certificates
+    from service.api.firmware_packages import trust_summary
+
+    return trust_summary(load_certificates(pem))
 
 
 def _stop_all(processes: list[BaseProcess]) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import serial
+from cryptography import x509
 
 from pole_link.protocol.frames import FrameDecoder, encode_frame
 from pole_link.sim.clock import SimClock
@@ -223,16 +224,19 @@ def postgres_schema() -> Iterator[str]:
 @asynccontextmanager
 async def running_service(tmp_path: Path, db_url: str | None = None, *,
                           clock: Callable[[], datetime] | None = None,
-                          settings: CsmsSettings | None = None) -> AsyncIterator[Api]:
+                          settings: CsmsSettings | None = None,
+                          trusted_roots: Sequence[x509.Certificate] = ()
+                          ) -> AsyncIterator[Api]:
     """The CSMS on ``db_url`` (default: a SQLite file in ``tmp_path``) with a token;
-    ``clock`` is its time (default: the wall clock)."""
+    ``clock`` is its time (default: the wall clock); ``trusted_roots`` the manufacturer
+    roots firmware packages are checked against (default: none)."""
     token_file = tmp_path / "tokens.json"
     token = ensure_admin_token(token_file)
     assert token is not None
     db_url = db_url or f"sqlite:///{tmp_path / 'csms.sqlite'}"
     extra: dict[str, Any] = {} if clock is None else {"clock": clock}
     service = await start_service(db_url, token_file=token_file, files_dir=tmp_path / "files",
-                                  settings=settings, **extra)
+                                  settings=settings, trusted_roots=trusted_roots, **extra)
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",

@@ -45,6 +45,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 IMAGE = "image.bin"
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
+"""A manifest is a few kB; the cap keeps a compressed "manifest" from filling memory."""
 
 
 class PackageError(ValueError):
@@ -131,17 +133,25 @@ def build_package(image: bytes, *, version: str, models: Sequence[str],
 def parse_package(data: bytes) -> FirmwarePackage:
     """A package from its bytes; `PackageError` when it is not one or does not add up."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise PackageError("not a firmware package (not a ZIP archive, or a truncated one)"
+                           ) from None
+    try:
+        with archive:
             names = set(archive.namelist())
             if not {MANIFEST, IMAGE} <= names:
                 raise PackageError(f"a firmware package holds {MANIFEST} and {IMAGE}; this "
                                    f"one holds {sorted(names)}")
             if archive.getinfo(IMAGE).file_size > MAX_IMAGE_BYTES:
                 raise PackageError("the image is larger than 64 MiB")
+            if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+                raise PackageError("manifest.json is larger than 1 MiB")
             manifest = Manifest.from_json(json.loads(archive.read(MANIFEST)))
             image = archive.read(IMAGE)
-    except zipfile.BadZipFile:
-        raise PackageError("not a firmware package (not a ZIP archive)") from None
+    except zipfile.BadZipFile as exc:  # a member's CRC-32 or header does not check out
+        raise PackageError(f"the package is damaged, a changed or corrupted copy ({exc})"
+                           ) from None
     except json.JSONDecodeError as exc:
         raise PackageError(f"manifest.json is not JSON: {exc}") from None
     if len(image) != manifest.size:

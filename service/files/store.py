@@ -11,7 +11,8 @@ Firmware is content-addressed (``firmware/<sha256>/<original name>``): the hash 
 exactly one image, so a pole's download URL cannot silently start meaning other bytes,
 and it is long enough to serve as the capability that lets poles download without a
 bearer token (OCPP 1.6 poles cannot send one). Diagnostics live per pole
-(``diagnostics/<pole>/<file name>``).
+(``diagnostics/<pole>/<file name>``). A signed package whose signature the service verified
+is kept whole as well (``packages/<image sha256>.zip``), its image hosted as any other.
 """
 
 from __future__ import annotations
@@ -203,6 +204,39 @@ class FileStore:
             shutil.rmtree(folder)
             return True
         return await asyncio.to_thread(remove)
+
+    # ------------------------------------------------------------ signed packages
+    async def add_package(self, sha256: str, data: bytes) -> Path:
+        """Keep a verified firmware package as uploaded (``packages/<sha256>.zip``, by its
+        image's hash), for whoever installs from the package itself (a technician over a
+        pole's service port); a package kept before for that image stays."""
+        if not is_sha256(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        target = self.root / "packages" / f"{sha256}.zip"
+
+        def keep() -> Path:
+            if target.is_file():
+                return target
+            handle = self._open_temporary()
+            temp = Path(handle.name)
+            try:
+                self._write(handle, data)
+                self._finish(handle)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temp.replace(target)
+            finally:
+                _discard(handle, temp)
+            return target
+        try:
+            return await asyncio.to_thread(keep)
+        except OSError as error:
+            raise _disk_error(error, "firmware package") from error
+
+    async def package_path(self, sha256: str) -> Path | None:
+        if not is_sha256(sha256):
+            return None
+        path = self.root / "packages" / f"{sha256}.zip"
+        return path if await asyncio.to_thread(path.is_file) else None
 
     # ------------------------------------------------------------ diagnostics
     async def add_diagnostics(self, pole_id: str, name: str, body: AsyncIterable[bytes],

@@ -244,6 +244,29 @@ class FirmwareUpdate(SQLModel, table=True):
     status_at: datetime = _time()
 
 
+class FirmwarePackageRow(SQLModel, table=True):
+    """A signed firmware package the service accepted (issue 14, eis 69).
+
+    Only packages whose signature verified against a manufacturer root the service trusts
+    get a row, so "which releases may go to poles" is this table. Keyed by the image's
+    SHA-256 (the manifest's, which the signature covers and which names the hosted image).
+    """
+
+    __tablename__ = "firmware_packages"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    version: str = Field(max_length=64)
+    models: str = "[]"
+    """The pole models it fits, as a JSON list of strings; empty: every model."""
+    size: int
+    """The image's size in bytes."""
+    signer: str
+    """The signing certificate's subject (common name)."""
+    root: str
+    """The subject of the trusted root that issued the signing certificate."""
+    uploaded_at: datetime = _time()
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what to which pole (eis 69 security logging)."""
 

@@ -34,6 +34,7 @@ from service.storage.models import (
     ChargingProfileRecord,
     ConnectionSession,
     Connector,
+    FirmwarePackageRow,
     FirmwareUpdate,
     MessageLog,
     MeterValue,
@@ -647,6 +648,38 @@ class Repository:
                 select(FirmwareUpdate).where(FirmwareUpdate.pole_id == pole_id)
                 .order_by(col(FirmwareUpdate.id).desc()).limit(limit)).all())
 
+    # -- signed firmware packages -----------------------------------------------------------
+
+    def add_firmware_package(self, row: FirmwarePackageRow) -> tuple[FirmwarePackageRow, bool]:
+        """Record an accepted package: ``(the stored row, whether it is new)``. An image
+        recorded before keeps its first row (also when another process records it at the
+        same moment)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            existing = session.get(FirmwarePackageRow, row.sha256)
+            if existing is not None:
+                return existing, False
+            session.add(row)
+            try:
+                session.commit()
+            except sa.exc.IntegrityError:
+                session.rollback()
+                existing = session.get(FirmwarePackageRow, row.sha256)
+                if existing is None:
+                    raise
+                return existing, False
+            return row, True
+
+    def firmware_package(self, sha256: str) -> FirmwarePackageRow | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(FirmwarePackageRow, sha256)
+
+    def firmware_packages(self) -> list[FirmwarePackageRow]:
+        """Every accepted package, newest upload first."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(FirmwarePackageRow).order_by(col(FirmwarePackageRow.uploaded_at).desc(),
+                                                    col(FirmwarePackageRow.sha256))).all())
+
     def audit(self, actor: str, action: str, detail: str = "",
               at: datetime | None = None) -> None:
         with storage_errors(self.engine.url), self._session() as session:
@@ -906,6 +939,9 @@ class AsyncRepository:
     firmware_not_sent = _threaded(Repository.firmware_not_sent)
     firmware_status = _threaded(Repository.firmware_status)
     firmware_updates = _threaded(Repository.firmware_updates)
+    add_firmware_package = _threaded(Repository.add_firmware_package)
+    firmware_package = _threaded(Repository.firmware_package)
+    firmware_packages = _threaded(Repository.firmware_packages)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")
