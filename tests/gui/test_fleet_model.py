@@ -234,7 +234,8 @@ def test_attention_sorts_fault_before_offline_before_stuck_before_ok() -> None:
     assert order == ["PW-0004", "PW-0003", "PW-0002", "PW-0001", "PW-0005"]
     assert [model.index(r, Column.POWER).data(AttentionRole) for r in range(5)] == [
         Severity.FAULT, Severity.OFFLINE, Severity.STUCK, Severity.NONE, Severity.NONE]
-    assert cell(model, "PW-0004", Column.ATTENTION) == "Socket 1 faulted: earth-fault trip (RCD) (GroundFailure)"
+    assert cell(model, "PW-0004", Column.ATTENTION) == (
+        "Socket 1 faulted: earth-fault trip (RCD) (GroundFailure)")
     assert cell(model, "PW-0002", Column.ATTENTION) == "Socket 1 Finishing for 45 min"
 
 
@@ -260,7 +261,8 @@ def test_error_code_without_faulted_status_is_a_fault() -> None:
 def test_fault_on_connector_zero_faults_the_pole() -> None:
     model = fleet_model(pole("PW-0001"))
     model.apply_event(typed(status("PW-0001", 0, "Faulted", "InternalError")))
-    assert cell(model, "PW-0001", Column.ATTENTION) == "Pole faulted: internal error of the pole (InternalError)"
+    assert cell(model, "PW-0001", Column.ATTENTION) == (
+        "Pole faulted: internal error of the pole (InternalError)")
     assert model.row_at(0).flags & RowFlag.FAULTED
 
 
