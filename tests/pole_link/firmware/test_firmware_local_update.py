@@ -300,3 +300,53 @@ async def test_a_refused_package_changes_nothing_it_should_not(
     other = replace(package.manifest, version="2.0.1")  # same image, same signature
     result = await writer.upload_firmware(FirmwarePackage(other, package.image))
     assert result.resumed_from > 0
+
+
+async def test_a_frame_lost_on_the_line_is_sent_again_from_the_gap(
+    writer: PoleSession, maker: Manufacturer, served_pole: ServedPole,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame that fails its CRC never reaches the pole: the next one is a gap, the pole
+    says where it stands, and the client goes back there."""
+    slots = served_pole.pole.firmware
+    receive = slots.receive
+    frames = 0
+
+    def lose_the_fifth(frame: FirmwareData) -> FirmwareAck | None:
+        nonlocal frames
+        frames += 1
+        return None if frames == 5 else receive(frame)
+
+    monkeypatch.setattr(slots, "receive", lose_the_fifth)
+    package = maker.package("2.0.0", 2 << 20)
+    result = await writer.upload_firmware(package)
+    assert result.status == "Installed" and result.resends >= 1
+    assert result.bytes_sent > package.manifest.size
+    assert slots.slots["B"].sha256 == package.manifest.sha256
+
+
+async def test_a_silent_pole_gets_the_unacknowledged_data_again(
+    writer: PoleSession, maker: Manufacturer, served_pole: ServedPole,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ack of the image's end is lost: after the ack timeout (2 s; shortened here)
+    the client resends from the last offset acked, the pole acks the duplicates."""
+    from pole_link.firmware import local_update
+
+    monkeypatch.setattr(local_update, "ACK_TIMEOUT_S", 0.2)
+    slots = served_pole.pole.firmware
+    receive = slots.receive
+    lost: list[FirmwareAck] = []
+
+    def lose_the_final_ack(frame: FirmwareData) -> FirmwareAck | None:
+        ack = receive(frame)
+        if ack is not None and not lost and slots.transfer is not None \
+                and ack.next_offset == slots.transfer.size:
+            lost.append(ack)
+            return None
+        return ack
+
+    monkeypatch.setattr(slots, "receive", lose_the_final_ack)
+    package = maker.package("2.0.0", 1 << 20)
+    result = await writer.upload_firmware(package)
+    assert lost and result.status == "Installed" and result.resends >= 1
