@@ -172,12 +172,11 @@ async def csms() -> AsyncIterator[CsmsStub]:
     assert stub.schema_errors == []
 
 
-async def test_eis69_the_csms_hears_a_local_update_by_boot_and_status_and_a_rollback(
+async def test_eis69_the_csms_trusts_a_root_and_hears_of_a_local_update_and_a_rollback(
     csms: CsmsStub, tmp_path: Path
 ) -> None:
     pole = VirtualPole("PW-0001")
     maker = Manufacturer.make(pole.clock.now())
-    pole.firmware.install_root(maker.root_pem)
     port = PtyPort()
     end = ServicePortEnd(pole, FramedConnection(port))
     outbox = Outbox(tmp_path / "outbox.sqlite")
@@ -186,6 +185,10 @@ async def test_eis69_the_csms_hears_a_local_update_by_boot_and_status_and_a_roll
              asyncio.create_task(client.run())]
     try:
         await csms.wait_for("BootNotification")
+        # The back office installs the manufacturer's root (OCPP 1.6 security extension).
+        answer = await csms.call("PW-0001", "InstallCertificate", {
+            "certificateType": "ManufacturerRootCertificate", "certificate": maker.root_pem})
+        assert answer == {"status": "Accepted"} and pole.firmware.roots == [maker.root]
         async with PoleSession(SerialLink(port.path)) as session:
             await session.authenticate("demo")
             await session.upload_firmware(maker.package("2.0.0", 256 << 10))
