@@ -104,25 +104,24 @@ class FirmwareResult:
 
 
 class _Pacer:
-    """How much to write at once: `BURST_SECONDS` of the link's measured write rate."""
+    """How much to write at once: `BURST_SECONDS` of the link's measured write rate.
+
+    It starts at `MIN_BURST` and grows at most fourfold per write, so a driver buffer
+    that swallows the first kilobytes at once never passes for a fast line (a 115200-baud
+    cable settles at a few kilobytes; a pseudo-terminal reaches `MAX_BURST` in four
+    writes).
+    """
 
     def __init__(self) -> None:
-        self.rate: float | None = None
+        self.rate = MIN_BURST / BURST_SECONDS
 
     @property
     def burst(self) -> int:
-        if self.rate is None:
-            return MIN_BURST
         return int(min(MAX_BURST, max(MIN_BURST, self.rate * BURST_SECONDS)))
 
     def wrote(self, size: int, seconds: float) -> None:
         measured = size / max(seconds, 1e-6)
-        if self.rate is None:
-            self.rate = measured
-        else:
-            # Grow at most fourfold per write: a driver's buffer swallowing the first
-            # kilobytes at once must not pass for a fast line.
-            self.rate = min(0.5 * self.rate + 0.5 * measured, 4 * self.rate)
+        self.rate = min(0.5 * self.rate + 0.5 * measured, 4 * self.rate)
 
 
 class FirmwareUpload:

@@ -350,3 +350,22 @@ async def test_a_silent_pole_gets_the_unacknowledged_data_again(
     package = maker.package("2.0.0", 1 << 20)
     result = await writer.upload_firmware(package)
     assert lost and result.status == "Installed" and result.resends >= 1
+
+
+def test_bursts_follow_the_measured_line_rate_and_a_driver_buffer_does_not_fool_them() -> None:
+    from pole_link.firmware.local_update import MAX_BURST, MIN_BURST, _Pacer
+
+    cable = _Pacer()  # 115200 baud: ~11.5 kB/s once the driver's buffer is full
+    assert cable.burst == MIN_BURST
+    cable.wrote(MIN_BURST, 0.0005)  # the driver's buffer takes the first write at once
+    assert cable.burst == 4 * MIN_BURST  # grows, but no further than fourfold
+    for _ in range(8):
+        cable.wrote(cable.burst, cable.burst / 11_520)
+    assert cable.burst == MIN_BURST
+
+    pty = _Pacer()  # a pseudo-terminal: ~100 MB/s
+    bursts = []
+    for _ in range(5):
+        pty.wrote(pty.burst, pty.burst / 100e6)
+        bursts.append(pty.burst)
+    assert bursts == [4 * MIN_BURST, 16 * MIN_BURST, MAX_BURST, MAX_BURST, MAX_BURST]
