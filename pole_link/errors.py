@@ -73,3 +73,25 @@ class NotAuthorised(CallError):
         action: str | None = None,
     ) -> None:
         super().__init__("SecurityError", description, details, action=action)
+
+
+class FirmwareError(PoleLinkError):
+    """A firmware transfer could not go on (the pole aborted it, or stopped acknowledging)."""
+
+
+class FirmwareRejected(FirmwareError):
+    """The pole refused an image, at ``FirmwareBegin`` or ``FirmwareCommit``.
+
+    `reason` is the pole's status word exactly as sent (``InvalidCertificate``,
+    ``InvalidSignature``, ``HashMismatch``, ``Incomplete``, ``WrongModel``, …) and
+    `detail` its explanation; the pole keeps running the firmware it had.
+    """
+
+    def __init__(self, reason: str, detail: str = "", *, stage: str) -> None:
+        self.reason = reason
+        self.detail = detail
+        self.stage = stage
+        text = f"{stage}: the pole refused the firmware: {reason}"
+        if detail:
+            text += f" — {detail}"
+        super().__init__(text)

@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ocpp.charge_point import (
     camel_to_snake_case,
@@ -33,12 +33,23 @@ from ocpp.v16.enums import (
     ResetType,
 )
 
-from pole_link.errors import CallError, FrameError, LinkLost, NotAuthorised
+from pole_link.errors import (
+    CallError,
+    ConnectError,
+    FrameError,
+    LinkLost,
+    LinkTimeout,
+    NotAuthorised,
+)
 from pole_link.live import LiveSample
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.queues import drain, put_dropping_oldest
 from pole_link.timeutil import parse_time
 from pole_link.transports.base import PoleLink
+
+if TYPE_CHECKING:
+    from pole_link.firmware.local_update import FirmwareResult, Progress
+    from pole_link.firmware.package import FirmwarePackage
 
 LOGGER = logging.getLogger(__name__)
 
@@ -328,6 +339,37 @@ class PoleSession:
             call.TriggerMessage(requested_message=message, connector_id=connector_id),
             call_result.TriggerMessage)
         return str(result.status)
+
+    # ------------------------------------------------------------ firmware
+    async def upload_firmware(self, package: FirmwarePackage, *,
+                              progress: Progress | None = None) -> FirmwareResult:
+        """Install a signed package over the service port (needs `authenticate`).
+
+        ``progress`` gets (bytes acknowledged, total) as the pole confirms them. Returns
+        once the pole answered ``Installed``: it then reboots into the new slot, which
+        ends this session (`reopen` to talk to it again). Raises `FirmwareRejected` with
+        the pole's reason when it refuses the image (it keeps its firmware), `LinkLost`
+        when the link goes; cancelling, or either failure, leaves the pole able to
+        resume: upload the same package again.
+        """
+        from pole_link.firmware.local_update import FirmwareUpload
+
+        result = await FirmwareUpload(self, package, progress=progress).run()
+        self._token = None  # the pole is rebooting: its session is gone
+        return result
+
+    async def reopen(self, *, timeout: float = 30.0, pause: float = 0.25) -> PoleIdentity:
+        """Close the link and open it again until the pole answers ``Hello`` (after it
+        rebooted); `LinkLost`/`ConnectError` from the last attempt once ``timeout`` passes."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            await self.close()
+            try:
+                return await self.open()
+            except (ConnectError, LinkLost, LinkTimeout):
+                if asyncio.get_running_loop().time() + pause > deadline:
+                    raise
+            await asyncio.sleep(pause)
 
     # ------------------------------------------------------------ live data
     @contextlib.asynccontextmanager

@@ -16,8 +16,14 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from pole_link.errors import FrameError
-from pole_link.protocol.binary import BinaryFrame, parse_binary
-from pole_link.protocol.frames import FrameDecoder, LinkCounters, encode_frame, is_json_body
+from pole_link.protocol.binary import BinaryFrame, FirmwareData, parse_binary
+from pole_link.protocol.frames import (
+    DELIMITER,
+    FrameDecoder,
+    LinkCounters,
+    encode_frame,
+    is_json_body,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -65,6 +71,7 @@ class FramedConnection:
         self.on_binary = on_binary
         self._decoder = FrameDecoder(self.counters)
         self._ready: collections.deque[JsonText] = collections.deque()
+        self._interrupted = False
 
     async def recv(self) -> str:
         while not self._ready:
@@ -98,13 +105,31 @@ class FramedConnection:
         self.counters.dropped += 1
 
     async def send(self, text: str) -> None:
-        frame = encode_frame(text.encode("utf-8"))
-        await self.stream.write(frame)
+        await self._write(encode_frame(text.encode("utf-8")))
         self.counters.frames_out += 1
 
-    async def send_binary(self, frame: BinaryFrame) -> None:
-        await self.stream.write(encode_frame(frame.pack()))
-        self.counters.frames_out += 1
+    async def send_binary(self, *frames: BinaryFrame) -> None:
+        """Send binary frames back to back in one write (a firmware burst costs one
+        hand-over to the port, not one per frame)."""
+        if not frames:
+            return
+        parts = [frame.encode() if isinstance(frame, FirmwareData) else
+                 encode_frame(frame.pack())[:-1] for frame in frames]
+        parts.append(b"")
+        await self._write(DELIMITER.join(parts))
+        self.counters.frames_out += len(frames)
+
+    async def _write(self, data: bytes) -> None:
+        """Write, and after a write that was cancelled or failed half-way start the next
+        with a lone delimiter: the peer drops the torn frame, not the next one with it."""
+        if self._interrupted:
+            data = DELIMITER + data
+            self._interrupted = False
+        try:
+            await self.stream.write(data)
+        except BaseException:
+            self._interrupted = True
+            raise
 
     async def close(self) -> None:
         await self.stream.close()

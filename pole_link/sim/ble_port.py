@@ -27,6 +27,8 @@ from pole_link.transports.ble import MAX_CHUNK, NOTIFY_CHAR_UUID, SERVICE_UUID, 
 LOGGER = logging.getLogger(__name__)
 
 ADVERTISING_INTERVAL_MS = 100.0
+DRAIN_TIMEOUT_S = 2.0
+"""How long a restarting pole waits for its last notifications to leave."""
 """Often enough that a 3 s scan always sees every pole."""
 _FLAGS = (AdvertisingData.Flags.LE_GENERAL_DISCOVERABLE_MODE
           | AdvertisingData.Flags.BR_EDR_NOT_SUPPORTED)
@@ -108,6 +110,21 @@ class BlePolePort:
         if connection is not None:
             with contextlib.suppress(Exception):
                 await connection.disconnect()
+
+    async def drop_central(self) -> None:
+        """The pole restarts: let what it already sent reach the central, then drop it."""
+        connection = self._connection
+        if connection is None:
+            return
+        queue = self.device.host.le_acl_packet_queue or self.device.host.acl_packet_queue
+        if queue is not None:
+            with contextlib.suppress(TimeoutError, ValueError):
+                async with asyncio.timeout(DRAIN_TIMEOUT_S):
+                    while (queue.pending and self._connection is connection
+                           and connection.handle in self.device.connections):
+                        await queue.drain(connection.handle)
+        if self._connection is connection:
+            await self.disconnect()
 
     @property
     def connected(self) -> bool:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pole_link.sim.runner import FleetOptions, run_until_stopped
 from pole_link.sim.vehicles import parse_plug
@@ -43,6 +44,10 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
                         help="the simulated clock's start, with offset (default now)")
     parser.add_argument("--plug", action="append", default=[], metavar="CONNECTOR:EVTYPE",
                         help="a vehicle plugged in at start: ev3, ev1 or zoe (repeatable)")
+    parser.add_argument("--trust", action="append", default=[], metavar="ROOT.pem",
+                        help="a manufacturer root certificate every pole trusts for "
+                             "firmware (as OCPP InstallCertificate would install it; "
+                             "repeatable)")
     parser.add_argument("--verbose", action="store_true", help="log frames")
     return parser
 
@@ -63,6 +68,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
         start = parse_time(args.start) if args.start else None
     except ValueError as exc:
         parser.error(str(exc))
+    roots = tuple(_read_root(parser, path) for path in args.trust)
     for connector_id, _ in plugs:
         if connector_id not in (1, 2):
             parser.error(f"--plug: connector {connector_id} does not exist (1 or 2)")
@@ -73,6 +79,20 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
         logging.getLogger("ocpp").setLevel(logging.INFO)
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
                            ble=args.ble,
-                           csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs))
+                           csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs),
+                           trusted_roots=roots)
     asyncio.run(run_until_stopped(options))
     return 0
+
+
+def _read_root(parser: argparse.ArgumentParser, path: str) -> str:
+    """A root certificate file's PEM text; a usage error when it is not one."""
+    from pole_link.firmware.signing import load_certificates
+
+    try:
+        text = Path(path).read_text(encoding="ascii")
+        if not load_certificates(text):
+            raise ValueError("no certificate in it")
+    except (OSError, ValueError) as exc:
+        parser.error(f"--trust {path}: not a PEM certificate file ({exc})")
+    return text

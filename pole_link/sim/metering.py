@@ -153,3 +153,6 @@ class Metering:
 
     def report(self, message_id: str, data: dict[str, Any], at: datetime) -> None:
         """Reports are not the meter's business."""
+
+    def notify(self, action: str, payload: dict[str, Any], at: datetime) -> None:
+        """Nor are other messages."""

@@ -29,6 +29,10 @@ class PoleObserver(Protocol):
     def report(self, message_id: str, data: dict[str, Any], at: datetime) -> None:
         """A vendor report for the CSMS: ``Overrule`` made at the pole, ``LowCurrentVehicle``."""
 
+    def notify(self, action: str, payload: dict[str, Any], at: datetime) -> None:
+        """A standard OCPP message for the CSMS (``FirmwareStatusNotification`` of a local
+        update), to be queued like a report."""
+
 
 class CardAuthoriser(Protocol):
     def authorise(self, connector_id: int, id_tag: str) -> None:

@@ -123,6 +123,7 @@ class PoleOcppClient:
         pole.continue_local_ids_below(outbox.lowest_local_transaction_id())
         pole.observers.append(self)
         pole.remote_files.link = self
+        pole.reboot_listeners.append(self.rebooted)
         self.metering = Metering(pole, self._queue)
         pole.subscribe(self._pole_changed)
         self._pole_changed()
@@ -334,6 +335,9 @@ class PoleOcppClient:
         local = transaction_id if isinstance(transaction_id, int) and transaction_id < 0 else None
         self._queue("DataTransfer", {"vendorId": VENDOR_ID, "messageId": message_id,
                                      "data": encode_data(data)}, at, local)
+
+    def notify(self, action: str, payload: dict[str, Any], at: datetime) -> None:
+        self._queue(action, payload, at)
 
     # ------------------------------------------------------------ CardAuthoriser
     def authorise(self, connector_id: int, id_tag: str) -> None:

@@ -40,6 +40,7 @@ from pole_link.profiles.charging_profile import (
 )
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
+from pole_link.sim.firmware_slots import FirmwareSlots
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.remote_files import RemoteFiles
@@ -83,6 +84,11 @@ class VirtualPole:
         self.firmware_update_requested: tuple[str, str] | None = None
         self.firmware_version = FIRMWARE_VERSION
         """What BootNotification reports; an installed update changes it."""
+        self.firmware = FirmwareSlots(self, MODEL)
+        """Slots A/B, trusted manufacturer roots and the local firmware update."""
+        self.reboot_listeners: list[Listener] = []
+        """Told after the pole restarted (`reboot`): ports end their sessions, the OCPP
+        connection starts over with a BootNotification."""
         self.remote_files = RemoteFiles(self)
         """Firmware downloads and diagnostics uploads over HTTP (UpdateFirmware,
         GetDiagnostics)."""
@@ -143,6 +149,13 @@ class VirtualPole:
         now = self.clock.now()
         for observer in list(self.observers):
             observer.report(message_id, dict(data), now)
+
+    def notify_csms(self, action: str, payload: dict[str, object]) -> None:
+        """A standard OCPP message for the CSMS (FirmwareStatusNotification after a local
+        update), queued like a transaction event so it survives being offline."""
+        now = self.clock.now()
+        for observer in list(self.observers):
+            observer.notify(action, dict(payload), now)
 
     def _configuration_changed(self, key: str, value: str) -> None:
         self.physics.configuration_changed()
@@ -470,6 +483,16 @@ class VirtualPole:
         for socket in self.sockets:
             self._end_transaction(socket, reason)
         self._changed()
+
+    def reboot(self) -> None:
+        """Restart (after a firmware install): transactions end, the active firmware slot
+        boots (and rolls back if unhealthy), every port and connection starts over."""
+        for socket in self.sockets:
+            self._end_transaction(socket, Reason.reboot)
+        self.firmware.boot()
+        self._changed()
+        for listener in list(self.reboot_listeners):
+            listener()
 
     def send_local_list(self, version: int, update_type: str, entries: list[dict[str, object]]
                         ) -> UpdateStatus:

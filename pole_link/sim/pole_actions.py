@@ -21,6 +21,8 @@ from ocpp.v16 import call_result
 from ocpp.v16.enums import (
     Action,
     AvailabilityType,
+    CertificateStatus,
+    CertificateUse,
     ClearCacheStatus,
     GetCompositeScheduleStatus,
     ResetStatus,
@@ -167,6 +169,16 @@ class PoleActions:
         self.pole.firmware_update_requested = (location, retrieve_date)
         self.pole.remote_files.update_firmware(location, when, retries, retry_interval)
         return call_result.UpdateFirmware()
+
+    @on(Action.install_certificate)
+    def on_install_certificate(self, certificate_type: str, certificate: str
+                               ) -> call_result.InstallCertificate:
+        """OCPP 1.6 security extension: a manufacturer root makes firmware it signed
+        installable (`FirmwareSlots`); a certificate that is not a CA is ``Rejected``."""
+        manufacturer = certificate_type == CertificateUse.manufacturer_root_certificate
+        installed = self.pole.firmware.install_root(certificate, manufacturer=manufacturer)
+        return call_result.InstallCertificate(
+            status=CertificateStatus.accepted if installed else CertificateStatus.rejected)
 
     @on(Action.get_diagnostics)
     def on_get_diagnostics(self, location: str, start_time: str | None = None,

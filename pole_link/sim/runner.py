@@ -40,6 +40,8 @@ class FleetOptions:
     speed: float = 1.0
     start: datetime | None = None
     plugs: Sequence[tuple[int, EvType]] = field(default_factory=tuple)
+    trusted_roots: Sequence[str] = field(default_factory=tuple)
+    """PEM manufacturer roots every pole trusts for firmware (``--trust``)."""
 
 
 def pole_ids(count: int, prefix: str) -> list[str]:
@@ -68,6 +70,8 @@ class Fleet:
         for index, pole_id in enumerate(pole_ids(options.poles, options.id_prefix), start=1):
             pole = VirtualPole(pole_id, clock=SimClock(options.start, options.speed))
             self.poles.append(pole)
+            for root in options.trusted_roots:
+                pole.firmware.install_root(root)
             self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
             if options.serial:
                 port = PtyPort()

@@ -9,10 +9,9 @@ virtual-pole ``Sim*`` controls.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,9 +21,9 @@ from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, DataTransferStatus
 
 from pole_link.errors import PoleLinkError
-from pole_link.protocol.binary import AckStatus, BinaryFrame, FirmwareAck, FirmwareData
+from pole_link.protocol.binary import BinaryFrame, FirmwareAck, FirmwareData
 from pole_link.protocol.connection import FramedConnection
-from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import (
     PROTOCOL_VERSION,
     READ_ACTIONS,
@@ -58,6 +57,8 @@ class _Session:
         self.client: str | None = None
         self.authorised_until: datetime | None = None
         self.role: str | None = None
+        self.transfer_id: int | None = None
+        """The firmware transfer this session began: the only one whose data it may send."""
 
     def authorised(self, now: datetime) -> bool:
         return self.authorised_until is not None and now < self.authorised_until
@@ -86,7 +87,10 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         self.live = LiveStream(pole, self.call_action, min_interval_ms=MIN_LIVE_INTERVAL_MS)
         self._was_powered = pole.powered
         connection.on_binary = self._on_binary
+        self._reboot_after_answer = False
+        self._tasks: set[asyncio.Task[None]] = set()
         pole.subscribe(self._pole_changed)
+        pole.reboot_listeners.append(self._pole_restarted)
 
     # ---------------------------------------------------------------- session rules
     def end_session(self, why: str) -> None:
@@ -97,6 +101,14 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
 
     def pole_rebooted(self) -> None:
         self.end_session("pole restarted")
+
+    def _pole_restarted(self) -> None:
+        """The pole rebooted (a firmware install): the session is over, and a BLE
+        central is dropped as a restarting radio drops it."""
+        self.end_session("pole restarted")
+        drop = getattr(self.port.stream, "drop_central", None)
+        if drop is not None:
+            self._spawn(drop())
 
     def _pole_changed(self) -> None:
         if self._was_powered and not self.pole.powered:
@@ -156,8 +168,8 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
             VendorMessage.LINK_STATS: lambda _: self.port.counters.to_json(),
             VendorMessage.SELF_TEST: lambda request: self_test(self.pole, request),
             VendorMessage.OVERRULE: lambda request: overrule(self.pole, request),
-            VendorMessage.FIRMWARE_BEGIN: _firmware_unavailable,
-            VendorMessage.FIRMWARE_COMMIT: _firmware_unavailable,
+            VendorMessage.FIRMWARE_BEGIN: self._firmware_begin,
+            VendorMessage.FIRMWARE_COMMIT: self._firmware_commit,
         }
         handlers.update(self.sim.handlers())
         return handlers
@@ -184,13 +196,53 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         self._session.role = "technician"
         return {"status": "Accepted", "role": "technician", "expires": format_time(expires)}
 
-    # ---------------------------------------------------------------- binary frames
+    # ---------------------------------------------------------------- firmware
+    def _firmware_begin(self, request: Any) -> dict[str, Any]:
+        answer = self.pole.firmware.begin(request)
+        if answer["status"] == "Accepted":
+            self._session.transfer_id = int(answer["transferId"])
+        return answer
+
+    def _firmware_commit(self, request: Any) -> dict[str, Any]:
+        if not isinstance(request, dict):
+            raise ValueError("data must be a JSON object")
+        transfer_id = request["transferId"]
+        if isinstance(transfer_id, bool) or not isinstance(transfer_id, int):
+            raise ValueError("transferId must be an integer")
+        if transfer_id != self._session.transfer_id:
+            raise ValueError(f"transfer {transfer_id} was not begun in this session "
+                             "(FirmwareBegin first)")
+        answer = self.pole.firmware.commit(transfer_id)
+        if answer["status"] == "Installed":
+            self._session.transfer_id = None
+            self._reboot_after_answer = True
+        return answer
+
+    @after(Action.data_transfer)
+    def after_data_transfer(self, vendor_id: str, message_id: str | None = None,
+                            data: str | None = None) -> None:
+        """Reboot into new firmware once the ``Installed`` answer is on the wire."""
+        if self._reboot_after_answer:
+            self._reboot_after_answer = False
+            self.pole.reboot()
+
     def _on_binary(self, frame: BinaryFrame) -> None:
-        if isinstance(frame, FirmwareData):
-            # No transfer was begun (firmware transfer is not available yet): abort it.
-            ack = FirmwareAck(frame.transfer_id, 0, AckStatus.ABORTED)
-            task = asyncio.ensure_future(self.port.send_binary(ack))
-            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+        if not isinstance(frame, FirmwareData) or not self.pole.powered:
+            return
+        self._last_frame = self._wall()
+        if (frame.transfer_id != self._session.transfer_id
+                or not self._session.authorised(datetime.now(UTC))):
+            # Not begun in this (authorised) session: nothing of it is taken.
+            ack: FirmwareAck | None = self.pole.firmware.current_ack(frame.transfer_id)
+        else:
+            ack = self.pole.firmware.receive(frame)
+        if ack is not None:
+            self._spawn(self.port.send_binary(ack))
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(_forget(self._tasks))
 
     async def serve(self) -> None:
         """Serve the port until cancelled."""
@@ -200,8 +252,9 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         finally:
             idle.cancel()
             self.live.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await idle
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(idle, *self._tasks, return_exceptions=True)
 
 
 def _allowed_before_auth(msg: Call) -> bool:
@@ -214,5 +267,10 @@ def _allowed_before_auth(msg: Call) -> bool:
     return False
 
 
-def _firmware_unavailable(_: Any) -> dict[str, Any]:
-    raise ValueError("firmware transfer is not available on this pole yet")
+def _forget(tasks: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+    """A done-callback: drop the task, log what it raised (an ack the link lost is no news)."""
+    def done(task: asyncio.Task[None]) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            LOGGER.info("sending on the service port failed: %s", task.exception())
+    return done

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pole_link.errors import ConnectError, LinkLost
+from pole_link.protocol.binary import payload_fitting
 from pole_link.transports.base import PoleAddress
 from pole_link.transports.framed import LOCAL_CALL_TIMEOUT, FramedLink
 
@@ -43,6 +44,8 @@ PREFERRED_MTU = 247
 """PROTOCOL.md: the client asks for an ATT MTU of 247 (244-byte chunks)."""
 TRANSPORT_ENV = "PAALWERK_BLE_TRANSPORT"
 _MIN_CHUNK = 20  # ATT_MTU 23 − 3: what every link carries
+FIRMWARE_FRAME_BYTES = 4096
+"""Firmware data frames of about this size on the wire: 16 writes at ATT MTU 247."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,14 @@ class BleLink(FramedLink):
         LOGGER.info("%s: BLE connected, ATT MTU %d, chunks of %d bytes",
                     self.address, stream.mtu, stream.chunk_size)
         return stream
+
+    @property
+    def firmware_chunk_limit(self) -> int:
+        """Image bytes per data frame: a frame of about `FIRMWARE_FRAME_BYTES` on the wire,
+        a whole number of ATT writes, so a lost or torn frame costs little to resend."""
+        chunk = self.stream.chunk_size if self.stream is not None else _MIN_CHUNK
+        wire = max(1, FIRMWARE_FRAME_BYTES // chunk) * chunk
+        return payload_fitting(wire)
 
     @property
     def mtu(self) -> int | None:

@@ -17,7 +17,7 @@ from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, DataTransferStatus
 
 from pole_link.errors import LinkLost, PoleLinkError
-from pole_link.protocol.binary import BinaryFrame
+from pole_link.protocol.binary import MAX_CHUNK, BinaryFrame
 from pole_link.protocol.connection import ByteStream, FramedConnection
 from pole_link.protocol.frames import LinkCounters
 from pole_link.protocol.routing import StrictChargePoint, on
@@ -70,7 +70,7 @@ class FramedLink(PoleLink):
         self._end: _ClientEnd | None = None
         self._reader: asyncio.Task[None] | None = None
         self._inbox: asyncio.Queue[PoleMessage | BaseException] = asyncio.Queue(INBOX_LIMIT)
-        self._binary: asyncio.Queue[BinaryFrame] = asyncio.Queue()
+        self._binary: asyncio.Queue[BinaryFrame | PoleLinkError] = asyncio.Queue()
         self._lost: PoleLinkError | None = None
 
     @abstractmethod
@@ -82,6 +82,7 @@ class FramedLink(PoleLink):
             return
         stream = await self._open_stream()
         self.counters = LinkCounters()
+        self._binary = asyncio.Queue()  # acks of an earlier connection mean nothing now
         self._connection = FramedConnection(stream, counters=self.counters,
                                             on_binary=self._binary.put_nowait)
         self._inbox = asyncio.Queue(INBOX_LIMIT)
@@ -104,6 +105,7 @@ class FramedLink(PoleLink):
             if self._lost is None:
                 self._lost = LinkLost(f"{self.name}: link closed")
             put_dropping_oldest(self._inbox, self._lost)
+            self._binary.put_nowait(self._lost)
 
     @property
     def connected(self) -> bool:
@@ -123,15 +125,53 @@ class FramedLink(PoleLink):
         async for message in drain(self._inbox, shared=True):
             yield message
 
-    async def send_binary(self, frame: BinaryFrame) -> None:
+    async def send_binary(self, *frames: BinaryFrame) -> None:
+        """Binary frames (firmware data), back to back in one write."""
         self._require()
         assert self._connection is not None
-        await self._connection.send_binary(frame)
+        await self._connection.send_binary(*frames)
 
     async def binary_frame(self, timeout: float) -> BinaryFrame:
-        """The next binary frame from the pole (firmware acks), or `LinkTimeout`-like wait."""
+        """The next binary frame from the pole (firmware acks).
+
+        Raises ``TimeoutError`` when none comes within ``timeout`` seconds and `LinkLost`
+        once the link has gone (also for every later wait).
+        """
         async with asyncio.timeout(timeout):
-            return await self._binary.get()
+            item = await self._binary.get()
+        if isinstance(item, PoleLinkError):
+            self._binary.put_nowait(item)
+            raise item
+        return item
+
+    def pending_binary_frame(self) -> BinaryFrame | None:
+        """A binary frame that has already arrived, without waiting; None if there is none."""
+        try:
+            item = self._binary.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
+        if isinstance(item, PoleLinkError):
+            self._binary.put_nowait(item)
+            raise item
+        return item
+
+    def discard_binary_frames(self) -> None:
+        """Forget binary frames nobody read (acks of an earlier, abandoned transfer)."""
+        while not self._binary.empty():
+            item = self._binary.get_nowait()
+            if isinstance(item, PoleLinkError):
+                self._binary.put_nowait(item)
+                return
+
+    @property
+    def byte_stream(self) -> ByteStream | None:
+        """The open byte stream itself (benchmarks compare it with the framed link)."""
+        return self._connection.stream if self._connection is not None else None
+
+    @property
+    def firmware_chunk_limit(self) -> int:
+        """Most image bytes per data frame that suit this link (the pole may allow fewer)."""
+        return MAX_CHUNK
 
     async def close(self) -> None:
         reader, connection = self._reader, self._connection

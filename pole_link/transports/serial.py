@@ -20,6 +20,7 @@ import serial
 from serial.tools import list_ports
 
 from pole_link.errors import ConnectError, LinkLost
+from pole_link.protocol.frames import DELIMITER
 from pole_link.transports.base import PoleAddress
 from pole_link.transports.framed import LOCAL_CALL_TIMEOUT, FramedLink
 
@@ -92,8 +93,13 @@ class SerialStream:
         self._closing.set()
         with contextlib.suppress(Exception):
             self._port.cancel_read()
+        with contextlib.suppress(Exception):
+            # A long write (a firmware burst) stops at its next chunk; it must be over
+            # before the port closes, or its thread writes on into a descriptor the
+            # next program to open the port may already have been given.
+            self._port.cancel_write()
         await asyncio.to_thread(self._thread.join, 2 * _READ_POLL_S + 1)
-        self._writer.shutdown(wait=False, cancel_futures=True)
+        await asyncio.to_thread(self._writer.shutdown, wait=True, cancel_futures=True)
         with contextlib.suppress(Exception):
             self._port.close()
 
@@ -151,7 +157,11 @@ class SerialLink(FramedLink):
 
     async def _open_stream(self) -> SerialStream:
         port = await asyncio.to_thread(_open_port, self.path, self.options)
-        return SerialStream(port, asyncio.get_running_loop())
+        stream = SerialStream(port, asyncio.get_running_loop())
+        # A lone delimiter: whatever half frame an earlier program left on the line (a
+        # firmware burst cut off when it closed the port) is dropped, not our first call.
+        await stream.write(DELIMITER)
+        return stream
 
     @property
     def description(self) -> str:

@@ -280,5 +280,5 @@ async def test_stray_firmware_data_is_aborted_by_the_pole(session: PoleSession) 
     ack = await link.binary_frame(timeout=5)
     assert ack == FirmwareAck(transfer_id=9, next_offset=0, status=AckStatus.ABORTED)
     await session.authenticate("demo")
-    with pytest.raises(CallError, match="not available"):
+    with pytest.raises(CallError, match="missing field 'sha256'"):
         await session.data_transfer("FirmwareBegin", {"size": 1})

@@ -1,0 +1,95 @@
+"""Firmware test helpers: a manufacturer made in the test, its packages, and upload probes."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pole_link.firmware.package import FirmwarePackage, build_package
+from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
+from pole_link.session import PoleSession
+from pole_link.sim.firmware_slots import Transfer
+from pole_link.sim.pole import MODEL
+
+
+@dataclass
+class Manufacturer:
+    """A root and a release signing certificate it issued, made for this test only."""
+
+    root_key: Ed25519PrivateKey
+    root: x509.Certificate
+    key: Ed25519PrivateKey
+    cert: x509.Certificate
+
+    @classmethod
+    def make(cls, now: datetime, name: str = "Test manufacturer") -> Manufacturer:
+        root_key, root = make_root(f"{name} root", now)
+        key, cert = make_signing_cert(root_key, root, f"{name} release signing", now)
+        return cls(root_key, root, key, cert)
+
+    @property
+    def root_pem(self) -> str:
+        return pem_of(self.root)
+
+    def package(self, version: str = "2.0.0", size: int = 1 << 20, *,
+                models: tuple[str, ...] = (MODEL,), seed: int = 14) -> FirmwarePackage:
+        return build_package(image(size, seed), version=version, models=models, key=self.key,
+                             signing_cert=self.cert)
+
+
+def image(size: int, seed: int = 14) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def signed_for_another_image(package: FirmwarePackage, other: FirmwarePackage
+                             ) -> FirmwarePackage:
+    """``other``'s image and hash under ``package``'s signature: a tampered release."""
+    manifest = replace(other.manifest, signature=package.manifest.signature)
+    return FirmwarePackage(manifest, other.image)
+
+
+async def trust(session: PoleSession, manufacturer: Manufacturer) -> str:
+    """Install the manufacturer's root on the pole the OCPP way (needs Auth)."""
+    answer = await session.call("InstallCertificate", {
+        "certificateType": "ManufacturerRootCertificate",
+        "certificate": manufacturer.root_pem})
+    return str(answer["status"])
+
+
+@dataclass
+class Progress:
+    """Records (acked, total) reports; can act once when a share of the image is acked."""
+
+    reports: list[tuple[int, int]] = field(default_factory=list)
+    at_share: float | None = None
+    action: Callable[[int], None] | None = None
+    fired_at: int | None = None
+
+    def __call__(self, acked: int, total: int) -> None:
+        self.reports.append((acked, total))
+        if (self.action is not None and self.fired_at is None and self.at_share is not None
+                and acked >= self.at_share * total):
+            self.fired_at = acked
+            self.action(acked)
+
+
+def cancel_task_at(share: float, tasks: list[asyncio.Task[object]]) -> Progress:
+    """A progress probe that cancels ``tasks[0]`` once ``share`` of the image is acked."""
+    return Progress(at_share=share, action=lambda _: tasks[0].cancel())
+
+
+def data_after_last_begin(transfer: Transfer) -> list[tuple[int, int]]:
+    """(offset, length) of every data frame the pole got since the latest FirmwareBegin."""
+    last = max(i for i, entry in enumerate(transfer.log) if entry[0] == "begin")
+    return [(offset, length) for kind, offset, length in transfer.log[last + 1:]
+            if kind == "data"]
+
+
+def last_resume_offset(transfer: Transfer) -> int:
+    return next(offset for kind, offset, _ in reversed(transfer.log) if kind == "begin")
