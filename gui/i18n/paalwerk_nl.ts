@@ -200,6 +200,105 @@
     </message>
 </context>
 <context>
+    <name>FirmwareView</name>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="56" />
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="58" />
+        <source>Open package…</source>
+        <translation>Pakket openen…</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="60" />
+        <location filename="../firmware/firmware_view.py" line="206" />
+        <source>Install on this pole</source>
+        <translation>Installeren op deze paal</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="62" />
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="72" />
+        <source>Package</source>
+        <translation>Pakket</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="72" />
+        <source>Version</source>
+        <translation>Versie</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="73" />
+        <source>For models</source>
+        <translation>Voor modellen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="73" />
+        <source>Size</source>
+        <translation>Grootte</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="74" />
+        <source>Signature</source>
+        <translation>Handtekening</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="74" />
+        <source>This pole</source>
+        <translation>Deze paal</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="75" />
+        <source>Running now</source>
+        <translation>Draait nu</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="106" />
+        <source>Open firmware package</source>
+        <translation>Firmwarepakket openen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="107" />
+        <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
+        <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="127" />
+        <source>Opening %1</source>
+        <translation>%1 openen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="143" />
+        <source>Installing firmware</source>
+        <translation>Firmware installeren</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="175" />
+        <source>%1 of %2</source>
+        <translation>%1 van %2</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="179" />
+        <source>%1 of %2 · %3/s · %4 left</source>
+        <translation>%1 van %2 · %3/s · nog %4</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="191" />
+        <source>every model</source>
+        <translation>elk model</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="205" />
+        <source>Resume install</source>
+        <translation>Installatie hervatten</translation>
+    </message>
+</context>
+<context>
     <name>FleetFeed</name>
     <message>
         <location filename="../fleet_feed.py" line="86" />
@@ -841,6 +940,81 @@
         <source>Connection</source>
         <translation>Netaansluiting</translation>
     </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="39" />
+        <source>Signature valid: signed by %1, issued by %2</source>
+        <translation>Handtekening geldig: ondertekend door %1, uitgegeven door %2</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="40" />
+        <source>Signed by %1 (not checked here: no manufacturer root set; the pole checks it)</source>
+        <translation>Ondertekend door %1 (hier niet gecontroleerd: geen fabrikantroot ingesteld; de paal controleert het)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="43" />
+        <source>Signature NOT valid: %1</source>
+        <translation>Handtekening NIET geldig: %1</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="44" />
+        <source>Made for this pole's model (%1)</source>
+        <translation>Gemaakt voor het model van deze paal (%1)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="45" />
+        <source>NOT for this pole: made for %1, the pole is %2</source>
+        <translation>NIET voor deze paal: gemaakt voor %1, de paal is een %2</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="46" />
+        <source>Firmware %1 is running.</source>
+        <translation>Firmware %1 draait.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="47" />
+        <source>The pole went back to firmware %1: version %2 did not start healthy. The pole runs as before; report this to the manufacturer.</source>
+        <translation>De paal ging terug naar firmware %1: versie %2 startte niet goed op. De paal werkt als voorheen; meld dit aan de fabrikant.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="50" />
+        <source>Installed. The pole restarts into %1 — waiting for it to come back.</source>
+        <translation>Geïnstalleerd. De paal herstart met %1 — even wachten tot hij terug is.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="52" />
+        <source>Stopped at %1 %. Install again to resume: the pole keeps what it received.</source>
+        <translation>Gestopt bij %1 %. Installeer opnieuw om te hervatten: de paal bewaart wat hij al ontving.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="54" />
+        <source>The pole refused the firmware: %1. It keeps running %2.</source>
+        <translation>De paal weigerde de firmware: %1. Hij blijft %2 draaien.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="58" />
+        <source>the signature does not match the image (tampered, or another key)</source>
+        <translation>de handtekening past niet bij de image (gewijzigd, of een andere sleutel)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="60" />
+        <source>it is not signed by a manufacturer this pole trusts</source>
+        <translation>hij is niet ondertekend door een fabrikant die deze paal vertrouwt</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="62" />
+        <source>the image arrived damaged</source>
+        <translation>de image kwam beschadigd aan</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="63" />
+        <source>the image did not arrive completely</source>
+        <translation>de image kwam niet volledig aan</translation>
+    </message>
+    <message>
+        <location filename="../firmware/local_install.py" line="65" />
+        <source>it is made for another model</source>
+        <translation>hij is voor een ander model gemaakt</translation>
+    </message>
 </context>
 <context>
     <name>FleetView</name>
@@ -1036,67 +1210,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="96" />
+        <location filename="../views/main_window.py" line="100" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="96" />
+        <location filename="../views/main_window.py" line="100" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="96" />
+        <location filename="../views/main_window.py" line="100" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="97" />
+        <location filename="../views/main_window.py" line="101" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="121" />
+        <location filename="../views/main_window.py" line="101" />
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="125" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="128" />
+        <location filename="../views/main_window.py" line="133" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="133" />
+        <location filename="../views/main_window.py" line="138" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="187" />
+        <location filename="../views/main_window.py" line="192" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="198" />
+        <location filename="../views/main_window.py" line="203" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="221" />
+        <location filename="../views/main_window.py" line="226" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="229" />
+        <location filename="../views/main_window.py" line="234" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="231" />
+        <location filename="../views/main_window.py" line="236" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="233" />
+        <location filename="../views/main_window.py" line="238" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gui.demo import DemoStack
 from gui.error_words import explain
+from gui.firmware.firmware_view import FirmwareView
 from gui.fleet.model import FleetModel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
@@ -64,6 +65,7 @@ class Page(IntEnum):
     FLEET = 1
     POLE = 2
     PROFILE = 3
+    FIRMWARE = 4
 
 
 class MainWindow(QMainWindow):
@@ -89,12 +91,14 @@ class MainWindow(QMainWindow):
         self.fleet_view = FleetView(self.fleet_model)
         self.pole_view = PoleView(self.controller, self.tasks)
         self.profile_view = ProfileView()
+        self.firmware_view = FirmwareView(self.controller, self.tasks)
         self.pages = QStackedWidget()
-        for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view):
+        for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
+                     self.firmware_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
-                     self.tr("Capacity profile")):
+                     self.tr("Capacity profile"), self.tr("Firmware")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -120,7 +124,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
-                          (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4")):
+                          (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
+                          (Page.FIRMWARE, "Ctrl+5")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -253,6 +258,7 @@ class MainWindow(QMainWindow):
         await self.controller.aclose()
         await self.feed.aclose()
         await self.profile_view.aclose()
+        await self.firmware_view.aclose()
         await self.pole_view.plot.aclose()
         await self.tasks.cancel_all()
         if self.demo is not None and stop_demo:
