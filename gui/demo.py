@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when used: the demo's children start before anything heavy
+    from pole_link.firmware.demo import DemoRelease
     from pole_link.service_api import ServiceEndpoint
 
 STARTUP_TIMEOUT_S = 30.0
@@ -113,6 +114,13 @@ class DemoStack:
     token: str | None = None
     serial_pole: tuple[str, str] | None = None
     """(pole id, device path) of the pole on the pseudo-terminal."""
+    release: DemoRelease | None = None
+    """The demo's signed firmware release, made at start (`make_demo_release`)."""
+
+    @property
+    def trust(self) -> list[str]:
+        """``--trust ROOT`` for the demo's poles and service: the demo root."""
+        return ["--trust", str(self.release.root)] if self.release is not None else []
 
     @property
     def service(self) -> ServiceEndpoint:
@@ -135,10 +143,15 @@ class DemoStack:
         """
         folder = Path(tempfile.mkdtemp(prefix="paalwerk-demo-"))
         stack = cls(folder, _free_port())
+        from datetime import UTC, datetime
+
+        from pole_link.firmware.demo import make_demo_release  # cryptography only
+
+        stack.release = make_demo_release(folder / "firmware", datetime.now(UTC))
         try:
             stack.children.append(Child("serial pole", [
                 "sim", "--serial", "--csms", stack.csms_url, "--poles", "1",
-                "--id-prefix", SERIAL_POLE_PREFIX, "--plug", "1:ev3"], stack.env))
+                "--id-prefix", SERIAL_POLE_PREFIX, "--plug", "1:ev3", *stack.trust], stack.env))
         except OSError:
             stack.stop()
             raise
@@ -159,14 +172,14 @@ class DemoStack:
             return
         self.children.append(Child("service", [
             "service", "--db", f"sqlite:///{self.folder / 'demo.sqlite'}",
-            "--port", str(self.port), "--token-file", str(self.folder / "tokens.json")],
-            self.env))
+            "--port", str(self.port), "--token-file", str(self.folder / "tokens.json"),
+            *self.trust], self.env))
         self.children.append(Child("OCPP poles", [
             "sim", "--csms", self.csms_url, "--poles", str(OCPP_POLES),
-            "--plug", "1:ev3", "--plug", "2:zoe"], self.env))
+            "--plug", "1:ev3", "--plug", "2:zoe", *self.trust], self.env))
         self.children.append(Child("BLE pole", [
             "sim", "--ble", "--csms", self.csms_url, "--poles", "1",
-            "--id-prefix", BLE_POLE_PREFIX, "--plug", "2:ev1"], self.env))
+            "--id-prefix", BLE_POLE_PREFIX, "--plug", "2:ev1", *self.trust], self.env))
 
     async def serial_ready(self) -> tuple[str, str]:
         match = await self.children[0].wait_for(_SERIAL_LINE)

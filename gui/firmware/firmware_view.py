@@ -49,6 +49,8 @@ class FirmwareView(QWidget):
         self.install = LocalInstall()
         self.roots_path: Path | None = None
         """A PEM bundle of manufacturer roots the app checks packages against."""
+        self.start_folder = ""
+        """Where "Open package…" starts (the demo points it at its own release)."""
         self.choose_file: Callable[[], str] = self._ask_for_package
         self._upload: asyncio.Task[object] | None = None
         self._uploads = TaskRunner(self._upload_failed)
@@ -103,7 +105,7 @@ class FirmwareView(QWidget):
     # ------------------------------------------------------------ package
     def _ask_for_package(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open firmware package"), "",
+            self, self.tr("Open firmware package"), self.start_folder,
             self.tr("Firmware packages (*.fwpkg *.zip);;All files (*)"))
         return path
 

@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
     def start_demo(self, demo: DemoStack) -> None:
         """Open the serial pole as soon as its port exists; follow the service once it runs."""
         self.demo = demo
+        if demo.release is not None:  # a signed release to try, and the root to check it
+            self.firmware_view.roots_path = demo.release.root
+            self.firmware_view.start_folder = str(demo.release.package.parent)
 
         def serial_ready(found: tuple[str, str]) -> None:
             pole_id, path = found

@@ -18,7 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from gui import fleet_feed
 from gui.demo import OCPP_POLES, DemoStack
+from gui.firmware.local_install import Phase as InstallPhase
 from gui.views.main_window import MainWindow, Page
+from pole_link.firmware.demo import DEMO_VERSION
 from tests.gui.qt_support import shown as shown_within
 from tests.support import REPO, Api, connected_pole
 
@@ -113,6 +115,19 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
         assert len(questions) == 1 and "PW-90001" in questions[0] and "PW-80001" in questions[0]
         assert "BLE" in window.pole_view.link_state.text()
         await shown(lambda: window.pole_view.cards[1].state.text().startswith("B"))
+
+        # The demo's own signed release installs on the pole in view (eis 69).
+        release = stack.release
+        assert release is not None and window.firmware_view.roots_path == release.root
+        window.show_page(Page.FIRMWARE)
+        window.firmware_view.choose_file = lambda: str(release.package)
+        window.firmware_view.open_button.click()
+        await shown(lambda: window.firmware_view.install.package is not None)
+        assert window.firmware_view.fields["signature"].text().startswith("Signature valid")
+        window.firmware_view.install_button.click()
+        await shown(lambda: window.firmware_view.install.phase is InstallPhase.RUNNING)
+        assert window.controller.identity is not None
+        assert window.controller.identity.firmware_version == DEMO_VERSION
 
         # Poles that joined after the first fleet reading get their uptime (eis 48) too.
         await shown(lambda: all(row.uptime_percent is not None
