@@ -4,7 +4,6 @@ as a pole would — run in-process on real files, at a fixed time."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -226,9 +225,7 @@ def test_sign_refuses_a_key_that_is_not_the_certificate_s_or_a_root(
     assert run(capsys, "--help")[0] == 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("paalwerk.firmware_upload") is not None,
-                    reason="this build has firmware upload")
-def test_upload_without_the_upload_module_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "upload", "--help")
-    assert (status, out) == (2, "")
-    assert err == "paalwerk firmware upload: firmware upload is not available in this build\n"
+def test_upload_is_the_local_update_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "upload", "--help")
+    assert status == 0
+    assert "--serial" in out and "--ble" in out
