@@ -21,13 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, select
 
 from pole_link.errors import NotAuthorised
 from pole_link.firmware.package import build_package
-from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
+from pole_link.firmware.signing import make_signing_cert, pem_of
 from pole_link.service_api import (
     FirmwarePackageRecord,
     ServiceClient,
@@ -37,6 +35,7 @@ from pole_link.service_api import (
 from pole_link.sim.clock import SimClock
 from service.cli import main as service_main
 from service.storage.models import AuditLog
+from tests.firmware_support import Manufacturer
 from tests.support import (
     REPO,
     Api,
@@ -52,23 +51,11 @@ IMAGE = b"PW2 signed firmware image " * 4096
 SHA256 = hashlib.sha256(IMAGE).hexdigest()
 
 
-@dataclass
-class Manufacturer:
-    root_key: Ed25519PrivateKey
-    root: x509.Certificate
-    key: Ed25519PrivateKey
-    cert: x509.Certificate
-
-    @classmethod
-    def make(cls, name: str, at: datetime = NOW) -> Manufacturer:
-        root_key, root = make_root(f"{name} root", at)
-        key, cert = make_signing_cert(root_key, root, f"{name} release signing", at)
-        return cls(root_key, root, key, cert)
-
-    def package(self, image: bytes = IMAGE, version: str = "1.4.0",
-                models: tuple[str, ...] = ("PW2",)) -> bytes:
-        return build_package(image, version=version, models=models, key=self.key,
-                             signing_cert=self.cert).to_bytes()
+def signed(maker: Manufacturer, image: bytes = IMAGE, version: str = "1.4.0",
+           models: tuple[str, ...] = ("PW2",)) -> bytes:
+    """A package file as a vendor ships it (tests.firmware_support makes the keys)."""
+    return build_package(image, version=version, models=models, key=maker.key,
+                         signing_cert=maker.cert).to_bytes()
 
 
 @dataclass
@@ -91,7 +78,7 @@ class FirmwareApi:
 
 @pytest.fixture
 def manufacturer() -> Manufacturer:
-    return Manufacturer.make("Demo")
+    return Manufacturer.make(NOW, "Demo")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -114,7 +101,7 @@ async def firmware_api(request: pytest.FixtureRequest, tmp_path: Path,
 async def test_eis69_a_signed_package_is_verified_kept_listed_and_served_to_poles(
         firmware_api: FirmwareApi, manufacturer: Manufacturer) -> None:
     client, api = firmware_api.client, firmware_api.api
-    data = manufacturer.package(models=("PW2", "PW3"))
+    data = signed(manufacturer, models=("PW2", "PW3"))
     record = await client.upload_firmware_package(data)
     location = f"{api.url}/files/firmware/{SHA256}/1.4.0.bin"
     assert record == FirmwarePackageRecord(
@@ -148,7 +135,7 @@ async def test_eis69_a_signed_package_is_verified_kept_listed_and_served_to_pole
     assert again.status_code == 200 and again.json()["uploaded_at"] == \
         record.uploaded_at.isoformat()
     with pytest.raises(ServiceRefused) as conflict:
-        await client.upload_firmware_package(manufacturer.package(version="1.4.1"))
+        await client.upload_firmware_package(signed(manufacturer, version="1.4.1"))
     assert (conflict.value.status, conflict.value.code) == (422, "PackageExists")
     assert "already recorded as version '1.4.0'" in str(conflict.value)
     assert await client.firmware_packages() == [record]
@@ -172,15 +159,15 @@ async def test_eis69_a_bad_package_is_refused_with_its_reason_and_nothing_is_kep
         firmware_api: FirmwareApi, manufacturer: Manufacturer,
         caplog: pytest.LogCaptureFixture) -> None:
     client = firmware_api.client
-    good = manufacturer.package()
+    good = signed(manufacturer)
     changed = IMAGE[:100] + b"X" + IMAGE[101:]
-    stranger = Manufacturer.make("Stranger")
-    expired = Manufacturer.make("Demo", at=NOW - timedelta(days=6 * 365))
+    stranger = Manufacturer.make(NOW, "Stranger")
+    expired = Manufacturer.make(NOW - timedelta(days=6 * 365), "Demo")
     expired.root_key, expired.root = manufacturer.root_key, manufacturer.root
     expired.key, expired.cert = make_signing_cert(manufacturer.root_key, manufacturer.root,
                                                   "Old signing", NOW - timedelta(days=6 * 365))
     cases = [
-        ("another manufacturer's signer", stranger.package(),
+        ("another manufacturer's signer", signed(stranger),
          "InvalidCertificate", "'Stranger release signing' was not issued by a manufacturer "
                                "root this service trusts"),
         ("an image changed, manifest unchanged", rezipped(good, changed),
@@ -188,7 +175,7 @@ async def test_eis69_a_bad_package_is_refused_with_its_reason_and_nothing_is_kep
         ("image and hash changed, signature not", rezipped(
             good, changed, {"sha256": hashlib.sha256(changed).hexdigest()}),
          "InvalidSignature", "the signature does not match the image"),
-        ("a signing certificate out of date", expired.package(),
+        ("a signing certificate out of date", signed(expired),
          "InvalidCertificate", "'Old signing' is not valid at 2026-12-04 12:00 UTC"),
         ("not a ZIP", IMAGE, "InvalidPackage", "not a firmware package (not a ZIP archive"),
         ("an empty body", b"", "InvalidPackage", "not a ZIP archive"),
@@ -223,7 +210,7 @@ async def test_without_trusted_roots_every_package_is_refused(
     async with running_service(tmp_path, clock=SimClock(NOW).now) as api, \
             ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
         with pytest.raises(ServiceRefused) as refused:
-            await client.upload_firmware_package(manufacturer.package())
+            await client.upload_firmware_package(signed(manufacturer))
         assert (refused.value.status, refused.value.code) == (422, "InvalidCertificate")
         assert "trusts no manufacturer root" in str(refused.value)
         assert "--trust" in str(refused.value)
@@ -240,13 +227,13 @@ async def test_every_firmware_package_route_needs_the_token(
                              ("GET", f"/api/v1/firmware/packages/{SHA256}"),
                              ("GET", f"/api/v1/firmware/packages/{SHA256}/package"),
                              ("GET", "/api/v1/firmware/roots")]:
-            answer = await anonymous.request(method, path, content=manufacturer.package()
+            answer = await anonymous.request(method, path, content=signed(manufacturer)
                                              if method == "POST" else None)
             assert answer.status_code == 401, path
             assert answer.json()["error"] == "Unauthorized"
     async with ServiceClient(ServiceEndpoint(api.url, "not-the-token")) as stranger:
         with pytest.raises(NotAuthorised):
-            await stranger.upload_firmware_package(manufacturer.package())
+            await stranger.upload_firmware_package(signed(manufacturer))
         with pytest.raises(NotAuthorised):
             await stranger.firmware_packages()
     assert await firmware_api.client.firmware_packages() == []
@@ -256,7 +243,7 @@ async def test_every_firmware_package_route_needs_the_token(
 async def test_eis69_an_accepted_package_is_installed_by_a_pole_over_ocpp(
         firmware_api: FirmwareApi, manufacturer: Manufacturer, tmp_path: Path) -> None:
     api = firmware_api.api
-    record = await firmware_api.client.upload_firmware_package(manufacturer.package())
+    record = await firmware_api.client.upload_firmware_package(signed(manufacturer))
     async with connected_pole(api.service.ocpp_url, tmp_path / "poles", start=NOW) as cp:
         answer = await api.client.post(
             "/api/v1/poles/PW-0001/update-firmware",
@@ -293,9 +280,9 @@ async def test_paalwerk_service_trust_loads_the_roots_packages_are_checked_again
     """The command line end to end: ``--trust`` a bundle, and an upload verifies under it
     (at the wall clock: the certificates are made now, valid for years)."""
     now = datetime.now(UTC)
-    fresh = Manufacturer.make("Fresh", at=now)
+    fresh = Manufacturer.make(now, "Fresh")
     bundle = tmp_path / "roots.pem"
-    bundle.write_text(pem_of(Manufacturer.make("Other", at=now).root) + pem_of(fresh.root))
+    bundle.write_text(pem_of(Manufacturer.make(now, "Other").root) + pem_of(fresh.root))
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "paalwerk", "service", "--db",
         f"sqlite:///{tmp_path / 'cli.sqlite'}", "--port", "0", "--trust", str(bundle),
@@ -310,10 +297,10 @@ async def test_paalwerk_service_trust_loads_the_roots_packages_are_checked_again
         assert lines[3] == ("Firmware packages: checked against 2 trusted manufacturer "
                             "root(s): Other root, Fresh root\n")
         async with ServiceClient(ServiceEndpoint(url, token)) as client:
-            record = await client.upload_firmware_package(fresh.package())
+            record = await client.upload_firmware_package(signed(fresh))
             assert (record.signer, record.root) == ("Fresh release signing", "Fresh root")
             with pytest.raises(ServiceRefused) as stranger:
-                await client.upload_firmware_package(Manufacturer.make("X", now).package(
+                await client.upload_firmware_package(signed(Manufacturer.make(now, "X"),
                     IMAGE + b"x"))
             assert stranger.value.code == "InvalidCertificate"
     finally:
