@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from pole_link.errors import NotAuthorised
 from pole_link.service_api import (
     RolloutRecord,
     RolloutRequest,
@@ -255,3 +257,22 @@ def test_versions_compare_by_their_numbers_and_starts_keep_to_the_window() -> No
     assert not may_start(NOW, "02:00", "05:00", avoid_peak=True)
     assert may_start(NOW.replace(hour=1, minute=30), "02:00", "05:00", avoid_peak=True)
     assert may_start(NOW.replace(hour=23, minute=30), "23:00", "01:00", avoid_peak=True)
+
+
+async def test_every_rollout_route_needs_the_token_and_is_documented(tmp_path: Path) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now) as api:
+        paths = (await api.client.get("/openapi.json")).json()["paths"]
+        routes = [("POST", "/api/v1/firmware/rollouts"), ("GET", "/api/v1/firmware/rollouts"),
+                  ("GET", "/api/v1/firmware/rollouts/{rollout_id}"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/pause"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/resume"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/cancel")]
+        async with httpx.AsyncClient(base_url=api.url) as anonymous:
+            for method, path in routes:
+                assert method.lower() in paths[path], path
+                answer = await anonymous.request(method, path.replace("{rollout_id}", "1"),
+                                                 json={"sha256": "0" * 64})
+                assert answer.status_code == 401, path
+        async with ServiceClient(ServiceEndpoint(api.url, "not-the-token")) as stranger:
+            with pytest.raises(NotAuthorised):
+                await stranger.rollouts()
