@@ -130,6 +130,15 @@ class RolloutRunner:
             limit = plan.version_below
             chosen = [pole_id for pole_id in chosen
                       if version_below(poles[pole_id].firmware, limit)]
+        # A pole waiting for or updating in another rollout is left to that one: named,
+        # the request is refused; chosen by a filter, it is skipped.
+        busy = await self.repository.poles_in_open_rollouts(ROLLOUT_OPEN,
+                                                            (PENDING, *IN_FLIGHT))
+        if plan.pole_ids is not None and busy.intersection(chosen):
+            raise RolloutError(422, "PoleInRollout",
+                               f"{', '.join(sorted(busy.intersection(chosen)))} already "
+                               "wait(s) for or run(s) an update in another rollout")
+        chosen = [pole_id for pole_id in chosen if pole_id not in busy]
         if not chosen:
             raise RolloutError(422, "NoPoles", "no pole matches: nothing to roll out")
         now = self.clock()
@@ -153,8 +162,12 @@ class RolloutRunner:
         return await self._operator(rollout_id, PAUSED, (RUNNING,), "paused by the operator")
 
     async def resume(self, rollout_id: int) -> FirmwareRollout:
-        """Paused or halted → running (a halt is resumed once the operator looked)."""
-        return await self._operator(rollout_id, RUNNING, (PAUSED, HALTED), None)
+        """Paused or halted → running. Resuming a halt acknowledges the failures so far:
+        the threshold then counts only new ones."""
+        failed = sum(entry.state == FAILED
+                     for entry in await self.repository.rollout_poles(rollout_id))
+        return await self._operator(rollout_id, RUNNING, (PAUSED, HALTED), None,
+                                    failures_acknowledged=failed)
 
     async def cancel(self, rollout_id: int) -> FirmwareRollout:
         """No pole is started any more; poles already sent are still followed."""
@@ -176,11 +189,14 @@ class RolloutRunner:
         return await self._known(rollout_id)
 
     async def _operator(self, rollout_id: int, state: str, only_from: Sequence[str],
-                        reason: str | None) -> FirmwareRollout:
+                        reason: str | None, *, failures_acknowledged: int | None = None
+                        ) -> FirmwareRollout:
         async with self._lock:
             rollout = await self._known(rollout_id)
-            if not await self.repository.set_rollout_state(rollout_id, state, reason,
-                                                           self.clock(), only_from=only_from):
+            acknowledged = failures_acknowledged if rollout.state == HALTED else None
+            if not await self.repository.set_rollout_state(
+                    rollout_id, state, reason, self.clock(), only_from=only_from,
+                    failures_acknowledged=acknowledged):
                 raise RolloutError(422, "WrongState",
                                    f"rollout {rollout_id} is {rollout.state}, not "
                                    f"{' or '.join(only_from)}")
@@ -251,18 +267,19 @@ class RolloutRunner:
                 entry.state = FAILED
         if rollout.state == "cancelled":
             return
+        failed = sum(entry.state == FAILED for entry in entries)
+        if all(entry.state not in (PENDING, *IN_FLIGHT) for entry in entries):
+            await self.repository.set_rollout_state(
+                rollout.id, FINISHED, f"{failed} of {len(entries)} poles failed"
+                if failed else None, now, only_from=(RUNNING, HALTED))
+            return
         if self._past_threshold(rollout, entries):
             if rollout.state != HALTED:
-                failed = sum(entry.state == FAILED for entry in entries)
                 await self.repository.set_rollout_state(
                     rollout.id, HALTED, f"halted: {failed} of {len(entries)} poles failed",
                     now, only_from=(RUNNING,))
                 await self.repository.audit("service", "firmware rollout halted",
                                             f"#{rollout.id}: {failed} failed", at=now)
-            return
-        if all(entry.state not in (PENDING, *IN_FLIGHT) for entry in entries):
-            await self.repository.set_rollout_state(rollout.id, FINISHED, None, now,
-                                                    only_from=(RUNNING,))
             return
         if rollout.state != RUNNING:
             return
@@ -281,6 +298,7 @@ class RolloutRunner:
     def _past_threshold(rollout: FirmwareRollout, entries: list[FirmwareRolloutPole]
                         ) -> bool:
         failed = sum(entry.state == FAILED for entry in entries)
+        failed -= rollout.failures_acknowledged
         if rollout.halt_after_failures is not None and failed >= rollout.halt_after_failures:
             return True
         return (rollout.halt_after_percent is not None and entries != []
@@ -341,6 +359,7 @@ def rollout_json(rollout: FirmwareRollout, entries: list[FirmwareRolloutPole], *
         "window_start": rollout.window_start, "window_end": rollout.window_end,
         "avoid_peak": rollout.avoid_peak, "halt_after_failures": rollout.halt_after_failures,
         "halt_after_percent": rollout.halt_after_percent,
+        "failures_acknowledged": rollout.failures_acknowledged,
         "offline_limit_s": rollout.offline_limit_s, "step_timeout_s": rollout.step_timeout_s,
         "created_at": rollout.created_at.isoformat(),
         "updated_at": rollout.updated_at.isoformat(), "counts": counts}

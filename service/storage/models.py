@@ -291,6 +291,9 @@ class FirmwareRollout(SQLModel, table=True):
     """Never start a pole in the 17:00–21:00 evening peak (local time)."""
     halt_after_failures: int | None = None
     halt_after_percent: float | None = None
+    failures_acknowledged: int = 0
+    """Failures the operator saw when resuming a halted rollout: the threshold counts
+    only failures after them."""
     offline_limit_s: int = 86400
     step_timeout_s: int = 3600
     created_at: datetime = _time()

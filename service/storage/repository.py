@@ -717,14 +717,18 @@ class Repository:
                 .order_by(col(FirmwareRolloutPole.position))).all())
 
     def set_rollout_state(self, rollout_id: int, state: str, reason: str | None,
-                          at: datetime, *, only_from: Sequence[str]) -> bool:
+                          at: datetime, *, only_from: Sequence[str],
+                          failures_acknowledged: int | None = None) -> bool:
         """Move the rollout to ``state`` if it is in one of ``only_from``: did it move?"""
         table = _table(FirmwareRollout)
+        values: dict[str, Any] = {"state": state, "reason": reason, "updated_at": at}
+        if failures_acknowledged is not None:
+            values["failures_acknowledged"] = failures_acknowledged
         with storage_errors(self.engine.url), self.engine.begin() as connection:
             result = connection.execute(
                 sa.update(table).where(table.c.id == rollout_id,
                                        table.c.state.in_(list(only_from)))
-                .values(state=state, reason=reason, updated_at=at))
+                .values(**values))
             return bool(result.rowcount)
 
     def move_rollout_pole(self, rollout_id: int, pole_id: str, state: str, at: datetime, *,
@@ -747,6 +751,16 @@ class Repository:
                                        table.c.state.in_(list(only_from)))
                 .values(**values))
             return bool(result.rowcount)
+
+    def poles_in_open_rollouts(self, rollout_states: Sequence[str],
+                               pole_states: Sequence[str]) -> set[str]:
+        """Poles in ``pole_states`` of a rollout in ``rollout_states``."""
+        poles, rollouts = _table(FirmwareRolloutPole), _table(FirmwareRollout)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return set(connection.execute(
+                sa.select(poles.c.pole_id).join(rollouts, rollouts.c.id == poles.c.rollout_id)
+                .where(rollouts.c.state.in_(list(rollout_states)),
+                       poles.c.state.in_(list(pole_states)))).scalars())
 
     def pole_in_rollouts(self, pole_id: str, states: Sequence[str]
                          ) -> list[tuple[FirmwareRolloutPole, FirmwareRollout]]:
@@ -1029,6 +1043,7 @@ class AsyncRepository:
     set_rollout_state = _threaded(Repository.set_rollout_state)
     move_rollout_pole = _threaded(Repository.move_rollout_pole)
     pole_in_rollouts = _threaded(Repository.pole_in_rollouts)
+    poles_in_open_rollouts = _threaded(Repository.poles_in_open_rollouts)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")

@@ -123,26 +123,29 @@ async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
             ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 4):
+        async with fleet(api, tmp_path, 5):
             rollout = await client.create_rollout(RolloutRequest(
                 bad.sha256, concurrency=1, halt_after_failures=2))
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")
-            assert halted.reason == "halted: 2 of 4 poles failed"
+            assert halted.reason == "halted: 2 of 5 poles failed"
             assert [pole.state for pole in halted.poles] == [
-                "failed", "failed", "pending", "pending"]
+                "failed", "failed", "pending", "pending", "pending"]
             assert all(pole.sent_at is None for pole in halted.poles[2:])
+            assert all((pole.reason or "").startswith("version did not change")
+                       for pole in halted.poles[:2])
             with pytest.raises(ServiceRefused) as refused:
                 await client.pause_rollout(rollout.id)
             assert (refused.value.status, refused.value.code) == (422, "WrongState")
-            # The operator looked and goes on: the threshold stops it again at once.
+            # The operator looked and goes on: the threshold counts new failures only.
             resumed = await client.resume_rollout(rollout.id)
             assert resumed.state in ("running", "halted")
             again = await finished(client, rollout.id, lambda r: r.state == "halted")
-            assert [pole.state for pole in again.poles][2:] == ["pending", "pending"]
+            assert again.reason == "halted: 4 of 5 poles failed"
+            assert [pole.state for pole in again.poles] == ["failed"] * 4 + ["pending"]
             cancelled = await client.cancel_rollout(rollout.id)
             assert cancelled.state == "cancelled"
-            assert [pole.state for pole in cancelled.poles] == [
-                "failed", "failed", "cancelled", "cancelled"]
+            assert [pole.state for pole in cancelled.poles] == ["failed"] * 4 + ["cancelled"]
+            assert cancelled.poles[4].sent_at is None
 
 
 async def test_pause_starts_no_further_pole_and_resume_finishes(
@@ -228,6 +231,18 @@ async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
         done = await finished(client, rollout.id, lambda r: r.state == "finished")
         assert [pole.state for pole in done.poles] == ["failed", "failed"]
         assert all((pole.reason or "").startswith("offline too long") for pole in done.poles)
+
+        busy = await client.create_rollout(RolloutRequest(
+            record.sha256, pole_ids=("PW-0001",), offline_limit_s=3600))
+        # PW-0001 waits in that rollout: a filter skips it, naming it is refused.
+        others = await client.create_rollout(RolloutRequest(record.sha256,
+                                                            offline_limit_s=3600))
+        assert [pole.pole_id for pole in others.poles] == ["PW-0002"]
+        with pytest.raises(ServiceRefused) as taken:
+            await client.create_rollout(RolloutRequest(record.sha256, pole_ids=("PW-0001",)))
+        assert (taken.value.status, taken.value.code) == (422, "PoleInRollout")
+        for cancel in (busy, others):
+            await client.cancel_rollout(cancel.id)
 
         for request, status, code in [
                 (RolloutRequest("0" * 64), 404, "UnknownPackage"),

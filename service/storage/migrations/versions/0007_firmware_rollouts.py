@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("avoid_peak", sa.Boolean(), nullable=False),
         sa.Column("halt_after_failures", sa.Integer(), nullable=True),
         sa.Column("halt_after_percent", sa.Float(), nullable=True),
+        sa.Column("failures_acknowledged", sa.Integer(), nullable=False),
         sa.Column("offline_limit_s", sa.Integer(), nullable=False),
         sa.Column("step_timeout_s", sa.Integer(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
