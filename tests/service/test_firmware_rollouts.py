@@ -6,7 +6,7 @@ a few at a time; confirmed only by the version each pole boots with. Through
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,14 @@ from pole_link.sim.clock import SimClock
 from service.rollouts.plan import may_start, version_below
 from service.server import start_service
 from tests.firmware_support import Manufacturer
-from tests.support import Api, ConnectedPole, connected_pole, eventually, running_service
+from tests.support import (
+    Api,
+    ConnectedPole,
+    connected_pole,
+    eventually,
+    postgres_schema,
+    running_service,
+)
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 """13:00 in Amsterdam: outside the evening peak."""
@@ -67,11 +74,19 @@ def in_flight_at_most(record: RolloutRecord, limit: int,
 
 
 def ended_at(api: Api, rollout_id: int) -> dict[str, datetime]:
-    with Session(api.service.repository.engine) as session:
-        rows = session.execute(sa.text(
-            "SELECT pole_id, updated_at FROM firmware_rollout_poles WHERE rollout_id = :id"),
-            {"id": rollout_id}).all()
-    return {row[0]: datetime.fromisoformat(str(row[1])).replace(tzinfo=UTC) for row in rows}
+    """When each pole reached the state it is in now."""
+    return {entry.pole_id: entry.updated_at
+            for entry in api.service.repository.rollout_poles(rollout_id)}
+
+
+@contextlib.contextmanager
+def database(backend: str, tmp_path: Path) -> Iterator[str | None]:
+    """None (the SQLite file `running_service` makes) or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield None
+        return
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -79,9 +94,16 @@ def manufacturer() -> Manufacturer:
     return Manufacturer.make(NOW, "Demo")
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_a_release_goes_to_six_poles_two_at_a_time_and_a_rollback_fails_one(
-        tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with running_service(tmp_path, clock=SimClock(NOW).now,
+        tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
+    with database(backend, tmp_path) as url:
+        await six_poles_two_at_a_time(tmp_path, manufacturer, url)
+
+
+async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
+                                  url: str | None) -> None:
+    async with running_service(tmp_path, url, clock=SimClock(NOW).now,
                                trusted_roots=[manufacturer.root]) as api, \
             ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
         record = await client.upload_firmware_package(
@@ -172,13 +194,20 @@ async def test_pause_starts_no_further_pole_and_resume_finishes(
             assert [cp.pole.firmware_version for cp in poles] == ["2.0.0"] * 3
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_a_restarted_service_follows_up_what_was_sent_and_sends_nothing_twice(
-        tmp_path: Path, manufacturer: Manufacturer) -> None:
+        tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
     """The poles' clocks are an hour behind the service's: they accept UpdateFirmware
     but fetch only at the retrieve date, so both are still "sent" when the service
     stops; the new service (same database) sees them through."""
+    with database(backend, tmp_path) as url:
+        await restart_mid_rollout(tmp_path, manufacturer, url)
+
+
+async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
+                              url: str | None) -> None:
     service_now = NOW + timedelta(hours=1)
-    async with running_service(tmp_path, clock=SimClock(service_now).now,
+    async with running_service(tmp_path, url, clock=SimClock(service_now).now,
                                trusted_roots=[manufacturer.root]) as api, \
             ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
         record = await client.upload_firmware_package(
