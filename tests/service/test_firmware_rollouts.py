@@ -320,3 +320,46 @@ async def test_every_rollout_route_needs_the_token_and_is_documented(tmp_path: P
         async with ServiceClient(ServiceEndpoint(api.url, "not-the-token")) as stranger:
             with pytest.raises(NotAuthorised):
                 await stranger.rollouts()
+
+
+async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    night = datetime(2026, 12, 5, 0, tzinfo=UTC)  # 01:00 in Amsterdam
+    clock = SimClock(night)
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        runner = api.service.rollouts
+        assert runner is not None
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2, start=night) as poles:
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, concurrency=2, window=("02:00", "05:00")))
+            await runner.step()
+            assert [p.state for p in (await client.rollout(rollout.id)).poles] == [
+                "pending", "pending"]
+            clock.jump_to(night + timedelta(minutes=90))  # 02:30 local
+            for cp in poles:
+                cp.pole.scheduler.advance(90 * 60)
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [p.state for p in done.poles] == ["Installed", "Installed"]
+
+            # The evening peak: 17:30 local is no time to start; 21:00 is.
+            peak = datetime(2026, 12, 5, 16, 30, tzinfo=UTC)
+            clock.jump_to(peak)
+            for cp in poles:
+                cp.pole.scheduler.advance((peak - cp.pole.clock.now()).total_seconds())
+            older = await client.upload_firmware_package(
+                manufacturer.package("2.0.1", SIZE, seed=15).to_bytes())
+            evening = await client.create_rollout(RolloutRequest(older.sha256,
+                                                                 concurrency=2))
+            await runner.step()
+            assert [p.state for p in (await client.rollout(evening.id)).poles] == [
+                "pending", "pending"]
+            clock.jump_to(peak + timedelta(hours=3, minutes=31))  # 21:01 local
+            for cp in poles:
+                cp.pole.scheduler.advance((3 * 60 + 31) * 60)
+            done = await finished(client, evening.id, lambda r: r.state == "finished")
+            assert [p.state for p in done.poles] == ["Installed", "Installed"]
+            assert [cp.pole.firmware_version for cp in poles] == ["2.0.1", "2.0.1"]
