@@ -174,7 +174,7 @@ class RolloutRunner:
         async with self._lock:
             rollout = await self._known(rollout_id)
             if not await self.repository.set_rollout_state(
-                    rollout_id, "cancelled", "cancelled by the operator", self.clock(),
+                    rollout_id, CANCELLED, "cancelled by the operator", self.clock(),
                     only_from=ROLLOUT_OPEN):
                 raise RolloutError(422, "RolloutEnded", f"rollout {rollout_id} is "
                                                         f"{rollout.state}: nothing to cancel")
@@ -248,9 +248,9 @@ class RolloutRunner:
     # ------------------------------------------------------------ the step
     async def step(self) -> None:
         async with self._lock:
-            for rollout in await self.repository.rollouts():
-                if rollout.state in ROLLOUT_OPEN or rollout.state == "cancelled":
-                    await self._step(rollout)
+            # Cancelled ones too: poles sent before the cancel are still followed.
+            for rollout in await self.repository.rollouts((*ROLLOUT_OPEN, CANCELLED)):
+                await self._step(rollout)
 
     async def _step(self, rollout: FirmwareRollout) -> None:
         assert rollout.id is not None
@@ -265,7 +265,7 @@ class RolloutRunner:
                     reason=f"timeout: no progress for {rollout.step_timeout_s} s "
                            f"after {entry.state}"):
                 entry.state = FAILED
-        if rollout.state == "cancelled":
+        if rollout.state == CANCELLED:
             return
         failed = sum(entry.state == FAILED for entry in entries)
         if all(entry.state not in (PENDING, *IN_FLIGHT) for entry in entries):

@@ -699,11 +699,13 @@ class Repository:
             session.commit()
             return rollout
 
-    def rollouts(self) -> list[FirmwareRollout]:
-        """Every rollout, newest first."""
+    def rollouts(self, states: Sequence[str] | None = None) -> list[FirmwareRollout]:
+        """Every rollout (or those in ``states``), newest first."""
+        query = select(FirmwareRollout)
+        if states is not None:
+            query = query.where(col(FirmwareRollout.state).in_(list(states)))
         with storage_errors(self.engine.url), self._session() as session:
-            return list(session.exec(select(FirmwareRollout)
-                                     .order_by(col(FirmwareRollout.id).desc())).all())
+            return list(session.exec(query.order_by(col(FirmwareRollout.id).desc())).all())
 
     def rollout(self, rollout_id: int) -> FirmwareRollout | None:
         with storage_errors(self.engine.url), self._session() as session:

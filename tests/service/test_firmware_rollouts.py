@@ -363,3 +363,25 @@ async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
             done = await finished(client, evening.id, lambda r: r.state == "finished")
             assert [p.state for p in done.poles] == ["Installed", "Installed"]
             assert [cp.pole.firmware_version for cp in poles] == ["2.0.1", "2.0.1"]
+
+
+async def test_a_pole_that_makes_no_progress_times_out(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """The poles' clocks are an hour behind: they accept, then wait for the retrieve date,
+    silent; past the step timeout on the service's clock they fail."""
+    clock = SimClock(NOW + timedelta(hours=1))
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2):
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, concurrency=2, step_timeout_s=600))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            clock.jump_to(NOW + timedelta(hours=1, minutes=11))
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [(p.state, p.reason) for p in done.poles] == [
+                ("failed", "timeout: no progress for 600 s after sent")] * 2
+            assert done.reason == "2 of 2 poles failed"
