@@ -385,3 +385,27 @@ async def test_a_pole_that_makes_no_progress_times_out(
             assert [(p.state, p.reason) for p in done.poles] == [
                 ("failed", "timeout: no progress for 600 s after sent")] * 2
             assert done.reason == "2 of 2 poles failed"
+
+
+async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_reason(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """As a field pole would report it, over OCPP, while the rollout follows it."""
+    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256,
+                                                                 concurrency=2))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            poles[0].pole.notify_csms("FirmwareStatusNotification", {"status": "Downloading"})
+            await finished(client, rollout.id, lambda r: r.poles[0].state == "Downloading")
+            for cp, status in zip(poles, ("DownloadFailed", "InstallationFailed"),
+                                  strict=True):
+                cp.pole.notify_csms("FirmwareStatusNotification", {"status": status})
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [(p.state, p.reason, p.reported) for p in done.poles] == [
+                ("failed", "DownloadFailed", "DownloadFailed"),
+                ("failed", "InstallationFailed", "InstallationFailed")]
