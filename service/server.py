@@ -35,6 +35,7 @@ from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
+from service.rollouts.leader import PgLeader
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -73,6 +74,8 @@ class RunningService:
             await self.task
         if self.cluster is not None:
             await self.cluster.close()
+        if self.rollouts is not None and isinstance(self.rollouts.leader, PgLeader):
+            await self.rollouts.leader.close()
         self.repository.engine.dispose()
 
 
@@ -151,8 +154,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     def location(sha256: str, name: str) -> str:
         return f"{(public_url or served_at[0]).rstrip('/')}{FILES_PREFIX}/firmware/" \
                f"{sha256}/{name}"
+    leader = PgLeader(db_url) if clustered else None
     rollouts = RolloutRunner(async_repository, app.state.connections, files.store, location,
-                             clock=clock)
+                             clock=clock, leader=leader)
     store.firmware_watch = rollouts
     app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
     cluster: Cluster | None = None

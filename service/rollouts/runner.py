@@ -29,6 +29,7 @@ from pole_link.timeutil import format_time
 from service.api.routes import ApiError, PoleConnections, send_command
 from service.files.store import FileStore
 from service.ocpp.pole_handler import Clock
+from service.rollouts.leader import Leader
 from service.rollouts.plan import may_start, version_below
 from service.storage.models import FirmwareRollout, FirmwareRolloutPole
 from service.storage.repository import AsyncRepository
@@ -82,7 +83,8 @@ class RolloutRunner:
 
     def __init__(self, repository: AsyncRepository, connections: PoleConnections,
                  files: FileStore, location: Callable[[str, str], str], *,
-                 clock: Clock, tick_s: float = TICK_S) -> None:
+                 clock: Clock, tick_s: float = TICK_S, leader: Leader | None = None
+                 ) -> None:
         self.repository = repository
         self.connections = connections
         self.files = files
@@ -90,6 +92,8 @@ class RolloutRunner:
         """The URL poles fetch an image from, by SHA-256 and file name."""
         self.clock = clock
         self.tick_s = tick_s
+        self.leader = leader
+        """Several processes on one database: only the leader starts poles."""
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -101,7 +105,8 @@ class RolloutRunner:
         """The service's background task: one step per nudge or tick, for ever."""
         while True:
             try:
-                await self.step()
+                if self.leader is None or await self.leader.held():
+                    await self.step()
             except Exception:
                 LOGGER.exception("rollout step failed; trying again")
             with contextlib.suppress(TimeoutError):
