@@ -265,10 +265,13 @@ class RolloutRunner:
         for entry in entries:  # follow-up: a pole that stays silent times out
             if entry.state not in IN_FLIGHT or now - entry.updated_at <= limit:
                 continue
+            reason = f"timeout: no progress for {rollout.step_timeout_s} s after {entry.state}"
+            if self.connections.get(entry.pole_id) is None:
+                reason = f"offline too long: not connected {rollout.step_timeout_s} s " \
+                         f"after {entry.state}"
             if await self.repository.move_rollout_pole(
                     rollout.id, entry.pole_id, FAILED, now, only_from=(entry.state,),
-                    reason=f"timeout: no progress for {rollout.step_timeout_s} s "
-                           f"after {entry.state}"):
+                    reason=reason):
                 entry.state = FAILED
         if rollout.state == CANCELLED:
             return

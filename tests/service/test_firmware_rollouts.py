@@ -424,3 +424,25 @@ async def test_of_several_service_processes_only_one_runs_the_rollouts() -> None
         finally:
             await first.close()
             await second.close()
+
+
+async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    clock = SimClock(NOW + timedelta(hours=1))  # the pole waits for its retrieve date
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 1):
+            rollout = await client.create_rollout(RolloutRequest(record.sha256,
+                                                                 step_timeout_s=600))
+            await finished(client, rollout.id, lambda r: r.poles[0].state == "sent")
+        await eventually(lambda: _disconnected(client))
+        clock.jump_to(NOW + timedelta(hours=1, minutes=11))
+        done = await finished(client, rollout.id, lambda r: r.state == "finished")
+        assert done.poles[0].reason == "offline too long: not connected 600 s after sent"
+
+
+async def _disconnected(client: ServiceClient) -> bool:
+    return not any(pole.connected for pole in await client.poles())
