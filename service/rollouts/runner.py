@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -131,6 +132,14 @@ class RolloutRunner:
             chosen = list(dict.fromkeys(plan.pole_ids))
         else:
             chosen = sorted(poles)
+        models = json.loads(package.models)
+        if models:  # a release only goes to the models it was built (and signed) for
+            unfit = [pole_id for pole_id in chosen if poles[pole_id].model not in models]
+            if plan.pole_ids is not None and unfit:
+                raise RolloutError(422, "WrongModel",
+                                   f"{', '.join(unfit)} is not a {' or '.join(models)}: "
+                                   f"this release is not for it")
+            chosen = [pole_id for pole_id in chosen if pole_id not in unfit]
         if plan.version_below is not None:
             limit = plan.version_below
             chosen = [pole_id for pole_id in chosen

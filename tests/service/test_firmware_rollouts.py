@@ -274,7 +274,12 @@ async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
         for cancel in (busy, others):
             await client.cancel_rollout(cancel.id)
 
+        other_model = await client.upload_firmware_package(manufacturer.package(
+            "3.0.0", SIZE, models=("PW9",), seed=16).to_bytes())
         for request, status, code in [
+                (RolloutRequest(other_model.sha256), 422, "NoPoles"),
+                (RolloutRequest(other_model.sha256, pole_ids=("PW-0001",)), 422,
+                 "WrongModel"),
                 (RolloutRequest("0" * 64), 404, "UnknownPackage"),
                 (RolloutRequest(record.sha256, pole_ids=("PW-9999",)), 404, "UnknownPole"),
                 (RolloutRequest(record.sha256, version_below="0.0.1"), 422, "NoPoles"),
