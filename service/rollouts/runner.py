@@ -105,6 +105,7 @@ class RolloutRunner:
     async def run(self) -> None:
         """The service's background task: one step per nudge or tick, for ever."""
         while True:
+            self._wake.clear()  # before the step: a nudge during it means look again
             try:
                 if self.leader is None or await self.leader.held():
                     await self.step()
@@ -113,7 +114,6 @@ class RolloutRunner:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.tick_s):
                     await self._wake.wait()
-            self._wake.clear()
 
     # ------------------------------------------------------------ operator requests
     async def create(self, plan: RolloutPlan) -> FirmwareRollout:
@@ -144,28 +144,30 @@ class RolloutRunner:
             limit = plan.version_below
             chosen = [pole_id for pole_id in chosen
                       if version_below(poles[pole_id].firmware, limit)]
-        # A pole waiting for or updating in another rollout is left to that one: named,
-        # the request is refused; chosen by a filter, it is skipped.
-        busy = await self.repository.poles_in_open_rollouts(ROLLOUT_OPEN,
-                                                            (PENDING, *IN_FLIGHT))
-        if plan.pole_ids is not None and busy.intersection(chosen):
-            raise RolloutError(422, "PoleInRollout",
-                               f"{', '.join(sorted(busy.intersection(chosen)))} already "
-                               "wait(s) for or run(s) an update in another rollout")
-        chosen = [pole_id for pole_id in chosen if pole_id not in busy]
-        if not chosen:
-            raise RolloutError(422, "NoPoles", "no pole matches: nothing to roll out")
-        now = self.clock()
-        rollout = FirmwareRollout(
-            sha256=package.sha256, version=package.version, state=RUNNING,
-            concurrency=plan.concurrency, window_start=plan.window_start,
-            window_end=plan.window_end, avoid_peak=plan.avoid_peak,
-            halt_after_failures=plan.halt_after_failures,
-            halt_after_percent=plan.halt_after_percent, offline_limit_s=plan.offline_limit_s,
-            step_timeout_s=plan.step_timeout_s, created_at=now, updated_at=now)
         async with self._lock:
-            rollout = await self.repository.add_rollout(
-                rollout, [(pole_id, poles[pole_id].firmware) for pole_id in chosen])
+            # A pole waiting for or updating in another rollout is left to that one:
+            # named, the request is refused; chosen by a filter, it is skipped. (Checked
+            # under this process's lock; two processes of a cluster creating rollouts of
+            # the same pole at the same instant are not kept apart.)
+            busy = await self.repository.poles_in_open_rollouts(ROLLOUT_OPEN,
+                                                                (PENDING, *IN_FLIGHT))
+            if plan.pole_ids is not None and busy.intersection(chosen):
+                raise RolloutError(422, "PoleInRollout",
+                                   f"{', '.join(sorted(busy.intersection(chosen)))} already "
+                                   "wait(s) for or run(s) an update in another rollout")
+            chosen = [pole_id for pole_id in chosen if pole_id not in busy]
+            if not chosen:
+                raise RolloutError(422, "NoPoles", "no pole matches: nothing to roll out")
+            now = self.clock()
+            rollout = await self.repository.add_rollout(FirmwareRollout(
+                sha256=package.sha256, version=package.version, state=RUNNING,
+                concurrency=plan.concurrency, window_start=plan.window_start,
+                window_end=plan.window_end, avoid_peak=plan.avoid_peak,
+                halt_after_failures=plan.halt_after_failures,
+                halt_after_percent=plan.halt_after_percent,
+                offline_limit_s=plan.offline_limit_s, step_timeout_s=plan.step_timeout_s,
+                created_at=now, updated_at=now),
+                [(pole_id, poles[pole_id].firmware) for pole_id in chosen])
         await self.repository.audit("api", "firmware rollout created",
                                     f"#{rollout.id} {package.version} {package.sha256} to "
                                     f"{len(chosen)} pole(s)", at=now)
@@ -262,8 +264,9 @@ class RolloutRunner:
     # ------------------------------------------------------------ the step
     async def step(self) -> None:
         async with self._lock:
-            # Cancelled ones too: poles sent before the cancel are still followed.
-            for rollout in await self.repository.rollouts((*ROLLOUT_OPEN, CANCELLED)):
+            # Cancelled ones too, while poles sent before the cancel are still followed.
+            for rollout in await self.repository.rollouts_to_follow(
+                    ROLLOUT_OPEN, (CANCELLED,), IN_FLIGHT):
                 await self._step(rollout)
 
     async def _step(self, rollout: FirmwareRollout) -> None:

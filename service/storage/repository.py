@@ -707,6 +707,20 @@ class Repository:
         with storage_errors(self.engine.url), self._session() as session:
             return list(session.exec(query.order_by(col(FirmwareRollout.id).desc())).all())
 
+    def rollouts_to_follow(self, open_states: Sequence[str], closed_states: Sequence[str],
+                           pole_states: Sequence[str]) -> list[FirmwareRollout]:
+        """Rollouts in ``open_states``, and those in ``closed_states`` that still have a
+        pole in ``pole_states`` (a cancelled rollout's poles already sent), oldest first."""
+        poles = _table(FirmwareRolloutPole)
+        still = sa.exists(sa.select(poles.c.pole_id).where(
+            poles.c.rollout_id == col(FirmwareRollout.id),
+            poles.c.state.in_(list(pole_states))))
+        query = select(FirmwareRollout).where(sa.or_(
+            col(FirmwareRollout.state).in_(list(open_states)),
+            sa.and_(col(FirmwareRollout.state).in_(list(closed_states)), still)))
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(query.order_by(col(FirmwareRollout.id))).all())
+
     def rollout(self, rollout_id: int) -> FirmwareRollout | None:
         with storage_errors(self.engine.url), self._session() as session:
             return session.get(FirmwareRollout, rollout_id)
@@ -1041,6 +1055,7 @@ class AsyncRepository:
     add_rollout = _threaded(Repository.add_rollout)
     rollouts = _threaded(Repository.rollouts)
     rollout = _threaded(Repository.rollout)
+    rollouts_to_follow = _threaded(Repository.rollouts_to_follow)
     rollout_poles = _threaded(Repository.rollout_poles)
     set_rollout_state = _threaded(Repository.set_rollout_state)
     move_rollout_pole = _threaded(Repository.move_rollout_pole)
