@@ -451,3 +451,43 @@ async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
 
 async def _disconnected(client: ServiceClient) -> bool:
     return not any(pole.connected for pole in await client.poles())
+
+
+async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "pending"])
+            cancelled = await client.cancel_rollout(rollout.id)
+            assert cancelled.state == "cancelled"
+            assert [p.state for p in cancelled.poles] == ["sent", "cancelled"]
+            poles[0].pole.scheduler.advance(3601)  # its retrieve date comes
+            done = await finished(client, rollout.id,
+                                  lambda r: r.poles[0].state == "Installed")
+            assert done.state == "cancelled"
+            assert [p.state for p in done.poles] == ["Installed", "cancelled"]
+            assert [cp.pole.firmware_version for cp in poles] == ["2.0.0", "sim-0.1.0"]
+            with pytest.raises(ServiceRefused) as again:
+                await client.cancel_rollout(rollout.id)
+            assert (again.value.status, again.value.code) == (422, "RolloutEnded")
+
+
+async def test_a_failure_share_halts_the_rollout(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        bad = await client.upload_firmware_package(
+            manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 3):
+            rollout = await client.create_rollout(RolloutRequest(
+                bad.sha256, halt_after_percent=30))
+            halted = await finished(client, rollout.id, lambda r: r.state == "halted")
+            assert halted.reason == "halted: 1 of 3 poles failed"
+            assert [p.state for p in halted.poles] == ["failed", "pending", "pending"]
