@@ -383,6 +383,13 @@ class RolloutRecord:
     counts: Mapping[str, int] = field(default_factory=dict)
     poles: tuple[RolloutPoleRecord, ...] = ()
     created_at: datetime | None = None
+    window: tuple[str, str] | None = None
+    avoid_peak: bool = True
+    halt_after_failures: int | None = None
+    halt_after_percent: float | None = None
+    offline_limit_s: int | None = None
+    step_timeout_s: int | None = None
+    updated_at: datetime | None = None
 
     def pole(self, pole_id: str) -> RolloutPoleRecord:
         return next(pole for pole in self.poles if pole.pole_id == pole_id)
@@ -396,7 +403,15 @@ class RolloutRecord:
                    {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict)
                    else {},
                    tuple(_records(item.get("poles") or [], RolloutPoleRecord.from_json)),
-                   _time(item.get("created_at")))
+                   _time(item.get("created_at")), _window(item),
+                   item.get("avoid_peak") is not False, _int(item.get("halt_after_failures")),
+                   _float(item.get("halt_after_percent")), _int(item.get("offline_limit_s")),
+                   _int(item.get("step_timeout_s")), _time(item.get("updated_at")))
+
+
+def _window(item: Mapping[str, Any]) -> tuple[str, str] | None:
+    start, end = item.get("window_start"), item.get("window_end")
+    return (start, end) if isinstance(start, str) and isinstance(end, str) else None
 
 
 def _str(value: Any) -> str | None:

@@ -346,6 +346,7 @@ class RolloutRunner:
                 reason="the release's image is no longer stored")
             return False
         location = self.location(image.sha256, image.name)
+        now = self.clock()  # the send's own time (`sent_at`), not the step's start
         # Stored before it is sent: a restart follows this pole up and never sends twice.
         if not await self.repository.move_rollout_pole(rollout.id, pole_id, SENT, now,
                                                        only_from=(PENDING,), sent=True):

@@ -114,6 +114,12 @@ async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, version_below="2.0", concurrency=2))
             assert rollout.state == "running" and rollout.version == "2.0.0"
+            assert (rollout.concurrency, rollout.window, rollout.avoid_peak,
+                    rollout.halt_after_failures, rollout.offline_limit_s,
+                    rollout.step_timeout_s, rollout.created_at) == (
+                2, None, True, None, 86400, 3600, rollout.created_at)
+            assert rollout.created_at is not None
+            assert NOW <= rollout.created_at < NOW + timedelta(minutes=1)  # service clock
             assert [pole.state for pole in rollout.poles].count("pending") >= 4
             done = await finished(client, rollout.id, lambda r: r.state == "finished")
             by_id = {pole.pole_id: pole for pole in done.poles}
@@ -342,6 +348,7 @@ async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
         async with fleet(api, tmp_path, 2, start=night) as poles:
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, concurrency=2, window=("02:00", "05:00")))
+            assert rollout.window == ("02:00", "05:00")
             await runner.step()
             assert [p.state for p in (await client.rollout(rollout.id)).poles] == [
                 "pending", "pending"]
