@@ -349,7 +349,8 @@ class RolloutRequest:
 
 @dataclass(frozen=True, slots=True)
 class RolloutPoleRecord:
-    """One pole of a rollout: ``state`` is ``pending``, ``sent``, ``Downloading``,
+    """One pole of a rollout: ``state`` is ``pending``, ``sending`` (UpdateFirmware on its
+    way), ``sent`` (accepted), ``Downloading``,
     ``Downloaded``, ``Installing``, ``Installed`` (it booted the release), ``failed``
     (``reason`` says why) or ``cancelled``."""
 

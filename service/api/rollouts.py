@@ -94,7 +94,7 @@ def build_rollouts_router(runner: RolloutRunner, repository: AsyncRepository,
 
     @router.get("/firmware/rollouts/{rollout_id}")
     async def get_rollout(rollout_id: int) -> dict[str, Any]:
-        """The rollout and each pole's state (pending, sent, Downloading, Downloaded,
+        """The rollout and each pole's state (pending, sending, sent, Downloading, Downloaded,
         Installing, Installed, failed, cancelled) with the reason of a failure."""
         return await one(rollout_id)
 

@@ -38,11 +38,14 @@ from service.storage.repository import AsyncRepository
 LOGGER = logging.getLogger(__name__)
 
 PENDING = "pending"
+SENDING = "sending"
+"""Stored before UpdateFirmware goes out: a restart follows it up, never sends again."""
 SENT = "sent"
+"""The pole accepted UpdateFirmware."""
 INSTALLED = "Installed"
 FAILED = "failed"
 CANCELLED = "cancelled"
-IN_FLIGHT = (SENT, "Downloading", "Downloaded", "Installing")
+IN_FLIGHT = (SENDING, SENT, "Downloading", "Downloaded", "Installing")
 """A pole the release was sent to and that has not ended either way."""
 REPORTED_STEPS = ("Downloading", "Downloaded", "Installing")
 
@@ -348,7 +351,7 @@ class RolloutRunner:
         location = self.location(image.sha256, image.name)
         now = self.clock()  # the send's own time (`sent_at`), not the step's start
         # Stored before it is sent: a restart follows this pole up and never sends twice.
-        if not await self.repository.move_rollout_pole(rollout.id, pole_id, SENT, now,
+        if not await self.repository.move_rollout_pole(rollout.id, pole_id, SENDING, now,
                                                        only_from=(PENDING,), sent=True):
             return False
         update_id = await self.repository.firmware_requested(pole_id, location, now)
@@ -359,10 +362,13 @@ class RolloutRunner:
         except ApiError as error:
             await self.repository.firmware_not_sent(update_id, self.clock())
             await self.repository.move_rollout_pole(
-                rollout.id, pole_id, PENDING, self.clock(), only_from=(SENT,),
+                rollout.id, pole_id, PENDING, self.clock(), only_from=(SENDING,),
                 reason=f"not sent: {error.description}")
             LOGGER.info("rollout #%s: %s not sent: %s", rollout.id, pole_id, error.description)
             return False
+        # Accepted (unless the pole already reported progress, which says as much).
+        await self.repository.move_rollout_pole(rollout.id, pole_id, SENT, self.clock(),
+                                                only_from=(SENDING,))
         LOGGER.info("rollout #%s: %s sent %s", rollout.id, pole_id, rollout.version)
         return True
 

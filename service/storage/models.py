@@ -309,7 +309,7 @@ class FirmwareRolloutPole(SQLModel, table=True):
     pole_id: str = Field(primary_key=True, max_length=64)
     position: int = 0
     state: str = Field(max_length=16)
-    """``pending``, ``sent``, ``Downloading``, ``Downloaded``, ``Installing``,
+    """``pending``, ``sending``, ``sent``, ``Downloading``, ``Downloaded``, ``Installing``,
     ``Installed`` (the pole booted the release), ``failed``, ``cancelled``."""
     reason: str | None = None
     reported: str | None = Field(default=None, max_length=32)
