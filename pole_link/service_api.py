@@ -307,6 +307,118 @@ class FirmwarePackageRecord:
                    location if isinstance(location, str) and location else None)
 
 
+@dataclass(frozen=True, slots=True)
+class RolloutRequest:
+    """A firmware rollout to ask for (``POST /firmware/rollouts``): one accepted package
+    to the poles named in ``pole_ids`` (default: every pole), narrowed by
+    ``version_below`` (only poles running an older version)."""
+
+    sha256: str
+    pole_ids: tuple[str, ...] | None = None
+    version_below: str | None = None
+    concurrency: int = 1
+    """At most this many poles updating at once."""
+    window: tuple[str, str] | None = None
+    """``("02:00", "05:00")``: poles are only started then (Europe/Amsterdam)."""
+    avoid_peak: bool = True
+    """Never start a pole in the 17:00–21:00 evening peak."""
+    halt_after_failures: int | None = None
+    halt_after_percent: float | None = None
+    offline_limit_s: int = 86400
+    """A pending pole offline longer than this fails (``offline too long``)."""
+    step_timeout_s: int = 3600
+    """A sent pole that makes no progress this long fails (``timeout``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "sha256": self.sha256, "concurrency": self.concurrency,
+            "avoid_peak": self.avoid_peak, "offline_limit_s": self.offline_limit_s,
+            "step_timeout_s": self.step_timeout_s}
+        if self.pole_ids is not None:
+            body["pole_ids"] = list(self.pole_ids)
+        if self.version_below is not None:
+            body["version_below"] = self.version_below
+        if self.window is not None:
+            body["window_start"], body["window_end"] = self.window
+        if self.halt_after_failures is not None:
+            body["halt_after_failures"] = self.halt_after_failures
+        if self.halt_after_percent is not None:
+            body["halt_after_percent"] = self.halt_after_percent
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutPoleRecord:
+    """One pole of a rollout: ``state`` is ``pending``, ``sending`` (UpdateFirmware on its
+    way), ``sent`` (accepted), ``Downloading``,
+    ``Downloaded``, ``Installing``, ``Installed`` (it booted the release), ``failed``
+    (``reason`` says why) or ``cancelled``."""
+
+    pole_id: str
+    state: str
+    reason: str | None = None
+    reported: str | None = None
+    """The pole's last FirmwareStatusNotification in this rollout."""
+    from_version: str | None = None
+    sent_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> RolloutPoleRecord:
+        return cls(str(item["pole_id"]), str(item["state"]), _str(item.get("reason")),
+                   _str(item.get("reported")), _str(item.get("from_version")),
+                   _time(item.get("sent_at")))
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutRecord:
+    """A firmware rollout (``/firmware/rollouts``); ``state`` is ``running``, ``paused``,
+    ``halted`` (too many failures; ``reason`` says how many), ``cancelled`` or
+    ``finished``. ``poles`` is empty in a listing (``counts`` has the numbers)."""
+
+    id: int
+    sha256: str
+    version: str
+    state: str
+    reason: str | None = None
+    concurrency: int = 1
+    counts: Mapping[str, int] = field(default_factory=dict)
+    poles: tuple[RolloutPoleRecord, ...] = ()
+    created_at: datetime | None = None
+    window: tuple[str, str] | None = None
+    avoid_peak: bool = True
+    halt_after_failures: int | None = None
+    halt_after_percent: float | None = None
+    offline_limit_s: int | None = None
+    step_timeout_s: int | None = None
+    updated_at: datetime | None = None
+
+    def pole(self, pole_id: str) -> RolloutPoleRecord:
+        return next(pole for pole in self.poles if pole.pole_id == pole_id)
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> RolloutRecord:
+        counts = item.get("counts") or {}
+        return cls(int(item["id"]), str(item["sha256"]), str(item["version"]),
+                   str(item["state"]), _str(item.get("reason")),
+                   _int(item.get("concurrency")) or 1,
+                   {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict)
+                   else {},
+                   tuple(_records(item.get("poles") or [], RolloutPoleRecord.from_json)),
+                   _time(item.get("created_at")), _window(item),
+                   item.get("avoid_peak") is not False, _int(item.get("halt_after_failures")),
+                   _float(item.get("halt_after_percent")), _int(item.get("offline_limit_s")),
+                   _int(item.get("step_timeout_s")), _time(item.get("updated_at")))
+
+
+def _window(item: Mapping[str, Any]) -> tuple[str, str] | None:
+    start, end = item.get("window_start"), item.get("window_end")
+    return (start, end) if isinstance(start, str) and isinstance(end, str) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _records(items: Any, parse: Callable[[Mapping[str, Any]], _R]) -> list[_R]:
     """Every item that parses; one malformed row does not hide the others."""
     records = []
@@ -674,6 +786,39 @@ class ServiceClient:
             "GET", f"/firmware/packages/{quote(sha256, safe='')}/package", raw=True,
             what=f"download firmware package {sha256[:12]}")
         return data
+
+    # ------------------------------------------------------------ rollouts
+    async def create_rollout(self, request: RolloutRequest) -> RolloutRecord:
+        """Start a rollout across the fleet (`ServiceRefused`: 404 ``UnknownPackage`` /
+        ``UnknownPole``, 422 ``NoPoles`` or an invalid request)."""
+        item = await self._request("POST", "/firmware/rollouts", json=request.to_json(),
+                                   what="start a firmware rollout")
+        return RolloutRecord.from_json(item)
+
+    async def rollouts(self) -> list[RolloutRecord]:
+        """Every rollout, newest first, with counts per pole state."""
+        items = await self._request("GET", "/firmware/rollouts", what="list the rollouts")
+        return _records(items, RolloutRecord.from_json)
+
+    async def rollout(self, rollout_id: int) -> RolloutRecord:
+        """One rollout with each pole's state."""
+        item = await self._request("GET", f"/firmware/rollouts/{rollout_id}",
+                                   what=f"read rollout {rollout_id}")
+        return RolloutRecord.from_json(item)
+
+    async def pause_rollout(self, rollout_id: int) -> RolloutRecord:
+        return await self._rollout_action(rollout_id, "pause")
+
+    async def resume_rollout(self, rollout_id: int) -> RolloutRecord:
+        return await self._rollout_action(rollout_id, "resume")
+
+    async def cancel_rollout(self, rollout_id: int) -> RolloutRecord:
+        return await self._rollout_action(rollout_id, "cancel")
+
+    async def _rollout_action(self, rollout_id: int, action: str) -> RolloutRecord:
+        item = await self._request("POST", f"/firmware/rollouts/{rollout_id}/{action}",
+                                   what=f"{action} rollout {rollout_id}")
+        return RolloutRecord.from_json(item)
 
     # ------------------------------------------------------------ commands
     async def call(self, pole_id: str, action: str, payload: Mapping[str, Any], *,

@@ -15,9 +15,15 @@ import uvicorn
 from cryptography import x509
 
 from pole_link.errors import PoleLinkError
-from service.api.files_routes import FileTransfers, build_files_router, build_pole_files_router
+from service.api.files_routes import (
+    FILES_PREFIX,
+    FileTransfers,
+    build_files_router,
+    build_pole_files_router,
+)
 from service.api.firmware_packages import build_packages_router
 from service.api.pole_settings import build_settings_router
+from service.api.rollouts import build_rollouts_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.cluster.bus import PgBus
@@ -28,6 +34,8 @@ from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
+from service.rollouts import RolloutRunner
+from service.rollouts.leader import PgLeader
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -47,22 +55,27 @@ class RunningService:
     policy_task: asyncio.Task[None] | None = None
     files: FileTransfers | None = None
     cluster: Cluster | None = None
+    rollouts: RolloutRunner | None = None
+    rollout_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_url(self) -> str:
         return f"ws://{self.host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
-        if self.policy_task is not None:
-            self.policy_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.policy_task
+        for background in (self.policy_task, self.rollout_task):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
         await self.live_hub.close()
         self.server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
         if self.cluster is not None:
             await self.cluster.close()
+        if self.rollouts is not None and isinstance(self.rollouts.leader, PgLeader):
+            await self.rollouts.leader.close()
         self.repository.engine.dispose()
 
 
@@ -121,8 +134,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                 LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
         await policy.on_boot(pole_id)
 
-    app = create_app(RepositoryStore(async_repository), settings, tokens=tokens,
-                     on_booted=booted, clock=clock)
+    store = RepositoryStore(async_repository)
+    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock)
     policy = CapacityPolicy(app.state.connections, async_repository,
                             pole_settings.settings_for, clock=clock)
     app.include_router(build_settings_router(app.state.connections, async_repository, tokens,
@@ -135,6 +148,17 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     app.include_router(build_pole_files_router(async_repository, files))
     app.include_router(build_packages_router(async_repository, tokens, files, trusted_roots,
                                              clock))
+    # Rollouts (issue 14): poles fetch the image where this service listens, unless told.
+    served_at: list[str] = []
+
+    def location(sha256: str, name: str) -> str:
+        return f"{(public_url or served_at[0]).rstrip('/')}{FILES_PREFIX}/firmware/" \
+               f"{sha256}/{name}"
+    leader = PgLeader(db_url) if clustered else None
+    rollouts = RolloutRunner(async_repository, app.state.connections, files.store, location,
+                             clock=clock, leader=leader)
+    store.firmware_watch = rollouts
+    app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
     cluster: Cluster | None = None
     if clustered:
         cluster = Cluster(PgBus(db_url, new_worker_id()), app.state.connections,
@@ -155,8 +179,11 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     bound_host, bound = server.servers[0].sockets[0].getsockname()[:2]
     if sock is not None:
         host = str(bound_host)
+    served_at.append(f"http://{host}:{int(bound)}")
     running = RunningService(server, task, host, int(bound), repository, policy,
-                             app.state.live_hub, files=files, cluster=cluster)
+                             app.state.live_hub, files=files, cluster=cluster,
+                             rollouts=rollouts)
+    running.rollout_task = asyncio.create_task(rollouts.run(), name="firmware rollouts")
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")
     return running

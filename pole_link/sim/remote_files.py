@@ -28,6 +28,7 @@ import httpx
 from ocpp.v16.enums import ResetType
 
 from pole_link.sim.clock import ScheduledEvent
+from pole_link.sim.firmware_slots import UNHEALTHY_SUFFIX
 from pole_link.timeutil import format_time
 
 if TYPE_CHECKING:
@@ -128,8 +129,18 @@ class RemoteFiles:
                            self.pole.pole_id, location)
             await self._firmware_status("InstallationFailed")
             return
+        running = self.pole.firmware_version
         self.pole.firmware_version = version
         await self._firmware_status("Installed")
+        slots = self.pole.firmware
+        if slots.fail_next_boot or version.endswith(UNHEALTHY_SUFFIX):
+            # The same convention as a local update: the release fails its health check
+            # at boot and the pole runs what it ran before. Over OCPP 1.6 the CSMS learns
+            # it only from the version in the BootNotification that follows.
+            slots.fail_next_boot = False
+            self.pole.firmware_version = running
+            LOGGER.warning("%s: firmware %s failed its health check; rolled back to %s",
+                           self.pole.pole_id, version, running)
         self._reboot()
 
     async def _download(self, location: str) -> bytes:

@@ -8,7 +8,7 @@ into one row per measurand and phase here, and only here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pole_link.timeutil import parse_time
 from service.storage.repository import AsyncRepository
@@ -39,11 +39,21 @@ def meter_value_rows(pole_id: str, connector_id: int, transaction_id: int | None
     return rows
 
 
+class FirmwareWatch(Protocol):
+    """Who follows firmware across the fleet (`service.rollouts.RolloutRunner`): told what
+    a pole reported once it is stored, before the pole gets its answer."""
+
+    async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None: ...
+
+    async def pole_booted(self, pole_id: str, firmware: str | None, at: datetime) -> None: ...
+
+
 class RepositoryStore:
     """`PoleStore` over `AsyncRepository`."""
 
     def __init__(self, repository: AsyncRepository) -> None:
         self.repository = repository
+        self.firmware_watch: FirmwareWatch | None = None
 
     async def pole_known(self, pole_id: str) -> bool:
         return await self.repository.pole_known(pole_id)
@@ -54,6 +64,8 @@ class RepositoryStore:
         await self.repository.pole_booted(pole_id, vendor=vendor, model=model, serial=serial,
                                           firmware=firmware, auto_registered=auto_registered,
                                           at=at)
+        if self.firmware_watch is not None:
+            await self.firmware_watch.pole_booted(pole_id, firmware, at)
 
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
         await self.repository.pole_seen(pole_id, at, connected=connected)
@@ -86,6 +98,8 @@ class RepositoryStore:
 
     async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None:
         await self.repository.firmware_status(pole_id, status, at)
+        if self.firmware_watch is not None:
+            await self.firmware_watch.firmware_status(pole_id, status, at)
 
     async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
         await self.repository.pole_clock(pole_id, offset_s, at)

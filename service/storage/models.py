@@ -267,6 +267,58 @@ class FirmwarePackageRow(SQLModel, table=True):
     uploaded_at: datetime = _time()
 
 
+class FirmwareRollout(SQLModel, table=True):
+    """A release (an accepted package) going out to a set of poles (issue 14, the fleet).
+
+    The rollout's whole state is here and in `FirmwareRolloutPole`, so a restarted service
+    continues where the last one stopped (`service.firmware.rollouts`).
+    """
+
+    __tablename__ = "firmware_rollouts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(foreign_key="firmware_packages.sha256", max_length=64)
+    version: str = Field(max_length=64)
+    state: str = Field(max_length=16)
+    """``running``, ``paused``, ``halted`` (too many failures), ``cancelled``, ``finished``."""
+    reason: str | None = None
+    concurrency: int = 1
+    window_start: str | None = Field(default=None, max_length=5)
+    """``HH:MM`` Europe/Amsterdam: poles are only started from then…"""
+    window_end: str | None = Field(default=None, max_length=5)
+    """…until then (may wrap past midnight); None: any time."""
+    avoid_peak: bool = True
+    """Never start a pole in the 17:00–21:00 evening peak (local time)."""
+    halt_after_failures: int | None = None
+    halt_after_percent: float | None = None
+    failures_acknowledged: int = 0
+    """Failures the operator saw when resuming a halted rollout: the threshold counts
+    only failures after them."""
+    offline_limit_s: int = 86400
+    step_timeout_s: int = 3600
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+
+
+class FirmwareRolloutPole(SQLModel, table=True):
+    """One pole of a rollout: where it stands and, once failed, why."""
+
+    __tablename__ = "firmware_rollout_poles"
+
+    rollout_id: int = Field(foreign_key="firmware_rollouts.id", primary_key=True)
+    pole_id: str = Field(primary_key=True, max_length=64)
+    position: int = 0
+    state: str = Field(max_length=16)
+    """``pending``, ``sending``, ``sent``, ``Downloading``, ``Downloaded``, ``Installing``,
+    ``Installed`` (the pole booted the release), ``failed``, ``cancelled``."""
+    reason: str | None = None
+    reported: str | None = Field(default=None, max_length=32)
+    """The pole's last FirmwareStatusNotification during this rollout."""
+    from_version: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = _time(nullable=True)
+    updated_at: datetime = _time()
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what to which pole (eis 69 security logging)."""
 

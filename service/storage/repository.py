@@ -35,6 +35,8 @@ from service.storage.models import (
     ConnectionSession,
     Connector,
     FirmwarePackageRow,
+    FirmwareRollout,
+    FirmwareRolloutPole,
     FirmwareUpdate,
     MessageLog,
     MeterValue,
@@ -680,6 +682,114 @@ class Repository:
                 select(FirmwarePackageRow).order_by(col(FirmwarePackageRow.uploaded_at).desc(),
                                                     col(FirmwarePackageRow.sha256))).all())
 
+    # -- firmware rollouts ------------------------------------------------------------------
+
+    def add_rollout(self, rollout: FirmwareRollout, poles: Sequence[tuple[str, str | None]]
+                    ) -> FirmwareRollout:
+        """A new rollout and its poles (``(pole id, firmware now)``, in sending order), all
+        ``pending``, in one transaction."""
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(rollout)
+            session.flush()
+            assert rollout.id is not None
+            for position, (pole_id, version) in enumerate(poles):
+                session.add(FirmwareRolloutPole(
+                    rollout_id=rollout.id, pole_id=pole_id, position=position,
+                    state="pending", from_version=version, updated_at=rollout.created_at))
+            session.commit()
+            return rollout
+
+    def rollouts(self, states: Sequence[str] | None = None) -> list[FirmwareRollout]:
+        """Every rollout (or those in ``states``), newest first."""
+        query = select(FirmwareRollout)
+        if states is not None:
+            query = query.where(col(FirmwareRollout.state).in_(list(states)))
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(query.order_by(col(FirmwareRollout.id).desc())).all())
+
+    def rollouts_to_follow(self, open_states: Sequence[str], closed_states: Sequence[str],
+                           pole_states: Sequence[str]) -> list[FirmwareRollout]:
+        """Rollouts in ``open_states``, and those in ``closed_states`` that still have a
+        pole in ``pole_states`` (a cancelled rollout's poles already sent), oldest first."""
+        poles = _table(FirmwareRolloutPole)
+        still = sa.exists(sa.select(poles.c.pole_id).where(
+            poles.c.rollout_id == col(FirmwareRollout.id),
+            poles.c.state.in_(list(pole_states))))
+        query = select(FirmwareRollout).where(sa.or_(
+            col(FirmwareRollout.state).in_(list(open_states)),
+            sa.and_(col(FirmwareRollout.state).in_(list(closed_states)), still)))
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(query.order_by(col(FirmwareRollout.id))).all())
+
+    def rollout(self, rollout_id: int) -> FirmwareRollout | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(FirmwareRollout, rollout_id)
+
+    def rollout_poles(self, rollout_id: int) -> list[FirmwareRolloutPole]:
+        """The rollout's poles in sending order."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(FirmwareRolloutPole).where(FirmwareRolloutPole.rollout_id == rollout_id)
+                .order_by(col(FirmwareRolloutPole.position))).all())
+
+    def set_rollout_state(self, rollout_id: int, state: str, reason: str | None,
+                          at: datetime, *, only_from: Sequence[str],
+                          failures_acknowledged: int | None = None) -> bool:
+        """Move the rollout to ``state`` if it is in one of ``only_from``: did it move?"""
+        table = _table(FirmwareRollout)
+        values: dict[str, Any] = {"state": state, "reason": reason, "updated_at": at}
+        if failures_acknowledged is not None:
+            values["failures_acknowledged"] = failures_acknowledged
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            result = connection.execute(
+                sa.update(table).where(table.c.id == rollout_id,
+                                       table.c.state.in_(list(only_from)))
+                .values(**values))
+            return bool(result.rowcount)
+
+    def move_rollout_pole(self, rollout_id: int, pole_id: str, state: str, at: datetime, *,
+                          only_from: Sequence[str], reason: str | None = None,
+                          reported: str | None = None, sent: bool = False) -> bool:
+        """Move one pole of a rollout to ``state`` if it is in one of ``only_from`` (a
+        compare-and-set, so a status report and the runner never overwrite each other's
+        newer state): did it move? ``reported``, if given, is kept as the pole's last
+        status; ``sent`` stamps the send time."""
+        table = _table(FirmwareRolloutPole)
+        values: dict[str, Any] = {"state": state, "reason": reason, "updated_at": at}
+        if reported is not None:
+            values["reported"] = reported
+        if sent:
+            values["sent_at"] = at
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            result = connection.execute(
+                sa.update(table).where(table.c.rollout_id == rollout_id,
+                                       table.c.pole_id == pole_id,
+                                       table.c.state.in_(list(only_from)))
+                .values(**values))
+            return bool(result.rowcount)
+
+    def poles_in_open_rollouts(self, rollout_states: Sequence[str],
+                               pole_states: Sequence[str]) -> set[str]:
+        """Poles in ``pole_states`` of a rollout in ``rollout_states``."""
+        poles, rollouts = _table(FirmwareRolloutPole), _table(FirmwareRollout)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return set(connection.execute(
+                sa.select(poles.c.pole_id).join(rollouts, rollouts.c.id == poles.c.rollout_id)
+                .where(rollouts.c.state.in_(list(rollout_states)),
+                       poles.c.state.in_(list(pole_states)))).scalars())
+
+    def pole_in_rollouts(self, pole_id: str, states: Sequence[str]
+                         ) -> list[tuple[FirmwareRolloutPole, FirmwareRollout]]:
+        """The pole's entries in ``states`` with their rollouts (normally one)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            rows = session.exec(
+                select(FirmwareRolloutPole, FirmwareRollout)
+                .join(FirmwareRollout,
+                      col(FirmwareRollout.id) == col(FirmwareRolloutPole.rollout_id))
+                .where(FirmwareRolloutPole.pole_id == pole_id,
+                       col(FirmwareRolloutPole.state).in_(list(states)))).all()
+            return [(entry, rollout) for entry, rollout in rows]
+
     def audit(self, actor: str, action: str, detail: str = "",
               at: datetime | None = None) -> None:
         with storage_errors(self.engine.url), self._session() as session:
@@ -942,6 +1052,15 @@ class AsyncRepository:
     add_firmware_package = _threaded(Repository.add_firmware_package)
     firmware_package = _threaded(Repository.firmware_package)
     firmware_packages = _threaded(Repository.firmware_packages)
+    add_rollout = _threaded(Repository.add_rollout)
+    rollouts = _threaded(Repository.rollouts)
+    rollout = _threaded(Repository.rollout)
+    rollouts_to_follow = _threaded(Repository.rollouts_to_follow)
+    rollout_poles = _threaded(Repository.rollout_poles)
+    set_rollout_state = _threaded(Repository.set_rollout_state)
+    move_rollout_pole = _threaded(Repository.move_rollout_pole)
+    pole_in_rollouts = _threaded(Repository.pole_in_rollouts)
+    poles_in_open_rollouts = _threaded(Repository.poles_in_open_rollouts)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")

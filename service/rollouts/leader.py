@@ -1,0 +1,67 @@
+"""One rollout runner per fleet: when several service processes share one PostgreSQL
+database (``paalwerk service --workers N``), only the process holding an advisory lock
+starts poles, so the concurrency limit holds across processes.
+
+What poles report is followed in every process (each stores what its own poles say, by
+compare-and-set); only starting poles, timing out and halting need one decider. The lock
+lives on its own connection: when that process dies, PostgreSQL ends the session and
+releases it, and another process takes over at its next look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, Protocol
+
+import psycopg
+
+from service.cluster.bus import channel_for, libpq_url
+
+LOGGER = logging.getLogger(__name__)
+
+
+class Leader(Protocol):
+    async def held(self) -> bool:
+        """Is this process the one that runs rollouts (now)?"""
+
+
+def lock_key(db_url: str) -> int:
+    """A signed 64-bit advisory-lock key for this database and schema's rollouts."""
+    digest = hashlib.sha256(f"{channel_for(db_url)} rollouts".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PgLeader:
+    """`Leader` by ``pg_try_advisory_lock`` on a connection kept for it."""
+
+    def __init__(self, db_url: str) -> None:
+        self.url = libpq_url(db_url)
+        self.key = lock_key(db_url)
+        self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._held = False
+
+    async def held(self) -> bool:
+        if self._held and self._connection is not None and not self._connection.closed:
+            return True
+        self._held = False
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = await psycopg.AsyncConnection.connect(self.url,
+                                                                         autocommit=True)
+            cursor = await self._connection.execute("SELECT pg_try_advisory_lock(%s)",
+                                                    (self.key,))
+            row = await cursor.fetchone()
+        except psycopg.OperationalError as exc:
+            LOGGER.warning("rollouts: cannot check the runner lock: %s", exc)
+            return False
+        self._held = bool(row and row[0])
+        if self._held:
+            LOGGER.info("rollouts: this process runs the fleet's rollouts")
+        return self._held
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+        self._held = False

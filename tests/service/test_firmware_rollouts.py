@@ -1,0 +1,500 @@
+"""Firmware rollouts across the fleet (issue 14): one accepted signed package to many
+virtual poles that really download it from the service over HTTP, install it and boot it,
+a few at a time; confirmed only by the version each pole boots with. Through
+`ServiceClient`, over real sockets, at a service time the test sets."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from pole_link.errors import NotAuthorised
+from pole_link.service_api import (
+    RolloutRecord,
+    RolloutRequest,
+    ServiceClient,
+    ServiceEndpoint,
+    ServiceRefused,
+)
+from pole_link.sim.clock import SimClock
+from service.rollouts.leader import PgLeader
+from service.rollouts.plan import may_start, version_below
+from service.server import start_service
+from tests.firmware_support import Manufacturer
+from tests.support import (
+    Api,
+    ConnectedPole,
+    connected_pole,
+    eventually,
+    postgres_schema,
+    running_service,
+)
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+"""13:00 in Amsterdam: outside the evening peak."""
+SIZE = 64 << 10
+
+
+@contextlib.asynccontextmanager
+async def fleet(api: Api, tmp_path: Path, count: int, start: datetime = NOW
+                ) -> AsyncIterator[list[ConnectedPole]]:
+    async with contextlib.AsyncExitStack() as stack:
+        yield [await stack.enter_async_context(
+            connected_pole(api.service.ocpp_url, tmp_path / "poles", f"PW-{n:04d}",
+                           start=start)) for n in range(1, count + 1)]
+
+
+async def finished(client: ServiceClient, rollout_id: int,
+                   done: Callable[[RolloutRecord], bool], timeout: float = 60.0
+                   ) -> RolloutRecord:
+    """The rollout once ``done`` holds for it."""
+    seen: list[RolloutRecord] = []
+
+    async def check() -> bool:
+        seen.append(await client.rollout(rollout_id))
+        return done(seen[-1])
+    await eventually(check, timeout)
+    return seen[-1]
+
+
+def in_flight_at_most(record: RolloutRecord, limit: int,
+                      ended: dict[str, datetime]) -> None:
+    """No moment had more than ``limit`` poles between being sent and ending."""
+    spans = [(pole.sent_at, ended[pole.pole_id]) for pole in record.poles
+             if pole.sent_at is not None]
+    for start, _ in spans:
+        overlapping = sum(1 for s, e in spans if s <= start < e)
+        assert overlapping <= limit
+
+
+def ended_at(api: Api, rollout_id: int) -> dict[str, datetime]:
+    """When each pole reached the state it is in now."""
+    return {entry.pole_id: entry.updated_at
+            for entry in api.service.repository.rollout_poles(rollout_id)}
+
+
+@contextlib.contextmanager
+def database(backend: str, tmp_path: Path) -> Iterator[str | None]:
+    """None (the SQLite file `running_service` makes) or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield None
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def manufacturer() -> Manufacturer:
+    return Manufacturer.make(NOW, "Demo")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_a_release_goes_to_six_poles_two_at_a_time_and_a_rollback_fails_one(
+        tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
+    with database(backend, tmp_path) as url:
+        await six_poles_two_at_a_time(tmp_path, manufacturer, url)
+
+
+async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
+                                  url: str | None) -> None:
+    async with running_service(tmp_path, url, clock=SimClock(NOW).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 6) as poles:
+            poles[3].pole.firmware.fail_next_boot = True  # PW-0004's boot fails its check
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, version_below="2.0", concurrency=2))
+            assert rollout.state == "running" and rollout.version == "2.0.0"
+            assert (rollout.concurrency, rollout.window, rollout.avoid_peak,
+                    rollout.halt_after_failures, rollout.offline_limit_s,
+                    rollout.step_timeout_s, rollout.created_at) == (
+                2, None, True, None, 86400, 3600, rollout.created_at)
+            assert rollout.created_at is not None
+            assert NOW <= rollout.created_at < NOW + timedelta(minutes=1)  # service clock
+            assert [pole.state for pole in rollout.poles].count("pending") >= 4
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            by_id = {pole.pole_id: pole for pole in done.poles}
+            assert {pole_id: pole.state for pole_id, pole in by_id.items()} == {
+                "PW-0001": "Installed", "PW-0002": "Installed", "PW-0003": "Installed",
+                "PW-0004": "failed", "PW-0005": "Installed", "PW-0006": "Installed"}
+            assert by_id["PW-0004"].reason is not None
+            assert by_id["PW-0004"].reason.startswith("version did not change")
+            assert "'sim-0.1.0'" in by_id["PW-0004"].reason
+            assert by_id["PW-0004"].reported == "Installed"
+            assert all(pole.from_version == "sim-0.1.0" for pole in done.poles)
+            assert [cp.pole.firmware_version for cp in poles] == [
+                "2.0.0", "2.0.0", "2.0.0", "sim-0.1.0", "2.0.0", "2.0.0"]
+            assert done.counts == {"Installed": 5, "failed": 1}
+            in_flight_at_most(done, 2, ended_at(api, rollout.id))
+            listed = await client.rollouts()
+            assert [(r.id, r.state, r.poles) for r in listed] == [(rollout.id, "finished", ())]
+
+            # The filter: every pole but the rolled-back one already runs 2.0.0.
+            again = await client.create_rollout(RolloutRequest(
+                record.sha256, version_below="2.0.0", concurrency=2))
+            assert [pole.pole_id for pole in again.poles] == ["PW-0004"]
+            await client.cancel_rollout(again.id)
+
+
+async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        bad = await client.upload_firmware_package(
+            manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 5):
+            rollout = await client.create_rollout(RolloutRequest(
+                bad.sha256, concurrency=1, halt_after_failures=2))
+            halted = await finished(client, rollout.id, lambda r: r.state == "halted")
+            assert halted.reason == "halted: 2 of 5 poles failed"
+            assert [pole.state for pole in halted.poles] == [
+                "failed", "failed", "pending", "pending", "pending"]
+            assert all(pole.sent_at is None for pole in halted.poles[2:])
+            assert all((pole.reason or "").startswith("version did not change")
+                       for pole in halted.poles[:2])
+            with pytest.raises(ServiceRefused) as refused:
+                await client.pause_rollout(rollout.id)
+            assert (refused.value.status, refused.value.code) == (422, "WrongState")
+            # The operator looked and goes on: the threshold counts new failures only.
+            resumed = await client.resume_rollout(rollout.id)
+            assert resumed.state in ("running", "halted")
+            again = await finished(client, rollout.id, lambda r: r.state == "halted")
+            assert again.reason == "halted: 4 of 5 poles failed"
+            assert [pole.state for pole in again.poles] == ["failed"] * 4 + ["pending"]
+            cancelled = await client.cancel_rollout(rollout.id)
+            assert cancelled.state == "cancelled"
+            assert [pole.state for pole in cancelled.poles] == ["failed"] * 4 + ["cancelled"]
+            assert cancelled.poles[4].sent_at is None
+
+
+async def test_pause_starts_no_further_pole_and_resume_finishes(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 3) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256))
+            paused = await client.pause_rollout(rollout.id)
+            assert paused.state == "paused"
+            started = {pole.pole_id for pole in paused.poles if pole.state != "pending"}
+            assert len(started) <= 1  # concurrency 1
+            # What was sent before the pause finishes; nothing else starts.
+            settled = await finished(client, rollout.id, lambda r: all(
+                p.state in ("pending", "Installed") for p in r.poles))
+            assert {p.pole_id for p in settled.poles if p.state == "Installed"} == started
+            assert settled.state == "paused"
+            assert await client.resume_rollout(rollout.id)
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [pole.state for pole in done.poles] == ["Installed"] * 3
+            assert [cp.pole.firmware_version for cp in poles] == ["2.0.0"] * 3
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_a_restarted_service_follows_up_what_was_sent_and_sends_nothing_twice(
+        tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
+    """The poles' clocks are an hour behind the service's: they accept UpdateFirmware
+    but fetch only at the retrieve date, so both are still "sent" when the service
+    stops; the new service (same database) sees them through."""
+    with database(backend, tmp_path) as url:
+        await restart_mid_rollout(tmp_path, manufacturer, url)
+
+
+async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
+                              url: str | None) -> None:
+    service_now = NOW + timedelta(hours=1)
+    async with running_service(tmp_path, url, clock=SimClock(service_now).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 3) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256,
+                                                                 concurrency=2))
+            sent = await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent", "pending"])
+            assert sent.state == "running"
+            port = api.service.port
+            await api.service.stop()
+
+            second = await start_service(api.db_url, port=port,
+                                         token_file=tmp_path / "tokens.json",
+                                         files_dir=tmp_path / "files",
+                                         clock=SimClock(service_now).now,
+                                         trusted_roots=[manufacturer.root])
+            try:
+                for cp in poles:  # their retrieve date comes
+                    cp.pole.scheduler.advance(3601)
+                done = await finished(client, rollout.id, lambda r: r.state == "finished")
+                assert [pole.state for pole in done.poles] == ["Installed"] * 3
+                assert [cp.pole.firmware_version for cp in poles] == ["2.0.0"] * 3
+                with Session(second.repository.engine) as session:
+                    sends = session.execute(sa.text(
+                        "SELECT pole_id, count(*) FROM message_log WHERE direction = 'out' "
+                        "AND action = 'UpdateFirmware' "
+                        "GROUP BY pole_id ORDER BY pole_id")).all()
+                assert [tuple(row) for row in sends] == [
+                    ("PW-0001", 1), ("PW-0002", 1), ("PW-0003", 1)]
+            finally:
+                await second.stop()
+
+
+async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    clock = SimClock(NOW)
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2):
+            pass  # both registered, now offline
+        rollout = await client.create_rollout(RolloutRequest(
+            record.sha256, pole_ids=("PW-0002", "PW-0001"), offline_limit_s=600))
+        assert [pole.pole_id for pole in rollout.poles] == ["PW-0002", "PW-0001"]
+        clock.jump_to(NOW + timedelta(minutes=11))
+        done = await finished(client, rollout.id, lambda r: r.state == "finished")
+        assert [pole.state for pole in done.poles] == ["failed", "failed"]
+        assert all((pole.reason or "").startswith("offline too long") for pole in done.poles)
+
+        busy = await client.create_rollout(RolloutRequest(
+            record.sha256, pole_ids=("PW-0001",), offline_limit_s=3600))
+        # PW-0001 waits in that rollout: a filter skips it, naming it is refused.
+        others = await client.create_rollout(RolloutRequest(record.sha256,
+                                                            offline_limit_s=3600))
+        assert [pole.pole_id for pole in others.poles] == ["PW-0002"]
+        with pytest.raises(ServiceRefused) as taken:
+            await client.create_rollout(RolloutRequest(record.sha256, pole_ids=("PW-0001",)))
+        assert (taken.value.status, taken.value.code) == (422, "PoleInRollout")
+        for cancel in (busy, others):
+            await client.cancel_rollout(cancel.id)
+
+        other_model = await client.upload_firmware_package(manufacturer.package(
+            "3.0.0", SIZE, models=("PW9",), seed=16).to_bytes())
+        for request, status, code in [
+                (RolloutRequest(other_model.sha256), 422, "NoPoles"),
+                (RolloutRequest(other_model.sha256, pole_ids=("PW-0001",)), 422,
+                 "WrongModel"),
+                (RolloutRequest("0" * 64), 404, "UnknownPackage"),
+                (RolloutRequest(record.sha256, pole_ids=("PW-9999",)), 404, "UnknownPole"),
+                (RolloutRequest(record.sha256, version_below="0.0.1"), 422, "NoPoles"),
+                (RolloutRequest(record.sha256, window=("02:00", "25:00")), 422, None)]:
+            with pytest.raises(ServiceRefused) as refused:
+                await client.create_rollout(request)
+            assert refused.value.status == status
+            if code is not None:
+                assert refused.value.code == code
+        with pytest.raises(ServiceRefused) as unknown:
+            await client.rollout(999)
+        assert (unknown.value.status, unknown.value.code) == (404, "UnknownRollout")
+
+
+def test_versions_compare_by_their_numbers_and_starts_keep_to_the_window() -> None:
+    assert version_below("1.9.3", "1.10")
+    assert not version_below("1.10.0", "1.9")
+    assert version_below("sim-0.1.0", "0.2") and version_below("sim-0.1.0", "2.0")
+    assert version_below(None, "1.0")
+    assert not version_below("2.0.0", "2.0.0")
+    # 13:00 Amsterdam (winter, UTC+1); 17:30 is the peak; 02:30 inside a 02:00–05:00 window.
+    assert may_start(NOW, None, None, avoid_peak=True)
+    assert not may_start(NOW.replace(hour=16, minute=30), None, None, avoid_peak=True)
+    assert may_start(NOW.replace(hour=16, minute=30), None, None, avoid_peak=False)
+    assert not may_start(NOW, "02:00", "05:00", avoid_peak=True)
+    assert may_start(NOW.replace(hour=1, minute=30), "02:00", "05:00", avoid_peak=True)
+    assert may_start(NOW.replace(hour=23, minute=30), "23:00", "01:00", avoid_peak=True)
+
+
+async def test_every_rollout_route_needs_the_token_and_is_documented(tmp_path: Path) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now) as api:
+        paths = (await api.client.get("/openapi.json")).json()["paths"]
+        routes = [("POST", "/api/v1/firmware/rollouts"), ("GET", "/api/v1/firmware/rollouts"),
+                  ("GET", "/api/v1/firmware/rollouts/{rollout_id}"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/pause"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/resume"),
+                  ("POST", "/api/v1/firmware/rollouts/{rollout_id}/cancel")]
+        async with httpx.AsyncClient(base_url=api.url) as anonymous:
+            for method, path in routes:
+                assert method.lower() in paths[path], path
+                answer = await anonymous.request(method, path.replace("{rollout_id}", "1"),
+                                                 json={"sha256": "0" * 64})
+                assert answer.status_code == 401, path
+        async with ServiceClient(ServiceEndpoint(api.url, "not-the-token")) as stranger:
+            with pytest.raises(NotAuthorised):
+                await stranger.rollouts()
+
+
+async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    night = datetime(2026, 12, 5, 0, tzinfo=UTC)  # 01:00 in Amsterdam
+    clock = SimClock(night)
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        runner = api.service.rollouts
+        assert runner is not None
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2, start=night) as poles:
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, concurrency=2, window=("02:00", "05:00")))
+            assert rollout.window == ("02:00", "05:00")
+            await runner.step()
+            assert [p.state for p in (await client.rollout(rollout.id)).poles] == [
+                "pending", "pending"]
+            clock.jump_to(night + timedelta(minutes=90))  # 02:30 local
+            for cp in poles:
+                cp.pole.scheduler.advance(90 * 60)
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [p.state for p in done.poles] == ["Installed", "Installed"]
+
+            # The evening peak: 17:30 local is no time to start; 21:00 is.
+            peak = datetime(2026, 12, 5, 16, 30, tzinfo=UTC)
+            clock.jump_to(peak)
+            for cp in poles:
+                cp.pole.scheduler.advance((peak - cp.pole.clock.now()).total_seconds())
+            older = await client.upload_firmware_package(
+                manufacturer.package("2.0.1", SIZE, seed=15).to_bytes())
+            evening = await client.create_rollout(RolloutRequest(older.sha256,
+                                                                 concurrency=2))
+            await runner.step()
+            assert [p.state for p in (await client.rollout(evening.id)).poles] == [
+                "pending", "pending"]
+            clock.jump_to(peak + timedelta(hours=3, minutes=31))  # 21:01 local
+            for cp in poles:
+                cp.pole.scheduler.advance((3 * 60 + 31) * 60)
+            done = await finished(client, evening.id, lambda r: r.state == "finished")
+            assert [p.state for p in done.poles] == ["Installed", "Installed"]
+            assert [cp.pole.firmware_version for cp in poles] == ["2.0.1", "2.0.1"]
+
+
+async def test_a_pole_that_makes_no_progress_times_out(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """The poles' clocks are an hour behind: they accept, then wait for the retrieve date,
+    silent; past the step timeout on the service's clock they fail."""
+    clock = SimClock(NOW + timedelta(hours=1))
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2):
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, concurrency=2, step_timeout_s=600))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            clock.jump_to(NOW + timedelta(hours=1, minutes=11))
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [(p.state, p.reason) for p in done.poles] == [
+                ("failed", "timeout: no progress for 600 s after sent")] * 2
+            assert done.reason == "2 of 2 poles failed"
+
+
+async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_reason(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """As a field pole would report it, over OCPP, while the rollout follows it."""
+    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256,
+                                                                 concurrency=2))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            poles[0].pole.notify_csms("FirmwareStatusNotification", {"status": "Downloading"})
+            await finished(client, rollout.id, lambda r: r.poles[0].state == "Downloading")
+            for cp, status in zip(poles, ("DownloadFailed", "InstallationFailed"),
+                                  strict=True):
+                cp.pole.notify_csms("FirmwareStatusNotification", {"status": status})
+            done = await finished(client, rollout.id, lambda r: r.state == "finished")
+            assert [(p.state, p.reason, p.reported) for p in done.poles] == [
+                ("failed", "DownloadFailed", "DownloadFailed"),
+                ("failed", "InstallationFailed", "InstallationFailed")]
+
+
+async def test_of_several_service_processes_only_one_runs_the_rollouts() -> None:
+    with postgres_schema() as url:
+        first, second = PgLeader(url), PgLeader(url)
+        try:
+            assert await first.held()
+            assert not await second.held()
+            assert await first.held()
+            await first.close()  # that process is gone: its session, and the lock, too
+            await eventually(second.held)  # once the server has ended that session
+        finally:
+            await first.close()
+            await second.close()
+
+
+async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    clock = SimClock(NOW + timedelta(hours=1))  # the pole waits for its retrieve date
+    async with running_service(tmp_path, clock=clock.now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 1):
+            rollout = await client.create_rollout(RolloutRequest(record.sha256,
+                                                                 step_timeout_s=600))
+            await finished(client, rollout.id, lambda r: r.poles[0].state == "sent")
+        await eventually(lambda: _disconnected(client))
+        clock.jump_to(NOW + timedelta(hours=1, minutes=11))
+        done = await finished(client, rollout.id, lambda r: r.state == "finished")
+        assert done.poles[0].reason == "offline too long: not connected 600 s after sent"
+
+
+async def _disconnected(client: ServiceClient) -> bool:
+    return not any(pole.connected for pole in await client.poles())
+
+
+async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 2) as poles:
+            rollout = await client.create_rollout(RolloutRequest(record.sha256))
+            await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "pending"])
+            cancelled = await client.cancel_rollout(rollout.id)
+            assert cancelled.state == "cancelled"
+            assert [p.state for p in cancelled.poles] == ["sent", "cancelled"]
+            poles[0].pole.scheduler.advance(3601)  # its retrieve date comes
+            done = await finished(client, rollout.id,
+                                  lambda r: r.poles[0].state == "Installed")
+            assert done.state == "cancelled"
+            assert [p.state for p in done.poles] == ["Installed", "cancelled"]
+            assert [cp.pole.firmware_version for cp in poles] == ["2.0.0", "sim-0.1.0"]
+            with pytest.raises(ServiceRefused) as again:
+                await client.cancel_rollout(rollout.id)
+            assert (again.value.status, again.value.code) == (422, "RolloutEnded")
+
+
+async def test_a_failure_share_halts_the_rollout(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with running_service(tmp_path, clock=SimClock(NOW).now,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        bad = await client.upload_firmware_package(
+            manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
+        async with fleet(api, tmp_path, 3):
+            rollout = await client.create_rollout(RolloutRequest(
+                bad.sha256, halt_after_percent=30))
+            halted = await finished(client, rollout.id, lambda r: r.state == "halted")
+            assert halted.reason == "halted: 1 of 3 poles failed"
+            assert [p.state for p in halted.poles] == ["failed", "pending", "pending"]
