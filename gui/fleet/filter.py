@@ -136,3 +136,8 @@ class FleetFilter(QSortFilterProxyModel):
         """The pole of a proxy index, e.g. the row a user activated."""
         value = index.data(PoleIdRole) if index.isValid() else None
         return value if isinstance(value, str) else None
+
+    def shown_pole_ids(self) -> list[str]:
+        """The poles the filters let through, in the order shown (a rollout's target)."""
+        ids = (self.pole_id(self.index(row, 0)) for row in range(self.rowCount()))
+        return [pole_id for pole_id in ids if pole_id is not None]

@@ -202,98 +202,98 @@
 <context>
     <name>FirmwareView</name>
     <message>
-        <location filename="../firmware/firmware_view.py" line="56" />
+        <location filename="../firmware/firmware_view.py" line="58" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="58" />
+        <location filename="../firmware/firmware_view.py" line="60" />
         <source>Open package…</source>
         <translation>Pakket openen…</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="60" />
-        <location filename="../firmware/firmware_view.py" line="206" />
+        <location filename="../firmware/firmware_view.py" line="62" />
+        <location filename="../firmware/firmware_view.py" line="208" />
         <source>Install on this pole</source>
         <translation>Installeren op deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="62" />
+        <location filename="../firmware/firmware_view.py" line="64" />
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="72" />
+        <location filename="../firmware/firmware_view.py" line="74" />
         <source>Package</source>
         <translation>Pakket</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="72" />
+        <location filename="../firmware/firmware_view.py" line="74" />
         <source>Version</source>
         <translation>Versie</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="73" />
+        <location filename="../firmware/firmware_view.py" line="75" />
         <source>For models</source>
         <translation>Voor modellen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="73" />
+        <location filename="../firmware/firmware_view.py" line="75" />
         <source>Size</source>
         <translation>Grootte</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="74" />
+        <location filename="../firmware/firmware_view.py" line="76" />
         <source>Signature</source>
         <translation>Handtekening</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="74" />
+        <location filename="../firmware/firmware_view.py" line="76" />
         <source>This pole</source>
         <translation>Deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="75" />
+        <location filename="../firmware/firmware_view.py" line="77" />
         <source>Running now</source>
         <translation>Draait nu</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="106" />
+        <location filename="../firmware/firmware_view.py" line="108" />
         <source>Open firmware package</source>
         <translation>Firmwarepakket openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="107" />
+        <location filename="../firmware/firmware_view.py" line="109" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="127" />
+        <location filename="../firmware/firmware_view.py" line="129" />
         <source>Opening %1</source>
         <translation>%1 openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="143" />
+        <location filename="../firmware/firmware_view.py" line="145" />
         <source>Installing firmware</source>
         <translation>Firmware installeren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="175" />
+        <location filename="../firmware/firmware_view.py" line="177" />
         <source>%1 of %2</source>
         <translation>%1 van %2</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="179" />
+        <location filename="../firmware/firmware_view.py" line="181" />
         <source>%1 of %2 · %3/s · %4 left</source>
         <translation>%1 van %2 · %3/s · nog %4</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="191" />
+        <location filename="../firmware/firmware_view.py" line="193" />
         <source>every model</source>
         <translation>elk model</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="205" />
+        <location filename="../firmware/firmware_view.py" line="207" />
         <source>Resume install</source>
         <translation>Installatie hervatten</translation>
     </message>
@@ -1210,72 +1210,82 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../views/main_window.py" line="99" />
+        <source>On site (this pole)</source>
+        <translation>Ter plekke (deze paal)</translation>
+    </message>
+    <message>
         <location filename="../views/main_window.py" line="100" />
+        <source>Across the fleet</source>
+        <translation>Over de vloot</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="106" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="100" />
+        <location filename="../views/main_window.py" line="106" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="100" />
+        <location filename="../views/main_window.py" line="106" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="101" />
+        <location filename="../views/main_window.py" line="107" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="101" />
+        <location filename="../views/main_window.py" line="107" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="125" />
+        <location filename="../views/main_window.py" line="131" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="133" />
+        <location filename="../views/main_window.py" line="139" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="138" />
+        <location filename="../views/main_window.py" line="144" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="192" />
+        <location filename="../views/main_window.py" line="199" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="203" />
+        <location filename="../views/main_window.py" line="210" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="226" />
+        <location filename="../views/main_window.py" line="236" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="234" />
+        <location filename="../views/main_window.py" line="244" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="236" />
+        <location filename="../views/main_window.py" line="246" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="238" />
+        <location filename="../views/main_window.py" line="248" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -1988,6 +1998,179 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     <message>
         <source>, blinking</source>
         <translation type="vanished">, knipperend</translation>
+    </message>
+</context>
+<context>
+    <name>RolloutPanel</name>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="44" />
+        <source>waiting</source>
+        <translation>wacht</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="45" />
+        <source>sent</source>
+        <translation>verstuurd</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="46" />
+        <source>downloading</source>
+        <translation>downloaden</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="47" />
+        <source>downloaded</source>
+        <translation>gedownload</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="48" />
+        <source>installing</source>
+        <translation>installeren</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="49" />
+        <source>installed</source>
+        <translation>geïnstalleerd</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="50" />
+        <source>failed</source>
+        <translation>mislukt</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="51" />
+        <source>cancelled</source>
+        <translation>geannuleerd</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="52" />
+        <source>running</source>
+        <translation>loopt</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="53" />
+        <source>paused</source>
+        <translation>gepauzeerd</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="54" />
+        <source>halted</source>
+        <translation>gestopt</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="55" />
+        <source>finished</source>
+        <translation>klaar</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="77" />
+        <source>Connect to a service to roll firmware out across the fleet.</source>
+        <translation>Verbind met een service om firmware over de vloot uit te rollen.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="79" />
+        <source>Upload package to the service…</source>
+        <translation>Pakket naar de service uploaden…</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="86" />
+        <source>at once: </source>
+        <translation>tegelijk: </translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="88" />
+        <source>start window, e.g. 02:00-05:00 (empty: any time outside 17:00-21:00)</source>
+        <translation>startvenster, bijv. 02:00-05:00 (leeg: elk moment buiten 17:00-21:00)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="93" />
+        <source>halt after failures: </source>
+        <translation>stoppen na mislukkingen: </translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="94" />
+        <source>Roll out to the poles the Fleet shows</source>
+        <translation>Uitrollen naar de palen die de Vloot toont</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="96" />
+        <source>Pause</source>
+        <translation>Pauze</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="97" />
+        <source>Resume</source>
+        <translation>Hervatten</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="98" />
+        <source>Cancel rollout</source>
+        <translation>Uitrol annuleren</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="105" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="105" />
+        <source>State</source>
+        <translation>Toestand</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="106" />
+        <source>Reason</source>
+        <translation>Reden</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="147" />
+        <source>Upload firmware package</source>
+        <translation>Firmwarepakket uploaden</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="148" />
+        <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
+        <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="164" />
+        <source>Uploading the package</source>
+        <translation>Pakket uploaden</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="169" />
+        <source>Refused: %1</source>
+        <translation>Geweigerd: %1</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="174" />
+        <source>%1 accepted by the service (signed by %2)</source>
+        <translation>%1 aanvaard door de service (ondertekend door %2)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="204" />
+        <source>Starting the rollout</source>
+        <translation>Uitrol starten</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="220" />
+        <source>Changing the rollout</source>
+        <translation>Uitrol wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="234" />
+        <source>Reading the rollout</source>
+        <translation>Uitrol lezen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="238" />
+        <source>Rollout</source>
+        <translation>Uitrol</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="244" />
+        <source>Rollout %1 of %2: %3 — %4</source>
+        <translation>Uitrol %1 van %2: %3 — %4</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from gui.demo import DemoStack
 from gui.error_words import explain
 from gui.firmware.firmware_view import FirmwareView
+from gui.firmware.rollout_panel import RolloutPanel
 from gui.fleet.model import FleetModel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
@@ -92,9 +94,13 @@ class MainWindow(QMainWindow):
         self.pole_view = PoleView(self.controller, self.tasks)
         self.profile_view = ProfileView()
         self.firmware_view = FirmwareView(self.controller, self.tasks)
+        self.rollout_panel = RolloutPanel(self.tasks, self.fleet_view.proxy.shown_pole_ids)
+        self.firmware_page = QTabWidget()
+        self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
+        self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_view):
+                     self.firmware_page):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
@@ -146,6 +152,7 @@ class MainWindow(QMainWindow):
         self.connect_view.open_pole.connect(self.open_pole)
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.service_chosen.connect(self.feed.follow)
+        self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.controller.state_changed.connect(

@@ -1,0 +1,268 @@
+"""The Firmware view, across the fleet: upload a signed package, roll it out, watch it.
+
+Operations put a release on the service (which checks the signature before any pole sees
+it), start a rollout to the poles the Fleet shows (its search and quick filters are the
+way to pick them), and watch each pole move through Downloading → Installed or fail with
+a reason; the service halts on its own past the failure threshold. The rollout lives in
+the service, so closing the app changes nothing; this panel only reads and asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.error_words import explain
+from gui.tasks import TaskRunner
+from pole_link.service_api import (
+    FirmwarePackageRecord,
+    RolloutRecord,
+    RolloutRequest,
+    ServiceClient,
+    ServiceEndpoint,
+)
+
+REFRESH_MS = 2000
+
+STATE_WORDS = {
+    "pending": QT_TRANSLATE_NOOP("RolloutPanel", "waiting"),
+    "sent": QT_TRANSLATE_NOOP("RolloutPanel", "sent"),
+    "Downloading": QT_TRANSLATE_NOOP("RolloutPanel", "downloading"),
+    "Downloaded": QT_TRANSLATE_NOOP("RolloutPanel", "downloaded"),
+    "Installing": QT_TRANSLATE_NOOP("RolloutPanel", "installing"),
+    "Installed": QT_TRANSLATE_NOOP("RolloutPanel", "installed"),
+    "failed": QT_TRANSLATE_NOOP("RolloutPanel", "failed"),
+    "cancelled": QT_TRANSLATE_NOOP("RolloutPanel", "cancelled"),
+    "running": QT_TRANSLATE_NOOP("RolloutPanel", "running"),
+    "paused": QT_TRANSLATE_NOOP("RolloutPanel", "paused"),
+    "halted": QT_TRANSLATE_NOOP("RolloutPanel", "halted"),
+    "finished": QT_TRANSLATE_NOOP("RolloutPanel", "finished"),
+}
+STATE_COLOURS = {"Installed": "#2e7d32", "failed": "#c62828", "cancelled": "#616161"}
+
+
+def state_text(state: str) -> str:
+    return QCoreApplication.translate("RolloutPanel", str(STATE_WORDS.get(state, state)))
+
+
+class RolloutPanel(QWidget):
+    """`poles_shown` gives the pole ids the Fleet shows now (its filters pick the poles)."""
+
+    def __init__(self, tasks: TaskRunner, poles_shown: Callable[[], list[str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.poles_shown = poles_shown
+        self.service: ServiceEndpoint | None = None
+        self.package: FirmwarePackageRecord | None = None
+        self.rollout: RolloutRecord | None = None
+        self.choose_file: Callable[[], str] = self._ask_for_package
+
+        self.note = QLabel(self.tr("Connect to a service to roll firmware out across the "
+                                   "fleet."))
+        self.upload_button = QPushButton(self.tr("Upload package to the service…"))
+        self.upload_button.clicked.connect(self.upload_package)
+        self.package_label = QLabel("—")
+        self.package_label.setWordWrap(True)
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, 500)
+        self.concurrency.setValue(10)
+        self.concurrency.setPrefix(self.tr("at once: "))
+        self.start_window = QLineEdit()
+        self.start_window.setPlaceholderText(self.tr("start window, e.g. 02:00-05:00 (empty: any "
+                                               "time outside 17:00-21:00)"))
+        self.halt_after = QSpinBox()
+        self.halt_after.setRange(1, 10_000)
+        self.halt_after.setValue(3)
+        self.halt_after.setPrefix(self.tr("halt after failures: "))
+        self.start_button = QPushButton(self.tr("Roll out to the poles the Fleet shows"))
+        self.start_button.clicked.connect(self.start_rollout)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_button = QPushButton(self.tr("Cancel rollout"))
+        self.pause_button.clicked.connect(lambda: self._act("pause"))
+        self.resume_button.clicked.connect(lambda: self._act("resume"))
+        self.cancel_button.clicked.connect(lambda: self._act("cancel"))
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Pole"), self.tr("State"),
+                                              self.tr("Reason")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+        top = QHBoxLayout()
+        top.addWidget(self.upload_button)
+        top.addWidget(self.package_label, 1)
+        plan = QHBoxLayout()
+        for widget in (self.concurrency, self.start_window, self.halt_after, self.start_button):
+            plan.addWidget(widget)
+        actions = QHBoxLayout()
+        for widget in (self.pause_button, self.resume_button, self.cancel_button):
+            actions.addWidget(widget)
+        actions.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(top)
+        layout.addLayout(plan)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.follow(None)
+
+    # ------------------------------------------------------------ service
+    def follow(self, service: ServiceEndpoint | None) -> None:
+        self.service = service
+        self.note.setVisible(service is None)
+        self._update_buttons()
+
+    def _client(self) -> ServiceClient:
+        assert self.service is not None
+        return ServiceClient(self.service, timeout=60)
+
+    def _failed(self, what: str, error: BaseException) -> None:
+        self.summary.setText(
+            f"{what}: {explain(error).sentence.text(QCoreApplication.translate)}")
+
+    # ------------------------------------------------------------ package
+    def _ask_for_package(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Upload firmware package"), "",
+            self.tr("Firmware packages (*.fwpkg *.zip);;All files (*)"))
+        return path
+
+    def upload_package(self) -> None:
+        path = self.choose_file()
+        if not path or self.service is None:
+            return
+
+        async def upload() -> FirmwarePackageRecord | BaseException:
+            try:
+                data = await asyncio.to_thread(Path(path).read_bytes)
+                async with self._client() as client:
+                    return await client.upload_firmware_package(data)
+            except Exception as error:  # shown in words, not lost
+                return error
+
+        self.tasks.run(self.tr("Uploading the package"), upload(), self._uploaded)
+
+    def _uploaded(self, answer: FirmwarePackageRecord | BaseException) -> None:
+        if isinstance(answer, BaseException):
+            self.package = None
+            self.package_label.setText(self.tr("Refused: %1").replace(
+                "%1", str(answer)))
+            self.package_label.setStyleSheet("color: #c62828;")
+        else:
+            self.package = answer
+            self.package_label.setText(self.tr("%1 accepted by the service (signed by %2)")
+                                       .replace("%1", answer.version)
+                                       .replace("%2", answer.signer or "?"))
+            self.package_label.setStyleSheet("color: #2e7d32;")
+        self._update_buttons()
+
+    # ------------------------------------------------------------ rollout
+    def request(self) -> RolloutRequest | None:
+        if self.package is None:
+            return None
+        text = self.start_window.text().strip()
+        window = tuple(part.strip() for part in text.split("-", 1)) if text else None
+        return RolloutRequest(
+            sha256=self.package.sha256, pole_ids=tuple(self.poles_shown()),
+            concurrency=self.concurrency.value(),
+            window=(window[0], window[1]) if window and len(window) == 2 else None,
+            halt_after_failures=self.halt_after.value())
+
+    def start_rollout(self) -> None:
+        request = self.request()
+        if request is None or self.service is None:
+            return
+
+        async def create() -> RolloutRecord | BaseException:
+            try:
+                async with self._client() as client:
+                    return await client.create_rollout(request)
+            except Exception as error:
+                return error
+
+        self.tasks.run(self.tr("Starting the rollout"), create(), self._show_rollout)
+
+    def _act(self, action: str) -> None:
+        rollout, service = self.rollout, self.service
+        if rollout is None or service is None:
+            return
+
+        async def act() -> RolloutRecord | BaseException:
+            try:
+                async with self._client() as client:
+                    method = {"pause": client.pause_rollout, "resume": client.resume_rollout,
+                              "cancel": client.cancel_rollout}[action]
+                    return await method(rollout.id)
+            except Exception as error:
+                return error
+
+        self.tasks.run(self.tr("Changing the rollout"), act(), self._show_rollout)
+
+    def refresh(self) -> None:
+        rollout = self.rollout
+        if rollout is None or self.service is None:
+            return
+
+        async def read() -> RolloutRecord | BaseException:
+            try:
+                async with self._client() as client:
+                    return await client.rollout(rollout.id)
+            except Exception as error:
+                return error
+
+        self.tasks.run(self.tr("Reading the rollout"), read(), self._show_rollout)
+
+    def _show_rollout(self, answer: RolloutRecord | BaseException) -> None:
+        if isinstance(answer, BaseException):
+            self._failed(self.tr("Rollout"), answer)
+            return
+        self.rollout = answer
+        self._timer.start()
+        counts = ", ".join(f"{state_text(state)} {count}"
+                           for state, count in sorted(answer.counts.items()) if count)
+        self.summary.setText(self.tr("Rollout %1 of %2: %3 — %4").replace(
+            "%1", str(answer.id)).replace("%2", answer.version).replace(
+            "%3", state_text(answer.state)).replace("%4", counts)
+            + (f" ({answer.reason})" if answer.reason else ""))
+        self.table.setRowCount(len(answer.poles))
+        for row, pole in enumerate(answer.poles):
+            cells = (pole.pole_id, state_text(pole.state), pole.reason or "")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                colour = STATE_COLOURS.get(pole.state)
+                if colour is not None and column == 1:
+                    item.setForeground(QColor(colour))
+                self.table.setItem(row, column, item)
+        if answer.state == "finished":
+            self._timer.stop()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        connected = self.service is not None
+        state = self.rollout.state if self.rollout is not None else None
+        self.upload_button.setEnabled(connected)
+        self.start_button.setEnabled(connected and self.package is not None)
+        self.pause_button.setEnabled(state == "running")
+        self.resume_button.setEnabled(state in ("paused", "halted"))
+        self.cancel_button.setEnabled(state in ("running", "paused", "halted"))
