@@ -51,3 +51,13 @@ def remembered_token(url: str) -> str:
 def token_storage_note() -> str:
     return ("no system keyring is available here, so the token is not saved: "
             "type it again next time (or install a keyring backend)")
+
+
+def remembered_roots_path() -> str:
+    """The PEM file of manufacturer roots the Firmware view checks packages against."""
+    value = _settings().value("firmware/roots", "")
+    return str(value or "")
+
+
+def remember_roots_path(path: str) -> None:
+    _settings().setValue("firmware/roots", path)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography import x509
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,6 +31,7 @@ from gui.firmware.local_install import LocalInstall, Phase
 from gui.firmware.progress import size_text, time_left_text
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
+from gui.settings import remember_roots_path, remembered_roots_path
 from gui.tasks import TaskRunner
 from pole_link.errors import FirmwareRejected
 from pole_link.firmware.package import FirmwarePackage, read_package
@@ -47,8 +49,10 @@ class FirmwareView(QWidget):
         self.controller = controller
         self.tasks = tasks
         self.install = LocalInstall()
-        self.roots_path: Path | None = None
+        remembered = remembered_roots_path()
+        self.roots_path: Path | None = Path(remembered) if remembered else None
         """A PEM bundle of manufacturer roots the app checks packages against."""
+        self.choose_roots: Callable[[], str] = self._ask_for_roots
         self.start_folder = ""
         """Where "Open package…" starts (the demo points it at its own release)."""
         self.choose_file: Callable[[], str] = self._ask_for_package
@@ -63,8 +67,14 @@ class FirmwareView(QWidget):
         self.install_button.clicked.connect(self.start_install)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_install)
+        self.roots_button = QPushButton(self.tr("Manufacturer roots…"))
+        self.roots_button.setToolTip(self.tr(
+            "The manufacturer root certificates (PEM) packages are checked against here; "
+            "the pole checks them again itself"))
+        self.roots_button.clicked.connect(self.pick_roots)
         buttons = QHBoxLayout()
-        for button in (self.open_button, self.install_button, self.cancel_button):
+        for button in (self.open_button, self.install_button, self.cancel_button,
+                       self.roots_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -109,6 +119,43 @@ class FirmwareView(QWidget):
             self.tr("Firmware packages (*.fwpkg *.zip);;All files (*)"))
         return path
 
+    def _ask_for_roots(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Manufacturer root certificates"), "",
+            self.tr("Certificates (*.pem *.crt);;All files (*)"))
+        return path
+
+    def pick_roots(self) -> None:
+        """Choose (and remember) the roots; an open package is judged again against them."""
+        path = self.choose_roots()
+        if not path:
+            return
+        try:
+            roots = load_certificates(Path(path).read_bytes())
+        except (OSError, ValueError) as error:
+            self.outcome.setText(self.tr("Cannot use %1 as manufacturer roots: %2").replace(
+                "%1", Path(path).name).replace("%2", str(error)))
+            return
+        if not roots:
+            self.outcome.setText(self.tr("%1 holds no certificate.").replace(
+                "%1", Path(path).name))
+            return
+        self.roots_path = Path(path)
+        remember_roots_path(path)
+        if self.install.package is not None:
+            self.install.open(self.install.package, roots, utc_now())
+        self.show_state()
+
+    def _roots(self) -> list[x509.Certificate]:
+        """The chosen roots; none when the file has gone or is not PEM (then the view says
+        the signature was not checked here, and the pole still checks it)."""
+        if self.roots_path is None:
+            return []
+        try:
+            return load_certificates(self.roots_path.read_bytes())
+        except (OSError, ValueError):
+            return []
+
     def open_package(self) -> None:
         path = self.choose_file()
         if path:
@@ -120,9 +167,7 @@ class FirmwareView(QWidget):
             return read_package(path)
 
         def opened(package: FirmwarePackage) -> None:
-            roots = (load_certificates(self.roots_path.read_bytes())
-                     if self.roots_path is not None else [])
-            self.install.open(package, roots, utc_now())
+            self.install.open(package, self._roots(), utc_now())
             self.fields["file"].setText(path.name)
             self.show_state()
 

@@ -202,98 +202,128 @@
 <context>
     <name>FirmwareView</name>
     <message>
-        <location filename="../firmware/firmware_view.py" line="58" />
+        <location filename="../firmware/firmware_view.py" line="62" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="60" />
+        <location filename="../firmware/firmware_view.py" line="64" />
         <source>Open package…</source>
         <translation>Pakket openen…</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="62" />
-        <location filename="../firmware/firmware_view.py" line="208" />
+        <location filename="../firmware/firmware_view.py" line="66" />
+        <location filename="../firmware/firmware_view.py" line="253" />
         <source>Install on this pole</source>
         <translation>Installeren op deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="64" />
+        <location filename="../firmware/firmware_view.py" line="68" />
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="74" />
+        <location filename="../firmware/firmware_view.py" line="70" />
+        <source>Manufacturer roots…</source>
+        <translation>Fabrikantroots…</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="72" />
+        <source>The manufacturer root certificates (PEM) packages are checked against here; the pole checks them again itself</source>
+        <translation>De rootcertificaten van de fabrikant (PEM) waartegen pakketten hier gecontroleerd worden; de paal controleert ze zelf opnieuw</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="84" />
         <source>Package</source>
         <translation>Pakket</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="74" />
+        <location filename="../firmware/firmware_view.py" line="84" />
         <source>Version</source>
         <translation>Versie</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="75" />
+        <location filename="../firmware/firmware_view.py" line="85" />
         <source>For models</source>
         <translation>Voor modellen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="75" />
+        <location filename="../firmware/firmware_view.py" line="85" />
         <source>Size</source>
         <translation>Grootte</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="76" />
+        <location filename="../firmware/firmware_view.py" line="86" />
         <source>Signature</source>
         <translation>Handtekening</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="76" />
+        <location filename="../firmware/firmware_view.py" line="86" />
         <source>This pole</source>
         <translation>Deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="77" />
+        <location filename="../firmware/firmware_view.py" line="87" />
         <source>Running now</source>
         <translation>Draait nu</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="108" />
+        <location filename="../firmware/firmware_view.py" line="118" />
         <source>Open firmware package</source>
         <translation>Firmwarepakket openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="109" />
+        <location filename="../firmware/firmware_view.py" line="119" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="129" />
+        <location filename="../firmware/firmware_view.py" line="124" />
+        <source>Manufacturer root certificates</source>
+        <translation>Rootcertificaten van de fabrikant</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="125" />
+        <source>Certificates (*.pem *.crt);;All files (*)</source>
+        <translation>Certificaten (*.pem *.crt);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="136" />
+        <source>Cannot use %1 as manufacturer roots: %2</source>
+        <translation>Kan %1 niet als fabrikantroots gebruiken: %2</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="140" />
+        <source>%1 holds no certificate.</source>
+        <translation>%1 bevat geen certificaat.</translation>
+    </message>
+    <message>
+        <location filename="../firmware/firmware_view.py" line="174" />
         <source>Opening %1</source>
         <translation>%1 openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="145" />
+        <location filename="../firmware/firmware_view.py" line="190" />
         <source>Installing firmware</source>
         <translation>Firmware installeren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="177" />
+        <location filename="../firmware/firmware_view.py" line="222" />
         <source>%1 of %2</source>
         <translation>%1 van %2</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="181" />
+        <location filename="../firmware/firmware_view.py" line="226" />
         <source>%1 of %2 · %3/s · %4 left</source>
         <translation>%1 van %2 · %3/s · nog %4</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="193" />
+        <location filename="../firmware/firmware_view.py" line="238" />
         <source>every model</source>
         <translation>elk model</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="207" />
+        <location filename="../firmware/firmware_view.py" line="252" />
         <source>Resume install</source>
         <translation>Installatie hervatten</translation>
     </message>

@@ -115,3 +115,40 @@ async def test_a_cancelled_install_resumes_from_where_the_pole_got_to(
     assert progress is not None and progress.start_offset > 0  # resumed, not from zero
     await shown(lambda: firmware_view.install.phase is Phase.RUNNING, timeout=60)
     assert firmware_view.fields["running"].text() == "3.0.0"
+
+
+async def test_eis69_the_app_judges_a_package_against_the_roots_the_technician_chose(
+        firmware_view: FirmwareView, served_pole: ServedPole, tmp_path: Path) -> None:
+    from gui.settings import remember_roots_path, remembered_roots_path
+
+    now = served_pole.pole.clock.now()
+    maker, stranger = Manufacturer.make(now), Manufacturer.make(now, "Stranger")
+    package = tmp_path / "pw.fwpkg"
+    package.write_bytes(maker.package("2.0.0", 1 << 16).to_bytes())
+    await open_package(firmware_view, package)
+    assert "not checked here" in firmware_view.fields["signature"].text()
+    try:
+        theirs = tmp_path / "stranger.pem"
+        theirs.write_text(stranger.root_pem)
+        firmware_view.choose_roots = lambda: str(theirs)
+        firmware_view.roots_button.click()
+        assert firmware_view.fields["signature"].text().startswith("Signature NOT valid")
+        assert not firmware_view.install_button.isEnabled()  # not before the pole sees it
+        assert remembered_roots_path() == str(theirs)  # kept for the next start
+
+        ours = tmp_path / "ours.pem"
+        ours.write_text(maker.root_pem)
+        firmware_view.choose_roots = lambda: str(ours)
+        firmware_view.roots_button.click()
+        assert firmware_view.fields["signature"].text().startswith("Signature valid")
+        assert firmware_view.install_button.isEnabled()
+
+        junk = tmp_path / "junk.pem"
+        junk.write_text("not a certificate")
+        firmware_view.choose_roots = lambda: str(junk)
+        firmware_view.roots_button.click()
+        assert firmware_view.outcome.text().startswith("junk.pem holds no certificate") or \
+            firmware_view.outcome.text().startswith("Cannot use junk.pem")
+        assert firmware_view.roots_path == ours  # the good choice stays
+    finally:
+        remember_roots_path("")
