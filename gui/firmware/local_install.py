@@ -84,7 +84,6 @@ class LocalInstall:
     progress: TransferProgress | None = None
     refusal: Reason | None = None
     running_version: str | None = None
-    previous_version: str | None = None
     pole_model: str | None = None
 
     # ------------------------------------------------------------ inputs
@@ -119,7 +118,6 @@ class LocalInstall:
         if self.package is not None:
             self.phase = Phase.UPLOADING
             self.refusal = None
-            self.previous_version = self.running_version
             self.progress = None
 
     def acknowledged(self, done: int, total: int, at: float) -> None:

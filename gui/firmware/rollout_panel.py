@@ -10,8 +10,9 @@ the service, so closing the app changes nothing; this panel only reads and asks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QColor
@@ -133,9 +134,22 @@ class RolloutPanel(QWidget):
         self.note.setVisible(service is None)
         self._update_buttons()
 
-    def _client(self) -> ServiceClient:
-        assert self.service is not None
-        return ServiceClient(self.service, timeout=60)
+    def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
+             done: Callable[[Any], None]) -> None:
+        """One request to the service; ``done`` gets its answer, or the error to show in
+        words (never lost in a log)."""
+        service = self.service
+        if service is None:
+            return
+
+        async def ask() -> Any:
+            try:
+                async with ServiceClient(service, timeout=60) as client:
+                    return await call(client)
+            except Exception as error:
+                return error
+
+        self.tasks.run(what, ask(), done)
 
     def _failed(self, what: str, error: BaseException) -> None:
         self.summary.setText(
@@ -150,18 +164,14 @@ class RolloutPanel(QWidget):
 
     def upload_package(self) -> None:
         path = self.choose_file()
-        if not path or self.service is None:
+        if not path:
             return
 
-        async def upload() -> FirmwarePackageRecord | BaseException:
-            try:
-                data = await asyncio.to_thread(Path(path).read_bytes)
-                async with self._client() as client:
-                    return await client.upload_firmware_package(data)
-            except Exception as error:  # shown in words, not lost
-                return error
+        async def upload(client: ServiceClient) -> FirmwarePackageRecord:
+            data = await asyncio.to_thread(Path(path).read_bytes)
+            return await client.upload_firmware_package(data)
 
-        self.tasks.run(self.tr("Uploading the package"), upload(), self._uploaded)
+        self._ask(self.tr("Uploading the package"), upload, self._uploaded)
 
     def _uploaded(self, answer: FirmwarePackageRecord | BaseException) -> None:
         if isinstance(answer, BaseException):
@@ -191,47 +201,29 @@ class RolloutPanel(QWidget):
 
     def start_rollout(self) -> None:
         request = self.request()
-        if request is None or self.service is None:
+        if request is None:
             return
-
-        async def create() -> RolloutRecord | BaseException:
-            try:
-                async with self._client() as client:
-                    return await client.create_rollout(request)
-            except Exception as error:
-                return error
-
-        self.tasks.run(self.tr("Starting the rollout"), create(), self._show_rollout)
+        self._ask(self.tr("Starting the rollout"),
+                  lambda client: client.create_rollout(request), self._show_rollout)
 
     def _act(self, action: str) -> None:
-        rollout, service = self.rollout, self.service
-        if rollout is None or service is None:
+        rollout = self.rollout
+        if rollout is None:
             return
 
-        async def act() -> RolloutRecord | BaseException:
-            try:
-                async with self._client() as client:
-                    method = {"pause": client.pause_rollout, "resume": client.resume_rollout,
-                              "cancel": client.cancel_rollout}[action]
-                    return await method(rollout.id)
-            except Exception as error:
-                return error
+        def act(client: ServiceClient) -> Awaitable[RolloutRecord]:
+            method = {"pause": client.pause_rollout, "resume": client.resume_rollout,
+                      "cancel": client.cancel_rollout}[action]
+            return method(rollout.id)
 
-        self.tasks.run(self.tr("Changing the rollout"), act(), self._show_rollout)
+        self._ask(self.tr("Changing the rollout"), act, self._show_rollout)
 
     def refresh(self) -> None:
         rollout = self.rollout
-        if rollout is None or self.service is None:
+        if rollout is None:
             return
-
-        async def read() -> RolloutRecord | BaseException:
-            try:
-                async with self._client() as client:
-                    return await client.rollout(rollout.id)
-            except Exception as error:
-                return error
-
-        self.tasks.run(self.tr("Reading the rollout"), read(), self._show_rollout)
+        self._ask(self.tr("Reading the rollout"),
+                  lambda client: client.rollout(rollout.id), self._show_rollout)
 
     def _show_rollout(self, answer: RolloutRecord | BaseException) -> None:
         if isinstance(answer, BaseException):

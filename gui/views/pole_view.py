@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -60,7 +59,6 @@ STATUS_REFRESH_MS = 30_000
 HISTORY = timedelta(days=7)
 RESTART_PATIENCE_MS = 180_000
 """How long a soft reset may take before the view says the pole did not come back."""
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BACK_OFFICE_COLOURS = {BackOffice.CONNECTED: "#2e7d32", BackOffice.NOT_CONNECTED: "#c62828",
                        BackOffice.UNKNOWN: "#616161"}
 
@@ -95,7 +93,6 @@ class PoleView(QWidget):
         self.now: Callable[[], datetime] = utc_now
         self.service: ServiceEndpoint | None = None
         self._tests_asked: set[tuple[str, int]] = set()
-        self._shown_faults = 0
 
         self.title = QLabel(self.tr("No pole connected"))
         self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -276,6 +273,7 @@ class PoleView(QWidget):
         self.limit.setText("")
 
     def show_sample(self, sample: LiveSample) -> None:
+        previous = self.state.sample
         first = self.state.apply_sample(sample)
         for socket in sample.sockets:
             if 1 <= socket.connector_id <= len(self.cards):
@@ -290,9 +288,7 @@ class PoleView(QWidget):
         if first:
             for card in self.cards:
                 card.set_live(self.state.live)
-            self.show_status()
-        elif any(socket.status.value == "Faulted" for socket in sample.sockets) or \
-                self._shown_faults != len(self.state.faults()):
+        if first or _statuses(previous) != _statuses(sample):  # faults follow the statuses
             self.show_status()
         self._test_unexplained_faults()
         intensity = sample.sockets[0].led.intensity_percent if sample.sockets else None
@@ -328,16 +324,18 @@ class PoleView(QWidget):
             colour = BACK_OFFICE_COLOURS[state.back_office]
             lines.append(f"<b style='color:{colour}'>"
                          f"{html.escape(state.back_office_reason().text(translate))}</b>")
-        faults = state.faults()
-        self._shown_faults = len(faults)
         lines += [f"<b style='color:#c62828'>⚠ {html.escape(f.text(translate))}</b>"
-                  for f in faults]
+                  for f in state.faults()]
         outage = [html.escape(line.text(translate))
-                  for line in state.outage(self.now(), _local_minute)]
+                  for line in state.outage(self.now(), self._pole_minute)]
         self.status_panel.setText("<br>".join(lines))
         self.status_panel.setVisible(bool(lines))
         self.outage_panel.setText("<br>".join(outage))
         self.outage_panel.setVisible(bool(outage))
+
+    def _pole_minute(self, moment: datetime) -> str:
+        """Times in the pole's zone, the one the Schedule tab is drawn in."""
+        return moment.astimezone(self.schedule.zone).strftime("%d-%m %H:%M")
 
     def refresh_status(self) -> None:
         """Ask for the back-office state: the service's record of a remote pole, or the
@@ -441,6 +439,5 @@ class PoleView(QWidget):
                     "its link"))
 
 
-def _local_minute(moment: datetime) -> str:
-    """Times in the pole's zone: the tender's poles stand in the Netherlands."""
-    return moment.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
+def _statuses(sample: LiveSample | None) -> tuple[str, ...]:
+    return () if sample is None else tuple(socket.status.value for socket in sample.sockets)
