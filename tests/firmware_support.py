@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -79,9 +80,17 @@ class Progress:
             self.action(acked)
 
 
-def cancel_task_at(share: float, tasks: list[asyncio.Task[object]]) -> Progress:
-    """A progress probe that cancels ``tasks[0]`` once ``share`` of the image is acked."""
-    return Progress(at_share=share, action=lambda _: tasks[0].cancel())
+async def upload_cancelled_at(session: PoleSession, package: FirmwarePackage,
+                              share: float) -> int:
+    """Upload ``package`` and cancel it once ``share`` of the image is acked, as a
+    technician pressing Cancel; returns how many bytes the pole had acked then."""
+    tasks: list[asyncio.Task[object]] = []
+    probe = Progress(at_share=share, action=lambda _: tasks[0].cancel())
+    tasks.append(asyncio.ensure_future(session.upload_firmware(package, progress=probe)))
+    with pytest.raises(asyncio.CancelledError):
+        await tasks[0]
+    assert probe.fired_at is not None
+    return probe.fired_at
 
 
 def data_after_last_begin(transfer: Transfer) -> list[tuple[int, int]]:

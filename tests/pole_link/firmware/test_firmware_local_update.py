@@ -26,11 +26,11 @@ from tests.conftest import ServedPole
 from tests.firmware_support import (
     Manufacturer,
     Progress,
-    cancel_task_at,
     data_after_last_begin,
     last_resume_offset,
     signed_for_another_image,
     trust,
+    upload_cancelled_at,
 )
 
 
@@ -132,17 +132,12 @@ async def test_a_cancelled_upload_resumes_in_the_same_session(
     writer: PoleSession, maker: Manufacturer, served_pole: ServedPole
 ) -> None:
     package = maker.package("2.0.0", 4 << 20)
-    tasks: list[asyncio.Task[object]] = []
-    probe = cancel_task_at(0.4, tasks)
-    tasks.append(asyncio.ensure_future(writer.upload_firmware(package, progress=probe)))
-    with pytest.raises(asyncio.CancelledError):
-        await tasks[0]
-    assert probe.fired_at is not None
+    cancelled_at = await upload_cancelled_at(writer, package, 0.4)
 
     # The session goes on (a write cut off by the cancel does not swallow the next call).
     assert (await writer.link_stats()).frames_in > 0
     result = await writer.upload_firmware(package)
-    assert result.resumed_from >= probe.fired_at > 0
+    assert result.resumed_from >= cancelled_at > 0
     assert (await writer.reopen()).firmware_version == "2.0.0"
 
 
@@ -150,18 +145,13 @@ async def test_eis69_the_bytes_received_survive_a_reboot_of_the_pole(
     writer: PoleSession, maker: Manufacturer, served_pole: ServedPole
 ) -> None:
     package = maker.package("2.0.0", 4 << 20)
-    tasks: list[asyncio.Task[object]] = []
-    probe = cancel_task_at(0.4, tasks)
-    tasks.append(asyncio.ensure_future(writer.upload_firmware(package, progress=probe)))
-    with pytest.raises(asyncio.CancelledError):
-        await tasks[0]
-    assert probe.fired_at is not None
+    cancelled_at = await upload_cancelled_at(writer, package, 0.4)
 
     served_pole.pole.reboot()  # e.g. a power dip: the session ends, the slot keeps its bytes
     await writer.reopen()
     await writer.authenticate("demo")
     result = await writer.upload_firmware(package)
-    assert result.resumed_from >= probe.fired_at
+    assert result.resumed_from >= cancelled_at
     assert (await writer.reopen()).firmware_version == "2.0.0"
 
 
@@ -286,11 +276,7 @@ async def test_a_refused_package_changes_nothing_it_should_not(
 ) -> None:
     """A begin refused for its certificate leaves an unfinished transfer where it was."""
     package = maker.package("2.0.0", 4 << 20)
-    tasks: list[asyncio.Task[object]] = []
-    probe = cancel_task_at(0.3, tasks)
-    tasks.append(asyncio.ensure_future(writer.upload_firmware(package, progress=probe)))
-    with pytest.raises(asyncio.CancelledError):
-        await tasks[0]
+    await upload_cancelled_at(writer, package, 0.3)
     held = served_pole.pole.firmware.transfer
     assert held is not None
     stranger = Manufacturer.make(served_pole.pole.clock.now(), "Somebody else")
