@@ -51,6 +51,17 @@ async def fleet(api: Api, tmp_path: Path, count: int, start: datetime = NOW
                            start=start)) for n in range(1, count + 1)]
 
 
+@contextlib.asynccontextmanager
+async def trusting_service(tmp_path: Path, manufacturer: Manufacturer,
+                           clock: Callable[[], datetime], url: str | None = None
+                           ) -> AsyncIterator[tuple[Api, ServiceClient]]:
+    """A service on ``clock`` that trusts the manufacturer's root, and a client of it."""
+    async with running_service(tmp_path, url, clock=clock,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        yield api, client
+
+
 async def finished(client: ServiceClient, rollout_id: int,
                    done: Callable[[RolloutRecord], bool], timeout: float = 60.0
                    ) -> RolloutRecord:
@@ -104,9 +115,8 @@ async def test_a_release_goes_to_six_poles_two_at_a_time_and_a_rollback_fails_on
 
 async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
                                   url: str | None) -> None:
-    async with running_service(tmp_path, url, clock=SimClock(NOW).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(
+            tmp_path, manufacturer, SimClock(NOW).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 6) as poles:
@@ -147,9 +157,7 @@ async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
 
 async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with running_service(tmp_path, clock=SimClock(NOW).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
         async with fleet(api, tmp_path, 5):
@@ -179,9 +187,7 @@ async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
 
 async def test_pause_starts_no_further_pole_and_resume_finishes(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with running_service(tmp_path, clock=SimClock(NOW).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 3) as poles:
@@ -214,9 +220,8 @@ async def test_a_restarted_service_follows_up_what_was_sent_and_sends_nothing_tw
 async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
                               url: str | None) -> None:
     service_now = NOW + timedelta(hours=1)
-    async with running_service(tmp_path, url, clock=SimClock(service_now).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(
+            tmp_path, manufacturer, SimClock(service_now).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 3) as poles:
@@ -253,9 +258,7 @@ async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
 async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     clock = SimClock(NOW)
-    async with running_service(tmp_path, clock=clock.now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 2):
@@ -338,9 +341,7 @@ async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     night = datetime(2026, 12, 5, 0, tzinfo=UTC)  # 01:00 in Amsterdam
     clock = SimClock(night)
-    async with running_service(tmp_path, clock=clock.now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         runner = api.service.rollouts
         assert runner is not None
         record = await client.upload_firmware_package(
@@ -383,9 +384,7 @@ async def test_a_pole_that_makes_no_progress_times_out(
     """The poles' clocks are an hour behind: they accept, then wait for the retrieve date,
     silent; past the step timeout on the service's clock they fail."""
     clock = SimClock(NOW + timedelta(hours=1))
-    async with running_service(tmp_path, clock=clock.now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 2):
@@ -403,9 +402,8 @@ async def test_a_pole_that_makes_no_progress_times_out(
 async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_reason(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     """As a field pole would report it, over OCPP, while the rollout follows it."""
-    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(
+            tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 2) as poles:
@@ -441,9 +439,7 @@ async def test_of_several_service_processes_only_one_runs_the_rollouts() -> None
 async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     clock = SimClock(NOW + timedelta(hours=1))  # the pole waits for its retrieve date
-    async with running_service(tmp_path, clock=clock.now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 1):
@@ -462,9 +458,8 @@ async def _disconnected(client: ServiceClient) -> bool:
 
 async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with running_service(tmp_path, clock=SimClock(NOW + timedelta(hours=1)).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(
+            tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with fleet(api, tmp_path, 2) as poles:
@@ -487,9 +482,7 @@ async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
 
 async def test_a_failure_share_halts_the_rollout(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with running_service(tmp_path, clock=SimClock(NOW).now,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
         async with fleet(api, tmp_path, 3):
