@@ -696,11 +696,7 @@ class ServiceClient:
         """Every pole the service knows (with uptime % over ``uptime_days`` if asked)."""
         params = {"uptime_days": uptime_days} if uptime_days else None
         items = await self._request("GET", "/poles", params=params, what="list the poles")
-        records = []
-        for item in items if isinstance(items, list) else ():
-            with contextlib.suppress(ValueError, AttributeError):
-                records.append(PoleRecord.from_json(item))
-        return records
+        return _records(items, PoleRecord.from_json)
 
     async def pole(self, pole_id: str) -> PoleRecord:
         """One pole; `ServiceRefused` (404) saying so when the service does not know it."""
