@@ -16,6 +16,7 @@ feed hold to one definition and a test round-trips every kind.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import os
@@ -43,6 +44,7 @@ from pole_link.live import LiveSample
 from pole_link.timeutil import format_time, parse_time
 
 __all__ = [
+    "CommissioningReportRecord",
     "ConnectionEvent",
     "ConnectionRecord",
     "ConnectorRecord",
@@ -58,6 +60,7 @@ __all__ = [
     "ServiceEvent",
     "ServiceRefused",
     "StatusEvent",
+    "TechnicianKeyRecord",
     "TransactionEvent",
     "TransactionRecord",
     "WatchingEvent",
@@ -408,6 +411,54 @@ class RolloutRecord:
                    item.get("avoid_peak") is not False, _int(item.get("halt_after_failures")),
                    _float(item.get("halt_after_percent")), _int(item.get("offline_limit_s")),
                    _int(item.get("step_timeout_s")), _time(item.get("updated_at")))
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicianKeyRecord:
+    """A technician's public signing key registered with the service (issue 15)."""
+
+    technician: str
+    public_key: str
+    """Base64 of the 32-byte Ed25519 public key."""
+    fingerprint: str
+    registered_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> TechnicianKeyRecord:
+        technician, key = item.get("technician"), item.get("public_key")
+        if not isinstance(technician, str) or not isinstance(key, str):
+            raise ValueError(f"a technician key without technician or key: {dict(item)!r}")
+        return cls(technician, key, str(item.get("fingerprint") or ""),
+                   _time(item.get("registered_at")))
+
+
+@dataclass(frozen=True, slots=True)
+class CommissioningReportRecord:
+    """A signed commissioning report the service verified and keeps (issue 15)."""
+
+    run_id: str
+    pole_id: str
+    checklist: str = ""
+    checklist_version: str = ""
+    technician: str = ""
+    fingerprint: str = ""
+    """Of the key that signed it."""
+    started: datetime | None = None
+    finished: datetime | None = None
+    passed: bool = False
+    uploaded_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> CommissioningReportRecord:
+        run_id, pole_id = item.get("run_id"), item.get("pole_id")
+        if not isinstance(run_id, str) or not isinstance(pole_id, str):
+            raise ValueError(f"a commissioning report without run_id or pole_id: "
+                             f"{dict(item)!r}")
+        return cls(run_id, pole_id, str(item.get("checklist") or ""),
+                   str(item.get("checklist_version") or ""),
+                   str(item.get("technician") or ""), str(item.get("fingerprint") or ""),
+                   _time(item.get("started")), _time(item.get("finished")),
+                   item.get("passed") is True, _time(item.get("uploaded_at")))
 
 
 def _window(item: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -781,6 +832,54 @@ class ServiceClient:
         data: bytes = await self._request(
             "GET", f"/firmware/packages/{quote(sha256, safe='')}/package", raw=True,
             what=f"download firmware package {sha256[:12]}")
+        return data
+
+    # ------------------------------------------------------------ commissioning reports
+    async def register_technician_key(self, technician: str, public_key: str
+                                      ) -> list[TechnicianKeyRecord]:
+        """Register a technician's public key (base64); answers all their keys. Earlier
+        keys stay registered, so reports they signed still verify."""
+        items = await self._request(
+            "PUT", f"/technicians/{quote(technician, safe='')}/key",
+            json={"public_key": public_key}, what=f"register the key of {technician}")
+        return _records(items, TechnicianKeyRecord.from_json)
+
+    async def technician_keys(self, technician: str) -> list[TechnicianKeyRecord]:
+        items = await self._request("GET", f"/technicians/{quote(technician, safe='')}/keys",
+                                    what=f"read the keys of {technician}")
+        return _records(items, TechnicianKeyRecord.from_json)
+
+    async def upload_commissioning_report(self, pole_id: str, report: Mapping[str, Any],
+                                          pdf: bytes) -> CommissioningReportRecord:
+        """Hand the service a signed report and its PDF. It verifies them first: a refused
+        report raises `ServiceRefused` with status 422 and ``code`` the reason
+        (``InvalidSignature``, ``UnknownKey``, ``UnknownTechnician``, ``HashMismatch``,
+        ``WrongPole``, ``InvalidReport``, ``ReportExists``). The same report again is
+        accepted (idempotent)."""
+        item = await self._request(
+            "POST", self._pole_path(pole_id, "/commissioning-reports"),
+            json={"report": dict(report), "pdf": base64.b64encode(pdf).decode("ascii")},
+            what=f"upload a commissioning report of {pole_id}")
+        return CommissioningReportRecord.from_json(item)
+
+    async def commissioning_reports(self, pole_id: str) -> list[CommissioningReportRecord]:
+        """The pole's stored reports, newest run first."""
+        items = await self._request("GET", self._pole_path(pole_id, "/commissioning-reports"),
+                                    what=f"list {pole_id}'s commissioning reports")
+        return _records(items, CommissioningReportRecord.from_json)
+
+    async def commissioning_report(self, pole_id: str, run_id: str) -> dict[str, Any]:
+        """The signed report JSON as uploaded (`pole_link.commissioning.report.
+        verify_report` checks it again)."""
+        return dict(await self._request(
+            "GET", self._pole_path(pole_id, f"/commissioning-reports/{quote(run_id, safe='')}"),
+            what=f"read commissioning report {run_id}"))
+
+    async def commissioning_report_pdf(self, pole_id: str, run_id: str) -> bytes:
+        data: bytes = await self._request(
+            "GET", self._pole_path(pole_id,
+                                   f"/commissioning-reports/{quote(run_id, safe='')}/pdf"),
+            raw=True, what=f"download commissioning report {run_id}")
         return data
 
     # ------------------------------------------------------------ rollouts

@@ -15,6 +15,7 @@ import uvicorn
 from cryptography import x509
 
 from pole_link.errors import PoleLinkError
+from service.api.commissioning_reports import build_commissioning_router
 from service.api.files_routes import (
     FILES_PREFIX,
     FileTransfers,
@@ -148,6 +149,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     app.include_router(build_pole_files_router(async_repository, files))
     app.include_router(build_packages_router(async_repository, tokens, files, trusted_roots,
                                              clock))
+    app.include_router(build_commissioning_router(async_repository, tokens, clock))
     # Rollouts (issue 14): poles fetch the image where this service listens, unless told.
     served_at: list[str] = []
 

@@ -62,13 +62,13 @@ def sticker_png(pole_id: str) -> bytes:
 
 def finished_run(root: Path, run_id: str = "run-0001", pole_id: str = "PW-0001", *,
                  technician: str = TECHNICIAN, failed: bool = False,
-                 finished: bool = True) -> RunRecord:
+                 finished: bool = True, start: datetime = START) -> RunRecord:
     """A tender-checklist run written to ``root/run_id`` with a sticker photo."""
     folder = root / run_id
     (folder / "attachments").mkdir(parents=True, exist_ok=True)
     photo = sticker_png(pole_id)
     (folder / "attachments" / "sticker.png").write_bytes(photo)
-    at = START
+    at = start
 
     def step(minutes: int) -> datetime:
         return at + timedelta(minutes=minutes)
@@ -96,7 +96,7 @@ def finished_run(root: Path, run_id: str = "run-0001", pole_id: str = "PW-0001",
         run_id=run_id, checklist="tender", checklist_version="1.0",
         pole=PoleFacts(pole_id, "Paalwerk", "PW2", "PW2-2026-000123", "PW2-1.4.0",
                        "Stationsplein 1, Utrecht"),
-        technician=technician, link="serial", started=START,
+        technician=technician, link="serial", started=start,
         finished=step(12) if finished else None, steps=steps)
     (folder / "record.json").write_text(json.dumps(record.to_json(), indent=2),
                                         encoding="utf-8")

@@ -319,6 +319,50 @@ class FirmwareRolloutPole(SQLModel, table=True):
     updated_at: datetime = _time()
 
 
+class TechnicianKeyRow(SQLModel, table=True):
+    """A technician's public signing key (issue 15), as an operator registered it.
+
+    Keys are never deleted: a technician who gets a new laptop registers a new key, and
+    the reports signed with the old one still verify.
+    """
+
+    __tablename__ = "technician_keys"
+
+    technician: str = Field(primary_key=True, max_length=128)
+    public_key: str = Field(primary_key=True, max_length=64)
+    """Base64 of the 32-byte Ed25519 public key."""
+    fingerprint: str = Field(max_length=32)
+    registered_at: datetime = _time()
+
+
+class CommissioningReportRow(SQLModel, table=True):
+    """A signed commissioning report the service verified (issue 15), one per run.
+
+    No foreign key to ``poles``: a pole may be commissioned before it first connects to
+    this service. ``report`` is the signed JSON exactly as uploaded, ``pdf`` the PDF its
+    signature covers (a few MB with photos: kept in the database so every service process
+    and a backup have it).
+    """
+
+    __tablename__ = "commissioning_reports"
+    __table_args__ = (sa.Index("ix_commissioning_reports_pole", "pole_id", "finished"),)
+
+    run_id: str = Field(primary_key=True, max_length=128)
+    pole_id: str = Field(max_length=64)
+    checklist: str = Field(max_length=128)
+    checklist_version: str = Field(max_length=64)
+    technician: str = Field(max_length=128)
+    public_key: str = Field(max_length=64)
+    started: datetime = _time()
+    finished: datetime = _time()
+    passed: bool
+    report_sha256: str = Field(max_length=64)
+    """SHA-256 of the canonical signed report: the same upload again is recognised."""
+    report: str
+    pdf: bytes = Field(sa_type=sa.LargeBinary)
+    uploaded_at: datetime = _time()
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what to which pole (eis 69 security logging)."""
 

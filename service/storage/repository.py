@@ -24,6 +24,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from pole_link.service_api import EndReason
@@ -32,6 +33,7 @@ from service.storage.database import storage_errors
 from service.storage.models import (
     AuditLog,
     ChargingProfileRecord,
+    CommissioningReportRow,
     ConnectionSession,
     Connector,
     FirmwarePackageRow,
@@ -42,12 +44,14 @@ from service.storage.models import (
     MeterValue,
     Pole,
     StatusEvent,
+    TechnicianKeyRow,
     Transaction,
     UTCDateTime,
 )
 
 LOGGER = logging.getLogger(__name__)
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+_Row = TypeVar("_Row")
 
 StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
@@ -790,6 +794,60 @@ class Repository:
                        col(FirmwareRolloutPole.state).in_(list(states)))).all()
             return [(entry, rollout) for entry, rollout in rows]
 
+    # -- commissioning reports (issue 15) ---------------------------------------------------
+
+    def add_technician_key(self, row: TechnicianKeyRow) -> tuple[TechnicianKeyRow, bool]:
+        """Register a technician's public key: ``(the stored row, whether it is new)``.
+        A key registered before keeps its first registration time."""
+        return self._add_once(row, TechnicianKeyRow, (row.technician, row.public_key))
+
+    def technician_keys(self, technician: str) -> list[TechnicianKeyRow]:
+        """Every key registered for ``technician``, oldest first (all still verify)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(TechnicianKeyRow).where(TechnicianKeyRow.technician == technician)
+                .order_by(col(TechnicianKeyRow.registered_at),
+                          col(TechnicianKeyRow.public_key))).all())
+
+    def add_commissioning_report(self, row: CommissioningReportRow
+                                 ) -> tuple[CommissioningReportRow, bool]:
+        """Store a verified report: ``(the stored row, whether it is new)``; a run stored
+        before keeps its first report (the caller compares the two)."""
+        return self._add_once(row, CommissioningReportRow, row.run_id)
+
+    def commissioning_reports(self, pole_id: str) -> list[CommissioningReportRow]:
+        """The pole's reports, newest run first, without the report and PDF bodies."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(CommissioningReportRow)
+                .options(defer(CommissioningReportRow.report),  # type: ignore[arg-type]
+                         defer(CommissioningReportRow.pdf))  # type: ignore[arg-type]
+                .where(CommissioningReportRow.pole_id == pole_id)
+                .order_by(col(CommissioningReportRow.finished).desc(),
+                          col(CommissioningReportRow.run_id))).all())
+
+    def commissioning_report(self, run_id: str) -> CommissioningReportRow | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(CommissioningReportRow, run_id)
+
+    def _add_once(self, row: _Row, model: type[_Row], key: Any) -> tuple[_Row, bool]:
+        """Insert ``row`` unless a row with its primary key exists (also when another
+        process inserts it at the same moment): ``(the stored row, whether it is new)``."""
+        with storage_errors(self.engine.url), self._session() as session:
+            existing = session.get(model, key)
+            if existing is not None:
+                return existing, False
+            session.add(row)
+            try:
+                session.commit()
+            except sa.exc.IntegrityError:
+                session.rollback()
+                existing = session.get(model, key)
+                if existing is None:
+                    raise
+                return existing, False
+            return row, True
+
     def audit(self, actor: str, action: str, detail: str = "",
               at: datetime | None = None) -> None:
         with storage_errors(self.engine.url), self._session() as session:
@@ -1061,6 +1119,11 @@ class AsyncRepository:
     move_rollout_pole = _threaded(Repository.move_rollout_pole)
     pole_in_rollouts = _threaded(Repository.pole_in_rollouts)
     poles_in_open_rollouts = _threaded(Repository.poles_in_open_rollouts)
+    add_technician_key = _threaded(Repository.add_technician_key)
+    technician_keys = _threaded(Repository.technician_keys)
+    add_commissioning_report = _threaded(Repository.add_commissioning_report)
+    commissioning_reports = _threaded(Repository.commissioning_reports)
+    commissioning_report = _threaded(Repository.commissioning_report)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")
