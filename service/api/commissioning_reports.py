@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from pole_link.commissioning.record import RunRecord
 from pole_link.commissioning.report import (
     ReportRefusal,
     ReportRefused,
@@ -93,7 +94,10 @@ def build_commissioning_router(repository: AsyncRepository, tokens: TokenStore |
         201 for a new key, 200 when it was registered before. Answers every key of the
         technician, oldest first."""
         technician = _technician(name)
-        body = await _json_body(request, _KEY_LIMIT, "the key")
+        try:
+            body = json.loads(await _body(request, _KEY_LIMIT, "the key"))
+        except (UnicodeDecodeError, ValueError):
+            body = None
         text = body.get("public_key") if isinstance(body, dict) else None
         if not isinstance(text, str):
             raise ApiError(422, "InvalidKey", 'send {"public_key": "<base64 of the 32-byte '
@@ -137,8 +141,13 @@ def build_commissioning_router(repository: AsyncRepository, tokens: TokenStore |
         registered for the record's technician), ``UnknownKey`` (signed with a key not
         registered for them), ``ReportExists`` (this run has another report already).
         The same report again answers 200 with the stored summary."""
-        body = await _json_body(request, REPORT_LIMIT, "the report")
-        size = int(request.headers.get("content-length") or 0)
+        data = await _body(request, REPORT_LIMIT, "the report")
+        size = len(data)
+        try:
+            body = json.loads(data)
+        except (UnicodeDecodeError, ValueError):
+            await refuse(pole_id, ReportRefusal.INVALID_REPORT.value, "the body is not JSON",
+                         size)
         report = body.get("report") if isinstance(body, dict) else None
         pdf_text = body.get("pdf") if isinstance(body, dict) else None
         if not isinstance(report, dict) or not isinstance(pdf_text, str):
@@ -152,6 +161,7 @@ def build_commissioning_router(repository: AsyncRepository, tokens: TokenStore |
                          "the pdf is not base64", size)
         try:
             record = verify_report(report, pdf)
+            _check_sizes(record)
             if record.pole.pole_id != pole_id:
                 raise ReportRefused(ReportRefusal.WRONG_POLE,
                                     f"the report is of pole {record.pole.pole_id!r}, not "
@@ -232,9 +242,24 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
 
 
-async def _json_body(request: Request, limit: int, what: str) -> Any:
-    """The request's JSON, refused (413) past ``limit`` before it is all read, (422) when
-    it is not JSON."""
+def _check_sizes(record: RunRecord) -> None:
+    """What the tables hold (a longer id would fail in PostgreSQL, not say why)."""
+    for what, value, limit in (("run id", record.run_id, 128),
+                               ("pole id", record.pole.pole_id, 64),
+                               ("checklist", record.checklist, 128),
+                               ("checklist version", record.checklist_version, 64)):
+        if not value.strip() or len(value) > limit or not value.isprintable():
+            raise ReportRefused(ReportRefusal.INVALID_REPORT,
+                                f"the record's {what} {value[:40]!r} is not 1–{limit} "
+                                f"printable characters")
+    try:
+        check_name(record.technician)
+    except ValueError as exc:
+        raise ReportRefused(ReportRefusal.INVALID_REPORT, str(exc)) from None
+
+
+async def _body(request: Request, limit: int, what: str) -> bytes:
+    """The request body, refused (413) past ``limit`` before it is all read."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "TooLarge", f"{what} ({declared} bytes) is larger than the "
@@ -244,8 +269,4 @@ async def _json_body(request: Request, limit: int, what: str) -> Any:
         body += chunk
         if len(body) > limit:
             raise ApiError(413, "TooLarge", f"{what} is larger than the {limit} byte limit")
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(422, "InvalidReport" if what == "the report" else "InvalidKey",
-                       f"{what} is not JSON") from None
+    return bytes(body)

@@ -237,7 +237,8 @@ async def test_issue15_a_rotated_key_still_verifies_the_older_reports(
         f"{TECHNICIAN}: fingerprint {new_key.fingerprint}"]
 
 
-async def test_bad_keys_and_bodies_are_refused_in_words(reports_api: ReportsApi) -> None:
+async def test_bad_keys_and_bodies_are_refused_in_words(
+        reports_api: ReportsApi, tmp_path: Path, key: TechnicianKey) -> None:
     http = reports_api.api.client
     for body, reason in (({"public_key": "AAAA"}, "an Ed25519 public key has 32 bytes"),
                          ({"public_key": "not base64!"}, "the public key is not base64"),
@@ -250,6 +251,14 @@ async def test_bad_keys_and_bodies_are_refused_in_words(reports_api: ReportsApi)
     response = await http.post("/api/v1/poles/PW-0001/commissioning-reports",
                                json={"report": {"format": "x"}, "pdf": ""})
     assert response.json()["description"].startswith("unknown report format 'x'")
+    await reports_api.client.register_technician_key(TECHNICIAN, key.public_base64)
+    long_run, pdf = signed_run(tmp_path, key, "run-" + "x" * 130)
+    with pytest.raises(ServiceRefused) as too_long:
+        await reports_api.client.upload_commissioning_report("PW-0001", long_run, pdf)
+    assert too_long.value.code == "InvalidReport"
+    assert "the record's run id 'run-xxx" in str(too_long.value)
+    assert [detail.split(":")[0] for detail in reports_api.audit(
+        "commissioning report refused")] == ["InvalidReport"] * 3
 
 
 async def test_issue15_a_refused_report_stays_pending_with_the_services_reason(
