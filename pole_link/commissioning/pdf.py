@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -42,6 +42,15 @@ FAIL_COLOUR = colors.HexColor("#b3261e")
 OTHER_COLOUR = colors.HexColor("#6b5d00")
 _TINTS = {Outcome.PASSED: colors.HexColor("#e3f4e6"), Outcome.FAILED: colors.HexColor("#fbe3e1")}
 _GREY_TINT = colors.HexColor("#f3efd9")
+_OUTSIDE_THE_FONT = str.maketrans({"≤": "<=", "≥": ">=", "→": "->", "←": "<-", "≠": "!=",
+                                   "✓": "v", "✗": "x", "Ω": "Ohm"})
+"""Signs a checklist may use that the PDF's built-in Helvetica cannot draw (it would print
+a black box); the report's text must stay readable without embedding a font."""
+
+
+def escape(text: str) -> str:
+    """``text`` for a Paragraph: markup characters escaped, signs Helvetica lacks spelled."""
+    return _xml_escape(text.translate(_OUTSIDE_THE_FONT))
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,8 @@ def render_pdf(record: RunRecord, folder: Path, fingerprint: str, *,
                             topMargin=18 * mm, bottomMargin=20 * mm,
                             title=f"{labels.title} {record.pole.pole_id}",
                             author=record.technician, subject=record.run_id)
-    story = _Story(labels, doc.width).build(record, folder, fingerprint)
+    # The fingerprint is compared group by group: never broken across lines.
+    story = _Story(labels, doc.width).build(record, folder, fingerprint.replace(" ", "\u00a0"))
 
     def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, labels=labels, footer=footer, **kwargs)

@@ -7,6 +7,7 @@ import copy
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,12 @@ def test_issue15_a_passing_run_says_so_in_words(tmp_path: Path, key: TechnicianK
     assert "RESULT: PASSED" in text and "No required step failed." in text
     assert "FAILED" not in text
     assert json.loads(files.json_path.read_text(encoding="utf-8"))["record"]["passed"] is True
+
+
+def test_signs_the_pdf_font_lacks_are_spelled_not_boxed(tmp_path: Path,
+                                                        key: TechnicianKey) -> None:
+    record = finished_run(tmp_path)
+    rcd = replace(record.steps[3], evidence={"Trip current": "≤ 30 mA → passed <b>"})
+    record = record.with_step(rcd)
+    files = write_report(record, tmp_path / record.run_id, key)
+    assert "Trip current: <= 30 mA -> passed <b>" in _pdf_text(files.pdf_path)
