@@ -100,6 +100,7 @@ class ReportsList(QWidget):
             self.tr("Finished"), self.tr("Result"), self.tr("Technician"),
             self.tr("Checklist"), self.tr("Run")])
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -232,6 +233,7 @@ class ReportsList(QWidget):
                      QTableWidgetItem(report.run_id)]
             for column, item in enumerate(cells):
                 self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
         self._update_buttons()
 
     def _show_sync(self) -> None:
