@@ -92,6 +92,8 @@ class ReportLabels:
     attachment: str = "Attachment"
     photos: str = "Photos"
     photo_caption: str = "Step {number} ({step}): {name} — SHA-256 {sha256}"
+    photo_unreadable: str = "(this photo cannot be shown: the file is not a readable " \
+                            "image, {error})"
     signature: str = "Signature"
     signature_text: str = (
         "This report is signed by {technician} with an Ed25519 key whose fingerprint is "
@@ -305,15 +307,20 @@ class _Story:
                 if attachment.media_type not in PHOTO_TYPES:
                     continue
                 path = folder / attachment.path
-                width, height = ImageReader(str(path)).getSize()
-                scale = min(130 * mm / width, 85 * mm / height)
                 caption = self.labels.photo_caption.format(
                     number=number, step=step.title, name=attachment.name,
                     sha256=attachment.sha256)
+                try:
+                    width, height = ImageReader(str(path)).getSize()
+                except Exception as exc:
+                    picture: Flowable = Paragraph(escape(self.labels.photo_unreadable.format(
+                        error=type(exc).__name__)), self.cell)
+                else:
+                    scale = min(130 * mm / width, 85 * mm / height)
+                    picture = Image(str(path), width=width * scale, height=height * scale,
+                                    hAlign="LEFT")
                 flowables.append(KeepTogether([
-                    Image(str(path), width=width * scale, height=height * scale,
-                          hAlign="LEFT"),
-                    Spacer(1, 1.5 * mm), Paragraph(escape(caption), self.small),
+                    picture, Spacer(1, 1.5 * mm), Paragraph(escape(caption), self.small),
                     Spacer(1, 4 * mm)]))
         if flowables:  # the heading stays on the page of the first photo
             flowables[0] = KeepTogether([Paragraph(escape(self.labels.photos), self.h2),

@@ -4,6 +4,7 @@ its PDF is caught, and the PDF a grantor reads has every fact (rendered with pdf
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import shutil
 import subprocess
@@ -150,3 +151,16 @@ def test_signs_the_pdf_font_lacks_are_spelled_not_boxed(tmp_path: Path,
     record = record.with_step(rcd)
     files = write_report(record, tmp_path / record.run_id, key)
     assert "Trip current: <= 30 mA -> passed <b>" in _pdf_text(files.pdf_path)
+
+
+def test_a_photo_that_is_no_image_is_named_not_fatal(tmp_path: Path,
+                                                     key: TechnicianKey) -> None:
+    record = finished_run(tmp_path)
+    broken = b"not a PNG at all"
+    (tmp_path / record.run_id / "attachments" / "sticker.png").write_bytes(broken)
+    step = record.steps[4]
+    attachment = replace(step.attachments[0], sha256=hashlib.sha256(broken).hexdigest())
+    record = record.with_step(replace(step, attachments=(attachment,)))
+    files = write_report(record, tmp_path / record.run_id, key)
+    assert "this photo cannot be shown: the file is not a readable image" in \
+        _pdf_text(files.pdf_path)
