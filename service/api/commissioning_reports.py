@@ -92,7 +92,8 @@ def build_commissioning_router(repository: AsyncRepository, tokens: TokenStore |
         """Register a technician's public signing key (``{"public_key": base64}``). The
         key joins the technician's earlier keys (all keep verifying their reports);
         201 for a new key, 200 when it was registered before. Answers every key of the
-        technician, oldest first."""
+        technician, oldest first. A key registered for another technician is refused
+        (422 ``KeyInUse``)."""
         technician = _technician(name)
         try:
             body = json.loads(await _body(request, _KEY_LIMIT, "the key"))
@@ -107,8 +108,15 @@ def build_commissioning_router(repository: AsyncRepository, tokens: TokenStore |
         except ValueError as exc:
             raise ApiError(422, "InvalidKey", str(exc)) from None
         raw = base64.b64decode(text)
+        canonical = base64.b64encode(raw).decode("ascii")
+        others = [t for t in await repository.key_holders(canonical) if t != technician]
+        if others:
+            # One key, one person: else either could sign reports as the other.
+            raise ApiError(422, "KeyInUse", f"this key (fingerprint {fingerprint_of(raw)}) is "
+                                            f"registered for technician {others[0]!r}; every "
+                                            f"technician needs a key of their own")
         row, new = await repository.add_technician_key(TechnicianKeyRow(
-            technician=technician, public_key=base64.b64encode(raw).decode("ascii"),
+            technician=technician, public_key=canonical,
             fingerprint=fingerprint_of(raw), registered_at=clock()))
         if new:
             await repository.audit("api", "technician key registered",

@@ -809,6 +809,13 @@ class Repository:
                 .order_by(col(TechnicianKeyRow.registered_at),
                           col(TechnicianKeyRow.public_key))).all())
 
+    def key_holders(self, public_key: str) -> list[str]:
+        """The technicians ``public_key`` is registered for (normally at most one)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                select(TechnicianKeyRow.technician)
+                .where(TechnicianKeyRow.public_key == public_key)).all())
+
     def add_commissioning_report(self, row: CommissioningReportRow
                                  ) -> tuple[CommissioningReportRow, bool]:
         """Store a verified report: ``(the stored row, whether it is new)``; a run stored
@@ -1121,6 +1128,7 @@ class AsyncRepository:
     poles_in_open_rollouts = _threaded(Repository.poles_in_open_rollouts)
     add_technician_key = _threaded(Repository.add_technician_key)
     technician_keys = _threaded(Repository.technician_keys)
+    key_holders = _threaded(Repository.key_holders)
     add_commissioning_report = _threaded(Repository.add_commissioning_report)
     commissioning_reports = _threaded(Repository.commissioning_reports)
     commissioning_report = _threaded(Repository.commissioning_report)

@@ -227,6 +227,11 @@ async def test_issue15_a_rotated_key_still_verifies_the_older_reports(
     assert [k.public_key for k in keys] == [key.public_base64, new_key.public_base64]
     assert await client.register_technician_key(TECHNICIAN, new_key.public_base64) == keys
     assert await client.technician_keys(TECHNICIAN) == keys
+    with pytest.raises(ServiceRefused) as shared:  # one key, one person
+        await client.register_technician_key("Piet Jansen", new_key.public_base64)
+    assert shared.value.code == "KeyInUse"
+    assert f"registered for technician '{TECHNICIAN}'" in str(shared.value)
+    assert await client.technician_keys("Piet Jansen") == []
     await client.upload_commissioning_report("PW-0001", report, pdf)
     newer, newer_pdf = signed_run(tmp_path, new_key, "run-0002", start=START + MINUTE)
     await client.upload_commissioning_report("PW-0001", newer, newer_pdf)
