@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -112,6 +112,13 @@ class ReportsList(QWidget):
         self.sync_label.setWordWrap(True)
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync)
+        key = outbox.key if outbox is not None else None
+        self.key_label = QLabel(self.tr("Your signing key (%1): %2").replace(
+            "%1", key.name).replace("%2", key.fingerprint) if key is not None else "")
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.register_button = QPushButton(self.tr("Register my key with the service"))
+        self.register_button.clicked.connect(self.register_key)
+        self.register_button.setVisible(key is not None)
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -124,6 +131,10 @@ class ReportsList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        keys = QHBoxLayout()
+        keys.addWidget(self.key_label, 1)
+        keys.addWidget(self.register_button)
+        layout.addLayout(keys)
         layout.addWidget(self.message)
         self.refresh_pending()
         self._show()
@@ -131,6 +142,7 @@ class ReportsList(QWidget):
     # ------------------------------------------------------------ service
     def follow(self, service: ServiceEndpoint | None) -> None:
         self.service = service
+        self._update_buttons()
         self.reload()
 
     def show_pole(self, pole_id: str) -> None:
@@ -193,6 +205,24 @@ class ReportsList(QWidget):
                 self.open_file(answer)
         self._ask(what, fetch, done)
 
+    def register_key(self) -> None:
+        """Register this technician's public key, so the service accepts their reports
+        (the service refuses a key that is another technician's)."""
+        key = self.outbox.key if self.outbox is not None else None
+        if key is None:
+            return
+        what = self.tr("Registering the key of %1").replace("%1", key.name)
+
+        def done(answer: Any) -> None:
+            if isinstance(answer, BaseException):
+                self._say_error(what, answer)
+                return
+            self.message.setText(self.tr("The service knows the key of %1 (fingerprint %2)")
+                                 .replace("%1", key.name).replace("%2", key.fingerprint))
+            self.message.setStyleSheet("")
+        self._ask(what, lambda client: client.register_technician_key(
+            key.name, key.public_base64), done)
+
     # ------------------------------------------------------------ sync
     def refresh_pending(self) -> None:
         """Read what is waiting to sync from the local run store."""
@@ -251,6 +281,7 @@ class ReportsList(QWidget):
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.service is not None
                                     and 0 <= self.table.currentRow() < len(self.state.reports))
+        self.register_button.setEnabled(self.service is not None)
         self.sync_button.setEnabled(self.service is not None and self.outbox is not None
                                     and self.state.waiting > 0)
 

@@ -54,9 +54,13 @@ async def test_issue15_the_app_lists_a_poles_reports_opens_the_pdf_and_syncs_wha
 
     async with running_service(tmp_path / "service", clock=SimClock(NOW).now) as api:
         service = ServiceEndpoint(api.url, api.token)
-        async with ServiceClient(service) as client:
-            await client.register_technician_key(TECHNICIAN, key.public_base64)
         panel.follow(service)
+        assert panel.key_label.text() == f"Your signing key ({TECHNICIAN}): {key.fingerprint}"
+        panel.register_button.click()
+        await shown(lambda: panel.message.text().startswith("The service knows the key"))
+        async with ServiceClient(service) as client:
+            assert [k.fingerprint for k in await client.technician_keys(TECHNICIAN)] == [
+                key.fingerprint]
         panel.show_pole("PW-0001")
         assert panel.title.text() == "Commissioning reports of PW-0001"
         assert panel.sync_button.isEnabled()
