@@ -161,10 +161,12 @@ class VirtualPole:
         for observer in list(self.observers):
             observer.report(message_id, dict(data), now)
 
-    def notify_csms(self, action: str, payload: dict[str, object]) -> None:
+    def notify_csms(self, action: str, payload: dict[str, object],
+                    at: datetime | None = None) -> None:
         """A standard OCPP message for the CSMS (FirmwareStatusNotification after a local
-        update), queued like a transaction event so it survives being offline."""
-        now = self.clock.now()
+        update), queued like a transaction event so it survives being offline; ``at``:
+        when it happened (default now)."""
+        now = at or self.clock.now()
         for observer in list(self.observers):
             observer.notify(action, dict(payload), now)
 
@@ -175,9 +177,10 @@ class VirtualPole:
             return
         LOGGER.warning("%s: security event %s: %s", self.pole_id, kind, tech_info)
         self.security_events.append((kind, tech_info))
+        now = self.clock.now()
         self.notify_csms("SecurityEventNotification", {
-            "type": kind, "timestamp": format_time(self.clock.now()),
-            "techInfo": tech_info[:TECH_INFO_LENGTH]})
+            "type": kind, "timestamp": format_time(now),
+            "techInfo": tech_info[:TECH_INFO_LENGTH]}, now)
 
     def _configuration_changed(self, key: str, value: str) -> None:
         self.physics.configuration_changed()
