@@ -23,11 +23,12 @@ from pole_link.errors import PoleLinkError
 from pole_link.profiles.intent import CLOCK_TOLERANCE_S, describe_offset
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
-from pole_link.service_api import SecurityEventRecord, SecurityEventReported
+from pole_link.service_api import SecurityEventRecord
 from pole_link.timeutil import format_time, parse_time
 from service.live.events import (
     Event,
     meter_values_event,
+    security_event,
     status_event,
     transaction_event,
 )
@@ -369,7 +370,7 @@ class PoleHandler(StrictChargePoint):
         LOGGER.warning("%s: security event %s: %s", self.id, type, tech_info or "")
         record = await self.store.security_event(self.id, type, tech_info,
                                                  parse_time(timestamp), self._now())
-        self._publish(SecurityEventReported(self.id, record).to_json())
+        self._publish(security_event(record))
         return call_result.SecurityEventNotification()
 
     @on(Action.diagnostics_status_notification)
