@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING
 import httpx
 
 from pole_link.firmware.signing import FirmwareRefused
-from pole_link.sim.clock import ScheduledEvent
 from pole_link.sim.firmware_slots import INVALID_SIGNATURE_EVENT
 from pole_link.sim.remote_files import (
     DEFAULT_ATTEMPTS,
@@ -80,7 +79,6 @@ class SignedUpdates:
         self.statuses: list[tuple[int, str]] = []
         """``(requestId, status)`` of every status, oldest first (sent or not)."""
         self._accepted: SignedRequest | None = None
-        self._scheduled: ScheduledEvent | None = None
         self._running: asyncio.Future[None] | None = None
 
     def request(self, request_id: int, location: str, retrieve: datetime,
