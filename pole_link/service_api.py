@@ -55,6 +55,8 @@ __all__ = [
     "MessageRecord",
     "MeterValuesEvent",
     "PoleRecord",
+    "SecurityEventRecord",
+    "SecurityEventReported",
     "ServiceClient",
     "ServiceEndpoint",
     "ServiceEvent",
@@ -479,6 +481,41 @@ def _records(items: Any, parse: Callable[[Mapping[str, Any]], _R]) -> list[_R]:
     return records
 
 
+@dataclass(frozen=True, slots=True)
+class SecurityEventRecord:
+    """A pole's ``SecurityEventNotification`` as the service stored it (eis 69 security
+    logging): ``/poles/{id}/security-events``, ``/security-events`` and, as it arrives,
+    the live feed (`SecurityEventReported`).
+
+    ``type`` is the pole's word (``InvalidFirmwareSignature``, ``FirmwareUpdated``,
+    ``FirmwareRollback``, …: an open set, poles and later versions add types);
+    ``timestamp`` is when it happened by the pole's clock, ``received_at`` when the
+    service stored it (an event queued while the pole was offline arrives late).
+    """
+
+    pole_id: str
+    type: str
+    tech_info: str | None
+    timestamp: datetime
+    received_at: datetime
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "pole_id": self.pole_id, "type": self.type,
+                "tech_info": self.tech_info, "timestamp": format_time(self.timestamp),
+                "received_at": format_time(self.received_at)}
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> SecurityEventRecord:
+        timestamp, received = _time(item.get("timestamp")), _time(item.get("received_at"))
+        pole_id, kind = _str(item.get("pole_id")), _str(item.get("type"))
+        if timestamp is None or received is None or pole_id is None or kind is None:
+            raise ValueError(f"a security event needs pole_id, type, timestamp and "
+                             f"received_at: {dict(item)!r}")
+        return cls(pole_id, kind, _str(item.get("tech_info")), timestamp, received,
+                   _int(item.get("id")))
+
+
 # ---------------------------------------------------------------------- live events
 @dataclass(frozen=True, slots=True)
 class ConnectionEvent:
@@ -588,8 +625,20 @@ class WatchingEvent:
                 "description": self.description}
 
 
+@dataclass(frozen=True, slots=True)
+class SecurityEventReported:
+    """A pole reported a security event; sent to every feed client once it is stored."""
+
+    kind: ClassVar[str] = "securityEvent"
+    pole_id: str
+    event: SecurityEventRecord
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "poleId": self.pole_id, "event": self.event.to_json()}
+
+
 ServiceEvent = (ConnectionEvent | StatusEvent | TransactionEvent | MeterValuesEvent
-                | LiveEvent | WatchingEvent)
+                | LiveEvent | WatchingEvent | SecurityEventReported)
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -652,7 +701,13 @@ def _watching(pole_id: str, data: Mapping[str, Any]) -> WatchingEvent:
                          str(data.get("description") or ""))
 
 
+def _security_event(pole_id: str, data: Mapping[str, Any]) -> SecurityEventReported:
+    return SecurityEventReported(pole_id, SecurityEventRecord.from_json(
+        _need(data, "event", Mapping)))
+
+
 _PARSERS: dict[str, Callable[[str, Mapping[str, Any]], ServiceEvent]] = {
+    SecurityEventReported.kind: _security_event,
     ConnectionEvent.kind: _connection, StatusEvent.kind: _status,
     TransactionEvent.kind: _transaction, MeterValuesEvent.kind: _meter_values,
     LiveEvent.kind: _live, WatchingEvent.kind: _watching,
@@ -769,6 +824,19 @@ class ServiceClient:
         items = await self._request("GET", self._pole_path(pole_id, "/messages"),
                                     params=params, what=f"read {pole_id}'s message log")
         return [MessageRecord.from_json(item) for item in items if isinstance(item, dict)]
+
+    async def security_events(self, pole_id: str | None = None, *,
+                              since: datetime | None = None, limit: int = 100
+                              ) -> list[SecurityEventRecord]:
+        """Security events of one pole (or, without ``pole_id``, of the whole fleet)
+        the service received at or after ``since``, newest first, at most ``limit``."""
+        params: dict[str, Any] = {"limit": limit}
+        if since is not None:
+            params["since"] = format_time(since)
+        path = self._pole_path(pole_id, "/security-events") if pole_id else "/security-events"
+        items = await self._request("GET", path, params=params,
+                                    what=f"read {pole_id or 'the fleet'}'s security events")
+        return _records(items, SecurityEventRecord.from_json)
 
     async def transactions(self, pole_id: str, start: datetime, end: datetime
                            ) -> list[TransactionRecord]:

@@ -25,6 +25,7 @@ from service.api.files_routes import (
 from service.api.firmware_packages import build_packages_router
 from service.api.pole_settings import build_settings_router
 from service.api.rollouts import build_rollouts_router
+from service.api.security_events import build_security_events_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.cluster.bus import PgBus
@@ -161,6 +162,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                              clock=clock, leader=leader)
     store.firmware_watch = rollouts
     app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
+    app.include_router(build_security_events_router(async_repository, tokens))
     cluster: Cluster | None = None
     if clustered:
         cluster = Cluster(PgBus(db_url, new_worker_id()), app.state.connections,

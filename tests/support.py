@@ -151,14 +151,16 @@ class ConnectedPole:
 
 @asynccontextmanager
 async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001", *,
-                         start: datetime, adopt_csms_time: bool = False
+                         start: datetime, adopt_csms_time: bool = False,
+                         security_extension: bool = True
                          ) -> AsyncIterator[ConnectedPole]:
     """A virtual pole with its real OCPP client, connected and with its outbox drained.
 
     Its clock starts at `start` and keeps it, as ``paalwerk sim --start`` does, unless
     `adopt_csms_time` lets it follow the CSMS's ``currentTime`` (a sim without --start).
+    ``security_extension=False``: a legacy pole (``paalwerk sim --legacy-ocpp``).
     """
-    pole = VirtualPole(pole_id, clock=SimClock(start))
+    pole = VirtualPole(pole_id, clock=SimClock(start), security_extension=security_extension)
     outbox = Outbox(state_dir / pole_id / "outbox.sqlite")
     client = PoleOcppClient(pole, ocpp_url, outbox, adopt_csms_time=adopt_csms_time)
     tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]

@@ -168,3 +168,18 @@ def read_package(path: str | Path) -> FirmwarePackage:
     except OSError as exc:
         raise PackageError(f"cannot read {path}: {exc.strerror or exc}") from None
     return parse_package(data)
+
+
+def read_manifest(path: str | Path) -> Manifest:
+    """Only the manifest of a package file (what a sender needs for OCPP
+    ``SignedUpdateFirmware``: signature and signing certificate), without reading the
+    image. Trusts the file as the one that was verified when it was stored."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+                raise PackageError("manifest.json is larger than 1 MiB")
+            return Manifest.from_json(json.loads(archive.read(MANIFEST)))
+    except KeyError:
+        raise PackageError(f"{path} holds no {MANIFEST}") from None
+    except (OSError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise PackageError(f"cannot read the manifest of {path}: {exc}") from None

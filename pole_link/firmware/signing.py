@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import cast
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -129,6 +130,23 @@ def verify_signed_digest(sha256: bytes, signature: bytes, signing_cert: x509.Cer
     ``roots`` (signature and names), and its key's Ed25519 signature over the digest
     must verify. `FirmwareRefused` says which check failed.
     """
+    issuer = verify_signing_certificate(signing_cert, roots, now)
+    try:
+        # verify_signing_certificate made sure the key is Ed25519.
+        cast(Ed25519PublicKey, signing_cert.public_key()).verify(signature, sha256)
+    except InvalidSignature:
+        raise FirmwareRefused(Refusal.INVALID_SIGNATURE,
+                              "the signature does not match the image (tampered image or "
+                              "another key)") from None
+    return issuer
+
+
+def verify_signing_certificate(signing_cert: x509.Certificate,
+                               roots: Sequence[x509.Certificate], now: datetime
+                               ) -> x509.Certificate:
+    """The certificate half of `verify_signed_digest`, for what can be judged before the
+    image is there (OCPP ``SignedUpdateFirmware`` answers ``InvalidCertificate`` at once,
+    before any download). Returns the root that issued it."""
     if not signing_cert.not_valid_before_utc <= now <= signing_cert.not_valid_after_utc:
         raise FirmwareRefused(Refusal.INVALID_CERTIFICATE,
                               f"the signing certificate {subject_of(signing_cert)!r} is not "
@@ -149,12 +167,6 @@ def verify_signed_digest(sha256: bytes, signature: bytes, signing_cert: x509.Cer
     if not isinstance(public_key, Ed25519PublicKey):
         raise FirmwareRefused(Refusal.INVALID_CERTIFICATE,
                               "the signing certificate's key is not Ed25519")
-    try:
-        public_key.verify(signature, sha256)
-    except InvalidSignature:
-        raise FirmwareRefused(Refusal.INVALID_SIGNATURE,
-                              "the signature does not match the image (tampered image or "
-                              "another key)") from None
     return issuer
 
 

@@ -48,6 +48,10 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
                         help="a manufacturer root certificate every pole trusts for "
                              "firmware (as OCPP InstallCertificate would install it; "
                              "repeatable)")
+    parser.add_argument("--legacy-ocpp", action="store_true",
+                        help="poles without the OCPP 1.6 security extension: they answer "
+                             "NotImplemented to SignedUpdateFirmware and send no security "
+                             "events (as older field poles do)")
     parser.add_argument("--verbose", action="store_true", help="log frames")
     return parser
 
@@ -80,7 +84,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
                            ble=args.ble,
                            csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs),
-                           trusted_roots=roots)
+                           trusted_roots=roots, security_extension=not args.legacy_ocpp)
     asyncio.run(run_until_stopped(options))
     return 0
 

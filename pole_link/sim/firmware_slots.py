@@ -18,11 +18,23 @@ local service port (PROTOCOL.md ``FirmwareBegin``, binary data frames, ``Firmwar
   again, refuses with the reason (the pole keeps running its firmware), or writes the
   image to the other slot, switches, and reboots into it.
 
+The same slots take an image downloaded for OCPP ``SignedUpdateFirmware``
+(`pole_link.sim.signed_update`): `check_certificate` when the request comes,
+`install_signed` once the image is there, with the same checks as ``FirmwareCommit``.
+
 Simulation convention: a release whose version ends in ``-unhealthy`` boots, fails its
 health check and rolls back to the previous slot (so does any release while
 `FirmwareSlots.fail_next_boot` is set). The pole then runs the old version again and
 tells its CSMS ``FirmwareStatusNotification`` ``InstallationFailed`` (queued while
-offline); a healthy boot reports ``Installed``.
+offline); a healthy boot reports ``Installed``. After a ``SignedUpdateFirmware`` install
+the same news goes as ``SignedFirmwareStatusNotification`` with the request's id.
+
+Security events (``SecurityEventNotification``, queued while offline with the moment
+they happened): every refused image (``InvalidFirmwareSigningCertificate`` for its
+certificate, ``InvalidFirmwareSignature`` for its signature or an image that is not the
+one signed), every healthy boot of new firmware (``FirmwareUpdated``), and every rollback
+after a failed health check (``FirmwareRollback``, not a whitepaper type: the whitepaper
+has none for it, and an operator must see it).
 """
 
 from __future__ import annotations
@@ -46,6 +58,7 @@ from pole_link.firmware.signing import (
     load_certificates,
     subject_of,
     verify_signed_digest,
+    verify_signing_certificate,
 )
 from pole_link.protocol.binary import MAX_CHUNK, AckStatus, FirmwareAck, FirmwareData
 
@@ -67,6 +80,21 @@ MAX_VERSION_LENGTH = 50
 UNHEALTHY_SUFFIX = "-unhealthy"
 """A release whose version ends so fails its health check after booting (simulation)."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+FIRMWARE_UPDATED = "FirmwareUpdated"
+INVALID_SIGNING_CERTIFICATE = "InvalidFirmwareSigningCertificate"
+INVALID_SIGNATURE_EVENT = "InvalidFirmwareSignature"
+FIRMWARE_ROLLBACK = "FirmwareRollback"
+
+
+def refusal_event(reason: Refusal) -> str | None:
+    """The security event a refused image raises; None for refusals that say nothing
+    about its authenticity (an unfinished transfer, another model)."""
+    if reason == Refusal.INVALID_CERTIFICATE:
+        return INVALID_SIGNING_CERTIFICATE
+    if reason in (Refusal.INVALID_SIGNATURE, Refusal.HASH_MISMATCH):
+        return INVALID_SIGNATURE_EVENT
+    return None
 
 
 @dataclass
@@ -166,6 +194,8 @@ class FirmwareSlots:
         """What happened to the firmware, in words, oldest first (diagnostics, tests)."""
         self._booting: Slot | None = None
         self._fallback: str | None = None
+        self._request_id: int | None = None
+        """The SignedUpdateFirmware request of the image the next boot tries, if any."""
         self._next_id = 1
         self._wall = wall
         """Link timing (when to acknowledge) runs on the wall clock, as SPEC.md says."""
@@ -196,6 +226,7 @@ class FirmwareSlots:
                         wanted.models)
         except FirmwareRefused as refused:
             self._event(f"refused {wanted.version} at begin: {refused}")
+            self.report_refusal(refused, f"{wanted.version} over the service port")
             return {"status": refused.reason.value, "detail": refused.detail}
         transfer = self.transfer
         if transfer is None or transfer.sha256 != wanted.sha256 or transfer.size != wanted.size:
@@ -300,18 +331,58 @@ class FirmwareSlots:
                         transfer.models)
         except FirmwareRefused as refused:
             return self._refuse(transfer, refused.reason, refused.detail)
-        target = self.slots["B" if self.active == "A" else "A"]
-        old = self.slots[self.active]
-        old.version = self.pole.firmware_version  # also what an OCPP update installed
-        target.version, target.sha256, target.image = transfer.version, transfer.sha256, image
-        self._fallback = self.active
-        self.active = target.name
         self.transfer = None
-        self._event(f"installed {transfer.version} in slot {target.name}; "
-                    f"slot {old.name} keeps {old.version}")
+        target = self._switch(transfer.version, transfer.sha256, image, None)
         self.pole.notify_csms("FirmwareStatusNotification", {"status": "Installing"})
         return {"status": "Installed",
                 "detail": f"{transfer.version} written to slot {target.name}; rebooting"}
+
+    def _switch(self, version: str, sha256: str, image: bytes, request_id: int | None
+                ) -> Slot:
+        """Write a checked image to the inactive slot and make it the one to boot."""
+        target = self.slots["B" if self.active == "A" else "A"]
+        old = self.slots[self.active]
+        old.version = self.pole.firmware_version  # also what a legacy OCPP update installed
+        target.version, target.sha256, target.image = version, sha256, image
+        self._fallback = self.active
+        self.active = target.name
+        self._request_id = request_id
+        self._event(f"installed {version} in slot {target.name}; "
+                    f"slot {old.name} keeps {old.version}")
+        return target
+
+    # ------------------------------------------------------------ SignedUpdateFirmware
+    def check_certificate(self, certificate_pem: str) -> None:
+        """What a ``SignedUpdateFirmware`` request can be judged on before the download:
+        its signing certificate; `FirmwareRefused` (InvalidCertificate) says why not."""
+        if not self.roots:
+            raise FirmwareRefused(Refusal.INVALID_CERTIFICATE,
+                                  "no manufacturer root is installed on this pole "
+                                  "(InstallCertificate ManufacturerRootCertificate)")
+        verify_signing_certificate(load_certificate(certificate_pem), self.roots,
+                                   self.pole.clock.now())
+
+    def verify_signed(self, image: bytes, signature: bytes, certificate_pem: str) -> str:
+        """A downloaded image, checked as ``FirmwareCommit`` checks one: the certificate
+        chains to a manufacturer root and its key's Ed25519 signature over the image's
+        raw 32-byte SHA-256 verifies. Returns the SHA-256 (hex); `FirmwareRefused` says
+        what failed. (SignedUpdateFirmware names no models, so the model is the sender's
+        check: a rollout only sends a release to the models its package lists.)"""
+        sha256 = hashlib.sha256(image).hexdigest()
+        self._judge(sha256, signature, certificate_pem, ())
+        return sha256
+
+    def install_signed(self, image: bytes, sha256: str, version: str, request_id: int
+                       ) -> None:
+        """Write a verified image to the other slot; the next boot runs it (and reports
+        to request ``request_id``)."""
+        self._switch(version, sha256, image, request_id)
+
+    def report_refusal(self, refused: FirmwareRefused, what: str) -> None:
+        """Tell the CSMS of a refused image, if the refusal is about its authenticity."""
+        kind = refusal_event(refused.reason)
+        if kind is not None:
+            self.pole.security_event(kind, f"{what} refused: {refused.detail}")
 
     def _refuse(self, transfer: Transfer, reason: Refusal, detail: str, *,
                 keep: bool = False) -> dict[str, Any]:
@@ -319,6 +390,8 @@ class FirmwareSlots:
             self.transfer = None  # these bytes will never do: the next begin starts afresh
         self._event(f"refused {transfer.version} at commit: {reason.value}: {detail}; "
                     f"still running {self.pole.firmware_version}")
+        self.report_refusal(FirmwareRefused(reason, detail),
+                            f"{transfer.version} over the service port")
         return {"status": reason.value, "detail": detail}
 
     # ------------------------------------------------------------ booting
@@ -329,13 +402,17 @@ class FirmwareSlots:
             return
         self.pole.firmware_version = slot.version
         fallback, self._fallback = self._fallback, None
+        request_id, self._request_id = self._request_id, None
         if fallback is None:
             return  # an ordinary restart of firmware that has booted before
         healthy = not (self.fail_next_boot or slot.version.endswith(UNHEALTHY_SUFFIX))
         self.fail_next_boot = False
         if healthy:
             self._event(f"booted {slot.version} from slot {slot.name}: healthy")
-            self.pole.notify_csms("FirmwareStatusNotification", {"status": "Installed"})
+            self._status("Installed", request_id)
+            self.pole.security_event(FIRMWARE_UPDATED,
+                                     f"firmware {slot.version} installed and booted "
+                                     f"(slot {slot.name})")
             return
         old = self.slots[fallback]
         self.active = fallback
@@ -344,7 +421,19 @@ class FirmwareSlots:
                        self.pole.pole_id, slot.version, old.version)
         self._event(f"booted {slot.version} from slot {slot.name}: health check failed; "
                     f"rolled back to {old.version} in slot {old.name}")
-        self.pole.notify_csms("FirmwareStatusNotification", {"status": "InstallationFailed"})
+        self._status("InstallationFailed", request_id)
+        self.pole.security_event(FIRMWARE_ROLLBACK,
+                                 f"firmware {slot.version} failed its health check after "
+                                 f"booting; rolled back to {old.version}")
+
+    def _status(self, status: str, request_id: int | None) -> None:
+        """After a boot: the status of the update that put the image there, in that
+        update's own message (queued, so it follows the BootNotification)."""
+        if request_id is None:
+            self.pole.notify_csms("FirmwareStatusNotification", {"status": status})
+        else:
+            self.pole.notify_csms("SignedFirmwareStatusNotification",
+                                  {"status": status, "requestId": request_id})
 
     def _event(self, text: str) -> None:
         LOGGER.info("%s: firmware: %s", self.pole.pole_id, text)

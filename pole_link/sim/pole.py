@@ -44,6 +44,7 @@ from pole_link.sim.firmware_slots import FirmwareSlots
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.remote_files import RemoteFiles
+from pole_link.sim.signed_update import SignedUpdates
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -54,6 +55,8 @@ SOCKETS = 2
 VENDOR = "Paalwerk"
 MODEL = "PW-2 virtual pole"
 FIRMWARE_VERSION = "sim-0.1.0"
+TECH_INFO_LENGTH = 255
+"""SecurityEventNotification.techInfo is a CiString255."""
 
 Listener = Callable[[], None]
 
@@ -67,6 +70,7 @@ class VirtualPole:
         *,
         clock: SimClock | None = None,
         configuration: ConfigurationStore | None = None,
+        security_extension: bool = True,
     ) -> None:
         self.pole_id = pole_id
         self.clock = clock or SimClock()
@@ -84,6 +88,11 @@ class VirtualPole:
         self.firmware_update_requested: tuple[str, str] | None = None
         self.firmware_version = FIRMWARE_VERSION
         """What BootNotification reports; an installed update changes it."""
+        self.security_extension = security_extension
+        """Speaks the OCPP 1.6 security whitepaper's messages (SignedUpdateFirmware,
+        SecurityEventNotification); False: a legacy pole that knows none of them."""
+        self.security_events: list[tuple[str, str]] = []
+        """``(type, techInfo)`` of every security event, oldest first (sent or queued)."""
         self.firmware = FirmwareSlots(self, MODEL)
         """Slots A/B, trusted manufacturer roots and the local firmware update."""
         self.reboot_listeners: list[Listener] = []
@@ -92,6 +101,8 @@ class VirtualPole:
         self.remote_files = RemoteFiles(self)
         """Firmware downloads and diagnostics uploads over HTTP (UpdateFirmware,
         GetDiagnostics)."""
+        self.signed_updates = SignedUpdates(self)
+        """OCPP SignedUpdateFirmware: download, verify, install, report each step."""
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
         self.observers: list[PoleObserver] = []
@@ -150,12 +161,26 @@ class VirtualPole:
         for observer in list(self.observers):
             observer.report(message_id, dict(data), now)
 
-    def notify_csms(self, action: str, payload: dict[str, object]) -> None:
+    def notify_csms(self, action: str, payload: dict[str, object],
+                    at: datetime | None = None) -> None:
         """A standard OCPP message for the CSMS (FirmwareStatusNotification after a local
-        update), queued like a transaction event so it survives being offline."""
-        now = self.clock.now()
+        update), queued like a transaction event so it survives being offline; ``at``:
+        when it happened (default now)."""
+        now = at or self.clock.now()
         for observer in list(self.observers):
             observer.notify(action, dict(payload), now)
+
+    def security_event(self, kind: str, tech_info: str) -> None:
+        """A ``SecurityEventNotification`` (security whitepaper; eis 69 security logging),
+        queued with the moment it happened so one raised offline keeps its time."""
+        if not self.security_extension:
+            return
+        LOGGER.warning("%s: security event %s: %s", self.pole_id, kind, tech_info)
+        self.security_events.append((kind, tech_info))
+        now = self.clock.now()
+        self.notify_csms("SecurityEventNotification", {
+            "type": kind, "timestamp": format_time(now),
+            "techInfo": tech_info[:TECH_INFO_LENGTH]}, now)
 
     def _configuration_changed(self, key: str, value: str) -> None:
         self.physics.configuration_changed()

@@ -17,6 +17,7 @@ from ocpp.exceptions import (
     OccurenceConstraintViolationError,
     PropertyConstraintViolationError,
 )
+from ocpp.exceptions import NotImplementedError as OcppNotImplemented
 from ocpp.v16 import call_result
 from ocpp.v16.enums import (
     Action,
@@ -169,6 +170,30 @@ class PoleActions:
         self.pole.firmware_update_requested = (location, retrieve_date)
         self.pole.remote_files.update_firmware(location, when, retries, retry_interval)
         return call_result.UpdateFirmware()
+
+    @on(Action.signed_update_firmware)
+    def on_signed_update_firmware(self, request_id: int, firmware: dict[str, Any],
+                                  retries: int | None = None,
+                                  retry_interval: int | None = None
+                                  ) -> call_result.SignedUpdateFirmware:
+        """The security whitepaper's update (`pole_link.sim.signed_update`): the signing
+        certificate is judged now, the rest once the answer is sent. A legacy pole
+        (``security_extension`` off) does not know the action at all."""
+        if not self.pole.security_extension:
+            raise OcppNotImplemented(
+                description="unknown action 'SignedUpdateFirmware'",
+                details={"cause": "this pole has no OCPP 1.6 security extension"})
+        retrieve = self.valid_time(firmware["retrieve_date_time"], "retrieveDateTime")
+        install_at = firmware.get("install_date_time")
+        install = self.valid_time(install_at, "installDateTime") if install_at else None
+        status = self.pole.signed_updates.request(
+            request_id, firmware["location"], retrieve, install,
+            firmware["signing_certificate"], firmware["signature"], retries, retry_interval)
+        return call_result.SignedUpdateFirmware(status=status)
+
+    @after(Action.signed_update_firmware)
+    def after_signed_update_firmware(self, request_id: int, **_: Any) -> None:
+        self.pole.signed_updates.start(request_id)
 
     @on(Action.install_certificate)
     def on_install_certificate(self, certificate_type: str, certificate: str

@@ -28,7 +28,7 @@ import httpx
 from ocpp.v16.enums import ResetType
 
 from pole_link.sim.clock import ScheduledEvent
-from pole_link.sim.firmware_slots import UNHEALTHY_SUFFIX
+from pole_link.sim.firmware_slots import FIRMWARE_ROLLBACK, FIRMWARE_UPDATED, UNHEALTHY_SUFFIX
 from pole_link.timeutil import format_time
 
 if TYPE_CHECKING:
@@ -101,9 +101,11 @@ class RemoteFiles:
             self._scheduled.cancel()
         attempts = max(1, retries) if retries is not None else DEFAULT_ATTEMPTS
         interval = retry_interval if retry_interval is not None else DEFAULT_RETRY_INTERVAL_S
-        self._scheduled = self.pole.scheduler.call_at(
-            retrieve_date, lambda: self._spawn(self._update(location, attempts, interval)),
-            name="firmware download")
+
+        def fetch() -> None:
+            self.spawn(self._update(location, attempts, interval))
+        self._scheduled = self.pole.scheduler.call_at(retrieve_date, fetch,
+                                                      name="firmware download")
 
     async def _update(self, location: str, attempts: int, interval_s: int) -> None:
         self._scheduled = None
@@ -111,13 +113,13 @@ class RemoteFiles:
         for attempt in range(1, attempts + 1):
             await self._firmware_status("Downloading")
             try:
-                image = await self._download(location)
+                image = await self.download(location)
                 break
             except (httpx.HTTPError, TransferError) as exc:
                 LOGGER.warning("%s: firmware download %d of %d failed: %s",
                                self.pole.pole_id, attempt, attempts, exc)
                 if attempt < attempts:
-                    await self._sleep_pole_seconds(interval_s)
+                    await self.sleep_pole_seconds(interval_s)
         if image is None:
             await self._firmware_status("DownloadFailed")
             return
@@ -142,8 +144,16 @@ class RemoteFiles:
             LOGGER.warning("%s: firmware %s failed its health check; rolled back to %s",
                            self.pole.pole_id, version, running)
         self._reboot()
+        if self.pole.firmware_version == version:
+            self.pole.security_event(FIRMWARE_UPDATED,
+                                     f"firmware {version} installed and booted")
+        else:
+            self.pole.security_event(FIRMWARE_ROLLBACK,
+                                     f"firmware {version} failed its health check after "
+                                     f"booting; rolled back to {running}")
 
-    async def _download(self, location: str) -> bytes:
+    async def download(self, location: str) -> bytes:
+        """The file at ``location`` (HTTP(S) only, at most `MAX_IMAGE_BYTES`)."""
         _http_only(location)
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as client, \
                 client.stream("GET", location) as response:
@@ -173,7 +183,7 @@ class RemoteFiles:
                              default=str).encode()
         attempts = max(1, retries) if retries is not None else DEFAULT_ATTEMPTS
         interval = retry_interval if retry_interval is not None else DEFAULT_RETRY_INTERVAL_S
-        self._spawn(self._upload(location, name, content, attempts, interval))
+        self.spawn(self._upload(location, name, content, attempts, interval))
         return name
 
     def diagnostics(self, start_time: datetime | None, stop_time: datetime | None
@@ -224,7 +234,7 @@ class RemoteFiles:
                 refused = (isinstance(exc, httpx.HTTPStatusError)
                            and exc.response.status_code < 500)
                 if attempt < attempts and not refused and not isinstance(exc, TransferError):
-                    await self._sleep_pole_seconds(interval_s)
+                    await self.sleep_pole_seconds(interval_s)
                     continue
                 await self._diagnostics_status("UploadFailed")
                 return
@@ -242,7 +252,7 @@ class RemoteFiles:
         if self.link is not None:
             await self.link.send_status("DiagnosticsStatusNotification", {"status": status})
 
-    async def _sleep_pole_seconds(self, seconds: float) -> None:
+    async def sleep_pole_seconds(self, seconds: float) -> None:
         """Retry intervals are an OCPP schedule, so they run on the pole's clock (and a
         simulation that jumps its clock ahead jumps them too)."""
         woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -256,10 +266,12 @@ class RemoteFiles:
         finally:
             event.cancel()
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run a transfer in a task of its own, cancelled with the simulator (`cancel`)."""
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def cancel(self) -> None:
         """The simulator stops: transfers in flight and waiting end with it."""

@@ -42,6 +42,8 @@ class FleetOptions:
     plugs: Sequence[tuple[int, EvType]] = field(default_factory=tuple)
     trusted_roots: Sequence[str] = field(default_factory=tuple)
     """PEM manufacturer roots every pole trusts for firmware (``--trust``)."""
+    security_extension: bool = True
+    """False (``--legacy-ocpp``): poles without the OCPP 1.6 security extension."""
 
 
 def pole_ids(count: int, prefix: str) -> list[str]:
@@ -68,7 +70,8 @@ class Fleet:
         options = self.options
         ble_lines: list[str] = []
         for index, pole_id in enumerate(pole_ids(options.poles, options.id_prefix), start=1):
-            pole = VirtualPole(pole_id, clock=SimClock(options.start, options.speed))
+            pole = VirtualPole(pole_id, clock=SimClock(options.start, options.speed),
+                               security_extension=options.security_extension)
             self.poles.append(pole)
             for root in options.trusted_roots:
                 pole.firmware.install_root(root)

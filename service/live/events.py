@@ -20,6 +20,8 @@ from pole_link.service_api import (
     ConnectionEvent,
     LiveEvent,
     MeterValuesEvent,
+    SecurityEventRecord,
+    SecurityEventReported,
     StatusEvent,
     TransactionEvent,
     WatchingEvent,
@@ -47,6 +49,11 @@ def transaction_event(pole_id: str, event: Literal["started", "stopped"],
 def live_event(pole_id: str, data: Any) -> Event:
     """The pole's Live data, relayed undecoded (the shape `LiveEvent.to_json` gives)."""
     return {"type": LiveEvent.kind, "poleId": pole_id, "data": data}
+
+
+def security_event(record: SecurityEventRecord) -> Event:
+    """A security event the pole reported, as stored (shown to every client at once)."""
+    return SecurityEventReported(record.pole_id, record).to_json()
 
 
 def watching_event(pole_id: str, status: str, description: str = "") -> Event:

@@ -23,10 +23,12 @@ from pole_link.errors import PoleLinkError
 from pole_link.profiles.intent import CLOCK_TOLERANCE_S, describe_offset
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
+from pole_link.service_api import SecurityEventRecord
 from pole_link.timeutil import format_time, parse_time
 from service.live.events import (
     Event,
     meter_values_event,
+    security_event,
     status_event,
     transaction_event,
 )
@@ -64,6 +66,11 @@ class PoleStore(Protocol):
     async def mark_low_current(self, transaction_id: int, at: datetime) -> None: ...
 
     async def firmware_status(self, pole_id: str, status: str, at: datetime) -> None: ...
+
+    async def security_event(self, pole_id: str, kind: str, tech_info: str | None,
+                             timestamp: datetime, received_at: datetime
+                             ) -> SecurityEventRecord:
+        """Store a SecurityEventNotification; the stored record (with its id)."""
 
     async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None: ...
 
@@ -342,6 +349,29 @@ class PoleHandler(StrictChargePoint):
         LOGGER.info("%s: firmware %s", self.id, status)
         await self.store.firmware_status(self.id, status, self._now())
         return call_result.FirmwareStatusNotification()
+
+    @on(Action.signed_firmware_status_notification)
+    async def on_signed_firmware_status(self, status: str, request_id: int
+                                        ) -> call_result.SignedFirmwareStatusNotification:
+        """The security whitepaper's firmware statuses (SignatureVerified,
+        InvalidSignature, InstallRebooting, …) are followed like the legacy ones: the
+        pole's firmware status and its rollout state move on (`service.rollouts`)."""
+        LOGGER.info("%s: signed firmware update %d: %s", self.id, request_id, status)
+        await self.store.firmware_status(self.id, status, self._now())
+        return call_result.SignedFirmwareStatusNotification()
+
+    @on(Action.security_event_notification)
+    async def on_security_event(self, type: str, timestamp: str, tech_info: str | None = None
+                                ) -> call_result.SecurityEventNotification:
+        """Stored before it is acknowledged (the pole drops it once answered), then shown
+        to operators at once on the live feed. ``timestamp`` is the pole's moment of the
+        event, which for one queued offline is long before now: it is kept, not used as
+        a clock sample."""
+        LOGGER.warning("%s: security event %s: %s", self.id, type, tech_info or "")
+        record = await self.store.security_event(self.id, type, tech_info,
+                                                 parse_time(timestamp), self._now())
+        self._publish(security_event(record))
+        return call_result.SecurityEventNotification()
 
     @on(Action.diagnostics_status_notification)
     def on_diagnostics_status(self, status: str

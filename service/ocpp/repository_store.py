@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from pole_link.service_api import SecurityEventRecord
 from pole_link.timeutil import parse_time
+from service.api.security_events import record_of
+from service.storage.models import SecurityEvent
 from service.storage.repository import AsyncRepository
 
 
@@ -100,6 +103,14 @@ class RepositoryStore:
         await self.repository.firmware_status(pole_id, status, at)
         if self.firmware_watch is not None:
             await self.firmware_watch.firmware_status(pole_id, status, at)
+
+    async def security_event(self, pole_id: str, kind: str, tech_info: str | None,
+                             timestamp: datetime, received_at: datetime
+                             ) -> SecurityEventRecord:
+        row = await self.repository.add_security_event(SecurityEvent(
+            pole_id=pole_id, type=kind, tech_info=tech_info, timestamp=timestamp,
+            received_at=received_at))
+        return record_of(row)
 
     async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
         await self.repository.pole_clock(pole_id, offset_s, at)

@@ -2,8 +2,10 @@
 
 Everything a rollout knows is stored (`FirmwareRollout`, `FirmwareRolloutPole`); this
 object keeps nothing a restart would lose, so a new service on the same database picks
-up where the old one stopped. A pole is marked ``sent`` *before* UpdateFirmware goes
-out, so a restart never sends it twice: it is followed up (its statuses, its boot) and
+up where the old one stopped (only which poles are legacy is remembered in memory, and
+asked again after a restart). A pole is marked ``sent`` *before* the release goes
+out (SignedUpdateFirmware, or UpdateFirmware to a legacy pole: `ReleaseSender`), so a
+restart never sends it twice: it is followed up (its statuses, its boot) and
 times out if nothing comes.
 
 Pole state moves by compare-and-set (`Repository.move_rollout_pole`), so what a pole
@@ -27,11 +29,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pole_link.timeutil import format_time
-from service.api.routes import ApiError, PoleConnections, send_command
+from service.api.routes import ApiError, PoleConnections
 from service.files.store import FileStore
 from service.ocpp.pole_handler import Clock
 from service.rollouts.leader import Leader
 from service.rollouts.plan import may_start, version_below
+from service.rollouts.send import ReleaseSender
 from service.storage.models import FirmwareRollout, FirmwareRolloutPole
 from service.storage.repository import AsyncRepository
 
@@ -48,6 +51,20 @@ CANCELLED = "cancelled"
 IN_FLIGHT = (SENDING, SENT, "Downloading", "Downloaded", "Installing")
 """A pole the release was sent to and that has not ended either way."""
 REPORTED_STEPS = ("Downloading", "Downloaded", "Installing")
+SIGNED_STEPS = {"DownloadScheduled": SENT, "DownloadPaused": "Downloading",
+                "SignatureVerified": "Downloaded", "InstallScheduled": "Downloaded",
+                "InstallRebooting": "Installing"}
+"""The security whitepaper's further steps (SignedFirmwareStatusNotification), as the
+rollout state they amount to; ``reported`` keeps the pole's own word."""
+FAILURES = {
+    "DownloadFailed": "DownloadFailed",
+    "InstallationFailed": "InstallationFailed",
+    "InvalidSignature": "InvalidSignature: the pole found the image's signature invalid "
+                        "and keeps its firmware",
+    "InstallVerificationFailed": "InstallVerificationFailed: the pole could not verify the "
+                                 "image for installing and keeps its firmware",
+}
+"""A status that ends the pole's update, and the rollout's reason for it."""
 
 RUNNING, PAUSED, HALTED, FINISHED = "running", "paused", "halted", "finished"
 ROLLOUT_OPEN = (RUNNING, PAUSED, HALTED)
@@ -98,6 +115,8 @@ class RolloutRunner:
         self.tick_s = tick_s
         self.leader = leader
         """Several processes on one database: only the leader starts poles."""
+        self.sender = ReleaseSender(connections, repository, files, timeout_s=SEND_TIMEOUT_S)
+        """SignedUpdateFirmware to poles that know it, UpdateFirmware to legacy ones."""
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -235,14 +254,14 @@ class RolloutRunner:
         """A FirmwareStatusNotification (stored before the pole gets its answer)."""
         now = self.clock()
         for entry, _ in await self.repository.pole_in_rollouts(pole_id, IN_FLIGHT):
-            if status in REPORTED_STEPS:
+            if status in REPORTED_STEPS or status in SIGNED_STEPS:
                 await self.repository.move_rollout_pole(
-                    entry.rollout_id, pole_id, status, now, only_from=IN_FLIGHT,
-                    reported=status)
-            elif status in ("DownloadFailed", "InstallationFailed"):
+                    entry.rollout_id, pole_id, SIGNED_STEPS.get(status, status), now,
+                    only_from=IN_FLIGHT, reported=status)
+            elif status in FAILURES:
                 await self.repository.move_rollout_pole(
                     entry.rollout_id, pole_id, FAILED, now, only_from=IN_FLIGHT,
-                    reported=status, reason=status)
+                    reported=status, reason=FAILURES[status])
             elif status == "Installed":
                 # Not yet: only the version the pole boots with confirms it.
                 await self.repository.move_rollout_pole(
@@ -356,15 +375,21 @@ class RolloutRunner:
             return False
         update_id = await self.repository.firmware_requested(pole_id, location, now)
         try:
-            await send_command(self.connections, self.repository, pole_id, "UpdateFirmware",
-                               {"location": location, "retrieveDate": format_time(now)},
-                               SEND_TIMEOUT_S)
+            refused = await self.sender.send(pole_id, rollout.sha256, location,
+                                             format_time(now), update_id)
         except ApiError as error:
             await self.repository.firmware_not_sent(update_id, self.clock())
             await self.repository.move_rollout_pole(
                 rollout.id, pole_id, PENDING, self.clock(), only_from=(SENDING,),
                 reason=f"not sent: {error.description}")
             LOGGER.info("rollout #%s: %s not sent: %s", rollout.id, pole_id, error.description)
+            return False
+        if refused is not None:
+            await self.repository.firmware_not_sent(update_id, self.clock())
+            await self.repository.move_rollout_pole(rollout.id, pole_id, FAILED, self.clock(),
+                                                    only_from=(SENDING,), reason=refused)
+            LOGGER.warning("rollout #%s: %s refused %s: %s", rollout.id, pole_id,
+                           rollout.version, refused)
             return False
         # Accepted (unless the pole already reported progress, which says as much).
         await self.repository.move_rollout_pole(rollout.id, pole_id, SENT, self.clock(),

@@ -373,3 +373,27 @@ class AuditLog(SQLModel, table=True):
     actor: str
     action: str
     detail: str = ""
+
+
+class SecurityEvent(SQLModel, table=True):
+    """A pole's ``SecurityEventNotification`` (OCPP 1.6 security whitepaper; eis 69
+    security logging): a refused firmware image, an install, a rollback, and whatever
+    types poles and later work add — the type is the pole's, not a closed list here.
+
+    ``timestamp`` is when it happened by the pole's clock (an event queued offline arrives
+    late but keeps it); ``received_at`` is when the service stored it (service clock), the
+    order in which operators learn of events and what ``since`` filters on.
+    """
+
+    __tablename__ = "security_events"
+    __table_args__ = (sa.Index("ix_security_events_pole", "pole_id", "id"),
+                      sa.Index("ix_security_events_received", "received_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    pole_id: str = Field(foreign_key="poles.id", max_length=64)
+    type: str = Field(max_length=50)
+    """The event type (``SecurityEventNotification.type``, a CiString50)."""
+    tech_info: str | None = Field(default=None, max_length=255)
+    """The pole's technical detail (``techInfo``, a CiString255), if it gave one."""
+    timestamp: datetime = _time()
+    received_at: datetime = _time()

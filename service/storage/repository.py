@@ -43,6 +43,7 @@ from service.storage.models import (
     MessageLog,
     MeterValue,
     Pole,
+    SecurityEvent,
     StatusEvent,
     TechnicianKeyRow,
     Transaction,
@@ -608,7 +609,8 @@ class Repository:
 
     # -- firmware updates -------------------------------------------------------------------
 
-    FIRMWARE_FINAL = frozenset({"Installed", "InstallationFailed", "DownloadFailed", "NotSent"})
+    FIRMWARE_FINAL = frozenset({"Installed", "InstallationFailed", "DownloadFailed", "NotSent",
+                                "InvalidSignature", "InstallVerificationFailed"})
     """Statuses after which a further report belongs to a new update."""
 
     def firmware_requested(self, pole_id: str, location: str, at: datetime) -> int:
@@ -854,6 +856,27 @@ class Repository:
                     raise
                 return existing, False
             return row, True
+    # -- security events --------------------------------------------------------------------
+
+    def add_security_event(self, event: SecurityEvent) -> SecurityEvent:
+        """Store one event a pole reported (before the pole gets its answer)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(event)
+            session.commit()
+            return event
+
+    def security_events(self, pole_id: str | None = None, *, since: datetime | None = None,
+                        limit: int = 100) -> list[SecurityEvent]:
+        """Events of one pole (or the fleet), received at or after ``since``, newest
+        received first, at most ``limit``."""
+        query = select(SecurityEvent)
+        if pole_id is not None:
+            query = query.where(SecurityEvent.pole_id == pole_id)
+        if since is not None:
+            query = query.where(col(SecurityEvent.received_at) >= since)
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(
+                query.order_by(col(SecurityEvent.id).desc()).limit(limit)).all())
 
     def audit(self, actor: str, action: str, detail: str = "",
               at: datetime | None = None) -> None:
@@ -1132,6 +1155,8 @@ class AsyncRepository:
     add_commissioning_report = _threaded(Repository.add_commissioning_report)
     commissioning_reports = _threaded(Repository.commissioning_reports)
     commissioning_report = _threaded(Repository.commissioning_report)
+    add_security_event = _threaded(Repository.add_security_event)
+    security_events = _threaded(Repository.security_events)
 
 
 __all__: Sequence[str] = ("AsyncRepository", "Repository")

@@ -45,8 +45,10 @@ async def test_a_release_is_uploaded_and_rolled_out_to_the_poles_the_fleet_shows
                                     trusted_roots=[maker.root]) as api,
                     contextlib.AsyncExitStack() as poles):
             for number in (1, 2, 3):
-                await poles.enter_async_context(connected_pole(
+                connected = await poles.enter_async_context(connected_pole(
                     api.service.ocpp_url, tmp_path / "poles", f"PW-000{number}", start=NOW))
+                # As the factory installs it: releases then arrive as SignedUpdateFirmware.
+                assert connected.pole.firmware.install_root(maker.root_pem)
             service = ServiceEndpoint(api.url, api.token)
             feed.follow(service)
             panel.follow(service)

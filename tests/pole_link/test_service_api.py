@@ -15,6 +15,8 @@ from pole_link.service_api import (
     LiveEvent,
     MeterValuesEvent,
     PoleRecord,
+    SecurityEventRecord,
+    SecurityEventReported,
     ServiceClient,
     ServiceEndpoint,
     StatusEvent,
@@ -41,6 +43,10 @@ def test_every_event_the_service_builds_parses_back_to_the_same_value() -> None:
          WatchingEvent("PW-1", "Rejected", "not connected")),
         (events.live_event("PW-1", sample),
          LiveEvent("PW-1", LiveSample.from_json(sample))),
+        (events.security_event(SecurityEventRecord(
+            "PW-1", "InvalidFirmwareSignature", "tampered", AT, AT, 3)),
+         SecurityEventReported("PW-1", SecurityEventRecord(
+             "PW-1", "InvalidFirmwareSignature", "tampered", AT, AT, 3))),
     ]
     for json_event, typed in built:
         assert parse_event(json_event) == typed

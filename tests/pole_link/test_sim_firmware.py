@@ -18,6 +18,7 @@ from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import FIRMWARE_VERSION, MODEL, VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
+from pole_link.timeutil import format_time
 from pole_link.transports.serial import SerialLink
 from tests.csms_stub import CsmsStub
 from tests.firmware_support import Manufacturer
@@ -224,12 +225,20 @@ async def test_eis69_a_rollback_reported_while_offline_is_queued(tmp_path: Path)
     assert pole.firmware.commit(tid)["status"] == "Installed"
     pole.reboot()
     assert pole.firmware_version == FIRMWARE_VERSION
-    assert [action for action, _ in outbox.backlog()] == ["FirmwareStatusNotification"] * 2
+    assert [action for action, _ in outbox.backlog()] == [
+        "FirmwareStatusNotification", "FirmwareStatusNotification", "SecurityEventNotification"]
     head = outbox.peek()
     assert head is not None and head.payload == {"status": "Installing"}
     outbox.delivered(head.seq)
     head = outbox.peek()
     assert head is not None and head.payload == {"status": "InstallationFailed"}
+    outbox.delivered(head.seq)
+    head = outbox.peek()
+    assert head is not None and (head.action, head.payload["type"], head.payload["techInfo"]) == (
+        "SecurityEventNotification", "FirmwareRollback",
+        f"firmware 2.1.0-unhealthy failed its health check after booting; rolled back to "
+        f"{FIRMWARE_VERSION}")
+    assert head.payload["timestamp"] == format_time(head.created)  # when it happened
     outbox.close()
 
 

@@ -43,12 +43,17 @@ SIZE = 64 << 10
 
 
 @contextlib.asynccontextmanager
-async def fleet(api: Api, tmp_path: Path, count: int, start: datetime = NOW
-                ) -> AsyncIterator[list[ConnectedPole]]:
+async def fleet(api: Api, tmp_path: Path, count: int, manufacturer: Manufacturer,
+                start: datetime = NOW) -> AsyncIterator[list[ConnectedPole]]:
+    """Virtual poles with the manufacturer's root installed, as a factory installs it:
+    they take its releases over SignedUpdateFirmware."""
     async with contextlib.AsyncExitStack() as stack:
-        yield [await stack.enter_async_context(
+        poles = [await stack.enter_async_context(
             connected_pole(api.service.ocpp_url, tmp_path / "poles", f"PW-{n:04d}",
                            start=start)) for n in range(1, count + 1)]
+        for cp in poles:
+            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        yield poles
 
 
 @contextlib.asynccontextmanager
@@ -119,7 +124,7 @@ async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
             tmp_path, manufacturer, SimClock(NOW).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 6) as poles:
+        async with fleet(api, tmp_path, 6, manufacturer) as poles:
             poles[3].pole.firmware.fail_next_boot = True  # PW-0004's boot fails its check
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, version_below="2.0", concurrency=2))
@@ -139,7 +144,8 @@ async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
             assert by_id["PW-0004"].reason is not None
             assert by_id["PW-0004"].reason.startswith("version did not change")
             assert "'sim-0.1.0'" in by_id["PW-0004"].reason
-            assert by_id["PW-0004"].reported == "Installed"
+            # Its last word before the reboot; the boot itself (old version) failed it.
+            assert by_id["PW-0004"].reported == "InstallRebooting"
             assert all(pole.from_version == "sim-0.1.0" for pole in done.poles)
             assert [cp.pole.firmware_version for cp in poles] == [
                 "2.0.0", "2.0.0", "2.0.0", "sim-0.1.0", "2.0.0", "2.0.0"]
@@ -160,7 +166,7 @@ async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 5):
+        async with fleet(api, tmp_path, 5, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 bad.sha256, concurrency=1, halt_after_failures=2))
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")
@@ -190,7 +196,7 @@ async def test_pause_starts_no_further_pole_and_resume_finishes(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3) as poles:
+        async with fleet(api, tmp_path, 3, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256))
             paused = await client.pause_rollout(rollout.id)
             assert paused.state == "paused"
@@ -210,9 +216,9 @@ async def test_pause_starts_no_further_pole_and_resume_finishes(
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_a_restarted_service_follows_up_what_was_sent_and_sends_nothing_twice(
         tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
-    """The poles' clocks are an hour behind the service's: they accept UpdateFirmware
-    but fetch only at the retrieve date, so both are still "sent" when the service
-    stops; the new service (same database) sees them through."""
+    """The poles' clocks are an hour behind the service's: they accept
+    SignedUpdateFirmware but fetch only at the retrieve date, so both are still "sent"
+    when the service stops; the new service (same database) sees them through."""
     with database(backend, tmp_path) as url:
         await restart_mid_rollout(tmp_path, manufacturer, url)
 
@@ -224,7 +230,7 @@ async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
             tmp_path, manufacturer, SimClock(service_now).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3) as poles:
+        async with fleet(api, tmp_path, 3, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  concurrency=2))
             sent = await finished(client, rollout.id, lambda r: [
@@ -247,7 +253,7 @@ async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
                 with Session(second.repository.engine) as session:
                     sends = session.execute(sa.text(
                         "SELECT pole_id, count(*) FROM message_log WHERE direction = 'out' "
-                        "AND action = 'UpdateFirmware' "
+                        "AND action = 'SignedUpdateFirmware' "
                         "GROUP BY pole_id ORDER BY pole_id")).all()
                 assert [tuple(row) for row in sends] == [
                     ("PW-0001", 1), ("PW-0002", 1), ("PW-0003", 1)]
@@ -261,7 +267,7 @@ async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2):
+        async with fleet(api, tmp_path, 2, manufacturer):
             pass  # both registered, now offline
         rollout = await client.create_rollout(RolloutRequest(
             record.sha256, pole_ids=("PW-0002", "PW-0001"), offline_limit_s=600))
@@ -346,7 +352,7 @@ async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
         assert runner is not None
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, start=night) as poles:
+        async with fleet(api, tmp_path, 2, manufacturer, start=night) as poles:
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, concurrency=2, window=("02:00", "05:00")))
             assert rollout.window == ("02:00", "05:00")
@@ -387,7 +393,7 @@ async def test_a_pole_that_makes_no_progress_times_out(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2):
+        async with fleet(api, tmp_path, 2, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, concurrency=2, step_timeout_s=600))
             await finished(client, rollout.id, lambda r: [
@@ -406,7 +412,7 @@ async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_
             tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2) as poles:
+        async with fleet(api, tmp_path, 2, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  concurrency=2))
             await finished(client, rollout.id, lambda r: [
@@ -442,7 +448,7 @@ async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 1):
+        async with fleet(api, tmp_path, 1, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  step_timeout_s=600))
             await finished(client, rollout.id, lambda r: r.poles[0].state == "sent")
@@ -462,7 +468,7 @@ async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
             tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2) as poles:
+        async with fleet(api, tmp_path, 2, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256))
             await finished(client, rollout.id, lambda r: [
                 p.state for p in r.poles] == ["sent", "pending"])
@@ -485,7 +491,7 @@ async def test_a_failure_share_halts_the_rollout(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3):
+        async with fleet(api, tmp_path, 3, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 bad.sha256, halt_after_percent=30))
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")

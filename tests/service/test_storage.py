@@ -69,7 +69,8 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates", "firmware_packages", "firmware_rollouts",
-            "firmware_rollout_poles", "technician_keys", "commissioning_reports"} <= tables
+            "firmware_rollout_poles", "security_events", "technician_keys",
+            "commissioning_reports"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:

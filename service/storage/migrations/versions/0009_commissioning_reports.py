@@ -1,7 +1,7 @@
 """Technicians' signing keys and signed commissioning reports (issue 15).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 20:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 UTC_TIME = sa.DateTime(timezone=True)
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
