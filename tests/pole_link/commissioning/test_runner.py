@@ -1,0 +1,87 @@
+"""The tender checklist run against a virtual pole over its serial service port: what
+passes, what fails with its evidence, and a run that resumes where it stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pole_link.commissioning.answers import run_with_answers
+from pole_link.commissioning.record import Outcome
+from pole_link.commissioning.runner import RunEvent
+from tests.pole_link.commissioning.support import ANSWERS, site
+
+
+async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = here.begin()
+        record = await run_with_answers(run, ANSWERS)
+    outcomes = {s.step_id: s.outcome for s in record.steps}
+    assert record.passed, [(s.step_id, s.message) for s in record.steps
+                           if s.outcome is Outcome.FAILED]
+    assert outcomes["security"] is Outcome.NOT_AVAILABLE
+    assert outcomes["sticker-photo"] is Outcome.SKIPPED
+    assert all(o is Outcome.PASSED for k, o in outcomes.items()
+               if k not in ("security", "sticker-photo"))
+    assert [s.step_id for s in record.steps] == [s.id for s in here.checklist.steps]
+    assert record.finished is not None
+    evidence = {s.step_id: s.evidence for s in record.steps}
+    assert evidence["test-charge"]["Mode 3 states"] == "A → B → C"
+    assert evidence["pole-id"]["PoleId on the pole"] == "PW-0001"
+    assert evidence["csms"]["Service"] == "connected"
+    for socket in (1, 2):  # every eis 47 colour seen in Live on every socket
+        assert "not seen" not in " ".join(evidence["led-test"])
+        assert "blinking red" in evidence["led-test"][f"Socket {socket} in Live"]
+    stored = here.store.load(record.run_id)
+    assert stored == record
+
+
+async def test_eis12_sticker_id_unlike_the_poles_poleid_fails_with_both_ids(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = here.begin()
+        result = await run.answer("PW-0002")
+    assert result.outcome is Outcome.FAILED
+    assert result.evidence["ID on the sticker"] == "PW-0002"
+    assert result.evidence["PoleId on the pole"] == "PW-0001"
+    assert "PoleId" in result.message and "sticker" in result.message
+
+
+async def test_rcd_fault_on_socket_2_fails_the_earth_fault_step_with_its_evidence(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        here.pole.fault(2, "rcd")
+        record = await run_with_answers(here.begin(), ANSWERS)
+    earth = next(s for s in record.steps if s.step_id == "earth-fault")
+    assert earth.outcome is Outcome.FAILED
+    assert earth.evidence["Socket 1"].startswith("passed")
+    assert earth.evidence["Socket 2"].startswith("FAILED")
+    assert "socket 2" in earth.message
+    assert not record.passed
+
+
+async def test_an_interrupted_run_resumes_at_the_first_step_without_a_result(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = here.begin()
+        await run.answer("PW-0001")
+        started: list[str] = []
+        run.subscribe(lambda e: started.append(e.step.id)
+                      if e.kind == "step-started" and e.step else None)
+        await run.run_automatic()  # clock
+        await run.run_automatic()  # csms, then the laptop closes
+        before = {s.step_id: s for s in run.record.steps}
+
+        assert here.store.unfinished("PW-0001")[0].run_id == run.record.run_id
+        resumed = here.resume(run.record.run_id)
+        assert resumed.current is not None and resumed.current.id == "grid-connection"
+        resumed.subscribe(lambda e: started.append(e.step.id)
+                          if e.kind == "step-started" and e.step else None)
+        events: list[RunEvent] = []
+        resumed.subscribe(events.append)
+        record = await run_with_answers(resumed, ANSWERS)
+    assert started.count("clock") == 1 and started.count("csms") == 1
+    assert len(started) == len(set(started))
+    assert {s.step_id: s for s in record.steps if s.step_id in before} == before
+    assert record.passed
+    assert here.store.unfinished("PW-0001") == []
