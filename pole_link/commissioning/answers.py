@@ -11,8 +11,8 @@ An answers file is YAML or JSON, a mapping of step id → answer::
     security: {skip: "no keys on this pole type"}
     firmware: {value: sim-0.1.0, notes: "release of the work order"}
 
-A step without an answer is left "not confirmed" (automatic steps without an input
-simply run).
+A step without an answer is left "not confirmed"; automatic steps without an input run
+by themselves unless the file skips them.
 """
 
 from __future__ import annotations
@@ -102,9 +102,13 @@ async def run_with_answers(run: CommissioningRun, answers: Mapping[str, Any], *,
         lambda event: on_result(event.result)  # type: ignore[arg-type]
         if on_result is not None and event.kind == "step-finished" else None)
     try:
-        while (step := await run.advance()) is not None:
+        while (step := run.current) is not None:
+            given = answers.get(step.id)
+            if not step.needs_technician and not (isinstance(given, dict) and "skip" in given):
+                await run.run_automatic()
+                continue
             try:
-                await _answer(run, step, answers.get(step.id), base)
+                await _answer(run, step, given, base)
             except AnswerError as exc:
                 await run.leave_unconfirmed(f"The answer did not fit: {exc}")
     finally:
