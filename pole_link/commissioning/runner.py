@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import mimetypes
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -338,10 +339,11 @@ class CommissioningRun:
         path = Path(attachment)
         if not path.is_file():
             raise AnswerError(f"step {step.id}: no file {path}")
-        stored = self.store.add_attachment(self.record.run_id, path)
-        if step.media_types and stored.media_type not in step.media_types:
-            raise AnswerError(f"step {step.id}: {path.name} is {stored.media_type}; this step "
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if step.media_types and kind not in step.media_types:
+            raise AnswerError(f"step {step.id}: {path.name} is {kind}; this step "
                               f"takes {', '.join(step.media_types)}")
+        stored = self.store.add_attachment(self.record.run_id, path, media_type=kind)
         return self._result(step, Outcome.PASSED, attachments=(stored,),
                             evidence={step.prompt: f"{stored.name} (sha256 "
                                                    f"{stored.sha256[:12]}…)"})
