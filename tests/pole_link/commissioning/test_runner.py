@@ -3,11 +3,12 @@ passes, what fails with its evidence, and a run that resumes where it stopped.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pole_link.commissioning.answers import run_with_answers
 from pole_link.commissioning.record import Outcome
-from pole_link.commissioning.runner import RunEvent
+from pole_link.commissioning.runner import CommissioningRun, RunEvent
 from tests.pole_link.commissioning.support import ANSWERS, site
 
 
@@ -85,3 +86,76 @@ async def test_an_interrupted_run_resumes_at_the_first_step_without_a_result(
     assert {s.step_id: s for s in record.steps if s.step_id in before} == before
     assert record.passed
     assert here.store.unfinished("PW-0001") == []
+
+
+async def _run_to(run: CommissioningRun, step_id: str) -> None:
+    """Answer and run every step before `step_id` as a technician with ANSWERS would."""
+    while run.current is not None and run.current.id != step_id:
+        if run.current.needs_technician:
+            await run_with_one_answer(run)
+        else:
+            await run.run_automatic()
+
+
+async def run_with_one_answer(run: CommissioningRun) -> None:
+    step = run.current
+    assert step is not None
+    given = ANSWERS.get(step.id)
+    if isinstance(given, dict):
+        await run.skip(str(given["skip"]))
+    elif isinstance(given, bool):
+        await run.answer(confirmed=given)
+    else:
+        await run.answer(given)
+
+
+async def test_eis24_a_pole_without_the_capacity_profile_gets_it_installed_and_verified(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        here.pole.clear_charging_profiles()
+        run = here.begin()
+        await _run_to(run, "capacity-profile")
+        result = await run.run_automatic()
+    assert result.outcome is Outcome.PASSED, result.evidence
+    assert result.evidence["Installed now"] == "tender profile of 2026-06-10: Accepted"
+    assert "17:00 7 A" in result.evidence["Composite schedule (24 h)"]
+    assert "21:00 30 A" in result.evidence["Composite schedule (24 h)"]
+
+
+async def test_eis33_a_3x25_connection_on_a_pole_limited_to_30_a_fails(tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = here.begin()
+        await _run_to(run, "grid-connection")
+        result = await run.answer("3x25")
+    assert result.outcome is Outcome.FAILED
+    assert result.evidence["GridConnectionMaxCurrent"] == "30 A"
+    assert result.evidence["Expected"] == "25 A"
+    assert "GridConnectionMaxCurrent = 25 A" in result.message
+
+
+async def test_a_pole_clock_10_s_behind_fails_the_clock_step_in_words(tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = CommissioningRun.begin(
+            here.checklist, here.session, here.store, technician="T", link="serial",
+            clock=lambda: here.pole.clock.now() + timedelta(seconds=10))
+        await run.answer("PW-0001")
+        result = await run.run_automatic()
+    assert result.outcome is Outcome.FAILED
+    assert result.evidence["Offset"].startswith("-10")
+    assert "10 s behind" in result.message
+
+
+async def test_without_a_service_the_csms_step_asks_the_poles_own_modem(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        run = CommissioningRun.begin(here.checklist, here.session, here.store,
+                                     technician="T", link="serial", clock=here.clock)
+        await _run_to(run, "csms")
+        online = await run.run_automatic()
+        run.reopen("csms")
+        here.pole.set_network(False)
+        offline = await run.run_automatic()
+    assert online.outcome is Outcome.PASSED
+    assert online.evidence["Checked via"].startswith("the pole's modem test")
+    assert offline.outcome is Outcome.FAILED
+    assert offline.evidence["Pole says"] == "no network"
