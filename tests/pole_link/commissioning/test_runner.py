@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from pole_link.commissioning.answers import run_with_answers
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
+from pole_link.sim.sim_controls import SimControls
+from pole_link.sim.vehicles import EvType
 from tests.pole_link.commissioning.support import ANSWERS, site
 
 
@@ -159,3 +163,27 @@ async def test_without_a_service_the_csms_step_asks_the_poles_own_modem(
     assert online.evidence["Checked via"].startswith("the pole's modem test")
     assert offline.outcome is Outcome.FAILED
     assert offline.evidence["Pole says"] == "no network"
+
+
+async def test_on_a_real_pole_the_test_charge_asks_for_the_test_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SimControls, "handlers", lambda self: {})  # no Sim* messages: real
+    async with site(tmp_path) as here:
+        run = here.begin()
+        await _run_to(run, "test-charge")
+        asked: list[str] = []
+
+        def technician(event: RunEvent) -> None:
+            if event.kind == "message":
+                asked.append(event.text)
+                if event.text.startswith("Plug"):
+                    here.pole.plug(1, EvType.EV3)
+                else:
+                    here.pole.unplug(1)
+
+        run.subscribe(technician)
+        result = await run.run_automatic()
+    assert asked == ["Plug the test load into socket 1.", "Unplug the test load from socket 1."]
+    assert result.outcome is Outcome.PASSED, result.message
+    assert result.evidence["Vehicle"] == "test load plugged in by the technician"
+    assert result.evidence["Mode 3 states"] == "A → B → C"
