@@ -240,14 +240,14 @@ async def capacity_profile(ctx: CheckContext) -> CheckResult:
     """eis 24: the pole's composite schedule does what the tender asks (7 A in the local
     peak, the normal limit otherwise); with ``install`` (default true) the tender profile
     is installed first when it does not."""
-    connection = ctx.answers.get(str(ctx.params.get("connection_step", "grid-connection")),
-                                 "3x35")
+    given = ctx.answers.get(str(ctx.params.get("connection_step", "grid-connection")))
+    connection = given or "3x35"
     try:
         settings = TenderProfileSettings(connection=connection)  # type: ignore[arg-type]
     except ProfileError as exc:
         return _failed({"Connection": connection}, f"No tender profile for this connection: "
                                                    f"{exc}")
-    evidence = {"Connection": connection}
+    evidence = {"Connection": connection if given else f"{connection} (assumed: no size given)"}
     grid_text = await _config(ctx, "GridConnectionMaxCurrent")
     grid = float(grid_text) if grid_text else None
     verdict = await _verify_profile(ctx, settings, grid, evidence)
@@ -476,6 +476,7 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
             virtual = False
         evidence["Vehicle"] = (f"simulated {ev_type} (virtual pole)" if virtual
                                else "test load plugged in by the technician")
+        refused = ""
         try:
             async with asyncio.timeout(wait_s):
                 if not virtual:
@@ -485,21 +486,24 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
                 status = await ctx.session.remote_start(connector, id_tag)
                 evidence["RemoteStartTransaction"] = status
                 if status != "Accepted":
-                    return _failed(evidence, f"The pole refused to start a charge ({status}). "
-                                             "Check the socket's status and faults, then run "
-                                             "the step again.")
-                while len(charging) < 5:
+                    refused = status
+                while not refused and len(charging) < 5:
                     sample, live = await next_socket()
+                    transaction = live.transaction_id or transaction
                     if live.cp_state.value[0] == "C" and max(live.current_a) > 0:
                         charging.append(sample)
-                        transaction = live.transaction_id
         except TimeoutError:
-            evidence["Mode 3 states"] = " → ".join(letters)
-            what = "to be plugged in" if letters[-1] == "A" else "to draw current (state C)"
+            pass
+        finally:  # whatever happened: no charge left running, no simulated car left behind
             await _end_charge(ctx, connector, transaction, virtual)
-            return _failed(evidence, f"Waited {wait_s:g} s for the vehicle {what}. Check the "
-                                     "cable and the test load and run the step again.")
-        await _end_charge(ctx, connector, transaction, virtual)
+    if refused:
+        return _failed(evidence, f"The pole refused to start a charge ({refused}). Check the "
+                                 "socket's status and faults, then run the step again.")
+    if len(charging) < 5:
+        evidence["Mode 3 states"] = " → ".join(letters)
+        what = "to be plugged in" if letters[-1] == "A" else "to draw current (state C)"
+        return _failed(evidence, f"Waited {wait_s:g} s for the vehicle {what}. Check the "
+                                 "cable and the test load and run the step again.")
     evidence["Mode 3 states"] = " → ".join(letters)
     peak = max(max(s.socket(connector).current_a) for s in charging)
     limit = min(s.limit_a for s in charging)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pole_link.commissioning.answers import run_with_answers
+from pole_link.commissioning.checklist import parse_checklist
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
 from pole_link.sim.sim_controls import SimControls
@@ -187,3 +188,19 @@ async def test_on_a_real_pole_the_test_charge_asks_for_the_test_load(
     assert result.outcome is Outcome.PASSED, result.message
     assert result.evidence["Vehicle"] == "test load plugged in by the technician"
     assert result.evidence["Mode 3 states"] == "A → B → C"
+
+
+async def test_a_refused_test_charge_fails_and_leaves_no_simulated_car_behind(
+        tmp_path: Path) -> None:
+    only_charge = parse_checklist(
+        "format: paalwerk-checklist/1\nname: charge\nversion: '1'\nsteps:\n"
+        "  - {id: charge, kind: automatic, title: Charge, check: test_charge}\n")
+    async with site(tmp_path) as here:
+        here.pole.fault(1, "lock")
+        run = CommissioningRun.begin(only_charge, here.session, here.store, technician="T",
+                                     link="serial", clock=here.clock)
+        result = await run.run_automatic()
+        assert here.pole.socket(1).ev_type is None
+    assert result.outcome is Outcome.FAILED
+    assert result.evidence["RemoteStartTransaction"] == "Rejected"
+    assert "refused to start a charge" in result.message
