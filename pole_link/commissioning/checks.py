@@ -47,6 +47,7 @@ __all__ = [
     "CheckContext",
     "CheckResult",
     "CheckSpec",
+    "refused",
 ]
 
 LIVE_INTERVAL_MS = 100
@@ -110,7 +111,8 @@ def _failed(evidence: dict[str, str], message: str) -> CheckResult:
     return CheckResult(Outcome.FAILED, evidence, message)
 
 
-def _refused(evidence: dict[str, str], error: CallError, what: str) -> CheckResult:
+def refused(evidence: dict[str, str], error: CallError, what: str) -> CheckResult:
+    """A failed step for a call the pole refused, with its answer and what to do."""
     evidence["Pole's answer"] = str(error)
     hint = (" The session is not authorised for writes: connect with a service token "
             "(or the commissioning PIN of a new pole) and run the step again."
@@ -257,7 +259,7 @@ async def capacity_profile(ctx: CheckContext) -> CheckResult:
         try:
             answer = await ctx.session.set_charging_profile(0, profile.to_ocpp())
         except CallError as exc:
-            return _refused(evidence, exc, "the tender capacity profile")
+            return refused(evidence, exc, "the tender capacity profile")
         evidence["Installed now"] = f"tender profile of {local_day}: {answer.status}"
         verdict = await _verify_profile(ctx, settings, grid, evidence)
     else:
@@ -321,7 +323,7 @@ async def led_test(ctx: CheckContext) -> CheckResult:
             try:
                 result = await ctx.session.self_test("led", connector)
             except CallError as exc:
-                return _refused(evidence, exc, "the LED self-test")
+                return refused(evidence, exc, "the LED self-test")
             evidence[f"Socket {connector} self-test"] = (
                 ("passed" if result.passed else "FAILED") + (f" ({result.detail})"
                                                              if result.detail else ""))
@@ -357,7 +359,7 @@ async def light_intensity(ctx: CheckContext) -> CheckResult:
     try:
         status = await ctx.session.set_light_intensity(percent)
     except CallError as exc:
-        return _refused(evidence, exc, "LightIntensity")
+        return refused(evidence, exc, "LightIntensity")
     after = await ctx.session.light_intensity()
     evidence["ChangeConfiguration"] = str(status)
     evidence["LightIntensity after"] = f"{after} %"
@@ -399,7 +401,7 @@ async def _socket_self_test(ctx: CheckContext, test: str) -> CheckResult:
     try:
         failed = await _self_test_every_socket(ctx, test, evidence)
     except CallError as exc:
-        return _refused(evidence, exc, f"the {what} self-test")
+        return refused(evidence, exc, f"the {what} self-test")
     if failed:
         sockets = " and ".join(str(c) for c in failed)
         return _failed(evidence, f"The {what} of socket {sockets} did not pass its "

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pole_link.commissioning.checklist import Checklist, ChecklistError, Step
-from pole_link.commissioning.checks import CHECKS, CheckContext, CheckResult
+from pole_link.commissioning.checks import CHECKS, CheckContext, CheckResult, refused
 from pole_link.commissioning.record import (
     Attachment,
     Outcome,
@@ -236,10 +236,7 @@ class CommissioningRun:
         except (LinkLost, LinkTimeout, ConnectError):
             raise
         except CallError as exc:
-            outcome = CheckResult(Outcome.FAILED, {"Pole's answer": str(exc)},
-                                  f"The pole refused a call of this check ({exc.code}). Run "
-                                  "the step again; if it keeps refusing, note the answer and "
-                                  "call the manufacturer.")
+            outcome = refused({}, exc, f"a call of this check ({exc.code})")
         except Exception as exc:  # a check's bug must not end the technician's run
             LOGGER.exception("check %s failed", step.check)
             outcome = CheckResult(Outcome.FAILED, {"Error": f"{type(exc).__name__}: {exc}"},

@@ -12,8 +12,11 @@ from pole_link.commissioning.answers import run_with_answers
 from pole_link.commissioning.checklist import parse_checklist
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
+from pole_link.commissioning.store import RunStore
+from pole_link.session import PoleSession
 from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.vehicles import EvType
+from tests.conftest import ServedPole
 from tests.pole_link.commissioning.support import ANSWERS, site
 
 
@@ -204,3 +207,19 @@ async def test_a_refused_test_charge_fails_and_leaves_no_simulated_car_behind(
     assert result.outcome is Outcome.FAILED
     assert result.evidence["RemoteStartTransaction"] == "Rejected"
     assert "refused to start a charge" in result.message
+
+
+async def test_a_session_without_a_token_fails_writing_steps_saying_how_to_fix_it(
+        tmp_path: Path, session: PoleSession, served_pole: ServedPole) -> None:
+    writes = parse_checklist(
+        "format: paalwerk-checklist/1\nname: w\nversion: '1'\nsteps:\n"
+        "  - {id: light, kind: automatic, title: Light, check: light_intensity}\n"
+        "  - {id: rcd, kind: automatic, title: RCD, check: earth_fault}\n")
+    run = CommissioningRun.begin(writes, session, RunStore(tmp_path), technician="T",
+                                 link="serial", clock=served_pole.pole.clock.now)
+    await run.advance()
+    record = run.finish()
+    for result in record.steps:
+        assert result.outcome is Outcome.FAILED
+        assert "SecurityError" in result.evidence["Pole's answer"]
+        assert "service token" in result.message
