@@ -6,15 +6,18 @@ not pass, a message in words saying what is wrong and what to do. Checklists nam
 by their registry name (`CHECKS`); `checklist.py` refuses a name or parameter that is not
 here, so a typo fails when the file is read, not on site.
 
-A check raises only for a link problem (`LinkLost`, `LinkTimeout`, `ConnectError`): then
-nothing is recorded and the step runs again once the link is back. A pole that refuses a
-call (`CallError`) is a failed step with the pole's answer as evidence.
+A check raises only for a link problem with the pole (`LinkLost`, `LinkTimeout`,
+`ConnectError`): then nothing is recorded and the step runs again once the link is back. A
+pole that refuses a call (`CallError`) is a failed step with the pole's answer as evidence.
+A service that cannot be reached (the laptop offline) is no link problem: the CSMS check
+then asks the pole's own modem.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pole_link.commissioning.record import Outcome
-from pole_link.errors import CallError, LinkLost
+from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
 from pole_link.live import LiveSample
 from pole_link.model.led import TEST_SEQUENCE, LedColour
 from pole_link.profiles.charging_profile import ProfileError
@@ -188,31 +191,62 @@ async def clock(ctx: CheckContext) -> CheckResult:
 async def csms_connection(ctx: CheckContext) -> CheckResult:
     """The pole reaches its back office: the service's record when we have one (connected,
     BootNotification accepted), else the pole's own modem self-test."""
+    via = "the pole's modem test (no service connection given)"
     if ctx.service is not None:
-        record = await ctx.service.pole(ctx.pole_id)
-        boots = await ctx.service.messages(ctx.pole_id, "BootNotification", limit=5)
-        evidence = {
-            "Service": "connected" if record.connected else "not connected",
-            "Last seen": format_time(record.last_seen) if record.last_seen else "never",
-            "BootNotification": (format_time(boots[0].time) if boots and boots[0].time
-                                 else "seen" if boots else "not seen"),
-            "Firmware (service)": record.firmware or "unknown",
-        }
-        if record.connected and boots:
-            return _passed(evidence)
-        return _failed(evidence, "The service does not hold a connection from this pole. "
-                                 "Check the SIM/modem and the pole's CSMS URL, then run this "
-                                 "step again (a TriggerMessage BootNotification from here "
-                                 "makes the pole announce itself).")
+        try:
+            return await _csms_via_service(ctx, ctx.service)
+        except (ConnectError, LinkTimeout) as exc:  # the laptop is offline: ask the pole
+            via = f"the pole's modem test (the service is not reachable: {exc})"
     result = await ctx.session.self_test("modem")
     evidence = {"Modem self-test": "passed" if result.passed else "failed",
-                "Pole says": result.detail or "-",
-                "Checked via": "the pole's modem test (no service connection given)"}
+                "Pole says": result.detail or "-", "Checked via": via}
     if result.passed:
         return _passed(evidence)
     return _failed(evidence, f"The pole does not reach its back office ({result.detail}). "
                              "Check the antenna, SIM and APN and the pole's CSMS URL, then "
                              "run this step again.")
+
+
+async def _csms_via_service(ctx: CheckContext, service: ServiceClient) -> CheckResult:
+    from pole_link.service_api import ServiceRefused
+
+    try:
+        record = await service.pole(ctx.pole_id)
+    except ServiceRefused as exc:
+        if exc.status != 404:
+            raise
+        return _failed({"Service": f"does not know {ctx.pole_id}"},
+                       f"The service has never accepted a BootNotification from "
+                       f"{ctx.pole_id}: check the pole's CSMS URL and charge point id, and "
+                       "whether the service accepts unknown poles, then run the step again.")
+    answers = [m for m in await service.messages(ctx.pole_id, "BootNotification", limit=20)
+               if m.direction == "out"]
+    status = _status_of(answers[0].payload) if answers else None
+    evidence = {
+        "Service": "connected" if record.connected else "not connected",
+        "Last seen": format_time(record.last_seen) if record.last_seen else "never",
+        "BootNotification answer": (status or "not in the service's log") + (
+            f" at {format_time(answers[0].time)}" if answers and answers[0].time else ""),
+        "Firmware (service)": record.firmware or "unknown",
+    }
+    if not record.connected:
+        return _failed(evidence, "The service does not hold a connection from this pole. "
+                                 "Check the SIM/modem and the pole's CSMS URL, then run this "
+                                 "step again (a TriggerMessage BootNotification from here "
+                                 "makes the pole announce itself).")
+    if status not in (None, "Accepted"):
+        return _failed(evidence, f"The service answered the pole's BootNotification with "
+                                 f"{status}: register the pole at the service (or open its "
+                                 "registration) and run this step again.")
+    return _passed(evidence)
+
+
+def _status_of(payload: Any) -> str | None:
+    if isinstance(payload, str):
+        with contextlib.suppress(ValueError):
+            payload = json.loads(payload)
+    status = payload.get("status") if isinstance(payload, dict) else None
+    return str(status) if status is not None else None
 
 
 async def grid_connection(ctx: CheckContext) -> CheckResult:

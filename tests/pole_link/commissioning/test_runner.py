@@ -13,6 +13,7 @@ from pole_link.commissioning.checklist import parse_checklist
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
 from pole_link.commissioning.store import RunStore
+from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.session import PoleSession
 from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.vehicles import EvType
@@ -38,6 +39,7 @@ async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
     assert evidence["test-charge"]["Mode 3 states"] == "A → B → C"
     assert evidence["pole-id"]["PoleId on the pole"] == "PW-0001"
     assert evidence["csms"]["Service"] == "connected"
+    assert evidence["csms"]["BootNotification answer"].startswith("Accepted at ")
     for socket in (1, 2):  # every eis 47 colour seen in Live on every socket
         assert "not seen" not in " ".join(evidence["led-test"])
         assert "blinking red" in evidence["led-test"][f"Socket {socket} in Live"]
@@ -223,3 +225,19 @@ async def test_a_session_without_a_token_fails_writing_steps_saying_how_to_fix_i
         assert result.outcome is Outcome.FAILED
         assert "SecurityError" in result.evidence["Pole's answer"]
         assert "service token" in result.message
+
+
+async def test_with_the_laptop_offline_the_csms_step_asks_the_poles_modem_instead(
+        tmp_path: Path) -> None:
+    async with site(tmp_path) as here:
+        unreachable = ServiceClient(ServiceEndpoint("http://127.0.0.1:9", "token"))
+        run = CommissioningRun.begin(here.checklist, here.session, here.store,
+                                     technician="T", link="serial", clock=here.clock,
+                                     service=unreachable)
+        await _run_to(run, "csms")
+        try:
+            result = await run.run_automatic()
+        finally:
+            await unreachable.aclose()
+    assert result.outcome is Outcome.PASSED
+    assert "the service is not reachable" in result.evidence["Checked via"]
