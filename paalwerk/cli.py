@@ -19,6 +19,7 @@ commands:
   watch PATH      show a pole's live data over its serial service port
   service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
   firmware        signed firmware packages: keygen, sign, inspect, upload
+  commission      run a commissioning checklist without a window (--help)
 """
 
 
@@ -52,6 +53,12 @@ def _firmware(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _commission(argv: Sequence[str]) -> int:
+    from paalwerk.commission_cli import main
+
+    return main(argv)
+
+
 def _gui(argv: Sequence[str]) -> int:
     from gui.app import main
 
@@ -65,6 +72,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "gui": _gui,
     "service": _service,
     "firmware": _firmware,
+    "commission": _commission,
 }
 
 

@@ -15,7 +15,7 @@ from ocpp.v16.enums import ChargePointStatus
 
 from pole_link.model.mode3 import CPState
 
-__all__ = ["LedColour", "LedState", "led_for"]
+__all__ = ["TEST_SEQUENCE", "LedColour", "LedState", "led_for"]
 
 
 class LedColour(StrEnum):
@@ -43,6 +43,13 @@ class LedState:
             "blinking": self.blinking,
             "intensityPercent": self.intensity_percent,
         }
+
+
+TEST_SEQUENCE: tuple[tuple[LedColour, bool], ...] = (
+    (LedColour.OFF, False), (LedColour.GREEN, False), (LedColour.LIGHT_BLUE, False),
+    (LedColour.BLUE, False), (LedColour.RED, False), (LedColour.RED, True))
+"""Every eis 47 colour as (colour, blinking), in the order a pole shows them on its LED
+self-test (PROTOCOL.md ``SelfTest led``), so a technician can confirm each."""
 
 
 def led_for(

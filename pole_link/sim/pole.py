@@ -8,6 +8,7 @@ for something a real pole would simply refuse.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from ocpp.v16.enums import (
 )
 
 from pole_link.live import LiveSample, SocketLive
+from pole_link.model.led import TEST_SEQUENCE, LedColour
 from pole_link.profiles import composite
 from pole_link.profiles.charging_profile import (
     ChargingProfile,
@@ -57,6 +59,8 @@ MODEL = "PW-2 virtual pole"
 FIRMWARE_VERSION = "sim-0.1.0"
 TECH_INFO_LENGTH = 255
 """SecurityEventNotification.techInfo is a CiString255."""
+LED_TEST_STEP_S = 1.0
+"""How long (pole time) the LED self-test shows each colour."""
 
 Listener = Callable[[], None]
 
@@ -425,6 +429,21 @@ class VirtualPole:
         else:
             raise ValueError(f"unknown fault {kind!r} (rcd, overcurrent, lock, meter, clear)")
         self._changed()
+
+    def led_self_test(self, connector_id: int) -> None:
+        """``SelfTest led``: the socket's LED shows every eis 47 colour in turn
+        (`TEST_SEQUENCE`, `LED_TEST_STEP_S` each), then its state's colour again."""
+        socket = self.socket(connector_id)
+
+        def show(shown: tuple[LedColour, bool] | None) -> None:
+            socket.led_test = shown
+            self._changed()
+
+        steps: list[tuple[LedColour, bool] | None] = [*TEST_SEQUENCE, None]
+        show(steps[0])
+        for index, shown in enumerate(steps[1:], start=1):
+            self.scheduler.call_later(index * LED_TEST_STEP_S, functools.partial(show, shown),
+                                      name="LED self-test")
 
     def power_cut(self, seconds: float) -> None:
         """Mains lost (eis 42/43): transactions end now and the cable is free.

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ocpp.v16.enums import ChargePointErrorCode, ChargePointStatus, Reason
 
-from pole_link.model.led import LedState, led_for
+from pole_link.model.led import LedColour, LedState, led_for
 from pole_link.model.mode3 import CPState, duty_for_current
 from pole_link.sim.vehicles import EvType
 
@@ -77,6 +77,8 @@ class Socket:
     same simulated instant) is never applied to the one on the cable now."""
     response_delay_s: float = 2.0
     """How long this vehicle takes to follow a new offer (IEC 61851-1 allows up to 5 s)."""
+    led_test: tuple[LedColour, bool] | None = None
+    """What the LED shows during its self-test (overrides the state's colour)."""
 
     @property
     def energy_wh(self) -> float:
@@ -134,5 +136,8 @@ class Socket:
         return (live, live, live)
 
     def led(self, intensity_percent: int) -> LedState:
+        if self.led_test is not None:
+            return LedState(self.led_test[0], self.led_test[1],
+                            max(0, min(100, intensity_percent)))
         return led_for(self.status, self.cp_state, replugged_in_transaction=self.replugged,
                        intensity_percent=intensity_percent)

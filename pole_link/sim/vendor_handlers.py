@@ -29,7 +29,8 @@ def self_test(pole: VirtualPole, request: Any) -> dict[str, Any]:
     test = str(request["test"])
     connector = pole.socket(int(request.get("connectorId", 1)))
     if test == "led":
-        return {"result": "Passed", "detail": "all LED segments respond"}
+        pole.led_self_test(connector.connector_id)
+        return {"result": "Passed", "detail": "all LED segments respond; showing every colour"}
     if test == "modem":
         # What a technician at the pole needs to know: does it reach its back office?
         if not pole.online:

@@ -1,0 +1,621 @@
+"""The automatic checks a checklist may name: what to ask the pole, what counts as passed.
+
+A check is an async function of a `CheckContext` returning a `CheckResult`: the outcome,
+the evidence (the values read, label → text, as the report shows them) and, when it did
+not pass, a message in words saying what is wrong and what to do. Checklists name checks
+by their registry name (`CHECKS`); `checklist.py` refuses a name or parameter that is not
+here, so a typo fails when the file is read, not on site.
+
+A check raises only for a link problem with the pole (`LinkLost`, `LinkTimeout`,
+`ConnectError`): then nothing is recorded and the step runs again once the link is back. A
+pole that refuses a call (`CallError`) is a failed step with the pole's answer as evidence.
+A service that cannot be reached (the laptop offline) is no link problem: the CSMS check
+then asks the pole's own modem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pole_link.commissioning.record import Outcome
+from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
+from pole_link.live import LiveSample
+from pole_link.model.led import TEST_SEQUENCE, LedColour
+from pole_link.profiles.charging_profile import ProfileError
+from pole_link.profiles.composite import parse_composite_answer
+from pole_link.profiles.intent import check_against_intent, describe_offset, tender_intent
+from pole_link.profiles.tender import (
+    CONNECTION_MAX_A,
+    TenderProfileSettings,
+    build_capacity_profile,
+)
+from pole_link.protocol.vendor import VendorMessage
+from pole_link.timeutil import format_time
+
+if TYPE_CHECKING:
+    from pole_link.commissioning.checklist import Step
+    from pole_link.service_api import ServiceClient
+    from pole_link.session import PoleSession
+
+__all__ = [
+    "CHECKS",
+    "LED_TEST_COLOURS",
+    "CheckContext",
+    "CheckResult",
+    "CheckSpec",
+    "refused",
+]
+
+LIVE_INTERVAL_MS = 100
+"""How often a check samples Live locally (over the service it gets ≥ 1000 ms anyway)."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    outcome: Outcome
+    evidence: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    value: float | None = None
+    unit: str = ""
+
+
+@dataclass
+class CheckContext:
+    """What a check may use: the pole, the clock, the service, and earlier answers."""
+
+    session: PoleSession
+    step: Step
+    clock: Callable[[], datetime]
+    """The laptop's clock (injected: tests pin it to the virtual pole's)."""
+    pole_id: str
+    """The pole this run is for (``--pole``, or the pole's own Hello)."""
+    answers: Mapping[str, str] = field(default_factory=dict)
+    """Values the technician gave earlier steps' inputs, by step id."""
+    value: str | None = None
+    """This step's input, when the step asks for one."""
+    service: ServiceClient | None = None
+    say: Callable[[str], None] = lambda text: None
+    """Tell the technician something while the check runs ("plug the test load in")."""
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.step.params
+
+    @property
+    def sockets(self) -> list[int]:
+        identity = self.session.identity
+        count = identity.sockets if identity is not None else 2
+        return list(range(1, count + 1))
+
+
+CheckFunction = Callable[[CheckContext], Awaitable[CheckResult]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    run: CheckFunction
+    params: frozenset[str] = frozenset()
+    needs_input: bool = False
+    """The step must ask the technician for a value (its ``input``) before it runs."""
+
+
+def _passed(evidence: dict[str, str], message: str = "") -> CheckResult:
+    return CheckResult(Outcome.PASSED, evidence, message)
+
+
+def _failed(evidence: dict[str, str], message: str) -> CheckResult:
+    return CheckResult(Outcome.FAILED, evidence, message)
+
+
+def refused(evidence: dict[str, str], error: CallError, what: str) -> CheckResult:
+    """A failed step for a call the pole refused, with its answer and what to do."""
+    evidence["Pole's answer"] = str(error)
+    hint = (" The session is not authorised for writes: connect with a service token "
+            "(or the commissioning PIN of a new pole) and run the step again."
+            if error.code == "SecurityError" else " Run the step again; if the pole keeps "
+            "refusing, note its answer and call the manufacturer.")
+    return _failed(evidence, f"The pole refused {what}.{hint}")
+
+
+async def _config(ctx: CheckContext, key: str) -> str | None:
+    configuration = await ctx.session.get_configuration([key])
+    entry = configuration.entries.get(key)
+    return None if entry is None else entry.value
+
+
+async def _first_sample(ctx: CheckContext) -> tuple[LiveSample, datetime]:
+    """One Live sample and our clock when it arrived."""
+    async with ctx.session.live(LIVE_INTERVAL_MS) as samples:
+        async for sample in samples:
+            return sample, ctx.clock()
+    raise LinkLost("the live stream ended")
+
+
+def _amps(value: float) -> str:
+    return f"{value:g} A"
+
+
+# ---------------------------------------------------------------------- identity
+async def pole_id(ctx: CheckContext) -> CheckResult:
+    """eis 12: the ID on the sticker (typed by the technician) is the pole's PoleId."""
+    identity = ctx.session.identity or await ctx.session.hello()
+    sticker = (ctx.value or "").strip()
+    configured = (await _config(ctx, "PoleId") or "").strip()
+    evidence = {
+        "ID on the sticker": sticker or "(none given)",
+        "PoleId on the pole": configured or "(empty)",
+        "Pole's Hello": identity.pole_id,
+        "Run for pole": ctx.pole_id,
+        "Pole": f"{identity.vendor} {identity.model}, serial {identity.serial_number}",
+        "Firmware": identity.firmware_version,
+    }
+    if not sticker:
+        return _failed(evidence, "No pole ID was given: type the ID printed on the pole's "
+                                 "sticker and run the step again.")
+    if sticker.casefold() != configured.casefold():
+        return _failed(evidence, f"The sticker says {sticker!r} but the pole's PoleId is "
+                                 f"{configured or '(empty)'!r}. Either the sticker is wrong "
+                                 "(replace it with the ID agreed with the grantor) or the pole "
+                                 "is configured wrong (set PoleId to the sticker's ID and "
+                                 "reboot it), then run the step again.")
+    if ctx.pole_id.casefold() != sticker.casefold():
+        return _failed(evidence, f"This run is for pole {ctx.pole_id!r} but this pole is "
+                                 f"{sticker!r}: check the work order and that you are "
+                                 "connected to the right pole.")
+    return _passed(evidence)
+
+
+async def clock(ctx: CheckContext) -> CheckResult:
+    """The pole's clock within ``max_offset_s`` (default 2 s) of ours."""
+    limit = float(ctx.params.get("max_offset_s", 2.0))
+    sample, ours = await _first_sample(ctx)
+    offset = (sample.timestamp - ours).total_seconds()
+    evidence = {"Pole's clock": format_time(sample.timestamp), "Laptop's clock":
+                format_time(ours), "Offset": f"{offset:+.1f} s",
+                "Allowed": f"± {limit:g} s"}
+    if abs(offset) > limit:
+        return _failed(evidence, f"The pole's clock is {describe_offset(offset)}. It sets "
+                                 "its time from the back office at BootNotification: check "
+                                 "the CSMS connection step, then run this step again (or "
+                                 "check the laptop's own clock if it is the one off).")
+    return _passed(evidence)
+
+
+async def csms_connection(ctx: CheckContext) -> CheckResult:
+    """The pole reaches its back office: the service's record when we have one (connected,
+    BootNotification accepted), else the pole's own modem self-test."""
+    via = "the pole's modem test (no service connection given)"
+    if ctx.service is not None:
+        try:
+            return await _csms_via_service(ctx, ctx.service)
+        except (ConnectError, LinkTimeout) as exc:  # the laptop is offline: ask the pole
+            via = f"the pole's modem test (the service is not reachable: {exc})"
+    result = await ctx.session.self_test("modem")
+    evidence = {"Modem self-test": "passed" if result.passed else "failed",
+                "Pole says": result.detail or "-", "Checked via": via}
+    if result.passed:
+        return _passed(evidence)
+    return _failed(evidence, f"The pole does not reach its back office ({result.detail}). "
+                             "Check the antenna, SIM and APN and the pole's CSMS URL, then "
+                             "run this step again.")
+
+
+async def _csms_via_service(ctx: CheckContext, service: ServiceClient) -> CheckResult:
+    from pole_link.service_api import ServiceRefused
+
+    try:
+        record = await service.pole(ctx.pole_id)
+    except ServiceRefused as exc:
+        if exc.status != 404:
+            raise
+        return _failed({"Service": f"does not know {ctx.pole_id}"},
+                       f"The service has never accepted a BootNotification from "
+                       f"{ctx.pole_id}: check the pole's CSMS URL and charge point id, and "
+                       "whether the service accepts unknown poles, then run the step again.")
+    answers = [m for m in await service.messages(ctx.pole_id, "BootNotification", limit=20)
+               if m.direction == "out"]
+    status = _status_of(answers[0].payload) if answers else None
+    evidence = {
+        "Service": "connected" if record.connected else "not connected",
+        "Last seen": format_time(record.last_seen) if record.last_seen else "never",
+        "BootNotification answer": (status or "not in the service's log") + (
+            f" at {format_time(answers[0].time)}" if answers and answers[0].time else ""),
+        "Firmware (service)": record.firmware or "unknown",
+    }
+    if not record.connected:
+        return _failed(evidence, "The service does not hold a connection from this pole. "
+                                 "Check the SIM/modem and the pole's CSMS URL, then run this "
+                                 "step again (a TriggerMessage BootNotification from here "
+                                 "makes the pole announce itself).")
+    if status not in (None, "Accepted"):
+        return _failed(evidence, f"The service answered the pole's BootNotification with "
+                                 f"{status}: register the pole at the service (or open its "
+                                 "registration) and run this step again.")
+    return _passed(evidence)
+
+
+def _status_of(payload: Any) -> str | None:
+    if isinstance(payload, str):
+        with contextlib.suppress(ValueError):
+            payload = json.loads(payload)
+    status = payload.get("status") if isinstance(payload, dict) else None
+    return str(status) if status is not None else None
+
+
+async def grid_connection(ctx: CheckContext) -> CheckResult:
+    """eis 33: GridConnectionMaxCurrent matches the connection size the technician picked."""
+    size = (ctx.value or "").strip()
+    evidence = {"Connection (technician)": size or "(none given)"}
+    if size not in CONNECTION_MAX_A:
+        return _failed(evidence, f"Pick the connection size on the grid operator's label: "
+                                 f"{' or '.join(CONNECTION_MAX_A)}.")
+    expected = CONNECTION_MAX_A[size]
+    raw = await _config(ctx, "GridConnectionMaxCurrent")
+    evidence["GridConnectionMaxCurrent"] = f"{raw} A" if raw is not None else "(not set)"
+    evidence["Expected"] = _amps(expected)
+    try:
+        actual = float(raw) if raw is not None else math.nan
+    except ValueError:
+        actual = math.nan
+    if actual != expected:
+        return _failed(evidence, f"A {size} connection needs GridConnectionMaxCurrent = "
+                                 f"{expected:g} A, the pole has {raw or 'none'}. Set it "
+                                 "(ChangeConfiguration, or the pole's settings in the app) "
+                                 "and run the step again.")
+    return _passed(evidence)
+
+
+async def capacity_profile(ctx: CheckContext) -> CheckResult:
+    """eis 24: the pole's composite schedule does what the tender asks (7 A in the local
+    peak, the normal limit otherwise); with ``install`` (default true) the tender profile
+    is installed first when it does not."""
+    given = ctx.answers.get(str(ctx.params.get("connection_step", "grid-connection")))
+    connection = given or "3x35"
+    try:
+        settings = TenderProfileSettings(connection=connection)  # type: ignore[arg-type]
+    except ProfileError as exc:
+        return _failed({"Connection": connection}, f"No tender profile for this connection: "
+                                                   f"{exc}")
+    evidence = {"Connection": connection if given else f"{connection} (assumed: no size given)"}
+    grid_text = await _config(ctx, "GridConnectionMaxCurrent")
+    grid = float(grid_text) if grid_text else None
+    verdict = await _verify_profile(ctx, settings, grid, evidence)
+    if verdict is None and ctx.params.get("install", True):
+        local_day = ctx.clock().astimezone(settings.zone).date()
+        profile = build_capacity_profile(settings, local_day)
+        try:
+            answer = await ctx.session.set_charging_profile(0, profile.to_ocpp())
+        except CallError as exc:
+            return refused(evidence, exc, "the tender capacity profile")
+        evidence["Installed now"] = f"tender profile of {local_day}: {answer.status}"
+        verdict = await _verify_profile(ctx, settings, grid, evidence)
+    else:
+        evidence["Installed now"] = "no (already in force)" if verdict else "no"
+    if verdict is None:
+        return _failed(evidence, "The pole's own schedule does not follow the tender profile "
+                                 "(see the differences). Install the capacity profile again "
+                                 "(from the service or the Profiles view) and run this step "
+                                 "again; if the times are off by hours, check the pole's "
+                                 "clock.")
+    return _passed(evidence)
+
+
+async def _verify_profile(ctx: CheckContext, settings: TenderProfileSettings,
+                          grid: float | None, evidence: dict[str, str]) -> bool | None:
+    """True when the composite schedule matches the tender; None when it does not."""
+    answer = await ctx.session.composite_schedule(0, 86_400)
+    received = ctx.clock()
+    try:
+        start, schedule = parse_composite_answer(answer)
+    except ProfileError as exc:
+        evidence["Composite schedule"] = str(exc)
+        return None
+    zone = settings.zone
+    evidence["Composite schedule (24 h)"] = ", ".join(
+        f"{(received + timedelta(seconds=p.start_period_s)).astimezone(zone):%H:%M} "
+        f"{p.limit:g} {schedule.charging_rate_unit.value}" for p in schedule.periods)
+    check = check_against_intent(tender_intent(settings, grid), schedule, start,
+                                 now=received, redeploy=settings)
+    evidence["Pole clock offset"] = f"{check.clock_offset_s:+.1f} s"
+    if check.matches:
+        evidence.pop("Differences", None)
+        return True
+    evidence["Differences"] = "; ".join(
+        f"{d.start.astimezone(zone):%H:%M}–{d.end.astimezone(zone):%H:%M} the pole allows "
+        f"{d.pole_a:g} A, the tender {d.expected_a:g} A" for d in check.differences)
+    return None
+
+
+# ---------------------------------------------------------------------- LEDs
+LED_TEST_COLOURS = TEST_SEQUENCE
+"""Every eis 47 colour, in the order a pole shows them on ``SelfTest led``."""
+
+
+def led_name(colour: LedColour, blinking: bool) -> str:
+    names = {LedColour.OFF: "off", LedColour.GREEN: "green", LedColour.LIGHT_BLUE:
+             "light blue", LedColour.BLUE: "blue", LedColour.RED: "red"}
+    return ("blinking " if blinking else "") + names[colour]
+
+
+async def led_test(ctx: CheckContext) -> CheckResult:
+    """eis 47: ``SelfTest led`` on every socket; the pole cycles its LEDs through every
+    colour, which Live shows. The technician confirms what they saw in the next step."""
+    watch_s = float(ctx.params.get("watch_s", 15.0))
+    evidence: dict[str, str] = {}
+    wanted = set(LED_TEST_COLOURS)
+    seen: dict[int, list[tuple[LedColour, bool]]] = {c: [] for c in ctx.sockets}
+    failed: list[str] = []
+    async with ctx.session.live(LIVE_INTERVAL_MS) as samples:
+        for connector in ctx.sockets:
+            try:
+                result = await ctx.session.self_test("led", connector)
+            except CallError as exc:
+                return refused(evidence, exc, "the LED self-test")
+            evidence[f"Socket {connector} self-test"] = (
+                ("passed" if result.passed else "FAILED") + (f" ({result.detail})"
+                                                             if result.detail else ""))
+            if not result.passed:
+                failed.append(str(connector))
+        ctx.say("The LEDs now cycle through every colour: watch them.")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(watch_s):
+                async for sample in samples:
+                    for socket in sample.sockets:
+                        shown = (socket.led.colour, socket.led.blinking)
+                        trail = seen.setdefault(socket.connector_id, [])
+                        if not trail or trail[-1] != shown:
+                            trail.append(shown)
+                    if all(wanted <= set(trail) for trail in seen.values()):
+                        break
+    for connector, trail in seen.items():
+        missing = [led_name(*c) for c in LED_TEST_COLOURS if c not in trail]
+        evidence[f"Socket {connector} in Live"] = " → ".join(led_name(*c) for c in trail)
+        if missing:
+            evidence[f"Socket {connector} not seen in Live"] = ", ".join(missing)
+    if failed:
+        return _failed(evidence, f"The LED self-test failed on socket {', '.join(failed)}: "
+                                 "replace that socket's LED module and run the step again.")
+    return _passed(evidence)
+
+
+async def light_intensity(ctx: CheckContext) -> CheckResult:
+    """eis 46: LightIntensity set to ``percent`` (default 100) and read back."""
+    percent = int(ctx.params.get("percent", 100))
+    before = await ctx.session.light_intensity()
+    evidence = {"LightIntensity before": f"{before} %", "Wanted": f"{percent} %"}
+    try:
+        status = await ctx.session.set_light_intensity(percent)
+    except CallError as exc:
+        return refused(evidence, exc, "LightIntensity")
+    after = await ctx.session.light_intensity()
+    evidence["ChangeConfiguration"] = str(status)
+    evidence["LightIntensity after"] = f"{after} %"
+    if after != percent:
+        return _failed(evidence, f"The pole kept LightIntensity at {after} % ({status}). "
+                                 "Set it from the back office and run the step again.")
+    return _passed(evidence)
+
+
+# ---------------------------------------------------------------------- self-tests
+_SELF_TEST_ADVICE = {
+    "rcd": ("earth-fault (RCD) protection",
+            "The socket must not be used: check its RCD/RDC-DD module and wiring, replace "
+            "the module if the test fails again, and run the step again."),
+    "lock": ("socket lock",
+             "Check the lock actuator and that nothing blocks the shutter, replace the "
+             "actuator if the test fails again, and run the step again."),
+    "meter": ("energy meter",
+              "Check the meter's wiring and communication cable; a MID meter that fails "
+              "must be replaced before the pole may bill."),
+}
+
+
+async def _self_test_every_socket(ctx: CheckContext, test: str,
+                                  evidence: dict[str, str]) -> list[int]:
+    failed: list[int] = []
+    for connector in ctx.sockets:
+        result = await ctx.session.self_test(test, connector)  # type: ignore[arg-type]
+        evidence[f"Socket {connector}"] = (("passed" if result.passed else "FAILED")
+                                           + (f": {result.detail}" if result.detail else ""))
+        if not result.passed:
+            failed.append(connector)
+    return failed
+
+
+async def _socket_self_test(ctx: CheckContext, test: str) -> CheckResult:
+    what, advice = _SELF_TEST_ADVICE[test]
+    evidence: dict[str, str] = {}
+    try:
+        failed = await _self_test_every_socket(ctx, test, evidence)
+    except CallError as exc:
+        return refused(evidence, exc, f"the {what} self-test")
+    if failed:
+        sockets = " and ".join(str(c) for c in failed)
+        return _failed(evidence, f"The {what} of socket {sockets} did not pass its "
+                                 f"self-test. {advice}")
+    return _passed(evidence)
+
+
+async def earth_fault(ctx: CheckContext) -> CheckResult:
+    """eis 18: the earth-fault protection of every socket passes its self-test."""
+    return await _socket_self_test(ctx, "rcd")
+
+
+async def socket_lock(ctx: CheckContext) -> CheckResult:
+    return await _socket_self_test(ctx, "lock")
+
+
+async def meter(ctx: CheckContext) -> CheckResult:
+    """The meters pass their self-test and their registers are plausible (a number, not
+    negative, below ``max_kwh``, default 1 GWh)."""
+    max_wh = float(ctx.params.get("max_kwh", 1_000_000)) * 1000
+    result = await _socket_self_test(ctx, "meter")
+    evidence = dict(result.evidence)
+    sample, _ = await _first_sample(ctx)
+    implausible: list[str] = []
+    for socket in sample.sockets:
+        evidence[f"Socket {socket.connector_id} register"] = f"{socket.energy_wh / 1000:.3f} kWh"
+        if not (math.isfinite(socket.energy_wh) and 0 <= socket.energy_wh <= max_wh):
+            implausible.append(str(socket.connector_id))
+    if result.outcome is not Outcome.PASSED:
+        return CheckResult(result.outcome, evidence, result.message)
+    if implausible:
+        return _failed(evidence, f"The meter register of socket {', '.join(implausible)} is "
+                                 "not plausible. Check the meter and its configuration; a MID "
+                                 "meter that reads wrong must be replaced.")
+    return _passed(evidence)
+
+
+# ---------------------------------------------------------------------- test charge
+async def test_charge(ctx: CheckContext) -> CheckResult:
+    """A charge on one socket: A→B→C seen in Live, current above 0 and within the limit in
+    force, then stopped. A virtual pole plugs a simulated vehicle (SimPlug); a real pole
+    asks the technician to plug the test load in."""
+    connector = int(ctx.params.get("connector", 1))
+    ev_type = str(ctx.params.get("ev_type", "ev3"))
+    id_tag = str(ctx.params.get("id_tag", "COMMISSIONING"))
+    wait_s = float(ctx.params.get("timeout_s", 120.0))
+    tolerance = float(ctx.params.get("tolerance_a", 0.5))
+    evidence: dict[str, str] = {"Socket": str(connector)}
+    letters: list[str] = []
+    virtual = False
+    charging: list[LiveSample] = []
+    transaction: int | None = None
+    async with ctx.session.live(LIVE_INTERVAL_MS) as samples:
+
+        async def next_socket() -> Any:
+            async for sample in samples:
+                live = sample.socket(connector)
+                letter = live.cp_state.value[0]
+                if not letters or letters[-1] != letter:
+                    letters.append(letter)
+                return sample, live
+            raise LinkLost("the live stream ended")
+
+        _, live = await next_socket()
+        if live.cp_state.value[0] != "A":
+            return _failed(evidence | {"Mode 3 state": live.cp_state.value},
+                           f"Socket {connector} is not free (state {live.cp_state.value}): "
+                           "unplug any cable and run the step again.")
+        try:
+            answer = await ctx.session.data_transfer(
+                VendorMessage.SIM_PLUG, {"connectorId": connector, "evType": ev_type})
+            virtual = isinstance(answer, dict) and answer.get("status") == "Accepted"
+        except CallError:
+            virtual = False
+        evidence["Vehicle"] = (f"simulated {ev_type} (virtual pole)" if virtual
+                               else "test load plugged in by the technician")
+        refused = ""
+        try:
+            async with asyncio.timeout(wait_s):
+                if not virtual:
+                    ctx.say(f"Plug the test load into socket {connector}.")
+                while letters[-1] == "A":
+                    _, live = await next_socket()
+                status = await ctx.session.remote_start(connector, id_tag)
+                evidence["RemoteStartTransaction"] = status
+                if status != "Accepted":
+                    refused = status
+                while not refused and len(charging) < 5:
+                    sample, live = await next_socket()
+                    transaction = live.transaction_id or transaction
+                    if live.cp_state.value[0] == "C" and max(live.current_a) > 0:
+                        charging.append(sample)
+        except TimeoutError:
+            pass
+        finally:  # whatever happened: no charge left running, no simulated car left behind
+            await _end_charge(ctx, connector, transaction, virtual)
+    if refused:
+        return _failed(evidence, f"The pole refused to start a charge ({refused}). Check the "
+                                 "socket's status and faults, then run the step again.")
+    if len(charging) < 5:
+        evidence["Mode 3 states"] = " → ".join(letters)
+        what = "to be plugged in" if letters[-1] == "A" else "to draw current (state C)"
+        return _failed(evidence, f"Waited {wait_s:g} s for the vehicle {what}. Check the "
+                                 "cable and the test load and run the step again.")
+    evidence["Mode 3 states"] = " → ".join(letters)
+    peak = max(max(s.socket(connector).current_a) for s in charging)
+    limit = min(s.limit_a for s in charging)
+    last = charging[-1].socket(connector)
+    evidence["Current"] = " / ".join(f"{a:g}" for a in last.current_a) + " A (L1/L2/L3)"
+    evidence["Highest current"] = _amps(peak)
+    evidence["Limit in force"] = _amps(limit)
+    evidence["Offered (PWM)"] = f"{_amps(last.offered_current_a)} at {last.pwm_duty_percent:g} %"
+    if transaction is not None:
+        evidence["Transaction"] = str(transaction)
+    if letters[:3] != ["A", "B", "C"]:
+        return _failed(evidence, "The Mode 3 states did not go A → B → C. Check the "
+                                 "control-pilot wiring and run the step again.")
+    if peak > limit + tolerance:
+        return _failed(evidence, f"The vehicle drew {peak:g} A where {limit:g} A was in "
+                                 "force: the pole does not limit the current. Do not "
+                                 "release the pole; report it to the manufacturer.")
+    return _passed(evidence)
+
+
+async def _end_charge(ctx: CheckContext, connector: int, transaction: int | None,
+                      virtual: bool) -> None:
+    if transaction is not None:
+        with contextlib.suppress(CallError):
+            await ctx.session.remote_stop(transaction)
+    if virtual:
+        with contextlib.suppress(CallError):
+            await ctx.session.data_transfer(VendorMessage.SIM_UNPLUG,
+                                            {"connectorId": connector})
+    else:
+        ctx.say(f"Unplug the test load from socket {connector}.")
+
+
+# ---------------------------------------------------------------------- firmware, security
+async def firmware(ctx: CheckContext) -> CheckResult:
+    """The pole runs the release the operator approved (``approved`` in the checklist, or
+    the version the technician types from the work order)."""
+    identity = ctx.session.identity or await ctx.session.hello()
+    approved = [str(v) for v in ctx.params.get("approved", [])]
+    if ctx.value:
+        approved.append(ctx.value.strip())
+    evidence = {"Running": identity.firmware_version,
+                "Approved": ", ".join(approved) or "(none given)"}
+    if not approved:
+        return CheckResult(Outcome.NOT_AVAILABLE, evidence,
+                           "No approved release is known: type the version on the work order.")
+    if identity.firmware_version not in approved:
+        return _failed(evidence, f"The pole runs {identity.firmware_version}, not the approved "
+                                 f"{' or '.join(approved)}. Install the approved release "
+                                 "(paalwerk firmware upload, or a rollout from the service) "
+                                 "and run the step again.")
+    return _passed(evidence)
+
+
+async def security(ctx: CheckContext) -> CheckResult:
+    """eis 69: security profile and service-token keys — not checkable in this version."""
+    return CheckResult(Outcome.NOT_AVAILABLE, {"Security profile": "not checked",
+                                               "ServiceTokenKeys": "not checked"},
+                       "This version of Paalwerk cannot check the security profile and the "
+                       "service-token keys yet: note them by hand on the work order.")
+
+
+CHECKS: dict[str, CheckSpec] = {
+    "pole_id": CheckSpec(pole_id, needs_input=True),
+    "clock": CheckSpec(clock, frozenset({"max_offset_s"})),
+    "csms_connection": CheckSpec(csms_connection),
+    "grid_connection": CheckSpec(grid_connection, needs_input=True),
+    "capacity_profile": CheckSpec(capacity_profile, frozenset({"connection_step", "install"})),
+    "led_test": CheckSpec(led_test, frozenset({"watch_s"})),
+    "light_intensity": CheckSpec(light_intensity, frozenset({"percent"})),
+    "earth_fault": CheckSpec(earth_fault),
+    "socket_lock": CheckSpec(socket_lock),
+    "meter": CheckSpec(meter, frozenset({"max_kwh"})),
+    "test_charge": CheckSpec(test_charge, frozenset(
+        {"connector", "ev_type", "id_tag", "timeout_s", "tolerance_a"})),
+    "firmware": CheckSpec(firmware, frozenset({"approved"})),
+    "security": CheckSpec(security),
+}
+"""Registry: the name a checklist uses → the check."""

@@ -1,0 +1,121 @@
+"""``paalwerk commission``: the checklist without a window, one line per step, a summary,
+the record in --out, and an exit status a script can branch on."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import io
+import json
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from paalwerk.commission_cli import EXIT_FAILED, EXIT_PASSED, EXIT_PROBLEM, main
+from pole_link.commissioning.record import Outcome
+from pole_link.session import PoleSession
+from pole_link.transports.serial import SerialLink
+from tests.pole_link.commissioning.support import ANSWERS, T0, site
+from tests.support import SimProcess
+
+
+def _run(argv: list[str], clock: Callable[[], datetime]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, out=out, err=err, clock=clock)
+    return status, out.getvalue(), err.getvalue()
+
+
+async def _pole_clock(path: str) -> Callable[[], datetime]:
+    """A clock that follows a sim process's pole clock (read once through Hello)."""
+    session = PoleSession(SerialLink(path))
+    identity = await session.open()
+    read_at = time.monotonic()
+    await session.close()
+    return lambda: identity.time + timedelta(seconds=time.monotonic() - read_at)
+
+
+async def test_commission_end_to_end_over_serial_with_an_answers_file_passes(
+        tmp_path: Path) -> None:
+    sim = SimProcess("--poles", "1", "--start", T0.isoformat())
+    try:
+        path = sim.read_ports(1)["PW-0001"]
+        clock = await _pole_clock(path)
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(yaml.safe_dump(
+            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"}}),
+            encoding="utf-8")
+        out_dir = tmp_path / "out"
+        status, out, err = await asyncio.to_thread(_run, [
+            "--serial", path, "--pole", "PW-0001", "--answers", str(answers),
+            "--out", str(out_dir), "--store", str(tmp_path / "store"),
+            "--technician", "Test Technician", "--key-dir", str(tmp_path / "keys")], clock)
+    finally:
+        sim.stop()
+    lines = out.splitlines()
+    assert status == EXIT_PASSED, out + err
+    assert lines[0].split()[:2] == ["passed", "pole-id"]
+    assert any(line.startswith("skipped") and "csms" in line for line in lines)
+    assert any(line.startswith("not available") and "security" in line for line in lines)
+    assert any(line.startswith("PW-0001: PASSED") for line in lines)
+    record = json.loads((out_dir / "record.json").read_text(encoding="utf-8"))
+    assert record["passed"] is True and record["finished"] is not None
+    assert len(record["steps"]) == 16
+    assert record["technician"] == "Test Technician"
+    if importlib.util.find_spec("pole_link.commissioning.report") is None:
+        assert "only the record was written" in err
+    else:  # with the report work merged: the signed report beside the record
+        assert f"report: {out_dir / 'report.pdf'}" in lines
+        assert (out_dir / "report.json").is_file()
+
+
+async def test_commission_resumes_a_run_and_exits_1_when_a_required_step_failed(
+        tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    async with site(tmp_path) as here:
+        here.pole.fault(2, "rcd")
+        here.store.root = store
+        run = here.begin()  # the wizard was started, then the laptop closed
+        await run.answer("PW-0001")
+        answers = tmp_path / "answers.json"
+        answers.write_text(json.dumps({k: v for k, v in ANSWERS.items()
+                                       if k != "led-colours"}), encoding="utf-8")
+        await here.session.close()  # the port is the command's now
+        status, out, err = await asyncio.to_thread(_run, [
+            "--serial", here.path, "--pole", "PW-0001", "--answers", str(answers),
+            "--store", str(store), "--key-dir", str(tmp_path / "keys")], here.clock)
+    lines = out.splitlines()
+    assert status == EXIT_FAILED, out + err
+    assert f"resuming run {run.record.run_id} at clock" in err
+    assert lines[0].startswith("passed") and lines[0].endswith("(earlier)")
+    assert sum("pole-id" in line for line in lines) == 1
+    earth = next(line for line in lines if " earth-fault " in line)
+    assert earth.startswith("FAILED") and "socket 2" in earth
+    assert next(line for line in lines if " led-colours " in line).startswith("not confirmed")
+    assert any(line.startswith("PW-0001: NOT PASSED: required step earth-fault failed")
+               for line in lines)
+    record = here.store.load(run.record.run_id)
+    assert record.finished is not None and not record.passed
+    assert {s.step_id: s.outcome for s in record.steps}["earth-fault"] is Outcome.FAILED
+
+
+def test_commission_refuses_a_malformed_checklist_naming_its_line(tmp_path: Path) -> None:
+    checklist = tmp_path / "broken.yaml"
+    checklist.write_text("format: paalwerk-checklist/1\nname: b\nversion: '1'\nsteps:\n"
+                         "  - {id: a, kind: wish, title: A}\n", encoding="utf-8")
+    status, out, err = _run(["--serial", "/dev/null", "--pole", "PW-0001",
+                             "--checklist", str(checklist)], lambda: T0)
+    assert status == EXIT_PROBLEM
+    assert f"{checklist}:5: unknown step kind 'wish'" in err
+    assert out == ""
+
+
+def test_commission_refuses_answers_for_steps_the_checklist_lacks(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("pole-idd: PW-0001\n", encoding="utf-8")
+    status, _, err = _run(["--serial", "/dev/null", "--pole", "PW-0001", "--answers",
+                           str(answers)], lambda: T0)
+    assert status == EXIT_PROBLEM
+    assert "no step 'pole-idd'" in err
