@@ -95,6 +95,7 @@ class StepPanel(QWidget):
         self.item_answers: dict[str, QButtonGroup] = {}
         self.submit_button = QPushButton()
         self.no_button = QPushButton(self.tr("No, not as described"))
+        self.all_seen_button = QPushButton(self.tr("All seen"))
         self.file_button = QPushButton(self.tr("Choose photo or file…"))
         self.skip_button = QPushButton(self.tr("Skip…"))
         self.skip_button.setToolTip(self.tr("Skip this step; you say why, the report shows it"))
@@ -105,6 +106,7 @@ class StepPanel(QWidget):
 
         self.submit_button.clicked.connect(self._submit)
         self.no_button.clicked.connect(lambda: self.answered.emit({"confirmed": False}))
+        self.all_seen_button.clicked.connect(lambda: self.answered.emit({"confirmed": True}))
         self.file_button.clicked.connect(self._attach)
         self.skip_button.clicked.connect(self._skip)
         self.again_button.clicked.connect(
@@ -116,7 +118,8 @@ class StepPanel(QWidget):
         value_row.addWidget(self.choice_input, 1)
         value_row.addWidget(self.unit)
         buttons = QHBoxLayout()
-        for button in (self.submit_button, self.no_button, self.file_button):
+        for button in (self.submit_button, self.all_seen_button, self.no_button,
+                       self.file_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.again_button)
@@ -129,12 +132,13 @@ class StepPanel(QWidget):
         layout.addWidget(self.outcome)
         layout.addWidget(self.message)
         layout.addWidget(self.busy)
-        layout.addWidget(self.evidence, 1)
+        layout.addWidget(self.evidence)
         layout.addWidget(self.prompt)
         layout.addWidget(self.items_box)
         layout.addLayout(value_row)
         layout.addLayout(buttons)
         layout.addWidget(self.notes)
+        layout.addStretch(1)
         self.show_step(None, None, current=False)
 
     # ------------------------------------------------------------ showing
@@ -143,7 +147,7 @@ class StepPanel(QWidget):
         """Show `step` with its `result`; `current`: the step waits for the technician."""
         self.step, self.result = step, result
         if step is None:
-            for widget in self.findChildren(QWidget):
+            for widget in self._parts():
                 widget.setVisible(False)
             return
         self.title.setVisible(True)
@@ -159,12 +163,30 @@ class StepPanel(QWidget):
         self._show_input(step, asks)
         self.skip_button.setVisible(asks)
         self.again_button.setVisible(result is not None and not running)
-        self.notes.setVisible(asks or result is not None)
+        self.notes.setVisible(asks or (result is not None and bool(result.notes)))
         self.notes.setReadOnly(not asks)
         if result is not None:
             self.notes.setPlainText(result.notes)
         elif asks:
             self.notes.clear()
+
+    def _parts(self) -> list[QWidget]:
+        """The panel's own parts (not their insides: a table's viewport stays as it is)."""
+        layout = self.layout()
+        parts: list[QWidget] = []
+        stack = [layout]
+        while stack:
+            current = stack.pop()
+            if current is None:
+                continue
+            for index in range(current.count()):
+                item = current.itemAt(index)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    parts.append(widget)
+                elif item is not None:
+                    stack.append(item.layout())
+        return parts
 
     def _show_result(self, result: StepResult | None) -> None:
         look = OUTCOME_LOOK[None if result is None else result.outcome]
@@ -187,10 +209,16 @@ class StepPanel(QWidget):
             self.evidence.setItem(row, 0, QTableWidgetItem(label))
             self.evidence.setItem(row, 1, QTableWidgetItem(value))
         self.evidence.setVisible(bool(rows))
+        # As tall as its rows (up to a screenful): evidence is read, not scrolled.
+        self.evidence.resizeRowsToContents()
+        height = self.evidence.horizontalHeader().height() + 4 + sum(
+            self.evidence.rowHeight(r) for r in range(len(rows)))
+        self.evidence.setFixedHeight(min(height, 260))
 
     def _show_input(self, step: Step, asks: bool) -> None:
         for widget in (self.prompt, self.text_input, self.choice_input, self.unit,
-                       self.items_box, self.submit_button, self.no_button, self.file_button):
+                       self.items_box, self.submit_button, self.no_button, self.file_button,
+                       self.all_seen_button):
             widget.setVisible(False)
         self._clear_items()
         if not asks:
@@ -214,6 +242,7 @@ class StepPanel(QWidget):
             if step.items:
                 self._build_items(step.items)
                 self.submit_button.setText(self.tr("Record answers"))
+                self.all_seen_button.setVisible(True)
             else:
                 self.submit_button.setText(self.tr("Yes, as described"))
                 self.no_button.setVisible(True)
@@ -262,6 +291,8 @@ class StepPanel(QWidget):
             self.items_grid.addWidget(yes, row, 1)
             self.items_grid.addWidget(no, row, 2)
             self.item_answers[item] = group
+        self.items_grid.setColumnMinimumWidth(0, 160)
+        self.items_grid.setColumnStretch(3, 1)
 
     # ------------------------------------------------------------ intents
     def note_text(self) -> str:

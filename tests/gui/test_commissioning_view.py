@@ -203,3 +203,28 @@ async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         assert "✓" in again.steps.item(0).text()
         await again.aclose()
         await controller.aclose()
+
+
+async def test_eis47_one_colour_not_seen_fails_the_led_step_and_names_the_colour(
+        on_site: OnSite) -> None:
+    view = on_site.view
+    view.technician.setText("Anna de Vries")
+    view.start_button.click()
+    await waiting_for(view, "pole-id")
+    view.panel.text_input.setText("PW-0001")
+    view.panel.submit_button.click()
+    await waiting_for(view, "grid-connection")
+    view.panel.choice_input.setCurrentText("3x35")
+    view.panel.submit_button.click()
+    await waiting_for(view, "led-colours")
+    step = view.panel.step
+    assert step is not None
+    for item in step.items:
+        view.panel.set_item(item, item != "light blue")
+    view.panel.submit_button.click()
+    await waiting_for(view, "earth-resistance")
+    assert view.run is not None
+    result = view.run.result("led-colours")
+    assert result is not None and result.outcome is Outcome.FAILED
+    assert result.evidence["light blue"] == "NO" and result.evidence["green"] == "confirmed"
+    assert "light blue" in result.message
