@@ -61,3 +61,13 @@ def remembered_roots_path() -> str:
 
 def remember_roots_path(path: str) -> None:
     _settings().setValue("firmware/roots", path)
+
+
+def remembered_technician() -> str:
+    """The name the last commissioning run was signed with (the laptop's technician)."""
+    value = _settings().value("commissioning/technician", "")
+    return str(value or "")
+
+
+def remember_technician(name: str) -> None:
+    _settings().setValue("commissioning/technician", name)

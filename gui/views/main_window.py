@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.commissioning.wizard_view import CommissioningView
 from gui.demo import DemoStack
 from gui.error_words import explain
 from gui.firmware.firmware_view import FirmwareView
@@ -68,6 +69,7 @@ class Page(IntEnum):
     POLE = 2
     PROFILE = 3
     FIRMWARE = 4
+    COMMISSIONING = 5
 
 
 class MainWindow(QMainWindow):
@@ -98,13 +100,15 @@ class MainWindow(QMainWindow):
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
+        self.commissioning_view = CommissioningView(self.controller, self.tasks)
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_page):
+                     self.firmware_page, self.commissioning_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
-                     self.tr("Capacity profile"), self.tr("Firmware")):
+                     self.tr("Capacity profile"), self.tr("Firmware"),
+                     self.tr("Commissioning")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -131,7 +135,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
-                          (Page.FIRMWARE, "Ctrl+5")):
+                          (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -153,6 +157,9 @@ class MainWindow(QMainWindow):
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
+        self.connect_view.service_chosen.connect(self.commissioning_view.follow)
+        self.pole_view.commission_requested.connect(
+            lambda: self.show_page(Page.COMMISSIONING))
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.controller.state_changed.connect(
@@ -269,6 +276,7 @@ class MainWindow(QMainWindow):
         await self.feed.aclose()
         await self.profile_view.aclose()
         await self.firmware_view.aclose()
+        await self.commissioning_view.aclose()
         await self.pole_view.plot.aclose()
         await self.tasks.cancel_all()
         if self.demo is not None and stop_demo:

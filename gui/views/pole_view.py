@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -82,6 +82,9 @@ def ask_user(parent: QWidget, question: str) -> bool:
 
 class PoleView(QWidget):
     """Live state, plot, LED intensity and remote actions of the controller's pole."""
+
+    commission_requested = Signal()
+    """The technician wants to run the commissioning checklist on this pole."""
 
     def __init__(self, controller: PoleController, tasks: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
@@ -206,6 +209,10 @@ class PoleView(QWidget):
         self.stop_button.clicked.connect(self.stop_charging)
         self.unlock_button.clicked.connect(self.unlock)
         self.reset_button.clicked.connect(self.soft_reset)
+        self.commission_button = QPushButton(self.tr("Commission…"))
+        self.commission_button.setToolTip(self.tr(
+            "Run the commissioning checklist on this pole and sign its report"))
+        self.commission_button.clicked.connect(self.commission_requested)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.start_charging)
         QShortcut(QKeySequence("Ctrl+Shift+X"), self, self.stop_charging)
         row = QHBoxLayout()
@@ -214,6 +221,7 @@ class PoleView(QWidget):
                        self.clear_fault_button, self.reset_button):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.commission_button)
         return row
 
     @property

@@ -1,0 +1,230 @@
+"""The commissioning wizard in the window: a technician on site with a cable to a virtual
+pole that is online at its service. Steps run by themselves until one needs an answer; a
+failed step says why; a run interrupted by a closed laptop resumes where it stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from gui.commissioning.wizard_view import CommissioningView
+from gui.pole_controller import PoleController
+from gui.pole_state import LinkState
+from gui.tasks import TaskRunner
+from pole_link.commissioning.record import Outcome, StepKind
+from pole_link.commissioning.store import RunStore
+from pole_link.protocol.connection import FramedConnection
+from pole_link.service_api import ServiceEndpoint
+from pole_link.sim.clock import SimClock
+from pole_link.sim.pole import VirtualPole
+from pole_link.sim.pty_port import PtyPort
+from pole_link.sim.service_port import ServicePortEnd
+from pole_link.transports import PoleAddress
+from tests.gui.qt_support import shown
+from tests.pole_link.commissioning.support import ANSWERS, T0
+from tests.support import connected_pole, running_service
+
+
+@dataclass
+class OnSite:
+    view: CommissioningView
+    controller: PoleController
+    pole: VirtualPole
+    path: str
+    service: ServiceEndpoint
+    store: RunStore
+
+
+@asynccontextmanager
+async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, str,
+                                                                   ServiceEndpoint]]:
+    """A virtual pole online at a running service, its service port on a pseudo-terminal."""
+    async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
+            connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
+        port = PtyPort()
+        task = asyncio.create_task(ServicePortEnd(connected.pole,
+                                                  FramedConnection(port)).serve())
+        try:
+            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await port.close()
+
+
+async def open_view(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,
+                    store: RunStore) -> tuple[CommissioningView, PoleController]:
+    controller = PoleController(retry_delays=(0.2,))
+    view = CommissioningView(controller, TaskRunner(), store=store)
+    view.clock = pole.clock.now
+    view.follow(service)
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    controller.connect_to(PoleAddress("serial", path, path))
+    await shown(lambda: controller.state == LinkState.CONNECTED
+                and view.start_button.isEnabled())
+    return view, controller
+
+
+@pytest.fixture
+async def on_site(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[OnSite]:
+    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+        store = RunStore(tmp_path / "runs")
+        view, controller = await open_view(qtbot, pole, path, service, store)
+        yield OnSite(view, controller, pole, path, service, store)
+        await view.aclose()
+        await controller.aclose()
+
+
+async def waiting_for(view: CommissioningView, step_id: str) -> None:
+    """Until the run stops at `step_id`, waiting for the technician."""
+    await shown(lambda: view.run is not None and view.run.current is not None
+                and view.run.current.id == step_id and not view._running
+                and view.panel.step is not None and view.panel.step.id == step_id,
+                timeout=60)
+
+
+async def answer_like_a_technician(view: CommissioningView, answers: dict[str, object]) -> None:
+    """Answer each step that waits, through the panel's own widgets."""
+    panel = view.panel
+    while True:
+        await shown(lambda: view.run is not None and not view._running
+                    and (view.run.current is None or panel.step is view.run.current),
+                    timeout=90)
+        assert view.run is not None
+        step = view.run.current
+        if step is None:
+            return
+        given = answers[step.id]
+        if isinstance(given, dict):
+            panel.ask_reason = lambda g=given: str(g["skip"])  # type: ignore[misc]
+            panel.skip_button.click()
+        elif step.kind is StepKind.CONFIRM:
+            for item in step.items:
+                panel.set_item(item, bool(given))
+            panel.submit_button.click()
+        elif step.input is not None and step.input.choices:
+            panel.choice_input.setCurrentText(str(given))
+            panel.submit_button.click()
+        else:
+            panel.text_input.setText(str(given))
+            panel.submit_button.click()
+        await shown(lambda s=step.id: view.run is not None and view.run.result(s) is not None,
+                    timeout=90)
+
+
+async def test_the_tender_checklist_through_the_wizard_and_its_summary(
+        on_site: OnSite) -> None:
+    view = on_site.view
+    view.technician.setText("Anna de Vries")
+    view.start_button.click()
+    await waiting_for(view, "pole-id")
+    assert view.panel.text_input.isVisible()
+    assert view.panel.prompt.text() == "Pole ID on the sticker"
+
+    await answer_like_a_technician(view, ANSWERS)
+
+    assert view.run is not None
+    assert view.finish_button.isEnabled()
+    assert view.summary.text().startswith("Commissioning passed")
+    assert "1 skipped" in view.summary.text()
+    records: list[object] = []
+    view.on_finished = records.append
+    view.finish_button.click()
+    assert view.run.record.finished is not None
+    assert records == [view.run.record]
+    assert on_site.store.load(view.run.record.run_id).technician == "Anna de Vries"
+
+
+async def test_eis12_a_wrong_sticker_id_is_failed_in_words_and_can_be_run_again(
+        on_site: OnSite) -> None:
+    view = on_site.view
+    view.technician.setText("Anna de Vries")
+    view.start_button.click()
+    await waiting_for(view, "pole-id")
+    view.panel.text_input.setText("PW-9999")
+    view.panel.submit_button.click()
+    await waiting_for(view, "grid-connection")
+
+    view.steps.setCurrentRow(0)  # the technician looks back at the failed step
+    panel = view.panel
+    assert panel.step is not None and panel.step.id == "pole-id"
+    assert panel.outcome.text() == "✗ Failed"
+    assert "PW-9999" in panel.message.text() and "PW-0001" in panel.message.text()
+    shown_evidence = {panel.evidence.item(r, 0).text(): panel.evidence.item(r, 1).text()
+                      for r in range(panel.evidence.rowCount())}
+    assert shown_evidence["ID on the sticker"] == "PW-9999"
+    assert shown_evidence["PoleId on the pole"] == "PW-0001"
+    assert "Failed" in view.steps.item(0).text()
+
+    panel.again_button.click()  # the sticker was misread: type it again
+    await waiting_for(view, "pole-id")
+    view.panel.text_input.setText("PW-0001")
+    view.panel.submit_button.click()
+    await waiting_for(view, "grid-connection")
+    assert view.run is not None
+    result = view.run.result("pole-id")
+    assert result is not None and result.outcome is Outcome.PASSED
+
+
+async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+        store = RunStore(tmp_path / "runs")
+        view, controller = await open_view(qtbot, pole, path, service, store)
+        view.technician.setText("Anna de Vries")
+        view.start_button.click()
+        await waiting_for(view, "pole-id")
+        view.panel.text_input.setText("PW-0001")
+        view.panel.submit_button.click()
+        await waiting_for(view, "grid-connection")
+        assert view.run is not None
+        run_id = view.run.record.run_id
+        done_before = {s.step_id: s.at for s in view.run.record.steps}
+        await view.aclose()  # the laptop is closed: nothing but the store survives
+        await controller.aclose()
+        view.close()
+
+        again, controller = await open_view(qtbot, pole, path, service, store)
+        assert again.resume_button.isEnabled()
+        assert again.resume_box.currentData() == run_id
+        again.resume_button.click()
+        await waiting_for(again, "grid-connection")
+        assert again.run is not None
+        # The steps done before were not run again: their results keep their moments.
+        assert {s.step_id: s.at for s in again.run.record.steps} == done_before
+        assert "✓" in again.steps.item(0).text()
+        await again.aclose()
+        await controller.aclose()
+
+
+async def test_eis47_one_colour_not_seen_fails_the_led_step_and_names_the_colour(
+        on_site: OnSite) -> None:
+    view = on_site.view
+    view.technician.setText("Anna de Vries")
+    view.start_button.click()
+    await waiting_for(view, "pole-id")
+    view.panel.text_input.setText("PW-0001")
+    view.panel.submit_button.click()
+    await waiting_for(view, "grid-connection")
+    view.panel.choice_input.setCurrentText("3x35")
+    view.panel.submit_button.click()
+    await waiting_for(view, "led-colours")
+    step = view.panel.step
+    assert step is not None
+    for item in step.items:
+        view.panel.set_item(item, item != "light blue")
+    view.panel.submit_button.click()
+    await waiting_for(view, "earth-resistance")
+    assert view.run is not None
+    result = view.run.result("led-colours")
+    assert result is not None and result.outcome is Outcome.FAILED
+    assert result.evidence["light blue"] == "NO" and result.evidence["green"] == "confirmed"
+    assert "light blue" in result.message
