@@ -112,13 +112,11 @@ class ReportsList(QWidget):
         self.sync_label.setWordWrap(True)
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync)
-        key = outbox.key if outbox is not None else None
-        self.key_label = QLabel(self.tr("Your signing key (%1): %2").replace(
-            "%1", key.name).replace("%2", key.fingerprint) if key is not None else "")
+        self.key_label = QLabel()
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.register_button = QPushButton(self.tr("Register my key with the service"))
         self.register_button.clicked.connect(self.register_key)
-        self.register_button.setVisible(key is not None)
+        self._show_key()
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -138,6 +136,19 @@ class ReportsList(QWidget):
         layout.addWidget(self.message)
         self.refresh_pending()
         self._show()
+
+    def use_outbox(self, outbox: ReportOutbox) -> None:
+        """The run store's outbox with the key of the technician working now (known once
+        they signed a report on this laptop)."""
+        self.outbox = outbox
+        self._show_key()
+        self.refresh_pending()
+
+    def _show_key(self) -> None:
+        key = self.outbox.key if self.outbox is not None else None
+        self.key_label.setText(self.tr("Your signing key (%1): %2").replace(
+            "%1", key.name).replace("%2", key.fingerprint) if key is not None else "")
+        self.register_button.setVisible(key is not None)
 
     # ------------------------------------------------------------ service
     def follow(self, service: ServiceEndpoint | None) -> None:

@@ -107,6 +107,12 @@ class CommissioningView(QWidget):
         self.summary.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.finish_button = QPushButton(self.tr("Finish and sign the report"))
         self.finish_button.clicked.connect(self.finish)
+        self.report_state = QLabel()
+        self.report_state.setWordWrap(True)
+        self.report_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_report_button = QPushButton(self.tr("Open the report (PDF)"))
+        self._report_done = False
+        self._report_busy = False
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
@@ -131,6 +137,9 @@ class CommissioningView(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.finish_button)
+        report = QHBoxLayout()
+        report.addWidget(self.report_state, 1)
+        report.addWidget(self.open_report_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(start)
@@ -139,6 +148,7 @@ class CommissioningView(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
+        layout.addLayout(report)
 
         controller.state_changed.connect(lambda *_: self.refresh())
         controller.identity_changed.connect(lambda *_: self.refresh())
@@ -243,6 +253,7 @@ class CommissioningView(QWidget):
     def _begin(self, run: CommissioningRun) -> None:
         self.run = run
         self.error.clear()
+        self.show_report_state("")
         run.subscribe(self._event)
         self._selected = None
         self.refresh()
@@ -346,6 +357,8 @@ class CommissioningView(QWidget):
         self._show_run()
 
     def finish(self) -> None:
+        """Close the run and hand its record on to be signed (again, after a failed
+        signing: the finished record is the same)."""
         run = self.run
         if run is None or run.current is not None:
             return
@@ -354,6 +367,16 @@ class CommissioningView(QWidget):
             self.on_finished(record)
         self.refresh()
 
+    def show_report_state(self, text: str, *, done: bool = False,
+                          failed: bool = False) -> None:
+        """What became of the report: being signed, signed and where, or why not."""
+        self._report_done = done
+        self._report_busy = bool(text) and not done and not failed
+        self.report_state.setText(text)
+        self.report_state.setVisible(bool(text))
+        self.report_state.setStyleSheet("color: #b3261e;" if failed else "")
+        self.open_report_button.setVisible(done)
+        self._show_run()
     # ------------------------------------------------------------ showing
     def _show_run(self) -> None:
         run = self.run
@@ -376,8 +399,8 @@ class CommissioningView(QWidget):
                                  and not run.finished,
                                  running=self._running and current is not None
                                  and step.id == current.id)
-        self.finish_button.setEnabled(current is None and not run.finished
-                                      and not self._running)
+        self.finish_button.setEnabled(current is None and not self._running
+                                      and not self._report_done and not self._report_busy)
         if current is None:
             counts: dict[Outcome, int] = {}
             for result in run.record.steps:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.commissioning.wizard_view import CommissioningView
+from gui.commissioning.page import CommissioningPage
 from gui.demo import DemoStack
 from gui.error_words import explain
 from gui.firmware.firmware_view import FirmwareView
@@ -100,10 +100,10 @@ class MainWindow(QMainWindow):
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
-        self.commissioning_view = CommissioningView(self.controller, self.tasks)
+        self.commissioning_page = CommissioningPage(self.controller, self.tasks)
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_page, self.commissioning_view):
+                     self.firmware_page, self.commissioning_page):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
-        self.connect_view.service_chosen.connect(self.commissioning_view.follow)
+        self.connect_view.service_chosen.connect(self.commissioning_page.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         await self.feed.aclose()
         await self.profile_view.aclose()
         await self.firmware_view.aclose()
-        await self.commissioning_view.aclose()
+        await self.commissioning_page.aclose()
         await self.pole_view.plot.aclose()
         await self.tasks.cancel_all()
         if self.demo is not None and stop_demo:

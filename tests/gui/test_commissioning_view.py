@@ -10,22 +10,27 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
+from gui.commissioning.page import CommissioningPage
 from gui.commissioning.wizard_view import CommissioningView
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
 from pole_link.commissioning.record import Outcome, StepKind
+from pole_link.commissioning.report import read_report, verify_report
 from pole_link.commissioning.store import RunStore
+from pole_link.commissioning.technician_key import keep_key
 from pole_link.protocol.connection import FramedConnection
-from pole_link.service_api import ServiceEndpoint
+from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.transports import PoleAddress
+from tests.commissioning_support import MemoryKeyring
 from tests.gui.qt_support import shown
 from tests.pole_link.commissioning.support import ANSWERS, T0
 from tests.support import connected_pole, running_service
@@ -228,3 +233,60 @@ async def test_eis47_one_colour_not_seen_fails_the_led_step_and_names_the_colour
     assert result is not None and result.outcome is Outcome.FAILED
     assert result.evidence["light blue"] == "NO" and result.evidence["green"] == "confirmed"
     assert "light blue" in result.message
+
+
+@pytest.fixture
+def memory_keyring() -> object:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+async def test_issue15_finishing_signs_the_report_and_sends_it_to_the_service(
+        qtbot: QtBot, tmp_path: Path, memory_keyring: object) -> None:
+    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+        store = RunStore(tmp_path / "runs")
+        controller = PoleController(retry_delays=(0.2,))
+        page = CommissioningPage(controller, TaskRunner(), store=store, key_dir=tmp_path / "k")
+        page.wizard.clock = pole.clock.now
+        page.follow(service)
+        opened: list[Path] = []
+        page.open_file = opened.append
+        qtbot.addWidget(page)
+        page.resize(1366, 700)
+        page.show()
+        # The technician's key is registered with the service beforehand ("Register my
+        # key", tested with the reports list).
+        kept = keep_key("Anna de Vries", fallback_dir=tmp_path / "k")
+        assert kept.in_keyring
+        async with ServiceClient(service) as client:
+            await client.register_technician_key(kept.key.name, kept.key.public_base64)
+        controller.connect_to(PoleAddress("serial", path, path))
+        view = page.wizard
+        await shown(lambda: view.start_button.isEnabled())
+        view.technician.setText("Anna de Vries")
+        view.start_button.click()
+        await answer_like_a_technician(view, ANSWERS)
+        view.finish_button.click()
+
+        await shown(lambda: view.open_report_button.isVisible(), timeout=60)
+        assert view.report_state.text().startswith(
+            f"Report signed by Anna de Vries (key {kept.key.fingerprint})")
+        assert view.run is not None
+        run_id = view.run.record.run_id
+        folder = store.folder(run_id)
+        assert verify_report(read_report(folder / "report.json"),
+                             (folder / "report.pdf").read_bytes()) == view.run.record
+        view.open_report_button.click()
+        assert opened == [folder / "report.pdf"]
+
+        await shown(lambda: page.reports.state.waiting == 0
+                    and [r.run_id for r in page.reports.state.reports] == [run_id],
+                    timeout=60)
+        async with ServiceClient(service) as client:
+            stored = await client.commissioning_reports("PW-0001")
+        assert [(r.run_id, r.passed, r.technician) for r in stored] == [
+            (run_id, True, "Anna de Vries")]
+        await page.aclose()
+        await controller.aclose()
