@@ -53,6 +53,8 @@ __all__ = [
     "MessageRecord",
     "MeterValuesEvent",
     "PoleRecord",
+    "RolloutEvent",
+    "RolloutPoleEvent",
     "ServiceClient",
     "ServiceEndpoint",
     "ServiceEvent",
@@ -537,8 +539,53 @@ class WatchingEvent:
                 "description": self.description}
 
 
+@dataclass(frozen=True, slots=True)
+class RolloutEvent:
+    """A firmware rollout changed state: created (``running``), ``paused``, ``running``
+    again, ``halted`` (``reason`` says how many failed), ``cancelled`` or ``finished``.
+
+    About no single pole, so it has no ``pole_id``; `at` is the service's time. The
+    feed may drop events (a slow client, a lost link between service processes): a
+    client that must be exact re-reads ``GET /firmware/rollouts/{id}`` now and then.
+    """
+
+    kind: ClassVar[str] = "rollout"
+    rollout_id: int
+    state: str
+    reason: str | None
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "rolloutId": self.rollout_id, "state": self.state,
+                "reason": self.reason, "at": format_time(self.at)}
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutPoleEvent:
+    """One pole of a rollout moved (`RolloutPoleRecord.state`: ``sending``, ``sent``,
+    ``Downloading`` … ``Installed``, ``failed`` with its ``reason``, ``cancelled``,
+    ``pending`` again after a send that did not reach it).
+
+    ``reported`` is the FirmwareStatusNotification that moved it, None when the service
+    decided (sent, timed out, a boot confirmed it); `at` is the service's time.
+    """
+
+    kind: ClassVar[str] = "rolloutPole"
+    rollout_id: int
+    pole_id: str
+    state: str
+    reason: str | None
+    reported: str | None
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "rolloutId": self.rollout_id, "poleId": self.pole_id,
+                "state": self.state, "reason": self.reason, "reported": self.reported,
+                "at": format_time(self.at)}
+
+
 ServiceEvent = (ConnectionEvent | StatusEvent | TransactionEvent | MeterValuesEvent
-                | LiveEvent | WatchingEvent)
+                | LiveEvent | WatchingEvent | RolloutEvent | RolloutPoleEvent)
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -554,6 +601,9 @@ def parse_event(data: Any) -> ServiceEvent | None:
     if not isinstance(data, Mapping):
         raise ValueError(f"a feed event must be a JSON object, not {type(data).__name__}")
     kind = data.get("type")
+    if kind == RolloutEvent.kind:  # the one kind about no single pole
+        return RolloutEvent(int(_need(data, "rolloutId", int)), str(_need(data, "state", str)),
+                            _str(data.get("reason")), parse_time(_need(data, "at", str)))
     if kind not in _PARSERS:
         return None
     pole_id = str(_need(data, "poleId", str))
@@ -601,10 +651,17 @@ def _watching(pole_id: str, data: Mapping[str, Any]) -> WatchingEvent:
                          str(data.get("description") or ""))
 
 
+def _rollout_pole(pole_id: str, data: Mapping[str, Any]) -> RolloutPoleEvent:
+    return RolloutPoleEvent(int(_need(data, "rolloutId", int)), pole_id,
+                            str(_need(data, "state", str)), _str(data.get("reason")),
+                            _str(data.get("reported")), parse_time(_need(data, "at", str)))
+
+
 _PARSERS: dict[str, Callable[[str, Mapping[str, Any]], ServiceEvent]] = {
     ConnectionEvent.kind: _connection, StatusEvent.kind: _status,
     TransactionEvent.kind: _transaction, MeterValuesEvent.kind: _meter_values,
     LiveEvent.kind: _live, WatchingEvent.kind: _watching,
+    RolloutPoleEvent.kind: _rollout_pole,
 }
 
 

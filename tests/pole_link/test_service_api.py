@@ -15,6 +15,8 @@ from pole_link.service_api import (
     LiveEvent,
     MeterValuesEvent,
     PoleRecord,
+    RolloutEvent,
+    RolloutPoleEvent,
     ServiceClient,
     ServiceEndpoint,
     StatusEvent,
@@ -41,6 +43,13 @@ def test_every_event_the_service_builds_parses_back_to_the_same_value() -> None:
          WatchingEvent("PW-1", "Rejected", "not connected")),
         (events.live_event("PW-1", sample),
          LiveEvent("PW-1", LiveSample.from_json(sample))),
+        (events.rollout_event(3, "halted", "halted: 2 of 5 poles failed", AT),
+         RolloutEvent(3, "halted", "halted: 2 of 5 poles failed", AT)),
+        (events.rollout_pole_event(3, "PW-1", "failed", "DownloadFailed", "DownloadFailed",
+                                   AT),
+         RolloutPoleEvent(3, "PW-1", "failed", "DownloadFailed", "DownloadFailed", AT)),
+        (events.rollout_pole_event(3, "PW-1", "sent", None, None, AT),
+         RolloutPoleEvent(3, "PW-1", "sent", None, None, AT)),
     ]
     for json_event, typed in built:
         assert parse_event(json_event) == typed
@@ -63,6 +72,8 @@ def test_a_malformed_event_says_which_field_and_an_unknown_kind_is_skipped() -> 
         parse_event({"type": "status", "poleId": "PW-1", "status": "Charging",
                      "at": "2026-11-25T16:30:00Z"})
     assert parse_event({"type": "teleported", "poleId": "PW-1"}) is None
+    with pytest.raises(ValueError, match="rolloutId"):  # the kind without a pole, too
+        parse_event({"type": "rollout", "state": "running", "at": "2026-11-25T16:30:00Z"})
     with pytest.raises(ValueError, match="JSON object"):
         parse_event(["status"])
 
