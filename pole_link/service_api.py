@@ -363,12 +363,14 @@ class RolloutPoleRecord:
     """The pole's last FirmwareStatusNotification in this rollout."""
     from_version: str | None = None
     sent_at: datetime | None = None
+    updated_at: datetime | None = None
+    """When it reached ``state`` (the service's time; a `RolloutPoleEvent`'s ``at``)."""
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> RolloutPoleRecord:
         return cls(str(item["pole_id"]), str(item["state"]), _str(item.get("reason")),
                    _str(item.get("reported")), _str(item.get("from_version")),
-                   _time(item.get("sent_at")))
+                   _time(item.get("sent_at")), _time(item.get("updated_at")))
 
 
 @dataclass(frozen=True, slots=True)
