@@ -388,13 +388,16 @@ def print_pacing(steps: list[RolloutPoleEvent], per_pole: list[float], concurren
         if len(times) >= len(by_pole) // 2))
     ends = sorted(e.at for e in steps if e.state in ("Installed", "failed"))
     starts = sorted(e.at for e in steps if e.state == "sending")
-    refill = [(next(s for s in starts if s >= end) - end).total_seconds()
-              for end in ends if any(s >= end for s in starts)]
+    # The place the i-th pole to end frees is the one the (i + concurrency)-th start takes.
+    refill = [(starts[i + concurrency] - end).total_seconds()
+              for i, end in enumerate(ends) if i + concurrency < len(starts)]
     span = (max(ends) - min(starts)).total_seconds()
-    if refill:
-        print(f"  a freed place is refilled after: median {1000 * statistics.median(refill):.0f}"
-              f" ms, p95 {1000 * percentile(refill, 0.95):.0f} ms; poles in flight on average "
-              f"{sum(per_pole) / span:.1f} of {concurrency}")
+    fill = (starts[min(concurrency, len(starts)) - 1] - starts[0]).total_seconds()
+    print(f"  the first {min(concurrency, len(starts))} places filled in {1000 * fill:.0f} ms"
+          + (f"; a freed place is refilled after: median "
+             f"{1000 * statistics.median(refill):.0f} ms, p95 "
+             f"{1000 * percentile(refill, 0.95):.0f} ms" if refill else "")
+          + f"; poles in flight on average {sum(per_pole) / span:.1f} of {concurrency}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

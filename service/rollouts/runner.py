@@ -340,13 +340,15 @@ class RolloutRunner:
         if not may_start(now, rollout.window_start, rollout.window_end, rollout.avoid_peak):
             return
         free = rollout.concurrency - sum(entry.state in IN_FLIGHT for entry in entries)
-        for entry in entries:
-            if free <= 0:
-                break
-            if entry.state != PENDING:
-                continue
-            if await self._start(rollout, entry, now):
-                free -= 1
+        pending = [entry for entry in entries if entry.state == PENDING]
+        # The free places' UpdateFirmwares go out together, not one answer after another:
+        # over modems each answer takes a second or more (up to SEND_TIMEOUT_S), and one
+        # slow pole must not keep the others waiting.
+        while free > 0 and pending:
+            batch, pending = pending[:free], pending[free:]
+            started = await asyncio.gather(*(self._start(rollout, entry, now)
+                                             for entry in batch))
+            free -= sum(started)
 
     @staticmethod
     def _past_threshold(rollout: FirmwareRollout, entries: list[FirmwareRolloutPole]

@@ -15,6 +15,10 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import websockets
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action
 from sqlmodel import Session
 
 from pole_link.errors import NotAuthorised
@@ -579,3 +583,64 @@ async def test_the_live_feed_tells_each_step_of_a_rollout_as_it_happens(
         assert [(p.state, p.reason) for p in done.poles] == [
             (steps[p.pole_id][-1].state, steps[p.pole_id][-1].reason) for p in done.poles]
         assert [p.state for p in done.poles] == ["failed", "Installed", "Installed"]
+
+
+# ---------------------------------------------------------------------- pacing
+class GatedPole(ChargePoint):  # type: ignore[misc]
+    """An ``ocpp``-library pole whose answer to UpdateFirmware waits for ``gate``, as one
+    behind a slow modem; ``asked`` records every UpdateFirmware it got."""
+
+    def __init__(self, pole_id: str, connection: Any, asked: list[str],
+                 gate: asyncio.Event | None = None, told: asyncio.Event | None = None) -> None:
+        super().__init__(pole_id, connection)
+        self.asked, self.gate, self.told = asked, gate, told
+
+    @on(Action.update_firmware)
+    async def on_update_firmware(self, location: str, retrieve_date: str, **_: Any
+                                 ) -> call_result.UpdateFirmware:
+        self.asked.append(self.id)
+        if self.told is not None:
+            self.told.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        return call_result.UpdateFirmware()
+
+
+@contextlib.asynccontextmanager
+async def booted(ocpp_url: str, pole_id: str, asked: list[str], *,
+                 gate: asyncio.Event | None = None, told: asyncio.Event | None = None
+                 ) -> AsyncIterator[GatedPole]:
+    async with websockets.connect(f"{ocpp_url}/{pole_id}",
+                                  subprotocols=["ocpp1.6"]) as connection:
+        pole = GatedPole(pole_id, connection, asked, gate, told)
+        reader = asyncio.create_task(pole.start())
+        try:
+            answer = await pole.call(call.BootNotification(
+                charge_point_model="PW-Light", charge_point_vendor="Test"))
+            assert answer.status == "Accepted"
+            yield pole
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+
+async def test_a_pole_slow_to_answer_update_firmware_does_not_hold_up_the_others(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """PW-0001 answers its UpdateFirmware only once PW-0002 got its own. Sent one after
+    another, PW-0001's would time out (not sent) and go out again; sent together, as
+    places free up, each pole is asked once."""
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE, models=("PW-Light",)).to_bytes())
+        asked: list[str] = []
+        second_asked = asyncio.Event()
+        url = api.service.ocpp_url
+        async with booted(url, "PW-0001", asked, gate=second_asked), \
+                booted(url, "PW-0002", asked, told=second_asked):
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, pole_ids=("PW-0001", "PW-0002"), concurrency=2))
+            sent = await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            assert sorted(asked) == ["PW-0001", "PW-0002"]
+            assert [p.reason for p in sent.poles] == [None, None]
