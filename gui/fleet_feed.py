@@ -20,7 +20,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from gui.error_words import explain
 from gui.fleet.model import FleetModel
 from pole_link.errors import PoleLinkError
-from pole_link.service_api import LiveEvent, ServiceClient, ServiceEndpoint, ServiceEvent
+from pole_link.service_api import (
+    LiveEvent,
+    RolloutEvent,
+    RolloutPoleEvent,
+    ServiceClient,
+    ServiceEndpoint,
+    ServiceEvent,
+)
 from pole_link.timeutil import utc_now
 
 FLUSH_MS = 250
@@ -37,6 +44,11 @@ class FleetFeed(QObject):
     """Keeps a `FleetModel` in step with one service."""
 
     state_changed = Signal(str)
+    rollout_changed = Signal(object)
+    """A `RolloutEvent` or `RolloutPoleEvent`, as it arrives (not batched: they are few,
+    and the Firmware view shows each at once)."""
+    went_live = Signal()
+    """The feed is (again) open: what happened while it was not must be read."""
 
     def __init__(self, model: FleetModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,8 +100,11 @@ class FleetFeed(QObject):
                         if self._uptime is not None:
                             self._uptime.cancel()
                         self._uptime = asyncio.ensure_future(self._fetch_uptime(client))
+                        self.went_live.emit()
                         async for event in feed:
-                            if not isinstance(event, LiveEvent):
+                            if isinstance(event, RolloutEvent | RolloutPoleEvent):
+                                self.rollout_changed.emit(event)
+                            elif not isinstance(event, LiveEvent):
                                 self._pending.append(event)
                                 self.received += 1
                 except PoleLinkError as exc:

@@ -55,6 +55,8 @@ __all__ = [
     "MessageRecord",
     "MeterValuesEvent",
     "PoleRecord",
+    "RolloutEvent",
+    "RolloutPoleEvent",
     "SecurityEventRecord",
     "SecurityEventReported",
     "ServiceClient",
@@ -366,12 +368,14 @@ class RolloutPoleRecord:
     """The pole's last FirmwareStatusNotification in this rollout."""
     from_version: str | None = None
     sent_at: datetime | None = None
+    updated_at: datetime | None = None
+    """When it reached ``state`` (the service's time; a `RolloutPoleEvent`'s ``at``)."""
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> RolloutPoleRecord:
         return cls(str(item["pole_id"]), str(item["state"]), _str(item.get("reason")),
                    _str(item.get("reported")), _str(item.get("from_version")),
-                   _time(item.get("sent_at")))
+                   _time(item.get("sent_at")), _time(item.get("updated_at")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -637,8 +641,54 @@ class SecurityEventReported:
         return {"type": self.kind, "poleId": self.pole_id, "event": self.event.to_json()}
 
 
+@dataclass(frozen=True, slots=True)
+class RolloutEvent:
+    """A firmware rollout changed state: created (``running``), ``paused``, ``running``
+    again, ``halted`` (``reason`` says how many failed), ``cancelled`` or ``finished``.
+
+    About no single pole, so it has no ``pole_id``; `at` is the service's time. The
+    feed may drop events (a slow client, a lost link between service processes): a
+    client that must be exact re-reads ``GET /firmware/rollouts/{id}`` now and then.
+    """
+
+    kind: ClassVar[str] = "rollout"
+    rollout_id: int
+    state: str
+    reason: str | None
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "rolloutId": self.rollout_id, "state": self.state,
+                "reason": self.reason, "at": format_time(self.at)}
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutPoleEvent:
+    """One pole of a rollout moved (`RolloutPoleRecord.state`: ``sending``, ``sent``,
+    ``Downloading`` … ``Installed``, ``failed`` with its ``reason``, ``cancelled``,
+    ``pending`` again after a send that did not reach it).
+
+    ``reported`` is the FirmwareStatusNotification that moved it, None when the service
+    decided (sent, timed out, a boot confirmed it); `at` is the service's time.
+    """
+
+    kind: ClassVar[str] = "rolloutPole"
+    rollout_id: int
+    pole_id: str
+    state: str
+    reason: str | None
+    reported: str | None
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.kind, "rolloutId": self.rollout_id, "poleId": self.pole_id,
+                "state": self.state, "reason": self.reason, "reported": self.reported,
+                "at": format_time(self.at)}
+
+
 ServiceEvent = (ConnectionEvent | StatusEvent | TransactionEvent | MeterValuesEvent
-                | LiveEvent | WatchingEvent | SecurityEventReported)
+                | LiveEvent | WatchingEvent | SecurityEventReported | RolloutEvent
+                | RolloutPoleEvent)
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -654,6 +704,9 @@ def parse_event(data: Any) -> ServiceEvent | None:
     if not isinstance(data, Mapping):
         raise ValueError(f"a feed event must be a JSON object, not {type(data).__name__}")
     kind = data.get("type")
+    if kind == RolloutEvent.kind:  # the one kind about no single pole
+        return RolloutEvent(int(_need(data, "rolloutId", int)), str(_need(data, "state", str)),
+                            _str(data.get("reason")), parse_time(_need(data, "at", str)))
     if kind not in _PARSERS:
         return None
     pole_id = str(_need(data, "poleId", str))
@@ -704,6 +757,10 @@ def _watching(pole_id: str, data: Mapping[str, Any]) -> WatchingEvent:
 def _security_event(pole_id: str, data: Mapping[str, Any]) -> SecurityEventReported:
     return SecurityEventReported(pole_id, SecurityEventRecord.from_json(
         _need(data, "event", Mapping)))
+def _rollout_pole(pole_id: str, data: Mapping[str, Any]) -> RolloutPoleEvent:
+    return RolloutPoleEvent(int(_need(data, "rolloutId", int)), pole_id,
+                            str(_need(data, "state", str)), _str(data.get("reason")),
+                            _str(data.get("reported")), parse_time(_need(data, "at", str)))
 
 
 _PARSERS: dict[str, Callable[[str, Mapping[str, Any]], ServiceEvent]] = {
@@ -711,6 +768,7 @@ _PARSERS: dict[str, Callable[[str, Mapping[str, Any]], ServiceEvent]] = {
     ConnectionEvent.kind: _connection, StatusEvent.kind: _status,
     TransactionEvent.kind: _transaction, MeterValuesEvent.kind: _meter_values,
     LiveEvent.kind: _live, WatchingEvent.kind: _watching,
+    RolloutPoleEvent.kind: _rollout_pole,
 }
 
 

@@ -159,7 +159,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                f"{sha256}/{name}"
     leader = PgLeader(db_url) if clustered else None
     rollouts = RolloutRunner(async_repository, app.state.connections, files.store, location,
-                             clock=clock, leader=leader)
+                             clock=clock, leader=leader, events=app.state.live_hub.publish)
     store.firmware_watch = rollouts
     app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
     app.include_router(build_security_events_router(async_repository, tokens))

@@ -5,11 +5,20 @@ it), start a rollout to the poles the Fleet shows (its search and quick filters 
 way to pick them), and watch each pole move through Downloading → Installed or fail with
 a reason; the service halts on its own past the failure threshold. The rollout lives in
 the service, so closing the app changes nothing; this panel only reads and asks.
+
+Progress comes from the service's live feed (`FleetFeed.rollout_changed`), each pole's
+step shown as it is stored. A slow read (`FALLBACK_POLL_MS`) stays as a safety net: the
+feed may drop events without the client knowing (the service drops a slow client's
+oldest events; between service processes, notices sent while their database link is
+re-made are lost). The feed's reconnect reads at once. An answer older than what an
+event already showed never undoes it (each pole's ``updated_at``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import dataclasses
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -30,19 +39,26 @@ from PySide6.QtWidgets import (
 )
 
 from gui.error_words import explain
+from gui.fleet_feed import FleetFeed
 from gui.tasks import TaskRunner
 from pole_link.service_api import (
     FirmwarePackageRecord,
+    RolloutEvent,
+    RolloutPoleEvent,
+    RolloutPoleRecord,
     RolloutRecord,
     RolloutRequest,
     ServiceClient,
     ServiceEndpoint,
 )
 
-REFRESH_MS = 2000
+FALLBACK_POLL_MS = 30_000
+"""Only against events the feed lost; the feed itself shows each step at once."""
+UNSHOWN_KEPT = 256
 
 STATE_WORDS = {
     "pending": QT_TRANSLATE_NOOP("RolloutPanel", "waiting"),
+    "sending": QT_TRANSLATE_NOOP("RolloutPanel", "sending"),
     "sent": QT_TRANSLATE_NOOP("RolloutPanel", "sent"),
     "Downloading": QT_TRANSLATE_NOOP("RolloutPanel", "downloading"),
     "Downloaded": QT_TRANSLATE_NOOP("RolloutPanel", "downloaded"),
@@ -124,8 +140,14 @@ class RolloutPanel(QWidget):
         layout.addLayout(plan)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        self._timer = QTimer(self, interval=REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self.fallback_poll = QTimer(self, interval=FALLBACK_POLL_MS)
+        self.fallback_poll.timeout.connect(self.refresh)
+        self._rows: dict[str, int] = {}
+        """Pole id → its table row (the rollout's sending order)."""
+        self._unshown: collections.deque[RolloutEvent | RolloutPoleEvent] = \
+            collections.deque(maxlen=UNSHOWN_KEPT)
+        """Events of rollouts not shown (yet): a new rollout's first steps may arrive
+        before the service's answer to starting it."""
         self.follow(None)
 
     # ------------------------------------------------------------ service
@@ -133,6 +155,11 @@ class RolloutPanel(QWidget):
         self.service = service
         self.note.setVisible(service is None)
         self._update_buttons()
+
+    def listen_to(self, feed: FleetFeed) -> None:
+        """Follow rollouts on the feed the Fleet already keeps open (one per service)."""
+        feed.rollout_changed.connect(self.apply_event)
+        feed.went_live.connect(self.refresh)
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
@@ -229,25 +256,53 @@ class RolloutPanel(QWidget):
         if isinstance(answer, BaseException):
             self._failed(self.tr("Rollout"), answer)
             return
-        self.rollout = answer
-        self._timer.start()
+        rollout = merged(self.rollout, answer)
+        for event in self._unshown:  # what the feed told before this answer came
+            rollout = applied(rollout, event) or rollout
+        self._unshown.clear()
+        self.rollout = rollout
+        self.fallback_poll.start()
+        self._rows = {pole.pole_id: row for row, pole in enumerate(self.rollout.poles)}
+        self.table.setRowCount(len(self.rollout.poles))
+        for row, pole in enumerate(self.rollout.poles):
+            self._show_pole(row, pole)
+        self._show_summary()
+
+    def apply_event(self, event: object) -> None:
+        """A rollout event from the live feed: the rollout shown here changes at once."""
+        if not isinstance(event, RolloutEvent | RolloutPoleEvent):
+            return
+        changed = applied(self.rollout, event) if self.rollout is not None else None
+        if changed is None:
+            self._unshown.append(event)
+            return
+        self.rollout = changed
+        if isinstance(event, RolloutPoleEvent):
+            row = self._rows[event.pole_id]
+            self._show_pole(row, changed.poles[row])
+        self._show_summary()
+
+    def _show_pole(self, row: int, pole: RolloutPoleRecord) -> None:
+        cells = (pole.pole_id, state_text(pole.state), pole.reason or "")
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            colour = STATE_COLOURS.get(pole.state)
+            if colour is not None and column == 1:
+                item.setForeground(QColor(colour))
+            self.table.setItem(row, column, item)
+
+    def _show_summary(self) -> None:
+        rollout = self.rollout
+        if rollout is None:
+            return
         counts = ", ".join(f"{state_text(state)} {count}"
-                           for state, count in sorted(answer.counts.items()) if count)
+                           for state, count in sorted(rollout.counts.items()) if count)
         self.summary.setText(self.tr("Rollout %1 of %2: %3 — %4").replace(
-            "%1", str(answer.id)).replace("%2", answer.version).replace(
-            "%3", state_text(answer.state)).replace("%4", counts)
-            + (f" ({answer.reason})" if answer.reason else ""))
-        self.table.setRowCount(len(answer.poles))
-        for row, pole in enumerate(answer.poles):
-            cells = (pole.pole_id, state_text(pole.state), pole.reason or "")
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                colour = STATE_COLOURS.get(pole.state)
-                if colour is not None and column == 1:
-                    item.setForeground(QColor(colour))
-                self.table.setItem(row, column, item)
-        if answer.state == "finished":
-            self._timer.stop()
+            "%1", str(rollout.id)).replace("%2", rollout.version).replace(
+            "%3", state_text(rollout.state)).replace("%4", counts)
+            + (f" ({rollout.reason})" if rollout.reason else ""))
+        if rollout.state == "finished":
+            self.fallback_poll.stop()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -258,3 +313,62 @@ class RolloutPanel(QWidget):
         self.pause_button.setEnabled(state == "running")
         self.resume_button.setEnabled(state in ("paused", "halted"))
         self.cancel_button.setEnabled(state in ("running", "paused", "halted"))
+
+
+def merged(shown: RolloutRecord | None, answer: RolloutRecord) -> RolloutRecord:
+    """A read of the rollout (``answer``), but where an event already showed something
+    newer — the read was answered before that change was stored — the event's stays."""
+    if shown is None or shown.id != answer.id:
+        return answer
+    before = {pole.pole_id: pole for pole in shown.poles}
+    poles = tuple(before[pole.pole_id] if _newer(before.get(pole.pole_id), pole) else pole
+                  for pole in answer.poles)
+    if _newer(shown, answer):
+        answer = dataclasses.replace(answer, state=shown.state, reason=shown.reason,
+                                     updated_at=shown.updated_at)
+    return _with_counts(dataclasses.replace(answer, poles=poles))
+
+
+def applied(rollout: RolloutRecord, event: RolloutEvent | RolloutPoleEvent
+            ) -> RolloutRecord | None:
+    """The rollout after a feed event; None when the event is not about it (another
+    rollout, a pole it does not list) or older than what the rollout already says."""
+    if event.rollout_id != rollout.id:
+        return None
+    if isinstance(event, RolloutEvent):
+        if _stale(event, rollout):
+            return None
+        return dataclasses.replace(rollout, state=event.state, reason=event.reason,
+                                   updated_at=event.at)
+    row = next((row for row, pole in enumerate(rollout.poles)
+                if pole.pole_id == event.pole_id), None)
+    if row is None or _stale(event, rollout.poles[row]):
+        return None
+    before = rollout.poles[row]
+    pole = dataclasses.replace(before, state=event.state, reason=event.reason,
+                               reported=event.reported or before.reported,
+                               updated_at=event.at)
+    return _with_counts(dataclasses.replace(
+        rollout, poles=(*rollout.poles[:row], pole, *rollout.poles[row + 1:])))
+
+
+def _newer(shown: RolloutRecord | RolloutPoleRecord | None,
+           answer: RolloutRecord | RolloutPoleRecord) -> bool:
+    """Did ``shown`` (from an event) change after ``answer`` was read?"""
+    return (shown is not None and shown.updated_at is not None
+            and answer.updated_at is not None and shown.updated_at > answer.updated_at)
+
+
+def _stale(event: RolloutEvent | RolloutPoleEvent,
+           record: RolloutRecord | RolloutPoleRecord) -> bool:
+    return record.updated_at is not None and event.at < record.updated_at
+
+
+def _with_counts(rollout: RolloutRecord) -> RolloutRecord:
+    """Counts per state worked out from the poles (when the record has them)."""
+    if not rollout.poles:
+        return rollout
+    counts: dict[str, int] = {}
+    for pole in rollout.poles:
+        counts[pole.state] = counts.get(pole.state, 0) + 1
+    return dataclasses.replace(rollout, counts=counts)

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.profile_view = ProfileView()
         self.firmware_view = FirmwareView(self.controller, self.tasks)
         self.rollout_panel = RolloutPanel(self.tasks, self.fleet_view.proxy.shown_pole_ids)
+        self.rollout_panel.listen_to(self.feed)
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))

@@ -33,6 +33,7 @@ from pole_link.service_api import (
     LiveEvent,
     LiveFeed,
     PoleRecord,
+    RolloutEvent,
     ServiceClient,
     ServiceEndpoint,
     WatchingEvent,
@@ -186,8 +187,8 @@ class CsmsLink(PoleLink):
     async def _read_feed(self, feed: LiveFeed) -> None:
         try:
             async for event in feed:
-                if event.pole_id != self.pole_id:
-                    continue
+                if isinstance(event, RolloutEvent) or event.pole_id != self.pole_id:
+                    continue  # (a rollout event is about no single pole)
                 if isinstance(event, LiveEvent):
                     self._offer(PoleMessage("DataTransfer", {
                         "vendorId": VENDOR_ID, "messageId": VendorMessage.LIVE},

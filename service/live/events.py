@@ -20,6 +20,8 @@ from pole_link.service_api import (
     ConnectionEvent,
     LiveEvent,
     MeterValuesEvent,
+    RolloutEvent,
+    RolloutPoleEvent,
     SecurityEventRecord,
     SecurityEventReported,
     StatusEvent,
@@ -58,6 +60,15 @@ def security_event(record: SecurityEventRecord) -> Event:
 
 def watching_event(pole_id: str, status: str, description: str = "") -> Event:
     return WatchingEvent(pole_id, status, description).to_json()
+
+
+def rollout_event(rollout_id: int, state: str, reason: str | None, at: datetime) -> Event:
+    return RolloutEvent(rollout_id, state, reason, at).to_json()
+
+
+def rollout_pole_event(rollout_id: int, pole_id: str, state: str, reason: str | None,
+                       reported: str | None, at: datetime) -> Event:
+    return RolloutPoleEvent(rollout_id, pole_id, state, reason, reported, at).to_json()
 
 
 def meter_values_event(pole_id: str, connector_id: int, transaction_id: int | None,

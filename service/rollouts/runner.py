@@ -31,6 +31,7 @@ from typing import Any
 from pole_link.timeutil import format_time
 from service.api.routes import ApiError, PoleConnections
 from service.files.store import FileStore
+from service.live.events import Event, rollout_event, rollout_pole_event
 from service.ocpp.pole_handler import Clock
 from service.rollouts.leader import Leader
 from service.rollouts.plan import may_start, version_below
@@ -104,8 +105,8 @@ class RolloutRunner:
 
     def __init__(self, repository: AsyncRepository, connections: PoleConnections,
                  files: FileStore, location: Callable[[str, str], str], *,
-                 clock: Clock, tick_s: float = TICK_S, leader: Leader | None = None
-                 ) -> None:
+                 clock: Clock, tick_s: float = TICK_S, leader: Leader | None = None,
+                 events: Callable[[Event], None] | None = None) -> None:
         self.repository = repository
         self.connections = connections
         self.files = files
@@ -117,6 +118,9 @@ class RolloutRunner:
         """Several processes on one database: only the leader starts poles."""
         self.sender = ReleaseSender(connections, repository, files, timeout_s=SEND_TIMEOUT_S)
         """SignedUpdateFirmware to poles that know it, UpdateFirmware to legacy ones."""
+        self.events = events
+        """Where each stored change goes out to operators (`LiveHub.publish`: the live
+        feed, of every process of a cluster)."""
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -136,6 +140,30 @@ class RolloutRunner:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.tick_s):
                     await self._wake.wait()
+
+    # ------------------------------------------------------------ stored, then told
+    async def _move_pole(self, rollout_id: int, pole_id: str, state: str, at: datetime, *,
+                         only_from: Sequence[str], reason: str | None = None,
+                         reported: str | None = None, sent: bool = False) -> bool:
+        """`Repository.move_rollout_pole`; a move that happened goes on the live feed, so
+        operators see it at once instead of at their next read."""
+        moved = await self.repository.move_rollout_pole(
+            rollout_id, pole_id, state, at, only_from=only_from, reason=reason,
+            reported=reported, sent=sent)
+        if moved and self.events is not None:
+            self.events(rollout_pole_event(rollout_id, pole_id, state, reason, reported, at))
+        return moved
+
+    async def _set_state(self, rollout_id: int, state: str, reason: str | None, at: datetime,
+                         *, only_from: Sequence[str], failures_acknowledged: int | None = None
+                         ) -> bool:
+        """`Repository.set_rollout_state`, and on the live feed when it moved."""
+        moved = await self.repository.set_rollout_state(
+            rollout_id, state, reason, at, only_from=only_from,
+            failures_acknowledged=failures_acknowledged)
+        if moved and self.events is not None:
+            self.events(rollout_event(rollout_id, state, reason, at))
+        return moved
 
     # ------------------------------------------------------------ operator requests
     async def create(self, plan: RolloutPlan) -> FirmwareRollout:
@@ -190,6 +218,9 @@ class RolloutRunner:
                 offline_limit_s=plan.offline_limit_s, step_timeout_s=plan.step_timeout_s,
                 created_at=now, updated_at=now),
                 [(pole_id, poles[pole_id].firmware) for pole_id in chosen])
+        if self.events is not None:
+            assert rollout.id is not None
+            self.events(rollout_event(rollout.id, RUNNING, None, now))
         await self.repository.audit("api", "firmware rollout created",
                                     f"#{rollout.id} {package.version} {package.sha256} to "
                                     f"{len(chosen)} pole(s)", at=now)
@@ -211,7 +242,7 @@ class RolloutRunner:
         """No pole is started any more; poles already sent are still followed."""
         async with self._lock:
             rollout = await self._known(rollout_id)
-            if not await self.repository.set_rollout_state(
+            if not await self._set_state(
                     rollout_id, CANCELLED, "cancelled by the operator", self.clock(),
                     only_from=ROLLOUT_OPEN):
                 raise RolloutError(422, "RolloutEnded", f"rollout {rollout_id} is "
@@ -219,7 +250,7 @@ class RolloutRunner:
             now = self.clock()
             for entry in await self.repository.rollout_poles(rollout_id):
                 if entry.state == PENDING:
-                    await self.repository.move_rollout_pole(
+                    await self._move_pole(
                         rollout_id, entry.pole_id, CANCELLED, now, only_from=(PENDING,),
                         reason="rollout cancelled before this pole was sent")
         await self.repository.audit("api", "firmware rollout cancelled", f"#{rollout_id}",
@@ -232,7 +263,7 @@ class RolloutRunner:
         async with self._lock:
             rollout = await self._known(rollout_id)
             acknowledged = failures_acknowledged if rollout.state == HALTED else None
-            if not await self.repository.set_rollout_state(
+            if not await self._set_state(
                     rollout_id, state, reason, self.clock(), only_from=only_from,
                     failures_acknowledged=acknowledged):
                 raise RolloutError(422, "WrongState",
@@ -255,16 +286,16 @@ class RolloutRunner:
         now = self.clock()
         for entry, _ in await self.repository.pole_in_rollouts(pole_id, IN_FLIGHT):
             if status in REPORTED_STEPS or status in SIGNED_STEPS:
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     entry.rollout_id, pole_id, SIGNED_STEPS.get(status, status), now,
                     only_from=IN_FLIGHT, reported=status)
             elif status in FAILURES:
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     entry.rollout_id, pole_id, FAILED, now, only_from=IN_FLIGHT,
                     reported=status, reason=FAILURES[status])
             elif status == "Installed":
                 # Not yet: only the version the pole boots with confirms it.
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     entry.rollout_id, pole_id, "Installing", now, only_from=IN_FLIGHT,
                     reported=status, reason="installed; waiting for the pole to boot it")
         self.nudge()
@@ -274,10 +305,10 @@ class RolloutRunner:
         now = self.clock()
         for entry, rollout in await self.repository.pole_in_rollouts(pole_id, IN_FLIGHT):
             if firmware == rollout.version:
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     entry.rollout_id, pole_id, INSTALLED, now, only_from=IN_FLIGHT)
             elif entry.state == "Installing":
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     entry.rollout_id, pole_id, FAILED, now, only_from=("Installing",),
                     reason=f"version did not change: the pole booted {firmware!r}, not "
                            f"{rollout.version!r} (rolled back)")
@@ -303,7 +334,7 @@ class RolloutRunner:
             if self.connections.get(entry.pole_id) is None:
                 reason = f"offline too long: not connected {rollout.step_timeout_s} s " \
                          f"after {entry.state}"
-            if await self.repository.move_rollout_pole(
+            if await self._move_pole(
                     rollout.id, entry.pole_id, FAILED, now, only_from=(entry.state,),
                     reason=reason):
                 entry.state = FAILED
@@ -311,13 +342,13 @@ class RolloutRunner:
             return
         failed = sum(entry.state == FAILED for entry in entries)
         if all(entry.state not in (PENDING, *IN_FLIGHT) for entry in entries):
-            await self.repository.set_rollout_state(
+            await self._set_state(
                 rollout.id, FINISHED, f"{failed} of {len(entries)} poles failed"
                 if failed else None, now, only_from=(RUNNING, HALTED))
             return
         if self._past_threshold(rollout, entries):
             if rollout.state != HALTED:
-                await self.repository.set_rollout_state(
+                await self._set_state(
                     rollout.id, HALTED, f"halted: {failed} of {len(entries)} poles failed",
                     now, only_from=(RUNNING,))
                 await self.repository.audit("service", "firmware rollout halted",
@@ -328,13 +359,15 @@ class RolloutRunner:
         if not may_start(now, rollout.window_start, rollout.window_end, rollout.avoid_peak):
             return
         free = rollout.concurrency - sum(entry.state in IN_FLIGHT for entry in entries)
-        for entry in entries:
-            if free <= 0:
-                break
-            if entry.state != PENDING:
-                continue
-            if await self._start(rollout, entry, now):
-                free -= 1
+        pending = [entry for entry in entries if entry.state == PENDING]
+        # The free places' UpdateFirmwares go out together, not one answer after another:
+        # over modems each answer takes a second or more (up to SEND_TIMEOUT_S), and one
+        # slow pole must not keep the others waiting.
+        while free > 0 and pending:
+            batch, pending = pending[:free], pending[free:]
+            started = await asyncio.gather(*(self._start(rollout, entry, now)
+                                             for entry in batch))
+            free -= sum(started)
 
     @staticmethod
     def _past_threshold(rollout: FirmwareRollout, entries: list[FirmwareRolloutPole]
@@ -356,21 +389,21 @@ class RolloutRunner:
             since = max(rollout.created_at, pole.last_seen) if pole and pole.last_seen \
                 else rollout.created_at
             if now - since > timedelta(seconds=rollout.offline_limit_s):
-                await self.repository.move_rollout_pole(
+                await self._move_pole(
                     rollout.id, pole_id, FAILED, now, only_from=(PENDING,),
                     reason=f"offline too long: not connected for more than "
                            f"{rollout.offline_limit_s} s")
             return False
         image = await self.files.firmware(rollout.sha256)
         if image is None:
-            await self.repository.move_rollout_pole(
+            await self._move_pole(
                 rollout.id, pole_id, FAILED, now, only_from=(PENDING,),
                 reason="the release's image is no longer stored")
             return False
         location = self.location(image.sha256, image.name)
         now = self.clock()  # the send's own time (`sent_at`), not the step's start
         # Stored before it is sent: a restart follows this pole up and never sends twice.
-        if not await self.repository.move_rollout_pole(rollout.id, pole_id, SENDING, now,
+        if not await self._move_pole(rollout.id, pole_id, SENDING, now,
                                                        only_from=(PENDING,), sent=True):
             return False
         update_id = await self.repository.firmware_requested(pole_id, location, now)
@@ -379,21 +412,20 @@ class RolloutRunner:
                                              format_time(now), update_id)
         except ApiError as error:
             await self.repository.firmware_not_sent(update_id, self.clock())
-            await self.repository.move_rollout_pole(
+            await self._move_pole(
                 rollout.id, pole_id, PENDING, self.clock(), only_from=(SENDING,),
                 reason=f"not sent: {error.description}")
             LOGGER.info("rollout #%s: %s not sent: %s", rollout.id, pole_id, error.description)
             return False
         if refused is not None:
             await self.repository.firmware_not_sent(update_id, self.clock())
-            await self.repository.move_rollout_pole(rollout.id, pole_id, FAILED, self.clock(),
-                                                    only_from=(SENDING,), reason=refused)
+            await self._move_pole(rollout.id, pole_id, FAILED, self.clock(),
+                                  only_from=(SENDING,), reason=refused)
             LOGGER.warning("rollout #%s: %s refused %s: %s", rollout.id, pole_id,
                            rollout.version, refused)
             return False
         # Accepted (unless the pole already reported progress, which says as much).
-        await self.repository.move_rollout_pole(rollout.id, pole_id, SENT, self.clock(),
-                                                only_from=(SENDING,))
+        await self._move_pole(rollout.id, pole_id, SENT, self.clock(), only_from=(SENDING,))
         LOGGER.info("rollout #%s: %s sent %s", rollout.id, pole_id, rollout.version)
         return True
 

@@ -15,6 +15,8 @@ from pole_link.service_api import (
     LiveEvent,
     MeterValuesEvent,
     PoleRecord,
+    RolloutEvent,
+    RolloutPoleEvent,
     SecurityEventRecord,
     SecurityEventReported,
     ServiceClient,
@@ -47,6 +49,13 @@ def test_every_event_the_service_builds_parses_back_to_the_same_value() -> None:
             "PW-1", "InvalidFirmwareSignature", "tampered", AT, AT, 3)),
          SecurityEventReported("PW-1", SecurityEventRecord(
              "PW-1", "InvalidFirmwareSignature", "tampered", AT, AT, 3))),
+        (events.rollout_event(3, "halted", "halted: 2 of 5 poles failed", AT),
+         RolloutEvent(3, "halted", "halted: 2 of 5 poles failed", AT)),
+        (events.rollout_pole_event(3, "PW-1", "failed", "DownloadFailed", "DownloadFailed",
+                                   AT),
+         RolloutPoleEvent(3, "PW-1", "failed", "DownloadFailed", "DownloadFailed", AT)),
+        (events.rollout_pole_event(3, "PW-1", "sent", None, None, AT),
+         RolloutPoleEvent(3, "PW-1", "sent", None, None, AT)),
     ]
     for json_event, typed in built:
         assert parse_event(json_event) == typed
@@ -69,6 +78,8 @@ def test_a_malformed_event_says_which_field_and_an_unknown_kind_is_skipped() -> 
         parse_event({"type": "status", "poleId": "PW-1", "status": "Charging",
                      "at": "2026-11-25T16:30:00Z"})
     assert parse_event({"type": "teleported", "poleId": "PW-1"}) is None
+    with pytest.raises(ValueError, match="rolloutId"):  # the kind without a pole, too
+        parse_event({"type": "rollout", "state": "running", "at": "2026-11-25T16:30:00Z"})
     with pytest.raises(ValueError, match="JSON object"):
         parse_event(["status"])
 

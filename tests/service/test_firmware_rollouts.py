@@ -5,18 +5,26 @@ a few at a time; confirmed only by the version each pole boots with. Through
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
+import websockets
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action
 from sqlmodel import Session
 
 from pole_link.errors import NotAuthorised
 from pole_link.service_api import (
+    RolloutEvent,
+    RolloutPoleEvent,
     RolloutRecord,
     RolloutRequest,
     ServiceClient,
@@ -24,9 +32,10 @@ from pole_link.service_api import (
     ServiceRefused,
 )
 from pole_link.sim.clock import SimClock
+from service.api.tokens import ensure_admin_token
 from service.rollouts.leader import PgLeader
 from service.rollouts.plan import may_start, version_below
-from service.server import start_service
+from service.server import prepare_database, start_service
 from tests.firmware_support import Manufacturer
 from tests.support import (
     Api,
@@ -497,3 +506,155 @@ async def test_a_failure_share_halts_the_rollout(
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")
             assert halted.reason == "halted: 1 of 3 poles failed"
             assert [p.state for p in halted.poles] == ["failed", "pending", "pending"]
+
+
+# ---------------------------------------------------------------------- on the live feed
+@contextlib.asynccontextmanager
+async def operator_and_pole_side(tmp_path: Path, manufacturer: Manufacturer, processes: int
+                                 ) -> AsyncIterator[tuple[ServiceClient, str]]:
+    """A client of the service and the OCPP URL poles connect to. Two processes: as
+    ``paalwerk service --workers 2`` on PostgreSQL, the operator's feed at one, the poles
+    at the other (which process runs the rollouts is theirs to settle)."""
+    if processes == 1:
+        async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api,
+                                                                                 client):
+            yield client, api.service.ocpp_url
+        return
+    with postgres_schema() as url:
+        await asyncio.to_thread(prepare_database, url)
+        token = ensure_admin_token(tmp_path / "tokens.json")
+        assert token is not None
+        common: dict[str, Any] = {"token_file": tmp_path / "tokens.json",
+                                  "files_dir": tmp_path / "files", "clustered": True,
+                                  "clock": SimClock(NOW).now,
+                                  "trusted_roots": [manufacturer.root]}
+        poles_side = await start_service(url, **common)
+        operator_side = await start_service(url, **common)
+        try:
+            async with ServiceClient(ServiceEndpoint(
+                    f"http://127.0.0.1:{operator_side.port}", token)) as client:
+                yield client, poles_side.ocpp_url
+        finally:
+            await operator_side.stop()
+            await poles_side.stop()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+async def test_the_live_feed_tells_each_step_of_a_rollout_as_it_happens(
+        tmp_path: Path, manufacturer: Manufacturer, processes: int) -> None:
+    """Only the feed is read until the end (no polling): every pole's way to Installed or
+    to a failure with its reason, the halt, the resume and the finish arrive on it, and
+    the last word on each pole is what the API then says."""
+    async with operator_and_pole_side(tmp_path, manufacturer, processes) as (client, ocpp), \
+            contextlib.AsyncExitStack() as stack:
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        poles = [await stack.enter_async_context(connected_pole(
+            ocpp, tmp_path / "poles", f"PW-000{n}", start=NOW)) for n in (1, 2, 3)]
+        for cp in poles:  # as a factory installs it
+            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        poles[0].pole.firmware.fail_next_boot = True  # PW-0001 boots its old version again
+        seen: list[RolloutEvent | RolloutPoleEvent] = []
+        async with client.live() as feed, asyncio.timeout(60):
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, concurrency=1, halt_after_failures=1))
+            async for event in feed:
+                if not isinstance(event, RolloutEvent | RolloutPoleEvent):
+                    continue
+                assert event.rollout_id == rollout.id
+                seen.append(event)
+                if isinstance(event, RolloutEvent) and event.state == "halted":
+                    await client.resume_rollout(rollout.id)
+                if isinstance(event, RolloutEvent) and event.state == "finished":
+                    break
+        assert [(e.state, e.reason) for e in seen if isinstance(e, RolloutEvent)] == [
+            ("running", None), ("halted", "halted: 1 of 3 poles failed"), ("running", None),
+            ("finished", "1 of 3 poles failed")]
+        steps = {pole_id: [e for e in seen if isinstance(e, RolloutPoleEvent)
+                           and e.pole_id == pole_id] for pole_id in ("PW-0001", "PW-0002",
+                                                                     "PW-0003")}
+        # "sent" is skipped when the pole's Downloading is stored before its answer; a
+        # state may repeat, moved by another word of the pole (its Installed: Installing
+        # until the boot confirms it).
+        states = [e.state for e in steps["PW-0002"]]
+        assert [state for n, state in enumerate(states) if state != "sent" and (
+            n == 0 or states[n - 1] != state)] == [
+            "sending", "Downloading", "Downloaded", "Installing", "Installed"]
+        assert steps["PW-0002"][0].reported is None  # the service's decisions …
+        assert steps["PW-0002"][-1].reported is None
+        assert all(e.reported for e in steps["PW-0002"]  # … and the pole's own words
+                   if e.state in ("Downloading", "Downloaded", "Installing"))
+        failure = steps["PW-0001"][-1]
+        assert failure.state == "failed" and failure.reported is None
+        assert (failure.reason or "").startswith("version did not change")
+        # The halt came after PW-0001 failed and before PW-0002 was sent.
+        order = [id(e) for e in seen]
+        halt = next(e for e in seen if isinstance(e, RolloutEvent) and e.state == "halted")
+        assert order.index(id(failure)) < order.index(id(halt)) < order.index(
+            id(steps["PW-0002"][0]))
+        done = await client.rollout(rollout.id)
+        assert done.state == "finished"
+        assert [(p.state, p.reason) for p in done.poles] == [
+            (steps[p.pole_id][-1].state, steps[p.pole_id][-1].reason) for p in done.poles]
+        assert [p.state for p in done.poles] == ["failed", "Installed", "Installed"]
+
+
+# ---------------------------------------------------------------------- pacing
+class GatedPole(ChargePoint):  # type: ignore[misc]
+    """An ``ocpp``-library pole whose answer to UpdateFirmware waits for ``gate``, as one
+    behind a slow modem; ``asked`` records every UpdateFirmware it got."""
+
+    def __init__(self, pole_id: str, connection: Any, asked: list[str],
+                 gate: asyncio.Event | None = None, told: asyncio.Event | None = None) -> None:
+        super().__init__(pole_id, connection)
+        self.asked, self.gate, self.told = asked, gate, told
+
+    @on(Action.update_firmware)
+    async def on_update_firmware(self, location: str, retrieve_date: str, **_: Any
+                                 ) -> call_result.UpdateFirmware:
+        self.asked.append(self.id)
+        if self.told is not None:
+            self.told.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        return call_result.UpdateFirmware()
+
+
+@contextlib.asynccontextmanager
+async def booted(ocpp_url: str, pole_id: str, asked: list[str], *,
+                 gate: asyncio.Event | None = None, told: asyncio.Event | None = None
+                 ) -> AsyncIterator[GatedPole]:
+    async with websockets.connect(f"{ocpp_url}/{pole_id}",
+                                  subprotocols=["ocpp1.6"]) as connection:
+        pole = GatedPole(pole_id, connection, asked, gate, told)
+        reader = asyncio.create_task(pole.start())
+        try:
+            answer = await pole.call(call.BootNotification(
+                charge_point_model="PW-Light", charge_point_vendor="Test"))
+            assert answer.status == "Accepted"
+            yield pole
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+
+async def test_a_pole_slow_to_answer_update_firmware_does_not_hold_up_the_others(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    """PW-0001 answers its UpdateFirmware only once PW-0002 got its own. Sent one after
+    another, PW-0001's would time out (not sent) and go out again; sent together, as
+    places free up, each pole is asked once."""
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE, models=("PW-Light",)).to_bytes())
+        asked: list[str] = []
+        second_asked = asyncio.Event()
+        url = api.service.ocpp_url
+        async with booted(url, "PW-0001", asked, gate=second_asked), \
+                booted(url, "PW-0002", asked, told=second_asked):
+            rollout = await client.create_rollout(RolloutRequest(
+                record.sha256, pole_ids=("PW-0001", "PW-0002"), concurrency=2))
+            sent = await finished(client, rollout.id, lambda r: [
+                p.state for p in r.poles] == ["sent", "sent"])
+            assert sorted(asked) == ["PW-0001", "PW-0002"]
+            assert [p.reason for p in sent.poles] == [None, None]
