@@ -19,7 +19,7 @@ import json
 import logging
 import re
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlparse
@@ -255,12 +255,17 @@ class RemoteFiles:
     async def sleep_pole_seconds(self, seconds: float) -> None:
         """Retry intervals are an OCPP schedule, so they run on the pole's clock (and a
         simulation that jumps its clock ahead jumps them too)."""
+        await self.sleep_until(self.pole.clock.now() + timedelta(seconds=seconds))
+
+    async def sleep_until(self, moment: datetime) -> None:
+        """Until ``moment`` on the pole's clock. A moment, not a length: a clock that
+        jumps past it between the decision and this wait wakes it at once."""
         woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def wake() -> None:
             if not woken.done():
                 woken.set_result(None)
-        event = self.pole.scheduler.call_later(seconds, wake, name="transfer retry")
+        event = self.pole.scheduler.call_at(moment, wake, name="transfer wait")
         try:
             await woken
         finally:

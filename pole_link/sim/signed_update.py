@@ -126,10 +126,9 @@ class SignedUpdates:
     async def _run(self, request: SignedRequest) -> None:
         files = self.pole.remote_files
         rid = request.request_id
-        wait_s = (request.retrieve - self.pole.clock.now()).total_seconds()
-        if wait_s > 0:
+        if request.retrieve > self.pole.clock.now():
             await self._status(rid, "DownloadScheduled")
-            await files.sleep_pole_seconds(wait_s)
+            await files.sleep_until(request.retrieve)
         image: bytes | None = None
         for attempt in range(1, request.attempts + 1):
             await self._status(rid, "Downloading")
@@ -163,11 +162,9 @@ class SignedUpdates:
                            self.pole.pole_id, request.location)
             await self._status(rid, "InstallVerificationFailed")
             return
-        if request.install is not None:
-            install_in = (request.install - self.pole.clock.now()).total_seconds()
-            if install_in > 0:
-                await self._status(rid, "InstallScheduled")
-                await files.sleep_pole_seconds(install_in)
+        if request.install is not None and request.install > self.pole.clock.now():
+            await self._status(rid, "InstallScheduled")
+            await files.sleep_until(request.install)
         await self._status(rid, "Installing")
         slots.install_signed(image, sha256, version, rid)
         await self._status(rid, "InstallRebooting")

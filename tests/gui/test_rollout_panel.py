@@ -132,8 +132,12 @@ async def test_each_step_of_each_pole_shows_from_the_live_feed_without_a_poll(
             shown_at_event.clear()
             for connected in poles:  # their retrieve date comes
                 connected.pole.scheduler.advance(3601)
-            await shown(lambda: panel.rollout is not None and panel.rollout.state == "finished",
-                        timeout=60)
+            try:
+                await shown(lambda: panel.rollout is not None
+                            and panel.rollout.state == "finished", timeout=60)
+            except TimeoutError:
+                print("DEBUG", panel.rollout, panel.summary.text(), shown_at_event)
+                raise
             assert [panel.table.item(row, 1).text() for row in (0, 1)] == ["failed",
                                                                            "installed"]
             assert panel.table.item(0, 2).text().startswith("version did not change")
