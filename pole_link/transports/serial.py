@@ -4,6 +4,11 @@ pyserial is blocking, and asyncio cannot watch a serial handle on Windows, so on
 reader thread per port feeds the event loop and one writer thread keeps writes in
 order without ever blocking the loop. A port that vanishes (adapter pulled, virtual
 pole stopped) surfaces as `LinkLost` on the next read — never as a hang.
+
+On POSIX the writer thread does not use pyserial's ``write``: that one re-slices the
+remaining ``bytes`` after every partial ``os.write`` — a copy of the rest each time,
+so a 256 KiB firmware burst into a pseudo-terminal (a few KiB per ``os.write``) was
+copied some fifty times over (`write_all`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import os
+import select
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar
@@ -84,7 +92,7 @@ class SerialStream:
             raise LinkLost(f"{self._port.port}: write failed ({exc})") from None
 
     def _write_all(self, data: bytes) -> None:
-        self._port.write(data)
+        write_all(self._port, data)
         self._port.flush()
 
     async def close(self) -> None:
@@ -102,6 +110,46 @@ class SerialStream:
         await asyncio.to_thread(self._writer.shutdown, wait=True, cancel_futures=True)
         with contextlib.suppress(Exception):
             self._port.close()
+
+
+def write_all(port: serial.Serial, data: bytes | bytearray | memoryview) -> None:
+    """All of ``data`` onto ``port``, each byte copied once (by the kernel).
+
+    Behaves as pyserial's ``write`` with a write timeout: `serial.SerialTimeoutException`
+    when the port takes nothing for ``port.write_timeout`` seconds in all, and an early
+    return when ``cancel_write`` is called (the port is closing). POSIX ports (opened
+    non-blocking by pyserial) get a loop over a `memoryview`; others use pyserial's.
+    """
+    fd = getattr(port, "fd", None)
+    abort = getattr(port, "pipe_abort_write_r", None)
+    timeout = port.write_timeout
+    if (os.name != "posix" or not isinstance(fd, int) or not isinstance(abort, int)
+            or timeout == 0):  # 0: pyserial's "write what fits and return"
+        port.write(data)
+        return
+    deadline = None if timeout is None else time.monotonic() + timeout
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            pass
+        except InterruptedError:
+            continue
+        except OSError as exc:
+            raise serial.SerialException(f"write failed: {exc}") from exc
+        if not view:
+            return
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise serial.SerialTimeoutException("Write timeout")
+        cancelled, ready, _ = select.select([abort], [fd], [], left)
+        if cancelled:
+            with contextlib.suppress(BlockingIOError):
+                os.read(abort, 1000)
+            return
+        if not ready:
+            raise serial.SerialTimeoutException("Write timeout")
 
 
 def _open_port(path: str, options: SerialOptions) -> serial.Serial:
