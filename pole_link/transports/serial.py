@@ -20,6 +20,7 @@ import os
 import select
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar
@@ -84,15 +85,22 @@ class SerialStream:
         return item
 
     async def write(self, data: bytes) -> None:
+        await self.write_parts((data,))
+
+    async def write_parts(self, parts: Iterable[bytes]) -> None:
+        """`PartsWriter`: ``parts`` is consumed on the writer thread, one part at a time."""
         try:
-            await self._loop.run_in_executor(self._writer, self._write_all, data)
+            await self._loop.run_in_executor(self._writer, self._write_all, parts)
         except serial.SerialTimeoutException:
             raise LinkLost(f"{self._port.port}: write timed out (no flow from the pole)") from None
         except (serial.SerialException, OSError) as exc:
             raise LinkLost(f"{self._port.port}: write failed ({exc})") from None
 
-    def _write_all(self, data: bytes) -> None:
-        write_all(self._port, data)
+    def _write_all(self, parts: Iterable[bytes]) -> None:
+        for part in parts:
+            if self._closing.is_set():
+                return  # cancel_write ended the part before; the port is closing
+            write_all(self._port, part)
         self._port.flush()
 
     async def close(self) -> None:
