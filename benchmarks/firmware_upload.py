@@ -9,14 +9,23 @@ pseudo-terminal; bleak over bumble on the virtual radio, ATT MTU 247). Per round
 * raw: plain bytes (no zero byte, so no framing at all) written through the session's
   own open link, then a lone delimiter and one ``LinkStats`` call; its answer arrives
   once the pole has read everything before it, so bytes ÷ time to that answer is what
-  the link carries into the pole;
+  the link carries into the pole. The writes are like the upload's: one queued behind
+  the one in progress, as the upload does, and on the pseudo-terminal `MAX_BURST` bytes
+  each (the upload's burst once its pacer has seen a fast line; BLE keeps 64 KiB,
+  which its stream cuts into ATT writes anyway). (Until December 2026 raw wrote 64 KiB
+  at a time, one after the other: pyserial then copied the rest of each write after
+  every partial ``os.write``, which cost a 256 KiB burst four times what it cost a
+  64 KiB write, so the two figures did not measure the same writer.)
 * upload: `PoleSession.upload_firmware` of a signed package, timed from
   ``FirmwareBegin`` to the ack of the image's last byte (the commit's checks and the
-  reboot are not link time).
+  reboot are not link time). ``FirmwareBegin``'s round trip (the pole checks the
+  signing certificate and signature then) is inside that time; it is printed too.
 
 Other processes on the machine disturb single figures, so raw and upload alternate for
 a few rounds; the summary gives the median of the per-round ratios and the best upload
-over the best raw. Target: ≥ 90 %.
+over the best raw. Beside each phase the CPU seconds per MB of the pole process and of
+this one are printed (Linux): they move much less with the machine's load than rates
+do, and say which side a change made cheaper. Target: ≥ 90 %.
 
     .venv/bin/python benchmarks/firmware_upload.py [--serial-megabytes 64]
         [--ble-kilobytes 2048] [--rounds 3] [--only serial|ble]
@@ -38,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pole_link.ble_bumble.host import close_shared_hosts
+from pole_link.firmware.local_update import MAX_BURST
 from pole_link.firmware.package import FirmwarePackage, build_package
 from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
 from pole_link.protocol.frames import DELIMITER
@@ -47,8 +57,35 @@ from pole_link.transports.framed import FramedLink
 from pole_link.transports.serial import SerialLink
 
 REPO = Path(__file__).resolve().parents[1]
-RAW_WRITE = 65_536
-"""Bytes per raw write: about what the upload's larger writes hand the port."""
+SERIAL_RAW_WRITE = MAX_BURST
+"""Bytes per raw write on the pseudo-terminal: what the upload's bursts hand the port."""
+BLE_RAW_WRITE = 65_536
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds (user + system, all threads) of this process, or of ``pid`` (Linux)."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds the pole process and this one spend in one phase."""
+
+    pole_pid: int
+    pole: float = 0.0
+    here: float = 0.0
+
+    def start(self) -> None:
+        self.pole, self.here = cpu_seconds(self.pole_pid), cpu_seconds()
+
+    def stop(self) -> tuple[float, float]:
+        return cpu_seconds(self.pole_pid) - self.pole, cpu_seconds() - self.here
 
 
 @dataclass
@@ -60,11 +97,16 @@ class Figures:
     unit_name: str
     rounds: list[tuple[float, float, int]] = field(default_factory=list)
 
-    def print_round(self) -> None:
+    def print_round(self, raw_cpu: tuple[float, float], upload_cpu: tuple[float, float],
+                    megabytes: float, begin_s: float) -> None:
         raw, payload, resends = self.rounds[-1]
         print(f"{self.link:<22} round {len(self.rounds)}: raw {raw / self.unit:8.1f} "
               f"{self.unit_name}/s | firmware payload {payload / self.unit:8.1f} "
               f"{self.unit_name}/s | {payload / raw:5.1%} ({resends} resends)", flush=True)
+        print(f"{'':<22} CPU ms/MB pole, client: raw {1e3 * raw_cpu[0] / megabytes:5.1f}, "
+              f"{1e3 * raw_cpu[1] / megabytes:5.1f} | upload "
+              f"{1e3 * upload_cpu[0] / megabytes:5.1f}, {1e3 * upload_cpu[1] / megabytes:5.1f}"
+              f" | FirmwareBegin round trip {1e3 * begin_s:.0f} ms", flush=True)
 
     def print_summary(self) -> None:
         ratios = [payload / raw for raw, payload, _ in self.rounds]
@@ -88,8 +130,9 @@ def signed_packages(*sizes: int) -> tuple[list[FirmwarePackage], str]:
 
 
 @contextlib.asynccontextmanager
-async def sim_pole(root_pem: str) -> AsyncIterator[tuple[str, str, str]]:
-    """A ``paalwerk sim --serial --ble`` child trusting ``root_pem``: (tty, address, hci)."""
+async def sim_pole(root_pem: str) -> AsyncIterator[tuple[str, str, str, int]]:
+    """A ``paalwerk sim --serial --ble`` child trusting ``root_pem``: (tty, address, hci,
+    process id)."""
     with tempfile.TemporaryDirectory() as folder:
         root_file = Path(folder) / "root.pem"
         root_file.write_text(root_pem)
@@ -101,53 +144,69 @@ async def sim_pole(root_pem: str) -> AsyncIterator[tuple[str, str, str]]:
             assert process.stdout is not None
             _, _, tty = (await process.stdout.readline()).decode().split()
             _, _, address, transport = (await process.stdout.readline()).decode().split()
-            yield tty, address, transport
+            yield tty, address, transport, process.pid
         finally:
             process.terminate()
             await process.wait()
 
 
-async def raw_rate(session: PoleSession, total: int) -> float:
+async def raw_rate(session: PoleSession, total: int, write_size: int) -> float:
     """Plain bytes through the session's link into the pole; see the module docstring."""
     link = session.link
     stream = link.byte_stream if isinstance(link, FramedLink) else None
     assert stream is not None
-    block = bytes(range(1, 256)) * (RAW_WRITE // 255 + 1)
-    block = block[:RAW_WRITE]
-    count = max(1, total // RAW_WRITE)
+    block = (bytes(range(1, 256)) * (write_size // 255 + 1))[:write_size]
+    count = max(1, total // write_size)
     started = time.perf_counter()
-    for _ in range(count):
-        await stream.write(block)
+    writing: asyncio.Future[None] | None = None
+    for _ in range(count):  # one write queued behind the one in progress, as the upload
+        previous, writing = writing, asyncio.ensure_future(stream.write(block))
+        if previous is not None:
+            await previous
+    assert writing is not None
+    await writing
     await stream.write(DELIMITER)
     await session.link_stats()
-    return count * RAW_WRITE / (time.perf_counter() - started)
+    return count * write_size / (time.perf_counter() - started)
 
 
-async def upload_rate(session: PoleSession, package: FirmwarePackage) -> tuple[float, int]:
-    """Image bytes/s from FirmwareBegin to the last ack; and the resends it took."""
+async def upload_rate(session: PoleSession, package: FirmwarePackage, cpu: CpuMeter
+                      ) -> tuple[float, int, float, tuple[float, float]]:
+    """Image bytes/s from FirmwareBegin to the last ack; the resends it took; the
+    FirmwareBegin round trip (s); CPU seconds (pole, here) to the last ack."""
     await session.authenticate("demo")
     started = time.perf_counter()
-    done_at = 0.0
+    begun_at = done_at = 0.0
+    cpu_used = (0.0, 0.0)
 
     def progress(acked: int, total: int) -> None:
-        nonlocal done_at
+        nonlocal begun_at, done_at, cpu_used
+        if not begun_at:  # the first report comes with the pole's answer to FirmwareBegin
+            begun_at = time.perf_counter()
         if acked == total:
             done_at = time.perf_counter()
+            cpu_used = cpu.stop()
 
+    cpu.start()
     result = await session.upload_firmware(package, progress=progress)
     assert result.status == "Installed" and result.resumed_from == 0, result
-    return package.manifest.size / (done_at - started), result.resends
+    return (package.manifest.size / (done_at - started), result.resends, begun_at - started,
+            cpu_used)
 
 
 async def measure(figures: Figures, session: PoleSession, package: FirmwarePackage,
-                  rounds: int) -> None:
+                  rounds: int, raw_write: int, pole_pid: int) -> None:
+    cpu = CpuMeter(pole_pid)
+    megabytes = package.manifest.size / 1e6
     await session.open()
     try:
         for _ in range(rounds):
-            raw = await raw_rate(session, package.manifest.size)
-            payload, resends = await upload_rate(session, package)
+            cpu.start()
+            raw = await raw_rate(session, package.manifest.size, raw_write)
+            raw_cpu = cpu.stop()
+            payload, resends, begin_s, upload_cpu = await upload_rate(session, package, cpu)
             figures.rounds.append((raw, payload, resends))
-            figures.print_round()
+            figures.print_round(raw_cpu, upload_cpu, megabytes, begin_s)
             await session.reopen()  # the pole rebooted into the image
     finally:
         await session.close()
@@ -158,15 +217,16 @@ async def run(serial_megabytes: int, ble_kilobytes: int, rounds: int, only: str 
               ) -> None:
     (serial_package, ble_package), root = signed_packages(serial_megabytes * 1_048_576,
                                                           ble_kilobytes * 1024)
-    async with sim_pole(root) as (tty, address, transport):
+    async with sim_pole(root) as (tty, address, transport, pid):
         if only != "ble":
             await measure(Figures("serial pseudo-terminal", 1e6, "MB"),
-                          PoleSession(SerialLink(tty)), serial_package, rounds)
+                          PoleSession(SerialLink(tty)), serial_package, rounds,
+                          SERIAL_RAW_WRITE, pid)
         if only != "serial":
             link = BleLink(address, BleOptions(bumble_transport=transport, mtu=247))
             try:
                 await measure(Figures("virtual BLE, MTU 247", 1e3, "KB"), PoleSession(link),
-                              ble_package, rounds)
+                              ble_package, rounds, BLE_RAW_WRITE, pid)
             finally:
                 await close_shared_hosts()
 

@@ -197,9 +197,10 @@ class FirmwareUpload:
     async def send(self, offer: FirmwareOffer) -> None:
         """Data frames from the resume offset until the pole has acked the whole image.
 
-        One burst may be on its way to the port while the next is framed, so the line
-        does not idle while we encode (measured: a few percent over a pseudo-terminal);
-        never more than one, so a rewind or a cancel is not stuck behind a queue.
+        One burst may be on its way to the port while the next is handed over, so the
+        line does not idle between writes; never more than one, so a rewind or a cancel
+        is not stuck behind a queue. (The serial stream COBS-encodes a burst's frames on
+        its writer thread as it writes them, see `PartsWriter`; BLE gets them encoded.)
         """
         size = len(self.package.image)
         link = self.link

@@ -12,8 +12,8 @@ from __future__ import annotations
 import collections
 import json
 import logging
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from pole_link.errors import FrameError
 from pole_link.protocol.binary import BinaryFrame, FirmwareData, parse_binary
@@ -40,6 +40,22 @@ class ByteStream(Protocol):
     async def write(self, data: bytes) -> None: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class PartsWriter(Protocol):
+    """A `ByteStream` that can also take one write as parts produced while it writes.
+
+    The serial stream writes from a thread; handed finished bytes, it would wait for
+    the event loop to COBS-encode a whole firmware burst first, and an encode holds
+    Python's lock, so the writer thread stalls behind it and the line idles (a
+    pseudo-terminal buffers only ~14 KB). Parts are produced on the writing thread
+    instead, each just before it is written, while the line still drains the last.
+    """
+
+    async def write_parts(self, parts: Iterable[bytes]) -> None:
+        """Like ``write(b"".join(parts))``; ``parts`` may be consumed on another thread."""
+        ...
 
 
 class JsonText(str):
@@ -110,13 +126,15 @@ class FramedConnection:
 
     async def send_binary(self, *frames: BinaryFrame) -> None:
         """Send binary frames back to back in one write (a firmware burst costs one
-        hand-over to the port, not one per frame)."""
+        hand-over to the port, not one per frame); a `PartsWriter` encodes them as it
+        writes."""
         if not frames:
             return
-        parts = [frame.encode() if isinstance(frame, FirmwareData) else
-                 encode_frame(frame.pack())[:-1] for frame in frames]
-        parts.append(b"")
-        await self._write(DELIMITER.join(parts))
+        stream = self.stream
+        if isinstance(stream, PartsWriter):
+            await self._write_parts(stream, _encoded(frames))
+        else:
+            await self._write(DELIMITER.join([*_encoded_bodies(frames), b""]))
         self.counters.frames_out += len(frames)
 
     async def _write(self, data: bytes) -> None:
@@ -131,5 +149,35 @@ class FramedConnection:
             self._interrupted = True
             raise
 
+    async def _write_parts(self, stream: PartsWriter, parts: Iterable[bytes]) -> None:
+        """`_write` for parts: the same torn-frame rule."""
+        if self._interrupted:
+            parts = _after(DELIMITER, parts)
+            self._interrupted = False
+        try:
+            await stream.write_parts(parts)
+        except BaseException:
+            self._interrupted = True
+            raise
+
     async def close(self) -> None:
         await self.stream.close()
+
+
+def _encoded_bodies(frames: Sequence[BinaryFrame]) -> Iterator[bytes]:
+    """Each frame on the wire, without its delimiter."""
+    for frame in frames:
+        yield frame.encode() if isinstance(frame, FirmwareData) else \
+            encode_frame(frame.pack())[:-1]
+
+
+def _encoded(frames: Sequence[BinaryFrame]) -> Iterator[bytes]:
+    """Each frame on the wire and its delimiter, encoded only when asked for."""
+    for body in _encoded_bodies(frames):
+        yield body
+        yield DELIMITER
+
+
+def _after(first: bytes, parts: Iterable[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from parts

@@ -4,6 +4,14 @@ The pole holds the master side; clients open the slave path with pyserial like a
 serial adapter. The pole also keeps one slave descriptor open itself, so the
 master never sees end-of-file between technicians: like a real port, the device
 path stays the same for the pole's whole life (also across a simulated power cut).
+
+Reading is pulled, not pushed: `read` reads the master itself and waits for the loop
+only when there is nothing to read. A pseudo-terminal hands its reader at most ~4 KB
+at a time, so a firmware upload is thousands of reads a second; reading in a loop
+callback and passing each piece through a queue to the reading task cost two loop
+turns and a queue hop per piece, and made the virtual pole the slowest part of the
+link (profiled: most of its CPU time). Unread bytes now wait in the kernel, which
+also stops the sender when the pole falls behind, as a real UART's flow would.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ from pole_link.errors import LinkLost
 LOGGER = logging.getLogger(__name__)
 
 _READ_CHUNK = 65_536
+YIELD_EVERY = 65_536
+"""Bytes `read` returns without a loop turn while the sender keeps the line full:
+enough to make the turns rare, few enough that the pole's acks and other tasks run
+within about a millisecond of link time."""
 OUTPUT_LIMIT = 1 << 20
 """Bytes kept for a client that stopped reading; beyond this the port drops output."""
 
@@ -33,28 +45,43 @@ class PtyPort:
         self.path = os.ttyname(self._slave)
         os.set_blocking(self._master, False)
         self._loop = asyncio.get_running_loop()
-        self._chunks: asyncio.Queue[bytes] = asyncio.Queue()
+        self._readable: asyncio.Future[None] | None = None
+        self._unyielded = 0
         self._output = bytearray()
         self._drained = asyncio.Event()
         self._drained.set()
         self._closed = False
-        self._loop.add_reader(self._master, self._on_readable)
-
-    def _on_readable(self) -> None:
-        try:
-            data = os.read(self._master, _READ_CHUNK)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            LOGGER.warning("%s: read failed: %s", self.path, exc)
-            return
-        if data:
-            self._chunks.put_nowait(data)
 
     async def read(self) -> bytes:
-        if self._closed:
-            raise LinkLost(f"{self.path}: closed")
-        return await self._chunks.get()
+        """The next bytes from the client (one reader at a time); `LinkLost` once closed."""
+        while True:
+            if self._closed:
+                raise LinkLost(f"{self.path}: closed")
+            try:
+                data = os.read(self._master, _READ_CHUNK)
+            except BlockingIOError:
+                data = b""
+            except OSError as exc:
+                LOGGER.warning("%s: read failed: %s", self.path, exc)
+                data = b""
+            if data:
+                self._unyielded += len(data)
+                if self._unyielded >= YIELD_EVERY:  # let the pole's other tasks run
+                    self._unyielded = 0
+                    await asyncio.sleep(0)
+                return data
+            await self._wait_readable()
+
+    async def _wait_readable(self) -> None:
+        self._unyielded = 0
+        waiter = self._readable = self._loop.create_future()
+        self._loop.add_reader(self._master, _wake, waiter)
+        try:
+            await waiter
+        finally:
+            self._readable = None
+            if not self._closed:
+                self._loop.remove_reader(self._master)
 
     async def write(self, data: bytes) -> None:
         if self._closed:
@@ -101,7 +128,14 @@ class PtyPort:
             return
         self._closed = True
         self._loop.remove_reader(self._master)
+        if self._readable is not None:
+            _wake(self._readable)  # the reader finds the port closed
         self.discard_output()
         for fd in (self._master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

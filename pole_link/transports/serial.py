@@ -4,6 +4,11 @@ pyserial is blocking, and asyncio cannot watch a serial handle on Windows, so on
 reader thread per port feeds the event loop and one writer thread keeps writes in
 order without ever blocking the loop. A port that vanishes (adapter pulled, virtual
 pole stopped) surfaces as `LinkLost` on the next read — never as a hang.
+
+On POSIX the writer thread does not use pyserial's ``write``: that one re-slices the
+remaining ``bytes`` after every partial ``os.write`` — a copy of the rest each time,
+so a 256 KiB firmware burst into a pseudo-terminal (a few KiB per ``os.write``) was
+copied some fifty times over (`write_all`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import os
+import select
 import threading
+import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar
@@ -76,15 +85,22 @@ class SerialStream:
         return item
 
     async def write(self, data: bytes) -> None:
+        await self.write_parts((data,))
+
+    async def write_parts(self, parts: Iterable[bytes]) -> None:
+        """`PartsWriter`: ``parts`` is consumed on the writer thread, one part at a time."""
         try:
-            await self._loop.run_in_executor(self._writer, self._write_all, data)
+            await self._loop.run_in_executor(self._writer, self._write_all, parts)
         except serial.SerialTimeoutException:
             raise LinkLost(f"{self._port.port}: write timed out (no flow from the pole)") from None
         except (serial.SerialException, OSError) as exc:
             raise LinkLost(f"{self._port.port}: write failed ({exc})") from None
 
-    def _write_all(self, data: bytes) -> None:
-        self._port.write(data)
+    def _write_all(self, parts: Iterable[bytes]) -> None:
+        for part in parts:
+            if self._closing.is_set():
+                return  # cancel_write ended the part before; the port is closing
+            write_all(self._port, part)
         self._port.flush()
 
     async def close(self) -> None:
@@ -102,6 +118,46 @@ class SerialStream:
         await asyncio.to_thread(self._writer.shutdown, wait=True, cancel_futures=True)
         with contextlib.suppress(Exception):
             self._port.close()
+
+
+def write_all(port: serial.Serial, data: bytes | bytearray | memoryview) -> None:
+    """All of ``data`` onto ``port``, each byte copied once (by the kernel).
+
+    Behaves as pyserial's ``write`` with a write timeout: `serial.SerialTimeoutException`
+    when the port takes nothing for ``port.write_timeout`` seconds in all, and an early
+    return when ``cancel_write`` is called (the port is closing). POSIX ports (opened
+    non-blocking by pyserial) get a loop over a `memoryview`; others use pyserial's.
+    """
+    fd = getattr(port, "fd", None)
+    abort = getattr(port, "pipe_abort_write_r", None)
+    timeout = port.write_timeout
+    if (os.name != "posix" or not isinstance(fd, int) or not isinstance(abort, int)
+            or timeout == 0):  # 0: pyserial's "write what fits and return"
+        port.write(data)
+        return
+    deadline = None if timeout is None else time.monotonic() + timeout
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            pass
+        except InterruptedError:
+            continue
+        except OSError as exc:
+            raise serial.SerialException(f"write failed: {exc}") from exc
+        if not view:
+            return
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise serial.SerialTimeoutException("Write timeout")
+        cancelled, ready, _ = select.select([abort], [fd], [], left)
+        if cancelled:
+            with contextlib.suppress(BlockingIOError):
+                os.read(abort, 1000)
+            return
+        if not ready:
+            raise serial.SerialTimeoutException("Write timeout")
 
 
 def _open_port(path: str, options: SerialOptions) -> serial.Serial:
