@@ -1,4 +1,5 @@
-"""The main window: views by job (Connect, Fleet, Pole, Profile) around one pole controller.
+"""The main window: views by job (Connect, Fleet, Pole, Profile, Firmware, Cards) around
+one pole controller.
 
 The window owns the long-lived objects (the pole controller, the fleet feed) and wires
 them to the views; the views own none of them. Errors from anywhere land in one
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.cards.view import CardsView
 from gui.demo import DemoStack
 from gui.error_words import explain
 from gui.firmware.firmware_view import FirmwareView
@@ -68,6 +70,7 @@ class Page(IntEnum):
     POLE = 2
     PROFILE = 3
     FIRMWARE = 4
+    CARDS = 5
 
 
 class MainWindow(QMainWindow):
@@ -98,13 +101,14 @@ class MainWindow(QMainWindow):
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
+        self.cards_view = CardsView(self.tasks)
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_page):
+                     self.firmware_page, self.cards_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
-                     self.tr("Capacity profile"), self.tr("Firmware")):
+                     self.tr("Capacity profile"), self.tr("Firmware"), self.tr("Cards")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -131,7 +135,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
-                          (Page.FIRMWARE, "Ctrl+5")):
+                          (Page.FIRMWARE, "Ctrl+5"), (Page.CARDS, "Ctrl+6")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
+        self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.controller.state_changed.connect(
