@@ -35,7 +35,7 @@ from service.storage.id_tags import AsyncIdTagRepository, IdTagWrite
 from service.storage.repository import AsyncRepository
 
 Status = Literal["Accepted", "Blocked", "Expired", "Invalid"]
-IdTagPath = Annotated[str, Path(min_length=1, max_length=ID_TAG_MAX,
+IdTagPath = Annotated[str, Path(alias="idTag", min_length=1, max_length=ID_TAG_MAX,
                                 description="the card's id tag (OCPP IdToken, any case)")]
 
 
@@ -77,7 +77,7 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
     async def audit(action: str, detail: Any) -> None:
         await repository.audit("api", action, json.dumps(detail, separators=(",", ":")))
 
-    @router.put("/id-tags/{id_tag}")
+    @router.put("/id-tags/{idTag}")
     async def put_id_tag(id_tag: IdTagPath, body: IdTagBody) -> dict[str, Any]:
         """Register the card or replace what is known of it (status, expiry, group).
         ``created`` says which."""
@@ -126,14 +126,14 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
                                          "errors": len(parsed.errors)})
         return {"imported": len(parsed.cards), "errors": parsed.errors}
 
-    @router.get("/id-tags/{id_tag}")
+    @router.get("/id-tags/{idTag}")
     async def get_id_tag(id_tag: IdTagPath) -> dict[str, Any]:
         row = await register.get(id_tag)
         if row is None:
             raise ApiError(404, "UnknownIdTag", f"no card {id_tag!r} in the register")
         return card_json(row)
 
-    @router.get("/id-tags/{id_tag}/transactions")
+    @router.get("/id-tags/{idTag}/transactions")
     async def id_tag_transactions(id_tag: IdTagPath,
                                   limit: Annotated[int, Query(ge=1, le=500)] = 20
                                   ) -> list[dict[str, Any]]:
@@ -146,7 +146,7 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
                  "stop_reason": t.stop_reason}
                 for t in await register.transactions_of(id_tag, limit)]
 
-    @router.delete("/id-tags/{id_tag}")
+    @router.delete("/id-tags/{idTag}")
     async def delete_id_tag(id_tag: IdTagPath) -> dict[str, Any]:
         """Forget the card: from now on it is unknown (see the unknown-tag setting)."""
         if not await register.delete(id_tag, clock()):

@@ -197,3 +197,13 @@ async def test_a_csv_without_the_header_is_refused_in_words(cards: CardsApi) -> 
                                          headers={"Content-Type": "text/csv"})
     assert answer.json()["imported"] == 0
     assert "header" in answer.json()["errors"][0]
+
+
+async def test_openapi_documents_the_register_under_the_fixed_route_names(cards: CardsApi
+                                                                          ) -> None:
+    paths = (await cards.api.client.get("/openapi.json")).json()["paths"]
+    assert set(paths["/api/v1/id-tags/{idTag}"]) == {"get", "put", "delete"}
+    assert "post" in paths["/api/v1/id-tags/import"]
+    assert "text/csv" in paths["/api/v1/id-tags/import"]["post"]["requestBody"]["content"]
+    assert set(paths["/api/v1/poles/{pole_id}/local-list"]) == {"get", "post"}
+    assert "post" in paths["/api/v1/poles/{pole_id}/call"]
