@@ -207,3 +207,23 @@ async def test_openapi_documents_the_register_under_the_fixed_route_names(cards:
     assert "text/csv" in paths["/api/v1/id-tags/import"]["post"]["requestBody"]["content"]
     assert set(paths["/api/v1/poles/{pole_id}/local-list"]) == {"get", "post"}
     assert "post" in paths["/api/v1/poles/{pole_id}/call"]
+
+
+@pytest.mark.parametrize(("flag", "accepted"), [((), True),
+                                                (("--unknown-id-tags", "reject"), False),
+                                                (("--unknown-id-tags", "accept"), True)])
+def test_the_service_command_sets_the_unknown_card_answer(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flag: tuple[str, ...],
+        accepted: bool) -> None:
+    from service import cli
+    from service.ocpp.pole_handler import CsmsSettings
+
+    chosen: list[CsmsSettings] = []
+
+    async def run(db_url: str, host: str, port: int, settings: CsmsSettings,
+                  *_: object) -> None:
+        chosen.append(settings)
+
+    monkeypatch.setattr(cli, "_run", run)
+    assert cli.main(["--db", f"sqlite:///{tmp_path / 'x.sqlite'}", *flag]) == 0
+    assert chosen[0].accept_unknown_id_tags is accepted
