@@ -41,6 +41,7 @@ from pole_link.errors import (
     PoleLinkError,
 )
 from pole_link.live import LiveSample
+from pole_link.service_cards import CardRequests
 from pole_link.timeutil import format_time, parse_time
 
 __all__ = [
@@ -794,7 +795,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return str(response.status_code), response.reason_phrase, {}
 
 
-class ServiceClient:
+class ServiceClient(CardRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be

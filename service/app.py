@@ -17,7 +17,9 @@ from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
 from service.api import TokenStore, install_api
+from service.api.id_tags import build_id_tags_router
 from service.api.routes import PREFIX
+from service.cards.authority import IdTagAuthority
 from service.cluster.cluster import Cluster, RemotePole
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
@@ -34,6 +36,7 @@ from service.ocpp.pole_handler import (
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
+from service.storage.id_tags import AsyncIdTagRepository
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -93,7 +96,14 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
     app.state.clock = clock
     if repository is None and isinstance(store, RepositoryStore):
         repository = store.repository
+    authority: IdTagAuthority | None = None
     if repository is not None:
+        # The card register (issue 16): the OCPP answers and its operator routes.
+        register = AsyncIdTagRepository(repository.sync.engine)
+        authority = IdTagAuthority(register, accept_unknown=settings.accept_unknown_id_tags,
+                                   clock=clock)
+        app.include_router(build_id_tags_router(connections, repository, register, tokens,
+                                                clock))
         install_api(app, connections, repository, tokens)
         app.include_router(build_live_router(hub, tokens, PREFIX))
         app.include_router(build_overrule_router(connections, repository))
@@ -120,7 +130,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
         handler = PoleHandler(pole_id, connection, store, settings,
-                              on_booted=booted, events=hub, clock=clock)
+                              on_booted=booted, events=hub, clock=clock,
+                              authority=authority)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead

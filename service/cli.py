@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "uploaded to POST /api/v1/firmware/packages is refused")
     parser.add_argument("--registration", choices=("open", "closed"), default="open",
                         help="open: unknown poles are registered (flagged); closed: rejected")
+    parser.add_argument("--unknown-id-tags", choices=("accept", "reject"), default="accept",
+                        help="a card the register does not hold: accept (default: eis 60, "
+                             "every e-mobility provider's cards work) or reject (Invalid)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="service processes sharing the port and the fleet, for more than "
                              "one core's worth of poles (Linux; needs PostgreSQL)")
@@ -82,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = CsmsSettings(registration_open=args.registration == "open")
+    settings = CsmsSettings(registration_open=args.registration == "open",
+                            accept_unknown_id_tags=args.unknown_id_tags == "accept")
     db_url = args.db or database_url_default()
     if args.workers < 1:
         parser.error("--workers must be at least 1")

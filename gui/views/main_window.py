@@ -1,4 +1,5 @@
-"""The main window: views by job (Connect, Fleet, Pole, Profile) around one pole controller.
+"""The main window: views by job (Connect, Fleet, Pole, Profile, Firmware, Cards) around
+one pole controller.
 
 The window owns the long-lived objects (the pole controller, the fleet feed) and wires
 them to the views; the views own none of them. Errors from anywhere land in one
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.cards.view import CardsView
 from gui.commissioning.page import CommissioningPage
 from gui.demo import DemoStack
 from gui.error_words import explain
@@ -70,6 +72,7 @@ class Page(IntEnum):
     PROFILE = 3
     FIRMWARE = 4
     COMMISSIONING = 5
+    CARDS = 6
 
 
 class MainWindow(QMainWindow):
@@ -102,14 +105,15 @@ class MainWindow(QMainWindow):
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
         self.commissioning_page = CommissioningPage(self.controller, self.tasks)
+        self.cards_view = CardsView(self.tasks)
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_page, self.commissioning_page):
+                     self.firmware_page, self.commissioning_page, self.cards_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
-                     self.tr("Commissioning")):
+                     self.tr("Commissioning"), self.tr("Cards")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -136,7 +140,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
-                          (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6")):
+                          (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6"),
+                          (Page.CARDS, "Ctrl+7")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
+        self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.fleet_view.pole_activated.connect(self.open_remote_pole)

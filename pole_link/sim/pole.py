@@ -43,6 +43,7 @@ from pole_link.profiles.charging_profile import (
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
 from pole_link.sim.firmware_slots import FirmwareSlots
+from pole_link.sim.local_auth_list import LocalAuthList
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.remote_files import RemoteFiles
@@ -86,8 +87,8 @@ class VirtualPole:
         self.demo_mode = True
         """Every virtual pole is a demo pole: it accepts the service token ``demo``."""
         self.ended: list[EndedTransaction] = []
-        self.local_list_version = 0
-        self.local_list: dict[str, str] = {}
+        self.local_list = LocalAuthList()
+        """The local authorisation list (SendLocalList), used offline (eis 50)."""
         self.profiles = ProfileStore(SOCKETS)
         self.firmware_update_requested: tuple[str, str] | None = None
         self.firmware_version = FIRMWARE_VERSION
@@ -346,13 +347,22 @@ class VirtualPole:
         self._changed()
         return "Accepted"
 
+    def _listed(self, id_tag: str) -> str | None:
+        """The local list's verdict now (None: unlisted, or the list is switched off)."""
+        if not self.configuration.bool_value("LocalAuthListEnabled"):
+            return None
+        return self.local_list.status(id_tag, self.clock.now())
+
     def _locally_accepted(self, id_tag: str) -> bool:
         """LocalPreAuthorize: a tag the local list accepts starts without asking."""
         return (self.configuration.bool_value("LocalPreAuthorize")
-                and self.local_list.get(id_tag) == "Accepted")
+                and self._listed(id_tag) == "Accepted")
 
     def _offline_accepts(self, id_tag: str) -> bool:
-        listed = self.local_list.get(id_tag)
+        """OCPP 1.6 offline: with LocalAuthorizeOffline a listed card is judged by the list
+        (a card listed Blocked, Expired, Invalid or past its expiry date is refused);
+        an unlisted one by AllowOfflineTxForUnknownId (true by default: eis 50)."""
+        listed = self._listed(id_tag)
         if listed is not None and self.configuration.bool_value("LocalAuthorizeOffline"):
             return listed == "Accepted"
         return self.configuration.bool_value("AllowOfflineTxForUnknownId")
@@ -538,22 +548,18 @@ class VirtualPole:
         for listener in list(self.reboot_listeners):
             listener()
 
+    @property
+    def local_list_version(self) -> int:
+        return self.local_list.version
+
     def send_local_list(self, version: int, update_type: str, entries: list[dict[str, object]]
                         ) -> UpdateStatus:
-        """OCPP local authorisation list: Full replaces, Differential patches."""
-        if update_type == "Differential" and version <= self.local_list_version:
-            return UpdateStatus.version_mismatch
-        if update_type == "Full":
-            self.local_list = {}
-        for entry in entries:
-            tag = str(entry.get("id_tag", entry.get("idTag", "")))
-            info = entry.get("id_tag_info", entry.get("idTagInfo"))
-            if isinstance(info, dict):
-                self.local_list[tag] = str(info.get("status", "Accepted"))
-            else:
-                self.local_list.pop(tag, None)
-        self.local_list_version = version
-        return UpdateStatus.accepted
+        """OCPP local authorisation list: Full replaces, Differential patches
+        (`LocalAuthList.update`), within the pole's configured lengths."""
+        return self.local_list.update(
+            version, update_type, entries,
+            max_update=self.configuration.int_value("SendLocalListMaxLength"),
+            max_length=self.configuration.int_value("LocalAuthListMaxLength"))
 
     # ------------------------------------------------------------ smart charging
     def set_charging_profile(self, connector_id: int, data: dict[str, object]

@@ -25,6 +25,7 @@ from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.service_api import SecurityEventRecord
 from pole_link.timeutil import format_time, parse_time
+from service.cards.authority import IdTagAuthority
 from service.live.events import (
     Event,
     meter_values_event,
@@ -93,6 +94,10 @@ class CsmsSettings:
     heartbeat_interval_s: int = 900
     deploy_capacity_profile: bool = True
     """Deploy and verify the tender profile on every (re)connection (SPEC.md "Time")."""
+    accept_unknown_id_tags: bool = True
+    """A card the register does not hold is Accepted (eis 60: every e-mobility provider's
+    cards must work, and the register holds only the cards the operator entered); False
+    answers it Invalid. README "Cards"."""
 
 
 BootHook = Callable[[str], Awaitable[Any]]
@@ -130,9 +135,12 @@ class PoleHandler(StrictChargePoint):
 
     def __init__(self, pole_id: str, connection: Any, store: PoleStore,
                  settings: CsmsSettings, *, on_booted: BootHook | None = None,
-                 events: EventSink | None = None, clock: Clock = wall_clock) -> None:
+                 events: EventSink | None = None, clock: Clock = wall_clock,
+                 authority: IdTagAuthority | None = None) -> None:
         super().__init__(pole_id, connection, response_timeout=30.0)
         self.clock = clock
+        self.authority = authority
+        """The card register's judge; None accepts every card (no register)."""
         self.clock_watch = ClockWatch()
         self._time_synced: datetime | None = None
         self._background: set[asyncio.Future[Any]] = set()
@@ -262,22 +270,34 @@ class PoleHandler(StrictChargePoint):
             self._publish(status_event(self.id, connector_id, status, error_code, at))
         return call_result.StatusNotification()
 
+    async def _id_tag_info(self, id_tag: str, used_at: datetime | None = None
+                           ) -> dict[str, Any]:
+        """The register's answer for a card (every card Accepted without a register)."""
+        if self.authority is None:
+            return {"status": AuthorizationStatus.accepted}
+        verdict = await self.authority.verdict(id_tag, used_at=used_at)
+        if not verdict.accepted:
+            LOGGER.info("%s: card %s is %s", self.id, id_tag, verdict.status)
+        return verdict.id_tag_info()
+
     @on(Action.authorize)
     async def on_authorize(self, id_tag: str) -> call_result.Authorize:
-        return call_result.Authorize(id_tag_info={"status": AuthorizationStatus.accepted})
+        return call_result.Authorize(id_tag_info=await self._id_tag_info(id_tag))
 
     @on(Action.start_transaction)
     async def on_start(self, connector_id: int, id_tag: str, meter_start: int, timestamp: str,
                        **_: Any) -> call_result.StartTransaction:
         started = self._pole_time(timestamp)
+        # Judged first, stored anyway: a refused card's transaction (started offline,
+        # eis 55) stays open on the pole until the driver ends it, so it needs an id.
+        id_tag_info = await self._id_tag_info(id_tag, used_at=started)
         transaction_id = await self.store.start_transaction(
             self.id, connector_id, id_tag, meter_start, started)
         self._connector_of[transaction_id] = connector_id
         self._publish(transaction_event(self.id, "started", connector_id, transaction_id,
                                         started, meter_start))
-        return call_result.StartTransaction(
-            transaction_id=transaction_id,
-            id_tag_info={"status": AuthorizationStatus.accepted})
+        return call_result.StartTransaction(transaction_id=transaction_id,
+                                            id_tag_info=id_tag_info)
 
     @on(Action.stop_transaction)
     async def on_stop(self, meter_stop: int, timestamp: str, transaction_id: int,
@@ -290,7 +310,7 @@ class PoleHandler(StrictChargePoint):
                                         self._connector_of.pop(transaction_id, None),
                                         transaction_id, stopped, meter_stop))
         return call_result.StopTransaction(
-            id_tag_info={"status": AuthorizationStatus.accepted} if id_tag else None)
+            id_tag_info=await self._id_tag_info(id_tag) if id_tag else None)
 
     @on(Action.meter_values, skip_schema_validation=False)
     async def on_meter_values(self, connector_id: int, meter_value: list[dict[str, Any]],
