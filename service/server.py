@@ -36,6 +36,10 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
+from service.security.events import SecurityEvents
+from service.security.gate import Gate
+from service.security.routes import build_security_router
+from service.security.store import CredentialStore
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -135,7 +139,13 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         await policy.on_boot(pole_id)
 
     store = RepositoryStore(async_repository)
-    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock)
+    # Pole credentials (issue 16): checked before every upgrade, changed through the API.
+    credentials = CredentialStore(repository)
+    security_events = SecurityEvents(async_repository)
+    gate = Gate(credentials, security_events, clock)
+    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate)
+    app.include_router(build_security_router(app.state.connections, async_repository,
+                                             credentials, security_events, tokens, clock))
     policy = CapacityPolicy(app.state.connections, async_repository,
                             pole_settings.settings_for, clock=clock)
     app.include_router(build_settings_router(app.state.connections, async_repository, tokens,

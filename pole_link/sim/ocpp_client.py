@@ -31,7 +31,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
 
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
-from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
@@ -76,6 +76,13 @@ class CsmsEnd(PoleActions, StrictChargePoint):
 
     def pole_rebooted(self) -> None:
         self.client.rebooted()
+
+    @after(Action.change_configuration)
+    def after_security_profile(self, key: str, value: str) -> None:
+        """A raised SecurityProfile counts from the next connection: reconnect with it once
+        the answer is on the wire (OCPP security whitepaper)."""
+        if key.lower() == "securityprofile" and value == str(self.pole.security.profile):
+            self.client.rebooted()
 
     @on(Action.data_transfer)
     def on_data_transfer(self, vendor_id: str, message_id: str | None = None,
@@ -147,9 +154,13 @@ class PoleOcppClient:
         while True:
             await self._reachable.wait()
             try:
+                security = self.pole.security  # issue 16: Basic, TLS, client certificate
                 websocket = await connect(f"{self.url}/{self.pole.pole_id}",
                                           subprotocols=[SUBPROTOCOL], open_timeout=10,
-                                          ping_interval=None)
+                                          ping_interval=None,
+                                          additional_headers=security.headers(
+                                              self.pole.pole_id),
+                                          ssl=security.ssl_context(self.url))
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
                 delay = backoff * random.uniform(0.8, 1.2)  # jitter: poles do not reconnect in step
                 LOGGER.warning("%s: cannot reach the CSMS (%s); retrying in %.0f s",

@@ -44,6 +44,7 @@ from pole_link.sim.firmware_slots import FirmwareSlots
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.remote_files import RemoteFiles
+from pole_link.sim.security import PoleSecurity
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -72,6 +73,8 @@ class VirtualPole:
         self.clock = clock or SimClock()
         self.scheduler = EventScheduler(self.clock)
         self.configuration = configuration or ConfigurationStore(pole_id, connectors=SOCKETS)
+        self.security = PoleSecurity()
+        """SecurityProfile and the write-only AuthorizationKey (issue 16)."""
         self.sockets = [Socket(connector_id) for connector_id in range(1, SOCKETS + 1)]
         self.powered = True
         self.online = True

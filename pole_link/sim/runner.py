@@ -42,6 +42,12 @@ class FleetOptions:
     plugs: Sequence[tuple[int, EvType]] = field(default_factory=tuple)
     trusted_roots: Sequence[str] = field(default_factory=tuple)
     """PEM manufacturer roots every pole trusts for firmware (``--trust``)."""
+    security_profile: int = 0
+    """OCPP security profile the poles start at (``--security-profile``)."""
+    password: str | None = field(default=None, repr=False)
+    """Every pole's AuthorizationKey (``--password``)."""
+    ca_pem: str | None = None
+    """The CSMS's CA the poles trust for ``wss://`` (``--ca``)."""
 
 
 def pole_ids(count: int, prefix: str) -> list[str]:
@@ -72,6 +78,9 @@ class Fleet:
             self.poles.append(pole)
             for root in options.trusted_roots:
                 pole.firmware.install_root(root)
+            pole.security.profile = options.security_profile
+            pole.security.authorization_key = options.password
+            pole.security.ca_pem = options.ca_pem
             self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
             if options.serial:
                 port = PtyPort()
