@@ -79,14 +79,16 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                repository: AsyncRepository | None = None,
                tokens: TokenStore | None = None,
                on_booted: BootHook | None = None, clock: Clock = wall_clock,
-               gate: Gate | None = None) -> FastAPI:
+               gate: Gate | None = None,
+               pole_handler: type[PoleHandler] = PoleHandler) -> FastAPI:
     """The CSMS app; the operator API is mounted when storage is reachable for it.
 
     ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
     bearer tokens; without it every ``/api/v1`` request is refused (never open by default).
     ``clock`` is the service's time (poles get it as ``currentTime``; tests set it).
     ``gate`` checks each pole's credentials before the upgrade (`service.security`);
-    without it every pole is admitted at profile 0.
+    without it every pole is admitted at profile 0. ``pole_handler`` is the class serving
+    each pole (`service.security.certificates` adds certificate signing).
     """
     settings = settings or CsmsSettings()
     app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
@@ -126,8 +128,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
-        handler = PoleHandler(pole_id, connection, store, settings,
-                              on_booted=booted, events=hub, clock=clock)
+        handler = pole_handler(pole_id, connection, store, settings,
+                               on_booted=booted, events=hub, clock=clock)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead

@@ -36,10 +36,13 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
+from service.security.ca import ServiceCa
+from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
 from service.security.gate import Gate
 from service.security.routes import build_security_router
 from service.security.store import CredentialStore
+from service.security.tls import TlsFiles, server_context
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -61,10 +64,12 @@ class RunningService:
     cluster: Cluster | None = None
     rollouts: RolloutRunner | None = None
     rollout_task: asyncio.Task[None] | None = None
+    tls: bool = False
+    """Served over TLS (``--tls-cert``): ``wss://`` and ``https://``."""
 
     @property
     def ocpp_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/ocpp"
+        return f"{'wss' if self.tls else 'ws'}://{self.host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
         for background in (self.policy_task, self.rollout_task):
@@ -90,7 +95,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         sock: socket.socket | None = None,
                         clustered: bool = False,
                         clock: Clock = wall_clock,
-                        trusted_roots: Sequence[x509.Certificate] = ()) -> RunningService:
+                        trusted_roots: Sequence[x509.Certificate] = (),
+                        tls: TlsFiles | None = None,
+                        ca: ServiceCa | None = None) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
@@ -111,7 +118,12 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
 
     ``trusted_roots`` are the manufacturer root certificates signed firmware packages must
     chain to (``paalwerk service --trust``); with none, every package is refused.
+
+    ``tls``: serve TLS (security profiles 2 and 3, `service.security.tls`); a bad
+    certificate or key raises `TlsError` before anything is served. ``ca`` signs the
+    poles' certificate requests (SignCertificate, profile 3).
     """
+    ssl_context = server_context(tls) if tls is not None else None
     engine = create_engine_for(db_url)
     if clustered and engine.dialect.name != "postgresql":
         raise StorageError(db_url, "several service processes need PostgreSQL: they route "
@@ -143,7 +155,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     credentials = CredentialStore(repository)
     security_events = SecurityEvents(async_repository)
     gate = Gate(credentials, security_events, clock)
-    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate)
+    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate,
+                     pole_handler=certificate_handler(ca))
     app.include_router(build_security_router(app.state.connections, async_repository,
                                              credentials, security_events, tokens, clock))
     policy = CapacityPolicy(app.state.connections, async_repository,
@@ -178,7 +191,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         pole_settings.share = functools.partial(cluster.share, "settings")
         files.slots.share = functools.partial(cluster.share, "slots")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                            ws=BufferedWebSocketProtocol, ws_ping_interval=None)
+                            ws=BufferedWebSocketProtocol, ws_ping_interval=None,
+                            ssl_context_factory=None if ssl_context is None
+                            else lambda _config, _default: ssl_context)
     server = uvicorn.Server(config)
     sockets = [sock] if sock is not None else None
     task = asyncio.create_task(server.serve(sockets=sockets), name="csms")
@@ -189,10 +204,10 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     bound_host, bound = server.servers[0].sockets[0].getsockname()[:2]
     if sock is not None:
         host = str(bound_host)
-    served_at.append(f"http://{host}:{int(bound)}")
+    served_at.append(f"{'https' if tls else 'http'}://{host}:{int(bound)}")
     running = RunningService(server, task, host, int(bound), repository, policy,
                              app.state.live_hub, files=files, cluster=cluster,
-                             rollouts=rollouts)
+                             rollouts=rollouts, tls=tls is not None)
     running.rollout_task = asyncio.create_task(rollouts.run(), name="firmware rollouts")
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")

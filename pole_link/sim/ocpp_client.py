@@ -21,6 +21,7 @@ from typing import Any
 from ocpp.v16 import call_result
 from ocpp.v16.enums import (
     Action,
+    CertificateSignedStatus,
     ChargePointErrorCode,
     ChargePointStatus,
     DataTransferStatus,
@@ -76,6 +77,14 @@ class CsmsEnd(PoleActions, StrictChargePoint):
 
     def pole_rebooted(self) -> None:
         self.client.rebooted()
+
+    @on(Action.certificate_signed)
+    def on_certificate_signed(self, certificate_chain: str) -> call_result.CertificateSigned:
+        """The certificate the CSMS's CA signed for the CSR this pole sent (profile 3)."""
+        installed = self.pole.security.install_chain(certificate_chain, self.pole.pole_id)
+        return call_result.CertificateSigned(
+            status=CertificateSignedStatus.accepted if installed
+            else CertificateSignedStatus.rejected)
 
     @after(Action.change_configuration)
     def after_security_profile(self, key: str, value: str) -> None:
@@ -209,6 +218,8 @@ class PoleOcppClient:
             await self._boot(end)
             self.connected = True
             self.pole.authoriser = self
+            if self.pole.security.profile >= 2 and self.pole.security.certificate is None:
+                self._spawn(self._request_certificate(end))  # for profile 3 (issue 16)
             self._queue_all_statuses()
             sessions.add(asyncio.create_task(self._deliver(end), name="deliver"))
             done, _ = await asyncio.wait(sessions, return_when=asyncio.FIRST_COMPLETED)
@@ -391,6 +402,17 @@ class PoleOcppClient:
         action, payload = direct[message]
         self._spawn(self._call_quietly(end, action, payload))
         return True
+
+    async def _request_certificate(self, end: CsmsEnd) -> None:
+        """SignCertificate with a fresh CSR; the certificate comes in CertificateSigned."""
+        csr = self.pole.security.certificate_request(self.pole.pole_id)
+        try:
+            result = await end.call_action("SignCertificate", {"csr": csr})
+        except PoleLinkError as exc:
+            LOGGER.warning("%s: SignCertificate failed: %s", self.pole.pole_id, exc)
+            return
+        if result.get("status") != "Accepted":
+            LOGGER.warning("%s: the CSMS refused to sign a certificate", self.pole.pole_id)
 
     async def _heartbeat(self, end: CsmsEnd) -> None:
         """A Heartbeat; its answer's ``currentTime`` sets the clock (OCPP 1.6's time sync)."""

@@ -59,6 +59,46 @@ class PoleSecurity:
     """The CSMS's CA (``--ca``): what the pole trusts for ``wss://``; None: the system's."""
     certificate: ClientCertificate | None = field(default=None, repr=False)
     changed: list[Callable[[str], None]] = field(default_factory=list)
+    _pending_key_pem: str | None = field(default=None, repr=False)
+    """The private key of the last CSR, until its certificate arrives."""
+
+    def certificate_request(self, pole_id: str) -> str:
+        """A new key pair and a CSR for it (CN = the pole id), as SignCertificate sends;
+        the private key never leaves the pole."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        self._pending_key_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()).decode("ascii")
+        request = (x509.CertificateSigningRequestBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, pole_id)]))
+                   .sign(key, hashes.SHA256()))
+        return request.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+    def install_chain(self, chain_pem: str, pole_id: str) -> bool:
+        """CertificateSigned: keep the chain if its first certificate is for this pole and
+        for the key of the last CSR; False (nothing changed) otherwise."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.x509.oid import NameOID
+
+        if self._pending_key_pem is None:
+            return False
+        try:
+            leaf = x509.load_pem_x509_certificates(chain_pem.encode("ascii"))[0]
+        except (ValueError, UnicodeEncodeError, IndexError):
+            return False
+        key = serialization.load_pem_private_key(self._pending_key_pem.encode("ascii"), None)
+        names = leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        if not names or names[0].value != pole_id or leaf.public_key() != key.public_key():
+            return False
+        self.certificate = ClientCertificate(chain_pem, self._pending_key_pem)
+        self._pending_key_pem = None
+        return True
 
     @staticmethod
     def handles(key: str) -> bool:
@@ -70,6 +110,8 @@ class PoleSecurity:
         if name == SECURITY_PROFILE:
             if not value.isdigit() or not self.profile <= int(value) <= 3:
                 return ConfigurationStatus.rejected  # not 0–3, or lower: never lowered
+            if int(value) == 3 and self.certificate is None:
+                return ConfigurationStatus.rejected  # no certificate to log in with
             self.profile = int(value)
         elif name == AUTHORIZATION_KEY:
             if key_problem(value) is not None:
@@ -107,8 +149,8 @@ class PoleSecurity:
             return None
         context = ssl.create_default_context(cadata=self.ca_pem) if self.ca_pem \
             else ssl.create_default_context()
-        if self.profile == 3 and self.certificate is not None:
-            _load_chain(context, self.certificate)
+        if self.certificate is not None:
+            _load_chain(context, self.certificate)  # presented always, required at 3
         return context
 
 

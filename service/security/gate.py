@@ -27,6 +27,7 @@ from service.security.events import SecurityEvent, SecurityEvents
 from service.security.models import PoleCredentials
 from service.security.passwords import verify_password
 from service.security.store import CredentialStore
+from service.security.tls import client_common_name
 
 KDF_AT_ONCE = 2
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="Paalwerk OCPP", charset="UTF-8"'}
@@ -58,7 +59,7 @@ class Attempt:
     """Arrived over TLS (``wss://``)."""
     authorization: str | None
     client_cert_name: str | None
-    """The verified client certificate's subject common name, if one was presented."""
+    """The verified client certificate's common name (CN), if one was presented."""
     peer: str
 
     @classmethod
@@ -68,8 +69,7 @@ class Attempt:
         tls = (scope.get("extensions") or {}).get("tls") or {}
         client = scope.get("client") or ("?", 0)
         return cls(pole_id, scope.get("scheme") == "wss", headers.get("authorization"),
-                   tls.get("client_cert_name") if not tls.get("client_cert_error") else None,
-                   f"{client[0]}:{client[1]}")
+                   client_common_name(tls), f"{client[0]}:{client[1]}")
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
