@@ -241,7 +241,10 @@ async def test_eis69_no_password_in_logs_message_log_or_audit(
         audit = connection.exec_driver_sql(
             "SELECT actor, action, detail FROM audit_log").fetchall()
     texts.append(repr(audit))
-    for secret in (PASSWORD, new_password):
+    headers = [basic("PW-0010", password)["Authorization"].split()[1]
+               for password in (PASSWORD, new_password)]  # as HTTP Basic sends them
+    assert "Authorization: Basic ***" in caplog.text  # handshakes logged, credentials masked
+    for secret in (PASSWORD, new_password, *headers):
         for text in texts:
             assert secret not in text
     assert "AuthorizationKey" in repr(messages)  # the change is logged, its value masked
