@@ -30,7 +30,7 @@ from tests.service.security_support import (
     secured_pole,
 )
 from tests.service.test_csms_ocpp import call
-from tests.support import Api, eventually, until
+from tests.support import Api, SimProcess, eventually, until
 
 
 def client(api: Api) -> ServiceClient:
@@ -248,3 +248,26 @@ async def test_eis69_no_password_in_logs_message_log_or_audit(
         for text in texts:
             assert secret not in text
     assert "AuthorizationKey" in repr(messages)  # the change is logged, its value masked
+
+
+async def test_eis69_paalwerk_sim_logs_in_with_its_password(
+        api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command-line contract: ``paalwerk sim --security-profile 1 --password P``."""
+    monkeypatch.setenv("PAALWERK_STATE_DIR", str(tmp_path))
+    async with client(api) as service:
+        await service.register_pole("PW-0001", 1, PASSWORD)
+    sim = SimProcess("--csms", api.service.ocpp_url, "--security-profile", "1",
+                     "--password", PASSWORD)
+    try:
+        sim.read_ports(1)
+        await eventually(lambda: _connected(api, "PW-0001"), timeout=30)
+    finally:
+        assert sim.stop() == 0
+    assert sim.process.stderr is not None
+    assert PASSWORD not in sim.process.stderr.read()
+    assert "CredentialsMissing" not in await event_kinds(api, "PW-0001")
+
+
+async def _connected(api: Api, pole_id: str) -> bool:
+    answer = await api.client.get(f"/api/v1/poles/{pole_id}")
+    return answer.status_code == 200 and bool(answer.json()["connected"])
