@@ -55,7 +55,8 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
                              "(default 0)")
     parser.add_argument("--password", default=None, metavar="P",
                         help="the poles' AuthorizationKey (HTTP Basic password, 16-40 "
-                             "characters) for profiles 1 and 2")
+                             "characters) for profiles 1 and 2; a key the CSMS hands a pole "
+                             "later is kept in its state directory and wins over this")
     parser.add_argument("--ca", default=None, metavar="CA.pem",
                         help="the CSMS's CA certificate the poles trust for wss:// "
                              "(default: the system's trusted roots)")

@@ -18,6 +18,7 @@ from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox, default_state_dir
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
+from pole_link.sim.security import keep_in
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.sim.vehicles import EvType
 
@@ -91,6 +92,7 @@ class Fleet:
             if options.ble:
                 ble_lines.append(await self._serve_ble(pole, index))
             if options.csms:
+                keep_in(pole.security, default_state_dir(pole_id))  # key survives restarts
                 outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
                 self._outboxes.append(outbox)
                 client = PoleOcppClient(pole, options.csms, outbox,

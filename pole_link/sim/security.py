@@ -14,6 +14,7 @@ import ssl
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ocpp.v16.enums import ConfigurationStatus
@@ -98,6 +99,8 @@ class PoleSecurity:
             return False
         self.certificate = ClientCertificate(chain_pem, self._pending_key_pem)
         self._pending_key_pem = None
+        for listener in list(self.changed):
+            listener("Certificate")
         return True
 
     @staticmethod
@@ -158,7 +161,6 @@ def _load_chain(context: ssl.SSLContext, certificate: ClientCertificate) -> None
     """`ssl` loads a client certificate from files only: a private temporary directory."""
     import os
     import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory(prefix="pole-cert-") as directory:
         chain = Path(directory) / "chain.pem"
@@ -168,3 +170,42 @@ def _load_chain(context: ssl.SSLContext, certificate: ClientCertificate) -> None
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:
                 handle.write(text)
         context.load_cert_chain(chain, key)
+
+
+SECURITY_FILE = "security.json"
+
+
+def keep_in(security: PoleSecurity, directory: Path) -> None:
+    """Persist ``security`` in the pole's state directory, as a real pole keeps its key
+    and certificate over a restart: restore what a previous run stored (a rotated key
+    outlives the ``--password`` the simulator was started with; a profile stays raised),
+    then store every accepted change. The file is readable by its owner only."""
+    import json
+    import os
+
+    path = directory / SECURITY_FILE
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stored = None
+    if isinstance(stored, dict):
+        security.profile = max(security.profile, int(stored.get("profile", 0)))
+        security.authorization_key = stored.get("key") or security.authorization_key
+        chain, key = stored.get("chain"), stored.get("privateKey")
+        if isinstance(chain, str) and isinstance(key, str):
+            security.certificate = ClientCertificate(chain, key)
+
+    def save(_key: str = "") -> None:
+        certificate = security.certificate
+        data = {"profile": security.profile, "key": security.authorization_key,
+                "chain": certificate.chain_pem if certificate else None,
+                "privateKey": certificate.key_pem if certificate else None}
+        directory.mkdir(parents=True, exist_ok=True)
+        scratch = directory / (SECURITY_FILE + ".tmp")
+        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        scratch.replace(path)
+
+    security.changed.append(save)
+    save()

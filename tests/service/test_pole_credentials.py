@@ -271,3 +271,17 @@ async def test_eis69_paalwerk_sim_logs_in_with_its_password(
 async def _connected(api: Api, pole_id: str) -> bool:
     answer = await api.client.get(f"/api/v1/poles/{pole_id}")
     return answer.status_code == 200 and bool(answer.json()["connected"])
+
+
+def test_eis69_the_virtual_pole_keeps_a_rotated_key_over_a_restart(tmp_path: Path) -> None:
+    from pole_link.sim.security import keep_in
+
+    first = PoleSecurity(profile=1, authorization_key=PASSWORD)
+    keep_in(first, tmp_path)
+    assert first.change("AuthorizationKey", "a-key-from-the-csms-000001") is \
+        ConfigurationStatus.accepted
+    assert (tmp_path / "security.json").stat().st_mode & 0o077 == 0
+    restarted = PoleSecurity(profile=0, authorization_key=PASSWORD)  # the old command line
+    keep_in(restarted, tmp_path)
+    assert (restarted.profile, restarted.authorization_key) == (
+        1, "a-key-from-the-csms-000001")
