@@ -40,6 +40,7 @@ from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
 from service.security.gate import Gate
+from service.security.rotation import KeyTracker
 from service.security.routes import build_security_router
 from service.security.store import CredentialStore
 from service.security.tls import TlsFiles, server_context
@@ -156,7 +157,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     security_events = SecurityEvents(async_repository)
     gate = Gate(credentials, security_events, clock)
     app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate,
-                     pole_handler=certificate_handler(ca))
+                     pole_handler=certificate_handler(ca, KeyTracker(credentials, clock)))
     app.include_router(build_security_router(app.state.connections, async_repository,
                                              credentials, security_events, tokens, clock))
     policy = CapacityPolicy(app.state.connections, async_repository,

@@ -28,7 +28,7 @@ from service.security.passwords import (
     generate_key,
     hash_password,
 )
-from service.security.rotation import ChangeRefused, change_configuration, send_new_key
+from service.security.rotation import ChangeRefused, change_configuration
 from service.security.store import CredentialStore, RegistrationError
 from service.storage.repository import AsyncRepository
 
@@ -188,8 +188,8 @@ def build_security_router(connections: PoleConnections, repository: AsyncReposit
             await events.record(pole_id, SecurityEvent.KEY_CHANGED,
                                 "password set by the operator (pole offline)", clock())
             return
-        try:
-            await send_new_key(connection, store, pole_id, password, clock)
+        try:  # the pole's handler keeps the register in step (`KeyTracker`)
+            await change_configuration(connection, "AuthorizationKey", password)
         except ChangeRefused as exc:
             await events.record(pole_id, SecurityEvent.KEY_CHANGE_REFUSED, str(exc), clock())
             raise ApiError(502, "KeyNotChanged", f"{exc}; the old password stays") from None
@@ -202,6 +202,7 @@ def build_security_router(connections: PoleConnections, repository: AsyncReposit
                 await change_configuration(connection, "SecurityProfile", str(profile))
             except ChangeRefused as exc:
                 raise ApiError(502, "ProfileNotChanged", str(exc)) from None
+        # A connected pole's handler stored it once accepted (`KeyTracker`); idempotent.
         if not await asyncio.to_thread(store.raise_profile, pole_id, profile, clock()):
             raise ApiError(409, "ProfileLowered", "the profile was raised meanwhile")
         await events.record(pole_id, SecurityEvent.PROFILE_RAISED,

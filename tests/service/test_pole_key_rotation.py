@@ -107,3 +107,27 @@ async def test_eis69_a_connected_profile_0_pole_is_raised_to_profile_1(
         assert await refused(f"{api.service.ocpp_url}/PW-0003") == 401
         kinds = [event.kind for event in await service.security_events("PW-0003")]
         assert {"AuthorizationKeyChanged", "ProfileRaised"} <= set(kinds)
+
+
+async def test_eis69_a_key_sent_through_the_generic_call_route_is_kept_too(
+        api: Api, tmp_path: Path) -> None:
+    """POST …/call with ChangeConfiguration AuthorizationKey (as an outside suite may send
+    it) must not lock the pole out: the register follows once the pole accepted."""
+    url = f"{api.service.ocpp_url}/PW-0004"
+    new_key = "a-key-the-operator-chose-0042"
+    async with client(api) as service:
+        await service.register_pole("PW-0004", 1, PASSWORD)
+        async with secured_pole(api.service.ocpp_url, tmp_path, "PW-0004", profile=1,
+                                password=PASSWORD) as real:
+            answer = await service.call("PW-0004", "ChangeConfiguration",
+                                        {"key": "AuthorizationKey", "value": new_key})
+            assert answer == {"status": "Accepted"}
+            assert real.pole.security.authorization_key == new_key
+            assert await refused(url, basic("PW-0004", PASSWORD)) == 401
+            real.pole.set_network(False)
+            await until(lambda: not real.client.connected)
+            real.pole.set_network(True)
+            await until(lambda: real.client.connected and real.client.connections == 2,
+                        timeout=30)
+        audit = (await service.messages("PW-0004", "ChangeConfiguration"))
+        assert audit and new_key not in repr(audit)
