@@ -45,3 +45,19 @@ async def test_eis69_the_fleet_screen_registers_and_decommissions_a_pole(
         await shown(lambda: "decommissioned" in panel.result.text())
         security = (await api.client.get("/api/v1/poles/PW-0001/security")).json()
         assert security["decommissionedAt"] is not None
+
+
+async def test_the_register_opens_from_the_window_s_poles_menu(qtbot: QtBot) -> None:
+    from gui.views.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    poles = menus["&Poles"]
+    assert poles is not None
+    poles.actions()[0].trigger()
+    assert window.register_dialog is not None and window.register_dialog.isVisible()
+    assert not window.register_panel.register_button.isEnabled()  # no service chosen yet
+    window.register_dialog.close()
+    await window.shutdown()
