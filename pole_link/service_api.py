@@ -232,6 +232,27 @@ class ConnectionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PoleSecurityRecord:
+    """A pole's place in the register (issue 16): its profile, never its password."""
+
+    pole_id: str
+    security_profile: int
+    has_password: bool
+    key_change_pending: bool
+    registered_at: datetime | None
+    decommissioned_at: datetime | None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> PoleSecurityRecord:
+        profile = _int(item.get("securityProfile"))
+        if not item.get("id") or profile is None:
+            raise ValueError(f"an incomplete register entry: {dict(item)!r}")
+        return cls(str(item["id"]), profile, bool(item.get("hasPassword")),
+                   bool(item.get("keyChangePending")), _time(item.get("registeredAt")),
+                   _time(item.get("decommissionedAt")))
+
+
+@dataclass(frozen=True, slots=True)
 class TransactionRecord:
     """One charging transaction as the service stored it."""
 
@@ -1088,6 +1109,41 @@ class ServiceClient(CardRequests):
         if connector_id is not None:
             body["connectorId"] = connector_id
         return await self._command(pole_id, "trigger", body)
+
+    # ------------------------------------------------------------ the pole register
+    async def register_pole(self, pole_id: str, security_profile: int = 0,
+                            password: str | None = None) -> PoleSecurityRecord:
+        """Register a pole (profiles 1 and 2 need ``password``, its AuthorizationKey)."""
+        body: dict[str, Any] = {"id": pole_id, "securityProfile": security_profile}
+        if password is not None:
+            body["basicAuthPassword"] = password
+        return PoleSecurityRecord.from_json(await self._request(
+            "POST", "/poles", json=body, what=f"register {pole_id}"))
+
+    async def pole_security(self, pole_id: str) -> PoleSecurityRecord:
+        return PoleSecurityRecord.from_json(await self._request(
+            "GET", self._pole_path(pole_id, "/security"), what=f"read {pole_id}'s security"))
+
+    async def set_pole_security(self, pole_id: str, security_profile: int,
+                                password: str | None = None) -> PoleSecurityRecord:
+        """Raise the profile and/or set the password (sent to the pole if connected)."""
+        body: dict[str, Any] = {"securityProfile": security_profile}
+        if password is not None:
+            body["basicAuthPassword"] = password
+        return PoleSecurityRecord.from_json(await self._request(
+            "PUT", self._pole_path(pole_id, "/security"), json=body,
+            what=f"change {pole_id}'s security"))
+
+    async def rotate_pole_key(self, pole_id: str) -> PoleSecurityRecord:
+        """A new AuthorizationKey made by the service, in force once the pole accepted it."""
+        return PoleSecurityRecord.from_json(await self._request(
+            "POST", self._pole_path(pole_id, "/security/rotate-key"),
+            what=f"rotate {pole_id}'s key"))
+
+    async def decommission_pole(self, pole_id: str) -> PoleSecurityRecord:
+        """Take the pole out of service (it may no longer connect; history stays)."""
+        return PoleSecurityRecord.from_json(await self._request(
+            "DELETE", self._pole_path(pole_id), what=f"decommission {pole_id}"))
 
     async def configure(self, pole_id: str, key: str, value: str) -> dict[str, Any]:
         """ChangeConfiguration through ``PUT …/configuration``."""

@@ -36,6 +36,8 @@ from service.ocpp.pole_handler import (
 from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
+from service.security.gate import Attempt, Gate
+from service.security.takeover import second_connection
 from service.storage.id_tags import AsyncIdTagRepository
 from service.storage.repository import AsyncRepository
 
@@ -79,12 +81,17 @@ class Connections:
 def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                repository: AsyncRepository | None = None,
                tokens: TokenStore | None = None,
-               on_booted: BootHook | None = None, clock: Clock = wall_clock) -> FastAPI:
+               on_booted: BootHook | None = None, clock: Clock = wall_clock,
+               gate: Gate | None = None,
+               pole_handler: type[PoleHandler] = PoleHandler) -> FastAPI:
     """The CSMS app; the operator API is mounted when storage is reachable for it.
 
     ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
     bearer tokens; without it every ``/api/v1`` request is refused (never open by default).
     ``clock`` is the service's time (poles get it as ``currentTime``; tests set it).
+    ``gate`` checks each pole's credentials before the upgrade (`service.security`);
+    without it every pole is admitted at profile 0. ``pole_handler`` is the class serving
+    each pole (`service.security.certificates` adds certificate signing).
     """
     settings = settings or CsmsSettings()
     app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
@@ -127,15 +134,20 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             except RuntimeError:  # the server cannot send a denial body: plain refusal
                 await websocket.close(code=1002, reason=reason[:120])
             return
+        if gate is not None and not await admitted(websocket, pole_id, gate):
+            return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
-        handler = PoleHandler(pole_id, connection, store, settings,
-                              on_booted=booted, events=hub, clock=clock,
-                              authority=authority)
+        handler = pole_handler(pole_id, connection, store, settings,
+                               on_booted=booted, events=hub, clock=clock,
+                               authority=authority)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
             previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
+            old = previous._connection
+            if gate is not None and isinstance(old, WebSocketConnection):
+                await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
         if connections.cluster is not None:
             connections.cluster.pole_held(pole_id, True)
         watchdog = asyncio.create_task(
@@ -157,6 +169,22 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
                 with contextlib.suppress(Exception):
                     await store.connection_ended(
                         pole_id, clock(), connection.end_reason or EndReason.DROPPED)
+
+    async def admitted(websocket: WebSocket, pole_id: str, gate: Gate) -> bool:
+        """The security profile's checks, then the second-connection rule; a refusal is
+        answered in plain HTTP, before any upgrade (`service.security`)."""
+        attempt = Attempt.from_scope(pole_id, websocket.scope)
+        admission = await gate.admit(attempt)
+        previous = connections.get(pole_id)
+        if admission.admitted and previous is not None:
+            admission = await second_connection(attempt, admission, previous, gate.events,
+                                                clock)
+        if admission.admitted:
+            return True
+        assert admission.status is not None
+        await websocket.send_denial_response(PlainTextResponse(
+            admission.reason, status_code=admission.status, headers=admission.headers))
+        return False
 
     return app
 

@@ -17,6 +17,8 @@ from pole_link.firmware.signing import load_certificates
 from service.api.firmware_packages import trust_summary
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
+from service.security.ca import CaError, ServiceCa, default_ca_dir, load_ca
+from service.security.tls import TlsError, TlsFiles, server_context
 from service.server import prepare_database, start_service
 from service.storage.database import StorageError, database_url_default
 from service.workers import WorkerConfig, can_share_a_port, supervise
@@ -25,7 +27,8 @@ from service.workers import WorkerConfig, can_share_a_port, supervise
 async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
                token_file: Path, files_dir: Path | None = None,
                public_url: str | None = None,
-               trusted_roots: Sequence[x509.Certificate] = ()) -> None:
+               trusted_roots: Sequence[x509.Certificate] = (),
+               tls: TlsFiles | None = None, ca: ServiceCa | None = None) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -34,11 +37,12 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
     _show_new_token(token_file)
     service = await start_service(db_url, host=host, port=port, settings=settings,
                                   token_file=token_file, files_dir=files_dir,
-                                  public_url=public_url, trusted_roots=trusted_roots)
+                                  public_url=public_url, trusted_roots=trusted_roots,
+                                  tls=tls, ca=ca)
     print(f"Paalwerk CSMS: poles connect to {service.ocpp_url}/<pole-id> "
           f"(storage: {service.repository.engine.url.render_as_string(hide_password=True)})",
           flush=True)
-    print(f"Operator API: http://{service.host}:{service.port}/api/v1 "
+    print(f"Operator API: {'https' if tls else 'http'}://{service.host}:{service.port}/api/v1 "
           f"(OpenAPI at /docs)", flush=True)
     print(trust_summary(trusted_roots), flush=True)
     try:
@@ -48,6 +52,11 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["ca"]:
+        from service.security.ca_cli import main as ca_main
+
+        return ca_main(argv[1:])
     parser = argparse.ArgumentParser(prog="paalwerk service",
                                      description="Run the CSMS (OCPP 1.6J central system).")
     parser.add_argument("--db", metavar="URL",
@@ -76,7 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="service processes sharing the port and the fleet, for more than "
                              "one core's worth of poles (Linux; needs PostgreSQL)")
+    parser.add_argument("--tls-cert", type=Path, default=None, metavar="CERT.pem",
+                        help="serve TLS (wss:// and https://, security profiles 2 and 3) "
+                             "with this certificate (chain) …")
+    parser.add_argument("--tls-key", type=Path, default=None, metavar="KEY.pem",
+                        help="… and this private key")
+    parser.add_argument("--ca-dir", type=Path, default=None, metavar="DIR",
+                        help="the service's pole CA ('paalwerk service ca init'; default: "
+                             "'ca' in your configuration directory, used when it exists): "
+                             "signs pole certificates and, with TLS, checks them (profile 3)")
     args = parser.parse_args(argv)
+    tls, ca = _security_options(parser, args)
     trust_pem = ""
     if args.trust is not None:
         try:
@@ -96,11 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "commands and live data to each other through it (LISTEN/NOTIFY)")
         if not can_share_a_port():
             parser.error("--workers above 1 needs Linux (SO_REUSEPORT spreads connections)")
+        if tls is not None:
+            parser.error("--tls-cert with --workers above 1 is not supported yet: run one "
+                         "process, or terminate TLS in front of the workers")
         return _run_workers(db_url, args, settings, trust_pem)
     try:
         asyncio.run(_run(db_url, args.host, args.port, settings,
                          args.token_file or default_token_file(), args.files_dir,
-                         args.public_url, load_certificates(trust_pem)))
+                         args.public_url, load_certificates(trust_pem), tls, ca))
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1
@@ -147,3 +169,25 @@ def _show_new_token(token_file: Path) -> None:
     token = ensure_admin_token(token_file)
     if token is not None:
         print(f"Operator API token (shown once, store it safely): {token}", flush=True)
+
+
+def _security_options(parser: argparse.ArgumentParser, args: argparse.Namespace
+                      ) -> tuple[TlsFiles | None, ServiceCa | None]:
+    """TLS files and the pole CA from the options, checked now (usage errors in words)."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    ca: ServiceCa | None = None
+    ca_dir = args.ca_dir or default_ca_dir()
+    if args.ca_dir is not None or (ca_dir / "ca.pem").exists():
+        try:
+            ca = load_ca(ca_dir)
+        except CaError as exc:
+            parser.error(str(exc))
+    if args.tls_cert is None:
+        return None, ca
+    tls = TlsFiles(args.tls_cert, args.tls_key, ca.cert_path if ca is not None else None)
+    try:
+        server_context(tls)
+    except TlsError as exc:
+        parser.error(str(exc))
+    return tls, ca

@@ -31,6 +31,7 @@ from service.app import create_app
 from service.cluster.bus import PgBus
 from service.cluster.cluster import Cluster, new_worker_id
 from service.files import FileStore, default_files_dir
+from service.live import events as live_events
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.ocpp.repository_store import RepositoryStore
@@ -38,6 +39,14 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
+from service.security.ca import ServiceCa
+from service.security.certificates import certificate_handler
+from service.security.events import SecurityEvents
+from service.security.gate import Gate
+from service.security.rotation import KeyTracker
+from service.security.routes import build_security_router
+from service.security.store import CredentialStore
+from service.security.tls import TlsFiles, server_context
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -59,10 +68,12 @@ class RunningService:
     cluster: Cluster | None = None
     rollouts: RolloutRunner | None = None
     rollout_task: asyncio.Task[None] | None = None
+    tls: bool = False
+    """Served over TLS (``--tls-cert``): ``wss://`` and ``https://``."""
 
     @property
     def ocpp_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/ocpp"
+        return f"{'wss' if self.tls else 'ws'}://{self.host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
         for background in (self.policy_task, self.rollout_task):
@@ -88,7 +99,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                         sock: socket.socket | None = None,
                         clustered: bool = False,
                         clock: Clock = wall_clock,
-                        trusted_roots: Sequence[x509.Certificate] = ()) -> RunningService:
+                        trusted_roots: Sequence[x509.Certificate] = (),
+                        tls: TlsFiles | None = None,
+                        ca: ServiceCa | None = None) -> RunningService:
     """Migrate the database, start serving, and return once the port is bound.
 
     API tokens are checked against ``token_file`` (default: `default_token_file`); making
@@ -109,7 +122,12 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
 
     ``trusted_roots`` are the manufacturer root certificates signed firmware packages must
     chain to (``paalwerk service --trust``); with none, every package is refused.
+
+    ``tls``: serve TLS (security profiles 2 and 3, `service.security.tls`); a bad
+    certificate or key raises `TlsError` before anything is served. ``ca`` signs the
+    poles' certificate requests (SignCertificate, profile 3).
     """
+    ssl_context = server_context(tls) if tls is not None else None
     engine = create_engine_for(db_url)
     if clustered and engine.dialect.name != "postgresql":
         raise StorageError(db_url, "several service processes need PostgreSQL: they route "
@@ -137,7 +155,16 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         await policy.on_boot(pole_id)
 
     store = RepositoryStore(async_repository)
-    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock)
+    # Pole credentials (issue 16): checked before every upgrade, changed through the API.
+    credentials = CredentialStore(repository)
+    security_events = SecurityEvents(async_repository)
+    gate = Gate(credentials, security_events, clock)
+    app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate,
+                     pole_handler=certificate_handler(ca, KeyTracker(credentials, clock)))
+    app.include_router(build_security_router(app.state.connections, async_repository,
+                                             credentials, security_events, tokens, clock))
+    security_events.publish = lambda record: app.state.live_hub.publish(
+        live_events.security_event(record))
     policy = CapacityPolicy(app.state.connections, async_repository,
                             pole_settings.settings_for, clock=clock)
     app.include_router(build_settings_router(app.state.connections, async_repository, tokens,
@@ -172,7 +199,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         pole_settings.share = functools.partial(cluster.share, "settings")
         files.slots.share = functools.partial(cluster.share, "slots")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                            ws=BufferedWebSocketProtocol, ws_ping_interval=None)
+                            ws=BufferedWebSocketProtocol, ws_ping_interval=None,
+                            ssl_context_factory=None if ssl_context is None
+                            else lambda _config, _default: ssl_context)
     server = uvicorn.Server(config)
     sockets = [sock] if sock is not None else None
     task = asyncio.create_task(server.serve(sockets=sockets), name="csms")
@@ -183,10 +212,10 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     bound_host, bound = server.servers[0].sockets[0].getsockname()[:2]
     if sock is not None:
         host = str(bound_host)
-    served_at.append(f"http://{host}:{int(bound)}")
+    served_at.append(f"{'https' if tls else 'http'}://{host}:{int(bound)}")
     running = RunningService(server, task, host, int(bound), repository, policy,
                              app.state.live_hub, files=files, cluster=cluster,
-                             rollouts=rollouts)
+                             rollouts=rollouts, tls=tls is not None)
     running.rollout_task = asyncio.create_task(rollouts.run(), name="firmware rollouts")
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")

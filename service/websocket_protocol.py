@@ -10,13 +10,27 @@ than its handler keeps up), and resumes, as before, when the queue is empty agai
 
 from __future__ import annotations
 
+from typing import Any
+
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from service.security.tls import tls_extension
 
 
 class BufferedWebSocketProtocol(WebSocketsSansIOProtocol):
     """Pauses reading at `HIGH_WATER` queued messages instead of at one."""
 
     HIGH_WATER = 16
+
+    def handle_connect(self, event: Any) -> None:
+        """As uvicorn's, plus the ASGI TLS extension (the pole's client certificate for
+        security profile 3, which uvicorn does not pass on)."""
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None and self.scheme == "wss":
+            extension = tls_extension(self.transport)
+            if extension is not None:
+                scope["extensions"]["tls"] = extension
 
     def send_receive_event_to_app(self) -> None:
         if self.read_paused or self.queue.qsize() + 1 >= self.HIGH_WATER:

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QRect, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -34,6 +35,7 @@ from gui.error_words import explain
 from gui.firmware.firmware_view import FirmwareView
 from gui.firmware.rollout_panel import RolloutPanel
 from gui.fleet.model import FleetModel
+from gui.fleet.register_panel import PoleRegisterPanel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
 from gui.help.dialogs import add_help_menu
@@ -101,6 +103,9 @@ class MainWindow(QMainWindow):
         self.firmware_view = FirmwareView(self.controller, self.tasks)
         self.rollout_panel = RolloutPanel(self.tasks, self.fleet_view.proxy.shown_pole_ids)
         self.rollout_panel.listen_to(self.feed)
+        self.register_panel = PoleRegisterPanel(self.tasks)  # Poles → Register… (issue 16)
+        self.register_panel.confirm = lambda question: self.confirm(question)
+        self.register_dialog: QDialog | None = None
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
@@ -156,7 +161,20 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view.addSeparator()
         view.addAction(quit_action)
+        poles = self.menuBar().addMenu(self.tr("&Poles"))
+        register = QAction(self.tr("Register or decommission a pole…"), self)
+        register.triggered.connect(self.show_register_panel)
+        poles.addAction(register)
         add_help_menu(self, self.pages, self.nav)
+
+    def show_register_panel(self) -> None:
+        """The pole register (`PoleRegisterPanel`) in a window of its own, beside the Fleet."""
+        if self.register_dialog is None:
+            self.register_dialog = QDialog(self)
+            self.register_dialog.setWindowTitle(self.tr("Paalwerk — Pole register"))
+            QVBoxLayout(self.register_dialog).addWidget(self.register_panel)
+        self.register_dialog.show()
+        self.register_dialog.raise_()
 
     def _wire(self) -> None:
         self.connect_view.open_pole.connect(self.open_pole)
@@ -167,6 +185,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
+        self.connect_view.service_chosen.connect(self.register_panel.follow)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.controller.state_changed.connect(

@@ -45,8 +45,10 @@ from ocpp.v16 import ChargePoint
 from pole_link.errors import CallError as PoleCallError
 from pole_link.errors import FrameError, LinkLost, LinkTimeout, NotAuthorised
 from pole_link.protocol import messages
+from pole_link.protocol.redaction import install_log_filter
 
 LOGGER = logging.getLogger(__name__)
+install_log_filter()  # frames are logged: a pole's AuthorizationKey is masked in them
 
 DroppedHook = Callable[[str], None]
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])

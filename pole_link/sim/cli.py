@@ -52,6 +52,18 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
                         help="poles without the OCPP 1.6 security extension: they answer "
                              "NotImplemented to SignedUpdateFirmware and send no security "
                              "events (as older field poles do)")
+    parser.add_argument("--security-profile", type=int, default=0, choices=range(4),
+                        metavar="N",
+                        help="OCPP security profile 0-3 the poles start at: 1 HTTP Basic, "
+                             "2 TLS + Basic (wss://), 3 TLS with a client certificate "
+                             "(default 0)")
+    parser.add_argument("--password", default=None, metavar="P",
+                        help="the poles' AuthorizationKey (HTTP Basic password, 16-40 "
+                             "characters) for profiles 1 and 2; a key the CSMS hands a pole "
+                             "later is kept in its state directory and wins over this")
+    parser.add_argument("--ca", default=None, metavar="CA.pem",
+                        help="the CSMS's CA certificate the poles trust for wss:// "
+                             "(default: the system's trusted roots)")
     parser.add_argument("--verbose", action="store_true", help="log frames")
     return parser
 
@@ -73,6 +85,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     except ValueError as exc:
         parser.error(str(exc))
     roots = tuple(_read_root(parser, path) for path in args.trust)
+    ca_pem = _read_ca(parser, args.ca) if args.ca else None
+    _check_security(parser, args)
     for connector_id, _ in plugs:
         if connector_id not in (1, 2):
             parser.error(f"--plug: connector {connector_id} does not exist (1 or 2)")
@@ -84,7 +98,9 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
                            ble=args.ble,
                            csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs),
-                           trusted_roots=roots, security_extension=not args.legacy_ocpp)
+                           trusted_roots=roots, security_extension=not args.legacy_ocpp,
+                           security_profile=args.security_profile, password=args.password,
+                           ca_pem=ca_pem)
     asyncio.run(run_until_stopped(options))
     return 0
 
@@ -99,4 +115,32 @@ def _read_root(parser: argparse.ArgumentParser, path: str) -> str:
             raise ValueError("no certificate in it")
     except (OSError, ValueError) as exc:
         parser.error(f"--trust {path}: not a PEM certificate file ({exc})")
+    return text
+
+
+def _check_security(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Usage errors for security options that cannot work together, said in words."""
+    from pole_link.sim.security import key_problem
+
+    if args.password is not None:
+        problem = key_problem(args.password)
+        if problem is not None:
+            parser.error(f"--password: {problem}")
+    if args.security_profile in (1, 2) and args.password is None:
+        parser.error(f"--security-profile {args.security_profile} logs in with HTTP Basic: "
+                     f"give --password")
+    if args.security_profile >= 2 and args.csms and not args.csms.startswith("wss://"):
+        parser.error(f"--security-profile {args.security_profile} needs TLS: --csms wss://…")
+
+
+def _read_ca(parser: argparse.ArgumentParser, path: str) -> str:
+    """The ``--ca`` file's PEM text; a usage error when it holds no certificate."""
+    from pole_link.firmware.signing import load_certificates
+
+    try:
+        text = Path(path).read_text(encoding="ascii")
+        if not load_certificates(text):
+            raise ValueError("no certificate in it")
+    except (OSError, ValueError) as exc:
+        parser.error(f"--ca {path}: not a PEM certificate file ({exc})")
     return text

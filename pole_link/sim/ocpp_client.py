@@ -21,6 +21,7 @@ from typing import Any
 from ocpp.v16 import call_result
 from ocpp.v16.enums import (
     Action,
+    CertificateSignedStatus,
     ChargePointErrorCode,
     ChargePointStatus,
     DataTransferStatus,
@@ -31,7 +32,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
 
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
-from pole_link.protocol.routing import StrictChargePoint, on
+from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
@@ -76,6 +77,21 @@ class CsmsEnd(PoleActions, StrictChargePoint):
 
     def pole_rebooted(self) -> None:
         self.client.rebooted()
+
+    @on(Action.certificate_signed)
+    def on_certificate_signed(self, certificate_chain: str) -> call_result.CertificateSigned:
+        """The certificate the CSMS's CA signed for the CSR this pole sent (profile 3)."""
+        installed = self.pole.security.install_chain(certificate_chain, self.pole.pole_id)
+        return call_result.CertificateSigned(
+            status=CertificateSignedStatus.accepted if installed
+            else CertificateSignedStatus.rejected)
+
+    @after(Action.change_configuration)
+    def after_security_profile(self, key: str, value: str) -> None:
+        """A raised SecurityProfile counts from the next connection: reconnect with it once
+        the answer is on the wire (OCPP security whitepaper)."""
+        if key.lower() == "securityprofile" and value == str(self.pole.security.profile):
+            self.client.rebooted()
 
     @on(Action.data_transfer)
     def on_data_transfer(self, vendor_id: str, message_id: str | None = None,
@@ -147,9 +163,13 @@ class PoleOcppClient:
         while True:
             await self._reachable.wait()
             try:
+                security = self.pole.security  # issue 16: Basic, TLS, client certificate
                 websocket = await connect(f"{self.url}/{self.pole.pole_id}",
                                           subprotocols=[SUBPROTOCOL], open_timeout=10,
-                                          ping_interval=None)
+                                          ping_interval=None,
+                                          additional_headers=security.headers(
+                                              self.pole.pole_id),
+                                          ssl=security.ssl_context(self.url))
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
                 delay = backoff * random.uniform(0.8, 1.2)  # jitter: poles do not reconnect in step
                 LOGGER.warning("%s: cannot reach the CSMS (%s); retrying in %.0f s",
@@ -198,6 +218,8 @@ class PoleOcppClient:
             await self._boot(end)
             self.connected = True
             self.pole.authoriser = self
+            if self.pole.security.profile >= 2 and self.pole.security.certificate is None:
+                self._spawn(self._request_certificate(end))  # for profile 3 (issue 16)
             self._queue_all_statuses()
             sessions.add(asyncio.create_task(self._deliver(end), name="deliver"))
             done, _ = await asyncio.wait(sessions, return_when=asyncio.FIRST_COMPLETED)
@@ -380,6 +402,17 @@ class PoleOcppClient:
         action, payload = direct[message]
         self._spawn(self._call_quietly(end, action, payload))
         return True
+
+    async def _request_certificate(self, end: CsmsEnd) -> None:
+        """SignCertificate with a fresh CSR; the certificate comes in CertificateSigned."""
+        csr = self.pole.security.certificate_request(self.pole.pole_id)
+        try:
+            result = await end.call_action("SignCertificate", {"csr": csr})
+        except PoleLinkError as exc:
+            LOGGER.warning("%s: SignCertificate failed: %s", self.pole.pole_id, exc)
+            return
+        if result.get("status") != "Accepted":
+            LOGGER.warning("%s: the CSMS refused to sign a certificate", self.pole.pole_id)
 
     async def _heartbeat(self, end: CsmsEnd) -> None:
         """A Heartbeat; its answer's ``currentTime`` sets the clock (OCPP 1.6's time sync)."""

@@ -47,6 +47,7 @@ from pole_link.sim.local_auth_list import LocalAuthList
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.remote_files import RemoteFiles
+from pole_link.sim.security import PoleSecurity
 from pole_link.sim.signed_update import SignedUpdates
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
@@ -81,6 +82,8 @@ class VirtualPole:
         self.clock = clock or SimClock()
         self.scheduler = EventScheduler(self.clock)
         self.configuration = configuration or ConfigurationStore(pole_id, connectors=SOCKETS)
+        self.security = PoleSecurity()
+        """SecurityProfile and the write-only AuthorizationKey (issue 16)."""
         self.sockets = [Socket(connector_id) for connector_id in range(1, SOCKETS + 1)]
         self.powered = True
         self.online = True

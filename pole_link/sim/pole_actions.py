@@ -53,19 +53,24 @@ class PoleActions:
     # ---------------------------------------------------------------- configuration
     @on(Action.get_configuration)
     def on_get_configuration(self, key: list[str] | None = None) -> call_result.GetConfiguration:
+        # SecurityProfile and AuthorizationKey (write-only) live in `pole.security`.
+        security, others = self.pole.security.entries(key)
         try:
-            known, unknown = self.pole.configuration.get(key)
+            known, unknown = self.pole.configuration.get(others) if others or not key \
+                else ([], [])
         except TooManyKeysError as exc:
             raise OccurenceConstraintViolationError(
                 description=str(exc), details={"cause": "too many keys"}) from None
         return call_result.GetConfiguration(
             configuration_key=[{"key": spec.name, "readonly": spec.readonly, "value": value}
-                               for spec, value in known],
+                               for spec, value in known] + security,
             unknown_key=unknown or None,
         )
 
     @on(Action.change_configuration)
     def on_change_configuration(self, key: str, value: str) -> call_result.ChangeConfiguration:
+        if self.pole.security.handles(key):
+            return call_result.ChangeConfiguration(status=self.pole.security.change(key, value))
         return call_result.ChangeConfiguration(status=self.pole.configuration.change(key, value))
 
     # ---------------------------------------------------------------- availability & resets

@@ -18,6 +18,7 @@ from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox, default_state_dir
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
+from pole_link.sim.security import keep_in
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.sim.vehicles import EvType
 
@@ -44,6 +45,12 @@ class FleetOptions:
     """PEM manufacturer roots every pole trusts for firmware (``--trust``)."""
     security_extension: bool = True
     """False (``--legacy-ocpp``): poles without the OCPP 1.6 security extension."""
+    security_profile: int = 0
+    """OCPP security profile the poles start at (``--security-profile``)."""
+    password: str | None = field(default=None, repr=False)
+    """Every pole's AuthorizationKey (``--password``)."""
+    ca_pem: str | None = None
+    """The CSMS's CA the poles trust for ``wss://`` (``--ca``)."""
 
 
 def pole_ids(count: int, prefix: str) -> list[str]:
@@ -75,6 +82,9 @@ class Fleet:
             self.poles.append(pole)
             for root in options.trusted_roots:
                 pole.firmware.install_root(root)
+            pole.security.profile = options.security_profile
+            pole.security.authorization_key = options.password
+            pole.security.ca_pem = options.ca_pem
             self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
             if options.serial:
                 port = PtyPort()
@@ -85,6 +95,7 @@ class Fleet:
             if options.ble:
                 ble_lines.append(await self._serve_ble(pole, index))
             if options.csms:
+                keep_in(pole.security, default_state_dir(pole_id))  # key survives restarts
                 outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
                 self._outboxes.append(outbox)
                 client = PoleOcppClient(pole, options.csms, outbox,

@@ -22,6 +22,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
+from pole_link.protocol.redaction import redact
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
 from service.api.uptime import fleet_uptime, pole_uptime, uptime_start
@@ -203,7 +204,7 @@ async def send_command(connections: PoleConnections, repository: AsyncRepository
         raise ApiError(409, "PoleOffline",
                        f"pole {pole_id!r} is not connected to this service")
     await repository.audit("api", f"{action} → {pole_id}",
-                           json.dumps(payload, separators=(",", ":")))
+                           redact(json.dumps(payload, separators=(",", ":"))))
     try:
         async with asyncio.timeout(timeout):
             result = await handler.call_action(action, payload, timeout=timeout)

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from pole_link.protocol.redaction import redact
+
 LIVE_SAMPLE_INTERVAL_S = 60.0
 KEEP_PER_POLE = 10_000
 """Retention: the newest messages per pole that are kept."""
@@ -51,6 +53,7 @@ class MessageLog:
 
     async def _log(self, direction: str, raw: str, calls_from_sender: dict[str, tuple[str, float]],
                    calls_to_sender: dict[str, tuple[str, float]]) -> None:
+        raw = redact(raw)  # a pole's AuthorizationKey never reaches the log (issue 16)
         try:
             message = json.loads(raw)
             kind, unique_id = message[0], str(message[1])
