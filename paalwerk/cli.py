@@ -19,6 +19,8 @@ commands:
   watch PATH      show a pole's live data over its serial service port
   service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
   firmware        signed firmware packages: keygen, sign, inspect, upload
+  --self-test     start the demo headless, read live values over serial and through the
+                  service; print one line, exit 0 (passed) or 1 (failed)
 """
 
 
@@ -52,6 +54,12 @@ def _firmware(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _self_test(argv: Sequence[str]) -> int:
+    from gui.self_test import main
+
+    return main(argv)
+
+
 def _gui(argv: Sequence[str]) -> int:
     from gui.app import main
 
@@ -65,6 +73,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "gui": _gui,
     "service": _service,
     "firmware": _firmware,
+    "--self-test": _self_test,
 }
 
 
