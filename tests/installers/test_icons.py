@@ -6,11 +6,15 @@ import struct
 from pathlib import Path
 
 from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtWidgets import QApplication
 
 from installers.make_icons import ICNS_TYPES, ICO_SIZES, main
 
 
-def test_png_ico_and_icns_are_written_and_read_back(tmp_path: Path) -> None:
+def test_png_ico_and_icns_are_written_and_read_back(tmp_path: Path, qapp: QApplication
+                                                    ) -> None:
+    """(``qapp``: the suite's one QApplication, so the script makes no QGuiApplication that
+    would leave later widget tests without one.)"""
     assert main([str(tmp_path)]) == 0
     png = QImage(str(tmp_path / "paalwerk.png"))
     assert (png.width(), png.height()) == (256, 256)
