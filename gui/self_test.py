@@ -6,7 +6,7 @@ a hidden import or a data file left out, a child process that cannot be started.
 self-test runs the real thing, headless: the demo's window (offscreen unless
 ``QT_QPA_PLATFORM`` says otherwise) with its service and virtual poles in child
 processes, and it waits for what a technician would look at — a live value from the
-serial pole, the same pole's live value through the service, and the BLE pole found by
+serial pole, a pole's live value through the service, and the BLE pole found by
 a scan on the virtual radio. It prints one line saying what it checked and how long each
 step took, and exits 0 when all of it worked, 1 when anything did not.
 """
@@ -108,22 +108,25 @@ class _Checks:
 
         async def poll_connected() -> None:
             async with ServiceClient(service, timeout=10) as client:
-                while pole_id not in connected:
+                while not connected:
                     connected.update(pole.id for pole in await client.poles() if pole.connected)
                     await asyncio.sleep(0.2)
 
+        # The first demo pole the service has (usually an OCPP pole: the serial one was
+        # started before the service and may be between two reconnection attempts).
         poller = asyncio.ensure_future(poll_connected())
         try:
-            await self.until(f"{pole_id} connected to the service",
-                             lambda: pole_id in connected or poller.done())
-            if pole_id not in connected:
+            await self.until("a pole connected to the service",
+                             lambda: bool(connected) or poller.done())
+            if not connected:
                 raise SelfTestFailed(f"asking the service for its poles: {poller.exception()!r}")
         finally:
             poller.cancel()
-        window.open_remote_pole(pole_id)
-        await self.until(f"live data of {pole_id} through the service",
+        remote = pole_id if pole_id in connected else sorted(connected)[0]
+        window.open_remote_pole(remote)
+        await self.until(f"live data of {remote} through the service",
                          lambda: "csms" in self.samples)
-        self.done.append(f"{pole_id} through the service at {service.url}: live after "
+        self.done.append(f"{remote} through the service at {service.url}: live after "
                          f"{self.elapsed():.1f} s ({_sample_text(self.samples['csms'])})")
 
         ble = window.connect_view.ble_poles
