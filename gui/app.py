@@ -110,6 +110,7 @@ def _gui(args: argparse.Namespace, demo: DemoStack | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui.i18n import preferred_language, switch_language
+    from gui.icons import app_icon
     from gui.settings import remembered_token
     from gui.views.main_window import MainWindow
     from pole_link.service_api import ServiceEndpoint
@@ -123,6 +124,7 @@ def _gui(args: argparse.Namespace, demo: DemoStack | None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine ends the app, not Qt
     app.setApplicationName("Paalwerk")
     app.setOrganizationName("Paalwerk")
+    app.setWindowIcon(app_icon())
     switch_language(args.language or preferred_language())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -56,14 +56,39 @@ def _free_port() -> int:
         return port
 
 
+WINDOWS_CONSOLE_EXE = "paalwerk-cli.exe"
+"""On Windows the bundle has a windowed ``Paalwerk.exe`` (no console window, but no
+stdout either) and this console twin beside it (installers/paalwerk.spec)."""
+
+
+def child_command(*args: str) -> list[str]:
+    """The command line that runs ``paalwerk ARGS`` in a child process — the one place
+    that decides it.
+
+    From source that is this interpreter with ``-m paalwerk``; a frozen bundle (PyInstaller)
+    has no ``python -m``, so it is the bundle's own executable with the subcommand. On
+    Windows the console twin, because a windowed executable's child has no stdout to print
+    its serial port and token lines on.
+    """
+    if not getattr(sys, "frozen", False):
+        return [sys.executable, "-m", "paalwerk", *args]
+    executable = Path(sys.executable)
+    if sys.platform == "win32" and (console := executable.with_name(WINDOWS_CONSOLE_EXE)
+                                    ).exists():
+        executable = console
+    return [str(executable), *args]
+
+
 class Child:
     """One child process whose output lines are collected by a thread (loop-agnostic)."""
 
     def __init__(self, name: str, args: list[str], env: dict[str, str]) -> None:
         self.name = name
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "paalwerk", *args], stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, env=env, bufsize=1)
+            child_command(*args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, env=env, bufsize=1,
+            # a console child of a windowed app would open a console window of its own
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, name=f"{name} output", daemon=True).start()

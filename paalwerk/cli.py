@@ -20,6 +20,8 @@ commands:
   service         the CSMS: OCPP 1.6J central system (paalwerk service --help)
   firmware        signed firmware packages: keygen, sign, inspect, upload
   commission      run a commissioning checklist without a window (--help)
+  --self-test     start the demo headless, read live values over serial and through the
+                  service; print one line, exit 0 (passed) or 1 (failed)
 """
 
 
@@ -59,6 +61,12 @@ def _commission(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _self_test(argv: Sequence[str]) -> int:
+    from gui.self_test import main
+
+    return main(argv)
+
+
 def _gui(argv: Sequence[str]) -> int:
     from gui.app import main
 
@@ -73,6 +81,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "service": _service,
     "firmware": _firmware,
     "commission": _commission,
+    "--self-test": _self_test,
 }
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -39,7 +40,10 @@ from gui.help.licences import (
     licence_name,
 )
 from gui.help.shortcuts import Shortcut, window_shortcuts
+from gui.icons import app_icon
 
+ICON_PX = 64
+"""The app icon beside the About dialog's heading."""
 SCREEN_SHARE = 0.9
 """A dialog takes at most this share of its screen's free width and height."""
 
@@ -104,6 +108,11 @@ class AboutDialog(QDialog):
         self.heading = QLabel(self.tr("Paalwerk %1").replace(
             "%1", version or self.tr("(version unknown: not installed)")))
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.icon = QLabel()
+        self.icon.setPixmap(app_icon().pixmap(ICON_PX, ICON_PX))
+        title = QHBoxLayout()
+        title.addWidget(self.icon)
+        title.addWidget(self.heading, 1)
         about = QLabel(self.tr("For the technicians of public EV charging poles: "
                                "commissioning, diagnosis and back office (OCPP 1.6J)."))
         about.setWordWrap(True)
@@ -121,7 +130,8 @@ class AboutDialog(QDialog):
                             [(library.name, library.version, library.licence or unknown)
                              for library in libraries], stretch=2)
         layout = QVBoxLayout(self)
-        for widget in (self.heading, about, self.facts, intro):
+        layout.addLayout(title)
+        for widget in (about, self.facts, intro):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
         layout.addWidget(_close_buttons(self))

@@ -107,24 +107,37 @@ def licence_name(meta: Metadata) -> str | None:
     return ", ".join(dict.fromkeys(names)) or None
 
 
-def app_version(distribution: str = APP_DISTRIBUTION) -> str | None:
-    """The installed app's version; None when it runs from a checkout that is not installed."""
+def app_version(distribution: str = APP_DISTRIBUTION, path: Path = PYPROJECT) -> str | None:
+    """The installed app's version (a bundle carries the same metadata); from a checkout
+    that is not installed, pyproject.toml's; None when neither is there."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
-        return None
+        pass
+    version = (_own_project(path) or {}).get("version")
+    return str(version) if version else None
 
 
-def pyproject_dependencies(path: Path = PYPROJECT) -> list[str] | None:
-    """``[project] dependencies`` of the app's pyproject.toml; None when there is none
-    (an installed wheel) or it is another project's."""
+def _own_project(path: Path) -> dict[str, object] | None:
+    """The ``[project]`` table of the app's pyproject.toml; None when there is none (an
+    installed wheel, a bundle) or it is another project's."""
     try:
         project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
     except (OSError, tomllib.TOMLDecodeError):
         return None
     if normalise_name(str(project.get("name", ""))) != APP_DISTRIBUTION:
         return None
-    return [str(line) for line in project.get("dependencies", [])]
+    return dict(project)
+
+
+def pyproject_dependencies(path: Path = PYPROJECT) -> list[str] | None:
+    """``[project] dependencies`` of the app's pyproject.toml; None when there is none
+    (an installed wheel) or it is another project's."""
+    project = _own_project(path)
+    if project is None:
+        return None
+    dependencies = project.get("dependencies", [])
+    return [str(line) for line in dependencies] if isinstance(dependencies, list) else []
 
 
 def runtime_requirements(path: Path = PYPROJECT,
