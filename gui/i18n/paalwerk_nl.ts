@@ -1,61 +1,415 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../help/dialogs.py" line="103" />
+        <location filename="../help/dialogs.py" line="107" />
         <source>About Paalwerk</source>
         <translation>Over Paalwerk</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="104" />
+        <location filename="../help/dialogs.py" line="108" />
         <source>Paalwerk %1</source>
         <translation>Paalwerk %1</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="105" />
+        <location filename="../help/dialogs.py" line="109" />
         <source>(version unknown: not installed)</source>
         <translation>(versie onbekend: niet geïnstalleerd)</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="107" />
+        <location filename="../help/dialogs.py" line="116" />
         <source>For the technicians of public EV charging poles: commissioning, diagnosis and back office (OCPP 1.6J).</source>
         <translation>Voor de monteurs van openbare laadpalen: inbedrijfstelling, diagnose en backoffice (OCPP 1.6J).</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="110" />
+        <location filename="../help/dialogs.py" line="119" />
         <source>Licence: %1</source>
         <translation>Licentie: %1</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="111" />
+        <location filename="../help/dialogs.py" line="120" />
         <source>Python %1, Qt %2, PySide6 %3</source>
         <translation>Python %1, Qt %2, PySide6 %3</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="116" />
+        <location filename="../help/dialogs.py" line="125" />
         <source>Paalwerk ships with these libraries, each under its own licence:</source>
         <translation>Paalwerk wordt geleverd met deze bibliotheken, elk onder een eigen licentie:</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="119" />
+        <location filename="../help/dialogs.py" line="128" />
         <source>see package</source>
         <translation>zie pakket</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="120" />
+        <location filename="../help/dialogs.py" line="129" />
         <source>Library</source>
         <translation>Bibliotheek</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="120" />
+        <location filename="../help/dialogs.py" line="129" />
         <source>Version</source>
         <translation>Versie</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="120" />
+        <location filename="../help/dialogs.py" line="129" />
         <source>Licence</source>
         <translation>Licentie</translation>
+    </message>
+</context>
+<context>
+    <name>CardsView</name>
+    <message>
+        <location filename="../cards/view.py" line="48" />
+        <source>Connect to a service to look up cards.</source>
+        <translation>Verbind met een service om passen op te zoeken.</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="50" />
+        <source>Card number (id tag)</source>
+        <translation>Pasnummer (id-tag)</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="53" />
+        <source>Look up</source>
+        <translation>Opzoeken</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="59" />
+        <source>Block card</source>
+        <translation>Pas blokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="60" />
+        <source>Unblock card</source>
+        <translation>Pas deblokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="65" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="65" />
+        <source>Socket</source>
+        <translation>Laadpunt</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="65" />
+        <source>Started</source>
+        <translation>Gestart</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="65" />
+        <source>Stopped</source>
+        <translation>Gestopt</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="66" />
+        <source>kWh</source>
+        <translation>kWh</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="66" />
+        <source>Stop reason</source>
+        <translation>Reden van stoppen</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="82" />
+        <source>Recent transactions (local time)</source>
+        <translation>Recente laadsessies (lokale tijd)</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="115" />
+        <source>Type a card number first.</source>
+        <translation>Typ eerst een pasnummer.</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="116" />
+        <source>A card number has at most 20 characters.</source>
+        <translation>Een pasnummer heeft hoogstens 20 tekens.</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="121" />
+        <location filename="../cards/view.py" line="125" />
+        <source>Looking up the card</source>
+        <translation>Pas opzoeken</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="128" />
+        <source>Blocking the card</source>
+        <translation>Pas blokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="128" />
+        <source>Unblocking the card</source>
+        <translation>Pas deblokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="142" />
+        <source>Not in the register</source>
+        <translation>Niet in het register</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="143" />
+        <source>Accepted</source>
+        <translation>Geaccepteerd</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="144" />
+        <source>Blocked</source>
+        <translation>Geblokkeerd</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="145" />
+        <source>Expired</source>
+        <translation>Verlopen</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="146" />
+        <source>Invalid</source>
+        <translation>Ongeldig</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="160" />
+        <source>The service answers for it as its setting for unknown cards says (by default: accepted, as cards of every e-mobility provider must work).</source>
+        <translation>De service beantwoordt deze pas volgens de instelling voor onbekende passen (standaard: geaccepteerd, want passen van elke e-mobilityprovider moeten werken).</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="164" />
+        <source>Group: %1</source>
+        <translation>Groep: %1</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="166" />
+        <source>Valid until: %1</source>
+        <translation>Geldig tot: %1</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="169" />
+        <source>No transactions with this card.</source>
+        <translation>Geen laadsessies met deze pas.</translation>
+    </message>
+</context>
+<context>
+    <name>Commissioning</name>
+    <message>
+        <location filename="../commissioning/words.py" line="27" />
+        <source>Passed</source>
+        <translation>Geslaagd</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="28" />
+        <source>Failed</source>
+        <translation>Mislukt</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="29" />
+        <source>Skipped</source>
+        <translation>Overgeslagen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="30" />
+        <source>Not confirmed</source>
+        <translation>Niet bevestigd</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="32" />
+        <source>Not available</source>
+        <translation>Niet beschikbaar</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="34" />
+        <source>To do</source>
+        <translation>Te doen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="39" />
+        <source>Checked by the app</source>
+        <translation>Door de app gecontroleerd</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="40" />
+        <source>You confirm</source>
+        <translation>U bevestigt</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="41" />
+        <source>You measure</source>
+        <translation>U meet</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="42" />
+        <source>Photo or file</source>
+        <translation>Foto of bestand</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="49" />
+        <source>Commissioning passed</source>
+        <translation>Inbedrijfstelling geslaagd</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/words.py" line="50" />
+        <source>Commissioning failed</source>
+        <translation>Inbedrijfstelling mislukt</translation>
+    </message>
+</context>
+<context>
+    <name>CommissioningPage</name>
+    <message>
+        <location filename="../commissioning/page.py" line="58" />
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="59" />
+        <source>Reports</source>
+        <translation>Rapporten</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="94" />
+        <source>The report could not be signed: %1 The run is kept: press Finish again to retry.</source>
+        <translation>Het rapport kon niet worden ondertekend: %1 De doorloop is bewaard: druk nogmaals op Afronden om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="99" />
+        <source>Signing the report…</source>
+        <translation>Rapport wordt ondertekend…</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="100" />
+        <source>Signing the report</source>
+        <translation>Rapport ondertekenen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="105" />
+        <source>Report signed by %1 (key %2) and saved in %3.</source>
+        <translation>Rapport ondertekend door %1 (sleutel %2) en bewaard in %3.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="111" />
+        <source>It is uploaded once the app is logged in to the service (Reports tab, Sync now).</source>
+        <translation>Het wordt verstuurd zodra de app bij de service is ingelogd (tabblad Rapporten, Nu synchroniseren).</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/page.py" line="114" />
+        <source>Uploading it to the service: see the Reports tab.</source>
+        <translation>Het wordt naar de service verstuurd: zie het tabblad Rapporten.</translation>
+    </message>
+</context>
+<context>
+    <name>CommissioningView</name>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="84" />
+        <source>your name, as on the report</source>
+        <translation>uw naam, zoals op het rapport</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="85" />
+        <source>Start commissioning</source>
+        <translation>Inbedrijfstelling starten</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="87" />
+        <source>Resume</source>
+        <translation>Hervatten</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="88" />
+        <source>Go on with a run that was interrupted, at the first step without a result</source>
+        <translation>Ga verder met een onderbroken doorloop, bij de eerste stap zonder resultaat</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="94" />
+        <source>%v of %m steps</source>
+        <translation>%v van %m stappen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="102" />
+        <location filename="../commissioning/wizard_view.py" line="338" />
+        <source>Check</source>
+        <translation>Controleren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="108" />
+        <source>Finish and sign the report</source>
+        <translation>Afronden en rapport ondertekenen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="113" />
+        <source>Open the report (PDF)</source>
+        <translation>Rapport openen (pdf)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="121" />
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="123" />
+        <source>Technician</source>
+        <translation>Monteur</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="129" />
+        <source>Interrupted run</source>
+        <translation>Onderbroken doorloop</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="182" />
+        <source>Connect to the pole first (Connect page): over the service cable, Bluetooth or the service.</source>
+        <translation>Verbind eerst met de paal (pagina Verbinden): via de servicekabel, Bluetooth of de service.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="185" />
+        <source>Pole %1: choose the checklist and start. Every answer is saved at once, also without network.</source>
+        <translation>Paal %1: kies de checklist en start. Elk antwoord wordt meteen bewaard, ook zonder netwerk.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="189" />
+        <source>Pole %1 · %2 · started %3</source>
+        <translation>Paal %1 · %2 · gestart %3</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="198" />
+        <source>%1, started %2 (%3 steps done)</source>
+        <translation>%1, gestart %2 (%3 stappen gedaan)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="212" />
+        <source>The checklist cannot be used: %1</source>
+        <translation>De checklist kan niet worden gebruikt: %1</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="223" />
+        <source>Type your name first: the report is signed with it.</source>
+        <translation>Typ eerst uw naam: het rapport wordt ermee ondertekend.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="260" />
+        <source>Automatic checks</source>
+        <translation>Automatische controles</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="292" />
+        <source>%1 did not finish: %2 Nothing was recorded for this step; try again once the pole answers.</source>
+        <translation>%1 is niet afgerond: %2 Voor deze stap is niets vastgelegd; probeer het opnieuw zodra de paal antwoordt.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="318" />
+        <source>Your answer</source>
+        <translation>Uw antwoord</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="329" />
+        <source>Skipping</source>
+        <translation>Overslaan</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/wizard_view.py" line="414" />
+        <source>Step %1 of %2: %3</source>
+        <translation>Stap %1 van %2: %3</translation>
     </message>
 </context>
 <context>
@@ -331,17 +685,17 @@
 <context>
     <name>FleetFeed</name>
     <message>
-        <location filename="../fleet_feed.py" line="86" />
+        <location filename="../fleet_feed.py" line="98" />
         <source>fleet of %1: live</source>
         <translation>vloot van %1: actueel</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="99" />
+        <location filename="../fleet_feed.py" line="114" />
         <source>fleet feed lost: %1 Retrying.</source>
         <translation>vlootfeed weg: %1 Opnieuw proberen.</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="108" />
+        <location filename="../fleet_feed.py" line="123" />
         <source>uptime not available: %1</source>
         <translation>beschikbaarheid niet te lezen: %1</translation>
     </message>
@@ -1102,17 +1456,17 @@
 <context>
     <name>HelpMenu</name>
     <message>
-        <location filename="../help/dialogs.py" line="154" />
+        <location filename="../help/dialogs.py" line="164" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="155" />
+        <location filename="../help/dialogs.py" line="165" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Sneltoetsen</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="158" />
+        <location filename="../help/dialogs.py" line="168" />
         <source>&amp;About Paalwerk</source>
         <translation>&amp;Over Paalwerk</translation>
     </message>
@@ -1240,82 +1594,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="99" />
+        <location filename="../views/main_window.py" line="110" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="100" />
+        <location filename="../views/main_window.py" line="111" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="106" />
+        <location filename="../views/main_window.py" line="119" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="106" />
+        <location filename="../views/main_window.py" line="119" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="106" />
+        <location filename="../views/main_window.py" line="119" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="107" />
+        <location filename="../views/main_window.py" line="120" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="107" />
+        <location filename="../views/main_window.py" line="120" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="131" />
+        <location filename="../views/main_window.py" line="121" />
+        <source>Commissioning</source>
+        <translation>Inbedrijfstelling</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="121" />
+        <source>Cards</source>
+        <translation>Passen</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="145" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="139" />
+        <location filename="../views/main_window.py" line="154" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="144" />
+        <location filename="../views/main_window.py" line="159" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="199" />
+        <location filename="../views/main_window.py" line="164" />
+        <source>&amp;Poles</source>
+        <translation>&amp;Palen</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="165" />
+        <source>Register or decommission a pole…</source>
+        <translation>Paal registreren of uit bedrijf nemen…</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="174" />
+        <source>Paalwerk — Pole register</source>
+        <translation>Paalwerk — Palenregister</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="232" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="210" />
+        <location filename="../views/main_window.py" line="243" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="236" />
+        <location filename="../views/main_window.py" line="269" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="244" />
+        <location filename="../views/main_window.py" line="277" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="246" />
+        <location filename="../views/main_window.py" line="279" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="248" />
+        <location filename="../views/main_window.py" line="281" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -1439,6 +1818,94 @@
     </message>
 </context>
 <context>
+    <name>PoleRegisterPanel</name>
+    <message>
+        <location filename="../fleet/register_panel.py" line="40" />
+        <source>Connect to a service to register or decommission poles.</source>
+        <translation>Verbind met een service om palen te registreren of uit bedrijf te nemen.</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="42" />
+        <source>pole id, e.g. PW-0001</source>
+        <translation>paal-ID, bijv. PW-0001</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="44" />
+        <source>0 — no credentials (not advised)</source>
+        <translation>0 — geen inloggegevens (afgeraden)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="45" />
+        <source>1 — password (HTTP Basic)</source>
+        <translation>1 — wachtwoord (HTTP Basic)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="46" />
+        <source>2 — TLS and password</source>
+        <translation>2 — TLS en wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="47" />
+        <source>3 — TLS with the pole's certificate</source>
+        <translation>3 — TLS met het certificaat van de paal</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="52" />
+        <source>16 to 40 characters (profiles 1 and 2)</source>
+        <translation>16 tot 40 tekens (profielen 1 en 2)</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="53" />
+        <source>Register pole</source>
+        <translation>Paal registreren</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="55" />
+        <source>Decommission pole…</source>
+        <translation>Paal uit bedrijf nemen…</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="60" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="61" />
+        <source>Security profile</source>
+        <translation>Beveiligingsprofiel</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="62" />
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="89" />
+        <source>{0} is registered at security profile {1}.</source>
+        <translation>{0} is geregistreerd met beveiligingsprofiel {1}.</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="92" />
+        <source>Not registered</source>
+        <translation>Niet geregistreerd</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="99" />
+        <source>Decommission {0}? It can no longer connect; its history stays.</source>
+        <translation>{0} uit bedrijf nemen? De paal kan dan geen verbinding meer maken; de geschiedenis blijft bewaard.</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="105" />
+        <source>{0} is decommissioned.</source>
+        <translation>{0} is uit bedrijf genomen.</translation>
+    </message>
+    <message>
+        <location filename="../fleet/register_panel.py" line="107" />
+        <source>Not decommissioned</source>
+        <translation>Niet uit bedrijf genomen</translation>
+    </message>
+</context>
+<context>
     <name>PoleView</name>
     <message>
         <location filename="../views/pole_view.py" line="100" />
@@ -1502,7 +1969,7 @@
     </message>
     <message>
         <location filename="../views/pole_view.py" line="194" />
-        <location filename="../views/pole_view.py" line="390" />
+        <location filename="../views/pole_view.py" line="396" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
@@ -1513,8 +1980,8 @@
     </message>
     <message>
         <location filename="../views/pole_view.py" line="196" />
-        <location filename="../views/pole_view.py" line="433" />
         <location filename="../views/pole_view.py" line="439" />
+        <location filename="../views/pole_view.py" line="445" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
@@ -1549,12 +2016,22 @@
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="283" />
+        <location filename="../views/pole_view.py" line="212" />
+        <source>Commission…</source>
+        <translation>In bedrijf stellen…</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="214" />
+        <source>Run the commissioning checklist on this pole and sign its report</source>
+        <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="289" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="300" />
+        <location filename="../views/pole_view.py" line="304" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
@@ -1563,47 +2040,47 @@
         <translation type="vanished">De laadpuntkaarten tonen de laatste status die de service heeft opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="349" />
+        <location filename="../views/pole_view.py" line="355" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="368" />
+        <location filename="../views/pole_view.py" line="374" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="381" />
+        <location filename="../views/pole_view.py" line="387" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="391" />
+        <location filename="../views/pole_view.py" line="397" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="410" />
+        <location filename="../views/pole_view.py" line="416" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="411" />
+        <location filename="../views/pole_view.py" line="417" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="419" />
+        <location filename="../views/pole_view.py" line="425" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="434" />
+        <location filename="../views/pole_view.py" line="440" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="440" />
+        <location filename="../views/pole_view.py" line="446" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
@@ -1612,17 +2089,17 @@
         <translation type="vanished">laadpunt %1 heeft geen transactie</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="394" />
+        <location filename="../views/pole_view.py" line="400" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="400" />
+        <location filename="../views/pole_view.py" line="406" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="405" />
+        <location filename="../views/pole_view.py" line="411" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -2031,174 +2508,292 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
+    <name>ReportsList</name>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="100" />
+        <source>Finished</source>
+        <translation>Afgerond</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="100" />
+        <source>Result</source>
+        <translation>Resultaat</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="100" />
+        <source>Technician</source>
+        <translation>Monteur</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="101" />
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="101" />
+        <source>Run</source>
+        <translation>Doorloop</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="109" />
+        <source>Open PDF</source>
+        <translation>Pdf openen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="113" />
+        <source>Sync now</source>
+        <translation>Nu synchroniseren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="117" />
+        <source>Register my key with the service</source>
+        <translation>Mijn sleutel bij de service registreren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="149" />
+        <source>Your signing key (%1): %2</source>
+        <translation>Uw ondertekeningssleutel (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="190" />
+        <source>Reading the commissioning reports</source>
+        <translation>Inbedrijfstellingsrapporten lezen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="204" />
+        <source>Opening the report of run %1</source>
+        <translation>Rapport van doorloop %1 openen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="225" />
+        <source>Registering the key of %1</source>
+        <translation>Sleutel van %1 registreren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="231" />
+        <source>The service knows the key of %1 (fingerprint %2)</source>
+        <translation>De service kent de sleutel van %1 (vingerafdruk %2)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="247" />
+        <source>Uploading the reports</source>
+        <translation>Rapporten versturen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="254" />
+        <source>%1 report(s) uploaded, %2 not</source>
+        <translation>%1 rapport(en) verstuurd, %2 niet</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="264" />
+        <source>Commissioning reports of %1</source>
+        <translation>Inbedrijfstellingsrapporten van %1</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="265" />
+        <source>Choose a pole</source>
+        <translation>Kies een paal</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="268" />
+        <source>passed</source>
+        <translation>geslaagd</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="268" />
+        <source>FAILED</source>
+        <translation>MISLUKT</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="283" />
+        <source>Every report is uploaded.</source>
+        <translation>Alle rapporten zijn verstuurd.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="285" />
+        <source>%1 report(s) waiting to sync</source>
+        <translation>%1 rapport(en) wachten op synchronisatie</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/reports_list.py" line="288" />
+        <source>refused: %1</source>
+        <translation>geweigerd: %1</translation>
+    </message>
+</context>
+<context>
     <name>RolloutPanel</name>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="44" />
+        <location filename="../firmware/rollout_panel.py" line="60" />
         <source>waiting</source>
         <translation>wacht</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="45" />
+        <location filename="../firmware/rollout_panel.py" line="61" />
+        <source>sending</source>
+        <translation>bezig met versturen</translation>
+    </message>
+    <message>
+        <location filename="../firmware/rollout_panel.py" line="62" />
         <source>sent</source>
         <translation>verstuurd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="46" />
+        <location filename="../firmware/rollout_panel.py" line="63" />
         <source>downloading</source>
         <translation>downloaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="47" />
+        <location filename="../firmware/rollout_panel.py" line="64" />
         <source>downloaded</source>
         <translation>gedownload</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="48" />
+        <location filename="../firmware/rollout_panel.py" line="65" />
         <source>installing</source>
         <translation>installeren</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="49" />
+        <location filename="../firmware/rollout_panel.py" line="66" />
         <source>installed</source>
         <translation>geïnstalleerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="50" />
+        <location filename="../firmware/rollout_panel.py" line="67" />
         <source>failed</source>
         <translation>mislukt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="51" />
+        <location filename="../firmware/rollout_panel.py" line="68" />
         <source>cancelled</source>
         <translation>geannuleerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="52" />
+        <location filename="../firmware/rollout_panel.py" line="69" />
         <source>running</source>
         <translation>loopt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="53" />
+        <location filename="../firmware/rollout_panel.py" line="70" />
         <source>paused</source>
         <translation>gepauzeerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="54" />
+        <location filename="../firmware/rollout_panel.py" line="71" />
         <source>halted</source>
         <translation>gestopt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="55" />
+        <location filename="../firmware/rollout_panel.py" line="72" />
         <source>finished</source>
         <translation>klaar</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="77" />
+        <location filename="../firmware/rollout_panel.py" line="94" />
         <source>Connect to a service to roll firmware out across the fleet.</source>
         <translation>Verbind met een service om firmware over de vloot uit te rollen.</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="79" />
+        <location filename="../firmware/rollout_panel.py" line="96" />
         <source>Upload package to the service…</source>
         <translation>Pakket naar de service uploaden…</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="86" />
+        <location filename="../firmware/rollout_panel.py" line="103" />
         <source>at once: </source>
         <translation>tegelijk: </translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="88" />
+        <location filename="../firmware/rollout_panel.py" line="105" />
         <source>start window, e.g. 02:00-05:00 (empty: any time outside 17:00-21:00)</source>
         <translation>startvenster, bijv. 02:00-05:00 (leeg: elk moment buiten 17:00-21:00)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="93" />
+        <location filename="../firmware/rollout_panel.py" line="110" />
         <source>halt after failures: </source>
         <translation>stoppen na mislukkingen: </translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="94" />
+        <location filename="../firmware/rollout_panel.py" line="111" />
         <source>Roll out to the poles the Fleet shows</source>
         <translation>Uitrollen naar de palen die de Vloot toont</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="96" />
+        <location filename="../firmware/rollout_panel.py" line="113" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="97" />
+        <location filename="../firmware/rollout_panel.py" line="114" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="98" />
+        <location filename="../firmware/rollout_panel.py" line="115" />
         <source>Cancel rollout</source>
         <translation>Uitrol annuleren</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="105" />
+        <location filename="../firmware/rollout_panel.py" line="122" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="105" />
+        <location filename="../firmware/rollout_panel.py" line="122" />
         <source>State</source>
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="106" />
+        <location filename="../firmware/rollout_panel.py" line="123" />
         <source>Reason</source>
         <translation>Reden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="147" />
+        <location filename="../firmware/rollout_panel.py" line="188" />
         <source>Upload firmware package</source>
         <translation>Firmwarepakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="148" />
+        <location filename="../firmware/rollout_panel.py" line="189" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="164" />
+        <location filename="../firmware/rollout_panel.py" line="201" />
         <source>Uploading the package</source>
         <translation>Pakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="169" />
+        <location filename="../firmware/rollout_panel.py" line="206" />
         <source>Refused: %1</source>
         <translation>Geweigerd: %1</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="174" />
+        <location filename="../firmware/rollout_panel.py" line="211" />
         <source>%1 accepted by the service (signed by %2)</source>
         <translation>%1 aanvaard door de service (ondertekend door %2)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="204" />
+        <location filename="../firmware/rollout_panel.py" line="233" />
         <source>Starting the rollout</source>
         <translation>Uitrol starten</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="220" />
+        <location filename="../firmware/rollout_panel.py" line="246" />
         <source>Changing the rollout</source>
         <translation>Uitrol wijzigen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="234" />
+        <location filename="../firmware/rollout_panel.py" line="252" />
         <source>Reading the rollout</source>
         <translation>Uitrol lezen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="238" />
+        <location filename="../firmware/rollout_panel.py" line="257" />
         <source>Rollout</source>
         <translation>Uitrol</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="244" />
+        <location filename="../firmware/rollout_panel.py" line="300" />
         <source>Rollout %1 of %2: %3 — %4</source>
         <translation>Uitrol %1 van %2: %3 — %4</translation>
     </message>
@@ -2297,22 +2892,22 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../help/dialogs.py" line="88" />
+        <location filename="../help/dialogs.py" line="92" />
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="89" />
+        <location filename="../help/dialogs.py" line="93" />
         <source>Keys</source>
         <translation>Toetsen</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="89" />
+        <location filename="../help/dialogs.py" line="93" />
         <source>What it does</source>
         <translation>Wat het doet</translation>
     </message>
     <message>
-        <location filename="../help/dialogs.py" line="89" />
+        <location filename="../help/dialogs.py" line="93" />
         <source>Where</source>
         <translation>Waar</translation>
     </message>
@@ -2431,9 +3026,147 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
+    <name>StepPanel</name>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="75" />
+        <source>Checking the pole…</source>
+        <translation>Paal wordt gecontroleerd…</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="78" />
+        <source>What</source>
+        <translation>Wat</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="78" />
+        <source>Value</source>
+        <translation>Waarde</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="97" />
+        <source>No, not as described</source>
+        <translation>Nee, niet zoals beschreven</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="98" />
+        <source>All seen</source>
+        <translation>Alles gezien</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="99" />
+        <source>Choose photo or file…</source>
+        <translation>Foto of bestand kiezen…</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="100" />
+        <source>Skip…</source>
+        <translation>Overslaan…</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="101" />
+        <source>Skip this step; you say why, the report shows it</source>
+        <translation>Sla deze stap over; u geeft de reden, het rapport toont die</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="102" />
+        <source>Run this step again</source>
+        <translation>Deze stap opnieuw uitvoeren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="104" />
+        <source>Notes for the report (optional)</source>
+        <translation>Opmerkingen voor het rapport (optioneel)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="157" />
+        <source> · optional</source>
+        <translation> · optioneel</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="200" />
+        <source>Skipped: %1</source>
+        <translation>Overgeslagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="230" />
+        <source>The app checks this on the pole.</source>
+        <translation>De app controleert dit op de paal.</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="239" />
+        <source>Check</source>
+        <translation>Controleren</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="244" />
+        <source>Record answers</source>
+        <translation>Antwoorden vastleggen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="247" />
+        <source>Yes, as described</source>
+        <translation>Ja, zoals beschreven</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="252" />
+        <source>measured value</source>
+        <translation>gemeten waarde</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="257" />
+        <source>Record value</source>
+        <translation>Waarde vastleggen</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="267" />
+        <source> (allowed %1–%2%3)</source>
+        <translation> (toegestaan %1–%2%3)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="270" />
+        <source> (at least %1%2)</source>
+        <translation> (minstens %1%2)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="272" />
+        <source> (at most %1%2)</source>
+        <translation> (hoogstens %1%2)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="287" />
+        <source>seen</source>
+        <translation>gezien</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="287" />
+        <source>not seen</source>
+        <translation>niet gezien</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="342" />
+        <source>Photo or file for this step</source>
+        <translation>Foto of bestand voor deze stap</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="343" />
+        <source>Allowed files (%1)</source>
+        <translation>Toegestane bestanden (%1)</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="348" />
+        <source>Skip this step</source>
+        <translation>Deze stap overslaan</translation>
+    </message>
+    <message>
+        <location filename="../commissioning/step_panel.py" line="349" />
+        <source>Why is this step skipped? The report shows your reason.</source>
+        <translation>Waarom wordt deze stap overgeslagen? Het rapport toont uw reden.</translation>
+    </message>
+</context>
+<context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="81" />
+        <location filename="../views/pole_view.py" line="79" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
