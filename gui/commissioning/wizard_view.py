@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from gui.commissioning.step_panel import StepPanel
 from gui.commissioning.words import CONTEXT, OUTCOME_LOOK, run_summary
 from gui.error_words import explain
+from gui.i18n import active_language
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.settings import remember_technician, remembered_technician
@@ -206,8 +207,9 @@ class CommissioningView(QWidget):
 
     # ------------------------------------------------------------ start / resume
     def _checklist(self, name: str) -> Checklist | None:
+        """The checklist in the window's language (same steps and version in any)."""
         try:
-            return find_checklist(name)
+            return find_checklist(name).in_language(active_language())
         except (ChecklistError, KeyError, OSError) as error:
             self.error.setText(self.tr("The checklist cannot be used: %1").replace(
                 "%1", str(error)))

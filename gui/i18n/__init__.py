@@ -15,6 +15,12 @@ FOLDER = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
 _installed: list[QTranslator] = []
+_active = ["en"]
+
+
+def active_language() -> str:
+    """The language the window is shown in now (texts from data files follow it)."""
+    return _active[0]
 
 
 def system_language() -> str:
@@ -39,6 +45,7 @@ def switch_language(code: str) -> bool:
         return False
     while _installed:
         app.removeTranslator(_installed.pop())
+    _active[0] = "en"
     if code == "en":
         return True
     translator = QTranslator(app)
@@ -46,4 +53,5 @@ def switch_language(code: str) -> bool:
         return False
     app.installTranslator(translator)
     _installed.append(translator)
+    _active[0] = code
     return True

@@ -36,6 +36,23 @@ JSON, which YAML reads too)::
         prompt: Photo of the sticker
         media_types: [image/jpeg, image/png]
 
+Texts a technician reads may be translated, per step and for the checklist's title::
+
+    title: Commissioning a tender pole
+    translations: {nl: {title: Inbedrijfstelling van een tenderpaal}}
+    steps:
+      - id: led-colours
+        kind: confirm
+        title: LED colours seen (eis 47)
+        items: [green, blue]
+        translations:
+          nl: {title: Ledkleuren gezien (eis 47), items: [groen, blauw]}
+
+A translation may give ``title``, ``instructions``, ``prompt``, ``input_prompt`` (an
+automatic step's question) and ``items`` (as many as the step has, in the same order);
+what it leaves out stays as written. `Checklist.in_language` picks one; ids, checks and
+evidence labels never change with the language, so a run resumes in either.
+
 Every technician step may also carry notes at run time (`StepResult.notes`). Errors name
 the file and line (`ChecklistError`): a malformed file, an unknown kind, an unknown check
 or parameter, a duplicate id.
@@ -45,7 +62,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,7 +90,8 @@ DEFAULT_CHECKLIST = "tender"
 USER_DIR_ENV = "PAALWERK_CHECKLIST_DIR"
 """Overrides the operator's checklist folder (tests; a shared folder on a fleet laptop)."""
 
-_COMMON = {"id", "kind", "title", "instructions", "required"}
+_COMMON = {"id", "kind", "title", "instructions", "required", "translations"}
+_STEP_TEXTS = ("title", "instructions", "prompt", "input_prompt", "items")
 _BY_KIND: dict[StepKind, set[str]] = {
     StepKind.AUTOMATIC: {"check", "params", "input"},
     StepKind.CONFIRM: {"prompt", "items"},
@@ -116,6 +134,21 @@ class Step:
     minimum: float | None = None
     maximum: float | None = None
     media_types: tuple[str, ...] = ()
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Language code → the texts the file gives in it (see the module's docstring)."""
+
+    def in_language(self, code: str) -> Step:
+        """This step with its texts in ``code`` where the file gives them."""
+        texts = self.translations.get(code)
+        if not texts:
+            return self
+        ask = self.input
+        if ask is not None and "input_prompt" in texts:
+            ask = replace(ask, prompt=str(texts["input_prompt"]))
+        return replace(self, title=str(texts.get("title", self.title)),
+                       instructions=str(texts.get("instructions", self.instructions)),
+                       prompt=str(texts.get("prompt", self.prompt)), input=ask,
+                       items=tuple(texts.get("items", self.items)))
 
     @property
     def needs_technician(self) -> bool:
@@ -132,6 +165,15 @@ class Checklist:
     steps: tuple[Step, ...]
     source: str = ""
     """The file it was read from (or ``<string>``)."""
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Language code → the checklist's own texts in it (``title``)."""
+
+    def in_language(self, code: str) -> Checklist:
+        """The checklist as a technician reading ``code`` sees it; the same steps, ids,
+        checks and version (a run is the same run whatever language showed it)."""
+        texts = self.translations.get(code, {})
+        return replace(self, title=str(texts.get("title", self.title)),
+                       steps=tuple(step.in_language(code) for step in self.steps))
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -195,6 +237,27 @@ def _texts(source: str, entry: tuple[yaml.Node, yaml.Node] | None, name: str
     return tuple(str(v) for v in value)
 
 
+def _translations(source: str, entry: tuple[yaml.Node, yaml.Node] | None,
+                  allowed: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """``{language: {text name: text}}``, each text checked as the original is."""
+    if entry is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for code, (code_key, texts_node) in _mapping(source, entry[1], "translations").items():
+        if not code.isalpha() or not 2 <= len(code) <= 3:
+            raise ChecklistError(f"{_where(source, code_key)}: {code!r} is not a language "
+                                 "code (e.g. nl)")
+        texts: dict[str, Any] = {}
+        for name, pair in _mapping(source, texts_node, f"translations of {code}").items():
+            if name not in allowed:
+                raise ChecklistError(f"{_where(source, pair[0])}: a translation has no "
+                                     f"{name!r} (it may have: {', '.join(allowed)})")
+            texts[name] = (_texts(source, pair, name) if name == "items"
+                           else _text(source, pair, name))
+        found[code] = texts
+    return found
+
+
 def _step(source: str, node: yaml.Node, checks: Mapping[str, Any]) -> Step:
     fields = _mapping(source, node, "a step")
     where = _where(source, node)
@@ -226,12 +289,18 @@ def _step(source: str, node: yaml.Node, checks: Mapping[str, Any]) -> Step:
         "id": step_id, "kind": kind, "title": title, "required": required,
         "instructions": _text(source, fields.get("instructions"), "instructions", default=""),
         "line": node.start_mark.line + 1,
+        "translations": _translations(source, fields.get("translations"), _STEP_TEXTS),
     }
     if kind is StepKind.AUTOMATIC:
         return _automatic(source, node, fields, checks, common)
     prompt = _text(source, fields.get("prompt"), "prompt", default=title)
     if kind is StepKind.CONFIRM:
-        return Step(**common, prompt=prompt, items=_texts(source, fields.get("items"), "items"))
+        items = _texts(source, fields.get("items"), "items")
+        for code, texts in common["translations"].items():
+            if "items" in texts and len(texts["items"]) != len(items):
+                raise ChecklistError(f"{where}: the {code} translation has "
+                                     f"{len(texts['items'])} items, the step {len(items)}")
+        return Step(**common, prompt=prompt, items=items)
     if kind is StepKind.MEASURE:
         low = _number(source, fields.get("min"), "min")
         high = _number(source, fields.get("max"), "max")
@@ -305,9 +374,9 @@ def parse_checklist(text: str, source: str = "<string>",
         raise ChecklistError(f"{source}: the file is empty")
     top = _mapping(source, root, "a checklist")
     for name, (key, _) in top.items():
-        if name not in ("format", "name", "version", "title", "steps"):
+        if name not in ("format", "name", "version", "title", "steps", "translations"):
             raise ChecklistError(f"{_where(source, key)}: a checklist has no {name!r} "
-                                 "(format, name, version, title, steps)")
+                                 "(format, name, version, title, steps, translations)")
     fmt = _text(source, top.get("format"), "format")
     if fmt != CHECKLIST_FORMAT:
         raise ChecklistError(f"{_where(source, top['format'][1])}: format {fmt!r} is not "
@@ -329,7 +398,8 @@ def parse_checklist(text: str, source: str = "<string>",
     name = _text(source, top.get("name"), "name")
     return Checklist(name=name, version=_text(source, top.get("version"), "version"),
                      title=_text(source, top.get("title"), "title", default=name),
-                     steps=tuple(steps), source=source)
+                     steps=tuple(steps), source=source,
+                     translations=_translations(source, top.get("translations"), ("title",)))
 
 
 def load_checklist(path: Path | str) -> Checklist:

@@ -89,3 +89,31 @@ def test_a_json_checklist_reads_and_its_errors_name_the_line_too(tmp_path: Path)
                     '   "max": 1}]}\n', encoding="utf-8")
     with pytest.raises(ChecklistError, match=rf"{path}:3: min 5 is above max 1"):
         load_checklist(path)
+
+
+def test_the_tender_checklist_reads_in_dutch_with_the_same_steps() -> None:
+    tender = find_checklist("tender", user_dir=Path("/nonexistent"))
+    dutch = tender.in_language("nl")
+    assert dutch.title == "Inbedrijfstelling van een tenderpaal"
+    assert [s.id for s in dutch.steps] == [s.id for s in tender.steps]
+    assert (dutch.name, dutch.version) == (tender.name, tender.version)
+    assert all(d.title != e.title for d, e in zip(dutch.steps, tender.steps, strict=True))
+    assert dutch.step("led-colours").items[-1] == "rood knipperend"
+    assert dutch.step("earth-resistance").instructions.endswith("aardlekschakelaar 30 mA).")
+    pole_id = dutch.step("pole-id").input
+    assert pole_id is not None and pole_id.prompt == "Paal-ID op de sticker"
+    # The evidence label is the run's memory of the answer: never translated.
+    assert pole_id.label == tender.step("pole-id").input.label  # type: ignore[union-attr]
+    assert tender.in_language("fr") == tender
+
+
+def test_a_translation_with_the_wrong_number_of_items_or_an_unknown_text_is_refused(
+        tmp_path: Path) -> None:
+    path = _file(tmp_path, "  - id: a\n    kind: confirm\n    title: A\n    items: [x, y]\n"
+                           "    translations: {nl: {items: [x]}}\n")
+    with pytest.raises(ChecklistError, match=rf"{path}:5: the nl translation has 1 items"):
+        load_checklist(path)
+    path = _file(tmp_path, "  - id: a\n    kind: confirm\n    title: A\n"
+                           "    translations:\n      nl: {colour: groen}\n")
+    with pytest.raises(ChecklistError, match=rf"{path}:9: a translation has no 'colour'"):
+        load_checklist(path)
