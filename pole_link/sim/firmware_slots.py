@@ -119,7 +119,9 @@ class Transfer:
     version: str
     models: tuple[str, ...]
     received: bytearray = field(default_factory=bytearray)
-    """The slot's bytes, allocated at begin; the first `held` of them are the image's."""
+    """The image's bytes so far (`held` of them). Frames are taken strictly in order, so
+    they are appended: nothing is allocated (and zeroed) up front, which would make the
+    ``FirmwareBegin`` answer of a 64 MB image wait on the pole's memory."""
     held: int = 0
     log: list[tuple[str, int, int]] = field(default_factory=list)
     """``("begin", resumeOffset, 0)`` per Begin and ``("data", offset, length)`` per data
@@ -127,10 +129,6 @@ class Transfer:
     last_ack_at: float = 0.0
     acked: int = 0
     gap_reported: int | None = None
-
-    def __post_init__(self) -> None:
-        if not self.received:
-            self.received = bytearray(self.size)  # written in place: no regrowing copies
 
     def image(self) -> bytes:
         return bytes(self.received[:self.held])
@@ -287,7 +285,7 @@ class FirmwareSlots:
             return self._ack(transfer, AckStatus.GAP)
         if end <= expected:
             return self._ack(transfer, AckStatus.OK)  # a duplicate: ignored, acked again
-        transfer.received[expected:end] = memoryview(frame.data)[expected - frame.offset:]
+        transfer.received += memoryview(frame.data)[expected - frame.offset:]
         transfer.held = end
         transfer.gap_reported = None
         now = self._wall()
