@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.cards.lookup import CardLookup, QueryError, Verdict, check_query, fetch, set_blocked
-from gui.error_words import explain
+from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.service_cards import IdTagRecord
@@ -90,22 +89,11 @@ class CardsView(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        service = self.service
-        if service is None:
-            return
-
-        async def ask() -> Any:
-            try:
-                async with ServiceClient(service, timeout=30) as client:
-                    return await call(client)
-            except Exception as error:
-                return error
-
-        self.tasks.run(what, ask(), done)
+        """One request to the service (`ask_service`)."""
+        ask_service(self.tasks, self.service, what, call, done, timeout=30)
 
     def _failed(self, what: str, error: BaseException) -> None:
-        self.details.setText(
-            f"{what}: {explain(error).sentence.text(QCoreApplication.translate)}")
+        self.details.setText(failure_text(what, error))
 
     # ------------------------------------------------------------ intents
     def look_up(self) -> None:

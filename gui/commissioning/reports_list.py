@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.error_words import explain
+from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.commissioning.pdf import format_time
 from pole_link.commissioning.sync import PendingReport, ReportOutbox, SyncResult
@@ -164,22 +164,11 @@ class ReportsList(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        """One request; ``done`` gets the answer or the error (shown in words)."""
-        service = self.service
-        if service is None:
-            return
-
-        async def ask() -> Any:
-            try:
-                async with ServiceClient(service, timeout=60) as client:
-                    return await call(client)
-            except Exception as error:
-                return error
-        self.tasks.run(what, ask(), done)
+        """One request to the service (`ask_service`)."""
+        ask_service(self.tasks, self.service, what, call, done, timeout=60)
 
     def _say_error(self, what: str, error: BaseException) -> None:
-        self.message.setText(
-            f"{what}: {explain(error).sentence.text(QCoreApplication.translate)}")
+        self.message.setText(failure_text(what, error))
         self.message.setStyleSheet(f"color: {FAIL_COLOUR};")
 
     def reload(self) -> None:

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.error_words import explain
 from gui.fleet_feed import FleetFeed
+from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import (
     FirmwarePackageRecord,
@@ -163,24 +163,11 @@ class RolloutPanel(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        """One request to the service; ``done`` gets its answer, or the error to show in
-        words (never lost in a log)."""
-        service = self.service
-        if service is None:
-            return
-
-        async def ask() -> Any:
-            try:
-                async with ServiceClient(service, timeout=60) as client:
-                    return await call(client)
-            except Exception as error:
-                return error
-
-        self.tasks.run(what, ask(), done)
+        """One request to the service (`ask_service`)."""
+        ask_service(self.tasks, self.service, what, call, done, timeout=60)
 
     def _failed(self, what: str, error: BaseException) -> None:
-        self.summary.setText(
-            f"{what}: {explain(error).sentence.text(QCoreApplication.translate)}")
+        self.summary.setText(failure_text(what, error))
 
     # ------------------------------------------------------------ package
     def _ask_for_package(self) -> str:

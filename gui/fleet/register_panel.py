@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.error_words import explain
+from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import PoleSecurityRecord, ServiceClient, ServiceEndpoint
 
@@ -111,19 +110,8 @@ class PoleRegisterPanel(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        service = self.service
-        if service is None:
-            return
-
-        async def ask() -> Any:
-            try:
-                async with ServiceClient(service, timeout=60) as client:
-                    return await call(client)
-            except Exception as error:
-                return error
-
-        self.tasks.run(what, ask(), done)
+        """One request to the service (`ask_service`)."""
+        ask_service(self.tasks, self.service, what, call, done, timeout=60)
 
     def _failed(self, what: str, error: BaseException) -> None:
-        self.result.setText(
-            f"{what}: {explain(error).sentence.text(QCoreApplication.translate)}")
+        self.result.setText(failure_text(what, error))
