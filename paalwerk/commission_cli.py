@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pole_link.commissioning.checklist import DEFAULT_CHECKLIST, ChecklistError, find_checklist
+from pole_link.commissioning.pdf import LABELS
 from pole_link.commissioning.record import Outcome, RunRecord, StepResult
 from pole_link.commissioning.report import write_report
 from pole_link.commissioning.store import RECORD_FILE, RunStore
@@ -78,6 +79,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument("--key-dir", metavar="DIR",
                         help="where the technician's signing key is kept when the system "
                              "has no keyring")
+    parser.add_argument("--language", choices=sorted(LABELS), default="en",
+                        help="the report's language (nl: for a Dutch grantor; default en); "
+                             "step ids and item names in --answers stay as in the file")
     parser.add_argument("--new", action="store_true",
                         help="start a new run even if an unfinished one exists")
     return parser
@@ -95,7 +99,7 @@ class Outputs:
 
 
 def write_outputs(record: RunRecord, store: RunStore, out: Path | None, *,
-                  key_dir: Path | None = None) -> Outputs:
+                  key_dir: Path | None = None, language: str = "en") -> Outputs:
     """The finished run's files: ``record.json`` (always) and the signed report —
     ``pole_link.commissioning.report.write_report(record, folder, key)`` with the
     technician's key from ``technician_key.keep_key(record.technician)`` — into ``out``
@@ -111,7 +115,7 @@ def write_outputs(record: RunRecord, store: RunStore, out: Path | None, *,
                 shutil.copyfile(folder / attachment.path, target)
         folder = out
     kept = keep_key(record.technician, fallback_dir=key_dir)
-    files = write_report(record, folder, kept.key)
+    files = write_report(record, folder, kept.key, labels=LABELS[language])
     # Say where the signing key lives when that is news: made just now, or in a file
     # because this computer has no keyring.
     note = kept.storage if kept.created or not kept.in_keyring else ""
@@ -212,7 +216,8 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
             await service.aclose()
     print(summary(record), file=out)
     written = write_outputs(record, store, Path(args.out) if args.out else None,
-                            key_dir=Path(args.key_dir) if args.key_dir else None)
+                            key_dir=Path(args.key_dir) if args.key_dir else None,
+                            language=args.language)
     for label, path in (("record", written.record_path), ("report", written.pdf_path),
                         ("signed report", written.json_path)):
         if path is not None:

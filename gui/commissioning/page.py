@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from gui.commissioning.reports_list import ReportsList
 from gui.commissioning.wizard_view import CommissioningView
 from gui.error_words import explain
+from gui.i18n import active_language
 from gui.pole_controller import PoleController
 from gui.tasks import TaskRunner
+from pole_link.commissioning.pdf import ENGLISH, LABELS
 from pole_link.commissioning.record import RunRecord
 from pole_link.commissioning.report import ReportFiles, write_report
 from pole_link.commissioning.store import RunStore
@@ -80,10 +82,12 @@ class CommissioningPage(QTabWidget):
         """Sign the finished run's report with its technician's key, then send it."""
         folder = self.store.folder(record.run_id)
         key_dir = self.key_dir
+        labels = LABELS.get(active_language(), ENGLISH)  # the report in the app's language
 
         def sign_on_a_worker() -> Signed:
             kept = keep_key(record.technician, fallback_dir=key_dir)
-            return Signed(record, kept, write_report(record, folder, kept.key))
+            return Signed(record, kept, write_report(record, folder, kept.key,
+                                                     labels=labels))
 
         async def sign() -> None:
             try:

@@ -114,6 +114,43 @@ class ReportLabels:
 
 ENGLISH = ReportLabels()
 
+DUTCH = ReportLabels(
+    title="Rapport van inbedrijfstelling",
+    passed_banner="RESULTAAT: GESLAAGD", failed_banner="RESULTAAT: MISLUKT",
+    passed_summary="Geen verplichte stap is mislukt.",
+    failed_summary="{count} verplichte stap(pen) mislukt.",
+    pole="Paal", vendor="Leverancier", model="Model", serial="Serienummer",
+    firmware="Firmware", location="Locatie", unknown="onbekend", technician="Monteur",
+    started="Begonnen", finished="Afgerond", checklist="Checklist", version="versie",
+    link="Verbonden via", run="Doorloop", key="Ondertekeningssleutel", steps="Stappen",
+    counts="{passed} geslaagd, {failed} mislukt, {other} overgeslagen of niet gedaan, "
+           "van {total}",
+    number="#", step="Stap", kind="Soort", result="Resultaat", evidence="Bewijs",
+    optional="optioneel", measured="Gemeten", message="Waarom", notes="Opmerkingen",
+    skip_reason="Reden overgeslagen", attachment="Bijlage", photos="Foto's",
+    photo_caption="Stap {number} ({step}): {name} — SHA-256 {sha256}",
+    photo_unreadable="(deze foto kan niet worden getoond: het bestand is geen leesbare "
+                     "afbeelding, {error})",
+    signature="Handtekening",
+    signature_text=(
+        "Dit rapport is ondertekend door {technician} met een Ed25519-sleutel met "
+        "vingerafdruk {fingerprint}. Het bestand report.json bevat dezelfde feiten en de "
+        "handtekening; de service neemt het rapport alleen aan als de handtekening klopt "
+        "met een sleutel die voor {technician} is geregistreerd, en de pdf is de "
+        "ondertekende."),
+    page="pagina {page} van {pages}",
+    footer="Rapport van inbedrijfstelling {pole} — doorloop {run}",
+    outcomes={Outcome.PASSED: "GESLAAGD", Outcome.FAILED: "MISLUKT",
+              Outcome.SKIPPED: "OVERGESLAGEN", Outcome.NOT_CONFIRMED: "NIET BEVESTIGD",
+              Outcome.NOT_AVAILABLE: "NIET BESCHIKBAAR"},
+    kinds={StepKind.AUTOMATIC: "automatisch", StepKind.CONFIRM: "bevestigd door monteur",
+           StepKind.MEASURE: "gemeten", StepKind.ATTACHMENT: "foto / bestand"},
+    links={"serial": "servicepoort (USB)", "ble": "Bluetooth LE", "service": "de service"})
+"""The report in Dutch, for a Dutch grantor (the tender's language)."""
+
+LABELS = {"en": ENGLISH, "nl": DUTCH}
+"""Report languages by code."""
+
 
 def format_time(moment: datetime) -> str:
     """``2026-12-04 14:03:12 UTC+01:00``: the zone it was recorded in, always shown."""
@@ -267,7 +304,7 @@ class _Story:
                          self._result(step), self._evidence(step)])
             style.append(("BACKGROUND", (3, number), (3, number),
                           _TINTS.get(step.outcome, _GREY_TINT)))
-        widths = [8 * mm, 48 * mm, 24 * mm, 25 * mm]
+        widths = [8 * mm, 44 * mm, 24 * mm, 34 * mm]  # "OVERGESLAGEN" on one line
         table = Table(rows, colWidths=[*widths, self.width - sum(widths)], repeatRows=1)
         table.setStyle(TableStyle(style))
         return table

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pole_link.commissioning.pdf import DUTCH
 from pole_link.commissioning.record import RunRecord
 from pole_link.commissioning.report import (
     REPORT_FORMAT,
@@ -164,3 +165,16 @@ def test_a_photo_that_is_no_image_is_named_not_fatal(tmp_path: Path,
     files = write_report(record, tmp_path / record.run_id, key)
     assert "this photo cannot be shown: the file is not a readable image" in \
         _pdf_text(files.pdf_path)
+
+
+def test_issue15_a_dutch_report_for_a_dutch_grantor(tmp_path: Path, key: TechnicianKey) -> None:
+    """The same signed facts, the PDF's words in Dutch (the tender's language)."""
+    record = finished_run(tmp_path, failed=True)
+    files = write_report(record, tmp_path / record.run_id, key, labels=DUTCH)
+    text = _pdf_text(files.pdf_path)
+    for words in ("Rapport van inbedrijfstelling", "RESULTAAT: MISLUKT",
+                  "1 verplichte stap(pen) mislukt.", "Monteur", "MISLUKT", "OVERGESLAGEN",
+                  "Gemeten: 198.5 V", "pagina 1 van 2", "servicepoort (USB)"):
+        assert words in text, words
+    assert "Commissioning report" not in text and "RESULT: FAILED" not in text
+    assert verify_report(read_report(files.json_path), files.pdf_path.read_bytes()) == record
