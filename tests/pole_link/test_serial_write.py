@@ -67,7 +67,7 @@ def test_a_pole_that_stops_reading_ends_in_the_write_timeout(
 
 
 def test_cancel_write_ends_a_blocked_write(pty: tuple[int, serial.Serial]) -> None:
-    _, port = pty
+    master, port = pty
     port.write_timeout = None  # would block for ever without the cancel
     outcome: list[BaseException | None] = []
 
@@ -80,8 +80,11 @@ def test_cancel_write_ends_a_blocked_write(pty: tuple[int, serial.Serial]) -> No
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
-    writer.join(0.2)
-    assert writer.is_alive()  # blocked: nobody reads the terminal
+    # The writer has begun (bytes wait at the terminal); a megabyte cannot fit in its
+    # buffer while nobody reads, so from here on it blocks until cancelled. (No
+    # ``join(timeout)`` that must expire: under libfaketime in CI such a wait never ends.)
+    readable, _, _ = select.select([master], [], [], 10)
+    assert readable and writer.is_alive()
     port.cancel_write()
     writer.join(5)
     assert not writer.is_alive()

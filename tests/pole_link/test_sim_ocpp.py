@@ -260,6 +260,7 @@ async def test_phone_overrule_from_the_csms_and_remote_start(csms: CsmsStub, con
     assert pole.socket(1).transaction is not None and pole.socket(1).transaction.overruled
 
 
+@pytest.mark.timeout(600)  # 2,880 samples through the real OCPP stack: ~110 s on 2 cores
 async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in_order(
     csms: CsmsStub, connect_pole: Connect
 ) -> None:
