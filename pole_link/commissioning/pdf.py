@@ -304,7 +304,7 @@ class _Story:
                          self._result(step), self._evidence(step)])
             style.append(("BACKGROUND", (3, number), (3, number),
                           _TINTS.get(step.outcome, _GREY_TINT)))
-        widths = [8 * mm, 48 * mm, 22 * mm, 32 * mm]  # a result word on one line  # "OVERGESLAGEN" on one line
+        widths = [8 * mm, 48 * mm, 22 * mm, 32 * mm]  # "OVERGESLAGEN" on one line
         table = Table(rows, colWidths=[*widths, self.width - sum(widths)], repeatRows=1)
         table.setStyle(TableStyle(style))
         return table
