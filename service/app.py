@@ -1,7 +1,9 @@
-"""The CSMS as an ASGI application: ``/ocpp/{pole_id}`` for the poles.
+"""The CSMS as an ASGI application: ``/ocpp/{pole_id}`` for the poles, ``/api/v1`` for
+operators, ``/files`` for what poles fetch and upload, ``/o/…`` for drivers.
 
-The operator API (``/api/v1``) and the live feed join this app. Operator commands reach a
-pole through `connections`: its handler here, or, when several processes share the fleet
+`create_app` is the one place routes are mounted, each router with its guard, over the
+parts `service.services.build_services` made. Operator commands reach a pole through
+`Services.connections`: its handler here, or, when several processes share the fleet
 (`service.cluster`), a stand-in that relays to the process holding it.
 """
 
@@ -11,118 +13,100 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
-from fastapi import FastAPI, WebSocket
+from fastapi import APIRouter, FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
-from service.api import TokenStore, install_api
+from service.api.commissioning_reports import build_commissioning_router
+from service.api.files_routes import build_files_router, build_pole_files_router
+from service.api.firmware_packages import build_packages_router
+from service.api.guard import operator_guard
 from service.api.id_tags import build_id_tags_router
-from service.api.routes import PREFIX
-from service.cards.authority import IdTagAuthority
-from service.cluster.cluster import Cluster, RemotePole
+from service.api.pole_settings import build_settings_router
+from service.api.rollouts import build_rollouts_router
+from service.api.routes import PREFIX, build_router, install_error_handlers
+from service.api.security_events import build_security_events_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
-from service.live.hub import LiveHub
 from service.ocpp.connection_end import EndReason, silence_limit_s
-from service.ocpp.pole_handler import (
-    BootHook,
-    Clock,
-    CsmsSettings,
-    PoleHandler,
-    PoleStore,
-    wall_clock,
-)
-from service.ocpp.repository_store import RepositoryStore
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
-from service.security.gate import Attempt, Gate
+from service.security.gate import Attempt
+from service.security.routes import build_security_router
 from service.security.takeover import second_connection
-from service.storage.id_tags import AsyncIdTagRepository
-from service.storage.repository import AsyncRepository
+from service.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
 SUBPROTOCOL = "ocpp1.6"
 
 
-class Connections:
-    """The handler of every pole connected to this process, by pole id."""
+def create_app(services: Services) -> FastAPI:
+    """The CSMS app over ``services``: every route mounted here, in one list, each router
+    with its guard; the lifespan starts and stops the background work (`Services.start`).
 
-    def __init__(self) -> None:
-        self.handlers: dict[str, PoleHandler] = {}
-        self.cluster: Cluster | None = None
-        """Set when this process is one of several (`service.cluster`)."""
-
-    def __contains__(self, pole_id: object) -> bool:
-        return pole_id in self.handlers
-
-    def get(self, pole_id: str) -> PoleHandler | RemotePole | None:
-        """The pole's connection wherever it is held, or None if it is not connected."""
-        handler = self.handlers.get(pole_id)
-        if handler is None and self.cluster is not None:
-            return self.cluster.remote(pole_id)
-        return handler
-
-    def local(self, pole_id: str) -> PoleHandler | None:
-        return self.handlers.get(pole_id)
-
-    def local_ids(self) -> list[str]:
-        return list(self.handlers)
-
-    def replaced_elsewhere(self, pole_id: str) -> None:
-        """The pole connected to another process: forget its (dead) socket here, quietly,
-        so this process does not also report it disconnected."""
-        handler = self.handlers.pop(pole_id, None)
-        if handler is not None:
-            handler.connection_lost(LinkLost(f"{pole_id}: reconnected to another process"))
-
-
-def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
-               repository: AsyncRepository | None = None,
-               tokens: TokenStore | None = None,
-               on_booted: BootHook | None = None, clock: Clock = wall_clock,
-               gate: Gate | None = None,
-               pole_handler: type[PoleHandler] = PoleHandler) -> FastAPI:
-    """The CSMS app; the operator API is mounted when storage is reachable for it.
-
-    ``repository`` defaults to the one behind a `RepositoryStore`. ``tokens`` checks API
-    bearer tokens; without it every ``/api/v1`` request is refused (never open by default).
-    ``clock`` is the service's time (poles get it as ``currentTime``; tests set it).
-    ``gate`` checks each pole's credentials before the upgrade (`service.security`);
-    without it every pole is admitted at profile 0. ``pole_handler`` is the class serving
-    each pole (`service.security.certificates` adds certificate signing).
+    Guards: `operator` — an API token (`service.api.guard`, the one rule every operator
+    route goes through); poles are admitted by the `Gate` before the OCPP upgrade; the
+    files poles fetch and upload carry a one-time token in their URL; the overrule page is
+    for drivers at the pole (it acts on a running transaction only, never on settings).
     """
-    settings = settings or CsmsSettings()
-    app = FastAPI(title="Paalwerk CSMS", version="0.1.0")
-    connections = Connections()
-    hub = LiveHub(connections.get)
-    app.state.connections = connections
-    app.state.live_hub = hub
-    app.state.store = store
-    app.state.clock = clock
-    if repository is None and isinstance(store, RepositoryStore):
-        repository = store.repository
-    authority: IdTagAuthority | None = None
-    if repository is not None:
-        # The card register (issue 16): the OCPP answers and its operator routes.
-        register = AsyncIdTagRepository(repository.sync.engine)
-        authority = IdTagAuthority(register, accept_unknown=settings.accept_unknown_id_tags,
-                                   clock=clock)
-        app.include_router(build_id_tags_router(connections, repository, register, tokens,
-                                                clock))
-        install_api(app, connections, repository, tokens)
-        app.include_router(build_live_router(hub, tokens, PREFIX))
-        app.include_router(build_overrule_router(connections, repository))
 
-    async def booted(pole_id: str) -> None:
-        """After each accepted boot: live streams resume, then the capacity policy runs."""
-        hub.publish(connection_event(pole_id, True, clock()))
-        hub.pole_connected(pole_id)
-        if on_booted is not None:
-            await on_booted(pole_id)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.stop()
 
-    @app.websocket("/ocpp/{pole_id}")
+    app = FastAPI(title="Paalwerk CSMS", version="0.1.0", lifespan=lifespan)
+    app.state.services = services
+    app.state.connections = services.connections
+    app.state.live_hub = services.live_hub
+    app.state.store = services.store
+    app.state.clock = services.clock
+    s = services
+    repository, connections, clock = s.async_repository, s.connections, s.clock
+    operator = [operator_guard(s.tokens)]
+    open_to_poles: list[Any] = []
+    """Poles' own routes: their guard is in them (the Gate, or the token in the URL)."""
+    open_to_drivers: list[Any] = []
+    # Every route of the service. New routers join this list with their guard (for
+    # certificates, accounts/audit and service tokens: ``operator``, until the roles).
+    routers: list[tuple[APIRouter, list[Any]]] = [
+        (build_ocpp_router(s), open_to_poles),
+        (build_pole_files_router(repository, s.files), open_to_poles),
+        (build_overrule_router(connections, repository), open_to_drivers),
+        (build_live_router(s.live_hub, s.tokens, PREFIX), []),  # checks the token itself
+        (build_router(connections, repository), operator),
+        (build_id_tags_router(connections, repository, s.id_tags, clock), operator),
+        (build_security_router(connections, repository, s.credentials, s.security_events,
+                               clock), operator),
+        (build_security_events_router(repository), operator),
+        (build_settings_router(connections, repository, s.pole_settings, s.policy),
+         operator),
+        (build_files_router(connections, repository, s.files), operator),
+        (build_packages_router(repository, s.files, s.config.trusted_roots, clock),
+         operator),
+        (build_rollouts_router(s.rollouts, repository), operator),
+        (build_commissioning_router(repository, clock), operator),
+    ]
+    for router, guards in routers:
+        app.include_router(router, dependencies=guards)
+    install_error_handlers(app)
+    return app
+
+
+def build_ocpp_router(services: Services) -> APIRouter:
+    """``/ocpp/{pole_id}``: one OCPP 1.6J WebSocket per pole, admitted by the `Gate`."""
+    router = APIRouter()
+    s = services
+    connections, hub, clock, settings = s.connections, s.live_hub, s.clock, s.settings
+
+    @router.websocket("/ocpp/{pole_id}")
     async def ocpp(websocket: WebSocket, pole_id: str) -> None:
         offered = websocket.scope.get("subprotocols") or []
         if SUBPROTOCOL not in offered:
@@ -134,22 +118,21 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             except RuntimeError:  # the server cannot send a denial body: plain refusal
                 await websocket.close(code=1002, reason=reason[:120])
             return
-        if gate is not None and not await admitted(websocket, pole_id, gate):
+        if not await admitted(websocket, pole_id):
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
-        handler = pole_handler(pole_id, connection, store, settings,
-                               on_booted=booted, events=hub, clock=clock,
-                               authority=authority)
+        handler = s.pole_handler(pole_id, connection, s.store, settings,
+                                 on_booted=s.pole_booted, events=hub, clock=clock,
+                                 authority=s.authority)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
             previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
             old = previous._connection
-            if gate is not None and isinstance(old, WebSocketConnection):
+            if isinstance(old, WebSocketConnection):
                 await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
-        if connections.cluster is not None:
-            connections.cluster.pole_held(pole_id, True)
+        connections.held(pole_id, True)
         watchdog = asyncio.create_task(
             hang_up_when_silent(connection, silence_limit_s(settings.heartbeat_interval_s)),
             name=f"{pole_id} silence watchdog")
@@ -161,24 +144,23 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             watchdog.cancel()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
-                if connections.cluster is not None:
-                    connections.cluster.pole_held(pole_id, False)
+                connections.held(pole_id, False)
                 hub.pole_disconnected(pole_id)
                 if handler.accepted:
                     hub.publish(connection_event(pole_id, False, clock()))
                 with contextlib.suppress(Exception):
-                    await store.connection_ended(
+                    await s.store.connection_ended(
                         pole_id, clock(), connection.end_reason or EndReason.DROPPED)
 
-    async def admitted(websocket: WebSocket, pole_id: str, gate: Gate) -> bool:
+    async def admitted(websocket: WebSocket, pole_id: str) -> bool:
         """The security profile's checks, then the second-connection rule; a refusal is
         answered in plain HTTP, before any upgrade (`service.security`)."""
         attempt = Attempt.from_scope(pole_id, websocket.scope)
-        admission = await gate.admit(attempt)
+        admission = await s.gate.admit(attempt)
         previous = connections.get(pole_id)
         if admission.admitted and previous is not None:
-            admission = await second_connection(attempt, admission, previous, gate.events,
-                                                clock)
+            admission = await second_connection(attempt, admission, previous,
+                                                s.gate.events, clock)
         if admission.admitted:
             return True
         assert admission.status is not None
@@ -186,7 +168,7 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
             admission.reason, status_code=admission.status, headers=admission.headers))
         return False
 
-    return app
+    return router
 
 
 async def hang_up_when_silent(connection: WebSocketConnection, limit_s: float) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import FileResponse
 
@@ -32,9 +32,7 @@ from service.api.routes import (
     PoleConnections,
     Timeout,
     send_command,
-    token_check,
 )
-from service.api.tokens import TokenStore
 from service.files import FileStore, FileStoreError, UploadSlots
 from service.files.store import is_sha256
 from service.storage.repository import AsyncRepository
@@ -86,9 +84,10 @@ def _declared_size(request: Request) -> int | None:
 
 
 def build_files_router(connections: PoleConnections, repository: AsyncRepository,
-                       tokens: TokenStore | None, transfers: FileTransfers) -> APIRouter:
-    """The operator's ``/api/v1`` routes for firmware and diagnostics."""
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))])
+                       transfers: FileTransfers) -> APIRouter:
+    """The operator's ``/api/v1`` routes for firmware and diagnostics (mounted behind the
+    operator guard by `service.app.create_app`)."""
+    router = APIRouter(prefix=PREFIX)
     store = transfers.store
 
     async def known(pole_id: str) -> None:

@@ -27,14 +27,13 @@ from typing import Any, NoReturn
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from starlette.responses import FileResponse
 
 from pole_link.firmware.package import FirmwarePackage, PackageError, parse_package
 from pole_link.firmware.signing import FirmwareRefused, Refusal, subject_of
 from service.api.files_routes import FILES_PREFIX, FileTransfers
-from service.api.routes import PREFIX, ApiError, token_check
-from service.api.tokens import TokenStore
+from service.api.routes import PREFIX, ApiError
 from service.files import FIRMWARE_LIMIT, FileStoreError
 from service.files.store import WRITE_BLOCK, is_sha256
 from service.ocpp.pole_handler import Clock
@@ -83,12 +82,10 @@ def trust_summary(roots: Sequence[x509.Certificate]) -> str:
             f"root(s): {', '.join(subject_of(root) for root in roots)}")
 
 
-def build_packages_router(repository: AsyncRepository, tokens: TokenStore | None,
-                          transfers: FileTransfers, roots: Sequence[x509.Certificate],
-                          clock: Clock) -> APIRouter:
+def build_packages_router(repository: AsyncRepository, transfers: FileTransfers,
+                          roots: Sequence[x509.Certificate], clock: Clock) -> APIRouter:
     """``/api/v1/firmware/packages`` and ``/api/v1/firmware/roots`` (bearer token)."""
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))],
-                       tags=["firmware packages"])
+    router = APIRouter(prefix=PREFIX, tags=["firmware packages"])
     store = transfers.store
     trusted = tuple(roots)
 

@@ -12,12 +12,11 @@ import dataclasses
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pole_link.errors import PoleLinkError
-from service.api.routes import PREFIX, ApiError, PoleConnections, token_check
-from service.api.tokens import TokenStore
+from service.api.routes import PREFIX, ApiError, PoleConnections
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import (
     PoleSettings,
@@ -49,9 +48,8 @@ def _out(settings: PoleSettings) -> dict[str, Any]:
 
 
 def build_settings_router(connections: PoleConnections, repository: AsyncRepository,
-                          tokens: TokenStore | None, cache: PoleSettingsCache,
-                          policy: CapacityPolicy) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))])
+                          cache: PoleSettingsCache, policy: CapacityPolicy) -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
 
     async def known(pole_id: str) -> None:
         if await repository.get_pole(pole_id) is None:

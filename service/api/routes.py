@@ -11,20 +11,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from pole_link.protocol.redaction import redact
 from service.api.compliance import NoProgrammeStart, pole_compliance
-from service.api.tokens import TokenStore
+from service.api.errors import ApiError as ApiError
+from service.api.errors import api_error, invalid_request
+from service.api.guard import token_check as token_check
 from service.api.uptime import fleet_uptime, pole_uptime, uptime_start
 from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
@@ -34,6 +34,7 @@ from service.storage.models import ConnectionSession, MessageLog, MeterValue, Tr
 from service.storage.repository import AsyncRepository, by_pole
 
 LOGGER = logging.getLogger(__name__)
+# ApiError and token_check lived here first: re-exported (``as``) for routers importing them.
 
 PREFIX = "/api/v1"
 DEFAULT_TIMEOUT = 30.0
@@ -51,26 +52,6 @@ class PoleConnections(Protocol):
     """The live connections of this process (`service.app.Connections`)."""
 
     def get(self, pole_id: str) -> Commandable | None: ...
-
-
-class ApiError(Exception):
-    """An error answer: ``{"error": code, "description": text}`` with an HTTP status."""
-
-    def __init__(self, status: int, error: str, description: str,
-                 details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(f"{error}: {description}")
-        self.status = status
-        self.error = error
-        self.description = description
-        self.details = details
-        self.headers = headers
-
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"error": self.error, "description": self.description}
-        if self.details:
-            body["details"] = self.details
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
 # -- response and request bodies ------------------------------------------------------------
@@ -164,30 +145,12 @@ Timeout = Annotated[float, Query(gt=0, le=MAX_TIMEOUT,
 Start = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, inclusive")]
 # Module level, not in `build_router`: FastAPI resolves these (string) annotations against
 # the module's globals, and a closure variable would silently become a query parameter.
-BEARER = HTTPBearer(auto_error=False, description="an API token from `paalwerk service`")
 End = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, exclusive")]
 UptimeDays = Annotated[int | None, Query(ge=1, le=366, description=(
     "add uptime_percent (eis 48) over this many days up to now; costs a query per pole"))]
 
 
 # -- the router -----------------------------------------------------------------------------
-
-def token_check(tokens: TokenStore | None) -> Callable[..., Awaitable[None]]:
-    """The bearer-token dependency every ``/api/v1`` router uses (one rule, one message)."""
-
-    async def authorise(credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                               Depends(BEARER)]) -> None:
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if credentials is None:
-            raise ApiError(401, "Unauthorized",
-                           "send 'Authorization: Bearer <token>' (the token "
-                           "'paalwerk service' printed at its first start)", headers=challenge)
-        if tokens is None or not tokens.verify(credentials.credentials):
-            raise ApiError(401, "Unauthorized", "the bearer token is not valid",
-                           headers=challenge)
-
-    return authorise
-
 
 async def send_command(connections: PoleConnections, repository: AsyncRepository,
                        pole_id: str, action: str, payload: dict[str, Any],
@@ -220,10 +183,9 @@ async def send_command(connections: PoleConnections, repository: AsyncRepository
     return {"result": result}
 
 
-def build_router(connections: PoleConnections, repository: AsyncRepository,
-                 tokens: TokenStore | None) -> APIRouter:
+def build_router(connections: PoleConnections, repository: AsyncRepository) -> APIRouter:
     """All ``/api/v1`` routes, every one behind the bearer-token check."""
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))])
+    router = APIRouter(prefix=PREFIX)
 
     async def known_pole(pole_id: str) -> None:
         if await repository.get_pole(pole_id) is None:
@@ -414,28 +376,7 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
     return router
 
 
-def install_api(app: FastAPI, connections: PoleConnections, repository: AsyncRepository,
-                tokens: TokenStore | None) -> None:
-    """Mount ``/api/v1`` and make its errors JSON ``{"error", "description"}``.
-
-    Without a token store every request is refused (401): the API is never open by default.
-    """
-    app.include_router(build_router(connections, repository, tokens))
-
-    async def api_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ApiError)
-        return exc.response()
-
-    async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
-        """422 with a sentence up front (e.g. a start time without an offset), details after."""
-        assert isinstance(exc, RequestValidationError)
-        problems = [f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg')}"
-                    for error in exc.errors()]
-        return JSONResponse({"error": "InvalidRequest", "description": "; ".join(problems),
-                             "detail": [{"loc": list(error.get("loc", ())),
-                                         "msg": error.get("msg"), "type": error.get("type")}
-                                        for error in exc.errors()]}, status_code=422)
-
+def install_error_handlers(app: FastAPI) -> None:
+    """Make the API's errors JSON ``{"error", "description"}``, bad requests included."""
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
-

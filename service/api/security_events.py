@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from pole_link.service_api import SecurityEventRecord
-from service.api.routes import PREFIX, ApiError, token_check
-from service.api.tokens import TokenStore
+from service.api.routes import PREFIX, ApiError
 from service.storage.models import SecurityEvent
 from service.storage.repository import AsyncRepository
 
@@ -33,11 +32,9 @@ def record_of(row: SecurityEvent) -> SecurityEventRecord:
                                row.received_at, row.id)
 
 
-def build_security_events_router(repository: AsyncRepository, tokens: TokenStore | None
-                                 ) -> APIRouter:
-    """The two reads, behind the bearer token like every ``/api/v1`` route."""
-    router = APIRouter(prefix=PREFIX, dependencies=[Depends(token_check(tokens))],
-                       tags=["security events"])
+def build_security_events_router(repository: AsyncRepository) -> APIRouter:
+    """The two reads (mounted behind the operator guard, like every ``/api/v1`` route)."""
+    router = APIRouter(prefix=PREFIX, tags=["security events"])
 
     @router.get("/poles/{pole_id}/security-events")
     async def pole_security_events(pole_id: str, since: Since = None, limit: Limit = 100

@@ -55,7 +55,7 @@ class Commandable(Protocol):
 
 
 class LocalPoles(Protocol):
-    """This process's connections (`service.app.Connections`)."""
+    """This process's connections (`service.connections.Connections`)."""
 
     def local(self, pole_id: str) -> Commandable | None: ...
 
@@ -127,13 +127,16 @@ def _error_of(exc: BaseException) -> dict[str, Any]:
 class Cluster:
     """This process's part in a multi-process service."""
 
-    def __init__(self, bus: PgBus, poles: LocalPoles, hub: LiveHub,
-                 shared: dict[str, SharedState] | None = None) -> None:
+    def __init__(self, bus: PgBus) -> None:
+        """What the rest of the service calls (`remote`, `pole_held`, `share`) needs only
+        the bus, so the cluster is made first and handed to them; where the others'
+        messages go is given to `start`, which begins delivering them."""
         self.bus = bus
         self.worker_id = bus.worker_id
-        self.poles = poles
-        self.hub = hub
-        self.shared = shared or {}
+        self.poles: LocalPoles
+        self.hub: LiveHub
+        self.shared: dict[str, SharedState] = {}
+        self._joined = False
         self.holders: dict[str, str] = {}
         """Pole id → the process that holds its connection (never this one)."""
         self._pending: dict[str, asyncio.Future[Message]] = {}
@@ -144,8 +147,14 @@ class Cluster:
         self.audiences: set[str] = set()
         """The other processes with live-feed clients: where events must go."""
 
-    async def start(self) -> None:
-        """Join: listen, then ask the others which poles they hold (briefly)."""
+    async def start(self, poles: LocalPoles, hub: LiveHub,
+                    shared: dict[str, SharedState] | None = None) -> None:
+        """Join: listen, then ask the others which poles they hold (briefly).
+
+        ``poles`` are this process's connections, ``hub`` its live feed and ``shared`` the
+        state kept alike in every process (by the ``kind`` `share` names)."""
+        self.poles, self.hub, self.shared = poles, hub, dict(shared or {})
+        self._joined = True
         await self.bus.start(self._deliver)
         self.bus.on_reconnect = self._rejoin
         self.hub.on_audience = self._audience
@@ -155,6 +164,9 @@ class Cluster:
                 await self._rostered.wait()
 
     async def close(self) -> None:
+        if not self._joined:
+            await self.bus.close()
+            return
         self.hub.forward = None
         self.hub.on_audience = None
         with contextlib.suppress(Exception):

@@ -39,12 +39,13 @@ class UploadSlots:
     """The open slots of this service process, by token."""
 
     def __init__(self, lifetime: timedelta = SLOT_LIFETIME,
-                 clock: Callable[[], datetime] = _now) -> None:
+                 clock: Callable[[], datetime] = _now,
+                 share: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.lifetime = lifetime
         self._clock = clock
         self._slots: dict[str, UploadSlot] = {}
-        self.share: Callable[[dict[str, Any]], None] | None = None
-        """Set by `service.cluster`: tells the other processes of a change."""
+        self.share = share
+        """With several processes (`service.cluster`): tells the others of a change."""
 
     def open(self, pole_id: str, lifetime: timedelta | None = None) -> UploadSlot:
         self._prune()

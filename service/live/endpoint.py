@@ -20,6 +20,8 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from service.api.errors import ApiError
+from service.api.guard import check_token
 from service.api.tokens import TokenStore
 from service.live.hub import MIN_INTERVAL_MS, LiveClient, LiveHub
 
@@ -31,8 +33,9 @@ def build_live_router(hub: LiveHub, tokens: TokenStore | None, prefix: str) -> A
 
     @router.websocket("/live")
     async def live(websocket: WebSocket) -> None:
-        token = _bearer(websocket)
-        if token is None or tokens is None or not tokens.verify(token):
+        try:
+            check_token(tokens, _bearer(websocket))  # the API's one rule (`service.api.guard`)
+        except ApiError:
             await websocket.close(code=POLICY_VIOLATION,
                                   reason="send 'Authorization: Bearer <token>' or ?token=")
             return

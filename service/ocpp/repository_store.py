@@ -54,9 +54,10 @@ class FirmwareWatch(Protocol):
 class RepositoryStore:
     """`PoleStore` over `AsyncRepository`."""
 
-    def __init__(self, repository: AsyncRepository) -> None:
+    def __init__(self, repository: AsyncRepository,
+                 firmware_watch: FirmwareWatch | None = None) -> None:
         self.repository = repository
-        self.firmware_watch: FirmwareWatch | None = None
+        self.firmware_watch = firmware_watch
 
     async def pole_known(self, pole_id: str) -> bool:
         return await self.repository.pole_known(pole_id)

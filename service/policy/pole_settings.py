@@ -46,10 +46,10 @@ class PoleSettings:
 class PoleSettingsCache:
     """`settings_for(pole_id)` for the capacity policy; unknown poles get the defaults."""
 
-    def __init__(self) -> None:
+    def __init__(self, share: Callable[[dict[str, Any]], None] | None = None) -> None:
         self._settings: dict[str, PoleSettings] = {}
-        self.share: Callable[[dict[str, Any]], None] | None = None
-        """Set by `service.cluster`: tells the other processes of a change."""
+        self.share = share
+        """With several processes (`service.cluster`): tells the others of a change."""
 
     async def load(self, repository: AsyncRepository) -> None:
         for pole in await repository.list_poles():

@@ -1,0 +1,291 @@
+"""What one service process is made of, built once, in dependency order, from its settings.
+
+`ServiceConfig` holds every setting (``paalwerk service``'s options, or a test's); a call of
+`build_services` makes each part exactly once, handing every part what it needs when it is
+made — nothing is patched in afterwards. `service.app.create_app` then mounts the routes
+over these parts, and its lifespan runs `Services.start` / `Services.stop` (the background
+work: the cluster's bus, firmware rollouts, the capacity policy, the live feed).
+
+The order in `build_services` is the dependency order: storage, then the cluster's bus
+(what the rest calls to reach other processes), the pole connections, the live feed, and
+on up to the rollouts, which the OCPP store tells of each pole's new firmware.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import socket
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+
+from pole_link.errors import PoleLinkError
+from service.api.files_routes import FILES_PREFIX, FileTransfers
+from service.api.tokens import TokenStore, default_token_file
+from service.cards.authority import IdTagAuthority
+from service.cluster.bus import PgBus
+from service.cluster.cluster import Cluster, new_worker_id
+from service.connections import Connections
+from service.files import FileStore, default_files_dir
+from service.files.upload_slots import UploadSlots
+from service.live import events as live_events
+from service.live.events import connection_event
+from service.live.hub import LiveHub
+from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
+from service.ocpp.repository_store import RepositoryStore
+from service.policy.capacity import CapacityPolicy
+from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
+from service.rollouts import RolloutRunner
+from service.rollouts.leader import PgLeader
+from service.security.ca import ServiceCa
+from service.security.certificates import certificate_handler
+from service.security.events import SecurityEvents
+from service.security.gate import Gate
+from service.security.rotation import KeyTracker
+from service.security.store import CredentialStore
+from service.security.tls import TlsFiles, server_context
+from service.storage.database import StorageError, create_engine_for, migrate
+from service.storage.id_tags import AsyncIdTagRepository
+from service.storage.repository import AsyncRepository, Repository
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Every setting of one service process.
+
+    ``sock``, if given, is an already bound socket to serve on instead of ``host``/``port``
+    (one of several processes' ``SO_REUSEPORT`` sockets on the same port); otherwise
+    `build_services` binds ``host``/``port`` itself (port 0: any free one). Either way the
+    address is known before anything runs, so poles can be sent firmware URLs at once.
+
+    ``clustered``: one of several processes sharing the fleet through one PostgreSQL
+    database (`service.cluster`); whoever starts them prepares storage (`prepare_storage`),
+    not each of them. ``clock`` is the service's time (what poles are told, what the
+    capacity policy deploys by; tests pass one they control). ``trusted_roots`` are the
+    manufacturer roots signed firmware must chain to (none: every package is refused).
+    ``tls`` serves wss/https (security profiles 2 and 3); ``ca`` signs the poles'
+    certificate requests (profile 3).
+    """
+
+    db_url: str
+    host: str = "127.0.0.1"
+    port: int = 0
+    sock: socket.socket | None = None
+    settings: CsmsSettings = field(default_factory=CsmsSettings)
+    token_file: Path | None = None
+    files_dir: Path | None = None
+    public_url: str | None = None
+    clustered: bool = False
+    clock: Clock = wall_clock
+    trusted_roots: Sequence[x509.Certificate] = ()
+    tls: TlsFiles | None = None
+    ca: ServiceCa | None = None
+
+
+@dataclass
+class Services:
+    """The parts of one service process, each made once by `build_services`."""
+
+    config: ServiceConfig
+    sock: socket.socket
+    """The bound listening socket (uvicorn serves on it; closed when it stops)."""
+    base_url: str
+    """Where poles reach this process over HTTP(S): ``public_url``, or where it listens."""
+    ssl_context: ssl.SSLContext | None
+    repository: Repository
+    async_repository: AsyncRepository
+    tokens: TokenStore
+    cluster: Cluster | None
+    connections: Connections
+    live_hub: LiveHub
+    pole_settings: PoleSettingsCache
+    policy: CapacityPolicy
+    credentials: CredentialStore
+    security_events: SecurityEvents
+    gate: Gate
+    pole_handler: type[PoleHandler]
+    id_tags: AsyncIdTagRepository
+    authority: IdTagAuthority
+    files: FileTransfers
+    rollouts: RolloutRunner
+    leader: PgLeader | None
+    store: RepositoryStore
+    policy_task: asyncio.Task[None] | None = None
+    rollout_task: asyncio.Task[None] | None = None
+
+    @property
+    def settings(self) -> CsmsSettings:
+        return self.config.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.config.clock
+
+    @property
+    def host(self) -> str:
+        """The host in this process's URLs: the one asked for, or the socket's."""
+        if self.config.sock is None:
+            return self.config.host
+        return str(self.sock.getsockname()[0])
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    async def pole_booted(self, pole_id: str) -> None:
+        """After each accepted boot: live streams resume; then the pole's connection limit
+        (eis 33) and its capacity profile (eis 24)."""
+        self.live_hub.publish(connection_event(pole_id, True, self.clock()))
+        self.live_hub.pole_connected(pole_id)
+        if not self.settings.deploy_capacity_profile:
+            return
+        connection = self.connections.get(pole_id)
+        if connection is not None:
+            try:
+                await apply_grid_limit(connection, self.pole_settings.get(pole_id))
+            except PoleLinkError as exc:
+                LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
+        await self.policy.on_boot(pole_id)
+
+    async def start(self) -> None:
+        """The background work, before the first pole or operator is served (lifespan)."""
+        if self.cluster is not None:
+            await self.cluster.start(self.connections, self.live_hub,
+                                     {"settings": self.pole_settings,
+                                      "slots": self.files.slots})
+        self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
+        if self.settings.deploy_capacity_profile:
+            self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
+
+    async def stop(self) -> None:
+        """The background work stopped (lifespan shutdown); storage stays open."""
+        for background in (self.policy_task, self.rollout_task):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
+        self.policy_task = self.rollout_task = None
+        await self.live_hub.close()
+        if self.cluster is not None:
+            await self.cluster.close()
+        if self.leader is not None:
+            await self.leader.close()
+
+    def close(self) -> None:
+        """Storage closed, after the server stopped."""
+        self.repository.engine.dispose()
+
+
+async def build_services(config: ServiceConfig) -> Services:
+    """Every part of a service process, made in dependency order, none of them started.
+
+    Raises `StorageError` (database unusable, or SQLite for a cluster), `TlsError` (bad
+    certificate or key) or `OSError` (the port is taken) before anything is served.
+    """
+    ssl_context = server_context(config.tls) if config.tls is not None else None
+    engine = create_engine_for(config.db_url)
+    sock: socket.socket | None = None
+    try:
+        if config.clustered and engine.dialect.name != "postgresql":
+            raise StorageError(config.db_url, "several service processes need PostgreSQL: "
+                                              "they route commands and live data to each "
+                                              "other with LISTEN/NOTIFY")
+        repository = Repository(engine)
+        if not config.clustered:
+            await asyncio.to_thread(prepare_storage, repository)
+        async_repository = AsyncRepository(repository)
+        sock = config.sock or bind_socket(config.host, config.port)
+        return await _parts(config, sock, ssl_context, repository, async_repository)
+    except BaseException:
+        if sock is not None and config.sock is None:
+            sock.close()
+        engine.dispose()
+        raise
+
+
+async def _parts(config: ServiceConfig, sock: socket.socket,
+                 ssl_context: ssl.SSLContext | None, repository: Repository,
+                 async_repository: AsyncRepository) -> Services:
+    clock, settings = config.clock, config.settings
+    scheme = "https" if config.tls is not None else "http"
+    host = config.host if config.sock is None else str(sock.getsockname()[0])
+    base_url = (config.public_url or f"{scheme}://{host}:{sock.getsockname()[1]}").rstrip("/")
+    # Several processes: the bus to the others first — everything below may call on it.
+    cluster = Cluster(PgBus(config.db_url, new_worker_id())) if config.clustered else None
+    connections = Connections(cluster)
+    hub = LiveHub(connections.get)
+    pole_settings = PoleSettingsCache(
+        share=None if cluster is None else functools.partial(cluster.share, "settings"))
+    await pole_settings.load(async_repository)
+    policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
+                            clock=clock)
+    # Pole credentials (issue 16): checked before every upgrade, changed through the API.
+    credentials = CredentialStore(repository)
+    security_events = SecurityEvents(
+        async_repository, publish=lambda record: hub.publish(live_events.security_event(record)))
+    gate = Gate(credentials, security_events, clock)
+    id_tags = AsyncIdTagRepository(repository.engine)
+    authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
+                               clock=clock)
+    # Firmware and diagnostics files hosted for poles (service/api/files_routes.py).
+    slots = UploadSlots(
+        share=None if cluster is None else functools.partial(cluster.share, "slots"))
+    files = FileTransfers(FileStore(config.files_dir or default_files_dir(config.db_url)),
+                          slots, public_url=config.public_url)
+
+    def location(sha256: str, name: str) -> str:
+        """Where poles fetch a rollout's image (issue 14)."""
+        return f"{base_url}{FILES_PREFIX}/firmware/{sha256}/{name}"
+
+    leader = PgLeader(config.db_url) if config.clustered else None
+    rollouts = RolloutRunner(async_repository, connections, files.store, location,
+                             clock=clock, leader=leader, events=hub.publish)
+    return Services(
+        config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
+        repository=repository, async_repository=async_repository,
+        tokens=TokenStore(config.token_file or default_token_file()),
+        cluster=cluster, connections=connections, live_hub=hub,
+        pole_settings=pole_settings, policy=policy, credentials=credentials,
+        security_events=security_events, gate=gate,
+        pole_handler=certificate_handler(config.ca, KeyTracker(credentials, clock)),
+        id_tags=id_tags, authority=authority, files=files, rollouts=rollouts,
+        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (0: any free port), as uvicorn would bind it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def prepare_storage(repository: Repository) -> None:
+    """Before serving: the schema at head, and connection sessions a stopped service left
+    open closed at each pole's last contact (uptime, eis 48). Run once per start of the
+    whole service, before any of its processes serves a pole."""
+    migrate(repository.engine)
+    repository.close_dangling_sessions()
+
+
+def prepare_database(db_url: str) -> None:
+    """`prepare_storage` for a service whose processes are not started yet (``--workers``):
+    its own short-lived engine, closed again."""
+    engine = create_engine_for(db_url)
+    try:
+        prepare_storage(Repository(engine))
+    finally:
+        engine.dispose()
