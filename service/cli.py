@@ -115,10 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "commands and live data to each other through it (LISTEN/NOTIFY)")
         if not can_share_a_port():
             parser.error("--workers above 1 needs Linux (SO_REUSEPORT spreads connections)")
-        if tls is not None:
-            parser.error("--tls-cert with --workers above 1 is not supported yet: run one "
-                         "process, or terminate TLS in front of the workers")
-        return _run_workers(db_url, args, settings, trust_pem)
+        return _run_workers(db_url, args, settings, trust_pem, tls, ca)
     try:
         asyncio.run(_run(db_url, args.host, args.port, settings,
                          args.token_file or default_token_file(), args.files_dir,
@@ -150,7 +147,8 @@ def _trusted_roots_pem(path: Path) -> str:
 
 
 def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
-                 trust_pem: str = "") -> int:
+                 trust_pem: str = "", tls: TlsFiles | None = None,
+                 ca: ServiceCa | None = None) -> int:
     """Storage prepared and the token made once, here; then the workers (`service.workers`)."""
     token_file = args.token_file or default_token_file()
     try:
@@ -160,7 +158,8 @@ def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
         return 1
     _show_new_token(token_file)
     config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
-                          args.public_url, trust_pem)
+                          args.public_url, trust_pem, tls,
+                          ca.directory if ca is not None else None)
     return asyncio.run(supervise(config, args.workers))
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from service.ocpp.pole_handler import CsmsSettings
+from service.security.tls import TlsFiles
 
 STOP_GRACE_S = 15.0
 
@@ -41,6 +42,16 @@ class WorkerConfig:
     public_url: str | None
     trusted_roots_pem: str = ""
     """The ``--trust`` bundle as text (certificates do not pickle into a new process)."""
+    tls: TlsFiles | None = None
+    """``--tls-cert``/``--tls-key``: every worker serves wss/https with them (each loads
+    them itself, checked by the supervisor first)."""
+    ca_dir: Path | None = None
+    """The pole CA's directory: each worker loads it to sign poles' certificates."""
+
+    @property
+    def scheme(self) -> tuple[str, str]:
+        """The poles' and the operators' URL schemes: (ws, http) or (wss, https)."""
+        return ("wss", "https") if self.tls is not None else ("ws", "http")
 
 
 def reuseport_socket(host: str, port: int) -> socket.socket:
@@ -73,6 +84,7 @@ def _worker_main(config: WorkerConfig, ready: Any) -> None:
 
 async def _serve(config: WorkerConfig, ready: Any) -> None:
     from pole_link.firmware.signing import load_certificates
+    from service.security.ca import load_ca
     from service.server import start_service
 
     stop = asyncio.Event()
@@ -80,10 +92,12 @@ async def _serve(config: WorkerConfig, ready: Any) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     sock = reuseport_socket(config.host, config.port)
+    ca = load_ca(config.ca_dir) if config.ca_dir is not None else None
     service = await start_service(config.db_url, settings=config.settings,
                                   token_file=config.token_file, files_dir=config.files_dir,
                                   public_url=config.public_url, sock=sock, clustered=True,
-                                  trusted_roots=load_certificates(config.trusted_roots_pem))
+                                  trusted_roots=load_certificates(config.trusted_roots_pem),
+                                  tls=config.tls, ca=ca)
     ready.put(("ready", service.port))
     try:
         await stop.wait()
@@ -132,10 +146,11 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
             started += 1
         if holder is not None:
             holder.close()
+        ws, http = config.scheme
         print(f"Paalwerk CSMS: {workers} worker processes; poles connect to "
-              f"ws://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
-        print(f"Operator API: http://{config.host}:{config.port}/api/v1 (OpenAPI at /docs)",
-              flush=True)
+              f"{ws}://{config.host}:{config.port}/ocpp/<pole-id>", flush=True)
+        print(f"Operator API: {http}://{config.host}:{config.port}/api/v1 "
+              f"(OpenAPI at /docs)", flush=True)
         print(_trust_summary(config.trusted_roots_pem), flush=True)
         while not stop.is_set():
             if any(not process.is_alive() for process in processes):
