@@ -51,7 +51,7 @@ def create_app(services: Services) -> FastAPI:
     Guards: `operator` — an API token (`service.api.guard`, the one rule every operator
     route goes through); poles are admitted by the `Gate` before the OCPP upgrade; the
     files poles fetch and upload carry a one-time token in their URL; the overrule page is
-    for drivers at the pole (it acts on a running transaction only, never on settings).
+    for drivers at the pole (it lifts the limit of a running transaction, nothing else).
     """
 
     @contextlib.asynccontextmanager
@@ -70,17 +70,18 @@ def create_app(services: Services) -> FastAPI:
     app.state.clock = services.clock
     s = services
     repository, connections, clock = s.async_repository, s.connections, s.clock
-    operator = [operator_guard(s.tokens)]
-    open_to_poles: list[Any] = []
-    """Poles' own routes: their guard is in them (the Gate, or the token in the URL)."""
-    open_to_drivers: list[Any] = []
-    # Every route of the service. New routers join this list with their guard (for
-    # certificates, accounts/audit and service tokens: ``operator``, until the roles).
+    # The guards. Each router below gets one; the ones not `operator` guard themselves.
+    operator = [operator_guard(s.tokens)]  # an API token (roles later: service.api.guard)
+    poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
+    drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
+    token_in_socket: list[Any] = []  # the live feed: `check_token` on header or ?token=
+    # Every route of the service, in one list. New routers join it with their guard
+    # (certificates, accounts/audit, service tokens: ``operator`` until the roles).
     routers: list[tuple[APIRouter, list[Any]]] = [
-        (build_ocpp_router(s), open_to_poles),
-        (build_pole_files_router(repository, s.files), open_to_poles),
-        (build_overrule_router(connections, repository), open_to_drivers),
-        (build_live_router(s.live_hub, s.tokens, PREFIX), []),  # checks the token itself
+        (build_ocpp_router(s), poles_own),
+        (build_pole_files_router(repository, s.files), poles_own),
+        (build_overrule_router(connections, repository), drivers),
+        (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
         (build_router(connections, repository), operator),
         (build_id_tags_router(connections, repository, s.id_tags, clock), operator),
         (build_security_router(connections, repository, s.credentials, s.security_events,
