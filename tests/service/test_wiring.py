@@ -67,3 +67,28 @@ async def test_background_work_runs_while_serving_and_stops_with_the_service(
         await running.stop()
     assert all(task is not None and task.cancelled() for task in tasks)
     assert services.rollout_task is None and services.policy_task is None
+
+
+async def test_a_taken_port_is_refused_in_words_before_anything_runs(tmp_path: Path) -> None:
+    """``paalwerk service`` on a port something else listens on: exit 1, saying so."""
+    import asyncio
+    import os
+    import socket
+    import sys
+
+    from tests.support import REPO
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "paalwerk", "service", "--port", str(port),
+            "--db", f"sqlite:///{tmp_path / 'csms.sqlite'}",
+            "--token-file", str(tmp_path / "tokens.json"), cwd=REPO,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config")))
+        async with asyncio.timeout(60):
+            _out, errors = await process.communicate()
+    assert process.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in errors.decode()
