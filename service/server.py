@@ -39,6 +39,8 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
+from service.rollouts.runner import SEND_TIMEOUT_S
+from service.rollouts.send import ReleaseSender
 from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
@@ -172,8 +174,11 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     # Firmware updates and diagnostics: files hosted for poles (service/api/files_routes.py).
     files = FileTransfers(FileStore(files_dir or default_files_dir(db_url)),
                           public_url=public_url)
+    # One sender for the single-pole route and the rollouts: both know which poles are legacy.
+    sender = ReleaseSender(app.state.connections, async_repository, files.store,
+                           timeout_s=SEND_TIMEOUT_S)
     app.include_router(build_files_router(app.state.connections, async_repository, tokens,
-                                          files))
+                                          files, sender))
     app.include_router(build_pole_files_router(async_repository, files))
     app.include_router(build_packages_router(async_repository, tokens, files, trusted_roots,
                                              clock))
@@ -186,7 +191,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                f"{sha256}/{name}"
     leader = PgLeader(db_url) if clustered else None
     rollouts = RolloutRunner(async_repository, app.state.connections, files.store, location,
-                             clock=clock, leader=leader, events=app.state.live_hub.publish)
+                             clock=clock, leader=leader, events=app.state.live_hub.publish,
+                             sender=sender)
     store.firmware_watch = rollouts
     app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
     app.include_router(build_security_events_router(async_repository, tokens))
