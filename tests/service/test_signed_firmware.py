@@ -421,11 +421,11 @@ async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_i
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
                                   start=NOW) as cp:  # no root installed: it trusts no one
-            answer = await update_one(api, record.sha256)
-            assert answer["result"] == {"status": "InvalidCertificate"}
-            assert answer["signed"] is True
-            assert answer["refused"].startswith("InvalidCertificate: the pole refused the "
-                                                "release's signing certificate")
+            sent = await client.update_firmware(POLE, record.sha256, retrieve_date=NOW)
+            assert (sent.action, sent.signed, sent.status) == (
+                "SignedUpdateFirmware", True, "InvalidCertificate")
+            assert sent.refused is not None and sent.refused.startswith(
+                "InvalidCertificate: the pole refused the release's signing certificate")
             assert await firmware_status(api) == "InvalidCertificate"
 
             async def logged() -> bool:
@@ -438,7 +438,7 @@ async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_i
             with Session(api.service.repository.engine) as session:
                 [refusal] = session.exec(select(AuditLog).where(
                     AuditLog.action == f"firmware refused by {POLE}")).all()
-            assert refusal.detail == f"{record.sha256}: {answer['refused']}"
+            assert refusal.detail == f"{record.sha256}: {sent.refused}"
 
 
 async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_told_unsigned(
@@ -451,10 +451,10 @@ async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_tol
         async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
                                   start=NOW, security_extension=False) as legacy:
             for release, version in ((first, "2.0.0"), (second, "2.0.1")):
-                answer = await update_one(api, release.sha256)
-                assert (answer["result"], answer["action"], answer["signed"],
-                        answer["refused"]) == ({}, "UpdateFirmware", False, None)
-                assert "pole has no SignedUpdateFirmware" in answer["note"]
+                sent = await client.update_firmware(POLE, release.sha256, retrieve_date=NOW)
+                assert (sent.action, sent.signed, sent.status, sent.refused) == (
+                    "UpdateFirmware", False, None, None)
+                assert sent.note is not None and "pole has no SignedUpdateFirmware" in sent.note
 
                 async def booted(version: str = version) -> bool:
                     return (await client.pole(POLE)).firmware == version
@@ -462,7 +462,8 @@ async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_tol
                 assert await firmware_status(api) == "Installed"
             assert legacy.pole.firmware_version == "2.0.1"
 
-            async def sent(action: str) -> int:
+            async def messages_out(action: str) -> int:
                 return sum(m.direction == "out" for m in await client.messages(POLE, action))
             # Asked signed once, NotImplemented; remembered as legacy for the second.
-            assert (await sent("SignedUpdateFirmware"), await sent("UpdateFirmware")) == (1, 2)
+            assert (await messages_out("SignedUpdateFirmware"),
+                    await messages_out("UpdateFirmware")) == (1, 2)
