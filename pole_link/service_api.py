@@ -337,6 +337,40 @@ class FirmwarePackageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FirmwareUpdateSent:
+    """What ``POST …/update-firmware`` did with one pole (`ServiceClient.update_firmware`)."""
+
+    update_id: int
+    """The update in ``…/firmware-updates``; also the ``requestId`` of a signed one."""
+    action: str
+    """``SignedUpdateFirmware`` (a signed package's image) or ``UpdateFirmware``."""
+    signed: bool
+    """False: the pole got the image without a signature to check (``note`` says why)."""
+    status: str | None
+    """The pole's answer (``Accepted``, ``InvalidCertificate``, …); None for
+    ``UpdateFirmware``, whose answer has no status."""
+    refused: str | None
+    """Why the pole refused the signed update, in words; None when it took it."""
+    note: str | None
+    location: str
+    retrieve_date: datetime | None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> FirmwareUpdateSent:
+        result = item.get("result")
+        status = result.get("status") if isinstance(result, Mapping) else None
+        update_id, action, location = (_int(item.get("updateId")), _str(item.get("action")),
+                                       _str(item.get("location")))
+        if update_id is None or action is None or location is None:
+            raise ValueError(f"a firmware update answer without updateId, action or "
+                             f"location: {dict(item)!r}")
+        return cls(update_id=update_id, action=action, signed=item.get("signed") is True,
+                   status=_str(status), refused=_str(item.get("refused")),
+                   note=_str(item.get("note")), location=location,
+                   retrieve_date=_time(item.get("retrieveDate")))
+
+
+@dataclass(frozen=True, slots=True)
 class RolloutRequest:
     """A firmware rollout to ask for (``POST /firmware/rollouts``): one accepted package
     to the poles named in ``pole_ids`` (default: every pole), narrowed by
@@ -1062,6 +1096,27 @@ class ServiceClient(CardRequests):
         item = await self._request("POST", f"/firmware/rollouts/{rollout_id}/{action}",
                                    what=f"{action} rollout {rollout_id}")
         return RolloutRecord.from_json(item)
+
+    async def update_firmware(self, pole_id: str, sha256: str, *,
+                              retrieve_date: datetime | None = None,
+                              retries: int | None = None, retry_interval: int | None = None,
+                              timeout: float = 30.0) -> FirmwareUpdateSent:
+        """Send a stored image to one pole, outside a rollout: signed
+        (``SignedUpdateFirmware``) when it is a package the service verified, else as a
+        plain, unsigned ``UpdateFirmware``. A pole's refusal of a signed update is in
+        the result (``refused``), not raised; offline, silent or unknown: raised."""
+        body: dict[str, Any] = {"firmware": sha256}
+        if retrieve_date is not None:
+            body["retrieveDate"] = format_time(retrieve_date)
+        if retries is not None:
+            body["retries"] = retries
+        if retry_interval is not None:
+            body["retryInterval"] = retry_interval
+        item = await self._request(
+            "POST", self._pole_path(pole_id, "/update-firmware"), params={"timeout": timeout},
+            json=body, what=f"update the firmware of {pole_id}",
+            timeout=timeout + HTTP_MARGIN_S)
+        return FirmwareUpdateSent.from_json(item)
 
     # ------------------------------------------------------------ commands
     async def call(self, pole_id: str, action: str, payload: Mapping[str, Any], *,

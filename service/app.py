@@ -89,7 +89,7 @@ def create_app(services: Services) -> FastAPI:
         (build_security_events_router(repository), operator),
         (build_settings_router(connections, repository, s.pole_settings, s.policy),
          operator),
-        (build_files_router(connections, repository, s.files), operator),
+        (build_files_router(connections, repository, s.files, s.sender), operator),
         (build_packages_router(repository, s.files, s.config.trusted_roots, clock),
          operator),
         (build_rollouts_router(s.rollouts, repository), operator),

@@ -43,6 +43,8 @@ from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
+from service.rollouts.runner import SEND_TIMEOUT_S
+from service.rollouts.send import ReleaseSender
 from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
@@ -115,6 +117,9 @@ class Services:
     id_tags: AsyncIdTagRepository
     authority: IdTagAuthority
     files: FileTransfers
+    sender: ReleaseSender
+    """Sends firmware to poles for rollouts and the single-pole route alike, so both
+    remember the same legacy poles."""
     rollouts: RolloutRunner
     leader: PgLeader | None
     store: RepositoryStore
@@ -246,8 +251,10 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         return f"{base_url}{FILES_PREFIX}/firmware/{sha256}/{name}"
 
     leader = PgLeader(config.db_url) if config.clustered else None
+    sender = ReleaseSender(connections, async_repository, files.store,
+                           timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
-                             clock=clock, leader=leader, events=hub.publish)
+                             clock=clock, leader=leader, events=hub.publish, sender=sender)
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
@@ -256,7 +263,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         pole_settings=pole_settings, policy=policy, credentials=credentials,
         security_events=security_events, gate=gate,
         pole_handler=certificate_handler(config.ca, KeyTracker(credentials, clock)),
-        id_tags=id_tags, authority=authority, files=files, rollouts=rollouts,
+        id_tags=id_tags, authority=authority, files=files, sender=sender,
+        rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
 
 

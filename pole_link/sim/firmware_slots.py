@@ -41,8 +41,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import logging
+import mmap
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -107,6 +110,25 @@ class Slot:
     image: bytes = b""
 
 
+def receive_buffer(size: int) -> mmap.mmap | bytearray:
+    """Room for an image of ``size`` bytes that costs nothing until it is written.
+
+    Anonymous private memory: the kernel hands out (zeroed) pages as frames first touch
+    them, so ``FirmwareBegin`` does not wait on 64 MB of memory, and asks for 2 MB pages
+    where the kernel allows (``MADV_HUGEPAGE``): a 64 MB upload into 4 KB pages was
+    16,384 page faults in the pole while the link was busy (profiled: more of its time
+    than the CRC). On Windows, the same from the paging file.
+    """
+    if size == 0:
+        return bytearray()  # mmap refuses an empty mapping
+    if os.name == "nt":
+        return mmap.mmap(-1, size)
+    buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    with contextlib.suppress(AttributeError, OSError):  # no THP: 4 KB pages, still lazy
+        buffer.madvise(mmap.MADV_HUGEPAGE)
+    return buffer
+
+
 @dataclass
 class Transfer:
     """An image on its way into the inactive slot."""
@@ -118,10 +140,10 @@ class Transfer:
     signing_certificate: str
     version: str
     models: tuple[str, ...]
-    received: bytearray = field(default_factory=bytearray)
-    """The image's bytes so far (`held` of them). Frames are taken strictly in order, so
-    they are appended: nothing is allocated (and zeroed) up front, which would make the
-    ``FirmwareBegin`` answer of a 64 MB image wait on the pole's memory."""
+    received: mmap.mmap | bytearray = field(init=False)
+    """The image's bytes so far (`held` of them), written in place as frames come.
+    Nothing is zeroed up front, which would make the ``FirmwareBegin`` answer of a 64 MB
+    image wait on the pole's memory: see `receive_buffer`."""
     held: int = 0
     log: list[tuple[str, int, int]] = field(default_factory=list)
     """``("begin", resumeOffset, 0)`` per Begin and ``("data", offset, length)`` per data
@@ -130,8 +152,17 @@ class Transfer:
     acked: int = 0
     gap_reported: int | None = None
 
+    def __post_init__(self) -> None:
+        self.received = receive_buffer(self.size)
+
+    def take(self, data: memoryview, end: int) -> None:
+        """Store ``data``, the image's next bytes, up to offset ``end``."""
+        self.received[self.held:end] = data
+        self.held = end
+
     def image(self) -> bytes:
-        return bytes(self.received[:self.held])
+        return self.received[:self.held] if isinstance(self.received, mmap.mmap) else \
+            bytes(memoryview(self.received)[:self.held])  # one copy, not two
 
     @property
     def complete(self) -> bool:
@@ -285,8 +316,7 @@ class FirmwareSlots:
             return self._ack(transfer, AckStatus.GAP)
         if end <= expected:
             return self._ack(transfer, AckStatus.OK)  # a duplicate: ignored, acked again
-        transfer.received += memoryview(frame.data)[expected - frame.offset:]
-        transfer.held = end
+        transfer.take(memoryview(frame.data)[expected - frame.offset:], end)
         transfer.gap_reported = None
         now = self._wall()
         if (transfer.complete or transfer.held - transfer.acked >= WINDOW_BYTES // 2

@@ -1,7 +1,8 @@
 """Firmware updates and diagnostics: files the service hosts for poles, and the commands.
 
 Two routers. The operator's (``/api/v1``, bearer token) uploads images, sends
-``UpdateFirmware`` / ``GetDiagnostics`` and reads what came back. The poles' own
+``SignedUpdateFirmware`` (a signed package's image) or ``UpdateFirmware`` (a plain one) and
+``GetDiagnostics``, and reads what came back. The poles' own
 (``/files``, no bearer token: OCPP 1.6 poles cannot send one) serves images and takes
 diagnostics uploads; there the URL is the capability — a SHA-256 that names one image,
 or a one-time upload token (`service.files.upload_slots`).
@@ -35,9 +36,18 @@ from service.api.routes import (
 )
 from service.files import FileStore, FileStoreError, UploadSlots
 from service.files.store import is_sha256
+from service.rollouts.send import Delivery, ReleaseSender
 from service.storage.repository import AsyncRepository
 
 FILES_PREFIX = "/files"
+UNSIGNED_NOTES = {
+    False: "unsigned: a plain image, not a signed package, so the pole cannot check who "
+           f"made it; upload a signed package to POST {PREFIX}/firmware/packages to have "
+           "it checked",
+    True: "unsigned: the pole has no SignedUpdateFirmware (OCPP 1.6 security extension), "
+          "so it got UpdateFirmware and does not check the package's signature itself",
+}
+"""Why ``update-firmware`` went unsigned, by whether the image is a signed package."""
 DIAGNOSTICS_STATUS = "DiagnosticsStatusNotification"
 
 
@@ -84,11 +94,15 @@ def _declared_size(request: Request) -> int | None:
 
 
 def build_files_router(connections: PoleConnections, repository: AsyncRepository,
-                       transfers: FileTransfers) -> APIRouter:
+                       transfers: FileTransfers,
+                       sender: ReleaseSender | None = None) -> APIRouter:
     """The operator's ``/api/v1`` routes for firmware and diagnostics (mounted behind the
-    operator guard by `service.app.create_app`)."""
+    operator guard by `service.app.create_app`). ``sender``: the rollouts'
+    (`service.rollouts.send`), so both remember the same legacy poles."""
     router = APIRouter(prefix=PREFIX)
     store = transfers.store
+    releases = sender or ReleaseSender(connections, repository, store,
+                                       timeout_s=DEFAULT_TIMEOUT)
 
     async def known(pole_id: str) -> None:
         if await repository.get_pole(pole_id) is None:
@@ -126,7 +140,11 @@ def build_files_router(connections: PoleConnections, repository: AsyncRepository
     @router.post("/poles/{pole_id}/update-firmware")
     async def update_firmware(pole_id: str, body: UpdateFirmwareBody, request: Request,
                               timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """OCPP ``UpdateFirmware`` pointing the pole at a stored image."""
+        """Point the pole at a stored image. A signed package's image goes as
+        ``SignedUpdateFirmware`` (the pole checks the signature itself; ``UpdateFirmware``
+        only to a pole without the security extension), a plain image as
+        ``UpdateFirmware``; ``signed`` and ``note`` say which, ``refused`` why the pole
+        said no (``null``: accepted)."""
         image = await store.firmware(body.firmware)
         if image is None:
             raise ApiError(404, "UnknownFirmware",
@@ -134,24 +152,43 @@ def build_files_router(connections: PoleConnections, repository: AsyncRepository
                            f"POST {PREFIX}/firmware first")
         location = (f"{transfers.base_url(request)}{FILES_PREFIX}/firmware/"
                     f"{image.sha256}/{image.name}")
-        payload: dict[str, Any] = {
-            "location": location,
-            "retrieveDate": format_time(body.retrieve_date or datetime.now(UTC))}
+        retrieve = format_time(body.retrieve_date or datetime.now(UTC))
+        await known(pole_id)
+        package = await repository.firmware_package(image.sha256)
+        # Recorded before it is sent: the pole may report Downloading before we hear back.
+        # Its id is the SignedUpdateFirmware requestId.
+        update_id = await repository.firmware_requested(pole_id, location, datetime.now(UTC))
+        try:
+            if package is not None:
+                delivery = await releases.deliver(
+                    pole_id, image.sha256, location, retrieve, update_id,
+                    retries=body.retries, retry_interval=body.retry_interval,
+                    timeout_s=timeout)
+            else:
+                delivery = await _send_unsigned(pole_id, location, retrieve, body, timeout)
+        except ApiError:
+            await repository.firmware_not_sent(update_id, datetime.now(UTC))
+            raise
+        if delivery.refused is not None:
+            status = str(delivery.answer["result"].get("status"))
+            await repository.firmware_not_sent(update_id, datetime.now(UTC), status)
+            await repository.audit("api", f"firmware refused by {pole_id}",
+                                   f"{image.sha256}: {delivery.refused}")
+        return {**delivery.answer, "location": location, "retrieveDate": retrieve,
+                "updateId": update_id, "action": delivery.action, "signed": delivery.signed,
+                "refused": delivery.refused,
+                "note": None if delivery.signed else UNSIGNED_NOTES[package is not None]}
+
+    async def _send_unsigned(pole_id: str, location: str, retrieve: str,
+                             body: UpdateFirmwareBody, timeout: float) -> Delivery:
+        payload: dict[str, Any] = {"location": location, "retrieveDate": retrieve}
         if body.retries is not None:
             payload["retries"] = body.retries
         if body.retry_interval is not None:
             payload["retryInterval"] = body.retry_interval
-        await known(pole_id)
-        # Recorded before it is sent: the pole may report Downloading before we hear back.
-        update_id = await repository.firmware_requested(pole_id, location, datetime.now(UTC))
-        try:
-            answer = await send_command(connections, repository, pole_id, "UpdateFirmware",
-                                        payload, timeout)
-        except ApiError:
-            await repository.firmware_not_sent(update_id, datetime.now(UTC))
-            raise
-        return {**answer, "location": location, "retrieveDate": payload["retrieveDate"],
-                "updateId": update_id}
+        answer = await send_command(connections, repository, pole_id, "UpdateFirmware",
+                                    payload, timeout)
+        return Delivery("UpdateFirmware", answer, None)
 
     @router.post("/poles/{pole_id}/diagnostics")
     async def get_diagnostics(pole_id: str, request: Request,

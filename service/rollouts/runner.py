@@ -106,7 +106,8 @@ class RolloutRunner:
     def __init__(self, repository: AsyncRepository, connections: PoleConnections,
                  files: FileStore, location: Callable[[str, str], str], *,
                  clock: Clock, tick_s: float = TICK_S, leader: Leader | None = None,
-                 events: Callable[[Event], None] | None = None) -> None:
+                 events: Callable[[Event], None] | None = None,
+                 sender: ReleaseSender | None = None) -> None:
         self.repository = repository
         self.connections = connections
         self.files = files
@@ -116,7 +117,8 @@ class RolloutRunner:
         self.tick_s = tick_s
         self.leader = leader
         """Several processes on one database: only the leader starts poles."""
-        self.sender = ReleaseSender(connections, repository, files, timeout_s=SEND_TIMEOUT_S)
+        self.sender = sender or ReleaseSender(connections, repository, files,
+                                              timeout_s=SEND_TIMEOUT_S)
         """SignedUpdateFirmware to poles that know it, UpdateFirmware to legacy ones."""
         self.events = events
         """Where each stored change goes out to operators (`LiveHub.publish`: the live

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from pole_link.firmware.package import PackageError, read_manifest
 from service.api.routes import ApiError, PoleConnections, send_command
@@ -38,8 +40,28 @@ REFUSALS = {
 }
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one release sent to one pole."""
+
+    action: str
+    """``SignedUpdateFirmware``, or ``UpdateFirmware`` to a legacy pole."""
+    answer: dict[str, Any]
+    """`send_command`'s answer: ``{"result": <the pole's answer>}``."""
+    refused: str | None
+    """None when the pole accepted it, else why it refused (in words)."""
+
+    @property
+    def signed(self) -> bool:
+        return self.action == "SignedUpdateFirmware"
+
+
 class ReleaseSender:
-    """Sends releases to poles, signed where possible; knows which poles are legacy."""
+    """Sends releases to poles, signed where possible; knows which poles are legacy.
+
+    One per service process, shared by the rollouts and the single-pole route
+    (``POST /api/v1/poles/{id}/update-firmware``), so a pole found legacy by either is
+    legacy to both."""
 
     def __init__(self, connections: PoleConnections, repository: AsyncRepository,
                  files: FileStore, *, timeout_s: float) -> None:
@@ -54,11 +76,26 @@ class ReleaseSender:
                    request_id: int) -> str | None:
         """Send the release; None when the pole accepted it, else why it refused (in
         words). `ApiError` when it was not sent at all (offline, no answer)."""
+        return (await self.deliver(pole_id, sha256, location, retrieve, request_id)).refused
+
+    async def deliver(self, pole_id: str, sha256: str, location: str, retrieve: str,
+                      request_id: int, *, retries: int | None = None,
+                      retry_interval: int | None = None,
+                      timeout_s: float | None = None) -> Delivery:
+        """Send the release as `send` does, and say which message went and what the
+        pole answered. `ApiError` when it was not sent at all (offline, no answer)."""
+        timeout = self.timeout_s if timeout_s is None else timeout_s
+        extra: dict[str, Any] = {}
+        if retries is not None:
+            extra["retries"] = retries
+        if retry_interval is not None:
+            extra["retryInterval"] = retry_interval
         if pole_id not in self.legacy:
             signed = await self._signed_payload(sha256, location, retrieve, request_id)
             try:
                 answer = await send_command(self.connections, self.repository, pole_id,
-                                            "SignedUpdateFirmware", signed, self.timeout_s)
+                                            "SignedUpdateFirmware", {**signed, **extra},
+                                            timeout)
             except ApiError as error:
                 if error.status != 502 or error.error not in NOT_KNOWN:
                     raise
@@ -67,12 +104,14 @@ class ReleaseSender:
                 self.legacy.add(pole_id)
             else:
                 status = str(answer["result"].get("status"))
-                if status in ACCEPTED:
-                    return None
-                return f"{status}: {REFUSALS.get(status, 'the pole refused the release')}"
-        await send_command(self.connections, self.repository, pole_id, "UpdateFirmware",
-                           {"location": location, "retrieveDate": retrieve}, self.timeout_s)
-        return None
+                refused = None if status in ACCEPTED else \
+                    f"{status}: {REFUSALS.get(status, 'the pole refused the release')}"
+                return Delivery("SignedUpdateFirmware", answer, refused)
+        answer = await send_command(self.connections, self.repository, pole_id,
+                                    "UpdateFirmware",
+                                    {"location": location, "retrieveDate": retrieve, **extra},
+                                    timeout)
+        return Delivery("UpdateFirmware", answer, None)
 
     async def _signed_payload(self, sha256: str, location: str, retrieve: str,
                               request_id: int) -> dict[str, object]:

@@ -610,7 +610,8 @@ class Repository:
     # -- firmware updates -------------------------------------------------------------------
 
     FIRMWARE_FINAL = frozenset({"Installed", "InstallationFailed", "DownloadFailed", "NotSent",
-                                "InvalidSignature", "InstallVerificationFailed"})
+                                "InvalidSignature", "InstallVerificationFailed",
+                                "InvalidCertificate", "RevokedCertificate", "Rejected"})
     """Statuses after which a further report belongs to a new update."""
 
     def firmware_requested(self, pole_id: str, location: str, at: datetime) -> int:
@@ -623,12 +624,13 @@ class Repository:
             assert update.id is not None
             return update.id
 
-    def firmware_not_sent(self, update_id: int, at: datetime) -> None:
-        """The request never reached the pole (offline, refused, no answer)."""
+    def firmware_not_sent(self, update_id: int, at: datetime, status: str = "NotSent") -> None:
+        """The request never reached the pole (offline, no answer: ``NotSent``), or the
+        pole refused it: ``status`` is then its answer (``InvalidCertificate``, …)."""
         with storage_errors(self.engine.url), self._session() as session:
             update = session.get(FirmwareUpdate, update_id)
             if update is not None and update.status == "Requested":
-                update.status, update.status_at = "NotSent", at
+                update.status, update.status_at = status, at
                 session.add(update)
                 session.commit()
 

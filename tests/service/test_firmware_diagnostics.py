@@ -75,6 +75,9 @@ async def test_an_uploaded_image_is_installed_and_the_pole_reports_its_new_versi
                                        json={"firmware": image["sha256"]})
         assert answer.status_code == 200, answer.text
         assert answer.json()["result"] == {}
+        # A plain image, no signed package: legacy UpdateFirmware, and the answer says so.
+        assert (answer.json()["action"], answer.json()["signed"]) == ("UpdateFirmware", False)
+        assert answer.json()["note"].startswith("unsigned: a plain image")
         assert answer.json()["location"] == (f"{api.url}/files/firmware/{image['sha256']}/"
                                              "pw2-1.4.0.bin")
         # The pole fetched it, installed it and rebooted: a second connection, new version.

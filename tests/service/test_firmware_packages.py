@@ -245,11 +245,14 @@ async def test_eis69_an_accepted_package_is_installed_by_a_pole_over_ocpp(
     api = firmware_api.api
     record = await firmware_api.client.upload_firmware_package(signed(manufacturer))
     async with connected_pole(api.service.ocpp_url, tmp_path / "poles", start=NOW) as cp:
+        assert cp.pole.firmware.install_root(manufacturer.root_pem)
         answer = await api.client.post(
             "/api/v1/poles/PW-0001/update-firmware",
             json={"firmware": record.sha256, "retrieveDate": NOW.isoformat()})
         assert answer.status_code == 200, answer.text
         assert answer.json()["location"] == record.location
+        assert (answer.json()["action"], answer.json()["signed"]) == (
+            "SignedUpdateFirmware", True)
         await until(lambda: cp.client.connections == 2 and cp.client.connected)
         assert cp.pole.firmware_version == "1.4.0"
 

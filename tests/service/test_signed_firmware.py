@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
 from pole_link.errors import NotAuthorised
 from pole_link.firmware.package import FirmwarePackage
@@ -30,6 +31,7 @@ from pole_link.service_api import (
 )
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import FIRMWARE_VERSION
+from service.storage.models import AuditLog
 from tests.firmware_support import Manufacturer, signed_for_another_image
 from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
 
@@ -361,3 +363,107 @@ async def security_event_routes(tmp_path: Path, url: str | None) -> None:
 
 async def _count(client: ServiceClient, pole_id: str | None, count: int) -> bool:
     return len(await client.security_events(pole_id)) == count
+
+
+async def update_one(api: Api, sha256: str) -> dict[str, Any]:
+    """``POST …/update-firmware`` of one pole, outside a rollout; its 200 answer."""
+    answer = await api.client.post(f"/api/v1/poles/{POLE}/update-firmware",
+                                   json={"firmware": sha256, "retrieveDate": NOW.isoformat()})
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def firmware_status(api: Api) -> str | None:
+    status = (await api.client.get(f"/api/v1/poles/{POLE}/firmware-status")).json()
+    return None if status["firmware"] is None else str(status["firmware"]["status"])
+
+
+async def test_eis69_one_pole_updated_with_a_signed_package_gets_signed_update_firmware(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
+                                  start=NOW) as cp:
+            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+            answer = await update_one(api, record.sha256)
+            assert (answer["result"], answer["action"], answer["signed"], answer["refused"],
+                    answer["note"]) == ({"status": "Accepted"}, "SignedUpdateFirmware", True,
+                                        None, None)
+            assert answer["location"] == record.location
+
+            async def booted() -> bool:
+                return (await client.pole(POLE)).firmware == "2.0.0"
+            await eventually(booted, 30)
+            assert cp.pole.firmware_version == "2.0.0"
+            # The pole's SignedFirmwareStatusNotifications name this update and move it on.
+            statuses = await reported(client, "SignedFirmwareStatusNotification")
+            assert statuses[-1] == {"status": "Installed", "requestId": answer["updateId"]}
+            assert {s["requestId"] for s in statuses} == {answer["updateId"]}
+            assert "SignatureVerified" in [s["status"] for s in statuses]
+            assert await firmware_status(api) == "Installed"
+            updates = (await api.client.get(f"/api/v1/poles/{POLE}/firmware-updates")).json()
+            assert [(u["id"], u["status"]) for u in updates] == [
+                (answer["updateId"], "Installed")]
+            [sent] = [payload(m) for m in await client.messages(POLE, "SignedUpdateFirmware")
+                      if m.direction == "out"]
+            assert sent["requestId"] == answer["updateId"]
+            assert sent["firmware"]["signingCertificate"] == \
+                manufacturer.package("2.0.0", SIZE).manifest.signing_certificate
+            assert await client.messages(POLE, "UpdateFirmware") == []
+
+
+async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_is_on_record(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+        record = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
+                                  start=NOW) as cp:  # no root installed: it trusts no one
+            sent = await client.update_firmware(POLE, record.sha256, retrieve_date=NOW)
+            assert (sent.action, sent.signed, sent.status) == (
+                "SignedUpdateFirmware", True, "InvalidCertificate")
+            assert sent.refused is not None and sent.refused.startswith(
+                "InvalidCertificate: the pole refused the release's signing certificate")
+            assert await firmware_status(api) == "InvalidCertificate"
+
+            async def logged() -> bool:
+                return [e.type for e in await client.security_events(POLE)] == [
+                    "InvalidFirmwareSigningCertificate"]
+            await eventually(logged)
+            # Never the same image unsigned, and the pole keeps its firmware.
+            assert await client.messages(POLE, "UpdateFirmware") == []
+            assert cp.pole.firmware_version == FIRMWARE_VERSION
+            with Session(api.service.repository.engine) as session:
+                [refusal] = session.exec(select(AuditLog).where(
+                    AuditLog.action == f"firmware refused by {POLE}")).all()
+            assert refusal.detail == f"{record.sha256}: {sent.refused}"
+
+
+async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_told_unsigned(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+        first = await client.upload_firmware_package(
+            manufacturer.package("2.0.0", SIZE).to_bytes())
+        second = await client.upload_firmware_package(
+            manufacturer.package("2.0.1", SIZE, seed=15).to_bytes())
+        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
+                                  start=NOW, security_extension=False) as legacy:
+            for release, version in ((first, "2.0.0"), (second, "2.0.1")):
+                sent = await client.update_firmware(POLE, release.sha256, retrieve_date=NOW)
+                assert (sent.action, sent.signed, sent.status, sent.refused) == (
+                    "UpdateFirmware", False, None, None)
+                assert sent.note is not None and "pole has no SignedUpdateFirmware" in sent.note
+
+                async def booted(version: str = version) -> bool:
+                    return (await client.pole(POLE)).firmware == version
+                await eventually(booted, 30)
+                assert await firmware_status(api) == "Installed"
+            assert legacy.pole.firmware_version == "2.0.1"
+
+            async def messages_out(action: str) -> int:
+                return sum(m.direction == "out" for m in await client.messages(POLE, action))
+            # Asked signed once, NotImplemented; remembered as legacy for the second.
+            assert (await messages_out("SignedUpdateFirmware"),
+                    await messages_out("UpdateFirmware")) == (1, 2)
