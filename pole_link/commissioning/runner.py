@@ -33,6 +33,7 @@ from pole_link.commissioning.record import (
     StepResult,
 )
 from pole_link.commissioning.store import RunStore, new_run_id
+from pole_link.commissioning.words import Words, shown
 from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
 
 if TYPE_CHECKING:
@@ -190,12 +191,19 @@ class CommissioningRun:
 
     def _result(self, step: Step, outcome: Outcome, *, evidence: Mapping[str, str] = {},
                 message: str = "", skip_reason: str = "", value: float | None = None,
-                unit: str = "", attachments: tuple[Attachment, ...] = ()) -> StepResult:
+                unit: str = "", attachments: tuple[Attachment, ...] = (),
+                evidence_words: tuple[tuple[str | Words, str | Words], ...] = (),
+                message_words: Words | None = None) -> StepResult:
+        if evidence_words:  # the English text too, for readers that know no words
+            evidence = {shown(label): shown(text) for label, text in evidence_words}
+        if message_words is not None:
+            message = message_words.text()
         return StepResult(step_id=step.id, title=step.title, kind=step.kind, outcome=outcome,
                           at=self.clock(), required=step.required, evidence=dict(evidence),
                           message=message, notes=self._notes.pop(step.id, ""),
                           skip_reason=skip_reason, value=value, unit=unit,
-                          attachments=attachments)
+                          attachments=attachments, evidence_words=evidence_words,
+                          message_words=message_words)
 
     def _expect_current(self) -> Step:
         step = self.current
@@ -228,7 +236,7 @@ class CommissioningRun:
             answers=self.answers(), value=value.strip() if value else None,
             service=self.service,
             say=lambda text: self._emit(RunEvent("message", step, text=text)))
-        evidence: dict[str, str] = {}
+        evidence: dict[str | Words, str | Words] = {}
         if step.input is not None and value is not None:
             evidence[step.input.label] = value.strip()
         try:
@@ -236,15 +244,17 @@ class CommissioningRun:
         except (LinkLost, LinkTimeout, ConnectError):
             raise
         except CallError as exc:
-            outcome = refused({}, exc, f"a call of this check ({exc.code})")
+            outcome = refused({}, exc, Words("a call of this check (%1)", (exc.code,)))
         except Exception as exc:  # a check's bug must not end the technician's run
             LOGGER.exception("check %s failed", step.check)
-            outcome = CheckResult(Outcome.FAILED, {"Error": f"{type(exc).__name__}: {exc}"},
-                                  "The check could not run. Run the step again; if it keeps "
-                                  "failing, report the error shown.")
+            outcome = CheckResult(
+                Outcome.FAILED, {Words("Error"): f"{type(exc).__name__}: {exc}"},
+                Words("The check could not run. Run the step again; if it keeps failing, "
+                      "report the error shown."))
         evidence.update(outcome.evidence)
-        return self._result(step, outcome.outcome, evidence=evidence, message=outcome.message,
-                            value=outcome.value, unit=outcome.unit)
+        return self._result(step, outcome.outcome, evidence_words=tuple(evidence.items()),
+                            message_words=outcome.message, value=outcome.value,
+                            unit=outcome.unit)
 
     async def answer(self, value: str | float | None = None, *, confirmed: bool | None = None,
                      items: Mapping[str, bool] | None = None,
