@@ -251,8 +251,11 @@ class CommissioningRun:
                 Outcome.FAILED, {Words("Error"): f"{type(exc).__name__}: {exc}"},
                 Words("The check could not run. Run the step again; if it keeps failing, "
                       "report the error shown."))
-        evidence.update(outcome.evidence)
-        return self._result(step, outcome.outcome, evidence_words=tuple(evidence.items()),
+        # By English text: a check that reports the input under the same label (in words)
+        # replaces the plain one instead of showing it twice.
+        merged = {shown(label): (label, text) for label, text in
+                  (*evidence.items(), *outcome.evidence.items())}
+        return self._result(step, outcome.outcome, evidence_words=tuple(merged.values()),
                             message_words=outcome.message, value=outcome.value,
                             unit=outcome.unit)
 
