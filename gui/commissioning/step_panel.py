@@ -155,8 +155,9 @@ class StepPanel(QWidget):
 
     # ------------------------------------------------------------ showing
     def show_step(self, step: Step | None, result: StepResult | None, *, current: bool,
-                  running: bool = False) -> None:
-        """Show `step` with its `result`; `current`: the step waits for the technician."""
+                  running: bool = False, said: str = "") -> None:
+        """Show `step` with its `result`; `current`: the step waits for the technician;
+        `said`: what a running check asks of them now ("plug the test load in")."""
         self.step, self.result = step, result
         if step is None:
             for widget in self._parts():
@@ -170,6 +171,8 @@ class StepPanel(QWidget):
         self.instructions.setText(step.instructions)
         self.instructions.setVisible(bool(step.instructions))
         self.busy.setVisible(running)
+        self.busy.setText(said or self.tr("Checking the pole…"))
+        self.busy.setStyleSheet("font-weight: bold;" if said else "font-style: italic;")
         self._show_result(result)
         asks = current and not running
         self._show_input(step, asks)

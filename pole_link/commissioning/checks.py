@@ -94,7 +94,7 @@ class CheckContext:
     value: str | None = None
     """This step's input, when the step asks for one."""
     service: ServiceClient | None = None
-    say: Callable[[str], None] = lambda text: None
+    say: Callable[[Words], None] = lambda words: None
     """Tell the technician something while the check runs ("plug the test load in")."""
 
     @property
@@ -407,7 +407,7 @@ async def led_test(ctx: CheckContext) -> CheckResult:
                 W("%1 (%2)", (word, result.detail)) if result.detail else word)
             if not result.passed:
                 failed.append(str(connector))
-        ctx.say("The LEDs now cycle through every colour: watch them.")
+        ctx.say(W("The LEDs now cycle through every colour: watch them."))
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(watch_s):
                 async for sample in samples:
@@ -569,7 +569,7 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
         try:
             async with asyncio.timeout(wait_s):
                 if not virtual:
-                    ctx.say(f"Plug the test load into socket {connector}.")
+                    ctx.say(W("Plug the test load into socket %1.", (str(connector),)))
                 while letters[-1] == "A":
                     _, live = await next_socket()
                 status = await ctx.session.remote_start(connector, id_tag)
@@ -631,7 +631,7 @@ async def _end_charge(ctx: CheckContext, connector: int, transaction: int | None
             await ctx.session.data_transfer(VendorMessage.SIM_UNPLUG,
                                             {"connectorId": connector})
     else:
-        ctx.say(f"Unplug the test load from socket {connector}.")
+        ctx.say(W("Unplug the test load from socket %1.", (str(connector),)))
 
 
 # ---------------------------------------------------------------------- firmware, security

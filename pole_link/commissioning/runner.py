@@ -62,13 +62,15 @@ class RunEvent:
 
     ``kind``: ``step-started`` (an automatic step began), ``step-finished`` (a result was
     recorded; `result` holds it), ``message`` (a check tells the technician something,
-    e.g. "plug the test load in"; `text`), ``notes`` (notes changed), ``finished``.
+    e.g. "plug the test load in"; `text` in English, `words` to translate), ``notes``
+    (notes changed), ``finished``.
     """
 
     kind: str
     step: Step | None = None
     result: StepResult | None = None
     text: str = ""
+    words: Words | None = None
 
 
 class CommissioningRun:
@@ -235,7 +237,8 @@ class CommissioningRun:
             session=self.session, step=step, clock=self.clock, pole_id=self.record.pole.pole_id,
             answers=self.answers(), value=value.strip() if value else None,
             service=self.service,
-            say=lambda text: self._emit(RunEvent("message", step, text=text)))
+            say=lambda words: self._emit(RunEvent("message", step, text=words.text(),
+                                                  words=words)))
         evidence: dict[str | Words, str | Words] = {}
         if step.input is not None and value is not None:
             evidence[step.input.label] = value.strip()

@@ -357,6 +357,13 @@ DUTCH: dict[str, str] = {
     QT_TRANSLATE_NOOP("CommissioningChecks", "light blue"): "lichtblauw",
     QT_TRANSLATE_NOOP("CommissioningChecks", "blue"): "blauw",
     QT_TRANSLATE_NOOP("CommissioningChecks", "red"): "rood",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The LEDs now cycle through every colour: watch them."):
+        "De leds lopen nu alle kleuren door: kijk ernaar.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Plug the test load into socket %1."):
+        "Steek de testbelasting in laadpunt %1.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Unplug the test load from socket %1."):
+        "Haal de testbelasting uit laadpunt %1.",
     # OCPP names stay as they are: they are what a technician looks up.
     QT_TRANSLATE_NOOP("CommissioningChecks", "ChangeConfiguration"): "ChangeConfiguration",
     QT_TRANSLATE_NOOP("CommissioningChecks", "GridConnectionMaxCurrent"):

@@ -328,6 +328,13 @@ async def test_issue15_in_dutch_a_failed_check_says_why_in_dutch(qtbot: QtBot,
             assert "The sticker says" not in panel.message.text()
             OUTPUT.mkdir(exist_ok=True)
             window.grab().save(str(OUTPUT / "commissioning_failed_step_nl_1366x768.png"))
+            # While a check runs, what it asks of the technician is shown, in Dutch too.
+            view.steps.setCurrentRow(3)
+            view.panel.choice_input.setCurrentText("3x35")
+            view.panel.submit_button.click()
+            await shown(lambda: panel.busy.isVisible() and panel.busy.text()
+                        == "De leds lopen nu alle kleuren door: kijk ernaar.", timeout=60)
+            await waiting_for(view, "led-colours")
             await window.shutdown()
     finally:
         switch_language("en")

@@ -14,7 +14,7 @@ from pole_link.commissioning.checks import CHECKS, CheckContext
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
 from pole_link.commissioning.store import RunStore
-from pole_link.commissioning.words import shown
+from pole_link.commissioning.words import Words, shown
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.session import PoleSession
 from pole_link.sim.clock import SimClock
@@ -253,7 +253,7 @@ async def test_over_the_service_the_test_charge_plugs_the_virtual_poles_simulate
     DataTransfer, so nobody is asked to plug a test load into a pole that is not there."""
     async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
             connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
-        said: list[str] = []
+        said: list[Words] = []
         session = PoleSession(CsmsLink("PW-0001", ServiceEndpoint(api.url, api.token)))
         async with session:
             checklist = find_checklist("tender")
@@ -264,4 +264,4 @@ async def test_over_the_service_the_test_charge_plugs_the_virtual_poles_simulate
     evidence = {shown(label): shown(value) for label, value in result.evidence.items()}
     assert evidence["Vehicle"] == "simulated ev3 (virtual pole)"
     assert evidence["Mode 3 states"] == "A → B → C"
-    assert not any("test load" in text for text in said)
+    assert not any("test load" in words.text() for words in said)
