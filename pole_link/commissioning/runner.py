@@ -294,12 +294,12 @@ class CommissioningRun:
         if not step.items:
             if confirmed is None:
                 return self._result(step, Outcome.NOT_CONFIRMED,
-                                    message="Nobody confirmed this step.")
+                                    message_words=Words("Nobody confirmed this step."))
             return self._result(step, Outcome.PASSED if confirmed else Outcome.FAILED,
-                                evidence={step.prompt: "confirmed" if confirmed else "NO"},
-                                message="" if confirmed else
-                                "The technician did not see what this step expects: "
-                                "repair the fault and run the step again.")
+                                evidence_words=((step.prompt, _yes_no(confirmed)),),
+                                message_words=None if confirmed else Words(
+                                    "The technician did not see what this step expects: "
+                                    "repair the fault and run the step again."))
         given = dict(items or {})
         unknown = set(given) - set(step.items)
         if unknown:
@@ -307,23 +307,24 @@ class CommissioningRun:
                               f"(items: {', '.join(step.items)})")
         if confirmed is not None:
             given = {item: given.get(item, confirmed) for item in step.items}
-        evidence = {item: ("confirmed" if given[item] else "NO") if item in given
-                    else "not confirmed" for item in step.items}
+        evidence = tuple((item, _yes_no(given[item]) if item in given
+                          else Words("not confirmed")) for item in step.items)
         refused = [item for item in step.items if given.get(item) is False]
         missing = [item for item in step.items if item not in given]
         if refused:
-            return self._result(step, Outcome.FAILED, evidence=evidence,
-                                message=f"Not seen: {', '.join(refused)}. Repair the fault "
-                                        "and run the step again.")
+            return self._result(step, Outcome.FAILED, evidence_words=evidence,
+                                message_words=Words("Not seen: %1. Repair the fault and run "
+                                                    "the step again.", (", ".join(refused),)))
         if missing:
-            return self._result(step, Outcome.NOT_CONFIRMED, evidence=evidence,
-                                message=f"Not confirmed: {', '.join(missing)}.")
-        return self._result(step, Outcome.PASSED, evidence=evidence)
+            return self._result(step, Outcome.NOT_CONFIRMED, evidence_words=evidence,
+                                message_words=Words("Not confirmed: %1.",
+                                                    (", ".join(missing),)))
+        return self._result(step, Outcome.PASSED, evidence_words=evidence)
 
     def _measurement(self, step: Step, value: str | float | None) -> StepResult:
         if value is None:
             return self._result(step, Outcome.NOT_CONFIRMED, unit=step.unit,
-                                message="No value was entered.")
+                                message_words=Words("No value was entered."))
         try:
             number = float(str(value).replace(",", ".")) if isinstance(value, str) \
                 else float(value)
@@ -333,22 +334,25 @@ class CommissioningRun:
             raise AnswerError(f"step {step.id}: {value!r} is not a number")
         unit = f" {step.unit}" if step.unit else ""
         allowed = _range_text(step)
-        evidence = {step.prompt: f"{number:g}{unit}"}
+        evidence: tuple[tuple[str | Words, str | Words], ...] = (
+            (step.prompt, f"{number:g}{unit}"),)
         if allowed:
-            evidence["Allowed"] = allowed
+            evidence += ((Words("Allowed"), allowed),)
         low = step.minimum if step.minimum is not None else -math.inf
         high = step.maximum if step.maximum is not None else math.inf
         if not low <= number <= high:
-            return self._result(step, Outcome.FAILED, evidence=evidence, value=number,
+            return self._result(step, Outcome.FAILED, evidence_words=evidence, value=number,
                                 unit=step.unit,
-                                message=f"{number:g}{unit} is outside {allowed}: find the "
-                                        "cause, repair it, measure again.")
-        return self._result(step, Outcome.PASSED, evidence=evidence, value=number,
+                                message_words=Words("%1 is outside %2: find the cause, "
+                                                    "repair it, measure again.",
+                                                    (f"{number:g}{unit}", allowed)))
+        return self._result(step, Outcome.PASSED, evidence_words=evidence, value=number,
                             unit=step.unit)
 
     def _attachment(self, step: Step, attachment: Path | str | None) -> StepResult:
         if attachment is None:
-            return self._result(step, Outcome.NOT_CONFIRMED, message="No file was added.")
+            return self._result(step, Outcome.NOT_CONFIRMED,
+                                message_words=Words("No file was added."))
         path = Path(attachment)
         if not path.is_file():
             raise AnswerError(f"step {step.id}: no file {path}")
@@ -410,3 +414,8 @@ def _range_text(step: Step) -> str:
     if step.maximum is not None:
         return f"at most {step.maximum:g}{unit}"
     return ""
+
+
+def _yes_no(confirmed: bool) -> Words:
+    """What the technician confirmed, as the report shows it ("NO" stands out)."""
+    return Words("confirmed") if confirmed else Words("NO")

@@ -364,6 +364,28 @@ DUTCH: dict[str, str] = {
         "Steek de testbelasting in laadpunt %1.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "Unplug the test load from socket %1."):
         "Haal de testbelasting uit laadpunt %1.",
+    # ------------------------------------------------------------ technician steps
+    QT_TRANSLATE_NOOP("CommissioningChecks", "confirmed"): "bevestigd",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "NO"): "NEE",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "not confirmed"): "niet bevestigd",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Nobody confirmed this step."):
+        "Niemand heeft deze stap bevestigd.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The technician did not see what this step expects: repair the "
+                      "fault and run the step again."):
+        "De monteur zag niet wat deze stap verwacht: herstel de storing en voer de stap "
+        "opnieuw uit.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "Not seen: %1. Repair the fault and run the step again."):
+        "Niet gezien: %1. Herstel de storing en voer de stap opnieuw uit.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Not confirmed: %1."): "Niet bevestigd: %1.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "No value was entered."):
+        "Er is geen waarde ingevoerd.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "%1 is outside %2: find the cause, repair it, measure again."):
+        "%1 valt buiten %2: zoek de oorzaak, herstel die en meet opnieuw.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "No file was added."):
+        "Er is geen bestand toegevoegd.",
     # OCPP names stay as they are: they are what a technician looks up.
     QT_TRANSLATE_NOOP("CommissioningChecks", "ChangeConfiguration"): "ChangeConfiguration",
     QT_TRANSLATE_NOOP("CommissioningChecks", "GridConnectionMaxCurrent"):

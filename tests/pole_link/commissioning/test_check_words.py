@@ -79,9 +79,11 @@ async def test_issue15_a_dutch_report_reads_the_checks_evidence_and_messages_in_
     for words in ("ID op de sticker: PW-0002", "PoleId in de paal: PW-0001",
                   "Op de sticker staat 'PW-0002', maar de PoleId van de paal is 'PW-0001'",
                   "Klok van de paal:", "Afwijking:", "Mode 3-toestanden: A -> B -> C",
-                  "Voertuig: gesimuleerde ev3 (virtuele paal)", "Service: verbonden"):
+                  "Voertuig: gesimuleerde ev3 (virtuele paal)", "Service: verbonden",
+                  ": bevestigd"):  # the technician's confirmations too
         assert words in text, words
-    for english in ("ID on the sticker", "The sticker says", "Pole's clock", "Vehicle"):
+    for english in ("ID on the sticker", "The sticker says", "Pole's clock", "Vehicle",
+                    ": confirmed"):
         assert english not in text, english
     # The signed record stays language-neutral: English text and the words beside it.
     pole_id = next(s for s in record.steps if s.step_id == "pole-id")
