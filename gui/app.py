@@ -70,6 +70,7 @@ async def _window_ends(window: MainWindow) -> str | None:
 
 async def _run(window: MainWindow) -> None:
     """Until the window closes; a language change rebuilds the window and carries on."""
+    from gui.commissioning.reports_list import remove_downloads
     from gui.i18n import switch_language
     from gui.views.main_window import MainWindow
 
@@ -81,6 +82,7 @@ async def _run(window: MainWindow) -> None:
         language = await _window_ends(window)
         if language is None:
             await window.shutdown()
+            remove_downloads()  # the reports' PDFs opened from the service
             return
         state = window.handover()
         await window.shutdown(stop_demo=False)

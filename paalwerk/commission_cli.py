@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pole_link.commissioning.checklist import DEFAULT_CHECKLIST, ChecklistError, find_checklist
 from pole_link.commissioning.pdf import LABELS
 from pole_link.commissioning.record import Outcome, RunRecord, StepResult
-from pole_link.commissioning.report import write_report
+from pole_link.commissioning.report import sign_finished_run
 from pole_link.commissioning.store import RECORD_FILE, RunStore
-from pole_link.commissioning.technician_key import keep_key
 from pole_link.errors import ConnectError, NotAuthorised, PoleLinkError
 
 if TYPE_CHECKING:
@@ -101,8 +100,7 @@ class Outputs:
 def write_outputs(record: RunRecord, store: RunStore, out: Path | None, *,
                   key_dir: Path | None = None, language: str = "en") -> Outputs:
     """The finished run's files: ``record.json`` (always) and the signed report —
-    ``pole_link.commissioning.report.write_report(record, folder, key)`` with the
-    technician's key from ``technician_key.keep_key(record.technician)`` — into ``out``
+    ``pole_link.commissioning.report.sign_finished_run``, as the app signs — into ``out``
     (attachments copied along) or the run's own folder in the store."""
     folder = store.folder(record.run_id)
     if out is not None:
@@ -114,12 +112,9 @@ def write_outputs(record: RunRecord, store: RunStore, out: Path | None, *,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(folder / attachment.path, target)
         folder = out
-    kept = keep_key(record.technician, fallback_dir=key_dir)
-    files = write_report(record, folder, kept.key, labels=LABELS[language])
-    # Say where the signing key lives when that is news: made just now, or in a file
-    # because this computer has no keyring.
-    note = kept.storage if kept.created or not kept.in_keyring else ""
-    return Outputs(folder / RECORD_FILE, files.json_path, files.pdf_path, note)
+    signed = sign_finished_run(record, folder, key_dir=key_dir, labels=LABELS[language])
+    return Outputs(folder / RECORD_FILE, signed.files.json_path, signed.files.pdf_path,
+                   signed.key_note)
 
 
 def step_line(result: StepResult, earlier: bool = False) -> str:

@@ -9,7 +9,6 @@ are blocking, so they run on a worker thread; the page only shows the outcome.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
@@ -24,19 +23,11 @@ from gui.pole_controller import PoleController
 from gui.tasks import TaskRunner
 from pole_link.commissioning.pdf import ENGLISH, LABELS
 from pole_link.commissioning.record import RunRecord
-from pole_link.commissioning.report import ReportFiles, write_report
+from pole_link.commissioning.report import SignedReport, sign_finished_run
 from pole_link.commissioning.store import RunStore
 from pole_link.commissioning.sync import ReportOutbox
-from pole_link.commissioning.technician_key import KeptKey, keep_key
 from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
-
-
-@dataclass(frozen=True)
-class Signed:
-    record: RunRecord
-    kept: KeptKey
-    files: ReportFiles
 
 
 class CommissioningPage(QTabWidget):
@@ -51,7 +42,7 @@ class CommissioningPage(QTabWidget):
         self.key_dir = key_dir
         """Where a key is kept on a computer without a keyring (None: the user data dir)."""
         self.service: ServiceEndpoint | None = None
-        self.signed: Signed | None = None
+        self.signed: SignedReport | None = None
         self.open_file = _open_with_desktop
         self.wizard = CommissioningView(controller, tasks, store=self.store)
         self.wizard.on_finished = self.sign
@@ -84,14 +75,10 @@ class CommissioningPage(QTabWidget):
         key_dir = self.key_dir
         labels = LABELS.get(active_language(), ENGLISH)  # the report in the app's language
 
-        def sign_on_a_worker() -> Signed:
-            kept = keep_key(record.technician, fallback_dir=key_dir)
-            return Signed(record, kept, write_report(record, folder, kept.key,
-                                                     labels=labels))
-
         async def sign() -> None:
             try:
-                signed = await asyncio.to_thread(sign_on_a_worker)
+                signed = await asyncio.to_thread(sign_finished_run, record, folder,
+                                                 key_dir=key_dir, labels=labels)
             except Exception as error:  # said on the page; the finished run stays stored
                 words = explain(error).sentence.text(QCoreApplication.translate)
                 self.wizard.show_report_state(self.tr(
@@ -103,14 +90,14 @@ class CommissioningPage(QTabWidget):
         self.wizard.show_report_state(self.tr("Signing the report…"))
         self.tasks.run(self.tr("Signing the report"), sign())
 
-    def _signed(self, signed: Signed) -> None:
+    def _signed(self, signed: SignedReport) -> None:
         self.signed = signed
         self.reports.use_outbox(ReportOutbox(self.store.root, signed.kept.key))
         text = self.tr("Report signed by %1 (key %2) and saved in %3.").replace(
             "%1", signed.record.technician).replace("%2", signed.kept.key.fingerprint).replace(
             "%3", str(signed.files.pdf_path.parent))
-        if signed.kept.created or not signed.kept.in_keyring:
-            text += " " + signed.kept.storage + "."
+        if signed.key_note:
+            text += " " + signed.key_note + "."
         if self.service is None:
             text += " " + self.tr("It is uploaded once the app is logged in to the service "
                                   "(Reports tab, Sync now).")

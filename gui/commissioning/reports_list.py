@@ -91,7 +91,6 @@ class ReportsList(QWidget):
         self.state = ReportsListState()
         self.service: ServiceEndpoint | None = None
         self.open_file: Callable[[Path], None] = _open_with_desktop
-        self.download_dir = Path(tempfile.mkdtemp(prefix="paalwerk-reports-"))
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
@@ -191,10 +190,10 @@ class ReportsList(QWidget):
             return
         report = self.state.reports[row]
         what = self.tr("Opening the report of run %1").replace("%1", report.run_id)
-        target = self.download_dir / f"{_safe(report.pole_id)}-{_safe(report.run_id)}.pdf"
 
         async def fetch(client: ServiceClient) -> Path:
             data = await client.commissioning_report_pdf(report.pole_id, report.run_id)
+            target = downloads_folder() / f"{_safe(report.pole_id)}-{_safe(report.run_id)}.pdf"
             target.write_bytes(data)
             return target
 
@@ -284,6 +283,25 @@ class ReportsList(QWidget):
         self.register_button.setEnabled(self.service is not None)
         self.sync_button.setEnabled(self.service is not None and self.outbox is not None
                                     and self.state.waiting > 0)
+
+
+_downloads: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def downloads_folder() -> Path:
+    """The folder for PDFs opened from the service: one per app run (a window rebuilt for
+    another language reuses it), made on first use, removed by `remove_downloads` when the
+    app exits — and by the interpreter at exit if the app never got that far."""
+    if not _downloads:
+        _downloads.append(tempfile.TemporaryDirectory(prefix="paalwerk-reports-",
+                                                      ignore_cleanup_errors=True))
+    return Path(_downloads[0].name)
+
+
+def remove_downloads() -> None:
+    """Remove the opened PDFs (a viewer that still holds one on Windows: left, not fatal)."""
+    while _downloads:
+        _downloads.pop().cleanup()
 
 
 def _open_with_desktop(path: Path) -> None:

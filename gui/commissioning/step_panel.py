@@ -33,12 +33,24 @@ from PySide6.QtWidgets import (
 )
 
 from gui.commissioning.words import CONTEXT, KIND_WORDS, OUTCOME_LOOK
+from gui.i18n import active_language
 from pole_link.commissioning.checklist import Step
 from pole_link.commissioning.record import Outcome, StepKind, StepResult
+from pole_link.commissioning.words import dutch
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
+
+
+def check_words(context: str, text: str) -> str:
+    """A check's words in the window's language: Qt's translation, else — in Dutch — the
+    catalogue's (the text the Dutch PDF prints), so a check word the .ts has not caught up
+    with yet still reads Dutch rather than English."""
+    translated = QCoreApplication.translate(context, text)
+    if translated == text and active_language() == "nl":
+        return dutch(context, text)
+    return translated
 
 
 class StepPanel(QWidget):
@@ -143,8 +155,9 @@ class StepPanel(QWidget):
 
     # ------------------------------------------------------------ showing
     def show_step(self, step: Step | None, result: StepResult | None, *, current: bool,
-                  running: bool = False) -> None:
-        """Show `step` with its `result`; `current`: the step waits for the technician."""
+                  running: bool = False, said: str = "") -> None:
+        """Show `step` with its `result`; `current`: the step waits for the technician;
+        `said`: what a running check asks of them now ("plug the test load in")."""
         self.step, self.result = step, result
         if step is None:
             for widget in self._parts():
@@ -158,6 +171,8 @@ class StepPanel(QWidget):
         self.instructions.setText(step.instructions)
         self.instructions.setVisible(bool(step.instructions))
         self.busy.setVisible(running)
+        self.busy.setText(said or self.tr("Checking the pole…"))
+        self.busy.setStyleSheet("font-weight: bold;" if said else "font-style: italic;")
         self._show_result(result)
         asks = current and not running
         self._show_input(step, asks)
@@ -195,7 +210,7 @@ class StepPanel(QWidget):
         self.outcome.setStyleSheet(f"font-size: 13pt; font-weight: bold; color: {look.colour};")
         text = ""
         if result is not None:
-            text = result.message
+            text = result.shown_message(check_words)
             if result.outcome is Outcome.SKIPPED:
                 text = self.tr("Skipped: %1").replace("%1", result.skip_reason)
         self.message.setText(text)
@@ -203,7 +218,7 @@ class StepPanel(QWidget):
         failed = result is not None and result.outcome is Outcome.FAILED
         self.message.setStyleSheet(
             "background: #fdecea; border: 1px solid #b3261e; padding: 6px;" if failed else "")
-        rows = list(result.evidence.items()) if result is not None else []
+        rows = result.shown_evidence(check_words) if result is not None else []
         self.evidence.setRowCount(len(rows))
         for row, (label, value) in enumerate(rows):
             self.evidence.setItem(row, 0, QTableWidgetItem(label))

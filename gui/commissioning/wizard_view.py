@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.commissioning.step_panel import StepPanel
+from gui.commissioning.step_panel import StepPanel, check_words
 from gui.commissioning.words import CONTEXT, OUTCOME_LOOK, run_summary
 from gui.error_words import explain
 from gui.i18n import active_language
@@ -77,6 +77,8 @@ class CommissioningView(QWidget):
         """Called with the finished record (the report is written from it)."""
         self._selected: str | None = None
         self._running = False
+        self._said = ""
+        """What the running check asks of the technician now, in their language."""
 
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -356,6 +358,10 @@ class CommissioningView(QWidget):
     def _event(self, event: RunEvent) -> None:
         if event.kind == "step-started":
             self._running = True
+        if event.kind == "message":  # a running check asks something of the technician
+            self._said = event.words.text(check_words) if event.words else event.text
+        elif event.kind in ("step-started", "step-finished"):
+            self._said = ""
         self._show_run()
 
     def finish(self) -> None:
@@ -400,7 +406,7 @@ class CommissioningView(QWidget):
                                  current=current is not None and step.id == current.id
                                  and not run.finished,
                                  running=self._running and current is not None
-                                 and step.id == current.id)
+                                 and step.id == current.id, said=self._said)
         self.finish_button.setEnabled(current is None and not self._running
                                       and not self._report_done and not self._report_busy)
         if current is None:

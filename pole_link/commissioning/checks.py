@@ -2,9 +2,11 @@
 
 A check is an async function of a `CheckContext` returning a `CheckResult`: the outcome,
 the evidence (the values read, label → text, as the report shows them) and, when it did
-not pass, a message in words saying what is wrong and what to do. Checklists name checks
-by their registry name (`CHECKS`); `checklist.py` refuses a name or parameter that is not
-here, so a typo fails when the file is read, not on site.
+not pass, a message in words saying what is wrong and what to do. Labels, word values and
+messages are `Words` (template + arguments, catalogued with their Dutch in `words.py`), so
+the record stays language-neutral and each reader shows them in its own language.
+Checklists name checks by their registry name (`CHECKS`); `checklist.py` refuses a name
+or parameter that is not here, so a typo fails when the file is read, not on site.
 
 A check raises only for a link problem with the pole (`LinkLost`, `LinkTimeout`,
 `ConnectError`): then nothing is recorded and the step runs again once the link is back. A
@@ -25,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pole_link.commissioning.record import Outcome
+from pole_link.commissioning.words import Words
 from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
 from pole_link.live import LiveSample
 from pole_link.model.led import TEST_SEQUENCE, LedColour
@@ -57,11 +60,21 @@ LIVE_INTERVAL_MS = 100
 """How often a check samples Live locally (over the service it gets ≥ 1000 ms anyway)."""
 
 
+W = Words
+"""Short: every label, word value and message below is one (catalogued in `words.py`)."""
+
+Evidence = dict["str | Words", "str | Words"]
+"""Label → value; each is data (shown as read) or words (translated). Checks use words
+for labels; the runner adds the technician's input under the checklist's own label."""
+
+PASSED_WORD, FAILED_WORD = W("passed"), W("FAILED")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     outcome: Outcome
-    evidence: dict[str, str] = field(default_factory=dict)
-    message: str = ""
+    evidence: Evidence = field(default_factory=dict)
+    message: Words | None = None
     value: float | None = None
     unit: str = ""
 
@@ -81,7 +94,7 @@ class CheckContext:
     value: str | None = None
     """This step's input, when the step asks for one."""
     service: ServiceClient | None = None
-    say: Callable[[str], None] = lambda text: None
+    say: Callable[[Words], None] = lambda words: None
     """Tell the technician something while the check runs ("plug the test load in")."""
 
     @property
@@ -106,22 +119,24 @@ class CheckSpec:
     """The step must ask the technician for a value (its ``input``) before it runs."""
 
 
-def _passed(evidence: dict[str, str], message: str = "") -> CheckResult:
-    return CheckResult(Outcome.PASSED, evidence, message)
+def _passed(evidence: Evidence) -> CheckResult:
+    return CheckResult(Outcome.PASSED, evidence)
 
 
-def _failed(evidence: dict[str, str], message: str) -> CheckResult:
+def _failed(evidence: Evidence, message: Words) -> CheckResult:
     return CheckResult(Outcome.FAILED, evidence, message)
 
 
-def refused(evidence: dict[str, str], error: CallError, what: str) -> CheckResult:
+def refused(evidence: Evidence, error: CallError, what: Words) -> CheckResult:
     """A failed step for a call the pole refused, with its answer and what to do."""
-    evidence["Pole's answer"] = str(error)
-    hint = (" The session is not authorised for writes: connect with a service token "
-            "(or the commissioning PIN of a new pole) and run the step again."
-            if error.code == "SecurityError" else " Run the step again; if the pole keeps "
-            "refusing, note its answer and call the manufacturer.")
-    return _failed(evidence, f"The pole refused {what}.{hint}")
+    evidence[W("Pole's answer")] = str(error)
+    if error.code == "SecurityError":
+        return _failed(evidence, W(
+            "The pole refused %1. The session is not authorised for writes: connect with a "
+            "service token (or the commissioning PIN of a new pole) and run the step again.",
+            (what,)))
+    return _failed(evidence, W("The pole refused %1. Run the step again; if the pole keeps "
+                               "refusing, note its answer and call the manufacturer.", (what,)))
 
 
 async def _config(ctx: CheckContext, key: str) -> str | None:
@@ -148,28 +163,34 @@ async def pole_id(ctx: CheckContext) -> CheckResult:
     identity = ctx.session.identity or await ctx.session.hello()
     sticker = (ctx.value or "").strip()
     configured = (await _config(ctx, "PoleId") or "").strip()
-    evidence = {
-        "ID on the sticker": sticker or "(none given)",
-        "PoleId on the pole": configured or "(empty)",
-        "Pole's Hello": identity.pole_id,
-        "Run for pole": ctx.pole_id,
-        "Pole": f"{identity.vendor} {identity.model}, serial {identity.serial_number}",
-        "Firmware": identity.firmware_version,
+    evidence: Evidence = {
+        W("ID on the sticker"): sticker or W("(none given)"),
+        W("PoleId on the pole"): configured or W("(empty)"),
+        W("Pole's Hello"): identity.pole_id,
+        W("Run for pole"): ctx.pole_id,
+        W("Pole"): W("%1 %2, serial %3", (identity.vendor, identity.model,
+                                            identity.serial_number)),
+        W("Firmware"): identity.firmware_version,
     }
     if not sticker:
-        return _failed(evidence, "No pole ID was given: type the ID printed on the pole's "
-                                 "sticker and run the step again.")
+        return _failed(evidence, W("No pole ID was given: type the ID printed on the pole's "
+                                   "sticker and run the step again."))
     if sticker.casefold() != configured.casefold():
-        return _failed(evidence, f"The sticker says {sticker!r} but the pole's PoleId is "
-                                 f"{configured or '(empty)'!r}. Either the sticker is wrong "
-                                 "(replace it with the ID agreed with the grantor) or the pole "
-                                 "is configured wrong (set PoleId to the sticker's ID and "
-                                 "reboot it), then run the step again.")
+        return _failed(evidence, W(
+            "The sticker says %1 but the pole's PoleId is %2. Either the sticker is wrong "
+            "(replace it with the ID agreed with the grantor) or the pole is configured "
+            "wrong (set PoleId to the sticker's ID and reboot it), then run the step again.",
+            (repr(sticker), repr(configured) if configured else W("(empty)"))))
     if ctx.pole_id.casefold() != sticker.casefold():
-        return _failed(evidence, f"This run is for pole {ctx.pole_id!r} but this pole is "
-                                 f"{sticker!r}: check the work order and that you are "
-                                 "connected to the right pole.")
+        return _failed(evidence, W("This run is for pole %1 but this pole is %2: check the "
+                                   "work order and that you are connected to the right pole.",
+                                   (repr(ctx.pole_id), repr(sticker))))
     return _passed(evidence)
+
+
+_OFFSET_AMOUNT = {"day": "d", "days": "d", "h": "h", "min": "min", "s": "s",
+                  "behind": "%1", "ahead": "%1"}
+"""`describe_offset` without its words: the amount ("3 h 5 min"), readable in any language."""
 
 
 async def clock(ctx: CheckContext) -> CheckResult:
@@ -177,34 +198,36 @@ async def clock(ctx: CheckContext) -> CheckResult:
     limit = float(ctx.params.get("max_offset_s", 2.0))
     sample, ours = await _first_sample(ctx)
     offset = (sample.timestamp - ours).total_seconds()
-    evidence = {"Pole's clock": format_time(sample.timestamp), "Laptop's clock":
-                format_time(ours), "Offset": f"{offset:+.1f} s",
-                "Allowed": f"± {limit:g} s"}
+    evidence: Evidence = {W("Pole's clock"): format_time(sample.timestamp),
+                          W("Laptop's clock"): format_time(ours),
+                          W("Offset"): f"{offset:+.1f} s", W("Allowed"): f"± {limit:g} s"}
     if abs(offset) > limit:
-        return _failed(evidence, f"The pole's clock is {describe_offset(offset)}. It sets "
-                                 "its time from the back office at BootNotification: check "
-                                 "the CSMS connection step, then run this step again (or "
-                                 "check the laptop's own clock if it is the one off).")
+        amount = describe_offset(offset, _OFFSET_AMOUNT)
+        return _failed(evidence, W(
+            "The pole's clock is %1. It sets its time from the back office at "
+            "BootNotification: check the CSMS connection step, then run this step again (or "
+            "check the laptop's own clock if it is the one off).",
+            (W("%1 behind" if offset < 0 else "%1 ahead", (amount,)),)))
     return _passed(evidence)
 
 
 async def csms_connection(ctx: CheckContext) -> CheckResult:
     """The pole reaches its back office: the service's record when we have one (connected,
     BootNotification accepted), else the pole's own modem self-test."""
-    via = "the pole's modem test (no service connection given)"
+    via = W("the pole's modem test (no service connection given)")
     if ctx.service is not None:
         try:
             return await _csms_via_service(ctx, ctx.service)
         except (ConnectError, LinkTimeout) as exc:  # the laptop is offline: ask the pole
-            via = f"the pole's modem test (the service is not reachable: {exc})"
+            via = W("the pole's modem test (the service is not reachable: %1)", (str(exc),))
     result = await ctx.session.self_test("modem")
-    evidence = {"Modem self-test": "passed" if result.passed else "failed",
-                "Pole says": result.detail or "-", "Checked via": via}
+    evidence: Evidence = {W("Modem self-test"): PASSED_WORD if result.passed else W("failed"),
+                          W("Pole says"): result.detail or "-", W("Checked via"): via}
     if result.passed:
         return _passed(evidence)
-    return _failed(evidence, f"The pole does not reach its back office ({result.detail}). "
-                             "Check the antenna, SIM and APN and the pole's CSMS URL, then "
-                             "run this step again.")
+    return _failed(evidence, W("The pole does not reach its back office (%1). Check the "
+                               "antenna, SIM and APN and the pole's CSMS URL, then run this "
+                               "step again.", (result.detail,)))
 
 
 async def _csms_via_service(ctx: CheckContext, service: ServiceClient) -> CheckResult:
@@ -215,29 +238,31 @@ async def _csms_via_service(ctx: CheckContext, service: ServiceClient) -> CheckR
     except ServiceRefused as exc:
         if exc.status != 404:
             raise
-        return _failed({"Service": f"does not know {ctx.pole_id}"},
-                       f"The service has never accepted a BootNotification from "
-                       f"{ctx.pole_id}: check the pole's CSMS URL and charge point id, and "
-                       "whether the service accepts unknown poles, then run the step again.")
+        return _failed({W("Service"): W("does not know %1", (ctx.pole_id,))},
+                       W("The service has never accepted a BootNotification from %1: check "
+                         "the pole's CSMS URL and charge point id, and whether the service "
+                         "accepts unknown poles, then run the step again.", (ctx.pole_id,)))
     answers = [m for m in await service.messages(ctx.pole_id, "BootNotification", limit=20)
                if m.direction == "out"]
     status = _status_of(answers[0].payload) if answers else None
-    evidence = {
-        "Service": "connected" if record.connected else "not connected",
-        "Last seen": format_time(record.last_seen) if record.last_seen else "never",
-        "BootNotification answer": (status or "not in the service's log") + (
-            f" at {format_time(answers[0].time)}" if answers and answers[0].time else ""),
-        "Firmware (service)": record.firmware or "unknown",
+    answer: str | Words = status or W("not in the service's log")
+    if answers and answers[0].time:
+        answer = W("%1 at %2", (answer, format_time(answers[0].time)))
+    evidence: Evidence = {
+        W("Service"): W("connected") if record.connected else W("not connected"),
+        W("Last seen"): format_time(record.last_seen) if record.last_seen else W("never"),
+        W("BootNotification answer"): answer,
+        W("Firmware (service)"): record.firmware or W("unknown"),
     }
     if not record.connected:
-        return _failed(evidence, "The service does not hold a connection from this pole. "
-                                 "Check the SIM/modem and the pole's CSMS URL, then run this "
-                                 "step again (a TriggerMessage BootNotification from here "
-                                 "makes the pole announce itself).")
+        return _failed(evidence, W(
+            "The service does not hold a connection from this pole. Check the SIM/modem and "
+            "the pole's CSMS URL, then run this step again (a TriggerMessage "
+            "BootNotification from here makes the pole announce itself)."))
     if status not in (None, "Accepted"):
-        return _failed(evidence, f"The service answered the pole's BootNotification with "
-                                 f"{status}: register the pole at the service (or open its "
-                                 "registration) and run this step again.")
+        return _failed(evidence, W("The service answered the pole's BootNotification with "
+                                   "%1: register the pole at the service (or open its "
+                                   "registration) and run this step again.", (str(status),)))
     return _passed(evidence)
 
 
@@ -252,23 +277,23 @@ def _status_of(payload: Any) -> str | None:
 async def grid_connection(ctx: CheckContext) -> CheckResult:
     """eis 33: GridConnectionMaxCurrent matches the connection size the technician picked."""
     size = (ctx.value or "").strip()
-    evidence = {"Connection (technician)": size or "(none given)"}
+    evidence: Evidence = {W("Connection (technician)"): size or W("(none given)")}
     if size not in CONNECTION_MAX_A:
-        return _failed(evidence, f"Pick the connection size on the grid operator's label: "
-                                 f"{' or '.join(CONNECTION_MAX_A)}.")
+        return _failed(evidence, W("Pick the connection size on the grid operator's label: "
+                                   "%1.", (" / ".join(CONNECTION_MAX_A),)))
     expected = CONNECTION_MAX_A[size]
     raw = await _config(ctx, "GridConnectionMaxCurrent")
-    evidence["GridConnectionMaxCurrent"] = f"{raw} A" if raw is not None else "(not set)"
-    evidence["Expected"] = _amps(expected)
+    evidence[W("GridConnectionMaxCurrent")] = f"{raw} A" if raw is not None else W("(not set)")
+    evidence[W("Expected")] = _amps(expected)
     try:
         actual = float(raw) if raw is not None else math.nan
     except ValueError:
         actual = math.nan
     if actual != expected:
-        return _failed(evidence, f"A {size} connection needs GridConnectionMaxCurrent = "
-                                 f"{expected:g} A, the pole has {raw or 'none'}. Set it "
-                                 "(ChangeConfiguration, or the pole's settings in the app) "
-                                 "and run the step again.")
+        return _failed(evidence, W(
+            "A %1 connection needs GridConnectionMaxCurrent = %2, the pole has %3. Set it "
+            "(ChangeConfiguration, or the pole's settings in the app) and run the step again.",
+            (size, _amps(expected), raw or W("none"))))
     return _passed(evidence)
 
 
@@ -281,9 +306,10 @@ async def capacity_profile(ctx: CheckContext) -> CheckResult:
     try:
         settings = TenderProfileSettings(connection=connection)  # type: ignore[arg-type]
     except ProfileError as exc:
-        return _failed({"Connection": connection}, f"No tender profile for this connection: "
-                                                   f"{exc}")
-    evidence = {"Connection": connection if given else f"{connection} (assumed: no size given)"}
+        return _failed({W("Connection"): connection},
+                       W("No tender profile for this connection: %1", (str(exc),)))
+    evidence: Evidence = {W("Connection"): connection if given else W(
+        "%1 (assumed: no size given)", (connection,))}
     grid_text = await _config(ctx, "GridConnectionMaxCurrent")
     grid = float(grid_text) if grid_text else None
     verdict = await _verify_profile(ctx, settings, grid, evidence)
@@ -293,44 +319,51 @@ async def capacity_profile(ctx: CheckContext) -> CheckResult:
         try:
             answer = await ctx.session.set_charging_profile(0, profile.to_ocpp())
         except CallError as exc:
-            return refused(evidence, exc, "the tender capacity profile")
-        evidence["Installed now"] = f"tender profile of {local_day}: {answer.status}"
+            return refused(evidence, exc, W("the tender capacity profile"))
+        evidence[W("Installed now")] = W("tender profile of %1: %2",
+                                         (str(local_day), str(answer.status)))
         verdict = await _verify_profile(ctx, settings, grid, evidence)
     else:
-        evidence["Installed now"] = "no (already in force)" if verdict else "no"
+        evidence[W("Installed now")] = W("no (already in force)") if verdict else W("no")
     if verdict is None:
-        return _failed(evidence, "The pole's own schedule does not follow the tender profile "
-                                 "(see the differences). Install the capacity profile again "
-                                 "(from the service or the Profiles view) and run this step "
-                                 "again; if the times are off by hours, check the pole's "
-                                 "clock.")
+        return _failed(evidence, W(
+            "The pole's own schedule does not follow the tender profile (see the "
+            "differences). Install the capacity profile again (from the service or the "
+            "Profiles view) and run this step again; if the times are off by hours, check "
+            "the pole's clock."))
     return _passed(evidence)
 
 
 async def _verify_profile(ctx: CheckContext, settings: TenderProfileSettings,
-                          grid: float | None, evidence: dict[str, str]) -> bool | None:
+                          grid: float | None, evidence: Evidence) -> bool | None:
     """True when the composite schedule matches the tender; None when it does not."""
     answer = await ctx.session.composite_schedule(0, 86_400)
     received = ctx.clock()
     try:
         start, schedule = parse_composite_answer(answer)
     except ProfileError as exc:
-        evidence["Composite schedule"] = str(exc)
+        evidence[W("Composite schedule")] = str(exc)
         return None
     zone = settings.zone
-    evidence["Composite schedule (24 h)"] = ", ".join(
+    evidence[W("Composite schedule (24 h)")] = ", ".join(
         f"{(received + timedelta(seconds=p.start_period_s)).astimezone(zone):%H:%M} "
         f"{p.limit:g} {schedule.charging_rate_unit.value}" for p in schedule.periods)
     check = check_against_intent(tender_intent(settings, grid), schedule, start,
                                  now=received, redeploy=settings)
-    evidence["Pole clock offset"] = f"{check.clock_offset_s:+.1f} s"
+    evidence[W("Pole clock offset")] = f"{check.clock_offset_s:+.1f} s"
     if check.matches:
-        evidence.pop("Differences", None)
+        evidence.pop(W("Differences"), None)
         return True
-    evidence["Differences"] = "; ".join(
-        f"{d.start.astimezone(zone):%H:%M}–{d.end.astimezone(zone):%H:%M} the pole allows "
-        f"{d.pole_a:g} A, the tender {d.expected_a:g} A" for d in check.differences)
+    evidence[W("Differences")] = _differences(check, zone)
     return None
+
+
+def _differences(check: Any, zone: Any) -> Words:
+    """"17:00–21:00 the pole allows 16 A, the tender 7 A; …" as nested words."""
+    parts: list[str | Words] = [W("%1 the pole allows %2, the tender %3", (
+        f"{d.start.astimezone(zone):%H:%M}–{d.end.astimezone(zone):%H:%M}",
+        _amps(d.pole_a), _amps(d.expected_a))) for d in check.differences]
+    return W("; ".join(f"%{n}" for n in range(1, len(parts) + 1)), tuple(parts))
 
 
 # ---------------------------------------------------------------------- LEDs
@@ -339,16 +372,27 @@ LED_TEST_COLOURS = TEST_SEQUENCE
 
 
 def led_name(colour: LedColour, blinking: bool) -> str:
-    names = {LedColour.OFF: "off", LedColour.GREEN: "green", LedColour.LIGHT_BLUE:
-             "light blue", LedColour.BLUE: "blue", LedColour.RED: "red"}
-    return ("blinking " if blinking else "") + names[colour]
+    """The English name ("blinking green"): what technician steps and tests compare."""
+    return led_words(colour, blinking).text()
+
+
+def led_words(colour: LedColour, blinking: bool) -> Words:
+    names = {LedColour.OFF: W("off"), LedColour.GREEN: W("green"),
+             LedColour.LIGHT_BLUE: W("light blue"), LedColour.BLUE: W("blue"),
+             LedColour.RED: W("red")}
+    return W("blinking %1", (names[colour],)) if blinking else names[colour]
+
+
+def _listed(items: list[str | Words], separator: str) -> Words:
+    """Items joined by a sign every language reads the same (``, `` or `` → ``)."""
+    return W(separator.join(f"%{n}" for n in range(1, len(items) + 1)), tuple(items))
 
 
 async def led_test(ctx: CheckContext) -> CheckResult:
     """eis 47: ``SelfTest led`` on every socket; the pole cycles its LEDs through every
     colour, which Live shows. The technician confirms what they saw in the next step."""
     watch_s = float(ctx.params.get("watch_s", 15.0))
-    evidence: dict[str, str] = {}
+    evidence: Evidence = {}
     wanted = set(LED_TEST_COLOURS)
     seen: dict[int, list[tuple[LedColour, bool]]] = {c: [] for c in ctx.sockets}
     failed: list[str] = []
@@ -357,13 +401,13 @@ async def led_test(ctx: CheckContext) -> CheckResult:
             try:
                 result = await ctx.session.self_test("led", connector)
             except CallError as exc:
-                return refused(evidence, exc, "the LED self-test")
-            evidence[f"Socket {connector} self-test"] = (
-                ("passed" if result.passed else "FAILED") + (f" ({result.detail})"
-                                                             if result.detail else ""))
+                return refused(evidence, exc, W("the LED self-test"))
+            word = PASSED_WORD if result.passed else FAILED_WORD
+            evidence[W("Socket %1 self-test", (str(connector),))] = (
+                W("%1 (%2)", (word, result.detail)) if result.detail else word)
             if not result.passed:
                 failed.append(str(connector))
-        ctx.say("The LEDs now cycle through every colour: watch them.")
+        ctx.say(W("The LEDs now cycle through every colour: watch them."))
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(watch_s):
                 async for sample in samples:
@@ -375,13 +419,15 @@ async def led_test(ctx: CheckContext) -> CheckResult:
                     if all(wanted <= set(trail) for trail in seen.values()):
                         break
     for connector, trail in seen.items():
-        missing = [led_name(*c) for c in LED_TEST_COLOURS if c not in trail]
-        evidence[f"Socket {connector} in Live"] = " → ".join(led_name(*c) for c in trail)
+        missing: list[str | Words] = [led_words(*c) for c in LED_TEST_COLOURS if c not in trail]
+        evidence[W("Socket %1 in Live", (str(connector),))] = _listed(
+            [led_words(*c) for c in trail], " → ")
         if missing:
-            evidence[f"Socket {connector} not seen in Live"] = ", ".join(missing)
+            evidence[W("Socket %1 not seen in Live", (str(connector),))] = _listed(missing, ", ")
     if failed:
-        return _failed(evidence, f"The LED self-test failed on socket {', '.join(failed)}: "
-                                 "replace that socket's LED module and run the step again.")
+        return _failed(evidence, W("The LED self-test failed on socket %1: replace that "
+                                   "socket's LED module and run the step again.",
+                                   (", ".join(failed),)))
     return _passed(evidence)
 
 
@@ -389,41 +435,48 @@ async def light_intensity(ctx: CheckContext) -> CheckResult:
     """eis 46: LightIntensity set to ``percent`` (default 100) and read back."""
     percent = int(ctx.params.get("percent", 100))
     before = await ctx.session.light_intensity()
-    evidence = {"LightIntensity before": f"{before} %", "Wanted": f"{percent} %"}
+    evidence: Evidence = {W("LightIntensity before"): f"{before} %",
+                          W("Wanted"): f"{percent} %"}
     try:
         status = await ctx.session.set_light_intensity(percent)
     except CallError as exc:
-        return refused(evidence, exc, "LightIntensity")
+        return refused(evidence, exc, W("LightIntensity"))
     after = await ctx.session.light_intensity()
-    evidence["ChangeConfiguration"] = str(status)
-    evidence["LightIntensity after"] = f"{after} %"
+    evidence[W("ChangeConfiguration")] = str(status)
+    evidence[W("LightIntensity after")] = f"{after} %"
     if after != percent:
-        return _failed(evidence, f"The pole kept LightIntensity at {after} % ({status}). "
-                                 "Set it from the back office and run the step again.")
+        return _failed(evidence, W("The pole kept LightIntensity at %1 (%2). Set it from the "
+                                   "back office and run the step again.",
+                                   (f"{after} %", str(status))))
     return _passed(evidence)
 
 
 # ---------------------------------------------------------------------- self-tests
 _SELF_TEST_ADVICE = {
-    "rcd": ("earth-fault (RCD) protection",
-            "The socket must not be used: check its RCD/RDC-DD module and wiring, replace "
-            "the module if the test fails again, and run the step again."),
-    "lock": ("socket lock",
-             "Check the lock actuator and that nothing blocks the shutter, replace the "
-             "actuator if the test fails again, and run the step again."),
-    "meter": ("energy meter",
-              "Check the meter's wiring and communication cable; a MID meter that fails "
-              "must be replaced before the pole may bill."),
+    "rcd": (W("earth-fault (RCD) protection"),
+            "The %1 of socket %2 did not pass its self-test. The socket must not be used: "
+            "check its RCD/RDC-DD module and wiring, replace the module if the test fails "
+            "again, and run the step again."),
+    "lock": (W("socket lock"),
+             "The %1 of socket %2 did not pass its self-test. Check the lock actuator and "
+             "that nothing blocks the shutter, replace the actuator if the test fails again, "
+             "and run the step again."),
+    "meter": (W("energy meter"),
+              "The %1 of socket %2 did not pass its self-test. Check the meter's wiring and "
+              "communication cable; a MID meter that fails must be replaced before the pole "
+              "may bill."),
 }
+"""What each socket self-test checks, and the message when it fails (catalogued)."""
 
 
 async def _self_test_every_socket(ctx: CheckContext, test: str,
-                                  evidence: dict[str, str]) -> list[int]:
+                                  evidence: Evidence) -> list[int]:
     failed: list[int] = []
     for connector in ctx.sockets:
         result = await ctx.session.self_test(test, connector)  # type: ignore[arg-type]
-        evidence[f"Socket {connector}"] = (("passed" if result.passed else "FAILED")
-                                           + (f": {result.detail}" if result.detail else ""))
+        word = PASSED_WORD if result.passed else FAILED_WORD
+        evidence[W("Socket %1", (str(connector),))] = (
+            W("%1: %2", (word, result.detail)) if result.detail else word)
         if not result.passed:
             failed.append(connector)
     return failed
@@ -431,15 +484,14 @@ async def _self_test_every_socket(ctx: CheckContext, test: str,
 
 async def _socket_self_test(ctx: CheckContext, test: str) -> CheckResult:
     what, advice = _SELF_TEST_ADVICE[test]
-    evidence: dict[str, str] = {}
+    evidence: Evidence = {}
     try:
         failed = await _self_test_every_socket(ctx, test, evidence)
     except CallError as exc:
-        return refused(evidence, exc, f"the {what} self-test")
+        return refused(evidence, exc, W("the %1 self-test", (what,)))
     if failed:
-        sockets = " and ".join(str(c) for c in failed)
-        return _failed(evidence, f"The {what} of socket {sockets} did not pass its "
-                                 f"self-test. {advice}")
+        sockets = ", ".join(str(c) for c in failed)
+        return _failed(evidence, W(advice, (what, sockets)))
     return _passed(evidence)
 
 
@@ -461,15 +513,16 @@ async def meter(ctx: CheckContext) -> CheckResult:
     sample, _ = await _first_sample(ctx)
     implausible: list[str] = []
     for socket in sample.sockets:
-        evidence[f"Socket {socket.connector_id} register"] = f"{socket.energy_wh / 1000:.3f} kWh"
+        evidence[W("Socket %1 register", (str(socket.connector_id),))] = (
+            f"{socket.energy_wh / 1000:.3f} kWh")
         if not (math.isfinite(socket.energy_wh) and 0 <= socket.energy_wh <= max_wh):
             implausible.append(str(socket.connector_id))
     if result.outcome is not Outcome.PASSED:
         return CheckResult(result.outcome, evidence, result.message)
     if implausible:
-        return _failed(evidence, f"The meter register of socket {', '.join(implausible)} is "
-                                 "not plausible. Check the meter and its configuration; a MID "
-                                 "meter that reads wrong must be replaced.")
+        return _failed(evidence, W("The meter register of socket %1 is not plausible. Check "
+                                   "the meter and its configuration; a MID meter that reads "
+                                   "wrong must be replaced.", (", ".join(implausible),)))
     return _passed(evidence)
 
 
@@ -483,7 +536,7 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
     id_tag = str(ctx.params.get("id_tag", "COMMISSIONING"))
     wait_s = float(ctx.params.get("timeout_s", 120.0))
     tolerance = float(ctx.params.get("tolerance_a", 0.5))
-    evidence: dict[str, str] = {"Socket": str(connector)}
+    evidence: Evidence = {W("Socket"): str(connector)}
     letters: list[str] = []
     virtual = False
     charging: list[LiveSample] = []
@@ -501,26 +554,26 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
 
         _, live = await next_socket()
         if live.cp_state.value[0] != "A":
-            return _failed(evidence | {"Mode 3 state": live.cp_state.value},
-                           f"Socket {connector} is not free (state {live.cp_state.value}): "
-                           "unplug any cable and run the step again.")
+            return _failed(evidence | {W("Mode 3 state"): live.cp_state.value},
+                           W("Socket %1 is not free (state %2): unplug any cable and run the "
+                             "step again.", (str(connector), live.cp_state.value)))
         try:
             answer = await ctx.session.data_transfer(
                 VendorMessage.SIM_PLUG, {"connectorId": connector, "evType": ev_type})
             virtual = isinstance(answer, dict) and answer.get("status") == "Accepted"
         except CallError:
             virtual = False
-        evidence["Vehicle"] = (f"simulated {ev_type} (virtual pole)" if virtual
-                               else "test load plugged in by the technician")
+        evidence[W("Vehicle")] = (W("simulated %1 (virtual pole)", (ev_type,)) if virtual
+                                  else W("test load plugged in by the technician"))
         refused = ""
         try:
             async with asyncio.timeout(wait_s):
                 if not virtual:
-                    ctx.say(f"Plug the test load into socket {connector}.")
+                    ctx.say(W("Plug the test load into socket %1.", (str(connector),)))
                 while letters[-1] == "A":
                     _, live = await next_socket()
                 status = await ctx.session.remote_start(connector, id_tag)
-                evidence["RemoteStartTransaction"] = status
+                evidence[W("RemoteStartTransaction")] = status
                 if status != "Accepted":
                     refused = status
                 while not refused and len(charging) < 5:
@@ -533,30 +586,38 @@ async def test_charge(ctx: CheckContext) -> CheckResult:
         finally:  # whatever happened: no charge left running, no simulated car left behind
             await _end_charge(ctx, connector, transaction, virtual)
     if refused:
-        return _failed(evidence, f"The pole refused to start a charge ({refused}). Check the "
-                                 "socket's status and faults, then run the step again.")
+        return _failed(evidence, W("The pole refused to start a charge (%1). Check the "
+                                   "socket's status and faults, then run the step again.",
+                                   (refused,)))
     if len(charging) < 5:
-        evidence["Mode 3 states"] = " → ".join(letters)
-        what = "to be plugged in" if letters[-1] == "A" else "to draw current (state C)"
-        return _failed(evidence, f"Waited {wait_s:g} s for the vehicle {what}. Check the "
-                                 "cable and the test load and run the step again.")
-    evidence["Mode 3 states"] = " → ".join(letters)
+        evidence[W("Mode 3 states")] = " → ".join(letters)
+        if letters[-1] == "A":
+            return _failed(evidence, W("Waited %1 s for the vehicle to be plugged in. Check "
+                                       "the cable and the test load and run the step again.",
+                                       (f"{wait_s:g}",)))
+        return _failed(evidence, W("Waited %1 s for the vehicle to draw current (state C). "
+                                   "Check the cable and the test load and run the step again.",
+                                   (f"{wait_s:g}",)))
+    evidence[W("Mode 3 states")] = " → ".join(letters)
     peak = max(max(s.socket(connector).current_a) for s in charging)
     limit = min(s.limit_a for s in charging)
     last = charging[-1].socket(connector)
-    evidence["Current"] = " / ".join(f"{a:g}" for a in last.current_a) + " A (L1/L2/L3)"
-    evidence["Highest current"] = _amps(peak)
-    evidence["Limit in force"] = _amps(limit)
-    evidence["Offered (PWM)"] = f"{_amps(last.offered_current_a)} at {last.pwm_duty_percent:g} %"
+    evidence[W("Current")] = W("%1 A (L1/L2/L3)", (" / ".join(f"{a:g}"
+                                                              for a in last.current_a),))
+    evidence[W("Highest current")] = _amps(peak)
+    evidence[W("Limit in force")] = _amps(limit)
+    evidence[W("Offered (PWM)")] = W("%1 at %2 %", (_amps(last.offered_current_a),
+                                                     f"{last.pwm_duty_percent:g}"))
     if transaction is not None:
-        evidence["Transaction"] = str(transaction)
+        evidence[W("Transaction")] = str(transaction)
     if letters[:3] != ["A", "B", "C"]:
-        return _failed(evidence, "The Mode 3 states did not go A → B → C. Check the "
-                                 "control-pilot wiring and run the step again.")
+        return _failed(evidence, W("The Mode 3 states did not go A → B → C. Check the "
+                                   "control-pilot wiring and run the step again."))
     if peak > limit + tolerance:
-        return _failed(evidence, f"The vehicle drew {peak:g} A where {limit:g} A was in "
-                                 "force: the pole does not limit the current. Do not "
-                                 "release the pole; report it to the manufacturer.")
+        return _failed(evidence, W("The vehicle drew %1 A where %2 A was in force: the pole "
+                                   "does not limit the current. Do not release the pole; "
+                                   "report it to the manufacturer.",
+                                   (f"{peak:g}", f"{limit:g}")))
     return _passed(evidence)
 
 
@@ -570,7 +631,7 @@ async def _end_charge(ctx: CheckContext, connector: int, transaction: int | None
             await ctx.session.data_transfer(VendorMessage.SIM_UNPLUG,
                                             {"connectorId": connector})
     else:
-        ctx.say(f"Unplug the test load from socket {connector}.")
+        ctx.say(W("Unplug the test load from socket %1.", (str(connector),)))
 
 
 # ---------------------------------------------------------------------- firmware, security
@@ -581,25 +642,25 @@ async def firmware(ctx: CheckContext) -> CheckResult:
     approved = [str(v) for v in ctx.params.get("approved", [])]
     if ctx.value:
         approved.append(ctx.value.strip())
-    evidence = {"Running": identity.firmware_version,
-                "Approved": ", ".join(approved) or "(none given)"}
+    evidence: Evidence = {W("Running"): identity.firmware_version,
+                          W("Approved"): ", ".join(approved) or W("(none given)")}
     if not approved:
-        return CheckResult(Outcome.NOT_AVAILABLE, evidence,
-                           "No approved release is known: type the version on the work order.")
+        return CheckResult(Outcome.NOT_AVAILABLE, evidence, W(
+            "No approved release is known: type the version on the work order."))
     if identity.firmware_version not in approved:
-        return _failed(evidence, f"The pole runs {identity.firmware_version}, not the approved "
-                                 f"{' or '.join(approved)}. Install the approved release "
-                                 "(paalwerk firmware upload, or a rollout from the service) "
-                                 "and run the step again.")
+        return _failed(evidence, W("The pole runs %1, not the approved %2. Install the "
+                                   "approved release (paalwerk firmware upload, or a rollout "
+                                   "from the service) and run the step again.",
+                                   (identity.firmware_version, " / ".join(approved))))
     return _passed(evidence)
 
 
 async def security(ctx: CheckContext) -> CheckResult:
     """eis 69: security profile and service-token keys — not checkable in this version."""
-    return CheckResult(Outcome.NOT_AVAILABLE, {"Security profile": "not checked",
-                                               "ServiceTokenKeys": "not checked"},
-                       "This version of Paalwerk cannot check the security profile and the "
-                       "service-token keys yet: note them by hand on the work order.")
+    return CheckResult(Outcome.NOT_AVAILABLE, {W("Security profile"): W("not checked"),
+                                               W("ServiceTokenKeys"): W("not checked")},
+                       W("This version of Paalwerk cannot check the security profile and the "
+                         "service-token keys yet: note them by hand on the work order."))
 
 
 CHECKS: dict[str, CheckSpec] = {

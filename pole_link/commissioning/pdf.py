@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from pole_link.commissioning.record import Outcome, RunRecord, StepKind, StepResult
+from pole_link.commissioning.words import Translate, dutch, english
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 PASS_COLOUR = colors.HexColor("#1b7a2e")
@@ -110,6 +111,8 @@ class ReportLabels:
         StepKind.MEASURE: "measured", StepKind.ATTACHMENT: "photo / file"})
     links: dict[str, str] = field(default_factory=lambda: {
         "serial": "service port (USB)", "ble": "Bluetooth LE", "service": "the service"})
+    words: Translate = english
+    """How the checks' evidence and messages read (`words.py`'s catalogue)."""
 
 
 ENGLISH = ReportLabels()
@@ -145,7 +148,8 @@ DUTCH = ReportLabels(
               Outcome.NOT_AVAILABLE: "NIET BESCHIKBAAR"},
     kinds={StepKind.AUTOMATIC: "automatisch", StepKind.CONFIRM: "bevestigd door monteur",
            StepKind.MEASURE: "gemeten", StepKind.ATTACHMENT: "foto / bestand"},
-    links={"serial": "servicepoort (USB)", "ble": "Bluetooth LE", "service": "de service"})
+    links={"serial": "servicepoort (USB)", "ble": "Bluetooth LE", "service": "de service"},
+    words=dutch)
 """The report in Dutch, for a Dutch grantor (the tender's language)."""
 
 LABELS = {"en": ENGLISH, "nl": DUTCH}
@@ -324,11 +328,13 @@ class _Story:
 
     def _evidence(self, step: StepResult) -> Paragraph:
         labels = self.labels
-        lines = [f"{escape(k)}: <b>{escape(v)}</b>" for k, v in step.evidence.items()]
+        lines = [f"{escape(k)}: <b>{escape(v)}</b>"
+                 for k, v in step.shown_evidence(labels.words)]
         if step.value is not None:
             lines.append(f"{escape(labels.measured)}: <b>{step.value:g} "
                          f"{escape(step.unit)}</b>")
-        for label, text in ((labels.message, step.message), (labels.notes, step.notes),
+        for label, text in ((labels.message, step.shown_message(labels.words)),
+                            (labels.notes, step.notes),
                             (labels.skip_reason, step.skip_reason)):
             if text:
                 lines.append(f"<i>{escape(label)}:</i> {escape(text)}")

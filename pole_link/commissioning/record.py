@@ -15,6 +15,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pole_link.commissioning.words import (
+    Translate,
+    Words,
+    english,
+    shown,
+    words_from_json,
+    words_json,
+)
+
 RECORD_FORMAT = "paalwerk-commissioning/1"
 
 
@@ -52,7 +61,11 @@ class StepResult:
     """One step's result with the evidence a grantor can check.
 
     `evidence` holds the values read or entered, as label → text ("PoleId on the pole" →
-    "PW-0001"); `message` says in words why it failed and what to do.
+    "PW-0001"); `message` says in words why it failed and what to do. Both are English.
+    An automatic check also keeps them as `evidence_words` / `message_words` (templates
+    and arguments, see `words.py`) so each reader shows them in its own language; a
+    record from before those existed has only the English, which is shown as it is.
+    Read them with `shown_evidence` / `shown_message`.
     """
 
     step_id: str
@@ -68,9 +81,29 @@ class StepResult:
     value: float | None = None
     unit: str = ""
     attachments: tuple[Attachment, ...] = ()
+    evidence_words: tuple[tuple[str | Words, str | Words], ...] = ()
+    message_words: Words | None = None
+
+    def shown_evidence(self, translate: Translate = english) -> list[tuple[str, str]]:
+        """Label and value of each piece of evidence, in ``translate``'s language."""
+        if self.evidence_words:
+            return [(shown(label, translate), shown(text, translate))
+                    for label, text in self.evidence_words]
+        return list(self.evidence.items())
+
+    def shown_message(self, translate: Translate = english) -> str:
+        """Why it failed and what to do, in ``translate``'s language."""
+        return self.message if self.message_words is None else \
+            self.message_words.text(translate)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        words: dict[str, Any] = {}  # only when present: an older record stays byte-equal
+        if self.evidence_words:
+            words["evidenceWords"] = [[words_json(label), words_json(text)]
+                                      for label, text in self.evidence_words]
+        if self.message_words is not None:
+            words["messageWords"] = self.message_words.to_json()
+        return words | {
             "stepId": self.step_id, "title": self.title, "kind": self.kind.value,
             "outcome": self.outcome.value, "at": self.at.isoformat(),
             "required": self.required, "evidence": dict(self.evidence),
@@ -94,6 +127,10 @@ class StepResult:
             attachments=tuple(Attachment(str(a["name"]), str(a["mediaType"]),
                                          str(a["sha256"]), str(a["path"]))
                               for a in data.get("attachments", [])),
+            evidence_words=tuple((words_from_json(label), words_from_json(text))
+                                 for label, text in data.get("evidenceWords", [])),
+            message_words=None if data.get("messageWords") is None
+            else Words.from_json(data["messageWords"]),
         )
 
 

@@ -39,8 +39,10 @@ from cryptography.exceptions import InvalidSignature
 from pole_link.commissioning.pdf import ENGLISH, ReportLabels, render_pdf
 from pole_link.commissioning.record import RunRecord
 from pole_link.commissioning.technician_key import (
+    KeptKey,
     TechnicianKey,
     fingerprint_of,
+    keep_key,
     public_key_from_base64,
 )
 
@@ -136,6 +138,31 @@ def write_report(record: RunRecord, folder: Path, key: TechnicianKey, *,
     _write_whole(files.json_path, json.dumps(report, indent=2, ensure_ascii=False)
                  .encode("utf-8"))
     return files
+
+
+@dataclass(frozen=True)
+class SignedReport:
+    """What `sign_finished_run` did: the files and the key that signed them."""
+
+    record: RunRecord
+    kept: KeptKey
+    files: ReportFiles
+
+    @property
+    def key_note(self) -> str:
+        """Where the signing key is kept, when that is news to the technician (the key
+        was made just now, or lives in a file because this computer has no keyring)."""
+        return self.kept.storage if self.kept.created or not self.kept.in_keyring else ""
+
+
+def sign_finished_run(record: RunRecord, folder: Path, *, key_dir: Path | None = None,
+                      labels: ReportLabels = ENGLISH) -> SignedReport:
+    """Sign a finished run as its technician: their key from the keyring (made and kept
+    on first use; in ``key_dir`` on a computer without one), then `write_report`. The one
+    way the app and ``paalwerk commission`` sign, so both keep and announce keys alike.
+    Blocking (keyring, files): call it off the GUI thread."""
+    kept = keep_key(record.technician, fallback_dir=key_dir)
+    return SignedReport(record, kept, write_report(record, folder, kept.key, labels=labels))
 
 
 def read_report(path: Path) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from pole_link.commissioning.record import (
     StepResult,
 )
 from pole_link.commissioning.store import RunStore, new_run_id
+from pole_link.commissioning.words import Words, shown
 from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
 
 if TYPE_CHECKING:
@@ -61,13 +62,15 @@ class RunEvent:
 
     ``kind``: ``step-started`` (an automatic step began), ``step-finished`` (a result was
     recorded; `result` holds it), ``message`` (a check tells the technician something,
-    e.g. "plug the test load in"; `text`), ``notes`` (notes changed), ``finished``.
+    e.g. "plug the test load in"; `text` in English, `words` to translate), ``notes``
+    (notes changed), ``finished``.
     """
 
     kind: str
     step: Step | None = None
     result: StepResult | None = None
     text: str = ""
+    words: Words | None = None
 
 
 class CommissioningRun:
@@ -190,12 +193,19 @@ class CommissioningRun:
 
     def _result(self, step: Step, outcome: Outcome, *, evidence: Mapping[str, str] = {},
                 message: str = "", skip_reason: str = "", value: float | None = None,
-                unit: str = "", attachments: tuple[Attachment, ...] = ()) -> StepResult:
+                unit: str = "", attachments: tuple[Attachment, ...] = (),
+                evidence_words: tuple[tuple[str | Words, str | Words], ...] = (),
+                message_words: Words | None = None) -> StepResult:
+        if evidence_words:  # the English text too, for readers that know no words
+            evidence = {shown(label): shown(text) for label, text in evidence_words}
+        if message_words is not None:
+            message = message_words.text()
         return StepResult(step_id=step.id, title=step.title, kind=step.kind, outcome=outcome,
                           at=self.clock(), required=step.required, evidence=dict(evidence),
                           message=message, notes=self._notes.pop(step.id, ""),
                           skip_reason=skip_reason, value=value, unit=unit,
-                          attachments=attachments)
+                          attachments=attachments, evidence_words=evidence_words,
+                          message_words=message_words)
 
     def _expect_current(self) -> Step:
         step = self.current
@@ -227,8 +237,9 @@ class CommissioningRun:
             session=self.session, step=step, clock=self.clock, pole_id=self.record.pole.pole_id,
             answers=self.answers(), value=value.strip() if value else None,
             service=self.service,
-            say=lambda text: self._emit(RunEvent("message", step, text=text)))
-        evidence: dict[str, str] = {}
+            say=lambda words: self._emit(RunEvent("message", step, text=words.text(),
+                                                  words=words)))
+        evidence: dict[str | Words, str | Words] = {}
         if step.input is not None and value is not None:
             evidence[step.input.label] = value.strip()
         try:
@@ -236,15 +247,20 @@ class CommissioningRun:
         except (LinkLost, LinkTimeout, ConnectError):
             raise
         except CallError as exc:
-            outcome = refused({}, exc, f"a call of this check ({exc.code})")
+            outcome = refused({}, exc, Words("a call of this check (%1)", (exc.code,)))
         except Exception as exc:  # a check's bug must not end the technician's run
             LOGGER.exception("check %s failed", step.check)
-            outcome = CheckResult(Outcome.FAILED, {"Error": f"{type(exc).__name__}: {exc}"},
-                                  "The check could not run. Run the step again; if it keeps "
-                                  "failing, report the error shown.")
-        evidence.update(outcome.evidence)
-        return self._result(step, outcome.outcome, evidence=evidence, message=outcome.message,
-                            value=outcome.value, unit=outcome.unit)
+            outcome = CheckResult(
+                Outcome.FAILED, {Words("Error"): f"{type(exc).__name__}: {exc}"},
+                Words("The check could not run. Run the step again; if it keeps failing, "
+                      "report the error shown."))
+        # By English text: a check that reports the input under the same label (in words)
+        # replaces the plain one instead of showing it twice.
+        merged = {shown(label): (label, text) for label, text in
+                  (*evidence.items(), *outcome.evidence.items())}
+        return self._result(step, outcome.outcome, evidence_words=tuple(merged.values()),
+                            message_words=outcome.message, value=outcome.value,
+                            unit=outcome.unit)
 
     async def answer(self, value: str | float | None = None, *, confirmed: bool | None = None,
                      items: Mapping[str, bool] | None = None,
@@ -278,12 +294,12 @@ class CommissioningRun:
         if not step.items:
             if confirmed is None:
                 return self._result(step, Outcome.NOT_CONFIRMED,
-                                    message="Nobody confirmed this step.")
+                                    message_words=Words("Nobody confirmed this step."))
             return self._result(step, Outcome.PASSED if confirmed else Outcome.FAILED,
-                                evidence={step.prompt: "confirmed" if confirmed else "NO"},
-                                message="" if confirmed else
-                                "The technician did not see what this step expects: "
-                                "repair the fault and run the step again.")
+                                evidence_words=((step.prompt, _yes_no(confirmed)),),
+                                message_words=None if confirmed else Words(
+                                    "The technician did not see what this step expects: "
+                                    "repair the fault and run the step again."))
         given = dict(items or {})
         unknown = set(given) - set(step.items)
         if unknown:
@@ -291,23 +307,24 @@ class CommissioningRun:
                               f"(items: {', '.join(step.items)})")
         if confirmed is not None:
             given = {item: given.get(item, confirmed) for item in step.items}
-        evidence = {item: ("confirmed" if given[item] else "NO") if item in given
-                    else "not confirmed" for item in step.items}
+        evidence = tuple((item, _yes_no(given[item]) if item in given
+                          else Words("not confirmed")) for item in step.items)
         refused = [item for item in step.items if given.get(item) is False]
         missing = [item for item in step.items if item not in given]
         if refused:
-            return self._result(step, Outcome.FAILED, evidence=evidence,
-                                message=f"Not seen: {', '.join(refused)}. Repair the fault "
-                                        "and run the step again.")
+            return self._result(step, Outcome.FAILED, evidence_words=evidence,
+                                message_words=Words("Not seen: %1. Repair the fault and run "
+                                                    "the step again.", (", ".join(refused),)))
         if missing:
-            return self._result(step, Outcome.NOT_CONFIRMED, evidence=evidence,
-                                message=f"Not confirmed: {', '.join(missing)}.")
-        return self._result(step, Outcome.PASSED, evidence=evidence)
+            return self._result(step, Outcome.NOT_CONFIRMED, evidence_words=evidence,
+                                message_words=Words("Not confirmed: %1.",
+                                                    (", ".join(missing),)))
+        return self._result(step, Outcome.PASSED, evidence_words=evidence)
 
     def _measurement(self, step: Step, value: str | float | None) -> StepResult:
         if value is None:
             return self._result(step, Outcome.NOT_CONFIRMED, unit=step.unit,
-                                message="No value was entered.")
+                                message_words=Words("No value was entered."))
         try:
             number = float(str(value).replace(",", ".")) if isinstance(value, str) \
                 else float(value)
@@ -317,22 +334,25 @@ class CommissioningRun:
             raise AnswerError(f"step {step.id}: {value!r} is not a number")
         unit = f" {step.unit}" if step.unit else ""
         allowed = _range_text(step)
-        evidence = {step.prompt: f"{number:g}{unit}"}
+        evidence: tuple[tuple[str | Words, str | Words], ...] = (
+            (step.prompt, f"{number:g}{unit}"),)
         if allowed:
-            evidence["Allowed"] = allowed
+            evidence += ((Words("Allowed"), allowed),)
         low = step.minimum if step.minimum is not None else -math.inf
         high = step.maximum if step.maximum is not None else math.inf
         if not low <= number <= high:
-            return self._result(step, Outcome.FAILED, evidence=evidence, value=number,
+            return self._result(step, Outcome.FAILED, evidence_words=evidence, value=number,
                                 unit=step.unit,
-                                message=f"{number:g}{unit} is outside {allowed}: find the "
-                                        "cause, repair it, measure again.")
-        return self._result(step, Outcome.PASSED, evidence=evidence, value=number,
+                                message_words=Words("%1 is outside %2: find the cause, "
+                                                    "repair it, measure again.",
+                                                    (f"{number:g}{unit}", allowed)))
+        return self._result(step, Outcome.PASSED, evidence_words=evidence, value=number,
                             unit=step.unit)
 
     def _attachment(self, step: Step, attachment: Path | str | None) -> StepResult:
         if attachment is None:
-            return self._result(step, Outcome.NOT_CONFIRMED, message="No file was added.")
+            return self._result(step, Outcome.NOT_CONFIRMED,
+                                message_words=Words("No file was added."))
         path = Path(attachment)
         if not path.is_file():
             raise AnswerError(f"step {step.id}: no file {path}")
@@ -394,3 +414,8 @@ def _range_text(step: Step) -> str:
     if step.maximum is not None:
         return f"at most {step.maximum:g}{unit}"
     return ""
+
+
+def _yes_no(confirmed: bool) -> Words:
+    """What the technician confirmed, as the report shows it ("NO" stands out)."""
+    return Words("confirmed") if confirmed else Words("NO")

@@ -38,6 +38,7 @@ from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
+from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.sockets import EndedTransaction, Socket, Transaction
 from pole_link.sim.vendor_handlers import LiveStream, overrule, self_test
 from pole_link.timeutil import format_time, parse_time
@@ -105,6 +106,10 @@ class CsmsEnd(PoleActions, StrictChargePoint):
             VendorMessage.LINK_STATS: lambda _: {"framesIn": self.frames_in,
                                                  "framesOut": self.frames_out,
                                                  "dropped": 0, "crcErrors": 0},
+            # A test's hands on the pole also through its back office (the service relays
+            # vendor DataTransfers), so a commissioning run over --service plugs a
+            # simulated car as it does over the cable.
+            **SimControls(self.pole).handlers(),
         }
         handler = handlers.get(message_id or "")
         if handler is None:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from gui.commissioning.reports_list import ReportsList, ReportsListState
+from gui.commissioning.reports_list import (
+    ReportsList,
+    ReportsListState,
+    downloads_folder,
+    remove_downloads,
+)
 from gui.tasks import TaskRunner
 from pole_link.commissioning.report import write_report
 from pole_link.commissioning.sync import ReportOutbox
@@ -79,3 +84,6 @@ async def test_issue15_the_app_lists_a_poles_reports_opens_the_pdf_and_syncs_wha
         panel.open_button.click()
         await shown(lambda: len(opened) == 1)
         assert opened[0].read_bytes() == (runs / "run-0001" / "report.pdf").read_bytes()
+        assert opened[0].parent == downloads_folder()  # one folder for the app's run …
+        remove_downloads()  # … removed when the app exits
+        assert not opened[0].exists() and not opened[0].parent.exists()

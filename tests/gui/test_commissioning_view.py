@@ -16,9 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from gui.commissioning.page import CommissioningPage
 from gui.commissioning.wizard_view import CommissioningView
+from gui.i18n import switch_language
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
+from gui.views.main_window import MainWindow, Page
 from pole_link.commissioning.record import Outcome, StepKind
 from pole_link.commissioning.report import read_report, verify_report
 from pole_link.commissioning.store import RunStore
@@ -38,12 +40,17 @@ from tests.support import connected_pole, running_service
 
 @dataclass
 class OnSite:
-    view: CommissioningView
+    page: CommissioningPage
     controller: PoleController
     pole: VirtualPole
     path: str
     service: ServiceEndpoint
     store: RunStore
+    key_dir: Path
+
+    @property
+    def view(self) -> CommissioningView:
+        return self.page.wizard
 
 
 @asynccontextmanager
@@ -63,28 +70,30 @@ async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, 
             await port.close()
 
 
-async def open_view(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,
-                    store: RunStore) -> tuple[CommissioningView, PoleController]:
+async def open_page(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,
+                    store: RunStore, key_dir: Path) -> tuple[CommissioningPage, PoleController]:
+    """The Commissioning page as the window holds it (wizard and reports), on the pole's
+    clock, following the service, connected over the cable and ready to start."""
     controller = PoleController(retry_delays=(0.2,))
-    view = CommissioningView(controller, TaskRunner(), store=store)
-    view.clock = pole.clock.now
-    view.follow(service)
-    qtbot.addWidget(view)
-    view.resize(1366, 700)
-    view.show()
+    page = CommissioningPage(controller, TaskRunner(), store=store, key_dir=key_dir)
+    page.wizard.clock = pole.clock.now
+    page.follow(service)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
     controller.connect_to(PoleAddress("serial", path, path))
     await shown(lambda: controller.state == LinkState.CONNECTED
-                and view.start_button.isEnabled())
-    return view, controller
+                and page.wizard.start_button.isEnabled())
+    return page, controller
 
 
 @pytest.fixture
 async def on_site(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[OnSite]:
     async with pole_on_the_cable(tmp_path) as (pole, path, service):
-        store = RunStore(tmp_path / "runs")
-        view, controller = await open_view(qtbot, pole, path, service, store)
-        yield OnSite(view, controller, pole, path, service, store)
-        await view.aclose()
+        store, key_dir = RunStore(tmp_path / "runs"), tmp_path / "keys"
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        yield OnSite(page, controller, pole, path, service, store, key_dir)
+        await page.aclose()
         await controller.aclose()
 
 
@@ -182,8 +191,9 @@ async def test_eis12_a_wrong_sticker_id_is_failed_in_words_and_can_be_run_again(
 async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         qtbot: QtBot, tmp_path: Path) -> None:
     async with pole_on_the_cable(tmp_path) as (pole, path, service):
-        store = RunStore(tmp_path / "runs")
-        view, controller = await open_view(qtbot, pole, path, service, store)
+        store, key_dir = RunStore(tmp_path / "runs"), tmp_path / "keys"
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        view = page.wizard
         view.technician.setText("Anna de Vries")
         view.start_button.click()
         await waiting_for(view, "pole-id")
@@ -193,11 +203,12 @@ async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         assert view.run is not None
         run_id = view.run.record.run_id
         done_before = {s.step_id: s.at for s in view.run.record.steps}
-        await view.aclose()  # the laptop is closed: nothing but the store survives
+        await page.aclose()  # the laptop is closed: nothing but the store survives
         await controller.aclose()
-        view.close()
+        page.close()
 
-        again, controller = await open_view(qtbot, pole, path, service, store)
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        again = page.wizard
         assert again.resume_button.isEnabled()
         assert again.resume_box.currentData() == run_id
         again.resume_button.click()
@@ -206,7 +217,7 @@ async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         # The steps done before were not run again: their results keep their moments.
         assert {s.step_id: s.at for s in again.run.record.steps} == done_before
         assert "✓" in again.steps.item(0).text()
-        await again.aclose()
+        await page.aclose()
         await controller.aclose()
 
 
@@ -244,49 +255,86 @@ def memory_keyring() -> object:
 
 
 async def test_issue15_finishing_signs_the_report_and_sends_it_to_the_service(
-        qtbot: QtBot, tmp_path: Path, memory_keyring: object) -> None:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
-        store = RunStore(tmp_path / "runs")
-        controller = PoleController(retry_delays=(0.2,))
-        page = CommissioningPage(controller, TaskRunner(), store=store, key_dir=tmp_path / "k")
-        page.wizard.clock = pole.clock.now
-        page.follow(service)
-        opened: list[Path] = []
-        page.open_file = opened.append
-        qtbot.addWidget(page)
-        page.resize(1366, 700)
-        page.show()
-        # The technician's key is registered with the service beforehand ("Register my
-        # key", tested with the reports list).
-        kept = keep_key("Anna de Vries", fallback_dir=tmp_path / "k")
-        assert kept.in_keyring
-        async with ServiceClient(service) as client:
-            await client.register_technician_key(kept.key.name, kept.key.public_base64)
-        controller.connect_to(PoleAddress("serial", path, path))
-        view = page.wizard
-        await shown(lambda: view.start_button.isEnabled())
-        view.technician.setText("Anna de Vries")
-        view.start_button.click()
-        await answer_like_a_technician(view, ANSWERS)
-        view.finish_button.click()
+        memory_keyring: object, on_site: OnSite) -> None:
+    page, view, service, store = on_site.page, on_site.view, on_site.service, on_site.store
+    opened: list[Path] = []
+    page.open_file = opened.append
+    # The technician's key is registered with the service beforehand ("Register my key",
+    # tested with the reports list).
+    kept = keep_key("Anna de Vries", fallback_dir=on_site.key_dir)
+    assert kept.in_keyring
+    async with ServiceClient(service) as client:
+        await client.register_technician_key(kept.key.name, kept.key.public_base64)
+    view.technician.setText("Anna de Vries")
+    view.start_button.click()
+    await answer_like_a_technician(view, ANSWERS)
+    view.finish_button.click()
 
-        await shown(lambda: view.open_report_button.isVisible(), timeout=60)
-        assert view.report_state.text().startswith(
-            f"Report signed by Anna de Vries (key {kept.key.fingerprint})")
-        assert view.run is not None
-        run_id = view.run.record.run_id
-        folder = store.folder(run_id)
-        assert verify_report(read_report(folder / "report.json"),
-                             (folder / "report.pdf").read_bytes()) == view.run.record
-        view.open_report_button.click()
-        assert opened == [folder / "report.pdf"]
+    await shown(lambda: view.open_report_button.isVisible(), timeout=60)
+    assert view.report_state.text().startswith(
+        f"Report signed by Anna de Vries (key {kept.key.fingerprint})")
+    assert view.run is not None
+    run_id = view.run.record.run_id
+    folder = store.folder(run_id)
+    assert verify_report(read_report(folder / "report.json"),
+                         (folder / "report.pdf").read_bytes()) == view.run.record
+    view.open_report_button.click()
+    assert opened == [folder / "report.pdf"]
 
-        await shown(lambda: page.reports.state.waiting == 0
-                    and [r.run_id for r in page.reports.state.reports] == [run_id],
-                    timeout=60)
-        async with ServiceClient(service) as client:
-            stored = await client.commissioning_reports("PW-0001")
-        assert [(r.run_id, r.passed, r.technician) for r in stored] == [
-            (run_id, True, "Anna de Vries")]
-        await page.aclose()
-        await controller.aclose()
+    await shown(lambda: page.reports.state.waiting == 0
+                and [r.run_id for r in page.reports.state.reports] == [run_id], timeout=60)
+    async with ServiceClient(service) as client:
+        stored = await client.commissioning_reports("PW-0001")
+    assert [(r.run_id, r.passed, r.technician) for r in stored] == [
+        (run_id, True, "Anna de Vries")]
+
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+
+
+async def test_issue15_in_dutch_a_failed_check_says_why_in_dutch(qtbot: QtBot,
+                                                                 tmp_path: Path) -> None:
+    """The whole window in Dutch on a small laptop screen, stopped on a failed automatic
+    step: the message and the evidence read Dutch (screenshot in test-output/)."""
+    assert switch_language("nl")
+    try:
+        async with pole_on_the_cable(tmp_path) as (pole, path, service):
+            window = MainWindow()
+            qtbot.addWidget(window)
+            page = window.commissioning_page
+            page.use_store(RunStore(tmp_path / "runs"))
+            page.wizard.clock = pole.clock.now
+            page.follow(service)
+            window.resize(1366, 768)
+            window.show()
+            window.controller.connect_to(PoleAddress("serial", path, path))
+            window.show_page(Page.COMMISSIONING)
+            view = page.wizard
+            await shown(lambda: view.start_button.isEnabled())
+            view.technician.setText("Anna de Vries")
+            view.start_button.click()
+            await waiting_for(view, "pole-id")
+            view.panel.text_input.setText("PW-9999")
+            view.panel.submit_button.click()
+            await waiting_for(view, "grid-connection")
+            view.steps.setCurrentRow(0)  # back to the failed step
+            panel = view.panel
+            assert panel.message.text().startswith(
+                "Op de sticker staat 'PW-9999', maar de PoleId van de paal is 'PW-0001'.")
+            evidence = {panel.evidence.item(r, 0).text(): panel.evidence.item(r, 1).text()
+                        for r in range(panel.evidence.rowCount())}
+            assert evidence["ID op de sticker"] == "PW-9999"
+            assert evidence["PoleId in de paal"] == "PW-0001"
+            assert "The sticker says" not in panel.message.text()
+            OUTPUT.mkdir(exist_ok=True)
+            window.grab().save(str(OUTPUT / "commissioning_failed_step_nl_1366x768.png"))
+            # While a check runs, what it asks of the technician is shown, in Dutch too.
+            view.steps.setCurrentRow(3)
+            view.panel.choice_input.setCurrentText("3x35")
+            view.panel.submit_button.click()
+            await shown(lambda: panel.busy.isVisible() and panel.busy.text()
+                        == "De leds lopen nu alle kleuren door: kijk ernaar.", timeout=60)
+            await waiting_for(view, "led-colours")
+            await window.shutdown()
+    finally:
+        switch_language("en")

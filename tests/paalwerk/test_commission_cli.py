@@ -12,12 +12,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 
 from paalwerk.commission_cli import EXIT_FAILED, EXIT_PASSED, EXIT_PROBLEM, main
+from pole_link.ble_bumble.host import close_shared_hosts
 from pole_link.commissioning.record import Outcome
 from pole_link.session import PoleSession
+from pole_link.transports.ble import BleLink, BleOptions
 from pole_link.transports.serial import SerialLink
+from tests.ble_support import BleSimProcess
 from tests.pole_link.commissioning.support import ANSWERS, T0, site
 from tests.support import SimProcess
 
@@ -119,3 +123,44 @@ def test_commission_refuses_answers_for_steps_the_checklist_lacks(tmp_path: Path
                            str(answers)], lambda: T0)
     assert status == EXIT_PROBLEM
     assert "no step 'pole-idd'" in err
+
+
+def _ble_pole_time(address: str, transport: str) -> tuple[datetime, float]:
+    """The pole's clock read once over BLE (its Hello), and our monotonic clock then: on a
+    loop of its own, like the command's."""
+    async def hello() -> datetime:
+        session = PoleSession(BleLink(address, BleOptions(bumble_transport=transport)))
+        try:
+            return (await session.open()).time
+        finally:
+            await session.close()
+            await close_shared_hosts()
+    return asyncio.run(hello()), time.monotonic()
+
+
+async def test_commission_over_ble_on_a_virtual_pole_passes_and_names_the_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--ble ADDRESS``: bleak over bumble to ``paalwerk sim --ble`` (the radio in that
+    process), the whole checklist, the record saying the run went over Bluetooth."""
+    sim = BleSimProcess("--start", T0.isoformat())
+    try:
+        address, transport = sim.ble_poles(1)["PW-0001"]
+        monkeypatch.setenv("PAALWERK_BLE_TRANSPORT", transport)
+        pole_time, read_at = await asyncio.to_thread(_ble_pole_time, address, transport)
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(yaml.safe_dump(
+            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"}}),
+            encoding="utf-8")
+        status, out, err = await asyncio.to_thread(_run, [
+            "--ble", address, "--pole", "PW-0001", "--answers", str(answers),
+            "--out", str(tmp_path / "out"), "--store", str(tmp_path / "store"),
+            "--technician", "Test Technician", "--key-dir", str(tmp_path / "keys")],
+            lambda: pole_time + timedelta(seconds=time.monotonic() - read_at))
+    finally:
+        sim.stop()
+    assert status == EXIT_PASSED, out + err
+    assert any(line.startswith("PW-0001: PASSED") for line in out.splitlines())
+    record = json.loads((tmp_path / "out" / "record.json").read_text(encoding="utf-8"))
+    assert record["link"] == "ble" and record["passed"] is True
+    charge = next(s for s in record["steps"] if s["stepId"] == "test-charge")
+    assert charge["evidence"]["Vehicle"] == "simulated ev3 (virtual pole)"

@@ -9,16 +9,21 @@ from pathlib import Path
 import pytest
 
 from pole_link.commissioning.answers import run_with_answers
-from pole_link.commissioning.checklist import parse_checklist
+from pole_link.commissioning.checklist import find_checklist, parse_checklist
+from pole_link.commissioning.checks import CHECKS, CheckContext
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.runner import CommissioningRun, RunEvent
 from pole_link.commissioning.store import RunStore
+from pole_link.commissioning.words import Words, shown
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.session import PoleSession
+from pole_link.sim.clock import SimClock
 from pole_link.sim.sim_controls import SimControls
 from pole_link.sim.vehicles import EvType
+from pole_link.transports.csms import CsmsLink
 from tests.conftest import ServedPole
-from tests.pole_link.commissioning.support import ANSWERS, site
+from tests.pole_link.commissioning.support import ANSWERS, T0, site
+from tests.support import connected_pole, running_service
 
 
 async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
@@ -240,3 +245,23 @@ async def test_with_the_laptop_offline_the_csms_step_asks_the_poles_modem_instea
             await unreachable.aclose()
     assert result.outcome is Outcome.PASSED
     assert "the service is not reachable" in result.evidence["Checked via"]
+
+
+async def test_over_the_service_the_test_charge_plugs_the_virtual_poles_simulated_car(
+        tmp_path: Path) -> None:
+    """``--service`` on a virtual pole: the SimPlug goes through the service's relayed
+    DataTransfer, so nobody is asked to plug a test load into a pole that is not there."""
+    async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
+            connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
+        said: list[Words] = []
+        session = PoleSession(CsmsLink("PW-0001", ServiceEndpoint(api.url, api.token)))
+        async with session:
+            checklist = find_checklist("tender")
+            result = await CHECKS["test_charge"].run(CheckContext(
+                session=session, step=checklist.step("test-charge"),
+                clock=connected.pole.clock.now, pole_id="PW-0001", say=said.append))
+    assert result.outcome is Outcome.PASSED, (result.message, result.evidence)
+    evidence = {shown(label): shown(value) for label, value in result.evidence.items()}
+    assert evidence["Vehicle"] == "simulated ev3 (virtual pole)"
+    assert evidence["Mode 3 states"] == "A → B → C"
+    assert not any("test load" in words.text() for words in said)
