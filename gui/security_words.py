@@ -177,14 +177,19 @@ def security_reasons(counting: Sequence[SecurityEventRecord]) -> tuple[Reason, .
 
 
 def merge_events(known: Sequence[SecurityEventRecord], new: Iterable[SecurityEventRecord],
-                 now: datetime, keep: int = 50) -> tuple[SecurityEventRecord, ...]:
+                 now: datetime, keep: int = 50,
+                 window: timedelta | None = SECURITY_ATTENTION
+                 ) -> tuple[SecurityEventRecord, ...]:
     """``known`` plus ``new`` without duplicates (a listing and the feed may both carry an
-    event), newest received first, only those of the attention window, at most ``keep``."""
+    event), newest received first, only those of ``window`` (None: any age), at most
+    ``keep``."""
     by_key = {_key(e): e for e in known}
     for event in new:
         by_key.setdefault(_key(event), event)
-    since = now - SECURITY_ATTENTION
-    recent = [e for e in by_key.values() if e.received_at > since]
+    recent = list(by_key.values())
+    if window is not None:
+        since = now - window
+        recent = [e for e in recent if e.received_at > since]
     recent.sort(key=lambda e: e.received_at, reverse=True)
     return tuple(recent[:keep])
 
