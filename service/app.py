@@ -20,6 +20,8 @@ from service.api import TokenStore, install_api
 from service.api.id_tags import build_id_tags_router
 from service.api.routes import PREFIX
 from service.cards.authority import IdTagAuthority
+from service.cards.auto_push import LocalListPusher
+from service.cards.local_list import LocalListSender
 from service.cluster.cluster import Cluster, RemotePole
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
@@ -104,13 +106,19 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
     if repository is None and isinstance(store, RepositoryStore):
         repository = store.repository
     authority: IdTagAuthority | None = None
+    pusher: LocalListPusher | None = None
     if repository is not None:
         # The card register (issue 16): the OCPP answers and its operator routes.
         register = AsyncIdTagRepository(repository.sync.engine)
         authority = IdTagAuthority(register, accept_unknown=settings.accept_unknown_id_tags,
                                    clock=clock)
+        sender = LocalListSender(register, clock)
+        pusher = LocalListPusher(sender, register, connections, repository)
+        app.state.local_lists = pusher
         app.include_router(build_id_tags_router(connections, repository, register, tokens,
-                                                clock))
+                                                clock, sender=sender,
+                                                changed=pusher.register_changed
+                                                if settings.push_local_lists else None))
         install_api(app, connections, repository, tokens)
         app.include_router(build_live_router(hub, tokens, PREFIX))
         app.include_router(build_overrule_router(connections, repository))
@@ -119,6 +127,8 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         """After each accepted boot: live streams resume, then the capacity policy runs."""
         hub.publish(connection_event(pole_id, True, clock()))
         hub.pole_connected(pole_id)
+        if pusher is not None and settings.push_local_lists:
+            pusher.pole_booted(pole_id)  # a background task: the boot does not wait
         if on_booted is not None:
             await on_booted(pole_id)
 
