@@ -102,7 +102,8 @@ class SecurityPanel(QWidget):
                     item.setForeground(QBrush(QColor("#616161")))
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(events))
-        self.empty.setVisible(not events and state.pole_id is not None)
+        # Only the service knows the events: on a local link nothing is "no events".
+        self.empty.setVisible(not events and record is not None)
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
 
