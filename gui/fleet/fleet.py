@@ -364,7 +364,8 @@ def _derive(row: PoleRow, now: datetime) -> bool:
     Security events rank after faults and before everything else (`Severity.SECURITY`).
     """
     severity, reasons, flags = assess(row, now)
-    counting = attention_events(row.security_events, now, row.security_acknowledged)
+    counting = attention_events(row.security_events, now, row.security_acknowledged) \
+        if row.security_events else []
     if counting:
         faults = sum(1 for socket in row.connectors.values() if socket.faulted)
         reasons = reasons[:faults] + security_reasons(counting) + reasons[faults:]

@@ -151,3 +151,23 @@ def test_issue16_the_security_words_import_no_qt() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True,
                           text=True, check=False, env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr
+
+
+def test_issue16_the_pole_view_state_lists_its_own_events_and_forgets_them_per_pole() -> None:
+    from gui.pole_state import PoleState
+    state = PoleState()
+    state.choose("PW-1")
+    assert state.apply_security_events([wrong_password("PW-1", 30)], NOW)
+    assert not state.apply_security_events([wrong_password("PW-2")], NOW)  # user moved on
+    old = event("PW-1", "TamperDetectionActivated", 3 * 24 * 60)  # listed, whatever its age
+    assert state.apply_security_events([old], NOW)
+    assert state.security_event(wrong_password("PW-1", 1), NOW)
+    assert not state.security_event(wrong_password("PW-9", 1), NOW)
+    assert [e.type for e in state.security_events] == [
+        "CredentialsWrong", "CredentialsWrong", "TamperDetectionActivated"]
+    assert [r.text() for r in state.security_alarms(NOW)] == [
+        "Security: wrong password from 10.0.0.7 (2×)"]  # the 3-day-old one no longer counts
+    state.acknowledge_security(NOW)
+    assert state.security_alarms(NOW) == ()
+    state.choose("PW-2")
+    assert state.security_events == () and state.security_acknowledged is None
