@@ -95,3 +95,23 @@ async def test_issue16_a_wrong_password_shows_in_the_fleet_and_the_pole_view(
             assert not view.security.clear_button.isVisible()
     finally:
         await window.shutdown()
+
+
+def test_issue16_the_fleet_row_details_give_the_security_profile(qapp: QApplication) -> None:
+    from PySide6.QtCore import Qt
+
+    from gui.fleet.model import FleetModel
+    from gui.fleet.rows import Column
+    from pole_link.service_api import PoleRecord
+
+    switch_language("en")
+    model = FleetModel()
+    model.set_poles([PoleRecord("PW-1", registered=True, security_profile=2),
+                     PoleRecord("PW-2")])
+
+    def tooltip(pole_id: str) -> str:
+        row = model.row_of(pole_id)
+        assert row is not None
+        return str(model.data(model.index(row, Column.POLE), Qt.ItemDataRole.ToolTipRole))
+    assert "Security profile 2 (password over TLS)" in tooltip("PW-1")
+    assert "Not in the pole register" in tooltip("PW-2")
