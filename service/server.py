@@ -198,6 +198,10 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
         app.state.connections.cluster = cluster
         pole_settings.share = functools.partial(cluster.share, "settings")
         files.slots.share = functools.partial(cluster.share, "slots")
+        local_lists = getattr(app.state, "local_lists", None)
+        if local_lists is not None:  # card changes reach every process's poles
+            cluster.shared["local-lists"] = local_lists
+            local_lists.share = functools.partial(cluster.share, "local-lists")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             ws=BufferedWebSocketProtocol, ws_ping_interval=None,
                             ssl_context_factory=None if ssl_context is None

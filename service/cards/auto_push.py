@@ -15,8 +15,9 @@ a list is left alone, so a fleet without local lists hears no extra calls.
 All of it runs in background tasks, never in the OCPP handler: the boot check is one
 indexed read (`IdTagRepository.list_behind`), so 10,000 poles booting after an outage do
 not each load the register. Pushes to one pole never overlap: a change during a push is
-sent after it (coalesced). With several service processes each pushes to its own poles
-when it made the change; the others' poles get it at their next boot.
+sent after it (coalesced). With several service processes (``--workers``) the process
+where the card changed tells the others through the cluster bus (`share`, `adopt`), and
+each pushes to the poles it holds.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class LocalListPusher:
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._wave = asyncio.Semaphore(CONCURRENCY)
+        self.share: Callable[[dict[str, Any]], None] | None = None
+        """Tells the other service processes of a card change (`service.cluster`)."""
 
     # -- triggers (never wait: the caller is an OCPP handler or an API route) ---------------
 
@@ -71,7 +74,14 @@ class LocalListPusher:
         self._background(self._boot(pole_id))
 
     def register_changed(self) -> None:
-        """After a card change: the update to every connected pole that is behind."""
+        """After a card change: the update to every connected pole that is behind, here
+        and (through `share`) at the other service processes."""
+        self._background(self._changed())
+        if self.share is not None:
+            self.share({"registerChanged": True})
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """Another service process changed a card: update the poles held here."""
         self._background(self._changed())
 
     async def idle(self) -> None:
