@@ -19,11 +19,13 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from gui.error_words import explain
 from gui.fleet.model import FleetModel
+from gui.security_words import SECURITY_ATTENTION
 from pole_link.errors import PoleLinkError
 from pole_link.service_api import (
     LiveEvent,
     RolloutEvent,
     RolloutPoleEvent,
+    SecurityEventReported,
     ServiceClient,
     ServiceEndpoint,
     ServiceEvent,
@@ -36,6 +38,8 @@ UPTIME_DAYS = 30
 """The fleet's uptime column (eis 48) covers the last 30 days."""
 UPTIME_REFRESH_S = 300.0
 """Uptime moves slowly: read again every five minutes…"""
+SECURITY_LIMIT = 1000
+"""The most security events read at a (re)listing: the service's page limit."""
 UPTIME_MISSING_S = 20.0
 """…or this long after poles joined through the live feed (one reading for a burst)."""
 
@@ -47,6 +51,8 @@ class FleetFeed(QObject):
     rollout_changed = Signal(object)
     """A `RolloutEvent` or `RolloutPoleEvent`, as it arrives (not batched: they are few,
     and the Firmware view shows each at once)."""
+    security_event = Signal(object)
+    """A `SecurityEventRecord` as the feed brings it (the Pole view lists its pole's)."""
     went_live = Signal()
     """The feed is (again) open: what happened while it was not must be read."""
 
@@ -95,6 +101,7 @@ class FleetFeed(QObject):
                         self._pending.clear()
                         self.model.set_poles(poles)
                         self.model.set_stale(None)
+                        await self._read_security_events(client)
                         self.state_changed.emit(self.tr("fleet of %1: live").replace(
                             "%1", service.url))
                         if self._uptime is not None:
@@ -104,6 +111,9 @@ class FleetFeed(QObject):
                         async for event in feed:
                             if isinstance(event, RolloutEvent | RolloutPoleEvent):
                                 self.rollout_changed.emit(event)
+                            elif isinstance(event, SecurityEventReported):
+                                self._pending.append(event)
+                                self.security_event.emit(event.event)
                             elif not isinstance(event, LiveEvent):
                                 self._pending.append(event)
                                 self.received += 1
@@ -114,6 +124,19 @@ class FleetFeed(QObject):
                     self.state_changed.emit(self.tr("fleet feed lost: %1 Retrying.").replace(
                         "%1", why))
                 await asyncio.sleep(RETRY_S)
+
+    async def _read_security_events(self, client: ServiceClient) -> None:
+        """The last day's security events (what keeps a pole under "Needs attention"),
+        once per (re)listing; later ones come with the feed. Without them the fleet is
+        still shown, with a word that security events are missing."""
+        try:
+            events = await client.security_events(since=utc_now() - SECURITY_ATTENTION,
+                                                  limit=SECURITY_LIMIT)
+        except PoleLinkError as exc:
+            self.state_changed.emit(self.tr("security events not available: %1").replace(
+                "%1", explain(exc).sentence.text(QCoreApplication.translate)))
+        else:
+            self.model.set_security_events(events)
 
     async def _fetch_uptime(self, client: ServiceClient) -> None:
         while True:

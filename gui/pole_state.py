@@ -28,8 +28,14 @@ from gui.fleet.rows import (
     socket_reason,
 )
 from gui.pole_words import SELF_TEST_FAULT, end_reason, end_word, fault_on_socket
+from gui.security_words import attention_events, merge_events, security_reasons
 from pole_link.live import LiveSample
-from pole_link.service_api import ConnectionRecord, PoleRecord, TransactionRecord
+from pole_link.service_api import (
+    ConnectionRecord,
+    PoleRecord,
+    SecurityEventRecord,
+    TransactionRecord,
+)
 from pole_link.session import PoleIdentity, SelfTestResult
 
 
@@ -69,6 +75,8 @@ _DROPS = QT_TRANSLATE_NOOP("FleetRows", "Connection ended %1 times in the last 7
 _RECENT = QT_TRANSLATE_NOOP("FleetRows", "Recent connections: %1")
 _SESSION = QT_TRANSLATE_NOOP("FleetRows", "%1–%2 %3")
 RECENT_SESSIONS = 3
+SECURITY_LIST = 50
+"""The most security events the Pole view lists (the API has them all)."""
 _BACK_OFFICE_OK = QT_TRANSLATE_NOOP("FleetRows", "Back office: connected")
 _BACK_OFFICE_DOWN = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected (%1)")
 _BACK_OFFICE_OFF = QT_TRANSLATE_NOOP("FleetRows", "Back office: NOT connected")
@@ -98,6 +106,10 @@ class PoleState:
     back_office: BackOffice = BackOffice.UNKNOWN
     back_office_detail: str = ""
     self_tests: dict[tuple[str, int], SelfTestResult] = field(default_factory=dict)
+    security_events: tuple[SecurityEventRecord, ...] = ()
+    """The pole's security events the service holds (routine ones too), newest first."""
+    security_acknowledged: datetime | None = None
+    """The helpdesk saw the pole's security events up to here (`acknowledge_security`)."""
 
     # ------------------------------------------------------------ changes
     def choose(self, pole_id: str) -> bool:
@@ -141,6 +153,31 @@ class PoleState:
         self.back_office = (BackOffice.CONNECTED if record.connected
                             else BackOffice.NOT_CONNECTED)
         self.back_office_detail = ""
+
+    def apply_security_events(self, events: list[SecurityEventRecord], now: datetime
+                              ) -> bool:
+        """The service's list of the pole's security events, merged with what the feed
+        brought meanwhile; True when it is this pole's (an answer for a pole the user has
+        left is dropped)."""
+        mine = [event for event in events if event.pole_id == self.pole_id]
+        if len(mine) != len(events):
+            return False
+        # A long window for the list: the Pole view shows the last ones whatever their age.
+        self.security_events = merge_events(self.security_events, mine, now,
+                                            keep=SECURITY_LIST, window=None)
+        return True
+
+    def security_event(self, event: SecurityEventRecord, now: datetime) -> bool:
+        """One event from the live feed; True when it is this pole's (shown at once)."""
+        if event.pole_id != self.pole_id:
+            return False
+        self.security_events = merge_events(self.security_events, (event,), now,
+                                            keep=SECURITY_LIST, window=None)
+        return True
+
+    def acknowledge_security(self, now: datetime) -> None:
+        """The helpdesk has seen the events so far: they no longer need attention."""
+        self.security_acknowledged = now
 
     def apply_self_test(self, result: SelfTestResult) -> None:
         self.self_tests[(result.test, result.connector_id)] = result
@@ -212,6 +249,11 @@ class PoleState:
             if connector.connector_id == connector_id and connector.error_code != "NoError":
                 return connector.error_code
         return None
+
+    def security_alarms(self, now: datetime) -> tuple[Reason, ...]:
+        """The Fleet's security reasons for this pole: alarming, last 24 h, not yet seen."""
+        return security_reasons(attention_events(self.security_events, now,
+                                                 self.security_acknowledged))
 
     def back_office_reason(self) -> Reason:
         if self.back_office is BackOffice.CONNECTED:

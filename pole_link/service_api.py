@@ -170,6 +170,10 @@ class PoleRecord:
     uptime_percent: float | None = None
     clock_offset_s: float | None = None
     clock_checked_at: datetime | None = None
+    registered: bool = False
+    """In the service's pole register (issue 16), not only auto-registered by a boot."""
+    security_profile: int = 0
+    """OCPP security profile 0–3 the register holds for it (0 when not registered)."""
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> PoleRecord:
@@ -192,7 +196,9 @@ class PoleRecord:
             connectors=tuple(connectors),
             uptime_percent=_float(item.get("uptime_percent")),
             clock_offset_s=_float(item.get("clock_offset_s")),
-            clock_checked_at=_time(item.get("clock_checked_at")))
+            clock_checked_at=_time(item.get("clock_checked_at")),
+            registered=bool(item.get("registered")),
+            security_profile=_int(item.get("security_profile")) or 0)
 
     @property
     def sockets(self) -> tuple[ConnectorRecord, ...]:

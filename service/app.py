@@ -83,7 +83,9 @@ def create_app(services: Services) -> FastAPI:
         (build_overrule_router(connections, repository), drivers),
         (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
         (build_router(connections, repository), operator),
-        (build_id_tags_router(connections, repository, s.id_tags, clock), operator),
+        (build_id_tags_router(connections, repository, s.id_tags, clock, sender=s.local_lists,
+                              changed=s.local_list_pusher.register_changed
+                              if s.settings.push_local_lists else None), operator),
         (build_security_router(connections, repository, s.credentials, s.security_events,
                                clock), operator),
         (build_security_events_router(repository), operator),

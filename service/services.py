@@ -29,6 +29,8 @@ from pole_link.errors import PoleLinkError
 from service.api.files_routes import FILES_PREFIX, FileTransfers
 from service.api.tokens import TokenStore, default_token_file
 from service.cards.authority import IdTagAuthority
+from service.cards.auto_push import LocalListPusher
+from service.cards.local_list import LocalListSender
 from service.cluster.bus import PgBus
 from service.cluster.cluster import Cluster, new_worker_id
 from service.connections import Connections
@@ -116,6 +118,9 @@ class Services:
     pole_handler: type[PoleHandler]
     id_tags: AsyncIdTagRepository
     authority: IdTagAuthority
+    local_lists: LocalListSender
+    local_list_pusher: LocalListPusher
+    """Card changes and boots bring poles' local lists up to date (`service.cards`)."""
     files: FileTransfers
     sender: ReleaseSender
     """Sends firmware to poles for rollouts and the single-pole route alike, so both
@@ -150,6 +155,8 @@ class Services:
         (eis 33) and its capacity profile (eis 24)."""
         self.live_hub.publish(connection_event(pole_id, True, self.clock()))
         self.live_hub.pole_connected(pole_id)
+        if self.settings.push_local_lists:
+            self.local_list_pusher.pole_booted(pole_id)  # a background task: no waiting
         if not self.settings.deploy_capacity_profile:
             return
         connection = self.connections.get(pole_id)
@@ -165,7 +172,8 @@ class Services:
         if self.cluster is not None:
             await self.cluster.start(self.connections, self.live_hub,
                                      {"settings": self.pole_settings,
-                                      "slots": self.files.slots})
+                                      "slots": self.files.slots,
+                                      "local-lists": self.local_list_pusher})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         if self.settings.deploy_capacity_profile:
             self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
@@ -240,6 +248,10 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     id_tags = AsyncIdTagRepository(repository.engine)
     authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
                                clock=clock)
+    local_lists = LocalListSender(id_tags, clock)
+    pusher = LocalListPusher(local_lists, id_tags, connections, async_repository)
+    if cluster is not None:  # card changes reach every process's poles
+        pusher.share = functools.partial(cluster.share, "local-lists")
     # Firmware and diagnostics files hosted for poles (service/api/files_routes.py).
     slots = UploadSlots(
         share=None if cluster is None else functools.partial(cluster.share, "slots"))
@@ -263,7 +275,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         pole_settings=pole_settings, policy=policy, credentials=credentials,
         security_events=security_events, gate=gate,
         pole_handler=certificate_handler(config.ca, KeyTracker(credentials, clock)),
-        id_tags=id_tags, authority=authority, files=files, sender=sender,
+        id_tags=id_tags, authority=authority, local_lists=local_lists,
+        local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
 

@@ -27,13 +27,20 @@ from gui.fleet.rows import (
     Column,
     PoleRow,
     RowFlag,
+    Severity,
     apply_to_row,
     assess,
     row_from_record,
     search_text_of,
     sort_key,
 )
-from pole_link.service_api import PoleRecord, ServiceEvent
+from gui.security_words import attention_events, merge_events, security_reasons
+from pole_link.service_api import (
+    PoleRecord,
+    SecurityEventRecord,
+    SecurityEventReported,
+    ServiceEvent,
+)
 from pole_link.timeutil import utc_now
 
 __all__ = [
@@ -49,6 +56,7 @@ __all__ = [
 _ALL_COLUMNS = frozenset(Column)
 _ATTENTION_CELLS = frozenset((Column.POLE, Column.ATTENTION))
 """A row whose attention verdict changed: its tint spans the pole and attention cells."""
+_SHOWN_EVENTS = (*FLEET_EVENTS, SecurityEventReported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +178,10 @@ class Fleet:
         by_id: dict[str, PoleRow] = {}
         for record in poles:
             row = row_from_record(record)
+            known = self._by_id.get(row.pole_id)
+            if known is not None:  # a new listing knows no security events: keep them
+                row.security_events = known.security_events
+                row.security_acknowledged = known.security_acknowledged
             _derive(row, now)
             by_id[row.pole_id] = row  # a duplicate id: the later entry wins
         self._by_id = by_id
@@ -215,6 +227,31 @@ class Fleet:
                 row.clock_offset_s = offset
         return self.refresh()
 
+    def set_security_events(self, events: Iterable[SecurityEventRecord]
+                            ) -> list[FleetChange]:
+        """Security events read from the service (``GET /api/v1/security-events`` since a
+        day ago), merged with what the feed brought: poles with an alarming one need
+        attention (`gui.security_words`). Events of poles not in the fleet are ignored."""
+        now = self.now()
+        by_pole: dict[str, list[SecurityEventRecord]] = {}
+        for event in events:
+            if event.pole_id in self._by_id:
+                by_pole.setdefault(event.pole_id, []).append(event)
+        for pole_id, new in by_pole.items():
+            row = self._by_id[pole_id]
+            row.security_events = merge_events(row.security_events, new, now)
+        return self.refresh()
+
+    def acknowledge_security(self, pole_id: str, at: datetime | None = None
+                             ) -> list[FleetChange]:
+        """The helpdesk has seen the pole's security events (up to ``at``, default now):
+        they no longer put it under "Needs attention"; a later one does again."""
+        row = self._by_id.get(pole_id)
+        if row is None:
+            return []
+        row.security_acknowledged = at or self.now()
+        return self.refresh()
+
     def apply_events(self, events: Iterable[ServiceEvent]) -> list[FleetChange]:
         """Live-feed events in arrival order, reported once per changed row.
 
@@ -228,14 +265,18 @@ class Fleet:
         touched: dict[str, set[Column]] = {}
         new_rows: list[PoleRow] = []
         for event in events:
-            if not isinstance(event, FLEET_EVENTS):
+            if not isinstance(event, _SHOWN_EVENTS):
                 continue
             pole_id = event.pole_id
             row = by_id.get(pole_id)
             if row is None:
                 row = by_id[pole_id] = PoleRow(pole_id=pole_id)
                 new_rows.append(row)
-            columns = apply_to_row(row, event, now)
+            if isinstance(event, SecurityEventReported):
+                row.security_events = merge_events(row.security_events, (event.event,), now)
+                columns: set[Column] | None = {Column.ATTENTION}
+            else:
+                columns = apply_to_row(row, event, now)
             if columns:
                 touched.setdefault(pole_id, set()).update(columns)
         for pole_id, columns in touched.items():
@@ -318,8 +359,18 @@ class Fleet:
 
 
 def _derive(row: PoleRow, now: datetime) -> bool:
-    """Recompute the row's derived fields; True if its attention verdict changed."""
+    """Recompute the row's derived fields; True if its attention verdict changed.
+
+    Security events rank after faults and before everything else (`Severity.SECURITY`).
+    """
     severity, reasons, flags = assess(row, now)
+    counting = attention_events(row.security_events, now, row.security_acknowledged) \
+        if row.security_events else []
+    if counting:
+        faults = sum(1 for socket in row.connectors.values() if socket.faulted)
+        reasons = reasons[:faults] + security_reasons(counting) + reasons[faults:]
+        flags |= RowFlag.SECURITY
+        severity = max(severity, Severity.SECURITY)
     changed = (severity, reasons, flags) != (row.severity, row.reasons, row.flags)
     row.severity, row.reasons, row.flags = severity, reasons, flags
     row.search_text = search_text_of(row)

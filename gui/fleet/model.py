@@ -57,8 +57,9 @@ from gui.fleet.rows import (
     socket_name,
     sort_key,
 )
+from gui.security_words import profile_text
 from pole_link.model.led import LedColour
-from pole_link.service_api import PoleRecord, ServiceEvent
+from pole_link.service_api import PoleRecord, SecurityEventRecord, ServiceEvent
 from pole_link.timeutil import utc_now
 
 __all__ = [
@@ -119,11 +120,13 @@ _LAST_KNOWN_INK = QColor("#8a8f94")
 
 _SEVERITY_INK = {
     Severity.FAULT: QColor("#a4161a"),
+    Severity.SECURITY: QColor("#6a1b9a"),
     Severity.OFFLINE: QColor("#8a4b00"),
     Severity.STUCK: QColor("#6b5900"),
 }
 _SEVERITY_TINT = {
     Severity.FAULT: QColor("#fbd5d5"),
+    Severity.SECURITY: QColor("#ecdcf5"),
     Severity.OFFLINE: QColor("#fde4c8"),
     Severity.STUCK: QColor("#fbf1c0"),
 }
@@ -301,7 +304,8 @@ class FleetModel(QAbstractTableModel):
             pole = row.connectors.get(0)
             lines = [f"{row.pole_id} — {row.vendor} {row.model}, firmware {row.firmware}".strip(),
                      self.tr("Grid operator: %1").replace(
-                         "%1", row.grid_operator or self.tr("unknown"))]
+                         "%1", row.grid_operator or self.tr("unknown")),
+                     profile_text(row.registered, row.security_profile, translate)]
             if pole is not None:
                 lines.append(self.tr("Pole status: %1").replace("%1", pole.text(translate)))
             return "\n".join(lines)
@@ -352,6 +356,15 @@ class FleetModel(QAbstractTableModel):
     def set_clock_offsets(self, offsets: Mapping[str, float | None]) -> None:
         """The poles' clock offsets, as a later reading of the service measured them."""
         self._announce(self._fleet.set_clock_offsets(offsets))
+
+    def set_security_events(self, events: Iterable[SecurityEventRecord]) -> None:
+        """Security events read from the service; see `Fleet.set_security_events`."""
+        self._announce(self._fleet.set_security_events(events))
+
+    def acknowledge_security(self, pole_id: str) -> None:
+        """The helpdesk has seen the pole's security events; see
+        `Fleet.acknowledge_security`."""
+        self._announce(self._fleet.acknowledge_security(pole_id))
 
     def apply_event(self, event: ServiceEvent) -> None:
         """One live-feed event; see `apply_events`."""

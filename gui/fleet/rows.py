@@ -23,6 +23,7 @@ from pole_link.service_api import (
     ConnectionEvent,
     MeterValuesEvent,
     PoleRecord,
+    SecurityEventRecord,
     ServiceEvent,
     StatusEvent,
     TransactionEvent,
@@ -59,7 +60,9 @@ class Severity(IntEnum):
     NONE = 0
     STUCK = 1
     OFFLINE = 2
-    FAULT = 3
+    SECURITY = 3
+    """An alarming security event of the last 24 h (`gui.security_words`)."""
+    FAULT = 4
 
 
 class RowFlag(IntFlag):
@@ -71,9 +74,11 @@ class RowFlag(IntFlag):
     STUCK = 4
     CHARGING = 8
     CLOCK = 16
+    SECURITY = 32
 
 
-ATTENTION_FLAGS = RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK | RowFlag.CLOCK
+ATTENTION_FLAGS = (RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK | RowFlag.CLOCK
+                   | RowFlag.SECURITY)
 """The flags that put a row under "Needs attention"."""
 
 
@@ -155,6 +160,13 @@ class PoleRow:
     clock_offset_s: float | None = None
     """The pole's clock minus the service's when last measured (negative: behind)."""
     connectors: dict[int, SocketState] = field(default_factory=dict)
+    registered: bool = False
+    """In the service's pole register (not only auto-registered by a boot)."""
+    security_profile: int = 0
+    security_events: tuple[SecurityEventRecord, ...] = ()
+    """The pole's security events of the attention window, newest received first."""
+    security_acknowledged: datetime | None = None
+    """The helpdesk saw the pole's security events up to this moment (this app only)."""
     severity: Severity = Severity.NONE
     reasons: tuple[Reason, ...] = ()
     flags: RowFlag = RowFlag.NONE
@@ -387,7 +399,7 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
 
 def search_text_of(row: PoleRow) -> str:
     words = [row.pole_id, row.grid_operator, row.vendor, row.model,
-             "online" if row.connected else "offline"]
+             "online" if row.connected else "offline", f"profile {row.security_profile}"]
     for socket in row.connectors.values():
         words.append(socket.status)
         if socket.error_code != _NO_ERROR:
@@ -406,7 +418,8 @@ def row_from_record(record: PoleRecord) -> PoleRow:
                    vendor=record.vendor, model=record.model, firmware=record.firmware,
                    connected=record.connected, last_seen=record.last_seen,
                    uptime_percent=record.uptime_percent, clock_offset_s=record.clock_offset_s,
-                   connectors=connectors)
+                   connectors=connectors, registered=record.registered,
+                   security_profile=record.security_profile)
 
 
 _SOCKET_COLUMNS = {1: Column.SOCKET_1, 2: Column.SOCKET_2}

@@ -46,8 +46,10 @@ _QUICK_LABELS = {
     QuickFilter.OFFLINE: (QT_TRANSLATE_NOOP("FleetView", "Offline"), RowFlag.OFFLINE),
     QuickFilter.CHARGING: (QT_TRANSLATE_NOOP("FleetView", "Charging"), RowFlag.CHARGING),
 }
+# Sockets at 175 px: the Attention column (the reason in words) must start on a
+# 1366-pixel screen; a long status with an error code is in the tooltip.
 _COLUMN_WIDTHS = {
-    Column.POLE: 100, Column.CONNECTION: 90, Column.SOCKET_1: 220, Column.SOCKET_2: 220,
+    Column.POLE: 100, Column.CONNECTION: 90, Column.SOCKET_1: 175, Column.SOCKET_2: 175,
     Column.LAST_SEEN: 95, Column.UPTIME: 95, Column.POWER: 95,
 }
 _HEADING_PADDING = 48

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.register_panel.follow)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
+        self.feed.security_event.connect(self.pole_view.show_security_event)
+        self.pole_view.security_acknowledged.connect(self.fleet_model.acknowledge_security)
         self.controller.state_changed.connect(
             lambda state, detail: self.link_label.setText(
                 f"{link_text(LinkState(state), QCoreApplication.translate)}: {detail}"))
@@ -233,8 +235,12 @@ class MainWindow(QMainWindow):
                     .replace("%1", current.label).replace("%2", address.label))):
             return
         service = options.get("service") if address.transport == "csms" else None
-        self.pole_view.choose_pole(address.pole_id or address.label,
+        pole_id = address.pole_id or address.label
+        self.pole_view.choose_pole(pole_id,
                                    service if isinstance(service, ServiceEndpoint) else None)
+        row = self.fleet_model.pole(pole_id)
+        if row is not None:  # what the helpdesk cleared in the Fleet stays cleared here
+            self.pole_view.state.security_acknowledged = row.security_acknowledged
         self.controller.connect_to(address, **options)
         self.show_page(Page.POLE)
 

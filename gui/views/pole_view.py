@@ -29,16 +29,18 @@ from PySide6.QtWidgets import (
 
 from gui.plot.live_plot import LivePlot
 from gui.pole_controller import PoleController
-from gui.pole_state import BackOffice, LinkState, PoleState, link_text
+from gui.pole_state import SECURITY_LIST, BackOffice, LinkState, PoleState, link_text
 from gui.pole_words import SELF_TEST_FAULT
 from gui.tasks import TaskRunner
 from gui.views.message_log_panel import MessageLogPanel
 from gui.views.schedule_plot import REFRESH_S, SchedulePlot
+from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
 from pole_link.live import LiveSample
 from pole_link.service_api import (
     ConnectionRecord,
     PoleRecord,
+    SecurityEventRecord,
     ServiceClient,
     ServiceEndpoint,
     TransactionRecord,
@@ -63,16 +65,20 @@ BACK_OFFICE_COLOURS = {BackOffice.CONNECTED: "#2e7d32", BackOffice.NOT_CONNECTED
                        BackOffice.UNKNOWN: "#616161"}
 
 
+PoleStory = tuple[PoleRecord, list[ConnectionRecord], list[TransactionRecord],
+                  list[SecurityEventRecord]]
+
+
 async def fetch_pole_story(service: ServiceEndpoint, pole_id: str, now: datetime
-                           ) -> tuple[PoleRecord, list[ConnectionRecord],
-                                      list[TransactionRecord]]:
+                           ) -> PoleStory:
     """What the service knows of a pole: its record, last week's connections and
-    transactions (for an offline pole, all there is to see)."""
+    transactions (for an offline pole, all there is to see), its last security events."""
     async with ServiceClient(service, timeout=15) as client:
         record = await client.pole(pole_id)
         connections = await client.connections(pole_id, now - HISTORY, now)
         transactions = await client.transactions(pole_id, now - HISTORY, now)
-    return record, connections, transactions
+        security = await client.security_events(pole_id, limit=SECURITY_LIST)
+    return record, connections, transactions, security
 
 
 def ask_user(parent: QWidget, question: str) -> bool:
@@ -85,6 +91,8 @@ class PoleView(QWidget):
 
     commission_requested = Signal()
     """The technician wants to run the commissioning checklist on this pole."""
+    security_acknowledged = Signal(str)
+    """The helpdesk has seen this pole's security events (the Fleet clears its alarm)."""
 
     def __init__(self, controller: PoleController, tasks: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
@@ -121,6 +129,9 @@ class PoleView(QWidget):
         self.tabs.addTab(self.plot, self.tr("Live currents"))
         self.tabs.addTab(self.schedule, self.tr("Schedule (24 h)"))
         self.tabs.addTab(self.message_log, self.tr("Message log"))
+        self.security = SecurityPanel()
+        self.security.acknowledged.connect(self.acknowledge_security)
+        self.tabs.addTab(self.security, self.tr("Security"))
         self.tabs.currentChanged.connect(lambda _: self.message_log.refresh())
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
         self._schedule_timer.timeout.connect(self.refresh_schedule)
@@ -313,10 +324,11 @@ class PoleView(QWidget):
         self.state.apply_self_test(result)
         self.show_status()
 
-    def show_story(self, story: tuple[PoleRecord, list[ConnectionRecord],
-                                      list[TransactionRecord]]) -> None:
-        record, connections, transactions = story
+    def show_story(self, story: PoleStory) -> None:
+        record, connections, transactions, security = story
         self.state.apply_record(record, connections, transactions)
+        if record.id == self.state.pole_id:
+            self.state.apply_security_events(security, self.now())
         if not self.state.live:
             for connector in record.sockets:
                 if 1 <= connector.connector_id <= len(self.cards):
@@ -334,12 +346,35 @@ class PoleView(QWidget):
                          f"{html.escape(state.back_office_reason().text(translate))}</b>")
         lines += [f"<b style='color:#c62828'>⚠ {html.escape(f.text(translate))}</b>"
                   for f in state.faults()]
+        lines += [f"<b style='color:#6a1b9a'>⚠ {html.escape(alarm.text(translate))}</b>"
+                  for alarm in state.security_alarms(self.now())]
         outage = [html.escape(line.text(translate))
                   for line in state.outage(self.now(), self._pole_minute)]
         self.status_panel.setText("<br>".join(lines))
         self.status_panel.setVisible(bool(lines))
         self.outage_panel.setText("<br>".join(outage))
         self.outage_panel.setVisible(bool(outage))
+        self.show_security()
+
+    def show_security(self) -> None:
+        """The Security tab and its title (which counts the alarms, seen from any tab)."""
+        now = self.now()
+        self.security.show_state(self.state, now, self._pole_minute)
+        self.tabs.setTabText(self.tabs.indexOf(self.security),
+                             self.security.title(self.state, now))
+
+    def show_security_event(self, event: SecurityEventRecord) -> None:
+        """A security event from the live feed: listed at once if it is this pole's."""
+        if self.state.security_event(event, self.now()):
+            self.show_status()
+
+    def acknowledge_security(self) -> None:
+        pole_id = self.state.pole_id
+        if pole_id is None:
+            return
+        self.state.acknowledge_security(self.now())
+        self.show_status()
+        self.security_acknowledged.emit(pole_id)
 
     def _pole_minute(self, moment: datetime) -> str:
         """Times in the pole's zone, the one the Schedule tab is drawn in."""

@@ -62,10 +62,20 @@ def card_json(row: IdTagRow) -> dict[str, Any]:
 
 def build_id_tags_router(connections: PoleConnections, repository: AsyncRepository,
                          register: AsyncIdTagRepository,
-                         clock: Callable[[], datetime]) -> APIRouter:
-    """The register's routes and the local-list commands, behind the bearer token."""
+                         clock: Callable[[], datetime], *,
+                         sender: LocalListSender | None = None,
+                         changed: Callable[[], None] | None = None) -> APIRouter:
+    """The register's routes and the local-list commands, behind the bearer token.
+
+    ``changed`` is told after every card change (`LocalListPusher.register_changed`
+    carries it to the connected poles' local lists); it must not wait.
+    """
     router = APIRouter(prefix=PREFIX, tags=["id tags"])
-    sender = LocalListSender(register, clock)
+    sender = sender or LocalListSender(register, clock)
+
+    def register_changed() -> None:
+        if changed is not None:
+            changed()
 
     async def known_pole(pole_id: str) -> None:
         if await repository.get_pole(pole_id) is None:
@@ -87,6 +97,7 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
             clock())
         answer = card_json(row)
         await audit(f"id tag {row.id_tag} → {row.status}", answer)
+        register_changed()
         return {**answer, "created": created}
 
     @router.get("/id-tags", response_model=None)
@@ -119,6 +130,8 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
             raise ApiError(422, "InvalidRequest", "the CSV is not UTF-8 text") from None
         parsed = parse_csv(text)
         await register.put_many(parsed.cards, clock())
+        if parsed.cards:
+            register_changed()
         await audit("id tags imported", {"imported": len(parsed.cards),
                                          "errors": len(parsed.errors)})
         return {"imported": len(parsed.cards), "errors": parsed.errors}
@@ -149,6 +162,7 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
         if not await register.delete(id_tag, clock()):
             raise ApiError(404, "UnknownIdTag", f"no card {id_tag!r} in the register")
         await audit(f"id tag {id_tag} deleted", {"idTag": id_tag})
+        register_changed()
         return {"deleted": id_tag}
 
     @router.post("/poles/{pole_id}/local-list")

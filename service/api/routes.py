@@ -30,6 +30,7 @@ from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
 from service.reports.compliance import to_json as compliance_json
 from service.reports.uptime import uptime_to_csv, uptime_to_json
+from service.security.store import CredentialStore
 from service.storage.models import ConnectionSession, MessageLog, MeterValue, Transaction
 from service.storage.repository import AsyncRepository, by_pole
 
@@ -86,6 +87,11 @@ class PoleOut(BaseModel):
     until measured. Off by more than 2 s needs attention: the service sets the time
     through the Heartbeat's ``currentTime`` where the pole lets it."""
     clock_checked_at: datetime | None = None
+    registered: bool = False
+    """In the pole register (``POST /api/v1/poles``) and not decommissioned; a pole that
+    only ever booted (auto-registered) is not."""
+    security_profile: int = 0
+    """OCPP security profile 0–3 from the register; 0 for a pole not in it."""
 
 
 class _Camel(BaseModel):
@@ -191,11 +197,15 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         if await repository.get_pole(pole_id) is None:
             raise ApiError(404, "UnknownPole", f"no pole with id {pole_id!r} is registered")
 
+    register = CredentialStore(repository.sync)
+
     def pole_out(pole: Any, percent: float | None, connectors: list[Any],
-                 transactions: list[Any]) -> PoleOut:
-        """One pole as the API shows it, from its connectors and running transactions."""
+                 transactions: list[Any], profiles: dict[str, int]) -> PoleOut:
+        """One pole as the API shows it, from its connectors, running transactions and its
+        place in the register (``profiles``: `CredentialStore.profiles`)."""
         running = {t.connector_id: t for t in transactions}
         return PoleOut(
+            registered=pole.id in profiles, security_profile=profiles.get(pole.id, 0),
             uptime_percent=percent,
             id=pole.id, vendor=pole.vendor, model=pole.model, serial=pole.serial,
             firmware=pole.firmware, connected=connections.get(pole.id) is not None,
@@ -222,10 +232,11 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         connectors = by_pole(await repository.connectors())
         running = by_pole(await repository.running_transactions())
         poles = await repository.list_poles()
+        profiles = await register.aprofiles()
         percents = (await fleet_uptime(repository, poles, uptime_days, datetime.now(UTC))
                     if uptime_days else {})
         return [pole_out(pole, percents.get(pole.id), connectors.get(pole.id, []),
-                         running.get(pole.id, []))
+                         running.get(pole.id, []), profiles)
                 for pole in poles]
 
     @router.get("/poles/{pole_id}", response_model=PoleOut)
@@ -240,7 +251,8 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
             if start < end:
                 percent = (await pole_uptime(repository, pole_id, start, end)).percent
         return pole_out(pole, percent, await repository.connectors(pole_id),
-                        await repository.running_transactions(pole_id))
+                        await repository.running_transactions(pole_id),
+                        await register.aprofiles(pole_id))
 
     @router.get("/poles/{pole_id}/uptime", response_model=None)
     async def uptime(pole_id: str, start: Start, end: End,

@@ -12,6 +12,7 @@ than the last.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,6 +87,10 @@ class LocalListSender:
     def __init__(self, register: AsyncIdTagRepository, clock: Callable[[], datetime]) -> None:
         self.register = register
         self.clock = clock
+        self._busy: dict[str, asyncio.Lock] = {}
+        """One update at a time per pole: an operator's and an automatic one (issue 16,
+        `service.cards.auto_push`) interleaved would each think the other's version is
+        someone else's list, and fall back to sending it in full."""
 
     @staticmethod
     async def pole_version(call: Call) -> int:
@@ -95,6 +100,16 @@ class LocalListSender:
 
     async def send(self, pole_id: str, call: Call, update_type: UpdateType
                    ) -> LocalListOutcome:
+        lock = self._busy.setdefault(pole_id, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._send(pole_id, call, update_type)
+        finally:
+            if not lock.locked() and self._busy.get(pole_id) is lock:
+                del self._busy[pole_id]  # no lock per pole kept for ever
+
+    async def _send(self, pole_id: str, call: Call, update_type: UpdateType
+                    ) -> LocalListOutcome:
         revision = await self.register.revision()
         held = await self.register.local_list(pole_id)
         on_pole = await self.pole_version(call)

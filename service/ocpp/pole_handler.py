@@ -98,6 +98,10 @@ class CsmsSettings:
     """A card the register does not hold is Accepted (eis 60: every e-mobility provider's
     cards must work, and the register holds only the cards the operator entered); False
     answers it Invalid. README "Cards"."""
+    push_local_lists: bool = True
+    """Keep the local lists of poles that were sent one up to date: after each card change
+    and at each boot (`service.cards.auto_push`). False: only by the operator's
+    ``POST /api/v1/poles/{id}/local-list``."""
 
 
 BootHook = Callable[[str], Awaitable[Any]]

@@ -115,7 +115,24 @@ class CredentialStore:
             connection.execute(sa.update(TABLE).where(TABLE.c.pole_id == pole_id)
                                .values(updated_at=at, **values))
 
+    def profiles(self, pole_id: str | None = None) -> dict[str, int]:
+        """Registered poles in service (decommissioned ones left out) → security profile.
+
+        One indexed read for the whole fleet, so ``GET /api/v1/poles`` shows each pole's
+        place in the register without a query per pole.
+        """
+        query = sa.select(TABLE.c.pole_id, TABLE.c.security_profile).where(
+            TABLE.c.decommissioned_at.is_(None))
+        if pole_id is not None:
+            query = query.where(TABLE.c.pole_id == pole_id)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return {row.pole_id: int(row.security_profile)
+                    for row in connection.execute(query)}
+
     # -- for the event loop -----------------------------------------------------------------
 
     async def aget(self, pole_id: str) -> PoleCredentials | None:
         return await asyncio.to_thread(self.get, pole_id)
+
+    async def aprofiles(self, pole_id: str | None = None) -> dict[str, int]:
+        return await asyncio.to_thread(self.profiles, pole_id)

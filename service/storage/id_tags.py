@@ -148,6 +148,25 @@ class IdTagRepository:
             return list(session.exec(select(IdTagRow).where(col(IdTagRow.revision) > revision)
                                      .order_by(col(IdTagRow.key))).all())
 
+    def list_behind(self, pole_id: str) -> bool:
+        """Whether the pole holds a list from this service older than the register (or
+        one sent in parts and not completed): one indexed read, as cheap as a boot must
+        be. False for a pole that never got a list."""
+        lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
+        current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
+        statement = sa.select(lists.c.revision, current).where(lists.c.pole_id == pole_id)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            row = connection.execute(statement).first()
+        return row is not None and row[0] != row[1]
+
+    def poles_behind(self) -> list[str]:
+        """Every pole whose list from this service is older than the register."""
+        lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
+        current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
+        statement = sa.select(lists.c.pole_id).where(lists.c.revision != current)
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return [str(pole_id) for pole_id in connection.execute(statement).scalars()]
+
     def local_list(self, pole_id: str) -> LocalListRow | None:
         with storage_errors(self.engine.url), self._session() as session:
             return session.get(LocalListRow, pole_id)
@@ -208,6 +227,12 @@ class AsyncIdTagRepository:
 
     async def local_list(self, pole_id: str) -> LocalListRow | None:
         return await asyncio.to_thread(self.sync.local_list, pole_id)
+
+    async def list_behind(self, pole_id: str) -> bool:
+        return await asyncio.to_thread(self.sync.list_behind, pole_id)
+
+    async def poles_behind(self) -> list[str]:
+        return await asyncio.to_thread(self.sync.poles_behind)
 
     async def local_list_sent(self, pole_id: str, version: int, revision: int,
                               update_type: str, entries: int, at: datetime) -> None:

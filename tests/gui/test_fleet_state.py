@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from gui.fleet.fleet import Changed, Fleet, FleetChange, Inserted, Reordered, Reset, StaleChanged
-from gui.fleet.rows import Column, RowFlag, Severity
+from gui.fleet.rows import ATTENTION_FLAGS, Column, RowFlag, Severity
 from pole_link.service_api import (
     ConnectionEvent,
     ConnectorRecord,
@@ -280,7 +280,7 @@ def test_counts_follow_the_flags() -> None:
     assert counts[RowFlag.NONE] == 5
     assert (counts[RowFlag.CHARGING], counts[RowFlag.OFFLINE], counts[RowFlag.FAULTED]) == \
         (1, 1, 1)
-    assert counts[RowFlag.OFFLINE | RowFlag.FAULTED | RowFlag.STUCK | RowFlag.CLOCK] == 3
+    assert counts[ATTENTION_FLAGS] == 3
     fleet.apply_events([ConnectionEvent("PW-2", True, NOW)])
     assert fleet.counts()[RowFlag.OFFLINE] == 0
 

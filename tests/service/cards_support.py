@@ -32,13 +32,15 @@ class CardsApi:
 
 
 @asynccontextmanager
-async def cards_service(tmp_path: Path, backend: str, *, accept_unknown: bool = True
-                        ) -> AsyncIterator[CardsApi]:
+async def cards_service(tmp_path: Path, backend: str, *, accept_unknown: bool = True,
+                        push_local_lists: bool = True) -> AsyncIterator[CardsApi]:
     """The CSMS on SQLite or PostgreSQL with the clock at `T0`; no capacity profile is
-    deployed, so a raw pole hears no calls of the service's own."""
+    deployed, so a raw pole hears no calls of the service's own. ``push_local_lists``
+    False: local lists change only by the operator's command (what those tests drive)."""
     clock = SimClock(T0)
     settings = CsmsSettings(deploy_capacity_profile=False,
-                            accept_unknown_id_tags=accept_unknown)
+                            accept_unknown_id_tags=accept_unknown,
+                            push_local_lists=push_local_lists)
     if backend == "sqlite":
         async with running_service(tmp_path, clock=clock.now, settings=settings) as api:
             yield CardsApi(api, clock)

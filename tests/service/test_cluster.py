@@ -175,6 +175,20 @@ async def test_settings_changed_at_one_process_are_known_at_the_other(
         await eventually(b_knows)
 
 
+async def test_issue16_a_card_blocked_at_one_process_reaches_the_list_of_a_pole_at_another(
+        pair: Pair, tmp_path: Path) -> None:
+    await pair.api_a.put("/api/v1/id-tags/CARD-7", json={"status": "Accepted"})
+    async with pole_on_b(pair, tmp_path) as pole:
+        full = await pair.api_a.post("/api/v1/poles/PW-0001/local-list",
+                                     json={"updateType": "Full"})
+        assert full.status_code == 200 and full.json()["status"] == "Accepted", full.text
+        blocked = await pair.api_a.put("/api/v1/id-tags/CARD-7", json={"status": "Blocked"})
+        assert blocked.status_code == 200
+        now = datetime.now(UTC)
+        await until(lambda: pole.pole.local_list.status("CARD-7", now) == "Blocked")
+        assert pole.pole.local_list_version == 2
+
+
 async def test_diagnostics_asked_at_one_process_are_uploaded_to_the_other(
         pair: Pair, tmp_path: Path) -> None:
     async with pole_on_b(pair, tmp_path):

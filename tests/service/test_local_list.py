@@ -25,8 +25,17 @@ async def cards(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield running
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def by_hand(request: pytest.FixtureRequest, tmp_path: Path
+                  ) -> AsyncIterator[CardsApi]:
+    """A service whose local lists change only by the operator's command."""
+    async with cards_service(tmp_path, request.param, push_local_lists=False) as running:
+        yield running
+
+
 async def test_local_list_full_then_differential_reaches_the_virtual_pole(
-        cards: CardsApi, tmp_path: Path) -> None:
+        by_hand: CardsApi, tmp_path: Path) -> None:
+    cards = by_hand
     client = cards.api.client
     await client.put("/api/v1/id-tags/A", json={"status": "Accepted"})
     await client.put("/api/v1/id-tags/B", json={"status": "Blocked"})
@@ -68,8 +77,9 @@ async def test_local_list_full_then_differential_reaches_the_virtual_pole(
         assert pole.local_list_version == 51 and len(pole.local_list) == 3
 
 
-async def test_a_long_list_goes_in_parts_the_pole_accepts(cards: CardsApi,
+async def test_a_long_list_goes_in_parts_the_pole_accepts(by_hand: CardsApi,
                                                           tmp_path: Path) -> None:
+    cards = by_hand
     client = cards.api.client
     lines = ["idTag,status"] + [f"CARD-{n:04d},Accepted" for n in range(300)]
     await client.post("/api/v1/id-tags/import", content="\n".join(lines).encode(),
@@ -155,3 +165,45 @@ async def test_eis55_card_blocked_while_the_pole_was_offline_stops_charging_at_r
         ended = repository.get_transaction(csms_id)
         assert ended is not None and ended.stop_reason == "Local"
         assert socket.transaction is None
+
+
+async def test_issue16_a_card_blocked_while_the_pole_is_connected_reaches_its_list(
+        cards: CardsApi, tmp_path: Path) -> None:
+    """No operator action after the first list: blocking the card is enough. A pole that
+    was never sent a list (it does not use one) hears nothing."""
+    client = cards.api.client
+    await client.put("/api/v1/id-tags/CARD-1", json={"status": "Accepted"})
+    await client.put("/api/v1/id-tags/CARD-2", json={"status": "Accepted"})
+    url = cards.api.service.ocpp_url
+    async with connected_pole(url, tmp_path, start=T0) as connected, \
+            connected_pole(url, tmp_path, "PW-0002", start=T0) as other:
+        pole = connected.pole
+        full = (await client.post(LOCAL_LIST, json={"updateType": "Full"})).json()
+        assert full["status"] == "Accepted" and pole.local_list_version == 1
+        await client.put("/api/v1/id-tags/CARD-1", json={"status": "Blocked"})
+        await until(lambda: pole.local_list.status("CARD-1", T0) == "Blocked")
+        assert pole.local_list_version == 2  # a differential: one version up
+        assert pole.local_list.status("CARD-2", T0) == "Accepted"
+        await client.delete("/api/v1/id-tags/CARD-2")
+        await until(lambda: pole.local_list.card("CARD-2") is None)
+        assert other.pole.local_list_version == 0 and len(other.pole.local_list) == 0
+        version = (await client.get(LOCAL_LIST)).json()
+        assert version["sent"]["revision"] == version["registerRevision"]
+
+
+async def test_issue16_a_pole_offline_during_the_change_gets_it_when_it_is_back(
+        cards: CardsApi, tmp_path: Path) -> None:
+    client = cards.api.client
+    await client.put("/api/v1/id-tags/CARD-9", json={"status": "Accepted"})
+    async with connected_pole(cards.api.service.ocpp_url, tmp_path, start=T0) as connected:
+        pole, ocpp = connected.pole, connected.client
+        await client.post(LOCAL_LIST, json={"updateType": "Full"})
+        pole.set_network(False)
+        await until(lambda: not ocpp.connected)
+        await client.put("/api/v1/id-tags/CARD-9", json={"status": "Blocked"})
+        await client.put("/api/v1/id-tags/CARD-10", json={"status": "Accepted"})
+        assert pole.local_list.status("CARD-9", T0) == "Accepted"  # it cannot know yet
+        pole.set_network(True)
+        await until(lambda: pole.local_list.status("CARD-9", T0) == "Blocked", timeout=30)
+        assert pole.local_list.status("CARD-10", T0) == "Accepted"
+        assert pole.local_list_version == 2

@@ -285,3 +285,19 @@ def test_eis69_the_virtual_pole_keeps_a_rotated_key_over_a_restart(tmp_path: Pat
     keep_in(restarted, tmp_path)
     assert (restarted.profile, restarted.authorization_key) == (
         1, "a-key-from-the-csms-000001")
+
+
+async def test_eis69_the_pole_list_shows_each_poles_register_entry(api: Api) -> None:
+    """The Fleet and Pole views read a pole's security profile from the pole list, and
+    whether it is in the register at all (a decommissioned pole no longer is)."""
+    async with client(api) as service:
+        await service.register_pole("PW-0021", 1, PASSWORD)
+        await service.register_pole("PW-0022", 1, PASSWORD)
+        await service.set_pole_security("PW-0022", 2)
+        await service.register_pole("PW-0023", 1, PASSWORD)
+        await service.decommission_pole("PW-0023")
+        listed = {pole.id: (pole.registered, pole.security_profile)
+                  for pole in await service.poles()}
+        one = await service.pole("PW-0022")
+    assert listed == {"PW-0021": (True, 1), "PW-0022": (True, 2), "PW-0023": (False, 0)}
+    assert (one.registered, one.security_profile) == (True, 2)
