@@ -15,6 +15,7 @@ import uvicorn
 from cryptography import x509
 
 from pole_link.errors import PoleLinkError
+from service.api.certificates import build_certificates_router
 from service.api.commissioning_reports import build_commissioning_router
 from service.api.files_routes import (
     FILES_PREFIX,
@@ -43,6 +44,7 @@ from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
 from service.security.gate import Gate
+from service.security.log_requests import LogRequests
 from service.security.rotation import KeyTracker
 from service.security.routes import build_security_router
 from service.security.store import CredentialStore
@@ -158,9 +160,11 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     # Pole credentials (issue 16): checked before every upgrade, changed through the API.
     credentials = CredentialStore(repository)
     security_events = SecurityEvents(async_repository)
+    log_requests = LogRequests(repository)  # GetLog (issue 16, service/api/certificates.py)
     gate = Gate(credentials, security_events, clock)
     app = create_app(store, settings, tokens=tokens, on_booted=booted, clock=clock, gate=gate,
-                     pole_handler=certificate_handler(ca, KeyTracker(credentials, clock)))
+                     pole_handler=certificate_handler(ca, KeyTracker(credentials, clock),
+                                                      log_requests))
     app.include_router(build_security_router(app.state.connections, async_repository,
                                              credentials, security_events, tokens, clock))
     security_events.publish = lambda record: app.state.live_hub.publish(
@@ -175,6 +179,7 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     app.include_router(build_files_router(app.state.connections, async_repository, tokens,
                                           files))
     app.include_router(build_pole_files_router(async_repository, files))
+    app.include_router(build_certificates_router(app.state.connections, async_repository, tokens, files, log_requests, security_events, clock))  # noqa: E501
     app.include_router(build_packages_router(async_repository, tokens, files, trusted_roots,
                                              clock))
     app.include_router(build_commissioning_router(async_repository, tokens, clock))
