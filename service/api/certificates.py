@@ -274,6 +274,7 @@ def build_certificates_router(connections: PoleConnections, repository: AsyncRep
 
     @router.get("/poles/{pole_id}/logs/{request_id}/file", response_model=None)
     async def download_log(pole_id: str, request_id: int) -> FileResponse:
+        """The file a GetLog uploaded (404 ``NotUploaded`` until it arrived)."""
         row = await logs.aget(request_id)
         if row is None or row.pole_id != pole_id or row.file_name is None:
             raise ApiError(404, "UnknownLog", f"pole {pole_id!r} has no log request "

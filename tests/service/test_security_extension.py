@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 
@@ -148,6 +149,24 @@ async def test_eis69_a_bad_certificate_is_refused_in_words_before_anything_is_se
         assert await client.messages(POLE, "InstallCertificate") == []
 
 
+async def test_eis69_the_security_extension_routes_refuse_a_caller_without_a_token(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with service(tmp_path, None, manufacturer, SimClock(NOW).now) as (api, _), \
+            connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE, start=NOW), \
+            httpx.AsyncClient(base_url=api.url) as stranger:
+        pole = f"/api/v1/poles/{POLE}"
+        for method, path, body in (
+                ("POST", "/certificates", {"certificateType": MANUFACTURER_ROOT,
+                                           "certificate": manufacturer.root_pem}),
+                ("GET", "/certificates", None), ("DELETE", "/certificates/1", None),
+                ("POST", "/extended-trigger", {"requestedMessage": "Heartbeat"}),
+                ("POST", "/logs", {"logType": "SecurityLog"}), ("GET", "/logs", None),
+                ("GET", "/logs/1/file", None)):
+            answer = await stranger.request(method, pole + path, json=body)
+            assert answer.status_code == 401, (method, path)
+        assert (await api.client.get(f"{pole}/logs")).json() == []
+
+
 async def test_eis69_a_pole_at_profile_2_keeps_its_last_central_system_root(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     other = Manufacturer.make(NOW, "Operator CA")
@@ -280,3 +299,27 @@ def test_eis69_installed_certificates_survive_a_restart_of_the_virtual_pole(
     again = VirtualPole(POLE, clock=SimClock(NOW))
     keep_certificates_in(again.certificates, tmp_path)
     assert again.firmware.roots == []
+
+
+async def test_eis69_a_log_upload_that_cannot_arrive_is_reported_as_upload_failure(
+        tmp_path: Path, manufacturer: Manufacturer) -> None:
+    async with service(tmp_path, None, manufacturer, SimClock(NOW).now) as (api, client), \
+            connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE, start=NOW):
+        # Sent as is (POST …/call): a location where nothing listens, one attempt.
+        answer = await client.call(POLE, "GetLog", {
+            "logType": "DiagnosticsLog", "requestId": 77, "retries": 0,
+            "log": {"remoteLocation": "http://127.0.0.1:9/nowhere/"}})
+        assert answer["status"] == "Accepted"
+        assert "diagnostics-log" in answer["filename"]
+
+        async def failed() -> bool:
+            return {"status": "UploadFailure", "requestId": 77} in await sent_by_pole(
+                client, "LogStatusNotification")
+        await eventually(failed, 30)
+        assert await sent_by_pole(client, "LogStatusNotification") == [
+            {"status": "Uploading", "requestId": 77},
+            {"status": "UploadFailure", "requestId": 77}]
+        refused = await client.call(POLE, "GetLog", {
+            "logType": "SecurityLog", "requestId": 78,
+            "log": {"remoteLocation": "ftp://127.0.0.1/logs/"}})
+        assert refused == {"status": "Rejected"}
