@@ -155,7 +155,12 @@ def build_certificates_router(connections: PoleConnections, repository: AsyncRep
         answer is ``Accepted``, ``Rejected`` or ``Failed`` (all recorded as security
         events)."""
         await known(pole_id)
-        certificates = checked_root(body.certificate, clock())
+        try:
+            certificates = checked_root(body.certificate, clock())
+        except ApiError as refused:  # the trail shows what was tried, not only what went
+            await repository.audit("api", f"InstallCertificate refused → {pole_id}",
+                                   refused.description)
+            raise
         subjects = ", ".join(cert.subject.rfc4514_string() for cert in certificates)
         answer = await send_command(connections, repository, pole_id, "InstallCertificate",
                                     {"certificateType": body.certificate_type,

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
+from sqlmodel import Session, select
 
 from pole_link.errors import CallError, LinkLost
 from pole_link.firmware.package import FirmwarePackage
@@ -24,6 +25,7 @@ from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint,
 from pole_link.sim.certificate_store import CertificateStore, keep_certificates_in
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
+from service.storage.models import AuditLog
 from tests.firmware_support import Manufacturer
 from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
 
@@ -147,6 +149,10 @@ async def test_eis69_a_bad_certificate_is_refused_in_words_before_anything_is_se
                                              pem_of(manufacturer.cert))
         assert leaf.value.code == "NotARootCertificate"
         assert await client.messages(POLE, "InstallCertificate") == []
+        with Session(api.service.repository.engine) as session:
+            trail = session.exec(select(AuditLog).where(
+                AuditLog.action == f"InstallCertificate refused → {POLE}")).all()
+        assert len(trail) == 2  # the refusals are on record, though nothing was sent
 
 
 async def test_eis69_the_security_extension_routes_refuse_a_caller_without_a_token(
