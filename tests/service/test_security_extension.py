@@ -171,6 +171,15 @@ async def test_eis69_the_security_extension_routes_refuse_a_caller_without_a_tok
             answer = await stranger.request(method, pole + path, json=body)
             assert answer.status_code == 401, (method, path)
         assert (await api.client.get(f"{pole}/logs")).json() == []
+        paths = (await api.client.get("/openapi.json")).json()["paths"]
+        documented = {"/api/v1/poles/{pole_id}/certificates": {"get", "post"},
+                      "/api/v1/poles/{pole_id}/certificates/{serial_number}": {"delete"},
+                      "/api/v1/poles/{pole_id}/extended-trigger": {"post"},
+                      "/api/v1/poles/{pole_id}/logs": {"get", "post"},
+                      "/api/v1/poles/{pole_id}/logs/{request_id}/file": {"get"}}
+        for path, methods in documented.items():
+            assert methods <= set(paths[path]), path
+            assert all(paths[path][m].get("description") for m in methods), path
 
 
 async def test_eis69_a_pole_at_profile_2_keeps_its_last_central_system_root(
