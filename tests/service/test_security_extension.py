@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -338,3 +338,25 @@ async def test_eis69_a_log_upload_that_cannot_arrive_is_reported_as_upload_failu
             "logType": "SecurityLog", "requestId": 78,
             "log": {"remoteLocation": "ftp://127.0.0.1/logs/"}})
         assert refused == {"status": "Rejected"}
+
+
+def test_eis69_the_security_log_keeps_to_the_asked_period_and_blanks_the_key() -> None:
+    clock = SimClock(NOW)
+    pole = VirtualPole(POLE, clock=clock)
+    pole.security.authorization_key = SECRET_KEY
+    pole.security_event("InvalidFirmwareSignature", "before the period")
+    clock.jump_to(NOW + timedelta(hours=1))
+    pole.security_event("ReconfigurationOfSecurityParameters",
+                        f"a text that should never hold {SECRET_KEY}")
+    clock.jump_to(NOW + timedelta(hours=2))
+    pole.security_event("InvalidFirmwareSignature", "after the period")
+    period = pole.logs.security_log(NOW + timedelta(minutes=30), NOW + timedelta(minutes=90))
+    assert [e["techInfo"] for e in period["events"]] == [
+        f"a text that should never hold {SECRET_KEY}"]
+    status, name = pole.logs.request(5, "SecurityLog", "https://csms.example/up/", None, None,
+                                     None, None)
+    assert (status, name is not None) == ("Accepted", True)
+    assert pole.logs._accepted is not None
+    content = pole.logs._accepted.content
+    assert SECRET_KEY.encode() not in content
+    assert len(json.loads(content)["events"]) == 3
