@@ -2,7 +2,8 @@
 
 Two kinds, as ``InstallCertificate`` names them: ``ManufacturerRootCertificate`` (what
 signed firmware must chain to, `FirmwareSlots.roots`) and ``CentralSystemRootCertificate``
-(what the CSMS's TLS certificate chains to). The lists themselves stay in `FirmwareSlots`,
+(what the CSMS's TLS certificate chains to: the pole trusts these for ``wss://``
+besides its ``--ca``, `PoleSecurity.ssl_context`). The lists themselves stay in `FirmwareSlots`,
 so installing a manufacturer root here is exactly what lets a ``SignedUpdateFirmware``
 under it pass, and deleting it is what makes such firmware refused; this module adds what
 the back office asks of them:
@@ -155,6 +156,11 @@ class CertificateStore:
                 self._changed()
                 return "Accepted"
         return "NotFound"
+
+    def pem(self, certificate_type: str) -> str:
+        """The installed certificates of one type as one PEM text ("" for none)."""
+        return "".join(cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+                       for cert in self._list(certificate_type))
 
     def to_json(self) -> dict[str, list[str]]:
         return {kind: [cert.public_bytes(serialization.Encoding.PEM).decode("ascii")

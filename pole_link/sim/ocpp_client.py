@@ -35,6 +35,7 @@ from websockets.typing import Subprotocol
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
+from pole_link.sim.certificate_store import CENTRAL_SYSTEM
 from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
@@ -182,7 +183,9 @@ class PoleOcppClient:
                                           ping_interval=None,
                                           additional_headers=security.headers(
                                               self.pole.pole_id),
-                                          ssl=security.ssl_context(self.url))
+                                          ssl=security.ssl_context(
+                                              self.url, self.pole.certificates.pem(
+                                                  CENTRAL_SYSTEM)))
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
                 delay = backoff * random.uniform(0.8, 1.2)  # jitter: poles do not reconnect in step
                 LOGGER.warning("%s: cannot reach the CSMS (%s); retrying in %.0f s",

@@ -27,6 +27,7 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from service.storage.models import AuditLog
 from tests.firmware_support import Manufacturer
+from tests.service.security_support import secured_pole, tls_service
 from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
@@ -360,3 +361,21 @@ def test_eis69_the_security_log_keeps_to_the_asked_period_and_blanks_the_key() -
     content = pole.logs._accepted.content
     assert SECRET_KEY.encode() not in content
     assert len(json.loads(content)["events"]) == 3
+
+
+async def test_eis69_an_installed_central_system_root_is_what_the_pole_trusts_for_tls(
+        tmp_path: Path) -> None:
+    async with tls_service(tmp_path, "sqlite") as (api, ca):
+        await api.client.post("/api/v1/poles", json={
+            "id": POLE, "securityProfile": 2, "basicAuthPassword": SECRET_KEY})
+        # No --ca: only the root installed over OCPP lets it trust the service's TLS.
+        async with secured_pole(api.service.ocpp_url, tmp_path, profile=2,
+                                password=SECRET_KEY,
+                                central_system_roots=[ca.certificate_pem()]) as cp:
+            assert cp.client.connected
+            answer = await api.client.get(f"/api/v1/poles/{POLE}/certificates",
+                                          params={"type": CENTRAL_SYSTEM_ROOT})
+            [installed] = answer.json()["certificates"]
+            deleted = await api.client.delete(
+                f"/api/v1/poles/{POLE}/certificates/{installed['serialNumber']}")
+            assert deleted.json()["result"] == {"status": "Failed"}  # its last one, at 2
