@@ -2,7 +2,8 @@
 
     a virtual pole with N security events: GetLog SecurityLog answer time, time until the
     file is uploaded and reported Uploaded, file size; GetInstalledCertificateIds of a
-    full store (20 roots per type) through the operator API
+    full store (20 roots per type) and ExtendedTriggerMessage (a plain command, for
+    comparison) through the operator API
 
 The service runs in this process (``start_service`` on a fresh SQLite file, or ``--db``)
 and one virtual pole with its real OCPP client connects to it over 127.0.0.1, as the
@@ -62,7 +63,7 @@ async def main(events: int, rounds: int, db: str | None) -> None:
                 await asyncio.sleep(0.05)
             async with ServiceClient(ServiceEndpoint(
                     f"http://127.0.0.1:{service.port}", token)) as api:
-                answers, uploads, listings = [], [], []
+                answers, uploads, listings, triggers = [], [], [], []
                 size = 0
                 for _ in range(rounds):
                     started = time.perf_counter()
@@ -82,6 +83,10 @@ async def main(events: int, rounds: int, db: str | None) -> None:
                     certificates = await api.installed_certificates(POLE)
                     listings.append(time.perf_counter() - started)
                     assert len(certificates) == 2 * MAX_CERTIFICATES
+                    started = time.perf_counter()
+                    assert await api.extended_trigger(POLE, "Heartbeat") == {
+                        "status": "Accepted"}
+                    triggers.append(time.perf_counter() - started)
         finally:
             for task in tasks:
                 task.cancel()
@@ -93,6 +98,8 @@ async def main(events: int, rounds: int, db: str | None) -> None:
           f"median {statistics.median(answers) * 1000:.0f} ms")
     print(f"GetLog to Uploaded (API request → LogStatusNotification Uploaded stored): "
           f"median {statistics.median(uploads) * 1000:.0f} ms")
+    print(f"ExtendedTriggerMessage Heartbeat through the API (a plain command, for "
+          f"comparison): median {statistics.median(triggers) * 1000:.0f} ms")
     print(f"GetInstalledCertificateIds, both types ({2 * MAX_CERTIFICATES} roots) through "
           f"the API: median {statistics.median(listings) * 1000:.0f} ms")
 

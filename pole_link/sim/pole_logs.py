@@ -48,7 +48,8 @@ class LogRequest:
     log_type: str
     location: str
     file_name: str
-    content: bytes
+    oldest: datetime | None
+    latest: datetime | None
     attempts: int
     interval_s: int
 
@@ -75,12 +76,9 @@ class PoleLogs:
         safe_id = re.sub(r"[^A-Za-z0-9._+-]", "_", self.pole.pole_id)
         kind = "security" if log_type == SECURITY_LOG else "diagnostics"
         name = f"{safe_id}-{kind}-log-{now:%Y%m%dT%H%M%SZ}.json"
-        body = self.security_log(oldest, latest) if log_type == SECURITY_LOG \
-            else self.pole.remote_files.diagnostics(oldest, latest)
-        content = self._without_secrets(json.dumps(body, indent=2, default=str))
         replaced = self.cancel()
         self._accepted = LogRequest(
-            request_id, log_type, location, name, content.encode(),
+            request_id, log_type, location, name, oldest, latest,
             max(1, retries) if retries is not None else DEFAULT_ATTEMPTS,
             retry_interval if retry_interval is not None else DEFAULT_RETRY_INTERVAL_S)
         return ("AcceptedCanceled" if replaced else "Accepted"), name
@@ -100,9 +98,12 @@ class PoleLogs:
                        if (oldest is None or at >= oldest) and (latest is None or at <= latest)],
         }
 
-    def _without_secrets(self, text: str) -> str:
+    def render(self, body: dict[str, Any]) -> bytes:
+        """The file's bytes, any AuthorizationKey blanked out. Pure: runs in a thread, so a
+        large log does not hold up the pole's event loop (other poles of the simulator)."""
+        text = json.dumps(body, indent=2, default=str)
         key = self.pole.security.authorization_key
-        return text.replace(key, BLANKED) if key else text
+        return (text.replace(key, BLANKED) if key else text).encode()
 
     def start(self, request_id: int) -> None:
         """After the answer is on its way: upload in the background."""
@@ -129,9 +130,13 @@ class PoleLogs:
         return {"status": "Idle"}
 
     async def _run(self, request: LogRequest) -> None:
+        body = self.security_log(request.oldest, request.latest) \
+            if request.log_type == SECURITY_LOG \
+            else self.pole.remote_files.diagnostics(request.oldest, request.latest)
+        content = await asyncio.to_thread(self.render, body)
         await self._status(request.request_id, "Uploading")
         uploaded = await self.pole.remote_files.put_file(
-            request.location, request.file_name, request.content, request.attempts,
+            request.location, request.file_name, content, request.attempts,
             request.interval_s)
         if self._running is asyncio.current_task():
             self._running = None

@@ -357,8 +357,7 @@ def test_eis69_the_security_log_keeps_to_the_asked_period_and_blanks_the_key() -
     status, name = pole.logs.request(5, "SecurityLog", "https://csms.example/up/", None, None,
                                      None, None)
     assert (status, name is not None) == ("Accepted", True)
-    assert pole.logs._accepted is not None
-    content = pole.logs._accepted.content
+    content = pole.logs.render(pole.logs.security_log(None, None))
     assert SECRET_KEY.encode() not in content
     assert len(json.loads(content)["events"]) == 3
 
