@@ -75,7 +75,7 @@ class PoleLogs:
         now = self.pole.clock.now()
         safe_id = re.sub(r"[^A-Za-z0-9._+-]", "_", self.pole.pole_id)
         kind = "security" if log_type == SECURITY_LOG else "diagnostics"
-        name = f"{safe_id}-{kind}-log-{now:%Y%m%dT%H%M%SZ}.json"
+        name = f"{safe_id}-{kind}-log-{request_id}-{now:%Y%m%dT%H%M%SZ}.json"
         replaced = self.cancel()
         self._accepted = LogRequest(
             request_id, log_type, location, name, oldest, latest,
