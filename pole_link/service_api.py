@@ -45,6 +45,7 @@ from pole_link.service_cards import CardRequests
 from pole_link.timeutil import format_time, parse_time
 
 __all__ = [
+    "CertificateRecord",
     "CommissioningReportRecord",
     "ConnectionEvent",
     "ConnectionRecord",
@@ -53,6 +54,7 @@ __all__ = [
     "FirmwarePackageRecord",
     "LiveEvent",
     "LiveFeed",
+    "LogRequestRecord",
     "MessageRecord",
     "MeterValuesEvent",
     "PoleRecord",
@@ -256,6 +258,51 @@ class PoleSecurityRecord:
         return cls(str(item["id"]), profile, bool(item.get("hasPassword")),
                    bool(item.get("keyChangePending")), _time(item.get("registeredAt")),
                    _time(item.get("decommissionedAt")))
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRecord:
+    """A root certificate installed on a pole, as GetInstalledCertificateIds names it."""
+
+    certificate_type: str
+    """``CentralSystemRootCertificate`` or ``ManufacturerRootCertificate``."""
+    serial_number: str
+    issuer_name_hash: str
+    issuer_key_hash: str
+    hash_algorithm: str = "SHA256"
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> CertificateRecord:
+        return cls(str(item["certificateType"]), str(item["serialNumber"]),
+                   str(item["issuerNameHash"]), str(item["issuerKeyHash"]),
+                   str(item.get("hashAlgorithm", "SHA256")))
+
+
+@dataclass(frozen=True, slots=True)
+class LogRequestRecord:
+    """One GetLog the service sent a pole, and how its upload went."""
+
+    request_id: int
+    log_type: str
+    status: str
+    """The newest: Requested, NotSent, the pole's answer, then LogStatusNotification's."""
+    statuses: tuple[str, ...]
+    """Every status so far, oldest first."""
+    status_at: datetime | None
+    requested_at: datetime | None
+    file_name: str | None
+    uploaded: bool
+    """The file is at the service (`ServiceClient.download_log`)."""
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> LogRequestRecord:
+        request_id = _int(item.get("requestId"))
+        if request_id is None:
+            raise ValueError(f"a log request without requestId: {dict(item)!r}")
+        return cls(request_id, str(item.get("logType")), str(item.get("status")),
+                   tuple(str(s) for s in item.get("statuses") or ()),
+                   _time(item.get("statusAt")), _time(item.get("requestedAt")),
+                   item.get("fileName"), bool(item.get("download")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1170,6 +1217,70 @@ class ServiceClient(CardRequests):
         if connector_id is not None:
             body["connectorId"] = connector_id
         return await self._command(pole_id, "trigger", body)
+
+    # ------------------------------------------------------------ security extension
+    async def extended_trigger(self, pole_id: str, message: str,
+                               connector_id: int | None = None) -> dict[str, Any]:
+        """ExtendedTriggerMessage (LogStatusNotification, SignChargePointCertificate, …)."""
+        body: dict[str, Any] = {"requestedMessage": message}
+        if connector_id is not None:
+            body["connectorId"] = connector_id
+        return await self._command(pole_id, "extended-trigger", body)
+
+    async def install_certificate(self, pole_id: str, certificate_type: str, pem: str
+                                  ) -> dict[str, Any]:
+        """InstallCertificate; the pole's answer (``{"status": …}``). A PEM the service
+        can tell is unusable is refused (`ServiceRefused`) before it reaches the pole."""
+        return await self._command(pole_id, "certificates", {
+            "certificateType": certificate_type, "certificate": pem})
+
+    async def installed_certificates(self, pole_id: str, certificate_type: str | None = None,
+                                     *, timeout: float = 30.0) -> list[CertificateRecord]:
+        """GetInstalledCertificateIds (of both types unless one is given)."""
+        params: dict[str, Any] = {"timeout": timeout}
+        if certificate_type is not None:
+            params["type"] = certificate_type
+        answer = await self._request(
+            "GET", self._pole_path(pole_id, "/certificates"), params=params,
+            what=f"list {pole_id}'s certificates", timeout=2 * timeout + HTTP_MARGIN_S)
+        return [CertificateRecord.from_json(item) for item in answer.get("certificates", [])]
+
+    async def delete_certificate(self, pole_id: str, serial_number: str, *,
+                                 timeout: float = 30.0) -> dict[str, Any]:
+        """DeleteCertificate of the root with this serial number; the pole's answer."""
+        answer = await self._request(
+            "DELETE", self._pole_path(pole_id, f"/certificates/{quote(serial_number, safe='')}"),
+            params={"timeout": timeout}, what=f"delete a certificate of {pole_id}",
+            timeout=3 * timeout + HTTP_MARGIN_S)
+        result: dict[str, Any] = answer.get("result", {})
+        return result
+
+    async def request_log(self, pole_id: str, log_type: str = "SecurityLog", *,
+                          oldest: datetime | None = None, latest: datetime | None = None
+                          ) -> tuple[int, dict[str, Any]]:
+        """GetLog: ``(requestId, the pole's answer)``; follow it with `log_requests`."""
+        body: dict[str, Any] = {"logType": log_type}
+        if oldest is not None:
+            body["oldest"] = oldest.isoformat()
+        if latest is not None:
+            body["latest"] = latest.isoformat()
+        answer = await self._request(
+            "POST", self._pole_path(pole_id, "/logs"), params={"timeout": 30.0}, json=body,
+            what=f"GetLog on {pole_id}", timeout=30.0 + HTTP_MARGIN_S)
+        return int(answer["requestId"]), dict(answer.get("result", {}))
+
+    async def log_requests(self, pole_id: str) -> list[LogRequestRecord]:
+        """The pole's log requests, newest first."""
+        answer = await self._request("GET", self._pole_path(pole_id, "/logs"),
+                                     what=f"read {pole_id}'s log requests")
+        return [LogRequestRecord.from_json(item) for item in answer]
+
+    async def download_log(self, pole_id: str, request_id: int) -> bytes:
+        """The file a GetLog uploaded."""
+        content: bytes = await self._request(
+            "GET", self._pole_path(pole_id, f"/logs/{request_id}/file"), raw=True,
+            what=f"download log {request_id} of {pole_id}")
+        return content
 
     # ------------------------------------------------------------ the pole register
     async def register_pole(self, pole_id: str, security_profile: int = 0,

@@ -20,6 +20,7 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
+from service.api.certificates import build_certificates_router
 from service.api.commissioning_reports import build_commissioning_router
 from service.api.files_routes import build_files_router, build_pole_files_router
 from service.api.firmware_packages import build_packages_router
@@ -92,6 +93,8 @@ def create_app(services: Services) -> FastAPI:
         (build_settings_router(connections, repository, s.pole_settings, s.policy),
          operator),
         (build_files_router(connections, repository, s.files, s.sender), operator),
+        (build_certificates_router(connections, repository, s.files, s.log_requests,
+                                   s.security_events, clock), operator),
         (build_packages_router(repository, s.files, s.config.trusted_roots, clock),
          operator),
         (build_rollouts_router(s.rollouts, repository), operator),

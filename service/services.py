@@ -51,6 +51,7 @@ from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
 from service.security.gate import Gate
+from service.security.log_requests import LogRequests
 from service.security.rotation import KeyTracker
 from service.security.store import CredentialStore
 from service.security.tls import TlsFiles, server_context
@@ -115,6 +116,8 @@ class Services:
     credentials: CredentialStore
     security_events: SecurityEvents
     gate: Gate
+    log_requests: LogRequests
+    """The poles' GetLog uploads (security extension)."""
     pole_handler: type[PoleHandler]
     id_tags: AsyncIdTagRepository
     authority: IdTagAuthority
@@ -245,6 +248,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     security_events = SecurityEvents(
         async_repository, publish=lambda record: hub.publish(live_events.security_event(record)))
     gate = Gate(credentials, security_events, clock)
+    log_requests = LogRequests(repository)  # GetLog (service/api/certificates.py)
     id_tags = AsyncIdTagRepository(repository.engine)
     authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
                                clock=clock)
@@ -274,7 +278,9 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         cluster=cluster, connections=connections, live_hub=hub,
         pole_settings=pole_settings, policy=policy, credentials=credentials,
         security_events=security_events, gate=gate,
-        pole_handler=certificate_handler(config.ca, KeyTracker(credentials, clock)),
+        log_requests=log_requests,
+        pole_handler=certificate_handler(config.ca, KeyTracker(credentials, clock),
+                                         log_requests),
         id_tags=id_tags, authority=authority, local_lists=local_lists,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,

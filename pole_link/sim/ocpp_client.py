@@ -26,6 +26,7 @@ from ocpp.v16.enums import (
     ChargePointStatus,
     DataTransferStatus,
     ResetType,
+    TriggerMessageStatus,
 )
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -34,6 +35,7 @@ from websockets.typing import Subprotocol
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
+from pole_link.sim.certificate_store import CENTRAL_SYSTEM
 from pole_link.sim.metering import Metering
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
@@ -93,6 +95,18 @@ class CsmsEnd(PoleActions, StrictChargePoint):
         the answer is on the wire (OCPP security whitepaper)."""
         if key.lower() == "securityprofile" and value == str(self.pole.security.profile):
             self.client.rebooted()
+
+    @on(Action.extended_trigger_message)
+    def on_extended_trigger_message(self, requested_message: str,
+                                    connector_id: int | None = None
+                                    ) -> call_result.ExtendedTriggerMessage:
+        """The security whitepaper's TriggerMessage: also LogStatusNotification and
+        SignChargePointCertificate; FirmwareStatusNotification means the signed one."""
+        self.security_extension_only("ExtendedTriggerMessage")
+        if connector_id is not None:
+            self.connector_exists(connector_id)
+        status = self.client.extended_trigger(requested_message, connector_id)
+        return call_result.ExtendedTriggerMessage(status=TriggerMessageStatus(status))
 
     @on(Action.data_transfer)
     def on_data_transfer(self, vendor_id: str, message_id: str | None = None,
@@ -174,7 +188,9 @@ class PoleOcppClient:
                                           ping_interval=None,
                                           additional_headers=security.headers(
                                               self.pole.pole_id),
-                                          ssl=security.ssl_context(self.url))
+                                          ssl=security.ssl_context(
+                                              self.url, self.pole.certificates.pem(
+                                                  CENTRAL_SYSTEM)))
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
                 delay = backoff * random.uniform(0.8, 1.2)  # jitter: poles do not reconnect in step
                 LOGGER.warning("%s: cannot reach the CSMS (%s); retrying in %.0f s",
@@ -407,6 +423,26 @@ class PoleOcppClient:
         action, payload = direct[message]
         self._spawn(self._call_quietly(end, action, payload))
         return True
+
+    def extended_trigger(self, message: str, connector_id: int | None) -> str:
+        """ExtendedTriggerMessage: Accepted (the message follows), Rejected (not now) or
+        NotImplemented."""
+        end = self.end
+        if end is None or not self.connected:
+            return "Rejected"
+        if message == "LogStatusNotification":
+            self._spawn(self._call_quietly(end, message, self.pole.logs.current()))
+            return "Accepted"
+        if message == "FirmwareStatusNotification":
+            self._spawn(self._call_quietly(end, "SignedFirmwareStatusNotification",
+                                           self.pole.signed_updates.current()))
+            return "Accepted"
+        if message == "SignChargePointCertificate":
+            self._spawn(self._request_certificate(end))
+            return "Accepted"
+        if message in ("BootNotification", "Heartbeat", "MeterValues", "StatusNotification"):
+            return "Accepted" if self.trigger(message, connector_id) else "Rejected"
+        return "NotImplemented"
 
     async def _request_certificate(self, end: CsmsEnd) -> None:
         """SignCertificate with a fresh CSR; the certificate comes in CertificateSigned."""

@@ -40,12 +40,14 @@ from pole_link.profiles.charging_profile import (
     ProfileStore,
     check_limits,
 )
+from pole_link.sim.certificate_store import CertificateStore
 from pole_link.sim.clock import EventScheduler, ScheduledEvent, SimClock
 from pole_link.sim.configuration import ConfigurationStore
 from pole_link.sim.firmware_slots import FirmwareSlots
 from pole_link.sim.local_auth_list import LocalAuthList
 from pole_link.sim.observers import CardAuthoriser, MeterSampler, PoleObserver
 from pole_link.sim.physics import ChargingPhysics
+from pole_link.sim.pole_logs import PoleLogs
 from pole_link.sim.remote_files import RemoteFiles
 from pole_link.sim.security import PoleSecurity
 from pole_link.sim.signed_update import SignedUpdates
@@ -101,6 +103,8 @@ class VirtualPole:
         SecurityEventNotification); False: a legacy pole that knows none of them."""
         self.security_events: list[tuple[str, str]] = []
         """``(type, techInfo)`` of every security event, oldest first (sent or queued)."""
+        self.security_log: list[tuple[datetime, str, str]] = []
+        """The same events with their moment on the pole clock: GetLog's SecurityLog."""
         self.firmware = FirmwareSlots(self, MODEL)
         """Slots A/B, trusted manufacturer roots and the local firmware update."""
         self.reboot_listeners: list[Listener] = []
@@ -110,6 +114,10 @@ class VirtualPole:
         """Firmware downloads and diagnostics uploads over HTTP (UpdateFirmware,
         GetDiagnostics)."""
         self.signed_updates = SignedUpdates(self)
+        self.certificates = CertificateStore(self)
+        """InstallCertificate, GetInstalledCertificateIds, DeleteCertificate (issue 16)."""
+        self.logs = PoleLogs(self)
+        """GetLog: security and diagnostics logs uploaded over HTTP (issue 16)."""
         """OCPP SignedUpdateFirmware: download, verify, install, report each step."""
         self._local_ids = itertools.count(-1, -1)
         self._listeners: list[Listener] = []
@@ -186,6 +194,7 @@ class VirtualPole:
         LOGGER.warning("%s: security event %s: %s", self.pole_id, kind, tech_info)
         self.security_events.append((kind, tech_info))
         now = self.clock.now()
+        self.security_log.append((now, kind, tech_info))
         self.notify_csms("SecurityEventNotification", {
             "type": kind, "timestamp": format_time(now),
             "techInfo": tech_info[:TECH_INFO_LENGTH]}, now)

@@ -23,9 +23,11 @@ from ocpp.v16.enums import (
     Action,
     AvailabilityType,
     CertificateStatus,
-    CertificateUse,
     ClearCacheStatus,
+    DeleteCertificateStatus,
     GetCompositeScheduleStatus,
+    GetInstalledCertificateStatus,
+    LogStatus,
     ResetStatus,
     ResetType,
     TriggerMessageStatus,
@@ -203,12 +205,53 @@ class PoleActions:
     @on(Action.install_certificate)
     def on_install_certificate(self, certificate_type: str, certificate: str
                                ) -> call_result.InstallCertificate:
-        """OCPP 1.6 security extension: a manufacturer root makes firmware it signed
-        installable (`FirmwareSlots`); a certificate that is not a CA is ``Rejected``."""
-        manufacturer = certificate_type == CertificateUse.manufacturer_root_certificate
-        installed = self.pole.firmware.install_root(certificate, manufacturer=manufacturer)
-        return call_result.InstallCertificate(
-            status=CertificateStatus.accepted if installed else CertificateStatus.rejected)
+        """OCPP 1.6 security extension (`pole_link.sim.certificate_store`): a manufacturer
+        root makes firmware it signed installable; a certificate that is not a CA is
+        ``Rejected``, a full store ``Failed``."""
+        status = self.pole.certificates.install(certificate_type, certificate)
+        return call_result.InstallCertificate(status=CertificateStatus(status))
+
+    def security_extension_only(self, action: str) -> None:
+        """A legacy pole does not know the security whitepaper's actions at all."""
+        if not self.pole.security_extension:
+            raise OcppNotImplemented(
+                description=f"unknown action {action!r}",
+                details={"cause": "this pole has no OCPP 1.6 security extension"})
+
+    @on(Action.get_installed_certificate_ids)
+    def on_get_installed_certificate_ids(self, certificate_type: str
+                                         ) -> call_result.GetInstalledCertificateIds:
+        self.security_extension_only("GetInstalledCertificateIds")
+        installed = self.pole.certificates.installed(certificate_type)
+        if not installed:
+            return call_result.GetInstalledCertificateIds(
+                status=GetInstalledCertificateStatus.not_found)
+        return call_result.GetInstalledCertificateIds(
+            status=GetInstalledCertificateStatus.accepted, certificate_hash_data=installed)
+
+    @on(Action.delete_certificate)
+    def on_delete_certificate(self, certificate_hash_data: dict[str, Any]
+                              ) -> call_result.DeleteCertificate:
+        self.security_extension_only("DeleteCertificate")
+        status = self.pole.certificates.delete(snake_to_camel_case(certificate_hash_data))
+        return call_result.DeleteCertificate(status=DeleteCertificateStatus(status))
+
+    @on(Action.get_log)
+    def on_get_log(self, log: dict[str, Any], log_type: str, request_id: int,
+                   retries: int | None = None, retry_interval: int | None = None
+                   ) -> call_result.GetLog:
+        """Names the file now and uploads it in the background (`pole_link.sim.pole_logs`)."""
+        self.security_extension_only("GetLog")
+        oldest_at, latest_at = log.get("oldest_timestamp"), log.get("latest_timestamp")
+        oldest = self.valid_time(oldest_at, "oldestTimestamp") if oldest_at else None
+        latest = self.valid_time(latest_at, "latestTimestamp") if latest_at else None
+        status, name = self.pole.logs.request(request_id, log_type, log["remote_location"],
+                                              oldest, latest, retries, retry_interval)
+        return call_result.GetLog(status=LogStatus(status), filename=name)
+
+    @after(Action.get_log)
+    def after_get_log(self, request_id: int, **_: Any) -> None:
+        self.pole.logs.start(request_id)
 
     @on(Action.get_diagnostics)
     def on_get_diagnostics(self, location: str, start_time: str | None = None,

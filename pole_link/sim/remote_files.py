@@ -218,28 +218,34 @@ class RemoteFiles:
 
     async def _upload(self, location: str, name: str, content: bytes, attempts: int,
                       interval_s: int) -> None:
-        url = location + name if location.endswith("/") else f"{location}/{name}"
         await self._diagnostics_status("Uploading")
+        uploaded = await self.put_file(location, name, content, attempts, interval_s)
+        await self._diagnostics_status("Uploaded" if uploaded else "UploadFailed")
+
+    async def put_file(self, location: str, name: str, content: bytes, attempts: int,
+                       interval_s: int, content_type: str = "application/json") -> bool:
+        """PUT ``content`` to ``location + name``, retrying as asked: did it arrive?
+        (Diagnostics and GetLog's logs go the same way.)"""
+        url = location + name if location.endswith("/") else f"{location}/{name}"
         for attempt in range(1, attempts + 1):
             try:
                 _http_only(url)
                 async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as client:
                     response = await client.put(url, content=content, headers={
-                        "Content-Type": "application/json"})
+                        "Content-Type": content_type})
                     response.raise_for_status()
             except (httpx.HTTPError, TransferError) as exc:
-                LOGGER.warning("%s: diagnostics upload %d of %d failed: %s",
-                               self.pole.pole_id, attempt, attempts, exc)
+                LOGGER.warning("%s: upload of %s, attempt %d of %d, failed: %s",
+                               self.pole.pole_id, name, attempt, attempts, exc)
                 # A refusal (4xx) will not change on a retry; a broken link might.
                 refused = (isinstance(exc, httpx.HTTPStatusError)
                            and exc.response.status_code < 500)
                 if attempt < attempts and not refused and not isinstance(exc, TransferError):
                     await self.sleep_pole_seconds(interval_s)
                     continue
-                await self._diagnostics_status("UploadFailed")
-                return
-            await self._diagnostics_status("Uploaded")
-            return
+                return False
+            return True
+        return False
 
     # ------------------------------------------------------------ shared
     async def _firmware_status(self, status: str) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from pole_link.protocol.connection import FramedConnection
+from pole_link.sim.certificate_store import keep_certificates_in
 from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox, default_state_dir
@@ -96,6 +97,7 @@ class Fleet:
                 ble_lines.append(await self._serve_ble(pole, index))
             if options.csms:
                 keep_in(pole.security, default_state_dir(pole_id))  # key survives restarts
+                keep_certificates_in(pole.certificates, default_state_dir(pole_id))
                 outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
                 self._outboxes.append(outbox)
                 client = PoleOcppClient(pole, options.csms, outbox,

@@ -145,12 +145,14 @@ class PoleSecurity:
         token = base64.b64encode(f"{pole_id}:{self.authorization_key}".encode()).decode()
         return {"Authorization": f"Basic {token}"}
 
-    def ssl_context(self, url: str) -> ssl.SSLContext | None:
-        """TLS for a ``wss://`` URL: trusting ``ca_pem`` (or the system), presenting the
-        pole's certificate at profile 3."""
+    def ssl_context(self, url: str, installed_roots: str = "") -> ssl.SSLContext | None:
+        """TLS for a ``wss://`` URL: trusting ``ca_pem`` and the CentralSystemRootCertificates
+        installed over OCPP (``installed_roots``, PEM) — or, with neither, the system —
+        presenting the pole's certificate at profile 3."""
         if not url.startswith("wss://"):
             return None
-        context = ssl.create_default_context(cadata=self.ca_pem) if self.ca_pem \
+        trusted = "\n".join(pem for pem in (self.ca_pem, installed_roots) if pem)
+        context = ssl.create_default_context(cadata=trusted) if trusted \
             else ssl.create_default_context()
         if self.certificate is not None:
             _load_chain(context, self.certificate)  # presented always, required at 3

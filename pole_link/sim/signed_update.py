@@ -115,6 +115,14 @@ class SignedUpdates:
         # Among the pole's transfers, so the simulator's stop cancels it too.
         self._running = self.pole.remote_files.spawn(self._run(accepted))
 
+    def current(self) -> dict[str, object]:
+        """What ExtendedTriggerMessage FirmwareStatusNotification reports: the running
+        update's last status, or ``Idle``."""
+        if self._running is not None and not self._running.done() and self.statuses:
+            request_id, status = self.statuses[-1]
+            return {"status": status, "requestId": request_id}
+        return {"status": "Idle"}
+
     def cancel(self) -> bool:
         """Drop the signed update on its way, if any: was there one?"""
         running, self._running = self._running, None

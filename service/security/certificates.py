@@ -6,6 +6,8 @@ A `PoleHandler` subclass, so the general handler stays as it was:
   from the service's CA, for its own pole id only. The CSR is answered Accepted or
   Rejected at once (the OCPP security whitepaper's order), and the signed chain goes out
   in a CertificateSigned call once that answer is on the wire.
+- LogStatusNotification: each step of a ``GetLog`` upload is kept with its request
+  (`service.security.log_requests`).
 - Every ChangeConfiguration of ``AuthorizationKey`` or ``SecurityProfile`` the service
   sends a pole — from the register routes, ``POST …/call`` or ``PUT …/configuration``
   alike — ends in the register once the pole accepted it (`KeyTracker`), so no path can
@@ -24,6 +26,7 @@ from pole_link.errors import PoleLinkError
 from pole_link.protocol.routing import after, on
 from service.ocpp.pole_handler import PoleHandler
 from service.security.ca import CaError, ServiceCa
+from service.security.log_requests import LogRequests
 from service.security.rotation import KeyTracker
 
 LOGGER = logging.getLogger(__name__)
@@ -35,6 +38,7 @@ class CertificatePoleHandler(PoleHandler):
 
     ca: ServiceCa | None = None
     keys: KeyTracker | None = None
+    logs: LogRequests | None = None
 
     async def call_action(self, action: str, payload: dict[str, Any], *,
                           timeout: float | None = None) -> dict[str, Any]:
@@ -75,8 +79,25 @@ class CertificatePoleHandler(PoleHandler):
         LOGGER.info("%s: CertificateSigned: %s", self.id, result.get("status"))
 
 
-def certificate_handler(ca: ServiceCa | None, keys: KeyTracker | None = None
-                        ) -> type[PoleHandler]:
+    @on(Action.log_status_notification)
+    async def on_log_status(self, status: str, request_id: int | None = None
+                            ) -> call_result.LogStatusNotification:
+        """A GetLog upload moves on (`service.api.certificates`): stored with its request
+        before it is acknowledged. ``Idle`` (no upload, as a trigger answers) changes no
+        request; a requestId this service did not give this pole is logged and
+        acknowledged (the pole cannot do anything else with it)."""
+        LOGGER.info("%s: log request %s: %s", self.id, request_id, status)
+        if request_id is None or status == "Idle":
+            return call_result.LogStatusNotification()
+        if self.logs is None or not await self.logs.aupdate(request_id, status, self._now(),
+                                                             pole_id=self.id):
+            LOGGER.warning("%s: LogStatusNotification for unknown request %d", self.id,
+                           request_id)
+        return call_result.LogStatusNotification()
+
+
+def certificate_handler(ca: ServiceCa | None, keys: KeyTracker | None = None,
+                        logs: LogRequests | None = None) -> type[PoleHandler]:
     """The handler class for a service with (or without) a CA."""
     return type("BoundCertificatePoleHandler", (CertificatePoleHandler,),
-                {"ca": ca, "keys": keys})
+                {"ca": ca, "keys": keys, "logs": logs})

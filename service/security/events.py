@@ -41,6 +41,9 @@ class SecurityEvent(StrEnum):
     KEY_CHANGE_REFUSED = "AuthorizationKeyChangeRefused"
     REGISTERED = "PoleRegistered"
     DECOMMISSIONED_BY_OPERATOR = "PoleDecommissioned"
+    CERTIFICATE_INSTALLED = "CertificateInstalled"
+    CERTIFICATE_DELETED = "CertificateDeleted"
+    CERTIFICATE_REFUSED_BY_POLE = "CertificateChangeRefused"
 
 
 Publish = Callable[[SecurityEventRecord], None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,10 +38,14 @@ async def secured_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001",
                        profile: int = 0, password: str | None = None,
                        ca_pem: str | None = None,
                        certificate: ClientCertificate | None = None,
+                       central_system_roots: Sequence[str] = (),
                        wait: bool = True) -> AsyncIterator[ConnectedPole]:
     """A virtual pole with its real OCPP client at ``profile``, connected (unless not
-    ``wait``) and with its outbox drained."""
+    ``wait``) and with its outbox drained; ``central_system_roots`` are installed as
+    InstallCertificate would."""
     pole = VirtualPole(pole_id, clock=SimClock(START))
+    for root in central_system_roots:
+        assert pole.certificates.install("CentralSystemRootCertificate", root) == "Accepted"
     pole.security.profile = profile
     pole.security.authorization_key = password
     pole.security.ca_pem = ca_pem
