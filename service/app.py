@@ -16,7 +16,10 @@ from fastapi import FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
+from service.accounts.store import Accounts, AccountStore
+from service.accounts.trail import AuditTrail
 from service.api import TokenStore, install_api
+from service.api.accounts import build_accounts_router
 from service.api.id_tags import build_id_tags_router
 from service.api.routes import PREFIX
 from service.cards.authority import IdTagAuthority
@@ -112,6 +115,13 @@ def create_app(store: PoleStore, settings: CsmsSettings | None = None, *,
         app.include_router(build_id_tags_router(connections, repository, register, tokens,
                                                 clock))
         install_api(app, connections, repository, tokens)
+        # Accounts, roles and the audit trail (issue 17): the guard finds users' tokens
+        # through `tokens.accounts`; every API write is recorded.
+        accounts = Accounts(AccountStore(repository.sync.engine, clock), repository)
+        if tokens is not None:
+            tokens.accounts = accounts
+        app.include_router(build_accounts_router(tokens, accounts, repository, clock))
+        app.add_middleware(AuditTrail, repository=repository, clock=clock)
         app.include_router(build_live_router(hub, tokens, PREFIX))
         app.include_router(build_overrule_router(connections, repository))
 

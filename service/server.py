@@ -163,6 +163,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
                      pole_handler=certificate_handler(ca, KeyTracker(credentials, clock)))
     app.include_router(build_security_router(app.state.connections, async_repository,
                                              credentials, security_events, tokens, clock))
+    if tokens.accounts is not None:  # refusals about a pole also reach its events
+        tokens.accounts.security_events = security_events
     security_events.publish = lambda record: app.state.live_hub.publish(
         live_events.security_event(record))
     policy = CapacityPolicy(app.state.connections, async_repository,

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from pole_link.protocol.redaction import redact
+from service.accounts import guard
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.tokens import TokenStore
 from service.api.uptime import fleet_uptime, pole_uptime, uptime_start
@@ -58,18 +59,22 @@ class ApiError(Exception):
 
     def __init__(self, status: int, error: str, description: str,
                  details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, *, detail: str | None = None) -> None:
         super().__init__(f"{error}: {description}")
         self.status = status
         self.error = error
         self.description = description
         self.details = details
         self.headers = headers
+        self.detail = detail
+        """A sentence also under ``detail`` (FastAPI's own key), e.g. a refusal's."""
 
     def response(self) -> JSONResponse:
         body: dict[str, Any] = {"error": self.error, "description": self.description}
         if self.details:
             body["details"] = self.details
+        if self.detail:
+            body["detail"] = self.detail
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
@@ -173,18 +178,23 @@ UptimeDays = Annotated[int | None, Query(ge=1, le=366, description=(
 # -- the router -----------------------------------------------------------------------------
 
 def token_check(tokens: TokenStore | None) -> Callable[..., Awaitable[None]]:
-    """The bearer-token dependency every ``/api/v1`` router uses (one rule, one message)."""
+    """The guard every ``/api/v1`` router uses (one rule, one message): the bearer token
+    names the caller, the permission table (`service.accounts.permissions`) says whether
+    their role may call this route (`service.accounts.guard`). The caller is put on
+    ``request.state.principal`` (a `Principal`: ``name``, ``role``)."""
 
-    async def authorise(credentials: Annotated[HTTPAuthorizationCredentials | None,
+    async def authorise(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                Depends(BEARER)]) -> None:
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if credentials is None:
-            raise ApiError(401, "Unauthorized",
-                           "send 'Authorization: Bearer <token>' (the token "
-                           "'paalwerk service' printed at its first start)", headers=challenge)
-        if tokens is None or not tokens.verify(credentials.credentials):
-            raise ApiError(401, "Unauthorized", "the bearer token is not valid",
-                           headers=challenge)
+        token = credentials.credentials if credentials is not None else None
+        try:
+            await guard.check(request, request.method, tokens, token)
+        except guard.Refusal as refused:
+            if refused.status == 401:
+                raise ApiError(401, "Unauthorized", refused.sentence,
+                               headers={"WWW-Authenticate": "Bearer"}) from None
+            raise ApiError(403, "Forbidden", refused.sentence, detail=refused.sentence
+                           ) from None
 
     return authorise
 

@@ -41,6 +41,8 @@ class SecurityEvent(StrEnum):
     KEY_CHANGE_REFUSED = "AuthorizationKeyChangeRefused"
     REGISTERED = "PoleRegistered"
     DECOMMISSIONED_BY_OPERATOR = "PoleDecommissioned"
+    OPERATOR_REFUSED = "OperatorActionRefused"
+    """An operator's request about this pole that their role may not make (issue 17)."""
 
 
 Publish = Callable[[SecurityEventRecord], None]
