@@ -69,7 +69,8 @@ class SecurityEvents:
             row = await self.repository.add_security_event(SecurityEventRow(
                 pole_id=pole_id, type=kind.value, tech_info=detail[:TECH_INFO_LENGTH],
                 timestamp=at, received_at=at))
-            await self.repository.audit(ACTOR, f"{kind.value} {pole_id}", detail, at)
+            await self.repository.audit(ACTOR, f"{kind.value} {pole_id}", detail, at,
+                                        pole_id=pole_id, result="recorded")
         except Exception:
             LOGGER.exception("%s: security event not stored", pole_id)
             return
