@@ -310,3 +310,52 @@ def test_eis69_concurrent_writers_do_not_fork_the_chain(engine: Engine) -> None:
     repository = Repository(engine)
     assert len(repository.audit_entries(limit=1000)) == 60
     assert repository.verify_audit() == []
+
+
+def test_eis69_entries_from_before_the_chain_are_chained_by_the_migration(
+        tmp_path: Path) -> None:
+    from alembic import command
+
+    from service.storage.database import alembic_config
+
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0011")
+            for i in range(3):
+                connection.execute(sa.text(
+                    "INSERT INTO audit_log (time, actor, action, detail) VALUES "
+                    "(:time, 'api', :action, '')"),
+                    {"time": datetime(2026, 11, 1, 12, i), "action": f"Reset → PW-{i}"})
+        migrate(engine)
+        repository = Repository(engine)
+        assert repository.verify_audit() == []
+        repository.audit("jan", "POST /api/v1/poles/{pole_id}/reset", role="helpdesk",
+                         pole_id="PW-0001", result="200")
+        assert repository.verify_audit() == []
+        assert [e.actor for e in repository.audit_entries()] == ["api"] * 3 + ["jan"]
+    finally:
+        engine.dispose()
+
+
+def test_eis69_cli_makes_lists_and_disables_users(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert accounts_cli(["user", "add", "jan", "--role", "technician", "--db", db]) == 0
+    password = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
+    assert accounts_cli(["user", "add", "jan", "--role", "helpdesk", "--db", db]) == 1
+    assert "exists already" in capsys.readouterr().err
+    engine = create_engine_for(db)
+    try:
+        store = AccountStore(engine)
+        token, _info, user = store.login("jan", password)
+        assert user.role is Role.TECHNICIAN
+        assert accounts_cli(["user", "disable", "jan", "--db", db]) == 0
+        assert accounts_cli(["user", "list", "--db", db]) == 0
+        assert "jan\ttechnician (disabled)" in capsys.readouterr().out
+        assert store.authenticate(token) is None
+        assert password not in repr(Repository(engine).audit_entries())
+    finally:
+        engine.dispose()
