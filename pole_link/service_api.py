@@ -41,6 +41,7 @@ from pole_link.errors import (
     PoleLinkError,
 )
 from pole_link.live import LiveSample
+from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
 from pole_link.timeutil import format_time, parse_time
 
@@ -816,7 +817,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return str(response.status_code), response.reason_phrase, {}
 
 
-class ServiceClient(CardRequests):
+class ServiceClient(CardRequests, AccountRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be
@@ -860,8 +861,8 @@ class ServiceClient(CardRequests):
         code, text, details = _refusal(response)
         status = response.status_code
         if status == 401:
-            raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token",
-                                action=what)
+            raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token"
+                                + (f": {text}" if text else ""), action=what)
         if status == 403 or code == "SecurityError":
             raise NotAuthorised(text or "not allowed", details, action=what)
         if status == 409:
