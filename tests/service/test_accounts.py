@@ -359,3 +359,18 @@ def test_eis69_cli_makes_lists_and_disables_users(tmp_path: Path,
         assert password not in repr(Repository(engine).audit_entries())
     finally:
         engine.dispose()
+
+
+async def test_eis69_a_refusal_about_a_pole_is_among_its_security_events(api: Api) -> None:
+    registered = await api.client.post("/api/v1/poles",
+                                       json={"id": "PW-0100", "securityProfile": 0})
+    assert registered.status_code in (200, 201), registered.text
+    async with await signed_in(api, "henk", "helpdesk") as helpdesk:
+        refused = await helpdesk.post("/api/v1/poles/PW-0100/security/rotate-key")
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == ("Your role helpdesk may not manage users, poles "
+                                            "and credentials; ask an admin.")
+        events = (await helpdesk.get("/api/v1/poles/PW-0100/security-events")).json()
+    refusals = [e for e in events if e["type"] == "OperatorActionRefused"]
+    assert len(refusals) == 1
+    assert refusals[0]["tech_info"].startswith("henk (helpdesk): POST ")
