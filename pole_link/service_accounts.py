@@ -111,6 +111,16 @@ class AuditRecord:
                    str(item.get("detail", "")), item.get("hash") or None)
 
 
+class LoginRefused(NotAuthorised):
+    """The service refused a sign-in; the description is its sentence."""
+
+    @property
+    def reason(self) -> str:
+        """``wrong`` (the name or the password: the service never says which), ``locked``
+        (too many wrong passwords; for a while) or ``disabled``."""
+        return str((self.details or {}).get("reason", "wrong"))
+
+
 async def login(url: str, name: str, password: str, *,
                 timeout: float = LOGIN_TIMEOUT_S) -> LoginRecord:
     """Sign in at the service at ``url`` (``http://host:port``). `NotAuthorised` with the
@@ -134,8 +144,10 @@ async def login(url: str, name: str, password: str, *,
         return LoginRecord(str(body["token"]), expires, UserRecord.from_json(body["user"]))
     text = body.get("description") if isinstance(body, dict) else None
     if response.status_code == 401:
-        raise NotAuthorised(str(text or "the user name or password is wrong"),
-                            action="sign in")
+        details = body.get("details") if isinstance(body, dict) else None
+        raise LoginRefused(str(text or "the user name or password is wrong"),
+                           dict(details) if isinstance(details, dict) else None,
+                           action="sign in")
     raise ConnectError(f"sign in at {url}: the service answered {response.status_code}"
                        + (f": {text}" if text else ""))
 

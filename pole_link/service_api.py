@@ -805,6 +805,19 @@ class ServiceRefused(ConnectError):
         self.code = code
 
 
+class RoleRefused(NotAuthorised):
+    """The service refused because the signed-in user's role may not do this (403). The
+    description is the service's sentence; ``details`` hold ``role`` and ``required``."""
+
+    @property
+    def role(self) -> str:
+        return str((self.details or {}).get("role", ""))
+
+    @property
+    def required(self) -> str:
+        return str((self.details or {}).get("required", ""))
+
+
 def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
     """The API's ``{"error", "description", "details"}``, or the HTTP reason."""
     try:
@@ -863,6 +876,8 @@ class ServiceClient(CardRequests, AccountRequests):
         if status == 401:
             raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token"
                                 + (f": {text}" if text else ""), action=what)
+        if status == 403 and code == "Forbidden":
+            raise RoleRefused(text or "your role may not do this", details, action=what)
         if status == 403 or code == "SecurityError":
             raise NotAuthorised(text or "not allowed", details, action=what)
         if status == 409:

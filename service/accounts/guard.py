@@ -35,6 +35,9 @@ class Refusal(Exception):
 
     status: int
     sentence: str
+    details: dict[str, str] | None = None
+    """For a 403: ``role`` (the caller's) and ``required`` (the least role that may), so a
+    client can say it in its own language."""
 
 
 def route_of(connection: HTTPConnection) -> str:
@@ -77,7 +80,8 @@ async def check(connection: HTTPConnection, method: str, tokens: TokenStore | No
     if not allowed(principal.role, method, path):
         sentence = refusal(principal.role, method, path)
         await _record(tokens, connection, method, path, principal, "403", sentence)
-        raise Refusal(403, sentence)
+        required = required_role(method, path)
+        raise Refusal(403, sentence, {"role": principal.role.value, "required": str(required)})
     return principal
 
 

@@ -54,10 +54,14 @@ class AccountError(ValueError):
 class LoginRefused(Exception):
     """A refused login; ``reason`` is for the audit trail, the caller reads a sentence."""
 
-    def __init__(self, sentence: str, reason: str, *, retry_after_s: int | None = None):
+    def __init__(self, sentence: str, reason: str, *, kind: str = "wrong",
+                 retry_after_s: int | None = None):
         super().__init__(sentence)
         self.sentence = sentence
         self.reason = reason
+        self.kind = kind
+        """What a client may know: ``wrong`` (name or password: never which), ``locked``
+        or ``disabled``; it says so in its own language."""
         self.retry_after_s = retry_after_s
 
 
@@ -200,13 +204,14 @@ class AccountStore:
                 verify_password(password, _dummy_hash())  # the time a known name takes
                 raise LoginRefused(wrong.sentence, "unknown user")
             if user.disabled is not None:
-                raise LoginRefused("this account is disabled; ask an admin", "disabled")
+                raise LoginRefused("this account is disabled; ask an admin", "disabled",
+                                   kind="disabled")
             if user.locked_until is not None and user.locked_until > now:
                 wait = int((user.locked_until - now).total_seconds()) + 1
                 raise LoginRefused(
                     f"too many wrong passwords: this account is locked for {wait // 60 + 1} "
                     f"more minute(s); try again later or ask an admin", "locked",
-                    retry_after_s=wait)
+                    kind="locked", retry_after_s=wait)
             if not verify_password(password, user.password_hash):
                 user.failed_logins += 1
                 if user.failed_logins >= LOCKOUT_AFTER:

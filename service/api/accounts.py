@@ -159,7 +159,8 @@ def build_accounts_router(tokens: TokenStore | None, accounts: Accounts,
             headers = {"WWW-Authenticate": "Bearer"}
             if refused.retry_after_s is not None:
                 headers["Retry-After"] = str(refused.retry_after_s)
-            raise ApiError(401, "LoginRefused", refused.sentence, headers=headers) from None
+            raise ApiError(401, "LoginRefused", refused.sentence, {"reason": refused.kind},
+                           headers=headers) from None
         await repository.audit(user.name, "POST /api/v1/auth/login", "signed in", clock(),
                                role=user.role.value, result="200")
         assert info.expires is not None
