@@ -45,11 +45,14 @@ def entry_hash(previous: str, entry: Mapping[str, Any]) -> str:
 
 def append(connection: Connection, entry: Mapping[str, Any]) -> int:
     """Add one entry in the caller's transaction, chained to the newest; returns its id."""
-    locked = connection.execute(sa.update(HEAD).where(HEAD.c.id == 1)
-                                .values(last_id=HEAD.c.last_id))
-    if locked.rowcount == 0:  # a database made before the chain existed, or emptied
+    # Lock the head and read it in one statement (a write first: SQLite takes its write
+    # lock here, so no other writer reads the same head).
+    head = connection.execute(sa.update(HEAD).where(HEAD.c.id == 1)
+                              .values(last_id=HEAD.c.last_id)
+                              .returning(HEAD.c.last_hash)).scalar_one_or_none()
+    if head is None:  # the head row was removed: start it again (verify reports the gap)
         connection.execute(sa.insert(HEAD).values(id=1, last_id=0, last_hash=""))
-    head = connection.execute(sa.select(HEAD.c.last_hash).where(HEAD.c.id == 1)).scalar_one()
+        head = ""
     digest = entry_hash(head, entry)
     values = {key: entry.get(key) for key in CONTENT}
     values["role"] = values["role"] or ""
