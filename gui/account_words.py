@@ -17,6 +17,8 @@ ROLE_WORDS = {
     "admin": QT_TRANSLATE_NOOP("FleetRows", "admin"),
 }
 _SIGNED_IN = QT_TRANSLATE_NOOP("FleetRows", "Signed in: %1 (%2)")
+_ROLE_MAY_NOT = QT_TRANSLATE_NOOP(
+    "FleetRows", "Your role (%1) may not do this; ask a colleague with a role that may.")
 _NOT_SIGNED_IN = QT_TRANSLATE_NOOP("FleetRows", "Not signed in to the service")
 _LOGIN_REFUSED = {
     "wrong": QT_TRANSLATE_NOOP("FleetRows", "The user name or password is wrong."),
@@ -43,6 +45,12 @@ class Operator:
 
     def may(self, method: str, route: str) -> bool:
         return f"{method.upper()} {route}" in self.permissions
+
+    def refusal(self, method: str, route: str) -> Reason | None:
+        """Why this operator may not call the route (a tooltip), or None when they may."""
+        if self.may(method, route):
+            return None
+        return Reason(_ROLE_MAY_NOT, (role_word(self.role),))
 
     def status_line(self) -> Reason:
         return Reason(_SIGNED_IN, (self.name, role_word(self.role)))

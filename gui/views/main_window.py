@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         def shown(answer: Any) -> None:
             if isinstance(answer, MeRecord):
                 self.operator = Operator(answer.name, answer.role, answer.permissions)
+                self.register_panel.apply_operator(self.operator)
                 self.user_label.setText(
                     self.operator.status_line().text(QCoreApplication.translate))
             else:  # a service from before accounts, or a refused token: the pages say why

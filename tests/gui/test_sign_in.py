@@ -77,6 +77,10 @@ async def test_eis69_signing_in_shows_the_user_and_keeps_only_the_token(
             assert window.operator is not None
             assert window.operator.may("POST", "/api/v1/poles/{pole_id}/reset")
             assert not window.operator.may("PUT", "/api/v1/poles/{pole_id}/configuration")
+            # The pole register is the admins': greyed out, saying why.
+            await shown(lambda: not window.register_panel.register_button.isEnabled())
+            assert window.register_panel.register_button.toolTip() == (
+                "Your role (helpdesk) may not do this; ask a colleague with a role that may.")
             kept = "\n".join(memory_keyring.kept.values())
             assert view.service.token in kept and password not in kept
 
