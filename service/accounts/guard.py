@@ -18,6 +18,7 @@ from starlette.requests import HTTPConnection
 
 from service.accounts.permissions import PUBLIC, Role, allowed, refusal, required_role
 from service.accounts.principal import CURRENT, Principal
+from service.storage.database import StorageError
 
 if TYPE_CHECKING:
     from service.api.tokens import TokenStore
@@ -56,7 +57,13 @@ async def identify(tokens: TokenStore | None, token: str) -> Principal | None:
     if name is not None:
         return Principal(name, Role.ADMIN)
     if tokens.accounts is not None:
-        return await tokens.accounts.authenticate(token)
+        try:
+            return await tokens.accounts.authenticate(token)
+        except StorageError as exc:
+            LOGGER.warning("a user's token could not be checked: %s", exc)
+            raise Refusal(503, "the service cannot reach its database to check your "
+                               "sign-in; try again shortly (the admin token still works)"
+                          ) from None
     return None
 
 

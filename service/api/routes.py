@@ -193,6 +193,8 @@ def token_check(tokens: TokenStore | None) -> Callable[..., Awaitable[None]]:
             if refused.status == 401:
                 raise ApiError(401, "Unauthorized", refused.sentence,
                                headers={"WWW-Authenticate": "Bearer"}) from None
+            if refused.status == 503:
+                raise ApiError(503, "StorageUnavailable", refused.sentence) from None
             raise ApiError(403, "Forbidden", refused.sentence, refused.details,
                            detail=refused.sentence) from None
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from service.accounts.guard import identify
+from service.accounts.guard import Refusal, identify
 from service.api.tokens import TokenStore
 from service.live.hub import MIN_INTERVAL_MS, LiveClient, LiveHub
 
@@ -33,7 +33,11 @@ def build_live_router(hub: LiveHub, tokens: TokenStore | None, prefix: str) -> A
     @router.websocket("/live")
     async def live(websocket: WebSocket) -> None:
         token = _bearer(websocket)
-        if token is None or await identify(tokens, token) is None:
+        try:
+            caller = None if token is None else await identify(tokens, token)
+        except Refusal:
+            caller = None
+        if caller is None:
             await websocket.close(code=POLICY_VIOLATION,
                                   reason="send 'Authorization: Bearer <token>' or ?token=")
             return
