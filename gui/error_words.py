@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from gui.account_words import login_refusal, role_word
 from gui.fleet.rows import QT_TRANSLATE_NOOP, Reason
 from pole_link.errors import (
     CallError,
@@ -24,7 +25,8 @@ from pole_link.errors import (
     NotAuthorised,
     PoleLinkError,
 )
-from pole_link.service_api import ServiceRefused
+from pole_link.service_accounts import LoginRefused
+from pole_link.service_api import RoleRefused, ServiceRefused
 
 _REFUSED = QT_TRANSLATE_NOOP(
     "FleetRows", "Nothing answers at that address (connection refused): is the service "
@@ -38,6 +40,9 @@ _POLE_TOKEN = QT_TRANSLATE_NOOP(
 _NOT_LOGGED_IN = QT_TRANSLATE_NOOP(
     "FleetRows", "The pole refused: this session is not logged in to change it (log in "
     "first).")
+_ROLE_REFUSED = QT_TRANSLATE_NOOP(
+    "FleetRows", "Your role (%1) may not do this: it needs %2 or higher. Ask a colleague "
+                 "who has that role.")
 _TIMEOUT = QT_TRANSLATE_NOOP(
     "FleetRows", "The pole did not answer in time. It may be busy or the link is weak: try "
                  "again.")
@@ -75,6 +80,12 @@ def explain(error: BaseException) -> Explained:
 
 
 def _sentence(error: BaseException) -> Reason:
+    if isinstance(error, LoginRefused):
+        return login_refusal(error.reason)
+    if isinstance(error, RoleRefused):
+        if error.role and error.required:
+            return Reason(_ROLE_REFUSED, (role_word(error.role), role_word(error.required)))
+        return Reason(_SERVICE_SAYS, (error.description,))
     if isinstance(error, NotAuthorised):
         if "API token" in error.description:
             return Reason(_TOKEN)

@@ -41,6 +41,7 @@ from pole_link.errors import (
     PoleLinkError,
 )
 from pole_link.live import LiveSample
+from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
 from pole_link.timeutil import format_time, parse_time
 
@@ -891,6 +892,19 @@ class ServiceRefused(ConnectError):
         self.code = code
 
 
+class RoleRefused(NotAuthorised):
+    """The service refused because the signed-in user's role may not do this (403). The
+    description is the service's sentence; ``details`` hold ``role`` and ``required``."""
+
+    @property
+    def role(self) -> str:
+        return str((self.details or {}).get("role", ""))
+
+    @property
+    def required(self) -> str:
+        return str((self.details or {}).get("required", ""))
+
+
 def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
     """The API's ``{"error", "description", "details"}``, or the HTTP reason."""
     try:
@@ -903,7 +917,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return str(response.status_code), response.reason_phrase, {}
 
 
-class ServiceClient(CardRequests):
+class ServiceClient(CardRequests, AccountRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be
@@ -947,8 +961,10 @@ class ServiceClient(CardRequests):
         code, text, details = _refusal(response)
         status = response.status_code
         if status == 401:
-            raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token",
-                                action=what)
+            raise NotAuthorised(f"the service at {self.endpoint.url} refused the API token"
+                                + (f": {text}" if text else ""), action=what)
+        if status == 403 and code == "Forbidden":
+            raise RoleRefused(text or "your role may not do this", details, action=what)
         if status == 403 or code == "SecurityError":
             raise NotAuthorised(text or "not allowed", details, action=what)
         if status == 409:

@@ -20,6 +20,8 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from starlette.responses import PlainTextResponse
 
 from pole_link.errors import LinkLost
+from service.accounts.trail import AuditTrail
+from service.api.accounts import build_accounts_router
 from service.api.certificates import build_certificates_router
 from service.api.commissioning_reports import build_commissioning_router
 from service.api.files_routes import build_files_router, build_pole_files_router
@@ -49,10 +51,11 @@ def create_app(services: Services) -> FastAPI:
     """The CSMS app over ``services``: every route mounted here, in one list, each router
     with its guard; the lifespan starts and stops the background work (`Services.start`).
 
-    Guards: `operator` — an API token (`service.api.guard`, the one rule every operator
-    route goes through); poles are admitted by the `Gate` before the OCPP upgrade; the
-    files poles fetch and upload carry a one-time token in their URL; the overrule page is
-    for drivers at the pole (it lifts the limit of a running transaction, nothing else).
+    Guards: `operator` — a token and a role the route allows (`service.api.guard`, the one
+    rule every operator route goes through; login is public by the same table); poles are
+    admitted by the `Gate` before the OCPP upgrade; the files poles fetch and upload carry a
+    one-time token in their URL; the overrule page is for drivers at the pole (it lifts the
+    limit of a running transaction, nothing else).
     """
 
     @contextlib.asynccontextmanager
@@ -72,18 +75,19 @@ def create_app(services: Services) -> FastAPI:
     s = services
     repository, connections, clock = s.async_repository, s.connections, s.clock
     # The guards. Each router below gets one; the ones not `operator` guard themselves.
-    operator = [operator_guard(s.tokens)]  # an API token (roles later: service.api.guard)
+    operator = [operator_guard(s.tokens)]  # a token, and a role the route allows
     poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
-    token_in_socket: list[Any] = []  # the live feed: `check_token` on header or ?token=
-    # Every route of the service, in one list. New routers join it with their guard
-    # (certificates, accounts/audit, service tokens: ``operator`` until the roles).
+    token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
+    # Every route of the service, in one list. New routers join it with their guard, and
+    # their routes join the permission table (`service.accounts.permissions`).
     routers: list[tuple[APIRouter, list[Any]]] = [
         (build_ocpp_router(s), poles_own),
         (build_pole_files_router(repository, s.files), poles_own),
         (build_overrule_router(connections, repository), drivers),
         (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
         (build_router(connections, repository), operator),
+        (build_accounts_router(s.tokens, s.accounts, repository, clock), operator),
         (build_id_tags_router(connections, repository, s.id_tags, clock, sender=s.local_lists,
                               changed=s.local_list_pusher.register_changed
                               if s.settings.push_local_lists else None), operator),
@@ -103,6 +107,8 @@ def create_app(services: Services) -> FastAPI:
     for router, guards in routers:
         app.include_router(router, dependencies=guards)
     install_error_handlers(app)
+    # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
+    app.add_middleware(AuditTrail, repository=repository, clock=clock)
     return app
 
 

@@ -57,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from service.security.ca_cli import main as ca_main
 
         return ca_main(argv[1:])
+    if argv[:1] in (["user"], ["audit"]) or (
+            argv[:1] == ["--db"] and argv[2:3] in (["user"], ["audit"])):
+        from service.accounts.cli import main as accounts_main
+
+        return accounts_main(argv)
     parser = argparse.ArgumentParser(prog="paalwerk service",
                                      description="Run the CSMS (OCPP 1.6J central system).")
     parser.add_argument("--db", metavar="URL",

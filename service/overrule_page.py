@@ -88,6 +88,12 @@ def build_overrule_router(connections: Any, repository: AsyncRepository) -> APIR
         where = f"<p>Laadpaal {html.escape(pole_id)}, aansluiting {connector_id}</p>"
         result = await overrule_transaction(connections, repository, pole_id, connector_id,
                                             "phone")
+        try:  # a driver's action on a pole belongs in the audit trail too (eis 69)
+            await repository.audit("driver (phone)", f"Overrule connector {connector_id}",
+                                   result.detail or "", pole_id=pole_id,
+                                   result=result.outcome)
+        except Exception:
+            LOGGER.exception("%s: overrule not recorded in the audit trail", pole_id)
         if result.outcome == "NoTransaction":
             return _page("Geen laadsessie", where + "<div class='box warn'>Er loopt op deze "
                          "aansluiting geen laadsessie om op te heffen.</div>", 409)

@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography import x509
 
 from pole_link.errors import PoleLinkError
+from service.accounts.store import Accounts, AccountStore
 from service.api.files_routes import FILES_PREFIX, FileTransfers
 from service.api.tokens import TokenStore, default_token_file
 from service.cards.authority import IdTagAuthority
@@ -117,6 +118,9 @@ class Services:
     security_events: SecurityEvents
     gate: Gate
     log_requests: LogRequests
+    accounts: Accounts
+    """Operators' accounts and tokens (issue 17); the guard reaches them through
+    ``tokens.accounts``."""
     """The poles' GetLog uploads (security extension)."""
     pole_handler: type[PoleHandler]
     id_tags: AsyncIdTagRepository
@@ -249,6 +253,11 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         async_repository, publish=lambda record: hub.publish(live_events.security_event(record)))
     gate = Gate(credentials, security_events, clock)
     log_requests = LogRequests(repository)  # GetLog (service/api/certificates.py)
+    # Accounts and roles (issue 17): refusals about a pole also reach its security events.
+    accounts = Accounts(AccountStore(repository.engine, clock), async_repository,
+                        security_events)
+    tokens = TokenStore(config.token_file or default_token_file())
+    tokens.accounts = accounts
     id_tags = AsyncIdTagRepository(repository.engine)
     authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
                                clock=clock)
@@ -274,7 +283,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
-        tokens=TokenStore(config.token_file or default_token_file()),
+        tokens=tokens, accounts=accounts,
         cluster=cluster, connections=connections, live_hub=hub,
         pole_settings=pole_settings, policy=policy, credentials=credentials,
         security_events=security_events, gate=gate,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.account_words import Operator
 from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import PoleSecurityRecord, ServiceClient, ServiceEndpoint
@@ -35,6 +37,7 @@ class PoleRegisterPanel(QWidget):
         super().__init__(parent)
         self.tasks = tasks
         self.service: ServiceEndpoint | None = None
+        self.operator: Operator | None = None
         self.confirm: Callable[[str], bool] = lambda _question: False
         self.note = QLabel(self.tr("Connect to a service to register or decommission poles."))
         self.pole_id = QLineEdit()
@@ -73,9 +76,24 @@ class PoleRegisterPanel(QWidget):
 
     def follow(self, service: ServiceEndpoint | None) -> None:
         self.service = service
+        self.operator = None  # known again once the service says who we are
         self.note.setVisible(service is None)
-        for button in (self.register_button, self.decommission_button):
-            button.setEnabled(service is not None)
+        self._enable()
+
+    def apply_operator(self, operator: Operator | None) -> None:
+        """Grey out what the signed-in operator's role may not do, saying why (issue 17)."""
+        self.operator = operator
+        self._enable()
+
+    def _enable(self) -> None:
+        for button, method, route in (
+                (self.register_button, "POST", "/api/v1/poles"),
+                (self.decommission_button, "DELETE", "/api/v1/poles/{pole_id}")):
+            refusal = (self.operator.refusal(method, route)
+                       if self.operator is not None else None)
+            button.setEnabled(self.service is not None and refusal is None)
+            button.setToolTip("" if refusal is None
+                              else refusal.text(QCoreApplication.translate))
 
     def register(self) -> None:
         pole_id = self.pole_id.text().strip()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gui.settings import remember_service, remembered_service_url, remembered_token
 from gui.tasks import TaskRunner
+from gui.views.login_dialog import LoginDialog
 from pole_link.service_api import ServiceEndpoint
 from pole_link.transports import PoleAddress, transport_class
 
@@ -66,9 +67,15 @@ class ConnectView(QWidget):
         self.url = QLineEdit(remembered_service_url() or "http://127.0.0.1:8180")
         self.token = QLineEdit(remembered_token(self.url.text()))
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("the token 'paalwerk service' printed"))
+        self.token.setPlaceholderText(self.tr(
+            "filled in when you sign in, or the token 'paalwerk service' printed"))
         self.service_button = QPushButton(self.tr("Connect to service"))
         self.service_button.clicked.connect(self.connect_service)
+        self.sign_in_button = QPushButton(self.tr("Sign in with name and password…"))
+        self.sign_in_button.setToolTip(self.tr(
+            "Your own account at the service: what you may do follows from your role"))
+        self.sign_in_button.clicked.connect(self.open_sign_in)
+        self.login_dialog: LoginDialog | None = None
         self.token_note = QLabel()
         self.token_note.setWordWrap(True)
         self.service_poles = QListWidget()
@@ -79,7 +86,11 @@ class ConnectView(QWidget):
         form = QFormLayout(box)
         form.addRow(self.tr("URL"), self.url)
         form.addRow(self.tr("API token"), self.token)
-        form.addRow(self.service_button, self.token_note)
+        service_buttons = QHBoxLayout()
+        service_buttons.addWidget(self.sign_in_button)
+        service_buttons.addWidget(self.service_button)
+        form.addRow("", service_buttons)
+        form.addRow("", self.token_note)
         form.addRow(self.tr("Poles"), self.service_poles)
         buttons = QHBoxLayout()
         buttons.addWidget(self.service_connect)
@@ -103,6 +114,18 @@ class ConnectView(QWidget):
             self.token_note.setText(self.tr("Give the service URL and an API token."))
             return
         self.use_service(ServiceEndpoint(url, token), remember=True)
+
+    def open_sign_in(self) -> None:
+        """The sign-in dialog for the URL typed; its token is used (and kept) like a typed
+        one."""
+        url = self.url.text().strip()
+        if not url:
+            self.token_note.setText(self.tr("Give the service URL first."))
+            return
+        self.login_dialog = LoginDialog(self.tasks, url, parent=self)
+        self.login_dialog.signed_in.connect(
+            lambda record: self.use_service(ServiceEndpoint(url, record.token), remember=True))
+        self.login_dialog.open()
 
     def refresh_service_poles(self) -> None:
         if self.service is None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.account_words import Operator, not_signed_in
 from gui.cards.view import CardsView
 from gui.commissioning.page import CommissioningPage
 from gui.demo import DemoStack
@@ -44,9 +45,11 @@ from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
+from gui.service_request import ask_service
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
 from gui.views.pole_view import PoleView, ask_user
+from pole_link.service_accounts import MeRecord
 from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
 from pole_link.transports import PoleAddress
@@ -106,6 +109,8 @@ class MainWindow(QMainWindow):
         self.register_panel = PoleRegisterPanel(self.tasks)  # Poles → Register… (issue 16)
         self.register_panel.confirm = lambda question: self.confirm(question)
         self.register_dialog: QDialog | None = None
+        self.operator: Operator | None = None
+        """The signed-in operator at the chosen service (None: not known)."""
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
@@ -136,6 +141,9 @@ class MainWindow(QMainWindow):
         self.link_label = QLabel()
         self.fleet_label = QLabel()
         self.statusBar().addWidget(self.link_label, 1)
+        self.user_label = QLabel()
+        self.user_label.setContentsMargins(0, 0, 16, 0)
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.fleet_label)
         self._menus()
         self._wire()
@@ -186,6 +194,7 @@ class MainWindow(QMainWindow):
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)
+        self.connect_view.service_chosen.connect(self.show_operator)
         self.fleet_view.pole_activated.connect(self.open_remote_pole)
         self.feed.state_changed.connect(self.fleet_label.setText)
         self.feed.security_event.connect(self.pole_view.show_security_event)
@@ -198,6 +207,22 @@ class MainWindow(QMainWindow):
         self.controller.command_finished.connect(
             lambda what, answer: self.messages.show_info(f"{what}: {answer}"))
         self.controller.command_failed.connect(self.command_failed)
+
+    def show_operator(self, service: ServiceEndpoint) -> None:
+        """Who the app acts as at the service, in the status bar (``GET /auth/me``)."""
+        self.user_label.setText(not_signed_in().text(QCoreApplication.translate))
+
+        def shown(answer: Any) -> None:
+            if isinstance(answer, MeRecord):
+                self.operator = Operator(answer.name, answer.role, answer.permissions)
+                self.register_panel.apply_operator(self.operator)
+                self.user_label.setText(
+                    self.operator.status_line().text(QCoreApplication.translate))
+            else:  # a service from before accounts, or a refused token: the pages say why
+                self.operator = None
+
+        ask_service(self.tasks, service, self.tr("Asking who is signed in"),
+                    lambda client: client.me(), shown)
 
     # ------------------------------------------------------------ navigation
     def show_page(self, page: Page) -> None:

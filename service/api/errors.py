@@ -14,18 +14,22 @@ class ApiError(Exception):
 
     def __init__(self, status: int, error: str, description: str,
                  details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, *, detail: str | None = None) -> None:
         super().__init__(f"{error}: {description}")
         self.status = status
         self.error = error
         self.description = description
         self.details = details
         self.headers = headers
+        self.detail = detail
+        """A sentence also under ``detail`` (FastAPI's own key), e.g. a refusal's."""
 
     def response(self) -> JSONResponse:
         body: dict[str, Any] = {"error": self.error, "description": self.description}
         if self.details:
             body["details"] = self.details
+        if self.detail:
+            body["detail"] = self.detail
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 

@@ -173,7 +173,8 @@ async def send_command(connections: PoleConnections, repository: AsyncRepository
         raise ApiError(409, "PoleOffline",
                        f"pole {pole_id!r} is not connected to this service")
     await repository.audit("api", f"{action} → {pole_id}",
-                           redact(json.dumps(payload, separators=(",", ":"))))
+                           redact(json.dumps(payload, separators=(",", ":"))),
+                           pole_id=pole_id, result="sent")
     try:
         async with asyncio.timeout(timeout):
             result = await handler.call_action(action, payload, timeout=timeout)
@@ -375,7 +376,7 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         for the running transaction, and the overrule is stored with it once confirmed."""
         await known_pole(pole_id)
         await repository.audit("api", f"Overrule → {pole_id}",
-                               json.dumps(_ocpp(body), separators=(",", ":")))
+                               json.dumps(_ocpp(body), separators=(",", ":")), pole_id=pole_id)
         result = await overrule_transaction(connections, repository, pole_id,
                                             body.connector_id, "phone",
                                             transaction_id=body.transaction_id)

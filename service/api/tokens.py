@@ -19,9 +19,12 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from service.accounts.store import Accounts
 
 TOKEN_FILE_NAME = "api-tokens.json"
 
@@ -86,6 +89,10 @@ class TokenStore:
         self.path = path
         self._stamp: tuple[int, int] | None = None
         self._hashes: frozenset[str] = frozenset()
+        self._names: dict[str, str] = {}
+        self.accounts: Accounts | None = None
+        """The user accounts (issue 17), when the service has storage: their login and
+        personal tokens count besides this file's, which stay the first admins'."""
 
     def hashes(self) -> frozenset[str]:
         try:
@@ -96,11 +103,21 @@ class TokenStore:
         stamp = (stat.st_mtime_ns, stat.st_size)
         if stamp != self._stamp:
             with contextlib.suppress(OSError, ValueError):
-                self._hashes = frozenset(str(entry["sha256"]) for entry in _read(self.path))
+                entries = _read(self.path)
+                self._hashes = frozenset(str(entry["sha256"]) for entry in entries)
+                self._names = {str(entry["sha256"]): str(entry.get("name") or "admin")
+                               for entry in entries}
                 self._stamp = stamp
         return self._hashes
 
     def verify(self, token: str) -> bool:
         """Constant-time comparison per stored hash, so timing leaks nothing."""
+        return self.name_of(token) is not None
+
+    def name_of(self, token: str) -> str | None:
+        """The file entry's name for a valid token (e.g. ``admin``), else None."""
         presented = hash_token(token)
-        return any(hmac.compare_digest(presented, known) for known in self.hashes())
+        for known in self.hashes():
+            if hmac.compare_digest(presented, known):
+                return self._names.get(known, "admin")
+        return None

@@ -20,8 +20,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from service.api.errors import ApiError
-from service.api.guard import check_token
+from service.accounts.guard import Refusal, identify
 from service.api.tokens import TokenStore
 from service.live.hub import MIN_INTERVAL_MS, LiveClient, LiveHub
 
@@ -33,9 +32,12 @@ def build_live_router(hub: LiveHub, tokens: TokenStore | None, prefix: str) -> A
 
     @router.websocket("/live")
     async def live(websocket: WebSocket) -> None:
+        token = _bearer(websocket)
         try:
-            check_token(tokens, _bearer(websocket))  # the API's one rule (`service.api.guard`)
-        except ApiError:
+            caller = None if token is None else await identify(tokens, token)
+        except Refusal:
+            caller = None
+        if caller is None:
             await websocket.close(code=POLICY_VIOLATION,
                                   reason="send 'Authorization: Bearer <token>' or ?token=")
             return

@@ -52,6 +52,7 @@ from service.storage.repository import AsyncRepository
 __all__ = ["CapacityPolicy", "DeployResult", "DeployStatus"]
 
 LOGGER = logging.getLogger(__name__)
+AUDIT_ACTOR = "capacity policy"
 
 DeployStatus = Literal["Accepted", "Rejected", "Offline", "Error"]
 
@@ -119,6 +120,22 @@ class CapacityPolicy:
 
     # ------------------------------------------------------------------ deploy + verify
     async def deploy(self, pole_id: str) -> DeployResult:
+        """`_deploy`, recorded in the audit trail when the pole was reached (eis 69): the
+        service's own actions on a pole are part of who-did-what."""
+        outcome = await self._deploy(pole_id)
+        if outcome.status != "Offline":
+            detail = "; ".join(outcome.differences)[:500]
+            try:
+                await self.repository.audit(
+                    AUDIT_ACTOR, "SetChargingProfile (capacity profile)", detail, self.clock(),
+                    pole_id=pole_id, result=outcome.status + (" verified" if outcome.verified
+                                                              else " not verified"))
+            except Exception:
+                LOGGER.exception("%s: capacity profile not recorded in the audit trail",
+                                 pole_id)
+        return outcome
+
+    async def _deploy(self, pole_id: str) -> DeployResult:
         """Build today's profile, send it to connector 0, store it, and verify it.
 
         Never raises for pole trouble: an absent or silent pole is ``Offline`` (it

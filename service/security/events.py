@@ -44,6 +44,8 @@ class SecurityEvent(StrEnum):
     CERTIFICATE_INSTALLED = "CertificateInstalled"
     CERTIFICATE_DELETED = "CertificateDeleted"
     CERTIFICATE_REFUSED_BY_POLE = "CertificateChangeRefused"
+    OPERATOR_REFUSED = "OperatorActionRefused"
+    """An operator's request about this pole that their role may not make (issue 17)."""
 
 
 Publish = Callable[[SecurityEventRecord], None]
@@ -70,7 +72,8 @@ class SecurityEvents:
             row = await self.repository.add_security_event(SecurityEventRow(
                 pole_id=pole_id, type=kind.value, tech_info=detail[:TECH_INFO_LENGTH],
                 timestamp=at, received_at=at))
-            await self.repository.audit(ACTOR, f"{kind.value} {pole_id}", detail, at)
+            await self.repository.audit(ACTOR, f"{kind.value} {pole_id}", detail, at,
+                                        pole_id=pole_id, result="recorded")
         except Exception:
             LOGGER.exception("%s: security event not stored", pole_id)
             return

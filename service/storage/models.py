@@ -364,7 +364,12 @@ class CommissioningReportRow(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """Who did what to which pole (eis 69 security logging)."""
+    """Who did what to which pole (eis 69 security logging).
+
+    Append-only and hash-chained (`service.storage.audit_chain`): ``hash`` is the SHA-256
+    of the previous entry's hash and this entry's content, so a changed or removed entry
+    is found by ``paalwerk service audit verify``. Never holds a secret.
+    """
 
     __tablename__ = "audit_log"
 
@@ -373,6 +378,55 @@ class AuditLog(SQLModel, table=True):
     actor: str
     action: str
     detail: str = ""
+    role: str = ""
+    """The actor's role when it acted (an account's), or empty for the service itself."""
+    pole_id: str | None = Field(default=None, max_length=64, index=True)
+    result: str = ""
+    """The outcome: an HTTP status code for API requests, or a word."""
+    hash: str | None = Field(default=None, max_length=64)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The newest audit entry's id and hash, one row: writers lock it to append one after
+    the other (no fork of the chain), and it reveals a removed last entry."""
+
+    __tablename__ = "audit_chain"
+
+    id: int = Field(default=1, primary_key=True)
+    last_id: int = 0
+    last_hash: str = Field(default="", max_length=64)
+
+
+class User(SQLModel, table=True):
+    """An operator account (issue 17): a name, a role and a slow salted password hash."""
+
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=255)
+    created: datetime = _time()
+    disabled: datetime | None = _time(nullable=True)
+    failed_logins: int = 0
+    """Wrong passwords in a row; reaching the limit locks the account for a while."""
+    locked_until: datetime | None = _time(nullable=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A user's bearer token, as its SHA-256 only: a login (short-lived) or a personal
+    token (named, revocable)."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    user_name: str = Field(foreign_key="users.name", max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    """``login`` or ``personal``."""
+    name: str = Field(default="", max_length=100)
+    created: datetime = _time()
+    expires: datetime | None = _time(nullable=True)
+    revoked: datetime | None = _time(nullable=True)
 
 
 class SecurityEvent(SQLModel, table=True):

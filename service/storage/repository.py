@@ -28,6 +28,8 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from pole_link.service_api import EndReason
+from service.accounts.principal import CURRENT
+from service.storage import audit_chain
 from service.storage.compiled_writes import CompiledWrites
 from service.storage.database import storage_errors
 from service.storage.models import (
@@ -881,11 +883,38 @@ class Repository:
                 query.order_by(col(SecurityEvent.id).desc()).limit(limit)).all())
 
     def audit(self, actor: str, action: str, detail: str = "",
-              at: datetime | None = None) -> None:
+              at: datetime | None = None, *, role: str = "", pole_id: str | None = None,
+              result: str = "") -> int:
+        """Append one entry to the hash-chained audit trail (`audit_chain`); its id."""
+        entry = {"time": at or datetime.now(UTC), "actor": actor, "role": role,
+                 "action": action, "pole_id": pole_id, "result": result, "detail": detail}
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            return audit_chain.append(connection, entry)
+
+    def audit_entries(self, *, since: datetime | None = None, until: datetime | None = None,
+                      actor: str | None = None, pole_id: str | None = None,
+                      action: str | None = None, limit: int = 1000,
+                      offset: int = 0) -> list[AuditLog]:
+        """Audit entries oldest first; ``action`` matches a part of the action."""
+        query = select(AuditLog)
+        if since is not None:
+            query = query.where(col(AuditLog.time) >= since)
+        if until is not None:
+            query = query.where(col(AuditLog.time) < until)
+        if actor is not None:
+            query = query.where(AuditLog.actor == actor)
+        if pole_id is not None:
+            query = query.where(AuditLog.pole_id == pole_id)
+        if action is not None:
+            query = query.where(col(AuditLog.action).contains(action, autoescape=True))
+        query = query.order_by(col(AuditLog.id)).offset(offset).limit(limit)
         with storage_errors(self.engine.url), self._session() as session:
-            session.add(AuditLog(time=at or datetime.now(UTC), actor=actor, action=action,
-                                 detail=detail))
-            session.commit()
+            return list(session.exec(query).all())
+
+    def verify_audit(self) -> list[audit_chain.ChainProblem]:
+        """Every break in the audit chain (empty: intact)."""
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            return audit_chain.verify(connection)
 
 
 def execute_grouped(connection: Connection, writes: Iterable[Write],
@@ -1134,7 +1163,19 @@ class AsyncRepository:
     message_log = _threaded(Repository.message_log)
     prune_message_log = _threaded(Repository.prune_message_log)
     charging_profiles = _threaded(Repository.charging_profiles)
-    audit = _threaded(Repository.audit)
+    audit_entries = _threaded(Repository.audit_entries)
+    verify_audit = _threaded(Repository.verify_audit)
+
+    async def audit(self, actor: str, action: str, detail: str = "",
+                    at: datetime | None = None, *, role: str = "",
+                    pole_id: str | None = None, result: str = "") -> int:
+        """`Repository.audit`; an entry a route writes as "api" names the operator calling
+        it (`service.accounts.principal.CURRENT`)."""
+        caller = CURRENT.get()
+        if caller is not None and actor == "api":
+            actor, role = caller.name, role or caller.role.value
+        return await asyncio.to_thread(self.sync.audit, actor, action, detail, at, role=role,
+                                       pole_id=pole_id, result=result)
     firmware_requested = _threaded(Repository.firmware_requested)
     firmware_not_sent = _threaded(Repository.firmware_not_sent)
     firmware_status = _threaded(Repository.firmware_status)

@@ -70,6 +70,10 @@ async def test_eis24_deploy_is_accepted_verified_and_stored_and_limits_the_peak(
         assert result.local_day == date(2026, 11, 25)
         [record] = csms.repository.charging_profiles("PW-C1")
         assert record.connector_id == 0 and record.verified_at is not None
+        # eis 69: the service's own action on the pole is in the audit trail.
+        assert [(e.actor, e.result) for e in csms.repository.audit_entries(pole_id="PW-C1")
+                if e.action.startswith("SetChargingProfile")] == [
+            ("capacity policy", "Accepted verified")]
         assert limit_at(pole, datetime(2026, 11, 25, 16, 30, tzinfo=UTC)) == 7.0  # 17:30 local
         assert limit_at(pole, datetime(2026, 11, 25, 20, 30, tzinfo=UTC)) == 30.0  # 21:30 local
 

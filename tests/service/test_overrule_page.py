@@ -53,6 +53,12 @@ async def test_eis28_eis29_phone_overrule_lifts_the_limit_and_is_stored(
     stored = service.repository.get_transaction(transaction.csms_id)  # type: ignore[arg-type]
     assert stored is not None and stored.overruled_at is not None
     assert stored.overrule_source == "phone"
+    # eis 69: the driver's action is in the (hash-chained) audit trail, under its pole.
+    entries = service.repository.audit_entries(pole_id="PW-0007")
+    assert [(e.actor, e.action, e.result) for e in entries
+            if e.actor == "driver (phone)"] == [("driver (phone)", "Overrule connector 1",
+                                                 "Accepted")]
+    assert service.repository.verify_audit() == []
 
 
 async def test_no_running_transaction_and_unknown_pole_are_explained(
