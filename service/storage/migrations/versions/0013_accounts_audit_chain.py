@@ -20,7 +20,7 @@ from service.storage.audit_chain import entry_hash
 UTC_TIME = sa.DateTime(timezone=True)
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
