@@ -61,133 +61,133 @@
 <context>
     <name>CardsView</name>
     <message>
-        <location filename="../cards/view.py" line="48" />
+        <location filename="../cards/view.py" line="47" />
         <source>Connect to a service to look up cards.</source>
         <translation>Verbind met een service om passen op te zoeken.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="50" />
+        <location filename="../cards/view.py" line="49" />
         <source>Card number (id tag)</source>
         <translation>Pasnummer (id-tag)</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="53" />
+        <location filename="../cards/view.py" line="52" />
         <source>Look up</source>
         <translation>Opzoeken</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="59" />
+        <location filename="../cards/view.py" line="58" />
         <source>Block card</source>
         <translation>Pas blokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="60" />
+        <location filename="../cards/view.py" line="59" />
         <source>Unblock card</source>
         <translation>Pas deblokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="64" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="64" />
         <source>Socket</source>
         <translation>Laadpunt</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="64" />
         <source>Started</source>
         <translation>Gestart</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="64" />
         <source>Stopped</source>
         <translation>Gestopt</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="66" />
+        <location filename="../cards/view.py" line="65" />
         <source>kWh</source>
         <translation>kWh</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="66" />
+        <location filename="../cards/view.py" line="65" />
         <source>Stop reason</source>
         <translation>Reden van stoppen</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="82" />
+        <location filename="../cards/view.py" line="81" />
         <source>Recent transactions (local time)</source>
         <translation>Recente laadsessies (lokale tijd)</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="115" />
+        <location filename="../cards/view.py" line="103" />
         <source>Type a card number first.</source>
         <translation>Typ eerst een pasnummer.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="116" />
+        <location filename="../cards/view.py" line="104" />
         <source>A card number has at most 20 characters.</source>
         <translation>Een pasnummer heeft hoogstens 20 tekens.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="121" />
-        <location filename="../cards/view.py" line="125" />
+        <location filename="../cards/view.py" line="109" />
+        <location filename="../cards/view.py" line="113" />
         <source>Looking up the card</source>
         <translation>Pas opzoeken</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="128" />
+        <location filename="../cards/view.py" line="116" />
         <source>Blocking the card</source>
         <translation>Pas blokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="128" />
+        <location filename="../cards/view.py" line="116" />
         <source>Unblocking the card</source>
         <translation>Pas deblokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="142" />
+        <location filename="../cards/view.py" line="130" />
         <source>Not in the register</source>
         <translation>Niet in het register</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="143" />
+        <location filename="../cards/view.py" line="131" />
         <source>Accepted</source>
         <translation>Geaccepteerd</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="144" />
+        <location filename="../cards/view.py" line="132" />
         <source>Blocked</source>
         <translation>Geblokkeerd</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="145" />
+        <location filename="../cards/view.py" line="133" />
         <source>Expired</source>
         <translation>Verlopen</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="146" />
+        <location filename="../cards/view.py" line="134" />
         <source>Invalid</source>
         <translation>Ongeldig</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="160" />
+        <location filename="../cards/view.py" line="148" />
         <source>The service answers for it as its setting for unknown cards says (by default: accepted, as cards of every e-mobility provider must work).</source>
         <translation>De service beantwoordt deze pas volgens de instelling voor onbekende passen (standaard: geaccepteerd, want passen van elke e-mobilityprovider moeten werken).</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="164" />
+        <location filename="../cards/view.py" line="152" />
         <source>Group: %1</source>
         <translation>Groep: %1</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="166" />
+        <location filename="../cards/view.py" line="154" />
         <source>Valid until: %1</source>
         <translation>Geldig tot: %1</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="169" />
+        <location filename="../cards/view.py" line="157" />
         <source>No transactions with this card.</source>
         <translation>Geen laadsessies met deze pas.</translation>
     </message>
@@ -256,44 +256,742 @@
     </message>
 </context>
 <context>
+    <name>CommissioningChecks</name>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="85" />
+        <source>passed</source>
+        <translation>geslaagd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="86" />
+        <source>failed</source>
+        <translation>mislukt</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="87" />
+        <source>FAILED</source>
+        <translation>MISLUKT</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="88" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="89" />
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="90" />
+        <source>(none given)</source>
+        <translation>(niet opgegeven)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="91" />
+        <source>(empty)</source>
+        <translation>(leeg)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="92" />
+        <source>(not set)</source>
+        <translation>(niet ingesteld)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="93" />
+        <source>not checked</source>
+        <translation>niet gecontroleerd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="94" />
+        <source>Socket</source>
+        <translation>Laadpunt</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="95" />
+        <source>Socket %1</source>
+        <translation>Laadpunt %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="96" />
+        <source>Error</source>
+        <translation>Fout</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="97" />
+        <source>Pole's answer</source>
+        <translation>Antwoord van de paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="98" />
+        <source>The pole refused %1. The session is not authorised for writes: connect with a service token (or the commissioning PIN of a new pole) and run the step again.</source>
+        <translation>De paal weigerde %1. De sessie mag niet schrijven: verbind met een servicetoken (of de inbedrijfstellings-pincode van een nieuwe paal) en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="104" />
+        <source>The pole refused %1. Run the step again; if the pole keeps refusing, note its answer and call the manufacturer.</source>
+        <translation>De paal weigerde %1. Voer de stap opnieuw uit; blijft de paal weigeren, noteer dan het antwoord en bel de fabrikant.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="109" />
+        <source>a call of this check (%1)</source>
+        <translation>een opdracht van deze controle (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="111" />
+        <source>The check could not run. Run the step again; if it keeps failing, report the error shown.</source>
+        <translation>De controle kon niet worden uitgevoerd. Voer de stap opnieuw uit; mislukt hij steeds, meld dan de getoonde fout.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="116" />
+        <source>ID on the sticker</source>
+        <translation>ID op de sticker</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="117" />
+        <source>PoleId on the pole</source>
+        <translation>PoleId in de paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="118" />
+        <source>Pole's Hello</source>
+        <translation>Hello van de paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="119" />
+        <source>Run for pole</source>
+        <translation>Doorloop voor paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="120" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="121" />
+        <source>%1 %2, serial %3</source>
+        <translation>%1 %2, serienummer %3</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="122" />
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="123" />
+        <source>No pole ID was given: type the ID printed on the pole's sticker and run the step again.</source>
+        <translation>Er is geen paal-ID opgegeven: typ het ID dat op de sticker van de paal staat en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="128" />
+        <source>The sticker says %1 but the pole's PoleId is %2. Either the sticker is wrong (replace it with the ID agreed with the grantor) or the pole is configured wrong (set PoleId to the sticker's ID and reboot it), then run the step again.</source>
+        <translation>Op de sticker staat %1, maar de PoleId van de paal is %2. Of de sticker is fout (vervang hem door het ID dat met de concessieverlener is afgesproken) of de paal is verkeerd ingesteld (zet PoleId op het ID van de sticker en herstart de paal); voer daarna de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="137" />
+        <source>This run is for pole %1 but this pole is %2: check the work order and that you are connected to the right pole.</source>
+        <translation>Deze doorloop is voor paal %1, maar deze paal is %2: controleer de werkbon en of u met de juiste paal verbonden bent.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="142" />
+        <source>Pole's clock</source>
+        <translation>Klok van de paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="143" />
+        <source>Laptop's clock</source>
+        <translation>Klok van de laptop</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="144" />
+        <source>Offset</source>
+        <translation>Afwijking</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="145" />
+        <source>Allowed</source>
+        <translation>Toegestaan</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="146" />
+        <source>The pole's clock is %1. It sets its time from the back office at BootNotification: check the CSMS connection step, then run this step again (or check the laptop's own clock if it is the one off).</source>
+        <translation>De klok van de paal loopt %1. De paal neemt zijn tijd over van het backoffice bij BootNotification: controleer de stap CSMS-verbinding en voer deze stap daarna opnieuw uit (of controleer de klok van de laptop als die afwijkt).</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="153" />
+        <source>Modem self-test</source>
+        <translation>Zelftest modem</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="154" />
+        <source>Pole says</source>
+        <translation>De paal meldt</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="155" />
+        <source>Checked via</source>
+        <translation>Gecontroleerd via</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="156" />
+        <source>the pole's modem test (no service connection given)</source>
+        <translation>de modemtest van de paal (geen serviceverbinding opgegeven)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="158" />
+        <source>the pole's modem test (the service is not reachable: %1)</source>
+        <translation>de modemtest van de paal (de service is niet bereikbaar: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="161" />
+        <source>The pole does not reach its back office (%1). Check the antenna, SIM and APN and the pole's CSMS URL, then run this step again.</source>
+        <translation>De paal bereikt zijn backoffice niet (%1). Controleer antenne, simkaart en APN en de CSMS-URL van de paal en voer deze stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="166" />
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="167" />
+        <source>does not know %1</source>
+        <translation>kent %1 niet</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="168" />
+        <source>The service has never accepted a BootNotification from %1: check the pole's CSMS URL and charge point id, and whether the service accepts unknown poles, then run the step again.</source>
+        <translation>De service heeft nog nooit een BootNotification van %1 aangenomen: controleer de CSMS-URL en de charge point id van de paal en of de service onbekende palen aanneemt, en voer de stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="175" />
+        <source>connected</source>
+        <translation>verbonden</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="176" />
+        <source>not connected</source>
+        <translation>niet verbonden</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="177" />
+        <source>Last seen</source>
+        <translation>Laatst gezien</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="178" />
+        <source>never</source>
+        <translation>nooit</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="179" />
+        <source>BootNotification answer</source>
+        <translation>Antwoord op BootNotification</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="181" />
+        <source>not in the service's log</source>
+        <translation>niet in het logboek van de service</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="183" />
+        <source>%1 at %2</source>
+        <translation>%1 om %2</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="184" />
+        <source>Firmware (service)</source>
+        <translation>Firmware (service)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="185" />
+        <source>unknown</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="186" />
+        <source>The service does not hold a connection from this pole. Check the SIM/modem and the pole's CSMS URL, then run this step again (a TriggerMessage BootNotification from here makes the pole announce itself).</source>
+        <translation>De service heeft geen verbinding met deze paal. Controleer simkaart/modem en de CSMS-URL van de paal en voer deze stap daarna opnieuw uit (een TriggerMessage BootNotification van hieruit laat de paal zich melden).</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="194" />
+        <source>The service answered the pole's BootNotification with %1: register the pole at the service (or open its registration) and run this step again.</source>
+        <translation>De service beantwoordde de BootNotification van de paal met %1: registreer de paal bij de service (of open de registratie) en voer deze stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="199" />
+        <source>Connection (technician)</source>
+        <translation>Netaansluiting (monteur)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="200" />
+        <source>Expected</source>
+        <translation>Verwacht</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="201" />
+        <source>Pick the connection size on the grid operator's label: %1.</source>
+        <translation>Kies de grootte van de netaansluiting op het label van de netbeheerder: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="204" />
+        <source>A %1 connection needs GridConnectionMaxCurrent = %2, the pole has %3. Set it (ChangeConfiguration, or the pole's settings in the app) and run the step again.</source>
+        <translation>Een netaansluiting van %1 vraagt GridConnectionMaxCurrent = %2, de paal heeft %3. Stel het in (ChangeConfiguration, of de instellingen van de paal in de app) en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="211" />
+        <source>none</source>
+        <translation>niets</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="212" />
+        <source>Connection</source>
+        <translation>Netaansluiting</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="213" />
+        <source>%1 (assumed: no size given)</source>
+        <translation>%1 (aangenomen: geen grootte opgegeven)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="215" />
+        <source>No tender profile for this connection: %1</source>
+        <translation>Geen aanbestedingsprofiel voor deze netaansluiting: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="217" />
+        <source>Installed now</source>
+        <translation>Nu geïnstalleerd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="218" />
+        <source>tender profile of %1: %2</source>
+        <translation>aanbestedingsprofiel van %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="220" />
+        <source>no (already in force)</source>
+        <translation>nee (al van kracht)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="221" />
+        <source>no</source>
+        <translation>nee</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="222" />
+        <source>Composite schedule</source>
+        <translation>Samengesteld schema</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="223" />
+        <source>Composite schedule (24 h)</source>
+        <translation>Samengesteld schema (24 u)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="225" />
+        <source>Pole clock offset</source>
+        <translation>Afwijking klok paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="226" />
+        <source>Differences</source>
+        <translation>Verschillen</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="227" />
+        <source>The pole's own schedule does not follow the tender profile (see the differences). Install the capacity profile again (from the service or the Profiles view) and run this step again; if the times are off by hours, check the pole's clock.</source>
+        <translation>Het eigen schema van de paal volgt het aanbestedingsprofiel niet (zie de verschillen). Installeer het capaciteitsprofiel opnieuw (vanuit de service of het scherm Profielen) en voer deze stap opnieuw uit; wijken de tijden uren af, controleer dan de klok van de paal.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="236" />
+        <source>Socket %1 self-test</source>
+        <translation>Zelftest laadpunt %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="237" />
+        <source>Socket %1 in Live</source>
+        <translation>Laadpunt %1 in Live</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="238" />
+        <source>Socket %1 not seen in Live</source>
+        <translation>Laadpunt %1 niet gezien in Live</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="240" />
+        <source>the LED self-test</source>
+        <translation>de zelftest van de leds</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="241" />
+        <source>The LED self-test failed on socket %1: replace that socket's LED module and run the step again.</source>
+        <translation>De zelftest van de leds mislukte op laadpunt %1: vervang de ledmodule van dat laadpunt en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="246" />
+        <source>LightIntensity before</source>
+        <translation>LightIntensity vooraf</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="247" />
+        <source>Wanted</source>
+        <translation>Gewenst</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="248" />
+        <source>LightIntensity after</source>
+        <translation>LightIntensity achteraf</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="249" />
+        <source>The pole kept LightIntensity at %1 (%2). Set it from the back office and run the step again.</source>
+        <translation>De paal hield LightIntensity op %1 (%2). Stel het in vanuit het backoffice en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="254" />
+        <source>earth-fault (RCD) protection</source>
+        <translation>aardlekbeveiliging (aardlekschakelaar)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="256" />
+        <source>socket lock</source>
+        <translation>vergrendeling van het laadpunt</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="257" />
+        <source>energy meter</source>
+        <translation>energiemeter</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="258" />
+        <source>the %1 self-test</source>
+        <translation>de zelftest van de %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="259" />
+        <source>The %1 of socket %2 did not pass its self-test. The socket must not be used: check its RCD/RDC-DD module and wiring, replace the module if the test fails again, and run the step again.</source>
+        <translation>De %1 van laadpunt %2 slaagde niet voor de zelftest. Het laadpunt mag niet worden gebruikt: controleer de aardlekschakelaar (RCD/RDC-DD-module) en de bedrading, vervang de module als de test weer mislukt en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="266" />
+        <source>The %1 of socket %2 did not pass its self-test. Check the lock actuator and that nothing blocks the shutter, replace the actuator if the test fails again, and run the step again.</source>
+        <translation>De %1 van laadpunt %2 slaagde niet voor de zelftest. Controleer de vergrendelingsmotor en of niets de klep blokkeert, vervang de motor als de test weer mislukt en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="273" />
+        <source>The %1 of socket %2 did not pass its self-test. Check the meter's wiring and communication cable; a MID meter that fails must be replaced before the pole may bill.</source>
+        <translation>De %1 van laadpunt %2 slaagde niet voor de zelftest. Controleer de bedrading en de communicatiekabel van de meter; een MID-meter die faalt moet worden vervangen voordat de paal mag factureren.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="280" />
+        <source>Socket %1 register</source>
+        <translation>Telwerk laadpunt %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="281" />
+        <source>The meter register of socket %1 is not plausible. Check the meter and its configuration; a MID meter that reads wrong must be replaced.</source>
+        <translation>Het telwerk van laadpunt %1 is niet aannemelijk. Controleer de meter en de instellingen; een MID-meter die verkeerd meet moet worden vervangen.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="286" />
+        <source>Mode 3 state</source>
+        <translation>Mode 3-toestand</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="287" />
+        <source>Mode 3 states</source>
+        <translation>Mode 3-toestanden</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="288" />
+        <source>Socket %1 is not free (state %2): unplug any cable and run the step again.</source>
+        <translation>Laadpunt %1 is niet vrij (toestand %2): haal de kabel eruit en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="293" />
+        <source>Vehicle</source>
+        <translation>Voertuig</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="294" />
+        <source>simulated %1 (virtual pole)</source>
+        <translation>gesimuleerde %1 (virtuele paal)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="296" />
+        <source>test load plugged in by the technician</source>
+        <translation>testbelasting ingeplugd door monteur</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="298" />
+        <source>The pole refused to start a charge (%1). Check the socket's status and faults, then run the step again.</source>
+        <translation>De paal weigerde een laadsessie te starten (%1). Controleer de status en storingen van het laadpunt en voer de stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="303" />
+        <source>Waited %1 s for the vehicle to be plugged in. Check the cable and the test load and run the step again.</source>
+        <translation>%1 s gewacht tot het voertuig werd ingeplugd. Controleer de kabel en de testbelasting en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="308" />
+        <source>Waited %1 s for the vehicle to draw current (state C). Check the cable and the test load and run the step again.</source>
+        <translation>%1 s gewacht tot het voertuig stroom trok (toestand C). Controleer de kabel en de testbelasting en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="313" />
+        <source>Current</source>
+        <translation>Stroom</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="314" />
+        <source>%1 A (L1/L2/L3)</source>
+        <translation>%1 A (L1/L2/L3)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="315" />
+        <source>Highest current</source>
+        <translation>Hoogste stroom</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="316" />
+        <source>Limit in force</source>
+        <translation>Geldende limiet</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="317" />
+        <source>Offered (PWM)</source>
+        <translation>Aangeboden (PWM)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="318" />
+        <source>%1 at %2 %</source>
+        <translation>%1 bij %2 %</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="319" />
+        <source>Transaction</source>
+        <translation>Transactie</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="320" />
+        <source>The Mode 3 states did not go A → B → C. Check the control-pilot wiring and run the step again.</source>
+        <translation>De Mode 3-toestanden gingen niet A → B → C. Controleer de bedrading van de control pilot en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="325" />
+        <source>The vehicle drew %1 A where %2 A was in force: the pole does not limit the current. Do not release the pole; report it to the manufacturer.</source>
+        <translation>Het voertuig trok %1 A terwijl %2 A gold: de paal begrenst de stroom niet. Geef de paal niet vrij; meld het aan de fabrikant.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="330" />
+        <source>Running</source>
+        <translation>Draait</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="331" />
+        <source>Approved</source>
+        <translation>Goedgekeurd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="332" />
+        <source>No approved release is known: type the version on the work order.</source>
+        <translation>Er is geen goedgekeurde versie bekend: typ de versie van de werkbon.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="335" />
+        <source>The pole runs %1, not the approved %2. Install the approved release (paalwerk firmware upload, or a rollout from the service) and run the step again.</source>
+        <translation>De paal draait %1, niet de goedgekeurde %2. Installeer de goedgekeurde versie (paalwerk firmware upload, of een uitrol vanuit de service) en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="342" />
+        <source>Security profile</source>
+        <translation>Beveiligingsprofiel</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="343" />
+        <source>This version of Paalwerk cannot check the security profile and the service-token keys yet: note them by hand on the work order.</source>
+        <translation>Deze versie van Paalwerk kan het beveiligingsprofiel en de servicetokensleutels nog niet controleren: noteer ze met de hand op de werkbon.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="348" />
+        <source>%1 behind</source>
+        <translation>%1 achter</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="349" />
+        <source>%1 ahead</source>
+        <translation>%1 voor</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="350" />
+        <source>%1 the pole allows %2, the tender %3</source>
+        <translation>%1 staat de paal %2 toe, de aanbesteding %3</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="352" />
+        <source>the tender capacity profile</source>
+        <translation>het capaciteitsprofiel van de aanbesteding</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="354" />
+        <source>blinking %1</source>
+        <translation>knipperend %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="355" />
+        <source>off</source>
+        <translation>uit</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="356" />
+        <source>green</source>
+        <translation>groen</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="357" />
+        <source>light blue</source>
+        <translation>lichtblauw</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="358" />
+        <source>blue</source>
+        <translation>blauw</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="359" />
+        <source>red</source>
+        <translation>rood</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="360" />
+        <source>The LEDs now cycle through every colour: watch them.</source>
+        <translation>De leds lopen nu alle kleuren door: kijk ernaar.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="363" />
+        <source>Plug the test load into socket %1.</source>
+        <translation>Steek de testbelasting in laadpunt %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="365" />
+        <source>Unplug the test load from socket %1.</source>
+        <translation>Haal de testbelasting uit laadpunt %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="368" />
+        <source>confirmed</source>
+        <translation>bevestigd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="369" />
+        <source>NO</source>
+        <translation>NEE</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="370" />
+        <source>not confirmed</source>
+        <translation>niet bevestigd</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="371" />
+        <source>Nobody confirmed this step.</source>
+        <translation>Niemand heeft deze stap bevestigd.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="373" />
+        <source>The technician did not see what this step expects: repair the fault and run the step again.</source>
+        <translation>De monteur zag niet wat deze stap verwacht: herstel de storing en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="378" />
+        <source>Not seen: %1. Repair the fault and run the step again.</source>
+        <translation>Niet gezien: %1. Herstel de storing en voer de stap opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="381" />
+        <source>Not confirmed: %1.</source>
+        <translation>Niet bevestigd: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="382" />
+        <source>No value was entered.</source>
+        <translation>Er is geen waarde ingevoerd.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="384" />
+        <source>%1 is outside %2: find the cause, repair it, measure again.</source>
+        <translation>%1 valt buiten %2: zoek de oorzaak, herstel die en meet opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="387" />
+        <source>No file was added.</source>
+        <translation>Er is geen bestand toegevoegd.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="390" />
+        <source>ChangeConfiguration</source>
+        <translation>ChangeConfiguration</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="391" />
+        <source>GridConnectionMaxCurrent</source>
+        <translation>GridConnectionMaxCurrent</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="393" />
+        <source>LightIntensity</source>
+        <translation>LightIntensity</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="394" />
+        <source>RemoteStartTransaction</source>
+        <translation>RemoteStartTransaction</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="395" />
+        <source>ServiceTokenKeys</source>
+        <translation>ServiceTokenKeys</translation>
+    </message>
+</context>
+<context>
     <name>CommissioningPage</name>
     <message>
-        <location filename="../commissioning/page.py" line="58" />
+        <location filename="../commissioning/page.py" line="51" />
         <source>Checklist</source>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="59" />
+        <location filename="../commissioning/page.py" line="52" />
         <source>Reports</source>
         <translation>Rapporten</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="94" />
+        <location filename="../commissioning/page.py" line="85" />
         <source>The report could not be signed: %1 The run is kept: press Finish again to retry.</source>
         <translation>Het rapport kon niet worden ondertekend: %1 De doorloop is bewaard: druk nogmaals op Afronden om het opnieuw te proberen.</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="99" />
+        <location filename="../commissioning/page.py" line="90" />
         <source>Signing the report…</source>
         <translation>Rapport wordt ondertekend…</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="100" />
+        <location filename="../commissioning/page.py" line="91" />
         <source>Signing the report</source>
         <translation>Rapport ondertekenen</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="105" />
+        <location filename="../commissioning/page.py" line="96" />
         <source>Report signed by %1 (key %2) and saved in %3.</source>
         <translation>Rapport ondertekend door %1 (sleutel %2) en bewaard in %3.</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="111" />
+        <location filename="../commissioning/page.py" line="102" />
         <source>It is uploaded once the app is logged in to the service (Reports tab, Sync now).</source>
         <translation>Het wordt verstuurd zodra de app bij de service is ingelogd (tabblad Rapporten, Nu synchroniseren).</translation>
     </message>
     <message>
-        <location filename="../commissioning/page.py" line="114" />
+        <location filename="../commissioning/page.py" line="105" />
         <source>Uploading it to the service: see the Reports tab.</source>
         <translation>Het wordt naar de service verstuurd: zie het tabblad Rapporten.</translation>
     </message>
@@ -301,113 +999,113 @@
 <context>
     <name>CommissioningView</name>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="84" />
+        <location filename="../commissioning/wizard_view.py" line="87" />
         <source>your name, as on the report</source>
         <translation>uw naam, zoals op het rapport</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="85" />
+        <location filename="../commissioning/wizard_view.py" line="88" />
         <source>Start commissioning</source>
         <translation>Inbedrijfstelling starten</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="87" />
+        <location filename="../commissioning/wizard_view.py" line="90" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="88" />
+        <location filename="../commissioning/wizard_view.py" line="91" />
         <source>Go on with a run that was interrupted, at the first step without a result</source>
         <translation>Ga verder met een onderbroken doorloop, bij de eerste stap zonder resultaat</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="94" />
+        <location filename="../commissioning/wizard_view.py" line="97" />
         <source>%v of %m steps</source>
         <translation>%v van %m stappen</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="102" />
-        <location filename="../commissioning/wizard_view.py" line="338" />
+        <location filename="../commissioning/wizard_view.py" line="105" />
+        <location filename="../commissioning/wizard_view.py" line="342" />
         <source>Check</source>
         <translation>Controleren</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="108" />
+        <location filename="../commissioning/wizard_view.py" line="111" />
         <source>Finish and sign the report</source>
         <translation>Afronden en rapport ondertekenen</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="113" />
+        <location filename="../commissioning/wizard_view.py" line="116" />
         <source>Open the report (PDF)</source>
         <translation>Rapport openen (pdf)</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="121" />
+        <location filename="../commissioning/wizard_view.py" line="124" />
         <source>Checklist</source>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="123" />
+        <location filename="../commissioning/wizard_view.py" line="126" />
         <source>Technician</source>
         <translation>Monteur</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="129" />
+        <location filename="../commissioning/wizard_view.py" line="132" />
         <source>Interrupted run</source>
         <translation>Onderbroken doorloop</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="182" />
+        <location filename="../commissioning/wizard_view.py" line="185" />
         <source>Connect to the pole first (Connect page): over the service cable, Bluetooth or the service.</source>
         <translation>Verbind eerst met de paal (pagina Verbinden): via de servicekabel, Bluetooth of de service.</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="185" />
+        <location filename="../commissioning/wizard_view.py" line="188" />
         <source>Pole %1: choose the checklist and start. Every answer is saved at once, also without network.</source>
         <translation>Paal %1: kies de checklist en start. Elk antwoord wordt meteen bewaard, ook zonder netwerk.</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="189" />
+        <location filename="../commissioning/wizard_view.py" line="192" />
         <source>Pole %1 · %2 · started %3</source>
         <translation>Paal %1 · %2 · gestart %3</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="198" />
+        <location filename="../commissioning/wizard_view.py" line="201" />
         <source>%1, started %2 (%3 steps done)</source>
         <translation>%1, gestart %2 (%3 stappen gedaan)</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="212" />
+        <location filename="../commissioning/wizard_view.py" line="216" />
         <source>The checklist cannot be used: %1</source>
         <translation>De checklist kan niet worden gebruikt: %1</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="223" />
+        <location filename="../commissioning/wizard_view.py" line="227" />
         <source>Type your name first: the report is signed with it.</source>
         <translation>Typ eerst uw naam: het rapport wordt ermee ondertekend.</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="260" />
+        <location filename="../commissioning/wizard_view.py" line="264" />
         <source>Automatic checks</source>
         <translation>Automatische controles</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="292" />
+        <location filename="../commissioning/wizard_view.py" line="296" />
         <source>%1 did not finish: %2 Nothing was recorded for this step; try again once the pole answers.</source>
         <translation>%1 is niet afgerond: %2 Voor deze stap is niets vastgelegd; probeer het opnieuw zodra de paal antwoordt.</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="318" />
+        <location filename="../commissioning/wizard_view.py" line="322" />
         <source>Your answer</source>
         <translation>Uw antwoord</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="329" />
+        <location filename="../commissioning/wizard_view.py" line="333" />
         <source>Skipping</source>
         <translation>Overslaan</translation>
     </message>
     <message>
-        <location filename="../commissioning/wizard_view.py" line="414" />
+        <location filename="../commissioning/wizard_view.py" line="422" />
         <source>Step %1 of %2: %3</source>
         <translation>Stap %1 van %2: %3</translation>
     </message>
@@ -415,117 +1113,132 @@
 <context>
     <name>ConnectView</name>
     <message>
-        <location filename="../views/connect_view.py" line="56" />
+        <location filename="../views/connect_view.py" line="57" />
         <source>Disconnect from the pole</source>
         <translation>Verbinding met de paal verbreken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="58" />
+        <location filename="../views/connect_view.py" line="59" />
         <source>Close the link to the pole you are connected to (before pulling the cable)</source>
         <translation>Sluit de verbinding met de paal waarmee je verbonden bent (voordat je de kabel lostrekt)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="65" />
+        <location filename="../views/connect_view.py" line="66" />
         <source>Service (remote: the whole fleet)</source>
         <translation>Service (op afstand: de hele vloot)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="69" />
-        <source>the token 'paalwerk service' printed</source>
-        <translation>het token dat 'paalwerk service' toonde</translation>
+        <location filename="../views/connect_view.py" line="71" />
+        <source>filled in when you sign in, or the token 'paalwerk service' printed</source>
+        <translation>wordt ingevuld als u zich aanmeldt, of het token dat 'paalwerk service' toonde</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="70" />
+        <location filename="../views/connect_view.py" line="72" />
         <source>Connect to service</source>
         <translation>Verbinden met service</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="77" />
+        <location filename="../views/connect_view.py" line="74" />
+        <source>Sign in with name and password…</source>
+        <translation>Aanmelden met naam en wachtwoord…</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="76" />
+        <source>Your own account at the service: what you may do follows from your role</source>
+        <translation>Uw eigen account bij de service: wat u mag doen, hangt af van uw rol</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="84" />
         <source>Refresh list</source>
         <translation>Lijst vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="80" />
+        <location filename="../views/connect_view.py" line="87" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="81" />
+        <location filename="../views/connect_view.py" line="88" />
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="83" />
+        <location filename="../views/connect_view.py" line="94" />
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="103" />
+        <location filename="../views/connect_view.py" line="114" />
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="111" />
+        <location filename="../views/connect_view.py" line="123" />
+        <source>Give the service URL first.</source>
+        <translation>Vul eerst de URL van de service in.</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="134" />
         <source>Listing the service's poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="118" />
+        <location filename="../views/connect_view.py" line="141" />
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="123" />
+        <location filename="../views/connect_view.py" line="146" />
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="124" />
+        <location filename="../views/connect_view.py" line="147" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="126" />
+        <location filename="../views/connect_view.py" line="149" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="145" />
+        <location filename="../views/connect_view.py" line="168" />
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="158" />
+        <location filename="../views/connect_view.py" line="181" />
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="161" />
+        <location filename="../views/connect_view.py" line="184" />
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="177" />
+        <location filename="../views/connect_view.py" line="200" />
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="180" />
+        <location filename="../views/connect_view.py" line="203" />
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="185" />
+        <location filename="../views/connect_view.py" line="208" />
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="187" />
+        <location filename="../views/connect_view.py" line="210" />
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="202" />
+        <location filename="../views/connect_view.py" line="225" />
         <source>Connect to the selected pole</source>
         <translation>Verbinden met de gekozen paal</translation>
     </message>
@@ -685,17 +1398,22 @@
 <context>
     <name>FleetFeed</name>
     <message>
-        <location filename="../fleet_feed.py" line="98" />
+        <location filename="../fleet_feed.py" line="105" />
         <source>fleet of %1: live</source>
         <translation>vloot van %1: actueel</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="114" />
+        <location filename="../fleet_feed.py" line="124" />
         <source>fleet feed lost: %1 Retrying.</source>
         <translation>vlootfeed weg: %1 Opnieuw proberen.</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="123" />
+        <location filename="../fleet_feed.py" line="136" />
+        <source>security events not available: %1</source>
+        <translation>beveiligingsmeldingen niet beschikbaar: %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet_feed.py" line="146" />
         <source>uptime not available: %1</source>
         <translation>beschikbaarheid niet te lezen: %1</translation>
     </message>
@@ -703,87 +1421,87 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="96" />
+        <location filename="../fleet/model.py" line="97" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="97" />
+        <location filename="../fleet/model.py" line="98" />
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98" />
+        <location filename="../fleet/model.py" line="99" />
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99" />
+        <location filename="../fleet/model.py" line="100" />
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="100" />
+        <location filename="../fleet/model.py" line="101" />
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="101" />
+        <location filename="../fleet/model.py" line="102" />
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="102" />
+        <location filename="../fleet/model.py" line="103" />
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="103" />
+        <location filename="../fleet/model.py" line="104" />
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="251" />
+        <location filename="../fleet/model.py" line="254" />
         <source>%1?</source>
         <translation>%1?</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="303" />
+        <location filename="../fleet/model.py" line="306" />
         <source>Grid operator: %1</source>
         <translation>Netbeheerder: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="304" />
+        <location filename="../fleet/model.py" line="307" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="306" />
+        <location filename="../fleet/model.py" line="310" />
         <source>Pole status: %1</source>
         <translation>Status van de paal: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="313" />
+        <location filename="../fleet/model.py" line="317" />
         <source>(last known: the pole is offline)</source>
         <translation>(laatst bekend: de paal is offline)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="315" />
+        <location filename="../fleet/model.py" line="319" />
         <source>since %1</source>
         <translation>sinds %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="320" />
+        <location filename="../fleet/model.py" line="324" />
         <source>LED: %1, blinking</source>
         <translation>Led: %1, knipperend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="320" />
+        <location filename="../fleet/model.py" line="324" />
         <source>LED: %1</source>
         <translation>Led: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="323" />
+        <location filename="../fleet/model.py" line="327" />
         <source>Transaction %1 running %2</source>
         <translation>Transactie %1 loopt %2</translation>
     </message>
@@ -791,341 +1509,342 @@
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="179" />
+        <location filename="../fleet/rows.py" line="191" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="180" />
+        <location filename="../fleet/rows.py" line="192" />
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <source>%1 faulted: %2</source>
-        <translation type="vanished">%1 in storing: %2</translation>
-    </message>
-    <message>
-        <location filename="../fleet/rows.py" line="181" />
+        <location filename="../fleet/rows.py" line="193" />
         <source>%1 faulted: %2 (%3)</source>
         <translation>%1 in storing: %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="182" />
+        <location filename="../fleet/rows.py" line="194" />
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="183" />
+        <location filename="../fleet/rows.py" line="195" />
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="184" />
+        <location filename="../fleet/rows.py" line="196" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="185" />
+        <location filename="../fleet/rows.py" line="197" />
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="186" />
+        <location filename="../fleet/rows.py" line="198" />
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="187" />
+        <location filename="../fleet/rows.py" line="199" />
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="188" />
+        <location filename="../fleet/rows.py" line="200" />
         <source>Clock %1 behind</source>
         <translation>Klok loopt %1 achter</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="189" />
+        <location filename="../fleet/rows.py" line="201" />
         <source>Clock %1 ahead</source>
         <translation>Klok loopt %1 voor</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="190" />
+        <location filename="../fleet/rows.py" line="202" />
         <source>&lt;1 min</source>
         <translation>&lt;1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="191" />
+        <location filename="../fleet/rows.py" line="203" />
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="192" />
+        <location filename="../fleet/rows.py" line="204" />
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="193" />
+        <location filename="../fleet/rows.py" line="205" />
         <source>%1 h</source>
         <translation>%1 u</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="194" />
+        <location filename="../fleet/rows.py" line="206" />
         <source>%1 d</source>
         <translation>%1 d</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="195" />
+        <location filename="../fleet/rows.py" line="207" />
         <source>never</source>
         <translation>nooit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="196" />
+        <location filename="../fleet/rows.py" line="208" />
         <source>just now</source>
         <translation>zojuist</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="197" />
+        <location filename="../fleet/rows.py" line="209" />
         <source>%1 ago</source>
         <translation>%1 geleden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="198" />
+        <location filename="../fleet/rows.py" line="210" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201" />
+        <location filename="../fleet/rows.py" line="213" />
         <source>Available</source>
         <translation>Beschikbaar</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201" />
+        <location filename="../fleet/rows.py" line="213" />
         <source>Preparing</source>
         <translation>Voorbereiden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202" />
+        <location filename="../fleet/rows.py" line="214" />
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202" />
+        <location filename="../fleet/rows.py" line="214" />
         <source>SuspendedEV</source>
         <translation>Onderbroken (auto)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="203" />
+        <location filename="../fleet/rows.py" line="215" />
         <source>SuspendedEVSE</source>
         <translation>Onderbroken (paal)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204" />
+        <location filename="../fleet/rows.py" line="216" />
         <source>Finishing</source>
         <translation>Afronden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204" />
+        <location filename="../fleet/rows.py" line="216" />
         <source>Reserved</source>
         <translation>Gereserveerd</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205" />
+        <location filename="../fleet/rows.py" line="217" />
         <source>Unavailable</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205" />
+        <location filename="../fleet/rows.py" line="217" />
         <source>Faulted</source>
         <translation>Storing</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="206" />
+        <location filename="../fleet/rows.py" line="218" />
         <source>Unknown</source>
         <translation>Onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="307" />
+        <location filename="../fleet/rows.py" line="319" />
         <source>off</source>
         <translation>uit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="308" />
+        <location filename="../fleet/rows.py" line="320" />
         <source>green</source>
         <translation>groen</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="309" />
+        <location filename="../fleet/rows.py" line="321" />
         <source>light blue</source>
         <translation>lichtblauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="310" />
+        <location filename="../fleet/rows.py" line="322" />
         <source>blue</source>
         <translation>blauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="311" />
+        <location filename="../fleet/rows.py" line="323" />
         <source>red</source>
         <translation>rood</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="29" />
+        <location filename="../error_words.py" line="31" />
         <source>Nothing answers at that address (connection refused): is the service running, and is the address right?</source>
         <translation>Op dat adres antwoordt niets (verbinding geweigerd): draait de service, en klopt het adres?</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="32" />
+        <location filename="../error_words.py" line="34" />
         <source>The service cannot be reached: check the network and the address.</source>
         <translation>De service is niet bereikbaar: controleer het netwerk en het adres.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="34" />
+        <location filename="../error_words.py" line="36" />
         <source>Access refused: the token is not valid (any more). Ask for a new one.</source>
         <translation>Toegang geweigerd: het token is niet (meer) geldig. Vraag een nieuw token aan.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="36" />
+        <location filename="../error_words.py" line="38" />
         <source>The pole rejected the service token: fetch a new one from the service.</source>
         <translation>De paal wees het servicetoken af: haal een nieuw token op bij de service.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="38" />
+        <location filename="../error_words.py" line="40" />
         <source>The pole refused: this session is not logged in to change it (log in first).</source>
         <translation>De paal weigerde: deze sessie is niet aangemeld om iets te wijzigen (meld je eerst aan).</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="41" />
+        <location filename="../error_words.py" line="43" />
+        <source>Your role (%1) may not do this: it needs %2 or higher. Ask a colleague who has that role.</source>
+        <translation>Uw rol (%1) mag dit niet: hiervoor is %2 of hoger nodig. Vraag het een collega met die rol.</translation>
+    </message>
+    <message>
+        <location filename="../error_words.py" line="46" />
         <source>The pole did not answer in time. It may be busy or the link is weak: try again.</source>
         <translation>De paal antwoordde niet op tijd. Hij is misschien bezig of de verbinding is zwak: probeer het opnieuw.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="44" />
+        <location filename="../error_words.py" line="49" />
         <source>The link to the pole was lost. The app reconnects by itself.</source>
         <translation>De verbinding met de paal is verbroken. De app maakt zelf opnieuw verbinding.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="46" />
+        <location filename="../error_words.py" line="51" />
         <source>The pole refused: %1</source>
         <translation>De paal weigerde: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="47" />
+        <location filename="../error_words.py" line="52" />
         <source>The pole sent something the app cannot read. If this repeats, send the details to the helpdesk.</source>
         <translation>De paal stuurde iets wat de app niet kan lezen. Gebeurt dit vaker, stuur de details naar de helpdesk.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="50" />
+        <location filename="../error_words.py" line="55" />
         <source>Could not open the link: %1</source>
         <translation>Kon de verbinding niet openen: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="51" />
+        <location filename="../error_words.py" line="56" />
         <source>The service refused: %1</source>
         <translation>De service weigerde: %1</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="52" />
+        <location filename="../error_words.py" line="57" />
         <source>Something unexpected went wrong. The details help the helpdesk.</source>
         <translation>Er ging iets onverwachts mis. De details helpen de helpdesk.</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="56" />
+        <location filename="../error_words.py" line="61" />
         <source>it does not support this</source>
         <translation>hij ondersteunt dit niet</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="57" />
+        <location filename="../error_words.py" line="62" />
         <source>not authorised for this (log in with a service token)</source>
         <translation>hiervoor niet bevoegd (meld je aan met een servicetoken)</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="59" />
+        <location filename="../error_words.py" line="64" />
         <source>it does not know this command</source>
         <translation>hij kent deze opdracht niet</translation>
     </message>
     <message>
-        <location filename="../error_words.py" line="60" />
+        <location filename="../error_words.py" line="65" />
         <source>it rejected the request</source>
         <translation>hij wees het verzoek af</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="45" />
+        <location filename="../pole_state.py" line="51" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="46" />
+        <location filename="../pole_state.py" line="52" />
         <source>connecting</source>
         <translation>verbinden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="47" />
+        <location filename="../pole_state.py" line="53" />
         <source>connected</source>
         <translation>verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="48" />
+        <location filename="../pole_state.py" line="54" />
         <source>link lost</source>
         <translation>verbinding weg</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="64" />
+        <location filename="../pole_state.py" line="70" />
         <source>Offline since %1 (%2)</source>
         <translation>Offline sinds %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="65" />
+        <location filename="../pole_state.py" line="71" />
         <source>Never connected to the service</source>
         <translation>Nooit met de service verbonden geweest</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="66" />
+        <location filename="../pole_state.py" line="72" />
         <source>How it ended: %1</source>
         <translation>Hoe het eindigde: %1</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="67" />
+        <location filename="../pole_state.py" line="73" />
         <source>Last boot: %1</source>
         <translation>Laatste opstart: %1</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="68" />
+        <location filename="../pole_state.py" line="74" />
         <source>Connection ended %1 times in the last 7 days</source>
         <translation>Verbinding %1 keer verbroken in de laatste 7 dagen</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="69" />
+        <location filename="../pole_state.py" line="75" />
         <source>Recent connections: %1</source>
         <translation>Laatste verbindingen: %1</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="70" />
+        <location filename="../pole_state.py" line="76" />
         <source>%1–%2 %3</source>
         <translation>%1–%2 %3</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="72" />
+        <location filename="../pole_state.py" line="80" />
         <source>Back office: connected</source>
         <translation>Backoffice: verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="73" />
+        <location filename="../pole_state.py" line="81" />
         <source>Back office: NOT connected (%1)</source>
         <translation>Backoffice: NIET verbonden (%1)</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="74" />
+        <location filename="../pole_state.py" line="82" />
         <source>Back office: NOT connected</source>
         <translation>Backoffice: NIET verbonden</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="75" />
+        <location filename="../pole_state.py" line="83" />
         <source>Back office: not known yet</source>
         <translation>Backoffice: nog onbekend</translation>
     </message>
     <message>
-        <location filename="../pole_state.py" line="76" />
+        <location filename="../pole_state.py" line="84" />
         <source>%1 faulted: the self tests (RCD, lock, meter) found no cause</source>
         <translation>%1 in storing: de zelftests (aardlek, vergrendeling, meter) vonden geen oorzaak</translation>
     </message>
@@ -1135,82 +1854,82 @@
         <translation>%1 op %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="208" />
+        <location filename="../fleet/rows.py" line="220" />
         <source>fault %1</source>
         <translation>storing %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="211" />
+        <location filename="../fleet/rows.py" line="223" />
         <source>socket lock failed</source>
         <translation>vergrendeling van de contactdoos faalt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="212" />
+        <location filename="../fleet/rows.py" line="224" />
         <source>no communication with the vehicle (control pilot)</source>
         <translation>geen communicatie met het voertuig (control pilot)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="214" />
+        <location filename="../fleet/rows.py" line="226" />
         <source>earth-fault trip (RCD)</source>
         <translation>aardlekschakelaar aangesproken</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="215" />
+        <location filename="../fleet/rows.py" line="227" />
         <source>too hot</source>
         <translation>te warm</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="216" />
+        <location filename="../fleet/rows.py" line="228" />
         <source>internal error of the pole</source>
         <translation>interne fout van de paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="217" />
+        <location filename="../fleet/rows.py" line="229" />
         <source>conflict in the local card list</source>
         <translation>conflict in de lokale passenlijst</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="218" />
+        <location filename="../fleet/rows.py" line="230" />
         <source>fault the pole does not name</source>
         <translation>storing die de paal niet benoemt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="219" />
+        <location filename="../fleet/rows.py" line="231" />
         <source>overcurrent trip</source>
         <translation>overstroombeveiliging aangesproken</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="220" />
+        <location filename="../fleet/rows.py" line="232" />
         <source>mains voltage too high</source>
         <translation>netspanning te hoog</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="221" />
+        <location filename="../fleet/rows.py" line="233" />
         <source>energy meter failure</source>
         <translation>kWh-meter defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="222" />
+        <location filename="../fleet/rows.py" line="234" />
         <source>contactor (power switch) failure</source>
         <translation>magneetschakelaar defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="223" />
+        <location filename="../fleet/rows.py" line="235" />
         <source>card reader failure</source>
         <translation>paslezer defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="224" />
+        <location filename="../fleet/rows.py" line="236" />
         <source>reset failed</source>
         <translation>herstart mislukt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="225" />
+        <location filename="../fleet/rows.py" line="237" />
         <source>mains voltage too low</source>
         <translation>netspanning te laag</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="226" />
+        <location filename="../fleet/rows.py" line="238" />
         <source>weak mobile signal</source>
         <translation>zwak mobiel signaal</translation>
     </message>
@@ -1399,6 +2118,266 @@
         <source>it is made for another model</source>
         <translation>hij is voor een ander model gemaakt</translation>
     </message>
+    <message>
+        <location filename="../account_words.py" line="14" />
+        <source>helpdesk</source>
+        <translation>helpdesk</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="15" />
+        <source>technician</source>
+        <translation>monteur</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="16" />
+        <source>engineer</source>
+        <translation>engineer</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="17" />
+        <source>admin</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="19" />
+        <source>Signed in: %1 (%2)</source>
+        <translation>Aangemeld: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="20" />
+        <source>Your role (%1) may not do this; ask a colleague with a role that may.</source>
+        <translation>Uw rol (%1) mag dit niet; vraag het een collega met een rol die het wel mag.</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="22" />
+        <source>Not signed in to the service</source>
+        <translation>Niet aangemeld bij de service</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="24" />
+        <source>The user name or password is wrong.</source>
+        <translation>De gebruikersnaam of het wachtwoord klopt niet.</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="25" />
+        <source>Too many wrong passwords: this account is locked for a while. Try again later or ask an admin.</source>
+        <translation>Te vaak een verkeerd wachtwoord: dit account is een tijdje geblokkeerd. Probeer het later opnieuw of vraag het een beheerder.</translation>
+    </message>
+    <message>
+        <location filename="../account_words.py" line="28" />
+        <source>This account is disabled; ask an admin.</source>
+        <translation>Dit account is uitgeschakeld; vraag het een beheerder.</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="39" />
+        <source>firmware updated</source>
+        <translation>firmware bijgewerkt</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="40" />
+        <source>the pole could not log in at the service</source>
+        <translation>de paal kon niet inloggen bij de service</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="42" />
+        <source>the service could not prove itself to the pole</source>
+        <translation>de service kon zich niet bewijzen aan de paal</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="44" />
+        <source>pole clock set</source>
+        <translation>klok van de paal gezet</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="45" />
+        <source>pole started up</source>
+        <translation>paal opgestart</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="46" />
+        <source>pole restarted</source>
+        <translation>paal herstart</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="47" />
+        <source>security log was cleared</source>
+        <translation>beveiligingslog gewist</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="48" />
+        <source>security settings changed</source>
+        <translation>beveiligingsinstellingen gewijzigd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="50" />
+        <source>pole ran out of memory</source>
+        <translation>geheugen van de paal vol</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="51" />
+        <source>invalid messages received</source>
+        <translation>ongeldige berichten ontvangen</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="52" />
+        <source>old messages sent again (replay attack?)</source>
+        <translation>oude berichten opnieuw verstuurd (replay-aanval?)</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="54" />
+        <source>pole opened or tampered with</source>
+        <translation>paal geopend of gemanipuleerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="56" />
+        <source>firmware refused: wrong signature</source>
+        <translation>firmware geweigerd: verkeerde handtekening</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="58" />
+        <source>firmware refused: signing certificate not valid</source>
+        <translation>firmware geweigerd: ondertekeningscertificaat ongeldig</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="60" />
+        <source>the pole refused the service's certificate</source>
+        <translation>de paal weigerde het certificaat van de service</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="62" />
+        <source>the pole's certificate is not valid</source>
+        <translation>het certificaat van de paal is ongeldig</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="64" />
+        <source>outdated TLS version refused</source>
+        <translation>verouderde TLS-versie geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="65" />
+        <source>weak TLS encryption refused</source>
+        <translation>zwakke TLS-versleuteling geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="66" />
+        <source>firmware rolled back</source>
+        <translation>firmware teruggezet</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="67" />
+        <source>invalid service token</source>
+        <translation>ongeldig servicetoken</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="69" />
+        <source>connection without password</source>
+        <translation>verbinding zonder wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="70" />
+        <source>wrong password</source>
+        <translation>verkeerd wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="71" />
+        <source>connection without TLS refused</source>
+        <translation>verbinding zonder TLS geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="72" />
+        <source>pole certificate refused</source>
+        <translation>paalcertificaat geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="73" />
+        <source>decommissioned pole tried to connect</source>
+        <translation>buiten dienst gestelde paal probeerde te verbinden</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="75" />
+        <source>second connection under this pole's name (impostor?)</source>
+        <translation>tweede verbinding onder de naam van deze paal (bedrieger?)</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="77" />
+        <source>connection replaced by a new one</source>
+        <translation>verbinding vervangen door een nieuwe</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="78" />
+        <source>lowering the security profile refused</source>
+        <translation>verlagen van het beveiligingsprofiel geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="80" />
+        <source>security profile raised</source>
+        <translation>beveiligingsprofiel verhoogd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="81" />
+        <source>password changed</source>
+        <translation>wachtwoord gewijzigd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="82" />
+        <source>the pole refused its new password</source>
+        <translation>de paal weigerde zijn nieuwe wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="84" />
+        <source>pole registered</source>
+        <translation>paal geregistreerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="85" />
+        <source>pole decommissioned</source>
+        <translation>paal buiten dienst gesteld</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="97" />
+        <source>Security: %1</source>
+        <translation>Beveiliging: %1</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="98" />
+        <source>%1 from %2</source>
+        <translation>%1 vanaf %2</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="99" />
+        <source>%1 (%2×)</source>
+        <translation>%1 (%2×)</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="104" />
+        <source>no password, no encryption</source>
+        <translation>geen wachtwoord, geen versleuteling</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="105" />
+        <source>password, no encryption</source>
+        <translation>wachtwoord, geen versleuteling</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="106" />
+        <source>password over TLS</source>
+        <translation>wachtwoord via TLS</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="107" />
+        <source>TLS with pole certificate</source>
+        <translation>TLS met paalcertificaat</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="109" />
+        <source>Security profile %1 (%2)</source>
+        <translation>Beveiligingsprofiel %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="110" />
+        <source>Not in the pole register (connects without password)</source>
+        <translation>Niet in het palenregister (verbindt zonder wachtwoord)</translation>
+    </message>
 </context>
 <context>
     <name>FleetView</name>
@@ -1428,27 +2407,27 @@
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="115" />
+        <location filename="../fleet/view.py" line="117" />
         <source>Paalwerk — Fleet</source>
         <translation>Paalwerk — Vloot</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="120" />
+        <location filename="../fleet/view.py" line="122" />
         <source>Search poles, operators, status…</source>
         <translation>Zoek palen, netbeheerders, status…</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="229" />
+        <location filename="../fleet/view.py" line="231" />
         <source>⚠ Not live since %1: the table shows the last known state (greyed) and may be out of date. Reconnecting… Reason: %2</source>
         <translation>⚠ Niet live sinds %1: de tabel toont de laatst bekende toestand (grijs) en kan verouderd zijn. Opnieuw verbinden… Reden: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="232" />
+        <location filename="../fleet/view.py" line="234" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="240" />
+        <location filename="../fleet/view.py" line="242" />
         <source>%1 of %2 poles</source>
         <translation>%1 van %2 palen</translation>
     </message>
@@ -1592,109 +2571,172 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../views/login_dialog.py" line="38" />
+        <source>Paalwerk — Sign in to the service</source>
+        <translation>Paalwerk — Aanmelden bij de service</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="40" />
+        <source>Service: %1</source>
+        <translation>Service: %1</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="43" />
+        <source>your user name</source>
+        <translation>uw gebruikersnaam</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="46" />
+        <source>the password the admin gave you</source>
+        <translation>het wachtwoord dat u van de beheerder kreeg</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="50" />
+        <source>Sign in</source>
+        <translation>Aanmelden</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="58" />
+        <source>User name</source>
+        <translation>Gebruikersnaam</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="59" />
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="71" />
+        <source>Type your user name and password.</source>
+        <translation>Vul uw gebruikersnaam en wachtwoord in.</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="74" />
+        <source>Signing in…</source>
+        <translation>Bezig met aanmelden…</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="82" />
+        <source>Signing in</source>
+        <translation>Aanmelden</translation>
+    </message>
+    <message>
+        <location filename="../views/login_dialog.py" line="87" />
+        <source>Not signed in</source>
+        <translation>Niet aangemeld</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="110" />
+        <location filename="../views/main_window.py" line="115" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="111" />
+        <location filename="../views/main_window.py" line="116" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="119" />
+        <location filename="../views/main_window.py" line="124" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="119" />
+        <location filename="../views/main_window.py" line="124" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="119" />
+        <location filename="../views/main_window.py" line="124" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="120" />
+        <location filename="../views/main_window.py" line="125" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="120" />
+        <location filename="../views/main_window.py" line="125" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="121" />
+        <location filename="../views/main_window.py" line="126" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="121" />
+        <location filename="../views/main_window.py" line="126" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="145" />
+        <location filename="../views/main_window.py" line="153" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="154" />
+        <location filename="../views/main_window.py" line="162" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="159" />
+        <location filename="../views/main_window.py" line="167" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="164" />
+        <location filename="../views/main_window.py" line="172" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="165" />
+        <location filename="../views/main_window.py" line="173" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="174" />
+        <location filename="../views/main_window.py" line="182" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="232" />
+        <location filename="../views/main_window.py" line="224" />
+        <source>Asking who is signed in</source>
+        <translation>Nagaan wie er is aangemeld</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="259" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="243" />
+        <location filename="../views/main_window.py" line="274" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="269" />
+        <location filename="../views/main_window.py" line="300" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="277" />
+        <location filename="../views/main_window.py" line="308" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="279" />
+        <location filename="../views/main_window.py" line="310" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="281" />
+        <location filename="../views/main_window.py" line="312" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -1820,87 +2862,87 @@
 <context>
     <name>PoleRegisterPanel</name>
     <message>
-        <location filename="../fleet/register_panel.py" line="40" />
+        <location filename="../fleet/register_panel.py" line="42" />
         <source>Connect to a service to register or decommission poles.</source>
         <translation>Verbind met een service om palen te registreren of uit bedrijf te nemen.</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="42" />
+        <location filename="../fleet/register_panel.py" line="44" />
         <source>pole id, e.g. PW-0001</source>
         <translation>paal-ID, bijv. PW-0001</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="44" />
+        <location filename="../fleet/register_panel.py" line="46" />
         <source>0 — no credentials (not advised)</source>
         <translation>0 — geen inloggegevens (afgeraden)</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="45" />
+        <location filename="../fleet/register_panel.py" line="47" />
         <source>1 — password (HTTP Basic)</source>
         <translation>1 — wachtwoord (HTTP Basic)</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="46" />
+        <location filename="../fleet/register_panel.py" line="48" />
         <source>2 — TLS and password</source>
         <translation>2 — TLS en wachtwoord</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="47" />
+        <location filename="../fleet/register_panel.py" line="49" />
         <source>3 — TLS with the pole's certificate</source>
         <translation>3 — TLS met het certificaat van de paal</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="52" />
+        <location filename="../fleet/register_panel.py" line="54" />
         <source>16 to 40 characters (profiles 1 and 2)</source>
         <translation>16 tot 40 tekens (profielen 1 en 2)</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="53" />
+        <location filename="../fleet/register_panel.py" line="55" />
         <source>Register pole</source>
         <translation>Paal registreren</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="55" />
+        <location filename="../fleet/register_panel.py" line="57" />
         <source>Decommission pole…</source>
         <translation>Paal uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="60" />
+        <location filename="../fleet/register_panel.py" line="62" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="61" />
+        <location filename="../fleet/register_panel.py" line="63" />
         <source>Security profile</source>
         <translation>Beveiligingsprofiel</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="62" />
+        <location filename="../fleet/register_panel.py" line="64" />
         <source>Password</source>
         <translation>Wachtwoord</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="89" />
+        <location filename="../fleet/register_panel.py" line="106" />
         <source>{0} is registered at security profile {1}.</source>
         <translation>{0} is geregistreerd met beveiligingsprofiel {1}.</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="92" />
+        <location filename="../fleet/register_panel.py" line="109" />
         <source>Not registered</source>
         <translation>Niet geregistreerd</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="99" />
+        <location filename="../fleet/register_panel.py" line="116" />
         <source>Decommission {0}? It can no longer connect; its history stays.</source>
         <translation>{0} uit bedrijf nemen? De paal kan dan geen verbinding meer maken; de geschiedenis blijft bewaard.</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="105" />
+        <location filename="../fleet/register_panel.py" line="122" />
         <source>{0} is decommissioned.</source>
         <translation>{0} is uit bedrijf genomen.</translation>
     </message>
     <message>
-        <location filename="../fleet/register_panel.py" line="107" />
+        <location filename="../fleet/register_panel.py" line="124" />
         <source>Not decommissioned</source>
         <translation>Niet uit bedrijf genomen</translation>
     </message>
@@ -1908,198 +2950,195 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="100" />
+        <location filename="../views/pole_view.py" line="108" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="121" />
+        <location filename="../views/pole_view.py" line="129" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="122" />
+        <location filename="../views/pole_view.py" line="130" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="123" />
+        <location filename="../views/pole_view.py" line="131" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="144" />
+        <location filename="../views/pole_view.py" line="134" />
+        <source>Security</source>
+        <translation>Beveiliging</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="155" />
         <source>Restarting the pole — waiting for it</source>
         <translation>De paal herstart — even wachten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="165" />
+        <location filename="../views/pole_view.py" line="176" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="173" />
+        <location filename="../views/pole_view.py" line="184" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="175" />
+        <location filename="../views/pole_view.py" line="186" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="180" />
+        <location filename="../views/pole_view.py" line="191" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="189" />
+        <location filename="../views/pole_view.py" line="200" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="192" />
+        <location filename="../views/pole_view.py" line="203" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="193" />
+        <location filename="../views/pole_view.py" line="204" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="194" />
-        <location filename="../views/pole_view.py" line="396" />
+        <location filename="../views/pole_view.py" line="205" />
+        <location filename="../views/pole_view.py" line="431" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="195" />
+        <location filename="../views/pole_view.py" line="206" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="196" />
-        <location filename="../views/pole_view.py" line="439" />
-        <location filename="../views/pole_view.py" line="445" />
+        <location filename="../views/pole_view.py" line="207" />
+        <location filename="../views/pole_view.py" line="474" />
+        <location filename="../views/pole_view.py" line="480" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="197" />
+        <location filename="../views/pole_view.py" line="208" />
         <source>Out of service</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="199" />
+        <location filename="../views/pole_view.py" line="210" />
         <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
         <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="200" />
+        <location filename="../views/pole_view.py" line="211" />
         <source>Back in service</source>
         <translation>Weer in gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="201" />
+        <location filename="../views/pole_view.py" line="212" />
         <source>ChangeAvailability Operative</source>
         <translation>ChangeAvailability Operative</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="202" />
+        <location filename="../views/pole_view.py" line="213" />
         <source>Clear fault…</source>
         <translation>Storing opheffen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="204" />
+        <location filename="../views/pole_view.py" line="215" />
         <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="212" />
+        <location filename="../views/pole_view.py" line="223" />
         <source>Commission…</source>
         <translation>In bedrijf stellen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="214" />
+        <location filename="../views/pole_view.py" line="225" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="289" />
+        <location filename="../views/pole_view.py" line="300" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="304" />
+        <location filename="../views/pole_view.py" line="315" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <source>Socket cards show the last status the service stored.</source>
-        <translation type="vanished">De laadpuntkaarten tonen de laatste status die de service heeft opgeslagen.</translation>
-    </message>
-    <message>
-        <location filename="../views/pole_view.py" line="355" />
+        <location filename="../views/pole_view.py" line="390" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="374" />
+        <location filename="../views/pole_view.py" line="409" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="387" />
+        <location filename="../views/pole_view.py" line="422" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="397" />
+        <location filename="../views/pole_view.py" line="432" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="416" />
+        <location filename="../views/pole_view.py" line="451" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="417" />
+        <location filename="../views/pole_view.py" line="452" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="425" />
+        <location filename="../views/pole_view.py" line="460" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="440" />
+        <location filename="../views/pole_view.py" line="475" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="446" />
+        <location filename="../views/pole_view.py" line="481" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
     <message>
-        <source>socket %1 has no transaction</source>
-        <translation type="vanished">laadpunt %1 heeft geen transactie</translation>
-    </message>
-    <message>
-        <location filename="../views/pole_view.py" line="400" />
+        <location filename="../views/pole_view.py" line="435" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="406" />
+        <location filename="../views/pole_view.py" line="441" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="411" />
+        <location filename="../views/pole_view.py" line="446" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -2406,10 +3445,6 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <source>Checked 24 h from the pole's clock (%1, Europe/Amsterdam).</source>
-        <translation type="vanished">24 uur gecontroleerd vanaf de klok van de paal (%1, Europe/Amsterdam).</translation>
-    </message>
-    <message>
         <location filename="../profiles/profile_view.py" line="618" />
         <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
@@ -2501,121 +3536,114 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
-    <name>QCoreApplication.self</name>
-    <message>
-        <source>, blinking</source>
-        <translation type="vanished">, knipperend</translation>
-    </message>
-</context>
-<context>
     <name>ReportsList</name>
     <message>
-        <location filename="../commissioning/reports_list.py" line="100" />
+        <location filename="../commissioning/reports_list.py" line="99" />
         <source>Finished</source>
         <translation>Afgerond</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="100" />
+        <location filename="../commissioning/reports_list.py" line="99" />
         <source>Result</source>
         <translation>Resultaat</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="100" />
+        <location filename="../commissioning/reports_list.py" line="99" />
         <source>Technician</source>
         <translation>Monteur</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="101" />
+        <location filename="../commissioning/reports_list.py" line="100" />
         <source>Checklist</source>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="101" />
+        <location filename="../commissioning/reports_list.py" line="100" />
         <source>Run</source>
         <translation>Doorloop</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="109" />
+        <location filename="../commissioning/reports_list.py" line="108" />
         <source>Open PDF</source>
         <translation>Pdf openen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="113" />
+        <location filename="../commissioning/reports_list.py" line="112" />
         <source>Sync now</source>
         <translation>Nu synchroniseren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="117" />
+        <location filename="../commissioning/reports_list.py" line="116" />
         <source>Register my key with the service</source>
         <translation>Mijn sleutel bij de service registreren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="149" />
+        <location filename="../commissioning/reports_list.py" line="148" />
         <source>Your signing key (%1): %2</source>
         <translation>Uw ondertekeningssleutel (%1): %2</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="190" />
+        <location filename="../commissioning/reports_list.py" line="178" />
         <source>Reading the commissioning reports</source>
         <translation>Inbedrijfstellingsrapporten lezen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="204" />
+        <location filename="../commissioning/reports_list.py" line="192" />
         <source>Opening the report of run %1</source>
         <translation>Rapport van doorloop %1 openen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="225" />
+        <location filename="../commissioning/reports_list.py" line="213" />
         <source>Registering the key of %1</source>
         <translation>Sleutel van %1 registreren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="231" />
+        <location filename="../commissioning/reports_list.py" line="219" />
         <source>The service knows the key of %1 (fingerprint %2)</source>
         <translation>De service kent de sleutel van %1 (vingerafdruk %2)</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="247" />
+        <location filename="../commissioning/reports_list.py" line="235" />
         <source>Uploading the reports</source>
         <translation>Rapporten versturen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="254" />
+        <location filename="../commissioning/reports_list.py" line="242" />
         <source>%1 report(s) uploaded, %2 not</source>
         <translation>%1 rapport(en) verstuurd, %2 niet</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="264" />
+        <location filename="../commissioning/reports_list.py" line="252" />
         <source>Commissioning reports of %1</source>
         <translation>Inbedrijfstellingsrapporten van %1</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="265" />
+        <location filename="../commissioning/reports_list.py" line="253" />
         <source>Choose a pole</source>
         <translation>Kies een paal</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="268" />
+        <location filename="../commissioning/reports_list.py" line="256" />
         <source>passed</source>
         <translation>geslaagd</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="268" />
+        <location filename="../commissioning/reports_list.py" line="256" />
         <source>FAILED</source>
         <translation>MISLUKT</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="283" />
+        <location filename="../commissioning/reports_list.py" line="271" />
         <source>Every report is uploaded.</source>
         <translation>Alle rapporten zijn verstuurd.</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="285" />
+        <location filename="../commissioning/reports_list.py" line="273" />
         <source>%1 report(s) waiting to sync</source>
         <translation>%1 rapport(en) wachten op synchronisatie</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="288" />
+        <location filename="../commissioning/reports_list.py" line="276" />
         <source>refused: %1</source>
         <translation>geweigerd: %1</translation>
     </message>
@@ -2748,52 +3776,52 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Reden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="188" />
+        <location filename="../firmware/rollout_panel.py" line="175" />
         <source>Upload firmware package</source>
         <translation>Firmwarepakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="189" />
+        <location filename="../firmware/rollout_panel.py" line="176" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="201" />
+        <location filename="../firmware/rollout_panel.py" line="188" />
         <source>Uploading the package</source>
         <translation>Pakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="206" />
+        <location filename="../firmware/rollout_panel.py" line="193" />
         <source>Refused: %1</source>
         <translation>Geweigerd: %1</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="211" />
+        <location filename="../firmware/rollout_panel.py" line="198" />
         <source>%1 accepted by the service (signed by %2)</source>
         <translation>%1 aanvaard door de service (ondertekend door %2)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="233" />
+        <location filename="../firmware/rollout_panel.py" line="220" />
         <source>Starting the rollout</source>
         <translation>Uitrol starten</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="246" />
+        <location filename="../firmware/rollout_panel.py" line="233" />
         <source>Changing the rollout</source>
         <translation>Uitrol wijzigen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="252" />
+        <location filename="../firmware/rollout_panel.py" line="239" />
         <source>Reading the rollout</source>
         <translation>Uitrol lezen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="257" />
+        <location filename="../firmware/rollout_panel.py" line="244" />
         <source>Rollout</source>
         <translation>Uitrol</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="300" />
+        <location filename="../firmware/rollout_panel.py" line="287" />
         <source>Rollout %1 of %2: %3 — %4</source>
         <translation>Uitrol %1 van %2: %3 — %4</translation>
     </message>
@@ -2834,6 +3862,54 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <location filename="../views/schedule_plot.py" line="88" />
         <source>Next 24 h as the pole computes it: %1–%2 A per phase, lowest from %3</source>
         <translation>Komende 24 uur volgens de paal: %1–%2 A per fase, laagst vanaf %3</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityPanel</name>
+    <message>
+        <location filename="../views/security_panel.py" line="52" />
+        <source>Seen, clear</source>
+        <translation>Gezien, wissen</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="54" />
+        <source>The pole no longer needs attention for these events; a new one brings it back</source>
+        <translation>De paal vraagt voor deze meldingen geen aandacht meer; een nieuwe melding brengt hem terug</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="62" />
+        <source>Time</source>
+        <translation>Tijd</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="62" />
+        <source>What happened</source>
+        <translation>Wat er gebeurde</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="62" />
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="70" />
+        <source>No security events</source>
+        <translation>Geen beveiligingsmeldingen</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="97" />
+        <source>%1 — received by the service %2</source>
+        <translation>%1 — ontvangen door de service %2</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="114" />
+        <source>Security ⚠ %1</source>
+        <translation>Beveiliging ⚠ %1</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="115" />
+        <source>Security</source>
+        <translation>Beveiliging</translation>
     </message>
 </context>
 <context>
@@ -3001,10 +4077,6 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Kenmerken</translation>
     </message>
     <message>
-        <source>LED</source>
-        <translation type="vanished">Led</translation>
-    </message>
-    <message>
         <location filename="../views/socket_card.py" line="163" />
         <source>, blinking</source>
         <translation>, knipperend</translation>
@@ -3028,137 +4100,138 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../commissioning/step_panel.py" line="75" />
+        <location filename="../commissioning/step_panel.py" line="87" />
+        <location filename="../commissioning/step_panel.py" line="174" />
         <source>Checking the pole…</source>
         <translation>Paal wordt gecontroleerd…</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="78" />
+        <location filename="../commissioning/step_panel.py" line="90" />
         <source>What</source>
         <translation>Wat</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="78" />
+        <location filename="../commissioning/step_panel.py" line="90" />
         <source>Value</source>
         <translation>Waarde</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="97" />
+        <location filename="../commissioning/step_panel.py" line="109" />
         <source>No, not as described</source>
         <translation>Nee, niet zoals beschreven</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="98" />
+        <location filename="../commissioning/step_panel.py" line="110" />
         <source>All seen</source>
         <translation>Alles gezien</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="99" />
+        <location filename="../commissioning/step_panel.py" line="111" />
         <source>Choose photo or file…</source>
         <translation>Foto of bestand kiezen…</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="100" />
+        <location filename="../commissioning/step_panel.py" line="112" />
         <source>Skip…</source>
         <translation>Overslaan…</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="101" />
+        <location filename="../commissioning/step_panel.py" line="113" />
         <source>Skip this step; you say why, the report shows it</source>
         <translation>Sla deze stap over; u geeft de reden, het rapport toont die</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="102" />
+        <location filename="../commissioning/step_panel.py" line="114" />
         <source>Run this step again</source>
         <translation>Deze stap opnieuw uitvoeren</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="104" />
+        <location filename="../commissioning/step_panel.py" line="116" />
         <source>Notes for the report (optional)</source>
         <translation>Opmerkingen voor het rapport (optioneel)</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="157" />
+        <location filename="../commissioning/step_panel.py" line="170" />
         <source> · optional</source>
         <translation> · optioneel</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="200" />
+        <location filename="../commissioning/step_panel.py" line="215" />
         <source>Skipped: %1</source>
         <translation>Overgeslagen: %1</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="230" />
+        <location filename="../commissioning/step_panel.py" line="245" />
         <source>The app checks this on the pole.</source>
         <translation>De app controleert dit op de paal.</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="239" />
+        <location filename="../commissioning/step_panel.py" line="254" />
         <source>Check</source>
         <translation>Controleren</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="244" />
+        <location filename="../commissioning/step_panel.py" line="259" />
         <source>Record answers</source>
         <translation>Antwoorden vastleggen</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="247" />
+        <location filename="../commissioning/step_panel.py" line="262" />
         <source>Yes, as described</source>
         <translation>Ja, zoals beschreven</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="252" />
+        <location filename="../commissioning/step_panel.py" line="267" />
         <source>measured value</source>
         <translation>gemeten waarde</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="257" />
+        <location filename="../commissioning/step_panel.py" line="272" />
         <source>Record value</source>
         <translation>Waarde vastleggen</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="267" />
+        <location filename="../commissioning/step_panel.py" line="282" />
         <source> (allowed %1–%2%3)</source>
         <translation> (toegestaan %1–%2%3)</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="270" />
+        <location filename="../commissioning/step_panel.py" line="285" />
         <source> (at least %1%2)</source>
         <translation> (minstens %1%2)</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="272" />
+        <location filename="../commissioning/step_panel.py" line="287" />
         <source> (at most %1%2)</source>
         <translation> (hoogstens %1%2)</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="287" />
+        <location filename="../commissioning/step_panel.py" line="302" />
         <source>seen</source>
         <translation>gezien</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="287" />
+        <location filename="../commissioning/step_panel.py" line="302" />
         <source>not seen</source>
         <translation>niet gezien</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="342" />
+        <location filename="../commissioning/step_panel.py" line="357" />
         <source>Photo or file for this step</source>
         <translation>Foto of bestand voor deze stap</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="343" />
+        <location filename="../commissioning/step_panel.py" line="358" />
         <source>Allowed files (%1)</source>
         <translation>Toegestane bestanden (%1)</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="348" />
+        <location filename="../commissioning/step_panel.py" line="363" />
         <source>Skip this step</source>
         <translation>Deze stap overslaan</translation>
     </message>
     <message>
-        <location filename="../commissioning/step_panel.py" line="349" />
+        <location filename="../commissioning/step_panel.py" line="364" />
         <source>Why is this step skipped? The report shows your reason.</source>
         <translation>Waarom wordt deze stap overgeslagen? Het rapport toont uw reden.</translation>
     </message>
@@ -3166,7 +4239,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="79" />
+        <location filename="../views/pole_view.py" line="85" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
