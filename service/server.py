@@ -26,6 +26,7 @@ from service.api.firmware_packages import build_packages_router
 from service.api.pole_settings import build_settings_router
 from service.api.rollouts import build_rollouts_router
 from service.api.security_events import build_security_events_router
+from service.api.service_tokens import build_service_tokens_router
 from service.api.tokens import TokenStore, default_token_file
 from service.app import create_app
 from service.cluster.bus import PgBus
@@ -45,10 +46,16 @@ from service.security.events import SecurityEvents
 from service.security.gate import Gate
 from service.security.rotation import KeyTracker
 from service.security.routes import build_security_router
+from service.security.service_tokens import (
+    KEY_FILE_NAME,
+    ServiceTokenIssuer,
+    load_or_create_key,
+)
 from service.security.store import CredentialStore
 from service.security.tls import TlsFiles, server_context
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
+from service.storage.service_token_store import AsyncServiceTokenRepository
 from service.websocket_protocol import BufferedWebSocketProtocol
 
 LOGGER = logging.getLogger(__name__)
@@ -68,6 +75,8 @@ class RunningService:
     cluster: Cluster | None = None
     rollouts: RolloutRunner | None = None
     rollout_task: asyncio.Task[None] | None = None
+    service_tokens: ServiceTokenIssuer | None = None
+    """Issues technicians' service tokens and provisions poles' keys (issue 17)."""
     tls: bool = False
     """Served over TLS (``--tls-cert``): ``wss://`` and ``https://``."""
 
@@ -136,6 +145,11 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     if not clustered:
         await asyncio.to_thread(prepare_storage, repository)
     tokens = TokenStore(token_file or default_token_file())
+    # Service tokens (issue 17): the signing key lives beside the API token file, 0600.
+    token_issuer = ServiceTokenIssuer(
+        await asyncio.to_thread(load_or_create_key,
+                                (token_file or default_token_file()).parent / KEY_FILE_NAME),
+        AsyncServiceTokenRepository(repository.engine), clock)
     settings = settings or CsmsSettings()
     policy: CapacityPolicy | None = None
     async_repository = AsyncRepository(repository)
@@ -143,7 +157,9 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     await pole_settings.load(async_repository)
 
     async def booted(pole_id: str) -> None:
-        """The pole's connection limit (eis 33), then its capacity profile (eis 24)."""
+        """The pole's connection limit (eis 33), then its capacity profile (eis 24); its
+        service token keys and revocations (eis 69) alongside, in the background."""
+        token_issuer.provision_in_background(pole_id, app.state.connections.get(pole_id))
         if policy is None or not settings.deploy_capacity_profile:
             return
         connection = app.state.connections.get(pole_id)
@@ -190,6 +206,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     store.firmware_watch = rollouts
     app.include_router(build_rollouts_router(rollouts, async_repository, tokens))
     app.include_router(build_security_events_router(async_repository, tokens))
+    app.include_router(build_service_tokens_router(token_issuer, app.state.connections,
+                                                   async_repository, tokens))
     cluster: Cluster | None = None
     if clustered:
         cluster = Cluster(PgBus(db_url, new_worker_id()), app.state.connections,
@@ -215,7 +233,8 @@ async def start_service(db_url: str, *, host: str = "127.0.0.1", port: int = 0,
     served_at.append(f"{'https' if tls else 'http'}://{host}:{int(bound)}")
     running = RunningService(server, task, host, int(bound), repository, policy,
                              app.state.live_hub, files=files, cluster=cluster,
-                             rollouts=rollouts, tls=tls is not None)
+                             rollouts=rollouts, tls=tls is not None,
+                             service_tokens=token_issuer)
     running.rollout_task = asyncio.create_task(rollouts.run(), name="firmware rollouts")
     if settings.deploy_capacity_profile:
         running.policy_task = asyncio.create_task(policy.run(), name="capacity policy")

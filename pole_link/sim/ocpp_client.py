@@ -105,6 +105,7 @@ class CsmsEnd(PoleActions, StrictChargePoint):
             VendorMessage.LINK_STATS: lambda _: {"framesIn": self.frames_in,
                                                  "framesOut": self.frames_out,
                                                  "dropped": 0, "crcErrors": 0},
+            VendorMessage.REVOKE_SERVICE_TOKENS: self._revoke_service_tokens,
         }
         handler = handlers.get(message_id or "")
         if handler is None:
@@ -116,6 +117,14 @@ class CsmsEnd(PoleActions, StrictChargePoint):
                                             data=f"{message_id}: {exc}")
         return call_result.DataTransfer(status=DataTransferStatus.accepted,
                                         data=encode_data(answer))
+
+    def _revoke_service_tokens(self, request: Any) -> dict[str, Any]:
+        """``RevokeServiceTokens {jtis}`` (PROTOCOL.md): kept until they can have expired."""
+        jtis = request.get("jtis") if isinstance(request, dict) else None
+        if not isinstance(jtis, list) or not all(isinstance(j, str) for j in jtis):
+            raise ValueError("jtis must be a list of token ids")
+        self.pole.service_access.revoke(jtis, self.pole.clock.now())
+        return {"status": "Accepted"}
 
 
 class PoleOcppClient:
