@@ -90,6 +90,8 @@ class RunningService:
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
+        if self.service_tokens is not None:
+            await self.service_tokens.close()
         await self.live_hub.close()
         self.server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):

@@ -102,6 +102,8 @@ class ServiceAccess:
             if token == COMMISSIONING_PIN:
                 return Accepted("technician", now + PIN_LIFETIME, "")
             verdict: Verdict = Rejected(RejectReason.BAD_SIGNATURE)
+        elif token == COMMISSIONING_PIN:
+            verdict = Rejected(RejectReason.BAD_SIGNATURE)  # PROTOCOL.md: keys end the PIN
         else:
             verdict = verify(token, parse_keys(self.keys_text), pole_id, now, self.revoked)
         if isinstance(verdict, Rejected):

@@ -137,6 +137,13 @@ class ServiceTokenIssuer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def close(self) -> None:
+        """Stop provisioning still under way (the service is stopping)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def revoke(self, jti: str, by: str, connections: Iterable[tuple[str, Caller]]
                      ) -> tuple[ServiceTokenRow | None, dict[str, str]]:
         """Remember the revocation, then tell every given connected pole the token covers:
