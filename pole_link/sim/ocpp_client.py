@@ -284,9 +284,11 @@ class PoleOcppClient:
         """Send the outbox head, wait for the answer, remove it; heartbeat when idle."""
         attempts = 0
         while True:
+            # Cleared before looking, not after: a message queued while the outbox is read
+            # (in a thread) sets it again, so it is not left waiting for the heartbeat.
+            self._wake.clear()
             entry = await asyncio.to_thread(self.outbox.peek)
             if entry is None:
-                self._wake.clear()
                 interval = self.pole.configuration.int_value("HeartbeatInterval")
                 try:
                     async with asyncio.timeout(interval if interval > 0 else None):
