@@ -49,6 +49,7 @@ from gui.views.connect_view import ConnectView
 from gui.views.pole_view import PoleView, ask_user
 from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
+from pole_link.token_wallet import MemoryTokenStore, TokenWallet
 from pole_link.transports import PoleAddress
 
 WINDOW_TITLE = "Paalwerk"
@@ -255,6 +256,9 @@ class MainWindow(QMainWindow):
     def start_demo(self, demo: DemoStack) -> None:
         """Open the serial pole as soon as its port exists; follow the service once it runs."""
         self.demo = demo
+        if demo.service_token is not None:  # the demo's poles want a token, as in the field
+            self.controller.wallet = TokenWallet(MemoryTokenStore())
+            self.controller.wallet.add([demo.service_token])
         if demo.release is not None:  # a signed release to try, and the root to check it
             self.firmware_view.roots_path = demo.release.root
             self.firmware_view.start_folder = str(demo.release.package.parent)
