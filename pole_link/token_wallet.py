@@ -24,6 +24,11 @@ from pole_link.service_tokens import ALL_POLES, Claims, peek
 
 LOGGER = logging.getLogger(__name__)
 
+# Said after a token is kept; the GUI translates them (context "SiteVisit").
+STORED_IN_KEYRING = "kept in your system keyring"
+STORED_IN_FILE = "kept in a file only you can read (no system keyring here)"
+STORED_FOR_THIS_RUN = "kept until the app closes"
+
 KEYRING_SERVICE = "paalwerk"
 KEYRING_ENTRY = "service-tokens"
 FALLBACK_FILE = "service-tokens.json"
@@ -77,8 +82,8 @@ class KeyringTokenStore:
             keyring.set_password(KEYRING_SERVICE, KEYRING_ENTRY, text)
         except (NoKeyringError, KeyringError, RuntimeError):
             self._write_file(text)
-            return "kept in a file only you can read (no system keyring here)"
-        return "kept in your system keyring"
+            return STORED_IN_FILE
+        return STORED_IN_KEYRING
 
     def _read_file(self) -> str | None:
         try:
@@ -107,7 +112,7 @@ class MemoryTokenStore:
 
     def save(self, tokens: list[str]) -> str:
         self.tokens = list(tokens)
-        return "kept until the app closes"
+        return STORED_FOR_THIS_RUN
 
 
 def _parse(text: str | None) -> list[str]:

@@ -44,6 +44,7 @@ from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
+from gui.site_visit import SiteVisitDialog
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
 from gui.views.pole_view import PoleView, ask_user
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.connect_view.open_pole.connect(self.open_pole)
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
+        self.connect_view.site_visit_requested.connect(self.prepare_site_visit)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
@@ -252,6 +254,18 @@ class MainWindow(QMainWindow):
     def _link_state(self, state: str, detail: str) -> None:
         if state != "connected":
             self.profile_view.set_session(None)
+
+    def prepare_site_visit(self) -> SiteVisitDialog | None:
+        """Service tokens for the poles selected in Fleet (or all), kept in the wallet."""
+        service = self.connect_view.service
+        if service is None:
+            return None
+        dialog = SiteVisitDialog(service, self.controller.wallet, self.tasks,
+                                 self.fleet_view.selected_pole_ids(), self)
+        dialog.setModal(True)
+        dialog.resize(640, 420)
+        dialog.show()
+        return dialog
 
     def start_demo(self, demo: DemoStack) -> None:
         """Open the serial pole as soon as its port exists; follow the service once it runs."""

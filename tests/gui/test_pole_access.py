@@ -14,11 +14,13 @@ from pytestqt.qtbot import QtBot
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState
 from gui.views.pole_view import PoleView
+from pole_link.service_api import ServiceEndpoint
 from pole_link.service_tokens import Claims, issue, public_key_text
 from pole_link.token_wallet import MemoryTokenStore, TokenWallet
 from pole_link.transports import PoleAddress
 from tests.conftest import ServedPole
 from tests.gui.qt_support import shown
+from tests.support import Api, connected_pole
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 KEY = Ed25519PrivateKey.generate()
@@ -109,3 +111,48 @@ async def test_eis69_a_revoked_token_leaves_the_view_read_only_with_the_helpdesk
             switch_language("en")
     finally:
         await view.controller.aclose()
+
+
+@pytest.fixture
+def service_now() -> datetime:
+    return NOW
+
+
+async def test_eis69_a_site_visit_fetches_tokens_for_the_fleet_s_selected_poles(
+        qtbot: QtBot, api: Api, tmp_path: Path) -> None:
+    from gui.i18n import switch_language
+    from gui.views.main_window import MainWindow, Page
+
+    switch_language("nl")
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.controller.wallet = TokenWallet(MemoryTokenStore(), now=lambda: NOW)
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW), \
+                connected_pole(api.service.ocpp_url, tmp_path, "PW-0002", start=NOW):
+            window.connect_view.use_service(ServiceEndpoint(api.url, api.token))
+            window.resize(1366, 768)
+            window.show()
+            window.pages.setCurrentIndex(Page.FLEET)
+            await shown(lambda: window.fleet_model.rowCount() == 2, timeout=30)
+            window.fleet_view.table.selectRow(0)
+            selected = window.fleet_view.selected_pole_ids()
+            assert len(selected) == 1
+            dialog = window.prepare_site_visit()
+            assert dialog is not None
+            dialog.now = lambda: NOW
+            dialog.hours.setValue(8)
+            dialog.fetch_button.click()
+            await shown(lambda: len(window.controller.wallet.entries()) == 1
+                        and dialog.held.count() == 1 and dialog.held.item(0).text() != "none yet",
+                        timeout=30)
+            [entry] = window.controller.wallet.entries()
+            assert entry.claims.poles == tuple(selected)
+            assert entry.claims.exp - entry.claims.iat == 8 * 3600
+            OUTPUT.mkdir(exist_ok=True)
+            window.grab().save(str(OUTPUT / "site_visit_window_nl.png"))
+            dialog.grab().save(str(OUTPUT / "site_visit_dialog_nl.png"))
+            dialog.close()
+        await window.shutdown(stop_demo=False)
+    finally:
+        switch_language("en")
