@@ -29,11 +29,12 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
+from pole_link.token_wallet import TokenWallet
 from pole_link.transports import PoleAddress
 from tests.commissioning_support import MemoryKeyring
 from tests.gui.qt_support import shown
 from tests.pole_link.commissioning.support import ANSWERS, T0
-from tests.support import connected_pole, running_service
+from tests.support import connected_pole, running_service, technician_token, wallet_with
 
 
 @dataclass
@@ -48,15 +49,19 @@ class OnSite:
 
 @asynccontextmanager
 async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, str,
-                                                                   ServiceEndpoint]]:
-    """A virtual pole online at a running service, its service port on a pseudo-terminal."""
+                                                                   ServiceEndpoint,
+                                                                   TokenWallet]]:
+    """A virtual pole online at a running service, its service port on a pseudo-terminal,
+    and the technician's wallet with a token for it."""
     async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
             connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
         port = PtyPort()
         task = asyncio.create_task(ServicePortEnd(connected.pole,
                                                   FramedConnection(port)).serve())
         try:
-            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token)
+            wallet = wallet_with(await technician_token(api.service, connected.pole),
+                                 connected.pole)
+            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token), wallet
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
@@ -64,8 +69,9 @@ async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, 
 
 
 async def open_view(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,
-                    store: RunStore) -> tuple[CommissioningView, PoleController]:
-    controller = PoleController(retry_delays=(0.2,))
+                    store: RunStore, wallet: TokenWallet
+                    ) -> tuple[CommissioningView, PoleController]:
+    controller = PoleController(retry_delays=(0.2,), wallet=wallet)
     view = CommissioningView(controller, TaskRunner(), store=store)
     view.clock = pole.clock.now
     view.follow(service)
@@ -80,9 +86,9 @@ async def open_view(qtbot: QtBot, pole: VirtualPole, path: str, service: Service
 
 @pytest.fixture
 async def on_site(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[OnSite]:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+    async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
         store = RunStore(tmp_path / "runs")
-        view, controller = await open_view(qtbot, pole, path, service, store)
+        view, controller = await open_view(qtbot, pole, path, service, store, wallet)
         yield OnSite(view, controller, pole, path, service, store)
         await view.aclose()
         await controller.aclose()
@@ -181,9 +187,9 @@ async def test_eis12_a_wrong_sticker_id_is_failed_in_words_and_can_be_run_again(
 
 async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         qtbot: QtBot, tmp_path: Path) -> None:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+    async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
         store = RunStore(tmp_path / "runs")
-        view, controller = await open_view(qtbot, pole, path, service, store)
+        view, controller = await open_view(qtbot, pole, path, service, store, wallet)
         view.technician.setText("Anna de Vries")
         view.start_button.click()
         await waiting_for(view, "pole-id")
@@ -197,7 +203,7 @@ async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         await controller.aclose()
         view.close()
 
-        again, controller = await open_view(qtbot, pole, path, service, store)
+        again, controller = await open_view(qtbot, pole, path, service, store, wallet)
         assert again.resume_button.isEnabled()
         assert again.resume_box.currentData() == run_id
         again.resume_button.click()
@@ -245,9 +251,9 @@ def memory_keyring() -> object:
 
 async def test_issue15_finishing_signs_the_report_and_sends_it_to_the_service(
         qtbot: QtBot, tmp_path: Path, memory_keyring: object) -> None:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+    async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
         store = RunStore(tmp_path / "runs")
-        controller = PoleController(retry_delays=(0.2,))
+        controller = PoleController(retry_delays=(0.2,), wallet=wallet)
         page = CommissioningPage(controller, TaskRunner(), store=store, key_dir=tmp_path / "k")
         page.wizard.clock = pole.clock.now
         page.follow(service)
