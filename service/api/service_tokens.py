@@ -75,7 +75,11 @@ def build_service_tokens_router(issuer: ServiceTokenIssuer, connections: PoleCon
         """Revoke: ``{token, poles: {pole id: what it answered}}``; poles not connected now
         are told when they next boot."""
         name, _ = caller_of(request)
-        row, outcomes = await issuer.revoke(jti, name, _covered(issuer, connections, jti))
+        issued = await issuer.repository.get(jti)
+        if issued is None:
+            raise ApiError(404, "UnknownToken", f"no service token with id {jti!r} was issued")
+        row, outcomes = await issuer.revoke(jti, name,
+                                            _covered(connections, issued.pole_list))
         if row is None:
             raise ApiError(404, "UnknownToken", f"no service token with id {jti!r} was issued")
         await repository.audit(name, "service-token.revoke",
@@ -85,14 +89,15 @@ def build_service_tokens_router(issuer: ServiceTokenIssuer, connections: PoleCon
     return router
 
 
-def _covered(issuer: ServiceTokenIssuer, connections: PoleConnections, jti: str
-             ) -> list[tuple[str, Caller]]:
-    """The connected poles to tell: every local connection (the issuer filters by the
-    token's poles)."""
-    local_ids = getattr(connections, "local_ids", None)
-    ids: list[str] = list(local_ids()) if callable(local_ids) else []
+def _covered(connections: PoleConnections, poles: list[str]) -> list[tuple[str, Caller]]:
+    """The connected poles to tell: the named ones wherever they are connected (another
+    service process relays), or for ``*`` every pole connected to this process; the rest
+    hear it at their next boot."""
+    if ALL_POLES in poles:
+        local_ids = getattr(connections, "local_ids", None)
+        poles = list(local_ids()) if callable(local_ids) else []
     found: list[tuple[str, Caller]] = []
-    for pole_id in ids:
+    for pole_id in poles:
         connection = connections.get(pole_id)
         if connection is not None:
             found.append((pole_id, connection))

@@ -101,6 +101,9 @@ class AsyncServiceTokenRepository:
     async def add(self, row: ServiceTokenRow) -> None:
         await asyncio.to_thread(self.sync.add, row)
 
+    async def get(self, jti: str) -> ServiceTokenRow | None:
+        return await asyncio.to_thread(self.sync.get, jti)
+
     async def listed(self, since: datetime) -> list[ServiceTokenRow]:
         return await asyncio.to_thread(self.sync.listed, since)
 
