@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
                         stream=sys.stderr)
     if args.verbose:
         logging.getLogger("ocpp").setLevel(logging.INFO)
+        logging.getLogger("ocpp").addFilter(mask_tokens)
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
                            ble=args.ble,
                            csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs),
@@ -115,6 +117,19 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
                            ca_pem=ca_pem, service_token_keys=args.service_token_keys)
     asyncio.run(run_until_stopped(options))
     return 0
+
+
+_TOKEN_FIELD = re.compile(r'(\\?"token\\?"\s*:\s*\\?")[^"\\]*')
+
+
+def mask_tokens(record: logging.LogRecord) -> bool:
+    """Logged frames show ``Auth``'s token as ``***``: a service token is a secret, and
+    ``--verbose`` output ends up in bug reports."""
+    message = record.getMessage()
+    masked = _TOKEN_FIELD.sub(r"\1***", message)
+    if masked != message:
+        record.msg, record.args = masked, ()
+    return True
 
 
 def _read_root(parser: argparse.ArgumentParser, path: str) -> str:

@@ -141,3 +141,19 @@ def test_eis69_keys_and_revocations_survive_a_restart_of_the_pole(tmp_path: Path
     later = NOW + timedelta(hours=73)
     assert after.authenticate(token(iat=later), "PW-0001", later) != \
         Rejected(RejectReason.REVOKED)
+
+
+def test_eis69_verbose_frame_logs_never_show_a_service_token() -> None:
+    import json
+    import logging
+
+    from pole_link.sim.cli import mask_tokens
+
+    secret = token()
+    frame = json.dumps([2, "1", "DataTransfer", {"vendorId": "paalwerk", "messageId": "Auth",
+                                                 "data": json.dumps({"token": secret})}])
+    record = logging.LogRecord("ocpp", logging.INFO, __file__, 1, "%s: receive message %s",
+                               ("PW-0001", frame), None)
+    assert mask_tokens(record)
+    assert secret not in record.getMessage()
+    assert '\\"token\\": \\"***\\"' in record.getMessage()
