@@ -167,6 +167,12 @@ class MainWindow(QMainWindow):
         register = QAction(self.tr("Register or decommission a pole…"), self)
         register.triggered.connect(self.show_register_panel)
         poles.addAction(register)
+        self.site_visit_action = QAction(self.tr("Prepare a site visit…"), self)
+        self.site_visit_action.setToolTip(self.tr(
+            "Fetch service tokens for the poles selected in Fleet, to write on them offline"))
+        self.site_visit_action.setEnabled(False)  # until a service is chosen
+        self.site_visit_action.triggered.connect(self.prepare_site_visit)
+        poles.addAction(self.site_visit_action)
         add_help_menu(self, self.pages, self.nav)
 
     def show_register_panel(self) -> None:
@@ -182,6 +188,8 @@ class MainWindow(QMainWindow):
         self.connect_view.open_pole.connect(self.open_pole)
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.site_visit_requested.connect(self.prepare_site_visit)
+        self.connect_view.service_chosen.connect(
+            lambda _: self.site_visit_action.setEnabled(True))
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)

@@ -138,6 +138,7 @@ async def test_eis69_a_site_visit_fetches_tokens_for_the_fleet_s_selected_poles(
             window.fleet_view.table.selectRow(0)
             selected = window.fleet_view.selected_pole_ids()
             assert len(selected) == 1
+            assert window.site_visit_action.isEnabled()
             dialog = window.prepare_site_visit()
             assert dialog is not None
             dialog.now = lambda: NOW
