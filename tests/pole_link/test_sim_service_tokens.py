@@ -157,3 +157,14 @@ def test_eis69_verbose_frame_logs_never_show_a_service_token() -> None:
     assert mask_tokens(record)
     assert secret not in record.getMessage()
     assert '\\"token\\": \\"***\\"' in record.getMessage()
+
+
+async def test_eis69_writes_stop_when_the_token_expires_by_the_pole_s_clock(
+        keyed: PoleSession, served_pole: ServedPole) -> None:
+    await keyed.authenticate(token(hours=1))
+    assert await keyed.change_configuration("LightIntensity", "50") == \
+        ConfigurationStatus.accepted
+    served_pole.pole.scheduler.advance(3600)  # an hour on site: the token's hour is over
+    with pytest.raises(NotAuthorised):
+        await keyed.change_configuration("LightIntensity", "20")
+    assert served_pole.pole.configuration.value("LightIntensity") == "50"

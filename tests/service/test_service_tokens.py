@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -80,6 +81,17 @@ async def laptop(site: SitePole) -> AsyncIterator[PoleSession]:
         await session.close()
 
 
+def audit_rows(db_url: str, columns: str) -> list[Any]:
+    """The audit log as stored, oldest first (read apart from the service, as an auditor)."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(sa.text(
+                f"SELECT {columns} FROM audit_log ORDER BY id")).all())
+    finally:
+        engine.dispose()
+
+
 async def provisioned(api: Api, site: SitePole) -> None:
     issuer = api.service.service_tokens
     assert issuer is not None
@@ -98,9 +110,7 @@ async def test_eis69_keys_reach_the_pole_at_boot_and_a_token_opens_its_port_with
             async with ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
                 issued = await client.issue_service_tokens([POLE], 8)
                 listed = await client.service_tokens()
-            with sa.create_engine(api.db_url).connect() as connection:
-                audit = connection.execute(sa.text(
-                    "SELECT actor, action, detail FROM audit_log")).all()
+            audit = audit_rows(api.db_url, "actor, action, detail")
         finally:
             await service.aclose()  # on site, no signal: the service is out of reach
         assert issued.token is not None and issued.poles == (POLE,)
@@ -183,3 +193,19 @@ async def test_eis69_a_token_is_at_most_72_hours_and_for_named_poles(
     assert claims.poles == (POLE, "PW-0002")
     assert claims.exp - claims.iat == 72 * 3600
     assert claims.iss == "paalwerk"
+
+
+async def test_eis69_revoking_a_token_for_named_poles_tells_just_those(
+        api: Api, tmp_path: Path) -> None:
+    async with site_pole(api.service.ocpp_url, tmp_path / "a", POLE) as named, \
+            site_pole(api.service.ocpp_url, tmp_path / "b", "PW-0002") as other:
+        await provisioned(api, named)
+        await provisioned(api, other)
+        async with ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+            issued = await client.issue_service_tokens([POLE], 2)
+            answer = await client.revoke_service_token(issued.jti)
+        assert answer["poles"] == {POLE: "Accepted"}
+        assert issued.jti in named.pole.service_access.revoked
+        assert issued.jti not in other.pole.service_access.revoked
+        actions = [row[0] for row in audit_rows(api.db_url, "action")]
+        assert actions == ["service-token.issue", "service-token.revoke"]
