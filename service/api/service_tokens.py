@@ -31,11 +31,17 @@ class IssueRequest(BaseModel):
 
 
 def caller_of(request: Request) -> tuple[str, str]:
-    """(name, role) of whoever asks; until accounts exist every API token is the admin."""
+    """(name, role) of whoever asks; without accounts every API token is the admin. A role
+    a token cannot carry (PROTOCOL.md: technician, engineer, admin — e.g. helpdesk) gets
+    no token: it would otherwise be raised to one."""
     principal = getattr(request.state, "principal", None)
     name = str(getattr(principal, "name", None) or "admin")
     role = str(getattr(principal, "role", None) or "admin")
-    return name, role if role in ROLES else "technician"
+    if role not in ROLES:
+        raise ApiError(403, "Forbidden", f"a {role} account cannot get a service token: "
+                                         "only technicians, engineers and admins write on "
+                                         "poles on site")
+    return name, role
 
 
 def record_of(row: ServiceTokenRow, token: str | None = None) -> ServiceTokenRecord:
@@ -74,7 +80,8 @@ def build_service_tokens_router(issuer: ServiceTokenIssuer, connections: PoleCon
     async def revoke_token(jti: str, request: Request) -> dict[str, Any]:
         """Revoke: ``{token, poles: {pole id: what it answered}}``; poles not connected now
         are told when they next boot."""
-        name, _ = caller_of(request)
+        principal = getattr(request.state, "principal", None)
+        name = str(getattr(principal, "name", None) or "admin")
         issued = await issuer.repository.get(jti)
         if issued is None:
             raise ApiError(404, "UnknownToken", f"no service token with id {jti!r} was issued")

@@ -209,3 +209,20 @@ async def test_eis69_revoking_a_token_for_named_poles_tells_just_those(
         assert issued.jti not in other.pole.service_access.revoked
         actions = [row[0] for row in audit_rows(api.db_url, "action")]
         assert actions == ["service-token.issue", "service-token.revoke"]
+
+
+def test_eis69_a_token_is_issued_for_the_caller_and_never_above_a_pole_role() -> None:
+    from types import SimpleNamespace
+
+    from service.api.routes import ApiError
+    from service.api.service_tokens import caller_of
+
+    def asking(principal: object) -> Any:
+        return SimpleNamespace(state=SimpleNamespace(principal=principal))
+
+    jan = SimpleNamespace(name="jan", role="technician")
+    assert caller_of(asking(jan)) == ("jan", "technician")
+    assert caller_of(SimpleNamespace(state=SimpleNamespace())) == ("admin", "admin")  # type: ignore[arg-type]
+    with pytest.raises(ApiError) as refused:
+        caller_of(asking(SimpleNamespace(name="piet", role="helpdesk")))
+    assert refused.value.status == 403 and "helpdesk" in refused.value.description
