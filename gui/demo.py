@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,6 +129,37 @@ class Child:
             self.process.kill()
             self.process.wait(5)
 
+DEMO_TOKEN_HOURS = 72
+SERVICE_TOKEN_KEY_FILE = "service-token-key.pem"
+"""Where ``paalwerk service`` keeps its signing key: beside its ``--token-file``
+(`service.security.service_tokens.KEY_FILE_NAME`)."""
+
+
+def make_demo_token_key(folder: Path, now: datetime) -> tuple[str, str]:
+    """The demo service's signing key, made before the service starts so the serial pole
+    (which starts first) already has its public key: ``(ServiceTokenKeys, a token for
+    every demo pole)``. The demo plays the helpdesk here; the service finds the key
+    beside its token file and signs with it from then on."""
+    import secrets
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from pole_link.service_tokens import Claims, issue, public_key_text
+
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    descriptor = os.open(folder / SERVICE_TOKEN_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    issued = int(now.timestamp())
+    token = issue(key, Claims("paalwerk", "demo technician", "engineer", ("*",), issued,
+                              issued + DEMO_TOKEN_HOURS * 3600,
+                              f"demo-{secrets.token_urlsafe(8)}"))
+    return public_key_text(key.public_key()), token
+
 
 @dataclass
 class DemoStack:
@@ -141,10 +173,21 @@ class DemoStack:
     """(pole id, device path) of the pole on the pseudo-terminal."""
     release: DemoRelease | None = None
     """The demo's signed firmware release, made at start (`make_demo_release`)."""
+    token_keys: str | None = None
+    """``ServiceTokenKeys`` of the demo's service (`make_demo_token_key`): every demo pole
+    starts with it, so none accepts the PIN, as in the field."""
+    service_token: str | None = field(default=None, repr=False)
+    """A service token for every demo pole, so the demo is writable out of the box."""
 
     @property
     def trust(self) -> list[str]:
-        """``--trust ROOT`` for the demo's poles and service: the demo root."""
+        """``--trust ROOT`` for the demo's poles and service: the demo root; and the
+        service's token key for the poles (``--service-token-keys``)."""
+        trust = ["--trust", str(self.release.root)] if self.release is not None else []
+        return trust + (["--service-token-keys", self.token_keys] if self.token_keys else [])
+
+    @property
+    def service_trust(self) -> list[str]:
         return ["--trust", str(self.release.root)] if self.release is not None else []
 
     @property
@@ -173,6 +216,7 @@ class DemoStack:
         from pole_link.firmware.demo import make_demo_release  # cryptography only
 
         stack.release = make_demo_release(folder / "firmware", datetime.now(UTC))
+        stack.token_keys, stack.service_token = make_demo_token_key(folder, datetime.now(UTC))
         try:
             stack.children.append(Child("serial pole", [
                 "sim", "--serial", "--csms", stack.csms_url, "--poles", "1",
@@ -198,7 +242,7 @@ class DemoStack:
         self.children.append(Child("service", [
             "service", "--db", f"sqlite:///{self.folder / 'demo.sqlite'}",
             "--port", str(self.port), "--token-file", str(self.folder / "tokens.json"),
-            *self.trust], self.env))
+            *self.service_trust], self.env))
         self.children.append(Child("OCPP poles", [
             "sim", "--csms", self.csms_url, "--poles", str(OCPP_POLES),
             "--plug", "1:ev3", "--plug", "2:zoe", *self.trust], self.env))

@@ -22,8 +22,15 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from gui.error_words import explain
 from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
-from pole_link.errors import ConnectError, LinkTimeout, PoleLinkError, PoleOffline
+from pole_link.errors import (
+    ConnectError,
+    LinkTimeout,
+    PoleLinkError,
+    PoleOffline,
+)
 from pole_link.session import PoleIdentity, PoleSession, SelfTestName
+from pole_link.site_access import PoleAccess, open_for_writing
+from pole_link.token_wallet import TokenWallet
 from pole_link.transports import PoleAddress, open_link
 
 LOGGER = logging.getLogger(__name__)
@@ -32,7 +39,6 @@ RETRY_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 """Pauses between reconnection attempts; the last one repeats."""
 LOCAL_LIVE_MS = 100
 REMOTE_LIVE_MS = 1000
-DEMO_TOKEN = "demo"
 SILENCE_INTERVALS = 10
 SILENCE_MIN_S = 5.0
 
@@ -52,11 +58,17 @@ class PoleController(QObject):
     """(what was asked, why it failed: the exception, or a sentence for the user)"""
     self_test_done = Signal(object)
     """A `SelfTestResult`."""
+    access_changed = Signal(object)
+    """`PoleAccess`: after each ``Auth``, whether writes are allowed and why not."""
 
-    def __init__(self, parent: QObject | None = None, *, token: str = DEMO_TOKEN,
+    def __init__(self, parent: QObject | None = None, *, token: str | None = None,
+                 wallet: TokenWallet | None = None,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
         super().__init__(parent)
         self.token = token
+        """A token to use whatever the wallet holds (tests, ``--token``); None: the wallet's."""
+        self.wallet = wallet or TokenWallet()
+        self.access: PoleAccess | None = None
         self.retry_delays = retry_delays
         self.address: PoleAddress | None = None
         self.session: PoleSession | None = None
@@ -132,7 +144,7 @@ class PoleController(QObject):
         session = PoleSession(open_link(address, **options))
         try:
             identity = await session.open()
-            await session.authenticate(self.token)
+            await self._authorise(session, identity.pole_id, address.transport == "csms")
             self.session, self.identity = session, identity
             self._connected_once = True
             self.identity_changed.emit(identity)
@@ -155,6 +167,16 @@ class PoleController(QObject):
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(3):
                     await session.close()
+
+    async def _authorise(self, session: PoleSession, pole_id: str, via_service: bool) -> None:
+        """``Auth`` with the wallet's token for this pole (the PIN on a factory-fresh one);
+        a refusal leaves the link open read-only, with the pole's reason to show."""
+        self._set_access(await open_for_writing(session, pole_id, self.wallet,
+                                                token=self.token, via_service=via_service))
+
+    def _set_access(self, access: PoleAccess) -> None:
+        self.access = access
+        self.access_changed.emit(access)
 
     def _set_state(self, state: LinkState, detail: str) -> None:
         self.state = state

@@ -30,7 +30,7 @@ from pole_link.commissioning.pdf import LABELS
 from pole_link.commissioning.record import Outcome, RunRecord, StepResult
 from pole_link.commissioning.report import sign_finished_run
 from pole_link.commissioning.store import RECORD_FILE, RunStore
-from pole_link.errors import ConnectError, NotAuthorised, PoleLinkError
+from pole_link.errors import ConnectError, PoleLinkError
 
 if TYPE_CHECKING:
     from pole_link.commissioning.checklist import Checklist
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 PROG = "paalwerk commission"
 EXIT_PASSED, EXIT_FAILED, EXIT_PROBLEM, EXIT_INTERRUPTED = 0, 1, 2, 130
 TOKEN_ENV = "PAALWERK_TOKEN"
-DEFAULT_TOKEN = "demo"
-"""The commissioning PIN of a factory-fresh (and every virtual) pole."""
 TECHNICIAN_ENV = "PAALWERK_TECHNICIAN"
 
 _LABELS = {
@@ -71,8 +69,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument("--technician", metavar="NAME",
                         help=f"who commissions (default ${TECHNICIAN_ENV}, else the login)")
     parser.add_argument("--token", metavar="T",
-                        help=f"service token (default ${TOKEN_ENV}, else the commissioning "
-                             f"PIN {DEFAULT_TOKEN!r} of a factory-fresh pole)")
+                        help=f"service token (default ${TOKEN_ENV}, else the one in this "
+                             "laptop's token wallet that fits the pole; the commissioning "
+                             "PIN on a factory-fresh pole)")
     parser.add_argument("--store", metavar="DIR",
                         help="the local run store (default: the user data folder)")
     parser.add_argument("--key-dir", metavar="DIR",
@@ -169,6 +168,8 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
     from pole_link.commissioning.runner import CommissioningRun
     from pole_link.service_api import ServiceClient
     from pole_link.session import PoleSession
+    from pole_link.site_access import open_for_writing
+    from pole_link.token_wallet import TokenWallet
 
     store = RunStore(args.store)
     endpoint = _endpoint(args)
@@ -176,11 +177,12 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
     service: ServiceClient | None = ServiceClient(endpoint) if endpoint is not None else None
     try:
         identity = await session.open()
-        try:
-            await session.authenticate(args.token or os.environ.get(TOKEN_ENV) or DEFAULT_TOKEN)
-        except NotAuthorised:
-            print(f"{identity.pole_id} refused the service token: nothing was checked.",
-                  file=err)
+        access = await open_for_writing(session, identity.pole_id, TokenWallet(),
+                                        token=args.token or os.environ.get(TOKEN_ENV),
+                                        via_service=endpoint is not None)
+        if not access.writable:
+            print(f"{identity.pole_id} refused the service token ({access.reason}): nothing "
+                  "was checked.", file=err)
             return EXIT_PROBLEM
         earlier = [] if args.new else [
             r for r in store.unfinished(args.pole)

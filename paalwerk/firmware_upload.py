@@ -21,9 +21,11 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from pole_link.errors import ConnectError, FirmwareRejected, NotAuthorised, PoleLinkError
+from pole_link.errors import ConnectError, FirmwareRejected, PoleLinkError
 from pole_link.firmware.package import FirmwarePackage, PackageError, read_package
 from pole_link.session import PoleSession
+from pole_link.site_access import open_for_writing
+from pole_link.token_wallet import TokenWallet
 from pole_link.transports.base import PoleLink
 
 EXIT_INSTALLED = 0
@@ -31,7 +33,6 @@ EXIT_REFUSED = 1
 EXIT_PROBLEM = 2
 EXIT_INTERRUPTED = 130
 TOKEN_ENV = "PAALWERK_TOKEN"
-DEFAULT_TOKEN = "demo"
 """The commissioning PIN of a factory-fresh (and every virtual) pole."""
 REBOOT_TIMEOUT_S = 60.0
 
@@ -48,8 +49,9 @@ def build_parser(prog: str = "paalwerk firmware upload") -> argparse.ArgumentPar
                        help="the pole's BLE address (virtual poles: set "
                             "PAALWERK_BLE_TRANSPORT as paalwerk sim --ble prints)")
     parser.add_argument("--token", metavar="T",
-                        help=f"service token (default ${TOKEN_ENV}, else the commissioning "
-                             f"PIN {DEFAULT_TOKEN!r} of a factory-fresh pole)")
+                        help=f"service token (default ${TOKEN_ENV}, else the one in this "
+                             "laptop's token wallet that fits the pole; the commissioning "
+                             "PIN on a factory-fresh pole)")
     return parser
 
 
@@ -121,12 +123,11 @@ async def upload(args: argparse.Namespace, package: FirmwarePackage, out: TextIO
         print(f"{identity.pole_id} ({identity.model}) runs {before}; installing "
               f"{manifest.version} ({_size(manifest.size)}) over "
               f"{session.link.description}", file=err, flush=True)
-        try:
-            await session.authenticate(args.token or os.environ.get(TOKEN_ENV)
-                                       or DEFAULT_TOKEN)
-        except NotAuthorised:
-            print(f"{identity.pole_id} refused the service token: no firmware was sent.",
-                  file=out)
+        access = await open_for_writing(session, identity.pole_id, TokenWallet(),
+                                        token=args.token or os.environ.get(TOKEN_ENV))
+        if not access.writable:
+            print(f"{identity.pole_id} refused the service token ({access.reason}): no "
+                  "firmware was sent.", file=out)
             return EXIT_REFUSED
         try:
             result = await session.upload_firmware(package, progress=progress)

@@ -20,7 +20,7 @@ import base64
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -546,6 +546,48 @@ class TechnicianKeyRecord:
             raise ValueError(f"a technician key without technician or key: {dict(item)!r}")
         return cls(technician, key, str(item.get("fingerprint") or ""),
                    _time(item.get("registered_at")))
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTokenRecord:
+    """A service token the service issued (issue 17, eis 69): ``/service-tokens``.
+
+    ``token`` is the signed text, present only in the answer to the request that issued
+    it: the service keeps the claims, never the token, so a listing cannot leak one.
+    """
+
+    jti: str
+    subject: str
+    role: str
+    poles: tuple[str, ...]
+    issued_at: datetime | None
+    expires: datetime
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    token: str | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "jti": self.jti, "subject": self.subject, "role": self.role,
+            "poles": list(self.poles),
+            "issued_at": format_time(self.issued_at) if self.issued_at else None,
+            "expires": format_time(self.expires),
+            "revoked_at": format_time(self.revoked_at) if self.revoked_at else None,
+            "revoked_by": self.revoked_by}
+        if self.token is not None:
+            data["token"] = self.token
+        return data
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> ServiceTokenRecord:
+        jti, expires, poles = _str(item.get("jti")), _time(item.get("expires")), \
+            item.get("poles")
+        if jti is None or expires is None or not isinstance(poles, list):
+            raise ValueError(f"a service token needs jti, poles and expires: {dict(item)!r}")
+        return cls(jti, str(item.get("subject") or ""), str(item.get("role") or ""),
+                   tuple(str(pole) for pole in poles), _time(item.get("issued_at")), expires,
+                   _time(item.get("revoked_at")), _str(item.get("revoked_by")),
+                   _str(item.get("token")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1340,6 +1382,27 @@ class ServiceClient(CardRequests, AccountRequests):
                                      what=f"set {key} on {pole_id}")
         result: dict[str, Any] = answer.get("result", answer)
         return result
+
+    # ------------------------------------------------------------ service tokens (eis 69)
+    async def issue_service_tokens(self, poles: Sequence[str], hours: float
+                                   ) -> ServiceTokenRecord:
+        """A token for the caller to write on ``poles`` (``["*"]``: all) for ``hours``
+        (at most 72): fetched online, used offline on site."""
+        return ServiceTokenRecord.from_json(await self._request(
+            "POST", "/service-tokens", json={"poles": list(poles), "hours": hours},
+            what="issue a service token"))
+
+    async def service_tokens(self) -> list[ServiceTokenRecord]:
+        """The tokens issued that have not expired yet (never their text)."""
+        items = await self._request("GET", "/service-tokens", what="list service tokens")
+        return _records(items, ServiceTokenRecord.from_json)
+
+    async def revoke_service_token(self, jti: str) -> dict[str, Any]:
+        """Revoke a token: connected poles hear at once, the others at their next boot."""
+        answer: dict[str, Any] = await self._request(
+            "POST", f"/service-tokens/{quote(jti, safe='')}/revoke",
+            what=f"revoke service token {jti}")
+        return answer
 
     # ------------------------------------------------------------ the live feed
     def live(self) -> LiveFeed:

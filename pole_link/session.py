@@ -233,7 +233,10 @@ class PoleSession:
     async def _authenticate(self, token: str) -> AuthGrant:
         data = await self._vendor(VendorMessage.AUTH, {"token": token})
         if not isinstance(data, dict) or data.get("status") != "Accepted":
-            raise NotAuthorised("the pole rejected the token", action="DataTransfer Auth")
+            reason = str(data.get("reason") or "") if isinstance(data, dict) else ""
+            raise NotAuthorised(f"the pole rejected the token ({reason or 'no reason given'})",
+                                {"reason": reason} if reason else None,
+                                action="DataTransfer Auth")
         expires = data.get("expires")
         return AuthGrant(role=str(data.get("role", "")),
                          expires=parse_time(expires) if expires else None)

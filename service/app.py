@@ -32,6 +32,7 @@ from service.api.pole_settings import build_settings_router
 from service.api.rollouts import build_rollouts_router
 from service.api.routes import PREFIX, build_router, install_error_handlers
 from service.api.security_events import build_security_events_router
+from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpp.connection_end import EndReason, silence_limit_s
@@ -103,6 +104,7 @@ def create_app(services: Services) -> FastAPI:
          operator),
         (build_rollouts_router(s.rollouts, repository), operator),
         (build_commissioning_router(repository, clock), operator),
+        (build_service_tokens_router(s.service_tokens, connections, repository), operator),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

@@ -21,6 +21,7 @@ from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.policy.capacity import CapacityPolicy
 from service.rollouts import RolloutRunner
 from service.security.ca import ServiceCa
+from service.security.service_tokens import ServiceTokenIssuer
 from service.security.tls import TlsFiles
 from service.services import (
     ServiceConfig,
@@ -80,6 +81,11 @@ class RunningService:
     @property
     def rollouts(self) -> RolloutRunner:
         return self.services.rollouts
+
+    @property
+    def service_tokens(self) -> ServiceTokenIssuer:
+        """Issues technicians' service tokens and provisions poles' keys (issue 17)."""
+        return self.services.service_tokens
 
     @property
     def ocpp_url(self) -> str:

@@ -54,11 +54,17 @@ from service.security.events import SecurityEvents
 from service.security.gate import Gate
 from service.security.log_requests import LogRequests
 from service.security.rotation import KeyTracker
+from service.security.service_tokens import (
+    KEY_FILE_NAME,
+    ServiceTokenIssuer,
+    load_or_create_key,
+)
 from service.security.store import CredentialStore
 from service.security.tls import TlsFiles, server_context
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.id_tags import AsyncIdTagRepository
 from service.storage.repository import AsyncRepository, Repository
+from service.storage.service_token_store import AsyncServiceTokenRepository
 
 LOGGER = logging.getLogger(__name__)
 
@@ -119,6 +125,9 @@ class Services:
     gate: Gate
     log_requests: LogRequests
     accounts: Accounts
+    service_tokens: ServiceTokenIssuer
+    """Technicians' service tokens for the poles' local port, and the poles' keys to
+    check them (issue 17)."""
     """Operators' accounts and tokens (issue 17); the guard reaches them through
     ``tokens.accounts``."""
     """The poles' GetLog uploads (security extension)."""
@@ -162,6 +171,8 @@ class Services:
         (eis 33) and its capacity profile (eis 24)."""
         self.live_hub.publish(connection_event(pole_id, True, self.clock()))
         self.live_hub.pole_connected(pole_id)
+        # Its service token keys and revocations (eis 69), in the background.
+        self.service_tokens.provision_in_background(pole_id, self.connections.get(pole_id))
         if self.settings.push_local_lists:
             self.local_list_pusher.pole_booted(pole_id)  # a background task: no waiting
         if not self.settings.deploy_capacity_profile:
@@ -193,6 +204,7 @@ class Services:
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
         self.policy_task = self.rollout_task = None
+        await self.service_tokens.close()
         await self.live_hub.close()
         if self.cluster is not None:
             await self.cluster.close()
@@ -256,8 +268,13 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     # Accounts and roles (issue 17): refusals about a pole also reach its security events.
     accounts = Accounts(AccountStore(repository.engine, clock), async_repository,
                         security_events)
-    tokens = TokenStore(config.token_file or default_token_file())
+    token_file = config.token_file or default_token_file()
+    tokens = TokenStore(token_file)
     tokens.accounts = accounts
+    # Service tokens (issue 17): the signing key lives beside the API token file, 0600.
+    service_tokens = ServiceTokenIssuer(
+        await asyncio.to_thread(load_or_create_key, token_file.parent / KEY_FILE_NAME),
+        AsyncServiceTokenRepository(repository.engine), clock)
     id_tags = AsyncIdTagRepository(repository.engine)
     authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
                                clock=clock)
@@ -283,7 +300,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
-        tokens=tokens, accounts=accounts,
+        tokens=tokens, accounts=accounts, service_tokens=service_tokens,
         cluster=cluster, connections=connections, live_hub=hub,
         pole_settings=pole_settings, policy=policy, credentials=credentials,
         security_events=security_events, gate=gate,

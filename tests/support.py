@@ -27,6 +27,7 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
 from pole_link.sim.pole import VirtualPole
+from pole_link.token_wallet import MemoryTokenStore, TokenWallet
 from service.api.tokens import ensure_admin_token
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
@@ -172,6 +173,28 @@ async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         outbox.close()
+
+
+async def technician_token(service: RunningService, pole: VirtualPole,
+                           role: str = "engineer") -> str:
+    """What a technician fetched before the visit: a token signed with ``service``'s key for
+    ``pole``, dated by the pole's own clock (tests run poles at fixed dates) — once the
+    service has given the pole its key, after which the pole refuses the PIN."""
+    from pole_link.service_tokens import Claims, issue
+
+    issuer = service.service_tokens
+    assert issuer is not None
+    await until(lambda: pole.service_access.keys_text == issuer.keys_value)
+    now = int(pole.clock.now().timestamp())
+    return issue(issuer.key, Claims(issuer.issuer_name, "technician", role, (pole.pole_id,),
+                                    now, now + 8 * 3600, uuid.uuid4().hex))
+
+
+def wallet_with(token: str, pole: VirtualPole) -> TokenWallet:
+    """A laptop wallet holding ``token``, reading the time as the pole does."""
+    wallet = TokenWallet(MemoryTokenStore(), now=pole.clock.now)
+    wallet.add([token])
+    return wallet
 
 
 @dataclass

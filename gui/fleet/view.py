@@ -180,7 +180,8 @@ class FleetView(QWidget):
         table.setItemDelegate(_LedDelegate(table))
         table.setAlternatingRowColors(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows: a site visit is prepared for the poles selected here.
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.setShowGrid(False)
@@ -216,6 +217,11 @@ class FleetView(QWidget):
 
     def count_text(self) -> str:
         return self.count_label.text()
+
+    def selected_pole_ids(self) -> list[str]:
+        """The poles whose rows are selected, in the order shown."""
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [pole_id for pole_id in map(self.proxy.pole_id, rows) if pole_id is not None]
 
     def _activated(self, index: QModelIndex) -> None:
         pole_id = self.proxy.pole_id(index)

@@ -43,6 +43,8 @@ class ConnectView(QWidget):
     """`ServiceEndpoint`"""
     disconnect_requested = Signal()
     """The technician wants the current pole's link closed (cable about to be pulled)."""
+    site_visit_requested = Signal()
+    """The technician wants service tokens for a visit to poles without signal."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +85,11 @@ class ConnectView(QWidget):
         self.service_connect = self._connect_button(self.service_poles)
         refresh = QPushButton(self.tr("Refresh list"))
         refresh.clicked.connect(self.refresh_service_poles)
+        self.site_visit_button = QPushButton(self.tr("Prepare a site visit…"))
+        self.site_visit_button.setToolTip(self.tr(
+            "Fetch service tokens while online, to write on poles on site without signal"))
+        self.site_visit_button.setEnabled(False)
+        self.site_visit_button.clicked.connect(self.site_visit_requested)
         form = QFormLayout(box)
         form.addRow(self.tr("URL"), self.url)
         form.addRow(self.tr("API token"), self.token)
@@ -95,12 +102,15 @@ class ConnectView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.service_connect)
         buttons.addWidget(refresh)
+        buttons.addStretch(1)
+        buttons.addWidget(self.site_visit_button)
         form.addRow("", buttons)
         return box
 
     def use_service(self, service: ServiceEndpoint, *, remember: bool = False) -> None:
         """Adopt ``service`` (the demo calls this) and list its poles."""
         self.service = service
+        self.site_visit_button.setEnabled(True)
         self.url.setText(service.url)
         self.token.setText(service.token)
         if remember:

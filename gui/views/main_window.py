@@ -46,12 +46,14 @@ from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
 from gui.service_request import ask_service
+from gui.site_visit import SiteVisitDialog
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
 from gui.views.pole_view import PoleView, ask_user
 from pole_link.service_accounts import MeRecord
 from pole_link.service_api import ServiceEndpoint
 from pole_link.session import PoleIdentity
+from pole_link.token_wallet import MemoryTokenStore, TokenWallet
 from pole_link.transports import PoleAddress
 
 WINDOW_TITLE = "Paalwerk"
@@ -173,6 +175,12 @@ class MainWindow(QMainWindow):
         register = QAction(self.tr("Register or decommission a pole…"), self)
         register.triggered.connect(self.show_register_panel)
         poles.addAction(register)
+        self.site_visit_action = QAction(self.tr("Prepare a site visit…"), self)
+        self.site_visit_action.setToolTip(self.tr(
+            "Fetch service tokens for the poles selected in Fleet, to write on them offline"))
+        self.site_visit_action.setEnabled(False)  # until a service is chosen
+        self.site_visit_action.triggered.connect(self.prepare_site_visit)
+        poles.addAction(self.site_visit_action)
         add_help_menu(self, self.pages, self.nav)
 
     def show_register_panel(self) -> None:
@@ -187,6 +195,9 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.connect_view.open_pole.connect(self.open_pole)
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
+        self.connect_view.site_visit_requested.connect(self.prepare_site_visit)
+        self.connect_view.service_chosen.connect(
+            lambda _: self.site_visit_action.setEnabled(True))
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
@@ -283,9 +294,24 @@ class MainWindow(QMainWindow):
         if state != "connected":
             self.profile_view.set_session(None)
 
+    def prepare_site_visit(self) -> SiteVisitDialog | None:
+        """Service tokens for the poles selected in Fleet (or all), kept in the wallet."""
+        service = self.connect_view.service
+        if service is None:
+            return None
+        dialog = SiteVisitDialog(service, self.controller.wallet, self.tasks,
+                                 self.fleet_view.selected_pole_ids(), self)
+        dialog.setModal(True)
+        dialog.resize(640, 420)
+        dialog.show()
+        return dialog
+
     def start_demo(self, demo: DemoStack) -> None:
         """Open the serial pole as soon as its port exists; follow the service once it runs."""
         self.demo = demo
+        if demo.service_token is not None:  # the demo's poles want a token, as in the field
+            self.controller.wallet = TokenWallet(MemoryTokenStore())
+            self.controller.wallet.add([demo.service_token])
         if demo.release is not None:  # a signed release to try, and the root to check it
             self.firmware_view.roots_path = demo.release.root
             self.firmware_view.start_folder = str(demo.release.package.parent)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plot.live_plot import LivePlot
+from gui.pole_access import PoleAccess, access_text
 from gui.pole_controller import PoleController
 from gui.pole_state import SECURITY_LIST, BackOffice, LinkState, PoleState, link_text
 from gui.pole_words import SELF_TEST_FAULT
@@ -115,6 +116,11 @@ class PoleView(QWidget):
         self.limit = QLabel()
         self.limit.setStyleSheet("font-size: 13pt;")
         header.addWidget(self.limit)
+        self.access: PoleAccess | None = None
+        self.access_label = QLabel()
+        self.access_label.setObjectName("poleAccess")
+        self.access_label.setWordWrap(True)
+        self.access_label.hide()
 
         self.cards = [SocketCard(1), SocketCard(2)]
         cards = QHBoxLayout()
@@ -162,6 +168,7 @@ class PoleView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.access_label)
         layout.addLayout(status_row)
         layout.addWidget(self.restart_progress)
         layout.addLayout(cards)
@@ -173,6 +180,8 @@ class PoleView(QWidget):
         controller.identity_changed.connect(self.show_identity)
         controller.sample_received.connect(self.show_sample)
         controller.self_test_done.connect(self.show_self_test)
+        controller.access_changed.connect(self.show_access)
+        self._tooltips = {widget: widget.toolTip() for widget in self._commands}
         self.show_link_state(controller.state.value, self.tr("not connected"))
 
     # ------------------------------------------------------------ layout pieces
@@ -249,13 +258,33 @@ class PoleView(QWidget):
         words = link_text(link, QCoreApplication.translate).upper()
         self.link_state.setText(f"<b style='color:{colour}'>● {words}</b>  "
                                 f"{html.escape(detail)}")
-        for widget in self._commands:
-            widget.setEnabled(link is LinkState.CONNECTED)
+        if link is not LinkState.CONNECTED:
+            self.access = None
+        self._enable_commands()
         if link is LinkState.CONNECTED:
             self.refresh_status()
         for card in self.cards:
             card.set_live(self.state.live)
         self.show_status()
+
+    def show_access(self, access: PoleAccess) -> None:
+        """After ``Auth``: writable (with the token's time left) or read only, and why."""
+        self.access = access
+        self._enable_commands()
+
+    def _enable_commands(self) -> None:
+        connected = self.controller.state is LinkState.CONNECTED
+        access = self.access
+        writable = connected and (access is None or access.writable)
+        why = access_text(access, self.now(), QCoreApplication.translate) \
+            if access is not None and connected and not access.via_service else ""
+        for widget in self._commands:
+            widget.setEnabled(writable)
+            widget.setToolTip(self._tooltips.get(widget, "") if writable or not why else why)
+        self.access_label.setText(why)
+        colour = "#2e7d32" if access is not None and access.writable else "#c62828"
+        self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
+        self.access_label.setVisible(bool(why))
 
     def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
         """Show ``pole_id`` at once, before (or without) a live link: a pole opened from
@@ -386,6 +415,7 @@ class PoleView(QWidget):
         pole_id = self.state.pole_id
         if pole_id is None:
             return
+        self._enable_commands()  # the token's time left counts down
         if self.service is not None:
             self.tasks.run(self.tr("Reading what the service knows of %1").replace(
                 "%1", pole_id), fetch_pole_story(self.service, pole_id, self.now()),

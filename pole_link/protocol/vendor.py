@@ -25,6 +25,8 @@ class VendorMessage(StrEnum):
     LOW_CURRENT_VEHICLE = "LowCurrentVehicle"
     FIRMWARE_BEGIN = "FirmwareBegin"
     FIRMWARE_COMMIT = "FirmwareCommit"
+    REVOKE_SERVICE_TOKENS = "RevokeServiceTokens"
+    """CSMS → pole over OCPP only (PROTOCOL.md, Service tokens)."""
     # Virtual poles only: a real pole answers UnknownMessageId.
     SIM_PLUG = "SimPlug"
     SIM_UNPLUG = "SimUnplug"

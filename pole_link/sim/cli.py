@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,6 +65,10 @@ def build_parser(prog: str = "paalwerk sim") -> argparse.ArgumentParser:
     parser.add_argument("--ca", default=None, metavar="CA.pem",
                         help="the CSMS's CA certificate the poles trust for wss:// "
                              "(default: the system's trusted roots)")
+    parser.add_argument("--service-token-keys", default=None, metavar="B64[,B64]",
+                        help="ServiceTokenKeys every pole starts with: comma-separated base64 "
+                             "Ed25519 public keys; the poles then refuse the PIN and accept "
+                             "only service tokens signed by these keys (eis 69)")
     parser.add_argument("--verbose", action="store_true", help="log frames")
     return parser
 
@@ -87,6 +92,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
     roots = tuple(_read_root(parser, path) for path in args.trust)
     ca_pem = _read_ca(parser, args.ca) if args.ca else None
     _check_security(parser, args)
+    if args.service_token_keys is not None:
+        from pole_link.service_tokens import parse_keys
+
+        try:
+            if not parse_keys(args.service_token_keys):
+                raise ValueError("no key given")
+        except ValueError as exc:
+            parser.error(f"--service-token-keys: {exc}")
     for connector_id, _ in plugs:
         if connector_id not in (1, 2):
             parser.error(f"--plug: connector {connector_id} does not exist (1 or 2)")
@@ -95,14 +108,28 @@ def main(argv: Sequence[str] | None = None, prog: str = "paalwerk sim") -> int:
                         stream=sys.stderr)
     if args.verbose:
         logging.getLogger("ocpp").setLevel(logging.INFO)
+        logging.getLogger("ocpp").addFilter(mask_tokens)
     options = FleetOptions(poles=args.poles, id_prefix=args.id_prefix, serial=args.serial,
                            ble=args.ble,
                            csms=args.csms, speed=args.speed, start=start, plugs=tuple(plugs),
                            trusted_roots=roots, security_extension=not args.legacy_ocpp,
                            security_profile=args.security_profile, password=args.password,
-                           ca_pem=ca_pem)
+                           ca_pem=ca_pem, service_token_keys=args.service_token_keys)
     asyncio.run(run_until_stopped(options))
     return 0
+
+
+_TOKEN_FIELD = re.compile(r'(\\?"token\\?"\s*:\s*\\?")[^"\\]*')
+
+
+def mask_tokens(record: logging.LogRecord) -> bool:
+    """Logged frames show ``Auth``'s token as ``***``: a service token is a secret, and
+    ``--verbose`` output ends up in bug reports."""
+    message = record.getMessage()
+    masked = _TOKEN_FIELD.sub(r"\1***", message)
+    if masked != message:
+        record.msg, record.args = masked, ()
+    return True
 
 
 def _read_root(parser: argparse.ArgumentParser, path: str) -> str:

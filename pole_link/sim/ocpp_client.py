@@ -124,6 +124,7 @@ class CsmsEnd(PoleActions, StrictChargePoint):
             # vendor DataTransfers), so a commissioning run over --service plugs a
             # simulated car as it does over the cable.
             **SimControls(self.pole).handlers(),
+            VendorMessage.REVOKE_SERVICE_TOKENS: self._revoke_service_tokens,
         }
         handler = handlers.get(message_id or "")
         if handler is None:
@@ -135,6 +136,14 @@ class CsmsEnd(PoleActions, StrictChargePoint):
                                             data=f"{message_id}: {exc}")
         return call_result.DataTransfer(status=DataTransferStatus.accepted,
                                         data=encode_data(answer))
+
+    def _revoke_service_tokens(self, request: Any) -> dict[str, Any]:
+        """``RevokeServiceTokens {jtis}`` (PROTOCOL.md): kept until they can have expired."""
+        jtis = request.get("jtis") if isinstance(request, dict) else None
+        if not isinstance(jtis, list) or not all(isinstance(j, str) for j in jtis):
+            raise ValueError("jtis must be a list of token ids")
+        self.pole.service_access.revoke(jtis, self.pole.clock.now())
+        return {"status": "Accepted"}
 
 
 class PoleOcppClient:
@@ -296,9 +305,11 @@ class PoleOcppClient:
         """Send the outbox head, wait for the answer, remove it; heartbeat when idle."""
         attempts = 0
         while True:
+            # Cleared before looking, not after: a message queued while the outbox is read
+            # (in a thread) sets it again, so it is not left waiting for the heartbeat.
+            self._wake.clear()
             entry = await asyncio.to_thread(self.outbox.peek)
             if entry is None:
-                self._wake.clear()
                 interval = self.pole.configuration.int_value("HeartbeatInterval")
                 try:
                     async with asyncio.timeout(interval if interval > 0 else None):

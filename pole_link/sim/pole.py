@@ -50,6 +50,7 @@ from pole_link.sim.physics import ChargingPhysics
 from pole_link.sim.pole_logs import PoleLogs
 from pole_link.sim.remote_files import RemoteFiles
 from pole_link.sim.security import PoleSecurity
+from pole_link.sim.service_access import INVALID_SERVICE_TOKEN, ServiceAccess
 from pole_link.sim.signed_update import SignedUpdates
 from pole_link.sim.sockets import FAULT_ERROR_CODES, EndedTransaction, Socket, Transaction
 from pole_link.sim.vehicles import EvType
@@ -89,8 +90,11 @@ class VirtualPole:
         self.sockets = [Socket(connector_id) for connector_id in range(1, SOCKETS + 1)]
         self.powered = True
         self.online = True
-        self.demo_mode = True
-        """Every virtual pole is a demo pole: it accepts the service token ``demo``."""
+        self.service_access = ServiceAccess()
+        """ServiceTokenKeys, revoked token ids and the Auth lockout (eis 69): until the
+        CSMS sets keys the pole accepts its commissioning PIN ``demo``."""
+        self.service_access.locked_out.append(
+            lambda detail: self.security_event(INVALID_SERVICE_TOKEN, detail))
         self.ended: list[EndedTransaction] = []
         self.local_list = LocalAuthList()
         """The local authorisation list (SendLocalList), used offline (eis 50)."""

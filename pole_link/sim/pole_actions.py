@@ -24,6 +24,7 @@ from ocpp.v16.enums import (
     AvailabilityType,
     CertificateStatus,
     ClearCacheStatus,
+    ConfigurationStatus,
     DeleteCertificateStatus,
     GetCompositeScheduleStatus,
     GetInstalledCertificateStatus,
@@ -57,6 +58,12 @@ class PoleActions:
     def on_get_configuration(self, key: list[str] | None = None) -> call_result.GetConfiguration:
         # SecurityProfile and AuthorizationKey (write-only) live in `pole.security`.
         security, others = self.pole.security.entries(key)
+        # ServiceTokenKeys (eis 69) lives in `pole.service_access`.
+        if not key:
+            access, _ = self.pole.service_access.entries(None)
+        else:
+            access, others = self.pole.service_access.entries(others) if others else ([], [])
+        security += access
         try:
             known, unknown = self.pole.configuration.get(others) if others or not key \
                 else ([], [])
@@ -73,7 +80,13 @@ class PoleActions:
     def on_change_configuration(self, key: str, value: str) -> call_result.ChangeConfiguration:
         if self.pole.security.handles(key):
             return call_result.ChangeConfiguration(status=self.pole.security.change(key, value))
+        if self.pole.service_access.handles(key):
+            return call_result.ChangeConfiguration(status=self.change_token_keys(value))
         return call_result.ChangeConfiguration(status=self.pole.configuration.change(key, value))
+
+    def change_token_keys(self, value: str) -> ConfigurationStatus:
+        """``ServiceTokenKeys``: the CSMS sets them over OCPP (the service port narrows this)."""
+        return self.pole.service_access.change(value)
 
     # ---------------------------------------------------------------- availability & resets
     @on(Action.change_availability)

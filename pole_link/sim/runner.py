@@ -20,6 +20,7 @@ from pole_link.sim.outbox import Outbox, default_state_dir
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.security import keep_in
+from pole_link.sim.service_access import keep_access_in
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.sim.vehicles import EvType
 
@@ -52,6 +53,8 @@ class FleetOptions:
     """Every pole's AuthorizationKey (``--password``)."""
     ca_pem: str | None = None
     """The CSMS's CA the poles trust for ``wss://`` (``--ca``)."""
+    service_token_keys: str | None = None
+    """``ServiceTokenKeys`` every pole starts with (``--service-token-keys``, eis 69)."""
 
 
 def pole_ids(count: int, prefix: str) -> list[str]:
@@ -86,6 +89,8 @@ class Fleet:
             pole.security.profile = options.security_profile
             pole.security.authorization_key = options.password
             pole.security.ca_pem = options.ca_pem
+            if options.service_token_keys is not None:
+                pole.service_access.change(options.service_token_keys)
             self._tasks.append(asyncio.create_task(pole.scheduler.run(), name=f"{pole_id} clock"))
             if options.serial:
                 port = PtyPort()
@@ -98,6 +103,7 @@ class Fleet:
             if options.csms:
                 keep_in(pole.security, default_state_dir(pole_id))  # key survives restarts
                 keep_certificates_in(pole.certificates, default_state_dir(pole_id))
+                keep_access_in(pole.service_access, default_state_dir(pole_id))
                 outbox = Outbox(default_state_dir(pole_id) / "outbox.sqlite")
                 self._outboxes.append(outbox)
                 client = PoleOcppClient(pole, options.csms, outbox,

@@ -12,13 +12,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from ocpp.exceptions import SecurityError
 from ocpp.messages import Call
 from ocpp.v16 import call_result
-from ocpp.v16.enums import Action, DataTransferStatus
+from ocpp.v16.enums import Action, ConfigurationStatus, DataTransferStatus
 
 from pole_link.errors import PoleLinkError
 from pole_link.protocol.binary import BinaryFrame, FirmwareAck, FirmwareData
@@ -33,6 +33,7 @@ from pole_link.protocol.vendor import (
     decode_data,
     encode_data,
 )
+from pole_link.service_tokens import Rejected
 from pole_link.sim.pole import MODEL, VENDOR, VirtualPole
 from pole_link.sim.pole_actions import PoleActions
 from pole_link.sim.sim_controls import SimControls
@@ -43,11 +44,12 @@ LOGGER = logging.getLogger(__name__)
 
 IDLE_TIMEOUT_S = 60.0
 """PROTOCOL.md: a session with no frame from the client for 60 s ends."""
-AUTH_LIFETIME = timedelta(hours=12)
-"""A token grant outlives a working day on site, not a week."""
 MIN_LIVE_INTERVAL_MS = 50
-DEMO_TOKEN = "demo"
+KEY_ROLES = frozenset({"admin"})
+"""Roles that may change ``ServiceTokenKeys`` on the service port; normally only the CSMS
+sets them over OCPP, so a technician on site cannot swap in a key of their own."""
 MAX_FRAME = 65_536
+_FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 class _Session:
@@ -56,6 +58,7 @@ class _Session:
     def __init__(self) -> None:
         self.client: str | None = None
         self.authorised_until: datetime | None = None
+        """By the pole's clock: the token's own expiry (PROTOCOL.md)."""
         self.role: str | None = None
         self.transfer_id: int | None = None
         """The firmware transfer this session began: the only one whose data it may send."""
@@ -125,7 +128,7 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         await super().route_message(raw_msg)
 
     def check_call(self, msg: Call) -> None:
-        if _allowed_before_auth(msg) or self._session.authorised(datetime.now(UTC)):
+        if _allowed_before_auth(msg) or self._session.authorised(self.pole.clock.now()):
             return
         raise SecurityError(
             description=f"{msg.action} writes: authenticate first (DataTransfer Auth)",
@@ -187,14 +190,26 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
         }
 
     def _auth(self, request: Any) -> dict[str, Any]:
+        """A service token (or, on a factory-fresh pole, the PIN) checked by the pole's clock."""
         token = request.get("token") if isinstance(request, dict) else None
-        if not (self.pole.demo_mode and token == DEMO_TOKEN):
+        verdict = self.pole.service_access.authenticate(
+            token, self.pole.configuration.value("PoleId") or self.pole.pole_id,
+            self.pole.clock.now())
+        if isinstance(verdict, Rejected):
             self._session.authorised_until = None
-            return {"status": "Rejected", "role": None, "expires": None}
-        expires = datetime.now(UTC) + AUTH_LIFETIME
-        self._session.authorised_until = expires
-        self._session.role = "technician"
-        return {"status": "Accepted", "role": "technician", "expires": format_time(expires)}
+            self._session.role = None
+            return {"status": "Rejected", "reason": str(verdict.reason)}
+        # The PIN (no jti) holds for the session, however fast the simulated clock runs.
+        self._session.authorised_until = verdict.expires if verdict.jti else _FOREVER
+        self._session.role = verdict.role
+        return {"status": "Accepted", "role": verdict.role,
+                "expires": format_time(verdict.expires)}
+
+    def change_token_keys(self, value: str) -> ConfigurationStatus:
+        """On the service port only an admin token may set ``ServiceTokenKeys``."""
+        if self._session.role not in KEY_ROLES:
+            return ConfigurationStatus.rejected
+        return super().change_token_keys(value)
 
     # ---------------------------------------------------------------- firmware
     def _firmware_begin(self, request: Any) -> dict[str, Any]:
@@ -231,7 +246,7 @@ class ServicePortEnd(PoleActions, StrictChargePoint):
             return
         self._last_frame = self._wall()
         if (frame.transfer_id != self._session.transfer_id
-                or not self._session.authorised(datetime.now(UTC))):
+                or not self._session.authorised(self.pole.clock.now())):
             # Not begun in this (authorised) session: nothing of it is taken.
             ack: FirmwareAck | None = self.pole.firmware.current_ack(frame.transfer_id)
         else:

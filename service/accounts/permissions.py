@@ -98,6 +98,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/poles/{{pole_id}}/unlock"): _H,
     ("POST", f"{P}/poles/{{pole_id}}/remote-start"): _H,
     ("POST", f"{P}/poles/{{pole_id}}/remote-stop"): _H,
+    ("POST", f"{P}/service-tokens/{{jti}}/revoke"): _H,
     # -- technicians: firmware, commissioning, work at the pole ---------------------------
     ("POST", f"{P}/poles/{{pole_id}}/availability"): _T,
     ("POST", f"{P}/poles/{{pole_id}}/trigger"): _T,
@@ -115,6 +116,8 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/firmware/rollouts/{{rollout_id}}/cancel"): _T,
     ("POST", f"{P}/poles/{{pole_id}}/commissioning-reports"): _T,
     ("PUT", f"{P}/technicians/{{name}}/key"): _T,
+    ("POST", f"{P}/service-tokens"): _T,
+    ("GET", f"{P}/service-tokens"): _T,
     # -- engineers: configuration and settings --------------------------------------------
     ("PUT", f"{P}/poles/{{pole_id}}/configuration"): _E,
     ("PUT", f"{P}/poles/{{pole_id}}/settings"): _E,

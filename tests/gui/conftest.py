@@ -7,6 +7,8 @@ import tempfile
 
 # Before the first QApplication exists: Qt reads the settings location once.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="paalwerk-gui-tests-")
+# The service-token wallet's fallback file too: never the technician's own tokens.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="paalwerk-gui-data-")
 
 
 from collections.abc import AsyncIterator

@@ -31,11 +31,12 @@ from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
+from pole_link.token_wallet import TokenWallet
 from pole_link.transports import PoleAddress
 from tests.commissioning_support import MemoryKeyring
 from tests.gui.qt_support import shown
 from tests.pole_link.commissioning.support import ANSWERS, T0
-from tests.support import connected_pole, running_service
+from tests.support import connected_pole, running_service, technician_token, wallet_with
 
 
 @dataclass
@@ -55,15 +56,19 @@ class OnSite:
 
 @asynccontextmanager
 async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, str,
-                                                                   ServiceEndpoint]]:
-    """A virtual pole online at a running service, its service port on a pseudo-terminal."""
+                                                                   ServiceEndpoint,
+                                                                   TokenWallet]]:
+    """A virtual pole online at a running service, its service port on a pseudo-terminal,
+    and the technician's wallet with a token for it."""
     async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
             connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
         port = PtyPort()
         task = asyncio.create_task(ServicePortEnd(connected.pole,
                                                   FramedConnection(port)).serve())
         try:
-            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token)
+            wallet = wallet_with(await technician_token(api.service, connected.pole),
+                                 connected.pole)
+            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token), wallet
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
@@ -71,10 +76,12 @@ async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, 
 
 
 async def open_page(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,
-                    store: RunStore, key_dir: Path) -> tuple[CommissioningPage, PoleController]:
+                    store: RunStore, key_dir: Path, wallet: TokenWallet
+                    ) -> tuple[CommissioningPage, PoleController]:
     """The Commissioning page as the window holds it (wizard and reports), on the pole's
-    clock, following the service, connected over the cable and ready to start."""
-    controller = PoleController(retry_delays=(0.2,))
+    clock, following the service, connected over the cable and ready to start; the
+    technician's wallet holds a service token for the pole."""
+    controller = PoleController(retry_delays=(0.2,), wallet=wallet)
     page = CommissioningPage(controller, TaskRunner(), store=store, key_dir=key_dir)
     page.wizard.clock = pole.clock.now
     page.follow(service)
@@ -89,9 +96,9 @@ async def open_page(qtbot: QtBot, pole: VirtualPole, path: str, service: Service
 
 @pytest.fixture
 async def on_site(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[OnSite]:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+    async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
         store, key_dir = RunStore(tmp_path / "runs"), tmp_path / "keys"
-        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir, wallet)
         yield OnSite(page, controller, pole, path, service, store, key_dir)
         await page.aclose()
         await controller.aclose()
@@ -190,9 +197,9 @@ async def test_eis12_a_wrong_sticker_id_is_failed_in_words_and_can_be_run_again(
 
 async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         qtbot: QtBot, tmp_path: Path) -> None:
-    async with pole_on_the_cable(tmp_path) as (pole, path, service):
+    async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
         store, key_dir = RunStore(tmp_path / "runs"), tmp_path / "keys"
-        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir, wallet)
         view = page.wizard
         view.technician.setText("Anna de Vries")
         view.start_button.click()
@@ -207,7 +214,7 @@ async def test_a_run_interrupted_by_a_closed_laptop_resumes_where_it_stopped(
         await controller.aclose()
         page.close()
 
-        page, controller = await open_page(qtbot, pole, path, service, store, key_dir)
+        page, controller = await open_page(qtbot, pole, path, service, store, key_dir, wallet)
         again = page.wizard
         assert again.resume_button.isEnabled()
         assert again.resume_box.currentData() == run_id
@@ -298,9 +305,10 @@ async def test_issue15_in_dutch_a_failed_check_says_why_in_dutch(qtbot: QtBot,
     step: the message and the evidence read Dutch (screenshot in test-output/)."""
     assert switch_language("nl")
     try:
-        async with pole_on_the_cable(tmp_path) as (pole, path, service):
+        async with pole_on_the_cable(tmp_path) as (pole, path, service, wallet):
             window = MainWindow()
             qtbot.addWidget(window)
+            window.controller.wallet = wallet
             page = window.commissioning_page
             page.use_store(RunStore(tmp_path / "runs"))
             page.wizard.clock = pole.clock.now

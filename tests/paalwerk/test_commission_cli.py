@@ -89,7 +89,8 @@ async def test_commission_resumes_a_run_and_exits_1_when_a_required_step_failed(
         await here.session.close()  # the port is the command's now
         status, out, err = await asyncio.to_thread(_run, [
             "--serial", here.path, "--pole", "PW-0001", "--answers", str(answers),
-            "--store", str(store), "--key-dir", str(tmp_path / "keys")], here.clock)
+            "--store", str(store), "--key-dir", str(tmp_path / "keys"),
+            "--token", here.token], here.clock)
     lines = out.splitlines()
     assert status == EXIT_FAILED, out + err
     assert f"resuming run {run.record.run_id} at clock" in err

@@ -85,7 +85,7 @@ async def test_a_rejected_token_exits_1_before_any_firmware_is_sent(
     package.write_bytes(maker.package().to_bytes())
     code, out, _ = await run(str(package), "--serial", served_pole.path, "--token", "guess")
     assert code == EXIT_REFUSED
-    assert out == "PW-0001 refused the service token: no firmware was sent.\n"
+    assert out == "PW-0001 refused the service token (BadSignature): no firmware was sent.\n"
     assert served_pole.pole.firmware.transfer is None
 
 

@@ -25,7 +25,7 @@ from pole_link.sim.service_port import ServicePortEnd
 from pole_link.sim.vehicles import EvType
 from pole_link.transports import PoleAddress, discover, open_link
 from pole_link.transports.csms import CsmsLink, ServiceEndpoint
-from tests.support import Api, ConnectedPole, connected_pole
+from tests.support import Api, ConnectedPole, connected_pole, technician_token
 
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ async def test_eis46_the_same_session_works_locally_and_through_the_service(
             assert session.identity is not None
             assert session.identity.pole_id == "PW-0001"
             assert session.identity.vendor == "Paalwerk" and session.identity.sockets == 2
-            await session.authenticate("demo")
+            await session.authenticate(await technician_token(api.service, pole))
 
             assert await session.set_light_intensity(35) == ConfigurationStatus.accepted
             assert pole.configuration.int_value("LightIntensity") == 35
@@ -105,7 +105,7 @@ async def test_live_samples_through_the_service_match_the_pole(api: Api,
         local = PoleSession(open_link(PoleAddress("serial", path, path)))
         remote = PoleSession(CsmsLink("PW-0001", endpoint(api)))
         async with local, remote:
-            await local.authenticate("demo")
+            await local.authenticate(await technician_token(api.service, connected.pole))
             assert await local.remote_start(2, "TECH-2") == "Accepted"
             near, far = await asyncio.gather(first_sample(local, 200),
                                              first_sample(remote, 1000))

@@ -101,3 +101,33 @@ def test_stops_cleanly_while_its_csms_is_unreachable(
     sim = SimProcess("--csms", "ws://127.0.0.1:9/ocpp")  # nothing listens on port 9
     sim.read_ports(1)
     assert sim.stop(sig, timeout=10) == 0
+
+
+async def test_eis69_service_token_keys_flag_makes_the_pole_take_tokens_not_the_pin() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from pole_link.errors import NotAuthorised
+    from pole_link.service_tokens import Claims, issue, public_key_text
+
+    key = Ed25519PrivateKey.generate()
+    sim = SimProcess("--service-token-keys", public_key_text(key.public_key()))
+    try:
+        path = sim.read_ports(1)["PW-0001"]
+        async with PoleSession(SerialLink(path)) as session:
+            assert session.identity is not None
+            with pytest.raises(NotAuthorised):
+                await session.authenticate("demo")
+            issued = int(session.identity.time.timestamp())  # by the pole's own clock
+            grant = await session.authenticate(issue(key, Claims(
+                "paalwerk", "jan", "technician", ("PW-0001",), issued, issued + 3600, "t")))
+            assert grant.role == "technician"
+    finally:
+        assert sim.stop() == 0
+
+
+def test_a_service_token_key_that_is_no_key_is_a_usage_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "paalwerk", "sim", "--serial", "--service-token-keys", "abc="],
+        capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 2
+    assert "--service-token-keys" in result.stderr and "32 bytes" in result.stderr

@@ -21,7 +21,7 @@ from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.transports.serial import SerialLink
-from tests.support import connected_pole, running_service
+from tests.support import connected_pole, running_service, technician_token
 
 T0 = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 """10:00 in Amsterdam: outside the peak, far from a daylight-saving change."""
@@ -45,6 +45,8 @@ class Site:
     store: RunStore
     checklist: Checklist
     path: str
+    token: str = ""
+    """The technician's service token for the pole (it refuses the PIN once provisioned)."""
 
     def clock(self) -> datetime:
         return self.pole.clock.now()
@@ -69,10 +71,11 @@ async def site(tmp_path: Path, *, start: datetime = T0) -> AsyncIterator[Site]:
         session = PoleSession(SerialLink(port.path))
         try:
             await session.open()
-            await session.authenticate("demo")
+            token = await technician_token(api.service, connected.pole)
+            await session.authenticate(token)
             async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
                 yield Site(connected.pole, session, service, RunStore(tmp_path / "runs"),
-                           find_checklist("tender"), port.path)
+                           find_checklist("tender"), port.path, token)
         finally:
             await session.close()
             task.cancel()
