@@ -1113,132 +1113,142 @@
 <context>
     <name>ConnectView</name>
     <message>
-        <location filename="../views/connect_view.py" line="57" />
+        <location filename="../views/connect_view.py" line="59" />
         <source>Disconnect from the pole</source>
         <translation>Verbinding met de paal verbreken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="59" />
+        <location filename="../views/connect_view.py" line="61" />
         <source>Close the link to the pole you are connected to (before pulling the cable)</source>
         <translation>Sluit de verbinding met de paal waarmee je verbonden bent (voordat je de kabel lostrekt)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="66" />
+        <location filename="../views/connect_view.py" line="68" />
         <source>Service (remote: the whole fleet)</source>
         <translation>Service (op afstand: de hele vloot)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="71" />
+        <location filename="../views/connect_view.py" line="73" />
         <source>filled in when you sign in, or the token 'paalwerk service' printed</source>
         <translation>wordt ingevuld als u zich aanmeldt, of het token dat 'paalwerk service' toonde</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="72" />
+        <location filename="../views/connect_view.py" line="74" />
         <source>Connect to service</source>
         <translation>Verbinden met service</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="74" />
+        <location filename="../views/connect_view.py" line="76" />
         <source>Sign in with name and password…</source>
         <translation>Aanmelden met naam en wachtwoord…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="76" />
+        <location filename="../views/connect_view.py" line="78" />
         <source>Your own account at the service: what you may do follows from your role</source>
         <translation>Uw eigen account bij de service: wat u mag doen, hangt af van uw rol</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="84" />
+        <location filename="../views/connect_view.py" line="86" />
         <source>Refresh list</source>
         <translation>Lijst vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="87" />
+        <location filename="../views/connect_view.py" line="88" />
+        <source>Prepare a site visit…</source>
+        <translation>Locatiebezoek voorbereiden…</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="90" />
+        <source>Fetch service tokens while online, to write on poles on site without signal</source>
+        <translation>Haal servicetokens op zolang u online bent, om ter plekke zonder bereik op palen te schrijven</translation>
+    </message>
+    <message>
+        <location filename="../views/connect_view.py" line="94" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="88" />
+        <location filename="../views/connect_view.py" line="95" />
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="94" />
+        <location filename="../views/connect_view.py" line="101" />
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="114" />
+        <location filename="../views/connect_view.py" line="124" />
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="123" />
+        <location filename="../views/connect_view.py" line="133" />
         <source>Give the service URL first.</source>
         <translation>Vul eerst de URL van de service in.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="134" />
+        <location filename="../views/connect_view.py" line="144" />
         <source>Listing the service's poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="141" />
+        <location filename="../views/connect_view.py" line="151" />
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="146" />
+        <location filename="../views/connect_view.py" line="156" />
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="147" />
+        <location filename="../views/connect_view.py" line="157" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="149" />
+        <location filename="../views/connect_view.py" line="159" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="168" />
+        <location filename="../views/connect_view.py" line="178" />
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="181" />
+        <location filename="../views/connect_view.py" line="191" />
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="184" />
+        <location filename="../views/connect_view.py" line="194" />
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="200" />
+        <location filename="../views/connect_view.py" line="210" />
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="203" />
+        <location filename="../views/connect_view.py" line="213" />
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="208" />
+        <location filename="../views/connect_view.py" line="218" />
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="210" />
+        <location filename="../views/connect_view.py" line="220" />
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="225" />
+        <location filename="../views/connect_view.py" line="235" />
         <source>Connect to the selected pole</source>
         <translation>Verbinden met de gekozen paal</translation>
     </message>
@@ -2417,17 +2427,17 @@
         <translation>Zoek palen, netbeheerders, status…</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="231" />
+        <location filename="../fleet/view.py" line="237" />
         <source>⚠ Not live since %1: the table shows the last known state (greyed) and may be out of date. Reconnecting… Reason: %2</source>
         <translation>⚠ Niet live sinds %1: de tabel toont de laatst bekende toestand (grijs) en kan verouderd zijn. Opnieuw verbinden… Reden: %2</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="234" />
+        <location filename="../fleet/view.py" line="240" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/view.py" line="242" />
+        <location filename="../fleet/view.py" line="248" />
         <source>%1 of %2 poles</source>
         <translation>%1 van %2 palen</translation>
     </message>
@@ -2631,112 +2641,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="115" />
+        <location filename="../views/main_window.py" line="117" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="116" />
+        <location filename="../views/main_window.py" line="118" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="124" />
+        <location filename="../views/main_window.py" line="126" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="124" />
+        <location filename="../views/main_window.py" line="126" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="124" />
+        <location filename="../views/main_window.py" line="126" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="125" />
+        <location filename="../views/main_window.py" line="127" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="125" />
+        <location filename="../views/main_window.py" line="127" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="126" />
+        <location filename="../views/main_window.py" line="128" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="126" />
+        <location filename="../views/main_window.py" line="128" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="153" />
+        <location filename="../views/main_window.py" line="155" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="162" />
+        <location filename="../views/main_window.py" line="164" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="167" />
+        <location filename="../views/main_window.py" line="169" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="172" />
+        <location filename="../views/main_window.py" line="174" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="173" />
+        <location filename="../views/main_window.py" line="175" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="182" />
+        <location filename="../views/main_window.py" line="178" />
+        <source>Prepare a site visit…</source>
+        <translation>Locatiebezoek voorbereiden…</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="180" />
+        <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
+        <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="190" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="224" />
+        <location filename="../views/main_window.py" line="235" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="259" />
+        <location filename="../views/main_window.py" line="270" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="274" />
+        <location filename="../views/main_window.py" line="285" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="300" />
+        <location filename="../views/main_window.py" line="326" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="308" />
+        <location filename="../views/main_window.py" line="334" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="310" />
+        <location filename="../views/main_window.py" line="336" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="312" />
+        <location filename="../views/main_window.py" line="338" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -2826,35 +2846,108 @@
     </message>
 </context>
 <context>
+    <name>PoleAccess</name>
+    <message>
+        <location filename="../pole_access.py" line="20" />
+        <source>Read only: this laptop has no service token for %1. While online, use Connect › Prepare a site visit… to fetch one.</source>
+        <translation>Alleen lezen: deze laptop heeft geen servicetoken voor %1. Haal er een op via Verbinden › Locatiebezoek voorbereiden… zolang u online bent.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="23" />
+        <source>Read only: the service token for %1 is damaged. Fetch a new one while online.</source>
+        <translation>Alleen lezen: het servicetoken voor %1 is beschadigd. Haal online een nieuw op.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="26" />
+        <source>Read only: %1 does not trust the service that issued this token. Fetch a token from the pole's own service while online.</source>
+        <translation>Alleen lezen: %1 vertrouwt de service niet die dit token uitgaf. Haal online een token op bij de eigen service van de paal.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="29" />
+        <source>Read only: the service token for %1 has expired (or the pole's clock is wrong). Fetch a new one while online.</source>
+        <translation>Alleen lezen: het servicetoken voor %1 is verlopen (of de klok van de paal loopt verkeerd). Haal online een nieuw op.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="32" />
+        <source>Read only: the service token is not for %1. Fetch one for this pole while online.</source>
+        <translation>Alleen lezen: het servicetoken is niet voor %1. Haal online een token voor deze paal op.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="35" />
+        <source>Read only: the helpdesk withdrew the service token for %1. Ask them for a new one.</source>
+        <translation>Alleen lezen: de helpdesk heeft het servicetoken voor %1 ingetrokken. Vraag om een nieuw.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="38" />
+        <source>Read only: %1 refused too many wrong tokens and accepts none for 5 minutes. Wait, then connect again.</source>
+        <translation>Alleen lezen: %1 weigerde te veel verkeerde tokens en accepteert 5 minuten geen enkel token. Wacht en verbind daarna opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="42" />
+        <source>Read only: %1 refused the service token (%2).</source>
+        <translation>Alleen lezen: %1 weigerde het servicetoken (%2).</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="43" />
+        <source>Writing allowed as %1 — token valid for %2</source>
+        <translation>Schrijven toegestaan als %1 — token nog %2 geldig</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="44" />
+        <source>Writing allowed with the commissioning PIN (the pole has no token keys yet)</source>
+        <translation>Schrijven toegestaan met de inbedrijfstellingspincode (de paal heeft nog geen tokensleutels)</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="46" />
+        <source>Writing allowed through the service</source>
+        <translation>Schrijven toegestaan via de service</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="48" />
+        <source>technician</source>
+        <translation>monteur</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="49" />
+        <source>engineer</source>
+        <translation>engineer</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="50" />
+        <source>administrator</source>
+        <translation>beheerder</translation>
+    </message>
+</context>
+<context>
     <name>PoleController</name>
     <message>
-        <location filename="../pole_controller.py" line="79" />
-        <location filename="../pole_controller.py" line="105" />
+        <location filename="../pole_controller.py" line="91" />
+        <location filename="../pole_controller.py" line="117" />
         <source>connecting to %1…</source>
         <translation>verbinden met %1…</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="110" />
+        <location filename="../pole_controller.py" line="122" />
         <source>the link ended</source>
         <translation>de verbinding is beëindigd</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="118" />
+        <location filename="../pole_controller.py" line="130" />
         <source>%1 Check the cable or the address and connect again.</source>
         <translation>%1 Controleer de kabel of het adres en verbind opnieuw.</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="123" />
+        <location filename="../pole_controller.py" line="135" />
         <source>%1 is offline at the service: waiting for it to come back</source>
         <translation>%1 is offline bij de service: wachten tot hij terugkomt</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="127" />
+        <location filename="../pole_controller.py" line="139" />
         <source>%1 — retrying in %2 s</source>
         <translation>%1 — opnieuw over %2 s</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="235" />
+        <location filename="../pole_controller.py" line="257" />
         <source>not connected to a pole</source>
         <translation>niet met een paal verbonden</translation>
     </message>
@@ -2950,195 +3043,195 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="108" />
+        <location filename="../views/pole_view.py" line="109" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="129" />
+        <location filename="../views/pole_view.py" line="135" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="130" />
+        <location filename="../views/pole_view.py" line="136" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="131" />
+        <location filename="../views/pole_view.py" line="137" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="134" />
+        <location filename="../views/pole_view.py" line="140" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="155" />
+        <location filename="../views/pole_view.py" line="161" />
         <source>Restarting the pole — waiting for it</source>
         <translation>De paal herstart — even wachten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="176" />
+        <location filename="../views/pole_view.py" line="185" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="184" />
+        <location filename="../views/pole_view.py" line="193" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="186" />
+        <location filename="../views/pole_view.py" line="195" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="191" />
+        <location filename="../views/pole_view.py" line="200" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="200" />
+        <location filename="../views/pole_view.py" line="209" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="203" />
+        <location filename="../views/pole_view.py" line="212" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="204" />
+        <location filename="../views/pole_view.py" line="213" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="205" />
-        <location filename="../views/pole_view.py" line="431" />
+        <location filename="../views/pole_view.py" line="214" />
+        <location filename="../views/pole_view.py" line="461" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="206" />
+        <location filename="../views/pole_view.py" line="215" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="207" />
-        <location filename="../views/pole_view.py" line="474" />
-        <location filename="../views/pole_view.py" line="480" />
+        <location filename="../views/pole_view.py" line="216" />
+        <location filename="../views/pole_view.py" line="504" />
+        <location filename="../views/pole_view.py" line="510" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="208" />
+        <location filename="../views/pole_view.py" line="217" />
         <source>Out of service</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="210" />
+        <location filename="../views/pole_view.py" line="219" />
         <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
         <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="211" />
+        <location filename="../views/pole_view.py" line="220" />
         <source>Back in service</source>
         <translation>Weer in gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="212" />
+        <location filename="../views/pole_view.py" line="221" />
         <source>ChangeAvailability Operative</source>
         <translation>ChangeAvailability Operative</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="213" />
+        <location filename="../views/pole_view.py" line="222" />
         <source>Clear fault…</source>
         <translation>Storing opheffen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="215" />
+        <location filename="../views/pole_view.py" line="224" />
         <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="223" />
+        <location filename="../views/pole_view.py" line="232" />
         <source>Commission…</source>
         <translation>In bedrijf stellen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="225" />
+        <location filename="../views/pole_view.py" line="234" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="300" />
+        <location filename="../views/pole_view.py" line="329" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="315" />
+        <location filename="../views/pole_view.py" line="344" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="390" />
+        <location filename="../views/pole_view.py" line="420" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="409" />
+        <location filename="../views/pole_view.py" line="439" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="422" />
+        <location filename="../views/pole_view.py" line="452" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="432" />
+        <location filename="../views/pole_view.py" line="462" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="451" />
+        <location filename="../views/pole_view.py" line="481" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="452" />
+        <location filename="../views/pole_view.py" line="482" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="460" />
+        <location filename="../views/pole_view.py" line="490" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="475" />
+        <location filename="../views/pole_view.py" line="505" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="481" />
+        <location filename="../views/pole_view.py" line="511" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="435" />
+        <location filename="../views/pole_view.py" line="465" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="441" />
+        <location filename="../views/pole_view.py" line="471" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="446" />
+        <location filename="../views/pole_view.py" line="476" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -3989,6 +4082,122 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
+    <name>SiteVisit</name>
+    <message>
+        <location filename="../site_visit.py" line="42" />
+        <source>%1 — valid for %2 (%3)</source>
+        <translation>%1 — nog %2 geldig (%3)</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="43" />
+        <source>all poles</source>
+        <translation>alle palen</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="44" />
+        <source>kept in your system keyring</source>
+        <translation>bewaard in de sleutelbos van uw systeem</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="45" />
+        <source>kept in a file only you can read (no system keyring here)</source>
+        <translation>bewaard in een bestand dat alleen u kunt lezen (geen systeemsleutelbos hier)</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="47" />
+        <source>kept until the app closes</source>
+        <translation>bewaard tot de app sluit</translation>
+    </message>
+</context>
+<context>
+    <name>SiteVisitDialog</name>
+    <message>
+        <location filename="../site_visit.py" line="85" />
+        <source>Prepare a site visit</source>
+        <translation>Locatiebezoek voorbereiden</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="89" />
+        <source>Fetch service tokens now, while online: on site the poles accept them without any signal. Without a token a pole can only be read.</source>
+        <translation>Haal nu, zolang u online bent, servicetokens op: ter plekke accepteren de palen ze zonder bereik. Zonder token kunt u een paal alleen uitlezen.</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="92" />
+        <source>The poles selected in Fleet: %1</source>
+        <translation>De in Vloot geselecteerde palen: %1</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="93" />
+        <source>none selected</source>
+        <translation>geen geselecteerd</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="94" />
+        <source>All poles</source>
+        <translation>Alle palen</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="100" />
+        <source> h</source>
+        <translation> u</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="101" />
+        <source>How long the tokens stay valid (at most 72 hours)</source>
+        <translation>Hoe lang de tokens geldig blijven (hoogstens 72 uur)</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="102" />
+        <source>Fetch tokens</source>
+        <translation>Tokens ophalen</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="108" />
+        <source>For</source>
+        <translation>Voor</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="110" />
+        <source>Valid for</source>
+        <translation>Geldig</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="118" />
+        <source>Tokens on this laptop:</source>
+        <translation>Tokens op deze laptop:</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="128" />
+        <source>Fetching a token from the service…</source>
+        <translation>Token ophalen bij de service…</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="129" />
+        <source>Fetching a service token</source>
+        <translation>Servicetoken ophalen</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="137" />
+        <source>No token: %1</source>
+        <translation>Geen token: %1</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="140" />
+        <source>Token fetched and %1.</source>
+        <translation>Token opgehaald en %1.</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="146" />
+        <source>Reading this laptop's service tokens</source>
+        <translation>Servicetokens van deze laptop lezen</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="155" />
+        <source>none yet</source>
+        <translation>nog geen</translation>
+    </message>
+</context>
+<context>
     <name>SocketCard</name>
     <message>
         <location filename="../views/socket_card.py" line="38" />
@@ -4239,7 +4448,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="85" />
+        <location filename="../views/pole_view.py" line="86" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
