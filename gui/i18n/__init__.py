@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 FOLDER = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
@@ -53,5 +53,12 @@ def switch_language(code: str) -> bool:
         return False
     app.installTranslator(translator)
     _installed.append(translator)
+    # Qt's own words (Close, Cancel, Yes in standard buttons and dialogs), where Qt ships
+    # them: without it a Dutch dialog still says "Cancel".
+    qt_words = QTranslator(app)
+    if qt_words.load(f"qtbase_{code}",
+                     QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_words)
+        _installed.append(qt_words)
     _active[0] = code
     return True

@@ -146,3 +146,17 @@ def test_faults_outages_errors_and_the_profile_summary_speak_dutch(dutch: None) 
         "De paal antwoordde niet op tijd")
     summary = ProfileEditorModel().summary(translate)
     assert "per fase" in summary and "netaansluiting" in summary
+
+
+def test_standard_buttons_speak_dutch_too(qtbot: QtBot, dutch: None) -> None:
+    """Qt's own words (a dialog's Close and Cancel) follow the app into Dutch, so a Dutch
+    dialog does not end in English buttons."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close
+                               | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    close = buttons.button(QDialogButtonBox.StandardButton.Close)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert (close.text().replace("&", ""), cancel.text().replace("&", "")) == \
+        ("Sluiten", "Annuleren")
