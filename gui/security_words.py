@@ -83,6 +83,12 @@ EVENT_WORDS: dict[str, str] = {
         "FleetRows", "the pole refused its new password"),
     "PoleRegistered": QT_TRANSLATE_NOOP("FleetRows", "pole registered"),
     "PoleDecommissioned": QT_TRANSLATE_NOOP("FleetRows", "pole decommissioned"),
+    "CertificateInstalled": QT_TRANSLATE_NOOP("FleetRows", "certificate installed"),
+    "CertificateDeleted": QT_TRANSLATE_NOOP("FleetRows", "certificate deleted"),
+    "CertificateChangeRefused": QT_TRANSLATE_NOOP(
+        "FleetRows", "the pole refused a certificate change"),
+    "OperatorActionRefused": QT_TRANSLATE_NOOP(
+        "FleetRows", "an operator was refused an action on this pole (role)"),
 }
 """Event type → what happened. Unknown types are shown as the pole sent them."""
 
@@ -90,6 +96,7 @@ ROUTINE = frozenset({
     "FirmwareUpdated", "SettingSystemTime", "StartupOfTheDevice", "ResetOrReboot",
     "ReconfigurationOfSecurityParameters", "ConnectionReplaced", "ProfileRaised",
     "AuthorizationKeyChanged", "PoleRegistered", "PoleDecommissioned",
+    "CertificateInstalled", "CertificateDeleted",
 })
 """Types that are part of normal work (a boot, an update, an operator's change): listed,
 never a reason for attention."""

@@ -2344,47 +2344,67 @@
         <translation>paal buiten dienst gesteld</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="97" />
+        <location filename="../security_words.py" line="86" />
+        <source>certificate installed</source>
+        <translation>certificaat geïnstalleerd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="87" />
+        <source>certificate deleted</source>
+        <translation>certificaat verwijderd</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="88" />
+        <source>the pole refused a certificate change</source>
+        <translation>de paal weigerde een certificaatwijziging</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="90" />
+        <source>an operator was refused an action on this pole (role)</source>
+        <translation>een gebruiker mocht een handeling op deze paal niet uitvoeren (rol)</translation>
+    </message>
+    <message>
+        <location filename="../security_words.py" line="104" />
         <source>Security: %1</source>
         <translation>Beveiliging: %1</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="98" />
+        <location filename="../security_words.py" line="105" />
         <source>%1 from %2</source>
         <translation>%1 vanaf %2</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="99" />
+        <location filename="../security_words.py" line="106" />
         <source>%1 (%2×)</source>
         <translation>%1 (%2×)</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="104" />
+        <location filename="../security_words.py" line="111" />
         <source>no password, no encryption</source>
         <translation>geen wachtwoord, geen versleuteling</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="105" />
+        <location filename="../security_words.py" line="112" />
         <source>password, no encryption</source>
         <translation>wachtwoord, geen versleuteling</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="106" />
+        <location filename="../security_words.py" line="113" />
         <source>password over TLS</source>
         <translation>wachtwoord via TLS</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="107" />
+        <location filename="../security_words.py" line="114" />
         <source>TLS with pole certificate</source>
         <translation>TLS met paalcertificaat</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="109" />
+        <location filename="../security_words.py" line="116" />
         <source>Security profile %1 (%2)</source>
         <translation>Beveiligingsprofiel %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../security_words.py" line="110" />
+        <location filename="../security_words.py" line="117" />
         <source>Not in the pole register (connects without password)</source>
         <translation>Niet in het palenregister (verbindt zonder wachtwoord)</translation>
     </message>
