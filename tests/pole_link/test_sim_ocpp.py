@@ -7,6 +7,7 @@ the fixture fails the test if any was not valid.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ import pytest
 
 from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
-from pole_link.sim.outbox import Outbox
+from pole_link.sim.outbox import Outbox, OutboxEntry
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -317,6 +318,55 @@ async def test_heartbeat_only_when_nothing_else_was_sent(tmp_path: Path) -> None
         try:
             await csms.wait_for("Heartbeat", 2, timeout=10)
             assert pole.configuration.value("HeartbeatInterval") == "1"  # from BootNotification
+        finally:
+            await running.stop()
+
+
+class OutboxQueuedDuringPeek(Outbox):
+    """The real outbox, with one message queued while an empty `peek` is still running.
+
+    That is the moment a clock jump's samples or a status change arrive while the
+    delivery loop reads the outbox in its thread; here it is made to happen for certain.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.during_empty_peek: Callable[[], None] | None = None
+        self._loop = asyncio.get_running_loop()
+
+    def peek(self) -> OutboxEntry | None:
+        entry = super().peek()
+        action = self.during_empty_peek
+        if entry is None and action is not None:
+            self.during_empty_peek = None
+            queued = threading.Event()
+
+            def on_loop() -> None:
+                action()
+                queued.set()
+
+            self._loop.call_soon_threadsafe(on_loop)
+            assert queued.wait(30), "the event loop did not run the queued action"
+        return entry
+
+
+async def test_eis53_a_message_queued_while_the_outbox_is_read_is_sent_at_once(
+        tmp_path: Path) -> None:
+    # A heartbeat interval far beyond the test: only the queued message can wake delivery.
+    async with CsmsStub(heartbeat_interval=86_400) as csms:
+        pole = VirtualPole("PW-0010", clock=SimClock(START))
+        outbox = OutboxQueuedDuringPeek(tmp_path / "outbox.sqlite")
+        client = PoleOcppClient(pole, csms.url, outbox)
+        running = OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
+                             asyncio.create_task(pole.scheduler.run()))
+        try:
+            await csms.wait_connected("PW-0010")
+            await until(lambda: client.connected and len(outbox) == 0)
+            outbox.during_empty_peek = lambda: pole.plug(2, EvType.EV3)
+            pole.plug(1, EvType.EV3)  # delivered, then the outbox is read empty: plug 2 then
+            await csms.wait_for("StatusNotification", where=lambda r: (
+                r.payload["connectorId"], r.payload["status"]) == (2, "Preparing"))
+            assert outbox.during_empty_peek is None  # the race did happen
         finally:
             await running.stop()
 
