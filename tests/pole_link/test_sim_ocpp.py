@@ -43,6 +43,14 @@ class OnlinePole:
         assert self.pole.scheduler.failures == []
 
 
+def start_online(pole_id: str, url: str, outbox: Outbox) -> OnlinePole:
+    """A virtual pole on its own clock with its OCPP client to ``url``, running."""
+    pole = VirtualPole(pole_id, clock=SimClock(START))
+    client = PoleOcppClient(pole, url, outbox)
+    return OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
+                      asyncio.create_task(pole.scheduler.run()))
+
+
 @pytest.fixture
 async def csms() -> AsyncIterator[CsmsStub]:
     stub = CsmsStub(blocked_tags={"BLOCKED"})
@@ -313,11 +321,8 @@ async def test_status_notification_on_every_change(csms: CsmsStub, connect_pole:
 
 async def test_heartbeat_only_when_nothing_else_was_sent(tmp_path: Path) -> None:
     async with CsmsStub(heartbeat_interval=1) as csms:
-        pole = VirtualPole("PW-0009", clock=SimClock(START))
-        outbox = Outbox(tmp_path / "outbox.sqlite")
-        client = PoleOcppClient(pole, csms.url, outbox)
-        running = OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
-                             asyncio.create_task(pole.scheduler.run()))
+        running = start_online("PW-0009", csms.url, Outbox(tmp_path / "outbox.sqlite"))
+        pole = running.pole
         try:
             await csms.wait_for("Heartbeat", 2, timeout=10)
             assert pole.configuration.value("HeartbeatInterval") == "1"  # from BootNotification
@@ -357,11 +362,9 @@ async def test_eis53_a_message_queued_while_the_outbox_is_read_is_sent_at_once(
         tmp_path: Path) -> None:
     # A heartbeat interval far beyond the test: only the queued message can wake delivery.
     async with CsmsStub(heartbeat_interval=86_400) as csms:
-        pole = VirtualPole("PW-0010", clock=SimClock(START))
         outbox = OutboxQueuedDuringPeek(tmp_path / "outbox.sqlite")
-        client = PoleOcppClient(pole, csms.url, outbox)
-        running = OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
-                             asyncio.create_task(pole.scheduler.run()))
+        running = start_online("PW-0010", csms.url, outbox)
+        pole, client = running.pole, running.client
         try:
             await csms.wait_connected("PW-0010")
             await until(lambda: client.connected and len(outbox) == 0)
