@@ -293,8 +293,11 @@ async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in
     times = [datetime.fromisoformat(p["meterValue"][0]["timestamp"].replace("Z", "+00:00"))
              for p in periodic]
     assert times == sorted(times)
+    # Every 15 minutes from the transaction's start. The pole's clock runs on while an
+    # event reads it, so a busy machine adds its scheduling delay (30 ms seen under load):
+    # a second's tolerance still tells this series from any other.
     assert [(t - started).total_seconds() for t in times[:2]] == pytest.approx([900, 1800],
-                                                                                abs=0.01)
+                                                                                abs=1.0)
     aligned_0 = [r for r in csms.calls("MeterValues") if r.payload["connectorId"] == 0]
     assert len(aligned_0) == 30 * 96  # every connector, clock-aligned
     registers = [float(p["meterValue"][0]["sampledValue"][0]["value"]) for p in periodic]
