@@ -1,8 +1,9 @@
 """How the operator API's JSON values become Python values: one lenient reading for all.
 
-Why a module of its own: `pole_link.service_api` (the client and its records) and
-`pole_link.service_cards` (the card register's records, a mixin of that client) read the
-same kinds of values from the same service. One definition keeps them reading a missing
+Why a module of its own: `pole_link.service_api` (the client and its records),
+`pole_link.service_cards` (the card register's records, a mixin of that client) and
+`pole_link.service_accounts` (sign-in and users) read the same kinds of values from the
+same service. One definition keeps them reading a missing
 time, a boolean where a number belongs or a malformed row the same way: as absent, never
 as a crash of the window that shows them.
 """
