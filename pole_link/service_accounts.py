@@ -20,13 +20,10 @@ from urllib.parse import quote
 import httpx
 
 from pole_link.errors import ConnectError, NotAuthorised
-from pole_link.timeutil import format_time, parse_time
+from pole_link.service_values import json_time as _time
+from pole_link.timeutil import format_time
 
 LOGIN_TIMEOUT_S = 15.0
-
-
-def _time(value: Any) -> datetime | None:
-    return parse_time(value) if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True, slots=True)

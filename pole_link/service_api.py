@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 import httpx
@@ -43,6 +43,11 @@ from pole_link.errors import (
 from pole_link.live import LiveSample
 from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
+from pole_link.service_values import json_float as _float
+from pole_link.service_values import json_int as _int
+from pole_link.service_values import json_records as _records
+from pole_link.service_values import json_str as _str
+from pole_link.service_values import json_time as _time
 from pole_link.timeutil import format_time, parse_time
 
 __all__ = [
@@ -115,25 +120,6 @@ class ServiceEndpoint:
 
 
 # ---------------------------------------------------------------------- records
-_R = TypeVar("_R")
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return parse_time(value)
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 @dataclass(frozen=True, slots=True)
 class ConnectorRecord:
     """One connector as storage last knew it (0 = the pole as a whole)."""
@@ -622,19 +608,6 @@ class CommissioningReportRecord:
 def _window(item: Mapping[str, Any]) -> tuple[str, str] | None:
     start, end = item.get("window_start"), item.get("window_end")
     return (start, end) if isinstance(start, str) and isinstance(end, str) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _records(items: Any, parse: Callable[[Mapping[str, Any]], _R]) -> list[_R]:
-    """Every item that parses; one malformed row does not hide the others."""
-    records = []
-    for item in items if isinstance(items, list) else ():
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            records.append(parse(item))
-    return records
 
 
 @dataclass(frozen=True, slots=True)

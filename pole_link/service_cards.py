@@ -7,25 +7,19 @@ place that maps the service's refusals onto `pole_link.errors`.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pole_link.timeutil import format_time, parse_time
+from pole_link.service_values import json_int as _int
+from pole_link.service_values import json_records as _records
+from pole_link.service_values import json_time as _time
+from pole_link.timeutil import format_time
 
 CardStatus = Literal["Accepted", "Blocked", "Expired", "Invalid"]
 CARD_STATUSES: tuple[CardStatus, ...] = ("Accepted", "Blocked", "Expired", "Invalid")
-
-
-def _time(value: Any) -> datetime | None:
-    return parse_time(value) if isinstance(value, str) and value else None
-
-
-def _int(value: Any, default: int = 0) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +78,7 @@ class CardTransactionRecord:
         energy = float(stop - start) if isinstance(start, int | float) and isinstance(
             stop, int | float) else None
         reason = item.get("stop_reason")
-        return cls(int(item["id"]), str(item["pole_id"]), _int(item.get("connector_id")),
+        return cls(int(item["id"]), str(item["pole_id"]), _int(item.get("connector_id"), 0),
                    str(item.get("id_tag") or ""), started, _time(item.get("stopped")),
                    energy, str(reason) if reason else None)
 
@@ -112,17 +106,9 @@ class LocalListResult:
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> LocalListResult:
         return cls(str(item.get("status")), str(item.get("updateType")),
-                   _int(item.get("listVersion")), _int(item.get("entries")),
-                   _int(item.get("messages")),
+                   _int(item.get("listVersion"), 0), _int(item.get("entries"), 0),
+                   _int(item.get("messages"), 0),
                    tuple(str(note) for note in item.get("notes") or ()))
-
-
-def _cards(items: Any) -> tuple[IdTagRecord, ...]:
-    cards = []
-    for item in items if isinstance(items, list) else ():
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            cards.append(IdTagRecord.from_json(item))
-    return tuple(cards)
 
 
 def _path(id_tag: str, tail: str = "") -> str:
@@ -143,8 +129,9 @@ class CardRequests:
         if search:
             params["search"] = search
         page = await self._request("GET", "/id-tags", params=params, what="list the cards")
-        return IdTagPage(_cards(page.get("items")), _int(page.get("total")),
-                         _int(page.get("offset")), _int(page.get("limit"), limit))
+        return IdTagPage(tuple(_records(page.get("items"), IdTagRecord.from_json)),
+                         _int(page.get("total"), 0), _int(page.get("offset"), 0),
+                         _int(page.get("limit"), limit))
 
     async def id_tag(self, id_tag: str) -> IdTagRecord:
         """One card; `ServiceRefused` (404, ``UnknownIdTag``) when the register lacks it."""
@@ -177,11 +164,7 @@ class CardRequests:
         items = await self._request("GET", _path(id_tag, "/transactions"),
                                     params={"limit": limit},
                                     what=f"read card {id_tag}'s transactions")
-        records = []
-        for item in items if isinstance(items, list) else ():
-            with contextlib.suppress(ValueError, AttributeError, TypeError):
-                records.append(CardTransactionRecord.from_json(item))
-        return records
+        return _records(items, CardTransactionRecord.from_json)
 
     async def export_id_tags(self) -> str:
         """The register as CSV (what `import_id_tags` reads)."""
@@ -194,7 +177,7 @@ class CardRequests:
         report = await self._request("POST", "/id-tags/import", content=csv_text.encode(),
                                      headers={"Content-Type": "text/csv"},
                                      what="import the cards")
-        return CsvImportReport(_int(report.get("imported")),
+        return CsvImportReport(_int(report.get("imported"), 0),
                                tuple(str(e) for e in report.get("errors") or ()))
 
     async def send_local_list(self, pole_id: str,

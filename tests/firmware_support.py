@@ -1,12 +1,15 @@
-"""Firmware test helpers: a manufacturer made in the test, its packages, and upload probes."""
+"""Firmware test helpers: a manufacturer made in the test, its packages, upload probes,
+and the service and fleet of virtual poles that trust it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -14,9 +17,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pole_link.firmware.package import FirmwarePackage, build_package
 from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
+from pole_link.service_api import ServiceClient, ServiceEndpoint
 from pole_link.session import PoleSession
 from pole_link.sim.firmware_slots import Transfer
 from pole_link.sim.pole import MODEL
+from tests.support import Api, ConnectedPole, connected_pole, running_service
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+"""13:00 in Amsterdam: outside the evening peak. The manufacturer's certificates start here."""
 
 
 @dataclass
@@ -102,3 +110,28 @@ def data_after_last_begin(transfer: Transfer) -> list[tuple[int, int]]:
 
 def last_resume_offset(transfer: Transfer) -> int:
     return next(offset for kind, offset, _ in reversed(transfer.log) if kind == "begin")
+
+
+@contextlib.asynccontextmanager
+async def trusting_service(tmp_path: Path, manufacturer: Manufacturer,
+                           clock: Callable[[], datetime], url: str | None = None
+                           ) -> AsyncIterator[tuple[Api, ServiceClient]]:
+    """A service on ``clock`` that trusts the manufacturer's root, and a client of it."""
+    async with running_service(tmp_path, url, clock=clock,
+                               trusted_roots=[manufacturer.root]) as api, \
+            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        yield api, client
+
+
+@contextlib.asynccontextmanager
+async def fleet(ocpp_url: str, tmp_path: Path, count: int, manufacturer: Manufacturer,
+                start: datetime = NOW) -> AsyncIterator[list[ConnectedPole]]:
+    """Virtual poles PW-0001… with the manufacturer's root installed, as a factory installs
+    it: they take its releases over SignedUpdateFirmware."""
+    async with contextlib.AsyncExitStack() as stack:
+        poles = [await stack.enter_async_context(
+            connected_pole(ocpp_url, tmp_path / "poles", f"PW-{n:04d}", start=start))
+            for n in range(1, count + 1)]
+        for cp in poles:
+            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        yield poles

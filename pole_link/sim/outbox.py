@@ -124,6 +124,10 @@ class Outbox:
 
     _path: Path | None
     _connection: sqlite3.Connection | None  # None once closed
+    _count: int
+    """Entries waiting, kept beside the table: the file is this object's alone (exclusive
+    lock), and ``COUNT(*)`` reads every page of a month's backlog (milliseconds, each time
+    the backlog is shown or polled)."""
 
     def __init__(
         self,
@@ -163,6 +167,7 @@ class Outbox:
             ) from exc
         self._connection = self._connect(str(self._path), synchronous=synchronous)
         self._lock = threading.Lock()
+        self._count = self._stored_count(self._connection)
         if max_bytes is not None:
             connection = self._connection
             try:
@@ -180,6 +185,7 @@ class Outbox:
         outbox._label = ":memory:"
         outbox._connection = outbox._connect(":memory:", synchronous=None)
         outbox._lock = threading.Lock()
+        outbox._count = 0
         return outbox
 
     @property
@@ -217,6 +223,14 @@ class Outbox:
             connection.close()
             raise
         return connection
+
+    def _stored_count(self, connection: sqlite3.Connection) -> int:
+        """Count the entries once, at opening (the only full scan of the table)."""
+        try:
+            return int(connection.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+        except sqlite3.Error as exc:
+            connection.close()
+            raise OutboxError(f"outbox {self._label}: cannot read: {_reason(exc)}") from exc
 
     def _prepare_schema(self, connection: sqlite3.Connection) -> None:
         # BEGIN IMMEDIATE takes the write lock at once; in exclusive locking mode it is then
@@ -281,6 +295,7 @@ class Outbox:
                     " VALUES (?, ?, ?, ?)",
                     (action, text, created.isoformat(), local_id),
                 )
+                self._count += 1  # committed (autocommit), whatever the read below does
                 csms_id = self._csms_id(connection, local_id)
             except sqlite3.Error as exc:
                 raise OutboxError(
@@ -305,6 +320,7 @@ class Outbox:
                     (seq,),
                 )
                 if cursor.rowcount == 1:
+                    self._count -= 1
                     return
                 head = connection.execute("SELECT MIN(seq) FROM outbox").fetchone()[0]
             except sqlite3.Error as exc:
@@ -345,6 +361,7 @@ class Outbox:
                 except BaseException:
                     connection.rollback()
                     raise
+                self._count -= 1
             except sqlite3.Error as exc:
                 raise OutboxError(
                     f"outbox {self._label}: could not remove entry {seq}: {_reason(exc)}"
@@ -450,11 +467,8 @@ class Outbox:
     def __len__(self) -> int:
         """How many entries still wait for the CSMS (shown as the pole's backlog)."""
         with self._lock:
-            connection = self._open_connection()
-            try:
-                return int(connection.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
-            except sqlite3.Error as exc:
-                raise OutboxError(f"outbox {self._label}: cannot read: {_reason(exc)}") from exc
+            self._open_connection()  # a closed outbox says so rather than a stale count
+            return self._count
 
     # -- lifetime ------------------------------------------------------------------------
 

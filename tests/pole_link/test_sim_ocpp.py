@@ -7,6 +7,7 @@ the fixture fails the test if any was not valid.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ import pytest
 
 from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
-from pole_link.sim.outbox import Outbox
+from pole_link.sim.outbox import Outbox, OutboxEntry, Synchronous
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from pole_link.timeutil import format_time
@@ -42,6 +43,14 @@ class OnlinePole:
         assert self.pole.scheduler.failures == []
 
 
+def start_online(pole_id: str, url: str, outbox: Outbox) -> OnlinePole:
+    """A virtual pole on its own clock with its OCPP client to ``url``, running."""
+    pole = VirtualPole(pole_id, clock=SimClock(START))
+    client = PoleOcppClient(pole, url, outbox)
+    return OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
+                      asyncio.create_task(pole.scheduler.run()))
+
+
 @pytest.fixture
 async def csms() -> AsyncIterator[CsmsStub]:
     stub = CsmsStub(blocked_tags={"BLOCKED"})
@@ -59,10 +68,11 @@ async def connect_pole(csms: CsmsStub, tmp_path: Path) -> AsyncIterator[Connect]
     """Start virtual poles with their OCPP client against the stub; stop them afterwards."""
     started: list[OnlinePole] = []
 
-    async def connect(pole_id: str = "PW-0001", *, online: bool = True) -> OnlinePole:
+    async def connect(pole_id: str = "PW-0001", *, online: bool = True,
+                      synchronous: Synchronous = "FULL") -> OnlinePole:
         pole = VirtualPole(pole_id, clock=SimClock(START))
         pole.online = online
-        outbox = Outbox(tmp_path / pole_id / "outbox.sqlite")
+        outbox = Outbox(tmp_path / pole_id / "outbox.sqlite", synchronous=synchronous)
         client = PoleOcppClient(pole, csms.url, outbox)
         online_pole = OnlinePole(pole, client, outbox,
                                  asyncio.create_task(client.run()),
@@ -260,11 +270,13 @@ async def test_phone_overrule_from_the_csms_and_remote_start(csms: CsmsStub, con
     assert pole.socket(1).transaction is not None and pole.socket(1).transaction.overruled
 
 
-@pytest.mark.timeout(600)  # 2,880 samples through the real OCPP stack: ~110 s on 2 cores
+@pytest.mark.timeout(300)  # 11,520 messages through the real OCPP stack
 async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in_order(
     csms: CsmsStub, connect_pole: Connect
 ) -> None:
-    online = await connect_pole(online=False)
+    # Order and completeness, not power loss (test_sim_outbox's subject): the outbox's bulk
+    # mode spares the 23,000 fsyncs of queueing and delivering a month, one by one.
+    online = await connect_pole(online=False, synchronous="NORMAL")
     pole = online.pole
     pole.plug(1, EvType.EV3)
     assert pole.present_card(1, "LONG-HAUL") == "Accepted"
@@ -281,8 +293,11 @@ async def test_eis53_eis56_a_month_offline_delivers_every_quarter_hour_sample_in
     times = [datetime.fromisoformat(p["meterValue"][0]["timestamp"].replace("Z", "+00:00"))
              for p in periodic]
     assert times == sorted(times)
+    # Every 15 minutes from the transaction's start. The pole's clock runs on while an
+    # event reads it, so a busy machine adds its scheduling delay (30 ms seen under load):
+    # a second's tolerance still tells this series from any other.
     assert [(t - started).total_seconds() for t in times[:2]] == pytest.approx([900, 1800],
-                                                                                abs=0.01)
+                                                                                abs=1.0)
     aligned_0 = [r for r in csms.calls("MeterValues") if r.payload["connectorId"] == 0]
     assert len(aligned_0) == 30 * 96  # every connector, clock-aligned
     registers = [float(p["meterValue"][0]["sampledValue"][0]["value"]) for p in periodic]
@@ -309,14 +324,58 @@ async def test_status_notification_on_every_change(csms: CsmsStub, connect_pole:
 
 async def test_heartbeat_only_when_nothing_else_was_sent(tmp_path: Path) -> None:
     async with CsmsStub(heartbeat_interval=1) as csms:
-        pole = VirtualPole("PW-0009", clock=SimClock(START))
-        outbox = Outbox(tmp_path / "outbox.sqlite")
-        client = PoleOcppClient(pole, csms.url, outbox)
-        running = OnlinePole(pole, client, outbox, asyncio.create_task(client.run()),
-                             asyncio.create_task(pole.scheduler.run()))
+        running = start_online("PW-0009", csms.url, Outbox(tmp_path / "outbox.sqlite"))
+        pole = running.pole
         try:
             await csms.wait_for("Heartbeat", 2, timeout=10)
             assert pole.configuration.value("HeartbeatInterval") == "1"  # from BootNotification
+        finally:
+            await running.stop()
+
+
+class OutboxQueuedDuringPeek(Outbox):
+    """The real outbox, with one message queued while an empty `peek` is still running.
+
+    That is the moment a clock jump's samples or a status change arrive while the
+    delivery loop reads the outbox in its thread; here it is made to happen for certain.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.during_empty_peek: Callable[[], None] | None = None
+        self._loop = asyncio.get_running_loop()
+
+    def peek(self) -> OutboxEntry | None:
+        entry = super().peek()
+        action = self.during_empty_peek
+        if entry is None and action is not None:
+            self.during_empty_peek = None
+            queued = threading.Event()
+
+            def on_loop() -> None:
+                action()
+                queued.set()
+
+            self._loop.call_soon_threadsafe(on_loop)
+            assert queued.wait(30), "the event loop did not run the queued action"
+        return entry
+
+
+async def test_eis53_a_message_queued_while_the_outbox_is_read_is_sent_at_once(
+        tmp_path: Path) -> None:
+    # A heartbeat interval far beyond the test: only the queued message can wake delivery.
+    async with CsmsStub(heartbeat_interval=86_400) as csms:
+        outbox = OutboxQueuedDuringPeek(tmp_path / "outbox.sqlite")
+        running = start_online("PW-0010", csms.url, outbox)
+        pole, client = running.pole, running.client
+        try:
+            await csms.wait_connected("PW-0010")
+            await until(lambda: client.connected and len(outbox) == 0)
+            outbox.during_empty_peek = lambda: pole.plug(2, EvType.EV3)
+            pole.plug(1, EvType.EV3)  # delivered, then the outbox is read empty: plug 2 then
+            await csms.wait_for("StatusNotification", where=lambda r: (
+                r.payload["connectorId"], r.payload["status"]) == (2, "Preparing"))
+            assert outbox.during_empty_peek is None  # the race did happen
         finally:
             await running.stop()
 

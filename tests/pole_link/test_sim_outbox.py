@@ -442,6 +442,8 @@ def test_a_full_outbox_still_delivers(path: Path) -> None:
         assert head is not None
         full.delivered(head.seq)
         assert len(full) == count - 1
+    with Outbox(path) as reopened:  # the backlog shown while running is what was stored
+        assert len(reopened) == count - 1
 
 
 def test_a_second_pole_cannot_open_the_same_outbox(outbox: Outbox, path: Path) -> None:

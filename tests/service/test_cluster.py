@@ -219,7 +219,10 @@ def test_paalwerk_service_workers_share_one_port_and_stop_on_sigterm(
 
     from tests.support import REPO
 
-    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    # The poles' outboxes in the test's folder, not the user's: a run beside this one
+    # (another worker, another checkout) would find them locked.
+    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"),
+                       PAALWERK_STATE_DIR=str(tmp_path / "poles"))
     command = [sys.executable, "-m", "paalwerk", "service", "--workers", "2", "--db", pg_url,
                "--port", "0", "--token-file", str(tmp_path / "tokens.json"),
                "--files-dir", str(tmp_path / "files")]

@@ -36,44 +36,15 @@ from service.api.tokens import ensure_admin_token
 from service.rollouts.leader import PgLeader
 from service.rollouts.plan import may_start, version_below
 from service.server import prepare_database, start_service
-from tests.firmware_support import Manufacturer
+from tests.firmware_support import NOW, Manufacturer, fleet, trusting_service
 from tests.support import (
     Api,
-    ConnectedPole,
-    connected_pole,
     eventually,
     postgres_schema,
     running_service,
 )
 
-NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
-"""13:00 in Amsterdam: outside the evening peak."""
 SIZE = 64 << 10
-
-
-@contextlib.asynccontextmanager
-async def fleet(api: Api, tmp_path: Path, count: int, manufacturer: Manufacturer,
-                start: datetime = NOW) -> AsyncIterator[list[ConnectedPole]]:
-    """Virtual poles with the manufacturer's root installed, as a factory installs it:
-    they take its releases over SignedUpdateFirmware."""
-    async with contextlib.AsyncExitStack() as stack:
-        poles = [await stack.enter_async_context(
-            connected_pole(api.service.ocpp_url, tmp_path / "poles", f"PW-{n:04d}",
-                           start=start)) for n in range(1, count + 1)]
-        for cp in poles:
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
-        yield poles
-
-
-@contextlib.asynccontextmanager
-async def trusting_service(tmp_path: Path, manufacturer: Manufacturer,
-                           clock: Callable[[], datetime], url: str | None = None
-                           ) -> AsyncIterator[tuple[Api, ServiceClient]]:
-    """A service on ``clock`` that trusts the manufacturer's root, and a client of it."""
-    async with running_service(tmp_path, url, clock=clock,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
-        yield api, client
 
 
 async def finished(client: ServiceClient, rollout_id: int,
@@ -115,11 +86,6 @@ def database(backend: str, tmp_path: Path) -> Iterator[str | None]:
         yield url
 
 
-@pytest.fixture
-def manufacturer() -> Manufacturer:
-    return Manufacturer.make(NOW, "Demo")
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_a_release_goes_to_six_poles_two_at_a_time_and_a_rollback_fails_one(
         tmp_path: Path, manufacturer: Manufacturer, backend: str) -> None:
@@ -133,7 +99,7 @@ async def six_poles_two_at_a_time(tmp_path: Path, manufacturer: Manufacturer,
             tmp_path, manufacturer, SimClock(NOW).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 6, manufacturer) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 6, manufacturer) as poles:
             poles[3].pole.firmware.fail_next_boot = True  # PW-0004's boot fails its check
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, version_below="2.0", concurrency=2))
@@ -175,7 +141,7 @@ async def test_too_many_failures_halt_the_rollout_and_resume_goes_on(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 5, manufacturer):
+        async with fleet(api.service.ocpp_url, tmp_path, 5, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 bad.sha256, concurrency=1, halt_after_failures=2))
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")
@@ -205,7 +171,7 @@ async def test_pause_starts_no_further_pole_and_resume_finishes(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3, manufacturer) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 3, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256))
             paused = await client.pause_rollout(rollout.id)
             assert paused.state == "paused"
@@ -239,7 +205,7 @@ async def restart_mid_rollout(tmp_path: Path, manufacturer: Manufacturer,
             tmp_path, manufacturer, SimClock(service_now).now, url=url) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3, manufacturer) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 3, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  concurrency=2))
             sent = await finished(client, rollout.id, lambda r: [
@@ -276,7 +242,7 @@ async def test_a_pole_offline_too_long_fails_and_a_bad_request_is_refused(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, manufacturer):
+        async with fleet(api.service.ocpp_url, tmp_path, 2, manufacturer):
             pass  # both registered, now offline
         rollout = await client.create_rollout(RolloutRequest(
             record.sha256, pole_ids=("PW-0002", "PW-0001"), offline_limit_s=600))
@@ -361,7 +327,7 @@ async def test_poles_start_only_inside_the_window_and_never_in_the_peak(
         assert runner is not None
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, manufacturer, start=night) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 2, manufacturer, start=night) as poles:
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, concurrency=2, window=("02:00", "05:00")))
             assert rollout.window == ("02:00", "05:00")
@@ -402,7 +368,7 @@ async def test_a_pole_that_makes_no_progress_times_out(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, manufacturer):
+        async with fleet(api.service.ocpp_url, tmp_path, 2, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 record.sha256, concurrency=2, step_timeout_s=600))
             await finished(client, rollout.id, lambda r: [
@@ -421,7 +387,7 @@ async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_
             tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, manufacturer) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 2, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  concurrency=2))
             await finished(client, rollout.id, lambda r: [
@@ -457,7 +423,7 @@ async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
     async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 1, manufacturer):
+        async with fleet(api.service.ocpp_url, tmp_path, 1, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(record.sha256,
                                                                  step_timeout_s=600))
             await finished(client, rollout.id, lambda r: r.poles[0].state == "sent")
@@ -477,7 +443,7 @@ async def test_cancel_stops_what_is_pending_and_still_follows_what_was_sent(
             tmp_path, manufacturer, SimClock(NOW + timedelta(hours=1)).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 2, manufacturer) as poles:
+        async with fleet(api.service.ocpp_url, tmp_path, 2, manufacturer) as poles:
             rollout = await client.create_rollout(RolloutRequest(record.sha256))
             await finished(client, rollout.id, lambda r: [
                 p.state for p in r.poles] == ["sent", "pending"])
@@ -500,7 +466,7 @@ async def test_a_failure_share_halts_the_rollout(
     async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with fleet(api, tmp_path, 3, manufacturer):
+        async with fleet(api.service.ocpp_url, tmp_path, 3, manufacturer):
             rollout = await client.create_rollout(RolloutRequest(
                 bad.sha256, halt_after_percent=30))
             halted = await finished(client, rollout.id, lambda r: r.state == "halted")
@@ -549,10 +515,7 @@ async def test_the_live_feed_tells_each_step_of_a_rollout_as_it_happens(
             contextlib.AsyncExitStack() as stack:
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        poles = [await stack.enter_async_context(connected_pole(
-            ocpp, tmp_path / "poles", f"PW-000{n}", start=NOW)) for n in (1, 2, 3)]
-        for cp in poles:  # as a factory installs it
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        poles = await stack.enter_async_context(fleet(ocpp, tmp_path, 3, manufacturer))
         poles[0].pole.firmware.fail_next_boot = True  # PW-0001 boots its old version again
         seen: list[RolloutEvent | RolloutPoleEvent] = []
         async with client.live() as feed, asyncio.timeout(60):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,29 +32,17 @@ from pole_link.service_api import (
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import FIRMWARE_VERSION
 from service.storage.models import AuditLog
-from tests.firmware_support import Manufacturer, signed_for_another_image
+from tests.firmware_support import (
+    NOW,
+    Manufacturer,
+    fleet,
+    signed_for_another_image,
+    trusting_service,
+)
 from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
 
-NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
-"""13:00 in Amsterdam: outside the evening peak."""
 SIZE = 64 << 10
 POLE = "PW-0001"
-
-
-@pytest.fixture
-def manufacturer() -> Manufacturer:
-    return Manufacturer.make(NOW, "Demo")
-
-
-@contextlib.asynccontextmanager
-async def trusting(tmp_path: Path, manufacturer: Manufacturer,
-                   clock: Callable[[], datetime], url: str | None = None
-                   ) -> AsyncIterator[tuple[Api, ServiceClient]]:
-    """A service on ``clock`` that trusts the manufacturer's root, and a client of it."""
-    async with running_service(tmp_path, url, clock=clock,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
-        yield api, client
 
 
 def signed_request(request_id: int, location: str, package: FirmwarePackage
@@ -79,13 +67,11 @@ async def reported(client: ServiceClient, action: str) -> list[dict[str, Any]]:
 
 async def test_eis69_a_signed_update_over_ocpp_installs_and_the_pole_boots_the_new_version(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         package = manufacturer.package("2.0.0", SIZE)
         record = await client.upload_firmware_package(package.to_bytes())
         assert record.location is not None
-        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
-                                  start=NOW) as cp:
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        async with fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp]:
             answer = await client.call(POLE, "SignedUpdateFirmware",
                                        signed_request(7, record.location, package))
             assert answer == {"status": "Accepted"}
@@ -111,16 +97,14 @@ async def test_eis69_a_signed_update_over_ocpp_installs_and_the_pole_boots_the_n
 async def test_eis69_a_tampered_signature_is_refused_the_old_firmware_runs_and_it_is_logged(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     clock = SimClock(NOW)
-    async with trusting(tmp_path, manufacturer, clock.now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, clock.now) as (api, client):
         genuine = manufacturer.package("2.0.0", SIZE)
         other = manufacturer.package("2.0.1", SIZE, seed=15)
         record = await client.upload_firmware_package(other.to_bytes())
         assert record.location is not None
         tampered = signed_for_another_image(genuine, other)  # 2.0.1's image, 2.0.0's signature
         stranger = Manufacturer.make(NOW, "Stranger")
-        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
-                                  start=NOW) as cp:
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        async with fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp]:
             answer = await client.call(POLE, "SignedUpdateFirmware",
                                        signed_request(8, record.location, tampered))
             assert answer == {"status": "Accepted"}  # the certificate is good: fetch, check
@@ -163,10 +147,9 @@ async def test_eis69_a_refusal_while_offline_arrives_after_reconnection_with_its
     while the pole's modem is down: the event waits in the pole's outbox and keeps its
     time."""
     service_clock = SimClock(NOW + timedelta(hours=2))
-    async with trusting(tmp_path, manufacturer, service_clock.now) as (api, client), \
-            connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE, start=NOW) as cp:
+    async with trusting_service(tmp_path, manufacturer, service_clock.now) as (api, client), \
+            fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp]:
         pole = cp.pole
-        assert pole.firmware.install_root(manufacturer.root_pem)
         pole.set_network(False)
         await eventually(lambda: _offline(client))
         genuine = manufacturer.package("2.0.0", SIZE)
@@ -200,10 +183,9 @@ async def test_eis69_a_refusal_while_offline_arrives_after_reconnection_with_its
 async def test_eis69_a_refused_firmware_commit_raises_a_security_event(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
     """The same image as begun, but other bytes arrive: FirmwareCommit refuses it."""
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client), \
-            connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE, start=NOW) as cp:
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client), \
+            fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp]:
         pole = cp.pole
-        assert pole.firmware.install_root(manufacturer.root_pem)
         package = manufacturer.package("2.0.0", 1000)
         begun = pole.firmware.begin({
             "size": 1000, "sha256": package.manifest.sha256,
@@ -240,12 +222,11 @@ async def finished(client: ServiceClient, rollout_id: int,
 
 async def test_eis69_a_rollout_goes_signed_and_a_rollback_is_a_security_event_on_the_feed(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         bad = await client.upload_firmware_package(
             manufacturer.package("2.1.0-unhealthy", SIZE).to_bytes())
-        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
-                                  start=NOW) as cp, client.live() as feed:
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        async with fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp], \
+                client.live() as feed:
             rollout = await client.create_rollout(RolloutRequest(bad.sha256))
             heard: list[SecurityEventReported] = []
             async for event in feed:
@@ -271,7 +252,7 @@ async def test_eis69_a_rollout_goes_signed_and_a_rollback_is_a_security_event_on
 
 async def test_eis69_a_legacy_pole_gets_update_firmware_and_is_remembered_as_legacy(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         first = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         second = await client.upload_firmware_package(
@@ -381,12 +362,10 @@ async def firmware_status(api: Api) -> str | None:
 
 async def test_eis69_one_pole_updated_with_a_signed_package_gets_signed_update_firmware(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
-        async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
-                                  start=NOW) as cp:
-            assert cp.pole.firmware.install_root(manufacturer.root_pem)
+        async with fleet(api.service.ocpp_url, tmp_path, 1, manufacturer) as [cp]:
             answer = await update_one(api, record.sha256)
             assert (answer["result"], answer["action"], answer["signed"], answer["refused"],
                     answer["note"]) == ({"status": "Accepted"}, "SignedUpdateFirmware", True,
@@ -416,7 +395,7 @@ async def test_eis69_one_pole_updated_with_a_signed_package_gets_signed_update_f
 
 async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_is_on_record(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         record = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         async with connected_pole(api.service.ocpp_url, tmp_path / "poles", POLE,
@@ -443,7 +422,7 @@ async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_i
 
 async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_told_unsigned(
         tmp_path: Path, manufacturer: Manufacturer) -> None:
-    async with trusting(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
+    async with trusting_service(tmp_path, manufacturer, SimClock(NOW).now) as (api, client):
         first = await client.upload_firmware_package(
             manufacturer.package("2.0.0", SIZE).to_bytes())
         second = await client.upload_firmware_package(
