@@ -4,12 +4,15 @@ and the service and fleet of virtual poles that trust it."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -17,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pole_link.firmware.package import FirmwarePackage, build_package
 from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
-from pole_link.service_api import ServiceClient, ServiceEndpoint
+from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint
 from pole_link.session import PoleSession
 from pole_link.sim.firmware_slots import Transfer
 from pole_link.sim.pole import MODEL
@@ -110,6 +113,26 @@ def data_after_last_begin(transfer: Transfer) -> list[tuple[int, int]]:
 
 def last_resume_offset(transfer: Transfer) -> int:
     return next(offset for kind, offset, _ in reversed(transfer.log) if kind == "begin")
+
+
+def signed_request(request_id: int, location: str, package: FirmwarePackage
+                   ) -> dict[str, Any]:
+    """SignedUpdateFirmware for ``package``'s image hosted at ``location``, now."""
+    return {"requestId": request_id, "firmware": {
+        "location": location, "retrieveDateTime": NOW.isoformat(),
+        "signingCertificate": package.manifest.signing_certificate,
+        "signature": base64.b64encode(package.manifest.signature).decode()}}
+
+
+def payload(message: MessageRecord) -> dict[str, Any]:
+    body = message.payload
+    return json.loads(body) if isinstance(body, str) else dict(body)
+
+
+async def reported(client: ServiceClient, pole_id: str, action: str) -> list[dict[str, Any]]:
+    """What the pole sent with ``action``, oldest first, as the service logged it."""
+    return [payload(m) for m in reversed(await client.messages(pole_id, action))
+            if m.direction == "in"]
 
 
 @contextlib.asynccontextmanager

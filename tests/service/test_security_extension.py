@@ -4,14 +4,12 @@ side, over real sockets on 127.0.0.1, storage on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,16 +17,15 @@ from cryptography.hazmat.primitives import serialization
 from sqlmodel import Session, select
 
 from pole_link.errors import CallError, LinkLost
-from pole_link.firmware.package import FirmwarePackage
 from pole_link.firmware.signing import pem_of
-from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint, ServiceRefused
+from pole_link.service_api import ServiceClient, ServiceRefused
 from pole_link.sim.certificate_store import CertificateStore, keep_certificates_in
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from service.storage.models import AuditLog
-from tests.firmware_support import Manufacturer
+from tests.firmware_support import Manufacturer, reported, signed_request, trusting_service
 from tests.service.security_support import secured_pole, tls_service
-from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
+from tests.support import Api, connected_pole, eventually, postgres_schema
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 POLE = "PW-0001"
@@ -47,36 +44,11 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
         yield url
 
 
-@pytest.fixture
-def manufacturer() -> Manufacturer:
-    return Manufacturer.make(NOW, "Demo")
-
-
 @contextlib.asynccontextmanager
 async def service(tmp_path: Path, db_url: str | None, manufacturer: Manufacturer,
                   clock: Callable[[], datetime]) -> AsyncIterator[tuple[Api, ServiceClient]]:
-    async with running_service(tmp_path, db_url, clock=clock,
-                               trusted_roots=[manufacturer.root]) as api, \
-            ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+    async with trusting_service(tmp_path, manufacturer, clock, db_url) as (api, client):
         yield api, client
-
-
-def signed_request(request_id: int, location: str, package: FirmwarePackage
-                   ) -> dict[str, Any]:
-    return {"requestId": request_id, "firmware": {
-        "location": location, "retrieveDateTime": NOW.isoformat(),
-        "signingCertificate": package.manifest.signing_certificate,
-        "signature": base64.b64encode(package.manifest.signature).decode()}}
-
-
-def payload(message: MessageRecord) -> dict[str, Any]:
-    body = message.payload
-    return json.loads(body) if isinstance(body, str) else dict(body)
-
-
-async def sent_by_pole(client: ServiceClient, action: str) -> list[dict[str, Any]]:
-    return [payload(m) for m in reversed(await client.messages(POLE, action))
-            if m.direction == "in"]
 
 
 async def test_eis69_an_installed_manufacturer_root_admits_its_firmware_and_deleting_it_refuses(
@@ -114,7 +86,7 @@ async def test_eis69_an_installed_manufacturer_root_admits_its_firmware_and_dele
 
             async def installed_new_firmware() -> bool:
                 return any(s == {"status": "Installed", "requestId": 2} for s in
-                           await sent_by_pole(client, "SignedFirmwareStatusNotification"))
+                           await reported(client, POLE, "SignedFirmwareStatusNotification"))
             await eventually(installed_new_firmware, 30)
             assert cp.pole.firmware_version == "2.0.0"
 
@@ -234,7 +206,7 @@ async def test_eis69_the_security_log_is_uploaded_listed_with_its_statuses_and_h
                 request_id, "SecurityLog", answer["filename"])
             assert log.statuses == ("Requested", "Accepted", "Uploading", "Uploaded")
             assert log.uploaded
-            assert await sent_by_pole(client, "LogStatusNotification") == [
+            assert await reported(client, POLE, "LogStatusNotification") == [
                 {"status": "Uploading", "requestId": request_id},
                 {"status": "Uploaded", "requestId": request_id}]
 
@@ -254,21 +226,21 @@ async def test_eis69_extended_trigger_message_both_ways(
                 "status": "Accepted"}
 
             async def idle_reported() -> bool:
-                return {"status": "Idle"} in await sent_by_pole(client,
+                return {"status": "Idle"} in await reported(client, POLE,
                                                                 "LogStatusNotification")
             await eventually(idle_reported)
             assert await client.extended_trigger(POLE, "FirmwareStatusNotification") == {
                 "status": "Accepted"}
 
             async def firmware_idle() -> bool:
-                return {"status": "Idle"} in await sent_by_pole(
-                    client, "SignedFirmwareStatusNotification")
+                return {"status": "Idle"} in await reported(
+                    client, POLE, "SignedFirmwareStatusNotification")
             await eventually(firmware_idle)
             assert await client.extended_trigger(POLE, "SignChargePointCertificate") == {
                 "status": "Accepted"}
 
             async def csr_sent() -> bool:
-                return bool(await sent_by_pole(client, "SignCertificate"))
+                return bool(await reported(client, POLE, "SignCertificate"))
             await eventually(csr_sent)
             assert await client.extended_trigger(POLE, "StatusNotification", 1) == {
                 "status": "Accepted"}
@@ -329,10 +301,10 @@ async def test_eis69_a_log_upload_that_cannot_arrive_is_reported_as_upload_failu
         assert "diagnostics-log" in answer["filename"]
 
         async def failed() -> bool:
-            return {"status": "UploadFailure", "requestId": 77} in await sent_by_pole(
-                client, "LogStatusNotification")
+            return {"status": "UploadFailure", "requestId": 77} in await reported(
+                client, POLE, "LogStatusNotification")
         await eventually(failed, 30)
-        assert await sent_by_pole(client, "LogStatusNotification") == [
+        assert await reported(client, POLE, "LogStatusNotification") == [
             {"status": "Uploading", "requestId": 77},
             {"status": "UploadFailure", "requestId": 77}]
         refused = await client.call(POLE, "GetLog", {

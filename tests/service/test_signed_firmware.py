@@ -18,10 +18,8 @@ import pytest
 from sqlmodel import Session, select
 
 from pole_link.errors import NotAuthorised
-from pole_link.firmware.package import FirmwarePackage
 from pole_link.protocol.binary import FirmwareData
 from pole_link.service_api import (
-    MessageRecord,
     RolloutRecord,
     RolloutRequest,
     SecurityEventReported,
@@ -36,33 +34,16 @@ from tests.firmware_support import (
     NOW,
     Manufacturer,
     fleet,
+    payload,
+    reported,
     signed_for_another_image,
+    signed_request,
     trusting_service,
 )
 from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
 
 SIZE = 64 << 10
 POLE = "PW-0001"
-
-
-def signed_request(request_id: int, location: str, package: FirmwarePackage
-                   ) -> dict[str, Any]:
-    """SignedUpdateFirmware for ``package``'s image hosted at ``location``, now."""
-    return {"requestId": request_id, "firmware": {
-        "location": location, "retrieveDateTime": NOW.isoformat(),
-        "signingCertificate": package.manifest.signing_certificate,
-        "signature": base64.b64encode(package.manifest.signature).decode()}}
-
-
-def payload(message: MessageRecord) -> dict[str, Any]:
-    body = message.payload
-    return json.loads(body) if isinstance(body, str) else dict(body)
-
-
-async def reported(client: ServiceClient, action: str) -> list[dict[str, Any]]:
-    """What the pole sent with ``action``, oldest first, as the service logged it."""
-    return [payload(m) for m in reversed(await client.messages(POLE, action))
-            if m.direction == "in"]
 
 
 async def test_eis69_a_signed_update_over_ocpp_installs_and_the_pole_boots_the_new_version(
@@ -80,11 +61,11 @@ async def test_eis69_a_signed_update_over_ocpp_installs_and_the_pole_boots_the_n
                 return any(e.type == "FirmwareUpdated"
                            for e in await client.security_events(POLE))
             await eventually(updated, 30)
-            statuses = await reported(client, "SignedFirmwareStatusNotification")
+            statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
             assert statuses == [{"status": status, "requestId": 7} for status in (
                 "Downloading", "Downloaded", "SignatureVerified", "Installing",
                 "InstallRebooting", "Installed")]
-            boots = await reported(client, "BootNotification")
+            boots = await reported(client, POLE, "BootNotification")
             assert boots[-1]["firmwareVersion"] == "2.0.0"
             assert (await client.pole(POLE)).firmware == "2.0.0"
             assert cp.pole.firmware_version == "2.0.0"
@@ -110,10 +91,10 @@ async def test_eis69_a_tampered_signature_is_refused_the_old_firmware_runs_and_i
             assert answer == {"status": "Accepted"}  # the certificate is good: fetch, check
 
             async def refused() -> bool:
-                return any(s["status"] == "InvalidSignature"
-                           for s in await reported(client, "SignedFirmwareStatusNotification"))
+                statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
+                return any(s["status"] == "InvalidSignature" for s in statuses)
             await eventually(refused, 30)
-            statuses = await reported(client, "SignedFirmwareStatusNotification")
+            statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
             assert [s["status"] for s in statuses] == [
                 "Downloading", "Downloaded", "InvalidSignature"]
 
@@ -245,7 +226,7 @@ async def test_eis69_a_rollout_goes_signed_and_a_rollback_is_a_security_event_on
             assert cp.pole.firmware_version == FIRMWARE_VERSION
             [stored] = await client.security_events(POLE)
             assert stored == heard[0].event
-            signed = await reported(client, "SignedFirmwareStatusNotification")
+            signed = await reported(client, POLE, "SignedFirmwareStatusNotification")
             assert [s["status"] for s in signed][-1] == "InstallationFailed"
             assert await client.messages(POLE, "UpdateFirmware") == []
 
@@ -377,7 +358,7 @@ async def test_eis69_one_pole_updated_with_a_signed_package_gets_signed_update_f
             await eventually(booted, 30)
             assert cp.pole.firmware_version == "2.0.0"
             # The pole's SignedFirmwareStatusNotifications name this update and move it on.
-            statuses = await reported(client, "SignedFirmwareStatusNotification")
+            statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
             assert statuses[-1] == {"status": "Installed", "requestId": answer["updateId"]}
             assert {s["requestId"] for s in statuses} == {answer["updateId"]}
             assert "SignatureVerified" in [s["status"] for s in statuses]
