@@ -1370,6 +1370,17 @@ class ServiceClient(CardRequests, AccountRequests):
         items = await self._request("GET", "/service-tokens", what="list service tokens")
         return _records(items, ServiceTokenRecord.from_json)
 
+    async def service_token_key(self) -> str:
+        """The service's public signing key as one ``ServiceTokenKeys`` entry (standard
+        base64 of the raw 32 bytes): what a pole it provisioned holds."""
+        answer = await self._request("GET", "/service-tokens/key",
+                                     what="read the service's token key")
+        key = answer.get("publicKey") if isinstance(answer, dict) else None
+        if not isinstance(key, str) or not key:
+            raise ServiceRefused("read the service's token key: the answer holds no "
+                                 "publicKey", 200, "BadAnswer")
+        return key
+
     async def revoke_service_token(self, jti: str) -> dict[str, Any]:
         """Revoke a token: connected poles hear at once, the others at their next boot."""
         answer: dict[str, Any] = await self._request(

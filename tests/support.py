@@ -153,15 +153,20 @@ class ConnectedPole:
 @asynccontextmanager
 async def connected_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001", *,
                          start: datetime, adopt_csms_time: bool = False,
-                         security_extension: bool = True
+                         security_extension: bool = True, profile: int = 0,
+                         password: str | None = None
                          ) -> AsyncIterator[ConnectedPole]:
     """A virtual pole with its real OCPP client, connected and with its outbox drained.
 
     Its clock starts at `start` and keeps it, as ``paalwerk sim --start`` does, unless
     `adopt_csms_time` lets it follow the CSMS's ``currentTime`` (a sim without --start).
     ``security_extension=False``: a legacy pole (``paalwerk sim --legacy-ocpp``).
+    ``profile``/``password``: its security profile and HTTP Basic password (register the
+    pole with them at the service first).
     """
     pole = VirtualPole(pole_id, clock=SimClock(start), security_extension=security_extension)
+    pole.security.profile = profile
+    pole.security.authorization_key = password
     outbox = Outbox(state_dir / pole_id / "outbox.sqlite")
     client = PoleOcppClient(pole, ocpp_url, outbox, adopt_csms_time=adopt_csms_time)
     tasks = [asyncio.create_task(client.run()), asyncio.create_task(pole.scheduler.run())]

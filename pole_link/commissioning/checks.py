@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pole_link.commissioning.record import Outcome
 from pole_link.commissioning.words import Words
-from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout
+from pole_link.errors import CallError, ConnectError, LinkLost, LinkTimeout, NotAuthorised
 from pole_link.live import LiveSample
 from pole_link.model.led import TEST_SEQUENCE, LedColour
 from pole_link.profiles.charging_profile import ProfileError
@@ -655,12 +655,90 @@ async def firmware(ctx: CheckContext) -> CheckResult:
     return _passed(evidence)
 
 
+SECURITY_PROFILE, SERVICE_TOKEN_KEYS = "SecurityProfile", "ServiceTokenKeys"
+MIN_SECURITY_PROFILE = 1
+"""eis 69 asks for secure communication: at profile 0 a pole logs in to its back office
+anonymously, so anyone who knows its id can pose as it. Profile 1 (a password per pole)
+is the least that authenticates it; 2 and 3 add TLS, which needs the operator's CSMS to
+serve ``wss://`` with a certificate the poles trust, so a checklist raises ``min_profile``
+once the operator has rolled that out."""
+
+
+def _key_entries(value: str) -> list[str]:
+    """``ServiceTokenKeys`` → its base64 entries, as comparable strings."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 async def security(ctx: CheckContext) -> CheckResult:
-    """eis 69: security profile and service-token keys — not checkable in this version."""
-    return CheckResult(Outcome.NOT_AVAILABLE, {W("Security profile"): W("not checked"),
-                                               W("ServiceTokenKeys"): W("not checked")},
-                       W("This version of Paalwerk cannot check the security profile and the "
-                         "service-token keys yet: note them by hand on the work order."))
+    """eis 69: the pole's ``SecurityProfile`` is at least ``min_profile`` (default 1, see
+    `MIN_SECURITY_PROFILE`) and its ``ServiceTokenKeys`` are set — with a service
+    connection: they include this service's key, so its tokens open the pole's port."""
+    from pole_link.service_tokens import parse_keys
+
+    wanted = int(ctx.params.get("min_profile", MIN_SECURITY_PROFILE))
+    entries = (await ctx.session.get_configuration([SECURITY_PROFILE,
+                                                    SERVICE_TOKEN_KEYS])).entries
+    profile_entry, keys_entry = entries.get(SECURITY_PROFILE), entries.get(SERVICE_TOKEN_KEYS)
+    profile_text = (profile_entry.value or "").strip() if profile_entry is not None else ""
+    keys_text = (keys_entry.value or "") if keys_entry is not None else ""
+    keys = _key_entries(keys_text)
+    evidence: Evidence = {
+        W("Security profile"): profile_text or W("(not reported)"),
+        W("Required"): W("at least %1", (str(wanted),)),
+        W("ServiceTokenKeys"): W("%1 key(s)", (str(len(keys)),)) if keys else W("(not set)"),
+    }
+    problems: list[Words] = []
+    try:
+        profile: int | None = int(profile_text)
+    except ValueError:
+        profile = None
+        problems.append(W(
+            "The pole does not report its security profile (%1). Ask the manufacturer for a "
+            "firmware that supports the OCPP security profiles, and do not release the pole.",
+            (profile_text or W("(not reported)"),)))
+    if profile is not None and profile < wanted:
+        problems.append(W(
+            "The pole logs in to its back office at security profile %1; at least %2 is "
+            "required. Set the pole's password and profile at the service (the pole's "
+            "Security settings, or PUT /api/v1/poles/ID/security) and run the step again "
+            "once the pole has reconnected.", (str(profile), str(wanted))))
+    if not keys:
+        problems.append(W(
+            "The pole has no service-token keys: it is still factory-fresh and opens its "
+            "service port to the commissioning PIN. Connect the pole to the service (it "
+            "gets its keys when it boots there; a TriggerMessage BootNotification will do), "
+            "then run the step again."))
+    else:
+        try:
+            parse_keys(keys_text)
+        except ValueError as exc:
+            problems.append(W(
+                "The pole's ServiceTokenKeys cannot be read (%1): have the service set them "
+                "again by rebooting the pole while it is connected, then run the step again.",
+                (str(exc),)))
+    if problems:  # every problem at once: one visit to the pole fixes them all
+        message = problems[0]
+        for more in problems[1:]:
+            message = W("%1 %2", (message, more))
+        return _failed(evidence, message)
+    if ctx.service is None:
+        evidence[W("Service's key")] = W("not checked (no service connection given)")
+        return _passed(evidence)
+    try:
+        service_key = await ctx.service.service_token_key()
+    except (ConnectError, LinkTimeout, NotAuthorised) as exc:  # offline or refused: pole only
+        evidence[W("Service's key")] = W("not checked (the service is not reachable: %1)",
+                                         (str(exc),))
+        return _passed(evidence)
+    if service_key.strip() not in keys:
+        evidence[W("Service's key")] = W("missing")
+        return _failed(evidence, W(
+            "The pole's service-token keys are not this service's: tokens from this service "
+            "will not open its service port. Check the pole's CSMS URL (it may still point "
+            "at another back office), reboot it so the service sets its key, then run the "
+            "step again."))
+    evidence[W("Service's key")] = W("on the pole")
+    return _passed(evidence)
 
 
 CHECKS: dict[str, CheckSpec] = {
@@ -677,6 +755,6 @@ CHECKS: dict[str, CheckSpec] = {
     "test_charge": CheckSpec(test_charge, frozenset(
         {"connector", "ev_type", "id_tag", "timeout_s", "tolerance_a"})),
     "firmware": CheckSpec(firmware, frozenset({"approved"})),
-    "security": CheckSpec(security),
+    "security": CheckSpec(security, frozenset({"min_profile"})),
 }
 """Registry: the name a checklist uses → the check."""

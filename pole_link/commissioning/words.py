@@ -340,11 +340,58 @@ DUTCH: dict[str, str] = {
         "(paalwerk firmware upload, of een uitrol vanuit de service) en voer de stap opnieuw "
         "uit.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "Security profile"): "Beveiligingsprofiel",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "%1 %2"): "%1 %2",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "(not reported)"): "(niet gemeld)",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Required"): "Vereist",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "at least %1"): "minstens %1",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "%1 key(s)"): "%1 sleutel(s)",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "Service's key"): "Sleutel van de service",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "not checked (no service connection given)"):
+        "niet gecontroleerd (geen serviceverbinding opgegeven)",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "not checked (the service is not reachable: %1)"):
+        "niet gecontroleerd (de service is niet bereikbaar: %1)",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "missing"): "ontbreekt",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "on the pole"): "op de paal",
     QT_TRANSLATE_NOOP("CommissioningChecks",
-                      "This version of Paalwerk cannot check the security profile and the "
-                      "service-token keys yet: note them by hand on the work order."):
-        "Deze versie van Paalwerk kan het beveiligingsprofiel en de servicetokensleutels nog "
-        "niet controleren: noteer ze met de hand op de werkbon.",
+                      "The pole does not report its security profile (%1). Ask the "
+                      "manufacturer for a firmware that supports the OCPP security profiles, "
+                      "and do not release the pole."):
+        "De paal meldt zijn beveiligingsprofiel niet (%1). Vraag de fabrikant om firmware "
+        "die de OCPP-beveiligingsprofielen ondersteunt, en geef de paal niet vrij.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The pole logs in to its back office at security profile %1; at least "
+                      "%2 is required. Set the pole's password and profile at the service (the "
+                      "pole's Security settings, or PUT /api/v1/poles/ID/security) and run the "
+                      "step again once the pole has reconnected."):
+        "De paal meldt zich bij zijn backoffice aan met beveiligingsprofiel %1; minstens %2 "
+        "is vereist. Stel het wachtwoord en profiel van de paal in bij de service (de "
+        "beveiligingsinstellingen van de paal, of PUT /api/v1/poles/ID/security) en voer de "
+        "stap opnieuw uit zodra de paal opnieuw verbonden is.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The pole has no service-token keys: it is still factory-fresh and "
+                      "opens its service port to the commissioning PIN. Connect the pole to "
+                      "the service (it gets its keys when it boots there; a TriggerMessage "
+                      "BootNotification will do), then run the step again."):
+        "De paal heeft geen servicetokensleutels: hij staat nog in fabrieksinstelling en "
+        "opent zijn servicepoort voor de inbedrijfstellings-pincode. Verbind de paal met de "
+        "service (hij krijgt zijn sleutels als hij daar opstart; een TriggerMessage "
+        "BootNotification is genoeg) en voer de stap daarna opnieuw uit.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The pole's ServiceTokenKeys cannot be read (%1): have the service set "
+                      "them again by rebooting the pole while it is connected, then run the "
+                      "step again."):
+        "De ServiceTokenKeys van de paal zijn onleesbaar (%1): laat de service ze opnieuw "
+        "instellen door de paal te herstarten terwijl hij verbonden is, en voer de stap "
+        "daarna opnieuw uit.",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The pole's service-token keys are not this service's: tokens from this "
+                      "service will not open its service port. Check the pole's CSMS URL (it "
+                      "may still point at another back office), reboot it so the service sets "
+                      "its key, then run the step again."):
+        "De servicetokensleutels van de paal zijn niet die van deze service: tokens van "
+        "deze service openen zijn servicepoort niet. Controleer de CSMS-URL van de paal "
+        "(misschien wijst die nog naar een andere backoffice), herstart hem zodat de service "
+        "zijn sleutel instelt, en voer de stap daarna opnieuw uit.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "%1 behind"): "%1 achter",
     QT_TRANSLATE_NOOP("CommissioningChecks", "%1 ahead"): "%1 voor",
     QT_TRANSLATE_NOOP("CommissioningChecks", "%1 the pole allows %2, the tender %3"):
@@ -379,6 +426,12 @@ DUTCH: dict[str, str] = {
                       "Not seen: %1. Repair the fault and run the step again."):
         "Niet gezien: %1. Herstel de storing en voer de stap opnieuw uit.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "Not confirmed: %1."): "Niet bevestigd: %1.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "No answer was given."):
+        "Er is geen antwoord gegeven.",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "No answer was given (answers file)."):
+        "Er is geen antwoord gegeven (antwoordbestand).",
+    QT_TRANSLATE_NOOP("CommissioningChecks", "The answer did not fit: %1"):
+        "Het antwoord paste niet: %1",
     QT_TRANSLATE_NOOP("CommissioningChecks", "No value was entered."):
         "Er is geen waarde ingevoerd.",
     QT_TRANSLATE_NOOP("CommissioningChecks",

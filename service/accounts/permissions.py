@@ -90,6 +90,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", f"{P}/firmware/rollouts/{{rollout_id}}"): _H,
     ("GET", f"{P}/technicians/{{name}}/keys"): _H,
     ("GET", f"{P}/id-tags"): _H,
+    ("GET", f"{P}/service-tokens/key"): _H,
     ("GET", f"{P}/id-tags/{{idTag}}"): _H,
     ("GET", f"{P}/id-tags/{{idTag}}/transactions"): _H,
     # -- helpdesk: a driver on the phone ---------------------------------------------------

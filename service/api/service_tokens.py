@@ -75,6 +75,13 @@ def build_service_tokens_router(issuer: ServiceTokenIssuer, connections: PoleCon
         rows = await issuer.repository.listed(issuer.clock())
         return [record_of(row).to_json() for row in rows]
 
+    @router.get("/service-tokens/key")
+    async def signing_key() -> dict[str, str]:
+        """``{publicKey}``: the public half of the key tokens are signed with, as one
+        ``ServiceTokenKeys`` entry — so a commissioning run can check the pole trusts this
+        service (the private half never leaves the service)."""
+        return {"publicKey": issuer.keys_value}
+
     @router.post("/service-tokens/{jti}/revoke")
     async def revoke_token(jti: str, request: Request) -> dict[str, Any]:
         """Revoke: ``{token, poles: {pole id: what it answered}}``; poles not connected now

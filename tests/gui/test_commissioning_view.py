@@ -35,7 +35,7 @@ from pole_link.token_wallet import TokenWallet
 from pole_link.transports import PoleAddress
 from tests.commissioning_support import MemoryKeyring
 from tests.gui.qt_support import shown
-from tests.pole_link.commissioning.support import ANSWERS, T0
+from tests.pole_link.commissioning.support import ANSWERS, POLE_PASSWORD, T0, register_pole
 from tests.support import connected_pole, running_service, technician_token, wallet_with
 
 
@@ -60,19 +60,27 @@ async def pole_on_the_cable(tmp_path: Path) -> AsyncIterator[tuple[VirtualPole, 
                                                                    TokenWallet]]:
     """A virtual pole online at a running service, its service port on a pseudo-terminal,
     and the technician's wallet with a token for it."""
-    async with running_service(tmp_path, clock=SimClock(T0).now) as api, \
-            connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
-        port = PtyPort()
-        task = asyncio.create_task(ServicePortEnd(connected.pole,
-                                                  FramedConnection(port)).serve())
-        try:
+    async with running_service(tmp_path, clock=SimClock(T0).now) as api:
+        await register_pole(api)  # security profile 1: the tender's security step passes
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=T0, profile=1,
+                                  password=POLE_PASSWORD) as connected, \
+                _served(connected.pole) as path:
             wallet = wallet_with(await technician_token(api.service, connected.pole),
                                  connected.pole)
-            yield connected.pole, port.path, ServiceEndpoint(api.url, api.token), wallet
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await port.close()
+            yield connected.pole, path, ServiceEndpoint(api.url, api.token), wallet
+
+
+@asynccontextmanager
+async def _served(pole: VirtualPole) -> AsyncIterator[str]:
+    """``pole``'s service port on a pseudo-terminal: its path."""
+    port = PtyPort()
+    task = asyncio.create_task(ServicePortEnd(pole, FramedConnection(port)).serve())
+    try:
+        yield port.path
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await port.close()
 
 
 async def open_page(qtbot: QtBot, pole: VirtualPole, path: str, service: ServiceEndpoint,

@@ -21,7 +21,7 @@ from pole_link.sim.pole import VirtualPole
 from pole_link.sim.pty_port import PtyPort
 from pole_link.sim.service_port import ServicePortEnd
 from pole_link.transports.serial import SerialLink
-from tests.support import connected_pole, running_service, technician_token
+from tests.support import Api, connected_pole, running_service, technician_token
 
 T0 = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 """10:00 in Amsterdam: outside the peak, far from a daylight-saving change."""
@@ -61,23 +61,47 @@ class Site:
                                        run_id, clock=self.clock, service=self.service)
 
 
+POLE_PASSWORD = "commissioning-test-password-1"
+"""PW-0001's HTTP Basic password at the service (security profile 1, eis 69)."""
+
+
+async def register_pole(api: Api, profile: int = 1) -> None:
+    """PW-0001 in the service's register at ``profile`` with `POLE_PASSWORD`, as an admin
+    does before the pole's first boot (the tender's security step wants profile ≥ 1)."""
+    registered = await api.client.post("/api/v1/poles", json={
+        "id": "PW-0001", "securityProfile": profile, "basicAuthPassword": POLE_PASSWORD})
+    assert registered.status_code in (200, 201), registered.text
+
+
 @asynccontextmanager
-async def site(tmp_path: Path, *, start: datetime = T0) -> AsyncIterator[Site]:
-    async with running_service(tmp_path, clock=SimClock(start).now) as api, \
-            connected_pole(api.service.ocpp_url, tmp_path, start=start) as connected:
-        port = PtyPort()
-        end = ServicePortEnd(connected.pole, FramedConnection(port))
-        task = asyncio.create_task(end.serve())
-        session = PoleSession(SerialLink(port.path))
-        try:
-            await session.open()
-            token = await technician_token(api.service, connected.pole)
-            await session.authenticate(token)
-            async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
-                yield Site(connected.pole, session, service, RunStore(tmp_path / "runs"),
-                           find_checklist("tender"), port.path, token)
-        finally:
-            await session.close()
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await port.close()
+async def site(tmp_path: Path, *, start: datetime = T0, profile: int = 1
+               ) -> AsyncIterator[Site]:
+    """The pole logs in at ``profile`` (1: with its own password, as the tender asks)."""
+    async with running_service(tmp_path, clock=SimClock(start).now) as api:
+        if profile:
+            await register_pole(api, profile)
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=start, profile=profile,
+                                  password=POLE_PASSWORD if profile else None) as connected, \
+                _served(api, connected.pole, tmp_path) as here:
+            yield here
+
+
+@asynccontextmanager
+async def _served(api: Api, pole: VirtualPole, tmp_path: Path) -> AsyncIterator[Site]:
+    """``pole``'s service port on a pseudo-terminal, opened with a technician's token."""
+    port = PtyPort()
+    end = ServicePortEnd(pole, FramedConnection(port))
+    task = asyncio.create_task(end.serve())
+    session = PoleSession(SerialLink(port.path))
+    try:
+        await session.open()
+        token = await technician_token(api.service, pole)
+        await session.authenticate(token)
+        async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
+            yield Site(pole, session, service, RunStore(tmp_path / "runs"),
+                       find_checklist("tender"), port.path, token)
+    finally:
+        await session.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await port.close()

@@ -34,10 +34,8 @@ async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
     outcomes = {s.step_id: s.outcome for s in record.steps}
     assert record.passed, [(s.step_id, s.message) for s in record.steps
                            if s.outcome is Outcome.FAILED]
-    assert outcomes["security"] is Outcome.NOT_AVAILABLE
     assert outcomes["sticker-photo"] is Outcome.SKIPPED
-    assert all(o is Outcome.PASSED for k, o in outcomes.items()
-               if k not in ("security", "sticker-photo"))
+    assert all(o is Outcome.PASSED for k, o in outcomes.items() if k != "sticker-photo")
     assert [s.step_id for s in record.steps] == [s.id for s in here.checklist.steps]
     assert record.finished is not None
     evidence = {s.step_id: s.evidence for s in record.steps}
@@ -45,6 +43,7 @@ async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
     assert evidence["pole-id"]["PoleId on the pole"] == "PW-0001"
     assert evidence["csms"]["Service"] == "connected"
     assert evidence["csms"]["BootNotification answer"].startswith("Accepted at ")
+    assert evidence["security"]["Service's key"] == "on the pole"
     for socket in (1, 2):  # what Live showed of the cycle (the cycle itself: test_sim_led…)
         assert evidence["led-test"][f"Socket {socket} in Live"].startswith("off → green")
     stored = here.store.load(record.run_id)
