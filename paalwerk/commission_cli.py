@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from paalwerk.commission_lines import ENGLISH, LINES, CommandLines
 from pole_link.commissioning.checklist import DEFAULT_CHECKLIST, ChecklistError, find_checklist
 from pole_link.commissioning.pdf import LABELS
 from pole_link.commissioning.record import Outcome, RunRecord, StepResult
@@ -42,10 +43,6 @@ EXIT_PASSED, EXIT_FAILED, EXIT_PROBLEM, EXIT_INTERRUPTED = 0, 1, 2, 130
 TOKEN_ENV = "PAALWERK_TOKEN"
 TECHNICIAN_ENV = "PAALWERK_TECHNICIAN"
 
-_LABELS = {
-    Outcome.PASSED: "passed", Outcome.FAILED: "FAILED", Outcome.SKIPPED: "skipped",
-    Outcome.NOT_CONFIRMED: "not confirmed", Outcome.NOT_AVAILABLE: "not available",
-}
 
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
@@ -78,8 +75,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                         help="where the technician's signing key is kept when the system "
                              "has no keyring")
     parser.add_argument("--language", choices=sorted(LABELS), default="en",
-                        help="the report's language (nl: for a Dutch grantor; default en); "
-                             "step ids and item names in --answers stay as in the file")
+                        help="the language of the report and of these lines (nl: for a "
+                             "Dutch grantor or technician; default en); step ids and item "
+                             "names in --answers stay as in the file")
     parser.add_argument("--new", action="store_true",
                         help="start a new run even if an unfinished one exists")
     return parser
@@ -116,25 +114,32 @@ def write_outputs(record: RunRecord, store: RunStore, out: Path | None, *,
                    signed.key_note)
 
 
-def step_line(result: StepResult, earlier: bool = False) -> str:
-    text = f"{_LABELS[result.outcome]:<14} {result.step_id:<18} {result.title}"
-    why = result.skip_reason if result.outcome is Outcome.SKIPPED else result.message
+def step_line(result: StepResult, earlier: bool = False, lines: CommandLines = ENGLISH,
+              checklist: Checklist | None = None) -> str:
+    """``outcome  step-id  title — why``; the title from ``checklist`` (in the wanted
+    language) when it has the step, else as recorded."""
+    title = result.title
+    if checklist is not None and any(s.id == result.step_id for s in checklist.steps):
+        title = checklist.step(result.step_id).title
+    text = f"{lines.outcomes[result.outcome]:<14} {result.step_id:<18} {title}"
+    why = result.skip_reason if result.outcome is Outcome.SKIPPED else \
+        result.shown_message(lines.words)
     if why and result.outcome is not Outcome.PASSED:
         text += f" — {why}"
-    return text + (" (earlier)" if earlier else "")
+    return text + (lines.earlier if earlier else "")
 
 
-def summary(record: RunRecord) -> str:
+def summary(record: RunRecord, lines: CommandLines = ENGLISH) -> str:
     counts = {outcome: 0 for outcome in Outcome}
     for step in record.steps:
         counts[step.outcome] += 1
-    tally = ", ".join(f"{n} {_LABELS[o].lower()}" for o, n in counts.items() if n)
+    tally = ", ".join(f"{n} {lines.outcomes[o].lower()}" for o, n in counts.items() if n)
     failed = [s.step_id for s in record.steps if s.required and s.outcome is Outcome.FAILED]
-    verdict = ("PASSED" if record.passed else
-               f"NOT PASSED: required step{'s' if len(failed) > 1 else ''} "
-               f"{', '.join(failed)} failed")
-    return f"{record.pole.pole_id}: {verdict} ({tally}; {record.checklist} " \
-           f"{record.checklist_version}, run {record.run_id})"
+    not_passed = lines.not_passed_many if len(failed) > 1 else lines.not_passed_one
+    verdict = lines.passed if record.passed else not_passed.format(steps=", ".join(failed))
+    return lines.summary.format(pole=record.pole.pole_id, verdict=verdict, tally=tally,
+                                checklist=record.checklist,
+                                version=record.checklist_version, run=record.run_id)
 
 
 def _open_link(args: argparse.Namespace, endpoint: ServiceEndpoint | None) -> PoleLink:
@@ -166,11 +171,14 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
                      out: TextIO, err: TextIO, clock: Callable[[], datetime]) -> int:
     from pole_link.commissioning.answers import run_with_answers
     from pole_link.commissioning.runner import CommissioningRun
+    from pole_link.commissioning.words import shown
     from pole_link.service_api import ServiceClient
     from pole_link.session import PoleSession
     from pole_link.site_access import open_for_writing
     from pole_link.token_wallet import TokenWallet
 
+    lines = LINES[args.language]
+    shown_checklist = checklist.in_language(args.language)
     store = RunStore(args.store)
     endpoint = _endpoint(args)
     session = PoleSession(_open_link(args, endpoint))
@@ -181,8 +189,8 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
                                         token=args.token or os.environ.get(TOKEN_ENV),
                                         via_service=endpoint is not None)
         if not access.writable:
-            print(f"{identity.pole_id} refused the service token ({access.reason}): nothing "
-                  "was checked.", file=err)
+            print(lines.token_refused.format(pole=identity.pole_id, reason=access.reason),
+                  file=err)
             return EXIT_PROBLEM
         earlier = [] if args.new else [
             r for r in store.unfinished(args.pole)
@@ -191,34 +199,36 @@ async def commission(args: argparse.Namespace, checklist: Checklist, answers: di
             run = CommissioningRun.resume(checklist, session, store, earlier[0].run_id,
                                           clock=clock, service=service)
             step = run.current
-            print(f"resuming run {run.record.run_id} at "
-                  f"{step.id if step else 'its end'} (--new starts over)", file=err)
+            print(lines.resuming.format(run=run.record.run_id,
+                                        step=step.id if step else lines.its_end), file=err)
             for result in run.record.steps:
-                print(step_line(result, earlier=True), file=out, flush=True)
+                print(step_line(result, True, lines, shown_checklist), file=out, flush=True)
         else:
             technician = args.technician or os.environ.get(TECHNICIAN_ENV) or getpass.getuser()
             run = CommissioningRun.begin(checklist, session, store, technician=technician,
                                          link="service" if args.service else
                                          "ble" if args.ble else "serial",
                                          pole_id=args.pole, clock=clock, service=service)
-        run.subscribe(lambda event: print(event.text, file=err, flush=True)
-                      if event.kind == "message" else None)
+        run.subscribe(lambda event: print(
+            shown(event.words, lines.words) if event.words else event.text,
+            file=err, flush=True) if event.kind == "message" else None)
         base = Path(args.answers).parent if args.answers else None
         record = await run_with_answers(
             run, answers, base=base,
-            on_result=lambda result: print(step_line(result), file=out, flush=True))
+            on_result=lambda result: print(step_line(result, False, lines, shown_checklist),
+                                           file=out, flush=True))
     finally:
         await session.close()
         if service is not None:
             await service.aclose()
-    print(summary(record), file=out)
+    print(summary(record, lines), file=out)
     written = write_outputs(record, store, Path(args.out) if args.out else None,
                             key_dir=Path(args.key_dir) if args.key_dir else None,
                             language=args.language)
     for label, path in (("record", written.record_path), ("report", written.pdf_path),
                         ("signed report", written.json_path)):
         if path is not None:
-            print(f"{label}: {path}", file=out)
+            print(f"{lines.files[label]}: {path}", file=out)
     if written.note:
         print(written.note, file=err)
     return EXIT_PASSED if record.passed else EXIT_FAILED
@@ -247,19 +257,19 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         print(f"{PROG}: {args.answers}: no step {unknown[0]!r} in checklist "
               f"{checklist.name}", file=err)
         return EXIT_PROBLEM
+    lines = LINES[args.language]
     try:
         return asyncio.run(commission(args, checklist, answers, out, err,
                                       clock or system_clock))
     except KeyboardInterrupt:
-        print("\ninterrupted: run the same command again to resume", file=err)
+        print(f"\n{lines.interrupted}", file=err)
         return EXIT_INTERRUPTED
     except ChecklistError as exc:
         print(f"{PROG}: {exc}", file=err)
         return EXIT_PROBLEM
     except ConnectError as exc:
-        print(f"{PROG}: cannot reach the pole: {exc}", file=err)
+        print(f"{PROG}: {lines.cannot_reach.format(error=exc)}", file=err)
         return EXIT_PROBLEM
     except PoleLinkError as exc:
-        print(f"{PROG}: {exc}\nThe run is kept: run the same command again to resume.",
-              file=err)
+        print(f"{PROG}: {exc}\n{lines.kept}", file=err)
         return EXIT_PROBLEM

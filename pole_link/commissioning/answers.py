@@ -26,6 +26,7 @@ import yaml
 from pole_link.commissioning.checklist import Step
 from pole_link.commissioning.record import RunRecord, StepKind, StepResult
 from pole_link.commissioning.runner import AnswerError, CommissioningRun
+from pole_link.commissioning.words import Words
 
 __all__ = ["AnswersError", "load_answers", "run_with_answers"]
 
@@ -70,7 +71,7 @@ async def _answer(run: CommissioningRun, step: Step, given: Any, base: Path | No
         given = next((given[k] for k in ("value", "confirmed", "items", "file") if k in given),
                      None)
     if given is None:
-        await run.leave_unconfirmed("No answer was given (answers file).")
+        await run.leave_unconfirmed(Words("No answer was given (answers file)."))
         return
     if step.kind is StepKind.AUTOMATIC:
         await run.answer(str(given))
@@ -110,7 +111,7 @@ async def run_with_answers(run: CommissioningRun, answers: Mapping[str, Any], *,
             try:
                 await _answer(run, step, given, base)
             except AnswerError as exc:
-                await run.leave_unconfirmed(f"The answer did not fit: {exc}")
+                await run.leave_unconfirmed(Words("The answer did not fit: %1", (str(exc),)))
     finally:
         unsubscribe()
     return run.finish()

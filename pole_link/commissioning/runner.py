@@ -373,13 +373,14 @@ class CommissioningRun:
             step = self._expect_current()
             return self._record(self._result(step, Outcome.SKIPPED, skip_reason=reason.strip()))
 
-    async def leave_unconfirmed(self, message: str = "") -> StepResult:
+    async def leave_unconfirmed(self, message: Words | None = None) -> StepResult:
         """Record the current step as not confirmed (nobody answered it: a CLI run
-        without an answer for it)."""
+        without an answer for it); the message as words, so each reader translates it."""
         async with self._busy:
             step = self._expect_current()
             return self._record(self._result(
-                step, Outcome.NOT_CONFIRMED, message=message or "No answer was given."))
+                step, Outcome.NOT_CONFIRMED,
+                message_words=message or Words("No answer was given.")))
 
     def reopen(self, step_id: str) -> None:
         """Forget a step's result so it becomes a current step again ("run it again")."""

@@ -17,6 +17,7 @@ import yaml
 
 from paalwerk.commission_cli import EXIT_FAILED, EXIT_PASSED, EXIT_PROBLEM, main
 from pole_link.ble_bumble.host import close_shared_hosts
+from pole_link.commissioning.checklist import find_checklist
 from pole_link.commissioning.record import Outcome
 from pole_link.session import PoleSession
 from pole_link.transports.ble import BleLink, BleOptions
@@ -49,7 +50,8 @@ async def test_commission_end_to_end_over_serial_with_an_answers_file_passes(
         clock = await _pole_clock(path)
         answers = tmp_path / "answers.yaml"
         answers.write_text(yaml.safe_dump(
-            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"}}),
+            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"},
+             "security": {"skip": "end-of-line bench: the keys come from the back office"}}),
             encoding="utf-8")
         out_dir = tmp_path / "out"
         status, out, err = await asyncio.to_thread(_run, [
@@ -62,7 +64,7 @@ async def test_commission_end_to_end_over_serial_with_an_answers_file_passes(
     assert status == EXIT_PASSED, out + err
     assert lines[0].split()[:2] == ["passed", "pole-id"]
     assert any(line.startswith("skipped") and "csms" in line for line in lines)
-    assert any(line.startswith("not available") and "security" in line for line in lines)
+    assert any(line.startswith("skipped") and "security" in line for line in lines)
     assert any(line.startswith("PW-0001: PASSED") for line in lines)
     record = json.loads((out_dir / "record.json").read_text(encoding="utf-8"))
     assert record["passed"] is True and record["finished"] is not None
@@ -104,6 +106,38 @@ async def test_commission_resumes_a_run_and_exits_1_when_a_required_step_failed(
     record = here.store.load(run.record.run_id)
     assert record.finished is not None and not record.passed
     assert {s.step_id: s.outcome for s in record.steps}["earth-fault"] is Outcome.FAILED
+
+
+async def test_commission_language_nl_prints_the_step_lines_and_summary_in_dutch(
+        tmp_path: Path) -> None:
+    """``--language nl``: the technician reads the run in Dutch, not only the report."""
+    async with site(tmp_path) as here:
+        here.pole.fault(2, "rcd")
+        answers = tmp_path / "answers.json"
+        answers.write_text(json.dumps({k: v for k, v in ANSWERS.items()
+                                       if k != "led-colours"}), encoding="utf-8")
+        await here.session.close()  # the port is the command's now
+        status, out, err = await asyncio.to_thread(_run, [
+            "--serial", here.path, "--pole", "PW-0001", "--answers", str(answers),
+            "--store", str(tmp_path / "store"), "--key-dir", str(tmp_path / "keys"),
+            "--out", str(tmp_path / "out"), "--token", here.token, "--language", "nl"],
+            here.clock)
+    lines = out.splitlines()
+    assert status == EXIT_FAILED, out + err
+    dutch_titles = find_checklist("tender").in_language("nl")
+    first = lines[0].split(maxsplit=2)
+    assert first[:2] == ["geslaagd", "pole-id"]
+    assert first[2] == dutch_titles.step("pole-id").title
+    earth = next(line for line in lines if " earth-fault " in line)
+    assert earth.startswith("MISLUKT")
+    assert "De aardlekbeveiliging (aardlekschakelaar) van laadpunt 2 slaagde niet" in earth
+    colours = next(line for line in lines if " led-colours " in line)
+    assert colours.startswith("niet bevestigd") and "Er is geen antwoord gegeven" in colours
+    verdict = next(line for line in lines if line.startswith("PW-0001: "))
+    assert verdict.startswith("PW-0001: NIET GESLAAGD: verplichte stap earth-fault is mislukt")
+    assert "niet bevestigd" in verdict and ", doorloop " in verdict
+    assert not any(line.startswith(("passed", "FAILED", "not confirmed")) for line in lines)
+    assert any(line.startswith("vastlegging: ") for line in lines)
 
 
 def test_commission_refuses_a_malformed_checklist_naming_its_line(tmp_path: Path) -> None:
@@ -150,7 +184,8 @@ async def test_commission_over_ble_on_a_virtual_pole_passes_and_names_the_link(
         pole_time, read_at = await asyncio.to_thread(_ble_pole_time, address, transport)
         answers = tmp_path / "answers.yaml"
         answers.write_text(yaml.safe_dump(
-            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"}}),
+            {**ANSWERS, "csms": {"skip": "end-of-line bench: no back office"},
+             "security": {"skip": "end-of-line bench: the keys come from the back office"}}),
             encoding="utf-8")
         status, out, err = await asyncio.to_thread(_run, [
             "--ble", address, "--pole", "PW-0001", "--answers", str(answers),

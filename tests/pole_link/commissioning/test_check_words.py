@@ -11,6 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pole_link.commissioning.answers as answers_module
 import pole_link.commissioning.checks as checks_module
 import pole_link.commissioning.runner as runner_module
 from pole_link.commissioning.answers import run_with_answers
@@ -41,6 +42,7 @@ def _templates_in(module: object) -> set[str]:
 
 def test_every_check_template_has_its_dutch_with_the_same_placeholders() -> None:
     templates = _templates_in(checks_module) | _templates_in(runner_module)
+    templates |= _templates_in(answers_module)
     templates |= {advice for _, advice in _SELF_TEST_ADVICE.values()}
     assert len(templates) > 80
     missing = sorted(t for t in templates if t not in DUTCH)
