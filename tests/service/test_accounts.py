@@ -3,6 +3,7 @@ the running service, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy.engine import Engine
 
 from service.accounts.cli import main as accounts_cli
@@ -94,6 +96,23 @@ async def test_eis69_each_role_is_refused_exactly_what_it_may_not_do(api: Api,
     assert refused == {key for key, least in need.items()
                        if least != PUBLIC and not role.may(Role(least))}
     assert ("GET", "/api/v1/poles") in allowed
+
+
+async def test_eis69_helpdesk_reads_the_public_token_key_and_nothing_of_the_private_one(
+        api: Api) -> None:
+    """``GET /service-tokens/key``: what a commissioning run compares with the pole's
+    ServiceTokenKeys — the public half only, which every role may read."""
+    issuer = api.service.service_tokens
+    assert issuer is not None
+    async with await signed_in(api, "henk", "helpdesk") as helpdesk:
+        answer = await helpdesk.get("/api/v1/service-tokens/key")
+    assert answer.status_code == 200
+    assert answer.json() == {"publicKey": issuer.keys_value}
+    assert len(base64.b64decode(answer.json()["publicKey"], validate=True)) == 32
+    private = issuer.key.private_bytes(serialization.Encoding.Raw,
+                                       serialization.PrivateFormat.Raw,
+                                       serialization.NoEncryption())
+    assert base64.b64encode(private).decode() not in answer.text
 
 
 async def test_eis69_a_refusal_reads_as_a_sentence_and_is_recorded(api: Api) -> None:
