@@ -675,7 +675,13 @@ async def security(ctx: CheckContext) -> CheckResult:
     connection: they include this service's key, so its tokens open the pole's port."""
     from pole_link.service_tokens import parse_keys
 
-    wanted = int(ctx.params.get("min_profile", MIN_SECURITY_PROFILE))
+    given = ctx.params.get("min_profile", MIN_SECURITY_PROFILE)
+    if isinstance(given, bool) or not isinstance(given, int) or not 0 <= given <= 3:
+        return CheckResult(Outcome.NOT_AVAILABLE, {W("Required"): str(given)}, W(
+            "The checklist asks for security profile %1, which does not exist (0 to 3): "
+            "have the checklist corrected; note the pole's profile by hand meanwhile.",
+            (str(given),)))
+    wanted = given
     entries = (await ctx.session.get_configuration([SECURITY_PROFILE,
                                                     SERVICE_TOKEN_KEYS])).entries
     profile_entry, keys_entry = entries.get(SECURITY_PROFILE), entries.get(SERVICE_TOKEN_KEYS)

@@ -341,6 +341,12 @@ DUTCH: dict[str, str] = {
         "uit.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "Security profile"): "Beveiligingsprofiel",
     QT_TRANSLATE_NOOP("CommissioningChecks", "%1 %2"): "%1 %2",
+    QT_TRANSLATE_NOOP("CommissioningChecks",
+                      "The checklist asks for security profile %1, which does not exist (0 to "
+                      "3): have the checklist corrected; note the pole's profile by hand "
+                      "meanwhile."):
+        "De checklist vraagt om beveiligingsprofiel %1, dat niet bestaat (0 tot 3): laat de "
+        "checklist verbeteren; noteer intussen het profiel van de paal met de hand.",
     QT_TRANSLATE_NOOP("CommissioningChecks", "(not reported)"): "(niet gemeld)",
     QT_TRANSLATE_NOOP("CommissioningChecks", "Required"): "Vereist",
     QT_TRANSLATE_NOOP("CommissioningChecks", "at least %1"): "minstens %1",

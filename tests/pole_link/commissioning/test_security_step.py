@@ -5,6 +5,7 @@ with the public key of the running service the technician's laptop is connected 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -83,3 +84,14 @@ async def test_eis69_a_pole_holding_another_services_key_fails_the_security_step
     assert result.message is not None
     assert "not this service's" in shown(result.message)
     assert "CSMS URL" in shown(result.message)
+
+
+async def test_a_checklist_asking_for_a_profile_that_does_not_exist_is_not_checked(
+        tmp_path: Path, served_pole: ServedPole, session: PoleSession) -> None:
+    """A typo in an operator's checklist (``min_profile: 4``) is no verdict on the pole."""
+    step = replace(find_checklist("tender").step("security"), params={"min_profile": 4})
+    result = await CHECKS["security"].run(CheckContext(
+        session=session, step=step, clock=served_pole.pole.clock.now, pole_id="PW-0001"))
+    assert result.outcome is Outcome.NOT_AVAILABLE
+    assert result.message is not None
+    assert "security profile 4, which does not exist" in shown(result.message)
