@@ -809,146 +809,236 @@
     </message>
     <message>
         <location filename="../../pole_link/commissioning/words.py" line="343" />
-        <source>This version of Paalwerk cannot check the security profile and the service-token keys yet: note them by hand on the work order.</source>
-        <translation>Deze versie van Paalwerk kan het beveiligingsprofiel en de servicetokensleutels nog niet controleren: noteer ze met de hand op de werkbon.</translation>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="348" />
+        <location filename="../../pole_link/commissioning/words.py" line="344" />
+        <source>The checklist asks for security profile %1, which does not exist (0 to 3): have the checklist corrected; note the pole's profile by hand meanwhile.</source>
+        <translation>De checklist vraagt om beveiligingsprofiel %1, dat niet bestaat (0 tot 3): laat de checklist verbeteren; noteer intussen het profiel van de paal met de hand.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="350" />
+        <source>(not reported)</source>
+        <translation>(niet gemeld)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="351" />
+        <source>Required</source>
+        <translation>Vereist</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="352" />
+        <source>at least %1</source>
+        <translation>minstens %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="353" />
+        <source>%1 key(s)</source>
+        <translation>%1 sleutel(s)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="354" />
+        <source>Service's key</source>
+        <translation>Sleutel van de service</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="355" />
+        <source>not checked (no service connection given)</source>
+        <translation>niet gecontroleerd (geen serviceverbinding opgegeven)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="357" />
+        <source>not checked (the service is not reachable: %1)</source>
+        <translation>niet gecontroleerd (de service is niet bereikbaar: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="359" />
+        <source>missing</source>
+        <translation>ontbreekt</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="360" />
+        <source>on the pole</source>
+        <translation>op de paal</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="361" />
+        <source>The pole does not report its security profile (%1). Ask the manufacturer for a firmware that supports the OCPP security profiles, and do not release the pole.</source>
+        <translation>De paal meldt zijn beveiligingsprofiel niet (%1). Vraag de fabrikant om firmware die de OCPP-beveiligingsprofielen ondersteunt, en geef de paal niet vrij.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="367" />
+        <source>The pole logs in to its back office at security profile %1; at least %2 is required. Set the pole's password and profile at the service (the pole's Security settings, or PUT /api/v1/poles/ID/security) and run the step again once the pole has reconnected.</source>
+        <translation>De paal meldt zich bij zijn backoffice aan met beveiligingsprofiel %1; minstens %2 is vereist. Stel het wachtwoord en profiel van de paal in bij de service (de beveiligingsinstellingen van de paal, of PUT /api/v1/poles/ID/security) en voer de stap opnieuw uit zodra de paal opnieuw verbonden is.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="376" />
+        <source>The pole has no service-token keys: it is still factory-fresh and opens its service port to the commissioning PIN. Connect the pole to the service (it gets its keys when it boots there; a TriggerMessage BootNotification will do), then run the step again.</source>
+        <translation>De paal heeft geen servicetokensleutels: hij staat nog in fabrieksinstelling en opent zijn servicepoort voor de inbedrijfstellings-pincode. Verbind de paal met de service (hij krijgt zijn sleutels als hij daar opstart; een TriggerMessage BootNotification is genoeg) en voer de stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="385" />
+        <source>The pole's ServiceTokenKeys cannot be read (%1): have the service set them again by rebooting the pole while it is connected, then run the step again.</source>
+        <translation>De ServiceTokenKeys van de paal zijn onleesbaar (%1): laat de service ze opnieuw instellen door de paal te herstarten terwijl hij verbonden is, en voer de stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="392" />
+        <source>The pole's service-token keys are not this service's: tokens from this service will not open its service port. Check the pole's CSMS URL (it may still point at another back office), reboot it so the service sets its key, then run the step again.</source>
+        <translation>De servicetokensleutels van de paal zijn niet die van deze service: tokens van deze service openen zijn servicepoort niet. Controleer de CSMS-URL van de paal (misschien wijst die nog naar een andere backoffice), herstart hem zodat de service zijn sleutel instelt, en voer de stap daarna opnieuw uit.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="401" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="349" />
+        <location filename="../../pole_link/commissioning/words.py" line="402" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="350" />
+        <location filename="../../pole_link/commissioning/words.py" line="403" />
         <source>%1 the pole allows %2, the tender %3</source>
         <translation>%1 staat de paal %2 toe, de aanbesteding %3</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="352" />
+        <location filename="../../pole_link/commissioning/words.py" line="405" />
         <source>the tender capacity profile</source>
         <translation>het capaciteitsprofiel van de aanbesteding</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="354" />
+        <location filename="../../pole_link/commissioning/words.py" line="407" />
         <source>blinking %1</source>
         <translation>knipperend %1</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="355" />
+        <location filename="../../pole_link/commissioning/words.py" line="408" />
         <source>off</source>
         <translation>uit</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="356" />
+        <location filename="../../pole_link/commissioning/words.py" line="409" />
         <source>green</source>
         <translation>groen</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="357" />
+        <location filename="../../pole_link/commissioning/words.py" line="410" />
         <source>light blue</source>
         <translation>lichtblauw</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="358" />
+        <location filename="../../pole_link/commissioning/words.py" line="411" />
         <source>blue</source>
         <translation>blauw</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="359" />
+        <location filename="../../pole_link/commissioning/words.py" line="412" />
         <source>red</source>
         <translation>rood</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="360" />
+        <location filename="../../pole_link/commissioning/words.py" line="413" />
         <source>The LEDs now cycle through every colour: watch them.</source>
         <translation>De leds lopen nu alle kleuren door: kijk ernaar.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="363" />
+        <location filename="../../pole_link/commissioning/words.py" line="416" />
         <source>Plug the test load into socket %1.</source>
         <translation>Steek de testbelasting in laadpunt %1.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="365" />
+        <location filename="../../pole_link/commissioning/words.py" line="418" />
         <source>Unplug the test load from socket %1.</source>
         <translation>Haal de testbelasting uit laadpunt %1.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="368" />
+        <location filename="../../pole_link/commissioning/words.py" line="421" />
         <source>confirmed</source>
         <translation>bevestigd</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="369" />
+        <location filename="../../pole_link/commissioning/words.py" line="422" />
         <source>NO</source>
         <translation>NEE</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="370" />
+        <location filename="../../pole_link/commissioning/words.py" line="423" />
         <source>not confirmed</source>
         <translation>niet bevestigd</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="371" />
+        <location filename="../../pole_link/commissioning/words.py" line="424" />
         <source>Nobody confirmed this step.</source>
         <translation>Niemand heeft deze stap bevestigd.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="373" />
+        <location filename="../../pole_link/commissioning/words.py" line="426" />
         <source>The technician did not see what this step expects: repair the fault and run the step again.</source>
         <translation>De monteur zag niet wat deze stap verwacht: herstel de storing en voer de stap opnieuw uit.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="378" />
+        <location filename="../../pole_link/commissioning/words.py" line="431" />
         <source>Not seen: %1. Repair the fault and run the step again.</source>
         <translation>Niet gezien: %1. Herstel de storing en voer de stap opnieuw uit.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="381" />
+        <location filename="../../pole_link/commissioning/words.py" line="434" />
         <source>Not confirmed: %1.</source>
         <translation>Niet bevestigd: %1.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="382" />
+        <location filename="../../pole_link/commissioning/words.py" line="435" />
+        <source>No answer was given.</source>
+        <translation>Er is geen antwoord gegeven.</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="437" />
+        <source>No answer was given (answers file).</source>
+        <translation>Er is geen antwoord gegeven (antwoordbestand).</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="439" />
+        <source>The answer did not fit: %1</source>
+        <translation>Het antwoord paste niet: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pole_link/commissioning/words.py" line="441" />
         <source>No value was entered.</source>
         <translation>Er is geen waarde ingevoerd.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="384" />
+        <location filename="../../pole_link/commissioning/words.py" line="443" />
         <source>%1 is outside %2: find the cause, repair it, measure again.</source>
         <translation>%1 valt buiten %2: zoek de oorzaak, herstel die en meet opnieuw.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="387" />
+        <location filename="../../pole_link/commissioning/words.py" line="446" />
         <source>No file was added.</source>
         <translation>Er is geen bestand toegevoegd.</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="390" />
+        <location filename="../../pole_link/commissioning/words.py" line="449" />
         <source>ChangeConfiguration</source>
         <translation>ChangeConfiguration</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="391" />
+        <location filename="../../pole_link/commissioning/words.py" line="450" />
         <source>GridConnectionMaxCurrent</source>
         <translation>GridConnectionMaxCurrent</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="393" />
+        <location filename="../../pole_link/commissioning/words.py" line="452" />
         <source>LightIntensity</source>
         <translation>LightIntensity</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="394" />
+        <location filename="../../pole_link/commissioning/words.py" line="453" />
         <source>RemoteStartTransaction</source>
         <translation>RemoteStartTransaction</translation>
     </message>
     <message>
-        <location filename="../../pole_link/commissioning/words.py" line="395" />
+        <location filename="../../pole_link/commissioning/words.py" line="454" />
         <source>ServiceTokenKeys</source>
         <translation>ServiceTokenKeys</translation>
     </message>
