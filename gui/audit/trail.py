@@ -27,6 +27,7 @@ _BACKWARDS = QT_TRANSLATE_NOOP("FleetRows", "The period ends before it starts.")
 _RESULT_OK = QT_TRANSLATE_NOOP("FleetRows", "done")
 _RESULT_REFUSED = QT_TRANSLATE_NOOP("FleetRows", "refused")
 _RESULT_FAILED = QT_TRANSLATE_NOOP("FleetRows", "failed (%1)")
+_RESULT_RECORDED = QT_TRANSLATE_NOOP("FleetRows", "recorded")
 
 
 class FilterError(ValueError):
@@ -85,7 +86,10 @@ class AuditRow:
 
 
 def result_words(status: str) -> tuple[Reason, bool]:
-    """The HTTP status the service recorded, in words; True for a refusal."""
+    """The HTTP status the service recorded, in words; True for a refusal. An entry the
+    service wrote itself (a card's new status, in words) has none: it is "recorded"."""
+    if not status:
+        return Reason(_RESULT_RECORDED), False
     if status.startswith("2"):
         return Reason(_RESULT_OK), False
     if status in ("401", "403"):

@@ -85,5 +85,7 @@ def test_eis69_audit_rows_in_words_and_load_more_only_while_pages_are_full() -> 
     trail.add_page([entry(2), entry(3, "504")])  # an entry seen before is not doubled
     assert [row.time[-5:] for row in trail.rows()] == ["01:00", "02:00", "03:00"]
     assert trail.rows()[2].result.text() == "failed (504)"
+    trail.add_page([entry(4, "")])  # written by the service itself, not a request
+    assert trail.rows()[3].result.text() == "recorded"
     trail.add_page([])
-    assert not trail.more and len(heard) == 3
+    assert not trail.more and len(heard) == 4
