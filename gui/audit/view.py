@@ -114,6 +114,7 @@ class AuditView(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)  # the refusal stays at the top when the table is hidden
         self.follow(None)
 
     # ------------------------------------------------------------ wiring
