@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.cards.lookup import CardLookup, QueryError, Verdict, check_query, fetch, set_blocked
 from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
@@ -41,6 +43,8 @@ class CardsView(QWidget):
         self.tasks = tasks
         self.clock = clock
         self.service: ServiceEndpoint | None = None
+        self.access = Access()
+        """The signed-in operator (`watch`): may they block cards?"""
         self.lookup = CardLookup()
         self.lookup.subscribe(self._redraw)
 
@@ -85,6 +89,12 @@ class CardsView(QWidget):
     def follow(self, service: ServiceEndpoint | None) -> None:
         self.service = service
         self.note.setVisible(service is None)
+        self._redraw()
+
+    def watch(self, access: Access) -> None:
+        """Grey out Block/Unblock for a role that may not change cards (issue 17)."""
+        self.access = access
+        access.subscribe(self._redraw)
         self._redraw()
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
@@ -158,8 +168,9 @@ class CardsView(QWidget):
         self.details.setText("\n".join(details))
         connected = self.service is not None
         self.look_up_button.setEnabled(connected)
-        self.block_button.setEnabled(connected and lookup.can_block)
-        self.unblock_button.setEnabled(connected and lookup.can_unblock)
+        gate(self.block_button, self.access, Action.CHANGE_CARD, connected and lookup.can_block)
+        gate(self.unblock_button, self.access, Action.CHANGE_CARD,
+             connected and lookup.can_unblock)
         rows = lookup.rows()
         self.table.setRowCount(len(rows))
         for row, transaction in enumerate(rows):

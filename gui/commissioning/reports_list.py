@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.commissioning.pdf import format_time
@@ -90,6 +92,7 @@ class ReportsList(QWidget):
         self.outbox = outbox
         self.state = ReportsListState()
         self.service: ServiceEndpoint | None = None
+        self.access = Access()
         self.open_file: Callable[[Path], None] = _open_with_desktop
 
         self.title = QLabel()
@@ -280,9 +283,15 @@ class ReportsList(QWidget):
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.service is not None
                                     and 0 <= self.table.currentRow() < len(self.state.reports))
-        self.register_button.setEnabled(self.service is not None)
-        self.sync_button.setEnabled(self.service is not None and self.outbox is not None
-                                    and self.state.waiting > 0)
+        gate(self.register_button, self.access, Action.REGISTER_KEY, self.service is not None)
+        gate(self.sync_button, self.access, Action.UPLOAD_REPORT,
+             self.service is not None and self.outbox is not None and self.state.waiting > 0)
+
+    def watch(self, access: Access) -> None:
+        """Grey out what the signed-in operator's role may not do (issue 17)."""
+        self.access = access
+        access.subscribe(self._update_buttons)
+        self._update_buttons()
 
 
 _downloads: list[tempfile.TemporaryDirectory[str]] = []

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.firmware.local_install import LocalInstall, Phase
 from gui.firmware.progress import size_text, time_left_text
 from gui.pole_controller import PoleController
@@ -47,6 +49,8 @@ class FirmwareView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.roles = Access()
+        """The signed-in operator at the service (`watch`)."""
         self.tasks = tasks
         self.install = LocalInstall()
         remembered = remembered_roots_path()
@@ -208,6 +212,11 @@ class FirmwareView(QWidget):
             self.install.interrupted()
         self.show_state()
 
+    def watch(self, roles: Access) -> None:
+        self.roles = roles
+        roles.subscribe(self.show_state)
+        self.show_state()
+
     def pole_identified(self, identity: PoleIdentity) -> None:
         self.install.pole_identified(identity)
         self.show_state()
@@ -248,7 +257,10 @@ class FirmwareView(QWidget):
         self.fields["running"].setText(install.running_version or "—")
         connected = self.controller.state == LinkState.CONNECTED
         uploading = install.phase is Phase.UPLOADING
-        self.install_button.setEnabled(install.can_install(connected))
+        # Through the service the image goes as OCPP messages (``POST …/call``): a role
+        # that may not send those sees why (issue 17); on site the service token decides.
+        roles = self.roles if self.controller.service is not None else Access()
+        gate(self.install_button, roles, Action.SEND_OCPP, install.can_install(connected))
         self.install_button.setText(self.tr("Resume install") if install.phase
                                     is Phase.INTERRUPTED else self.tr("Install on this pole"))
         self.cancel_button.setEnabled(uploading)

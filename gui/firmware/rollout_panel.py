@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.fleet_feed import FleetFeed
 from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
@@ -87,6 +89,7 @@ class RolloutPanel(QWidget):
         self.tasks = tasks
         self.poles_shown = poles_shown
         self.service: ServiceEndpoint | None = None
+        self.access = Access()
         self.package: FirmwarePackageRecord | None = None
         self.rollout: RolloutRecord | None = None
         self.choose_file: Callable[[], str] = self._ask_for_package
@@ -295,11 +298,20 @@ class RolloutPanel(QWidget):
     def _update_buttons(self) -> None:
         connected = self.service is not None
         state = self.rollout.state if self.rollout is not None else None
-        self.upload_button.setEnabled(connected)
-        self.start_button.setEnabled(connected and self.package is not None)
-        self.pause_button.setEnabled(state == "running")
-        self.resume_button.setEnabled(state in ("paused", "halted"))
-        self.cancel_button.setEnabled(state in ("running", "paused", "halted"))
+        access = self.access
+        gate(self.upload_button, access, Action.UPLOAD_FIRMWARE, connected)
+        gate(self.start_button, access, Action.START_ROLLOUT,
+             connected and self.package is not None)
+        gate(self.pause_button, access, Action.PAUSE_ROLLOUT, state == "running")
+        gate(self.resume_button, access, Action.RESUME_ROLLOUT, state in ("paused", "halted"))
+        gate(self.cancel_button, access, Action.CANCEL_ROLLOUT,
+             state in ("running", "paused", "halted"))
+
+    def watch(self, access: Access) -> None:
+        """Grey out what the signed-in operator's role may not do (issue 17)."""
+        self.access = access
+        access.subscribe(self._update_buttons)
+        self._update_buttons()
 
 
 def merged(shown: RolloutRecord | None, answer: RolloutRecord) -> RolloutRecord:

@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.error_words import explain
 from gui.profiles.deploy import (
     Clock,
@@ -101,6 +103,9 @@ class ProfileView(QWidget):
         self.clock = clock
         """This laptop's time: a pole's schedule is checked against it, in real time."""
         self._session: PoleSession | None = None
+        self.roles = Access()
+        self.via_service = False
+        """The session runs through the service (`gui.access`: the role counts)."""
         self._runner = TaskRunner(self._failed)
         self._operation: asyncio.Task[Any] | None = None
         self._deployed: Preview | None = None
@@ -117,7 +122,13 @@ class ProfileView(QWidget):
         self.set_session(None)
 
     # ================================================================ public API
-    def set_session(self, session: PoleSession | None) -> None:
+    def watch(self, roles: Access) -> None:
+        """The signed-in operator at the service: may they deploy through it?"""
+        self.roles = roles
+        roles.subscribe(self._update_actions)
+        self._update_actions()
+
+    def set_session(self, session: PoleSession | None, *, via_service: bool = False) -> None:
         """Bind to a pole (None: no pole; Deploy and Verify are disabled).
 
         The view never opens or closes the link: whoever owns the session does.
@@ -126,6 +137,7 @@ class ProfileView(QWidget):
         if self._operation is not None and not self._operation.done():
             self._operation.cancel()
         self._session = session
+        self.via_service = via_service and session is not None
         self._deployed = None
         self._show_result(ResultState.NONE, "")
         self.plot.set_pole(None)
@@ -573,10 +585,13 @@ class ProfileView(QWidget):
     def _update_actions(self) -> None:
         connected, busy = self._session is not None, self.busy
         valid = not self._input_errors and self.model.validation_error() is None
-        self.deploy_button.setEnabled(connected and not busy and valid)
         self.verify_button.setEnabled(connected and not busy)
         tip = "" if connected else self.tr("Connect to a pole first (Connect screen)")
-        self.deploy_button.setToolTip(tip)
+        # Through the service a profile is sent as SetChargingProfile (``POST …/call``):
+        # a role that may not do that sees why (issue 17); on site the pole decides.
+        roles = self.roles if self.via_service else Access()
+        gate(self.deploy_button, roles, Action.SEND_OCPP, connected and not busy and valid,
+             tooltip=tip)
         not_connected = self.tr("Not connected: connect to a pole to deploy.")
         if not connected and not busy:
             self._status.setText(not_connected)

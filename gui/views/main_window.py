@@ -1,4 +1,4 @@
-"""The main window: views by job (Connect, Fleet, Pole, Profile, Firmware, Cards) around
+"""The main window: views by job (Connect, Fleet, Pole, Profile, Firmware, Cards, Audit) around
 one pole controller.
 
 The window owns the long-lived objects (the pole controller, the fleet feed) and wires
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access
 from gui.account_words import Operator, not_signed_in
+from gui.audit.view import AuditView
 from gui.cards.view import CardsView
 from gui.commissioning.page import CommissioningPage
 from gui.demo import DemoStack
@@ -80,6 +82,7 @@ class Page(IntEnum):
     FIRMWARE = 4
     COMMISSIONING = 5
     CARDS = 6
+    AUDIT = 7
 
 
 class MainWindow(QMainWindow):
@@ -113,19 +116,27 @@ class MainWindow(QMainWindow):
         self.register_dialog: QDialog | None = None
         self.operator: Operator | None = None
         """The signed-in operator at the chosen service (None: not known)."""
+        self.access = Access()
+        """The same operator for the pages: they grey out what the role may not do."""
         self.firmware_page = QTabWidget()
         self.firmware_page.addTab(self.firmware_view, self.tr("On site (this pole)"))
         self.firmware_page.addTab(self.rollout_panel, self.tr("Across the fleet"))
         self.commissioning_page = CommissioningPage(self.controller, self.tasks)
         self.cards_view = CardsView(self.tasks)
+        self.audit_view = AuditView(self.tasks)
+        for page in (self.pole_view, self.firmware_view, self.rollout_panel,
+                     self.commissioning_page.reports, self.profile_view, self.cards_view,
+                     self.audit_view):
+            page.watch(self.access)
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
-                     self.firmware_page, self.commissioning_page, self.cards_view):
+                     self.firmware_page, self.commissioning_page, self.cards_view,
+                     self.audit_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
-                     self.tr("Commissioning"), self.tr("Cards")):
+                     self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -156,7 +167,7 @@ class MainWindow(QMainWindow):
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
                           (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6"),
-                          (Page.CARDS, "Ctrl+7")):
+                          (Page.CARDS, "Ctrl+7"), (Page.AUDIT, "Ctrl+8")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -202,6 +213,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
         self.connect_view.service_chosen.connect(self.cards_view.follow)
+        self.connect_view.service_chosen.connect(self.audit_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)
@@ -222,15 +234,19 @@ class MainWindow(QMainWindow):
     def show_operator(self, service: ServiceEndpoint) -> None:
         """Who the app acts as at the service, in the status bar (``GET /auth/me``)."""
         self.user_label.setText(not_signed_in().text(QCoreApplication.translate))
+        self.operator = None
+        self.access.set_operator(None)
 
         def shown(answer: Any) -> None:
             if isinstance(answer, MeRecord):
                 self.operator = Operator(answer.name, answer.role, answer.permissions)
                 self.register_panel.apply_operator(self.operator)
+                self.access.set_operator(self.operator)
                 self.user_label.setText(
                     self.operator.status_line().text(QCoreApplication.translate))
             else:  # a service from before accounts, or a refused token: the pages say why
                 self.operator = None
+                self.access.set_operator(None)
 
         ask_service(self.tasks, service, self.tr("Asking who is signed in"),
                     lambda client: client.me(), shown)
@@ -288,7 +304,8 @@ class MainWindow(QMainWindow):
 
     def _pole_opened(self, identity: PoleIdentity) -> None:
         self.setWindowTitle(f"{WINDOW_TITLE} — {identity.pole_id}")
-        self.profile_view.set_session(self.controller.session)
+        self.profile_view.set_session(self.controller.session,
+                                      via_service=self.controller.service is not None)
 
     def _link_state(self, state: str, detail: str) -> None:
         if state != "connected":

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
 from gui.plot.live_plot import LivePlot
 from gui.pole_access import PoleAccess, access_text
 from gui.pole_controller import PoleController
@@ -61,6 +63,10 @@ STATUS_REFRESH_MS = 30_000
 """How often the back-office state (service record, or the pole's modem test) is asked."""
 HISTORY = timedelta(days=7)
 RESTART_PATIENCE_MS = 180_000
+COMMAND_ACTIONS = (Action.CONFIGURE, Action.REMOTE_START, Action.REMOTE_STOP, Action.UNLOCK,
+                   Action.AVAILABILITY, Action.AVAILABILITY, Action.AVAILABILITY, Action.RESET)
+"""The route each of `PoleView._commands` calls through the service (LED: a
+configuration change; clearing a fault: ChangeAvailability)."""
 """How long a soft reset may take before the view says the pole did not come back."""
 BACK_OFFICE_COLOURS = {BackOffice.CONNECTED: "#2e7d32", BackOffice.NOT_CONNECTED: "#c62828",
                        BackOffice.UNKNOWN: "#616161"}
@@ -117,6 +123,9 @@ class PoleView(QWidget):
         self.limit.setStyleSheet("font-size: 13pt;")
         header.addWidget(self.limit)
         self.access: PoleAccess | None = None
+        self.roles = Access()
+        """The signed-in operator at the service (`watch`): through the service, the
+        commands their role may not send are greyed out with the reason."""
         self.access_label = QLabel()
         self.access_label.setObjectName("poleAccess")
         self.access_label.setWordWrap(True)
@@ -267,6 +276,11 @@ class PoleView(QWidget):
             card.set_live(self.state.live)
         self.show_status()
 
+    def watch(self, roles: Access) -> None:
+        self.roles = roles
+        roles.subscribe(self._enable_commands)
+        self._enable_commands()
+
     def show_access(self, access: PoleAccess) -> None:
         """After ``Auth``: writable (with the token's time left) or read only, and why."""
         self.access = access
@@ -278,9 +292,14 @@ class PoleView(QWidget):
         writable = connected and (access is None or access.writable)
         why = access_text(access, self.now(), QCoreApplication.translate) \
             if access is not None and connected and not access.via_service else ""
-        for widget in self._commands:
-            widget.setEnabled(writable)
-            widget.setToolTip(self._tooltips.get(widget, "") if writable or not why else why)
+        via_service = self.controller.service is not None
+        for widget, action in zip(self._commands, COMMAND_ACTIONS, strict=True):
+            tooltip = self._tooltips.get(widget, "") if writable or not why else why
+            if via_service:  # the service checks the role: grey out what it would refuse
+                gate(widget, self.roles, action, writable, tooltip=tooltip)
+            else:  # on site the service token decides (`PoleAccess`), not the role
+                widget.setEnabled(writable)
+                widget.setToolTip(tooltip)
         self.access_label.setText(why)
         colour = "#2e7d32" if access is not None and access.writable else "#c62828"
         self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")

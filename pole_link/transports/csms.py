@@ -143,7 +143,7 @@ class CsmsLink(PoleLink):
             if message_id == VendorMessage.LIVE_SUBSCRIBE:
                 return _accepted(await self._watch(decode_data(payload.get("data")), limit))
         try:
-            return await self._client.call(self.pole_id, action, payload, timeout=limit)
+            return await self._client.send(self.pole_id, action, payload, timeout=limit)
         except LinkLost as exc:  # 409: the service no longer holds the pole
             raise self._lose(f"{self.pole_id}: {exc}") from None
         except ConnectError as exc:  # the service itself went away
