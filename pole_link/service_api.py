@@ -93,6 +93,8 @@ NAMED_ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "ChangeAvailability": ("POST", "/availability", frozenset({"connectorId", "type"})),
     "ChangeConfiguration": ("PUT", "/configuration", frozenset({"key", "value"})),
     "GetConfiguration": ("GET", "/configuration", frozenset({"key"})),
+    "GetCompositeSchedule": ("GET", "/composite-schedule",
+                             frozenset({"connectorId", "duration", "chargingRateUnit"})),
     "TriggerMessage": ("POST", "/trigger", frozenset({"requestedMessage", "connectorId"})),
 }
 """OCPP actions with a route of their own (method, path under the pole, the payload fields
@@ -1235,10 +1237,13 @@ class ServiceClient(CardRequests, AccountRequests):
         if named is None or not set(payload) <= named[2]:
             return await self.call(pole_id, action, payload, timeout=timeout)
         method, route, _fields = named
-        if method == "GET":  # GetConfiguration: the keys as a query
+        if method == "GET":  # a read: the payload as the query (GetConfiguration's keys)
             params: dict[str, Any] = {"timeout": timeout}
-            if payload.get("key"):
-                params["keys"] = list(payload["key"])
+            if action == "GetConfiguration":
+                if payload.get("key"):
+                    params["keys"] = list(payload["key"])
+            else:
+                params.update(payload)
             answer = await self._request("GET", self._pole_path(pole_id, route),
                                          params=params, what=f"{action} on {pole_id}",
                                          timeout=timeout + HTTP_MARGIN_S)

@@ -67,6 +67,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", f"{P}/poles/{{pole_id}}/messages"): _H,
     ("GET", f"{P}/poles/{{pole_id}}/compliance"): _H,
     ("GET", f"{P}/poles/{{pole_id}}/configuration"): _H,
+    ("GET", f"{P}/poles/{{pole_id}}/composite-schedule"): _H,
     ("GET", f"{P}/poles/{{pole_id}}/settings"): _H,
     ("GET", f"{P}/poles/{{pole_id}}/security"): _H,
     ("GET", f"{P}/poles/{{pole_id}}/security-events"): _H,

@@ -360,6 +360,22 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         return await command(pole_id, "GetConfiguration", {"key": keys} if keys else {},
                              timeout)
 
+    @router.get("/poles/{pole_id}/composite-schedule")
+    async def composite_schedule(
+            pole_id: str,
+            connector_id: Annotated[int, Query(alias="connectorId", ge=0)],
+            duration: Annotated[int, Query(gt=0, le=7 * 86400)],
+            charging_rate_unit: Annotated[Literal["A", "W"] | None,
+                                          Query(alias="chargingRateUnit")] = None,
+            timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The pole's own composite schedule (GetCompositeSchedule): what it will allow
+        over the next ``duration`` seconds. A read, so the helpdesk may ask it too
+        (through the generic ``/call`` it would need an engineer)."""
+        payload: dict[str, Any] = {"connectorId": connector_id, "duration": duration}
+        if charging_rate_unit is not None:
+            payload["chargingRateUnit"] = charging_rate_unit
+        return await command(pole_id, "GetCompositeSchedule", payload, timeout)
+
     @router.put("/poles/{pole_id}/configuration")
     async def change_configuration(pole_id: str, body: ConfigurationBody,
                                    timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
 from pole_link.errors import NotAuthorised
 from pole_link.service_accounts import login
 from pole_link.service_api import ServiceClient, ServiceEndpoint
-from tests.support import Api
+from tests.support import Api, connected_pole
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
 
 async def test_eis69_client_signs_in_reads_its_role_and_is_refused_in_words(api: Api) -> None:
@@ -45,3 +50,22 @@ async def test_eis69_client_signs_in_reads_its_role_and_is_refused_in_words(api:
         assert changed.role == "technician" and new_password
         await admin.delete_user("henk")
         assert await admin.users() == []
+
+
+async def test_eis69_the_helpdesk_reads_a_poles_own_schedule_through_its_read_route(
+        api: Api, tmp_path: Path) -> None:
+    """The Pole view shows the pole's composite schedule to whoever may read the fleet:
+    `ServiceClient.send` takes GetCompositeSchedule to its own read route, not to the
+    engineers' generic ``/call``."""
+    async with ServiceClient(ServiceEndpoint(api.url, api.token)) as admin:
+        _user, password = await admin.add_user("henk", "helpdesk")
+    signed = await login(api.url, "henk", password)
+    async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW), \
+            ServiceClient(ServiceEndpoint(api.url, signed.token)) as henk:
+        answer = await henk.send("PW-0001", "GetCompositeSchedule",
+                                 {"connectorId": 0, "duration": 3600}, timeout=10)
+        with pytest.raises(NotAuthorised):  # the generic call stays the engineers'
+            await henk.call("PW-0001", "GetCompositeSchedule",
+                            {"connectorId": 0, "duration": 3600}, timeout=10)
+    assert answer["status"] == "Accepted"
+    assert answer["chargingSchedule"]["duration"] == 3600
