@@ -59,135 +59,274 @@
     </message>
 </context>
 <context>
-    <name>CardsView</name>
+    <name>AuditView</name>
     <message>
-        <location filename="../cards/view.py" line="47" />
-        <source>Connect to a service to look up cards.</source>
-        <translation>Verbind met een service om passen op te zoeken.</translation>
+        <location filename="../audit/view.py" line="61" />
+        <location filename="../audit/view.py" line="238" />
+        <source>Connect to a service to read the audit trail.</source>
+        <translation>Verbind met een service om het auditlogboek te lezen.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="49" />
-        <source>Card number (id tag)</source>
-        <translation>Pasnummer (id-tag)</translation>
+        <location filename="../audit/view.py" line="67" />
+        <source>year-month-day, empty: no limit</source>
+        <translation>jaar-maand-dag, leeg: geen grens</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="52" />
-        <source>Look up</source>
-        <translation>Opzoeken</translation>
+        <location filename="../audit/view.py" line="70" />
+        <source>user name</source>
+        <translation>gebruikersnaam</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="58" />
-        <source>Block card</source>
-        <translation>Pas blokkeren</translation>
+        <location filename="../audit/view.py" line="72" />
+        <source>pole id, e.g. PW-0001</source>
+        <translation>paal-ID, bijv. PW-0001</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="59" />
-        <source>Unblock card</source>
-        <translation>Pas deblokkeren</translation>
+        <location filename="../audit/view.py" line="74" />
+        <source>e.g. PUT /api/v1/id-tags/{idTag}</source>
+        <translation>bijv. PUT /api/v1/id-tags/{idTag}</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="64" />
+        <location filename="../audit/view.py" line="77" />
+        <source>Show</source>
+        <translation>Tonen</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="79" />
+        <source>Load more</source>
+        <translation>Meer laden</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="81" />
+        <source>Export CSV…</source>
+        <translation>CSV exporteren…</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="87" />
+        <source>Time (local)</source>
+        <translation>Tijd (lokaal)</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="87" />
+        <location filename="../audit/view.py" line="100" />
+        <source>Who</source>
+        <translation>Wie</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="87" />
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="87" />
+        <location filename="../audit/view.py" line="102" />
+        <source>Action</source>
+        <translation>Handeling</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="88" />
+        <location filename="../audit/view.py" line="101" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="64" />
+        <location filename="../audit/view.py" line="88" />
+        <source>Result</source>
+        <translation>Resultaat</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="96" />
+        <location filename="../audit/view.py" line="153" />
+        <source>until</source>
+        <translation>tot en met</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="99" />
+        <location filename="../audit/view.py" line="152" />
+        <source>Period from</source>
+        <translation>Periode van</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="162" />
+        <source>Reading the audit trail</source>
+        <translation>Auditlogboek lezen</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="178" />
+        <source>Reading more of the audit trail</source>
+        <translation>Meer van het auditlogboek lezen</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="205" />
+        <source>Exporting the audit trail</source>
+        <translation>Auditlogboek exporteren</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="206" />
+        <source>Exporting…</source>
+        <translation>Exporteren…</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="214" />
+        <source>Exported %1 entries to %2</source>
+        <translation>%1 regels geëxporteerd naar %2</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="222" />
+        <source>Export CSV</source>
+        <translation>CSV exporteren</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="223" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="230" />
+        <source>%1 entries shown; Load more shows the next ones.</source>
+        <translation>%1 regels getoond; Meer laden toont de volgende.</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="232" />
+        <source>%1 entries.</source>
+        <translation>%1 regels.</translation>
+    </message>
+    <message>
+        <location filename="../audit/view.py" line="241" />
+        <source>Only admins may read the audit trail: who did what, when, at which pole.</source>
+        <translation>Alleen beheerders mogen het auditlogboek lezen: wie wat deed, wanneer, bij welke paal.</translation>
+    </message>
+</context>
+<context>
+    <name>CardsView</name>
+    <message>
+        <location filename="../cards/view.py" line="51" />
+        <source>Connect to a service to look up cards.</source>
+        <translation>Verbind met een service om passen op te zoeken.</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="53" />
+        <source>Card number (id tag)</source>
+        <translation>Pasnummer (id-tag)</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="56" />
+        <source>Look up</source>
+        <translation>Opzoeken</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="62" />
+        <source>Block card</source>
+        <translation>Pas blokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="63" />
+        <source>Unblock card</source>
+        <translation>Pas deblokkeren</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="68" />
+        <source>Pole</source>
+        <translation>Paal</translation>
+    </message>
+    <message>
+        <location filename="../cards/view.py" line="68" />
         <source>Socket</source>
         <translation>Laadpunt</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="64" />
+        <location filename="../cards/view.py" line="68" />
         <source>Started</source>
         <translation>Gestart</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="64" />
+        <location filename="../cards/view.py" line="68" />
         <source>Stopped</source>
         <translation>Gestopt</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="69" />
         <source>kWh</source>
         <translation>kWh</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="65" />
+        <location filename="../cards/view.py" line="69" />
         <source>Stop reason</source>
         <translation>Reden van stoppen</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="81" />
+        <location filename="../cards/view.py" line="85" />
         <source>Recent transactions (local time)</source>
         <translation>Recente laadsessies (lokale tijd)</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="103" />
+        <location filename="../cards/view.py" line="113" />
         <source>Type a card number first.</source>
         <translation>Typ eerst een pasnummer.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="104" />
+        <location filename="../cards/view.py" line="114" />
         <source>A card number has at most 20 characters.</source>
         <translation>Een pasnummer heeft hoogstens 20 tekens.</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="109" />
-        <location filename="../cards/view.py" line="113" />
+        <location filename="../cards/view.py" line="119" />
+        <location filename="../cards/view.py" line="123" />
         <source>Looking up the card</source>
         <translation>Pas opzoeken</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="116" />
+        <location filename="../cards/view.py" line="126" />
         <source>Blocking the card</source>
         <translation>Pas blokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="116" />
+        <location filename="../cards/view.py" line="126" />
         <source>Unblocking the card</source>
         <translation>Pas deblokkeren</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="130" />
+        <location filename="../cards/view.py" line="140" />
         <source>Not in the register</source>
         <translation>Niet in het register</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="131" />
+        <location filename="../cards/view.py" line="141" />
         <source>Accepted</source>
         <translation>Geaccepteerd</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="132" />
+        <location filename="../cards/view.py" line="142" />
         <source>Blocked</source>
         <translation>Geblokkeerd</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="133" />
+        <location filename="../cards/view.py" line="143" />
         <source>Expired</source>
         <translation>Verlopen</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="134" />
+        <location filename="../cards/view.py" line="144" />
         <source>Invalid</source>
         <translation>Ongeldig</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="148" />
+        <location filename="../cards/view.py" line="158" />
         <source>The service answers for it as its setting for unknown cards says (by default: accepted, as cards of every e-mobility provider must work).</source>
         <translation>De service beantwoordt deze pas volgens de instelling voor onbekende passen (standaard: geaccepteerd, want passen van elke e-mobilityprovider moeten werken).</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="152" />
+        <location filename="../cards/view.py" line="162" />
         <source>Group: %1</source>
         <translation>Groep: %1</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="154" />
+        <location filename="../cards/view.py" line="164" />
         <source>Valid until: %1</source>
         <translation>Geldig tot: %1</translation>
     </message>
     <message>
-        <location filename="../cards/view.py" line="157" />
+        <location filename="../cards/view.py" line="167" />
         <source>No transactions with this card.</source>
         <translation>Geen laadsessies met deze pas.</translation>
     </message>
@@ -1369,128 +1508,128 @@
 <context>
     <name>FirmwareView</name>
     <message>
-        <location filename="../firmware/firmware_view.py" line="62" />
+        <location filename="../firmware/firmware_view.py" line="66" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="64" />
+        <location filename="../firmware/firmware_view.py" line="68" />
         <source>Open package…</source>
         <translation>Pakket openen…</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="66" />
-        <location filename="../firmware/firmware_view.py" line="253" />
+        <location filename="../firmware/firmware_view.py" line="70" />
+        <location filename="../firmware/firmware_view.py" line="265" />
         <source>Install on this pole</source>
         <translation>Installeren op deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="68" />
+        <location filename="../firmware/firmware_view.py" line="72" />
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="70" />
+        <location filename="../firmware/firmware_view.py" line="74" />
         <source>Manufacturer roots…</source>
         <translation>Fabrikantroots…</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="72" />
+        <location filename="../firmware/firmware_view.py" line="76" />
         <source>The manufacturer root certificates (PEM) packages are checked against here; the pole checks them again itself</source>
         <translation>De rootcertificaten van de fabrikant (PEM) waartegen pakketten hier gecontroleerd worden; de paal controleert ze zelf opnieuw</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="84" />
+        <location filename="../firmware/firmware_view.py" line="88" />
         <source>Package</source>
         <translation>Pakket</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="84" />
+        <location filename="../firmware/firmware_view.py" line="88" />
         <source>Version</source>
         <translation>Versie</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="85" />
+        <location filename="../firmware/firmware_view.py" line="89" />
         <source>For models</source>
         <translation>Voor modellen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="85" />
+        <location filename="../firmware/firmware_view.py" line="89" />
         <source>Size</source>
         <translation>Grootte</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="86" />
+        <location filename="../firmware/firmware_view.py" line="90" />
         <source>Signature</source>
         <translation>Handtekening</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="86" />
+        <location filename="../firmware/firmware_view.py" line="90" />
         <source>This pole</source>
         <translation>Deze paal</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="87" />
+        <location filename="../firmware/firmware_view.py" line="91" />
         <source>Running now</source>
         <translation>Draait nu</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="118" />
+        <location filename="../firmware/firmware_view.py" line="122" />
         <source>Open firmware package</source>
         <translation>Firmwarepakket openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="119" />
+        <location filename="../firmware/firmware_view.py" line="123" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="124" />
+        <location filename="../firmware/firmware_view.py" line="128" />
         <source>Manufacturer root certificates</source>
         <translation>Rootcertificaten van de fabrikant</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="125" />
+        <location filename="../firmware/firmware_view.py" line="129" />
         <source>Certificates (*.pem *.crt);;All files (*)</source>
         <translation>Certificaten (*.pem *.crt);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="136" />
+        <location filename="../firmware/firmware_view.py" line="140" />
         <source>Cannot use %1 as manufacturer roots: %2</source>
         <translation>Kan %1 niet als fabrikantroots gebruiken: %2</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="140" />
+        <location filename="../firmware/firmware_view.py" line="144" />
         <source>%1 holds no certificate.</source>
         <translation>%1 bevat geen certificaat.</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="174" />
+        <location filename="../firmware/firmware_view.py" line="178" />
         <source>Opening %1</source>
         <translation>%1 openen</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="190" />
+        <location filename="../firmware/firmware_view.py" line="194" />
         <source>Installing firmware</source>
         <translation>Firmware installeren</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="222" />
+        <location filename="../firmware/firmware_view.py" line="231" />
         <source>%1 of %2</source>
         <translation>%1 van %2</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="226" />
+        <location filename="../firmware/firmware_view.py" line="235" />
         <source>%1 of %2 · %3/s · %4 left</source>
         <translation>%1 van %2 · %3/s · nog %4</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="238" />
+        <location filename="../firmware/firmware_view.py" line="247" />
         <source>every model</source>
         <translation>elk model</translation>
     </message>
     <message>
-        <location filename="../firmware/firmware_view.py" line="252" />
+        <location filename="../firmware/firmware_view.py" line="264" />
         <source>Resume install</source>
         <translation>Installatie hervatten</translation>
     </message>
@@ -2498,6 +2637,36 @@
         <source>Not in the pole register (connects without password)</source>
         <translation>Niet in het palenregister (verbindt zonder wachtwoord)</translation>
     </message>
+    <message>
+        <location filename="../audit/trail.py" line="25" />
+        <source>%1: type a date as year-month-day, e.g. %2.</source>
+        <translation>%1: typ een datum als jaar-maand-dag, bijv. %2.</translation>
+    </message>
+    <message>
+        <location filename="../audit/trail.py" line="26" />
+        <source>The period ends before it starts.</source>
+        <translation>De periode eindigt voordat hij begint.</translation>
+    </message>
+    <message>
+        <location filename="../audit/trail.py" line="27" />
+        <source>done</source>
+        <translation>gedaan</translation>
+    </message>
+    <message>
+        <location filename="../audit/trail.py" line="28" />
+        <source>refused</source>
+        <translation>geweigerd</translation>
+    </message>
+    <message>
+        <location filename="../audit/trail.py" line="29" />
+        <source>failed (%1)</source>
+        <translation>mislukt (%1)</translation>
+    </message>
+    <message>
+        <location filename="../audit/trail.py" line="30" />
+        <source>recorded</source>
+        <translation>vastgelegd</translation>
+    </message>
 </context>
 <context>
     <name>FleetView</name>
@@ -2751,122 +2920,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="117" />
+        <location filename="../views/main_window.py" line="122" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="118" />
+        <location filename="../views/main_window.py" line="123" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="126" />
+        <location filename="../views/main_window.py" line="137" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="126" />
+        <location filename="../views/main_window.py" line="137" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="126" />
+        <location filename="../views/main_window.py" line="137" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="127" />
+        <location filename="../views/main_window.py" line="138" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="127" />
+        <location filename="../views/main_window.py" line="138" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="128" />
+        <location filename="../views/main_window.py" line="139" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="128" />
+        <location filename="../views/main_window.py" line="139" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="139" />
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="166" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="164" />
+        <location filename="../views/main_window.py" line="175" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="169" />
+        <location filename="../views/main_window.py" line="180" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="174" />
+        <location filename="../views/main_window.py" line="185" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="175" />
+        <location filename="../views/main_window.py" line="186" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="178" />
+        <location filename="../views/main_window.py" line="189" />
         <source>Prepare a site visit…</source>
         <translation>Locatiebezoek voorbereiden…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="180" />
+        <location filename="../views/main_window.py" line="191" />
         <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
         <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="190" />
+        <location filename="../views/main_window.py" line="201" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="235" />
+        <location filename="../views/main_window.py" line="251" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="270" />
+        <location filename="../views/main_window.py" line="286" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="285" />
+        <location filename="../views/main_window.py" line="301" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="326" />
+        <location filename="../views/main_window.py" line="343" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="334" />
+        <location filename="../views/main_window.py" line="351" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="336" />
+        <location filename="../views/main_window.py" line="353" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="338" />
+        <location filename="../views/main_window.py" line="355" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -3153,195 +3327,195 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="109" />
+        <location filename="../views/pole_view.py" line="115" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="135" />
+        <location filename="../views/pole_view.py" line="144" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="136" />
+        <location filename="../views/pole_view.py" line="145" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="137" />
+        <location filename="../views/pole_view.py" line="146" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="140" />
+        <location filename="../views/pole_view.py" line="149" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="161" />
+        <location filename="../views/pole_view.py" line="170" />
         <source>Restarting the pole — waiting for it</source>
         <translation>De paal herstart — even wachten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="185" />
+        <location filename="../views/pole_view.py" line="194" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="193" />
+        <location filename="../views/pole_view.py" line="202" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="195" />
+        <location filename="../views/pole_view.py" line="204" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="200" />
+        <location filename="../views/pole_view.py" line="209" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="209" />
+        <location filename="../views/pole_view.py" line="218" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="212" />
+        <location filename="../views/pole_view.py" line="221" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="213" />
+        <location filename="../views/pole_view.py" line="222" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="214" />
-        <location filename="../views/pole_view.py" line="461" />
+        <location filename="../views/pole_view.py" line="223" />
+        <location filename="../views/pole_view.py" line="480" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="215" />
+        <location filename="../views/pole_view.py" line="224" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="216" />
-        <location filename="../views/pole_view.py" line="504" />
-        <location filename="../views/pole_view.py" line="510" />
+        <location filename="../views/pole_view.py" line="225" />
+        <location filename="../views/pole_view.py" line="523" />
+        <location filename="../views/pole_view.py" line="529" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="217" />
+        <location filename="../views/pole_view.py" line="226" />
         <source>Out of service</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="219" />
+        <location filename="../views/pole_view.py" line="228" />
         <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
         <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="220" />
+        <location filename="../views/pole_view.py" line="229" />
         <source>Back in service</source>
         <translation>Weer in gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="221" />
+        <location filename="../views/pole_view.py" line="230" />
         <source>ChangeAvailability Operative</source>
         <translation>ChangeAvailability Operative</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="222" />
+        <location filename="../views/pole_view.py" line="231" />
         <source>Clear fault…</source>
         <translation>Storing opheffen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="224" />
+        <location filename="../views/pole_view.py" line="233" />
         <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="232" />
+        <location filename="../views/pole_view.py" line="241" />
         <source>Commission…</source>
         <translation>In bedrijf stellen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="234" />
+        <location filename="../views/pole_view.py" line="243" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="329" />
+        <location filename="../views/pole_view.py" line="348" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="344" />
+        <location filename="../views/pole_view.py" line="363" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="420" />
+        <location filename="../views/pole_view.py" line="439" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="439" />
+        <location filename="../views/pole_view.py" line="458" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="452" />
+        <location filename="../views/pole_view.py" line="471" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="462" />
+        <location filename="../views/pole_view.py" line="481" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="481" />
+        <location filename="../views/pole_view.py" line="500" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="482" />
+        <location filename="../views/pole_view.py" line="501" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="490" />
+        <location filename="../views/pole_view.py" line="509" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="505" />
+        <location filename="../views/pole_view.py" line="524" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="511" />
+        <location filename="../views/pole_view.py" line="530" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="465" />
+        <location filename="../views/pole_view.py" line="484" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="471" />
+        <location filename="../views/pole_view.py" line="490" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="476" />
+        <location filename="../views/pole_view.py" line="495" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -3383,37 +3557,37 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="135" />
+        <location filename="../profiles/profile_view.py" line="147" />
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="137" />
+        <location filename="../profiles/profile_view.py" line="149" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="138" />
+        <location filename="../profiles/profile_view.py" line="150" />
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="140" />
+        <location filename="../profiles/profile_view.py" line="152" />
         <source>Reading the pole's limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="180" />
+        <location filename="../profiles/profile_view.py" line="192" />
         <source>the pole</source>
         <translation>de laadpaal</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="181" />
+        <location filename="../profiles/profile_view.py" line="193" />
         <source>Deploy the capacity profile?</source>
         <translation>Capaciteitsprofiel naar de laadpaal sturen?</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="182" />
+        <location filename="../profiles/profile_view.py" line="194" />
         <source>Send this profile to %1 now?
 
 %2
@@ -3426,314 +3600,314 @@ The pole limits charging by it from now on.</source>
 De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="184" />
+        <location filename="../profiles/profile_view.py" line="196" />
         <source>Not deployed: nothing was sent to the pole.</source>
         <translation>Niet verstuurd: er is niets naar de laadpaal gestuurd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="190" />
+        <location filename="../profiles/profile_view.py" line="202" />
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="212" />
+        <location filename="../profiles/profile_view.py" line="224" />
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="229" />
+        <location filename="../profiles/profile_view.py" line="241" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="234" />
+        <location filename="../profiles/profile_view.py" line="246" />
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="235" />
+        <location filename="../profiles/profile_view.py" line="247" />
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="290" />
+        <location filename="../profiles/profile_view.py" line="302" />
         <source>hh:mm, e.g. 17:00</source>
         <translation>uu:mm, bijv. 17:00</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="291" />
+        <location filename="../profiles/profile_view.py" line="303" />
         <source>Europe/Amsterdam time; type 17:00, 1700 or 17</source>
         <translation>Nederlandse tijd; typ 17:00, 1700 of 17</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="299" />
+        <location filename="../profiles/profile_view.py" line="311" />
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="302" />
-        <location filename="../profiles/profile_view.py" line="476" />
+        <location filename="../profiles/profile_view.py" line="314" />
+        <location filename="../profiles/profile_view.py" line="488" />
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="303" />
-        <location filename="../profiles/profile_view.py" line="477" />
+        <location filename="../profiles/profile_view.py" line="315" />
+        <location filename="../profiles/profile_view.py" line="489" />
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="304" />
+        <location filename="../profiles/profile_view.py" line="316" />
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="305" />
+        <location filename="../profiles/profile_view.py" line="317" />
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="306" />
+        <location filename="../profiles/profile_view.py" line="318" />
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="307" />
+        <location filename="../profiles/profile_view.py" line="319" />
         <source>Connection</source>
         <translation>Netaansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="326" />
+        <location filename="../profiles/profile_view.py" line="338" />
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="336" />
+        <location filename="../profiles/profile_view.py" line="348" />
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="338" />
+        <location filename="../profiles/profile_view.py" line="350" />
         <source>TxDefaultProfile (per socket)</source>
         <translation>TxDefaultProfile (per laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="344" />
+        <location filename="../profiles/profile_view.py" line="356" />
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="346" />
+        <location filename="../profiles/profile_view.py" line="358" />
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="347" />
+        <location filename="../profiles/profile_view.py" line="359" />
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="354" />
+        <location filename="../profiles/profile_view.py" line="366" />
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="355" />
+        <location filename="../profiles/profile_view.py" line="367" />
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="356" />
+        <location filename="../profiles/profile_view.py" line="368" />
         <source>Connector</source>
         <translation>Connector (laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="357" />
+        <location filename="../profiles/profile_view.py" line="369" />
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="358" />
+        <location filename="../profiles/profile_view.py" line="370" />
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="370" />
+        <location filename="../profiles/profile_view.py" line="382" />
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="372" />
+        <location filename="../profiles/profile_view.py" line="384" />
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="374" />
+        <location filename="../profiles/profile_view.py" line="386" />
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="375" />
+        <location filename="../profiles/profile_view.py" line="387" />
         <source>Replace the periods with the tender template's</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="400" />
+        <location filename="../profiles/profile_view.py" line="412" />
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="405" />
+        <location filename="../profiles/profile_view.py" line="417" />
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="419" />
+        <location filename="../profiles/profile_view.py" line="431" />
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="422" />
+        <location filename="../profiles/profile_view.py" line="434" />
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="424" />
+        <location filename="../profiles/profile_view.py" line="436" />
         <source>Compare the pole's own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="432" />
+        <location filename="../profiles/profile_view.py" line="444" />
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="534" />
+        <location filename="../profiles/profile_view.py" line="546" />
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="540" />
+        <location filename="../profiles/profile_view.py" line="552" />
         <source>The profile was changed after the last check: deploy or verify again.</source>
         <translation>Het profiel is gewijzigd na de laatste controle: verstuur of controleer opnieuw.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="548" />
+        <location filename="../profiles/profile_view.py" line="560" />
         <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
         <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0 (de hele paal), gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="552" />
+        <location filename="../profiles/profile_view.py" line="564" />
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="578" />
+        <location filename="../profiles/profile_view.py" line="589" />
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="580" />
+        <location filename="../profiles/profile_view.py" line="595" />
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="584" />
+        <location filename="../profiles/profile_view.py" line="599" />
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="607" />
+        <location filename="../profiles/profile_view.py" line="622" />
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="618" />
+        <location filename="../profiles/profile_view.py" line="633" />
         <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="619" />
+        <location filename="../profiles/profile_view.py" line="634" />
         <source>✔ Verified: the pole's schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="622" />
+        <location filename="../profiles/profile_view.py" line="637" />
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="624" />
+        <location filename="../profiles/profile_view.py" line="639" />
         <source>✘ Deployed, but the pole's schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="625" />
+        <location filename="../profiles/profile_view.py" line="640" />
         <source>✘ The pole's schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="627" />
+        <location filename="../profiles/profile_view.py" line="642" />
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="633" />
+        <location filename="../profiles/profile_view.py" line="648" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="643" />
+        <location filename="../profiles/profile_view.py" line="658" />
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="648" />
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="657" />
+        <location filename="../profiles/profile_view.py" line="672" />
         <source>⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="679" />
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="679" />
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="679" />
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="665" />
+        <location filename="../profiles/profile_view.py" line="680" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="665" />
+        <location filename="../profiles/profile_view.py" line="680" />
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="666" />
+        <location filename="../profiles/profile_view.py" line="681" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="666" />
+        <location filename="../profiles/profile_view.py" line="681" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="673" />
+        <location filename="../profiles/profile_view.py" line="688" />
         <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>
@@ -3741,112 +3915,112 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>ReportsList</name>
     <message>
-        <location filename="../commissioning/reports_list.py" line="99" />
+        <location filename="../commissioning/reports_list.py" line="102" />
         <source>Finished</source>
         <translation>Afgerond</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="99" />
+        <location filename="../commissioning/reports_list.py" line="102" />
         <source>Result</source>
         <translation>Resultaat</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="99" />
+        <location filename="../commissioning/reports_list.py" line="102" />
         <source>Technician</source>
         <translation>Monteur</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="100" />
+        <location filename="../commissioning/reports_list.py" line="103" />
         <source>Checklist</source>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="100" />
+        <location filename="../commissioning/reports_list.py" line="103" />
         <source>Run</source>
         <translation>Doorloop</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="108" />
+        <location filename="../commissioning/reports_list.py" line="111" />
         <source>Open PDF</source>
         <translation>Pdf openen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="112" />
+        <location filename="../commissioning/reports_list.py" line="115" />
         <source>Sync now</source>
         <translation>Nu synchroniseren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="116" />
+        <location filename="../commissioning/reports_list.py" line="119" />
         <source>Register my key with the service</source>
         <translation>Mijn sleutel bij de service registreren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="148" />
+        <location filename="../commissioning/reports_list.py" line="151" />
         <source>Your signing key (%1): %2</source>
         <translation>Uw ondertekeningssleutel (%1): %2</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="178" />
+        <location filename="../commissioning/reports_list.py" line="181" />
         <source>Reading the commissioning reports</source>
         <translation>Inbedrijfstellingsrapporten lezen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="192" />
+        <location filename="../commissioning/reports_list.py" line="195" />
         <source>Opening the report of run %1</source>
         <translation>Rapport van doorloop %1 openen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="213" />
+        <location filename="../commissioning/reports_list.py" line="216" />
         <source>Registering the key of %1</source>
         <translation>Sleutel van %1 registreren</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="219" />
+        <location filename="../commissioning/reports_list.py" line="222" />
         <source>The service knows the key of %1 (fingerprint %2)</source>
         <translation>De service kent de sleutel van %1 (vingerafdruk %2)</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="235" />
+        <location filename="../commissioning/reports_list.py" line="238" />
         <source>Uploading the reports</source>
         <translation>Rapporten versturen</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="242" />
+        <location filename="../commissioning/reports_list.py" line="245" />
         <source>%1 report(s) uploaded, %2 not</source>
         <translation>%1 rapport(en) verstuurd, %2 niet</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="252" />
+        <location filename="../commissioning/reports_list.py" line="255" />
         <source>Commissioning reports of %1</source>
         <translation>Inbedrijfstellingsrapporten van %1</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="253" />
+        <location filename="../commissioning/reports_list.py" line="256" />
         <source>Choose a pole</source>
         <translation>Kies een paal</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="256" />
+        <location filename="../commissioning/reports_list.py" line="259" />
         <source>passed</source>
         <translation>geslaagd</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="256" />
+        <location filename="../commissioning/reports_list.py" line="259" />
         <source>FAILED</source>
         <translation>MISLUKT</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="271" />
+        <location filename="../commissioning/reports_list.py" line="274" />
         <source>Every report is uploaded.</source>
         <translation>Alle rapporten zijn verstuurd.</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="273" />
+        <location filename="../commissioning/reports_list.py" line="276" />
         <source>%1 report(s) waiting to sync</source>
         <translation>%1 rapport(en) wachten op synchronisatie</translation>
     </message>
     <message>
-        <location filename="../commissioning/reports_list.py" line="276" />
+        <location filename="../commissioning/reports_list.py" line="279" />
         <source>refused: %1</source>
         <translation>geweigerd: %1</translation>
     </message>
@@ -3854,177 +4028,177 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>RolloutPanel</name>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="60" />
+        <location filename="../firmware/rollout_panel.py" line="62" />
         <source>waiting</source>
         <translation>wacht</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="61" />
+        <location filename="../firmware/rollout_panel.py" line="63" />
         <source>sending</source>
         <translation>bezig met versturen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="62" />
+        <location filename="../firmware/rollout_panel.py" line="64" />
         <source>sent</source>
         <translation>verstuurd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="63" />
+        <location filename="../firmware/rollout_panel.py" line="65" />
         <source>downloading</source>
         <translation>downloaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="64" />
+        <location filename="../firmware/rollout_panel.py" line="66" />
         <source>downloaded</source>
         <translation>gedownload</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="65" />
+        <location filename="../firmware/rollout_panel.py" line="67" />
         <source>installing</source>
         <translation>installeren</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="66" />
+        <location filename="../firmware/rollout_panel.py" line="68" />
         <source>installed</source>
         <translation>geïnstalleerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="67" />
+        <location filename="../firmware/rollout_panel.py" line="69" />
         <source>failed</source>
         <translation>mislukt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="68" />
+        <location filename="../firmware/rollout_panel.py" line="70" />
         <source>cancelled</source>
         <translation>geannuleerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="69" />
+        <location filename="../firmware/rollout_panel.py" line="71" />
         <source>running</source>
         <translation>loopt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="70" />
+        <location filename="../firmware/rollout_panel.py" line="72" />
         <source>paused</source>
         <translation>gepauzeerd</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="71" />
+        <location filename="../firmware/rollout_panel.py" line="73" />
         <source>halted</source>
         <translation>gestopt</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="72" />
+        <location filename="../firmware/rollout_panel.py" line="74" />
         <source>finished</source>
         <translation>klaar</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="94" />
+        <location filename="../firmware/rollout_panel.py" line="97" />
         <source>Connect to a service to roll firmware out across the fleet.</source>
         <translation>Verbind met een service om firmware over de vloot uit te rollen.</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="96" />
+        <location filename="../firmware/rollout_panel.py" line="99" />
         <source>Upload package to the service…</source>
         <translation>Pakket naar de service uploaden…</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="103" />
+        <location filename="../firmware/rollout_panel.py" line="106" />
         <source>at once: </source>
         <translation>tegelijk: </translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="105" />
+        <location filename="../firmware/rollout_panel.py" line="108" />
         <source>start window, e.g. 02:00-05:00 (empty: any time outside 17:00-21:00)</source>
         <translation>startvenster, bijv. 02:00-05:00 (leeg: elk moment buiten 17:00-21:00)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="110" />
+        <location filename="../firmware/rollout_panel.py" line="113" />
         <source>halt after failures: </source>
         <translation>stoppen na mislukkingen: </translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="111" />
+        <location filename="../firmware/rollout_panel.py" line="114" />
         <source>Roll out to the poles the Fleet shows</source>
         <translation>Uitrollen naar de palen die de Vloot toont</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="113" />
+        <location filename="../firmware/rollout_panel.py" line="116" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="114" />
+        <location filename="../firmware/rollout_panel.py" line="117" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="115" />
+        <location filename="../firmware/rollout_panel.py" line="118" />
         <source>Cancel rollout</source>
         <translation>Uitrol annuleren</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="122" />
+        <location filename="../firmware/rollout_panel.py" line="125" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="122" />
+        <location filename="../firmware/rollout_panel.py" line="125" />
         <source>State</source>
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="123" />
+        <location filename="../firmware/rollout_panel.py" line="126" />
         <source>Reason</source>
         <translation>Reden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="175" />
+        <location filename="../firmware/rollout_panel.py" line="178" />
         <source>Upload firmware package</source>
         <translation>Firmwarepakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="176" />
+        <location filename="../firmware/rollout_panel.py" line="179" />
         <source>Firmware packages (*.fwpkg *.zip);;All files (*)</source>
         <translation>Firmwarepakketten (*.fwpkg *.zip);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="188" />
+        <location filename="../firmware/rollout_panel.py" line="191" />
         <source>Uploading the package</source>
         <translation>Pakket uploaden</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="193" />
+        <location filename="../firmware/rollout_panel.py" line="196" />
         <source>Refused: %1</source>
         <translation>Geweigerd: %1</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="198" />
+        <location filename="../firmware/rollout_panel.py" line="201" />
         <source>%1 accepted by the service (signed by %2)</source>
         <translation>%1 aanvaard door de service (ondertekend door %2)</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="220" />
+        <location filename="../firmware/rollout_panel.py" line="223" />
         <source>Starting the rollout</source>
         <translation>Uitrol starten</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="233" />
+        <location filename="../firmware/rollout_panel.py" line="236" />
         <source>Changing the rollout</source>
         <translation>Uitrol wijzigen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="239" />
+        <location filename="../firmware/rollout_panel.py" line="242" />
         <source>Reading the rollout</source>
         <translation>Uitrol lezen</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="244" />
+        <location filename="../firmware/rollout_panel.py" line="247" />
         <source>Rollout</source>
         <translation>Uitrol</translation>
     </message>
     <message>
-        <location filename="../firmware/rollout_panel.py" line="287" />
+        <location filename="../firmware/rollout_panel.py" line="290" />
         <source>Rollout %1 of %2: %3 — %4</source>
         <translation>Uitrol %1 van %2: %3 — %4</translation>
     </message>
@@ -4558,7 +4732,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="86" />
+        <location filename="../views/pole_view.py" line="92" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
