@@ -100,7 +100,8 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
         register_changed()
         return {**answer, "created": created}
 
-    @router.get("/id-tags", response_model=None)
+    @router.get("/id-tags", response_model=None, responses={200: {"content": {
+        "application/json": {}, "text/csv": {"schema": {"type": "string"}}}}})
     async def list_id_tags(
             search: Annotated[str | None, Query(max_length=ID_TAG_MAX, description=(
                 "only cards whose tag or group contains this, in any case"))] = None,
