@@ -28,7 +28,7 @@ from service.accounts.store import (
     TokenInfo,
     UserInfo,
 )
-from service.api.params import RowId
+from service.api.params import Offset, RowId
 from service.api.routes import PREFIX, ApiError, _Camel
 from service.api.tokens import TokenStore
 from service.storage.models import AuditLog
@@ -274,7 +274,7 @@ def build_accounts_router(tokens: TokenStore | None, accounts: Accounts,
     async def audit(since: Since = None, until: Until = None, actor: str | None = None,
                     pole: str | None = None, action: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> list[AuditOut]:
+                    offset: Offset = 0) -> list[AuditOut]:
         """Audit entries, oldest first; ``action`` matches part of it (e.g. ``reset``)."""
         return [_audit_out(row) for row in
                 await entries(since, until, actor, pole, action, limit, offset)]
@@ -284,7 +284,7 @@ def build_accounts_router(tokens: TokenStore | None, accounts: Accounts,
     async def audit_csv(since: Since = None, until: Until = None, actor: str | None = None,
                         pole: str | None = None, action: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=100000)] = 100000,
-                        offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                        offset: Offset = 0) -> Response:
         """The same entries as CSV, for a spreadsheet or an auditor."""
         out = io.StringIO()
         writer = csv.writer(out)

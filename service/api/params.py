@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 
 ROW_ID_MAX = 2**31 - 1
 """The largest id any table's INTEGER key holds on every supported database."""
@@ -17,3 +17,7 @@ ROW_ID_MAX = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX,
                             description="a row id as listed by the API (1 to 2147483647)")]
 """An id of a stored row (a rollout, a token, a log request)."""
+
+Offset = Annotated[int, Query(ge=0, le=ROW_ID_MAX,
+                              description="rows to skip (0 to 2147483647)")]
+"""How many rows a page skips; past every database's INTEGER it made the query raise."""

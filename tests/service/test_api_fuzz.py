@@ -114,3 +114,16 @@ async def test_eis69_every_operator_route_without_a_valid_token_is_401(api: Api)
     assert {key: code for key, code in answers.items() if code != 401} == {}
     refused = await api.client.get("/api/v1/poles")
     assert refused.status_code == 200, "the admin is still let in"
+
+
+async def test_eis69_numbers_past_the_databases_integers_are_a_422_not_a_500(api: Api) -> None:
+    """What the fuzzing found: an id or page offset beyond INTEGER made the database driver
+    raise (a 500); now the API names the parameter."""
+    huge = 10**33
+    for url in (f"/api/v1/firmware/rollouts/{huge}", f"/api/v1/audit.csv?offset={huge}",
+                f"/api/v1/audit?offset={huge}", f"/api/v1/id-tags?offset={huge}",
+                f"/api/v1/poles/PW-0001/logs/{huge}/file"):
+        answer = await api.client.get(url)
+        assert answer.status_code == 422, (url, answer.text)
+    revoke = await api.client.delete(f"/api/v1/auth/tokens/{2**31}")
+    assert revoke.status_code == 422
