@@ -42,6 +42,8 @@ class RawPort:
         self.port = serial.Serial(path, 115200, timeout=0.2)
         self.port.reset_input_buffer()
         self.decoder = FrameDecoder()
+        self._bodies: list[bytes] = []
+        """Frames decoded but not yet read: one read from the port may finish several."""
         self._ids = 0
 
     def write(self, data: bytes) -> None:
@@ -57,12 +59,12 @@ class RawPort:
     def read_message(self, timeout: float = 5.0) -> Any:
         """The next JSON message from the pole (answering any Live call it makes)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for body in self.decoder.feed(self.port.read(max(1, self.port.in_waiting))):
-                if body[:1] == b"[":
-                    return json.loads(body)
-                return body
-        raise TimeoutError("no frame from the pole")
+        while not self._bodies and time.monotonic() < deadline:
+            self._bodies += self.decoder.feed(self.port.read(max(1, self.port.in_waiting)))
+        if not self._bodies:
+            raise TimeoutError("no frame from the pole")
+        body = self._bodies.pop(0)
+        return json.loads(body) if body[:1] == b"[" else body
 
     def request(self, action: str, payload: dict[str, Any], timeout: float = 5.0) -> Any:
         unique_id = self.next_id()

@@ -1,7 +1,10 @@
-"""Secrets out of logs and message logs: the AuthorizationKey and Basic credentials.
+"""Secrets out of logs and message logs: the AuthorizationKey, Basic credentials and
+service tokens.
 
 A pole's password crosses the wire in two places: the ``Authorization: Basic`` header of
-its WebSocket handshake and the ``value`` of a ChangeConfiguration ``AuthorizationKey``.
+its WebSocket handshake and the ``value`` of a ChangeConfiguration ``AuthorizationKey``;
+a technician's service token crosses the service port as the ``token`` of the ``Auth``
+vendor message.
 Frames and headers are logged for diagnosis (the message log, ``--verbose``, the
 ``ocpp`` and ``websockets`` libraries' debug output), so every such text passes through
 `redact` first, and `SecretFilter` does it for log records of the loggers that carry
@@ -20,7 +23,10 @@ _KEY_THEN_VALUE = re.compile(
 _VALUE_THEN_KEY = re.compile(
     r'("value"\s*:\s*)' + _VALUE + r'(?=[^{}]*?"key"\s*:\s*"AuthorizationKey")', re.IGNORECASE)
 _BASIC = re.compile(r"(Authorization\s*[:=]\s*['\"]?Basic\s+)[A-Za-z0-9+/=]+", re.IGNORECASE)
-_MARKER = re.compile(r"authorizationkey|basic", re.IGNORECASE)
+_TOKEN = re.compile(r'((?:\\*")token(?:\\*")\s*:\s*(?:\\*"))[^"\\]+', re.IGNORECASE)
+"""A ``"token": "..."`` field, also inside a JSON string (the service port's ``Auth``
+vendor message carries ``{"token": ...}`` as its escaped ``data``)."""
+_MARKER = re.compile(r"authorizationkey|basic|token", re.IGNORECASE)
 
 FRAME_LOGGERS = ("pole_link.protocol.routing", "ocpp", "websockets.client",
                  "websockets.server", "websockets")
@@ -32,6 +38,7 @@ def redact(text: str) -> str:
         return text
     text = _KEY_THEN_VALUE.sub(rf'\g<1>"{MASK}"', text)
     text = _VALUE_THEN_KEY.sub(rf'\g<1>"{MASK}"', text)
+    text = _TOKEN.sub(rf"\g<1>{MASK}", text)
     return _BASIC.sub(rf"\g<1>{MASK}", text)
 
 

@@ -28,6 +28,7 @@ from service.accounts.store import (
     TokenInfo,
     UserInfo,
 )
+from service.api.params import Offset, RowId
 from service.api.routes import PREFIX, ApiError, _Camel
 from service.api.tokens import TokenStore
 from service.storage.models import AuditLog
@@ -204,7 +205,7 @@ def build_accounts_router(tokens: TokenStore | None, accounts: Accounts,
         return [_token_out(t) for t in await accounts.run(store.tokens, principal.name)]
 
     @router.delete("/auth/tokens/{token_id}")
-    async def revoke_token(token_id: int, request: Request) -> dict[str, Any]:
+    async def revoke_token(token_id: RowId, request: Request) -> dict[str, Any]:
         """Revoke one of one's own tokens (an admin: anyone's)."""
         principal = principal_of(request)
         owner = None if principal.role is Role.ADMIN else principal.name
@@ -273,16 +274,17 @@ def build_accounts_router(tokens: TokenStore | None, accounts: Accounts,
     async def audit(since: Since = None, until: Until = None, actor: str | None = None,
                     pole: str | None = None, action: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> list[AuditOut]:
+                    offset: Offset = 0) -> list[AuditOut]:
         """Audit entries, oldest first; ``action`` matches part of it (e.g. ``reset``)."""
         return [_audit_out(row) for row in
                 await entries(since, until, actor, pole, action, limit, offset)]
 
-    @router.get("/audit.csv")
+    @router.get("/audit.csv", response_class=Response,
+                responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
     async def audit_csv(since: Since = None, until: Until = None, actor: str | None = None,
                         pole: str | None = None, action: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=100000)] = 100000,
-                        offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                        offset: Offset = 0) -> Response:
         """The same entries as CSV, for a spreadsheet or an auditor."""
         out = io.StringIO()
         writer = csv.writer(out)

@@ -33,6 +33,7 @@ from starlette.responses import FileResponse
 
 from pole_link.timeutil import format_time
 from service.api.files_routes import FILES_PREFIX, FileTransfers
+from service.api.params import RowId
 from service.api.routes import (
     DEFAULT_TIMEOUT,
     PREFIX,
@@ -276,7 +277,7 @@ def build_certificates_router(connections: PoleConnections, repository: AsyncRep
                 for row in await logs.aof_pole(pole_id)]
 
     @router.get("/poles/{pole_id}/logs/{request_id}/file", response_model=None)
-    async def download_log(pole_id: str, request_id: int) -> FileResponse:
+    async def download_log(pole_id: str, request_id: RowId) -> FileResponse:
         """The file a GetLog uploaded (404 ``NotUploaded`` until it arrived)."""
         row = await logs.aget(request_id)
         if row is None or row.pole_id != pole_id or row.file_name is None:

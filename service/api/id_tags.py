@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from pole_link.timeutil import format_time
+from service.api.params import Offset
 from service.api.routes import (
     DEFAULT_TIMEOUT,
     PREFIX,
@@ -100,11 +101,12 @@ def build_id_tags_router(connections: PoleConnections, repository: AsyncReposito
         register_changed()
         return {**answer, "created": created}
 
-    @router.get("/id-tags", response_model=None)
+    @router.get("/id-tags", response_model=None, responses={200: {"content": {
+        "application/json": {}, "text/csv": {"schema": {"type": "string"}}}}})
     async def list_id_tags(
             search: Annotated[str | None, Query(max_length=ID_TAG_MAX, description=(
                 "only cards whose tag or group contains this, in any case"))] = None,
-            offset: Annotated[int, Query(ge=0)] = 0,
+            offset: Offset = 0,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100,
             format: Literal["json", "csv"] = "json") -> Response | dict[str, Any]:
         """A page of the register, by tag, with the total that matches; ``format=csv``

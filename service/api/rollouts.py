@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.api.params import RowId
 from service.api.routes import PREFIX, ApiError
 from service.rollouts.plan import parse_hhmm
 from service.rollouts.runner import RolloutError, RolloutPlan, RolloutRunner, rollout_json
@@ -65,7 +66,7 @@ def build_rollouts_router(runner: RolloutRunner, repository: AsyncRepository) ->
     """``/api/v1/firmware/rollouts`` (bearer token)."""
     router = APIRouter(prefix=PREFIX, tags=["firmware rollouts"])
 
-    async def one(rollout_id: int) -> dict[str, Any]:
+    async def one(rollout_id: RowId) -> dict[str, Any]:
         rollout = await repository.rollout(rollout_id)
         if rollout is None:
             raise ApiError(404, "UnknownRollout", f"no rollout {rollout_id}")
@@ -90,7 +91,7 @@ def build_rollouts_router(runner: RolloutRunner, repository: AsyncRepository) ->
                 for rollout in await repository.rollouts()]
 
     @router.get("/firmware/rollouts/{rollout_id}")
-    async def get_rollout(rollout_id: int) -> dict[str, Any]:
+    async def get_rollout(rollout_id: RowId) -> dict[str, Any]:
         """The rollout and each pole's state (pending, sending, sent, Downloading, Downloaded,
         Installing, Installed, failed, cancelled) with the reason of a failure."""
         return await one(rollout_id)
@@ -112,7 +113,7 @@ _DESCRIPTIONS = {
 
 
 def _operator_route(runner: RolloutRunner, action: str, one: Any) -> Any:
-    async def route(rollout_id: int) -> dict[str, Any]:
+    async def route(rollout_id: RowId) -> dict[str, Any]:
         try:
             await getattr(runner, action)(rollout_id)
         except RolloutError as error:
