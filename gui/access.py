@@ -30,6 +30,7 @@ class Action(StrEnum):
     RESET = "reset"
     AVAILABILITY = "availability"
     CONFIGURE = "configure"
+    DEPLOY_PROFILE = "deploy a capacity profile"
     SEND_OCPP = "send any OCPP message"
     CHANGE_SETTINGS = "change settings"
     UPDATE_FIRMWARE = "update firmware"
@@ -55,6 +56,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.AVAILABILITY: ("POST", f"{P}/poles/{{pole_id}}/availability"),
     Action.CONFIGURE: ("PUT", f"{P}/poles/{{pole_id}}/configuration"),
     Action.SEND_OCPP: ("POST", f"{P}/poles/{{pole_id}}/call"),
+    Action.DEPLOY_PROFILE: ("POST", f"{P}/poles/{{pole_id}}/charging-profiles"),
     Action.CHANGE_SETTINGS: ("PUT", f"{P}/poles/{{pole_id}}/settings"),
     Action.UPDATE_FIRMWARE: ("POST", f"{P}/poles/{{pole_id}}/update-firmware"),
     Action.UPLOAD_FIRMWARE: ("POST", f"{P}/firmware/packages"),

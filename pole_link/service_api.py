@@ -96,6 +96,11 @@ NAMED_ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "GetCompositeSchedule": ("GET", "/composite-schedule",
                              frozenset({"connectorId", "duration", "chargingRateUnit"})),
     "TriggerMessage": ("POST", "/trigger", frozenset({"requestedMessage", "connectorId"})),
+    "SetChargingProfile": ("POST", "/charging-profiles",
+                           frozenset({"connectorId", "csChargingProfiles"})),
+    "ClearChargingProfile": ("POST", "/charging-profiles/clear",
+                             frozenset({"id", "connectorId", "chargingProfilePurpose",
+                                        "stackLevel"})),
 }
 """OCPP actions with a route of their own (method, path under the pole, the payload fields
 it takes); `ServiceClient.send` uses it, so each is checked against its own least role."""

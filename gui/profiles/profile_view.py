@@ -587,11 +587,12 @@ class ProfileView(QWidget):
         valid = not self._input_errors and self.model.validation_error() is None
         self.verify_button.setEnabled(connected and not busy)
         tip = "" if connected else self.tr("Connect to a pole first (Connect screen)")
-        # Through the service a profile is sent as SetChargingProfile (``POST …/call``):
-        # a role that may not do that sees why (issue 17); on site the pole decides.
+        # Through the service a profile goes to ``POST …/charging-profiles`` (technicians);
+        # the tender template also sets two configuration keys, which engineers change. A
+        # role that may not sees why (issue 17); on site the service token decides.
         roles = self.roles if self.via_service else Access()
-        gate(self.deploy_button, roles, Action.SEND_OCPP, connected and not busy and valid,
-             tooltip=tip)
+        needs = Action.CONFIGURE if self.model.configuration() else Action.DEPLOY_PROFILE
+        gate(self.deploy_button, roles, needs, connected and not busy and valid, tooltip=tip)
         not_connected = self.tr("Not connected: connect to a pole to deploy.")
         if not connected and not busy:
             self._status.setText(not_connected)

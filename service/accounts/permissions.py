@@ -112,6 +112,8 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("DELETE", f"{P}/firmware/{{sha256}}"): _T,
     ("POST", f"{P}/firmware/packages"): _T,
     ("POST", f"{P}/poles/{{pole_id}}/update-firmware"): _T,
+    ("POST", f"{P}/poles/{{pole_id}}/charging-profiles"): _T,
+    ("POST", f"{P}/poles/{{pole_id}}/charging-profiles/clear"): _T,
     ("POST", f"{P}/firmware/rollouts"): _T,
     ("POST", f"{P}/firmware/rollouts/{{rollout_id}}/pause"): _T,
     ("POST", f"{P}/firmware/rollouts/{{rollout_id}}/resume"): _T,

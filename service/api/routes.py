@@ -137,6 +137,21 @@ class TriggerBody(_Camel):
     connector_id: int | None = Field(default=None, alias="connectorId", gt=0)
 
 
+class ChargingProfileBody(_Camel):
+    connector_id: int = Field(alias="connectorId", ge=0)
+    profile: dict[str, Any] = Field(alias="csChargingProfiles", description=(
+        "an OCPP 1.6 csChargingProfiles object; checked against the OCPP schema before it "
+        "is sent"))
+
+
+class ClearProfileBody(_Camel):
+    profile_id: int | None = Field(default=None, alias="id")
+    connector_id: int | None = Field(default=None, alias="connectorId", ge=0)
+    purpose: Literal["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"] | None = Field(
+        default=None, alias="chargingProfilePurpose")
+    stack_level: int | None = Field(default=None, alias="stackLevel", ge=0)
+
+
 class OverruleBody(_Camel):
     connector_id: int = Field(alias="connectorId", gt=0)
     transaction_id: int | None = Field(default=None, alias="transactionId")
@@ -375,6 +390,20 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         if charging_rate_unit is not None:
             payload["chargingRateUnit"] = charging_rate_unit
         return await command(pole_id, "GetCompositeSchedule", payload, timeout)
+
+    @router.post("/poles/{pole_id}/charging-profiles")
+    async def set_charging_profile(pole_id: str, body: ChargingProfileBody,
+                                   timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """Install a charging profile (SetChargingProfile): technicians deploy capacity
+        profiles (eis 24) without the engineers' generic ``/call``."""
+        return await command(pole_id, "SetChargingProfile", _ocpp(body), timeout)
+
+    @router.post("/poles/{pole_id}/charging-profiles/clear")
+    async def clear_charging_profile(pole_id: str, body: ClearProfileBody,
+                                     timeout: Timeout = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """Remove charging profiles (ClearChargingProfile) by id or by connector, purpose
+        and stack level."""
+        return await command(pole_id, "ClearChargingProfile", _ocpp(body), timeout)
 
     @router.put("/poles/{pole_id}/configuration")
     async def change_configuration(pole_id: str, body: ConfigurationBody,

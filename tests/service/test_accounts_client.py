@@ -69,3 +69,30 @@ async def test_eis69_the_helpdesk_reads_a_poles_own_schedule_through_its_read_ro
                             {"connectorId": 0, "duration": 3600}, timeout=10)
     assert answer["status"] == "Accepted"
     assert answer["chargingSchedule"]["duration"] == 3600
+
+
+async def test_eis69_a_technician_deploys_a_charging_profile_through_its_own_route(
+        api: Api, tmp_path: Path) -> None:
+    """Technicians deploy profiles: `ServiceClient.send` takes SetChargingProfile and
+    ClearChargingProfile to their technician routes, while the generic ``/call`` stays
+    the engineers'."""
+    profile = {"chargingProfileId": 41, "stackLevel": 1,
+               "chargingProfilePurpose": "TxDefaultProfile", "chargingProfileKind": "Absolute",
+               "chargingSchedule": {"chargingRateUnit": "A", "startSchedule": NOW.isoformat(),
+                                    "chargingSchedulePeriod": [{"startPeriod": 0,
+                                                                "limit": 10.0}]}}
+    async with ServiceClient(ServiceEndpoint(api.url, api.token)) as admin:
+        _user, password = await admin.add_user("tina", "technician")
+    signed = await login(api.url, "tina", password)
+    async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW), \
+            ServiceClient(ServiceEndpoint(api.url, signed.token)) as tina:
+        installed = await tina.send("PW-0001", "SetChargingProfile",
+                                    {"connectorId": 1, "csChargingProfiles": profile},
+                                    timeout=10)
+        with pytest.raises(NotAuthorised):
+            await tina.call("PW-0001", "SetChargingProfile",
+                            {"connectorId": 1, "csChargingProfiles": profile}, timeout=10)
+        cleared = await tina.send("PW-0001", "ClearChargingProfile", {"id": 41}, timeout=10)
+        again = await tina.send("PW-0001", "ClearChargingProfile", {"id": 41}, timeout=10)
+    assert installed["status"] == "Accepted"
+    assert (cleared["status"], again["status"]) == ("Accepted", "Unknown")
