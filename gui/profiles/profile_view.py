@@ -591,7 +591,7 @@ class ProfileView(QWidget):
         # the tender template also sets two configuration keys, which engineers change. A
         # role that may not sees why (issue 17); on site the service token decides.
         roles = self.roles if self.via_service else Access()
-        needs = Action.CONFIGURE if self.model.configuration() else Action.DEPLOY_PROFILE
+        needs = Action.CONFIGURE if valid and self.model.configuration() else Action.DEPLOY_PROFILE
         gate(self.deploy_button, roles, needs, connected and not busy and valid, tooltip=tip)
         not_connected = self.tr("Not connected: connect to a pole to deploy.")
         if not connected and not busy:
