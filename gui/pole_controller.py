@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from gui.error_words import explain
 from gui.pole_state import LinkState
 from gui.tasks import TaskRunner
+from pole_link.cancel import cancel_and_wait
 from pole_link.errors import (
     ConnectError,
     LinkTimeout,
@@ -101,8 +102,7 @@ class PoleController(QObject):
         """Stop everything and wait for it: used when the window closes."""
         runner, self._runner = self._runner, None
         if runner is not None:
-            runner.cancel()
-            await asyncio.gather(runner, return_exceptions=True)
+            await cancel_and_wait(runner, Exception)
         await self._commands.cancel_all()
 
     def _stop_runner(self) -> None:

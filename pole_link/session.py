@@ -33,6 +33,7 @@ from ocpp.v16.enums import (
     ResetType,
 )
 
+from pole_link.cancel import cancel_and_wait
 from pole_link.errors import (
     CallError,
     ConnectError,
@@ -149,9 +150,7 @@ class PoleSession:
             with contextlib.suppress(Exception):
                 await self._vendor(VendorMessage.LIVE_SUBSCRIBE, {"intervalMs": 0})
         if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
+            await cancel_and_wait(self._pump)
             self._pump = None
         await self.link.close()
 

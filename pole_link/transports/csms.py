@@ -19,11 +19,11 @@ When the pole leaves the service, the link reports `LinkLost` like a pulled cabl
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from pole_link.cancel import cancel_and_wait
 from pole_link.errors import ConnectError, LinkLost, LinkTimeout, NotAuthorised, PoleOffline
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data, encode_data
 from pole_link.queues import drain, put_dropping_oldest
@@ -216,9 +216,7 @@ class CsmsLink(PoleLink):
     async def close(self) -> None:
         reader, self._reader = self._reader, None
         if reader is not None:
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+            await cancel_and_wait(reader)
         feed, self._feed = self._feed, None
         if feed is not None:
             await feed.aclose()

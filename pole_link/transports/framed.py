@@ -7,7 +7,6 @@ the pole's own calls and loss detection are done once, here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from abc import abstractmethod
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from typing import Any
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, DataTransferStatus
 
+from pole_link.cancel import cancel_and_wait
 from pole_link.errors import LinkLost, PoleLinkError
 from pole_link.protocol.binary import MAX_CHUNK, BinaryFrame
 from pole_link.protocol.connection import ByteStream, FramedConnection
@@ -177,9 +177,7 @@ class FramedLink(PoleLink):
         reader, connection = self._reader, self._connection
         self._reader = None
         if reader is not None and not reader.done():
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, PoleLinkError):
-                await reader
+            await cancel_and_wait(reader, PoleLinkError)
         if self._end is not None:
             self._end.connection_lost(LinkLost(f"{self.name}: closed"))
         if connection is not None:
