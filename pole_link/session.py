@@ -149,10 +149,12 @@ class PoleSession:
         if self._live_interval_ms and self.link.connected:
             with contextlib.suppress(Exception):
                 await self._vendor(VendorMessage.LIVE_SUBSCRIBE, {"intervalMs": 0})
-        if self._pump is not None:
-            await cancel_and_wait(self._pump)
+        try:
+            if self._pump is not None:
+                await cancel_and_wait(self._pump)
+        finally:  # the link closes even when the caller is cancelled meanwhile
             self._pump = None
-        await self.link.close()
+            await self.link.close()
 
     async def __aenter__(self) -> PoleSession:
         await self.open()

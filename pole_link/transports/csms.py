@@ -215,14 +215,16 @@ class CsmsLink(PoleLink):
 
     async def close(self) -> None:
         reader, self._reader = self._reader, None
-        if reader is not None:
-            await cancel_and_wait(reader)
-        feed, self._feed = self._feed, None
-        if feed is not None:
-            await feed.aclose()
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+        try:
+            if reader is not None:
+                await cancel_and_wait(reader)
+        finally:  # the feed and client close even when the caller is cancelled meanwhile
+            feed, self._feed = self._feed, None
+            if feed is not None:
+                await feed.aclose()
+            client, self._client = self._client, None
+            if client is not None:
+                await client.aclose()
 
 
 def _accepted(data: Any) -> dict[str, Any]:

@@ -176,10 +176,12 @@ class FramedLink(PoleLink):
     async def close(self) -> None:
         reader, connection = self._reader, self._connection
         self._reader = None
-        if reader is not None and not reader.done():
-            await cancel_and_wait(reader, PoleLinkError)
-        if self._end is not None:
-            self._end.connection_lost(LinkLost(f"{self.name}: closed"))
-        if connection is not None:
-            await connection.close()
-            self._connection = None
+        try:
+            if reader is not None and not reader.done():
+                await cancel_and_wait(reader, PoleLinkError)
+        finally:  # the port closes even when the caller is cancelled meanwhile
+            if self._end is not None:
+                self._end.connection_lost(LinkLost(f"{self.name}: closed"))
+            if connection is not None:
+                await connection.close()
+                self._connection = None
