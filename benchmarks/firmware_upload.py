@@ -71,19 +71,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pole_link.ble_bumble.host import close_shared_hosts
-from pole_link.firmware.local_update import MAX_BURST
+from pole_link.firmware.local_update import BURST_SECONDS, MAX_BURST, MIN_BURST
 from pole_link.firmware.package import FirmwarePackage, build_package
 from pole_link.firmware.signing import make_root, make_signing_cert, pem_of
 from pole_link.protocol.frames import DELIMITER
 from pole_link.session import PoleSession
+from pole_link.sim.serial_line import line_rate
 from pole_link.transports.ble import BleLink, BleOptions
 from pole_link.transports.framed import FramedLink
-from pole_link.transports.serial import SerialLink
+from pole_link.transports.serial import SerialLink, SerialOptions
 
 REPO = Path(__file__).resolve().parents[1]
 SERIAL_RAW_WRITE = MAX_BURST
 """Bytes per raw write on the pseudo-terminal: what the upload's bursts hand the port."""
 BLE_RAW_WRITE = 65_536
+BAUDS = (115_200, 921_600, 3_000_000)
+"""Service cables: PROTOCOL.md's default, and common USB-serial adapters' fast rates."""
 
 
 def cpu_seconds(pid: int | None = None) -> float:
@@ -122,6 +125,8 @@ class Figures:
     rounds: list[tuple[float, float, int]] = field(default_factory=list)
     cpu_per_mb: list[tuple[float, float]] = field(default_factory=list)
     """Per round: CPU seconds per MB of both processes together, raw and upload."""
+    line_rate: float | None = None
+    """Bytes/s of a paced serial line (baud ÷ 10); None for a link without a baud rate."""
 
     def print_round(self, raw_cpu: tuple[float, float], upload_cpu: tuple[float, float],
                     megabytes: float, begin_s: float) -> None:
@@ -145,6 +150,12 @@ class Figures:
               f"{best_payload / self.unit:.1f} {self.unit_name}/s)", flush=True)
         raw_cpu = statistics.median(raw for raw, _ in self.cpu_per_mb)
         upload_cpu = statistics.median(upload for _, upload in self.cpu_per_mb)
+        if self.line_rate is not None:
+            print(f"{'':<22} the line carries {self.line_rate / self.unit:.1f} "
+                  f"{self.unit_name}/s (baud ÷ 10); CPU ms/MB of both processes (medians, "
+                  f"mostly the pole's simulation ticking meanwhile): raw {1e3 * raw_cpu:.0f},"
+                  f" upload {1e3 * upload_cpu:.0f}", flush=True)
+            return
         print(f"{'':<22} CPU ms/MB of both processes (medians): raw {1e3 * raw_cpu:.1f}, "
               f"upload {1e3 * upload_cpu:.1f}: with no idle core, the efficiency tends to "
               f"{raw_cpu / upload_cpu:.0%}", flush=True)
@@ -180,6 +191,25 @@ async def sim_pole(root_pem: str) -> AsyncIterator[tuple[str, str, str, int]]:
         finally:
             process.terminate()
             await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def serial_line(pole_tty: str, baud: int) -> AsyncIterator[str]:
+    """A `pole_link.sim.serial_line` child relaying at ``baud`` to the pole: its path."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pole_link.sim.serial_line", pole_tty, "--baud", str(baud),
+        stdout=asyncio.subprocess.PIPE, cwd=REPO)
+    try:
+        assert process.stdout is not None
+        yield (await process.stdout.readline()).decode().split()[-1]
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def paced_write_size(rate: float) -> int:
+    """The upload's burst on a line carrying ``rate`` bytes/s (its pacer's settled size)."""
+    return int(min(MAX_BURST, max(MIN_BURST, rate * BURST_SECONDS)))
 
 
 async def raw_rate(session: PoleSession, total: int, write_size: int) -> float:
@@ -245,16 +275,28 @@ async def measure(figures: Figures, session: PoleSession, package: FirmwarePacka
     figures.print_summary()
 
 
-async def run(serial_megabytes: int, ble_kilobytes: int, rounds: int, only: str | None
-              ) -> None:
-    (serial_package, ble_package), root = signed_packages(serial_megabytes * 1_048_576,
-                                                          ble_kilobytes * 1024)
+async def run(serial_megabytes: int, ble_kilobytes: int, rounds: int, only: str | None,
+              bauds: tuple[int, ...], line_seconds: float) -> None:
+    line_sizes = [int(line_rate(baud) * line_seconds) for baud in bauds]
+    (serial_package, ble_package, *line_packages), root = signed_packages(
+        serial_megabytes * 1_048_576, ble_kilobytes * 1024, *line_sizes)
     async with sim_pole(root) as (tty, address, transport, pid):
-        if only != "ble":
+        if only in (None, "serial"):
+            print("The pseudo-terminal has no baud rate: both ends copy as fast as two "
+                  "shared cores allow, so this figure is CPU per MB, not the protocol's "
+                  "use of a line.", flush=True)
             await measure(Figures("serial pseudo-terminal", 1e6, "MB"),
                           PoleSession(SerialLink(tty)), serial_package, rounds,
                           SERIAL_RAW_WRITE, pid)
-        if only != "serial":
+        if only in (None, "serial", "line"):
+            for baud, package in zip(bauds, line_packages, strict=True):
+                async with serial_line(tty, baud) as path:
+                    session = PoleSession(SerialLink(path, SerialOptions(baudrate=baud)))
+                    figures = Figures(f"serial {baud} baud", 1e3, "KB",
+                                      line_rate=line_rate(baud))
+                    await measure(figures, session,
+                                  package, rounds, paced_write_size(line_rate(baud)), pid)
+        if only in (None, "ble"):
             link = BleLink(address, BleOptions(bumble_transport=transport, mtu=247))
             try:
                 await measure(Figures("virtual BLE, MTU 247", 1e3, "KB"), PoleSession(link),
@@ -270,9 +312,17 @@ def main() -> None:
     parser.add_argument("--ble-kilobytes", type=int, default=2048)
     parser.add_argument("--rounds", type=int, default=3,
                         help="raw and upload measured alternately this many times")
-    parser.add_argument("--only", choices=("serial", "ble"))
+    parser.add_argument("--only", choices=("serial", "line", "ble"),
+                        help="serial: the pseudo-terminal and the baud-limited lines; "
+                        "line: only the baud-limited lines")
+    parser.add_argument("--bauds", default=",".join(map(str, BAUDS)),
+                        help="baud rates of the paced serial lines, comma-separated")
+    parser.add_argument("--line-seconds", type=float, default=6.0,
+                        help="image size on a paced line: this many seconds of its rate")
     args = parser.parse_args()
-    asyncio.run(run(args.serial_megabytes, args.ble_kilobytes, args.rounds, args.only))
+    bauds = tuple(int(baud) for baud in args.bauds.split(",") if baud)
+    asyncio.run(run(args.serial_megabytes, args.ble_kilobytes, args.rounds, args.only,
+                    bauds, args.line_seconds))
 
 
 if __name__ == "__main__":
