@@ -22,7 +22,7 @@ import pytest
 import serial
 from cryptography import x509
 
-from pole_link.protocol.frames import FrameDecoder, encode_frame
+from pole_link.protocol.frames import Body, FrameDecoder, encode_frame
 from pole_link.sim.clock import SimClock
 from pole_link.sim.ocpp_client import PoleOcppClient
 from pole_link.sim.outbox import Outbox
@@ -42,7 +42,7 @@ class RawPort:
         self.port = serial.Serial(path, 115200, timeout=0.2)
         self.port.reset_input_buffer()
         self.decoder = FrameDecoder()
-        self._bodies: list[bytes] = []
+        self._bodies: list[Body] = []
         """Frames decoded but not yet read: one read from the port may finish several."""
         self._ids = 0
 
@@ -64,7 +64,7 @@ class RawPort:
         if not self._bodies:
             raise TimeoutError("no frame from the pole")
         body = self._bodies.pop(0)
-        return json.loads(body) if body[:1] == b"[" else body
+        return json.loads(bytes(body)) if body[:1] == b"[" else body
 
     def request(self, action: str, payload: dict[str, Any], timeout: float = 5.0) -> Any:
         unique_id = self.next_id()

@@ -87,7 +87,7 @@ def payload_fitting(wire_bytes: int) -> int:
     return payload
 
 
-def parse_binary(body: bytes) -> BinaryFrame:
+def parse_binary(body: bytes | memoryview) -> BinaryFrame:
     """Decode a non-JSON body; raise `FrameError` saying what is wrong with it."""
     if not body:
         raise FrameError("empty binary frame")

@@ -19,6 +19,7 @@ from pole_link.errors import FrameError
 from pole_link.protocol.binary import BinaryFrame, FirmwareData, parse_binary
 from pole_link.protocol.frames import (
     DELIMITER,
+    Body,
     FrameDecoder,
     LinkCounters,
     encode_frame,
@@ -96,10 +97,10 @@ class FramedConnection:
                 self._accept(body)
         return self._ready.popleft()
 
-    def _accept(self, body: bytes) -> None:
+    def _accept(self, body: Body) -> None:
         if is_json_body(body):
             try:
-                text = body.decode("utf-8")
+                text = bytes(body).decode("utf-8")  # JSON bodies are bytes: no copy
                 self._ready.append(JsonText(text, json.loads(text)))
             except ValueError:
                 self.counters.dropped += 1
