@@ -35,10 +35,6 @@ BITS_PER_BYTE = 10
 SLICE_SECONDS = 0.002
 """Line time moved per relay step: small enough that the latency it adds is well under
 a millisecond or two, large enough that 3 Mbaud needs only ~500 steps a second."""
-CATCH_UP_SECONDS = 0.005
-"""Line time the relay may make up after sleeping too long (a loaded machine wakes it
-late): a real line never stops for the relay's scheduling, so neither does this one,
-while a line idle for longer than this does not bank its idle time."""
 _POLL_S = 0.1
 """How soon a relay thread notices `SerialLine.close`."""
 
@@ -85,7 +81,8 @@ class SerialLine:
         free_at = time.monotonic()  # when the line finishes the bytes handed to it
         while not self._closing.is_set():
             try:
-                ready, _, _ = select.select([source], [], [], _POLL_S)
+                waiting, _, _ = select.select([source], [], [], 0)
+                ready = waiting or select.select([source], [], [], _POLL_S)[0]
                 data = os.read(source, slice_bytes) if ready else None
             except OSError:  # EIO: the other end is closed for now
                 data = b""
@@ -95,7 +92,11 @@ class SerialLine:
                 if self._closing.wait(_POLL_S):
                     return
                 continue
-            free_at = max(free_at, time.monotonic() - CATCH_UP_SECONDS)
+            if not waiting:
+                # The line was idle until now: it starts now. Bytes that were already
+                # waiting keep the line's schedule instead, even when this thread wakes
+                # late on a loaded machine, since a real line never pauses for that.
+                free_at = max(free_at, time.monotonic())
             free_at += len(data) / self.rate
             delay = free_at - time.monotonic()
             if delay > 0:
