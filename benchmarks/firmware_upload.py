@@ -67,6 +67,17 @@ reference counting, thread hand-overs, Python per frame) is spread thin over bot
 processes; perf finds no single part of it above a few tenths of a ms/MB. Rounds near
 or above 90 % are rounds in which the raw phase met more of the others' load.
 
+On a quieter machine (load average 1–3, December 2026) raw got cheaper, not the upload:
+raw 230–260 MB/s at 3.4 ms/MB for both ends, the upload 9.6, efficiency 22–42 %. Counted
+by callgrind (``firmware_framing_cost.py``), the framing code itself costs the client 17.2
+M instructions per MB (COBS encoding 12.0, CRC-32 3.9) and the pole 15.9 M (COBS decoding
+8.1, CRC-32 3.9; 17.6 M before the decoder stopped appending each 4 KB read to a growing
+buffer, which ``memcpy`` paid 3.5 M of). What is left beyond COBS and CRC-32 is about 1 M
+instructions per MB each side. Tried and dropped: COBS in Python cut at the zeros with
+``bytes.split`` (2.4 times slower than the C extension on random images) and in numpy
+(slower still). Another package's decoder (corncobs, Rust) decodes 2.6 times faster than
+``cobs`` but encodes no faster: a new dependency for about 0.5 ms/MB on the pole only.
+
     .venv/bin/python benchmarks/firmware_upload.py [--serial-megabytes 64]
         [--ble-kilobytes 2048] [--rounds 3] [--only serial|line|ble]
         [--bauds 115200,921600,3000000] [--line-seconds 6]
