@@ -19,13 +19,15 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
+from websockets.asyncio.client import connect
 
 from service.ocpp.repository_store import RepositoryStore
 from service.security.log_requests import LogRequests
 from service.storage.database import alembic_config, create_engine_for, migrate
 from service.storage.models import UTCDateTime
 from service.storage.repository import AsyncRepository, Repository
-from tests.support import postgres_schema
+from tests.service.test_csms_ocpp import BOOT, OCPP, call
+from tests.support import Api, postgres_schema
 
 POLE = "PW-0001"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -216,3 +218,31 @@ def test_upgrading_removes_the_repeats_already_stored_keeping_the_first(url: str
     finally:
         with contextlib.suppress(Exception):
             engine.dispose()
+
+
+# -- what operators read -----------------------------------------------------------------
+
+
+async def test_the_meter_values_api_and_status_history_hold_a_resent_report_once(api: Api) -> None:
+    """A pole that resends its MeterValues and StatusNotification (a new message id each
+    time, as after a lost answer): the meter-values API lists each sample once, and the
+    status history (what uptime, eis 48, is computed from) holds one fault, not two."""
+    sample = {"connectorId": 1, "meterValue": [
+        {"timestamp": "2026-03-01T12:00:00Z", "sampledValue": [
+            {"value": "1200", "measurand": "Energy.Active.Import.Register", "unit": "Wh"},
+            {"value": "16.0", "measurand": "Current.Import", "phase": "L1", "unit": "A"}]}]}
+    fault = {"connectorId": 1, "errorCode": "GroundFailure", "status": "Faulted",
+             "timestamp": "2026-03-01T12:00:00Z"}
+    async with connect(f"{api.service.ocpp_url}/{POLE}", subprotocols=OCPP) as websocket:
+        await call(websocket, [2, "boot", "BootNotification", BOOT])
+        for attempt in ("first", "resent"):
+            assert (await call(websocket, [2, f"mv-{attempt}", "MeterValues", sample]))[0] == 3
+            assert (await call(websocket, [2, f"st-{attempt}", "StatusNotification",
+                                           fault]))[0] == 3
+    window = {"start": "2026-03-01T11:00:00+00:00", "end": "2026-03-01T13:00:00+00:00"}
+    listed = (await api.client.get(f"/api/v1/poles/{POLE}/meter-values", params=window)).json()
+    assert sorted(row["measurand"] for row in listed) == ["Current.Import",
+                                                          "Energy.Active.Import.Register"]
+    events = api.service.repository.status_events(POLE, T0 - timedelta(hours=1),
+                                                  T0 + timedelta(hours=1))
+    assert [(e.status, e.error_code) for e in events] == [("Faulted", "GroundFailure")]
