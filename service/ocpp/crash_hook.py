@@ -11,6 +11,7 @@ For tests only, and inert unless the variable is set: nothing is read per messag
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -31,13 +32,13 @@ if ARMED:
 def call_action(raw_message: str) -> str | None:
     """The action of an incoming CALL ``[2, id, action, payload]``; None for anything else
     (only looked at when the hook is armed)."""
-    head = raw_message.lstrip()[:120]
-    if not head.startswith("[2") and not head.startswith("[ 2"):
+    try:
+        frame = json.loads(raw_message)
+    except ValueError:
         return None
-    parts = head.split(",", 3)
-    if len(parts) < 3:
-        return None
-    return parts[2].strip().strip('"')
+    if isinstance(frame, list) and len(frame) > 2 and frame[0] == 2:
+        return str(frame[2])
+    return None
 
 
 def before_answer(action: str | None, pole_id: str) -> None:

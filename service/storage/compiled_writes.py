@@ -89,8 +89,9 @@ class CopyStatement:
 
 class StagedCopyStatement:
     """An append that skips rows already stored (``ON CONFLICT DO NOTHING``), still loaded
-    with ``COPY``: into a temporary table of the connection (made once per connection,
-    ``IF NOT EXISTS``), then moved in one statement that also empties it."""
+    with ``COPY``: into a temporary table of the connection, then moved in one statement
+    that also empties it. The table is made by the connection's first batch; ``IF NOT
+    EXISTS`` every time, so one whose creation was rolled back is simply made again."""
 
     def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect) -> None:
         quote = dialect.identifier_preparer.quote

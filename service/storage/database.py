@@ -105,7 +105,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     is stored survives a power loss of the host, not only a crash of the service (a pole
     deletes a message once answered; under ``NORMAL`` the last commits before a power loss
     could vanish). Group commit makes this one fsync per batch, not per message: README
-    "Performance" has what it costs.
+    "Nothing lost, nothing stored twice" has what it costs.
     """
     cursor = dbapi_connection.cursor()
     try:

@@ -163,8 +163,10 @@ async def test_a_meter_value_status_report_and_transaction_resent_after_a_crash_
             assert await service.exited() == -signal.SIGKILL, service.errors(start)
             # The kill landed in the gap: after storing, before answering.
             assert f"{POLE} {action} stored, killed before answering" in service.errors(start)
+            assert f"test hook {CRASH_ENV} set" in service.errors(start)  # never silently
         await service.start(crash_before_answering=None)
         await until(lambda: len(outbox) == 0, timeout=120)
+        assert CRASH_ENV not in service.errors(service.starts)  # inert unless set
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
