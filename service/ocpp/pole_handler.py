@@ -33,7 +33,7 @@ from service.live.events import (
     status_event,
     transaction_event,
 )
-from service.ocpp import gc_policy
+from service.ocpp import crash_hook, gc_policy
 from service.ocpp.clock_watch import ClockWatch
 from service.ocpp.message_log import MessageLog
 
@@ -158,9 +158,13 @@ class PoleHandler(StrictChargePoint):
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
         self._incoming_logged: asyncio.Future[None] = _done()
         self._log_tasks: set[asyncio.Future[None]] = set()
+        self._answering: str | None = None
+        """The action of the call being handled, kept only for `crash_hook`."""
 
     async def route_message(self, raw_msg: str) -> None:
         gc_policy.tick()
+        if crash_hook.ARMED:  # a test hook (issue 20); otherwise nothing is parsed here
+            self._answering = crash_hook.call_action(raw_msg)
         # The log write runs beside the handler (group commit puts both in one transaction
         # when busy); an answer is only sent once it is stored (`_send`).
         self._incoming_logged = asyncio.ensure_future(
@@ -174,6 +178,8 @@ class PoleHandler(StrictChargePoint):
         # An answer goes out only once the message it answers is in the log; what we send
         # is logged without holding up this pole's next message.
         await self._incoming_logged
+        if crash_hook.ARMED and message.startswith("[3"):
+            crash_hook.before_answer(self._answering, self.id)
         await super()._send(message)
         task = asyncio.ensure_future(self._log(self.message_log.outgoing, message))
         self._log_tasks.add(task)

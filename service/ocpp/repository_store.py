@@ -37,7 +37,7 @@ def meter_value_rows(pole_id: str, connector_id: int, transaction_id: int | None
                 "transaction_id": transaction_id, "timestamp": at,
                 "measurand": value.get("measurand", "Energy.Active.Import.Register"),
                 "phase": value.get("phase"), "value": number, "unit": value.get("unit"),
-                "context": value.get("context"),
+                "context": value.get("context"), "location": value.get("location"),
             })
     return rows
 

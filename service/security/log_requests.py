@@ -49,7 +49,9 @@ class LogRequests:
         LogStatusNotification from ``pole_id``, which must be the pole asked); False when
         there is no such request. The pole starts uploading once its answer is on the
         wire, so its first notification may be stored before the answer: the answer then
-        takes its place after ``Requested`` and does not hide the newer status."""
+        takes its place after ``Requested`` and does not hide the newer status. A
+        notification of the status the request already has is the pole resending one
+        whose answer it lost (issue 20): kept once."""
         with self._lock, storage_errors(self.engine.url), self._session() as session:
             # The answer and the first notification race: one at a time in this process,
             # and a row lock for the other processes of a cluster (PostgreSQL).
@@ -57,6 +59,8 @@ class LogRequests:
             if row is None or (pole_id is not None and row.pole_id != pole_id):
                 return False
             history = row.history.split(",") if row.history else []
+            if not answer and status == row.status:
+                return True  # the same notification resent after a lost answer (issue 20)
             if answer and row.status not in ("Requested", "NotSent"):
                 history.insert(1 if history[:1] == ["Requested"] else 0, status)
             else:

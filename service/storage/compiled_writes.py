@@ -15,6 +15,14 @@ defaults, ``RETURNING``, or expanding ``IN`` parameters goes through SQLAlchemy 
 On PostgreSQL, the plain inserts of tables that only grow (`mark_append`: message log,
 meter samples, status events) go in with ``COPY … FROM STDIN`` instead: one command per
 batch rather than one statement per row, which halves the database's own work for them.
+
+A table whose rows a pole may resend (meter samples, status events: issue 20) has a unique
+natural key, and its insert is ``INSERT … ON CONFLICT DO NOTHING``, which ``COPY`` cannot
+do. There the batch is COPYed into a temporary staging table of the connection and moved
+with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (`StagedCopyStatement`): measured
+here at 70 rows a batch, 1.3 ms against 1.0 ms for the plain COPY, 2.0 ms for ``unnest``
+arrays and 2.6 ms for ``executemany`` (700 rows: 12.7, 8.2, 18.3, 30.0 ms). On SQLite the
+same ``INSERT … ON CONFLICT DO NOTHING`` goes to sqlite3's ``executemany``.
 """
 
 from __future__ import annotations
@@ -79,6 +87,33 @@ class CopyStatement:
                 copy.write_row(tuple(_value(row, field) for field in self._fields))
 
 
+class StagedCopyStatement:
+    """An append that skips rows already stored (``ON CONFLICT DO NOTHING``), still loaded
+    with ``COPY``: into a temporary table of the connection, then moved in one statement
+    that also empties it. The table is made by the connection's first batch; ``IF NOT
+    EXISTS`` every time, so one whose creation was rolled back is simply made again."""
+
+    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect) -> None:
+        quote = dialect.identifier_preparer.quote
+        stage = quote(f"paalwerk_stage_{table.name}")
+        columns = ", ".join(quote(key) for key in keys)
+        self.create = (f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} AS "
+                       f"SELECT {columns} FROM {quote(table.name)} WITH NO DATA")
+        self.copy = CopyStatement(table, keys, dialect)
+        self.copy.command = f"COPY {stage} ({columns}) FROM STDIN"
+        self.move = (f"WITH staged AS (DELETE FROM {stage} RETURNING {columns}) "
+                     f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM staged "
+                     "ON CONFLICT DO NOTHING")
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        driver_connection: Any = connection.connection.driver_connection
+        with driver_connection.cursor() as cursor:
+            cursor.execute(self.create)
+        self.copy.execute(connection, rows)
+        with driver_connection.cursor() as cursor:
+            cursor.execute(self.move)
+
+
 class _FromRow:
     """Marks a parameter whose value comes from each row."""
 
@@ -86,7 +121,7 @@ class _FromRow:
 _FROM_ROW = _FromRow()
 _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
-_Writer = DriverStatement | CopyStatement
+_Writer = DriverStatement | CopyStatement | StagedCopyStatement
 
 
 def _processor(type_: Any, dialect: Dialect) -> Processor:
@@ -107,11 +142,13 @@ class CompiledWrites:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self._writers: dict[tuple[int, tuple[str, ...]], tuple[Any, _Writer | None]] = {}
-        self._appends: dict[int, tuple[Any, sa.Table]] = {}
+        self._appends: dict[int, tuple[Any, sa.Table, bool]] = {}
 
-    def mark_append(self, statement: Any, table: sa.Table) -> None:
-        """``statement`` is ``insert(table)`` with nothing else: rows may be COPYed."""
-        self._appends[id(statement)] = (statement, table)
+    def mark_append(self, statement: Any, table: sa.Table, *,
+                    skip_repeats: bool = False) -> None:
+        """``statement`` is ``insert(table)`` with nothing else — or, ``skip_repeats``, with
+        only ``ON CONFLICT DO NOTHING``: rows may be COPYed (through a staging table)."""
+        self._appends[id(statement)] = (statement, table, skip_repeats)
 
     def execute(self, connection: Connection, statement: Any,
                 rows: Sequence[Mapping[str, Any]]) -> None:
@@ -131,7 +168,8 @@ class CompiledWrites:
             append = self._appends.get(id(statement))
             writer: _Writer | None
             if append is not None and self.dialect.name == "postgresql":
-                writer = CopyStatement(append[1], keys, self.dialect)
+                writer = (StagedCopyStatement(append[1], keys, self.dialect) if append[2]
+                          else CopyStatement(append[1], keys, self.dialect))
             else:
                 try:
                     writer = DriverStatement(statement, keys, self.dialect)

@@ -96,11 +96,24 @@ class Connector(SQLModel, table=True):
     """When the socket entered this status/error (unchanged by repeated identical reports)."""
 
 
+def _or_empty(column: str) -> Any:
+    """``coalesce(column, '')`` in a unique key: both SQLite and PostgreSQL let NULLs differ
+    in a unique index, so a key part that may be missing is indexed as the empty string."""
+    return sa.text(f"coalesce({column}, '')")
+
+
 class StatusEvent(SQLModel, table=True):
-    """Every StatusNotification, kept for uptime (eis 48) and fault history."""
+    """Every StatusNotification, kept for uptime (eis 48) and fault history.
+
+    Stored once per natural key (pole, time, connector, status, error code; issue 20): a
+    pole resends a notification whose answer it lost (a crash between storing and
+    answering), and the database, not a read before the write, keeps the repeat out. The
+    unique index also serves the by-pole-and-time reads (it begins with them).
+    """
 
     __tablename__ = "status_events"
-    __table_args__ = (sa.Index("ix_status_events_pole_time", "pole_id", "timestamp"),)
+    __table_args__ = (sa.Index("uq_status_events_event", "pole_id", "timestamp", "connector_id",
+                               "status", "error_code", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     pole_id: str = Field(foreign_key="poles.id", max_length=64)
@@ -162,11 +175,18 @@ class Transaction(SQLModel, table=True):
 
 
 class MeterValue(SQLModel, table=True):
-    """One sampled value (eis 56/58): one row per measurand and phase."""
+    """One sampled value (eis 56/58): one row per measurand and phase.
+
+    Stored once per natural key — pole, time, connector, measurand, phase, location,
+    context (issue 20): a MeterValues message resent after a lost answer adds nothing, so
+    the meter-values API and the reports never count a sample twice. The unique index
+    begins with (pole, time, connector) and so also serves the range reads.
+    """
 
     __tablename__ = "meter_values"
     __table_args__ = (
-        sa.Index("ix_meter_values_pole_time", "pole_id", "timestamp", "connector_id"),
+        sa.Index("uq_meter_values_sample", "pole_id", "timestamp", "connector_id", "measurand",
+                 _or_empty("phase"), _or_empty("location"), _or_empty("context"), unique=True),
         sa.Index("ix_meter_values_transaction", "transaction_id"),
     )
 
@@ -181,6 +201,9 @@ class MeterValue(SQLModel, table=True):
     value: float
     unit: str | None = None
     context: str | None = None
+    location: str | None = None
+    """Where it was measured (OCPP ``location``: Outlet, Inlet, Body, Cable, EV); None:
+    not given (OCPP's default, Outlet). Two temperatures of one sample differ only here."""
 
 
 class MessageLog(SQLModel, table=True):
@@ -441,7 +464,9 @@ class SecurityEvent(SQLModel, table=True):
 
     __tablename__ = "security_events"
     __table_args__ = (sa.Index("ix_security_events_pole", "pole_id", "id"),
-                      sa.Index("ix_security_events_received", "received_at"))
+                      sa.Index("ix_security_events_received", "received_at"),
+                      sa.Index("uq_security_events_event", "pole_id", "timestamp", "type",
+                               _or_empty("tech_info"), unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     pole_id: str = Field(foreign_key="poles.id", max_length=64)

@@ -65,7 +65,7 @@ Write = tuple[Any, Mapping[str, Any]]
 statement are executed together (one ``executemany``), so statements are built once."""
 
 _METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "measurand", "phase",
-                  "value", "unit", "context")
+                  "value", "unit", "context", "location")
 
 
 def by_pole(rows: Iterable[Any]) -> dict[str, list[Any]]:
@@ -103,14 +103,21 @@ class Repository:
             statement = self._statements[name] = build()
         return statement
 
-    def _append_statement(self, model: type[Any]) -> Any:
+    def _append_statement(self, model: type[Any], *, skip_repeats: bool = False) -> Any:
         """The plain ``INSERT`` of a table that only grows (log, samples, events): batches
-        of it may be bulk-loaded (`CompiledWrites.mark_append`)."""
+        of it may be bulk-loaded (`CompiledWrites.mark_append`).
+
+        ``skip_repeats``: the table has a unique natural key and a row already stored is
+        left out (``ON CONFLICT DO NOTHING``), so a message a pole resends after a lost
+        answer is stored once (issue 20) — decided by the database in the same batch, with
+        no read before the write.
+        """
         table = _table(model)
 
         def build() -> Any:
-            statement = sa.insert(table)
-            self.compiled_writes.mark_append(statement, table)
+            statement = (self._insert(model).on_conflict_do_nothing() if skip_repeats
+                         else sa.insert(table))
+            self.compiled_writes.mark_append(statement, table, skip_repeats=skip_repeats)
             return statement
         return self._statement(f"append {table.name}", build)
 
@@ -323,7 +330,7 @@ class Repository:
                                        else_=table.c.since)},
                 where=table.c.since <= statement.excluded.since)
 
-        event = self._append_statement(StatusEvent)
+        event = self._append_statement(StatusEvent, skip_repeats=True)
         upsert = self._statement("connector_upsert", build_upsert)
         return [(event, {"pole_id": pole_id, "connector_id": connector_id, "status": status,
                          "error_code": error_code, "timestamp": at}),
@@ -481,7 +488,8 @@ class Repository:
     # -- meter values -----------------------------------------------------------------------
 
     def add_meter_values(self, rows: Iterable[MeterValue | Mapping[str, Any]]) -> int:
-        """Insert many samples in one transaction, as one executemany; returns the count.
+        """Insert many samples in one transaction, as one executemany; returns the count
+        given (samples stored before, by their natural key, are skipped: see `MeterValue`).
 
         Core ``INSERT`` rather than ORM objects: a month of 15-minute samples is ~12k rows and
         the ORM's per-object bookkeeping would dominate.
@@ -493,7 +501,7 @@ class Repository:
 
     def meter_value_writes(self, rows: Iterable[MeterValue | Mapping[str, Any]]
                            ) -> list[Write]:
-        statement = self._append_statement(MeterValue)
+        statement = self._append_statement(MeterValue, skip_repeats=True)
         writes: list[Write] = []
         for row in rows:
             source = row.model_dump() if isinstance(row, MeterValue) else row
@@ -639,13 +647,20 @@ class Repository:
     def firmware_status(self, pole_id: str, status: str, at: datetime) -> None:
         """A FirmwareStatusNotification: the pole's newest unfinished update moves on, or,
         with none, a new one starts (the pole was updated without this service asking).
-        ``Idle`` (nothing going on, as answered to a trigger) changes no update."""
+        ``Idle`` (nothing going on, as answered to a trigger) changes no update.
+
+        The newest update's own status again is the same report resent (its answer was
+        lost, issue 20) and changes nothing: a second ``Installed`` does not start a
+        second update, nor move the time of the first. A pole's reports come one at a
+        time over its one connection, so this read-then-write has no rival writer."""
         if status == "Idle":
             return
         with storage_errors(self.engine.url), self._session() as session:
             newest = session.exec(
                 select(FirmwareUpdate).where(FirmwareUpdate.pole_id == pole_id)
                 .order_by(col(FirmwareUpdate.id).desc()).limit(1)).first()
+            if newest is not None and newest.status == status:
+                return
             if newest is None or newest.status in self.FIRMWARE_FINAL:
                 newest = FirmwareUpdate(pole_id=pole_id, status=status, status_at=at)
             else:
@@ -863,11 +878,28 @@ class Repository:
     # -- security events --------------------------------------------------------------------
 
     def add_security_event(self, event: SecurityEvent) -> SecurityEvent:
-        """Store one event a pole reported (before the pole gets its answer)."""
+        """Store one event a pole reported (before the pole gets its answer); the stored
+        row. An event stored before (same pole, time, type and techInfo: the pole resent
+        it after a lost answer, issue 20) is not stored again: its first row comes back."""
+        table = _table(SecurityEvent)
+        values = {"pole_id": event.pole_id, "type": event.type, "tech_info": event.tech_info,
+                  "timestamp": event.timestamp, "received_at": event.received_at}
+        statement = (self._insert(SecurityEvent).values(**values).on_conflict_do_nothing()
+                     .returning(table.c.id))
         with storage_errors(self.engine.url), self._session() as session:
-            session.add(event)
+            new_id = session.execute(statement).scalar_one_or_none()
             session.commit()
-            return event
+            if new_id is None:
+                stored = session.exec(select(SecurityEvent).where(
+                    SecurityEvent.pole_id == event.pole_id,
+                    col(SecurityEvent.timestamp) == event.timestamp,
+                    SecurityEvent.type == event.type,
+                    sa.func.coalesce(col(SecurityEvent.tech_info), "")
+                    == (event.tech_info or ""))).first()
+            else:
+                stored = session.get(SecurityEvent, new_id)
+        assert stored is not None, "conflict reported but no security event found"
+        return stored
 
     def security_events(self, pole_id: str | None = None, *, since: datetime | None = None,
                         limit: int = 100) -> list[SecurityEvent]:
