@@ -25,6 +25,7 @@ from pole_link.protocol.vendor import VENDOR_ID, VendorMessage, decode_data
 from pole_link.replay.history import ReplayMessage
 
 SOCKETS = 2
+GRID_KEY = "GridConnectionMaxCurrent"
 NOMINAL_V = 230.0
 DEFAULT_LIMIT_A = 0.0
 """The pole limit before the log names one: unknown, shown as 0 rather than invented."""
@@ -69,11 +70,14 @@ class ReplaySocket:
             return 0.0
         return max(0.0, self.register_wh - self.meter_start_wh)
 
-    def to_live(self) -> SocketLive:
+    def to_live(self, limit_a: float) -> SocketLive:
+        """The socket as a Live sample; ``limit_a`` (the pole's limit) stands in for the
+        offer when the log names none: few poles sample ``Current.Offered``, and the limit
+        in force is the ceiling of any offer."""
         if self.live is not None:
             return self.live
         pilot = _PILOT.get(self.status, CPState.A)
-        offered = self.offered_a if pilot.pwm_on else 0.0
+        offered = (self.offered_a or limit_a) if pilot.pwm_on else 0.0
         return SocketLive(
             connector_id=self.connector_id, cp_state=pilot,
             pwm_duty_percent=_duty(offered), offered_current_a=offered,
@@ -95,6 +99,8 @@ class ReplayPole:
     serial_number: str = "?"
     firmware_version: str = "?"
     boots: int = 0
+    grid_a: float | None = None
+    """GridConnectionMaxCurrent, when the log holds the pole's answer naming it."""
     _pending_starts: dict[str, int] = field(default_factory=dict)
     """StartTransaction call id -> connector, until the CSMS's answer names the transaction."""
 
@@ -110,7 +116,8 @@ class ReplayPole:
     def sample(self, at: datetime) -> LiveSample:
         """The pole as a ``Live`` sample at replay time ``at``."""
         return LiveSample(timestamp=at, limit_a=self.limit_a,
-                          sockets=tuple(self.sockets[c].to_live() for c in sorted(self.sockets)))
+                          sockets=tuple(self.sockets[c].to_live(self.limit_a)
+                                        for c in sorted(self.sockets)))
 
     # ------------------------------------------------------------ applying messages
     def apply(self, message: ReplayMessage) -> None:
@@ -131,6 +138,20 @@ class ReplayPole:
                 handler(message, payload)
         elif message.action == "StartTransaction" and isinstance(payload, dict):
             self._started(message, payload)
+        elif message.action == "GetConfiguration" and isinstance(payload, dict):
+            self._configuration(payload)
+
+    def _configuration(self, payload: dict[str, Any]) -> None:
+        """The pole's GridConnectionMaxCurrent, as the service read it: the limit until a
+        profile lowers it."""
+        for entry in payload.get("configurationKey") or []:
+            if entry.get("key") == GRID_KEY:
+                try:
+                    self.grid_a = float(entry.get("value"))
+                except (TypeError, ValueError):
+                    continue
+                if self.limit_a == DEFAULT_LIMIT_A:
+                    self.limit_a = self.grid_a
 
     def _boot_notification(self, message: ReplayMessage, payload: dict[str, Any]) -> None:
         """A boot means the pole was off: no current flows until it says otherwise. Its
@@ -218,7 +239,7 @@ class ReplayPole:
             limit /= 3 * NOMINAL_V
         connector_id = int(payload.get("connectorId", 0))
         if connector_id == 0:
-            self.limit_a = limit
+            self.limit_a = limit if self.grid_a is None else min(limit, self.grid_a)
         else:
             self.socket(connector_id).offered_a = limit
 

@@ -8,6 +8,9 @@ replay is said here, once:
 - ``LiveSubscribe`` starts the replay's heartbeat: every interval of real time the player
   advances (``speed`` × that interval) and its state goes out as a ``Live`` sample —
   paused too, so the session never mistakes a paused replay for a silent pole;
+- the Pole view's own questions get answers from the log: its fault self tests fail when
+  the stored errorCode is theirs (so the view names a replayed GroundFailure), and the
+  schedule is not available;
 - the link is read only (`read_only_reason`), and every other call — any command, even one
   the view should never send — is refused with `NotAuthorised`: a replay has no pole to
   reach, and nothing typed while watching one may act on the real pole.
@@ -33,6 +36,9 @@ __all__ = ["REPLAY_READ_ONLY", "ReplayLink"]
 REPLAY_READ_ONLY = "Replay"
 """The `PoleAccess` reason of a replay: nothing can be written."""
 MIN_INTERVAL_S = 0.05
+SELF_TEST_CODES = {"rcd": "GroundFailure", "lock": "ConnectorLockFailure",
+                   "meter": "PowerMeterFailure"}
+"""PROTOCOL.md's fault self tests and the OCPP errorCode each finds."""
 
 
 class ReplayLink(PoleLink):
@@ -80,9 +86,12 @@ class ReplayLink(PoleLink):
             interval = int(request.get("intervalMs", 0)) if isinstance(request, dict) else 0
             await self._subscribe(interval / 1000)
             return _accepted({"status": "Accepted"})
+        if action == "DataTransfer" and message_id == VendorMessage.SELF_TEST:
+            return _accepted(self._self_test(decode_data(payload.get("data"))))
+        if action == "GetCompositeSchedule":
+            return {"status": "Rejected"}  # the real pole is not asked for its schedule
         what = f"DataTransfer {message_id}" if message_id else action
-        if message_id in (VendorMessage.SELF_TEST, VendorMessage.AUTH) \
-                or action == "GetCompositeSchedule":
+        if message_id == VendorMessage.AUTH:
             raise CallError("NotSupported", "a replay shows the stored messages only: the "
                             "real pole is not asked", action=what)
         raise NotAuthorised("this is a replay of the message log: nothing is sent to the "
@@ -94,6 +103,20 @@ class ReplayLink(PoleLink):
                 "serialNumber": pole.serial_number, "firmwareVersion": pole.firmware_version,
                 "protocolVersion": 1, "sockets": len(pole.sockets), "maxFrame": 65536,
                 "time": format_time(self.player.clock)}
+
+    def _self_test(self, request: Any) -> dict[str, Any]:
+        """A self test the Pole view asks to explain a fault, answered from the log, not
+        run: the fault test fails when the socket's stored errorCode is the one it finds,
+        and the back-office link (``modem``) passes: every replayed message came through
+        it."""
+        test = str(request.get("test")) if isinstance(request, dict) else ""
+        connector_id = int(request.get("connectorId", 1)) if isinstance(request, dict) else 1
+        if test == "modem":
+            return {"result": "Passed", "detail": "replay: the service received these messages"}
+        code = self.player.pole.socket(connector_id).error_code
+        failed = SELF_TEST_CODES.get(test) == code
+        return {"result": "Failed" if failed else "Passed",
+                "detail": f"replay: the message log's errorCode is {code}"}
 
     async def _subscribe(self, interval_s: float) -> None:
         ticker, self._ticker = self._ticker, None

@@ -55,6 +55,7 @@ def test_the_evening_charging_then_a_ground_fault_then_a_power_loss() -> None:
     played_until(replay, 19, 10)
     assert replay.sample().limit_a == 10.0  # the peak profile the service sent
     assert replay.sample().socket(1).current_a == (10.0, 10.0, 10.0)
+    assert replay.sample().socket(1).offered_current_a == 10.0  # no offer logged: the limit
 
     played_until(replay, 19, 31)  # the mains are gone, but the log does not know yet
     assert replay.sample().socket(1).transaction_id == 41

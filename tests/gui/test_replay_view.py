@@ -1,0 +1,133 @@
+"""Replaying a pole's stored message log in the Pole view, over a real service.
+
+A virtual pole charges on socket 1 and trips its earth-fault breaker on socket 2 while
+connected to the service; the helpdesk then chooses that stretch in the message log's
+Replay… dialog and watches it in the Pole view: a banner says it is a replay, stepping and
+jumping show the sockets as they were, and no command can be sent.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime
+
+from gui.pole_state import LinkState
+from gui.replay.window_dialog import ReplayWindowDialog
+from gui.views.pole_view import PoleView
+from pole_link.errors import NotAuthorised
+from pole_link.service_api import MessageRecord, ServiceClient
+from pole_link.sim.vehicles import EvType
+from pole_link.transports.csms import ServiceEndpoint
+from tests.gui.qt_support import shown
+from tests.support import Api, connected_pole, until
+
+T0 = datetime(2026, 11, 25, 17, tzinfo=UTC)
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+
+
+def is_status(record: MessageRecord, connector: int, status: str) -> bool:
+    payload = record.payload if isinstance(record.payload, str) else ""
+    return (record.action == "StatusNotification" and record.direction == "in"
+            and f'"connectorId":{connector}' in payload.replace(" ", "")
+            and f'"status":"{status}"' in payload.replace(" ", ""))
+
+
+async def stored_fault_evening(api: Api, tmp_path: Path) -> list[MessageRecord]:
+    """The pole's log after a charge on socket 1 and a GroundFailure on socket 2."""
+    endpoint = ServiceEndpoint(api.url, api.token)
+    async with connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
+        pole = connected.pole
+        pole.plug(1, EvType.EV3)
+        pole.present_card(1, "CARD-1")
+        await until(lambda: pole.socket(1).transaction is not None
+                    and pole.socket(1).transaction.csms_id is not None)
+        pole.scheduler.advance(1800)  # the car charges: periodic meter values
+        pole.fault(2, "rcd")
+        await until(lambda: len(connected.outbox) == 0)
+    async with ServiceClient(endpoint) as client:  # the service stores before it answers
+        records = await client.messages("PW-0001", limit=5000)
+    return records
+
+
+async def test_the_pole_view_replays_a_stored_fault_read_only(
+        view: PoleView, api: Api, tmp_path: Path) -> None:
+    records = await stored_fault_evening(api, tmp_path)
+    preparing = next(r for r in reversed(records) if is_status(r, 1, "Preparing"))
+    assert preparing.time is not None and records[0].time is not None
+    endpoint = ServiceEndpoint(api.url, api.token)
+    view.message_log.follow(endpoint, "PW-0001")
+    assert view.message_log.replay_button.isVisibleTo(view.message_log)
+
+    # Message log › Replay…: the window from the plug-in to just after the last message.
+    view.message_log.choose_replay_window()
+    dialog = view.message_log.findChild(ReplayWindowDialog)
+    assert dialog is not None
+    dialog.start.setDateTime(QDateTime.fromSecsSinceEpoch(int(preparing.time.timestamp())))
+    dialog.end.setDateTime(QDateTime.fromSecsSinceEpoch(
+        int((records[0].time + timedelta(minutes=1)).timestamp())))
+    dialog.accept()
+
+    bar = view.replay_bar
+    await shown(lambda: view.controller.state is LinkState.CONNECTED and bar.isVisible(),
+                timeout=30)
+    player = bar.player
+    assert player is not None and player.pole_id == "PW-0001" and not player.playing
+    banner = bar.banner.text()
+    assert "REPLAY of PW-0001" in banner and "Nothing is sent to the real pole" in banner
+    # Paused at the window start: both sockets as the log left them (Available).
+    await shown(lambda: view.cards[1].values["status"].text() == "Available")
+
+    # Writes: every command greyed out, with the reason, and refused if sent anyway.
+    await shown(lambda: not view.start_button.isEnabled())
+    assert "Replay of PW-0001" in view.access_label.text()
+    for widget in (view.start_button, view.stop_button, view.unlock_button,
+                   view.reset_button, view.clear_fault_button, view.led_slider):
+        assert not widget.isEnabled()
+        assert "nothing is sent to the real pole" in widget.toolTip()
+    assert not view.commission_button.isEnabled()
+    failures: list[object] = []
+    view.controller.command_failed.connect(lambda what, error: failures.append(error))
+    view.controller.remote_start(1, "CARD-1")
+    await shown(lambda: bool(failures))
+    assert isinstance(failures[0], NotAuthorised)
+
+    # Step onto the plug-in (the log is in whole seconds here, so the window's first
+    # second also holds the boot): the message before it, then one step.
+    plug_in = next(m for m in player.messages if m.is_call and m.action == "StatusNotification"
+                   and m.payload.get("status") == "Preparing")
+    assert plug_in.index > 0
+    bar.jump(plug_in.index - 1)
+    assert view.cards[0].values["status"].text() != "Preparing"
+    bar.step_button.click()
+    assert player.last_message is plug_in and not player.playing
+    await shown(lambda: view.cards[0].values["status"].text() == "Preparing")
+    assert f"Message {plug_in.index + 1} of {len(player.messages)}" in bar.last_message.text()
+
+    # Jump to the earth fault: socket 2 faulted, its cause in words, socket 1 charging.
+    fault = next(m for m in player.messages if m.is_call and m.action == "StatusNotification"
+                 and m.payload.get("status") == "Faulted")
+    bar.jump_to.setCurrentIndex(fault.index)
+    bar.jump_to.activated.emit(fault.index)
+    assert player.position == fault.index + 1 and player.clock == fault.time
+    await shown(lambda: view.cards[1].values["status"].text() == "Faulted")
+    assert view.cards[0].values["status"].text() == "Charging"
+    await shown(lambda: "earth" in view.status_panel.text().lower())
+    assert failures == [failures[0]]  # the view's own questions were answered, not refused
+
+    view.resize(1366, 768)
+    OUTPUT.mkdir(exist_ok=True)
+    view.grab().save(str(OUTPUT / "pole_view_replay.png"))
+
+    # Play at 600× to the end of the window: the replay stops by itself.
+    bar.speed.setCurrentIndex(3)
+    bar.play_button.click()
+    assert player.playing and player.speed == 600
+    await shown(lambda: player.at_end and not player.playing, timeout=30)
+    await shown(lambda: "at the end of the window" in bar.banner.text())
+
+    bar.end_button.click()
+    assert not bar.isVisible() and bar.player is None
+    await shown(lambda: view.controller.state is LinkState.DISCONNECTED)
+    assert view.commission_button.isEnabled()
