@@ -547,6 +547,7 @@ class PoleView(QWidget):
         if address is not None and address.transport != "replay":
             self._before_replay = (address, self.controller.options)
         self._replay_clock = None
+        self._show_afresh()
         player.subscribe(lambda: self._replay_moved(player))
         self.replay_bar.follow(player, self.schedule.zone)
         self.commission_button.setEnabled(False)
@@ -561,10 +562,22 @@ class PoleView(QWidget):
         self.commission_button.setToolTip(self.tr(
             "Run the commissioning checklist on this pole and sign its report"))
         before, self._before_replay = self._before_replay, None
+        self._show_afresh()
         if before is None:
             self.controller.close_pole()
         else:
             self.controller.connect_to(before[0], **before[1])
+
+    def _show_afresh(self) -> None:
+        """Between a pole and its replay nothing carries over: the service's record of the
+        pole now (its error codes, its back office) is not the replayed past, and the past's
+        curves are not today's."""
+        acknowledged = self.state.security_acknowledged  # the Fleet's, for this pole
+        self.state = PoleState(link=self.state.link)
+        self.state.security_acknowledged = acknowledged
+        self._tests_asked.clear()
+        self._forget_shown_pole()
+        self.show_status()
 
     @property
     def replaying(self) -> bool:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
 
 from gui.pole_state import LinkState
 from gui.replay.window_dialog import ReplayWindowDialog
@@ -19,9 +22,10 @@ from gui.views.pole_view import PoleView
 from pole_link.errors import NotAuthorised
 from pole_link.service_api import MessageRecord, ServiceClient
 from pole_link.sim.vehicles import EvType
+from pole_link.transports import PoleAddress
 from pole_link.transports.csms import ServiceEndpoint
 from tests.gui.qt_support import shown
-from tests.support import Api, connected_pole, until
+from tests.support import Api, ConnectedPole, connected_pole, until
 
 T0 = datetime(2026, 11, 25, 17, tzinfo=UTC)
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
@@ -34,30 +38,46 @@ def is_status(record: MessageRecord, connector: int, status: str) -> bool:
             and f'"status":"{status}"' in payload.replace(" ", ""))
 
 
-async def stored_fault_evening(api: Api, tmp_path: Path) -> list[MessageRecord]:
-    """The pole's log after a charge on socket 1 and a GroundFailure on socket 2."""
-    endpoint = ServiceEndpoint(api.url, api.token)
-    async with connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
-        pole = connected.pole
-        pole.plug(1, EvType.EV3)
-        pole.present_card(1, "CARD-1")
-        await until(lambda: pole.socket(1).transaction is not None
-                    and pole.socket(1).transaction.csms_id is not None)
-        pole.scheduler.advance(1800)  # the car charges: periodic meter values
-        pole.fault(2, "rcd")
-        await until(lambda: len(connected.outbox) == 0)
-    async with ServiceClient(endpoint) as client:  # the service stores before it answers
-        records = await client.messages("PW-0001", limit=5000)
-    return records
+async def charge_then_fault(connected: ConnectedPole) -> None:
+    """A charge on socket 1, then a GroundFailure on socket 2, all stored by the service."""
+    pole = connected.pole
+    pole.plug(1, EvType.EV3)
+    pole.present_card(1, "CARD-1")
+    await until(lambda: pole.socket(1).transaction is not None
+                and pole.socket(1).transaction.csms_id is not None)
+    pole.scheduler.advance(1800)  # the car charges: periodic meter values
+    pole.fault(2, "rcd")
+    await until(lambda: len(connected.outbox) == 0)
 
 
 async def test_the_pole_view_replays_a_stored_fault_read_only(
         view: PoleView, api: Api, tmp_path: Path) -> None:
-    records = await stored_fault_evening(api, tmp_path)
+    endpoint = ServiceEndpoint(api.url, api.token)
+    async with connected_pole(api.service.ocpp_url, tmp_path, start=T0) as connected:
+        # The helpdesk watches the live pole through the service, as from the Fleet.
+        view.choose_pole("PW-0001", endpoint)
+        view.controller.connect_to(PoleAddress("csms", "PW-0001", "PW-0001", "PW-0001"),
+                                   service=endpoint)
+        await shown(lambda: view.controller.state is LinkState.CONNECTED, timeout=30)
+        await charge_then_fault(connected)
+        async with ServiceClient(endpoint) as client:  # stored before acknowledged
+            records = await client.messages("PW-0001", limit=5000)
+        await replay_the_fault(view, records)
+
+        # End replay: back to the live pole through the service, nothing of the past kept.
+        view.replay_bar.end_button.click()
+        assert not view.replay_bar.isVisible() and not view.replaying
+        await shown(lambda: view.controller.state is LinkState.CONNECTED
+                    and view.controller.address is not None
+                    and view.controller.address.transport == "csms", timeout=30)
+        await shown(lambda: view.start_button.isEnabled())
+        assert "Replay" not in view.access_label.text()
+        assert view.commission_button.isEnabled()
+
+
+async def replay_the_fault(view: PoleView, records: list[MessageRecord]) -> None:
     preparing = next(r for r in reversed(records) if is_status(r, 1, "Preparing"))
     assert preparing.time is not None and records[0].time is not None
-    endpoint = ServiceEndpoint(api.url, api.token)
-    view.message_log.follow(endpoint, "PW-0001")
     assert view.message_log.replay_button.isVisibleTo(view.message_log)
 
     # Message log › Replay…: the window from the plug-in to just after the last message.
@@ -70,13 +90,14 @@ async def test_the_pole_view_replays_a_stored_fault_read_only(
     dialog.accept()
 
     bar = view.replay_bar
-    await shown(lambda: view.controller.state is LinkState.CONNECTED and bar.isVisible(),
-                timeout=30)
+    await shown(lambda: view.controller.state is LinkState.CONNECTED and bar.isVisible()
+                and view.controller.address is not None
+                and view.controller.address.transport == "replay", timeout=30)
     player = bar.player
     assert player is not None and player.pole_id == "PW-0001" and not player.playing
     banner = bar.banner.text()
     assert "REPLAY of PW-0001" in banner and "Nothing is sent to the real pole" in banner
-    # Paused at the window start: both sockets as the log left them (Available).
+    # Paused at the window start: the sockets as the log left them by then.
     await shown(lambda: view.cards[1].values["status"].text() == "Available")
 
     # Writes: every command greyed out, with the reason, and refused if sent anyway.
@@ -94,12 +115,11 @@ async def test_the_pole_view_replays_a_stored_fault_read_only(
     assert isinstance(failures[0], NotAuthorised)
 
     # Step onto the plug-in (the log is in whole seconds here, so the window's first
-    # second also holds the boot): the message before it, then one step.
+    # second may also hold what came just before): the message before it, then one step.
     plug_in = next(m for m in player.messages if m.is_call and m.action == "StatusNotification"
                    and m.payload.get("status") == "Preparing")
-    assert plug_in.index > 0
-    bar.jump(plug_in.index - 1)
-    assert view.cards[0].values["status"].text() != "Preparing"
+    if plug_in.index:
+        bar.jump(plug_in.index - 1)
     bar.step_button.click()
     assert player.last_message is plug_in and not player.playing
     await shown(lambda: view.cards[0].values["status"].text() == "Preparing")
@@ -127,7 +147,18 @@ async def test_the_pole_view_replays_a_stored_fault_read_only(
     await shown(lambda: player.at_end and not player.playing, timeout=30)
     await shown(lambda: "at the end of the window" in bar.banner.text())
 
-    bar.end_button.click()
-    assert not bar.isVisible() and bar.player is None
-    await shown(lambda: view.controller.state is LinkState.DISCONNECTED)
-    assert view.commission_button.isEnabled()
+
+def test_the_window_is_chosen_on_the_poles_clock_and_must_end_after_it_starts(
+        qtbot: QtBot) -> None:
+    zone = ZoneInfo("Europe/Amsterdam")
+    now = datetime(2026, 11, 25, 19, 30, tzinfo=UTC)  # 20:30 at the pole
+    dialog = ReplayWindowDialog("PW-0007", now, zone)
+    qtbot.addWidget(dialog)
+    assert dialog.start.text() == "25-11-2026 17:30" and dialog.end.text() == "25-11-2026 20:30"
+    window = dialog.chosen()
+    assert window.pole_id == "PW-0007" and window.end == now
+    assert window.start == now - timedelta(hours=3)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    dialog.end.setDateTime(dialog.start.dateTime().addSecs(-60))
+    assert not ok.isEnabled() and "must end after it starts" in dialog.problem.text()
