@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pole_link.replay import SPEEDS, ReplayPlayer
+from pole_link.replay.history import message_labels
 
 REPAINT_MS = 250
 BANNER_STYLE = ("QFrame#replayBar { background: #fff3e0; border: 2px solid #e65100; "
@@ -63,6 +64,9 @@ class ReplayBar(QFrame):
         self.jump_to = QComboBox()
         self.jump_to.setToolTip(self.tr("Jump to a message: the pole as it was right after it"))
         self.jump_to.setMinimumContentsLength(40)
+        # Thousands of entries: never size the box to its longest one (a second per fill).
+        self.jump_to.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.jump_to.activated.connect(self._jump_chosen)
         self.end_button = QPushButton(self.tr("End replay"))
         self.end_button.clicked.connect(self.end_requested)
@@ -84,14 +88,15 @@ class ReplayBar(QFrame):
         self._timer.timeout.connect(self.repaint_state)
         self.hide()
 
-    def follow(self, player: ReplayPlayer, zone: ZoneInfo) -> None:
-        """Show ``player``'s replay (and keep showing it until `stop`)."""
+    def follow(self, player: ReplayPlayer, zone: ZoneInfo,
+               labels: list[str] | None = None) -> None:
+        """Show ``player``'s replay (and keep showing it until `stop`); ``labels``: the
+        jump list's lines, made off the GUI thread (`message_labels`) for a long window."""
         self.player, self.zone = player, zone
         self.jump_to.blockSignals(True)
-        self.jump_to.clear()
-        for message in player.messages:
-            self.jump_to.addItem(f"{self._time(message.time, seconds=True)}  "
-                                 f"{message.summary()[:90]}", message.index)
+        self.jump_to.clear()  # row N is message N
+        self.jump_to.addItems(labels if labels is not None
+                              else message_labels(player.messages, zone))
         self.jump_to.blockSignals(False)
         self.speed.blockSignals(True)
         self.speed.setCurrentIndex(SPEEDS.index(player.speed))
@@ -126,9 +131,8 @@ class ReplayBar(QFrame):
             self.repaint_state()
 
     def _jump_chosen(self, row: int) -> None:
-        index = self.jump_to.itemData(row)
-        if isinstance(index, int):
-            self.jump(index)
+        if row >= 0:
+            self.jump(row)
 
     def _speed_chosen(self, row: int) -> None:
         if self.player is not None:

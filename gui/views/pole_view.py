@@ -7,9 +7,11 @@ cards and plot only store and repaint, so the window stays responsive.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -42,6 +44,7 @@ from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
 from pole_link.live import LiveSample
 from pole_link.replay import ReplayPlayer, ReplayWindow
+from pole_link.replay.history import message_labels
 from pole_link.replay.load import load_replay
 from pole_link.service_api import (
     ConnectionRecord,
@@ -80,10 +83,13 @@ PoleStory = tuple[PoleRecord, list[ConnectionRecord], list[TransactionRecord],
                   list[SecurityEventRecord]]
 
 
-async def fetch_replay(service: ServiceEndpoint, window: ReplayWindow) -> ReplayPlayer:
-    """A replay's messages from the service's log (the window and its lead-in)."""
+async def fetch_replay(service: ServiceEndpoint, window: ReplayWindow, zone: ZoneInfo
+                       ) -> tuple[ReplayPlayer, list[str]]:
+    """A replay's messages from the service's log (the window and its lead-in), and the
+    lines of its jump list, formatted off the GUI thread."""
     async with ServiceClient(service, timeout=30) as client:
-        return await load_replay(client, window)
+        player = await load_replay(client, window)
+    return player, await asyncio.to_thread(message_labels, player.messages, zone)
 
 
 async def fetch_pole_story(service: ServiceEndpoint, pole_id: str, now: datetime
@@ -537,9 +543,10 @@ class PoleView(QWidget):
         if service is None:
             return
         self.tasks.run(self.tr("Reading %1's message log for the replay").replace(
-            "%1", window.pole_id), fetch_replay(service, window), self.start_replay)
+            "%1", window.pole_id), fetch_replay(service, window, self.schedule.zone),
+            lambda loaded: self.start_replay(*loaded))
 
-    def start_replay(self, player: ReplayPlayer) -> None:
+    def start_replay(self, player: ReplayPlayer, labels: list[str] | None = None) -> None:
         """Show ``player`` through the one controller, like any pole (the replay transport
         is read only, so every command greys out with the reason); the pole shown before
         comes back at `end_replay`."""
@@ -549,7 +556,7 @@ class PoleView(QWidget):
         self._replay_clock = None
         self._show_afresh()
         player.subscribe(lambda: self._replay_moved(player))
-        self.replay_bar.follow(player, self.schedule.zone)
+        self.replay_bar.follow(player, self.schedule.zone, labels)
         self.commission_button.setEnabled(False)
         self.commission_button.setToolTip(self.tr("Not during a replay"))
         self.controller.connect_to(PoleAddress(

@@ -12,10 +12,11 @@ carries a ``vendorId`` its answer never has.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pole_link.service_api import MessageRecord
 
@@ -94,3 +95,13 @@ def _is_call(record: MessageRecord, payload: Any) -> bool:
         return isinstance(payload, dict) and "vendorId" in payload
     pole_calls = record.action in POLE_CALLS
     return pole_calls == (record.direction == "in")
+
+
+def message_labels(messages: Sequence[ReplayMessage], zone: ZoneInfo) -> list[str]:
+    """One line per message for a "jump to" list, its time on the pole's wall clock.
+
+    Thousands of these take a good part of a second to format: build them off the GUI
+    thread (`asyncio.to_thread`) and hand them to the list ready-made.
+    """
+    return [f"{m.time.astimezone(zone).strftime('%d-%m-%Y %H:%M:%S')}  {m.summary()[:90]}"
+            for m in messages]

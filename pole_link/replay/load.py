@@ -9,6 +9,8 @@ afternoon is faulted at 18:00 too).
 
 from __future__ import annotations
 
+import asyncio
+
 from pole_link.replay.history import replay_messages
 from pole_link.replay.player import ReplayPlayer, ReplayWindow
 from pole_link.service_api import ServiceClient
@@ -26,5 +28,7 @@ async def load_replay(client: ServiceClient, window: ReplayWindow) -> ReplayPlay
         raise ValueError(f"the service kept no message of {window.pole_id} in this window: "
                          "choose another one (the log keeps the newest 10,000 per pole)")
     before = await client.messages(window.pole_id, end=window.start, limit=LEAD_IN_LIMIT)
-    return ReplayPlayer(window, replay_messages(inside), replay_messages(before),
+    # Parsing a full window takes ~0.1 s (benchmarks/replay_player.py): not on the GUI thread.
+    messages = await asyncio.to_thread(replay_messages, inside)
+    return ReplayPlayer(window, messages, replay_messages(before),
                         truncated=len(inside) >= WINDOW_LIMIT)
