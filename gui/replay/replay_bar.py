@@ -46,11 +46,12 @@ class ReplayBar(QFrame):
         self.zone = ZoneInfo("Europe/Amsterdam")
         self.banner = QLabel()
         self.banner.setObjectName("replayBanner")
-        self.banner.setStyleSheet("font-size: 13pt; color: #bf360c;")
+        self.banner.setStyleSheet("font-size: 12pt; color: #bf360c;")
         self.banner.setWordWrap(True)
         self.last_message = QLabel()
-        self.last_message.setObjectName("replayMessage")
-        self.last_message.setStyleSheet("font-family: monospace;")
+        self.last_message.setObjectName("replayPosition")
+        """Where the replay stands ("Message 29 of 30"); the Jump to list shows that
+        message itself, so the bar stays two lines high on a 700-pixel screen."""
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_play)
         self.step_button = QPushButton(self.tr("Step"))
@@ -77,13 +78,13 @@ class ReplayBar(QFrame):
         controls.addWidget(self.speed)
         controls.addWidget(QLabel(self.tr("Jump to")))
         controls.addWidget(self.jump_to, 1)
+        controls.addWidget(self.last_message)
         controls.addWidget(self.end_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.setSpacing(2)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(1)
         layout.addWidget(self.banner)
         layout.addLayout(controls)
-        layout.addWidget(self.last_message)
         self._timer = QTimer(self, interval=REPAINT_MS)
         self._timer.timeout.connect(self.repaint_state)
         self.hide()
@@ -148,25 +149,27 @@ class ReplayBar(QFrame):
         state = (self.tr("playing at %1×").replace("%1", f"{player.speed:g}") if player.playing
                  else self.tr("at the end of the window") if player.at_end
                  else self.tr("paused"))
-        text = self.tr("REPLAY of %1's message log, %2 – %3 — replay clock %4 (%5). "
-                       "Nothing is sent to the real pole.")
+        # One line, so the page still fits 1366×700; the greyed-out commands' tooltips say
+        # the rest (the Pole view leaves out its access line during a replay: this says it).
+        text = self.tr("REPLAY of %1's message log · %2 – %3 · replay clock %4 (%5) · "
+                       "nothing is sent to the pole")
+        same_day = (window.start.astimezone(self.zone).date()
+                    == window.end.astimezone(self.zone).date())
         text = (text.replace("%1", window.pole_id)
-                .replace("%2", self._time(window.start)).replace("%3", self._time(window.end))
-                .replace("%4", self._time(player.clock, seconds=True)).replace("%5", state))
+                .replace("%2", self._time(window.start))
+                .replace("%3", self._clock(window.end) if same_day else self._time(window.end))
+                .replace("%4", self._clock(player.clock, seconds=True) if same_day
+                         else self._time(player.clock, seconds=True)).replace("%5", state))
         if player.truncated and player.messages:
             text += " " + self.tr("The window holds more messages than one replay reads: "
                                   "it ends at %1.").replace(
                 "%1", self._time(player.messages[-1].time, seconds=True))
-        self.banner.setText(f"<b>{html.escape(text)}</b>")
+        self.banner.setText(f"<b>{html.escape(text, quote=False)}</b>")
         self.play_button.setText(self.tr("Pause") if player.playing else self.tr("Play"))
         last = player.last_message
         self.last_message.setText(
-            self.tr("Message %1 of %2: %3").replace("%1", str(player.position)).replace(
-                "%2", str(len(player.messages))).replace(
-                "%3", f"{self._time(last.time, seconds=True)} {last.summary()}")
-            if last is not None else
-            self.tr("No message of the window applied yet (%1 in the window)").replace(
-                "%1", str(len(player.messages))))
+            self.tr("Message %1 of %2").replace("%1", str(player.position)).replace(
+                "%2", str(len(player.messages))))
         if last is not None and self.jump_to.currentIndex() != last.index:
             self.jump_to.blockSignals(True)
             self.jump_to.setCurrentIndex(last.index)
@@ -175,3 +178,6 @@ class ReplayBar(QFrame):
     def _time(self, moment: datetime, *, seconds: bool = False) -> str:
         pattern = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
         return moment.astimezone(self.zone).strftime(pattern)
+
+    def _clock(self, moment: datetime, *, seconds: bool = False) -> str:
+        return moment.astimezone(self.zone).strftime("%H:%M:%S" if seconds else "%H:%M")

@@ -327,7 +327,8 @@ class PoleView(QWidget):
         self.access_label.setText(why)
         colour = "#2e7d32" if access is not None and access.writable else "#c62828"
         self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
-        self.access_label.setVisible(bool(why))
+        # A replay's banner already says that nothing reaches the pole, in one line less.
+        self.access_label.setVisible(bool(why) and not self.replaying)
 
     def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
         """Show ``pole_id`` at once, before (or without) a live link: a pole opened from

@@ -12,19 +12,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime
+import pytest
+from PySide6.QtCore import QDateTime, QSize
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from gui.pole_state import LinkState
 from gui.replay.window_dialog import ReplayWindowDialog
+from gui.views.main_window import MainWindow, Page
 from gui.views.pole_view import PoleView
 from pole_link.errors import NotAuthorised
+from pole_link.replay import ReplayPlayer, ReplayWindow, replay_messages
 from pole_link.service_api import MessageRecord, ServiceClient
 from pole_link.sim.vehicles import EvType
 from pole_link.transports import PoleAddress
 from pole_link.transports.csms import ServiceEndpoint
 from tests.gui.qt_support import shown
+from tests.gui.test_small_screen import SCREENS, cut_labels, rect_in
+from tests.pole_link.replay.fault_history import POLE, at, lead_in, window
 from tests.support import Api, ConnectedPole, connected_pole, until
 
 T0 = datetime(2026, 11, 25, 17, tzinfo=UTC)
@@ -73,6 +78,9 @@ async def test_the_pole_view_replays_a_stored_fault_read_only(
         await shown(lambda: view.start_button.isEnabled())
         assert "Replay" not in view.access_label.text()
         assert view.commission_button.isEnabled()
+        # Leave no service for the view's half-minute status refresh to ask after the test.
+        view.controller.close_pole()
+        view.choose_pole("PW-0001", None)
 
 
 async def replay_the_fault(view: PoleView, records: list[MessageRecord]) -> None:
@@ -96,13 +104,15 @@ async def replay_the_fault(view: PoleView, records: list[MessageRecord]) -> None
     player = bar.player
     assert player is not None and player.pole_id == "PW-0001" and not player.playing
     banner = bar.banner.text()
-    assert "REPLAY of PW-0001" in banner and "Nothing is sent to the real pole" in banner
+    assert "REPLAY of PW-0001's message log" in banner and "replay clock" in banner
+    assert "nothing is sent to the pole" in banner
     # Paused at the window start: the sockets as the log left them by then.
     await shown(lambda: view.cards[1].values["status"].text() == "Available")
 
     # Writes: every command greyed out, with the reason, and refused if sent anyway.
     await shown(lambda: not view.start_button.isEnabled())
     assert "Replay of PW-0001" in view.access_label.text()
+    assert not view.access_label.isVisible()  # the banner says it, in one line less
     for widget in (view.start_button, view.stop_button, view.unlock_button,
                    view.reset_button, view.clear_fault_button, view.led_slider):
         assert not widget.isEnabled()
@@ -162,3 +172,32 @@ def test_the_window_is_chosen_on_the_poles_clock_and_must_end_after_it_starts(
     assert ok.isEnabled()
     dialog.end.setDateTime(dialog.start.dateTime().addSecs(-60))
     assert not ok.isEnabled() and "must end after it starts" in dialog.problem.text()
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda size: f"{size.width()}x{size.height()}")
+async def test_the_replay_banner_fits_the_small_laptop_screen(qtbot: QtBot,
+                                                              screen: QSize) -> None:
+    """With the banner and its controls on top, the Pole page still fits 1366×768 and the
+    1366×700 a taskbar leaves, both socket cards whole."""
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    main.show_page(Page.POLE)
+    try:
+        player = ReplayPlayer(ReplayWindow(POLE, at(17), at(20)), replay_messages(window()),
+                              replay_messages(lead_in()))
+        main.pole_view.start_replay(player)
+        main.resize(screen)
+        bar = main.pole_view.replay_bar
+        await shown(lambda: bar.isVisible()
+                    and main.pole_view.cards[0].values["status"].text() == "Available")
+        bar.jump(len(player.messages) - 1)
+        await shown(lambda: main.pole_view.cards[1].values["status"].text() == "Faulted")
+        main.grab().save(str(OUTPUT / f"replay_small_screen_{screen.height()}.png"))
+        assert main.size() == screen, "the layout needs more than the screen: Qt enlarged it"
+        assert main.rect().contains(rect_in(bar, main))
+        for card in main.pole_view.cards:
+            assert main.rect().contains(rect_in(card, main))
+            assert cut_labels(card) == [], card.objectName()
+    finally:
+        await main.shutdown()
