@@ -285,6 +285,7 @@ class PoleView(QWidget):
 
     # ------------------------------------------------------------ controller → view
     def show_link_state(self, state: str, detail: str) -> None:
+        self._leave_replay_if_elsewhere()
         link = LinkState(state)
         self.state.link_changed(link)
         colour = STATE_COLOURS.get(link, "#616161")
@@ -565,16 +566,24 @@ class PoleView(QWidget):
             player.pole_id), player=player)
 
     def end_replay(self) -> None:
-        self.replay_bar.stop()
-        self.commission_button.setEnabled(True)
-        self.commission_button.setToolTip(self.tr(
-            "Run the commissioning checklist on this pole and sign its report"))
-        before, self._before_replay = self._before_replay, None
-        self._show_afresh()
-        if before is None:
-            self.controller.close_pole()
-        else:
+        """Close the replay (its banner goes with its link) and reopen the pole shown
+        before it, if any."""
+        before = self._before_replay
+        self.controller.close_pole()
+        if before is not None:
             self.controller.connect_to(before[0], **before[1])
+
+    def _leave_replay_if_elsewhere(self) -> None:
+        """Another pole opened meanwhile (from the Fleet, the Connect page): the banner
+        goes, so a live pole is never shown under "REPLAY"."""
+        address = self.controller.address
+        if self.replaying and (address is None or address.transport != "replay"):
+            self.replay_bar.stop()
+            self._before_replay = None
+            self.commission_button.setEnabled(True)
+            self.commission_button.setToolTip(self.tr(
+                "Run the commissioning checklist on this pole and sign its report"))
+            self._show_afresh()
 
     def _show_afresh(self) -> None:
         """Between a pole and its replay nothing carries over: the service's record of the

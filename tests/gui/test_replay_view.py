@@ -27,6 +27,7 @@ from pole_link.service_api import MessageRecord, ServiceClient
 from pole_link.sim.vehicles import EvType
 from pole_link.transports import PoleAddress
 from pole_link.transports.csms import ServiceEndpoint
+from tests.conftest import ServedPole
 from tests.gui.qt_support import shown
 from tests.gui.test_small_screen import SCREENS, cut_labels, rect_in
 from tests.pole_link.replay.fault_history import POLE, at, lead_in, window
@@ -201,3 +202,20 @@ async def test_the_replay_banner_fits_the_small_laptop_screen(qtbot: QtBot,
             assert cut_labels(card) == [], card.objectName()
     finally:
         await main.shutdown()
+
+
+async def test_opening_another_pole_during_a_replay_removes_the_banner(
+        view: PoleView, served_pole: ServedPole) -> None:
+    """The Fleet or the Connect page opens a live pole while a replay is shown: the banner
+    goes with the replay, and the live pole's commands work again."""
+    player = ReplayPlayer(ReplayWindow(POLE, at(17), at(20)), replay_messages(window()),
+                          replay_messages(lead_in()))
+    view.start_replay(player)
+    await shown(lambda: view.controller.state is LinkState.CONNECTED and view.replaying)
+    await shown(lambda: not view.start_button.isEnabled())
+    view.controller.connect_to(PoleAddress("serial", served_pole.path, served_pole.path))
+    assert not view.replaying and not view.replay_bar.isVisible()
+    await shown(lambda: view.controller.state is LinkState.CONNECTED
+                and view.title.text() == "PW-0001")
+    await shown(lambda: view.start_button.isEnabled())
+    assert view.commission_button.isEnabled()
