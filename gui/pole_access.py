@@ -35,6 +35,9 @@ _REASONS: dict[str, str] = {
     "Revoked": QT_TRANSLATE_NOOP(
         "PoleAccess", "Read only: the helpdesk withdrew the service token for %1. Ask them "
         "for a new one."),
+    "Replay": QT_TRANSLATE_NOOP(
+        "PoleAccess", "Replay of %1's message log: nothing is sent to the real pole, so "
+        "every command is switched off."),
     "LockedOut": QT_TRANSLATE_NOOP(
         "PoleAccess", "Read only: %1 refused too many wrong tokens and accepts none for "
         "5 minutes. Wait, then connect again."),

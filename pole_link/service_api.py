@@ -1032,15 +1032,27 @@ class ServiceClient(CardRequests, AccountRequests):
             raise
         return PoleRecord.from_json(item)
 
-    async def messages(self, pole_id: str, action: str | None = None, *, limit: int = 500
-                       ) -> list[MessageRecord]:
-        """The pole's OCPP message log, newest first (at most `limit` messages)."""
+    async def messages(self, pole_id: str, action: str | None = None, *, limit: int = 500,
+                       start: datetime | None = None, end: datetime | None = None,
+                       oldest_first: bool = False) -> list[MessageRecord]:
+        """The pole's OCPP message log, newest first (at most `limit` messages); within
+        ``[start, end)`` when given, from the window's start with `oldest_first` (still
+        returned newest first, as every caller of this list expects)."""
         params: dict[str, Any] = {"limit": limit}
         if action:
             params["action"] = action
+        if start is not None:
+            params["start"] = format_time(start)
+        if end is not None:
+            params["end"] = format_time(end)
+        if oldest_first:
+            params["order"] = "oldest"
         items = await self._request("GET", self._pole_path(pole_id, "/messages"),
                                     params=params, what=f"read {pole_id}'s message log")
-        return [MessageRecord.from_json(item) for item in items if isinstance(item, dict)]
+        records = [MessageRecord.from_json(item) for item in items if isinstance(item, dict)]
+        if oldest_first:
+            records.reverse()
+        return records
 
     async def security_events(self, pole_id: str | None = None, *,
                               since: datetime | None = None, limit: int = 100

@@ -51,7 +51,10 @@ async def pole_has_keys(session: PoleSession) -> bool:
 async def open_for_writing(session: PoleSession, pole_id: str, wallet: TokenWallet | None,
                            *, token: str | None = None, via_service: bool = False
                            ) -> PoleAccess:
-    """``Auth`` with ``token`` if given, else the wallet's token or the PIN (see above)."""
+    """``Auth`` with ``token`` if given, else the wallet's token or the PIN (see above);
+    a link that can never write (a replay) is read only with its own reason, unasked."""
+    if session.link.read_only_reason is not None:
+        return PoleAccess(pole_id, False, session.link.read_only_reason)
     if via_service:  # the operator's API token already authorises (csms transport)
         grant = await session.authenticate(token or COMMISSIONING_PIN)
         return PoleAccess(pole_id, True, role=grant.role, via_service=True)

@@ -8,9 +8,12 @@ local link the panel says so instead of showing an empty table.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.replay.window_dialog import ReplayWindowDialog
 from gui.tasks import TaskRunner
 from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint
-from pole_link.timeutil import format_time
+from pole_link.timeutil import format_time, utc_now
 
 REFRESH_MS = 5000
 ROWS = 300
@@ -42,6 +46,9 @@ async def fetch_messages(service: ServiceEndpoint, pole_id: str, action: str | N
 
 
 class MessageLogPanel(QWidget):
+    replay_requested = Signal(object)
+    """Replay… : the helpdesk asks to watch this pole's log again (a `ReplayWindow`)."""
+
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
@@ -57,6 +64,15 @@ class MessageLogPanel(QWidget):
         self.action_filter.currentIndexChanged.connect(self.refresh)
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
+        self.replay_button = QPushButton(self.tr("Replay…"))
+        self.replay_button.setToolTip(self.tr(
+            "Watch this pole's messages of a chosen time window again in the Pole view, "
+            "at up to 600× speed: to reproduce what a driver reported"))
+        self.replay_button.clicked.connect(self.choose_replay_window)
+        self.replay_button.hide()
+        self.zone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
+        """The pole's wall clock, in which the replay window is chosen (set by the view)."""
+        self.now: Callable[[], datetime] = utc_now
         self.note = QLabel(self.tr("The message log is kept by the service: connect to the "
                                    "pole through a service to see it."))
         self.table = QTableWidget(0, len(COLUMNS))
@@ -67,6 +83,7 @@ class MessageLogPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.action_filter)
         top.addWidget(refresh)
+        top.addWidget(self.replay_button)
         top.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -79,6 +96,7 @@ class MessageLogPanel(QWidget):
         self.table.setRowCount(0)
         remote = service is not None and pole_id is not None
         self.note.setVisible(not remote)
+        self.replay_button.setVisible(remote)
         if remote:
             self._timer.start()
             self.refresh()
@@ -91,6 +109,14 @@ class MessageLogPanel(QWidget):
         action = str(self.action_filter.currentData() or "") or None
         self.tasks.run(self.tr("Reading the message log"),
                        fetch_messages(self.service, self.pole_id, action), self.show_rows)
+
+    def choose_replay_window(self) -> None:
+        if self.pole_id is None:
+            return
+        dialog = ReplayWindowDialog(self.pole_id, self.now(), self.zone, self)
+        dialog.accepted.connect(lambda: self.replay_requested.emit(dialog.chosen()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def show_rows(self, rows: list[MessageRecord]) -> None:
         self.table.setRowCount(len(rows))

@@ -7,9 +7,11 @@ cards and plot only store and repaint, so the window stays responsive.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,12 +36,16 @@ from gui.pole_access import PoleAccess, access_text
 from gui.pole_controller import PoleController
 from gui.pole_state import SECURITY_LIST, BackOffice, LinkState, PoleState, link_text
 from gui.pole_words import SELF_TEST_FAULT
+from gui.replay.replay_bar import ReplayBar
 from gui.tasks import TaskRunner
 from gui.views.message_log_panel import MessageLogPanel
 from gui.views.schedule_plot import REFRESH_S, SchedulePlot
 from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
 from pole_link.live import LiveSample
+from pole_link.replay import ReplayPlayer, ReplayWindow
+from pole_link.replay.history import message_labels
+from pole_link.replay.load import load_replay
 from pole_link.service_api import (
     ConnectionRecord,
     PoleRecord,
@@ -50,6 +56,7 @@ from pole_link.service_api import (
 )
 from pole_link.session import PoleIdentity, SelfTestResult
 from pole_link.timeutil import utc_now
+from pole_link.transports import PoleAddress
 
 STATE_COLOURS = {
     LinkState.CONNECTED: "#2e7d32",
@@ -74,6 +81,15 @@ BACK_OFFICE_COLOURS = {BackOffice.CONNECTED: "#2e7d32", BackOffice.NOT_CONNECTED
 
 PoleStory = tuple[PoleRecord, list[ConnectionRecord], list[TransactionRecord],
                   list[SecurityEventRecord]]
+
+
+async def fetch_replay(service: ServiceEndpoint, window: ReplayWindow, zone: ZoneInfo
+                       ) -> tuple[ReplayPlayer, list[str]]:
+    """A replay's messages from the service's log (the window and its lead-in), and the
+    lines of its jump list, formatted off the GUI thread."""
+    async with ServiceClient(service, timeout=30) as client:
+        player = await load_replay(client, window)
+    return player, await asyncio.to_thread(message_labels, player.messages, zone)
 
 
 async def fetch_pole_story(service: ServiceEndpoint, pole_id: str, now: datetime
@@ -148,6 +164,13 @@ class PoleView(QWidget):
         self.security.acknowledged.connect(self.acknowledge_security)
         self.tabs.addTab(self.security, self.tr("Security"))
         self.tabs.currentChanged.connect(lambda _: self.message_log.refresh())
+        self.message_log.zone = self.schedule.zone
+        self.message_log.now = lambda: self.now()
+        self.message_log.replay_requested.connect(self.replay)
+        self.replay_bar = ReplayBar()
+        self.replay_bar.end_requested.connect(self.end_replay)
+        self._before_replay: tuple[PoleAddress, dict[str, object]] | None = None
+        self._replay_clock: datetime | None = None
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
         self._schedule_timer.timeout.connect(self.refresh_schedule)
 
@@ -176,6 +199,7 @@ class PoleView(QWidget):
         self._status_timer.timeout.connect(self.refresh_status)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.replay_bar)
         layout.addLayout(header)
         layout.addWidget(self.access_label)
         layout.addLayout(status_row)
@@ -261,6 +285,7 @@ class PoleView(QWidget):
 
     # ------------------------------------------------------------ controller → view
     def show_link_state(self, state: str, detail: str) -> None:
+        self._leave_replay_if_elsewhere()
         link = LinkState(state)
         self.state.link_changed(link)
         colour = STATE_COLOURS.get(link, "#616161")
@@ -303,7 +328,8 @@ class PoleView(QWidget):
         self.access_label.setText(why)
         colour = "#2e7d32" if access is not None and access.writable else "#c62828"
         self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
-        self.access_label.setVisible(bool(why))
+        # A replay's banner already says that nothing reaches the pole, in one line less.
+        self.access_label.setVisible(bool(why) and not self.replaying)
 
     def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
         """Show ``pole_id`` at once, before (or without) a live link: a pole opened from
@@ -511,6 +537,74 @@ class PoleView(QWidget):
                 "still there, the socket reports the fault again.").replace(
                 "%1", str(connector))):
             self.controller.clear_fault(connector)
+
+    # ------------------------------------------------------------ replay (issue 19)
+    def replay(self, window: ReplayWindow) -> None:
+        """Read the window's messages from the service, then show them in this view."""
+        service = self.service or self.message_log.service
+        if service is None:
+            return
+        self.tasks.run(self.tr("Reading %1's message log for the replay").replace(
+            "%1", window.pole_id), fetch_replay(service, window, self.schedule.zone),
+            lambda loaded: self.start_replay(*loaded))
+
+    def start_replay(self, player: ReplayPlayer, labels: list[str] | None = None) -> None:
+        """Show ``player`` through the one controller, like any pole (the replay transport
+        is read only, so every command greys out with the reason); the pole shown before
+        comes back at `end_replay`."""
+        address = self.controller.address
+        if address is not None and address.transport != "replay":
+            self._before_replay = (address, self.controller.options)
+        self._replay_clock = None
+        self._show_afresh()
+        player.subscribe(lambda: self._replay_moved(player))
+        self.replay_bar.follow(player, self.schedule.zone, labels)
+        self.commission_button.setEnabled(False)
+        self.commission_button.setToolTip(self.tr("Not during a replay"))
+        self.controller.connect_to(PoleAddress(
+            "replay", player.pole_id, self.tr("replay of %1").replace("%1", player.pole_id),
+            player.pole_id), player=player)
+
+    def end_replay(self) -> None:
+        """Close the replay (its banner goes with its link) and reopen the pole shown
+        before it, if any."""
+        before = self._before_replay
+        self.controller.close_pole()
+        if before is not None:
+            self.controller.connect_to(before[0], **before[1])
+
+    def _leave_replay_if_elsewhere(self) -> None:
+        """Another pole opened meanwhile (from the Fleet, the Connect page): the banner
+        goes, so a live pole is never shown under "REPLAY"."""
+        address = self.controller.address
+        if self.replaying and (address is None or address.transport != "replay"):
+            self.replay_bar.stop()
+            self._before_replay = None
+            self.commission_button.setEnabled(True)
+            self.commission_button.setToolTip(self.tr(
+                "Run the commissioning checklist on this pole and sign its report"))
+            self._show_afresh()
+
+    def _show_afresh(self) -> None:
+        """Between a pole and its replay nothing carries over: the service's record of the
+        pole now (its error codes, its back office) is not the replayed past, and the past's
+        curves are not today's."""
+        acknowledged = self.state.security_acknowledged  # the Fleet's, for this pole
+        self.state = PoleState(link=self.state.link)
+        self.state.security_acknowledged = acknowledged
+        self._tests_asked.clear()
+        self._forget_shown_pole()
+        self.show_status()
+
+    @property
+    def replaying(self) -> bool:
+        return self.replay_bar.player is not None
+
+    def _replay_moved(self, player: ReplayPlayer) -> None:
+        """A jump back in time starts the curves afresh: a plot only runs forwards."""
+        if self._replay_clock is not None and player.clock < self._replay_clock:
+            self.plot.clear()
+        self._replay_clock = player.clock
 
     # ------------------------------------------------------------ soft reset progress
     def _restart_begun(self) -> None:

@@ -16,6 +16,7 @@ _TRANSPORTS = {
     "serial": ("pole_link.transports.serial", "SerialLink"),
     "ble": ("pole_link.transports.ble", "BleLink"),
     "csms": ("pole_link.transports.csms", "CsmsLink"),
+    "replay": ("pole_link.transports.replay", "ReplayLink"),
 }
 
 

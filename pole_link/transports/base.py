@@ -61,6 +61,9 @@ class PoleLink(ABC):
     """A connection to one pole that can make calls and receive the pole's calls."""
 
     transport: ClassVar[str]
+    read_only_reason: ClassVar[str | None] = None
+    """Set by a link that can never write (a replay of the message log): the session is
+    opened read only with this `PoleAccess` reason, without any ``Auth``."""
 
     @classmethod
     @abstractmethod

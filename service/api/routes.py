@@ -314,10 +314,15 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
 
     @router.get("/poles/{pole_id}/messages", response_model=list[MessageLog])
     async def messages(pole_id: str, action: str | None = None,
-                       limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[MessageLog]:
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+                       start: Start | None = None, end: End | None = None,
+                       order: Literal["newest", "oldest"] = "newest") -> list[MessageLog]:
         """The newest OCPP messages, newest first; no 404, because refused unknown poles
-        are logged too and their messages are what a helpdesk needs."""
-        rows: list[MessageLog] = await repository.message_log(pole_id, action, limit=limit)
+        are logged too and their messages are what a helpdesk needs. ``start``/``end``
+        bound a window; ``order=oldest`` reads it from its start (a replay, issue 19)."""
+        rows: list[MessageLog] = await repository.message_log(
+            pole_id, action, since=start, limit=limit, until=end,
+            oldest_first=order == "oldest")
         return rows
 
     # -- commands ---------------------------------------------------------------------------

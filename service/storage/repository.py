@@ -542,16 +542,25 @@ class Repository:
                              "payload": text, "latency_ms": latency_ms})]
 
     def message_log(self, pole_id: str, action: str | None = None,
-                    since: datetime | None = None, limit: int = 500) -> list[MessageLog]:
-        """The newest ``limit`` messages of a pole (optionally one action, from ``since``),
-        newest first: what a helpdesk looks at first.
+                    since: datetime | None = None, limit: int = 500, *,
+                    until: datetime | None = None, oldest_first: bool = False
+                    ) -> list[MessageLog]:
+        """The newest ``limit`` messages of a pole (optionally one action, from ``since``,
+        before ``until``), newest first: what a helpdesk looks at first. A replay reads a
+        window from its start instead (``oldest_first``): the first ``limit`` messages.
         """
         query = select(MessageLog).where(MessageLog.pole_id == pole_id)
         if action is not None:
             query = query.where(MessageLog.action == action)
         if since is not None:
             query = query.where(col(MessageLog.time) >= since)
-        query = query.order_by(col(MessageLog.time).desc(), col(MessageLog.id).desc()).limit(limit)
+        if until is not None:
+            query = query.where(col(MessageLog.time) < until)
+        if oldest_first:
+            query = query.order_by(col(MessageLog.time), col(MessageLog.id)).limit(limit)
+        else:
+            query = query.order_by(col(MessageLog.time).desc(),
+                                   col(MessageLog.id).desc()).limit(limit)
         with storage_errors(self.engine.url), self._session() as session:
             return list(session.exec(query).all())
 

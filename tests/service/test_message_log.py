@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pole_link.service_api import ServiceClient, ServiceEndpoint
 from service.ocpp.message_log import MessageLog
+from tests.support import Api
 
 
 class Clock:
@@ -97,3 +100,22 @@ async def test_a_pole_prunes_its_own_log_as_it_grows() -> None:
     for n in range(PRUNE_EVERY * 2):
         await log.incoming(f'[2,"h{n}","Heartbeat",{{}}]')
     assert pruned == [(KEEP_PER_POLE, "PW-0007")] * 2
+
+
+async def test_a_replay_reads_a_window_of_the_log_from_its_start(api: Api) -> None:
+    """Issue 19: ``start``/``end`` bound the window, ``order=oldest`` reads it from its
+    start (a replay begins there); the client hands it back newest first like any list."""
+    t0 = datetime(2026, 11, 24, 17, tzinfo=UTC)
+    repository = api.service.repository
+    for minute in range(10):
+        repository.log_message("PW-0009", "in", "Heartbeat", f"h{minute}", {},
+                               at=t0 + timedelta(minutes=minute))
+    async with ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
+        window = await client.messages("PW-0009", start=t0 + timedelta(minutes=2),
+                                       end=t0 + timedelta(minutes=8), limit=3,
+                                       oldest_first=True)
+        assert [m.unique_id for m in window] == ["h4", "h3", "h2"]
+        newest = await client.messages("PW-0009", end=t0 + timedelta(minutes=8), limit=3)
+        assert [m.unique_id for m in newest] == ["h7", "h6", "h5"]  # end is exclusive
+        everything = await client.messages("PW-0009")
+        assert len(everything) == 10
