@@ -46,6 +46,9 @@ class Action(StrEnum):
     DECOMMISSION_POLE = "decommission pole"
     READ_AUDIT = "read audit trail"
     EXPORT_AUDIT = "export audit trail"
+    FETCH_SERVICE_TOKEN = "fetch a service token"
+    LIST_SERVICE_TOKENS = "list issued service tokens"
+    REVOKE_SERVICE_TOKEN = "revoke a service token"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -71,6 +74,9 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.DECOMMISSION_POLE: ("DELETE", f"{P}/poles/{{pole_id}}"),
     Action.READ_AUDIT: ("GET", f"{P}/audit"),
     Action.EXPORT_AUDIT: ("GET", f"{P}/audit.csv"),
+    Action.FETCH_SERVICE_TOKEN: ("POST", f"{P}/service-tokens"),
+    Action.LIST_SERVICE_TOKENS: ("GET", f"{P}/service-tokens"),
+    Action.REVOKE_SERVICE_TOKEN: ("POST", f"{P}/service-tokens/{{jti}}/revoke"),
 }
 
 

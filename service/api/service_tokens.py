@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from pole_link.service_api import ServiceTokenRecord
+from pole_link.service_token_requests import ServiceTokenRecord
 from pole_link.service_tokens import ALL_POLES, ROLES
 from service.api.routes import PREFIX, ApiError, PoleConnections
 from service.security.service_tokens import Caller, ServiceTokenIssuer
