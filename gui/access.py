@@ -49,6 +49,7 @@ class Action(StrEnum):
     FETCH_SERVICE_TOKEN = "fetch a service token"
     LIST_SERVICE_TOKENS = "list issued service tokens"
     REVOKE_SERVICE_TOKEN = "revoke a service token"
+    TRIGGER = "ask the pole to report"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -77,6 +78,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.FETCH_SERVICE_TOKEN: ("POST", f"{P}/service-tokens"),
     Action.LIST_SERVICE_TOKENS: ("GET", f"{P}/service-tokens"),
     Action.REVOKE_SERVICE_TOKEN: ("POST", f"{P}/service-tokens/{{jti}}/revoke"),
+    Action.TRIGGER: ("POST", f"{P}/poles/{{pole_id}}/trigger"),
 }
 
 

@@ -64,7 +64,8 @@ STATUS_REFRESH_MS = 30_000
 HISTORY = timedelta(days=7)
 RESTART_PATIENCE_MS = 180_000
 COMMAND_ACTIONS = (Action.CONFIGURE, Action.REMOTE_START, Action.REMOTE_STOP, Action.UNLOCK,
-                   Action.AVAILABILITY, Action.AVAILABILITY, Action.AVAILABILITY, Action.RESET)
+                   Action.AVAILABILITY, Action.AVAILABILITY, Action.AVAILABILITY, Action.RESET,
+                   Action.TRIGGER)
 """The route each of `PoleView._commands` calls through the service (LED: a
 configuration change; clearing a fault: ChangeAvailability)."""
 """How long a soft reset may take before the view says the pole did not come back."""
@@ -223,6 +224,12 @@ class PoleView(QWidget):
         self.stop_button = QPushButton(self.tr("Stop charging"))
         self.unlock_button = QPushButton(self.tr("Unlock"))
         self.reset_button = QPushButton(self.tr("Soft reset"))
+        self.report_button = QPushButton(self.tr("Report status"))
+        self.report_button.setToolTip(self.tr(
+            "TriggerMessage StatusNotification: the socket tells the back office its state "
+            "now, e.g. after a repair"))
+        self.report_button.clicked.connect(
+            lambda: self.controller.report_status(self.connector.value()))
         self.out_of_service_button = QPushButton(self.tr("Out of service"))
         self.out_of_service_button.setToolTip(self.tr(
             "ChangeAvailability Inoperative: the socket accepts no new charging session"))
@@ -247,7 +254,7 @@ class PoleView(QWidget):
         row = QHBoxLayout()
         for widget in (self.connector, self.id_tag, self.start_button, self.stop_button,
                        self.unlock_button, self.out_of_service_button, self.in_service_button,
-                       self.clear_fault_button, self.reset_button):
+                       self.clear_fault_button, self.reset_button, self.report_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.commission_button)
@@ -257,7 +264,7 @@ class PoleView(QWidget):
     def _commands(self) -> tuple[QWidget, ...]:
         return (self.led_slider, self.start_button, self.stop_button, self.unlock_button,
                 self.out_of_service_button, self.in_service_button, self.clear_fault_button,
-                self.reset_button)
+                self.reset_button, self.report_button)
 
     # ------------------------------------------------------------ controller → view
     def show_link_state(self, state: str, detail: str) -> None:
