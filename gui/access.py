@@ -50,6 +50,7 @@ class Action(StrEnum):
     LIST_SERVICE_TOKENS = "list issued service tokens"
     REVOKE_SERVICE_TOKEN = "revoke a service token"
     TRIGGER = "ask the pole to report"
+    REQUEST_LOG = "fetch the pole's log"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -79,6 +80,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.LIST_SERVICE_TOKENS: ("GET", f"{P}/service-tokens"),
     Action.REVOKE_SERVICE_TOKEN: ("POST", f"{P}/service-tokens/{{jti}}/revoke"),
     Action.TRIGGER: ("POST", f"{P}/poles/{{pole_id}}/trigger"),
+    Action.REQUEST_LOG: ("POST", f"{P}/poles/{{pole_id}}/logs"),
 }
 
 

@@ -7,13 +7,16 @@ cards and plot only store and repaint, so the window stays responsive.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from gui.access import Access, Action
 from gui.access_widgets import gate
+from gui.error_words import explain
 from gui.plot.live_plot import LivePlot
 from gui.pole_access import PoleAccess, access_text
 from gui.pole_controller import PoleController
+from gui.pole_log import LogNotFetched, fetch_log
 from gui.pole_state import SECURITY_LIST, BackOffice, LinkState, PoleState, link_text
 from gui.pole_words import SELF_TEST_FAULT
 from gui.tasks import TaskRunner
@@ -39,6 +44,7 @@ from gui.views.message_log_panel import MessageLogPanel
 from gui.views.schedule_plot import REFRESH_S, SchedulePlot
 from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
+from pole_link.errors import PoleLinkError
 from pole_link.live import LiveSample
 from pole_link.service_api import (
     ConnectionRecord,
@@ -147,6 +153,10 @@ class PoleView(QWidget):
         self.tabs.addTab(self.message_log, self.tr("Message log"))
         self.security = SecurityPanel()
         self.security.acknowledged.connect(self.acknowledge_security)
+        self.security.log_requested.connect(self.fetch_security_log)
+        self.ask_log_path: Callable[[str], str] = self._ask_log_path
+        """Where to save a fetched log ("" to cancel); tests answer it."""
+        self._log_busy = False
         self.tabs.addTab(self.security, self.tr("Security"))
         self.tabs.currentChanged.connect(lambda _: self.message_log.refresh())
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
@@ -307,15 +317,71 @@ class PoleView(QWidget):
             else:  # on site the service token decides (`PoleAccess`), not the role
                 widget.setEnabled(writable)
                 widget.setToolTip(tooltip)
+        self._enable_log()
         self.access_label.setText(why)
         colour = "#2e7d32" if access is not None and access.writable else "#c62828"
         self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
         self.access_label.setVisible(bool(why))
 
+    def _enable_log(self) -> None:
+        """GetLog goes through the service (the pole uploads there): the technicians'."""
+        button = self.security.log_button
+        if self.service is None:
+            button.setEnabled(False)
+            button.setToolTip(self.tr(
+                "Only through the service: the pole uploads its log to the back office"))
+            return
+        gate(button, self.roles, Action.REQUEST_LOG, not self._log_busy, tooltip=self.tr(
+            "GetLog: the pole uploads its security log to the service; you choose where to "
+            "save it"))
+
+    def _ask_log_path(self, name: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the pole's security log"),
+                                              name)
+        return path
+
+    def fetch_security_log(self) -> None:
+        """Ask the pole through the service for its security log, then save it."""
+        service, pole_id = self.service, self.state.pole_id
+        if service is None or not pole_id or self._log_busy:
+            return
+        path = self.ask_log_path(f"{pole_id}-security-log.txt")
+        if not path:
+            return
+        self._log_busy = True
+        self._enable_log()
+        self.security.log_note.setText(self.tr(
+            "Asking %1 for its security log; it uploads it to the service…").replace(
+            "%1", pole_id))
+
+        async def fetch() -> int | BaseException:
+            try:
+                async with ServiceClient(service, timeout=60) as client:
+                    content = await fetch_log(client, pole_id)
+                await asyncio.to_thread(Path(path).write_bytes, content)
+                return len(content)
+            except (PoleLinkError, LogNotFetched, OSError) as error:
+                return error
+
+        self.tasks.run(self.tr("Fetching the security log of %1").replace("%1", pole_id),
+                       fetch(), lambda outcome: self._log_fetched(path, outcome))
+
+    def _log_fetched(self, path: str, outcome: int | BaseException) -> None:
+        self._log_busy = False
+        self._enable_log()
+        if isinstance(outcome, BaseException):
+            self.security.log_note.setText(self.tr("No log: %1").replace(
+                "%1", str(outcome) if isinstance(outcome, LogNotFetched)
+                else explain(outcome).sentence.text(QCoreApplication.translate)))
+            return
+        self.security.log_note.setText(self.tr("Security log saved (%1 bytes): %2").replace(
+            "%1", str(outcome)).replace("%2", path))
+
     def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
         """Show ``pole_id`` at once, before (or without) a live link: a pole opened from
         the Fleet while offline shows what the service knows, never the previous pole."""
         self.service = service
+        self._enable_log()
         if self.state.choose(pole_id):
             self._forget_shown_pole()
         self.title.setText(pole_id)

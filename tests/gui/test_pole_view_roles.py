@@ -1,6 +1,7 @@
 """Issue 17 / eis 69: the Pole view through the service greys out, per role, what the
-service would refuse, with the reason as the tooltip; "Report status" (TriggerMessage) is
-the technicians'. A real service, a real virtual pole, a signed-in user of each role."""
+service would refuse, with the reason as the tooltip; "Report status" (TriggerMessage) and
+"Fetch security log…" (GetLog) are the technicians'. A real service, a real virtual pole,
+a signed-in user of each role."""
 
 from __future__ import annotations
 
@@ -53,11 +54,23 @@ async def test_eis69_report_status_is_greyed_out_with_the_reason_for_the_helpdes
             await shown(lambda: view.unlock_button.isEnabled())  # every role may unlock
             button = view.report_button
             assert button.isEnabled() is may_trigger
+            log_button = view.security.log_button
+            assert log_button.isEnabled() is may_trigger  # GetLog: the technicians' too
             if not may_trigger:
                 assert button.toolTip() == MAY_NOT.format(role)
+                assert log_button.toolTip() == MAY_NOT.format(role)
                 OUTPUT.mkdir(exist_ok=True)
                 window.grab().save(str(OUTPUT / "pole_view_helpdesk.png"))
                 return
+            if role == "technician":  # the security log, fetched from the office
+                view.ask_log_path = lambda name: str(tmp_path / name)
+                view.tabs.setCurrentWidget(view.security)
+                log_button.click()
+                await shown(lambda: view.security.log_note.text().startswith(
+                    "Security log saved"), timeout=60)
+                assert (tmp_path / "PW-0001-security-log.txt").stat().st_size > 0
+                assert log_button.isEnabled()
+                window.grab().save(str(OUTPUT / "pole_view_security_log.png"))
             assert button.toolTip().startswith("TriggerMessage StatusNotification")
             button.click()
 
