@@ -94,6 +94,11 @@ class Access:
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        """Stop telling ``listener`` (a dialog that closes)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def set_operator(self, operator: Operator | None) -> None:
         """Who is signed in now (None: not known); every page redraws."""
         self.operator = operator

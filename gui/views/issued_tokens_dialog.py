@@ -91,6 +91,7 @@ class IssuedTokensDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(close)
         access.subscribe(self._enable)
+        self.finished.connect(lambda _: access.unsubscribe(self._enable))
         self.refresh()
 
     # ------------------------------------------------------------ state → widgets

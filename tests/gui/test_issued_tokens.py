@@ -138,5 +138,7 @@ async def test_eis69_the_helpdesk_revokes_a_technician_s_token_and_the_pole_hear
             dialog.grab().save(str(OUTPUT / "issued_tokens_dialog.png"))
             window.grab().save(str(OUTPUT / "issued_tokens_window.png"))
             dialog.close()
+            QApplication.processEvents()  # the closed dialog is deleted
+            window.access.set_operator(window.operator)  # and no longer hears of the role
     finally:
         await window.shutdown()
