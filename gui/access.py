@@ -46,6 +46,11 @@ class Action(StrEnum):
     DECOMMISSION_POLE = "decommission pole"
     READ_AUDIT = "read audit trail"
     EXPORT_AUDIT = "export audit trail"
+    FETCH_SERVICE_TOKEN = "fetch a service token"
+    LIST_SERVICE_TOKENS = "list issued service tokens"
+    REVOKE_SERVICE_TOKEN = "revoke a service token"
+    TRIGGER = "ask the pole to report"
+    REQUEST_LOG = "fetch the pole's log"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -71,6 +76,11 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.DECOMMISSION_POLE: ("DELETE", f"{P}/poles/{{pole_id}}"),
     Action.READ_AUDIT: ("GET", f"{P}/audit"),
     Action.EXPORT_AUDIT: ("GET", f"{P}/audit.csv"),
+    Action.FETCH_SERVICE_TOKEN: ("POST", f"{P}/service-tokens"),
+    Action.LIST_SERVICE_TOKENS: ("GET", f"{P}/service-tokens"),
+    Action.REVOKE_SERVICE_TOKEN: ("POST", f"{P}/service-tokens/{{jti}}/revoke"),
+    Action.TRIGGER: ("POST", f"{P}/poles/{{pole_id}}/trigger"),
+    Action.REQUEST_LOG: ("POST", f"{P}/poles/{{pole_id}}/logs"),
 }
 
 
@@ -83,6 +93,11 @@ class Access:
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        """Stop telling ``listener`` (a dialog that closes)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def set_operator(self, operator: Operator | None) -> None:
         """Who is signed in now (None: not known); every page redraws."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
-from ocpp.v16.enums import AvailabilityType
+from ocpp.v16.enums import AvailabilityType, MessageTrigger
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from gui.error_words import explain
@@ -221,6 +221,13 @@ class PoleController(QObject):
     def unlock(self, connector_id: int) -> None:
         self.command(f"Unlock socket {connector_id}",
                      lambda session: session.unlock(connector_id))
+
+    def report_status(self, connector_id: int) -> None:
+        """TriggerMessage StatusNotification: the socket tells the back office its state
+        now, e.g. after a repair, instead of at its next change."""
+        self.command(f"Report status of socket {connector_id}",
+                     lambda session: session.trigger(MessageTrigger.status_notification,
+                                                     connector_id))
 
     def soft_reset(self, on_accepted: Callable[[], None] | None = None) -> None:
         def accepted(answer: Any) -> None:

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -76,7 +76,10 @@ async def fetch_into(wallet: TokenWallet, service: ServiceEndpoint, poles: list[
 
 
 class SiteVisitDialog(QDialog):
-    """Choose poles and hours, fetch a token, see what the wallet holds."""
+    """Choose poles and hours, fetch a token, see what the wallet holds; "Issued
+    tokens…" opens the service's list of issued tokens (`issued_requested`)."""
+
+    issued_requested = Signal()
 
     def __init__(self, service: ServiceEndpoint, wallet: TokenWallet, tasks: TaskRunner,
                  selected: list[str], parent: QWidget | None = None,
@@ -110,6 +113,11 @@ class SiteVisitDialog(QDialog):
         form.addRow(self.tr("Valid for"), self.hours)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.issued_button = buttons.addButton(self.tr("Issued tokens…"),
+                                               QDialogButtonBox.ButtonRole.ActionRole)
+        self.issued_button.setToolTip(self.tr(
+            "Every service token the service issued, to revoke one"))
+        self.issued_button.clicked.connect(self.issued_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

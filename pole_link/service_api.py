@@ -20,7 +20,7 @@ import base64
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -43,6 +43,7 @@ from pole_link.errors import (
 from pole_link.live import LiveSample
 from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
+from pole_link.service_token_requests import ServiceTokenRequests
 from pole_link.service_values import json_float as _float
 from pole_link.service_values import json_int as _int
 from pole_link.service_values import json_records as _records
@@ -554,48 +555,6 @@ class TechnicianKeyRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceTokenRecord:
-    """A service token the service issued (issue 17, eis 69): ``/service-tokens``.
-
-    ``token`` is the signed text, present only in the answer to the request that issued
-    it: the service keeps the claims, never the token, so a listing cannot leak one.
-    """
-
-    jti: str
-    subject: str
-    role: str
-    poles: tuple[str, ...]
-    issued_at: datetime | None
-    expires: datetime
-    revoked_at: datetime | None = None
-    revoked_by: str | None = None
-    token: str | None = field(default=None, repr=False)
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "jti": self.jti, "subject": self.subject, "role": self.role,
-            "poles": list(self.poles),
-            "issued_at": format_time(self.issued_at) if self.issued_at else None,
-            "expires": format_time(self.expires),
-            "revoked_at": format_time(self.revoked_at) if self.revoked_at else None,
-            "revoked_by": self.revoked_by}
-        if self.token is not None:
-            data["token"] = self.token
-        return data
-
-    @classmethod
-    def from_json(cls, item: Mapping[str, Any]) -> ServiceTokenRecord:
-        jti, expires, poles = _str(item.get("jti")), _time(item.get("expires")), \
-            item.get("poles")
-        if jti is None or expires is None or not isinstance(poles, list):
-            raise ValueError(f"a service token needs jti, poles and expires: {dict(item)!r}")
-        return cls(jti, str(item.get("subject") or ""), str(item.get("role") or ""),
-                   tuple(str(pole) for pole in poles), _time(item.get("issued_at")), expires,
-                   _time(item.get("revoked_at")), _str(item.get("revoked_by")),
-                   _str(item.get("token")))
-
-
-@dataclass(frozen=True, slots=True)
 class CommissioningReportRecord:
     """A signed commissioning report the service verified and keeps (issue 15)."""
 
@@ -951,7 +910,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return str(response.status_code), response.reason_phrase, {}
 
 
-class ServiceClient(CardRequests, AccountRequests):
+class ServiceClient(CardRequests, AccountRequests, ServiceTokenRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be
@@ -1417,19 +1376,6 @@ class ServiceClient(CardRequests, AccountRequests):
         return result
 
     # ------------------------------------------------------------ service tokens (eis 69)
-    async def issue_service_tokens(self, poles: Sequence[str], hours: float
-                                   ) -> ServiceTokenRecord:
-        """A token for the caller to write on ``poles`` (``["*"]``: all) for ``hours``
-        (at most 72): fetched online, used offline on site."""
-        return ServiceTokenRecord.from_json(await self._request(
-            "POST", "/service-tokens", json={"poles": list(poles), "hours": hours},
-            what="issue a service token"))
-
-    async def service_tokens(self) -> list[ServiceTokenRecord]:
-        """The tokens issued that have not expired yet (never their text)."""
-        items = await self._request("GET", "/service-tokens", what="list service tokens")
-        return _records(items, ServiceTokenRecord.from_json)
-
     async def service_token_key(self) -> str:
         """The service's public signing key as one ``ServiceTokenKeys`` entry (standard
         base64 of the raw 32 bytes): what a pole it provisioned holds."""
@@ -1440,13 +1386,6 @@ class ServiceClient(CardRequests, AccountRequests):
             raise ServiceRefused("read the service's token key: the answer holds no "
                                  "publicKey", 200, "BadAnswer")
         return key
-
-    async def revoke_service_token(self, jti: str) -> dict[str, Any]:
-        """Revoke a token: connected poles hear at once, the others at their next boot."""
-        answer: dict[str, Any] = await self._request(
-            "POST", f"/service-tokens/{quote(jti, safe='')}/revoke",
-            what=f"revoke service token {jti}")
-        return answer
 
     # ------------------------------------------------------------ the live feed
     def live(self) -> LiveFeed:

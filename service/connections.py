@@ -36,6 +36,13 @@ class Connections:
     def local_ids(self) -> list[str]:
         return list(self.handlers)
 
+    def connected_ids(self) -> list[str]:
+        """Every connected pole of the fleet: this process's, then those other processes
+        hold (as they last said), so something meant for all poles reaches all of them
+        through `get`."""
+        elsewhere = [] if self.cluster is None else list(self.cluster.holders)
+        return self.local_ids() + [p for p in elsewhere if p not in self.handlers]
+
     def held(self, pole_id: str, held: bool) -> None:
         """A pole connected to (True) or left (False) this process: the others are told."""
         if self.cluster is not None:

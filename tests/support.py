@@ -276,3 +276,24 @@ async def running_service(tmp_path: Path, db_url: str | None = None, *,
             yield Api(service, client, token, db_url)
     finally:
         await service.stop()
+
+
+def audited(engine: Any, words: str) -> list[str]:
+    """What the audit trail says after ``words``, oldest first: the detail of an entry
+    written in those words, or — for an API write, whose one entry carries its route's
+    notes as ``"<words>: <detail>"`` (`service.accounts.request_entry`) — that note's
+    detail."""
+    from sqlmodel import Session, col, select
+
+    from service.storage.models import AuditLog
+
+    found: list[str] = []
+    with Session(engine) as session:
+        for row in session.exec(select(AuditLog).order_by(col(AuditLog.id))).all():
+            if row.action == words:
+                found.append(row.detail)
+                continue
+            for note in row.detail.split("; "):
+                if note.startswith(f"{words}: "):
+                    found.append(note[len(words) + 2:])
+    return found

@@ -8,7 +8,7 @@ through a `TaskRunner` and shows their progress, result or error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -33,6 +33,7 @@ __all__ = [
     "PoleLimits",
     "ProfileSession",
     "VerifyOutcome",
+    "changed_keys",
     "deploy_and_verify",
     "read_pole_limits",
     "verify_on_pole",
@@ -97,12 +98,18 @@ class PoleLimits:
 
     grid_limit_a: float | None
     max_stack_level: int | None
+    values: Mapping[str, str] = field(default_factory=dict)
+    """The template's configuration keys as the pole has them now (absent: unknown)."""
+
+
+TEMPLATE_KEYS = ("GridConnectionMaxCurrent", "PeakLimitOverrule")
+"""The configuration the tender template sets with its profile (`ProfileModel.configuration`)."""
 
 
 async def read_pole_limits(session: ProfileSession) -> PoleLimits:
-    """GridConnectionMaxCurrent and ChargeProfileMaxStackLevel; None where the pole has none."""
-    config = await session.get_configuration(["GridConnectionMaxCurrent",
-                                              "ChargeProfileMaxStackLevel"])
+    """GridConnectionMaxCurrent and ChargeProfileMaxStackLevel; None where the pole has
+    none; and the template's keys as the pole has them."""
+    config = await session.get_configuration([*TEMPLATE_KEYS, "ChargeProfileMaxStackLevel"])
 
     def number(key: str) -> float | None:
         entry = config.entries.get(key)
@@ -112,7 +119,18 @@ async def read_pole_limits(session: ProfileSession) -> PoleLimits:
             return None
 
     stack = number("ChargeProfileMaxStackLevel")
-    return PoleLimits(number("GridConnectionMaxCurrent"), None if stack is None else int(stack))
+    values = {key: entry.value for key in TEMPLATE_KEYS
+              if (entry := config.entries.get(key)) is not None and entry.value is not None}
+    return PoleLimits(number("GridConnectionMaxCurrent"), None if stack is None else int(stack),
+                      values)
+
+
+def changed_keys(wanted: Sequence[tuple[str, str]], current: Mapping[str, str]
+                 ) -> list[tuple[str, str]]:
+    """The keys whose wanted value is not what the pole has: only those are written. A key
+    already right needs no ChangeConfiguration, so a technician may deploy the tender
+    template on a pole whose connection and overrule limit are already set (issue 17)."""
+    return [(key, value) for key, value in wanted if current.get(key, "").strip() != value]
 
 
 async def verify_on_pole(session: ProfileSession, preview: Preview,
@@ -131,9 +149,15 @@ async def verify_on_pole(session: ProfileSession, preview: Preview,
 async def deploy_and_verify(session: ProfileSession, plan: DeployPlan,
                             progress: Progress = lambda _: None,
                             clock: Clock = wall_clock) -> VerifyOutcome:
-    """Set the configuration keys, install the profile, then verify it on the pole."""
-    steps = len(plan.configuration) + 2
-    for number, (key, value) in enumerate(plan.configuration, start=1):
+    """Set the configuration keys that differ from the pole's (read again now: another
+    operator may have changed them), install the profile, then verify it on the pole."""
+    configuration = list(plan.configuration)
+    if configuration:
+        now = await session.get_configuration([key for key, _ in configuration])
+        configuration = changed_keys(configuration, {
+            key: entry.value for key, entry in now.entries.items() if entry.value is not None})
+    steps = len(configuration) + 2
+    for number, (key, value) in enumerate(configuration, start=1):
         progress(f"Step {number} of {steps}: setting {key} = {value}…")
         status = await session.change_configuration(key, value)
         if ConfigurationStatus(status) is not ConfigurationStatus.accepted:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -257,6 +257,8 @@ class ProfileEditorModel:
         self.max_stack_level = 8
         """The pole's ChargeProfileMaxStackLevel (the virtual pole's: 8, eis 65)."""
         self.connector_count = 2
+        self.pole_configuration: dict[str, str] = {}
+        """The template's configuration keys as the pole has them (empty: not read)."""
         self._listeners: list[Callable[[], None]] = []
 
     # ---------------------------------------------------------------- observation
@@ -289,8 +291,12 @@ class ProfileEditorModel:
             self._changed()
 
     def set_pole_limits(self, *, grid_limit_a: float | None = None,
-                        max_stack_level: int | None = None) -> None:
-        """Adopt the pole's GridConnectionMaxCurrent / ChargeProfileMaxStackLevel."""
+                        max_stack_level: int | None = None,
+                        configuration: Mapping[str, str] | None = None) -> None:
+        """Adopt the pole's GridConnectionMaxCurrent / ChargeProfileMaxStackLevel, and its
+        values of the template's configuration keys."""
+        if configuration is not None:
+            self.pole_configuration = dict(configuration)
         if grid_limit_a is not None:
             self.grid_limit_a = grid_limit_a
         if max_stack_level is not None:
@@ -406,6 +412,14 @@ class ProfileEditorModel:
         settings = self.settings()
         return [("GridConnectionMaxCurrent", str(math.floor(settings.connection_max_a))),
                 ("PeakLimitOverrule", str(math.floor(settings.overrule_limit_a)))]
+
+    def configuration_changes(self) -> list[tuple[str, str, str | None]]:
+        """``(key, wanted, the pole's value or None)`` for each template key the pole does
+        not have yet: writing those is configuration (engineers); the rest is a technician's
+        profile deployment (issue 17)."""
+        return [(key, value, self.pole_configuration.get(key))
+                for key, value in self.configuration()
+                if self.pole_configuration.get(key, "").strip() != value]
 
     @property
     def expected_grid_limit_a(self) -> float:

@@ -109,6 +109,7 @@ class ProfileView(QWidget):
         self._runner = TaskRunner(self._failed)
         self._operation: asyncio.Task[Any] | None = None
         self._deployed: Preview | None = None
+        self._deployed_configuration: dict[str, str] = {}
         self._result_state = ResultState.NONE
         self._loading = True  # building fires change signals: none may reach the model
         self._input_errors: dict[str, FieldError] = {}
@@ -199,6 +200,7 @@ class ProfileView(QWidget):
         plan = DeployPlan(self.model.connector_id, self.model.profile_json(), preview,
                           self.model.configuration())
         self._deployed = preview
+        self._deployed_configuration = dict(plan.configuration)
         self._start(self.tr("Deploying the profile"),
                     deploy_and_verify(self._session, plan, self._progress, self.clock),
                     deployed=True)
@@ -555,11 +557,19 @@ class ProfileView(QWidget):
             overrule = model.tender.overrule_limit_a if model.mode is Mode.TENDER else None
             self.plot.set_preview(model.preview(), overrule)
             if model.mode is Mode.TENDER:
-                changes = ", ".join(f"{k} = {v} A" for k, v in model.configuration())
-                self._tender_note.setText(
-                    self.tr("Recurring daily ChargePointMaxProfile on connector 0, built for "
-                            "%1. Deploy also sets %2 on the pole.")
-                    .replace("%1", f"{model.day:%a %d %b %Y}").replace("%2", changes))
+                to_change = {key for key, _, _ in model.configuration_changes()}
+                changes = ", ".join(f"{k} = {v} A" for k, v in model.configuration()
+                                    if k in to_change)
+                kept = ", ".join(f"{k} = {v} A" for k, v in model.configuration()
+                                 if k not in to_change)
+                note = self.tr("Recurring daily ChargePointMaxProfile on connector 0, built "
+                               "for %1.").replace("%1", f"{model.day:%a %d %b %Y}")
+                if changes:
+                    note += " " + self.tr("Deploy also sets %1 on the pole.").replace(
+                        "%1", changes)
+                if kept:
+                    note += " " + self.tr("The pole already has %1.").replace("%1", kept)
+                self._tender_note.setText(note)
         else:
             self._summary.setText(self.tr("Fix the highlighted input to see the day."))
             self.plot.set_preview(None)
@@ -588,11 +598,21 @@ class ProfileView(QWidget):
         self.verify_button.setEnabled(connected and not busy)
         tip = "" if connected else self.tr("Connect to a pole first (Connect screen)")
         # Through the service a profile goes to ``POST …/charging-profiles`` (technicians);
-        # the tender template also sets two configuration keys, which engineers change. A
-        # role that may not sees why (issue 17); on site the service token decides.
+        # the tender template also sets two configuration keys, which engineers change —
+        # but only where the pole does not have the template's values yet. A role that may
+        # not sees why (issue 17); on site the service token decides.
         roles = self.roles if self.via_service else Access()
-        needs = Action.CONFIGURE if valid and self.model.configuration() else Action.DEPLOY_PROFILE
+        changes = self.model.configuration_changes() if valid else []
+        needs = Action.CONFIGURE if changes else Action.DEPLOY_PROFILE
         gate(self.deploy_button, roles, needs, connected and not busy and valid, tooltip=tip)
+        if changes and roles.refusal(Action.CONFIGURE) is not None:
+            self.deploy_button.setToolTip(self.tr(
+                "The template changes %1: that is the pole's configuration, which an "
+                "engineer changes. With the pole's own values the profile is yours to "
+                "deploy.").replace("%1", ", ".join(
+                    self.tr("%1 from %2 to %3 A").replace("%1", key)
+                    .replace("%2", current if current is not None else "?")
+                    .replace("%3", value) for key, value, current in changes)))
         not_connected = self.tr("Not connected: connect to a pole to deploy.")
         if not connected and not busy:
             self._status.setText(not_connected)
@@ -627,7 +647,10 @@ class ProfileView(QWidget):
 
     def _verified(self, outcome: VerifyOutcome, deployed: bool) -> None:
         if deployed and self.model.mode is Mode.TENDER:  # the deploy set the connection
-            self.model.set_pole_limits(grid_limit_a=outcome.preview.grid_limit_a)
+            self.model.set_pole_limits(
+                grid_limit_a=outcome.preview.grid_limit_a,
+                configuration={**self.model.pole_configuration,
+                               **self._deployed_configuration})
         self.plot.set_pole(outcome.pole)
         context, clock = self._checked_text(outcome)
         if outcome.matches:
@@ -691,7 +714,8 @@ class ProfileView(QWidget):
 
     def _limits_read(self, limits: PoleLimits) -> None:
         self.model.set_pole_limits(grid_limit_a=limits.grid_limit_a,
-                                   max_stack_level=limits.max_stack_level)
+                                   max_stack_level=limits.max_stack_level,
+                                   configuration=limits.values)
 
     # ================================================================ errors
     def _failed(self, what: str, error: BaseException) -> None:

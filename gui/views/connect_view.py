@@ -86,8 +86,9 @@ class ConnectView(QWidget):
         refresh = QPushButton(self.tr("Refresh list"))
         refresh.clicked.connect(self.refresh_service_poles)
         self.site_visit_button = QPushButton(self.tr("Prepare a site visit…"))
-        self.site_visit_button.setToolTip(self.tr(
-            "Fetch service tokens while online, to write on poles on site without signal"))
+        self.site_visit_tip = self.tr(
+            "Fetch service tokens while online, to write on poles on site without signal")
+        self.site_visit_button.setToolTip(self.site_visit_tip)
         self.site_visit_button.setEnabled(False)
         self.site_visit_button.clicked.connect(self.site_visit_requested)
         form = QFormLayout(box)

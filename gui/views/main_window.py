@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QRect, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.access import Access
+from gui.access import Access, Action
+from gui.access_widgets import gate, gate_action
 from gui.account_words import Operator, not_signed_in
 from gui.audit.view import AuditView
 from gui.cards.view import CardsView
@@ -51,6 +52,7 @@ from gui.service_request import ask_service
 from gui.site_visit import SiteVisitDialog
 from gui.tasks import TaskRunner
 from gui.views.connect_view import ConnectView
+from gui.views.issued_tokens_dialog import IssuedTokensDialog
 from gui.views.pole_view import PoleView, ask_user
 from pole_link.service_accounts import MeRecord
 from pole_link.service_api import ServiceEndpoint
@@ -187,11 +189,19 @@ class MainWindow(QMainWindow):
         register.triggered.connect(self.show_register_panel)
         poles.addAction(register)
         self.site_visit_action = QAction(self.tr("Prepare a site visit…"), self)
-        self.site_visit_action.setToolTip(self.tr(
-            "Fetch service tokens for the poles selected in Fleet, to write on them offline"))
+        self.site_visit_tip = self.tr(
+            "Fetch service tokens for the poles selected in Fleet, to write on them offline")
+        self.site_visit_action.setToolTip(self.site_visit_tip)
         self.site_visit_action.setEnabled(False)  # until a service is chosen
         self.site_visit_action.triggered.connect(self.prepare_site_visit)
         poles.addAction(self.site_visit_action)
+        self.issued_tokens_action = QAction(self.tr("Issued service tokens…"), self)
+        self.issued_tokens_tip = self.tr(
+            "See the service tokens technicians hold, and revoke one (a lost laptop)")
+        self.issued_tokens_action.setEnabled(False)  # until a service is chosen
+        self.issued_tokens_action.triggered.connect(self.show_issued_tokens)
+        poles.addAction(self.issued_tokens_action)
+        poles.setToolTipsVisible(True)  # a greyed-out item says why
         add_help_menu(self, self.pages, self.nav)
 
     def show_register_panel(self) -> None:
@@ -207,8 +217,8 @@ class MainWindow(QMainWindow):
         self.connect_view.open_pole.connect(self.open_pole)
         self.connect_view.disconnect_requested.connect(self.controller.close_pole)
         self.connect_view.site_visit_requested.connect(self.prepare_site_visit)
-        self.connect_view.service_chosen.connect(
-            lambda _: self.site_visit_action.setEnabled(True))
+        self.connect_view.service_chosen.connect(lambda _: self._gate_service_tokens())
+        self.access.subscribe(self._gate_service_tokens)
         self.connect_view.service_chosen.connect(self.feed.follow)
         self.connect_view.service_chosen.connect(self.rollout_panel.follow)
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
@@ -311,15 +321,39 @@ class MainWindow(QMainWindow):
         if state != "connected":
             self.profile_view.set_session(None)
 
+    def _gate_service_tokens(self) -> None:
+        """Fetching a token for a site visit is the technicians' (a helpdesk account gets
+        none); listing and revoking the helpdesk's: grey out with the reason."""
+        service = self.connect_view.service is not None
+        gate_action(self.site_visit_action, self.access, Action.FETCH_SERVICE_TOKEN, service,
+                    tooltip=self.site_visit_tip)
+        gate(self.connect_view.site_visit_button, self.access, Action.FETCH_SERVICE_TOKEN,
+             service, tooltip=self.connect_view.site_visit_tip)
+        gate_action(self.issued_tokens_action, self.access, Action.LIST_SERVICE_TOKENS,
+                    service, tooltip=self.issued_tokens_tip)
+
     def prepare_site_visit(self) -> SiteVisitDialog | None:
         """Service tokens for the poles selected in Fleet (or all), kept in the wallet."""
         service = self.connect_view.service
-        if service is None:
+        if service is None or not self.access.may(Action.FETCH_SERVICE_TOKEN):
             return None
         dialog = SiteVisitDialog(service, self.controller.wallet, self.tasks,
                                  self.fleet_view.selected_pole_ids(), self)
+        dialog.issued_requested.connect(self.show_issued_tokens)
         dialog.setModal(True)
         dialog.resize(640, 420)
+        dialog.show()
+        return dialog
+
+    def show_issued_tokens(self) -> IssuedTokensDialog | None:
+        """The service tokens issued, with Revoke (Poles menu, or from a site visit)."""
+        service = self.connect_view.service
+        if service is None:
+            return None
+        dialog = IssuedTokensDialog(service, self.tasks, self.access,
+                                    lambda question: self.confirm(question), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.resize(900, 460)
         dialog.show()
         return dialog
 

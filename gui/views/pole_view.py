@@ -11,11 +11,13 @@ import asyncio
 import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,9 +33,11 @@ from PySide6.QtWidgets import (
 
 from gui.access import Access, Action
 from gui.access_widgets import gate
+from gui.error_words import explain
 from gui.plot.live_plot import LivePlot
 from gui.pole_access import PoleAccess, access_text
 from gui.pole_controller import PoleController
+from gui.pole_log import LogNotFetched, fetch_log
 from gui.pole_state import SECURITY_LIST, BackOffice, LinkState, PoleState, link_text
 from gui.pole_words import SELF_TEST_FAULT
 from gui.replay.replay_bar import ReplayBar
@@ -42,6 +46,7 @@ from gui.views.message_log_panel import MessageLogPanel
 from gui.views.schedule_plot import REFRESH_S, SchedulePlot
 from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
+from pole_link.errors import PoleLinkError
 from pole_link.live import LiveSample
 from pole_link.replay import ReplayPlayer, ReplayWindow
 from pole_link.replay.history import message_labels
@@ -71,7 +76,8 @@ STATUS_REFRESH_MS = 30_000
 HISTORY = timedelta(days=7)
 RESTART_PATIENCE_MS = 180_000
 COMMAND_ACTIONS = (Action.CONFIGURE, Action.REMOTE_START, Action.REMOTE_STOP, Action.UNLOCK,
-                   Action.AVAILABILITY, Action.AVAILABILITY, Action.AVAILABILITY, Action.RESET)
+                   Action.AVAILABILITY, Action.AVAILABILITY, Action.AVAILABILITY, Action.RESET,
+                   Action.TRIGGER)
 """The route each of `PoleView._commands` calls through the service (LED: a
 configuration change; clearing a fault: ChangeAvailability)."""
 """How long a soft reset may take before the view says the pole did not come back."""
@@ -162,6 +168,10 @@ class PoleView(QWidget):
         self.tabs.addTab(self.message_log, self.tr("Message log"))
         self.security = SecurityPanel()
         self.security.acknowledged.connect(self.acknowledge_security)
+        self.security.log_requested.connect(self.fetch_security_log)
+        self.ask_log_path: Callable[[str], str] = self._ask_log_path
+        """Where to save a fetched log ("" to cancel); tests answer it."""
+        self._log_busy = False
         self.tabs.addTab(self.security, self.tr("Security"))
         self.tabs.currentChanged.connect(lambda _: self.message_log.refresh())
         self.message_log.zone = self.schedule.zone
@@ -247,6 +257,12 @@ class PoleView(QWidget):
         self.stop_button = QPushButton(self.tr("Stop charging"))
         self.unlock_button = QPushButton(self.tr("Unlock"))
         self.reset_button = QPushButton(self.tr("Soft reset"))
+        self.report_button = QPushButton(self.tr("Report status"))
+        self.report_button.setToolTip(self.tr(
+            "TriggerMessage StatusNotification: the socket tells the back office its state "
+            "now, e.g. after a repair"))
+        self.report_button.clicked.connect(
+            lambda: self.controller.report_status(self.connector.value()))
         self.out_of_service_button = QPushButton(self.tr("Out of service"))
         self.out_of_service_button.setToolTip(self.tr(
             "ChangeAvailability Inoperative: the socket accepts no new charging session"))
@@ -271,7 +287,7 @@ class PoleView(QWidget):
         row = QHBoxLayout()
         for widget in (self.connector, self.id_tag, self.start_button, self.stop_button,
                        self.unlock_button, self.out_of_service_button, self.in_service_button,
-                       self.clear_fault_button, self.reset_button):
+                       self.clear_fault_button, self.reset_button, self.report_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.commission_button)
@@ -281,7 +297,7 @@ class PoleView(QWidget):
     def _commands(self) -> tuple[QWidget, ...]:
         return (self.led_slider, self.start_button, self.stop_button, self.unlock_button,
                 self.out_of_service_button, self.in_service_button, self.clear_fault_button,
-                self.reset_button)
+                self.reset_button, self.report_button)
 
     # ------------------------------------------------------------ controller → view
     def show_link_state(self, state: str, detail: str) -> None:
@@ -325,16 +341,72 @@ class PoleView(QWidget):
             else:  # on site the service token decides (`PoleAccess`), not the role
                 widget.setEnabled(writable)
                 widget.setToolTip(tooltip)
+        self._enable_log()
         self.access_label.setText(why)
         colour = "#2e7d32" if access is not None and access.writable else "#c62828"
         self.access_label.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
         # A replay's banner already says that nothing reaches the pole, in one line less.
         self.access_label.setVisible(bool(why) and not self.replaying)
 
+    def _enable_log(self) -> None:
+        """GetLog goes through the service (the pole uploads there): the technicians'."""
+        button = self.security.log_button
+        if self.service is None:
+            button.setEnabled(False)
+            button.setToolTip(self.tr(
+                "Only through the service: the pole uploads its log to the back office"))
+            return
+        gate(button, self.roles, Action.REQUEST_LOG, not self._log_busy, tooltip=self.tr(
+            "GetLog: the pole uploads its security log to the service; you choose where to "
+            "save it"))
+
+    def _ask_log_path(self, name: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the pole's security log"),
+                                              name)
+        return path
+
+    def fetch_security_log(self) -> None:
+        """Ask the pole through the service for its security log, then save it."""
+        service, pole_id = self.service, self.state.pole_id
+        if service is None or not pole_id or self._log_busy:
+            return
+        path = self.ask_log_path(f"{pole_id}-security-log.txt")
+        if not path:
+            return
+        self._log_busy = True
+        self._enable_log()
+        self.security.log_note.setText(self.tr(
+            "Asking %1 for its security log; it uploads it to the service…").replace(
+            "%1", pole_id))
+
+        async def fetch() -> int | BaseException:
+            try:
+                async with ServiceClient(service, timeout=60) as client:
+                    content = await fetch_log(client, pole_id)
+                await asyncio.to_thread(Path(path).write_bytes, content)
+                return len(content)
+            except (PoleLinkError, LogNotFetched, OSError) as error:
+                return error
+
+        self.tasks.run(self.tr("Fetching the security log of %1").replace("%1", pole_id),
+                       fetch(), lambda outcome: self._log_fetched(path, outcome))
+
+    def _log_fetched(self, path: str, outcome: int | BaseException) -> None:
+        self._log_busy = False
+        self._enable_log()
+        if isinstance(outcome, BaseException):
+            self.security.log_note.setText(self.tr("No log: %1").replace(
+                "%1", str(outcome) if isinstance(outcome, LogNotFetched)
+                else explain(outcome).sentence.text(QCoreApplication.translate)))
+            return
+        self.security.log_note.setText(self.tr("Security log saved (%1 bytes): %2").replace(
+            "%1", str(outcome)).replace("%2", path))
+
     def choose_pole(self, pole_id: str, service: ServiceEndpoint | None) -> None:
         """Show ``pole_id`` at once, before (or without) a live link: a pole opened from
         the Fleet while offline shows what the service knows, never the previous pole."""
         self.service = service
+        self._enable_log()
         if self.state.choose(pole_id):
             self._forget_shown_pole()
         self.title.setText(pole_id)

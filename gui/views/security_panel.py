@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,6 +41,8 @@ class SecurityPanel(QWidget):
 
     acknowledged = Signal()
     """The user pressed "Seen, clear"."""
+    log_requested = Signal()
+    """The user pressed "Fetch security log…" (the Pole view asks the service)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,10 +56,16 @@ class SecurityPanel(QWidget):
         self.clear_button.setToolTip(self.tr(
             "The pole no longer needs attention for these events; a new one brings it back"))
         self.clear_button.clicked.connect(self.acknowledged)
+        self.log_button = QPushButton(self.tr("Fetch security log…"))
+        self.log_button.clicked.connect(self.log_requested)
+        self.log_note = QLabel()
+        self.log_note.setWordWrap(True)
+        self.log_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         top = QHBoxLayout()
         top.addWidget(self.profile)
         top.addWidget(self.alarm, 1)
         top.addWidget(self.clear_button)
+        top.addWidget(self.log_button)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Time"), self.tr("What happened"), self.tr("Details")])
@@ -68,9 +77,11 @@ class SecurityPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.empty = QLabel(self.tr("No security events"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.log_note)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.show_state(PoleState(), _NO_TIME, str)

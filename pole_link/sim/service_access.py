@@ -120,6 +120,7 @@ class ServiceAccess:
                       f"locked out until {self.locked_until.isoformat()}")
             for listener in list(self.locked_out):
                 listener(detail)
+        self._changed()  # kept: a restart must not wipe the count or the lockout
 
     def _forget_old(self, now: datetime) -> None:
         seconds = now.timestamp()
@@ -135,8 +136,9 @@ ACCESS_FILE = "service_access.json"
 
 
 def keep_access_in(access: ServiceAccess, directory: Path) -> None:
-    """Persist keys and revoked ids in the pole's state directory, as a real pole keeps
-    them over a restart (a revoked token must not work again after a power cut)."""
+    """Persist keys, revoked ids, recent rejects and the lockout in the pole's state
+    directory, as a real pole keeps them over a restart: a revoked token must not work
+    again after a power cut, and pulling the plug must not buy a guesser five more tries."""
     path = directory / ACCESS_FILE
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
@@ -149,14 +151,35 @@ def keep_access_in(access: ServiceAccess, directory: Path) -> None:
         revoked = stored.get("revoked")
         if isinstance(revoked, dict):
             access.revoked.update({str(k): float(v) for k, v in revoked.items()})
+        access.rejects = [*_times(stored.get("rejects")), *access.rejects]
+        locked = _times([stored.get("lockedUntil")])
+        if locked and access.locked_until is None:
+            access.locked_until = locked[0]
 
     def save() -> None:
         directory.mkdir(parents=True, exist_ok=True)
         scratch = directory / (ACCESS_FILE + ".tmp")
         descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({"keys": access.keys_text, "revoked": access.revoked}, handle)
+            json.dump({"keys": access.keys_text, "revoked": access.revoked,
+                       "rejects": [t.isoformat() for t in access.rejects],
+                       "lockedUntil": None if access.locked_until is None
+                       else access.locked_until.isoformat()}, handle)
         scratch.replace(path)
 
     access.changed.append(save)
     save()
+
+
+def _times(values: object) -> list[datetime]:
+    """The aware timestamps among stored ISO texts; anything unreadable is left out (an
+    old or damaged file then simply holds no rejects)."""
+    found: list[datetime] = []
+    for value in values if isinstance(values, list) else []:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            found.append(moment)
+    return found

@@ -101,6 +101,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/poles/{{pole_id}}/remote-start"): _H,
     ("POST", f"{P}/poles/{{pole_id}}/remote-stop"): _H,
     ("POST", f"{P}/service-tokens/{{jti}}/revoke"): _H,
+    ("GET", f"{P}/service-tokens"): _H,  # what the desk may revoke, it must see
     # -- technicians: firmware, commissioning, work at the pole ---------------------------
     ("POST", f"{P}/poles/{{pole_id}}/availability"): _T,
     ("POST", f"{P}/poles/{{pole_id}}/trigger"): _T,
@@ -121,7 +122,6 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/poles/{{pole_id}}/commissioning-reports"): _T,
     ("PUT", f"{P}/technicians/{{name}}/key"): _T,
     ("POST", f"{P}/service-tokens"): _T,
-    ("GET", f"{P}/service-tokens"): _T,
     # -- engineers: configuration and settings --------------------------------------------
     ("PUT", f"{P}/poles/{{pole_id}}/configuration"): _E,
     ("PUT", f"{P}/poles/{{pole_id}}/settings"): _E,

@@ -4,12 +4,16 @@ An ASGI middleware: for each ``/api/v1`` request other than a read (GET, HEAD, O
 records who (the principal the guard found), their role, the action (method and route
 template), the pole (from the path) and the result (the HTTP status), before the answer
 leaves: a client that has its answer finds the entry written. Request bodies are never
-recorded (they may hold passwords or tokens); the routes add entries with details where
-those are safe. Refusals are recorded by the guard itself, once.
+recorded (they may hold passwords or tokens); what a route says about its own request in
+the audit trail, where that is safe, becomes the entry's detail
+(`service.accounts.request_entry`), so each write is one entry. Refusals are recorded by
+the guard itself, once. A request that fails or is abandoned before it answers is still
+recorded (result ``500`` or ``cancelled``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +22,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.accounts.principal import Principal
+from service.accounts.request_entry import REQUEST_ENTRY, RequestEntry
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -40,28 +45,39 @@ class AuditTrail:
             await self.app(scope, receive, send)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
-        written = False
+        entry = RequestEntry(state, asyncio.current_task())
+        reset = REQUEST_ENTRY.set(entry)
 
         async def record_then_send(message: Message) -> None:
-            nonlocal written
-            if message["type"] == "http.response.start" and not written:
-                written = True
-                await self._record(scope, state, int(message["status"]))
+            if message["type"] == "http.response.start" and entry.open:
+                await self._record(scope, entry, str(message["status"]))
             await send(message)
 
-        await self.app(scope, receive, record_then_send)
+        try:
+            await self.app(scope, receive, record_then_send)
+        except asyncio.CancelledError:
+            if entry.open:
+                await self._record(scope, entry, "cancelled")
+            raise
+        except Exception:
+            if entry.open:
+                await self._record(scope, entry, "500")
+            raise
+        finally:
+            REQUEST_ENTRY.reset(reset)
 
-    async def _record(self, scope: Scope, state: dict[str, Any], status: int) -> None:
-        if state.get("audited"):
+    async def _record(self, scope: Scope, entry: RequestEntry, result: str) -> None:
+        entry.open = False  # what the route writes from now on is an entry of its own
+        if entry.state.get("audited"):
             return
-        principal = state.get("principal")
+        principal = entry.state.get("principal")
         route = getattr(scope.get("route"), "path", None) or str(scope["path"])
-        pole_id = (scope.get("path_params") or {}).get("pole_id")
+        pole_id = (scope.get("path_params") or {}).get("pole_id") or entry.pole_id
         try:
             await self.repository.audit(
                 principal.name if isinstance(principal, Principal) else "unknown",
-                f"{scope['method']} {route}", "", self.clock(),
+                f"{scope['method']} {route}", entry.detail, self.clock(),
                 role=principal.role.value if isinstance(principal, Principal) else "",
-                pole_id=pole_id, result=str(status))
+                pole_id=pole_id, result=result)
         except Exception:
             LOGGER.exception("%s %s: not recorded in the audit trail", scope["method"], route)

@@ -2,8 +2,9 @@
 
 Issued for the caller (``request.state.principal``: name and role), so a token carries
 who will use it and the audit log says who asked; listed without the token text (it is
-shown once, in the answer that issues it); revoked for every connected pole at once and
-remembered, so a pole that reconnects later still hears of it.
+shown once, in the answer that issues it); revoked for every connected pole at once, also
+those another service process holds, and remembered, so a pole that reconnects later
+still hears of it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from pole_link.service_api import ServiceTokenRecord
+from pole_link.service_token_requests import ServiceTokenRecord
 from pole_link.service_tokens import ALL_POLES, ROLES
 from service.api.routes import PREFIX, ApiError, PoleConnections
 from service.security.service_tokens import Caller, ServiceTokenIssuer
@@ -103,12 +104,12 @@ def build_service_tokens_router(issuer: ServiceTokenIssuer, connections: PoleCon
 
 
 def _covered(connections: PoleConnections, poles: list[str]) -> list[tuple[str, Caller]]:
-    """The connected poles to tell: the named ones wherever they are connected (another
-    service process relays), or for ``*`` every pole connected to this process; the rest
-    hear it at their next boot."""
+    """The connected poles to tell, wherever they are connected (another service process
+    relays): the named ones, or for ``*`` every pole of the fleet; the rest hear it at
+    their next boot."""
     if ALL_POLES in poles:
-        local_ids = getattr(connections, "local_ids", None)
-        poles = list(local_ids()) if callable(local_ids) else []
+        connected_ids = getattr(connections, "connected_ids", None)
+        poles = list(connected_ids()) if callable(connected_ids) else []
     found: list[tuple[str, Caller]] = []
     for pole_id in poles:
         connection = connections.get(pole_id)

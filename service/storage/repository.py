@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
+from service.accounts.request_entry import REQUEST_ENTRY
 from service.storage import audit_chain
 from service.storage.compiled_writes import CompiledWrites
 from service.storage.database import storage_errors
@@ -1211,7 +1212,12 @@ class AsyncRepository:
                     at: datetime | None = None, *, role: str = "",
                     pole_id: str | None = None, result: str = "") -> int:
         """`Repository.audit`; an entry a route writes as "api" names the operator calling
-        it (`service.accounts.principal.CURRENT`)."""
+        it (`service.accounts.principal.CURRENT`). Written by a route during an API write,
+        it goes into that request's one entry (`service.accounts.request_entry`), which the
+        audit middleware writes: then 0 is returned, as there is no id yet."""
+        entry = REQUEST_ENTRY.get()
+        if entry is not None and entry.take(actor, action, detail, pole_id):
+            return 0
         caller = CURRENT.get()
         if caller is not None and actor == "api":
             actor, role = caller.name, role or caller.role.value

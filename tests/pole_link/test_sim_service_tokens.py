@@ -13,7 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ocpp.v16.enums import ConfigurationStatus
 
 from pole_link.errors import NotAuthorised
-from pole_link.service_tokens import Claims, Rejected, RejectReason, issue, public_key_text
+from pole_link.service_tokens import (
+    Accepted,
+    Claims,
+    Rejected,
+    RejectReason,
+    issue,
+    public_key_text,
+)
 from pole_link.session import PoleSession
 from pole_link.sim.service_access import INVALID_SERVICE_TOKEN, ServiceAccess, keep_access_in
 from tests.conftest import ServedPole
@@ -168,3 +175,36 @@ async def test_eis69_writes_stop_when_the_token_expires_by_the_pole_s_clock(
     with pytest.raises(NotAuthorised):
         await keyed.change_configuration("LightIntensity", "20")
     assert served_pole.pole.configuration.value("LightIntensity") == "50"
+
+
+def test_eis69_a_lockout_survives_a_restart_of_the_pole(tmp_path: Path) -> None:
+    before = ServiceAccess()
+    keep_access_in(before, tmp_path)
+    before.change(KEYS)
+    for attempt in range(5):
+        before.authenticate(f"guess-{attempt}", "PW-0001", NOW + timedelta(minutes=attempt))
+    after = ServiceAccess()  # the power is cycled while locked out
+    keep_access_in(after, tmp_path)
+    locked = NOW + timedelta(minutes=6)
+    assert after.authenticate(token(), "PW-0001", locked) == Rejected(RejectReason.LOCKED_OUT)
+    # It ends when it would have without the restart.
+    assert isinstance(after.authenticate(token(), "PW-0001", NOW + timedelta(minutes=9)),
+                      Accepted)
+
+
+def test_eis69_rejects_before_a_restart_still_count_towards_the_lockout(
+        tmp_path: Path) -> None:
+    reported: list[str] = []
+    before = ServiceAccess()
+    keep_access_in(before, tmp_path)
+    before.change(KEYS)
+    for attempt in range(4):
+        before.authenticate(f"guess-{attempt}", "PW-0001", NOW + timedelta(minutes=attempt))
+    after = ServiceAccess()
+    after.locked_out.append(reported.append)
+    keep_access_in(after, tmp_path)
+    assert after.authenticate("guess-5", "PW-0001", NOW + timedelta(minutes=5)) == \
+        Rejected(RejectReason.MALFORMED)
+    assert len(reported) == 1  # the fifth within ten minutes, restart or not
+    assert after.authenticate(token(), "PW-0001", NOW + timedelta(minutes=6)) == \
+        Rejected(RejectReason.LOCKED_OUT)

@@ -268,6 +268,38 @@ async def test_eis69_audit_verify_finds_a_changed_and_a_removed_entry(
         engine.dispose()
 
 
+async def test_eis69_each_write_is_one_audit_entry_with_the_route_s_own_words(
+        api: Api) -> None:
+    """Who, role, route, pole and result, and what the route said about it, in one row."""
+    async with await signed_in(api, "tom", "technician") as tom:
+        issued = await tom.post("/api/v1/service-tokens", json={"poles": ["PW-0001"],
+                                                                "hours": 4})
+        assert issued.status_code == 200, issued.text
+        issued_at = audit_rows(api)[-1]["id"]
+    async with await signed_in(api, "henk", "helpdesk") as helpdesk:
+        blocked = await helpdesk.put("/api/v1/id-tags/04AABB", json={"status": "Blocked"})
+        assert blocked.status_code == 200, blocked.text
+        refused = await helpdesk.put("/api/v1/poles/PW-0001/configuration",
+                                     json={"key": "LightIntensity", "value": "40"})
+        assert refused.status_code == 403
+        offline = await helpdesk.post("/api/v1/poles/PW-0001/reset", json={"type": "Soft"})
+        assert offline.status_code == 409
+    rows = [r for r in audit_rows(api) if r["id"] >= issued_at]
+    assert [(r["actor"], r["role"], r["action"], r["pole_id"], r["result"])
+            for r in rows] == [
+        ("tom", "technician", "POST /api/v1/service-tokens", None, "200"),
+        ("admin", "admin", "POST /api/v1/users", None, "201"),
+        ("henk", "helpdesk", "POST /api/v1/auth/login", None, "200"),
+        ("henk", "helpdesk", "PUT /api/v1/id-tags/{idTag}", None, "200"),
+        ("henk", "helpdesk", "PUT /api/v1/poles/{pole_id}/configuration", "PW-0001", "403"),
+        ("henk", "helpdesk", "POST /api/v1/poles/{pole_id}/reset", "PW-0001", "409")]
+    token, _user, _login, card, _refusal, _reset = (str(r["detail"]) for r in rows)
+    assert token.startswith(f"service-token.issue: jti={issued.json()['jti']} ")
+    assert "poles=PW-0001" in token and issued.json()["token"] not in token
+    assert "04AABB" in card and "Blocked" in card
+    assert accounts_cli(["audit", "verify", "--db", api.db_url]) == 0
+
+
 # -- storage: expiry with an injected clock, concurrent writers ---------------------------
 
 @pytest.fixture(params=["sqlite", "postgresql"])

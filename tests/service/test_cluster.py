@@ -337,3 +337,29 @@ async def test_a_pole_session_through_one_process_drives_a_pole_held_by_another(
                     assert [s.connector_id for s in sample.sockets] == [1, 2]
                     assert sample.sockets[0].led.intensity_percent == 20
                     break
+
+
+async def test_eis69_revoking_a_token_for_every_pole_reaches_the_poles_of_both_processes(
+        pair: Pair, tmp_path: Path) -> None:
+    """A lost laptop's ``["*"]`` token is revoked at once on every connected pole, not
+    only on those held by the process that took the request."""
+    async with pole_on_b(pair, tmp_path / "b", "PW-0001") as on_b, \
+            connected_pole(pair.a.ocpp_url, tmp_path / "a", "PW-0002",
+                           start=datetime.now(UTC)) as on_a:
+        await until(lambda: pair.b.cluster is not None
+                    and "PW-0002" in pair.b.cluster.holders)
+        issued = await pair.api_a.post("/api/v1/service-tokens",
+                                       json={"poles": ["*"], "hours": 4})
+        assert issued.status_code == 200, issued.text
+        jti = issued.json()["jti"]
+        revoked = await pair.api_a.post(f"/api/v1/service-tokens/{jti}/revoke")
+        assert revoked.status_code == 200, revoked.text
+        assert revoked.json()["poles"] == {"PW-0001": "Accepted", "PW-0002": "Accepted"}
+        assert jti in on_a.pole.service_access.revoked
+        assert jti in on_b.pole.service_access.revoked
+        # The same from the other process, for a second token.
+        again = (await pair.api_b.post("/api/v1/service-tokens",
+                                       json={"poles": ["*"], "hours": 1})).json()["jti"]
+        answer = await pair.api_b.post(f"/api/v1/service-tokens/{again}/revoke")
+        assert answer.json()["poles"] == {"PW-0001": "Accepted", "PW-0002": "Accepted"}
+        assert again in on_a.pole.service_access.revoked

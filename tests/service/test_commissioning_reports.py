@@ -15,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from pole_link.commissioning.report import read_report, verify_report, write_report
 from pole_link.commissioning.sync import ReportOutbox
@@ -29,9 +27,8 @@ from pole_link.service_api import (
     ServiceRefused,
 )
 from pole_link.sim.clock import SimClock
-from service.storage.models import AuditLog
 from tests.commissioning_support import START, TECHNICIAN, finished_run
-from tests.support import Api, postgres_schema, running_service
+from tests.support import Api, audited, postgres_schema, running_service
 
 NOW = datetime(2026, 12, 4, 16, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -43,10 +40,7 @@ class ReportsApi:
     client: ServiceClient
 
     def audit(self, action: str) -> list[str]:
-        with Session(self.api.service.repository.engine) as session:
-            rows = session.exec(select(AuditLog).where(AuditLog.action == action)
-                                .order_by(sa.asc(AuditLog.id))).all()
-            return [row.detail for row in rows]
+        return audited(self.api.service.repository.engine, action)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -20,8 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from pole_link.errors import NotAuthorised
 from pole_link.firmware.package import build_package
@@ -34,11 +32,11 @@ from pole_link.service_api import (
 )
 from pole_link.sim.clock import SimClock
 from service.cli import main as service_main
-from service.storage.models import AuditLog
 from tests.firmware_support import Manufacturer
 from tests.support import (
     REPO,
     Api,
+    audited,
     connected_pole,
     eventually,
     postgres_schema,
@@ -70,10 +68,7 @@ class FirmwareApi:
                       if path.is_file())
 
     def audit(self, action: str) -> list[str]:
-        with Session(self.api.service.repository.engine) as session:
-            rows = session.exec(select(AuditLog).where(AuditLog.action == action)
-                                .order_by(sa.asc(AuditLog.id))).all()
-            return [row.detail for row in rows]
+        return audited(self.api.service.repository.engine, action)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
-from sqlmodel import Session, select
 
 from pole_link.errors import CallError, LinkLost
 from pole_link.firmware.signing import pem_of
@@ -22,10 +21,9 @@ from pole_link.service_api import ServiceClient, ServiceRefused
 from pole_link.sim.certificate_store import CertificateStore, keep_certificates_in
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
-from service.storage.models import AuditLog
 from tests.firmware_support import Manufacturer, reported, signed_request, trusting_service
 from tests.service.security_support import secured_pole, tls_service
-from tests.support import Api, connected_pole, eventually, postgres_schema
+from tests.support import Api, audited, connected_pole, eventually, postgres_schema
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 POLE = "PW-0001"
@@ -122,9 +120,7 @@ async def test_eis69_a_bad_certificate_is_refused_in_words_before_anything_is_se
                                              pem_of(manufacturer.cert))
         assert leaf.value.code == "NotARootCertificate"
         assert await client.messages(POLE, "InstallCertificate") == []
-        with Session(api.service.repository.engine) as session:
-            trail = session.exec(select(AuditLog).where(
-                AuditLog.action == f"InstallCertificate refused → {POLE}")).all()
+        trail = audited(api.service.repository.engine, f"InstallCertificate refused → {POLE}")
         assert len(trail) == 2  # the refusals are on record, though nothing was sent
 
 

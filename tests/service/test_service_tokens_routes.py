@@ -111,7 +111,7 @@ async def test_eis69_keys_reach_the_pole_at_boot_and_a_token_opens_its_port_with
                 issued = await client.issue_service_tokens([POLE], 8)
                 listed = await client.service_tokens()
             audit = [row for row in audit_rows(api.db_url, "actor, action, detail")
-                     if row[1].startswith("service-token.")]
+                     if row[2].startswith("service-token.")]
         finally:
             await service.aclose()  # on site, no signal: the service is out of reach
         assert issued.token is not None and issued.poles == (POLE,)
@@ -119,7 +119,7 @@ async def test_eis69_keys_reach_the_pole_at_boot_and_a_token_opens_its_port_with
         assert issued.subject == "admin" and issued.role == "admin"
         assert [(record.jti, record.token) for record in listed] == [(issued.jti, None)]
         assert [(actor, action) for actor, action, _ in audit] == \
-            [("admin", "service-token.issue")]
+            [("admin", "POST /api/v1/service-tokens")]
         assert issued.token not in audit[0][2]
         await until(lambda: not site.client.connected)
         async with laptop(site) as session:
@@ -145,9 +145,9 @@ async def test_eis69_a_revocation_reaches_the_online_pole_and_a_pole_offline_at_
             away.pole.set_network(False)
             await until(lambda: not away.client.connected)
             answer = await client.revoke_service_token(issued.jti)
-            assert answer["poles"][POLE] == "Accepted"
+            assert answer.poles[POLE] == "Accepted"
             # The service may not have noticed the cut yet: then it says it did not reach it.
-            assert answer["poles"].get("PW-0002", "not reached").startswith("not reached")
+            assert answer.poles.get("PW-0002", "not reached").startswith("not reached")
             [listed] = await client.service_tokens()
             assert listed.revoked_by == "admin" and listed.revoked_at is not None
             with pytest.raises(ServiceRefused) as unknown:
@@ -205,13 +205,16 @@ async def test_eis69_revoking_a_token_for_named_poles_tells_just_those(
         async with ServiceClient(ServiceEndpoint(api.url, api.token)) as client:
             issued = await client.issue_service_tokens([POLE], 2)
             answer = await client.revoke_service_token(issued.jti)
-        assert answer["poles"] == {POLE: "Accepted"}
+        assert answer.poles == {POLE: "Accepted"} and answer.token.revoked
         assert issued.jti in named.pole.service_access.revoked
         assert issued.jti not in other.pole.service_access.revoked
-        actions = [row[0] for row in audit_rows(api.db_url, "action")]
-        assert [a for a in actions if a.startswith("service-token.")] == \
-            ["service-token.issue", "service-token.revoke"]
-        assert "POST /api/v1/service-tokens/{jti}/revoke" in actions  # and the API's own row
+        rows = [(action, detail) for action, detail in audit_rows(api.db_url, "action, detail")
+                if "/service-tokens" in action]
+        # One entry per write: the API's route, with the route's own words as detail.
+        assert [(action, detail.split(":")[0]) for action, detail in rows] == [
+            ("POST /api/v1/service-tokens", "service-token.issue"),
+            ("POST /api/v1/service-tokens/{jti}/revoke", "service-token.revoke")]
+        assert f"jti={issued.jti} told={POLE}" in rows[1][1]
 
 
 def test_eis69_a_token_is_issued_for_the_caller_and_never_above_a_pole_role() -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session, select
 
 from pole_link.errors import NotAuthorised
 from pole_link.protocol.binary import FirmwareData
@@ -29,7 +28,6 @@ from pole_link.service_api import (
 )
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import FIRMWARE_VERSION
-from service.storage.models import AuditLog
 from tests.firmware_support import (
     NOW,
     Manufacturer,
@@ -40,7 +38,14 @@ from tests.firmware_support import (
     signed_request,
     trusting_service,
 )
-from tests.support import Api, connected_pole, eventually, postgres_schema, running_service
+from tests.support import (
+    Api,
+    audited,
+    connected_pole,
+    eventually,
+    postgres_schema,
+    running_service,
+)
 
 SIZE = 64 << 10
 POLE = "PW-0001"
@@ -395,10 +400,8 @@ async def test_eis69_a_pole_refusing_the_signer_gets_no_unsigned_update_and_it_i
             # Never the same image unsigned, and the pole keeps its firmware.
             assert await client.messages(POLE, "UpdateFirmware") == []
             assert cp.pole.firmware_version == FIRMWARE_VERSION
-            with Session(api.service.repository.engine) as session:
-                [refusal] = session.exec(select(AuditLog).where(
-                    AuditLog.action == f"firmware refused by {POLE}")).all()
-            assert refusal.detail == f"{record.sha256}: {sent.refused}"
+            [refusal] = audited(api.service.repository.engine, f"firmware refused by {POLE}")
+            assert refusal == f"{record.sha256}: {sent.refused}"
 
 
 async def test_eis69_a_legacy_pole_updated_alone_gets_update_firmware_and_is_told_unsigned(
