@@ -1,5 +1,6 @@
-"""What people would rather see than read: the poles most at risk as bars against their
-target line — uptime against eis 48's 98 %, overruled share against the subperiod's limit.
+"""What people would rather see than read: the poles most at risk, left to right in the
+"at risk" order, as bars against their target line — uptime against eis 48's 98 %,
+overruled share against the subperiod's limit.
 
 Only the first `CHART_POLES` rows of the "at risk" order are drawn: bars for 10,000 poles
 say nothing, and the table holds the rest. Bars that miss the target are red.
@@ -28,6 +29,7 @@ def _plot(title: str, unit: str) -> pg.PlotWidget:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
+    plot.setMinimumWidth(160)  # the page's splitter, not the chart, decides the width
     plot.getAxis("left").setLabel(unit)
     for axis in ("left", "bottom"):
         plot.getAxis(axis).setPen(pg.mkPen("#444444"))
@@ -46,10 +48,10 @@ class ReportCharts(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         translate = QCoreApplication.translate
-        self.uptime_plot = _plot(translate("ReportCharts", "Uptime, most at risk (eis 48)"),
+        self.uptime_plot = _plot(translate("ReportCharts", "Uptime (eis 48)"),
                                  "%")
         self.overrule_plot = _plot(translate(
-            "ReportCharts", "Overruled in the peak, most at risk (eis 25)"), "%")
+            "ReportCharts", "Overruled in the peak (eis 25)"), "%")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.uptime_plot)

@@ -118,6 +118,7 @@ class ReportsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
+        self.table.setMinimumWidth(200)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
 
@@ -131,6 +132,7 @@ class ReportsView(QWidget):
         self.subperiods.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.subperiods.horizontalHeader().setStretchLastSection(True)
         self.subperiods.setMaximumHeight(118)
+        self.subperiods.setMinimumWidth(200)  # scrolls rather than widening the page
         self.low_current = QLabel()
         self.low_current.setWordWrap(True)
         self.uptime_line = QLabel()
@@ -170,12 +172,17 @@ class ReportsView(QWidget):
     def follow(self, service: ServiceEndpoint | None) -> None:
         """The chosen service: its reports for the newest year are read at once."""
         self.service = service
-        self._fill_years()
-        self.state.choose_year(self.state.period.year)
+        self.state.choose_year(self._chosen_year())  # what was shown came from another
         if service is None:
             self.status.setText(self.tr("Connect to a service to read the tender reports."))
         else:
             self.load()
+
+    def use_clock(self, now: Callable[[], datetime]) -> None:
+        """Another "now" (a test's fixed date, a replayed day): the newest year is chosen."""
+        self.now = self.state.now = now
+        self.state.choose_year(offered_years(now(), self.state.zone)[0])
+        self._fill_years()
 
     def _fill_years(self) -> None:
         chosen = self.state.period.year
@@ -183,6 +190,10 @@ class ReportsView(QWidget):
         for year in offered_years(self.now(), self.state.zone):
             self.year.addItem(str(year), year)
         self.year.setCurrentIndex(max(self.year.findData(chosen), 0))
+
+    def _chosen_year(self) -> int:
+        year = self.year.currentData()
+        return int(year) if year is not None else self.state.period.year
 
     def _pole(self) -> str | None:
         return self.state.detail.pole_id if self.state.detail is not None else None
@@ -204,9 +215,7 @@ class ReportsView(QWidget):
         """Read the fleet's reports for the chosen year (a running year: until now)."""
         if self.service is None:
             return
-        year = self.year.currentData()
-        period = self.state.choose_year(int(year) if year is not None
-                                        else self.state.period.year)
+        period = self.state.choose_year(self._chosen_year())
         what = self.tr("Reading the tender reports")
         self.status.setText(self.tr("Reading the reports of %1…").replace("%1", period.label))
 
