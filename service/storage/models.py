@@ -100,7 +100,13 @@ class StatusEvent(SQLModel, table=True):
     """Every StatusNotification, kept for uptime (eis 48) and fault history."""
 
     __tablename__ = "status_events"
-    __table_args__ = (sa.Index("ix_status_events_pole_time", "pole_id", "timestamp"),)
+    __table_args__ = (
+        sa.Index("ix_status_events_pole_time", "pole_id", "timestamp"),
+        # The few events that make a socket unavailable: the fleet's uptime (migration 0016r).
+        sa.Index("ix_status_events_not_available", "timestamp",
+                 postgresql_where=sa.text("status IN ('Unavailable', 'Faulted')"),
+                 sqlite_where=sa.text("status IN ('Unavailable', 'Faulted')")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     pole_id: str = Field(foreign_key="poles.id", max_length=64)

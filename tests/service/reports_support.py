@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.reports.compliance import TransactionRecord
 from service.reports.uptime import ConnectionInterval, StatusChange
-from service.storage.models import ConnectionSession, StatusEvent, Transaction
+from service.storage.models import ConnectionSession, Connector, StatusEvent, Transaction
 from service.storage.repository import Repository
 
 
@@ -39,6 +39,10 @@ def store_uptime_history(repository: Repository, pole_id: str,
         connection.execute(sa.insert(StatusEvent.__table__), [  # type: ignore[attr-defined]
             {"pole_id": pole_id, "connector_id": s.connector_id, "status": s.status,
              "error_code": "NoError", "timestamp": s.at} for s in statuses])
+        latest = {s.connector_id: s for s in sorted(statuses, key=lambda s: s.at)}
+        connection.execute(sa.insert(Connector.__table__), [  # type: ignore[attr-defined]
+            {"pole_id": pole_id, "connector_id": s.connector_id, "status": s.status,
+             "error_code": "NoError", "since": s.at} for s in latest.values()])
 
 
 def register(repository: Repository, pole_id: str, *, registered_at: datetime,
