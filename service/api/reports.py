@@ -240,15 +240,18 @@ def availability_changes(repository: Repository, start: datetime, end: datetime
                          ) -> list[Any]:
     """Every pole's status events that can change its eis 48 availability, oldest first per
     pole (ties in time in the order of the events' ids): per socket the last one before
-    ``start`` (the state the period opens with) and the first in ``[start, end)`` (from
-    when it is known), then every Unavailable or Faulted event and the event after each.
+    ``start`` (the state the period opens with) and its first in ``[start, end)`` (from
+    when it is known, or after a not-available opening), then every Unavailable or
+    Faulted event and the event after each.
 
     Uptime depends on nothing more (`service.reports.uptime`: a socket is available unless
     Unavailable or Faulted), and every event left out follows an available one with another
     available status, so it changes nothing. A fleet's year of Preparing → Charging →
     Finishing is tens of millions of rows; this reads a few per socket, found through the
-    partial index of migration 0016r and the (pole, time) index. SQLite (one site, a few
-    poles) reads them all (`Repository.status_history`).
+    indexes of migration 0016r. The sockets are those of
+    the ``connectors`` table, which every StatusNotification the CSMS stores upserts
+    (`Repository.record_status`). SQLite (one site, a few poles) reads every event
+    (`Repository.status_history`).
     """
     if repository.engine.dialect.name != "postgresql":
         return list(repository.status_history(None, start, end))

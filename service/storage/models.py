@@ -106,6 +106,8 @@ class StatusEvent(SQLModel, table=True):
         sa.Index("ix_status_events_not_available", "timestamp",
                  postgresql_where=sa.text("status IN ('Unavailable', 'Faulted')"),
                  sqlite_where=sa.text("status IN ('Unavailable', 'Faulted')")),
+        sa.Index("ix_status_events_pole_connector_time", "pole_id", "connector_id",
+                 "timestamp"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
