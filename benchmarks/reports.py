@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -206,6 +207,7 @@ def main() -> None:
         "PAALWERK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--keep", default=None, help="schema to keep and reuse")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures as measured
     schema = args.keep or f"bench_reports_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(normalise_url(args.db))
     with admin.begin() as connection:
