@@ -29,6 +29,7 @@ from service.api.firmware_packages import build_packages_router
 from service.api.guard import operator_guard
 from service.api.id_tags import build_id_tags_router
 from service.api.pole_settings import build_settings_router
+from service.api.reports import build_reports_router
 from service.api.rollouts import build_rollouts_router
 from service.api.routes import PREFIX, build_router, install_error_handlers
 from service.api.security_events import build_security_events_router
@@ -105,6 +106,7 @@ def create_app(services: Services) -> FastAPI:
         (build_rollouts_router(s.rollouts, repository), operator),
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
+        (build_reports_router(repository, clock), operator),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

@@ -48,6 +48,7 @@ from gui.message_bar import MessageBar
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
+from gui.reports.view import ReportsView
 from gui.service_request import ask_service
 from gui.site_visit import SiteVisitDialog
 from gui.tasks import TaskRunner
@@ -85,6 +86,7 @@ class Page(IntEnum):
     COMMISSIONING = 5
     CARDS = 6
     AUDIT = 7
+    REPORTS = 8
 
 
 class MainWindow(QMainWindow):
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         self.commissioning_page = CommissioningPage(self.controller, self.tasks)
         self.cards_view = CardsView(self.tasks)
         self.audit_view = AuditView(self.tasks)
+        self.reports_view = ReportsView(self.tasks)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):
@@ -133,12 +136,13 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
                      self.firmware_page, self.commissioning_page, self.cards_view,
-                     self.audit_view):
+                     self.audit_view, self.reports_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
-                     self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit")):
+                     self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit"),
+                     self.tr("Reports")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -169,7 +173,8 @@ class MainWindow(QMainWindow):
         for page, key in ((Page.CONNECT, "Ctrl+1"), (Page.FLEET, "Ctrl+2"),
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
                           (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6"),
-                          (Page.CARDS, "Ctrl+7"), (Page.AUDIT, "Ctrl+8")):
+                          (Page.CARDS, "Ctrl+7"), (Page.AUDIT, "Ctrl+8"),
+                          (Page.REPORTS, "Ctrl+9")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -224,6 +229,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
         self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.connect_view.service_chosen.connect(self.audit_view.follow)
+        self.connect_view.service_chosen.connect(self.reports_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)

@@ -144,6 +144,9 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/files/firmware/{sha256}/{name}"): PUBLIC,
     ("POST", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
     ("PUT", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
+    # -- the tender's reports for the whole fleet (eis 25, 30, 48): everyone reads -----------
+    ("GET", f"{P}/reports/compliance"): _H,
+    ("GET", f"{P}/reports/uptime"): _H,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

@@ -1,0 +1,1 @@
+"""The Reports page: the tender's evidence per pole and for the fleet (issue 19)."""
