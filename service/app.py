@@ -35,6 +35,8 @@ from service.api.security_events import build_security_events_router
 from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
+from service.ocpi.envelope import install_ocpi_errors
+from service.ocpi.routes import build_ocpi_router
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
@@ -80,6 +82,7 @@ def create_app(services: Services) -> FastAPI:
     poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
     token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
+    ocpi_own: list[Any] = []  # roaming partners: OCPI's `Token` header, `ocpi.Registry`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
     routers: list[tuple[APIRouter, list[Any]]] = [
@@ -105,10 +108,12 @@ def create_app(services: Services) -> FastAPI:
         (build_rollouts_router(s.rollouts, repository), operator),
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
+        *([(build_ocpi_router(s.ocpi, clock), ocpi_own)] if s.ocpi is not None else []),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)
     install_error_handlers(app)
+    install_ocpi_errors(app, clock)
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
     return app

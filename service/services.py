@@ -40,6 +40,11 @@ from service.files.upload_slots import UploadSlots
 from service.live import events as live_events
 from service.live.events import connection_event
 from service.live.hub import LiveHub
+from service.ocpi.identity import OcpiIdentity
+from service.ocpi.partner_store import AsyncPartnerRepository
+from service.ocpi.registry import Registry
+from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
+from service.ocpi.secrets_box import load_or_create_box
 from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
@@ -100,6 +105,8 @@ class ServiceConfig:
     trusted_roots: Sequence[x509.Certificate] = ()
     tls: TlsFiles | None = None
     ca: ServiceCa | None = None
+    ocpi: OcpiIdentity = field(default_factory=OcpiIdentity)
+    """Who this CSMS is to OCPI roaming partners (issue 21)."""
 
 
 @dataclass
@@ -145,6 +152,8 @@ class Services:
     leader: PgLeader | None
     store: RepositoryStore
     policy_task: asyncio.Task[None] | None = None
+    ocpi: Registry | None = None
+    """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
     rollout_task: asyncio.Task[None] | None = None
 
     @property
@@ -205,6 +214,8 @@ class Services:
                     await background
         self.policy_task = self.rollout_task = None
         await self.service_tokens.close()
+        if self.ocpi is not None:
+            await self.ocpi.close()
         await self.live_hub.close()
         if self.cluster is not None:
             await self.cluster.close()
@@ -310,7 +321,11 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         id_tags=id_tags, authority=authority, local_lists=local_lists,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
-        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
+        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
+        ocpi=Registry(AsyncPartnerRepository(repository.engine),
+                      await asyncio.to_thread(load_or_create_box,
+                                              token_file.parent / OCPI_KEY_FILE_NAME),
+                      config.ocpi, base_url, clock, async_repository))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -144,6 +144,13 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/files/firmware/{sha256}/{name}"): PUBLIC,
     ("POST", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
     ("PUT", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
+    # -- OCPI roaming partners: their own credentials token (`service.ocpi.registry`) ------
+    ("GET", "/ocpi/versions"): PUBLIC,
+    ("GET", "/ocpi/2.2.1"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/credentials"): PUBLIC,
+    ("POST", "/ocpi/2.2.1/credentials"): PUBLIC,
+    ("PUT", "/ocpi/2.2.1/credentials"): PUBLIC,
+    ("DELETE", "/ocpi/2.2.1/credentials"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

@@ -1,0 +1,128 @@
+"""The OCPI 2.2.1 objects this service sends and accepts, as pydantic models with the
+specification's field rules (cardinality, string lengths, enums).
+
+Written from the specification's module texts (credentials, versions, transport and format)
+rather than taken from the ``ocpi`` packages, which pin pydantic 1. Every answer we send is
+built from these models, so a field the specification requires cannot be left out, and a
+partner's object that breaks the rules is refused with status 2001 instead of stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+VERSION = "2.2.1"
+
+CiString2 = Annotated[str, StringConstraints(min_length=2, max_length=2,
+                                             pattern=r"^[A-Za-z]{2}$")]
+CiString3 = Annotated[str, StringConstraints(min_length=3, max_length=3,
+                                             pattern=r"^[A-Za-z0-9]{3}$")]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=255,
+                                       pattern=r"^https?://\S+$")]
+CredentialsTokenText = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                                        pattern=r"^[\x21-\x7e]+$")]
+"""Printable, non-whitespace ASCII (U+0021–U+007E), at most 64 characters."""
+
+
+class Role(StrEnum):
+    CPO = "CPO"
+    EMSP = "EMSP"
+    HUB = "HUB"
+    NAP = "NAP"
+    NSP = "NSP"
+    OTHER = "OTHER"
+    SCSP = "SCSP"
+
+
+class InterfaceRole(StrEnum):
+    SENDER = "SENDER"
+    RECEIVER = "RECEIVER"
+
+
+class ModuleID(StrEnum):
+    CDRS = "cdrs"
+    CHARGING_PROFILES = "chargingprofiles"
+    COMMANDS = "commands"
+    CREDENTIALS = "credentials"
+    HUB_CLIENT_INFO = "hubclientinfo"
+    LOCATIONS = "locations"
+    SESSIONS = "sessions"
+    TARIFFS = "tariffs"
+    TOKENS = "tokens"
+
+
+class OcpiModel(BaseModel):
+    """Unknown fields from partners are ignored (later minor versions may add some)."""
+
+    model_config = ConfigDict(extra="ignore", use_enum_values=True)
+
+
+class Version(OcpiModel):
+    version: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    url: Url
+
+
+class Endpoint(OcpiModel):
+    identifier: ModuleID | str
+    """A module we do not know is kept as text, so one exotic module does not fail a
+    registration."""
+    role: InterfaceRole
+    url: Url
+
+
+class VersionDetails(OcpiModel):
+    version: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    endpoints: Annotated[list[Endpoint], Field(min_length=1)]
+
+
+class Image(OcpiModel):
+    url: Url
+    thumbnail: Url | None = None
+    category: str
+    type: Annotated[str, StringConstraints(max_length=4)]
+    width: Annotated[int, Field(ge=0, le=99999)] | None = None
+    height: Annotated[int, Field(ge=0, le=99999)] | None = None
+
+
+class BusinessDetails(OcpiModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    website: Url | None = None
+    logo: Image | None = None
+
+
+class CredentialsRole(OcpiModel):
+    role: Role
+    business_details: BusinessDetails
+    party_id: CiString3
+    country_code: CiString2
+
+
+class Credentials(OcpiModel):
+    token: CredentialsTokenText
+    url: Url
+    roles: Annotated[list[CredentialsRole], Field(min_length=1)]
+
+
+DataT = TypeVar("DataT")
+
+
+class Envelope(OcpiModel, Generic[DataT]):
+    """Every OCPI answer: ``data`` (absent on errors), a status code, a timestamp."""
+
+    data: DataT | None = None
+    status_code: Annotated[int, Field(ge=1000, le=4999)]
+    status_message: str | None = None
+    timestamp: datetime
+
+
+def dumped(model: BaseModel | list[Any] | None) -> Any:
+    """JSON-ready data, without the optional fields left unset (OCPI omits them)."""
+    if model is None:
+        return None
+    if isinstance(model, list):
+        return [dumped(item) for item in model]
+    return model.model_dump(mode="json", exclude_none=True)

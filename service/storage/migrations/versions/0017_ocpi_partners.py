@@ -1,0 +1,48 @@
+"""OCPI roaming partners (issue 21, eis 60–62).
+
+Revision ID: 0017
+Revises: 0014
+Create Date: 2026-12-05 02:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+UTC_TIME = sa.DateTime(timezone=True)
+
+revision: str = "0017"
+down_revision: str | None = "0014"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ocpi_partners",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("country_code", sa.String(length=2), nullable=True),
+        sa.Column("party_id", sa.String(length=3), nullable=True),
+        sa.Column("roles", sa.String(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("versions_url", sa.String(length=255), nullable=True),
+        sa.Column("version", sa.String(length=16), nullable=True),
+        sa.Column("endpoints", sa.String(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=True),
+        sa.Column("sealed_token", sa.String(), nullable=True),
+        sa.Column("last_error", sa.String(), nullable=True),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_ocpi_partners_token_hash", "ocpi_partners", ["token_hash"],
+                    unique=True)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_ocpi_partners_token_hash", table_name="ocpi_partners")
+    op.drop_table("ocpi_partners")
