@@ -36,6 +36,7 @@ from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpi.envelope import install_ocpi_errors
+from service.ocpi.partners_api import build_partners_router
 from service.ocpi.routes import build_ocpi_router
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
@@ -108,7 +109,9 @@ def create_app(services: Services) -> FastAPI:
         (build_rollouts_router(s.rollouts, repository), operator),
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
-        *([(build_ocpi_router(s.ocpi, clock), ocpi_own)] if s.ocpi is not None else []),
+        *([(build_ocpi_router(s.ocpi, clock), ocpi_own),
+           (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
+          else []),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

@@ -144,6 +144,13 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/files/firmware/{sha256}/{name}"): PUBLIC,
     ("POST", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
     ("PUT", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
+    # -- OCPI roaming partners in the operator API: everyone sees them, admins manage ---
+    ("GET", f"{P}/ocpi/partners"): _H,
+    ("POST", f"{P}/ocpi/partners/invite"): _A,
+    ("POST", f"{P}/ocpi/partners/register"): _A,
+    ("POST", f"{P}/ocpi/partners/{{partner_id}}/suspend"): _A,
+    ("POST", f"{P}/ocpi/partners/{{partner_id}}/resume"): _A,
+    ("DELETE", f"{P}/ocpi/partners/{{partner_id}}"): _A,
     # -- OCPI roaming partners: their own credentials token (`service.ocpi.registry`) ------
     ("GET", "/ocpi/versions"): PUBLIC,
     ("GET", "/ocpi/2.2.1"): PUBLIC,

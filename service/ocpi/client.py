@@ -44,7 +44,7 @@ class PartnerClient:
         try:
             response = await self.http.request(method, url, json=body, headers=self.headers(),
                                                timeout=TIMEOUT_S)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             raise PartnerCallError(f"{method} {url}: no answer ({type(exc).__name__}: "
                                    f"{exc})") from None
         try:

@@ -161,6 +161,15 @@ class Emsp:
             emsp.token_a = secrets.token_hex(16)  # A is spent
             return ok(emsp.credentials(emsp.token_for_cpo))
 
+        @app.delete("/emsp/2.2.1/credentials")
+        async def unregistered(request: Request) -> JSONResponse:
+            if token_in(request) != emsp.token_for_cpo:
+                emsp.refused += 1
+                return unauthorised()
+            emsp.pushes.append(Push("DELETE", "credentials", None, dict(request.headers)))
+            emsp.token_for_cpo = None
+            return ok()
+
         @app.api_route("/emsp/2.2.1/{module}/{rest:path}",
                        methods=["GET", "PUT", "PATCH", "POST"])
         async def receiver(module: str, rest: str, request: Request) -> JSONResponse:
