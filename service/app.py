@@ -36,6 +36,7 @@ from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpi.envelope import install_ocpi_errors
+from service.ocpi.locations_routes import build_locations_router
 from service.ocpi.partners_api import build_partners_router
 from service.ocpi.routes import build_ocpi_router
 from service.ocpp.connection_end import EndReason, silence_limit_s
@@ -110,6 +111,7 @@ def create_app(services: Services) -> FastAPI:
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
         *([(build_ocpi_router(s.ocpi, clock), ocpi_own),
+           (build_locations_router(s.ocpi, repository, clock), ocpi_own),
            (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
           else []),
     ]
@@ -145,7 +147,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
         handler = s.pole_handler(pole_id, connection, s.store, settings,
-                                 on_booted=s.pole_booted, events=hub, clock=clock,
+                                 on_booted=s.pole_booted, events=s.pole_events, clock=clock,
                                  authority=s.authority)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler

@@ -41,11 +41,12 @@ from service.live import events as live_events
 from service.live.events import connection_event
 from service.live.hub import LiveHub
 from service.ocpi.identity import OcpiIdentity
+from service.ocpi.location_push import LocationPusher, PoleEvents
 from service.ocpi.partner_store import AsyncPartnerRepository
 from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
 from service.ocpi.secrets_box import load_or_create_box
-from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
+from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
@@ -154,6 +155,14 @@ class Services:
     policy_task: asyncio.Task[None] | None = None
     ocpi: Registry | None = None
     """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
+    ocpi_pusher: LocationPusher | None = None
+
+    @property
+    def pole_events(self) -> EventSink:
+        """Where pole handlers report: the live hub, and OCPI partners' pushes."""
+        if self.ocpi_pusher is None:
+            return self.live_hub
+        return PoleEvents(self.live_hub, self.ocpi_pusher)
     rollout_task: asyncio.Task[None] | None = None
 
     @property
@@ -214,6 +223,8 @@ class Services:
                     await background
         self.policy_task = self.rollout_task = None
         await self.service_tokens.close()
+        if self.ocpi_pusher is not None:
+            await self.ocpi_pusher.close()
         if self.ocpi is not None:
             await self.ocpi.close()
         await self.live_hub.close()
@@ -304,6 +315,11 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         return f"{base_url}{FILES_PREFIX}/firmware/{sha256}/{name}"
 
     leader = PgLeader(config.db_url) if config.clustered else None
+    # OCPI roaming partners (issue 21): the tokens we send them sealed under a 0600 key.
+    ocpi = Registry(AsyncPartnerRepository(repository.engine),
+                    await asyncio.to_thread(load_or_create_box,
+                                            token_file.parent / OCPI_KEY_FILE_NAME),
+                    config.ocpi, base_url, clock, async_repository)
     sender = ReleaseSender(connections, async_repository, files.store,
                            timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
@@ -322,10 +338,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
-        ocpi=Registry(AsyncPartnerRepository(repository.engine),
-                      await asyncio.to_thread(load_or_create_box,
-                                              token_file.parent / OCPI_KEY_FILE_NAME),
-                      config.ocpi, base_url, clock, async_repository))
+        ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -158,6 +158,10 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", "/ocpi/2.2.1/credentials"): PUBLIC,
     ("PUT", "/ocpi/2.2.1/credentials"): PUBLIC,
     ("DELETE", "/ocpi/2.2.1/credentials"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/locations"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/locations/{location_id}"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/locations/{location_id}/{evse_uid}"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

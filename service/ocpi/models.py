@@ -126,3 +126,81 @@ def dumped(model: BaseModel | list[Any] | None) -> Any:
     if isinstance(model, list):
         return [dumped(item) for item in model]
     return model.model_dump(mode="json", exclude_none=True)
+
+
+# -- Locations (mod_locations) ----------------------------------------------------------
+String36 = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+
+
+class Status(StrEnum):
+    AVAILABLE = "AVAILABLE"
+    BLOCKED = "BLOCKED"
+    CHARGING = "CHARGING"
+    INOPERATIVE = "INOPERATIVE"
+    OUTOFORDER = "OUTOFORDER"
+    PLANNED = "PLANNED"
+    REMOVED = "REMOVED"
+    RESERVED = "RESERVED"
+    UNKNOWN = "UNKNOWN"
+
+
+class ConnectorType(StrEnum):
+    IEC_62196_T2 = "IEC_62196_T2"
+
+
+class ConnectorFormat(StrEnum):
+    SOCKET = "SOCKET"
+    CABLE = "CABLE"
+
+
+class PowerType(StrEnum):
+    AC_1_PHASE = "AC_1_PHASE"
+    AC_2_PHASE = "AC_2_PHASE"
+    AC_2_PHASE_SPLIT = "AC_2_PHASE_SPLIT"
+    AC_3_PHASE = "AC_3_PHASE"
+    DC = "DC"
+
+
+class GeoLocation(OcpiModel):
+    latitude: Annotated[str, StringConstraints(max_length=10,
+                                               pattern=r"^-?[0-9]{1,2}\.[0-9]{5,7}$")]
+    longitude: Annotated[str, StringConstraints(max_length=11,
+                                                pattern=r"^-?[0-9]{1,3}\.[0-9]{5,7}$")]
+
+
+class OcpiConnector(OcpiModel):
+    id: String36
+    standard: ConnectorType | str
+    format: ConnectorFormat
+    power_type: PowerType
+    max_voltage: Annotated[int, Field(ge=0)]
+    max_amperage: Annotated[int, Field(ge=0)]
+    max_electric_power: Annotated[int, Field(ge=0)] | None = None
+    tariff_ids: list[String36] | None = None
+    last_updated: datetime
+
+
+class Evse(OcpiModel):
+    uid: String36
+    evse_id: Annotated[str, StringConstraints(max_length=48)] | None = None
+    status: Status
+    capabilities: list[str] | None = None
+    connectors: Annotated[list[OcpiConnector], Field(min_length=1)]
+    physical_reference: Annotated[str, StringConstraints(max_length=16)] | None = None
+    last_updated: datetime
+
+
+class Location(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    id: String36
+    publish: bool
+    name: Annotated[str, StringConstraints(max_length=255)] | None = None
+    address: Annotated[str, StringConstraints(max_length=45)]
+    city: Annotated[str, StringConstraints(max_length=45)]
+    postal_code: Annotated[str, StringConstraints(max_length=10)] | None = None
+    country: Annotated[str, StringConstraints(min_length=3, max_length=3)]
+    coordinates: GeoLocation
+    evses: list[Evse] | None = None
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    last_updated: datetime
