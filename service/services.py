@@ -46,6 +46,8 @@ from service.ocpi.partner_store import AsyncPartnerRepository
 from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
 from service.ocpi.secrets_box import load_or_create_box
+from service.ocpi.token_store import AsyncOcpiTokenRepository
+from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
@@ -156,6 +158,7 @@ class Services:
     ocpi: Registry | None = None
     """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
     ocpi_pusher: LocationPusher | None = None
+    ocpi_tokens: AsyncOcpiTokenRepository | None = None
 
     @property
     def pole_events(self) -> EventSink:
@@ -298,8 +301,16 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         await asyncio.to_thread(load_or_create_key, token_file.parent / KEY_FILE_NAME),
         AsyncServiceTokenRepository(repository.engine), clock)
     id_tags = AsyncIdTagRepository(repository.engine)
-    authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
-                               clock=clock)
+    # OCPI roaming partners (issue 21): the tokens we send them sealed under a 0600 key.
+    ocpi = Registry(AsyncPartnerRepository(repository.engine),
+                    await asyncio.to_thread(load_or_create_box,
+                                            token_file.parent / OCPI_KEY_FILE_NAME),
+                    config.ocpi, base_url, clock, async_repository)
+    ocpi_tokens = AsyncOcpiTokenRepository(repository.engine)
+    # eMSPs' tokens (eis 60): the register's judge, asking the eMSP where the token says so.
+    authority = RoamingAuthority(
+        IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags, clock=clock),
+        ocpi_tokens, ocpi)
     local_lists = LocalListSender(id_tags, clock)
     pusher = LocalListPusher(local_lists, id_tags, connections, async_repository)
     if cluster is not None:  # card changes reach every process's poles
@@ -315,11 +326,6 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         return f"{base_url}{FILES_PREFIX}/firmware/{sha256}/{name}"
 
     leader = PgLeader(config.db_url) if config.clustered else None
-    # OCPI roaming partners (issue 21): the tokens we send them sealed under a 0600 key.
-    ocpi = Registry(AsyncPartnerRepository(repository.engine),
-                    await asyncio.to_thread(load_or_create_box,
-                                            token_file.parent / OCPI_KEY_FILE_NAME),
-                    config.ocpi, base_url, clock, async_repository)
     sender = ReleaseSender(connections, async_repository, files.store,
                            timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
@@ -338,7 +344,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
-        ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository))
+        ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
+        ocpi_tokens=ocpi_tokens)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -162,6 +162,9 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/ocpi/2.2.1/locations/{location_id}"): PUBLIC,
     ("GET", "/ocpi/2.2.1/locations/{location_id}/{evse_uid}"): PUBLIC,
     ("GET", "/ocpi/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
+    ("PUT", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
+    ("PATCH", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

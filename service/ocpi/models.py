@@ -204,3 +204,47 @@ class Location(OcpiModel):
     evses: list[Evse] | None = None
     time_zone: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     last_updated: datetime
+
+
+# -- Tokens (mod_tokens) ------------------------------------------------------------------
+class TokenType(StrEnum):
+    AD_HOC_USER = "AD_HOC_USER"
+    APP_USER = "APP_USER"
+    OTHER = "OTHER"
+    RFID = "RFID"
+
+
+class WhitelistType(StrEnum):
+    ALWAYS = "ALWAYS"
+    ALLOWED = "ALLOWED"
+    ALLOWED_OFFLINE = "ALLOWED_OFFLINE"
+    NEVER = "NEVER"
+
+
+class AllowedType(StrEnum):
+    ALLOWED = "ALLOWED"
+    BLOCKED = "BLOCKED"
+    EXPIRED = "EXPIRED"
+    NO_CREDIT = "NO_CREDIT"
+    NOT_ALLOWED = "NOT_ALLOWED"
+
+
+class Token(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    uid: String36
+    type: TokenType
+    contract_id: String36
+    visual_number: Annotated[str, StringConstraints(max_length=64)] | None = None
+    issuer: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    group_id: String36 | None = None
+    valid: bool
+    whitelist: WhitelistType
+    language: Annotated[str, StringConstraints(min_length=2, max_length=2)] | None = None
+    last_updated: datetime
+
+
+class AuthorizationInfo(OcpiModel):
+    allowed: AllowedType
+    token: Token
+    authorization_reference: String36 | None = None

@@ -30,6 +30,7 @@ from service.ocpi.secrets_box import token_of
 MODULES: list[tuple[ModuleID, InterfaceRole]] = [
     (ModuleID.CREDENTIALS, InterfaceRole.RECEIVER),
     (ModuleID.LOCATIONS, InterfaceRole.SENDER),
+    (ModuleID.TOKENS, InterfaceRole.RECEIVER),
 ]
 """The modules we serve, as listed in our version details; later modules append."""
 

@@ -63,6 +63,22 @@ class Emsp:
     pushes: list[Push] = field(default_factory=list)
     pushed: asyncio.Event = field(default_factory=asyncio.Event)
     refused: int = 0
+    verdicts: dict[str, str] = field(default_factory=dict)
+    """Real-time answers per token uid (ALLOWED when not listed)."""
+    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def token(self, uid: str, whitelist: str, *, valid: bool = True) -> dict[str, Any]:
+        """A Token object as mod_tokens describes it."""
+        token = {"country_code": COUNTRY, "party_id": PARTY, "uid": uid, "type": "RFID",
+                 "contract_id": f"DE-EMS-C{uid[:10]}", "issuer": "Stand-in eMSP",
+                 "valid": valid, "whitelist": whitelist,
+                 "last_updated": "2026-12-04T12:00:00Z"}
+        self.tokens[uid] = token
+        return token
+
+    async def push_token(self, token: dict[str, Any]) -> httpx.Response:
+        base = self.cpo_url("tokens", "RECEIVER")
+        return await self.call("PUT", f"{base}/{COUNTRY}/{PARTY}/{token['uid']}", body=token)
 
     def credentials(self, token: str) -> dict[str, Any]:
         return {"token": token, "url": f"{self.base}/emsp/versions",
@@ -160,6 +176,20 @@ class Emsp:
             emsp.token_for_cpo = secrets.token_hex(16)
             emsp.token_a = secrets.token_hex(16)  # A is spent
             return ok(emsp.credentials(emsp.token_for_cpo))
+
+        @app.post("/emsp/2.2.1/tokens/{uid}/authorize")
+        async def authorize(uid: str, request: Request) -> JSONResponse:
+            """Real-time authorisation (mod_tokens, Sender interface)."""
+            if token_in(request) != emsp.token_for_cpo:
+                emsp.refused += 1
+                return unauthorised()
+            emsp.pushes.append(Push("POST", f"tokens/{uid}/authorize", None,
+                                    dict(request.headers)))
+            if uid not in emsp.tokens:
+                return JSONResponse({"status_code": 2004, "status_message": "Unknown Token",
+                                     "timestamp": "2026-12-05T00:00:00Z"}, status_code=404)
+            return ok({"allowed": emsp.verdicts.get(uid, "ALLOWED"),
+                       "token": emsp.tokens[uid]})
 
         @app.delete("/emsp/2.2.1/credentials")
         async def unregistered(request: Request) -> JSONResponse:

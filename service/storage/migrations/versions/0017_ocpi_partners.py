@@ -1,4 +1,4 @@
-"""OCPI roaming partners (issue 21, eis 60–62).
+"""OCPI roaming partners and the tokens their eMSPs push (issue 21, eis 60–62).
 
 Revision ID: 0017
 Revises: 0014
@@ -41,8 +41,23 @@ def upgrade() -> None:
     )
     op.create_index("ix_ocpi_partners_token_hash", "ocpi_partners", ["token_hash"],
                     unique=True)
+    op.create_table(
+        "ocpi_tokens",
+        sa.Column("key", sa.String(length=48), nullable=False),
+        sa.Column("uid_key", sa.String(length=36), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(), nullable=False),
+        sa.Column("whitelist", sa.String(length=16), nullable=False),
+        sa.Column("last_updated", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_index("ix_ocpi_tokens_uid_key", "ocpi_tokens", ["uid_key"])
+    op.create_index("ix_ocpi_tokens_partner_id", "ocpi_tokens", ["partner_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ocpi_tokens_partner_id", table_name="ocpi_tokens")
+    op.drop_index("ix_ocpi_tokens_uid_key", table_name="ocpi_tokens")
+    op.drop_table("ocpi_tokens")
     op.drop_index("ix_ocpi_partners_token_hash", table_name="ocpi_partners")
     op.drop_table("ocpi_partners")
