@@ -46,6 +46,7 @@ from service.ocpi.partner_store import AsyncPartnerRepository
 from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
 from service.ocpi.secrets_box import load_or_create_box
+from service.ocpi.sessions import SessionPusher
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
@@ -159,13 +160,14 @@ class Services:
     """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
     ocpi_pusher: LocationPusher | None = None
     ocpi_tokens: AsyncOcpiTokenRepository | None = None
+    ocpi_sessions: SessionPusher | None = None
 
     @property
     def pole_events(self) -> EventSink:
         """Where pole handlers report: the live hub, and OCPI partners' pushes."""
         if self.ocpi_pusher is None:
             return self.live_hub
-        return PoleEvents(self.live_hub, self.ocpi_pusher)
+        return PoleEvents(self.live_hub, self.ocpi_pusher, self.ocpi_sessions)
     rollout_task: asyncio.Task[None] | None = None
 
     @property
@@ -228,6 +230,8 @@ class Services:
         await self.service_tokens.close()
         if self.ocpi_pusher is not None:
             await self.ocpi_pusher.close()
+        if self.ocpi_sessions is not None:
+            await self.ocpi_sessions.close()
         if self.ocpi is not None:
             await self.ocpi.close()
         await self.live_hub.close()
@@ -345,7 +349,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
         ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
-        ocpi_tokens=ocpi_tokens)
+        ocpi_tokens=ocpi_tokens,
+        ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

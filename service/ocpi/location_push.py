@@ -1,6 +1,7 @@
 """EVSE status pushed to every registered partner's Locations receiver when a socket's
 status changes (mod_locations, Receiver interface: PATCH of the EVSE, or PUT of the
-whole location when the partner does not know it yet).
+whole location when the partner does not know it yet); transaction and meter events go
+on to `SessionPusher` for sessions and CDRs.
 
 `PoleEvents` sits between the pole handlers and the live hub: each event goes on to the
 hub as before, and status changes of this process's poles also start a push — so with
@@ -22,6 +23,7 @@ from service.ocpi.locations import evse_uid, location_of
 from service.ocpi.models import dumped
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import Registry
+from service.ocpi.sessions import SessionPusher
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -88,14 +90,18 @@ class LocationPusher:
 class PoleEvents:
     """The pole handlers' event sink: the live hub, plus OCPI pushes."""
 
-    def __init__(self, hub: LiveHub, pusher: LocationPusher) -> None:
-        self.hub, self.pusher = hub, pusher
+    def __init__(self, hub: LiveHub, pusher: LocationPusher,
+                 sessions: SessionPusher | None = None) -> None:
+        self.hub, self.pusher, self.sessions = hub, pusher, sessions
 
     def publish(self, event: dict[str, Any]) -> None:
         self.hub.publish(event)
-        if event.get("type") == "status":
+        kind = event.get("type")
+        if kind == "status":
             self.pusher.status_changed(str(event.get("poleId")),
                                        int(event.get("connectorId") or 0))
+        elif kind in ("transaction", "meterValues") and self.sessions is not None:
+            self.sessions.offer(event)
 
     def relay_live(self, pole_id: str, data: Any) -> None:
         self.hub.relay_live(pole_id, data)

@@ -248,3 +248,101 @@ class AuthorizationInfo(OcpiModel):
     allowed: AllowedType
     token: Token
     authorization_reference: String36 | None = None
+
+
+# -- Sessions and CDRs (mod_sessions, mod_cdrs) ---------------------------------------------
+class AuthMethod(StrEnum):
+    AUTH_REQUEST = "AUTH_REQUEST"
+    COMMAND = "COMMAND"
+    WHITELIST = "WHITELIST"
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    COMPLETED = "COMPLETED"
+    INVALID = "INVALID"
+    PENDING = "PENDING"
+    RESERVATION = "RESERVATION"
+
+
+class CdrToken(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    uid: String36
+    type: TokenType
+    contract_id: String36
+
+
+class CdrDimension(OcpiModel):
+    type: str
+    volume: float
+
+
+class ChargingPeriod(OcpiModel):
+    start_date_time: datetime
+    dimensions: Annotated[list[CdrDimension], Field(min_length=1)]
+    tariff_id: String36 | None = None
+
+
+class Price(OcpiModel):
+    excl_vat: float
+    incl_vat: float | None = None
+
+
+Currency = Annotated[str, StringConstraints(min_length=3, max_length=3)]
+
+
+class Session(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    id: String36
+    start_date_time: datetime
+    end_date_time: datetime | None = None
+    kwh: Annotated[float, Field(ge=0)]
+    cdr_token: CdrToken
+    auth_method: AuthMethod
+    authorization_reference: String36 | None = None
+    location_id: String36
+    evse_uid: String36
+    connector_id: String36
+    meter_id: Annotated[str, StringConstraints(max_length=255)] | None = None
+    currency: Currency
+    charging_periods: list[ChargingPeriod] | None = None
+    total_cost: Price | None = None
+    status: SessionStatus
+    last_updated: datetime
+
+
+class CdrLocation(OcpiModel):
+    id: String36
+    name: Annotated[str, StringConstraints(max_length=255)] | None = None
+    address: Annotated[str, StringConstraints(max_length=45)]
+    city: Annotated[str, StringConstraints(max_length=45)]
+    postal_code: Annotated[str, StringConstraints(max_length=10)] | None = None
+    country: Annotated[str, StringConstraints(min_length=3, max_length=3)]
+    coordinates: GeoLocation
+    evse_uid: String36
+    evse_id: Annotated[str, StringConstraints(max_length=48)]
+    connector_id: String36
+    connector_standard: ConnectorType | str
+    connector_format: ConnectorFormat
+    connector_power_type: PowerType
+
+
+class Cdr(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    id: Annotated[str, StringConstraints(min_length=1, max_length=39)]
+    start_date_time: datetime
+    end_date_time: datetime
+    session_id: String36 | None = None
+    cdr_token: CdrToken
+    auth_method: AuthMethod
+    cdr_location: CdrLocation
+    currency: Currency
+    charging_periods: Annotated[list[ChargingPeriod], Field(min_length=1)]
+    total_cost: Price
+    total_energy: Annotated[float, Field(ge=0)]
+    total_time: Annotated[float, Field(ge=0)]
+    """Hours."""
+    last_updated: datetime

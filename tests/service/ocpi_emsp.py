@@ -200,6 +200,10 @@ class Emsp:
             emsp.token_for_cpo = None
             return ok()
 
+        @app.post("/emsp/2.2.1/{module}")
+        async def posted(module: str, request: Request) -> JSONResponse:
+            return await receiver(module, "", request)
+
         @app.api_route("/emsp/2.2.1/{module}/{rest:path}",
                        methods=["GET", "PUT", "PATCH", "POST"])
         async def receiver(module: str, rest: str, request: Request) -> JSONResponse:
@@ -207,8 +211,8 @@ class Emsp:
                 emsp.refused += 1
                 return unauthorised()
             body = await request.json() if await request.body() else None
-            emsp.pushes.append(Push(request.method, f"{module}/{rest}", body,
-                                    dict(request.headers)))
+            emsp.pushes.append(Push(request.method, f"{module}/{rest}" if rest else module,
+                                    body, dict(request.headers)))
             emsp.pushed.set()
             return ok()
 
