@@ -165,6 +165,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
     ("PUT", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
     ("PATCH", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
+    ("POST", "/ocpi/2.2.1/commands/{command}"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

@@ -346,3 +346,68 @@ class Cdr(OcpiModel):
     total_time: Annotated[float, Field(ge=0)]
     """Hours."""
     last_updated: datetime
+
+
+# -- Commands (mod_commands) --------------------------------------------------------------
+class CommandType(StrEnum):
+    CANCEL_RESERVATION = "CANCEL_RESERVATION"
+    RESERVE_NOW = "RESERVE_NOW"
+    START_SESSION = "START_SESSION"
+    STOP_SESSION = "STOP_SESSION"
+    UNLOCK_CONNECTOR = "UNLOCK_CONNECTOR"
+
+
+class CommandResponseType(StrEnum):
+    NOT_SUPPORTED = "NOT_SUPPORTED"
+    REJECTED = "REJECTED"
+    ACCEPTED = "ACCEPTED"
+    UNKNOWN_SESSION = "UNKNOWN_SESSION"
+
+
+class CommandResultType(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    CANCELED_RESERVATION = "CANCELED_RESERVATION"
+    EVSE_OCCUPIED = "EVSE_OCCUPIED"
+    EVSE_INOPERATIVE = "EVSE_INOPERATIVE"
+    FAILED = "FAILED"
+    NOT_SUPPORTED = "NOT_SUPPORTED"
+    REJECTED = "REJECTED"
+    TIMEOUT = "TIMEOUT"
+    UNKNOWN_RESERVATION = "UNKNOWN_RESERVATION"
+
+
+class DisplayText(OcpiModel):
+    language: Annotated[str, StringConstraints(min_length=2, max_length=2)]
+    text: Annotated[str, StringConstraints(max_length=512)]
+
+
+class CommandResponse(OcpiModel):
+    result: CommandResponseType
+    timeout: Annotated[int, Field(ge=0)]
+    message: list[DisplayText] | None = None
+
+
+class CommandResult(OcpiModel):
+    result: CommandResultType
+    message: list[DisplayText] | None = None
+
+
+class StartSession(OcpiModel):
+    response_url: Url
+    token: Token
+    location_id: String36
+    evse_uid: String36 | None = None
+    connector_id: String36 | None = None
+    authorization_reference: String36 | None = None
+
+
+class StopSession(OcpiModel):
+    response_url: Url
+    session_id: String36
+
+
+class UnlockConnector(OcpiModel):
+    response_url: Url
+    location_id: String36
+    evse_uid: String36
+    connector_id: String36

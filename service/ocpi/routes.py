@@ -31,6 +31,7 @@ MODULES: list[tuple[ModuleID, InterfaceRole]] = [
     (ModuleID.CREDENTIALS, InterfaceRole.RECEIVER),
     (ModuleID.LOCATIONS, InterfaceRole.SENDER),
     (ModuleID.TOKENS, InterfaceRole.RECEIVER),
+    (ModuleID.COMMANDS, InterfaceRole.RECEIVER),
 ]
 """The modules we serve, as listed in our version details; later modules append."""
 

@@ -83,6 +83,27 @@ class RoamingAuthority(IdTagAuthority):
             return None
 
 
+async def keep_token(tokens: AsyncOcpiTokenRepository, cards: AsyncIdTagRepository,
+                     clock: Callable[[], datetime], changed: Callable[[], None] | None,
+                     partner_id: int, token: Token) -> None:
+    """The token kept whole, and in the card register unless its whitelist is NEVER."""
+    await tokens.save(OcpiTokenRow(
+        key=token_key(token.country_code, token.party_id, token.uid),
+        uid_key=token.uid.upper(), partner_id=partner_id,
+        token=json.dumps(dumped(token)), whitelist=str(token.whitelist),
+        last_updated=token.last_updated))
+    if len(token.uid) > ID_TAG_MAX:  # an OCPP 1.6 idTag has at most 20 characters
+        return
+    if token.whitelist == "NEVER":
+        await cards.delete(token.uid, clock())
+    else:
+        group = token.group_id[:ID_TAG_MAX] if token.group_id else None
+        await cards.put(IdTagWrite(token.uid, ACCEPTED if token.valid else "Blocked",
+                                   parent_id_tag=group), clock())
+    if changed is not None:
+        changed()  # poles' local lists brought up to date
+
+
 def build_tokens_router(registry: Registry, tokens: AsyncOcpiTokenRepository,
                         cards: AsyncIdTagRepository, clock: Callable[[], datetime],
                         changed: Callable[[], None] | None = None) -> APIRouter:
@@ -110,20 +131,7 @@ def build_tokens_router(registry: Registry, tokens: AsyncOcpiTokenRepository,
 
     async def keep(caller: Caller, token: Token) -> None:
         assert caller.partner.id is not None
-        await tokens.save(OcpiTokenRow(
-            key=token_key(token.country_code, token.party_id, token.uid),
-            uid_key=token.uid.upper(), partner_id=caller.partner.id,
-            token=json.dumps(dumped(token)), whitelist=str(token.whitelist),
-            last_updated=token.last_updated))
-        if len(token.uid) <= ID_TAG_MAX:  # an OCPP 1.6 idTag has at most 20 characters
-            if token.whitelist == "NEVER":
-                await cards.delete(token.uid, clock())
-            else:
-                group = token.group_id[:ID_TAG_MAX] if token.group_id else None
-                await cards.put(IdTagWrite(token.uid, ACCEPTED if token.valid else "Blocked",
-                                           parent_id_tag=group), clock())
-            if changed is not None:
-                changed()  # poles' local lists brought up to date
+        await keep_token(tokens, cards, clock, changed, caller.partner.id, token)
 
     @router.get(path)
     async def get_token(country_code: str, party_id: str, token_uid: str,
