@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from service.ocpi.models import Credentials, Envelope, Version, VersionDetails
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import RegistrationError, Registry
+from service.storage.database import create_engine_for
 from tests.service.ocpi_emsp import auth, running_emsp
 from tests.support import Api, running_service
 
@@ -29,7 +30,7 @@ def registry_of(api: Api) -> Registry:
 
 
 def stored_partners(api: Api) -> list[dict[str, Any]]:
-    engine = sa.create_engine(api.db_url)
+    engine = create_engine_for(api.db_url)
     try:
         with engine.connect() as connection:
             return [dict(row._mapping) for row in
@@ -52,9 +53,9 @@ def test_the_specifications_examples_fit_our_models(name: str) -> None:
 
 
 async def test_eis61_an_emsp_registers_with_the_cpo_with_the_token_a_we_issued(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        api: Api, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    async with running_service(tmp_path) as api, running_emsp() as emsp:
+    async with running_emsp() as emsp:
         registry = registry_of(api)
         partner, token_a = await registry.invite("Stand-in eMSP")
         ours = await emsp.register_with(f"{api.url}/ocpi/versions", token_a)
@@ -88,8 +89,8 @@ async def test_eis61_an_emsp_registers_with_the_cpo_with_the_token_a_we_issued(
 
 
 async def test_eis61_the_cpo_registers_with_an_emsp_given_its_versions_url_and_token_a(
-        tmp_path: Path) -> None:
-    async with running_service(tmp_path) as api, running_emsp() as emsp:
+        api: Api) -> None:
+    async with running_emsp() as emsp:
         registry = registry_of(api)
         token_a = emsp.token_a
         row = await registry.register_with("Stand-in eMSP", f"{emsp.base}/emsp/versions",

@@ -4,9 +4,11 @@ are asked about at the eMSP; a token the eMSP refuses starts nothing."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from ocpp.v16.enums import AuthorizationStatus
 
 from pole_link.sim.vehicles import EvType
@@ -14,15 +16,28 @@ from service.ocpi.models import Token
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
-from tests.support import connected_pole, running_service, until
+from tests.support import Api, connected_pole, postgres_schema, running_service, until
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 STRICT = CsmsSettings(accept_unknown_id_tags=False)  # only cards someone vouches for
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def strict_api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Api]:
+    """The CSMS refusing unknown cards, on SQLite and on PostgreSQL (when configured)."""
+    if request.param == "sqlite":
+        async with running_service(tmp_path, settings=STRICT) as running:
+            yield running
+        return
+    with postgres_schema() as url:
+        async with running_service(tmp_path, url, settings=STRICT) as running:
+            yield running
+
+
 async def test_eis60_a_token_from_an_emsp_authorizes_a_start_on_a_virtual_pole(
-        tmp_path: Path) -> None:
-    async with running_service(tmp_path, settings=STRICT) as api, running_emsp() as emsp:
+        strict_api: Api, tmp_path: Path) -> None:
+    api = strict_api
+    async with running_emsp() as emsp:
         await registered_emsp(api, emsp)
         put = await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALLOWED"))
         assert put.status_code == 200 and put.json()["status_code"] == 1000
