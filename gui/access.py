@@ -46,6 +46,7 @@ class Action(StrEnum):
     DECOMMISSION_POLE = "decommission pole"
     READ_AUDIT = "read audit trail"
     EXPORT_AUDIT = "export audit trail"
+    MANAGE_PARTNERS = "manage roaming partners"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -71,6 +72,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.DECOMMISSION_POLE: ("DELETE", f"{P}/poles/{{pole_id}}"),
     Action.READ_AUDIT: ("GET", f"{P}/audit"),
     Action.EXPORT_AUDIT: ("GET", f"{P}/audit.csv"),
+    Action.MANAGE_PARTNERS: ("POST", f"{P}/ocpi/partners/invite"),
 }
 
 
