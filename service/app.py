@@ -35,6 +35,7 @@ from service.api.security_events import build_security_events_router
 from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
+from service.ocpi.charging_profiles import build_charging_profiles_router
 from service.ocpi.commands import build_commands_router
 from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.locations_routes import build_locations_router
@@ -119,7 +120,9 @@ def create_app(services: Services) -> FastAPI:
                                    if s.settings.push_local_lists else None), ocpi_own)]
              if s.ocpi_tokens is not None else []),
            *([(build_commands_router(s.ocpi, connections, repository, s.ocpi_tokens,
-                                     s.id_tags, clock), ocpi_own)]
+                                     s.id_tags, clock), ocpi_own),
+              (build_charging_profiles_router(s.ocpi, connections, repository,
+                                              s.ocpi_tokens, clock), ocpi_own)]
              if s.ocpi_tokens is not None else []),
            (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
           else []),

@@ -166,6 +166,9 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("PUT", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
     ("PATCH", "/ocpi/2.2.1/tokens/{country_code}/{party_id}/{token_uid}"): PUBLIC,
     ("POST", "/ocpi/2.2.1/commands/{command}"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
+    ("PUT", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
+    ("DELETE", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

@@ -411,3 +411,60 @@ class UnlockConnector(OcpiModel):
     location_id: String36
     evse_uid: String36
     connector_id: String36
+
+
+# -- ChargingProfiles (mod_charging_profiles, eis 62) -------------------------------------
+class ChargingRateUnit(StrEnum):
+    W = "W"
+    A = "A"
+
+
+class ChargingProfileResponseType(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    NOT_SUPPORTED = "NOT_SUPPORTED"
+    REJECTED = "REJECTED"
+    TOO_OFTEN = "TOO_OFTEN"
+    UNKNOWN_SESSION = "UNKNOWN_SESSION"
+
+
+class ChargingProfileResultType(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    UNKNOWN = "UNKNOWN"
+
+
+class ChargingProfilePeriod(OcpiModel):
+    start_period: Annotated[int, Field(ge=0)]
+    limit: Annotated[float, Field(ge=0)]
+
+
+class OcpiChargingProfile(OcpiModel):
+    start_date_time: datetime | None = None
+    duration: Annotated[int, Field(ge=0)] | None = None
+    charging_rate_unit: ChargingRateUnit
+    min_charging_rate: Annotated[float, Field(ge=0)] | None = None
+    charging_profile_period: list[ChargingProfilePeriod] | None = None
+
+
+class SetChargingProfile(OcpiModel):
+    charging_profile: OcpiChargingProfile
+    response_url: Url
+
+
+class ChargingProfileResponse(OcpiModel):
+    result: ChargingProfileResponseType
+    timeout: Annotated[int, Field(ge=0)]
+
+
+class ChargingProfileResult(OcpiModel):
+    result: ChargingProfileResultType
+
+
+class ActiveChargingProfile(OcpiModel):
+    start_date_time: datetime
+    charging_profile: OcpiChargingProfile
+
+
+class ActiveChargingProfileResult(OcpiModel):
+    result: ChargingProfileResultType
+    profile: ActiveChargingProfile | None = None

@@ -32,6 +32,7 @@ MODULES: list[tuple[ModuleID, InterfaceRole]] = [
     (ModuleID.LOCATIONS, InterfaceRole.SENDER),
     (ModuleID.TOKENS, InterfaceRole.RECEIVER),
     (ModuleID.COMMANDS, InterfaceRole.RECEIVER),
+    (ModuleID.CHARGING_PROFILES, InterfaceRole.RECEIVER),
 ]
 """The modules we serve, as listed in our version details; later modules append."""
 
