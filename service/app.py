@@ -41,6 +41,7 @@ from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.locations_routes import build_locations_router
 from service.ocpi.partners_api import build_partners_router
 from service.ocpi.routes import build_ocpi_router
+from service.ocpi.tariffs import build_tariffs_api_router, build_tariffs_router
 from service.ocpi.tokens import build_tokens_router
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
@@ -114,7 +115,10 @@ def create_app(services: Services) -> FastAPI:
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
         *([(build_ocpi_router(s.ocpi, clock), ocpi_own),
-           (build_locations_router(s.ocpi, repository, clock), ocpi_own),
+           (build_locations_router(s.ocpi, repository, clock, s.ocpi_tariffs), ocpi_own),
+           *([(build_tariffs_router(s.ocpi, s.ocpi_tariffs, clock), ocpi_own),
+              (build_tariffs_api_router(s.ocpi_tariffs, repository, clock), operator)]
+             if s.ocpi_tariffs is not None else []),
            *([(build_tokens_router(s.ocpi, s.ocpi_tokens, s.id_tags, clock,
                                    changed=s.local_list_pusher.register_changed
                                    if s.settings.push_local_lists else None), ocpi_own)]

@@ -47,6 +47,7 @@ from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
 from service.ocpi.secrets_box import load_or_create_box
 from service.ocpi.sessions import SessionPusher
+from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
@@ -161,6 +162,7 @@ class Services:
     ocpi_pusher: LocationPusher | None = None
     ocpi_tokens: AsyncOcpiTokenRepository | None = None
     ocpi_sessions: SessionPusher | None = None
+    ocpi_tariffs: TariffStore | None = None
 
     @property
     def pole_events(self) -> EventSink:
@@ -311,6 +313,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                                             token_file.parent / OCPI_KEY_FILE_NAME),
                     config.ocpi, base_url, clock, async_repository)
     ocpi_tokens = AsyncOcpiTokenRepository(repository.engine)
+    ocpi_tariffs = TariffStore(repository.engine)
     # eMSPs' tokens (eis 60): the register's judge, asking the eMSP where the token says so.
     authority = RoamingAuthority(
         IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags, clock=clock),
@@ -350,7 +353,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
         ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
         ocpi_tokens=ocpi_tokens,
-        ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens))
+        ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
+        ocpi_tariffs=ocpi_tariffs)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -151,6 +151,9 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/ocpi/partners/{{partner_id}}/suspend"): _A,
     ("POST", f"{P}/ocpi/partners/{{partner_id}}/resume"): _A,
     ("DELETE", f"{P}/ocpi/partners/{{partner_id}}"): _A,
+    ("GET", f"{P}/ocpi/tariffs"): _H,
+    ("PUT", f"{P}/ocpi/tariffs/{{tariff_id}}"): _A,
+    ("DELETE", f"{P}/ocpi/tariffs/{{tariff_id}}"): _A,
     # -- OCPI roaming partners: their own credentials token (`service.ocpi.registry`) ------
     ("GET", "/ocpi/versions"): PUBLIC,
     ("GET", "/ocpi/2.2.1"): PUBLIC,
@@ -169,6 +172,7 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
     ("PUT", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
     ("DELETE", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
+    ("GET", "/ocpi/2.2.1/tariffs"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

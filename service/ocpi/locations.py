@@ -89,7 +89,8 @@ def evse_status(ocpp_status: str | None) -> Status:
     return _STATUS.get(ocpp_status or "", Status.UNKNOWN)
 
 
-def evse_of(identity: OcpiIdentity, pole_id: str, connector: Any, amps: int) -> Evse:
+def evse_of(identity: OcpiIdentity, pole_id: str, connector: Any, amps: int,
+            tariff_ids: list[str] | None = None) -> Evse:
     """One socket as an EVSE (``connector``: a stored `Connector` row)."""
     number = int(connector.connector_id)
     plain = re.sub(r"[^A-Za-z0-9]", "", pole_id)[:30]
@@ -103,16 +104,17 @@ def evse_of(identity: OcpiIdentity, pole_id: str, connector: Any, amps: int) -> 
             id="1", standard=ConnectorType.IEC_62196_T2, format=ConnectorFormat.SOCKET,
             power_type=PowerType.AC_3_PHASE, max_voltage=LINE_TO_NEUTRAL_V,
             max_amperage=amps, max_electric_power=3 * LINE_TO_NEUTRAL_V * amps,
-            last_updated=connector.since)],
+            tariff_ids=tariff_ids or None, last_updated=connector.since)],
         last_updated=connector.since)
 
 
-def location_of(identity: OcpiIdentity, pole: Any, connectors: Iterable[Any]) -> Location:
+def location_of(identity: OcpiIdentity, pole: Any, connectors: Iterable[Any],
+                tariff_ids: list[str] | None = None) -> Location:
     """A pole (its stored row) and its connectors as one Location; connector 0 (the pole
     as a whole) is no socket and is left out."""
     place = pole_place(pole)
     amps = min(SOCKET_MAX_A, connection_amps(getattr(pole, "connection_size", None)))
-    evses = [evse_of(identity, pole.id, connector, amps)
+    evses = [evse_of(identity, pole.id, connector, amps, tariff_ids)
              for connector in sorted(connectors, key=lambda item: item.connector_id)
              if connector.connector_id >= 1]
     times: list[datetime] = [evse.last_updated for evse in evses]

@@ -15,22 +15,29 @@ from service.ocpi.locations import location_of
 from service.ocpi.models import VERSION, Location, dumped
 from service.ocpi.pagination import Page
 from service.ocpi.registry import Registry
+from service.ocpi.tariffs import TariffStore
 from service.storage.repository import AsyncRepository
 
 
-async def all_locations(registry: Registry, repository: AsyncRepository) -> list[Location]:
+async def all_locations(registry: Registry, repository: AsyncRepository,
+                        tariffs: TariffStore | None = None) -> list[Location]:
     """Every pole as a location, oldest change first (a stable order for paging)."""
     poles = await repository.list_poles()
+    rows = await tariffs.listed() if tariffs is not None else []
+    fleet = [row.id for row in rows if row.location_id is None][-1:]
+    own = {row.location_id: [row.id] for row in rows if row.location_id is not None}
     by_pole: dict[str, list[object]] = {}
     for connector in await repository.connectors():
         by_pole.setdefault(connector.pole_id, []).append(connector)
-    locations = [location_of(registry.identity, pole, by_pole.get(pole.id, []))
+    locations = [location_of(registry.identity, pole, by_pole.get(pole.id, []),
+                             own.get(pole.id, fleet))
                  for pole in poles]
     return sorted(locations, key=lambda item: (item.last_updated, item.id))
 
 
 def build_locations_router(registry: Registry, repository: AsyncRepository,
-                           clock: Callable[[], datetime]) -> APIRouter:
+                           clock: Callable[[], datetime],
+                           tariffs: TariffStore | None = None) -> APIRouter:
     router = APIRouter(prefix=f"{OCPI_PREFIX}/{VERSION}/locations", tags=["ocpi"])
 
     async def allowed(request: Request) -> None:
@@ -43,14 +50,16 @@ def build_locations_router(registry: Registry, repository: AsyncRepository,
         if pole is None:
             raise OcpiError(404, Status.UNKNOWN_LOCATION,
                             f"no location {location_id!r} at this CPO")
-        return location_of(registry.identity, pole, await repository.connectors(pole.id))
+        tariff = await tariffs.for_location(pole.id) if tariffs is not None else None
+        return location_of(registry.identity, pole, await repository.connectors(pole.id),
+                           [tariff.id] if tariff is not None else None)
 
     @router.get("")
     async def locations(request: Request) -> JSONResponse:
         """A page of our locations (``offset``, ``limit``, ``date_from``, ``date_to``)."""
         await allowed(request)
         page = Page.of(request)
-        items, total = page.select(await all_locations(registry, repository),
+        items, total = page.select(await all_locations(registry, repository, tariffs),
                                    lambda item: item.last_updated)
         return answer(request, dumped(items), clock(), headers=page.headers(request, total))
 

@@ -340,6 +340,7 @@ class Cdr(OcpiModel):
     auth_method: AuthMethod
     cdr_location: CdrLocation
     currency: Currency
+    tariffs: list[Tariff] | None = None
     charging_periods: Annotated[list[ChargingPeriod], Field(min_length=1)]
     total_cost: Price
     total_energy: Annotated[float, Field(ge=0)]
@@ -468,3 +469,34 @@ class ActiveChargingProfile(OcpiModel):
 class ActiveChargingProfileResult(OcpiModel):
     result: ChargingProfileResultType
     profile: ActiveChargingProfile | None = None
+
+
+# -- Tariffs (mod_tariffs) ----------------------------------------------------------------
+class TariffDimensionType(StrEnum):
+    ENERGY = "ENERGY"
+    FLAT = "FLAT"
+    PARKING_TIME = "PARKING_TIME"
+    TIME = "TIME"
+
+
+class PriceComponent(OcpiModel):
+    type: TariffDimensionType
+    price: Annotated[float, Field(ge=0)]
+    vat: Annotated[float, Field(ge=0)] | None = None
+    step_size: Annotated[int, Field(ge=1)]
+
+
+class TariffElement(OcpiModel):
+    price_components: Annotated[list[PriceComponent], Field(min_length=1)]
+
+
+class Tariff(OcpiModel):
+    country_code: CiString2
+    party_id: CiString3
+    id: String36
+    currency: Currency
+    elements: Annotated[list[TariffElement], Field(min_length=1)]
+    last_updated: datetime
+
+
+Cdr.model_rebuild()  # its tariffs are defined after it

@@ -33,6 +33,7 @@ MODULES: list[tuple[ModuleID, InterfaceRole]] = [
     (ModuleID.TOKENS, InterfaceRole.RECEIVER),
     (ModuleID.COMMANDS, InterfaceRole.RECEIVER),
     (ModuleID.CHARGING_PROFILES, InterfaceRole.RECEIVER),
+    (ModuleID.TARIFFS, InterfaceRole.SENDER),
 ]
 """The modules we serve, as listed in our version details; later modules append."""
 

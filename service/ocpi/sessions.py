@@ -33,6 +33,7 @@ from service.ocpi.models import (
 )
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import Registry
+from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.storage.models import Transaction
 from service.storage.repository import AsyncRepository
@@ -43,8 +44,10 @@ CURRENCY = "EUR"
 
 class SessionPusher:
     def __init__(self, registry: Registry, repository: AsyncRepository,
-                 tokens: AsyncOcpiTokenRepository) -> None:
+                 tokens: AsyncOcpiTokenRepository, tariffs: TariffStore | None = None
+                 ) -> None:
         self.registry, self.repository, self.tokens = registry, repository, tokens
+        self.tariffs = tariffs
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
@@ -127,6 +130,10 @@ class SessionPusher:
         plug = evse.connectors[0]
         assert transaction.stopped is not None
         hours = (transaction.stopped - transaction.started).total_seconds() / 3600
+        tariff = (await self.tariffs.for_location(location.id)
+                  if self.tariffs is not None else None)
+        currency = tariff.currency if tariff is not None else CURRENCY
+        cost = tariff.cost(session.kwh, hours) if tariff is not None else 0.0
         return Cdr(
             country_code=session.country_code, party_id=session.party_id,
             id=f"CDR-{transaction.id}", start_date_time=transaction.started,
@@ -139,12 +146,13 @@ class SessionPusher:
                 evse_uid=evse.uid, evse_id=evse.evse_id or evse.uid, connector_id=plug.id,
                 connector_standard=plug.standard, connector_format=plug.format,
                 connector_power_type=plug.power_type),
-            currency=CURRENCY,
+            currency=currency,
+            tariffs=[tariff.ocpi(self.registry.identity)] if tariff is not None else None,
             charging_periods=[ChargingPeriod(
                 start_date_time=transaction.started,
                 dimensions=[CdrDimension(type="ENERGY", volume=session.kwh),
                             CdrDimension(type="TIME", volume=round(hours, 4))])],
-            total_cost=Price(excl_vat=0.0), total_energy=session.kwh,
+            total_cost=Price(excl_vat=cost), total_energy=session.kwh,
             total_time=round(hours, 4), last_updated=transaction.stopped)
 
     async def close(self) -> None:

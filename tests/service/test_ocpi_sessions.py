@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pole_link.sim.vehicles import EvType
-from service.ocpi.models import Cdr, Session
+from service.ocpi.models import Cdr, Location, Session, Tariff
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
@@ -23,6 +23,9 @@ async def test_eis61_a_session_while_charging_and_a_cdr_with_the_metered_kwh_are
     async with running_service(tmp_path, settings=settings) as api, running_emsp() as emsp:
         await registered_emsp(api, emsp)
         await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+        tariff = await api.client.put("/api/v1/ocpi/tariffs/FLEET", json={
+            "flat": 1.0, "perKwh": 0.3, "perHour": 0.5})
+        assert tariff.status_code == 200, tariff.text
         async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
             pole = connected.pole
             pole.plug(1, EvType.EV3)
@@ -57,3 +60,13 @@ async def test_eis61_a_session_while_charging_and_a_cdr_with_the_metered_kwh_are
         assert cdr.total_energy == metered_kwh and cdr.session_id == str(transaction_id)
         assert cdr.cdr_location.evse_uid == "PW-0001-1"
         assert 0.99 < cdr.total_time < 1.1
+        # The fleet-wide tariff: named on the connector, priced into the CDR.
+        assert [item.id for item in cdr.tariffs or []] == ["FLEET"]
+        assert cdr.total_cost.excl_vat == round(1.0 + 0.3 * metered_kwh
+                                                + 0.5 * cdr.total_time, 2)
+        served = await emsp.call("GET", emsp.cpo_url("tariffs"))
+        assert [Tariff.model_validate(item).id for item in served.json()["data"]] == ["FLEET"]
+        assert served.headers["X-Total-Count"] == "1"
+        location = Location.model_validate(
+            (await emsp.call("GET", f"{emsp.cpo_url('locations')}/PW-0001")).json()["data"])
+        assert (location.evses or [])[0].connectors[0].tariff_ids == ["FLEET"]

@@ -53,9 +53,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_ocpi_tokens_uid_key", "ocpi_tokens", ["uid_key"])
     op.create_index("ix_ocpi_tokens_partner_id", "ocpi_tokens", ["partner_id"])
+    op.create_table(
+        "ocpi_tariffs",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("location_id", sa.String(length=36), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("flat", sa.Float(), nullable=False),
+        sa.Column("per_kwh", sa.Float(), nullable=False),
+        sa.Column("per_hour", sa.Float(), nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("ocpi_tariffs")
     op.drop_index("ix_ocpi_tokens_partner_id", table_name="ocpi_tokens")
     op.drop_index("ix_ocpi_tokens_uid_key", table_name="ocpi_tokens")
     op.drop_table("ocpi_tokens")
