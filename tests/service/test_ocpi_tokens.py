@@ -104,3 +104,26 @@ async def test_a_partner_pushes_only_its_own_tokens_and_bad_ones_are_refused_in_
                                   body={"valid": False, "last_updated": "2026-12-04T13:00:00Z"})
         assert patched.status_code == 200
         assert (await api.client.get("/api/v1/id-tags/EE55")).json()["status"] == "Blocked"
+
+
+async def test_eis60_an_allowed_offline_token_reaches_the_poles_local_list_but_never_one_does(
+        tmp_path: Path) -> None:
+    """A pole that loses its connection still knows the eMSP's offline-allowed cards."""
+    async with running_service(tmp_path, settings=STRICT) as api, running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+            pole = connected.pole
+            # The pole's list is under the service's care once it got a first full one.
+            full = await api.client.post("/api/v1/poles/PW-0001/local-list",
+                                         json={"updateType": "Full"})
+            assert full.json()["status"] == "Accepted"
+            await emsp.push_token(emsp.token("NEVER1", "NEVER"))
+            await emsp.push_token(emsp.token("OFFLINE1", "ALLOWED_OFFLINE"))
+            await until(lambda: pole.local_list.card("OFFLINE1") is not None)
+            assert pole.local_list.status("OFFLINE1", NOW) == "Accepted"
+            assert pole.local_list.card("NEVER1") is None
+            # Blocked by the eMSP: blocked in the pole's list too.
+            base = emsp.cpo_url("tokens", "RECEIVER")
+            await emsp.call("PATCH", f"{base}/DE/EMS/OFFLINE1",
+                            body={"valid": False, "last_updated": "2026-12-04T13:00:00Z"})
+            await until(lambda: pole.local_list.status("OFFLINE1", NOW) == "Blocked")
