@@ -49,6 +49,8 @@ POLE_TIMEOUT_S = 30
 EMSP_PROFILE_ID = 6200
 """The chargingProfileId of eMSPs' TxProfiles (one per connector; a new one replaces it)."""
 EMSP_STACK_LEVEL = 1
+ACTIVE_WINDOW_S = 24 * 3600
+"""How far ahead a pushed ActiveChargingProfile reaches."""
 
 
 def tx_profile(transaction: Transaction, profile: OcpiChargingProfile) -> dict[str, Any]:
@@ -125,6 +127,43 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
             raise PoleLinkError(f"pole {transaction.pole_id} is not connected")
         return await connection.call_action(action, payload, timeout=POLE_TIMEOUT_S)
 
+    async def active_of(running: Transaction, duration: int) -> ActiveChargingProfileResult:
+        """The pole's composite schedule for the session, as OCPI's active profile."""
+        answered = await pole_call(running, "GetCompositeSchedule", {
+            "connectorId": running.connector_id, "duration": max(1, duration),
+            "chargingRateUnit": "A"})
+        schedule = answered.get("chargingSchedule")
+        if answered.get("status") != "Accepted" or not isinstance(schedule, dict):
+            return ActiveChargingProfileResult(result=ChargingProfileResultType.REJECTED)
+        start = answered.get("scheduleStart") or schedule.get("startSchedule")
+        return ActiveChargingProfileResult(
+            result=ChargingProfileResultType.ACCEPTED,
+            profile=ActiveChargingProfile(
+                start_date_time=datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+                if start else clock(),
+                charging_profile=OcpiChargingProfile(
+                    charging_rate_unit=schedule.get("chargingRateUnit", "A"),
+                    duration=schedule.get("duration"),
+                    charging_profile_period=[
+                        ChargingProfilePeriod(start_period=int(item["startPeriod"]),
+                                              limit=float(item["limit"]))
+                        for item in schedule.get("chargingSchedulePeriod", [])])))
+
+    async def push_active(caller: Caller, running: Transaction) -> None:
+        """The session's new ActiveChargingProfile PUT to the eMSP's Sender interface,
+        so it sees the limits the pole really applies (capped by the grid's)."""
+        url = caller.partner.endpoint("chargingprofiles", "SENDER")
+        if url is None:
+            return
+        try:
+            active = await active_of(running, ACTIVE_WINDOW_S)
+            if active.profile is not None:
+                await registry.client_for(caller.partner).call(
+                    "PUT", f"{url}/{running.id}", dumped(active.profile))
+        except (PoleLinkError, PartnerCallError, ValueError) as exc:
+            LOGGER.info("OCPI: active charging profile of session %s not pushed: %s",
+                        running.id, exc)
+
     @router.put("/{session_id}")
     async def set_profile(session_id: str, request: Request) -> JSONResponse:
         """The eMSP's profile for a running session, as the pole's TxProfile."""
@@ -137,6 +176,8 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         async def work() -> BaseModel:
             answered = await pole_call(running, "SetChargingProfile",
                                        tx_profile(running, body.charging_profile))
+            if answered.get("status") == "Accepted":
+                await push_active(caller, running)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
                 if answered.get("status") == "Accepted" else ChargingProfileResultType.REJECTED)
@@ -156,6 +197,8 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         async def work() -> BaseModel:
             answered = await pole_call(running, "ClearChargingProfile",
                                        {"id": EMSP_PROFILE_ID})
+            if answered.get("status") == "Accepted":
+                await push_active(caller, running)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
                 if answered.get("status") == "Accepted" else ChargingProfileResultType.UNKNOWN)
@@ -173,25 +216,7 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         running = transaction
 
         async def work() -> BaseModel:
-            answered = await pole_call(running, "GetCompositeSchedule", {
-                "connectorId": running.connector_id, "duration": max(1, duration),
-                "chargingRateUnit": "A"})
-            schedule = answered.get("chargingSchedule")
-            if answered.get("status") != "Accepted" or not isinstance(schedule, dict):
-                return ActiveChargingProfileResult(result=ChargingProfileResultType.REJECTED)
-            start = answered.get("scheduleStart") or schedule.get("startSchedule")
-            return ActiveChargingProfileResult(
-                result=ChargingProfileResultType.ACCEPTED,
-                profile=ActiveChargingProfile(
-                    start_date_time=datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-                    if start else clock(),
-                    charging_profile=OcpiChargingProfile(
-                        charging_rate_unit=schedule.get("chargingRateUnit", "A"),
-                        duration=schedule.get("duration"),
-                        charging_profile_period=[
-                            ChargingProfilePeriod(start_period=int(item["startPeriod"]),
-                                                  limit=float(item["limit"]))
-                            for item in schedule.get("chargingSchedulePeriod", [])])))
+            return await active_of(running, duration)
 
         later(caller, response_url, work)
         return respond(request, verdict)

@@ -157,7 +157,9 @@ class Emsp:
                 {"identifier": "sessions", "role": "RECEIVER", "url": f"{base}/sessions"},
                 {"identifier": "cdrs", "role": "RECEIVER", "url": f"{base}/cdrs"},
                 {"identifier": "tokens", "role": "SENDER", "url": f"{base}/tokens"},
-                {"identifier": "commands", "role": "RECEIVER", "url": f"{base}/commands"}]})
+                {"identifier": "commands", "role": "RECEIVER", "url": f"{base}/commands"},
+                {"identifier": "chargingprofiles", "role": "SENDER",
+                 "url": f"{base}/chargingprofiles"}]})
 
         @app.post("/emsp/2.2.1/credentials")
         async def registered(request: Request) -> JSONResponse:

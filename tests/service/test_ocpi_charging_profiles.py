@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import (
+    ActiveChargingProfile,
     ActiveChargingProfileResult,
     ChargingProfileResponse,
     ChargingProfileResult,
@@ -53,6 +54,13 @@ async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
                 "ACCEPTED"
             pole.scheduler.advance(60)  # past the eis 64 start-up grace (30 s)
             await until(lambda: pole.socket(1).offered_a <= 10.0)
+            # The eMSP is told the limits the pole really applies (its Sender interface).
+            pushed = [push for push in emsp.pushes
+                      if push.method == "PUT" and push.path == f"chargingprofiles/{session_id}"]
+            assert pushed, "the active charging profile was not pushed"
+            active_pushed = ActiveChargingProfile.model_validate(pushed[0].body)
+            assert (active_pushed.charging_profile.charging_profile_period or [])[0].limit \
+                <= 10.0
 
             active = await emsp.call(
                 "GET", f"{profiles}/{session_id}?duration=900&response_url="
