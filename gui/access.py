@@ -51,6 +51,7 @@ class Action(StrEnum):
     REVOKE_SERVICE_TOKEN = "revoke a service token"
     TRIGGER = "ask the pole to report"
     REQUEST_LOG = "fetch the pole's log"
+    MANAGE_PARTNERS = "manage roaming partners"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -81,6 +82,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.REVOKE_SERVICE_TOKEN: ("POST", f"{P}/service-tokens/{{jti}}/revoke"),
     Action.TRIGGER: ("POST", f"{P}/poles/{{pole_id}}/trigger"),
     Action.REQUEST_LOG: ("POST", f"{P}/poles/{{pole_id}}/logs"),
+    Action.MANAGE_PARTNERS: ("POST", f"{P}/ocpi/partners/invite"),
 }
 
 

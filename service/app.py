@@ -36,6 +36,14 @@ from service.api.security_events import build_security_events_router
 from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
+from service.ocpi.charging_profiles import build_charging_profiles_router
+from service.ocpi.commands import build_commands_router
+from service.ocpi.envelope import install_ocpi_errors
+from service.ocpi.locations_routes import build_locations_router
+from service.ocpi.partners_api import build_partners_router
+from service.ocpi.routes import build_ocpi_router
+from service.ocpi.tariffs import build_tariffs_api_router, build_tariffs_router
+from service.ocpi.tokens import build_tokens_router
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
@@ -81,6 +89,7 @@ def create_app(services: Services) -> FastAPI:
     poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
     token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
+    ocpi_own: list[Any] = []  # roaming partners: OCPI's `Token` header, `ocpi.Registry`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
     routers: list[tuple[APIRouter, list[Any]]] = [
@@ -107,10 +116,27 @@ def create_app(services: Services) -> FastAPI:
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
         (build_reports_router(repository, clock), operator),
+        *([(build_ocpi_router(s.ocpi, clock), ocpi_own),
+           (build_locations_router(s.ocpi, repository, clock, s.ocpi_tariffs), ocpi_own),
+           *([(build_tariffs_router(s.ocpi, s.ocpi_tariffs, clock), ocpi_own),
+              (build_tariffs_api_router(s.ocpi_tariffs, repository, clock), operator)]
+             if s.ocpi_tariffs is not None else []),
+           *([(build_tokens_router(s.ocpi, s.ocpi_tokens, s.id_tags, clock,
+                                   changed=s.local_list_pusher.register_changed
+                                   if s.settings.push_local_lists else None), ocpi_own)]
+             if s.ocpi_tokens is not None else []),
+           *([(build_commands_router(s.ocpi, connections, repository, s.ocpi_tokens,
+                                     s.id_tags, clock), ocpi_own),
+              (build_charging_profiles_router(s.ocpi, connections, repository,
+                                              s.ocpi_tokens, clock), ocpi_own)]
+             if s.ocpi_tokens is not None else []),
+           (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
+          else []),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)
     install_error_handlers(app)
+    install_ocpi_errors(app, clock)
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
     return app
@@ -139,7 +165,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
         await websocket.accept(subprotocol=SUBPROTOCOL)
         connection = WebSocketConnection(websocket, pole_id)
         handler = s.pole_handler(pole_id, connection, s.store, settings,
-                                 on_booted=s.pole_booted, events=hub, clock=clock,
+                                 on_booted=s.pole_booted, events=s.pole_events, clock=clock,
                                  authority=s.authority)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler

@@ -40,7 +40,17 @@ from service.files.upload_slots import UploadSlots
 from service.live import events as live_events
 from service.live.events import connection_event
 from service.live.hub import LiveHub
-from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
+from service.ocpi.identity import OcpiIdentity
+from service.ocpi.location_push import LocationPusher, PoleEvents
+from service.ocpi.partner_store import AsyncPartnerRepository
+from service.ocpi.registry import Registry
+from service.ocpi.secrets_box import KEY_FILE_NAME as OCPI_KEY_FILE_NAME
+from service.ocpi.secrets_box import load_or_create_box
+from service.ocpi.sessions import SessionPusher
+from service.ocpi.tariffs import TariffStore
+from service.ocpi.token_store import AsyncOcpiTokenRepository
+from service.ocpi.tokens import RoamingAuthority
+from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
@@ -100,6 +110,8 @@ class ServiceConfig:
     trusted_roots: Sequence[x509.Certificate] = ()
     tls: TlsFiles | None = None
     ca: ServiceCa | None = None
+    ocpi: OcpiIdentity = field(default_factory=OcpiIdentity)
+    """Who this CSMS is to OCPI roaming partners (issue 21)."""
 
 
 @dataclass
@@ -145,6 +157,19 @@ class Services:
     leader: PgLeader | None
     store: RepositoryStore
     policy_task: asyncio.Task[None] | None = None
+    ocpi: Registry | None = None
+    """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
+    ocpi_pusher: LocationPusher | None = None
+    ocpi_tokens: AsyncOcpiTokenRepository | None = None
+    ocpi_sessions: SessionPusher | None = None
+    ocpi_tariffs: TariffStore | None = None
+
+    @property
+    def pole_events(self) -> EventSink:
+        """Where pole handlers report: the live hub, and OCPI partners' pushes."""
+        if self.ocpi_pusher is None:
+            return self.live_hub
+        return PoleEvents(self.live_hub, self.ocpi_pusher, self.ocpi_sessions)
     rollout_task: asyncio.Task[None] | None = None
 
     @property
@@ -205,6 +230,12 @@ class Services:
                     await background
         self.policy_task = self.rollout_task = None
         await self.service_tokens.close()
+        if self.ocpi_pusher is not None:
+            await self.ocpi_pusher.close()
+        if self.ocpi_sessions is not None:
+            await self.ocpi_sessions.close()
+        if self.ocpi is not None:
+            await self.ocpi.close()
         await self.live_hub.close()
         if self.cluster is not None:
             await self.cluster.close()
@@ -276,8 +307,17 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         await asyncio.to_thread(load_or_create_key, token_file.parent / KEY_FILE_NAME),
         AsyncServiceTokenRepository(repository.engine), clock)
     id_tags = AsyncIdTagRepository(repository.engine)
-    authority = IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags,
-                               clock=clock)
+    # OCPI roaming partners (issue 21): the tokens we send them sealed under a 0600 key.
+    ocpi = Registry(AsyncPartnerRepository(repository.engine),
+                    await asyncio.to_thread(load_or_create_box,
+                                            token_file.parent / OCPI_KEY_FILE_NAME),
+                    config.ocpi, base_url, clock, async_repository)
+    ocpi_tokens = AsyncOcpiTokenRepository(repository.engine)
+    ocpi_tariffs = TariffStore(repository.engine)
+    # eMSPs' tokens (eis 60): the register's judge, asking the eMSP where the token says so.
+    authority = RoamingAuthority(
+        IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags, clock=clock),
+        ocpi_tokens, ocpi)
     local_lists = LocalListSender(id_tags, clock)
     pusher = LocalListPusher(local_lists, id_tags, connections, async_repository)
     if cluster is not None:  # card changes reach every process's poles
@@ -310,7 +350,11 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         id_tags=id_tags, authority=authority, local_lists=local_lists,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
-        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
+        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
+        ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
+        ocpi_tokens=ocpi_tokens,
+        ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
+        ocpi_tariffs=ocpi_tariffs)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -49,6 +49,7 @@ from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
 from gui.reports.view import ReportsView
+from gui.roaming.view import RoamingView
 from gui.service_request import ask_service
 from gui.site_visit import SiteVisitDialog
 from gui.tasks import TaskRunner
@@ -87,6 +88,7 @@ class Page(IntEnum):
     CARDS = 6
     AUDIT = 7
     REPORTS = 8
+    ROAMING = 9
 
 
 class MainWindow(QMainWindow):
@@ -129,6 +131,8 @@ class MainWindow(QMainWindow):
         self.cards_view = CardsView(self.tasks)
         self.audit_view = AuditView(self.tasks)
         self.reports_view = ReportsView(self.tasks)
+        self.roaming_view = RoamingView(self.tasks)  # OCPI partners (issue 21)
+        self.roaming_view.watch(self.access)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):
@@ -136,13 +140,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
                      self.firmware_page, self.commissioning_page, self.cards_view,
-                     self.audit_view, self.reports_view):
+                     self.audit_view, self.reports_view,
+                     self.roaming_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
                      self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit"),
-                     self.tr("Reports")):
+                     self.tr("Reports"),
+                     self.tr("Roaming partners")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -230,6 +236,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.connect_view.service_chosen.connect(self.audit_view.follow)
         self.connect_view.service_chosen.connect(self.reports_view.follow)
+        self.connect_view.service_chosen.connect(self.roaming_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)

@@ -1,0 +1,75 @@
+"""What a roaming partner's full Locations pull costs: a fleet of N poles (two sockets
+each) paged through ``GET /ocpi/2.2.1/locations`` 100 at a time, as an eMSP does after
+registering, and one EVSE read. Real service on 127.0.0.1, SQLite file (or ``--db``).
+
+    .venv/bin/python benchmarks/ocpi_locations.py [--poles 1000] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from service.api.tokens import ensure_admin_token
+from service.ocpi.partner_store import PartnerRow, PartnerStatus
+from service.ocpi.secrets_box import authorization, token_hash
+from service.server import start_service
+
+T0 = datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+async def main(poles: int, db_url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        ensure_admin_token(folder / "tokens.json")
+        service = await start_service(db_url or f"sqlite:///{folder / 'csms.sqlite'}",
+                                      token_file=folder / "tokens.json",
+                                      files_dir=folder / "files")
+        try:
+            services = service.services
+            repository = services.repository
+            for number in range(poles):
+                pole_id = f"PW-{number:05d}"
+                await asyncio.to_thread(repository.upsert_pole, pole_id)
+                for connector in (1, 2):
+                    await asyncio.to_thread(repository.record_status, pole_id, connector,
+                                            "Available", "NoError", T0)
+            assert services.ocpi is not None
+            await services.ocpi.partners.save(PartnerRow(
+                name="bench", status=PartnerStatus.REGISTERED, token_hash=token_hash("b"),
+                roles="[]", endpoints="[]", created_at=T0, updated_at=T0))
+            url = f"http://127.0.0.1:{service.port}/ocpi/2.2.1/locations?limit=100"
+            headers = {"Authorization": authorization("b")}
+            async with httpx.AsyncClient(timeout=120) as client:
+                start = time.perf_counter()
+                pages = received = 0
+                next_url: str | None = url
+                while next_url:
+                    response = await client.get(next_url, headers=headers)
+                    received += len(response.json()["data"])
+                    pages += 1
+                    link = response.headers.get("Link")
+                    next_url = link.split(">")[0].lstrip("<") if link else None
+                full = time.perf_counter() - start
+                start = time.perf_counter()
+                await client.get(url.split("?")[0] + "/PW-00001/PW-00001-1", headers=headers)
+                one = time.perf_counter() - start
+            print(f"{poles} poles: full pull {received} locations in {pages} pages: "
+                  f"{full:.2f} s ({full / pages * 1000:.0f} ms a page); one EVSE: "
+                  f"{one * 1000:.1f} ms")
+        finally:
+            await service.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--poles", type=int, default=1000)
+    parser.add_argument("--db", default=None)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.poles, arguments.db))

@@ -1,0 +1,1 @@
+"""The Roaming partners screen (issue 21): OCPI partners of the CSMS."""

@@ -1,0 +1,238 @@
+"""Charging profiles from eMSPs (mod_charging_profiles, our Receiver interface; eis 62):
+``PUT {session_id}`` becomes an OCPP ``SetChargingProfile`` TxProfile for that
+transaction on its pole, ``DELETE`` a ``ClearChargingProfile`` of it, ``GET`` the pole's
+``GetCompositeSchedule`` as an ActiveChargingProfile. Each is answered at once and its
+result POSTed to the ``response_url``.
+
+The eMSP's profile is a TxProfile under the pole's ChargePointMaxProfile (the tender's
+capacity profile and the connection's limit): OCPP's composite rule takes the lowest, so
+an eMSP can lower a charge but never raise it above what the grid allows.
+Only the eMSP whose token started the session may shape it (otherwise REJECTED).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from pole_link.errors import PoleLinkError
+from service.api.routes import PoleConnections
+from service.ocpi.client import PartnerCallError
+from service.ocpi.envelope import OCPI_PREFIX, OcpiError, Status, answer, invalid_body
+from service.ocpi.models import (
+    VERSION,
+    ActiveChargingProfile,
+    ActiveChargingProfileResult,
+    ChargingProfilePeriod,
+    ChargingProfileResponse,
+    ChargingProfileResponseType,
+    ChargingProfileResult,
+    ChargingProfileResultType,
+    OcpiChargingProfile,
+    SetChargingProfile,
+    dumped,
+)
+from service.ocpi.registry import Caller, Registry
+from service.ocpi.token_store import AsyncOcpiTokenRepository
+from service.storage.models import Transaction
+from service.storage.repository import AsyncRepository
+
+LOGGER = logging.getLogger(__name__)
+POLE_TIMEOUT_S = 30
+EMSP_PROFILE_ID = 6200
+"""The chargingProfileId of eMSPs' TxProfiles (one per connector; a new one replaces it)."""
+EMSP_STACK_LEVEL = 1
+ACTIVE_WINDOW_S = 24 * 3600
+"""How far ahead a pushed ActiveChargingProfile reaches."""
+
+
+def tx_profile(transaction: Transaction, profile: OcpiChargingProfile) -> dict[str, Any]:
+    """The OCPP 1.6 SetChargingProfile request for an eMSP's profile."""
+    schedule: dict[str, Any] = {
+        "chargingRateUnit": str(profile.charging_rate_unit),
+        "chargingSchedulePeriod": [
+            {"startPeriod": period.start_period, "limit": round(period.limit, 1)}
+            for period in profile.charging_profile_period or []]}
+    if profile.duration is not None:
+        schedule["duration"] = profile.duration
+    if profile.min_charging_rate is not None:
+        schedule["minChargingRate"] = round(profile.min_charging_rate, 1)
+    kind = "Relative"
+    if profile.start_date_time is not None:
+        kind = "Absolute"
+        schedule["startSchedule"] = profile.start_date_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"connectorId": transaction.connector_id, "csChargingProfiles": {
+        "chargingProfileId": EMSP_PROFILE_ID, "transactionId": transaction.id,
+        "stackLevel": EMSP_STACK_LEVEL, "chargingProfilePurpose": "TxProfile",
+        "chargingProfileKind": kind, "chargingSchedule": schedule}}
+
+
+def build_charging_profiles_router(registry: Registry, connections: PoleConnections,
+                                   repository: AsyncRepository,
+                                   tokens: AsyncOcpiTokenRepository,
+                                   clock: Callable[[], datetime]) -> APIRouter:
+    router = APIRouter(prefix=f"{OCPI_PREFIX}/{VERSION}/chargingprofiles", tags=["ocpi"])
+    tasks: set[asyncio.Task[None]] = set()
+
+    def respond(request: Request, result: ChargingProfileResponseType) -> JSONResponse:
+        timeout = POLE_TIMEOUT_S if result == ChargingProfileResponseType.ACCEPTED else 0
+        return answer(request, dumped(ChargingProfileResponse(result=result,
+                                                              timeout=timeout)), clock())
+
+    async def session(request: Request, session_id: str
+                      ) -> tuple[Caller, Transaction | None, ChargingProfileResponseType]:
+        route = request.scope.get("route")
+        caller = await registry.authenticate(
+            request.headers.get("Authorization"), "chargingprofiles",
+            f"{request.method} {getattr(route, 'path', '')}")
+        transaction = (await repository.get_transaction(int(session_id))
+                       if session_id.isdigit() and len(session_id) < 10 else None)
+        if transaction is None or transaction.stopped is not None:
+            return caller, None, ChargingProfileResponseType.UNKNOWN_SESSION
+        row = await tokens.by_uid(transaction.id_tag)
+        if row is None or row.partner_id != caller.partner.id:
+            return caller, None, ChargingProfileResponseType.REJECTED
+        return caller, transaction, ChargingProfileResponseType.ACCEPTED
+
+    def later(caller: Caller, response_url: str,
+              work: Callable[[], Awaitable[BaseModel]]) -> None:
+        async def run() -> None:
+            try:
+                result = await work()
+            except PoleLinkError as exc:
+                LOGGER.info("OCPI charging profile: the pole did not do it: %s", exc)
+                result = ChargingProfileResult(result=ChargingProfileResultType.REJECTED)
+            try:
+                await registry.client_for(caller.partner).call("POST", response_url,
+                                                               dumped(result))
+            except (PartnerCallError, ValueError) as exc:
+                LOGGER.warning("OCPI: charging profile result not delivered to %s: %s",
+                               caller.partner.name, exc)
+
+        task = asyncio.create_task(run(), name="OCPI charging profile")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    async def pole_call(transaction: Transaction, action: str, payload: dict[str, Any]
+                        ) -> dict[str, Any]:
+        connection = connections.get(transaction.pole_id)
+        if connection is None:
+            raise PoleLinkError(f"pole {transaction.pole_id} is not connected")
+        return await connection.call_action(action, payload, timeout=POLE_TIMEOUT_S)
+
+    async def active_of(running: Transaction, duration: int) -> ActiveChargingProfileResult:
+        """The pole's composite schedule for the session, as OCPI's active profile."""
+        answered = await pole_call(running, "GetCompositeSchedule", {
+            "connectorId": running.connector_id, "duration": max(1, duration),
+            "chargingRateUnit": "A"})
+        schedule = answered.get("chargingSchedule")
+        if answered.get("status") != "Accepted" or not isinstance(schedule, dict):
+            return ActiveChargingProfileResult(result=ChargingProfileResultType.REJECTED)
+        start = answered.get("scheduleStart") or schedule.get("startSchedule")
+        return ActiveChargingProfileResult(
+            result=ChargingProfileResultType.ACCEPTED,
+            profile=ActiveChargingProfile(
+                start_date_time=datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+                if start else clock(),
+                charging_profile=OcpiChargingProfile(
+                    charging_rate_unit=schedule.get("chargingRateUnit", "A"),
+                    duration=schedule.get("duration"),
+                    charging_profile_period=[
+                        ChargingProfilePeriod(start_period=int(item["startPeriod"]),
+                                              limit=float(item["limit"]))
+                        for item in schedule.get("chargingSchedulePeriod", [])])))
+
+    async def push_active(caller: Caller, running: Transaction) -> None:
+        """The session's new ActiveChargingProfile PUT to the eMSP's Sender interface,
+        so it sees the limits the pole really applies (capped by the grid's)."""
+        url = caller.partner.endpoint("chargingprofiles", "SENDER")
+        if url is None:
+            return
+        try:
+            active = await active_of(running, ACTIVE_WINDOW_S)
+            if active.profile is not None:
+                await registry.client_for(caller.partner).call(
+                    "PUT", f"{url}/{running.id}", dumped(active.profile))
+        except (PoleLinkError, PartnerCallError, ValueError) as exc:
+            LOGGER.info("OCPI: active charging profile of session %s not pushed: %s",
+                        running.id, exc)
+
+    @router.put("/{session_id}")
+    async def set_profile(session_id: str, request: Request) -> JSONResponse:
+        """The eMSP's profile for a running session, as the pole's TxProfile."""
+        caller, transaction, verdict = await session(request, session_id)
+        body = _parse(SetChargingProfile, await _json(request))
+        if transaction is None:
+            return respond(request, verdict)
+        running = transaction
+
+        async def work() -> BaseModel:
+            answered = await pole_call(running, "SetChargingProfile",
+                                       tx_profile(running, body.charging_profile))
+            if answered.get("status") == "Accepted":
+                await push_active(caller, running)
+            return ChargingProfileResult(
+                result=ChargingProfileResultType.ACCEPTED
+                if answered.get("status") == "Accepted" else ChargingProfileResultType.REJECTED)
+
+        later(caller, body.response_url, work)
+        return respond(request, verdict)
+
+    @router.delete("/{session_id}")
+    async def clear_profile(session_id: str, response_url: str,
+                            request: Request) -> JSONResponse:
+        """The eMSP's profile removed: the pole's own limits apply again."""
+        caller, transaction, verdict = await session(request, session_id)
+        if transaction is None:
+            return respond(request, verdict)
+        running = transaction
+
+        async def work() -> BaseModel:
+            answered = await pole_call(running, "ClearChargingProfile",
+                                       {"id": EMSP_PROFILE_ID})
+            if answered.get("status") == "Accepted":
+                await push_active(caller, running)
+            return ChargingProfileResult(
+                result=ChargingProfileResultType.ACCEPTED
+                if answered.get("status") == "Accepted" else ChargingProfileResultType.UNKNOWN)
+
+        later(caller, response_url, work)
+        return respond(request, verdict)
+
+    @router.get("/{session_id}")
+    async def active_profile(session_id: str, duration: int, response_url: str,
+                             request: Request) -> JSONResponse:
+        """The limits the pole will apply to the session: its composite schedule."""
+        caller, transaction, verdict = await session(request, session_id)
+        if transaction is None:
+            return respond(request, verdict)
+        running = transaction
+
+        async def work() -> BaseModel:
+            return await active_of(running, duration)
+
+        later(caller, response_url, work)
+        return respond(request, verdict)
+
+    return router
+
+
+def _parse(model: type[SetChargingProfile], body: Any) -> SetChargingProfile:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise invalid_body(exc, "SetChargingProfile") from None
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise OcpiError(400, Status.INVALID_PARAMETERS, "the body is not JSON") from None

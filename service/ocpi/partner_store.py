@@ -1,0 +1,133 @@
+"""Roaming partners in storage: who they are, how far their registration got, their
+endpoints, and their credentials tokens at rest (`service.ocpi.secrets_box`).
+
+Apart from `service.storage.repository` like the card register: one job of its own,
+short synchronous transactions, awaited through threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from service.storage.database import storage_errors
+from service.storage.models import _time
+
+
+class PartnerStatus(StrEnum):
+    INVITED = "invited"
+    """We issued token A; the partner has not registered with it yet."""
+    REGISTERING = "registering"
+    """We are registering with the partner (it holds our token B, we await its C)."""
+    REGISTERED = "registered"
+    SUSPENDED = "suspended"
+    """Registered, but refused and not pushed to until an admin resumes it."""
+    FAILED = "failed"
+    """Our registration with the partner did not complete (``last_error`` says why)."""
+
+
+class PartnerRow(SQLModel, table=True):
+    """One roaming partner (an eMSP, a hub, …)."""
+
+    __tablename__ = "ocpi_partners"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    country_code: str | None = Field(default=None, max_length=2)
+    party_id: str | None = Field(default=None, max_length=3)
+    roles: str = "[]"
+    """JSON: the partner's CredentialsRole objects as it sent them."""
+    status: str = Field(max_length=16)
+    versions_url: str | None = Field(default=None, max_length=255)
+    version: str | None = Field(default=None, max_length=16)
+    endpoints: str = "[]"
+    """JSON: the partner's endpoints of the version in use."""
+    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    """SHA-256 of the token the partner uses with us (A while invited)."""
+    sealed_token: str | None = None
+    """The token we use with the partner, encrypted (never in plain text)."""
+    last_error: str | None = None
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+
+    @property
+    def role_list(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.roles))
+
+    @property
+    def endpoint_list(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.endpoints))
+
+    def endpoint(self, module: str, role: str) -> str | None:
+        """The partner's URL for ``module`` in ``role`` (e.g. locations RECEIVER)."""
+        for item in self.endpoint_list:
+            if item.get("identifier") == module and item.get("role") == role:
+                return str(item["url"])
+        return None
+
+
+class PartnerRepository:
+    """Synchronous storage of roaming partners."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def save(self, row: PartnerRow) -> PartnerRow:
+        with storage_errors(self.engine.url), self._session() as session:
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def get(self, partner_id: int) -> PartnerRow | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(PartnerRow, partner_id)
+
+    def by_token_hash(self, digest: str) -> PartnerRow | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.exec(select(PartnerRow).where(
+                col(PartnerRow.token_hash) == digest)).first()
+
+    def listed(self) -> list[PartnerRow]:
+        with storage_errors(self.engine.url), self._session() as session:
+            return list(session.exec(select(PartnerRow).order_by(col(PartnerRow.id))).all())
+
+    def delete(self, partner_id: int) -> bool:
+        with storage_errors(self.engine.url), self._session() as session:
+            row = session.get(PartnerRow, partner_id)
+            if row is None:
+                return False
+            session.delete(row)
+            session.commit()
+            return True
+
+
+class AsyncPartnerRepository:
+    """`PartnerRepository` for the event loop: the same methods, run in a thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sync = PartnerRepository(engine)
+
+    async def save(self, row: PartnerRow) -> PartnerRow:
+        return await asyncio.to_thread(self.sync.save, row)
+
+    async def get(self, partner_id: int) -> PartnerRow | None:
+        return await asyncio.to_thread(self.sync.get, partner_id)
+
+    async def by_token_hash(self, digest: str) -> PartnerRow | None:
+        return await asyncio.to_thread(self.sync.by_token_hash, digest)
+
+    async def listed(self) -> list[PartnerRow]:
+        return await asyncio.to_thread(self.sync.listed)
+
+    async def delete(self, partner_id: int) -> bool:
+        return await asyncio.to_thread(self.sync.delete, partner_id)

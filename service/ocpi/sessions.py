@@ -1,0 +1,164 @@
+"""Sessions and CDRs (mod_sessions, mod_cdrs; we are their Sender): a transaction started
+with an eMSP's token is PUT to that eMSP's Sessions receiver, again as the meter advances
+(``kwh`` from the transaction's meter start), completed when it stops, and then a CDR is
+POSTed to its CDRs receiver.
+
+Only the eMSP whose token started the transaction hears of it; a local card's charges stay
+ours. Events are handled one after another by one worker, so a session's completion is
+never overtaken by an earlier meter reading. Costs are 0 until tariffs are configured
+(issue 21, left for later): ``total_cost`` is required by the CDR object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from service.ocpi.client import PartnerCallError
+from service.ocpi.locations import evse_uid, location_of
+from service.ocpi.models import (
+    AuthMethod,
+    Cdr,
+    CdrDimension,
+    CdrLocation,
+    CdrToken,
+    ChargingPeriod,
+    Price,
+    Session,
+    SessionStatus,
+    Token,
+    dumped,
+)
+from service.ocpi.partner_store import PartnerStatus
+from service.ocpi.registry import Registry
+from service.ocpi.tariffs import TariffStore
+from service.ocpi.token_store import AsyncOcpiTokenRepository
+from service.storage.models import Transaction
+from service.storage.repository import AsyncRepository
+
+LOGGER = logging.getLogger(__name__)
+CURRENCY = "EUR"
+
+
+class SessionPusher:
+    def __init__(self, registry: Registry, repository: AsyncRepository,
+                 tokens: AsyncOcpiTokenRepository, tariffs: TariffStore | None = None
+                 ) -> None:
+        self.registry, self.repository, self.tokens = registry, repository, tokens
+        self.tariffs = tariffs
+        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+
+    def offer(self, event: dict[str, Any]) -> None:
+        """A transaction or meter event of this process's poles."""
+        if event.get("type") == "meterValues" and (event.get("transactionId") is None
+                                                   or event.get("energyWh") is None):
+            return
+        self._queue.put_nowait(event)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._run(), name="OCPI sessions")
+
+    async def _run(self) -> None:
+        while True:
+            event = await self._queue.get()
+            try:
+                await self.handle(event)
+            except Exception:
+                LOGGER.exception("OCPI: session event not pushed")
+
+    async def handle(self, event: dict[str, Any]) -> None:
+        transaction = await self.repository.get_transaction(int(event["transactionId"]))
+        if transaction is None:
+            return
+        row = await self.tokens.by_uid(transaction.id_tag)
+        if row is None:
+            return  # not a roaming token
+        partner = await self.registry.partners.get(row.partner_id)
+        if partner is None or partner.status != PartnerStatus.REGISTERED:
+            return
+        token = Token.model_validate_json(row.token)
+        meter_now = (transaction.meter_stop if transaction.meter_stop is not None
+                     else event.get("energyWh") if event.get("type") == "meterValues"
+                     else event.get("meterWh"))
+        kwh = max(0.0, (float(meter_now or transaction.meter_start)
+                        - transaction.meter_start) / 1000)
+        method = (AuthMethod.WHITELIST if row.whitelist in ("ALWAYS", "ALLOWED")
+                  else AuthMethod.AUTH_REQUEST)
+        session = self.session_of(transaction, token, kwh, method)
+        client = self.registry.client_for(partner)
+        identity = self.registry.identity
+        url = partner.endpoint("sessions", "RECEIVER")
+        try:
+            if url:
+                await client.call("PUT", f"{url}/{identity.country_code}/"
+                                         f"{identity.party_id}/{session.id}", dumped(session))
+            cdrs = partner.endpoint("cdrs", "RECEIVER")
+            if transaction.stopped is not None and event.get("type") == "transaction" \
+                    and event.get("event") == "stopped" and cdrs:
+                await client.call("POST", cdrs, dumped(await self.cdr_of(
+                    transaction, session)))
+        except PartnerCallError as exc:
+            LOGGER.warning("OCPI: session %s not pushed to %s: %s", session.id,
+                           partner.name, exc)
+
+    def session_of(self, transaction: Transaction, token: Token, kwh: float,
+                   method: AuthMethod) -> Session:
+        identity = self.registry.identity
+        done = transaction.stopped is not None
+        return Session(
+            country_code=identity.country_code, party_id=identity.party_id,
+            id=str(transaction.id), start_date_time=transaction.started,
+            end_date_time=transaction.stopped, kwh=round(kwh, 3),
+            cdr_token=CdrToken(country_code=token.country_code, party_id=token.party_id,
+                               uid=token.uid, type=token.type,
+                               contract_id=token.contract_id),
+            auth_method=method, location_id=transaction.pole_id[:36],
+            evse_uid=evse_uid(transaction.pole_id, transaction.connector_id),
+            connector_id="1", currency=CURRENCY,
+            status=SessionStatus.COMPLETED if done else SessionStatus.ACTIVE,
+            last_updated=transaction.stopped or self.registry.clock())
+
+    async def cdr_of(self, transaction: Transaction, session: Session) -> Cdr:
+        pole = await self.repository.get_pole(transaction.pole_id)
+        if pole is None:
+            raise ValueError(f"pole {transaction.pole_id} is not registered")
+        location = location_of(self.registry.identity, pole,
+                               await self.repository.connectors(transaction.pole_id))
+        evse = next(item for item in location.evses or [] if item.uid == session.evse_uid)
+        plug = evse.connectors[0]
+        assert transaction.stopped is not None
+        hours = (transaction.stopped - transaction.started).total_seconds() / 3600
+        tariff = (await self.tariffs.for_location(location.id)
+                  if self.tariffs is not None else None)
+        currency = tariff.currency if tariff is not None else CURRENCY
+        cost = tariff.cost(session.kwh, hours) if tariff is not None else 0.0
+        return Cdr(
+            country_code=session.country_code, party_id=session.party_id,
+            id=f"CDR-{transaction.id}", start_date_time=transaction.started,
+            end_date_time=transaction.stopped, session_id=session.id,
+            cdr_token=session.cdr_token, auth_method=session.auth_method,
+            cdr_location=CdrLocation(
+                id=location.id, name=location.name, address=location.address,
+                city=location.city, postal_code=location.postal_code,
+                country=location.country, coordinates=location.coordinates,
+                evse_uid=evse.uid, evse_id=evse.evse_id or evse.uid, connector_id=plug.id,
+                connector_standard=plug.standard, connector_format=plug.format,
+                connector_power_type=plug.power_type),
+            currency=currency,
+            tariffs=[tariff.ocpi(self.registry.identity)] if tariff is not None else None,
+            charging_periods=[ChargingPeriod(
+                start_date_time=transaction.started,
+                dimensions=[CdrDimension(type="ENERGY", volume=session.kwh),
+                            CdrDimension(type="TIME", volume=round(hours, 4))])],
+            total_cost=Price(excl_vat=cost), total_energy=session.kwh,
+            total_time=round(hours, 4), last_updated=transaction.stopped)
+
+    async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+
+

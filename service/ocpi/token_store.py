@@ -1,0 +1,71 @@
+"""eMSPs' tokens (mod_tokens, our Receiver interface) in storage: the whole OCPI object,
+per partner, beside the card register that the poles' answers and local lists come from.
+
+The register (`service.storage.id_tags`) holds the tokens that may be whitelisted
+(``ALWAYS``, ``ALLOWED``, ``ALLOWED_OFFLINE``) as ordinary cards, so the existing
+Authorize answers and local-list sync serve them; a ``NEVER`` token stays out of it and
+is authorised in real time only (`service.ocpi.tokens_auth`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from service.storage.database import storage_errors
+from service.storage.models import _time
+
+
+class OcpiTokenRow(SQLModel, table=True):
+    __tablename__ = "ocpi_tokens"
+
+    key: str = Field(primary_key=True, max_length=48)
+    """``CC*PID*UID`` upper case: tokens are unique per eMSP, not across eMSPs."""
+    uid_key: str = Field(max_length=36, index=True)
+    """The uid upper case, as a pole reports it (OCPP compares id tags without case)."""
+    partner_id: int = Field(index=True)
+    token: str
+    """The OCPI Token object as JSON."""
+    whitelist: str = Field(max_length=16)
+    last_updated: datetime = _time()
+
+
+class OcpiTokenRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def save(self, row: OcpiTokenRow) -> None:
+        with storage_errors(self.engine.url), self._session() as session:
+            session.merge(row)
+            session.commit()
+
+    def get(self, key: str) -> OcpiTokenRow | None:
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.get(OcpiTokenRow, key)
+
+    def by_uid(self, uid: str) -> OcpiTokenRow | None:
+        """The newest token with this uid (one eMSP's, normally)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            return session.exec(select(OcpiTokenRow).where(
+                col(OcpiTokenRow.uid_key) == uid.upper()).order_by(
+                col(OcpiTokenRow.last_updated).desc())).first()
+
+
+class AsyncOcpiTokenRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.sync = OcpiTokenRepository(engine)
+
+    async def save(self, row: OcpiTokenRow) -> None:
+        await asyncio.to_thread(self.sync.save, row)
+
+    async def get(self, key: str) -> OcpiTokenRow | None:
+        return await asyncio.to_thread(self.sync.get, key)
+
+    async def by_uid(self, uid: str) -> OcpiTokenRow | None:
+        return await asyncio.to_thread(self.sync.by_uid, uid)

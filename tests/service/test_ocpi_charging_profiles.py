@@ -1,0 +1,87 @@
+"""Charging profiles from an eMSP (issue 21, eis 62): a SetChargingProfile for a running
+session reaches the virtual pole as an OCPP TxProfile and the socket's offer follows it;
+the active profile is read back from the pole's composite schedule; clearing it restores
+the pole's own limit. Each answered at once, its result POSTed to the response_url."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pole_link.sim.vehicles import EvType
+from service.ocpi.models import (
+    ActiveChargingProfile,
+    ActiveChargingProfileResult,
+    ChargingProfileResponse,
+    ChargingProfileResult,
+)
+from service.ocpp.pole_handler import CsmsSettings
+from tests.service.ocpi_emsp import Emsp, running_emsp
+from tests.service.test_ocpi_locations import registered_emsp
+from tests.support import connected_pole, running_service, until
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)  # outside the 17:00–21:00 peak
+
+
+def posted(emsp: Emsp, name: str) -> dict[str, object] | None:
+    return next((push.body for push in emsp.pushes if push.path == f"profiles/{name}"), None)
+
+
+async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
+        tmp_path: Path) -> None:
+    settings = CsmsSettings(accept_unknown_id_tags=False)
+    async with running_service(tmp_path, settings=settings) as api, running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+        profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+            pole = connected.pole
+            pole.plug(1, EvType.EV3)
+            pole.present_card(1, "04A1B2C3D4E5")
+            await until(lambda: pole.socket(1).transaction is not None
+                        and pole.socket(1).transaction.csms_id is not None)
+            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            await until(lambda: pole.socket(1).offered_a > 16)
+
+            response = await emsp.call("PUT", f"{profiles}/{session_id}", body={
+                "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-1",
+                "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
+                    {"start_period": 0, "limit": 10.0}]}})
+            immediate = ChargingProfileResponse.model_validate(response.json()["data"])
+            assert immediate.result == "ACCEPTED"
+            await until(lambda: posted(emsp, "set-1") is not None)
+            assert ChargingProfileResult.model_validate(posted(emsp, "set-1")).result == \
+                "ACCEPTED"
+            pole.scheduler.advance(60)  # past the eis 64 start-up grace (30 s)
+            await until(lambda: pole.socket(1).offered_a <= 10.0)
+            # The eMSP is told the limits the pole really applies (its Sender interface).
+            pushed = [push for push in emsp.pushes
+                      if push.method == "PUT" and push.path == f"chargingprofiles/{session_id}"]
+            assert pushed, "the active charging profile was not pushed"
+            active_pushed = ActiveChargingProfile.model_validate(pushed[0].body)
+            assert (active_pushed.charging_profile.charging_profile_period or [])[0].limit \
+                <= 10.0
+
+            active = await emsp.call(
+                "GET", f"{profiles}/{session_id}?duration=900&response_url="
+                       f"{emsp.base}/emsp/2.2.1/profiles/get-1")
+            assert active.json()["data"]["result"] == "ACCEPTED"
+            await until(lambda: posted(emsp, "get-1") is not None)
+            result = ActiveChargingProfileResult.model_validate(posted(emsp, "get-1"))
+            assert result.result == "ACCEPTED" and result.profile is not None
+            periods = result.profile.charging_profile.charging_profile_period or []
+            assert periods and periods[0].limit <= 10.0
+
+            cleared = await emsp.call(
+                "DELETE", f"{profiles}/{session_id}?response_url="
+                          f"{emsp.base}/emsp/2.2.1/profiles/clear-1")
+            assert cleared.json()["data"]["result"] == "ACCEPTED"
+            await until(lambda: posted(emsp, "clear-1") is not None)
+            assert ChargingProfileResult.model_validate(posted(emsp, "clear-1")).result == \
+                "ACCEPTED"
+            await until(lambda: pole.socket(1).offered_a > 16)
+
+            unknown = await emsp.call("PUT", f"{profiles}/999999", body={
+                "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-2",
+                "charging_profile": {"charging_rate_unit": "A"}})
+            assert unknown.json()["data"]["result"] == "UNKNOWN_SESSION"

@@ -1,0 +1,83 @@
+"""OCPI Locations from our poles (issue 21, eis 61): partners GET them paginated and
+filtered, and an EVSE's status is pushed to the partner's receiver when a socket's status
+changes — virtual poles over OCPP, the stand-in eMSP over real HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pole_link.sim.vehicles import EvType
+from service.ocpi.models import Evse, Location
+from tests.service.ocpi_emsp import Emsp, running_emsp
+from tests.support import Api, connected_pole, running_service, until
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+async def registered_emsp(api: Api, emsp: Emsp) -> None:
+    registry = api.service.services.ocpi
+    assert registry is not None
+    _, token_a = await registry.invite("Stand-in eMSP")
+    await emsp.register_with(f"{api.url}/ocpi/versions", token_a)
+
+
+async def test_eis61_partners_page_through_our_locations_one_evse_per_socket(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api, running_emsp() as emsp, \
+            contextlib.AsyncExitStack() as stack:
+        for number in (1, 2, 3):
+            await stack.enter_async_context(connected_pole(
+                api.service.ocpp_url, tmp_path, f"PW-000{number}", start=NOW))
+        await registered_emsp(api, emsp)
+        url = emsp.cpo_url("locations")
+        assert url == f"{api.url}/ocpi/2.2.1/locations"
+
+        seen: list[Location] = []
+        next_url: str | None = f"{url}?limit=2"
+        pages = 0
+        while next_url:
+            response = await emsp.call("GET", next_url)
+            assert response.status_code == 200
+            assert response.headers["X-Total-Count"] == "3"
+            assert response.headers["X-Limit"] == "2"
+            seen += [Location.model_validate(item) for item in response.json()["data"]]
+            link = response.headers.get("Link")
+            next_url = link.split(">")[0].lstrip("<") if link else None
+            pages += 1
+        assert pages == 2
+        assert sorted(location.id for location in seen) == ["PW-0001", "PW-0002", "PW-0003"]
+        location = seen[0]
+        assert (location.country_code, location.party_id) == ("NL", "PWK")
+        assert location.publish is False  # no coordinates known yet: not shown to drivers
+        assert [evse.uid for evse in location.evses or []] == [
+            f"{location.id}-1", f"{location.id}-2"]
+        plug = (location.evses or [])[0].connectors[0]
+        assert (plug.standard, plug.format, plug.power_type, plug.max_amperage) == (
+            "IEC_62196_T2", "SOCKET", "AC_3_PHASE", 32)
+
+        # Filters: nothing changed after the last update; one EVSE on its own.
+        later = (await emsp.call("GET", f"{url}?date_from=2100-01-01T00:00:00Z")).json()
+        assert later["data"] == []
+        one = await emsp.call("GET", f"{url}/PW-0002/PW-0002-2")
+        assert Evse.model_validate(one.json()["data"]).status == "AVAILABLE"
+        unknown = await emsp.call("GET", f"{url}/PW-9999")
+        assert unknown.status_code == 404 and unknown.json()["status_code"] == 2003
+
+
+async def test_eis61_an_evse_status_change_is_pushed_to_the_partner(tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api, running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+            emsp.pushes.clear()
+            connected.pole.plug(1, EvType.EV3)
+            await until(lambda: any(push.body and push.body.get("status") == "CHARGING"
+                                    for push in emsp.pushes))
+        push = next(push for push in emsp.pushes
+                    if push.body and push.body.get("status") == "CHARGING")
+        assert (push.method, push.path) == ("PATCH", "locations/NL/PWK/PW-0001/PW-0001-1")
+        assert set(push.body) == {"status", "last_updated"}
+        assert push.headers["ocpi-from-party-id"] == "PWK"
+        assert push.headers["ocpi-to-party-id"] == "EMS"
+        assert push.headers["x-request-id"] and push.headers["x-correlation-id"]
