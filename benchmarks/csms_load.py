@@ -133,7 +133,18 @@ class Stalls:
 def _server_main(kind: str, db_url: str, deploy: bool, prefix: str,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
-    asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+    profile_to = os.environ.get("CSMS_LOAD_PROFILE")
+    if kind != "ours" or not profile_to:
+        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+        return
+    import cProfile  # diagnosis: where "ours" spends the run (CSMS_LOAD_PROFILE=file)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
 
 
 async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,

@@ -8,9 +8,10 @@ that waits more than 30 s for its answer gives up and reconnects, making the sto
 
 `CallBudget` therefore lets the service's own calls out at most `rate` per second across
 this process, in the order they asked, and only while no pole's own call waits for its
-answer here (for at most `yield_s` each, so a fleet that never falls silent still gets its
-profiles). The poles' calls are counted by their handlers (`pole_call_started` /
-`pole_call_done`), which costs two integer updates a message.
+answer here — except that under a fleet that never falls silent they still go out at
+`busy_rate` (so every pole gets its profile within minutes even mid-storm). The poles'
+calls are counted by their handlers (`pole_call_started` / `pole_call_done`), which costs
+two integer updates a message.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ __all__ = ["Admission", "CallBudget", "Paced"]
 
 #: The service's own calls per second per process (each deployment is 3–5 of them).
 DEFAULT_RATE = 100.0
-#: Longest a paced call yields to the poles' own calls before it goes anyway.
-DEFAULT_YIELD_S = 1.0
+#: The pace while the poles' own calls never stop (a storm): 10,000 poles' deployments
+#: (about 6 calls each) in under ten minutes.
+DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 200
 
@@ -34,16 +36,18 @@ DEFAULT_BOOTS_IN_FLIGHT = 200
 class CallBudget:
     """A shared pace for server-initiated calls, with the poles' own calls first."""
 
-    def __init__(self, rate: float = DEFAULT_RATE, *, yield_s: float = DEFAULT_YIELD_S,
+    def __init__(self, rate: float = DEFAULT_RATE, *, busy_rate: float = DEFAULT_BUSY_RATE,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        if not rate > 0:
-            raise ValueError(f"rate = {rate!r}: the service's calls per second must be > 0")
+        if not rate > 0 or not busy_rate > 0:
+            raise ValueError(f"rate = {rate!r}, busy_rate = {busy_rate!r}: the service's "
+                             "calls per second must be > 0")
         self.interval = 1.0 / rate
-        self.yield_s = yield_s
+        self.busy_interval = max(self.interval, 1.0 / busy_rate)
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
+        self._last = clock()
         self._turn = asyncio.Lock()  # FIFO: first asked, first sent
         self._idle = asyncio.Event()
         self._idle.set()
@@ -65,7 +69,7 @@ class CallBudget:
 
     async def slot(self) -> None:
         """Return when this call may be sent: its turn, its share of the rate, and no pole
-        waiting for an answer (or `yield_s` passed)."""
+        waiting for an answer (or, while they keep coming, its share of `busy_rate`)."""
         self.waiting += 1
         try:
             async with self._turn:
@@ -73,9 +77,11 @@ class CallBudget:
                 if delay > 0:
                     await self._sleep(delay)
                 if not self._idle.is_set():
+                    busy_wait = self._last + self.busy_interval - self._clock()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._idle.wait(), self.yield_s)
-                self._next = max(self._next, self._clock()) + self.interval
+                        await asyncio.wait_for(self._idle.wait(), max(0.0, busy_wait))
+                self._last = self._clock()
+                self._next = max(self._next, self._last) + self.interval
                 self.sent += 1
         finally:
             self.waiting -= 1
@@ -97,9 +103,15 @@ class Admission:
         self._places = asyncio.Semaphore(limit)
         self.admitted = 0
         self.in_flight = 0
+        self.waiting = 0
+        """Poles whose upgrade waits for a place (for diagnosis and tests)."""
 
     async def enter(self) -> None:
-        await self._places.acquire()
+        self.waiting += 1
+        try:
+            await self._places.acquire()
+        finally:
+            self.waiting -= 1
         self.admitted += 1
         self.in_flight += 1
 

@@ -242,6 +242,8 @@ class PoleHandler(StrictChargePoint):
         LOGGER.warning("%s: clock is %s: asking for a Heartbeat to set it", self.id,
                        describe_offset(self.clock_watch.offset_s or 0.0))
         try:
+            if self.budget is not None:  # one of the service's own calls: paced
+                await self.budget.slot()
             await self.call_action("TriggerMessage", {"requestedMessage": "Heartbeat"})
         except PoleLinkError as exc:
             LOGGER.info("%s: time not set: %s", self.id, exc)
