@@ -826,7 +826,10 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     ready, stop, stats_q = ctx.Queue(), ctx.Event(), ctx.Queue()
     deploy = scenario in ("tender", "storm") and not args.no_deploy
     if scenario == "storm":  # as fast as the machine allows
-        args = argparse.Namespace(**{**vars(args), "ramp_rate": args.storm_ramp_rate})
+        args = argparse.Namespace(**{**vars(args), "ramp_rate": args.storm_ramp_rate,
+                                     # nothing to wait for where nothing is deployed
+                                     "verify_wait": args.verify_wait
+                                     if deploy and server == "ours" else 0.0})
     window = ctx.Array("d", [INF, INF], lock=False)
     workers = args.workers if server == "ours" else 1
     tmp: tempfile.TemporaryDirectory[str] | None = None

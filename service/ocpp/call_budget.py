@@ -30,7 +30,7 @@ DEFAULT_RATE = 100.0
 #: (about 6 calls each) in under ten minutes.
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
-DEFAULT_BOOTS_IN_FLIGHT = 200
+DEFAULT_BOOTS_IN_FLIGHT = 1000
 
 
 class CallBudget:
