@@ -9,6 +9,17 @@ Scenario "saturation": ``--sat-poles`` poles each send calls back to back (one o
 call per pole, as OCPP-J requires): Heartbeat, StatusNotification, MeterValues with seven
 sampled values, in turn.
 
+Scenario "storm" (issue 20): ``--poles`` poles reconnect at once after an outage, as fast as
+the machine allows; each sends BootNotification, three StatusNotifications and what it queued
+while cut off (``--backlog-transactions`` per socket over ``--backlog-hours``: Start, a
+MeterValues every ``--backlog-interval`` s, Stop), then tender traffic for ``--duration``.
+Latency counts from the first connect, per phase (boot, backlog, the whole storm; steady: the
+window after every backlog is flushed); it reports the BootNotifications answered within 30 s
+of the pole's first connect attempt, when every backlog was flushed, when the last pole's
+capacity profile was verified (the pole answers GetCompositeSchedule with what the profile it
+was sent makes, as the virtual pole does), the rows stored against those sent, and every frame
+checked against OCPP 1.6's JSON schemas like a strict pole.
+
 The poles are raw OCPP-J text frames over a minimal WebSocket client (asyncio.Protocol), many
 per process, in ``--generators`` processes. Each server runs in a child process of its own so
 its memory (VmRSS) and CPU time are read from /proc. Our service answers the CSMS's calls to
@@ -122,7 +133,18 @@ class Stalls:
 def _server_main(kind: str, db_url: str, deploy: bool, prefix: str,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
-    asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+    profile_to = os.environ.get("CSMS_LOAD_PROFILE")
+    if kind != "ours" or not profile_to:
+        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+        return
+    import cProfile  # diagnosis: where "ours" spends the run (CSMS_LOAD_PROFILE=file)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
 
 
 async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
@@ -207,10 +229,14 @@ def _count_rows(url: str, prefix: str, cleanup: bool) -> dict[str, Any]:
     engine = create_engine_for(url)
     counts: dict[str, Any] = {}
     with engine.begin() as connection:
-        for table in ("message_log", "status_events", "meter_values", "charging_profiles"):
+        for table in ("message_log", "status_events", "meter_values", "charging_profiles",
+                      "transactions"):
             counts[table] = connection.execute(sa.text(
                 f"SELECT count(*) FROM {table} WHERE pole_id LIKE :p"),
                 {"p": prefix + "%"}).scalar_one()
+        counts["verified profiles"] = connection.execute(sa.text(
+            "SELECT count(DISTINCT pole_id) FROM charging_profiles WHERE pole_id LIKE :p "
+            "AND verified_at IS NOT NULL"), {"p": prefix + "%"}).scalar_one()
         if cleanup:
             for table in ("message_log", "status_events", "meter_values",
                           "charging_profiles", "connectors", "connection_sessions",
@@ -289,8 +315,17 @@ class PoleClient(asyncio.Protocol):
         self.upgraded = False
         self.closed = False
         self.pending: dict[str, asyncio.Future[int]] = {}
+        self.actions: dict[str, str] = {}
         self.seq = 0
         self.server_calls = 0
+        self.validate = False
+        self.last_result: Any = {}
+        """Storm: every frame checked against OCPP 1.6's JSON schemas, as a strict pole."""
+        self.invalid: list[str] = []
+        self.profile: str | None = None  # the SetChargingProfile payload, as sent
+        self.grid_limit: str | None = None  # GridConnectionMaxCurrent as the CSMS set it
+        self.verified_at: float | None = None  # answered GetCompositeSchedule with a schedule
+        self.deploy_calls: collections.Counter[str] = collections.Counter()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -347,21 +382,49 @@ class PoleClient(asyncio.Protocol):
         message = json.loads(payload)
         if message[0] == 2:
             self.server_calls += 1
+            self.deploy_calls[message[2]] += 1
+            if self.validate:
+                self._check(2, message[2], message[3])
             self._answer(message[1], message[2], message[3])
             return
+        action = self.actions.pop(message[1], "")
+        if self.validate and message[0] == 3 and action:
+            self._check(3, action, message[2])
         future = self.pending.pop(message[1], None)
         if future is not None and not future.done():
+            self.last_result = message[2] if message[0] == 3 else {}
             future.set_result(message[0])
+
+    def _check(self, kind: int, action: str, payload: Any) -> None:
+        from ocpp.messages import get_validator
+        try:
+            get_validator(kind, action, "1.6").validate(payload)
+        except Exception as exc:  # jsonschema's ValidationError, or an unknown action
+            if len(self.invalid) < 3:
+                self.invalid.append(f"{action}: {str(exc).splitlines()[0]}")
+            else:
+                self.invalid.append("")
 
     def _answer(self, unique_id: str, action: str, payload: dict[str, Any]) -> None:
         if action == "SetChargingProfile":
             reply: list[Any] = [3, unique_id, {"status": "Accepted"}]
+            if self.validate:  # a storm pole keeps it, and reports it when asked
+                self.profile = json.dumps(payload["csChargingProfiles"], sort_keys=True)
         elif action == "GetConfiguration":
-            reply = [3, unique_id, {"configurationKey": [], "unknownKey": payload.get("key", [])}]
+            known = ([{"key": "GridConnectionMaxCurrent", "readonly": False,
+                       "value": self.grid_limit}] if self.grid_limit is not None else [])
+            reply = [3, unique_id, {"configurationKey": known,
+                                    "unknownKey": [] if known else payload.get("key", [])}]
         elif action == "ChangeConfiguration":
+            if payload.get("key") == "GridConnectionMaxCurrent":
+                self.grid_limit = str(payload.get("value"))
             reply = [3, unique_id, {"status": "Accepted"}]
         elif action == "GetCompositeSchedule":
-            reply = [3, unique_id, {"status": "Rejected"}]
+            answer = (composite_answer(self.profile, self.grid_limit)
+                      if self.profile is not None else None)
+            reply = [3, unique_id, answer or {"status": "Rejected"}]
+            if answer is not None:
+                self.verified_at = time.time()
         else:
             reply = [4, unique_id, "NotSupported", "", {}]
         self.send(json.dumps(reply))
@@ -377,12 +440,48 @@ class PoleClient(asyncio.Protocol):
         unique_id = str(self.seq)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.pending[unique_id] = future
+        if self.validate:
+            self.actions[unique_id] = action
         self.send(json.dumps([2, unique_id, action, payload], separators=(",", ":")))
         return await future
 
 
+_COMPOSITES: dict[tuple[str, str | None, int], dict[str, Any] | None] = {}
+
+
+def composite_answer(profile: str, grid_limit: str | None) -> dict[str, Any] | None:
+    """What a pole holding ``profile`` answers GetCompositeSchedule (connector 0, 24 h, A),
+    as the virtual pole computes it; the same for every pole in the same second."""
+    now = int(time.time())
+    key = (profile, grid_limit, now)
+    if key not in _COMPOSITES:
+        from pole_link.profiles.charging_profile import ChargingProfile, ProfileStore
+        from pole_link.profiles.composite import composite_schedule
+        from pole_link.timeutil import format_time
+        if len(_COMPOSITES) > 64:
+            _COMPOSITES.clear()
+        try:
+            store = ProfileStore()
+            store.install(0, ChargingProfile.from_ocpp(json.loads(profile)))
+            start = datetime.fromtimestamp(now, UTC)
+            body = composite_schedule(store, 0, start, 86_400,
+                                      grid_limit_a=float(grid_limit) if grid_limit else None
+                                      ).to_ocpp()
+            body.pop("startSchedule", None)
+            _COMPOSITES[key] = {"status": "Accepted", "connectorId": 0,
+                                "scheduleStart": format_time(start), "chargingSchedule": body}
+        except Exception:  # a profile the pole cannot follow: it says so
+            _COMPOSITES[key] = None
+    return _COMPOSITES[key]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _at(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
 
 
 def _meter_values(connector: int, energy: float) -> dict[str, Any]:
@@ -417,6 +516,15 @@ class GenStats:
     server_calls: int = 0
     held_at_end: int = 0
     failures: list[str] = field(default_factory=list)
+    # storm: per phase (boot, backlog, storm = everything before the steady window)
+    phase_ms: dict[str, list[float]] = field(default_factory=dict)
+    boot_s: list[float] = field(default_factory=list)  # first connect attempt → boot answer
+    backlog_done: list[float] = field(default_factory=list)  # wall time of the last answer
+    verified_at: list[float] = field(default_factory=list)
+    sent: collections.Counter[str] = field(default_factory=collections.Counter)
+    deploy_calls: collections.Counter[str] = field(default_factory=collections.Counter)
+    invalid: int = 0
+    invalid_examples: list[str] = field(default_factory=list)
 
 
 class Generator:
@@ -432,6 +540,8 @@ class Generator:
 
     async def timed(self, pole: PoleClient, action: str, payload: dict[str, Any]) -> None:
         wall, sent = time.time(), time.perf_counter()
+        if self.scenario == "storm":
+            self._count_sent(action, payload)
         kind = await pole.call(action, payload)
         latency_ms = (time.perf_counter() - sent) * 1000
         if kind != 3:
@@ -474,6 +584,97 @@ class Generator:
         except Closed:
             self.stats.dropped += 1
             self._booted(booted, boot_count)
+
+    async def phased(self, pole: PoleClient, phase: str, action: str,
+                     payload: dict[str, Any]) -> dict[str, Any]:
+        """A storm call: its latency kept by phase, and in "storm" until the steady window
+        opens (then `timed` keeps it as the window's)."""
+        wall, sent = time.time(), time.perf_counter()
+        self._count_sent(action, payload)
+        kind = await pole.call(action, payload)
+        latency_ms = (time.perf_counter() - sent) * 1000
+        if kind != 3:
+            self.stats.errors += 1
+        if wall < self.window[0]:
+            self.stats.phase_ms.setdefault(phase, []).append(latency_ms)
+            self.stats.phase_ms.setdefault("storm", []).append(latency_ms)
+        return pole.last_result
+
+    def _count_sent(self, action: str, payload: dict[str, Any]) -> None:
+        """What the storm's poles sent, to count the stored rows against."""
+        self.stats.sent[action] += 1
+        if action == "MeterValues":
+            self.stats.sent["sampledValue"] += sum(
+                len(v["sampledValue"]) for v in payload["meterValue"])
+
+    async def storm_pole(self, index: int, booted: asyncio.Event,
+                         boot_count: list[int]) -> None:
+        """Reconnect after an outage: boot, statuses, a day's queued transactions, then
+        tender traffic; every call's latency from the pole's first connect attempt."""
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(max(0.0, self.t0 + index / self.args.ramp_rate - time.time()))
+        pole_id = f"{self.prefix}{index:05d}"
+        pole = PoleClient(pole_id, self.host, self.port, self.path)
+        pole.validate = not self.args.no_validate
+        first = time.time()
+        try:
+            await loop.create_connection(lambda: pole, self.host, self.port)
+            await asyncio.wait_for(pole.opened, 120)
+        except (OSError, Closed, TimeoutError) as exc:
+            self.stats.connect_failed += 1
+            if len(self.stats.failures) < 3:
+                self.stats.failures.append(f"{pole_id}: {exc!r}")
+            self._booted(booted, boot_count)
+            return
+        self.stats.connected += 1
+        self.poles.append(pole)
+        try:
+            await self.phased(pole, "boot", "BootNotification",
+                              dict(BOOT, chargePointSerialNumber=pole_id))
+            self.stats.boot_s.append(time.time() - first)
+            for connector in (0, 1, 2):
+                await self.phased(pole, "boot", "StatusNotification", _status(connector))
+            await self.backlog(pole, index)
+            self.stats.backlog_done.append(time.time())
+            self.stats.booted += 1
+            self._booted(booted, boot_count)
+            await self.tender(pole)
+        except Closed:
+            self.stats.dropped += 1
+            self._booted(booted, boot_count)
+
+    async def backlog(self, pole: PoleClient, index: int) -> None:
+        """What the pole queued while the service was away: ``--backlog-transactions`` per
+        socket over the last ``--backlog-hours``, each Start, a MeterValues every
+        ``--backlog-interval`` s and Stop, in order, each answered before the next."""
+        args = self.args
+        span = args.backlog_hours * 3600
+        count = args.backlog_transactions
+        if count < 1:
+            return
+        end = self.t0
+        for socket_id in (1, 2):
+            for n in range(count):
+                started = end - span + (n + (socket_id - 1) / 2) * span / count
+                length = min(span / count / 2, 3 * 3600)
+                energy = 1000 * index
+                tag = f"T{index % 1000:04d}"
+                answer = await self.phased(pole, "backlog", "StartTransaction", {
+                    "connectorId": socket_id, "idTag": tag, "meterStart": energy,
+                    "timestamp": _at(started)})
+                tx = answer.get("transactionId") if isinstance(answer, dict) else None
+                moment = started + args.backlog_interval
+                while moment < started + length:
+                    energy += 2500
+                    mv = _meter_values(socket_id, energy)
+                    mv["meterValue"][0]["timestamp"] = _at(moment)
+                    if isinstance(tx, int):
+                        mv["transactionId"] = tx
+                    await self.phased(pole, "backlog", "MeterValues", mv)
+                    moment += args.backlog_interval
+                await self.phased(pole, "backlog", "StopTransaction", {
+                    "transactionId": tx if isinstance(tx, int) else 0, "meterStop": energy,
+                    "timestamp": _at(started + length), "reason": "EVDisconnected"})
 
     def _booted(self, booted: asyncio.Event, boot_count: list[int]) -> None:
         boot_count[0] += 1
@@ -533,7 +734,8 @@ class Generator:
 
     async def main(self, ready: Any) -> GenStats:
         booted, boot_count = asyncio.Event(), [0]
-        tasks = [asyncio.create_task(self.run_pole(i, booted, boot_count)) for i in self.indices]
+        run = self.storm_pole if self.scenario == "storm" else self.run_pole
+        tasks = [asyncio.create_task(run(i, booted, boot_count)) for i in self.indices]
         if not self.indices:
             booted.set()
         await booted.wait()
@@ -542,11 +744,23 @@ class Generator:
         ready.put(("booted", os.getpid()))
         while self.window[1] == INF or time.time() < self.window[1]:  # noqa: ASYNC110
             await asyncio.sleep(0.1)
+        if self.scenario == "storm" and self.args.verify_wait > 0:
+            # the paced deployments may outlast the window: wait for them, up to a limit
+            limit = self.t0 + self.args.verify_wait
+            while time.time() < limit and any(  # noqa: ASYNC110
+                    p.verified_at is None and not p.closed for p in self.poles):
+                await asyncio.sleep(0.5)
         done, pending = await asyncio.wait(tasks, timeout=30)
         for task in pending:
             task.cancel()
         self.stats.held_at_end = sum(1 for pole in self.poles if not pole.closed)
         self.stats.server_calls = sum(pole.server_calls for pole in self.poles)
+        for pole in self.poles:
+            self.stats.deploy_calls.update(pole.deploy_calls)
+            if pole.verified_at is not None:
+                self.stats.verified_at.append(pole.verified_at)
+            self.stats.invalid += len(pole.invalid)
+            self.stats.invalid_examples += [x for x in pole.invalid if x][:3]
         for task in done:
             if task.exception() is not None and len(self.stats.failures) < 3:
                 self.stats.failures.append(repr(task.exception()))
@@ -595,6 +809,7 @@ class Outcome:
     server_calls: int
     stored: dict[str, Any]
     notes: list[str]
+    storm: dict[str, Any] = field(default_factory=dict)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -606,10 +821,15 @@ def _pct(values: list[float], q: float) -> float:
 
 def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     ctx = mp.get_context("fork")
-    poles = args.poles if scenario == "tender" else args.sat_poles
+    poles = args.sat_poles if scenario == "saturation" else args.poles
     prefix = f"B{os.getpid() % 10000:04d}{scenario[0]}{server[0]}-"
     ready, stop, stats_q = ctx.Queue(), ctx.Event(), ctx.Queue()
-    deploy = scenario == "tender" and not args.no_deploy
+    deploy = scenario in ("tender", "storm") and not args.no_deploy
+    if scenario == "storm":  # as fast as the machine allows
+        args = argparse.Namespace(**{**vars(args), "ramp_rate": args.storm_ramp_rate,
+                                     # nothing to wait for where nothing is deployed
+                                     "verify_wait": args.verify_wait
+                                     if deploy and server == "ours" else 0.0})
     window = ctx.Array("d", [INF, INF], lock=False)
     workers = args.workers if server == "ours" else 1
     tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -650,6 +870,7 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     rss_before = rss()
     gen_ready, results = ctx.Queue(), ctx.Queue()
     t0 = time.time() + 0.5
+    loads = [os.getloadavg()]
     count = args.generators
     gens = [ctx.Process(target=_generator_main,
                         args=(args, scenario, "127.0.0.1", port, path,
@@ -663,7 +884,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     settle = args.settle
     time.sleep(settle)
     rss_connected = rss()
-    duration = args.duration if scenario == "tender" else args.sat_duration
+    loads.append(os.getloadavg())
+    duration = args.sat_duration if scenario == "saturation" else args.duration
     start = time.time() + 0.2
     window[0], window[1] = start, start + duration
     time.sleep(max(0.0, start - time.time()))
@@ -677,7 +899,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     cpu1, gen1, machine1 = cpu(), sum(_proc_cpu_s(p) for p in gen_pids), _machine_cpu()
     load_avg = os.getloadavg()
     rss_end = rss()
-    collected = [results.get(timeout=120) for _ in gens]
+    collected = [results.get(timeout=args.verify_wait + 300) for _ in gens]
+    loads.append(os.getloadavg())
     for gen in gens:
         gen.join(timeout=30)
     stop.set()
@@ -707,10 +930,33 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         total.window_latency_ms += stats.window_latency_ms
         total.ramp_latency_ms += stats.ramp_latency_ms
         total.failures += stats.failures
+        for phase, values in stats.phase_ms.items():
+            total.phase_ms.setdefault(phase, []).extend(values)
+        total.boot_s += stats.boot_s
+        total.backlog_done += stats.backlog_done
+        total.verified_at += stats.verified_at
+        total.sent.update(stats.sent)
+        total.deploy_calls.update(stats.deploy_calls)
+        total.invalid += stats.invalid
+        total.invalid_examples += stats.invalid_examples
     held = total.held_at_end
     notes = [f"connected, booted{' and CSMS calls done' if scenario == 'tender' else ''} "
              f"{ramp_s:.1f} s after the first pole (ramp asked {args.ramp_rate:g}/s)"]
     notes += total.failures[:3]
+    storm: dict[str, Any] = {}
+    if scenario == "storm":
+        storm = {
+            "phases": {phase: (_pct(v, 0.50), _pct(v, 0.99), max(v, default=float("nan")),
+                               len(v)) for phase, v in total.phase_ms.items()},
+            "boots_within_30s": sum(1 for b in total.boot_s if b <= 30.0),
+            "boots": len(total.boot_s), "boot_max_s": max(total.boot_s, default=float("nan")),
+            "backlog_flushed_s": max(total.backlog_done, default=t0) - t0,
+            "verified": len(total.verified_at),
+            "verified_s": max(total.verified_at, default=t0) - t0,
+            "sent": dict(total.sent), "deploy_calls": dict(total.deploy_calls),
+            "invalid": total.invalid, "invalid_examples": total.invalid_examples[:3],
+            "loads": loads,
+        }
     label = (f"tender x{args.traffic_speed:g}" if scenario == "tender" else scenario)
     if workers > 1:
         label += f" w{workers}"
@@ -728,7 +974,7 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         runnable=sum(running_samples) / max(1, len(running_samples)),
         machine_busy=(machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1]),
         errors=total.errors,
-        server_calls=total.server_calls, stored=stored, notes=notes)
+        server_calls=total.server_calls, stored=stored, notes=notes, storm=storm)
 
 
 def _print_table(outcomes: list[Outcome]) -> None:
@@ -754,6 +1000,42 @@ def _print_table(outcomes: list[Outcome]) -> None:
               f"{os.cpu_count()} cores{extra}; " + "; ".join(o.notes))
 
 
+def _print_storm(o: Outcome) -> None:
+    """The storm's figures, from the first connect on."""
+    st = o.storm
+    print(f"  {o.label}/{o.server}: {o.poles} poles reconnecting at once "
+          f"({o.workers} server process(es)); load average before/at window/end "
+          + ", ".join(" ".join(f"{x:.2f}" for x in load) for load in st["loads"]))
+    for phase in ("boot", "backlog", "storm"):
+        if phase in st["phases"]:
+            p50, p99, worst, n = st["phases"][phase]
+            print(f"    {phase:<8} {n:>8} calls  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms  "
+                  f"max {worst:8.1f} ms")
+    print(f"    steady   {'':>8}        p50 {o.p50:8.1f} ms  p99 {o.p99:8.1f} ms  "
+          f"max {o.max_ms:8.1f} ms  ({o.calls_per_s:,.0f} calls/s)")
+    print(f"    BootNotification answered within 30 s of the first connect attempt: "
+          f"{st['boots_within_30s']}/{o.poles} (slowest {st['boot_max_s']:.1f} s); "
+          f"backlog flushed {st['backlog_flushed_s']:.1f} s after the first connect; "
+          f"profiles verified by the poles' GetCompositeSchedule: {st['verified']}/{o.poles}"
+          + (f", the last {st['verified_s']:.1f} s after the first connect"
+             if st["verified"] else ""))
+    sent = st["sent"]
+    rows = {k: v for k, v in o.stored.items() if k != "stalls"}
+    if rows:
+        expected = {"transactions": sent.get("StartTransaction", 0),
+                    "meter_values": sent.get("sampledValue", 0),
+                    "status_events": sent.get("StatusNotification", 0)}
+        print("    stored against sent: " + ", ".join(
+            f"{table} {rows.get(table, 0)}/{want}"
+            + (" LOST" if rows.get(table, 0) < want else
+               " TWICE" if rows.get(table, 0) > want else " ok")
+            for table, want in expected.items())
+            + f"; verified profiles {rows.get('verified profiles', 0)}")
+    print(f"    CSMS→pole calls {st['deploy_calls']}; memory {o.rss_per_conn_kb:.1f} KB per "
+          f"connection; frames breaking the OCPP 1.6 schema {st['invalid']}"
+          + (f" e.g. {st['invalid_examples']}" if st["invalid_examples"] else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -776,7 +1058,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="ours: service processes sharing one SO_REUSEPORT port and a "
                              "PostgreSQL database, as `paalwerk service --workers N` runs them")
-    parser.add_argument("--scenario", choices=("tender", "saturation", "both"), default="both")
+    parser.add_argument("--scenario", choices=("tender", "saturation", "both", "storm"),
+                        default="both", help="storm: --poles reconnect at once (see above)")
+    parser.add_argument("--storm-ramp-rate", type=float, default=1e6,
+                        help="storm: connections per second (default: as fast as possible)")
+    parser.add_argument("--backlog-hours", type=float, default=24.0,
+                        help="storm: how long the poles were cut off")
+    parser.add_argument("--backlog-transactions", type=int, default=1,
+                        help="storm: queued transactions per socket (two sockets)")
+    parser.add_argument("--backlog-interval", type=float, default=900.0,
+                        help="storm: seconds between queued MeterValues of a transaction")
+    parser.add_argument("--verify-wait", type=float, default=600.0,
+                        help="storm: after the window, wait this long after the first "
+                             "connect for every profile to be verified, s")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="storm: skip checking every frame against OCPP 1.6's schemas")
     parser.add_argument("--servers", choices=("ours", "plain", "both"), default="both")
     parser.add_argument("--no-deploy", action="store_true",
                         help="tender: do not deploy the capacity profile after boot")
@@ -799,6 +1095,9 @@ def main() -> None:
                   f"{outcome.calls_per_s:,.0f} calls/s, p50 {outcome.p50:.1f} ms, "
                   f"p99 {outcome.p99:.1f} ms", flush=True)
     _print_table(outcomes)
+    for o in outcomes:
+        if o.storm:
+            _print_storm(o)
     by = {(o.scenario, o.server): o for o in outcomes}
     tender = by.get(("tender", "ours"))
     if tender is not None:

@@ -23,6 +23,8 @@ from ocpp.v16 import ChargePoint as cp  # noqa: N813 (as in the example)
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action, AuthorizationStatus, RegistrationStatus, RemoteStartStopStatus
 
+_transactions = 0
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
@@ -61,6 +63,20 @@ class ChargePoint(cp):  # type: ignore[misc]
     @on(Action.heartbeat)
     def on_heartbeat(self) -> call_result.Heartbeat:
         return call_result.Heartbeat(current_time=_now())
+
+    # Added for the storm benchmark: a reconnecting pole's queued transactions.
+    @on(Action.start_transaction)
+    def on_start_transaction(self, connector_id: int, id_tag: str, meter_start: int,
+                             timestamp: str, **kwargs: Any) -> call_result.StartTransaction:
+        global _transactions
+        _transactions += 1
+        return call_result.StartTransaction(
+            transaction_id=_transactions, id_tag_info={"status": AuthorizationStatus.accepted})
+
+    @on(Action.stop_transaction)
+    def on_stop_transaction(self, meter_stop: int, timestamp: str, transaction_id: int,
+                            **kwargs: Any) -> call_result.StopTransaction:
+        return call_result.StopTransaction()
 
     @on(Action.status_notification)
     def on_status_notification(self, connector_id: int, error_code: str, status: str,

@@ -44,7 +44,9 @@ from service.ocpi.partners_api import build_partners_router
 from service.ocpi.routes import build_ocpi_router
 from service.ocpi.tariffs import build_tariffs_api_router, build_tariffs_router
 from service.ocpi.tokens import build_tokens_router
+from service.ocpp.call_budget import Admission
 from service.ocpp.connection_end import EndReason, silence_limit_s
+from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.overrule_page import build_overrule_router
 from service.security.gate import Attempt
@@ -55,6 +57,7 @@ from service.services import Services
 LOGGER = logging.getLogger(__name__)
 
 SUBPROTOCOL = "ocpp1.6"
+ADMISSION_HOLD_S = 30.0
 
 
 def create_app(services: Services) -> FastAPI:
@@ -162,11 +165,19 @@ def build_ocpp_router(services: Services) -> APIRouter:
             return
         if not await admitted(websocket, pole_id):
             return
-        await websocket.accept(subprotocol=SUBPROTOCOL)
+        # Admission control (a reconnect storm): the poles accepted are served first.
+        await s.admission.enter()
+        try:
+            await websocket.accept(subprotocol=SUBPROTOCOL)
+        except BaseException:
+            s.admission.leave()
+            raise
         connection = WebSocketConnection(websocket, pole_id)
         handler = s.pole_handler(pole_id, connection, s.store, settings,
                                  on_booted=s.pole_booted, events=s.pole_events, clock=clock,
-                                 authority=s.authority)
+                                 authority=s.authority, budget=s.budget)
+        admitted_until = asyncio.create_task(_admitted_until_served(handler, s.admission),
+                                             name=f"{pole_id} admission")
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
@@ -184,6 +195,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)
         finally:
             watchdog.cancel()
+            admitted_until.cancel()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
                 connections.held(pole_id, False)
@@ -211,6 +223,16 @@ def build_ocpp_router(services: Services) -> APIRouter:
         return False
 
     return router
+
+
+async def _admitted_until_served(handler: PoleHandler, admission: Admission) -> None:
+    """Hold the pole's admission place until its first call is answered (or it leaves, or
+    30 s pass: OCPP's call timeout, after which a silent pole makes room)."""
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handler.served.wait(), ADMISSION_HOLD_S)
+    finally:
+        admission.leave()
 
 
 async def hang_up_when_silent(connection: WebSocketConnection, limit_s: float) -> None:

@@ -50,6 +50,7 @@ from service.ocpi.sessions import SessionPusher
 from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
+from service.ocpp.call_budget import Admission, CallBudget, Paced
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.policy.capacity import CapacityPolicy
@@ -156,6 +157,10 @@ class Services:
     rollouts: RolloutRunner
     leader: PgLeader | None
     store: RepositoryStore
+    budget: CallBudget = field(default_factory=CallBudget)
+    """Paces the service's own boot-time calls behind the poles' calls (a reconnect storm)."""
+    admission: Admission = field(default_factory=Admission)
+    """How many poles handshake and boot at once (a reconnect storm)."""
     policy_task: asyncio.Task[None] | None = None
     ocpi: Registry | None = None
     """OCPI roaming partners and their handshake (issue 21); made by `build_services`."""
@@ -197,7 +202,9 @@ class Services:
         self.live_hub.publish(connection_event(pole_id, True, self.clock()))
         self.live_hub.pole_connected(pole_id)
         # Its service token keys and revocations (eis 69), in the background.
-        self.service_tokens.provision_in_background(pole_id, self.connections.get(pole_id))
+        connection = self.connections.get(pole_id)
+        self.service_tokens.provision_in_background(
+            pole_id, None if connection is None else Paced(connection, self.budget))
         if self.settings.push_local_lists:
             self.local_list_pusher.pole_booted(pole_id)  # a background task: no waiting
         if not self.settings.deploy_capacity_profile:
@@ -205,7 +212,8 @@ class Services:
         connection = self.connections.get(pole_id)
         if connection is not None:
             try:
-                await apply_grid_limit(connection, self.pole_settings.get(pole_id))
+                await apply_grid_limit(Paced(connection, self.budget),
+                                       self.pole_settings.get(pole_id))
             except PoleLinkError as exc:
                 LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
         await self.policy.on_boot(pole_id)
@@ -288,8 +296,9 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     pole_settings = PoleSettingsCache(
         share=None if cluster is None else functools.partial(cluster.share, "settings"))
     await pole_settings.load(async_repository)
+    budget = CallBudget(settings.server_calls_per_s)
     policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
-                            clock=clock)
+                            clock=clock, pace=budget.slot)
     # Pole credentials (issue 16): checked before every upgrade, changed through the API.
     credentials = CredentialStore(repository)
     security_events = SecurityEvents(
@@ -354,7 +363,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
         ocpi_tokens=ocpi_tokens,
         ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
-        ocpi_tariffs=ocpi_tariffs)
+        ocpi_tariffs=ocpi_tariffs,
+        budget=budget, admission=Admission(settings.boots_in_flight))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -34,6 +34,7 @@ from service.live.events import (
     transaction_event,
 )
 from service.ocpp import crash_hook, gc_policy
+from service.ocpp.call_budget import DEFAULT_BOOTS_IN_FLIGHT, DEFAULT_RATE, CallBudget
 from service.ocpp.clock_watch import ClockWatch
 from service.ocpp.message_log import MessageLog
 
@@ -102,6 +103,12 @@ class CsmsSettings:
     """Keep the local lists of poles that were sent one up to date: after each card change
     and at each boot (`service.cards.auto_push`). False: only by the operator's
     ``POST /api/v1/poles/{id}/local-list``."""
+    server_calls_per_s: float = DEFAULT_RATE
+    """The service's own calls to poles at boot (capacity profile, grid limit) per second
+    per process, sent only while no pole waits for an answer (`service.ocpp.call_budget`)."""
+    boots_in_flight: int = DEFAULT_BOOTS_IN_FLIGHT
+    """Poles admitted at once between their handshake and their first answer; in a
+    reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""
 
 
 BootHook = Callable[[str], Awaitable[Any]]
@@ -140,8 +147,13 @@ class PoleHandler(StrictChargePoint):
     def __init__(self, pole_id: str, connection: Any, store: PoleStore,
                  settings: CsmsSettings, *, on_booted: BootHook | None = None,
                  events: EventSink | None = None, clock: Clock = wall_clock,
-                 authority: IdTagAuthority | None = None) -> None:
+                 authority: IdTagAuthority | None = None,
+                 budget: CallBudget | None = None) -> None:
         super().__init__(pole_id, connection, response_timeout=30.0)
+        self.budget = budget
+        """Told of each of the pole's own calls, so the service's own wait (priority)."""
+        self.served = asyncio.Event()
+        """Set once the first message of the pole has been handled (admission control)."""
         self.clock = clock
         self.authority = authority
         """The card register's judge; None accepts every card (no register)."""
@@ -169,10 +181,18 @@ class PoleHandler(StrictChargePoint):
         # when busy); an answer is only sent once it is stored (`_send`).
         self._incoming_logged = asyncio.ensure_future(
             self._log(self.message_log.incoming, raw_msg))
+        budget = self.budget if raw_msg[:3].replace(" ", "").startswith("[2") else None
+        if budget is not None:
+            budget.pole_call_started()
         try:
             await super().route_message(raw_msg)
         finally:
-            await self._incoming_logged
+            try:
+                await self._incoming_logged
+            finally:
+                if budget is not None:
+                    budget.pole_call_done()
+                self.served.set()
 
     async def _send(self, message: str) -> None:
         # An answer goes out only once the message it answers is in the log; what we send
@@ -228,6 +248,8 @@ class PoleHandler(StrictChargePoint):
         LOGGER.warning("%s: clock is %s: asking for a Heartbeat to set it", self.id,
                        describe_offset(self.clock_watch.offset_s or 0.0))
         try:
+            if self.budget is not None:  # one of the service's own calls: paced
+                await self.budget.slot()
             await self.call_action("TriggerMessage", {"requestedMessage": "Heartbeat"})
         except PoleLinkError as exc:
             LOGGER.info("%s: time not set: %s", self.id, exc)

@@ -110,8 +110,13 @@ class CapacityPolicy:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         call_timeout: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        pace: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.connections = connections
+        self._pace = pace
+        """Awaited before each call to a pole (`service.ocpp.call_budget.CallBudget.slot`):
+        a reconnect storm's or a daylight-saving change's deployments go out at the service's
+        pace, behind the poles' own calls."""
         self.repository = repository
         self.settings_for = settings_for
         self.clock = clock
@@ -192,6 +197,11 @@ class CapacityPolicy:
         handler = self.connections.get(pole_id)
         if handler is None:
             raise _Offline(f"{pole_id} is not connected")
+        if self._pace is not None:
+            await self._pace()
+            handler = self.connections.get(pole_id)  # it may have left while waiting
+            if handler is None:
+                raise _Offline(f"{pole_id} is not connected")
         try:
             answer: dict[str, Any] = await handler.call_action(
                 action, payload, timeout=self.call_timeout)

@@ -1,0 +1,138 @@
+"""The service's own calls to poles, paced and kept behind the poles' own calls.
+
+After a restart or a regional outage every pole reconnects at once, and each boot sets off
+the capacity-profile deployment: several CSMS→pole calls per pole plus their storage. Sent
+as fast as the boots arrive, they compete with the poles' own BootNotifications, queued
+transaction events and meter values for the one event loop and the database — and a pole
+that waits more than 30 s for its answer gives up and reconnects, making the storm worse.
+
+`CallBudget` therefore lets the service's own calls out at most `rate` per second across
+this process, in the order they asked, and only while no pole's own call waits for its
+answer here — except that under a fleet that never falls silent they still go out at
+`busy_rate` (so every pole gets its profile within minutes even mid-storm). The poles'
+calls are counted by their handlers (`pole_call_started` / `pole_call_done`), which costs
+two integer updates a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+__all__ = ["Admission", "CallBudget", "Paced"]
+
+#: The service's own calls per second per process (each deployment is 3–5 of them).
+DEFAULT_RATE = 100.0
+#: The pace while the poles' own calls never stop (a storm): 10,000 poles' deployments
+#: (about 6 calls each) in under ten minutes.
+DEFAULT_BUSY_RATE = 120.0
+#: Connections handshaking or booting at once; the rest wait their turn.
+DEFAULT_BOOTS_IN_FLIGHT = 1000
+
+
+class CallBudget:
+    """A shared pace for server-initiated calls, with the poles' own calls first."""
+
+    def __init__(self, rate: float = DEFAULT_RATE, *, busy_rate: float = DEFAULT_BUSY_RATE,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        if not rate > 0 or not busy_rate > 0:
+            raise ValueError(f"rate = {rate!r}, busy_rate = {busy_rate!r}: the service's "
+                             "calls per second must be > 0")
+        self.interval = 1.0 / rate
+        self.busy_interval = max(self.interval, 1.0 / busy_rate)
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        self._last = clock()
+        self._turn = asyncio.Lock()  # FIFO: first asked, first sent
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.pole_calls = 0
+        """The poles' own calls being handled right now."""
+        self.waiting = 0
+        """The service's own calls waiting for their slot (for diagnosis and tests)."""
+        self.sent = 0
+
+    def pole_call_started(self) -> None:
+        self.pole_calls += 1
+        self._idle.clear()
+
+    def pole_call_done(self) -> None:
+        self.pole_calls -= 1
+        if self.pole_calls <= 0:
+            self.pole_calls = 0
+            self._idle.set()
+
+    async def slot(self) -> None:
+        """Return when this call may be sent: its turn, its share of the rate, and no pole
+        waiting for an answer (or, while they keep coming, its share of `busy_rate`)."""
+        self.waiting += 1
+        try:
+            async with self._turn:
+                delay = self._next - self._clock()
+                if delay > 0:
+                    await self._sleep(delay)
+                if not self._idle.is_set():
+                    busy_wait = self._last + self.busy_interval - self._clock()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._idle.wait(), max(0.0, busy_wait))
+                self._last = self._clock()
+                self._next = max(self._next, self._last) + self.interval
+                self.sent += 1
+        finally:
+            self.waiting -= 1
+
+
+class Admission:
+    """At most `limit` poles between their WebSocket handshake and their first answer.
+
+    A pole is admitted (its upgrade answered) only once a place is free, and keeps it until
+    the service has answered its first call (usually the BootNotification) or it leaves; the
+    poles still waiting sit in their HTTP upgrade, unread, so the ones already accepted are
+    served first instead of every pole's boot slowing down together past its timeout.
+    """
+
+    def __init__(self, limit: int = DEFAULT_BOOTS_IN_FLIGHT) -> None:
+        if limit < 1:
+            raise ValueError(f"limit = {limit!r}: at least one pole must be admitted")
+        self.limit = limit
+        self._places = asyncio.Semaphore(limit)
+        self.admitted = 0
+        self.in_flight = 0
+        self.waiting = 0
+        """Poles whose upgrade waits for a place (for diagnosis and tests)."""
+
+    async def enter(self) -> None:
+        self.waiting += 1
+        try:
+            await self._places.acquire()
+        finally:
+            self.waiting -= 1
+        self.admitted += 1
+        self.in_flight += 1
+
+    def leave(self) -> None:
+        self.in_flight -= 1
+        self._places.release()
+
+
+class _Caller(Protocol):
+    async def call_action(self, action: str, payload: dict[str, Any], *,
+                          timeout: float | None = None) -> dict[str, Any]: ...
+
+
+class Paced:
+    """A pole's connection whose calls each wait for a `CallBudget` slot first."""
+
+    def __init__(self, caller: _Caller, budget: CallBudget) -> None:
+        self.caller = caller
+        self.budget = budget
+
+    async def call_action(self, action: str, payload: dict[str, Any], *,
+                          timeout: float | None = None) -> dict[str, Any]:
+        await self.budget.slot()
+        return await self.caller.call_action(action, payload, timeout=timeout)

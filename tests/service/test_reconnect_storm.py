@@ -1,0 +1,219 @@
+"""A reconnect storm made cheap (issue 20): the service's own boot-time calls go out paced
+and behind the poles' own calls, a pole whose profile is verified and still right is not
+redeployed, and poles are admitted a few at a time — the real service over WebSockets on
+127.0.0.1, with `ocpp`-library poles (and a virtual pole for the verified profile)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from pole_link.sim.clock import SimClock
+from service.ocpp.call_budget import Admission, CallBudget
+from service.ocpp.pole_handler import CsmsSettings
+from service.policy.capacity import DeployResult
+from service.server import RunningService, start_service
+from tests.support import connected_pole, until
+
+OCPP = [Subprotocol("ocpp1.6")]
+AFTERNOON = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)  # 15:30 in Amsterdam
+
+
+class RecordingPole(ChargePoint):  # type: ignore[misc]
+    """An `ocpp`-library pole that notes every call the service makes to it and answers
+    like a pole that keeps nothing (the deployment then ends unverified, quickly)."""
+
+    def __init__(self, pole_id: str, connection: ClientConnection) -> None:
+        super().__init__(pole_id, connection)
+        self.service_calls: list[str] = []
+
+    def _noted(self, action: str) -> None:
+        self.service_calls.append(action)
+
+    @on(Action.get_configuration)
+    def on_get_configuration(self, key: list[str] | None = None
+                             ) -> call_result.GetConfiguration:
+        self._noted("GetConfiguration")
+        return call_result.GetConfiguration(configuration_key=[], unknown_key=key or [])
+
+    @on(Action.change_configuration)
+    def on_change_configuration(self, key: str, value: str
+                                ) -> call_result.ChangeConfiguration:
+        self._noted("ChangeConfiguration")
+        return call_result.ChangeConfiguration(status="Accepted")
+
+    @on(Action.set_charging_profile)
+    def on_set_charging_profile(self, connector_id: int, cs_charging_profiles: dict[str, Any]
+                                ) -> call_result.SetChargingProfile:
+        self._noted("SetChargingProfile")
+        return call_result.SetChargingProfile(status="Accepted")
+
+    @on(Action.get_composite_schedule)
+    def on_get_composite_schedule(self, connector_id: int, duration: int, **_: Any
+                                  ) -> call_result.GetCompositeSchedule:
+        self._noted("GetCompositeSchedule")
+        return call_result.GetCompositeSchedule(status="Rejected")
+
+
+@asynccontextmanager
+async def ocpp_pole(service: RunningService, pole_id: str) -> AsyncIterator[RecordingPole]:
+    async with connect(f"{service.ocpp_url}/{pole_id}", subprotocols=OCPP) as websocket:
+        pole = RecordingPole(pole_id, websocket)
+        task = asyncio.create_task(pole.start())
+        try:
+            yield pole
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+async def boot(pole: RecordingPole) -> str:
+    answer = await pole.call(call.BootNotification(charge_point_vendor="Test",
+                                                   charge_point_model="Storm"))
+    return str(answer.status)
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[RunningService]:
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens")
+    yield running
+    await running.stop()
+
+
+async def test_a_poles_own_call_is_answered_while_the_services_boot_calls_wait(
+        service: RunningService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pole HOLD's StatusNotification is held in storage; pole NEW boots meanwhile: NEW's
+    boot and its Heartbeat are answered at once, but the service's own calls to NEW (grid
+    limit, capacity profile, service-token keys) go out only once HOLD has its answer."""
+    services = service.services
+    services.budget.busy_interval = 600.0  # the service's calls yield as long as it takes
+    release = asyncio.Event()
+    store = services.store
+    record_status = store.record_status
+
+    async def held(pole_id: str, *args: Any, **kwargs: Any) -> None:
+        if pole_id == "PW-HOLD":
+            await release.wait()
+        await record_status(pole_id, *args, **kwargs)
+
+    monkeypatch.setattr(store, "record_status", held)
+    await store.pole_booted("PW-HOLD", vendor="Test", model="Storm", serial=None,
+                            firmware=None, auto_registered=True, at=datetime.now(UTC))
+    async with ocpp_pole(service, "PW-HOLD") as holder, ocpp_pole(service, "PW-NEW") as new:
+        try:
+            await _hold_then_release(services, holder, new, release)
+        finally:
+            release.set()  # however this ends, the held call goes on (the service can stop)
+    assert new.service_calls[0] == "GetConfiguration"
+    assert holder.service_calls == []  # not booted here: nothing deployed to it
+
+
+async def _hold_then_release(services: Any, holder: RecordingPole, new: RecordingPole,
+                             release: asyncio.Event) -> None:
+    status = asyncio.create_task(holder.call(call.StatusNotification(
+        connector_id=1, error_code="NoError", status="Available")))
+    await until(lambda: services.budget.pole_calls == 1)
+    assert await boot(new) == "Accepted"
+    await until(lambda: services.budget.waiting >= 1)  # NEW's boot-time calls queue
+    # A later event on NEW's socket: whatever the service sent NEW before this answer, NEW
+    # has handled by now.
+    await new.call(call.Heartbeat())
+    assert new.service_calls == []
+    assert not status.done()
+    release.set()
+    await status
+    await until(lambda: "GetCompositeSchedule" in new.service_calls)
+
+
+async def test_eis24_a_pole_with_a_verified_profile_gets_no_redeploy_after_reconnect(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens", clock=SimClock(AFTERNOON).now)
+    outcomes: list[DeployResult | None] = []
+    on_boot = running.services.policy.on_boot
+
+    async def noted(pole_id: str) -> DeployResult | None:
+        outcome = await on_boot(pole_id)
+        outcomes.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(running.services.policy, "on_boot", noted)
+    repository = running.repository
+    try:
+        async with connected_pole(running.ocpp_url, tmp_path / "first", "PW-0042",
+                                  start=AFTERNOON):
+            await until(lambda: len(outcomes) == 1)
+        first = outcomes[0]
+        assert first is not None and first.verified
+        async with connected_pole(running.ocpp_url, tmp_path / "again", "PW-0042",
+                                  start=AFTERNOON):
+            await until(lambda: len(outcomes) == 2)
+    finally:
+        await running.stop()
+    assert outcomes[1] is None  # verified and still right: nothing sent
+    assert len(repository.charging_profiles("PW-0042")) == 1
+
+
+async def test_poles_are_admitted_only_when_a_place_is_free(
+        tmp_path: Path) -> None:
+    """With one place, the second pole's upgrade is answered only once the first pole's
+    first call (its BootNotification) has been answered."""
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens",
+                                  settings=CsmsSettings(boots_in_flight=1,
+                                                        deploy_capacity_profile=False))
+    admission = running.services.admission
+    try:
+        async with ocpp_pole(running, "PW-FIRST") as first:
+            second = asyncio.create_task(connect(f"{running.ocpp_url}/PW-SECOND",
+                                                 subprotocols=OCPP).__aenter__())
+            await until(lambda: admission.waiting == 1)
+            assert not second.done()
+            assert await boot(first) == "Accepted"
+            websocket = await second
+            await websocket.close()
+        assert admission.admitted == 2
+    finally:
+        await running.stop()
+
+
+async def test_the_budget_lets_calls_out_in_order_at_its_pace() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    budget = CallBudget(rate=10.0, clock=lambda: now[0], sleep=sleep)
+    order: list[int] = []
+
+    async def one(n: int) -> None:
+        await budget.slot()
+        order.append(n)
+
+    await asyncio.gather(*(one(n) for n in range(4)))
+    assert order == [0, 1, 2, 3]
+    assert slept == pytest.approx([0.1, 0.1, 0.1])  # the first goes at once
+    assert budget.sent == 4
+
+
+def test_nonsense_limits_are_refused_in_words() -> None:
+    with pytest.raises(ValueError, match="calls per second must be > 0"):
+        CallBudget(busy_rate=0)
+    with pytest.raises(ValueError, match="calls per second must be > 0"):
+        CallBudget(rate=0)
+    with pytest.raises(ValueError, match="at least one pole"):
+        Admission(0)
