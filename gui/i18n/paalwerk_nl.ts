@@ -1392,92 +1392,92 @@
         <translation>Haal servicetokens op zolang u online bent, om ter plekke zonder bereik op palen te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="94" />
+        <location filename="../views/connect_view.py" line="95" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="95" />
+        <location filename="../views/connect_view.py" line="96" />
         <source>API token</source>
         <translation>API-token</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="101" />
+        <location filename="../views/connect_view.py" line="102" />
         <source>Poles</source>
         <translation>Palen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="124" />
+        <location filename="../views/connect_view.py" line="125" />
         <source>Give the service URL and an API token.</source>
         <translation>Geef de URL van de service en een API-token.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="133" />
+        <location filename="../views/connect_view.py" line="134" />
         <source>Give the service URL first.</source>
         <translation>Vul eerst de URL van de service in.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="144" />
+        <location filename="../views/connect_view.py" line="145" />
         <source>Listing the service's poles</source>
         <translation>Palen van de service ophalen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="151" />
+        <location filename="../views/connect_view.py" line="152" />
         <source>Serial cable (service port)</source>
         <translation>Seriële kabel (servicepoort)</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="156" />
+        <location filename="../views/connect_view.py" line="157" />
         <source>/dev/ttyUSB0, COM3 or a path</source>
         <translation>/dev/ttyUSB0, COM3 of een pad</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="157" />
+        <location filename="../views/connect_view.py" line="158" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="159" />
+        <location filename="../views/connect_view.py" line="160" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="178" />
+        <location filename="../views/connect_view.py" line="179" />
         <source>Listing serial ports</source>
         <translation>Seriële poorten zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="191" />
+        <location filename="../views/connect_view.py" line="192" />
         <source>Bluetooth LE</source>
         <translation>Bluetooth LE</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="194" />
+        <location filename="../views/connect_view.py" line="195" />
         <source>Scan</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="210" />
+        <location filename="../views/connect_view.py" line="211" />
         <source>Bluetooth is not available in this build.</source>
         <translation>Bluetooth is in deze versie niet beschikbaar.</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="213" />
+        <location filename="../views/connect_view.py" line="214" />
         <source>Scanning…</source>
         <translation>Zoeken…</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="218" />
+        <location filename="../views/connect_view.py" line="219" />
         <source>%1 poles found</source>
         <translation>%1 palen gevonden</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="220" />
+        <location filename="../views/connect_view.py" line="221" />
         <source>Bluetooth scan</source>
         <translation>Bluetooth-scan</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="235" />
+        <location filename="../views/connect_view.py" line="236" />
         <source>Connect to the selected pole</source>
         <translation>Verbinden met de gekozen paal</translation>
     </message>
@@ -2009,6 +2009,7 @@
     </message>
     <message>
         <location filename="../pole_state.py" line="51" />
+        <location filename="../roaming/partners.py" line="26" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
@@ -2019,6 +2020,7 @@
     </message>
     <message>
         <location filename="../pole_state.py" line="53" />
+        <location filename="../roaming/partners.py" line="24" />
         <source>connected</source>
         <translation>verbonden</translation>
     </message>
@@ -2667,6 +2669,71 @@
         <source>recorded</source>
         <translation>vastgelegd</translation>
     </message>
+    <message>
+        <location filename="../issued_tokens.py" line="21" />
+        <source>all poles</source>
+        <translation>alle laadpalen</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="22" />
+        <source>valid, %1 left</source>
+        <translation>geldig, nog %1</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="23" />
+        <source>expired</source>
+        <translation>verlopen</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="24" />
+        <source>revoked by %1 at %2</source>
+        <translation>ingetrokken door %1 op %2</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="25" />
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="26" />
+        <source>Revoked. Told at once: %1. Poles not connected now refuse it from their next connection to the service.</source>
+        <translation>Ingetrokken. Direct doorgegeven aan: %1. Laadpalen die nu niet verbonden zijn, weigeren het vanaf hun volgende verbinding met de service.</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="29" />
+        <source>Revoked. No pole it covers is connected now: each refuses it from its next connection to the service.</source>
+        <translation>Ingetrokken. Geen van de laadpalen waarvoor het geldt is nu verbonden: elke laadpaal weigert het vanaf zijn volgende verbinding met de service.</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="32" />
+        <source>Not reached now: %1 (they hear of it at their next connection).</source>
+        <translation>Nu niet bereikt: %1 (die horen het bij hun volgende verbinding).</translation>
+    </message>
+    <message>
+        <location filename="../issued_tokens.py" line="34" />
+        <source>Revoke the service token of %1 for %2? It stops working on every pole; a technician on site without signal cannot get a new one there.</source>
+        <translation>Het servicetoken van %1 voor %2 intrekken? Het werkt dan op geen enkele laadpaal meer; een monteur ter plaatse zonder bereik kan daar geen nieuw token halen.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/partners.py" line="22" />
+        <source>invited: waiting for it to register</source>
+        <translation>uitgenodigd: wacht op aanmelding</translation>
+    </message>
+    <message>
+        <location filename="../roaming/partners.py" line="23" />
+        <source>registering</source>
+        <translation>bezig met aanmelden</translation>
+    </message>
+    <message>
+        <location filename="../roaming/partners.py" line="25" />
+        <source>suspended</source>
+        <translation>opgeschort</translation>
+    </message>
+    <message>
+        <location filename="../roaming/partners.py" line="28" />
+        <source>Give %1's admin this versions URL and token (shown only now): %2  %3</source>
+        <translation>Geef de beheerder van %1 deze versie-URL en dit token (alleen nu zichtbaar): %2  %3</translation>
+    </message>
 </context>
 <context>
     <name>FleetView</name>
@@ -2737,6 +2804,79 @@
         <location filename="../help/dialogs.py" line="168" />
         <source>&amp;About Paalwerk</source>
         <translation>&amp;Over Paalwerk</translation>
+    </message>
+</context>
+<context>
+    <name>IssuedTokensDialog</name>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="53" />
+        <source>Issued service tokens</source>
+        <translation>Uitgegeven servicetokens</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="59" />
+        <source>Service tokens the service issued that have not expired. Revoke one when a laptop is lost or a visit is over: connected poles refuse it at once, the others from their next connection.</source>
+        <translation>Servicetokens die de service heeft uitgegeven en die nog niet verlopen zijn. Trek er een in als een laptop kwijt is of een bezoek klaar is: verbonden laadpalen weigeren het direct, de andere vanaf hun volgende verbinding.</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="65" />
+        <source>Technician</source>
+        <translation>Monteur</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="65" />
+        <source>Poles</source>
+        <translation>Palen</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="65" />
+        <source>Issued</source>
+        <translation>Uitgegeven</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="66" />
+        <source>Valid until</source>
+        <translation>Geldig tot</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="66" />
+        <source>State</source>
+        <translation>Toestand</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="77" />
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="79" />
+        <source>Revoke…</source>
+        <translation>Intrekken…</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="107" />
+        <source>Choose a token still in force in the list</source>
+        <translation>Kies in de lijst een token dat nog geldig is</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="123" />
+        <source>No service token is in force or recently issued.</source>
+        <translation>Er is geen servicetoken geldig of onlangs uitgegeven.</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="133" />
+        <source>Your role may not see the issued service tokens.</source>
+        <translation>Uw rol mag de uitgegeven servicetokens niet inzien.</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="137" />
+        <source>Listing the issued service tokens</source>
+        <translation>Uitgegeven servicetokens ophalen</translation>
+    </message>
+    <message>
+        <location filename="../views/issued_tokens_dialog.py" line="154" />
+        <source>Revoking the service token of %1</source>
+        <translation>Servicetoken van %1 intrekken</translation>
     </message>
 </context>
 <context>
@@ -2920,127 +3060,147 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="122" />
+        <location filename="../views/main_window.py" line="128" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="123" />
+        <location filename="../views/main_window.py" line="129" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="137" />
+        <location filename="../views/main_window.py" line="147" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="137" />
+        <location filename="../views/main_window.py" line="147" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="137" />
+        <location filename="../views/main_window.py" line="147" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="138" />
+        <location filename="../views/main_window.py" line="148" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="138" />
+        <location filename="../views/main_window.py" line="148" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="139" />
+        <location filename="../views/main_window.py" line="149" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="139" />
+        <location filename="../views/main_window.py" line="149" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="139" />
+        <location filename="../views/main_window.py" line="149" />
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="166" />
+        <location filename="../views/main_window.py" line="150" />
+        <source>Reports</source>
+        <translation>Rapportages</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="151" />
+        <source>Roaming partners</source>
+        <translation>Roamingpartners</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="178" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="175" />
+        <location filename="../views/main_window.py" line="188" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="180" />
+        <location filename="../views/main_window.py" line="193" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="185" />
+        <location filename="../views/main_window.py" line="198" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="186" />
+        <location filename="../views/main_window.py" line="199" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="189" />
+        <location filename="../views/main_window.py" line="202" />
         <source>Prepare a site visit…</source>
         <translation>Locatiebezoek voorbereiden…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="191" />
+        <location filename="../views/main_window.py" line="204" />
         <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
         <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="201" />
+        <location filename="../views/main_window.py" line="209" />
+        <source>Issued service tokens…</source>
+        <translation>Uitgegeven servicetokens…</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="211" />
+        <source>See the service tokens technicians hold, and revoke one (a lost laptop)</source>
+        <translation>Bekijk welke servicetokens monteurs hebben en trek er een in (een kwijtgeraakte laptop)</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="222" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="251" />
+        <location filename="../views/main_window.py" line="274" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="286" />
+        <location filename="../views/main_window.py" line="309" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="301" />
+        <location filename="../views/main_window.py" line="324" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="343" />
+        <location filename="../views/main_window.py" line="390" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="351" />
+        <location filename="../views/main_window.py" line="398" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="353" />
+        <location filename="../views/main_window.py" line="400" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="355" />
+        <location filename="../views/main_window.py" line="402" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -3061,47 +3221,57 @@
 <context>
     <name>MessageLogPanel</name>
     <message>
-        <location filename="../views/message_log_panel.py" line="31" />
+        <location filename="../views/message_log_panel.py" line="35" />
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="32" />
+        <location filename="../views/message_log_panel.py" line="36" />
         <source>Direction</source>
         <translation>Richting</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="33" />
+        <location filename="../views/message_log_panel.py" line="37" />
         <source>Action</source>
         <translation>Actie</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="34" />
+        <location filename="../views/message_log_panel.py" line="38" />
         <source>Latency</source>
         <translation>Vertraging</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="35" />
+        <location filename="../views/message_log_panel.py" line="39" />
         <source>Payload</source>
         <translation>Inhoud</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="51" />
+        <location filename="../views/message_log_panel.py" line="58" />
         <source>All actions</source>
         <translation>Alle acties</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="58" />
+        <location filename="../views/message_log_panel.py" line="65" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="60" />
+        <location filename="../views/message_log_panel.py" line="67" />
+        <source>Replay…</source>
+        <translation>Afspelen…</translation>
+    </message>
+    <message>
+        <location filename="../views/message_log_panel.py" line="69" />
+        <source>Watch this pole's messages of a chosen time window again in the Pole view, at up to 600× speed: to reproduce what a driver reported</source>
+        <translation>De berichten van deze laadpaal in een gekozen tijdvak opnieuw bekijken in de laadpaalweergave, tot 600× versneld: om na te spelen wat een bestuurder meldde</translation>
+    </message>
+    <message>
+        <location filename="../views/message_log_panel.py" line="76" />
         <source>The message log is kept by the service: connect to the pole through a service to see it.</source>
         <translation>Het berichtenlog wordt door de service bijgehouden: verbind via een service met de paal om het te zien.</translation>
     </message>
     <message>
-        <location filename="../views/message_log_panel.py" line="92" />
+        <location filename="../views/message_log_panel.py" line="110" />
         <source>Reading the message log</source>
         <translation>Berichtenlog lezen</translation>
     </message>
@@ -3163,41 +3333,46 @@
     </message>
     <message>
         <location filename="../pole_access.py" line="38" />
+        <source>Replay of %1's message log: nothing is sent to the real pole, so every command is switched off.</source>
+        <translation>Afspeelweergave van het berichtenlogboek van %1: er gaat niets naar de echte laadpaal, dus alle opdrachten staan uit.</translation>
+    </message>
+    <message>
+        <location filename="../pole_access.py" line="41" />
         <source>Read only: %1 refused too many wrong tokens and accepts none for 5 minutes. Wait, then connect again.</source>
         <translation>Alleen lezen: %1 weigerde te veel verkeerde tokens en accepteert 5 minuten geen enkel token. Wacht en verbind daarna opnieuw.</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="42" />
+        <location filename="../pole_access.py" line="45" />
         <source>Read only: %1 refused the service token (%2).</source>
         <translation>Alleen lezen: %1 weigerde het servicetoken (%2).</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="43" />
+        <location filename="../pole_access.py" line="46" />
         <source>Writing allowed as %1 — token valid for %2</source>
         <translation>Schrijven toegestaan als %1 — token nog %2 geldig</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="44" />
+        <location filename="../pole_access.py" line="47" />
         <source>Writing allowed with the commissioning PIN (the pole has no token keys yet)</source>
         <translation>Schrijven toegestaan met de inbedrijfstellingspincode (de paal heeft nog geen tokensleutels)</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="46" />
+        <location filename="../pole_access.py" line="49" />
         <source>Writing allowed through the service</source>
         <translation>Schrijven toegestaan via de service</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="48" />
+        <location filename="../pole_access.py" line="51" />
         <source>technician</source>
         <translation>monteur</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="49" />
+        <location filename="../pole_access.py" line="52" />
         <source>engineer</source>
         <translation>engineer</translation>
     </message>
     <message>
-        <location filename="../pole_access.py" line="50" />
+        <location filename="../pole_access.py" line="53" />
         <source>administrator</source>
         <translation>beheerder</translation>
     </message>
@@ -3205,7 +3380,7 @@
 <context>
     <name>PoleController</name>
     <message>
-        <location filename="../pole_controller.py" line="91" />
+        <location filename="../pole_controller.py" line="92" />
         <location filename="../pole_controller.py" line="117" />
         <source>connecting to %1…</source>
         <translation>verbinden met %1…</translation>
@@ -3231,7 +3406,7 @@
         <translation>%1 — opnieuw over %2 s</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="257" />
+        <location filename="../pole_controller.py" line="264" />
         <source>not connected to a pole</source>
         <translation>niet met een paal verbonden</translation>
     </message>
@@ -3327,195 +3502,256 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="115" />
+        <location filename="../views/pole_view.py" line="137" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="144" />
+        <location filename="../views/pole_view.py" line="166" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="145" />
+        <location filename="../views/pole_view.py" line="167" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="146" />
+        <location filename="../views/pole_view.py" line="168" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="149" />
+        <location filename="../views/pole_view.py" line="175" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="170" />
+        <location filename="../views/pole_view.py" line="203" />
         <source>Restarting the pole — waiting for it</source>
         <translation>De paal herstart — even wachten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="194" />
+        <location filename="../views/pole_view.py" line="228" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="202" />
+        <location filename="../views/pole_view.py" line="236" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="204" />
+        <location filename="../views/pole_view.py" line="238" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="209" />
+        <location filename="../views/pole_view.py" line="243" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="218" />
+        <location filename="../views/pole_view.py" line="252" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="221" />
+        <location filename="../views/pole_view.py" line="255" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="222" />
+        <location filename="../views/pole_view.py" line="256" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="223" />
-        <location filename="../views/pole_view.py" line="480" />
+        <location filename="../views/pole_view.py" line="257" />
+        <location filename="../views/pole_view.py" line="578" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="224" />
+        <location filename="../views/pole_view.py" line="258" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="225" />
-        <location filename="../views/pole_view.py" line="523" />
-        <location filename="../views/pole_view.py" line="529" />
+        <location filename="../views/pole_view.py" line="259" />
+        <location filename="../views/pole_view.py" line="689" />
+        <location filename="../views/pole_view.py" line="695" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="226" />
+        <location filename="../views/pole_view.py" line="260" />
+        <source>Report status</source>
+        <translation>Status melden</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="262" />
+        <source>TriggerMessage StatusNotification: the socket tells the back office its state now, e.g. after a repair</source>
+        <translation>TriggerMessage StatusNotification: het laadpunt meldt zijn status nu aan de backoffice, bijvoorbeeld na een reparatie</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="266" />
         <source>Out of service</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="228" />
+        <location filename="../views/pole_view.py" line="268" />
         <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
         <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="229" />
+        <location filename="../views/pole_view.py" line="269" />
         <source>Back in service</source>
         <translation>Weer in gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="230" />
+        <location filename="../views/pole_view.py" line="270" />
         <source>ChangeAvailability Operative</source>
         <translation>ChangeAvailability Operative</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="231" />
+        <location filename="../views/pole_view.py" line="271" />
         <source>Clear fault…</source>
         <translation>Storing opheffen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="233" />
+        <location filename="../views/pole_view.py" line="273" />
         <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="241" />
+        <location filename="../views/pole_view.py" line="281" />
         <source>Commission…</source>
         <translation>In bedrijf stellen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="243" />
+        <location filename="../views/pole_view.py" line="283" />
+        <location filename="../views/pole_view.py" line="657" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="348" />
+        <location filename="../views/pole_view.py" line="357" />
+        <source>Only through the service: the pole uploads its log to the back office</source>
+        <translation>Alleen via de service: de laadpaal uploadt zijn log naar de backoffice</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="360" />
+        <source>GetLog: the pole uploads its security log to the service; you choose where to save it</source>
+        <translation>GetLog: de laadpaal uploadt zijn beveiligingslog naar de service; u kiest waar het wordt opgeslagen</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="364" />
+        <source>Save the pole's security log</source>
+        <translation>Beveiligingslog van de laadpaal opslaan</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="379" />
+        <source>Asking %1 for its security log; it uploads it to the service…</source>
+        <translation>%1 wordt om zijn beveiligingslog gevraagd; de laadpaal uploadt het naar de service…</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="391" />
+        <source>Fetching the security log of %1</source>
+        <translation>Beveiligingslog van %1 ophalen</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="398" />
+        <source>No log: %1</source>
+        <translation>Geen log: %1</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="402" />
+        <source>Security log saved (%1 bytes): %2</source>
+        <translation>Beveiligingslog opgeslagen (%1 bytes): %2</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="446" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="363" />
+        <location filename="../views/pole_view.py" line="461" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="439" />
+        <location filename="../views/pole_view.py" line="537" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="458" />
+        <location filename="../views/pole_view.py" line="556" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="471" />
+        <location filename="../views/pole_view.py" line="569" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="481" />
+        <location filename="../views/pole_view.py" line="579" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="500" />
+        <location filename="../views/pole_view.py" line="598" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="501" />
+        <location filename="../views/pole_view.py" line="599" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="509" />
+        <location filename="../views/pole_view.py" line="607" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="524" />
+        <location filename="../views/pole_view.py" line="619" />
+        <source>Reading %1's message log for the replay</source>
+        <translation>Berichtenlogboek van %1 lezen om af te spelen</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="635" />
+        <source>Not during a replay</source>
+        <translation>Niet tijdens het afspelen</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="637" />
+        <source>replay of %1</source>
+        <translation>afspeelweergave van %1</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="690" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="530" />
+        <location filename="../views/pole_view.py" line="696" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="484" />
+        <location filename="../views/pole_view.py" line="582" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="490" />
+        <location filename="../views/pole_view.py" line="588" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="495" />
+        <location filename="../views/pole_view.py" line="593" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -3557,37 +3793,37 @@
 <context>
     <name>ProfileView</name>
     <message>
-        <location filename="../profiles/profile_view.py" line="147" />
+        <location filename="../profiles/profile_view.py" line="148" />
         <source>Pole %1</source>
         <translation>Paal %1</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="149" />
+        <location filename="../profiles/profile_view.py" line="150" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="150" />
+        <location filename="../profiles/profile_view.py" line="151" />
         <source>Pole connected</source>
         <translation>Paal verbonden</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="152" />
+        <location filename="../profiles/profile_view.py" line="153" />
         <source>Reading the pole's limits</source>
         <translation>Limieten van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="192" />
+        <location filename="../profiles/profile_view.py" line="193" />
         <source>the pole</source>
         <translation>de laadpaal</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="193" />
+        <location filename="../profiles/profile_view.py" line="194" />
         <source>Deploy the capacity profile?</source>
         <translation>Capaciteitsprofiel naar de laadpaal sturen?</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="194" />
+        <location filename="../profiles/profile_view.py" line="195" />
         <source>Send this profile to %1 now?
 
 %2
@@ -3600,316 +3836,456 @@ The pole limits charging by it from now on.</source>
 De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="196" />
+        <location filename="../profiles/profile_view.py" line="197" />
         <source>Not deployed: nothing was sent to the pole.</source>
         <translation>Niet verstuurd: er is niets naar de laadpaal gestuurd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="202" />
+        <location filename="../profiles/profile_view.py" line="204" />
         <source>Deploying the profile</source>
         <translation>Profiel versturen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="224" />
+        <location filename="../profiles/profile_view.py" line="226" />
         <source>Verifying the profile</source>
         <translation>Profiel controleren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="241" />
+        <location filename="../profiles/profile_view.py" line="243" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="246" />
+        <location filename="../profiles/profile_view.py" line="248" />
         <source>Tender template</source>
         <translation>Aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="247" />
+        <location filename="../profiles/profile_view.py" line="249" />
         <source>Custom profile</source>
         <translation>Eigen profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="302" />
+        <location filename="../profiles/profile_view.py" line="304" />
         <source>hh:mm, e.g. 17:00</source>
         <translation>uu:mm, bijv. 17:00</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="303" />
+        <location filename="../profiles/profile_view.py" line="305" />
         <source>Europe/Amsterdam time; type 17:00, 1700 or 17</source>
         <translation>Nederlandse tijd; typ 17:00, 1700 of 17</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="311" />
+        <location filename="../profiles/profile_view.py" line="313" />
         <source>%1 A (limit %2 A per phase)</source>
         <translation>%1 A (limiet %2 A per fase)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="314" />
-        <location filename="../profiles/profile_view.py" line="488" />
+        <location filename="../profiles/profile_view.py" line="316" />
+        <location filename="../profiles/profile_view.py" line="490" />
         <source>Peak starts</source>
         <translation>Piek begint</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="315" />
-        <location filename="../profiles/profile_view.py" line="489" />
+        <location filename="../profiles/profile_view.py" line="317" />
+        <location filename="../profiles/profile_view.py" line="491" />
         <source>Peak ends</source>
         <translation>Piek eindigt</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="316" />
+        <location filename="../profiles/profile_view.py" line="318" />
         <source>Peak limit</source>
         <translation>Pieklimiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="317" />
+        <location filename="../profiles/profile_view.py" line="319" />
         <source>Overrule limit</source>
         <translation>Overrule-limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="318" />
+        <location filename="../profiles/profile_view.py" line="320" />
         <source>Normal limit</source>
         <translation>Normale limiet</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="319" />
+        <location filename="../profiles/profile_view.py" line="321" />
         <source>Connection</source>
         <translation>Netaansluiting</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="338" />
+        <location filename="../profiles/profile_view.py" line="340" />
         <source> A per phase</source>
         <translation> A per fase</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="348" />
+        <location filename="../profiles/profile_view.py" line="350" />
         <source>ChargePointMaxProfile (whole pole)</source>
         <translation>ChargePointMaxProfile (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="350" />
+        <location filename="../profiles/profile_view.py" line="352" />
         <source>TxDefaultProfile (per socket)</source>
         <translation>TxDefaultProfile (per laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="356" />
+        <location filename="../profiles/profile_view.py" line="358" />
         <source>0 (whole pole)</source>
         <translation>0 (hele paal)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="358" />
+        <location filename="../profiles/profile_view.py" line="360" />
         <source>Recurring daily</source>
         <translation>Dagelijks terugkerend</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="359" />
+        <location filename="../profiles/profile_view.py" line="361" />
         <source>Absolute (this day only)</source>
         <translation>Absoluut (alleen deze dag)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="366" />
+        <location filename="../profiles/profile_view.py" line="368" />
         <source>Purpose</source>
         <translation>Doel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="367" />
+        <location filename="../profiles/profile_view.py" line="369" />
         <source>Stack level</source>
         <translation>Stapelniveau</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="368" />
+        <location filename="../profiles/profile_view.py" line="370" />
         <source>Connector</source>
         <translation>Connector (laadpunt)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="369" />
+        <location filename="../profiles/profile_view.py" line="371" />
         <source>Kind</source>
         <translation>Soort</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="370" />
+        <location filename="../profiles/profile_view.py" line="372" />
         <source>Profile id</source>
         <translation>Profiel-id</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="382" />
+        <location filename="../profiles/profile_view.py" line="384" />
         <source>Add period (Ctrl+N)</source>
         <translation>Periode toevoegen (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="384" />
+        <location filename="../profiles/profile_view.py" line="386" />
         <source>Remove (Del)</source>
         <translation>Verwijderen (Del)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="386" />
+        <location filename="../profiles/profile_view.py" line="388" />
         <source>Copy template</source>
         <translation>Sjabloon kopiëren</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="387" />
+        <location filename="../profiles/profile_view.py" line="389" />
         <source>Replace the periods with the tender template's</source>
         <translation>Vervang de perioden door die van het aanbestedingssjabloon</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="412" />
+        <location filename="../profiles/profile_view.py" line="414" />
         <source>Details…</source>
         <translation>Details…</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="417" />
+        <location filename="../profiles/profile_view.py" line="419" />
         <source>Dismiss</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="431" />
+        <location filename="../profiles/profile_view.py" line="433" />
         <source>Deploy to pole (Ctrl+D)</source>
         <translation>Naar paal sturen (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="434" />
+        <location filename="../profiles/profile_view.py" line="436" />
         <source>Verify (Ctrl+R)</source>
         <translation>Controleren (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="436" />
+        <location filename="../profiles/profile_view.py" line="438" />
         <source>Compare the pole's own schedule with the last deployed profile</source>
         <translation>Vergelijk het eigen schema van de paal met het laatst verstuurde profiel</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="444" />
+        <location filename="../profiles/profile_view.py" line="446" />
         <source>Cancel (Esc)</source>
         <translation>Annuleren (Esc)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="546" />
+        <location filename="../profiles/profile_view.py" line="548" />
         <source>%1 periods · recurring profiles repeat every 24 h from 00:00 on %2</source>
         <translation>%1 perioden · terugkerende profielen herhalen elke 24 uur vanaf 00:00 op %2</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="552" />
+        <location filename="../profiles/profile_view.py" line="554" />
         <source>The profile was changed after the last check: deploy or verify again.</source>
         <translation>Het profiel is gewijzigd na de laatste controle: verstuur of controleer opnieuw.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="560" />
-        <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1. Deploy also sets %2 on the pole.</source>
-        <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0 (de hele paal), gemaakt voor %1. Versturen zet ook %2 op de paal.</translation>
+        <location filename="../profiles/profile_view.py" line="565" />
+        <source>Recurring daily ChargePointMaxProfile on connector 0, built for %1.</source>
+        <translation>Dagelijks terugkerend ChargePointMaxProfile op connector 0, gemaakt voor %1.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="564" />
+        <location filename="../profiles/profile_view.py" line="568" />
+        <source>Deploy also sets %1 on the pole.</source>
+        <translation>Uitrollen zet ook %1 op de laadpaal.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="571" />
+        <source>The pole already has %1.</source>
+        <translation>De laadpaal heeft al %1.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="574" />
         <source>Fix the highlighted input to see the day.</source>
         <translation>Verbeter de gemarkeerde invoer om de dag te zien.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="589" />
+        <location filename="../profiles/profile_view.py" line="599" />
         <source>Connect to a pole first (Connect screen)</source>
         <translation>Verbind eerst met een paal (scherm Verbinden)</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="595" />
+        <location filename="../profiles/profile_view.py" line="610" />
+        <source>The template changes %1: that is the pole's configuration, which an engineer changes. With the pole's own values the profile is yours to deploy.</source>
+        <translation>Het sjabloon wijzigt %1: dat is de configuratie van de laadpaal, die een engineer wijzigt. Met de eigen waarden van de laadpaal mag u het profiel zelf uitrollen.</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="613" />
+        <source>%1 from %2 to %3 A</source>
+        <translation>%1 van %2 naar %3 A</translation>
+    </message>
+    <message>
+        <location filename="../profiles/profile_view.py" line="616" />
         <source>Not connected: connect to a pole to deploy.</source>
         <translation>Niet verbonden: verbind met een paal om te versturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="599" />
+        <location filename="../profiles/profile_view.py" line="620" />
         <source>Ready to deploy to the connected pole.</source>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="622" />
+        <location filename="../profiles/profile_view.py" line="643" />
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="633" />
+        <location filename="../profiles/profile_view.py" line="657" />
         <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="634" />
+        <location filename="../profiles/profile_view.py" line="658" />
         <source>✔ Verified: the pole's schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="637" />
+        <location filename="../profiles/profile_view.py" line="661" />
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="639" />
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>✘ Deployed, but the pole's schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="640" />
+        <location filename="../profiles/profile_view.py" line="664" />
         <source>✘ The pole's schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="642" />
+        <location filename="../profiles/profile_view.py" line="666" />
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="648" />
+        <location filename="../profiles/profile_view.py" line="672" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="658" />
+        <location filename="../profiles/profile_view.py" line="682" />
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663" />
+        <location filename="../profiles/profile_view.py" line="687" />
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="672" />
+        <location filename="../profiles/profile_view.py" line="696" />
         <source>⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="679" />
+        <location filename="../profiles/profile_view.py" line="703" />
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="679" />
+        <location filename="../profiles/profile_view.py" line="703" />
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="679" />
+        <location filename="../profiles/profile_view.py" line="703" />
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="680" />
+        <location filename="../profiles/profile_view.py" line="704" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="680" />
+        <location filename="../profiles/profile_view.py" line="704" />
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="681" />
+        <location filename="../profiles/profile_view.py" line="705" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="681" />
+        <location filename="../profiles/profile_view.py" line="705" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="688" />
+        <location filename="../profiles/profile_view.py" line="712" />
         <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../replay/replay_bar.py" line="55" />
+        <location filename="../replay/replay_bar.py" line="168" />
+        <source>Play</source>
+        <translation>Afspelen</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="57" />
+        <source>Step</source>
+        <translation>Stap</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="58" />
+        <source>Apply the next message and pause there</source>
+        <translation>Het volgende bericht toepassen en daar pauzeren</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="63" />
+        <source>Replay speed: 1× is what the driver lived</source>
+        <translation>Afspeelsnelheid: 1× is wat de bestuurder meemaakte</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="66" />
+        <source>Jump to a message: the pole as it was right after it</source>
+        <translation>Naar een bericht springen: de laadpaal zoals hij er direct daarna bij stond</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="72" />
+        <source>End replay</source>
+        <translation>Afspelen beëindigen</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="77" />
+        <source>Speed</source>
+        <translation>Snelheid</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="79" />
+        <source>Jump to</source>
+        <translation>Ga naar</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="149" />
+        <source>playing at %1×</source>
+        <translation>speelt af op %1×</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="150" />
+        <source>at the end of the window</source>
+        <translation>aan het eind van het tijdvak</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="151" />
+        <source>paused</source>
+        <translation>gepauzeerd</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="154" />
+        <source>REPLAY of %1's message log · %2 – %3 · replay clock %4 (%5) · nothing is sent to the pole</source>
+        <translation>AFSPELEN van het berichtenlogboek van %1 · %2 – %3 · afspeelklok %4 (%5) · er gaat niets naar de laadpaal</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="164" />
+        <source>The window holds more messages than one replay reads: it ends at %1.</source>
+        <translation>Het tijdvak bevat meer berichten dan één afspeelsessie leest: het stopt om %1.</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="168" />
+        <source>Pause</source>
+        <translation>Pauze</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="171" />
+        <source>Message %1 of %2</source>
+        <translation>Bericht %1 van %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayWindowDialog</name>
+    <message>
+        <location filename="../replay/window_dialog.py" line="36" />
+        <source>Replay %1's message log</source>
+        <translation>Berichtenlogboek van %1 afspelen</translation>
+    </message>
+    <message>
+        <location filename="../replay/window_dialog.py" line="46" />
+        <source>Times on the pole's clock (%1)</source>
+        <translation>Tijden volgens de klok van de laadpaal (%1)</translation>
+    </message>
+    <message>
+        <location filename="../replay/window_dialog.py" line="47" />
+        <source>From</source>
+        <translation>Van</translation>
+    </message>
+    <message>
+        <location filename="../replay/window_dialog.py" line="48" />
+        <source>Until</source>
+        <translation>Tot</translation>
+    </message>
+    <message>
+        <location filename="../replay/window_dialog.py" line="72" />
+        <source>The window must end after it starts.</source>
+        <translation>Het tijdvak moet eindigen na het begin.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCharts</name>
+    <message>
+        <location filename="../reports/charts.py" line="51" />
+        <source>Uptime (eis 48)</source>
+        <translation>Beschikbaarheid (eis 48)</translation>
+    </message>
+    <message>
+        <location filename="../reports/charts.py" line="53" />
+        <source>Overruled in the peak (eis 25)</source>
+        <translation>Overruled in de piek (eis 25)</translation>
     </message>
 </context>
 <context>
@@ -4023,6 +4399,400 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <location filename="../commissioning/reports_list.py" line="279" />
         <source>refused: %1</source>
         <translation>geweigerd: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsTable</name>
+    <message>
+        <location filename="../reports/table.py" line="26" />
+        <source>Pole</source>
+        <translation>Laadpunt</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="27" />
+        <source>Uptime</source>
+        <translation>Beschikbaarheid</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="28" />
+        <source>eis 48</source>
+        <translation>eis 48</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="29" />
+        <source>Subperiod</source>
+        <translation>Deelperiode</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="30" />
+        <source>Peak tx</source>
+        <translation>Piektransacties</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="31" />
+        <source>Overruled</source>
+        <translation>Overruled</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="32" />
+        <source>Limit</source>
+        <translation>Grens</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="33" />
+        <source>eis 25</source>
+        <translation>eis 25</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="35" />
+        <source>met</source>
+        <translation>gehaald</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="36" />
+        <source>NOT MET</source>
+        <translation>NIET GEHAALD</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="38" />
+        <source>baseline</source>
+        <translation>nulmeting</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="39" />
+        <source>subperiod 2</source>
+        <translation>deelperiode 2</translation>
+    </message>
+    <message>
+        <location filename="../reports/table.py" line="40" />
+        <source>subperiod 3</source>
+        <translation>deelperiode 3</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsView</name>
+    <message>
+        <location filename="../reports/view.py" line="86" />
+        <source>Show</source>
+        <translation>Tonen</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="89" />
+        <source>Export fleet</source>
+        <translation>Vloot exporteren</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="91" />
+        <source>PDF (all poles)…</source>
+        <translation>PDF (alle palen)…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="92" />
+        <location filename="../reports/view.py" line="100" />
+        <source>CSV of compliance (eis 25/30)…</source>
+        <translation>CSV van de naleving (eis 25/30)…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="94" />
+        <location filename="../reports/view.py" line="102" />
+        <source>CSV of uptime (eis 48)…</source>
+        <translation>CSV van de beschikbaarheid (eis 48)…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="97" />
+        <source>Export pole</source>
+        <translation>Paal exporteren</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="99" />
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="109" />
+        <location filename="../reports/view.py" line="177" />
+        <source>Connect to a service to read the tender reports.</source>
+        <translation>Verbind met een service om de rapportages van de aanbesteding te lezen.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="125" />
+        <location filename="../reports/view.py" line="353" />
+        <source>Click a pole for its subperiods and uptime.</source>
+        <translation>Klik op een paal voor zijn deelperiodes en beschikbaarheid.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="129" />
+        <source>Subperiod</source>
+        <translation>Deelperiode</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="129" />
+        <source>From – until</source>
+        <translation>Van – tot</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="129" />
+        <source>Peak tx</source>
+        <translation>Piektransacties</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="130" />
+        <source>Overruled</source>
+        <translation>Overruled</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="130" />
+        <source>Overruled %</source>
+        <translation>Overruled %</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="130" />
+        <source>Limit</source>
+        <translation>Grens</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="130" />
+        <source>Result</source>
+        <translation>Resultaat</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="143" />
+        <source>Year</source>
+        <translation>Jaar</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="219" />
+        <source>Reading the tender reports</source>
+        <translation>De rapportages van de aanbesteding lezen</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="220" />
+        <source>Reading the reports of %1…</source>
+        <translation>De rapportages van %1 lezen…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="232" />
+        <source>%1: %2 of %3 poles miss a target; most at risk first.</source>
+        <translation>%1: %2 van %3 palen halen een doel niet; de palen met het meeste risico bovenaan.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="244" />
+        <source>Reading the reports of %1</source>
+        <translation>De rapportages van %1 lezen</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="269" />
+        <source>Show a year's reports first, then export them.</source>
+        <translation>Toon eerst de rapportages van een jaar en exporteer ze dan.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="272" />
+        <location filename="../reports/view.py" line="296" />
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-bestanden (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="279" />
+        <source>Writing the fleet report…</source>
+        <translation>Het vlootrapport schrijven…</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="292" />
+        <source>Click a pole first, then export its report.</source>
+        <translation>Klik eerst op een paal en exporteer dan zijn rapport.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="308" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="311" />
+        <source>Exporting %1</source>
+        <translation>%1 exporteren</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="329" />
+        <source>Saved %1</source>
+        <translation>%1 opgeslagen</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="337" />
+        <source>Export</source>
+        <translation>Exporteren</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="358" />
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="363" />
+        <source>(running)</source>
+        <translation>(loopt nog)</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="381" />
+        <source>none</source>
+        <translation>geen</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="383" />
+        <source>%1: low-current vehicles (eis 30) left out: %2; overruled by: %3</source>
+        <translation>%1: voertuigen met laag laadvermogen (eis 30) niet meegeteld: %2; overruled door: %3</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="388" />
+        <source>No compliance report: %1</source>
+        <translation>Geen nalevingsrapport: %1</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="391" />
+        <source>No low-current vehicles (eis 30) in the peak.</source>
+        <translation>Geen voertuigen met laag laadvermogen (eis 30) in de piek.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="394" />
+        <source>No uptime: not registered in this period.</source>
+        <translation>Geen beschikbaarheid: niet geregistreerd in deze periode.</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="398" />
+        <source>Uptime (eis 48): %1 connected and available, %2 h of %3 h; target 98 %: %4</source>
+        <translation>Beschikbaarheid (eis 48): %1 verbonden en beschikbaar, %2 u van %3 u; doel 98 %: %4</translation>
+    </message>
+</context>
+<context>
+    <name>RoamingView</name>
+    <message>
+        <location filename="../roaming/view.py" line="57" />
+        <source>Roaming partners are e-mobility service providers (eMSPs) and hubs connected over OCPI 2.2.1: their drivers' cards work at our poles, and they see our locations, sessions and charge records.</source>
+        <translation>Roamingpartners zijn e-mobility-dienstverleners (eMSP's) en hubs die via OCPI 2.2.1 gekoppeld zijn: de laadpassen van hun rijders werken aan onze laadpalen, en zij zien onze locaties, laadsessies en laadrecords.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="67" />
+        <source>Partner</source>
+        <translation>Partner</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="67" />
+        <source>Party</source>
+        <translation>Partij</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="67" />
+        <source>Roles</source>
+        <translation>Rollen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="67" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="68" />
+        <source>Modules</source>
+        <translation>Modules</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="68" />
+        <source>Changed (local)</source>
+        <translation>Gewijzigd (lokaal)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="68" />
+        <source>Last problem</source>
+        <translation>Laatste probleem</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="75" />
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="77" />
+        <source>Invite a partner…</source>
+        <translation>Partner uitnodigen…</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="79" />
+        <source>Register with a partner…</source>
+        <translation>Aanmelden bij een partner…</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="81" />
+        <source>Suspend</source>
+        <translation>Opschorten</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="83" />
+        <source>Resume</source>
+        <translation>Hervatten</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="85" />
+        <source>Delete</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="110" />
+        <source>Connect to a service to see its roaming partners.</source>
+        <translation>Maak verbinding met een service om de roamingpartners te zien.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="136" />
+        <source>Reading the roaming partners</source>
+        <translation>Roamingpartners ophalen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="143" />
+        <source>Inviting %1</source>
+        <translation>%1 uitnodigen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="153" />
+        <source>Registered with %1.</source>
+        <translation>Aangemeld bij %1.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="156" />
+        <source>Registering with %1</source>
+        <translation>Aanmelden bij %1</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="167" />
+        <source>Changing %1</source>
+        <translation>%1 wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="175" />
+        <source>Invite a partner</source>
+        <translation>Partner uitnodigen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="176" />
+        <source>The partner's name:</source>
+        <translation>Naam van de partner:</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="181" />
+        <source>Register with a partner</source>
+        <translation>Aanmelden bij een partner</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="186" />
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="187" />
+        <source>Versions URL</source>
+        <translation>Versie-URL</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="188" />
+        <source>Token A it gave you</source>
+        <translation>Token A dat de partner u gaf</translation>
     </message>
 </context>
 <context>
@@ -4244,47 +5014,52 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>SecurityPanel</name>
     <message>
-        <location filename="../views/security_panel.py" line="52" />
+        <location filename="../views/security_panel.py" line="55" />
         <source>Seen, clear</source>
         <translation>Gezien, wissen</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="54" />
+        <location filename="../views/security_panel.py" line="57" />
         <source>The pole no longer needs attention for these events; a new one brings it back</source>
         <translation>De paal vraagt voor deze meldingen geen aandacht meer; een nieuwe melding brengt hem terug</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="62" />
+        <location filename="../views/security_panel.py" line="59" />
+        <source>Fetch security log…</source>
+        <translation>Beveiligingslog ophalen…</translation>
+    </message>
+    <message>
+        <location filename="../views/security_panel.py" line="71" />
         <source>Time</source>
         <translation>Tijd</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="62" />
+        <location filename="../views/security_panel.py" line="71" />
         <source>What happened</source>
         <translation>Wat er gebeurde</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="62" />
+        <location filename="../views/security_panel.py" line="71" />
         <source>Details</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="70" />
+        <location filename="../views/security_panel.py" line="79" />
         <source>No security events</source>
         <translation>Geen beveiligingsmeldingen</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="97" />
+        <location filename="../views/security_panel.py" line="108" />
         <source>%1 — received by the service %2</source>
         <translation>%1 — ontvangen door de service %2</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="114" />
+        <location filename="../views/security_panel.py" line="125" />
         <source>Security ⚠ %1</source>
         <translation>Beveiliging ⚠ %1</translation>
     </message>
     <message>
-        <location filename="../views/security_panel.py" line="115" />
+        <location filename="../views/security_panel.py" line="126" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
@@ -4396,87 +5171,97 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>SiteVisitDialog</name>
     <message>
-        <location filename="../site_visit.py" line="85" />
+        <location filename="../site_visit.py" line="88" />
         <source>Prepare a site visit</source>
         <translation>Locatiebezoek voorbereiden</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="89" />
+        <location filename="../site_visit.py" line="92" />
         <source>Fetch service tokens now, while online: on site the poles accept them without any signal. Without a token a pole can only be read.</source>
         <translation>Haal nu, zolang u online bent, servicetokens op: ter plekke accepteren de palen ze zonder bereik. Zonder token kunt u een paal alleen uitlezen.</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="92" />
+        <location filename="../site_visit.py" line="95" />
         <source>The poles selected in Fleet: %1</source>
         <translation>De in Vloot geselecteerde palen: %1</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="93" />
+        <location filename="../site_visit.py" line="96" />
         <source>none selected</source>
         <translation>geen geselecteerd</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="94" />
+        <location filename="../site_visit.py" line="97" />
         <source>All poles</source>
         <translation>Alle palen</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="100" />
+        <location filename="../site_visit.py" line="103" />
         <source> h</source>
         <translation> u</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="101" />
+        <location filename="../site_visit.py" line="104" />
         <source>How long the tokens stay valid (at most 72 hours)</source>
         <translation>Hoe lang de tokens geldig blijven (hoogstens 72 uur)</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="102" />
+        <location filename="../site_visit.py" line="105" />
         <source>Fetch tokens</source>
         <translation>Tokens ophalen</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="108" />
+        <location filename="../site_visit.py" line="111" />
         <source>For</source>
         <translation>Voor</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="110" />
+        <location filename="../site_visit.py" line="113" />
         <source>Valid for</source>
         <translation>Geldig</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="118" />
+        <location filename="../site_visit.py" line="116" />
+        <source>Issued tokens…</source>
+        <translation>Uitgegeven tokens…</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="119" />
+        <source>Every service token the service issued, to revoke one</source>
+        <translation>Alle servicetokens die de service heeft uitgegeven, om er een in te trekken</translation>
+    </message>
+    <message>
+        <location filename="../site_visit.py" line="126" />
         <source>Tokens on this laptop:</source>
         <translation>Tokens op deze laptop:</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="128" />
+        <location filename="../site_visit.py" line="136" />
         <source>Fetching a token from the service…</source>
         <translation>Token ophalen bij de service…</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="129" />
+        <location filename="../site_visit.py" line="137" />
         <source>Fetching a service token</source>
         <translation>Servicetoken ophalen</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="137" />
+        <location filename="../site_visit.py" line="145" />
         <source>No token: %1</source>
         <translation>Geen token: %1</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="140" />
+        <location filename="../site_visit.py" line="148" />
         <source>Token fetched and %1.</source>
         <translation>Token opgehaald en %1.</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="146" />
+        <location filename="../site_visit.py" line="154" />
         <source>Reading this laptop's service tokens</source>
         <translation>Servicetokens van deze laptop lezen</translation>
     </message>
     <message>
-        <location filename="../site_visit.py" line="155" />
+        <location filename="../site_visit.py" line="163" />
         <source>none yet</source>
         <translation>nog geen</translation>
     </message>
@@ -4732,7 +5517,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="92" />
+        <location filename="../views/pole_view.py" line="114" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
