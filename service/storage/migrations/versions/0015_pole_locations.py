@@ -1,0 +1,51 @@
+"""Pole locations and the indexes the outage board reads by (issue 19).
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-05 02:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+UTC_TIME = sa.DateTime(timezone=True)
+
+revision: str = "0015"
+down_revision: str | None = "0014"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "pole_locations",
+        sa.Column("pole_id", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=200), nullable=True),
+        sa.Column("postcode", sa.String(length=16), nullable=True),
+        sa.Column("city", sa.String(length=100), nullable=True),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("grid_operator", sa.String(length=32), nullable=True),
+        sa.Column("area_code", sa.String(length=32), nullable=True),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(["pole_id"], ["poles.id"]),
+        sa.PrimaryKeyConstraint("pole_id"),
+    )
+    op.create_index("ix_pole_locations_area_code", "pole_locations", ["area_code"])
+    # The board reads the whole fleet's last week by time, not pole by pole: without these
+    # the range scans of status events and sessions read a year of every pole.
+    op.create_index("ix_status_events_time", "status_events", ["timestamp"])
+    op.create_index("ix_connection_sessions_started", "connection_sessions", ["started"])
+    op.create_index("ix_transactions_stopped", "transactions", ["stopped"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_transactions_stopped", table_name="transactions")
+    op.drop_index("ix_connection_sessions_started", table_name="connection_sessions")
+    op.drop_index("ix_status_events_time", table_name="status_events")
+    op.drop_index("ix_pole_locations_area_code", table_name="pole_locations")
+    op.drop_table("pole_locations")
