@@ -370,20 +370,24 @@ def grid_outages(histories: Sequence[PoleHistory], now: datetime) -> list[BoardE
 
 
 def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
-    """A pole that loses its connection on its own: offline now after a drop with no
-    power-loss stop, or online but with `TELECOM_MIN_DROPS` drops or more this week."""
+    """A pole that loses its connection on its own: offline now (however long: a pole
+    dark for a month stays on the board) without its area, or online but with
+    `TELECOM_MIN_DROPS` drops or more this week with no power-loss stop. An offline
+    pole that lost power alone cannot tell until it is back, so its evidence says what
+    is known: the pole, not its area, went quiet."""
     start = now - BOARD_WINDOW
     drops = [s for s in _drops(history, start) if s.ended is not None
              and not _power_loss_near(history, s.ended)]
     offline = _offline_since(history)
-    offline_drop = offline is not None and any(s.ended == offline for s in drops)
     weak = [s for s in history.statuses if s.error_code == "WeakSignal" and s.at >= start]
-    if not offline_drop and len(drops) < TELECOM_MIN_DROPS and not weak:
+    if offline is None and len(drops) < TELECOM_MIN_DROPS and not weak:
         return None
     evidence: list[Evidence] = []
-    if offline is not None and offline_drop:
-        evidence.append(Evidence(f"Offline since {_t(offline)}; no other pole of its area "
-                                 "dropped at that minute.", {"offline_since": _iso(offline)}))
+    if offline is not None:
+        alone = ("no other pole of its area dropped at that minute" if history.area
+                 else "no location is set, so its area cannot be compared")
+        evidence.append(Evidence(f"Offline since {_t(offline)}; {alone}.",
+                                 {"offline_since": _iso(offline)}))
     if drops:
         short = [s for s in drops if s.ended is not None
                  and s.ended - s.started <= TELECOM_SHORT_SESSION]
@@ -397,9 +401,13 @@ def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
     if weak:
         evidence.append(Evidence(f"The pole reported WeakSignal {len(weak)} times.",
                                  {"error_code": "WeakSignal", "count": len(weak)}))
-    evidence.append(Evidence("No PowerLoss stop with these drops: the pole kept its power.",
-                             {"power_loss_stops": 0}))
-    since = offline if offline is not None and offline_drop else min(
+    if offline is None:
+        evidence.append(Evidence("No PowerLoss stop with these drops: the pole kept its "
+                                 "power.", {"power_loss_stops": 0}))
+    else:
+        evidence.append(Evidence("If it lost power on its own, its PowerLoss stops arrive "
+                                 "once it is back; until then the link is the suspect."))
+    since = offline if offline is not None else min(
         [s.ended for s in drops if s.ended is not None] + [w.at for w in weak])
     return BoardEntry(history.pole_id, Cause.TELECOM, since, _sockets(history),
                       tuple(evidence), NEXT_STEPS[Cause.TELECOM], history.area)

@@ -171,3 +171,31 @@ async def test_the_typed_client_says_what_is_wrong_with_a_location(api: Api) -> 
         with pytest.raises(ServiceRefused, match="outside the Netherlands"):
             await service.set_pole_location(LocationRecord("PW-0001", latitude=40.0,
                                                            longitude=5.0))
+
+
+async def test_eis48_the_board_s_year_uptime_is_the_uptime_report_s(api: Api) -> None:
+    """The board reads only the status changes that move a socket in or out of service;
+    its year figure must still be exactly the eis 48 report's over the same period."""
+    repository = api.service.repository
+    pole(repository, "PW-0001")
+    for day in range(1, 28):  # a month of ordinary charging on both sockets
+        for connector in (1, 2):
+            at = datetime(2026, 5, day, 17, connector, tzinfo=AMS)
+            repository.record_status("PW-0001", connector, "Charging", "NoError", at)
+            repository.record_status("PW-0001", connector, "Available", "NoError",
+                                     at + timedelta(hours=2))
+    repository.record_status("PW-0001", 1, "Faulted", "OverCurrentFailure", local(3, 8))
+    repository.record_status("PW-0001", 2, "Unavailable", "NoError", local(3, 9))
+    repository.record_status("PW-0001", 2, "Charging", "NoError", local(3, 19))
+    repository.record_status("PW-0001", 0, "Faulted", "InternalError", local(11, 9))
+    repository.record_status("PW-0001", 0, "Available", "NoError", local(11, 10))
+    repository.record_status("PW-0001", 1, "Faulted", "OverCurrentFailure", local(11, 11))
+    board = (await api.client.get("/api/v1/outages")).json()
+    entry, = board["entries"]
+    generated = datetime.fromisoformat(board["generated_at"])
+    report = (await api.client.get("/api/v1/poles/PW-0001/uptime", params={
+        "start": YEAR.isoformat(), "end": generated.isoformat()})).json()
+    assert entry["uptime_percent"] == pytest.approx(report["percent"], abs=0.001)
+    down_hours = (report["period_seconds"] - report["up_seconds"]) / 3600
+    assert down_hours == pytest.approx(11, abs=0.01)  # 10 h both sockets out, 1 h the pole
+    assert entry["hours_left"] == pytest.approx(175.2 - down_hours, abs=0.05)

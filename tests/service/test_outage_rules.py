@@ -122,6 +122,15 @@ def test_a_pole_that_lost_power_on_its_own_is_not_a_flaky_modem() -> None:
     assert board([history], NOW) == []
 
 
+def test_a_pole_dark_for_longer_than_the_window_stays_on_the_board() -> None:
+    gone = NOW - timedelta(days=30)
+    history = steady("PW-0001", connected=False,
+                     sessions=(Session(gone - timedelta(days=3), gone, "closed"),))
+    entry, = board([history], NOW)
+    assert (entry.cause, entry.since) == (Cause.TELECOM, gone)
+    assert entry.evidence[0].facts == {"offline_since": gone.astimezone(UTC).isoformat()}
+
+
 def test_a_pole_tripping_every_evening_is_hardware_ground_failure() -> None:
     statuses = [*available(local(1, 8))]
     for day in (8, 9, 10, 11):
