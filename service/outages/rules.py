@@ -355,7 +355,10 @@ def grid_outages(histories: Sequence[PoleHistory], now: datetime) -> list[BoardE
                 {"area": area, "poles": len(poles), "first": _iso(first), "last": _iso(last)})
             came_back = Evidence(
                 f"{len(back)} of them are back; their transactions stopped with reason "
-                f"PowerLoss {power_loss} times: the power went, not the network.",
+                f"PowerLoss {power_loss} times: the power went, not the network."
+                if power_loss else
+                f"{len(back)} of them are back; none had a transaction running to report "
+                "a PowerLoss stop, so the shared minute is the evidence.",
                 {"back": len(back), "power_loss_stops": power_loss})
             for at, history in poles.values():
                 if history.connected or _offline_since(history) != at:
