@@ -90,7 +90,7 @@ whitepaper's critical types); informational ones (a certificate installed, a pol
 registered) are not outages."""
 FIRMWARE_FAILURES = frozenset({"DownloadFailed", "InstallationFailed", "InstallFailed",
                                "InvalidSignature", "SignatureError"})
-SILENT, DROPPED = "silent", "dropped"
+SILENT, DROPPED, SERVICE_STOPPED = "silent", "dropped", "service-stopped"
 
 
 class Cause(StrEnum):
@@ -389,6 +389,10 @@ def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
     if offline is not None:
         alone = ("no other pole of its area dropped at that minute" if history.area
                  else "no location is set, so its area cannot be compared")
+        last = max((s for s in history.sessions if s.ended == offline),
+                   key=lambda s: s.started)
+        if last.end_reason == SERVICE_STOPPED:
+            alone = "the service stopped while it was connected and it has not come back"
         evidence.append(Evidence(f"Offline since {_t(offline)}; {alone}.",
                                  {"offline_since": _iso(offline)}))
     if drops:

@@ -131,6 +131,20 @@ def test_a_pole_dark_for_longer_than_the_window_stays_on_the_board() -> None:
     assert entry.evidence[0].facts == {"offline_since": gone.astimezone(UTC).isoformat()}
 
 
+def test_a_weak_signal_report_is_telecom_even_while_connected() -> None:
+    statuses = (*available(local(1, 8)), Status(local(11, 7), 0, "Available", "WeakSignal"))
+    entry, = board([steady("PW-0001", statuses=statuses)], NOW)
+    assert entry.cause == Cause.TELECOM
+    assert {"error_code": "WeakSignal", "count": 1} in [e.facts for e in entry.evidence]
+
+
+def test_a_pole_not_back_after_the_service_stopped_says_so() -> None:
+    history = steady("PW-0001", connected=False,
+                     sessions=(Session(local(1, 8), local(11, 23), "service-stopped"),))
+    entry, = board([history], NOW)
+    assert "the service stopped while it was connected" in entry.evidence[0].text
+
+
 def test_a_pole_tripping_every_evening_is_hardware_ground_failure() -> None:
     statuses = [*available(local(1, 8))]
     for day in (8, 9, 10, 11):
