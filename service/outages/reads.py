@@ -31,6 +31,7 @@ from service.storage.models import (
     ConnectionSession,
     Connector,
     FirmwareUpdate,
+    MeterValue,
     Pole,
     SecurityEvent,
     StatusEvent,
@@ -75,7 +76,8 @@ class BoardReads:
         low: dict[str, list[rules.LowCurrent]] = defaultdict(list)
         security: dict[str, list[rules.Security]] = defaultdict(list)
         firmware: dict[str, list[rules.FirmwareStatus]] = defaultdict(list)
-        cs = _t(ConnectionSession)
+        offers: dict[str, list[rules.Offer]] = defaultdict(list)
+        cs, mv = _t(ConnectionSession), _t(MeterValue)
         notable = sa.or_(status.c.error_code != "NoError",
                          status.c.status.in_(("Faulted", "Unavailable", "SuspendedEVSE")))
         troubled = (sa.select(status.c.pole_id).where(
@@ -131,6 +133,13 @@ class BoardReads:
                     .where(tx.c.stopped.is_(None), tx.c.low_current_vehicle.is_(True),
                            tx.c.low_current_at >= start)).all():
                 low[p].append(rules.LowCurrent(at, c))
+            # Literal bounds: they must match the partial index's predicate (migration 0015).
+            for p, c, at, amps in db.execute(
+                    sa.select(mv.c.pole_id, mv.c.connector_id, mv.c.timestamp, mv.c.value)
+                    .where(mv.c.timestamp >= start, mv.c.timestamp < now,
+                           sa.text("measurand = 'Current.Offered' AND value > 0 "
+                                   "AND value < 6"))).all():
+                offers[p].append(rules.Offer(at, c, amps))
             for p, at, kind, info in db.execute(
                     sa.select(sec.c.pole_id, sec.c.timestamp, sec.c.type, sec.c.tech_info)
                     .where(sec.c.received_at >= start, sec.c.received_at < now,
@@ -143,7 +152,7 @@ class BoardReads:
                     .order_by(fw.c.status_at)).all():
                 firmware[p].append(rules.FirmwareStatus(at, st))
             ids = sorted(offline | set(sessions) | set(statuses) | set(stops) | set(low)
-                         | set(security) | set(firmware))
+                         | set(security) | set(firmware) | set(offers))
             areas: dict[str, str] = {}
             for i in range(0, len(ids), CHUNK):
                 for p, operator, code in db.execute(
@@ -155,7 +164,8 @@ class BoardReads:
         histories = [rules.PoleHistory(
             p, areas.get(p), p not in offline, sessions.get(p, ()),
             sorted(statuses.get(p, ()), key=lambda s: s.at), stops.get(p, ()),
-            low.get(p, ()), (), security.get(p, ()), firmware.get(p, ())) for p in ids]
+            low.get(p, ()), offers.get(p, ()), security.get(p, ()), firmware.get(p, ()))
+            for p in ids]
         return histories, areas
 
     def locations(self, pole_ids: Sequence[str]) -> dict[str, LocationRecord]:

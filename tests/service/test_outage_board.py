@@ -199,3 +199,26 @@ async def test_eis48_the_board_s_year_uptime_is_the_uptime_report_s(api: Api) ->
     down_hours = (report["period_seconds"] - report["up_seconds"]) / 3600
     assert down_hours == pytest.approx(11, abs=0.01)  # 10 h both sockets out, 1 h the pole
     assert entry["hours_left"] == pytest.approx(175.2 - down_hours, abs=0.05)
+
+
+async def test_eis30_no_charge_in_the_peak_reaches_the_board_as_capacity(api: Api) -> None:
+    """Stored offers below 6 A, a socket paused through the peak and two low-current
+    vehicles: the capacity rule reads each from where the service keeps it."""
+    repository = api.service.repository
+    pole(repository, "PW-0001")
+    repository.add_meter_values([
+        {"pole_id": "PW-0001", "connector_id": 2, "timestamp": local(10, 18), "value": 4.5,
+         "measurand": "Current.Offered", "unit": "A"},
+        {"pole_id": "PW-0001", "connector_id": 2, "timestamp": local(10, 18, 15), "value": 16,
+         "measurand": "Current.Offered", "unit": "A"}])
+    repository.record_status("PW-0001", 1, "SuspendedEVSE", "NoError", local(11, 17, 30))
+    repository.record_status("PW-0001", 1, "Charging", "NoError", local(11, 18, 30))
+    for day in (9, 10):
+        tx = repository.start_transaction("PW-0001", 1, f"ZOE-{day}", 0, local(day, 17))
+        repository.mark_low_current(tx, local(day, 17, 2))
+        repository.stop_transaction(tx, 9000, local(day, 22), "EVDisconnected")
+    entry, = (await api.client.get("/api/v1/outages")).json()["entries"]
+    assert (entry["cause"], entry["sockets"]) == ("capacity", [1, 2])
+    facts = [e["facts"] for e in entry["evidence"]]
+    assert facts == [{"paused_minutes": 60}, {"offers_below_6A": 1},
+                     {"low_current_vehicles": 2}]

@@ -41,9 +41,15 @@ def upgrade() -> None:
     op.create_index("ix_status_events_time", "status_events", ["timestamp"])
     op.create_index("ix_connection_sessions_started", "connection_sessions", ["started"])
     op.create_index("ix_transactions_stopped", "transactions", ["stopped"])
+    # Offers below 6 A (the capacity rule): a partial index holds only those rare samples,
+    # so the board never scans the fleet's millions of meter values.
+    low_offer = sa.text("measurand = 'Current.Offered' AND value > 0 AND value < 6")
+    op.create_index("ix_meter_values_low_offer", "meter_values", ["timestamp"],
+                    postgresql_where=low_offer, sqlite_where=low_offer)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_meter_values_low_offer", table_name="meter_values")
     op.drop_index("ix_transactions_stopped", table_name="transactions")
     op.drop_index("ix_connection_sessions_started", table_name="connection_sessions")
     op.drop_index("ix_status_events_time", table_name="status_events")
