@@ -136,12 +136,16 @@ def generate(engine: sa.Engine, poles: int, days: int) -> dict[str, int]:
     return counts
 
 
-async def main(poles: int, days: int, rounds: int, db: str, keep: bool) -> None:
+async def main(poles: int, days: int, rounds: int, db: str, keep: bool,
+               reuse: str | None = None) -> None:
     url = normalise_url(db)
-    schema = f"bench_board_{uuid.uuid4().hex[:8]}"
+    schema = reuse or f"bench_board_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    if reuse is None:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    else:
+        keep = True
     scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
     scoped_text = scoped.render_as_string(hide_password=False)
     try:
@@ -154,12 +158,16 @@ async def main(poles: int, days: int, rounds: int, db: str, keep: bool) -> None:
                                           files_dir=directory / "files",
                                           clock=SimClock(NOW).now)
             try:
-                began = time.perf_counter()
-                counts = await asyncio.to_thread(generate, service.repository.engine, poles,
-                                                 days)
-                made = time.perf_counter() - began
-                print(f"history: {poles} poles x {days} days made in {made:.1f} s: " +
-                      ", ".join(f"{name} {count:,}" for name, count in counts.items()))
+                if reuse is None:
+                    began = time.perf_counter()
+                    counts = await asyncio.to_thread(generate, service.repository.engine,
+                                                     poles, days)
+                    made = time.perf_counter() - began
+                    print(f"history: {poles} poles x {days} days made in {made:.1f} s "
+                          f"(schema {schema}): " +
+                          ", ".join(f"{name} {count:,}" for name, count in counts.items()))
+                else:
+                    print(f"history: reused schema {schema}")
                 reads = BoardReads(service.repository.engine)
                 parts: dict[str, list[float]] = {"week read": [], "rules": [],
                                                  "year uptime": [], "route": []}
@@ -207,8 +215,10 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--db", default=os.environ.get("PAALWERK_TEST_PG"))
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--reuse", metavar="SCHEMA",
+                        help="time the board on a schema kept by an earlier --keep run")
     arguments = parser.parse_args()
     if not arguments.db:
         parser.error("give --db postgresql://… or set PAALWERK_TEST_PG")
     asyncio.run(main(arguments.poles, arguments.days, arguments.rounds, arguments.db,
-                     arguments.keep))
+                     arguments.keep, arguments.reuse))

@@ -39,6 +39,12 @@ from service.storage.models import (
 )
 from service.storage.pole_locations import PoleLocation
 
+NOTABLE_STATUS = ("error_code <> 'NoError' OR status IN "
+                  "('Faulted', 'Unavailable', 'SuspendedEVSE')")
+"""The partial index ``ix_status_events_notable``'s condition, word for word (migration
+0015): a query uses a partial index only when its condition is the index's."""
+DOWN_STATUS = "status IN ('Unavailable', 'Faulted')"
+"""``ix_status_events_down``'s condition: events that take a connector out of service."""
 CHUNK = 500
 """Ids per ``IN (…)``: well under every backend's parameter limit."""
 
@@ -78,18 +84,21 @@ class BoardReads:
         firmware: dict[str, list[rules.FirmwareStatus]] = defaultdict(list)
         offers: dict[str, list[rules.Offer]] = defaultdict(list)
         cs, mv = _t(ConnectionSession), _t(MeterValue)
-        notable = sa.or_(status.c.error_code != "NoError",
-                         status.c.status.in_(("Faulted", "Unavailable", "SuspendedEVSE")))
         troubled = (sa.select(status.c.pole_id).where(
-            status.c.timestamp >= start, status.c.timestamp < now, notable).distinct())
+            status.c.timestamp >= start, status.c.timestamp < now,
+            sa.text(f"({NOTABLE_STATUS})")).distinct())
         with storage_errors(self.engine.url), self.engine.connect() as db:
             offline = set(db.execute(sa.select(poles.c.id).where(
                 poles.c.connected.is_(False))).scalars())
-            for p, started, ended, reason in db.execute(
-                    sa.select(cs.c.pole_id, cs.c.started, cs.c.ended, cs.c.end_reason)
-                    .where(cs.c.started < now,
-                           sa.or_(cs.c.ended >= start, cs.c.started >= start))
-                    .order_by(cs.c.started)).all():
+            # Ended in the window, or began in it and still open: two indexed ranges.
+            session_columns = (cs.c.pole_id, cs.c.started, cs.c.ended, cs.c.end_reason)
+            ended_in = sa.select(*session_columns).where(cs.c.ended >= start,
+                                                         cs.c.started < now)
+            open_in = sa.select(*session_columns).where(cs.c.started >= start,
+                                                        cs.c.started < now,
+                                                        cs.c.ended.is_(None))
+            rows = [*db.execute(ended_in).all(), *db.execute(open_in).all()]
+            for p, started, ended, reason in sorted(rows, key=lambda r: r[1]):
                 sessions[p].append(rules.Session(started, ended, reason))
             # Poles dark since before the window: their last session says since when.
             last = (sa.select(cs.c.pole_id, sa.func.max(cs.c.started).label("started"))
@@ -184,57 +193,94 @@ class BoardReads:
 
     def year_budgets(self, pole_ids: Sequence[str], now: datetime
                      ) -> dict[str, rules.UptimeBudget]:
-        """eis 48 for the year so far of these poles (since registration when later)."""
+        """eis 48 for the year so far of these poles (since registration when later).
+
+        Uptime changes only where a connector goes out of service (Unavailable, Faulted)
+        or comes back, so only those events are read — through the partial index
+        ``ix_status_events_down`` and the next event of the same connector — with each
+        connector's state at new year (or its first event after). A year of ordinary
+        Available/Charging changes stays in the database; the figure is the same as
+        `service.reports.uptime.uptime` over every event (tested).
+        """
         year_start, year_end = rules.year_bounds(now)
         poles, cs, status = _t(Pole), _t(ConnectionSession), _t(StatusEvent)
         registered: dict[str, datetime | None] = {}
         sessions: dict[str, list[ConnectionInterval]] = defaultdict(list)
-        changes: dict[str, list[StatusChange]] = defaultdict(list)
+        events: dict[int, tuple[str, int, datetime, str]] = {}
+        """By event id (a row may be found twice): pole, connector, time, status."""
         ids = sorted(set(pole_ids))
+        columns = (status.c.id, status.c.pole_id, status.c.connector_id, status.c.timestamp,
+                   status.c.status)
         row: Any
         with storage_errors(self.engine.url), self.engine.connect() as db:
             for i in range(0, len(ids), CHUNK):
                 part = ids[i:i + CHUNK]
                 for row in db.execute(sa.select(poles.c.id, poles.c.registered_at)
-                                      .where(poles.c.id.in_(part))):
+                                      .where(poles.c.id.in_(part))).all():
                     registered[row.id] = row.registered_at
                 for row in db.execute(
                         sa.select(cs.c.pole_id, cs.c.started, cs.c.ended)
                         .where(cs.c.pole_id.in_(part), cs.c.started < now,
-                               sa.or_(cs.c.ended.is_(None), cs.c.ended > year_start))):
+                               sa.or_(cs.c.ended.is_(None), cs.c.ended > year_start))).all():
                     sessions[row.pole_id].append(ConnectionInterval(row.started, row.ended))
+                # Each connector's state at new year: its last event before.
                 last = (sa.select(status.c.pole_id, status.c.connector_id,
                                   sa.func.max(status.c.timestamp).label("at"))
                         .where(status.c.pole_id.in_(part), status.c.timestamp < year_start)
                         .group_by(status.c.pole_id, status.c.connector_id).subquery())
-                opening = sa.select(status.c.pole_id, status.c.timestamp,
-                                    status.c.connector_id, status.c.status).join(
-                    last, sa.and_(status.c.pole_id == last.c.pole_id,
-                                  status.c.connector_id == last.c.connector_id,
-                                  status.c.timestamp == last.c.at))
-                # Only changes that move a connector in or out of Unavailable/Faulted
-                # (and each connector's first) can change uptime: Available → Charging →
-                # Available all year is thousands of rows that the database need not send.
-                down = ("Unavailable", "Faulted")
-                ordered = sa.select(
-                    status.c.pole_id, status.c.timestamp, status.c.connector_id,
-                    status.c.status, status.c.id,
-                    sa.func.lag(status.c.status).over(
-                        partition_by=(status.c.pole_id, status.c.connector_id),
-                        order_by=(status.c.timestamp, status.c.id)).label("previous"),
-                ).where(status.c.pole_id.in_(part), status.c.timestamp < now).subquery()
-                during = (sa.select(ordered.c.pole_id, ordered.c.timestamp,
-                                    ordered.c.connector_id, ordered.c.status)
-                          .where(ordered.c.timestamp >= year_start, sa.or_(
-                              ordered.c.status.in_(down), ordered.c.previous.in_(down),
-                              ordered.c.previous.is_(None)))
-                          .order_by(ordered.c.timestamp, ordered.c.id))
-                opening = opening.order_by(status.c.timestamp, status.c.id)
-                for query in (opening, during):
-                    for row in db.execute(query).all():
-                        if row.connector_id >= 0:
-                            changes[row.pole_id].append(
-                                StatusChange(row.timestamp, row.connector_id, row.status))
+                opened: set[tuple[str, int]] = set()
+                for row in db.execute(sa.select(*columns).join(last, sa.and_(
+                        status.c.pole_id == last.c.pole_id,
+                        status.c.connector_id == last.c.connector_id,
+                        status.c.timestamp == last.c.at))).all():
+                    events[row.id] = (row.pole_id, row.connector_id, row.timestamp, row.status)
+                    opened.add((row.pole_id, row.connector_id))
+                # Connectors with no event before new year (the connectors table knows
+                # every connector that ever reported): their first event after.
+                conn = _t(Connector)
+                newer = sorted({row.pole_id for row in db.execute(
+                    sa.select(conn.c.pole_id, conn.c.connector_id)
+                    .where(conn.c.pole_id.in_(part))).all()
+                    if (row.pole_id, row.connector_id) not in opened})
+                first = (sa.select(status.c.pole_id, status.c.connector_id,
+                                   sa.func.min(status.c.timestamp).label("at"))
+                         .where(status.c.pole_id.in_(newer),
+                                status.c.timestamp >= year_start, status.c.timestamp < now)
+                         .group_by(status.c.pole_id, status.c.connector_id).subquery())
+                for row in db.execute(sa.select(*columns).join(first, sa.and_(
+                        status.c.pole_id == first.c.pole_id,
+                        status.c.connector_id == first.c.connector_id,
+                        status.c.timestamp == first.c.at))).all():
+                    events[row.id] = (row.pole_id, row.connector_id, row.timestamp, row.status)
+                # Out-of-service events, each with when the same connector next reported.
+                d, n = status.alias("d"), status.alias("n")
+                next_at = (sa.select(sa.func.min(n.c.timestamp)).where(
+                    n.c.pole_id == d.c.pole_id, n.c.connector_id == d.c.connector_id,
+                    sa.or_(n.c.timestamp > d.c.timestamp,
+                           sa.and_(n.c.timestamp == d.c.timestamp, n.c.id > d.c.id)))
+                    .scalar_subquery())
+                wanted: set[tuple[str, int, datetime]] = set()
+                for row in db.execute(
+                        sa.select(d.c.id, d.c.pole_id, d.c.connector_id, d.c.timestamp,
+                                  d.c.status, next_at.label("next_at"))
+                        .where(d.c.pole_id.in_(part), d.c.timestamp < now,
+                               sa.text("d." + DOWN_STATUS))).all():
+                    events[row.id] = (row.pole_id, row.connector_id, row.timestamp, row.status)
+                    if row.next_at is not None and row.next_at < now:
+                        wanted.add((row.pole_id, row.connector_id, row.next_at))
+                times = sorted({at for _p, _c, at in wanted})
+                for j in range(0, len(times), CHUNK):
+                    for row in db.execute(sa.select(*columns).where(
+                            status.c.pole_id.in_(sorted({p for p, _c, _a in wanted})),
+                            status.c.timestamp.in_(times[j:j + CHUNK]))).all():
+                        if (row.pole_id, row.connector_id, row.timestamp) in wanted:
+                            events[row.id] = (row.pole_id, row.connector_id, row.timestamp,
+                                              row.status)
+        changes: dict[str, list[StatusChange]] = defaultdict(list)
+        for _id, (pole_id, connector, at, state) in sorted(
+                events.items(), key=lambda item: (item[1][2], item[0])):
+            if connector >= 0:
+                changes[pole_id].append(StatusChange(at, connector, state))
         budgets = {}
         for pole_id in ids:
             start = max(year_start, registered.get(pole_id) or year_start)

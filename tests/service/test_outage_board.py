@@ -222,3 +222,35 @@ async def test_eis30_no_charge_in_the_peak_reaches_the_board_as_capacity(api: Ap
     facts = [e["facts"] for e in entry["evidence"]]
     assert facts == [{"paused_minutes": 60}, {"offers_below_6A": 1},
                      {"low_current_vehicles": 2}]
+
+
+async def test_eis48_year_uptime_edge_cases_match_the_uptime_report(api: Api) -> None:
+    """A fault and its clearing at the same instant, a fault from last year still open at
+    new year, and a socket first heard of this year on a pole known since last year."""
+    repository = api.service.repository
+    last_year = datetime(2025, 12, 1, tzinfo=AMS)
+    repository.upsert_pole("PW-0001", registered_at=last_year, connected=True)
+    repository.session_began("PW-0001", last_year)
+    repository.record_status("PW-0001", 0, "Available", "NoError", last_year)
+    repository.record_status("PW-0001", 1, "Faulted", "GroundFailure", last_year)
+    repository.record_status("PW-0001", 1, "Available", "NoError", datetime(2026, 1, 3,
+                                                                            tzinfo=AMS))
+    repository.record_status("PW-0001", 2, "Available", "NoError", datetime(2026, 1, 2,
+                                                                            tzinfo=AMS))
+    same = datetime(2026, 3, 1, 9, tzinfo=AMS)
+    repository.record_status("PW-0001", 0, "Faulted", "InternalError", same)
+    repository.record_status("PW-0001", 0, "Available", "NoError", same)
+    repository.record_status("PW-0001", 0, "Charging", "NoError", local(1, 9))
+    repository.record_status("PW-0001", 0, "Unavailable", "NoError", local(2, 9))
+    repository.record_status("PW-0001", 0, "Available", "NoError", local(2, 13))
+    repository.record_status("PW-0001", 2, "Faulted", "ConnectorLockFailure", local(12, 6))
+    board = (await api.client.get("/api/v1/outages")).json()
+    entry, = board["entries"]
+    generated = datetime.fromisoformat(board["generated_at"])
+    report = (await api.client.get("/api/v1/poles/PW-0001/uptime", params={
+        "start": YEAR.isoformat(), "end": generated.isoformat()})).json()
+    assert entry["uptime_percent"] == pytest.approx(report["percent"], abs=0.001)
+    down = (report["period_seconds"] - report["up_seconds"]) / 3600
+    # 1 Jan: socket 1 still Faulted from last year, socket 2 not heard of yet (24 h);
+    # the pole Unavailable 4 h; socket 2's lock failure leaves socket 1 to charge on.
+    assert down == pytest.approx(24 + 4, abs=0.01)

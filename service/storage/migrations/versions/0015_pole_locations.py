@@ -13,6 +13,12 @@ import sqlalchemy as sa
 from alembic import op
 
 UTC_TIME = sa.DateTime(timezone=True)
+NOTABLE_STATUS = ("error_code <> 'NoError' OR status IN "
+                  "('Faulted', 'Unavailable', 'SuspendedEVSE')")
+"""Status events the outage rules read for every pole (`service.outages.reads` repeats
+this text literally: a query uses a partial index only when its condition matches)."""
+DOWN_STATUS = "status IN ('Unavailable', 'Faulted')"
+"""Status events that take a connector out of service (eis 48 uptime)."""
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -41,6 +47,15 @@ def upgrade() -> None:
     op.create_index("ix_status_events_time", "status_events", ["timestamp"])
     op.create_index("ix_connection_sessions_started", "connection_sessions", ["started"])
     op.create_index("ix_transactions_stopped", "transactions", ["stopped"])
+    op.create_index("ix_connection_sessions_ended", "connection_sessions", ["ended"])
+    # Partial indexes hold only the rare rows the board looks for, so it never reads the
+    # week's (or the year's) ordinary Available/Charging changes of the whole fleet.
+    notable = sa.text(NOTABLE_STATUS)
+    op.create_index("ix_status_events_notable", "status_events", ["timestamp"],
+                    postgresql_where=notable, sqlite_where=notable)
+    down = sa.text(DOWN_STATUS)
+    op.create_index("ix_status_events_down", "status_events", ["pole_id", "timestamp"],
+                    postgresql_where=down, sqlite_where=down)
     # Offers below 6 A (the capacity rule): a partial index holds only those rare samples,
     # so the board never scans the fleet's millions of meter values.
     low_offer = sa.text("measurand = 'Current.Offered' AND value > 0 AND value < 6")
@@ -49,6 +64,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_status_events_down", table_name="status_events")
+    op.drop_index("ix_status_events_notable", table_name="status_events")
+    op.drop_index("ix_connection_sessions_ended", table_name="connection_sessions")
     op.drop_index("ix_meter_values_low_offer", table_name="meter_values")
     op.drop_index("ix_transactions_stopped", table_name="transactions")
     op.drop_index("ix_connection_sessions_started", table_name="connection_sessions")
