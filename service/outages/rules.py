@@ -44,6 +44,10 @@ modems on one mast), three in a minute is the grid."""
 POWER_LOSS_AFTER = timedelta(minutes=30)
 """A ``PowerLoss`` stop timestamped within this long of a drop explains it (the pole
 stamps it when power went, eis 43; its clock may be a little off)."""
+SERVICE_RESTART_GRACE = timedelta(minutes=15)
+"""A pole whose session ended because the *service* stopped is not counted offline until
+this long after: after a restart every pole reconnects within a minute (its backoff is
+at most 30 s), and a board flooded with the whole fleet meanwhile helps nobody."""
 TELECOM_MIN_DROPS = 3
 """Connections lost without a goodbye in the window before a pole that is online again
 counts as having a flaky link; one or two are the network's ordinary weather."""
@@ -382,6 +386,9 @@ def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
     drops = [s for s in _drops(history, start) if s.ended is not None
              and not _power_loss_near(history, s.ended)]
     offline = _offline_since(history)
+    if offline is not None and now - offline < SERVICE_RESTART_GRACE and any(
+            s.ended == offline and s.end_reason == SERVICE_STOPPED for s in history.sessions):
+        offline = None  # the service's own restart: the pole is expected back any moment
     weak = [s for s in history.statuses if s.error_code == "WeakSignal" and s.at >= start]
     if offline is None and len(drops) < TELECOM_MIN_DROPS and not weak:
         return None

@@ -145,6 +145,14 @@ def test_a_pole_not_back_after_the_service_stopped_says_so() -> None:
     assert "the service stopped while it was connected" in entry.evidence[0].text
 
 
+def test_right_after_the_service_restarts_the_fleet_is_not_all_telecom() -> None:
+    just_now = NOW - rules.SERVICE_RESTART_GRACE + timedelta(minutes=1)
+    poles = [steady(f"PW-000{i}", connected=False,
+                    sessions=(Session(local(1, 8), just_now, "service-stopped"),))
+             for i in range(5)]
+    assert board(poles, NOW) == []
+
+
 def test_a_pole_tripping_every_evening_is_hardware_ground_failure() -> None:
     statuses = [*available(local(1, 8))]
     for day in (8, 9, 10, 11):
