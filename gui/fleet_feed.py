@@ -22,6 +22,7 @@ from gui.fleet.model import FleetModel
 from gui.security_words import SECURITY_ATTENTION
 from pole_link.errors import PoleLinkError
 from pole_link.service_api import (
+    ConnectionEvent,
     LiveEvent,
     RolloutEvent,
     RolloutPoleEvent,
@@ -29,6 +30,7 @@ from pole_link.service_api import (
     ServiceClient,
     ServiceEndpoint,
     ServiceEvent,
+    StatusEvent,
 )
 from pole_link.timeutil import utc_now
 
@@ -53,6 +55,9 @@ class FleetFeed(QObject):
     and the Firmware view shows each at once)."""
     security_event = Signal(object)
     """A `SecurityEventRecord` as the feed brings it (the Pole view lists its pole's)."""
+    pole_changed = Signal(str)
+    """A pole connected, disconnected or reported a status (the Outages page reads its
+    board again a moment later)."""
     went_live = Signal()
     """The feed is (again) open: what happened while it was not must be read."""
 
@@ -117,6 +122,8 @@ class FleetFeed(QObject):
                             elif not isinstance(event, LiveEvent):
                                 self._pending.append(event)
                                 self.received += 1
+                                if isinstance(event, ConnectionEvent | StatusEvent):
+                                    self.pole_changed.emit(event.pole_id)
                 except PoleLinkError as exc:
                     self.flush()  # what arrived before the loss is still true
                     why = explain(exc).sentence.text(QCoreApplication.translate)

@@ -28,6 +28,7 @@ from service.api.files_routes import build_files_router, build_pole_files_router
 from service.api.firmware_packages import build_packages_router
 from service.api.guard import operator_guard
 from service.api.id_tags import build_id_tags_router
+from service.api.outages import build_outages_router
 from service.api.pole_settings import build_settings_router
 from service.api.reports import build_reports_router
 from service.api.rollouts import build_rollouts_router
@@ -53,6 +54,7 @@ from service.security.gate import Attempt
 from service.security.routes import build_security_router
 from service.security.takeover import second_connection
 from service.services import Services
+from service.storage.pole_locations import AsyncLocationRepository, LocationRepository
 
 LOGGER = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ def create_app(services: Services) -> FastAPI:
              if s.ocpi_tokens is not None else []),
            (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
           else []),
+        (build_outages_router(repository, AsyncLocationRepository(
+            LocationRepository(s.repository.engine)), clock), operator),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

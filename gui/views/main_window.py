@@ -45,6 +45,8 @@ from gui.fleet_feed import FleetFeed
 from gui.help.dialogs import add_help_menu
 from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
+from gui.outages.locations import LocationActions
+from gui.outages.view import OutagesView
 from gui.pole_controller import PoleController
 from gui.pole_state import LinkState, link_text
 from gui.profiles.profile_view import ProfileView
@@ -89,6 +91,7 @@ class Page(IntEnum):
     AUDIT = 7
     REPORTS = 8
     ROAMING = 9
+    OUTAGES = 10
 
 
 class MainWindow(QMainWindow):
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         self.reports_view = ReportsView(self.tasks)
         self.roaming_view = RoamingView(self.tasks)  # OCPI partners (issue 21)
         self.roaming_view.watch(self.access)
+        self.outages_view = OutagesView(self.tasks)  # the helpdesk's board (issue 19)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):
@@ -141,14 +145,14 @@ class MainWindow(QMainWindow):
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
                      self.firmware_page, self.commissioning_page, self.cards_view,
                      self.audit_view, self.reports_view,
-                     self.roaming_view):
+                     self.roaming_view, self.outages_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
                      self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit"),
                      self.tr("Reports"),
-                     self.tr("Roaming partners")):
+                     self.tr("Roaming partners"), self.tr("Outages")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -180,7 +184,7 @@ class MainWindow(QMainWindow):
                           (Page.POLE, "Ctrl+3"), (Page.PROFILE, "Ctrl+4"),
                           (Page.FIRMWARE, "Ctrl+5"), (Page.COMMISSIONING, "Ctrl+6"),
                           (Page.CARDS, "Ctrl+7"), (Page.AUDIT, "Ctrl+8"),
-                          (Page.REPORTS, "Ctrl+9")):
+                          (Page.REPORTS, "Ctrl+9"), (Page.OUTAGES, "Ctrl+0")):
             action = QAction(self.nav.item(page).text(), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _=False, p=page: self.show_page(p))
@@ -213,6 +217,9 @@ class MainWindow(QMainWindow):
         self.issued_tokens_action.triggered.connect(self.show_issued_tokens)
         poles.addAction(self.issued_tokens_action)
         poles.setToolTipsVisible(True)  # a greyed-out item says why
+        self.locations = LocationActions(self, self.tasks, self.fleet_view.selected_pole_ids)
+        poles.addAction(self.locations.edit_action)
+        poles.addAction(self.locations.import_action)
         add_help_menu(self, self.pages, self.nav)
 
     def show_register_panel(self) -> None:
@@ -237,6 +244,12 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.audit_view.follow)
         self.connect_view.service_chosen.connect(self.reports_view.follow)
         self.connect_view.service_chosen.connect(self.roaming_view.follow)
+        self.connect_view.service_chosen.connect(self.outages_view.follow)
+        self.connect_view.service_chosen.connect(self.locations.follow)
+        self.feed.pole_changed.connect(self.outages_view.note_change)
+        self.feed.went_live.connect(self.outages_view.note_change)
+        self.outages_view.pole_activated.connect(self.open_remote_pole)
+        self.locations.changed.connect(self.outages_view.note_change)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)

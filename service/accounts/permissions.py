@@ -137,6 +137,13 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", f"{P}/poles/{{pole_id}}/security/rotate-key"): _A,
     ("POST", f"{P}/poles/{{pole_id}}/certificates"): _A,
     ("DELETE", f"{P}/poles/{{pole_id}}/certificates/{{serial_number}}"): _A,
+    # -- the outage board and pole locations (issue 19) ------------------------------------
+    ("GET", f"{P}/outages"): _H,
+    ("GET", f"{P}/locations"): _H,
+    ("GET", f"{P}/poles/{{pole_id}}/location"): _H,
+    ("PUT", f"{P}/poles/{{pole_id}}/location"): _T,
+    ("PATCH", f"{P}/poles/{{pole_id}}/location"): _T,
+    ("POST", f"{P}/locations/import"): _E,
     # -- not the operator API: pages and files with their own checks -----------------------
     ("GET", "/o/{pole_id}/{connector_id}"): PUBLIC,
     ("POST", "/o/{pole_id}/{connector_id}"): PUBLIC,

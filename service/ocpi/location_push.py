@@ -19,7 +19,7 @@ from typing import Any
 
 from service.live.hub import LiveHub
 from service.ocpi.client import PartnerCallError
-from service.ocpi.locations import evse_uid, location_of
+from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import dumped
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import Registry
@@ -54,7 +54,8 @@ class LocationPusher:
             if pole is None:
                 return
             location = location_of(self.registry.identity, pole,
-                                   await self.repository.connectors(pole_id))
+                                   await self.repository.connectors(pole_id),
+                                   location=await stored_place(self.repository, pole_id))
             uid = evse_uid(pole_id, connector_id)
             evse = next((item for item in location.evses or [] if item.uid == uid), None)
             if evse is None:

@@ -1,14 +1,14 @@
 """Our poles as OCPI Locations (mod_locations): one Location per pole, one EVSE per socket,
 one Type 2 socket connector per EVSE (eis 16), its power from the pole's limits.
 
-A pole's address and coordinates come through `pole_place`, which reads location fields
-from the pole's row where they exist (another change adds them) and otherwise defaults:
-a pole whose place is not known is sent with ``publish: false``, so no driver's app shows
-it at a made-up spot.
+A pole's address and coordinates come through `pole_place` from its stored location (set
+in the operator API, the GUI or a CSV import, issue 19); a pole whose place is not known is
+sent with ``publish: false``, so no driver's app shows it at a made-up spot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +26,8 @@ from service.ocpi.models import (
     PowerType,
     Status,
 )
+from service.storage.pole_locations import LocationRepository, PoleLocation
+from service.storage.repository import AsyncRepository
 
 SOCKET_MAX_A = 32
 """Each socket is rated 32 A (eis 16)."""
@@ -54,25 +56,38 @@ class PolePlace:
     known: bool = False
 
 
-def pole_place(pole: Any) -> PolePlace:
-    """The pole's place from whichever location fields its row has (``address``,
-    ``city``, ``postal_code``, ``country`` (ISO alpha-3), ``latitude``, ``longitude``,
-    ``location_name``); missing coordinates give an unpublished location."""
+def pole_place(pole: Any, location: PoleLocation | None = None) -> PolePlace:
+    """The pole's place from its stored location (``pole_locations``, issue 19: address,
+    postcode, city, coordinates); a pole with no coordinates gives an unpublished location
+    (OCPI requires coordinates, and a made-up place would send drivers astray)."""
 
-    def text(name: str, limit: int) -> str | None:
-        value = getattr(pole, name, None)
+    def text(value: object, limit: int) -> str | None:
         return str(value).strip()[:limit] or None if value is not None else None
 
-    latitude, longitude = getattr(pole, "latitude", None), getattr(pole, "longitude", None)
-    known = isinstance(latitude, int | float) and isinstance(longitude, int | float)
+    if location is None:
+        return PolePlace(address="", city="", country="NLD", latitude="0.000000",
+                         longitude="0.000000", name=text(getattr(pole, "name", None), 255))
+    latitude, longitude = location.latitude, location.longitude
+    known = latitude is not None and longitude is not None
     return PolePlace(
-        address=text("address", 45) or "",
-        city=text("city", 45) or "",
-        country=(text("country", 3) or "NLD").upper(),
-        latitude=f"{float(latitude):.6f}" if known else "0.000000",  # type: ignore[arg-type]
-        longitude=f"{float(longitude):.6f}" if known else "0.000000",  # type: ignore[arg-type]
-        postal_code=text("postal_code", 10), name=text("location_name", 255),
+        address=text(location.address, 45) or "",
+        city=text(location.city, 45) or "",
+        country="NLD",  # the tender's poles stand in the Netherlands (coordinates checked)
+        latitude=f"{latitude:.6f}" if latitude is not None else "0.000000",
+        longitude=f"{longitude:.6f}" if longitude is not None else "0.000000",
+        postal_code=text(location.postcode, 10), name=text(getattr(pole, "name", None), 255),
         known=known)
+
+
+async def stored_place(repository: AsyncRepository, pole_id: str) -> PoleLocation | None:
+    """The pole's stored location, read off the event loop."""
+    return await asyncio.to_thread(LocationRepository(repository.sync.engine).get, pole_id)
+
+
+async def stored_places(repository: AsyncRepository) -> dict[str, PoleLocation]:
+    """Every stored location by pole, in one read (the Locations module's pages)."""
+    rows = await asyncio.to_thread(LocationRepository(repository.sync.engine).all)
+    return {row.pole_id: row for row in rows}
 
 
 def connection_amps(connection_size: str | None) -> int:
@@ -109,10 +124,11 @@ def evse_of(identity: OcpiIdentity, pole_id: str, connector: Any, amps: int,
 
 
 def location_of(identity: OcpiIdentity, pole: Any, connectors: Iterable[Any],
-                tariff_ids: list[str] | None = None) -> Location:
+                tariff_ids: list[str] | None = None,
+                location: PoleLocation | None = None) -> Location:
     """A pole (its stored row) and its connectors as one Location; connector 0 (the pole
     as a whole) is no socket and is left out."""
-    place = pole_place(pole)
+    place = pole_place(pole, location)
     amps = min(SOCKET_MAX_A, connection_amps(getattr(pole, "connection_size", None)))
     evses = [evse_of(identity, pole.id, connector, amps, tariff_ids)
              for connector in sorted(connectors, key=lambda item: item.connector_id)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from service.ocpi.envelope import OCPI_PREFIX, OcpiError, Status, answer
-from service.ocpi.locations import location_of
+from service.ocpi.locations import location_of, stored_place, stored_places
 from service.ocpi.models import VERSION, Location, dumped
 from service.ocpi.pagination import Page
 from service.ocpi.registry import Registry
@@ -29,8 +29,9 @@ async def all_locations(registry: Registry, repository: AsyncRepository,
     by_pole: dict[str, list[object]] = {}
     for connector in await repository.connectors():
         by_pole.setdefault(connector.pole_id, []).append(connector)
+    places = await stored_places(repository)
     locations = [location_of(registry.identity, pole, by_pole.get(pole.id, []),
-                             own.get(pole.id, fleet))
+                             own.get(pole.id, fleet), places.get(pole.id))
                  for pole in poles]
     return sorted(locations, key=lambda item: (item.last_updated, item.id))
 
@@ -52,7 +53,8 @@ def build_locations_router(registry: Registry, repository: AsyncRepository,
                             f"no location {location_id!r} at this CPO")
         tariff = await tariffs.for_location(pole.id) if tariffs is not None else None
         return location_of(registry.identity, pole, await repository.connectors(pole.id),
-                           [tariff.id] if tariff is not None else None)
+                           [tariff.id] if tariff is not None else None,
+                           await stored_place(repository, pole.id))
 
     @router.get("")
     async def locations(request: Request) -> JSONResponse:

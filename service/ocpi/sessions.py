@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 from service.ocpi.client import PartnerCallError
-from service.ocpi.locations import evse_uid, location_of
+from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import (
     AuthMethod,
     Cdr,
@@ -125,7 +125,8 @@ class SessionPusher:
         if pole is None:
             raise ValueError(f"pole {transaction.pole_id} is not registered")
         location = location_of(self.registry.identity, pole,
-                               await self.repository.connectors(transaction.pole_id))
+                               await self.repository.connectors(transaction.pole_id),
+                               location=await stored_place(self.repository, transaction.pole_id))
         evse = next(item for item in location.evses or [] if item.uid == session.evse_uid)
         plug = evse.connectors[0]
         assert transaction.stopped is not None

@@ -81,3 +81,25 @@ async def test_eis61_an_evse_status_change_is_pushed_to_the_partner(tmp_path: Pa
         assert push.headers["ocpi-from-party-id"] == "PWK"
         assert push.headers["ocpi-to-party-id"] == "EMS"
         assert push.headers["x-request-id"] and push.headers["x-correlation-id"]
+
+
+async def test_eis61_a_location_set_by_the_operator_reaches_partners_with_its_coordinates(
+        tmp_path: Path) -> None:
+    """Issue 19's pole locations are what roaming partners show drivers: the address and the
+    coordinates an operator typed (or imported), and ``publish`` only once they are known."""
+    async with running_service(tmp_path) as api, running_emsp() as emsp, \
+            connected_pole(api.service.ocpp_url, tmp_path, "PW-0001", start=NOW):
+        await registered_emsp(api, emsp)
+        url = f"{emsp.cpo_url('locations')}/PW-0001"
+        before = Location.model_validate((await emsp.call("GET", url)).json()["data"])
+        assert before.publish is False
+        put = await api.client.put("/api/v1/poles/PW-0001/location", json={
+            "address": "Kerkstraat 1", "postcode": "7411 AB", "city": "Deventer",
+            "latitude": 52.2551, "longitude": 6.1639, "area_code": "ZW-12"})
+        assert put.status_code == 200, put.text
+        after = Location.model_validate((await emsp.call("GET", url)).json()["data"])
+        assert after.publish is True
+        assert (after.address, after.postal_code, after.city, after.country) == (
+            "Kerkstraat 1", "7411 AB", "Deventer", "NLD")
+        assert (after.coordinates.latitude, after.coordinates.longitude) == (
+            "52.255100", "6.163900")

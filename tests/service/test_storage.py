@@ -72,7 +72,8 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
             "firmware_rollout_poles", "security_events", "technician_keys",
             "commissioning_reports", "id_tags", "id_tag_register", "local_lists",
             "pole_credentials", "log_requests", "users", "api_tokens", "audit_chain",
-            "service_tokens", "ocpi_partners", "ocpi_tokens", "ocpi_tariffs"} <= tables
+            "service_tokens", "ocpi_partners", "ocpi_tokens", "ocpi_tariffs",
+            "pole_locations"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:

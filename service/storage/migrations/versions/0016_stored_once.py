@@ -13,7 +13,7 @@ indexed as ``coalesce(…, '')``: SQLite and PostgreSQL both let NULLs differ in
 index. The unique indexes begin with (pole, time) and replace the plain indexes that did.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 02:30:00
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

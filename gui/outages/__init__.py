@@ -1,0 +1,1 @@
+"""The Outages page (issue 19): the service's outage board, grouped by probable cause."""
