@@ -49,6 +49,11 @@ Until = Annotated[AwareDatetime | None, Query(
 Format = Literal["json", "csv"]
 
 
+JSON_OR_CSV: dict[int | str, dict[str, Any]] = {200: {"content": {
+    "application/json": {}, "text/csv": {"schema": {"type": "string"}}}}}
+"""``format=json`` (the default) or ``format=csv``: both are documented answers."""
+
+
 def _programmes(repository: Repository) -> list[tuple[str, datetime | None, datetime | None]]:
     """``(pole id, programme start, registered at)`` of every pole, by id."""
     table: sa.Table = Pole.__table__  # type: ignore[attr-defined]
@@ -302,7 +307,7 @@ def build_reports_router(repository: AsyncRepository, clock: Callable[[], dateti
                          ) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
 
-    @router.get("/reports/compliance", response_model=None)
+    @router.get("/reports/compliance", response_model=None, responses=JSON_OR_CSV)
     async def compliance(until: Until = None, format: Format = "json"
                          ) -> Response | list[dict[str, object]]:
         """eis 25/30 of every pole and subperiod (as ``/poles/{id}/compliance``, without the
@@ -313,7 +318,7 @@ def build_reports_router(repository: AsyncRepository, clock: Callable[[], dateti
             return Response(to_csv(reports), media_type="text/csv")
         return _summary_json(reports)
 
-    @router.get("/reports/uptime", response_model=None)
+    @router.get("/reports/uptime", response_model=None, responses=JSON_OR_CSV)
     async def uptime(start: Start, end: End, format: Format = "json"
                      ) -> Response | list[dict[str, object]]:
         """eis 48 of every pole over ``[start, end)`` (from its registration if later)."""

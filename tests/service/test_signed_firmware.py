@@ -362,7 +362,13 @@ async def test_eis69_one_pole_updated_with_a_signed_package_gets_signed_update_f
                 return (await client.pole(POLE)).firmware == "2.0.0"
             await eventually(booted, 30)
             assert cp.pole.firmware_version == "2.0.0"
-            # The pole's SignedFirmwareStatusNotifications name this update and move it on.
+            # The pole's SignedFirmwareStatusNotifications name this update and move it on;
+            # "Installed" follows the BootNotification of the new firmware.
+
+            async def installed() -> bool:
+                statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
+                return bool(statuses) and statuses[-1]["status"] == "Installed"
+            await eventually(installed, 30)
             statuses = await reported(client, POLE, "SignedFirmwareStatusNotification")
             assert statuses[-1] == {"status": "Installed", "requestId": answer["updateId"]}
             assert {s["requestId"] for s in statuses} == {answer["updateId"]}
