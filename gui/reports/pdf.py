@@ -81,6 +81,37 @@ class PdfWords:
 
 ENGLISH = PdfWords()
 
+DUTCH = PdfWords(
+    pole_title="Aanbestedingsrapport van laadpaal {pole}",
+    fleet_title="Aanbestedingsrapport van de vloot",
+    period="Periode", poles="Laadpalen", generated="Gemaakt",
+    compliance="Capaciteitsprofiel: overrule tijdens de piek (eis 25, 30)",
+    uptime="Beschikbaarheid: verbonden en beschikbaar om te laden (eis 48)",
+    subperiod="Deelperiode", dates="Van - tot", running="loopt",
+    peak="Transacties in de piek", overruled="Overruled", share="Overruled %",
+    target="Grens", verdict="Resultaat", met="GEHAALD", not_met="NIET GEHAALD",
+    nothing="geen oordeel",
+    low_current="Voertuigen met lage laadstroom (eis 30), niet meegeteld in de percentages: "
+                "{ids}",
+    low_current_named="Voertuigen met lage laadstroom waarvan de bestuurder overrulede: "
+                      "{names}",
+    none="geen", no_compliance="Geen nalevingsrapport: {why}",
+    up="In bedrijf", connected="Verbonden", available="Beschikbaar",
+    unknown="Status onbekend", percent="Beschikbaarheid %",
+    no_uptime="Geen beschikbaarheid: de laadpaal was in deze periode niet geregistreerd.",
+    pole="Laadpaal",
+    missed_count="{missed} van {total} laadpalen halen een doel niet; het grootste risico "
+                 "eerst.",
+    hours="{hours} u", footer="{title} - {period}", page="pagina {page} van {pages}",
+    subperiod_names=(("baseline", "nulmeting"), ("subperiod 2", "deelperiode 2"),
+                     ("subperiod 3", "deelperiode 3")))
+"""The report for a Dutch grantor: the tender is Dutch, so is its evidence."""
+
+
+def words_for(language: str) -> PdfWords:
+    """The PDF's words in the app's language (``"nl"`` Dutch, anything else English)."""
+    return DUTCH if language == "nl" else ENGLISH
+
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} %"

@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import active_language
 from gui.reports.charts import ReportCharts
-from gui.reports.pdf import fleet_pdf, pole_pdf
+from gui.reports.pdf import fleet_pdf, pole_pdf, words_for
 from gui.reports.summary import PoleDetail, ReportsState, offered_years
 from gui.reports.table import (
     DASH,
@@ -272,14 +273,14 @@ class ReportsView(QWidget):
                                      self.tr("PDF files (*.pdf)"))
         if not path:
             return
-        generated = self.now()
+        generated, words = self.now(), words_for(active_language())
         self.bar.setRange(0, len(rows))
         self.bar.setValue(0)
         self.bar.show()
         self.status.setText(self.tr("Writing the fleet report…"))
 
         def work() -> str:
-            data = fleet_pdf(rows, period, generated,
+            data = fleet_pdf(rows, period, generated, words=words,
                              progress=lambda done, total: self.progress.emit(done, total))
             return write_file(path, data)
 
@@ -296,9 +297,10 @@ class ReportsView(QWidget):
             self.tr("PDF files (*.pdf)"))
         if not path:
             return
-        generated = self.now()
+        generated, words = self.now(), words_for(active_language())
         self.tasks.run_blocking("write the pole's PDF",
-                                lambda: write_file(path, pole_pdf(detail, generated)),
+                                lambda: write_file(path, pole_pdf(detail, generated,
+                                                                  words=words)),
                                 self._written)
 
     def export_csv(self, kind: str, pole_id: str | None, path: str | None = None) -> None:
