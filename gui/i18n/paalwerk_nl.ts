@@ -3136,6 +3136,24 @@
     </message>
 </context>
 <context>
+    <name>LocationForm</name>
+    <message>
+        <location filename="../outages/location_form.py" line="31" />
+        <source>%1 must be a number of degrees, e.g. 52.2551</source>
+        <translation>%1 moet een aantal graden zijn, bijv. 52.2551</translation>
+    </message>
+    <message>
+        <location filename="../outages/location_form.py" line="39" />
+        <source>Latitude</source>
+        <translation>Breedtegraad</translation>
+    </message>
+    <message>
+        <location filename="../outages/location_form.py" line="41" />
+        <source>Longitude</source>
+        <translation>Lengtegraad</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../views/login_dialog.py" line="38" />
@@ -3418,59 +3436,190 @@
     </message>
 </context>
 <context>
+    <name>OutageBoard</name>
+    <message>
+        <location filename="../outages/board.py" line="35" />
+        <source>Grid or area power outage</source>
+        <translation>Stroomstoring in het net of de wijk</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="36" />
+        <source>Telecom (modem, network)</source>
+        <translation>Telecom (modem, netwerk)</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="37" />
+        <source>Hardware fault</source>
+        <translation>Hardwarestoring</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="38" />
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="39" />
+        <source>Capacity profile: no charge in the peak</source>
+        <translation>Capaciteitsprofiel: niet laden in de piek</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="40" />
+        <source>Security</source>
+        <translation>Beveiliging</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="122" />
+        <source>Connect to a service to see its outage board.</source>
+        <translation>Verbind met een service om het storingsbord te zien.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="125" />
+        <source>No outages in area %1.</source>
+        <translation>Geen storingen in gebied %1.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="126" />
+        <source>No outages: every pole is online, available and charging as it should.</source>
+        <translation>Geen storingen: elke laadpaal is online, beschikbaar en laadt zoals het hoort.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="129" />
+        <source>%1 poles need attention (board of %2).</source>
+        <translation>%1 laadpalen vragen aandacht (bord van %2).</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="142" />
+        <source>unknown</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="145" />
+        <source>%1, %2 h left of 98 %</source>
+        <translation>%1, nog %2 u tot 98 %</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="147" />
+        <source>%1, 98 % missed by %2 h</source>
+        <translation>%1, 98 % gemist met %2 u</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="155" />
+        <source>Since %1</source>
+        <translation>Sinds %1</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="157" />
+        <source>Next step: %1</source>
+        <translation>Volgende stap: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutageSteps</name>
+    <message>
+        <location filename="../outages/step_words.py" line="20" />
+        <source>Call the grid operator's outage line for the area; nothing to send to the poles: they restart by themselves when power returns (eis 43).</source>
+        <translation>Bel de storingslijn van de netbeheerder voor dit gebied; niets naar de laadpalen sturen: ze starten vanzelf weer op als de stroom terug is (eis 43).</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="24" />
+        <source>Reset the modem remotely if the pole answers; otherwise send a technician with a spare modem and SIM and check the signal.</source>
+        <translation>Reset de modem op afstand als de laadpaal antwoordt; stuur anders een monteur met een reservemodem en simkaart en controleer het signaal.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="28" />
+        <source>Reset the socket remotely once; if it trips again, send a technician to test the socket and its protection.</source>
+        <translation>Reset het laadpunt één keer op afstand; schakelt het opnieuw af, stuur dan een monteur om het laadpunt en zijn beveiliging te testen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="32" />
+        <source>Hold the firmware rollout and install the previous release on this pole; report the failure to the manufacturer.</source>
+        <translation>Zet de firmware-uitrol stil en installeer de vorige versie op deze laadpaal; meld de storing bij de fabrikant.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="36" />
+        <source>Check the pole's capacity profile and connection size (eis 24, 33); ask the grid operator whether the peak limit can be raised.</source>
+        <translation>Controleer het capaciteitsprofiel en de aansluitwaarde van de laadpaal (eis 24, 33); vraag de netbeheerder of de piekgrens omhoog kan.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="40" />
+        <source>Check the pole's credentials and security profile; if nobody changed them, treat it as an attack: rotate the key and inform security.</source>
+        <translation>Controleer de inloggegevens en het beveiligingsprofiel van de laadpaal; heeft niemand ze gewijzigd, behandel het dan als een aanval: vervang de sleutel en licht de beveiliging in.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="44" />
+        <source>Send a technician to test the earth-fault protection (aardlekschakelaar) and the charging cable of the socket; a trip every evening often is one vehicle with a leaking charger.</source>
+        <translation>Stuur een monteur om de aardlekschakelaar en de laadkabel van het laadpunt te testen; een afschakeling elke avond is vaak één voertuig met een lekkende lader.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="49" />
+        <source>Send a technician to replace the socket's lock actuator.</source>
+        <translation>Stuur een monteur om de vergrendeling van het laadpunt te vervangen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="51" />
+        <source>Send a technician to check the socket's overcurrent protection and the load balancing settings (eis 31).</source>
+        <translation>Stuur een monteur om de overstroombeveiliging van het laadpunt en de instellingen van de load balancing te controleren (eis 31).</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="55" />
+        <source>Send a technician to replace the MID meter (eis 56).</source>
+        <translation>Stuur een monteur om de MID-meter te vervangen (eis 56).</translation>
+    </message>
+</context>
+<context>
     <name>OutagesView</name>
     <message>
-        <location filename="../outages/view.py" line="61" />
+        <location filename="../outages/view.py" line="62" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="68" />
+        <location filename="../outages/view.py" line="69" />
         <source>Pole</source>
-        <translation>Laadpunt</translation>
+        <translation>Laadpaal</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="68" />
+        <location filename="../outages/view.py" line="69" />
         <source>Location</source>
         <translation>Locatie</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="68" />
+        <location filename="../outages/view.py" line="69" />
         <source>Since</source>
         <translation>Sinds</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="68" />
+        <location filename="../outages/view.py" line="69" />
         <source>Sockets</source>
         <translation>Laadpunten</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="70" />
         <source>Uptime this year (eis 48)</source>
         <translation>Beschikbaarheid dit jaar (eis 48)</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="70" />
         <source>Next step</source>
         <translation>Volgende stap</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="78" />
+        <location filename="../outages/view.py" line="79" />
         <source>Select a pole to read its evidence.</source>
         <translation>Kies een laadpaal om het bewijs te lezen.</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="82" />
+        <location filename="../outages/view.py" line="83" />
         <source>Area</source>
         <translation>Gebied</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="125" />
+        <location filename="../outages/view.py" line="126" />
         <source>Reading the outage board</source>
         <translation>Storingsbord lezen</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="162" />
+        <location filename="../outages/view.py" line="163" />
         <source>All areas</source>
         <translation>Alle gebieden</translation>
     </message>
@@ -4605,7 +4754,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     <message>
         <location filename="../reports/table.py" line="26" />
         <source>Pole</source>
-        <translation>Laadpunt</translation>
+        <translation>Laadpaal</translation>
     </message>
     <message>
         <location filename="../reports/table.py" line="27" />
@@ -4709,13 +4858,13 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
         <location filename="../reports/view.py" line="110" />
-        <location filename="../reports/view.py" line="178" />
+        <location filename="../reports/view.py" line="184" />
         <source>Connect to a service to read the tender reports.</source>
         <translation>Verbind met een service om de rapportages van de aanbesteding te lezen.</translation>
     </message>
     <message>
         <location filename="../reports/view.py" line="126" />
-        <location filename="../reports/view.py" line="355" />
+        <location filename="../reports/view.py" line="366" />
         <source>Click a pole for its subperiods and uptime.</source>
         <translation>Klik op een paal voor zijn deelperiodes en beschikbaarheid.</translation>
     </message>
@@ -4760,103 +4909,108 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Jaar</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="220" />
+        <location filename="../reports/view.py" line="226" />
         <source>Reading the tender reports</source>
         <translation>De rapportages van de aanbesteding lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="221" />
+        <location filename="../reports/view.py" line="227" />
         <source>Reading the reports of %1…</source>
         <translation>De rapportages van %1 lezen…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="233" />
+        <location filename="../reports/view.py" line="240" />
         <source>%1: %2 of %3 poles miss a target; most at risk first.</source>
         <translation>%1: %2 van %3 palen halen een doel niet; de palen met het meeste risico bovenaan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="245" />
+        <location filename="../reports/view.py" line="253" />
         <source>Reading the reports of %1</source>
         <translation>De rapportages van %1 lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="270" />
+        <location filename="../reports/view.py" line="278" />
         <source>Show a year's reports first, then export them.</source>
         <translation>Toon eerst de rapportages van een jaar en exporteer ze dan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="273" />
-        <location filename="../reports/view.py" line="297" />
+        <location filename="../reports/view.py" line="281" />
+        <location filename="../reports/view.py" line="305" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF-bestanden (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="280" />
+        <location filename="../reports/view.py" line="288" />
         <source>Writing the fleet report…</source>
         <translation>Het vlootrapport schrijven…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="293" />
+        <location filename="../reports/view.py" line="301" />
         <source>Click a pole first, then export its report.</source>
         <translation>Klik eerst op een paal en exporteer dan zijn rapport.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="310" />
+        <location filename="../reports/view.py" line="318" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="313" />
+        <location filename="../reports/view.py" line="321" />
         <source>Exporting %1</source>
         <translation>%1 exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="331" />
+        <location filename="../reports/view.py" line="339" />
         <source>Saved %1</source>
         <translation>%1 opgeslagen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="339" />
+        <location filename="../reports/view.py" line="347" />
+        <source>%1 (until %2)</source>
+        <translation>%1 (tot %2)</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="350" />
         <source>Export</source>
         <translation>Exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="360" />
+        <location filename="../reports/view.py" line="371" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="365" />
+        <location filename="../reports/view.py" line="376" />
         <source>(running)</source>
         <translation>(loopt nog)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="383" />
+        <location filename="../reports/view.py" line="394" />
         <source>none</source>
         <translation>geen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="385" />
+        <location filename="../reports/view.py" line="396" />
         <source>%1: low-current vehicles (eis 30) left out: %2; overruled by: %3</source>
         <translation>%1: voertuigen met laag laadvermogen (eis 30) niet meegeteld: %2; overruled door: %3</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="390" />
+        <location filename="../reports/view.py" line="401" />
         <source>No compliance report: %1</source>
         <translation>Geen nalevingsrapport: %1</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="393" />
+        <location filename="../reports/view.py" line="404" />
         <source>No low-current vehicles (eis 30) in the peak.</source>
         <translation>Geen voertuigen met laag laadvermogen (eis 30) in de piek.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="396" />
+        <location filename="../reports/view.py" line="407" />
         <source>No uptime: not registered in this period.</source>
         <translation>Geen beschikbaarheid: niet geregistreerd in deze periode.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="400" />
+        <location filename="../reports/view.py" line="411" />
         <source>Uptime (eis 48): %1 connected and available, %2 h of %3 h; target 98 %: %4</source>
         <translation>Beschikbaarheid (eis 48): %1 verbonden en beschikbaar, %2 u van %3 u; doel 98 %: %4</translation>
     </message>
