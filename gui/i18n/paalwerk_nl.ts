@@ -1637,22 +1637,22 @@
 <context>
     <name>FleetFeed</name>
     <message>
-        <location filename="../fleet_feed.py" line="105" />
+        <location filename="../fleet_feed.py" line="110" />
         <source>fleet of %1: live</source>
         <translation>vloot van %1: actueel</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="124" />
+        <location filename="../fleet_feed.py" line="131" />
         <source>fleet feed lost: %1 Retrying.</source>
         <translation>vlootfeed weg: %1 Opnieuw proberen.</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="136" />
+        <location filename="../fleet_feed.py" line="143" />
         <source>security events not available: %1</source>
         <translation>beveiligingsmeldingen niet beschikbaar: %1</translation>
     </message>
     <message>
-        <location filename="../fleet_feed.py" line="146" />
+        <location filename="../fleet_feed.py" line="153" />
         <source>uptime not available: %1</source>
         <translation>beschikbaarheid niet te lezen: %1</translation>
     </message>
@@ -3000,6 +3000,160 @@
     </message>
 </context>
 <context>
+    <name>LocationActions</name>
+    <message>
+        <location filename="../outages/locations.py" line="111" />
+        <source>Location of the selected pole…</source>
+        <translation>Locatie van de gekozen laadpaal…</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="113" />
+        <source>Address, coordinates and grid operator area of the pole selected in Fleet</source>
+        <translation>Adres, coördinaten en netgebied van de laadpaal die in Vloot gekozen is</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="115" />
+        <source>Import locations from CSV…</source>
+        <translation>Locaties importeren uit CSV…</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="130" />
+        <source>Select one pole in the Fleet first.</source>
+        <translation>Kies eerst één laadpaal in Vloot.</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="135" />
+        <source>Reading the location of %1</source>
+        <translation>Locatie van %1 lezen</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="150" />
+        <source>Saving the location of %1</source>
+        <translation>Locatie van %1 opslaan</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="171" />
+        <source>Importing locations from %1</source>
+        <translation>Locaties importeren uit %1</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="177" />
+        <source>the file is not UTF-8 text: save it as 'CSV UTF-8'</source>
+        <translation>het bestand is geen UTF-8-tekst: sla het op als 'CSV UTF-8'</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="186" />
+        <source>%1 locations imported.</source>
+        <translation>%1 locaties geïmporteerd.</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="188" />
+        <source>Not imported:</source>
+        <translation>Niet geïmporteerd:</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="196" />
+        <source>Import locations</source>
+        <translation>Locaties importeren</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="197" />
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-bestanden (*.csv);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="201" />
+        <source>Locations</source>
+        <translation>Locaties</translation>
+    </message>
+</context>
+<context>
+    <name>LocationDialog</name>
+    <message>
+        <location filename="../outages/locations.py" line="47" />
+        <source>Location of %1</source>
+        <translation>Locatie van %1</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="48" />
+        <source>Address</source>
+        <translation>Adres</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="48" />
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="49" />
+        <source>City</source>
+        <translation>Plaats</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="49" />
+        <source>Latitude</source>
+        <translation>Breedtegraad</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="50" />
+        <source>Longitude</source>
+        <translation>Lengtegraad</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="51" />
+        <source>Grid operator</source>
+        <translation>Netbeheerder</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="52" />
+        <source>Grid area code</source>
+        <translation>Netgebiedcode</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="60" />
+        <source>degrees north, e.g. 52.2551</source>
+        <translation>graden noord, bijv. 52.2551</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="61" />
+        <source>degrees east, e.g. 6.1639</source>
+        <translation>graden oost, bijv. 6.1639</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="62" />
+        <source>e.g. Enexis, Liander</source>
+        <translation>bijv. Enexis, Liander</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="64" />
+        <source>the grid operator's area: poles there lose power together</source>
+        <translation>het gebied van de netbeheerder: laadpalen daar vallen samen zonder stroom</translation>
+    </message>
+    <message>
+        <location filename="../outages/locations.py" line="87" />
+        <source>Saving…</source>
+        <translation>Opslaan…</translation>
+    </message>
+</context>
+<context>
+    <name>LocationForm</name>
+    <message>
+        <location filename="../outages/location_form.py" line="31" />
+        <source>%1 must be a number of degrees, e.g. 52.2551</source>
+        <translation>%1 moet een aantal graden zijn, bijv. 52.2551</translation>
+    </message>
+    <message>
+        <location filename="../outages/location_form.py" line="39" />
+        <source>Latitude</source>
+        <translation>Breedtegraad</translation>
+    </message>
+    <message>
+        <location filename="../outages/location_form.py" line="41" />
+        <source>Longitude</source>
+        <translation>Lengtegraad</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../views/login_dialog.py" line="38" />
@@ -3060,147 +3214,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="128" />
+        <location filename="../views/main_window.py" line="131" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="129" />
+        <location filename="../views/main_window.py" line="132" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="147" />
+        <location filename="../views/main_window.py" line="151" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="147" />
+        <location filename="../views/main_window.py" line="151" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="147" />
+        <location filename="../views/main_window.py" line="151" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="148" />
+        <location filename="../views/main_window.py" line="152" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="148" />
+        <location filename="../views/main_window.py" line="152" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="149" />
+        <location filename="../views/main_window.py" line="153" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="149" />
+        <location filename="../views/main_window.py" line="153" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="149" />
+        <location filename="../views/main_window.py" line="153" />
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="150" />
+        <location filename="../views/main_window.py" line="154" />
         <source>Reports</source>
         <translation>Rapportages</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="151" />
+        <location filename="../views/main_window.py" line="155" />
         <source>Roaming partners</source>
         <translation>Roamingpartners</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="178" />
+        <location filename="../views/main_window.py" line="155" />
+        <source>Outages</source>
+        <translation>Storingen</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="182" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="188" />
+        <location filename="../views/main_window.py" line="192" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="193" />
+        <location filename="../views/main_window.py" line="197" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="198" />
+        <location filename="../views/main_window.py" line="202" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="199" />
+        <location filename="../views/main_window.py" line="203" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="202" />
+        <location filename="../views/main_window.py" line="206" />
         <source>Prepare a site visit…</source>
         <translation>Locatiebezoek voorbereiden…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="204" />
+        <location filename="../views/main_window.py" line="208" />
         <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
         <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="209" />
+        <location filename="../views/main_window.py" line="213" />
         <source>Issued service tokens…</source>
         <translation>Uitgegeven servicetokens…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="211" />
+        <location filename="../views/main_window.py" line="215" />
         <source>See the service tokens technicians hold, and revoke one (a lost laptop)</source>
         <translation>Bekijk welke servicetokens monteurs hebben en trek er een in (een kwijtgeraakte laptop)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="222" />
+        <location filename="../views/main_window.py" line="229" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="274" />
+        <location filename="../views/main_window.py" line="287" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="309" />
+        <location filename="../views/main_window.py" line="322" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="324" />
+        <location filename="../views/main_window.py" line="337" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="390" />
+        <location filename="../views/main_window.py" line="403" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="398" />
+        <location filename="../views/main_window.py" line="411" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="400" />
+        <location filename="../views/main_window.py" line="413" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="402" />
+        <location filename="../views/main_window.py" line="415" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -3274,6 +3433,195 @@
         <location filename="../views/message_log_panel.py" line="110" />
         <source>Reading the message log</source>
         <translation>Berichtenlog lezen</translation>
+    </message>
+</context>
+<context>
+    <name>OutageBoard</name>
+    <message>
+        <location filename="../outages/board.py" line="35" />
+        <source>Grid or area power outage</source>
+        <translation>Stroomstoring in het net of de wijk</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="36" />
+        <source>Telecom (modem, network)</source>
+        <translation>Telecom (modem, netwerk)</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="37" />
+        <source>Hardware fault</source>
+        <translation>Hardwarestoring</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="38" />
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="39" />
+        <source>Capacity profile: no charge in the peak</source>
+        <translation>Capaciteitsprofiel: niet laden in de piek</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="40" />
+        <source>Security</source>
+        <translation>Beveiliging</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="122" />
+        <source>Connect to a service to see its outage board.</source>
+        <translation>Verbind met een service om het storingsbord te zien.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="125" />
+        <source>No outages in area %1.</source>
+        <translation>Geen storingen in gebied %1.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="126" />
+        <source>No outages: every pole is online, available and charging as it should.</source>
+        <translation>Geen storingen: elke laadpaal is online, beschikbaar en laadt zoals het hoort.</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="129" />
+        <source>%1 poles need attention (board of %2).</source>
+        <translation>%1 laadpalen vragen aandacht (bord van %2).</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="142" />
+        <source>unknown</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="145" />
+        <source>%1, %2 h left of 98 %</source>
+        <translation>%1, nog %2 u tot 98 %</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="147" />
+        <source>%1, 98 % missed by %2 h</source>
+        <translation>%1, 98 % gemist met %2 u</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="155" />
+        <source>Since %1</source>
+        <translation>Sinds %1</translation>
+    </message>
+    <message>
+        <location filename="../outages/board.py" line="157" />
+        <source>Next step: %1</source>
+        <translation>Volgende stap: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutageSteps</name>
+    <message>
+        <location filename="../outages/step_words.py" line="20" />
+        <source>Call the grid operator's outage line for the area; nothing to send to the poles: they restart by themselves when power returns (eis 43).</source>
+        <translation>Bel de storingslijn van de netbeheerder voor dit gebied; niets naar de laadpalen sturen: ze starten vanzelf weer op als de stroom terug is (eis 43).</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="24" />
+        <source>Reset the modem remotely if the pole answers; otherwise send a technician with a spare modem and SIM and check the signal.</source>
+        <translation>Reset de modem op afstand als de laadpaal antwoordt; stuur anders een monteur met een reservemodem en simkaart en controleer het signaal.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="28" />
+        <source>Reset the socket remotely once; if it trips again, send a technician to test the socket and its protection.</source>
+        <translation>Reset het laadpunt één keer op afstand; schakelt het opnieuw af, stuur dan een monteur om het laadpunt en zijn beveiliging te testen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="32" />
+        <source>Hold the firmware rollout and install the previous release on this pole; report the failure to the manufacturer.</source>
+        <translation>Zet de firmware-uitrol stil en installeer de vorige versie op deze laadpaal; meld de storing bij de fabrikant.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="36" />
+        <source>Check the pole's capacity profile and connection size (eis 24, 33); ask the grid operator whether the peak limit can be raised.</source>
+        <translation>Controleer het capaciteitsprofiel en de aansluitwaarde van de laadpaal (eis 24, 33); vraag de netbeheerder of de piekgrens omhoog kan.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="40" />
+        <source>Check the pole's credentials and security profile; if nobody changed them, treat it as an attack: rotate the key and inform security.</source>
+        <translation>Controleer de inloggegevens en het beveiligingsprofiel van de laadpaal; heeft niemand ze gewijzigd, behandel het dan als een aanval: vervang de sleutel en licht de beveiliging in.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="44" />
+        <source>Send a technician to test the earth-fault protection (aardlekschakelaar) and the charging cable of the socket; a trip every evening often is one vehicle with a leaking charger.</source>
+        <translation>Stuur een monteur om de aardlekschakelaar en de laadkabel van het laadpunt te testen; een afschakeling elke avond is vaak één voertuig met een lekkende lader.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="49" />
+        <source>Send a technician to replace the socket's lock actuator.</source>
+        <translation>Stuur een monteur om de vergrendeling van het laadpunt te vervangen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="51" />
+        <source>Send a technician to check the socket's overcurrent protection and the load balancing settings (eis 31).</source>
+        <translation>Stuur een monteur om de overstroombeveiliging van het laadpunt en de instellingen van de load balancing te controleren (eis 31).</translation>
+    </message>
+    <message>
+        <location filename="../outages/step_words.py" line="55" />
+        <source>Send a technician to replace the MID meter (eis 56).</source>
+        <translation>Stuur een monteur om de MID-meter te vervangen (eis 56).</translation>
+    </message>
+</context>
+<context>
+    <name>OutagesView</name>
+    <message>
+        <location filename="../outages/view.py" line="62" />
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="69" />
+        <source>Pole</source>
+        <translation>Laadpaal</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="69" />
+        <source>Location</source>
+        <translation>Locatie</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="69" />
+        <source>Since</source>
+        <translation>Sinds</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="69" />
+        <source>Sockets</source>
+        <translation>Laadpunten</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="70" />
+        <source>Uptime this year (eis 48)</source>
+        <translation>Beschikbaarheid dit jaar (eis 48)</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="70" />
+        <source>Next step</source>
+        <translation>Volgende stap</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="79" />
+        <source>Select a pole to read its evidence.</source>
+        <translation>Kies een laadpaal om het bewijs te lezen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="83" />
+        <source>Area</source>
+        <translation>Gebied</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="126" />
+        <source>Reading the outage board</source>
+        <translation>Storingsbord lezen</translation>
+    </message>
+    <message>
+        <location filename="../outages/view.py" line="163" />
+        <source>All areas</source>
+        <translation>Alle gebieden</translation>
     </message>
 </context>
 <context>
@@ -4406,7 +4754,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     <message>
         <location filename="../reports/table.py" line="26" />
         <source>Pole</source>
-        <translation>Laadpunt</translation>
+        <translation>Laadpaal</translation>
     </message>
     <message>
         <location filename="../reports/table.py" line="27" />
@@ -4472,192 +4820,197 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>ReportsView</name>
     <message>
-        <location filename="../reports/view.py" line="86" />
+        <location filename="../reports/view.py" line="87" />
         <source>Show</source>
         <translation>Tonen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="89" />
+        <location filename="../reports/view.py" line="90" />
         <source>Export fleet</source>
         <translation>Vloot exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="91" />
+        <location filename="../reports/view.py" line="92" />
         <source>PDF (all poles)…</source>
         <translation>PDF (alle palen)…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="92" />
-        <location filename="../reports/view.py" line="100" />
+        <location filename="../reports/view.py" line="93" />
+        <location filename="../reports/view.py" line="101" />
         <source>CSV of compliance (eis 25/30)…</source>
         <translation>CSV van de naleving (eis 25/30)…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="94" />
-        <location filename="../reports/view.py" line="102" />
+        <location filename="../reports/view.py" line="95" />
+        <location filename="../reports/view.py" line="103" />
         <source>CSV of uptime (eis 48)…</source>
         <translation>CSV van de beschikbaarheid (eis 48)…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="97" />
+        <location filename="../reports/view.py" line="98" />
         <source>Export pole</source>
         <translation>Paal exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="99" />
+        <location filename="../reports/view.py" line="100" />
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="109" />
-        <location filename="../reports/view.py" line="177" />
+        <location filename="../reports/view.py" line="110" />
+        <location filename="../reports/view.py" line="184" />
         <source>Connect to a service to read the tender reports.</source>
         <translation>Verbind met een service om de rapportages van de aanbesteding te lezen.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="125" />
-        <location filename="../reports/view.py" line="353" />
+        <location filename="../reports/view.py" line="126" />
+        <location filename="../reports/view.py" line="366" />
         <source>Click a pole for its subperiods and uptime.</source>
         <translation>Klik op een paal voor zijn deelperiodes en beschikbaarheid.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="129" />
+        <location filename="../reports/view.py" line="130" />
         <source>Subperiod</source>
         <translation>Deelperiode</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="129" />
+        <location filename="../reports/view.py" line="130" />
         <source>From – until</source>
         <translation>Van – tot</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="129" />
+        <location filename="../reports/view.py" line="130" />
         <source>Peak tx</source>
         <translation>Piektransacties</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="130" />
+        <location filename="../reports/view.py" line="131" />
         <source>Overruled</source>
         <translation>Overruled</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="130" />
+        <location filename="../reports/view.py" line="131" />
         <source>Overruled %</source>
         <translation>Overruled %</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="130" />
+        <location filename="../reports/view.py" line="131" />
         <source>Limit</source>
         <translation>Grens</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="130" />
+        <location filename="../reports/view.py" line="131" />
         <source>Result</source>
         <translation>Resultaat</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="143" />
+        <location filename="../reports/view.py" line="144" />
         <source>Year</source>
         <translation>Jaar</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="219" />
+        <location filename="../reports/view.py" line="226" />
         <source>Reading the tender reports</source>
         <translation>De rapportages van de aanbesteding lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="220" />
+        <location filename="../reports/view.py" line="227" />
         <source>Reading the reports of %1…</source>
         <translation>De rapportages van %1 lezen…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="232" />
+        <location filename="../reports/view.py" line="240" />
         <source>%1: %2 of %3 poles miss a target; most at risk first.</source>
         <translation>%1: %2 van %3 palen halen een doel niet; de palen met het meeste risico bovenaan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="244" />
+        <location filename="../reports/view.py" line="253" />
         <source>Reading the reports of %1</source>
         <translation>De rapportages van %1 lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="269" />
+        <location filename="../reports/view.py" line="278" />
         <source>Show a year's reports first, then export them.</source>
         <translation>Toon eerst de rapportages van een jaar en exporteer ze dan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="272" />
-        <location filename="../reports/view.py" line="296" />
+        <location filename="../reports/view.py" line="281" />
+        <location filename="../reports/view.py" line="305" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF-bestanden (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="279" />
+        <location filename="../reports/view.py" line="288" />
         <source>Writing the fleet report…</source>
         <translation>Het vlootrapport schrijven…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="292" />
+        <location filename="../reports/view.py" line="301" />
         <source>Click a pole first, then export its report.</source>
         <translation>Klik eerst op een paal en exporteer dan zijn rapport.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="308" />
+        <location filename="../reports/view.py" line="318" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="311" />
+        <location filename="../reports/view.py" line="321" />
         <source>Exporting %1</source>
         <translation>%1 exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="329" />
+        <location filename="../reports/view.py" line="339" />
         <source>Saved %1</source>
         <translation>%1 opgeslagen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="337" />
+        <location filename="../reports/view.py" line="347" />
+        <source>%1 (until %2)</source>
+        <translation>%1 (tot %2)</translation>
+    </message>
+    <message>
+        <location filename="../reports/view.py" line="350" />
         <source>Export</source>
         <translation>Exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="358" />
+        <location filename="../reports/view.py" line="371" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="363" />
+        <location filename="../reports/view.py" line="376" />
         <source>(running)</source>
         <translation>(loopt nog)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="381" />
+        <location filename="../reports/view.py" line="394" />
         <source>none</source>
         <translation>geen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="383" />
+        <location filename="../reports/view.py" line="396" />
         <source>%1: low-current vehicles (eis 30) left out: %2; overruled by: %3</source>
         <translation>%1: voertuigen met laag laadvermogen (eis 30) niet meegeteld: %2; overruled door: %3</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="388" />
+        <location filename="../reports/view.py" line="401" />
         <source>No compliance report: %1</source>
         <translation>Geen nalevingsrapport: %1</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="391" />
+        <location filename="../reports/view.py" line="404" />
         <source>No low-current vehicles (eis 30) in the peak.</source>
         <translation>Geen voertuigen met laag laadvermogen (eis 30) in de piek.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="394" />
+        <location filename="../reports/view.py" line="407" />
         <source>No uptime: not registered in this period.</source>
         <translation>Geen beschikbaarheid: niet geregistreerd in deze periode.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="398" />
+        <location filename="../reports/view.py" line="411" />
         <source>Uptime (eis 48): %1 connected and available, %2 h of %3 h; target 98 %: %4</source>
         <translation>Beschikbaarheid (eis 48): %1 verbonden en beschikbaar, %2 u van %3 u; doel 98 %: %4</translation>
     </message>

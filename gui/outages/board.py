@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from gui.outages.step_words import step_text
 from pole_link.service_outages import OutageBoard, OutageRecord
 
 SETTLE_S = 3.0
@@ -28,15 +29,15 @@ Translate = Callable[[str, str], str]
 CONTEXT = "OutageBoard"
 
 
-def cause_title(cause: str, tr: Translate) -> str:
+def cause_title(cause: str, translate: Translate) -> str:
     """The group heading of a cause, in words."""
     titles = {
-        "grid": tr(CONTEXT, "Grid or area power outage"),
-        "telecom": tr(CONTEXT, "Telecom (modem, network)"),
-        "hardware": tr(CONTEXT, "Hardware fault"),
-        "firmware": tr(CONTEXT, "Firmware"),
-        "capacity": tr(CONTEXT, "Capacity profile: no charge in the peak"),
-        "security": tr(CONTEXT, "Security"),
+        "grid": translate("OutageBoard", "Grid or area power outage"),
+        "telecom": translate("OutageBoard", "Telecom (modem, network)"),
+        "hardware": translate("OutageBoard", "Hardware fault"),
+        "firmware": translate("OutageBoard", "Firmware"),
+        "capacity": translate("OutageBoard", "Capacity profile: no charge in the peak"),
+        "security": translate("OutageBoard", "Security"),
     }
     return titles.get(cause, cause)
 
@@ -115,45 +116,46 @@ class OutageBoardModel:
     def local(self, at: datetime) -> str:
         return at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
-    def summary(self, tr: Translate) -> str:
+    def summary(self, translate: Translate) -> str:
         """One line over the board: how many poles, or clearly that none is down."""
         if self.board is None:
-            return tr(CONTEXT, "Connect to a service to see its outage board.")
+            return translate("OutageBoard", "Connect to a service to see its outage board.")
         shown = self.entries()
         if not shown:
-            return (tr(CONTEXT, "No outages in area %1.").replace("%1", self.area)
-                    if self.area else tr(CONTEXT, "No outages: every pole is online, "
+            return (translate("OutageBoard", "No outages in area %1.").replace("%1", self.area)
+                    if self.area else translate("OutageBoard", "No outages: every pole is online, "
                                                   "available and charging as it should."))
         poles = len({e.pole_id for e in shown})
-        return tr(CONTEXT, "%1 poles need attention (board of %2).").replace(
+        return translate("OutageBoard", "%1 poles need attention (board of %2).").replace(
             "%1", str(poles)).replace("%2", self.local(self.board.generated_at))
 
     @staticmethod
-    def sockets_text(entry: OutageRecord, tr: Translate) -> str:
+    def sockets_text(entry: OutageRecord, translate: Translate) -> str:
         if not entry.sockets:
             return "–"
         return ", ".join(str(s) for s in entry.sockets)
 
     @staticmethod
-    def uptime_text(entry: OutageRecord, tr: Translate) -> str:
+    def uptime_text(entry: OutageRecord, translate: Translate) -> str:
         """eis 48: ``99.12 %, 150 h left`` or ``97.50 %, missed by 20 h``."""
         if entry.uptime_percent is None or entry.hours_left is None:
-            return tr(CONTEXT, "unknown")
+            return translate("OutageBoard", "unknown")
         percent = f"{entry.uptime_percent:.2f} %"
         if entry.hours_left >= 0:
-            return tr(CONTEXT, "%1, %2 h left of 98 %").replace("%1", percent).replace(
+            return translate("OutageBoard", "%1, %2 h left of 98 %").replace("%1", percent).replace(
                 "%2", f"{entry.hours_left:.0f}")
-        return tr(CONTEXT, "%1, 98 % missed by %2 h").replace("%1", percent).replace(
+        return translate("OutageBoard", "%1, 98 % missed by %2 h").replace("%1", percent).replace(
             "%2", f"{-entry.hours_left:.0f}")
 
-    def evidence_text(self, entry: OutageRecord, tr: Translate) -> str:
+    def evidence_text(self, entry: OutageRecord, translate: Translate) -> str:
         """The entry's evidence and next step, for the detail pane (plain lines)."""
-        lines = [f"{entry.pole_id} — {cause_title(entry.cause, tr)}"]
+        lines = [f"{entry.pole_id} — {cause_title(entry.cause, translate)}"]
         if entry.location:
             lines.append(entry.location + (f" ({entry.area})" if entry.area else ""))
-        lines.append(tr(CONTEXT, "Since %1").replace("%1", self.local(entry.since)))
+        lines.append(translate("OutageBoard", "Since %1").replace("%1", self.local(entry.since)))
         lines += [f"• {e.text}" for e in entry.evidence]
-        lines.append(tr(CONTEXT, "Next step: %1").replace("%1", entry.next_step))
+        lines.append(translate("OutageBoard", "Next step: %1").replace(
+            "%1", step_text(entry.next_step, translate)))
         return "\n".join(lines)
 
     # -- when to read again --------------------------------------------------------------------

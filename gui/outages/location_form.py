@@ -21,22 +21,25 @@ class FormError(ValueError):
     """What is wrong with the form, in words."""
 
 
-def _degrees(name: str, text: str, tr: Translate) -> float | None:
+def _degrees(name: str, text: str, translate: Translate) -> float | None:
     text = text.strip().replace(",", ".")
     if not text:
         return None
     try:
         return float(text)
     except ValueError:
-        raise FormError(tr(CONTEXT, "%1 must be a number of degrees, e.g. 52.2551").replace(
+        raise FormError(translate(
+            "LocationForm", "%1 must be a number of degrees, e.g. 52.2551").replace(
             "%1", name)) from None
 
 
-def location_from_form(pole_id: str, texts: Mapping[str, str], tr: Translate
+def location_from_form(pole_id: str, texts: Mapping[str, str], translate: Translate
                        ) -> LocationRecord:
     """The location the form describes, or `FormError` saying what to correct."""
-    latitude = _degrees(tr(CONTEXT, "Latitude"), texts.get("latitude", ""), tr)
-    longitude = _degrees(tr(CONTEXT, "Longitude"), texts.get("longitude", ""), tr)
+    latitude = _degrees(translate("LocationForm", "Latitude"), texts.get("latitude", ""),
+                        translate)
+    longitude = _degrees(translate("LocationForm", "Longitude"), texts.get("longitude", ""),
+                         translate)
     problem = coordinates_problem(latitude, longitude)
     if problem is not None:
         raise FormError(problem)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.outages.board import OutageBoardModel, cause_title
+from gui.outages.step_words import step_text
 from gui.service_request import ask_service, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceEndpoint
@@ -180,9 +181,9 @@ class OutagesView(QWidget):
                 row = QTreeWidgetItem([
                     entry.pole_id, entry.location or (entry.area or "–"),
                     model.local(entry.since), model.sockets_text(entry, tr),
-                    model.uptime_text(entry, tr), entry.next_step])
+                    model.uptime_text(entry, tr), step_text(entry.next_step, tr)])
                 row.setData(0, Qt.ItemDataRole.UserRole, entry)
-                row.setToolTip(5, entry.next_step)
+                row.setToolTip(5, step_text(entry.next_step, tr))
                 row.setToolTip(0, "\n".join(e.text for e in entry.evidence))
                 if entry.hours_left is not None and entry.hours_left < 24:
                     row.setForeground(4, Qt.GlobalColor.red)

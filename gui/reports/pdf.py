@@ -74,12 +74,45 @@ class PdfWords:
     hours: str = "{hours} h"
     footer: str = "{title} - {period}"
     page: str = "page {page} of {pages}"
+    running_year: str = "%1 (until %2)"
     subperiod_names: tuple[tuple[str, str], ...] = (
         ("baseline", "baseline"), ("subperiod 2", "subperiod 2"),
         ("subperiod 3", "subperiod 3"))
 
 
 ENGLISH = PdfWords()
+
+DUTCH = PdfWords(
+    pole_title="Aanbestedingsrapport van laadpaal {pole}",
+    fleet_title="Aanbestedingsrapport van de vloot",
+    period="Periode", poles="Laadpalen", generated="Gemaakt",
+    compliance="Capaciteitsprofiel: overrule tijdens de piek (eis 25, 30)",
+    uptime="Beschikbaarheid: verbonden en beschikbaar om te laden (eis 48)",
+    subperiod="Deelperiode", dates="Van - tot", running="loopt",
+    peak="Transacties in de piek", overruled="Overruled", share="Overruled %",
+    target="Grens", verdict="Resultaat", met="GEHAALD", not_met="NIET GEHAALD",
+    nothing="geen oordeel",
+    low_current="Voertuigen met lage laadstroom (eis 30), niet meegeteld in de percentages: "
+                "{ids}",
+    low_current_named="Voertuigen met lage laadstroom waarvan de bestuurder overrulede: "
+                      "{names}",
+    none="geen", no_compliance="Geen nalevingsrapport: {why}",
+    up="In bedrijf", connected="Verbonden", available="Beschikbaar",
+    unknown="Status onbekend", percent="Beschikbaarheid %",
+    no_uptime="Geen beschikbaarheid: de laadpaal was in deze periode niet geregistreerd.",
+    pole="Laadpaal",
+    missed_count="{missed} van {total} laadpalen halen een doel niet; het grootste risico "
+                 "eerst.",
+    hours="{hours} u", footer="{title} - {period}", page="pagina {page} van {pages}",
+    running_year="%1 (tot %2)",
+    subperiod_names=(("baseline", "nulmeting"), ("subperiod 2", "deelperiode 2"),
+                     ("subperiod 3", "deelperiode 3")))
+"""The report for a Dutch grantor: the tender is Dutch, so is its evidence."""
+
+
+def words_for(language: str) -> PdfWords:
+    """The PDF's words in the app's language (``"nl"`` Dutch, anything else English)."""
+    return DUTCH if language == "nl" else ENGLISH
 
 
 def _percent(value: float | None) -> str:
@@ -220,10 +253,10 @@ def _build(story: list[Flowable], *, title: str, period: ReportPeriod, words: Pd
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=16 * mm, title=title,
-                            subject=period.label, author="Paalwerk")
+                            subject=period.label_in(words.running_year), author="Paalwerk")
     if after is not None:
         doc.afterFlowable = after  # type: ignore[method-assign,assignment]  # reportlab's hook
-    footer = words.footer.format(title=title, period=period.label)
+    footer = words.footer.format(title=title, period=period.label_in(words.running_year))
 
     def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, footer=footer, words=words, **kwargs)
@@ -243,7 +276,8 @@ def pole_pdf(detail: PoleDetail, generated_at: datetime, *, words: PdfWords = EN
     title = words.pole_title.format(pole=detail.pole_id)
     story: list[Flowable] = [
         layout.p(title, layout.h1),
-        layout.facts([(words.pole, detail.pole_id), (words.period, detail.period.label),
+        layout.facts([(words.pole, detail.pole_id),
+                      (words.period, detail.period.label_in(words.running_year)),
                       (words.generated, format_time(generated_at))]),
         layout.p(words.compliance, layout.h2)]
     if detail.subperiods:
@@ -267,7 +301,8 @@ def fleet_pdf(rows: Sequence[PoleSummary], period: ReportPeriod, generated_at: d
     missed = sum(1 for row in rows if row.missed)
     story: list[Flowable] = [
         layout.p(words.fleet_title, layout.h1),
-        layout.facts([(words.period, period.label), (words.poles, str(len(rows))),
+        layout.facts([(words.period, period.label_in(words.running_year)),
+                      (words.poles, str(len(rows))),
                       (words.generated, format_time(generated_at))]),
         Spacer(1, 3 * mm),
         layout.p(words.missed_count.format(missed=missed, total=len(rows)), layout.body),

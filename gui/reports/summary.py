@@ -49,9 +49,15 @@ class ReportPeriod:
 
     @property
     def label(self) -> str:
+        return self.label_in()
+
+    def label_in(self, running: str = "%1 (until %2)") -> str:
+        """The period in words; ``running`` words a year still running (``%1`` the year,
+        ``%2`` how far it reaches), so the page and the PDF say it in their language."""
         if self.complete:
             return str(self.year)
-        return f"{self.year} (until {self.end.strftime('%Y-%m-%d %H:%M')})"
+        return running.replace("%1", str(self.year)).replace(
+            "%2", self.end.strftime("%Y-%m-%d %H:%M"))
 
 
 def year_period(year: int, now: datetime, zone: ZoneInfo = REPORT_ZONE) -> ReportPeriod:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import active_language
 from gui.reports.charts import ReportCharts
-from gui.reports.pdf import fleet_pdf, pole_pdf
-from gui.reports.summary import PoleDetail, ReportsState, offered_years
+from gui.reports.pdf import fleet_pdf, pole_pdf, words_for
+from gui.reports.summary import PoleDetail, ReportPeriod, ReportsState, offered_years
 from gui.reports.table import (
     DASH,
     MET_COLOUR,
@@ -155,11 +156,17 @@ class ReportsView(QWidget):
         column.addWidget(self.subperiods)
         column.addWidget(self.low_current)
         column.addWidget(self.uptime_line)
-        column.addWidget(self.charts, 1)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
+        column.addStretch(1)
+        # The fleet table and its charts side by side, the chosen pole below across the
+        # width: at 1366×768 each table then shows all its columns without scrolling.
+        upper = QSplitter()
+        upper.addWidget(self.table)
+        upper.addWidget(self.charts)
+        upper.setSizes([625, 535])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
         splitter.addWidget(detail)
-        splitter.setSizes([520, 640])
+        splitter.setSizes([440, 220])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
@@ -217,7 +224,8 @@ class ReportsView(QWidget):
             return
         period = self.state.choose_year(self._chosen_year())
         what = self.tr("Reading the tender reports")
-        self.status.setText(self.tr("Reading the reports of %1…").replace("%1", period.label))
+        self.status.setText(self.tr("Reading the reports of %1…").replace(
+            "%1", self._period_words(period)))
 
         async def both(client: ServiceClient) -> Any:
             return await asyncio.gather(client.fleet_uptime(period.start, period.end),
@@ -230,7 +238,8 @@ class ReportsView(QWidget):
                 missed, total = self.state.counts()
                 self.status.setText(self.tr(
                     "%1: %2 of %3 poles miss a target; most at risk first.").replace(
-                    "%1", period.label).replace("%2", str(missed)).replace("%3", str(total)))
+                    "%1", self._period_words(period)).replace("%2", str(missed)).replace(
+                    "%3", str(total)))
 
         self._ask(what, both, shown)
 
@@ -272,14 +281,14 @@ class ReportsView(QWidget):
                                      self.tr("PDF files (*.pdf)"))
         if not path:
             return
-        generated = self.now()
+        generated, words = self.now(), words_for(active_language())
         self.bar.setRange(0, len(rows))
         self.bar.setValue(0)
         self.bar.show()
         self.status.setText(self.tr("Writing the fleet report…"))
 
         def work() -> str:
-            data = fleet_pdf(rows, period, generated,
+            data = fleet_pdf(rows, period, generated, words=words,
                              progress=lambda done, total: self.progress.emit(done, total))
             return write_file(path, data)
 
@@ -296,9 +305,10 @@ class ReportsView(QWidget):
             self.tr("PDF files (*.pdf)"))
         if not path:
             return
-        generated = self.now()
+        generated, words = self.now(), words_for(active_language())
         self.tasks.run_blocking("write the pole's PDF",
-                                lambda: write_file(path, pole_pdf(detail, generated)),
+                                lambda: write_file(path, pole_pdf(detail, generated,
+                                                                  words=words)),
                                 self._written)
 
     def export_csv(self, kind: str, pole_id: str | None, path: str | None = None) -> None:
@@ -333,6 +343,9 @@ class ReportsView(QWidget):
         self.bar.setRange(0, total)
         self.bar.setValue(done)
 
+    def _period_words(self, period: ReportPeriod) -> str:
+        return period.label_in(self.tr("%1 (until %2)"))
+
     def _ask_path(self, name: str, kinds: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), name, kinds)
         return path
@@ -356,7 +369,7 @@ class ReportsView(QWidget):
             self.uptime_line.clear()
             return
         self.pole_title.setText(self.tr("%1 — %2").replace("%1", detail.pole_id).replace(
-            "%2", detail.period.label))
+            "%2", self._period_words(detail.period)))
         self.subperiods.setRowCount(len(detail.subperiods))
         for number, sub in enumerate(detail.subperiods):
             until = sub.end.strftime("%Y-%m-%d") + (

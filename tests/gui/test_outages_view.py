@@ -257,3 +257,11 @@ def test_location_record_area_joins_operator_and_code() -> None:
     assert LocationRecord("PW-1", area_code="ZW-12").area == "ZW-12"
     assert LocationRecord("PW-1", grid_operator="Enexis").area is None
     assert datetime(2026, 1, 1, tzinfo=UTC) < T0
+
+
+def test_every_next_step_the_service_words_is_marked_for_translation() -> None:
+    """The helpdesk reads the next step in its language: a sentence changed in the
+    service's rules without changing `gui.outages.step_words` would show in English."""
+    from gui.outages.step_words import STEPS
+    from service.outages.rules import HARDWARE_STEPS, NEXT_STEPS
+    assert set(NEXT_STEPS.values()) | set(HARDWARE_STEPS.values()) == set(STEPS)

@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from gui.i18n import switch_language
-from gui.reports.pdf import fleet_pdf, pole_pdf
+from gui.reports.pdf import DUTCH, fleet_pdf, pole_pdf, words_for
 from gui.reports.summary import PoleDetail, year_period
 from gui.views.main_window import MainWindow, Page
 from pole_link.service_api import ServiceEndpoint
@@ -110,6 +110,36 @@ def test_eis25_eis30_eis48_pole_pdf_renders_the_hand_computed_history(tmp_path: 
     assert "50.0 %" in sub2 and "MET" in sub2 and "NOT MET" not in sub2
     assert "ZOE-0042 (#6)" in text, "the low-current vehicle whose driver overruled, named"
     assert "NOT MET" in text, "uptime: connected only from 20 May"
+
+
+
+@needs_poppler
+def test_eis25_eis48_the_pole_pdf_in_dutch_for_a_dutch_grantor(tmp_path: Path) -> None:
+    """The app in Dutch writes the grantor's evidence in Dutch: the same numbers, the
+    tender's words (nulmeting, deelperiode, gehaald), Dutch page numbers."""
+    assert words_for("nl") is DUTCH
+    period = year_period(2026, NOW)
+    subs = [SubperiodRecord.from_json(row) for row in to_json(
+        compliance_report(HISTORY, PROGRAMME, until=YEAR_END))]
+    report = uptime(POLE, *june_history(), YEAR_START, YEAR_END)
+    record = UptimeRecord(POLE, YEAR_START, YEAR_END, report.period_seconds,
+                          report.up_seconds, report.connected_seconds,
+                          report.available_seconds, report.status_unknown_seconds,
+                          report.percent, report.meets_98)
+    path = tmp_path / "paal.pdf"
+    path.write_bytes(pole_pdf(PoleDetail(POLE, period, tuple(subs), record), NOW,
+                              words=DUTCH))
+    pages = pdf_pages(path, "reports_pole_pdf_nl")
+    assert len(pages) == 1
+    text = pdf_text(path)
+    assert "Aanbestedingsrapport van laadpaal NL-PW-0001" in text
+    assert "pagina 1 van 1" in text and "page 1 of 1" not in text
+    baseline = next(line for line in text.splitlines() if line.strip().startswith("nulmeting"))
+    assert baseline.split()[4:7] == ["5", "2", "40.0"], "the same numbers as in English"
+    sub2 = next(line for line in text.splitlines()
+                if line.strip().startswith("deelperiode 2"))
+    assert "GEHAALD" in sub2 and "NIET GEHAALD" not in sub2
+    assert "NIET GEHAALD" in text, "uptime: connected only from 20 May"
 
 
 @needs_poppler
