@@ -37,6 +37,7 @@ from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
+from service.oscp.routes import build_oscp_router
 from service.overrule_page import build_overrule_router
 from service.security.gate import Attempt
 from service.security.routes import build_security_router
@@ -80,6 +81,7 @@ def create_app(services: Services) -> FastAPI:
     poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
     token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
+    partners_token: list[Any] = []  # OSCP: each route checks the partner's `Token …`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
     routers: list[tuple[APIRouter, list[Any]]] = [
@@ -105,6 +107,7 @@ def create_app(services: Services) -> FastAPI:
         (build_rollouts_router(s.rollouts, repository), operator),
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
+        (build_oscp_router(s.oscp), partners_token),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

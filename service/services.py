@@ -42,6 +42,8 @@ from service.live.events import connection_event
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
+from service.oscp.measurements import energy_source
+from service.oscp.provider import FlexibilityProvider
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
@@ -144,8 +146,11 @@ class Services:
     rollouts: RolloutRunner
     leader: PgLeader | None
     store: RepositoryStore
+    oscp: FlexibilityProvider
+    """OSCP 2.0 towards grid operators (issue 22): their forecasts cap grid groups."""
     policy_task: asyncio.Task[None] | None = None
     rollout_task: asyncio.Task[None] | None = None
+    oscp_task: asyncio.Task[None] | None = None
 
     @property
     def settings(self) -> CsmsSettings:
@@ -193,17 +198,19 @@ class Services:
                                       "slots": self.files.slots,
                                       "local-lists": self.local_list_pusher})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
+        self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
         if self.settings.deploy_capacity_profile:
             self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
 
     async def stop(self) -> None:
         """The background work stopped (lifespan shutdown); storage stays open."""
-        for background in (self.policy_task, self.rollout_task):
+        for background in (self.policy_task, self.rollout_task, self.oscp_task):
             if background is not None:
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
-        self.policy_task = self.rollout_task = None
+        self.policy_task = self.rollout_task = self.oscp_task = None
+        await self.oscp.close()
         await self.service_tokens.close()
         await self.live_hub.close()
         if self.cluster is not None:
@@ -310,7 +317,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         id_tags=id_tags, authority=authority, local_lists=local_lists,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
-        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts))
+        leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
+        oscp=FlexibilityProvider(base_url, clock, energy=energy_source(repository)))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

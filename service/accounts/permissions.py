@@ -144,6 +144,14 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("GET", "/files/firmware/{sha256}/{name}"): PUBLIC,
     ("POST", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
     ("PUT", "/files/diagnostics/{pole_id}/{token}/{file_name}"): PUBLIC,
+    # -- OSCP 2.0 (issue 22): grid operators, each route checks the partner's own token ---
+    ("POST", "/oscp/fp/2.0/register"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/handshake"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/handshake_acknowledge"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/heartbeat"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/update_group_capacity_forecast"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/adjust_group_capacity_forecast"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/group_capacity_compliance_error"): PUBLIC,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",
