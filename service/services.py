@@ -42,6 +42,7 @@ from service.live.events import connection_event
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import Clock, CsmsSettings, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
+from service.oscp.balancer import GroupBalancer
 from service.oscp.measurements import energy_source
 from service.oscp.provider import FlexibilityProvider
 from service.policy.capacity import CapacityPolicy
@@ -148,9 +149,12 @@ class Services:
     store: RepositoryStore
     oscp: FlexibilityProvider
     """OSCP 2.0 towards grid operators (issue 22): their forecasts cap grid groups."""
+    grid: GroupBalancer
+    """Each grid group's cap split over its poles as profiles (eis 32)."""
     policy_task: asyncio.Task[None] | None = None
     rollout_task: asyncio.Task[None] | None = None
     oscp_task: asyncio.Task[None] | None = None
+    grid_task: asyncio.Task[None] | None = None
 
     @property
     def settings(self) -> CsmsSettings:
@@ -199,17 +203,21 @@ class Services:
                                       "local-lists": self.local_list_pusher})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
+        for running in await self.async_repository.running_transactions():
+            self.grid.charging.setdefault(running.pole_id, set()).add(int(running.id or 0))
+        self.grid_task = asyncio.create_task(self.grid.run(self.live_hub), name="grid groups")
         if self.settings.deploy_capacity_profile:
             self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
 
     async def stop(self) -> None:
         """The background work stopped (lifespan shutdown); storage stays open."""
-        for background in (self.policy_task, self.rollout_task, self.oscp_task):
+        for background in (self.policy_task, self.rollout_task, self.oscp_task,
+                           self.grid_task):
             if background is not None:
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
-        self.policy_task = self.rollout_task = self.oscp_task = None
+        self.policy_task = self.rollout_task = self.oscp_task = self.grid_task = None
         await self.oscp.close()
         await self.service_tokens.close()
         await self.live_hub.close()
@@ -304,6 +312,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                            timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
                              clock=clock, leader=leader, events=hub.publish, sender=sender)
+    oscp = FlexibilityProvider(base_url, clock, energy=energy_source(repository))
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
@@ -318,7 +327,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         local_list_pusher=pusher, files=files, sender=sender,
         rollouts=rollouts,
         leader=leader, store=RepositoryStore(async_repository, firmware_watch=rollouts),
-        oscp=FlexibilityProvider(base_url, clock, energy=energy_source(repository)))
+        oscp=oscp, grid=GroupBalancer(oscp, connections, pole_settings.settings_for,
+                                      clock=clock))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

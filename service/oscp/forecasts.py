@@ -86,6 +86,15 @@ class ForecastBook:
                                    partner_id, chosen))
         return min(found, key=lambda limit: limit.amps, default=None)
 
+    def next_start(self, group_id: str, after: datetime, until: datetime) -> datetime | None:
+        """The earliest start of a block in ``(after, until]`` (to deploy ahead of it)."""
+        blocks = self.groups.get(group_id)
+        if blocks is None:
+            return None
+        starts = [b.start_time for book in (blocks.updates, blocks.adjusts)
+                  for bs in book.values() for b in bs if after < b.start_time <= until]
+        return min(starts, default=None)
+
     def blocks(self, group_id: str) -> list[ForecastedBlock]:
         """All blocks of the group, in time order (for the GUI's plot)."""
         blocks = self.groups.get(group_id)

@@ -42,7 +42,7 @@ PREFIX = "/oscp/fp/2.0"
 Clock = Callable[[], datetime]
 EnergySource = Callable[[list[str]], Awaitable[tuple[float, datetime] | None]]
 """The group's poles → (their summed import register in Wh, when read), or None."""
-ForecastListener = Callable[[str], Awaitable[None]]
+ForecastListener = Callable[[str], Awaitable[object]]
 
 
 class GridGroups:
@@ -104,7 +104,7 @@ class FlexibilityProvider:
                 LOGGER.warning("%s; its registration is undone", exc)
                 partner.token_digest, partner.state = previous, PartnerState.NEW
 
-        self._background(register_back(), f"OSCP register back to {partner.name}")
+        self.background(register_back(), f"OSCP register back to {partner.name}")
 
     def handshaken(self, partner: Partner, message: Handshake, request_id: str) -> None:
         partner.heartbeat_interval_s = message.required_behaviour.heartbeat_interval
@@ -118,7 +118,7 @@ class FlexibilityProvider:
                 await self.client.send(partner, "handshake_acknowledge", ack,
                                        correlation_id=request_id)
 
-        self._background(acknowledge(), f"OSCP handshake_acknowledge to {partner.name}")
+        self.background(acknowledge(), f"OSCP handshake_acknowledge to {partner.name}")
 
     def acknowledged(self, partner: Partner, message: HandshakeAcknowledgement) -> None:
         partner.heartbeat_interval_s = message.required_behaviour.heartbeat_interval
@@ -136,7 +136,7 @@ class FlexibilityProvider:
     def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
                  adjust: bool) -> None:
         self.forecasts.store(partner.partner_id, message, adjust=adjust)
-        self._background(self._notify(message.group_id), f"re-split {message.group_id}")
+        self.background(self._notify(message.group_id), f"re-split {message.group_id}")
 
     def compliance_error(self, partner: Partner, message: GroupCapacityComplianceError) -> None:
         LOGGER.warning("OSCP partner %s reports a compliance error: %s", partner.name,
@@ -237,13 +237,14 @@ class FlexibilityProvider:
 
     def _notify_all(self) -> None:
         for group_id in self.groups.names():
-            self._background(self._notify(group_id), f"re-split {group_id}")
+            self.background(self._notify(group_id), f"re-split {group_id}")
 
     async def _notify(self, group_id: str) -> None:
         for listener in self.listeners:
             await listener(group_id)
 
-    def _background(self, work: Awaitable[None], name: str) -> None:
+    def background(self, work: Awaitable[object], name: str) -> None:
+        """Work after the 204 (or an event), its failure logged, cancelled at close."""
         async def run() -> None:
             try:
                 await work
