@@ -43,6 +43,7 @@ from pole_link.errors import (
 from pole_link.live import LiveSample
 from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
+from pole_link.service_oscp import OscpRequests
 from pole_link.service_values import json_float as _float
 from pole_link.service_values import json_int as _int
 from pole_link.service_values import json_records as _records
@@ -951,7 +952,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return str(response.status_code), response.reason_phrase, {}
 
 
-class ServiceClient(CardRequests, AccountRequests):
+class ServiceClient(CardRequests, AccountRequests, OscpRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be

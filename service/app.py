@@ -37,6 +37,7 @@ from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.websocket_connection import WebSocketConnection
+from service.oscp.api import build_oscp_admin_router
 from service.oscp.routes import build_oscp_router
 from service.overrule_page import build_overrule_router
 from service.security.gate import Attempt
@@ -108,6 +109,7 @@ def create_app(services: Services) -> FastAPI:
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
         (build_oscp_router(s.oscp), partners_token),
+        (build_oscp_admin_router(s.oscp, s.grid, repository), operator),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

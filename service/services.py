@@ -45,6 +45,9 @@ from service.ocpp.repository_store import RepositoryStore
 from service.oscp.balancer import GroupBalancer
 from service.oscp.measurements import energy_source
 from service.oscp.provider import FlexibilityProvider
+from service.oscp.store import KEY_FILE_NAME as OSCP_KEY_FILE_NAME
+from service.oscp.store import OscpStore
+from service.oscp.store import load_or_create_key as load_or_create_oscp_key
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
@@ -312,7 +315,10 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                            timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
                              clock=clock, leader=leader, events=hub.publish, sender=sender)
-    oscp = FlexibilityProvider(base_url, clock, energy=energy_source(repository))
+    oscp = FlexibilityProvider(base_url, clock, energy=energy_source(repository), store=OscpStore(
+        repository.engine, await asyncio.to_thread(
+            load_or_create_oscp_key, token_file.parent / OSCP_KEY_FILE_NAME)))
+    await oscp.load()
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,

@@ -34,6 +34,7 @@ from service.oscp.messages import (
     VersionUrl,
 )
 from service.oscp.partners import Partner, Partners, PartnerState, digest, new_token
+from service.oscp.store import OscpStore
 
 LOGGER = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ class GridGroups:
 class FlexibilityProvider:
     def __init__(self, public_url: str, clock: Clock, *, heartbeat_interval_s: int = 60,
                  measurement_interval_s: float = 900.0, client: OscpClient | None = None,
-                 energy: EnergySource | None = None, tick_s: float = 0.5) -> None:
+                 energy: EnergySource | None = None, tick_s: float = 0.5,
+                 store: OscpStore | None = None) -> None:
         self.public_url = public_url.rstrip("/") + PREFIX
         self.clock = clock
         self.heartbeat_interval_s = heartbeat_interval_s
@@ -75,6 +77,7 @@ class FlexibilityProvider:
         self.client = client or OscpClient()
         self.energy = energy
         self.tick_s = tick_s
+        self.store = store
         self.partners = Partners()
         self.forecasts = ForecastBook()
         self.groups = GridGroups()
@@ -103,6 +106,7 @@ class FlexibilityProvider:
             except SendFailed as exc:
                 LOGGER.warning("%s; its registration is undone", exc)
                 partner.token_digest, partner.state = previous, PartnerState.NEW
+            await self.save(partner)
 
         self.background(register_back(), f"OSCP register back to {partner.name}")
 
@@ -110,6 +114,7 @@ class FlexibilityProvider:
         partner.heartbeat_interval_s = message.required_behaviour.heartbeat_interval
         partner.state = PartnerState.HANDSHAKEN
         partner.last_heartbeat = self.clock()  # the handshake counts as a sign of life
+        self.background(self.save(partner), f"OSCP partner {partner.name} stored")
         ack = HandshakeAcknowledgement(required_behaviour=RequiredBehaviour(
             heartbeat_interval=self.heartbeat_interval_s))
 
@@ -141,6 +146,41 @@ class FlexibilityProvider:
     def compliance_error(self, partner: Partner, message: GroupCapacityComplianceError) -> None:
         LOGGER.warning("OSCP partner %s reports a compliance error: %s", partner.name,
                        message.message[:200])
+
+    # -- operators' changes, kept ---------------------------------------------------------
+
+    async def load(self) -> None:
+        """Partners and grid groups from storage (at start)."""
+        if self.store is None:
+            return
+        for partner in await asyncio.to_thread(self.store.partners):
+            self.partners.by_id[partner.partner_id] = partner
+        for pole_id, group_id in (await asyncio.to_thread(self.store.groups)).items():
+            self.groups.set(pole_id, group_id)
+
+    async def save(self, partner: Partner) -> None:
+        if self.store is not None:
+            await asyncio.to_thread(self.store.save_partner, partner, self.clock())
+
+    async def add_partner(self, partner_id: str, name: str) -> tuple[Partner, str]:
+        partner, token = self.partners.add(partner_id, name)
+        await self.save(partner)
+        return partner, token
+
+    async def remove_partner(self, partner_id: str) -> bool:
+        removed = self.partners.remove(partner_id)
+        if removed and self.store is not None:
+            await asyncio.to_thread(self.store.delete_partner, partner_id)
+        return removed
+
+    async def set_group(self, pole_id: str, group_id: str | None) -> None:
+        old = self.groups.of_pole.get(pole_id)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.set_group, pole_id, group_id)
+        self.groups.set(pole_id, group_id)
+        for changed in {old, group_id} - {None}:
+            assert changed is not None
+            self.background(self._notify(changed), f"re-split {changed}")
 
     # -- what we ask and send -------------------------------------------------------------
 
