@@ -8,7 +8,7 @@ with its own records; the client stays the one place that maps refusals onto err
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -74,6 +74,12 @@ class GridGroupRecord:
     paused: tuple[str, ...]
     problems: tuple[str, ...]
     blocks: tuple[ForecastBlockRecord, ...]
+    actual_a: Mapping[str, float] = field(default_factory=dict)
+    """Per pole, what its vehicles drew at its latest meter values (per phase)."""
+
+    @property
+    def total_actual_a(self) -> float:
+        return sum(self.actual_a.values())
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> GridGroupRecord:
@@ -84,7 +90,8 @@ class GridGroupRecord:
                    {str(k): float(v) for k, v in (item.get("offers") or {}).items()},
                    tuple(str(p) for p in item.get("paused") or ()),
                    tuple(str(p) for p in item.get("problems") or ()),
-                   tuple(_records(item.get("blocks"), ForecastBlockRecord.from_json)))
+                   tuple(_records(item.get("blocks"), ForecastBlockRecord.from_json)),
+                   {str(k): float(v) for k, v in (item.get("actualA") or {}).items()})
 
 
 class OscpRequests:

@@ -41,6 +41,7 @@ from gui.fleet.model import FleetModel
 from gui.fleet.register_panel import PoleRegisterPanel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
+from gui.grid.view import GridGroupsView
 from gui.help.dialogs import add_help_menu
 from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
@@ -83,6 +84,7 @@ class Page(IntEnum):
     COMMISSIONING = 5
     CARDS = 6
     AUDIT = 7
+    GRID = 8
 
 
 class MainWindow(QMainWindow):
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.commissioning_page = CommissioningPage(self.controller, self.tasks)
         self.cards_view = CardsView(self.tasks)
         self.audit_view = AuditView(self.tasks)
+        self.grid_view = GridGroupsView(self.tasks)  # grid operators' forecasts (issue 22)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):
@@ -131,12 +134,13 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
                      self.firmware_page, self.commissioning_page, self.cards_view,
-                     self.audit_view):
+                     self.audit_view, self.grid_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
-                     self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit")):
+                     self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit"),
+                     self.tr("Grid groups")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -214,6 +218,7 @@ class MainWindow(QMainWindow):
         self.connect_view.service_chosen.connect(self.commissioning_page.follow)
         self.connect_view.service_chosen.connect(self.cards_view.follow)
         self.connect_view.service_chosen.connect(self.audit_view.follow)
+        self.connect_view.service_chosen.connect(self.grid_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)

@@ -92,6 +92,7 @@ def build_oscp_admin_router(provider: FlexibilityProvider, balancer: GroupBalanc
                 "offers": {} if state is None else state.split.offers,
                 "paused": [] if state is None else state.split.paused,
                 "problems": [] if state is None else state.problems,
+                "actualA": {p: balancer.actual_a(p) for p in provider.groups.poles(group_id)},
                 "blocks": [{"start": b.start_time.isoformat(), "end": b.end_time.isoformat(),
                             "amps": round(amps_per_phase(b), 1)}
                            for b in provider.forecasts.blocks(group_id)],

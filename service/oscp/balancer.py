@@ -80,6 +80,8 @@ class GroupBalancer:
         """IEC 61851's longest vehicle response to a new offer (virtual EVs: 2 s)."""
         self.charging: dict[str, set[int]] = {}
         self.demand: dict[str, float] = {}
+        self.actual: dict[tuple[str, int], float] = {}
+        """(pole, socket) → the highest phase current of its latest meter values."""
         self.deployed: dict[str, tuple[datetime, float]] = {}
         """pole → (the block's start, the offer it holds) while a group profile is on it."""
         self.states: dict[str, GroupState] = {}
@@ -98,6 +100,9 @@ class GroupBalancer:
     def session_stopped(self, pole_id: str, transaction_id: int) -> None:
         self.charging.get(pole_id, set()).discard(transaction_id)
         self.demand.pop(pole_id, None)
+        if not self.charging.get(pole_id):
+            for key in [k for k in self.actual if k[0] == pole_id]:
+                self.actual[key] = 0.0
         self._soon(pole_id)
 
     def connection_changed(self, pole_id: str) -> None:
@@ -118,8 +123,16 @@ class GroupBalancer:
             currents = [float(v.get("value", 0)) for sample in event.get("meterValue", [])
                         for v in sample.get("sampledValue", [])
                         if v.get("measurand") == "Current.Import"]
-            if currents and self.charging.get(pole_id):
-                self.demand[pole_id] = max(currents)
+            if currents:
+                connector = int(event.get("connectorId") or 0)
+                self.actual[(pole_id, connector)] = max(currents)
+                if self.charging.get(pole_id):
+                    self.demand[pole_id] = self.actual_a(pole_id)
+
+    def actual_a(self, pole_id: str) -> float:
+        """What the pole's vehicles drew at its latest meter values (per phase, summed
+        over its sockets)."""
+        return sum(a for (pole, _c), a in self.actual.items() if pole == pole_id)
 
     def _soon(self, pole_id: str) -> None:
         group_id = self.provider.groups.of_pole.get(pole_id)
