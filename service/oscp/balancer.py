@@ -51,6 +51,8 @@ POLE_CONNECTOR = 0
 DEFAULT_DEMAND_A = 32.0
 """A charging pole whose current we have not seen yet is taken to want the most."""
 STEP_S = 60
+ROTATE_S = 900
+"""Poles paused because the cap cannot give every charging pole 6 A swap this often."""
 LEAD_S = 30
 
 
@@ -86,6 +88,7 @@ class GroupBalancer:
         """pole → (the block's start, the offer it holds) while a group profile is on it."""
         self.states: dict[str, GroupState] = {}
         self.rotation = 0
+        self._rotated_at: datetime | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tender_cache: dict[tuple[TenderProfileSettings, datetime, datetime],
                                  list[tuple[int, float]]] = {}
@@ -293,8 +296,17 @@ class GroupBalancer:
             self.deployed.pop(pole_id, None)
 
     async def tick(self) -> None:
-        """Block boundaries: a group whose cap began, changed or ended is re-split."""
+        """Block boundaries: a group whose cap began, changed or ended is re-split; every
+        `ROTATE_S` the poles paused for lack of capacity take their turn."""
         now = self.clock()
+        if self._rotated_at is None:
+            self._rotated_at = now
+        elif (now - self._rotated_at).total_seconds() >= ROTATE_S:
+            self._rotated_at = now
+            self.rotation += 1
+            for turning, last in list(self.states.items()):
+                if last.split.paused:
+                    await self.rebalance(turning)
         for group_id in self.provider.groups.names():
             limit = self.effective_limit(group_id, now)
             state = self.states.get(group_id)
