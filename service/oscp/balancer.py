@@ -173,6 +173,9 @@ class GroupBalancer:
         state = self.states.setdefault(group_id, GroupState(group_id))
         limit = self.effective_limit(group_id, now)
         state.limit, state.at = limit, now
+        # A pole taken out of every group no longer follows a group's cap.
+        await asyncio.gather(*(self._clear(p) for p in list(self.deployed)
+                               if p not in self.provider.groups.of_pole))
         if limit is None:
             state.split, state.problems = Split(), []
             await asyncio.gather(*(self._clear(p) for p in self.provider.groups.poles(group_id)

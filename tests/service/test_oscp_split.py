@@ -43,35 +43,3 @@ def test_eis32_sum_within_cap_and_no_offer_below_six_amps(
     assert set(result.offers) == {p.pole_id for p in poles}
     assert all(result.offers[p.pole_id] <= max(p.max_a, MIN_A) + 1e-6 for p in poles)
 
-
-async def test_eis32_paused_poles_take_turns_every_quarter_hour() -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from pole_link.profiles.tender import TenderProfileSettings
-    from service.oscp.balancer import ROTATE_S, GroupBalancer
-    from service.oscp.messages import GroupCapacityForecast
-    from service.oscp.provider import FlexibilityProvider
-
-    now = [datetime(2026, 11, 25, 11, tzinfo=UTC)]
-    provider = FlexibilityProvider("http://127.0.0.1", lambda: now[0])
-    balancer = GroupBalancer(provider, {}, lambda _p: TenderProfileSettings(),
-                             clock=lambda: now[0])
-    provider.forecasts.store("enexis", GroupCapacityForecast.model_validate({
-        "group_id": "g", "type": "CONSUMPTION", "forecasted_blocks": [{
-            "capacity": 13, "phase": "ALL", "unit": "A",
-            "start_time": now[0].isoformat(),
-            "end_time": (now[0] + timedelta(hours=2)).isoformat()}]}), adjust=False)
-    for pole_id in ("P0", "P1", "P2"):
-        provider.groups.set(pole_id, "g")
-        balancer.charging[pole_id] = {1}
-    balancer.connections = {p: object() for p in ("P0", "P1", "P2")}
-    balancer._deploy = _accept  # type: ignore[method-assign]
-    await balancer.tick()  # the clock of the turns starts
-    first = (await balancer.rebalance("g")).split.paused
-    now[0] += timedelta(seconds=ROTATE_S)
-    await balancer.tick()
-    assert balancer.states["g"].split.paused != first
-
-
-async def _accept(*_args: object) -> None:
-    return None
