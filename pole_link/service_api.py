@@ -44,6 +44,7 @@ from pole_link.live import LiveSample
 from pole_link.service_accounts import AccountRequests
 from pole_link.service_cards import CardRequests
 from pole_link.service_ocpi import OcpiRequests
+from pole_link.service_oscp import OscpRequests
 from pole_link.service_outages import OutageRequests
 from pole_link.service_reports import ReportRequests
 from pole_link.service_token_requests import ServiceTokenRequests
@@ -914,7 +915,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
 
 
 class ServiceClient(CardRequests, AccountRequests, ServiceTokenRequests, ReportRequests,
-                    OcpiRequests, OutageRequests):
+                    OcpiRequests, OutageRequests, OscpRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be

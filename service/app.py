@@ -49,6 +49,8 @@ from service.ocpp.call_budget import Admission
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.websocket_connection import WebSocketConnection
+from service.oscp.api import build_oscp_admin_router
+from service.oscp.routes import build_oscp_router
 from service.overrule_page import build_overrule_router
 from service.security.gate import Attempt
 from service.security.routes import build_security_router
@@ -95,6 +97,7 @@ def create_app(services: Services) -> FastAPI:
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
     token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
     ocpi_own: list[Any] = []  # roaming partners: OCPI's `Token` header, `ocpi.Registry`
+    partners_token: list[Any] = []  # OSCP: each route checks the partner's `Token …`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
     routers: list[tuple[APIRouter, list[Any]]] = [
@@ -139,6 +142,8 @@ def create_app(services: Services) -> FastAPI:
           else []),
         (build_outages_router(repository, AsyncLocationRepository(
             LocationRepository(s.repository.engine)), clock), operator),
+        (build_oscp_router(s.oscp), partners_token),
+        (build_oscp_admin_router(s.oscp, s.grid, repository), operator),
     ]
     for router, guards in routers:
         app.include_router(router, dependencies=guards)

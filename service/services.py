@@ -53,6 +53,12 @@ from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.call_budget import Admission, CallBudget, Paced
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
+from service.oscp.balancer import GroupBalancer
+from service.oscp.measurements import energy_source
+from service.oscp.provider import FlexibilityProvider
+from service.oscp.store import KEY_FILE_NAME as OSCP_KEY_FILE_NAME
+from service.oscp.store import OscpStore
+from service.oscp.store import load_or_create_key as load_or_create_oscp_key
 from service.policy.capacity import CapacityPolicy
 from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
@@ -157,6 +163,10 @@ class Services:
     rollouts: RolloutRunner
     leader: PgLeader | None
     store: RepositoryStore
+    oscp: FlexibilityProvider
+    """OSCP 2.0 towards grid operators (issue 22): their forecasts cap grid groups."""
+    grid: GroupBalancer
+    """Each grid group's cap split over its poles as profiles (eis 32)."""
     budget: CallBudget = field(default_factory=CallBudget)
     """Paces the service's own boot-time calls behind the poles' calls (a reconnect storm)."""
     admission: Admission = field(default_factory=Admission)
@@ -176,6 +186,8 @@ class Services:
             return self.live_hub
         return PoleEvents(self.live_hub, self.ocpi_pusher, self.ocpi_sessions)
     rollout_task: asyncio.Task[None] | None = None
+    oscp_task: asyncio.Task[None] | None = None
+    grid_task: asyncio.Task[None] | None = None
 
     @property
     def settings(self) -> CsmsSettings:
@@ -226,17 +238,23 @@ class Services:
                                       "slots": self.files.slots,
                                       "local-lists": self.local_list_pusher})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
+        self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
+        for running in await self.async_repository.running_transactions():
+            self.grid.charging.setdefault(running.pole_id, set()).add(int(running.id or 0))
+        self.grid_task = asyncio.create_task(self.grid.run(self.live_hub), name="grid groups")
         if self.settings.deploy_capacity_profile:
             self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
 
     async def stop(self) -> None:
         """The background work stopped (lifespan shutdown); storage stays open."""
-        for background in (self.policy_task, self.rollout_task):
+        for background in (self.policy_task, self.rollout_task, self.oscp_task,
+                           self.grid_task):
             if background is not None:
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
-        self.policy_task = self.rollout_task = None
+        self.policy_task = self.rollout_task = self.oscp_task = self.grid_task = None
+        await self.oscp.close()
         await self.service_tokens.close()
         if self.ocpi_pusher is not None:
             await self.ocpi_pusher.close()
@@ -346,6 +364,10 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                            timeout_s=SEND_TIMEOUT_S)
     rollouts = RolloutRunner(async_repository, connections, files.store, location,
                              clock=clock, leader=leader, events=hub.publish, sender=sender)
+    oscp = FlexibilityProvider(base_url, clock, energy=energy_source(repository), store=OscpStore(
+        repository.engine, await asyncio.to_thread(
+            load_or_create_oscp_key, token_file.parent / OSCP_KEY_FILE_NAME)))
+    await oscp.load()
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
@@ -364,7 +386,9 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         ocpi_tokens=ocpi_tokens,
         ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
         ocpi_tariffs=ocpi_tariffs,
-        budget=budget, admission=Admission(settings.boots_in_flight))
+        budget=budget, admission=Admission(settings.boots_in_flight),
+        oscp=oscp, grid=GroupBalancer(oscp, connections, pole_settings.settings_for,
+                                      clock=clock))
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

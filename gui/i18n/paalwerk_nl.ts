@@ -2789,6 +2789,94 @@
     </message>
 </context>
 <context>
+    <name>GridGroupsView</name>
+    <message>
+        <location filename="../grid/view.py" line="49" />
+        <source>Connect to a service to see its grid groups.</source>
+        <translation>Verbind met een service om de netgroepen te zien.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="63" />
+        <source>Current per phase (A)</source>
+        <translation>Stroom per fase (A)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="66" />
+        <source>Grid operator's forecast</source>
+        <translation>Capaciteitsprognose van de netbeheerder</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="68" />
+        <source>Group's actual current</source>
+        <translation>Werkelijke stroom van de groep</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="71" />
+        <source>Pole</source>
+        <translation>Laadpunt</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="71" />
+        <source>Share (A)</source>
+        <translation>Toegewezen (A)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="71" />
+        <source>Drawing (A)</source>
+        <translation>Afname (A)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="71" />
+        <source>State</source>
+        <translation>Toestand</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="76" />
+        <source>Grid group</source>
+        <translation>Netgroep</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="105" />
+        <source>Read grid groups</source>
+        <translation>Netgroepen lezen</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="136" />
+        <source>No pole is in a grid group yet: set a pole's grid group (or import a CSV) to follow a grid operator's forecasts.</source>
+        <translation>Nog geen laadpunt zit in een netgroep: stel de netgroep van een laadpunt in (of importeer een CSV) om de prognoses van de netbeheerder te volgen.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="142" />
+        <source>No forecast in force — drawing {actual:.1f} A</source>
+        <translation>Geen prognose van kracht — afname {actual:.1f} A</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="144" />
+        <source>Capped at {limit:.1f} A — drawing {actual:.1f} A</source>
+        <translation>Begrensd op {limit:.1f} A — afname {actual:.1f} A</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="157" />
+        <source>paused: the cap leaves it nothing</source>
+        <translation>gepauzeerd: de begrenzing laat niets over</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="158" />
+        <source>not capped</source>
+        <translation>niet begrensd</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="159" />
+        <source>charging</source>
+        <translation>laadt</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="159" />
+        <source>idle</source>
+        <translation>vrij</translation>
+    </message>
+</context>
+<context>
     <name>HelpMenu</name>
     <message>
         <location filename="../help/dialogs.py" line="164" />
@@ -3214,152 +3302,157 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="131" />
+        <location filename="../views/main_window.py" line="133" />
         <source>On site (this pole)</source>
         <translation>Ter plekke (deze paal)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="132" />
+        <location filename="../views/main_window.py" line="134" />
         <source>Across the fleet</source>
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="151" />
+        <location filename="../views/main_window.py" line="155" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="151" />
+        <location filename="../views/main_window.py" line="155" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="151" />
+        <location filename="../views/main_window.py" line="155" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="152" />
+        <location filename="../views/main_window.py" line="156" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="152" />
+        <location filename="../views/main_window.py" line="156" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="153" />
+        <location filename="../views/main_window.py" line="157" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="153" />
+        <location filename="../views/main_window.py" line="157" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="153" />
+        <location filename="../views/main_window.py" line="157" />
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="154" />
+        <location filename="../views/main_window.py" line="158" />
         <source>Reports</source>
         <translation>Rapportages</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="159" />
         <source>Roaming partners</source>
         <translation>Roamingpartners</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="159" />
         <source>Outages</source>
         <translation>Storingen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="182" />
+        <location filename="../views/main_window.py" line="160" />
+        <source>Grid groups</source>
+        <translation>Netgroepen</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="187" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="192" />
+        <location filename="../views/main_window.py" line="197" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="197" />
+        <location filename="../views/main_window.py" line="202" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="202" />
+        <location filename="../views/main_window.py" line="207" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="203" />
+        <location filename="../views/main_window.py" line="208" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="206" />
+        <location filename="../views/main_window.py" line="211" />
         <source>Prepare a site visit…</source>
         <translation>Locatiebezoek voorbereiden…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="208" />
+        <location filename="../views/main_window.py" line="213" />
         <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
         <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="213" />
+        <location filename="../views/main_window.py" line="218" />
         <source>Issued service tokens…</source>
         <translation>Uitgegeven servicetokens…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="215" />
+        <location filename="../views/main_window.py" line="220" />
         <source>See the service tokens technicians hold, and revoke one (a lost laptop)</source>
         <translation>Bekijk welke servicetokens monteurs hebben en trek er een in (een kwijtgeraakte laptop)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="229" />
+        <location filename="../views/main_window.py" line="234" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="287" />
+        <location filename="../views/main_window.py" line="293" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="322" />
+        <location filename="../views/main_window.py" line="328" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="337" />
+        <location filename="../views/main_window.py" line="343" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="403" />
+        <location filename="../views/main_window.py" line="409" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="411" />
+        <location filename="../views/main_window.py" line="417" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="413" />
+        <location filename="../views/main_window.py" line="419" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="415" />
+        <location filename="../views/main_window.py" line="421" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>

@@ -42,6 +42,7 @@ from gui.fleet.model import FleetModel
 from gui.fleet.register_panel import PoleRegisterPanel
 from gui.fleet.view import FleetView
 from gui.fleet_feed import FleetFeed
+from gui.grid.view import GridGroupsView
 from gui.help.dialogs import add_help_menu
 from gui.i18n import LANGUAGES, remember_language
 from gui.message_bar import MessageBar
@@ -92,6 +93,7 @@ class Page(IntEnum):
     REPORTS = 8
     ROAMING = 9
     OUTAGES = 10
+    GRID = 11
 
 
 class MainWindow(QMainWindow):
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self.roaming_view = RoamingView(self.tasks)  # OCPI partners (issue 21)
         self.roaming_view.watch(self.access)
         self.outages_view = OutagesView(self.tasks)  # the helpdesk's board (issue 19)
+        self.grid_view = GridGroupsView(self.tasks)  # grid operators' forecasts (issue 22)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):
@@ -145,14 +148,16 @@ class MainWindow(QMainWindow):
         for view in (self.connect_view, self.fleet_view, self.pole_view, self.profile_view,
                      self.firmware_page, self.commissioning_page, self.cards_view,
                      self.audit_view, self.reports_view,
-                     self.roaming_view, self.outages_view):
+                     self.roaming_view, self.outages_view,
+                     self.grid_view):
             self.pages.addWidget(view)
         self.nav = QListWidget()
         for name in (self.tr("Connect"), self.tr("Fleet"), self.tr("Pole"),
                      self.tr("Capacity profile"), self.tr("Firmware"),
                      self.tr("Commissioning"), self.tr("Cards"), self.tr("Audit"),
                      self.tr("Reports"),
-                     self.tr("Roaming partners"), self.tr("Outages")):
+                     self.tr("Roaming partners"), self.tr("Outages"),
+                     self.tr("Grid groups")):
             self.nav.addItem(name)
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("font-size: 13pt;")
@@ -250,6 +255,7 @@ class MainWindow(QMainWindow):
         self.feed.went_live.connect(self.outages_view.note_change)
         self.outages_view.pole_activated.connect(self.open_remote_pole)
         self.locations.changed.connect(self.outages_view.note_change)
+        self.connect_view.service_chosen.connect(self.grid_view.follow)
         self.pole_view.commission_requested.connect(
             lambda: self.show_page(Page.COMMISSIONING))
         self.connect_view.service_chosen.connect(self.register_panel.follow)

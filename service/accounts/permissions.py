@@ -183,6 +183,22 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("PUT", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
     ("DELETE", "/ocpi/2.2.1/chargingprofiles/{session_id}"): PUBLIC,
     ("GET", "/ocpi/2.2.1/tariffs"): PUBLIC,
+    # -- OSCP 2.0 (issue 22): grid operators, each route checks the partner's own token ---
+    ("POST", "/oscp/fp/2.0/register"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/handshake"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/handshake_acknowledge"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/heartbeat"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/update_group_capacity_forecast"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/adjust_group_capacity_forecast"): PUBLIC,
+    ("POST", "/oscp/fp/2.0/group_capacity_compliance_error"): PUBLIC,
+    # -- OSCP partners and grid groups (issue 22): everyone reads groups, admins write ----
+    ("GET", f"{P}/oscp/partners"): _H,
+    ("POST", f"{P}/oscp/partners"): _A,
+    ("DELETE", f"{P}/oscp/partners/{{partner_id}}"): _A,
+    ("GET", f"{P}/oscp/refusals"): _A,
+    ("GET", f"{P}/grid-groups"): _H,
+    ("PUT", f"{P}/poles/{{pole_id}}/grid-group"): _A,
+    ("POST", f"{P}/grid-groups/import"): _A,
 }
 
 _WHAT = {_H: "read the fleet", _T: "do technician work (firmware, commissioning)",

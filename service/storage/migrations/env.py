@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
+import service.oscp.store
 import service.storage.id_tag_models  # the card register's tables, for autogenerate
 import service.storage.models  # noqa: F401  (registers the tables for autogenerate)
 

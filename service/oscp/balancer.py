@@ -1,0 +1,337 @@
+"""From a grid group's forecast to its poles (eis 32): the split of `service.oscp.split`
+sent to each pole as a ``ChargePointMaxProfile`` valid for the forecast block.
+
+The group profile sits one stack level above the tender capacity profile, so on the pole
+it wins (OCPP 1.6: the highest stack level of a purpose prevails); its periods are
+therefore the *lower* of the pole's share and the tender profile over the block (peak
+17:00–21:00 included), so the pole's composite schedule is never above either. When the
+block ends the profile's ``validTo`` has passed and the tender profile governs again; we
+also clear it, so a pole does not keep a stale group profile.
+
+Re-split when the forecast changes, a block begins or ends, a session starts or stops, a
+pole of the group connects or drops. A pole offline counts with what it may still draw
+(its last offer of this block, else its maximum); that pole, or one refusing the profile,
+means the group cannot be guaranteed to comply: a ``group_capacity_compliance_error``
+says why. Each accepted profile is checked with ``GetCompositeSchedule``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ocpp.v16.enums import (
+    ChargingProfileKindType,
+    ChargingProfilePurposeType,
+    ChargingRateUnitType,
+)
+
+from pole_link.errors import PoleLinkError
+from pole_link.profiles.charging_profile import (
+    ChargingProfile,
+    ChargingSchedule,
+    SchedulePeriod,
+)
+from pole_link.profiles.composite import parse_composite_answer, profile_limit_at
+from pole_link.profiles.tender import TenderProfileSettings, build_capacity_profile
+from service.oscp.forecasts import Limit
+from service.oscp.provider import FlexibilityProvider
+from service.oscp.split import PoleNeed, Split, split
+
+LOGGER = logging.getLogger(__name__)
+
+GROUP_PROFILE_ID = 3263
+"""The chargingProfileId of the group profile (eis 32/63), apart from the tender's."""
+POLE_CONNECTOR = 0
+DEFAULT_DEMAND_A = 32.0
+"""A charging pole whose current we have not seen yet is taken to want the most."""
+STEP_S = 60
+ROTATE_S = 900
+"""Poles paused because the cap cannot give every charging pole 6 A swap this often."""
+LEAD_S = 30
+
+
+@dataclass
+class GroupState:
+    """What the GUI shows of one group: its cap, and per pole what it got."""
+
+    group_id: str
+    limit: Limit | None = None
+    split: Split = field(default_factory=Split)
+    problems: list[str] = field(default_factory=list)
+    at: datetime | None = None
+
+
+class GroupBalancer:
+    def __init__(self, provider: FlexibilityProvider, connections: Any,
+                 settings_for: Callable[[str], TenderProfileSettings], *,
+                 clock: Callable[[], datetime], verify: bool = True,
+                 call_timeout_s: float = 30.0, raise_delay_s: float = 5.0) -> None:
+        self.provider = provider
+        self.connections = connections
+        self.settings_for = settings_for
+        self.clock = clock
+        self.verify = verify
+        self.call_timeout_s = call_timeout_s
+        self.raise_delay_s = raise_delay_s
+        """IEC 61851's longest vehicle response to a new offer (virtual EVs: 2 s)."""
+        self.charging: dict[str, set[int]] = {}
+        self.demand: dict[str, float] = {}
+        self.actual: dict[tuple[str, int], float] = {}
+        """(pole, socket) → the highest phase current of its latest meter values."""
+        self.deployed: dict[str, tuple[datetime, float]] = {}
+        """pole → (the block's start, the offer it holds) while a group profile is on it."""
+        self.states: dict[str, GroupState] = {}
+        self.rotation = 0
+        self._rotated_at: datetime | None = None
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._tender_cache: dict[tuple[TenderProfileSettings, datetime, datetime],
+                                 list[tuple[int, float]]] = {}
+        provider.listeners.append(self.rebalance)
+
+    # -- events --------------------------------------------------------------------------
+
+    def session_started(self, pole_id: str, transaction_id: int) -> None:
+        self.charging.setdefault(pole_id, set()).add(transaction_id)
+        self._soon(pole_id)
+
+    def session_stopped(self, pole_id: str, transaction_id: int) -> None:
+        self.charging.get(pole_id, set()).discard(transaction_id)
+        self.demand.pop(pole_id, None)
+        if not self.charging.get(pole_id):
+            for key in [k for k in self.actual if k[0] == pole_id]:
+                self.actual[key] = 0.0
+        self._soon(pole_id)
+
+    def connection_changed(self, pole_id: str) -> None:
+        self._soon(pole_id)
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        """A live-hub event (`service.live.events`): sessions, connections, currents."""
+        kind, pole_id = event.get("type"), str(event.get("poleId"))
+        if kind == "transaction":
+            transaction_id = int(event.get("transactionId") or 0)
+            if event.get("event") == "started":
+                self.session_started(pole_id, transaction_id)
+            else:
+                self.session_stopped(pole_id, transaction_id)
+        elif kind == "connection":
+            self.connection_changed(pole_id)
+        elif kind == "meterValues":
+            currents = [float(v.get("value", 0)) for sample in event.get("meterValue", [])
+                        for v in sample.get("sampledValue", [])
+                        if v.get("measurand") == "Current.Import"]
+            if currents:
+                connector = int(event.get("connectorId") or 0)
+                self.actual[(pole_id, connector)] = max(currents)
+                if self.charging.get(pole_id):
+                    self.demand[pole_id] = self.actual_a(pole_id)
+
+    def actual_a(self, pole_id: str) -> float:
+        """What the pole's vehicles drew at its latest meter values (per phase, summed
+        over its sockets)."""
+        return sum(a for (pole, _c), a in self.actual.items() if pole == pole_id)
+
+    def _soon(self, pole_id: str) -> None:
+        group_id = self.provider.groups.of_pole.get(pole_id)
+        if group_id is not None:
+            self.provider.background(self.rebalance(group_id), f"re-split {group_id}")
+
+    # -- the split, deployed --------------------------------------------------------------
+
+    def needs(self, group_id: str, limit: Limit) -> tuple[float, list[PoleNeed], list[str]]:
+        """The cap left for connected poles, their needs, and the problems (offline)."""
+        cap, needs, problems = limit.amps, [], []
+        for pole_id in self.provider.groups.poles(group_id):
+            settings = self.settings_for(pole_id)
+            if self.connections.get(pole_id) is None:
+                held = self.deployed.get(pole_id)
+                reserve = held[1] if held and held[0] == limit.start \
+                    else settings.normal_limit_a
+                cap -= reserve
+                problems.append(f"pole {pole_id} is offline: it may draw up to {reserve:g} A "
+                                "without our profile")
+                continue
+            charging = bool(self.charging.get(pole_id))
+            needs.append(PoleNeed(pole_id, charging,
+                                  self.demand.get(pole_id, DEFAULT_DEMAND_A) if charging else 0,
+                                  settings.normal_limit_a))
+        return cap, needs, problems
+
+    async def rebalance(self, group_id: str) -> GroupState:
+        lock = self._locks.setdefault(group_id, asyncio.Lock())
+        async with lock:
+            return await self._rebalance(group_id)
+
+    async def _rebalance(self, group_id: str) -> GroupState:
+        now = self.clock()
+        state = self.states.setdefault(group_id, GroupState(group_id))
+        limit = self.effective_limit(group_id, now)
+        state.limit, state.at = limit, now
+        # A pole taken out of every group no longer follows a group's cap.
+        await asyncio.gather(*(self._clear(p) for p in list(self.deployed)
+                               if p not in self.provider.groups.of_pole))
+        if limit is None:
+            state.split, state.problems = Split(), []
+            await asyncio.gather(*(self._clear(p) for p in self.provider.groups.poles(group_id)
+                                   if p in self.deployed))
+            return state
+        cap, needs, problems = self.needs(group_id, limit)
+        result = split(cap, needs, self.rotation)
+        state.split = result
+        # Lower before raising (as the pole does between its sockets): vehicles follow a
+        # lower offer only after their response delay, so a raise waits that long.
+        changed = {p: o for p, o in result.offers.items()
+                   if self.deployed.get(p) != (limit.start, o)}
+        rising = {p: o for p, o in changed.items()
+                  if (held := self.deployed.get(p)) is not None and held[0] == limit.start
+                  and o > held[1]}
+        falling = {p: o for p, o in changed.items() if p not in rising}
+        outcomes = list(await asyncio.gather(*(
+            self._deploy(p, o, limit, now) for p, o in falling.items())))
+        if rising:
+            if falling and limit.start <= now:
+                await asyncio.sleep(self.raise_delay_s)
+            outcomes += await asyncio.gather(*(
+                self._deploy(p, o, limit, now) for p, o in rising.items()))
+        problems += [problem for problem in outcomes if problem]
+        if cap < 0:
+            problems.append(f"the cap of {limit.amps:g} A is below what offline poles may draw")
+        state.problems = problems
+        if problems:
+            await self.provider.report_noncompliance(group_id, "; ".join(problems))
+        return state
+
+    def effective_limit(self, group_id: str, now: datetime) -> Limit | None:
+        """The block in force, or else one starting within `LEAD_S`: deployed ahead (its
+        validFrom holds it back), the pole lowers its offers before the step."""
+        current = self.provider.limit(group_id, now)
+        if current is not None:
+            return current
+        start = self.provider.forecasts.next_start(group_id, now,
+                                                   now + timedelta(seconds=LEAD_S))
+        return None if start is None else self.provider.limit(group_id, start)
+
+    def group_profile(self, pole_id: str, offer: float, limit: Limit) -> ChargingProfile:
+        settings = self.settings_for(pole_id)
+        steps = [(s, min(offer, a)) for s, a in self._tender_steps(settings, limit)]
+        return ChargingProfile(
+            profile_id=GROUP_PROFILE_ID, stack_level=settings.stack_level + 1,
+            purpose=ChargingProfilePurposeType.charge_point_max_profile,
+            kind=ChargingProfileKindType.absolute, valid_from=limit.start,
+            valid_to=limit.end,
+            schedule=ChargingSchedule(
+                periods=tuple(SchedulePeriod(start_period_s=s, limit=a) for s, a in steps),
+                charging_rate_unit=ChargingRateUnitType.amps,
+                duration_s=int((limit.end - limit.start).total_seconds()),
+                start_schedule=limit.start))
+
+    def _tender_steps(self, settings: TenderProfileSettings, limit: Limit
+                      ) -> list[tuple[int, float]]:
+        """The tender profile over the block, as (seconds from its start, amps) steps."""
+        key = (settings, limit.start, limit.end)
+        cached = self._tender_cache.get(key)
+        if cached is not None:
+            return cached
+        steps: list[tuple[int, float]] = []
+        span = int((limit.end - limit.start).total_seconds())
+        for offset in range(0, max(span, 1), STEP_S):
+            at = limit.start + timedelta(seconds=offset)
+            tender = build_capacity_profile(settings, at.astimezone(settings.zone).date())
+            amps = profile_limit_at(tender, at)
+            amps = settings.normal_limit_a if amps is None else amps
+            if not steps or steps[-1][1] != amps:
+                steps.append((offset, amps))
+        if len(self._tender_cache) > 256:
+            self._tender_cache.clear()
+        self._tender_cache[key] = steps
+        return steps
+
+    async def _deploy(self, pole_id: str, offer: float, limit: Limit,
+                      now: datetime) -> str | None:
+        handler = self.connections.get(pole_id)
+        if handler is None:
+            return f"pole {pole_id} is offline"
+        payload = self.group_profile(pole_id, offer, limit).to_ocpp()
+        try:
+            answer = await handler.call_action("SetChargingProfile", {
+                "connectorId": POLE_CONNECTOR, "csChargingProfiles": payload},
+                timeout=self.call_timeout_s)
+        except PoleLinkError as exc:
+            return f"pole {pole_id} did not take its share: {exc}"
+        if answer.get("status") != "Accepted":
+            return f"pole {pole_id} refused its share of {offer:g} A ({answer.get('status')})"
+        self.deployed[pole_id] = (limit.start, offer)
+        if self.verify:
+            ahead = max(0, int((limit.start - now).total_seconds()))
+            return await self._verified(handler, pole_id, offer, ahead)
+        return None
+
+    async def _verified(self, handler: Any, pole_id: str, offer: float,
+                        ahead_s: int) -> str | None:
+        """The pole's composite, ``ahead_s`` from now (the block may not have begun),
+        is at most the offer."""
+        try:
+            answer = await handler.call_action("GetCompositeSchedule", {
+                "connectorId": POLE_CONNECTOR, "duration": ahead_s + 60,
+                "chargingRateUnit": "A"}, timeout=self.call_timeout_s)
+            _start, schedule = parse_composite_answer(answer)
+        except Exception as exc:  # a pole that cannot show its schedule is not verified
+            return f"pole {pole_id}: composite schedule unreadable: {exc}"
+        shown = [p.limit for p in schedule.periods if p.start_period_s <= ahead_s + 1]
+        if not shown or shown[-1] > offer + 0.05:
+            return (f"pole {pole_id} shows {shown[-1] if shown else None} A, above its "
+                    f"share of {offer:g} A")
+        return None
+
+    async def _clear(self, pole_id: str) -> None:
+        handler = self.connections.get(pole_id)
+        if handler is None:
+            return  # its profile's validTo ends it on the pole itself
+        with contextlib.suppress(PoleLinkError):
+            await handler.call_action("ClearChargingProfile", {"id": GROUP_PROFILE_ID},
+                                      timeout=self.call_timeout_s)
+            self.deployed.pop(pole_id, None)
+
+    async def tick(self) -> None:
+        """Block boundaries: a group whose cap began, changed or ended is re-split; every
+        `ROTATE_S` the poles paused for lack of capacity take their turn."""
+        now = self.clock()
+        if self._rotated_at is None:
+            self._rotated_at = now
+        elif (now - self._rotated_at).total_seconds() >= ROTATE_S:
+            self._rotated_at = now
+            self.rotation += 1
+            for turning, last in list(self.states.items()):
+                if last.split.paused:
+                    await self.rebalance(turning)
+        for group_id in self.provider.groups.names():
+            limit = self.effective_limit(group_id, now)
+            state = self.states.get(group_id)
+            held = state.limit if state is not None else None
+            if (limit is None) != (held is None) or (
+                    limit is not None and held is not None
+                    and (limit.start, limit.amps) != (held.start, held.amps)):
+                await self.rebalance(group_id)
+
+    async def run(self, hub: Any, tick_s: float = 1.0) -> None:
+        """Follow the live hub's events (sessions, connections, currents) and the block
+        boundaries, until cancelled."""
+        client = hub.join("grid groups")
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(tick_s):
+                        while True:
+                            self.on_event(await client.queue.get())
+                try:
+                    await self.tick()
+                except Exception:
+                    LOGGER.exception("grid group tick failed; retrying")
+        finally:
+            hub.leave(client)

@@ -1,0 +1,101 @@
+"""``/oscp/fp/2.0/…``: the endpoints a Capacity Provider calls (OSCP 2.0).
+
+Outside the operator API's bearer guard: every route identifies the partner by its
+``Authorization: Token …`` and needs an ``X-Request-ID``; a refusal is answered 401/400
+and recorded (path, client address, reason — never the token). Each message is applied
+before the 204 goes out; what we send back follows in the background.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+
+from service.oscp.messages import (
+    GroupCapacityComplianceError,
+    GroupCapacityForecast,
+    Handshake,
+    HandshakeAcknowledgement,
+    Heartbeat,
+    Register,
+)
+from service.oscp.partners import Partner, PartnerState, Refusal, Refused
+from service.oscp.provider import PREFIX, FlexibilityProvider
+
+NO_CONTENT = 204
+Auth = Annotated[str | None, Header()]
+RequestId = Annotated[str | None, Header(alias="X-Request-ID")]
+
+
+def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
+    async def identify(request: Request, authorization: Auth = None,
+                       x_request_id: RequestId = None) -> None:
+        """Who asks, before the body is even read: the answer to a stranger says nothing
+        about our message formats."""
+        try:
+            if not x_request_id:
+                raise Refused(400, "no X-Request-ID header: OSCP asks one on every request")
+            partner = provider.partners.identify(authorization)
+            if partner.state is PartnerState.NEW and not request.url.path.endswith(
+                    "/register"):
+                raise Refused(403, "register first: the initial token only registers")
+            request.state.partner = partner
+        except Refused as refused:
+            client = request.client.host if request.client else "?"
+            provider.partners.refused(Refusal(provider.clock(), request.url.path, client,
+                                              refused.reason))
+            headers = {"WWW-Authenticate": "Token"} if refused.status == 401 else None
+            raise HTTPException(refused.status, refused.reason, headers=headers) from None
+
+    router = APIRouter(prefix=PREFIX, tags=["OSCP 2.0"], dependencies=[Depends(identify)])
+
+    def partner(request: Request) -> Partner:
+        found: Partner = request.state.partner
+        return found
+
+    @router.post("/register", status_code=NO_CONTENT)
+    async def register(body: Register, request: Request) -> Response:
+        try:
+            provider.registered(partner(request), body)
+        except ValueError as exc:
+            return JSONResponse({"message": str(exc)}, status_code=400)
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/handshake", status_code=NO_CONTENT)
+    async def handshake(body: Handshake, request: Request,
+                        x_request_id: RequestId = None) -> Response:
+        provider.handshaken(partner(request), body, x_request_id or "")
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/handshake_acknowledge", status_code=NO_CONTENT)
+    async def handshake_acknowledge(body: HandshakeAcknowledgement,
+                                    request: Request) -> Response:
+        provider.acknowledged(partner(request), body)
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/heartbeat", status_code=NO_CONTENT)
+    async def heartbeat(body: Heartbeat, request: Request) -> Response:
+        provider.heartbeat(partner(request), body)
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/update_group_capacity_forecast", status_code=NO_CONTENT)
+    async def update_group_capacity_forecast(body: GroupCapacityForecast,
+                                             request: Request) -> Response:
+        provider.forecast(partner(request), body, adjust=False)
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/adjust_group_capacity_forecast", status_code=NO_CONTENT)
+    async def adjust_group_capacity_forecast(body: GroupCapacityForecast,
+                                             request: Request) -> Response:
+        provider.forecast(partner(request), body, adjust=True)
+        return Response(status_code=NO_CONTENT)
+
+    @router.post("/group_capacity_compliance_error", status_code=NO_CONTENT)
+    async def group_capacity_compliance_error(body: GroupCapacityComplianceError,
+                                              request: Request) -> Response:
+        provider.compliance_error(partner(request), body)
+        return Response(status_code=NO_CONTENT)
+
+    return router
