@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
@@ -187,11 +186,8 @@ def test_meter_values_bulk_insert_and_range_query(repo: Repository) -> None:
             rows.append({"pole_id": POLE, "connector_id": 2, "timestamp": at,
                          "measurand": "Current.Import", "phase": phase, "value": 16.0,
                          "unit": "A", "context": "Sample.Periodic"})
-    begin = time.perf_counter()
+    # What a bulk insert costs is measured in benchmarks/csms_load.py, not asserted here.
     assert repo.add_meter_values(rows) == 12_000
-    elapsed = time.perf_counter() - begin
-    print(f"\nbulk insert of 12000 meter values on {repo.engine.dialect.name}: {elapsed:.3f} s")
-    assert elapsed < 3.0
 
     start, end = T0 + timedelta(days=3), T0 + timedelta(days=4)
     got = repo.meter_values(POLE, start, end, connector_id=1)
