@@ -20,11 +20,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from gui.reports.summary import UPTIME_TARGET, PoleDetail, PoleSummary, ReportPeriod
 from pole_link.commissioning.pdf import FAIL_COLOUR, PASS_COLOUR, escape, format_time
+from pole_link.pdf_pages import numbered
 from pole_link.service_reports import SubperiodRecord, UptimeRecord
 
 Progress = Callable[[int, int], None]
@@ -121,34 +121,6 @@ def _percent(value: float | None) -> str:
 
 def _hours(seconds: float, words: PdfWords) -> str:
     return words.hours.format(hours=f"{seconds / 3600:,.1f}")
-
-
-class _NumberedCanvas(Canvas):
-    """Holds the pages until the end so each footer can say "page x of y" (as the
-    commissioning report does)."""
-
-    def __init__(self, *args: Any, footer: str, words: PdfWords, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._footer = footer
-        self._words = words
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]  # reportlab: a fresh page state
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            width = self._pagesize[0]  # type: ignore[attr-defined]
-            self.setFont("Helvetica", 8.5)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(15 * mm, 8 * mm, self._footer)
-            self.drawRightString(width - 15 * mm, 8 * mm,
-                                 self._words.page.format(page=number, pages=total))
-            super().showPage()
-        super().save()
 
 
 class _FleetTable(Table):
@@ -258,8 +230,7 @@ def _build(story: list[Flowable], *, title: str, period: ReportPeriod, words: Pd
         doc.afterFlowable = after  # type: ignore[method-assign,assignment]  # reportlab's hook
     footer = words.footer.format(title=title, period=period.label_in(words.running_year))
 
-    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, footer=footer, words=words, **kwargs)
+    canvas = numbered(footer, words.page, margin=15 * mm, baseline=8 * mm)
     doc.build(story, canvasmaker=canvas)
     return out.getvalue()
 

@@ -22,7 +22,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -36,6 +35,7 @@ from reportlab.platypus import (
 
 from pole_link.commissioning.record import Outcome, RunRecord, StepKind, StepResult
 from pole_link.commissioning.words import Translate, dutch, english
+from pole_link.pdf_pages import numbered
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 PASS_COLOUR = colors.HexColor("#1b7a2e")
@@ -175,37 +175,9 @@ def render_pdf(record: RunRecord, folder: Path, fingerprint: str, *,
     # The fingerprint is compared group by group: never broken across lines.
     story = _Story(labels, doc.width).build(record, folder, fingerprint.replace(" ", "\u00a0"))
 
-    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, labels=labels, footer=footer, **kwargs)
+    canvas = numbered(footer, labels.page, margin=18 * mm, baseline=10 * mm)
     doc.build(story, canvasmaker=canvas)
     return out.getvalue()
-
-
-class _NumberedCanvas(Canvas):
-    """Holds every page until the end, so each footer can say "page x of y"."""
-
-    def __init__(self, *args: Any, labels: ReportLabels, footer: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._labels = labels
-        self._footer = footer
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]  # reportlab: a fresh page state
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            width, _ = A4
-            self.setFont("Helvetica", 8.5)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(18 * mm, 10 * mm, self._footer)
-            self.drawRightString(width - 18 * mm, 10 * mm,
-                                 self._labels.page.format(page=number, pages=total))
-            super().showPage()
-        super().save()
 
 
 class _Story:
