@@ -10,7 +10,7 @@ task runner) lets each page show it where the user is looking.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 
@@ -35,6 +35,30 @@ def ask_service(tasks: TaskRunner, service: ServiceEndpoint | None, what: str,
             return error
 
     tasks.run(what, ask(), done)
+
+
+class BusyPage(Protocol):
+    """A page that sends one request at a time and greys its buttons while it runs."""
+
+    tasks: TaskRunner
+    service: ServiceEndpoint | None
+    busy: bool
+
+    def _redraw(self) -> None: ...
+
+
+def ask_while_busy(page: BusyPage, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
+                   done: Callable[[Any], None], *, timeout: float = 60) -> None:
+    """`ask_service` for a `BusyPage`: busy (and redrawn) until ``done`` has the answer."""
+    page.busy = True
+    page._redraw()
+
+    def finished(answer: Any) -> None:
+        page.busy = False
+        done(answer)
+        page._redraw()
+
+    ask_service(page.tasks, page.service, what, call, finished, timeout=timeout)
 
 
 def failure_text(what: str, error: BaseException) -> str:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from gui.access import Access, Action
 from gui.access_widgets import gate
 from gui.audit.trail import AuditFilter, AuditTrail, FilterError, parse_filter
-from gui.service_request import ask_service, failure_text
+from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 
@@ -132,16 +132,7 @@ class AuditView(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        """One request to the service (`ask_service`)."""
-        self.busy = True
-        self._redraw()
-
-        def finished(answer: Any) -> None:
-            self.busy = False
-            done(answer)
-            self._redraw()
-
-        ask_service(self.tasks, self.service, what, call, finished, timeout=60)
+        ask_while_busy(self, what, call, done, timeout=60)
 
     # ------------------------------------------------------------ intents
     def current_filter(self) -> AuditFilter | None:

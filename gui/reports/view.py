@@ -13,7 +13,7 @@ and the generated-at time of a PDF never come from the machine's clock in tests.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from gui.reports.table import (
     subperiod_word,
     verdict_word,
 )
-from gui.service_request import ask_service, failure_text
+from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
 from pole_link.errors import LinkLost
 from pole_link.service_api import ServiceClient, ServiceEndpoint
@@ -205,17 +205,9 @@ class ReportsView(QWidget):
     def _pole(self) -> str | None:
         return self.state.detail.pole_id if self.state.detail is not None else None
 
-    def _ask(self, what: str, call: Callable[[ServiceClient], Any],
+    def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        self.busy = True
-        self._redraw()
-
-        def finished(answer: Any) -> None:
-            self.busy = False
-            done(answer)
-            self._redraw()
-
-        ask_service(self.tasks, self.service, what, call, finished, timeout=120)
+        ask_while_busy(self, what, call, done, timeout=120)
 
     # ------------------------------------------------------------ intents
     def load(self) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from gui.access import Access, Action
 from gui.access_widgets import gate
 from gui.roaming.partners import PartnerBook
-from gui.service_request import ask_service, failure_text
+from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 
@@ -118,18 +118,14 @@ class RoamingView(QWidget):
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
-        self.busy = True
-        self._redraw()
+        """A refusal is said on the status line; only an answer reaches ``done``."""
 
-        def finished(answer: Any) -> None:
-            self.busy = False
+        def answered(answer: Any) -> None:
             if isinstance(answer, BaseException):
                 self.status.setText(failure_text(what, answer))
             else:
                 done(answer)
-            self._redraw()
-
-        ask_service(self.tasks, self.service, what, call, finished, timeout=90)
+        ask_while_busy(self, what, call, answered, timeout=90)
 
     # ------------------------------------------------------------ intents
     def refresh(self) -> None:
