@@ -165,10 +165,10 @@ One pass over the transactions, without ordered aggregates, so PostgreSQL can sp
 scan and the counting between its workers, and wall clocks through the session's time
 zone (a cast; ``AT TIME ZONE 'Europe/Amsterdam'`` looks the zone up for every timestamp,
 and the planner repeats the expressions wherever they are used). Issue 19: the former
-three materialised steps and ``array_agg(… ORDER BY …)`` took 27–63 s for 4.9 M
-transactions, this 10–19 s on the same loaded machine. Counted transactions
-come back as one row per pole and subperiod; low-current vehicles (eis 30, about 1 in 50)
-one row each, which `_peak_counts` lists in the pure function's order."""
+three materialised steps and ``array_agg(… ORDER BY …)`` took 61–90 s for 4.9 M
+transactions on the loaded development machine, this 19–45 s beside it (same reports).
+Counted transactions come back as one row per pole and subperiod; low-current vehicles
+(eis 30, about 1 in 50) one row each, which `_peak_counts` lists in the pure function's order."""
 
 
 def _peak_counts(repository: Repository, programmes: Sequence[ProgramStart],
