@@ -1,15 +1,21 @@
-"""On PostgreSQL the fleet's reports are computed in the database (`service.api.reports`);
-they must give exactly what the pure functions give (eis 25, 30, 48). Random histories
-crowd the edges: transactions starting and ending on 17:00 and 21:00, daylight-saving days,
-overrules at the end of the peak, a programme starting on 31 August, still-running
-transactions, sockets faulting and recovering at the same instant."""
+"""On PostgreSQL the fleet's reports are computed in the database (`service.api.reports`),
+on SQLite from the rows read; both must give exactly what the pure functions give (eis 25,
+30, 48). Random histories crowd the edges: transactions starting and ending on 17:00 and
+21:00, daylight-saving days, overrules at the end of the peak, a programme starting on
+31 August, still-running transactions, sockets faulting and recovering at the same
+instant."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from service.api.reports import fleet_compliance, fleet_uptime
 from service.reports.compliance import (
@@ -45,7 +51,9 @@ def random_history(rng: random.Random) -> list[TransactionRecord]:
             timedelta(days=rng.randrange(1000))
         h, m, s = rng.choice(EDGY_TIMES) if rng.random() < 0.6 else (
             rng.randrange(24), rng.randrange(60), 0)
-        start = datetime(day.year, day.month, day.day, h, m, s, tzinfo=AMSTERDAM)
+        # A real instant: 02:30 on the spring-forward day does not exist on any clock.
+        start = datetime(day.year, day.month, day.day, h, m, s, tzinfo=AMSTERDAM
+                         ).astimezone(UTC).astimezone(AMSTERDAM)
         length = timedelta(minutes=rng.choice([0, 1, 30, 60, 240, 240, 13 * 60, 26 * 60]))
         running = rng.random() < 0.03
         end = None if running else start + length
@@ -76,9 +84,13 @@ def random_statuses(rng: random.Random, start: datetime) -> list[StatusChange]:
     return changes
 
 
-@pytest.fixture
-def repository() -> Repository:
-    with postgres_schema() as url:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def repository(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
+    """The fleet routes' storage on a SQLite file (the pure functions read the rows) and on
+    PostgreSQL (the arithmetic runs in the database): both must equal the pure report."""
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp_path / 'reports.sqlite'}" if request.param == "sqlite"
+               else stack.enter_context(postgres_schema()))
         engine = create_engine_for(url)
         migrate(engine)
         yield Repository(engine)
@@ -126,3 +138,44 @@ def test_eis48_fleet_uptime_from_availability_changes_equals_the_pure_report(
         r["percent"] for r in uptime_to_json(expected)]
     assert uptime_to_json(reports) == uptime_to_json(expected)
     assert any(not r.meets_98 for r in reports)
+
+
+def test_eis53_fleet_compliance_counts_a_late_transaction_and_later_changes(
+        repository: Repository) -> None:
+    """The fleet's numbers are read from the transactions as they stand at each request
+    (issue 19 chose that over a stored tally): a transaction a pole kept while offline and
+    sent a week later (eis 53), and a running transaction stopped and overruled after the
+    first report, count at the next one exactly as the pure report counts them."""
+    records = random_history(random.Random(4))
+    for pole, start in PROGRAMMES.items():
+        register(repository, pole, registered_at=start, programme_start=start)
+    store_transactions(repository, records)
+    programmes = [ProgramStart(pole, start) for pole, start in PROGRAMMES.items()]
+    before = _without_ids(to_json(fleet_compliance(repository, UNTIL)))
+    assert before == _without_ids(to_json(compliance_reports(records, programmes,
+                                                             until=UNTIL)))
+
+    evening = datetime(2027, 8, 20, 18, 5, tzinfo=AMSTERDAM)
+    late = [TransactionRecord(
+        pole_id="SQL-A", connector_id=1, transaction_id=5000 + n, authorised_at=evening,
+        plugged_at=evening, ended_at=evening + timedelta(hours=13),
+        overrule_at=evening + timedelta(minutes=5) if n % 2 else None,
+        low_current_vehicle=n == 3, id_tag=f"LATE{n}") for n in range(4)]
+    store_transactions(repository, late)
+    running = next(r for r in records if r.ended_at is None and r.pole_id == "SQL-B")
+    stopped_at = running.plugged_at + timedelta(hours=30)  # type: ignore[operator]
+    overruled_at = running.plugged_at + timedelta(hours=1)  # type: ignore[operator]
+    with repository.engine.begin() as connection:
+        connection.execute(sa.text(
+            "UPDATE transactions SET stopped = :stopped, overruled_at = :over, "
+            "overrule_source = 'pole' WHERE id = :id"),
+            {"stopped": stopped_at, "over": overruled_at, "id": running.transaction_id})
+    changed = [replace(r, ended_at=stopped_at, overrule_at=overruled_at)
+               if r is running else r for r in records] + late
+
+    after = _without_ids(to_json(fleet_compliance(repository, UNTIL)))
+    assert after == _without_ids(to_json(compliance_reports(changed, programmes,
+                                                            until=UNTIL)))
+    assert after != before
+    latest_a = [row for row in after if row["pole_id"] == "SQL-A"][-1]
+    assert 5003 in latest_a["low_current_transactions"]  # type: ignore[operator]
