@@ -161,8 +161,8 @@ def build_ocpp_router(services: Services) -> APIRouter:
     connections, hub, clock, settings = s.connections, s.live_hub, s.clock, s.settings
     silence = SilenceWatch(silence_limit_s(settings.heartbeat_interval_s))
 
-    @router.websocket("/ocpp/{pole_id}")
-    async def ocpp(websocket: WebSocket, pole_id: str) -> None:
+    async def ocpp(websocket: WebSocket) -> None:
+        pole_id = str(websocket.path_params["pole_id"])
         offered = websocket.scope.get("subprotocols") or []
         if SUBPROTOCOL not in offered:
             reason = (f"this endpoint speaks OCPP 1.6J only: request the subprotocol "
@@ -213,6 +213,10 @@ def build_ocpp_router(services: Services) -> APIRouter:
                 with contextlib.suppress(Exception):
                     await s.store.connection_ended(
                         pole_id, clock(), connection.end_reason or EndReason.DROPPED)
+
+    # A plain Starlette route: FastAPI's dependency machinery (its exit stacks, solved
+    # parameters) would stay alive for the whole connection, some KB per pole (issue 20).
+    router.add_websocket_route("/ocpp/{pole_id}", ocpp)
 
     async def admitted(websocket: WebSocket, pole_id: str) -> bool:
         """The security profile's checks, then the second-connection rule; a refusal is
