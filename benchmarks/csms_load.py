@@ -324,6 +324,7 @@ class PoleClient(asyncio.Protocol):
         self.invalid: list[str] = []
         self.profile: str | None = None  # the SetChargingProfile payload, as sent
         self.grid_limit: str | None = None  # GridConnectionMaxCurrent as the CSMS set it
+        self.kept: dict[str, str] = {}  # every key the CSMS set, answered when asked
         self.verified_at: float | None = None  # answered GetCompositeSchedule with a schedule
         self.deploy_calls: collections.Counter[str] = collections.Counter()
 
@@ -411,11 +412,14 @@ class PoleClient(asyncio.Protocol):
             if self.validate:  # a storm pole keeps it, and reports it when asked
                 self.profile = json.dumps(payload["csChargingProfiles"], sort_keys=True)
         elif action == "GetConfiguration":
-            known = ([{"key": "GridConnectionMaxCurrent", "readonly": False,
-                       "value": self.grid_limit}] if self.grid_limit is not None else [])
+            asked = payload.get("key") or list(self.kept)
+            known = [{"key": key, "readonly": False, "value": self.kept[key]}
+                     for key in asked if key in self.kept]
             reply = [3, unique_id, {"configurationKey": known,
-                                    "unknownKey": [] if known else payload.get("key", [])}]
+                                    "unknownKey": [key for key in asked
+                                                   if key not in self.kept]}]
         elif action == "ChangeConfiguration":
+            self.kept[str(payload.get("key"))] = str(payload.get("value"))
             if payload.get("key") == "GridConnectionMaxCurrent":
                 self.grid_limit = str(payload.get("value"))
             reply = [3, unique_id, {"status": "Accepted"}]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -48,6 +47,7 @@ from service.ocpi.tokens import build_tokens_router
 from service.ocpp.call_budget import Admission
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.pole_handler import PoleHandler
+from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
 from service.oscp.routes import build_oscp_router
@@ -159,9 +159,10 @@ def build_ocpp_router(services: Services) -> APIRouter:
     router = APIRouter()
     s = services
     connections, hub, clock, settings = s.connections, s.live_hub, s.clock, s.settings
+    silence = SilenceWatch(silence_limit_s(settings.heartbeat_interval_s))
 
-    @router.websocket("/ocpp/{pole_id}")
-    async def ocpp(websocket: WebSocket, pole_id: str) -> None:
+    async def ocpp(websocket: WebSocket) -> None:
+        pole_id = str(websocket.path_params["pole_id"])
         offered = websocket.scope.get("subprotocols") or []
         if SUBPROTOCOL not in offered:
             reason = (f"this endpoint speaks OCPP 1.6J only: request the subprotocol "
@@ -195,15 +196,13 @@ def build_ocpp_router(services: Services) -> APIRouter:
             if isinstance(old, WebSocketConnection):
                 await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
         connections.held(pole_id, True)
-        watchdog = asyncio.create_task(
-            hang_up_when_silent(connection, silence_limit_s(settings.heartbeat_interval_s)),
-            name=f"{pole_id} silence watchdog")
+        silence.watch(connection)
         try:
             await handler.start()
         except LinkLost as exc:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)
         finally:
-            watchdog.cancel()
+            silence.forget(connection)
             admitted_until.cancel()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
@@ -214,6 +213,10 @@ def build_ocpp_router(services: Services) -> APIRouter:
                 with contextlib.suppress(Exception):
                     await s.store.connection_ended(
                         pole_id, clock(), connection.end_reason or EndReason.DROPPED)
+
+    # A plain Starlette route: FastAPI's dependency machinery (its exit stacks, solved
+    # parameters) would stay alive for the whole connection, some KB per pole (issue 20).
+    router.add_websocket_route("/ocpp/{pole_id}", ocpp)
 
     async def admitted(websocket: WebSocket, pole_id: str) -> bool:
         """The security profile's checks, then the second-connection rule; a refusal is
@@ -242,20 +245,3 @@ async def _admitted_until_served(handler: PoleHandler, admission: Admission) -> 
             await asyncio.wait_for(handler.served.wait(), ADMISSION_HOLD_S)
     finally:
         admission.leave()
-
-
-async def hang_up_when_silent(connection: WebSocketConnection, limit_s: float) -> None:
-    """Close a connection that stays silent past missed heartbeats.
-
-    Without it a pole behind a half-open TCP connection (its modem lost the network, no
-    packet ever says so) would be shown online for ever. One sleeping task per
-    connection, waking about once per heartbeat interval: nothing per message.
-    """
-    while True:
-        silent_for = time.monotonic() - connection.last_received
-        if silent_for >= limit_s:
-            LOGGER.warning("%s: silent for %.0f s: missed heartbeats, hanging up",
-                           connection.pole_id, silent_for)
-            await connection.hang_up(EndReason.SILENT, "missed heartbeats")
-            return
-        await asyncio.sleep(limit_s - silent_for)

@@ -50,6 +50,7 @@ from service.ocpi.sessions import SessionPusher
 from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
+from service.ocpp.boot_configuration import SharedConfiguration
 from service.ocpp.call_budget import Admission, CallBudget, Paced
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
@@ -60,7 +61,7 @@ from service.oscp.store import KEY_FILE_NAME as OSCP_KEY_FILE_NAME
 from service.oscp.store import OscpStore
 from service.oscp.store import load_or_create_key as load_or_create_oscp_key
 from service.policy.capacity import CapacityPolicy
-from service.policy.pole_settings import PoleSettingsCache, apply_grid_limit
+from service.policy.pole_settings import GRID_LIMIT_KEY, PoleSettingsCache, apply_grid_limit
 from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
 from service.rollouts.runner import SEND_TIMEOUT_S
@@ -73,6 +74,7 @@ from service.security.log_requests import LogRequests
 from service.security.rotation import KeyTracker
 from service.security.service_tokens import (
     KEY_FILE_NAME,
+    SERVICE_TOKEN_KEYS,
     ServiceTokenIssuer,
     load_or_create_key,
 )
@@ -213,22 +215,24 @@ class Services:
         (eis 33) and its capacity profile (eis 24)."""
         self.live_hub.publish(connection_event(pole_id, True, self.clock()))
         self.live_hub.pole_connected(pole_id)
-        # Its service token keys and revocations (eis 69), in the background.
         connection = self.connections.get(pole_id)
-        self.service_tokens.provision_in_background(
-            pole_id, None if connection is None else Paced(connection, self.budget))
+        deploy = self.settings.deploy_capacity_profile
+        # One GetConfiguration for this boot, shared by the keys, the limit and the check.
+        shared = None if connection is None else SharedConfiguration(
+            Paced(connection, self.budget),
+            (SERVICE_TOKEN_KEYS, GRID_LIMIT_KEY) if deploy else (SERVICE_TOKEN_KEYS,))
+        # Its service token keys and revocations (eis 69), in the background.
+        self.service_tokens.provision_in_background(pole_id, shared)
         if self.settings.push_local_lists:
             self.local_list_pusher.pole_booted(pole_id)  # a background task: no waiting
-        if not self.settings.deploy_capacity_profile:
+        if not deploy:
             return
-        connection = self.connections.get(pole_id)
-        if connection is not None:
+        if shared is not None:
             try:
-                await apply_grid_limit(Paced(connection, self.budget),
-                                       self.pole_settings.get(pole_id))
+                await apply_grid_limit(shared, self.pole_settings.get(pole_id))
             except PoleLinkError as exc:
                 LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
-        await self.policy.on_boot(pole_id)
+        await self.policy.on_boot(pole_id, shared)
 
     async def start(self) -> None:
         """The background work, before the first pole or operator is served (lifespan)."""

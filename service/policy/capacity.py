@@ -31,7 +31,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pole_link.errors import CallError, LinkLost, LinkTimeout, PoleLinkError
 from pole_link.profiles.charging_profile import ChargingProfile, ProfileError
@@ -85,6 +85,11 @@ class DeployResult:
     clock_offset_s: float | None = None
 
 
+class _Configuration(Protocol):
+    async def call_action(self, action: str, payload: dict[str, Any], *,
+                          timeout: float | None = None) -> dict[str, Any]: ...
+
+
 class _Offline(Exception):
     """The pole is not connected or stopped answering: nothing more to do now."""
 
@@ -114,6 +119,10 @@ class CapacityPolicy:
     ) -> None:
         self.connections = connections
         self._pace = pace
+        self._boot_configuration: dict[str, _Configuration] = {}
+        """Per booting pole: its configuration as read once for this boot
+        (`service.ocpp.boot_configuration`), so the verification asks no GetConfiguration
+        of its own."""
         """Awaited before each call to a pole (`service.ocpp.call_budget.CallBudget.slot`):
         a reconnect storm's or a daylight-saving change's deployments go out at the service's
         pace, behind the poles' own calls."""
@@ -211,9 +220,17 @@ class CapacityPolicy:
 
     async def _grid_limit(self, pole_id: str) -> float | None:
         """The pole's own GridConnectionMaxCurrent, or None if it does not say."""
+        asked = {"key": ["GridConnectionMaxCurrent"]}
+        shared = self._boot_configuration.get(pole_id)
         try:
-            answer = await self._call(pole_id, "GetConfiguration",
-                                      {"key": ["GridConnectionMaxCurrent"]})
+            if shared is None:
+                answer = await self._call(pole_id, "GetConfiguration", asked)
+            else:
+                try:
+                    answer = await shared.call_action("GetConfiguration", asked,
+                                                      timeout=self.call_timeout)
+                except (LinkLost, LinkTimeout) as exc:
+                    raise _Offline(str(exc)) from None
         except CallError:
             return None
         for entry in answer.get("configurationKey") or []:
@@ -257,7 +274,8 @@ class CapacityPolicy:
             LOGGER.exception("%s: clock offset not stored", pole_id)
 
     # ------------------------------------------------------------------ reconnection
-    async def on_boot(self, pole_id: str) -> DeployResult | None:
+    async def on_boot(self, pole_id: str, configuration: _Configuration | None = None
+                      ) -> DeployResult | None:
         """Re-deploy to a (re)connected pole if its stored profile may be wrong now.
 
         Wrong means: none stored, never verified, or built for a day whose 24 h
@@ -265,7 +283,18 @@ class CapacityPolicy:
         change since, or changed settings). Returns the deployment, or None when
         the stored profile still holds. Call it as a task after BootNotification
         has been answered, not from inside the handler, since it calls the pole.
+        `configuration`: the pole's configuration as read for this boot, if shared.
         """
+        if configuration is None:
+            return await self._on_boot(pole_id)
+        self._boot_configuration[pole_id] = configuration
+        try:
+            return await self._on_boot(pole_id)
+        finally:
+            if self._boot_configuration.get(pole_id) is configuration:
+                del self._boot_configuration[pole_id]
+
+    async def _on_boot(self, pole_id: str) -> DeployResult | None:
         settings = self.settings_for(pole_id)
         now = self.clock()
         try:

@@ -25,6 +25,9 @@ and Stedin set their own start."""
 
 ConnectionSize = Literal["3x35", "3x25"]
 
+GRID_LIMIT_KEY = "GridConnectionMaxCurrent"
+"""The pole's configuration key for its connection's limit (eis 33)."""
+
 
 @dataclass(frozen=True)
 class PoleSettings:
@@ -93,13 +96,13 @@ async def apply_grid_limit(connection: Caller, settings: PoleSettings,
     """
     wanted = settings.grid_limit_a
     answer = await connection.call_action(
-        "GetConfiguration", {"key": ["GridConnectionMaxCurrent"]}, timeout=timeout)
+        "GetConfiguration", {"key": [GRID_LIMIT_KEY]}, timeout=timeout)
     for entry in answer.get("configurationKey") or []:
-        if entry.get("key") == "GridConnectionMaxCurrent":
+        if entry.get("key") == GRID_LIMIT_KEY:
             with contextlib.suppress(TypeError, ValueError):
                 if float(entry.get("value")) == wanted:
                     return "Unchanged"
     result = await connection.call_action(
-        "ChangeConfiguration", {"key": "GridConnectionMaxCurrent", "value": f"{wanted:g}"},
+        "ChangeConfiguration", {"key": GRID_LIMIT_KEY, "value": f"{wanted:g}"},
         timeout=timeout)
     return str(result.get("status"))

@@ -144,8 +144,8 @@ async def test_eis24_a_pole_with_a_verified_profile_gets_no_redeploy_after_recon
     outcomes: list[DeployResult | None] = []
     on_boot = running.services.policy.on_boot
 
-    async def noted(pole_id: str) -> DeployResult | None:
-        outcome = await on_boot(pole_id)
+    async def noted(pole_id: str, *args: Any) -> DeployResult | None:
+        outcome = await on_boot(pole_id, *args)
         outcomes.append(outcome)
         return outcome
 

@@ -1,0 +1,134 @@
+"""What one idle pole connection holds in the service (issue 20): a tracemalloc diff.
+
+The service runs in this process under tracemalloc; a child process opens N booted idle
+connections (plain `websockets` clients: BootNotification, then silence), the heap is
+snapshotted, then N more, snapshotted again. The difference over N is what one more
+connection costs, printed by source line (top 25) and in total, beside the process's RSS
+growth. Run:
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/connection_memory.py --poles 500 [--no-deploy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import multiprocessing as mp
+import tempfile
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from service.ocpp.pole_handler import CsmsSettings
+from service.server import start_service
+
+
+def _rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _clients(url: str, first: int, count: int, ready: Any, stop: Any) -> None:
+    """A child process: `count` poles booted and kept open until `stop`."""
+    from websockets.asyncio.client import connect
+
+    async def pole(index: int, opened: list[Any]) -> None:
+        ws = await connect(f"{url}/MEM-{index:05d}", compression=None,  # as the benchmark
+                           subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+        opened.append(ws)
+        await ws.send(json.dumps([2, "b", "BootNotification",
+                                  {"chargePointVendor": "Mem", "chargePointModel": "Idle"}]))
+        while True:  # answer whatever the service asks, until the boot's answer is in
+            message = json.loads(await ws.recv())
+            if message[0] == 3 and message[1] == "b":
+                break
+            if message[0] == 2:
+                await ws.send(json.dumps([4, message[1], "NotSupported", "", {}]))
+
+        async def answer_calls() -> None:
+            async for text in ws:
+                message = json.loads(text)
+                if message[0] == 2:
+                    await ws.send(json.dumps([4, message[1], "NotSupported", "", {}]))
+        opened.append(asyncio.ensure_future(answer_calls()))
+
+    async def main() -> None:
+        opened: list[Any] = []
+        await asyncio.gather(*(pole(i, opened)
+                               for i in range(first, first + count)))
+        ready.put(len(opened))
+        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+
+    asyncio.run(main())
+
+
+async def _idle(services: Any) -> None:
+    """Until the service's own boot-time calls are done."""
+    for _ in range(600):
+        await asyncio.sleep(0.5)
+        if services.budget.waiting == 0 and not services.service_tokens._tasks:
+            await asyncio.sleep(1.0)
+            if services.budget.waiting == 0:
+                return
+
+
+async def run(poles: int, deploy: bool, live_only: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        running = await start_service(f"sqlite:///{tmp}/csms.sqlite",
+                                      token_file=Path(tmp) / "tokens",
+                                      settings=CsmsSettings(deploy_capacity_profile=deploy))
+        ctx = mp.get_context("spawn")
+        ready, stop = ctx.Queue(), ctx.Event()
+        tracemalloc.start(1)
+        children = []
+        snapshots = []
+        rss = []
+        for step in range(3):
+            if step:
+                child = ctx.Process(target=_clients, args=(running.ocpp_url, step * poles,
+                                                           poles, ready, stop))
+                child.start()
+                children.append(child)
+                await asyncio.get_running_loop().run_in_executor(None, ready.get)
+            await _idle(running.services)
+            if live_only:  # what the service's gc policy froze and is garbage by now: out
+                gc.unfreeze()
+            gc.collect()
+            snapshots.append(tracemalloc.take_snapshot())
+            rss.append(_rss_kb())
+        diff = snapshots[2].compare_to(snapshots[1], "lineno")
+        total = sum(stat.size_diff for stat in diff)
+        print(f"{poles} more idle connections (deploy {'on' if deploy else 'off'}): "
+              f"traced {total / poles / 1024:.1f} KB/connection, "
+              f"RSS {(rss[2] - rss[1]) / poles:.1f} KB/connection "
+              f"(first {poles}: RSS {(rss[1] - rss[0]) / poles:.1f} KB/connection)")
+        for stat in diff[:25]:
+            frame = stat.traceback[0]
+            print(f"{stat.size_diff / poles:8.0f} B {stat.count_diff / poles:6.1f} obj  "
+                  f"{frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
+        print("by file:")
+        for stat in snapshots[2].compare_to(snapshots[1], "filename")[:15]:
+            name = stat.traceback[0].filename.split("site-packages/")[-1]
+            print(f"{stat.size_diff / poles:8.0f} B {stat.count_diff / poles:6.1f} obj  {name}")
+        stop.set()
+        for child in children:
+            child.join(10)
+        await running.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--poles", type=int, default=500)
+    parser.add_argument("--no-deploy", action="store_true")
+    parser.add_argument("--live-only", action="store_true",
+                        help="unfreeze before collecting: count only what is still reachable")
+    args = parser.parse_args()
+    asyncio.run(run(args.poles, not args.no_deploy, args.live_only))
+
+
+if __name__ == "__main__":
+    main()
