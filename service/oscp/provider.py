@@ -138,9 +138,14 @@ class FlexibilityProvider:
             LOGGER.info("OSCP partner %s is back online", partner.name)
             self._notify_all()
 
-    def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
-                 adjust: bool) -> None:
-        self.forecasts.store(partner.partner_id, message, adjust=adjust)
+    async def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
+                       adjust: bool) -> None:
+        """Kept in memory and in storage before the 204: a restart mid-block keeps the cap."""
+        kept = self.forecasts.store(partner.partner_id, message, adjust=adjust)
+        if kept is not None and self.store is not None:
+            book, blocks = kept
+            await asyncio.to_thread(self.store.save_blocks, partner.partner_id,
+                                    message.group_id, book, blocks, self.clock())
         self.background(self._notify(message.group_id), f"re-split {message.group_id}")
 
     def compliance_error(self, partner: Partner, message: GroupCapacityComplianceError) -> None:
@@ -150,13 +155,18 @@ class FlexibilityProvider:
     # -- operators' changes, kept ---------------------------------------------------------
 
     async def load(self) -> None:
-        """Partners and grid groups from storage (at start)."""
+        """Partners, grid groups and the forecasts still to end, from storage (at start);
+        the partners wait offline until their next beat, their blocks apply meanwhile."""
         if self.store is None:
             return
         for partner in await asyncio.to_thread(self.store.partners):
             self.partners.by_id[partner.partner_id] = partner
         for pole_id, group_id in (await asyncio.to_thread(self.store.groups)).items():
             self.groups.set(pole_id, group_id)
+        for partner_id, group_id, book, blocks in await asyncio.to_thread(
+                self.store.forecasts):
+            self.forecasts.restore(group_id, book, partner_id, blocks)
+        self.forecasts.forget_before(self.clock())
 
     async def save(self, partner: Partner) -> None:
         if self.store is not None:

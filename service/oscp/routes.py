@@ -83,13 +83,13 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
     @router.post("/update_group_capacity_forecast", status_code=NO_CONTENT)
     async def update_group_capacity_forecast(body: GroupCapacityForecast,
                                              request: Request) -> Response:
-        provider.forecast(partner(request), body, adjust=False)
+        await provider.forecast(partner(request), body, adjust=False)
         return Response(status_code=NO_CONTENT)
 
     @router.post("/adjust_group_capacity_forecast", status_code=NO_CONTENT)
     async def adjust_group_capacity_forecast(body: GroupCapacityForecast,
                                              request: Request) -> Response:
-        provider.forecast(partner(request), body, adjust=True)
+        await provider.forecast(partner(request), body, adjust=True)
         return Response(status_code=NO_CONTENT)
 
     @router.post("/group_capacity_compliance_error", status_code=NO_CONTENT)
