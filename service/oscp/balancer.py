@@ -164,6 +164,8 @@ class GroupBalancer:
         return cap, needs, problems
 
     async def rebalance(self, group_id: str) -> GroupState:
+        if not await self.provider.leads():  # another process balances
+            return self.states.setdefault(group_id, GroupState(group_id))
         lock = self._locks.setdefault(group_id, asyncio.Lock())
         async with lock:
             return await self._rebalance(group_id)
@@ -301,6 +303,8 @@ class GroupBalancer:
     async def tick(self) -> None:
         """Block boundaries: a group whose cap began, changed or ended is re-split; every
         `ROTATE_S` the poles paused for lack of capacity take their turn."""
+        if not await self.provider.leads():
+            return
         now = self.clock()
         if self._rotated_at is None:
             self._rotated_at = now

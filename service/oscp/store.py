@@ -140,6 +140,10 @@ class OscpStore:
                                  token, state, row.heartbeat_interval_s))
         return found
 
+    def partner(self, partner_id: str) -> Partner | None:
+        """One stored partner (another process changed it)."""
+        return next((p for p in self.partners() if p.partner_id == partner_id), None)
+
     def set_group(self, pole_id: str, group_id: str | None) -> None:
         with storage_errors(self.engine.url), self._session() as session:
             row = session.get(GridGroupMemberRow, pole_id)
