@@ -102,6 +102,7 @@ class GroupBalancer:
         self._tender_cache: dict[tuple[TenderProfileSettings, datetime, datetime],
                                  list[tuple[int, float]]] = {}
         provider.listeners.append(self.rebalance)
+        provider.balanced = self.adopt
 
     # -- events --------------------------------------------------------------------------
 
@@ -189,6 +190,7 @@ class GroupBalancer:
                                if p not in self.provider.groups.of_pole))
         if limit is None:
             state.split, state.problems = Split(), []
+            self._tell(state)
             await asyncio.gather(*(self._clear(p) for p in self.provider.groups.poles(group_id)
                                    if p in self.deployed))
             return state
@@ -218,6 +220,7 @@ class GroupBalancer:
             problems.append(f"the cap of {limit.amps:g} A is below what offline poles may draw")
         problems += await self._ahead(group_id, state, limit, now)
         state.problems = problems
+        self._tell(state)
         if problems:
             await self.provider.report_noncompliance(group_id, "; ".join(problems))
         return state
@@ -246,6 +249,19 @@ class GroupBalancer:
             self._deploy(p, o, following, now) for p, o in offers.items()
             if self.sent.get((p, following.start)) != o))
         return [problem for problem in outcomes if problem]
+
+    def _tell(self, state: GroupState) -> None:
+        """The split to the processes that follow, so each one's Grid groups answer shows
+        what the poles got."""
+        self.provider.tell({"balanced": state.group_id, "offers": state.split.offers,
+                            "paused": state.split.paused, "problems": state.problems})
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """The leader's split of a group (this process follows)."""
+        state = self.states.setdefault(str(data["balanced"]), GroupState(str(data["balanced"])))
+        state.split = Split({str(p): float(a) for p, a in (data.get("offers") or {}).items()},
+                            [str(p) for p in data.get("paused") or []])
+        state.problems = [str(p) for p in data.get("problems") or []]
 
     def effective_limit(self, group_id: str, now: datetime) -> Limit | None:
         """The block in force, or else one starting within `LEAD_S`: deployed ahead (its

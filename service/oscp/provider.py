@@ -97,6 +97,8 @@ class FlexibilityProvider:
         read it back from storage (the partner's calls may reach any process)."""
         self.leader: Leader | None = None
         """Set with several processes: only the leader beats, measures and balances."""
+        self.balanced: Callable[[dict[str, Any]], None] | None = None
+        """Takes the leader's split of a group (the balancer of a process that follows)."""
 
     # -- what partners tell us (stored before the 204) ------------------------------------
 
@@ -197,6 +199,10 @@ class FlexibilityProvider:
 
     # -- the other service processes' changes ---------------------------------------------
 
+    def tell(self, data: dict[str, Any]) -> None:
+        """Tell the other processes (when there are any)."""
+        self._tell(data)
+
     def _tell(self, data: dict[str, Any]) -> None:
         if self.share is not None:
             self.share(data)
@@ -218,6 +224,8 @@ class FlexibilityProvider:
             self._notify_all()
         if "removed" in data:
             self.partners.remove(str(data["removed"]))
+        if "balanced" in data and self.balanced is not None:
+            self.balanced(data)
         if "pole" in data:
             pole_id, group_id = str(data["pole"]), data.get("group")
             old = self.groups.of_pole.get(pole_id)
