@@ -162,6 +162,7 @@ class FlexibilityProvider:
     async def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
                        adjust: bool) -> None:
         """Kept in memory and in storage before the 204: a restart mid-block keeps the cap."""
+        self.forecasts.forget_before(self.clock())  # what is stored stays what can apply
         kept = self.forecasts.store(partner.partner_id, message, adjust=adjust)
         if kept is not None and self.store is not None:
             book, blocks = kept
@@ -214,14 +215,18 @@ class FlexibilityProvider:
 
     async def _adopt(self, data: dict[str, Any]) -> None:
         if "partner" in data:
-            partner = await self.refresh_partner(str(data["partner"]))
+            partner_id = str(data["partner"])
+            was_offline = self.is_offline(partner_id)
+            partner = (self.partners.by_id.get(partner_id) if "offlineModeAt" in data
+                       else await self.refresh_partner(partner_id))  # a beat: nothing stored
             if partner is not None and data.get("state"):
                 partner.state = PartnerState(str(data["state"]))
                 if data.get("lastHeartbeat"):
                     partner.last_heartbeat = datetime.fromisoformat(data["lastHeartbeat"])
                 if data.get("offlineModeAt"):
                     partner.offline_mode_at = datetime.fromisoformat(data["offlineModeAt"])
-            self._notify_all()
+            if self.is_offline(partner_id) != was_offline:  # its fallbacks start or stop
+                self._notify_all()
         if "removed" in data:
             self.partners.remove(str(data["removed"]))
         if "balanced" in data and self.balanced is not None:
