@@ -52,6 +52,7 @@ class Action(StrEnum):
     TRIGGER = "ask the pole to report"
     REQUEST_LOG = "fetch the pole's log"
     MANAGE_PARTNERS = "manage roaming partners"
+    MANAGE_GRID = "manage grid operators and grid groups"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -83,6 +84,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.TRIGGER: ("POST", f"{P}/poles/{{pole_id}}/trigger"),
     Action.REQUEST_LOG: ("POST", f"{P}/poles/{{pole_id}}/logs"),
     Action.MANAGE_PARTNERS: ("POST", f"{P}/ocpi/partners/invite"),
+    Action.MANAGE_GRID: ("POST", f"{P}/oscp/partners"),
 }
 
 

@@ -240,7 +240,8 @@ class Services:
             await self.cluster.start(self.connections, self.live_hub,
                                      {"settings": self.pole_settings,
                                       "slots": self.files.slots,
-                                      "local-lists": self.local_list_pusher})
+                                      "local-lists": self.local_list_pusher,
+                                      "oscp": self.oscp})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
         for running in await self.async_repository.running_transactions():
@@ -372,6 +373,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         repository.engine, await asyncio.to_thread(
             load_or_create_oscp_key, token_file.parent / OSCP_KEY_FILE_NAME)))
     await oscp.load()
+    if cluster is not None:  # a partner's calls may reach any process; one leads (issue 22)
+        oscp.share, oscp.leader = functools.partial(cluster.share, "oscp"), leader
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,

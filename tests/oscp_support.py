@@ -70,12 +70,17 @@ class CapacityProvider:
 
 
 @asynccontextmanager
-async def capacity_provider(fp_base: str, initial_token: str) -> AsyncIterator[CapacityProvider]:
+async def capacity_provider(fp_base: str, initial_token: str, *,
+                            fresh_connections: bool = False) -> AsyncIterator[CapacityProvider]:
+    """``fresh_connections``: every call on a new connection (with several service
+    processes, whichever one the kernel picks takes it)."""
     app = FastAPI()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}{CP_PREFIX}"
-    async with httpx.AsyncClient(timeout=10) as http:
+    limits = httpx.Limits(max_keepalive_connections=0) if fresh_connections else \
+        httpx.Limits()
+    async with httpx.AsyncClient(timeout=10, limits=limits) as http:
         cp = CapacityProvider(url, f"{fp_base}/oscp/fp/2.0", initial_token, http)
 
         @app.post(CP_PREFIX + "/{endpoint}")

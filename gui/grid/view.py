@@ -3,6 +3,8 @@ group's actual current (pyqtgraph), and per pole what it got (issue 22, eis 32/6
 
 A thin adapter of `GridGroupsModel`: the service is asked every few seconds while the
 page is shown (`ask_service`, never blocking the GUI thread); failures are said in words.
+Admins add a grid operator's capacity provider (its initial token shown once) and set the
+selected pole's grid group (`gui.grid.admin.GridAdmin`).
 """
 
 from __future__ import annotations
@@ -13,17 +15,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.access import Access, Action
+from gui.access_widgets import gate
+from gui.grid.admin import GridAdmin, checked_name
 from gui.grid.model import GridGroupsModel
 from gui.plot.zone_axis import ZoneDateAxis
 from gui.service_request import ask_service, failure_text
@@ -43,9 +54,14 @@ class GridGroupsView(QWidget):
         super().__init__(parent)
         self.tasks = tasks
         self.model = model or GridGroupsModel()
+        self.admin = GridAdmin()
+        self.access = Access()
         self.now = now
         self.service: ServiceEndpoint | None = None
         self.busy = False
+        self.writing = False
+        self.ask_provider: Callable[[], tuple[str, str] | None] = self._ask_provider
+        self.ask_group: Callable[[str], str | None] = self._ask_group
         self.note = QLabel(self.tr("Connect to a service to see its grid groups."))
         self.note.setWordWrap(True)
         self.note.setStyleSheet("font-size: 12pt;")
@@ -72,13 +88,29 @@ class GridGroupsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.add_button = QPushButton(self.tr("Add a grid operator…"))
+        self.add_button.clicked.connect(self.add_provider)
+        self.group_button = QPushButton(self.tr("Set the pole's grid group…"))
+        self.group_button.clicked.connect(self.set_group)
+        self.token = QLineEdit()  # the initial token, shown once: copyable, not editable
+        self.token.setReadOnly(True)
+        self.token.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Grid group")))
         top.addWidget(self.chooser, 1)
         top.addWidget(self.summary, 2)
+        top.addWidget(self.add_button)
+        top.addWidget(self.group_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(top)
+        layout.addWidget(self.token)
+        layout.addWidget(self.status)
         layout.addWidget(self.problems)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
@@ -86,11 +118,19 @@ class GridGroupsView(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.model.subscribe(self._redraw)
+        self.admin.subscribe(self._redraw)
         self._redraw()
 
     # ------------------------------------------------------------ wiring
+    def watch(self, access: Access) -> None:
+        self.access = access
+        access.subscribe(self._redraw)
+        self._redraw()
+
     def follow(self, service: ServiceEndpoint | None) -> None:
         self.service = service
+        self.admin.forget()
+        self.status.clear()
         self.model.clear()
         if service is None:
             self.timer.stop()
@@ -117,6 +157,91 @@ class GridGroupsView(QWidget):
 
         ask_service(self.tasks, self.service, what, call, done, timeout=20)
 
+    # ------------------------------------------------------------ admins' changes
+    def add_provider(self) -> None:
+        typed = self.ask_provider()
+        if typed is None:
+            return
+        ident, name = checked_name(typed[0], empty_allowed=False), typed[1].strip()
+        if ident.problem is not None or not name:
+            self.status.setText(ident.problem.text(QCoreApplication.translate)
+                                if ident.problem else self.tr("Give the grid operator a name."))
+            return
+        provider_id = ident.value or ""
+        self._write(self.tr("Add grid operator {name}").format(name=name),
+                    lambda client: client.add_capacity_provider(provider_id, name),
+                    self.admin.provider_added)
+
+    def set_group(self) -> None:
+        pole_id, none = self.admin.group_for_selected("")
+        if none.problem is not None:  # no pole selected
+            self.status.setText(none.problem.text(QCoreApplication.translate))
+            return
+        typed = self.ask_group(pole_id)
+        if typed is None:
+            return
+        pole_id, choice = self.admin.group_for_selected(typed)
+        if choice.problem is not None:
+            self.status.setText(choice.problem.text(QCoreApplication.translate))
+            return
+        group = choice.value
+        self._write(self.tr("Set the grid group of {pole}").format(pole=pole_id),
+                    lambda client: client.set_grid_group(pole_id, group),
+                    lambda _answer: self.status.setText(
+                        self.tr("{pole} is now in grid group {group}.").format(
+                            pole=pole_id, group=group) if group else
+                        self.tr("{pole} is no longer in a grid group.").format(pole=pole_id)))
+
+    def _write(self, what: str, call: Callable[[ServiceClient], Any],
+               done: Callable[[Any], None]) -> None:
+        if self.service is None:
+            return
+        self.writing = True
+        self._redraw()
+
+        def finished(answer: Any) -> None:
+            self.writing = False
+            if isinstance(answer, BaseException):
+                self.status.setText(failure_text(what, answer))
+            else:
+                self.status.clear()
+                done(answer)
+                self.refresh()
+            self._redraw()
+
+        ask_service(self.tasks, self.service, what, call, finished, timeout=30)
+
+    def _selection_changed(self) -> None:
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        model_rows = self.model.rows()
+        row = next(iter(rows), None)
+        self.admin.select(model_rows[row].pole_id if row is not None
+                          and row < len(model_rows) else None)
+
+    def _ask_provider(self) -> tuple[str, str] | None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Add a grid operator"))
+        ident, name = QLineEdit(), QLineEdit()
+        ident.setPlaceholderText("enexis")
+        form = QFormLayout(dialog)
+        form.addRow(self.tr("Short id (letters, digits, . _ -)"), ident)
+        form.addRow(self.tr("Name"), name)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(dialog.accept)
+        box.rejected.connect(dialog.reject)
+        form.addRow(box)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return ident.text(), name.text()
+
+    def _ask_group(self, pole_id: str) -> str | None:
+        current = next((r.group for r in self.model.groups.values() if pole_id in r.poles), "")
+        text, ok = QInputDialog.getText(
+            self, self.tr("Grid group"),
+            self.tr("Grid group of {pole} (empty: none)").format(pole=pole_id), text=current)
+        return text if ok else None
+
     def _chosen(self, group: str) -> None:
         if group:
             self.model.choose(group)
@@ -124,6 +249,13 @@ class GridGroupsView(QWidget):
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:
         model = self.model
+        idle = self.service is not None and not self.writing
+        gate(self.add_button, self.access, Action.MANAGE_GRID, idle)
+        gate(self.group_button, self.access, Action.MANAGE_GRID,
+             idle and self.admin.selected is not None)
+        token = self.admin.token_text()
+        self.token.setVisible(token is not None)
+        self.token.setText(token.text(QCoreApplication.translate) if token else "")
         names = sorted(model.groups)
         if [self.chooser.itemText(i) for i in range(self.chooser.count())] != names:
             self.chooser.blockSignals(True)
@@ -152,6 +284,7 @@ class GridGroupsView(QWidget):
                       key=lambda a: a if a == a else 0.0)  # NaN (a gap) counts as 0
         self.plot.setYRange(0, max(highest, 1.0) * 1.1)  # amperes from zero, honestly
         rows = model.rows()
+        self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             state = (self.tr("paused: the cap leaves it nothing") if row.paused
@@ -161,3 +294,8 @@ class GridGroupsView(QWidget):
                      f"{row.actual_a:.1f}", state)
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
+        chosen = next((i for i, row in enumerate(rows) if row.pole_id == self.admin.selected),
+                      None)
+        if chosen is not None:
+            self.table.selectRow(chosen)
+        self.table.blockSignals(False)

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.roaming_view.watch(self.access)
         self.outages_view = OutagesView(self.tasks)  # the helpdesk's board (issue 19)
         self.grid_view = GridGroupsView(self.tasks)  # grid operators' forecasts (issue 22)
+        self.grid_view.watch(self.access)
         for page in (self.pole_view, self.firmware_view, self.rollout_panel,
                      self.commissioning_page.reports, self.profile_view, self.cards_view,
                      self.audit_view):

@@ -47,6 +47,9 @@ LOGGER = logging.getLogger(__name__)
 
 GROUP_PROFILE_ID = 3263
 """The chargingProfileId of the group profile (eis 32/63), apart from the tender's."""
+GROUP_PROFILE_IDS = (GROUP_PROFILE_ID, GROUP_PROFILE_ID + 1)
+"""Two slots, used in turn: the next block's profile is on the pole before the block in
+force ends (each its own id and stack level, so neither replaces the other)."""
 POLE_CONNECTOR = 0
 DEFAULT_DEMAND_A = 32.0
 """A charging pole whose current we have not seen yet is taken to want the most."""
@@ -65,6 +68,8 @@ class GroupState:
     split: Split = field(default_factory=Split)
     problems: list[str] = field(default_factory=list)
     at: datetime | None = None
+    ahead: datetime | None = None
+    """The start of the next block, once its shares are on the poles ahead of it."""
 
 
 class GroupBalancer:
@@ -87,12 +92,17 @@ class GroupBalancer:
         self.deployed: dict[str, tuple[datetime, float]] = {}
         """pole → (the block's start, the offer it holds) while a group profile is on it."""
         self.states: dict[str, GroupState] = {}
+        self.sent: dict[tuple[str, datetime], float] = {}
+        """(pole, block start) → the offer on the pole for that block."""
+        self.slots: dict[str, dict[int, tuple[datetime, datetime]]] = {}
+        """pole → slot → the (start, end) of the block its group profile holds."""
         self.rotation = 0
         self._rotated_at: datetime | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tender_cache: dict[tuple[TenderProfileSettings, datetime, datetime],
                                  list[tuple[int, float]]] = {}
         provider.listeners.append(self.rebalance)
+        provider.balanced = self.adopt
 
     # -- events --------------------------------------------------------------------------
 
@@ -164,6 +174,8 @@ class GroupBalancer:
         return cap, needs, problems
 
     async def rebalance(self, group_id: str) -> GroupState:
+        if not await self.provider.leads():  # another process balances
+            return self.states.setdefault(group_id, GroupState(group_id))
         lock = self._locks.setdefault(group_id, asyncio.Lock())
         async with lock:
             return await self._rebalance(group_id)
@@ -178,6 +190,7 @@ class GroupBalancer:
                                if p not in self.provider.groups.of_pole))
         if limit is None:
             state.split, state.problems = Split(), []
+            self._tell(state)
             await asyncio.gather(*(self._clear(p) for p in self.provider.groups.poles(group_id)
                                    if p in self.deployed))
             return state
@@ -186,6 +199,9 @@ class GroupBalancer:
         state.split = result
         # Lower before raising (as the pole does between its sockets): vehicles follow a
         # lower offer only after their response delay, so a raise waits that long.
+        for p, o in result.offers.items():  # sent ahead of its start: already in force
+            if self.sent.get((p, limit.start)) == o:
+                self.deployed[p] = (limit.start, o)
         changed = {p: o for p, o in result.offers.items()
                    if self.deployed.get(p) != (limit.start, o)}
         rising = {p: o for p, o in changed.items()
@@ -202,10 +218,50 @@ class GroupBalancer:
         problems += [problem for problem in outcomes if problem]
         if cap < 0:
             problems.append(f"the cap of {limit.amps:g} A is below what offline poles may draw")
+        problems += await self._ahead(group_id, state, limit, now)
         state.problems = problems
+        self._tell(state)
         if problems:
             await self.provider.report_noncompliance(group_id, "; ".join(problems))
         return state
+
+    def upcoming(self, group_id: str, limit: Limit | None, now: datetime) -> Limit | None:
+        """The next block, when it starts within `LEAD_S` while ``limit`` is in force."""
+        if limit is None or limit.start > now:
+            return None
+        start = self.provider.forecasts.next_start(group_id, now,
+                                                   now + timedelta(seconds=LEAD_S))
+        if start is None or start <= limit.start:
+            return None
+        return self.provider.limit(group_id, start)
+
+    async def _ahead(self, group_id: str, state: GroupState, limit: Limit,
+                     now: datetime) -> list[str]:
+        """The next block's shares on the poles before it starts (their other slot), so a
+        lower cap is in force at its first second, not a re-split later."""
+        following = self.upcoming(group_id, limit, now)
+        state.ahead = None if following is None else following.start
+        if following is None:
+            return []
+        cap, needs, _offline = self.needs(group_id, following)
+        offers = split(cap, needs, self.rotation).offers
+        outcomes = await asyncio.gather(*(
+            self._deploy(p, o, following, now) for p, o in offers.items()
+            if self.sent.get((p, following.start)) != o))
+        return [problem for problem in outcomes if problem]
+
+    def _tell(self, state: GroupState) -> None:
+        """The split to the processes that follow, so each one's Grid groups answer shows
+        what the poles got."""
+        self.provider.tell({"balanced": state.group_id, "offers": state.split.offers,
+                            "paused": state.split.paused, "problems": state.problems})
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """The leader's split of a group (this process follows)."""
+        state = self.states.setdefault(str(data["balanced"]), GroupState(str(data["balanced"])))
+        state.split = Split({str(p): float(a) for p, a in (data.get("offers") or {}).items()},
+                            [str(p) for p in data.get("paused") or []])
+        state.problems = [str(p) for p in data.get("problems") or []]
 
     def effective_limit(self, group_id: str, now: datetime) -> Limit | None:
         """The block in force, or else one starting within `LEAD_S`: deployed ahead (its
@@ -217,11 +273,25 @@ class GroupBalancer:
                                                    now + timedelta(seconds=LEAD_S))
         return None if start is None else self.provider.limit(group_id, start)
 
-    def group_profile(self, pole_id: str, offer: float, limit: Limit) -> ChargingProfile:
+    def slot(self, pole_id: str, limit: Limit, now: datetime) -> int:
+        """The pole's slot for ``limit``'s block: the one holding it, else a free one or
+        one whose block is over; never the block in force while another is free."""
+        held = self.slots.setdefault(pole_id, {})
+        for number, (start, _end) in held.items():
+            if start == limit.start:
+                return number
+        free = [n for n in range(len(GROUP_PROFILE_IDS)) if n not in held]
+        over = [n for n, (_start, end) in held.items() if end <= now]
+        if free or over:
+            return (free or over)[0]
+        return max(held, key=lambda n: held[n][0])  # a later plan, not the one in force
+
+    def group_profile(self, pole_id: str, offer: float, limit: Limit,
+                      slot: int = 0) -> ChargingProfile:
         settings = self.settings_for(pole_id)
         steps = [(s, min(offer, a)) for s, a in self._tender_steps(settings, limit)]
         return ChargingProfile(
-            profile_id=GROUP_PROFILE_ID, stack_level=settings.stack_level + 1,
+            profile_id=GROUP_PROFILE_IDS[slot], stack_level=settings.stack_level + 1 + slot,
             purpose=ChargingProfilePurposeType.charge_point_max_profile,
             kind=ChargingProfileKindType.absolute, valid_from=limit.start,
             valid_to=limit.end,
@@ -257,7 +327,8 @@ class GroupBalancer:
         handler = self.connections.get(pole_id)
         if handler is None:
             return f"pole {pole_id} is offline"
-        payload = self.group_profile(pole_id, offer, limit).to_ocpp()
+        slot = self.slot(pole_id, limit, now)
+        payload = self.group_profile(pole_id, offer, limit, slot).to_ocpp()
         try:
             answer = await handler.call_action("SetChargingProfile", {
                 "connectorId": POLE_CONNECTOR, "csChargingProfiles": payload},
@@ -266,7 +337,14 @@ class GroupBalancer:
             return f"pole {pole_id} did not take its share: {exc}"
         if answer.get("status") != "Accepted":
             return f"pole {pole_id} refused its share of {offer:g} A ({answer.get('status')})"
-        self.deployed[pole_id] = (limit.start, offer)
+        self.slots.setdefault(pole_id, {})[slot] = (limit.start, limit.end)
+        self.sent[(pole_id, limit.start)] = offer
+        for key in [k for k in self.sent if k[0] == pole_id and k[1] < limit.start
+                    and k[1] not in {s for s, _e in self.slots[pole_id].values()}]:
+            del self.sent[key]
+        if limit.start <= now or pole_id not in self.deployed or \
+                self.deployed[pole_id][0] > now:
+            self.deployed[pole_id] = (limit.start, offer)
         if self.verify:
             ahead = max(0, int((limit.start - now).total_seconds()))
             return await self._verified(handler, pole_id, offer, ahead)
@@ -293,14 +371,21 @@ class GroupBalancer:
         handler = self.connections.get(pole_id)
         if handler is None:
             return  # its profile's validTo ends it on the pole itself
+        used = {GROUP_PROFILE_IDS[n] for n in self.slots.get(pole_id, {})} | {GROUP_PROFILE_ID}
         with contextlib.suppress(PoleLinkError):
-            await handler.call_action("ClearChargingProfile", {"id": GROUP_PROFILE_ID},
-                                      timeout=self.call_timeout_s)
+            for profile_id in sorted(used, reverse=True):
+                await handler.call_action("ClearChargingProfile", {"id": profile_id},
+                                          timeout=self.call_timeout_s)
             self.deployed.pop(pole_id, None)
+            self.slots.pop(pole_id, None)
+            for key in [k for k in self.sent if k[0] == pole_id]:
+                del self.sent[key]
 
     async def tick(self) -> None:
         """Block boundaries: a group whose cap began, changed or ended is re-split; every
         `ROTATE_S` the poles paused for lack of capacity take their turn."""
+        if not await self.provider.leads():
+            return
         now = self.clock()
         if self._rotated_at is None:
             self._rotated_at = now
@@ -314,9 +399,12 @@ class GroupBalancer:
             limit = self.effective_limit(group_id, now)
             state = self.states.get(group_id)
             held = state.limit if state is not None else None
+            following = self.upcoming(group_id, limit, now)
             if (limit is None) != (held is None) or (
                     limit is not None and held is not None
-                    and (limit.start, limit.amps) != (held.start, held.amps)):
+                    and (limit.start, limit.amps) != (held.start, held.amps)) or (
+                    following is not None and state is not None
+                    and state.ahead != following.start):
                 await self.rebalance(group_id)
 
     async def run(self, hub: Any, tick_s: float = 1.0) -> None:

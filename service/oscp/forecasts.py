@@ -22,6 +22,9 @@ from service.oscp.messages import (
     GroupCapacityForecast,
 )
 
+UPDATE, ADJUST, FALLBACK = "update", "adjust", "fallback"
+"""The three books a partner's blocks are kept in (also their names in storage)."""
+
 VOLTS = 230.0
 PHASES = 3
 
@@ -57,16 +60,32 @@ class ForecastBook:
     def __init__(self) -> None:
         self.groups: dict[str, _GroupBlocks] = {}
 
-    def store(self, partner_id: str, forecast: GroupCapacityForecast, *, adjust: bool) -> None:
+    def store(self, partner_id: str, forecast: GroupCapacityForecast, *,
+              adjust: bool) -> tuple[str, list[ForecastedBlock]] | None:
+        """Kept in its book; returns (book name, that partner's blocks in it now) for
+        storage, or None when the forecast caps nothing."""
         if forecast.type not in (ForecastType.CONSUMPTION, ForecastType.FALLBACK_CONSUMPTION):
-            return  # generation and optimum forecasts cap nothing a charging pole draws
-        blocks = self.groups.setdefault(forecast.group_id, _GroupBlocks())
+            return None  # generation and optimum forecasts cap nothing a charging pole draws
         fallback = forecast.type is ForecastType.FALLBACK_CONSUMPTION
-        book = blocks.fallbacks if fallback else blocks.adjusts if adjust else blocks.updates
-        if adjust and not fallback:
+        name = FALLBACK if fallback else ADJUST if adjust else UPDATE
+        book = self._book(forecast.group_id, name)
+        if name == ADJUST:
             book.setdefault(partner_id, []).extend(forecast.forecasted_blocks)
         else:
             book[partner_id] = list(forecast.forecasted_blocks)
+        return name, list(book[partner_id])
+
+    def restore(self, group_id: str, name: str, partner_id: str,
+                blocks: list[ForecastedBlock]) -> None:
+        """A book's blocks as storage kept them (at start)."""
+        self._book(group_id, name)[partner_id] = list(blocks)
+
+    def _book(self, group_id: str, name: str) -> dict[str, list[ForecastedBlock]]:
+        blocks = self.groups.setdefault(group_id, _GroupBlocks())
+        books = {UPDATE: blocks.updates, ADJUST: blocks.adjusts, FALLBACK: blocks.fallbacks}
+        if name not in books:
+            raise ValueError(f"no forecast book {name!r}")
+        return books[name]
 
     def limit(self, group_id: str, at: datetime,
               offline: Callable[[str], bool] = lambda _p: False) -> Limit | None:

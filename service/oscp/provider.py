@@ -17,6 +17,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from service.oscp.client import OscpClient, SendFailed
 from service.oscp.forecasts import ForecastBook, Limit
@@ -44,6 +45,13 @@ Clock = Callable[[], datetime]
 EnergySource = Callable[[list[str]], Awaitable[tuple[float, datetime] | None]]
 """The group's poles → (their summed import register in Wh, when read), or None."""
 ForecastListener = Callable[[str], Awaitable[object]]
+Share = Callable[[dict[str, Any]], None]
+"""Tells the other service processes of a change (`service.cluster.Cluster.share`)."""
+
+
+class Leader(Protocol):
+    async def held(self) -> bool:
+        """Is this the process that speaks for the fleet (now)?"""
 
 
 class GridGroups:
@@ -84,10 +92,17 @@ class FlexibilityProvider:
         self.listeners: list[ForecastListener] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_measured: datetime | None = None
+        self.share: Share | None = None
+        """Set with several service processes: each change is told to the others, which
+        read it back from storage (the partner's calls may reach any process)."""
+        self.leader: Leader | None = None
+        """Set with several processes: only the leader beats, measures and balances."""
+        self.balanced: Callable[[dict[str, Any]], None] | None = None
+        """Takes the leader's split of a group (the balancer of a process that follows)."""
 
     # -- what partners tell us (stored before the 204) ------------------------------------
 
-    def registered(self, partner: Partner, message: Register) -> None:
+    async def registered(self, partner: Partner, message: Register) -> None:
         base_url = message.url_for(VERSION)
         if base_url is None:
             raise ValueError(f"no OSCP {VERSION} in version_url: this Flexibility Provider "
@@ -99,6 +114,9 @@ class FlexibilityProvider:
         partner.state = PartnerState.REGISTERED
         reply = Register(token=ours, version_url=[VersionUrl(version=VERSION,
                                                              base_url=self.public_url)])
+        # Stored (and told) before the partner learns the new token: its next call may
+        # reach another process.
+        await self.save(partner)
 
         async def register_back() -> None:
             try:
@@ -106,15 +124,15 @@ class FlexibilityProvider:
             except SendFailed as exc:
                 LOGGER.warning("%s; its registration is undone", exc)
                 partner.token_digest, partner.state = previous, PartnerState.NEW
-            await self.save(partner)
+                await self.save(partner)
 
         self.background(register_back(), f"OSCP register back to {partner.name}")
 
-    def handshaken(self, partner: Partner, message: Handshake, request_id: str) -> None:
+    async def handshaken(self, partner: Partner, message: Handshake, request_id: str) -> None:
         partner.heartbeat_interval_s = message.required_behaviour.heartbeat_interval
         partner.state = PartnerState.HANDSHAKEN
         partner.last_heartbeat = self.clock()  # the handshake counts as a sign of life
-        self.background(self.save(partner), f"OSCP partner {partner.name} stored")
+        await self.save(partner)
         ack = HandshakeAcknowledgement(required_behaviour=RequiredBehaviour(
             heartbeat_interval=self.heartbeat_interval_s))
 
@@ -134,13 +152,23 @@ class FlexibilityProvider:
         partner.last_heartbeat = self.clock()
         partner.offline_mode_at = message.offline_mode_at
         partner.state = PartnerState.ONLINE
+        self._tell({"partner": partner.partner_id, "state": partner.state.value,
+                    "lastHeartbeat": partner.last_heartbeat.isoformat(),
+                    "offlineModeAt": message.offline_mode_at.isoformat()})
         if was_offline:
             LOGGER.info("OSCP partner %s is back online", partner.name)
             self._notify_all()
 
-    def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
-                 adjust: bool) -> None:
-        self.forecasts.store(partner.partner_id, message, adjust=adjust)
+    async def forecast(self, partner: Partner, message: GroupCapacityForecast, *,
+                       adjust: bool) -> None:
+        """Kept in memory and in storage before the 204: a restart mid-block keeps the cap."""
+        self.forecasts.forget_before(self.clock())  # what is stored stays what can apply
+        kept = self.forecasts.store(partner.partner_id, message, adjust=adjust)
+        if kept is not None and self.store is not None:
+            book, blocks = kept
+            await asyncio.to_thread(self.store.save_blocks, partner.partner_id,
+                                    message.group_id, book, blocks, self.clock())
+            self._tell({"forecasts": message.group_id})
         self.background(self._notify(message.group_id), f"re-split {message.group_id}")
 
     def compliance_error(self, partner: Partner, message: GroupCapacityComplianceError) -> None:
@@ -150,17 +178,105 @@ class FlexibilityProvider:
     # -- operators' changes, kept ---------------------------------------------------------
 
     async def load(self) -> None:
-        """Partners and grid groups from storage (at start)."""
+        """Partners, grid groups and the forecasts still to end, from storage (at start);
+        the partners wait offline until their next beat, their blocks apply meanwhile."""
         if self.store is None:
             return
         for partner in await asyncio.to_thread(self.store.partners):
             self.partners.by_id[partner.partner_id] = partner
         for pole_id, group_id in (await asyncio.to_thread(self.store.groups)).items():
             self.groups.set(pole_id, group_id)
+        for partner_id, group_id, book, blocks in await asyncio.to_thread(
+                self.store.forecasts):
+            self.forecasts.restore(group_id, book, partner_id, blocks)
+        self.forecasts.forget_before(self.clock())
 
     async def save(self, partner: Partner) -> None:
         if self.store is not None:
             await asyncio.to_thread(self.store.save_partner, partner, self.clock())
+            self._tell({"partner": partner.partner_id, "state": partner.state.value,
+                        "lastHeartbeat": partner.last_heartbeat.isoformat()
+                        if partner.last_heartbeat else None})
+
+    # -- the other service processes' changes ---------------------------------------------
+
+    def tell(self, data: dict[str, Any]) -> None:
+        """Tell the other processes (when there are any)."""
+        self._tell(data)
+
+    def _tell(self, data: dict[str, Any]) -> None:
+        if self.share is not None:
+            self.share(data)
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """Another process changed something (`service.cluster` shared state "oscp"): read
+        it back from storage, or take the partner's live state from the message."""
+        self.background(self._adopt(data), "OSCP change of another process")
+
+    async def _adopt(self, data: dict[str, Any]) -> None:
+        if "partner" in data:
+            partner_id = str(data["partner"])
+            was_offline = self.is_offline(partner_id)
+            partner = (self.partners.by_id.get(partner_id) if "offlineModeAt" in data
+                       else await self.refresh_partner(partner_id))  # a beat: nothing stored
+            if partner is not None and data.get("state"):
+                partner.state = PartnerState(str(data["state"]))
+                if data.get("lastHeartbeat"):
+                    partner.last_heartbeat = datetime.fromisoformat(data["lastHeartbeat"])
+                if data.get("offlineModeAt"):
+                    partner.offline_mode_at = datetime.fromisoformat(data["offlineModeAt"])
+            if self.is_offline(partner_id) != was_offline:  # its fallbacks start or stop
+                self._notify_all()
+        if "removed" in data:
+            self.partners.remove(str(data["removed"]))
+        if "balanced" in data and self.balanced is not None:
+            self.balanced(data)
+        if "pole" in data:
+            pole_id, group_id = str(data["pole"]), data.get("group")
+            old = self.groups.of_pole.get(pole_id)
+            self.groups.set(pole_id, None if group_id is None else str(group_id))
+            for changed in {old, group_id} - {None}:
+                await self._notify(str(changed))
+        if "forecasts" in data and self.store is not None:
+            book = ForecastBook()
+            for partner_id, group_id, name, blocks in await asyncio.to_thread(
+                    self.store.forecasts):
+                book.restore(group_id, name, partner_id, blocks)
+            book.forget_before(self.clock())
+            self.forecasts = book
+            await self._notify(str(data["forecasts"]))
+
+    async def refresh_partner(self, partner_id: str) -> Partner | None:
+        """The partner as storage has it now, its live state (heartbeats) kept."""
+        if self.store is None:
+            return self.partners.by_id.get(partner_id)
+        stored = await asyncio.to_thread(self.store.partner, partner_id)
+        if stored is None:
+            self.partners.remove(partner_id)
+            return None
+        known = self.partners.by_id.get(partner_id)
+        if known is None:
+            self.partners.by_id[partner_id] = stored
+            return stored
+        known.name, known.token_digest, known.base_url = (stored.name, stored.token_digest,
+                                                          stored.base_url)
+        known.their_token, known.heartbeat_interval_s = (stored.their_token,
+                                                         stored.heartbeat_interval_s)
+        if stored.state is PartnerState.NEW:
+            known.state = PartnerState.NEW
+        return known
+
+    async def refresh_partners(self) -> None:
+        """Every stored partner read again (a token we do not know may be one another
+        process just handed out)."""
+        if self.store is None:
+            return
+        for partner in await asyncio.to_thread(self.store.partners):
+            await self.refresh_partner(partner.partner_id)
+
+    async def leads(self) -> bool:
+        """Does this process beat, measure and balance? (Always, when it is alone.)"""
+        return self.leader is None or await self.leader.held()
 
     async def add_partner(self, partner_id: str, name: str) -> tuple[Partner, str]:
         partner, token = self.partners.add(partner_id, name)
@@ -171,12 +287,14 @@ class FlexibilityProvider:
         removed = self.partners.remove(partner_id)
         if removed and self.store is not None:
             await asyncio.to_thread(self.store.delete_partner, partner_id)
+            self._tell({"removed": partner_id})
         return removed
 
     async def set_group(self, pole_id: str, group_id: str | None) -> None:
         old = self.groups.of_pole.get(pole_id)
         if self.store is not None:
             await asyncio.to_thread(self.store.set_group, pole_id, group_id)
+            self._tell({"pole": pole_id, "group": group_id})
         self.groups.set(pole_id, group_id)
         for changed in {old, group_id} - {None}:
             assert changed is not None
@@ -225,7 +343,9 @@ class FlexibilityProvider:
         return sent
 
     async def tick(self) -> None:
-        """Heartbeats owed, partners gone silent, measurements due."""
+        """Heartbeats owed, partners gone silent, measurements due (by the leader)."""
+        if not await self.leads():
+            return
         now = self.clock()
         for partner in list(self.partners.by_id.values()):
             await self._beat(partner, now)
@@ -233,6 +353,7 @@ class FlexibilityProvider:
                     and self._silent(partner, now):
                 LOGGER.warning("OSCP partner %s stopped its heartbeats: offline", partner.name)
                 partner.state = PartnerState.OFFLINE
+                self._tell({"partner": partner.partner_id, "state": partner.state.value})
                 self._notify_all()
         if self._last_measured is None or \
                 (now - self._last_measured).total_seconds() >= self.measurement_interval_s:

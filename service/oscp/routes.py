@@ -37,7 +37,14 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
         try:
             if not x_request_id:
                 raise Refused(400, "no X-Request-ID header: OSCP asks one on every request")
-            partner = provider.partners.identify(authorization)
+            try:
+                partner = provider.partners.identify(authorization)
+            except Refused as unknown:
+                if unknown.status != 401 or provider.share is None:
+                    raise
+                # Another process may just have handed this token out (registration).
+                await provider.refresh_partners()
+                partner = provider.partners.identify(authorization)
             if partner.state is PartnerState.NEW and not request.url.path.endswith(
                     "/register"):
                 raise Refused(403, "register first: the initial token only registers")
@@ -58,7 +65,7 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
     @router.post("/register", status_code=NO_CONTENT)
     async def register(body: Register, request: Request) -> Response:
         try:
-            provider.registered(partner(request), body)
+            await provider.registered(partner(request), body)
         except ValueError as exc:
             return JSONResponse({"message": str(exc)}, status_code=400)
         return Response(status_code=NO_CONTENT)
@@ -66,7 +73,7 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
     @router.post("/handshake", status_code=NO_CONTENT)
     async def handshake(body: Handshake, request: Request,
                         x_request_id: RequestId = None) -> Response:
-        provider.handshaken(partner(request), body, x_request_id or "")
+        await provider.handshaken(partner(request), body, x_request_id or "")
         return Response(status_code=NO_CONTENT)
 
     @router.post("/handshake_acknowledge", status_code=NO_CONTENT)
@@ -83,13 +90,13 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
     @router.post("/update_group_capacity_forecast", status_code=NO_CONTENT)
     async def update_group_capacity_forecast(body: GroupCapacityForecast,
                                              request: Request) -> Response:
-        provider.forecast(partner(request), body, adjust=False)
+        await provider.forecast(partner(request), body, adjust=False)
         return Response(status_code=NO_CONTENT)
 
     @router.post("/adjust_group_capacity_forecast", status_code=NO_CONTENT)
     async def adjust_group_capacity_forecast(body: GroupCapacityForecast,
                                              request: Request) -> Response:
-        provider.forecast(partner(request), body, adjust=True)
+        await provider.forecast(partner(request), body, adjust=True)
         return Response(status_code=NO_CONTENT)
 
     @router.post("/group_capacity_compliance_error", status_code=NO_CONTENT)

@@ -8,14 +8,16 @@ alone does not let anyone speak for us to the grid operator.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, delete, select
 
+from service.oscp.messages import ForecastedBlock
 from service.oscp.partners import Partner, PartnerState
 from service.storage.database import storage_errors
 from service.storage.models import _time
@@ -34,6 +36,19 @@ class OscpPartnerRow(SQLModel, table=True):
     heartbeat_interval_s: int | None = None
     registered: bool = False
     created_at: datetime = _time()
+
+
+class OscpForecastRow(SQLModel, table=True):
+    """One partner's blocks in one book of one group, as JSON: a restart mid-block keeps
+    the grid operator's cap (issue 22) instead of falling back to the tender profile."""
+
+    __tablename__ = "oscp_forecasts"
+
+    partner_id: str = Field(primary_key=True, max_length=64)
+    group_id: str = Field(primary_key=True, max_length=64)
+    book: str = Field(primary_key=True, max_length=16)
+    blocks_json: str
+    received_at: datetime = _time()
 
 
 class GridGroupMemberRow(SQLModel, table=True):
@@ -83,7 +98,30 @@ class OscpStore:
             row = session.get(OscpPartnerRow, partner_id)
             if row is not None:
                 session.delete(row)
-                session.commit()
+            session.execute(delete(OscpForecastRow).where(
+                col(OscpForecastRow.partner_id) == partner_id))
+            session.commit()
+
+    def save_blocks(self, partner_id: str, group_id: str, book: str,
+                    blocks: list[ForecastedBlock], received_at: datetime) -> None:
+        """The partner's blocks in ``book`` now (replacing what was stored for it)."""
+        text = json.dumps([b.model_dump(mode="json") for b in blocks])
+        with storage_errors(self.engine.url), self._session() as session:
+            row = session.get(OscpForecastRow, (partner_id, group_id, book))
+            if row is None:
+                row = OscpForecastRow(partner_id=partner_id, group_id=group_id, book=book,
+                                      blocks_json=text, received_at=received_at)
+            row.blocks_json, row.received_at = text, received_at
+            session.add(row)
+            session.commit()
+
+    def forecasts(self) -> list[tuple[str, str, str, list[ForecastedBlock]]]:
+        """Every stored (partner, group, book, blocks)."""
+        with storage_errors(self.engine.url), self._session() as session:
+            rows = list(session.exec(select(OscpForecastRow)).all())
+        return [(r.partner_id, r.group_id, r.book,
+                 [ForecastedBlock.model_validate(b) for b in json.loads(r.blocks_json)])
+                for r in rows]
 
     def partners(self) -> list[Partner]:
         """Every stored partner; registered ones wait offline until their next beat."""
@@ -101,6 +139,10 @@ class OscpStore:
             found.append(Partner(row.partner_id, row.name, row.token_digest, row.base_url,
                                  token, state, row.heartbeat_interval_s))
         return found
+
+    def partner(self, partner_id: str) -> Partner | None:
+        """One stored partner (another process changed it)."""
+        return next((p for p in self.partners() if p.partner_id == partner_id), None)
 
     def set_group(self, pole_id: str, group_id: str | None) -> None:
         with storage_errors(self.engine.url), self._session() as session:

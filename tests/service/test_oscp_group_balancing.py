@@ -15,7 +15,7 @@ import pytest
 from pole_link.sim.clock import SimClock
 from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
-from service.oscp.balancer import GROUP_PROFILE_ID
+from service.oscp.balancer import GROUP_PROFILE_ID, GROUP_PROFILE_IDS
 from tests.oscp_support import CapacityProvider, capacity_provider
 from tests.support import Api, connected_pole, running_service, until
 
@@ -124,3 +124,42 @@ async def test_eis63_offline_pole_of_the_group_gets_a_compliance_error(
         # What it may still draw (its 30 A) is held back from the others.
         await until(lambda: api.service.services.grid.states[GROUP].split.total > 0)
         assert api.service.services.grid.states[GROUP].split.total <= 30.0
+
+
+async def test_eis32_back_to_back_blocks_the_lower_next_one_is_on_the_poles_before_it_starts(
+        tmp_path: Path) -> None:
+    clock = SimClock(START)
+    async with grid_group(tmp_path, clock) as (_api, cp, (p1, p2, _p3)):
+        await charge(p1)
+        await charge(p2)
+        await until(lambda: actual_a(p1) > 29 and actual_a(p2) > 29)
+        begin = clock.now() + timedelta(seconds=4)
+        boundary = begin + timedelta(seconds=14)
+        blocks = {"group_id": GROUP, "type": "CONSUMPTION", "forecasted_blocks": [
+            {"capacity": cap, "phase": "ALL", "unit": "A", "start_time": start.isoformat(),
+             "end_time": (start + timedelta(seconds=14)).isoformat()}
+            for start, cap in ((begin, 46), (boundary, 30))]}
+        answer = await cp.call("update_group_capacity_forecast", blocks)
+        assert answer.status_code == 204
+        samples: list[tuple[datetime, float]] = []
+        ahead: list[bool] = []
+
+        async def watch() -> None:
+            while clock.now() < boundary + timedelta(seconds=14):
+                if clock.now() >= begin:
+                    samples.append((clock.now(), sum(actual_a(p) for p in (p1, p2, _p3))))
+                if clock.now() < boundary:  # both blocks' profiles on the poles
+                    ahead.append(all(len(group_profiles(p)) == 2 for p in (p1, p2)))
+                await asyncio.sleep(0.05)
+
+        await watch()
+        assert any(ahead), "the next block's profile never reached the poles before it"
+        over = [(at, amps) for at, amps in samples
+                if amps > (46.0 if at < boundary else 30.0) + 0.05]
+        assert over == [], f"the group drew more than the block in force: {over[:5]}"
+        # The idle third pole keeps 6 A: the two charging share the rest, 12 A each.
+        assert max(amps for at, amps in samples if at >= boundary) > 23
+
+
+def group_profiles(pole: VirtualPole) -> list[object]:
+    return [p for _c, p in pole.profiles.profiles() if p.profile_id in GROUP_PROFILE_IDS]
