@@ -62,7 +62,7 @@
     <name>AuditView</name>
     <message>
         <location filename="../audit/view.py" line="61" />
-        <location filename="../audit/view.py" line="238" />
+        <location filename="../audit/view.py" line="229" />
         <source>Connect to a service to read the audit trail.</source>
         <translation>Verbind met een service om het auditlogboek te lezen.</translation>
     </message>
@@ -136,63 +136,63 @@
     </message>
     <message>
         <location filename="../audit/view.py" line="96" />
-        <location filename="../audit/view.py" line="153" />
+        <location filename="../audit/view.py" line="144" />
         <source>until</source>
         <translation>tot en met</translation>
     </message>
     <message>
         <location filename="../audit/view.py" line="99" />
-        <location filename="../audit/view.py" line="152" />
+        <location filename="../audit/view.py" line="143" />
         <source>Period from</source>
         <translation>Periode van</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="162" />
+        <location filename="../audit/view.py" line="153" />
         <source>Reading the audit trail</source>
         <translation>Auditlogboek lezen</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="178" />
+        <location filename="../audit/view.py" line="169" />
         <source>Reading more of the audit trail</source>
         <translation>Meer van het auditlogboek lezen</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="205" />
+        <location filename="../audit/view.py" line="196" />
         <source>Exporting the audit trail</source>
         <translation>Auditlogboek exporteren</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="206" />
+        <location filename="../audit/view.py" line="197" />
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="214" />
+        <location filename="../audit/view.py" line="205" />
         <source>Exported %1 entries to %2</source>
         <translation>%1 regels geëxporteerd naar %2</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="222" />
+        <location filename="../audit/view.py" line="213" />
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="223" />
+        <location filename="../audit/view.py" line="214" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="230" />
+        <location filename="../audit/view.py" line="221" />
         <source>%1 entries shown; Load more shows the next ones.</source>
         <translation>%1 regels getoond; Meer laden toont de volgende.</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="232" />
+        <location filename="../audit/view.py" line="223" />
         <source>%1 entries.</source>
         <translation>%1 regels.</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="241" />
+        <location filename="../audit/view.py" line="232" />
         <source>Only admins may read the audit trail: who did what, when, at which pole.</source>
         <translation>Alleen beheerders mogen het auditlogboek lezen: wie wat deed, wanneer, bij welke paal.</translation>
     </message>
@@ -2734,6 +2734,21 @@
         <source>Give %1's admin this versions URL and token (shown only now): %2  %3</source>
         <translation>Geef de beheerder van %1 deze versie-URL en dit token (alleen nu zichtbaar): %2  %3</translation>
     </message>
+    <message>
+        <location filename="../grid/admin.py" line="21" />
+        <source>Give %1 this registration URL and initial token (shown only now): %2  %3</source>
+        <translation>Geef %1 deze registratie-URL en het eerste token (alleen nu getoond): %2  %3</translation>
+    </message>
+    <message>
+        <location filename="../grid/admin.py" line="23" />
+        <source>%1 cannot be used: use letters, digits, dot, dash or underscore (at most 64)</source>
+        <translation>%1 kan niet: gebruik letters, cijfers, punt, streepje of liggend streepje (hoogstens 64)</translation>
+    </message>
+    <message>
+        <location filename="../grid/admin.py" line="25" />
+        <source>Select a pole in the table first.</source>
+        <translation>Kies eerst een laadpaal in de tabel.</translation>
+    </message>
 </context>
 <context>
     <name>FleetView</name>
@@ -2791,87 +2806,143 @@
 <context>
     <name>GridGroupsView</name>
     <message>
-        <location filename="../grid/view.py" line="49" />
+        <location filename="../grid/view.py" line="65" />
         <source>Connect to a service to see its grid groups.</source>
         <translation>Verbind met een service om de netgroepen te zien.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="63" />
+        <location filename="../grid/view.py" line="79" />
         <source>Current per phase (A)</source>
         <translation>Stroom per fase (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="66" />
+        <location filename="../grid/view.py" line="82" />
         <source>Grid operator's forecast</source>
         <translation>Capaciteitsprognose van de netbeheerder</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="68" />
+        <location filename="../grid/view.py" line="84" />
         <source>Group's actual current</source>
         <translation>Werkelijke stroom van de groep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="71" />
+        <location filename="../grid/view.py" line="87" />
         <source>Pole</source>
         <translation>Laadpunt</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="71" />
+        <location filename="../grid/view.py" line="87" />
         <source>Share (A)</source>
         <translation>Toegewezen (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="71" />
+        <location filename="../grid/view.py" line="87" />
         <source>Drawing (A)</source>
         <translation>Afname (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="71" />
+        <location filename="../grid/view.py" line="87" />
         <source>State</source>
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="76" />
+        <location filename="../grid/view.py" line="94" />
+        <source>Add a grid operator…</source>
+        <translation>Netbeheerder toevoegen…</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="96" />
+        <source>Set the pole's grid group…</source>
+        <translation>Netgroep van de laadpaal instellen…</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="104" />
+        <location filename="../grid/view.py" line="241" />
         <source>Grid group</source>
         <translation>Netgroep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="105" />
+        <location filename="../grid/view.py" line="145" />
         <source>Read grid groups</source>
         <translation>Netgroepen lezen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="136" />
+        <location filename="../grid/view.py" line="168" />
+        <source>Give the grid operator a name.</source>
+        <translation>Geef de netbeheerder een naam.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="171" />
+        <source>Add grid operator {name}</source>
+        <translation>Netbeheerder {name} toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="188" />
+        <source>Set the grid group of {pole}</source>
+        <translation>Netgroep van {pole} instellen</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="191" />
+        <source>{pole} is now in grid group {group}.</source>
+        <translation>{pole} zit nu in netgroep {group}.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="193" />
+        <source>{pole} is no longer in a grid group.</source>
+        <translation>{pole} zit niet meer in een netgroep.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="223" />
+        <source>Add a grid operator</source>
+        <translation>Netbeheerder toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="227" />
+        <source>Short id (letters, digits, . _ -)</source>
+        <translation>Korte code (letters, cijfers, . _ -)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="228" />
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="242" />
+        <source>Grid group of {pole} (empty: none)</source>
+        <translation>Netgroep van {pole} (leeg: geen)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="268" />
         <source>No pole is in a grid group yet: set a pole's grid group (or import a CSV) to follow a grid operator's forecasts.</source>
         <translation>Nog geen laadpunt zit in een netgroep: stel de netgroep van een laadpunt in (of importeer een CSV) om de prognoses van de netbeheerder te volgen.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="142" />
+        <location filename="../grid/view.py" line="274" />
         <source>No forecast in force — drawing {actual:.1f} A</source>
         <translation>Geen prognose van kracht — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="144" />
+        <location filename="../grid/view.py" line="276" />
         <source>Capped at {limit:.1f} A — drawing {actual:.1f} A</source>
         <translation>Begrensd op {limit:.1f} A — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="157" />
+        <location filename="../grid/view.py" line="290" />
         <source>paused: the cap leaves it nothing</source>
         <translation>gepauzeerd: de begrenzing laat niets over</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="158" />
+        <location filename="../grid/view.py" line="291" />
         <source>not capped</source>
         <translation>niet begrensd</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="159" />
+        <location filename="../grid/view.py" line="292" />
         <source>charging</source>
         <translation>laadt</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="159" />
+        <location filename="../grid/view.py" line="292" />
         <source>idle</source>
         <translation>vrij</translation>
     </message>
@@ -3312,147 +3383,147 @@
         <translation>Over de vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="156" />
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="156" />
         <source>Fleet</source>
         <translation>Vloot</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="155" />
+        <location filename="../views/main_window.py" line="156" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="156" />
+        <location filename="../views/main_window.py" line="157" />
         <source>Capacity profile</source>
         <translation>Capaciteitsprofiel</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="156" />
+        <location filename="../views/main_window.py" line="157" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="157" />
+        <location filename="../views/main_window.py" line="158" />
         <source>Commissioning</source>
         <translation>Inbedrijfstelling</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="157" />
+        <location filename="../views/main_window.py" line="158" />
         <source>Cards</source>
         <translation>Passen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="157" />
+        <location filename="../views/main_window.py" line="158" />
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="158" />
+        <location filename="../views/main_window.py" line="159" />
         <source>Reports</source>
         <translation>Rapportages</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="159" />
+        <location filename="../views/main_window.py" line="160" />
         <source>Roaming partners</source>
         <translation>Roamingpartners</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="159" />
+        <location filename="../views/main_window.py" line="160" />
         <source>Outages</source>
         <translation>Storingen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="160" />
+        <location filename="../views/main_window.py" line="161" />
         <source>Grid groups</source>
         <translation>Netgroepen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="187" />
+        <location filename="../views/main_window.py" line="188" />
         <source>&amp;View</source>
         <translation>&amp;Beeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="197" />
+        <location filename="../views/main_window.py" line="198" />
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="202" />
+        <location filename="../views/main_window.py" line="203" />
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="207" />
+        <location filename="../views/main_window.py" line="208" />
         <source>&amp;Poles</source>
         <translation>&amp;Palen</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="208" />
+        <location filename="../views/main_window.py" line="209" />
         <source>Register or decommission a pole…</source>
         <translation>Paal registreren of uit bedrijf nemen…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="211" />
+        <location filename="../views/main_window.py" line="212" />
         <source>Prepare a site visit…</source>
         <translation>Locatiebezoek voorbereiden…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="213" />
+        <location filename="../views/main_window.py" line="214" />
         <source>Fetch service tokens for the poles selected in Fleet, to write on them offline</source>
         <translation>Haal servicetokens op voor de in Vloot geselecteerde palen, om er offline op te schrijven</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="218" />
+        <location filename="../views/main_window.py" line="219" />
         <source>Issued service tokens…</source>
         <translation>Uitgegeven servicetokens…</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="220" />
+        <location filename="../views/main_window.py" line="221" />
         <source>See the service tokens technicians hold, and revoke one (a lost laptop)</source>
         <translation>Bekijk welke servicetokens monteurs hebben en trek er een in (een kwijtgeraakte laptop)</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="234" />
+        <location filename="../views/main_window.py" line="235" />
         <source>Paalwerk — Pole register</source>
         <translation>Paalwerk — Palenregister</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="293" />
+        <location filename="../views/main_window.py" line="294" />
         <source>Asking who is signed in</source>
         <translation>Nagaan wie er is aangemeld</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="328" />
+        <location filename="../views/main_window.py" line="329" />
         <source>You are connected to %1. Open %2 instead? The link to %1 is closed.</source>
         <translation>Je bent verbonden met %1. In plaats daarvan %2 openen? De verbinding met %1 wordt gesloten.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="343" />
+        <location filename="../views/main_window.py" line="344" />
         <source>Connect to a service first</source>
         <translation>Verbind eerst met een service</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="409" />
+        <location filename="../views/main_window.py" line="410" />
         <source>Starting charges on the demo's poles</source>
         <translation>Laadsessies starten op de palen van de demo</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="417" />
+        <location filename="../views/main_window.py" line="418" />
         <source>Starting the demo's serial pole</source>
         <translation>Seriële paal van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="419" />
+        <location filename="../views/main_window.py" line="420" />
         <source>Starting the demo's service</source>
         <translation>Service van de demo starten</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="421" />
+        <location filename="../views/main_window.py" line="422" />
         <source>Starting the demo's BLE pole</source>
         <translation>BLE-paal van de demo starten</translation>
     </message>
@@ -4957,7 +5028,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
     <message>
         <location filename="../reports/view.py" line="126" />
-        <location filename="../reports/view.py" line="366" />
+        <location filename="../reports/view.py" line="358" />
         <source>Click a pole for its subperiods and uptime.</source>
         <translation>Klik op een paal voor zijn deelperiodes en beschikbaarheid.</translation>
     </message>
@@ -5002,108 +5073,108 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Jaar</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="226" />
+        <location filename="../reports/view.py" line="218" />
         <source>Reading the tender reports</source>
         <translation>De rapportages van de aanbesteding lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="227" />
+        <location filename="../reports/view.py" line="219" />
         <source>Reading the reports of %1…</source>
         <translation>De rapportages van %1 lezen…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="240" />
+        <location filename="../reports/view.py" line="232" />
         <source>%1: %2 of %3 poles miss a target; most at risk first.</source>
         <translation>%1: %2 van %3 palen halen een doel niet; de palen met het meeste risico bovenaan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="253" />
+        <location filename="../reports/view.py" line="245" />
         <source>Reading the reports of %1</source>
         <translation>De rapportages van %1 lezen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="278" />
+        <location filename="../reports/view.py" line="270" />
         <source>Show a year's reports first, then export them.</source>
         <translation>Toon eerst de rapportages van een jaar en exporteer ze dan.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="281" />
-        <location filename="../reports/view.py" line="305" />
+        <location filename="../reports/view.py" line="273" />
+        <location filename="../reports/view.py" line="297" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF-bestanden (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="288" />
+        <location filename="../reports/view.py" line="280" />
         <source>Writing the fleet report…</source>
         <translation>Het vlootrapport schrijven…</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="301" />
+        <location filename="../reports/view.py" line="293" />
         <source>Click a pole first, then export its report.</source>
         <translation>Klik eerst op een paal en exporteer dan zijn rapport.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="318" />
+        <location filename="../reports/view.py" line="310" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="321" />
+        <location filename="../reports/view.py" line="313" />
         <source>Exporting %1</source>
         <translation>%1 exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="339" />
+        <location filename="../reports/view.py" line="331" />
         <source>Saved %1</source>
         <translation>%1 opgeslagen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="347" />
+        <location filename="../reports/view.py" line="339" />
         <source>%1 (until %2)</source>
         <translation>%1 (tot %2)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="350" />
+        <location filename="../reports/view.py" line="342" />
         <source>Export</source>
         <translation>Exporteren</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="371" />
+        <location filename="../reports/view.py" line="363" />
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="376" />
+        <location filename="../reports/view.py" line="368" />
         <source>(running)</source>
         <translation>(loopt nog)</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="394" />
+        <location filename="../reports/view.py" line="386" />
         <source>none</source>
         <translation>geen</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="396" />
+        <location filename="../reports/view.py" line="388" />
         <source>%1: low-current vehicles (eis 30) left out: %2; overruled by: %3</source>
         <translation>%1: voertuigen met laag laadvermogen (eis 30) niet meegeteld: %2; overruled door: %3</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="401" />
+        <location filename="../reports/view.py" line="393" />
         <source>No compliance report: %1</source>
         <translation>Geen nalevingsrapport: %1</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="404" />
+        <location filename="../reports/view.py" line="396" />
         <source>No low-current vehicles (eis 30) in the peak.</source>
         <translation>Geen voertuigen met laag laadvermogen (eis 30) in de piek.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="407" />
+        <location filename="../reports/view.py" line="399" />
         <source>No uptime: not registered in this period.</source>
         <translation>Geen beschikbaarheid: niet geregistreerd in deze periode.</translation>
     </message>
     <message>
-        <location filename="../reports/view.py" line="411" />
+        <location filename="../reports/view.py" line="403" />
         <source>Uptime (eis 48): %1 connected and available, %2 h of %3 h; target 98 %: %4</source>
         <translation>Beschikbaarheid (eis 48): %1 verbonden en beschikbaar, %2 u van %3 u; doel 98 %: %4</translation>
     </message>
@@ -5186,57 +5257,57 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Maak verbinding met een service om de roamingpartners te zien.</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="136" />
+        <location filename="../roaming/view.py" line="132" />
         <source>Reading the roaming partners</source>
         <translation>Roamingpartners ophalen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="143" />
+        <location filename="../roaming/view.py" line="139" />
         <source>Inviting %1</source>
         <translation>%1 uitnodigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="153" />
+        <location filename="../roaming/view.py" line="149" />
         <source>Registered with %1.</source>
         <translation>Aangemeld bij %1.</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="156" />
+        <location filename="../roaming/view.py" line="152" />
         <source>Registering with %1</source>
         <translation>Aanmelden bij %1</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="167" />
+        <location filename="../roaming/view.py" line="163" />
         <source>Changing %1</source>
         <translation>%1 wijzigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="175" />
+        <location filename="../roaming/view.py" line="171" />
         <source>Invite a partner</source>
         <translation>Partner uitnodigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="176" />
+        <location filename="../roaming/view.py" line="172" />
         <source>The partner's name:</source>
         <translation>Naam van de partner:</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="181" />
+        <location filename="../roaming/view.py" line="177" />
         <source>Register with a partner</source>
         <translation>Aanmelden bij een partner</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="186" />
+        <location filename="../roaming/view.py" line="182" />
         <source>Name</source>
         <translation>Naam</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="187" />
+        <location filename="../roaming/view.py" line="183" />
         <source>Versions URL</source>
         <translation>Versie-URL</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="188" />
+        <location filename="../roaming/view.py" line="184" />
         <source>Token A it gave you</source>
         <translation>Token A dat de partner u gaf</translation>
     </message>

@@ -439,6 +439,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ closing
     async def shutdown(self, *, stop_demo: bool = True) -> None:
         """Stop the controller, feed and tasks, and the demo unless a new window takes it."""
+        # Pages that read the service on a timer stop first: a tick after the loop is gone
+        # would start a request nobody can run.
+        self.grid_view.follow(None)
+        self.outages_view.follow(None)
         await self.controller.aclose()
         await self.feed.aclose()
         await self.profile_view.aclose()
