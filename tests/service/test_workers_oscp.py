@@ -9,22 +9,18 @@ provider stand-in over HTTP and two virtual poles over real OCPP.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import os
-import signal
-import sys
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from service.oscp.balancer import GROUP_PROFILE_ID
 from tests.oscp_support import capacity_provider
-from tests.support import REPO, connected_pole, eventually, postgres_schema, until
+from tests.support import connected_pole, eventually, postgres_schema, until
+from tests.workers_support import two_workers
 
 pytestmark = pytest.mark.asyncio
 
@@ -40,34 +36,8 @@ def pg_url() -> Iterator[str]:
 
 async def test_eis63_with_two_workers_the_grid_operator_reaches_either_and_one_leads(
         pg_url: str, tmp_path: Path) -> None:
-    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
-    command = [sys.executable, "-m", "paalwerk", "service", "--workers", "2", "--db", pg_url,
-               "--port", "0", "--token-file", str(tmp_path / "tokens.json"),
-               "--files-dir", str(tmp_path / "files")]
-    log = tmp_path / "service.log"
-    with log.open("wb") as errors:
-        service = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=errors, cwd=REPO,
-            env=environment, start_new_session=True)
-    try:
-        assert service.stdout is not None
-
-        async def line() -> str:
-            text = (await service.stdout.readline()).decode()  # type: ignore[union-attr]
-            assert text, f"the service stopped: {log.read_text()}"
-            return text
-
-        token = (await line()).rsplit(" ", 1)[-1].strip()
-        serving = await line()
-        assert "2 worker processes" in serving and "ws://127.0.0.1:" in serving, serving
-        port = int(serving.split("ws://127.0.0.1:", 1)[1].split("/", 1)[0])
-        base = f"http://127.0.0.1:{port}"
-
-        def api() -> httpx.AsyncClient:
-            """A new client, so a new connection: either worker may take it."""
-            return httpx.AsyncClient(base_url=base, timeout=30,
-                                     headers={"Authorization": f"Bearer {token}"})
-
+    async with two_workers(pg_url, tmp_path) as workers:
+        port, base, api = workers.port, workers.base_url, workers.api
         async with AsyncExitStack() as stack:
             now = datetime.now(UTC)
             poles = [(await stack.enter_async_context(connected_pole(
@@ -126,7 +96,3 @@ async def test_eis63_with_two_workers_the_grid_operator_reaches_either_and_one_l
             gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(marks)]
             assert min(gaps) >= 0.9, f"heartbeats from more than one process: {gaps}"
             assert cp.refused == []
-    finally:
-        service.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            assert await service.wait() == 0, log.read_text()

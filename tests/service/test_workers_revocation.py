@@ -8,19 +8,15 @@ pole lands is the kernel's choice; `test_cluster.py` places poles on each proces
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.service.security_support import secured_pole
-from tests.support import REPO, eventually, postgres_schema
+from tests.support import eventually, postgres_schema
+from tests.workers_support import two_workers
 
 POLES = [f"PW-{n:04d}" for n in range(1, 7)]
 
@@ -33,33 +29,8 @@ def pg_url() -> Iterator[str]:
 
 async def test_eis69_with_two_workers_a_revocation_for_every_pole_reaches_them_all(
         pg_url: str, tmp_path: Path) -> None:
-    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
-    command = [sys.executable, "-m", "paalwerk", "service", "--workers", "2", "--db", pg_url,
-               "--port", "0", "--token-file", str(tmp_path / "tokens.json"),
-               "--files-dir", str(tmp_path / "files")]
-    log = tmp_path / "service.log"
-    with log.open("wb") as errors:
-        service = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=errors, cwd=REPO,
-            env=environment, start_new_session=True)
-    try:
-        assert service.stdout is not None
-
-        async def line() -> str:
-            text = (await service.stdout.readline()).decode()  # type: ignore[union-attr]
-            assert text, f"the service stopped: {log.read_text()}"
-            return text
-
-        token = (await line()).rsplit(" ", 1)[-1].strip()
-        serving = await line()
-        assert "2 worker processes" in serving and "ws://127.0.0.1:" in serving, serving
-        port = int(serving.split("ws://127.0.0.1:", 1)[1].split("/", 1)[0])
-        ocpp_url = f"ws://127.0.0.1:{port}/ocpp"
-
-        def api() -> httpx.AsyncClient:
-            """A new client, so a new connection: either worker may take it."""
-            return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30,
-                                     headers={"Authorization": f"Bearer {token}"})
+    async with two_workers(pg_url, tmp_path) as workers:
+        ocpp_url, api = workers.ocpp_url, workers.api
 
         async with AsyncExitStack() as poles:
             connected = [await poles.enter_async_context(
@@ -86,7 +57,3 @@ async def test_eis69_with_two_workers_a_revocation_for_every_pole_reaches_them_a
                 assert revoked.json()["poles"] == dict.fromkeys(POLES, "Accepted")
                 for pole in connected:
                     assert jti in pole.pole.service_access.revoked, pole.pole.pole_id
-    finally:
-        service.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            assert await service.wait() == 0, log.read_text()

@@ -8,10 +8,6 @@ over https from fresh connections, so requests land on both workers.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -29,7 +25,8 @@ from tests.service.security_support import (
     trusting,
     wall_now,
 )
-from tests.support import REPO, eventually, postgres_schema
+from tests.support import eventually, postgres_schema
+from tests.workers_support import two_workers
 
 POLES = [f"PW-{n:04d}" for n in range(1, 5)]
 
@@ -44,38 +41,17 @@ async def test_eis69_two_tls_workers_serve_profile_2_poles_and_https_api(
         pg_url: str, tmp_path: Path) -> None:
     ca = init_ca(tmp_path / "ca", wall_now())
     cert, key = server_certificate(ca, tmp_path / "tls")
-    environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
-    command = [sys.executable, "-m", "paalwerk", "service", "--workers", "2", "--db", pg_url,
-               "--port", "0", "--token-file", str(tmp_path / "tokens.json"),
-               "--files-dir", str(tmp_path / "files"), "--tls-cert", str(cert),
-               "--tls-key", str(key), "--ca-dir", str(tmp_path / "ca")]
-    log = tmp_path / "service.log"
-    with log.open("wb") as errors:
-        service = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=errors, cwd=REPO,
-            env=environment, start_new_session=True)
-    try:
-        assert service.stdout is not None
-
-        async def line() -> str:
-            text = (await service.stdout.readline()).decode()  # type: ignore[union-attr]
-            assert text, f"the service stopped: {log.read_text()}"
-            return text
-
-        token = (await line()).rsplit(" ", 1)[-1].strip()
-        serving = await line()
-        assert "2 worker processes" in serving and "wss://127.0.0.1:" in serving, serving
-        port = int(serving.split("wss://127.0.0.1:", 1)[1].split("/", 1)[0])
-        assert f"https://127.0.0.1:{port}/api/v1" in await line()
-        ocpp_url = f"wss://127.0.0.1:{port}/ocpp"
+    async with two_workers(pg_url, tmp_path, "--tls-cert", str(cert), "--tls-key", str(key),
+                           "--ca-dir", str(tmp_path / "ca")) as workers:
+        port, ocpp_url = workers.port, workers.ocpp_url
+        assert workers.scheme == "wss"
+        assert f"https://127.0.0.1:{port}/api/v1" in await workers.line()
         verify = trusting(ca.certificate_pem())
 
         def api() -> httpx.AsyncClient:
             """A new client, so a new TLS connection: the kernel may hand it to either
             worker."""
-            return httpx.AsyncClient(base_url=f"https://127.0.0.1:{port}", verify=verify,
-                                     headers={"Authorization": f"Bearer {token}"},
-                                     timeout=30)
+            return workers.api(verify=verify)
 
         async with api() as client:
             for pole_id in POLES:
@@ -118,7 +94,3 @@ async def test_eis69_two_tls_workers_serve_profile_2_poles_and_https_api(
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
                                              timeout=10) as plain:
                     await plain.get("/api/v1/poles")
-    finally:
-        service.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            assert await service.wait() == 0, log.read_text()
