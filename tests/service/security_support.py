@@ -39,11 +39,17 @@ async def secured_pole(ocpp_url: str, state_dir: Path, pole_id: str = "PW-0001",
                        ca_pem: str | None = None,
                        certificate: ClientCertificate | None = None,
                        central_system_roots: Sequence[str] = (),
-                       wait: bool = True) -> AsyncIterator[ConnectedPole]:
+                       wait: bool = True,
+                       start: datetime | None = None) -> AsyncIterator[ConnectedPole]:
     """A virtual pole with its real OCPP client at ``profile``, connected (unless not
     ``wait``) and with its outbox drained; ``central_system_roots`` are installed as
-    InstallCertificate would."""
-    pole = VirtualPole(pole_id, clock=SimClock(START))
+    InstallCertificate would.
+
+    The pole's clock starts at ``start``, by default at the wall clock's now: the services
+    these tests run against keep wall time (TLS checks certificates against it), and a
+    pole whose clock sat at a fixed date would drift one more day behind its service
+    every day the suite is run."""
+    pole = VirtualPole(pole_id, clock=SimClock(start or wall_now()))
     for root in central_system_roots:
         assert pole.certificates.install("CentralSystemRootCertificate", root) == "Accepted"
     pole.security.profile = profile

@@ -71,7 +71,7 @@ async def test_eis69_no_secret_in_any_log_file_message_log_or_audit_row(
             secrets["admin API token"] = api.token
             await admin.register_pole("PW-0001", 1, PASSWORD)
             async with secured_pole(api.service.ocpp_url, tmp_path, profile=1,
-                                    password=PASSWORD) as real:
+                                    password=PASSWORD, start=START) as real:
                 # a key rotation: the pole gets a new AuthorizationKey
                 await admin.rotate_pole_key("PW-0001")
                 new_key = real.pole.security.authorization_key

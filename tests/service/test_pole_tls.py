@@ -74,7 +74,8 @@ async def test_eis69_profile_3_mutual_tls_with_a_certificate_from_the_service_ca
             await until(lambda: real.pole.security.certificate is not None, timeout=20)
             raised = await api.client.put("/api/v1/poles/PW-0001/security",
                                           json={"securityProfile": 3})
-            assert raised.status_code == 200 and raised.json()["securityProfile"] == 3
+            assert raised.status_code == 200, raised.text
+            assert raised.json()["securityProfile"] == 3
             await until(lambda: real.client.connected and real.client.connections == 2,
                         timeout=30)
             assert real.pole.security.profile == 3

@@ -23,7 +23,7 @@ from pole_link.sim.vehicles import EvType
 from pole_link.transports.csms import CsmsLink
 from tests.conftest import ServedPole
 from tests.pole_link.commissioning.support import ANSWERS, T0, site
-from tests.support import connected_pole, running_service
+from tests.support import connected_pole, running_service, until
 
 
 async def test_full_tender_checklist_passes_on_a_virtual_pole_over_serial(
@@ -125,6 +125,9 @@ async def run_with_one_answer(run: CommissioningRun) -> None:
 async def test_eis24_a_pole_without_the_capacity_profile_gets_it_installed_and_verified(
         tmp_path: Path) -> None:
     async with site(tmp_path) as here:
+        # The service deploys the tender profile after the pole's boot (paced): let that
+        # happen first, or it lands after the clearing and the step finds it in force.
+        await until(lambda: len(here.pole.profiles) > 0, timeout=20)
         here.pole.clear_charging_profiles()
         run = here.begin()
         await _run_to(run, "capacity-profile")
