@@ -376,6 +376,7 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
                     f"{action}: no answer from {self.id} within {limit:g} s") from None
             finally:
                 self._pending.pop(unique_id, None)
+                _settle(future)
         if isinstance(answer, CallError):
             raise call_error_to_exception(answer, action)
         if not isinstance(answer, CallResult):
@@ -413,3 +414,14 @@ def _log_task_failure(task: asyncio.Task[Any]) -> None:
         exc = task.exception()
         if exc is not None:
             LOGGER.error("after-action hook failed", exc_info=exc)
+
+
+def _settle(future: asyncio.Future[Any]) -> None:
+    """Leave no call's future behind with an exception nobody reads: a call cancelled while
+    sending (the link dropped, the service stopping) may have been failed by
+    `connection_lost` meanwhile, and asyncio would log "Future exception was never
+    retrieved" for it."""
+    if not future.done():
+        future.cancel()
+    elif not future.cancelled():
+        future.exception()

@@ -154,3 +154,36 @@ async def test_lost_connection_fails_pending_call_at_once(
         await asyncio.wait_for(pending, 1)
     with pytest.raises(LinkLost):
         await cp.call_action("Heartbeat", {})
+
+
+async def test_a_call_cancelled_while_the_link_drops_leaves_no_unread_error(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    """A service stopping mid-call must not log "Future exception was never retrieved"
+    (asyncio's complaint about an error nobody read) for each call it was still sending."""
+    import gc
+
+    cp, connection, _ = pole
+    stuck = asyncio.Event()
+
+    async def send_that_hangs(text: str) -> None:
+        await stuck.wait()
+
+    connection.send = send_that_hangs  # type: ignore[method-assign]
+    complaints: list[str] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _, context: complaints.append(context["message"]))
+    try:
+        sending = asyncio.create_task(cp.call_action("Heartbeat", {}))
+        await asyncio.sleep(0)
+        cp.connection_lost(LinkLost("service stopping"))
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        del sending
+        gc.collect()
+        await asyncio.sleep(0)  # asyncio reports an unread error from the loop
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert complaints == []
