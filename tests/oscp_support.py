@@ -41,11 +41,13 @@ class CapacityProvider:
     received: list[Received] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
-    async def call(self, endpoint: str, body: dict[str, Any], *, token: str | None = None,
-                   request_id: str | None = None) -> httpx.Response:
+    async def call(self, endpoint: str, body: dict[str, Any] | None, *,
+                   token: str | None = None, request_id: str | None = None,
+                   method: str = "POST") -> httpx.Response:
         headers = {"Authorization": f"Token {token or self.fp_token}",
                    "X-Request-ID": request_id or uuid.uuid4().hex}
-        return await self.http.post(f"{self.fp_url}/{endpoint}", json=body, headers=headers)
+        return await self.http.request(method, f"{self.fp_url}/{endpoint}", json=body,
+                                       headers=headers)
 
     def of(self, endpoint: str) -> list[Received]:
         return [r for r in self.received if r.endpoint == endpoint]

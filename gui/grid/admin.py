@@ -1,9 +1,12 @@
 """What an admin does on the Grid groups page, without Qt (issue 22): add a grid
 operator's capacity provider — its initial token shown once, like the roaming partners'
-token A, to be passed on out of band — and put the selected pole in a grid group.
+token A, to be passed on out of band — and put any pole of the service in a grid group:
+one already in a group, or one in none yet (chosen from the service's poles), into an
+existing group or a new one typed in.
 
-The group name is checked here with the service's own rule, so a typo is said in words
-before anything is sent; an empty name takes the pole out of its group.
+The names are checked here (the group with the service's own rule, the pole against the
+service's list), so a typo is said in words before anything is sent; an empty group
+takes the pole out of its group.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ _ADDED = QT_TRANSLATE_NOOP(
     "FleetRows", "Give %1 this registration URL and initial token (shown only now): %2  %3")
 _BAD_NAME = QT_TRANSLATE_NOOP(
     "FleetRows", "%1 cannot be used: use letters, digits, dot, dash or underscore (at most 64)")
-_NO_POLE = QT_TRANSLATE_NOOP("FleetRows", "Select a pole in the table first.")
+_CHOOSE_POLE = QT_TRANSLATE_NOOP("FleetRows", "Choose the pole whose grid group to set.")
+_UNKNOWN_POLE = QT_TRANSLATE_NOOP(
+    "FleetRows", "%1 is not a pole of this service: choose one from the list.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,38 @@ def checked_name(text: str, *, empty_allowed: bool) -> Choice:
     if not NAME.fullmatch(name):
         return Choice(None, Reason(_BAD_NAME, (repr(name),)))
     return Choice(name)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupQuestion:
+    """What the "set a pole's grid group" dialog offers: every pole of the service, the
+    groups that exist, and each pole's group now (the dialog fills it in)."""
+
+    poles: list[str]
+    groups: list[str]
+    group_of: dict[str, str]
+    pole: str | None = None
+    """The pole selected on the page, proposed first."""
+
+    def current(self, pole_id: str) -> str:
+        return self.group_of.get(pole_id.strip(), "")
+
+
+def question(poles: list[str], group_of: dict[str, str], selected: str | None
+             ) -> GroupQuestion:
+    return GroupQuestion(sorted(set(poles) | set(group_of)), sorted(set(group_of.values())),
+                         dict(group_of), selected)
+
+
+def checked_assignment(asked: GroupQuestion, pole_text: str, group_text: str
+                       ) -> tuple[str, Choice]:
+    """(the pole, the checked group), or a reason in the group's Choice."""
+    pole_id = pole_text.strip()
+    if not pole_id:
+        return "", Choice(None, Reason(_CHOOSE_POLE))
+    if pole_id not in asked.poles:
+        return pole_id, Choice(None, Reason(_UNKNOWN_POLE, (repr(pole_id),)))
+    return pole_id, checked_name(group_text, empty_allowed=True)
 
 
 class GridAdmin:
@@ -71,12 +108,6 @@ class GridAdmin:
             return None
         return Reason(_ADDED, (self.added.record.name, self.added.register_url,
                                self.added.token))
-
-    def group_for_selected(self, text: str) -> tuple[str, Choice]:
-        """(the pole, the checked group) for setting the selected pole's grid group."""
-        if self.selected is None:
-            return "", Choice(None, Reason(_NO_POLE))
-        return self.selected, checked_name(text, empty_allowed=True)
 
     def _changed(self) -> None:
         for listener in list(self._listeners):

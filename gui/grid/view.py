@@ -3,8 +3,9 @@ group's actual current (pyqtgraph), and per pole what it got (issue 22, eis 32/6
 
 A thin adapter of `GridGroupsModel`: the service is asked every few seconds while the
 page is shown (`ask_service`, never blocking the GUI thread); failures are said in words.
-Admins add a grid operator's capacity provider (its initial token shown once) and set the
-selected pole's grid group (`gui.grid.admin.GridAdmin`).
+Admins add a grid operator's capacity provider (its initial token shown once) and set any
+pole's grid group — the selected one proposed, or one in no group yet, into an existing
+or a new group (`gui.grid.admin`, `gui.grid.group_dialog`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
 
 from gui.access import Access, Action
 from gui.access_widgets import gate
-from gui.grid.admin import GridAdmin, checked_name
+from gui.grid.admin import (
+    GridAdmin,
+    GroupQuestion,
+    checked_assignment,
+    checked_name,
+    question,
+)
+from gui.grid.group_dialog import GroupDialog
 from gui.grid.model import GridGroupsModel
 from gui.plot.zone_axis import ZoneDateAxis
 from gui.service_request import ask_service, failure_text
@@ -61,7 +68,7 @@ class GridGroupsView(QWidget):
         self.busy = False
         self.writing = False
         self.ask_provider: Callable[[], tuple[str, str] | None] = self._ask_provider
-        self.ask_group: Callable[[str], str | None] = self._ask_group
+        self.ask_group: Callable[[GroupQuestion], tuple[str, str] | None] = self._ask_group
         self.note = QLabel(self.tr("Connect to a service to see its grid groups."))
         self.note.setWordWrap(True)
         self.note.setStyleSheet("font-size: 12pt;")
@@ -93,7 +100,7 @@ class GridGroupsView(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.add_button = QPushButton(self.tr("Add a grid operator…"))
         self.add_button.clicked.connect(self.add_provider)
-        self.group_button = QPushButton(self.tr("Set the pole's grid group…"))
+        self.group_button = QPushButton(self.tr("Set a pole's grid group…"))
         self.group_button.clicked.connect(self.set_group)
         self.token = QLineEdit()  # the initial token, shown once: copyable, not editable
         self.token.setReadOnly(True)
@@ -173,14 +180,33 @@ class GridGroupsView(QWidget):
                     self.admin.provider_added)
 
     def set_group(self) -> None:
-        pole_id, none = self.admin.group_for_selected("")
-        if none.problem is not None:  # no pole selected
-            self.status.setText(none.problem.text(QCoreApplication.translate))
+        """Any pole: the service's poles are read first (off the GUI thread), then asked."""
+        if self.service is None:
             return
-        typed = self.ask_group(pole_id)
+        what = self.tr("List the poles")
+        self.writing = True
+        self._redraw()
+
+        def listed(answer: Any) -> None:
+            self.writing = False
+            self._redraw()
+            if isinstance(answer, BaseException):
+                self.status.setText(failure_text(what, answer))
+                return
+            group_of = {pole: r.group for r in self.model.groups.values() for pole in r.poles}
+            self._ask_and_set(question([p.id for p in answer], group_of,
+                                       self.admin.selected))
+
+        async def call(client: ServiceClient) -> Any:
+            return await client.poles()
+
+        ask_service(self.tasks, self.service, what, call, listed, timeout=30)
+
+    def _ask_and_set(self, asked: GroupQuestion) -> None:
+        typed = self.ask_group(asked)
         if typed is None:
             return
-        pole_id, choice = self.admin.group_for_selected(typed)
+        pole_id, choice = checked_assignment(asked, *typed)
         if choice.problem is not None:
             self.status.setText(choice.problem.text(QCoreApplication.translate))
             return
@@ -235,12 +261,9 @@ class GridGroupsView(QWidget):
             return None
         return ident.text(), name.text()
 
-    def _ask_group(self, pole_id: str) -> str | None:
-        current = next((r.group for r in self.model.groups.values() if pole_id in r.poles), "")
-        text, ok = QInputDialog.getText(
-            self, self.tr("Grid group"),
-            self.tr("Grid group of {pole} (empty: none)").format(pole=pole_id), text=current)
-        return text if ok else None
+    def _ask_group(self, asked: GroupQuestion) -> tuple[str, str] | None:
+        dialog = GroupDialog(asked, self)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _chosen(self, group: str) -> None:
         if group:
@@ -251,8 +274,7 @@ class GridGroupsView(QWidget):
         model = self.model
         idle = self.service is not None and not self.writing
         gate(self.add_button, self.access, Action.MANAGE_GRID, idle)
-        gate(self.group_button, self.access, Action.MANAGE_GRID,
-             idle and self.admin.selected is not None)
+        gate(self.group_button, self.access, Action.MANAGE_GRID, idle)
         token = self.admin.token_text()
         self.token.setVisible(token is not None)
         self.token.setText(token.text(QCoreApplication.translate) if token else "")

@@ -189,8 +189,8 @@ PERMISSIONS: dict[tuple[str, str], Requirement] = {
     ("POST", "/oscp/fp/2.0/handshake_acknowledge"): PUBLIC,
     ("POST", "/oscp/fp/2.0/heartbeat"): PUBLIC,
     ("POST", "/oscp/fp/2.0/update_group_capacity_forecast"): PUBLIC,
-    ("POST", "/oscp/fp/2.0/adjust_group_capacity_forecast"): PUBLIC,
-    ("POST", "/oscp/fp/2.0/group_capacity_compliance_error"): PUBLIC,
+    ("PUT", "/oscp/fp/2.0/register"): PUBLIC,
+    ("DELETE", "/oscp/fp/2.0/register"): PUBLIC,
     # -- OSCP partners and grid groups (issue 22): everyone reads groups, admins write ----
     ("GET", f"{P}/oscp/partners"): _H,
     ("POST", f"{P}/oscp/partners"): _A,

@@ -39,6 +39,7 @@ from pole_link.profiles.charging_profile import (
 )
 from pole_link.profiles.composite import parse_composite_answer, profile_limit_at
 from pole_link.profiles.tender import TenderProfileSettings, build_capacity_profile
+from service.oscp.demand import DemandWindow, currents
 from service.oscp.forecasts import Limit
 from service.oscp.provider import FlexibilityProvider
 from service.oscp.split import PoleNeed, Split, split
@@ -52,7 +53,8 @@ GROUP_PROFILE_IDS = (GROUP_PROFILE_ID, GROUP_PROFILE_ID + 1)
 force ends (each its own id and stack level, so neither replaces the other)."""
 POLE_CONNECTOR = 0
 DEFAULT_DEMAND_A = 32.0
-"""A charging pole whose current we have not seen yet is taken to want the most."""
+"""A charging pole whose current we have not seen in the last quarter-hour, or whose
+vehicle takes all it is offered, is taken to want the most (its own maximum caps it)."""
 STEP_S = 60
 ROTATE_S = 900
 """Poles paused because the cap cannot give every charging pole 6 A swap this often."""
@@ -86,7 +88,8 @@ class GroupBalancer:
         self.raise_delay_s = raise_delay_s
         """IEC 61851's longest vehicle response to a new offer (virtual EVs: 2 s)."""
         self.charging: dict[str, set[int]] = {}
-        self.demand: dict[str, float] = {}
+        self.demand = DemandWindow()
+        """Each pole's currents of the last quarter-hour (`service.oscp.demand`)."""
         self.actual: dict[tuple[str, int], float] = {}
         """(pole, socket) → the highest phase current of its latest meter values."""
         self.deployed: dict[str, tuple[datetime, float]] = {}
@@ -108,11 +111,12 @@ class GroupBalancer:
 
     def session_started(self, pole_id: str, transaction_id: int) -> None:
         self.charging.setdefault(pole_id, set()).add(transaction_id)
+        self.demand.reset(pole_id)
         self._soon(pole_id)
 
     def session_stopped(self, pole_id: str, transaction_id: int) -> None:
         self.charging.get(pole_id, set()).discard(transaction_id)
-        self.demand.pop(pole_id, None)
+        self.demand.reset(pole_id)
         if not self.charging.get(pole_id):
             for key in [k for k in self.actual if k[0] == pole_id]:
                 self.actual[key] = 0.0
@@ -133,14 +137,12 @@ class GroupBalancer:
         elif kind == "connection":
             self.connection_changed(pole_id)
         elif kind == "meterValues":
-            currents = [float(v.get("value", 0)) for sample in event.get("meterValue", [])
-                        for v in sample.get("sampledValue", [])
-                        if v.get("measurand") == "Current.Import"]
-            if currents:
-                connector = int(event.get("connectorId") or 0)
-                self.actual[(pole_id, connector)] = max(currents)
-                if self.charging.get(pole_id):
-                    self.demand[pole_id] = self.actual_a(pole_id)
+            imported, offered = currents(event.get("meterValue", []))
+            connector = int(event.get("connectorId") or 0)
+            if imported is not None:
+                self.actual[(pole_id, connector)] = imported
+            if self.charging.get(pole_id):
+                self.demand.record(pole_id, connector, self.clock(), imported, offered)
 
     def actual_a(self, pole_id: str) -> float:
         """What the pole's vehicles drew at its latest meter values (per phase, summed
@@ -157,6 +159,7 @@ class GroupBalancer:
     def needs(self, group_id: str, limit: Limit) -> tuple[float, list[PoleNeed], list[str]]:
         """The cap left for connected poles, their needs, and the problems (offline)."""
         cap, needs, problems = limit.amps, [], []
+        now = self.clock()
         for pole_id in self.provider.groups.poles(group_id):
             settings = self.settings_for(pole_id)
             if self.connections.get(pole_id) is None:
@@ -168,8 +171,9 @@ class GroupBalancer:
                                 "without our profile")
                 continue
             charging = bool(self.charging.get(pole_id))
+            demand = self.demand.demand_a(pole_id, now) if charging else 0.0
             needs.append(PoleNeed(pole_id, charging,
-                                  self.demand.get(pole_id, DEFAULT_DEMAND_A) if charging else 0,
+                                  DEFAULT_DEMAND_A if demand is None else demand,
                                   settings.normal_limit_a))
         return cap, needs, problems
 

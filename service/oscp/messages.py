@@ -2,11 +2,17 @@
 
 Pydantic models, so a malformed message is refused with the field that is wrong before
 anything is stored; extra fields are ignored (later minor versions may add some).
+
+Checked against the OSCP 2.0 shapes as public implementations carry them (no copy of the
+OCA's own text was obtainable here): the OpenAPI behind ``andreibesleaga/oscp-sdk``, the
+JSON-schema classes in SolarNetwork's Flexibility Provider, a Flask model of the protocol
+and the ``vemo-oscp`` restatement of the specification. Where they differ we accept the
+looser form (e.g. a heartbeat without ``offline_mode_at``) and send the stricter one.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
@@ -36,6 +42,23 @@ class ForecastType(StrEnum):
     FALLBACK_CONSUMPTION = "FALLBACK_CONSUMPTION"
     FALLBACK_GENERATION = "FALLBACK_GENERATION"
     OPTIMUM = "OPTIMUM"
+
+
+class EnergyUnit(StrEnum):
+    WH = "WH"
+    KWH = "KWH"
+
+
+class EnergyDirection(StrEnum):
+    NET = "NET"
+    IMPORT = "IMPORT"
+    EXPORT = "EXPORT"
+
+
+class EnergyType(StrEnum):
+    FLEXIBLE = "FLEXIBLE"
+    NONFLEXIBLE = "NONFLEXIBLE"
+    TOTAL = "TOTAL"
 
 
 class MeasurementConfiguration(StrEnum):
@@ -73,13 +96,16 @@ class HandshakeAcknowledgement(BaseModel):
 
 
 class Heartbeat(BaseModel):
-    """``offline_mode_at``: when the sender will consider us offline without our beat."""
+    """``offline_mode_at``: when the sender will consider us offline without our beat.
+    Optional in the published OpenAPI: without it we wait twice our interval."""
 
-    offline_mode_at: AwareDatetime
+    offline_mode_at: AwareDatetime | None = None
 
 
 class ForecastedBlock(BaseModel):
-    capacity: float = Field(ge=0)
+    capacity: float
+    """Negative for generation (energy flowing back to the grid); a consumption forecast
+    needs it at 0 or above (checked with the forecast's type)."""
     phase: PhaseIndicator
     unit: BlockUnit
     start_time: AwareDatetime
@@ -103,6 +129,16 @@ class GroupCapacityForecast(BaseModel):
     type: ForecastType
     forecasted_blocks: list[ForecastedBlock] = Field(min_length=1, max_length=1000)
 
+    @model_validator(mode="after")
+    def _consumption_not_negative(self) -> GroupCapacityForecast:
+        if self.type in (ForecastType.CONSUMPTION, ForecastType.FALLBACK_CONSUMPTION):
+            for block in self.forecasted_blocks:
+                if block.capacity < 0:
+                    raise ValueError(f"a {self.type.value} capacity cannot be negative "
+                                     f"({block.capacity} {block.unit.value} from "
+                                     f"{block.start_time.isoformat()})")
+        return self
+
 
 class GroupCapacityComplianceError(BaseModel):
     message: str
@@ -110,13 +146,24 @@ class GroupCapacityComplianceError(BaseModel):
 
 
 class EnergyMeasurement(BaseModel):
+    """An accumulating register's reading (``value`` in ``unit`` since it last reset)."""
+
     value: float
     phase: PhaseIndicator = PhaseIndicator.ALL
-    unit: str = "WH"
-    energy_type: str = "TOTAL"
-    direction: str = "IMPORT"
+    unit: EnergyUnit = EnergyUnit.WH
+    energy_type: EnergyType | None = EnergyType.TOTAL
+    direction: EnergyDirection = EnergyDirection.IMPORT
     measure_time: datetime
     initial_measure_time: datetime | None = None
+
+    @model_validator(mode="after")
+    def _with_offset(self) -> EnergyMeasurement:
+        """RFC 3339 with an offset, always: storage may hand back a naive UTC time."""
+        if self.measure_time.tzinfo is None:
+            self.measure_time = self.measure_time.replace(tzinfo=UTC)
+        if self.initial_measure_time is not None and self.initial_measure_time.tzinfo is None:
+            self.initial_measure_time = self.initial_measure_time.replace(tzinfo=UTC)
+        return self
 
 
 class UpdateGroupMeasurements(BaseModel):

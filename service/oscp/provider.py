@@ -29,6 +29,7 @@ from service.oscp.messages import (
     Handshake,
     HandshakeAcknowledgement,
     Heartbeat,
+    MeasurementConfiguration,
     Register,
     RequiredBehaviour,
     UpdateGroupMeasurements,
@@ -133,8 +134,10 @@ class FlexibilityProvider:
         partner.state = PartnerState.HANDSHAKEN
         partner.last_heartbeat = self.clock()  # the handshake counts as a sign of life
         await self.save(partner)
+        # Our group energy is the poles' import registers, which never reset: CONTINUOUS.
         ack = HandshakeAcknowledgement(required_behaviour=RequiredBehaviour(
-            heartbeat_interval=self.heartbeat_interval_s))
+            heartbeat_interval=self.heartbeat_interval_s,
+            measurement_configuration=[MeasurementConfiguration.CONTINUOUS]))
 
         async def acknowledge() -> None:
             with contextlib.suppress(SendFailed):
@@ -154,7 +157,8 @@ class FlexibilityProvider:
         partner.state = PartnerState.ONLINE
         self._tell({"partner": partner.partner_id, "state": partner.state.value,
                     "lastHeartbeat": partner.last_heartbeat.isoformat(),
-                    "offlineModeAt": message.offline_mode_at.isoformat()})
+                    "offlineModeAt": message.offline_mode_at.isoformat()
+                    if message.offline_mode_at else None})
         if was_offline:
             LOGGER.info("OSCP partner %s is back online", partner.name)
             self._notify_all()
@@ -171,9 +175,12 @@ class FlexibilityProvider:
             self._tell({"forecasts": message.group_id})
         self.background(self._notify(message.group_id), f"re-split {message.group_id}")
 
-    def compliance_error(self, partner: Partner, message: GroupCapacityComplianceError) -> None:
-        LOGGER.warning("OSCP partner %s reports a compliance error: %s", partner.name,
-                       message.message[:200])
+    async def unregistered(self, partner: Partner) -> None:
+        """``DELETE register``: the partner ends the registration. We forget how to reach
+        it; its token now only registers again (as an initial token would)."""
+        partner.base_url, partner.their_token = None, None
+        partner.state = PartnerState.NEW
+        await self.save(partner)
 
     # -- operators' changes, kept ---------------------------------------------------------
 
@@ -223,8 +230,9 @@ class FlexibilityProvider:
                 partner.state = PartnerState(str(data["state"]))
                 if data.get("lastHeartbeat"):
                     partner.last_heartbeat = datetime.fromisoformat(data["lastHeartbeat"])
-                if data.get("offlineModeAt"):
-                    partner.offline_mode_at = datetime.fromisoformat(data["offlineModeAt"])
+                if "offlineModeAt" in data:
+                    partner.offline_mode_at = (datetime.fromisoformat(data["offlineModeAt"])
+                                               if data["offlineModeAt"] else None)
             if self.is_offline(partner_id) != was_offline:  # its fallbacks start or stop
                 self._notify_all()
         if "removed" in data:

@@ -1,5 +1,11 @@
 """``/oscp/fp/2.0/…``: the endpoints a Capacity Provider calls (OSCP 2.0).
 
+The Flexibility Provider's end as the published OpenAPI lists it: ``register`` (POST, PUT,
+DELETE), ``handshake``, ``handshake_acknowledge``, ``heartbeat`` and
+``update_group_capacity_forecast``. ``adjust_group_capacity_forecast`` and
+``group_capacity_compliance_error`` go the other way (we send them to the Capacity
+Provider's ``/oscp/cp/2.0``), so they are no endpoints of ours.
+
 Outside the operator API's bearer guard: every route identifies the partner by its
 ``Authorization: Token …`` and needs an ``X-Request-ID``; a refusal is answered 401/400
 and recorded (path, client address, reason — never the token). Each message is applied
@@ -14,7 +20,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.oscp.messages import (
-    GroupCapacityComplianceError,
     GroupCapacityForecast,
     Handshake,
     HandshakeAcknowledgement,
@@ -25,6 +30,14 @@ from service.oscp.partners import Partner, PartnerState, Refusal, Refused
 from service.oscp.provider import PREFIX, FlexibilityProvider
 
 NO_CONTENT = 204
+_MESSAGE = {"application/json": {"schema": {
+    "type": "object", "properties": {"message": {"type": "string"}}}}}
+REFUSALS: dict[int | str, dict[str, object]] = {
+    400: {"description": "Malformed message or header (OSCP answers 400 with a `message`)",
+          "content": _MESSAGE},
+    401: {"description": "Unknown or replaced token", "content": _MESSAGE},
+    403: {"description": "Not registered yet", "content": _MESSAGE},
+}
 Auth = Annotated[str | None, Header()]
 RequestId = Annotated[str | None, Header(alias="X-Request-ID")]
 
@@ -56,7 +69,8 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
             headers = {"WWW-Authenticate": "Token"} if refused.status == 401 else None
             raise HTTPException(refused.status, refused.reason, headers=headers) from None
 
-    router = APIRouter(prefix=PREFIX, tags=["OSCP 2.0"], dependencies=[Depends(identify)])
+    router = APIRouter(prefix=PREFIX, tags=["OSCP 2.0"], dependencies=[Depends(identify)],
+                       responses=REFUSALS)
 
     def partner(request: Request) -> Partner:
         found: Partner = request.state.partner
@@ -68,6 +82,17 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
             await provider.registered(partner(request), body)
         except ValueError as exc:
             return JSONResponse({"message": str(exc)}, status_code=400)
+        return Response(status_code=NO_CONTENT)
+
+    @router.put("/register", status_code=NO_CONTENT)
+    async def register_again(body: Register, request: Request) -> Response:
+        """A registered partner changes its URL or token: handled as a registration
+        (we answer with a fresh token of ours)."""
+        return await register(body, request)
+
+    @router.delete("/register", status_code=NO_CONTENT)
+    async def unregister(request: Request) -> Response:
+        await provider.unregistered(partner(request))
         return Response(status_code=NO_CONTENT)
 
     @router.post("/handshake", status_code=NO_CONTENT)
@@ -91,18 +116,6 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
     async def update_group_capacity_forecast(body: GroupCapacityForecast,
                                              request: Request) -> Response:
         await provider.forecast(partner(request), body, adjust=False)
-        return Response(status_code=NO_CONTENT)
-
-    @router.post("/adjust_group_capacity_forecast", status_code=NO_CONTENT)
-    async def adjust_group_capacity_forecast(body: GroupCapacityForecast,
-                                             request: Request) -> Response:
-        await provider.forecast(partner(request), body, adjust=True)
-        return Response(status_code=NO_CONTENT)
-
-    @router.post("/group_capacity_compliance_error", status_code=NO_CONTENT)
-    async def group_capacity_compliance_error(body: GroupCapacityComplianceError,
-                                              request: Request) -> Response:
-        provider.compliance_error(partner(request), body)
         return Response(status_code=NO_CONTENT)
 
     return router

@@ -1,0 +1,139 @@
+"""OSCP 2.0 message shapes, endpoints and statuses as the published descriptions give them
+(issue 22; eis 63). Sources (no copy of the OCA's own text was obtainable here): the
+OpenAPI behind ``andreibesleaga/oscp-sdk`` (endpoints per role, enums, optional fields),
+the ``vemo-oscp`` restatement of the specification (its handshake example, 204 for
+success, 400 with a ``message`` for a malformed one) and the fixture of SolarNetwork's
+Flexibility Provider tests (a kW block for ``ALL`` phases)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from service.oscp.messages import EnergyMeasurement
+from service.oscp.partners import PartnerState
+from service.oscp.provider import FlexibilityProvider
+from tests.oscp_support import capacity_provider
+from tests.support import Api, running_service
+
+pytestmark = pytest.mark.asyncio
+
+FP_ENDPOINTS = {("POST", "/oscp/fp/2.0/register"), ("PUT", "/oscp/fp/2.0/register"),
+                ("DELETE", "/oscp/fp/2.0/register"), ("POST", "/oscp/fp/2.0/handshake"),
+                ("POST", "/oscp/fp/2.0/handshake_acknowledge"),
+                ("POST", "/oscp/fp/2.0/heartbeat"),
+                ("POST", "/oscp/fp/2.0/update_group_capacity_forecast")}
+"""The Flexibility Provider's end in the published OpenAPI (``oscp.fp.v20``)."""
+
+HANDSHAKE_EXAMPLE = {"required_behaviour": {"heartbeat_interval": 10,
+                                            "measurement_configuration": ["CONTINUOUS"]}}
+
+
+def provider_of(api: Api) -> FlexibilityProvider:
+    return api.service.services.oscp
+
+
+def kw_block(start: datetime, capacity: float) -> dict[str, object]:
+    """Shaped as the SolarNetwork fixture: 123.456 kW, phase ALL, a quarter-hour."""
+    return {"capacity": capacity, "phase": "ALL", "unit": "KW",
+            "start_time": start.isoformat().replace("+00:00", "Z"),
+            "end_time": (start + timedelta(minutes=15)).isoformat().replace("+00:00", "Z")}
+
+
+async def test_eis63_our_oscp_end_is_the_flexibility_providers_of_the_spec(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        spec = (await api.client.get("/openapi.json")).json()
+        ours = {(method.upper(), path) for path, ops in spec["paths"].items()
+                for method in ops if path.startswith("/oscp/")}
+        assert ours == FP_ENDPOINTS
+        fp = provider_of(api)
+        _partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+            # adjust_group_capacity_forecast and the compliance error go to the grid
+            # operator, not to us.
+            for endpoint in ("adjust_group_capacity_forecast",
+                             "group_capacity_compliance_error"):
+                assert (await cp.call(endpoint, {"message": "x"})).status_code == 404
+
+
+async def test_eis63_spec_examples_are_accepted_and_our_answers_have_the_spec_shape(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+            answer = await cp.call("handshake", HANDSHAKE_EXAMPLE, request_id="hs-example")
+            assert answer.status_code == 204 and answer.content == b""
+            ack = await cp.next("handshake_acknowledge")
+            assert ack.headers["x-correlation-id"] == "hs-example"
+            assert ack.body["required_behaviour"]["measurement_configuration"] == [
+                "CONTINUOUS"]
+            assert partner.heartbeat_interval_s == 10
+            # offline_mode_at is optional in the published OpenAPI.
+            assert (await cp.call("heartbeat", {})).status_code == 204
+            assert partner.state is PartnerState.ONLINE and partner.offline_mode_at is None
+            start = datetime(2030, 10, 8, 18, tzinfo=UTC)
+            forecast = {"group_id": "cable-7", "type": "CONSUMPTION",
+                        "forecasted_blocks": [kw_block(start, 123.456)]}
+            assert (await cp.call("update_group_capacity_forecast", forecast)
+                    ).status_code == 204
+            limit = fp.limit("cable-7", start + timedelta(minutes=1))
+            assert limit is not None and round(limit.amps, 1) == 178.9  # 123.456 kW / 3 / 230 V
+            # Generation is negative (energy back to the grid): accepted, caps no charging.
+            generation = {"group_id": "cable-7", "type": "GENERATION",
+                          "forecasted_blocks": [kw_block(start, -50.0)]}
+            assert (await cp.call("update_group_capacity_forecast", generation)
+                    ).status_code == 204
+
+
+async def test_eis63_malformed_messages_are_refused_with_400_and_a_message(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        _partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+            start = datetime(2030, 10, 8, 18, tzinfo=UTC)
+            for bad, words in (
+                    (kw_block(start, 10.0) | {"unit": "EUR"}, "unit"),
+                    (kw_block(start, -10.0), "cannot be negative"),
+                    (kw_block(start, 10.0) | {"phase": "L1"}, "phase")):
+                answer = await cp.call("update_group_capacity_forecast", {
+                    "group_id": "cable-7", "type": "CONSUMPTION", "forecasted_blocks": [bad]})
+                assert answer.status_code == 400, answer.text
+                assert words in answer.json()["message"]
+            assert fp.limit("cable-7", start) is None  # nothing kept from them
+
+
+async def test_eis63_partner_unregisters_and_registers_again(tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+            await cp.handshake(heartbeat_interval=60)
+            assert (await cp.call("register", None, method="DELETE")).status_code == 204
+            assert partner.state is PartnerState.NEW and partner.their_token is None
+            assert (await cp.call("heartbeat", {})).status_code == 403
+            again = await cp.call("register", {"token": cp.token, "version_url": [
+                {"version": "2.0", "base_url": cp.url}]}, method="PUT")
+            assert again.status_code == 204, again.text
+            back = await cp.next("register", after=1)
+            assert back.body["token"] != cp.fp_token  # a fresh token of ours
+            cp.fp_token = back.body["token"]
+            assert partner.state is PartnerState.REGISTERED
+            await cp.handshake(heartbeat_interval=60)
+
+
+async def test_eis63_measurement_times_always_carry_an_offset() -> None:
+    naive = EnergyMeasurement(value=1.0, measure_time=datetime(2026, 12, 1, 12))
+    sent = naive.model_dump(mode="json", exclude_none=True)
+    assert sent["measure_time"].endswith(("Z", "+00:00"))
+    assert sent | {"measure_time": "t"} == {"value": 1.0, "phase": "ALL", "unit": "WH",
+                                            "energy_type": "TOTAL", "direction": "IMPORT",
+                                            "measure_time": "t"}
