@@ -95,7 +95,7 @@ def generate(engine: sa.Engine, poles: int, days: int) -> dict[str, int]:
             "ON x.indexrelid = (quote_ident(i.schemaname) || '.' || "
             "quote_ident(i.indexname))::regclass "
             "WHERE i.schemaname = current_schema() AND NOT x.indisunique "
-            "AND i.tablename IN ('status_events', 'transactions')")).tuples().all())
+            "AND i.tablename IN ('status_events', 'transactions')")).all())
         for name in indexes:
             db.execute(sa.text(f"DROP INDEX {name}"))
         for statement in statements:
@@ -142,6 +142,18 @@ def generate(engine: sa.Engine, poles: int, days: int) -> dict[str, int]:
     return counts
 
 
+def restore(engine: sa.Engine, poles: int) -> None:
+    """Undo what the service's start did to a reused history: it ended the open sessions
+    at each pole's last contact (the history's first day here, so they would end before
+    they began) and marked every pole offline. Open again, as `generate` left them."""
+    area = poles // AREA_SIZE or 1
+    with engine.begin() as db:
+        db.execute(sa.text("UPDATE connection_sessions SET ended = NULL, end_reason = NULL "
+                           "WHERE end_reason = 'service-stopped'"))
+        db.execute(sa.text("UPDATE poles SET connected = (substr(id, 4)::int % :area <> 7) "
+                           "WHERE id LIKE 'PW-%'"), {"area": area})
+
+
 async def main(poles: int, days: int, rounds: int, db: str, keep: bool,
                reuse: str | None = None) -> None:
     url = normalise_url(db)
@@ -173,6 +185,7 @@ async def main(poles: int, days: int, rounds: int, db: str, keep: bool,
                           f"(schema {schema}): " +
                           ", ".join(f"{name} {count:,}" for name, count in counts.items()))
                 else:
+                    await asyncio.to_thread(restore, service.repository.engine, poles)
                     print(f"history: reused schema {schema}")
                 reads = BoardReads(service.repository.engine)
                 parts: dict[str, list[float]] = {"week read": [], "rules": [],

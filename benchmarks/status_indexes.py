@@ -141,9 +141,9 @@ def prefill(engine: sa.Engine, rows: int) -> None:
         if engine.dialect.name == "postgresql":
             series = "generate_series(1, 1000) i, generate_series(0, :days - 1) d, " \
                      "generate_series(1, 2) c, generate_series(0, 1) k"
-            db.execute(sa.text("INSERT INTO poles (id, auto_registered, connected) "
-                               "SELECT 'WB-' || lpad(i::text, 5, '0'), false, true "
-                               "FROM generate_series(1, 1000) i"))
+            db.execute(sa.text("INSERT INTO poles (id, auto_registered, connected, "
+                               "connection_size) SELECT 'WB-' || lpad(i::text, 5, '0'), "
+                               "false, true, '3x35' FROM generate_series(1, 1000) i"))
             db.execute(sa.text(
                 f"""INSERT INTO status_events (pole_id, connector_id, status, error_code,
                                                timestamp)
@@ -157,8 +157,8 @@ def prefill(engine: sa.Engine, rows: int) -> None:
             return
         db.execute(sa.text(
             "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 1000) "
-            "INSERT INTO poles (id, auto_registered, connected) "
-            "SELECT 'WB-' || substr('0000' || n, -5), 0, 1 FROM i"))
+            "INSERT INTO poles (id, auto_registered, connected, connection_size) "
+            "SELECT 'WB-' || substr('0000' || n, -5), 0, 1, '3x35' FROM i"))
         db.execute(sa.text(
             """WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 1000),
                     d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < :days - 1)
