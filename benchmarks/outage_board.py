@@ -87,18 +87,21 @@ def generate(engine: sa.Engine, poles: int, days: int) -> dict[str, int]:
                    :start + d * interval '1 day' + interval '20 hours', 'EVDisconnected', false
             FROM generate_series(1, :n) i, generate_series(0, :days - 1) d""",
     ]
-    indexes = {"ix_status_events_pole_time": "status_events (pole_id, timestamp)",
-               "ix_status_events_time": "status_events (timestamp)",
-               "ix_transactions_pole_started": "transactions (pole_id, started)",
-               "ix_transactions_stopped": "transactions (stopped)"}
     with engine.begin() as db:
-        # Bulk load without the indexes, then build them once: hours become minutes.
+        # Bulk load without the plain indexes of the big tables, then build them once:
+        # hours become minutes. Read from the schema, so the load follows the migrations.
+        indexes = dict(db.execute(sa.text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_index x "
+            "ON x.indexrelid = (quote_ident(i.schemaname) || '.' || "
+            "quote_ident(i.indexname))::regclass "
+            "WHERE i.schemaname = current_schema() AND NOT x.indisunique "
+            "AND i.tablename IN ('status_events', 'transactions')")).all())
         for name in indexes:
             db.execute(sa.text(f"DROP INDEX {name}"))
         for statement in statements:
             db.execute(sa.text(statement), params)
-        for name, columns in indexes.items():
-            db.execute(sa.text(f"CREATE INDEX {name} ON {columns}"))
+        for definition in indexes.values():
+            db.execute(sa.text(definition))
         # Today's trouble. Area A7 lost power at 09:00 and stays dark.
         cut = NOW - timedelta(hours=3)
         dark = [f"PW-{i:05d}" for i in range(1, poles + 1) if i % (poles // AREA_SIZE or 1) == 7]
@@ -139,6 +142,18 @@ def generate(engine: sa.Engine, poles: int, days: int) -> dict[str, int]:
     return counts
 
 
+def restore(engine: sa.Engine, poles: int) -> None:
+    """Undo what the service's start did to a reused history: it ended the open sessions
+    at each pole's last contact (the history's first day here, so they would end before
+    they began) and marked every pole offline. Open again, as `generate` left them."""
+    area = poles // AREA_SIZE or 1
+    with engine.begin() as db:
+        db.execute(sa.text("UPDATE connection_sessions SET ended = NULL, end_reason = NULL "
+                           "WHERE end_reason = 'service-stopped'"))
+        db.execute(sa.text("UPDATE poles SET connected = (substr(id, 4)::int % :area <> 7) "
+                           "WHERE id LIKE 'PW-%'"), {"area": area})
+
+
 async def main(poles: int, days: int, rounds: int, db: str, keep: bool,
                reuse: str | None = None) -> None:
     url = normalise_url(db)
@@ -170,6 +185,7 @@ async def main(poles: int, days: int, rounds: int, db: str, keep: bool,
                           f"(schema {schema}): " +
                           ", ".join(f"{name} {count:,}" for name, count in counts.items()))
                 else:
+                    await asyncio.to_thread(restore, service.repository.engine, poles)
                     print(f"history: reused schema {schema}")
                 reads = BoardReads(service.repository.engine)
                 parts: dict[str, list[float]] = {"week read": [], "rules": [],

@@ -2,13 +2,13 @@
 
 Filter by period, who, pole and action; read the entries a page at a time ("Load more");
 export what the filter selects as CSV. Every request runs in the background
-(`ask_service`); the file is written on a worker thread. A role that may not read the
+(`ServicePage.ask`); the file is written on a worker thread. A role that may not read the
 trail sees a sentence saying so instead of an empty table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.access import Access, Action
+from gui.access import Action
 from gui.access_widgets import gate
 from gui.audit.trail import AuditFilter, AuditTrail, FilterError, parse_filter
-from gui.service_request import ask_while_busy, failure_text
+from gui.service_page import ServicePage
 from gui.tasks import TaskRunner
-from pole_link.service_api import ServiceClient, ServiceEndpoint
 
 REFUSED_COLOUR = "#c62828"
 
@@ -43,20 +42,16 @@ def write_bytes(path: str, data: bytes) -> int:
     return max(data.count(b"\n") - 1, 0)
 
 
-class AuditView(QWidget):
+class AuditView(ServicePage):
     """``ask_path()`` proposes a file for the export and returns the chosen one ("" to
     cancel); tests answer it."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None, *,
                  trail: AuditTrail | None = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.service: ServiceEndpoint | None = None
-        self.access = Access()
+        super().__init__(tasks, parent)
         self.trail = trail or AuditTrail()
         self.trail.subscribe(self._redraw)
         self.ask_path: Callable[[], str] = self._ask_path
-        self.busy = False
 
         self.note = QLabel(self.tr("Connect to a service to read the audit trail."))
         self.note.setWordWrap(True)
@@ -80,8 +75,6 @@ class AuditView(QWidget):
         self.more_button.clicked.connect(self.load_more)
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.clicked.connect(self.export)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([
             self.tr("Time (local)"), self.tr("Who"), self.tr("Role"), self.tr("Action"),
@@ -118,21 +111,10 @@ class AuditView(QWidget):
         self.follow(None)
 
     # ------------------------------------------------------------ wiring
-    def follow(self, service: ServiceEndpoint | None) -> None:
-        self.service = service
+    def forget(self) -> None:
+        """The last service's entries are not shown as the next one's."""
         self.trail.clear()
-        self.status.clear()
-        self._redraw()
-
-    def watch(self, access: Access) -> None:
-        """Only admins read the trail: others see why instead of the table (issue 17)."""
-        self.access = access
-        access.subscribe(self._redraw)
-        self._redraw()
-
-    def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
-             done: Callable[[Any], None]) -> None:
-        ask_while_busy(self, what, call, done, timeout=60)
+        super().forget()
 
     # ------------------------------------------------------------ intents
     def current_filter(self) -> AuditFilter | None:
@@ -154,13 +136,10 @@ class AuditView(QWidget):
         size = self.trail.page_size
 
         def shown(answer: Any) -> None:
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-            else:
-                self.trail.start(wanted, answer)
-                self.status.setText(self._count_text())
+            self.trail.start(wanted, answer)
+            self.status.setText(self._count_text())
 
-        self._ask(what, lambda client: client.audit(
+        self.ask(what, lambda client: client.audit(
             since=wanted.since, until=wanted.until, actor=wanted.actor,
             pole_id=wanted.pole_id, action=wanted.action, limit=size), shown)
 
@@ -169,13 +148,11 @@ class AuditView(QWidget):
         what = self.tr("Reading more of the audit trail")
 
         def shown(answer: Any) -> None:
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-            elif self.trail.filter == shown_filter:  # not a page of an older search
+            if self.trail.filter == shown_filter:  # not a page of an older search
                 self.trail.add_page(answer)
                 self.status.setText(self._count_text())
 
-        self._ask(what, lambda client: client.audit(
+        self.ask(what, lambda client: client.audit(
             since=shown_filter.since, until=shown_filter.until, actor=shown_filter.actor,
             pole_id=shown_filter.pole_id, action=shown_filter.action,
             limit=self.trail.page_size, offset=offset), shown)
@@ -197,15 +174,12 @@ class AuditView(QWidget):
         self.status.setText(self.tr("Exporting…"))
 
         def fetched(answer: Any) -> None:
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-                return
             self.tasks.run_blocking("write audit CSV", lambda: write_bytes(path, answer),
                                     lambda rows: self.status.setText(
                                         self.tr("Exported %1 entries to %2").replace(
                                             "%1", str(rows)).replace("%2", Path(path).name)))
 
-        self._ask(what, lambda client: client.audit_csv(
+        self.ask(what, lambda client: client.audit_csv(
             since=wanted.since, until=wanted.until, actor=wanted.actor,
             pole_id=wanted.pole_id, action=wanted.action), fetched)
 

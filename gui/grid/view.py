@@ -1,8 +1,9 @@
 """The Grid groups page: pick a grid group, see the grid operator's forecast against the
 group's actual current (pyqtgraph), and per pole what it got (issue 22, eis 32/63).
 
-A thin adapter of `GridGroupsModel`: the service is asked every few seconds while the
-page is shown (`ask_service`, never blocking the GUI thread); failures are said in words.
+A thin adapter of `GridGroupsModel`: the service is read every few seconds while a
+service is followed (`ServicePage.read` on a `RefreshPolicy`, never blocking the GUI
+thread); failures are said in words.
 Admins add a grid operator's capacity provider (its initial token shown once) and set any
 pole's grid group — the selected one proposed, or one in no group yet, into an existing
 or a new group (`gui.grid.admin`, `gui.grid.group_dialog`).
@@ -16,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.access import Access, Action
+from gui.access import Action
 from gui.access_widgets import gate
 from gui.grid.admin import (
     GridAdmin,
@@ -44,9 +45,10 @@ from gui.grid.admin import (
 from gui.grid.group_dialog import GroupDialog
 from gui.grid.model import GridGroupsModel
 from gui.plot.zone_axis import ZoneDateAxis
-from gui.service_request import ask_service, failure_text
+from gui.refresh_policy import RefreshPolicy
+from gui.service_page import ServicePage
 from gui.tasks import TaskRunner
-from pole_link.service_api import ServiceClient, ServiceEndpoint
+from pole_link.service_api import ServiceClient
 
 REFRESH_MS = 5000
 ZONE = "Europe/Amsterdam"
@@ -54,19 +56,14 @@ FORECAST_PEN = pg.mkPen("#c62828", width=2)
 ACTUAL_PEN = pg.mkPen("#1565c0", width=2)
 
 
-class GridGroupsView(QWidget):
+class GridGroupsView(ServicePage):
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None, *,
                  model: GridGroupsModel | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
+        super().__init__(tasks, parent, policy=RefreshPolicy(every_s=REFRESH_MS / 1000))
         self.model = model or GridGroupsModel()
         self.admin = GridAdmin()
-        self.access = Access()
         self.now = now
-        self.service: ServiceEndpoint | None = None
-        self.busy = False
-        self.writing = False
         self.ask_provider: Callable[[], tuple[str, str] | None] = self._ask_provider
         self.ask_group: Callable[[GroupQuestion], tuple[str, str] | None] = self._ask_group
         self.note = QLabel(self.tr("Connect to a service to see its grid groups."))
@@ -105,8 +102,6 @@ class GridGroupsView(QWidget):
         self.token = QLineEdit()  # the initial token, shown once: copyable, not editable
         self.token.setReadOnly(True)
         self.token.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Grid group")))
         top.addWidget(self.chooser, 1)
@@ -121,48 +116,24 @@ class GridGroupsView(QWidget):
         layout.addWidget(self.problems)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
         self.model.subscribe(self._redraw)
         self.admin.subscribe(self._redraw)
         self._redraw()
 
     # ------------------------------------------------------------ wiring
-    def watch(self, access: Access) -> None:
-        self.access = access
-        access.subscribe(self._redraw)
-        self._redraw()
-
-    def follow(self, service: ServiceEndpoint | None) -> None:
-        self.service = service
+    def forget(self) -> None:
         self.admin.forget()
         self.status.clear()
         self.model.clear()
-        if service is None:
-            self.timer.stop()
-        else:
-            self.timer.start()
-            self.refresh()
 
     def refresh(self) -> None:
-        if self.service is None or self.busy:
-            return
-        self.busy = True
-        what = self.tr("Read grid groups")
+        def failed(sentence: str) -> None:
+            self.note.setText(sentence)
+            self.note.show()
 
-        def done(answer: Any) -> None:
-            self.busy = False
-            if isinstance(answer, BaseException):
-                self.note.setText(failure_text(what, answer))
-                self.note.show()
-                return
-            self.model.update(answer, self.now())
-
-        async def call(client: ServiceClient) -> Any:
-            return await client.grid_groups()
-
-        ask_service(self.tasks, self.service, what, call, done, timeout=20)
+        self.read(self.tr("Read grid groups"), lambda client: client.grid_groups(),
+                  lambda answer: self.model.update(answer, self.now()), failed=failed,
+                  timeout=20)
 
     # ------------------------------------------------------------ admins' changes
     def add_provider(self) -> None:
@@ -183,16 +154,8 @@ class GridGroupsView(QWidget):
         """Any pole: the service's poles are read first (off the GUI thread), then asked."""
         if self.service is None:
             return
-        what = self.tr("List the poles")
-        self.writing = True
-        self._redraw()
 
         def listed(answer: Any) -> None:
-            self.writing = False
-            self._redraw()
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-                return
             group_of = {pole: r.group for r in self.model.groups.values() for pole in r.poles}
             self._ask_and_set(question([p.id for p in answer], group_of,
                                        self.admin.selected))
@@ -200,7 +163,7 @@ class GridGroupsView(QWidget):
         async def call(client: ServiceClient) -> Any:
             return await client.poles()
 
-        ask_service(self.tasks, self.service, what, call, listed, timeout=30)
+        self.ask(self.tr("List the poles"), call, listed, timeout=30)
 
     def _ask_and_set(self, asked: GroupQuestion) -> None:
         typed = self.ask_group(asked)
@@ -222,20 +185,13 @@ class GridGroupsView(QWidget):
                done: Callable[[Any], None]) -> None:
         if self.service is None:
             return
-        self.writing = True
-        self._redraw()
 
         def finished(answer: Any) -> None:
-            self.writing = False
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-            else:
-                self.status.clear()
-                done(answer)
-                self.refresh()
-            self._redraw()
+            self.status.clear()
+            done(answer)
+            self.refresh()
 
-        ask_service(self.tasks, self.service, what, call, finished, timeout=30)
+        self.ask(what, call, finished, timeout=30)
 
     def _selection_changed(self) -> None:
         rows = {index.row() for index in self.table.selectedIndexes()}
@@ -272,7 +228,7 @@ class GridGroupsView(QWidget):
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:
         model = self.model
-        idle = self.service is not None and not self.writing
+        idle = self.service is not None and not self.busy
         gate(self.add_button, self.access, Action.MANAGE_GRID, idle)
         gate(self.group_button, self.access, Action.MANAGE_GRID, idle)
         token = self.admin.token_text()

@@ -3,7 +3,7 @@
 Everyone sees the OCPI partners, their status and last problem; admins invite a partner
 (its token A shown once, to be passed on out of band), register with one by its versions
 URL and token, suspend, resume or delete it. Every request runs in the background
-(`ask_service`); ``ask_name`` and ``ask_registration`` are dialogs tests answer.
+(`ServicePage.ask`); ``ask_name`` and ``ask_registration`` are dialogs tests answer.
 """
 
 from __future__ import annotations
@@ -28,28 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.access import Access, Action
+from gui.access import Action
 from gui.access_widgets import gate
 from gui.roaming.partners import PartnerBook
-from gui.service_request import ask_while_busy, failure_text
+from gui.service_page import ServicePage
 from gui.tasks import TaskRunner
-from pole_link.service_api import ServiceClient, ServiceEndpoint
+from pole_link.service_api import ServiceClient
 
 ATTENTION_COLOUR = "#c62828"
 Registration = tuple[str, str, str]
 """(name, versions URL, token A) typed by the admin."""
 
 
-class RoamingView(QWidget):
+class RoamingView(ServicePage):
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None, *,
                  book: PartnerBook | None = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.service: ServiceEndpoint | None = None
-        self.access = Access()
+        super().__init__(tasks, parent)
         self.book = book or PartnerBook()
         self.book.subscribe(self._redraw)
-        self.busy = False
         self.ask_name: Callable[[], str] = self._ask_name
         self.ask_registration: Callable[[], Registration | None] = self._ask_registration
 
@@ -84,8 +80,6 @@ class RoamingView(QWidget):
         self.resume_button.clicked.connect(lambda: self._change("resume"))
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(lambda: self._change("delete"))
-        self.status = QLabel()
-        self.status.setWordWrap(True)
 
         buttons = QHBoxLayout()
         for button in (self.refresh_button, self.invite_button, self.register_button):
@@ -102,30 +96,16 @@ class RoamingView(QWidget):
         self.follow(None)
 
     # ------------------------------------------------------------ wiring
-    def follow(self, service: ServiceEndpoint | None) -> None:
-        self.service = service
+    def forget(self) -> None:
         self.book.show([])
         self.book.forget_invitation()
-        self.status.setText("" if service is not None else
+        self.status.setText("" if self.service is not None else
                             self.tr("Connect to a service to see its roaming partners."))
-        if service is not None:
-            self.refresh()
-
-    def watch(self, access: Access) -> None:
-        self.access = access
-        access.subscribe(self._redraw)
-        self._redraw()
 
     def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
              done: Callable[[Any], None]) -> None:
         """A refusal is said on the status line; only an answer reaches ``done``."""
-
-        def answered(answer: Any) -> None:
-            if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
-            else:
-                done(answer)
-        ask_while_busy(self, what, call, answered, timeout=90)
+        self.ask(what, call, done, timeout=90)
 
     # ------------------------------------------------------------ intents
     def refresh(self) -> None:

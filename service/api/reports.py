@@ -281,7 +281,8 @@ def availability_changes(repository: Repository, start: datetime, end: datetime
     Unavailable or Faulted), and every event left out follows an available one with another
     available status, so it changes nothing. A fleet's year of Preparing → Charging →
     Finishing is tens of millions of rows; this reads a few per socket, found through the
-    indexes of migration 0016r. The sockets are those of
+    (socket, time) index of migration 0016r and the partial ``ix_status_events_notable``
+    (migration 0015; 0021 dropped the narrower one it made redundant). The sockets are those of
     the ``connectors`` table, which every StatusNotification the CSMS stores upserts
     (`Repository.record_status`). SQLite (one site, a few poles) reads every event
     (`Repository.status_history`).

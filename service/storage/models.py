@@ -115,10 +115,6 @@ class StatusEvent(SQLModel, table=True):
     __table_args__ = (
         sa.Index("uq_status_events_event", "pole_id", "timestamp", "connector_id", "status",
                  "error_code", unique=True),
-        # The few events that make a socket unavailable: the fleet's uptime (migration 0016r).
-        sa.Index("ix_status_events_not_available", "timestamp",
-                 postgresql_where=sa.text("status IN ('Unavailable', 'Faulted')"),
-                 sqlite_where=sa.text("status IN ('Unavailable', 'Faulted')")),
         sa.Index("ix_status_events_pole_connector_time", "pole_id", "connector_id",
                  "timestamp"),
     )
