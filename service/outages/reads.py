@@ -310,7 +310,8 @@ def _record(entry: rules.BoardEntry, location: LocationRecord | None,
             budget: rules.UptimeBudget | None) -> OutageRecord:
     return OutageRecord(
         entry.pole_id, entry.cause.value, entry.since, entry.sockets,
-        tuple(EvidenceRecord(e.text, dict(e.facts)) for e in entry.evidence), entry.next_step,
+        tuple(EvidenceRecord(e.text, dict(e.facts), e.code, dict(e.params))
+              for e in entry.evidence), entry.next_step,
         entry.area, location.one_line() or None if location else None,
         round(budget.percent, 3) if budget else None,
         round(budget.hours_left, 1) if budget else None)
