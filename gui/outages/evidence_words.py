@@ -49,6 +49,10 @@ SENTENCES: Mapping[str, tuple[str, tuple[str, ...]]] = {
         "OutageEvidence",
         "Offline since %1; the service stopped while it was connected and it has not "
         "come back."), ("@offline_since",)),
+    "telecom.not_back_after_restart": (QT_TRANSLATE_NOOP(
+        "OutageEvidence",
+        "Not reconnected since the service restarted at %1; it was connected when the "
+        "service stopped (%2)."), ("@restarted", "@stopped")),
     "telecom.drops": (QT_TRANSLATE_NOOP(
         "OutageEvidence",
         "%1 connections lost without a goodbye in the last %2 days, %3 of them within %4 "

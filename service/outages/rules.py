@@ -27,7 +27,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from service.reports.uptime import UPTIME_TARGET_PERCENT, UptimeReport
+from service.reports.uptime import SERVICE_RESTART_GRACE as SERVICE_RESTART_GRACE
+from service.reports.uptime import SERVICE_STOPPED as SERVICE_STOPPED
+from service.reports.uptime import (
+    UPTIME_TARGET_PERCENT,
+    UptimeReport,
+)
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -44,10 +49,6 @@ modems on one mast), three in a minute is the grid."""
 POWER_LOSS_AFTER = timedelta(minutes=30)
 """A ``PowerLoss`` stop timestamped within this long of a drop explains it (the pole
 stamps it when power went, eis 43; its clock may be a little off)."""
-SERVICE_RESTART_GRACE = timedelta(minutes=15)
-"""A pole whose session ended because the *service* stopped is not counted offline until
-this long after: after a restart every pole reconnects within a minute (its backoff is
-at most 30 s), and a board flooded with the whole fleet meanwhile helps nobody."""
 TELECOM_MIN_DROPS = 3
 """Connections lost without a goodbye in the window before a pole that is online again
 counts as having a flaky link; one or two are the network's ordinary weather."""
@@ -94,7 +95,7 @@ whitepaper's critical types); informational ones (a certificate installed, a pol
 registered) are not outages."""
 FIRMWARE_FAILURES = frozenset({"DownloadFailed", "InstallationFailed", "InstallFailed",
                                "InvalidSignature", "SignatureError"})
-SILENT, DROPPED, SERVICE_STOPPED = "silent", "dropped", "service-stopped"
+SILENT, DROPPED = "silent", "dropped"
 
 
 class Cause(StrEnum):
@@ -213,7 +214,7 @@ EVIDENCE_CODES = frozenset({
     "grid.shared_drop", "grid.back_power_loss", "grid.back_no_stop",
     "telecom.offline_alone", "telecom.offline_no_location",
     "telecom.offline_service_stopped", "telecom.drops", "telecom.weak_signal",
-    "telecom.kept_power", "telecom.power_unknown",
+    "telecom.kept_power", "telecom.power_unknown", "telecom.not_back_after_restart",
     "hardware.trips",
     "firmware.boot_loop", "firmware.after_update", "firmware.failed",
     "capacity.paused", "capacity.low_offers", "capacity.low_current_vehicles",
@@ -405,24 +406,44 @@ def grid_outages(histories: Sequence[PoleHistory], now: datetime) -> list[BoardE
     return entries
 
 
-def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
+def telecom(history: PoleHistory, now: datetime, restarted: datetime | None = None
+            ) -> BoardEntry | None:
     """A pole that loses its connection on its own: offline now (however long: a pole
     dark for a month stays on the board) without its area, or online but with
     `TELECOM_MIN_DROPS` drops or more this week with no power-loss stop. An offline
     pole that lost power alone cannot tell until it is back, so its evidence says what
-    is known: the pole, not its area, went quiet."""
+    is known: the pole, not its area, went quiet.
+
+    A pole dark since the *service* stopped could not reconnect to it: it is reconnecting,
+    not offline, until `SERVICE_RESTART_GRACE` after the service ``restarted`` (when the
+    service's runs are known; else after its session ended), and its outage counts from
+    the restart, not from the service's own down window."""
     start = now - BOARD_WINDOW
     drops = [s for s in _drops(history, start) if s.ended is not None
              and not _power_loss_near(history, s.ended)]
     offline = _offline_since(history)
-    if offline is not None and now - offline < SERVICE_RESTART_GRACE and any(
-            s.ended == offline and s.end_reason == SERVICE_STOPPED for s in history.sessions):
+    not_back: datetime | None = None
+    service_gap = offline is not None and any(
+        s.ended == offline and s.end_reason == SERVICE_STOPPED for s in history.sessions)
+    if service_gap and offline is not None and restarted is not None and restarted >= offline:
+        if now - restarted < SERVICE_RESTART_GRACE:
+            offline = None  # reconnecting: the service came back a moment ago
+        else:
+            not_back = restarted
+    elif service_gap and offline is not None and now - offline < SERVICE_RESTART_GRACE:
         offline = None  # the service's own restart: the pole is expected back any moment
     weak = [s for s in history.statuses if s.error_code == "WeakSignal" and s.at >= start]
     if offline is None and len(drops) < TELECOM_MIN_DROPS and not weak:
         return None
     evidence: list[Evidence] = []
-    if offline is not None:
+    if offline is not None and not_back is not None:
+        evidence.append(Evidence(
+            f"Not reconnected since the service restarted at {_t(not_back)}; it was "
+            f"connected when the service stopped ({_t(offline)}).",
+            {"offline_since": _iso(offline), "restarted": _iso(not_back)},
+            "telecom.not_back_after_restart",
+            {"restarted": _iso(not_back), "stopped": _iso(offline)}))
+    elif offline is not None:
         code, alone = (("telecom.offline_alone",
                         "no other pole of its area dropped at that minute") if history.area
                        else ("telecom.offline_no_location",
@@ -459,7 +480,7 @@ def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
         evidence.append(Evidence("If it lost power on its own, its PowerLoss stops arrive "
                                  "once it is back; until then the link is the suspect.",
                                  code="telecom.power_unknown"))
-    since = offline if offline is not None else min(
+    since = (not_back or offline) if offline is not None else min(
         [s.ended for s in drops if s.ended is not None] + [w.at for w in weak])
     return BoardEntry(history.pole_id, Cause.TELECOM, since, _sockets(history),
                       tuple(evidence), NEXT_STEPS[Cause.TELECOM], history.area)
@@ -639,11 +660,13 @@ def security(history: PoleHistory, now: datetime) -> BoardEntry | None:
 
 
 def board(histories: Iterable[PoleHistory], now: datetime,
-          uptime: Mapping[str, UptimeBudget] | None = None) -> list[BoardEntry]:
+          uptime: Mapping[str, UptimeBudget] | None = None,
+          restarted: datetime | None = None) -> list[BoardEntry]:
     """Every rule over every pole: the board's entries by cause, then longest down first.
 
     ``uptime`` (optional) adds each pole's year budget (eis 48); the caller computes it
-    only for the poles that are on the board.
+    only for the poles that are on the board. ``restarted``: when the service last came
+    back after being down (`service.storage.service_runs.restart_at`), None if never.
     """
     histories = list(histories)
     entries = grid_outages(histories, now)
@@ -654,7 +677,7 @@ def board(histories: Iterable[PoleHistory], now: datetime,
         if history.pole_id in on_grid or any(e is not None and e.cause == Cause.FIRMWARE
                                              for e in found):
             continue  # the area's power cut or the boot loop explains the drops
-        link = telecom(history, now)
+        link = telecom(history, now, restarted)
         if link is not None:
             entries.append(link)
     order = list(Cause)

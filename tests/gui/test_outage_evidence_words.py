@@ -66,8 +66,11 @@ def every_finding() -> list[rules.BoardEntry]:
     security = steady("PW-0600", security=(
         Security(local(11, 3), "CredentialsWrong", "wrong password"),
         Security(local(11, 4), "TamperDetectionActivated")))
-    return board([*street_losing_power(), *quiet_street, flaky, nowhere, service_gone,
-                  hardware, firmware, capacity, security], NOW)
+    not_back = steady("PW-0700", connected=False,
+                      sessions=(Session(local(1, 8), local(12, 8), "service-stopped"),))
+    return [*board([*street_losing_power(), *quiet_street, flaky, nowhere, service_gone,
+                    hardware, firmware, capacity, security], NOW),
+            *board([not_back], NOW, restarted=local(12, 10))]
 
 
 def test_every_evidence_code_the_service_makes_is_worded_by_the_app() -> None:
