@@ -142,3 +142,26 @@ def test_eis48_the_service_s_down_window_is_not_measured_for_a_pole_it_dropped()
                     day + timedelta(days=1), gone)
     assert report.period_seconds - report.up_seconds == 12 * 3600 - 15 * 60
     assert service_downtime(sessions, []) == [], "no runs known: measured as before"
+
+
+async def test_a_running_service_notes_it_is_alive_and_its_clean_stop(tmp_path: Path) -> None:
+    """A crash leaves the last sign of life as the guess of when the service went; a clean
+    stop says when exactly."""
+    from service.run_keeper import RunKeeper
+    from service.storage.database import create_engine_for, migrate
+    from tests.support import until
+
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    migrate(engine)
+    clock = Clock(NOW)
+    runs = ServiceRuns(engine)
+    keeper = RunKeeper(runs, clock.now, every_s=0.01)
+    await keeper.start()
+    try:
+        clock.at = NOW + timedelta(minutes=5)
+        await until(lambda: runs.runs(YEAR, clock.at)[0].end == clock.at)
+    finally:
+        clock.at = NOW + timedelta(minutes=6)
+        await keeper.stop()
+    assert runs.runs(YEAR, clock.at) == [Run(NOW, NOW + timedelta(minutes=6))]
+    engine.dispose()
