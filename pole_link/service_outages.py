@@ -116,23 +116,35 @@ class ImportResult:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRecord:
-    """One finding of a rule: a sentence and the facts behind it."""
+    """One finding of a rule: a sentence (English, for scripts and CSV) and the facts
+    behind it, plus a stable ``code`` and the ``params`` that word it again in the app's
+    language (times ISO 8601 UTC). A service older than codes sends none: the app then
+    shows the sentence."""
 
     text: str
     facts: Mapping[str, str | int | float] = field(default_factory=dict)
+    code: str | None = None
+    params: Mapping[str, str | int | float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "facts": dict(self.facts)}
+        return {"text": self.text, "facts": dict(self.facts), "code": self.code,
+                "params": dict(self.params)}
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> EvidenceRecord:
         text = _str(item.get("text"))
         if text is None:
             raise ValueError("evidence without text")
-        facts = item.get("facts")
-        return cls(text, {str(k): v for k, v in facts.items()
-                          if isinstance(v, str | int | float)}
-                   if isinstance(facts, Mapping) else {})
+        return cls(text, _values(item.get("facts")), _str(item.get("code")),
+                   _values(item.get("params")))
+
+
+def _values(item: Any) -> dict[str, str | int | float]:
+    """A JSON object of plain values (anything else left out)."""
+    if not isinstance(item, Mapping):
+        return {}
+    return {str(k): v for k, v in item.items()
+            if isinstance(v, str | int | float) and not isinstance(v, bool)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ from service.rollouts import RolloutRunner
 from service.rollouts.leader import PgLeader
 from service.rollouts.runner import SEND_TIMEOUT_S
 from service.rollouts.send import ReleaseSender
+from service.run_keeper import RunKeeper
 from service.security.ca import ServiceCa
 from service.security.certificates import certificate_handler
 from service.security.events import SecurityEvents
@@ -83,6 +84,7 @@ from service.security.tls import TlsFiles, server_context
 from service.storage.database import StorageError, create_engine_for, migrate
 from service.storage.id_tags import AsyncIdTagRepository
 from service.storage.repository import AsyncRepository, Repository
+from service.storage.service_runs import ServiceRuns
 from service.storage.service_token_store import AsyncServiceTokenRepository
 
 LOGGER = logging.getLogger(__name__)
@@ -190,6 +192,8 @@ class Services:
     rollout_task: asyncio.Task[None] | None = None
     oscp_task: asyncio.Task[None] | None = None
     grid_task: asyncio.Task[None] | None = None
+    run_keeper: RunKeeper | None = None
+    """This process's run, so the board tells the service's downtime from the poles'."""
 
     @property
     def settings(self) -> CsmsSettings:
@@ -236,6 +240,8 @@ class Services:
 
     async def start(self) -> None:
         """The background work, before the first pole or operator is served (lifespan)."""
+        self.run_keeper = RunKeeper(ServiceRuns(self.repository.engine), self.clock)
+        await self.run_keeper.start()
         if self.cluster is not None:
             await self.cluster.start(self.connections, self.live_hub,
                                      {"settings": self.pole_settings,
@@ -268,6 +274,8 @@ class Services:
         if self.ocpi is not None:
             await self.ocpi.close()
         await self.live_hub.close()
+        if self.run_keeper is not None:
+            await self.run_keeper.stop()
         if self.cluster is not None:
             await self.cluster.close()
         if self.leader is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from gui.outages.evidence_words import evidence_text
 from gui.outages.step_words import step_text
 from pole_link.service_outages import OutageBoard, OutageRecord
 
@@ -153,10 +154,14 @@ class OutageBoardModel:
         if entry.location:
             lines.append(entry.location + (f" ({entry.area})" if entry.area else ""))
         lines.append(translate("OutageBoard", "Since %1").replace("%1", self.local(entry.since)))
-        lines += [f"• {e.text}" for e in entry.evidence]
+        lines += [f"• {line}" for line in self.evidence_lines(entry, translate)]
         lines.append(translate("OutageBoard", "Next step: %1").replace(
             "%1", step_text(entry.next_step, translate)))
         return "\n".join(lines)
+
+    def evidence_lines(self, entry: OutageRecord, translate: Translate) -> list[str]:
+        """Each finding in the app's language, times on the pole's wall clock."""
+        return [evidence_text(e, translate, self.local) for e in entry.evidence]
 
     # -- when to read again --------------------------------------------------------------------
     def note_change(self, now: float) -> None:

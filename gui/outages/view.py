@@ -184,7 +184,7 @@ class OutagesView(QWidget):
                     model.uptime_text(entry, tr), step_text(entry.next_step, tr)])
                 row.setData(0, Qt.ItemDataRole.UserRole, entry)
                 row.setToolTip(5, step_text(entry.next_step, tr))
-                row.setToolTip(0, "\n".join(e.text for e in entry.evidence))
+                row.setToolTip(0, "\n".join(model.evidence_lines(entry, tr)))
                 if entry.hours_left is not None and entry.hours_left < 24:
                     row.setForeground(4, Qt.GlobalColor.red)
                 head.addChild(row)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap
@@ -39,9 +39,10 @@ def value_text(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.1f} A"
 
 
-def time_text(t: float) -> tuple[str, str]:
-    """Date and time (tenths of a second) in the laptop's zone, as on the plot's axis."""
-    moment = datetime.fromtimestamp(t)
+def time_text(t: float, zone: tzinfo | None = None) -> tuple[str, str]:
+    """Date and time (tenths of a second) in ``zone`` (the pole's, as on the plot's axis;
+    None: the laptop's)."""
+    moment = datetime.fromtimestamp(t, zone)
     return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S.%f")[:10]
 
 
@@ -72,9 +73,12 @@ class CurveLegend(QWidget):
     """Entry index and whether its curve is to be drawn."""
     offset_toggled = Signal(bool)
 
-    def __init__(self, entries: Sequence[LegendEntry], parent: QWidget | None = None) -> None:
+    def __init__(self, entries: Sequence[LegendEntry], parent: QWidget | None = None, *,
+                 zone: tzinfo | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("curveLegend")
+        self.zone = zone
+        """The zone the readout's time is written in: the plot axis's."""
         # Two lines whatever it says, so that the entries beneath never jump when the
         # mouse enters or leaves the plot.
         self._header = QLabel()
@@ -181,7 +185,7 @@ class CurveLegend(QWidget):
 
     def show_readout(self, t: float, values: Sequence[float | None]) -> None:
         """The sample at ``t``: one value per entry, None for an entry not drawn."""
-        date, clock = time_text(t)
+        date, clock = time_text(t, self.zone)
         self._readout_time = f"{date} {clock}"
         self._header.setText(f"{date}<br><b>{clock}</b>")
         for label, value in zip(self._values, values, strict=True):

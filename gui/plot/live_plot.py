@@ -21,6 +21,7 @@ import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -49,13 +50,17 @@ from gui.plot.pens import (
     cursor_pen,
     limit_pen,
 )
+from gui.plot.zone_axis import ZoneDateAxis
 from gui.tasks import TaskRunner
+from pole_link.profiles.tender import TenderProfileSettings
 
 SOCKETS = 2
 PHASES = 3
 COLUMNS = (*(f"socket{s + 1}_L{p + 1}_A" for s in range(SOCKETS) for p in range(PHASES)),
            "limit_A")
 """History columns, also the CSV header: six currents, then the limit."""
+POLE_ZONE = TenderProfileSettings().timezone
+"""The zone of the pole's day (its peak is 17:00–21:00 there)."""
 LABELS = (*(f"Socket {s + 1} L{p + 1}" for s in range(SOCKETS) for p in range(PHASES)),
           "Limit")
 
@@ -119,8 +124,11 @@ class LivePlot(QWidget):
     """Path and reason of an "Export CSV…" that could not be written."""
 
     def __init__(self, history: SampleHistory | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, zone: str = POLE_ZONE) -> None:
         super().__init__(parent)
+        self.zone = ZoneInfo(zone)
+        """The pole's zone: the time axis reads its wall clock, as the replay banner and
+        the Schedule tab do, whatever zone the laptop is set to."""
         self._history = history if history is not None else SampleHistory(COLUMNS)
         if len(self._history.names) != len(COLUMNS):
             raise ValueError(f"the history needs {len(COLUMNS)} columns: {COLUMNS}")
@@ -189,7 +197,7 @@ class LivePlot(QWidget):
         bar.addStretch(1)
         bar.addWidget(self._status)
 
-        axis = pg.DateAxisItem(orientation="bottom")
+        axis = ZoneDateAxis(self.zone)
         self._plot = pg.PlotWidget(background=BACKGROUND, axisItems={"bottom": axis})
         item = self._plot.getPlotItem()
         item.setDownsampling(auto=False)  # we hand it decimated data already
@@ -207,7 +215,7 @@ class LivePlot(QWidget):
             side.setTextPen(FOREGROUND)
         item.setLabel("left", self.tr("Current"), units="A")
         item.getAxis("left").enableAutoSIPrefix(False)
-        item.setLabel("bottom", self.tr("Time"))
+        item.setLabel("bottom", self.tr("local time (%1)").replace("%1", self.zone.key))
         self._view_box = item.getViewBox()
         self._view_box.setMouseEnabled(x=False, y=False)
         self._view_box.disableAutoRange()
@@ -245,7 +253,7 @@ class LivePlot(QWidget):
         self._plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self._plot.viewport().installEventFilter(self)
 
-        self._legend = CurveLegend(self._legend_entries())
+        self._legend = CurveLegend(self._legend_entries(), zone=self.zone)
         self._legend.toggled.connect(self._curve_toggled)
         self._legend.offset_toggled.connect(self._offset_toggled)
         self._legend.reserve_note_width([self._offset_note(2 * step) for step in OFFSET_STEPS_A])

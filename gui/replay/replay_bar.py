@@ -106,6 +106,16 @@ class ReplayBar(QFrame):
         self._timer.start()
         self.repaint_state()
 
+    def add_labels(self, player: ReplayPlayer, labels: list[str]) -> None:
+        """A further page's lines join the Jump to list (row N stays message N); lines of
+        a replay no longer shown are dropped."""
+        if player is not self.player:
+            return
+        self.jump_to.blockSignals(True)
+        self.jump_to.addItems(labels)
+        self.jump_to.blockSignals(False)
+        self.repaint_state()
+
     def stop(self) -> None:
         self._timer.stop()
         self.player = None
@@ -146,7 +156,9 @@ class ReplayBar(QFrame):
         if player is None:
             return
         window = player.window
-        state = (self.tr("playing at %1×").replace("%1", f"{player.speed:g}") if player.playing
+        state = (self.tr("reading further messages…") if player.buffering
+                 else self.tr("playing at %1×").replace("%1", f"{player.speed:g}")
+                 if player.playing
                  else self.tr("at the end of the window") if player.at_end
                  else self.tr("paused"))
         # One line, so the page still fits 1366×700; the greyed-out commands' tooltips say
@@ -160,15 +172,13 @@ class ReplayBar(QFrame):
                 .replace("%3", self._clock(window.end) if same_day else self._time(window.end))
                 .replace("%4", self._clock(player.clock, seconds=True) if same_day
                          else self._time(player.clock, seconds=True)).replace("%5", state))
-        if player.truncated and player.messages:
-            text += " " + self.tr("The window holds more messages than one replay reads: "
-                                  "it ends at %1.").replace(
-                "%1", self._time(player.messages[-1].time, seconds=True))
         self.banner.setText(f"<b>{html.escape(text, quote=False)}</b>")
         self.play_button.setText(self.tr("Pause") if player.playing else self.tr("Play"))
         last = player.last_message
         self.last_message.setText(
             self.tr("Message %1 of %2").replace("%1", str(player.position)).replace(
+                "%2", str(len(player.messages))) if player.complete else
+            self.tr("Message %1 of %2 read so far").replace("%1", str(player.position)).replace(
                 "%2", str(len(player.messages))))
         if last is not None and self.jump_to.currentIndex() != last.index:
             self.jump_to.blockSignals(True)

@@ -48,9 +48,9 @@ from gui.views.security_panel import SecurityPanel
 from gui.views.socket_card import SocketCard
 from pole_link.errors import PoleLinkError
 from pole_link.live import LiveSample
-from pole_link.replay import ReplayPlayer, ReplayWindow
+from pole_link.replay import ReplayMessage, ReplayPlayer, ReplayWindow
 from pole_link.replay.history import message_labels
-from pole_link.replay.load import load_replay
+from pole_link.replay.load import ReplayPages, load_replay, prefetch
 from pole_link.service_api import (
     ConnectionRecord,
     PoleRecord,
@@ -90,12 +90,14 @@ PoleStory = tuple[PoleRecord, list[ConnectionRecord], list[TransactionRecord],
 
 
 async def fetch_replay(service: ServiceEndpoint, window: ReplayWindow, zone: ZoneInfo
-                       ) -> tuple[ReplayPlayer, list[str]]:
-    """A replay's messages from the service's log (the window and its lead-in), and the
-    lines of its jump list, formatted off the GUI thread."""
+                       ) -> tuple[ReplayPlayer, list[str], ReplayPages]:
+    """A replay's first page of messages from the service's log and its lead-in, the
+    lines of its jump list, formatted off the GUI thread, and where the next page starts
+    (the rest is read while it plays, `prefetch`)."""
+    pages = ReplayPages(window)
     async with ServiceClient(service, timeout=30) as client:
-        player = await load_replay(client, window)
-    return player, await asyncio.to_thread(message_labels, player.messages, zone)
+        player = await load_replay(client, window, pages)
+    return player, await asyncio.to_thread(message_labels, player.messages, zone), pages
 
 
 async def fetch_pole_story(service: ServiceEndpoint, pole_id: str, now: datetime
@@ -180,6 +182,8 @@ class PoleView(QWidget):
         self.replay_bar = ReplayBar()
         self.replay_bar.end_requested.connect(self.end_replay)
         self._before_replay: tuple[PoleAddress, dict[str, object]] | None = None
+        self._prefetch: asyncio.Task[object] | None = None
+        """Reads a long replay's further pages while it plays."""
         self._replay_clock: datetime | None = None
         self._schedule_timer = QTimer(self, interval=REFRESH_S * 1000)
         self._schedule_timer.timeout.connect(self.refresh_schedule)
@@ -620,10 +624,12 @@ class PoleView(QWidget):
             "%1", window.pole_id), fetch_replay(service, window, self.schedule.zone),
             lambda loaded: self.start_replay(*loaded))
 
-    def start_replay(self, player: ReplayPlayer, labels: list[str] | None = None) -> None:
+    def start_replay(self, player: ReplayPlayer, labels: list[str] | None = None,
+                     pages: ReplayPages | None = None) -> None:
         """Show ``player`` through the one controller, like any pole (the replay transport
         is read only, so every command greys out with the reason); the pole shown before
-        comes back at `end_replay`."""
+        comes back at `end_replay`. With ``pages`` the window's further pages are read
+        while it plays, and their messages join the Jump to list."""
         address = self.controller.address
         if address is not None and address.transport != "replay":
             self._before_replay = (address, self.controller.options)
@@ -636,6 +642,25 @@ class PoleView(QWidget):
         self.controller.connect_to(PoleAddress(
             "replay", player.pole_id, self.tr("replay of %1").replace("%1", player.pole_id),
             player.pole_id), player=player)
+        service = self.service or self.message_log.service
+        if pages is not None and not pages.complete and service is not None:
+            self._stop_prefetch()
+            zone = self.schedule.zone
+
+            def page_read(messages: list[ReplayMessage]) -> None:
+                self.tasks.run_blocking(
+                    self.tr("Listing the replay's messages"),
+                    lambda: message_labels(messages, zone),
+                    lambda labels: self.replay_bar.add_labels(player, labels))
+
+            self._prefetch = self.tasks.run(
+                self.tr("Reading %1's message log for the replay").replace(
+                    "%1", player.pole_id), prefetch(service, pages, player, page_read))
+
+    def _stop_prefetch(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.cancel()
+            self._prefetch = None
 
     def end_replay(self) -> None:
         """Close the replay (its banner goes with its link) and reopen the pole shown
@@ -651,6 +676,7 @@ class PoleView(QWidget):
         address = self.controller.address
         if self.replaying and (address is None or address.transport != "replay"):
             self.replay_bar.stop()
+            self._stop_prefetch()
             self._before_replay = None
             self.commission_button.setEnabled(True)
             self.commission_button.setToolTip(self.tr(

@@ -61,10 +61,12 @@ class ReplayMessage:
         return f"{arrow} {self.action}{kind} {text}"
 
 
-def replay_messages(records: Iterable[MessageRecord]) -> list[ReplayMessage]:
+def replay_messages(records: Iterable[MessageRecord], first_index: int = 0
+                    ) -> list[ReplayMessage]:
     """The log's records (newest first, as `ServiceClient.messages` gives them) oldest
-    first; records without a time or an action (frames the service could not read) are
-    left out: they cannot be placed or applied."""
+    first, numbered from ``first_index`` (a later page continues the numbers); records
+    without a time or an action (frames the service could not read) are left out: they
+    cannot be placed or applied."""
     timed = [(record.time, record) for record in records
              if record.time is not None and record.action]
     # Newest first with ties in reverse insertion order: reversing, then a stable sort,
@@ -74,7 +76,7 @@ def replay_messages(records: Iterable[MessageRecord]) -> list[ReplayMessage]:
     messages = []
     for index, (time, record) in enumerate(timed):
         payload = _parse(record.payload)
-        messages.append(ReplayMessage(index, time, record.direction, record.action,
+        messages.append(ReplayMessage(first_index + index, time, record.direction, record.action,
                                       record.unique_id, _is_call(record, payload), payload))
     return messages
 

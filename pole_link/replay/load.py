@@ -1,34 +1,118 @@
-"""Reading a replay's messages from the service: the window, and the lead-in before it.
+"""Reading a replay's messages from the service: the window page by page, and the lead-in.
 
-Two reads through `ServiceClient` (the one client of the operator API): the window from
-its start (at most `WINDOW_LIMIT` messages, the API's page; a window holding more ends
-early and the player says so), and the newest `LEAD_IN_LIMIT` messages before it, which
-put the sockets in the state they had when the window opens (a socket faulted since the
-afternoon is faulted at 18:00 too).
+Reads through `ServiceClient` (the one client of the operator API): the newest
+`LEAD_IN_LIMIT` messages before the window, which put the sockets in the state they had
+when the window opens (a socket faulted since the afternoon is faulted at 18:00 too), and
+the window itself from its start in pages of `PAGE` messages (the API's most). A day of a
+busy pole holds more than one page: the first is read before the replay opens, the rest
+while it plays (`prefetch`), each page read and parsed off the GUI thread's way — the
+HTTP read is awaited, the parsing runs on a worker thread — so the window plays through
+to its end and the GUI never waits.
+
+Pages follow each other by time (the API's ``start``, oldest first, ordered by time then
+by arrival): the next page starts at the last message's time, and the messages at that
+very time already read are skipped, so none is read twice or lost at a page's edge.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 
-from pole_link.replay.history import replay_messages
+from pole_link.replay.history import ReplayMessage, replay_messages
 from pole_link.replay.player import ReplayPlayer, ReplayWindow
-from pole_link.service_api import ServiceClient
+from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint
 
-WINDOW_LIMIT = 5000
+PAGE = 5000
+"""Messages per read: the API's limit."""
+WINDOW_LIMIT = PAGE
 LEAD_IN_LIMIT = 500
+PREFETCH_AHEAD = 2000
+"""Read the next page when fewer messages than this are left ahead of the replay: at
+600× a busy pole's 2,000 messages last half a minute or more, a page takes well under a
+second to read (benchmarks/replay_player.py)."""
 
 
-async def load_replay(client: ServiceClient, window: ReplayWindow) -> ReplayPlayer:
-    """A paused player at the window's start; raises `ValueError` when the service holds
-    no message of the pole in the window (there is nothing to watch)."""
-    inside = await client.messages(window.pole_id, start=window.start, end=window.end,
-                                   limit=WINDOW_LIMIT, oldest_first=True)
-    if not inside:
+class ReplayPages:
+    """Where the next page of one window starts; `complete` once the last is read."""
+
+    def __init__(self, window: ReplayWindow, page: int = PAGE) -> None:
+        self.window, self.page = window, page
+        self.complete = False
+        self.read_count = 0
+        """Messages read and numbered so far (the next page numbers on from here)."""
+        self._next_start = window.start
+        self._skip = 0
+        """Records at `_next_start` already read (the last page ended among them)."""
+
+    async def read(self, client: ServiceClient) -> list[ReplayMessage]:
+        """The next page, oldest first, parsed on a worker thread; [] when complete."""
+        if self.complete:
+            return []
+        records = await client.messages(self.window.pole_id, start=self._next_start,
+                                        end=self.window.end, limit=self.page,
+                                        oldest_first=True)
+        oldest_first = records[::-1]
+        fresh = oldest_first[self._skip:] if self._skip and oldest_first and \
+            oldest_first[0].time == self._next_start else oldest_first
+        self._advance(oldest_first)
+        messages = await asyncio.to_thread(replay_messages, fresh[::-1], self.read_count)
+        self.read_count += len(messages)
+        return messages
+
+    def _advance(self, page: list[MessageRecord]) -> None:
+        if len(page) < self.page:
+            self.complete = True
+            return
+        last = page[-1].time
+        if last is None:  # the service times every row; a row without one ends the read
+            self.complete = True
+            return
+        same = sum(1 for record in page if record.time == last)
+        if same >= self.page:  # a whole page in one instant: no later start to ask for
+            self.complete = True
+            return
+        self._next_start, self._skip = last, same
+
+    async def read_until(self, client: ServiceClient, player: ReplayPlayer,
+                         moment: datetime) -> None:
+        """Read pages into ``player`` until ``moment`` is covered (a jump ahead of what
+        is read: the state there needs every message before it)."""
+        while not player.complete and player.loaded_until < moment:
+            player.extend(await self.read(client), self.complete)
+
+
+async def load_replay(client: ServiceClient, window: ReplayWindow,
+                      pages: ReplayPages | None = None) -> ReplayPlayer:
+    """A paused player at the window's start holding the first page (``pages`` reads the
+    rest); raises `ValueError` when the service holds no message of the pole in the
+    window (there is nothing to watch)."""
+    pages = pages or ReplayPages(window)
+    first = await pages.read(client)
+    if not first:
         raise ValueError(f"the service kept no message of {window.pole_id} in this window: "
                          "choose another one (the log keeps the newest 10,000 per pole)")
     before = await client.messages(window.pole_id, end=window.start, limit=LEAD_IN_LIMIT)
-    # Parsing a full window takes ~0.1 s (benchmarks/replay_player.py): not on the GUI thread.
-    messages = await asyncio.to_thread(replay_messages, inside)
-    return ReplayPlayer(window, messages, replay_messages(before),
-                        truncated=len(inside) >= WINDOW_LIMIT)
+    return ReplayPlayer(window, first, await asyncio.to_thread(replay_messages, before),
+                        complete=pages.complete)
+
+
+async def prefetch(endpoint: ServiceEndpoint, pages: ReplayPages, player: ReplayPlayer,
+                   on_page: Callable[[list[ReplayMessage]], None] | None = None, *,
+                   ahead: int = PREFETCH_AHEAD, timeout: float = 30) -> None:
+    """Read the window's remaining pages into ``player`` as it plays: each when fewer
+    than ``ahead`` messages are left before the replay's position (at once after a jump
+    near the end of what is read). Runs until the last page is in; cancel it to stop."""
+    wake = asyncio.Event()
+    player.subscribe(wake.set)
+    async with ServiceClient(endpoint, timeout=timeout) as client:
+        while not pages.complete:
+            if not player.wants_more(ahead):
+                wake.clear()
+                await wake.wait()
+                continue
+            messages = await pages.read(client)
+            player.extend(messages, pages.complete)
+            if on_page is not None and messages:
+                on_page(messages)

@@ -14,6 +14,10 @@ displays them. Decisions, as a helpdesk uses a replay to reproduce a driver's re
   state right after message N (backwards too: the state is rebuilt from the lead-in, which
   is cheap for the few thousand messages of a window). Both pause, because whoever steps
   or jumps wants to read that moment, not see it run away at 600×.
+- A long window (a day of a busy pole) arrives in pages while it plays
+  (`pole_link.replay.load`): the player holds what has been read, `wants_more` says when
+  the next page is due, `extend` adds it. Playing never runs past the last message read
+  (`loaded_until`): it waits there, `buffering`, rather than skip messages not yet read.
 - Speeds are the four a helpdesk needs (1×: what the driver lived; 10×, 60×: an evening
   in minutes; 600×: a day in a couple of minutes); others are refused with the list.
 """
@@ -48,13 +52,12 @@ class ReplayPlayer:
     """Plays ``messages`` (those of the window, oldest first) into a `ReplayPole`."""
 
     def __init__(self, window: ReplayWindow, messages: Sequence[ReplayMessage],
-                 lead_in: Sequence[ReplayMessage] = (), *, truncated: bool = False) -> None:
+                 lead_in: Sequence[ReplayMessage] = (), *, complete: bool = True) -> None:
         self.window = window
         self.messages = [m for m in messages if window.start <= m.time <= window.end]
         self.lead_in = [m for m in lead_in if m.time < window.start]
-        self.truncated = truncated
-        """The service held more messages in the window than were read: the replay ends at
-        the last one read (the bar says so)."""
+        self.complete = complete
+        """Every message of the window is read; False while pages are still to come."""
         self.speed = SPEEDS[0]
         self.playing = False
         self.clock = window.start
@@ -75,6 +78,30 @@ class ReplayPlayer:
     @property
     def at_end(self) -> bool:
         return self.clock >= self.window.end
+
+    @property
+    def loaded_until(self) -> datetime:
+        """How far the replay clock may run on what is read: the window's end once every
+        page is in, else the last message read (later ones may still come)."""
+        if self.complete:
+            return self.window.end
+        return self.messages[-1].time if self.messages else self.window.start
+
+    @property
+    def buffering(self) -> bool:
+        """Playing, but held at the last message read until the next page arrives."""
+        return self.playing and not self.complete and self.clock >= self.loaded_until
+
+    def wants_more(self, ahead: int) -> bool:
+        """Fewer than ``ahead`` messages read beyond the replay's position: read on."""
+        return not self.complete and len(self.messages) - self.position < ahead
+
+    def extend(self, messages: Sequence[ReplayMessage], complete: bool) -> None:
+        """The next page, oldest first, numbered on from the last (`replay_messages`)."""
+        self.messages.extend(m for m in messages
+                             if self.window.start <= m.time <= self.window.end)
+        self.complete = complete
+        self._changed()
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Called after every change of position, speed or play state."""
@@ -110,7 +137,9 @@ class ReplayPlayer:
         returns the messages applied."""
         if not self.playing or real_seconds <= 0:
             return []
-        target = min(self.window.end, self.clock + timedelta(seconds=real_seconds * self.speed))
+        target = min(self.loaded_until,
+                     self.clock + timedelta(seconds=real_seconds * self.speed))
+        target = max(target, self.clock)
         applied = self._apply_until(target)
         self.clock = target
         if self.at_end:
@@ -144,8 +173,9 @@ class ReplayPlayer:
         return message
 
     def jump_to_time(self, moment: datetime) -> None:
-        """The state at ``moment`` (clamped to the window), paused."""
-        moment = min(max(moment, self.window.start), self.window.end)
+        """The state at ``moment`` (clamped to the window and to what is read: read the
+        pages up to it first, `ReplayPages.read_until`), paused."""
+        moment = min(max(moment, self.window.start), self.loaded_until)
         self.playing = False
         self._rebuild(sum(1 for m in self.messages if m.time <= moment))
         self.clock = moment

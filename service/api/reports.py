@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from service.api.errors import ApiError
 from service.api.uptime import _report as _uptime_report
+from service.api.uptime import service_restarts
 from service.reports.compliance import (
     _SUBPERIODS,
     AMSTERDAM,
@@ -299,7 +300,7 @@ def connection_intervals(repository: Repository, start: datetime, end: datetime
     (``pole_id``, ``started``, ``ended``): `Repository.connection_sessions` without the
     ORM objects, which cost seconds for a fleet's year of sessions."""
     table: sa.Table = ConnectionSession.__table__  # type: ignore[attr-defined]
-    query = (sa.select(table.c.pole_id, table.c.started, table.c.ended)
+    query = (sa.select(table.c.pole_id, table.c.started, table.c.ended, table.c.end_reason)
              .where(table.c.started < end,
                     sa.or_(table.c.ended.is_(None), table.c.ended > start))
              .order_by(table.c.started))
@@ -314,12 +315,14 @@ def fleet_uptime(repository: Repository, start: datetime, end: datetime
     later have no report. Four queries for the whole fleet."""
     sessions = by_pole(connection_intervals(repository, start, end))
     statuses = by_pole(availability_changes(repository, start, end))
+    restarts = service_restarts(repository, start, end)
     reports = []
     for pole_id, _programme, registered in _programmes(repository):
         begin = max(start, registered) if registered is not None else start
         if begin < end:
             reports.append(_uptime_report(pole_id, sessions.get(pole_id, []),
-                                          statuses.get(pole_id, []), begin, end))
+                                          statuses.get(pole_id, []), begin, end,
+                                          restarts))
     return reports
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ from pole_link.service_outages import (
     OutageRecord,
 )
 from service.outages import rules
-from service.reports.uptime import ConnectionInterval, StatusChange, uptime
+from service.reports.uptime import ConnectionInterval, StatusChange, service_downtime, uptime
 from service.storage.database import storage_errors
 from service.storage.models import (
     ConnectionSession,
@@ -38,6 +38,7 @@ from service.storage.models import (
     Transaction,
 )
 from service.storage.pole_locations import PoleLocation
+from service.storage.service_runs import ServiceRuns, down_windows, restart_at
 
 NOTABLE_STATUS = ("error_code <> 'NoError' OR status IN "
                   "('Faulted', 'Unavailable', 'SuspendedEVSE')")
@@ -46,6 +47,9 @@ NOTABLE_STATUS = ("error_code <> 'NoError' OR status IN "
 DOWN_STATUS = "status IN ('Unavailable', 'Faulted')"
 """``ix_status_events_down``'s condition: events that take a connector out of service."""
 CHUNK = 500
+RUNS_BACK = timedelta(days=400)
+"""How far back the service's runs are read to find its last restart: past a year-long
+outage of the service itself (a row per start: a cheap read)."""
 """Ids per ``IN (…)``: well under every backend's parameter limit."""
 
 
@@ -59,6 +63,7 @@ class BoardReads:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.runs = ServiceRuns(engine)
 
     def histories(self, now: datetime) -> tuple[list[rules.PoleHistory],
                                                 dict[str, str]]:
@@ -206,6 +211,7 @@ class BoardReads:
         poles, cs, status = _t(Pole), _t(ConnectionSession), _t(StatusEvent)
         registered: dict[str, datetime | None] = {}
         sessions: dict[str, list[ConnectionInterval]] = defaultdict(list)
+        ends: dict[str, list[tuple[datetime, datetime | None, str | None]]] = defaultdict(list)
         events: dict[int, tuple[str, int, datetime, str]] = {}
         """By event id (a row may be found twice): pole, connector, time, status."""
         ids = sorted(set(pole_ids))
@@ -219,10 +225,11 @@ class BoardReads:
                                       .where(poles.c.id.in_(part))).all():
                     registered[row.id] = row.registered_at
                 for row in db.execute(
-                        sa.select(cs.c.pole_id, cs.c.started, cs.c.ended)
+                        sa.select(cs.c.pole_id, cs.c.started, cs.c.ended, cs.c.end_reason)
                         .where(cs.c.pole_id.in_(part), cs.c.started < now,
                                sa.or_(cs.c.ended.is_(None), cs.c.ended > year_start))).all():
                     sessions[row.pole_id].append(ConnectionInterval(row.started, row.ended))
+                    ends[row.pole_id].append((row.started, row.ended, row.end_reason))
                 # Each connector's state at new year: its last event before.
                 last = (sa.select(status.c.pole_id, status.c.connector_id,
                                   sa.func.max(status.c.timestamp).label("at"))
@@ -281,13 +288,15 @@ class BoardReads:
                 events.items(), key=lambda item: (item[1][2], item[0])):
             if connector >= 0:
                 changes[pole_id].append(StatusChange(at, connector, state))
+        # The service's own down windows are not the poles' downtime (`service_downtime`).
+        restarts = [gap.end for gap in down_windows(self.runs.runs(year_start, now), now)]
         budgets = {}
         for pole_id in ids:
             start = max(year_start, registered.get(pole_id) or year_start)
             if start >= now:
                 continue
             report = uptime(pole_id, sessions.get(pole_id, []), changes.get(pole_id, []),
-                            start, now)
+                            start, now, service_downtime(ends.get(pole_id, []), restarts))
             budgets[pole_id] = rules.uptime_budget(report, year_start, year_end)
         return budgets
 
@@ -295,7 +304,8 @@ class BoardReads:
         """The board at ``now`` as the API sends it; ``area`` narrows it to one area
         (``operator/code``, or just the code)."""
         histories, _areas = self.histories(now)
-        entries = rules.board(histories, now)
+        restarted = restart_at(self.runs.runs(now - RUNS_BACK, now), now)
+        entries = rules.board(histories, now, restarted=restarted)
         if area:
             entries = [e for e in entries if e.area is not None and (
                 e.area == area or e.area.rsplit("/", 1)[-1] == area)]
@@ -310,7 +320,8 @@ def _record(entry: rules.BoardEntry, location: LocationRecord | None,
             budget: rules.UptimeBudget | None) -> OutageRecord:
     return OutageRecord(
         entry.pole_id, entry.cause.value, entry.since, entry.sockets,
-        tuple(EvidenceRecord(e.text, dict(e.facts)) for e in entry.evidence), entry.next_step,
+        tuple(EvidenceRecord(e.text, dict(e.facts), e.code, dict(e.params))
+              for e in entry.evidence), entry.next_step,
         entry.area, location.one_line() or None if location else None,
         round(budget.percent, 3) if budget else None,
         round(budget.hours_left, 1) if budget else None)

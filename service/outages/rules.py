@@ -27,7 +27,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from service.reports.uptime import UPTIME_TARGET_PERCENT, UptimeReport
+from service.reports.uptime import SERVICE_RESTART_GRACE as SERVICE_RESTART_GRACE
+from service.reports.uptime import SERVICE_STOPPED as SERVICE_STOPPED
+from service.reports.uptime import (
+    UPTIME_TARGET_PERCENT,
+    UptimeReport,
+)
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -44,10 +49,6 @@ modems on one mast), three in a minute is the grid."""
 POWER_LOSS_AFTER = timedelta(minutes=30)
 """A ``PowerLoss`` stop timestamped within this long of a drop explains it (the pole
 stamps it when power went, eis 43; its clock may be a little off)."""
-SERVICE_RESTART_GRACE = timedelta(minutes=15)
-"""A pole whose session ended because the *service* stopped is not counted offline until
-this long after: after a restart every pole reconnects within a minute (its backoff is
-at most 30 s), and a board flooded with the whole fleet meanwhile helps nobody."""
 TELECOM_MIN_DROPS = 3
 """Connections lost without a goodbye in the window before a pole that is online again
 counts as having a flaky link; one or two are the network's ordinary weather."""
@@ -94,7 +95,7 @@ whitepaper's critical types); informational ones (a certificate installed, a pol
 registered) are not outages."""
 FIRMWARE_FAILURES = frozenset({"DownloadFailed", "InstallationFailed", "InstallFailed",
                                "InvalidSignature", "SignatureError"})
-SILENT, DROPPED, SERVICE_STOPPED = "silent", "dropped", "service-stopped"
+SILENT, DROPPED = "silent", "dropped"
 
 
 class Cause(StrEnum):
@@ -209,12 +210,35 @@ class PoleHistory:
     firmware: Sequence[FirmwareStatus] = ()
 
 
+EVIDENCE_CODES = frozenset({
+    "grid.shared_drop", "grid.back_power_loss", "grid.back_no_stop",
+    "telecom.offline_alone", "telecom.offline_no_location",
+    "telecom.offline_service_stopped", "telecom.drops", "telecom.weak_signal",
+    "telecom.kept_power", "telecom.power_unknown", "telecom.not_back_after_restart",
+    "hardware.trips",
+    "firmware.boot_loop", "firmware.after_update", "firmware.failed",
+    "capacity.paused", "capacity.low_offers", "capacity.low_current_vehicles",
+    "security.alert",
+})
+"""Every kind of finding the rules make. The English sentence is for the API's scripts
+and CSV users; the app words a finding from its code and parameters in the helpdesk's
+language (`gui.outages.evidence_words`, held equal to this set by a test), so a code is
+a contract: add one, never change what one means."""
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """One finding: a sentence in words, and the facts it rests on."""
+    """One finding: a sentence in words, the facts it rests on, and its ``code`` with the
+    ``params`` that word it again (times as ISO 8601 UTC, counts as numbers)."""
 
     text: str
     facts: Mapping[str, str | int | float] = field(default_factory=dict)
+    code: str = ""
+    params: Mapping[str, str | int | float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in EVIDENCE_CODES:
+            raise ValueError(f"evidence code {self.code!r} is not in EVIDENCE_CODES")
 
 
 @dataclass(frozen=True)
@@ -353,17 +377,23 @@ def grid_outages(histories: Sequence[PoleHistory], now: datetime) -> list[BoardE
             first, last = cluster[0][0], cluster[-1][0]
             back = [h for _at, h in poles.values() if h.connected]
             power_loss = sum(len(_power_loss_near(h, at)) for at, h in poles.values())
+            apart = round((last - first).total_seconds())
             shared = Evidence(
                 f"{len(poles)} poles in area {area} lost their connection between "
-                f"{_t(first)} and {_t(last)} ({(last - first).total_seconds():.0f} s apart).",
-                {"area": area, "poles": len(poles), "first": _iso(first), "last": _iso(last)})
+                f"{_t(first)} and {_t(last)} ({apart} s apart).",
+                {"area": area, "poles": len(poles), "first": _iso(first), "last": _iso(last)},
+                "grid.shared_drop", {"poles": len(poles), "area": area, "first": _iso(first),
+                                     "last": _iso(last), "apart_s": apart})
             came_back = Evidence(
                 f"{len(back)} of them are back; their transactions stopped with reason "
-                f"PowerLoss {power_loss} times: the power went, not the network."
-                if power_loss else
+                f"PowerLoss {power_loss} times: the power went, not the network.",
+                {"back": len(back), "power_loss_stops": power_loss}, "grid.back_power_loss",
+                {"back": len(back), "power_loss_stops": power_loss}) if power_loss else \
+                Evidence(
                 f"{len(back)} of them are back; none had a transaction running to report "
                 "a PowerLoss stop, so the shared minute is the evidence.",
-                {"back": len(back), "power_loss_stops": power_loss})
+                {"back": len(back), "power_loss_stops": power_loss}, "grid.back_no_stop",
+                {"back": len(back)})
             for at, history in poles.values():
                 if history.connected or _offline_since(history) != at:
                     continue
@@ -376,52 +406,81 @@ def grid_outages(histories: Sequence[PoleHistory], now: datetime) -> list[BoardE
     return entries
 
 
-def telecom(history: PoleHistory, now: datetime) -> BoardEntry | None:
+def telecom(history: PoleHistory, now: datetime, restarted: datetime | None = None
+            ) -> BoardEntry | None:
     """A pole that loses its connection on its own: offline now (however long: a pole
     dark for a month stays on the board) without its area, or online but with
     `TELECOM_MIN_DROPS` drops or more this week with no power-loss stop. An offline
     pole that lost power alone cannot tell until it is back, so its evidence says what
-    is known: the pole, not its area, went quiet."""
+    is known: the pole, not its area, went quiet.
+
+    A pole dark since the *service* stopped could not reconnect to it: it is reconnecting,
+    not offline, until `SERVICE_RESTART_GRACE` after the service ``restarted`` (when the
+    service's runs are known; else after its session ended), and its outage counts from
+    the restart, not from the service's own down window."""
     start = now - BOARD_WINDOW
     drops = [s for s in _drops(history, start) if s.ended is not None
              and not _power_loss_near(history, s.ended)]
     offline = _offline_since(history)
-    if offline is not None and now - offline < SERVICE_RESTART_GRACE and any(
-            s.ended == offline and s.end_reason == SERVICE_STOPPED for s in history.sessions):
+    not_back: datetime | None = None
+    service_gap = offline is not None and any(
+        s.ended == offline and s.end_reason == SERVICE_STOPPED for s in history.sessions)
+    if service_gap and offline is not None and restarted is not None and restarted >= offline:
+        if now - restarted < SERVICE_RESTART_GRACE:
+            offline = None  # reconnecting: the service came back a moment ago
+        else:
+            not_back = restarted
+    elif service_gap and offline is not None and now - offline < SERVICE_RESTART_GRACE:
         offline = None  # the service's own restart: the pole is expected back any moment
     weak = [s for s in history.statuses if s.error_code == "WeakSignal" and s.at >= start]
     if offline is None and len(drops) < TELECOM_MIN_DROPS and not weak:
         return None
     evidence: list[Evidence] = []
-    if offline is not None:
-        alone = ("no other pole of its area dropped at that minute" if history.area
-                 else "no location is set, so its area cannot be compared")
+    if offline is not None and not_back is not None:
+        evidence.append(Evidence(
+            f"Not reconnected since the service restarted at {_t(not_back)}; it was "
+            f"connected when the service stopped ({_t(offline)}).",
+            {"offline_since": _iso(offline), "restarted": _iso(not_back)},
+            "telecom.not_back_after_restart",
+            {"restarted": _iso(not_back), "stopped": _iso(offline)}))
+    elif offline is not None:
+        code, alone = (("telecom.offline_alone",
+                        "no other pole of its area dropped at that minute") if history.area
+                       else ("telecom.offline_no_location",
+                             "no location is set, so its area cannot be compared"))
         last = max((s for s in history.sessions if s.ended == offline),
                    key=lambda s: s.started)
         if last.end_reason == SERVICE_STOPPED:
-            alone = "the service stopped while it was connected and it has not come back"
+            code, alone = ("telecom.offline_service_stopped", "the service stopped while it "
+                           "was connected and it has not come back")
         evidence.append(Evidence(f"Offline since {_t(offline)}; {alone}.",
+                                 {"offline_since": _iso(offline)}, code,
                                  {"offline_since": _iso(offline)}))
     if drops:
         short = [s for s in drops if s.ended is not None
                  and s.ended - s.started <= TELECOM_SHORT_SESSION]
         silent = sum(1 for s in drops if s.end_reason == SILENT)
+        minutes = TELECOM_SHORT_SESSION.seconds // 60
         evidence.append(Evidence(
             f"{len(drops)} connections lost without a goodbye in the last "
             f"{BOARD_WINDOW.days} days, {len(short)} of them within "
-            f"{TELECOM_SHORT_SESSION.seconds // 60} minutes of connecting; {silent} ended "
-            "after missed heartbeats.",
-            {"drops": len(drops), "short": len(short), "missed_heartbeats": silent}))
+            f"{minutes} minutes of connecting; {silent} ended after missed heartbeats.",
+            {"drops": len(drops), "short": len(short), "missed_heartbeats": silent},
+            "telecom.drops", {"drops": len(drops), "days": BOARD_WINDOW.days,
+                              "short": len(short), "minutes": minutes,
+                              "missed_heartbeats": silent}))
     if weak:
         evidence.append(Evidence(f"The pole reported WeakSignal {len(weak)} times.",
-                                 {"error_code": "WeakSignal", "count": len(weak)}))
+                                 {"error_code": "WeakSignal", "count": len(weak)},
+                                 "telecom.weak_signal", {"count": len(weak)}))
     if offline is None:
         evidence.append(Evidence("No PowerLoss stop with these drops: the pole kept its "
-                                 "power.", {"power_loss_stops": 0}))
+                                 "power.", {"power_loss_stops": 0}, "telecom.kept_power"))
     else:
         evidence.append(Evidence("If it lost power on its own, its PowerLoss stops arrive "
-                                 "once it is back; until then the link is the suspect."))
-    since = offline if offline is not None else min(
+                                 "once it is back; until then the link is the suspect.",
+                                 code="telecom.power_unknown"))
+    since = (not_back or offline) if offline is not None else min(
         [s.ended for s in drops if s.ended is not None] + [w.at for w in weak])
     return BoardEntry(history.pole_id, Cause.TELECOM, since, _sockets(history),
                       tuple(evidence), NEXT_STEPS[Cause.TELECOM], history.area)
@@ -449,15 +508,19 @@ def hardware(history: PoleHistory, now: datetime) -> BoardEntry | None:
     codes: list[str] = []
     for (connector, code), times in sorted(findings.items()):
         codes.append(code)
-        where = "the pole" if connector == 0 else f"Socket {connector}"
+        where = "The pole" if connector == 0 else f"Socket {connector}"
         evenings = sum(1 for at in times if _in_peak(at))
         text = (f"{where} reported {code} {len(times)} times since {_t(min(times))}"
                 + (f", {evenings} of them in the evening peak" if evenings else "") + ".")
+        params: dict[str, str | int | float] = {
+            "connector": connector, "error_code": code, "count": len(times),
+            "first": _iso(min(times)), "evenings": evenings}
         if connector in faulted_now and faulted_now[connector].error_code == code:
             text += f" It is Faulted now (since {_t(faulted_now[connector].at)})."
+            params["faulted_since"] = _iso(faulted_now[connector].at)
         evidence.append(Evidence(text, {"connector": connector, "error_code": code,
                                         "count": len(times), "first": _iso(min(times)),
-                                        "last": _iso(max(times))}))
+                                        "last": _iso(max(times))}, "hardware.trips", params))
     step = next((HARDWARE_STEPS[c] for c in codes if c in HARDWARE_STEPS),
                 NEXT_STEPS[Cause.HARDWARE])
     sockets = tuple(sorted({c for c, _code in findings} - {0})) or _sockets(history)
@@ -481,20 +544,26 @@ def firmware(history: PoleHistory, now: datetime) -> BoardEntry | None:
         return None
     evidence: list[Evidence] = []
     if loop:
-        span = (loop[-1] - loop[0]).total_seconds() / 60
+        span = round((loop[-1] - loop[0]).total_seconds() / 60)
         evidence.append(Evidence(
-            f"Booted {len(loop)} times in {span:.0f} minutes from {_t(loop[0])}: a boot loop.",
-            {"boots": len(loop), "first": _iso(loop[0]), "last": _iso(loop[-1])}))
+            f"Booted {len(loop)} times in {span} minutes from {_t(loop[0])}: a boot loop.",
+            {"boots": len(loop), "first": _iso(loop[0]), "last": _iso(loop[-1])},
+            "firmware.boot_loop", {"boots": len(loop), "minutes": span,
+                                   "first": _iso(loop[0])}))
         installed = [f for f in history.firmware if f.status == "Installed"
                      and timedelta() <= loop[0] - f.at <= AFTER_UPDATE]
         if installed:
+            after = round((loop[0] - installed[-1].at).total_seconds() / 60)
             evidence.append(Evidence(
-                f"It began {(loop[0] - installed[-1].at).total_seconds() / 60:.0f} minutes "
+                f"It began {after} minutes "
                 f"after a firmware update was installed ({_t(installed[-1].at)}).",
-                {"installed": _iso(installed[-1].at)}))
+                {"installed": _iso(installed[-1].at)}, "firmware.after_update",
+                {"minutes": after, "installed": _iso(installed[-1].at)}))
     for failure in failed:
         evidence.append(Evidence(f"Firmware update failed: {failure.status} at "
                                  f"{_t(failure.at)}.",
+                                 {"status": failure.status, "at": _iso(failure.at)},
+                                 "firmware.failed",
                                  {"status": failure.status, "at": _iso(failure.at)}))
     since = min([*loop[:1], *(f.at for f in failed)])
     return BoardEntry(history.pole_id, Cause.FIRMWARE, since, _sockets(history),
@@ -538,23 +607,28 @@ def capacity(history: PoleHistory, now: datetime) -> BoardEntry | None:
     if total >= CAPACITY_PAUSED_PEAK and first_pause is not None:
         sockets |= {c for c, d in paused.items() if d}
         times.append(first_pause)
+        minutes = round(total.total_seconds() / 60)
         evidence.append(Evidence(
-            f"Sockets paused by the pole for {total.total_seconds() / 60:.0f} minutes in "
+            f"Sockets paused by the pole for {minutes} minutes in "
             f"the evening peaks of the last {BOARD_WINDOW.days} days: vehicles waited "
-            "without charge.", {"paused_minutes": round(total.total_seconds() / 60)}))
+            "without charge.", {"paused_minutes": minutes},
+            "capacity.paused", {"minutes": minutes, "days": BOARD_WINDOW.days}))
     if low_offers:
         sockets |= {o.connector_id for o in low_offers}
         times.append(low_offers[0].at)
+        lowest = round(min(o.amps for o in low_offers), 1)
+        limit = round(CAPACITY_MIN_OFFER_A)
         evidence.append(Evidence(
-            f"{len(low_offers)} offers below {CAPACITY_MIN_OFFER_A:.0f} A in the peak "
-            f"(lowest {min(o.amps for o in low_offers):.1f} A).",
-            {"offers_below_6A": len(low_offers)}))
+            f"{len(low_offers)} offers below {limit} A in the peak (lowest {lowest:.1f} A).",
+            {"offers_below_6A": len(low_offers)}, "capacity.low_offers",
+            {"count": len(low_offers), "limit_a": limit, "lowest_a": lowest}))
     if len(lcv) >= CAPACITY_LOW_CURRENT_VEHICLES:
         sockets |= {v.connector_id for v in lcv}
         times.append(lcv[0].at)
         evidence.append(Evidence(
             f"{len(lcv)} low-current vehicles (eis 30) could not charge on the peak limit "
-            "and got the overrule automatically.", {"low_current_vehicles": len(lcv)}))
+            "and got the overrule automatically.", {"low_current_vehicles": len(lcv)},
+            "capacity.low_current_vehicles", {"count": len(lcv)}))
     if not evidence:
         return None
     return BoardEntry(history.pole_id, Cause.CAPACITY, min(times),
@@ -572,21 +646,27 @@ def security(history: PoleHistory, now: datetime) -> BoardEntry | None:
     counts: dict[str, list[Security]] = defaultdict(list)
     for event in alerts:
         counts[event.type].append(event)
-    evidence = tuple(
-        Evidence(f"{kind} {len(events)} times, last at {_t(events[-1].at)}"
-                 + (f": {events[-1].tech_info}" if events[-1].tech_info else "") + ".",
-                 {"type": kind, "count": len(events), "last": _iso(events[-1].at)})
-        for kind, events in sorted(counts.items()))
+    evidence: list[Evidence] = []
+    for kind, events in sorted(counts.items()):
+        facts: dict[str, str | int | float] = {
+            "type": kind, "count": len(events), "last": _iso(events[-1].at)}
+        detail = events[-1].tech_info
+        evidence.append(Evidence(
+            f"{kind} {len(events)} times, last at {_t(events[-1].at)}"
+            + (f": {detail}" if detail else "") + ".", facts, "security.alert",
+            {**facts, "tech_info": detail} if detail else facts))
     return BoardEntry(history.pole_id, Cause.SECURITY, alerts[0].at, _sockets(history),
-                      evidence, NEXT_STEPS[Cause.SECURITY], history.area)
+                      tuple(evidence), NEXT_STEPS[Cause.SECURITY], history.area)
 
 
 def board(histories: Iterable[PoleHistory], now: datetime,
-          uptime: Mapping[str, UptimeBudget] | None = None) -> list[BoardEntry]:
+          uptime: Mapping[str, UptimeBudget] | None = None,
+          restarted: datetime | None = None) -> list[BoardEntry]:
     """Every rule over every pole: the board's entries by cause, then longest down first.
 
     ``uptime`` (optional) adds each pole's year budget (eis 48); the caller computes it
-    only for the poles that are on the board.
+    only for the poles that are on the board. ``restarted``: when the service last came
+    back after being down (`service.storage.service_runs.restart_at`), None if never.
     """
     histories = list(histories)
     entries = grid_outages(histories, now)
@@ -597,7 +677,7 @@ def board(histories: Iterable[PoleHistory], now: datetime,
         if history.pole_id in on_grid or any(e is not None and e.cause == Cause.FIRMWARE
                                              for e in found):
             continue  # the area's power cut or the boot loop explains the drops
-        link = telecom(history, now)
+        link = telecom(history, now, restarted)
         if link is not None:
             entries.append(link)
     order = list(Cause)

@@ -1,5 +1,13 @@
 """Uptime per pole per period (eis 48): connected to the CSMS *and* available for charging.
 
+**The service's own downtime** (decision, issue 19): a pole cannot reconnect to a CSMS
+that is down, so when the service stops, the stretch from a connected pole's last contact
+until it reconnects — at most `SERVICE_RESTART_GRACE` after the service is back — is
+*not measured* for that pole: left out of the period, neither up nor down
+(`service_downtime` finds it, ``excluded`` takes it out). The back office's outage is the
+operator's to report, not the pole's to carry; a pole still dark after the grace is down
+from then on.
+
 eis 48 asks for 98 % per year and asks that it be measured and reported; SPEC "Decisions:
 Uptime" makes a pole "up" only when both hold, so a pole that is online but broken, or
 working but unreachable, is down. The CSMS feeds this module the pole's WebSocket
@@ -57,6 +65,11 @@ CHARGE_POINT_STATUSES = frozenset(
 NOT_AVAILABLE = frozenset({"Unavailable", "Faulted"})
 
 _US = timedelta(microseconds=1)
+SERVICE_STOPPED = "service-stopped"
+"""A session's end reason when the service stopped while the pole was connected."""
+SERVICE_RESTART_GRACE = timedelta(minutes=15)
+"""How long after the service is back a pole that was connected is *reconnecting*, not
+down: its backoff is at most 30 s, so the whole fleet is back well within it."""
 
 
 @dataclass(frozen=True)
@@ -119,18 +132,63 @@ def _length(intervals: Sequence[Interval]) -> int:
     return sum(((hi - lo) // _US for lo, hi in intervals), 0)
 
 
-def _intersection_length(a: Sequence[Interval], b: Sequence[Interval]) -> int:
-    """Microseconds in both unions; ``a`` and ``b`` sorted and non-overlapping."""
-    total, i, j = 0, 0, 0
+def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """The intervals in both unions; ``a`` and ``b`` sorted and non-overlapping."""
+    both: list[Interval] = []
+    i, j = 0, 0
     while i < len(a) and j < len(b):
         lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
         if lo < hi:
-            total += (hi - lo) // _US
+            both.append((lo, hi))
         if a[i][1] <= b[j][1]:
             i += 1
         else:
             j += 1
-    return total
+    return both
+
+
+def _intersection_length(a: Sequence[Interval], b: Sequence[Interval]) -> int:
+    """Microseconds in both unions; ``a`` and ``b`` sorted and non-overlapping."""
+    return _length(_intersect(a, b))
+
+
+def _outside(excluded: Sequence[Interval], lo: datetime, hi: datetime) -> list[Interval]:
+    """``[lo, hi)`` without the excluded intervals."""
+    kept: list[Interval] = []
+    cursor = lo
+    for a, b in _merge([(max(lo, a.astimezone(UTC)), min(hi, b.astimezone(UTC)))
+                        for a, b in excluded]):
+        if a > cursor:
+            kept.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < hi:
+        kept.append((cursor, hi))
+    return kept
+
+
+def service_downtime(sessions: Sequence[tuple[datetime, datetime | None, str | None]],
+                     restarts: Sequence[datetime],
+                     grace: timedelta = SERVICE_RESTART_GRACE) -> list[Interval]:
+    """The stretches of one pole not to measure because the service was down: from each
+    session the service's stop ended (``(started, ended, end_reason)``) to the pole's
+    next session, but no later than `grace` after the service's next ``restarts``. With
+    no restart known after it (storage older than the service's runs), nothing."""
+    ordered = sorted(sessions, key=lambda s: s[0])
+    back = sorted(restarts)
+    gaps: list[Interval] = []
+    for i, (_started, ended, reason) in enumerate(ordered):
+        if ended is None or reason != SERVICE_STOPPED:
+            continue
+        restart = next((r for r in back if r >= ended), None)
+        if restart is None:
+            continue
+        until = restart + grace
+        later = [s[0] for s in ordered[i + 1:] if s[0] >= ended]
+        if later:
+            until = min(until, min(later))
+        if ended < until:
+            gaps.append((ended, until))
+    return gaps
 
 
 def _available(state: dict[int, str]) -> bool:
@@ -173,12 +231,14 @@ def uptime(
     statuses: Sequence[StatusChange],
     start: datetime,
     end: datetime,
+    excluded: Sequence[Interval] = (),
 ) -> UptimeReport:
     """Uptime of one pole over ``[start, end)`` (eis 48), see the module docstring.
 
     ``connections`` may overlap (a reconnect logged before the old socket closed) and may
     reach outside the period; ``statuses`` may include changes before ``start`` to give
-    the initial state.
+    the initial state. ``excluded``: stretches not measured (`service_downtime`), left
+    out of the period and of every figure.
     """
     _require_aware(start, "start")
     _require_aware(end, "end")
@@ -203,9 +263,10 @@ def uptime(
             raise ValueError(f"pole {pole_id!r}: connector id {s.connector_id} is negative")
         if s.status not in CHARGE_POINT_STATUSES:
             raise ValueError(f"pole {pole_id!r}: {s.status!r} is not an OCPP 1.6 ChargePointStatus")
-    connected = _merge(raw)
-    available, unknown = _status_intervals(statuses, lo, hi)
-    period_us = (hi - lo) // _US
+    kept = _outside(excluded, lo, hi)
+    connected = _intersect(_merge(raw), kept)
+    available, unknown = (_intersect(part, kept) for part in _status_intervals(statuses, lo, hi))
+    period_us = _length(kept)
     up_us = _intersection_length(connected, available)
     return UptimeReport(
         pole_id=pole_id,
@@ -216,7 +277,8 @@ def uptime(
         available_seconds=_length(available) / 1e6,
         up_seconds=up_us / 1e6,
         status_unknown_seconds=_length(unknown) / 1e6,
-        percent=100.0 * up_us / period_us,
+        # nothing measured (the service was down all along): nothing held against the pole
+        percent=100.0 * up_us / period_us if period_us else 100.0,
         meets_98=up_us * 100 >= UPTIME_TARGET_PERCENT * period_us,
     )
 

@@ -4,10 +4,12 @@ beside it (hiding curves, offset phases), the cursor readout, pole time, CSV exp
 from __future__ import annotations
 
 import csv
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -35,6 +37,7 @@ from tests.support import until
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = 1_764_090_000.0  # 2025-11-25T17:00:00Z
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
@@ -294,7 +297,7 @@ def test_the_readout_shows_the_values_stored_under_the_mouse(
     plot.set_paused(True)  # the readout works the same on a frozen picture
     assert plot.legend.readout_time() == ""
     move_mouse_to(plot, target + 0.3, 5.0)  # nearest stored sample: the one at target
-    expected = datetime.fromtimestamp(target).strftime("%Y-%m-%d %H:%M:%S.%f")[:21]
+    expected = datetime.fromtimestamp(target, AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S.%f")[:21]
     assert plot.legend.readout_time() == expected
     assert [plot.legend.readout_value(i) for i in range(len(COLUMNS))] == [
         "16.0 A", "16.5 A", "17.2 A", "8.0 A", "0.0 A", "0.0 A", "20.0 A"]
@@ -319,7 +322,7 @@ def test_readout_in_a_gap_names_the_time_of_the_sample_it_shows(plot: LivePlot) 
     plot.append(T0 + 50, [7, 8, 9, 10, 11, 12], 16.0)
     plot.show_readout_at(T0 + 20)
     assert plot.legend.readout_time().endswith(
-        datetime.fromtimestamp(T0).strftime("%H:%M:%S.0"))
+        datetime.fromtimestamp(T0, AMSTERDAM).strftime("%H:%M:%S.0"))
     assert plot.legend.readout_value(0) == "1.0 A"
 
 
@@ -469,3 +472,40 @@ def test_clear_forgets_every_sample_for_the_next_pole(plot: LivePlot) -> None:
                for curve in plot.curves())
     feed(plot, T0 + 100, 5.0)
     assert len(plot.history) == 50
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Kolkata"])
+def laptop_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The process runs in another zone than the pole (whole and half hours off)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_the_time_axis_and_readout_show_the_pole_s_clock_on_a_laptop_elsewhere(
+        laptop_zone: str, plot: LivePlot) -> None:
+    """A replay's banner says 18:00 (Europe/Amsterdam): the plot beneath must say 18:00 too,
+    not the laptop's 12:00 or 22:30."""
+    evening = datetime(2025, 11, 25, 18, tzinfo=AMSTERDAM).timestamp()
+    assert datetime.fromtimestamp(evening).hour != 18, "the laptop's zone took"
+    widget = plot
+    feed(widget, evening - 1800, 3600, rate=0.2)
+    widget.set_window(3600)
+    widget.redraw()
+    widget.grab()
+    axis = widget.plot_widget.getPlotItem().getAxis("bottom")
+    assert "Europe/Amsterdam" in axis.labelText
+    drawn = []
+    for spacing, values in axis.tickValues(evening - 1800, evening + 1800, 800):
+        drawn += zip(values, axis.tickStrings(values, 1.0, spacing), strict=True)
+    assert (evening, "18:00") in drawn
+    assert all(datetime.fromtimestamp(value, AMSTERDAM).strftime("%H:%M") == text
+               for value, text in drawn if len(text) == 5)
+    widget.show_readout_at(evening)
+    assert widget.legend.readout_time() == "2025-11-25 18:00:00.0"

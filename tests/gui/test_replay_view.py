@@ -219,3 +219,41 @@ async def test_opening_another_pole_during_a_replay_removes_the_banner(
                 and view.title.text() == "PW-0001")
     await shown(lambda: view.start_button.isEnabled())
     assert view.commission_button.isEnabled()
+
+
+async def test_a_long_replay_reads_its_further_pages_while_it_plays(
+        qtbot: QtBot, api: Api) -> None:
+    """A window of a busy pole holds more than one page of the API: the banner says how
+    much is read so far, the rest arrives while it plays, the Jump to list grows with it,
+    and the replay plays to the window's end."""
+    from pole_link.replay.load import PAGE
+    from tests.pole_link.replay.test_replay_pages import COUNT, WINDOW, busy_evening
+
+    busy_evening(api)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    main.show_page(Page.POLE)
+    try:
+        view = main.pole_view
+        view.service = ServiceEndpoint(api.url, api.token)
+        view.replay(WINDOW)
+        bar = view.replay_bar
+        await shown(lambda: bar.isVisible() and bar.jump_to.count() >= PAGE, timeout=30)
+        assert bar.player is not None
+        player = bar.player
+        if not player.complete:
+            assert bar.last_message.text().endswith("read so far")
+        OUTPUT.mkdir(exist_ok=True)
+        main.grab().save(str(OUTPUT / "replay-long-window-1366x768.png"))
+        player.set_speed(600)
+        player.play()
+        await shown(lambda: player.at_end, timeout=120)
+        assert player.complete and player.position == COUNT
+        await shown(lambda: bar.jump_to.count() == COUNT, timeout=30)
+        bar.jump(COUNT - 2)
+        assert player.messages[COUNT - 2].unique_id == f"m{COUNT - 2}"
+        assert bar.last_message.text() == f"Message {COUNT - 1} of {COUNT}"
+    finally:
+        await main.shutdown()

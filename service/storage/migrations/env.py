@@ -11,7 +11,8 @@ from sqlmodel import SQLModel
 
 import service.oscp.store
 import service.storage.id_tag_models  # the card register's tables, for autogenerate
-import service.storage.models  # noqa: F401  (registers the tables for autogenerate)
+import service.storage.models  # registers the tables for autogenerate
+import service.storage.service_runs  # noqa: F401  (the service's own runs, for autogenerate)
 
 config = context.config
 target_metadata = SQLModel.metadata
