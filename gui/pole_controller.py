@@ -148,8 +148,10 @@ class PoleController(QObject):
             self.session, self.identity = session, identity
             self._connected_once = True
             self.identity_changed.emit(identity)
-            self._set_state(LinkState.CONNECTED,
-                            f"{identity.pole_id} via {session.link.description}")
+            via = (self.tr("a replay of its message log")
+                   if session.link.transport == "replay" else session.link.description)
+            self._set_state(LinkState.CONNECTED, self.tr("%1 via %2").replace(
+                "%1", identity.pole_id).replace("%2", via))
             interval = REMOTE_LIVE_MS if address.transport == "csms" else LOCAL_LIVE_MS
             silence_s = max(SILENCE_MIN_S, SILENCE_INTERVALS * interval / 1000)
             async with session.live(interval) as stream:
