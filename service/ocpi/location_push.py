@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 from service.live.hub import LiveHub
+from service.ocpi.active_profiles import ActiveProfiles
 from service.ocpi.client import PartnerCallError
 from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import dumped
@@ -92,8 +93,10 @@ class PoleEvents:
     """The pole handlers' event sink: the live hub, plus OCPI pushes."""
 
     def __init__(self, hub: LiveHub, pusher: LocationPusher,
-                 sessions: SessionPusher | None = None) -> None:
+                 sessions: SessionPusher | None = None,
+                 profiles: ActiveProfiles | None = None) -> None:
         self.hub, self.pusher, self.sessions = hub, pusher, sessions
+        self.profiles = profiles
 
     def publish(self, event: dict[str, Any]) -> None:
         self.hub.publish(event)
@@ -101,8 +104,11 @@ class PoleEvents:
         if kind == "status":
             self.pusher.status_changed(str(event.get("poleId")),
                                        int(event.get("connectorId") or 0))
-        elif kind in ("transaction", "meterValues") and self.sessions is not None:
-            self.sessions.offer(event)
+        elif kind in ("transaction", "meterValues"):
+            if self.sessions is not None:
+                self.sessions.offer(event)
+            if self.profiles is not None:
+                self.profiles.offer(event)
 
     def relay_live(self, pole_id: str, data: Any) -> None:
         self.hub.relay_live(pole_id, data)

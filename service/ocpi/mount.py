@@ -38,7 +38,7 @@ def ocpi_routers(s: Services, operator: list[Any]) -> list[tuple[APIRouter, list
     if s.ocpi_tariffs is not None:
         routers += [(build_tariffs_router(s.ocpi, s.ocpi_tariffs, clock), OCPI_OWN),
                     (build_tariffs_api_router(s.ocpi_tariffs, repository, clock), operator)]
-    if s.ocpi_tokens is not None:
+    if s.ocpi_tokens is not None and s.ocpi_profiles is not None:
         changed = (s.local_list_pusher.register_changed if s.settings.push_local_lists
                    else None)
         routers += [
@@ -46,7 +46,7 @@ def ocpi_routers(s: Services, operator: list[Any]) -> list[tuple[APIRouter, list
              OCPI_OWN),
             (build_commands_router(s.ocpi, connections, repository, s.ocpi_tokens,
                                    s.id_tags, clock), OCPI_OWN),
-            (build_charging_profiles_router(s.ocpi, connections, repository, s.ocpi_tokens,
-                                            clock), OCPI_OWN)]
+            (build_charging_profiles_router(s.ocpi, s.ocpi_profiles, repository,
+                                            s.ocpi_tokens, clock), OCPI_OWN)]
     routers.append((build_partners_router(s.ocpi, repository), operator))
     return routers
