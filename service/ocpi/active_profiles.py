@@ -59,6 +59,8 @@ class Followed:
     partner_id: int
     asked: float | None
     """The eMSP's limit at the profile's start (A), when its profile is in amperes."""
+    to: tuple[str, str] | None = None
+    """The party that set the profile (routing headers), for the partner's platform."""
     told: float | None = None
     """The limit in force in the last ActiveChargingProfile pushed to the eMSP."""
 
@@ -113,11 +115,14 @@ class ActiveProfiles:
                         for item in schedule.get("chargingSchedulePeriod", [])])))
 
     # -- which sessions ----------------------------------------------------------------
-    def follow(self, transaction_id: int, partner_id: int, asked: float | None) -> None:
+    def follow(self, transaction_id: int, partner_id: int, asked: float | None,
+               to: tuple[str, str] | None = None) -> None:
         """The eMSP set a profile for the session: keep it told from now on."""
-        self.adopt({"session": transaction_id, "partner": partner_id, "asked": asked})
+        data = {"session": transaction_id, "partner": partner_id, "asked": asked,
+                "to": list(to) if to is not None else None}
+        self.adopt(data)
         if self.share is not None:
-            self.share({"session": transaction_id, "partner": partner_id, "asked": asked})
+            self.share(data)
 
     def adopt(self, data: dict[str, Any]) -> None:
         """A session followed (or, with ``partner`` None, forgotten) by any process."""
@@ -125,11 +130,12 @@ class ActiveProfiles:
         if data.get("partner") is None:
             self.followed.pop(session, None)
             return
-        asked = data.get("asked")
+        asked, to = data.get("asked"), data.get("to")
         known = self.followed.get(session)
-        self.followed[session] = Followed(int(data["partner"]),
-                                          None if asked is None else float(asked),
-                                          known.told if known is not None else None)
+        self.followed[session] = Followed(
+            int(data["partner"]), None if asked is None else float(asked),
+            (str(to[0]), str(to[1])) if isinstance(to, list) and len(to) == 2 else None,
+            known.told if known is not None else None)
 
     def offer(self, event: dict[str, Any]) -> None:
         """A pole's transaction or meter event: a followed session's limits read again."""
@@ -188,7 +194,8 @@ class ActiveProfiles:
             url = partner.endpoint("chargingprofiles", "SENDER")
             if url is None:
                 return
-            await self.registry.client_for(partner).call(
+            await self.registry.client_for(
+                partner, followed.to if followed is not None else None).call(
                 "PUT", f"{url}/{session}", dumped(active.profile))
         except (PoleLinkError, PartnerCallError, ValueError) as exc:
             LOGGER.info("OCPI: active charging profile of session %s not pushed: %s",

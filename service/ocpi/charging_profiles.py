@@ -94,7 +94,7 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
         route = request.scope.get("route")
         caller = await registry.authenticate(
             request.headers.get("Authorization"), "chargingprofiles",
-            f"{request.method} {getattr(route, 'path', '')}")
+            f"{request.method} {getattr(route, 'path', '')}", request.headers)
         transaction = (await repository.get_transaction(int(session_id))
                        if session_id.isdigit() and len(session_id) < 10 else None)
         if transaction is None or transaction.stopped is not None:
@@ -113,7 +113,8 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
                 LOGGER.info("OCPI charging profile: the pole did not do it: %s", exc)
                 result = ChargingProfileResult(result=ChargingProfileResultType.REJECTED)
             try:
-                await registry.client_for(caller.partner).call("POST", response_url,
+                await registry.client_for(caller.partner, caller.reply_to).call(
+                    "POST", response_url,
                                                                dumped(result))
             except (PartnerCallError, ValueError) as exc:
                 LOGGER.warning("OCPI: charging profile result not delivered to %s: %s",
@@ -137,7 +138,7 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
                                               tx_profile(running, body.charging_profile))
             if answered.get("status") == "Accepted":
                 active.follow(int(running.id or 0), int(caller.partner.id or 0),
-                              asked_limit(body.charging_profile))
+                              asked_limit(body.charging_profile), caller.reply_to)
                 await active.push(caller.partner, running, always=True)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
@@ -159,7 +160,8 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
             answered = await active.pole_call(running, "ClearChargingProfile",
                                               {"id": EMSP_PROFILE_ID})
             if answered.get("status") == "Accepted":
-                active.follow(int(running.id or 0), int(caller.partner.id or 0), None)
+                active.follow(int(running.id or 0), int(caller.partner.id or 0), None,
+                              caller.reply_to)
                 await active.push(caller.partner, running, always=True)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED

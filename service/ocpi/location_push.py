@@ -64,11 +64,12 @@ class LocationPusher:
             identity = self.registry.identity
             patch = {"status": evse.status,
                      "last_updated": dumped(evse)["last_updated"]}
-            for partner in partners:
+            for partner, to in [(row, to) for row in partners
+                                for to in row.receiving_parties()]:
                 base = partner.endpoint("locations", "RECEIVER")
                 url = (f"{base}/{identity.country_code}/{identity.party_id}/"
                        f"{location.id}")
-                client = self.registry.client_for(partner)
+                client = self.registry.client_for(partner, to)
                 try:
                     await client.call("PATCH", f"{url}/{uid}", patch)
                 except PartnerCallError as exc:

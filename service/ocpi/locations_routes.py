@@ -44,7 +44,8 @@ def build_locations_router(registry: Registry, repository: AsyncRepository,
     async def allowed(request: Request) -> None:
         route = request.scope.get("route")
         await registry.authenticate(request.headers.get("Authorization"), "locations",
-                                    f"{request.method} {getattr(route, 'path', '')}")
+                                    f"{request.method} {getattr(route, 'path', '')}",
+                                    request.headers)
 
     async def one(location_id: str) -> Location:
         pole = await repository.get_pole(location_id)

@@ -116,7 +116,7 @@ def build_tariffs_router(registry: Registry, store: TariffStore,
     @router.get("")
     async def tariffs(request: Request) -> JSONResponse:
         await registry.authenticate(request.headers.get("Authorization"), "tariffs",
-                                    "GET /ocpi/2.2.1/tariffs")
+                                    "GET /ocpi/2.2.1/tariffs", request.headers)
         page = Page.of(request)
         items, total = page.select([row.ocpi(registry.identity)
                                     for row in await store.listed()],
