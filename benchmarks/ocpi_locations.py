@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -57,12 +58,18 @@ async def main(poles: int, db_url: str | None) -> None:
                     link = response.headers.get("Link")
                     next_url = link.split(">")[0].lstrip("<") if link else None
                 full = time.perf_counter() - start
+                middle = f"{url}&offset={poles // 2}"
+                start = time.perf_counter()
+                for _ in range(10):
+                    await client.get(middle, headers=headers)
+                page_ms = (time.perf_counter() - start) / 10 * 1000
                 start = time.perf_counter()
                 await client.get(url.split("?")[0] + "/PW-00001/PW-00001-1", headers=headers)
                 one = time.perf_counter() - start
             print(f"{poles} poles: full pull {received} locations in {pages} pages: "
-                  f"{full:.2f} s ({full / pages * 1000:.0f} ms a page); one EVSE: "
-                  f"{one * 1000:.1f} ms")
+                  f"{full:.2f} s ({full / pages * 1000:.0f} ms a page); a page from the "
+                  f"middle: {page_ms:.0f} ms; one EVSE: {one * 1000:.1f} ms; load average "
+                  f"{os.getloadavg()[0]:.2f}")
         finally:
             await service.stop()
 
