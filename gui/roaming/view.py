@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from gui.access import Access, Action
 from gui.access_widgets import gate
 from gui.roaming.partners import PartnerBook
+from gui.roaming.tariffs_view import TariffsView
 from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceClient, ServiceEndpoint
@@ -93,17 +95,27 @@ class RoamingView(QWidget):
         buttons.addStretch(1)
         for button in (self.suspend_button, self.resume_button, self.delete_button):
             buttons.addWidget(button)
-        layout = QVBoxLayout(self)
+        partners = QWidget()
+        layout = QVBoxLayout(partners)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         layout.addWidget(self.invitation)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        # Partners and what they are charged: two tabs of one page (issue 21).
+        self.tariffs = TariffsView(tasks)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(partners, self.tr("Partners"))
+        self.tabs.addTab(self.tariffs, self.tr("Tariffs"))
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.tabs)
         self.follow(None)
 
     # ------------------------------------------------------------ wiring
     def follow(self, service: ServiceEndpoint | None) -> None:
         self.service = service
+        self.tariffs.follow(service)
         self.book.show([])
         self.book.forget_invitation()
         self.status.setText("" if service is not None else
@@ -113,6 +125,7 @@ class RoamingView(QWidget):
 
     def watch(self, access: Access) -> None:
         self.access = access
+        self.tariffs.watch(access)
         access.subscribe(self._redraw)
         self._redraw()
 
