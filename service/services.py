@@ -357,6 +357,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     ocpi_profiles = ActiveProfiles(ocpi, async_repository, connections, clock)
     if cluster is not None:  # an eMSP's PUT and its pole's meter values may meet apart
         ocpi_profiles.share = functools.partial(cluster.share, "ocpi-profiles")
+    policy.limits_changed = ocpi_profiles.pole_changed
     # eMSPs' tokens (eis 60): the register's judge, asking the eMSP where the token says so.
     authority = RoamingAuthority(
         IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags, clock=clock),
@@ -386,6 +387,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     await oscp.load()
     if cluster is not None:  # a partner's calls may reach any process; one leads (issue 22)
         oscp.share, oscp.leader = functools.partial(cluster.share, "oscp"), leader
+    grid = GroupBalancer(oscp, connections, pole_settings.settings_for, clock=clock)
+    grid.limits_changed = ocpi_profiles.pole_changed  # eMSPs told of a group share
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
@@ -405,8 +408,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
         ocpi_tariffs=ocpi_tariffs, ocpi_profiles=ocpi_profiles,
         budget=budget, admission=Admission(settings.boots_in_flight),
-        oscp=oscp, grid=GroupBalancer(oscp, connections, pole_settings.settings_for,
-                                      clock=clock))
+        oscp=oscp, grid=grid)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

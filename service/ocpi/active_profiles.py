@@ -153,6 +153,21 @@ class ActiveProfiles:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def pole_changed(self, pole_id: str) -> None:
+        """The CSMS changed the pole's limits (capacity profile, grid group share): the
+        followed sessions on it are read again now, not at their next meter values."""
+        if not self.followed:
+            return
+        task = asyncio.create_task(self._pole_changed(pole_id), name="OCPI active profiles")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _pole_changed(self, pole_id: str) -> None:
+        for session in list(self.followed):
+            transaction = await self.repository.get_transaction(session)
+            if transaction is not None and transaction.pole_id == pole_id:
+                self.offer({"type": "meterValues", "transactionId": session})
+
     async def _check(self, session: int) -> None:
         try:
             transaction = await self.repository.get_transaction(session)

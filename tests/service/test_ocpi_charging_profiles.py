@@ -144,3 +144,36 @@ async def peak_lowers_the_session(tmp_path: Path, url: str | None, settings: Csm
                              "chargingprofiles capped")
             assert len(capped) == 1
             assert f"session {session_id} asks 16 A; the pole gives 7 A" in capped[0]
+
+
+async def test_eis62_new_pole_settings_lowering_an_emsp_session_are_pushed_at_once(
+        tmp_path: Path) -> None:
+    settings = CsmsSettings(accept_unknown_id_tags=False)
+    async with running_service(tmp_path, settings=settings, clock=lambda: NOW) as api, \
+            running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+        profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+            pole = connected.pole
+            pole.plug(1, EvType.EV3)
+            pole.present_card(1, "04A1B2C3D4E5")
+            await until(lambda: pole.socket(1).transaction is not None
+                        and pole.socket(1).transaction.csms_id is not None)
+            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            await emsp.call("PUT", f"{profiles}/{session_id}", body={
+                "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-28",
+                "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
+                    {"start_period": 0, "limit": 28.0}]}})
+            await until(lambda: active_limits(emsp, session_id) == [28.0])
+
+            # The operator records that the pole's connection is 3x25 A (eis 24/33): the
+            # CSMS redeploys its capacity profile, and the eMSP hears of the new limit
+            # without waiting for the pole's next meter values (its clock stands still).
+            answer = await api.client.put("/api/v1/poles/PW-0001/settings",
+                                          json={"connectionSize": "3x25"})
+            assert answer.status_code == 200, answer.text
+            await until(lambda: active_limits(emsp, session_id) == [28.0, 25.0])
+            [capped] = audited(api.service.services.repository.engine,
+                               "chargingprofiles capped")
+            assert f"session {session_id} asks 28 A; the pole gives 25 A" in capped
