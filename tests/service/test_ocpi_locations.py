@@ -108,21 +108,21 @@ async def test_eis61_a_location_set_by_the_operator_reaches_partners_with_its_co
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_eis61_a_page_of_locations_is_chosen_by_the_database_in_change_order(
+async def test_eis61_a_page_of_locations_is_chosen_by_the_database_in_a_stable_order(
         tmp_path: Path, database: str) -> None:
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(postgres_schema()) if database == "postgresql" else None
         async with running_service(tmp_path, url) as api, running_emsp() as emsp:
             repository = api.service.services.repository
             # Five poles, each last changed an hour after the one before, stored in
-            # reverse so that the database's order (not the insert order) must hold.
+            # reverse so that the pole-id order (not the insert order) must hold.
             for number in (5, 4, 3, 2, 1):
                 pole_id = f"PW-000{number}"
                 repository.upsert_pole(pole_id)
                 for socket in (1, 2):
                     repository.record_status(pole_id, socket, "Available", "NoError",
                                              NOW + timedelta(hours=number, minutes=socket))
-            # PW-0003 changes again last: it moves to the end of the order.
+            # PW-0003 changes again last: out of the window, and still in its place.
             repository.record_status("PW-0003", 1, "Charging", "NoError",
                                      NOW + timedelta(hours=9))
             await registered_emsp(api, emsp)
@@ -142,6 +142,8 @@ async def test_eis61_a_page_of_locations_is_chosen_by_the_database_in_change_ord
             everything = await emsp.call("GET", f"{locations}?offset=3&limit=10")
             assert everything.headers["X-Total-Count"] == "5"
             page = [Location.model_validate(item) for item in everything.json()["data"]]
-            assert [item.id for item in page] == ["PW-0005", "PW-0003"]
-            assert page[1].last_updated == NOW + timedelta(hours=9)
-            assert [evse.status for evse in page[1].evses or []] == ["CHARGING", "AVAILABLE"]
+            assert [item.id for item in page] == ["PW-0004", "PW-0005"]
+            third = await emsp.call("GET", f"{locations}?offset=2&limit=1")
+            [moved] = [Location.model_validate(item) for item in third.json()["data"]]
+            assert moved.id == "PW-0003" and moved.last_updated == NOW + timedelta(hours=9)
+            assert [evse.status for evse in moved.evses or []] == ["CHARGING", "AVAILABLE"]
