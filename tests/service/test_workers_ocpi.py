@@ -2,7 +2,8 @@
 each on a fresh connection, so the kernel hands them to either process — reach poles held
 by either process: a token it pushed works at a pole, a START_SESSION command starts a
 charge, a charging profile becomes the pole's TxProfile and its active profile is read
-back, whichever process took the call and whichever holds the pole.
+back, and a limit the operator lowers later is pushed to the eMSP — whichever process took
+the call and whichever holds the pole.
 
 The real command in a process of its own (like `test_workers_oscp.py`), the stand-in eMSP
 over HTTP and two virtual poles over real OCPP.
@@ -20,12 +21,15 @@ import pytest
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import ActiveChargingProfileResult, ChargingProfileResult, CommandResult
 from tests.service.ocpi_emsp import Emsp, running_emsp
+from tests.service.test_ocpi_charging_profiles import active_limits
 from tests.support import connected_pole, postgres_schema, until
 from tests.workers_support import two_workers
 
 pytestmark = pytest.mark.asyncio
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)  # outside the 17:00–21:00 peak
+LIMITS = (28.0, 10.0)
+"""What the eMSP asks for the sessions at PW-0001 and PW-0002."""
 ROUNDS = 6
 """Active-profile reads per pole: fresh connections spread over both processes, so some
 of them reach the process that does not hold the pole (all missing it: 1 in 2**6)."""
@@ -79,20 +83,30 @@ async def test_eis62_with_two_workers_an_emsp_reaches_poles_held_by_either_proce
 
         # Each session's charging profile reaches its pole as a TxProfile.
         profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
-        for number, session in enumerate(sessions, start=1):
+        for number, (session, limit) in enumerate(zip(sessions, LIMITS, strict=True),
+                                                  start=1):
             answer = await emsp.call("PUT", f"{profiles}/{session}", body={
                 "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-{number}",
                 "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
-                    {"start_period": 0, "limit": 10.0}]}})
+                    {"start_period": 0, "limit": limit}]}})
             assert answer.json()["data"]["result"] == "ACCEPTED", answer.text
-        for number, pole in enumerate(poles, start=1):
+        for number, (pole, limit) in enumerate(zip(poles, LIMITS, strict=True), start=1):
             await until(lambda number=number: posted(  # type: ignore[misc]
                 emsp, f"profiles/set-{number}") is not None, timeout=30)
             assert ChargingProfileResult.model_validate(
                 posted(emsp, f"profiles/set-{number}")).result == "ACCEPTED"
             pole.scheduler.advance(60)  # past the eis 64 start-up grace
-            await until(lambda pole=pole: pole.socket(1).offered_a <= 10.0,  # type: ignore[misc]
-                        timeout=30)
+            await until(lambda pole=pole, limit=limit:  # type: ignore[misc]
+                        pole.socket(1).offered_a <= limit, timeout=30)
+
+        # The first pole's connection turns out to be 3x25 A: whichever process takes the
+        # operator's call redeploys it, and the eMSP that asked 28 A hears of 25 A — the
+        # process that took the eMSP's profile shared that it follows the session.
+        async with workers.api() as client:
+            changed = await client.put("/api/v1/poles/PW-0001/settings",
+                                       json={"connectionSize": "3x25"})
+        assert changed.status_code == 200, changed.text
+        await until(lambda: 25.0 in active_limits(emsp, sessions[0]), timeout=30)
 
         # Reading the active profile back works through either process, every time.
         for number, session in enumerate(sessions, start=1):
@@ -107,4 +121,4 @@ async def test_eis62_with_two_workers_an_emsp_reaches_poles_held_by_either_proce
                 result = ActiveChargingProfileResult.model_validate(posted(emsp, name))
                 assert result.result == "ACCEPTED" and result.profile is not None
                 periods = result.profile.charging_profile.charging_profile_period or []
-                assert periods and periods[0].limit <= 10.0
+                assert periods and periods[0].limit <= LIMITS[number - 1]
