@@ -53,6 +53,7 @@ class Action(StrEnum):
     REQUEST_LOG = "fetch the pole's log"
     MANAGE_PARTNERS = "manage roaming partners"
     MANAGE_GRID = "manage grid operators and grid groups"
+    SET_TARIFFS = "set roaming tariffs"
 
 
 ROUTES: dict[Action, tuple[str, str]] = {
@@ -85,6 +86,7 @@ ROUTES: dict[Action, tuple[str, str]] = {
     Action.REQUEST_LOG: ("POST", f"{P}/poles/{{pole_id}}/logs"),
     Action.MANAGE_PARTNERS: ("POST", f"{P}/ocpi/partners/invite"),
     Action.MANAGE_GRID: ("POST", f"{P}/oscp/partners"),
+    Action.SET_TARIFFS: ("PUT", f"{P}/ocpi/tariffs/{{tariff_id}}"),
 }
 
 

@@ -47,6 +47,7 @@ from pole_link.service_ocpi import OcpiRequests
 from pole_link.service_oscp import OscpRequests
 from pole_link.service_outages import OutageRequests
 from pole_link.service_reports import ReportRequests
+from pole_link.service_tariffs import TariffRequests
 from pole_link.service_token_requests import ServiceTokenRequests
 from pole_link.service_values import json_float as _float
 from pole_link.service_values import json_int as _int
@@ -915,7 +916,7 @@ def _refusal(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
 
 
 class ServiceClient(CardRequests, AccountRequests, ServiceTokenRequests, ReportRequests,
-                    OcpiRequests, OutageRequests, OscpRequests):
+                    OcpiRequests, OutageRequests, OscpRequests, TariffRequests):
     """The operator API of one service, as typed calls; use ``async with`` (or `aclose`).
 
     Every method raises a `PoleLinkError`: `ConnectError` when the service cannot be

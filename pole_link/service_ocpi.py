@@ -34,6 +34,9 @@ class PartnerRecord:
     version: str | None = None
     last_error: str | None = None
     updated_at: datetime | None = None
+    parties: tuple[str, ...] = ()
+    """Every party the partner registered, ``NL-ABC (EMSP)``: a platform may host several
+    (a hub and an eMSP, eMSPs of two countries); pushes are addressed to each."""
 
     @property
     def party(self) -> str:
@@ -55,7 +58,10 @@ class PartnerRecord:
                    tuple(str(role) for role in item.get("roles") or ()),
                    tuple(str(module) for module in item.get("modules") or ()),
                    text("versionsUrl"), text("version"), text("lastError"),
-                   _time(item.get("updatedAt")))
+                   _time(item.get("updatedAt")),
+                   tuple(f"{party.get('countryCode')}-{party.get('partyId')} "
+                         f"({party.get('role')})"
+                         for party in item.get("parties") or () if isinstance(party, dict)))
 
 
 @dataclass(frozen=True, slots=True)

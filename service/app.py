@@ -36,14 +36,8 @@ from service.api.security_events import build_security_events_router
 from service.api.service_tokens import build_service_tokens_router
 from service.live.endpoint import build_live_router
 from service.live.events import connection_event
-from service.ocpi.charging_profiles import build_charging_profiles_router
-from service.ocpi.commands import build_commands_router
 from service.ocpi.envelope import install_ocpi_errors
-from service.ocpi.locations_routes import build_locations_router
-from service.ocpi.partners_api import build_partners_router
-from service.ocpi.routes import build_ocpi_router
-from service.ocpi.tariffs import build_tariffs_api_router, build_tariffs_router
-from service.ocpi.tokens import build_tokens_router
+from service.ocpi.mount import ocpi_routers
 from service.ocpp.call_budget import Admission
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.pole_handler import PoleHandler
@@ -96,7 +90,7 @@ def create_app(services: Services) -> FastAPI:
     poles_own: list[Any] = []  # the Gate before the OCPP upgrade; a one-time URL for files
     drivers: list[Any] = []  # the QR overrule page: lifts a running session's limit only
     token_in_socket: list[Any] = []  # the live feed: `identify` on header or ?token=
-    ocpi_own: list[Any] = []  # roaming partners: OCPI's `Token` header, `ocpi.Registry`
+    # (OCPI's routers and guards come from `service.ocpi.mount.ocpi_routers`.)
     partners_token: list[Any] = []  # OSCP: each route checks the partner's `Token …`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
@@ -124,22 +118,7 @@ def create_app(services: Services) -> FastAPI:
         (build_commissioning_router(repository, clock), operator),
         (build_service_tokens_router(s.service_tokens, connections, repository), operator),
         (build_reports_router(repository, clock), operator),
-        *([(build_ocpi_router(s.ocpi, clock), ocpi_own),
-           (build_locations_router(s.ocpi, repository, clock, s.ocpi_tariffs), ocpi_own),
-           *([(build_tariffs_router(s.ocpi, s.ocpi_tariffs, clock), ocpi_own),
-              (build_tariffs_api_router(s.ocpi_tariffs, repository, clock), operator)]
-             if s.ocpi_tariffs is not None else []),
-           *([(build_tokens_router(s.ocpi, s.ocpi_tokens, s.id_tags, clock,
-                                   changed=s.local_list_pusher.register_changed
-                                   if s.settings.push_local_lists else None), ocpi_own)]
-             if s.ocpi_tokens is not None else []),
-           *([(build_commands_router(s.ocpi, connections, repository, s.ocpi_tokens,
-                                     s.id_tags, clock), ocpi_own),
-              (build_charging_profiles_router(s.ocpi, connections, repository,
-                                              s.ocpi_tokens, clock), ocpi_own)]
-             if s.ocpi_tokens is not None else []),
-           (build_partners_router(s.ocpi, repository), operator)] if s.ocpi is not None
-          else []),
+        *ocpi_routers(s, operator),
         (build_outages_router(repository, AsyncLocationRepository(
             LocationRepository(s.repository.engine)), clock), operator),
         (build_oscp_router(s.oscp), partners_token),

@@ -40,6 +40,7 @@ from service.files.upload_slots import UploadSlots
 from service.live import events as live_events
 from service.live.events import connection_event
 from service.live.hub import LiveHub
+from service.ocpi.active_profiles import ActiveProfiles
 from service.ocpi.identity import OcpiIdentity
 from service.ocpi.location_push import LocationPusher, PoleEvents
 from service.ocpi.partner_store import AsyncPartnerRepository
@@ -182,13 +183,16 @@ class Services:
     ocpi_tokens: AsyncOcpiTokenRepository | None = None
     ocpi_sessions: SessionPusher | None = None
     ocpi_tariffs: TariffStore | None = None
+    ocpi_profiles: ActiveProfiles | None = None
+    """Sessions an eMSP shapes, kept told of the limits their poles apply (eis 62)."""
 
     @property
     def pole_events(self) -> EventSink:
         """Where pole handlers report: the live hub, and OCPI partners' pushes."""
         if self.ocpi_pusher is None:
             return self.live_hub
-        return PoleEvents(self.live_hub, self.ocpi_pusher, self.ocpi_sessions)
+        return PoleEvents(self.live_hub, self.ocpi_pusher, self.ocpi_sessions,
+                          self.ocpi_profiles)
     rollout_task: asyncio.Task[None] | None = None
     oscp_task: asyncio.Task[None] | None = None
     grid_task: asyncio.Task[None] | None = None
@@ -247,7 +251,9 @@ class Services:
                                      {"settings": self.pole_settings,
                                       "slots": self.files.slots,
                                       "local-lists": self.local_list_pusher,
-                                      "oscp": self.oscp})
+                                      "oscp": self.oscp,
+                                      **({"ocpi-profiles": self.ocpi_profiles}
+                                         if self.ocpi_profiles is not None else {})})
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
         for running in await self.async_repository.running_transactions():
@@ -271,6 +277,8 @@ class Services:
             await self.ocpi_pusher.close()
         if self.ocpi_sessions is not None:
             await self.ocpi_sessions.close()
+        if self.ocpi_profiles is not None:
+            await self.ocpi_profiles.close()
         if self.ocpi is not None:
             await self.ocpi.close()
         await self.live_hub.close()
@@ -354,6 +362,10 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                     config.ocpi, base_url, clock, async_repository)
     ocpi_tokens = AsyncOcpiTokenRepository(repository.engine)
     ocpi_tariffs = TariffStore(repository.engine)
+    ocpi_profiles = ActiveProfiles(ocpi, async_repository, connections, clock)
+    if cluster is not None:  # an eMSP's PUT and its pole's meter values may meet apart
+        ocpi_profiles.share = functools.partial(cluster.share, "ocpi-profiles")
+    policy.limits_changed = ocpi_profiles.pole_changed
     # eMSPs' tokens (eis 60): the register's judge, asking the eMSP where the token says so.
     authority = RoamingAuthority(
         IdTagAuthority(id_tags, accept_unknown=settings.accept_unknown_id_tags, clock=clock),
@@ -383,6 +395,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     await oscp.load()
     if cluster is not None:  # a partner's calls may reach any process; one leads (issue 22)
         oscp.share, oscp.leader = functools.partial(cluster.share, "oscp"), leader
+    grid = GroupBalancer(oscp, connections, pole_settings.settings_for, clock=clock)
+    grid.limits_changed = ocpi_profiles.pole_changed  # eMSPs told of a group share
     return Services(
         config=config, sock=sock, base_url=base_url, ssl_context=ssl_context,
         repository=repository, async_repository=async_repository,
@@ -400,10 +414,9 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         ocpi=ocpi, ocpi_pusher=LocationPusher(ocpi, async_repository),
         ocpi_tokens=ocpi_tokens,
         ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
-        ocpi_tariffs=ocpi_tariffs,
+        ocpi_tariffs=ocpi_tariffs, ocpi_profiles=ocpi_profiles,
         budget=budget, admission=Admission(settings.boots_in_flight),
-        oscp=oscp, grid=GroupBalancer(oscp, connections, pole_settings.settings_for,
-                                      clock=clock))
+        oscp=oscp, grid=grid)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

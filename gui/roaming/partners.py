@@ -48,7 +48,8 @@ def row_of(partner: PartnerRecord, zone: ZoneInfo = ADMIN_ZONE) -> PartnerRow:
     status: Reason | str = Reason(template) if template else partner.status
     updated = (partner.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                if partner.updated_at else "—")
-    return PartnerRow(partner.name, partner.party or "—", ", ".join(partner.roles) or "—",
+    party = ", ".join(partner.parties) if len(partner.parties) > 1 else partner.party
+    return PartnerRow(partner.name, party or "—", ", ".join(partner.roles) or "—",
                       status, ", ".join(partner.modules) or "—", updated,
                       partner.last_error or "",
                       partner.status in ("failed", "suspended"))

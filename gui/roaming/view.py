@@ -24,16 +24,18 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.access import Action
+from gui.access import Access, Action
 from gui.access_widgets import gate
 from gui.roaming.partners import PartnerBook
+from gui.roaming.tariffs_view import TariffsView
 from gui.service_page import ServicePage
 from gui.tasks import TaskRunner
-from pole_link.service_api import ServiceClient
+from pole_link.service_api import ServiceClient, ServiceEndpoint
 
 ATTENTION_COLOUR = "#c62828"
 Registration = tuple[str, str, str]
@@ -87,15 +89,32 @@ class RoamingView(ServicePage):
         buttons.addStretch(1)
         for button in (self.suspend_button, self.resume_button, self.delete_button):
             buttons.addWidget(button)
-        layout = QVBoxLayout(self)
+        partners = QWidget()
+        layout = QVBoxLayout(partners)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         layout.addWidget(self.invitation)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        # Partners and what they are charged: two tabs of one page (issue 21).
+        self.tariffs = TariffsView(tasks)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(partners, self.tr("Partners"))
+        self.tabs.addTab(self.tariffs, self.tr("Tariffs"))
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.tabs)
         self.follow(None)
 
     # ------------------------------------------------------------ wiring
+    def follow(self, service: ServiceEndpoint | None) -> None:
+        self.tariffs.follow(service)
+        super().follow(service)
+
+    def watch(self, access: Access) -> None:
+        self.tariffs.watch(access)
+        super().watch(access)
+
     def forget(self) -> None:
         self.book.show([])
         self.book.forget_invitation()

@@ -23,14 +23,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from pole_link.errors import PoleLinkError
-from service.api.routes import PoleConnections
+from service.ocpi.active_profiles import POLE_TIMEOUT_S, ActiveProfiles
 from service.ocpi.client import PartnerCallError
 from service.ocpi.envelope import OCPI_PREFIX, OcpiError, Status, answer, invalid_body
 from service.ocpi.models import (
     VERSION,
-    ActiveChargingProfile,
-    ActiveChargingProfileResult,
-    ChargingProfilePeriod,
     ChargingProfileResponse,
     ChargingProfileResponseType,
     ChargingProfileResult,
@@ -45,12 +42,18 @@ from service.storage.models import Transaction
 from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
-POLE_TIMEOUT_S = 30
 EMSP_PROFILE_ID = 6200
 """The chargingProfileId of eMSPs' TxProfiles (one per connector; a new one replaces it)."""
 EMSP_STACK_LEVEL = 1
-ACTIVE_WINDOW_S = 24 * 3600
-"""How far ahead a pushed ActiveChargingProfile reaches."""
+
+
+def asked_limit(profile: OcpiChargingProfile) -> float | None:
+    """The eMSP's limit at its profile's start, in amperes (None in watts: the pole's
+    composite is read in amperes, so a cap is only named for profiles in amperes)."""
+    periods = profile.charging_profile_period or []
+    if str(profile.charging_rate_unit) != "A" or not periods:
+        return None
+    return min(periods, key=lambda period: period.start_period).limit
 
 
 def tx_profile(transaction: Transaction, profile: OcpiChargingProfile) -> dict[str, Any]:
@@ -74,7 +77,7 @@ def tx_profile(transaction: Transaction, profile: OcpiChargingProfile) -> dict[s
         "chargingProfileKind": kind, "chargingSchedule": schedule}}
 
 
-def build_charging_profiles_router(registry: Registry, connections: PoleConnections,
+def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
                                    repository: AsyncRepository,
                                    tokens: AsyncOcpiTokenRepository,
                                    clock: Callable[[], datetime]) -> APIRouter:
@@ -91,7 +94,7 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         route = request.scope.get("route")
         caller = await registry.authenticate(
             request.headers.get("Authorization"), "chargingprofiles",
-            f"{request.method} {getattr(route, 'path', '')}")
+            f"{request.method} {getattr(route, 'path', '')}", request.headers)
         transaction = (await repository.get_transaction(int(session_id))
                        if session_id.isdigit() and len(session_id) < 10 else None)
         if transaction is None or transaction.stopped is not None:
@@ -110,7 +113,8 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
                 LOGGER.info("OCPI charging profile: the pole did not do it: %s", exc)
                 result = ChargingProfileResult(result=ChargingProfileResultType.REJECTED)
             try:
-                await registry.client_for(caller.partner).call("POST", response_url,
+                await registry.client_for(caller.partner, caller.reply_to).call(
+                    "POST", response_url,
                                                                dumped(result))
             except (PartnerCallError, ValueError) as exc:
                 LOGGER.warning("OCPI: charging profile result not delivered to %s: %s",
@@ -119,50 +123,6 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         task = asyncio.create_task(run(), name="OCPI charging profile")
         tasks.add(task)
         task.add_done_callback(tasks.discard)
-
-    async def pole_call(transaction: Transaction, action: str, payload: dict[str, Any]
-                        ) -> dict[str, Any]:
-        connection = connections.get(transaction.pole_id)
-        if connection is None:
-            raise PoleLinkError(f"pole {transaction.pole_id} is not connected")
-        return await connection.call_action(action, payload, timeout=POLE_TIMEOUT_S)
-
-    async def active_of(running: Transaction, duration: int) -> ActiveChargingProfileResult:
-        """The pole's composite schedule for the session, as OCPI's active profile."""
-        answered = await pole_call(running, "GetCompositeSchedule", {
-            "connectorId": running.connector_id, "duration": max(1, duration),
-            "chargingRateUnit": "A"})
-        schedule = answered.get("chargingSchedule")
-        if answered.get("status") != "Accepted" or not isinstance(schedule, dict):
-            return ActiveChargingProfileResult(result=ChargingProfileResultType.REJECTED)
-        start = answered.get("scheduleStart") or schedule.get("startSchedule")
-        return ActiveChargingProfileResult(
-            result=ChargingProfileResultType.ACCEPTED,
-            profile=ActiveChargingProfile(
-                start_date_time=datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-                if start else clock(),
-                charging_profile=OcpiChargingProfile(
-                    charging_rate_unit=schedule.get("chargingRateUnit", "A"),
-                    duration=schedule.get("duration"),
-                    charging_profile_period=[
-                        ChargingProfilePeriod(start_period=int(item["startPeriod"]),
-                                              limit=float(item["limit"]))
-                        for item in schedule.get("chargingSchedulePeriod", [])])))
-
-    async def push_active(caller: Caller, running: Transaction) -> None:
-        """The session's new ActiveChargingProfile PUT to the eMSP's Sender interface,
-        so it sees the limits the pole really applies (capped by the grid's)."""
-        url = caller.partner.endpoint("chargingprofiles", "SENDER")
-        if url is None:
-            return
-        try:
-            active = await active_of(running, ACTIVE_WINDOW_S)
-            if active.profile is not None:
-                await registry.client_for(caller.partner).call(
-                    "PUT", f"{url}/{running.id}", dumped(active.profile))
-        except (PoleLinkError, PartnerCallError, ValueError) as exc:
-            LOGGER.info("OCPI: active charging profile of session %s not pushed: %s",
-                        running.id, exc)
 
     @router.put("/{session_id}")
     async def set_profile(session_id: str, request: Request) -> JSONResponse:
@@ -174,10 +134,12 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         running = transaction
 
         async def work() -> BaseModel:
-            answered = await pole_call(running, "SetChargingProfile",
-                                       tx_profile(running, body.charging_profile))
+            answered = await active.pole_call(running, "SetChargingProfile",
+                                              tx_profile(running, body.charging_profile))
             if answered.get("status") == "Accepted":
-                await push_active(caller, running)
+                active.follow(int(running.id or 0), int(caller.partner.id or 0),
+                              asked_limit(body.charging_profile), caller.reply_to)
+                await active.push(caller.partner, running, always=True)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
                 if answered.get("status") == "Accepted" else ChargingProfileResultType.REJECTED)
@@ -195,10 +157,12 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         running = transaction
 
         async def work() -> BaseModel:
-            answered = await pole_call(running, "ClearChargingProfile",
-                                       {"id": EMSP_PROFILE_ID})
+            answered = await active.pole_call(running, "ClearChargingProfile",
+                                              {"id": EMSP_PROFILE_ID})
             if answered.get("status") == "Accepted":
-                await push_active(caller, running)
+                active.follow(int(running.id or 0), int(caller.partner.id or 0), None,
+                              caller.reply_to)
+                await active.push(caller.partner, running, always=True)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
                 if answered.get("status") == "Accepted" else ChargingProfileResultType.UNKNOWN)
@@ -216,7 +180,7 @@ def build_charging_profiles_router(registry: Registry, connections: PoleConnecti
         running = transaction
 
         async def work() -> BaseModel:
-            return await active_of(running, duration)
+            return await active.active_of(running, duration)
 
         later(caller, response_url, work)
         return respond(request, verdict)

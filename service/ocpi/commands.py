@@ -87,8 +87,8 @@ class CommandRunner:
                 result = CommandResult(result=CommandResultType.FAILED,
                                        message=_words(f"{action}: {exc}"))
         try:
-            await self.registry.client_for(caller.partner).call("POST", response_url,
-                                                                dumped(result))
+            await self.registry.client_for(caller.partner, caller.reply_to).call(
+                "POST", response_url, dumped(result))
         except (PartnerCallError, ValueError) as exc:
             LOGGER.warning("OCPI: %s result for %s not delivered to %s: %s", action, pole_id,
                            caller.partner.name, exc)
@@ -128,7 +128,8 @@ def build_commands_router(registry: Registry, connections: PoleConnections,
         route = request.scope.get("route")
         caller = await registry.authenticate(request.headers.get("Authorization"),
                                              "commands",
-                                             f"POST {getattr(route, 'path', '')}")
+                                             f"POST {getattr(route, 'path', '')}",
+                                             request.headers)
         try:
             kind = CommandType(command)
         except ValueError:

@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 from service.live.hub import LiveHub
+from service.ocpi.active_profiles import ActiveProfiles
 from service.ocpi.client import PartnerCallError
 from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import dumped
@@ -63,11 +64,12 @@ class LocationPusher:
             identity = self.registry.identity
             patch = {"status": evse.status,
                      "last_updated": dumped(evse)["last_updated"]}
-            for partner in partners:
+            for partner, to in [(row, to) for row in partners
+                                for to in row.receiving_parties()]:
                 base = partner.endpoint("locations", "RECEIVER")
                 url = (f"{base}/{identity.country_code}/{identity.party_id}/"
                        f"{location.id}")
-                client = self.registry.client_for(partner)
+                client = self.registry.client_for(partner, to)
                 try:
                     await client.call("PATCH", f"{url}/{uid}", patch)
                 except PartnerCallError as exc:
@@ -92,8 +94,10 @@ class PoleEvents:
     """The pole handlers' event sink: the live hub, plus OCPI pushes."""
 
     def __init__(self, hub: LiveHub, pusher: LocationPusher,
-                 sessions: SessionPusher | None = None) -> None:
+                 sessions: SessionPusher | None = None,
+                 profiles: ActiveProfiles | None = None) -> None:
         self.hub, self.pusher, self.sessions = hub, pusher, sessions
+        self.profiles = profiles
 
     def publish(self, event: dict[str, Any]) -> None:
         self.hub.publish(event)
@@ -101,8 +105,11 @@ class PoleEvents:
         if kind == "status":
             self.pusher.status_changed(str(event.get("poleId")),
                                        int(event.get("connectorId") or 0))
-        elif kind in ("transaction", "meterValues") and self.sessions is not None:
-            self.sessions.offer(event)
+        elif kind in ("transaction", "meterValues"):
+            if self.sessions is not None:
+                self.sessions.offer(event)
+            if self.profiles is not None:
+                self.profiles.offer(event)
 
     def relay_live(self, pole_id: str, data: Any) -> None:
         self.hub.relay_live(pole_id, data)

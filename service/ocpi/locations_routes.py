@@ -11,7 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from service.ocpi.envelope import OCPI_PREFIX, OcpiError, Status, answer
-from service.ocpi.locations import location_of, stored_place, stored_places
+from service.ocpi.locations import location_of, stored_place
+from service.ocpi.locations_page import locations_page
 from service.ocpi.models import VERSION, Location, dumped
 from service.ocpi.pagination import Page
 from service.ocpi.registry import Registry
@@ -19,21 +20,14 @@ from service.ocpi.tariffs import TariffStore
 from service.storage.repository import AsyncRepository
 
 
-async def all_locations(registry: Registry, repository: AsyncRepository,
-                        tariffs: TariffStore | None = None) -> list[Location]:
-    """Every pole as a location, oldest change first (a stable order for paging)."""
-    poles = await repository.list_poles()
+async def tariff_ids(tariffs: TariffStore | None
+                     ) -> tuple[list[str], dict[str, list[str]]]:
+    """The fleet-wide tariff's id (the last one set) and each pole's own tariff id: the
+    ids a location's connectors name."""
     rows = await tariffs.listed() if tariffs is not None else []
     fleet = [row.id for row in rows if row.location_id is None][-1:]
     own = {row.location_id: [row.id] for row in rows if row.location_id is not None}
-    by_pole: dict[str, list[object]] = {}
-    for connector in await repository.connectors():
-        by_pole.setdefault(connector.pole_id, []).append(connector)
-    places = await stored_places(repository)
-    locations = [location_of(registry.identity, pole, by_pole.get(pole.id, []),
-                             own.get(pole.id, fleet), places.get(pole.id))
-                 for pole in poles]
-    return sorted(locations, key=lambda item: (item.last_updated, item.id))
+    return fleet, own
 
 
 def build_locations_router(registry: Registry, repository: AsyncRepository,
@@ -44,7 +38,8 @@ def build_locations_router(registry: Registry, repository: AsyncRepository,
     async def allowed(request: Request) -> None:
         route = request.scope.get("route")
         await registry.authenticate(request.headers.get("Authorization"), "locations",
-                                    f"{request.method} {getattr(route, 'path', '')}")
+                                    f"{request.method} {getattr(route, 'path', '')}",
+                                    request.headers)
 
     async def one(location_id: str) -> Location:
         pole = await repository.get_pole(location_id)
@@ -61,9 +56,14 @@ def build_locations_router(registry: Registry, repository: AsyncRepository,
         """A page of our locations (``offset``, ``limit``, ``date_from``, ``date_to``)."""
         await allowed(request)
         page = Page.of(request)
-        items, total = page.select(await all_locations(registry, repository, tariffs),
-                                   lambda item: item.last_updated)
-        return answer(request, dumped(items), clock(), headers=page.headers(request, total))
+        found = await locations_page(repository.sync.engine, page.offset, page.limit,
+                                     page.date_from, page.date_to)
+        fleet, own = await tariff_ids(tariffs)
+        items = [location_of(registry.identity, pole, found.connectors.get(pole.id, []),
+                             own.get(pole.id, fleet), found.places.get(pole.id))
+                 for pole in found.poles]
+        return answer(request, dumped(items), clock(),
+                      headers=page.headers(request, found.total))
 
     @router.get("/{location_id}")
     async def location(location_id: str, request: Request) -> JSONResponse:

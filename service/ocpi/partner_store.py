@@ -61,6 +61,52 @@ class PartnerRow(SQLModel, table=True):
         return list(json.loads(self.roles))
 
     @property
+    def parties(self) -> list[tuple[str, str, str]]:
+        """(country code, party id, role) of every role the partner registered, in its
+        order: a platform may host several parties (eMSPs of two countries, a hub and an
+        eMSP), each addressed by the ``OCPI-to-`` routing headers."""
+        return [(str(role.get("country_code", "")).upper(),
+                 str(role.get("party_id", "")).upper(), str(role.get("role", "")))
+                for role in self.role_list]
+
+    @property
+    def is_hub(self) -> bool:
+        """A hub forwards for parties it did not register with us."""
+        return any(role == "HUB" for _, _, role in self.parties)
+
+    def speaks_for(self, party: tuple[str, str]) -> bool:
+        """Whether requests from ``party`` may come through this partner."""
+        return self.is_hub or any((country, pid) == (party[0].upper(), party[1].upper())
+                                  for country, pid, _ in self.parties)
+
+    def default_party(self) -> tuple[str, str] | None:
+        """Whom a push goes to when no one party is meant: the hub (which broadcasts),
+        else the first role."""
+        hub = next(((country, pid) for country, pid, role in self.parties if role == "HUB"),
+                   None)
+        if hub is not None:
+            return hub
+        if self.country_code and self.party_id:
+            return self.country_code, self.party_id
+        return None
+
+    def receiving_parties(self) -> list[tuple[str, str]]:
+        """Who gets what a CPO publishes to all (locations, tariffs): the hub once, which
+        broadcasts; else each eMSP-like party the platform hosts (OCPI: "Other" counts as
+        an eMSP)."""
+        if self.is_hub:
+            default = self.default_party()
+            return [default] if default is not None else []
+        found: list[tuple[str, str]] = []
+        for country, pid, role in self.parties:
+            if role in ("EMSP", "NSP", "NAP", "SCSP", "OTHER") \
+                    and (country, pid) not in found:
+                found.append((country, pid))
+        if not found and (default := self.default_party()) is not None:
+            found.append(default)
+        return found
+
+    @property
     def endpoint_list(self) -> list[dict[str, Any]]:
         return list(json.loads(self.endpoints))
 

@@ -47,6 +47,8 @@ def partner_json(row: PartnerRow) -> dict[str, Any]:
     return {"id": row.id, "name": row.name, "status": row.status,
             "countryCode": row.country_code, "partyId": row.party_id,
             "roles": [role.get("role") for role in row.role_list],
+            "parties": [{"countryCode": country, "partyId": party, "role": role}
+                        for country, party, role in row.parties],
             "modules": sorted({str(item.get("identifier")) for item in row.endpoint_list}),
             "versionsUrl": row.versions_url, "version": row.version,
             "lastError": row.last_error, "createdAt": row.created_at.isoformat(),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,9 +47,16 @@ class RegistrationError(Exception):
 
 @dataclass(frozen=True)
 class Caller:
-    """A request's partner, known by its token."""
+    """A request's partner, known by its token, and the party on its platform that sent
+    the request (its ``OCPI-from-`` headers; the partner's first role when absent)."""
 
     partner: PartnerRow
+    sender: tuple[str, str] | None = None
+
+    @property
+    def reply_to(self) -> tuple[str, str] | None:
+        """Whom an answer that comes later (a command's result) is addressed to."""
+        return self.sender or self.partner.default_party()
 
     @property
     def label(self) -> str:
@@ -89,18 +96,26 @@ class Registry:
             await self._http.aclose()
             self._http = None
 
-    def client_for(self, partner: PartnerRow) -> PartnerClient:
-        """A client with the token the partner gave us."""
+    def client_for(self, partner: PartnerRow, to: tuple[str, str] | None = None
+                   ) -> PartnerClient:
+        """A client with the token the partner gave us, its requests addressed (the
+        ``OCPI-to-`` headers) to ``to`` — one of the parties the partner speaks for, e.g.
+        the owner of the token a session is charged to — or to the partner's default."""
         if partner.sealed_token is None:
             raise PartnerCallError(f"partner {partner.name!r} gave us no token yet")
-        to = ((partner.country_code, partner.party_id)
-              if partner.country_code and partner.party_id else None)
+        if to is not None and partner.speaks_for(to):
+            to = (to[0].upper(), to[1].upper())
+        else:
+            to = partner.default_party()
         return PartnerClient(self.http, self.identity, self.box.open(partner.sealed_token), to)
 
     # -- who is calling ------------------------------------------------------------------
-    async def authenticate(self, header: str | None, module: str, what: str) -> Caller:
+    async def authenticate(self, header: str | None, module: str, what: str,
+                           routing: Mapping[str, str] | None = None) -> Caller:
         """The partner whose token is in ``header``; 401 (recorded) for none, for a token
-        A or B outside the handshake modules, 403 for a suspended partner."""
+        A or B outside the handshake modules, 403 for a suspended partner. ``routing``
+        (the request's headers) names the sending party (``OCPI-from-``: one the partner
+        registered, or any behind a hub) and the receiving one (``OCPI-to-``: us)."""
         token = token_of(header)
         partner = None if token is None else await self.partners.by_token_hash(
             token_hash(token))
@@ -122,7 +137,28 @@ class Registry:
             raise OcpiError(401, Status.CLIENT_ERROR,
                             "Unauthorized: this token only serves the versions and "
                             "credentials modules until registration is finished")
-        return caller
+        if routing is None or module in HANDSHAKE_MODULES:
+            return caller  # OCPI: configuration modules are not routed
+        return await self._routed(caller, routing, what)
+
+    async def _routed(self, caller: Caller, headers: Mapping[str, str], what: str) -> Caller:
+        """The caller with the party its routing headers name; a request for another CPO,
+        or from a party the partner does not speak for, refused (recorded)."""
+        to = _party(headers, "to")
+        ours = (self.identity.country_code.upper(), self.identity.party_id.upper())
+        if to is not None and to != ours:
+            await self.refused(caller.label, what, "404", f"addressed to {to[0]}-{to[1]}")
+            raise OcpiError(404, Status.CLIENT_ERROR,
+                            f"OCPI-to names {to[0]}-{to[1]}; this platform is the CPO "
+                            f"{ours[0]}-{ours[1]} only")
+        sender = _party(headers, "from")
+        if sender is not None and not caller.partner.speaks_for(sender):
+            await self.refused(caller.label, what, "403",
+                               f"sent as {sender[0]}-{sender[1]}, not a party it registered")
+            raise OcpiError(403, Status.CLIENT_ERROR,
+                            f"OCPI-from names {sender[0]}-{sender[1]}, which is not one of "
+                            "the parties you registered with this CPO")
+        return Caller(caller.partner, sender)
 
     async def refused(self, actor: str, what: str, result: str, detail: str) -> None:
         """The refusal in the audit trail; never raises (the refusal is answered anyway)."""
@@ -264,6 +300,13 @@ class Registry:
                              f"{'suspended' if suspended else 'resumed'}")
         partner.updated_at = self.clock()
         return await self.partners.save(partner)
+
+
+def _party(headers: Mapping[str, str], direction: str) -> tuple[str, str] | None:
+    """The party the ``OCPI-<direction>-country-code/party-id`` headers name, if both."""
+    country = headers.get(f"OCPI-{direction}-country-code", "").strip().upper()
+    party = headers.get(f"OCPI-{direction}-party-id", "").strip().upper()
+    return (country, party) if country and party else None
 
 
 def _endpoint(details: VersionDetails, module: str) -> str | None:

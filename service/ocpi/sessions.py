@@ -87,7 +87,7 @@ class SessionPusher:
         method = (AuthMethod.WHITELIST if row.whitelist in ("ALWAYS", "ALLOWED")
                   else AuthMethod.AUTH_REQUEST)
         session = self.session_of(transaction, token, kwh, method)
-        client = self.registry.client_for(partner)
+        client = self.registry.client_for(partner, (token.country_code, token.party_id))
         identity = self.registry.identity
         url = partner.endpoint("sessions", "RECEIVER")
         try:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field as SqlField
 from sqlmodel import Session, SQLModel, col, select
 
+from pole_link.service_tariffs import tariff_problems
 from service.api.routes import PREFIX, ApiError
 from service.ocpi.envelope import OCPI_PREFIX, answer
 from service.ocpi.identity import OcpiIdentity
@@ -48,18 +49,20 @@ class TariffRow(SQLModel, table=True):
     flat: float = 0.0
     per_kwh: float = 0.0
     per_hour: float = 0.0
+    vat: float | None = None
+    """VAT (%) on top of the prices, which are excl. VAT as OCPI's are; None: not said."""
     updated_at: datetime = _time()
 
     def cost(self, kwh: float, hours: float) -> float:
         return round(self.flat + self.per_kwh * kwh + self.per_hour * hours, 2)
 
     def ocpi(self, identity: OcpiIdentity) -> Tariff:
-        components = [PriceComponent(type=kind, price=price, step_size=1)
+        components = [PriceComponent(type=kind, price=price, vat=self.vat, step_size=1)
                       for kind, price in ((TariffDimensionType.FLAT, self.flat),
                                           (TariffDimensionType.ENERGY, self.per_kwh),
                                           (TariffDimensionType.TIME, self.per_hour))
                       if price > 0] or [PriceComponent(type=TariffDimensionType.FLAT,
-                                                       price=0.0, step_size=1)]
+                                                       price=0.0, vat=self.vat, step_size=1)]
         return Tariff(country_code=identity.country_code, party_id=identity.party_id,
                       id=self.id, currency=self.currency,
                       elements=[TariffElement(price_components=components)],
@@ -116,7 +119,7 @@ def build_tariffs_router(registry: Registry, store: TariffStore,
     @router.get("")
     async def tariffs(request: Request) -> JSONResponse:
         await registry.authenticate(request.headers.get("Authorization"), "tariffs",
-                                    "GET /ocpi/2.2.1/tariffs")
+                                    "GET /ocpi/2.2.1/tariffs", request.headers)
         page = Page.of(request)
         items, total = page.select([row.ocpi(registry.identity)
                                     for row in await store.listed()],
@@ -130,15 +133,17 @@ class TariffBody(BaseModel):
     locationId: Annotated[str, Field(min_length=1, max_length=36,  # noqa: N815 - JSON
                                      pattern=r"^[\x21-\x7e]+$")] | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
-    flat: Annotated[float, Field(ge=0, le=1000)] = 0.0
-    perKwh: Annotated[float, Field(ge=0, le=100)] = 0.0  # noqa: N815 - JSON
-    perHour: Annotated[float, Field(ge=0, le=1000)] = 0.0  # noqa: N815 - JSON
+    flat: Annotated[float, Field(allow_inf_nan=False)] = 0.0
+    perKwh: Annotated[float, Field(allow_inf_nan=False)] = 0.0  # noqa: N815 - JSON
+    perHour: Annotated[float, Field(allow_inf_nan=False)] = 0.0  # noqa: N815 - JSON
+    vat: Annotated[float | None, Field(allow_inf_nan=False)] = None
+    """Ranges: `pole_link.service_tariffs.tariff_problems`, refused in its sentences."""
 
 
 def tariff_json(row: TariffRow) -> dict[str, Any]:
     return {"id": row.id, "locationId": row.location_id, "currency": row.currency,
             "flat": row.flat, "perKwh": row.per_kwh, "perHour": row.per_hour,
-            "updatedAt": row.updated_at.isoformat()}
+            "vat": row.vat, "updatedAt": row.updated_at.isoformat()}
 
 
 TariffId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -155,10 +160,15 @@ def build_tariffs_api_router(store: TariffStore, repository: AsyncRepository,
 
     @router.put("/ocpi/tariffs/{tariff_id}")
     async def put_tariff(tariff_id: TariffId, body: TariffBody) -> dict[str, Any]:
-        """Set a tariff: fleet-wide without ``locationId``, else for that pole."""
+        """Set a tariff: fleet-wide without ``locationId``, else for that pole; a price
+        out of range is refused (422 ``InvalidTariff``) in a sentence, nothing stored."""
+        problems = tariff_problems({"flat": body.flat, "perKwh": body.perKwh,
+                                    "perHour": body.perHour}, body.vat)
+        if problems:
+            raise ApiError(422, "InvalidTariff", " ".join(problems))
         row = TariffRow(id=tariff_id, location_id=body.locationId, currency=body.currency,
                         flat=body.flat, per_kwh=body.perKwh, per_hour=body.perHour,
-                        updated_at=clock())
+                        vat=body.vat, updated_at=clock())
         await store.save(row)
         await repository.audit("api", "ocpi-tariff.set",
                                f"{tariff_id}: {tariff_json(row)}")

@@ -74,7 +74,8 @@ class RoamingAuthority(IdTagAuthority):
         if partner is None or url is None or partner.status != "registered":
             return None
         try:
-            data = await self.registry.client_for(partner).call(
+            data = await self.registry.client_for(
+                partner, (token.country_code, token.party_id)).call(
                 "POST", f"{url}/{token.uid}/authorize?type={token.type}")
             return AllowedType(AuthorizationInfo.model_validate(data).allowed)
         except (PartnerCallError, ValidationError, ValueError) as exc:
@@ -113,10 +114,9 @@ def build_tokens_router(registry: Registry, tokens: AsyncOcpiTokenRepository,
     async def owner(request: Request, country_code: str, party_id: str) -> Caller:
         route = request.scope.get("route")
         caller = await registry.authenticate(request.headers.get("Authorization"), "tokens",
-                                             f"{request.method} {getattr(route, 'path', '')}")
-        roles = {(str(role.get("country_code", "")).upper(),
-                  str(role.get("party_id", "")).upper()) for role in caller.partner.role_list}
-        if (country_code.upper(), party_id.upper()) not in roles:
+                                             f"{request.method} {getattr(route, 'path', '')}",
+                                             request.headers)
+        if not caller.partner.speaks_for((country_code, party_id)):
             raise OcpiError(403, Status.CLIENT_ERROR,
                             f"{country_code}-{party_id} is not one of the parties you "
                             "registered: push only your own tokens")

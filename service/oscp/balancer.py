@@ -100,6 +100,9 @@ class GroupBalancer:
         self.slots: dict[str, dict[int, tuple[datetime, datetime]]] = {}
         """pole → slot → the (start, end) of the block its group profile holds."""
         self.rotation = 0
+        self.limits_changed: Callable[[str], None] | None = None
+        """Told the pole whose group share changed (OCPI: the eMSPs shaping its sessions
+        are kept told, `service.ocpi.active_profiles`)."""
         self._rotated_at: datetime | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tender_cache: dict[tuple[TenderProfileSettings, datetime, datetime],
@@ -341,6 +344,8 @@ class GroupBalancer:
             return f"pole {pole_id} did not take its share: {exc}"
         if answer.get("status") != "Accepted":
             return f"pole {pole_id} refused its share of {offer:g} A ({answer.get('status')})"
+        if self.limits_changed is not None:
+            self.limits_changed(pole_id)
         self.slots.setdefault(pole_id, {})[slot] = (limit.start, limit.end)
         self.sent[(pole_id, limit.start)] = offer
         for key in [k for k in self.sent if k[0] == pole_id and k[1] < limit.start
@@ -382,6 +387,8 @@ class GroupBalancer:
                                           timeout=self.call_timeout_s)
             self.deployed.pop(pole_id, None)
             self.slots.pop(pole_id, None)
+            if self.limits_changed is not None:
+                self.limits_changed(pole_id)
             for key in [k for k in self.sent if k[0] == pole_id]:
                 del self.sent[key]
 

@@ -131,12 +131,17 @@ class CapacityPolicy:
         self.clock = clock
         self.call_timeout = call_timeout
         self._sleep = sleep
+        self.limits_changed: Callable[[str], None] | None = None
+        """Told the pole whose limits a deployment may have changed (OCPI: the eMSPs
+        shaping its sessions are kept told, `service.ocpi.active_profiles`)."""
 
     # ------------------------------------------------------------------ deploy + verify
     async def deploy(self, pole_id: str) -> DeployResult:
         """`_deploy`, recorded in the audit trail when the pole was reached (eis 69): the
         service's own actions on a pole are part of who-did-what."""
         outcome = await self._deploy(pole_id)
+        if outcome.status == "Accepted" and self.limits_changed is not None:
+            self.limits_changed(pole_id)
         if outcome.status != "Offline":
             detail = "; ".join(outcome.differences)[:500]
             try:

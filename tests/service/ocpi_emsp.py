@@ -66,6 +66,8 @@ class Emsp:
     verdicts: dict[str, str] = field(default_factory=dict)
     """Real-time answers per token uid (ALLOWED when not listed)."""
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    """The CredentialsRoles it registers with (one eMSP, DE-EMS, when empty)."""
 
     def token(self, uid: str, whitelist: str, *, valid: bool = True) -> dict[str, Any]:
         """A Token object as mod_tokens describes it."""
@@ -82,8 +84,9 @@ class Emsp:
 
     def credentials(self, token: str) -> dict[str, Any]:
         return {"token": token, "url": f"{self.base}/emsp/versions",
-                "roles": [{"role": "EMSP", "party_id": PARTY, "country_code": COUNTRY,
-                           "business_details": {"name": "Stand-in eMSP"}}]}
+                "roles": self.roles or [
+                    {"role": "EMSP", "party_id": PARTY, "country_code": COUNTRY,
+                     "business_details": {"name": "Stand-in eMSP"}}]}
 
     def cpo_url(self, module: str, role: str = "SENDER") -> str:
         return next(item["url"] for item in self.cpo_endpoints

@@ -5,8 +5,11 @@ the pole's own limit. Each answered at once, its result POSTed to the response_u
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import (
@@ -18,7 +21,7 @@ from service.ocpi.models import (
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import Emsp, running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
-from tests.support import connected_pole, running_service, until
+from tests.support import audited, connected_pole, postgres_schema, running_service, until
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)  # outside the 17:00–21:00 peak
 
@@ -85,3 +88,92 @@ async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
                 "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-2",
                 "charging_profile": {"charging_rate_unit": "A"}})
             assert unknown.json()["data"]["result"] == "UNKNOWN_SESSION"
+
+
+def active_limits(emsp: Emsp, session_id: str) -> list[float]:
+    """The limit in force of every ActiveChargingProfile pushed to the eMSP, in order."""
+    return [(ActiveChargingProfile.model_validate(push.body).charging_profile
+             .charging_profile_period or [])[0].limit
+            for push in emsp.pushes
+            if push.method == "PUT" and push.path == f"chargingprofiles/{session_id}"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_eis62_the_peak_lowering_an_emsp_session_is_pushed_and_the_cap_audited(
+        tmp_path: Path, database: str) -> None:
+    # 15:00 UTC is 16:00 in Amsterdam: an hour before the tender's peak (3x7 A).
+    before_peak = datetime(2026, 12, 4, 15, tzinfo=UTC)
+    settings = CsmsSettings(accept_unknown_id_tags=False)
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_schema()) if database == "postgresql" else None
+        await peak_lowers_the_session(tmp_path, url, settings, before_peak)
+
+
+async def peak_lowers_the_session(tmp_path: Path, url: str | None, settings: CsmsSettings,
+                                  before_peak: datetime) -> None:
+    async with running_service(tmp_path, url, settings=settings, clock=lambda: before_peak) \
+            as api, running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+        profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=before_peak) \
+                as connected:
+            pole = connected.pole
+            pole.plug(1, EvType.EV3)
+            pole.present_card(1, "04A1B2C3D4E5")
+            await until(lambda: pole.socket(1).transaction is not None
+                        and pole.socket(1).transaction.csms_id is not None)
+            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            await emsp.call("PUT", f"{profiles}/{session_id}", body={
+                "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-16",
+                "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
+                    {"start_period": 0, "limit": 16.0}]}})
+            await until(lambda: posted(emsp, "set-16") is not None)
+            assert ChargingProfileResult.model_validate(posted(emsp, "set-16")).result == \
+                "ACCEPTED"
+            await until(lambda: active_limits(emsp, session_id) == [16.0])
+            assert not audited(api.service.services.repository.engine,
+                               "chargingprofiles capped")
+
+            pole.scheduler.advance(75 * 60)  # 17:15 in Amsterdam: the peak
+            await until(lambda: pole.socket(1).offered_a <= 7.0)
+            # The pole's next meter values tell the CSMS; the eMSP hears the new limit.
+            await until(lambda: active_limits(emsp, session_id)[-1:] == [7.0])
+            assert active_limits(emsp, session_id) == [16.0, 7.0]
+            capped = audited(api.service.services.repository.engine,
+                             "chargingprofiles capped")
+            assert len(capped) == 1
+            assert f"session {session_id} asks 16 A; the pole gives 7 A" in capped[0]
+
+
+async def test_eis62_new_pole_settings_lowering_an_emsp_session_are_pushed_at_once(
+        tmp_path: Path) -> None:
+    settings = CsmsSettings(accept_unknown_id_tags=False)
+    async with running_service(tmp_path, settings=settings, clock=lambda: NOW) as api, \
+            running_emsp() as emsp:
+        await registered_emsp(api, emsp)
+        await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+        profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
+        async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+            pole = connected.pole
+            pole.plug(1, EvType.EV3)
+            pole.present_card(1, "04A1B2C3D4E5")
+            await until(lambda: pole.socket(1).transaction is not None
+                        and pole.socket(1).transaction.csms_id is not None)
+            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            await emsp.call("PUT", f"{profiles}/{session_id}", body={
+                "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-28",
+                "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
+                    {"start_period": 0, "limit": 28.0}]}})
+            await until(lambda: active_limits(emsp, session_id) == [28.0])
+
+            # The operator records that the pole's connection is 3x25 A (eis 24/33): the
+            # CSMS redeploys its capacity profile, and the eMSP hears of the new limit
+            # without waiting for the pole's next meter values (its clock stands still).
+            answer = await api.client.put("/api/v1/poles/PW-0001/settings",
+                                          json={"connectionSize": "3x25"})
+            assert answer.status_code == 200, answer.text
+            await until(lambda: active_limits(emsp, session_id) == [28.0, 25.0])
+            [capped] = audited(api.service.services.repository.engine,
+                               "chargingprofiles capped")
+            assert f"session {session_id} asks 28 A; the pole gives 25 A" in capped

@@ -5,13 +5,15 @@ changes — virtual poles over OCPP, the stand-in eMSP over real HTTP."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import Evse, Location
 from tests.service.ocpi_emsp import Emsp, running_emsp
-from tests.support import Api, connected_pole, running_service, until
+from tests.support import Api, connected_pole, postgres_schema, running_service, until
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -103,3 +105,45 @@ async def test_eis61_a_location_set_by_the_operator_reaches_partners_with_its_co
             "Kerkstraat 1", "7411 AB", "Deventer", "NLD")
         assert (after.coordinates.latitude, after.coordinates.longitude) == (
             "52.255100", "6.163900")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_eis61_a_page_of_locations_is_chosen_by_the_database_in_a_stable_order(
+        tmp_path: Path, database: str) -> None:
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_schema()) if database == "postgresql" else None
+        async with running_service(tmp_path, url) as api, running_emsp() as emsp:
+            repository = api.service.services.repository
+            # Five poles, each last changed an hour after the one before, stored in
+            # reverse so that the pole-id order (not the insert order) must hold.
+            for number in (5, 4, 3, 2, 1):
+                pole_id = f"PW-000{number}"
+                repository.upsert_pole(pole_id)
+                for socket in (1, 2):
+                    repository.record_status(pole_id, socket, "Available", "NoError",
+                                             NOW + timedelta(hours=number, minutes=socket))
+            # PW-0003 changes again last: out of the window, and still in its place.
+            repository.record_status("PW-0003", 1, "Charging", "NoError",
+                                     NOW + timedelta(hours=9))
+            await registered_emsp(api, emsp)
+            locations = emsp.cpo_url("locations")
+
+            # date_from inclusive, date_to exclusive: PW-0003's 21:00 is just outside.
+            window = "date_from=2026-12-04T14:02:00Z&date_to=2026-12-04T21:00:00Z"
+            first = await emsp.call("GET", f"{locations}?{window}&limit=2")
+            assert first.headers["X-Total-Count"] == "3"  # PW-0002, PW-0004, PW-0005
+            assert [item["id"] for item in first.json()["data"]] == ["PW-0002", "PW-0004"]
+            link = first.headers["Link"].split(">")[0].lstrip("<")
+            assert "date_from=" in link and "offset=2" in link
+            second = await emsp.call("GET", link)
+            assert [item["id"] for item in second.json()["data"]] == ["PW-0005"]
+            assert "Link" not in second.headers
+
+            everything = await emsp.call("GET", f"{locations}?offset=3&limit=10")
+            assert everything.headers["X-Total-Count"] == "5"
+            page = [Location.model_validate(item) for item in everything.json()["data"]]
+            assert [item.id for item in page] == ["PW-0004", "PW-0005"]
+            third = await emsp.call("GET", f"{locations}?offset=2&limit=1")
+            [moved] = [Location.model_validate(item) for item in third.json()["data"]]
+            assert moved.id == "PW-0003" and moved.last_updated == NOW + timedelta(hours=9)
+            assert [evse.status for evse in moved.evses or []] == ["CHARGING", "AVAILABLE"]

@@ -64,7 +64,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0022"]
+    assert [row[0] for row in versions] == ["0023"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates", "firmware_packages", "firmware_rollouts",
