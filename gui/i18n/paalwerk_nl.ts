@@ -61,138 +61,138 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../audit/view.py" line="61" />
-        <location filename="../audit/view.py" line="229" />
+        <location filename="../audit/view.py" line="56" />
+        <location filename="../audit/view.py" line="203" />
         <source>Connect to a service to read the audit trail.</source>
         <translation>Verbind met een service om het auditlogboek te lezen.</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="67" />
+        <location filename="../audit/view.py" line="62" />
         <source>year-month-day, empty: no limit</source>
         <translation>jaar-maand-dag, leeg: geen grens</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="70" />
+        <location filename="../audit/view.py" line="65" />
         <source>user name</source>
         <translation>gebruikersnaam</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="72" />
+        <location filename="../audit/view.py" line="67" />
         <source>pole id, e.g. PW-0001</source>
         <translation>paal-ID, bijv. PW-0001</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="74" />
+        <location filename="../audit/view.py" line="69" />
         <source>e.g. PUT /api/v1/id-tags/{idTag}</source>
         <translation>bijv. PUT /api/v1/id-tags/{idTag}</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="77" />
+        <location filename="../audit/view.py" line="72" />
         <source>Show</source>
         <translation>Tonen</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="79" />
+        <location filename="../audit/view.py" line="74" />
         <source>Load more</source>
         <translation>Meer laden</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="81" />
+        <location filename="../audit/view.py" line="76" />
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="87" />
+        <location filename="../audit/view.py" line="80" />
         <source>Time (local)</source>
         <translation>Tijd (lokaal)</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="87" />
-        <location filename="../audit/view.py" line="100" />
+        <location filename="../audit/view.py" line="80" />
+        <location filename="../audit/view.py" line="93" />
         <source>Who</source>
         <translation>Wie</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="87" />
+        <location filename="../audit/view.py" line="80" />
         <source>Role</source>
         <translation>Rol</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="87" />
-        <location filename="../audit/view.py" line="102" />
+        <location filename="../audit/view.py" line="80" />
+        <location filename="../audit/view.py" line="95" />
         <source>Action</source>
         <translation>Handeling</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="88" />
-        <location filename="../audit/view.py" line="101" />
+        <location filename="../audit/view.py" line="81" />
+        <location filename="../audit/view.py" line="94" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="88" />
+        <location filename="../audit/view.py" line="81" />
         <source>Result</source>
         <translation>Resultaat</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="96" />
-        <location filename="../audit/view.py" line="144" />
+        <location filename="../audit/view.py" line="89" />
+        <location filename="../audit/view.py" line="126" />
         <source>until</source>
         <translation>tot en met</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="99" />
-        <location filename="../audit/view.py" line="143" />
+        <location filename="../audit/view.py" line="92" />
+        <location filename="../audit/view.py" line="125" />
         <source>Period from</source>
         <translation>Periode van</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="153" />
+        <location filename="../audit/view.py" line="135" />
         <source>Reading the audit trail</source>
         <translation>Auditlogboek lezen</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="169" />
+        <location filename="../audit/view.py" line="148" />
         <source>Reading more of the audit trail</source>
         <translation>Meer van het auditlogboek lezen</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="196" />
+        <location filename="../audit/view.py" line="173" />
         <source>Exporting the audit trail</source>
         <translation>Auditlogboek exporteren</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="197" />
+        <location filename="../audit/view.py" line="174" />
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="205" />
+        <location filename="../audit/view.py" line="179" />
         <source>Exported %1 entries to %2</source>
         <translation>%1 regels geëxporteerd naar %2</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="213" />
+        <location filename="../audit/view.py" line="187" />
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="214" />
+        <location filename="../audit/view.py" line="188" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="221" />
+        <location filename="../audit/view.py" line="195" />
         <source>%1 entries shown; Load more shows the next ones.</source>
         <translation>%1 regels getoond; Meer laden toont de volgende.</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="223" />
+        <location filename="../audit/view.py" line="197" />
         <source>%1 entries.</source>
         <translation>%1 regels.</translation>
     </message>
     <message>
-        <location filename="../audit/view.py" line="232" />
+        <location filename="../audit/view.py" line="206" />
         <source>Only admins may read the audit trail: who did what, when, at which pole.</source>
         <translation>Alleen beheerders mogen het auditlogboek lezen: wie wat deed, wanneer, bij welke paal.</translation>
     </message>
@@ -1485,22 +1485,22 @@
 <context>
     <name>CurveLegend</name>
     <message>
-        <location filename="../plot/legend.py" line="109" />
+        <location filename="../plot/legend.py" line="113" />
         <source>Show or hide this line</source>
         <translation>Deze lijn tonen of verbergen</translation>
     </message>
     <message>
-        <location filename="../plot/legend.py" line="126" />
+        <location filename="../plot/legend.py" line="130" />
         <source>Offset phases</source>
         <translation>Fasen verschoven tekenen</translation>
     </message>
     <message>
-        <location filename="../plot/legend.py" line="128" />
+        <location filename="../plot/legend.py" line="132" />
         <source>Draw L2 and L3 a little lower than measured, so that three equal phases show as three lines. The values read under the cursor are always as measured.</source>
         <translation>Teken L2 en L3 iets lager dan gemeten, zodat drie gelijke fasen als drie lijnen zichtbaar zijn. De waarden onder de cursor zijn altijd zoals gemeten.</translation>
     </message>
     <message>
-        <location filename="../plot/legend.py" line="193" />
+        <location filename="../plot/legend.py" line="197" />
         <source>Point at the plot&lt;br&gt;to read its values</source>
         <translation>Wijs in de grafiek&lt;br&gt;om waarden af te lezen</translation>
     </message>
@@ -2735,19 +2735,79 @@
         <translation>Geef de beheerder van %1 deze versie-URL en dit token (alleen nu zichtbaar): %2  %3</translation>
     </message>
     <message>
-        <location filename="../grid/admin.py" line="21" />
+        <location filename="../grid/admin.py" line="24" />
         <source>Give %1 this registration URL and initial token (shown only now): %2  %3</source>
         <translation>Geef %1 deze registratie-URL en het eerste token (alleen nu getoond): %2  %3</translation>
     </message>
     <message>
-        <location filename="../grid/admin.py" line="23" />
+        <location filename="../grid/admin.py" line="26" />
         <source>%1 cannot be used: use letters, digits, dot, dash or underscore (at most 64)</source>
         <translation>%1 kan niet: gebruik letters, cijfers, punt, streepje of liggend streepje (hoogstens 64)</translation>
     </message>
     <message>
-        <location filename="../grid/admin.py" line="25" />
-        <source>Select a pole in the table first.</source>
-        <translation>Kies eerst een laadpaal in de tabel.</translation>
+        <location filename="../grid/admin.py" line="28" />
+        <source>Choose the pole whose grid group to set.</source>
+        <translation>Kies de laadpaal waarvan u de netgroep wilt instellen.</translation>
+    </message>
+    <message>
+        <location filename="../grid/admin.py" line="29" />
+        <source>%1 is not a pole of this service: choose one from the list.</source>
+        <translation>%1 is geen laadpaal van deze service: kies er een uit de lijst.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="21" />
+        <source>every pole (fleet-wide)</source>
+        <translation>alle laadpalen (hele vloot)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="22" />
+        <source>pole %1</source>
+        <translation>laadpaal %1</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="23" />
+        <source>%1 is not a number: %2</source>
+        <translation>%1 is geen getal: %2</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="24" />
+        <source>%1 must be between € 0.00 and € %2 excl. VAT; %3 is not (a decimal point slipped?).</source>
+        <translation>%1 moet tussen € 0,00 en € %2 excl. btw liggen; %3 valt daarbuiten (komma vergeten?).</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="27" />
+        <source>VAT must be between 0 and %1 % (the Netherlands: 21 %); %2 is not.</source>
+        <translation>De btw moet tussen 0 en %1 % liggen (Nederland: 21 %); %2 valt daarbuiten.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="29" />
+        <source>Give the tariff a name: letters, digits, '-', '_' or '.', at most 36.</source>
+        <translation>Geef het tarief een naam: letters, cijfers, '-', '_' of '.', hoogstens 36 tekens.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="31" />
+        <source>The pole ID has spaces or odd characters: %1</source>
+        <translation>Het laadpaalnummer bevat spaties of vreemde tekens: %1</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="34" />
+        <source>The price per kWh</source>
+        <translation>De prijs per kWh</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="35" />
+        <source>The price per hour</source>
+        <translation>De prijs per uur</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="36" />
+        <source>The fee per session</source>
+        <translation>Het starttarief per laadsessie</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs.py" line="37" />
+        <source>VAT</source>
+        <translation>Btw</translation>
     </message>
 </context>
 <context>
@@ -2806,145 +2866,177 @@
 <context>
     <name>GridGroupsView</name>
     <message>
-        <location filename="../grid/view.py" line="65" />
+        <location filename="../grid/view.py" line="69" />
         <source>Connect to a service to see its grid groups.</source>
         <translation>Verbind met een service om de netgroepen te zien.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="79" />
+        <location filename="../grid/view.py" line="83" />
         <source>Current per phase (A)</source>
         <translation>Stroom per fase (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="82" />
+        <location filename="../grid/view.py" line="86" />
         <source>Grid operator's forecast</source>
         <translation>Capaciteitsprognose van de netbeheerder</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="84" />
+        <location filename="../grid/view.py" line="88" />
         <source>Group's actual current</source>
         <translation>Werkelijke stroom van de groep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="87" />
+        <location filename="../grid/view.py" line="91" />
         <source>Pole</source>
-        <translation>Laadpunt</translation>
+        <translation>Laadpaal</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="87" />
+        <location filename="../grid/view.py" line="91" />
         <source>Share (A)</source>
         <translation>Toegewezen (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="87" />
+        <location filename="../grid/view.py" line="91" />
         <source>Drawing (A)</source>
         <translation>Afname (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="87" />
+        <location filename="../grid/view.py" line="91" />
         <source>State</source>
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="94" />
+        <location filename="../grid/view.py" line="98" />
         <source>Add a grid operator…</source>
         <translation>Netbeheerder toevoegen…</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="96" />
-        <source>Set the pole's grid group…</source>
-        <translation>Netgroep van de laadpaal instellen…</translation>
+        <location filename="../grid/view.py" line="100" />
+        <source>Set a pole's grid group…</source>
+        <translation>Netgroep van een laadpaal instellen…</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="104" />
-        <location filename="../grid/view.py" line="241" />
+        <location filename="../grid/view.py" line="106" />
         <source>Grid group</source>
         <translation>Netgroep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="145" />
+        <location filename="../grid/view.py" line="134" />
         <source>Read grid groups</source>
         <translation>Netgroepen lezen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="168" />
+        <location filename="../grid/view.py" line="146" />
         <source>Give the grid operator a name.</source>
         <translation>Geef de netbeheerder een naam.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="171" />
+        <location filename="../grid/view.py" line="149" />
         <source>Add grid operator {name}</source>
         <translation>Netbeheerder {name} toevoegen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="188" />
+        <location filename="../grid/view.py" line="166" />
+        <source>List the poles</source>
+        <translation>Laadpalen opvragen</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="177" />
         <source>Set the grid group of {pole}</source>
         <translation>Netgroep van {pole} instellen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="191" />
+        <location filename="../grid/view.py" line="180" />
         <source>{pole} is now in grid group {group}.</source>
         <translation>{pole} zit nu in netgroep {group}.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="193" />
+        <location filename="../grid/view.py" line="182" />
         <source>{pole} is no longer in a grid group.</source>
         <translation>{pole} zit niet meer in een netgroep.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="223" />
+        <location filename="../grid/view.py" line="205" />
         <source>Add a grid operator</source>
         <translation>Netbeheerder toevoegen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="227" />
+        <location filename="../grid/view.py" line="209" />
         <source>Short id (letters, digits, . _ -)</source>
         <translation>Korte code (letters, cijfers, . _ -)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="228" />
+        <location filename="../grid/view.py" line="210" />
         <source>Name</source>
         <translation>Naam</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="242" />
-        <source>Grid group of {pole} (empty: none)</source>
-        <translation>Netgroep van {pole} (leeg: geen)</translation>
-    </message>
-    <message>
-        <location filename="../grid/view.py" line="268" />
+        <location filename="../grid/view.py" line="246" />
         <source>No pole is in a grid group yet: set a pole's grid group (or import a CSV) to follow a grid operator's forecasts.</source>
-        <translation>Nog geen laadpunt zit in een netgroep: stel de netgroep van een laadpunt in (of importeer een CSV) om de prognoses van de netbeheerder te volgen.</translation>
+        <translation>Nog geen laadpaal zit in een netgroep: stel de netgroep van een laadpaal in (of importeer een CSV) om de prognoses van de netbeheerder te volgen.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="274" />
+        <location filename="../grid/view.py" line="252" />
         <source>No forecast in force — drawing {actual:.1f} A</source>
         <translation>Geen prognose van kracht — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="276" />
+        <location filename="../grid/view.py" line="254" />
         <source>Capped at {limit:.1f} A — drawing {actual:.1f} A</source>
         <translation>Begrensd op {limit:.1f} A — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="290" />
+        <location filename="../grid/view.py" line="268" />
         <source>paused: the cap leaves it nothing</source>
         <translation>gepauzeerd: de begrenzing laat niets over</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="291" />
+        <location filename="../grid/view.py" line="269" />
         <source>not capped</source>
         <translation>niet begrensd</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="292" />
+        <location filename="../grid/view.py" line="270" />
         <source>charging</source>
         <translation>laadt</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="292" />
+        <location filename="../grid/view.py" line="270" />
         <source>idle</source>
         <translation>vrij</translation>
+    </message>
+</context>
+<context>
+    <name>GroupDialog</name>
+    <message>
+        <location filename="../grid/group_dialog.py" line="42" />
+        <source>Set a pole's grid group</source>
+        <translation>Netgroep van een laadpaal instellen</translation>
+    </message>
+    <message>
+        <location filename="../grid/group_dialog.py" line="46" />
+        <source>Choose an existing grid group or type a new name (the cable or transformer the grid operator's forecasts are for). Leave it empty to take the pole out of its group.</source>
+        <translation>Kies een bestaande netgroep of typ een nieuwe naam (de kabel of transformator waarvoor de netbeheerder zijn prognoses stuurt). Laat het leeg om de laadpaal uit zijn netgroep te halen.</translation>
+    </message>
+    <message>
+        <location filename="../grid/group_dialog.py" line="51" />
+        <source>Pole</source>
+        <translation>Laadpaal</translation>
+    </message>
+    <message>
+        <location filename="../grid/group_dialog.py" line="53" />
+        <source>Grid group</source>
+        <translation>Netgroep</translation>
+    </message>
+    <message>
+        <location filename="../grid/group_dialog.py" line="68" />
+        <source>Now in grid group {group}.</source>
+        <translation>Zit nu in netgroep {group}.</translation>
+    </message>
+    <message>
+        <location filename="../grid/group_dialog.py" line="69" />
+        <source>Now in no grid group.</source>
+        <translation>Zit nu in geen netgroep.</translation>
     </message>
 </context>
 <context>
@@ -3041,119 +3133,119 @@
 <context>
     <name>LivePlot</name>
     <message>
-        <location filename="../plot/live_plot.py" line="173" />
+        <location filename="../plot/live_plot.py" line="181" />
         <source>How much history the plot shows</source>
         <translation>Hoeveel geschiedenis de grafiek toont</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="175" />
-        <location filename="../plot/live_plot.py" line="428" />
+        <location filename="../plot/live_plot.py" line="183" />
+        <location filename="../plot/live_plot.py" line="436" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="177" />
+        <location filename="../plot/live_plot.py" line="185" />
         <source>Freeze the picture; samples keep being recorded</source>
         <translation>Zet het beeld stil; metingen worden verder vastgelegd</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="179" />
+        <location filename="../plot/live_plot.py" line="187" />
         <source>Export CSV…</source>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="180" />
+        <location filename="../plot/live_plot.py" line="188" />
         <source>Save the raw samples of the window shown</source>
         <translation>Sla de ruwe metingen van het getoonde venster op</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="185" />
+        <location filename="../plot/live_plot.py" line="193" />
         <source>Window:</source>
         <translation>Venster:</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="208" />
+        <location filename="../plot/live_plot.py" line="216" />
         <source>Current</source>
         <translation>Stroom</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="210" />
-        <source>Time</source>
-        <translation>Tijd</translation>
+        <location filename="../plot/live_plot.py" line="218" />
+        <source>local time (%1)</source>
+        <translation>lokale tijd (%1)</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="264" />
+        <location filename="../plot/live_plot.py" line="272" />
         <source>L%1</source>
         <translation>L%1</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="265" />
+        <location filename="../plot/live_plot.py" line="273" />
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="267" />
+        <location filename="../plot/live_plot.py" line="275" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="283" />
+        <location filename="../plot/live_plot.py" line="291" />
         <source>The pole's clock went back %1 s: the plot starts again</source>
         <translation>De klok van de paal ging %1 s terug: de grafiek begint opnieuw</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="362" />
+        <location filename="../plot/live_plot.py" line="370" />
         <source>drawn</source>
         <translation>getekend</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="363" />
+        <location filename="../plot/live_plot.py" line="371" />
         <source>Drawn this much lower than measured, so that equal phases show as separate lines; the values beside are as measured</source>
         <translation>Zoveel lager getekend dan gemeten, zodat gelijke fasen als aparte lijnen zichtbaar zijn; de waarden ernaast zijn zoals gemeten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="368" />
+        <location filename="../plot/live_plot.py" line="376" />
         <source>−%1 A</source>
         <translation>−%1 A</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="428" />
+        <location filename="../plot/live_plot.py" line="436" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="576" />
+        <location filename="../plot/live_plot.py" line="584" />
         <source>Export CSV</source>
         <translation>CSV exporteren</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="578" />
+        <location filename="../plot/live_plot.py" line="586" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="590" />
+        <location filename="../plot/live_plot.py" line="598" />
         <source>Exporting…</source>
         <translation>Exporteren…</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="599" />
+        <location filename="../plot/live_plot.py" line="607" />
         <source>Exported %1 samples to %2</source>
         <translation>%1 metingen geëxporteerd naar %2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="603" />
+        <location filename="../plot/live_plot.py" line="611" />
         <source>Export to %1 failed: %2</source>
         <translation>Exporteren naar %1 mislukt: %2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="616" />
+        <location filename="../plot/live_plot.py" line="624" />
         <source>Socket %1 L%2</source>
         <translation>Laadpunt %1 L%2</translation>
     </message>
     <message>
-        <location filename="../plot/live_plot.py" line="267" />
-        <location filename="../plot/live_plot.py" line="618" />
+        <location filename="../plot/live_plot.py" line="275" />
+        <location filename="../plot/live_plot.py" line="626" />
         <source>Limit</source>
         <translation>Limiet</translation>
     </message>
@@ -3602,79 +3694,202 @@
 <context>
     <name>OutageBoard</name>
     <message>
-        <location filename="../outages/board.py" line="35" />
+        <location filename="../outages/board.py" line="36" />
         <source>Grid or area power outage</source>
         <translation>Stroomstoring in het net of de wijk</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="36" />
+        <location filename="../outages/board.py" line="37" />
         <source>Telecom (modem, network)</source>
         <translation>Telecom (modem, netwerk)</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="37" />
+        <location filename="../outages/board.py" line="38" />
         <source>Hardware fault</source>
         <translation>Hardwarestoring</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="38" />
+        <location filename="../outages/board.py" line="39" />
         <source>Firmware</source>
         <translation>Firmware</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="39" />
+        <location filename="../outages/board.py" line="40" />
         <source>Capacity profile: no charge in the peak</source>
         <translation>Capaciteitsprofiel: niet laden in de piek</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="40" />
+        <location filename="../outages/board.py" line="41" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="122" />
+        <location filename="../outages/board.py" line="123" />
         <source>Connect to a service to see its outage board.</source>
         <translation>Verbind met een service om het storingsbord te zien.</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="125" />
+        <location filename="../outages/board.py" line="126" />
         <source>No outages in area %1.</source>
         <translation>Geen storingen in gebied %1.</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="126" />
+        <location filename="../outages/board.py" line="127" />
         <source>No outages: every pole is online, available and charging as it should.</source>
         <translation>Geen storingen: elke laadpaal is online, beschikbaar en laadt zoals het hoort.</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="129" />
+        <location filename="../outages/board.py" line="130" />
         <source>%1 poles need attention (board of %2).</source>
         <translation>%1 laadpalen vragen aandacht (bord van %2).</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="142" />
+        <location filename="../outages/board.py" line="143" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="145" />
+        <location filename="../outages/board.py" line="146" />
         <source>%1, %2 h left of 98 %</source>
         <translation>%1, nog %2 u tot 98 %</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="147" />
+        <location filename="../outages/board.py" line="148" />
         <source>%1, 98 % missed by %2 h</source>
         <translation>%1, 98 % gemist met %2 u</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="155" />
+        <location filename="../outages/board.py" line="156" />
         <source>Since %1</source>
         <translation>Sinds %1</translation>
     </message>
     <message>
-        <location filename="../outages/board.py" line="157" />
+        <location filename="../outages/board.py" line="158" />
         <source>Next step: %1</source>
         <translation>Volgende stap: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutageEvidence</name>
+    <message>
+        <location filename="../outages/evidence_words.py" line="28" />
+        <source>%1 poles in area %2 lost their connection between %3 and %4 (%5 s apart).</source>
+        <translation>%1 laadpalen in gebied %2 verloren hun verbinding tussen %3 en %4 (%5 s na elkaar).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="32" />
+        <source>%1 of them are back; their transactions stopped with reason PowerLoss %2 times: the power went, not the network.</source>
+        <translation>%1 daarvan zijn terug; hun transacties stopten %2 keer met reden PowerLoss: de stroom viel weg, niet het netwerk.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="36" />
+        <source>%1 of them are back; none had a transaction running to report a PowerLoss stop, so the shared minute is the evidence.</source>
+        <translation>%1 daarvan zijn terug; geen had een lopende transactie die een PowerLoss-stop kon melden, dus de gedeelde minuut is het bewijs.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="40" />
+        <source>Offline since %1; no other pole of its area dropped at that minute.</source>
+        <translation>Offline sinds %1; geen andere laadpaal in het gebied viel in die minuut weg.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="44" />
+        <source>Offline since %1; no location is set, so its area cannot be compared.</source>
+        <translation>Offline sinds %1; er is geen locatie ingesteld, dus het gebied kan niet worden vergeleken.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="48" />
+        <source>Offline since %1; the service stopped while it was connected and it has not come back.</source>
+        <translation>Offline sinds %1; de service stopte terwijl de laadpaal verbonden was, en die is niet teruggekomen.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="52" />
+        <source>Not reconnected since the service restarted at %1; it was connected when the service stopped (%2).</source>
+        <translation>Niet opnieuw verbonden sinds de service om %1 herstartte; de laadpaal was verbonden toen de service stopte (%2).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="56" />
+        <source>%1 connections lost without a goodbye in the last %2 days, %3 of them within %4 minutes of connecting; %5 ended after missed heartbeats.</source>
+        <translation>%1 verbindingen zonder afmelding verbroken in de afgelopen %2 dagen, waarvan %3 binnen %4 minuten na het verbinden; %5 eindigden na gemiste heartbeats.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="61" />
+        <source>The pole reported WeakSignal %1 times.</source>
+        <translation>De laadpaal meldde %1 keer WeakSignal (zwak signaal).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="63" />
+        <source>No PowerLoss stop with these drops: the pole kept its power.</source>
+        <translation>Geen PowerLoss-stop bij deze onderbrekingen: de laadpaal hield stroom.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="66" />
+        <source>If it lost power on its own, its PowerLoss stops arrive once it is back; until then the link is the suspect.</source>
+        <translation>Als alleen deze laadpaal stroom verloor, komen de PowerLoss-stops binnen zodra hij terug is; tot dan is de verbinding de verdachte.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="70" />
+        <source>Booted %1 times in %2 minutes from %3: a boot loop.</source>
+        <translation>%1 keer opgestart in %2 minuten vanaf %3: een opstartlus.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="73" />
+        <source>It began %1 minutes after a firmware update was installed (%2).</source>
+        <translation>Dit begon %1 minuten nadat een firmware-update was geïnstalleerd (%2).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="76" />
+        <source>Firmware update failed: %1 at %2.</source>
+        <translation>Firmware-update mislukt: %1 om %2.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="78" />
+        <source>Sockets paused by the pole for %1 minutes in the evening peaks of the last %2 days: vehicles waited without charge.</source>
+        <translation>Laadpunten %1 minuten gepauzeerd door de laadpaal in de avondpieken van de afgelopen %2 dagen: voertuigen wachtten zonder te laden.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="82" />
+        <source>%1 offers below %2 A in the peak (lowest %3 A).</source>
+        <translation>%1 keer minder dan %2 A aangeboden in de piek (laagste %3 A).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="85" />
+        <source>%1 low-current vehicles (eis 30) could not charge on the peak limit and got the overrule automatically.</source>
+        <translation>%1 voertuigen met lage laadstroom (eis 30) konden niet laden op de piekgrens en kregen automatisch de overrule.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="94" />
+        <source>Socket %1 reported %2 %3 times since %4.</source>
+        <translation>Laadpunt %1 meldde %3 keer %2 sinds %4.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="95" />
+        <source>Socket %1 reported %2 %3 times since %4, %5 of them in the evening peak.</source>
+        <translation>Laadpunt %1 meldde %3 keer %2 sinds %4, waarvan %5 keer in de avondpiek.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="98" />
+        <source>The pole reported %2 %3 times since %4.</source>
+        <translation>De laadpaal meldde %3 keer %2 sinds %4.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="99" />
+        <source>The pole reported %2 %3 times since %4, %5 of them in the evening peak.</source>
+        <translation>De laadpaal meldde %3 keer %2 sinds %4, waarvan %5 keer in de avondpiek.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="104" />
+        <source>It is Faulted now (since %1).</source>
+        <translation>Het laadpunt is nu in storing (sinds %1).</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="106" />
+        <source>%1 %2 times, last at %3.</source>
+        <translation>%1 %2 keer, laatst om %3.</translation>
+    </message>
+    <message>
+        <location filename="../outages/evidence_words.py" line="107" />
+        <source>%1 %2 times, last at %3: %4.</source>
+        <translation>%1 %2 keer, laatst om %3: %4.</translation>
     </message>
 </context>
 <context>
@@ -3918,7 +4133,17 @@
         <translation>%1 — opnieuw over %2 s</translation>
     </message>
     <message>
-        <location filename="../pole_controller.py" line="264" />
+        <location filename="../pole_controller.py" line="151" />
+        <source>a replay of its message log</source>
+        <translation>het afspelen van zijn berichtenlogboek</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="153" />
+        <source>%1 via %2</source>
+        <translation>%1 via %2</translation>
+    </message>
+    <message>
+        <location filename="../pole_controller.py" line="266" />
         <source>not connected to a pole</source>
         <translation>niet met een paal verbonden</translation>
     </message>
@@ -4014,256 +4239,262 @@
 <context>
     <name>PoleView</name>
     <message>
-        <location filename="../views/pole_view.py" line="137" />
+        <location filename="../views/pole_view.py" line="139" />
         <source>No pole connected</source>
         <translation>Geen paal verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="166" />
+        <location filename="../views/pole_view.py" line="168" />
         <source>Live currents</source>
         <translation>Actuele stromen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="167" />
+        <location filename="../views/pole_view.py" line="169" />
         <source>Schedule (24 h)</source>
         <translation>Schema (24 uur)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="168" />
+        <location filename="../views/pole_view.py" line="170" />
         <source>Message log</source>
         <translation>Berichtenlog</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="175" />
+        <location filename="../views/pole_view.py" line="177" />
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="203" />
+        <location filename="../views/pole_view.py" line="207" />
         <source>Restarting the pole — waiting for it</source>
         <translation>De paal herstart — even wachten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="228" />
+        <location filename="../views/pole_view.py" line="232" />
         <source>not connected</source>
         <translation>niet verbonden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="236" />
+        <location filename="../views/pole_view.py" line="240" />
         <source>LightIntensity (eis 46)</source>
         <translation>LightIntensity (eis 46)</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="238" />
+        <location filename="../views/pole_view.py" line="242" />
         <source>pole reports: —</source>
         <translation>paal meldt: —</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="243" />
+        <location filename="../views/pole_view.py" line="247" />
         <source>LED intensity</source>
         <translation>Led-helderheid</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="252" />
+        <location filename="../views/pole_view.py" line="256" />
         <source>socket </source>
         <translation>laadpunt </translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="255" />
+        <location filename="../views/pole_view.py" line="259" />
         <source>Card id (idTag) used for the remote start</source>
         <translation>Pasnummer (idTag) voor het starten op afstand</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="256" />
+        <location filename="../views/pole_view.py" line="260" />
         <source>Start charging</source>
         <translation>Laden starten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="257" />
-        <location filename="../views/pole_view.py" line="578" />
+        <location filename="../views/pole_view.py" line="261" />
+        <location filename="../views/pole_view.py" line="582" />
         <source>Stop charging</source>
         <translation>Laden stoppen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="258" />
+        <location filename="../views/pole_view.py" line="262" />
         <source>Unlock</source>
         <translation>Ontgrendelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="259" />
-        <location filename="../views/pole_view.py" line="689" />
-        <location filename="../views/pole_view.py" line="695" />
+        <location filename="../views/pole_view.py" line="263" />
+        <location filename="../views/pole_view.py" line="715" />
+        <location filename="../views/pole_view.py" line="721" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="260" />
+        <location filename="../views/pole_view.py" line="264" />
         <source>Report status</source>
         <translation>Status melden</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="262" />
+        <location filename="../views/pole_view.py" line="266" />
         <source>TriggerMessage StatusNotification: the socket tells the back office its state now, e.g. after a repair</source>
         <translation>TriggerMessage StatusNotification: het laadpunt meldt zijn status nu aan de backoffice, bijvoorbeeld na een reparatie</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="266" />
+        <location filename="../views/pole_view.py" line="270" />
         <source>Out of service</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="268" />
+        <location filename="../views/pole_view.py" line="272" />
         <source>ChangeAvailability Inoperative: the socket accepts no new charging session</source>
         <translation>ChangeAvailability Inoperative: het laadpunt neemt geen nieuwe laadsessie aan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="269" />
+        <location filename="../views/pole_view.py" line="273" />
         <source>Back in service</source>
         <translation>Weer in gebruik</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="270" />
+        <location filename="../views/pole_view.py" line="274" />
         <source>ChangeAvailability Operative</source>
         <translation>ChangeAvailability Operative</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="271" />
+        <location filename="../views/pole_view.py" line="275" />
         <source>Clear fault…</source>
         <translation>Storing opheffen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="273" />
+        <location filename="../views/pole_view.py" line="277" />
         <source>Restart the socket once the cause is fixed; it reports its state afresh</source>
         <translation>Herstart het laadpunt zodra de oorzaak is verholpen; het meldt zijn toestand opnieuw</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="281" />
+        <location filename="../views/pole_view.py" line="285" />
         <source>Commission…</source>
         <translation>In bedrijf stellen…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="283" />
-        <location filename="../views/pole_view.py" line="657" />
+        <location filename="../views/pole_view.py" line="287" />
+        <location filename="../views/pole_view.py" line="683" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="357" />
+        <location filename="../views/pole_view.py" line="361" />
         <source>Only through the service: the pole uploads its log to the back office</source>
         <translation>Alleen via de service: de laadpaal uploadt zijn log naar de backoffice</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="360" />
+        <location filename="../views/pole_view.py" line="364" />
         <source>GetLog: the pole uploads its security log to the service; you choose where to save it</source>
         <translation>GetLog: de laadpaal uploadt zijn beveiligingslog naar de service; u kiest waar het wordt opgeslagen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="364" />
+        <location filename="../views/pole_view.py" line="368" />
         <source>Save the pole's security log</source>
         <translation>Beveiligingslog van de laadpaal opslaan</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="379" />
+        <location filename="../views/pole_view.py" line="383" />
         <source>Asking %1 for its security log; it uploads it to the service…</source>
         <translation>%1 wordt om zijn beveiligingslog gevraagd; de laadpaal uploadt het naar de service…</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="391" />
+        <location filename="../views/pole_view.py" line="395" />
         <source>Fetching the security log of %1</source>
         <translation>Beveiligingslog van %1 ophalen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="398" />
+        <location filename="../views/pole_view.py" line="402" />
         <source>No log: %1</source>
         <translation>Geen log: %1</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="402" />
+        <location filename="../views/pole_view.py" line="406" />
         <source>Security log saved (%1 bytes): %2</source>
         <translation>Beveiligingslog opgeslagen (%1 bytes): %2</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="446" />
+        <location filename="../views/pole_view.py" line="450" />
         <source>Pole limit: %1 A per phase</source>
         <translation>Limiet paal: %1 A per fase</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="461" />
+        <location filename="../views/pole_view.py" line="465" />
         <source>pole reports: %1 %</source>
         <translation>paal meldt: %1 %</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="537" />
+        <location filename="../views/pole_view.py" line="541" />
         <source>Reading what the service knows of %1</source>
         <translation>Lezen wat de service van %1 weet</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="556" />
+        <location filename="../views/pole_view.py" line="560" />
         <source>Reading the pole's schedule</source>
         <translation>Schema van de paal lezen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="569" />
+        <location filename="../views/pole_view.py" line="573" />
         <source>Start charging on socket %1 with card %2?</source>
         <translation>Laden starten op laadpunt %1 met pas %2?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="579" />
+        <location filename="../views/pole_view.py" line="583" />
         <source>Nothing to stop: socket %1 has no charging session running. Choose the socket that is charging.</source>
         <translation>Niets te stoppen: op laadpunt %1 loopt geen laadsessie. Kies het laadpunt dat laadt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="598" />
+        <location filename="../views/pole_view.py" line="602" />
         <source>Put socket %1 back in service?</source>
         <translation>Laadpunt %1 weer in gebruik nemen?</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="599" />
+        <location filename="../views/pole_view.py" line="603" />
         <source>Take socket %1 out of service? Drivers cannot start charging there until it is back in service.</source>
         <translation>Laadpunt %1 buiten gebruik stellen? Rijders kunnen daar pas weer laden als het weer in gebruik is.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="607" />
+        <location filename="../views/pole_view.py" line="611" />
         <source>Restart socket %1 to clear its fault? Do this only after the cause is fixed (for an earth-fault trip: the aardlekschakelaar is reset). If the cause is still there, the socket reports the fault again.</source>
         <translation>Laadpunt %1 herstarten om de storing op te heffen? Doe dit pas als de oorzaak is verholpen (bij een aardlekfout: de aardlekschakelaar is teruggezet). Is de oorzaak er nog, dan meldt het laadpunt de storing opnieuw.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="619" />
+        <location filename="../views/pole_view.py" line="623" />
+        <location filename="../views/pole_view.py" line="657" />
         <source>Reading %1's message log for the replay</source>
         <translation>Berichtenlogboek van %1 lezen om af te spelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="635" />
+        <location filename="../views/pole_view.py" line="641" />
         <source>Not during a replay</source>
         <translation>Niet tijdens het afspelen</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="637" />
+        <location filename="../views/pole_view.py" line="643" />
         <source>replay of %1</source>
         <translation>afspeelweergave van %1</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="690" />
+        <location filename="../views/pole_view.py" line="652" />
+        <source>Listing the replay's messages</source>
+        <translation>Berichten van de replay op een rij zetten</translation>
+    </message>
+    <message>
+        <location filename="../views/pole_view.py" line="716" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="696" />
+        <location filename="../views/pole_view.py" line="722" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="582" />
+        <location filename="../views/pole_view.py" line="586" />
         <source>Stop transaction %1? The driver's session ends.</source>
         <translation>Transactie %1 stoppen? De laadsessie van de bestuurder eindigt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="588" />
+        <location filename="../views/pole_view.py" line="592" />
         <source>Unlock socket %1? A running session stops.</source>
         <translation>Laadpunt %1 ontgrendelen? Een lopende sessie stopt.</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="593" />
+        <location filename="../views/pole_view.py" line="597" />
         <source>Soft-reset the pole? Running sessions stop.</source>
         <translation>De paal zacht herstarten? Lopende laadsessies stoppen.</translation>
     </message>
@@ -4684,7 +4915,7 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     <name>ReplayBar</name>
     <message>
         <location filename="../replay/replay_bar.py" line="55" />
-        <location filename="../replay/replay_bar.py" line="168" />
+        <location filename="../replay/replay_bar.py" line="176" />
         <source>Play</source>
         <translation>Afspelen</translation>
     </message>
@@ -4724,37 +4955,42 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Ga naar</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="149" />
+        <location filename="../replay/replay_bar.py" line="159" />
+        <source>reading further messages…</source>
+        <translation>verdere berichten worden gelezen…</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="160" />
         <source>playing at %1×</source>
         <translation>speelt af op %1×</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="150" />
+        <location filename="../replay/replay_bar.py" line="162" />
         <source>at the end of the window</source>
         <translation>aan het eind van het tijdvak</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="151" />
+        <location filename="../replay/replay_bar.py" line="163" />
         <source>paused</source>
         <translation>gepauzeerd</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="154" />
+        <location filename="../replay/replay_bar.py" line="166" />
         <source>REPLAY of %1's message log · %2 – %3 · replay clock %4 (%5) · nothing is sent to the pole</source>
         <translation>AFSPELEN van het berichtenlogboek van %1 · %2 – %3 · afspeelklok %4 (%5) · er gaat niets naar de laadpaal</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="164" />
-        <source>The window holds more messages than one replay reads: it ends at %1.</source>
-        <translation>Het tijdvak bevat meer berichten dan één afspeelsessie leest: het stopt om %1.</translation>
+        <location filename="../replay/replay_bar.py" line="181" />
+        <source>Message %1 of %2 read so far</source>
+        <translation>Bericht %1 van %2 tot nu toe gelezen</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="168" />
+        <location filename="../replay/replay_bar.py" line="176" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="171" />
+        <location filename="../replay/replay_bar.py" line="179" />
         <source>Message %1 of %2</source>
         <translation>Bericht %1 van %2</translation>
     </message>
@@ -5182,132 +5418,142 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>RoamingView</name>
     <message>
-        <location filename="../roaming/view.py" line="57" />
+        <location filename="../roaming/view.py" line="55" />
         <source>Roaming partners are e-mobility service providers (eMSPs) and hubs connected over OCPI 2.2.1: their drivers' cards work at our poles, and they see our locations, sessions and charge records.</source>
         <translation>Roamingpartners zijn e-mobility-dienstverleners (eMSP's) en hubs die via OCPI 2.2.1 gekoppeld zijn: de laadpassen van hun rijders werken aan onze laadpalen, en zij zien onze locaties, laadsessies en laadrecords.</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="67" />
+        <location filename="../roaming/view.py" line="65" />
         <source>Partner</source>
         <translation>Partner</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="67" />
+        <location filename="../roaming/view.py" line="65" />
         <source>Party</source>
         <translation>Partij</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="67" />
+        <location filename="../roaming/view.py" line="65" />
         <source>Roles</source>
         <translation>Rollen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="67" />
+        <location filename="../roaming/view.py" line="65" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="68" />
+        <location filename="../roaming/view.py" line="66" />
         <source>Modules</source>
         <translation>Modules</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="68" />
+        <location filename="../roaming/view.py" line="66" />
         <source>Changed (local)</source>
         <translation>Gewijzigd (lokaal)</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="68" />
+        <location filename="../roaming/view.py" line="66" />
         <source>Last problem</source>
         <translation>Laatste probleem</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="75" />
+        <location filename="../roaming/view.py" line="73" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="77" />
+        <location filename="../roaming/view.py" line="75" />
         <source>Invite a partner…</source>
         <translation>Partner uitnodigen…</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="79" />
+        <location filename="../roaming/view.py" line="77" />
         <source>Register with a partner…</source>
         <translation>Aanmelden bij een partner…</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="81" />
+        <location filename="../roaming/view.py" line="79" />
         <source>Suspend</source>
         <translation>Opschorten</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="83" />
+        <location filename="../roaming/view.py" line="81" />
         <source>Resume</source>
         <translation>Hervatten</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="85" />
+        <location filename="../roaming/view.py" line="83" />
         <source>Delete</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="110" />
+        <location filename="../roaming/view.py" line="102" />
+        <source>Partners</source>
+        <translation>Partners</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="103" />
+        <source>Tariffs</source>
+        <translation>Tarieven</translation>
+    </message>
+    <message>
+        <location filename="../roaming/view.py" line="122" />
         <source>Connect to a service to see its roaming partners.</source>
         <translation>Maak verbinding met een service om de roamingpartners te zien.</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="132" />
+        <location filename="../roaming/view.py" line="131" />
         <source>Reading the roaming partners</source>
         <translation>Roamingpartners ophalen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="139" />
+        <location filename="../roaming/view.py" line="138" />
         <source>Inviting %1</source>
         <translation>%1 uitnodigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="149" />
+        <location filename="../roaming/view.py" line="148" />
         <source>Registered with %1.</source>
         <translation>Aangemeld bij %1.</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="152" />
+        <location filename="../roaming/view.py" line="151" />
         <source>Registering with %1</source>
         <translation>Aanmelden bij %1</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="163" />
+        <location filename="../roaming/view.py" line="162" />
         <source>Changing %1</source>
         <translation>%1 wijzigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="171" />
+        <location filename="../roaming/view.py" line="170" />
         <source>Invite a partner</source>
         <translation>Partner uitnodigen</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="172" />
+        <location filename="../roaming/view.py" line="171" />
         <source>The partner's name:</source>
         <translation>Naam van de partner:</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="177" />
+        <location filename="../roaming/view.py" line="176" />
         <source>Register with a partner</source>
         <translation>Aanmelden bij een partner</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="182" />
+        <location filename="../roaming/view.py" line="181" />
         <source>Name</source>
         <translation>Naam</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="183" />
+        <location filename="../roaming/view.py" line="182" />
         <source>Versions URL</source>
         <translation>Versie-URL</translation>
     </message>
     <message>
-        <location filename="../roaming/view.py" line="184" />
+        <location filename="../roaming/view.py" line="183" />
         <source>Token A it gave you</source>
         <translation>Token A dat de partner u gaf</translation>
     </message>
@@ -6032,9 +6278,132 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
     </message>
 </context>
 <context>
+    <name>TariffsView</name>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="46" />
+        <source>What roaming partners' drivers pay at our poles. Prices are in euros excluding VAT. A pole's own tariff wins over the fleet-wide one.</source>
+        <translation>Wat rijders van roamingpartners betalen aan onze laadpalen. Prijzen in euro exclusief btw. Het eigen tarief van een laadpaal gaat voor het tarief voor de hele vloot.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="52" />
+        <source>Tariff</source>
+        <translation>Tarief</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="52" />
+        <source>Applies to</source>
+        <translation>Geldt voor</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="52" />
+        <source>Per kWh</source>
+        <translation>Per kWh</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="53" />
+        <source>Per hour</source>
+        <translation>Per uur</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="53" />
+        <source>Per session</source>
+        <translation>Per laadsessie</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="53" />
+        <source>VAT</source>
+        <translation>Btw</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="54" />
+        <source>Changed (local)</source>
+        <translation>Gewijzigd (lokale tijd)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="63" />
+        <source>e.g. FLEET or PW-0001-DAY</source>
+        <translation>bijv. VLOOT of PW-0001-DAG</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="65" />
+        <source>empty: every pole</source>
+        <translation>leeg: alle laadpalen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="72" />
+        <source>Tariff name</source>
+        <translation>Naam van het tarief</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="73" />
+        <source>For pole</source>
+        <translation>Voor laadpaal</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="74" />
+        <source>Per kWh (€)</source>
+        <translation>Per kWh (€)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="75" />
+        <source>Per hour (€)</source>
+        <translation>Per uur (€)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="76" />
+        <source>Per session (€)</source>
+        <translation>Per laadsessie (€)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="77" />
+        <source>VAT (%)</source>
+        <translation>Btw (%)</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="78" />
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="80" />
+        <source>Save tariff</source>
+        <translation>Tarief opslaan</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="82" />
+        <source>Delete tariff</source>
+        <translation>Tarief verwijderen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="104" />
+        <source>Connect to a service to see its tariffs.</source>
+        <translation>Maak verbinding met een backoffice om de tarieven te zien.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="121" />
+        <source>Reading the tariffs</source>
+        <translation>Tarieven lezen</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="138" />
+        <source>Tariff %1 saved; partners see it at their next read.</source>
+        <translation>Tarief %1 opgeslagen; partners zien het bij hun volgende ophaalronde.</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="143" />
+        <source>Saving tariff %1</source>
+        <translation>Tarief %1 opslaan</translation>
+    </message>
+    <message>
+        <location filename="../roaming/tariffs_view.py" line="150" />
+        <source>Deleting tariff %1</source>
+        <translation>Tarief %1 verwijderen</translation>
+    </message>
+</context>
+<context>
     <name>parent</name>
     <message>
-        <location filename="../views/pole_view.py" line="114" />
+        <location filename="../views/pole_view.py" line="116" />
         <source>Please confirm</source>
         <translation>Bevestig alstublieft</translation>
     </message>
