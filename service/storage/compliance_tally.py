@@ -142,6 +142,13 @@ def transaction_changed(connection: Connection, before: TransactionRecord,
         _add(connection, after.pole_id, after.transaction_id, after.id_tag, new, 1)
 
 
+def refresh_pole(connection: Connection, pole_id: str) -> None:
+    """Lock the pole and rebuild its tally unless it already counts from its start."""
+    start, tallied = _programme_of(connection, pole_id, lock=True)
+    if start is not None and tallied != start:
+        rebuild_pole(connection, pole_id, start)
+
+
 def _entries(records: Iterable[TransactionRecord], start: datetime
              ) -> tuple[dict[int, list[int]], list[dict[str, Any]]]:
     bounds = programme_months(start)

@@ -164,6 +164,8 @@ class Repository:
             session.commit()
             pole = session.get(Pole, pole_id)
         assert pole is not None
+        if programme_start is not None or registered_at is not None:
+            self.refresh_compliance_tally(pole_id)
         return pole
 
     def pole_boot_writes(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
@@ -473,6 +475,12 @@ class Repository:
             values["low_current_at"] = sa.func.coalesce(table.c.low_current_at,
                                                         sa.bindparam("at", at, UTCDateTime()))
         return self._update_transaction(transaction_id, **values)
+
+    def refresh_compliance_tally(self, pole_id: str) -> None:
+        """Recount the pole's eis 25/30 tally if its programme start (or registration)
+        is not the one the tally counts from, e.g. after the grantor set it (eis 24)."""
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            compliance_tally.refresh_pole(connection, pole_id)
 
     def rebuild_compliance_tally(self) -> int:
         """Count every pole's eis 25/30 tally afresh from its transactions (what migration

@@ -28,6 +28,7 @@ from service.reports.compliance import (
     compliance_reports,
     to_json,
 )
+from service.storage.compliance_tally import TALLY_POLES
 from service.storage.database import alembic_config, create_engine_for, migrate
 from service.storage.repository import Repository
 from tests.service.reports_support import register
@@ -250,3 +251,34 @@ def _stored(engine: sa.Engine, moment: datetime | None) -> datetime | None:
         return None
     utc = moment.astimezone(UTC)
     return utc.replace(tzinfo=None) if engine.dialect.name == "sqlite" else utc
+
+
+def test_eis24_eis25_tally_follows_a_changed_programme_start(repository: Repository) -> None:
+    """The grantor switches a pole on later (eis 24): its subperiods count from the new
+    start at once. A pole whose start changed behind the repository's back (its tally
+    counts from the old one) is counted from its transactions until its next stop."""
+    _register(repository, PROGRAMMES)
+    records = [_start(repository, tx) for tx in random_history(random.Random(41))[:400]]
+    for tx in records:
+        for kind, at in _events(repository, tx):
+            _send(repository, tx, kind, at)
+    moved = dict(PROGRAMMES, **{"SQL-A": datetime(2026, 5, 17, 18, 30, tzinfo=AMSTERDAM)})
+    repository.upsert_pole("SQL-A", programme_start=moved["SQL-A"])
+    _expect(repository, records, moved)
+
+    behind = dict(moved, **{"SQL-C": datetime(2025, 11, 2, tzinfo=AMSTERDAM)})
+    with repository.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE poles SET programme_start = :start "
+                                   "WHERE id = 'SQL-C'"), {"start": _stored(
+                                       repository.engine, behind["SQL-C"])})
+    _expect(repository, records, behind)
+    late = _start(repository, TransactionRecord(
+        "SQL-C", 2, 0, datetime(2027, 1, 5, 18, tzinfo=AMSTERDAM),
+        datetime(2027, 1, 5, 18, tzinfo=AMSTERDAM), datetime(2027, 1, 5, 19, tzinfo=AMSTERDAM),
+        None, False, "NEXT"))
+    _send(repository, late, "stop", late.ended_at)
+    with repository.engine.connect() as connection:
+        tallied = connection.execute(sa.select(TALLY_POLES.c.programme_start).where(
+            TALLY_POLES.c.pole_id == "SQL-C")).scalar_one()
+    assert tallied == behind["SQL-C"]  # the stop rebuilt it from the new start
+    _expect(repository, [*records, late], behind)
