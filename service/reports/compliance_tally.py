@@ -23,6 +23,7 @@ subperiod 2 and 18–35 subperiod 3, for any programme start ``P``.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -71,10 +72,30 @@ class TallyLow:
 
 
 def programme_months(programme_start: datetime, *, zone: ZoneInfo = AMSTERDAM
-                     ) -> list[datetime]:
-    """The 37 UTC bounds of the programme months; month ``k`` is ``[b[k], b[k+1])``."""
+                     ) -> tuple[datetime, ...]:
+    """The 37 UTC bounds of the programme months; month ``k`` is ``[b[k], b[k+1])``.
+
+    Remembered per start: the fleet's summary asks for every pole's bounds several times,
+    and calendar arithmetic for 10,000 poles cost seconds."""
+    return _programme_months(programme_start.astimezone(UTC), zone)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _programme_months(programme_start: datetime, zone: ZoneInfo) -> tuple[datetime, ...]:
     local = programme_start.astimezone(zone)
-    return [_add_months(local, k, zone).astimezone(UTC) for k in range(PROGRAMME_MONTHS + 1)]
+    return tuple(_add_months(local, k, zone).astimezone(UTC)
+                 for k in range(PROGRAMME_MONTHS + 1))
+
+
+_SUBPERIOD_OF_MONTH = tuple(next(index for index, sp in enumerate(_SUBPERIODS)
+                                 if sp.start_months <= month < sp.end_months)
+                            for month in range(PROGRAMME_MONTHS))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _subperiod_bounds(programme_start: datetime, zone: ZoneInfo
+                      ) -> list[tuple[str, datetime, datetime]]:
+    return subperiod_bounds(programme_start, zone=zone)
 
 
 def _month_of(bounds: Sequence[datetime], moment: datetime) -> int:
@@ -145,23 +166,28 @@ def reports_from_tally(programmes: Iterable[ProgramStart], until: datetime,
             row[1] += int(over)
     lows_of: dict[str, list[TallyLow]] = {}
     for low in low_by_id.values():
-        lows_of.setdefault(low.pole_id, []).append(low)
+        if bounds[low.pole_id][low.month] < until_utc:
+            lows_of.setdefault(low.pole_id, []).append(low)
+    # One pass over the months: (pole, subperiod index) → [peak, overruled].
+    sums: dict[tuple[str, int], list[int]] = {}
+    for (pole, month), (peak_n, over_n) in tally.items():
+        if bounds[pole][month] < until_utc:
+            total = sums.setdefault((pole, _SUBPERIOD_OF_MONTH[month]), [0, 0])
+            total[0] += peak_n
+            total[1] += over_n
 
     reports: list[SubperiodReport] = []
     for pole in sorted(starts):
         pole_bounds = bounds[pole]
-        open_months = [k for k in range(PROGRAMME_MONTHS) if pole_bounds[k] < until_utc]
-        pole_lows = sorted((low for low in lows_of.get(pole, [])
-                            if pole_bounds[low.month] < until_utc),
+        pole_lows = sorted(lows_of.get(pole, []),
                            key=lambda low: (low.first_peak, low.transaction_id))
-        for sp, (name, start, end) in zip(_SUBPERIODS, subperiod_bounds(starts[pole], zone=zone),
-                                          strict=True):
+        for index, (sp, (name, start, end)) in enumerate(zip(
+                _SUBPERIODS, _subperiod_bounds(starts[pole].astimezone(UTC), zone),
+                strict=True)):
             start_utc, end_utc = pole_bounds[sp.start_months], pole_bounds[sp.end_months]
             if start_utc >= until_utc:
                 break
-            months = [k for k in open_months if sp.start_months <= k < sp.end_months]
-            n_peak = sum(tally.get((pole, k), [0, 0])[0] for k in months)
-            n_over = sum(tally.get((pole, k), [0, 0])[1] for k in months)
+            n_peak, n_over = sums.get((pole, index), (0, 0))
             listed = [item for item in pole_lows
                       if sp.start_months <= item.month < sp.end_months]
             reports.append(SubperiodReport(

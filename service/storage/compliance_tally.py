@@ -8,8 +8,8 @@ or report, which changes nothing, adds nothing; and a change that does not commi
 no trace in the tally either.
 
 Several service processes may write (``--workers``): the pole's row is locked first
-(``SELECT … FOR UPDATE``; SQLite has one writer at a time anyway), so the entry before the
-change is the one the tally holds, a rebuild of the pole's tally (its programme start
+(``SELECT … FOR NO KEY UPDATE``; SQLite has one writer at a time anyway), so the entry
+before the change is the one the tally holds, a rebuild of the pole's tally (its programme start
 changed) never interleaves with an increment, and the counts themselves are changed by the
 database (``peak = peak + 1``), never written back from a value read in Python.
 """
@@ -68,7 +68,9 @@ def _programme_of(connection: Connection, pole_id: str, *, lock: bool
              .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
              .where(POLES.c.id == pole_id))
     if lock:
-        query = query.with_for_update(of=POLES)
+        # FOR NO KEY UPDATE: other tally writers of the pole wait, rows that merely refer
+        # to the pole (status events, meter values) do not.
+        query = query.with_for_update(of=POLES, key_share=True)
     row = connection.execute(query).one_or_none()
     if row is None:
         return None, None
@@ -237,18 +239,23 @@ def read_tally(connection: Connection, programmes: Sequence[ProgramStart], until
     programme start: those poles, their counts, their low-current vehicles, and their
     transactions still running at ``until`` or stopped after it (see there)."""
     tallied = {pole_id: _aware(start) for pole_id, start in connection.execute(
-        sa.select(TALLY_POLES.c.pole_id, TALLY_POLES.c.programme_start))}
+        sa.select(TALLY_POLES.c.pole_id, TALLY_POLES.c.programme_start)).all()}
     current = [p for p in programmes if tallied.get(p.pole_id) == p.start]
     poles = {p.pole_id for p in current}
     if not current:
         return [], {}, [], []
+    # fetchall (``.all()``): iterating a result fetches row by row, seconds for a fleet.
     counts = {(pole_id, month): (peak, over) for pole_id, month, peak, over in connection.execute(
-        sa.select(TALLY.c.pole_id, TALLY.c.month, TALLY.c.peak, TALLY.c.overruled))
+        sa.select(TALLY.c.pole_id, TALLY.c.month, TALLY.c.peak, TALLY.c.overruled)).all()
         if pole_id in poles}
+    # PostgreSQL hands back aware times itself; `UTCDateTime`'s conversion of each of a
+    # fleet's low-current vehicles cost a second.
+    first_peak = (sa.type_coerce(TALLY_LOW.c.first_peak, sa.DateTime(timezone=True))
+                  if connection.dialect.name == "postgresql" else TALLY_LOW.c.first_peak)
     lows = [TallyLow(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
             for row in connection.execute(
         sa.select(TALLY_LOW.c.pole_id, TALLY_LOW.c.transaction_id, TALLY_LOW.c.month,
-                  TALLY_LOW.c.first_peak, TALLY_LOW.c.overruled, TALLY_LOW.c.id_tag))
+                  first_peak, TALLY_LOW.c.overruled, TALLY_LOW.c.id_tag)).all()
         if row[0] in poles]
     horizon = until
     for programme in current:
@@ -258,6 +265,6 @@ def read_tally(connection: Connection, programmes: Sequence[ProgramStart], until
     unsettled = [record(row) for row in connection.execute(
         sa.select(*_RECORD_COLUMNS).where(sa.or_(
             sa.and_(TRANSACTIONS.c.stopped.is_(None), TRANSACTIONS.c.started < until),
-            sa.and_(TRANSACTIONS.c.stopped > until, TRANSACTIONS.c.started < horizon))))
+            sa.and_(TRANSACTIONS.c.stopped > until, TRANSACTIONS.c.started < horizon)))).all()
         if row[0] in poles]
     return current, counts, lows, unsettled

@@ -226,8 +226,14 @@ def test_eis25_eis30_tally_back_filled_by_migration_0021_equals_the_pure_report(
         config.attributes["connection"] = connection
         command.upgrade(config, "0020")
     records = random_history(random.Random(31))
-    old = Repository(engine)
-    _register(old, PROGRAMMES)
+    poles = sa.table("poles", *(sa.column(name) for name in (
+        "id", "auto_registered", "connection_size", "connected", "programme_start",
+        "registered_at")))
+    with engine.begin() as connection:  # as revision 0020's code stored them
+        connection.execute(sa.insert(poles), [
+            {"id": pole, "auto_registered": False, "connection_size": "3x35",
+             "connected": False, "programme_start": _stored(engine, start),
+             "registered_at": _stored(engine, start)} for pole, start in PROGRAMMES.items()])
     table = sa.table("transactions", *(sa.column(name) for name in (
         "id", "pole_id", "connector_id", "id_tag", "meter_start", "meter_stop", "started",
         "stopped", "overruled_at", "overrule_source", "low_current_vehicle")))
