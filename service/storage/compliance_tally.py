@@ -8,10 +8,11 @@ or report, which changes nothing, adds nothing; and a change that does not commi
 no trace in the tally either.
 
 Several service processes may write (``--workers``): the pole's row is locked first
-(``SELECT … FOR NO KEY UPDATE``; SQLite has one writer at a time anyway), so the entry
-before the change is the one the tally holds, a rebuild of the pole's tally (its programme start
-changed) never interleaves with an increment, and the counts themselves are changed by the
-database (``peak = peak + 1``), never written back from a value read in Python.
+(``SELECT … FOR NO KEY UPDATE``; on SQLite the database's write lock, taken before the
+first read), so the entry before the change is the one the tally holds, a rebuild of the
+pole's tally (its programme start changed) never interleaves with an increment, and the
+counts themselves are changed by the database (``peak = peak + 1``), never written back
+from a value read in Python.
 """
 
 from __future__ import annotations
@@ -67,7 +68,13 @@ def _programme_of(connection: Connection, pole_id: str, *, lock: bool
                        TALLY_POLES.c.programme_start)
              .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
              .where(POLES.c.id == pole_id))
-    if lock:
+    if lock and connection.dialect.name == "sqlite":
+        # SQLite has no row locks, and its driver begins a transaction only at the first
+        # write: a write first takes the database's write lock (waiting for it as any
+        # writer does), so what is read next stays true until the commit.
+        connection.execute(sa.update(POLES).where(POLES.c.id == pole_id)
+                           .values(id=POLES.c.id))
+    elif lock:
         # FOR NO KEY UPDATE: other tally writers of the pole wait, rows that merely refer
         # to the pole (status events, meter values) do not.
         query = query.with_for_update(of=POLES, key_share=True)
