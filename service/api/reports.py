@@ -22,7 +22,6 @@ from starlette.responses import Response
 from service.api.errors import ApiError
 from service.api.uptime import _report as _uptime_report
 from service.reports.compliance import (
-    _SUBPERIODS,
     ProgramStart,
     SubperiodReport,
     TransactionRecord,
@@ -37,8 +36,6 @@ from service.storage.models import ConnectionSession, Pole, Transaction
 from service.storage.repository import AsyncRepository, Repository, by_pole
 
 PREFIX = "/api/v1"
-SUBPERIOD_TARGETS = tuple((sp.target_percent, sp.aim_percent) for sp in _SUBPERIODS)
-"""(limit %, aim %) of the baseline and subperiods 2 and 3, as the pure module judges them."""
 
 Start = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, inclusive")]
 End = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, exclusive")]

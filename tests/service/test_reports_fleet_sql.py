@@ -1,9 +1,9 @@
-"""On PostgreSQL the fleet's reports are computed in the database (`service.api.reports`),
-on SQLite from the rows read; both must give exactly what the pure functions give (eis 25,
-30, 48). Random histories crowd the edges: transactions starting and ending on 17:00 and
-21:00, daylight-saving days, overrules at the end of the peak, a programme starting on
-31 August, still-running transactions, sockets faulting and recovering at the same
-instant."""
+"""The fleet's reports (`service.api.reports`: compliance from the stored tally, uptime on
+PostgreSQL from the status events that change availability) must give exactly what the
+pure functions give (eis 25, 30, 48), on SQLite and PostgreSQL. Random histories crowd the
+edges: transactions starting and ending on 17:00 and 21:00, daylight-saving days,
+overrules at the end of the peak, a programme starting on 31 August, still-running
+transactions, sockets faulting and recovering at the same instant."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def random_statuses(rng: random.Random, start: datetime) -> list[StatusChange]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def repository(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
-    """The fleet routes' storage on a SQLite file (the pure functions read the rows) and on
-    PostgreSQL (the arithmetic runs in the database): both must equal the pure report."""
+    """The fleet routes' storage on a SQLite file and on PostgreSQL: both must equal the
+    pure report."""
     with ExitStack() as stack:
         url = (f"sqlite:///{tmp_path / 'reports.sqlite'}" if request.param == "sqlite"
                else stack.enter_context(postgres_schema()))
