@@ -23,25 +23,20 @@ from service.api.errors import ApiError
 from service.api.uptime import _report as _uptime_report
 from service.api.uptime import service_restarts
 from service.reports.compliance import (
-    _SUBPERIODS,
-    AMSTERDAM,
-    PEAK,
-    LowCurrentOverrule,
     ProgramStart,
     SubperiodReport,
     TransactionRecord,
     compliance_reports,
-    subperiod_bounds,
     to_csv,
     to_json,
 )
+from service.reports.compliance_tally import reports_from_tally
 from service.reports.uptime import UptimeReport, uptime_to_csv, uptime_to_json
+from service.storage.compliance_tally import read_tally
 from service.storage.models import ConnectionSession, Pole, Transaction
 from service.storage.repository import AsyncRepository, Repository, by_pole
 
 PREFIX = "/api/v1"
-SUBPERIOD_TARGETS = tuple((sp.target_percent, sp.aim_percent) for sp in _SUBPERIODS)
-"""(limit %, aim %) of the baseline and subperiods 2 and 3, as the pure module judges them."""
 
 Start = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, inclusive")]
 End = Annotated[AwareDatetime, Query(description="ISO-8601 with offset, exclusive")]
@@ -100,145 +95,27 @@ def _programme_starts(repository: Repository, until: datetime) -> list[ProgramSt
 def fleet_compliance(repository: Repository, until: datetime) -> list[SubperiodReport]:
     """eis 25/30 of every pole with a programme, each subperiod begun by ``until``.
 
-    On PostgreSQL the peak arithmetic runs in the database (`_peak_counts`): a fleet's year
-    is millions of transactions, and reading them into Python took minutes. Elsewhere
-    (SQLite: one site, a few poles) the pure function reads every transaction.
+    From the stored tally (`service.storage.compliance_tally`): per pole and programme
+    month a few counts, plus the transactions the tally cannot judge as of ``until`` (still
+    running, or stopped after it). A pole whose tally counts from another programme start
+    than its current one (the start was just changed) is counted from its transactions by
+    the pure function, as every pole was before issue 19.
     """
     programmes = _programme_starts(repository, until)
     if not programmes:
         return []
-    if repository.engine.dialect.name == "postgresql":
-        return _reports_from_counts(programmes, until, _peak_counts(repository, programmes,
-                                                                    until))
-    earliest = min(programme.start for programme in programmes)
-    return compliance_reports(fleet_transactions(repository, earliest, until), programmes,
-                              until=until)
-
-
-_PEAK_COUNTS = sa.text("""
-WITH prog AS (
-    SELECT pole_id, b0, hi, CAST(b6 AS timestamp) AS w6,
-           CAST(b18 AS timestamp) AS w18
-    FROM unnest(CAST(:poles AS text[]), CAST(:b0 AS timestamptz[]),
-                CAST(:b6 AS timestamptz[]), CAST(:b18 AS timestamptz[]),
-                CAST(:hi AS timestamptz[])) AS p(pole_id, b0, b6, b18, hi)
-), peaks AS (
-    SELECT t.pole_id, t.id, t.id_tag, t.low_current_vehicle AS low, t.overruled_at,
-           p.w6, p.w18, w.le,
-        CASE WHEN CAST(w.ls AS time) < CAST(:peak_end AS time)
-                 THEN greatest(w.ls, CAST(w.ls AS date) + CAST(:peak_start AS time))
-             ELSE CAST(w.ls AS date) + 1 + CAST(:peak_start AS time) END AS first_wall,
-        CASE WHEN CAST(w.le AS time) > CAST(:peak_start AS time)
-                 THEN least(w.le, CAST(w.le AS date) + CAST(:peak_end AS time))
-             ELSE CAST(w.le AS date) - 1 + CAST(:peak_end AS time) END AS last_wall
-    FROM transactions t JOIN prog p ON p.pole_id = t.pole_id
-    CROSS JOIN LATERAL (
-        SELECT greatest(t.started, p.b0) AS s, least(coalesce(t.stopped, p.hi), p.hi) AS e
-    ) AS u
-    CROSS JOIN LATERAL (
-        SELECT CAST(u.s AS timestamp) AS ls, CAST(u.e AS timestamp) AS le
-    ) AS w
-    WHERE t.started < p.hi AND (t.stopped IS NULL OR t.stopped > p.b0) AND u.s < u.e
-), judged AS (
-    SELECT pole_id, id, id_tag, low, first_wall,
-           CASE WHEN first_wall < w6 THEN 0 WHEN first_wall < w18 THEN 1 ELSE 2 END AS sub,
-           overruled_at IS NOT NULL
-               AND overruled_at < CAST(last_wall AS timestamptz) AS over
-    FROM peaks WHERE first_wall < le
-)
-SELECT pole_id, sub, CASE WHEN low THEN id END AS low_id,
-       count(*) AS n, count(*) FILTER (WHERE over) AS n_over,
-       min(id_tag) AS tag, min(first_wall) AS first_wall
-FROM judged GROUP BY 1, 2, 3
-""")
-"""The peak arithmetic of `service.reports.compliance` in SQL, per pole and subperiod.
-
-Exactly that module's definitions: the span ``[max(start, programme), min(stop or hi, hi))``;
-its first peak overlap decides the subperiod; overruled when the overrule came before the
-end of its last peak overlap. Wall-clock comparisons in Europe/Amsterdam are safe because
-the peak's edges (17:00, 21:00) are never inside a daylight-saving jump (02:00–03:00), so
-a peak moment's wall clock orders as its instant does (the subperiod bounds, from the pure
-`subperiod_bounds`, are compared on the wall clock too). A test runs random histories
-(daylight-saving days, 21:00:00 edges) through both paths.
-
-One pass over the transactions, without ordered aggregates, so PostgreSQL can split the
-scan and the counting between its workers, and wall clocks through the session's time
-zone (a cast; ``AT TIME ZONE 'Europe/Amsterdam'`` looks the zone up for every timestamp,
-and the planner repeats the expressions wherever they are used). Issue 19: the former
-three materialised steps and ``array_agg(… ORDER BY …)`` took 61–90 s for 4.9 M
-transactions on the loaded development machine, this 17–45 s beside it (same reports).
-Counted transactions come back as one row per pole and subperiod; low-current vehicles
-(eis 30, about 1 in 50) one row each, which `_peak_counts` lists in the pure function's order."""
-
-
-def _peak_counts(repository: Repository, programmes: Sequence[ProgramStart],
-                 until: datetime) -> dict[tuple[str, int], tuple[Any, ...]]:
-    """``(pole id, subperiod index) → (peak, overruled, low ids, low-overruled ids, tags)``."""
-    columns: dict[str, list[Any]] = {"poles": [], "b0": [], "b6": [], "b18": [], "hi": []}
-    for programme in programmes:
-        bounds = subperiod_bounds(programme.start, zone=AMSTERDAM)
-        columns["poles"].append(programme.pole_id)
-        columns["b0"].append(programme.start)
-        columns["b6"].append(bounds[1][1])
-        columns["b18"].append(bounds[2][1])
-        columns["hi"].append(min(until.astimezone(UTC), bounds[2][2].astimezone(UTC)))
-    counts: dict[tuple[str, int], tuple[int, int]] = {}
-    lows: dict[tuple[str, int], list[tuple[datetime, int, bool, str]]] = {}
-    with repository.engine.begin() as connection:
-        # Hash the fleet's transactions against the poles rather than loop over an index
-        # per pole (the planner cannot count an unnest), and hash the groups rather than
-        # sort millions of rows by pole (the planner picks the sort it needs for neither).
-        connection.execute(sa.text("SET LOCAL enable_nestloop = off"))
-        connection.execute(sa.text("SET LOCAL enable_mergejoin = off"))
-        connection.execute(sa.text("SET LOCAL enable_sort = off"))
-        connection.execute(sa.text("SET LOCAL work_mem = '128MB'"))
-        # Wall clocks through the session's zone: a cast, not a zone looked up by name for
-        # each of millions of timestamps.
-        connection.execute(sa.text("SELECT set_config('TimeZone', :zone, true)"),
-                           {"zone": AMSTERDAM.key})
-        rows = connection.execute(_PEAK_COUNTS, {
-            **columns, "peak_start": PEAK[0], "peak_end": PEAK[1]})
-        for pole_id, sub, low_id, n, n_over, tag, first_wall in rows:
-            if low_id is None:
-                counts[(pole_id, sub)] = (n, n_over)
-            else:
-                lows.setdefault((pole_id, sub), []).append((first_wall, low_id, n_over > 0, tag))
-    result: dict[tuple[str, int], tuple[Any, ...]] = {}
-    for key in counts.keys() | lows.keys():
-        n_peak, n_over = counts.get(key, (0, 0))
-        low = sorted(lows.get(key, []))
-        result[key] = (n_peak, n_over, [item[1] for item in low],
-                       [item[1] for item in low if item[2]],
-                       [item[3] for item in low if item[2]])
-    return result
-
-
-def _reports_from_counts(programmes: Sequence[ProgramStart], until: datetime,
-                         counts: dict[tuple[str, int], tuple[Any, ...]]
-                         ) -> list[SubperiodReport]:
-    """`SubperiodReport`s as `compliance_report` makes them, from the database's counts
-    (without the lists of counted ids, which the fleet's answers leave out)."""
-    until_utc = until.astimezone(UTC)
-    reports = []
-    for programme in sorted(programmes, key=lambda p: p.pole_id):
-        bounds = subperiod_bounds(programme.start, zone=AMSTERDAM)
-        for index, ((name, start, end), (target, aim)) in enumerate(
-                zip(bounds, SUBPERIOD_TARGETS, strict=True)):
-            if start.astimezone(UTC) >= until_utc:
-                break
-            n_peak, n_over, low, low_over, tags = counts.get(
-                (programme.pole_id, index), (0, 0, None, None, None))
-            reports.append(SubperiodReport(
-                pole_id=programme.pole_id, name=name, start=start, end=end,
-                complete=end.astimezone(UTC) <= until_utc, peak_transactions=n_peak,
-                overruled=n_over,
-                overruled_percent=None if n_peak == 0 else 100.0 * n_over / n_peak,
-                target_percent=target, aim_percent=aim,
-                target_met=None if target is None or n_peak == 0
-                else n_over * 100 <= target * n_peak,
-                low_current_transactions=tuple(low or ()),
-                low_current_overruled=tuple(LowCurrentOverrule(i, tag) for i, tag in zip(
-                    low_over or (), tags or (), strict=True))))
+    with repository.engine.connect() as connection:
+        tallied, counts, lows, unsettled = read_tally(connection, programmes, until)
+    reports = reports_from_tally(tallied, until, counts, lows, unsettled)
+    done = {programme.pole_id for programme in tallied}
+    rest = [programme for programme in programmes if programme.pole_id not in done]
+    if rest:
+        earliest = min(programme.start for programme in rest)
+        others = {programme.pole_id for programme in rest}
+        reports += compliance_reports(
+            [tx for tx in fleet_transactions(repository, earliest, until)
+             if tx.pole_id in others], rest, until=until)
+        reports.sort(key=lambda report: report.pole_id)
     return reports
 
 
@@ -300,12 +177,20 @@ def connection_intervals(repository: Repository, start: datetime, end: datetime
     (``pole_id``, ``started``, ``ended``): `Repository.connection_sessions` without the
     ORM objects, which cost seconds for a fleet's year of sessions."""
     table: sa.Table = ConnectionSession.__table__  # type: ignore[attr-defined]
-    query = (sa.select(table.c.pole_id, table.c.started, table.c.ended, table.c.end_reason)
+    started: sa.ColumnElement[Any] = table.c.started
+    ended: sa.ColumnElement[Any] = table.c.ended
+    if repository.engine.dialect.name == "postgresql":
+        # psycopg hands back aware times itself; `UTCDateTime`'s conversion of a fleet's
+        # year of sessions, one value at a time, cost about half a second.
+        aware = sa.DateTime(timezone=True)
+        started, ended = (sa.type_coerce(started, aware).label("started"),
+                          sa.type_coerce(ended, aware).label("ended"))
+    query = (sa.select(table.c.pole_id, started, ended, table.c.end_reason)
              .where(table.c.started < end,
                     sa.or_(table.c.ended.is_(None), table.c.ended > start))
              .order_by(table.c.started))
     with repository.engine.connect() as connection:
-        return list(connection.execute(query))
+        return list(connection.execute(query).all())
 
 
 def fleet_uptime(repository: Repository, start: datetime, end: datetime

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
 from service.accounts.request_entry import REQUEST_ENTRY
-from service.storage import audit_chain
+from service.storage import audit_chain, compliance_tally
 from service.storage.compiled_writes import CompiledWrites
 from service.storage.database import storage_errors
 from service.storage.models import (
@@ -164,6 +164,8 @@ class Repository:
             session.commit()
             pole = session.get(Pole, pole_id)
         assert pole is not None
+        if programme_start is not None or registered_at is not None:
+            self.refresh_compliance_tally(pole_id)
         return pole
 
     def pole_boot_writes(self, pole_id: str, *, vendor: str, model: str, serial: str | None,
@@ -427,14 +429,25 @@ class Repository:
 
     def _update_transaction(self, transaction_id: int, where: Any = None,
                             **values: Any) -> bool:
+        """Change one transaction and, in the same database transaction, the eis 25/30
+        tally its verdict counts in (`service.storage.compliance_tally`): the pole is
+        locked, the entry before and after the change compared, the difference applied.
+        A resent message that changes nothing therefore counts nothing."""
         table = _table(Transaction)
         statement = sa.update(table).where(table.c.id == transaction_id)
         if where is not None:
             statement = statement.where(where)
-        with storage_errors(self.engine.url), self._session() as session:
-            result = session.execute(statement.values(**values))
-            session.commit()
-        return bool(getattr(result, "rowcount", 0))
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            if compliance_tally.lock_pole_of(connection, transaction_id) is None:
+                return False
+            before = compliance_tally.read_record(connection, transaction_id)
+            result = connection.execute(statement.values(**values))
+            if not getattr(result, "rowcount", 0):
+                return False
+            after = compliance_tally.read_record(connection, transaction_id)
+            assert before is not None and after is not None
+            compliance_tally.transaction_changed(connection, before, after)
+        return True
 
     def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
                          reason: str | None) -> bool:
@@ -462,6 +475,18 @@ class Repository:
             values["low_current_at"] = sa.func.coalesce(table.c.low_current_at,
                                                         sa.bindparam("at", at, UTCDateTime()))
         return self._update_transaction(transaction_id, **values)
+
+    def refresh_compliance_tally(self, pole_id: str) -> None:
+        """Recount the pole's eis 25/30 tally if its programme start (or registration)
+        is not the one the tally counts from, e.g. after the grantor set it (eis 24)."""
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            compliance_tally.refresh_pole(connection, pole_id)
+
+    def rebuild_compliance_tally(self) -> int:
+        """Count every pole's eis 25/30 tally afresh from its transactions (what migration
+        0021 does; for histories written around this class, e.g. imported or generated)."""
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            return compliance_tally.backfill(connection)
 
     def transactions(self, pole_id: str, start: datetime, end: datetime) -> list[Transaction]:
         """Transactions that overlap ``[start, end)`` — started before ``end`` and not stopped

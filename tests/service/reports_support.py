@@ -18,7 +18,10 @@ from service.storage.repository import Repository
 def store_transactions(repository: Repository, records: Sequence[TransactionRecord]) -> None:
     """Each record as a stored transaction with its own id. The CSMS knows one start (a
     StartTransaction comes once a card is accepted *and* a vehicle connected), so it is
-    the later of the two: the moment from which the report counts anyway."""
+    the later of the two: the moment from which the report counts anyway.
+
+    Written around the repository (one bulk insert), so the eis 25/30 tally is then counted
+    afresh from the transactions, as migration 0021 counts a database's history."""
     rows = [{"id": r.transaction_id, "pole_id": r.pole_id, "connector_id": r.connector_id,
              "id_tag": r.id_tag, "meter_start": 0,
              "meter_stop": None if r.ended_at is None else 1000,
@@ -28,6 +31,7 @@ def store_transactions(repository: Repository, records: Sequence[TransactionReco
              "low_current_vehicle": r.low_current_vehicle} for r in records]
     with repository.engine.begin() as connection:
         connection.execute(sa.insert(Transaction.__table__), rows)  # type: ignore[attr-defined]
+    repository.rebuild_compliance_tally()
 
 
 def store_uptime_history(repository: Repository, pole_id: str,

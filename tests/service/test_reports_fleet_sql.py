@@ -1,9 +1,9 @@
-"""On PostgreSQL the fleet's reports are computed in the database (`service.api.reports`),
-on SQLite from the rows read; both must give exactly what the pure functions give (eis 25,
-30, 48). Random histories crowd the edges: transactions starting and ending on 17:00 and
-21:00, daylight-saving days, overrules at the end of the peak, a programme starting on
-31 August, still-running transactions, sockets faulting and recovering at the same
-instant."""
+"""The fleet's reports (`service.api.reports`: compliance from the stored tally, uptime on
+PostgreSQL from the status events that change availability) must give exactly what the
+pure functions give (eis 25, 30, 48), on SQLite and PostgreSQL. Random histories crowd the
+edges: transactions starting and ending on 17:00 and 21:00, daylight-saving days,
+overrules at the end of the peak, a programme starting on 31 August, still-running
+transactions, sockets faulting and recovering at the same instant."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from service.api.reports import fleet_compliance, fleet_uptime
 from service.reports.compliance import (
@@ -86,8 +85,8 @@ def random_statuses(rng: random.Random, start: datetime) -> list[StatusChange]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def repository(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
-    """The fleet routes' storage on a SQLite file (the pure functions read the rows) and on
-    PostgreSQL (the arithmetic runs in the database): both must equal the pure report."""
+    """The fleet routes' storage on a SQLite file and on PostgreSQL: both must equal the
+    pure report."""
     with ExitStack() as stack:
         url = (f"sqlite:///{tmp_path / 'reports.sqlite'}" if request.param == "sqlite"
                else stack.enter_context(postgres_schema()))
@@ -142,10 +141,11 @@ def test_eis48_fleet_uptime_from_availability_changes_equals_the_pure_report(
 
 def test_eis53_fleet_compliance_counts_a_late_transaction_and_later_changes(
         repository: Repository) -> None:
-    """The fleet's numbers are read from the transactions as they stand at each request
-    (issue 19 chose that over a stored tally): a transaction a pole kept while offline and
-    sent a week later (eis 53), and a running transaction stopped and overruled after the
-    first report, count at the next one exactly as the pure report counts them."""
+    """The fleet's numbers follow the transactions as they stand at each request (issue 19:
+    through the tally updated in the same database transaction): a transaction a pole kept
+    while offline and sent a week later (eis 53), and a running transaction stopped and
+    overruled after the first report, count at the next one exactly as the pure report
+    counts them."""
     records = random_history(random.Random(4))
     for pole, start in PROGRAMMES.items():
         register(repository, pole, registered_at=start, programme_start=start)
@@ -165,11 +165,9 @@ def test_eis53_fleet_compliance_counts_a_late_transaction_and_later_changes(
     running = next(r for r in records if r.ended_at is None and r.pole_id == "SQL-B")
     stopped_at = running.plugged_at + timedelta(hours=30)  # type: ignore[operator]
     overruled_at = running.plugged_at + timedelta(hours=1)  # type: ignore[operator]
-    with repository.engine.begin() as connection:
-        connection.execute(sa.text(
-            "UPDATE transactions SET stopped = :stopped, overruled_at = :over, "
-            "overrule_source = 'pole' WHERE id = :id"),
-            {"stopped": stopped_at, "over": overruled_at, "id": running.transaction_id})
+    # As the CSMS stores a StopTransaction and an Overrule report sent after it (queued).
+    assert repository.stop_transaction(running.transaction_id, 1000, stopped_at, "Local")
+    assert repository.mark_overrule(running.transaction_id, overruled_at, "pole")
     changed = [replace(r, ended_at=stopped_at, overrule_at=overruled_at)
                if r is running else r for r in records] + late
 

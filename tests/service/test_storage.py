@@ -64,7 +64,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0023"]
+    assert [row[0] for row in versions] == ["0024"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates", "firmware_packages", "firmware_rollouts",
@@ -73,7 +73,8 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
             "pole_credentials", "log_requests", "users", "api_tokens", "audit_chain",
             "service_tokens", "ocpi_partners", "ocpi_tokens", "ocpi_tariffs",
             "pole_locations", "oscp_partners", "grid_group_members",
-            "oscp_forecasts", "service_runs"} <= tables
+            "oscp_forecasts", "service_runs", "compliance_tally_poles", "compliance_tally",
+            "compliance_tally_low"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:

@@ -1,0 +1,277 @@
+"""Keeping the eis 25/30 tally (`service.storage.tally_models`) equal to the transactions.
+
+Every change of a transaction that can move its verdict — its stop (also a late one sent
+after an offline week, eis 53), its overrule, its low-current flag — goes through
+`change_transaction`, which applies the difference between the transaction's tally entry
+before and after the change in the same database transaction. So a resent StopTransaction
+or report, which changes nothing, adds nothing; and a change that does not commit leaves
+no trace in the tally either.
+
+Several service processes may write (``--workers``): the pole's row is locked first
+(``SELECT … FOR NO KEY UPDATE``; on SQLite the database's write lock, taken before the
+first read), so the entry before the change is the one the tally holds, a rebuild of the
+pole's tally (its programme start changed) never interleaves with an increment, and the
+counts themselves are changed by the database (``peak = peak + 1``), never written back
+from a value read in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from service.reports.compliance import ProgramStart, TransactionRecord
+from service.reports.compliance_tally import (
+    TallyEntry,
+    TallyLow,
+    programme_months,
+    tally_entry,
+)
+from service.storage.models import Pole, Transaction
+from service.storage.tally_models import TallyLowRow, TallyMonthRow, TallyPoleRow
+
+POLES: sa.Table = Pole.__table__  # type: ignore[attr-defined]
+TRANSACTIONS: sa.Table = Transaction.__table__  # type: ignore[attr-defined]
+TALLY_POLES: sa.Table = TallyPoleRow.__table__  # type: ignore[attr-defined]
+TALLY: sa.Table = TallyMonthRow.__table__  # type: ignore[attr-defined]
+TALLY_LOW: sa.Table = TallyLowRow.__table__  # type: ignore[attr-defined]
+
+_RECORD_COLUMNS = (TRANSACTIONS.c.pole_id, TRANSACTIONS.c.connector_id, TRANSACTIONS.c.id,
+                   TRANSACTIONS.c.started, TRANSACTIONS.c.stopped, TRANSACTIONS.c.overruled_at,
+                   TRANSACTIONS.c.low_current_vehicle, TRANSACTIONS.c.id_tag)
+
+
+def record(row: Sequence[Any]) -> TransactionRecord:
+    """A row of `_RECORD_COLUMNS` as the report's record. As `service.api.compliance`
+    maps it: StartTransaction comes once a card was accepted *and* a vehicle connected."""
+    return TransactionRecord(pole_id=row[0], connector_id=row[1], transaction_id=row[2],
+                             authorised_at=row[3], plugged_at=row[3], ended_at=row[4],
+                             overrule_at=row[5], low_current_vehicle=bool(row[6]),
+                             id_tag=row[7])
+
+
+def _insert(connection: Connection, table: sa.Table) -> Any:
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _programme_of(connection: Connection, pole_id: str, *, lock: bool
+                  ) -> tuple[datetime | None, datetime | None]:
+    """``(programme start or registration, start the pole's tally counts from)``."""
+    query = (sa.select(sa.func.coalesce(POLES.c.programme_start, POLES.c.registered_at),
+                       TALLY_POLES.c.programme_start)
+             .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
+             .where(POLES.c.id == pole_id))
+    if lock and connection.dialect.name == "sqlite":
+        # SQLite has no row locks, and its driver begins a transaction only at the first
+        # write: a write first takes the database's write lock (waiting for it as any
+        # writer does), so what is read next stays true until the commit.
+        connection.execute(sa.update(POLES).where(POLES.c.id == pole_id)
+                           .values(id=POLES.c.id))
+    elif lock:
+        # FOR NO KEY UPDATE: other tally writers of the pole wait, rows that merely refer
+        # to the pole (status events, meter values) do not.
+        query = query.with_for_update(of=POLES, key_share=True)
+    row = connection.execute(query).one_or_none()
+    if row is None:
+        return None, None
+    start, tallied = row
+    return _aware(start), _aware(tallied)
+
+
+def _aware(value: Any) -> datetime | None:
+    """A stored time as aware UTC, also where an expression lost the column's type."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _add(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
+         entry: TallyEntry, sign: int) -> None:
+    """Add (``sign`` 1) or take away (−1) one transaction's entry, by the database's own
+    arithmetic on the counts."""
+    if entry.low_current:
+        connection.execute(TALLY_LOW.delete().where(
+            TALLY_LOW.c.transaction_id == transaction_id))
+        if sign > 0:
+            connection.execute(TALLY_LOW.insert().values(
+                transaction_id=transaction_id, pole_id=pole_id, month=entry.month,
+                first_peak=entry.first_peak, overruled=entry.overruled, id_tag=id_tag))
+        return
+    statement = _insert(connection, TALLY).values(
+        pole_id=pole_id, month=entry.month, peak=sign, overruled=sign * int(entry.overruled))
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["pole_id", "month"],
+        set_={"peak": TALLY.c.peak + statement.excluded.peak,
+              "overruled": TALLY.c.overruled + statement.excluded.overruled}))
+
+
+def lock_pole_of(connection: Connection, transaction_id: int) -> str | None:
+    """Lock the pole of a transaction (before the transaction's row is read or changed);
+    its id, or ``None`` for an unknown transaction."""
+    pole_id = connection.execute(sa.select(TRANSACTIONS.c.pole_id).where(
+        TRANSACTIONS.c.id == transaction_id)).scalar_one_or_none()
+    if pole_id is not None:
+        _programme_of(connection, pole_id, lock=True)
+    return pole_id
+
+
+def read_record(connection: Connection, transaction_id: int) -> TransactionRecord | None:
+    row = connection.execute(sa.select(*_RECORD_COLUMNS).where(
+        TRANSACTIONS.c.id == transaction_id)).one_or_none()
+    return None if row is None else record(row)
+
+
+def transaction_changed(connection: Connection, before: TransactionRecord,
+                        after: TransactionRecord) -> None:
+    """Bring the pole's tally in line with one changed transaction (the pole is locked by
+    `lock_pole_of` in this database transaction). A pole whose tally counts from another
+    programme start than the pole's is rebuilt from its transactions instead."""
+    start, tallied = _programme_of(connection, after.pole_id, lock=False)
+    if start is None:
+        return
+    if tallied != start:
+        rebuild_pole(connection, after.pole_id, start)
+        return
+    bounds = programme_months(start)
+    old = tally_entry(before, start, bounds=bounds)
+    new = tally_entry(after, start, bounds=bounds)
+    if old == new:
+        return
+    if old is not None:
+        _add(connection, before.pole_id, before.transaction_id, before.id_tag, old, -1)
+    if new is not None:
+        _add(connection, after.pole_id, after.transaction_id, after.id_tag, new, 1)
+
+
+def refresh_pole(connection: Connection, pole_id: str) -> None:
+    """Lock the pole and rebuild its tally unless it already counts from its start."""
+    start, tallied = _programme_of(connection, pole_id, lock=True)
+    if start is not None and tallied != start:
+        rebuild_pole(connection, pole_id, start)
+
+
+def _entries(records: Iterable[TransactionRecord], start: datetime
+             ) -> tuple[dict[int, list[int]], list[dict[str, Any]]]:
+    bounds = programme_months(start)
+    months: dict[int, list[int]] = {}
+    lows: list[dict[str, Any]] = []
+    for tx in records:
+        entry = tally_entry(tx, start, bounds=bounds)
+        if entry is None:
+            continue
+        if entry.low_current:
+            lows.append({"transaction_id": tx.transaction_id, "pole_id": tx.pole_id,
+                         "month": entry.month, "first_peak": entry.first_peak,
+                         "overruled": entry.overruled, "id_tag": tx.id_tag})
+        else:
+            counts = months.setdefault(entry.month, [0, 0])
+            counts[0] += 1
+            counts[1] += int(entry.overruled)
+    return months, lows
+
+
+def _store_pole(connection: Connection, pole_id: str, start: datetime,
+                months: dict[int, list[int]], lows: list[dict[str, Any]]) -> None:
+    for table in (TALLY, TALLY_LOW, TALLY_POLES):
+        connection.execute(table.delete().where(table.c.pole_id == pole_id))
+    if months:
+        connection.execute(TALLY.insert(), [
+            {"pole_id": pole_id, "month": month, "peak": peak, "overruled": over}
+            for month, (peak, over) in sorted(months.items())])
+    if lows:
+        connection.execute(TALLY_LOW.insert(), lows)
+    connection.execute(TALLY_POLES.insert().values(pole_id=pole_id, programme_start=start))
+
+
+def rebuild_pole(connection: Connection, pole_id: str, start: datetime) -> None:
+    """The pole's tally recounted from all its finished transactions, from ``start``."""
+    rows = connection.execute(sa.select(*_RECORD_COLUMNS).where(
+        TRANSACTIONS.c.pole_id == pole_id, TRANSACTIONS.c.stopped.is_not(None)))
+    months, lows = _entries((record(row) for row in rows), start)
+    _store_pole(connection, pole_id, start, months, lows)
+
+
+def backfill(connection: Connection) -> int:
+    """Every pole's tally counted afresh from the stored transactions (migration 0024, or
+    after transactions were written around the repository); the number of poles.
+
+    One pass over the finished transactions, pole by pole (streamed, so a fleet's years
+    never sit in memory at once)."""
+    starts = {pole_id: _aware(start) for pole_id, start in connection.execute(
+        sa.select(POLES.c.id, sa.func.coalesce(POLES.c.programme_start,
+                                               POLES.c.registered_at)))}
+    for table in (TALLY, TALLY_LOW, TALLY_POLES):
+        connection.execute(table.delete())
+    done: set[str] = set()
+    query = (sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.stopped.is_not(None))
+             .order_by(TRANSACTIONS.c.pole_id))
+    rows = connection.execute(query, execution_options={"stream_results": True,
+                                                        "yield_per": 20_000})
+    for pole_id, records in _by_pole(record(row) for row in rows):
+        start = starts.get(pole_id)
+        if start is not None:
+            _store_pole(connection, pole_id, start, *_entries(records, start))
+            done.add(pole_id)
+    quiet = [{"pole_id": pole_id, "programme_start": start} for pole_id, start in starts.items()
+             if start is not None and pole_id not in done]
+    if quiet:
+        connection.execute(TALLY_POLES.insert(), quiet)
+    return len(done) + len(quiet)
+
+
+def _by_pole(records: Iterator[TransactionRecord]
+             ) -> Iterator[tuple[str, list[TransactionRecord]]]:
+    current: list[TransactionRecord] = []
+    for tx in records:
+        if current and current[0].pole_id != tx.pole_id:
+            yield current[0].pole_id, current
+            current = []
+        current.append(tx)
+    if current:
+        yield current[0].pole_id, current
+
+
+def read_tally(connection: Connection, programmes: Sequence[ProgramStart], until: datetime
+               ) -> tuple[list[ProgramStart], dict[tuple[str, int], tuple[int, int]],
+                          list[TallyLow], list[TransactionRecord]]:
+    """What `reports_from_tally` needs for the poles whose tally counts from their
+    programme start: those poles, their counts, their low-current vehicles, and their
+    transactions still running at ``until`` or stopped after it (see there)."""
+    tallied = {pole_id: _aware(start) for pole_id, start in connection.execute(
+        sa.select(TALLY_POLES.c.pole_id, TALLY_POLES.c.programme_start)).all()}
+    current = [p for p in programmes if tallied.get(p.pole_id) == p.start]
+    poles = {p.pole_id for p in current}
+    if not current:
+        return [], {}, [], []
+    # fetchall (``.all()``): iterating a result fetches row by row, seconds for a fleet.
+    counts = {(pole_id, month): (peak, over) for pole_id, month, peak, over in connection.execute(
+        sa.select(TALLY.c.pole_id, TALLY.c.month, TALLY.c.peak, TALLY.c.overruled)).all()
+        if pole_id in poles}
+    # PostgreSQL hands back aware times itself; `UTCDateTime`'s conversion of each of a
+    # fleet's low-current vehicles cost a second.
+    first_peak = (sa.type_coerce(TALLY_LOW.c.first_peak, sa.DateTime(timezone=True))
+                  if connection.dialect.name == "postgresql" else TALLY_LOW.c.first_peak)
+    lows = [TallyLow(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+            for row in connection.execute(
+        sa.select(TALLY_LOW.c.pole_id, TALLY_LOW.c.transaction_id, TALLY_LOW.c.month,
+                  first_peak, TALLY_LOW.c.overruled, TALLY_LOW.c.id_tag)).all()
+        if row[0] in poles]
+    horizon = until
+    for programme in current:
+        bounds = programme_months(programme.start)
+        later = [bound for bound in bounds if bound > until]
+        horizon = max(horizon, later[0] if later else bounds[-1])
+    unsettled = [record(row) for row in connection.execute(
+        sa.select(*_RECORD_COLUMNS).where(sa.or_(
+            sa.and_(TRANSACTIONS.c.stopped.is_(None), TRANSACTIONS.c.started < until),
+            sa.and_(TRANSACTIONS.c.stopped > until, TRANSACTIONS.c.started < horizon)))).all()
+        if row[0] in poles]
+    return current, counts, lows, unsettled
