@@ -281,9 +281,16 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
 
         if isinstance(msg, Call):
             try:
-                await self._handle_call(msg)
-            except OCPPError as error:
-                await self._send(msg.create_call_error(error).to_json())
+                try:
+                    await self._handle_call(msg)
+                except OCPPError as error:
+                    await self._send(msg.create_call_error(error).to_json())
+            except LinkLost as exc:
+                # The peer is closing (e.g. a pole that accepted a new SecurityProfile
+                # reconnects at once), so this answer cannot go out; but the answers it
+                # sent to our own calls before its close may still wait unread behind
+                # this call. Keep reading: `recv` says when the link is really gone.
+                self.logger.info("%s: %s not answered: %s", self.id, msg.action, exc)
             return
         entry = self._pending.pop(msg.unique_id, None)
         if entry is None:

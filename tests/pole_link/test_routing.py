@@ -187,3 +187,31 @@ async def test_a_call_cancelled_while_the_link_drops_leaves_no_unread_error(
     finally:
         loop.set_exception_handler(None)
     assert complaints == []
+
+
+async def test_an_answer_that_cannot_go_out_does_not_lose_the_answers_read_behind_it(
+    pole: tuple[Pole, FakeConnection, list[str]]
+) -> None:
+    """A pole that accepts a raised SecurityProfile answers and closes at once. If the
+    service was still answering the pole's own call (a Heartbeat) that answer cannot go
+    out, but the pole's Accepted sits unread behind it: the service's call must get it,
+    not a "link lost"."""
+    cp, connection, _ = pole
+    cp._response_timeout = 5
+    asking = asyncio.create_task(cp.call_action("ChangeConfiguration",
+                                                {"key": "SecurityProfile", "value": "3"}))
+    await asyncio.sleep(0)
+    [[_, unique_id, _, _]] = connection.sent
+
+    async def closing(text: str) -> None:
+        raise LinkLost("PW-0001: cannot send (close message sent)")
+
+    connection.send = closing  # type: ignore[method-assign]
+    reading = asyncio.create_task(cp.start())
+    connection.incoming.put_nowait('[2,"h1","Reset",{"type":"Soft"}]')
+    connection.incoming.put_nowait(f'[3,"{unique_id}",{{"status":"Accepted"}}]')
+    try:
+        assert await asyncio.wait_for(asking, 5) == {"status": "Accepted"}
+    finally:
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
