@@ -351,11 +351,16 @@ class PoleClient(asyncio.Protocol):
             head = bytes(self.buffer[:end])
             del self.buffer[:end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
-                self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))
+                if not self.opened.done():
+                    self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))
                 assert self.transport is not None
                 self.transport.close()
                 return
             self.upgraded = True
+            if self.opened.done():  # the pole gave up waiting (`_connect`'s timeout): hang up
+                assert self.transport is not None
+                self.transport.close()
+                return
             self.opened.set_result(None)
         buf = self.buffer
         while len(buf) >= 2:
