@@ -237,12 +237,10 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         logger: logging.Logger = LOGGER,
     ) -> None:
         super().__init__(id, connection, response_timeout=response_timeout, logger=logger)
-        # The library builds a route map of bound methods and a response queue for every
-        # connection; a CSMS holding 10,000 poles keeps one shared map of handler names per
-        # class instead (about 3.5 KB a connection), and this class never uses the queue
-        # (its calls wait on futures of their own): issue 20, memory per connection.
+        # The library builds a route map of bound methods for every connection; a CSMS
+        # holding 10,000 poles keeps one shared map of handler names per class instead
+        # (about 3.5 KB a connection): issue 20, memory per connection.
         self.route_map: Routes = _shared_routes(type(self), self.route_map)
-        del self._response_queue
         self._on_dropped = on_dropped
         self._pending: dict[str, tuple[str, asyncio.Future[Call | CallResult | CallError]]] = {}
         self._lost: BaseException | None = None
