@@ -351,11 +351,16 @@ class PoleClient(asyncio.Protocol):
             head = bytes(self.buffer[:end])
             del self.buffer[:end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
-                self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))
+                if not self.opened.done():
+                    self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))
                 assert self.transport is not None
                 self.transport.close()
                 return
             self.upgraded = True
+            if self.opened.done():  # the pole gave up waiting (`_connect`'s timeout): hang up
+                assert self.transport is not None
+                self.transport.close()
+                return
             self.opened.set_result(None)
         buf = self.buffer
         while len(buf) >= 2:
@@ -559,24 +564,14 @@ class Generator:
             self.stats.ramp_latency_ms.append(latency_ms)
 
     async def run_pole(self, index: int, booted: asyncio.Event, boot_count: list[int]) -> None:
-        loop = asyncio.get_running_loop()
-        ramp = self.args.ramp_rate
-        await asyncio.sleep(max(0.0, self.t0 + index / ramp - time.time()))
-        pole_id = f"{self.prefix}{index:05d}"
-        pole = PoleClient(pole_id, self.host, self.port, self.path)
-        try:
-            await loop.create_connection(lambda: pole, self.host, self.port)
-            await asyncio.wait_for(pole.opened, 60)
-        except (OSError, Closed, TimeoutError) as exc:
-            self.stats.connect_failed += 1
-            if len(self.stats.failures) < 3:
-                self.stats.failures.append(f"{pole_id}: {exc!r}")
+        await asyncio.sleep(max(0.0, self.t0 + index / self.args.ramp_rate - time.time()))
+        pole = PoleClient(f"{self.prefix}{index:05d}", self.host, self.port, self.path)
+        if not await self._connect(pole, 60):
             self._booted(booted, boot_count)
             return
-        self.stats.connected += 1
-        self.poles.append(pole)
         try:
-            await self.timed(pole, "BootNotification", dict(BOOT, chargePointSerialNumber=pole_id))
+            await self.timed(pole, "BootNotification",
+                             dict(BOOT, chargePointSerialNumber=pole.pole_id))
             for connector in (0, 1, 2):
                 await self.timed(pole, "StatusNotification", _status(connector))
             self.stats.booted += 1
@@ -615,26 +610,16 @@ class Generator:
                          boot_count: list[int]) -> None:
         """Reconnect after an outage: boot, statuses, a day's queued transactions, then
         tender traffic; every call's latency from the pole's first connect attempt."""
-        loop = asyncio.get_running_loop()
         await asyncio.sleep(max(0.0, self.t0 + index / self.args.ramp_rate - time.time()))
-        pole_id = f"{self.prefix}{index:05d}"
-        pole = PoleClient(pole_id, self.host, self.port, self.path)
+        pole = PoleClient(f"{self.prefix}{index:05d}", self.host, self.port, self.path)
         pole.validate = not self.args.no_validate
         first = time.time()
-        try:
-            await loop.create_connection(lambda: pole, self.host, self.port)
-            await asyncio.wait_for(pole.opened, 120)
-        except (OSError, Closed, TimeoutError) as exc:
-            self.stats.connect_failed += 1
-            if len(self.stats.failures) < 3:
-                self.stats.failures.append(f"{pole_id}: {exc!r}")
+        if not await self._connect(pole, 120):
             self._booted(booted, boot_count)
             return
-        self.stats.connected += 1
-        self.poles.append(pole)
         try:
             await self.phased(pole, "boot", "BootNotification",
-                              dict(BOOT, chargePointSerialNumber=pole_id))
+                              dict(BOOT, chargePointSerialNumber=pole.pole_id))
             self.stats.boot_s.append(time.time() - first)
             for connector in (0, 1, 2):
                 await self.phased(pole, "boot", "StatusNotification", _status(connector))
@@ -679,6 +664,22 @@ class Generator:
                 await self.phased(pole, "backlog", "StopTransaction", {
                     "transactionId": tx if isinstance(tx, int) else 0, "meterStop": energy,
                     "timestamp": _at(started + length), "reason": "EVDisconnected"})
+
+    async def _connect(self, pole: PoleClient, timeout: float) -> bool:
+        """Open the pole's WebSocket (TCP connect and upgrade within ``timeout`` s); a
+        failure is counted, its first few kept, and False returned."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.create_connection(lambda: pole, self.host, self.port)
+            await asyncio.wait_for(pole.opened, timeout)
+        except (OSError, Closed, TimeoutError) as exc:
+            self.stats.connect_failed += 1
+            if len(self.stats.failures) < 3:
+                self.stats.failures.append(f"{pole.pole_id}: {exc!r}")
+            return False
+        self.stats.connected += 1
+        self.poles.append(pole)
+        return True
 
     def _booted(self, booted: asyncio.Event, boot_count: list[int]) -> None:
         boot_count[0] += 1

@@ -13,6 +13,7 @@ as it sent it (PROTOCOL.md): the service does not decode what only watchers read
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, Literal
 
@@ -130,6 +131,9 @@ def _camel(value: dict[str, Any]) -> dict[str, Any]:
     return {_camel_key(key): item for key, item in parts.items()}
 
 
+@functools.lru_cache(maxsize=256)
 def _camel_key(key: str) -> str:
+    """Cached: a few distinct keys, converted for every sampled value of every MeterValues
+    (the OSCP balancer listens to them all, so they are built in a reconnect storm too)."""
     head, *rest = key.split("_")
     return head + "".join(word.capitalize() for word in rest)

@@ -55,7 +55,9 @@ class PoleStore(Protocol):
         """The pole's connection is gone (``reason``: a `connection_end.EndReason`)."""
 
     async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
-                            at: datetime) -> None: ...
+                            at: datetime, *, stamped_on_arrival: bool = False) -> None:
+        """``stamped_on_arrival``: the pole sent no timestamp; ``at`` is the receive time
+        (`Repository.record_status`: such an event is kept only if it changes the state)."""
 
     async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
                                 meter_start: int, started: datetime) -> int: ...
@@ -297,7 +299,8 @@ class PoleHandler(StrictChargePoint):
                         timestamp: str | None = None, **_: Any
                         ) -> call_result.StatusNotification:
         at = self._pole_time(timestamp)
-        await self.store.record_status(self.id, connector_id, status, error_code, at)
+        await self.store.record_status(self.id, connector_id, status, error_code, at,
+                                       stamped_on_arrival=not timestamp)
         if self._heard():
             self._publish(status_event(self.id, connector_id, status, error_code, at))
         return call_result.StatusNotification()

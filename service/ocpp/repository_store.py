@@ -81,8 +81,9 @@ class RepositoryStore:
         await self.repository.session_ended(pole_id, at, reason)
 
     async def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
-                            at: datetime) -> None:
-        await self.repository.record_status(pole_id, connector_id, status, error_code, at)
+                            at: datetime, *, stamped_on_arrival: bool = False) -> None:
+        await self.repository.record_status(pole_id, connector_id, status, error_code, at,
+                                            stamped_on_arrival=stamped_on_arrival)
 
     async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
                                 meter_start: int, started: datetime) -> int:

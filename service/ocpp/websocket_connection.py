@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -18,10 +19,13 @@ class WebSocketConnection:
     the pole last sent anything (`last_received`, monotonic), for the silence watchdog.
     """
 
-    def __init__(self, websocket: WebSocket, pole_id: str) -> None:
+    def __init__(self, websocket: WebSocket, pole_id: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.websocket = websocket
         self.pole_id = pole_id
-        self.last_received = time.monotonic()
+        self._clock = clock
+        """The silence watch's clock (a test steps it instead of waiting minutes)."""
+        self.last_received = clock()
         self.end_reason: EndReason | None = None
         """Set once the connection ended, or when the service decides to end it."""
 
@@ -36,7 +40,7 @@ class WebSocketConnection:
             code = message.get("code")
             self._ended(code if isinstance(code, int) else None)
             raise LinkLost(f"{self.pole_id}: connection closed (code {code})")
-        self.last_received = time.monotonic()
+        self.last_received = self._clock()
         text = message.get("text")
         if text is None:
             data = message.get("bytes") or b""

@@ -90,8 +90,10 @@ class GroupBalancer:
         self.charging: dict[str, set[int]] = {}
         self.demand = DemandWindow()
         """Each pole's currents of the last quarter-hour (`service.oscp.demand`)."""
-        self.actual: dict[tuple[str, int], float] = {}
-        """(pole, socket) → the highest phase current of its latest meter values."""
+        self.actual: dict[str, dict[int, float]] = {}
+        """pole → socket → the highest phase current of its latest meter values (by pole:
+        every meter value of a reconnect storm reads its pole's sockets, never the fleet's —
+        a scan of the whole dict per sample was a sixth of the service's time, issue 20)."""
         self.deployed: dict[str, tuple[datetime, float]] = {}
         """pole → (the block's start, the offer it holds) while a group profile is on it."""
         self.states: dict[str, GroupState] = {}
@@ -121,8 +123,9 @@ class GroupBalancer:
         self.charging.get(pole_id, set()).discard(transaction_id)
         self.demand.reset(pole_id)
         if not self.charging.get(pole_id):
-            for key in [k for k in self.actual if k[0] == pole_id]:
-                self.actual[key] = 0.0
+            sockets = self.actual.get(pole_id, {})
+            for connector in sockets:
+                sockets[connector] = 0.0
         self._soon(pole_id)
 
     def connection_changed(self, pole_id: str) -> None:
@@ -143,14 +146,14 @@ class GroupBalancer:
             imported, offered = currents(event.get("meterValue", []))
             connector = int(event.get("connectorId") or 0)
             if imported is not None:
-                self.actual[(pole_id, connector)] = imported
+                self.actual.setdefault(pole_id, {})[connector] = imported
             if self.charging.get(pole_id):
                 self.demand.record(pole_id, connector, self.clock(), imported, offered)
 
     def actual_a(self, pole_id: str) -> float:
         """What the pole's vehicles drew at its latest meter values (per phase, summed
         over its sockets)."""
-        return sum(a for (pole, _c), a in self.actual.items() if pole == pole_id)
+        return sum(self.actual.get(pole_id, {}).values())
 
     def _soon(self, pole_id: str) -> None:
         group_id = self.provider.groups.of_pole.get(pole_id)

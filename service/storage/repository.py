@@ -310,16 +310,42 @@ class Repository:
     # -- status -----------------------------------------------------------------------------
 
     def record_status(self, pole_id: str, connector_id: int, status: str, error_code: str,
-                      at: datetime) -> None:
+                      at: datetime, *, stamped_on_arrival: bool = False) -> None:
         """Keep the event, and move the connector's current state unless the event is older.
 
         Queued events arrive late after an offline period (eis 53): an old event must not
         overwrite a newer state. ``since`` moves only when status or error changes.
+
+        ``stamped_on_arrival``: the pole sent no timestamp and ``at`` is when the service
+        received it, so a resend (its answer lost in a crash) would carry a new time and
+        slip past the natural key. Such an event is kept only if it changes the
+        connector's current status or error code: repeating the state the connector is
+        already in is no event (a pole reports a status when it changes), and a resend of
+        one already stored is exactly that repeat. Decided by the database in the same
+        batch (``INSERT … SELECT … WHERE NOT EXISTS``), so it survives a restart and costs
+        no read before the write.
         """
-        self._write(self.record_status_writes(pole_id, connector_id, status, error_code, at))
+        self._write(self.record_status_writes(pole_id, connector_id, status, error_code, at,
+                                              stamped_on_arrival=stamped_on_arrival))
+
+    def _status_unless_current(self) -> Any:
+        """``INSERT`` a status event only if the connector is not already in that state."""
+        def build() -> Any:
+            events, connectors = _table(StatusEvent), _table(Connector)
+            names = ("pole_id", "connector_id", "status", "error_code", "timestamp")
+            values = {name: sa.bindparam(name, type_=events.c[name].type) for name in names}
+            current = sa.select(sa.literal(1)).where(
+                connectors.c.pole_id == values["pole_id"],
+                connectors.c.connector_id == values["connector_id"],
+                connectors.c.status == values["status"],
+                connectors.c.error_code == values["error_code"]).exists()
+            return sa.insert(events).from_select(
+                list(names), sa.select(*values.values()).where(~current))
+        return self._statement("status_event unless current", build)
 
     def record_status_writes(self, pole_id: str, connector_id: int, status: str,
-                             error_code: str, at: datetime) -> list[Write]:
+                             error_code: str, at: datetime, *,
+                             stamped_on_arrival: bool = False) -> list[Write]:
         def build_upsert() -> Any:
             table = _table(Connector)
             statement = self._insert(Connector)
@@ -333,7 +359,8 @@ class Repository:
                                        else_=table.c.since)},
                 where=table.c.since <= statement.excluded.since)
 
-        event = self._append_statement(StatusEvent, skip_repeats=True)
+        event = (self._status_unless_current() if stamped_on_arrival
+                 else self._append_statement(StatusEvent, skip_repeats=True))
         upsert = self._statement("connector_upsert", build_upsert)
         return [(event, {"pole_id": pole_id, "connector_id": connector_id, "status": status,
                          "error_code": error_code, "timestamp": at}),
@@ -1143,9 +1170,11 @@ class AsyncRepository:
         await self.writer.submit(self.sync.pole_seen_writes(pole_id, at, connected=connected))
 
     async def record_status(self, pole_id: str, connector_id: int, status: str,
-                            error_code: str, at: datetime) -> None:
-        await self.writer.submit(
-            self.sync.record_status_writes(pole_id, connector_id, status, error_code, at))
+                            error_code: str, at: datetime, *,
+                            stamped_on_arrival: bool = False) -> None:
+        await self.writer.submit(self.sync.record_status_writes(
+            pole_id, connector_id, status, error_code, at,
+            stamped_on_arrival=stamped_on_arrival))
 
     async def add_meter_values(self, rows: Iterable[MeterValue | Mapping[str, Any]]) -> int:
         writes = self.sync.meter_value_writes(rows)

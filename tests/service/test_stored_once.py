@@ -110,6 +110,37 @@ async def test_a_status_notification_resent_is_stored_once(store: RepositoryStor
     assert [c.status for c in store.repository.sync.connectors(POLE)] == ["Available"]
 
 
+async def test_eis48_a_status_without_timestamp_resent_is_stored_once(
+        store: RepositoryStore) -> None:
+    """Stamped on arrival, a resend carries a later time than the first copy: it is
+    recognised by repeating the state the connector is already in (README "Nothing lost,
+    nothing stored twice"), while a real change without a timestamp is kept."""
+    minute = timedelta(minutes=1)
+    await store.record_status(POLE, 1, "Faulted", "GroundFailure", T0,
+                              stamped_on_arrival=True)
+    await store.record_status(POLE, 1, "Faulted", "GroundFailure", T0 + minute,
+                              stamped_on_arrival=True)  # the resend after a lost answer
+    await asyncio.gather(  # a change, in one batch with another connector's repeat
+        store.record_status(POLE, 1, "Available", "NoError", T0 + 2 * minute,
+                            stamped_on_arrival=True),
+        store.record_status(POLE, 2, "Available", "NoError", T0 + 2 * minute,
+                            stamped_on_arrival=True))
+    await store.record_status(POLE, 2, "Available", "NoError", T0 + 3 * minute,
+                              stamped_on_arrival=True)
+    await store.record_status(POLE, 1, "Faulted", "OverCurrentFailure", T0 + 4 * minute,
+                              stamped_on_arrival=True)  # same status, other error: kept
+    events = store.repository.sync.status_events(POLE, T0, T0 + timedelta(hours=1))
+    assert [(e.connector_id, e.status, e.error_code, e.timestamp) for e in events] == [
+        (1, "Faulted", "GroundFailure", T0),
+        (1, "Available", "NoError", T0 + 2 * minute),
+        (2, "Available", "NoError", T0 + 2 * minute),
+        (1, "Faulted", "OverCurrentFailure", T0 + 4 * minute)]
+    connectors = {c.connector_id: (c.status, c.since)
+                  for c in store.repository.sync.connectors(POLE)}
+    assert connectors == {1: ("Faulted", T0 + 4 * minute),
+                          2: ("Available", T0 + 2 * minute)}
+
+
 async def test_a_security_event_resent_is_stored_once_and_keeps_its_first_record(
         store: RepositoryStore) -> None:
     first = await store.security_event(POLE, "FirmwareUpdated", None, T0, T0)
@@ -246,3 +277,24 @@ async def test_the_meter_values_api_and_status_history_hold_a_resent_report_once
     events = api.service.repository.status_events(POLE, T0 - timedelta(hours=1),
                                                   T0 + timedelta(hours=1))
     assert [(e.status, e.error_code) for e in events] == [("Faulted", "GroundFailure")]
+
+
+async def test_eis48_a_status_without_timestamp_resent_over_ocpp_is_in_the_history_once(
+        api: Api) -> None:
+    """The same over a real OCPP connection: a pole's fault report without a timestamp,
+    resent after the pole lost the answer, reconnecting in between (a new connection, a
+    new message id), is one fault in the history uptime is computed from."""
+    fault = {"connectorId": 1, "errorCode": "GroundFailure", "status": "Faulted"}
+    for attempt in ("first", "resent"):
+        async with connect(f"{api.service.ocpp_url}/{POLE}", subprotocols=OCPP) as websocket:
+            await call(websocket, [2, f"boot-{attempt}", "BootNotification", BOOT])
+            assert (await call(websocket, [2, f"st-{attempt}", "StatusNotification",
+                                           fault]))[0] == 3
+    async with connect(f"{api.service.ocpp_url}/{POLE}", subprotocols=OCPP) as websocket:
+        await call(websocket, [2, "boot-mended", "BootNotification", BOOT])
+        mended = dict(fault, errorCode="NoError", status="Available")
+        assert (await call(websocket, [2, "st-mended", "StatusNotification", mended]))[0] == 3
+    wide = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    events = api.service.repository.status_events(POLE, *wide)
+    assert [(e.status, e.error_code) for e in events] == [("Faulted", "GroundFailure"),
+                                                         ("Available", "NoError")]
