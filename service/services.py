@@ -41,6 +41,7 @@ from service.live import events as live_events
 from service.live.events import connection_event
 from service.live.hub import LiveHub
 from service.ocpi.active_profiles import ActiveProfiles
+from service.ocpi.followed_store import FollowedStore
 from service.ocpi.identity import OcpiIdentity
 from service.ocpi.location_push import LocationPusher, PoleEvents
 from service.ocpi.partner_store import AsyncPartnerRepository
@@ -254,6 +255,8 @@ class Services:
                                       "oscp": self.oscp,
                                       **({"ocpi-profiles": self.ocpi_profiles}
                                          if self.ocpi_profiles is not None else {})})
+        if self.ocpi_profiles is not None:  # eMSPs keep hearing of their sessions' limits
+            await self.ocpi_profiles.load()
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
         for running in await self.async_repository.running_transactions():
@@ -362,7 +365,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                     config.ocpi, base_url, clock, async_repository)
     ocpi_tokens = AsyncOcpiTokenRepository(repository.engine)
     ocpi_tariffs = TariffStore(repository.engine)
-    ocpi_profiles = ActiveProfiles(ocpi, async_repository, connections, clock)
+    ocpi_profiles = ActiveProfiles(ocpi, async_repository, connections, clock,
+                                   FollowedStore(repository.engine))
     if cluster is not None:  # an eMSP's PUT and its pole's meter values may meet apart
         ocpi_profiles.share = functools.partial(cluster.share, "ocpi-profiles")
     policy.limits_changed = ocpi_profiles.pole_changed

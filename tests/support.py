@@ -257,18 +257,20 @@ def postgres_schema() -> Iterator[str]:
 async def running_service(tmp_path: Path, db_url: str | None = None, *,
                           clock: Callable[[], datetime] | None = None,
                           settings: CsmsSettings | None = None,
-                          trusted_roots: Sequence[x509.Certificate] = ()
+                          trusted_roots: Sequence[x509.Certificate] = (), port: int = 0
                           ) -> AsyncIterator[Api]:
     """The CSMS on ``db_url`` (default: a SQLite file in ``tmp_path``) with a token;
     ``clock`` is its time (default: the wall clock); ``trusted_roots`` the manufacturer
-    roots firmware packages are checked against (default: none)."""
+    roots firmware packages are checked against (default: none); ``port``: the one of a
+    stopped service, so its poles reconnect to the restarted one (default: any free)."""
     token_file = tmp_path / "tokens.json"
     token = ensure_admin_token(token_file)
     assert token is not None
     db_url = db_url or f"sqlite:///{tmp_path / 'csms.sqlite'}"
     extra: dict[str, Any] = {} if clock is None else {"clock": clock}
     service = await start_service(db_url, token_file=token_file, files_dir=tmp_path / "files",
-                                  settings=settings, trusted_roots=trusted_roots, **extra)
+                                  settings=settings, trusted_roots=trusted_roots, port=port,
+                                  **extra)
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}",

@@ -16,6 +16,11 @@ the cap in the audit trail, naming the eMSP, the session and both limits.
 Followed sessions are shared with the other processes of a ``--workers`` service
 (`service.cluster`, state "ocpi-profiles"): the eMSP's PUT may reach one process while the
 pole's meter values reach another.
+
+They are stored too (`service.ocpi.followed_store`) and read back at start: a session runs
+for hours, and a restarted service must still tell its eMSP when the peak lowers it. The
+process that follows or forgets a session writes its row; any process that sees the
+session end removes it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +36,7 @@ from typing import Any
 from pole_link.errors import PoleLinkError
 from service.api.routes import PoleConnections
 from service.ocpi.client import PartnerCallError
+from service.ocpi.followed_store import FollowedRow, FollowedStore
 from service.ocpi.models import (
     ActiveChargingProfile,
     ActiveChargingProfileResult,
@@ -75,8 +81,10 @@ class ActiveProfiles:
     """Reads sessions' active profiles from their poles and keeps their eMSPs told."""
 
     def __init__(self, registry: Registry, repository: AsyncRepository,
-                 connections: PoleConnections, clock: Callable[[], datetime]) -> None:
+                 connections: PoleConnections, clock: Callable[[], datetime],
+                 store: FollowedStore | None = None) -> None:
         self.registry, self.repository = registry, repository
+        self.store = store
         self.connections, self.clock = connections, clock
         self.followed: dict[int, Followed] = {}
         self.share: Callable[[dict[str, Any]], None] | None = None
@@ -115,14 +123,61 @@ class ActiveProfiles:
                         for item in schedule.get("chargingSchedulePeriod", [])])))
 
     # -- which sessions ----------------------------------------------------------------
-    def follow(self, transaction_id: int, partner_id: int, asked: float | None,
-               to: tuple[str, str] | None = None) -> None:
-        """The eMSP set a profile for the session: keep it told from now on."""
+    async def load(self) -> None:
+        """The sessions followed before the service (re)started, still running."""
+        if self.store is None:
+            return
+        for row in await self.store.listed():
+            transaction = await self.repository.get_transaction(row.transaction_id)
+            if transaction is None or transaction.stopped is not None:
+                await self.store.delete(row.transaction_id)
+                continue
+            to = [row.to_country, row.to_party] if row.to_country and row.to_party else None
+            self.adopt({"session": row.transaction_id, "partner": row.partner_id,
+                        "asked": row.asked, "to": to})
+
+    async def follow(self, transaction_id: int, partner_id: int, asked: float | None,
+                     to: tuple[str, str] | None = None) -> None:
+        """The eMSP set a profile for the session: keep it told from now on, after a
+        restart too."""
         data = {"session": transaction_id, "partner": partner_id, "asked": asked,
                 "to": list(to) if to is not None else None}
         self.adopt(data)
         if self.share is not None:
             self.share(data)
+        if self.store is not None:
+            await self.store.save(FollowedRow(
+                transaction_id=transaction_id, partner_id=partner_id, asked=asked,
+                to_country=to[0] if to is not None else None,
+                to_party=to[1] if to is not None else None))
+
+    async def forget(self, transaction_id: int) -> None:
+        """The eMSP deleted its profile: its session is no longer followed."""
+        data: dict[str, Any] = {"session": transaction_id, "partner": None}
+        self.adopt(data)
+        if self.share is not None:
+            self.share(data)
+        if self.store is not None:
+            await self.store.delete(transaction_id)
+
+    def _ended(self, session: int) -> None:
+        """The session stopped: nothing more to tell, here or after a restart."""
+        self.followed.pop(session, None)
+        if self.store is not None:
+            self._background(self._unstore(session), "OCPI followed session removed")
+
+    async def _unstore(self, session: int) -> None:
+        try:
+            if self.store is not None:
+                await self.store.delete(session)
+        except Exception:
+            LOGGER.exception("OCPI: the followed session %s not removed from storage",
+                             session)
+
+    def _background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def adopt(self, data: dict[str, Any]) -> None:
         """A session followed (or, with ``partner`` None, forgotten) by any process."""
@@ -144,23 +199,19 @@ class ActiveProfiles:
             return
         session = int(number)
         if event.get("type") == "transaction" and event.get("event") == "stopped":
-            self.followed.pop(session, None)
+            self._ended(session)
             return
         if session in self._checking:
             return
         self._checking.add(session)
-        task = asyncio.create_task(self._check(session), name="OCPI active profile")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background(self._check(session), "OCPI active profile")
 
     def pole_changed(self, pole_id: str) -> None:
         """The CSMS changed the pole's limits (capacity profile, grid group share): the
         followed sessions on it are read again now, not at their next meter values."""
         if not self.followed:
             return
-        task = asyncio.create_task(self._pole_changed(pole_id), name="OCPI active profiles")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background(self._pole_changed(pole_id), "OCPI active profiles")
 
     async def _pole_changed(self, pole_id: str) -> None:
         for session in list(self.followed):
@@ -172,8 +223,10 @@ class ActiveProfiles:
         try:
             transaction = await self.repository.get_transaction(session)
             followed = self.followed.get(session)
-            if transaction is None or transaction.stopped is not None or followed is None:
-                self.followed.pop(session, None)
+            if transaction is None or transaction.stopped is not None:
+                self._ended(session)
+                return
+            if followed is None:
                 return
             partner = await self.registry.partners.get(followed.partner_id)
             if partner is not None and partner.status == PartnerStatus.REGISTERED:

@@ -137,8 +137,8 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
             answered = await active.pole_call(running, "SetChargingProfile",
                                               tx_profile(running, body.charging_profile))
             if answered.get("status") == "Accepted":
-                active.follow(int(running.id or 0), int(caller.partner.id or 0),
-                              asked_limit(body.charging_profile), caller.reply_to)
+                await active.follow(int(running.id or 0), int(caller.partner.id or 0),
+                                    asked_limit(body.charging_profile), caller.reply_to)
                 await active.push(caller.partner, running, always=True)
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
@@ -160,9 +160,10 @@ def build_charging_profiles_router(registry: Registry, active: ActiveProfiles,
             answered = await active.pole_call(running, "ClearChargingProfile",
                                               {"id": EMSP_PROFILE_ID})
             if answered.get("status") == "Accepted":
-                active.follow(int(running.id or 0), int(caller.partner.id or 0), None,
-                              caller.reply_to)
+                await active.follow(int(running.id or 0), int(caller.partner.id or 0), None,
+                                    caller.reply_to)
                 await active.push(caller.partner, running, always=True)
+                await active.forget(int(running.id or 0))
             return ChargingProfileResult(
                 result=ChargingProfileResultType.ACCEPTED
                 if answered.get("status") == "Accepted" else ChargingProfileResultType.UNKNOWN)

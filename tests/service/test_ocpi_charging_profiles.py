@@ -21,7 +21,14 @@ from service.ocpi.models import (
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import Emsp, running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
-from tests.support import audited, connected_pole, postgres_schema, running_service, until
+from tests.support import (
+    audited,
+    connected_pole,
+    eventually,
+    postgres_schema,
+    running_service,
+    until,
+)
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)  # outside the 17:00–21:00 peak
 
@@ -55,6 +62,10 @@ async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
             await until(lambda: posted(emsp, "set-1") is not None)
             assert ChargingProfileResult.model_validate(posted(emsp, "set-1")).result == \
                 "ACCEPTED"
+            store = api.service.services.ocpi_profiles.store  # type: ignore[union-attr]
+            assert store is not None
+            [row] = await store.listed()  # followed after a restart too
+            assert (row.transaction_id, row.asked) == (int(session_id), 10.0)
             pole.scheduler.advance(60)  # past the eis 64 start-up grace (30 s)
             await until(lambda: pole.socket(1).offered_a <= 10.0)
             # The eMSP is told the limits the pole really applies (its Sender interface).
@@ -82,6 +93,7 @@ async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
             await until(lambda: posted(emsp, "clear-1") is not None)
             assert ChargingProfileResult.model_validate(posted(emsp, "clear-1")).result == \
                 "ACCEPTED"
+            assert await store.listed() == []  # the eMSP no longer shapes the session
             await until(lambda: pole.socket(1).offered_a > 16)
 
             unknown = await emsp.call("PUT", f"{profiles}/999999", body={
@@ -177,3 +189,59 @@ async def test_eis62_new_pole_settings_lowering_an_emsp_session_are_pushed_at_on
             [capped] = audited(api.service.services.repository.engine,
                                "chargingprofiles capped")
             assert f"session {session_id} asks 28 A; the pole gives 25 A" in capped
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_eis62_an_emsp_session_is_still_followed_after_a_service_restart(
+        tmp_path: Path, database: str) -> None:
+    """The eMSP sets 16 A, the service is stopped and started again on the same database
+    (and port, so the pole reconnects); the peak then lowers the pole to 7 A and the
+    restarted service still tells the eMSP."""
+    before_peak = datetime(2026, 12, 4, 15, tzinfo=UTC)  # 16:00 in Amsterdam
+    settings = CsmsSettings(accept_unknown_id_tags=False)
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_schema()) if database == "postgresql" \
+            else f"sqlite:///{tmp_path / 'csms.sqlite'}"
+        async with contextlib.AsyncExitStack() as outer:
+            emsp = await outer.enter_async_context(running_emsp())
+            async with running_service(tmp_path, url, settings=settings,
+                                       clock=lambda: before_peak) as before:
+                await registered_emsp(before, emsp)
+                await emsp.push_token(emsp.token("04A1B2C3D4E5", "ALWAYS"))
+                connected = await outer.enter_async_context(connected_pole(
+                    before.service.ocpp_url, tmp_path, start=before_peak))
+                pole = connected.pole
+                pole.plug(1, EvType.EV3)
+                pole.present_card(1, "04A1B2C3D4E5")
+                await until(lambda: pole.socket(1).transaction is not None
+                            and pole.socket(1).transaction.csms_id is not None)
+                session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+                await emsp.call("PUT", f"{emsp.cpo_url('chargingprofiles', 'RECEIVER')}/"
+                                       f"{session_id}", body={
+                    "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-16",
+                    "charging_profile": {"charging_rate_unit": "A",
+                                         "charging_profile_period": [
+                                             {"start_period": 0, "limit": 16.0}]}})
+                await until(lambda: active_limits(emsp, session_id) == [16.0])
+                port = before.service.port
+            (tmp_path / "tokens.json").unlink()  # the test client's token, made anew
+            async with running_service(tmp_path, url, settings=settings,
+                                       clock=lambda: before_peak, port=port) as after:
+                await until(lambda: connected.client.connections >= 2
+                            and connected.client.connected)
+                pole.scheduler.advance(75 * 60)  # 17:15 in Amsterdam: the peak
+                await until(lambda: pole.socket(1).offered_a <= 7.0)
+                await until(lambda: active_limits(emsp, session_id)[-1:] == [7.0])
+                capped = audited(after.service.services.repository.engine,
+                                 "chargingprofiles capped")
+                assert f"session {session_id} asks 16 A; the pole gives 7 A" in capped[-1]
+                # The session ends: nothing more to tell, not after a next restart either.
+                store = after.service.services.ocpi_profiles.store  # type: ignore[union-attr]
+                assert store is not None
+                assert [row.transaction_id for row in await store.listed()] == \
+                    [int(session_id)]
+                pole.unplug(1)
+
+                async def forgotten() -> bool:
+                    return not await store.listed()
+                await eventually(forgotten)

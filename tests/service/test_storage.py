@@ -64,7 +64,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0024"]
+    assert [row[0] for row in versions] == ["0025"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates", "firmware_packages", "firmware_rollouts",
@@ -74,7 +74,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
             "service_tokens", "ocpi_partners", "ocpi_tokens", "ocpi_tariffs",
             "pole_locations", "oscp_partners", "grid_group_members",
             "oscp_forecasts", "service_runs", "compliance_tally_poles", "compliance_tally",
-            "compliance_tally_low"} <= tables
+            "compliance_tally_low", "ocpi_followed_sessions"} <= tables
 
 
 def test_pole_upsert_creates_then_updates_only_given_fields(repo: Repository) -> None:
