@@ -23,6 +23,12 @@ def active_language() -> str:
     return _active[0]
 
 
+def decimal_point() -> str:
+    """The decimal separator of the window's language ("," in Dutch: € 0,35), for
+    amounts formatted by Qt-free code; the language the user chose, not the system's."""
+    return "," if active_language() == "nl" else "."
+
+
 def system_language() -> str:
     name = QLocale.system().name()
     return "nl" if name.startswith("nl") else "en"

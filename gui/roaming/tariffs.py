@@ -3,6 +3,10 @@ holds as rows in words, the one selected, and what an admin typed checked before
 sent — prices with a decimal comma or point, each out-of-range price named in a sentence
 (the same limits the service applies: `pole_link.service_tariffs`).
 
+Amounts are shown with the decimal separator of the app's language (``decimal``: "," in
+Dutch, "€ 0,35"), passed in by the view so this module stays Qt-free; typing takes
+either separator whatever the language.
+
 Qt-free like `gui.roaming.partners`; `gui.roaming.tariffs_view` only draws it.
 """
 
@@ -64,16 +68,29 @@ class TypedTariff:
     vat: str
 
 
-def euros(value: float) -> str:
-    return f"€ {value:.2f}"
+def amount(value: float, decimal: str = ".") -> str:
+    """A price to two decimals with the language's separator, as typed in the form."""
+    return f"{value:.2f}".replace(".", decimal)
 
 
-def row_of(tariff: TariffRecord, zone: ZoneInfo = ADMIN_ZONE) -> TariffRow:
+def euros(value: float, decimal: str = ".") -> str:
+    """``€ 0.35``; ``€ 0,35`` with ``decimal=","`` (Dutch)."""
+    return f"€ {amount(value, decimal)}"
+
+
+def figure(value: float, decimal: str = ".") -> str:
+    """A number as short as it goes (VAT 21, 20.5; what was typed, 35)."""
+    return f"{value:g}".replace(".", decimal)
+
+
+def row_of(tariff: TariffRecord, zone: ZoneInfo = ADMIN_ZONE,
+           decimal: str = ".") -> TariffRow:
     updated = (tariff.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                if tariff.updated_at else "—")
     applies = Reason(_POLE, (tariff.location_id,)) if tariff.location_id else Reason(_FLEET)
-    return TariffRow(tariff.id, applies, euros(tariff.per_kwh), euros(tariff.per_hour),
-                     euros(tariff.flat), "—" if tariff.vat is None else f"{tariff.vat:g} %",
+    return TariffRow(tariff.id, applies, euros(tariff.per_kwh, decimal),
+                     euros(tariff.per_hour, decimal), euros(tariff.flat, decimal),
+                     "—" if tariff.vat is None else f"{figure(tariff.vat, decimal)} %",
                      updated)
 
 
@@ -88,8 +105,10 @@ def _number(text: str) -> float | None:
         return None
 
 
-def checked(typed: TypedTariff) -> tuple[TariffRecord | None, list[Reason]]:
-    """The tariff to send, or why not (every problem at once, each a sentence)."""
+def checked(typed: TypedTariff, decimal: str = "."
+            ) -> tuple[TariffRecord | None, list[Reason]]:
+    """The tariff to send, or why not (every problem at once, each a sentence, its
+    amounts with the ``decimal`` separator)."""
     problems: list[Reason] = []
     name = typed.name.strip()
     if not _ID.fullmatch(name):
@@ -107,11 +126,12 @@ def checked(typed: TypedTariff) -> tuple[TariffRecord | None, list[Reason]]:
         values[key] = value
         if key == "vat":
             if not 0 <= value <= VAT_MAX:
-                problems.append(Reason(_VAT_RANGE, (f"{VAT_MAX:g}", f"{value:g}")))
+                problems.append(Reason(_VAT_RANGE, (figure(VAT_MAX, decimal),
+                                                    figure(value, decimal))))
         elif not 0 <= value <= PRICE_LIMITS[key][0]:
             problems.append(Reason(_OUT_OF_RANGE, (Reason(_NAMES[key]),
-                                                   f"{PRICE_LIMITS[key][0]:.2f}",
-                                                   f"{value:g}")))
+                                                   amount(PRICE_LIMITS[key][0], decimal),
+                                                   figure(value, decimal))))
     if problems:
         return None, problems
     return TariffRecord(name, pole or None, flat=values["flat"], per_kwh=values["perKwh"],
@@ -148,8 +168,8 @@ class TariffBook:
     def chosen(self) -> TariffRecord | None:
         return next((tariff for tariff in self.tariffs if tariff.id == self.selected), None)
 
-    def rows(self) -> list[TariffRow]:
-        return [row_of(tariff, self.zone) for tariff in self.tariffs]
+    def rows(self, decimal: str = ".") -> list[TariffRow]:
+        return [row_of(tariff, self.zone, decimal) for tariff in self.tariffs]
 
     def _changed(self) -> None:
         for listener in list(self._listeners):

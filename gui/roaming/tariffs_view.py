@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from gui.access import Action
 from gui.access_widgets import gate
-from gui.roaming.tariffs import TariffBook, TypedTariff, checked, euros
+from gui.i18n import decimal_point
+from gui.roaming.tariffs import TariffBook, TypedTariff, amount, checked, figure
 from gui.service_page import ServicePage
 from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
@@ -126,7 +127,7 @@ class TariffsView(ServicePage):
                            self.per_hour.text(), self.flat.text(), self.vat.text())
 
     def save(self) -> None:
-        tariff, problems = checked(self.typed())
+        tariff, problems = checked(self.typed(), decimal_point())
         if tariff is None:
             translate = QCoreApplication.translate
             self._say(" ".join(problem.text(translate) for problem in problems),
@@ -160,8 +161,8 @@ class TariffsView(ServicePage):
             self.pole.setText(tariff.location_id or "")
             for field, value in ((self.per_kwh, tariff.per_kwh),
                                  (self.per_hour, tariff.per_hour), (self.flat, tariff.flat)):
-                field.setText(euros(value).replace("€ ", ""))
-            self.vat.setText("" if tariff.vat is None else f"{tariff.vat:g}")
+                field.setText(amount(value, decimal_point()))
+            self.vat.setText("" if tariff.vat is None else figure(tariff.vat, decimal_point()))
 
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:
@@ -171,7 +172,7 @@ class TariffsView(ServicePage):
         gate(self.save_button, self.access, Action.SET_TARIFFS, idle)
         gate(self.delete_button, self.access, Action.SET_TARIFFS,
              idle and self.book.chosen is not None)
-        rows = self.book.rows()
+        rows = self.book.rows(decimal_point())  # € 0,35 in Dutch
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for number, row in enumerate(rows):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui.i18n import switch_language
-from gui.roaming.tariffs import TariffBook, TypedTariff, checked
+from gui.roaming.tariffs import TariffBook, TypedTariff, amount, checked, euros, figure
 from gui.views.main_window import MainWindow, Page
 from pole_link.service_api import ServiceEndpoint
 from pole_link.service_tariffs import TariffRecord
@@ -56,6 +56,26 @@ def test_eis60_typed_prices_are_read_with_a_comma_and_out_of_range_ones_named() 
     assert (first.name, first.applies_to.text(), first.per_kwh, first.vat) == (
         "FLEET", "every pole (fleet-wide)", "€ 0.35", "21 %")
     assert (second.applies_to.text(), second.vat) == ("pole PW-0001", "—")
+
+
+def test_eis60_in_dutch_prices_are_shown_and_refused_with_a_decimal_comma() -> None:
+    book = TariffBook()
+    book.show([TariffRecord("FLEET", None, per_kwh=0.35, per_hour=1.2, flat=0.5, vat=20.5)])
+    [row] = book.rows(",")
+    assert (row.per_kwh, row.per_hour, row.flat, row.vat) == (
+        "€ 0,35", "€ 1,20", "€ 0,50", "20,5 %")
+    assert (euros(0.35), euros(0.35, ","), amount(2, ","), figure(2.5, ",")) == (
+        "€ 0.35", "€ 0,35", "2,00", "2,5")
+    # Either separator is read, whatever the language; the sentence uses the language's.
+    tariff, problems = checked(TypedTariff("FLEET", "", "2,5", "0.50", "", "27,5"), ",")
+    assert tariff is None
+    assert [problem.text() for problem in problems] == [
+        "The price per kWh must be between € 0.00 and € 2,00 excl. VAT; 2,5 is not (a "
+        "decimal point slipped?).",
+        "VAT must be between 0 and 27 % (the Netherlands: 21 %); 27,5 is not."]
+    tariff, problems = checked(TypedTariff("FLEET", "", "0.35", "1,20", "€ 0,50", "21"), ",")
+    assert problems == [] and tariff is not None
+    assert (tariff.per_kwh, tariff.per_hour, tariff.flat) == (0.35, 1.2, 0.5)
 
 
 async def test_eis60_an_admin_sets_the_fleet_tariff_on_the_roaming_page(
@@ -102,11 +122,14 @@ async def test_eis60_an_admin_sets_the_fleet_tariff_on_the_roaming_page(
                 tab = dutch.roaming_view.tariffs
                 dutch.roaming_view.tabs.setCurrentWidget(tab)
                 await shown(lambda: tab.table.rowCount() == 1 and tab.save_button.isEnabled())
+                assert tab.table.item(0, 2).text() == "€ 0,35"  # a decimal comma
                 tab.table.selectRow(0)
                 await shown(lambda: tab.name.text() == "FLEET")
+                assert (tab.per_kwh.text(), tab.per_hour.text()) == ("0,35", "0,50")
                 tab.per_kwh.setText("35")
                 tab.save_button.click()
-                assert "35" in tab.status.text()
+                assert "tussen € 0,00 en € 2,00 excl. btw liggen; 35 valt" in \
+                    tab.status.text()
                 assert dutch.grab().save(str(SHOTS / "roaming_tariffs_nl_1366x768.png"))
             finally:
                 await dutch.shutdown()
