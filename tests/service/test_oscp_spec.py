@@ -157,6 +157,23 @@ async def test_eis63_refusals_401_and_403_carry_an_oscp_message_not_fastapis_det
             assert initial not in recorded and "guessed-token" not in recorded
 
 
+async def test_eis63_a_fault_of_ours_is_a_500_with_a_message_to_send_again(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        _partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+
+            def broken(*_args: object) -> None:
+                raise RuntimeError("a fault injected by the test")
+
+            fp.heartbeat = broken  # type: ignore[method-assign]
+            answer = await cp.call("heartbeat", {})
+            assert "send it again" in oscp_refusal(answer, 500)
+            assert "injected" not in answer.text  # no internals to a partner
+
+
 async def test_eis63_the_operator_apis_and_ocpis_refusals_keep_their_own_shapes(
         tmp_path: Path) -> None:
     """The OSCP handlers answer only under /oscp/: the operator API's 401 and 422 and
