@@ -44,6 +44,7 @@ from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
+from service.oscp.errors import install_oscp_errors
 from service.oscp.routes import build_oscp_router
 from service.overrule_page import build_overrule_router
 from service.security.gate import Attempt
@@ -128,6 +129,7 @@ def create_app(services: Services) -> FastAPI:
         app.include_router(router, dependencies=guards)
     install_error_handlers(app)
     install_ocpi_errors(app, clock)
+    install_oscp_errors(app)  # after install_error_handlers: it wraps the 422 handler
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
     return app

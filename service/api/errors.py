@@ -43,9 +43,7 @@ async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg')}"
                 for error in exc.errors()]
-    if request.url.path.startswith("/oscp/"):
-        # OSCP 2.0 refuses a malformed message with 400 and a `message` (issue 22).
-        return JSONResponse({"message": "; ".join(problems)}, status_code=400)
+    # (Under /oscp/ a malformed message is OSCP's 400 instead: `service.oscp.errors`.)
     return JSONResponse({"error": "InvalidRequest", "description": "; ".join(problems),
                          "detail": [{"loc": list(error.get("loc", ())),
                                      "msg": error.get("msg"), "type": error.get("type")}

@@ -7,8 +7,9 @@ DELETE), ``handshake``, ``handshake_acknowledge``, ``heartbeat`` and
 Provider's ``/oscp/cp/2.0``), so they are no endpoints of ours.
 
 Outside the operator API's bearer guard: every route identifies the partner by its
-``Authorization: Token …`` and needs an ``X-Request-ID``; a refusal is answered 401/400
-and recorded (path, client address, reason — never the token). Each message is applied
+``Authorization: Token …`` and needs an ``X-Request-ID``; a refusal is answered 401/403/400
+with OSCP's ``{"message": …}`` (`service.oscp.errors`) and recorded (path, client address,
+reason — never the token). Each message is applied
 before the 204 goes out; what we send back follows in the background.
 """
 
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Request, Response
 
+from service.oscp.errors import OscpError
 from service.oscp.messages import (
     GroupCapacityForecast,
     Handshake,
@@ -31,12 +32,14 @@ from service.oscp.provider import PREFIX, FlexibilityProvider
 
 NO_CONTENT = 204
 _MESSAGE = {"application/json": {"schema": {
-    "type": "object", "properties": {"message": {"type": "string"}}}}}
+    "type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}}}
 REFUSALS: dict[int | str, dict[str, object]] = {
     400: {"description": "Malformed message or header (OSCP answers 400 with a `message`)",
           "content": _MESSAGE},
-    401: {"description": "Unknown or replaced token", "content": _MESSAGE},
-    403: {"description": "Not registered yet", "content": _MESSAGE},
+    401: {"description": "No token, or an unknown or replaced one", "content": _MESSAGE,
+          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
+    403: {"description": "Not registered yet (or unregistered): only `register` is open",
+          "content": _MESSAGE},
 }
 Auth = Annotated[str | None, Header()]
 RequestId = Annotated[str | None, Header(alias="X-Request-ID")]
@@ -67,7 +70,7 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
             provider.partners.refused(Refusal(provider.clock(), request.url.path, client,
                                               refused.reason))
             headers = {"WWW-Authenticate": "Token"} if refused.status == 401 else None
-            raise HTTPException(refused.status, refused.reason, headers=headers) from None
+            raise OscpError(refused.status, refused.reason, headers=headers) from None
 
     router = APIRouter(prefix=PREFIX, tags=["OSCP 2.0"], dependencies=[Depends(identify)],
                        responses=REFUSALS)
@@ -81,7 +84,7 @@ def build_oscp_router(provider: FlexibilityProvider) -> APIRouter:
         try:
             await provider.registered(partner(request), body)
         except ValueError as exc:
-            return JSONResponse({"message": str(exc)}, status_code=400)
+            raise OscpError(400, str(exc)) from None
         return Response(status_code=NO_CONTENT)
 
     @router.put("/register", status_code=NO_CONTENT)

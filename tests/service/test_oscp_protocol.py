@@ -79,7 +79,7 @@ async def test_eis63_requests_without_token_or_request_id_are_refused_and_record
             no_id = await cp.http.post(f"{cp.fp_url}/heartbeat", json={},
                                        headers={"Authorization": f"Token {initial}"})
             assert no_id.status_code == 400
-            assert "X-Request-ID" in no_id.json()["detail"]
+            assert "X-Request-ID" in no_id.json()["message"]
             wrong = await cp.call("register", {"token": "x" * 20, "version_url": [
                 {"version": "2.0", "base_url": cp.url}]}, token="guessed-token")
             assert wrong.status_code == 401

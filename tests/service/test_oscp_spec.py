@@ -7,9 +7,11 @@ Flexibility Provider tests (a kW block for ``ALL`` phases)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from service.oscp.messages import EnergyMeasurement
@@ -108,6 +110,88 @@ async def test_eis63_malformed_messages_are_refused_with_400_and_a_message(
                 assert answer.status_code == 400, answer.text
                 assert words in answer.json()["message"]
             assert fp.limit("cable-7", start) is None  # nothing kept from them
+
+
+def oscp_refusal(answer: httpx.Response, status: int) -> str:
+    """The sentence of an OSCP refusal, after checking its shape: ``{"message"}`` only."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert set(body) == {"message"} and body["message"].strip(), body
+    return str(body["message"])
+
+
+async def test_eis63_refusals_401_and_403_carry_an_oscp_message_not_fastapis_detail(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        _partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            forecast = {"group_id": "cable-7", "type": "CONSUMPTION", "forecasted_blocks": []}
+            for endpoint, body in (("heartbeat", {}),
+                                   ("update_group_capacity_forecast", forecast)):
+                # 403: the initial token registers, nothing else.
+                early = oscp_refusal(await cp.call(endpoint, body), 403)
+                assert "register first" in early
+                # 401: a guessed token, and none at all.
+                guessed = await cp.call(endpoint, body, token="guessed-token")
+                assert "unknown or replaced token" in oscp_refusal(guessed, 401)
+                assert guessed.headers["www-authenticate"] == "Token"
+                bare = await cp.http.post(f"{cp.fp_url}/{endpoint}", json=body,
+                                          headers={"X-Request-ID": "r-1"})
+                assert "Authorization: Token" in oscp_refusal(bare, 401)
+            # A missing X-Request-ID, a wrong method, an endpoint that is not ours: the
+            # same shape, and a sentence that says what to do.
+            no_id = await cp.http.post(f"{cp.fp_url}/heartbeat", json={},
+                                       headers={"Authorization": f"Token {initial}"})
+            assert "X-Request-ID" in oscp_refusal(no_id, 400)
+            assert "method" in oscp_refusal(await cp.call("heartbeat", {}, method="GET"), 405)
+            assert "/oscp/fp/2.0" in oscp_refusal(
+                await cp.call("adjust_group_capacity_forecast", {}), 404)
+            # Still recorded, with the reason and never the token.
+            assert [r.reason for r in fp.partners.refusals][:3] == [
+                "register first: the initial token only registers",
+                "unknown or replaced token",
+                "no Authorization header: OSCP asks 'Authorization: Token …'"]
+            recorded = json.dumps([vars(r) for r in fp.partners.refusals], default=str)
+            assert initial not in recorded and "guessed-token" not in recorded
+
+
+async def test_eis63_a_fault_of_ours_is_a_500_with_a_message_to_send_again(
+        tmp_path: Path) -> None:
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        _partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+
+            def broken(*_args: object) -> None:
+                raise RuntimeError("a fault injected by the test")
+
+            fp.heartbeat = broken  # type: ignore[method-assign]
+            answer = await cp.call("heartbeat", {})
+            assert "send it again" in oscp_refusal(answer, 500)
+            assert "injected" not in answer.text  # no internals to a partner
+
+
+async def test_eis63_the_operator_apis_and_ocpis_refusals_keep_their_own_shapes(
+        tmp_path: Path) -> None:
+    """The OSCP handlers answer only under /oscp/: the operator API's 401 and 422 and
+    OCPI's 401 envelope are as before."""
+    async with running_service(tmp_path) as api:
+        async with httpx.AsyncClient(base_url=api.url) as anyone:
+            unauthorised = await anyone.get("/api/v1/poles")
+            ocpi = await anyone.get("/ocpi/versions")
+            unknown = await anyone.get("/api/v1/no-such-thing")
+        assert unauthorised.status_code == 401
+        assert unauthorised.json()["error"] == "Unauthorized"
+        assert unauthorised.json()["description"] and "message" not in unauthorised.json()
+        assert ocpi.status_code == 401 and ocpi.json()["status_code"] == 2000
+        assert "message" not in ocpi.json()
+        assert (unknown.status_code, unknown.json()) == (404, {"detail": "Not Found"})
+        invalid = await api.client.post("/api/v1/oscp/partners", json={"id": ""})
+        assert invalid.status_code == 422
+        assert invalid.json()["error"] == "InvalidRequest" and "message" not in invalid.json()
 
 
 async def test_eis63_partner_unregisters_and_registers_again(tmp_path: Path) -> None:
