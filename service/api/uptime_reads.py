@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage.models import ConnectionSession
+from service.storage.models import ConnectionSession, Connector, StatusEvent
 from service.storage.repository import Repository
 
 _EVENT = "e.pole_id, e.connector_id, e.timestamp, e.status, e.id FROM status_events e"
@@ -56,13 +56,45 @@ def availability_changes(repository: Repository, start: datetime, end: datetime
     (socket, time) index of migration 0016r and the partial ``ix_status_events_notable``
     (migration 0015; 0021 dropped the narrower one it made redundant). The sockets are those of
     the ``connectors`` table, which every StatusNotification the CSMS stores upserts
-    (`Repository.record_status`). SQLite (one site, a few poles) reads every event
-    (`Repository.status_history`).
+    (`Repository.record_status`). SQLite (one site, a few poles) reads every event in the
+    period, and each socket's opening one through the same index (`_sqlite_changes`).
     """
     if repository.engine.dialect.name != "postgresql":
-        return list(repository.status_history(None, start, end))
+        return _sqlite_changes(repository, start, end)
     with repository.engine.connect() as connection:
         return list(connection.execute(_AVAILABILITY_CHANGES, {"start": start, "end": end}))
+
+
+def _sqlite_changes(repository: Repository, start: datetime, end: datetime) -> list[Any]:
+    """SQLite has no LATERAL: each socket's last event before ``start`` is a correlated
+    ``… ORDER BY timestamp DESC, id DESC LIMIT 1`` on the (pole, connector, time) index, one
+    index probe per socket instead of `Repository.status_history`'s grouping of every
+    earlier event; then every event in ``[start, end)``. Same rows, same order per pole."""
+    events, connectors = _table(StatusEvent), _table(Connector)
+    earlier = events.alias("earlier")
+    columns = (events.c.pole_id, events.c.connector_id, events.c.timestamp, events.c.status)
+    last = (sa.select(earlier.c.id)
+            .where(earlier.c.pole_id == connectors.c.pole_id,
+                   earlier.c.connector_id == connectors.c.connector_id,
+                   earlier.c.timestamp < start)
+            .order_by(earlier.c.timestamp.desc(), earlier.c.id.desc())
+            .limit(1).scalar_subquery())
+    opening = (sa.select(*columns).select_from(connectors)
+               .join(events, events.c.id == last).where(connectors.c.connector_id >= 0)
+               .order_by(events.c.timestamp, events.c.id))
+    during = (sa.select(*columns)
+              .where(events.c.timestamp >= start, events.c.timestamp < end,
+                     events.c.connector_id >= 0)
+              .order_by(events.c.timestamp, events.c.id))
+    with repository.engine.connect() as connection:
+        rows = list(connection.execute(opening))
+        rows += connection.execute(during)
+    return rows
+
+
+def _table(model: type[Any]) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
 
 
 def connection_intervals(repository: Repository, start: datetime, end: datetime
