@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.reports.uptime import NOT_AVAILABLE
 from service.storage.models import ConnectionSession, Connector, StatusEvent
 from service.storage.repository import Repository
 
@@ -56,8 +57,8 @@ def availability_changes(repository: Repository, start: datetime, end: datetime
     (socket, time) index of migration 0016r and the partial ``ix_status_events_notable``
     (migration 0015; 0021 dropped the narrower one it made redundant). The sockets are those of
     the ``connectors`` table, which every StatusNotification the CSMS stores upserts
-    (`Repository.record_status`). SQLite (one site, a few poles) reads every event in the
-    period, and each socket's opening one through the same index (`_sqlite_changes`).
+    (`Repository.record_status`). SQLite has no LATERAL: `_sqlite_changes` keeps the same
+    rows its own way.
     """
     if repository.engine.dialect.name != "postgresql":
         return _sqlite_changes(repository, start, end)
@@ -69,7 +70,8 @@ def _sqlite_changes(repository: Repository, start: datetime, end: datetime) -> l
     """SQLite has no LATERAL: each socket's last event before ``start`` is a correlated
     ``… ORDER BY timestamp DESC, id DESC LIMIT 1`` on the (pole, connector, time) index, one
     index probe per socket instead of `Repository.status_history`'s grouping of every
-    earlier event; then every event in ``[start, end)``. Same rows, same order per pole."""
+    earlier event; then the period's events `availability_changes` keeps, picked with
+    ``lag()``. Same rows, same order per pole."""
     events, connectors = _table(StatusEvent), _table(Connector)
     earlier = events.alias("earlier")
     columns = (events.c.pole_id, events.c.connector_id, events.c.timestamp, events.c.status)
@@ -82,10 +84,20 @@ def _sqlite_changes(repository: Repository, start: datetime, end: datetime) -> l
     opening = (sa.select(*columns).select_from(connectors)
                .join(events, events.c.id == last).where(connectors.c.connector_id >= 0)
                .order_by(events.c.timestamp, events.c.id))
-    during = (sa.select(*columns)
+    # In the period, what `_AVAILABILITY_CHANGES` keeps: each socket's first event, every
+    # not-available one and the event after each; the scan stays in SQLite's C code.
+    previous = sa.func.lag(events.c.status).over(
+        partition_by=(events.c.pole_id, events.c.connector_id),
+        order_by=(events.c.timestamp, events.c.id)).label("previous")
+    period = (sa.select(*columns, events.c.id, previous)
               .where(events.c.timestamp >= start, events.c.timestamp < end,
-                     events.c.connector_id >= 0)
-              .order_by(events.c.timestamp, events.c.id))
+                     events.c.connector_id >= 0).subquery())
+    during = (sa.select(period.c.pole_id, period.c.connector_id, period.c.timestamp,
+                        period.c.status)
+              .where(sa.or_(period.c.previous.is_(None),
+                            period.c.previous.in_(sorted(NOT_AVAILABLE)),
+                            period.c.status.in_(sorted(NOT_AVAILABLE))))
+              .order_by(period.c.timestamp, period.c.id))
     with repository.engine.connect() as connection:
         rows = list(connection.execute(opening))
         rows += connection.execute(during)
