@@ -22,6 +22,7 @@ from starlette.responses import Response
 from service.api.errors import ApiError
 from service.api.uptime import _report as _uptime_report
 from service.api.uptime import service_restarts
+from service.api.uptime_reads import availability_changes, connection_intervals
 from service.reports.compliance import (
     ProgramStart,
     SubperiodReport,
@@ -33,7 +34,7 @@ from service.reports.compliance import (
 from service.reports.compliance_tally import reports_from_tally
 from service.reports.uptime import UptimeReport, uptime_to_csv, uptime_to_json
 from service.storage.compliance_tally import read_tally
-from service.storage.models import ConnectionSession, Pole, Transaction
+from service.storage.models import Pole, Transaction
 from service.storage.repository import AsyncRepository, Repository, by_pole
 
 PREFIX = "/api/v1"
@@ -117,80 +118,6 @@ def fleet_compliance(repository: Repository, until: datetime) -> list[SubperiodR
              if tx.pole_id in others], rest, until=until)
         reports.sort(key=lambda report: report.pole_id)
     return reports
-
-
-_EVENT = "e.pole_id, e.connector_id, e.timestamp, e.status, e.id FROM status_events e"
-_AVAILABILITY_CHANGES = sa.text(f"""
-SELECT pole_id, connector_id, timestamp, status FROM (
-    SELECT o.* FROM connectors c CROSS JOIN LATERAL (
-        SELECT {_EVENT} WHERE e.pole_id = c.pole_id AND e.connector_id = c.connector_id
-          AND e.timestamp < :start ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) o
-    WHERE c.connector_id >= 0
-  UNION ALL
-    SELECT f.* FROM connectors c CROSS JOIN LATERAL (
-        SELECT {_EVENT} WHERE e.pole_id = c.pole_id AND e.connector_id = c.connector_id
-          AND e.timestamp >= :start AND e.timestamp < :end
-        ORDER BY e.timestamp, e.id LIMIT 1) f
-    WHERE c.connector_id >= 0
-  UNION ALL
-    SELECT n.pole_id, n.connector_id, n.timestamp, n.status, n.id FROM status_events n
-    WHERE n.status IN ('Unavailable', 'Faulted') AND n.timestamp >= :start
-      AND n.timestamp < :end AND n.connector_id >= 0
-  UNION ALL
-    SELECT a.* FROM status_events n CROSS JOIN LATERAL (
-        SELECT {_EVENT} WHERE e.pole_id = n.pole_id AND e.connector_id = n.connector_id
-          AND (e.timestamp, e.id) > (n.timestamp, n.id) AND e.timestamp < :end
-        ORDER BY e.timestamp, e.id LIMIT 1) a
-    WHERE n.status IN ('Unavailable', 'Faulted') AND n.timestamp >= :start
-      AND n.timestamp < :end AND n.connector_id >= 0
-) AS kept ORDER BY pole_id, timestamp, id
-""")
-
-
-def availability_changes(repository: Repository, start: datetime, end: datetime
-                         ) -> list[Any]:
-    """Every pole's status events that can change its eis 48 availability, oldest first per
-    pole (ties in time in the order of the events' ids): per socket the last one before
-    ``start`` (the state the period opens with) and its first in ``[start, end)`` (from
-    when it is known, or after a not-available opening), then every Unavailable or
-    Faulted event and the event after each.
-
-    Uptime depends on nothing more (`service.reports.uptime`: a socket is available unless
-    Unavailable or Faulted), and every event left out follows an available one with another
-    available status, so it changes nothing. A fleet's year of Preparing → Charging →
-    Finishing is tens of millions of rows; this reads a few per socket, found through the
-    (socket, time) index of migration 0016r and the partial ``ix_status_events_notable``
-    (migration 0015; 0021 dropped the narrower one it made redundant). The sockets are those of
-    the ``connectors`` table, which every StatusNotification the CSMS stores upserts
-    (`Repository.record_status`). SQLite (one site, a few poles) reads every event
-    (`Repository.status_history`).
-    """
-    if repository.engine.dialect.name != "postgresql":
-        return list(repository.status_history(None, start, end))
-    with repository.engine.connect() as connection:
-        return list(connection.execute(_AVAILABILITY_CHANGES, {"start": start, "end": end}))
-
-
-def connection_intervals(repository: Repository, start: datetime, end: datetime
-                         ) -> list[Any]:
-    """Every pole's connection sessions overlapping ``[start, end)`` as plain rows
-    (``pole_id``, ``started``, ``ended``): `Repository.connection_sessions` without the
-    ORM objects, which cost seconds for a fleet's year of sessions."""
-    table: sa.Table = ConnectionSession.__table__  # type: ignore[attr-defined]
-    started: sa.ColumnElement[Any] = table.c.started
-    ended: sa.ColumnElement[Any] = table.c.ended
-    if repository.engine.dialect.name == "postgresql":
-        # psycopg hands back aware times itself; `UTCDateTime`'s conversion of a fleet's
-        # year of sessions, one value at a time, cost about half a second.
-        aware = sa.DateTime(timezone=True)
-        started, ended = (sa.type_coerce(started, aware).label("started"),
-                          sa.type_coerce(ended, aware).label("ended"))
-    query = (sa.select(table.c.pole_id, started, ended, table.c.end_reason)
-             .where(table.c.started < end,
-                    sa.or_(table.c.ended.is_(None), table.c.ended > start))
-             .order_by(table.c.started))
-    with repository.engine.connect() as connection:
-        return list(connection.execute(query).all())
 
 
 def fleet_uptime(repository: Repository, start: datetime, end: datetime
