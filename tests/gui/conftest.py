@@ -11,7 +11,8 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="paalwerk-gui-tests-")
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="paalwerk-gui-data-")
 
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -32,3 +33,19 @@ async def view(qtbot: QtBot) -> AsyncIterator[PoleView]:
     pole_view.show()
     yield pole_view
     await controller.aclose()
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Kolkata"])
+def laptop_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The laptop runs in another zone than the pole (New York: whole hours off; Kolkata:
+    half hours), as a technician's laptop set to its home zone would: what shows a pole's
+    time must still show Amsterdam's."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

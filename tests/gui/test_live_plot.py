@@ -4,7 +4,6 @@ beside it (hiding curves, offset phases), the cursor readout, pole time, CSV exp
 from __future__ import annotations
 
 import csv
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -472,20 +471,6 @@ def test_clear_forgets_every_sample_for_the_next_pole(plot: LivePlot) -> None:
                for curve in plot.curves())
     feed(plot, T0 + 100, 5.0)
     assert len(plot.history) == 50
-
-
-@pytest.fixture(params=["America/New_York", "Asia/Kolkata"])
-def laptop_zone(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The process runs in another zone than the pole (whole and half hours off)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
-    time.tzset()
-    yield request.param
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def test_the_time_axis_and_readout_show_the_pole_s_clock_on_a_laptop_elsewhere(

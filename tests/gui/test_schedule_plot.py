@@ -3,13 +3,9 @@ whatever zone the laptop is set to: 17:00 at the pole is written 17:00."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from gui.plot.zone_axis import ZoneDateAxis, utc_offset_s, wall_ticks_to_epochs
@@ -33,20 +29,6 @@ def tender_day(start: str) -> dict[str, object]:
                                      {"startPeriod": 21 * 3600, "limit": 30.0}]}}
 
 
-@pytest.fixture(params=["America/New_York", "Asia/Kolkata"])
-def machine_zone(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The process runs in another zone (New York: whole hours off; Kolkata: half hours)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
-    time.tzset()
-    yield request.param
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
-
-
 def drawn_plot(qtbot: QtBot) -> SchedulePlot:
     """A schedule plot painted once (the axis measures its labels while painting)."""
     plot = SchedulePlot()
@@ -66,7 +48,7 @@ def ticks(axis: ZoneDateAxis, start: float, end: float) -> list[tuple[float, str
 
 
 def test_17_00_in_amsterdam_is_labelled_17_00_on_a_laptop_elsewhere(
-        qtbot: QtBot, machine_zone: str) -> None:
+        qtbot: QtBot, laptop_zone: str) -> None:
     assert datetime.fromtimestamp(amsterdam(2026, 11, 25, 17)).hour != 17, "the zone took"
     plot = drawn_plot(qtbot)
     plot.show_schedule(tender_day("2026-11-24T23:00:00Z"))  # 00:00 in Amsterdam
@@ -84,7 +66,7 @@ def test_17_00_in_amsterdam_is_labelled_17_00_on_a_laptop_elsewhere(
 
 
 def test_the_ticks_follow_amsterdam_across_a_daylight_saving_change(
-        qtbot: QtBot, machine_zone: str) -> None:
+        qtbot: QtBot, laptop_zone: str) -> None:
     plot = drawn_plot(qtbot)
     axis = plot.plot.getAxis("bottom")
     for start in (amsterdam(2026, 3, 29), amsterdam(2026, 10, 25)):  # forward, back
