@@ -2755,57 +2755,57 @@
         <translation>%1 is geen laadpaal van deze service: kies er een uit de lijst.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="21" />
+        <location filename="../roaming/tariffs.py" line="25" />
         <source>every pole (fleet-wide)</source>
         <translation>alle laadpalen (hele vloot)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="22" />
+        <location filename="../roaming/tariffs.py" line="26" />
         <source>pole %1</source>
         <translation>laadpaal %1</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="23" />
+        <location filename="../roaming/tariffs.py" line="27" />
         <source>%1 is not a number: %2</source>
         <translation>%1 is geen getal: %2</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="24" />
+        <location filename="../roaming/tariffs.py" line="28" />
         <source>%1 must be between € 0.00 and € %2 excl. VAT; %3 is not (a decimal point slipped?).</source>
         <translation>%1 moet tussen € 0,00 en € %2 excl. btw liggen; %3 valt daarbuiten (komma vergeten?).</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="27" />
+        <location filename="../roaming/tariffs.py" line="31" />
         <source>VAT must be between 0 and %1 % (the Netherlands: 21 %); %2 is not.</source>
         <translation>De btw moet tussen 0 en %1 % liggen (Nederland: 21 %); %2 valt daarbuiten.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="29" />
+        <location filename="../roaming/tariffs.py" line="33" />
         <source>Give the tariff a name: letters, digits, '-', '_' or '.', at most 36.</source>
         <translation>Geef het tarief een naam: letters, cijfers, '-', '_' of '.', hoogstens 36 tekens.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="31" />
+        <location filename="../roaming/tariffs.py" line="35" />
         <source>The pole ID has spaces or odd characters: %1</source>
         <translation>Het laadpaalnummer bevat spaties of vreemde tekens: %1</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="34" />
+        <location filename="../roaming/tariffs.py" line="38" />
         <source>The price per kWh</source>
         <translation>De prijs per kWh</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="35" />
+        <location filename="../roaming/tariffs.py" line="39" />
         <source>The price per hour</source>
         <translation>De prijs per uur</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="36" />
+        <location filename="../roaming/tariffs.py" line="40" />
         <source>The fee per session</source>
         <translation>Het starttarief per laadsessie</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs.py" line="37" />
+        <location filename="../roaming/tariffs.py" line="41" />
         <source>VAT</source>
         <translation>Btw</translation>
     </message>
@@ -6280,122 +6280,122 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>TariffsView</name>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="46" />
+        <location filename="../roaming/tariffs_view.py" line="47" />
         <source>What roaming partners' drivers pay at our poles. Prices are in euros excluding VAT. A pole's own tariff wins over the fleet-wide one.</source>
         <translation>Wat rijders van roamingpartners betalen aan onze laadpalen. Prijzen in euro exclusief btw. Het eigen tarief van een laadpaal gaat voor het tarief voor de hele vloot.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="52" />
+        <location filename="../roaming/tariffs_view.py" line="53" />
         <source>Tariff</source>
         <translation>Tarief</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="52" />
+        <location filename="../roaming/tariffs_view.py" line="53" />
         <source>Applies to</source>
         <translation>Geldt voor</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="52" />
+        <location filename="../roaming/tariffs_view.py" line="53" />
         <source>Per kWh</source>
         <translation>Per kWh</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="54" />
         <source>Per hour</source>
         <translation>Per uur</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="54" />
         <source>Per session</source>
         <translation>Per laadsessie</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="54" />
         <source>VAT</source>
         <translation>Btw</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="54" />
+        <location filename="../roaming/tariffs_view.py" line="55" />
         <source>Changed (local)</source>
         <translation>Gewijzigd (lokale tijd)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="63" />
+        <location filename="../roaming/tariffs_view.py" line="64" />
         <source>e.g. FLEET or PW-0001-DAY</source>
         <translation>bijv. VLOOT of PW-0001-DAG</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="65" />
+        <location filename="../roaming/tariffs_view.py" line="66" />
         <source>empty: every pole</source>
         <translation>leeg: alle laadpalen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="72" />
+        <location filename="../roaming/tariffs_view.py" line="73" />
         <source>Tariff name</source>
         <translation>Naam van het tarief</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="73" />
+        <location filename="../roaming/tariffs_view.py" line="74" />
         <source>For pole</source>
         <translation>Voor laadpaal</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="74" />
+        <location filename="../roaming/tariffs_view.py" line="75" />
         <source>Per kWh (€)</source>
         <translation>Per kWh (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="75" />
+        <location filename="../roaming/tariffs_view.py" line="76" />
         <source>Per hour (€)</source>
         <translation>Per uur (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="76" />
+        <location filename="../roaming/tariffs_view.py" line="77" />
         <source>Per session (€)</source>
         <translation>Per laadsessie (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="77" />
+        <location filename="../roaming/tariffs_view.py" line="78" />
         <source>VAT (%)</source>
         <translation>Btw (%)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="78" />
+        <location filename="../roaming/tariffs_view.py" line="79" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="80" />
+        <location filename="../roaming/tariffs_view.py" line="81" />
         <source>Save tariff</source>
         <translation>Tarief opslaan</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="82" />
+        <location filename="../roaming/tariffs_view.py" line="83" />
         <source>Delete tariff</source>
         <translation>Tarief verwijderen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="104" />
+        <location filename="../roaming/tariffs_view.py" line="105" />
         <source>Connect to a service to see its tariffs.</source>
         <translation>Maak verbinding met een backoffice om de tarieven te zien.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="121" />
+        <location filename="../roaming/tariffs_view.py" line="122" />
         <source>Reading the tariffs</source>
         <translation>Tarieven lezen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="138" />
+        <location filename="../roaming/tariffs_view.py" line="139" />
         <source>Tariff %1 saved; partners see it at their next read.</source>
         <translation>Tarief %1 opgeslagen; partners zien het bij hun volgende ophaalronde.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="143" />
+        <location filename="../roaming/tariffs_view.py" line="144" />
         <source>Saving tariff %1</source>
         <translation>Tarief %1 opslaan</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="150" />
+        <location filename="../roaming/tariffs_view.py" line="151" />
         <source>Deleting tariff %1</source>
         <translation>Tarief %1 verwijderen</translation>
     </message>
