@@ -27,8 +27,18 @@ class TaskRunner:
         self.on_error = on_error
 
     def run(self, what: str, coroutine: Coroutine[Any, Any, Any],
-            on_done: Callable[[Any], None] | None = None) -> asyncio.Task[Any]:
-        """Start ``coroutine``; ``on_done(result)`` runs on success, `on_error` on failure."""
+            on_done: Callable[[Any], None] | None = None) -> asyncio.Task[Any] | None:
+        """Start ``coroutine``; ``on_done(result)`` runs on success, `on_error` on failure.
+
+        None, with the coroutine closed unstarted, once the event loop has ended: a Qt
+        timer may still fire while the window closes, and what it would start could
+        never run."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            coroutine.close()
+            LOGGER.debug("%s not started: the event loop has ended", what)
+            return None
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
 
@@ -49,7 +59,8 @@ class TaskRunner:
         return task
 
     def run_blocking(self, what: str, function: Callable[[], Any],
-                     on_done: Callable[[Any], None] | None = None) -> asyncio.Task[Any]:
+                     on_done: Callable[[Any], None] | None = None
+                     ) -> asyncio.Task[Any] | None:
         """`run` for blocking work (files, formatting): ``function()`` on a worker thread,
         its result or failure back on the GUI thread, like a coroutine's."""
         return self.run(what, asyncio.to_thread(function), on_done)

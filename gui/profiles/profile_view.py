@@ -626,6 +626,8 @@ class ProfileView(QWidget):
         self.plot.set_pole(None)
         self._operation = self._runner.run(
             what, coroutine, lambda outcome: self._verified(outcome, deployed))
+        if self._operation is None:
+            return  # the window is closing: nothing runs any more
         self._operation.add_done_callback(self._finished)
         self._progress_bar.show()
         self.cancel_button.show()

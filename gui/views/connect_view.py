@@ -219,7 +219,8 @@ class ConnectView(QWidget):
             self.ble_note.setText(self.tr("%1 poles found").replace("%1", str(len(found))))
 
         task = self.tasks.run(self.tr("Bluetooth scan"), ble.discover(), done)
-        task.add_done_callback(lambda _: self.scan_button.setEnabled(True))
+        if task is not None:
+            task.add_done_callback(lambda _: self.scan_button.setEnabled(True))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         """Lists go stale while the view is hidden: refresh what is cheap to refresh."""

@@ -511,7 +511,7 @@ class Repository:
 
     def rebuild_compliance_tally(self) -> int:
         """Count every pole's eis 25/30 tally afresh from its transactions (what migration
-        0021 does; for histories written around this class, e.g. imported or generated)."""
+        0024 does; for histories written around this class, e.g. imported or generated)."""
         with storage_errors(self.engine.url), self.engine.begin() as connection:
             return compliance_tally.backfill(connection)
 
