@@ -30,16 +30,15 @@ class TaskRunner:
             on_done: Callable[[Any], None] | None = None) -> asyncio.Task[Any] | None:
         """Start ``coroutine``; ``on_done(result)`` runs on success, `on_error` on failure.
 
-        None, with the coroutine closed unstarted, once the event loop has ended: a Qt
-        timer may still fire while the window closes, and what it would start could
-        never run."""
+        Before the loop runs (a window built before ``run_until_complete``) the task
+        waits for it. None, with the coroutine closed unstarted, once there is no loop to
+        run it any more: a Qt timer may still fire while the window closes."""
         try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+            task = asyncio.ensure_future(coroutine)
+        except RuntimeError:  # no current event loop, or a closed one
             coroutine.close()
             LOGGER.debug("%s not started: the event loop has ended", what)
             return None
-        task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
 
         def finished(done: asyncio.Task[Any]) -> None:
