@@ -86,6 +86,10 @@ class ServicePage(QWidget):
     def _redraw(self) -> None:
         """Draw the page's state."""
 
+    def say_failure(self, sentence: str) -> None:
+        """How the page says a request failed (default: on its status line)."""
+        self.status.setText(sentence)
+
     # ------------------------------------------------------------ requests
     def ask(self, what: str, call: Call, done: Callable[[Any], None], *,
             timeout: float = 60) -> None:
@@ -94,7 +98,7 @@ class ServicePage(QWidget):
 
         def answered(answer: Any) -> None:
             if isinstance(answer, BaseException):
-                self.status.setText(failure_text(what, answer))
+                self.say_failure(failure_text(what, answer))
             else:
                 done(answer)
         ask_while_busy(self, what, call, answered, timeout=timeout)
@@ -108,7 +112,7 @@ class ServicePage(QWidget):
         self.reading = True
         if self.policy is not None:
             self.policy.read_started(self.clock())
-        say = failed or self.status.setText
+        say = failed or self.say_failure
 
         def done(answer: Any) -> None:
             self.reading = False

@@ -8,7 +8,6 @@ before anything is sent; the service checks again and its refusal is shown the s
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -29,9 +28,7 @@ from gui.access_widgets import gate
 from gui.i18n import decimal_point
 from gui.roaming.tariffs import TariffBook, TypedTariff, amount, checked, figure
 from gui.service_page import ServicePage
-from gui.service_request import ask_while_busy, failure_text
 from gui.tasks import TaskRunner
-from pole_link.service_api import ServiceClient
 
 PROBLEM_STYLE = "color: #c62828; font-size: 12pt;"
 
@@ -108,19 +105,13 @@ class TariffsView(ServicePage):
         self.status.setStyleSheet(PROBLEM_STYLE if problem else "font-size: 12pt;")
         self.status.setText(text)
 
-    def _ask(self, what: str, call: Callable[[ServiceClient], Awaitable[Any]],
-             done: Callable[[Any], None]) -> None:
-        def answered(answer: Any) -> None:
-            if isinstance(answer, BaseException):
-                self._say(failure_text(what, answer), problem=True)
-            else:
-                done(answer)
-        ask_while_busy(self, what, call, answered, timeout=60)
+    def say_failure(self, sentence: str) -> None:
+        self._say(sentence, problem=True)
 
     # ------------------------------------------------------------ intents
     def refresh(self) -> None:
-        self._ask(self.tr("Reading the tariffs"), lambda client: client.ocpi_tariffs(),
-                  self.book.show)
+        self.ask(self.tr("Reading the tariffs"), lambda client: client.ocpi_tariffs(),
+                 self.book.show)
 
     def typed(self) -> TypedTariff:
         return TypedTariff(self.name.text(), self.pole.text(), self.per_kwh.text(),
@@ -141,16 +132,16 @@ class TariffsView(ServicePage):
             self.book.selected = chosen.id
             self.refresh()
 
-        self._ask(self.tr("Saving tariff %1").replace("%1", chosen.id),
-                  lambda client: client.set_ocpi_tariff(chosen), done)
+        self.ask(self.tr("Saving tariff %1").replace("%1", chosen.id),
+                 lambda client: client.set_ocpi_tariff(chosen), done)
 
     def delete(self) -> None:
         tariff = self.book.chosen
         if tariff is None:
             return
-        self._ask(self.tr("Deleting tariff %1").replace("%1", tariff.id),
-                  lambda client: client.delete_ocpi_tariff(tariff.id),
-                  lambda _answer: self.refresh())
+        self.ask(self.tr("Deleting tariff %1").replace("%1", tariff.id),
+                 lambda client: client.delete_ocpi_tariff(tariff.id),
+                 lambda _answer: self.refresh())
 
     def _selection_changed(self) -> None:
         rows = {index.row() for index in self.table.selectedIndexes()}
