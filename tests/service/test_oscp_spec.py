@@ -8,6 +8,8 @@ Flexibility Provider tests (a kW block for ``ALL`` phases)."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,9 +17,9 @@ import httpx
 import pytest
 
 from service.oscp.messages import EnergyMeasurement
-from service.oscp.partners import PartnerState
+from service.oscp.partners import Partner, PartnerState
 from service.oscp.provider import FlexibilityProvider
-from tests.oscp_support import capacity_provider
+from tests.oscp_support import CapacityProvider, capacity_provider
 from tests.support import Api, running_service
 
 pytestmark = pytest.mark.asyncio
@@ -35,6 +37,18 @@ HANDSHAKE_EXAMPLE = {"required_behaviour": {"heartbeat_interval": 10,
 
 def provider_of(api: Api) -> FlexibilityProvider:
     return api.service.services.oscp
+
+
+@asynccontextmanager
+async def registered_enexis(tmp_path: Path) -> AsyncIterator[
+        tuple[FlexibilityProvider, Partner, CapacityProvider]]:
+    """A running service with grid operator Enexis registered as its capacity provider."""
+    async with running_service(tmp_path) as api:
+        fp = provider_of(api)
+        partner, initial = fp.partners.add("enexis", "Enexis")
+        async with capacity_provider(api.url, initial) as cp:
+            await cp.register()
+            yield fp, partner, cp
 
 
 def kw_block(start: datetime, capacity: float) -> dict[str, object]:
@@ -64,52 +78,44 @@ async def test_eis63_our_oscp_end_is_the_flexibility_providers_of_the_spec(
 
 async def test_eis63_spec_examples_are_accepted_and_our_answers_have_the_spec_shape(
         tmp_path: Path) -> None:
-    async with running_service(tmp_path) as api:
-        fp = provider_of(api)
-        partner, initial = fp.partners.add("enexis", "Enexis")
-        async with capacity_provider(api.url, initial) as cp:
-            await cp.register()
-            answer = await cp.call("handshake", HANDSHAKE_EXAMPLE, request_id="hs-example")
-            assert answer.status_code == 204 and answer.content == b""
-            ack = await cp.next("handshake_acknowledge")
-            assert ack.headers["x-correlation-id"] == "hs-example"
-            assert ack.body["required_behaviour"]["measurement_configuration"] == [
-                "CONTINUOUS"]
-            assert partner.heartbeat_interval_s == 10
-            # offline_mode_at is optional in the published OpenAPI.
-            assert (await cp.call("heartbeat", {})).status_code == 204
-            assert partner.state is PartnerState.ONLINE and partner.offline_mode_at is None
-            start = datetime(2030, 10, 8, 18, tzinfo=UTC)
-            forecast = {"group_id": "cable-7", "type": "CONSUMPTION",
-                        "forecasted_blocks": [kw_block(start, 123.456)]}
-            assert (await cp.call("update_group_capacity_forecast", forecast)
-                    ).status_code == 204
-            limit = fp.limit("cable-7", start + timedelta(minutes=1))
-            assert limit is not None and round(limit.amps, 1) == 178.9  # 123.456 kW / 3 / 230 V
-            # Generation is negative (energy back to the grid): accepted, caps no charging.
-            generation = {"group_id": "cable-7", "type": "GENERATION",
-                          "forecasted_blocks": [kw_block(start, -50.0)]}
-            assert (await cp.call("update_group_capacity_forecast", generation)
-                    ).status_code == 204
+    async with registered_enexis(tmp_path) as (fp, partner, cp):
+        answer = await cp.call("handshake", HANDSHAKE_EXAMPLE, request_id="hs-example")
+        assert answer.status_code == 204 and answer.content == b""
+        ack = await cp.next("handshake_acknowledge")
+        assert ack.headers["x-correlation-id"] == "hs-example"
+        assert ack.body["required_behaviour"]["measurement_configuration"] == [
+            "CONTINUOUS"]
+        assert partner.heartbeat_interval_s == 10
+        # offline_mode_at is optional in the published OpenAPI.
+        assert (await cp.call("heartbeat", {})).status_code == 204
+        assert partner.state is PartnerState.ONLINE and partner.offline_mode_at is None
+        start = datetime(2030, 10, 8, 18, tzinfo=UTC)
+        forecast = {"group_id": "cable-7", "type": "CONSUMPTION",
+                    "forecasted_blocks": [kw_block(start, 123.456)]}
+        assert (await cp.call("update_group_capacity_forecast", forecast)
+                ).status_code == 204
+        limit = fp.limit("cable-7", start + timedelta(minutes=1))
+        assert limit is not None and round(limit.amps, 1) == 178.9  # 123.456 kW / 3 / 230 V
+        # Generation is negative (energy back to the grid): accepted, caps no charging.
+        generation = {"group_id": "cable-7", "type": "GENERATION",
+                      "forecasted_blocks": [kw_block(start, -50.0)]}
+        assert (await cp.call("update_group_capacity_forecast", generation)
+                ).status_code == 204
 
 
 async def test_eis63_malformed_messages_are_refused_with_400_and_a_message(
         tmp_path: Path) -> None:
-    async with running_service(tmp_path) as api:
-        fp = provider_of(api)
-        _partner, initial = fp.partners.add("enexis", "Enexis")
-        async with capacity_provider(api.url, initial) as cp:
-            await cp.register()
-            start = datetime(2030, 10, 8, 18, tzinfo=UTC)
-            for bad, words in (
-                    (kw_block(start, 10.0) | {"unit": "EUR"}, "unit"),
-                    (kw_block(start, -10.0), "cannot be negative"),
-                    (kw_block(start, 10.0) | {"phase": "L1"}, "phase")):
-                answer = await cp.call("update_group_capacity_forecast", {
-                    "group_id": "cable-7", "type": "CONSUMPTION", "forecasted_blocks": [bad]})
-                assert answer.status_code == 400, answer.text
-                assert words in answer.json()["message"]
-            assert fp.limit("cable-7", start) is None  # nothing kept from them
+    async with registered_enexis(tmp_path) as (fp, _partner, cp):
+        start = datetime(2030, 10, 8, 18, tzinfo=UTC)
+        for bad, words in (
+                (kw_block(start, 10.0) | {"unit": "EUR"}, "unit"),
+                (kw_block(start, -10.0), "cannot be negative"),
+                (kw_block(start, 10.0) | {"phase": "L1"}, "phase")):
+            answer = await cp.call("update_group_capacity_forecast", {
+                "group_id": "cable-7", "type": "CONSUMPTION", "forecasted_blocks": [bad]})
+            assert answer.status_code == 400, answer.text
+            assert words in answer.json()["message"]
+        assert fp.limit("cable-7", start) is None  # nothing kept from them
 
 
 def oscp_refusal(answer: httpx.Response, status: int) -> str:
@@ -159,19 +165,15 @@ async def test_eis63_refusals_401_and_403_carry_an_oscp_message_not_fastapis_det
 
 async def test_eis63_a_fault_of_ours_is_a_500_with_a_message_to_send_again(
         tmp_path: Path) -> None:
-    async with running_service(tmp_path) as api:
-        fp = provider_of(api)
-        _partner, initial = fp.partners.add("enexis", "Enexis")
-        async with capacity_provider(api.url, initial) as cp:
-            await cp.register()
+    async with registered_enexis(tmp_path) as (fp, _partner, cp):
 
-            def broken(*_args: object) -> None:
-                raise RuntimeError("a fault injected by the test")
+        def broken(*_args: object) -> None:
+            raise RuntimeError("a fault injected by the test")
 
-            fp.heartbeat = broken  # type: ignore[method-assign]
-            answer = await cp.call("heartbeat", {})
-            assert "send it again" in oscp_refusal(answer, 500)
-            assert "injected" not in answer.text  # no internals to a partner
+        fp.heartbeat = broken  # type: ignore[method-assign]
+        answer = await cp.call("heartbeat", {})
+        assert "send it again" in oscp_refusal(answer, 500)
+        assert "injected" not in answer.text  # no internals to a partner
 
 
 async def test_eis63_the_operator_apis_and_ocpis_refusals_keep_their_own_shapes(
@@ -195,23 +197,19 @@ async def test_eis63_the_operator_apis_and_ocpis_refusals_keep_their_own_shapes(
 
 
 async def test_eis63_partner_unregisters_and_registers_again(tmp_path: Path) -> None:
-    async with running_service(tmp_path) as api:
-        fp = provider_of(api)
-        partner, initial = fp.partners.add("enexis", "Enexis")
-        async with capacity_provider(api.url, initial) as cp:
-            await cp.register()
-            await cp.handshake(heartbeat_interval=60)
-            assert (await cp.call("register", None, method="DELETE")).status_code == 204
-            assert partner.state is PartnerState.NEW and partner.their_token is None
-            assert (await cp.call("heartbeat", {})).status_code == 403
-            again = await cp.call("register", {"token": cp.token, "version_url": [
-                {"version": "2.0", "base_url": cp.url}]}, method="PUT")
-            assert again.status_code == 204, again.text
-            back = await cp.next("register", after=1)
-            assert back.body["token"] != cp.fp_token  # a fresh token of ours
-            cp.fp_token = back.body["token"]
-            assert partner.state is PartnerState.REGISTERED
-            await cp.handshake(heartbeat_interval=60)
+    async with registered_enexis(tmp_path) as (_fp, partner, cp):
+        await cp.handshake(heartbeat_interval=60)
+        assert (await cp.call("register", None, method="DELETE")).status_code == 204
+        assert partner.state is PartnerState.NEW and partner.their_token is None
+        assert (await cp.call("heartbeat", {})).status_code == 403
+        again = await cp.call("register", {"token": cp.token, "version_url": [
+            {"version": "2.0", "base_url": cp.url}]}, method="PUT")
+        assert again.status_code == 204, again.text
+        back = await cp.next("register", after=1)
+        assert back.body["token"] != cp.fp_token  # a fresh token of ours
+        cp.fp_token = back.body["token"]
+        assert partner.state is PartnerState.REGISTERED
+        await cp.handshake(heartbeat_interval=60)
 
 
 async def test_eis63_measurement_times_always_carry_an_offset() -> None:
