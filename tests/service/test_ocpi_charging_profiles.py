@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pole_link.sim.pole import VirtualPole
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import (
     ActiveChargingProfile,
@@ -33,6 +34,15 @@ from tests.support import (
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)  # outside the 17:00–21:00 peak
 
 
+async def charging_on_the_emsp_card(pole: VirtualPole) -> str:
+    """A vehicle on socket 1 started with the eMSP's card: the session id the CSMS gave."""
+    pole.plug(1, EvType.EV3)
+    pole.present_card(1, "04A1B2C3D4E5")
+    await until(lambda: pole.socket(1).transaction is not None
+                and pole.socket(1).transaction.csms_id is not None)
+    return str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+
+
 def posted(emsp: Emsp, name: str) -> dict[str, object] | None:
     return next((push.body for push in emsp.pushes if push.path == f"profiles/{name}"), None)
 
@@ -46,11 +56,7 @@ async def test_eis62_an_emsp_charging_profile_reaches_the_pole_as_a_tx_profile(
         profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
         async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
             pole = connected.pole
-            pole.plug(1, EvType.EV3)
-            pole.present_card(1, "04A1B2C3D4E5")
-            await until(lambda: pole.socket(1).transaction is not None
-                        and pole.socket(1).transaction.csms_id is not None)
-            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            session_id = await charging_on_the_emsp_card(pole)
             await until(lambda: pole.socket(1).offered_a > 16)
 
             response = await emsp.call("PUT", f"{profiles}/{session_id}", body={
@@ -131,11 +137,7 @@ async def peak_lowers_the_session(tmp_path: Path, url: str | None, settings: Csm
         async with connected_pole(api.service.ocpp_url, tmp_path, start=before_peak) \
                 as connected:
             pole = connected.pole
-            pole.plug(1, EvType.EV3)
-            pole.present_card(1, "04A1B2C3D4E5")
-            await until(lambda: pole.socket(1).transaction is not None
-                        and pole.socket(1).transaction.csms_id is not None)
-            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            session_id = await charging_on_the_emsp_card(pole)
             await emsp.call("PUT", f"{profiles}/{session_id}", body={
                 "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-16",
                 "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
@@ -168,11 +170,7 @@ async def test_eis62_new_pole_settings_lowering_an_emsp_session_are_pushed_at_on
         profiles = emsp.cpo_url("chargingprofiles", "RECEIVER")
         async with connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
             pole = connected.pole
-            pole.plug(1, EvType.EV3)
-            pole.present_card(1, "04A1B2C3D4E5")
-            await until(lambda: pole.socket(1).transaction is not None
-                        and pole.socket(1).transaction.csms_id is not None)
-            session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+            session_id = await charging_on_the_emsp_card(pole)
             await emsp.call("PUT", f"{profiles}/{session_id}", body={
                 "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-28",
                 "charging_profile": {"charging_rate_unit": "A", "charging_profile_period": [
@@ -211,11 +209,7 @@ async def test_eis62_an_emsp_session_is_still_followed_after_a_service_restart(
                 connected = await outer.enter_async_context(connected_pole(
                     before.service.ocpp_url, tmp_path, start=before_peak))
                 pole = connected.pole
-                pole.plug(1, EvType.EV3)
-                pole.present_card(1, "04A1B2C3D4E5")
-                await until(lambda: pole.socket(1).transaction is not None
-                            and pole.socket(1).transaction.csms_id is not None)
-                session_id = str(pole.socket(1).transaction.csms_id)  # type: ignore[union-attr]
+                session_id = await charging_on_the_emsp_card(pole)
                 await emsp.call("PUT", f"{emsp.cpo_url('chargingprofiles', 'RECEIVER')}/"
                                        f"{session_id}", body={
                     "response_url": f"{emsp.base}/emsp/2.2.1/profiles/set-16",
