@@ -74,6 +74,9 @@ class IssuedTokensDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._enable)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        # A revocation's outcome runs to three lines in Dutch; the table takes every spare
+        # pixel, so without room kept here the last lines were cut off.
+        self.note.setMinimumHeight(3 * self.note.fontMetrics().lineSpacing() + 4)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.revoke_button = QPushButton(self.tr("Revoke…"))
