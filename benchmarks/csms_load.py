@@ -188,7 +188,18 @@ def _prepare_main(url: str) -> None:
 def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
-    asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+    profile_to = os.environ.get("CSMS_LOAD_PROFILE")
+    if not profile_to:
+        asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+        return
+    import cProfile  # diagnosis: where each worker spends the run (file.<index>)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(f"{profile_to}.{index}")
 
 
 async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
