@@ -251,7 +251,8 @@ def _count_rows(url: str, prefix: str, cleanup: bool) -> dict[str, Any]:
         if cleanup:
             for table in ("message_log", "status_events", "meter_values",
                           "charging_profiles", "connectors", "connection_sessions",
-                          "transactions", "poles"):
+                          "compliance_tally_low", "compliance_tally",
+                          "compliance_tally_poles", "transactions", "poles"):
                 column = "id" if table == "poles" else "pole_id"
                 connection.execute(sa.text(f"DELETE FROM {table} WHERE {column} LIKE :p"),
                                    {"p": prefix + "%"})
