@@ -294,7 +294,7 @@ def test_a_storm_s_stop_transaction_is_three_statements_on_postgresql() -> None:
     database transaction of its own; on PostgreSQL each statement is a round trip to
     another process on the same cores. A stop locks the pole reading its programme, updates
     the transaction returning it before and after, and changes the tally: three statements
-    (it was seven), and the tally still equals the pure report."""
+    (it was nine), and the tally still equals the pure report."""
     with postgres_schema() as url:
         engine = create_engine_for(url)
         migrate(engine)
