@@ -92,3 +92,19 @@ async def test_a_storm_of_arrivals_reaches_the_other_process_in_a_few_messages(
         b.pole_held("PW-0001", True)
         await until(lambda: "PW-0001" in a.holders)
         assert a.holders == {"PW-0001": b.worker_id}
+
+
+async def test_a_batch_of_events_longer_than_a_notification_arrives_whole(
+        pg_url: str) -> None:
+    """A storm's batch of fleet events is far over PostgreSQL's 8,000-byte ``NOTIFY``: it
+    goes in pieces, in one statement, and the other process gets it whole, quotes and
+    backslashes as sent."""
+    here_a, here_b = HeldHere(), HeldHere()
+    async with process(pg_url, here_a) as a, process(pg_url, here_b) as b:
+        assert isinstance(b.bus, CountingBus)
+        events = [{"type": "meterValues", "poleId": f"PW-{n:04d}", "note": 'a "quoted" \\ é'}
+                  for n in range(600)]
+        await a.bus.send({"kind": "test-batch", "events": events})
+        await until(lambda: any(m.get("kind") == "test-batch" for m in b.bus.received))
+        [got] = [m for m in b.bus.received if m.get("kind") == "test-batch"]
+        assert got["events"] == events
