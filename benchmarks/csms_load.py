@@ -885,6 +885,7 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         return sum(_proc_cpu_s(pid) for pid in pids)
 
     rss_before = rss()
+    cpu_at_start = [_proc_cpu_s(pid) for pid in pids]  # each server process, from here on
     gen_ready, results = ctx.Queue(), ctx.Queue()
     t0 = time.time() + 0.5
     loads = [os.getloadavg()]
@@ -914,6 +915,9 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         running_samples.append(_procs_running())
     time.sleep(max(0.0, start + duration - time.time()))
     cpu1, gen1, machine1 = cpu(), sum(_proc_cpu_s(p) for p in gen_pids), _machine_cpu()
+    cpu_per_process = [_proc_cpu_s(pid) - at for pid, at in zip(pids, cpu_at_start,
+                                                                 strict=True)]
+    cpu_span = time.time() - t0
     load_avg = os.getloadavg()
     rss_end = rss()
     collected = [results.get(timeout=args.verify_wait + 300) for _ in gens]
@@ -972,7 +976,7 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
             "verified_s": max(total.verified_at, default=t0) - t0,
             "sent": dict(total.sent), "deploy_calls": dict(total.deploy_calls),
             "invalid": total.invalid, "invalid_examples": total.invalid_examples[:3],
-            "loads": loads,
+            "loads": loads, "cpu_per_process": cpu_per_process, "cpu_span": cpu_span,
         }
     label = (f"tender x{args.traffic_speed:g}" if scenario == "tender" else scenario)
     if workers > 1:
@@ -1048,6 +1052,9 @@ def _print_storm(o: Outcome) -> None:
                " TWICE" if rows.get(table, 0) > want else " ok")
             for table, want in expected.items())
             + f"; verified profiles {rows.get('verified profiles', 0)}")
+    print(f"    server CPU from the first connect to the window's end ({st['cpu_span']:.0f} s): "
+          + ", ".join(f"{seconds:.1f} s" for seconds in st["cpu_per_process"])
+          + " per process")
     print(f"    CSMS→pole calls {st['deploy_calls']}; memory {o.rss_per_conn_kb:.1f} KB per "
           f"connection; frames breaking the OCPP 1.6 schema {st['invalid']}"
           + (f" e.g. {st['invalid_examples']}" if st["invalid_examples"] else ""))
