@@ -39,7 +39,8 @@ CPU are summed (the storm also prints each one's CPU seconds), their row counts 
 Storm with ``--workers 2`` on PostgreSQL, 2026-12-05, 2-core machine shared with other jobs
 (README "Reconnect storm" has the whole table): 1,000 poles with a day's backlog, boot /
 backlog p99 2.4 s / 4.0 s, flushed after 21 s, steady p99 30 ms (load 3.8; one process on
-PostgreSQL 3.4 s / 7.2 s, 33 s, 16 ms); 2,000 poles 5.2 s / 9.7 s, 54 s, 43 ms (load 8.7).
+PostgreSQL 3.4 s / 7.2 s, 33 s, 16 ms); 2,000 poles 5.2 s / 7.2 s, 45 s, 64 ms (load 7.5;
+one process 6.9 s / 12.9 s, 61 s, 48 ms).
 """
 
 from __future__ import annotations
