@@ -6,6 +6,8 @@ request on whichever process it hands that to, so each process keeps:
 * who holds which pole (`holders`, told by every process as its poles come and go), so an
   operator command for a pole held elsewhere goes to that process (`RemotePole`) and its
   answer or error comes back as if the pole were local;
+* which poles it holds, told in batches (`HELD_FLUSH_S`): after an outage poles arrive by
+  the thousand, and a message per arrival made the bus a queue of its own;
 * the live feed: events of local poles go to every process that has feed clients (batched,
   `EVENT_FLUSH_S`; none at all while nobody watches the feed), so a client sees the whole
   fleet wherever it is connected; a watch on a pole held elsewhere is merged there with
@@ -40,6 +42,9 @@ LOGGER = logging.getLogger(__name__)
 
 EVENT_FLUSH_S = 0.05
 """Fleet events are sent to the other processes in batches, at most this much later."""
+HELD_FLUSH_S = 0.05
+"""Poles arriving at or leaving this process are told to the others at most this much later,
+all of them in one message."""
 REPLY_GRACE_S = 2.0
 """How much longer than the call's own timeout a relayed call waits for its answer."""
 ROSTER_WAIT_S = 1.0
@@ -142,6 +147,8 @@ class Cluster:
         self._pending: dict[str, asyncio.Future[Message]] = {}
         self._numbers = itertools.count()
         self._events: list[Event] = []
+        self._held_changes: dict[str, bool] = {}
+        """Pole id → held (True) or left (False), not told yet; the latest change counts."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._rostered = asyncio.Event()
         self.audiences: set[str] = set()
@@ -171,6 +178,7 @@ class Cluster:
         self.hub.on_audience = None
         with contextlib.suppress(Exception):
             await self._flush_events()
+            await self._flush_held()
             await self.bus.send({"kind": "bye"})
         for task in list(self._tasks):
             task.cancel()
@@ -194,7 +202,19 @@ class Cluster:
         """A pole connected to (True) or left (False) this process."""
         if held:
             self.holders.pop(pole_id, None)
-        self._spawn(self.bus.send({"kind": "held", "pole": pole_id, "held": held}))
+        if not self._held_changes:
+            self._spawn(self._flush_held_later())
+        self._held_changes.pop(pole_id, None)  # keeps the changes in the order they happened
+        self._held_changes[pole_id] = held
+
+    async def _flush_held_later(self) -> None:
+        await asyncio.sleep(HELD_FLUSH_S)
+        await self._flush_held()
+
+    async def _flush_held(self) -> None:
+        changes, self._held_changes = self._held_changes, {}
+        if changes:
+            await self.bus.send({"kind": "held", "poles": changes})
 
     def share(self, kind: str, data: dict[str, Any]) -> None:
         """Tell the other processes of a change to shared state ``kind``."""
@@ -244,7 +264,8 @@ class Cluster:
     def _deliver(self, message: Message) -> None:
         kind, sender = message.get("kind"), str(message.get("from"))
         if kind == "held":
-            self._held(str(message.get("pole")), sender, bool(message.get("held")))
+            for pole_id, held in dict(message.get("poles") or {}).items():
+                self._held(str(pole_id), sender, bool(held))
         elif kind == "roster?":
             self._spawn(self.bus.send({"kind": "roster", "poles": self.poles.local_ids(),
                                        "listening": self.hub.has_clients}, to=sender))

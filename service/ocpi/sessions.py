@@ -5,7 +5,12 @@ POSTed to its CDRs receiver.
 
 Only the eMSP whose token started the transaction hears of it; a local card's charges stay
 ours. Events are handled one after another by one worker, so a session's completion is
-never overtaken by an earlier meter reading. Costs are 0 until tariffs are configured
+never overtaken by an earlier meter reading. A transaction found to be a local card's is
+remembered (`LOCAL_RECHECK_S`), so its meter values are not looked up again each time: in
+a reconnect storm every pole's queued meter values arrived here, two database reads each, on
+one worker, and kept the service busy long after the poles were answered. Its start and stop
+are always looked up, so a token pushed mid-transaction still gets its session completed
+and its CDR. Costs are 0 until tariffs are configured
 (issue 21, left for later): ``total_cost`` is required by the CDR object.
 """
 
@@ -14,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from service.ocpi.client import PartnerCallError
@@ -40,14 +47,20 @@ from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
 CURRENCY = "EUR"
+LOCAL_RECHECK_S = 60.0
+"""A transaction found to be a local card's has its meter values skipped this long; after
+that the next one looks again (a token the eMSP pushed meanwhile is noticed then)."""
 
 
 class SessionPusher:
     def __init__(self, registry: Registry, repository: AsyncRepository,
-                 tokens: AsyncOcpiTokenRepository, tariffs: TariffStore | None = None
-                 ) -> None:
+                 tokens: AsyncOcpiTokenRepository, tariffs: TariffStore | None = None,
+                 *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.registry, self.repository, self.tokens = registry, repository, tokens
         self.tariffs = tariffs
+        self.monotonic = monotonic
+        self._local: dict[int, float] = {}
+        """Transaction id → when it was found to be a local card's (`LOCAL_RECHECK_S`)."""
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
@@ -69,12 +82,20 @@ class SessionPusher:
                 LOGGER.exception("OCPI: session event not pushed")
 
     async def handle(self, event: dict[str, Any]) -> None:
-        transaction = await self.repository.get_transaction(int(event["transactionId"]))
+        number = int(event["transactionId"])
+        meter_values = event.get("type") == "meterValues"
+        found_local = self._local.get(number)
+        if meter_values and found_local is not None \
+                and self.monotonic() - found_local < LOCAL_RECHECK_S:
+            return
+        transaction = await self.repository.get_transaction(number)
         if transaction is None:
             return
         row = await self.tokens.by_uid(transaction.id_tag)
-        if row is None:
-            return  # not a roaming token
+        if row is None:  # not a roaming token
+            self._remember_local(number, ended=transaction.stopped is not None)
+            return
+        self._local.pop(number, None)
         partner = await self.registry.partners.get(row.partner_id)
         if partner is None or partner.status != PartnerStatus.REGISTERED:
             return
@@ -102,6 +123,17 @@ class SessionPusher:
         except PartnerCallError as exc:
             LOGGER.warning("OCPI: session %s not pushed to %s: %s", session.id,
                            partner.name, exc)
+
+    def _remember_local(self, number: int, *, ended: bool) -> None:
+        if ended:
+            self._local.pop(number, None)
+            return
+        now = self.monotonic()
+        self._local.pop(number, None)
+        self._local[number] = now  # oldest first: what expired is dropped from the front
+        while (oldest := next(iter(self._local))) != number \
+                and now - self._local[oldest] >= LOCAL_RECHECK_S:
+            del self._local[oldest]
 
     def session_of(self, transaction: Transaction, token: Token, kwh: float,
                    method: AuthMethod) -> Session:

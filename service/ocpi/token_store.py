@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from service.storage.database import storage_errors
+from service.storage.database import single_reads, storage_errors
 from service.storage.models import _time
 
 
@@ -36,6 +36,7 @@ class OcpiTokenRow(SQLModel, table=True):
 class OcpiTokenRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reads = single_reads(engine)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -51,7 +52,7 @@ class OcpiTokenRepository:
 
     def by_uid(self, uid: str) -> OcpiTokenRow | None:
         """The newest token with this uid (one eMSP's, normally)."""
-        with storage_errors(self.engine.url), self._session() as session:
+        with storage_errors(self.engine.url), Session(self._reads) as session:
             return session.exec(select(OcpiTokenRow).where(
                 col(OcpiTokenRow.uid_key) == uid.upper()).order_by(
                 col(OcpiTokenRow.last_updated).desc())).first()

@@ -113,6 +113,59 @@ def _add(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
               "overruled": TALLY.c.overruled + statement.excluded.overruled}))
 
 
+def change_transaction(connection: Connection, transaction_id: int, change: sa.Update
+                       ) -> bool:
+    """Apply ``change`` (an ``UPDATE`` of the transactions table with its values set) to
+    transaction ``transaction_id`` and, in the same database transaction, its difference to
+    the pole's tally; ``False`` if the transaction is unknown or ``change`` matched no row.
+
+    The pole is locked first (this module's docstring), reading its programme start in the
+    same statement; the update returns the transaction's row before and after. On
+    PostgreSQL that is two statements plus the tally's own change, where reading, locking
+    and reading again took six round trips: a reconnect storm's StopTransactions (each in
+    a transaction of its own, several processes sharing the database) waited on them.
+    """
+    locked = _lock_pole_of(connection, transaction_id)
+    if locked is None:
+        return False
+    start, tallied = locked
+    if connection.dialect.name != "postgresql":
+        # SQLite's RETURNING cannot name an UPDATE's FROM tables: read before and after.
+        before = read_record(connection, transaction_id)
+        if not getattr(connection.execute(change), "rowcount", 0):
+            return False
+        after = read_record(connection, transaction_id)
+        assert before is not None and after is not None
+        _apply(connection, before, after, start, tallied)
+        return True
+    old = sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.id == transaction_id).subquery()
+    row = connection.execute(change.where(TRANSACTIONS.c.id == old.c.id)
+                             .returning(*old.c, *_RECORD_COLUMNS)).one_or_none()
+    if row is None:
+        return False
+    width = len(_RECORD_COLUMNS)
+    _apply(connection, record(row[:width]), record(row[width:]), start, tallied)
+    return True
+
+
+def _lock_pole_of(connection: Connection, transaction_id: int
+                  ) -> tuple[datetime | None, datetime | None] | None:
+    """Lock the pole of a transaction; `_programme_of` it, or ``None`` for an unknown
+    transaction. On PostgreSQL one statement finds, locks and reads the pole."""
+    if connection.dialect.name != "postgresql":
+        pole_id = lock_pole_of(connection, transaction_id)
+        return None if pole_id is None else _programme_of(connection, pole_id, lock=False)
+    pole = (sa.select(TRANSACTIONS.c.pole_id).where(TRANSACTIONS.c.id == transaction_id)
+            .scalar_subquery())
+    row = connection.execute(
+        sa.select(sa.func.coalesce(POLES.c.programme_start, POLES.c.registered_at),
+                  TALLY_POLES.c.programme_start)
+        .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
+        .where(POLES.c.id == pole)
+        .with_for_update(of=POLES, key_share=True)).one_or_none()
+    return None if row is None else (_aware(row[0]), _aware(row[1]))
+
+
 def lock_pole_of(connection: Connection, transaction_id: int) -> str | None:
     """Lock the pole of a transaction (before the transaction's row is read or changed);
     its id, or ``None`` for an unknown transaction."""
@@ -135,6 +188,12 @@ def transaction_changed(connection: Connection, before: TransactionRecord,
     `lock_pole_of` in this database transaction). A pole whose tally counts from another
     programme start than the pole's is rebuilt from its transactions instead."""
     start, tallied = _programme_of(connection, after.pole_id, lock=False)
+    _apply(connection, before, after, start, tallied)
+
+
+def _apply(connection: Connection, before: TransactionRecord, after: TransactionRecord,
+           start: datetime | None, tallied: datetime | None) -> None:
+    """`transaction_changed` with the pole's programme start (and the tally's) read."""
     if start is None:
         return
     if tallied != start:

@@ -164,3 +164,16 @@ def migrate(engine: Engine) -> None:
                                {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def single_reads(engine: Engine) -> Engine:
+    """The engine for reads of one statement that the OCPP side makes per message (a card's
+    verdict, a transaction for OCPI): on PostgreSQL in autocommit, so such a read is one
+    round trip, not three (``BEGIN``, the query, the ``ROLLBACK`` when the connection goes
+    back to the pool). A single statement sees one consistent snapshot either way; in a
+    reconnect storm every StartTransaction and StopTransaction made several such reads,
+    and each round trip waits for a PostgreSQL process on the same busy cores. SQLite's
+    reads are in-process: the engine as it is."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

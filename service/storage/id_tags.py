@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
-from service.storage.database import storage_errors
+from service.storage.database import single_reads, storage_errors
 from service.storage.id_tag_models import IdTagRegisterRow, IdTagRow, LocalListRow
 from service.storage.models import Transaction
 
@@ -48,6 +48,7 @@ class IdTagRepository:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reads = single_reads(engine)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -94,7 +95,7 @@ class IdTagRepository:
 
     def get(self, id_tag: str) -> IdTagRow | None:
         """The card, or None when the register does not hold it (or it was deleted)."""
-        with storage_errors(self.engine.url), self._session() as session:
+        with storage_errors(self.engine.url), Session(self._reads) as session:
             row = session.get(IdTagRow, tag_key(id_tag))
         return None if row is None or row.deleted else row
 

@@ -465,16 +465,8 @@ class Repository:
         if where is not None:
             statement = statement.where(where)
         with storage_errors(self.engine.url), self.engine.begin() as connection:
-            if compliance_tally.lock_pole_of(connection, transaction_id) is None:
-                return False
-            before = compliance_tally.read_record(connection, transaction_id)
-            result = connection.execute(statement.values(**values))
-            if not getattr(result, "rowcount", 0):
-                return False
-            after = compliance_tally.read_record(connection, transaction_id)
-            assert before is not None and after is not None
-            compliance_tally.transaction_changed(connection, before, after)
-        return True
+            return compliance_tally.change_transaction(connection, transaction_id,
+                                                       statement.values(**values))
 
     def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
                          reason: str | None) -> bool:

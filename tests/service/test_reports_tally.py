@@ -287,3 +287,33 @@ def test_eis24_eis25_tally_follows_a_changed_programme_start(repository: Reposit
             TALLY_POLES.c.pole_id == "SQL-C")).scalar_one()
     assert tallied == behind["SQL-C"]  # the stop rebuilt it from the new start
     _expect(repository, [*records, late], behind)
+
+
+def test_a_storm_s_stop_transaction_is_three_statements_on_postgresql() -> None:
+    """After an outage every pole's queued StopTransactions arrive at once, each in a
+    database transaction of its own; on PostgreSQL each statement is a round trip to
+    another process on the same cores. A stop locks the pole reading its programme, updates
+    the transaction returning it before and after, and changes the tally: three statements
+    (it was nine), and the tally still equals the pure report."""
+    with postgres_schema() as url:
+        engine = create_engine_for(url)
+        migrate(engine)
+        repository = Repository(engine)
+        _register(repository, PROGRAMMES)
+        records = [_start(repository, tx) for tx in random_history(random.Random(41))[:40]]
+        statements: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            statements.append(statement)
+        sa.event.listen(engine, "before_cursor_execute", count)
+        stops: list[int] = []
+        for tx in records:
+            for kind, at in _events(repository, tx):
+                statements.clear()
+                _send(repository, tx, kind, at)
+                if kind == "stop":
+                    stops.append(len(statements))
+        sa.event.remove(engine, "before_cursor_execute", count)
+        assert stops and max(stops) <= 3, stops
+        _expect(repository, records, PROGRAMMES)
+        engine.dispose()
