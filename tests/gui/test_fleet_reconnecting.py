@@ -1,6 +1,7 @@
 """After the service's own restart, a pole that was connected when it stopped is
 *reconnecting*, not offline, for the grace the listing gives (eis 48, as the Outages board):
-the Fleet row says so with the restart's local time, then offline as before.
+the Fleet row says "Reconnecting … Service restarted at 14:02" (the restart's local time),
+then offline as before.
 
 Without Qt (the rules of `gui.fleet.rows`), with an injected clock; the restart is at
 13:02 UTC, 14:02 in Amsterdam in winter, so a test reading UTC or the machine's zone shows.
@@ -35,14 +36,13 @@ def listing() -> list[PoleRecord]:
                        service_restarted=RESTARTED)]
 
 
-def test_during_the_grace_the_row_says_reconnecting_after_the_restart_in_local_time() -> None:
+def test_during_the_grace_the_row_says_reconnecting_since_the_restart_in_local_time() -> None:
     clock = Clock(RESTARTED + timedelta(minutes=3))
     fleet = Fleet(now=clock)
     fleet.set_poles(listing())
     row = fleet.pole("PW-0001")
     assert row is not None
-    assert [r.text() for r in row.reasons] == [
-        "Reconnecting after the service restart at 14:02"]
+    assert [r.text() for r in row.reasons] == ["Service restarted at 14:02"]
     assert (row.severity, row.flags & RowFlag.OFFLINE) == (Severity.NONE, RowFlag.NONE), \
         "expected back: not under Needs attention"
     assert connection_text(row.connected, reconnecting=reconnecting(row, clock())) == \
