@@ -28,6 +28,10 @@ from service.storage.models import Connector, Pole
 T0 = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def _fleet(engine: Engine, poles: int) -> None:
     """N poles with two Available sockets each, in one transaction (the fleet is the
     stage, not what is measured)."""
@@ -77,10 +81,28 @@ async def main(poles: int, db_url: str | None) -> None:
                 start = time.perf_counter()
                 await client.get(url.split("?")[0] + "/PW-00001/PW-00001-1", headers=headers)
                 one = time.perf_counter() - start
+                # An eMSP's update pull: what changed since a moment (date_from), the
+                # half of the fleet whose sockets changed after it, and only the newest 10.
+                filtered = {
+                    "date_from, half the fleet": f"{url}&offset={poles // 4}&date_from="
+                    f"{_iso(T0 + timedelta(seconds=poles // 2))}",
+                    "date_from, the newest 10": f"{url}&date_from="
+                    f"{_iso(T0 + timedelta(seconds=poles - 10))}",
+                    "date_to, the oldest 10": f"{url}&date_to="
+                    f"{_iso(T0 + timedelta(seconds=10))}"}
+                filtered_ms: dict[str, float] = {}
+                for what, query in filtered.items():
+                    start = time.perf_counter()
+                    for _ in range(10):
+                        response = await client.get(query, headers=headers)
+                        assert response.status_code == 200, response.text
+                    filtered_ms[what] = (time.perf_counter() - start) / 10 * 1000
             print(f"{poles} poles: full pull {received} locations in {pages} pages: "
                   f"{full:.2f} s ({full / pages * 1000:.0f} ms a page); a page from the "
                   f"middle: {page_ms:.0f} ms; one EVSE: {one * 1000:.1f} ms; load average "
                   f"{os.getloadavg()[0]:.2f}")
+            for what, ms in filtered_ms.items():
+                print(f"  a page filtered by {what}: {ms:.0f} ms")
         finally:
             await service.stop()
 

@@ -188,6 +188,11 @@ class PoleRecord:
     """In the service's pole register (issue 16), not only auto-registered by a boot."""
     security_profile: int = 0
     """OCPP security profile 0–3 the register holds for it (0 when not registered)."""
+    service_restarted: datetime | None = None
+    """When the service last came back after being down (None: never down, or an older
+    service that does not say)."""
+    reconnecting_until: datetime | None = None
+    """Connected when the service stopped: reconnecting, not offline, until this moment."""
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> PoleRecord:
@@ -212,7 +217,9 @@ class PoleRecord:
             clock_offset_s=_float(item.get("clock_offset_s")),
             clock_checked_at=_time(item.get("clock_checked_at")),
             registered=bool(item.get("registered")),
-            security_profile=_int(item.get("security_profile")) or 0)
+            security_profile=_int(item.get("security_profile")) or 0,
+            service_restarted=_time(item.get("service_restarted")),
+            reconnecting_until=_time(item.get("reconnecting_until")))
 
     @property
     def sockets(self) -> tuple[ConnectorRecord, ...]:

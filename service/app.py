@@ -100,7 +100,7 @@ def create_app(services: Services) -> FastAPI:
         (build_pole_files_router(repository, s.files), poles_own),
         (build_overrule_router(connections, repository), drivers),
         (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
-        (build_router(connections, repository), operator),
+        (build_router(connections, repository, clock), operator),
         (build_accounts_router(s.tokens, s.accounts, repository, clock), operator),
         (build_id_tags_router(connections, repository, s.id_tags, clock, sender=s.local_lists,
                               changed=s.local_list_pusher.register_changed

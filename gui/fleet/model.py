@@ -53,6 +53,7 @@ from gui.fleet.rows import (
     connection_text,
     duration_text,
     led_text,
+    reconnecting,
     relative_time,
     socket_name,
     sort_key,
@@ -250,7 +251,8 @@ class FleetModel(QAbstractTableModel):
             return row.pole_id
         translate = QCoreApplication.translate
         if column == Column.CONNECTION:
-            known = connection_text(row.connected, translate)
+            known = connection_text(row.connected, translate,
+                                    reconnecting=reconnecting(row, self._fleet.now()))
             return known if self.stale_since is None else self.tr("%1?").replace("%1", known)
         if column in SOCKET_OF_COLUMN:
             connector_id = SOCKET_OF_COLUMN[Column(column)]
@@ -286,6 +288,8 @@ class FleetModel(QAbstractTableModel):
             ink = _SEVERITY_INK.get(row.severity)
             return QBrush(ink) if ink is not None else None
         if column == Column.CONNECTION and not row.connected:
+            if reconnecting(row, self._fleet.now()):
+                return QBrush(_LAST_KNOWN_INK)  # expected back: no alarm colour
             return QBrush(_SEVERITY_INK[Severity.OFFLINE])
         if column in SOCKET_OF_COLUMN:
             if row.socket(SOCKET_OF_COLUMN[Column(column)]).faulted:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, IntFlag
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ocpp.v16.enums import ChargePointStatus
 
@@ -167,6 +168,10 @@ class PoleRow:
     """The pole's security events of the attention window, newest received first."""
     security_acknowledged: datetime | None = None
     """The helpdesk saw the pole's security events up to this moment (this app only)."""
+    service_restarted: datetime | None = None
+    """When the service last came back after being down (from the listing)."""
+    reconnecting_until: datetime | None = None
+    """Connected when the service stopped: expected back, not offline, until then."""
     severity: Severity = Severity.NONE
     reasons: tuple[Reason, ...] = ()
     flags: RowFlag = RowFlag.NONE
@@ -208,6 +213,11 @@ _NEVER = QT_TRANSLATE_NOOP("FleetRows", "never")
 _JUST_NOW = QT_TRANSLATE_NOOP("FleetRows", "just now")
 _AGO = QT_TRANSLATE_NOOP("FleetRows", "%1 ago")
 _ONLINE = QT_TRANSLATE_NOOP("FleetRows", "Online")
+_RECONNECTING = QT_TRANSLATE_NOOP("FleetRows", "Reconnecting")
+# With "Reconnecting" in the Connection column the row reads "Reconnecting … Service
+# restarted at 14:02": short enough for the Attention column at 1366 pixels, in Dutch too.
+_RESTARTED_AT = QT_TRANSLATE_NOOP("FleetRows", "Service restarted at %1")
+_RESTARTED = QT_TRANSLATE_NOOP("FleetRows", "Service restarted")
 # The OCPP 1.6 statuses, for translation; the status itself stays what the pole sent.
 _STATUS_WORDS = (
     QT_TRANSLATE_NOOP("FleetRows", "Available"), QT_TRANSLATE_NOOP("FleetRows", "Preparing"),
@@ -329,7 +339,30 @@ def led_text(colour: LedColour, translate: Translate = _english) -> str:
     return translate(_CONTEXT, _LED_WORDS[colour])
 
 
-def connection_text(connected: bool, translate: Translate = _english) -> str:
+POLE_ZONE = ZoneInfo("Europe/Amsterdam")
+"""The poles' wall-clock time: a restart at "14:02" is what the helpdesk's clock said."""
+
+
+def reconnecting(row: PoleRow, now: datetime) -> bool:
+    """Offline only because the service itself restarted a moment ago: the pole was
+    connected when it stopped and is expected back until `PoleRow.reconnecting_until`
+    (the service's grace, the same as the Outages board's)."""
+    return (not row.connected and row.reconnecting_until is not None
+            and now < row.reconnecting_until)
+
+
+def reconnecting_reason(row: PoleRow) -> Reason:
+    """"Service restarted at 14:02" (the poles' local time), beside "Reconnecting"."""
+    if row.service_restarted is None:
+        return Reason(_RESTARTED)
+    local = row.service_restarted.astimezone(POLE_ZONE)
+    return Reason(_RESTARTED_AT, (f"{local:%H:%M}",))
+
+
+def connection_text(connected: bool, translate: Translate = _english, *,
+                    reconnecting: bool = False) -> str:
+    if reconnecting and not connected:
+        return translate(_CONTEXT, _RECONNECTING)
     return translate(_CONTEXT, _ONLINE if connected else _OFFLINE)
 
 
@@ -345,8 +378,10 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
     """Why a pole needs attention, most urgent reason first, against the clock `now`.
 
     Fault: a connector Faulted or reporting an error code; offline: not connected to the
-    service; stuck: a transaction running over 24 h, or a socket left in Finishing or
-    SuspendedEVSE over 30 min (a vehicle that nobody unplugs, a pause that never ends);
+    service, except while it is `reconnecting` after the service's own restart (then the
+    reason says so, without attention); stuck: a transaction running over 24 h, or a
+    socket left in Finishing or SuspendedEVSE over 30 min (a vehicle that nobody unplugs,
+    a pause that never ends);
     clock: the pole's clock off by more than `CLOCK_TOLERANCE` (as urgent as stuck).
     """
     faults: list[Reason] = []
@@ -378,7 +413,9 @@ def assess(row: PoleRow, now: datetime) -> tuple[Severity, tuple[Reason, ...], R
     if faults:
         flags |= RowFlag.FAULTED
         severity = Severity.FAULT
-    if not row.connected:
+    if reconnecting(row, now):
+        reasons.append(reconnecting_reason(row))
+    elif not row.connected:
         flags |= RowFlag.OFFLINE
         severity = max(severity, Severity.OFFLINE)
         reasons.append(Reason(_OFFLINE_FOR, (duration_reason(now - row.last_seen),))
@@ -419,7 +456,9 @@ def row_from_record(record: PoleRecord) -> PoleRow:
                    connected=record.connected, last_seen=record.last_seen,
                    uptime_percent=record.uptime_percent, clock_offset_s=record.clock_offset_s,
                    connectors=connectors, registered=record.registered,
-                   security_profile=record.security_profile)
+                   security_profile=record.security_profile,
+                   service_restarted=record.service_restarted,
+                   reconnecting_until=record.reconnecting_until)
 
 
 _SOCKET_COLUMNS = {1: Column.SOCKET_1, 2: Column.SOCKET_2}
@@ -455,7 +494,9 @@ def _on_status(row: PoleRow, event: StatusEvent, now: datetime) -> set[Column]:
 
 def _on_connection(row: PoleRow, event: ConnectionEvent, now: datetime) -> set[Column]:
     row.connected = event.connected
-    if not event.connected:
+    if event.connected:
+        row.reconnecting_until = None  # back: a later drop is the pole's own
+    else:
         for socket in row.connectors.values():
             socket.power_w = None  # the last figure of an unreachable pole is a guess
     return _seen(row, event.at) | {Column.CONNECTION, Column.POWER}

@@ -94,6 +94,12 @@ class GridGroupsModel:
         points = self.history.get(self.chosen or "", deque())
         return [t for t, _a in points], [a for _t, a in points]
 
+    def nothing_to_plot(self) -> bool:
+        """No forecast block and no pole of the chosen group with a measured current (or
+        no group at all): the plot then says so instead of drawing a flat line at 0 A."""
+        record = self.record
+        return record is None or (not record.blocks and not record.actual_a)
+
     def summary(self) -> tuple[float | None, float]:
         """(the cap in force, the group's actual current)."""
         record = self.record

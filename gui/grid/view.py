@@ -12,7 +12,7 @@ or a new group (`gui.grid.admin`, `gui.grid.group_dialog`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,6 +54,10 @@ REFRESH_MS = 5000
 ZONE = "Europe/Amsterdam"
 FORECAST_PEN = pg.mkPen("#c62828", width=2)
 ACTUAL_PEN = pg.mkPen("#1565c0", width=2)
+SHOWN_WITHOUT_DATA = timedelta(hours=6)
+"""With nothing (or under `SHORTEST_SPAN` of data) to draw, the time axis shows this much
+either side of now: hours in Amsterdam time, not the raw seconds of an empty range."""
+SHORTEST_SPAN = timedelta(hours=1)
 
 
 class GridGroupsView(ServicePage):
@@ -86,6 +90,13 @@ class GridGroupsView(ServicePage):
                                              name=self.tr("Grid operator's forecast"))
         self.actual_curve = self.plot.plot([], [], pen=ACTUAL_PEN,
                                            name=self.tr("Group's actual current"))
+        self.plot.setLabel("bottom", self.tr("local time (Europe/Amsterdam)"))
+        self.empty_text = pg.TextItem(anchor=(0.5, 0.5), color="#455a64")
+        """Says in the plot why it is empty and what would fill it."""
+        self.empty_text.setTextWidth(520)
+        self.plot.addItem(self.empty_text, ignoreBounds=True)
+        self._x_fixed = False
+        """The time axis is set around now by `_place_time_axis` (not auto-ranged)."""
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([
             self.tr("Pole"), self.tr("Share (A)"), self.tr("Drawing (A)"), self.tr("State")])
@@ -226,6 +237,31 @@ class GridGroupsView(ServicePage):
             self.model.choose(group)
 
     # ------------------------------------------------------------ drawing
+    def _place_time_axis(self, xs: list[float]) -> tuple[float, float]:
+        """Auto-range the time axis over the data when it spans `SHORTEST_SPAN` or more;
+        else show `SHOWN_WITHOUT_DATA` either side of now (and any data there is). The
+        range shown, in epoch seconds."""
+        finite = [x for x in xs if x == x]
+        if finite and max(finite) - min(finite) >= SHORTEST_SPAN.total_seconds():
+            if self._x_fixed:
+                self.plot.enableAutoRange(axis="x")
+                self._x_fixed = False
+            return min(finite), max(finite)
+        now = self.now().timestamp()
+        around = SHOWN_WITHOUT_DATA.total_seconds()
+        left, right = min([now - around, *finite]), max([now + around, *finite])
+        self.plot.setXRange(left, right, padding=0)
+        self._x_fixed = True
+        return left, right
+
+    def _empty_sentence(self) -> str:
+        if self.model.record is None:
+            return self.tr("No grid group to show yet: once a pole is in a grid group, its "
+                           "grid operator's forecast and the group's current appear here.")
+        return self.tr("No forecast and no measured current yet. The forecast appears when "
+                       "the grid operator sends one over OSCP; the measured current when "
+                       "the group's poles send meter values while they charge.")
+
     def _redraw(self) -> None:
         model = self.model
         idle = self.service is not None and not self.busy
@@ -256,11 +292,20 @@ class GridGroupsView(ServicePage):
         record = model.record
         self.problems.setText("\n".join(record.problems) if record is not None else "")
         self.problems.setVisible(bool(record is not None and record.problems))
-        self.forecast_curve.setData(*model.forecast_steps(), connect="finite")
-        self.actual_curve.setData(*model.actual_series())
-        highest = max([0.0, *model.forecast_steps()[1], *model.actual_series()[1]],
+        empty = model.nothing_to_plot()
+        forecast = model.forecast_steps()
+        measured: tuple[list[float], list[float]] = ([], []) if empty else model.actual_series()
+        self.forecast_curve.setData(*forecast, connect="finite")
+        self.actual_curve.setData(*measured)
+        highest = max([0.0, *forecast[1], *measured[1]],
                       key=lambda a: a if a == a else 0.0)  # NaN (a gap) counts as 0
-        self.plot.setYRange(0, max(highest, 1.0) * 1.1)  # amperes from zero, honestly
+        top = max(highest, 1.0) * 1.1
+        self.plot.setYRange(0, top)  # amperes from zero, honestly
+        left, right = self._place_time_axis([*forecast[0], *measured[0]])
+        self.empty_text.setVisible(empty)
+        if empty:
+            self.empty_text.setText(self._empty_sentence())
+            self.empty_text.setPos((left + right) / 2, top / 2)
         rows = model.rows()
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))

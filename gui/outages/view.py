@@ -37,6 +37,12 @@ from pole_link.service_outages import OutageRecord
 
 TICK_MS = 1000
 """How often the page checks whether a read is due (a local check, not a request)."""
+COLUMN_WIDTHS = (110, 230, 120, 60, 190)
+"""The board's columns before Next step at their narrowest; each widens to its header and
+cells (`_fit_columns`), so "Uptime this year (eis 48)" — longer in Dutch — is never cut."""
+LOCATION_WIDTH_MAX = 300
+"""An address wider than this is elided in its cell (its tooltip holds it whole): Next
+step, the last column, keeps room on a 1366-pixel screen."""
 
 
 class OutagesView(QWidget):
@@ -70,7 +76,7 @@ class OutagesView(QWidget):
             self.tr("Uptime this year (eis 48)"), self.tr("Next step")])
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        for column, width in enumerate((110, 230, 120, 60, 190)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.tree.setColumnWidth(column, width)
         self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
         self.tree.itemDoubleClicked.connect(self._activated)
@@ -184,6 +190,7 @@ class OutagesView(QWidget):
                     model.uptime_text(entry, tr), step_text(entry.next_step, tr)])
                 row.setData(0, Qt.ItemDataRole.UserRole, entry)
                 row.setToolTip(5, step_text(entry.next_step, tr))
+                row.setToolTip(1, entry.location or (entry.area or ""))
                 row.setToolTip(0, "\n".join(model.evidence_lines(entry, tr)))
                 if entry.hours_left is not None and entry.hours_left < 24:
                     row.setForeground(4, Qt.GlobalColor.red)
@@ -191,9 +198,23 @@ class OutagesView(QWidget):
                 if (entry.pole_id, entry.cause) == selected:
                     self.tree.setCurrentItem(row)
             head.setExpanded(True)
+        self._fit_columns()
         self.tree.setVisible(not empty)
         self.detail.setVisible(not empty)
         self._show_detail()
+
+    def _fit_columns(self) -> None:
+        """Widen each column before Next step to its header and its cells (the language
+        and the board decide how wide): never narrower than `COLUMN_WIDTHS`, nor than the
+        user made it; an address at most `LOCATION_WIDTH_MAX`."""
+        header = self.tree.header()
+        for column, floor in enumerate(COLUMN_WIDTHS):
+            wanted = max(floor, header.sectionSizeHint(column),
+                         self.tree.sizeHintForColumn(column))
+            if column == 1:
+                wanted = min(wanted, max(floor, LOCATION_WIDTH_MAX))
+            if header.sectionSize(column) < wanted:
+                self.tree.setColumnWidth(column, wanted)
 
     def _selected_key(self) -> tuple[str, str] | None:
         item = self.tree.currentItem()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pole_link.replay import SPEEDS, ReplayPlayer
 from pole_link.replay.history import message_labels
+from pole_link.replay.load import PageTrouble, TroubleKind
 
 REPAINT_MS = 250
 BANNER_STYLE = ("QFrame#replayBar { background: #fff3e0; border: 2px solid #e65100; "
@@ -48,6 +49,13 @@ class ReplayBar(QFrame):
         self.banner.setObjectName("replayBanner")
         self.banner.setStyleSheet("font-size: 12pt; color: #bf360c;")
         self.banner.setWordWrap(True)
+        self.trouble = QLabel()
+        self.trouble.setObjectName("replayTrouble")
+        self.trouble.setStyleSheet("color: #b71c1c;")
+        self.trouble.setWordWrap(True)
+        self.trouble.hide()
+        """Why the replay waits at the last message read: a page that failed to read is
+        tried again (`pole_link.replay.load.prefetch`); shown only while that lasts."""
         self.last_message = QLabel()
         self.last_message.setObjectName("replayPosition")
         """Where the replay stands ("Message 29 of 30"); the Jump to list shows that
@@ -84,6 +92,7 @@ class ReplayBar(QFrame):
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(1)
         layout.addWidget(self.banner)
+        layout.addWidget(self.trouble)
         layout.addLayout(controls)
         self._timer = QTimer(self, interval=REPAINT_MS)
         self._timer.timeout.connect(self.repaint_state)
@@ -116,9 +125,39 @@ class ReplayBar(QFrame):
         self.jump_to.blockSignals(False)
         self.repaint_state()
 
+    def show_trouble(self, player: ReplayPlayer, trouble: PageTrouble | None) -> None:
+        """Say why no further messages arrive (None: they do again); for a replay no
+        longer shown, nothing."""
+        if player is not self.player:
+            return
+        if trouble is None:
+            self.trouble.clear()
+            self.trouble.hide()
+            return
+        self.trouble.setText(self.trouble_text(trouble))
+        self.trouble.setToolTip(trouble.detail)
+        self.trouble.show()
+
+    def trouble_text(self, trouble: PageTrouble) -> str:
+        """"Could not read more of the message log: the service did not answer.
+        Retrying in 4 s…" — the why in a technician's words, the client's detail in the
+        tooltip."""
+        if trouble.kind is TroubleKind.NO_ANSWER:
+            why = self.tr("the service did not answer in time")
+        elif trouble.kind is TroubleKind.NOT_ALLOWED:
+            why = self.tr("the service no longer accepts this app's API token")
+        elif trouble.kind is TroubleKind.REFUSED:
+            why = self.tr("the service answered with error %1 (is its database reachable?)"
+                          ).replace("%1", str(trouble.status))
+        else:
+            why = self.tr("the service cannot be reached (stopped or restarting?)")
+        return (self.tr("Could not read more of the message log: %1. Retrying in %2 s…")
+                .replace("%1", why).replace("%2", f"{trouble.retry_in:g}"))
+
     def stop(self) -> None:
         self._timer.stop()
         self.player = None
+        self.trouble.hide()
         self.hide()
 
     # ------------------------------------------------------------ controls

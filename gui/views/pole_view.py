@@ -655,7 +655,10 @@ class PoleView(QWidget):
 
             self._prefetch = self.tasks.run(
                 self.tr("Reading %1's message log for the replay").replace(
-                    "%1", player.pole_id), prefetch(service, pages, player, page_read))
+                    "%1", player.pole_id),
+                prefetch(service, pages, player, page_read,
+                         on_trouble=lambda trouble: self.replay_bar.show_trouble(
+                             player, trouble)))
 
     def _stop_prefetch(self) -> None:
         if self._prefetch is not None:

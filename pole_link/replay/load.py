@@ -12,17 +12,31 @@ to its end and the GUI never waits.
 Pages follow each other by time (the API's ``start``, oldest first, ordered by time then
 by arrival): the next page starts at the last message's time, and the messages at that
 very time already read are skipped, so none is read twice or lost at a page's edge.
+
+A page that fails to read (the service restarting, its database away, a timeout) would
+leave the replay waiting at the last message read with no word why: `prefetch` says why
+(`PageTrouble`, for the Pole view), tries again after a growing pause, and carries on from
+the same page once a read works — a failed read moves nothing, so nothing is lost or read
+twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
+from pole_link.errors import LinkTimeout, NotAuthorised, PoleLinkError
 from pole_link.replay.history import ReplayMessage, replay_messages
 from pole_link.replay.player import ReplayPlayer, ReplayWindow
-from pole_link.service_api import MessageRecord, ServiceClient, ServiceEndpoint
+from pole_link.service_api import (
+    MessageRecord,
+    ServiceClient,
+    ServiceEndpoint,
+    ServiceRefused,
+)
 
 PAGE = 5000
 """Messages per read: the API's limit."""
@@ -32,6 +46,55 @@ PREFETCH_AHEAD = 2000
 """Read the next page when fewer messages than this are left ahead of the replay: at
 600× a busy pole's 2,000 messages last half a minute or more, a page takes well under a
 second to read (benchmarks/replay_player.py)."""
+FIRST_RETRY = 1.0
+LONGEST_RETRY = 30.0
+"""Pauses between tries of a page that failed: 1, 2, 4 … s, then every 30 s — soon after a
+service's restart, without hammering a service that is down for longer."""
+
+
+class TroubleKind(StrEnum):
+    """Why a page could not be read, as the Pole view puts it in words."""
+
+    NO_ANSWER = "no-answer"
+    """The service did not answer in time."""
+    UNREACHABLE = "unreachable"
+    """No connection to the service (stopped, restarting, network)."""
+    REFUSED = "refused"
+    """The service answered with an error (`PageTrouble.status`), e.g. its database away."""
+    NOT_ALLOWED = "not-allowed"
+    """The API token is no longer accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageTrouble:
+    """A page of the replay's window that could not be read, and when the next try is."""
+
+    kind: TroubleKind
+    detail: str
+    """The error as the client said it (the service's address, its answer)."""
+    retry_in: float
+    """Seconds until the next try."""
+    attempt: int
+    """1 for the first failure of this page."""
+    status: int | None = None
+    """The HTTP status the service answered, for `TroubleKind.REFUSED`."""
+
+
+def page_trouble(error: PoleLinkError, retry_in: float, attempt: int) -> PageTrouble:
+    """``error`` of a page read, sorted into what the helpdesk can tell apart."""
+    if isinstance(error, LinkTimeout):
+        return PageTrouble(TroubleKind.NO_ANSWER, str(error), retry_in, attempt)
+    if isinstance(error, NotAuthorised):
+        return PageTrouble(TroubleKind.NOT_ALLOWED, str(error), retry_in, attempt)
+    if isinstance(error, ServiceRefused):
+        return PageTrouble(TroubleKind.REFUSED, str(error), retry_in, attempt, error.status)
+    return PageTrouble(TroubleKind.UNREACHABLE, str(error), retry_in, attempt)
+
+
+def retry_pause(attempt: int, first: float = FIRST_RETRY,
+                longest: float = LONGEST_RETRY) -> float:
+    """The pause after the ``attempt``-th failure in a row: doubling, up to ``longest``."""
+    return min(longest, first * 2.0 ** (attempt - 1))
 
 
 class ReplayPages:
@@ -100,19 +163,38 @@ async def load_replay(client: ServiceClient, window: ReplayWindow,
 
 async def prefetch(endpoint: ServiceEndpoint, pages: ReplayPages, player: ReplayPlayer,
                    on_page: Callable[[list[ReplayMessage]], None] | None = None, *,
-                   ahead: int = PREFETCH_AHEAD, timeout: float = 30) -> None:
+                   ahead: int = PREFETCH_AHEAD, timeout: float = 30,
+                   on_trouble: Callable[[PageTrouble | None], None] | None = None,
+                   first_retry: float = FIRST_RETRY,
+                   longest_retry: float = LONGEST_RETRY) -> None:
     """Read the window's remaining pages into ``player`` as it plays: each when fewer
     than ``ahead`` messages are left before the replay's position (at once after a jump
-    near the end of what is read). Runs until the last page is in; cancel it to stop."""
+    near the end of what is read). Runs until the last page is in; cancel it to stop.
+
+    A page that fails is tried again after `retry_pause`; ``on_trouble`` hears each
+    failure (why, and when the next try is) and None once a read works again."""
     wake = asyncio.Event()
     player.subscribe(wake.set)
+    failures = 0
     async with ServiceClient(endpoint, timeout=timeout) as client:
         while not pages.complete:
             if not player.wants_more(ahead):
                 wake.clear()
                 await wake.wait()
                 continue
-            messages = await pages.read(client)
+            try:
+                messages = await pages.read(client)
+            except PoleLinkError as error:
+                failures += 1
+                pause = retry_pause(failures, first_retry, longest_retry)
+                if on_trouble is not None:
+                    on_trouble(page_trouble(error, pause, failures))
+                await asyncio.sleep(pause)
+                continue
+            if failures:
+                failures = 0
+                if on_trouble is not None:
+                    on_trouble(None)
             player.extend(messages, pages.complete)
             if on_page is not None and messages:
                 on_page(messages)

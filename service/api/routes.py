@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
 
@@ -21,10 +22,12 @@ from starlette.responses import Response
 
 from pole_link.errors import CallError, FrameError, LinkLost, LinkTimeout
 from pole_link.protocol.redaction import redact
+from pole_link.timeutil import utc_now
 from service.api.compliance import NoProgrammeStart, pole_compliance
 from service.api.errors import ApiError as ApiError
 from service.api.errors import api_error, invalid_request
 from service.api.guard import token_check as token_check
+from service.api.reconnecting import reconnecting
 from service.api.uptime import fleet_uptime, pole_uptime, uptime_start
 from service.policy.overrule import overrule as overrule_transaction
 from service.reports.compliance import to_csv as compliance_csv
@@ -92,6 +95,11 @@ class PoleOut(BaseModel):
     only ever booted (auto-registered) is not."""
     security_profile: int = 0
     """OCPP security profile 0–3 from the register; 0 for a pole not in it."""
+    service_restarted: datetime | None = None
+    """When the service last came back after being down (None after a first start)."""
+    reconnecting_until: datetime | None = None
+    """Set while the pole, connected when the service stopped, is expected back after its
+    restart (`service.api.reconnecting`): until then it is reconnecting, not offline."""
 
 
 class _Camel(BaseModel):
@@ -205,8 +213,10 @@ async def send_command(connections: PoleConnections, repository: AsyncRepository
     return {"result": result}
 
 
-def build_router(connections: PoleConnections, repository: AsyncRepository) -> APIRouter:
-    """All ``/api/v1`` routes, every one behind the bearer-token check."""
+def build_router(connections: PoleConnections, repository: AsyncRepository,
+                 clock: Callable[[], datetime] = utc_now) -> APIRouter:
+    """All ``/api/v1`` routes, every one behind the bearer-token check; ``clock`` is the
+    service's time (tests inject one)."""
     router = APIRouter(prefix=PREFIX)
 
     async def known_pole(pole_id: str) -> None:
@@ -251,8 +261,11 @@ def build_router(connections: PoleConnections, repository: AsyncRepository) -> A
         profiles = await register.aprofiles()
         percents = (await fleet_uptime(repository, poles, uptime_days, datetime.now(UTC))
                     if uptime_days else {})
+        back = await asyncio.to_thread(reconnecting, repository.sync.engine, clock())
         return [pole_out(pole, percents.get(pole.id), connectors.get(pole.id, []),
-                         running.get(pole.id, []), profiles)
+                         running.get(pole.id, []), profiles).model_copy(update={
+                             "service_restarted": back.restarted,
+                             "reconnecting_until": back.until.get(pole.id)})
                 for pole in poles]
 
     @router.get("/poles/{pole_id}", response_model=PoleOut)

@@ -4,6 +4,7 @@ current, and per pole what it got — the model alone, then the view at 1366×76
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from gui.grid.view import GridGroupsView
 from gui.tasks import TaskRunner
 from pole_link.service_api import ServiceEndpoint
 from pole_link.service_oscp import ForecastBlockRecord, GridGroupRecord
+from tests.gui.test_small_screen import language  # noqa: F401 (the en/nl fixture)
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 T0 = datetime(2026, 11, 25, 16, tzinfo=UTC)
+"""17:00 in Amsterdam (winter time): a test reading UTC or the machine's zone shows."""
+SHOTS = Path("/tmp/shots/polish")
 
 
 def cable(actual: dict[str, float], *, capped: bool = True) -> GridGroupRecord:
@@ -72,3 +76,39 @@ def test_eis32_grid_groups_page_at_1366x768(qtbot: QtBot) -> None:
     assert not view.note.isVisible()
     OUTPUT.mkdir(exist_ok=True)
     assert view.grab().save(str(OUTPUT / "grid_groups_1366x768.png"))
+
+
+def quiet_cable() -> GridGroupRecord:
+    """A group with no forecast from its grid operator and no pole that measured yet."""
+    return GridGroupRecord("cable-7", ("PW-0001", "PW-0002"), None, None, None, {}, (), (),
+                           (), {})
+
+
+def test_an_empty_group_plots_a_time_axis_in_amsterdam_and_says_what_would_fill_it(
+        qtbot: QtBot, language: str) -> None:  # noqa: F811
+    view = GridGroupsView(TaskRunner(), now=lambda: T0)
+    qtbot.addWidget(view)
+    view.service = ServiceEndpoint("http://127.0.0.1:9", "not-used")  # no refresh asked
+    view.model.update([quiet_cable()], T0)
+    view.model.update([quiet_cable()], T0 + timedelta(seconds=5))
+    view.resize(1366 - 170, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert view.grab().save(str(SHOTS / f"grid-empty-{language}-1366x768.png"))
+    assert view.model.nothing_to_plot()
+    left, right = view.plot.getViewBox().viewRange()[0]
+    assert (left, right) == ((T0 - timedelta(hours=6)).timestamp(),
+                             (T0 + timedelta(hours=6)).timestamp()), "hours around now"
+    axis = view.plot.getAxis("bottom")
+    spacing, ticks = next((s, t) for s, t in axis.tickValues(left, right, 1000) if t)
+    assert all(re.fullmatch(r"\d\d:\d\d", text)
+                         for text in axis.tickStrings(ticks, 1, spacing))
+    assert axis.tickStrings([T0.timestamp()], 1, spacing) == ["17:00"], "Amsterdam time"
+    assert view.empty_text.isVisible()
+    if language == "en":
+        assert view.empty_text.textItem.toPlainText().startswith(
+            "No forecast and no measured current yet. The forecast appears when the grid "
+            "operator sends one over OSCP")
+    view.model.update([cable({"PW-0001": 16.9})], T0 + timedelta(seconds=10))
+    assert not view.empty_text.isVisible(), "a forecast arrived: the plot draws it"

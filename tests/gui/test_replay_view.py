@@ -257,3 +257,52 @@ async def test_a_long_replay_reads_its_further_pages_while_it_plays(
         assert bar.last_message.text() == f"Message {COUNT - 1} of {COUNT}"
     finally:
         await main.shutdown()
+
+
+def save_shot(main: MainWindow, name: str) -> None:
+    """A screenshot for the lead to look at (not compared: the assertions are above)."""
+    shots = Path("/tmp/shots/polish")
+    shots.mkdir(parents=True, exist_ok=True)
+    main.grab().save(str(shots / name))
+
+
+async def test_a_replay_whose_next_page_fails_says_why_and_carries_on_when_it_reads(
+        qtbot: QtBot, api: Api) -> None:
+    """The service's message log goes out of reach while a long replay plays: the Pole
+    view says why in words and that it retries, and once the log is back the replay reads
+    on from where it stopped, every message once."""
+    from pole_link.replay.load import PAGE
+    from tests.pole_link.replay.test_replay_pages import (
+        COUNT,
+        WINDOW,
+        busy_evening,
+        message_log_away,
+    )
+
+    busy_evening(api)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    main.show_page(Page.POLE)
+    try:
+        view = main.pole_view
+        view.service = ServiceEndpoint(api.url, api.token)
+        view.replay(WINDOW)
+        bar = view.replay_bar
+        await shown(lambda: bar.isVisible() and bar.jump_to.count() >= PAGE, timeout=30)
+        assert bar.player is not None and not bar.player.complete
+        player = bar.player
+        message_log_away(api, True)
+        bar.jump(PAGE - 1)  # at the last message read: the next page is needed now
+        await shown(lambda: bar.trouble.isVisible(), timeout=30)
+        assert bar.trouble.text().startswith(
+            "Could not read more of the message log: the service answered with error 5")
+        assert "Retrying in 1 s…" in bar.trouble.text()
+        save_shot(main, "replay-page-fails-en-1366x768.png")
+        message_log_away(api, False)
+        await shown(lambda: player.complete and not bar.trouble.isVisible(), timeout=60)
+        assert [m.unique_id for m in player.messages] == [f"m{n}" for n in range(COUNT)]
+        await shown(lambda: bar.jump_to.count() == COUNT, timeout=30)
+    finally:
+        await main.shutdown()

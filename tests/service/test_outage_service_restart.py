@@ -165,3 +165,27 @@ async def test_a_running_service_notes_it_is_alive_and_its_clean_stop(tmp_path: 
         await keeper.stop()
     assert runs.runs(YEAR, clock.at) == [Run(NOW, NOW + timedelta(minutes=6))]
     engine.dispose()
+
+
+async def test_the_pole_list_says_which_poles_are_reconnecting_until_the_grace_ends(
+        restarted: tuple[Api, Clock]) -> None:
+    """The Fleet page reads this: PW-0001…0003 connected when the service stopped are
+    expected back until the grace after the restart; PW-0004 dropped before it."""
+    api, clock = restarted
+    fleet_before_the_stop(api)
+    repository = api.service.repository
+    repository.session_began("PW-0001", NOW + timedelta(minutes=1))  # back, then gone again
+    repository.session_ended("PW-0001", NOW + timedelta(minutes=2), "dropped")
+    async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
+        clock.at = NOW + SERVICE_RESTART_GRACE - timedelta(seconds=1)
+        poles = {pole.id: pole for pole in await service.poles()}
+        assert {pole.service_restarted for pole in poles.values()} == {NOW}
+        assert {p: pole.reconnecting_until for p, pole in poles.items()} == {
+            "PW-0001": None, "PW-0002": NOW + SERVICE_RESTART_GRACE,
+            "PW-0003": NOW + SERVICE_RESTART_GRACE, "PW-0004": None}
+
+        clock.at = NOW + SERVICE_RESTART_GRACE
+        poles = {pole.id: pole for pole in await service.poles()}
+    assert [pole.reconnecting_until for pole in poles.values()] == [None] * 4, \
+        "after the grace they are offline, as the Outages board says"
+    assert poles["PW-0003"].service_restarted == NOW

@@ -13,7 +13,14 @@ import sqlalchemy as sa
 from ocpp.v16.enums import ChargePointStatus
 
 from pole_link.replay import ReplayWindow
-from pole_link.replay.load import PAGE, ReplayPages, load_replay, prefetch
+from pole_link.replay.load import (
+    PAGE,
+    PageTrouble,
+    ReplayPages,
+    TroubleKind,
+    load_replay,
+    prefetch,
+)
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from service.storage.models import MessageLog
 from tests.support import Api
@@ -92,3 +99,55 @@ async def test_a_jump_beyond_the_first_page_reads_up_to_it(api: Api) -> None:
     assert player.sample().socket(1).status is ChargePointStatus.faulted
     player.jump(0)  # and back again: rebuilt from the lead-in
     assert player.sample().socket(1).status is ChargePointStatus.available
+
+
+def message_log_away(api: Api, away: bool) -> None:
+    """The service's message log out of its reach (as a database that went away) or back:
+    its reads then fail through the real API."""
+    names = ("message_log", "message_log_away") if away else ("message_log_away",
+                                                              "message_log")
+    with api.service.repository.engine.begin() as db:
+        db.execute(sa.text(f"ALTER TABLE {names[0]} RENAME TO {names[1]}"))
+
+
+async def test_a_page_that_fails_to_read_is_tried_again_and_the_replay_carries_on(
+        api: Api) -> None:
+    busy_evening(api)
+    endpoint = ServiceEndpoint(api.url, api.token)
+    pages = ReplayPages(WINDOW)
+    async with ServiceClient(endpoint) as client:
+        player = await load_replay(client, WINDOW, pages)
+    player.jump(PAGE - 1)  # at the last message read: the next page is needed now
+    message_log_away(api, True)
+    troubles: list[PageTrouble | None] = []
+    tried_twice, back = asyncio.Event(), asyncio.Event()
+
+    def heard(trouble: PageTrouble | None) -> None:
+        troubles.append(trouble)
+        if trouble is None:
+            back.set()
+        elif trouble.attempt >= 2:
+            tried_twice.set()
+
+    reader = asyncio.create_task(prefetch(endpoint, pages, player, on_trouble=heard,
+                                          first_retry=0.05, longest_retry=0.2))
+    try:
+        await asyncio.wait_for(tried_twice.wait(), 60)
+        assert (len(player.messages), player.complete) == (PAGE, False), \
+            "the replay waits at the last message read"
+        message_log_away(api, False)
+        await asyncio.wait_for(back.wait(), 60)
+        await asyncio.wait_for(reader, 60)
+    finally:
+        reader.cancel()
+    first, second = troubles[0], troubles[1]
+    assert first is not None and second is not None
+    assert first.kind is TroubleKind.REFUSED and first.status is not None \
+        and first.status >= 500, first
+    assert (first.attempt, second.attempt) == (1, 2)
+    assert first.retry_in < second.retry_in, "the pause grows"
+    assert troubles[-1] is None, "told once the reads work again"
+    assert player.complete
+    ids = [m.unique_id for m in player.messages]
+    assert ids == [f"m{n}" for n in range(COUNT)], "each once, in order, after the retries"
+    assert [m.index for m in player.messages] == list(range(COUNT))
