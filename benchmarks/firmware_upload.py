@@ -46,7 +46,37 @@ ends of a pseudo-terminal share it with whatever else runs), the rates follow th
 the link costs, and the efficiency tends to raw's CPU per MB over the upload's, which
 the summary prints. Target: ≥ 90 %.
 
-Where the pseudo-terminal's CPU goes (December 2026, `perf record` of both processes,
+Where the pseudo-terminal's time goes now (5 December 2026, kernel 6.18, `perf record
+-a` of both processes and the kernel's tty flush workers, each phase cut at its last
+ack; ms per MB of image). In its fast state (seen at load averages 0.3–3) raw runs at
+~260 MB/s (3.8 ms of wall time per MB) with the pole at 1.5–1.8 ms/MB of CPU and this
+process at ~1.5: neither end is busy, each 4 KB ``read`` waits on the kernel's flush
+worker (``queue_work_on``, the context switches). A pseudo-terminal holds only 12–15 KB
+from client to pole (writes into a slave nobody reads stop there), so the two ends
+cannot overlap their framing work: while the client encodes a 64 KB frame (≈ 1.0 under
+perf at load 3–4: COBS 0.57, CRC-32 0.39, on the writer thread, holding the GIL for
+COBS) the pole drains those few KB and waits, and while the pole decodes one (COBS 0.38,
+CRC-32 0.22, storing it 0.15, Python per read and frame ≈ 0.3) the client's writes stop.
+The upload costs about raw's time plus both ends' framing in series, 7–8 ms/MB: 50–55 %
+of raw when raw runs at that speed. The pseudo-terminal has a second, slower state, at
+any load (seen at load averages 0.7–6): raw ~70 MB/s with the pole at ~6 ms/MB, spent
+switching to and waiting on the flush worker; the upload then runs at 60–78 MB/s, pole
+~7 ms/MB, and the ratio is 85–92 %. Which state a round meets decides its efficiency
+more than anything in the protocol's code. Measured 5 December 2026, 11 rounds of 64 MB
+(load 0.9 → 0.7, the slower state throughout): median 87.6 % (78.0–111.4 %), CPU ms/MB
+pole, client: raw 5.4–6.3, 2.2–2.4 | upload 5.8–7.3 (8.9 in round 1, the pole's first
+image, into fresh pages), 3.7–4.3; that morning, before the fix below, 79.5 % (74.6–84.2
+%) with the pole's upload at 7.7. Until 5 December 2026 the pole also wrote every image
+into fresh pages: page faults and zeroing cost ~1 ms/MB of its CPU in the upload, half
+of what it spent beyond raw; the image now goes into the memory the last transfer used
+(`FirmwareSlots`), so only the first upload after the pole starts pays that. No garbage
+collection ran in the upload windows profiled. ≥ 90 % of raw in the fast state would
+need both ends' serial framing work within ~0.4 ms/MB; the pole's decoding alone is ~0.6
+at the ``cobs`` extension's and zlib's speed with PROTOCOL.md's format, and moving it
+off the read path needs a COBS decoder that releases the GIL (``cobs`` holds it). On the
+service cables (below 3 Mbaud) the protocol reaches 98–99.8 %.
+
+Earlier: where the pseudo-terminal's CPU goes (December 2026, `perf record` of both processes,
 2 cores under a load average of 7–9; ms per MB of image; the summary's medians were raw
 9.0, upload 16.8 for both ends together, and the efficiency 58 %, near their ratio):
 

@@ -55,9 +55,9 @@ def maker(pole: VirtualPole) -> Manufacturer:
 
 
 def begin(pole: VirtualPole, maker: Manufacturer, size: int = 3 * WINDOW_BYTES,
-          version: str = "2.0.0") -> tuple[int, bytes, int]:
+          version: str = "2.0.0", seed: int = 14) -> tuple[int, bytes, int]:
     """(transferId, image, resumeOffset) of an accepted FirmwareBegin."""
-    package = maker.package(version, size)
+    package = maker.package(version, size, seed=seed)
     request = {"size": size, "sha256": package.manifest.sha256,
                "signature": package.manifest.to_json()["signature"],
                "signingCertificate": package.manifest.signing_certificate,
@@ -122,6 +122,39 @@ def test_the_same_sha256_resumes_and_another_image_starts_afresh(
     other_tid, _, resume = begin(pole, maker, size=100_001, version="2.0.1")
     assert (other_tid != tid, resume) == (True, 0)
     assert pole.firmware.events[-1] == "receiving 2.0.1 (100001 bytes) as transfer 2"
+
+
+def test_the_next_image_goes_into_the_memory_the_last_one_used_and_only_its_bytes_count(
+    pole: VirtualPole, maker: Manufacturer
+) -> None:
+    """The pages an image was received into are the pole's already: the next transfer
+    writes into them (no page faults while the link is busy), and what the old image
+    left there is never part of the new one."""
+    slots = pole.firmware
+    tid, first, _ = begin(pole, maker, size=100_000)
+    slots.receive(data(tid, first, 0, len(first)))
+    assert slots.transfer is not None
+    first_memory = slots.transfer.received
+    assert slots.commit(tid)["status"] == "Installed"
+    pole.reboot()
+
+    tid, second, _ = begin(pole, maker, size=60_000, version="2.1.0", seed=15)
+    assert slots.transfer is not None and slots.transfer.received is first_memory
+    slots.receive(data(tid, second, 0, 30_000))
+    unfinished_memory = slots.transfer.received
+    tid, third, _ = begin(pole, maker, size=70_000, version="2.2.0", seed=16)  # replaces it
+    transfer = slots.transfer
+    assert transfer is not None and transfer.received is unfinished_memory
+    assert slots.receive(data(tid, third, 0, len(third))) == FirmwareAck(
+        tid, len(third), AckStatus.OK)
+    assert transfer.image() == third
+    assert slots.commit(tid)["status"] == "Installed"
+    assert slots.slots[slots.active].image == third
+
+    tid, bigger, _ = begin(pole, maker, size=200_000, version="2.3.0", seed=17)
+    assert slots.transfer is not None and len(slots.transfer.received) == 200_000  # fresh
+    slots.receive(data(tid, bigger, 0, len(bigger)))
+    assert slots.transfer.image() == bigger
 
 
 def test_transfer_ids_are_u16_and_never_zero(pole: VirtualPole) -> None:
