@@ -172,7 +172,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         await asyncio.to_thread(stop.wait)
         watcher.cancel()
         await running.stop()
-        counts: dict[str, Any] = {"stalls": stalls.summary(),
+        counts: dict[str, Any] = {"stalls": stalls.summary() + "; "
+                                  + running.services.async_repository.writer.times.summary(),
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)

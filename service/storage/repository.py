@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -52,6 +53,7 @@ from service.storage.models import (
     Transaction,
     UTCDateTime,
 )
+from service.storage.writer_times import BatchTime, WriterTimes
 
 LOGGER = logging.getLogger(__name__)
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
@@ -1094,6 +1096,8 @@ class BatchWriter:
         """The writer found (or is about to find) nothing to do and may be waiting."""
         self.batches = 0
         """Transactions committed (for tests and benchmarks)."""
+        self.times = WriterTimes()
+        """Per batch: how long its oldest caller waited, executing, committing."""
 
     def submit(self, writes: list[Write]) -> asyncio.Future[Any]:
         """Queue ``writes``; the future is done (``None``) once they are committed."""
@@ -1118,7 +1122,7 @@ class BatchWriter:
                  ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self._queue.append((writes, work, future, loop))
+        self._queue.append((writes, work, future, loop, time.perf_counter()))
         # Read after the append: a writer that saw an empty queue has set _idle first.
         if self._idle or not self._running:
             with self._lock:
@@ -1146,7 +1150,7 @@ class BatchWriter:
             outcomes = self._commit(batch)
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]]
             by_loop = {}
-            for (_, _, future, loop), outcome in zip(batch, outcomes, strict=True):
+            for (_, _, future, loop, _), outcome in zip(batch, outcomes, strict=True):
                 by_loop.setdefault(loop, []).append((future, outcome))
             for loop, results in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
@@ -1155,12 +1159,18 @@ class BatchWriter:
     def _commit(self, batch: list[_Queued]) -> list[_Outcome]:
         try:
             values: list[Any] = []
-            with storage_errors(self.engine.url), self.engine.begin() as connection:
-                execute_grouped(connection, (write for item in batch for write in item[0]),
-                                self.compiled)
-                for _, work, _, _ in batch:
-                    values.append(None if work is None else work(connection))
+            started = time.perf_counter()
+            with storage_errors(self.engine.url), self.engine.connect() as connection:
+                with connection.begin():
+                    execute_grouped(connection, (write for item in batch for write in item[0]),
+                                    self.compiled)
+                    for _, work, _, _, _ in batch:
+                        values.append(None if work is None else work(connection))
+                    executed = time.perf_counter()
+                committed = time.perf_counter()
             self.batches += 1
+            self.times.add(BatchTime(started - batch[0][4], executed - started,
+                                     committed - executed, len(batch)))
             return [(None, value) for value in values]
         except Exception as error:
             if len(batch) == 1:
@@ -1169,7 +1179,8 @@ class BatchWriter:
 
 
 _Queued = tuple[list[Write], Callable[[Connection], Any] | None, "asyncio.Future[Any]",
-                asyncio.AbstractEventLoop]
+                asyncio.AbstractEventLoop, float]
+"""Writes, work, the caller's future and loop, when it was submitted (`time.perf_counter`)."""
 _Outcome = tuple[BaseException | None, Any]
 
 
