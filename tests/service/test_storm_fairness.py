@@ -109,6 +109,8 @@ async def test_starts_and_stops_share_the_writers_commits(store: AsyncRepository
     ids = await asyncio.gather(*(store.start_transaction(p, 1, "CARD", 0, T0) for p in poles))
     assert len(set(ids)) == len(poles)
     assert 1 <= store.writer.batches - batches < len(poles)  # grouped, not one commit each
+    timed = list(store.writer.times.batches)[-(store.writer.batches - batches):]
+    assert sum(batch.callers for batch in timed) == len(poles)  # the benchmark's writer line
     again = await asyncio.gather(*(store.start_transaction(p, 1, "CARD", 0, T0)
                                    for p in poles))
     assert again == ids
