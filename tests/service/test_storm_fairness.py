@@ -126,3 +126,21 @@ async def test_starts_and_stops_share_the_writers_commits(store: AsyncRepository
     first, second = store.sync.get_transaction(ids[0]), store.sync.get_transaction(ids[1])
     assert first is not None and first.overruled_at == T0 + timedelta(minutes=5)
     assert second is not None and second.low_current_vehicle
+
+
+async def test_a_flush_larger_than_one_statement_stores_each_sample_once(
+        store: AsyncRepository) -> None:
+    """A day of samples from several poles in one commit, more rows than one multi-row
+    ``INSERT`` holds (SQLite), with a resent call among them and samples stored before:
+    every sample once, none lost at the statements' seams."""
+    poles = [f"DAY-{i}" for i in range(5)]
+    for pole_id in poles:
+        await store.upsert_pole(pole_id)
+    await store.add_meter_values(_day_of_samples(poles[0], 0)[:10])  # stored before
+    calls = [_day_of_samples(pole_id, call) for pole_id in poles for call in range(3)]
+    calls.append(_day_of_samples(poles[1], 2))  # an answer lost: the pole resends
+    await asyncio.gather(*(store.add_meter_values(rows) for rows in calls))
+    for pole_id in poles:
+        stored = store.sync.meter_values(pole_id, T0 - timedelta(days=4), T0)
+        assert len(stored) == 3 * SAMPLES_PER_CALL
+        assert len({(s.timestamp, s.value) for s in stored}) == 3 * SAMPLES_PER_CALL
