@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -144,3 +145,25 @@ async def test_a_flush_larger_than_one_statement_stores_each_sample_once(
         stored = store.sync.meter_values(pole_id, T0 - timedelta(days=4), T0)
         assert len(stored) == 3 * SAMPLES_PER_CALL
         assert len({(s.timestamp, s.value) for s in stored}) == 3 * SAMPLES_PER_CALL
+
+
+async def test_the_first_of_a_burst_are_answered_before_the_whole_burst_is_stored(
+        store: AsyncRepository) -> None:
+    """Thousands of poles' boots queued in one moment: the first callers get their answer
+    (and send their next call) while the later ones are still being stored."""
+    await store.upsert_pole("BURST")
+    burst = 3 * store.writer.MAX_CALLERS
+    committed_before: list[int] = []
+
+    async def one(i: int) -> None:
+        await store.log_message("BURST", "in", "Heartbeat", f"b{i}", {}, at=T0)
+        committed_before.append(store.writer.batches)
+
+    release = threading.Event()
+    busy = store.writer.submit_work(lambda _: release.wait(10))  # the writer is busy ...
+    burst_stored = asyncio.gather(*(one(i) for i in range(burst)))
+    await asyncio.sleep(0)  # ... while every caller of the burst queues its write
+    release.set()
+    await asyncio.gather(busy, burst_stored)
+    assert committed_before[0] < committed_before[-1]
+    assert len(store.sync.message_log("BURST", limit=burst + 1)) == burst
