@@ -40,6 +40,9 @@ from service.storage.repository import AsyncRepository
 
 LOGGER = logging.getLogger(__name__)
 CURRENCY = "EUR"
+DRAIN_AT_MOST = 1000
+"""Queued events taken (and thinned out, `latest_readings`) at once: a 5,000-pole storm's
+queue drained whole held the event loop for 50 ms."""
 
 
 class SessionPusher:
@@ -66,7 +69,7 @@ class SessionPusher:
     async def _run(self) -> None:
         while True:
             events = [await self._queue.get()]
-            while not self._queue.empty():
+            while not self._queue.empty() and len(events) < DRAIN_AT_MOST:
                 events.append(self._queue.get_nowait())
             for event in latest_readings(events):
                 try:
