@@ -18,7 +18,13 @@ window after every backlog is flushed); it reports the BootNotifications answere
 of the pole's first connect attempt, when every backlog was flushed, when the last pole's
 capacity profile was verified (the pole answers GetCompositeSchedule with what the profile it
 was sent makes, as the virtual pole does), the rows stored against those sent, and every frame
-checked against OCPP 1.6's JSON schemas like a strict pole.
+checked against OCPP 1.6's JSON schemas like a strict pole. For "ours" (one process) it also
+prints where the storage writer's time went (`service.storage.writer_times`): per batch how
+long its oldest caller waited for it to start, executing, committing, callers per batch.
+Little's law bounds the storm's latency: every pole keeps one call outstanding, so the mean
+latency is the number of poles over the calls answered per second (2,000 poles at 1,000 calls/s
+wait 2 s on average), whatever the order; only more calls per second lower it, and fairness
+only narrows the spread around it (README "Reconnect storm", issue 20 figures).
 
 The poles are raw OCPP-J text frames over a minimal WebSocket client (asyncio.Protocol), many
 per process, in ``--generators`` processes. Each server runs in a child process of its own so
@@ -179,7 +185,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
         await asyncio.to_thread(stop.wait)
         watcher.cancel()
         await running.stop()
-        counts: dict[str, Any] = {"stalls": stalls.summary(),
+        counts: dict[str, Any] = {"stalls": stalls.summary() + "; "
+                                  + running.services.async_repository.writer.times.summary(),
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)

@@ -50,6 +50,9 @@ CURRENCY = "EUR"
 LOCAL_RECHECK_S = 60.0
 """A transaction found to be a local card's has its meter values skipped this long; after
 that the next one looks again (a token the eMSP pushed meanwhile is noticed then)."""
+DRAIN_AT_MOST = 1000
+"""Queued events taken (and thinned out, `latest_readings`) at once: a 5,000-pole storm's
+queue drained whole held the event loop for 50 ms."""
 
 
 class SessionPusher:
@@ -75,11 +78,14 @@ class SessionPusher:
 
     async def _run(self) -> None:
         while True:
-            event = await self._queue.get()
-            try:
-                await self.handle(event)
-            except Exception:
-                LOGGER.exception("OCPI: session event not pushed")
+            events = [await self._queue.get()]
+            while not self._queue.empty() and len(events) < DRAIN_AT_MOST:
+                events.append(self._queue.get_nowait())
+            for event in latest_readings(events):
+                try:
+                    await self.handle(event)
+                except Exception:
+                    LOGGER.exception("OCPI: session event not pushed")
 
     async def handle(self, event: dict[str, Any]) -> None:
         number = int(event["transactionId"])
@@ -195,3 +201,11 @@ class SessionPusher:
                 await self._worker
 
 
+def latest_readings(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``events`` in order, without the meter readings a later event of the same transaction
+    supersedes: each push sends the whole session as it stands, so after a reconnect storm
+    (issue 20: a day of queued MeterValues per socket) the eMSP gets the newest state once
+    instead of every reading the pole had queued, and the service reads the storage once."""
+    last = {int(event["transactionId"]): index for index, event in enumerate(events)}
+    return [event for index, event in enumerate(events)
+            if event.get("type") != "meterValues" or last[int(event["transactionId"])] == index]

@@ -22,7 +22,8 @@ do. There the batch is COPYed into a temporary staging table of the connection a
 with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (`StagedCopyStatement`): measured
 here at 70 rows a batch, 1.3 ms against 1.0 ms for the plain COPY, 2.0 ms for ``unnest``
 arrays and 2.6 ms for ``executemany`` (700 rows: 12.7, 8.2, 18.3, 30.0 ms). On SQLite the
-same ``INSERT … ON CONFLICT DO NOTHING`` goes to sqlite3's ``executemany``.
+same ``INSERT … ON CONFLICT DO NOTHING`` (and the plain appends) go in as multi-row
+``INSERT … VALUES`` statements (`MultiRowStatement`).
 """
 
 from __future__ import annotations
@@ -114,6 +115,50 @@ class StagedCopyStatement:
             cursor.execute(self.move)
 
 
+class MultiRowStatement:
+    """An append's rows as SQLite ``INSERT … VALUES (…), (…), …`` (with ``ON CONFLICT DO
+    NOTHING`` where repeats are skipped), up to `ROWS_PER_STATEMENT` rows a statement.
+
+    sqlite3's ``executemany`` steps the statement once per row and lets go of the GIL around
+    every step; while the event loop's thread is busy, each step then waits for the GIL to
+    come back (up to the 5 ms switch interval). In a reconnect storm (issue 20) the writer
+    thread spent 53 s executing half a million rows that way, longer than the whole flush. One
+    statement per few hundred rows gives the GIL up once for all of them, and the database
+    parses and plans the insert once. Same effect as ``executemany``: a row whose natural key
+    is stored already, also earlier in the same statement, is left out."""
+
+    ROWS_PER_STATEMENT = 400
+
+    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect,
+                 skip_repeats: bool) -> None:
+        if any(column.default is not None and column.key not in keys
+               for column in table.columns):
+            raise ValueError("a Python-side default needs SQLAlchemy at execution time")
+        quote = dialect.identifier_preparer.quote
+        self._head = (f"INSERT INTO {quote(table.name)} "
+                      f"({', '.join(quote(key) for key in keys)}) VALUES ")
+        self._tail = " ON CONFLICT DO NOTHING" if skip_repeats else ""
+        self._row = "(" + ", ".join("?" for _ in keys) + ")"
+        self._sql: dict[int, str] = {}
+        self._fields: list[_Field] = [(key, key, _FROM_ROW, _processor(table.c[key].type,
+                                                                       dialect))
+                                      for key in keys]
+
+    def sql(self, rows: int) -> str:
+        """The statement for ``rows`` rows (made once per count)."""
+        text = self._sql.get(rows)
+        if text is None:
+            text = self._sql[rows] = self._head + ", ".join([self._row] * rows) + self._tail
+        return text
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        fields, step = self._fields, self.ROWS_PER_STATEMENT
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            values = [_value(row, field) for row in chunk for field in fields]
+            connection.exec_driver_sql(self.sql(len(chunk)), tuple(values))
+
+
 class _FromRow:
     """Marks a parameter whose value comes from each row."""
 
@@ -121,7 +166,7 @@ class _FromRow:
 _FROM_ROW = _FromRow()
 _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
-_Writer = DriverStatement | CopyStatement | StagedCopyStatement
+_Writer = DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
 
 
 def _processor(type_: Any, dialect: Dialect) -> Processor:
@@ -170,10 +215,19 @@ class CompiledWrites:
             if append is not None and self.dialect.name == "postgresql":
                 writer = (StagedCopyStatement(append[1], keys, self.dialect) if append[2]
                           else CopyStatement(append[1], keys, self.dialect))
-            else:
+            elif append is not None and self.dialect.name == "sqlite":
                 try:
-                    writer = DriverStatement(statement, keys, self.dialect)
-                except (ValueError, AttributeError, KeyError):
-                    writer = None
+                    writer = MultiRowStatement(append[1], keys, self.dialect, append[2])
+                except ValueError:
+                    writer = self._driver_statement(statement, keys)
+            else:
+                writer = self._driver_statement(statement, keys)
             entry = self._writers[(id(statement), keys)] = (statement, writer)
         return entry[1]
+
+    def _driver_statement(self, statement: Any, keys: tuple[str, ...]
+                          ) -> DriverStatement | None:
+        try:
+            return DriverStatement(statement, keys, self.dialect)
+        except (ValueError, AttributeError, KeyError):
+            return None

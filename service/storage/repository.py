@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -52,10 +53,13 @@ from service.storage.models import (
     Transaction,
     UTCDateTime,
 )
+from service.storage.writer_times import BatchTime, WriterTimes
 
 LOGGER = logging.getLogger(__name__)
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 _Row = TypeVar("_Row")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
@@ -424,21 +428,31 @@ class Repository:
         the pole resends a StartTransaction whose answer it lost (same pole, connector, start
         time and idTag). Unique across service processes sharing one database.
         """
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            return self.start_transaction_in(connection, pole_id, connector_id, id_tag,
+                                             meter_start, started)
+
+    def start_transaction_in(self, connection: Connection, pole_id: str, connector_id: int,
+                             id_tag: str, meter_start: int, started: datetime) -> int:
+        """`start_transaction` inside the caller's database transaction (`BatchWriter`'s
+        batch: a reconnect storm's thousands of queued Starts share its commits instead of
+        each waiting for the database's write lock on a thread of its own)."""
+        table = _table(Transaction)
         statement = (self._insert(Transaction)
                      .values(pole_id=pole_id, connector_id=connector_id, id_tag=id_tag,
                              meter_start=meter_start, started=started,
                              low_current_vehicle=False)
                      .on_conflict_do_nothing(
                          index_elements=["pole_id", "connector_id", "started", "id_tag"])
-                     .returning(_table(Transaction).c.id))
-        with storage_errors(self.engine.url), self._session() as session:
-            new_id = session.execute(statement).scalar_one_or_none()
-            session.commit()
+                     .returning(table.c.id))
+        new_id = connection.execute(statement).scalar_one_or_none()
         if new_id is not None:
             return int(new_id)
-        existing = self.find_duplicate_start(pole_id, connector_id, id_tag, started)
+        existing = connection.execute(sa.select(table.c.id).where(
+            table.c.pole_id == pole_id, table.c.connector_id == connector_id,
+            table.c.started == started, table.c.id_tag == id_tag)).scalar_one_or_none()
         assert existing is not None, "conflict reported but no transaction found"
-        return existing
+        return int(existing)
 
     def find_duplicate_start(self, pole_id: str, connector_id: int, id_tag: str,
                              started: datetime) -> int | None:
@@ -456,6 +470,12 @@ class Repository:
 
     def _update_transaction(self, transaction_id: int, where: Any = None,
                             **values: Any) -> bool:
+        """`update_transaction_in`, in a database transaction of its own."""
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            return self.update_transaction_in(connection, transaction_id, where, **values)
+
+    def update_transaction_in(self, connection: Connection, transaction_id: int,
+                              where: Any = None, **values: Any) -> bool:
         """Change one transaction and, in the same database transaction, the eis 25/30
         tally its verdict counts in (`service.storage.compliance_tally`): the pole is
         locked, the entry before and after the change compared, the difference applied.
@@ -464,9 +484,27 @@ class Repository:
         statement = sa.update(table).where(table.c.id == transaction_id)
         if where is not None:
             statement = statement.where(where)
-        with storage_errors(self.engine.url), self.engine.begin() as connection:
-            return compliance_tally.change_transaction(connection, transaction_id,
-                                                       statement.values(**values))
+        return compliance_tally.change_transaction(connection, transaction_id,
+                                                   statement.values(**values))
+
+    def stop_values(self, meter_stop: int, stopped: datetime, reason: str | None
+                    ) -> dict[str, Any]:
+        """What a StopTransaction changes (`stop_transaction`)."""
+        return {"meter_stop": meter_stop, "stopped": stopped, "stop_reason": reason}
+
+    def overrule_change(self, at: datetime, source: str) -> tuple[Any, dict[str, Any]]:
+        """What an overrule changes, and the condition that only the first one counts."""
+        return (_table(Transaction).c.overruled_at.is_(None),
+                {"overruled_at": at, "overrule_source": source})
+
+    def low_current_values(self, at: datetime | None) -> dict[str, Any]:
+        """What a low-current detection changes; the first detection time is kept."""
+        table = _table(Transaction)
+        values: dict[str, Any] = {"low_current_vehicle": True}
+        if at is not None:
+            values["low_current_at"] = sa.func.coalesce(table.c.low_current_at,
+                                                        sa.bindparam("at", at, UTCDateTime()))
+        return values
 
     def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
                          reason: str | None) -> bool:
@@ -474,26 +512,20 @@ class Repository:
 
         ``False`` when the CSMS does not know the id (the pole must still get an answer).
         """
-        return self._update_transaction(transaction_id, meter_stop=meter_stop, stopped=stopped,
-                                        stop_reason=reason)
+        return self._update_transaction(transaction_id,
+                                        **self.stop_values(meter_stop, stopped, reason))
 
     def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> bool:
         """Record the driver's overrule; only the first one counts (eis 25), later are no-ops.
 
         ``False`` when the transaction is unknown or was already overruled.
         """
-        return self._update_transaction(
-            transaction_id, _table(Transaction).c.overruled_at.is_(None),
-            overruled_at=at, overrule_source=source)
+        where, values = self.overrule_change(at, source)
+        return self._update_transaction(transaction_id, where, **values)
 
     def mark_low_current(self, transaction_id: int, at: datetime | None = None) -> bool:
         """Flag a low-current vehicle (eis 30); the first detection time is kept."""
-        table = _table(Transaction)
-        values: dict[str, Any] = {"low_current_vehicle": True}
-        if at is not None:
-            values["low_current_at"] = sa.func.coalesce(table.c.low_current_at,
-                                                        sa.bindparam("at", at, UTCDateTime()))
-        return self._update_transaction(transaction_id, **values)
+        return self._update_transaction(transaction_id, **self.low_current_values(at))
 
     def refresh_compliance_tally(self, pole_id: str) -> None:
         """Recount the pole's eis 25/30 tally if its programme start (or registration)
@@ -1033,10 +1065,19 @@ class BatchWriter:
 
     A write whose statement returns something (an ``INSERT … RETURNING id``) goes in with
     `submit_returning`; it runs on its own, after the batch's grouped writes, and its future
-    gets the single value returned.
+    gets the single value returned. Work that must read before it writes (a transaction's
+    start or stop with its compliance tally) goes in with `submit_work`, run the same way.
+    Keeping every write of the OCPP side on this one thread matters on SQLite: a writer on
+    another thread waits for the database's write lock in sleeps of up to 100 ms while this
+    thread takes it again and again (issue 20: a reconnect storm's Starts and Stops waited
+    up to a minute, and with them the card look-ups queued behind them on the thread pool).
     """
 
     IDLE_S = 2.0
+    MAX_CALLERS = 1000
+    """Callers per batch at most. A reconnect storm's first second queues thousands of boots
+    at once (5,089 callers took 2.3 s in one batch, issue 20); in batches of this size the
+    first are answered, and send their next call, while the rest are still being stored."""
 
     def __init__(self, engine: Engine, compiled: CompiledWrites) -> None:
         self.engine = engine
@@ -1051,19 +1092,33 @@ class BatchWriter:
         """The writer found (or is about to find) nothing to do and may be waiting."""
         self.batches = 0
         """Transactions committed (for tests and benchmarks)."""
+        self.times = WriterTimes()
+        """Per batch: how long its oldest caller waited, executing, committing."""
 
     def submit(self, writes: list[Write]) -> asyncio.Future[Any]:
         """Queue ``writes``; the future is done (``None``) once they are committed."""
-        return self._enqueue(writes, False)
+        return self._enqueue(writes, None)
 
     def submit_returning(self, write: Write) -> asyncio.Future[Any]:
         """Queue one returning write; the future gets its value once it is committed."""
-        return self._enqueue([write], True)
+        statement, parameters = write
 
-    def _enqueue(self, writes: list[Write], returning: bool) -> asyncio.Future[Any]:
+        def returning(connection: Connection) -> Any:
+            return connection.execute(statement, parameters).scalar_one()
+        return self._enqueue([], returning)
+
+    def submit_work(self, work: Callable[[Connection], R]) -> asyncio.Future[R]:
+        """Queue ``work`` (reads and writes on the batch's connection, e.g.
+        `Repository.update_transaction_in`); the future gets what it returns once the batch
+        is committed. An exception fails only this caller (the batch is retried without it).
+        """
+        return self._enqueue([], work)
+
+    def _enqueue(self, writes: list[Write], work: Callable[[Connection], Any] | None
+                 ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self._queue.append((writes, returning, future, loop))
+        self._queue.append((writes, work, future, loop, time.perf_counter()))
         # Read after the append: a writer that saw an empty queue has set _idle first.
         if self._idle or not self._running:
             with self._lock:
@@ -1087,11 +1142,12 @@ class BatchWriter:
                         self._idle = False
                         return
                     self._idle = False
-            batch = [self._queue.popleft() for _ in range(len(self._queue))]
+            batch = [self._queue.popleft()
+                     for _ in range(min(len(self._queue), self.MAX_CALLERS))]
             outcomes = self._commit(batch)
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]]
             by_loop = {}
-            for (_, _, future, loop), outcome in zip(batch, outcomes, strict=True):
+            for (_, _, future, loop, _), outcome in zip(batch, outcomes, strict=True):
                 by_loop.setdefault(loop, []).append((future, outcome))
             for loop, results in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
@@ -1100,16 +1156,18 @@ class BatchWriter:
     def _commit(self, batch: list[_Queued]) -> list[_Outcome]:
         try:
             values: list[Any] = []
-            with storage_errors(self.engine.url), self.engine.begin() as connection:
-                execute_grouped(connection, (write for item in batch if not item[1]
-                                             for write in item[0]), self.compiled)
-                for writes, returning, _, _ in batch:
-                    if returning:
-                        statement, parameters = writes[0]
-                        values.append(connection.execute(statement, parameters).scalar_one())
-                    else:
-                        values.append(None)
+            started = time.perf_counter()
+            with storage_errors(self.engine.url), self.engine.connect() as connection:
+                with connection.begin():
+                    execute_grouped(connection, (write for item in batch for write in item[0]),
+                                    self.compiled)
+                    for _, work, _, _, _ in batch:
+                        values.append(None if work is None else work(connection))
+                    executed = time.perf_counter()
+                committed = time.perf_counter()
             self.batches += 1
+            self.times.add(BatchTime(started - batch[0][4], executed - started,
+                                     committed - executed, len(batch)))
             return [(None, value) for value in values]
         except Exception as error:
             if len(batch) == 1:
@@ -1117,7 +1175,9 @@ class BatchWriter:
         return [self._commit([item])[0] for item in batch]
 
 
-_Queued = tuple[list[Write], bool, "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+_Queued = tuple[list[Write], Callable[[Connection], Any] | None, "asyncio.Future[Any]",
+                asyncio.AbstractEventLoop, float]
+"""Writes, work, the caller's future and loop, when it was submitted (`time.perf_counter`)."""
 _Outcome = tuple[BaseException | None, Any]
 
 
@@ -1129,10 +1189,6 @@ def _resolve(results: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
             future.set_result(value)
         else:
             future.set_exception(error)
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def _threaded(method: Callable[Concatenate[Repository, P], R]
@@ -1232,6 +1288,37 @@ class AsyncRepository:
     async def pole_clock(self, pole_id: str, offset_s: float, at: datetime) -> None:
         await self.writer.submit(self.sync.pole_clock_writes(pole_id, offset_s, at))
 
+    # Transactions too: read-then-write work in the writer's batch (`BatchWriter.submit_work`).
+    async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
+                                meter_start: int, started: datetime) -> int:
+        """`Repository.start_transaction`, committed with the writer's next batch."""
+        sync = self.sync
+        return await self.writer.submit_work(lambda connection: sync.start_transaction_in(
+            connection, pole_id, connector_id, id_tag, meter_start, started))
+
+    async def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
+                               reason: str | None) -> bool:
+        """`Repository.stop_transaction`, committed with the writer's next batch."""
+        values = self.sync.stop_values(meter_stop, stopped, reason)
+        return await self._update_transaction(transaction_id, None, values)
+
+    async def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> bool:
+        """`Repository.mark_overrule`, committed with the writer's next batch."""
+        where, values = self.sync.overrule_change(at, source)
+        return await self._update_transaction(transaction_id, where, values)
+
+    async def mark_low_current(self, transaction_id: int, at: datetime | None = None
+                               ) -> bool:
+        """`Repository.mark_low_current`, committed with the writer's next batch."""
+        return await self._update_transaction(transaction_id, None,
+                                              self.sync.low_current_values(at))
+
+    async def _update_transaction(self, transaction_id: int, where: Any,
+                                  values: dict[str, Any]) -> bool:
+        sync = self.sync
+        return await self.writer.submit_work(lambda connection: sync.update_transaction_in(
+            connection, transaction_id, where, **values))
+
     get_pole = _threaded(Repository.get_pole)
     list_poles = _threaded(Repository.list_poles)
     connectors = _threaded(Repository.connectors)
@@ -1239,12 +1326,8 @@ class AsyncRepository:
     status_history = _threaded(Repository.status_history)
     close_dangling_sessions = _threaded(Repository.close_dangling_sessions)
     connection_sessions = _threaded(Repository.connection_sessions)
-    start_transaction = _threaded(Repository.start_transaction)
     find_duplicate_start = _threaded(Repository.find_duplicate_start)
     get_transaction = _threaded(Repository.get_transaction)
-    stop_transaction = _threaded(Repository.stop_transaction)
-    mark_overrule = _threaded(Repository.mark_overrule)
-    mark_low_current = _threaded(Repository.mark_low_current)
     transactions = _threaded(Repository.transactions)
     running_transactions = _threaded(Repository.running_transactions)
     meter_values = _threaded(Repository.meter_values)

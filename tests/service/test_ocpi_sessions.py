@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import Cdr, Location, Session, Tariff
+from service.ocpi.sessions import latest_readings
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
@@ -70,3 +71,20 @@ async def test_eis61_a_session_while_charging_and_a_cdr_with_the_metered_kwh_are
         location = Location.model_validate(
             (await emsp.call("GET", f"{emsp.cpo_url('locations')}/PW-0001")).json()["data"])
         assert (location.evses or [])[0].connectors[0].tariff_ids == ["FLEET"]
+
+
+def test_a_storms_queued_readings_are_pushed_as_the_newest_state_once() -> None:
+    """Issue 20: after a reconnect storm a pole flushes a day of MeterValues in seconds;
+    each push carries the whole session, so of the readings waiting together only each
+    transaction's newest goes to the eMSP, and no start or stop is ever left out."""
+    events = [
+        {"type": "transaction", "event": "started", "transactionId": 1},
+        {"type": "meterValues", "transactionId": 1, "energyWh": 100},
+        {"type": "meterValues", "transactionId": 2, "energyWh": 700},
+        {"type": "meterValues", "transactionId": 1, "energyWh": 200},
+        {"type": "meterValues", "transactionId": 1, "energyWh": 300},
+        {"type": "transaction", "event": "stopped", "transactionId": 1},
+        {"type": "meterValues", "transactionId": 2, "energyWh": 800},
+    ]
+    assert latest_readings(events) == [events[0], events[5], events[6]]
+    assert latest_readings(events[:5]) == [events[0], events[2], events[4]]
