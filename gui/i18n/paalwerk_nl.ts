@@ -1477,7 +1477,7 @@
         <translation>Bluetooth-scan</translation>
     </message>
     <message>
-        <location filename="../views/connect_view.py" line="236" />
+        <location filename="../views/connect_view.py" line="237" />
         <source>Connect to the selected pole</source>
         <translation>Verbinden met de gekozen paal</translation>
     </message>
@@ -1660,87 +1660,87 @@
 <context>
     <name>FleetModel</name>
     <message>
-        <location filename="../fleet/model.py" line="97" />
+        <location filename="../fleet/model.py" line="98" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="98" />
+        <location filename="../fleet/model.py" line="99" />
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="99" />
+        <location filename="../fleet/model.py" line="100" />
         <source>Socket 1</source>
         <translation>Laadpunt 1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="100" />
+        <location filename="../fleet/model.py" line="101" />
         <source>Socket 2</source>
         <translation>Laadpunt 2</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="101" />
+        <location filename="../fleet/model.py" line="102" />
         <source>Last seen</source>
         <translation>Laatst gezien</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="102" />
+        <location filename="../fleet/model.py" line="103" />
         <source>Uptime (%)</source>
         <translation>Beschikbaarheid (%)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="103" />
+        <location filename="../fleet/model.py" line="104" />
         <source>Power (kW)</source>
         <translation>Vermogen (kW)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="104" />
+        <location filename="../fleet/model.py" line="105" />
         <source>Attention</source>
         <translation>Aandacht</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="254" />
+        <location filename="../fleet/model.py" line="256" />
         <source>%1?</source>
         <translation>%1?</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="306" />
+        <location filename="../fleet/model.py" line="310" />
         <source>Grid operator: %1</source>
         <translation>Netbeheerder: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="307" />
+        <location filename="../fleet/model.py" line="311" />
         <source>unknown</source>
         <translation>onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="310" />
+        <location filename="../fleet/model.py" line="314" />
         <source>Pole status: %1</source>
         <translation>Status van de paal: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="317" />
+        <location filename="../fleet/model.py" line="321" />
         <source>(last known: the pole is offline)</source>
         <translation>(laatst bekend: de paal is offline)</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="319" />
+        <location filename="../fleet/model.py" line="323" />
         <source>since %1</source>
         <translation>sinds %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="324" />
+        <location filename="../fleet/model.py" line="328" />
         <source>LED: %1, blinking</source>
         <translation>Led: %1, knipperend</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="324" />
+        <location filename="../fleet/model.py" line="328" />
         <source>LED: %1</source>
         <translation>Led: %1</translation>
     </message>
     <message>
-        <location filename="../fleet/model.py" line="327" />
+        <location filename="../fleet/model.py" line="331" />
         <source>Transaction %1 running %2</source>
         <translation>Transactie %1 loopt %2</translation>
     </message>
@@ -1748,177 +1748,192 @@
 <context>
     <name>FleetRows</name>
     <message>
-        <location filename="../fleet/rows.py" line="191" />
+        <location filename="../fleet/rows.py" line="196" />
         <source>Pole</source>
         <translation>Paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="192" />
+        <location filename="../fleet/rows.py" line="197" />
         <source>Socket %1</source>
         <translation>Laadpunt %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="193" />
+        <location filename="../fleet/rows.py" line="198" />
         <source>%1 faulted: %2 (%3)</source>
         <translation>%1 in storing: %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="194" />
+        <location filename="../fleet/rows.py" line="199" />
         <source>%1 faulted (no error code)</source>
         <translation>%1 in storing (geen foutcode)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="195" />
+        <location filename="../fleet/rows.py" line="200" />
         <source>%1 %2 with error %3</source>
         <translation>%1 %2 met fout %3</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="196" />
+        <location filename="../fleet/rows.py" line="201" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="197" />
+        <location filename="../fleet/rows.py" line="202" />
         <source>Offline for %1</source>
         <translation>Al %1 offline</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="198" />
+        <location filename="../fleet/rows.py" line="203" />
         <source>%1: transaction running %2</source>
         <translation>%1: transactie loopt al %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="199" />
+        <location filename="../fleet/rows.py" line="204" />
         <source>%1 %2 for %3</source>
         <translation>%1 al %3 in %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="200" />
+        <location filename="../fleet/rows.py" line="205" />
         <source>Clock %1 behind</source>
         <translation>Klok loopt %1 achter</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="201" />
+        <location filename="../fleet/rows.py" line="206" />
         <source>Clock %1 ahead</source>
         <translation>Klok loopt %1 voor</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="202" />
+        <location filename="../fleet/rows.py" line="207" />
         <source>&lt;1 min</source>
         <translation>&lt;1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="203" />
+        <location filename="../fleet/rows.py" line="208" />
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="204" />
+        <location filename="../fleet/rows.py" line="209" />
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="205" />
+        <location filename="../fleet/rows.py" line="210" />
         <source>%1 h</source>
         <translation>%1 u</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="206" />
+        <location filename="../fleet/rows.py" line="211" />
         <source>%1 d</source>
         <translation>%1 d</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="207" />
+        <location filename="../fleet/rows.py" line="212" />
         <source>never</source>
         <translation>nooit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="208" />
+        <location filename="../fleet/rows.py" line="213" />
         <source>just now</source>
         <translation>zojuist</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="209" />
+        <location filename="../fleet/rows.py" line="214" />
         <source>%1 ago</source>
         <translation>%1 geleden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="210" />
+        <location filename="../fleet/rows.py" line="215" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="213" />
+        <location filename="../fleet/rows.py" line="216" />
+        <source>Reconnecting</source>
+        <translation>Herverbinden</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="219" />
+        <source>Service restarted at %1</source>
+        <translation>Herstart om %1</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="220" />
+        <source>Service restarted</source>
+        <translation>Service herstart</translation>
+    </message>
+    <message>
+        <location filename="../fleet/rows.py" line="223" />
         <source>Available</source>
         <translation>Beschikbaar</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="213" />
+        <location filename="../fleet/rows.py" line="223" />
         <source>Preparing</source>
         <translation>Voorbereiden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="214" />
+        <location filename="../fleet/rows.py" line="224" />
         <source>Charging</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="214" />
+        <location filename="../fleet/rows.py" line="224" />
         <source>SuspendedEV</source>
         <translation>Onderbroken (auto)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="215" />
+        <location filename="../fleet/rows.py" line="225" />
         <source>SuspendedEVSE</source>
         <translation>Onderbroken (paal)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="216" />
+        <location filename="../fleet/rows.py" line="226" />
         <source>Finishing</source>
         <translation>Afronden</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="216" />
+        <location filename="../fleet/rows.py" line="226" />
         <source>Reserved</source>
         <translation>Gereserveerd</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="217" />
+        <location filename="../fleet/rows.py" line="227" />
         <source>Unavailable</source>
         <translation>Buiten gebruik</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="217" />
+        <location filename="../fleet/rows.py" line="227" />
         <source>Faulted</source>
         <translation>Storing</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="218" />
+        <location filename="../fleet/rows.py" line="228" />
         <source>Unknown</source>
         <translation>Onbekend</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="319" />
+        <location filename="../fleet/rows.py" line="329" />
         <source>off</source>
         <translation>uit</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="320" />
+        <location filename="../fleet/rows.py" line="330" />
         <source>green</source>
         <translation>groen</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="321" />
+        <location filename="../fleet/rows.py" line="331" />
         <source>light blue</source>
         <translation>lichtblauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="322" />
+        <location filename="../fleet/rows.py" line="332" />
         <source>blue</source>
         <translation>blauw</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="323" />
+        <location filename="../fleet/rows.py" line="333" />
         <source>red</source>
         <translation>rood</translation>
     </message>
@@ -2095,82 +2110,82 @@
         <translation>%1 op %2</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="220" />
+        <location filename="../fleet/rows.py" line="230" />
         <source>fault %1</source>
         <translation>storing %1</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="223" />
+        <location filename="../fleet/rows.py" line="233" />
         <source>socket lock failed</source>
         <translation>vergrendeling van de contactdoos faalt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="224" />
+        <location filename="../fleet/rows.py" line="234" />
         <source>no communication with the vehicle (control pilot)</source>
         <translation>geen communicatie met het voertuig (control pilot)</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="226" />
+        <location filename="../fleet/rows.py" line="236" />
         <source>earth-fault trip (RCD)</source>
         <translation>aardlekschakelaar aangesproken</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="227" />
+        <location filename="../fleet/rows.py" line="237" />
         <source>too hot</source>
         <translation>te warm</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="228" />
+        <location filename="../fleet/rows.py" line="238" />
         <source>internal error of the pole</source>
         <translation>interne fout van de paal</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="229" />
+        <location filename="../fleet/rows.py" line="239" />
         <source>conflict in the local card list</source>
         <translation>conflict in de lokale passenlijst</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="230" />
+        <location filename="../fleet/rows.py" line="240" />
         <source>fault the pole does not name</source>
         <translation>storing die de paal niet benoemt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="231" />
+        <location filename="../fleet/rows.py" line="241" />
         <source>overcurrent trip</source>
         <translation>overstroombeveiliging aangesproken</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="232" />
+        <location filename="../fleet/rows.py" line="242" />
         <source>mains voltage too high</source>
         <translation>netspanning te hoog</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="233" />
+        <location filename="../fleet/rows.py" line="243" />
         <source>energy meter failure</source>
         <translation>kWh-meter defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="234" />
+        <location filename="../fleet/rows.py" line="244" />
         <source>contactor (power switch) failure</source>
         <translation>magneetschakelaar defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="235" />
+        <location filename="../fleet/rows.py" line="245" />
         <source>card reader failure</source>
         <translation>paslezer defect</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="236" />
+        <location filename="../fleet/rows.py" line="246" />
         <source>reset failed</source>
         <translation>herstart mislukt</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="237" />
+        <location filename="../fleet/rows.py" line="247" />
         <source>mains voltage too low</source>
         <translation>netspanning te laag</translation>
     </message>
     <message>
-        <location filename="../fleet/rows.py" line="238" />
+        <location filename="../fleet/rows.py" line="248" />
         <source>weak mobile signal</source>
         <translation>zwak mobiel signaal</translation>
     </message>
@@ -2866,142 +2881,157 @@
 <context>
     <name>GridGroupsView</name>
     <message>
-        <location filename="../grid/view.py" line="69" />
+        <location filename="../grid/view.py" line="73" />
         <source>Connect to a service to see its grid groups.</source>
         <translation>Verbind met een service om de netgroepen te zien.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="83" />
+        <location filename="../grid/view.py" line="87" />
         <source>Current per phase (A)</source>
         <translation>Stroom per fase (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="86" />
+        <location filename="../grid/view.py" line="90" />
         <source>Grid operator's forecast</source>
         <translation>Capaciteitsprognose van de netbeheerder</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="88" />
+        <location filename="../grid/view.py" line="92" />
         <source>Group's actual current</source>
         <translation>Werkelijke stroom van de groep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="91" />
+        <location filename="../grid/view.py" line="93" />
+        <source>local time (Europe/Amsterdam)</source>
+        <translation>lokale tijd (Europe/Amsterdam)</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="102" />
         <source>Pole</source>
         <translation>Laadpaal</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="91" />
+        <location filename="../grid/view.py" line="102" />
         <source>Share (A)</source>
         <translation>Toegewezen (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="91" />
+        <location filename="../grid/view.py" line="102" />
         <source>Drawing (A)</source>
         <translation>Afname (A)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="91" />
+        <location filename="../grid/view.py" line="102" />
         <source>State</source>
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="98" />
+        <location filename="../grid/view.py" line="109" />
         <source>Add a grid operator…</source>
         <translation>Netbeheerder toevoegen…</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="100" />
+        <location filename="../grid/view.py" line="111" />
         <source>Set a pole's grid group…</source>
         <translation>Netgroep van een laadpaal instellen…</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="106" />
+        <location filename="../grid/view.py" line="117" />
         <source>Grid group</source>
         <translation>Netgroep</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="134" />
+        <location filename="../grid/view.py" line="145" />
         <source>Read grid groups</source>
         <translation>Netgroepen lezen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="146" />
+        <location filename="../grid/view.py" line="157" />
         <source>Give the grid operator a name.</source>
         <translation>Geef de netbeheerder een naam.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="149" />
+        <location filename="../grid/view.py" line="160" />
         <source>Add grid operator {name}</source>
         <translation>Netbeheerder {name} toevoegen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="166" />
+        <location filename="../grid/view.py" line="177" />
         <source>List the poles</source>
         <translation>Laadpalen opvragen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="177" />
+        <location filename="../grid/view.py" line="188" />
         <source>Set the grid group of {pole}</source>
         <translation>Netgroep van {pole} instellen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="180" />
+        <location filename="../grid/view.py" line="191" />
         <source>{pole} is now in grid group {group}.</source>
         <translation>{pole} zit nu in netgroep {group}.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="182" />
+        <location filename="../grid/view.py" line="193" />
         <source>{pole} is no longer in a grid group.</source>
         <translation>{pole} zit niet meer in een netgroep.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="205" />
+        <location filename="../grid/view.py" line="216" />
         <source>Add a grid operator</source>
         <translation>Netbeheerder toevoegen</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="209" />
+        <location filename="../grid/view.py" line="220" />
         <source>Short id (letters, digits, . _ -)</source>
         <translation>Korte code (letters, cijfers, . _ -)</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="210" />
+        <location filename="../grid/view.py" line="221" />
         <source>Name</source>
         <translation>Naam</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="246" />
+        <location filename="../grid/view.py" line="259" />
+        <source>No grid group to show yet: once a pole is in a grid group, its grid operator's forecast and the group's current appear here.</source>
+        <translation>Nog geen netgroep om te tonen: zodra een laadpaal in een netgroep zit, verschijnen hier de prognose van de netbeheerder en de stroom van de groep.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="261" />
+        <source>No forecast and no measured current yet. The forecast appears when the grid operator sends one over OSCP; the measured current when the group's poles send meter values while they charge.</source>
+        <translation>Nog geen prognose en nog geen gemeten stroom. De prognose verschijnt zodra de netbeheerder er een via OSCP stuurt; de gemeten stroom zodra de laadpalen van de groep tijdens het laden meterwaarden sturen.</translation>
+    </message>
+    <message>
+        <location filename="../grid/view.py" line="282" />
         <source>No pole is in a grid group yet: set a pole's grid group (or import a CSV) to follow a grid operator's forecasts.</source>
         <translation>Nog geen laadpaal zit in een netgroep: stel de netgroep van een laadpaal in (of importeer een CSV) om de prognoses van de netbeheerder te volgen.</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="252" />
+        <location filename="../grid/view.py" line="288" />
         <source>No forecast in force — drawing {actual:.1f} A</source>
         <translation>Geen prognose van kracht — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="254" />
+        <location filename="../grid/view.py" line="290" />
         <source>Capped at {limit:.1f} A — drawing {actual:.1f} A</source>
         <translation>Begrensd op {limit:.1f} A — afname {actual:.1f} A</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="268" />
+        <location filename="../grid/view.py" line="313" />
         <source>paused: the cap leaves it nothing</source>
         <translation>gepauzeerd: de begrenzing laat niets over</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="269" />
+        <location filename="../grid/view.py" line="314" />
         <source>not capped</source>
         <translation>niet begrensd</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="270" />
+        <location filename="../grid/view.py" line="315" />
         <source>charging</source>
         <translation>laadt</translation>
     </message>
     <message>
-        <location filename="../grid/view.py" line="270" />
+        <location filename="../grid/view.py" line="315" />
         <source>idle</source>
         <translation>vrij</translation>
     </message>
@@ -3095,37 +3125,37 @@
         <translation>Toestand</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="77" />
+        <location filename="../views/issued_tokens_dialog.py" line="80" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="79" />
+        <location filename="../views/issued_tokens_dialog.py" line="82" />
         <source>Revoke…</source>
         <translation>Intrekken…</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="107" />
+        <location filename="../views/issued_tokens_dialog.py" line="110" />
         <source>Choose a token still in force in the list</source>
         <translation>Kies in de lijst een token dat nog geldig is</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="123" />
+        <location filename="../views/issued_tokens_dialog.py" line="126" />
         <source>No service token is in force or recently issued.</source>
         <translation>Er is geen servicetoken geldig of onlangs uitgegeven.</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="133" />
+        <location filename="../views/issued_tokens_dialog.py" line="136" />
         <source>Your role may not see the issued service tokens.</source>
         <translation>Uw rol mag de uitgegeven servicetokens niet inzien.</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="137" />
+        <location filename="../views/issued_tokens_dialog.py" line="140" />
         <source>Listing the issued service tokens</source>
         <translation>Uitgegeven servicetokens ophalen</translation>
     </message>
     <message>
-        <location filename="../views/issued_tokens_dialog.py" line="154" />
+        <location filename="../views/issued_tokens_dialog.py" line="157" />
         <source>Revoking the service token of %1</source>
         <translation>Servicetoken van %1 intrekken</translation>
     </message>
@@ -3948,57 +3978,57 @@
 <context>
     <name>OutagesView</name>
     <message>
-        <location filename="../outages/view.py" line="62" />
+        <location filename="../outages/view.py" line="68" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="75" />
         <source>Pole</source>
         <translation>Laadpaal</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="75" />
         <source>Location</source>
         <translation>Locatie</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="75" />
         <source>Since</source>
         <translation>Sinds</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="69" />
+        <location filename="../outages/view.py" line="75" />
         <source>Sockets</source>
         <translation>Laadpunten</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="70" />
+        <location filename="../outages/view.py" line="76" />
         <source>Uptime this year (eis 48)</source>
         <translation>Beschikbaarheid dit jaar (eis 48)</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="70" />
+        <location filename="../outages/view.py" line="76" />
         <source>Next step</source>
         <translation>Volgende stap</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="79" />
+        <location filename="../outages/view.py" line="85" />
         <source>Select a pole to read its evidence.</source>
         <translation>Kies een laadpaal om het bewijs te lezen.</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="83" />
+        <location filename="../outages/view.py" line="89" />
         <source>Area</source>
         <translation>Gebied</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="126" />
+        <location filename="../outages/view.py" line="132" />
         <source>Reading the outage board</source>
         <translation>Storingsbord lezen</translation>
     </message>
     <message>
-        <location filename="../outages/view.py" line="163" />
+        <location filename="../outages/view.py" line="169" />
         <source>All areas</source>
         <translation>Alle gebieden</translation>
     </message>
@@ -4316,8 +4346,8 @@
     </message>
     <message>
         <location filename="../views/pole_view.py" line="263" />
-        <location filename="../views/pole_view.py" line="715" />
-        <location filename="../views/pole_view.py" line="721" />
+        <location filename="../views/pole_view.py" line="718" />
+        <location filename="../views/pole_view.py" line="724" />
         <source>Soft reset</source>
         <translation>Zachte herstart</translation>
     </message>
@@ -4368,7 +4398,7 @@
     </message>
     <message>
         <location filename="../views/pole_view.py" line="287" />
-        <location filename="../views/pole_view.py" line="683" />
+        <location filename="../views/pole_view.py" line="686" />
         <source>Run the commissioning checklist on this pole and sign its report</source>
         <translation>Doorloop de inbedrijfstellingschecklist op deze paal en onderteken het rapport</translation>
     </message>
@@ -4474,12 +4504,12 @@
         <translation>Berichten van de replay op een rij zetten</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="716" />
+        <location filename="../views/pole_view.py" line="719" />
         <source>the pole is back</source>
         <translation>de paal is terug</translation>
     </message>
     <message>
-        <location filename="../views/pole_view.py" line="722" />
+        <location filename="../views/pole_view.py" line="725" />
         <source>the pole did not come back within 3 minutes: check its power and its link</source>
         <translation>de paal kwam niet binnen 3 minuten terug: controleer de voeding en de verbinding</translation>
     </message>
@@ -4816,97 +4846,97 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
         <translation>Klaar om naar de verbonden paal te sturen.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="643" />
+        <location filename="../profiles/profile_view.py" line="645" />
         <source>Cancelled. The pole may already have the new profile: press Verify to check.</source>
         <translation>Geannuleerd. De paal kan het nieuwe profiel al hebben: druk op Controleren om het na te gaan.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="657" />
+        <location filename="../profiles/profile_view.py" line="659" />
         <source>✔ Deployed and verified: the pole's schedule matches.</source>
         <translation>✔ Verstuurd en gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="658" />
+        <location filename="../profiles/profile_view.py" line="660" />
         <source>✔ Verified: the pole's schedule matches.</source>
         <translation>✔ Gecontroleerd: het schema van de paal klopt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="661" />
+        <location filename="../profiles/profile_view.py" line="663" />
         <source>Done.</source>
         <translation>Klaar.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="663" />
+        <location filename="../profiles/profile_view.py" line="665" />
         <source>✘ Deployed, but the pole's schedule differs:</source>
         <translation>✘ Verstuurd, maar het schema van de paal wijkt af:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="664" />
+        <location filename="../profiles/profile_view.py" line="666" />
         <source>✘ The pole's schedule differs from the profile:</source>
         <translation>✘ Het schema van de paal wijkt af van het profiel:</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="666" />
+        <location filename="../profiles/profile_view.py" line="668" />
         <source>%1: pole %2, expected %3</source>
         <translation>%1: paal %2, verwacht %3</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="672" />
+        <location filename="../profiles/profile_view.py" line="674" />
         <source>Check the differences (dashed line on the plot).</source>
         <translation>Bekijk de verschillen (stippellijn in de grafiek).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="682" />
+        <location filename="../profiles/profile_view.py" line="684" />
         <source>Checked the next 24 h from now (%1, Europe/Amsterdam time).</source>
         <translation>De komende 24 uur vanaf nu gecontroleerd (%1, Nederlandse tijd).</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="687" />
+        <location filename="../profiles/profile_view.py" line="689" />
         <source>Checked until %1 (Europe/Amsterdam time): the clocks change that night. A daily profile repeats every 24 h and cannot follow the change, so the back office re-deploys it at %1, before the change; what the pole does after that is checked then.</source>
         <translation>Gecontroleerd tot %1 (Nederlandse tijd): die nacht gaat de klok om. Een dagelijks profiel herhaalt zich elke 24 uur en kan de omschakeling niet volgen; daarom zet de backoffice het om %1 opnieuw op de laadpaal, vóór de omschakeling. Wat de laadpaal daarna doet, wordt dan gecontroleerd.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="696" />
+        <location filename="../profiles/profile_view.py" line="698" />
         <source>⚠ The pole's clock is %1 (it says %2): its schedule and its meter readings run on that clock. The back office sets it when the pole connects.</source>
         <translation>⚠ De klok van de laadpaal loopt %1 (hij zegt %2): het profiel en de meterstanden volgen die klok. De backoffice zet de klok gelijk zodra de laadpaal verbinding maakt.</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="703" />
+        <location filename="../profiles/profile_view.py" line="705" />
         <source>day</source>
         <translation>dag</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="703" />
+        <location filename="../profiles/profile_view.py" line="705" />
         <source>days</source>
         <translation>dagen</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="703" />
+        <location filename="../profiles/profile_view.py" line="705" />
         <source>h</source>
         <translation>u</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="704" />
+        <location filename="../profiles/profile_view.py" line="706" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="704" />
+        <location filename="../profiles/profile_view.py" line="706" />
         <source>s</source>
         <translation>s</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="705" />
+        <location filename="../profiles/profile_view.py" line="707" />
         <source>%1 behind</source>
         <translation>%1 achter</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="705" />
+        <location filename="../profiles/profile_view.py" line="707" />
         <source>%1 ahead</source>
         <translation>%1 voor</translation>
     </message>
     <message>
-        <location filename="../profiles/profile_view.py" line="712" />
+        <location filename="../profiles/profile_view.py" line="714" />
         <source>Not deployed yet. Deploy sends the profile, then reads the pole's own schedule back to check it.</source>
         <translation>Nog niet verstuurd. Versturen stuurt het profiel en leest daarna het eigen schema van de paal terug ter controle.</translation>
     </message>
@@ -4914,83 +4944,108 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>ReplayBar</name>
     <message>
-        <location filename="../replay/replay_bar.py" line="55" />
-        <location filename="../replay/replay_bar.py" line="176" />
+        <location filename="../replay/replay_bar.py" line="63" />
+        <location filename="../replay/replay_bar.py" line="215" />
         <source>Play</source>
         <translation>Afspelen</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="57" />
+        <location filename="../replay/replay_bar.py" line="65" />
         <source>Step</source>
         <translation>Stap</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="58" />
+        <location filename="../replay/replay_bar.py" line="66" />
         <source>Apply the next message and pause there</source>
         <translation>Het volgende bericht toepassen en daar pauzeren</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="63" />
+        <location filename="../replay/replay_bar.py" line="71" />
         <source>Replay speed: 1× is what the driver lived</source>
         <translation>Afspeelsnelheid: 1× is wat de bestuurder meemaakte</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="66" />
+        <location filename="../replay/replay_bar.py" line="74" />
         <source>Jump to a message: the pole as it was right after it</source>
         <translation>Naar een bericht springen: de laadpaal zoals hij er direct daarna bij stond</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="72" />
+        <location filename="../replay/replay_bar.py" line="80" />
         <source>End replay</source>
         <translation>Afspelen beëindigen</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="77" />
+        <location filename="../replay/replay_bar.py" line="85" />
         <source>Speed</source>
         <translation>Snelheid</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="79" />
+        <location filename="../replay/replay_bar.py" line="87" />
         <source>Jump to</source>
         <translation>Ga naar</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="159" />
+        <location filename="../replay/replay_bar.py" line="146" />
+        <source>the service did not answer in time</source>
+        <translation>de service antwoordde niet op tijd</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="148" />
+        <source>the service no longer accepts this app's API token</source>
+        <translation>de service accepteert het API-token van deze app niet meer</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="150" />
+        <source>the service answered with error %1 (is its database reachable?)</source>
+        <translation>de service antwoordde met fout %1 (is de database bereikbaar?)</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="153" />
+        <source>the service cannot be reached (stopped or restarting?)</source>
+        <translation>de service is niet bereikbaar (gestopt of aan het herstarten?)</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="154" />
+        <source>Could not read more of the message log: %1. Retrying in %2 s…</source>
+        <translation>Kon niet verder lezen in het berichtenlogboek: %1. Nieuwe poging over %2 s…</translation>
+    </message>
+    <message>
+        <location filename="../replay/replay_bar.py" line="198" />
         <source>reading further messages…</source>
         <translation>verdere berichten worden gelezen…</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="160" />
+        <location filename="../replay/replay_bar.py" line="199" />
         <source>playing at %1×</source>
         <translation>speelt af op %1×</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="162" />
+        <location filename="../replay/replay_bar.py" line="201" />
         <source>at the end of the window</source>
         <translation>aan het eind van het tijdvak</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="163" />
+        <location filename="../replay/replay_bar.py" line="202" />
         <source>paused</source>
         <translation>gepauzeerd</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="166" />
+        <location filename="../replay/replay_bar.py" line="205" />
         <source>REPLAY of %1's message log · %2 – %3 · replay clock %4 (%5) · nothing is sent to the pole</source>
         <translation>AFSPELEN van het berichtenlogboek van %1 · %2 – %3 · afspeelklok %4 (%5) · er gaat niets naar de laadpaal</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="181" />
+        <location filename="../replay/replay_bar.py" line="220" />
         <source>Message %1 of %2 read so far</source>
         <translation>Bericht %1 van %2 tot nu toe gelezen</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="176" />
+        <location filename="../replay/replay_bar.py" line="215" />
         <source>Pause</source>
         <translation>Pauze</translation>
     </message>
     <message>
-        <location filename="../replay/replay_bar.py" line="179" />
+        <location filename="../replay/replay_bar.py" line="218" />
         <source>Message %1 of %2</source>
         <translation>Bericht %1 van %2</translation>
     </message>
@@ -6280,122 +6335,122 @@ De laadpaal begrenst het laden vanaf nu volgens dit profiel.</translation>
 <context>
     <name>TariffsView</name>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="47" />
+        <location filename="../roaming/tariffs_view.py" line="44" />
         <source>What roaming partners' drivers pay at our poles. Prices are in euros excluding VAT. A pole's own tariff wins over the fleet-wide one.</source>
         <translation>Wat rijders van roamingpartners betalen aan onze laadpalen. Prijzen in euro exclusief btw. Het eigen tarief van een laadpaal gaat voor het tarief voor de hele vloot.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="50" />
         <source>Tariff</source>
         <translation>Tarief</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="50" />
         <source>Applies to</source>
         <translation>Geldt voor</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="53" />
+        <location filename="../roaming/tariffs_view.py" line="50" />
         <source>Per kWh</source>
         <translation>Per kWh</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="54" />
+        <location filename="../roaming/tariffs_view.py" line="51" />
         <source>Per hour</source>
         <translation>Per uur</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="54" />
+        <location filename="../roaming/tariffs_view.py" line="51" />
         <source>Per session</source>
         <translation>Per laadsessie</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="54" />
+        <location filename="../roaming/tariffs_view.py" line="51" />
         <source>VAT</source>
         <translation>Btw</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="55" />
+        <location filename="../roaming/tariffs_view.py" line="52" />
         <source>Changed (local)</source>
         <translation>Gewijzigd (lokale tijd)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="64" />
+        <location filename="../roaming/tariffs_view.py" line="61" />
         <source>e.g. FLEET or PW-0001-DAY</source>
         <translation>bijv. VLOOT of PW-0001-DAG</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="66" />
+        <location filename="../roaming/tariffs_view.py" line="63" />
         <source>empty: every pole</source>
         <translation>leeg: alle laadpalen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="73" />
+        <location filename="../roaming/tariffs_view.py" line="70" />
         <source>Tariff name</source>
         <translation>Naam van het tarief</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="74" />
+        <location filename="../roaming/tariffs_view.py" line="71" />
         <source>For pole</source>
         <translation>Voor laadpaal</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="75" />
+        <location filename="../roaming/tariffs_view.py" line="72" />
         <source>Per kWh (€)</source>
         <translation>Per kWh (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="76" />
+        <location filename="../roaming/tariffs_view.py" line="73" />
         <source>Per hour (€)</source>
         <translation>Per uur (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="77" />
+        <location filename="../roaming/tariffs_view.py" line="74" />
         <source>Per session (€)</source>
         <translation>Per laadsessie (€)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="78" />
+        <location filename="../roaming/tariffs_view.py" line="75" />
         <source>VAT (%)</source>
         <translation>Btw (%)</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="79" />
+        <location filename="../roaming/tariffs_view.py" line="76" />
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="81" />
+        <location filename="../roaming/tariffs_view.py" line="78" />
         <source>Save tariff</source>
         <translation>Tarief opslaan</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="83" />
+        <location filename="../roaming/tariffs_view.py" line="80" />
         <source>Delete tariff</source>
         <translation>Tarief verwijderen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="105" />
+        <location filename="../roaming/tariffs_view.py" line="102" />
         <source>Connect to a service to see its tariffs.</source>
         <translation>Maak verbinding met een backoffice om de tarieven te zien.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="122" />
+        <location filename="../roaming/tariffs_view.py" line="113" />
         <source>Reading the tariffs</source>
         <translation>Tarieven lezen</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="139" />
+        <location filename="../roaming/tariffs_view.py" line="130" />
         <source>Tariff %1 saved; partners see it at their next read.</source>
         <translation>Tarief %1 opgeslagen; partners zien het bij hun volgende ophaalronde.</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="144" />
+        <location filename="../roaming/tariffs_view.py" line="135" />
         <source>Saving tariff %1</source>
         <translation>Tarief %1 opslaan</translation>
     </message>
     <message>
-        <location filename="../roaming/tariffs_view.py" line="151" />
+        <location filename="../roaming/tariffs_view.py" line="142" />
         <source>Deleting tariff %1</source>
         <translation>Tarief %1 verwijderen</translation>
     </message>
