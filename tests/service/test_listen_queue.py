@@ -18,7 +18,6 @@ from service.listen_queue import (
     FLEET_STORM,
     LISTEN_BACKLOG,
     describe,
-    effective_backlog,
     listening_backlog,
     somaxconn,
 )
@@ -53,14 +52,14 @@ def _cap_above(needed: int) -> int:
 @linux_only
 async def test_the_service_listens_with_the_queue_the_kernel_allows(
         service: RunningService) -> None:
-    cap = _cap_above(UVICORN_DEFAULT)
-    assert listening_backlog(service.port) == effective_backlog(LISTEN_BACKLOG, cap)
+    _cap_above(UVICORN_DEFAULT)
+    assert _more_than_uvicorns_default(listening_backlog(service.port))
 
 
 @linux_only
 async def test_each_worker_socket_gets_the_same_queue(tmp_path: Path) -> None:
     """``--workers``: every worker's own ``SO_REUSEPORT`` socket, not only the first."""
-    cap = _cap_above(UVICORN_DEFAULT)
+    _cap_above(UVICORN_DEFAULT)
     first = await start_service(f"sqlite:///{tmp_path / 'a.sqlite'}",
                                 token_file=tmp_path / "tokens",
                                 sock=reuseport_socket("127.0.0.1", 0))
@@ -70,12 +69,19 @@ async def test_each_worker_socket_gets_the_same_queue(tmp_path: Path) -> None:
                                      sock=reuseport_socket("127.0.0.1", first.port))
         try:
             await first.stop()  # the port's one listener is now the second worker's
-            assert listening_backlog(second.port) == effective_backlog(LISTEN_BACKLOG, cap)
+            assert _more_than_uvicorns_default(listening_backlog(second.port))
         finally:
             await second.stop()
     finally:
         if not first.task.done():
             await first.stop()
+
+
+def _more_than_uvicorns_default(queue: int | None) -> bool:
+    """The queue asked (`LISTEN_BACKLOG`) as far as the kernel allows: more than uvicorn's
+    default. (Not compared with today's somaxconn: a benchmark's ``--somaxconn`` may have
+    changed it since the socket started listening.)"""
+    return queue is not None and UVICORN_DEFAULT < queue <= LISTEN_BACKLOG
 
 
 def _syn_retransmits(sock: socket.socket) -> int:
