@@ -47,6 +47,14 @@ Storm with ``--workers 2`` on PostgreSQL, 2026-12-05, 2-core machine shared with
 backlog p99 2.4 s / 4.0 s, flushed after 21 s, steady p99 30 ms (load 3.8; one process on
 PostgreSQL 3.4 s / 7.2 s, 33 s, 16 ms); 2,000 poles 5.2 s / 7.2 s, 45 s, 64 ms (load 7.5;
 one process 6.9 s / 12.9 s, 61 s, 48 ms).
+
+The kernel's accept queue decides how many of a storm's simultaneous connects wait for the
+server instead of being dropped and retried 1, 3, 7, 15 s later. Each server's queue as the
+kernel holds it is printed (`service.listen_queue.listening_backlog`); the plain example
+listens with ``--listen-backlog`` (default: what our service asks, `LISTEN_BACKLOG`), so
+both get the same. ``--somaxconn N`` sets ``net.core.somaxconn`` and
+``net.ipv4.tcp_max_syn_backlog`` (the kernel's caps) for the run where /proc/sys is writable
+(root), prints what was in force, and puts the old values back at exit, Ctrl-C included.
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ import multiprocessing as mp
 import os
 import random
 import resource
+import signal
 import struct
 import sys
 import tempfile
@@ -143,30 +152,71 @@ class Stalls:
                           for where, n in self.stuck.most_common(3)))
 
 
-def _server_main(kind: str, db_url: str, deploy: bool, prefix: str,
+class KernelQueues:
+    """``--somaxconn``: the kernel's caps on listen queues set for the run, and put back."""
+
+    SETTINGS = {"net.core.somaxconn": Path("/proc/sys/net/core/somaxconn"),
+                "net.ipv4.tcp_max_syn_backlog": Path("/proc/sys/net/ipv4/tcp_max_syn_backlog")}
+
+    def __init__(self, wanted: int | None) -> None:
+        self.wanted = wanted
+        self.old: dict[Path, str] = {}
+
+    def __enter__(self) -> KernelQueues:
+        if self.wanted is not None:
+            for name, path in self.SETTINGS.items():
+                try:
+                    old = path.read_text().strip()
+                    path.write_text(str(self.wanted))
+                except OSError as exc:
+                    print(f"--somaxconn {self.wanted}: cannot set {name} ({exc.strerror}); "
+                          "carrying on with the machine's own", flush=True)
+                    continue
+                self.old[path] = old
+        print("kernel listen-queue caps in force: " + ", ".join(
+            f"{name} = {self._read(path)}" for name, path in self.SETTINGS.items()),
+            flush=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for path, old in self.old.items():
+            path.write_text(old)
+        if self.old:
+            print("kernel listen-queue caps put back: " + ", ".join(
+                f"{name} = {self._read(path)}" for name, path in self.SETTINGS.items()))
+
+    @staticmethod
+    def _read(path: Path) -> str:
+        try:
+            return path.read_text().strip()
+        except OSError:
+            return "unknown"
+
+
+def _server_main(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
     if kind != "ours" or not profile_to:
-        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+        asyncio.run(_serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window))
         return
     import cProfile  # diagnosis: where "ours" spends the run (CSMS_LOAD_PROFILE=file)
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(_serve(kind, db_url, deploy, prefix, ready, stop, stats, window))
+        asyncio.run(_serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window))
     finally:
         profiler.disable()
         profiler.dump_stats(profile_to)
 
 
-async def _serve(kind: str, db_url: str, deploy: bool, prefix: str,
+async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     stalls = Stalls(window)
     watcher = asyncio.create_task(stalls.watch())
     if kind == "plain":
         from benchmarks.plain_central_system import serve
-        server = await serve()
+        server = await serve(backlog=backlog)
         port = server.sockets[0].getsockname()[1]
         ready.put((os.getpid(), port, "/"))
         await asyncio.to_thread(stop.wait)
@@ -841,6 +891,8 @@ class Outcome:
     stored: dict[str, Any]
     notes: list[str]
     storm: dict[str, Any] = field(default_factory=dict)
+    listen_queue: int | None = None
+    """The server's accept queue as the kernel holds it (None: could not be read)."""
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -886,10 +938,17 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         path = started[0][2]
     else:
         proc = ctx.Process(target=_server_main,
-                           args=(server, args.db, deploy, prefix, ready, stop, stats_q, window))
+                           args=(server, args.db, deploy, prefix, args.listen_backlog, ready,
+                                 stop, stats_q, window))
         proc.start()
         pid, port, path = ready.get(timeout=60)
         pids, procs = [pid], [proc]
+    from service.listen_queue import listening_backlog
+    listen_queue = listening_backlog(port)
+    print(f"{scenario}/{server}: listen backlog in effect "
+          f"{'unknown' if listen_queue is None else listen_queue}"
+          + (f" per socket ({workers} SO_REUSEPORT sockets)" if workers > 1 else ""),
+          flush=True)
     time.sleep(0.5)
 
     def rss() -> int:
@@ -1009,7 +1068,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         runnable=sum(running_samples) / max(1, len(running_samples)),
         machine_busy=(machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1]),
         errors=total.errors,
-        server_calls=total.server_calls, stored=stored, notes=notes, storm=storm)
+        server_calls=total.server_calls, stored=stored, notes=notes, storm=storm,
+        listen_queue=listen_queue)
 
 
 def _print_table(outcomes: list[Outcome]) -> None:
@@ -1039,7 +1099,9 @@ def _print_storm(o: Outcome) -> None:
     """The storm's figures, from the first connect on."""
     st = o.storm
     print(f"  {o.label}/{o.server}: {o.poles} poles reconnecting at once "
-          f"({o.workers} server process(es)); load average before/at window/end "
+          f"({o.workers} server process(es), listen backlog in effect "
+          f"{'unknown' if o.listen_queue is None else o.listen_queue}); "
+          "load average before/at window/end "
           + ", ".join(" ".join(f"{x:.2f}" for x in load) for load in st["loads"]))
     for phase in ("boot", "backlog", "storm"):
         if phase in st["phases"]:
@@ -1114,9 +1176,31 @@ def main() -> None:
     parser.add_argument("--servers", choices=("ours", "plain", "both"), default="both")
     parser.add_argument("--no-deploy", action="store_true",
                         help="tender: do not deploy the capacity profile after boot")
+    parser.add_argument("--somaxconn", type=int, default=None, metavar="N",
+                        help="set net.core.somaxconn and net.ipv4.tcp_max_syn_backlog to N "
+                             "for the run (root), restored at exit")
+    parser.add_argument("--listen-backlog", type=int, default=None, metavar="N",
+                        help="the plain example's listen backlog (default: the one our "
+                             "service asks for)")
     args = parser.parse_args()
     if args.workers > 1 and not args.db.startswith("postgresql"):
         parser.error("--workers above 1 needs a PostgreSQL --db, as the service does")
+    if args.somaxconn is not None and args.somaxconn < 1:
+        parser.error("--somaxconn must be at least 1")
+    if args.listen_backlog is None:
+        from service.listen_queue import LISTEN_BACKLOG
+        args.listen_backlog = LISTEN_BACKLOG
+    # SIGTERM ends the run like Ctrl-C, so the kernel's settings are put back; the forked
+    # servers and generators inherit the handler, and just end.
+    main_pid = os.getpid()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143) if os.getpid() == main_pid
+                  else os._exit(143))
+    with KernelQueues(args.somaxconn):
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
+    """Every scenario asked, on every server asked; the figures and the targets."""
     limit = raise_nofile()
     print(f"open-file limit {limit} per process; {os.cpu_count()} CPUs; "
           f"{args.generators} load-generator processes; {args.workers} service process(es); "

@@ -101,6 +101,11 @@ async def on_connect(websocket: Any) -> None:
         await charge_point.start()
 
 
-async def serve(host: str = "127.0.0.1", port: int = 0) -> Any:
-    """Start serving; the caller keeps the returned server and reads its port."""
-    return await websockets.serve(on_connect, host, port, subprotocols=["ocpp1.6"])
+async def serve(host: str = "127.0.0.1", port: int = 0, backlog: int = 100) -> Any:
+    """Start serving; the caller keeps the returned server and reads its port.
+
+    ``backlog`` is the listen queue (the example leaves asyncio's default, 100); the
+    benchmark gives it the same as our service's so a reconnect storm meets equal queues.
+    ``websockets.serve`` passes it on to the event loop's ``create_server``."""
+    return await websockets.serve(on_connect, host, port, subprotocols=["ocpp1.6"],
+                                  backlog=backlog)

@@ -154,11 +154,15 @@ def build_ocpp_router(services: Services) -> APIRouter:
             except RuntimeError:  # the server cannot send a denial body: plain refusal
                 await websocket.close(code=1002, reason=reason[:120])
             return
-        if not await admitted(websocket, pole_id):
-            return
-        # Admission control (a reconnect storm): the poles accepted are served first.
+        # Admission control (a reconnect storm): the poles accepted are served first. The
+        # rest wait here, before even their credentials are read: 10,000 lookups (and
+        # password checks) queued for storage ahead of the admitted poles' boots would
+        # slow those past their timeout (issue 20).
         await s.admission.enter()
         try:
+            if not await admitted(websocket, pole_id):
+                s.admission.leave()
+                return
             await websocket.accept(subprotocol=SUBPROTOCOL)
         except BaseException:
             s.admission.leave()

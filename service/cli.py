@@ -16,6 +16,7 @@ from cryptography import x509
 from pole_link.firmware.signing import load_certificates
 from service.api.firmware_packages import trust_summary
 from service.api.tokens import default_token_file, ensure_admin_token
+from service.listen_queue import log_listen_queue
 from service.ocpp.pole_handler import CsmsSettings
 from service.security.ca import CaError, ServiceCa, default_ca_dir, load_ca
 from service.security.tls import TlsError, TlsFiles, server_context
@@ -45,6 +46,7 @@ async def _run(db_url: str, host: str, port: int, settings: CsmsSettings,
     print(f"Operator API: {'https' if tls else 'http'}://{service.host}:{service.port}/api/v1 "
           f"(OpenAPI at /docs)", flush=True)
     print(trust_summary(trusted_roots), flush=True)
+    log_listen_queue()
     try:
         await stop.wait()
     finally:

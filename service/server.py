@@ -16,6 +16,7 @@ from cryptography import x509
 from service.api.files_routes import FileTransfers
 from service.app import create_app
 from service.cluster.cluster import Cluster
+from service.listen_queue import LISTEN_BACKLOG
 from service.live.hub import LiveHub
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.policy.capacity import CapacityPolicy
@@ -103,7 +104,10 @@ async def serve(services: Services) -> RunningService:
     """Serve ``services`` with uvicorn on their socket; return once the lifespan has
     started the background work and connections are accepted."""
     ssl_context = services.ssl_context
+    # The accept queue (`service.listen_queue`): a fleet reconnecting at once waits in it
+    # instead of retrying its SYNs seconds later; uvicorn's own default is 2,048.
     config = uvicorn.Config(create_app(services), log_level="warning", lifespan="on",
+                            backlog=LISTEN_BACKLOG,
                             ws=BufferedWebSocketProtocol, ws_ping_interval=None,
                             ssl_context_factory=None if ssl_context is None
                             else lambda _config, _default: ssl_context)

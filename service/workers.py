@@ -25,6 +25,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from service.listen_queue import log_listen_queue
 from service.ocpp.pole_handler import CsmsSettings
 from service.security.tls import TlsFiles
 
@@ -152,6 +153,7 @@ async def supervise(config: WorkerConfig, workers: int) -> int:
         print(f"Operator API: {http}://{config.host}:{config.port}/api/v1 "
               f"(OpenAPI at /docs)", flush=True)
         print(_trust_summary(config.trusted_roots_pem), flush=True)
+        log_listen_queue()  # once for all: every worker's socket asks the same
         while not stop.is_set():
             if any(not process.is_alive() for process in processes):
                 print("paalwerk service: a worker process died; stopping the others",

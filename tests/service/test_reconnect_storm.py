@@ -17,6 +17,7 @@ from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from pole_link.sim.clock import SimClock
@@ -217,3 +218,56 @@ def test_nonsense_limits_are_refused_in_words() -> None:
         CallBudget(rate=0)
     with pytest.raises(ValueError, match="at least one pole"):
         Admission(0)
+
+
+async def test_a_waiting_poles_credentials_are_read_only_once_it_is_admitted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A storm's waiting poles cost storage nothing until their turn: with one place taken,
+    the second pole waits without its credentials looked up (10,000 such lookups would
+    queue ahead of the admitted poles' boots), and is looked up once admitted."""
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens",
+                                  settings=CsmsSettings(boots_in_flight=1,
+                                                        deploy_capacity_profile=False))
+    services = running.services
+    looked_up: list[str] = []
+    read = services.credentials.aget
+
+    async def noted(pole_id: str) -> Any:
+        looked_up.append(pole_id)
+        return await read(pole_id)
+
+    monkeypatch.setattr(services.credentials, "aget", noted)
+    try:
+        async with ocpp_pole(running, "PW-FIRST") as first:
+            second = asyncio.create_task(connect(f"{running.ocpp_url}/PW-SECOND",
+                                                 subprotocols=OCPP).__aenter__())
+            await until(lambda: services.admission.waiting == 1)
+            assert looked_up == ["PW-FIRST"]
+            assert await boot(first) == "Accepted"
+            websocket = await second
+            await websocket.close()
+        assert looked_up == ["PW-FIRST", "PW-SECOND"]
+    finally:
+        await running.stop()
+
+
+async def test_a_refused_pole_gives_its_place_back(tmp_path: Path) -> None:
+    """A pole the gate refuses (here: profile 1 without its password) leaves no place
+    taken: with one place, the next pole is admitted and boots."""
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens",
+                                  settings=CsmsSettings(boots_in_flight=1,
+                                                        deploy_capacity_profile=False))
+    services = running.services
+    services.credentials.register("PW-LOCKED", 1, None, AFTERNOON)
+    try:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(f"{running.ocpp_url}/PW-LOCKED", subprotocols=OCPP):
+                pass
+        assert refused.value.response.status_code == 401
+        await until(lambda: services.admission.in_flight == 0)
+        async with ocpp_pole(running, "PW-NEXT") as pole:
+            assert await boot(pole) == "Accepted"
+    finally:
+        await running.stop()
