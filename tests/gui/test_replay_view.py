@@ -8,6 +8,8 @@ jumping show the sockets as they were, and no command can be sent.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -226,27 +228,15 @@ async def test_a_long_replay_reads_its_further_pages_while_it_plays(
     """A window of a busy pole holds more than one page of the API: the banner says how
     much is read so far, the rest arrives while it plays, the Jump to list grows with it,
     and the replay plays to the window's end."""
-    from pole_link.replay.load import PAGE
-    from tests.pole_link.replay.test_replay_pages import COUNT, WINDOW, busy_evening
+    from tests.pole_link.replay.test_replay_pages import COUNT
 
-    busy_evening(api)
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.show_page(Page.POLE)
-    try:
-        view = main.pole_view
-        view.service = ServiceEndpoint(api.url, api.token)
-        view.replay(WINDOW)
-        bar = view.replay_bar
-        await shown(lambda: bar.isVisible() and bar.jump_to.count() >= PAGE, timeout=30)
+    async with replaying_a_busy_evening(qtbot, api) as main:
+        bar = main.pole_view.replay_bar
         assert bar.player is not None
         player = bar.player
         if not player.complete:
             assert bar.last_message.text().endswith("read so far")
-        OUTPUT.mkdir(exist_ok=True)
-        main.grab().save(str(OUTPUT / "replay-long-window-1366x768.png"))
+        save_shot(main, "replay-long-window-1366x768.png")
         player.set_speed(600)
         player.play()
         await shown(lambda: player.at_end, timeout=120)
@@ -255,15 +245,35 @@ async def test_a_long_replay_reads_its_further_pages_while_it_plays(
         bar.jump(COUNT - 2)
         assert player.messages[COUNT - 2].unique_id == f"m{COUNT - 2}"
         assert bar.last_message.text() == f"Message {COUNT - 1} of {COUNT}"
-    finally:
-        await main.shutdown()
 
 
 def save_shot(main: MainWindow, name: str) -> None:
-    """A screenshot for the lead to look at (not compared: the assertions are above)."""
-    shots = Path("/tmp/shots/polish")
-    shots.mkdir(parents=True, exist_ok=True)
-    main.grab().save(str(shots / name))
+    """A screenshot to look at (not compared: the assertions are above)."""
+    OUTPUT.mkdir(exist_ok=True)
+    main.grab().save(str(OUTPUT / name))
+
+
+@asynccontextmanager
+async def replaying_a_busy_evening(qtbot: QtBot, api: Api) -> AsyncIterator[MainWindow]:
+    """The window at 1366×768 replaying a window of a busy pole longer than one page of
+    the API, once its first page is read."""
+    from pole_link.replay.load import PAGE
+    from tests.pole_link.replay.test_replay_pages import WINDOW, busy_evening
+
+    busy_evening(api)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    main.show_page(Page.POLE)
+    try:
+        main.pole_view.service = ServiceEndpoint(api.url, api.token)
+        main.pole_view.replay(WINDOW)
+        bar = main.pole_view.replay_bar
+        await shown(lambda: bar.isVisible() and bar.jump_to.count() >= PAGE, timeout=30)
+        yield main
+    finally:
+        await main.shutdown()
 
 
 async def test_a_replay_whose_next_page_fails_says_why_and_carries_on_when_it_reads(
@@ -274,23 +284,11 @@ async def test_a_replay_whose_next_page_fails_says_why_and_carries_on_when_it_re
     from pole_link.replay.load import PAGE
     from tests.pole_link.replay.test_replay_pages import (
         COUNT,
-        WINDOW,
-        busy_evening,
         message_log_away,
     )
 
-    busy_evening(api)
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.show_page(Page.POLE)
-    try:
-        view = main.pole_view
-        view.service = ServiceEndpoint(api.url, api.token)
-        view.replay(WINDOW)
-        bar = view.replay_bar
-        await shown(lambda: bar.isVisible() and bar.jump_to.count() >= PAGE, timeout=30)
+    async with replaying_a_busy_evening(qtbot, api) as main:
+        bar = main.pole_view.replay_bar
         assert bar.player is not None and not bar.player.complete
         player = bar.player
         message_log_away(api, True)
@@ -304,5 +302,3 @@ async def test_a_replay_whose_next_page_fails_says_why_and_carries_on_when_it_re
         await shown(lambda: player.complete and not bar.trouble.isVisible(), timeout=60)
         assert [m.unique_id for m in player.messages] == [f"m{n}" for n in range(COUNT)]
         await shown(lambda: bar.jump_to.count() == COUNT, timeout=30)
-    finally:
-        await main.shutdown()

@@ -10,7 +10,6 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from websockets.typing import Subprotocol
 from pole_link.errors import CallError
 from service.ocpp.boot_configuration import SharedConfiguration
 from service.policy.pole_settings import PoleSettings
-from service.server import RunningService, start_service
+from service.server import RunningService
 from tests.support import until
 
 OCPP = [Subprotocol("ocpp1.6")]
@@ -96,14 +95,6 @@ async def boot_calls_done(service: RunningService, pole: KeepingPole) -> None:
     provisioning has ended: nothing more follows for this boot."""
     await until(lambda: pole.calls["GetCompositeSchedule"] == 1)
     await until(lambda: not service.services.service_tokens._tasks)
-
-
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[RunningService]:
-    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
-                                  token_file=tmp_path / "tokens")
-    yield running
-    await running.stop()
 
 
 async def test_eis33_eis69_one_configuration_read_per_boot_and_changes_only_when_different(

@@ -9,7 +9,6 @@ import resource
 import socket
 import struct
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +30,6 @@ UVICORN_DEFAULT = 2048
 """The backlog uvicorn listens with unless told otherwise: what a storm overflowed."""
 SIMULTANEOUS = 3000
 """Poles connecting at once in the test: more than uvicorn's default queue holds."""
-
-
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[RunningService]:
-    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
-                                  token_file=tmp_path / "tokens")
-    yield running
-    await running.stop()
 
 
 def _cap_above(needed: int) -> int:

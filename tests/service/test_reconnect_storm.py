@@ -85,14 +85,6 @@ async def boot(pole: RecordingPole) -> str:
     return str(answer.status)
 
 
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[RunningService]:
-    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
-                                  token_file=tmp_path / "tokens")
-    yield running
-    await running.stop()
-
-
 async def test_a_poles_own_call_is_answered_while_the_services_boot_calls_wait(
         service: RunningService, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pole HOLD's StatusNotification is held in storage; pole NEW boots meanwhile: NEW's
