@@ -20,7 +20,6 @@ from tests.gui.test_small_screen import language  # noqa: F401 (the en/nl fixtur
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 T0 = datetime(2026, 11, 25, 16, tzinfo=UTC)
 """17:00 in Amsterdam (winter time): a test reading UTC or the machine's zone shows."""
-SHOTS = Path("/tmp/shots/polish")
 
 
 def cable(actual: dict[str, float], *, capped: bool = True) -> GridGroupRecord:
@@ -94,8 +93,8 @@ def test_an_empty_group_plots_a_time_axis_in_amsterdam_and_says_what_would_fill_
     view.resize(1366 - 170, 700)
     view.show()
     qtbot.waitExposed(view)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert view.grab().save(str(SHOTS / f"grid-empty-{language}-1366x768.png"))
+    OUTPUT.mkdir(exist_ok=True)
+    assert view.grab().save(str(OUTPUT / f"grid-empty-{language}-1366x768.png"))
     assert view.model.nothing_to_plot()
     left, right = view.plot.getViewBox().viewRange()[0]
     assert (left, right) == ((T0 - timedelta(hours=6)).timestamp(),

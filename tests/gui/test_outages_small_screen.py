@@ -17,7 +17,7 @@ from pole_link.service_outages import EvidenceRecord, OutageBoard, OutageRecord
 from tests.gui.test_small_screen import language  # noqa: F401 (the en/nl fixture)
 from tests.service.cards_support import T0
 
-SHOTS = Path("/tmp/shots/polish")
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 def board() -> OutageBoard:
@@ -45,8 +45,8 @@ async def outages(qtbot: QtBot, language: str) -> AsyncIterator[MainWindow]:  # 
 
 
 def save_shot(main: MainWindow, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    main.grab().save(str(SHOTS / name))
+    OUTPUT.mkdir(exist_ok=True)
+    main.grab().save(str(OUTPUT / name))
 
 
 async def test_every_board_header_is_whole_at_1366x768(outages: MainWindow,
