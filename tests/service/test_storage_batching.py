@@ -4,30 +4,11 @@ returns only once its own rows are committed, and one bad write fails only its c
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-
-from service.storage.database import create_engine_for, migrate
-from service.storage.repository import AsyncRepository, Repository
-from tests.support import postgres_schema
+from service.storage.repository import AsyncRepository
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AsyncRepository]:
-    """On a SQLite file, and on PostgreSQL when ``$PAALWERK_TEST_PG`` is set."""
-    with contextlib.ExitStack() as stack:
-        url = (f"sqlite:///{tmp_path / 'batch.sqlite'}" if request.param == "sqlite"
-               else stack.enter_context(postgres_schema()))
-        engine = create_engine_for(url)
-        migrate(engine)
-        yield AsyncRepository(Repository(engine))
-        engine.dispose()
 
 
 async def test_concurrent_writes_are_committed_together_before_returning(

@@ -11,35 +11,16 @@ look-ups unchanged.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-
-from service.storage.database import create_engine_for, migrate
-from service.storage.repository import AsyncRepository, Repository
-from tests.support import postgres_schema
+from service.storage.repository import AsyncRepository
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FLOODING_POLES = 40
 STOPPING_POLES = 20
 SAMPLES_PER_CALL = 96
 """One MeterValues carrying a day of 15-minute readings, as a pole flushes its queue."""
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AsyncRepository]:
-    """On a SQLite file, and on PostgreSQL when ``$PAALWERK_TEST_PG`` is set."""
-    with contextlib.ExitStack() as stack:
-        url = (f"sqlite:///{tmp_path / 'storm.sqlite'}" if request.param == "sqlite"
-               else stack.enter_context(postgres_schema()))
-        engine = create_engine_for(url)
-        migrate(engine)
-        yield AsyncRepository(Repository(engine))
-        engine.dispose()
 
 
 def _day_of_samples(pole_id: str, call: int) -> list[dict[str, object]]:
