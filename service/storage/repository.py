@@ -87,6 +87,16 @@ def _table(model: type[Any]) -> sa.Table:
     return table
 
 
+
+def _duplicate_start(pole_id: str, connector_id: int, id_tag: str, started: datetime
+                     ) -> sa.Select[Any]:
+    """The transaction a StartTransaction repeats: the same socket, card and start (the
+    unique key its insert conflicts on)."""
+    table = _table(Transaction)
+    return sa.select(table.c.id).where(
+        table.c.pole_id == pole_id, table.c.connector_id == connector_id,
+        table.c.started == started, table.c.id_tag == id_tag)
+
 class Repository:
     """Synchronous storage API of the CSMS; every method is one short transaction."""
 
@@ -448,21 +458,18 @@ class Repository:
         new_id = connection.execute(statement).scalar_one_or_none()
         if new_id is not None:
             return int(new_id)
-        existing = connection.execute(sa.select(table.c.id).where(
-            table.c.pole_id == pole_id, table.c.connector_id == connector_id,
-            table.c.started == started, table.c.id_tag == id_tag)).scalar_one_or_none()
+        existing = connection.execute(
+            _duplicate_start(pole_id, connector_id, id_tag, started)).scalar_one_or_none()
         assert existing is not None, "conflict reported but no transaction found"
         return int(existing)
 
     def find_duplicate_start(self, pole_id: str, connector_id: int, id_tag: str,
                              started: datetime) -> int | None:
         """The id of the transaction this StartTransaction repeats, if any."""
-        with storage_errors(self.engine.url), self._session() as session:
-            return session.exec(
-                select(Transaction.id).where(Transaction.pole_id == pole_id,
-                                             Transaction.connector_id == connector_id,
-                                             col(Transaction.started) == started,
-                                             Transaction.id_tag == id_tag)).first()
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            found = connection.execute(
+                _duplicate_start(pole_id, connector_id, id_tag, started)).scalar_one_or_none()
+        return None if found is None else int(found)
 
     def get_transaction(self, transaction_id: int) -> Transaction | None:
         with storage_errors(self.engine.url), self._session() as session:
