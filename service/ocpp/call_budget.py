@@ -12,6 +12,10 @@ answer here — except that under a fleet that never falls silent they still go 
 `busy_rate` (so every pole gets its profile within minutes even mid-storm). The poles'
 calls are counted by their handlers (`pole_call_started` / `pole_call_done`), which costs
 two integer updates a message.
+
+That count also tells whether the service is behind in reading its poles (`calm`): while
+hundreds of poles' calls are in flight, a pole's next frame waits seconds before it is
+handled, and a timestamp in it looks seconds old (`service.ocpp.clock_watch`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 __all__ = ["Admission", "CallBudget", "Paced"]
@@ -31,6 +36,12 @@ DEFAULT_RATE = 100.0
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
+#: More poles' calls in flight than this and the service is behind in reading its poles: a
+#: steady fleet of 10,000 at 1,000 calls/s keeps about 10–25 in flight, a storm hundreds.
+BUSY_POLE_CALLS = 50
+#: The service counts as calm again only this long after it was last seen busy: the frames
+#: read as a storm ebbs had waited through it.
+CALM_AFTER_S = 30.0
 
 
 class CallBudget:
@@ -56,6 +67,7 @@ class CallBudget:
         self.waiting = 0
         """The service's own calls waiting for their slot (for diagnosis and tests)."""
         self.sent = 0
+        self._busy_at: datetime | None = None
 
     def pole_call_started(self) -> None:
         self.pole_calls += 1
@@ -66,6 +78,16 @@ class CallBudget:
         if self.pole_calls <= 0:
             self.pole_calls = 0
             self._idle.set()
+
+    def calm(self, now: datetime) -> bool:
+        """Is the service reading its poles without delay, so that a timestamp a pole just
+        sent was sent about ``now``? False while more than `BUSY_POLE_CALLS` poles' calls
+        are in flight and for `CALM_AFTER_S` after (``now``: the service's clock; the busy
+        moments are those seen by this question, which a storm asks with every frame)."""
+        if self.pole_calls > BUSY_POLE_CALLS:
+            self._busy_at = now
+            return False
+        return self._busy_at is None or (now - self._busy_at).total_seconds() >= CALM_AFTER_S
 
     async def slot(self) -> None:
         """Return when this call may be sent: its turn, its share of the rate, and no pole

@@ -12,12 +12,23 @@ time``: the offset plus the message's delay. A message a pole queued while
 offline arrives late and looks *behind* by its queueing time; nothing makes a
 message look ahead. So the estimate is the largest of the recent samples (the
 freshest message wins), over a sliding window restarted at each boot.
+
+The service itself can be the delay: in a reconnect storm it reads a pole's frame seconds
+after the pole sent it, and a right clock then looks 2–3 s behind (issue 20: 3,975 of
+10,000 poles were "corrected", each a warning, a TriggerMessage and a Heartbeat, and a
+helpdesk read the wrong offsets afterwards). So each sample says whether it can be trusted
+(the service was calm when it read it, `CallBudget.calm`). An untrusted sample is still a
+lower bound of the offset (a delay only subtracts): one that shows the clock *ahead* is
+believed at once, but an estimate that only says "behind" waits for a trusted sample; the
+pole's next message once the service is calm (or a direct measurement) gives one.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from datetime import datetime
+
+from pole_link.profiles.intent import CLOCK_TOLERANCE_S
 
 __all__ = ["WINDOW_S", "ClockWatch"]
 
@@ -28,6 +39,9 @@ is believed after one heartbeat interval at the latest."""
 _REWRITE_S = 1.0
 """An estimate this much different from the stored one is stored again."""
 
+_AGREE_S = 1.0
+"""A trusted sample this close to the estimate confirms it."""
+
 _REFRESH_S = 3600.0
 """An unchanged estimate is stored again this often (so its age says it is current)."""
 
@@ -36,19 +50,29 @@ class ClockWatch:
     """One connection's estimate of its pole's clock offset (pole minus service, seconds)."""
 
     def __init__(self) -> None:
-        self._samples: deque[tuple[datetime, float]] = deque()
+        self._samples: deque[tuple[datetime, float, bool]] = deque()
+        """(received, offset, trusted) of each recent sample."""
         self._stored: tuple[datetime, float] | None = None
 
     def restart(self) -> None:
         """A boot: the pole may have a new clock (a power cut, a battery, a time sync)."""
         self._samples.clear()
 
-    def observe(self, pole_time: datetime, received: datetime) -> float | None:
-        """Add one message's timestamp; return the estimate when it is worth storing."""
-        self._samples.append((received, (pole_time - received).total_seconds()))
+    def observe(self, pole_time: datetime, received: datetime, *,
+                trusted: bool = True) -> float | None:
+        """Add one message's timestamp; return the estimate when it is worth storing.
+
+        ``trusted``: the message was read without delay on the service's side. Unless the
+        estimate shows the clock ahead beyond `CLOCK_TOLERANCE_S` (a delay cannot make it
+        so), it is returned only when a trusted sample agrees with it: one far below it was
+        queued by the pole, and says nothing of how far behind the larger ones were read."""
+        self._samples.append((received, (pole_time - received).total_seconds(), trusted))
         while self._samples and (received - self._samples[0][0]).total_seconds() > WINDOW_S:
             self._samples.popleft()
-        estimate = max(offset for _, offset in self._samples)
+        estimate = max(offset for _, offset, _ in self._samples)
+        sure = max((offset for _, offset, trusted in self._samples if trusted), default=None)
+        if estimate <= CLOCK_TOLERANCE_S and (sure is None or sure < estimate - _AGREE_S):
+            return None
         if self._stored is not None:
             at, stored = self._stored
             if abs(estimate - stored) < _REWRITE_S and (received - at).total_seconds() < \
@@ -59,7 +83,7 @@ class ClockWatch:
 
     def measured(self, offset_s: float, at: datetime) -> None:
         """A direct measurement (the pole's own now in a GetCompositeSchedule answer)."""
-        self._samples.append((at, offset_s))
+        self._samples.append((at, offset_s, True))
         self._stored = (at, offset_s)
 
     @property
