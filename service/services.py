@@ -54,6 +54,7 @@ from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.boot_configuration import SharedConfiguration
 from service.ocpp.call_budget import Admission, CallBudget, Paced
+from service.ocpp.link_loss import pole_call_failed
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
 from service.oscp.balancer import GroupBalancer
@@ -240,7 +241,8 @@ class Services:
             try:
                 await apply_grid_limit(shared, self.pole_settings.get(pole_id))
             except PoleLinkError as exc:
-                LOGGER.warning("%s: GridConnectionMaxCurrent not set: %s", pole_id, exc)
+                pole_call_failed(LOGGER, pole_id, "GridConnectionMaxCurrent not set", exc,
+                                 boot=shared)
         await self.policy.on_boot(pole_id, shared)
 
     async def start(self) -> None:

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from pole_link.errors import PoleLinkError
 from service.cards.local_list import LocalListSender
+from service.ocpp.link_loss import pole_call_failed
 from service.storage.id_tags import AsyncIdTagRepository
 from service.storage.repository import AsyncRepository
 
@@ -141,7 +142,10 @@ class LocalListPusher:
         call = _caller(handler, pole_id)
         try:
             outcome = await self.sender.send(pole_id, call, "Differential")
-        except (PoleLinkError, TimeoutError, KeyError, ValueError) as exc:
+        except PoleLinkError as exc:
+            pole_call_failed(LOGGER, pole_id, "local list not updated", exc, boot=handler)
+            return
+        except (TimeoutError, KeyError, ValueError) as exc:
             LOGGER.warning("%s: local list not updated: %s", pole_id, exc or type(exc).__name__)
             return
         except Exception:

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pole_link.errors import PoleLinkError
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.service_tokens import MAX_LIFETIME_S, Claims, issue, public_key_text
+from service.ocpp.link_loss import pole_call_failed
 from service.storage.service_token_store import AsyncServiceTokenRepository, ServiceTokenRow
 
 LOGGER = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ class ServiceTokenIssuer:
                 outcome = await self.provision(pole_id, connection)
                 LOGGER.info("%s: ServiceTokenKeys %s", pole_id, outcome)
             except PoleLinkError as exc:
-                LOGGER.warning("%s: service token keys not provisioned: %s", pole_id, exc)
+                pole_call_failed(LOGGER, pole_id, "service token keys not provisioned", exc,
+                                 boot=connection)
 
         task = asyncio.create_task(run(), name=f"{pole_id} service token keys")
         self._tasks.add(task)
