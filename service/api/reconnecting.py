@@ -42,10 +42,12 @@ def _sessions() -> sa.Table:
     return table
 
 
-def reconnecting(engine: Engine, now: datetime) -> Reconnecting:
-    """The board's rule, for the whole fleet at ``now``: a pole whose newest session ended
-    because the service stopped, no later than the restart, is reconnecting until
-    `SERVICE_RESTART_GRACE` after the restart (synchronous: run it in a thread)."""
+def reconnecting(engine: Engine, now: datetime, pole_id: str | None = None
+                 ) -> Reconnecting:
+    """The board's rule, for the whole fleet at ``now`` (or only ``pole_id``): a pole whose
+    newest session ended because the service stopped, no later than the restart, is
+    reconnecting until `SERVICE_RESTART_GRACE` after the restart (synchronous: run it in
+    a thread)."""
     restarted = restart_at(ServiceRuns(engine).runs(now - RUNS_BACK, now), now)
     if restarted is None or now - restarted >= SERVICE_RESTART_GRACE:
         return Reconnecting(restarted)
@@ -58,6 +60,8 @@ def reconnecting(engine: Engine, now: datetime) -> Reconnecting:
                     cs.c.ended <= restarted, cs.c.ended >= restarted - RUNS_BACK,
                     ~sa.exists(newer))
              .distinct())
+    if pole_id is not None:
+        query = query.where(cs.c.pole_id == pole_id)
     with storage_errors(engine.url), engine.connect() as db:
         poles = db.execute(query).scalars().all()
     return Reconnecting(restarted, dict.fromkeys(poles, until))

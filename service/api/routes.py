@@ -279,9 +279,12 @@ def build_router(connections: PoleConnections, repository: AsyncRepository,
             start = uptime_start(pole.registered_at, uptime_days, end)
             if start < end:
                 percent = (await pole_uptime(repository, pole_id, start, end)).percent
+        back = await asyncio.to_thread(reconnecting, repository.sync.engine, clock(), pole_id)
         return pole_out(pole, percent, await repository.connectors(pole_id),
                         await repository.running_transactions(pole_id),
-                        await register.aprofiles(pole_id))
+                        await register.aprofiles(pole_id)).model_copy(update={
+                            "service_restarted": back.restarted,
+                            "reconnecting_until": back.until.get(pole_id)})
 
     @router.get("/poles/{pole_id}/uptime", response_model=None)
     async def uptime(pole_id: str, start: Start, end: End,

@@ -183,6 +183,11 @@ async def test_the_pole_list_says_which_poles_are_reconnecting_until_the_grace_e
         assert {p: pole.reconnecting_until for p, pole in poles.items()} == {
             "PW-0001": None, "PW-0002": NOW + SERVICE_RESTART_GRACE,
             "PW-0003": NOW + SERVICE_RESTART_GRACE, "PW-0004": None}
+        # One pole's page says the same as the list (`GET /api/v1/poles/{id}`).
+        for pole_id, listed in poles.items():
+            one = await service.pole(pole_id)
+            assert (one.service_restarted, one.reconnecting_until) == (
+                listed.service_restarted, listed.reconnecting_until), pole_id
 
         clock.at = NOW + SERVICE_RESTART_GRACE
         poles = {pole.id: pole for pole in await service.poles()}
