@@ -10,6 +10,7 @@ says it), and a refusal, a timeout or a broken answer stays a WARNING.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import weakref
 
@@ -35,5 +36,6 @@ def pole_call_failed(logger: logging.Logger, pole_id: str, what: str, exc: PoleL
         if boot in _told:
             logger.debug("%s: %s: %s", pole_id, what, exc)
             return
-        _told.add(boot)
+        with contextlib.suppress(TypeError):  # not weakly referable: every loss is told
+            _told.add(boot)
     logger.info("%s: %s (the pole left): %s", pole_id, what, exc)
