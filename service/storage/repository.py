@@ -53,7 +53,7 @@ from service.storage.models import (
     Transaction,
     UTCDateTime,
 )
-from service.storage.writer_times import BatchTime, WriterTimes
+from service.storage.writer_times import BatchTime, WriterTimes, profiled
 
 LOGGER = logging.getLogger(__name__)
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
@@ -1133,7 +1133,7 @@ class BatchWriter:
                     self._wake.notify()
                 else:
                     self._running = True
-                    threading.Thread(target=self._run, name="storage writer",
+                    threading.Thread(target=profiled(self._run), name="storage writer",
                                      daemon=True).start()
         return future
 
