@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -187,6 +188,46 @@ class MultiRowStatement:
             connection.exec_driver_sql(self.sql(len(chunk)), values)
 
 
+class KeyedUpdate:
+    """SQLite: a batch of ``UPDATE table SET a = ?, … WHERE key = ?`` (a heartbeat's
+    contact, a clock's offset) as ``UPDATE … FROM (VALUES (…), (…), …)``, one statement per
+    `MultiRowStatement.ROWS_PER_STATEMENT` rows instead of one step per row: the GIL is given
+    up once per statement, not once per row (`MultiRowStatement`).
+
+    Same effect as ``executemany``: a key's later row overwrites its earlier one there, so
+    only each key's last row is kept here (a join that matches a row twice would update it
+    with either). Needs SQLite 3.33 (`KeyedUpdate.supported`)."""
+
+    def __init__(self, table: sa.Table, key: tuple[str, str],
+                 sets: Sequence[tuple[str, str]], dialect: Dialect) -> None:
+        """``key``, ``sets``: (column, parameter name) pairs."""
+        quote = dialect.identifier_preparer.quote
+        name = quote(table.name)
+        assignments = ", ".join(f"{quote(column)} = v.column{index}"
+                                for index, (column, _) in enumerate(sets, start=2))
+        self._head = f"UPDATE {name} SET {assignments} FROM (VALUES "
+        self._tail = f") AS v WHERE {name}.{quote(key[0])} = v.column1"
+        self._row = "(" + ", ".join("?" for _ in range(len(sets) + 1)) + ")"
+        self._build = _row_builder([(parameter, parameter, _FROM_ROW,
+                                     _processor(table.c[column].type, dialect))
+                                    for column, parameter in (key, *sets)], by_name=False)
+
+    @staticmethod
+    def supported() -> bool:
+        """``UPDATE … FROM`` came with SQLite 3.33 (2020); an older library keeps
+        ``executemany``."""
+        return sqlite3.sqlite_version_info >= (3, 33)
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        last = {values[0]: values for values in map(self._build, rows)}
+        kept, step = list(last.values()), MultiRowStatement.ROWS_PER_STATEMENT
+        for start in range(0, len(kept), step):
+            chunk = kept[start:start + step]
+            connection.exec_driver_sql(
+                self._head + ", ".join([self._row] * len(chunk)) + self._tail,
+                tuple(itertools.chain.from_iterable(chunk)))
+
+
 class _FromRow:
     """Marks a parameter whose value comes from each row."""
 
@@ -194,7 +235,8 @@ class _FromRow:
 _FROM_ROW = _FromRow()
 _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
-_Writer = DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
+_Writer = (DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
+           | KeyedUpdate)
 
 
 def _processor(type_: Any, dialect: Dialect) -> Processor:
@@ -260,12 +302,21 @@ class CompiledWrites:
         self.dialect = dialect
         self._writers: dict[tuple[int, tuple[str, ...]], tuple[Any, _Writer | None]] = {}
         self._appends: dict[int, tuple[Any, sa.Table, bool]] = {}
+        self._keyed: dict[int, tuple[Any, sa.Table, tuple[str, str],
+                                     tuple[tuple[str, str], ...]]] = {}
 
     def mark_append(self, statement: Any, table: sa.Table, *,
                     skip_repeats: bool = False) -> None:
         """``statement`` is ``insert(table)`` with nothing else — or, ``skip_repeats``, with
         only ``ON CONFLICT DO NOTHING``: rows may be COPYed (through a staging table)."""
         self._appends[id(statement)] = (statement, table, skip_repeats)
+
+    def mark_keyed_update(self, statement: Any, table: sa.Table, key: tuple[str, str],
+                          sets: Sequence[tuple[str, str]]) -> None:
+        """``statement`` is ``UPDATE table SET column = :parameter, … WHERE key column =
+        :key parameter`` and nothing else (``key``, ``sets``: (column, parameter) pairs):
+        on SQLite its batches go in as `KeyedUpdate`."""
+        self._keyed[id(statement)] = (statement, table, key, tuple(sets))
 
     def execute(self, connection: Connection, statement: Any,
                 rows: Sequence[Mapping[str, Any]]) -> None:
@@ -283,8 +334,13 @@ class CompiledWrites:
         entry = self._writers.get((id(statement), keys))
         if entry is None:
             append = self._appends.get(id(statement))
+            keyed = self._keyed.get(id(statement))
             writer: _Writer | None
-            if append is not None and self.dialect.name == "postgresql":
+            if (keyed is not None and self.dialect.name == "sqlite"
+                    and KeyedUpdate.supported()
+                    and set(keys) == {keyed[2][1], *(parameter for _, parameter in keyed[3])}):
+                writer = KeyedUpdate(keyed[1], keyed[2], keyed[3], self.dialect)
+            elif append is not None and self.dialect.name == "postgresql":
                 writer = (StagedCopyStatement(append[1], keys, self.dialect) if append[2]
                           else CopyStatement(append[1], keys, self.dialect))
             elif append is not None and self.dialect.name == "sqlite":

@@ -38,6 +38,10 @@ class BatchTime:
     committed_s: float
     """The commit itself (on SQLite with ``synchronous=FULL``: the WAL's fsync)."""
     callers: int
+    executed_cpu_s: float = 0.0
+    """The writer thread's own CPU time while executing (``time.thread_time``): its Python
+    and the database library's work, without the waits for the GIL or the disk that
+    `executed_s` also holds, so it compares across runs on a busy machine."""
 
 
 class WriterTimes:
@@ -67,7 +71,8 @@ class WriterTimes:
                 f"{spread([b.executed_s for b in batches])}, committed "
                 f"{spread([b.committed_s for b in batches])}, callers "
                 f"{spread([float(b.callers) for b in batches], 1.0, '')}; total executing "
-                f"{sum(b.executed_s for b in batches):.1f} s, committing "
+                f"{sum(b.executed_s for b in batches):.1f} s (CPU "
+                f"{sum(b.executed_cpu_s for b in batches):.1f} s), committing "
                 f"{sum(b.committed_s for b in batches):.1f} s")
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from service.storage.compiled_writes import MultiRowStatement, _processor
+from service.storage.compiled_writes import KeyedUpdate, MultiRowStatement, _processor
 from service.storage.models import UTCDateTime
 from service.storage.repository import AsyncRepository, Write, execute_grouped
 
@@ -102,7 +102,7 @@ def test_one_batch_of_statuses_moves_each_connector_as_in_order(
         assert states[(pole, 2)] == ("Preparing", "NoError", t1)
 
 
-def test_on_sqlite_boots_and_connector_states_go_in_as_multi_row_statements(
+def test_on_sqlite_boots_contacts_and_connector_states_go_in_as_multi_row_statements(
         store: AsyncRepository) -> None:
     if store.sync.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL updates a row once per statement: its upserts stay "
@@ -113,6 +113,9 @@ def test_on_sqlite_boots_and_connector_states_go_in_as_multi_row_statements(
     pole_upsert, connector_upsert = writes[0], writes[-1]
     for statement, row in (pole_upsert, connector_upsert):
         assert isinstance(compiled._writer(statement, tuple(row)), MultiRowStatement)
+    for statement, row in [*store.sync.pole_seen_writes("PW-0001", T0, connected=True),
+                           *store.sync.pole_clock_writes("PW-0001", 0.5, T0)]:
+        assert isinstance(compiled._writer(statement, tuple(row)), KeyedUpdate)
     # More rows than one statement takes: split, none lost.
     many = [write for i in range(MultiRowStatement.ROWS_PER_STATEMENT * 2 + 7)
             for write in _boot(store, f"PW-{i:04d}", T0)]
@@ -139,3 +142,29 @@ def test_a_naive_time_is_refused_with_the_same_message() -> None:
     assert ours is not None
     with pytest.raises(ValueError, match="naive datetime"):
         ours(datetime(2026, 3, 1, 12, 0))
+
+
+def test_one_batch_of_contacts_and_clocks_leaves_each_pole_at_its_last(
+        store: AsyncRepository) -> None:
+    count = MultiRowStatement.ROWS_PER_STATEMENT + 50  # more than one statement's rows
+    poles = [f"PW-{i:04d}" for i in range(count)]
+    _one_batch(store, [write for pole in poles for write in _boot(store, pole, T0)])
+    t1, t2 = T0 + timedelta(minutes=1), T0 + timedelta(minutes=2)
+    batch: list[Write] = []
+    for index, pole in enumerate(poles):
+        batch += store.sync.pole_seen_writes(pole, t1, connected=True)
+        batch += store.sync.pole_clock_writes(pole, 1.5, t1)
+        if index % 3 == 0:  # heartbeat, then the connection ended, in the same batch
+            batch += store.sync.pole_seen_writes(pole, t2, connected=False)
+            batch += store.sync.pole_clock_writes(pole, -0.25, t2)
+    batch += store.sync.pole_seen_writes("NO-SUCH-POLE", t2, connected=True)  # ignored
+    _one_batch(store, batch)
+    stored = {pole.id: pole for pole in store.sync.list_poles()}
+    assert sorted(stored) == poles
+    for index, pole_id in enumerate(poles):
+        pole = stored[pole_id]
+        ended = index % 3 == 0
+        assert (pole.last_seen, pole.connected) == ((t2, False) if ended else (t1, True))
+        assert (pole.clock_offset_s, pole.clock_checked_at) == (
+            (-0.25, t2) if ended else (1.5, t1))
+        assert (pole.vendor, pole.registered_at) == ("V", None)  # untouched
