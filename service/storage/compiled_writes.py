@@ -28,11 +28,17 @@ same ``INSERT … ON CONFLICT DO NOTHING`` (and the plain appends) go in as mult
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
+
+from service.storage.models import UTCDateTime
 
 Processor = Callable[[Any], Any] | None
 
@@ -49,21 +55,21 @@ class DriverStatement:
         self.positional: bool = bool(compiled.positional)
         names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
         escaped = compiled.escaped_bind_names or {}
-        self._fields: list[_Field] = []
+        self.fields: list[_Field] = []
+        """In SQL order."""
         for name in names:
             bind = compiled.binds[name]
             constant = _FROM_ROW if bind.key in keys else bind.effective_value
             if constant is None and bind.required:
                 raise ValueError(f"parameter {bind.key!r} has no value")
-            self._fields.append((bind.key, escaped.get(name, name), constant,
+            self.fields.append((bind.key, escaped.get(name, name), constant,
                                  _processor(bind.type, dialect)))
+        self._build = _row_builder(self.fields, by_name=not self.positional)
 
     def rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The driver's parameters for ``rows``: tuples in SQL order, or dicts by SQL name."""
-        fields = self._fields
-        if self.positional:
-            return [tuple(_value(row, field) for field in fields) for row in rows]
-        return [{field[1]: _value(row, field) for field in fields} for row in rows]
+        build = self._build
+        return [build(row) for row in rows]
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         connection.exec_driver_sql(self.sql, self.rows(rows))
@@ -80,12 +86,14 @@ class CopyStatement:
         self._fields: list[_Field] = [(key, key, _FROM_ROW, _processor(table.c[key].type,
                                                                        dialect))
                                       for key in keys]
+        self._build = _row_builder(self._fields, by_name=False)
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         driver_connection: Any = connection.connection.driver_connection
+        build = self._build
         with driver_connection.cursor() as cursor, cursor.copy(self.command) as copy:
             for row in rows:
-                copy.write_row(tuple(_value(row, field) for field in self._fields))
+                copy.write_row(build(row))
 
 
 class StagedCopyStatement:
@@ -116,33 +124,54 @@ class StagedCopyStatement:
 
 
 class MultiRowStatement:
-    """An append's rows as SQLite ``INSERT … VALUES (…), (…), …`` (with ``ON CONFLICT DO
-    NOTHING`` where repeats are skipped), up to `ROWS_PER_STATEMENT` rows a statement.
+    """An insert's rows as SQLite ``INSERT … VALUES (…), (…), …``, up to
+    `ROWS_PER_STATEMENT` rows a statement: an append (with ``ON CONFLICT DO NOTHING``
+    where repeats are skipped, `append`), or an upsert (``ON CONFLICT … DO UPDATE``, e.g.
+    a boot's pole, a status's connector: `from_driver`).
 
     sqlite3's ``executemany`` steps the statement once per row and lets go of the GIL around
     every step; while the event loop's thread is busy, each step then waits for the GIL to
     come back (up to the 5 ms switch interval). In a reconnect storm (issue 20) the writer
     thread spent 53 s executing half a million rows that way, longer than the whole flush. One
     statement per few hundred rows gives the GIL up once for all of them, and the database
-    parses and plans the insert once. Same effect as ``executemany``: a row whose natural key
-    is stored already, also earlier in the same statement, is left out."""
+    parses and plans the insert once. Same effect as ``executemany``: SQLite inserts a
+    statement's rows one after the other, so a row whose key is stored already, also
+    earlier in the same statement, is skipped or updated just as a later ``executemany``
+    row would be. (PostgreSQL refuses to update one row twice in a statement: there the
+    upserts stay with psycopg's ``executemany``.)"""
 
     ROWS_PER_STATEMENT = 400
 
-    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect,
-                 skip_repeats: bool) -> None:
+    def __init__(self, head: str, row: str, tail: str, fields: Sequence[_Field]) -> None:
+        self._head, self._row, self._tail = head, row, tail
+        self._sql: dict[int, str] = {}
+        self._build = _row_builder(fields, by_name=False)
+
+    @classmethod
+    def append(cls, table: sa.Table, keys: Sequence[str], dialect: Dialect,
+               skip_repeats: bool) -> MultiRowStatement:
+        """The plain insert of ``keys`` into ``table``."""
         if any(column.default is not None and column.key not in keys
                for column in table.columns):
             raise ValueError("a Python-side default needs SQLAlchemy at execution time")
         quote = dialect.identifier_preparer.quote
-        self._head = (f"INSERT INTO {quote(table.name)} "
-                      f"({', '.join(quote(key) for key in keys)}) VALUES ")
-        self._tail = " ON CONFLICT DO NOTHING" if skip_repeats else ""
-        self._row = "(" + ", ".join("?" for _ in keys) + ")"
-        self._sql: dict[int, str] = {}
-        self._fields: list[_Field] = [(key, key, _FROM_ROW, _processor(table.c[key].type,
-                                                                       dialect))
-                                      for key in keys]
+        return cls(f"INSERT INTO {quote(table.name)} "
+                   f"({', '.join(quote(key) for key in keys)}) VALUES ",
+                   "(" + ", ".join("?" for _ in keys) + ")",
+                   " ON CONFLICT DO NOTHING" if skip_repeats else "",
+                   [(key, key, _FROM_ROW, _processor(table.c[key].type, dialect))
+                    for key in keys])
+
+    @classmethod
+    def from_driver(cls, statement: DriverStatement) -> MultiRowStatement:
+        """A single-row ``INSERT … VALUES (?, …) …`` whose every parameter is in its one
+        ``VALUES`` group (an ``ON CONFLICT`` clause after it binds nothing)."""
+        group = "(" + ", ".join("?" for _ in statement.fields) + ")"
+        head, found, tail = statement.sql.partition(" VALUES " + group)
+        if (not statement.positional or not found or not head.startswith("INSERT INTO ")
+                or statement.sql.count("?") != len(statement.fields)):
+            raise ValueError("not a single-row INSERT … VALUES with every parameter in it")
+        return cls(head + " VALUES ", group, tail, statement.fields)
 
     def sql(self, rows: int) -> str:
         """The statement for ``rows`` rows (made once per count)."""
@@ -152,11 +181,51 @@ class MultiRowStatement:
         return text
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        fields, step = self._fields, self.ROWS_PER_STATEMENT
+        build, step = self._build, self.ROWS_PER_STATEMENT
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
-            values = [_value(row, field) for row in chunk for field in fields]
-            connection.exec_driver_sql(self.sql(len(chunk)), tuple(values))
+            values = tuple(itertools.chain.from_iterable(map(build, chunk)))
+            connection.exec_driver_sql(self.sql(len(chunk)), values)
+
+
+class KeyedUpdate:
+    """SQLite: a batch of ``UPDATE table SET a = ?, … WHERE key = ?`` (a heartbeat's
+    contact, a clock's offset) as ``UPDATE … FROM (VALUES (…), (…), …)``, one statement per
+    `MultiRowStatement.ROWS_PER_STATEMENT` rows instead of one step per row: the GIL is given
+    up once per statement, not once per row (`MultiRowStatement`).
+
+    Same effect as ``executemany``: a key's later row overwrites its earlier one there, so
+    only each key's last row is kept here (a join that matches a row twice would update it
+    with either). Needs SQLite 3.33 (`KeyedUpdate.supported`)."""
+
+    def __init__(self, table: sa.Table, key: tuple[str, str],
+                 sets: Sequence[tuple[str, str]], dialect: Dialect) -> None:
+        """``key``, ``sets``: (column, parameter name) pairs."""
+        quote = dialect.identifier_preparer.quote
+        name = quote(table.name)
+        assignments = ", ".join(f"{quote(column)} = v.column{index}"
+                                for index, (column, _) in enumerate(sets, start=2))
+        self._head = f"UPDATE {name} SET {assignments} FROM (VALUES "
+        self._tail = f") AS v WHERE {name}.{quote(key[0])} = v.column1"
+        self._row = "(" + ", ".join("?" for _ in range(len(sets) + 1)) + ")"
+        self._build = _row_builder([(parameter, parameter, _FROM_ROW,
+                                     _processor(table.c[column].type, dialect))
+                                    for column, parameter in (key, *sets)], by_name=False)
+
+    @staticmethod
+    def supported() -> bool:
+        """``UPDATE … FROM`` came with SQLite 3.33 (2020); an older library keeps
+        ``executemany``."""
+        return sqlite3.sqlite_version_info >= (3, 33)
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        last = {values[0]: values for values in map(self._build, rows)}
+        kept, step = list(last.values()), MultiRowStatement.ROWS_PER_STATEMENT
+        for start in range(0, len(kept), step):
+            chunk = kept[start:start + step]
+            connection.exec_driver_sql(
+                self._head + ", ".join([self._row] * len(chunk)) + self._tail,
+                tuple(itertools.chain.from_iterable(chunk)))
 
 
 class _FromRow:
@@ -166,19 +235,64 @@ class _FromRow:
 _FROM_ROW = _FromRow()
 _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
-_Writer = DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
+_Writer = (DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
+           | KeyedUpdate)
 
 
 def _processor(type_: Any, dialect: Dialect) -> Processor:
     """What SQLAlchemy applies to a value of ``type_`` on its way to the driver."""
     processor: Processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    if processor is not None and isinstance(type_, UTCDateTime) and dialect.name == "sqlite":
+        return _sqlite_utc_text(processor)
     return processor
 
 
-def _value(row: Mapping[str, Any], field: _Field) -> Any:
-    key, _, constant, processor = field
-    value = row[key] if constant is _FROM_ROW else constant
-    return processor(value) if processor is not None else value
+_SAMPLE = datetime(2026, 12, 5, 13, 4, 5, 60_708, tzinfo=timezone(timedelta(hours=1)))
+
+
+def _sqlite_utc_text(processor: Callable[[Any], Any]) -> Processor:
+    """`UTCDateTime` on SQLite in one step: the UTC wall clock as SQLAlchemy's SQLite text
+    (``2026-12-05 12:04:05.060708``), by ``datetime.isoformat`` in C.
+
+    SQLAlchemy's chain (the decorator's check and conversion, then a ``%`` format of a dict
+    of seven fields) was the writer's largest Python cost per row in a reconnect storm
+    (issue 20): every stored row has a time. Anything but an aware ``datetime`` goes
+    through ``processor`` (e.g. a naive one, to be refused with its message), and the
+    short path is only taken if it gives what ``processor`` gives."""
+    def text(value: Any) -> Any:
+        if type(value) is datetime and value.utcoffset() is not None:
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return processor(value)
+    return text if text(_SAMPLE) == processor(_SAMPLE) else processor
+
+
+def _row_builder(fields: Sequence[_Field], *, by_name: bool
+                 ) -> Callable[[Mapping[str, Any]], Any]:
+    """One function that turns a row into the driver's parameters: a tuple in SQL order,
+    or (``by_name``) a dict by SQL name, each value through its processor.
+
+    Written out as one expression per statement, once: looping over the fields for every
+    row (a call per value, a tuple unpacked per value) was most of the writer's Python
+    time per row in a reconnect storm (issue 20). Names in the source are only generated
+    ones (``r``, ``c3``, ``p3``) and ``repr`` of the keys, so no column name becomes code.
+    """
+    namespace: dict[str, Any] = {}
+    parts: list[str] = []
+    for index, (key, name, constant, processor) in enumerate(fields):
+        if constant is _FROM_ROW:
+            value = f"r[{key!r}]"
+        else:
+            namespace[f"c{index}"] = constant
+            value = f"c{index}"
+        if processor is not None:
+            namespace[f"p{index}"] = processor
+            value = f"p{index}({value})"
+        parts.append(f"{name!r}: {value}" if by_name else value)
+    body = ("{" + ", ".join(parts) + "}") if by_name else ("(" + "".join(
+        part + ", " for part in parts) + ")")
+    build: Callable[[Mapping[str, Any]], Any] = eval(  # generated, see above
+        f"lambda r: {body}", namespace)
+    return build
 
 
 class CompiledWrites:
@@ -188,12 +302,21 @@ class CompiledWrites:
         self.dialect = dialect
         self._writers: dict[tuple[int, tuple[str, ...]], tuple[Any, _Writer | None]] = {}
         self._appends: dict[int, tuple[Any, sa.Table, bool]] = {}
+        self._keyed: dict[int, tuple[Any, sa.Table, tuple[str, str],
+                                     tuple[tuple[str, str], ...]]] = {}
 
     def mark_append(self, statement: Any, table: sa.Table, *,
                     skip_repeats: bool = False) -> None:
         """``statement`` is ``insert(table)`` with nothing else — or, ``skip_repeats``, with
         only ``ON CONFLICT DO NOTHING``: rows may be COPYed (through a staging table)."""
         self._appends[id(statement)] = (statement, table, skip_repeats)
+
+    def mark_keyed_update(self, statement: Any, table: sa.Table, key: tuple[str, str],
+                          sets: Sequence[tuple[str, str]]) -> None:
+        """``statement`` is ``UPDATE table SET column = :parameter, … WHERE key column =
+        :key parameter`` and nothing else (``key``, ``sets``: (column, parameter) pairs):
+        on SQLite its batches go in as `KeyedUpdate`."""
+        self._keyed[id(statement)] = (statement, table, key, tuple(sets))
 
     def execute(self, connection: Connection, statement: Any,
                 rows: Sequence[Mapping[str, Any]]) -> None:
@@ -211,17 +334,26 @@ class CompiledWrites:
         entry = self._writers.get((id(statement), keys))
         if entry is None:
             append = self._appends.get(id(statement))
+            keyed = self._keyed.get(id(statement))
             writer: _Writer | None
-            if append is not None and self.dialect.name == "postgresql":
+            if (keyed is not None and self.dialect.name == "sqlite"
+                    and KeyedUpdate.supported()
+                    and set(keys) == {keyed[2][1], *(parameter for _, parameter in keyed[3])}):
+                writer = KeyedUpdate(keyed[1], keyed[2], keyed[3], self.dialect)
+            elif append is not None and self.dialect.name == "postgresql":
                 writer = (StagedCopyStatement(append[1], keys, self.dialect) if append[2]
                           else CopyStatement(append[1], keys, self.dialect))
             elif append is not None and self.dialect.name == "sqlite":
                 try:
-                    writer = MultiRowStatement(append[1], keys, self.dialect, append[2])
+                    writer = MultiRowStatement.append(append[1], keys, self.dialect,
+                                                      append[2])
                 except ValueError:
                     writer = self._driver_statement(statement, keys)
             else:
                 writer = self._driver_statement(statement, keys)
+                if writer is not None and self.dialect.name == "sqlite":
+                    with contextlib.suppress(ValueError):
+                        writer = MultiRowStatement.from_driver(writer)
             entry = self._writers[(id(statement), keys)] = (statement, writer)
         return entry[1]
 

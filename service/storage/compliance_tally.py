@@ -61,24 +61,35 @@ def _insert(connection: Connection, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
+# The statements of every stop, built once with the pole or transaction as a parameter:
+# built per call, SQLAlchemy's construction and cache keys were a third of a stop's time
+# on the storage writer's thread in a reconnect storm's backlog (issue 20).
+_PROGRAMME = (sa.select(sa.func.coalesce(POLES.c.programme_start, POLES.c.registered_at),
+                        TALLY_POLES.c.programme_start)
+              .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
+              .where(POLES.c.id == sa.bindparam("pole_id")))
+_PROGRAMME_LOCKED = _PROGRAMME.with_for_update(of=POLES, key_share=True)
+_TOUCH_POLE = (sa.update(POLES).where(POLES.c.id == sa.bindparam("pole_id"))
+               .values(id=POLES.c.id))
+_POLE_OF = sa.select(TRANSACTIONS.c.pole_id).where(
+    TRANSACTIONS.c.id == sa.bindparam("transaction_id"))
+_RECORD = sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.id == sa.bindparam("transaction_id"))
+
+
 def _programme_of(connection: Connection, pole_id: str, *, lock: bool
                   ) -> tuple[datetime | None, datetime | None]:
     """``(programme start or registration, start the pole's tally counts from)``."""
-    query = (sa.select(sa.func.coalesce(POLES.c.programme_start, POLES.c.registered_at),
-                       TALLY_POLES.c.programme_start)
-             .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
-             .where(POLES.c.id == pole_id))
+    query = _PROGRAMME
     if lock and connection.dialect.name == "sqlite":
         # SQLite has no row locks, and its driver begins a transaction only at the first
         # write: a write first takes the database's write lock (waiting for it as any
         # writer does), so what is read next stays true until the commit.
-        connection.execute(sa.update(POLES).where(POLES.c.id == pole_id)
-                           .values(id=POLES.c.id))
+        connection.execute(_TOUCH_POLE, {"pole_id": pole_id})
     elif lock:
         # FOR NO KEY UPDATE: other tally writers of the pole wait, rows that merely refer
         # to the pole (status events, meter values) do not.
-        query = query.with_for_update(of=POLES, key_share=True)
-    row = connection.execute(query).one_or_none()
+        query = _PROGRAMME_LOCKED
+    row = connection.execute(query, {"pole_id": pole_id}).one_or_none()
     if row is None:
         return None, None
     start, tallied = row
@@ -153,8 +164,9 @@ def _lock_pole_of(connection: Connection, transaction_id: int
     """Lock the pole of a transaction; `_programme_of` it, or ``None`` for an unknown
     transaction. On PostgreSQL one statement finds, locks and reads the pole."""
     if connection.dialect.name != "postgresql":
-        pole_id = lock_pole_of(connection, transaction_id)
-        return None if pole_id is None else _programme_of(connection, pole_id, lock=False)
+        pole_id = connection.execute(_POLE_OF, {"transaction_id": transaction_id}
+                                     ).scalar_one_or_none()
+        return None if pole_id is None else _programme_of(connection, pole_id, lock=True)
     pole = (sa.select(TRANSACTIONS.c.pole_id).where(TRANSACTIONS.c.id == transaction_id)
             .scalar_subquery())
     row = connection.execute(
@@ -169,16 +181,15 @@ def _lock_pole_of(connection: Connection, transaction_id: int
 def lock_pole_of(connection: Connection, transaction_id: int) -> str | None:
     """Lock the pole of a transaction (before the transaction's row is read or changed);
     its id, or ``None`` for an unknown transaction."""
-    pole_id = connection.execute(sa.select(TRANSACTIONS.c.pole_id).where(
-        TRANSACTIONS.c.id == transaction_id)).scalar_one_or_none()
+    pole_id = connection.execute(_POLE_OF, {"transaction_id": transaction_id}
+                                 ).scalar_one_or_none()
     if pole_id is not None:
         _programme_of(connection, pole_id, lock=True)
     return pole_id
 
 
 def read_record(connection: Connection, transaction_id: int) -> TransactionRecord | None:
-    row = connection.execute(sa.select(*_RECORD_COLUMNS).where(
-        TRANSACTIONS.c.id == transaction_id)).one_or_none()
+    row = connection.execute(_RECORD, {"transaction_id": transaction_id}).one_or_none()
     return None if row is None else record(row)
 
 

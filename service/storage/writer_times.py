@@ -9,7 +9,21 @@ database's work, or the commit's fsync. Kept per batch, a few floats, bounded.
 from __future__ import annotations
 
 import collections
+import itertools
+import os
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+PROFILE_ENV = "PAALWERK_WRITER_PROFILE"
+"""Names a file prefix: each run of the writer thread is profiled (cProfile) into
+``prefix.<pid>.<n>`` (merge them with ``pstats.Stats(*files)``). The benchmark's own
+``CSMS_LOAD_PROFILE`` profiles only the event loop's thread; the writer's Python work,
+which holds the same interpreter lock, is only seen from inside its thread."""
+
+_RUNS = itertools.count()
 
 KEPT = 100_000
 """Batches remembered (a storm of 2,000 poles commits a few thousand)."""
@@ -24,6 +38,10 @@ class BatchTime:
     committed_s: float
     """The commit itself (on SQLite with ``synchronous=FULL``: the WAL's fsync)."""
     callers: int
+    executed_cpu_s: float = 0.0
+    """The writer thread's own CPU time while executing (``time.thread_time``): its Python
+    and the database library's work, without the waits for the GIL or the disk that
+    `executed_s` also holds, so it compares across runs on a busy machine."""
 
 
 class WriterTimes:
@@ -34,6 +52,8 @@ class WriterTimes:
 
     def add(self, batch: BatchTime) -> None:
         self.batches.append(batch)  # deque appends are atomic: no lock needed
+        if _PROFILES:
+            _checkpoint()
 
     def summary(self) -> str:
         """p50/p99/max of each phase, in milliseconds, and callers per batch."""
@@ -51,5 +71,55 @@ class WriterTimes:
                 f"{spread([b.executed_s for b in batches])}, committed "
                 f"{spread([b.committed_s for b in batches])}, callers "
                 f"{spread([float(b.callers) for b in batches], 1.0, '')}; total executing "
-                f"{sum(b.executed_s for b in batches):.1f} s, committing "
+                f"{sum(b.executed_s for b in batches):.1f} s (CPU "
+                f"{sum(b.executed_cpu_s for b in batches):.1f} s), committing "
                 f"{sum(b.committed_s for b in batches):.1f} s")
+
+
+def profiled(run: Callable[[], None]) -> Callable[[], None]:
+    """``run`` (the writer thread's loop), under cProfile when `PROFILE_ENV` is set.
+
+    The service's process may end without the thread returning (a daemon thread; the
+    benchmark's server process leaves through ``os._exit``), so the profile is also written
+    out every `PROFILE_EVERY_S` after a batch (`WriterTimes.add`)."""
+    prefix = os.environ.get(PROFILE_ENV)
+    if not prefix:
+        return run
+
+    def run_profiled() -> None:
+        import cProfile  # diagnosis only (issue 20): where the writer's own time goes
+        profiler = cProfile.Profile()
+        path = f"{prefix}.{os.getpid()}.{next(_RUNS)}"
+        _PROFILES[threading.get_ident()] = _Profile(profiler, path)
+        profiler.enable()
+        try:
+            run()
+        finally:
+            profiler.disable()
+            profiler.dump_stats(path)
+            del _PROFILES[threading.get_ident()]
+    return run_profiled
+
+
+PROFILE_EVERY_S = 5.0
+
+
+@dataclass
+class _Profile:
+    profiler: Any
+    path: str
+    written: float = 0.0
+
+
+_PROFILES: dict[int, _Profile] = {}
+
+
+def _checkpoint() -> None:
+    """Write the calling writer thread's profile out if it is due (see `profiled`)."""
+    profile = _PROFILES.get(threading.get_ident())
+    if profile is None or time.monotonic() - profile.written < PROFILE_EVERY_S:
+        return
+    profile.profiler.disable()
+    profile.profiler.dump_stats(profile.path)
+    profile.written = time.monotonic()
+    profile.profiler.enable()
