@@ -107,6 +107,9 @@ class Stalls:
         self.beat = time.perf_counter()
         self.stuck: collections.Counter[str] = collections.Counter()
         self.whole_run = [[0, 0.0, 0.0] for _ in range(3)]
+        self.long_gc: list[str] = []
+        self.gc_counts = (0, 0, 0)
+        self.started = time.perf_counter()
         """Per generation, every collection of the run (explicit or not): count, seconds,
         longest."""
         gc.callbacks.append(self._gc)
@@ -132,12 +135,19 @@ class Stalls:
     def _gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self.gc_started = time.perf_counter()
+            self.gc_counts = gc.get_count()
             return
         took = time.perf_counter() - self.gc_started
         whole = self.whole_run[info["generation"]]
         whole[0] += 1
         whole[1] += took
         whole[2] = max(whole[2], took)
+        if took > 0.03:  # which collections are long, and what they held
+            caller = sys._getframe(1).f_code.co_name
+            self.long_gc.append(
+                f"{self.gc_started - self.started:.1f} s: gen {info['generation']} "
+                f"{took * 1000:.0f} ms ({'by ' + caller if caller == 'tick' else 'automatic'}"
+                f", counts before {self.gc_counts}, {info['collected']} collected)")
         if self._inside():
             self.gc_pauses.append((info["generation"], took))
 
@@ -160,6 +170,8 @@ class Stalls:
                 + "; the whole run's GC by generation (count/seconds/longest ms): "
                 + ", ".join(f"{g}: {n}/{t:.2f}/{m * 1000:.0f}"
                             for g, (n, t, m) in enumerate(self.whole_run))
+                + (f"; collections over 30 ms ({len(self.long_gc)}, from the server's "
+                   "start): " + ", ".join(self.long_gc[:12]) if self.long_gc else "")
                 + "".join(f"; loop stuck {n * 50} ms at {where}"
                           for where, n in self.stuck.most_common(3)))
 
