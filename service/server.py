@@ -20,6 +20,7 @@ from service.cluster.cluster import Cluster
 from service.event_loop import choose, describe
 from service.listen_queue import LISTEN_BACKLOG
 from service.live.hub import LiveHub
+from service.ocpp import gc_policy
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.policy.capacity import CapacityPolicy
 from service.rollouts import RolloutRunner
@@ -124,6 +125,7 @@ async def serve(services: Services) -> RunningService:
             raise RuntimeError("the service stopped while starting: its background work "
                                "could not start (see the log above)")
         await asyncio.sleep(0.01)
+    gc_policy.settle()  # the start-up heap frozen before the poles' traffic
     LOOP_LOGGER.info("%s", describe(asyncio.get_running_loop(), http))
     return RunningService(server, task, services)
 
