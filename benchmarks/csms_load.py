@@ -42,6 +42,14 @@ new connections over them), all share the PostgreSQL database and talk through i
 CPU are summed (the storm also prints each one's CPU seconds), their row counts read once.
 ``CSMS_LOAD_PROFILE=file`` runs "ours" under cProfile, each worker into ``file.<n>``.
 
+Event loops: "ours" (one process and each worker) runs as ``paalwerk service`` runs it,
+through `service.event_loop.run` — uvloop and the httptools parser where installed,
+``PAALWERK_EVENT_LOOP=asyncio`` for the standard loop and h11 (the before of issue 20's
+loop change); the plain example stays on its own default, ``asyncio.run`` and the
+websockets library's HTTP parsing, as its source runs it. Each server prints which at start.
+The server's garbage collections are summed per generation for the whole run, and the
+ones over 30 ms listed (when, generation, by the gc policy's tick or automatic).
+
 Storm with ``--workers 2`` on PostgreSQL, 2026-12-05, 2-core machine shared with other jobs
 (README "Reconnect storm" has the whole table): 1,000 poles with a day's backlog, boot /
 backlog p99 2.4 s / 4.0 s, flushed after 21 s, steady p99 30 ms (load 3.8; one process on
