@@ -165,3 +165,22 @@ async def test_every_worker_runs_on_uvloop_and_stops_cleanly_on_sigterm(
     assert len(lines) == 2, workers.log.read_text()
     assert all("event loop: uvloop " in line and "HTTP parser: httptools " in line
                for line in lines), lines
+
+
+@needs_uvloop
+def test_eis69_profile_3_mutual_tls_on_uvloop(tmp_path: Path) -> None:
+    """The pole's client certificate is read from the transport (`tls_extension`): uvloop's
+    TLS transport must hand it over as the standard one does (profile 3, SQLite)."""
+    from tests.service.test_pole_tls import (
+        test_eis69_profile_3_mutual_tls_with_a_certificate_from_the_service_ca as profile_3,
+    )
+
+    run(profile_3(tmp_path, "sqlite"), choose({}))
+
+
+@needs_uvloop
+def test_the_listen_queue_on_uvloop(tmp_path: Path) -> None:
+    """uvloop listens on the service's socket itself: with the queue the service asks for."""
+    from tests.service.test_listen_queue import test_each_worker_socket_gets_the_same_queue
+
+    run(test_each_worker_socket_gets_the_same_queue(tmp_path), choose({}))
