@@ -26,6 +26,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from service import event_loop
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import start_service
 
@@ -122,6 +123,8 @@ async def run(poles: int, deploy: bool, live_only: bool, compression: bool = Fal
         running = await start_service(f"sqlite:///{tmp}/csms.sqlite",
                                       token_file=Path(tmp) / "tokens",
                                       settings=CsmsSettings(deploy_capacity_profile=deploy))
+        print(event_loop.describe(asyncio.get_running_loop(), event_loop.choose().http),
+              flush=True)
         ctx = mp.get_context("spawn")
         ready, stop = ctx.Queue(), ctx.Event()
         tracemalloc.start(1)
@@ -172,7 +175,9 @@ def main() -> None:
                         help="the poles offer permessage-deflate (as most clients do)")
     args = parser.parse_args()
     wire_bytes()
-    asyncio.run(run(args.poles, not args.no_deploy, args.live_only, args.compression))
+    # on the loop `paalwerk service` runs (`service.event_loop`; PAALWERK_EVENT_LOOP=asyncio
+    # for the standard one)
+    event_loop.run(run(args.poles, not args.no_deploy, args.live_only, args.compression))
 
 
 if __name__ == "__main__":

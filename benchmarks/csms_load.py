@@ -42,6 +42,14 @@ new connections over them), all share the PostgreSQL database and talk through i
 CPU are summed (the storm also prints each one's CPU seconds), their row counts read once.
 ``CSMS_LOAD_PROFILE=file`` runs "ours" under cProfile, each worker into ``file.<n>``.
 
+Event loops: "ours" (one process and each worker) runs as ``paalwerk service`` runs it,
+through `service.event_loop.run` — uvloop and the httptools parser where installed,
+``PAALWERK_EVENT_LOOP=asyncio`` for the standard loop and h11 (the before of issue 20's
+loop change); the plain example stays on its own default, ``asyncio.run`` and the
+websockets library's HTTP parsing, as its source runs it. Each server prints which at start.
+The server's garbage collections are summed per generation for the whole run, and the
+ones over 30 ms listed (when, generation, by the gc policy's tick or automatic).
+
 Storm with ``--workers 2`` on PostgreSQL, 2026-12-05, 2-core machine shared with other jobs
 (README "Reconnect storm" has the whole table): 1,000 poles with a day's backlog, boot /
 backlog p99 2.4 s / 4.0 s, flushed after 21 s, steady p99 30 ms (load 3.8; one process on
@@ -106,6 +114,12 @@ class Stalls:
         self.lag: list[float] = []
         self.beat = time.perf_counter()
         self.stuck: collections.Counter[str] = collections.Counter()
+        self.whole_run = [[0, 0.0, 0.0] for _ in range(3)]
+        self.long_gc: list[str] = []
+        self.gc_counts = (0, 0, 0)
+        self.started = time.perf_counter()
+        """Per generation, every collection of the run (explicit or not): count, seconds,
+        longest."""
         gc.callbacks.append(self._gc)
         self.main = threading.get_ident()
         threading.Thread(target=self._watchdog, daemon=True).start()
@@ -129,8 +143,21 @@ class Stalls:
     def _gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self.gc_started = time.perf_counter()
-        elif self._inside():
-            self.gc_pauses.append((info["generation"], time.perf_counter() - self.gc_started))
+            self.gc_counts = gc.get_count()
+            return
+        took = time.perf_counter() - self.gc_started
+        whole = self.whole_run[info["generation"]]
+        whole[0] += 1
+        whole[1] += took
+        whole[2] = max(whole[2], took)
+        if took > 0.03:  # which collections are long, and what they held
+            caller = sys._getframe(1).f_code.co_name
+            self.long_gc.append(
+                f"{self.gc_started - self.started:.1f} s: gen {info['generation']} "
+                f"{took * 1000:.0f} ms ({'by ' + caller if caller == 'tick' else 'automatic'}"
+                f", counts before {self.gc_counts}, {info['collected']} collected)")
+        if self._inside():
+            self.gc_pauses.append((info["generation"], took))
 
     async def watch(self) -> None:
         while True:
@@ -148,6 +175,11 @@ class Stalls:
                 f"GC {len(self.gc_pauses)} collections {sum(s for _, s in self.gc_pauses):.2f} s"
                 f", {len(full)} of generation 2, longest "
                 f"{max((s for _, s in self.gc_pauses), default=0) * 1000:.0f} ms"
+                + "; the whole run's GC by generation (count/seconds/longest ms): "
+                + ", ".join(f"{g}: {n}/{t:.2f}/{m * 1000:.0f}"
+                            for g, (n, t, m) in enumerate(self.whole_run))
+                + (f"; collections over 30 ms ({len(self.long_gc)}, from the server's "
+                   "start): " + ", ".join(self.long_gc[:12]) if self.long_gc else "")
                 + "".join(f"; loop stuck {n * 50} ms at {where}"
                           for where, n in self.stuck.most_common(3)))
 
@@ -193,18 +225,30 @@ class KernelQueues:
             return "unknown"
 
 
+def _run_server(kind: str, main: Any) -> None:
+    """Ours on the loop ``paalwerk service`` chooses (`service.event_loop`: uvloop where
+    installed, unless ``PAALWERK_EVENT_LOOP=asyncio``); the plain example on its own
+    default, ``asyncio.run``, as its source runs it."""
+    if kind == "plain":
+        asyncio.run(main)
+        return
+    from service import event_loop
+    event_loop.run(main)
+
+
 def _server_main(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
+    serving = _serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window)
     if kind != "ours" or not profile_to:
-        asyncio.run(_serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window))
+        _run_server(kind, serving)
         return
     import cProfile  # diagnosis: where "ours" spends the run (CSMS_LOAD_PROFILE=file)
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(_serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window))
+        _run_server(kind, serving)
     finally:
         profiler.disable()
         profiler.dump_stats(profile_to)
@@ -218,6 +262,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         from benchmarks.plain_central_system import serve
         server = await serve(backlog=backlog)
         port = server.sockets[0].getsockname()[1]
+        print(f"{kind}: event loop: {type(asyncio.get_running_loop()).__module__} (the "
+              "example's own default); HTTP parser: the websockets library's own", flush=True)
         ready.put((os.getpid(), port, "/"))
         await asyncio.to_thread(stop.wait)
         server.close()
@@ -231,6 +277,7 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         url = f"sqlite:///{tmp}/bench.sqlite" if db_url == "sqlite" else db_url
         running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
                                       token_file=Path(tmp) / "tokens")
+        _say_loop(kind)
         ready.put((os.getpid(), running.port, "/ocpp/"))
         await asyncio.to_thread(stop.wait)
         watcher.cancel()
@@ -240,6 +287,12 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)
+
+
+def _say_loop(who: str) -> None:
+    """What `service.server.serve` logs at start, printed (the benchmark leaves logging off)."""
+    from service.event_loop import choose, describe
+    print(f"{who}: {describe(asyncio.get_running_loop(), choose().http)}", flush=True)
 
 
 def _prepare_main(url: str) -> None:
@@ -253,14 +306,15 @@ def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
+    serving = _serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window)
     if not profile_to:
-        asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+        _run_server("ours", serving)
         return
     import cProfile  # diagnosis: where each worker spends the run (file.<index>)
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(_serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window))
+        _run_server("ours", serving)
     finally:
         profiler.disable()
         profiler.dump_stats(f"{profile_to}.{index}")
@@ -278,6 +332,7 @@ async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
     sock = reuseport_socket("127.0.0.1", port)
     running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
                                   token_file=Path(tmp) / "tokens", sock=sock, clustered=True)
+    _say_loop(f"ours, worker {index}")
     ready.put((os.getpid(), running.port, "/ocpp/"))
     held: list[int] = []
 

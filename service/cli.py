@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from pathlib import Path
 from cryptography import x509
 
 from pole_link.firmware.signing import load_certificates
+from service import event_loop, service_log
 from service.api.firmware_packages import trust_summary
 from service.api.tokens import default_token_file, ensure_admin_token
 from service.listen_queue import log_listen_queue
@@ -109,8 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             trust_pem = _trusted_roots_pem(args.trust)
         except ValueError as exc:
             parser.error(str(exc))
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service_log.configure()
+    try:
+        loop_choice = event_loop.choose()  # checked here: a worker would only fail later
+    except ValueError as exc:
+        parser.error(str(exc))
     settings = CsmsSettings(registration_open=args.registration == "open",
                             accept_unknown_id_tags=args.unknown_id_tags == "accept")
     db_url = args.db or database_url_default()
@@ -124,9 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--workers above 1 needs Linux (SO_REUSEPORT spreads connections)")
         return _run_workers(db_url, args, settings, trust_pem, tls, ca)
     try:
-        asyncio.run(_run(db_url, args.host, args.port, settings,
-                         args.token_file or default_token_file(), args.files_dir,
-                         args.public_url, load_certificates(trust_pem), tls, ca))
+        event_loop.run(_run(db_url, args.host, args.port, settings,
+                            args.token_file or default_token_file(), args.files_dir,
+                            args.public_url, load_certificates(trust_pem), tls, ca),
+                       loop_choice)
     except StorageError as exc:
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1

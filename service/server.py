@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from cryptography import x509
 from service.api.files_routes import FileTransfers
 from service.app import create_app
 from service.cluster.cluster import Cluster
+from service.event_loop import choose, describe
 from service.listen_queue import LISTEN_BACKLOG
 from service.live.hub import LiveHub
+from service.ocpp import gc_policy
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
 from service.policy.capacity import CapacityPolicy
 from service.rollouts import RolloutRunner
@@ -36,6 +39,8 @@ from service.websocket_protocol import BufferedWebSocketProtocol
 
 __all__ = ["RunningService", "ServiceConfig", "prepare_database", "prepare_storage",
            "serve", "start_service"]
+
+LOOP_LOGGER = logging.getLogger("service.event_loop")
 
 
 @dataclass
@@ -104,10 +109,11 @@ async def serve(services: Services) -> RunningService:
     """Serve ``services`` with uvicorn on their socket; return once the lifespan has
     started the background work and connections are accepted."""
     ssl_context = services.ssl_context
+    http = choose().http  # httptools where installed (`service.event_loop`)
     # The accept queue (`service.listen_queue`): a fleet reconnecting at once waits in it
     # instead of retrying its SYNs seconds later; uvicorn's own default is 2,048.
     config = uvicorn.Config(create_app(services), log_level="warning", lifespan="on",
-                            backlog=LISTEN_BACKLOG,
+                            backlog=LISTEN_BACKLOG, http=http,
                             ws=BufferedWebSocketProtocol, ws_ping_interval=None,
                             ssl_context_factory=None if ssl_context is None
                             else lambda _config, _default: ssl_context)
@@ -119,6 +125,8 @@ async def serve(services: Services) -> RunningService:
             raise RuntimeError("the service stopped while starting: its background work "
                                "could not start (see the log above)")
         await asyncio.sleep(0.01)
+    gc_policy.settle()  # the start-up heap frozen before the poles' traffic
+    LOOP_LOGGER.info("%s", describe(asyncio.get_running_loop(), http))
     return RunningService(server, task, services)
 
 

@@ -75,9 +75,13 @@ def can_share_a_port() -> bool:
 
 
 def _worker_main(config: WorkerConfig, ready: Any) -> None:
-    """One worker: serve until SIGTERM/SIGINT (the supervisor forwards both as SIGTERM)."""
+    """One worker: serve until SIGTERM/SIGINT (the supervisor forwards both as SIGTERM),
+    on the same loop and parser as one process (`service.event_loop`)."""
+    from service import event_loop, service_log
+
+    service_log.configure()
     try:
-        asyncio.run(_serve(config, ready))
+        event_loop.run(_serve(config, ready))
     except Exception as exc:
         ready.put(("failed", f"{type(exc).__name__}: {exc}"))
         raise SystemExit(1) from None

@@ -17,10 +17,19 @@ once every `FULL_EVERY_S`.
 reconnect storm a second's survivors (pending writes, parsed backlog, new connections)
 took 80–170 ms to collect, once a second, in the middle of the poles' calls (issue 20).
 So while busy (more than `BUSY_MESSAGES` messages since the last tick) only the youngest
-generation is collected (at most `THRESHOLDS[0]` objects) before the freeze: the pause
-stays at a few milliseconds, and the little cyclic garbage that outlived one young
-collection waits in the frozen heap for the next full pass. A quiet tick collects the
-young heap completely, as before.
+generation is collected before the freeze, and the little cyclic garbage that outlived one
+young collection waits in the frozen heap for the next full pass. A quiet tick collects the
+young heap completely, as before. (The youngest generation is not bounded by
+`THRESHOLDS[0]`: CPython lowers its count whenever any tracked object dies, frozen ones
+included, so while a storm's older objects die in numbers it holds 30,000–50,000
+survivors by the count, and a busy tick took 35–80 ms at 3,000 poles on a quiet machine —
+`benchmarks/csms_load.py` lists every collection over 30 ms.)
+
+The first tick used to be a full pass too, and it came with the first message after a
+start — in a restart's storm, with the storm's first poles on the heap: the whole start-up
+heap (imports, the app, the ORM's metadata: about 200,000 objects, 0.2–0.7 s) traversed
+while thousands of poles waited. `settle` does that pass once the service has started,
+before the poles' traffic, and freezes what it leaves (issue 20).
 """
 
 from __future__ import annotations
@@ -48,6 +57,21 @@ BUSY_MESSAGES = 100
 _next_tick = 0.0
 _next_full = 0.0
 _messages = 0
+
+
+def settle(now: float | None = None) -> None:
+    """Once the service has started: collect everything and freeze the start-up heap, so
+    later ticks traverse only what the poles brought, and the next full pass is an hour
+    away."""
+    global _next_tick, _next_full, _messages
+    now = time.monotonic() if now is None else now
+    started = time.perf_counter()
+    gc.set_threshold(*THRESHOLDS)
+    gc.collect()
+    gc.freeze()
+    _next_tick, _next_full, _messages = now + TICK_S, now + FULL_EVERY_S, 0
+    LOGGER.debug("gc: start-up heap collected and frozen in %.1f ms",
+                 (time.perf_counter() - started) * 1000)
 
 
 def tick(now: float | None = None) -> None:

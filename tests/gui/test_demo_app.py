@@ -21,6 +21,7 @@ from gui.demo import OCPP_POLES, DemoStack
 from gui.firmware.local_install import Phase as InstallPhase
 from gui.views.main_window import MainWindow, Page
 from pole_link.firmware.demo import DEMO_VERSION
+from service.event_loop import choose
 from tests.gui.qt_support import shown as shown_within
 from tests.support import REPO, Api, connected_pole
 
@@ -104,6 +105,14 @@ async def test_the_demo_shows_live_data_and_a_charge_started_from_the_window(
                     window.fleet_model.pole("PW-90001").connected)  # type: ignore[union-attr]
         pids = stack.pids
         assert len(pids) == 4, "serial pole, service, OCPP poles, BLE pole"
+        # The demo's service is ``paalwerk service`` in a child process, on the loop and
+        # parser the service chooses (uvloop and httptools where installed); the window's
+        # own loop is not the service's business.
+        service_output = stack.children[1].output
+        expected = choose()
+        assert any(f"event loop: {expected.loop}" in line
+                   and f"HTTP parser: {expected.http}" in line
+                   for line in service_output), service_output
         await shown(lambda: any("PW-80001" in window.connect_view.ble_poles.item(row).text()
                                 for row in range(window.connect_view.ble_poles.count())))
 

@@ -60,3 +60,31 @@ def test_eis48_a_quiet_tick_collects_old_garbage(collector: None) -> None:
     dropped = old_garbage_cycle()
     gc_policy.tick(now=1.0)  # one message in the last second: quiet
     assert dropped() is None
+
+
+def test_settle_reclaims_start_up_garbage_and_freezes_the_start_up_heap(
+        collector: None) -> None:
+    """At start, before any pole: the start-up heap's garbage is reclaimed and what lives on
+    (the app, imported modules) frozen, so no later tick traverses it again."""
+    dropped = old_garbage_cycle()
+    kept = Node()
+    gc_policy.settle(now=0.0)
+    assert dropped() is None
+    assert not any(thing is kept for thing in gc.get_objects())  # frozen: not traversed
+    assert gc.get_threshold() == gc_policy.THRESHOLDS
+
+
+def test_after_settle_the_storms_first_tick_is_young_only(
+        collector: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first tick used to be a full pass over everything, at the storm's first message;
+    after `settle` it is an ordinary busy tick, and the full pass an hour away."""
+    monkeypatch.setattr(gc_policy, "_next_tick", 0.0)  # a process just started
+    monkeypatch.setattr(gc_policy, "_next_full", 0.0)
+    gc_policy.settle(now=0.0)
+    dropped = old_garbage_cycle()
+    for _ in range(gc_policy.BUSY_MESSAGES + 1):
+        gc_policy.tick(now=0.5)
+    gc_policy.tick(now=gc_policy.TICK_S)
+    assert dropped() is not None
+    gc_policy.tick(now=gc_policy.FULL_EVERY_S)  # the hourly full pass
+    assert dropped() is None
