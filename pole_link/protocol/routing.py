@@ -113,6 +113,31 @@ def _snake_list(data: list[Any]) -> list[Any]:
             for value in data]
 
 
+_CAMEL_KEYS: dict[str, str] = {}
+
+
+def _camel_key(key: str) -> str:
+    """The library's snake→camel key conversion (a dozen replaces), once per distinct key."""
+    converted = _CAMEL_KEYS.get(key)
+    if converted is None:
+        converted = next(iter(snake_to_camel_case({key: None})))
+        if len(_CAMEL_KEYS) < _SNAKE_KEYS_MAX:
+            _CAMEL_KEYS[key] = converted
+    return converted
+
+
+def to_camel_case(data: Any) -> Any:
+    """Same result as the library's ``snake_to_camel_case``, the key conversion cached (an
+    answer's keys are the same few for every message)."""
+    if isinstance(data, dict):
+        known = _CAMEL_KEYS.get
+        return {known(key) or _camel_key(key): to_camel_case(value)
+                for key, value in data.items()}
+    if isinstance(data, list):
+        return [to_camel_case(value) for value in data]
+    return data
+
+
 _METADATA = frozenset({"$schema", "$id", "id", "title", "description", "javaType", "format"})
 # "format" is metadata here: the library's validators are built without a format checker.
 _TYPES: dict[str, Callable[[Any], bool]] = {
@@ -434,7 +459,7 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
                 details={"cause": f"{type(exc).__name__}: {exc}"},
             ) from exc
 
-        payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
+        payload = to_camel_case(remove_nones(serialize_as_dict(response)))
         result = msg.create_call_result(payload)
         if not skip_validation:
             validate(result, msg.action)

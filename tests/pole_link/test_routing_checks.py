@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ocpp.charge_point import camel_to_snake_case
+from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
 from ocpp.exceptions import OCPPError
 from ocpp.messages import Call, CallResult
 from ocpp.routing import on
@@ -119,6 +119,17 @@ def test_every_valid_payload_passes_the_compiled_check_without_full_validation()
 @given(json_values)
 def test_keys_are_converted_as_the_library_converts_them(value: Any) -> None:
     assert routing.to_snake_case(value) == camel_to_snake_case(value)
+
+
+SNAKE_KEYS = st.sampled_from(["current_time", "id_tag_info", "expiry_date", "soc",
+                              "transaction_id", "status", "ocpp_csms_url", "x"])
+
+
+@CI
+@given(st.recursive(json_values, lambda children: st.dictionaries(
+    SNAKE_KEYS | st.text(max_size=12), children, max_size=4), max_leaves=12))
+def test_answer_keys_are_converted_as_the_library_converts_them(value: Any) -> None:
+    assert routing.to_camel_case(value) == snake_to_camel_case(value)
 
 
 class Csms(StrictChargePoint):
