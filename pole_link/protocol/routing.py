@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import enum
 import functools
 import inspect
 import logging
@@ -136,6 +138,33 @@ def to_camel_case(data: Any) -> Any:
     if isinstance(data, list):
         return [to_camel_case(value) for value in data]
     return data
+
+
+_SCALARS = frozenset({str, int, float, bool})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def answer_payload(response: Any) -> Any:
+    """A handler's answer (a library dataclass) as the JSON object to send: the library's
+    ``snake_to_camel_case(remove_nones(serialize_as_dict(response)))``. An answer of plain
+    values (a Heartbeat's time, a MeterValues' nothing, a boot's status) is read field by
+    field; the library's deep copy of the dataclass cost more than the rest of the answer."""
+    if dataclasses.is_dataclass(response) and not isinstance(response, type):
+        names = _FIELDS.get(type(response))
+        if names is None:
+            names = _FIELDS[type(response)] = tuple(
+                field.name for field in dataclasses.fields(response))
+        payload: dict[str, Any] = {}
+        for name in names:
+            value = getattr(response, name)
+            if value is None:
+                continue
+            if type(value) not in _SCALARS and not isinstance(value, enum.Enum):
+                break  # nested: the library's way
+            payload[_CAMEL_KEYS.get(name) or _camel_key(name)] = value
+        else:
+            return payload
+    return to_camel_case(remove_nones(serialize_as_dict(response)))
 
 
 _METADATA = frozenset({"$schema", "$id", "id", "title", "description", "javaType", "format"})
@@ -459,8 +488,7 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
                 details={"cause": f"{type(exc).__name__}: {exc}"},
             ) from exc
 
-        payload = to_camel_case(remove_nones(serialize_as_dict(response)))
-        result = msg.create_call_result(payload)
+        result = msg.create_call_result(answer_payload(response))
         if not skip_validation:
             validate(result, msg.action)
         await self._send(result.to_json())

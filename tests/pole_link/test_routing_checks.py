@@ -15,12 +15,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
+from ocpp.charge_point import (
+    camel_to_snake_case,
+    remove_nones,
+    serialize_as_dict,
+    snake_to_camel_case,
+)
 from ocpp.exceptions import OCPPError
 from ocpp.messages import Call, CallResult
 from ocpp.routing import on
 from ocpp.v16 import call_result
-from ocpp.v16.enums import Action
+from ocpp.v16.enums import Action, AuthorizationStatus, RegistrationStatus
 
 from pole_link.protocol import messages, routing
 from pole_link.protocol.routing import StrictChargePoint
@@ -130,6 +135,24 @@ SNAKE_KEYS = st.sampled_from(["current_time", "id_tag_info", "expiry_date", "soc
     SNAKE_KEYS | st.text(max_size=12), children, max_size=4), max_leaves=12))
 def test_answer_keys_are_converted_as_the_library_converts_them(value: Any) -> None:
     assert routing.to_camel_case(value) == snake_to_camel_case(value)
+
+
+@pytest.mark.parametrize("answer", [
+    call_result.Heartbeat(current_time="2026-03-01T18:00:00.000Z"),
+    call_result.BootNotification(current_time="2026-03-01T18:00:00.000Z", interval=900,
+                                 status=RegistrationStatus.accepted),
+    call_result.MeterValues(),
+    call_result.StopTransaction(),
+    call_result.StartTransaction(transaction_id=7, id_tag_info={
+        "status": AuthorizationStatus.accepted, "expiry_date": None,
+        "parent_id_tag": "P"}),
+    call_result.DataTransfer(status="Accepted", data=None),
+])
+def test_an_answer_is_the_json_object_the_library_makes_of_it(answer: Any) -> None:
+    expected = snake_to_camel_case(remove_nones(serialize_as_dict(answer)))
+    made = routing.answer_payload(answer)
+    assert made == expected
+    assert json.dumps(made) == json.dumps(expected)  # an enum goes out as its value
 
 
 class Csms(StrictChargePoint):
