@@ -34,7 +34,14 @@ FRAME_LOGGERS = ("pole_link.protocol.routing", "ocpp", "websockets.client",
 
 def redact(text: str) -> str:
     """``text`` with any AuthorizationKey value and Basic credentials replaced by ``***``."""
-    if _MARKER.search(text) is None:
+    if text.isascii():
+        # The same test as `_MARKER` for ASCII text (nearly every frame), without the
+        # case-blind regex: 40 µs on a MeterValues frame, this 3 µs (issue 20).
+        lowered = text.lower()
+        if "authorizationkey" not in lowered and "basic" not in lowered \
+                and "token" not in lowered:
+            return text
+    elif _MARKER.search(text) is None:
         return text
     text = _KEY_THEN_VALUE.sub(rf'\g<1>"{MASK}"', text)
     text = _VALUE_THEN_KEY.sub(rf'\g<1>"{MASK}"', text)

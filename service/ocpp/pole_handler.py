@@ -9,6 +9,7 @@ once answered, so answering first would lose it on a crash.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from ocpp.v16.enums import Action, AuthorizationStatus, DataTransferStatus, Regi
 
 from pole_link.errors import PoleLinkError
 from pole_link.profiles.intent import CLOCK_TOLERANCE_S, describe_offset
+from pole_link.protocol.connection import JsonText
 from pole_link.protocol.routing import StrictChargePoint, after, on
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.service_api import SecurityEventRecord
@@ -82,9 +84,11 @@ class PoleStore(Protocol):
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None: ...
 
-    async def log_message(self, pole_id: str, direction: str, action: str | None,
-                          unique_id: str, payload: Any, *, at: datetime,
-                          latency_ms: float | None) -> None: ...
+    def log_message(self, pole_id: str, direction: str, action: str | None,
+                    unique_id: str, payload: Any, *, at: datetime,
+                    latency_ms: float | None) -> Awaitable[Any]:
+        """Queue one row of the message log; done once it is stored. Best a future (no
+        task per row: `MessageLog`), a coroutine works too."""
 
     async def prune_message_log(self, keep_per_pole: int, pole_id: str | None = None
                                 ) -> None: ...
@@ -170,8 +174,7 @@ class PoleHandler(StrictChargePoint):
         self._connector_of: dict[int, int] = {}
         """Connector of each transaction started on this connection, for stop events."""
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
-        self._incoming_logged: asyncio.Future[None] = _done()
-        self._log_tasks: set[asyncio.Future[None]] = set()
+        self._incoming_logged: asyncio.Future[Any] = _done()
         self._answering: str | None = None
         """The action of the call being handled, kept only for `crash_hook`."""
 
@@ -179,10 +182,17 @@ class PoleHandler(StrictChargePoint):
         gc_policy.tick()
         if crash_hook.ARMED:  # a test hook (issue 20); otherwise nothing is parsed here
             self._answering = crash_hook.call_action(raw_msg)
-        # The log write runs beside the handler (group commit puts both in one transaction
-        # when busy); an answer is only sent once it is stored (`_send`).
-        self._incoming_logged = asyncio.ensure_future(
-            self._log(self.message_log.incoming, raw_msg))
+        # Decoded once, for both the router and the message log (issue 20); unreadable
+        # text goes on as it came, and the router says what is wrong with it.
+        try:
+            parsed = json.loads(raw_msg)
+        except (ValueError, RecursionError):
+            parsed = None
+        else:
+            raw_msg = JsonText(raw_msg, parsed)
+        # The log's row is queued beside the handler's own writes (group commit puts them in
+        # one transaction when busy); an answer is only sent once it is stored (`_send`).
+        self._incoming_logged = self._log(self.message_log.incoming(raw_msg, parsed))
         budget = self.budget if raw_msg[:3].replace(" ", "").startswith("[2") else None
         if budget is not None:
             budget.pole_call_started()
@@ -190,7 +200,9 @@ class PoleHandler(StrictChargePoint):
             await super().route_message(raw_msg)
         finally:
             try:
-                await self._incoming_logged
+                if not self._incoming_logged.done():
+                    with contextlib.suppress(Exception):  # `_log` said why
+                        await self._incoming_logged
             finally:
                 if budget is not None:
                     budget.pole_call_done()
@@ -199,20 +211,23 @@ class PoleHandler(StrictChargePoint):
     async def _send(self, message: str) -> None:
         # An answer goes out only once the message it answers is in the log; what we send
         # is logged without holding up this pole's next message.
-        await self._incoming_logged
+        if not self._incoming_logged.done():
+            with contextlib.suppress(Exception):  # not logged: `_log` said so; answer anyway
+                await self._incoming_logged
         if crash_hook.ARMED and message.startswith("[3"):
             crash_hook.before_answer(self._answering, self.id)
         await super()._send(message)
-        task = asyncio.ensure_future(self._log(self.message_log.outgoing, message))
-        self._log_tasks.add(task)
-        task.add_done_callback(self._log_tasks.discard)
+        self._log(self.message_log.outgoing(message))
 
-    async def _log(self, write: Callable[[str], Awaitable[None]], raw: str) -> None:
-        """The log serves diagnosis; a storage hiccup there must never break OCPP."""
-        try:
-            await write(raw)
-        except Exception:
-            LOGGER.exception("%s: message not logged", self.id)
+    def _log(self, stored: asyncio.Future[Any]) -> asyncio.Future[Any]:
+        """The log serves diagnosis; a storage hiccup there must never break OCPP: a row
+        that could not be stored is reported here, and the exchange goes on."""
+        stored.add_done_callback(self._log_failed)
+        return stored
+
+    def _log_failed(self, stored: asyncio.Future[Any]) -> None:
+        if not stored.cancelled() and stored.exception() is not None:
+            LOGGER.error("%s: message not logged", self.id, exc_info=stored.exception())
 
     def _now(self) -> datetime:
         return self.clock()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from service.ocpp.message_log import MessageLog
+from service.server import RunningService
 from tests.support import Api
 
 
@@ -119,3 +125,43 @@ async def test_a_replay_reads_a_window_of_the_log_from_its_start(api: Api) -> No
         assert [m.unique_id for m in newest] == ["h7", "h6", "h5"]  # end is exclusive
         everything = await client.messages("PW-0009")
         assert len(everything) == 10
+
+
+async def test_a_received_frame_is_decoded_once_and_logged_as_the_pole_wrote_it(
+        service: RunningService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: the router's decode of a frame reaches the message log, which decoded every
+    frame a second time (a tenth of a reconnect storm's OCPP handling); the row is still the
+    text as sent. Counted over a real WebSocket: decodes of this frame's text anywhere in the
+    process (the pole here decodes only its answers)."""
+    payload = '{"connectorId": 1, "errorCode": "NoError", "status": "Available"}'
+    frame = f'[2, "once-1", "StatusNotification", {payload}]'
+    decoded: list[str] = []
+    loads = json.loads
+
+    def counting_loads(text: Any, *args: Any, **kwargs: Any) -> Any:
+        if text == frame:
+            decoded.append(text)
+        return loads(text, *args, **kwargs)
+
+    async with connect(f"{service.ocpp_url}/PW-0042",
+                       subprotocols=[Subprotocol("ocpp1.6")]) as websocket:
+        await websocket.send(json.dumps([2, "boot-1", "BootNotification", {
+            "chargePointVendor": "Test", "chargePointModel": "Raw"}]))
+        assert (await answer_to(websocket, "boot-1"))[0] == 3
+        monkeypatch.setattr(json, "loads", counting_loads)
+        await websocket.send(frame)
+        answer = await answer_to(websocket, "once-1")
+        monkeypatch.undo()
+    assert answer == [3, "once-1", {}]
+    assert len(decoded) == 1
+    rows = service.repository.message_log("PW-0042", action="StatusNotification")
+    assert [row.payload for row in rows if row.direction == "in"] == [payload]
+
+
+async def answer_to(websocket: ClientConnection, unique_id: str) -> list[Any]:
+    """The service's answer to the pole's call ``unique_id`` (its own calls skipped)."""
+    async with asyncio.timeout(10):
+        while True:
+            message = json.loads(await websocket.recv())
+            if message[0] in (3, 4) and message[1] == unique_id:
+                return list(message)
