@@ -271,11 +271,10 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         stats.put({"stalls": stalls.summary()})
         return
 
-    from service.ocpp.pole_handler import CsmsSettings
     from service.server import start_service
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite" if db_url == "sqlite" else db_url
-        running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
+        running = await start_service(url, settings=_settings(deploy),
                                       token_file=Path(tmp) / "tokens")
         _say_loop(kind)
         ready.put((os.getpid(), running.port, "/ocpp/"))
@@ -287,6 +286,17 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)
+
+
+def _settings(deploy: bool) -> Any:
+    """The service's settings for a run; ``CSMS_LOAD_BOOTS_FIRST_S=0`` holds none of the
+    service's own calls back for waiting boots (the before of issue 20's "boots first")."""
+    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S
+    from service.ocpp.pole_handler import CsmsSettings
+    hold = float(os.environ.get("CSMS_LOAD_BOOTS_FIRST_S", DEFAULT_BOOTS_FIRST_S))
+    print(f"ours: the service's own calls held for waiting boots at most {hold:g} s",
+          flush=True)
+    return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold)
 
 
 def _say_loop(who: str) -> None:
@@ -326,11 +336,10 @@ async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
     ``paalwerk service --workers`` runs them (`service.workers`)."""
     stalls = Stalls(window)
     watcher = asyncio.create_task(stalls.watch())
-    from service.ocpp.pole_handler import CsmsSettings
     from service.server import start_service
     from service.workers import reuseport_socket
     sock = reuseport_socket("127.0.0.1", port)
-    running = await start_service(url, settings=CsmsSettings(deploy_capacity_profile=deploy),
+    running = await start_service(url, settings=_settings(deploy),
                                   token_file=Path(tmp) / "tokens", sock=sock, clustered=True)
     _say_loop(f"ours, worker {index}")
     ready.put((os.getpid(), running.port, "/ocpp/"))

@@ -340,7 +340,9 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     pole_settings = PoleSettingsCache(
         share=None if cluster is None else functools.partial(cluster.share, "settings"))
     await pole_settings.load(async_repository)
-    budget = CallBudget(settings.server_calls_per_s)
+    admission = Admission(settings.boots_in_flight)
+    budget = CallBudget(settings.server_calls_per_s, boots=admission,
+                        boots_first_s=settings.boots_first_s)
     policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
                             clock=clock, pace=budget.slot)
     # Pole credentials (issue 16): checked before every upgrade, changed through the API.
@@ -421,7 +423,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
         ocpi_tokens=ocpi_tokens,
         ocpi_sessions=SessionPusher(ocpi, async_repository, ocpi_tokens, ocpi_tariffs),
         ocpi_tariffs=ocpi_tariffs, ocpi_profiles=ocpi_profiles,
-        budget=budget, admission=Admission(settings.boots_in_flight),
+        budget=budget, admission=admission,
         oscp=oscp, grid=grid)
 
 

@@ -13,6 +13,13 @@ answer here — except that under a fleet that never falls silent they still go 
 calls are counted by their handlers (`pole_call_started` / `pole_call_done`), which costs
 two integer updates a message.
 
+While poles wait for their boot (`Admission`: in their upgrade for a place, or admitted and
+not yet answered) the service's own calls wait entirely, not even at `busy_rate`: each of
+them costs its answer, two message-log rows and storage — CPU a waiting pole needs to be
+answered within its 30 s. The hold is capped (`DEFAULT_BOOTS_FIRST_S`) so that an endless
+storm cannot starve them: after the cap they go out at `busy_rate` again until the boots
+have settled.
+
 That count also tells whether the service is behind in reading its poles (`calm`): while
 hundreds of poles' calls are in flight, a pole's next frame waits seconds before it is
 handled, and a timestamp in it looks seconds old (`service.ocpp.clock_watch`).
@@ -36,6 +43,11 @@ DEFAULT_RATE = 100.0
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
+#: The longest the service's own calls are held back for poles' boots, then they go out at
+#: `busy_rate` until the boots settle. A deployment must be verified within ten minutes of
+#: the connect (SPEC.md "Time"): 10,000 poles × 3–5 calls at 120/s take 250–420 s, so a
+#: 60 s hold still ends by 310–480 s; a 10,000-pole storm's boots are the first ~2 minutes.
+DEFAULT_BOOTS_FIRST_S = 60.0
 #: More poles' calls in flight than this and the service is behind in reading its poles: a
 #: steady fleet of 10,000 at 1,000 calls/s keeps about 10–25 in flight, a storm hundreds.
 BUSY_POLE_CALLS = 50
@@ -44,15 +56,32 @@ BUSY_POLE_CALLS = 50
 CALM_AFTER_S = 30.0
 
 
+class Boots(Protocol):
+    """Who knows whether poles are waiting for their boot (`Admission`)."""
+
+    @property
+    def settled(self) -> asyncio.Event:
+        """Set while no pole waits for an admission place or for its first answer."""
+        ...
+
+
 class CallBudget:
-    """A shared pace for server-initiated calls, with the poles' own calls first."""
+    """A shared pace for server-initiated calls, with the poles' boots and own calls first."""
 
     def __init__(self, rate: float = DEFAULT_RATE, *, busy_rate: float = DEFAULT_BUSY_RATE,
+                 boots: Boots | None = None, boots_first_s: float = DEFAULT_BOOTS_FIRST_S,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         if not rate > 0 or not busy_rate > 0:
             raise ValueError(f"rate = {rate!r}, busy_rate = {busy_rate!r}: the service's "
                              "calls per second must be > 0")
+        if not boots_first_s >= 0:
+            raise ValueError(f"boots_first_s = {boots_first_s!r}: the longest hold for "
+                             "poles' boots must be ≥ 0 s (0: no hold)")
+        self._boots = boots if boots_first_s > 0 else None
+        self.boots_first_s = boots_first_s
+        self._held_since: float | None = None
+        """When the service's calls began to be held for boots (None: boots settled)."""
         self.interval = 1.0 / rate
         self.busy_interval = max(self.interval, 1.0 / busy_rate)
         self._clock = clock
@@ -89,12 +118,38 @@ class CallBudget:
             return False
         return self._busy_at is None or (now - self._busy_at).total_seconds() >= CALM_AFTER_S
 
+    async def _boots_first(self) -> None:
+        """Wait while poles wait for their boot, at most `boots_first_s` from when the
+        holding began (after that, while the boots keep coming, not at all)."""
+        if self._boots is None:
+            return
+        settled = self._boots.settled
+        if settled.is_set():
+            self._held_since = None
+            return
+        if self._held_since is None:
+            self._held_since = self._clock()
+        left = self._held_since + self.boots_first_s - self._clock()
+        if left <= 0:
+            return
+        waiting = asyncio.ensure_future(settled.wait())
+        cap = asyncio.ensure_future(self._sleep(left))
+        try:
+            await asyncio.wait((waiting, cap), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+            cap.cancel()
+        if settled.is_set():
+            self._held_since = None
+
     async def slot(self) -> None:
-        """Return when this call may be sent: its turn, its share of the rate, and no pole
-        waiting for an answer (or, while they keep coming, its share of `busy_rate`)."""
+        """Return when this call may be sent: its turn, no pole waiting for its boot (for
+        at most `boots_first_s`), its share of the rate, and no pole waiting for an answer
+        (or, while they keep coming, its share of `busy_rate`)."""
         self.waiting += 1
         try:
             async with self._turn:
+                await self._boots_first()
                 delay = self._next - self._clock()
                 if delay > 0:
                     await self._sleep(delay)
@@ -127,19 +182,39 @@ class Admission:
         self.in_flight = 0
         self.waiting = 0
         """Poles whose upgrade waits for a place (for diagnosis and tests)."""
+        self._settled = asyncio.Event()
+        self._settled.set()
+
+    @property
+    def settled(self) -> asyncio.Event:
+        """Set while no pole waits for a place or for its first answer: the service's own
+        calls wait for it (`CallBudget`, boots first)."""
+        return self._settled
+
+    def _update(self) -> None:
+        if self.waiting or self.in_flight:
+            self._settled.clear()
+        else:
+            self._settled.set()
 
     async def enter(self) -> None:
         self.waiting += 1
+        self._settled.clear()
         try:
             await self._places.acquire()
-        finally:
+        except BaseException:  # gave up waiting (it left): the others may have settled
             self.waiting -= 1
+            self._update()
+            raise
+        self.waiting -= 1
         self.admitted += 1
         self.in_flight += 1
+        self._update()
 
     def leave(self) -> None:
         self.in_flight -= 1
         self._places.release()
+        self._update()
 
 
 class _Caller(Protocol):

@@ -36,7 +36,12 @@ from service.live.events import (
     transaction_event,
 )
 from service.ocpp import crash_hook, gc_policy
-from service.ocpp.call_budget import DEFAULT_BOOTS_IN_FLIGHT, DEFAULT_RATE, CallBudget
+from service.ocpp.call_budget import (
+    DEFAULT_BOOTS_FIRST_S,
+    DEFAULT_BOOTS_IN_FLIGHT,
+    DEFAULT_RATE,
+    CallBudget,
+)
 from service.ocpp.clock_watch import ClockWatch
 from service.ocpp.message_log import MessageLog
 
@@ -115,6 +120,9 @@ class CsmsSettings:
     boots_in_flight: int = DEFAULT_BOOTS_IN_FLIGHT
     """Poles admitted at once between their handshake and their first answer; in a
     reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""
+    boots_first_s: float = DEFAULT_BOOTS_FIRST_S
+    """The longest the service's own calls wait while poles wait for their boot (their
+    admission place or first answer); 0: no such wait (`service.ocpp.call_budget`)."""
 
 
 BootHook = Callable[[str], Awaitable[Any]]
