@@ -74,14 +74,21 @@ _SNAKE_KEYS_MAX = 4096
 """Keys converted so far (bounded: a peer cannot grow it without end with made-up keys)."""
 
 
+def _remembered(memo: dict[str, str], convert: Callable[[dict[str, Any]], dict[str, Any]],
+                key: str) -> str:
+    """``convert``'s conversion of one key, computed once per distinct key (up to
+    `_SNAKE_KEYS_MAX` keys are kept)."""
+    converted = memo.get(key)
+    if converted is None:
+        converted = next(iter(convert({key: None})))
+        if len(memo) < _SNAKE_KEYS_MAX:
+            memo[key] = converted
+    return converted
+
+
 def _snake_key(key: str) -> str:
     """The library's key conversion (two regexes), once per distinct key."""
-    converted = _SNAKE_KEYS.get(key)
-    if converted is None:
-        converted = next(iter(camel_to_snake_case({key: None})))
-        if len(_SNAKE_KEYS) < _SNAKE_KEYS_MAX:
-            _SNAKE_KEYS[key] = converted
-    return converted
+    return _remembered(_SNAKE_KEYS, camel_to_snake_case, key)
 
 
 def to_snake_case(data: Any) -> Any:
@@ -120,12 +127,7 @@ _CAMEL_KEYS: dict[str, str] = {}
 
 def _camel_key(key: str) -> str:
     """The library's snake→camel key conversion (a dozen replaces), once per distinct key."""
-    converted = _CAMEL_KEYS.get(key)
-    if converted is None:
-        converted = next(iter(snake_to_camel_case({key: None})))
-        if len(_CAMEL_KEYS) < _SNAKE_KEYS_MAX:
-            _CAMEL_KEYS[key] = converted
-    return converted
+    return _remembered(_CAMEL_KEYS, snake_to_camel_case, key)
 
 
 def to_camel_case(data: Any) -> Any:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from ocpp.v16 import call
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 
 from service.ocpp.call_budget import Admission, CallBudget
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
-from tests.service.test_reconnect_storm import OCPP, RecordingPole, boot
+from tests.service.test_reconnect_storm import OCPP, RecordingPole, boot, started_pole
 from tests.support import until
 
 
@@ -84,18 +83,6 @@ def test_a_negative_hold_is_refused_in_words() -> None:
         CallBudget(boots_first_s=-1)
 
 
-@contextlib.asynccontextmanager
-async def _started(websocket: ClientConnection, pole_id: str
-                   ) -> AsyncIterator[RecordingPole]:
-    pole = RecordingPole(pole_id, websocket)
-    task = asyncio.create_task(pole.start())
-    try:
-        yield pole
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-
-
 async def _booted_quietly(poles: list[RecordingPole]) -> None:
     """Every booted pole asks a Heartbeat: a later event on its socket, so whatever the
     service sent it before that answer it has handled by now — and nothing may have been."""
@@ -127,7 +114,8 @@ async def test_the_services_first_calls_reach_poles_only_after_every_waiting_boo
                 for upgrade in done:
                     websocket = await upgrade
                     stack.push_async_callback(websocket.close)
-                    pole = await stack.enter_async_context(_started(websocket, upgrades[upgrade]))
+                    pole = await stack.enter_async_context(
+                        started_pole(websocket, upgrades[upgrade]))
                     assert await boot(pole) == "Accepted"
                     booted.append(pole)
                     if len(booted) < len(ids):

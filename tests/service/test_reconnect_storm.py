@@ -68,15 +68,23 @@ class RecordingPole(ChargePoint):  # type: ignore[misc]
 
 
 @asynccontextmanager
+async def started_pole(websocket: ClientConnection, pole_id: str
+                       ) -> AsyncIterator[RecordingPole]:
+    """A `RecordingPole` answering on an open WebSocket until the block ends."""
+    pole = RecordingPole(pole_id, websocket)
+    task = asyncio.create_task(pole.start())
+    try:
+        yield pole
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@asynccontextmanager
 async def ocpp_pole(service: RunningService, pole_id: str) -> AsyncIterator[RecordingPole]:
-    async with connect(f"{service.ocpp_url}/{pole_id}", subprotocols=OCPP) as websocket:
-        pole = RecordingPole(pole_id, websocket)
-        task = asyncio.create_task(pole.start())
-        try:
-            yield pole
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+    async with connect(f"{service.ocpp_url}/{pole_id}", subprotocols=OCPP) as websocket, \
+            started_pole(websocket, pole_id) as pole:
+        yield pole
 
 
 async def boot(pole: RecordingPole) -> str:
