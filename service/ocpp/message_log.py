@@ -85,7 +85,7 @@ class MessageLog:
             action = str(frame[2])
             if self._is_live(action, frame[3]) and not self._live_due(now):
                 calls_from_sender[unique_id] = (_SKIPPED, now)  # its answer is skipped too
-                return _done()
+                return done()
             calls_from_sender[unique_id] = (action, now)
             return self._store(direction, action, unique_id,
                                _payload_text(text, frame, unique_id, action), None)
@@ -94,7 +94,7 @@ class MessageLog:
             return self._store(direction, None, unique_id, frame[2:], None)
         action, asked_at = answered
         if action == _SKIPPED:
-            return _done()
+            return done()
         payload = _payload_text(text, frame, unique_id, "") if kind == 3 else frame[2:]
         return self._store(direction, action, unique_id, payload, (now - asked_at) * 1000)
 
@@ -131,7 +131,8 @@ class MessageLog:
         return future
 
 
-def _done() -> asyncio.Future[Any]:
+def done() -> asyncio.Future[Any]:
+    """A future already done: a row not kept, or nothing logged yet."""
     future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     future.set_result(None)
     return future

@@ -43,7 +43,7 @@ from service.ocpp.call_budget import (
     CallBudget,
 )
 from service.ocpp.clock_watch import ClockWatch
-from service.ocpp.message_log import MessageLog
+from service.ocpp.message_log import MessageLog, done
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,12 +149,6 @@ class EventSink(Protocol):
         """Does anyone hear events now? If not, they are not even built."""
 
 
-def _done() -> asyncio.Future[None]:
-    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    future.set_result(None)
-    return future
-
-
 class PoleHandler(StrictChargePoint):
     """The CSMS's end of one pole's OCPP connection."""
 
@@ -182,7 +176,7 @@ class PoleHandler(StrictChargePoint):
         self._connector_of: dict[int, int] = {}
         """Connector of each transaction started on this connection, for stop events."""
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
-        self._incoming_logged: asyncio.Future[Any] = _done()
+        self._incoming_logged: asyncio.Future[Any] = done()
         self._answering: str | None = None
         """The action of the call being handled, kept only for `crash_hook`."""
 

@@ -121,11 +121,9 @@ class RepositoryStore:
     def log_message(self, pole_id: str, direction: str, action: str | None,
                     unique_id: str, payload: Any, *, at: datetime,
                     latency_ms: float | None) -> asyncio.Future[Any]:
-        """The row queued in the storage's group commit, as `AsyncRepository.log_message`
-        does, but its future returned rather than awaited in a coroutine of its own: two
-        rows per exchange, and a task each was 5 % of a reconnect storm's CPU (issue 20)."""
-        return self.repository.writer.submit(self.repository.sync.log_message_writes(
-            pole_id, direction, action, unique_id, payload, at=at, latency_ms=latency_ms))
+        """`AsyncRepository.log_message`'s future, returned as it is (no task per row)."""
+        return self.repository.log_message(pole_id, direction, action, unique_id, payload,
+                                           at=at, latency_ms=latency_ms)
 
     async def prune_message_log(self, keep_per_pole: int, pole_id: str | None = None
                                 ) -> None:
