@@ -175,14 +175,14 @@ def build_ocpp_router(services: Services) -> APIRouter:
                                              name=f"{pole_id} admission")
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
-        if previous is not None:  # the pole reconnected: its old socket is dead
-            previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
-            old = previous._connection
-            if isinstance(old, WebSocketConnection):
-                await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
         connections.held(pole_id, True)
         silence.watch(connection)
-        try:
+        try:  # from here on, whatever happens, the finally below cleans up after us
+            if previous is not None:  # the pole reconnected: its old socket is dead
+                previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
+                old = previous._connection
+                if isinstance(old, WebSocketConnection):
+                    await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
             await handler.start()
         except LinkLost as exc:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)

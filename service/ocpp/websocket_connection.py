@@ -57,7 +57,12 @@ class WebSocketConnection:
     async def hang_up(self, reason: EndReason, text: str) -> None:
         """End the connection from the service's side, remembering why."""
         self.end_reason = reason
-        with contextlib.suppress(RuntimeError):  # already closed: the reason stands
+        # Already closed by us (RuntimeError), or the pole's side is gone and the service
+        # has not read that yet (WebSocketDisconnect: a pole that lost its network and
+        # reconnects before its old socket's end is read). Either way it is over and the
+        # reason stands; raising here would fail whoever hung up: a reconnecting pole's
+        # new connection, a decommissioning, the silence sweep.
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(code=1001, reason=text[:120])
 
     def _ended(self, code: int | None) -> None:
