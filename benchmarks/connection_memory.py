@@ -7,7 +7,19 @@ connection costs, printed by source line (top 25) and in total, beside the proce
 growth. Run:
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/connection_memory.py --poles 500 [--no-deploy]
-        [--compression]
+        [--compression] [--trim]
+
+Beside the RSS it prints where the memory is, so RSS growth can be told from what the
+connections hold: glibc's heap (``mallinfo2``: obtained from the kernel, in use, free in
+its arenas), pymalloc's arenas (``sys._debugmallocstats``: allocated and the bytes in use
+in them) and the process's threads (each may have a malloc arena of its own).
+tracemalloc keeps a trace of every live block in the C heap (about 100 bytes each: a
+million small objects cost 100 MB of RSS), and with it on pymalloc's statistics are not
+available, so ``--no-trace`` leaves it off: RSS and its parts only, what the service holds
+in production. ``--trim`` calls ``malloc_trim(0)`` (`service.memory_release`) before every
+RSS reading, to show what the C allocator holds free; ``MALLOC_ARENA_MAX=2`` in the
+environment limits glibc's arenas for comparison (`benchmarks.heap_parts` says what each
+column is).
 
 ``--compression``: the poles offer permessage-deflate, as the `ocpp` library's (websockets')
 clients and our virtual poles do by default; uvicorn accepts it with 4 KB windows both ways.
@@ -21,12 +33,15 @@ import asyncio
 import gc
 import json
 import multiprocessing as mp
+import os
 import tempfile
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from benchmarks.heap_parts import heap_parts
 from service import event_loop
+from service.memory_release import RELEASE
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import start_service
 
@@ -36,6 +51,13 @@ def _rss_kb() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def _memory(trim: bool) -> dict[str, int]:
+    """RSS and where it is, in KB (after ``malloc_trim(0)`` when ``trim``)."""
+    if trim:
+        RELEASE.trim_now()
+    return heap_parts()
 
 
 def _clients(url: str, first: int, count: int, ready: Any, stop: Any,
@@ -118,7 +140,8 @@ def wire_bytes() -> None:
           f"{deflated / 1024:.1f} KB deflated (payloads; frame headers add 2-8 B each)")
 
 
-async def run(poles: int, deploy: bool, live_only: bool, compression: bool = False) -> None:
+async def run(poles: int, deploy: bool, live_only: bool, compression: bool = False,
+              trim: bool = False, trace: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         running = await start_service(f"sqlite:///{tmp}/csms.sqlite",
                                       token_file=Path(tmp) / "tokens",
@@ -127,10 +150,12 @@ async def run(poles: int, deploy: bool, live_only: bool, compression: bool = Fal
               flush=True)
         ctx = mp.get_context("spawn")
         ready, stop = ctx.Queue(), ctx.Event()
-        tracemalloc.start(1)
+        if trace:
+            tracemalloc.start(1)
         children = []
         snapshots = []
         rss = []
+        memory = []
         for step in range(3):
             if step:
                 child = ctx.Process(target=_clients, args=(running.ocpp_url, step * poles,
@@ -142,21 +167,34 @@ async def run(poles: int, deploy: bool, live_only: bool, compression: bool = Fal
             if live_only:  # what the service's gc policy froze and is garbage by now: out
                 gc.unfreeze()
             gc.collect()
-            snapshots.append(tracemalloc.take_snapshot())
-            rss.append(_rss_kb())
-        diff = snapshots[2].compare_to(snapshots[1], "lineno")
+            if trace:
+                snapshots.append(tracemalloc.take_snapshot())
+            memory.append(_memory(trim))
+            rss.append(memory[-1]["rss"])
+        diff = snapshots[2].compare_to(snapshots[1], "lineno") if trace else []
         total = sum(stat.size_diff for stat in diff)
         print(f"{poles} more idle connections (deploy {'on' if deploy else 'off'}, "
               f"compression {'offered' if compression else 'off'}): "
-              f"traced {total / poles / 1024:.1f} KB/connection, "
+              + (f"traced {total / poles / 1024:.1f} KB/connection, " if trace
+                 else "not traced, ") +
               f"RSS {(rss[2] - rss[1]) / poles:.1f} KB/connection "
               f"(first {poles}: RSS {(rss[1] - rss[0]) / poles:.1f} KB/connection)")
+        print(f"malloc_trim before each reading: {'yes' if trim else 'no'}; "
+              f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}")
+        print("KB            " + "".join(f"{key:>11}" for key in memory[0]))
+        for label, row in zip(("started", f"{poles} poles", f"{2 * poles} poles"), memory,
+                              strict=True):
+            print(f"{label:<14}" + "".join(f"{value:>11,}" for value in row.values()))
+        print("per connection" + "".join(
+            f"{(memory[2][key] - memory[1][key]) / poles:>11.1f}" for key in memory[0]),
+            "(second step)")
         for stat in diff[:25]:
             frame = stat.traceback[0]
             print(f"{stat.size_diff / poles:8.0f} B {stat.count_diff / poles:6.1f} obj  "
                   f"{frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
         print("by file:")
-        for stat in snapshots[2].compare_to(snapshots[1], "filename")[:15]:
+        for stat in (snapshots[2].compare_to(snapshots[1], "filename")[:15] if trace
+                     else []):
             name = stat.traceback[0].filename.split("site-packages/")[-1]
             print(f"{stat.size_diff / poles:8.0f} B {stat.count_diff / poles:6.1f} obj  {name}")
         stop.set()
@@ -173,11 +211,16 @@ def main() -> None:
                         help="unfreeze before collecting: count only what is still reachable")
     parser.add_argument("--compression", action="store_true",
                         help="the poles offer permessage-deflate (as most clients do)")
+    parser.add_argument("--trim", action="store_true",
+                        help="malloc_trim(0) before each reading (what glibc holds free)")
+    parser.add_argument("--no-trace", action="store_true",
+                        help="without tracemalloc (its traces inflate RSS): RSS and its parts")
     args = parser.parse_args()
     wire_bytes()
     # on the loop `paalwerk service` runs (`service.event_loop`; PAALWERK_EVENT_LOOP=asyncio
     # for the standard one)
-    event_loop.run(run(args.poles, not args.no_deploy, args.live_only, args.compression))
+    event_loop.run(run(args.poles, not args.no_deploy, args.live_only, args.compression,
+                             args.trim, not args.no_trace))
 
 
 if __name__ == "__main__":

@@ -258,6 +258,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     stalls = Stalls(window)
     watcher = asyncio.create_task(stalls.watch())
+    heap: list[str] = []
+    sampler = asyncio.create_task(_heap_at_window(window, heap))
     if kind == "plain":
         from benchmarks.plain_central_system import serve
         server = await serve(backlog=backlog)
@@ -268,7 +270,8 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         await asyncio.to_thread(stop.wait)
         server.close()
         watcher.cancel()
-        stats.put({"stalls": stalls.summary()})
+        sampler.cancel()
+        stats.put({"stalls": "; ".join([stalls.summary(), *heap])})
         return
 
     from service.server import start_service
@@ -280,12 +283,28 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         ready.put((os.getpid(), running.port, "/ocpp/"))
         await asyncio.to_thread(stop.wait)
         watcher.cancel()
+        sampler.cancel()
         await running.stop()
+        from service.memory_release import RELEASE
         counts: dict[str, Any] = {"stalls": stalls.summary() + "; "
-                                  + running.services.async_repository.writer.times.summary(),
+                                  + running.services.async_repository.writer.times.summary()
+                                  + f"; malloc_trim {RELEASE.trims} times"
+                                  f" ({RELEASE.released} gave memory back) in"
+                                  f" {RELEASE.seconds * 1000:.0f} ms"
+                                  + "".join(f"; {line}" for line in heap),
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)
+
+
+async def _heap_at_window(window: Any, into: list[str]) -> None:
+    """Where the server's memory is when the window is set (0.2 s before it opens, right
+    after the benchmark read the RSS it divides by the connections): glibc's heap and
+    pymalloc's arenas, used and free (`benchmarks.heap_parts`)."""
+    from benchmarks.heap_parts import describe, heap_parts
+    while window[0] == INF:  # noqa: ASYNC110 (another process sets it)
+        await asyncio.sleep(0.05)
+    into.append("memory at the window: " + describe(heap_parts()))
 
 
 def _settings(deploy: bool) -> Any:

@@ -30,6 +30,9 @@ start — in a restart's storm, with the storm's first poles on the heap: the wh
 heap (imports, the app, the ORM's metadata: about 200,000 objects, 0.2–0.7 s) traversed
 while thousands of poles waited. `settle` does that pass once the service has started,
 before the poles' traffic, and freezes what it leaves (issue 20).
+
+A quiet tick is also when a burst is over, so it hands the C heap's free pages back to the
+operating system (`service.memory_release`, rate-limited; glibc only).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from __future__ import annotations
 import gc
 import logging
 import time
+
+from service import memory_release
 
 LOGGER = logging.getLogger(__name__)
 
@@ -93,6 +98,8 @@ def tick(now: float | None = None) -> None:
         busy = False
     gc.collect(0 if busy else 2)
     gc.freeze()
+    if not busy:
+        memory_release.RELEASE.quiet(now)
     # (not gc.get_freeze_count(): it walks the whole frozen heap)
     LOGGER.debug("gc: collected (%s) and frozen in %.1f ms", "young" if busy else "all",
                  (time.perf_counter() - started) * 1000)

@@ -1,0 +1,108 @@
+"""Giving the C heap's free memory back to the operating system after a burst (issue 20).
+
+A reconnect storm allocates far more than the connections keep: parsed frames, queued
+rows, the storage writer's batches, pending answers. CPython hands large and short-lived
+blocks to glibc's malloc, and glibc keeps what is freed in its arenas: it returns memory
+to the kernel only from the top of the main heap, and only once more than
+``M_TRIM_THRESHOLD`` (128 KB, raised dynamically up to 32 MB as larger blocks are freed)
+is free there. What a storm freed in the middle of the heap, or in a thread's arena (the
+storage writer and the executor threads each get one), stays resident: the service's RSS
+grew 140–250 KB per idle booted connection where tracemalloc saw 37 KB
+(`benchmarks/connection_memory.py`).
+
+``malloc_trim(0)`` walks every arena and gives back each whole free page (since glibc 2.8
+also inside the heap, with ``MADV_DONTNEED``). It costs a walk of the free chunks, so
+`MemoryRelease` calls it only on the gc policy's quiet ticks (`service.ocpp.gc_policy`:
+few messages since the last one, so the burst is over) and at most once per
+`MIN_INTERVAL_S`. Only glibc has it; on macOS, Windows and musl the symbol is missing and
+everything here does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+
+LOGGER = logging.getLogger(__name__)
+
+MIN_INTERVAL_S = 10.0
+"""Least time between two trims: a trim walks the free chunks of every arena (a few
+milliseconds after a large storm), so a fleet that goes quiet for a moment every second
+does not pay for it every second."""
+
+Trim = Callable[[int], int]
+"""``malloc_trim``'s signature: the padding to keep at the top of the heap; 1 if any
+memory was given back."""
+
+
+def glibc_trim() -> Trim | None:
+    """glibc's ``malloc_trim`` through ctypes, or None where the C library has none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None)  # the process's own symbols: the C library it runs on
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others: no malloc_trim
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+class MemoryRelease:
+    """Returns freed C heap to the OS once a burst is over, rate-limited.
+
+    ``trim`` is glibc's ``malloc_trim`` (`glibc_trim`), or None where there is none: then
+    every call is a no-op.
+    """
+
+    def __init__(self, trim: Trim | None, min_interval_s: float = MIN_INTERVAL_S) -> None:
+        self._trim = trim
+        self.min_interval_s = min_interval_s
+        self._next = 0.0
+        self.trims = 0
+        """How many times the C heap was trimmed (counted for tests and benchmarks)."""
+        self.released = 0
+        """How many of those gave memory back."""
+        self.seconds = 0.0
+        """Time spent trimming, all told (what it cost the event loop)."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this process's C library can give memory back (glibc)."""
+        return self._trim is not None
+
+    def quiet(self, now: float | None = None) -> bool:
+        """The burst is over (a quiet tick): trim if the last trim is long enough ago.
+        Returns whether a trim ran."""
+        if self._trim is None:
+            return False
+        now = time.monotonic() if now is None else now
+        if now < self._next:
+            return False
+        self._next = now + self.min_interval_s
+        return self.trim_now()
+
+    def trim_now(self) -> bool:
+        """Trim at once (no rate limit); False where the C library cannot."""
+        if self._trim is None:
+            return False
+        started = time.perf_counter()
+        gave_back = bool(self._trim(0))
+        spent = time.perf_counter() - started
+        self.seconds += spent
+        self.trims += 1
+        self.released += gave_back
+        LOGGER.debug("malloc_trim: %s in %.1f ms", "memory returned" if gave_back
+                     else "nothing to return", spent * 1000)
+        return True
+
+
+RELEASE = MemoryRelease(glibc_trim() if os.environ.get("PAALWERK_MALLOC_TRIM", "1") != "0"
+                        else None)
+"""The process's one: the gc policy's quiet tick calls it (``PAALWERK_MALLOC_TRIM=0``: never,
+for comparing)."""

@@ -1,0 +1,152 @@
+"""The service gives a burst's freed C heap back to the operating system (issue 20).
+
+glibc keeps what a reconnect storm freed in the middle of its heap resident until
+``malloc_trim``; the gc policy's quiet tick calls it (`service.memory_release`). These tests
+use the real glibc of this process and its real RSS, a real service over WebSockets on
+127.0.0.1, and a C library without the symbol (simulated: macOS, Windows, musl). Ticks get
+their time passed in, or the policy's next tick is made due: no clock is waited on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from service import memory_release
+from service.memory_release import MemoryRelease
+from service.ocpp import gc_policy
+from service.server import RunningService
+
+OCPP = [Subprotocol("ocpp1.6")]
+GLIBC = memory_release.glibc_trim() is not None
+glibc_only = pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's")
+
+
+def resident_kb() -> int:
+    """This process's resident memory (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@pytest.fixture
+def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryRelease]:
+    """A fresh `MemoryRelease` on the real C library as the process's one, and the gc
+    policy mid-life with its next tick due."""
+    fresh = MemoryRelease(memory_release.glibc_trim())
+    monkeypatch.setattr(memory_release, "RELEASE", fresh)
+    monkeypatch.setattr(gc_policy, "_next_tick", 0.0)
+    monkeypatch.setattr(gc_policy, "_next_full", 1e12)
+    monkeypatch.setattr(gc_policy, "_messages", 0)
+    try:
+        yield fresh
+    finally:
+        import gc
+        gc.unfreeze()
+
+
+@glibc_only
+def test_a_quiet_tick_gives_a_bursts_freed_heap_back(release: MemoryRelease) -> None:
+    """64 MB of 32 KB blocks (below glibc's mmap threshold: on the heap) freed under a
+    block that stays, as a storm's messages are freed under the connections that stay:
+    glibc keeps the pages resident until the quiet tick trims them."""
+    burst = [b"\x01" * 32_768 for _ in range(2_048)]
+    kept = b"\x02" * 32_768  # above the burst: the heap's top cannot simply shrink
+    del burst
+    freed_but_resident = resident_kb()
+    gc_policy.tick(now=10.0)  # one message in the last second: quiet
+    assert release.trims == 1
+    assert freed_but_resident - resident_kb() > 32_768  # at least half the burst returned
+    assert kept
+
+
+@glibc_only
+def test_a_busy_tick_does_not_trim(release: MemoryRelease) -> None:
+    gc_policy._next_tick = 10.0
+    for _ in range(gc_policy.BUSY_MESSAGES + 1):
+        gc_policy.tick(now=5.0)  # not due: only counted
+    gc_policy.tick(now=10.0)  # the storm still going: young collection, no trim
+    assert release.trims == 0
+
+
+@glibc_only
+def test_trims_are_rate_limited() -> None:
+    release = MemoryRelease(memory_release.glibc_trim(), min_interval_s=10.0)
+    assert release.quiet(now=100.0)
+    assert not release.quiet(now=105.0)
+    assert release.quiet(now=110.0)
+    assert release.trims == 2
+
+
+def test_without_malloc_trim_everything_is_a_no_op(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS and Windows (not Linux) and musl (Linux, no such symbol): no trim, no error."""
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert memory_release.glibc_trim() is None
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert memory_release.glibc_trim() is None
+
+    class Musl:  # a C library that has no malloc_trim: ctypes raises AttributeError
+        def __getattr__(self, name: str) -> Any:
+            raise AttributeError(name)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda _name: Musl())
+    assert memory_release.glibc_trim() is None
+    release = MemoryRelease(memory_release.glibc_trim())
+    assert not release.available
+    assert not release.quiet(now=0.0)
+    assert not release.trim_now()
+    assert release.trims == 0
+
+
+def test_the_gc_policy_ticks_without_malloc_trim(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = MemoryRelease(trim=None)
+    monkeypatch.setattr(memory_release, "RELEASE", release)
+    monkeypatch.setattr(gc_policy, "_next_tick", 0.0)
+    monkeypatch.setattr(gc_policy, "_next_full", 1e12)
+    monkeypatch.setattr(gc_policy, "_messages", 0)
+    try:
+        gc_policy.tick(now=10.0)
+    finally:
+        import gc
+        gc.unfreeze()
+    assert release.trims == 0
+
+
+async def _boot(websocket: ClientConnection, name: str) -> None:
+    """BootNotification, answering the service's own calls until the boot's answer."""
+    await websocket.send(json.dumps([2, "b", "BootNotification", {
+        "chargePointVendor": "Burst", "chargePointModel": name}]))
+    while True:
+        message = json.loads(await websocket.recv())
+        if message[0] == 3 and message[1] == "b":
+            return
+        if message[0] == 2:
+            await websocket.send(json.dumps([4, message[1], "NotSupported", "", {}]))
+
+
+@glibc_only
+async def test_after_a_burst_of_connections_the_next_quiet_message_trims(
+        service: RunningService, release: MemoryRelease) -> None:
+    """50 poles connect, boot and leave over real WebSockets; the next message the service
+    gets, in a quiet second, runs the trim through the real glibc."""
+    async with connect(f"{service.ocpp_url}/PW-STAYS", subprotocols=OCPP) as stays:
+        await _boot(stays, "stays")
+        for index in range(50):
+            async with connect(f"{service.ocpp_url}/PW-BURST-{index:02d}",
+                               subprotocols=OCPP) as websocket:
+                await _boot(websocket, "burst")
+        trims_after_burst = release.trims
+        gc_policy._next_tick, gc_policy._messages = 0.0, 0  # the next message is a quiet tick
+        release._next = 0.0
+        await stays.send(json.dumps([2, "h", "Heartbeat", {}]))
+        while json.loads(await stays.recv())[:2] != [3, "h"]:
+            pass
+    assert release.trims == trims_after_burst + 1
