@@ -6,9 +6,11 @@ blocks to glibc's malloc, and glibc keeps what is freed in its arenas: it return
 to the kernel only from the top of the main heap, and only once more than
 ``M_TRIM_THRESHOLD`` (128 KB, raised dynamically up to 32 MB as larger blocks are freed)
 is free there. What a storm freed in the middle of the heap, or in a thread's arena (the
-storage writer and the executor threads each get one), stays resident: the service's RSS
-grew 140–250 KB per idle booted connection where tracemalloc saw 37 KB
-(`benchmarks/connection_memory.py`).
+storage writer and the executor threads each get one), stays resident: just after the
+boots of a 3,000-pole storm glibc held 83–88 MB, 13–17 MB of it free
+(`benchmarks/heap_parts.py`). That is not what makes our memory per connection twice the
+plain example's (live Python objects are; README, "Reconnect storm"), but after a day's
+backlog is flushed it is memory a quiet service need not keep.
 
 ``malloc_trim(0)`` walks every arena and gives back each whole free page (since glibc 2.8
 also inside the heap, with ``MADV_DONTNEED``). It costs a walk of the free chunks, so
