@@ -9,7 +9,6 @@ parts `service.services.build_services` made. Operator commands reach a pole thr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -38,9 +37,8 @@ from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.mount import ocpi_routers
-from service.ocpp.call_budget import Admission
+from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
-from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
@@ -171,8 +169,9 @@ def build_ocpp_router(services: Services) -> APIRouter:
         handler = s.pole_handler(pole_id, connection, s.store, settings,
                                  on_booted=s.pole_booted, events=s.pole_events, clock=clock,
                                  authority=s.authority, budget=s.budget)
-        admitted_until = asyncio.create_task(_admitted_until_served(handler, s.admission),
-                                             name=f"{pole_id} admission")
+        # Held until the first call is answered, the pole leaves or 30 s pass (OCPP's call
+        # timeout, after which a silent pole makes room).
+        place = Place(s.admission, handler.served, ADMISSION_HOLD_S)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         if previous is not None:  # the pole reconnected: its old socket is dead
@@ -188,7 +187,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)
         finally:
             silence.forget(connection)
-            admitted_until.cancel()
+            place.give_back()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
                 connections.held(pole_id, False)
@@ -221,12 +220,3 @@ def build_ocpp_router(services: Services) -> APIRouter:
 
     return router
 
-
-async def _admitted_until_served(handler: PoleHandler, admission: Admission) -> None:
-    """Hold the pole's admission place until its first call is answered (or it leaves, or
-    30 s pass: OCPP's call timeout, after which a silent pole makes room)."""
-    try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(handler.served.wait(), ADMISSION_HOLD_S)
-    finally:
-        admission.leave()
