@@ -39,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ class Pole(asyncio.Protocol):
     CALLERROR, at once), the close handshake."""
 
     def __init__(self, request: bytes) -> None:
+        self.inflate = zlib.decompressobj(-15)  # used only if the server compresses
         loop = asyncio.get_running_loop()
         self.request = request
         self.upgraded: asyncio.Future[None] = loop.create_future()
@@ -169,7 +171,7 @@ class Pole(asyncio.Protocol):
                 return
             self.upgraded.set_result(None)
         while len(self.buffer) >= 2:
-            opcode, length = self.buffer[0] & 0x0F, self.buffer[1] & 0x7F
+            first, opcode, length = self.buffer[0], self.buffer[0] & 0x0F, self.buffer[1] & 0x7F
             start = 2
             if length == 126:
                 if len(self.buffer) < 4:
@@ -184,6 +186,8 @@ class Pole(asyncio.Protocol):
             payload = bytes(self.buffer[start:start + length])
             del self.buffer[:start + length]
             if opcode == 1:
+                if first & 0x40:  # RSV1: permessage-deflate (``--deflate``)
+                    payload = self.inflate.decompress(payload + b"\0\0\xff\xff")
                 self._message(json.loads(payload))
 
     def _message(self, message: list[Any]) -> None:
@@ -205,7 +209,8 @@ class Pole(asyncio.Protocol):
         self.transport.write(bytes((0x88, 0x82)) + b"\0\0\0\0" + (1000).to_bytes(2, "big"))
 
 
-async def _open(host: str, port: int, path: str, poles: int, in_flight: int) -> list[Pole]:
+async def _open(host: str, port: int, path: str, poles: int, in_flight: int,
+                deflate: bool) -> list[Pole]:
     loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(in_flight)
 
@@ -213,8 +218,9 @@ async def _open(host: str, port: int, path: str, poles: int, in_flight: int) -> 
         request = (f"GET {path}CC-{index:05d} HTTP/1.1\r\nHost: {host}:{port}\r\n"
                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                    f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
-                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n"
-                   ).encode()
+                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n"
+                   + ("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                      if deflate else "") + "\r\n").encode()
         async with gate:
             _, pole = await loop.create_connection(lambda: Pole(request), host, port)
             await pole.upgraded
@@ -223,7 +229,7 @@ async def _open(host: str, port: int, path: str, poles: int, in_flight: int) -> 
     return list(await asyncio.gather(*(one(i) for i in range(poles))))
 
 
-def _poles_main(host: str, orders: Any, done: Any, in_flight: int) -> None:
+def _poles_main(host: str, orders: Any, done: Any, in_flight: int, deflate: bool) -> None:
     """The child process: ``("open", port, path, n)`` opens n poles, ``("boot",)`` sends
     each a BootNotification and waits for every answer, ``("close",)`` closes them all and
     waits for the server's end of each."""
@@ -235,7 +241,7 @@ def _poles_main(host: str, orders: Any, done: Any, in_flight: int) -> None:
             order = await asyncio.to_thread(orders.get)
             if order[0] == "open":
                 _, port, path, count = order
-                poles = await _open(host, port, path, count, in_flight)
+                poles = await _open(host, port, path, count, in_flight, deflate)
             elif order[0] == "boot":
                 for pole in poles:
                     pole.send(BOOT)
@@ -286,6 +292,8 @@ def main() -> None:
     parser.add_argument("--servers", choices=("both", "ours", "plain"), default="both")
     parser.add_argument("--deploy", action="store_true",
                         help="ours deploys the capacity profile at boot (off by default)")
+    parser.add_argument("--deflate", action="store_true",
+                        help="the poles offer permessage-deflate (as the ocpp library's do)")
     parser.add_argument("--in-flight", type=int, default=500,
                         help="handshakes the poles have under way at once")
     args = parser.parse_args()
@@ -300,7 +308,8 @@ def main() -> None:
         stops[kind], servers[kind] = stop, process
         where[kind] = ready.get(timeout=120)
     orders, done = ctx.Queue(), ctx.Queue()
-    child = ctx.Process(target=_poles_main, args=("127.0.0.1", orders, done, args.in_flight))
+    child = ctx.Process(target=_poles_main, args=("127.0.0.1", orders, done, args.in_flight,
+                                                   args.deflate))
     child.start()
     clocks = {kind: Clocks(where[kind][0]) for kind in kinds}
     results: dict[tuple[str, bool], list[dict[str, tuple[float, float]]]] = {}
