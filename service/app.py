@@ -39,6 +39,7 @@ from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.mount import ocpi_routers
 from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
+from service.ocpp.front_door import PoleFrontDoor, endpoint_of
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
@@ -93,8 +94,9 @@ def create_app(services: Services) -> FastAPI:
     partners_token: list[Any] = []  # OSCP: each route checks the partner's `Token …`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
+    ocpp_router = build_ocpp_router(s)
     routers: list[tuple[APIRouter, list[Any]]] = [
-        (build_ocpp_router(s), poles_own),
+        (ocpp_router, poles_own),
         (build_pole_files_router(repository, s.files), poles_own),
         (build_overrule_router(connections, repository), drivers),
         (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
@@ -130,6 +132,9 @@ def create_app(services: Services) -> FastAPI:
     install_oscp_errors(app)  # after install_error_handlers: it wraps the 422 handler
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
+    # Outermost of ours: a pole's upgrade skips the layers above, which serve HTTP only.
+    app.add_middleware(PoleFrontDoor,
+                       endpoint=endpoint_of(ocpp_router.routes, "/ocpp/{pole_id}"))
     return app
 
 

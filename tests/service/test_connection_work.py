@@ -95,3 +95,31 @@ async def test_a_silent_pole_gives_its_place_back_after_the_hold() -> None:
     await until(lambda: not place.held)
     assert admission.in_flight == 0
     await asyncio.wait_for(admission.enter(), 5)  # the place is free for the next pole
+
+
+async def test_a_poles_upgrade_skips_the_operator_apis_layers(
+        service: RunningService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit trail (one of the HTTP-only layers) never sees a pole's WebSocket, and a
+    path the front door leaves alone still reaches the app (and is refused there)."""
+    from websockets.exceptions import InvalidStatus
+
+    from service.accounts.trail import AuditTrail
+
+    seen: list[str] = []
+    original = AuditTrail.__call__
+
+    async def noted(self: AuditTrail, scope: Any, receive: Any, send: Any) -> None:
+        seen.append(f"{scope['type']} {scope['path']}")
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(AuditTrail, "__call__", noted)
+    for n in range(3):
+        async with connect(f"{service.ocpp_url}/PW-DOOR-{n}", subprotocols=OCPP) as pole:
+            await pole.send(json.dumps(BOOT))
+            while json.loads(await pole.recv())[0] != 3:
+                pass
+    assert seen == []
+    with pytest.raises(InvalidStatus):
+        async with connect(f"{service.ocpp_url}/PW-DOOR/extra", subprotocols=OCPP):
+            pass
+    assert seen == ["websocket /ocpp/PW-DOOR/extra"]
