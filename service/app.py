@@ -9,7 +9,6 @@ parts `service.services.build_services` made. Operator commands reach a pole thr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -38,9 +37,9 @@ from service.live.endpoint import build_live_router
 from service.live.events import connection_event
 from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.mount import ocpi_routers
-from service.ocpp.call_budget import Admission
+from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
-from service.ocpp.pole_handler import PoleHandler
+from service.ocpp.front_door import PoleFrontDoor, endpoint_of
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
@@ -95,8 +94,9 @@ def create_app(services: Services) -> FastAPI:
     partners_token: list[Any] = []  # OSCP: each route checks the partner's `Token …`
     # Every route of the service, in one list. New routers join it with their guard, and
     # their routes join the permission table (`service.accounts.permissions`).
+    ocpp_router = build_ocpp_router(s)
     routers: list[tuple[APIRouter, list[Any]]] = [
-        (build_ocpp_router(s), poles_own),
+        (ocpp_router, poles_own),
         (build_pole_files_router(repository, s.files), poles_own),
         (build_overrule_router(connections, repository), drivers),
         (build_live_router(s.live_hub, s.tokens, PREFIX), token_in_socket),
@@ -132,6 +132,9 @@ def create_app(services: Services) -> FastAPI:
     install_oscp_errors(app)  # after install_error_handlers: it wraps the 422 handler
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
+    # Outermost of ours: a pole's upgrade skips the layers above, which serve HTTP only.
+    app.add_middleware(PoleFrontDoor,
+                       endpoint=endpoint_of(ocpp_router.routes, "/ocpp/{pole_id}"))
     return app
 
 
@@ -171,8 +174,9 @@ def build_ocpp_router(services: Services) -> APIRouter:
         handler = s.pole_handler(pole_id, connection, s.store, settings,
                                  on_booted=s.pole_booted, events=s.pole_events, clock=clock,
                                  authority=s.authority, budget=s.budget)
-        admitted_until = asyncio.create_task(_admitted_until_served(handler, s.admission),
-                                             name=f"{pole_id} admission")
+        # Held until the first call is answered, the pole leaves or 30 s pass (OCPP's call
+        # timeout, after which a silent pole makes room).
+        place = Place(s.admission, handler.served, ADMISSION_HOLD_S)
         previous = connections.handlers.get(pole_id)
         connections.handlers[pole_id] = handler
         connections.held(pole_id, True)
@@ -188,7 +192,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)
         finally:
             silence.forget(connection)
-            admitted_until.cancel()
+            place.give_back()
             if connections.handlers.get(pole_id) is handler:
                 del connections.handlers[pole_id]
                 connections.held(pole_id, False)
@@ -221,12 +225,3 @@ def build_ocpp_router(services: Services) -> APIRouter:
 
     return router
 
-
-async def _admitted_until_served(handler: PoleHandler, admission: Admission) -> None:
-    """Hold the pole's admission place until its first call is answered (or it leaves, or
-    30 s pass: OCPP's call timeout, after which a silent pole makes room)."""
-    try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(handler.served.wait(), ADMISSION_HOLD_S)
-    finally:
-        admission.leave()

@@ -10,12 +10,10 @@ than its handler keeps up), and resumes, as before, when the queue is empty agai
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
-from websockets.server import ServerProtocol
 
 from service.security.tls import tls_extension
 
@@ -29,6 +27,12 @@ pole's day of OCPP (boot, statuses, a MeterValues per socket every 15 minutes) i
 text and 8.1 KB deflated with either (a 1 KB window: 35 KB). Compression stays on: many
 poles pay for mobile data by the megabyte."""
 
+DEFLATE_OFFER = (ServerPerMessageDeflateFactory(
+    server_max_window_bits=DEFLATE_WINDOW_BITS, client_max_window_bits=DEFLATE_WINDOW_BITS,
+    compress_settings={"memLevel": DEFLATE_MEM_LEVEL}),)
+"""One offer for every connection: a factory only holds the settings (each accepted
+connection gets its own compressor from it), so it is built once, not per pole."""
+
 
 class BufferedWebSocketProtocol(WebSocketsSansIOProtocol):
     """Pauses reading at `HIGH_WATER` queued messages instead of at one; compresses with a
@@ -39,12 +43,10 @@ class BufferedWebSocketProtocol(WebSocketsSansIOProtocol):
     def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         if config.ws_per_message_deflate:  # nothing has used the parent's protocol yet
-            self.conn = ServerProtocol(
-                extensions=[ServerPerMessageDeflateFactory(
-                    server_max_window_bits=DEFLATE_WINDOW_BITS,
-                    client_max_window_bits=DEFLATE_WINDOW_BITS,
-                    compress_settings={"memLevel": DEFLATE_MEM_LEVEL})],
-                max_size=config.ws_max_size, logger=logging.getLogger("uvicorn.error"))
+            # The parent's sans-I/O protocol kept, only its offer swapped: a second
+            # `ServerProtocol` per connection (a UUID from the OS's random source, a
+            # logger adapter, a parser) was a tenth of a handshake's CPU (issue 20).
+            self.conn.available_extensions = DEFLATE_OFFER
 
     def handle_connect(self, event: Any) -> None:
         """As uvicorn's, plus the ASGI TLS extension (the pole's client certificate for

@@ -21,6 +21,7 @@ import enum
 import functools
 import inspect
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -382,11 +383,26 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         on_dropped: DroppedHook | None = None,
         logger: logging.Logger = LOGGER,
     ) -> None:
-        super().__init__(id, connection, response_timeout=response_timeout, logger=logger)
-        # The library builds a route map of bound methods for every connection; a CSMS
-        # holding 10,000 poles keeps one shared map of handler names per class instead
-        # (about 3.5 KB a connection): issue 20, memory per connection.
-        self.route_map: Routes = _shared_routes(type(self), self.route_map)
+        routes = _routes_by_class.get(type(self))
+        if routes is None:
+            super().__init__(id, connection, response_timeout=response_timeout, logger=logger)
+            # The library builds a route map of bound methods for every connection; a CSMS
+            # holding 10,000 poles keeps one shared map of handler names per class instead
+            # (about 3.5 KB a connection): issue 20, memory per connection.
+            self.route_map: Routes = _shared_routes(type(self), self.route_map)
+        else:
+            # The library's `__init__` without its route map: that looks up every handler
+            # name any class ever registered on this object (an AttributeError raised for
+            # most), per connection, only for the map thrown away above (issue 20, CPU per
+            # connection). `test_routing` checks both ways make the same attributes.
+            self.id = id
+            self._response_timeout = response_timeout
+            self._connection = connection
+            self.route_map = routes
+            self._call_lock = asyncio.Lock()
+            self._response_queue: asyncio.Queue[Any] = asyncio.Queue()
+            self._unique_id_generator = uuid.uuid4
+            self.logger = logger
         self._on_dropped = on_dropped
         self._pending: dict[str, tuple[str, asyncio.Future[Call | CallResult | CallError]]] = {}
         self._lost: BaseException | None = None

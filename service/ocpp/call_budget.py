@@ -217,6 +217,33 @@ class Admission:
         self._update()
 
 
+class Place:
+    """One admitted pole's place, given back once: when its first call has been answered
+    (``served``), when it leaves (`give_back`), or after ``hold_s`` (a silent pole makes
+    room), whichever comes first. A timer and a callback, not a task per pole: a storm's
+    connections each cost one task less (and `asyncio.wait_for`'s inner task), issue 20."""
+
+    def __init__(self, admission: Admission, served: asyncio.Future[None],
+                 hold_s: float) -> None:
+        self._admission: Admission | None = admission
+        self._timer = asyncio.get_running_loop().call_later(hold_s, self.give_back)
+        served.add_done_callback(self._served)
+
+    @property
+    def held(self) -> bool:
+        return self._admission is not None
+
+    def _served(self, _served: asyncio.Future[None]) -> None:
+        self.give_back()
+
+    def give_back(self) -> None:
+        """The place back to the admission (the first call only; later calls: nothing)."""
+        admission, self._admission = self._admission, None
+        if admission is not None:
+            self._timer.cancel()
+            admission.leave()
+
+
 class _Caller(Protocol):
     async def call_action(self, action: str, payload: dict[str, Any], *,
                           timeout: float | None = None) -> dict[str, Any]: ...

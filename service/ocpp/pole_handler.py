@@ -160,8 +160,8 @@ class PoleHandler(StrictChargePoint):
         super().__init__(pole_id, connection, response_timeout=30.0)
         self.budget = budget
         """Told of each of the pole's own calls, so the service's own wait (priority)."""
-        self.served = asyncio.Event()
-        """Set once the first message of the pole has been handled (admission control)."""
+        self.served: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        """Done once the first message of the pole has been handled (admission control)."""
         self.clock = clock
         self.authority = authority
         """The card register's judge; None accepts every card (no register)."""
@@ -208,7 +208,8 @@ class PoleHandler(StrictChargePoint):
             finally:
                 if budget is not None:
                     budget.pole_call_done()
-                self.served.set()
+                if not self.served.done():
+                    self.served.set_result(None)
 
     async def _send(self, message: str) -> None:
         # An answer goes out only once the message it answers is in the log; what we send

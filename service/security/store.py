@@ -12,13 +12,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from service.security.models import PoleCredentials
 from service.storage.database import storage_errors
 from service.storage.repository import Repository
 
 TABLE: sa.Table = PoleCredentials.__table__  # type: ignore[attr-defined]
+BY_POLE = sa.select(TABLE).where(TABLE.c.pole_id == sa.bindparam("pole_id"))
+"""Read at every connection attempt (`Gate.admit`): one Core statement built once."""
 
 
 class RegistrationError(Exception):
@@ -38,9 +39,12 @@ class CredentialStore:
         self.engine: Engine = repository.engine
 
     def get(self, pole_id: str) -> PoleCredentials | None:
-        with storage_errors(self.engine.url), Session(self.engine,
-                                                      expire_on_commit=False) as session:
-            return session.get(PoleCredentials, pole_id)
+        """The pole's row, as a plain (unattached) object. Every connection attempt reads it,
+        so not through an ORM session: Core is a quarter of the CPU for a pole without
+        credentials (126 → 33 µs) and half for one with (156 → 76 µs), issue 20."""
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            row = connection.execute(BY_POLE, {"pole_id": pole_id}).first()
+        return None if row is None else PoleCredentials(**row._mapping)
 
     def register(self, pole_id: str, profile: int, password_hash: str | None,
                  at: datetime) -> PoleCredentials:

@@ -9,6 +9,7 @@ synchronous, one short transaction per method, reached from the event loop throu
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,15 @@ def _table(model: type[Any]) -> sa.Table:
     table: sa.Table = model.__table__
     return table
 
+
+
+@functools.cache
+def _list_behind() -> sa.Select[Any]:
+    """`IdTagRepository.list_behind`'s read, asked at every boot: built once (issue 20)."""
+    lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
+    current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
+    return sa.select(lists.c.revision, current).where(
+        lists.c.pole_id == sa.bindparam("pole_id"))
 
 class IdTagRepository:
     """Synchronous storage of the card register."""
@@ -153,11 +163,8 @@ class IdTagRepository:
         """Whether the pole holds a list from this service older than the register (or
         one sent in parts and not completed): one indexed read, as cheap as a boot must
         be. False for a pole that never got a list."""
-        lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
-        current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
-        statement = sa.select(lists.c.revision, current).where(lists.c.pole_id == pole_id)
         with storage_errors(self.engine.url), self.engine.connect() as connection:
-            row = connection.execute(statement).first()
+            row = connection.execute(_list_behind(), {"pole_id": pole_id}).first()
         return row is not None and row[0] != row[1]
 
     def poles_behind(self) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -96,6 +97,24 @@ def _duplicate_start(pole_id: str, connector_id: int, id_tag: str, started: date
     return sa.select(table.c.id).where(
         table.c.pole_id == pole_id, table.c.connector_id == connector_id,
         table.c.started == started, table.c.id_tag == id_tag)
+
+
+class _BootReads:
+    """The reads every boot makes, each built once: building a select and its cache key
+    cost more CPU than SQLite's answer (issue 20, `benchmarks/connection_cost.py`)."""
+
+    def __init__(self) -> None:
+        poles, entries = _table(Pole), _table(FirmwareRolloutPole)
+        self.pole_exists = sa.select(poles.c.id).where(poles.c.id == sa.bindparam("pole_id"))
+        self.in_rollout = (sa.select(entries.c.rollout_id)
+                           .where(entries.c.pole_id == sa.bindparam("pole_id"),
+                                  entries.c.state.in_(sa.bindparam("states", expanding=True)))
+                           .limit(1))
+
+
+@functools.cache
+def _boot_reads() -> _BootReads:
+    return _BootReads()
 
 class Repository:
     """Synchronous storage API of the CSMS; every method is one short transaction."""
@@ -219,10 +238,10 @@ class Repository:
             return session.get(Pole, pole_id)
 
     def pole_exists(self, pole_id: str) -> bool:
-        table = _table(Pole)
+        """Read at every boot: one statement built once (`_BOOT_READS`), issue 20."""
         with storage_errors(self.engine.url), self.engine.connect() as connection:
-            return connection.execute(sa.select(table.c.id).where(table.c.id == pole_id)
-                                      ).first() is not None
+            return connection.execute(_boot_reads().pole_exists,
+                                      {"pole_id": pole_id}).first() is not None
 
     def pole_ids(self) -> set[str]:
         """Every registered pole's id."""
@@ -909,7 +928,15 @@ class Repository:
 
     def pole_in_rollouts(self, pole_id: str, states: Sequence[str]
                          ) -> list[tuple[FirmwareRolloutPole, FirmwareRollout]]:
-        """The pole's entries in ``states`` with their rollouts (normally one)."""
+        """The pole's entries in ``states`` with their rollouts (normally one).
+
+        Asked at every boot, where nearly always the answer is none: a one-row Core read
+        (a statement built once) says so before any ORM session is opened (issue 20)."""
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            if connection.execute(_boot_reads().in_rollout,
+                                  {"pole_id": pole_id, "states": list(states)}
+                                  ).first() is None:
+                return []
         with storage_errors(self.engine.url), self._session() as session:
             rows = session.exec(
                 select(FirmwareRolloutPole, FirmwareRollout)

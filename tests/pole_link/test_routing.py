@@ -215,3 +215,43 @@ async def test_an_answer_that_cannot_go_out_does_not_lose_the_answers_read_behin
     finally:
         reading.cancel()
         await asyncio.gather(reading, return_exceptions=True)
+
+
+def test_the_librarys_route_map_is_built_once_per_class_not_per_connection(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `ocpp` library looks up every registered handler name on each new ChargePoint;
+    a CSMS connection skips that once its class's shared map exists (issue 20)."""
+    import ocpp.charge_point
+
+    built: list[object] = []
+    original = ocpp.charge_point.create_route_map
+
+    def counted(obj: object) -> Any:
+        built.append(obj)
+        return original(obj)
+
+    monkeypatch.setattr(ocpp.charge_point, "create_route_map", counted)
+
+    class Fresh(Pole):  # a class no connection was made of yet
+        pass
+
+    first, second, third = (Fresh(f"PW-{n}", FakeConnection(), 0.2) for n in range(3))
+    assert built == [first]
+    assert second.route_map is first.route_map is third.route_map
+
+
+async def test_a_connection_made_without_the_library_init_is_the_same() -> None:
+    """The second connection of a class (made without the library's `__init__`) holds the
+    same attributes as the first and answers the same."""
+
+    class Again(Pole):
+        pass
+
+    first = Again("PW-1", FakeConnection(), 0.2)
+    second_connection = FakeConnection()
+    second = Again("PW-2", second_connection, 0.2)
+    assert vars(first).keys() == vars(second).keys()
+    assert {k: type(v) for k, v in vars(first).items()} == {
+        k: type(v) for k, v in vars(second).items()}
+    await second.route_message('[2,"a","Reset",{"type":"Soft"}]')
+    assert second_connection.sent == [[3, "a", {"status": "Accepted"}]]
