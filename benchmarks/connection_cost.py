@@ -45,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.csms_load import raise_nofile
+from benchmarks.csms_load import raise_nofile, take_upgrade_head
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PHASES = ("handshake", "boot", "close")
@@ -161,11 +161,9 @@ class Pole(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         if not self.upgraded.done():
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
+            head = take_upgrade_head(self.buffer)
+            if head is None:
                 return
-            head = bytes(self.buffer[:end])
-            del self.buffer[:end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
                 self.upgraded.set_exception(ConnectionError(head.split(b"\r\n")[0].decode()))
                 return

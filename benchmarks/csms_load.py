@@ -94,6 +94,17 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 INF = float("inf")
 
 
+def take_upgrade_head(buffer: bytearray) -> bytes | None:
+    """The server's answer to a raw WebSocket upgrade, taken off the front of ``buffer``
+    (frames may follow in the same read); None until the blank line has arrived."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = bytes(buffer[:end])
+    del buffer[:end + 4]
+    return head
+
+
 def raise_nofile() -> int:
     """Open-file limit up to the hard limit; returns the new soft limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -504,11 +515,9 @@ class PoleClient(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         if not self.upgraded:
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
+            head = take_upgrade_head(self.buffer)
+            if head is None:
                 return
-            head = bytes(self.buffer[:end])
-            del self.buffer[:end + 4]
             if not head.startswith(b"HTTP/1.1 101"):
                 if not self.opened.done():
                     self.opened.set_exception(Closed(head.split(b"\r\n")[0].decode()))

@@ -138,6 +138,29 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
+@asynccontextmanager
+async def served_on_loopback(app: Any) -> AsyncIterator[tuple[str, Any]]:
+    """``app`` (ASGI) served by a real uvicorn on a free 127.0.0.1 port: its base URL
+    (``ws://127.0.0.1:PORT``) and the `uvicorn.Server` (whose ``server_state`` a test may
+    read, e.g. which connections the server still holds)."""
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    await until(lambda: server.started)
+    try:
+        yield f"ws://127.0.0.1:{port}", server
+    finally:
+        server.should_exit = True
+        await task
+
+
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
     """`until` for conditions that need an HTTP request to look at."""
     async with asyncio.timeout(timeout):

@@ -12,7 +12,6 @@ connection, and the endpoint has not read since: exactly the old socket at that 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,7 +23,7 @@ from websockets.asyncio.client import connect
 
 from service.ocpp.connection_end import EndReason
 from service.ocpp.websocket_connection import WebSocketConnection
-from tests.support import until
+from tests.support import served_on_loopback, until
 
 
 @asynccontextmanager
@@ -39,19 +38,11 @@ async def unread_endpoint(held: dict[str, WebSocketConnection],
         await done.wait()
 
     app = Starlette(routes=[WebSocketRoute("/ocpp/{pole_id}", endpoint)])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    await until(lambda: server.started)
-    try:
-        yield f"ws://127.0.0.1:{port}/ocpp", server
-    finally:
-        done.set()
-        server.should_exit = True
-        await task
+    async with served_on_loopback(app) as (base, server):
+        try:
+            yield f"{base}/ocpp", server
+        finally:
+            done.set()  # the endpoint returns before the server stops
 
 
 async def test_hanging_up_on_a_socket_the_pole_already_dropped_keeps_the_reason_and_raises_nothing(

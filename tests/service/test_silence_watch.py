@@ -10,11 +10,9 @@ the connections read is stepped by the test, so the minutes of silence take no t
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
@@ -25,7 +23,7 @@ from pole_link.errors import LinkLost
 from service.ocpp.connection_end import EndReason
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
-from tests.support import until
+from tests.support import served_on_loopback
 
 LIMIT_S = 100.0
 
@@ -60,18 +58,8 @@ async def watched_endpoint(watch: SilenceWatch, clock: SteppedClock,
             watch.forget(connection)
 
     app = Starlette(routes=[WebSocketRoute("/ocpp/{pole_id}", endpoint)])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    await until(lambda: server.started)
-    try:
-        yield f"ws://127.0.0.1:{port}/ocpp"
-    finally:
-        server.should_exit = True
-        await task
+    async with served_on_loopback(app) as (base, _):
+        yield f"{base}/ocpp"
 
 
 async def test_eis48_the_sweeper_hangs_up_on_the_silent_pole_and_keeps_the_talking_one(
