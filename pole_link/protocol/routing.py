@@ -250,9 +250,7 @@ def _string_check(schema: dict[str, Any], kind: str | None) -> Check:
             return lambda v: False  # an enum of strings on another type: nothing passes
         return lambda v: isinstance(v, str) and v in allowed
     if kind is None:  # maxLength alone: anything but a too-long string passes
-        if longest is None:
-            return _anything
-        return lambda v: not isinstance(v, str) or len(v) <= longest
+        return _max_length(schema) or _anything
     if longest is None:
         return _TYPES["string"]
     return lambda v: isinstance(v, str) and len(v) <= longest

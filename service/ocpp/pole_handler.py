@@ -202,9 +202,7 @@ class PoleHandler(StrictChargePoint):
             await super().route_message(raw_msg)
         finally:
             try:
-                if not self._incoming_logged.done():
-                    with contextlib.suppress(Exception):  # `_log` said why
-                        await self._incoming_logged
+                await self._incoming_stored()
             finally:
                 if budget is not None:
                     budget.pole_call_done()
@@ -214,13 +212,18 @@ class PoleHandler(StrictChargePoint):
     async def _send(self, message: str) -> None:
         # An answer goes out only once the message it answers is in the log; what we send
         # is logged without holding up this pole's next message.
-        if not self._incoming_logged.done():
-            with contextlib.suppress(Exception):  # not logged: `_log` said so; answer anyway
-                await self._incoming_logged
+        await self._incoming_stored()
         if crash_hook.ARMED and message.startswith("[3"):
             crash_hook.before_answer(self._answering, self.id)
         await super()._send(message)
         self._log(self.message_log.outgoing(message))
+
+    async def _incoming_stored(self) -> None:
+        """Until the message being handled is in the log; one that could not be stored
+        holds nothing up (`_log` has said why)."""
+        if not self._incoming_logged.done():
+            with contextlib.suppress(Exception):
+                await self._incoming_logged
 
     def _log(self, stored: asyncio.Future[Any]) -> asyncio.Future[Any]:
         """The log serves diagnosis; a storage hiccup there must never break OCPP: a row

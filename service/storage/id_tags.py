@@ -44,7 +44,6 @@ def _table(model: type[Any]) -> sa.Table:
     return table
 
 
-
 @functools.cache
 def _list_behind() -> sa.Select[Any]:
     """`IdTagRepository.list_behind`'s read, asked at every boot: built once (issue 20)."""
@@ -52,6 +51,7 @@ def _list_behind() -> sa.Select[Any]:
     current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
     return sa.select(lists.c.revision, current).where(
         lists.c.pole_id == sa.bindparam("pole_id"))
+
 
 class IdTagRepository:
     """Synchronous storage of the card register."""

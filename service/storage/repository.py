@@ -116,6 +116,7 @@ class _BootReads:
 def _boot_reads() -> _BootReads:
     return _BootReads()
 
+
 class Repository:
     """Synchronous storage API of the CSMS; every method is one short transaction."""
 
@@ -238,7 +239,7 @@ class Repository:
             return session.get(Pole, pole_id)
 
     def pole_exists(self, pole_id: str) -> bool:
-        """Read at every boot: one statement built once (`_BOOT_READS`), issue 20."""
+        """Read at every boot: one statement built once (`_boot_reads`), issue 20."""
         with storage_errors(self.engine.url), self.engine.connect() as connection:
             return connection.execute(_boot_reads().pole_exists,
                                       {"pole_id": pole_id}).first() is not None
