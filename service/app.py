@@ -39,7 +39,8 @@ from service.ocpi.envelope import install_ocpi_errors
 from service.ocpi.mount import ocpi_routers
 from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
-from service.ocpp.front_door import PoleFrontDoor, endpoint_of
+from service.ocpp.front_door import PoleFirstApp, endpoint_of
+from service.ocpp.handshake import forget_headers
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
@@ -77,7 +78,7 @@ def create_app(services: Services) -> FastAPI:
         finally:
             await services.stop()
 
-    app = FastAPI(title="Paalwerk CSMS", version="0.1.0", lifespan=lifespan)
+    app = PoleFirstApp(title="Paalwerk CSMS", version="0.1.0", lifespan=lifespan)
     app.state.services = services
     app.state.connections = services.connections
     app.state.live_hub = services.live_hub
@@ -132,9 +133,8 @@ def create_app(services: Services) -> FastAPI:
     install_oscp_errors(app)  # after install_error_handlers: it wraps the 422 handler
     # Every API write on the audit trail (issue 17), whoever made it and whatever came of it.
     app.add_middleware(AuditTrail, repository=repository, clock=clock)
-    # Outermost of ours: a pole's upgrade skips the layers above, which serve HTTP only.
-    app.add_middleware(PoleFrontDoor,
-                       endpoint=endpoint_of(ocpp_router.routes, "/ocpp/{pole_id}"))
+    # Ahead of every layer, FastAPI's own too: a pole's upgrade skips them (they serve HTTP).
+    app.pole_endpoint = endpoint_of(ocpp_router.routes, "/ocpp/{pole_id}")
     return app
 
 
@@ -167,6 +167,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
                 s.admission.leave()
                 return
             await websocket.accept(subprotocol=SUBPROTOCOL)
+            forget_headers(websocket.scope)
         except BaseException:
             s.admission.leave()
             raise
