@@ -388,6 +388,9 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
             # holding 10,000 poles keeps one shared map of handler names per class instead
             # (about 3.5 KB a connection): issue 20, memory per connection.
             self.route_map: Routes = _shared_routes(type(self), self.route_map)
+            # The library's response queue serves its own `call`, replaced here by a
+            # future per call; its lock is made when a call is made (`_calling`).
+            del self._response_queue, self._call_lock
         else:
             # The library's `__init__` without its route map: that looks up every handler
             # name any class ever registered on this object (an AttributeError raised for
@@ -397,13 +400,17 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
             self._response_timeout = response_timeout
             self._connection = connection
             self.route_map = routes
-            self._call_lock = asyncio.Lock()
-            self._response_queue: asyncio.Queue[Any] = asyncio.Queue()
             self._unique_id_generator = uuid.uuid4
             self.logger = logger
         self._on_dropped = on_dropped
         self._pending: dict[str, tuple[str, asyncio.Future[Call | CallResult | CallError]]] = {}
         self._lost: BaseException | None = None
+        self._call_lock: asyncio.Lock | None = None
+        """One call at a time (OCPP 1.6 §4.1.1): there only while a call is made or
+        waits, since an idle lock is a few hundred bytes and a contended one keeps a deque
+        of its waiters (760 B) for good; 10,000 idle poles hold none (issue 20)."""
+        self._callers = 0
+        """Calls holding or waiting for `_call_lock`."""
 
     # ----------------------------------------------------------------- receiving
     async def start(self) -> None:
@@ -532,21 +539,30 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         call = Call(unique_id, action, payload)
         limit = self._response_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
-        async with self._call_lock:
-            future: asyncio.Future[Call | CallResult | CallError] = loop.create_future()
-            self._pending[unique_id] = (action, future)
-            try:
-                await self._send(call.to_json())
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
-                # cancellation that races with the answer arriving.
-                async with asyncio.timeout(limit):
-                    answer = await future
-            except TimeoutError:
-                raise LinkTimeout(
-                    f"{action}: no answer from {self.id} within {limit:g} s") from None
-            finally:
-                self._pending.pop(unique_id, None)
-                _settle(future)
+        lock = self._call_lock
+        if lock is None:
+            lock = self._call_lock = asyncio.Lock()
+        self._callers += 1
+        try:
+            async with lock:
+                future: asyncio.Future[Call | CallResult | CallError] = loop.create_future()
+                self._pending[unique_id] = (action, future)
+                try:
+                    await self._send(call.to_json())
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                    # cancellation that races with the answer arriving.
+                    async with asyncio.timeout(limit):
+                        answer = await future
+                except TimeoutError:
+                    raise LinkTimeout(
+                        f"{action}: no answer from {self.id} within {limit:g} s") from None
+                finally:
+                    self._pending.pop(unique_id, None)
+                    _settle(future)
+        finally:
+            self._callers -= 1
+            if not self._callers:  # nobody holds or waits for it: the next call makes one
+                self._call_lock = None
         if isinstance(answer, CallError):
             raise call_error_to_exception(answer, action)
         if not isinstance(answer, CallResult):
