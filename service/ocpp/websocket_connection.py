@@ -17,7 +17,10 @@ class WebSocketConnection:
 
     It also remembers what the end of the connection looked like (`end_reason`) and when
     the pole last sent anything (`last_received`, monotonic), for the silence watchdog.
+    Slotted: one per connected pole, and a ``__dict__`` was 200 B of it (issue 20).
     """
+
+    __slots__ = ("_clock", "end_reason", "last_received", "pole_id", "websocket")
 
     def __init__(self, websocket: WebSocket, pole_id: str,
                  clock: Callable[[], float] = time.monotonic) -> None:
