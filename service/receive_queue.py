@@ -30,19 +30,21 @@ class _Waiters:
     def __init__(self) -> None:
         self._waiters: list[asyncio.Future[None]] | None = None
 
-    async def _wait(self) -> None:
+    def _waiter(self) -> asyncio.Future[None]:
+        """A new waiter, listed; the caller awaits it, then `_done` (no coroutine of its
+        own: each frame waiting is a few hundred bytes for as long as a pole is idle)."""
         waiter = asyncio.get_running_loop().create_future()
         if self._waiters is None:
             self._waiters = []
         self._waiters.append(waiter)
-        try:
-            await waiter
-        finally:
-            waiters = self._waiters
-            if waiters is not None:
-                waiters.remove(waiter)
-                if not waiters:
-                    self._waiters = None
+        return waiter
+
+    def _done(self, waiter: asyncio.Future[None]) -> None:
+        waiters = self._waiters
+        if waiters is not None:
+            waiters.remove(waiter)
+            if not waiters:
+                self._waiters = None
 
     def _wake_one(self) -> bool:
         for waiter in self._waiters or ():
@@ -73,13 +75,16 @@ class ReceiveQueue(_Waiters):
 
     async def get(self) -> Any:
         while not self._items:
+            waiter = self._waiter()
             try:
-                await self._wait()
+                await waiter
             except asyncio.CancelledError:
+                self._done(waiter)
                 # Woken for an item and cancelled before taking it: another getter may.
                 if self._items:
                     self._wake_one()
                 raise
+            self._done(waiter)
         return self._items.pop(0)
 
     def qsize(self) -> int:
@@ -111,5 +116,9 @@ class Flag(_Waiters):
 
     async def wait(self) -> bool:
         if not self._value:
-            await self._wait()
+            waiter = self._waiter()
+            try:
+                await waiter
+            finally:
+                self._done(waiter)
         return True

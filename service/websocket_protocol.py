@@ -10,6 +10,7 @@ than its handler keeps up), and resumes, as before, when the queue is empty agai
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -42,6 +43,19 @@ class BufferedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     HIGH_WATER = 16
 
+    __slots__ = (
+        # Every attribute the parent sets (uvicorn 0.55), stored in slots instead of the
+        # instance's dict: 37 keys are too many for a key-sharing dict (Python 3.11 shares
+        # at most 30), so each connection had a dict of its own, 1.5 KB (issue 20). An
+        # attribute a later uvicorn adds goes to the dict as before.
+        "app", "app_state", "asgi_version", "client", "close_sent", "close_timeout",
+        "close_timer", "config", "conn", "connections", "curr_msg_data_type",
+        "default_headers", "disconnected", "frames", "handshake_complete",
+        "handshake_initiated", "initial_response", "last_ping_rtt", "logger", "loop",
+        "pending_ping_payload", "ping_interval", "ping_sent_at", "ping_timeout",
+        "ping_timer", "pong_timer", "queue", "read_paused", "request", "response",
+        "root_path", "scheme", "scope", "server", "tasks", "transport", "writable")
+
     def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         if config.ws_per_message_deflate:  # nothing has used the parent's protocol yet
@@ -68,10 +82,11 @@ class BufferedWebSocketProtocol(WebSocketsSansIOProtocol):
         The request's headers are also emptied (``Headers.clear``): websockets' parser
         generator keeps the request in a local variable while the connection lasts,
         although it reads it only before handing it over as the upgrade's event."""
-        request = self.__dict__.pop("request", None)
-        if request is not None:
-            request.headers.clear()
-        self.__dict__.pop("response", None)
+        with contextlib.suppress(AttributeError):  # set by the parent's upgrade only
+            self.request.headers.clear()
+            del self.request
+        with contextlib.suppress(AttributeError):
+            del self.response
 
     def handle_connect(self, event: Any) -> None:
         """As uvicorn's, plus the ASGI TLS extension (the pole's client certificate for

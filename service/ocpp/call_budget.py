@@ -221,7 +221,10 @@ class Place:
     """One admitted pole's place, given back once: when its first call has been answered
     (``served``), when it leaves (`give_back`), or after ``hold_s`` (a silent pole makes
     room), whichever comes first. A timer and a callback, not a task per pole: a storm's
-    connections each cost one task less (and `asyncio.wait_for`'s inner task), issue 20."""
+    connections each cost one task less (and `asyncio.wait_for`'s inner task), issue 20.
+    Slotted: one per connection, for as long as it lasts."""
+
+    __slots__ = ("_admission", "_timer")
 
     def __init__(self, admission: Admission, served: asyncio.Future[None],
                  hold_s: float) -> None:
