@@ -539,12 +539,13 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         call = Call(unique_id, action, payload)
         limit = self._response_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
-        lock = self._call_lock
-        if lock is None:
-            lock = self._call_lock = asyncio.Lock()
+        if self._call_lock is None:
+            self._call_lock = asyncio.Lock()
         self._callers += 1
         try:
-            async with lock:
+            # No local name for the lock: a failed call's frame can outlive the call (in
+            # its exception's traceback) and would keep the lock alive with it.
+            async with self._call_lock:
                 future: asyncio.Future[Call | CallResult | CallError] = loop.create_future()
                 self._pending[unique_id] = (action, future)
                 try:

@@ -255,3 +255,53 @@ async def test_a_connection_made_without_the_library_init_is_the_same() -> None:
         k: type(v) for k, v in vars(second).items()}
     await second.route_message('[2,"a","Reset",{"type":"Soft"}]')
     assert second_connection.sent == [[3, "a", {"status": "Accepted"}]]
+
+
+async def until_sent(connection: FakeConnection, count: int) -> None:
+    """Until ``count`` frames are sent (the test's own fake: no clock, a bounded spin)."""
+    for _ in range(100):
+        if len(connection.sent) >= count:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"{len(connection.sent)} frames sent, not {count}")
+
+
+async def test_calls_go_one_at_a_time_and_an_idle_connection_keeps_no_lock_or_queue(
+        pole: tuple[Pole, FakeConnection, list[str]]) -> None:
+    """OCPP 1.6 allows one outstanding call: the second waits for the first's answer. The
+    lock that orders them exists only while a call holds or waits for it, and the library's
+    response queue not at all (issue 20: 10,000 idle poles held 3 KB each in them)."""
+    cp, connection, _ = pole
+    assert not hasattr(cp, "_response_queue")
+    assert cp._call_lock is None
+    first = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    second = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    await until_sent(connection, 1)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert len(connection.sent) == 1  # the second waits for the first's answer
+    assert cp._call_lock is not None
+    await cp.route_message(json.dumps(
+        [3, connection.sent[0][1], {"currentTime": "2026-12-05T10:00:00Z"}]))
+    assert await first == {"currentTime": "2026-12-05T10:00:00Z"}
+    await until_sent(connection, 2)
+    await cp.route_message(json.dumps(
+        [3, connection.sent[1][1], {"currentTime": "2026-12-05T10:00:01Z"}]))
+    assert await second == {"currentTime": "2026-12-05T10:00:01Z"}
+    assert cp._call_lock is None
+
+
+async def test_a_cancelled_waiting_call_leaves_the_lock_to_the_others(
+        pole: tuple[Pole, FakeConnection, list[str]]) -> None:
+    cp, connection, _ = pole
+    first = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    waiting = asyncio.create_task(cp.call_action("Heartbeat", {}))
+    await until_sent(connection, 1)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert cp._call_lock is not None  # the first still holds it
+    await cp.route_message(json.dumps(
+        [3, connection.sent[0][1], {"currentTime": "2026-12-05T10:00:00Z"}]))
+    await first
+    assert cp._call_lock is None and len(connection.sent) == 1
