@@ -320,13 +320,18 @@ async def _heap_at_window(window: Any, into: list[str]) -> None:
 
 def _settings(deploy: bool) -> Any:
     """The service's settings for a run; ``CSMS_LOAD_BOOTS_FIRST_S=0`` holds none of the
-    service's own calls back for waiting boots (the before of issue 20's "boots first")."""
-    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S
+    service's own calls back for waiting boots (the before of issue 20's "boots first");
+    ``CSMS_LOAD_CALLS_IN_FLIGHT=N`` admits a pole only while fewer than N poles' calls are
+    in hand (0: by the admission places alone, the before of that pacing)."""
+    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S, DEFAULT_CALLS_IN_FLIGHT
     from service.ocpp.pole_handler import CsmsSettings
     hold = float(os.environ.get("CSMS_LOAD_BOOTS_FIRST_S", DEFAULT_BOOTS_FIRST_S))
-    print(f"ours: the service's own calls held for waiting boots at most {hold:g} s",
+    calls = int(os.environ.get("CSMS_LOAD_CALLS_IN_FLIGHT", DEFAULT_CALLS_IN_FLIGHT))
+    print(f"ours: the service's own calls held for waiting boots at most {hold:g} s; "
+          f"poles admitted while fewer than {calls} calls are in hand (0: not paced)",
           flush=True)
-    return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold)
+    return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold,
+                        calls_in_flight=calls)
 
 
 def _say_loop(who: str) -> None:

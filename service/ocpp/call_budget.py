@@ -43,6 +43,13 @@ DEFAULT_RATE = 100.0
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
+#: A pole is admitted only while fewer than this many poles' calls are being handled here
+#: (booting poles counted too): every pole keeps one call outstanding, so by Little's law
+#: a call waits about this many over the calls answered per second. A 10,000-pole storm on
+#: the 2-core machine answers about 2,000 calls/s; 1,000 boots in flight plus the booted
+#: poles' StatusNotifications gave boot-phase p99 1.97–2.40 s (README "Reconnect storm").
+#: VALUE_FIGURES
+DEFAULT_CALLS_IN_FLIGHT = 400
 #: The longest the service's own calls are held back for poles' boots, then they go out at
 #: `busy_rate` until the boots settle. A deployment must be verified within ten minutes of
 #: the connect (SPEC.md "Time"): 10,000 poles × 3–5 calls at 120/s take 250–420 s, so a
@@ -97,6 +104,8 @@ class CallBudget:
         """The service's own calls waiting for their slot (for diagnosis and tests)."""
         self.sent = 0
         self._busy_at: datetime | None = None
+        self.on_call_done: Callable[[], None] | None = None
+        """Told after each pole's call is answered (`Admission.pace_by`: room may be free)."""
 
     def pole_call_started(self) -> None:
         self.pole_calls += 1
@@ -107,6 +116,8 @@ class CallBudget:
         if self.pole_calls <= 0:
             self.pole_calls = 0
             self._idle.set()
+        if self.on_call_done is not None:
+            self.on_call_done()
 
     def calm(self, now: datetime) -> bool:
         """Is the service reading its poles without delay, so that a timestamp a pole just
@@ -164,13 +175,31 @@ class CallBudget:
             self.waiting -= 1
 
 
+class PoleCalls(Protocol):
+    """Who counts the poles' calls being handled (`CallBudget`) and says when one ends."""
+
+    pole_calls: int
+    on_call_done: Callable[[], None] | None
+
+
 class Admission:
-    """At most `limit` poles between their WebSocket handshake and their first answer.
+    """At most `limit` poles between their WebSocket handshake and their first answer, and
+    (once `pace_by` a call count) a pole admitted only while the calls already in hand are few.
 
     A pole is admitted (its upgrade answered) only once a place is free, and keeps it until
     the service has answered its first call (usually the BootNotification) or it leaves; the
     poles still waiting sit in their HTTP upgrade, unread, so the ones already accepted are
     served first instead of every pole's boot slowing down together past its timeout.
+
+    A place alone bounds the boots, not what the admitted poles do next: right after its
+    boot a pole sends its StatusNotifications, and the booted poles their steady traffic,
+    all queued on the same loop as the boots. With `pace_by`, the first pole waiting for a
+    place (FIFO, one at a time) is admitted only while the poles' calls in hand plus the
+    poles admitted and not yet answered stay below ``calls_limit``: a new pole's handshake
+    waits behind the calls of those already in, and a call's wait (Little's law: calls in
+    hand over calls answered per second) stays bounded whatever the machine's pace. With
+    no pole in flight one is always admitted, so a busy steady fleet slows the storm's
+    admissions but never stops them.
     """
 
     def __init__(self, limit: int = DEFAULT_BOOTS_IN_FLIGHT) -> None:
@@ -178,6 +207,13 @@ class Admission:
             raise ValueError(f"limit = {limit!r}: at least one pole must be admitted")
         self.limit = limit
         self._places = asyncio.Semaphore(limit)
+        self._calls: PoleCalls | None = None
+        self.calls_limit = 0
+        """Admit while fewer calls than this are in hand (0: not paced by calls)."""
+        self._turn = asyncio.Lock()  # FIFO: the longest waiting is admitted first
+        self._room = asyncio.Event()
+        self.paced = 0
+        """Admissions that waited for the calls in hand to fall (for diagnosis and tests)."""
         self.admitted = 0
         self.in_flight = 0
         self.waiting = 0
@@ -191,6 +227,26 @@ class Admission:
         calls wait for it (`CallBudget`, boots first)."""
         return self._settled
 
+    def pace_by(self, calls: PoleCalls, calls_limit: int = DEFAULT_CALLS_IN_FLIGHT) -> None:
+        """Admit only while ``calls``' poles' calls in hand plus the poles in flight are
+        fewer than ``calls_limit`` (told by ``calls.on_call_done`` when one ends)."""
+        if calls_limit < 1:
+            raise ValueError(f"calls_limit = {calls_limit!r}: at least one call must be "
+                             "allowed in hand")
+        self._calls = calls
+        self.calls_limit = calls_limit
+        calls.on_call_done = self._eased
+
+    def _crowded(self) -> bool:
+        """Too many calls in hand to admit another pole (never while none is in flight)."""
+        calls = self._calls
+        return (calls is not None and self.in_flight > 0
+                and calls.pole_calls + self.in_flight >= self.calls_limit)
+
+    def _eased(self) -> None:
+        if not self._room.is_set() and not self._crowded():
+            self._room.set()
+
     def _update(self) -> None:
         if self.waiting or self.in_flight:
             self._settled.clear()
@@ -202,6 +258,12 @@ class Admission:
         self._settled.clear()
         try:
             await self._places.acquire()
+            try:
+                if self._calls is not None:
+                    await self._wait_for_room()
+            except BaseException:
+                self._places.release()
+                raise
         except BaseException:  # gave up waiting (it left): the others may have settled
             self.waiting -= 1
             self._update()
@@ -211,10 +273,21 @@ class Admission:
         self.in_flight += 1
         self._update()
 
+    async def _wait_for_room(self) -> None:
+        """Until the calls in hand are few enough, the longest waiting pole first."""
+        async with self._turn:
+            if not self._crowded():
+                return
+            self.paced += 1
+            while self._crowded():
+                self._room.clear()
+                await self._room.wait()
+
     def leave(self) -> None:
         self.in_flight -= 1
         self._places.release()
         self._update()
+        self._eased()
 
 
 class Place:

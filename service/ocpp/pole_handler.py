@@ -39,6 +39,7 @@ from service.ocpp import crash_hook, gc_policy
 from service.ocpp.call_budget import (
     DEFAULT_BOOTS_FIRST_S,
     DEFAULT_BOOTS_IN_FLIGHT,
+    DEFAULT_CALLS_IN_FLIGHT,
     DEFAULT_RATE,
     CallBudget,
 )
@@ -120,6 +121,10 @@ class CsmsSettings:
     boots_in_flight: int = DEFAULT_BOOTS_IN_FLIGHT
     """Poles admitted at once between their handshake and their first answer; in a
     reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""
+    calls_in_flight: int = DEFAULT_CALLS_IN_FLIGHT
+    """A pole is admitted only while fewer of the poles' calls than this (booting poles
+    included) are in hand; 0: admitted by `boots_in_flight` alone
+    (`service.ocpp.call_budget.Admission.pace_by`)."""
     boots_first_s: float = DEFAULT_BOOTS_FIRST_S
     """The longest the service's own calls wait while poles wait for their boot (their
     admission place or first answer); 0: no such wait (`service.ocpp.call_budget`)."""

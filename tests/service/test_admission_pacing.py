@@ -1,0 +1,153 @@
+"""Admission paced by the calls in hand (issue 20): in a reconnect storm a new pole's
+handshake waits behind the calls of the poles already admitted, so their calls are answered
+first and a call's wait stays bounded (Little's law) instead of every admitted pole's boot and
+StatusNotifications slowing down together. Counted, never timed: the admission and the budget
+alone, and the real service over WebSockets on 127.0.0.1 with `ocpp`-library poles."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+
+from service.ocpp.call_budget import Admission, CallBudget
+from service.ocpp.pole_handler import CsmsSettings
+from service.server import start_service
+from tests.service.test_reconnect_storm import OCPP, boot, ocpp_pole
+from tests.support import until
+
+
+def paced(calls_limit: int, places: int = 10) -> tuple[Admission, CallBudget]:
+    admission = Admission(places)
+    budget = CallBudget(boots=admission)
+    admission.pace_by(budget, calls_limit)
+    return admission, budget
+
+
+async def test_a_pole_waits_while_the_admitted_poles_calls_fill_the_room() -> None:
+    """Places are free, but two poles' calls are in hand beside one pole in flight (limit
+    3): the next pole is admitted only once one of those calls is answered."""
+    admission, budget = paced(3)
+    await admission.enter()  # A: admitted, its boot not answered yet
+    budget.pole_call_started()  # A's boot
+    budget.pole_call_started()  # a booted pole's StatusNotification
+    entering = asyncio.create_task(admission.enter())
+    await until(lambda: admission.paced == 1)
+    assert not entering.done() and admission.waiting == 1
+    budget.pole_call_done()  # the StatusNotification answered: 1 call + 1 in flight
+    await entering
+    assert admission.in_flight == 2 and admission.waiting == 0
+
+
+async def test_paced_poles_are_admitted_in_the_order_they_came() -> None:
+    admission, budget = paced(2)
+    await admission.enter()
+    budget.pole_call_started()
+    order: list[int] = []
+
+    async def pole(n: int) -> None:
+        await admission.enter()
+        order.append(n)
+
+    waiting = [asyncio.create_task(pole(n)) for n in range(3)]
+    await until(lambda: admission.waiting == 3)
+    for n in range(3):  # each answered call makes room for one, the longest waiting
+        budget.pole_call_done()
+        await until(lambda n=n: len(order) == n + 1)  # type: ignore[misc]
+        budget.pole_call_started()  # the admitted pole's boot in hand …
+        admission.leave()  # … and its place back: the room is full again
+    await asyncio.gather(*waiting)
+    assert order == [0, 1, 2]
+
+
+async def test_a_busy_steady_fleet_never_stops_admissions() -> None:
+    """Booted poles' calls alone above the limit (no pole in flight): one pole at a time is
+    still admitted, so a reconnecting pole is never locked out by the others' traffic."""
+    admission, budget = paced(2)
+    for _ in range(5):
+        budget.pole_call_started()
+    await admission.enter()  # nobody in flight: in at once
+    assert admission.paced == 0
+    second = asyncio.create_task(admission.enter())
+    await until(lambda: admission.paced == 1)
+    assert not second.done()
+    admission.leave()  # the first one answered: nobody in flight again
+    await second
+    assert admission.in_flight == 1
+
+
+async def test_a_pole_leaving_while_paced_gives_its_place_back() -> None:
+    admission, budget = paced(2, places=2)
+    await admission.enter()
+    budget.pole_call_started()
+    leaving = asyncio.create_task(admission.enter())
+    await until(lambda: admission.paced == 1)
+    leaving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    assert admission.waiting == 0 and admission.in_flight == 1
+    budget.pole_call_done()
+    await admission.enter()  # its place was given back: both places usable
+    assert admission.in_flight == 2
+
+
+def test_a_calls_limit_below_one_is_refused_in_words() -> None:
+    with pytest.raises(ValueError, match="at least one call"):
+        Admission().pace_by(CallBudget(), 0)
+
+
+async def test_an_admitted_poles_call_is_answered_before_the_next_pole_is_handshaken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real service, ten places, calls in flight limited to three: poles A and B are
+    admitted; A's BootNotification is in hand (its storage held). Pole C's upgrade is
+    answered only after A's boot is, though places are free."""
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens",
+                                  settings=CsmsSettings(boots_in_flight=10, calls_in_flight=3,
+                                                        deploy_capacity_profile=False))
+    services = running.services
+    admission = services.admission
+    store: Any = services.store
+    booting = asyncio.Event()
+    release = asyncio.Event()
+    booted = store.pole_booted
+    order: list[str] = []
+
+    async def held_boot(pole_id: str, **fields: Any) -> None:
+        if pole_id == "PW-A":
+            booting.set()
+            await release.wait()
+        await booted(pole_id, **fields)
+
+    async def boot_a(pole: Any) -> None:
+        assert await boot(pole) == "Accepted"
+        order.append("A answered")
+
+    monkeypatch.setattr(store, "pole_booted", held_boot)
+    try:
+        async with ocpp_pole(running, "PW-A") as a, ocpp_pole(running, "PW-B") as b:
+            a_boots = asyncio.create_task(boot_a(a))
+            await booting.wait()  # A's boot in hand, A and B in flight: 3 ≥ 3
+            c_connects = asyncio.create_task(
+                connect(f"{running.ocpp_url}/PW-C", subprotocols=OCPP).__aenter__())
+            await until(lambda: admission.waiting == 1 or c_connects.done())
+            assert not c_connects.done() and admission.paced == 1
+            release.set()
+            await a_boots
+            websocket = await c_connects
+            order.append("C handshaken")
+            await websocket.close()
+            assert await boot(b) == "Accepted"
+        assert order == ["A answered", "C handshaken"]
+        assert admission.admitted == 3
+    finally:
+        await running.stop()
+
+
+def test_the_service_is_paced_by_default() -> None:
+    """The default settings pace admission by the calls in hand (`DEFAULT_CALLS_IN_FLIGHT`):
+    a storm's boot-phase p99 depends on it."""
+    assert CsmsSettings().calls_in_flight > 0
