@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ocpp.v16 import call
 from websockets.asyncio.client import connect
 
-from service.ocpp.call_budget import Admission, CallBudget
+from service.ocpp.call_budget import BOOT_CALLS, Admission, CallBudget
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import start_service
 from tests.service.test_reconnect_storm import OCPP, boot, ocpp_pole
@@ -32,12 +33,12 @@ async def test_a_pole_waits_while_the_admitted_poles_calls_fill_the_room() -> No
     3): the next pole is admitted only once one of those calls is answered."""
     admission, budget = paced(3)
     await admission.enter()  # A: admitted, its boot not answered yet
-    budget.pole_call_started()  # A's boot
-    budget.pole_call_started()  # a booted pole's StatusNotification
+    budget.pole_call_started(booting=True)  # A's boot
+    budget.pole_call_started(booting=True)  # a booted pole's StatusNotification
     entering = asyncio.create_task(admission.enter())
     await until(lambda: admission.paced == 1)
     assert not entering.done() and admission.waiting == 1
-    budget.pole_call_done()  # the StatusNotification answered: 1 call + 1 in flight
+    budget.pole_call_done(booting=True)  # the StatusNotification answered: 1 call + 1 in flight
     await entering
     assert admission.in_flight == 2 and admission.waiting == 0
 
@@ -45,7 +46,7 @@ async def test_a_pole_waits_while_the_admitted_poles_calls_fill_the_room() -> No
 async def test_paced_poles_are_admitted_in_the_order_they_came() -> None:
     admission, budget = paced(2)
     await admission.enter()
-    budget.pole_call_started()
+    budget.pole_call_started(booting=True)
     order: list[int] = []
 
     async def pole(n: int) -> None:
@@ -55,20 +56,20 @@ async def test_paced_poles_are_admitted_in_the_order_they_came() -> None:
     waiting = [asyncio.create_task(pole(n)) for n in range(3)]
     await until(lambda: admission.waiting == 3)
     for n in range(3):  # each answered call makes room for one, the longest waiting
-        budget.pole_call_done()
+        budget.pole_call_done(booting=True)
         await until(lambda n=n: len(order) == n + 1)  # type: ignore[misc]
-        budget.pole_call_started()  # the admitted pole's boot in hand …
+        budget.pole_call_started(booting=True)  # the admitted pole's boot in hand …
         admission.leave()  # … and its place back: the room is full again
     await asyncio.gather(*waiting)
     assert order == [0, 1, 2]
 
 
-async def test_a_busy_steady_fleet_never_stops_admissions() -> None:
-    """Booted poles' calls alone above the limit (no pole in flight): one pole at a time is
-    still admitted, so a reconnecting pole is never locked out by the others' traffic."""
+async def test_booting_calls_above_the_limit_never_stop_admissions() -> None:
+    """Booted poles' StatusNotifications alone above the limit (no pole in flight): one
+    pole at a time is still admitted, so a reconnecting pole is never locked out."""
     admission, budget = paced(2)
     for _ in range(5):
-        budget.pole_call_started()
+        budget.pole_call_started(booting=True)
     await admission.enter()  # nobody in flight: in at once
     assert admission.paced == 0
     second = asyncio.create_task(admission.enter())
@@ -79,17 +80,28 @@ async def test_a_busy_steady_fleet_never_stops_admissions() -> None:
     assert admission.in_flight == 1
 
 
+async def test_a_backlog_or_steady_traffic_never_holds_a_boot_back() -> None:
+    """Calls after a pole's first `BOOT_CALLS` (a day's backlog, steady traffic) are not
+    counted: however many are in hand, the next pole is admitted at once."""
+    admission, budget = paced(2)
+    await admission.enter()  # one pole in flight
+    for _ in range(1000):
+        budget.pole_call_started()  # booted poles flushing their queues
+    await admission.enter()
+    assert admission.paced == 0 and admission.in_flight == 2
+
+
 async def test_a_pole_leaving_while_paced_gives_its_place_back() -> None:
     admission, budget = paced(2, places=2)
     await admission.enter()
-    budget.pole_call_started()
+    budget.pole_call_started(booting=True)
     leaving = asyncio.create_task(admission.enter())
     await until(lambda: admission.paced == 1)
     leaving.cancel()
     with pytest.raises(asyncio.CancelledError):
         await leaving
     assert admission.waiting == 0 and admission.in_flight == 1
-    budget.pole_call_done()
+    budget.pole_call_done(booting=True)
     await admission.enter()  # its place was given back: both places usable
     assert admission.in_flight == 2
 
@@ -101,9 +113,9 @@ def test_a_calls_limit_below_one_is_refused_in_words() -> None:
 
 async def test_an_admitted_poles_call_is_answered_before_the_next_pole_is_handshaken(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real service, ten places, calls in flight limited to three: poles A and B are
-    admitted; A's BootNotification is in hand (its storage held). Pole C's upgrade is
-    answered only after A's boot is, though places are free."""
+    """The real service, ten places, booting calls in flight limited to three: poles A
+    and B are admitted; A's BootNotification is in hand (its storage held). Pole C's upgrade
+    is answered only after A's boot is, though places are free."""
     running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
                                   token_file=tmp_path / "tokens",
                                   settings=CsmsSettings(boots_in_flight=10, calls_in_flight=3,
@@ -162,3 +174,31 @@ def test_the_service_is_paced_by_default() -> None:
     """The default settings pace admission by the calls in hand (`DEFAULT_CALLS_IN_FLIGHT`):
     a storm's boot-phase p99 depends on it."""
     assert CsmsSettings().calls_in_flight > 0
+
+
+async def test_only_a_poles_first_calls_count_as_booting(tmp_path: Path) -> None:
+    """The real service counts a pole's first `BOOT_CALLS` calls as booting, not what
+    follows: after its boot and three StatusNotifications, a Heartbeat is not counted."""
+    running = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens",
+                                  settings=CsmsSettings(deploy_capacity_profile=False))
+    budget = running.services.budget
+    counted: list[bool] = []
+    started = budget.pole_call_started
+
+    def noted(booting: bool = False) -> None:
+        counted.append(booting)
+        started(booting)
+
+    budget.pole_call_started = noted  # type: ignore[method-assign]
+    try:
+        async with ocpp_pole(running, "PW-COUNT") as pole:
+            assert await boot(pole) == "Accepted"
+            for connector in (0, 1, 2):
+                await pole.call(call.StatusNotification(
+                    connector_id=connector, error_code="NoError", status="Available"))
+            await pole.call(call.Heartbeat())
+        assert counted == [True] * BOOT_CALLS + [False]
+        assert budget.booting_calls == 0
+    finally:
+        await running.stop()
