@@ -44,7 +44,7 @@ DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: A pole is admitted only while fewer than this many booting poles' calls (`BOOT_CALLS`)
-#: are being handled here, the poles admitted and not yet answered counted too: every pole
+#: are being handled here, the upgrades being answered counted too: every pole
 #: keeps one call outstanding, so by Little's law
 #: a call waits about this many over the calls answered per second. A 10,000-pole storm on
 #: the 2-core machine answers about 2,000 calls/s; 1,000 boots in flight plus the booted
@@ -213,7 +213,7 @@ class Admission:
     boot a pole sends its StatusNotifications, queued on the same loop as the boots and the
     next poles' handshakes. With `pace_by`, the first pole waiting for a place (FIFO, one
     at a time) is admitted only while the booting poles' calls in hand (their first
-    `BOOT_CALLS`) plus the poles admitted and not yet answered stay below ``calls_limit``:
+    `BOOT_CALLS`) plus the upgrades being answered stay below ``calls_limit``:
     a new pole's handshake waits behind the boot calls of those already in, and such a
     call's wait (Little's law: calls in hand over calls answered per second) stays bounded
     whatever the machine's pace. Later calls (a backlog, steady traffic) are not counted,
@@ -234,6 +234,9 @@ class Admission:
         """Admissions that waited for the calls in hand to fall (for diagnosis and tests)."""
         self.admitted = 0
         self.in_flight = 0
+        self.handshaking = 0
+        """Admitted poles whose upgrade is not answered yet (the gate, the 101): the
+        service's work, counted by `pace_by`; the wait for the pole's first frame is not."""
         self.waiting = 0
         """Poles whose upgrade waits for a place (for diagnosis and tests)."""
         self._settled = asyncio.Event()
@@ -260,7 +263,7 @@ class Admission:
         flight)."""
         calls = self._calls
         return (calls is not None and self.in_flight > 0
-                and calls.booting_calls + self.in_flight >= self.calls_limit)
+                and calls.booting_calls + self.handshaking >= self.calls_limit)
 
     def _eased(self) -> None:
         if not self._room.is_set() and not self._crowded():
@@ -290,6 +293,7 @@ class Admission:
         self.waiting -= 1
         self.admitted += 1
         self.in_flight += 1
+        self.handshaking += 1
         self._update()
 
     async def _wait_for_room(self) -> None:
@@ -301,6 +305,12 @@ class Admission:
             while self._crowded():
                 self._room.clear()
                 await self._room.wait()
+
+    def handshaken(self) -> None:
+        """The admitted pole's upgrade is answered or refused (once per `enter`): what it
+        costs from here on is its calls, counted as they come."""
+        self.handshaking -= 1
+        self._eased()
 
     def leave(self) -> None:
         self.in_flight -= 1
