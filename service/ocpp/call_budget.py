@@ -44,16 +44,16 @@ DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: A pole is admitted only while fewer than this many booting poles' calls (`BOOT_CALLS`)
-#: are being handled here, the upgrades being answered counted too: every pole
-#: keeps one call outstanding, so by Little's law
-#: a call waits about this many over the calls answered per second. A 10,000-pole storm on
-#: the 2-core machine answers about 2,000 calls/s; 1,000 boots in flight plus the booted
-#: poles' StatusNotifications gave boot-phase p99 1.97–2.40 s (README "Reconnect storm").
-#: Measured one after the other (10,000 poles, ours alone, SQLite, load 0.8–1.7): not
-#: paced p50 / p99 0.68 / 1.84 s, 800 0.28 / 0.82 s, 400 0.15 / 0.34 s; all booted after
-#: 39.3 / 35.2 / 36.0 s, so 400 calls in hand still keep the loop and the writer's batches
-#: full (a count, not a rate: a slower machine admits as slowly as it answers).
-DEFAULT_CALLS_IN_FLIGHT = 400
+#: are being handled here, the upgrades being answered counted too: every pole keeps one
+#: call outstanding, so by Little's law such a call waits about this many over the calls
+#: answered per second. 10,000 poles at once on the 2-core machine, SQLite, one process,
+#: (README "Reconnect storm", 2026-12-05): not paced, boot-phase p99 2.97 s, every boot
+#: within 30 s (load 2.3); 400, p99 1.18 s but only 7,084 boots within 30 s (load 3.4): a
+#: call also waits for the storage writer's batches (0.2–0.3 s under load), so 400 in hand
+#: left the CPU idle (79 % busy against 96 %) and admitted too slowly; 800, p99 0.89 s and
+#: every boot within 30 s, all booted after 29.1 s (load 2.2). Fewer would wait less but
+#: admit too slowly on a loaded machine; more, and the boots wait past 1 s again.
+DEFAULT_CALLS_IN_FLIGHT = 800
 #: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
 #: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does
