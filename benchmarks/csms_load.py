@@ -21,8 +21,9 @@ the pole's first connect attempt. It also reports when every backlog was flushed
 the last pole's capacity profile was verified (the pole answers GetCompositeSchedule with
 what the profile it was sent makes, as the virtual pole does), the rows stored against those
 sent, and every frame checked against OCPP 1.6's JSON schemas like a strict pole. For
-"ours" (one process) it also prints where the storage writer's time went (`service.storage.writer_times`): per batch how
-long its oldest caller waited for it to start, executing, committing, callers per batch.
+"ours" (one process) it also prints where the storage writer's time went
+(`service.storage.writer_times`): per batch how long its oldest caller waited for it to
+start, executing, committing, callers per batch.
 Little's law bounds the storm's latency: every pole keeps one call outstanding, so the mean
 latency is the number of poles over the calls answered per second (2,000 poles at 1,000 calls/s
 wait 2 s on average), whatever the order; only more calls per second lower it, and fairness
