@@ -21,10 +21,11 @@ boot-time calls unpaced (a pole answers each with a CALLERROR at once), so the b
 holds what a boot sets off and nothing waits past the phase. A first round, not counted,
 registers the poles: the measured rounds are known poles reconnecting, as in a storm.
 Admission lets all N in at once (``boots_in_flight`` = N, not paced by the calls in hand:
-``calls_in_flight`` = 0): the gate's bookkeeping is measured, not its queue. Printed per connection, in µs of CPU: handshake (accept, upgrade,
-per-connection objects), boot (one BootNotification and what it sets off) and close (the
-close handshake and what the server does when a pole leaves), for "open, close" rounds and
-"open, boot, close" rounds, each round's figure, then min / median / max.
+``calls_in_flight`` = 0): the gate's bookkeeping is measured, not its queue. Printed per
+connection, in µs of CPU: handshake (accept, upgrade, per-connection objects), boot (one
+BootNotification and what it sets off) and close (the close handshake and what the server
+does when a pole leaves), for "open, close" rounds and "open, boot, close" rounds, each
+round's figure, then min / median / max.
 """
 
 from __future__ import annotations
