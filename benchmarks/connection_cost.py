@@ -20,11 +20,12 @@ Ours runs on SQLite in a temporary directory, on the loop ``paalwerk service`` r
 boot-time calls unpaced (a pole answers each with a CALLERROR at once), so the boot phase
 holds what a boot sets off and nothing waits past the phase. A first round, not counted,
 registers the poles: the measured rounds are known poles reconnecting, as in a storm.
-Admission lets all N in at once (``boots_in_flight`` = N): the gate's bookkeeping is
-measured, not its queue. Printed per connection, in µs of CPU: handshake (accept, upgrade,
-per-connection objects), boot (one BootNotification and what it sets off) and close (the
-close handshake and what the server does when a pole leaves), for "open, close" rounds and
-"open, boot, close" rounds, each round's figure, then min / median / max.
+Admission lets all N in at once (``boots_in_flight`` = N, not paced by the calls in hand:
+``calls_in_flight`` = 0): the gate's bookkeeping is measured, not its queue. Printed per
+connection, in µs of CPU: handshake (accept, upgrade, per-connection objects), boot (one
+BootNotification and what it sets off) and close (the close handshake and what the server
+does when a pole leaves), for "open, close" rounds and "open, boot, close" rounds, each
+round's figure, then min / median / max.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ async def _serve_ours(poles: int, deploy: bool, ready: Any, stop: Any) -> None:
     from service.ocpp.pole_handler import CsmsSettings
     from service.server import start_service
     settings = CsmsSettings(deploy_capacity_profile=deploy, boots_in_flight=max(poles, 1),
-                            server_calls_per_s=1e6, boots_first_s=0)
+                            calls_in_flight=0, server_calls_per_s=1e6, boots_first_s=0)
     with tempfile.TemporaryDirectory() as tmp:
         running = await start_service(f"sqlite:///{tmp}/cost.sqlite", settings=settings,
                                       token_file=Path(tmp) / "tokens")

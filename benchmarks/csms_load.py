@@ -13,14 +13,17 @@ Scenario "storm" (issue 20): ``--poles`` poles reconnect at once after an outage
 the machine allows; each sends BootNotification, three StatusNotifications and what it queued
 while cut off (``--backlog-transactions`` per socket over ``--backlog-hours``: Start, a
 MeterValues every ``--backlog-interval`` s, Stop), then tender traffic for ``--duration``.
-Latency counts from the first connect, per phase (boot, backlog, the whole storm; steady: the
-window after every backlog is flushed); it reports the BootNotifications answered within 30 s
-of the pole's first connect attempt, when every backlog was flushed, when the last pole's
-capacity profile was verified (the pole answers GetCompositeSchedule with what the profile it
-was sent makes, as the virtual pole does), the rows stored against those sent, and every frame
-checked against OCPP 1.6's JSON schemas like a strict pole. For "ours" (one process) it also
-prints where the storage writer's time went (`service.storage.writer_times`): per batch how
-long its oldest caller waited for it to start, executing, committing, callers per batch.
+A call's latency is from its CALL sent (after the pole's upgrade was answered) to its
+answer, kept per phase (boot: BootNotification and the three StatusNotifications; backlog;
+the whole storm; steady: the window after every backlog is flushed), so a pole's wait for
+admission is not in it; that wait counts in the BootNotifications answered within 30 s of
+the pole's first connect attempt. It also reports when every backlog was flushed, when
+the last pole's capacity profile was verified (the pole answers GetCompositeSchedule with
+what the profile it was sent makes, as the virtual pole does), the rows stored against those
+sent, and every frame checked against OCPP 1.6's JSON schemas like a strict pole. For
+"ours" (one process) it also prints where the storage writer's time went
+(`service.storage.writer_times`): per batch how long its oldest caller waited for it to
+start, executing, committing, callers per batch.
 Little's law bounds the storm's latency: every pole keeps one call outstanding, so the mean
 latency is the number of poles over the calls answered per second (2,000 poles at 1,000 calls/s
 wait 2 s on average), whatever the order; only more calls per second lower it, and fairness
@@ -320,13 +323,18 @@ async def _heap_at_window(window: Any, into: list[str]) -> None:
 
 def _settings(deploy: bool) -> Any:
     """The service's settings for a run; ``CSMS_LOAD_BOOTS_FIRST_S=0`` holds none of the
-    service's own calls back for waiting boots (the before of issue 20's "boots first")."""
-    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S
+    service's own calls back for waiting boots (the before of issue 20's "boots first");
+    ``CSMS_LOAD_CALLS_IN_FLIGHT=N`` admits a pole only while fewer than N poles' calls are
+    in hand (0: by the admission places alone, the before of that pacing)."""
+    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S, DEFAULT_CALLS_IN_FLIGHT
     from service.ocpp.pole_handler import CsmsSettings
     hold = float(os.environ.get("CSMS_LOAD_BOOTS_FIRST_S", DEFAULT_BOOTS_FIRST_S))
-    print(f"ours: the service's own calls held for waiting boots at most {hold:g} s",
+    calls = int(os.environ.get("CSMS_LOAD_CALLS_IN_FLIGHT", DEFAULT_CALLS_IN_FLIGHT))
+    print(f"ours: the service's own calls held for waiting boots at most {hold:g} s; "
+          f"poles admitted while fewer than {calls} calls are in hand (0: not paced)",
           flush=True)
-    return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold)
+    return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold,
+                        calls_in_flight=calls)
 
 
 def _say_loop(who: str) -> None:

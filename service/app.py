@@ -171,6 +171,8 @@ def build_ocpp_router(services: Services) -> APIRouter:
         except BaseException:
             s.admission.leave()
             raise
+        finally:  # answered or refused: the upgrade no longer paces admissions
+            s.admission.handshaken()
         connection = WebSocketConnection(websocket, pole_id)
         handler = s.pole_handler(pole_id, connection, s.store, settings,
                                  on_booted=s.pole_booted, events=s.pole_events, clock=clock,

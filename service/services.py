@@ -343,6 +343,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     admission = Admission(settings.boots_in_flight)
     budget = CallBudget(settings.server_calls_per_s, boots=admission,
                         boots_first_s=settings.boots_first_s)
+    if settings.calls_in_flight:
+        admission.pace_by(budget, settings.calls_in_flight)
     policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
                             clock=clock, pace=budget.slot)
     # Pole credentials (issue 16): checked before every upgrade, changed through the API.

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-__all__ = ["Admission", "CallBudget", "Paced"]
+__all__ = ["BOOT_CALLS", "Admission", "CallBudget", "Paced"]
 
 #: The service's own calls per second per process (each deployment is 3–5 of them).
 DEFAULT_RATE = 100.0
@@ -43,6 +43,23 @@ DEFAULT_RATE = 100.0
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
+#: A pole is admitted only while fewer than this many booting poles' calls (`BOOT_CALLS`)
+#: are being handled here, the upgrades being answered counted too: every pole keeps one
+#: call outstanding, so by Little's law such a call waits about this many over the calls
+#: answered per second. 10,000 poles at once on the 2-core machine, SQLite, one process,
+#: (README "Reconnect storm", 2026-12-05): not paced, boot-phase p99 2.97 s, every boot
+#: within 30 s (load 2.3); 400, p99 1.18 s but only 7,084 boots within 30 s (load 3.4): a
+#: call also waits for the storage writer's batches (0.2–0.3 s under load), so 400 in hand
+#: left the CPU idle (79 % busy against 96 %) and admitted too slowly; 800, p99 0.89 s and
+#: every boot within 30 s, all booted after 29.1 s (load 2.2). Fewer would wait less but
+#: admit too slowly on a loaded machine; more, and the boots wait past 1 s again.
+DEFAULT_CALLS_IN_FLIGHT = 800
+#: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
+#: the BootNotification and a StatusNotification per connector (0 and the two sockets of
+#: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does
+#: not hold other poles' admissions: with the admitted poles' backlogs ahead of them, the
+#: later poles' boots missed their 30 s (README "Reconnect storm", 200 boots in flight).
+BOOT_CALLS = 4
 #: The longest the service's own calls are held back for poles' boots, then they go out at
 #: `busy_rate` until the boots settle. A deployment must be verified within ten minutes of
 #: the connect (SPEC.md "Time"): 10,000 poles × 3–5 calls at 120/s take 250–420 s, so a
@@ -93,20 +110,31 @@ class CallBudget:
         self._idle.set()
         self.pole_calls = 0
         """The poles' own calls being handled right now."""
+        self.booting_calls = 0
+        """Of those, the calls of poles in their first `BOOT_CALLS` (`Admission.pace_by`)."""
         self.waiting = 0
         """The service's own calls waiting for their slot (for diagnosis and tests)."""
         self.sent = 0
         self._busy_at: datetime | None = None
+        self.on_call_done: Callable[[], None] | None = None
+        """Told after each booting pole's call is answered (`Admission.pace_by`)."""
 
-    def pole_call_started(self) -> None:
+    def pole_call_started(self, booting: bool = False) -> None:
+        """A pole's call is being handled (``booting``: one of its first `BOOT_CALLS`)."""
         self.pole_calls += 1
         self._idle.clear()
+        if booting:
+            self.booting_calls += 1
 
-    def pole_call_done(self) -> None:
+    def pole_call_done(self, booting: bool = False) -> None:
         self.pole_calls -= 1
         if self.pole_calls <= 0:
             self.pole_calls = 0
             self._idle.set()
+        if booting:
+            self.booting_calls -= 1
+            if self.on_call_done is not None:
+                self.on_call_done()
 
     def calm(self, now: datetime) -> bool:
         """Is the service reading its poles without delay, so that a timestamp a pole just
@@ -164,13 +192,32 @@ class CallBudget:
             self.waiting -= 1
 
 
+class PoleCalls(Protocol):
+    """Who counts the booting poles' calls being handled (`CallBudget`) and says when one
+    ends."""
+
+    booting_calls: int
+    on_call_done: Callable[[], None] | None
+
+
 class Admission:
-    """At most `limit` poles between their WebSocket handshake and their first answer.
+    """At most `limit` poles between their WebSocket handshake and their first answer, and
+    (once `pace_by` a call count) a pole admitted only while the calls already in hand are few.
 
     A pole is admitted (its upgrade answered) only once a place is free, and keeps it until
     the service has answered its first call (usually the BootNotification) or it leaves; the
     poles still waiting sit in their HTTP upgrade, unread, so the ones already accepted are
     served first instead of every pole's boot slowing down together past its timeout.
+
+    A place alone bounds the boots, not what the admitted poles do next: right after its
+    boot a pole sends its StatusNotifications, queued on the same loop as the boots and the
+    next poles' handshakes. With `pace_by`, the first pole waiting for a place (FIFO, one
+    at a time) is admitted only while the booting poles' calls in hand (their first
+    `BOOT_CALLS`) plus the upgrades being answered stay below ``calls_limit``:
+    a new pole's handshake waits behind the boot calls of those already in, and such a
+    call's wait (Little's law: calls in hand over calls answered per second) stays bounded
+    whatever the machine's pace. Later calls (a backlog, steady traffic) are not counted,
+    so they never keep a pole from its boot; with no pole in flight one is always admitted.
     """
 
     def __init__(self, limit: int = DEFAULT_BOOTS_IN_FLIGHT) -> None:
@@ -178,8 +225,18 @@ class Admission:
             raise ValueError(f"limit = {limit!r}: at least one pole must be admitted")
         self.limit = limit
         self._places = asyncio.Semaphore(limit)
+        self._calls: PoleCalls | None = None
+        self.calls_limit = 0
+        """Admit while fewer calls than this are in hand (0: not paced by calls)."""
+        self._turn = asyncio.Lock()  # FIFO: the longest waiting is admitted first
+        self._room = asyncio.Event()
+        self.paced = 0
+        """Admissions that waited for the calls in hand to fall (for diagnosis and tests)."""
         self.admitted = 0
         self.in_flight = 0
+        self.handshaking = 0
+        """Admitted poles whose upgrade is not answered yet (the gate, the 101): the
+        service's work, counted by `pace_by`; the wait for the pole's first frame is not."""
         self.waiting = 0
         """Poles whose upgrade waits for a place (for diagnosis and tests)."""
         self._settled = asyncio.Event()
@@ -190,6 +247,27 @@ class Admission:
         """Set while no pole waits for a place or for its first answer: the service's own
         calls wait for it (`CallBudget`, boots first)."""
         return self._settled
+
+    def pace_by(self, calls: PoleCalls, calls_limit: int = DEFAULT_CALLS_IN_FLIGHT) -> None:
+        """Admit only while ``calls``' booting poles' calls in hand plus the poles in
+        flight are fewer than ``calls_limit`` (told by ``calls.on_call_done``)."""
+        if calls_limit < 1:
+            raise ValueError(f"calls_limit = {calls_limit!r}: at least one call must be "
+                             "allowed in hand")
+        self._calls = calls
+        self.calls_limit = calls_limit
+        calls.on_call_done = self._eased
+
+    def _crowded(self) -> bool:
+        """Too many boot calls in hand to admit another pole (never while none is in
+        flight)."""
+        calls = self._calls
+        return (calls is not None and self.in_flight > 0
+                and calls.booting_calls + self.handshaking >= self.calls_limit)
+
+    def _eased(self) -> None:
+        if not self._room.is_set() and not self._crowded():
+            self._room.set()
 
     def _update(self) -> None:
         if self.waiting or self.in_flight:
@@ -202,6 +280,12 @@ class Admission:
         self._settled.clear()
         try:
             await self._places.acquire()
+            try:
+                if self._calls is not None:
+                    await self._wait_for_room()
+            except BaseException:
+                self._places.release()
+                raise
         except BaseException:  # gave up waiting (it left): the others may have settled
             self.waiting -= 1
             self._update()
@@ -209,12 +293,30 @@ class Admission:
         self.waiting -= 1
         self.admitted += 1
         self.in_flight += 1
+        self.handshaking += 1
         self._update()
+
+    async def _wait_for_room(self) -> None:
+        """Until the calls in hand are few enough, the longest waiting pole first."""
+        async with self._turn:
+            if not self._crowded():
+                return
+            self.paced += 1
+            while self._crowded():
+                self._room.clear()
+                await self._room.wait()
+
+    def handshaken(self) -> None:
+        """The admitted pole's upgrade is answered or refused (once per `enter`): what it
+        costs from here on is its calls, counted as they come."""
+        self.handshaking -= 1
+        self._eased()
 
     def leave(self) -> None:
         self.in_flight -= 1
         self._places.release()
         self._update()
+        self._eased()
 
 
 class Place:

@@ -37,8 +37,10 @@ from service.live.events import (
 )
 from service.ocpp import crash_hook, gc_policy
 from service.ocpp.call_budget import (
+    BOOT_CALLS,
     DEFAULT_BOOTS_FIRST_S,
     DEFAULT_BOOTS_IN_FLIGHT,
+    DEFAULT_CALLS_IN_FLIGHT,
     DEFAULT_RATE,
     CallBudget,
 )
@@ -120,6 +122,11 @@ class CsmsSettings:
     boots_in_flight: int = DEFAULT_BOOTS_IN_FLIGHT
     """Poles admitted at once between their handshake and their first answer; in a
     reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""
+    calls_in_flight: int = DEFAULT_CALLS_IN_FLIGHT
+    """A pole is admitted only while fewer booting poles' calls than this (their first
+    `BOOT_CALLS`, poles admitted and not yet answered included) are in hand; 0: admitted by
+    `boots_in_flight` alone
+    (`service.ocpp.call_budget.Admission.pace_by`)."""
     boots_first_s: float = DEFAULT_BOOTS_FIRST_S
     """The longest the service's own calls wait while poles wait for their boot (their
     admission place or first answer); 0: no such wait (`service.ocpp.call_budget`)."""
@@ -180,6 +187,9 @@ class PoleHandler(StrictChargePoint):
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
         self._incoming_logged: asyncio.Future[Any] = done()
         self._answering: str | None = None
+        self._calls_received = 0
+        """The pole's calls so far on this connection: its first `BOOT_CALLS` pace the
+        admission of other poles (`call_budget.Admission.pace_by`)."""
         """The action of the call being handled, kept only for `crash_hook`."""
 
     async def route_message(self, raw_msg: str) -> None:
@@ -198,8 +208,11 @@ class PoleHandler(StrictChargePoint):
         # one transaction when busy); an answer is only sent once it is stored (`_send`).
         self._incoming_logged = self._log(self.message_log.incoming(raw_msg, parsed))
         budget = self.budget if raw_msg[:3].replace(" ", "").startswith("[2") else None
+        booting = False
         if budget is not None:
-            budget.pole_call_started()
+            self._calls_received += 1
+            booting = self._calls_received <= BOOT_CALLS
+            budget.pole_call_started(booting)
         try:
             await super().route_message(raw_msg)
         finally:
@@ -207,7 +220,7 @@ class PoleHandler(StrictChargePoint):
                 await self._incoming_stored()
             finally:
                 if budget is not None:
-                    budget.pole_call_done()
+                    budget.pole_call_done(booting)
                 if not self.served.done():
                     self.served.set_result(None)
 
