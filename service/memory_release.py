@@ -16,12 +16,18 @@ backlog is flushed it is memory a quiet service need not keep.
 also inside the heap, with ``MADV_DONTNEED``). It costs a walk of the free chunks, so
 `MemoryRelease` calls it only on the gc policy's quiet ticks (`service.ocpp.gc_policy`:
 few messages since the last one, so the burst is over) and at most once per
-`MIN_INTERVAL_S`. Only glibc has it; on macOS, Windows and musl the symbol is missing and
+`MIN_INTERVAL_S`. A fleet of thousands at tender traffic is never quiet by that measure,
+so a reconnect storm's end is a second occasion: once the boots of at least `STORM_POLES`
+poles have settled (`Admission.on_settled`), a trim follows `AFTER_STORM_S` later, when
+the boots' StatusNotifications and the storage writer's batches are behind it too. At
+10,000 poles that gave back what made our memory per connection exceed the plain example's
+(README, "Reconnect storm"). Only glibc has it; on macOS, Windows and musl the symbol is missing and
 everything here does nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import os
@@ -35,6 +41,13 @@ MIN_INTERVAL_S = 10.0
 """Least time between two trims: a trim walks the free chunks of every arena (a few
 milliseconds after a large storm), so a fleet that goes quiet for a moment every second
 does not pay for it every second."""
+
+STORM_POLES = 100
+"""Poles admitted between two settlings of the boots that make a storm worth a trim: a few
+poles reconnecting free little, and the trim walks every arena's free chunks."""
+AFTER_STORM_S = 1.0
+"""From the boots settling to the trim: the last poles' StatusNotifications and the storage
+writer's batches are freed by then."""
 
 Trim = Callable[[int], int]
 """``malloc_trim``'s signature: the padding to keep at the top of the heap; 1 if any
@@ -88,6 +101,14 @@ class MemoryRelease:
             return False
         self._next = now + self.min_interval_s
         return self.trim_now()
+
+    def after_storm(self, admitted: int) -> None:
+        """The boots of ``admitted`` poles have settled (`Admission.on_settled`): after a
+        storm (`STORM_POLES` or more), a rate-limited trim `AFTER_STORM_S` later on the
+        running loop."""
+        if self._trim is None or admitted < STORM_POLES:
+            return
+        asyncio.get_running_loop().call_later(AFTER_STORM_S, self.quiet)
 
     def trim_now(self) -> bool:
         """Trim at once (no rate limit); False where the C library cannot."""

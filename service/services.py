@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography import x509
 
 from pole_link.errors import PoleLinkError
+from service import memory_release
 from service.accounts.store import Accounts, AccountStore
 from service.api.files_routes import FILES_PREFIX, FileTransfers
 from service.api.tokens import TokenStore, default_token_file
@@ -345,6 +346,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
                         boots_first_s=settings.boots_first_s)
     if settings.calls_in_flight:
         admission.pace_by(budget, settings.calls_in_flight)
+    admission.on_settled = memory_release.RELEASE.after_storm  # a storm's freed heap back
     policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
                             clock=clock, pace=budget.slot)
     # Pole credentials (issue 16): checked before every upgrade, changed through the API.

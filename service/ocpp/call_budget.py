@@ -241,6 +241,10 @@ class Admission:
         """Poles whose upgrade waits for a place (for diagnosis and tests)."""
         self._settled = asyncio.Event()
         self._settled.set()
+        self._admitted_when_settled = 0
+        self.on_settled: Callable[[int], None] | None = None
+        """Told, each time the boots settle, how many poles were admitted since they last
+        did: a storm's end, for whoever tidies up after one (`service.memory_release`)."""
 
     @property
     def settled(self) -> asyncio.Event:
@@ -272,8 +276,12 @@ class Admission:
     def _update(self) -> None:
         if self.waiting or self.in_flight:
             self._settled.clear()
-        else:
+        elif not self._settled.is_set():
             self._settled.set()
+            admitted, self._admitted_when_settled = (
+                self.admitted - self._admitted_when_settled, self.admitted)
+            if self.on_settled is not None:
+                self.on_settled(admitted)
 
     async def enter(self) -> None:
         self.waiting += 1

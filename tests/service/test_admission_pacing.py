@@ -218,3 +218,21 @@ async def test_only_a_poles_first_calls_count_as_booting(tmp_path: Path) -> None
         assert budget.booting_calls == 0
     finally:
         await running.stop()
+
+
+async def test_the_boots_settling_tells_how_many_poles_came_since_they_last_did() -> None:
+    """`Admission.on_settled` marks a storm's end for whoever tidies up after one (the C
+    heap's trim): told once per settling, with the poles admitted since the last."""
+    admission = Admission(10)
+    told: list[int] = []
+    admission.on_settled = told.append
+    for _ in range(3):  # three poles in flight together: one settling when the last leaves
+        await admission.enter()
+    admission.leave()
+    admission.leave()
+    assert told == []
+    admission.leave()
+    assert told == [3]
+    await admission.enter()  # a lone pole later
+    admission.leave()
+    assert told == [3, 1]

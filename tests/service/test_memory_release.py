@@ -9,6 +9,7 @@ their time passed in, or the policy's next tick is made due: no clock is waited 
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import json
 import os
@@ -24,7 +25,7 @@ from websockets.typing import Subprotocol
 from service import memory_release
 from service.memory_release import MemoryRelease
 from service.ocpp import gc_policy
-from service.server import RunningService
+from service.server import RunningService, start_service
 
 OCPP = [Subprotocol("ocpp1.6")]
 GLIBC = memory_release.glibc_trim() is not None
@@ -153,3 +154,62 @@ async def test_after_a_burst_of_connections_the_next_quiet_message_trims(
         while json.loads(await stays.recv())[:2] != [3, "h"]:
             pass
     assert release.trims == trims_after_burst + 1
+
+
+async def test_after_a_storm_settles_a_trim_follows_but_not_after_a_few_poles(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A storm's boots settling (`Admission.on_settled`) is the second occasion to trim: a
+    fleet of thousands at tender traffic never has a quiet tick. Fewer than `STORM_POLES`
+    poles free too little to be worth a walk of the arenas."""
+    monkeypatch.setattr(memory_release, "AFTER_STORM_S", 0.0)
+    trimmed = asyncio.Event()
+    told: list[int] = []
+
+    def trim(pad: int) -> int:
+        told.append(pad)
+        trimmed.set()
+        return 1
+
+    release = MemoryRelease(trim, min_interval_s=0.0)
+    release.after_storm(memory_release.STORM_POLES - 1)  # a few poles: nothing scheduled
+    release.after_storm(memory_release.STORM_POLES)
+    await asyncio.wait_for(trimmed.wait(), 5)
+    await asyncio.sleep(0)  # had the first been scheduled, it would have run before this
+    assert told == [0] and release.trims == 1 and release.released == 1
+
+
+async def test_after_a_storm_without_malloc_trim_nothing_is_scheduled() -> None:
+    release = MemoryRelease(trim=None)
+    release.after_storm(10 * memory_release.STORM_POLES)
+    assert release.trims == 0 and not release.available
+
+
+@glibc_only
+async def test_the_service_trims_once_a_storms_boots_have_settled(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A real service over WebSockets: once a pole's boot has settled the admission (here
+    one pole is a storm), the service trims through the real glibc with no further message
+    and no quiet gc tick (made never due), so a storm's freed heap goes back while the
+    fleet stays busy."""
+    trimmed = asyncio.Event()
+    glibc = memory_release.glibc_trim()
+    assert glibc is not None
+
+    def trim(pad: int) -> int:
+        trimmed.set()
+        return glibc(pad)
+
+    release = MemoryRelease(trim)
+    monkeypatch.setattr(memory_release, "RELEASE", release)
+    monkeypatch.setattr(memory_release, "STORM_POLES", 1)
+    monkeypatch.setattr(memory_release, "AFTER_STORM_S", 0.0)
+    monkeypatch.setattr(gc_policy, "_next_tick", 1e12)  # no quiet tick: only the storm trims
+    service = await start_service(f"sqlite:///{tmp_path / 'csms.sqlite'}",
+                                  token_file=tmp_path / "tokens")
+    try:
+        async with connect(f"{service.ocpp_url}/PW-STORM", subprotocols=OCPP) as websocket:
+            await _boot(websocket, "storm")
+            await asyncio.wait_for(trimmed.wait(), 30)  # still connected, nothing sent
+    finally:
+        await service.stop()
+    assert release.trims == 1
