@@ -14,15 +14,15 @@ backlog is flushed it is memory a quiet service need not keep.
 
 ``malloc_trim(0)`` walks every arena and gives back each whole free page (since glibc 2.8
 also inside the heap, with ``MADV_DONTNEED``). It costs a walk of the free chunks, so
-`MemoryRelease` calls it only on the gc policy's quiet ticks (`service.ocpp.gc_policy`:
-few messages since the last one, so the burst is over) and at most once per
-`MIN_INTERVAL_S`. A fleet of thousands at tender traffic is never quiet by that measure,
-so a reconnect storm's end is a second occasion: once the boots of at least `STORM_POLES`
-poles have settled (`Admission.on_settled`), a trim follows `AFTER_STORM_S` later, when
-the boots' StatusNotifications and the storage writer's batches are behind it too. At
-10,000 poles that gave back what made our memory per connection exceed the plain example's
-(README, "Reconnect storm"). Only glibc has it; on macOS, Windows and musl the symbol is missing and
-everything here does nothing.
+`MemoryRelease` calls it only when a burst is over, at most once per `MIN_INTERVAL_S`: on
+the gc policy's quiet ticks (`service.ocpp.gc_policy`: few messages since the last one)
+and, since a fleet of thousands at tender traffic is never quiet by that measure, at a
+reconnect storm's end: once the boots of at least `STORM_POLES` poles have settled
+(`Admission.on_settled`), a trim follows `AFTER_STORM_S` later, when the boots'
+StatusNotifications and the storage writer's batches are behind it too. At 10,000 poles
+that gave back what made our memory per connection exceed the plain example's (README,
+"Reconnect storm"). Only glibc has it; on macOS, Windows and musl the symbol is missing
+and everything here does nothing.
 """
 
 from __future__ import annotations

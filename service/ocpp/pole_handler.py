@@ -187,10 +187,10 @@ class PoleHandler(StrictChargePoint):
         self.message_log = MessageLog(pole_id, store.log_message, store.prune_message_log)
         self._incoming_logged: asyncio.Future[Any] = done()
         self._answering: str | None = None
+        """The action of the call being handled, kept only for `crash_hook`."""
         self._calls_received = 0
         """The pole's calls so far on this connection: its first `BOOT_CALLS` pace the
         admission of other poles (`call_budget.Admission.pace_by`)."""
-        """The action of the call being handled, kept only for `crash_hook`."""
 
     async def route_message(self, raw_msg: str) -> None:
         gc_policy.tick()
