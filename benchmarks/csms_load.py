@@ -295,9 +295,12 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                                       token_file=Path(tmp) / "tokens")
         _say_loop(kind)
         ready.put((os.getpid(), running.port, "/ocpp/"))
+        gates = asyncio.create_task(_gates_at_window(running.services, window, heap))
         await asyncio.to_thread(stop.wait)
+        heap.append("at the end: " + _gates(running.services))
         watcher.cancel()
         sampler.cancel()
+        gates.cancel()
         await running.stop()
         from service.memory_release import RELEASE
         counts: dict[str, Any] = {"stalls": stalls.summary() + "; "
@@ -309,6 +312,27 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
         stats.put(counts)
+
+
+def _gates(services: Any) -> str:
+    """The admission's, the service's own calls' and the later calls' counts
+    (`service.ocpp.call_budget`, `service.ocpp.later_calls`)."""
+    admission, later = services.admission, services.budget.later
+    text = (f"admission {'settled' if admission.settled.is_set() else 'not settled'}, "
+            f"{admission.admitted} admitted, {admission.paced} paced")
+    budget = services.budget
+    text += (f"; the service's own calls {budget.sent} sent, {budget.waiting} waiting; "
+             f"poles' calls in hand {budget.pole_calls}")
+    if later is not None:
+        text += (f"; later calls {later.held} held, {later.expired} let on by the hold, "
+                 f"{later.waiting} waiting, {later.in_hand} in hand")
+    return text
+
+
+async def _gates_at_window(services: Any, window: Any, into: list[str]) -> None:
+    while window[0] == INF:  # noqa: ASYNC110 (another process sets it)
+        await asyncio.sleep(0.05)
+    into.append("at the window: " + _gates(services))
 
 
 async def _heap_at_window(window: Any, into: list[str]) -> None:
@@ -325,16 +349,21 @@ def _settings(deploy: bool) -> Any:
     """The service's settings for a run; ``CSMS_LOAD_BOOTS_FIRST_S=0`` holds none of the
     service's own calls back for waiting boots (the before of issue 20's "boots first");
     ``CSMS_LOAD_CALLS_IN_FLIGHT=N`` admits a pole only while fewer than N poles' calls are
-    in hand (0: by the admission places alone, the before of that pacing)."""
+    in hand (0: by the admission places alone, the before of that pacing);
+    ``CSMS_LOAD_LATER_CALLS=N`` handles at most N booted poles' later calls at once while
+    poles boot (0: never held, the before of `service.ocpp.later_calls`)."""
     from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S, DEFAULT_CALLS_IN_FLIGHT
+    from service.ocpp.later_calls import DEFAULT_LATER_CALLS
     from service.ocpp.pole_handler import CsmsSettings
     hold = float(os.environ.get("CSMS_LOAD_BOOTS_FIRST_S", DEFAULT_BOOTS_FIRST_S))
     calls = int(os.environ.get("CSMS_LOAD_CALLS_IN_FLIGHT", DEFAULT_CALLS_IN_FLIGHT))
+    later = int(os.environ.get("CSMS_LOAD_LATER_CALLS", DEFAULT_LATER_CALLS))
     print(f"ours: the service's own calls held for waiting boots at most {hold:g} s; "
-          f"poles admitted while fewer than {calls} calls are in hand (0: not paced)",
+          f"poles admitted while fewer than {calls} calls are in hand (0: not paced); "
+          f"at most {later} later calls handled at once while poles boot (0: not held)",
           flush=True)
     return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold,
-                        calls_in_flight=calls)
+                        calls_in_flight=calls, later_calls=later)
 
 
 def _say_loop(who: str) -> None:
@@ -350,11 +379,12 @@ def _prepare_main(url: str) -> None:
     prepare_database(url)
 
 
-def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
+def _worker_main(index: int, workers: int, url: str, tmp: str, port: int, deploy: bool,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
-    serving = _serve_worker(index, url, tmp, port, deploy, ready, stop, stats, window)
+    serving = _serve_worker(index, workers, url, tmp, port, deploy, ready, stop, stats,
+                            window)
     if not profile_to:
         _run_server("ours", serving)
         return
@@ -368,16 +398,19 @@ def _worker_main(index: int, url: str, tmp: str, port: int, deploy: bool,
         profiler.dump_stats(f"{profile_to}.{index}")
 
 
-async def _serve_worker(index: int, url: str, tmp: str, port: int, deploy: bool,
-                        ready: Any, stop: Any, stats: Any, window: Any) -> None:
+async def _serve_worker(index: int, workers: int, url: str, tmp: str, port: int,
+                        deploy: bool, ready: Any, stop: Any, stats: Any, window: Any) -> None:
     """One of ``--workers`` service processes on a shared ``SO_REUSEPORT`` port, as
-    ``paalwerk service --workers`` runs them (`service.workers`)."""
+    ``paalwerk service --workers`` runs them (`service.workers`), each with its share of
+    the bounds on calls in hand (`CsmsSettings.shared_by`; ``CSMS_LOAD_UNSHARED=1``: each
+    with the whole, the before of that share)."""
     stalls = Stalls(window)
     watcher = asyncio.create_task(stalls.watch())
     from service.server import start_service
     from service.workers import reuseport_socket
     sock = reuseport_socket("127.0.0.1", port)
-    running = await start_service(url, settings=_settings(deploy),
+    shares = 1 if os.environ.get("CSMS_LOAD_UNSHARED") == "1" else workers
+    running = await start_service(url, settings=_settings(deploy).shared_by(shares),
                                   token_file=Path(tmp) / "tokens", sock=sock, clustered=True)
     _say_loop(f"ours, worker {index}")
     ready.put((os.getpid(), running.port, "/ocpp/"))
@@ -1028,8 +1061,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         holder = reuseport_socket("127.0.0.1", 0)  # picks the port; closed once all bound
         port = holder.getsockname()[1]
         procs = [ctx.Process(target=_worker_main,
-                             args=(i, url, tmp.name, port, deploy, ready, stop, stats_q,
-                                   window)) for i in range(workers)]
+                             args=(i, workers, url, tmp.name, port, deploy, ready, stop,
+                                   stats_q, window)) for i in range(workers)]
         for proc in procs:
             proc.start()
         started = [ready.get(timeout=60) for _ in procs]

@@ -168,7 +168,8 @@ def _run_workers(db_url: str, args: argparse.Namespace, settings: CsmsSettings,
         print(f"paalwerk service: {exc}", file=sys.stderr)
         return 1
     _show_new_token(token_file)
-    config = WorkerConfig(db_url, args.host, args.port, settings, token_file, args.files_dir,
+    config = WorkerConfig(db_url, args.host, args.port, settings.shared_by(args.workers),
+                          token_file, args.files_dir,
                           args.public_url, trust_pem, tls,
                           ca.directory if ca is not None else None)
     return asyncio.run(supervise(config, args.workers))

@@ -32,7 +32,10 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from service.ocpp.later_calls import LaterCalls
 
 __all__ = ["BOOT_CALLS", "Admission", "CallBudget", "Paced"]
 
@@ -118,6 +121,9 @@ class CallBudget:
         self._busy_at: datetime | None = None
         self.on_call_done: Callable[[], None] | None = None
         """Told after each booting pole's call is answered (`Admission.pace_by`)."""
+        self.later: LaterCalls | None = None
+        """Where the poles' calls after their boot wait while other poles boot (None: they
+        never wait; `service.ocpp.later_calls`)."""
 
     def pole_call_started(self, booting: bool = False) -> None:
         """A pole's call is being handled (``booting``: one of its first `BOOT_CALLS`)."""
