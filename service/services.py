@@ -55,7 +55,7 @@ from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.boot_configuration import SharedConfiguration
 from service.ocpp.call_budget import Admission, CallBudget, Paced
-from service.ocpp.later_calls import LaterCalls
+from service.ocpp.later_calls import DEFAULT_DRAIN_LIMIT, LaterCalls
 from service.ocpp.link_loss import pole_call_failed
 from service.ocpp.pole_handler import Clock, CsmsSettings, EventSink, PoleHandler, wall_clock
 from service.ocpp.repository_store import RepositoryStore
@@ -348,7 +348,8 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     if settings.calls_in_flight:
         admission.pace_by(budget, settings.calls_in_flight)
     if settings.later_calls:  # a booted pole's backlog waits while others boot
-        budget.later = LaterCalls(admission, settings.later_calls)
+        budget.later = LaterCalls(admission, settings.later_calls,
+                                  drain_limit=settings.calls_in_flight or DEFAULT_DRAIN_LIMIT)
     admission.on_settled = memory_release.RELEASE.after_storm  # a storm's freed heap back
     policy = CapacityPolicy(connections, async_repository, pole_settings.settings_for,
                             clock=clock, pace=budget.slot)

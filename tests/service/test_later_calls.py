@@ -81,16 +81,26 @@ async def test_with_no_pole_booting_no_call_waits() -> None:
     assert gate.in_hand == 5 and gate.held == 0
 
 
-async def test_the_boots_settling_lets_every_waiting_call_go_on() -> None:
+async def test_once_the_boots_settle_the_held_calls_drain_a_batch_at_a_time() -> None:
+    """A fleet's held backlog goes on once no pole waits for its boot, but at most
+    ``drain_limit`` at once (a last pole's StatusNotifications wait behind those, not
+    behind every pole's backlog); once none waits, nothing is held at all."""
     boots = Boots(settled=False)
-    gate = LaterCalls(boots, limit=1)
+    gate = LaterCalls(boots, limit=1, drain_limit=3)
     await gate.turn()
-    waiting = [asyncio.create_task(gate.turn()) for _ in range(4)]
-    await until(lambda: gate.waiting == 4)
+    waiting = [asyncio.create_task(gate.turn()) for _ in range(5)]
+    await until(lambda: gate.waiting == 5)
     boots.settled.set()
     gate.done()  # the next call in hand to end brings the news
+    await until(lambda: gate.in_hand == 3)
+    assert gate.waiting == 2
+    gate.done()
+    gate.done()
     await asyncio.gather(*waiting)
-    assert gate.in_hand == 4 and gate.waiting == 0 and gate.expired == 0
+    assert gate.in_hand == 3 and gate.waiting == 0 and gate.expired == 0
+    for _ in range(4):  # none waiting, boots settled: beyond the drain limit, at once
+        await gate.turn()
+    assert gate.in_hand == 7 and gate.held == 5
 
 
 async def test_no_call_waits_longer_than_the_hold() -> None:
@@ -128,10 +138,12 @@ async def test_a_pole_let_in_and_gone_before_it_ran_gives_its_room_back() -> Non
     assert gate.in_hand == 0
 
 
-@pytest.mark.parametrize(("limit", "hold_s"), [(0, 20.0), (1, 0.0)])
-def test_a_gate_that_could_never_let_a_call_on_is_refused(limit: int, hold_s: float) -> None:
+@pytest.mark.parametrize(("limit", "drain_limit", "hold_s"),
+                         [(0, 800, 20.0), (1, 0, 20.0), (1, 800, 0.0)])
+def test_a_gate_that_could_never_let_a_call_on_is_refused(limit: int, drain_limit: int,
+                                                          hold_s: float) -> None:
     with pytest.raises(ValueError, match=r"limit|longest"):
-        LaterCalls(Boots(settled=False), limit=limit, hold_s=hold_s)
+        LaterCalls(Boots(settled=False), limit=limit, drain_limit=drain_limit, hold_s=hold_s)
 
 
 def test_the_service_holds_later_calls_by_default() -> None:
