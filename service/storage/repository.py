@@ -33,7 +33,7 @@ from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
 from service.accounts.request_entry import REQUEST_ENTRY
 from service.storage import audit_chain, compliance_tally
-from service.storage.compiled_writes import CompiledWrites
+from service.storage.compiled_writes import CompiledWrites, TupleRows
 from service.storage.database import storage_errors
 from service.storage.models import (
     AuditLog,
@@ -66,9 +66,16 @@ StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
 event (``sa.Row``, whose type parameters differ between SQLAlchemy 2.0 and 2.1)."""
 
-Write = tuple[Any, Mapping[str, Any]]
+RowWrite = tuple[Any, Mapping[str, Any]]
+"""A write of one row (its parameters by name), e.g. one whose statement returns its id."""
+Write = RowWrite | tuple[Any, Sequence[tuple[Any, ...]]]
 """One row's worth of a write: a reusable statement and its parameters. Writes of the same
-statement are executed together (one ``executemany``), so statements are built once."""
+statement are executed together (one ``executemany``), so statements are built once. A
+`TupleRows` statement's write carries many rows at once, as tuples (a call's samples)."""
+
+MeterSample = tuple[str, int, "int | None", datetime, str, "str | None", float, "str | None",
+                    "str | None", "str | None"]
+"""One sampled value as stored: its values in `_METER_COLUMNS` order."""
 
 _METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "measurand", "phase",
                   "value", "unit", "context", "location")
@@ -623,6 +630,16 @@ class Repository:
             writes.append((statement, {name: source.get(name) for name in _METER_COLUMNS}))
         return writes
 
+    def meter_sample_writes(self, samples: Sequence[MeterSample]) -> list[Write]:
+        """One write for many samples given as tuples (`MeterSample`): what a MeterValues
+        call stores, without a dict per sample (`TupleRows`); stored once by natural key
+        like `meter_value_writes`' rows."""
+        if not samples:
+            return []
+        statement = self._statement("meter samples", lambda: TupleRows(
+            self._append_statement(MeterValue, skip_repeats=True), _METER_COLUMNS))
+        return [(statement, samples)]
+
     def meter_values(self, pole_id: str, start: datetime, end: datetime,
                      connector_id: int | None = None) -> list[MeterValue]:
         """Samples with ``start <= timestamp < end``, in time order (then connector, insert)."""
@@ -715,7 +732,7 @@ class Repository:
             return int(connection.execute(statement, parameters).scalar_one())
 
     def charging_profile_insert(self, pole_id: str, connector_id: int,
-                                profile: Mapping[str, Any], deployed_at: datetime) -> Write:
+                                profile: Mapping[str, Any], deployed_at: datetime) -> RowWrite:
         """The insert of a deployed profile; it returns the record's id."""
         def build() -> Any:
             table = _table(ChargingProfileRecord)
@@ -1089,7 +1106,7 @@ def execute_grouped(connection: Connection, writes: Iterable[Write],
     independent rows (a log line, a status event, a connector's state), so running one
     statement's rows before another's changes nothing.
     """
-    groups: dict[int, tuple[Any, list[Mapping[str, Any]]]] = {}
+    groups: dict[int, tuple[Any, list[Any]]] = {}
     for statement, parameters in writes:
         group = groups.get(id(statement))
         if group is None:
@@ -1145,7 +1162,7 @@ class BatchWriter:
         """Queue ``writes``; the future is done (``None``) once they are committed."""
         return self._enqueue(writes, None)
 
-    def submit_returning(self, write: Write) -> asyncio.Future[Any]:
+    def submit_returning(self, write: RowWrite) -> asyncio.Future[Any]:
         """Queue one returning write; the future gets its value once it is committed."""
         statement, parameters = write
 
@@ -1276,6 +1293,12 @@ class AsyncRepository:
         if writes:
             await self.writer.submit(writes)
         return len(writes)
+
+    async def add_meter_samples(self, samples: Sequence[MeterSample]) -> None:
+        """`Repository.meter_sample_writes`, committed with the writer's next batch."""
+        writes = self.sync.meter_sample_writes(samples)
+        if writes:
+            await self.writer.submit(writes)
 
     def log_message(self, pole_id: str, direction: str, action: str | None,
                     unique_id: str, payload: Any, *, at: datetime | None = None,
