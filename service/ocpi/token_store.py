@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -37,6 +38,9 @@ class OcpiTokenRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._reads = single_reads(engine)
+        table = OcpiTokenRow.__table__  # type: ignore[attr-defined]
+        self._uid_exists = sa.select(sa.literal(1)).where(
+            table.c.uid_key == sa.bindparam("uid")).limit(1)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -49,6 +53,13 @@ class OcpiTokenRepository:
     def get(self, key: str) -> OcpiTokenRow | None:
         with storage_errors(self.engine.url), self._session() as session:
             return session.get(OcpiTokenRow, key)
+
+    def has_uid(self, uid: str) -> bool:
+        """Is any eMSP's token this uid? `by_uid` without building the row: most cards
+        are the operator's own, asked about at every transaction's start and stop."""
+        with storage_errors(self.engine.url), self._reads.connect() as connection:
+            return connection.execute(self._uid_exists, {"uid": uid.upper()}).first() \
+                is not None
 
     def by_uid(self, uid: str) -> OcpiTokenRow | None:
         """The newest token with this uid (one eMSP's, normally)."""
