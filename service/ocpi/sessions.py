@@ -149,7 +149,7 @@ class SessionPusher:
             if card is None:
                 return None
             id_tag, stopped = card
-            return stopped, tokens.has_uid(id_tag)
+            return stopped, tokens.whitelist_of(id_tag) is not None
         return await asyncio.to_thread(read)
 
     def _remember_local(self, number: int, *, ended: bool) -> None:

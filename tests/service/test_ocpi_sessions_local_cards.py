@@ -46,9 +46,9 @@ class CountedLookups(OcpiTokenRepository):
 
     looked_up = 0
 
-    def has_uid(self, uid: str) -> bool:
+    def whitelist_of(self, uid: str) -> str | None:
         self.looked_up += 1
-        return super().has_uid(uid)
+        return super().whitelist_of(uid)
 
 
 class CountedTokens(AsyncOcpiTokenRepository):
