@@ -97,24 +97,36 @@ def _scaled(value: dict[str, Any], number: float) -> float:
 
 
 def _power_w(values: list[dict[str, Any]]) -> float | None:
-    reported = [_scaled(v, n) for v in values
-                if v.get("measurand") == "Power.Active.Import" and (n := _number(v)) is not None]
-    if reported:
-        return sum(reported)
+    """One pass, each value read once and only if its measurand counts here: every
+    MeterValues of a reconnect storm's backlog is built into an event (issue 20)."""
+    reported: float | None = None
     currents: dict[str, float] = {}
     voltages: dict[str, float] = {}
     for value in values:
-        number = _number(value)
-        phase = str(value.get("phase") or "")
-        if number is None or not phase:
+        measurand = value.get("measurand")
+        if measurand not in _POWER_MEASURANDS:
             continue
-        if value.get("measurand") == "Current.Import":
+        number = _number(value)
+        if number is None:
+            continue
+        if measurand == "Power.Active.Import":
+            reported = (reported or 0.0) + _scaled(value, number)
+            continue
+        phase = str(value.get("phase") or "")
+        if not phase:
+            continue
+        if measurand == "Current.Import":
             currents[phase] = number
-        elif value.get("measurand") == "Voltage":
+        else:
             voltages[phase.split("-")[0]] = number
+    if reported is not None:
+        return reported
     if not currents:
         return None
     return sum(amps * voltages.get(phase, 230.0) for phase, amps in currents.items())
+
+
+_POWER_MEASURANDS = frozenset({"Power.Active.Import", "Current.Import", "Voltage"})
 
 
 def _energy_wh(values: list[dict[str, Any]]) -> float | None:
@@ -127,8 +139,7 @@ def _energy_wh(values: list[dict[str, Any]]) -> float | None:
 
 
 def _camel(value: dict[str, Any]) -> dict[str, Any]:
-    parts = {key: item for key, item in value.items() if item is not None}
-    return {_camel_key(key): item for key, item in parts.items()}
+    return {_camel_key(key): item for key, item in value.items() if item is not None}
 
 
 @functools.lru_cache(maxsize=256)

@@ -54,8 +54,12 @@ class RoamingAuthority(IdTagAuthority):
         self.tokens, self.registry = tokens, registry
 
     async def verdict(self, id_tag: str, *, used_at: datetime | None = None) -> Verdict:
+        # The whitelist alone first: nearly every card is judged by the register, and the
+        # whole token is read only for one the eMSP is asked about (issue 20).
+        if await self.tokens.whitelist_of(id_tag) not in REALTIME:
+            return await super().verdict(id_tag, used_at=used_at)
         row = await self.tokens.by_uid(id_tag)
-        if row is None or row.whitelist not in REALTIME:
+        if row is None or row.whitelist not in REALTIME:  # changed meanwhile
             return await super().verdict(id_tag, used_at=used_at)
         token = Token.model_validate_json(row.token)
         if not token.valid:

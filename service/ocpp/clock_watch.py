@@ -67,7 +67,9 @@ class ClockWatch:
         estimate shows the clock ahead beyond `CLOCK_TOLERANCE_S` (a delay cannot make it
         so), it is returned only when a trusted sample agrees with it: one far below it was
         queued by the pole, and says nothing of how far behind the larger ones were read."""
-        self._samples.append((received, (pole_time - received).total_seconds(), trusted))
+        offset = (pole_time - received).total_seconds()
+        self._drop_outdone(received, offset, trusted)
+        self._samples.append((received, offset, trusted))
         stale = 0
         for at, _, _ in self._samples:
             if (received - at).total_seconds() <= WINDOW_S:
@@ -87,8 +89,23 @@ class ClockWatch:
         self._stored = (received, estimate)
         return estimate
 
+    def _drop_outdone(self, received: datetime, offset: float, trusted: bool) -> None:
+        """Forget the newest samples a new one outdoes: not older, at least as large, and
+        trusted if they were. Neither maximum `observe` takes can be one of them again
+        while the new sample lasts, and it lasts as long. Without this a pole flushing a
+        day's backlog kept every message of the window, each read again at every next one
+        (issue 20: a million steps of the two maxima in a 2,000-pole storm); its queued
+        messages come oldest first, each outdoing the one before, so a handful are kept."""
+        samples = self._samples
+        while samples:
+            at, kept, was_trusted = samples[-1]
+            if at > received or kept > offset or (was_trusted and not trusted):
+                return
+            samples.pop()
+
     def measured(self, offset_s: float, at: datetime) -> None:
         """A direct measurement (the pole's own now in a GetCompositeSchedule answer)."""
+        self._drop_outdone(at, offset_s, True)
         self._samples.append((at, offset_s, True))
         self._stored = (at, offset_s)
 

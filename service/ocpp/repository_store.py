@@ -15,31 +15,31 @@ from pole_link.service_api import SecurityEventRecord
 from pole_link.timeutil import parse_time
 from service.api.security_events import record_of
 from service.storage.models import SecurityEvent
-from service.storage.repository import AsyncRepository
+from service.storage.repository import AsyncRepository, MeterSample
 
 
-def meter_value_rows(pole_id: str, connector_id: int, transaction_id: int | None,
-                     meter_value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """OCPP 1.6 ``meterValue`` (snake_case, as handlers receive it) → storage rows.
+def meter_samples(pole_id: str, connector_id: int, transaction_id: int | None,
+                  meter_value: list[dict[str, Any]]) -> list[MeterSample]:
+    """OCPP 1.6 ``meterValue`` (snake_case, as handlers receive it) → storage rows, as
+    the tuples the storage writes (`MeterSample`): a backlog's MeterValues calls are most
+    of a reconnect storm, and a dict per sampled value was built only to be taken apart
+    again (issue 20).
 
     A value that is not a number (OCPP allows ``SignedData``) is skipped rather than
     stored wrongly; everything numeric is kept.
     """
-    rows: list[dict[str, Any]] = []
+    rows: list[MeterSample] = []
     for sample in meter_value:
         at = parse_time(sample["timestamp"])
-        for value in sample.get("sampled_value", []):
+        for value in sample.get("sampled_value", ()):
             try:
                 number = float(value["value"])
             except (TypeError, ValueError):
                 continue
-            rows.append({
-                "pole_id": pole_id, "connector_id": connector_id,
-                "transaction_id": transaction_id, "timestamp": at,
-                "measurand": value.get("measurand", "Energy.Active.Import.Register"),
-                "phase": value.get("phase"), "value": number, "unit": value.get("unit"),
-                "context": value.get("context"), "location": value.get("location"),
-            })
+            get = value.get
+            rows.append((pole_id, connector_id, transaction_id, at,
+                         get("measurand", "Energy.Active.Import.Register"), get("phase"),
+                         number, get("unit"), get("context"), get("location")))
     return rows
 
 
@@ -132,6 +132,5 @@ class RepositoryStore:
     async def add_meter_values(self, pole_id: str, connector_id: int,
                                transaction_id: int | None,
                                meter_value: list[dict[str, Any]]) -> None:
-        rows = meter_value_rows(pole_id, connector_id, transaction_id, meter_value)
-        if rows:
-            await self.repository.add_meter_values(rows)
+        await self.repository.add_meter_samples(
+            meter_samples(pole_id, connector_id, transaction_id, meter_value))

@@ -79,16 +79,17 @@ class CopyStatement:
     """An append's rows as psycopg's ``COPY … FROM STDIN``, in the connection's
     transaction, values bound as by SQLAlchemy (e.g. `UTCDateTime` checks and converts)."""
 
-    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect) -> None:
+    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect, *,
+                 from_tuples: bool = False) -> None:
         quote = dialect.identifier_preparer.quote
         self.command = (f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) "
                         "FROM STDIN")
         self._fields: list[_Field] = [(key, key, _FROM_ROW, _processor(table.c[key].type,
                                                                        dialect))
                                       for key in keys]
-        self._build = _row_builder(self._fields, by_name=False)
+        self._build = _row_builder(self._fields, by_name=False, from_tuples=from_tuples)
 
-    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Any]) -> None:
         driver_connection: Any = connection.connection.driver_connection
         build = self._build
         with driver_connection.cursor() as cursor, cursor.copy(self.command) as copy:
@@ -102,19 +103,20 @@ class StagedCopyStatement:
     that also empties it. The table is made by the connection's first batch; ``IF NOT
     EXISTS`` every time, so one whose creation was rolled back is simply made again."""
 
-    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect) -> None:
+    def __init__(self, table: sa.Table, keys: Sequence[str], dialect: Dialect, *,
+                 from_tuples: bool = False) -> None:
         quote = dialect.identifier_preparer.quote
         stage = quote(f"paalwerk_stage_{table.name}")
         columns = ", ".join(quote(key) for key in keys)
         self.create = (f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} AS "
                        f"SELECT {columns} FROM {quote(table.name)} WITH NO DATA")
-        self.copy = CopyStatement(table, keys, dialect)
+        self.copy = CopyStatement(table, keys, dialect, from_tuples=from_tuples)
         self.copy.command = f"COPY {stage} ({columns}) FROM STDIN"
         self.move = (f"WITH staged AS (DELETE FROM {stage} RETURNING {columns}) "
                      f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM staged "
                      "ON CONFLICT DO NOTHING")
 
-    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Any]) -> None:
         driver_connection: Any = connection.connection.driver_connection
         with driver_connection.cursor() as cursor:
             cursor.execute(self.create)
@@ -142,15 +144,17 @@ class MultiRowStatement:
 
     ROWS_PER_STATEMENT = 400
 
-    def __init__(self, head: str, row: str, tail: str, fields: Sequence[_Field]) -> None:
+    def __init__(self, head: str, row: str, tail: str, fields: Sequence[_Field], *,
+                 from_tuples: bool = False) -> None:
         self._head, self._row, self._tail = head, row, tail
         self._sql: dict[int, str] = {}
-        self._build = _row_builder(fields, by_name=False)
+        self._build = _row_builder(fields, by_name=False, from_tuples=from_tuples)
 
     @classmethod
     def append(cls, table: sa.Table, keys: Sequence[str], dialect: Dialect,
-               skip_repeats: bool) -> MultiRowStatement:
-        """The plain insert of ``keys`` into ``table``."""
+               skip_repeats: bool, *, from_tuples: bool = False) -> MultiRowStatement:
+        """The plain insert of ``keys`` into ``table`` (rows as tuples in ``keys`` order
+        with ``from_tuples``)."""
         if any(column.default is not None and column.key not in keys
                for column in table.columns):
             raise ValueError("a Python-side default needs SQLAlchemy at execution time")
@@ -160,7 +164,7 @@ class MultiRowStatement:
                    "(" + ", ".join("?" for _ in keys) + ")",
                    " ON CONFLICT DO NOTHING" if skip_repeats else "",
                    [(key, key, _FROM_ROW, _processor(table.c[key].type, dialect))
-                    for key in keys])
+                    for key in keys], from_tuples=from_tuples)
 
     @classmethod
     def from_driver(cls, statement: DriverStatement) -> MultiRowStatement:
@@ -180,7 +184,7 @@ class MultiRowStatement:
             text = self._sql[rows] = self._head + ", ".join([self._row] * rows) + self._tail
         return text
 
-    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Any]) -> None:
         build, step = self._build, self.ROWS_PER_STATEMENT
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
@@ -228,6 +232,24 @@ class KeyedUpdate:
                 tuple(itertools.chain.from_iterable(chunk)))
 
 
+class TupleRows:
+    """An append whose writes each carry many rows as tuples (values in `columns` order),
+    e.g. every sampled value of one MeterValues call: one write per call instead of a dict
+    per row, built twice (issue 20: a day's backlog is 1.9 million sampled values in a
+    10,000-pole storm, each built as a dict by the handler and again by the storage before
+    the driver got its tuple). ``statement`` is marked as an append
+    (`CompiledWrites.mark_append`); its batches go in as the append's rows do (multi-row
+    ``INSERT`` on SQLite, ``COPY`` on PostgreSQL), elsewhere through SQLAlchemy as dicts."""
+
+    def __init__(self, statement: Any, columns: Sequence[str]) -> None:
+        self.statement = statement
+        self.columns = tuple(columns)
+
+    def dicts(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        """``rows`` as SQLAlchemy's parameters (the path without a compiled writer)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in rows]
+
+
 class _FromRow:
     """Marks a parameter whose value comes from each row."""
 
@@ -237,6 +259,7 @@ _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
 _Writer = (DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
            | KeyedUpdate)
+_TupleWriter = CopyStatement | StagedCopyStatement | MultiRowStatement
 
 
 def _processor(type_: Any, dialect: Dialect) -> Processor:
@@ -266,8 +289,8 @@ def _sqlite_utc_text(processor: Callable[[Any], Any]) -> Processor:
     return text if text(_SAMPLE) == processor(_SAMPLE) else processor
 
 
-def _row_builder(fields: Sequence[_Field], *, by_name: bool
-                 ) -> Callable[[Mapping[str, Any]], Any]:
+def _row_builder(fields: Sequence[_Field], *, by_name: bool, from_tuples: bool = False
+                 ) -> Callable[[Any], Any]:
     """One function that turns a row into the driver's parameters: a tuple in SQL order,
     or (``by_name``) a dict by SQL name, each value through its processor.
 
@@ -275,12 +298,14 @@ def _row_builder(fields: Sequence[_Field], *, by_name: bool
     row (a call per value, a tuple unpacked per value) was most of the writer's Python
     time per row in a reconnect storm (issue 20). Names in the source are only generated
     ones (``r``, ``c3``, ``p3``) and ``repr`` of the keys, so no column name becomes code.
+    ``from_tuples``: each row is a tuple of the values in ``fields`` order (`TupleRows`),
+    not a mapping by key.
     """
     namespace: dict[str, Any] = {}
     parts: list[str] = []
     for index, (key, name, constant, processor) in enumerate(fields):
         if constant is _FROM_ROW:
-            value = f"r[{key!r}]"
+            value = f"r[{index}]" if from_tuples else f"r[{key!r}]"
         else:
             namespace[f"c{index}"] = constant
             value = f"c{index}"
@@ -290,7 +315,7 @@ def _row_builder(fields: Sequence[_Field], *, by_name: bool
         parts.append(f"{name!r}: {value}" if by_name else value)
     body = ("{" + ", ".join(parts) + "}") if by_name else ("(" + "".join(
         part + ", " for part in parts) + ")")
-    build: Callable[[Mapping[str, Any]], Any] = eval(  # generated, see above
+    build: Callable[[Any], Any] = eval(  # generated, see above
         f"lambda r: {body}", namespace)
     return build
 
@@ -304,6 +329,7 @@ class CompiledWrites:
         self._appends: dict[int, tuple[Any, sa.Table, bool]] = {}
         self._keyed: dict[int, tuple[Any, sa.Table, tuple[str, str],
                                      tuple[tuple[str, str], ...]]] = {}
+        self._tuple_writers: dict[int, tuple[TupleRows, _TupleWriter | None]] = {}
 
     def mark_append(self, statement: Any, table: sa.Table, *,
                     skip_repeats: bool = False) -> None:
@@ -318,9 +344,12 @@ class CompiledWrites:
         on SQLite its batches go in as `KeyedUpdate`."""
         self._keyed[id(statement)] = (statement, table, key, tuple(sets))
 
-    def execute(self, connection: Connection, statement: Any,
-                rows: Sequence[Mapping[str, Any]]) -> None:
-        """``connection.execute(statement, rows)``, with the same effect."""
+    def execute(self, connection: Connection, statement: Any, rows: Sequence[Any]) -> None:
+        """``connection.execute(statement, rows)``, with the same effect; for a
+        `TupleRows` statement ``rows`` are its writes, each a sequence of tuples."""
+        if isinstance(statement, TupleRows):
+            self._execute_tuples(connection, statement, rows)
+            return
         keys = tuple(rows[0])
         writer = (self._writer(statement, keys)
                   if all(tuple(row) == keys for row in rows) else None)
@@ -328,6 +357,30 @@ class CompiledWrites:
             connection.execute(statement, list(rows))
         else:
             writer.execute(connection, rows)
+
+    def _execute_tuples(self, connection: Connection, statement: TupleRows,
+                        writes: Sequence[Sequence[Sequence[Any]]]) -> None:
+        rows = [row for write in writes for row in write]
+        if not rows:
+            return
+        entry = self._tuple_writers.get(id(statement))
+        if entry is None:
+            append = self._appends.get(id(statement.statement))
+            writer: _TupleWriter | None = None
+            if append is not None and self.dialect.name == "postgresql":
+                writer = (StagedCopyStatement(append[1], statement.columns, self.dialect,
+                                              from_tuples=True) if append[2]
+                          else CopyStatement(append[1], statement.columns, self.dialect,
+                                             from_tuples=True))
+            elif append is not None and self.dialect.name == "sqlite":
+                with contextlib.suppress(ValueError):
+                    writer = MultiRowStatement.append(append[1], statement.columns,
+                                                      self.dialect, append[2], from_tuples=True)
+            entry = self._tuple_writers[id(statement)] = (statement, writer)
+        if entry[1] is None:
+            connection.execute(statement.statement, statement.dicts(rows))
+        else:
+            entry[1].execute(connection, rows)
 
     def _writer(self, statement: Any, keys: tuple[str, ...]) -> _Writer | None:
         # The statement itself is kept in the value so its id cannot be reused.

@@ -17,7 +17,7 @@ from a value read in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -124,8 +124,8 @@ def _add(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
               "overruled": TALLY.c.overruled + statement.excluded.overruled}))
 
 
-def change_transaction(connection: Connection, transaction_id: int, change: sa.Update
-                       ) -> bool:
+def change_transaction(connection: Connection, transaction_id: int, change: sa.Update,
+                       parameters: Mapping[str, Any] | None = None) -> bool:
     """Apply ``change`` (an ``UPDATE`` of the transactions table with its values set) to
     transaction ``transaction_id`` and, in the same database transaction, its difference to
     the pole's tally; ``False`` if the transaction is unknown or ``change`` matched no row.
@@ -135,6 +135,7 @@ def change_transaction(connection: Connection, transaction_id: int, change: sa.U
     PostgreSQL that is two statements plus the tally's own change, where reading, locking
     and reading again took six round trips: a reconnect storm's StopTransactions (each in
     a transaction of its own, several processes sharing the database) waited on them.
+    ``parameters``: those of ``change``'s bound parameters (a statement built once).
     """
     locked = _lock_pole_of(connection, transaction_id)
     if locked is None:
@@ -143,7 +144,7 @@ def change_transaction(connection: Connection, transaction_id: int, change: sa.U
     if connection.dialect.name != "postgresql":
         # SQLite's RETURNING cannot name an UPDATE's FROM tables: read before and after.
         before = read_record(connection, transaction_id)
-        if not getattr(connection.execute(change), "rowcount", 0):
+        if not getattr(connection.execute(change, parameters), "rowcount", 0):
             return False
         after = read_record(connection, transaction_id)
         assert before is not None and after is not None
@@ -151,7 +152,7 @@ def change_transaction(connection: Connection, transaction_id: int, change: sa.U
         return True
     old = sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.id == transaction_id).subquery()
     row = connection.execute(change.where(TRANSACTIONS.c.id == old.c.id)
-                             .returning(*old.c, *_RECORD_COLUMNS)).one_or_none()
+                             .returning(*old.c, *_RECORD_COLUMNS), parameters).one_or_none()
     if row is None:
         return False
     width = len(_RECORD_COLUMNS)

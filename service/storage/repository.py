@@ -33,7 +33,7 @@ from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
 from service.accounts.request_entry import REQUEST_ENTRY
 from service.storage import audit_chain, compliance_tally
-from service.storage.compiled_writes import CompiledWrites
+from service.storage.compiled_writes import CompiledWrites, TupleRows
 from service.storage.database import storage_errors
 from service.storage.models import (
     AuditLog,
@@ -66,9 +66,16 @@ StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
 event (``sa.Row``, whose type parameters differ between SQLAlchemy 2.0 and 2.1)."""
 
-Write = tuple[Any, Mapping[str, Any]]
+RowWrite = tuple[Any, Mapping[str, Any]]
+"""A write of one row (its parameters by name), e.g. one whose statement returns its id."""
+Write = RowWrite | tuple[Any, Sequence[tuple[Any, ...]]]
 """One row's worth of a write: a reusable statement and its parameters. Writes of the same
-statement are executed together (one ``executemany``), so statements are built once."""
+statement are executed together (one ``executemany``), so statements are built once. A
+`TupleRows` statement's write carries many rows at once, as tuples (a call's samples)."""
+
+MeterSample = tuple[str, int, "int | None", datetime, str, "str | None", float, "str | None",
+                    "str | None", "str | None"]
+"""One sampled value as stored: its values in `_METER_COLUMNS` order."""
 
 _METER_COLUMNS = ("pole_id", "connector_id", "transaction_id", "timestamp", "measurand", "phase",
                   "value", "unit", "context", "location")
@@ -506,6 +513,20 @@ class Repository:
         with storage_errors(self.engine.url), self._session() as session:
             return session.get(Transaction, transaction_id)
 
+    def transaction_card(self, transaction_id: int) -> tuple[str, bool] | None:
+        """The card (idTag) the transaction was started with and whether it has stopped;
+        None for an unknown one. One statement built once, no ORM object: the OCPI session
+        pusher reads this for every start and stop to tell a local card's transaction from
+        an eMSP's (issue 20: a reconnect storm's backlog is thousands of each)."""
+        def build() -> Any:
+            table = _table(Transaction)
+            return sa.select(table.c.id_tag, table.c.stopped.is_not(None)).where(
+                table.c.id == sa.bindparam("transaction_id"))
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            row = connection.execute(self._statement("transaction card", build),
+                                     {"transaction_id": transaction_id}).first()
+        return None if row is None else (str(row[0]), bool(row[1]))
+
     def _update_transaction(self, transaction_id: int, where: Any = None,
                             **values: Any) -> bool:
         """`update_transaction_in`, in a database transaction of its own."""
@@ -519,6 +540,23 @@ class Repository:
         locked, the entry before and after the change compared, the difference applied.
         A resent message that changes nothing therefore counts nothing."""
         table = _table(Transaction)
+        if where is None and not any(isinstance(value, sa.ClauseElement)
+                                     for value in values.values()):
+            # A StopTransaction's change: its statement built once per set of columns,
+            # the values as parameters (issue 20: built per call, its construction and
+            # cache key were a good part of a backlog's stop on the writer's thread).
+            names = tuple(values)
+
+            def build() -> Any:
+                return sa.update(table).where(
+                    table.c.id == sa.bindparam("changed_transaction_id")).values(
+                    {name: sa.bindparam(f"new_{name}", type_=table.c[name].type)
+                     for name in names})
+            parameters = {f"new_{name}": value for name, value in values.items()}
+            parameters["changed_transaction_id"] = transaction_id
+            return compliance_tally.change_transaction(
+                connection, transaction_id,
+                self._statement("update transaction " + " ".join(names), build), parameters)
         statement = sa.update(table).where(table.c.id == transaction_id)
         if where is not None:
             statement = statement.where(where)
@@ -623,6 +661,16 @@ class Repository:
             writes.append((statement, {name: source.get(name) for name in _METER_COLUMNS}))
         return writes
 
+    def meter_sample_writes(self, samples: Sequence[MeterSample]) -> list[Write]:
+        """One write for many samples given as tuples (`MeterSample`): what a MeterValues
+        call stores, without a dict per sample (`TupleRows`); stored once by natural key
+        like `meter_value_writes`' rows."""
+        if not samples:
+            return []
+        statement = self._statement("meter samples", lambda: TupleRows(
+            self._append_statement(MeterValue, skip_repeats=True), _METER_COLUMNS))
+        return [(statement, samples)]
+
     def meter_values(self, pole_id: str, start: datetime, end: datetime,
                      connector_id: int | None = None) -> list[MeterValue]:
         """Samples with ``start <= timestamp < end``, in time order (then connector, insert)."""
@@ -715,7 +763,7 @@ class Repository:
             return int(connection.execute(statement, parameters).scalar_one())
 
     def charging_profile_insert(self, pole_id: str, connector_id: int,
-                                profile: Mapping[str, Any], deployed_at: datetime) -> Write:
+                                profile: Mapping[str, Any], deployed_at: datetime) -> RowWrite:
         """The insert of a deployed profile; it returns the record's id."""
         def build() -> Any:
             table = _table(ChargingProfileRecord)
@@ -1089,7 +1137,7 @@ def execute_grouped(connection: Connection, writes: Iterable[Write],
     independent rows (a log line, a status event, a connector's state), so running one
     statement's rows before another's changes nothing.
     """
-    groups: dict[int, tuple[Any, list[Mapping[str, Any]]]] = {}
+    groups: dict[int, tuple[Any, list[Any]]] = {}
     for statement, parameters in writes:
         group = groups.get(id(statement))
         if group is None:
@@ -1145,7 +1193,7 @@ class BatchWriter:
         """Queue ``writes``; the future is done (``None``) once they are committed."""
         return self._enqueue(writes, None)
 
-    def submit_returning(self, write: Write) -> asyncio.Future[Any]:
+    def submit_returning(self, write: RowWrite) -> asyncio.Future[Any]:
         """Queue one returning write; the future gets its value once it is committed."""
         statement, parameters = write
 
@@ -1276,6 +1324,12 @@ class AsyncRepository:
         if writes:
             await self.writer.submit(writes)
         return len(writes)
+
+    async def add_meter_samples(self, samples: Sequence[MeterSample]) -> None:
+        """`Repository.meter_sample_writes`, committed with the writer's next batch."""
+        writes = self.sync.meter_sample_writes(samples)
+        if writes:
+            await self.writer.submit(writes)
 
     def log_message(self, pole_id: str, direction: str, action: str | None,
                     unique_id: str, payload: Any, *, at: datetime | None = None,

@@ -13,13 +13,18 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import Engine
 
 from service.ocpi.identity import OcpiIdentity
 from service.ocpi.partner_store import AsyncPartnerRepository
 from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import SecretBox
 from service.ocpi.sessions import LOCAL_RECHECK_S, SessionPusher
-from service.ocpi.token_store import AsyncOcpiTokenRepository, OcpiTokenRow
+from service.ocpi.token_store import (
+    AsyncOcpiTokenRepository,
+    OcpiTokenRepository,
+    OcpiTokenRow,
+)
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from tests.service.reports_support import register
@@ -35,14 +40,25 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
                else stack.enter_context(postgres_schema()))
 
 
-class CountedTokens(AsyncOcpiTokenRepository):
-    """The real token store, counting the look-ups by uid."""
+class CountedLookups(OcpiTokenRepository):
+    """The real token store, counting the look-ups of a card among the eMSPs' tokens (a
+    roaming card's is then read whole, `by_uid`)."""
 
     looked_up = 0
 
-    async def by_uid(self, uid: str) -> OcpiTokenRow | None:
+    def whitelist_of(self, uid: str) -> str | None:
         self.looked_up += 1
-        return await super().by_uid(uid)
+        return super().whitelist_of(uid)
+
+
+class CountedTokens(AsyncOcpiTokenRepository):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.sync = self.counted = CountedLookups(engine)
+
+    @property
+    def looked_up(self) -> int:
+        return self.counted.looked_up
 
 
 class Clock:

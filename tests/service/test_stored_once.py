@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -85,6 +86,39 @@ async def test_a_meter_value_resent_is_stored_once(store: RepositoryStore) -> No
                                       ("Current.Import", "L3", None),
                                       ("Temperature", None, "Outlet"),
                                       ("Temperature", None, "Body")}, key=str)
+
+
+async def test_a_meter_values_with_many_samples_is_stored_once_as_sent(
+        store: RepositoryStore) -> None:
+    """A call's samples go to storage as one write of tuples (issue 20): more of them than
+    one multi-row statement takes, resent, and in one batch with rows written the older way
+    (one mapping per row), each stored once with every value as the pole sent it."""
+    stamps = [T0 + timedelta(seconds=n) for n in range(150)]
+    meter_value: list[dict[str, Any]] = [
+        {"timestamp": at.isoformat().replace("+00:00", "Z"), "sampled_value": [
+            {"value": f"{n}.25", "measurand": "Current.Import", "phase": phase, "unit": "A",
+             "context": "Sample.Periodic", "location": "Outlet"}
+            for phase in ("L1", "L2", "L3")]} for n, at in enumerate(stamps)]
+    meter_value[0]["sampled_value"].append({"value": "not a number", "format": "SignedData"})
+    old_way = {"pole_id": POLE, "connector_id": 2, "transaction_id": None,
+               "timestamp": T0, "measurand": "Voltage", "phase": "L1-N", "value": 229.5,
+               "unit": "V", "context": None, "location": None}
+    await asyncio.gather(store.add_meter_values(POLE, 1, 9, meter_value),
+                         store.repository.add_meter_values([old_way]))
+    await asyncio.gather(store.add_meter_values(POLE, 1, 9, meter_value),  # resent
+                         store.add_meter_values(POLE, 1, 9, meter_value[:1]))
+
+    rows = store.repository.sync.meter_values(POLE, T0, T0 + timedelta(hours=1))
+    assert len(rows) == 3 * len(stamps) + 1
+    stored = {(row.connector_id, row.timestamp, row.measurand, row.phase): row
+              for row in rows}
+    for n, at in enumerate(stamps):
+        for phase in ("L1", "L2", "L3"):
+            row = stored[(1, at, "Current.Import", phase)]
+            assert (row.value, row.unit, row.context, row.location, row.transaction_id) == \
+                (n + 0.25, "A", "Sample.Periodic", "Outlet", 9)
+    voltage = stored[(2, T0, "Voltage", "L1-N")]
+    assert (voltage.value, voltage.unit, voltage.transaction_id) == (229.5, "V", None)
 
 
 async def test_a_sample_of_another_connector_or_context_is_not_a_repeat(
