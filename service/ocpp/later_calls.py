@@ -30,7 +30,8 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+
+from service.ocpp.call_budget import DEFAULT_CALLS_IN_FLIGHT, Boots
 
 __all__ = ["DEFAULT_DRAIN_LIMIT", "DEFAULT_LATER_CALLS", "DEFAULT_LATER_HOLD_S", "LaterCalls"]
 
@@ -45,19 +46,10 @@ DEFAULT_LATER_CALLS = 50
 #: StatusNotifications after their boot wait behind at most these, not behind 10,000
 #: released at once (10,000 poles with a day's backlog: boot-phase p99 1.3–3.6 s with all
 #: released at once).
-DEFAULT_DRAIN_LIMIT = 800
+DEFAULT_DRAIN_LIMIT = DEFAULT_CALLS_IN_FLIGHT
 #: The longest a later call waits here: OCPP's call timeout is 30 s, and after this wait
 #: the call is still to be handled, which under a storm takes up to a few seconds.
 DEFAULT_LATER_HOLD_S = 20.0
-
-
-class Boots(Protocol):
-    """Who knows whether poles wait for their boot (`call_budget.Admission`)."""
-
-    @property
-    def settled(self) -> asyncio.Event:
-        """Set while no pole waits for an admission place or for its first answer."""
-        ...
 
 
 class LaterCalls:
