@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
-import os
 import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
+from service.security.private_file import create_once
 
 KEY_FILE_NAME = "ocpi-credentials.key"
 
@@ -83,12 +83,5 @@ def load_or_create_box(path: Path) -> SecretBox:
     try:
         return SecretBox(path.read_bytes().strip())
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(Fernet.generate_key())
-        with contextlib.suppress(FileExistsError):
-            os.link(scratch, path)
-        scratch.unlink(missing_ok=True)
+        create_once(path, Fernet.generate_key())
         return SecretBox(path.read_bytes().strip())

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pole_link.errors import PoleLinkError
 from pole_link.protocol.vendor import VENDOR_ID, VendorMessage
 from pole_link.service_tokens import MAX_LIFETIME_S, Claims, issue, public_key_text
 from service.ocpp.link_loss import pole_call_failed
+from service.security.private_file import create_once
 from service.storage.service_token_store import AsyncServiceTokenRepository, ServiceTokenRow
 
 LOGGER = logging.getLogger(__name__)
@@ -53,17 +53,10 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except FileNotFoundError:
         key = Ed25519PrivateKey.generate()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        scratch = path.with_name(path.name + ".tmp")
-        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-        with contextlib.suppress(FileExistsError):
-            os.link(scratch, path)  # another process made it first: use theirs
-        scratch.unlink(missing_ok=True)
-        return load_or_create_key(path)
+        create_once(path, key.private_bytes(serialization.Encoding.PEM,
+                                            serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+        return load_or_create_key(path)  # another process's, if it was first
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} holds no Ed25519 private key")
     return key
