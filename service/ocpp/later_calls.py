@@ -95,8 +95,9 @@ class LaterCalls:
 
     async def turn(self) -> None:
         """Return when the call may be handled: at once while no call waits before it and
-        there is room, or no pole waits for its boot (nothing held: the steady path)."""
-        if not self._queue and (self._boots.settled.is_set() or self._room()):
+        there is room, or no pole waits for its boot (nothing held: the steady path: the
+        boots' flag is read once, and `_room`'s limit is `limit` while it is clear)."""
+        if not self._queue and (self._boots.settled.is_set() or self.in_hand < self.limit):
             self.in_hand += 1
             return
         loop = asyncio.get_running_loop()
