@@ -44,7 +44,9 @@ this one are printed (Linux): they move much less with the machine's load than r
 do, and say which side a change made cheaper. When the machine has no idle core (both
 ends of a pseudo-terminal share it with whatever else runs), the rates follow the CPU
 the link costs, and the efficiency tends to raw's CPU per MB over the upload's, which
-the summary prints. Target: ≥ 90 %.
+the summary prints. Target: ≥ 90 %, judged on the links with a byte rate (the paced serial
+lines and BLE; the summary says met or not); the bare pseudo-terminal's figure is printed
+but not judged, since its raw rate is the CPUs' copying speed (README "Upload speed on site").
 
 Where the pseudo-terminal's time goes now (5 December 2026, kernel 6.18, `perf record
 -a` of both processes and the kernel's tty flush workers, each phase cut at its last
@@ -146,6 +148,8 @@ REPO = Path(__file__).resolve().parents[1]
 SERIAL_RAW_WRITE = MAX_BURST
 """Bytes per raw write on the pseudo-terminal: what the upload's bursts hand the port."""
 BLE_RAW_WRITE = 65_536
+TARGET = 0.90
+"""Image bytes/s at least this share of the same link's raw bytes/s (issue 14)."""
 BAUDS = (115_200, 921_600, 3_000_000)
 """Service cables: PROTOCOL.md's default, and common USB-serial adapters' fast rates."""
 
@@ -188,6 +192,10 @@ class Figures:
     """Per round: CPU seconds per MB of both processes together, raw and upload."""
     line_rate: float | None = None
     """Bytes/s of a paced serial line (baud ÷ 10); None for a link without a baud rate."""
+    judged: bool = True
+    """Is the ≥ 90 % target judged on this link? Not on the bare pseudo-terminal: it has no
+    byte rate of its own (both ends copy as fast as the CPUs let them), so its figure is the
+    framing's CPU per MB, not the protocol's use of a link a technician plugs in."""
 
     def print_round(self, raw_cpu: tuple[float, float], upload_cpu: tuple[float, float],
                     megabytes: float, begin_s: float) -> None:
@@ -209,6 +217,14 @@ class Figures:
               f"best payload ÷ best raw {best_payload / best_raw:.1%} "
               f"(best raw {best_raw / self.unit:.1f} {self.unit_name}/s, best payload "
               f"{best_payload / self.unit:.1f} {self.unit_name}/s)", flush=True)
+        median = statistics.median(ratios)
+        if self.judged:
+            print(f"{'':<22} target ≥ {TARGET:.0%} of the link's raw byte rate: "
+                  f"{'met' if median >= TARGET else 'NOT met'} ({median:.1%})", flush=True)
+        else:
+            print(f"{'':<22} not judged against the {TARGET:.0%} target: no byte rate of its "
+                  "own, so this is CPU per MB (the same pseudo-terminal at a cable's baud "
+                  "rate is, below)", flush=True)
         raw_cpu = statistics.median(raw for raw, _ in self.cpu_per_mb)
         upload_cpu = statistics.median(upload for _, upload in self.cpu_per_mb)
         if self.line_rate is not None:
@@ -346,7 +362,7 @@ async def run(serial_megabytes: int, ble_kilobytes: int, rounds: int, only: str 
             print("The pseudo-terminal has no baud rate: both ends copy as fast as two "
                   "shared cores allow, so this figure is CPU per MB, not the protocol's "
                   "use of a line.", flush=True)
-            await measure(Figures("serial pseudo-terminal", 1e6, "MB"),
+            await measure(Figures("serial pseudo-terminal", 1e6, "MB", judged=False),
                           PoleSession(SerialLink(tty)), serial_package, rounds,
                           SERIAL_RAW_WRITE, pid)
         if only in (None, "serial", "line"):
