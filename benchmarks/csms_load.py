@@ -432,7 +432,8 @@ async def _serve_worker(index: int, workers: int, url: str, tmp: str, port: int,
     running.repository.engine.dispose()
     stats.put({"worker": index, "held": held[0] if held else -1,
                "stalls": stalls.summary() + "; admitted by second " + " ".join(timeline)
-               + f"; paced {running.services.admission.paced}"})
+               + f"; paced {running.services.admission.paced}; storage writer: "
+               + running.services.async_repository.writer.times.summary()})
 
 
 async def _admission_timeline(services: Any, into: list[str]) -> None:
