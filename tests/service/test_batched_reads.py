@@ -16,6 +16,7 @@ import pytest
 from service.rollouts.runner import IN_FLIGHT
 from service.security.store import CredentialStore
 from service.storage.batched_reads import BatchedReads
+from service.storage.id_tags import AsyncIdTagRepository, IdTagWrite
 from service.storage.repository import AsyncRepository
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -128,3 +129,17 @@ async def test_boots_ask_whether_registered_and_in_a_rollout_in_one_query_each(
                                      for n in range(20)))
     assert entries == [[]] * 20
     assert store.in_rollouts.queries == 1
+
+
+async def test_booted_poles_ask_whether_their_local_list_is_behind_in_one_query(
+        store: AsyncRepository) -> None:
+    cards = AsyncIdTagRepository(store.sync.engine)
+    for n in range(6):
+        store.sync.upsert_pole(f"PW-{n:04d}")
+    await cards.put(IdTagWrite("CARD-1", "Accepted"), AT)
+    current = await cards.revision()
+    await cards.local_list_sent("PW-0000", 1, current, "Full", 1, AT)  # up to date
+    await cards.local_list_sent("PW-0001", 1, current - 1, "Full", 0, AT)  # behind
+    behind = await asyncio.gather(*(cards.list_behind(f"PW-{n:04d}") for n in range(6)))
+    assert behind == [False, True, False, False, False, False]  # no list: not behind
+    assert cards._behind.queries == 1
