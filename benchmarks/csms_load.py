@@ -422,13 +422,32 @@ async def _serve_worker(index: int, workers: int, url: str, tmp: str, port: int,
         held.append(len(running.server.server_state.connections))
 
     counter = asyncio.create_task(count_at_window())
+    timeline: list[str] = []
+    sampler = asyncio.create_task(_admission_timeline(running.services, timeline))
     await asyncio.to_thread(stop.wait)
     counter.cancel()
+    sampler.cancel()
     watcher.cancel()
     await running.stop()
     running.repository.engine.dispose()
     stats.put({"worker": index, "held": held[0] if held else -1,
-               "stalls": stalls.summary()})
+               "stalls": stalls.summary() + "; admitted by second " + " ".join(timeline)
+               + f"; paced {running.services.admission.paced}; storage writer: "
+               + running.services.async_repository.writer.times.summary()})
+
+
+async def _admission_timeline(services: Any, into: list[str]) -> None:
+    """How many poles this worker had admitted (and how many waited, booting calls in
+    hand) every 5 s from its first admission: how a storm's connects were spread over the
+    ``--workers`` processes and whether one fell behind."""
+    admission, budget = services.admission, services.budget
+    while admission.admitted == 0:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    started = time.monotonic()
+    for tick in range(1, 25):
+        await asyncio.sleep(max(0.0, started + 5 * tick - time.monotonic()))
+        into.append(f"{5 * tick}s:{admission.admitted}/w{admission.waiting}"
+                    f"/b{budget.booting_calls}")
 
 
 def _count_rows(url: str, prefix: str, cleanup: bool) -> dict[str, Any]:

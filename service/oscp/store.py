@@ -9,7 +9,6 @@ alone does not let anyone speak for us to the grid operator.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from service.oscp.messages import ForecastedBlock
 from service.oscp.partners import Partner, PartnerState
+from service.security.private_file import create_once
 from service.storage.database import storage_errors
 from service.storage.models import _time
 
@@ -59,15 +59,13 @@ class GridGroupMemberRow(SQLModel, table=True):
 
 
 def load_or_create_key(path: Path) -> bytes:
-    """The sealing key: read, or made once with mode 0600 (never world-readable)."""
-    if path.exists():
-        return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Fernet.generate_key()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(key)
-    return key
+    """The sealing key: read, or made once with mode 0600 (never world-readable). With
+    ``--workers`` every worker starts at once: whichever writes it first wins and all read
+    that one (`create_once`); the exclusive create it replaces failed the second worker
+    with ``FileExistsError: oscp.key`` (2026-12-06, a 10,000-pole storm benchmark)."""
+    if not path.exists():
+        create_once(path, Fernet.generate_key())
+    return path.read_bytes().strip()
 
 
 class OscpStore:

@@ -8,18 +8,23 @@ checked by the database in the same statement that writes.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from service.security.models import PoleCredentials
-from service.storage.database import storage_errors
+from service.storage.batched_reads import BatchedReads
+from service.storage.database import single_reads, storage_errors
 from service.storage.repository import Repository
 
 TABLE: sa.Table = PoleCredentials.__table__  # type: ignore[attr-defined]
 BY_POLE = sa.select(TABLE).where(TABLE.c.pole_id == sa.bindparam("pole_id"))
-"""Read at every connection attempt (`Gate.admit`): one Core statement built once."""
+"""Read for one pole: one Core statement built once."""
+BY_POLES = sa.select(TABLE).where(TABLE.c.pole_id.in_(sa.bindparam("pole_ids", expanding=True)))
+"""Read at every connection attempt (`Gate.admit`), for every pole asking at the moment
+(`service.storage.batched_reads`)."""
 
 
 class RegistrationError(Exception):
@@ -37,6 +42,9 @@ class CredentialStore:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self.engine: Engine = repository.engine
+        self._asked: BatchedReads[str, PoleCredentials | None] = BatchedReads(
+            self.get_many, None)
+        """The connection attempts' reads: in a reconnect storm hundreds a query."""
 
     def get(self, pole_id: str) -> PoleCredentials | None:
         """The pole's row, as a plain (unattached) object. Every connection attempt reads it,
@@ -45,6 +53,14 @@ class CredentialStore:
         with storage_errors(self.engine.url), self.engine.connect() as connection:
             row = connection.execute(BY_POLE, {"pole_id": pole_id}).first()
         return None if row is None else PoleCredentials(**row._mapping)
+
+    def get_many(self, pole_ids: Sequence[str]) -> dict[str, PoleCredentials]:
+        """The rows of those of ``pole_ids`` that have one, in one query (autocommit on
+        PostgreSQL: one round trip, `single_reads`)."""
+        with (storage_errors(self.engine.url),
+              single_reads(self.engine).connect() as connection):
+            rows = connection.execute(BY_POLES, {"pole_ids": list(pole_ids)}).all()
+        return {row.pole_id: PoleCredentials(**row._mapping) for row in rows}
 
     def register(self, pole_id: str, profile: int, password_hash: str | None,
                  at: datetime) -> PoleCredentials:
@@ -136,7 +152,8 @@ class CredentialStore:
     # -- for the event loop -----------------------------------------------------------------
 
     async def aget(self, pole_id: str) -> PoleCredentials | None:
-        return await asyncio.to_thread(self.get, pole_id)
+        """`get`, read together with the other connection attempts of the moment."""
+        return await self._asked.get(pole_id)
 
     async def aprofiles(self, pole_id: str | None = None) -> dict[str, int]:
         return await asyncio.to_thread(self.profiles, pole_id)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
+from service.storage.batched_reads import BatchedReads
 from service.storage.database import single_reads, storage_errors
 from service.storage.id_tag_models import IdTagRegisterRow, IdTagRow, LocalListRow
 from service.storage.models import Transaction
@@ -51,6 +52,15 @@ def _list_behind() -> sa.Select[Any]:
     current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
     return sa.select(lists.c.revision, current).where(
         lists.c.pole_id == sa.bindparam("pole_id"))
+
+
+@functools.cache
+def _lists_behind() -> sa.Select[Any]:
+    """`_list_behind` for many poles at once (`IdTagRepository.lists_behind`)."""
+    lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
+    current = sa.select(register.c.revision).where(register.c.id == 1).scalar_subquery()
+    return sa.select(lists.c.pole_id, lists.c.revision, current).where(
+        lists.c.pole_id.in_(sa.bindparam("pole_ids", expanding=True)))
 
 
 class IdTagRepository:
@@ -176,6 +186,13 @@ class IdTagRepository:
             row = connection.execute(_list_behind(), {"pole_id": pole_id}).first()
         return row is not None and row[0] != row[1]
 
+    def lists_behind(self, pole_ids: Sequence[str]) -> set[str]:
+        """`list_behind` for many poles in one read: the boots of a storm
+        (`AsyncIdTagRepository.list_behind`, `service.storage.batched_reads`)."""
+        with storage_errors(self.engine.url), self._reads.connect() as connection:
+            rows = connection.execute(_lists_behind(), {"pole_ids": list(pole_ids)}).all()
+        return {str(row[0]) for row in rows if row[1] != row[2]}
+
     def poles_behind(self) -> list[str]:
         """Every pole whose list from this service is older than the register."""
         lists, register = _table(LocalListRow), _table(IdTagRegisterRow)
@@ -215,6 +232,10 @@ class AsyncIdTagRepository:
 
     def __init__(self, engine: Engine) -> None:
         self.sync = IdTagRepository(engine)
+        sync = self.sync
+        self._behind: BatchedReads[str, bool] = BatchedReads(
+            lambda pole_ids: dict.fromkeys(sync.lists_behind(pole_ids), True), False)
+        """Asked after every boot: a storm's many poles, one read."""
 
     async def put(self, card: IdTagWrite, at: datetime) -> tuple[IdTagRow, bool]:
         return await asyncio.to_thread(self.sync.put, card, at)
@@ -246,7 +267,8 @@ class AsyncIdTagRepository:
         return await asyncio.to_thread(self.sync.local_list, pole_id)
 
     async def list_behind(self, pole_id: str) -> bool:
-        return await asyncio.to_thread(self.sync.list_behind, pole_id)
+        """`IdTagRepository.list_behind`, read with the other boots' asks of the moment."""
+        return await self._behind.get(pole_id)
 
     async def poles_behind(self) -> list[str]:
         return await asyncio.to_thread(self.sync.poles_behind)

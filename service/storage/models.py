@@ -135,7 +135,14 @@ class ConnectionSession(SQLModel, table=True):
     """
 
     __tablename__ = "connection_sessions"
-    __table_args__ = (sa.Index("ix_connection_sessions_pole_start", "pole_id", "started"),)
+    __table_args__ = (
+        sa.Index("ix_connection_sessions_pole_start", "pole_id", "started"),
+        # The open session of a pole, read at every boot and disconnect: one entry per
+        # connected pole (migration 0026, issue 20).
+        sa.Index("ix_connection_sessions_open", "pole_id",
+                 postgresql_where=sa.text("ended IS NULL"),
+                 sqlite_where=sa.text("ended IS NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     pole_id: str = Field(foreign_key="poles.id", max_length=64)

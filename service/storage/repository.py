@@ -33,8 +33,9 @@ from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
 from service.accounts.request_entry import REQUEST_ENTRY
 from service.storage import audit_chain, compliance_tally
+from service.storage.batched_reads import BatchedReads
 from service.storage.compiled_writes import CompiledWrites, TupleRows
-from service.storage.database import storage_errors
+from service.storage.database import single_reads, storage_errors
 from service.storage.models import (
     AuditLog,
     ChargingProfileRecord,
@@ -117,6 +118,13 @@ class _BootReads:
                            .where(entries.c.pole_id == sa.bindparam("pole_id"),
                                   entries.c.state.in_(sa.bindparam("states", expanding=True)))
                            .limit(1))
+        # The same reads for many poles at once (`service.storage.batched_reads`).
+        self.poles_existing = sa.select(poles.c.id).where(
+            poles.c.id.in_(sa.bindparam("pole_ids", expanding=True)))
+        self.poles_in_rollout = (
+            sa.select(entries.c.pole_id).distinct()
+            .where(entries.c.pole_id.in_(sa.bindparam("pole_ids", expanding=True)),
+                   entries.c.state.in_(sa.bindparam("states", expanding=True))))
 
 
 @functools.cache
@@ -250,6 +258,21 @@ class Repository:
         with storage_errors(self.engine.url), self.engine.connect() as connection:
             return connection.execute(_boot_reads().pole_exists,
                                       {"pole_id": pole_id}).first() is not None
+
+    def existing_poles(self, pole_ids: Sequence[str]) -> set[str]:
+        """Which of ``pole_ids`` are registered: one query for a storm's many boots
+        (`AsyncRepository.pole_known`)."""
+        with storage_errors(self.engine.url), single_reads(self.engine).connect() as connection:
+            return set(connection.execute(_boot_reads().poles_existing,
+                                          {"pole_ids": list(pole_ids)}).scalars())
+
+    def poles_in_rollouts(self, pole_ids: Sequence[str], states: Sequence[str]) -> set[str]:
+        """Which of ``pole_ids`` have an entry in ``states`` of some rollout: one query for
+        a storm's many boots, where nearly always none has (`pole_in_rollouts`)."""
+        with storage_errors(self.engine.url), single_reads(self.engine).connect() as connection:
+            return set(connection.execute(_boot_reads().poles_in_rollout,
+                                          {"pole_ids": list(pole_ids),
+                                           "states": list(states)}).scalars())
 
     def pole_ids(self) -> set[str]:
         """Every registered pole's id."""
@@ -986,6 +1009,11 @@ class Repository:
                                   {"pole_id": pole_id, "states": list(states)}
                                   ).first() is None:
                 return []
+        return self.rollout_entries(pole_id, states)
+
+    def rollout_entries(self, pole_id: str, states: Sequence[str]
+                        ) -> list[tuple[FirmwareRolloutPole, FirmwareRollout]]:
+        """`pole_in_rollouts` without its first check (the caller knows there are some)."""
         with storage_errors(self.engine.url), self._session() as session:
             rows = session.exec(
                 select(FirmwareRolloutPole, FirmwareRollout)
@@ -1286,6 +1314,24 @@ def _resolve(results: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
             future.set_exception(error)
 
 
+def _in_rollouts(repository: Repository
+                 ) -> Callable[[list[tuple[str, tuple[str, ...]]]],
+                               dict[tuple[str, tuple[str, ...]], bool]]:
+    """`Repository.poles_in_rollouts` for keys of (pole, states): one query per set of
+    states asked (the rollout runner always asks the same one)."""
+    def fetch(keys: list[tuple[str, tuple[str, ...]]]
+              ) -> dict[tuple[str, tuple[str, ...]], bool]:
+        by_states: dict[tuple[str, ...], list[str]] = {}
+        for pole_id, states in keys:
+            by_states.setdefault(states, []).append(pole_id)
+        found: dict[tuple[str, tuple[str, ...]], bool] = {}
+        for states, pole_ids in by_states.items():
+            for pole_id in repository.poles_in_rollouts(pole_ids, states):
+                found[(pole_id, states)] = True
+        return found
+    return fetch
+
+
 def _threaded(method: Callable[Concatenate[Repository, P], R]
               ) -> Callable[Concatenate[AsyncRepository, P], Coroutine[Any, Any, R]]:
     """The same method, run in a worker thread so the event loop keeps serving poles."""
@@ -1307,6 +1353,12 @@ class AsyncRepository:
         self.writer = BatchWriter(repository.engine, repository.compiled_writes)
         self._known: set[str] | None = None
         self._loading: asyncio.Future[set[str]] | None = None
+        self.registered: BatchedReads[str, bool] = BatchedReads(
+            lambda ids: dict.fromkeys(repository.existing_poles(ids), True), False)
+        """Is a pole not known here yet registered? Many boots' asks, one query."""
+        self.in_rollouts: BatchedReads[tuple[str, tuple[str, ...]], bool] = BatchedReads(
+            _in_rollouts(repository), False)
+        """Does a booting pole have a rollout entry in these states? One query a storm."""
 
     # The frequent writes of connected poles go through the group-committing writer.
     async def pole_seen(self, pole_id: str, at: datetime, *, connected: bool) -> None:
@@ -1367,7 +1419,7 @@ class AsyncRepository:
                 self._known = known
         if pole_id in self._known:
             return True
-        if await asyncio.to_thread(self.sync.pole_exists, pole_id):
+        if await self.registered.get(pole_id):
             self._known.add(pole_id)
             return True
         return False
@@ -1470,7 +1522,15 @@ class AsyncRepository:
     rollout_poles = _threaded(Repository.rollout_poles)
     set_rollout_state = _threaded(Repository.set_rollout_state)
     move_rollout_pole = _threaded(Repository.move_rollout_pole)
-    pole_in_rollouts = _threaded(Repository.pole_in_rollouts)
+
+    async def pole_in_rollouts(self, pole_id: str, states: Sequence[str]
+                               ) -> list[tuple[FirmwareRolloutPole, FirmwareRollout]]:
+        """`Repository.pole_in_rollouts`, its first check read with the other boots' asks
+        (`in_rollouts`): asked at every boot, nearly always answered none."""
+        if not await self.in_rollouts.get((pole_id, tuple(states))):
+            return []
+        return await asyncio.to_thread(self.sync.rollout_entries, pole_id, states)
+
     poles_in_open_rollouts = _threaded(Repository.poles_in_open_rollouts)
     add_technician_key = _threaded(Repository.add_technician_key)
     technician_keys = _threaded(Repository.technician_keys)

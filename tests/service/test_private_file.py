@@ -14,6 +14,7 @@ from typing import TypeVar
 from cryptography.hazmat.primitives import serialization
 
 from service.ocpi.secrets_box import load_or_create_box
+from service.oscp.store import load_or_create_key as load_or_create_oscp_key
 from service.security.private_file import create_once
 from service.security.service_tokens import load_or_create_key
 
@@ -52,6 +53,15 @@ def test_workers_starting_together_agree_on_one_partner_secrets_key(tmp_path: Pa
     sealed = boxes[0].seal("credentials token of a roaming partner")
     assert {box.open(sealed) for box in boxes} == {"credentials token of a roaming partner"}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_workers_starting_together_agree_on_one_oscp_sealing_key(tmp_path: Path) -> None:
+    path = tmp_path / "oscp.key"
+    for _round in range(20):  # a fresh race each round
+        path.unlink(missing_ok=True)
+        assert len(set(all_at_once(lambda: load_or_create_oscp_key(path)))) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oscp.key"]
 
 
 def test_a_key_already_made_is_never_replaced(tmp_path: Path) -> None:

@@ -51,6 +51,22 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
             eng.dispose()
 
 
+def test_a_poles_open_session_is_found_by_an_index_of_open_sessions(engine: Engine) -> None:
+    """Every boot and disconnect looks up the pole's open session; PostgreSQL read every
+    open session's entry of the index on ``ended`` for it (issue 20, migration 0026)."""
+    migrate(engine)
+    with engine.connect() as connection:
+        indexes = {index["name"]: index for index in
+                   sa.inspect(connection).get_indexes("connection_sessions")}
+    assert indexes["ix_connection_sessions_open"]["column_names"] == ["pole_id"]
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            definition = connection.execute(sa.text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_connection_sessions_open'"
+            )).scalar_one()
+        assert definition.endswith("WHERE (ended IS NULL)")
+
+
 @pytest.fixture
 def repo(engine: Engine) -> Repository:
     repository = Repository(engine)
@@ -64,7 +80,7 @@ def test_migrate_twice_is_idempotent(engine: Engine) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         tables = set(sa.inspect(connection).get_table_names())
-    assert [row[0] for row in versions] == ["0025"]
+    assert [row[0] for row in versions] == ["0026"]
     assert {"poles", "connectors", "status_events", "transactions", "meter_values",
             "message_log", "charging_profiles", "audit_log", "connection_sessions",
             "firmware_updates", "firmware_packages", "firmware_rollouts",
