@@ -75,21 +75,30 @@ _SNAKE_KEYS_MAX = 4096
 """Keys converted so far (bounded: a peer cannot grow it without end with made-up keys)."""
 
 
+_SNAKE_SAME: set[str] = set()
+"""The remembered keys the library's conversion leaves as they are (``value``, ``unit``,
+``timestamp``…)."""
+_FLAT = frozenset({str, int, float, bool, type(None)})
+"""The JSON values that hold no keys to convert."""
+
+
 def _remembered(memo: dict[str, str], convert: Callable[[dict[str, Any]], dict[str, Any]],
-                key: str) -> str:
+                key: str, same: set[str] | None = None) -> str:
     """``convert``'s conversion of one key, computed once per distinct key (up to
-    `_SNAKE_KEYS_MAX` keys are kept)."""
+    `_SNAKE_KEYS_MAX` keys are kept; those it leaves unchanged also go into ``same``)."""
     converted = memo.get(key)
     if converted is None:
         converted = next(iter(convert({key: None})))
         if len(memo) < _SNAKE_KEYS_MAX:
             memo[key] = converted
+            if same is not None and converted == key:
+                same.add(key)
     return converted
 
 
 def _snake_key(key: str) -> str:
     """The library's key conversion (two regexes), once per distinct key."""
-    return _remembered(_SNAKE_KEYS, camel_to_snake_case, key)
+    return _remembered(_SNAKE_KEYS, camel_to_snake_case, key, _SNAKE_SAME)
 
 
 def to_snake_case(data: Any) -> Any:
@@ -106,6 +115,10 @@ def to_snake_case(data: Any) -> Any:
 
 
 def _snake_dict(data: dict[Any, Any]) -> dict[Any, Any]:
+    if data.keys() <= _SNAKE_SAME and _FLAT.issuperset(map(type, data.values())):
+        # Nothing to convert (a MeterValues' sampled values, most of its keys): a copy,
+        # both tests done in C (issue 20).
+        return data.copy()
     converted: dict[Any, Any] = {}
     known = _SNAKE_KEYS.get
     for key, value in data.items():

@@ -13,7 +13,6 @@ as it sent it (PROTOCOL.md): the service does not decode what only watchers read
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any, Literal
 
@@ -139,12 +138,28 @@ def _energy_wh(values: list[dict[str, Any]]) -> float | None:
 
 
 def _camel(value: dict[str, Any]) -> dict[str, Any]:
-    return {_camel_key(key): item for key, item in value.items() if item is not None}
+    if value.keys() <= _UNCHANGED_KEYS and None not in value.values():
+        return value.copy()  # OCPP 1.6's sampled-value keys are one word each: as they are
+    known = _CAMEL_KEYS.get
+    return {known(key) or _camel_key(key): item for key, item in value.items()
+            if item is not None}
 
 
-@functools.lru_cache(maxsize=256)
+_CAMEL_KEYS: dict[str, str] = {}
+_CAMEL_KEYS_MAX = 256
+_UNCHANGED_KEYS: set[str] = set()
+"""The remembered keys that `_camel_key` leaves as they are."""
+
+
 def _camel_key(key: str) -> str:
-    """Cached: a few distinct keys, converted for every sampled value of every MeterValues
-    (the OSCP balancer listens to them all, so they are built in a reconnect storm too)."""
+    """Remembered: a few distinct keys, converted for every sampled value of every
+    MeterValues (the OSCP balancer listens to them all, so they are built in a reconnect
+    storm too); a plain dict read, as an ``lru_cache`` call was half of building the
+    event's values (issue 20). Bounded: a pole cannot grow it with made-up keys."""
     head, *rest = key.split("_")
-    return head + "".join(word.capitalize() for word in rest)
+    converted = head + "".join(word.capitalize() for word in rest)
+    if len(_CAMEL_KEYS) < _CAMEL_KEYS_MAX:
+        _CAMEL_KEYS[key] = converted
+        if converted == key:
+            _UNCHANGED_KEYS.add(key)
+    return converted

@@ -60,11 +60,14 @@ class DemandWindow:
     def __init__(self, window_s: float = WINDOW_S, saturation_a: float = SATURATION_A) -> None:
         self.window = timedelta(seconds=window_s)
         self.saturation_a = saturation_a
-        self._sockets: dict[tuple[str, int], _Socket] = {}
+        self._sockets: dict[str, dict[int, _Socket]] = {}
+        """pole → socket → its currents: a session's start or stop forgets one pole's
+        sockets, and a scan of every pole's for it was most of the grid balancer's time in
+        a reconnect storm (a day's backlog starts and stops every socket; issue 20)."""
 
     def record(self, pole_id: str, connector_id: int, at: datetime,
                imported: float | None, offered: float | None) -> None:
-        socket = self._sockets.setdefault((pole_id, connector_id), _Socket())
+        socket = self._sockets.setdefault(pole_id, {}).setdefault(connector_id, _Socket())
         if offered is not None:
             socket.offered = offered
         if imported is not None:
@@ -74,16 +77,13 @@ class DemandWindow:
     def reset(self, pole_id: str) -> None:
         """A session started or stopped: the earlier currents say nothing of the new mix
         of vehicles (the pole counts as unknown until its next meter values)."""
-        for key in [k for k in self._sockets if k[0] == pole_id]:
-            del self._sockets[key]
+        self._sockets.pop(pole_id, None)
 
     def demand_a(self, pole_id: str, now: datetime) -> float | None:
         """Amperes per phase the pole's vehicles want (summed over its sockets), or None
         when unknown or a vehicle takes all it is offered (then: the pole's maximum)."""
         total, seen = 0.0, False
-        for (pole, _connector), socket in self._sockets.items():
-            if pole != pole_id:
-                continue
+        for socket in self._sockets.get(pole_id, {}).values():
             self._forget(socket, now)
             if not socket.imports:
                 continue

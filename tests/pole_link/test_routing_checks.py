@@ -209,3 +209,26 @@ async def test_a_valid_meter_values_reaches_its_handler_in_snake_case() -> None:
     assert csms.received[0]["sampled_value"][1] == {
         "value": "16.0", "measurand": "Current.Import", "phase": "L1", "unit": "A",
         "context": "Sample.Periodic"}
+
+
+def test_objects_whose_keys_stay_as_they_are_are_copied_as_the_library_converts_them() -> None:
+    """A sampled value's keys are one word each: once seen, such an object is copied whole
+    (nested values still walked); the result is the library's, and never the payload's own
+    object."""
+    sampled = [{"value": "12.5", "measurand": "Current.Import", "phase": "L1", "unit": "A"},
+               {"value": "1", "context": None, "location": "Outlet", "format": "Raw"},
+               {"value": "2", "unit": ["kWh"]},  # unchanged keys, a nested value
+               {"value": "3", "unit": {"signedData": "x"}},
+               {"value": "4", "measurandName": "y"}]  # a key the conversion changes
+    payload = {"connectorId": 1, "transactionId": 7,
+               "meterValue": [{"timestamp": "2026-03-01T18:00:00.000Z",
+                               "sampledValue": sampled}]}
+    for _ in range(2):  # the second time every key is known
+        converted = routing.to_snake_case(payload)
+        assert converted == camel_to_snake_case(json.loads(json.dumps(payload)))
+        copies = converted["meter_value"][0]["sampled_value"]
+        assert [list(value) for value in copies] == [
+            list(sampled[0]), list(sampled[1]), ["value", "unit"], ["value", "unit"],
+            ["value", "measurand_name"]]
+        assert all(copy is not value for copy, value in zip(copies, sampled, strict=True))
+        assert copies[3]["unit"] == {"signed_data": "x"}

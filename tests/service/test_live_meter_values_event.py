@@ -44,3 +44,21 @@ def test_no_power_without_power_or_current_and_the_newest_sample_as_sent() -> No
     assert event["meterValue"] == [{"timestamp": "2026-12-05T22:00:00Z", "sampledValue": [
         {"value": "3.5", "unit": "kWh", "measurand": "Energy.Active.Import.Register"},
         {"value": "231", "measurand": "Voltage", "phase": "L1-N"}]}]
+
+
+def test_sampled_values_are_copied_as_sent_and_other_keys_still_camel_cased() -> None:
+    """One-word keys (all of OCPP 1.6's) are taken as they are, in their order, without
+    nulls; a key with underscores is still written camelCase; the event never shares a
+    dict with the handler's payload."""
+    plain = {"unit": "Wh", "value": "7", "measurand": "Energy.Active.Import.Register"}
+    nulled = {"value": "8", "phase": None, "location": "Outlet"}
+    odd = {"value": "9", "signed_data_x": "abc", "format": "Raw"}
+    for _ in range(2):  # the keys' conversions are remembered after the first time
+        event = _event(plain, nulled, odd)
+        values = event["meterValue"][0]["sampledValue"]
+        assert values == [plain, {"value": "8", "location": "Outlet"},
+                          {"value": "9", "signedDataX": "abc", "format": "Raw"}]
+        assert [list(value) for value in values] == [
+            ["unit", "value", "measurand"], ["value", "location"],
+            ["value", "signedDataX", "format"]]
+        assert values[0] is not plain

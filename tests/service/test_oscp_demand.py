@@ -96,3 +96,22 @@ async def test_eis32_peak_of_the_quarter_hour_is_the_demand_and_a_new_session_re
     assert window.demand_a("P", T0 + timedelta(minutes=16)) == 8.0 + 4.0
     window.reset("P")
     assert window.demand_a("P", T0 + timedelta(minutes=16)) is None
+
+
+async def test_a_session_of_one_pole_forgets_only_that_poles_currents() -> None:
+    """Sockets are kept by pole (a storm's starts and stops no longer scan the fleet's):
+    resetting one pole leaves every other pole's demand as it was, socket by socket."""
+    window = DemandWindow()
+    for n, pole in enumerate(("A", "B", "C")):
+        window.record(pole, 1, T0, 10.0 + n, 32.0)
+        window.record(pole, 2, T0 + timedelta(minutes=1), 3.0 + n, 32.0)
+    window.record("B", 1, T0 + timedelta(minutes=2), 15.6, 16.0)  # takes all it is offered
+    now = T0 + timedelta(minutes=5)
+    assert [window.demand_a(pole, now) for pole in "ABC"] == [13.0, None, 17.0]
+    window.reset("B")
+    assert [window.demand_a(pole, now) for pole in "ABC"] == [13.0, None, 17.0]
+    window.record("B", 2, now, 5.0, 32.0)  # its new session's first value: that socket only
+    assert window.demand_a("B", now) == 5.0
+    window.reset("A")
+    window.reset("nobody")  # a pole never seen: nothing to forget
+    assert [window.demand_a(pole, now) for pole in "ABC"] == [None, 5.0, 17.0]
