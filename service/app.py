@@ -40,7 +40,7 @@ from service.ocpi.mount import ocpi_routers
 from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.front_door import PoleFirstApp, endpoint_of
-from service.ocpp.handshake import forget_headers
+from service.ocpp.handshake import forget_upgrade
 from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
@@ -176,7 +176,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
                 s.admission.leave()
                 return
             await websocket.accept(subprotocol=SUBPROTOCOL)
-            forget_headers(websocket.scope)
+            forget_upgrade(websocket.scope)
         except BaseException:
             s.admission.leave()
             raise
