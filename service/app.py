@@ -40,7 +40,8 @@ from service.ocpi.mount import ocpi_routers
 from service.ocpp.call_budget import Place
 from service.ocpp.connection_end import EndReason, silence_limit_s
 from service.ocpp.front_door import PoleFirstApp, endpoint_of
-from service.ocpp.handshake import forget_headers
+from service.ocpp.handshake import forget_upgrade
+from service.ocpp.pole_handler import PoleHandler
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
 from service.oscp.api import build_oscp_admin_router
@@ -138,6 +139,14 @@ def create_app(services: Services) -> FastAPI:
     return app
 
 
+async def replaced(previous: PoleHandler, pole_id: str) -> None:
+    """A reconnected pole's old connection: its calls failed, its socket hung up."""
+    previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
+    old = previous._connection
+    if isinstance(old, WebSocketConnection):
+        await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
+
+
 def build_ocpp_router(services: Services) -> APIRouter:
     """``/ocpp/{pole_id}``: one OCPP 1.6J WebSocket per pole, admitted by the `Gate`."""
     router = APIRouter()
@@ -167,7 +176,7 @@ def build_ocpp_router(services: Services) -> APIRouter:
                 s.admission.leave()
                 return
             await websocket.accept(subprotocol=SUBPROTOCOL)
-            forget_headers(websocket.scope)
+            forget_upgrade(websocket.scope)
         except BaseException:
             s.admission.leave()
             raise
@@ -186,10 +195,8 @@ def build_ocpp_router(services: Services) -> APIRouter:
         silence.watch(connection)
         try:  # from here on, whatever happens, the finally below cleans up after us
             if previous is not None:  # the pole reconnected: its old socket is dead
-                previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
-                old = previous._connection
-                if isinstance(old, WebSocketConnection):
-                    await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
+                await replaced(previous, pole_id)
+                previous = None  # this frame lasts as long as the new connection does
             await handler.start()
         except LinkLost as exc:
             LOGGER.info("%s: disconnected: %s", pole_id, exc)

@@ -383,7 +383,19 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
     Subclasses add ``@on(Action.X)`` handlers as with the plain library, and may
     override `check_call` to refuse a call before its handler runs (the pole's
     session rules do that).
+
+    Slotted, the library's attributes too: a CSMS holds one of these per connected pole,
+    and with a subclass's attributes they are more than the 30 keys a key-sharing
+    instance dict holds (Python 3.11), so each had a dict of its own, 1.6 KB (issue 20).
+    A subclass's own attributes go to the instance's dict unless it slots them as well.
     """
+
+    # The library's `ChargePoint.__init__` (ocpp 2.x) sets `_call_lock`, `_connection`,
+    # `_response_queue` (deleted again here), `_response_timeout`, `_unique_id_generator`,
+    # `id`, `logger` and `route_map`; the rest are ours.
+    __slots__ = ("_call_lock", "_callers", "_connection", "_lost", "_on_dropped", "_pending",
+                 "_response_queue", "_response_timeout", "_unique_id_generator", "id",
+                 "logger", "route_map")
 
     def __init__(
         self,
@@ -433,6 +445,9 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
                 text = await self._connection.recv()
                 self.logger.info("%s: receive %s", self.id, text)
                 await self.route_message(text)
+                # Not kept while waiting for the next: a connection idles for minutes
+                # (a few hundred bytes each at a fleet's scale, issue 20).
+                del text
         except BaseException as exc:
             self.connection_lost(exc)
             raise
@@ -572,6 +587,8 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
                         f"{action}: no answer from {self.id} within {limit:g} s") from None
                 finally:
                     self._pending.pop(unique_id, None)
+                    if not self._pending:  # a dict keeps its table when emptied (120 B)
+                        self._pending.clear()
                     _settle(future)
         finally:
             self._callers -= 1

@@ -48,6 +48,8 @@ _REFRESH_S = 3600.0
 class ClockWatch:
     """One connection's estimate of its pole's clock offset (pole minus service, seconds)."""
 
+    __slots__ = ("_samples", "_stored")  # one per connected pole: no dict (issue 20)
+
     def __init__(self) -> None:
         self._samples: list[tuple[datetime, float, bool]] = []
         """(received, offset, trusted) of each recent sample, oldest first. A list, not a

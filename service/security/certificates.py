@@ -40,6 +40,8 @@ class CertificatePoleHandler(PoleHandler):
     keys: KeyTracker | None = None
     logs: LogRequests | None = None
 
+    __slots__ = ("_signed",)  # as its base's: no instance dict per connection (issue 20)
+
     async def call_action(self, action: str, payload: dict[str, Any], *,
                           timeout: float | None = None) -> dict[str, Any]:
         keys = self.keys

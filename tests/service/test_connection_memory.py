@@ -16,6 +16,7 @@ import gc
 import logging
 import sys
 import tracemalloc
+import weakref
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,8 @@ async def test_an_open_pole_connection_keeps_none_of_its_upgrades_headers(
     for protocol in held:
         assert not hasattr(protocol, "request") and not hasattr(protocol, "response")
         assert protocol.scope["headers"] == []
+        assert "path_params" not in protocol.scope  # the pole's id is read at the start
+    assert len({id(protocol.scope["asgi"]) for protocol in held}) == 1  # one dict for all
 
 
 async def test_an_idle_connection_holds_no_asyncio_queue_event_or_lock(
@@ -193,3 +196,75 @@ async def test_idle_booted_connections_stay_below_the_memory_bound(
     per_connection_kb = grown / POLES / 1024
     print(f"traced per idle booted connection: {per_connection_kb:.1f} KB")
     assert per_connection_kb < KB_PER_CONNECTION_BOUND
+
+
+EMPTY_DICT_BYTES = sys.getsizeof({})
+
+
+async def test_an_idle_pole_handler_keeps_no_dict_and_no_emptied_tables(
+        quiet: tuple[RunningService, Poles]) -> None:
+    """The handler, its message log and its clock watch keep their attributes in slots:
+    the handler's 29 attributes are more than a key-sharing instance dict holds, so each
+    connection had a dict of its own (1.6 KB). Its dicts of calls awaiting an answer,
+    each used by the boot, are emptied without the table an emptied dict keeps (120 B
+    each), and nothing holds the boot's log row once it is stored."""
+    running, poles = quiet
+    await poles.boot("DICT", 3)
+    await settled(running, 3)
+    handlers = list(running.services.connections.handlers.values())
+    assert len(handlers) == 3
+    for handler in handlers:
+        assert vars(handler) == {}
+        assert not hasattr(handler.message_log, "__dict__")
+        assert not hasattr(handler.clock_watch, "__dict__")
+        log = handler.message_log
+        for calls in (handler._pending, log._sent, log._received):
+            assert calls == {} and sys.getsizeof(calls) == EMPTY_DICT_BYTES
+        assert handler._incoming_logged is None
+
+
+async def test_an_idle_connection_keeps_no_timer(
+        quiet: tuple[RunningService, Poles]) -> None:
+    """A pole's admission place (`call_budget.Place`) is given back at its first answer;
+    its cancelled timer was kept for as long as the pole stayed connected (200 B)."""
+    running, poles = quiet
+    await poles.boot("WARM", 2)
+    await settled(running, 2)
+    timer = asyncio.get_running_loop().call_later(3600, lambda: None)
+    kind = type(timer)
+    timer.cancel()
+    del timer
+    gc.collect()
+    before = count(kind)
+    await poles.boot("TIMER", POLES)
+    await settled(running, POLES + 2)
+    assert count(kind) - before < POLES // 4
+
+
+async def test_a_replaced_connections_handler_is_let_go(
+        quiet: tuple[RunningService, Poles]) -> None:
+    """A pole that reconnects while its old socket still looks open replaces that
+    connection; the new connection's endpoint no longer keeps the old handler (with its
+    connection, scope and log) alive for as long as the new one lasts."""
+    from websockets.asyncio.client import connect
+
+    running, _ = quiet
+    handlers = running.services.connections.handlers
+    url = f"{running.ocpp_url}/TWICE-1"
+    first = await connect(url, compression=None, subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+    await until(lambda: "TWICE-1" in handlers)
+    old = weakref.ref(handlers["TWICE-1"])
+    second = await connect(url, compression=None, subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+    try:
+        await until(lambda: handlers.get("TWICE-1") is not old())
+
+        def old_gone() -> bool:
+            gc.unfreeze()
+            gc.collect()
+            return old() is None
+
+        await until(old_gone)
+        assert "TWICE-1" in handlers
+    finally:
+        await second.close()
+        await first.close()
