@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from websockets.datastructures import Headers
 
+from service.ocpp.call_budget import Place
 from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
 from service.websocket_protocol import BufferedWebSocketProtocol
@@ -228,17 +229,12 @@ async def test_an_idle_connection_keeps_no_timer(
     """A pole's admission place (`call_budget.Place`) is given back at its first answer;
     its cancelled timer was kept for as long as the pole stayed connected (200 B)."""
     running, poles = quiet
-    await poles.boot("WARM", 2)
-    await settled(running, 2)
-    timer = asyncio.get_running_loop().call_later(3600, lambda: None)
-    kind = type(timer)
-    timer.cancel()
-    del timer
-    gc.collect()
-    before = count(kind)
     await poles.boot("TIMER", POLES)
-    await settled(running, POLES + 2)
-    assert count(kind) - before < POLES // 4
+    await settled(running, POLES)
+    # Only the places' own timers are counted: the process's other timers (the test's
+    # poles, the service's paced calls) come and go with the date and the machine.
+    assert count(Place) >= POLES
+    assert count(Place, lambda place: place._timer is not None) == 0
 
 
 async def test_a_replaced_connections_handler_is_let_go(
