@@ -63,6 +63,7 @@ def test_a_poles_open_session_is_found_by_an_index_of_open_sessions(engine: Engi
         with engine.connect() as connection:
             definition = connection.execute(sa.text(
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_connection_sessions_open'"
+                " AND schemaname = current_schema()"  # other tests' schemas hold the same index
             )).scalar_one()
         assert definition.endswith("WHERE (ended IS NULL)")
 
