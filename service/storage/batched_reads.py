@@ -18,7 +18,8 @@ round trip.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Mapping
+import itertools
+from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
 __all__ = ["MOST_KEYS", "BatchedReads"]
@@ -48,8 +49,8 @@ class BatchedReads(Generic[K, V]):
         self.most = most
         self._asked: dict[K, list[asyncio.Future[V]]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._reading = False
         self._task: asyncio.Task[None] | None = None
+        """Reading rounds while not done; a key asked meanwhile joins its next round."""
         self.queries = 0
         """Queries made (for diagnosis and tests)."""
         self.keys = 0
@@ -60,46 +61,31 @@ class BatchedReads(Generic[K, V]):
         """
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # first use, or a new loop (tests): nothing carries over
-            self._loop, self._asked, self._reading = loop, {}, False
+            self._loop, self._asked, self._task = loop, {}, None
         future: asyncio.Future[V] = loop.create_future()
         self._asked.setdefault(key, []).append(future)
-        if not self._reading:
-            self._reading = True
+        if self._task is None or self._task.done():
             self._task = loop.create_task(self._read_rounds())
         return await future
 
     async def _read_rounds(self) -> None:
         """Read what was asked, round after round, until nothing is left to read."""
         asked = self._asked
-        try:
-            while asked:
-                keys = list(_first(asked, self.most))
-                waiting = {key: asked.pop(key) for key in keys}
-                self.queries += 1
-                self.keys += len(keys)
-                try:
-                    found = await asyncio.to_thread(self._fetch, keys)
-                except Exception as error:
-                    for futures in waiting.values():
-                        for future in futures:
-                            if not future.done():
-                                future.set_exception(error)
-                    continue
-                for key, futures in waiting.items():
-                    value = found.get(key, self._missing)
+        while asked:
+            keys = list(itertools.islice(asked, self.most))  # a dict keeps the asking order
+            waiting = {key: asked.pop(key) for key in keys}
+            self.queries += 1
+            self.keys += len(keys)
+            try:
+                found = await asyncio.to_thread(self._fetch, keys)
+            except Exception as error:
+                for futures in waiting.values():
                     for future in futures:
                         if not future.done():
-                            future.set_result(value)
-        finally:
-            if asked is self._asked:
-                self._reading = False
-
-
-def _first(asked: Collection[K], most: int) -> list[K]:
-    """The first ``most`` keys asked (a dict keeps the order they were asked in)."""
-    keys: list[K] = []
-    for key in asked:
-        if len(keys) == most:
-            break
-        keys.append(key)
-    return keys
+                            future.set_exception(error)
+                continue
+            for key, futures in waiting.items():
+                value = found.get(key, self._missing)
+                for future in futures:
+                    if not future.done():
+                        future.set_result(value)
