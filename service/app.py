@@ -142,7 +142,7 @@ def create_app(services: Services) -> FastAPI:
 async def replaced(previous: PoleHandler, pole_id: str) -> None:
     """A reconnected pole's old connection: its calls failed, its socket hung up."""
     previous.connection_lost(LinkLost(f"{pole_id}: replaced by a new connection"))
-    old = previous._connection
+    old = previous.link
     if isinstance(old, WebSocketConnection):
         await old.hang_up(EndReason.CLOSED, "replaced")  # whoever held it: gone
 

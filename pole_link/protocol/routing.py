@@ -437,6 +437,12 @@ class StrictChargePoint(ChargePoint):  # type: ignore[misc]
         self._callers = 0
         """Calls holding or waiting for `_call_lock`."""
 
+    @property
+    def link(self) -> Any:
+        """The connection this handler reads and writes (the library keeps it private): a
+        CSMS hangs up a replaced or decommissioned pole's socket through it."""
+        return self._connection
+
     # ----------------------------------------------------------------- receiving
     async def start(self) -> None:
         """Read and route messages until the connection ends; then fail pending calls."""

@@ -210,7 +210,7 @@ def build_security_router(connections: PoleConnections, repository: AsyncReposit
         await events.record(pole_id, SecurityEvent.DECOMMISSIONED_BY_OPERATOR,
                             "decommissioned by the operator", clock())
         connection = connections.get(pole_id)
-        hang_up = getattr(getattr(connection, "_connection", None), "hang_up", None)
+        hang_up = getattr(getattr(connection, "link", None), "hang_up", None)
         if hang_up is not None:
             from service.ocpp.connection_end import EndReason
 
