@@ -22,7 +22,7 @@ from service.ocpi.active_profiles import ActiveProfiles
 from service.ocpi.client import PartnerCallError
 from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import dumped
-from service.ocpi.partner_store import PartnerStatus
+from service.ocpi.registered_partners import RegisteredPartners
 from service.ocpi.registry import Registry
 from service.ocpi.sessions import SessionPusher
 from service.storage.repository import AsyncRepository
@@ -33,6 +33,7 @@ LOGGER = logging.getLogger(__name__)
 class LocationPusher:
     def __init__(self, registry: Registry, repository: AsyncRepository) -> None:
         self.registry, self.repository = registry, repository
+        self.partners = RegisteredPartners(registry.partners)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def status_changed(self, pole_id: str, connector_id: int) -> None:
@@ -46,9 +47,8 @@ class LocationPusher:
     async def push(self, pole_id: str, connector_id: int) -> None:
         """The socket's EVSE to every registered partner with a Locations receiver."""
         try:
-            partners = [row for row in await self.registry.partners.listed()
-                        if row.status == PartnerStatus.REGISTERED
-                        and row.endpoint("locations", "RECEIVER")]
+            partners = [row for row in await self.partners.registered()
+                        if row.endpoint("locations", "RECEIVER")]
             if not partners:
                 return
             pole = await self.repository.get_pole(pole_id)

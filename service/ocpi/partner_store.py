@@ -162,9 +162,15 @@ class AsyncPartnerRepository:
 
     def __init__(self, engine: Engine) -> None:
         self.sync = PartnerRepository(engine)
+        self.changes = 0
+        """Saves and deletes made through this object: a list read before one is stale
+        (`service.ocpi.registered_partners`)."""
 
     async def save(self, row: PartnerRow) -> PartnerRow:
-        return await asyncio.to_thread(self.sync.save, row)
+        try:
+            return await asyncio.to_thread(self.sync.save, row)
+        finally:
+            self.changes += 1
 
     async def get(self, partner_id: int) -> PartnerRow | None:
         return await asyncio.to_thread(self.sync.get, partner_id)
@@ -176,4 +182,7 @@ class AsyncPartnerRepository:
         return await asyncio.to_thread(self.sync.listed)
 
     async def delete(self, partner_id: int) -> bool:
-        return await asyncio.to_thread(self.sync.delete, partner_id)
+        try:
+            return await asyncio.to_thread(self.sync.delete, partner_id)
+        finally:
+            self.changes += 1
