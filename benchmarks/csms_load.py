@@ -27,7 +27,7 @@ start, executing, committing, callers per batch.
 Little's law bounds the storm's latency: every pole keeps one call outstanding, so the mean
 latency is the number of poles over the calls answered per second (2,000 poles at 1,000 calls/s
 wait 2 s on average), whatever the order; only more calls per second lower it, and fairness
-only narrows the spread around it (README "Reconnect storm", issue 20 figures).
+only narrows the spread around it (docs/reconnect-storm.md, issue 20 figures).
 
 The poles are raw OCPP-J text frames over a minimal WebSocket client (asyncio.Protocol), many
 per process, in ``--generators`` processes. Each server runs in a child process of its own so
@@ -54,7 +54,7 @@ The server's garbage collections are summed per generation for the whole run, an
 ones over 30 ms listed (when, generation, by the gc policy's tick or automatic).
 
 Storm with ``--workers 2`` on PostgreSQL, 2026-12-05, 2-core machine shared with other jobs
-(README "Reconnect storm" has the whole table): 1,000 poles with a day's backlog, boot /
+(docs/reconnect-storm.md has the whole table): 1,000 poles with a day's backlog, boot /
 backlog p99 2.4 s / 4.0 s, flushed after 21 s, steady p99 30 ms (load 3.8; one process on
 PostgreSQL 3.4 s / 7.2 s, 33 s, 16 ms); 2,000 poles 5.2 s / 7.2 s, 45 s, 64 ms (load 7.5;
 one process 6.9 s / 12.9 s, 61 s, 48 ms).

@@ -9,7 +9,7 @@ is free there. What a storm freed in the middle of the heap, or in a thread's ar
 storage writer and the executor threads each get one), stays resident: just after the
 boots of a 3,000-pole storm glibc held 83–88 MB, 13–17 MB of it free
 (`benchmarks/heap_parts.py`). That is not what makes our memory per connection twice the
-plain example's (live Python objects are; README, "Reconnect storm"), but after a day's
+plain example's (live Python objects are; docs/reconnect-storm.md), but after a day's
 backlog is flushed it is memory a quiet service need not keep.
 
 ``malloc_trim(0)`` walks every arena and gives back each whole free page (since glibc 2.8
@@ -20,8 +20,8 @@ and, since a fleet of thousands at tender traffic is never quiet by that measure
 reconnect storm's end: once the boots of at least `STORM_POLES` poles have settled
 (`Admission.on_settled`), a trim follows `AFTER_STORM_S` later, when the boots'
 StatusNotifications and the storage writer's batches are behind it too. At 10,000 poles
-that gave back what made our memory per connection exceed the plain example's (README,
-"Reconnect storm"). Only glibc has it; on macOS, Windows and musl the symbol is missing
+that gave back what made our memory per connection exceed the plain example's
+(docs/reconnect-storm.md). Only glibc has it; on macOS, Windows and musl the symbol is missing
 and everything here does nothing.
 """
 

@@ -1,6 +1,6 @@
 """A pole that offers permessage-deflate (the `ocpp` library's clients do) is served
 compressed with a 2 KB window: compression kept for poles on metered mobile data, at
-about 31 KB per connection instead of uvicorn's 50 KB (issue 20, README "Reconnect storm").
+about 31 KB per connection instead of uvicorn's 50 KB (issue 20, docs/reconnect-storm.md).
 """
 
 from __future__ import annotations
