@@ -249,3 +249,105 @@ def test_each_worker_process_gets_its_share_of_the_calls_in_hand() -> None:
     assert (off.calls_in_flight, off.later_calls) == (0, 0)
     with pytest.raises(ValueError, match="at least one"):
         settings.shared_by(0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def rate_paced(calls_limit: int = 800, target_wait_s: float = 0.5,
+               places: int = 10) -> tuple[Admission, CallBudget, Clock]:
+    clock = Clock()
+    admission = Admission(places, clock=clock)
+    budget = CallBudget(boots=admission)
+    admission.pace_by(budget, calls_limit, target_wait_s=target_wait_s)
+    return admission, budget, clock
+
+
+def answer(budget: CallBudget, clock: Clock, per_s: float, seconds: float) -> None:
+    """Booting poles' calls answered at ``per_s`` a second for ``seconds``."""
+    for _ in range(round(per_s * seconds)):
+        clock.now += 1 / per_s
+        budget.pole_call_started(booting=True)
+        budget.pole_call_done(booting=True)
+
+
+def test_the_calls_in_hand_follow_the_machines_pace() -> None:
+    """Little's law, a call's wait = calls in hand / calls answered per second: a machine
+    answering 600 boot calls a second (loaded, slow storage batches) holds 300 in hand for
+    a 0.5 s wait — the fixed 800 made such a call wait 1.3 s; at 1,400 a second, 700; a
+    faster one stays at the ceiling (`calls_in_flight`), a crawling one at a quarter of it."""
+    admission, budget, clock = rate_paced(800, 0.5)
+    assert admission.calls_limit == 800  # nothing measured yet: the ceiling
+    answer(budget, clock, 600, 3)
+    assert admission.calls_limit == 300
+    answer(budget, clock, 1400, 3)
+    assert admission.calls_limit == 700
+    answer(budget, clock, 5000, 3)
+    assert admission.calls_limit == 800
+    answer(budget, clock, 100, 3)
+    assert admission.calls_limit == 200 and admission.lowest_limit == 200
+
+
+async def test_on_a_slow_machine_a_pole_waits_behind_fewer_calls() -> None:
+    """At 600 calls answered a second, 300 booting calls in hand are a 0.5 s wait: the next
+    pole waits for one of them to be answered, though fewer than 800 are in hand."""
+    admission, budget, clock = rate_paced(800, 0.5)
+    answer(budget, clock, 600, 3)
+    await admission.enter()
+    admission.handshaken()
+    for _ in range(300):
+        budget.pole_call_started(booting=True)
+    entering = asyncio.create_task(admission.enter())
+    await until(lambda: admission.paced == 1)
+    assert not entering.done()
+    clock.now += 1 / 600
+    budget.pole_call_done(booting=True)  # 299 in hand
+    await entering
+    assert admission.in_flight == 2
+
+
+async def test_when_the_machine_speeds_up_the_waiting_poles_are_let_in() -> None:
+    """The limit rising (calls answered faster) admits the poles it held back, without
+    waiting for yet another call to be answered below the old limit."""
+    admission, budget, clock = rate_paced(800, 0.5)
+    answer(budget, clock, 400, 3)  # limit 200
+    await admission.enter()
+    admission.handshaken()
+    for _ in range(250):
+        budget.pole_call_started(booting=True)
+    entering = asyncio.create_task(admission.enter())
+    await until(lambda: admission.paced == 1)
+    answer(budget, clock, 1200, 3)  # limit 600, 250 still in hand
+    await entering
+    assert admission.calls_limit == 600 and admission.in_flight == 2
+
+
+def test_a_pause_does_not_count_as_a_slow_machine() -> None:
+    """Calls answered after a quiet spell do not make the pace look slow: the first window
+    after it only starts the count (its calls began before it), the quiet time not at all."""
+    admission, budget, clock = rate_paced(800, 0.5)
+    answer(budget, clock, 1400, 3)
+    assert admission.calls_limit == 700
+    clock.now += 3600  # an hour without a boot
+    answer(budget, clock, 1400, 1.5)
+    assert admission.calls_limit == 700
+    answer(budget, clock, 2000, 2)
+    assert admission.calls_limit == 800
+
+
+def test_with_no_target_wait_the_limit_is_fixed() -> None:
+    admission, budget, clock = rate_paced(800, 0)
+    answer(budget, clock, 100, 5)
+    assert admission.calls_limit == 800
+    with pytest.raises(ValueError, match="≥ 0 s"):
+        Admission().pace_by(CallBudget(), 800, target_wait_s=-1)
+
+
+def test_the_service_sets_its_limit_by_the_pace_by_default() -> None:
+    """The storm's boot-phase p99 under 1 s whatever the machine's pace needs the rule on."""
+    assert CsmsSettings().boot_call_wait_s > 0
