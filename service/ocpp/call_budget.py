@@ -64,9 +64,13 @@ DEFAULT_CALLS_IN_FLIGHT = 800
 #: `Admission.pace_by`.
 DEFAULT_BOOT_CALL_WAIT_S = 0.5
 #: How long the booting calls' answers are counted before the calls-in-hand limit is set
-#: from their rate: a storm answers 1,000–1,500 a second, so a second's count is steady,
-#: and the limit still follows a slow storage batch within a second or two.
+#: from their rate.
 PACE_WINDOW_S = 1.0
+#: Each window's rate moves the measured pace this far (an average over the last ~3 s): the
+#: storage writer answers up to 1,000 callers at once, so one second's count swung by
+#: ±1,000 around a storm's 1,300 a second, and the limit followed the batches (281–800
+#: within 10 s, 10,000 poles, 6 December 2026) instead of the machine.
+PACE_WEIGHT = 0.3
 #: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
 #: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does
@@ -256,6 +260,8 @@ class Admission:
         self._window_start: float | None = None
         self._answered = 0
         """Booting calls and upgrades answered since `_window_start`."""
+        self.pace = 0.0
+        """The booting calls and upgrades answered per second, averaged (0: not measured)."""
         self._warm = False
         """The measure runs on from an earlier window (the first after a pause is not used:
         its calls started before it, so it undercounts the pace)."""
@@ -289,7 +295,8 @@ class Admission:
         answered are fewer than a limit (told by ``calls.on_call_done``).
 
         With ``target_wait_s`` > 0 the limit follows the machine: every `PACE_WINDOW_S`
-        it is set to the booting calls and upgrades answered per second times
+        it is set to the booting calls and upgrades answered per second (averaged,
+        `PACE_WEIGHT`) times
         ``target_wait_s`` (Little's law: in hand = rate × wait), between ``calls_limit``
         (the ceiling, and the start) and a quarter of it. While the limit binds, rate =
         limit / wait, so the next limit is limit × target / wait: it falls while calls
@@ -326,8 +333,9 @@ class Admission:
             return
         if self._warm:
             rate = self._answered / (now - start)
+            self.pace = rate if not self.pace else self.pace + PACE_WEIGHT * (rate - self.pace)
             self.calls_limit = max(self.calls_floor, min(self.calls_ceiling,
-                                                         round(rate * self.target_wait_s)))
+                                                         round(self.pace * self.target_wait_s)))
             self.lowest_limit = min(self.lowest_limit, self.calls_limit)
         self._window_start, self._answered, self._warm = now, 0, True
 
