@@ -323,8 +323,7 @@ def _gates(services: Any) -> str:
     (`service.ocpp.call_budget`, `service.ocpp.later_calls`)."""
     admission, later = services.admission, services.budget.later
     text = (f"admission {'settled' if admission.settled.is_set() else 'not settled'}, "
-            f"{admission.admitted} admitted, {admission.paced} paced, calls-in-hand "
-            f"limit {admission.calls_limit} (lowest {admission.lowest_limit})")
+            f"{admission.admitted} admitted, {admission.paced} paced")
     budget = services.budget
     text += (f"; the service's own calls {budget.sent} sent, {budget.waiting} waiting; "
              f"poles' calls in hand {budget.pole_calls}")
@@ -356,27 +355,19 @@ def _settings(deploy: bool) -> Any:
     ``CSMS_LOAD_CALLS_IN_FLIGHT=N`` admits a pole only while fewer than N poles' calls are
     in hand (0: by the admission places alone, the before of that pacing);
     ``CSMS_LOAD_LATER_CALLS=N`` handles at most N booted poles' later calls at once while
-    poles boot (0: never held, the before of `service.ocpp.later_calls`);
-    ``CSMS_LOAD_BOOT_CALL_WAIT_S=S`` sets the calls-in-hand limit from the answer rate
-    times S (0: fixed at CSMS_LOAD_CALLS_IN_FLIGHT, the before of that rule)."""
-    from service.ocpp.call_budget import (
-        DEFAULT_BOOT_CALL_WAIT_S,
-        DEFAULT_BOOTS_FIRST_S,
-        DEFAULT_CALLS_IN_FLIGHT,
-    )
+    poles boot (0: never held, the before of `service.ocpp.later_calls`)."""
+    from service.ocpp.call_budget import DEFAULT_BOOTS_FIRST_S, DEFAULT_CALLS_IN_FLIGHT
     from service.ocpp.later_calls import DEFAULT_LATER_CALLS
     from service.ocpp.pole_handler import CsmsSettings
     hold = float(os.environ.get("CSMS_LOAD_BOOTS_FIRST_S", DEFAULT_BOOTS_FIRST_S))
     calls = int(os.environ.get("CSMS_LOAD_CALLS_IN_FLIGHT", DEFAULT_CALLS_IN_FLIGHT))
     later = int(os.environ.get("CSMS_LOAD_LATER_CALLS", DEFAULT_LATER_CALLS))
-    wait = float(os.environ.get("CSMS_LOAD_BOOT_CALL_WAIT_S", DEFAULT_BOOT_CALL_WAIT_S))
     print(f"ours: the service's own calls held for waiting boots at most {hold:g} s; "
-          f"poles admitted while fewer than {calls} calls are in hand (0: not paced), "
-          f"the limit set from the answer rate × {wait:g} s (0: fixed); "
+          f"poles admitted while fewer than {calls} calls are in hand (0: not paced); "
           f"at most {later} later calls handled at once while poles boot (0: not held)",
           flush=True)
     return CsmsSettings(deploy_capacity_profile=deploy, boots_first_s=hold,
-                        calls_in_flight=calls, later_calls=later, boot_call_wait_s=wait)
+                        calls_in_flight=calls, later_calls=later)
 
 
 def _say_loop(who: str) -> None:
@@ -450,9 +441,10 @@ async def _serve_worker(index: int, workers: int, url: str, tmp: str, port: int,
 
 
 async def _admission_timeline(services: Any, into: list[str]) -> None:
-    """How many poles this worker had admitted (and how many waited, booting calls in
+    """How many poles this process had admitted (and how many waited, booting calls in
     hand) every 5 s from its first admission: how a storm's connects were spread over the
-    ``--workers`` processes and whether one fell behind."""
+    ``--workers`` processes and whether one fell behind, and whether the calls in hand
+    held at `DEFAULT_CALLS_IN_FLIGHT` or fell away (a storage batch, a slow moment)."""
     admission, budget = services.admission, services.budget
     while admission.admitted == 0:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
@@ -460,7 +452,7 @@ async def _admission_timeline(services: Any, into: list[str]) -> None:
     for tick in range(1, 25):
         await asyncio.sleep(max(0.0, started + 5 * tick - time.monotonic()))
         into.append(f"{5 * tick}s:{admission.admitted}/w{admission.waiting}"
-                    f"/b{budget.booting_calls}/l{admission.calls_limit}")
+                    f"/b{budget.booting_calls}")
 
 
 def _count_rows(url: str, prefix: str, cleanup: bool) -> dict[str, Any]:

@@ -346,8 +346,7 @@ async def _parts(config: ServiceConfig, sock: socket.socket,
     budget = CallBudget(settings.server_calls_per_s, boots=admission,
                         boots_first_s=settings.boots_first_s)
     if settings.calls_in_flight:
-        admission.pace_by(budget, settings.calls_in_flight,
-                          target_wait_s=settings.boot_call_wait_s)
+        admission.pace_by(budget, settings.calls_in_flight)
     if settings.later_calls:  # a booted pole's backlog waits while others boot
         budget.later = LaterCalls(admission, settings.later_calls,
                                   drain_limit=settings.calls_in_flight or DEFAULT_DRAIN_LIMIT)

@@ -56,21 +56,18 @@ DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: left the CPU idle (79 % busy against 96 %) and admitted too slowly; 800, p99 0.89 s and
 #: every boot within 30 s, all booted after 29.1 s (load 2.2). Fewer would wait less but
 #: admit too slowly on a loaded machine; more, and the boots wait past 1 s again.
+#: Tried and dropped (6 December 2026, 10,000 poles, no backlog): a limit following the
+#: machine, answers per second × 0.5 s between a quarter of this and this. Counted per 1 s
+#: it swung 281–800 with the writer's batches (up to 1,000 callers answered at once); with
+#: --workers 2 on PostgreSQL it fell to 134–228 at times: p99 2.68 s, 7,078 boots within
+#: 30 s, against the fixed limit's 1.32 s and 7,855. Averaged over ~3 s it stayed at
+#: 574–800 (per process 294–400 of 400 with --workers 2), the fixed limit with noise: one
+#: process, p99 0.73 / 0.93 s and 7,758 / 8,712 boots within 30 s against the fixed
+#: limit's 0.74 / 1.99 / 0.73 s and 9,373 / 8,975 / 9,195; --workers 2, one run, 0.89 s
+#: and 9,471 against 1.32 s and 7,855 (load 1.8–3.4 before each run). A call's mean wait
+#: at 800 is already about 0.5 s; the p99 past 1 s comes from slow moments (a storage
+#: batch, a GC pass) that a limit on new admissions does not shorten for calls in hand.
 DEFAULT_CALLS_IN_FLIGHT = 800
-#: The wait a booting pole's call is let to have here (`Admission.pace_by`): the calls in
-#: hand are held to the calls answered per second times this (Little's law), between
-#: `calls_in_flight` and a quarter of it, so the wait follows the machine's pace instead of
-#: a fixed 800 over whatever pace it has. Measured (10,000 poles, issue 20): see
-#: `Admission.pace_by`.
-DEFAULT_BOOT_CALL_WAIT_S = 0.5
-#: How long the booting calls' answers are counted before the calls-in-hand limit is set
-#: from their rate.
-PACE_WINDOW_S = 1.0
-#: Each window's rate moves the measured pace this far (an average over the last ~3 s): the
-#: storage writer answers up to 1,000 callers at once, so one second's count swung by
-#: ±1,000 around a storm's 1,300 a second, and the limit followed the batches (281–800
-#: within 10 s, 10,000 poles, 6 December 2026) instead of the machine.
-PACE_WEIGHT = 0.3
 #: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
 #: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does
@@ -240,31 +237,14 @@ class Admission:
     so they never keep a pole from its boot; with no pole in flight one is always admitted.
     """
 
-    def __init__(self, limit: int = DEFAULT_BOOTS_IN_FLIGHT, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int = DEFAULT_BOOTS_IN_FLIGHT) -> None:
         if limit < 1:
             raise ValueError(f"limit = {limit!r}: at least one pole must be admitted")
         self.limit = limit
         self._places = asyncio.Semaphore(limit)
         self._calls: PoleCalls | None = None
         self.calls_limit = 0
-        """Admit while fewer calls than this are in hand (0: not paced by calls); with a
-        target wait, set from the answer rate between `calls_floor` and `calls_ceiling`."""
-        self.calls_ceiling = 0
-        self.calls_floor = 0
-        self.target_wait_s = 0.0
-        """The wait a booting call is let to have (0: `calls_limit` fixed)."""
-        self.lowest_limit = 0
-        """The lowest `calls_limit` set so far (for diagnosis and benchmarks)."""
-        self._clock = clock
-        self._window_start: float | None = None
-        self._answered = 0
-        """Booting calls and upgrades answered since `_window_start`."""
-        self.pace = 0.0
-        """The booting calls and upgrades answered per second, averaged (0: not measured)."""
-        self._warm = False
-        """The measure runs on from an earlier window (the first after a pause is not used:
-        its calls started before it, so it undercounts the pace)."""
+        """Admit while fewer calls than this are in hand (0: not paced by calls)."""
         self._turn = asyncio.Lock()  # FIFO: the longest waiting is admitted first
         self._room = asyncio.Event()
         self.paced = 0
@@ -289,55 +269,15 @@ class Admission:
         calls wait for it (`CallBudget`, boots first)."""
         return self._settled
 
-    def pace_by(self, calls: PoleCalls, calls_limit: int = DEFAULT_CALLS_IN_FLIGHT, *,
-                target_wait_s: float = DEFAULT_BOOT_CALL_WAIT_S) -> None:
-        """Admit only while ``calls``' booting poles' calls in hand plus the upgrades being
-        answered are fewer than a limit (told by ``calls.on_call_done``).
-
-        With ``target_wait_s`` > 0 the limit follows the machine: every `PACE_WINDOW_S`
-        it is set to the booting calls and upgrades answered per second (averaged,
-        `PACE_WEIGHT`) times
-        ``target_wait_s`` (Little's law: in hand = rate × wait), between ``calls_limit``
-        (the ceiling, and the start) and a quarter of it. While the limit binds, rate =
-        limit / wait, so the next limit is limit × target / wait: it falls while calls
-        wait longer than the target (a loaded machine, slow storage batches) and rises
-        back while they wait less — the fixed 800 let a call wait 0.4 s on a fast moment
-        and past 1 s on a slow one. 0: ``calls_limit`` fixed."""
+    def pace_by(self, calls: PoleCalls, calls_limit: int = DEFAULT_CALLS_IN_FLIGHT) -> None:
+        """Admit only while ``calls``' booting poles' calls in hand plus the poles in
+        flight are fewer than ``calls_limit`` (told by ``calls.on_call_done``)."""
         if calls_limit < 1:
             raise ValueError(f"calls_limit = {calls_limit!r}: at least one call must be "
                              "allowed in hand")
-        if not target_wait_s >= 0:
-            raise ValueError(f"target_wait_s = {target_wait_s!r}: a booting call's wait "
-                             "must be ≥ 0 s (0: the limit fixed)")
         self._calls = calls
-        self.calls_limit = self.calls_ceiling = self.lowest_limit = calls_limit
-        self.calls_floor = max(1, calls_limit // 4)
-        self.target_wait_s = target_wait_s
-        calls.on_call_done = self._call_answered
-
-    def _call_answered(self) -> None:
-        if self.target_wait_s:
-            self._measure()
-        self._eased()
-
-    def _measure(self) -> None:
-        """One booting call or upgrade answered: count it, and at each window's end set
-        the limit from the rate (a window after a pause only starts the count)."""
-        now = self._clock()
-        start = self._window_start
-        if start is None or now - start > 2 * PACE_WINDOW_S:
-            self._window_start, self._answered, self._warm = now, 0, False
-            return
-        self._answered += 1
-        if now - start < PACE_WINDOW_S:
-            return
-        if self._warm:
-            rate = self._answered / (now - start)
-            self.pace = rate if not self.pace else self.pace + PACE_WEIGHT * (rate - self.pace)
-            self.calls_limit = max(self.calls_floor, min(self.calls_ceiling,
-                                                         round(self.pace * self.target_wait_s)))
-            self.lowest_limit = min(self.lowest_limit, self.calls_limit)
-        self._window_start, self._answered, self._warm = now, 0, True
+        self.calls_limit = calls_limit
+        calls.on_call_done = self._eased
 
     def _crowded(self) -> bool:
         """Too many boot calls in hand to admit another pole (never while none is in
@@ -395,7 +335,7 @@ class Admission:
         """The admitted pole's upgrade is answered or refused (once per `enter`): what it
         costs from here on is its calls, counted as they come."""
         self.handshaking -= 1
-        self._call_answered()
+        self._eased()
 
     def leave(self) -> None:
         self.in_flight -= 1

@@ -38,7 +38,6 @@ from service.live.events import (
 from service.ocpp import crash_hook, gc_policy
 from service.ocpp.call_budget import (
     BOOT_CALLS,
-    DEFAULT_BOOT_CALL_WAIT_S,
     DEFAULT_BOOTS_FIRST_S,
     DEFAULT_BOOTS_IN_FLIGHT,
     DEFAULT_CALLS_IN_FLIGHT,
@@ -126,14 +125,9 @@ class CsmsSettings:
     reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""
     calls_in_flight: int = DEFAULT_CALLS_IN_FLIGHT
     """A pole is admitted only while fewer booting poles' calls than this (their first
-    `BOOT_CALLS`, poles admitted and not yet answered included) are in hand — the ceiling:
-    with `boot_call_wait_s` the limit follows the answer rate below it, down to a quarter;
-    0: admitted by `boots_in_flight` alone
+    `BOOT_CALLS`, poles admitted and not yet answered included) are in hand; 0: admitted by
+    `boots_in_flight` alone
     (`service.ocpp.call_budget.Admission.pace_by`)."""
-    boot_call_wait_s: float = DEFAULT_BOOT_CALL_WAIT_S
-    """The wait a booting pole's call is let to have: the calls-in-hand limit is set to the
-    calls answered per second times this, at most `calls_in_flight`; 0: `calls_in_flight`
-    is the limit, fixed (`service.ocpp.call_budget.Admission.pace_by`)."""
     boots_first_s: float = DEFAULT_BOOTS_FIRST_S
     """The longest the service's own calls wait while poles wait for their boot (their
     admission place or first answer); 0: no such wait (`service.ocpp.call_budget`)."""
