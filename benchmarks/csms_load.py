@@ -296,8 +296,12 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
         _say_loop(kind)
         ready.put((os.getpid(), running.port, "/ocpp/"))
         gates = asyncio.create_task(_gates_at_window(running.services, window, heap))
+        timeline: list[str] = []
+        admitting = asyncio.create_task(_admission_timeline(running.services, timeline))
         await asyncio.to_thread(stop.wait)
+        admitting.cancel()
         heap.append("at the end: " + _gates(running.services))
+        heap.append("admitted by second " + " ".join(timeline))
         watcher.cancel()
         sampler.cancel()
         gates.cancel()
@@ -437,9 +441,10 @@ async def _serve_worker(index: int, workers: int, url: str, tmp: str, port: int,
 
 
 async def _admission_timeline(services: Any, into: list[str]) -> None:
-    """How many poles this worker had admitted (and how many waited, booting calls in
+    """How many poles this process had admitted (and how many waited, booting calls in
     hand) every 5 s from its first admission: how a storm's connects were spread over the
-    ``--workers`` processes and whether one fell behind."""
+    ``--workers`` processes and whether one fell behind, and whether the calls in hand
+    held at `DEFAULT_CALLS_IN_FLIGHT` or fell away (a storage batch, a slow moment)."""
     admission, budget = services.admission, services.budget
     while admission.admitted == 0:  # noqa: ASYNC110
         await asyncio.sleep(0.05)

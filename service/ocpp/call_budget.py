@@ -56,6 +56,17 @@ DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: left the CPU idle (79 % busy against 96 %) and admitted too slowly; 800, p99 0.89 s and
 #: every boot within 30 s, all booted after 29.1 s (load 2.2). Fewer would wait less but
 #: admit too slowly on a loaded machine; more, and the boots wait past 1 s again.
+#: Tried and dropped (6 December 2026, 10,000 poles, no backlog): a limit following the
+#: machine, answers per second × 0.5 s between a quarter of this and this. Counted per 1 s
+#: it swung 281–800 with the writer's batches (up to 1,000 callers answered at once); with
+#: --workers 2 on PostgreSQL it fell to 134–228 at times: p99 2.68 s, 7,078 boots within
+#: 30 s, against the fixed limit's 1.32 s and 7,855. Averaged over ~3 s it stayed at
+#: 574–800 (per process 294–400 of 400 with --workers 2), the fixed limit with noise: one
+#: process, p99 0.73 / 0.93 s and 7,758 / 8,712 boots within 30 s against the fixed
+#: limit's 0.74 / 1.99 / 0.73 s and 9,373 / 8,975 / 9,195; --workers 2, one run, 0.89 s
+#: and 9,471 against 1.32 s and 7,855 (load 1.8–3.4 before each run). A call's mean wait
+#: at 800 is already about 0.5 s; the p99 past 1 s comes from slow moments (a storage
+#: batch, a GC pass) that a limit on new admissions does not shorten for calls in hand.
 DEFAULT_CALLS_IN_FLIGHT = 800
 #: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
