@@ -43,11 +43,13 @@ if TYPE_CHECKING:
 __all__ = ["BOOT_CALLS", "Admission", "CallBudget", "Paced"]
 
 #: The service's own calls per second per process while the poles' calls are answered at
-#: once (each boot's deployment is about 5 of them). With 100/s (and `busy_rate` then
-#: capped at it), 10,000 poles reconnecting had their profiles verified 547 s after the
-#: first connect, against a ten-minute target, while the steady p99 was 20 ms of 100 ms
-#: (README "Reconnect storm", 2026-12-06).
-DEFAULT_RATE = 400.0
+#: once (each boot's deployment is 5 of them: GetConfiguration, two ChangeConfiguration,
+#: SetChargingProfile, GetCompositeSchedule). 10,000 poles reconnecting, no backlog, one
+#: process on SQLite (`--verify-wait 600`, 2026-12-06): a flat 100/s (`busy_rate` was
+#: capped at it) verified the last profile 547 s after the first connect (README) and
+#: 600 s with 364 not verified (load 4.8); 400/s falling to 120/s, 195.7 s but a steady p99
+#: of 81 ms against 100 ms (load 2.2): too little margin; 250/s: see the README.
+DEFAULT_RATE = 250.0
 #: The pace while the poles' own calls queue (`BUSY_POLE_CALLS` or more in hand, a storm):
 #: 10,000 poles' deployments (about 5 calls each) still within ten minutes.
 DEFAULT_BUSY_RATE = 120.0
