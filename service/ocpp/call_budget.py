@@ -48,7 +48,10 @@ __all__ = ["BOOT_CALLS", "Admission", "CallBudget", "Paced"]
 #: process on SQLite (`--verify-wait 600`, 2026-12-06): a flat 100/s (`busy_rate` was
 #: capped at it) verified the last profile 547 s after the first connect (README) and
 #: 600 s with 364 not verified (load 4.8); 400/s falling to 120/s, 195.7 s but a steady p99
-#: of 81 ms against 100 ms (load 2.2): too little margin; 250/s: see the README.
+#: of 81 ms against 100 ms (load 2.2): too little margin; 250/s, 263.0 s, steady p99 41 ms,
+#: boot-phase p99 644 ms (load 2.8). The boots are untouched: the calls are held until
+#: they settle (fewer than 900 sent by then). Less would leave the ten minutes thin on a
+#: loaded machine, more costs the poles' answers time while the fleet is merely busy.
 DEFAULT_RATE = 250.0
 #: The pace while the poles' own calls queue (`BUSY_POLE_CALLS` or more in hand, a storm):
 #: 10,000 poles' deployments (about 5 calls each) still within ten minutes.
