@@ -8,10 +8,14 @@ that waits more than 30 s for its answer gives up and reconnects, making the sto
 
 `CallBudget` therefore lets the service's own calls out at most `rate` per second across
 this process, in the order they asked, and only while no pole's own call waits for its
-answer here — except that under a fleet that never falls silent they still go out at
-`busy_rate` (so every pole gets its profile within minutes even mid-storm). The poles'
-calls are counted by their handlers (`pole_call_started` / `pole_call_done`), which costs
-two integer updates a message.
+answer here — except that under a fleet that never falls silent they still go out, at a
+pace that follows how many of the poles' calls are in hand: near `rate` while they are
+answered at once (a few in hand), falling in proportion to `busy_rate` as they queue
+(`BUSY_POLE_CALLS` in hand or more), so every pole gets its profile within minutes even
+mid-storm and faster once the fleet is merely busy. The poles' calls are counted by their
+handlers (`pole_call_started` / `pole_call_done`), which costs two integer updates a
+message; the count is Little's law's queue (calls answered per second × their wait), so it
+rises as soon as the service's own calls start to cost the poles' answers time.
 
 While poles wait for their boot (`Admission`: in their upgrade for a place, or admitted and
 not yet answered) the service's own calls wait entirely, not even at `busy_rate`: each of
@@ -28,7 +32,6 @@ handled, and a timestamp in it looks seconds old (`service.ocpp.clock_watch`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -39,10 +42,19 @@ if TYPE_CHECKING:
 
 __all__ = ["BOOT_CALLS", "Admission", "CallBudget", "Paced"]
 
-#: The service's own calls per second per process (each deployment is 3–5 of them).
-DEFAULT_RATE = 100.0
-#: The pace while the poles' own calls never stop (a storm): 10,000 poles' deployments
-#: (about 6 calls each) in under ten minutes.
+#: The service's own calls per second per process while the poles' calls are answered at
+#: once (each boot's deployment is 5 of them: GetConfiguration, two ChangeConfiguration,
+#: SetChargingProfile, GetCompositeSchedule). 10,000 poles reconnecting, no backlog, one
+#: process on SQLite (`--verify-wait 600`, 2026-12-06): a flat 100/s (`busy_rate` was
+#: capped at it) verified the last profile 547 s after the first connect (README) and
+#: 600 s with 364 not verified (load 4.8); 400/s falling to 120/s, 195.7 s but a steady p99
+#: of 81 ms against 100 ms (load 2.2): too little margin; 250/s, 263.0 s, steady p99 41 ms,
+#: boot-phase p99 644 ms (load 2.8). The boots are untouched: the calls are held until
+#: they settle (fewer than 900 sent by then). Less would leave the ten minutes thin on a
+#: loaded machine, more costs the poles' answers time while the fleet is merely busy.
+DEFAULT_RATE = 250.0
+#: The pace while the poles' own calls queue (`BUSY_POLE_CALLS` or more in hand, a storm):
+#: 10,000 poles' deployments (about 5 calls each) still within ten minutes.
 DEFAULT_BUSY_RATE = 120.0
 #: Connections handshaking or booting at once; the rest wait their turn.
 DEFAULT_BOOTS_IN_FLIGHT = 1000
@@ -81,6 +93,7 @@ BOOT_CALLS = 4
 DEFAULT_BOOTS_FIRST_S = 60.0
 #: More poles' calls in flight than this and the service is behind in reading its poles: a
 #: steady fleet of 10,000 at 1,000 calls/s keeps about 10–25 in flight, a storm hundreds.
+#: The service's own calls go at `busy_rate` from here on (`CallBudget.pace`).
 BUSY_POLE_CALLS = 50
 #: The service counts as calm again only this long after it was last seen busy: the frames
 #: read as a storm ebbs had waited through it.
@@ -114,7 +127,10 @@ class CallBudget:
         self._held_since: float | None = None
         """When the service's calls began to be held for boots (None: boots settled)."""
         self.interval = 1.0 / rate
+        """The shortest time between two of the service's calls (none of the poles' in hand)."""
         self.busy_interval = max(self.interval, 1.0 / busy_rate)
+        """The time between them while `busy_pole_calls` or more of the poles' are in hand."""
+        self.busy_pole_calls = BUSY_POLE_CALLS
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
@@ -163,6 +179,26 @@ class CallBudget:
             return False
         return self._busy_at is None or (now - self._busy_at).total_seconds() >= CALM_AFTER_S
 
+    def pace(self, pole_calls: int) -> float:
+        """The time between two of the service's calls while ``pole_calls`` of the poles'
+        are in hand: `interval` with none, `busy_interval` with `busy_pole_calls` or more, and
+        in between the rate falls in proportion (a steady fleet's few calls in hand cost it
+        little; a queue that grows slows it down before the poles' answers wait long)."""
+        share = min(max(pole_calls, 0), self.busy_pole_calls) / self.busy_pole_calls
+        rate = (1.0 - share) / self.interval + share / self.busy_interval
+        return 1.0 / rate
+
+    async def _idle_or(self, seconds: float) -> None:
+        """Until no pole's call is in hand or ``seconds`` have passed (on the injected
+        clock's sleep, like every other wait here)."""
+        idle = asyncio.ensure_future(self._idle.wait())
+        cap = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((idle, cap), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            idle.cancel()
+            cap.cancel()
+
     async def _boots_first(self) -> None:
         """Wait while poles wait for their boot, at most `boots_first_s` from when the
         holding began (after that, while the boots keep coming, not at all)."""
@@ -190,7 +226,7 @@ class CallBudget:
     async def slot(self) -> None:
         """Return when this call may be sent: its turn, no pole waiting for its boot (for
         at most `boots_first_s`), its share of the rate, and no pole waiting for an answer
-        (or, while they keep coming, its share of `busy_rate`)."""
+        (or, while they keep coming, its share of the pace they leave, `pace`)."""
         self.waiting += 1
         try:
             async with self._turn:
@@ -199,9 +235,9 @@ class CallBudget:
                 if delay > 0:
                     await self._sleep(delay)
                 if not self._idle.is_set():
-                    busy_wait = self._last + self.busy_interval - self._clock()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._idle.wait(), max(0.0, busy_wait))
+                    busy_wait = self._last + self.pace(self.pole_calls) - self._clock()
+                    if busy_wait > 0:
+                        await self._idle_or(busy_wait)
                 self._last = self._clock()
                 self._next = max(self._next, self._last) + self.interval
                 self.sent += 1

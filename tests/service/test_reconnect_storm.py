@@ -6,7 +6,7 @@ redeployed, and poles are admitted a few at a time — the real service over Web
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,13 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from pole_link.sim.clock import SimClock
-from service.ocpp.call_budget import Admission, CallBudget
+from service.ocpp.call_budget import (
+    BUSY_POLE_CALLS,
+    DEFAULT_BUSY_RATE,
+    DEFAULT_RATE,
+    Admission,
+    CallBudget,
+)
 from service.ocpp.pole_handler import CsmsSettings
 from service.policy.capacity import DeployResult
 from service.server import RunningService, start_service
@@ -100,6 +106,7 @@ async def test_a_poles_own_call_is_answered_while_the_services_boot_calls_wait(
     limit, capacity profile, service-token keys) go out only once HOLD has its answer."""
     services = service.services
     services.budget.busy_interval = 600.0  # the service's calls yield as long as it takes
+    services.budget.busy_pole_calls = 1  # ... while one pole's call is in hand
     release = asyncio.Event()
     store = services.store
     record_status = store.record_status
@@ -209,6 +216,60 @@ async def test_the_budget_lets_calls_out_in_order_at_its_pace() -> None:
     assert order == [0, 1, 2, 3]
     assert slept == pytest.approx([0.1, 0.1, 0.1])  # the first goes at once
     assert budget.sent == 4
+
+
+def fake_time() -> tuple[list[float], Callable[[float], Awaitable[None]]]:
+    """A clock and a sleep that moves it (the sleep yields once, as a real one does)."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    return now, sleep
+
+
+async def calls_per_s(budget: CallBudget, now: list[float], calls: int) -> float:
+    """The pace at which ``calls`` of the service's calls get their slot, one after another
+    (after one more, which may have waited at the pace before)."""
+    await budget.slot()
+    start = now[0]
+    for _ in range(calls):
+        await budget.slot()
+    return calls / (now[0] - start)
+
+
+async def test_the_services_calls_keep_up_with_a_busy_fleet_whose_calls_are_answered_quickly(
+        ) -> None:
+    """10,000 poles reconnecting ask about 50,000 calls of the service (issue 20). A steady
+    fleet at 1,000 calls/s never falls silent but keeps only 10–25 of its calls in hand while
+    they are answered quickly: the service's calls then go near its full pace (150/s and
+    more: the 50,000 in under 340 s, after a 60 s hold for the boots), not at the storm's,
+    so every pole's profile is verified well within ten minutes; with none in hand, at
+    `rate` itself."""
+    now, sleep = fake_time()
+    budget = CallBudget(clock=lambda: now[0], sleep=sleep)
+    assert await calls_per_s(budget, now, 1000) == pytest.approx(DEFAULT_RATE)
+    for _ in range(20):  # a steady fleet's calls in hand, never all answered at once
+        budget.pole_call_started()
+    assert await calls_per_s(budget, now, 4000) >= 150.0
+
+
+async def test_the_services_calls_slow_down_as_the_poles_calls_queue() -> None:
+    """The more of the poles' calls wait here, the slower the service's own go, down to
+    `busy_rate` once the service is behind (`BUSY_POLE_CALLS` in hand): a storm's poles are
+    answered first, yet every pole still gets its profile."""
+    now, sleep = fake_time()
+    budget = CallBudget(clock=lambda: now[0], sleep=sleep)
+    paces = []
+    for in_hand in (1, 10, 25, BUSY_POLE_CALLS, 10 * BUSY_POLE_CALLS):
+        while budget.pole_calls < in_hand:
+            budget.pole_call_started()
+        paces.append(await calls_per_s(budget, now, 200))
+    assert paces == sorted(paces, reverse=True)
+    assert paces[0] < DEFAULT_RATE
+    assert paces[-2] == pytest.approx(DEFAULT_BUSY_RATE)
+    assert paces[-1] == pytest.approx(DEFAULT_BUSY_RATE)
 
 
 def test_nonsense_limits_are_refused_in_words() -> None:
