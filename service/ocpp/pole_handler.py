@@ -120,7 +120,8 @@ class CsmsSettings:
     server_calls_per_s: float = DEFAULT_RATE
     """The service's own calls to poles at boot (capacity profile, grid limit) per second
     per process while none of the poles' calls waits for its answer; the more of those are in
-    hand, the slower, down to 120/s (`service.ocpp.call_budget.CallBudget.pace`)."""
+    hand, the slower, down to 120/s (`service.ocpp.call_budget.CallBudget.pace`; 150/s by
+    default)."""
     boots_in_flight: int = DEFAULT_BOOTS_IN_FLIGHT
     """Poles admitted at once between their handshake and their first answer; in a
     reconnect storm the rest wait in their upgrade (`service.ocpp.call_budget.Admission`)."""

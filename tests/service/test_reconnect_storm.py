@@ -243,16 +243,16 @@ async def test_the_services_calls_keep_up_with_a_busy_fleet_whose_calls_are_answ
         ) -> None:
     """10,000 poles reconnecting ask about 50,000 calls of the service (issue 20). A steady
     fleet at 1,000 calls/s never falls silent but keeps only 10–25 of its calls in hand while
-    they are answered quickly: the service's calls then go near its full pace (150/s and
-    more: the 50,000 in under 340 s, after a 60 s hold for the boots), not at the storm's,
-    so every pole's profile is verified well within ten minutes; with none in hand, at
-    `rate` itself."""
+    they are answered quickly: the service's calls then go near its full pace (130/s and
+    more: the 50,000 in under 390 s), not at the storm's (120/s) nor at the flat 100/s they
+    were capped at before, so every pole's profile is verified well within ten minutes;
+    with none in hand, at `rate` itself."""
     now, sleep = fake_time()
     budget = CallBudget(clock=lambda: now[0], sleep=sleep)
     assert await calls_per_s(budget, now, 1000) == pytest.approx(DEFAULT_RATE)
     for _ in range(20):  # a steady fleet's calls in hand, never all answered at once
         budget.pole_call_started()
-    assert await calls_per_s(budget, now, 4000) >= 150.0
+    assert await calls_per_s(budget, now, 4000) >= 130.0
 
 
 async def test_the_services_calls_slow_down_as_the_poles_calls_queue() -> None:
