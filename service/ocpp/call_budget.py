@@ -191,15 +191,15 @@ class CallBudget:
         rate = (1.0 - share) / self.interval + share / self.busy_interval
         return 1.0 / rate
 
-    async def _idle_or(self, seconds: float) -> None:
-        """Until no pole's call is in hand or ``seconds`` have passed (on the injected
-        clock's sleep, like every other wait here)."""
-        idle = asyncio.ensure_future(self._idle.wait())
+    async def _set_or(self, event: asyncio.Event, seconds: float) -> None:
+        """Until ``event`` is set or ``seconds`` have passed (on the injected clock's sleep,
+        like every other wait here)."""
+        waiting = asyncio.ensure_future(event.wait())
         cap = asyncio.ensure_future(self._sleep(seconds))
         try:
-            await asyncio.wait((idle, cap), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((waiting, cap), return_when=asyncio.FIRST_COMPLETED)
         finally:
-            idle.cancel()
+            waiting.cancel()
             cap.cancel()
 
     async def _boots_first(self) -> None:
@@ -216,13 +216,7 @@ class CallBudget:
         left = self._held_since + self.boots_first_s - self._clock()
         if left <= 0:
             return
-        waiting = asyncio.ensure_future(settled.wait())
-        cap = asyncio.ensure_future(self._sleep(left))
-        try:
-            await asyncio.wait((waiting, cap), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiting.cancel()
-            cap.cancel()
+        await self._set_or(settled, left)
         if settled.is_set():
             self._held_since = None
 
@@ -240,7 +234,7 @@ class CallBudget:
                 if not self._idle.is_set():
                     busy_wait = self._last + self.pace(self.pole_calls) - self._clock()
                     if busy_wait > 0:
-                        await self._idle_or(busy_wait)
+                        await self._set_or(self._idle, busy_wait)
                 self._last = self._clock()
                 self._next = max(self._next, self._last) + self.interval
                 self.sent += 1
