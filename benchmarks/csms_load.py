@@ -130,6 +130,9 @@ class Stalls:
         self.stuck: collections.Counter[str] = collections.Counter()
         self.whole_run = [[0, 0.0, 0.0] for _ in range(3)]
         self.long_gc: list[str] = []
+        self.long_lag: list[tuple[float, float]] = []
+        """(wall time, seconds late) of every 10 ms sleep woken over 150 ms late, the whole
+        run: a storm's slow group of calls set beside the server's own stalls."""
         self.gc_counts = (0, 0, 0)
         self.started = time.perf_counter()
         """Per generation, every collection of the run (explicit or not): count, seconds,
@@ -178,8 +181,11 @@ class Stalls:
             before = time.perf_counter()
             await asyncio.sleep(0.01)
             self.beat = time.perf_counter()
+            late = self.beat - before - 0.01
+            if late > 0.15 and len(self.long_lag) < 50:
+                self.long_lag.append((time.time() - late, late))
             if self._inside():
-                self.lag.append(time.perf_counter() - before - 0.01)
+                self.lag.append(late)
 
     def summary(self) -> str:
         full = [s for g, s in self.gc_pauses if g == 2]
@@ -195,7 +201,11 @@ class Stalls:
                 + (f"; collections over 30 ms ({len(self.long_gc)}, from the server's "
                    "start): " + ", ".join(self.long_gc[:12]) if self.long_gc else "")
                 + "".join(f"; loop stuck {n * 50} ms at {where}"
-                          for where, n in self.stuck.most_common(3)))
+                          for where, n in self.stuck.most_common(3))
+                + (f"; loop late over 150 ms ({len(self.long_lag)}, s after the first "
+                   "connect: late ms): " + ", ".join(
+                       f"{at - self.window[2]:.1f}: {late * 1000:.0f}"
+                       for at, late in self.long_lag[:20]) if self.long_lag else ""))
 
 
 class KernelQueues:
@@ -315,6 +325,9 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
                                   + "".join(f"; {line}" for line in heap),
                                   **_count_rows(url, prefix, cleanup=db_url != "sqlite")}
         running.repository.engine.dispose()
+        if db_url == "sqlite" and os.environ.get("CSMS_LOAD_KEEP_DB"):
+            import shutil  # diagnosis: the message log's times of each call, server side
+            shutil.copy(f"{tmp}/bench.sqlite", os.environ["CSMS_LOAD_KEEP_DB"])
         stats.put(counts)
 
 
@@ -767,6 +780,14 @@ class GenStats:
     deploy_calls: collections.Counter[str] = field(default_factory=collections.Counter)
     invalid: int = 0
     invalid_examples: list[str] = field(default_factory=list)
+    # diagnosis of a slow group of boot calls: which side held them
+    slow_boot: list[tuple[str, str, str, float, float]] = field(default_factory=list)
+    """Boot-phase calls answered after over a second: pole, unique id, action, sent and
+    answered (s after the first connect); `CSMS_LOAD_SLOW_CALLS=file` writes them out."""
+    lags: list[tuple[float, float]] = field(default_factory=list)
+    """(s after the first connect, seconds late) of this generator's loop, over 150 ms."""
+    long_gc: list[tuple[float, float, int]] = field(default_factory=list)
+    """(s after the first connect, seconds, generation) of its collections over 50 ms."""
 
 
 class Generator:
@@ -823,10 +844,14 @@ class Generator:
         opens (then `timed` keeps it as the window's)."""
         wall, sent = time.time(), time.perf_counter()
         self._count_sent(action, payload)
+        unique_id = str(pole.seq + 1)  # the id `call` gives it (one call at a time per pole)
         kind = await pole.call(action, payload)
         latency_ms = (time.perf_counter() - sent) * 1000
         if kind != 3:
             self.stats.errors += 1
+        if phase == "boot" and latency_ms > 1000 and len(self.stats.slow_boot) < 20_000:
+            self.stats.slow_boot.append((pole.pole_id, unique_id, action, wall - self.t0,
+                                         wall + latency_ms / 1000 - self.t0))
         if wall < self.window[0]:
             self.stats.phase_ms.setdefault(phase, []).append(latency_ms)
             self.stats.phase_ms.setdefault("storm", []).append(latency_ms)
@@ -970,8 +995,33 @@ class Generator:
                 seen, since = count, time.time()
             await asyncio.sleep(0.1)
 
+    async def watch_lag(self) -> None:
+        """This generator's own stalls: a slow call may be the pole's side, not the
+        service's."""
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            late = time.perf_counter() - before - 0.01
+            if late > 0.15 and len(self.stats.lags) < 50:
+                self.stats.lags.append((time.time() - late - self.t0, late))
+
+    def watch_gc(self) -> None:
+        started = [0.0]
+
+        def timed(phase: str, info: dict[str, Any]) -> None:
+            if phase == "start":
+                started[0] = time.perf_counter()
+                return
+            took = time.perf_counter() - started[0]
+            if took > 0.05 and len(self.stats.long_gc) < 50:
+                self.stats.long_gc.append((time.time() - took - self.t0, took,
+                                           info["generation"]))
+        gc.callbacks.append(timed)
+
     async def main(self, ready: Any) -> GenStats:
         booted, boot_count = asyncio.Event(), [0]
+        self.watch_gc()
+        watcher = asyncio.create_task(self.watch_lag())
         run = self.storm_pole if self.scenario == "storm" else self.run_pole
         tasks = [asyncio.create_task(run(i, booted, boot_count)) for i in self.indices]
         if not self.indices:
@@ -1005,6 +1055,7 @@ class Generator:
         for pole in self.poles:
             if pole.transport is not None:
                 pole.transport.close()
+        watcher.cancel()
         await asyncio.sleep(0.2)
         return self.stats
 
@@ -1070,7 +1121,8 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
                                      # nothing to wait for where nothing is deployed
                                      "verify_wait": args.verify_wait
                                      if deploy and server == "ours" else 0.0})
-    window = ctx.Array("d", [INF, INF], lock=False)
+    window = ctx.Array("d", [INF, INF, 0.0], lock=False)
+    """The steady window's start and end, and the first connect's time (t0)."""
     workers = args.workers if server == "ours" else 1
     tmp: tempfile.TemporaryDirectory[str] | None = None
     if workers > 1:
@@ -1118,6 +1170,7 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
     cpu_at_start = [_proc_cpu_s(pid) for pid in pids]  # each server process, from here on
     gen_ready, results = ctx.Queue(), ctx.Queue()
     t0 = time.time() + 0.5
+    window[2] = t0
     loads = [os.getloadavg()]
     count = args.generators
     gens = [ctx.Process(target=_generator_main,
@@ -1169,7 +1222,13 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         tmp.cleanup()
     total = GenStats()
     gen_cpu = 0.0
-    for stats, cpu in collected:
+    gen_stalls: list[str] = []
+    for number, (stats, cpu) in enumerate(collected):
+        total.slow_boot += stats.slow_boot
+        gen_stalls += [f"generator {number} late {late * 1000:.0f} ms at {at:.1f} s"
+                       for at, late in stats.lags[:10]]
+        gen_stalls += [f"generator {number} GC gen {generation} {took * 1000:.0f} ms at "
+                       f"{at:.1f} s" for at, took, generation in stats.long_gc[:10]]
         gen_cpu += cpu
         total.connected += stats.connected
         total.connect_failed += stats.connect_failed
@@ -1207,7 +1266,11 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
             "sent": dict(total.sent), "deploy_calls": dict(total.deploy_calls),
             "invalid": total.invalid, "invalid_examples": total.invalid_examples[:3],
             "loads": loads, "cpu_per_process": cpu_per_process, "cpu_span": cpu_span,
+            "slow_boot": _slow_calls(total.slow_boot), "generator_stalls": gen_stalls,
         }
+        if os.environ.get("CSMS_LOAD_SLOW_CALLS"):
+            Path(os.environ["CSMS_LOAD_SLOW_CALLS"]).write_text(json.dumps(
+                {"t0": t0, "calls": total.slow_boot}))
     label = (f"tender x{args.traffic_speed:g}" if scenario == "tender" else scenario)
     if workers > 1:
         label += f" w{workers}"
@@ -1227,6 +1290,23 @@ def run_one(args: argparse.Namespace, scenario: str, server: str) -> Outcome:
         errors=total.errors,
         server_calls=total.server_calls, stored=stored, notes=notes, storm=storm,
         listen_queue=listen_queue)
+
+
+def _slow_calls(calls: list[tuple[str, str, str, float, float]]) -> str:
+    """Boot calls answered after over a second: when they were sent and when answered (in
+    seconds after the first connect, the five busiest tenths of a second each). A group
+    answered in the same tenth after being sent over a span was held by one stall."""
+    if not calls:
+        return "none"
+
+    def busiest(moments: list[float]) -> str:
+        tenths = collections.Counter(round(m, 1) for m in moments)
+        return ", ".join(f"{at:.1f} s: {n}" for at, n in sorted(tenths.most_common(5)))
+    actions = collections.Counter(action for _, _, action, _, _ in calls)
+    return (f"{len(calls)} ({dict(actions)}), sent {min(c[3] for c in calls):.1f}–"
+            f"{max(c[3] for c in calls):.1f} s (busiest {busiest([c[3] for c in calls])}), "
+            f"answered {min(c[4] for c in calls):.1f}–{max(c[4] for c in calls):.1f} s "
+            f"(busiest {busiest([c[4] for c in calls])})")
 
 
 def _print_table(outcomes: list[Outcome]) -> None:
@@ -1288,6 +1368,9 @@ def _print_storm(o: Outcome) -> None:
     print(f"    server CPU from the first connect to the window's end ({st['cpu_span']:.0f} s): "
           + ", ".join(f"{seconds:.1f} s" for seconds in st["cpu_per_process"])
           + " per process")
+    print(f"    boot calls answered after over 1 s: {st['slow_boot']}; the load generators' "
+          "own stalls (loop late over 150 ms, GC over 50 ms): "
+          + ("; ".join(st["generator_stalls"]) or "none"))
     print(f"    CSMS→pole calls {st['deploy_calls']}; memory {o.rss_per_conn_kb:.1f} KB per "
           f"connection; frames breaking the OCPP 1.6 schema {st['invalid']}"
           + (f" e.g. {st['invalid_examples']}" if st["invalid_examples"] else ""))
