@@ -128,6 +128,8 @@ class Stalls:
         self.lag: list[float] = []
         self.beat = time.perf_counter()
         self.stuck: collections.Counter[str] = collections.Counter()
+        self.stuck_long: list[str] = []
+        """Outside the window, where the loop was when 300 ms late (a storm's stalls)."""
         self.whole_run = [[0, 0.0, 0.0] for _ in range(3)]
         self.long_gc: list[str] = []
         self.long_lag: list[tuple[float, float]] = []
@@ -142,17 +144,24 @@ class Stalls:
         threading.Thread(target=self._watchdog, daemon=True).start()
 
     def _watchdog(self) -> None:
-        """Where the loop's thread is when the loop is 100 ms late (diagnosis only)."""
+        """Where the loop's thread is when the loop is 100 ms late in the window, and at
+        any time when it is 300 ms late (diagnosis only)."""
         while True:
             time.sleep(0.05)
-            if time.perf_counter() - self.beat > 0.1 and self._inside():
+            late = time.perf_counter() - self.beat
+            inside = self._inside()
+            if (late > 0.1 and inside) or (late > 0.3 and len(self.stuck_long) < 40):
                 frame = sys._current_frames().get(self.main)
                 where: list[str] = []
-                while frame is not None and len(where) < 6:
+                while frame is not None and len(where) < (6 if inside else 14):
                     where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}"
                                  f" {frame.f_code.co_name}")
                     frame = frame.f_back
-                self.stuck[" < ".join(where)] += 1
+                if inside:
+                    self.stuck[" < ".join(where)] += 1
+                else:
+                    self.stuck_long.append(f"{time.time() - self.window[2]:.2f} s, "
+                                           f"{late * 1000:.0f} ms late: " + " < ".join(where))
 
     def _inside(self) -> bool:
         return bool(self.window[0] <= time.time() < self.window[1])
@@ -205,7 +214,8 @@ class Stalls:
                 + (f"; loop late over 150 ms ({len(self.long_lag)}, s after the first "
                    "connect: late ms): " + ", ".join(
                        f"{at - self.window[2]:.1f}: {late * 1000:.0f}"
-                       for at, late in self.long_lag[:20]) if self.long_lag else ""))
+                       for at, late in self.long_lag[:20]) if self.long_lag else "")
+                + "".join(f"; STUCK at {where}" for where in self.stuck_long))
 
 
 class KernelQueues:
