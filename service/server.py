@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from service.listen_queue import LISTEN_BACKLOG
 from service.live.hub import LiveHub
 from service.ocpp import gc_policy
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
+from service.paced_accept import PacedAcceptor
 from service.policy.capacity import CapacityPolicy
 from service.rollouts import RolloutRunner
 from service.security.ca import ServiceCa
@@ -41,6 +43,38 @@ __all__ = ["RunningService", "ServiceConfig", "prepare_database", "prepare_stora
            "serve", "start_service"]
 
 LOOP_LOGGER = logging.getLogger("service.event_loop")
+
+
+class PacedServer(uvicorn.Server):
+    """uvicorn's server, its connections taken by a `PacedAcceptor` (a few per loop turn)
+    instead of the loop's own listener, which takes a whole storm's queue in one turn."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket,
+                 ssl_context: ssl.SSLContext | None) -> None:
+        super().__init__(config)
+        self.sock = sock
+        self.ssl_context = ssl_context
+        self.acceptor: PacedAcceptor | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        # No socket for uvicorn to listen on: it starts the lifespan and marks itself
+        # started; the acceptor serves the socket with the protocol uvicorn would build.
+        await super().startup(sockets=[])
+        config = self.config
+
+        def protocol() -> asyncio.Protocol:
+            made: asyncio.Protocol = config.http_protocol_class(  # type: ignore[call-arg]
+                config=config, server_state=self.server_state,
+                app_state=self.lifespan.state)
+            return made
+        self.acceptor = PacedAcceptor(self.sock, protocol, backlog=config.backlog,
+                                      ssl_context=self.ssl_context)
+        self.acceptor.start()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.acceptor is not None:  # stop accepting before the connections are closed
+            self.acceptor.close()
+        await super().shutdown(sockets=sockets)
 
 
 @dataclass
@@ -117,8 +151,8 @@ async def serve(services: Services) -> RunningService:
                             ws=BufferedWebSocketProtocol, ws_ping_interval=None,
                             ssl_context_factory=None if ssl_context is None
                             else lambda _config, _default: ssl_context)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[services.sock]), name="csms")
+    server = PacedServer(config, services.sock, ssl_context)
+    task = asyncio.create_task(server.serve(), name="csms")
     while not server.started:
         if task.done():
             task.result()  # raise why it could not start

@@ -1,0 +1,142 @@
+"""New connections taken off the listening socket a few at a time, between the poles' calls.
+
+The event loop's own listener takes every connection waiting in the kernel's accept queue in
+one go: libuv (uvloop) accepts until the queue is empty, asyncio's selector loop up to the
+listen backlog (16,384 here, `service.listen_queue`). For each one it builds a transport and
+uvicorn's protocol, and in the same loop turn or the next the HTTP upgrade is parsed, the
+WebSocket protocol built and the app started up to the admission gate
+(`service.ocpp.call_budget.Admission`). When a fleet reconnects at once, thousands arrive
+within a second or two, and that work is one long loop turn in which nothing else runs: the
+boot calls of the poles already admitted wait behind it. Measured (issue 20,
+``benchmarks/csms_load.py --scenario storm --poles 10000``, where the loop is when it is
+late): in every run the loop stalled 1.5–1.9 s one to two seconds in, inside uvloop's accept
+and uvicorn's upgrade handling, and the 355–562 boot calls then in hand were answered after
+about 2 s (the boot-phase p99 ≈ max ≈ 2 s of about one run in five, where the group passed
+1 % of the calls).
+
+`PacedAcceptor` takes at most `PER_TURN` connections each time the loop finds the socket
+readable; the rest wait in the kernel's accept queue, which is sized for a fleet, and are
+taken in the next turns, after the calls that arrived meanwhile. Each connection is handed
+to the loop with ``connect_accepted_socket`` (a public asyncio API that uvloop implements
+too), with TLS where the service has it, so it is served exactly as the loop's own
+listener would serve it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import socket
+import ssl
+from collections.abc import Callable
+
+LOGGER = logging.getLogger(__name__)
+
+PER_TURN = 64
+"""Connections taken per loop turn at most. A new pole costs the loop about 0.3 ms until it
+waits at the admission gate (accept, upgrade, app), so 64 keep a turn's share of new
+connections near 20 ms; at a turn every 20–50 ms that is still over 1,000 connections a
+second, faster than poles are admitted in a storm (about 400 a second on two cores)."""
+
+OUT_OF_FILES_PAUSE_S = 1.0
+"""How long the listener rests when the process has no file descriptor left: the queued
+connections wait in the kernel meanwhile instead of the loop spinning on the error."""
+
+_OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+
+
+class PacedAcceptor:
+    """Listens on ``sock`` (bound) with a queue of ``backlog``, accepts at most
+    ``per_turn`` connections each time the loop finds it readable, and serves each with
+    ``protocol_factory``."""
+
+    def __init__(self, sock: socket.socket, protocol_factory: Callable[[], asyncio.Protocol],
+                 *, backlog: int, ssl_context: ssl.SSLContext | None = None,
+                 per_turn: int = PER_TURN) -> None:
+        if per_turn < 1:
+            raise ValueError(f"per_turn = {per_turn!r}: at least one connection a turn")
+        self.sock = sock
+        self.protocol_factory = protocol_factory
+        self.ssl_context = ssl_context
+        self.per_turn = per_turn
+        self.backlog = backlog
+        self.accepted = 0
+        """Connections taken so far (for diagnosis and tests)."""
+        self.turns = 0
+        """Times the loop found the socket readable and connections were taken."""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._opening: set[asyncio.Task[None]] = set()
+        self._resume: asyncio.TimerHandle | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        """Start accepting (on the running loop)."""
+        self._loop = asyncio.get_running_loop()
+        self.sock.listen(self.backlog)
+        self.sock.setblocking(False)
+        self._loop.add_reader(self.sock.fileno(), self._accept_some)
+
+    def close(self) -> None:
+        """Stop accepting and close the listening socket; connections already taken stay
+        (their server closes them). Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._resume is not None:
+            self._resume.cancel()
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+
+    def _accept_some(self) -> None:
+        loop = self._loop
+        assert loop is not None
+        taken = 0
+        for _ in range(self.per_turn):
+            try:
+                connection, _address = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                break
+            except ConnectionAbortedError:
+                continue  # the client gave up while queued: nothing to serve
+            except OSError as error:
+                if error.errno in _OUT_OF_RESOURCES:
+                    self._rest(error)
+                    break
+                raise
+            taken += 1
+            connection.setblocking(False)
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            task = loop.create_task(self._serve(connection))
+            self._opening.add(task)
+            task.add_done_callback(self._opening.discard)
+        if taken:
+            self.accepted += taken
+            self.turns += 1
+
+    def _rest(self, error: OSError) -> None:
+        """No file descriptor (or memory) for another connection: say so, and look again
+        after a pause."""
+        LOGGER.error("cannot accept more connections (%s); the waiting ones stay queued, "
+                     "retrying in %g s", error.strerror, OUT_OF_FILES_PAUSE_S)
+        loop = self._loop
+        assert loop is not None
+        loop.remove_reader(self.sock.fileno())
+        self._resume = loop.call_later(OUT_OF_FILES_PAUSE_S, self._listen_again)
+
+    def _listen_again(self) -> None:
+        self._resume = None
+        if not self._closed and self._loop is not None:
+            self._loop.add_reader(self.sock.fileno(), self._accept_some)
+
+    async def _serve(self, connection: socket.socket) -> None:
+        loop = self._loop
+        assert loop is not None
+        try:
+            await loop.connect_accepted_socket(self.protocol_factory, connection,
+                                               ssl=self.ssl_context)
+        except (OSError, ssl.SSLError, TimeoutError) as error:
+            # A client that left during the TLS handshake, or spoke something else: the
+            # loop has closed its transport; nothing was served, so nothing to keep.
+            LOGGER.debug("a connection ended while being set up: %r", error)
