@@ -1,0 +1,168 @@
+"""A storm's connections taken a few per loop turn (issue 20, `service.paced_accept`): the
+loop's own listener took the whole accept queue in one turn, and the poles already admitted
+waited behind it. Real sockets on 127.0.0.1, on the standard loop and on uvloop."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+import pytest
+import uvloop
+
+from service.paced_accept import PacedAcceptor
+
+LOOPS: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
+    "asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+QUEUED = 100
+"""Connections waiting in the kernel's queue before the service looks."""
+
+
+class Greeter(asyncio.Protocol):
+    """Says "hi" to each connection, so a client knows it is served."""
+
+    made = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        Greeter.made += 1
+        cast(asyncio.WriteTransport, transport).write(b"hi")  # uvloop's: no subclass
+
+
+def _bound() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def _greeted(client: socket.socket) -> bool:
+    client.settimeout(10)
+    return client.recv(2) == b"hi"
+
+
+@pytest.mark.parametrize("loop_name", list(LOOPS))
+def test_a_queue_of_connections_is_taken_a_few_per_turn_and_every_one_served(
+        loop_name: str) -> None:
+    async def scenario() -> tuple[list[int], int, int]:
+        Greeter.made = 0
+        acceptor = PacedAcceptor(_bound(), Greeter, backlog=QUEUED * 2, per_turn=8)
+        acceptor.start()
+        port = acceptor.sock.getsockname()[1]
+        # All connect before the loop runs again: the whole storm is in the kernel's queue.
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(QUEUED)]
+        taken_by_turn: list[int] = []
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+
+        def tick(seen: int = 0) -> None:  # runs once every loop turn
+            taken_by_turn.append(acceptor.accepted - seen)
+            if acceptor.accepted < QUEUED:
+                loop.call_soon(tick, acceptor.accepted)
+            else:
+                done.set_result(None)
+        loop.call_soon(tick)
+        await asyncio.wait_for(done, 10)
+        greeted = sum(await asyncio.gather(*(asyncio.to_thread(_greeted, c)
+                                             for c in clients)))
+        for client in clients:
+            client.close()
+        acceptor.close()
+        return taken_by_turn, greeted, acceptor.turns
+
+    with asyncio.Runner(loop_factory=LOOPS[loop_name]) as runner:
+        taken_by_turn, greeted, turns = runner.run(scenario())
+    assert max(taken_by_turn) <= 8, taken_by_turn
+    assert sum(taken_by_turn) == QUEUED
+    assert turns >= QUEUED // 8
+    assert greeted == QUEUED  # every queued connection was served, none dropped
+    assert Greeter.made == QUEUED
+
+
+@pytest.mark.parametrize("loop_name", list(LOOPS))
+def test_closed_it_accepts_nothing_more_and_frees_the_port(loop_name: str) -> None:
+    async def scenario() -> int:
+        acceptor = PacedAcceptor(_bound(), Greeter, backlog=16)
+        acceptor.start()
+        port: int = acceptor.sock.getsockname()[1]
+        first = socket.create_connection(("127.0.0.1", port))
+        assert await asyncio.to_thread(_greeted, first)
+        first.close()
+        acceptor.close()
+        acceptor.close()  # a second close (shutdown after a stop) is harmless
+        return port
+
+    with asyncio.Runner(loop_factory=LOOPS[loop_name]) as runner:
+        port = runner.run(scenario())
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def test_at_least_one_connection_a_turn() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        PacedAcceptor(_bound(), Greeter, backlog=16, per_turn=0)
+
+
+SERVER_OUT_OF_FILES = textwrap.dedent("""
+    import asyncio, logging, resource, socket, sys
+    from service.paced_accept import PacedAcceptor
+
+    class Greeter(asyncio.Protocol):
+        def connection_made(self, transport):
+            transport.write(b"hi")
+
+    async def main():
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        acceptor = PacedAcceptor(sock, Greeter, backlog=64)
+        acceptor.start()
+        import os
+        in_use = len(os.listdir("/proc/self/fd")) - 1  # less the listing's own
+        # room for a few connections only: the rest find the process out of descriptors
+        resource.setrlimit(resource.RLIMIT_NOFILE, (in_use + 3, resource.getrlimit(
+            resource.RLIMIT_NOFILE)[1]))
+        print(sock.getsockname()[1], flush=True)
+        await asyncio.sleep(3600)
+
+    logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
+    asyncio.run(main())
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd")
+def test_out_of_file_descriptors_it_says_so_and_serves_the_queued_ones_once_freed(
+        tmp_path: Path) -> None:
+    """A service out of file descriptors must not spin on the error nor drop the queued
+    connections: it says why in its log and serves them once descriptors are free."""
+    script = tmp_path / "server.py"
+    script.write_text(SERVER_OUT_OF_FILES)
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    clients: list[socket.socket] = []
+    try:
+        assert server.stdout is not None and server.stderr is not None
+        port = int(server.stdout.readline())
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(10)]
+        served = [c for c in clients[:3] if _greeted(c)]
+        assert len(served) == 3  # room for three
+        said = server.stderr.readline()
+        assert "cannot accept more connections" in said, said
+        assert "Too many open files" in said
+        waiting = clients[3]
+        waiting.setblocking(False)
+        with pytest.raises(BlockingIOError):  # queued, not served: nothing to read yet
+            waiting.recv(2)
+        waiting.setblocking(True)
+        for client in served:  # their poles leave: descriptors free again
+            client.close()
+        assert _greeted(waiting)  # and the next queued one is served after the pause
+    finally:
+        server.kill()
+        server.wait()
+        for client in clients:
+            client.close()
