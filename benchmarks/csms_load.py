@@ -108,6 +108,16 @@ def take_upgrade_head(buffer: bytearray) -> bytes | None:
     return head
 
 
+def _top(frame: Any) -> str:
+    """A thread's innermost three frames, innermost first."""
+    where: list[str] = []
+    while frame is not None and len(where) < 3:
+        where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} "
+                     f"{frame.f_code.co_name}")
+        frame = frame.f_back
+    return " < ".join(where) or "-"
+
+
 def raise_nofile() -> int:
     """Open-file limit up to the hard limit; returns the new soft limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -151,7 +161,8 @@ class Stalls:
             late = time.perf_counter() - self.beat
             inside = self._inside()
             if (late > 0.1 and inside) or (late > 0.3 and len(self.stuck_long) < 40):
-                frame = sys._current_frames().get(self.main)
+                frames = sys._current_frames()
+                frame = frames.get(self.main)
                 where: list[str] = []
                 while frame is not None and len(where) < (6 if inside else 14):
                     where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}"
@@ -159,9 +170,13 @@ class Stalls:
                     frame = frame.f_back
                 if inside:
                     self.stuck[" < ".join(where)] += 1
-                else:
+                else:  # and what the process's other threads do meanwhile (the GIL)
+                    others = [f"{thread.name}: " + _top(frames.get(thread.ident))
+                              for thread in threading.enumerate()
+                              if thread.ident not in (self.main, threading.get_ident())]
                     self.stuck_long.append(f"{time.time() - self.window[2]:.2f} s, "
-                                           f"{late * 1000:.0f} ms late: " + " < ".join(where))
+                                           f"{late * 1000:.0f} ms late: " + " < ".join(where)
+                                           + " | " + " | ".join(others))
 
     def _inside(self) -> bool:
         return bool(self.window[0] <= time.time() < self.window[1])
