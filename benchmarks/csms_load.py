@@ -288,6 +288,9 @@ def _run_server(kind: str, main: Any) -> None:
 def _server_main(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
+    if kind == "ours" and os.environ.get("CSMS_LOAD_SWITCH_INTERVAL"):
+        # diagnosis: how long a thread waiting for the GIL waits before it asks for it
+        sys.setswitchinterval(float(os.environ["CSMS_LOAD_SWITCH_INTERVAL"]))
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
     serving = _serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window)
     if kind != "ours" or not profile_to:
