@@ -1,4 +1,5 @@
-"""Test helpers shared across the suite: a raw service-port client and a sim subprocess."""
+"""Test helpers shared across the suite: a hand-moved clock, a raw service-port client and a
+sim subprocess."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,59 @@ from service.ocpp.pole_handler import CsmsSettings
 from service.server import RunningService, start_service
 
 REPO = Path(__file__).resolve().parent.parent
+
+CLOCK_START = datetime(2031, 3, 9, 8, 30, tzinfo=UTC)
+"""A date no one runs these tests on: a test that reads the real clock would show."""
+
+
+class ManualClock:
+    """Time that moves only when the test moves it.
+
+    Tests inject it wherever the code takes a clock, so that no test depends on today's date,
+    the machine's time zone or how fast the machine is: ages, graces, timeouts and paces come
+    out the same on every run. One reading, in the two views the code asks for: `now()` is the
+    wall clock (an aware datetime in `start`'s zone, for a `Callable[[], datetime]`) and
+    calling the clock, or `monotonic()`, gives monotonic seconds (for a `Callable[[], float]`).
+    They read `start` and `seconds` until the test moves them: `advance` moves both alike,
+    `set` puts one view at a reading and the other follows.
+    """
+
+    def __init__(self, start: datetime = CLOCK_START, *, seconds: float = 1000.0) -> None:
+        self._now = _aware(start)
+        self._seconds = seconds
+
+    def __call__(self) -> float:
+        return self._seconds
+
+    def monotonic(self) -> float:
+        return self._seconds
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, step: float | timedelta) -> None:
+        """Let `step` (seconds, or a timedelta) pass."""
+        if isinstance(step, timedelta):
+            self._now += step
+            self._seconds += step.total_seconds()
+        else:
+            self._now += timedelta(seconds=step)
+            self._seconds += step
+
+    def set(self, reading: datetime | float) -> None:
+        """Put the wall clock (a datetime) or the monotonic seconds (a number) at `reading`."""
+        if isinstance(reading, datetime):
+            self._seconds += (_aware(reading) - self._now).total_seconds()
+            self._now = reading
+        else:
+            self._now += timedelta(seconds=reading - self._seconds)
+            self._seconds = reading
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.utcoffset() is None:
+        raise ValueError(f"a manual clock reads aware datetimes, not {moment!r}")
+    return moment
 
 
 class RawPort:

@@ -26,21 +26,12 @@ from gui.fleet.model import (
 from pole_link.model.led import LedColour
 from pole_link.service_api import PoleRecord, ServiceEvent, parse_event
 from pole_link.timeutil import format_time
+from tests.support import ManualClock
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
 
 NOW = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand, so ages and stuck sessions are deterministic."""
-
-    def __init__(self, moment: datetime = NOW) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def at(minutes_ago: float = 0.0) -> str:
@@ -92,8 +83,8 @@ def status(pole_id: str, connector_id: int, state: str, error: str = "NoError",
             "errorCode": error, "at": at(minutes_ago)}
 
 
-def fleet_model(*poles: dict[str, Any], clock: Clock | None = None) -> FleetModel:
-    model = FleetModel(now=clock or Clock())
+def fleet_model(*poles: dict[str, Any], clock: ManualClock | None = None) -> FleetModel:
+    model = FleetModel(now=(clock or ManualClock(NOW)).now)
     model.set_poles(records(list(poles)))
     return model
 
@@ -128,8 +119,8 @@ class Recorder:
 
 def test_model_holds_up_under_qt_model_tester_through_loads_events_and_sorts(
         qtmodeltester: ModelTester) -> None:
-    clock = Clock()
-    model = FleetModel(now=clock)
+    clock = ManualClock(NOW)
+    model = FleetModel(now=clock.now)
     qtmodeltester.check(model)
     model.set_poles(records([pole("PW-0001", "Charging"), pole("PW-0002", connected=False)]))
     model.apply_events(typed_all([status("PW-0001", 1, "Faulted", "GroundFailure"),
@@ -138,7 +129,7 @@ def test_model_holds_up_under_qt_model_tester_through_loads_events_and_sorts(
                          "at": at()}]))
     model.sort(Column.ATTENTION, Qt.SortOrder.DescendingOrder)
     model.apply_event(typed(status("PW-0003", 1, "Finishing")))
-    clock.moment += timedelta(hours=1)
+    clock.advance(timedelta(hours=1))
     model.refresh()
     model.sort(Column.LAST_SEEN, Qt.SortOrder.AscendingOrder)
     model.set_poles(records([pole("PW-0004")]))
@@ -267,14 +258,14 @@ def test_fault_on_connector_zero_faults_the_pole() -> None:
 
 
 def test_transaction_running_over_24_hours_is_stuck_against_the_injected_clock() -> None:
-    clock = Clock()
+    clock = ManualClock(NOW)
     model = fleet_model(pole("PW-0001", "Charging"), pole("PW-0002", "Charging"), clock=clock)
     model.apply_event(typed({"type": "transaction", "event": "started", "poleId": "PW-0001",
                              "meterWh": 0, "connectorId": 1, "transactionId": 5,
                              "at": at(23 * 60)}))
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.NONE
     recorder = Recorder(model)
-    clock.moment = NOW + timedelta(hours=2)
+    clock.set(NOW + timedelta(hours=2))
     model.refresh()
     assert cell(model, "PW-0001", Column.POLE, AttentionRole) == Severity.STUCK
     assert cell(model, "PW-0001", Column.ATTENTION) == "Socket 1: transaction running 25 h"

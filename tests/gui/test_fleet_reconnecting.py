@@ -14,18 +14,11 @@ from datetime import UTC, datetime, timedelta
 from gui.fleet.fleet import Fleet
 from gui.fleet.rows import RowFlag, Severity, connection_text, reconnecting
 from pole_link.service_api import ConnectionEvent, PoleRecord
+from tests.support import ManualClock
 
 RESTARTED = datetime(2031, 1, 14, 13, 2, tzinfo=UTC)
 UNTIL = RESTARTED + timedelta(minutes=15)
 STOPPED = RESTARTED - timedelta(hours=2)
-
-
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def listing() -> list[PoleRecord]:
@@ -37,15 +30,15 @@ def listing() -> list[PoleRecord]:
 
 
 def test_during_the_grace_the_row_says_reconnecting_since_the_restart_in_local_time() -> None:
-    clock = Clock(RESTARTED + timedelta(minutes=3))
-    fleet = Fleet(now=clock)
+    clock = ManualClock(RESTARTED + timedelta(minutes=3))
+    fleet = Fleet(now=clock.now)
     fleet.set_poles(listing())
     row = fleet.pole("PW-0001")
     assert row is not None
     assert [r.text() for r in row.reasons] == ["Service restarted at 14:02"]
     assert (row.severity, row.flags & RowFlag.OFFLINE) == (Severity.NONE, RowFlag.NONE), \
         "expected back: not under Needs attention"
-    assert connection_text(row.connected, reconnecting=reconnecting(row, clock())) == \
+    assert connection_text(row.connected, reconnecting=reconnecting(row, clock.now())) == \
         "Reconnecting"
     other = fleet.pole("PW-0002")
     assert other is not None and other.severity == Severity.OFFLINE, \
@@ -53,26 +46,26 @@ def test_during_the_grace_the_row_says_reconnecting_since_the_restart_in_local_t
 
 
 def test_after_the_grace_the_pole_is_offline_as_before() -> None:
-    clock = Clock(RESTARTED + timedelta(minutes=3))
-    fleet = Fleet(now=clock)
+    clock = ManualClock(RESTARTED + timedelta(minutes=3))
+    fleet = Fleet(now=clock.now)
     fleet.set_poles(listing())
-    clock.moment = UNTIL
+    clock.set(UNTIL)
     fleet.refresh()
     row = fleet.pole("PW-0001")
     assert row is not None
     assert (row.severity, [r.text() for r in row.reasons]) == (
         Severity.OFFLINE, ["Offline for 2 h"])
     assert row.flags & RowFlag.OFFLINE
-    assert connection_text(row.connected, reconnecting=reconnecting(row, clock())) == "Offline"
+    assert connection_text(row.connected, reconnecting=reconnecting(row, clock.now())) == "Offline"
 
 
 def test_a_pole_back_and_dropping_again_is_offline_at_once() -> None:
-    clock = Clock(RESTARTED + timedelta(minutes=3))
-    fleet = Fleet(now=clock)
+    clock = ManualClock(RESTARTED + timedelta(minutes=3))
+    fleet = Fleet(now=clock.now)
     fleet.set_poles(listing())
-    fleet.apply_events([ConnectionEvent("PW-0001", True, clock())])
-    clock.moment += timedelta(minutes=1)
-    fleet.apply_events([ConnectionEvent("PW-0001", False, clock())])
+    fleet.apply_events([ConnectionEvent("PW-0001", True, clock.now())])
+    clock.advance(timedelta(minutes=1))
+    fleet.apply_events([ConnectionEvent("PW-0001", False, clock.now())])
     row = fleet.pole("PW-0001")
     assert row is not None and row.severity == Severity.OFFLINE, \
         "its own drop after the restart is not the service's"

@@ -23,19 +23,10 @@ from pole_link.service_api import (
     TransactionEvent,
     WatchingEvent,
 )
+from tests.support import ManualClock
 
 NOW = datetime(2031, 3, 9, 8, 30, tzinfo=UTC)
 """A date no one runs these tests on: a test that reads the real clock would show."""
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, moment: datetime = NOW) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def ago(minutes: float) -> datetime:
@@ -60,8 +51,8 @@ def status(pole_id: str, connector_id: int, state: str, error: str = "NoError",
     return StatusEvent(pole_id, connector_id, state, error, ago(minutes_ago))
 
 
-def fleet_of(*poles: PoleRecord, clock: Clock | None = None) -> Fleet:
-    fleet = Fleet(now=clock or Clock())
+def fleet_of(*poles: PoleRecord, clock: ManualClock | None = None) -> Fleet:
+    fleet = Fleet(now=(clock or ManualClock(NOW)).now)
     assert fleet.set_poles(poles) == [Reset()]
     return fleet
 
@@ -218,7 +209,7 @@ def test_stale_keeps_when_the_feed_went_down_and_live_again_clears_the_reason() 
 
 
 def test_an_empty_fleet_reports_stale_but_no_rows() -> None:
-    fleet = Fleet(now=Clock())
+    fleet = Fleet(now=ManualClock(NOW).now)
     assert fleet.set_stale(NOW, "no route to host") == [StaleChanged()]
     assert fleet.refresh() == []
     assert fleet.set_uptime({"PW-1": 99.0}) == []
@@ -226,15 +217,15 @@ def test_an_empty_fleet_reports_stale_but_no_rows() -> None:
 
 
 def test_refresh_ages_rows_against_the_injected_clock() -> None:
-    clock = Clock()
+    clock = ManualClock(NOW)
     fleet = fleet_of(pole("PW-1", "Charging"), pole("PW-2", "Charging"), clock=clock)
     fleet.apply_events([TransactionEvent("PW-2", "started", 1, 5, NOW - timedelta(hours=23),
                                          0)])
     row = fleet.pole("PW-2")
     assert row is not None and not row.reasons
-    clock.moment = NOW + timedelta(minutes=30)
+    clock.set(NOW + timedelta(minutes=30))
     assert fleet.refresh() == [Changed(0, 1, frozenset({Column.LAST_SEEN}), text_only=True)]
-    clock.moment = NOW + timedelta(hours=2)
+    clock.set(NOW + timedelta(hours=2))
     assert fleet.refresh() == [Changed(1, 1, frozenset({Column.POLE, Column.ATTENTION})),
                                Changed(0, 1, frozenset({Column.LAST_SEEN}), text_only=True)]
     assert row.severity == Severity.STUCK and row.flags & RowFlag.STUCK
@@ -242,11 +233,11 @@ def test_refresh_ages_rows_against_the_injected_clock() -> None:
 
 
 def test_refresh_moves_a_row_that_became_stuck_up_an_attention_sort() -> None:
-    clock = Clock()
+    clock = ManualClock(NOW)
     fleet = fleet_of(pole("PW-1"), pole("PW-2", "SuspendedEVSE", since_min=20), clock=clock)
     fleet.sort(Column.ATTENTION, descending=True)
     assert order(fleet) == ["PW-1", "PW-2"]
-    clock.moment = NOW + timedelta(minutes=15)  # 35 min in SuspendedEVSE: stuck
+    clock.set(NOW + timedelta(minutes=15))  # 35 min in SuspendedEVSE: stuck
     changes = fleet.refresh()
     assert changes == [Reordered([]), Changed(0, 0, frozenset({Column.POLE, Column.ATTENTION})),
                        Changed(0, 1, frozenset({Column.LAST_SEEN}), text_only=True)]

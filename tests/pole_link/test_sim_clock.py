@@ -7,25 +7,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pole_link.sim.clock import EventScheduler, SimClock
+from tests.support import ManualClock
 
 START = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
-class FakeWall:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_speed_scales_wall_time() -> None:
-    wall = FakeWall()
+    wall = ManualClock()
     clock = SimClock(START, speed=60, wall=wall)
-    wall.now += 2
+    wall.advance(2)
     assert clock.now() == START + timedelta(minutes=2)
     clock.set_speed(1)
-    wall.now += 2
+    wall.advance(2)
     assert clock.now() == START + timedelta(minutes=2, seconds=2)
 
 
@@ -37,7 +30,7 @@ def test_naive_start_and_bad_speed_refused() -> None:
 
 
 def test_jump_runs_every_event_in_between_in_order_at_its_own_time() -> None:
-    clock = SimClock(START, wall=FakeWall())
+    clock = SimClock(START, wall=ManualClock())
     scheduler = EventScheduler(clock)
     seen: list[tuple[str, datetime]] = []
     for name, minutes in [("c", 30), ("a", 10), ("b", 20), ("late", 90)]:
@@ -50,7 +43,7 @@ def test_jump_runs_every_event_in_between_in_order_at_its_own_time() -> None:
 
 
 def test_events_scheduled_by_events_inside_a_jump_also_run() -> None:
-    clock = SimClock(START, wall=FakeWall())
+    clock = SimClock(START, wall=ManualClock())
     scheduler = EventScheduler(clock)
     ticks: list[datetime] = []
 
@@ -64,7 +57,7 @@ def test_events_scheduled_by_events_inside_a_jump_also_run() -> None:
 
 
 def test_cancelled_events_do_not_run_and_clock_never_goes_back() -> None:
-    clock = SimClock(START, wall=FakeWall())
+    clock = SimClock(START, wall=ManualClock())
     scheduler = EventScheduler(clock)
     ran: list[int] = []
     handle = scheduler.call_later(10, lambda: ran.append(1))
@@ -75,7 +68,7 @@ def test_cancelled_events_do_not_run_and_clock_never_goes_back() -> None:
 
 
 def test_a_failing_event_is_recorded_and_the_rest_still_run() -> None:
-    clock = SimClock(START, wall=FakeWall())
+    clock = SimClock(START, wall=ManualClock())
     scheduler = EventScheduler(clock)
     ran: list[str] = []
 

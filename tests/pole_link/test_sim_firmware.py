@@ -22,26 +22,17 @@ from pole_link.timeutil import format_time
 from pole_link.transports.serial import SerialLink
 from tests.csms_stub import CsmsStub
 from tests.firmware_support import Manufacturer
-from tests.support import SimProcess
-
-
-class Wall:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock, SimProcess
 
 
 @pytest.fixture
-def wall() -> Wall:
-    return Wall()
+def wall() -> ManualClock:
+    """The seconds the slots measure their pace by, moved by hand."""
+    return ManualClock()
 
 
 @pytest.fixture
-def pole(wall: Wall) -> VirtualPole:
+def pole(wall: ManualClock) -> VirtualPole:
     pole = VirtualPole("PW-0001")
     pole.firmware = FirmwareSlots(pole, MODEL, wall=wall)
     return pole
@@ -72,7 +63,7 @@ def data(transfer_id: int, image: bytes, start: int, end: int) -> FirmwareData:
 
 
 def test_acks_come_at_half_a_window_on_a_gap_once_on_duplicates_and_at_the_end(
-    pole: VirtualPole, maker: Manufacturer, wall: Wall
+    pole: VirtualPole, maker: Manufacturer, wall: ManualClock
 ) -> None:
     slots = pole.firmware
     tid, image, _ = begin(pole, maker)
@@ -86,7 +77,7 @@ def test_acks_come_at_half_a_window_on_a_gap_once_on_duplicates_and_at_the_end(
     assert slots.receive(data(tid, image, 0, chunk)) == FirmwareAck(tid, 4 * chunk,
                                                                     AckStatus.OK)  # duplicate
     assert slots.receive(data(tid, image, 4 * chunk, 5 * chunk)) is None  # the resend
-    wall.now += 0.3  # a slow link still sees progress
+    wall.advance(0.3)  # a slow link still sees progress
     assert slots.receive(data(tid, image, 5 * chunk, 6 * chunk)) == FirmwareAck(
         tid, 6 * chunk, AckStatus.OK)
 

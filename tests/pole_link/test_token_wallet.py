@@ -20,6 +20,7 @@ from pole_link.token_wallet import (
     MemoryTokenStore,
     TokenWallet,
 )
+from tests.support import ManualClock
 
 NOW = datetime(2026, 12, 4, 8, tzinfo=UTC)
 KEY = Ed25519PrivateKey.generate()
@@ -31,16 +32,16 @@ def token(poles: tuple[str, ...], hours: float, jti: str, start: datetime = NOW)
 
 
 def test_eis69_the_wallet_picks_a_valid_token_that_names_the_pole_before_a_wildcard() -> None:
-    clock = [NOW]
-    wallet = TokenWallet(MemoryTokenStore(), now=lambda: clock[0])
+    clock = ManualClock(NOW)
+    wallet = TokenWallet(MemoryTokenStore(), now=clock.now)
     wallet.add([token(("*",), 48, "all"), token(("PW-0001", "PW-0002"), 8, "named"),
                 token(("PW-0003",), 1, "short")])
     assert wallet.token_for("PW-0001").claims.jti == "named"  # type: ignore[union-attr]
     assert wallet.token_for("PW-0009").claims.jti == "all"  # type: ignore[union-attr]
-    clock[0] = NOW + timedelta(hours=9)  # the named one has expired by now
+    clock.set(NOW + timedelta(hours=9))  # the named one has expired by now
     assert wallet.token_for("PW-0001").claims.jti == "all"  # type: ignore[union-attr]
     assert [e.claims.jti for e in wallet.entries()] == ["all"]
-    clock[0] = NOW + timedelta(hours=49)
+    clock.set(NOW + timedelta(hours=49))
     assert wallet.token_for("PW-0001") is None
 
 

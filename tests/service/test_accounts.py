@@ -21,7 +21,7 @@ from service.accounts.permissions import PERMISSIONS, PUBLIC, Role, markdown_tab
 from service.accounts.store import AccountStore
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import Repository
-from tests.support import Api, postgres_schema
+from tests.support import Api, ManualClock, postgres_schema
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 API_ROUTES = sorted((key for key in PERMISSIONS if key[1].startswith("/api/v1")),
@@ -320,16 +320,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 def test_eis69_a_login_token_expires_after_its_lifetime(engine: Engine) -> None:
-    now = [datetime(2026, 12, 4, 8, tzinfo=UTC)]
-    store = AccountStore(engine, lambda: now[0], login_lifetime=timedelta(hours=12))
+    clock = ManualClock(datetime(2026, 12, 4, 8, tzinfo=UTC))
+    store = AccountStore(engine, clock.now, login_lifetime=timedelta(hours=12))
     password = store.add_user("jan", "technician")
     token, info, _user = store.login("jan", password)
-    assert info.expires == now[0] + timedelta(hours=12)
-    now[0] += timedelta(hours=11, minutes=59)
+    assert info.expires == clock.now() + timedelta(hours=12)
+    clock.advance(timedelta(hours=11, minutes=59))
     principal = store.authenticate(token)
     assert principal is not None and (principal.name, principal.role) == ("jan",
                                                                            Role.TECHNICIAN)
-    now[0] += timedelta(minutes=1)
+    clock.advance(timedelta(minutes=1))
     assert store.authenticate(token) is None
 
 

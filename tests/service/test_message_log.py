@@ -14,20 +14,12 @@ from websockets.typing import Subprotocol
 from pole_link.service_api import ServiceClient, ServiceEndpoint
 from service.ocpp.message_log import MessageLog
 from service.server import RunningService
-from tests.support import Api
+from tests.support import Api, ManualClock
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def new_log() -> tuple[MessageLog, list[dict[str, Any]], Clock]:
+def new_log() -> tuple[MessageLog, list[dict[str, Any]], ManualClock]:
     rows: list[dict[str, Any]] = []
-    clock = Clock()
+    clock = ManualClock(seconds=100.0)
 
     async def write(pole_id: str, direction: str, action: str | None, unique_id: str,
                     payload: Any, *, at: object, latency_ms: float | None) -> None:
@@ -46,10 +38,10 @@ async def test_answers_carry_the_action_they_answer_and_their_latency() -> None:
     log, rows, clock = new_log()
     await log.incoming(
         '[2,"a1","BootNotification",{"chargePointVendor":"X","chargePointModel":"Y"}]')
-    clock.now += 0.25
+    clock.advance(0.25)
     await log.outgoing('[3,"a1",{"status":"Accepted"}]')
     await log.outgoing('[2,"c1","Reset",{"type":"Soft"}]')
-    clock.now += 1.5
+    clock.advance(1.5)
     await log.incoming('[4,"c1","NotSupported","no",{}]')
     assert [(r["direction"], r["action"], r["latency_ms"]) for r in rows] == [
         ("in", "BootNotification", None), ("out", "BootNotification", 250.0),
@@ -59,7 +51,7 @@ async def test_answers_carry_the_action_they_answer_and_their_latency() -> None:
 async def test_live_relays_are_kept_at_most_once_a_minute_answers_included() -> None:
     log, rows, clock = new_log()
     for second in range(0, 130, 1):
-        clock.now = 100.0 + second
+        clock.set(100.0 + second)
         await log.incoming(live(f"l{second}"))
         await log.outgoing(f'[3,"l{second}",{{"status":"Accepted"}}]')
     kept = [r["id"] for r in rows]
@@ -102,7 +94,7 @@ async def test_a_pole_prunes_its_own_log_as_it_grows() -> None:
     async def prune(keep: int, pole_id: str) -> None:
         pruned.append((keep, pole_id))
 
-    log = MessageLog("PW-0007", write, prune, clock=Clock())
+    log = MessageLog("PW-0007", write, prune, clock=ManualClock(seconds=100.0))
     for n in range(PRUNE_EVERY * 2):
         await log.incoming(f'[2,"h{n}","Heartbeat",{{}}]')
     assert pruned == [(KEEP_PER_POLE, "PW-0007")] * 2

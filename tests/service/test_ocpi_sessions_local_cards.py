@@ -28,7 +28,7 @@ from service.ocpi.token_store import (
 from service.storage.database import create_engine_for, migrate
 from service.storage.repository import AsyncRepository, Repository
 from tests.service.reports_support import register
-from tests.support import postgres_schema
+from tests.support import ManualClock, postgres_schema
 
 STARTED = datetime(2026, 12, 5, 8, tzinfo=UTC)
 
@@ -61,14 +61,6 @@ class CountedTokens(AsyncOcpiTokenRepository):
         return self.counted.looked_up
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minute_passed(
         url: str) -> None:
     engine = create_engine_for(url)
@@ -76,7 +68,7 @@ async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minut
     repository = Repository(engine)
     register(repository, "PW-0001", registered_at=STARTED)
     transaction = repository.start_transaction("PW-0001", 1, "LOCALCARD", 0, STARTED)
-    tokens, clock = CountedTokens(engine), Clock()
+    tokens, clock = CountedTokens(engine), ManualClock()
     registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
                         OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
     pusher = SessionPusher(registry, AsyncRepository(repository), tokens, monotonic=clock)
@@ -88,7 +80,7 @@ async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minut
     await pusher.handle({"type": "transaction", "event": "started",
                          "transactionId": transaction, "meterWh": 0})
     for energy in range(100, 5100, 100):  # a day's backlog of one socket, and then some
-        clock.now += 1
+        clock.advance(1)
         await pusher.handle(meter(energy))
     assert tokens.looked_up == 1  # the start's: its card is no eMSP's token
 
@@ -96,7 +88,7 @@ async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minut
     await tokens.save(OcpiTokenRow(key="NL*EMS*LOCALCARD", uid_key="LOCALCARD",
                                    partner_id=1, token="{}", whitelist="ALWAYS",
                                    last_updated=STARTED))
-    clock.now += LOCAL_RECHECK_S
+    clock.advance(LOCAL_RECHECK_S)
     await pusher.handle(meter(6000))
     assert tokens.looked_up == 2
     await pusher.handle(meter(6100))  # a roaming token's session: every reading counts

@@ -14,6 +14,7 @@ from pole_link.profiles.tender import TenderProfileSettings
 from service.oscp.balancer import GROUP_PROFILE_ID, ROTATE_S, GroupBalancer
 from service.oscp.messages import GroupCapacityForecast
 from service.oscp.provider import FlexibilityProvider
+from tests.support import ManualClock
 
 pytestmark = pytest.mark.asyncio
 T0 = datetime(2026, 11, 25, 11, tzinfo=UTC)
@@ -39,12 +40,12 @@ class Recording:
 
 def group(capacity: float, poles: tuple[str, ...]
           ) -> tuple[GroupBalancer, dict[str, Recording], Callable[[float], None]]:
-    now = [T0]
-    provider = FlexibilityProvider("http://127.0.0.1", lambda: now[0])
+    clock = ManualClock(T0)
+    provider = FlexibilityProvider("http://127.0.0.1", clock.now)
     provider.listeners.clear()
     handlers = {p: Recording() for p in poles}
     balancer = GroupBalancer(provider, handlers, lambda _p: TenderProfileSettings(),
-                             clock=lambda: now[0], raise_delay_s=0)
+                             clock=clock.now, raise_delay_s=0)
     provider.forecasts.store("enexis", GroupCapacityForecast.model_validate({
         "group_id": "g", "type": "CONSUMPTION", "forecasted_blocks": [{
             "capacity": capacity, "phase": "ALL", "unit": "A", "start_time": T0.isoformat(),
@@ -52,10 +53,7 @@ def group(capacity: float, poles: tuple[str, ...]
     for pole_id in poles:
         provider.groups.set(pole_id, "g")
 
-    def advance(seconds: float) -> None:
-        now[0] += timedelta(seconds=seconds)
-
-    return balancer, handlers, advance
+    return balancer, handlers, clock.advance
 
 
 async def test_eis32_paused_poles_take_turns_every_quarter_hour() -> None:

@@ -22,7 +22,7 @@ from service.reports.uptime import (
     uptime,
 )
 from service.storage.service_runs import Run, ServiceRuns, down_windows, restart_at
-from tests.support import Api, postgres_schema, running_service
+from tests.support import Api, ManualClock, postgres_schema, running_service
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 6, 12, 12, 0, tzinfo=AMS)
@@ -30,21 +30,11 @@ YEAR = datetime(2026, 1, 1, tzinfo=AMS)
 STOPPED = NOW - timedelta(hours=2)
 
 
-class Clock:
-    """The service's time, moved by the test."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def restarted(request: pytest.FixtureRequest, tmp_path: Path
-                    ) -> AsyncIterator[tuple[Api, Clock]]:
+                    ) -> AsyncIterator[tuple[Api, ManualClock]]:
     """The service started at NOW after a run that crashed two hours before."""
-    clock = Clock(NOW)
+    clock = ManualClock(NOW)
     if request.param == "sqlite":
         async with running_service(tmp_path, clock=clock.now) as api:
             yield api, clock
@@ -74,7 +64,7 @@ def fleet_before_the_stop(api: Api) -> None:
 
 
 async def test_eis48_after_a_two_hour_service_outage_poles_reconnect_before_they_count(
-        restarted: tuple[Api, Clock]) -> None:
+        restarted: tuple[Api, ManualClock]) -> None:
     api, clock = restarted
     fleet_before_the_stop(api)
     async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
@@ -86,10 +76,10 @@ async def test_eis48_after_a_two_hour_service_outage_poles_reconnect_before_they
         for pole_id in ("PW-0001", "PW-0002"):  # back within a minute of the restart
             repository.session_began(pole_id, NOW + timedelta(minutes=1))
             repository.upsert_pole(pole_id, connected=True)
-        clock.at = NOW + SERVICE_RESTART_GRACE - timedelta(seconds=1)
+        clock.set(NOW + SERVICE_RESTART_GRACE - timedelta(seconds=1))
         assert [e.pole_id for e in (await service.outages()).entries] == ["PW-0004"]
 
-        clock.at = NOW + SERVICE_RESTART_GRACE + timedelta(minutes=1)
+        clock.set(NOW + SERVICE_RESTART_GRACE + timedelta(minutes=1))
         board = await service.outages()
     assert [e.pole_id for e in board.entries] == ["PW-0004", "PW-0003"]  # longest down first
     entry = board.entries[1]
@@ -105,7 +95,7 @@ async def test_eis48_after_a_two_hour_service_outage_poles_reconnect_before_they
     assert board.entries[0].hours_left == pytest.approx(175.2 - 3.3, abs=0.1)
 
 
-async def test_the_service_notes_its_own_runs(restarted: tuple[Api, Clock]) -> None:
+async def test_the_service_notes_its_own_runs(restarted: tuple[Api, ManualClock]) -> None:
     api, _clock = restarted
     runs = ServiceRuns(api.service.repository.engine).runs(YEAR, NOW)
     assert [run.start for run in runs] == [NOW], "this start is noted before any pole"
@@ -153,22 +143,22 @@ async def test_a_running_service_notes_it_is_alive_and_its_clean_stop(tmp_path: 
 
     engine = create_engine_for(f"sqlite:///{tmp_path / 'runs.sqlite'}")
     migrate(engine)
-    clock = Clock(NOW)
+    clock = ManualClock(NOW)
     runs = ServiceRuns(engine)
     keeper = RunKeeper(runs, clock.now, every_s=0.01)
     await keeper.start()
     try:
-        clock.at = NOW + timedelta(minutes=5)
-        await until(lambda: runs.runs(YEAR, clock.at)[0].end == clock.at)
+        clock.set(NOW + timedelta(minutes=5))
+        await until(lambda: runs.runs(YEAR, clock.now())[0].end == clock.now())
     finally:
-        clock.at = NOW + timedelta(minutes=6)
+        clock.set(NOW + timedelta(minutes=6))
         await keeper.stop()
-    assert runs.runs(YEAR, clock.at) == [Run(NOW, NOW + timedelta(minutes=6))]
+    assert runs.runs(YEAR, clock.now()) == [Run(NOW, NOW + timedelta(minutes=6))]
     engine.dispose()
 
 
 async def test_the_pole_list_says_which_poles_are_reconnecting_until_the_grace_ends(
-        restarted: tuple[Api, Clock]) -> None:
+        restarted: tuple[Api, ManualClock]) -> None:
     """The Fleet page reads this: PW-0001…0003 connected when the service stopped are
     expected back until the grace after the restart; PW-0004 dropped before it."""
     api, clock = restarted
@@ -177,7 +167,7 @@ async def test_the_pole_list_says_which_poles_are_reconnecting_until_the_grace_e
     repository.session_began("PW-0001", NOW + timedelta(minutes=1))  # back, then gone again
     repository.session_ended("PW-0001", NOW + timedelta(minutes=2), "dropped")
     async with ServiceClient(ServiceEndpoint(api.url, api.token)) as service:
-        clock.at = NOW + SERVICE_RESTART_GRACE - timedelta(seconds=1)
+        clock.set(NOW + SERVICE_RESTART_GRACE - timedelta(seconds=1))
         poles = {pole.id: pole for pole in await service.poles()}
         assert {pole.service_restarted for pole in poles.values()} == {NOW}
         assert {p: pole.reconnecting_until for p, pole in poles.items()} == {
@@ -189,7 +179,7 @@ async def test_the_pole_list_says_which_poles_are_reconnecting_until_the_grace_e
             assert (one.service_restarted, one.reconnecting_until) == (
                 listed.service_restarted, listed.reconnecting_until), pole_id
 
-        clock.at = NOW + SERVICE_RESTART_GRACE
+        clock.set(NOW + SERVICE_RESTART_GRACE)
         poles = {pole.id: pole for pole in await service.poles()}
     assert [pole.reconnecting_until for pole in poles.values()] == [None] * 4, \
         "after the grace they are offline, as the Outages board says"

@@ -13,16 +13,9 @@ import pytest
 from service.ocpi.partner_store import AsyncPartnerRepository, PartnerRow, PartnerStatus
 from service.ocpi.registered_partners import RegisteredPartners
 from service.storage.database import create_engine_for, migrate
+from tests.support import ManualClock
 
 T0 = datetime(2026, 12, 6, 5, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def partner(name: str, status: PartnerStatus) -> PartnerRow:
 async def test_a_storm_of_status_changes_reads_the_partners_once(
         partners: AsyncPartnerRepository) -> None:
     await partners.save(partner("eMSP", PartnerStatus.REGISTERED))
-    registered = RegisteredPartners(partners, fresh_s=10, clock=Clock())
+    registered = RegisteredPartners(partners, fresh_s=10, clock=ManualClock())
     answers = await asyncio.gather(*(registered.registered() for _ in range(200)))
     assert all([row.name for row in rows] == ["eMSP"] for rows in answers)
     assert [row.name for row in await registered.registered()] == ["eMSP"]
@@ -50,13 +43,13 @@ async def test_only_registered_partners_are_pushed_to(partners: AsyncPartnerRepo
     for name, status in [("invited", PartnerStatus.INVITED), ("live", PartnerStatus.REGISTERED),
                          ("paused", PartnerStatus.SUSPENDED), ("broken", PartnerStatus.FAILED)]:
         await partners.save(partner(name, status))
-    registered = RegisteredPartners(partners, clock=Clock())
+    registered = RegisteredPartners(partners, clock=ManualClock())
     assert [row.name for row in await registered.registered()] == ["live"]
 
 
 async def test_a_partner_registered_here_is_seen_at_once(
         partners: AsyncPartnerRepository) -> None:
-    clock = Clock()
+    clock = ManualClock(seconds=1000.0)
     registered = RegisteredPartners(partners, fresh_s=10, clock=clock)
     assert await registered.registered() == []
     row = await partners.save(partner("eMSP", PartnerStatus.INVITED))
@@ -67,20 +60,20 @@ async def test_a_partner_registered_here_is_seen_at_once(
     assert row.id is not None
     await partners.delete(row.id)
     assert await registered.registered() == []
-    assert clock.now == 1000.0  # all of it without the list growing old
+    assert clock() == 1000.0  # all of it without the list growing old
 
 
 async def test_a_partner_registered_by_another_process_is_seen_once_the_list_is_old(
         partners: AsyncPartnerRepository, tmp_path: Path) -> None:
     """``--workers N``: another process's registration is not announced here."""
-    clock = Clock()
+    clock = ManualClock()
     registered = RegisteredPartners(partners, fresh_s=10, clock=clock)
     assert await registered.registered() == []
     other_process = AsyncPartnerRepository(partners.sync.engine)
     await other_process.save(partner("eMSP", PartnerStatus.REGISTERED))
-    clock.now += 9.9
+    clock.advance(9.9)
     assert await registered.registered() == []
-    clock.now += 0.1
+    clock.advance(0.1)
     assert [row.name for row in await registered.registered()] == ["eMSP"]
     assert registered.reads == 2
 
@@ -88,7 +81,7 @@ async def test_a_partner_registered_by_another_process_is_seen_once_the_list_is_
 async def test_a_caller_that_gives_up_does_not_cancel_the_others_read(
         partners: AsyncPartnerRepository) -> None:
     await partners.save(partner("eMSP", PartnerStatus.REGISTERED))
-    registered = RegisteredPartners(partners, clock=Clock())
+    registered = RegisteredPartners(partners, clock=ManualClock())
     leaving = asyncio.ensure_future(registered.registered())
     staying = asyncio.ensure_future(registered.registered())
     await asyncio.sleep(0)

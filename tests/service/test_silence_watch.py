@@ -23,23 +23,13 @@ from pole_link.errors import LinkLost
 from service.ocpp.connection_end import EndReason
 from service.ocpp.silence_watch import SilenceWatch
 from service.ocpp.websocket_connection import WebSocketConnection
-from tests.support import served_on_loopback
+from tests.support import ManualClock, served_on_loopback
 
 LIMIT_S = 100.0
 
 
-class SteppedClock:
-    """Monotonic seconds that move only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @asynccontextmanager
-async def watched_endpoint(watch: SilenceWatch, clock: SteppedClock,
+async def watched_endpoint(watch: SilenceWatch, clock: ManualClock,
                            held: dict[str, WebSocketConnection]) -> AsyncIterator[str]:
     """A WebSocket endpoint that echoes each message and is watched for silence."""
 
@@ -64,7 +54,7 @@ async def watched_endpoint(watch: SilenceWatch, clock: SteppedClock,
 
 async def test_eis48_the_sweeper_hangs_up_on_the_silent_pole_and_keeps_the_talking_one(
         ) -> None:
-    clock = SteppedClock()
+    clock = ManualClock(seconds=1_000.0)
     watch = SilenceWatch(LIMIT_S, clock=clock)
     held: dict[str, WebSocketConnection] = {}
     async with (watched_endpoint(watch, clock, held) as url,
@@ -75,18 +65,18 @@ async def test_eis48_the_sweeper_hangs_up_on_the_silent_pole_and_keeps_the_talki
         await talk.send("hello")
         assert await talk.recv() == "hello"
 
-        clock.now += 60
+        clock.advance(60)
         watch.sweep()  # 60 s of silence: nobody is hung up on yet
         await talk.send("still here")  # the talking pole speaks at 1,060 s
         assert await talk.recv() == "still here"
         await mute.send("are you there")  # PW-MUTE's last word, also at 1,060 s
         assert await mute.recv() == "are you there"
 
-        clock.now += LIMIT_S  # 1,160 s: PW-MUTE silent for the whole limit
+        clock.advance(LIMIT_S)  # 1,160 s: PW-MUTE silent for the whole limit
         await talk.send("heartbeat")
         assert await talk.recv() == "heartbeat"
         mute_spoke_at = held["PW-MUTE"].last_received
-        assert clock.now - mute_spoke_at == LIMIT_S
+        assert clock() - mute_spoke_at == LIMIT_S
         watch.sweep()
 
         try:

@@ -14,16 +14,7 @@ from pole_link.token_wallet import TokenWallet
 from pole_link.transports import PoleAddress, open_link
 from pole_link.transports.replay import REPLAY_READ_ONLY, ReplayLink
 from tests.pole_link.replay.fault_history import POLE, at, lead_in, window
-
-
-class FakeMonotonic:
-    """Real time as the test decides it: the replay runs on no wall clock."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock
 
 
 def player() -> ReplayPlayer:
@@ -33,7 +24,7 @@ def player() -> ReplayPlayer:
 
 async def test_a_session_over_a_replay_shows_the_replayed_pole_at_replay_speed() -> None:
     replay = player()
-    monotonic = FakeMonotonic()
+    monotonic = ManualClock(seconds=0.0)  # real time as the test decides: no wall clock
     link = open_link(PoleAddress("replay", POLE, f"replay of {POLE}", POLE),
                      player=replay, monotonic=monotonic)
     assert isinstance(link, ReplayLink)
@@ -46,7 +37,7 @@ async def test_a_session_over_a_replay_shows_the_replayed_pole_at_replay_speed()
         async with session.live(100) as stream:
             first = await anext(stream)
             assert first.timestamp == at(17)
-            monotonic.now = 9.0  # nine real seconds at 600×: ninety replayed minutes
+            monotonic.set(9.0)  # nine real seconds at 600×: ninety replayed minutes
             sample = await anext(stream)
             while sample.timestamp < at(18, 30):
                 sample = await anext(stream)
