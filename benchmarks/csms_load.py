@@ -151,6 +151,7 @@ class Stalls:
         longest."""
         gc.callbacks.append(self._gc)
         self.main = threading.get_ident()
+        self.main_tid = threading.get_native_id()
         threading.Thread(target=self._watchdog, daemon=True).start()
 
     def _watchdog(self) -> None:
@@ -175,8 +176,20 @@ class Stalls:
                               for thread in threading.enumerate()
                               if thread.ident not in (self.main, threading.get_ident())]
                     self.stuck_long.append(f"{time.time() - self.window[2]:.2f} s, "
-                                           f"{late * 1000:.0f} ms late: " + " < ".join(where)
+                                           f"{late * 1000:.0f} ms late, "
+                                           f"{self._kernel_view()}: " + " < ".join(where)
                                            + " | " + " | ".join(others))
+
+    def _kernel_view(self) -> str:
+        """The loop thread as the kernel sees it: state (R running, S sleeping) and the
+        system call it is in (202: futex, e.g. waiting for the GIL; 232: epoll_wait)."""
+        task = Path(f"/proc/self/task/{self.main_tid}")
+        try:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            call = (task / "syscall").read_text().split()[0]
+        except OSError:
+            return "?"
+        return f"state {state} syscall {call}"
 
     def _inside(self) -> bool:
         return bool(self.window[0] <= time.time() < self.window[1])
