@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from gui.fleet.filter import FleetFilter, QuickFilter
 from gui.fleet.model import AttentionRole, Column, FleetModel, PoleIdRole, Severity
 from gui.fleet.view import FleetView
-from tests.gui.test_fleet_model import Clock, at, pole, records, status, typed, typed_all
+from tests.gui.test_fleet_model import NOW, at, pole, records, status, typed, typed_all
+from tests.support import ManualClock
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
@@ -22,7 +23,7 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "fleet_view.p
 
 
 def filtered(*poles: dict[str, Any]) -> tuple[FleetModel, FleetFilter]:
-    model = FleetModel(now=Clock())
+    model = FleetModel(now=ManualClock(NOW).now)
     model.set_poles(records(list(poles)))
     return model, FleetFilter(model)
 
@@ -172,7 +173,7 @@ def realistic_fleet(count: int = 40, seed: int = 47) -> list[dict[str, Any]]:
 
 
 def fleet_view(qtbot: QtBot, poles: list[dict[str, Any]]) -> tuple[FleetView, FleetModel]:
-    model = FleetModel(now=Clock())
+    model = FleetModel(now=ManualClock(NOW).now)
     model.set_poles(records(poles))
     view = FleetView(model)
     qtbot.addWidget(view)

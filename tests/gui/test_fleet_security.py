@@ -22,7 +22,8 @@ from gui.security_words import (
     source_of,
 )
 from pole_link.service_api import SecurityEventRecord, SecurityEventReported, StatusEvent
-from tests.gui.test_fleet_state import NOW, Clock, ago, fleet_of, pole
+from tests.gui.test_fleet_state import NOW, ago, fleet_of, pole
+from tests.support import ManualClock
 
 _ids = iter(range(1, 10_000))
 
@@ -71,21 +72,21 @@ def test_issue16_routine_events_are_kept_but_raise_no_attention() -> None:
 
 
 def test_issue16_an_event_counts_for_24_hours_after_the_service_received_it() -> None:
-    clock = Clock()
+    clock = ManualClock(NOW)
     fleet = fleet_of(pole("PW-1"), clock=clock)
     fleet.set_security_events([event("PW-1", "InvalidFirmwareSignature", 60)])
     row = fleet.pole("PW-1")
     assert row is not None and row.flags & RowFlag.SECURITY
-    clock.moment = NOW + timedelta(hours=22, minutes=59)
+    clock.set(NOW + timedelta(hours=22, minutes=59))
     fleet.refresh()
     assert row.flags & RowFlag.SECURITY
-    clock.moment = NOW + timedelta(hours=23, minutes=1)
+    clock.set(NOW + timedelta(hours=23, minutes=1))
     fleet.refresh()
     assert not row.flags & RowFlag.SECURITY and row.severity is Severity.NONE
 
 
 def test_issue16_acknowledged_events_clear_until_a_later_one_arrives() -> None:
-    clock = Clock()
+    clock = ManualClock(NOW)
     fleet = fleet_of(pole("PW-1"), clock=clock)
     fleet.set_security_events([wrong_password("PW-1", 5)])
     fleet.acknowledge_security("PW-1")
@@ -95,11 +96,11 @@ def test_issue16_acknowledged_events_clear_until_a_later_one_arrives() -> None:
     row = fleet.pole("PW-1")
     assert row is not None and not row.flags & RowFlag.SECURITY
     assert len(row.security_events) == 1  # still listed in the Pole view
-    clock.moment = NOW + timedelta(minutes=1)
+    clock.set(NOW + timedelta(minutes=1))
     fleet.apply_events([SecurityEventReported(
         "PW-1", SecurityEventRecord("PW-1", "SecondConnectionRefused",
                                     "a second connection (from 192.0.2.9:4000)",
-                                    clock.moment, clock.moment, 99_999))])
+                                    clock.now(), clock.now(), 99_999))])
     assert [r.text() for r in row.reasons] == [
         "Security: second connection under this pole's name (impostor?) from 192.0.2.9"]
 
