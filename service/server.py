@@ -23,7 +23,7 @@ from service.listen_queue import LISTEN_BACKLOG
 from service.live.hub import LiveHub
 from service.ocpp import gc_policy
 from service.ocpp.pole_handler import Clock, CsmsSettings, wall_clock
-from service.paced_accept import PacedAcceptor
+from service.paced_accept import PacedAcceptor, TurnBudget, paced_reads
 from service.policy.capacity import CapacityPolicy
 from service.rollouts import RolloutRunner
 from service.security.ca import ServiceCa
@@ -47,7 +47,8 @@ LOOP_LOGGER = logging.getLogger("service.event_loop")
 
 class PacedServer(uvicorn.Server):
     """uvicorn's server, its connections taken by a `PacedAcceptor` (a few per loop turn)
-    instead of the loop's own listener, which takes a whole storm's queue in one turn."""
+    instead of the loop's own listener, which takes a whole storm's queue in one turn, and
+    their HTTP requests (a pole's upgrade) read a few per turn too (`paced_reads`)."""
 
     def __init__(self, config: uvicorn.Config, sock: socket.socket,
                  ssl_context: ssl.SSLContext | None) -> None:
@@ -61,9 +62,10 @@ class PacedServer(uvicorn.Server):
         # started; the acceptor serves the socket with the protocol uvicorn would build.
         await super().startup(sockets=[])
         config = self.config
+        http = paced_reads(config.http_protocol_class, TurnBudget())
 
         def protocol() -> asyncio.Protocol:
-            made: asyncio.Protocol = config.http_protocol_class(  # type: ignore[call-arg]
+            made: asyncio.Protocol = http(  # type: ignore[call-arg]
                 config=config, server_state=self.server_state,
                 app_state=self.lifespan.state)
             return made

@@ -5,6 +5,7 @@ waited behind it. Real sockets on 127.0.0.1, on the standard loop and on uvloop.
 from __future__ import annotations
 
 import asyncio
+import collections
 import socket
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from typing import cast
 import pytest
 import uvloop
 
-from service.paced_accept import PacedAcceptor
+from service.paced_accept import PacedAcceptor, TurnBudget, paced_reads
+from tests.support import until
 
 LOOPS: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
     "asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
@@ -166,3 +168,84 @@ def test_out_of_file_descriptors_it_says_so_and_serves_the_queued_ones_once_free
         server.wait()
         for client in clients:
             client.close()
+
+
+def test_work_beyond_a_turns_share_waits_for_the_next_turns_in_arrival_order() -> None:
+    async def scenario() -> list[tuple[int, int]]:
+        budget = TurnBudget(per_turn=3)
+        loop = asyncio.get_running_loop()
+        turn = [0]
+        done: list[tuple[int, int]] = []
+
+        def tick() -> None:
+            turn[0] += 1
+            if len(done) < 10:
+                loop.call_soon(tick)
+        loop.call_soon(tick)  # first in every turn: marks where each turn begins
+
+        def finish(number: int) -> Callable[[], None]:
+            return lambda: done.append((turn[0], number))
+        for number in range(10):
+            if budget.take():
+                done.append((turn[0], number))
+            else:
+                budget.defer(finish(number))
+        await until(lambda: len(done) == 10)
+        return done
+
+    done = asyncio.run(scenario())
+    assert [number for _, number in done] == list(range(10))  # in arrival order
+    by_turn = collections.Counter(turn for turn, _ in done)
+    assert max(by_turn.values()) <= 3 and len(by_turn) >= 4
+
+
+class Recorder(asyncio.Protocol):
+    """Keeps what each connection sent, as uvicorn's HTTP protocol would parse it."""
+
+    received: list[bytes] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        Recorder.received.append(data)
+
+
+@pytest.mark.parametrize("loop_name", list(LOOPS))
+def test_a_burst_of_requests_on_open_connections_is_read_a_few_per_turn(
+        loop_name: str) -> None:
+    """Connections open and silent, then every client sends its request at once (a load
+    generator's pause, a network coming back): a few are read each turn, every one whole."""
+    async def scenario() -> list[int]:
+        Recorder.received = []
+        budget = TurnBudget(per_turn=8)
+        acceptor = PacedAcceptor(_bound(), paced_reads(Recorder, budget), backlog=QUEUED * 2)
+        acceptor.start()
+        port = acceptor.sock.getsockname()[1]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(QUEUED)]
+        await until(lambda: acceptor.accepted == QUEUED)
+        await asyncio.sleep(0.05)  # their transports set up and reading
+        for number, client in enumerate(clients):  # in one stretch: all at once
+            client.sendall(b"GET /ocpp/PW-%04d HTTP/1.1\r\n\r\n" % number)
+        read_by_turn: list[int] = []
+        loop = asyncio.get_running_loop()
+        finished = loop.create_future()
+
+        def tick(seen: int) -> None:  # once every loop turn
+            read_by_turn.append(len(Recorder.received) - seen)
+            if len(Recorder.received) < QUEUED:
+                loop.call_soon(tick, len(Recorder.received))
+            else:
+                finished.set_result(None)
+        loop.call_soon(tick, 0)
+        await asyncio.wait_for(finished, 10)
+        for client in clients:
+            client.close()
+        acceptor.close()
+        return read_by_turn
+
+    with asyncio.Runner(loop_factory=LOOPS[loop_name]) as runner:
+        read_by_turn = runner.run(scenario())
+    assert max(read_by_turn) <= 8, read_by_turn
+    assert sorted(Recorder.received) == sorted(
+        b"GET /ocpp/PW-%04d HTTP/1.1\r\n\r\n" % n for n in range(QUEUED))
