@@ -44,6 +44,13 @@ new connections over them), all share the PostgreSQL database and talk through i
 (`service.cluster`). Storage is prepared once, before the workers start; their memory and
 CPU are summed (the storm also prints each one's CPU seconds), their row counts read once.
 ``CSMS_LOAD_PROFILE=file`` runs "ours" under cProfile, each worker into ``file.<n>``.
+Diagnosis of a storm's slow moments: the boot calls answered after over a second are
+printed by when they were sent and answered, beside the load generators' own loop stalls and
+collections and every server loop stall over 150 ms (with, when 300 ms late, the loop
+thread's Python stack, its state and system call as the kernel sees them, and what the other
+threads do); ``CSMS_LOAD_SLOW_CALLS=file`` writes those calls out (pole, unique id),
+``CSMS_LOAD_KEEP_DB=file`` keeps the SQLite database (its message log has the service's
+time of each call), ``CSMS_LOAD_SWITCH_INTERVAL=s`` sets the server's GIL switch interval.
 
 Event loops: "ours" (one process and each worker) runs as ``paalwerk service`` runs it,
 through `service.event_loop.run` — uvloop and the httptools parser where installed,
