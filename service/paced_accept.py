@@ -155,16 +155,13 @@ class TurnBudget:
         if per_turn < 1:
             raise ValueError(f"per_turn = {per_turn!r}: at least one piece of work a turn")
         self.per_turn = per_turn
-        self.deferred_total = 0
-        """Pieces of work that waited for a later turn (for diagnosis and tests)."""
         self._left = per_turn
         self._waiting: collections.deque[Callable[[], None]] = collections.deque()
         self._next_turn: asyncio.Handle | None = None
 
     def take(self) -> bool:
         """True (and counted) if this turn has room and nothing waits from earlier ones."""
-        if self._next_turn is None:
-            self._next_turn = asyncio.get_running_loop().call_soon(self._new_turn)
+        self._end_of_turn()
         if self._left > 0 and not self._waiting:
             self._left -= 1
             return True
@@ -172,8 +169,11 @@ class TurnBudget:
 
     def defer(self, work: Callable[[], None]) -> None:
         """Run ``work`` in a later turn, after what waited before it."""
-        self.deferred_total += 1
         self._waiting.append(work)
+        self._end_of_turn()
+
+    def _end_of_turn(self) -> None:
+        """The next turn's start, scheduled once: the budget is refilled there."""
         if self._next_turn is None:
             self._next_turn = asyncio.get_running_loop().call_soon(self._new_turn)
 
@@ -184,7 +184,7 @@ class TurnBudget:
             self._left -= 1
             self._waiting.popleft()()
         if self._waiting:
-            self._next_turn = asyncio.get_running_loop().call_soon(self._new_turn)
+            self._end_of_turn()
 
 
 def paced_reads(base: type[asyncio.Protocol], budget: TurnBudget) -> type[asyncio.Protocol]:
