@@ -115,10 +115,10 @@ def take_upgrade_head(buffer: bytearray) -> bytes | None:
     return head
 
 
-def _top(frame: Any) -> str:
-    """A thread's innermost three frames, innermost first."""
+def _top(frame: Any, depth: int = 3) -> str:
+    """A thread's innermost ``depth`` frames, innermost first."""
     where: list[str] = []
-    while frame is not None and len(where) < 3:
+    while frame is not None and len(where) < depth:
         where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} "
                      f"{frame.f_code.co_name}")
         frame = frame.f_back
@@ -170,21 +170,16 @@ class Stalls:
             inside = self._inside()
             if (late > 0.1 and inside) or (late > 0.3 and len(self.stuck_long) < 40):
                 frames = sys._current_frames()
-                frame = frames.get(self.main)
-                where: list[str] = []
-                while frame is not None and len(where) < (6 if inside else 14):
-                    where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}"
-                                 f" {frame.f_code.co_name}")
-                    frame = frame.f_back
+                where = _top(frames.get(self.main), 6 if inside else 14)
                 if inside:
-                    self.stuck[" < ".join(where)] += 1
+                    self.stuck[where] += 1
                 else:  # and what the process's other threads do meanwhile (the GIL)
                     others = [f"{thread.name}: " + _top(frames.get(thread.ident))
                               for thread in threading.enumerate()
                               if thread.ident not in (self.main, threading.get_ident())]
                     self.stuck_long.append(f"{time.time() - self.window[2]:.2f} s, "
                                            f"{late * 1000:.0f} ms late, "
-                                           f"{self._kernel_view()}: " + " < ".join(where)
+                                           f"{self._kernel_view()}: " + where
                                            + " | " + " | ".join(others))
 
     def _kernel_view(self) -> str:
