@@ -1279,10 +1279,11 @@ class BatchWriter:
         try:
             values: list[Any] = []
             started, started_cpu = time.perf_counter(), time.thread_time()
+            started_at = time.time()
             with storage_errors(self.engine.url), self.engine.connect() as connection:
                 with connection.begin():
-                    execute_grouped(connection, (write for item in batch for write in item[0]),
-                                    self.compiled)
+                    writes = [write for item in batch for write in item[0]]
+                    execute_grouped(connection, writes, self.compiled)
                     for _, work, _, _, _ in batch:
                         values.append(None if work is None else work(connection))
                     executed, executed_cpu = time.perf_counter(), time.thread_time()
@@ -1290,7 +1291,8 @@ class BatchWriter:
             self.batches += 1
             self.times.add(BatchTime(started - batch[0][4], executed - started,
                                      committed - executed, len(batch),
-                                     executed_cpu - started_cpu))
+                                     executed_cpu - started_cpu, started_at, len(writes),
+                                     sum(1 for item in batch if item[1] is not None)))
             return [(None, value) for value in values]
         except Exception as error:
             if len(batch) == 1:

@@ -42,6 +42,14 @@ class BatchTime:
     """The writer thread's own CPU time while executing (``time.thread_time``): its Python
     and the database library's work, without the waits for the GIL or the disk that
     `executed_s` also holds, so it compares across runs on a busy machine."""
+    started_at: float = 0.0
+    """Wall-clock time (``time.time``) the batch started: set beside the load generators'
+    times of each call, it shows which batch a slow call waited for."""
+    writes: int = 0
+    """Rows written through the grouped statements (``executemany``/``COPY``)."""
+    works: int = 0
+    """Callers whose work ran on its own (a transaction's start or stop, a returning
+    insert): per caller, not grouped, so these are a batch's expensive part."""
 
 
 class WriterTimes:
