@@ -48,7 +48,16 @@ LOOP_LOGGER = logging.getLogger("service.event_loop")
 class PacedServer(uvicorn.Server):
     """uvicorn's server, its connections taken by a `PacedAcceptor` (a few per loop turn)
     instead of the loop's own listener, which takes a whole storm's queue in one turn, and
-    their HTTP requests (a pole's upgrade) read a few per turn too (`paced_reads`)."""
+    their HTTP requests (a pole's upgrade) read a few per turn too (`paced_reads`).
+
+    uvicorn has no public hook for who accepts a listener's connections, so this leans on
+    three of its internals (every service test serves through this class, so a change in
+    them fails the suite): ``startup(sockets=[])`` starts the lifespan without listening;
+    ``config.http_protocol_class`` is the HTTP protocol uvicorn would build (the same
+    parser choice, `service.event_loop`); it is built with ``server_state`` and the
+    lifespan's ``state``, as uvicorn's own ``create_protocol`` does (in 0.55, the version
+    ``pyproject.toml`` pins).
+    """
 
     def __init__(self, config: uvicorn.Config, sock: socket.socket,
                  ssl_context: ssl.SSLContext | None) -> None:
