@@ -47,6 +47,25 @@ def _greeted(client: socket.socket) -> bool:
     return client.recv(2) == b"hi"
 
 
+async def _growth_per_turn(count: Callable[[], int], total: int) -> list[int]:
+    """How much ``count()`` grew in each loop turn until it reached ``total``: a callback
+    that schedules itself again with ``call_soon`` runs once every turn."""
+    loop = asyncio.get_running_loop()
+    grown: list[int] = []
+    reached = loop.create_future()
+
+    def tick(seen: int) -> None:
+        now = count()
+        grown.append(now - seen)
+        if now < total:
+            loop.call_soon(tick, now)
+        else:
+            reached.set_result(None)
+    loop.call_soon(tick, 0)
+    await asyncio.wait_for(reached, 10)
+    return grown
+
+
 @pytest.mark.parametrize("loop_name", list(LOOPS))
 def test_a_queue_of_connections_is_taken_a_few_per_turn_and_every_one_served(
         loop_name: str) -> None:
@@ -57,18 +76,7 @@ def test_a_queue_of_connections_is_taken_a_few_per_turn_and_every_one_served(
         port = acceptor.sock.getsockname()[1]
         # All connect before the loop runs again: the whole storm is in the kernel's queue.
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(QUEUED)]
-        taken_by_turn: list[int] = []
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-
-        def tick(seen: int = 0) -> None:  # runs once every loop turn
-            taken_by_turn.append(acceptor.accepted - seen)
-            if acceptor.accepted < QUEUED:
-                loop.call_soon(tick, acceptor.accepted)
-            else:
-                done.set_result(None)
-        loop.call_soon(tick)
-        await asyncio.wait_for(done, 10)
+        taken_by_turn = await _growth_per_turn(lambda: acceptor.accepted, QUEUED)
         greeted = sum(await asyncio.gather(*(asyncio.to_thread(_greeted, c)
                                              for c in clients)))
         for client in clients:
@@ -227,18 +235,7 @@ def test_a_burst_of_requests_on_open_connections_is_read_a_few_per_turn(
         await asyncio.sleep(0.05)  # their transports set up and reading
         for number, client in enumerate(clients):  # in one stretch: all at once
             client.sendall(b"GET /ocpp/PW-%04d HTTP/1.1\r\n\r\n" % number)
-        read_by_turn: list[int] = []
-        loop = asyncio.get_running_loop()
-        finished = loop.create_future()
-
-        def tick(seen: int) -> None:  # once every loop turn
-            read_by_turn.append(len(Recorder.received) - seen)
-            if len(Recorder.received) < QUEUED:
-                loop.call_soon(tick, len(Recorder.received))
-            else:
-                finished.set_result(None)
-        loop.call_soon(tick, 0)
-        await asyncio.wait_for(finished, 10)
+        read_by_turn = await _growth_per_turn(lambda: len(Recorder.received), QUEUED)
         for client in clients:
             client.close()
         acceptor.close()
