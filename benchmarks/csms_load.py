@@ -50,8 +50,7 @@ collections and every server loop stall over 150 ms (with, when 300 ms late, the
 thread's Python stack, its state and system call as the kernel sees them, and what the other
 threads do); ``CSMS_LOAD_SLOW_CALLS=file`` writes those calls out (pole, unique id),
 ``CSMS_LOAD_KEEP_DB=file`` keeps the SQLite database (its message log has the service's
-time of each call), ``CSMS_LOAD_SWITCH_INTERVAL=s`` sets ours' GIL switch interval
-(0.005: Python's default, the service's own before 6 December 2026),
+time of each call), ``CSMS_LOAD_SWITCH_INTERVAL=s`` sets the server's GIL switch interval,
 ``CSMS_LOAD_WRITER_BATCHES=file`` writes out the storage writer's batches (start, callers,
 rows, work items, times; one process).
 
@@ -301,17 +300,15 @@ def _run_server(kind: str, main: Any) -> None:
         asyncio.run(main)
         return
     from service import event_loop
-    if os.environ.get("CSMS_LOAD_SWITCH_INTERVAL"):
-        # how long a thread waiting for the GIL waits before it asks for it: the service's
-        # own (`event_loop.SWITCH_INTERVAL_S`) unless set; 0.005 is Python's default
-        event_loop.run(main, switch_interval=float(os.environ["CSMS_LOAD_SWITCH_INTERVAL"]))
-    else:
-        event_loop.run(main)
+    event_loop.run(main)
 
 
 def _server_main(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int,
                  ready: Any, stop: Any, stats: Any, window: Any) -> None:
     raise_nofile()
+    if kind == "ours" and os.environ.get("CSMS_LOAD_SWITCH_INTERVAL"):
+        # diagnosis: how long a thread waiting for the GIL waits before it asks for it
+        sys.setswitchinterval(float(os.environ["CSMS_LOAD_SWITCH_INTERVAL"]))
     profile_to = os.environ.get("CSMS_LOAD_PROFILE")
     serving = _serve(kind, db_url, deploy, prefix, backlog, ready, stop, stats, window)
     if kind != "ours" or not profile_to:

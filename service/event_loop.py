@@ -18,15 +18,6 @@ Fallback: uvloop has no Windows build, and either may be missing from an install
 (both are optional in ``pyproject.toml``): then the standard asyncio loop and h11, as before.
 ``PAALWERK_EVENT_LOOP=asyncio`` asks for that pair even where both are installed — for an
 operator who suspects the C parts, and for measuring what they are worth.
-
-Thread hand-over: a service process's event loop and its storage writer (the thread that
-commits every pole's writes, `service.storage.repository.BatchWriter`) share Python's
-interpreter lock. The writer gives it up for each SQLite step and, with the loop busy,
-waits for the loop to hand it back; by default the loop holds it for up to 5 ms. In a
-10,000-pole storm the writer's batches took 112–125 s of wall time for 53–59 s of its own
-CPU; with a 1 ms interval (`SWITCH_INTERVAL_S`) 99–104 s, and the day's backlog was
-flushed after 123–127 s instead of 130–143 s, the steady p99 16–19 ms instead of 20–52 ms
-(three runs each, 6 December 2026). `run` sets it for the service's lifetime and says so.
 """
 
 from __future__ import annotations
@@ -41,15 +32,10 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any, TypeVar
 
-__all__ = ["ENVIRONMENT", "SWITCH_INTERVAL_S", "LoopChoice", "choose", "describe",
-           "loop_name", "run"]
+__all__ = ["ENVIRONMENT", "LoopChoice", "choose", "describe", "loop_name", "run"]
 
 ENVIRONMENT = "PAALWERK_EVENT_LOOP"
 """``asyncio``: the standard loop and h11 even where uvloop and httptools are installed."""
-
-SWITCH_INTERVAL_S = 0.001
-"""How long a service process's thread may hold the interpreter lock while another waits
-for it (`sys.setswitchinterval`; Python's default is 5 ms): see the module's docstring."""
 
 T = TypeVar("T")
 
@@ -91,18 +77,11 @@ def choose(environ: Mapping[str, str] = os.environ, platform: str = sys.platform
     return LoopChoice("uvloop", http, factory)
 
 
-def run(main: Coroutine[Any, Any, T], choice: LoopChoice | None = None, *,
-        switch_interval: float = SWITCH_INTERVAL_S) -> T:
-    """``asyncio.run(main)`` on the chosen loop (`choose`), with the interpreter lock
-    handed between threads every ``switch_interval`` seconds until it returns."""
+def run(main: Coroutine[Any, Any, T], choice: LoopChoice | None = None) -> T:
+    """``asyncio.run(main)`` on the chosen loop (`choose`)."""
     factory = (choice or choose()).factory
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(switch_interval)
-    try:
-        with asyncio.Runner(loop_factory=factory) as runner:
-            return runner.run(main)
-    finally:
-        sys.setswitchinterval(previous)
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main)
 
 
 def loop_name(loop: asyncio.AbstractEventLoop) -> str:
@@ -118,9 +97,7 @@ def _version(package: str) -> str:
 
 
 def describe(loop: asyncio.AbstractEventLoop, http: str) -> str:
-    """One line for the start-up log: the running loop and uvicorn's parser, with versions,
-    and the threads' hand-over interval (`run`)."""
+    """One line for the start-up log: the running loop and uvicorn's parser, with versions."""
     name = loop_name(loop)
     return (f"event loop: {name}{_version(name) if name != 'asyncio' else ''}; "
-            f"HTTP parser: {http}{_version(http)}; "
-            f"thread switch interval {sys.getswitchinterval() * 1000:g} ms")
+            f"HTTP parser: {http}{_version(http)}")

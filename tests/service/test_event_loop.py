@@ -23,7 +23,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from service.event_loop import ENVIRONMENT, SWITCH_INTERVAL_S, choose, loop_name, run
+from service.event_loop import ENVIRONMENT, choose, loop_name, run
 from tests.support import REPO, connected_pole, postgres_schema
 from tests.workers_support import two_workers
 
@@ -102,7 +102,6 @@ async def test_the_service_runs_on_uvloop_and_httptools_and_says_so(tmp_path: Pa
         [line] = service.loop_lines()
     assert "INFO service.event_loop: event loop: uvloop " in line
     assert "HTTP parser: httptools " in line
-    assert line.endswith("; thread switch interval 1 ms")
 
 
 async def test_without_uvloop_and_httptools_the_service_runs_on_asyncio_and_h11(
@@ -146,19 +145,6 @@ def test_run_drives_the_coroutine_on_the_chosen_loop() -> None:
     assert run(which(), choose({ENVIRONMENT: "asyncio"})) == "asyncio"
 
 
-def test_run_hands_the_lock_over_every_millisecond_while_it_runs() -> None:
-    """The storage writer gets the interpreter lock back from a busy loop within 1 ms,
-    not Python's 5 ms (`SWITCH_INTERVAL_S`); whoever called `run` gets their own back."""
-    async def interval() -> float:
-        await asyncio.sleep(0)
-        return sys.getswitchinterval()
-
-    before = sys.getswitchinterval()
-    assert run(interval(), choose({})) == pytest.approx(SWITCH_INTERVAL_S)
-    assert run(interval(), choose({}), switch_interval=0.004) == pytest.approx(0.004)
-    assert sys.getswitchinterval() == before
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     with postgres_schema() as url:
@@ -178,7 +164,7 @@ async def test_every_worker_runs_on_uvloop_and_stops_cleanly_on_sigterm(
                  if "service.event_loop" in line]
     assert len(lines) == 2, workers.log.read_text()
     assert all("event loop: uvloop " in line and "HTTP parser: httptools " in line
-               and line.endswith("; thread switch interval 1 ms") for line in lines), lines
+               for line in lines), lines
 
 
 @needs_uvloop
