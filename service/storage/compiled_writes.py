@@ -232,6 +232,52 @@ class KeyedUpdate:
                 tuple(itertools.chain.from_iterable(chunk)))
 
 
+class FirstOpenRow:
+    """SQLite: a batch of ``INSERT INTO table (key, a, …) SELECT ?, ?, … WHERE NOT EXISTS
+    (a row of that key still open)`` — a connection session begun at a boot — as
+    ``INSERT … SELECT v.… FROM (VALUES (…), (…), …) AS v WHERE NOT EXISTS (…)``, one
+    statement per `MultiRowStatement.ROWS_PER_STATEMENT` rows instead of one step per row.
+
+    Why: in a reconnect storm's first batches this was the one statement still run row by
+    row (300 of a 300-boot batch's 312 statement runs), and each run gives up the GIL and
+    waits for the busy event loop to hand it back (issue 20: a first batch of 322 boots
+    executed for 1,038 ms on 145 ms of CPU, and the next waited for it).
+
+    Same effect as ``executemany``: there a key's first row opens it and its later rows find
+    it open, so only each key's first row is kept here.
+    """
+
+    def __init__(self, table: sa.Table, key: tuple[str, str],
+                 columns: Sequence[tuple[str, str]], open_column: str,
+                 dialect: Dialect) -> None:
+        """``key``, ``columns``: (column, parameter name) pairs; a row is open while
+        ``open_column`` is NULL."""
+        quote = dialect.identifier_preparer.quote
+        name = quote(table.name)
+        pairs = [key, *columns]
+        self._head = (f"INSERT INTO {name} ({', '.join(quote(c) for c, _ in pairs)}) SELECT "
+                      + ", ".join(f"v.column{i}" for i in range(1, len(pairs) + 1))
+                      + " FROM (VALUES ")
+        self._tail = (f") AS v WHERE NOT EXISTS (SELECT 1 FROM {name} WHERE "
+                      f"{name}.{quote(key[0])} = v.column1 AND "
+                      f"{name}.{quote(open_column)} IS NULL)")
+        self._row = "(" + ", ".join("?" for _ in pairs) + ")"
+        self._build = _row_builder([(parameter, parameter, _FROM_ROW,
+                                     _processor(table.c[column].type, dialect))
+                                    for column, parameter in pairs], by_name=False)
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        first: dict[Any, tuple[Any, ...]] = {}
+        for values in map(self._build, rows):
+            first.setdefault(values[0], values)
+        kept, step = list(first.values()), MultiRowStatement.ROWS_PER_STATEMENT
+        for start in range(0, len(kept), step):
+            chunk = kept[start:start + step]
+            connection.exec_driver_sql(
+                self._head + ", ".join([self._row] * len(chunk)) + self._tail,
+                tuple(itertools.chain.from_iterable(chunk)))
+
+
 class TupleRows:
     """An append whose writes each carry many rows as tuples (values in `columns` order),
     e.g. every sampled value of one MeterValues call: one write per call instead of a dict
@@ -258,7 +304,7 @@ _FROM_ROW = _FromRow()
 _Field = tuple[str, str, Any, Processor]
 """(parameter key, name in the SQL, constant value or _FROM_ROW, processor)."""
 _Writer = (DriverStatement | CopyStatement | StagedCopyStatement | MultiRowStatement
-           | KeyedUpdate)
+           | KeyedUpdate | FirstOpenRow)
 _TupleWriter = CopyStatement | StagedCopyStatement | MultiRowStatement
 
 
@@ -330,6 +376,8 @@ class CompiledWrites:
         self._keyed: dict[int, tuple[Any, sa.Table, tuple[str, str],
                                      tuple[tuple[str, str], ...]]] = {}
         self._tuple_writers: dict[int, tuple[TupleRows, _TupleWriter | None]] = {}
+        self._first_open: dict[int, tuple[Any, sa.Table, tuple[str, str],
+                                          tuple[tuple[str, str], ...], str]] = {}
 
     def mark_append(self, statement: Any, table: sa.Table, *,
                     skip_repeats: bool = False) -> None:
@@ -343,6 +391,13 @@ class CompiledWrites:
         :key parameter`` and nothing else (``key``, ``sets``: (column, parameter) pairs):
         on SQLite its batches go in as `KeyedUpdate`."""
         self._keyed[id(statement)] = (statement, table, key, tuple(sets))
+
+    def mark_first_open(self, statement: Any, table: sa.Table, key: tuple[str, str],
+                        columns: Sequence[tuple[str, str]], open_column: str) -> None:
+        """``statement`` inserts (key, columns…) from its parameters unless a row of that
+        key has ``open_column`` NULL, and nothing else: on SQLite its batches go in as
+        `FirstOpenRow`."""
+        self._first_open[id(statement)] = (statement, table, key, tuple(columns), open_column)
 
     def execute(self, connection: Connection, statement: Any, rows: Sequence[Any]) -> None:
         """``connection.execute(statement, rows)``, with the same effect; for a
@@ -388,8 +443,14 @@ class CompiledWrites:
         if entry is None:
             append = self._appends.get(id(statement))
             keyed = self._keyed.get(id(statement))
+            first_open = self._first_open.get(id(statement))
             writer: _Writer | None
-            if (keyed is not None and self.dialect.name == "sqlite"
+            if (first_open is not None and self.dialect.name == "sqlite"
+                    and set(keys) == {first_open[2][1],
+                                      *(parameter for _, parameter in first_open[3])}):
+                writer = FirstOpenRow(first_open[1], first_open[2], first_open[3],
+                                      first_open[4], self.dialect)
+            elif (keyed is not None and self.dialect.name == "sqlite"
                     and KeyedUpdate.supported()
                     and set(keys) == {keyed[2][1], *(parameter for _, parameter in keyed[3])}):
                 writer = KeyedUpdate(keyed[1], keyed[2], keyed[3], self.dialect)

@@ -326,15 +326,19 @@ class Repository:
 
     def session_began_writes(self, pole_id: str, at: datetime) -> list[Write]:
         def build() -> Any:
-            # INSERT … SELECT … WHERE NOT EXISTS: one statement, so it can be batched.
+            # INSERT … SELECT … WHERE NOT EXISTS: one statement, so it can be batched (on
+            # SQLite many boots' in one statement, `CompiledWrites.mark_first_open`).
             table = _table(ConnectionSession)
             pole = sa.bindparam("s_pole", type_=sa.String())
             still_open = sa.select(table.c.id).where(table.c.pole_id == pole,
                                                     table.c.ended.is_(None))
-            return sa.insert(table).from_select(
+            statement = sa.insert(table).from_select(
                 ["pole_id", "started"],
                 sa.select(pole, sa.bindparam("s_at", type_=UTCDateTime()))
                 .where(~sa.exists(still_open)))
+            self.compiled_writes.mark_first_open(statement, table, ("pole_id", "s_pole"),
+                                                 [("started", "s_at")], "ended")
+            return statement
         return [(self._statement("session_began", build), {"s_pole": pole_id, "s_at": at})]
 
     def session_ended(self, pole_id: str, at: datetime, reason: str | None = None) -> None:

@@ -12,7 +12,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from service.storage.compiled_writes import KeyedUpdate, MultiRowStatement, _processor
+from service.storage.compiled_writes import (
+    FirstOpenRow,
+    KeyedUpdate,
+    MultiRowStatement,
+    _processor,
+)
 from service.storage.models import UTCDateTime
 from service.storage.repository import AsyncRepository, Write, execute_grouped
 
@@ -116,6 +121,8 @@ def test_on_sqlite_boots_contacts_and_connector_states_go_in_as_multi_row_statem
     for statement, row in [*store.sync.pole_seen_writes("PW-0001", T0, connected=True),
                            *store.sync.pole_clock_writes("PW-0001", 0.5, T0)]:
         assert isinstance(compiled._writer(statement, tuple(row)), KeyedUpdate)
+    [(session_statement, session_row)] = store.sync.session_began_writes("PW-0001", T0)
+    assert isinstance(compiled._writer(session_statement, tuple(session_row)), FirstOpenRow)
     # More rows than one statement takes: split, none lost.
     many = [write for i in range(MultiRowStatement.ROWS_PER_STATEMENT * 2 + 7)
             for write in _boot(store, f"PW-{i:04d}", T0)]
@@ -168,3 +175,36 @@ def test_one_batch_of_contacts_and_clocks_leaves_each_pole_at_its_last(
         assert (pole.clock_offset_s, pole.clock_checked_at) == (
             (-0.25, t2) if ended else (1.5, t1))
         assert (pole.vendor, pole.registered_at) == ("V", None)  # untouched
+
+
+def test_a_batch_of_boots_opens_a_session_only_for_poles_without_an_open_one(
+        store: AsyncRepository) -> None:
+    """Sessions (uptime, eis 48) begun by many boots in one batch — on SQLite many rows to a
+    statement (`FirstOpenRow`) — as if each boot had been stored on its own: a pole whose
+    session is still open keeps it, one whose session ended gets a new one, and a pole
+    booting twice in the batch gets one session, from its first boot."""
+    rows = MultiRowStatement.ROWS_PER_STATEMENT * 2 + 7  # more than one statement takes
+    poles = [f"PW-{i:04d}" for i in range(rows)]
+    earlier = T0 - timedelta(hours=2)
+    _one_batch(store, [write for pole in poles for write in _boot(store, pole, earlier)])
+    _one_batch(store, [write for pole in poles[20:] for write in
+                       store.sync.session_ended_writes(pole, earlier + timedelta(hours=1))])
+    batch: list[Write] = []
+    for index, pole in enumerate(poles):
+        batch += store.sync.session_began_writes(pole, T0)
+        if index % 7 == 0:  # booted again while the first boot waited for the writer
+            batch += store.sync.session_began_writes(pole, T0 + timedelta(seconds=30))
+    _one_batch(store, batch)
+
+    sessions = store.sync.connection_sessions(None, earlier - timedelta(hours=1),
+                                              T0 + timedelta(days=1))
+    by_pole: dict[str, list[tuple[datetime, datetime | None]]] = {}
+    for session in sessions:
+        by_pole.setdefault(session.pole_id, []).append((session.started, session.ended))
+    assert sorted(by_pole) == poles
+    for index, pole in enumerate(poles):
+        if index < 20:  # still open from before: no second session
+            assert by_pole[pole] == [(earlier, None)]
+        else:  # ended: a new one, from this batch's first boot
+            assert sorted(by_pole[pole]) == [(earlier, earlier + timedelta(hours=1)),
+                                             (T0, None)]
