@@ -224,12 +224,7 @@ class KeyedUpdate:
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         last = {values[0]: values for values in map(self._build, rows)}
-        kept, step = list(last.values()), MultiRowStatement.ROWS_PER_STATEMENT
-        for start in range(0, len(kept), step):
-            chunk = kept[start:start + step]
-            connection.exec_driver_sql(
-                self._head + ", ".join([self._row] * len(chunk)) + self._tail,
-                tuple(itertools.chain.from_iterable(chunk)))
+        _in_chunks(connection, self._head, self._row, self._tail, list(last.values()))
 
 
 class FirstOpenRow:
@@ -270,12 +265,18 @@ class FirstOpenRow:
         first: dict[Any, tuple[Any, ...]] = {}
         for values in map(self._build, rows):
             first.setdefault(values[0], values)
-        kept, step = list(first.values()), MultiRowStatement.ROWS_PER_STATEMENT
-        for start in range(0, len(kept), step):
-            chunk = kept[start:start + step]
-            connection.exec_driver_sql(
-                self._head + ", ".join([self._row] * len(chunk)) + self._tail,
-                tuple(itertools.chain.from_iterable(chunk)))
+        _in_chunks(connection, self._head, self._row, self._tail, list(first.values()))
+
+
+def _in_chunks(connection: Connection, head: str, row: str, tail: str,
+               rows: Sequence[tuple[Any, ...]]) -> None:
+    """``head`` + ``row`` once per row, comma-separated, + ``tail``: one statement per
+    `MultiRowStatement.ROWS_PER_STATEMENT` rows (`KeyedUpdate`, `FirstOpenRow`)."""
+    step = MultiRowStatement.ROWS_PER_STATEMENT
+    for start in range(0, len(rows), step):
+        chunk = rows[start:start + step]
+        connection.exec_driver_sql(head + ", ".join([row] * len(chunk)) + tail,
+                                   tuple(itertools.chain.from_iterable(chunk)))
 
 
 class TupleRows:
