@@ -1200,14 +1200,6 @@ class BatchWriter:
     """
 
     IDLE_S = 2.0
-    WORK_BUDGET_S = 0.1
-    """How long a batch runs its callers' work items (a transaction's start or stop: reads,
-    then writes, statement by statement) once the first has run; the rest go first into the
-    next batch. Why: every caller of a batch waits for its commit, and in a reconnect storm
-    the booted poles' held-back StartTransactions and StopTransactions (up to 50 at once)
-    kept batches executing for 400–715 ms on 22–45 ms of the writer's CPU (each statement
-    waits to get the GIL back from the busy loop), with the next boots waiting behind them
-    (issue 20). Bounded, a boot waits for at most one short batch."""
     MAX_CALLERS = 1000
     """Callers per batch at most. A reconnect storm's first second queues thousands of boots
     at once (5,089 callers took 2.3 s in one batch, issue 20); in batches of this size the
@@ -1279,23 +1271,15 @@ class BatchWriter:
             batch = [self._queue.popleft()
                      for _ in range(min(len(self._queue), self.MAX_CALLERS))]
             outcomes = self._commit(batch)
-            left = [item for item, outcome in zip(batch, outcomes, strict=True)
-                    if isinstance(outcome, _Left)]
-            if left:  # work past the budget: first in the next batch, in order
-                self._queue.extendleft(reversed(left))
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]]
             by_loop = {}
             for (_, _, future, loop, _), outcome in zip(batch, outcomes, strict=True):
-                if not isinstance(outcome, _Left):
-                    by_loop.setdefault(loop, []).append((future, outcome))
+                by_loop.setdefault(loop, []).append((future, outcome))
             for loop, results in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # loop closed: nobody waits any more
                     loop.call_soon_threadsafe(_resolve, results)
 
-    def _commit(self, batch: list[_Queued]) -> list[_Outcome | _Left]:
-        """Each caller's outcome, in order; `_LEFT` for a work item not run because the
-        batch's work ran past `WORK_BUDGET_S` (it wrote nothing yet: work items come
-        without grouped writes), for the next batch."""
+    def _commit(self, batch: list[_Queued]) -> list[_Outcome]:
         try:
             values: list[Any] = []
             started, started_cpu = time.perf_counter(), time.thread_time()
@@ -1304,51 +1288,26 @@ class BatchWriter:
                 with connection.begin():
                     writes = [write for item in batch for write in item[0]]
                     execute_grouped(connection, writes, self.compiled)
-                    values = self._work(connection, batch)
+                    for _, work, _, _, _ in batch:
+                        values.append(None if work is None else work(connection))
                     executed, executed_cpu = time.perf_counter(), time.thread_time()
                 committed = time.perf_counter()
             self.batches += 1
-            worked = sum(1 for item, value in zip(batch, values, strict=True)
-                         if item[1] is not None and value is not _LEFT)
             self.times.add(BatchTime(started - batch[0][4], executed - started,
-                                     committed - executed,
-                                     sum(1 for value in values if value is not _LEFT),
+                                     committed - executed, len(batch),
                                      executed_cpu - started_cpu, started_at, len(writes),
-                                     worked))
-            return [value if value is _LEFT else (None, value) for value in values]
+                                     sum(1 for item in batch if item[1] is not None)))
+            return [(None, value) for value in values]
         except Exception as error:
             if len(batch) == 1:
                 return [(error, None)]
         return [self._commit([item])[0] for item in batch]
-
-    def _work(self, connection: Connection, batch: list[_Queued]) -> list[Any]:
-        """What each caller's work returned, in order (``None`` for a caller without);
-        once `WORK_BUDGET_S` has passed since the first work item started, the rest are
-        not run: `_LEFT`."""
-        values: list[Any] = []
-        deadline: float | None = None
-        for writes, work, _, _, _ in batch:
-            if work is None:
-                values.append(None)
-            elif deadline is not None and not writes and time.perf_counter() > deadline:
-                values.append(_LEFT)
-            else:
-                deadline = deadline or time.perf_counter() + self.WORK_BUDGET_S
-                values.append(work(connection))
-        return values
 
 
 _Queued = tuple[list[Write], Callable[[Connection], Any] | None, "asyncio.Future[Any]",
                 asyncio.AbstractEventLoop, float]
 """Writes, work, the caller's future and loop, when it was submitted (`time.perf_counter`)."""
 _Outcome = tuple[BaseException | None, Any]
-
-
-class _Left:
-    """A work item the batch had no time left for (`BatchWriter.WORK_BUDGET_S`)."""
-
-
-_LEFT = _Left()
 
 
 def _resolve(results: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:

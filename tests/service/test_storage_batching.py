@@ -4,12 +4,7 @@ returns only once its own rows are committed, and one bad write fails only its c
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
-
-from sqlalchemy.engine import Connection
 
 from service.storage.repository import AsyncRepository
 
@@ -98,39 +93,3 @@ async def test_charging_profiles_through_the_writer(store: AsyncRepository) -> N
     assert records[first].verified_at is None
     assert records[second].verified_at == T0.replace(hour=13)
     assert '"chargingProfileId":2' in records[second].profile.replace(" ", "")
-
-
-async def test_a_write_queued_behind_slow_work_is_committed_without_waiting_for_all_of_it(
-        store: AsyncRepository) -> None:
-    """A reconnect storm's boots queued behind the booted poles' transactions (work items,
-    run statement by statement) are committed once the batch's work budget is spent, not
-    after every work item queued with them; the rest of the work follows, all of it, in the
-    order it came (issue 20, `BatchWriter.WORK_BUDGET_S`)."""
-    await store.upsert_pole("PW-0001")
-    writer = store.writer
-    first_running, go_on = threading.Event(), threading.Event()
-    ran: list[int] = []
-    slow_works = 30
-    assert slow_works * 0.03 > 4 * writer.WORK_BUDGET_S
-
-    def slow(number: int) -> Callable[[Connection], int]:
-        def work(connection: Connection) -> int:
-            if number == 0:
-                first_running.set()
-                go_on.wait(10)
-            time.sleep(0.03)  # a transaction's statements, each waiting for the GIL
-            ran.append(number)
-            return number
-        return work
-
-    first = writer.submit_work(slow(0))
-    await asyncio.to_thread(first_running.wait, 10)  # the writer is busy with it
-    works = [writer.submit_work(slow(number)) for number in range(1, slow_works + 1)]
-    boot = store.log_message("PW-0001", "in", "BootNotification", "boot-1", {}, at=T0)
-    go_on.set()
-    await boot
-    ran_when_booted = len(ran)
-    assert [m.unique_id for m in store.sync.message_log("PW-0001")] == ["boot-1"]  # stored
-    assert await asyncio.gather(first, *works) == list(range(slow_works + 1))
-    assert ran == list(range(slow_works + 1))  # every one, once, in order
-    assert ran_when_booted < slow_works // 2, ran_when_booted
