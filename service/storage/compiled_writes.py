@@ -374,11 +374,12 @@ class CompiledWrites:
         self.dialect = dialect
         self._writers: dict[tuple[int, tuple[str, ...]], tuple[Any, _Writer | None]] = {}
         self._appends: dict[int, tuple[Any, sa.Table, bool]] = {}
-        self._keyed: dict[int, tuple[Any, sa.Table, tuple[str, str],
-                                     tuple[tuple[str, str], ...]]] = {}
         self._tuple_writers: dict[int, tuple[TupleRows, _TupleWriter | None]] = {}
-        self._first_open: dict[int, tuple[Any, sa.Table, tuple[str, str],
-                                          tuple[tuple[str, str], ...], str]] = {}
+        self._sqlite_forms: dict[int, tuple[Any, frozenset[str],
+                                            Callable[[], KeyedUpdate | FirstOpenRow]]] = {}
+        """Statements with a multi-row form of their own on SQLite (`mark_keyed_update`,
+        `mark_first_open`): the statement (so its id cannot be reused), the parameters a
+        batch must have, and the form's maker."""
 
     def mark_append(self, statement: Any, table: sa.Table, *,
                     skip_repeats: bool = False) -> None:
@@ -390,15 +391,23 @@ class CompiledWrites:
                           sets: Sequence[tuple[str, str]]) -> None:
         """``statement`` is ``UPDATE table SET column = :parameter, … WHERE key column =
         :key parameter`` and nothing else (``key``, ``sets``: (column, parameter) pairs):
-        on SQLite its batches go in as `KeyedUpdate`."""
-        self._keyed[id(statement)] = (statement, table, key, tuple(sets))
+        on SQLite its batches go in as `KeyedUpdate` (from SQLite 3.33)."""
+        if KeyedUpdate.supported():
+            self._sqlite_form(statement, [key, *sets],
+                              lambda: KeyedUpdate(table, key, sets, self.dialect))
 
     def mark_first_open(self, statement: Any, table: sa.Table, key: tuple[str, str],
                         columns: Sequence[tuple[str, str]], open_column: str) -> None:
         """``statement`` inserts (key, columns…) from its parameters unless a row of that
         key has ``open_column`` NULL, and nothing else: on SQLite its batches go in as
         `FirstOpenRow`."""
-        self._first_open[id(statement)] = (statement, table, key, tuple(columns), open_column)
+        self._sqlite_form(statement, [key, *columns], lambda: FirstOpenRow(
+            table, key, columns, open_column, self.dialect))
+
+    def _sqlite_form(self, statement: Any, pairs: Sequence[tuple[str, str]],
+                     make: Callable[[], KeyedUpdate | FirstOpenRow]) -> None:
+        self._sqlite_forms[id(statement)] = (
+            statement, frozenset(parameter for _, parameter in pairs), make)
 
     def execute(self, connection: Connection, statement: Any, rows: Sequence[Any]) -> None:
         """``connection.execute(statement, rows)``, with the same effect; for a
@@ -443,18 +452,10 @@ class CompiledWrites:
         entry = self._writers.get((id(statement), keys))
         if entry is None:
             append = self._appends.get(id(statement))
-            keyed = self._keyed.get(id(statement))
-            first_open = self._first_open.get(id(statement))
+            form = self._sqlite_forms.get(id(statement))
             writer: _Writer | None
-            if (first_open is not None and self.dialect.name == "sqlite"
-                    and set(keys) == {first_open[2][1],
-                                      *(parameter for _, parameter in first_open[3])}):
-                writer = FirstOpenRow(first_open[1], first_open[2], first_open[3],
-                                      first_open[4], self.dialect)
-            elif (keyed is not None and self.dialect.name == "sqlite"
-                    and KeyedUpdate.supported()
-                    and set(keys) == {keyed[2][1], *(parameter for _, parameter in keyed[3])}):
-                writer = KeyedUpdate(keyed[1], keyed[2], keyed[3], self.dialect)
+            if form is not None and self.dialect.name == "sqlite" and set(keys) == form[1]:
+                writer = form[2]()
             elif append is not None and self.dialect.name == "postgresql":
                 writer = (StagedCopyStatement(append[1], keys, self.dialect) if append[2]
                           else CopyStatement(append[1], keys, self.dialect))
