@@ -6,10 +6,17 @@ What poles report is followed in every process (each stores what its own poles s
 compare-and-set); only starting poles, timing out and halting need one decider. The lock
 lives on its own connection: when that process dies, PostgreSQL ends the session and
 releases it, and another process takes over at its next look.
+
+Several tasks of one process ask at once (the rollout runner, the OSCP heartbeat and the
+grid balancer all start with the service), so the asking is serialised: two concurrent
+first asks would each open a connection, one would win the lock and the other's answer
+could be the one kept — a process sure it leads on a session that holds nothing, while
+the session that did hold the lock is dropped and another process takes it. Two leaders.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from typing import Any, Protocol
@@ -40,8 +47,13 @@ class PgLeader:
         self.key = lock_key(db_url)
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._held = False
+        self._asking = asyncio.Lock()
 
     async def held(self) -> bool:
+        async with self._asking:  # one session, one answer (module docstring)
+            return await self._ask()
+
+    async def _ask(self) -> bool:
         if self._held and self._connection is not None and not self._connection.closed:
             return True
         self._held = False
@@ -61,7 +73,8 @@ class PgLeader:
         return self._held
 
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
-        self._held = False
+        async with self._asking:
+            if self._connection is not None:
+                await self._connection.close()
+                self._connection = None
+            self._held = False

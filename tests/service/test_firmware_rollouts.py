@@ -33,7 +33,6 @@ from pole_link.service_api import (
 )
 from pole_link.sim.clock import SimClock
 from service.api.tokens import ensure_admin_token
-from service.rollouts.leader import PgLeader
 from service.rollouts.plan import may_start, version_below
 from service.server import prepare_database, start_service
 from tests.firmware_support import NOW, Manufacturer, fleet, trusting_service
@@ -403,20 +402,6 @@ async def test_a_pole_that_reports_a_failed_download_or_install_fails_with_that_
             assert [(p.state, p.reason, p.reported) for p in done.poles] == [
                 ("failed", "DownloadFailed", "DownloadFailed"),
                 ("failed", "InstallationFailed", "InstallationFailed")]
-
-
-async def test_of_several_service_processes_only_one_runs_the_rollouts() -> None:
-    with postgres_schema() as url:
-        first, second = PgLeader(url), PgLeader(url)
-        try:
-            assert await first.held()
-            assert not await second.held()
-            assert await first.held()
-            await first.close()  # that process is gone: its session, and the lock, too
-            await eventually(second.held)  # once the server has ended that session
-        finally:
-            await first.close()
-            await second.close()
 
 
 async def test_a_sent_pole_that_stays_offline_fails_as_offline_too_long(
