@@ -12,6 +12,11 @@ grid balancer all start with the service), so the asking is serialised: two conc
 first asks would each open a connection, one would win the lock and the other's answer
 could be the one kept — a process sure it leads on a session that holds nothing, while
 the session that did hold the lock is dropped and another process takes it. Two leaders.
+
+A held lock is also checked again (at most every ``recheck_s``): a session can end without
+this process noticing — the database restarted, the network dropped, an administrator
+ended it — and psycopg only learns that on the next statement. Without one, the process
+would go on leading while another takes the freed lock.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from typing import Any, Protocol
 
 import psycopg
@@ -42,11 +48,13 @@ def lock_key(db_url: str) -> int:
 class PgLeader:
     """`Leader` by ``pg_try_advisory_lock`` on a connection kept for it."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, recheck_s: float = 1.0) -> None:
         self.url = libpq_url(db_url)
         self.key = lock_key(db_url)
+        self.recheck_s = recheck_s
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._held = False
+        self._checked = 0.0
         self._asking = asyncio.Lock()
 
     async def held(self) -> bool:
@@ -54,7 +62,7 @@ class PgLeader:
             return await self._ask()
 
     async def _ask(self) -> bool:
-        if self._held and self._connection is not None and not self._connection.closed:
+        if self._held and await self._still_held():
             return True
         self._held = False
         try:
@@ -68,9 +76,28 @@ class PgLeader:
             LOGGER.warning("rollouts: cannot check the runner lock: %s", exc)
             return False
         self._held = bool(row and row[0])
+        self._checked = time.monotonic()
         if self._held:
             LOGGER.info("rollouts: this process runs the fleet's rollouts")
         return self._held
+
+    async def _still_held(self) -> bool:
+        """Is the session holding the lock still there? (Asked of the server once per
+        ``recheck_s``; a session-level lock lives exactly as long as its session.)"""
+        if self._connection is None or self._connection.closed:
+            return False
+        if time.monotonic() - self._checked < self.recheck_s:
+            return True
+        try:
+            await self._connection.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            LOGGER.warning("rollouts: the runner lock's session ended (%s); asking again",
+                           exc)
+            await self._connection.close()
+            self._connection = None
+            return False
+        self._checked = time.monotonic()
+        return True
 
     async def close(self) -> None:
         async with self._asking:

@@ -67,3 +67,23 @@ async def test_tasks_asking_at_once_get_one_answer_from_the_session_that_holds_t
 
 async def _no_holder(leader: PgLeader) -> bool:
     return not await lock_holders(leader)
+
+
+async def test_a_leader_whose_session_the_server_ended_stops_leading() -> None:
+    """The database restarted, the network dropped: the server ended the leader's session
+    (and so freed the lock) without that process noticing; another process takes over.
+    The first must then stop leading, not go on beside the new leader."""
+    with postgres_schema() as url:
+        first, second = PgLeader(url, recheck_s=0), PgLeader(url, recheck_s=0)
+        try:
+            assert await first.held()
+            [pid] = await lock_holders(first)
+            async with await psycopg.AsyncConnection.connect(first.url,
+                                                             autocommit=True) as admin:
+                await admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            await eventually(second.held)
+            assert not await first.held()
+            assert await second.held()
+        finally:
+            await first.close()
+            await second.close()
