@@ -32,6 +32,7 @@ from service.reports.compliance_tally import (
     programme_months,
     tally_entry,
 )
+from service.storage.compiled_writes import CompiledWrites
 from service.storage.models import Pole, Transaction
 from service.storage.tally_models import TallyLowRow, TallyMonthRow, TallyPoleRow
 
@@ -40,14 +41,17 @@ TRANSACTIONS: sa.Table = Transaction.__table__  # type: ignore[attr-defined]
 TALLY_POLES: sa.Table = TallyPoleRow.__table__  # type: ignore[attr-defined]
 TALLY: sa.Table = TallyMonthRow.__table__  # type: ignore[attr-defined]
 TALLY_LOW: sa.Table = TallyLowRow.__table__  # type: ignore[attr-defined]
+CHUNK = 400
+"""Poles or transactions per statement where many go in at once (under SQLite's and
+PostgreSQL's limits on a statement's parameters)."""
 
-_RECORD_COLUMNS = (TRANSACTIONS.c.pole_id, TRANSACTIONS.c.connector_id, TRANSACTIONS.c.id,
+RECORD_COLUMNS = (TRANSACTIONS.c.pole_id, TRANSACTIONS.c.connector_id, TRANSACTIONS.c.id,
                    TRANSACTIONS.c.started, TRANSACTIONS.c.stopped, TRANSACTIONS.c.overruled_at,
                    TRANSACTIONS.c.low_current_vehicle, TRANSACTIONS.c.id_tag)
 
 
 def record(row: Sequence[Any]) -> TransactionRecord:
-    """A row of `_RECORD_COLUMNS` as the report's record. As `service.api.compliance`
+    """A row of `RECORD_COLUMNS` as the report's record. As `service.api.compliance`
     maps it: StartTransaction comes once a card was accepted *and* a vehicle connected."""
     return TransactionRecord(pole_id=row[0], connector_id=row[1], transaction_id=row[2],
                              authorised_at=row[3], plugged_at=row[3], ended_at=row[4],
@@ -73,7 +77,7 @@ _TOUCH_POLE = (sa.update(POLES).where(POLES.c.id == sa.bindparam("pole_id"))
                .values(id=POLES.c.id))
 _POLE_OF = sa.select(TRANSACTIONS.c.pole_id).where(
     TRANSACTIONS.c.id == sa.bindparam("transaction_id"))
-_RECORD = sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.id == sa.bindparam("transaction_id"))
+_RECORD = sa.select(*RECORD_COLUMNS).where(TRANSACTIONS.c.id == sa.bindparam("transaction_id"))
 
 
 def _programme_of(connection: Connection, pole_id: str, *, lock: bool
@@ -93,10 +97,10 @@ def _programme_of(connection: Connection, pole_id: str, *, lock: bool
     if row is None:
         return None, None
     start, tallied = row
-    return _aware(start), _aware(tallied)
+    return aware(start), aware(tallied)
 
 
-def _aware(value: Any) -> datetime | None:
+def aware(value: Any) -> datetime | None:
     """A stored time as aware UTC, also where an expression lost the column's type."""
     if value is None:
         return None
@@ -104,7 +108,7 @@ def _aware(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _add(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
+def add_entry(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
          entry: TallyEntry, sign: int) -> None:
     """Add (``sign`` 1) or take away (−1) one transaction's entry, by the database's own
     arithmetic on the counts."""
@@ -150,12 +154,12 @@ def change_transaction(connection: Connection, transaction_id: int, change: sa.U
         assert before is not None and after is not None
         _apply(connection, before, after, start, tallied)
         return True
-    old = sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.id == transaction_id).subquery()
+    old = sa.select(*RECORD_COLUMNS).where(TRANSACTIONS.c.id == transaction_id).subquery()
     row = connection.execute(change.where(TRANSACTIONS.c.id == old.c.id)
-                             .returning(*old.c, *_RECORD_COLUMNS), parameters).one_or_none()
+                             .returning(*old.c, *RECORD_COLUMNS), parameters).one_or_none()
     if row is None:
         return False
-    width = len(_RECORD_COLUMNS)
+    width = len(RECORD_COLUMNS)
     _apply(connection, record(row[:width]), record(row[width:]), start, tallied)
     return True
 
@@ -176,7 +180,7 @@ def _lock_pole_of(connection: Connection, transaction_id: int
         .select_from(POLES.outerjoin(TALLY_POLES, TALLY_POLES.c.pole_id == POLES.c.id))
         .where(POLES.c.id == pole)
         .with_for_update(of=POLES, key_share=True)).one_or_none()
-    return None if row is None else (_aware(row[0]), _aware(row[1]))
+    return None if row is None else (aware(row[0]), aware(row[1]))
 
 
 def lock_pole_of(connection: Connection, transaction_id: int) -> str | None:
@@ -217,9 +221,9 @@ def _apply(connection: Connection, before: TransactionRecord, after: Transaction
     if old == new:
         return
     if old is not None:
-        _add(connection, before.pole_id, before.transaction_id, before.id_tag, old, -1)
+        add_entry(connection, before.pole_id, before.transaction_id, before.id_tag, old, -1)
     if new is not None:
-        _add(connection, after.pole_id, after.transaction_id, after.id_tag, new, 1)
+        add_entry(connection, after.pole_id, after.transaction_id, after.id_tag, new, 1)
 
 
 def refresh_pole(connection: Connection, pole_id: str) -> None:
@@ -264,10 +268,48 @@ def _store_pole(connection: Connection, pole_id: str, start: datetime,
 
 def rebuild_pole(connection: Connection, pole_id: str, start: datetime) -> None:
     """The pole's tally recounted from all its finished transactions, from ``start``."""
-    rows = connection.execute(sa.select(*_RECORD_COLUMNS).where(
-        TRANSACTIONS.c.pole_id == pole_id, TRANSACTIONS.c.stopped.is_not(None)))
-    months, lows = _entries((record(row) for row in rows), start)
-    _store_pole(connection, pole_id, start, months, lows)
+    rebuild_poles(connection, {pole_id: start})
+
+
+_POLES: sa.BindParameter[list[str]] = sa.bindparam("poles", expanding=True)
+_FINISHED_OF_POLES = sa.select(*RECORD_COLUMNS).where(
+    TRANSACTIONS.c.pole_id.in_(_POLES), TRANSACTIONS.c.stopped.is_not(None))
+_FORGET_POLES = [table.delete().where(table.c.pole_id.in_(_POLES))
+                 for table in (TALLY, TALLY_LOW, TALLY_POLES)]
+_INSERTS = {table.name: table.insert() for table in (TALLY, TALLY_LOW, TALLY_POLES)}
+"""Built once, so `CompiledWrites` can keep their driver form (multi-row on SQLite)."""
+
+
+def rebuild_poles(connection: Connection, starts: Mapping[str, datetime],
+                  compiled: CompiledWrites | None = None) -> None:
+    """Each pole's tally recounted from all its finished transactions, from its start in
+    ``starts``: a few statements per `CHUNK` poles, not five per pole (a reconnect storm's
+    batch of stops recounts every pole whose first stop it holds, issue 20). ``compiled``:
+    the rows go in through it (one multi-row statement on SQLite)."""
+    pole_ids = sorted(starts)
+    for at in range(0, len(pole_ids), CHUNK):
+        chunk = pole_ids[at:at + CHUNK]
+        finished: dict[str, list[TransactionRecord]] = {}
+        for row in connection.execute(_FINISHED_OF_POLES, {"poles": chunk}).all():
+            finished.setdefault(row[0], []).append(record(row))
+        for forget in _FORGET_POLES:
+            connection.execute(forget, {"poles": chunk})
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _INSERTS}
+        for pole_id in chunk:
+            months, lows = _entries(finished.get(pole_id, ()), starts[pole_id])
+            rows[TALLY.name] += [{"pole_id": pole_id, "month": month, "peak": peak,
+                                  "overruled": over}
+                                 for month, (peak, over) in sorted(months.items())]
+            rows[TALLY_LOW.name] += lows
+            rows[TALLY_POLES.name].append({"pole_id": pole_id,
+                                           "programme_start": starts[pole_id]})
+        for name, statement in _INSERTS.items():
+            if not rows[name]:
+                continue
+            if compiled is None:
+                connection.execute(statement, rows[name])
+            else:
+                compiled.execute(connection, statement, rows[name])
 
 
 def backfill(connection: Connection) -> int:
@@ -276,13 +318,13 @@ def backfill(connection: Connection) -> int:
 
     One pass over the finished transactions, pole by pole (streamed, so a fleet's years
     never sit in memory at once)."""
-    starts = {pole_id: _aware(start) for pole_id, start in connection.execute(
+    starts = {pole_id: aware(start) for pole_id, start in connection.execute(
         sa.select(POLES.c.id, sa.func.coalesce(POLES.c.programme_start,
                                                POLES.c.registered_at)))}
     for table in (TALLY, TALLY_LOW, TALLY_POLES):
         connection.execute(table.delete())
     done: set[str] = set()
-    query = (sa.select(*_RECORD_COLUMNS).where(TRANSACTIONS.c.stopped.is_not(None))
+    query = (sa.select(*RECORD_COLUMNS).where(TRANSACTIONS.c.stopped.is_not(None))
              .order_by(TRANSACTIONS.c.pole_id))
     rows = connection.execute(query, execution_options={"stream_results": True,
                                                         "yield_per": 20_000})
@@ -316,7 +358,7 @@ def read_tally(connection: Connection, programmes: Sequence[ProgramStart], until
     """What `reports_from_tally` needs for the poles whose tally counts from their
     programme start: those poles, their counts, their low-current vehicles, and their
     transactions still running at ``until`` or stopped after it (see there)."""
-    tallied = {pole_id: _aware(start) for pole_id, start in connection.execute(
+    tallied = {pole_id: aware(start) for pole_id, start in connection.execute(
         sa.select(TALLY_POLES.c.pole_id, TALLY_POLES.c.programme_start)).all()}
     current = [p for p in programmes if tallied.get(p.pole_id) == p.start]
     poles = {p.pole_id for p in current}
@@ -341,7 +383,7 @@ def read_tally(connection: Connection, programmes: Sequence[ProgramStart], until
         later = [bound for bound in bounds if bound > until]
         horizon = max(horizon, later[0] if later else bounds[-1])
     unsettled = [record(row) for row in connection.execute(
-        sa.select(*_RECORD_COLUMNS).where(sa.or_(
+        sa.select(*RECORD_COLUMNS).where(sa.or_(
             sa.and_(TRANSACTIONS.c.stopped.is_(None), TRANSACTIONS.c.started < until),
             sa.and_(TRANSACTIONS.c.stopped > until, TRANSACTIONS.c.started < horizon)))).all()
         if row[0] in poles]

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 from pole_link.service_api import EndReason
 from service.accounts.principal import CURRENT
 from service.accounts.request_entry import REQUEST_ENTRY
-from service.storage import audit_chain, compliance_tally
+from service.storage import audit_chain, compliance_tally, stop_batch
 from service.storage.batched_reads import BatchedReads
 from service.storage.compiled_writes import CompiledWrites, TupleRows
 from service.storage.database import single_reads, storage_errors
@@ -55,6 +55,7 @@ from service.storage.models import (
     Transaction,
     UTCDateTime,
 )
+from service.storage.stop_batch import Stop
 from service.storage.writer_times import BatchTime, WriterTimes, profiled
 
 LOGGER = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 _Row = TypeVar("_Row")
 P = ParamSpec("P")
 R = TypeVar("R")
+A = TypeVar("A")
 
 StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
@@ -569,9 +571,9 @@ class Repository:
         table = _table(Transaction)
         if where is None and not any(isinstance(value, sa.ClauseElement)
                                      for value in values.values()):
-            # A StopTransaction's change: its statement built once per set of columns,
-            # the values as parameters (issue 20: built per call, its construction and
-            # cache key were a good part of a backlog's stop on the writer's thread).
+            # Plain values (a low-current flag): the statement built once per set of
+            # columns, the values as parameters (issue 20: built per call, construction
+            # and cache key were a good part of a backlog's change on the writer's thread).
             names = tuple(values)
 
             def build() -> Any:
@@ -589,11 +591,6 @@ class Repository:
             statement = statement.where(where)
         return compliance_tally.change_transaction(connection, transaction_id,
                                                    statement.values(**values))
-
-    def stop_values(self, meter_stop: int, stopped: datetime, reason: str | None
-                    ) -> dict[str, Any]:
-        """What a StopTransaction changes (`stop_transaction`)."""
-        return {"meter_stop": meter_stop, "stopped": stopped, "stop_reason": reason}
 
     def overrule_change(self, at: datetime, source: str) -> tuple[Any, dict[str, Any]]:
         """What an overrule changes, and the condition that only the first one counts."""
@@ -615,8 +612,23 @@ class Repository:
 
         ``False`` when the CSMS does not know the id (the pole must still get an answer).
         """
-        return self._update_transaction(transaction_id,
-                                        **self.stop_values(meter_stop, stopped, reason))
+        with storage_errors(self.engine.url), self.engine.begin() as connection:
+            [known] = self.stop_transactions_in(connection, [
+                (transaction_id, meter_stop, stopped, reason)])
+        return known
+
+    def stop_transactions_in(self, connection: Connection, stops: Sequence[Stop]
+                             ) -> list[bool]:
+        """Many StopTransactions in the caller's database transaction (a writer batch's),
+        in a few statements with their tally (`service.storage.stop_batch`); per stop,
+        was its transaction known?"""
+        def build() -> Any:
+            self.compiled_writes.mark_keyed_update(stop_batch.UPDATE, _table(Transaction),
+                                                   stop_batch.UPDATE_KEY,
+                                                   stop_batch.UPDATE_SETS)
+            return stop_batch.UPDATE
+        self._statement("stop transactions", build)
+        return stop_batch.stop_transactions(connection, self.compiled_writes, stops)
 
     def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> bool:
         """Record the driver's overrule; only the first one counts (eis 25), later are no-ops.
@@ -1192,7 +1204,10 @@ class BatchWriter:
     A write whose statement returns something (an ``INSERT … RETURNING id``) goes in with
     `submit_returning`; it runs on its own, after the batch's grouped writes, and its future
     gets the single value returned. Work that must read before it writes (a transaction's
-    start or stop with its compliance tally) goes in with `submit_work`, run the same way.
+    start with its duplicate check) goes in with `submit_work`, run the same way. Work of
+    which a batch may hold hundreds (StopTransactions with their tally) goes in with
+    `submit_grouped`: one call for all of them, in a few statements instead of several
+    each — every statement run gives up the GIL.
     Keeping every write of the OCPP side on this one thread matters on SQLite: a writer on
     another thread waits for the database's write lock in sleeps of up to 100 ms while this
     thread takes it again and again (issue 20: a reconnect storm's Starts and Stops waited
@@ -1239,6 +1254,15 @@ class BatchWriter:
         is committed. An exception fails only this caller (the batch is retried without it).
         """
         return self._enqueue([], work)
+
+    def submit_grouped(self, group: Callable[[Connection, list[A]], list[R]], argument: A
+                       ) -> asyncio.Future[R]:
+        """Queue ``argument`` for ``group`` (e.g. `Repository.stop_transactions_in`): the
+        batch calls ``group`` once, after its other work, with the arguments of all its
+        callers that gave the same ``group``, which returns one result for each, in order.
+        ``group`` must give what calling it for each argument alone, one after the other,
+        would; as other work, an exception fails only this caller."""
+        return self._enqueue([], _Member(group, argument))
 
     def _enqueue(self, writes: list[Write], work: Callable[[Connection], Any] | None
                  ) -> asyncio.Future[Any]:
@@ -1288,8 +1312,7 @@ class BatchWriter:
                 with connection.begin():
                     writes = [write for item in batch for write in item[0]]
                     execute_grouped(connection, writes, self.compiled)
-                    for _, work, _, _, _ in batch:
-                        values.append(None if work is None else work(connection))
+                    values = _run_work(connection, batch)
                     executed, executed_cpu = time.perf_counter(), time.thread_time()
                 committed = time.perf_counter()
             self.batches += 1
@@ -1302,6 +1325,41 @@ class BatchWriter:
             if len(batch) == 1:
                 return [(error, None)]
         return [self._commit([item])[0] for item in batch]
+
+
+class _Member:
+    """One caller's part of grouped work (`BatchWriter.submit_grouped`)."""
+
+    __slots__ = ("argument", "group")
+
+    def __init__(self, group: Callable[[Connection, list[Any]], list[Any]],
+                 argument: Any) -> None:
+        self.group, self.argument = group, argument
+
+    def __call__(self, connection: Connection) -> Any:
+        """Alone (a batch retried one caller at a time)."""
+        [value] = self.group(connection, [self.argument])
+        return value
+
+
+def _run_work(connection: Connection, batch: list[_Queued]) -> list[Any]:
+    """Each caller's work in order, then each group's members in one call (per caller:
+    what it returned, None for plain writes)."""
+    values: list[Any] = []
+    groups: dict[Callable[[Connection, list[Any]], list[Any]],
+                 tuple[list[int], list[Any]]] = {}
+    for index, (_, work, _, _, _) in enumerate(batch):
+        if isinstance(work, _Member):
+            indices, arguments = groups.setdefault(work.group, ([], []))
+            indices.append(index)
+            arguments.append(work.argument)
+            values.append(None)
+        else:
+            values.append(None if work is None else work(connection))
+    for group, (indices, arguments) in groups.items():
+        for index, result in zip(indices, group(connection, arguments), strict=True):
+            values[index] = result
+    return values
 
 
 _Queued = tuple[list[Write], Callable[[Connection], Any] | None, "asyncio.Future[Any]",
@@ -1357,6 +1415,8 @@ class AsyncRepository:
     def __init__(self, repository: Repository) -> None:
         self.sync = repository
         self.writer = BatchWriter(repository.engine, repository.compiled_writes)
+        self._stops = repository.stop_transactions_in
+        """One object for all stops: the writer groups a batch's members by it."""
         self._known: set[str] | None = None
         self._loading: asyncio.Future[set[str]] | None = None
         self.registered: BatchedReads[str, bool] = BatchedReads(
@@ -1460,9 +1520,10 @@ class AsyncRepository:
 
     async def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
                                reason: str | None) -> bool:
-        """`Repository.stop_transaction`, committed with the writer's next batch."""
-        values = self.sync.stop_values(meter_stop, stopped, reason)
-        return await self._update_transaction(transaction_id, None, values)
+        """`Repository.stop_transaction`, committed with the writer's next batch, together
+        with the batch's other stops (`Repository.stop_transactions_in`)."""
+        return await self.writer.submit_grouped(self._stops, (transaction_id, meter_stop,
+                                                              stopped, reason))
 
     async def mark_overrule(self, transaction_id: int, at: datetime, source: str) -> bool:
         """`Repository.mark_overrule`, committed with the writer's next batch."""

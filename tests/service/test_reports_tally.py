@@ -8,6 +8,7 @@ before the tally existed (migration 0024's back-fill). `compliance_reports` is t
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from service.reports.compliance import (
 )
 from service.storage.compliance_tally import TALLY_POLES
 from service.storage.database import alembic_config, create_engine_for, migrate
-from service.storage.repository import Repository
+from service.storage.repository import AsyncRepository, Repository
 from tests.service.reports_support import register
 from tests.service.test_reports_fleet_sql import PROGRAMMES, random_history
 from tests.support import postgres_schema
@@ -120,6 +121,73 @@ def test_eis25_eis30_tally_equals_the_pure_report_after_resent_stops_and_reports
             _send(repository, tx, kind, at)
     assert sum(1 for tx in records if tx.low_current_vehicle and tx.ended_at) > 10
     _expect(repository, records, PROGRAMMES)
+
+
+@pytest.mark.parametrize("writers", [1, 2])
+def test_eis25_eis30_tally_equals_the_pure_report_when_a_storm_s_stops_share_batches(
+        url: str, writers: int) -> None:
+    """A reconnect storm's backlog: every pole's StopTransactions, Overrule and
+    LowCurrentVehicle reports (a third of them resent) reach the storage writer at once,
+    in random order, so its batches hold hundreds of stops stored together
+    (`service.storage.stop_batch`) beside reports of the same transactions. With two
+    writers on one database (``--workers 2``: each pole's messages reach the process
+    holding its connection) both change the tally at once. The tally equals the pure
+    report, and a stop of an unknown transaction is answered False while the batch's
+    others are stored."""
+    engine = create_engine_for(url)
+    migrate(engine)
+    try:
+        stores = [AsyncRepository(Repository(engine)) for _ in range(writers)]
+        repository = stores[0].sync
+        _register(repository, PROGRAMMES)
+        rng = random.Random(51)
+        records = [_start(repository, tx) for tx in random_history(rng)[:600]]
+        jobs = [(tx, kind, at) for tx in records for kind, at in _events(repository, tx)]
+        jobs += rng.sample(jobs, len(jobs) // 3)
+        rng.shuffle(jobs)
+        unknown = max(tx.transaction_id for tx in records) + 1000
+
+        async def send(store: AsyncRepository, tx: TransactionRecord, kind: str,
+                       at: object) -> bool:
+            assert isinstance(at, datetime)
+            if kind == "stop":
+                return await store.stop_transaction(tx.transaction_id, 1000, at, "Local")
+            if kind == "overrule":
+                await store.mark_overrule(tx.transaction_id, at, "pole")
+                return True
+            return await store.mark_low_current(tx.transaction_id, at)
+
+        async def storm() -> list[bool]:
+            poles = sorted(PROGRAMMES)
+            sent = [send(stores[poles.index(tx.pole_id) % writers], tx, kind, at)
+                    for tx, kind, at in jobs]
+            sent.insert(len(sent) // 2, stores[0].stop_transaction(
+                unknown, 1, datetime(2026, 3, 1, tzinfo=UTC), "Local"))
+            return await asyncio.gather(*sent)
+
+        batches = [store.writer.batches for store in stores]
+        answers = asyncio.run(storm())
+        assert answers.count(False) == 1 and not answers[len(jobs) // 2]
+        busiest = max(batch.works for store in stores for batch in store.writer.times.batches)
+        assert busiest >= 100, "the stops did not share batches"
+        assert sum(store.writer.batches - before for store, before
+                   in zip(stores, batches, strict=True)) < len(jobs) // 10
+        _expect(repository, records, PROGRAMMES)
+
+        # Stops that move a stored end (each sent twice, differently, in one batch: the
+        # later one holds), taking the transaction into or out of a peak or a month.
+        moved = {tx.transaction_id: replace(tx, ended_at=tx.ended_at + timedelta(hours=3))
+                 for tx in rng.sample([tx for tx in records if tx.ended_at], 60)}
+
+        async def move() -> list[bool]:
+            return await asyncio.gather(*(
+                stores[0].stop_transaction(tx_id, 1000, at, "Local")
+                for tx_id, tx in moved.items()
+                for at in (tx.ended_at - timedelta(hours=2), tx.ended_at)))
+        assert asyncio.run(move()) == [True] * 2 * len(moved)
+        _expect(repository, [moved.get(tx.transaction_id, tx) for tx in records], PROGRAMMES)
+    finally:
+        engine.dispose()
 
 
 def test_eis53_tally_counts_a_transaction_sent_a_week_late(repository: Repository) -> None:

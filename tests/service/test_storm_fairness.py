@@ -148,3 +148,26 @@ async def test_the_first_of_a_burst_are_answered_before_the_whole_burst_is_store
     await asyncio.gather(busy, burst_stored)
     assert committed_before[0] < committed_before[-1]
     assert len(store.sync.message_log("BURST", limit=burst + 1)) == burst
+
+
+async def test_a_bad_stop_among_a_batch_of_stops_fails_alone(store: AsyncRepository) -> None:
+    """A storm's stops are stored together (`BatchWriter.submit_grouped`); one the storage
+    refuses (here a time without a zone) fails its own caller with the reason, and the
+    batch's other stops are stored all the same."""
+    poles = [f"BAD-{i:02d}" for i in range(40)]
+    for pole_id in poles:
+        await store.upsert_pole(pole_id)
+    ids = await asyncio.gather(*(store.start_transaction(p, 1, "CARD", 0, T0) for p in poles))
+    naive = datetime(2026, 3, 1, 13, 0)
+    answers = await asyncio.gather(
+        *(store.stop_transaction(i, 700, naive if n == 20 else T0 + timedelta(hours=1),
+                                 "Local") for n, i in enumerate(ids)),
+        return_exceptions=True)
+    refused = answers.pop(20)
+    assert isinstance(refused, Exception) and "naive datetime" in str(refused)
+    assert answers == [True] * (len(ids) - 1)
+    for n, transaction_id in enumerate(ids):
+        stored = store.sync.get_transaction(transaction_id)
+        assert stored is not None
+        assert (stored.meter_stop, stored.stopped) == ((None, None) if n == 20 else (
+            700, T0 + timedelta(hours=1)))
