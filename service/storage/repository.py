@@ -65,6 +65,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 A = TypeVar("A")
 
+Start = tuple[str, int, str, int, datetime]
+"""(pole, connector, card, meter start in Wh, started at) — one StartTransaction."""
+
 StatusChangeRow = Any
 """A result row with ``pole_id``, ``connector_id``, ``timestamp``, ``status`` of one status
 event (``sa.Row``, whose type parameters differ between SQLAlchemy 2.0 and 2.1)."""
@@ -508,9 +511,22 @@ class Repository:
 
     def start_transaction_in(self, connection: Connection, pole_id: str, connector_id: int,
                              id_tag: str, meter_start: int, started: datetime) -> int:
-        """`start_transaction` inside the caller's database transaction (`BatchWriter`'s
-        batch: a reconnect storm's thousands of queued Starts share its commits instead of
-        each waiting for the database's write lock on a thread of its own)."""
+        """`start_transaction` inside the caller's database transaction."""
+        [transaction_id] = self.start_transactions_in(
+            connection, [(pole_id, connector_id, id_tag, meter_start, started)])
+        return transaction_id
+
+    def start_transactions_in(self, connection: Connection, starts: Sequence[Start]
+                              ) -> list[int]:
+        """Many StartTransactions in the caller's database transaction (a writer batch's:
+        a reconnect storm's thousands of queued Starts share its commits); each one's id.
+
+        One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for up to a thousand of them
+        (SQLAlchemy's "insertmanyvalues"), the ids matched back by the unique key, since
+        the database returns the inserted rows in no promised order and none for a start
+        already stored: that one (a resend whose answer was lost, or the same start twice
+        in the batch) gets the id stored before. One at a time, each start was a statement
+        run of its own, and each gives up the GIL to the busy event loop (issue 20)."""
         def build() -> Any:
             # Built once, values as parameters: built per call, its construction and cache
             # key were four fifths of a Start's time on the writer's thread (issue 20).
@@ -518,17 +534,24 @@ class Repository:
             return (self._insert(Transaction)  # its columns: the parameters' names
                     .on_conflict_do_nothing(
                         index_elements=["pole_id", "connector_id", "started", "id_tag"])
-                    .returning(table.c.id))
-        new_id = connection.execute(self._statement("start_transaction", build), {
-            "pole_id": pole_id, "connector_id": connector_id, "id_tag": id_tag,
-            "meter_start": meter_start, "started": started, "low_current_vehicle": False}
-        ).scalar_one_or_none()
-        if new_id is not None:
-            return int(new_id)
-        existing = connection.execute(
-            _duplicate_start(pole_id, connector_id, id_tag, started)).scalar_one_or_none()
-        assert existing is not None, "conflict reported but no transaction found"
-        return int(existing)
+                    .returning(table.c.id, table.c.pole_id, table.c.connector_id,
+                               table.c.started, table.c.id_tag))
+        rows = [{"pole_id": pole_id, "connector_id": connector_id, "id_tag": id_tag,
+                 "meter_start": meter_start, "started": started, "low_current_vehicle": False}
+                for pole_id, connector_id, id_tag, meter_start, started in starts]
+        stored = {(pole_id, connector_id, started, id_tag): int(new_id)
+                  for new_id, pole_id, connector_id, started, id_tag in connection.execute(
+                      self._statement("start_transaction", build), rows)}
+        ids = []
+        for pole_id, connector_id, id_tag, _, started in starts:
+            key = (pole_id, connector_id, started, id_tag)
+            if key not in stored:
+                existing = connection.execute(_duplicate_start(
+                    pole_id, connector_id, id_tag, started)).scalar_one_or_none()
+                assert existing is not None, "conflict reported but no transaction found"
+                stored[key] = int(existing)
+            ids.append(stored[key])
+        return ids
 
     def find_duplicate_start(self, pole_id: str, connector_id: int, id_tag: str,
                              started: datetime) -> int | None:
@@ -1415,8 +1438,9 @@ class AsyncRepository:
     def __init__(self, repository: Repository) -> None:
         self.sync = repository
         self.writer = BatchWriter(repository.engine, repository.compiled_writes)
+        self._starts = repository.start_transactions_in
         self._stops = repository.stop_transactions_in
-        """One object for all stops: the writer groups a batch's members by it."""
+        """One object each for all starts, all stops: the writer groups by it."""
         self._known: set[str] | None = None
         self._loading: asyncio.Future[set[str]] | None = None
         self.registered: BatchedReads[str, bool] = BatchedReads(
@@ -1513,10 +1537,10 @@ class AsyncRepository:
     # Transactions too: read-then-write work in the writer's batch (`BatchWriter.submit_work`).
     async def start_transaction(self, pole_id: str, connector_id: int, id_tag: str,
                                 meter_start: int, started: datetime) -> int:
-        """`Repository.start_transaction`, committed with the writer's next batch."""
-        sync = self.sync
-        return await self.writer.submit_work(lambda connection: sync.start_transaction_in(
-            connection, pole_id, connector_id, id_tag, meter_start, started))
+        """`Repository.start_transaction`, committed with the writer's next batch, together
+        with the batch's other starts (`Repository.start_transactions_in`)."""
+        return await self.writer.submit_grouped(self._starts, (pole_id, connector_id, id_tag,
+                                                               meter_start, started))
 
     async def stop_transaction(self, transaction_id: int, meter_stop: int, stopped: datetime,
                                reason: str | None) -> bool:
