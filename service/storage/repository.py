@@ -1226,11 +1226,12 @@ class BatchWriter:
 
     A write whose statement returns something (an ``INSERT … RETURNING id``) goes in with
     `submit_returning`; it runs on its own, after the batch's grouped writes, and its future
-    gets the single value returned. Work that must read before it writes (a transaction's
-    start with its duplicate check) goes in with `submit_work`, run the same way. Work of
-    which a batch may hold hundreds (StopTransactions with their tally) goes in with
-    `submit_grouped`: one call for all of them, in a few statements instead of several
-    each — every statement run gives up the GIL.
+    gets the single value returned. Work that must read before it writes (an overrule or a
+    low-current report with its compliance tally) goes in with `submit_work`, run the same
+    way. Work of which a batch may hold hundreds (a storm's StartTransactions, and its
+    StopTransactions with their tally) goes in with `submit_grouped`: one call for all of
+    them, in a few statements instead of one or several each — every statement run gives
+    up the GIL.
     Keeping every write of the OCPP side on this one thread matters on SQLite: a writer on
     another thread waits for the database's write lock in sleeps of up to 100 ms while this
     thread takes it again and again (issue 20: a reconnect storm's Starts and Stops waited
