@@ -2,18 +2,17 @@
 
 One StopTransaction on its own (`compliance_tally.change_transaction`) is seven statement
 runs on SQLite — find the pole, lock it, read its programme, read the transaction, update
-it, read it again, count it — and ten more the first time a pole's tally is made. In a
+it, read it again, count it — and five more the first time a pole's tally is made. In a
 reconnect storm's backlog the writer stores thousands of stops a second, and every
 statement run gives up the GIL and waits for the busy event loop to hand it back (issue
-20: 1,000 stops were 11,000 statement runs and half a second of the writer's CPU). Here a
-batch's stops are, per 400 transactions, four statements on SQLite — lock their poles,
-read them with their poles' programme starts, update them all, add the tally's difference
-per pole and month — and three on PostgreSQL, where the update returns the rows as they
-were (as many as one stop took alone); a few more for all the poles whose tally is
-counted for the first time. Measured (`benchmarks/writer_transactions.py`, 1,000 poles'
-peak transactions): on SQLite a stop costs the writer 38–56 µs of CPU against 515–620 µs
-one by one (7,002–12,002 statement runs became 14–29); on PostgreSQL 40–79 µs against
-1,497–1,961 µs.
+20). Here a batch's stops are four statements per 400 transactions on SQLite — lock their
+poles, read them with their poles' programme starts, update them all, add the tally's
+difference per pole and month — and three for all of them on PostgreSQL, where the update
+returns the rows as they were (as many as one stop took alone); a few more for all the
+poles whose tally is counted for the first time. Measured
+(`benchmarks/writer_transactions.py`, 1,000 poles' peak transactions at once): on SQLite
+a stop costs the writer 38–56 µs of CPU against 515–620 µs one by one (7,002–12,002
+statement runs became 14–29); on PostgreSQL 40–79 µs against 1,497–1,961 µs.
 
 Same effect as the stops one after the other:
 - the poles are locked before anything is read (SQLite: a write first takes the database's
@@ -135,10 +134,14 @@ def stop_transactions(connection: Connection, compiled: CompiledWrites,
     """Store ``stops`` (one batch's) with their tally; per stop, was the transaction known?
     (This module's docstring says why together and why it is the same.)"""
     last = {stop[0]: stop for stop in stops}
-    store = _stored_on_postgresql if connection.dialect.name == "postgresql" else _stored
-    before = {}
-    for ids in _chunks(sorted(last)):
-        before.update(store(connection, compiled, [last[tx_id] for tx_id in ids]))
+    if connection.dialect.name == "postgresql":
+        # All at once: the poles locked in one order (chunks would each be sorted, not
+        # the whole), the stops' values as arrays (no limit on their number).
+        before = _stored_on_postgresql(connection, list(last.values()))
+    else:
+        before = {}
+        for ids in _chunks(sorted(last)):  # under SQLite's limit on parameters
+            before.update(_stored(connection, compiled, [last[tx_id] for tx_id in ids]))
     _count(connection, compiled, [
         (old, replace(old, ended_at=last[tx_id][2].astimezone(UTC)), start, tallied)
         for tx_id, (old, start, tallied) in before.items()])
@@ -163,8 +166,7 @@ def _stored(connection: Connection, compiled: CompiledWrites, stops: list[Stop])
     return before
 
 
-def _stored_on_postgresql(connection: Connection, _compiled: CompiledWrites,
-                          stops: list[Stop]) -> _Before:
+def _stored_on_postgresql(connection: Connection, stops: list[Stop]) -> _Before:
     programmes = {pole_id: (aware(start), aware(tallied)) for pole_id, start, tallied
                   in connection.execute(_LOCK, {"ids": [stop[0] for stop in stops]}).all()}
     if not programmes:
