@@ -46,8 +46,8 @@ CHUNK = 400
 PostgreSQL's limits on a statement's parameters)."""
 
 RECORD_COLUMNS = (TRANSACTIONS.c.pole_id, TRANSACTIONS.c.connector_id, TRANSACTIONS.c.id,
-                   TRANSACTIONS.c.started, TRANSACTIONS.c.stopped, TRANSACTIONS.c.overruled_at,
-                   TRANSACTIONS.c.low_current_vehicle, TRANSACTIONS.c.id_tag)
+                  TRANSACTIONS.c.started, TRANSACTIONS.c.stopped, TRANSACTIONS.c.overruled_at,
+                  TRANSACTIONS.c.low_current_vehicle, TRANSACTIONS.c.id_tag)
 
 
 def record(row: Sequence[Any]) -> TransactionRecord:
@@ -109,7 +109,7 @@ def aware(value: Any) -> datetime | None:
 
 
 def add_entry(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
-         entry: TallyEntry, sign: int) -> None:
+              entry: TallyEntry, sign: int) -> None:
     """Add (``sign`` 1) or take away (−1) one transaction's entry, by the database's own
     arithmetic on the counts."""
     if entry.low_current:
