@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,6 +41,7 @@ TRANSACTIONS: sa.Table = Transaction.__table__  # type: ignore[attr-defined]
 TALLY_POLES: sa.Table = TallyPoleRow.__table__  # type: ignore[attr-defined]
 TALLY: sa.Table = TallyMonthRow.__table__  # type: ignore[attr-defined]
 TALLY_LOW: sa.Table = TallyLowRow.__table__  # type: ignore[attr-defined]
+T = TypeVar("T")
 CHUNK = 400
 """Poles or transactions per statement where many go in at once (under SQLite's and
 PostgreSQL's limits on a statement's parameters)."""
@@ -108,20 +109,20 @@ def aware(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def add_entry(connection: Connection, pole_id: str, transaction_id: int, id_tag: str,
-              entry: TallyEntry, sign: int) -> None:
+def add_entry(connection: Connection, tx: TransactionRecord, entry: TallyEntry,
+              sign: int) -> None:
     """Add (``sign`` 1) or take away (−1) one transaction's entry, by the database's own
     arithmetic on the counts."""
     if entry.low_current:
         connection.execute(TALLY_LOW.delete().where(
-            TALLY_LOW.c.transaction_id == transaction_id))
+            TALLY_LOW.c.transaction_id == tx.transaction_id))
         if sign > 0:
             connection.execute(TALLY_LOW.insert().values(
-                transaction_id=transaction_id, pole_id=pole_id, month=entry.month,
-                first_peak=entry.first_peak, overruled=entry.overruled, id_tag=id_tag))
+                transaction_id=tx.transaction_id, pole_id=tx.pole_id, month=entry.month,
+                first_peak=entry.first_peak, overruled=entry.overruled, id_tag=tx.id_tag))
         return
     statement = _insert(connection, TALLY).values(
-        pole_id=pole_id, month=entry.month, peak=sign, overruled=sign * int(entry.overruled))
+        pole_id=tx.pole_id, month=entry.month, peak=sign, overruled=sign * int(entry.overruled))
     connection.execute(statement.on_conflict_do_update(
         index_elements=["pole_id", "month"],
         set_={"peak": TALLY.c.peak + statement.excluded.peak,
@@ -210,20 +211,34 @@ def transaction_changed(connection: Connection, before: TransactionRecord,
 def _apply(connection: Connection, before: TransactionRecord, after: TransactionRecord,
            start: datetime | None, tallied: datetime | None) -> None:
     """`transaction_changed` with the pole's programme start (and the tally's) read."""
-    if start is None:
-        return
-    if tallied != start:
+    changes = entry_changes(before, after, start, tallied)
+    if changes is None:
+        assert start is not None
         rebuild_pole(connection, after.pole_id, start)
         return
+    for entry, tx, sign in changes:
+        add_entry(connection, tx, entry, sign)
+
+
+def entry_changes(before: TransactionRecord, after: TransactionRecord,
+                  start: datetime | None, tallied: datetime | None
+                  ) -> list[tuple[TallyEntry, TransactionRecord, int]] | None:
+    """What a transaction's change does to its pole's tally (``start``: the pole's programme
+    start or registration, ``tallied``: the start its tally counts from): the entries to
+    take away (−1) and add (+1), none when the verdict did not move or the pole has no
+    programme — or ``None`` when the tally counts from another start and must be recounted.
+    One rule for a single change (`change_transaction`) and a batch's (`stop_batch`)."""
+    if start is None:
+        return []
+    if tallied != start:
+        return None
     bounds = programme_months(start)
     old = tally_entry(before, start, bounds=bounds)
     new = tally_entry(after, start, bounds=bounds)
     if old == new:
-        return
-    if old is not None:
-        add_entry(connection, before.pole_id, before.transaction_id, before.id_tag, old, -1)
-    if new is not None:
-        add_entry(connection, after.pole_id, after.transaction_id, after.id_tag, new, 1)
+        return []
+    return [(entry, tx, sign) for entry, tx, sign in ((old, before, -1), (new, after, 1))
+            if entry is not None]
 
 
 def refresh_pole(connection: Connection, pole_id: str) -> None:
@@ -253,17 +268,29 @@ def _entries(records: Iterable[TransactionRecord], start: datetime
     return months, lows
 
 
-def _store_pole(connection: Connection, pole_id: str, start: datetime,
-                months: dict[int, list[int]], lows: list[dict[str, Any]]) -> None:
-    for table in (TALLY, TALLY_LOW, TALLY_POLES):
-        connection.execute(table.delete().where(table.c.pole_id == pole_id))
-    if months:
-        connection.execute(TALLY.insert(), [
-            {"pole_id": pole_id, "month": month, "peak": peak, "overruled": over}
-            for month, (peak, over) in sorted(months.items())])
-    if lows:
-        connection.execute(TALLY_LOW.insert(), lows)
-    connection.execute(TALLY_POLES.insert().values(pole_id=pole_id, programme_start=start))
+def _store_poles(connection: Connection,
+                 counted: Mapping[str, tuple[datetime, dict[int, list[int]],
+                                             list[dict[str, Any]]]],
+                 compiled: CompiledWrites | None = None) -> None:
+    """Each pole's tally replaced by its counts (programme start, months, low-current
+    vehicles: `_entries`): a few statements for all of them. ``compiled``: the rows go in
+    through it (one multi-row statement on SQLite)."""
+    poles = list(counted)
+    for forget in _FORGET_POLES:
+        connection.execute(forget, {"poles": poles})
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _INSERTS}
+    for pole_id, (start, months, lows) in counted.items():
+        rows[TALLY.name] += [{"pole_id": pole_id, "month": month, "peak": peak,
+                              "overruled": over} for month, (peak, over) in sorted(months.items())]
+        rows[TALLY_LOW.name] += lows
+        rows[TALLY_POLES.name].append({"pole_id": pole_id, "programme_start": start})
+    for name, statement in _INSERTS.items():
+        if not rows[name]:
+            continue
+        if compiled is None:
+            connection.execute(statement, rows[name])
+        else:
+            compiled.execute(connection, statement, rows[name])
 
 
 def rebuild_pole(connection: Connection, pole_id: str, start: datetime) -> None:
@@ -285,31 +312,19 @@ def rebuild_poles(connection: Connection, starts: Mapping[str, datetime],
     """Each pole's tally recounted from all its finished transactions, from its start in
     ``starts``: a few statements per `CHUNK` poles, not five per pole (a reconnect storm's
     batch of stops recounts every pole whose first stop it holds, issue 20). ``compiled``:
-    the rows go in through it (one multi-row statement on SQLite)."""
-    pole_ids = sorted(starts)
-    for at in range(0, len(pole_ids), CHUNK):
-        chunk = pole_ids[at:at + CHUNK]
+    as `_store_poles`."""
+    for chunk in chunks(sorted(starts)):
         finished: dict[str, list[TransactionRecord]] = {}
         for row in connection.execute(_FINISHED_OF_POLES, {"poles": chunk}).all():
             finished.setdefault(row[0], []).append(record(row))
-        for forget in _FORGET_POLES:
-            connection.execute(forget, {"poles": chunk})
-        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _INSERTS}
-        for pole_id in chunk:
-            months, lows = _entries(finished.get(pole_id, ()), starts[pole_id])
-            rows[TALLY.name] += [{"pole_id": pole_id, "month": month, "peak": peak,
-                                  "overruled": over}
-                                 for month, (peak, over) in sorted(months.items())]
-            rows[TALLY_LOW.name] += lows
-            rows[TALLY_POLES.name].append({"pole_id": pole_id,
-                                           "programme_start": starts[pole_id]})
-        for name, statement in _INSERTS.items():
-            if not rows[name]:
-                continue
-            if compiled is None:
-                connection.execute(statement, rows[name])
-            else:
-                compiled.execute(connection, statement, rows[name])
+        _store_poles(connection, {pole_id: (starts[pole_id], *_entries(
+            finished.get(pole_id, ()), starts[pole_id])) for pole_id in chunk}, compiled)
+
+
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` in slices of at most `CHUNK`."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
 
 
 def backfill(connection: Connection) -> int:
@@ -331,7 +346,7 @@ def backfill(connection: Connection) -> int:
     for pole_id, records in _by_pole(record(row) for row in rows):
         start = starts.get(pole_id)
         if start is not None:
-            _store_pole(connection, pole_id, start, *_entries(records, start))
+            _store_poles(connection, {pole_id: (start, *_entries(records, start))})
             done.add(pole_id)
     quiet = [{"pole_id": pole_id, "programme_start": start} for pole_id, start in starts.items()
              if start is not None and pole_id not in done]

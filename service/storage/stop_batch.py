@@ -35,7 +35,7 @@ not change the sum.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -45,17 +45,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from service.reports.compliance import TransactionRecord
-from service.reports.compliance_tally import TallyEntry, programme_months, tally_entry
+from service.reports.compliance_tally import TallyEntry
 from service.storage import compliance_tally
 from service.storage.compiled_writes import CompiledWrites
 from service.storage.compliance_tally import (
-    CHUNK,
     POLES,
     RECORD_COLUMNS,
     TALLY,
     TALLY_POLES,
     TRANSACTIONS,
     aware,
+    chunks,
     record,
 )
 from service.storage.models import UTCDateTime
@@ -140,7 +140,7 @@ def stop_transactions(connection: Connection, compiled: CompiledWrites,
         before = _stored_on_postgresql(connection, list(last.values()))
     else:
         before = {}
-        for ids in _chunks(sorted(last)):  # under SQLite's limit on parameters
+        for ids in chunks(sorted(last)):  # under SQLite's limit on parameters
             before.update(_stored(connection, compiled, [last[tx_id] for tx_id in ids]))
     _count(connection, compiled, [
         (old, replace(old, ended_at=last[tx_id][2].astimezone(UTC)), start, tallied)
@@ -185,21 +185,14 @@ def _count(connection: Connection, compiled: CompiledWrites,
     counts: dict[tuple[str, int], list[int]] = {}
     recount: dict[str, datetime] = {}
     for old, new, start, tallied in changes:
-        if start is None:
-            continue
-        if tallied != start:
+        entries = compliance_tally.entry_changes(old, new, start, tallied)
+        if entries is None:
+            assert start is not None
             recount[new.pole_id] = start
             continue
-        bounds = programme_months(start)
-        entries = (tally_entry(old, start, bounds=bounds), tally_entry(new, start, bounds=bounds))
-        if entries[0] == entries[1]:
-            continue
-        for entry, tx, sign in ((entries[0], old, -1), (entries[1], new, 1)):
-            if entry is None:
-                continue
+        for entry, tx, sign in entries:
             if entry.low_current:  # its own row, few of them: as a single stop does
-                compliance_tally.add_entry(connection, tx.pole_id, tx.transaction_id,
-                                            tx.id_tag, entry, sign)
+                compliance_tally.add_entry(connection, tx, entry, sign)
             else:
                 _add(counts, tx.pole_id, entry, sign)
     rows = [{"t_pole": pole_id, "t_month": month, "t_peak": peak, "t_overruled": overruled}
@@ -217,8 +210,3 @@ def _add(counts: dict[tuple[str, int], list[int]], pole_id: str, entry: TallyEnt
     total = counts.setdefault(key, [0, 0])
     total[0] += sign
     total[1] += sign * int(entry.overruled)
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
