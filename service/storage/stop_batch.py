@@ -11,8 +11,9 @@ difference per pole and month — and three for all of them on PostgreSQL, where
 returns the rows as they were (as many as one stop took alone); a few more for all the
 poles whose tally is counted for the first time. Measured
 (`benchmarks/writer_transactions.py`, 1,000 poles' peak transactions at once): on SQLite
-a stop costs the writer 38–56 µs of CPU against 515–620 µs one by one (7,002–12,002
-statement runs became 14–29); on PostgreSQL 40–79 µs against 1,497–1,961 µs.
+a stop costs the writer 54–89 µs of CPU against 490–620 µs one by one (7,002–12,002
+statement runs became 14–29); on PostgreSQL 39–79 µs against 1,497–2,320 µs (3,000–8,000
+became 3–24).
 
 Same effect as the stops one after the other:
 - the poles are locked before anything is read (SQLite: a write first takes the database's
