@@ -1,17 +1,18 @@
-"""Sessions and CDRs (mod_sessions, mod_cdrs; we are their Sender): a transaction started
-with an eMSP's token is PUT to that eMSP's Sessions receiver, again as the meter advances
+"""Sessions and CDRs (mod_sessions, mod_cdrs; we are their Sender): a transaction started with
+an eMSP's token is PUT to that eMSP's Sessions receiver, again as the meter advances
 (``kwh`` from the transaction's meter start), completed when it stops, and then a CDR is
 POSTed to its CDRs receiver.
 
 Only the eMSP whose token started the transaction hears of it; a local card's charges stay
 ours. Events are handled one after another by one worker, so a session's completion is
-never overtaken by an earlier meter reading. A transaction found to be a local card's is
-remembered (`LOCAL_RECHECK_S`), so its meter values are not looked up again each time: in
-a reconnect storm every pole's queued meter values arrived here, two database reads each, on
-one worker, and kept the service busy long after the poles were answered. Its start and stop
-are always looked up, so a token pushed mid-transaction still gets its session completed
-and its CDR. Costs are 0 until tariffs are configured
-(issue 21, left for later): ``total_cost`` is required by the CDR object.
+never overtaken by an earlier meter reading; while they wait, a transaction's newer event
+replaces its waiting reading (`SessionEvents`), so a storm's backlog cannot pile up here. A
+transaction found to be a local card's is remembered (`LOCAL_RECHECK_S`), so its meter
+values are not looked up again each time: in a reconnect storm every pole's queued meter
+values arrived here, two database reads each, on one worker, and kept the service busy long
+after the poles were answered. Its start and stop are always looked up, so a token pushed
+mid-transaction still gets its session completed and its CDR. Costs are 0 until tariffs are
+configured (issue 21, left for later): ``total_cost`` is required by the CDR object.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from service.ocpi.models import (
 )
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import Registry
+from service.ocpi.session_events import SessionEvents
 from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.storage.models import Transaction
@@ -51,8 +53,8 @@ LOCAL_RECHECK_S = 60.0
 """A transaction found to be a local card's has its meter values skipped this long; after
 that the next one looks again (a token the eMSP pushed meanwhile is noticed then)."""
 DRAIN_AT_MOST = 1000
-"""Queued events taken (and thinned out, `latest_readings`) at once: a 5,000-pole storm's
-queue drained whole held the event loop for 50 ms."""
+"""Waiting events taken at once: a 5,000-pole storm's queue drained whole held the event
+loop for 50 ms."""
 
 
 class SessionPusher:
@@ -64,28 +66,36 @@ class SessionPusher:
         self.monotonic = monotonic
         self._local: dict[int, float] = {}
         """Transaction id → when it was found to be a local card's (`LOCAL_RECHECK_S`)."""
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._events = SessionEvents()
         self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Events not handled yet (at most one meter reading per transaction)."""
+        return len(self._events)
 
     def offer(self, event: dict[str, Any]) -> None:
         """A transaction or meter event of this process's poles."""
         if event.get("type") == "meterValues" and (event.get("transactionId") is None
                                                    or event.get("energyWh") is None):
             return
-        self._queue.put_nowait(event)
+        self._events.put(event)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name="OCPI sessions")
 
     async def _run(self) -> None:
-        while True:
-            events = [await self._queue.get()]
-            while not self._queue.empty() and len(events) < DRAIN_AT_MOST:
-                events.append(self._queue.get_nowait())
-            for event in latest_readings(events):
+        """Until nothing waits (`offer` starts it again)."""
+        while events := self._events.take(DRAIN_AT_MOST):
+            for event in events:
                 try:
                     await self.handle(event)
                 except Exception:
                     LOGGER.exception("OCPI: session event not pushed")
+
+    async def idle(self) -> None:
+        """Once every event offered so far is handled."""
+        while self._worker is not None and not self._worker.done():
+            await asyncio.shield(self._worker)
 
     async def handle(self, event: dict[str, Any]) -> None:
         number = int(event["transactionId"])
@@ -221,13 +231,3 @@ class SessionPusher:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
-
-
-def latest_readings(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``events`` in order, without the meter readings a later event of the same transaction
-    supersedes: each push sends the whole session as it stands, so after a reconnect storm
-    (issue 20: a day of queued MeterValues per socket) the eMSP gets the newest state once
-    instead of every reading the pole had queued, and the service reads the storage once."""
-    last = {int(event["transactionId"]): index for index, event in enumerate(events)}
-    return [event for index, event in enumerate(events)
-            if event.get("type") != "meterValues" or last[int(event["transactionId"])] == index]

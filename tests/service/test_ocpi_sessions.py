@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import Cdr, Location, Session, Tariff
-from service.ocpi.sessions import latest_readings
+from service.ocpi.session_events import SessionEvents
 from service.ocpp.pole_handler import CsmsSettings
 from tests.service.ocpi_emsp import running_emsp
 from tests.service.test_ocpi_locations import registered_emsp
@@ -86,5 +86,19 @@ def test_a_storms_queued_readings_are_pushed_as_the_newest_state_once() -> None:
         {"type": "transaction", "event": "stopped", "transactionId": 1},
         {"type": "meterValues", "transactionId": 2, "energyWh": 800},
     ]
-    assert latest_readings(events) == [events[0], events[5], events[6]]
-    assert latest_readings(events[:5]) == [events[0], events[2], events[4]]
+    waiting = SessionEvents()
+    for event in events[:5]:
+        waiting.put(event)
+    assert len(waiting) == 3
+    # The newest reading of each, where the transaction's first waiting reading stood.
+    assert waiting.take(2) == [events[0], events[4]]
+    for event in events[5:]:
+        waiting.put(event)
+    assert waiting.take(10) == [events[6], events[5]]  # transaction 2's, then 1's stop
+    assert len(waiting) == 0 and waiting.take(10) == []
+
+    # A stop drops its transaction's waiting reading, never another's; starts and stops
+    # are all kept, in order.
+    for event in events:
+        waiting.put(event)
+    assert waiting.take(10) == [events[0], events[6], events[5]]

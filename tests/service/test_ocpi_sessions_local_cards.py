@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -93,4 +94,43 @@ async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minut
     assert tokens.looked_up == 2
     await pusher.handle(meter(6100))  # a roaming token's session: every reading counts
     assert tokens.looked_up == 3
+    engine.dispose()
+
+
+async def test_a_storms_backlog_waits_as_one_reading_per_transaction(url: str) -> None:
+    """Issue 20: the pusher's reads are slower than a storm's readings arrive (on
+    PostgreSQL 61,783 events waited at 3,000 poles). What waits stays one reading per
+    transaction and every start, and the newest reading is the one handled."""
+    engine = create_engine_for(url)
+    migrate(engine)
+    repository = Repository(engine)
+    register(repository, "PW-0001", registered_at=STARTED)
+    transactions = [repository.start_transaction("PW-0001", 1, f"CARD{n}", 0, STARTED)
+                    for n in range(40)]
+    tokens = CountedTokens(engine)
+    registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
+                        OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
+    handled: list[dict[str, object]] = []
+
+    class Recorded(SessionPusher):
+        async def handle(self, event: dict[str, Any]) -> None:
+            handled.append(event)
+            await super().handle(event)
+
+    pusher = Recorded(registry, AsyncRepository(repository), tokens)
+    for transaction in transactions:
+        pusher.offer({"type": "transaction", "event": "started",
+                      "transactionId": transaction, "meterWh": 0})
+    for energy in range(100, 2700, 100):  # a day's backlog: 26 readings a socket
+        for transaction in transactions:
+            pusher.offer({"type": "meterValues", "poleId": "PW-0001",
+                          "transactionId": transaction, "energyWh": energy})
+    assert pusher.waiting == 2 * len(transactions)  # not 27 events each
+    await pusher.idle()
+    assert pusher.waiting == 0
+    readings = [event for event in handled if event["type"] == "meterValues"]
+    assert sorted(int(str(event["transactionId"])) for event in readings) == sorted(transactions)
+    assert {event["energyWh"] for event in readings} == {2600}
+    assert tokens.looked_up == len(transactions)  # each start's; the readings were skipped
+    await pusher.close()
     engine.dispose()
