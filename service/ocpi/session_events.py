@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from typing import Any
 
-Event = dict[str, Any]
+from service.live.events import Event
 
 
 def is_reading(event: Event) -> bool:

@@ -41,7 +41,7 @@ from service.ocpi.models import (
 )
 from service.ocpi.partner_store import PartnerStatus
 from service.ocpi.registry import Registry
-from service.ocpi.session_events import SessionEvents
+from service.ocpi.session_events import SessionEvents, is_reading
 from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.storage.models import Transaction
@@ -76,8 +76,8 @@ class SessionPusher:
 
     def offer(self, event: dict[str, Any]) -> None:
         """A transaction or meter event of this process's poles."""
-        if event.get("type") == "meterValues" and (event.get("transactionId") is None
-                                                   or event.get("energyWh") is None):
+        if is_reading(event) and (event.get("transactionId") is None
+                                  or event.get("energyWh") is None):
             return
         self._events.put(event)
         if self._worker is None or self._worker.done():
@@ -99,7 +99,7 @@ class SessionPusher:
 
     async def handle(self, event: dict[str, Any]) -> None:
         number = int(event["transactionId"])
-        meter_values = event.get("type") == "meterValues"
+        meter_values = is_reading(event)
         found_local = self._local.get(number)
         if meter_values and found_local is not None \
                 and self.monotonic() - found_local < LOCAL_RECHECK_S:
@@ -124,7 +124,7 @@ class SessionPusher:
             return
         token = Token.model_validate_json(row.token)
         meter_now = (transaction.meter_stop if transaction.meter_stop is not None
-                     else event.get("energyWh") if event.get("type") == "meterValues"
+                     else event.get("energyWh") if meter_values
                      else event.get("meterWh"))
         kwh = max(0.0, (float(meter_now or transaction.meter_start)
                         - transaction.meter_start) / 1000)
