@@ -32,7 +32,9 @@ while thousands of poles waited. `settle` does that pass once the service has st
 before the poles' traffic, and freezes what it leaves (issue 20).
 
 A quiet tick is also when a burst is over, so it hands the C heap's free pages back to the
-operating system (`service.memory_release`, rate-limited; glibc only).
+operating system (`service.memory_release`, rate-limited; glibc only). A busy tick tells
+its message rate over the time since the previous tick, so that a storm's backlog flushed
+while the fleet's steady traffic goes on is seen as a burst's end too.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def tick(now: float | None = None) -> None:
     now = time.monotonic() if now is None else now
     if now < _next_tick:
         return
+    rate = _messages / (now - _next_tick + TICK_S)
     _next_tick = now + TICK_S
     busy, _messages = _messages > BUSY_MESSAGES, 0
     started = time.perf_counter()
@@ -100,6 +103,8 @@ def tick(now: float | None = None) -> None:
     gc.freeze()
     if not busy:
         memory_release.RELEASE.quiet(now)
+    else:
+        memory_release.RELEASE.busy(rate)
     # (not gc.get_freeze_count(): it walks the whole frozen heap)
     LOGGER.debug("gc: collected (%s) and frozen in %.1f ms", "young" if busy else "all",
                  (time.perf_counter() - started) * 1000)

@@ -107,6 +107,7 @@ def test_without_malloc_trim_everything_is_a_no_op(monkeypatch: pytest.MonkeyPat
     assert not release.available
     assert not release.quiet(now=0.0)
     assert not release.trim_now()
+    assert not release.busy(0.0)  # an ebb plans nothing either
     assert release.trims == 0
 
 
@@ -213,3 +214,42 @@ async def test_the_service_trims_once_a_storms_boots_have_settled(
     finally:
         await service.stop()
     assert release.trims == 1
+
+
+async def test_a_bursts_ebb_trims_while_the_fleet_stays_busy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A storm's backlog flushed, the fleet's steady traffic going on: no tick is quiet, but
+    the message rate falling below `EBB_SHARE` of its height is the end of the burst, and
+    a trim follows. Steady traffic's ups and downs after it (rebuilt from zero after the
+    trim) plan none."""
+    monkeypatch.setattr(memory_release, "AFTER_STORM_S", 0.0)
+    trimmed = asyncio.Event()
+
+    def trim(_pad: int) -> int:
+        trimmed.set()
+        return 1
+
+    release = MemoryRelease(trim, min_interval_s=0.0)
+    for rate in (800.0, 4_000.0, 4_600.0, 2_400.0):  # boots, the backlog, a slow second
+        assert not release.busy(rate)
+    assert release.busy(2_000.0)  # under half of 4,600: the backlog is flushed
+    await asyncio.wait_for(trimmed.wait(), 5)
+    assert release.trims == 1
+    for rate in (2_000.0, 2_300.0, 1_800.0, 1_200.0):  # steady traffic: no new burst
+        assert not release.busy(rate)
+    assert release.trims == 1
+
+
+async def test_the_gc_policy_tells_a_busy_ticks_message_rate(
+        release: MemoryRelease, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate is counted over the time since the previous tick, not the nominal second:
+    a tick delayed to 2 s after a busy one (the loop stalled by the storm) with as many
+    messages as before is half the rate."""
+    told: list[float] = []
+    monkeypatch.setattr(release, "busy", lambda rate: told.append(rate) or False)
+    gc_policy._next_tick = 11.0  # the previous tick was at 10 s
+    for second, messages in ((11.0, 4_000), (12.0, 3_000), (14.0, 3_000)):
+        for _ in range(messages - 1):
+            gc_policy.tick(now=gc_policy._next_tick - 0.5)  # counted, not due
+        gc_policy.tick(now=second)
+    assert told == [4_000.0, 3_000.0, 1_500.0]
