@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from service.reports.compliance import (
@@ -71,20 +72,30 @@ class TallyLow:
     id_tag: str
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def programme_months(programme_start: datetime, *, zone: ZoneInfo = AMSTERDAM
                      ) -> tuple[datetime, ...]:
     """The 37 UTC bounds of the programme months; month ``k`` is ``[b[k], b[k+1])``.
 
     Remembered per start: the fleet's summary asks for every pole's bounds several times,
-    and calendar arithmetic for 10,000 poles cost seconds."""
-    return _programme_months(programme_start.astimezone(UTC), zone)
+    and calendar arithmetic for 10,000 poles cost seconds (51 µs a pole). Remembered as
+    37 integers, microseconds since 1970 (0.4 KB), not as 37 datetimes (2.3 KB): every pole
+    with a finished transaction has a start of its own (its registration when it is in no
+    programme), and a 10,000-pole fleet kept 21 MB of them for good after a reconnect
+    storm's transactions (issue 20, memory per connection). Making the datetimes again
+    costs about 10 µs."""
+    micros = _programme_months(programme_start.astimezone(UTC), zone)
+    return tuple([_EPOCH + count * _MICROSECOND for count in micros])
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _programme_months(programme_start: datetime, zone: ZoneInfo) -> tuple[datetime, ...]:
+def _programme_months(programme_start: datetime, zone: ZoneInfo) -> array[int]:
     local = programme_start.astimezone(zone)
-    return tuple(_add_months(local, k, zone).astimezone(UTC)
-                 for k in range(PROGRAMME_MONTHS + 1))
+    return array("q", [(_add_months(local, k, zone) - _EPOCH) // _MICROSECOND
+                       for k in range(PROGRAMME_MONTHS + 1)])
 
 
 _SUBPERIOD_OF_MONTH = tuple(next(index for index, sp in enumerate(_SUBPERIODS)
