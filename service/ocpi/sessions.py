@@ -40,6 +40,7 @@ from service.ocpi.models import (
     dumped,
 )
 from service.ocpi.partner_store import PartnerStatus
+from service.ocpi.registered_partners import RegisteredPartners
 from service.ocpi.registry import Registry
 from service.ocpi.session_events import SessionEvents, is_reading
 from service.ocpi.tariffs import TariffStore
@@ -68,6 +69,9 @@ class SessionPusher:
         """Transaction id → when it was found to be a local card's (`LOCAL_RECHECK_S`)."""
         self._events = SessionEvents()
         self._worker: asyncio.Task[None] | None = None
+        self.registered = RegisteredPartners(registry.partners)
+        """Whether any partner is registered at all: without one no event is worth a
+        read (`_run`)."""
 
     @property
     def waiting(self) -> int:
@@ -84,8 +88,16 @@ class SessionPusher:
             self._worker = asyncio.create_task(self._run(), name="OCPI sessions")
 
     async def _run(self) -> None:
-        """Until nothing waits (`offer` starts it again)."""
+        """Until nothing waits (`offer` starts it again).
+
+        With no roaming partner registered (most services) the events taken are dropped
+        unread: each would cost a read of its transaction's card on a worker thread only
+        to find nobody to push it to — 40,000 such reads in a 10,000-pole storm's backlog
+        (issue 20). A session pushes whole, so a partner registered later gets the
+        sessions it is due from their next event on."""
         while events := self._events.take(DRAIN_AT_MOST):
+            if not await self.registered.registered():
+                continue
             for event in events:
                 try:
                     await self.handle(event)

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import Engine
 
 from service.ocpi.identity import OcpiIdentity
-from service.ocpi.partner_store import AsyncPartnerRepository
+from service.ocpi.partner_store import AsyncPartnerRepository, PartnerRow, PartnerStatus
 from service.ocpi.registry import Registry
 from service.ocpi.secrets_box import SecretBox
 from service.ocpi.sessions import LOCAL_RECHECK_S, SessionPusher
@@ -39,6 +39,10 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with ExitStack() as stack:
         yield (f"sqlite:///{tmp_path / 'sessions.sqlite'}" if request.param == "sqlite"
                else stack.enter_context(postgres_schema()))
+
+
+def partner(name: str, status: PartnerStatus) -> PartnerRow:
+    return PartnerRow(name=name, status=status, created_at=STARTED, updated_at=STARTED)
 
 
 class CountedLookups(OcpiTokenRepository):
@@ -110,6 +114,7 @@ async def test_a_storms_backlog_waits_as_one_reading_per_transaction(url: str) -
     tokens = CountedTokens(engine)
     registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
                         OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
+    await registry.partners.save(partner("eMSP", PartnerStatus.REGISTERED))
     handled: list[dict[str, object]] = []
 
     class Recorded(SessionPusher):
@@ -132,5 +137,41 @@ async def test_a_storms_backlog_waits_as_one_reading_per_transaction(url: str) -
     assert sorted(int(str(event["transactionId"])) for event in readings) == sorted(transactions)
     assert {event["energyWh"] for event in readings} == {2600}
     assert tokens.looked_up == len(transactions)  # each start's; the readings were skipped
+    await pusher.close()
+    engine.dispose()
+
+
+async def test_without_a_registered_partner_a_storms_events_cost_no_reads(url: str) -> None:
+    """Most services roam with nobody: a storm's starts, readings and stops are dropped
+    unread (in a 10,000-pole storm 40,000 card reads found nobody to push to). Once an
+    eMSP registers, the next events are handled again: a session pushes whole."""
+    engine = create_engine_for(url)
+    migrate(engine)
+    repository = Repository(engine)
+    register(repository, "PW-0001", registered_at=STARTED)
+    transactions = [repository.start_transaction("PW-0001", 1, f"CARD{n}", 0, STARTED)
+                    for n in range(40)]
+    tokens = CountedTokens(engine)
+    registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
+                        OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
+    await registry.partners.save(partner("invited", PartnerStatus.INVITED))
+    pusher = SessionPusher(registry, AsyncRepository(repository), tokens)
+
+    def offer_day(energy_to: int) -> None:
+        for transaction in transactions:
+            pusher.offer({"type": "transaction", "event": "started",
+                          "transactionId": transaction, "meterWh": 0})
+            for energy in range(100, energy_to, 100):
+                pusher.offer({"type": "meterValues", "poleId": "PW-0001",
+                              "transactionId": transaction, "energyWh": energy})
+
+    offer_day(2_700)
+    await pusher.idle()
+    assert pusher.waiting == 0 and tokens.looked_up == 0  # an invited partner is nobody yet
+
+    await registry.partners.save(partner("eMSP", PartnerStatus.REGISTERED))
+    offer_day(300)
+    await pusher.idle()
+    assert tokens.looked_up == len(transactions)  # each start's card, once
     await pusher.close()
     engine.dispose()
