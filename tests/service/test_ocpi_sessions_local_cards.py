@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,19 +102,36 @@ async def test_a_local_card_s_meter_values_are_not_looked_up_again_until_a_minut
     engine.dispose()
 
 
-async def test_a_storms_backlog_waits_as_one_reading_per_transaction(url: str) -> None:
-    """Issue 20: the pusher's reads are slower than a storm's readings arrive (on
-    PostgreSQL 61,783 events waited at 3,000 poles). What waits stays one reading per
-    transaction and every start, and the newest reading is the one handled."""
+@dataclass
+class Storm:
+    """One pole with 40 local cards' transactions running, its storage and partners."""
+
+    engine: Engine
+    repository: Repository
+    transactions: list[int]
+    tokens: CountedTokens
+    registry: Registry
+
+
+def storm(url: str) -> Storm:
     engine = create_engine_for(url)
     migrate(engine)
     repository = Repository(engine)
     register(repository, "PW-0001", registered_at=STARTED)
     transactions = [repository.start_transaction("PW-0001", 1, f"CARD{n}", 0, STARTED)
                     for n in range(40)]
-    tokens = CountedTokens(engine)
     registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
                         OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
+    return Storm(engine, repository, transactions, CountedTokens(engine), registry)
+
+
+async def test_a_storms_backlog_waits_as_one_reading_per_transaction(url: str) -> None:
+    """Issue 20: the pusher's reads are slower than a storm's readings arrive (on
+    PostgreSQL 61,783 events waited at 3,000 poles). What waits stays one reading per
+    transaction and every start, and the newest reading is the one handled."""
+    day = storm(url)
+    engine, repository, transactions = day.engine, day.repository, day.transactions
+    tokens, registry = day.tokens, day.registry
     await registry.partners.save(partner("eMSP", PartnerStatus.REGISTERED))
     handled: list[dict[str, object]] = []
 
@@ -145,15 +163,9 @@ async def test_without_a_registered_partner_a_storms_events_cost_no_reads(url: s
     """Most services roam with nobody: a storm's starts, readings and stops are dropped
     unread (in a 10,000-pole storm 40,000 card reads found nobody to push to). Once an
     eMSP registers, the next events are handled again: a session pushes whole."""
-    engine = create_engine_for(url)
-    migrate(engine)
-    repository = Repository(engine)
-    register(repository, "PW-0001", registered_at=STARTED)
-    transactions = [repository.start_transaction("PW-0001", 1, f"CARD{n}", 0, STARTED)
-                    for n in range(40)]
-    tokens = CountedTokens(engine)
-    registry = Registry(AsyncPartnerRepository(engine), SecretBox(Fernet.generate_key()),
-                        OcpiIdentity(), "http://127.0.0.1", lambda: STARTED)
+    day = storm(url)
+    engine, repository, transactions = day.engine, day.repository, day.transactions
+    tokens, registry = day.tokens, day.registry
     await registry.partners.save(partner("invited", PartnerStatus.INVITED))
     pusher = SessionPusher(registry, AsyncRepository(repository), tokens)
 
