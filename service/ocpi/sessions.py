@@ -96,13 +96,23 @@ class SessionPusher:
         (issue 20). A session pushes whole, so a partner registered later gets the
         sessions it is due from their next event on."""
         while events := self._events.take(DRAIN_AT_MOST):
-            if not await self.registered.registered():
+            if not await self._anyone_registered():
                 continue
             for event in events:
                 try:
                     await self.handle(event)
                 except Exception:
                     LOGGER.exception("OCPI: session event not pushed")
+
+    async def _anyone_registered(self) -> bool:
+        """Whether any partner is registered; when the list cannot be read, assume so
+        (each event then finds its own partner, or fails alone, as before)."""
+        try:
+            return bool(await self.registered.registered())
+        except Exception:
+            LOGGER.exception("OCPI: the partner list could not be read; session events "
+                             "are handled one by one")
+            return True
 
     async def idle(self) -> None:
         """Once every event offered so far is handled."""

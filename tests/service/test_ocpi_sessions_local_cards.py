@@ -187,3 +187,23 @@ async def test_without_a_registered_partner_a_storms_events_cost_no_reads(url: s
     assert tokens.looked_up == len(transactions)  # each start's card, once
     await pusher.close()
     engine.dispose()
+
+
+async def test_when_the_partner_list_cannot_be_read_every_event_is_still_handled(
+        url: str) -> None:
+    """Storage trouble reading the partners must not lose sessions: the events are
+    handled one by one as before (each looks its card up)."""
+    day = storm(url)
+    pusher = SessionPusher(day.registry, AsyncRepository(day.repository), day.tokens)
+
+    async def unreadable() -> list[PartnerRow]:
+        raise OSError("database is locked")
+
+    pusher.registered.partners.listed = unreadable  # type: ignore[method-assign]
+    for transaction in day.transactions:
+        pusher.offer({"type": "transaction", "event": "started",
+                      "transactionId": transaction, "meterWh": 0})
+    await pusher.idle()
+    assert pusher.waiting == 0 and day.tokens.looked_up == len(day.transactions)
+    await pusher.close()
+    day.engine.dispose()
