@@ -95,7 +95,7 @@ class MemoryRelease:
         self.seconds = 0.0
         """Time spent trimming, all told (what it cost the event loop)."""
         self._peak = 0.0
-        """The highest busy tick's message rate since the last trim (`busy`)."""
+        """The highest busy tick's message rate since the last quiet tick or trim (`busy`)."""
 
     @property
     def available(self) -> bool:
