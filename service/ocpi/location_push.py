@@ -22,7 +22,6 @@ from service.ocpi.active_profiles import ActiveProfiles
 from service.ocpi.client import PartnerCallError
 from service.ocpi.locations import evse_uid, location_of, stored_place
 from service.ocpi.models import dumped
-from service.ocpi.registered_partners import RegisteredPartners
 from service.ocpi.registry import Registry
 from service.ocpi.sessions import SessionPusher
 from service.storage.repository import AsyncRepository
@@ -33,7 +32,7 @@ LOGGER = logging.getLogger(__name__)
 class LocationPusher:
     def __init__(self, registry: Registry, repository: AsyncRepository) -> None:
         self.registry, self.repository = registry, repository
-        self.partners = RegisteredPartners(registry.partners)
+        self.partners = registry.registered
         self._tasks: set[asyncio.Task[None]] = set()
 
     def status_changed(self, pole_id: str, connector_id: int) -> None:

@@ -31,6 +31,7 @@ from service.ocpi.envelope import OCPI_PREFIX, OcpiError, Status, invalid_body
 from service.ocpi.identity import OcpiIdentity
 from service.ocpi.models import VERSION, Credentials, Version, VersionDetails, dumped
 from service.ocpi.partner_store import AsyncPartnerRepository, PartnerRow, PartnerStatus
+from service.ocpi.registered_partners import RegisteredPartners
 from service.ocpi.secrets_box import SecretBox, new_token, token_hash, token_of
 from service.storage.repository import AsyncRepository
 
@@ -76,6 +77,9 @@ class Registry:
         self.partners, self.box, self.identity = partners, box, identity
         self.base_url, self.clock, self.audit = base_url.rstrip("/"), clock, audit
         self._http = http
+        self.registered = RegisteredPartners(partners)
+        """The registered partners as the pushes on the OCPP hot path read them: one
+        cache for the location and session pushers alike."""
 
     @property
     def versions_url(self) -> str:

@@ -40,7 +40,6 @@ from service.ocpi.models import (
     dumped,
 )
 from service.ocpi.partner_store import PartnerStatus
-from service.ocpi.registered_partners import RegisteredPartners
 from service.ocpi.registry import Registry
 from service.ocpi.session_events import SessionEvents, is_reading
 from service.ocpi.tariffs import TariffStore
@@ -69,7 +68,7 @@ class SessionPusher:
         """Transaction id → when it was found to be a local card's (`LOCAL_RECHECK_S`)."""
         self._events = SessionEvents()
         self._worker: asyncio.Task[None] | None = None
-        self.registered = RegisteredPartners(registry.partners)
+        self.registered = registry.registered
         """Whether any partner is registered at all: without one no event is worth a
         read (`_run`)."""
 
