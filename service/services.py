@@ -54,6 +54,7 @@ from service.ocpi.tariffs import TariffStore
 from service.ocpi.token_store import AsyncOcpiTokenRepository
 from service.ocpi.tokens import RoamingAuthority
 from service.ocpp.boot_configuration import SharedConfiguration
+from service.ocpp.boot_follow_ups import BootFollowUps
 from service.ocpp.call_budget import Admission, CallBudget, Paced
 from service.ocpp.later_calls import DEFAULT_DRAIN_LIMIT, LaterCalls
 from service.ocpp.link_loss import pole_call_failed
@@ -152,13 +153,13 @@ class Services:
     security_events: SecurityEvents
     gate: Gate
     log_requests: LogRequests
+    """The poles' GetLog uploads (security extension)."""
     accounts: Accounts
+    """Operators' accounts and tokens (issue 17); the guard reaches them through
+    ``tokens.accounts``."""
     service_tokens: ServiceTokenIssuer
     """Technicians' service tokens for the poles' local port, and the poles' keys to
     check them (issue 17)."""
-    """Operators' accounts and tokens (issue 17); the guard reaches them through
-    ``tokens.accounts``."""
-    """The poles' GetLog uploads (security extension)."""
     pole_handler: type[PoleHandler]
     id_tags: AsyncIdTagRepository
     authority: IdTagAuthority
@@ -189,6 +190,11 @@ class Services:
     ocpi_tariffs: TariffStore | None = None
     ocpi_profiles: ActiveProfiles | None = None
     """Sessions an eMSP shapes, kept told of the limits their poles apply (eis 62)."""
+    follow_ups: BootFollowUps = field(init=False)
+    """Booted poles waiting for the service's calls after their boot, as ids (issue 20)."""
+
+    def __post_init__(self) -> None:
+        self.follow_ups = BootFollowUps(self._follow_up)
 
     @property
     def pole_events(self) -> EventSink:
@@ -223,28 +229,41 @@ class Services:
         return int(self.sock.getsockname()[1])
 
     async def pole_booted(self, pole_id: str) -> None:
-        """After each accepted boot: live streams resume; then the pole's connection limit
-        (eis 33) and its capacity profile (eis 24)."""
+        """After each accepted boot: live streams resume at once; the service's calls to the
+        pole (`_follow_up`) take their turn behind the poles booted before it."""
         self.live_hub.publish(connection_event(pole_id, True, self.clock()))
         self.live_hub.pole_connected(pole_id)
-        connection = self.connections.get(pole_id)
-        deploy = self.settings.deploy_capacity_profile
-        # One GetConfiguration for this boot, shared by the keys, the limit and the check.
-        shared = None if connection is None else SharedConfiguration(
-            Paced(connection, self.budget),
-            (SERVICE_TOKEN_KEYS, GRID_LIMIT_KEY) if deploy else (SERVICE_TOKEN_KEYS,))
-        # Its service token keys and revocations (eis 69), in the background.
-        self.service_tokens.provision_in_background(pole_id, shared)
         if self.settings.push_local_lists:
             self.local_list_pusher.pole_booted(pole_id)  # a background task: no waiting
-        if not deploy:
+        self.follow_ups.add(pole_id)
+
+    async def _follow_up(self, pole_id: str) -> None:
+        """The pole's service token keys (eis 69) beside its connection limit (eis 33) and
+        capacity profile (eis 24), on the connection it has now (it may have reconnected
+        while waiting for its turn; gone: its next boot brings it here again)."""
+        connection = self.connections.get(pole_id)
+        if connection is None:
             return
-        if shared is not None:
-            try:
-                await apply_grid_limit(shared, self.pole_settings.get(pole_id))
-            except PoleLinkError as exc:
-                pole_call_failed(LOGGER, pole_id, "GridConnectionMaxCurrent not set", exc,
-                                 boot=shared)
+        deploy = self.settings.deploy_capacity_profile
+        # One GetConfiguration for this boot, shared by the keys, the limit and the check.
+        shared = SharedConfiguration(
+            Paced(connection, self.budget),
+            (SERVICE_TOKEN_KEYS, GRID_LIMIT_KEY) if deploy else (SERVICE_TOKEN_KEYS,))
+        work = [self.service_tokens.provision_logged(pole_id, shared)]
+        if deploy:
+            work.append(self._deploy(pole_id, shared))
+        for outcome in await asyncio.gather(*work, return_exceptions=True):
+            if isinstance(outcome, Exception):  # each part ran to its end; say what broke
+                LOGGER.error("%s: the calls after its boot failed", pole_id, exc_info=outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome  # cancelled: the service stops
+
+    async def _deploy(self, pole_id: str, shared: SharedConfiguration) -> None:
+        try:
+            await apply_grid_limit(shared, self.pole_settings.get(pole_id))
+        except PoleLinkError as exc:
+            pole_call_failed(LOGGER, pole_id, "GridConnectionMaxCurrent not set", exc,
+                             boot=shared)
         await self.policy.on_boot(pole_id, shared)
 
     async def start(self) -> None:
@@ -279,7 +298,7 @@ class Services:
                     await background
         self.policy_task = self.rollout_task = self.oscp_task = self.grid_task = None
         await self.oscp.close()
-        await self.service_tokens.close()
+        await self.follow_ups.close()
         if self.ocpi_pusher is not None:
             await self.ocpi_pusher.close()
         if self.ocpi_sessions is not None:

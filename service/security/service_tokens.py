@@ -14,7 +14,6 @@ up, and only changes ``ServiceTokenKeys`` when the pole's value differs.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -77,7 +76,6 @@ class ServiceTokenIssuer:
         self.repository = repository
         self.clock = clock
         self.issuer_name = issuer_name
-        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def keys_value(self) -> str:
@@ -115,29 +113,16 @@ class ServiceTokenIssuer:
             await send_revocations(connection, list(revoked))
         return outcome
 
-    def provision_in_background(self, pole_id: str, connection: Caller | None) -> None:
-        """`provision` off the boot's path; a failure is logged (the next boot retries)."""
-        if connection is None:
+    async def provision_logged(self, pole_id: str, connection: Caller) -> None:
+        """`provision` after a boot, its outcome logged: a pole that could not be reached
+        is a log line, not an error (its next boot tries again)."""
+        try:
+            outcome = await self.provision(pole_id, connection)
+        except PoleLinkError as exc:
+            pole_call_failed(LOGGER, pole_id, "service token keys not provisioned", exc,
+                             boot=connection)
             return
-
-        async def run() -> None:
-            try:
-                outcome = await self.provision(pole_id, connection)
-                LOGGER.info("%s: ServiceTokenKeys %s", pole_id, outcome)
-            except PoleLinkError as exc:
-                pole_call_failed(LOGGER, pole_id, "service token keys not provisioned", exc,
-                                 boot=connection)
-
-        task = asyncio.create_task(run(), name=f"{pole_id} service token keys")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def close(self) -> None:
-        """Stop provisioning still under way (the service is stopping)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        LOGGER.info("%s: ServiceTokenKeys %s", pole_id, outcome)
 
     async def revoke(self, jti: str, by: str, connections: Iterable[tuple[str, Caller]]
                      ) -> tuple[ServiceTokenRow | None, dict[str, str]]:

@@ -94,7 +94,7 @@ async def boot_calls_done(service: RunningService, pole: KeepingPole) -> None:
     """Waits until the boot's deployment was verified (or not) and the service-token
     provisioning has ended: nothing more follows for this boot."""
     await until(lambda: pole.calls["GetCompositeSchedule"] == 1)
-    await until(lambda: not service.services.service_tokens._tasks)
+    await service.services.follow_ups.idle()
 
 
 async def test_eis33_eis69_one_configuration_read_per_boot_and_changes_only_when_different(

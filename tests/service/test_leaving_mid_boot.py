@@ -52,10 +52,10 @@ async def test_a_pole_leaving_during_its_boot_calls_is_one_info_line_and_no_warn
         await pole.asked.wait()  # the grid limit and the token keys wait for this answer
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-    # Later events: the capacity policy gave up on the pole, the token keys' task ended.
+    # Later events: the capacity policy gave up on the pole, the follow-up ended.
     await until(lambda: any("capacity profile not deployed" in line for line
                             in lines_about(caplog, "PW-GONE", logging.INFO)))
-    await until(lambda: not service.services.service_tokens._tasks)
+    await service.services.follow_ups.idle()
     left = [line for line in lines_about(caplog, "PW-GONE", logging.INFO)
             if "(the pole left)" in line]
     assert len(left) == 1
