@@ -100,10 +100,9 @@ async def _idle(services: Any) -> None:
     """Until the service's own boot-time calls are done."""
     for _ in range(600):
         await asyncio.sleep(0.5)
-        if services.budget.waiting == 0 and not services.service_tokens._tasks:
-            await asyncio.sleep(1.0)
-            if services.budget.waiting == 0:
-                return
+        if (services.follow_ups.waiting == 0 and services.follow_ups.running == 0
+                and services.budget.waiting == 0):
+            return
 
 
 def wire_bytes() -> None:

@@ -383,14 +383,17 @@ async def _serve(kind: str, db_url: str, deploy: bool, prefix: str, backlog: int
 
 
 def _gates(services: Any) -> str:
-    """The admission's, the service's own calls' and the later calls' counts
-    (`service.ocpp.call_budget`, `service.ocpp.later_calls`)."""
+    """The admission's, the service's own calls', the boot follow-ups' and the later calls'
+    counts (`service.ocpp.call_budget`, `boot_follow_ups`, `later_calls`)."""
     admission, later = services.admission, services.budget.later
     text = (f"admission {'settled' if admission.settled.is_set() else 'not settled'}, "
             f"{admission.admitted} admitted, {admission.paced} paced")
     budget = services.budget
     text += (f"; the service's own calls {budget.sent} sent, {budget.waiting} waiting; "
              f"poles' calls in hand {budget.pole_calls}")
+    follow_ups = services.follow_ups
+    text += (f"; boot follow-ups {follow_ups.done} done, {follow_ups.running} running, "
+             f"{follow_ups.waiting} waiting")
     if later is not None:
         text += (f"; later calls {later.held} held, {later.expired} let on by the hold, "
                  f"{later.waiting} waiting, {later.in_hand} in hand")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +45,17 @@ def entry_hash(previous: str, entry: Mapping[str, Any]) -> str:
 
 def append(connection: Connection, entry: Mapping[str, Any]) -> int:
     """Add one entry in the caller's transaction, chained to the newest; returns its id."""
+    [new_id] = append_many(connection, [entry])
+    return new_id
+
+
+def append_many(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Add ``entries`` in the caller's transaction, in order, each chained to the one
+    before; their ids. The head is locked and moved once for all of them: a storm's
+    deployments write an entry per pole, and as a transaction each (with its commit's
+    fsync and SQLite's write lock) they held up the storage writer's batches (issue 20)."""
+    if not entries:
+        return []
     # Lock the head and read it in one statement (a write first: SQLite takes its write
     # lock here, so no other writer reads the same head).
     head = connection.execute(sa.update(HEAD).where(HEAD.c.id == 1)
@@ -53,15 +64,17 @@ def append(connection: Connection, entry: Mapping[str, Any]) -> int:
     if head is None:  # the head row was removed: start it again (verify reports the gap)
         connection.execute(sa.insert(HEAD).values(id=1, last_id=0, last_hash=""))
         head = ""
-    digest = entry_hash(head, entry)
-    values = {key: entry.get(key) for key in CONTENT}
-    values["role"] = values["role"] or ""
-    values["result"] = values["result"] or ""
-    new_id = connection.execute(sa.insert(AUDIT).values(**values, hash=digest)
-                                .returning(AUDIT.c.id)).scalar_one()
+    digest, ids = head, []
+    for entry in entries:
+        digest = entry_hash(digest, entry)
+        values = {key: entry.get(key) for key in CONTENT}
+        values["role"] = values["role"] or ""
+        values["result"] = values["result"] or ""
+        ids.append(int(connection.execute(sa.insert(AUDIT).values(**values, hash=digest)
+                                          .returning(AUDIT.c.id)).scalar_one()))
     connection.execute(sa.update(HEAD).where(HEAD.c.id == 1)
-                       .values(last_id=new_id, last_hash=digest))
-    return int(new_id)
+                       .values(last_id=ids[-1], last_hash=digest))
+    return ids
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,14 @@ def _boot_reads() -> _BootReads:
     return _BootReads()
 
 
+
+def audit_entry(actor: str, action: str, detail: str = "", at: datetime | None = None, *,
+                role: str = "", pole_id: str | None = None, result: str = ""
+                ) -> dict[str, Any]:
+    """One audit trail entry's content (`audit_chain.CONTENT`), timed now unless ``at``."""
+    return {"time": at or datetime.now(UTC), "actor": actor, "role": role,
+            "action": action, "pole_id": pole_id, "result": result, "detail": detail}
+
 class Repository:
     """Synchronous storage API of the CSMS; every method is one short transaction."""
 
@@ -1165,10 +1173,16 @@ class Repository:
               at: datetime | None = None, *, role: str = "", pole_id: str | None = None,
               result: str = "") -> int:
         """Append one entry to the hash-chained audit trail (`audit_chain`); its id."""
-        entry = {"time": at or datetime.now(UTC), "actor": actor, "role": role,
-                 "action": action, "pole_id": pole_id, "result": result, "detail": detail}
+        entry = audit_entry(actor, action, detail, at, role=role, pole_id=pole_id,
+                            result=result)
         with storage_errors(self.engine.url), self.engine.begin() as connection:
             return audit_chain.append(connection, entry)
+
+    def audits_in(self, connection: Connection, entries: Sequence[Mapping[str, Any]]
+                  ) -> list[int]:
+        """Many audit entries (`audit_entry`) in the caller's database transaction (a writer
+        batch's), chained in order; their ids."""
+        return audit_chain.append_many(connection, entries)
 
     def audit_entries(self, *, since: datetime | None = None, until: datetime | None = None,
                       actor: str | None = None, pole_id: str | None = None,
@@ -1441,7 +1455,9 @@ class AsyncRepository:
         self.writer = BatchWriter(repository.engine, repository.compiled_writes)
         self._starts = repository.start_transactions_in
         self._stops = repository.stop_transactions_in
-        """One object each for all starts, all stops: the writer groups by it."""
+        self._audits = repository.audits_in
+        """One object each for all starts, all stops, all audit entries: the writer
+        groups by it."""
         self._known: set[str] | None = None
         self._loading: asyncio.Future[set[str]] | None = None
         self.registered: BatchedReads[str, bool] = BatchedReads(
@@ -1588,7 +1604,10 @@ class AsyncRepository:
     async def audit(self, actor: str, action: str, detail: str = "",
                     at: datetime | None = None, *, role: str = "",
                     pole_id: str | None = None, result: str = "") -> int:
-        """`Repository.audit`; an entry a route writes as "api" names the operator calling
+        """`Repository.audit`, committed with the storage writer's next batch and chained
+        together with that batch's other entries (`Repository.audits_in`: a storm's
+        deployments wrote one transaction each, issue 20). An entry a route writes as
+        "api" names the operator calling
         it (`service.accounts.principal.CURRENT`). Written by a route during an API write,
         it goes into that request's one entry (`service.accounts.request_entry`), which the
         audit middleware writes: then 0 is returned, as there is no id yet."""
@@ -1598,8 +1617,9 @@ class AsyncRepository:
         caller = CURRENT.get()
         if caller is not None and actor == "api":
             actor, role = caller.name, role or caller.role.value
-        return await asyncio.to_thread(self.sync.audit, actor, action, detail, at, role=role,
-                                       pole_id=pole_id, result=result)
+        entry_id: int = await self.writer.submit_grouped(self._audits, audit_entry(
+            actor, action, detail, at, role=role, pole_id=pole_id, result=result))
+        return entry_id
     firmware_requested = _threaded(Repository.firmware_requested)
     firmware_not_sent = _threaded(Repository.firmware_not_sent)
     firmware_status = _threaded(Repository.firmware_status)
