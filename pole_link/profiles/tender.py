@@ -40,6 +40,7 @@ connection's nominal current. No limit of this profile may exceed that ceiling.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -180,12 +181,14 @@ def peak_window(settings: TenderProfileSettings, local_day: date) -> tuple[datet
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def recurrence_origin(zone: ZoneInfo, local_day: date) -> date:
     """Where a daily profile that holds on `local_day` starts repeating (module docstring).
 
     The first whole day after the last daylight-saving change on or before `local_day`
     (`local_day` itself if the change happens during it); in a zone without changes in
-    the past year, a year back.
+    the past year, a year back. Remembered per zone and day: the search walks back a day
+    at a time (0.1 ms in December), for every profile built and every boot's check.
     """
     def offset(day: date) -> timedelta | None:
         return datetime.combine(day, time(0), tzinfo=zone).utcoffset()
@@ -242,13 +245,37 @@ def build_capacity_profile(settings: TenderProfileSettings, local_day: date) -> 
     )
 
 
-def _needs_new_profile(settings: TenderProfileSettings, local_day: date) -> bool:
-    """True if a profile built for the day before puts the peak at the wrong time today."""
+def _misplaced(zone: ZoneInfo, peak_start: time, peak_end: time, local_day: date) -> bool:
+    """True if a profile built for the day before puts the peak at the wrong time on
+    `local_day` (a daylight-saving change between the two days' peaks)."""
     previous = local_day - timedelta(days=1)
     return any(
-        _local(settings, local_day, at).utcoffset() != _local(settings, previous, at).utcoffset()
-        for at in (settings.peak_start, settings.peak_end)
+        datetime.combine(local_day, at, tzinfo=zone).utcoffset()
+        != datetime.combine(previous, at, tzinfo=zone).utcoffset()
+        for at in (peak_start, peak_end)
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _change_days(timezone: str, peak_start: time, peak_end: time, today: date
+                 ) -> tuple[date, ...]:
+    """The first two days from `today` on (within `_SEARCH_DAYS`) whose peak a profile
+    from the day before misplaces (`_misplaced`).
+
+    Two, because the first may be `today` with its midnight already past. Remembered:
+    the search walks up to two years a day at a time (0.5 ms from December to March),
+    and the policy asks it for every connected pole at least once an hour — 10,000 poles
+    stalled the event loop about 5 s each time (issue 20). The answer depends only on the
+    zone, the peak and the day, which most poles share."""
+    zone = ZoneInfo(timezone)
+    found: list[date] = []
+    for days in range(_SEARCH_DAYS):
+        day = today + timedelta(days=days)
+        if _misplaced(zone, peak_start, peak_end, day):
+            found.append(day)
+            if len(found) == 2:
+                break
+    return tuple(found)
 
 
 def redeploy_window(
@@ -264,10 +291,7 @@ def redeploy_window(
     """
     after = require_aware(after, "after")
     today = after.astimezone(settings.zone).date()
-    for days in range(_SEARCH_DAYS):
-        day = today + timedelta(days=days)
-        if not _needs_new_profile(settings, day):
-            continue
+    for day in _change_days(settings.timezone, settings.peak_start, settings.peak_end, today):
         deploy_at = _local(settings, day, time(0)).astimezone(UTC)
         if deploy_at > after:
             return deploy_at, peak_window(settings, day)[0].astimezone(UTC)

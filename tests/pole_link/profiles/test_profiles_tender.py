@@ -249,6 +249,44 @@ def test_redeploy_window_ends_at_the_peak_start_of_the_change_day() -> None:
     assert window == (local(AUTUMN, 0), local(AUTUMN, 17))
 
 
+def searched_window(settings: TenderProfileSettings, after: datetime
+                    ) -> tuple[datetime, datetime] | None:
+    """The re-deployment window by its definition: day by day from `after`'s local day,
+    the first midnight after `after` whose day's peak the day before's profile misplaces."""
+    zone = settings.zone
+    today = after.astimezone(zone).date()
+    for days in range(2 * 366):
+        day = today + timedelta(days=days)
+        offsets = [(datetime.combine(day, at, tzinfo=zone).utcoffset(),
+                    datetime.combine(day - timedelta(days=1), at, tzinfo=zone).utcoffset())
+                   for at in (settings.peak_start, settings.peak_end)]
+        midnight = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        if any(now != before for now, before in offsets) and midnight > after:
+            start = datetime.combine(day, settings.peak_start, tzinfo=zone).astimezone(UTC)
+            return midnight, start
+    return None
+
+
+@pytest.mark.parametrize("timezone", ["Europe/Amsterdam", "America/Santiago",
+                                      "Australia/Lord_Howe", "Asia/Tokyo"])
+def test_the_remembered_redeploy_window_is_the_searched_one_every_hour_of_a_year(
+        timezone: str) -> None:
+    """The window is remembered per zone, peak and day (the policy asks it for every
+    connected pole each hour); it must be what the day-by-day search gives, on the change
+    days themselves too (before and after their midnight), in zones with a southern
+    summer, a half-hour change and none at all."""
+    settings = TenderProfileSettings(timezone=timezone)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    # Every fifth hour: each hour of the day in turn (no change: the search walks two
+    # years each time, so a few days suffice).
+    step = 5 if timezone != "Asia/Tokyo" else 24 * 30 + 1
+    for hours in range(0, 366 * 24, step):
+        after = start + timedelta(hours=hours)
+        assert redeploy_window(settings, after) == searched_window(settings, after), after
+    if timezone == "Asia/Tokyo":
+        assert redeploy_window(settings, start) is None
+
+
 @pytest.mark.parametrize("dst_day", [SPRING, AUTUMN], ids=["spring", "autumn"])
 def test_redeploying_at_next_redeploy_time_keeps_every_peak_right(dst_day: date) -> None:
     """The CSMS's procedure end to end: day-before profile, re-deploy at the given time."""
