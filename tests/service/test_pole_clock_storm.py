@@ -76,3 +76,32 @@ async def test_a_storm_of_late_frames_sets_no_clock_but_a_wrong_clock_is_set_onc
             # What a helpdesk reads afterwards: the clock as it is now, right.
             slow.pole.unplug(1)  # its next timestamp, by the clock it was given
             await until(lambda: abs(clock_offset(api, "PW-SLOW") or 99) < 2)
+
+
+def profile_deployments(api: Api, pole_id: str) -> list[str]:
+    """The capacity policy's deployments to the pole, as the audit trail has them."""
+    return [entry.result for entry in api.service.repository.audit_entries(pole_id=pole_id)
+            if entry.action == "SetChargingProfile (capacity profile)"]
+
+
+async def test_a_verification_answer_read_late_in_a_storm_sets_no_clock(
+        tmp_path: Path) -> None:
+    """The profile check reads the pole's own now in its GetCompositeSchedule answer; read
+    late mid-storm, a right clock looks behind, and is not set. Ahead it still is."""
+    service_clock = SimClock(NOW)
+    async with running_service(tmp_path, clock=service_clock.now) as api:
+        budget = api.service.services.budget
+        url = api.service.ocpp_url
+        for _ in range(BUSY_POLE_CALLS + 1):  # the other poles' calls a storm keeps in flight
+            budget.pole_call_started()
+        now = service_clock.now
+        async with (connected_pole(url, tmp_path, "PW-RIGHT", start=now() - READ_LATE),
+                    connected_pole(url, tmp_path, "PW-FAST",
+                                   start=now() + timedelta(minutes=2))):
+            await until(lambda: len(profile_deployments(api, "PW-RIGHT")) == 1
+                        and len(profile_deployments(api, "PW-FAST")) == 1)
+            assert profile_deployments(api, "PW-RIGHT") == ["Accepted verified"]
+            assert clock_offset(api, "PW-RIGHT") is None
+            assert triggers_sent(api, "PW-RIGHT") == 0
+            assert clock_offset(api, "PW-FAST") == pytest.approx(120, abs=2)
+            await until(lambda: triggers_sent(api, "PW-FAST") == 1)
