@@ -239,9 +239,10 @@ class Services:
 
     async def _follow_up(self, pole_id: str) -> None:
         """The pole's service token keys (eis 69) beside its connection limit (eis 33) and
-        capacity profile (eis 24), on the connection it has now (it may have reconnected
-        while waiting for its turn; gone: its next boot brings it here again)."""
-        connection = self.connections.get(pole_id)
+        capacity profile (eis 24), on the connection it has here now (it may have
+        reconnected while waiting for its turn; gone, or now held by another service
+        process: its boot there, or its next boot, brings it to a turn of its own)."""
+        connection = self.connections.local(pole_id)
         if connection is None:
             return
         deploy = self.settings.deploy_capacity_profile
