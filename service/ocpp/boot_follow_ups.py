@@ -5,8 +5,8 @@ keys (eis 69), its grid connection limit (eis 33) and its capacity profile (eis 
 five calls or so, each waiting for a `CallBudget` slot. After a storm of 10,000 boots at
 ~150 of those calls a second, most poles wait minutes for their turn. Started as a task
 per pole, each waiting pole held a suspended chain of coroutines, futures and a lock
-waiter — about 2.5 KB per connection, for minutes (issue 20: 34.5 KB per connection
-against 32.0 KB with no deployment, the plain example at 35.8 KB under the same storm).
+waiter, and what it had read, for minutes (issue 20: with a day's backlog, 42.8–43.3 KB
+per connection at 10,000 poles, 28.8–31.7 KB with this queue; the plain example 35.7 KB).
 
 `BootFollowUps` keeps the waiting poles as ids in a FIFO instead, and runs their
 follow-ups with at most `runners` tasks, in boot order, which is the order the budget
