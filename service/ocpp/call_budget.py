@@ -83,6 +83,17 @@ DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: at 800 is already about 0.5 s; the p99 past 1 s comes from slow moments (a storage
 #: batch, a GC pass) that a limit on new admissions does not shorten for calls in hand.
 DEFAULT_CALLS_IN_FLIGHT = 800
+#: With several service processes on one machine (``--workers``, PostgreSQL) each answers
+#: a storm's boot calls more slowly than its even share of one process on SQLite: each
+#: boot's PostgreSQL reads and writes, and the processes' bus, run on the same cores. So
+#: before the machine's bound on booting calls in hand is shared (`CsmsSettings.shared_by`)
+#: it is cut to this fraction, keeping a boot's wait (calls in hand over calls answered per
+#: second) under 1 s as with one process.
+#: 10,000 poles, two processes on PostgreSQL, a day's backlog (docs/reconnect-storm.md,
+#: 7 December 2026, second session): 400 each (three runs), boot-phase p99 1.27, 1.44 and
+#: 1.47 s with 762–1,368 boot calls over 1 s; 300 each, 0.69 and 0.67 s with none over 1 s,
+#: every boot still within 30 s and the backlog flushed no later.
+SHARED_CALLS_IN_FLIGHT = 0.75
 #: A pole's first calls on a connection that count as its boot for `Admission.pace_by`:
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
 #: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does

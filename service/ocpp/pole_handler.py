@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ from service.ocpp.call_budget import (
     DEFAULT_BOOTS_IN_FLIGHT,
     DEFAULT_CALLS_IN_FLIGHT,
     DEFAULT_RATE,
+    SHARED_CALLS_IN_FLIGHT,
     CallBudget,
 )
 from service.ocpp.clock_watch import ClockWatch
@@ -148,10 +150,16 @@ class CsmsSettings:
         the whole 800 in each, 8,233 boots within 30 s and boot-phase p99 3.64 s; with a
         share each, 7,687 and 1.97 s — the share halved the wait, and the boots within
         30 s came once each boot's PostgreSQL reads were batched (6 December 2026: all
-        10,000, p99 0.65–1.00 s)."""
+        10,000, p99 0.65–1.00 s). Between them the processes answer a storm's boot calls
+        more slowly than one process on SQLite (each boot's PostgreSQL reads and writes run
+        on the same cores), so the booting calls' bound is cut to `SHARED_CALLS_IN_FLIGHT`
+        of it before it is shared: 800 over two processes is 300 each."""
         if processes < 1:
             raise ValueError(f"processes = {processes!r}: at least one")
-        return replace(self, calls_in_flight=-(-self.calls_in_flight // processes),
+        if processes == 1:
+            return self
+        return replace(self, calls_in_flight=math.ceil(
+                           self.calls_in_flight * SHARED_CALLS_IN_FLIGHT / processes),
                        later_calls=-(-self.later_calls // processes))
 
 
