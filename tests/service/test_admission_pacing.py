@@ -243,7 +243,7 @@ def test_each_worker_process_gets_its_share_of_the_calls_in_hand() -> None:
     call's wait is calls in hand over calls answered per second), so each process gets its
     share, rounded up; a bound switched off (0) stays off. The booting calls' bound is cut
     first (`SHARED_CALLS_IN_FLIGHT`): the processes and PostgreSQL share the cores, so
-    together they answer fewer calls a second than one process alone."""
+    between them they answer a storm's boot calls more slowly than one process on SQLite."""
     settings = CsmsSettings(calls_in_flight=800, later_calls=50)
     assert (settings.shared_by(2).calls_in_flight, settings.shared_by(2).later_calls) == (300, 25)
     assert settings.shared_by(3).calls_in_flight == 200 and settings.shared_by(1) == settings
