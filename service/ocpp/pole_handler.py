@@ -160,7 +160,7 @@ class CsmsSettings:
             return self
         return replace(self, calls_in_flight=math.ceil(
                            self.calls_in_flight * SHARED_CALLS_IN_FLIGHT / processes),
-                       later_calls=-(-self.later_calls // processes))
+                       later_calls=math.ceil(self.later_calls / processes))
 
 
 BootHook = Callable[[str], Awaitable[Any]]
