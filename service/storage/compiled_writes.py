@@ -107,10 +107,10 @@ class StagedCopyStatement:
     table: it kept every row the connection ever staged (a pooled connection lives as long
     as the service), and each move scanned all of them, from disk once past
     ``temp_buffers`` (8 MB). `benchmarks/staged_copy.py`, 1,200 batches of 240 samples on
-    one connection: PostgreSQL's CPU per sample rose from 15 to 40 µs as the table grew to
-    36 MB (issue 20). So the table is truncated once `TRUNCATE_AFTER_ROWS` have passed
-    through it on its connection (the count is kept with the pooled connection): 12–16 µs
-    a sample throughout. Truncating at every commit instead (``ON COMMIT DELETE ROWS``)
+    one connection: PostgreSQL's CPU per sample rose from 11–15 to 36–40 µs as the table
+    grew to 36 MB (issue 20). So the table is truncated once `TRUNCATE_AFTER_ROWS` have
+    passed through it on its connection (the count is kept with the pooled connection):
+    about 12 µs a sample throughout. Truncating at every commit instead (``ON COMMIT DELETE ROWS``)
     costs about 0.15 ms a commit, a third more for a batch of a few samples, which is
     what a fleet's steady traffic commits."""
 
