@@ -110,9 +110,9 @@ class StagedCopyStatement:
     one connection: PostgreSQL's CPU per sample rose from 11–15 to 36–40 µs as the table
     grew to 36 MB (issue 20). So the table is truncated once `TRUNCATE_AFTER_ROWS` have
     passed through it on its connection (the count is kept with the pooled connection):
-    about 12 µs a sample throughout. Truncating at every commit instead (``ON COMMIT DELETE ROWS``)
-    costs about 0.15 ms a commit, a third more for a batch of a few samples, which is
-    what a fleet's steady traffic commits."""
+    about 12 µs a sample throughout. Truncating at every commit instead (``ON COMMIT
+    DELETE ROWS``) costs about 0.15 ms a commit, a third more for a batch of a few
+    samples, which is what a fleet's steady traffic commits."""
 
     TRUNCATE_AFTER_ROWS = 4_000
     """About 500 KB of meter samples: each move scans at most that, well within
