@@ -10,12 +10,14 @@ is authorised in real time only (`service.ocpi.tokens_auth`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from service.storage.batched_reads import BatchedReads
 from service.storage.database import single_reads, storage_errors
 from service.storage.models import _time
 
@@ -42,6 +44,9 @@ class OcpiTokenRepository:
         self._newest_whitelist = sa.select(table.c.whitelist).where(
             table.c.uid_key == sa.bindparam("uid")).order_by(
             table.c.last_updated.desc()).limit(1)
+        self._whitelists = sa.select(table.c.uid_key, table.c.whitelist).where(
+            table.c.uid_key.in_(sa.bindparam("uids", expanding=True))).order_by(
+            table.c.last_updated)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -64,6 +69,14 @@ class OcpiTokenRepository:
             found = connection.execute(self._newest_whitelist, {"uid": uid.upper()}).first()
         return None if found is None else str(found[0])
 
+    def whitelists_of(self, uid_keys: Sequence[str]) -> dict[str, str]:
+        """`whitelist_of` for many upper-case uids in one read, each the newest token's
+        (`AsyncOcpiTokenRepository.whitelist_of`); a uid no eMSP holds is left out. Rows
+        come oldest first, so a newer token of a uid overwrites an older one."""
+        with storage_errors(self.engine.url), self._reads.connect() as connection:
+            rows = connection.execute(self._whitelists, {"uids": list(uid_keys)}).all()
+        return {str(uid): str(whitelist) for uid, whitelist in rows}
+
     def by_uid(self, uid: str) -> OcpiTokenRow | None:
         """The newest token with this uid (one eMSP's, normally)."""
         with storage_errors(self.engine.url), Session(self._reads) as session:
@@ -75,6 +88,10 @@ class OcpiTokenRepository:
 class AsyncOcpiTokenRepository:
     def __init__(self, engine: Engine) -> None:
         self.sync = OcpiTokenRepository(engine)
+        self._whitelists: BatchedReads[str, str | None] = BatchedReads(
+            self.sync.whitelists_of, None)
+        """Asked for every card a pole presents or reports: a reconnect storm's backlog
+        asks thousands at once, one read for those asked meanwhile (issue 20)."""
 
     async def save(self, row: OcpiTokenRow) -> None:
         await asyncio.to_thread(self.sync.save, row)
@@ -86,4 +103,6 @@ class AsyncOcpiTokenRepository:
         return await asyncio.to_thread(self.sync.by_uid, uid)
 
     async def whitelist_of(self, uid: str) -> str | None:
-        return await asyncio.to_thread(self.sync.whitelist_of, uid)
+        """`OcpiTokenRepository.whitelist_of`, read with the other uids asked at the moment.
+        """
+        return await self._whitelists.get(uid.upper())

@@ -3,7 +3,8 @@
 Counted, not timed: how many queries the reads took and what each caller got back, first
 with a fetch function that records its calls, then on real storage (SQLite, and PostgreSQL
 when ``$PAALWERK_TEST_PG`` is set): the credentials read at every connection attempt, the
-registration and rollout checks read at every boot.
+registration and rollout checks read at every boot, the card and the eMSP token's whitelist
+read for every StartTransaction and StopTransaction of a storm's backlog.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from service.ocpi.token_store import AsyncOcpiTokenRepository, OcpiTokenRow
 from service.rollouts.runner import IN_FLIGHT
 from service.security.store import CredentialStore
 from service.storage.batched_reads import BatchedReads
@@ -143,3 +145,52 @@ async def test_booted_poles_ask_whether_their_local_list_is_behind_in_one_query(
     behind = await asyncio.gather(*(cards.list_behind(f"PW-{n:04d}") for n in range(6)))
     assert behind == [False, True, False, False, False, False]  # no list: not behind
     assert cards._behind.queries == 1
+
+
+async def test_a_backlogs_cards_are_read_in_one_query_and_told_as_the_register_holds_them(
+        store: AsyncRepository) -> None:
+    cards = AsyncIdTagRepository(store.sync.engine)
+    await cards.put(IdTagWrite("CARD-A", "Accepted", parent_id_tag="FLEET-1"), AT)
+    await cards.put(IdTagWrite("CARD-B", "Blocked"), AT)
+    await cards.put(IdTagWrite("CARD-GONE", "Accepted"), AT)
+    await cards.delete("CARD-GONE", AT)
+    asked = ["CARD-A", "card-a", "CARD-B", "CARD-GONE", "NEVER-SEEN"] * 8
+    found = await asyncio.gather(*(cards.get(tag) for tag in asked))
+    told = [None if row is None else (row.id_tag, row.status, row.parent_id_tag)
+            for row in found]
+    assert told == [("CARD-A", "Accepted", "FLEET-1"), ("CARD-A", "Accepted", "FLEET-1"),
+                    ("CARD-B", "Blocked", None), None, None] * 8  # tags ignore case
+    assert (cards._cards.queries, cards._cards.keys) == (1, 4)
+
+
+async def test_a_card_read_after_a_change_sees_the_change(store: AsyncRepository) -> None:
+    cards = AsyncIdTagRepository(store.sync.engine)
+    await cards.put(IdTagWrite("CARD-A", "Accepted"), AT)
+    assert (await cards.get("CARD-A")) is not None
+    await cards.put(IdTagWrite("CARD-A", "Blocked"), AT)
+    changed = await cards.get("card-a")
+    assert changed is not None and changed.status == "Blocked"
+    await cards.delete("CARD-A", AT)
+    assert await cards.get("CARD-A") is None
+    assert cards._cards.queries == 3
+
+
+def _token(partner_id: int, uid: str, whitelist: str, minute: int) -> OcpiTokenRow:
+    return OcpiTokenRow(key=f"NL*P{partner_id}*{uid}", uid_key=uid.upper(),
+                        partner_id=partner_id, token="{}", whitelist=whitelist,
+                        last_updated=AT.replace(minute=minute))
+
+
+async def test_a_backlogs_token_whitelists_are_read_in_one_query_the_newest_token_each(
+        store: AsyncRepository) -> None:
+    tokens = AsyncOcpiTokenRepository(store.sync.engine)
+    await tokens.save(_token(1, "TOK-1", "ALWAYS", 0))
+    await tokens.save(_token(2, "TOK-1", "NEVER", 5))  # newer, another eMSP's: it counts
+    await tokens.save(_token(1, "TOK-2", "ALLOWED_OFFLINE", 9))
+    await tokens.save(_token(2, "TOK-2", "ALLOWED", 3))  # older: the first one counts
+    asked = ["tok-1", "TOK-2", "OPERATOR-CARD"] * 10
+    whitelists = await asyncio.gather(*(tokens.whitelist_of(uid) for uid in asked))
+    assert whitelists == ["NEVER", "ALLOWED_OFFLINE", None] * 10
+    assert all(tokens.sync.whitelist_of(uid) == whitelist
+               for uid, whitelist in zip(asked[:3], whitelists[:3], strict=True))
+    assert (tokens._whitelists.queries, tokens._whitelists.keys) == (1, 3)
