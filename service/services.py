@@ -283,11 +283,16 @@ class Services:
             await self.ocpi_profiles.load()
         self.rollout_task = asyncio.create_task(self.rollouts.run(), name="firmware rollouts")
         self.oscp_task = asyncio.create_task(self.oscp.run(), name="OSCP lifecycle")
-        for running in await self.async_repository.running_transactions():
-            self.grid.charging.setdefault(running.pole_id, set()).add(int(running.id or 0))
-        self.grid_task = asyncio.create_task(self.grid.run(self.live_hub), name="grid groups")
+        self.grid_task = asyncio.create_task(
+            self.grid.run(self.live_hub, running=self._running_sessions), name="grid groups")
         if self.settings.deploy_capacity_profile:
             self.policy_task = asyncio.create_task(self.policy.run(), name="capacity policy")
+
+    async def _running_sessions(self) -> list[tuple[str, int]]:
+        """(pole, transaction id) of every session without a stop (the grid balancer's
+        start, `GroupBalancer.run`)."""
+        return [(running.pole_id, int(running.id or 0))
+                for running in await self.async_repository.running_transactions()]
 
     async def stop(self) -> None:
         """The background work stopped (lifespan shutdown); storage stays open."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,6 +59,9 @@ STEP_S = 60
 ROTATE_S = 900
 """Poles paused because the cap cannot give every charging pole 6 A swap this often."""
 LEAD_S = 30
+
+RunningSessions = Callable[[], Awaitable[Iterable[tuple[str, int]]]]
+"""(pole, transaction id) of every session running now, read from storage."""
 
 
 @dataclass
@@ -421,19 +424,62 @@ class GroupBalancer:
                     and state.ahead != following.start):
                 await self.rebalance(group_id)
 
-    async def run(self, hub: Any, tick_s: float = 1.0) -> None:
+    async def run(self, hub: Any, tick_s: float = 1.0,
+                  running: RunningSessions | None = None) -> None:
         """Follow the live hub's events (sessions, connections, currents) and the block
-        boundaries, until cancelled."""
-        client = hub.join("grid groups")
+        boundaries, until cancelled.
+
+        The hub's events are followed only while some pole is in a grid group: they tell
+        the split of a group and the currents its answer shows, nothing else. A balancer
+        that follows is a feed client, and with several processes a feed client anywhere
+        makes every process send every event of its poles over the bus (`service.cluster`):
+        in a reconnect storm of a fleet without grid groups, building, sending, reading and
+        handling those was a quarter of each process's time (issue 20). When it starts to
+        follow, it reads the sessions already running from ``running`` (storage), as the
+        events of their starts came before it listened."""
+        client: Any = None
         try:
             while True:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(tick_s):
-                        while True:
-                            self.on_event(await client.queue.get())
+                client = await self._follow(hub, client, running)
+                if client is None:
+                    await asyncio.sleep(tick_s)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(tick_s):
+                            while True:
+                                self.on_event(await client.queue.get())
                 try:
                     await self.tick()
                 except Exception:
                     LOGGER.exception("grid group tick failed; retrying")
         finally:
+            if client is not None:
+                hub.leave(client)
+
+    async def _follow(self, hub: Any, client: Any, running: RunningSessions | None) -> Any:
+        """The hub client while events are wanted (`run`), None while not."""
+        wanted = bool(self.provider.groups.of_pole)
+        if wanted and client is None:
+            client = hub.join("grid groups")  # first, so no start or stop falls between
+            if running is not None:
+                await self._learn_running(running)
+        elif not wanted and client is not None:
             hub.leave(client)
+            client = None
+            self.charging, self.actual, self.demand = {}, {}, DemandWindow()
+        return client
+
+    async def _learn_running(self, running: RunningSessions) -> None:
+        """The sessions running now, from storage; each group with a charging pole is
+        split again with them."""
+        try:
+            sessions = list(await running())
+        except Exception:
+            LOGGER.exception("grid groups: the running sessions could not be read; "
+                             "each pole counts as charging from its next start")
+            return
+        for pole_id, transaction_id in sessions:
+            self.charging.setdefault(pole_id, set()).add(transaction_id)
+        groups = {self.provider.groups.of_pole.get(pole_id) for pole_id, _ in sessions}
+        for group_id in sorted(group for group in groups if group is not None):
+            self.provider.background(self.rebalance(group_id), f"re-split {group_id}")

@@ -363,3 +363,33 @@ async def test_eis69_revoking_a_token_for_every_pole_reaches_the_poles_of_both_p
         answer = await pair.api_b.post(f"/api/v1/service-tokens/{again}/revoke")
         assert answer.json()["poles"] == {"PW-0001": "Accepted", "PW-0002": "Accepted"}
         assert again in on_a.pole.service_access.revoked
+
+
+async def test_issue20_events_cross_between_processes_only_while_a_grid_group_needs_them(
+        pair: Pair, tmp_path: Path) -> None:
+    """Without a live-feed client or a grid group nobody needs a pole's events, so no
+    process sends them to the others (in a reconnect storm that traffic was a quarter of
+    each process's time). A grid group makes each process's balancer follow them: it reads
+    the sessions already running from storage and then hears the other process's poles."""
+    grid_a, oscp_a = pair.a.services.grid, pair.a.services.oscp
+    async with pole_on_b(pair, tmp_path) as pole:
+        pole.pole.plug(1, EvType.EV3)
+        pole.pole.present_card(1, "CARD-1")
+        await until(lambda: pole.pole.socket(1).transaction is not None
+                    and pole.pole.socket(1).transaction.csms_id is not None)  # type: ignore[union-attr]
+        transaction = pole.pole.socket(1).transaction
+        assert transaction is not None
+        assert pair.b.live_hub.forward is None and pair.a.live_hub.forward is None
+        assert not pair.a.live_hub.has_clients and not pair.b.live_hub.has_clients
+        assert grid_a.charging == {}
+
+        await oscp_a.set_group("PW-0001", "CABLE-7")
+        await until(lambda: pair.b.services.oscp.groups.of_pole.get("PW-0001") == "CABLE-7")
+        await until(lambda: pair.b.live_hub.forward is not None)  # A's balancer listens
+        await until(lambda: grid_a.charging.get("PW-0001") == {transaction.csms_id})
+        pole.pole.unplug(1)  # the stop happens on B; A's balancer hears of it
+        await until(lambda: grid_a.charging.get("PW-0001") == set())
+
+        await oscp_a.set_group("PW-0001", None)
+        await until(lambda: pair.b.live_hub.forward is None, timeout=15)
+        assert grid_a.charging == {} and grid_a.actual == {}

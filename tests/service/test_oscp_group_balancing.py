@@ -163,3 +163,25 @@ async def test_eis32_back_to_back_blocks_the_lower_next_one_is_on_the_poles_befo
 
 def group_profiles(pole: VirtualPole) -> list[object]:
     return [p for _c, p in pole.profiles.profiles() if p.profile_id in GROUP_PROFILE_IDS]
+
+
+async def test_eis32_a_session_running_before_its_pole_joins_a_group_counts_as_charging(
+        tmp_path: Path) -> None:
+    """A fleet without grid groups has no balancer following its events (issue 20); the
+    pole put in a group later is split as charging, from storage, not only from its next
+    start — and its stop is heard from then on."""
+    clock = SimClock(START)
+    async with running_service(tmp_path, clock=clock.now) as api:
+        services = api.service.services
+        async with connected_pole(api.service.ocpp_url, tmp_path, "PW-0001",
+                                  start=clock.now()) as connected:
+            pole = connected.pole
+            await charge(pole)
+            transaction = pole.socket(1).transaction
+            assert transaction is not None
+            assert not services.live_hub.has_clients and services.grid.charging == {}
+            await services.oscp.set_group("PW-0001", GROUP)
+            await until(lambda: services.grid.charging.get("PW-0001") == {transaction.csms_id})
+            assert services.live_hub.has_clients
+            pole.unplug(1)
+            await until(lambda: services.grid.charging.get("PW-0001") == set())
