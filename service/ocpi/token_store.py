@@ -41,9 +41,6 @@ class OcpiTokenRepository:
         self.engine = engine
         self._reads = single_reads(engine)
         table = OcpiTokenRow.__table__  # type: ignore[attr-defined]
-        self._newest_whitelist = sa.select(table.c.whitelist).where(
-            table.c.uid_key == sa.bindparam("uid")).order_by(
-            table.c.last_updated.desc()).limit(1)
         self._whitelists = sa.select(table.c.uid_key, table.c.whitelist).where(
             table.c.uid_key.in_(sa.bindparam("uids", expanding=True))).order_by(
             table.c.last_updated)
@@ -64,10 +61,10 @@ class OcpiTokenRepository:
         """The whitelist of the token `by_uid` finds, None if no eMSP's token has this
         uid: one column by a statement built once, no ORM object. Most cards are the
         operator's own, and every transaction's start and stop asks (issue 20: a reconnect
-        storm's backlog is thousands of each; the ORM read was 0.4 ms of CPU a time)."""
-        with storage_errors(self.engine.url), self._reads.connect() as connection:
-            found = connection.execute(self._newest_whitelist, {"uid": uid.upper()}).first()
-        return None if found is None else str(found[0])
+        storm's backlog is thousands of each; the ORM read was 0.4 ms of CPU a time):
+        `whitelists_of`'s, for one uid."""
+        key = uid.upper()
+        return self.whitelists_of([key]).get(key)
 
     def whitelists_of(self, uid_keys: Sequence[str]) -> dict[str, str]:
         """`whitelist_of` for many upper-case uids in one read, each the newest token's

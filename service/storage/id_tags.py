@@ -70,7 +70,6 @@ class IdTagRepository:
         self.engine = engine
         self._reads = single_reads(engine)
         table: sa.Table = IdTagRow.__table__  # type: ignore[attr-defined]
-        self._card = sa.select(table).where(table.c.key == sa.bindparam("key"))
         self._cards = sa.select(table).where(
             table.c.key.in_(sa.bindparam("keys", expanding=True)))
 
@@ -122,13 +121,10 @@ class IdTagRepository:
 
         Read by a statement built once, not through an ORM session: every
         StartTransaction's card is judged by it (issue 20: 0.3 ms of CPU a read that
-        way, thousands of them in a reconnect storm's backlog). The row is detached, as
-        the session's was once closed."""
-        with storage_errors(self.engine.url), self._reads.connect() as connection:
-            found = connection.execute(self._card, {"key": tag_key(id_tag)}).first()
-        if found is None or found.deleted:
-            return None
-        return IdTagRow.model_validate(found._mapping)
+        way, thousands of them in a reconnect storm's backlog): `get_many`'s, for one key.
+        The row is detached, as the session's was once closed."""
+        key = tag_key(id_tag)
+        return self.get_many([key]).get(key)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, IdTagRow]:
         """`get` for many register keys (`tag_key`) in one read: the cards of a reconnect
