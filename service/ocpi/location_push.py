@@ -115,5 +115,11 @@ class PoleEvents:
 
     @property
     def listened_to(self) -> bool:
-        """Always: partners hear status changes even when no operator watches."""
-        return True
+        """Does a pole's status or meter event interest anyone: a live-feed client (here
+        or in another process, the grid balancer included), a registered roaming partner
+        (status pushes, sessions), or an eMSP following a session's limits? On most
+        services none of them, and the storm's backlog is then stored without building
+        an event per reading (issue 20)."""
+        return (self.hub.listened_to
+                or not self.pusher.partners.none_for_sure()
+                or (self.profiles is not None and bool(self.profiles.followed)))

@@ -13,7 +13,14 @@ import pytest
 from pole_link.sim.vehicles import EvType
 from service.ocpi.models import Evse, Location
 from tests.service.ocpi_emsp import Emsp, running_emsp
-from tests.support import Api, connected_pole, postgres_schema, running_service, until
+from tests.support import (
+    Api,
+    connected_pole,
+    eventually,
+    postgres_schema,
+    running_service,
+    until,
+)
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -83,6 +90,41 @@ async def test_eis61_an_evse_status_change_is_pushed_to_the_partner(tmp_path: Pa
         assert push.headers["ocpi-from-party-id"] == "PWK"
         assert push.headers["ocpi-to-party-id"] == "EMS"
         assert push.headers["x-request-id"] and push.headers["x-correlation-id"]
+
+
+async def test_issue20_status_and_meter_events_are_built_only_while_someone_can_use_them(
+        tmp_path: Path) -> None:
+    """A storm's backlog is tens of thousands of StatusNotifications and MeterValues; on a
+    service with no roaming partner and no feed client their events were built and offered
+    for nobody. They are skipped then — and a partner registered here hears the very next
+    status change, a feed client or a followed session (another process's eMSP) makes them
+    built at once."""
+    async with running_service(tmp_path) as api, running_emsp() as emsp, \
+            connected_pole(api.service.ocpp_url, tmp_path, start=NOW) as connected:
+        services = api.service.services
+        events, hub, profiles = services.pole_events, services.live_hub, services.ocpi_profiles
+        assert profiles is not None
+        await until(lambda: not events.listened_to)
+
+        client = hub.join("operator")
+        assert events.listened_to
+        hub.leave(client)
+        profiles.adopt({"session": 7, "partner": 1})  # as told by another process
+        assert events.listened_to
+        profiles.adopt({"session": 7, "partner": None})
+        assert not events.listened_to
+
+        async def stored(status: str) -> bool:
+            poles = (await api.client.get("/api/v1/poles")).json()
+            return bool([c["status"] for c in poles[0]["connectors"]][1] == status)
+
+        connected.pole.plug(1, EvType.EV3)
+        await eventually(lambda: stored("Preparing"))  # stored while nobody listened
+        await registered_emsp(api, emsp)
+        assert events.listened_to
+        connected.pole.unplug(1)
+        await until(lambda: any(push.body and push.body.get("status") == "AVAILABLE"
+                                for push in emsp.pushes))
 
 
 async def test_eis61_a_location_set_by_the_operator_reaches_partners_with_its_coordinates(
