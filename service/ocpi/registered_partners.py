@@ -68,7 +68,7 @@ class RegisteredPartners:
         rows = self._fresh_rows()
         if rows is not None:
             return not rows
-        self._read_once().add_done_callback(_failure_seen)
+        self._read_once()
         return False
 
     def _fresh_rows(self) -> list[PartnerRow] | None:
@@ -83,6 +83,7 @@ class RegisteredPartners:
         reading = self._reading
         if reading is None or reading.done():
             reading = self._reading = asyncio.ensure_future(self._read())
+            reading.add_done_callback(_failure_seen)
         return reading
 
     async def _read(self) -> list[PartnerRow]:
@@ -96,8 +97,8 @@ class RegisteredPartners:
 
 
 def _failure_seen(read: asyncio.Future[list[PartnerRow]]) -> None:
-    """A background read that failed is read again at the next question; its error is
-    taken here so that asyncio does not report it as never retrieved (the awaited reads
-    of `registered` report it to their callers)."""
+    """A read that failed is read again at the next question. Its error is taken here, so
+    that asyncio does not report a read that only `none_for_sure` started as never
+    retrieved; `registered` still raises it to its callers."""
     with contextlib.suppress(asyncio.CancelledError):
         read.exception()
