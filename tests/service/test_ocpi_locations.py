@@ -116,7 +116,7 @@ async def test_issue20_status_and_meter_events_are_built_only_while_someone_can_
 
         async def stored(status: str) -> bool:
             poles = (await api.client.get("/api/v1/poles")).json()
-            return bool([c["status"] for c in poles[0]["connectors"]][1] == status)
+            return bool(poles[0]["connectors"][1]["status"] == status)
 
         connected.pole.plug(1, EvType.EV3)
         await eventually(lambda: stored("Preparing"))  # stored while nobody listened
