@@ -65,7 +65,7 @@ DEFAULT_BOOTS_IN_FLIGHT = 1000
 #: are being handled here, the upgrades being answered counted too: every pole keeps one
 #: call outstanding, so by Little's law such a call waits about this many over the calls
 #: answered per second. 10,000 poles at once on the 2-core machine, SQLite, one process,
-#: (README "Reconnect storm", 2026-12-05): not paced, boot-phase p99 2.97 s, every boot
+#: (docs/reconnect-storm.md, 2026-12-05): not paced, boot-phase p99 2.97 s, every boot
 #: within 30 s (load 2.3); 400, p99 1.18 s but only 7,084 boots within 30 s (load 3.4): a
 #: call also waits for the storage writer's batches (0.2–0.3 s under load), so 400 in hand
 #: left the CPU idle (79 % busy against 96 %) and admitted too slowly; 800, p99 0.89 s and
@@ -99,7 +99,7 @@ SHARED_CALLS_IN_FLIGHT = 0.75
 #: the BootNotification and a StatusNotification per connector (0 and the two sockets of
 #: a Paalwerk pole). What follows — a backlog queued while cut off, steady traffic — does
 #: not hold other poles' admissions: with the admitted poles' backlogs ahead of them, the
-#: later poles' boots missed their 30 s (README "Reconnect storm", 200 boots in flight).
+#: later poles' boots missed their 30 s (docs/reconnect-storm.md, 200 boots in flight).
 BOOT_CALLS = 4
 #: The longest the service's own calls are held back for poles' boots, then they go out at
 #: `busy_rate` until the boots settle. A deployment must be verified within ten minutes of

@@ -5,7 +5,7 @@ what it queued while cut off: a day's transactions and meter values, 26 calls a 
 benchmark's storm. `Admission.pace_by` counts only each pole's first `BOOT_CALLS`, so the
 poles admitted first flushed their backlogs freely while the later poles waited for their
 boots: at 10,000 poles with a day's backlog only 4,157 BootNotifications were answered within
-OCPP's 30 s and the boot calls' p99 was 5.3 s (README "Reconnect storm", 2026-12-05). A pole
+OCPP's 30 s and the boot calls' p99 was 5.3 s (docs/reconnect-storm.md, 2026-12-05). A pole
 whose boot is not answered within 30 s gives up and reconnects, making the storm worse; a
 backlog answered a few seconds later costs nobody anything.
 

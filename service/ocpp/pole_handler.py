@@ -146,7 +146,7 @@ class CsmsSettings:
         keep a call's wait short by Little's law, calls in hand over calls answered per
         second: each process answers its share of the machine's calls, so each gets its
         share of the bound (rounded up; 0, not paced, stays 0). Measured, 10,000 poles, two
-        processes on PostgreSQL, same day (README "Reconnect storm", 5 December 2026): with
+        processes on PostgreSQL, same day (docs/reconnect-storm.md, 5 December 2026): with
         the whole 800 in each, 8,233 boots within 30 s and boot-phase p99 3.64 s; with a
         share each, 7,687 and 1.97 s — the share halved the wait, and the boots within
         30 s came once each boot's PostgreSQL reads were batched (6 December 2026: all
