@@ -24,6 +24,8 @@ sent, and every frame checked against OCPP 1.6's JSON schemas like a strict pole
 "ours" (one process) it also prints where the storage writer's time went
 (`service.storage.writer_times`): per batch how long its oldest caller waited for it to
 start, executing, committing, callers per batch.
+Every run's header also has the machine's pace at its start (`benchmarks/machine_pace.py`):
+this machine's speed drifts between days, and a run is compared with another at its pace.
 Little's law bounds the storm's latency: every pole keeps one call outstanding, so the mean
 latency is the number of poles over the calls answered per second (2,000 poles at 1,000 calls/s
 wait 2 s on average), whatever the order; only more calls per second lower it, and fairness
@@ -1500,6 +1502,8 @@ def _run(args: argparse.Namespace) -> None:
           f"{args.generators} load-generator processes; {args.workers} service process(es); "
           f"storage {args.db}; Python "
           f"{sys.version.split()[0]}")
+    from benchmarks.machine_pace import machine_pace
+    print(machine_pace(), flush=True)  # runs of other days are compared at the same pace
     scenarios = ["tender", "saturation"] if args.scenario == "both" else [args.scenario]
     servers = ["ours", "plain"] if args.servers == "both" else [args.servers]
     outcomes = []
