@@ -36,24 +36,31 @@ import argparse
 import random
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
+from benchmarks.staged_copy import MEASURANDS, T0
 from service.storage.database import create_engine_for, migrate
 from service.storage.models import UTCDateTime
 from service.storage.repository import MeterSample, Repository, Write, execute_grouped
 
-T0 = datetime(2026, 3, 1, tzinfo=UTC)
-MEASURANDS = (("Current.Import", "L1"), ("Current.Import", "L2"), ("Current.Import", "L3"),
-              ("Voltage", "L1"), ("Voltage", "L2"), ("Voltage", "L3"),
-              ("Energy.Active.Import.Register", None), ("Power.Active.Import", None))
-"""A 15-minute reading of the tender's pole: eight sampled values."""
 PAYLOAD = "x" * 800
 """About a 7-value MeterValues frame's length (815 bytes)."""
-STAGED = ("meter_values", "message_log")
+ROWS_PER_CALL = len(MEASURANDS) + 2
+"""A MeterValues call's samples and its two log lines."""
+STAGED = {
+    "meter_values": ("pole_id, connector_id, transaction_id, timestamp, measurand, phase, "
+                     "value, unit, context, location",
+                     "pole_id, timestamp, connector_id, measurand", " ON CONFLICT DO NOTHING"),
+    "message_log": ("pole_id, time, direction, action, unique_id, payload, latency_ms",
+                    "pole_id, time", ""),
+}
+"""Per staged table: its columns in the order the service's writes give them, the order a
+merge sorts by, and how the merge treats a row already stored (samples: stored once)."""
 
 
 def storm_order(poles: int, readings: int, seed: int = 20) -> list[tuple[int, int]]:
@@ -95,7 +102,9 @@ def run(order: list[tuple[int, int]], batch: int, merge_every: int | None) -> No
         repository = Repository(engine)
         for pole in sorted({pole for pole, _ in order}):
             repository.upsert_pole(f"PW-{pole:05d}", registered_at=T0)
-        rows = 10 * len(order)
+        rows = ROWS_PER_CALL * len(order)
+        stored_time = UTCDateTime().bind_processor(engine.dialect)
+        assert stored_time is not None
         with engine.connect() as connection:
             if merge_every is not None:
                 with connection.begin():
@@ -110,8 +119,8 @@ def run(order: list[tuple[int, int]], batch: int, merge_every: int | None) -> No
                     if merge_every is None:
                         execute_grouped(connection, writes, repository.compiled_writes)
                     else:
-                        _append_staged(connection, writes)
-                staged += 10 * len(calls)
+                        _append_staged(connection, writes, stored_time)
+                staged += ROWS_PER_CALL * len(calls)
                 if merge_every is not None and staged >= merge_every:
                     merging += _merge(connection)
                     staged = 0
@@ -129,10 +138,9 @@ def run(order: list[tuple[int, int]], batch: int, merge_every: int | None) -> No
           f" a row{merged}; stored {samples} samples, {lines} log lines", flush=True)
 
 
-def _append_staged(connection: sa.Connection, writes: list[Write]) -> None:
+def _append_staged(connection: sa.Connection, writes: list[Write],
+                   stored_time: Callable[[Any], Any]) -> None:
     """The batch's rows as plain appends to the index-free copies."""
-    stored_time = UTCDateTime().bind_processor(connection.dialect)
-    assert stored_time is not None
 
     def row(values: Iterable[object]) -> tuple[object, ...]:
         """As the service stores it: a time in the form its `UTCDateTime` writes."""
@@ -147,31 +155,20 @@ def _append_staged(connection: sa.Connection, writes: list[Write]) -> None:
             by_table["meter_values"].extend(row(sample) for sample in parameters)
     driver = connection.connection.driver_connection
     assert driver is not None
-    log = by_table["message_log"]
-    driver.executemany(
-        "INSERT INTO stage_message_log (pole_id, time, direction, action, unique_id, "
-        "payload, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)", log)
-    driver.executemany(
-        "INSERT INTO stage_meter_values (pole_id, connector_id, transaction_id, timestamp, "
-        "measurand, phase, value, unit, context, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        by_table["meter_values"])
+    for table, (columns, _, _) in STAGED.items():
+        places = ", ".join("?" for _ in columns.split(", "))
+        driver.executemany(f"INSERT INTO stage_{table} ({columns}) VALUES ({places})",
+                           by_table[table])
 
 
 def _merge(connection: sa.Connection) -> float:
     """Move every staged row into its indexed table, sorted by pole; the seconds it took."""
     started = time.perf_counter()
     with connection.begin():
-        connection.exec_driver_sql(
-            "INSERT INTO meter_values (pole_id, connector_id, transaction_id, timestamp, "
-            "measurand, phase, value, unit, context, location) SELECT pole_id, connector_id, "
-            "transaction_id, timestamp, measurand, phase, value, unit, context, location "
-            "FROM stage_meter_values ORDER BY pole_id, timestamp, connector_id, measurand "
-            "ON CONFLICT DO NOTHING")
-        connection.exec_driver_sql(
-            "INSERT INTO message_log (pole_id, time, direction, action, unique_id, payload, "
-            "latency_ms) SELECT pole_id, time, direction, action, unique_id, payload, "
-            "latency_ms FROM stage_message_log ORDER BY pole_id, time")
-        for table in STAGED:
+        for table, (columns, order, repeats) in STAGED.items():
+            connection.exec_driver_sql(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM stage_{table} "
+                f"ORDER BY {order}{repeats}")
             connection.exec_driver_sql(f"DELETE FROM stage_{table}")
     return time.perf_counter() - started
 
@@ -190,8 +187,9 @@ def main() -> None:
     order = storm_order(args.poles, args.readings)
     if args.order == "pole":
         order.sort()
-    print(f"{args.poles} poles × {args.readings} readings in {args.order} order: {len(order)} "
-          f"MeterValues calls, {8 * len(order)} samples and {2 * len(order)} log lines, "
+    calls = len(order)
+    print(f"{args.poles} poles × {args.readings} readings in {args.order} order: {calls} "
+          f"MeterValues calls, {len(MEASURANDS) * calls} samples and {2 * calls} log lines, "
           f"{args.batch} calls a commit")
     run(order, args.batch, None)
     for every in (int(value) for value in args.merge_every.split(",") if value):
